@@ -1,0 +1,23 @@
+import type { DocType } from './ids.js';
+
+/** Replicated collections and the document type each holds (ARCHITECTURE §4). */
+export const COLLECTIONS = {
+  conversations: 'conversation',
+  messages: 'message',
+  contacts: 'contact',
+  predefined: 'predefined',
+  teams: 'team',
+  users: 'user',
+  dispositions: 'disposition',
+} as const satisfies Record<string, DocType>;
+
+export type CollectionName = keyof typeof COLLECTIONS;
+export const COLLECTION_NAMES = Object.keys(COLLECTIONS) as CollectionName[];
+
+export function isCollectionName(value: string): value is CollectionName {
+  return Object.hasOwn(COLLECTIONS, value);
+}
+
+export function collectionOfType(type: string): CollectionName | undefined {
+  return COLLECTION_NAMES.find((name) => COLLECTIONS[name] === type);
+}

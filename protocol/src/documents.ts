@@ -1,0 +1,175 @@
+import { z } from 'zod';
+
+/**
+ * Replicated documents (ARCHITECTURE §3) as they travel to clients. The store keeps them with
+ * `_id`/`_rev`; on the wire the primary key is `id` because RxDB forbids leading underscores.
+ */
+export const Id = z.string().min(3).max(100).regex(/^[a-z]+:[A-Za-z0-9_.@-]+$/, 'malformed id');
+/** Client-generated ids for commands and messages (ULIDs in practice). */
+export const ClientId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'malformed client id');
+const Millis = z.number().int().nonnegative();
+
+const base = {
+  id: Id,
+  createdAt: Millis,
+  updatedAt: Millis,
+};
+
+export const ChannelKind = z.enum([
+  'webchat',
+  'whatsapp',
+  'telegram',
+  'messenger',
+  'instagram',
+  'reclameaqui',
+]);
+export type ChannelKind = z.infer<typeof ChannelKind>;
+
+export const ConversationStatus = z.enum(['bot', 'waiting', 'active', 'finished']);
+export type ConversationStatus = z.infer<typeof ConversationStatus>;
+
+export const Transfer = z.object({
+  id: z.string(),
+  at: Millis,
+  byUserId: Id,
+  fromTeamId: Id,
+  toTeamId: Id,
+  fromAgentId: Id.nullable(),
+  toAgentId: Id.nullable(),
+});
+export type Transfer = z.infer<typeof Transfer>;
+
+export const ConversationDoc = z.object({
+  ...base,
+  type: z.literal('conversation'),
+  contactId: Id,
+  channel: ChannelKind,
+  channelAccountId: Id,
+  teamId: Id,
+  /** Teams that held the conversation before; their members receive it as a deletion. */
+  formerTeamIds: z.array(Id),
+  status: ConversationStatus,
+  agentId: Id.nullable(),
+  invitedAgentIds: z.array(Id),
+  protocol: z.string(),
+  startedBy: z.enum(['customer', 'agent']),
+  waitingSince: Millis.nullable(),
+  takenAt: Millis.nullable(),
+  finishedAt: Millis.nullable(),
+  finishedBy: Id.nullable(),
+  lastInboundAt: Millis.nullable(),
+  lastMessageAt: Millis.nullable(),
+  lastPreview: z.string(),
+  disposition: Id.nullable(),
+  finishNote: z.string(),
+  tags: z.array(z.string()),
+  transfers: z.array(Transfer),
+  ticketLinks: z.array(z.string()),
+  channelMeta: z.record(z.string(), z.string()),
+});
+export type ConversationDoc = z.infer<typeof ConversationDoc>;
+
+export const MessageDirection = z.enum(['in', 'out', 'internal', 'system']);
+export const MessageStatus = z.enum(['queued', 'sent', 'delivered', 'read', 'failed']);
+export type MessageStatus = z.infer<typeof MessageStatus>;
+
+export const Attachment = z.object({
+  name: z.string().max(255),
+  contentType: z.string().max(255),
+  size: z.number().int().nonnegative(),
+  url: z.string().max(2048),
+});
+
+export const MESSAGE_TEXT_MAX = 4096;
+
+export const MessageDoc = z.object({
+  ...base,
+  type: z.literal('message'),
+  conversationId: Id,
+  /** Denormalised from the conversation so replication can filter by team. */
+  teamId: Id,
+  formerTeamIds: z.array(Id),
+  direction: MessageDirection,
+  /** A user id for agents, a contact id for customers, null for the system. */
+  authorId: Id.nullable(),
+  authorName: z.string(),
+  kind: z.enum(['text', 'image', 'audio', 'video', 'document', 'location', 'event']),
+  text: z.string().max(MESSAGE_TEXT_MAX),
+  attachments: z.array(Attachment),
+  visibility: z.enum(['public', 'private']),
+  status: MessageStatus,
+  error: z.string().nullable(),
+  externalId: z.string().nullable(),
+});
+export type MessageDoc = z.infer<typeof MessageDoc>;
+
+export const ContactAddresses = z.object({
+  whatsapp: z.string().regex(/^[1-9]\d{7,14}$/, 'E.164 digits only').optional(),
+  telegram: z.string().max(64).optional(),
+  messenger: z.string().max(64).optional(),
+  instagram: z.string().max(64).optional(),
+  webchat: z.string().max(64).optional(),
+  reclameaqui: z.string().max(64).optional(),
+});
+
+export const ContactDoc = z.object({
+  ...base,
+  type: z.literal('contact'),
+  name: z.string().max(200),
+  email: z.union([z.email().max(254), z.literal('')]),
+  addresses: ContactAddresses,
+  customFields: z.record(z.string().max(64), z.string().max(1000)),
+});
+export type ContactDoc = z.infer<typeof ContactDoc>;
+
+export const TeamDoc = z.object({
+  ...base,
+  type: z.literal('team'),
+  name: z.string().min(1).max(100),
+  dispositionRequired: z.boolean(),
+});
+export type TeamDoc = z.infer<typeof TeamDoc>;
+
+export const Role = z.enum(['agent', 'supervisor', 'admin']);
+export type Role = z.infer<typeof Role>;
+
+/** The public profile; credentials live in server-only documents. */
+export const UserDoc = z.object({
+  ...base,
+  type: z.literal('user'),
+  name: z.string().min(1).max(200),
+  email: z.email().max(254),
+  role: Role,
+  teamIds: z.array(Id),
+  maxConcurrent: z.number().int().positive(),
+});
+export type UserDoc = z.infer<typeof UserDoc>;
+
+export const PredefinedDoc = z.object({
+  ...base,
+  type: z.literal('predefined'),
+  /** null: offered to every team. */
+  teamId: Id.nullable(),
+  title: z.string().min(1).max(200),
+  text: z.string().min(1).max(MESSAGE_TEXT_MAX),
+});
+export type PredefinedDoc = z.infer<typeof PredefinedDoc>;
+
+export const DispositionDoc = z.object({
+  ...base,
+  type: z.literal('disposition'),
+  teamId: Id,
+  name: z.string().min(1).max(200),
+});
+export type DispositionDoc = z.infer<typeof DispositionDoc>;
+
+export const ReplicatedDoc = z.discriminatedUnion('type', [
+  ConversationDoc,
+  MessageDoc,
+  ContactDoc,
+  TeamDoc,
+  UserDoc,
+  PredefinedDoc,
+  DispositionDoc,
+]);
+export type ReplicatedDoc = z.infer<typeof ReplicatedDoc>;

@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { Id } from './documents.js';
+import { COLLECTION_NAMES } from './collections.js';
+
+/** WebSocket frames on `/ws` (agents) and `/ws/webchat` (visitors), validated on both sides. */
+export const PresenceStatus = z.enum(['online', 'paused', 'offline']);
+export type PresenceStatus = z.infer<typeof PresenceStatus>;
+
+export const PING_INTERVAL_MS = 15_000;
+
+export const ClientFrame = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('hello'), token: z.string().min(1).max(4096) }),
+  z.strictObject({ type: z.literal('presence.set'), status: z.enum(['online', 'paused']) }),
+  z.strictObject({ type: z.literal('typing'), conversationId: Id, typing: z.boolean() }),
+  z.strictObject({ type: z.literal('ping') }),
+  z.strictObject({ type: z.literal('pong') }),
+]);
+export type ClientFrame = z.infer<typeof ClientFrame>;
+
+const CollectionNameSchema = z.enum(COLLECTION_NAMES as [string, ...string[]]);
+
+export const ServerFrame = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('welcome'),
+    userId: Id,
+    presence: z.record(z.string(), PresenceStatus),
+  }),
+  z.object({ type: z.literal('sync.changed'), collections: z.array(CollectionNameSchema) }),
+  z.object({ type: z.literal('presence'), userId: Id, status: PresenceStatus }),
+  z.object({
+    type: z.literal('typing'),
+    conversationId: Id,
+    /** A user id, or the contact id when the customer types. */
+    authorId: Id,
+    typing: z.boolean(),
+  }),
+  z.object({ type: z.literal('notify'), title: z.string(), body: z.string(), conversationId: Id.optional() }),
+  z.object({ type: z.literal('error'), code: z.string(), message: z.string() }),
+  z.object({ type: z.literal('ping') }),
+  z.object({ type: z.literal('pong') }),
+]);
+export type ServerFrame = z.infer<typeof ServerFrame>;
+
+export const VisitorFrame = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('typing'), typing: z.boolean() }),
+  z.strictObject({ type: z.literal('ping') }),
+  z.strictObject({ type: z.literal('pong') }),
+]);
+export type VisitorFrame = z.infer<typeof VisitorFrame>;
+
+/** What a visitor sees of a message: no internal ids of agents, no private notes. */
+export const VisitorMessage = z.object({
+  id: z.string(),
+  direction: z.enum(['in', 'out']),
+  authorName: z.string(),
+  text: z.string(),
+  createdAt: z.number(),
+});
+export type VisitorMessage = z.infer<typeof VisitorMessage>;
+
+export const WebchatServerFrame = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('welcome'), visitorId: z.string() }),
+  z.object({ type: z.literal('message'), message: VisitorMessage }),
+  z.object({ type: z.literal('typing'), typing: z.boolean() }),
+  z.object({ type: z.literal('error'), code: z.string(), message: z.string() }),
+  z.object({ type: z.literal('ping') }),
+  z.object({ type: z.literal('pong') }),
+]);
+export type WebchatServerFrame = z.infer<typeof WebchatServerFrame>;

@@ -1,0 +1,56 @@
+/**
+ * Brazilian phone entry (R-CT-02, R-WA-02..04). Agents type area code + number; the country
+ * code 55 is added by the system and numbers are stored as E.164 digits only.
+ */
+export const INVALID_NUMBER_MESSAGE = 'Número inválido, corrija e tente novamente';
+
+export type PhoneKind = 'mobile' | 'landline';
+export type PhoneCheck =
+  | { status: 'valid'; e164: string; kind: PhoneKind }
+  /** Not wrong yet, just short: the UI keeps "Criar conversa" disabled (R-WA-04). */
+  | { status: 'incomplete'; kind?: PhoneKind }
+  | { status: 'invalid'; message: string };
+
+const BRAZIL = '55';
+// Anatel's area codes (DDD): both digits 1-9, and only these tens have codes assigned.
+const AREA_CODES = new Set([
+  11, 12, 13, 14, 15, 16, 17, 18, 19, 21, 22, 24, 27, 28, 31, 32, 33, 34, 35, 37, 38, 41, 42, 43,
+  44, 45, 46, 47, 48, 49, 51, 53, 54, 55, 61, 62, 63, 64, 65, 66, 67, 68, 69, 71, 73, 74, 75, 77,
+  79, 81, 82, 83, 84, 85, 86, 87, 88, 89, 91, 92, 93, 94, 95, 96, 97, 98, 99,
+]);
+
+const invalid = (): PhoneCheck => ({ status: 'invalid', message: INVALID_NUMBER_MESSAGE });
+
+export function checkBrazilianPhone(input: string): PhoneCheck {
+  const trimmed = input.trim();
+  // The manuals write numbers as "(11)999999999"; punctuation is tolerated, letters are not.
+  if (/[^\d()+\-.\s]/.test(trimmed)) return invalid();
+  let digits = trimmed.replace(/\D/g, '');
+  if (digits.startsWith(BRAZIL) && digits.length >= 12) digits = digits.slice(2);
+  if (digits.length < 3) return { status: 'incomplete' };
+  if (!AREA_CODES.has(Number(digits.slice(0, 2)))) return invalid();
+  const first = digits[2];
+  if (first === '9' || first === '8') {
+    return digits.length === 11
+      ? { status: 'valid', e164: BRAZIL + digits, kind: 'mobile' }
+      : invalid();
+  }
+  if (first !== undefined && '2345'.includes(first)) {
+    if (digits.length < 10) return { status: 'incomplete', kind: 'landline' };
+    return digits.length === 10
+      ? { status: 'valid', e164: BRAZIL + digits, kind: 'landline' }
+      : invalid();
+  }
+  return invalid();
+}
+
+/** E.164 digits for a valid Brazilian number, or undefined. */
+export function normaliseBrazilianPhone(input: string): string | undefined {
+  const check = checkBrazilianPhone(input);
+  return check.status === 'valid' ? check.e164 : undefined;
+}
+
+/** Whether a stored WhatsApp address is E.164 digits only (country code first, 8–15 digits). */
+export function isE164Digits(value: string): boolean {
+  return /^[1-9]\d{7,14}$/.test(value);
+}

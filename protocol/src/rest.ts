@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { ClientId, Id, MESSAGE_TEXT_MAX, UserDoc } from './documents.js';
+
+/** REST request and response bodies. Command bodies are strict: unknown keys are a 400. */
+export const LoginBody = z.strictObject({
+  email: z.email().max(254),
+  password: z.string().min(1).max(1024),
+});
+export type LoginBody = z.infer<typeof LoginBody>;
+
+export const LoginResponse = z.object({
+  accessToken: z.string(),
+  refreshToken: z.string(),
+  /** Seconds until the access token expires. */
+  expiresIn: z.number().int(),
+  user: UserDoc,
+});
+export type LoginResponse = z.infer<typeof LoginResponse>;
+
+export const RefreshBody = z.strictObject({ refreshToken: z.string().min(1).max(512) });
+export const LogoutBody = z.strictObject({ refreshToken: z.string().min(1).max(512).optional() });
+
+export const MessageText = z
+  .string()
+  .max(MESSAGE_TEXT_MAX)
+  .refine((s) => s.trim().length > 0, 'text must not be empty');
+
+export const SendMessageBody = z.strictObject({ id: ClientId, text: MessageText });
+export type SendMessageBody = z.infer<typeof SendMessageBody>;
+
+export const TransferBody = z
+  .strictObject({
+    /** Optional client command id; a retry with the same id is answered with the first result. */
+    id: ClientId.optional(),
+    toAgentId: Id.optional(),
+    toTeamId: Id.optional(),
+  })
+  .refine((b) => (b.toAgentId === undefined) !== (b.toTeamId === undefined), {
+    message: 'give exactly one of toAgentId or toTeamId',
+  });
+export type TransferBody = z.infer<typeof TransferBody>;
+
+export const FinishBody = z.strictObject({
+  id: ClientId.optional(),
+  disposition: Id.nullable().optional(),
+  note: z.string().max(4000).optional(),
+});
+export type FinishBody = z.infer<typeof FinishBody>;
+
+export const ClaimBody = z.strictObject({ id: ClientId.optional() });
+
+export const VisitorBody = z.strictObject({
+  name: z.string().trim().max(200).optional(),
+  email: z.union([z.email().max(254), z.literal('')]).optional(),
+});
+export const VisitorResponse = z.object({ visitorId: z.string(), token: z.string() });
+export type VisitorResponse = z.infer<typeof VisitorResponse>;
+
+export const WebchatMessageBody = SendMessageBody;
+
+/** Replication (ARCHITECTURE §4). The checkpoint is opaque to clients. */
+export const SyncCheckpoint = z.object({ seq: z.string(), scope: z.string() });
+export type SyncCheckpoint = z.infer<typeof SyncCheckpoint>;
+
+export const PullQuery = z.object({
+  checkpoint: z.string().max(4096).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+
+export const PushRow = z.object({
+  newDocumentState: z.record(z.string(), z.unknown()),
+  assumedMasterState: z.record(z.string(), z.unknown()).nullable().optional(),
+});
+export const PushBody = z.array(PushRow).max(500);
+export type PushRow = z.infer<typeof PushRow>;
+
+export const ErrorBody = z.object({ error: z.string(), message: z.string() });
+export type ErrorBody = z.infer<typeof ErrorBody>;

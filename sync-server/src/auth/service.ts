@@ -1,0 +1,197 @@
+import { ulid, type LoginBody, type LoginResponse, type UserDoc } from '@atende/protocol';
+import type { Config } from '../config/config.js';
+import { DomainError } from '../http/errors.js';
+import { type DocStore, type StoredDoc, updateDoc } from '../store/index.js';
+import { toWire } from '../store/wire.js';
+import { decoyHash, hashPassword, verifyPassword } from './passwords.js';
+import { randomToken, sha256, TokenSigner } from './tokens.js';
+
+export interface CredentialDoc extends StoredDoc {
+  type: 'credential';
+  userId: string;
+  email: string;
+  passwordHash: string;
+  failures: number[];
+  lockedUntil: number | null;
+}
+
+interface SessionDoc extends StoredDoc {
+  type: 'session';
+  userId: string;
+  refreshHash: string;
+  createdAt: number;
+  expiresAt: number;
+  revokedAt: number | null;
+}
+
+export interface Principal {
+  user: UserDoc;
+  sessionId: string;
+}
+
+const SESSION_CACHE_MS = 5_000;
+export const LOCKED_MESSAGE =
+  'Login temporariamente bloqueado por excesso de tentativas. Tente novamente mais tarde ou peça o desbloqueio a um administrador.';
+const WRONG_MESSAGE = 'E-mail ou senha incorretos.';
+
+export const credentialIdFor = (userId: string) => `credential:${userId.slice(userId.indexOf(':') + 1)}`;
+
+/** Login, token rotation and revocation (R-AUTH-03, R-AUTH-04). */
+export class AuthService {
+  private readonly sessionCache = new Map<string, { active: boolean; until: number }>();
+  private readonly logoutListeners = new Set<(principal: Principal) => void>();
+
+  constructor(
+    private readonly store: DocStore,
+    private readonly signer: TokenSigner,
+    private readonly config: Pick<Config, 'accessTtlSeconds' | 'refreshTtlSeconds' | 'lockout'>,
+  ) {}
+
+  onLogout(listener: (principal: Principal) => void): void {
+    this.logoutListeners.add(listener);
+  }
+
+  async setPassword(user: UserDoc, password: string): Promise<void> {
+    const passwordHash = await hashPassword(password);
+    await updateDoc<CredentialDoc>(this.store, credentialIdFor(user.id), (current) => ({
+      _id: credentialIdFor(user.id),
+      type: 'credential',
+      userId: user.id,
+      email: user.email.toLowerCase(),
+      passwordHash,
+      failures: [],
+      lockedUntil: null,
+      ...(current?._rev ? { _rev: current._rev } : {}),
+    }));
+  }
+
+  async login(body: LoginBody): Promise<LoginResponse> {
+    const [credential] = (await this.store.find({
+      selector: { type: 'credential', email: body.email.toLowerCase() },
+      limit: 1,
+    })) as CredentialDoc[];
+    if (!credential) {
+      await verifyPassword(body.password, await decoyHash);
+      throw new DomainError(401, 'invalid_credentials', WRONG_MESSAGE);
+    }
+    const now = Date.now();
+    if (credential.lockedUntil !== null && credential.lockedUntil > now) throw this.locked(credential.lockedUntil, now);
+    if (!(await verifyPassword(body.password, credential.passwordHash))) {
+      const { doc } = await updateDoc<CredentialDoc>(this.store, credential._id, (c) => c && this.recordFailure(c, now));
+      if (doc?.lockedUntil && doc.lockedUntil > now) throw this.locked(doc.lockedUntil, now);
+      throw new DomainError(401, 'invalid_credentials', WRONG_MESSAGE);
+    }
+    if (credential.failures.length > 0 || credential.lockedUntil !== null) {
+      await updateDoc<CredentialDoc>(this.store, credential._id, (c) => c && { ...c, failures: [], lockedUntil: null });
+    }
+    const user = await this.userById(credential.userId);
+    if (!user) throw new DomainError(401, 'invalid_credentials', WRONG_MESSAGE);
+    return this.openSession(user);
+  }
+
+  private recordFailure(c: CredentialDoc, now: number): CredentialDoc {
+    const failures = [...c.failures.filter((t) => t > now - this.config.lockout.windowMs), now];
+    if (failures.length >= this.config.lockout.attempts) {
+      return { ...c, failures: [], lockedUntil: now + this.config.lockout.windowMs };
+    }
+    return { ...c, failures };
+  }
+
+  private locked(until: number, now: number): DomainError {
+    const retryAfterSeconds = Math.ceil((until - now) / 1000);
+    return new DomainError(423, 'locked', LOCKED_MESSAGE, { retryAfterSeconds });
+  }
+
+  /** Lifts a lockout (R-AUTH-03: "until an administrator unlocks it"). */
+  async unlock(userId: string): Promise<boolean> {
+    const { written } = await updateDoc<CredentialDoc>(this.store, credentialIdFor(userId), (c) =>
+      c && { ...c, failures: [], lockedUntil: null },
+    );
+    return written;
+  }
+
+  private async openSession(user: UserDoc): Promise<LoginResponse> {
+    const key = ulid();
+    const secret = randomToken();
+    const now = Date.now();
+    const session: SessionDoc = {
+      _id: `session:${key}`,
+      type: 'session',
+      userId: user.id,
+      refreshHash: sha256(secret),
+      createdAt: now,
+      expiresAt: now + this.config.refreshTtlSeconds * 1000,
+      revokedAt: null,
+    };
+    const [result] = await this.store.bulkWrite([session]);
+    if (!result?.ok) throw new Error('could not open session');
+    return this.tokens(user, session._id, `${key}.${secret}`);
+  }
+
+  private tokens(user: UserDoc, sessionId: string, refreshToken: string): LoginResponse {
+    const exp = Math.floor(Date.now() / 1000) + this.config.accessTtlSeconds;
+    return {
+      accessToken: this.signer.sign({ kind: 'access', sub: user.id, sid: sessionId, exp }),
+      refreshToken,
+      expiresIn: this.config.accessTtlSeconds,
+      user,
+    };
+  }
+
+  /** Rotates the refresh token; a reused (already rotated) token revokes the whole session. */
+  async refresh(refreshToken: string): Promise<LoginResponse> {
+    const [key, secret] = refreshToken.split('.');
+    const invalid = new DomainError(401, 'invalid_token', 'Sessão expirada. Entre novamente.');
+    if (!key || !secret || !/^[0-9A-Z]{26}$/.test(key)) throw invalid;
+    const sessionId = `session:${key}`;
+    const next = randomToken();
+    let reused = false;
+    const { doc, written } = await updateDoc<SessionDoc>(this.store, sessionId, (s) => {
+      if (!s || s.revokedAt !== null || s.expiresAt < Date.now()) return undefined;
+      if (s.refreshHash !== sha256(secret)) {
+        reused = true;
+        return { ...s, revokedAt: Date.now() };
+      }
+      return { ...s, refreshHash: sha256(next) };
+    });
+    if (reused) this.sessionCache.set(sessionId, { active: false, until: Infinity });
+    if (!written || reused || !doc) throw invalid;
+    const user = await this.userById(doc.userId);
+    if (!user) throw invalid;
+    return this.tokens(user, sessionId, `${key}.${next}`);
+  }
+
+  async logout(principal: Principal): Promise<void> {
+    await updateDoc<SessionDoc>(this.store, principal.sessionId, (s) =>
+      s && s.revokedAt === null ? { ...s, revokedAt: Date.now() } : undefined,
+    );
+    this.sessionCache.set(principal.sessionId, { active: false, until: Infinity });
+    for (const listener of this.logoutListeners) listener(principal);
+  }
+
+  /** Resolves an access token to its user, or undefined when invalid, expired or revoked. */
+  async authenticate(accessToken: string): Promise<Principal | undefined> {
+    const payload = this.signer.verify(accessToken);
+    if (!payload || payload.kind !== 'access') return undefined;
+    const { sub, sid } = payload;
+    if (typeof sub !== 'string' || typeof sid !== 'string') return undefined;
+    if (!(await this.sessionActive(sid))) return undefined;
+    const user = await this.userById(sub);
+    return user ? { user, sessionId: sid } : undefined;
+  }
+
+  private async sessionActive(sessionId: string): Promise<boolean> {
+    const cached = this.sessionCache.get(sessionId);
+    if (cached && cached.until > Date.now()) return cached.active;
+    const session = (await this.store.get(sessionId)) as SessionDoc | undefined;
+    const active = !!session && session.revokedAt === null && session.expiresAt > Date.now();
+    this.sessionCache.set(sessionId, { active, until: Date.now() + SESSION_CACHE_MS });
+    return active;
+  }
+
+  async userById(id: string): Promise<UserDoc | undefined> {
+    if (!id.startsWith('user:')) return undefined;
+    const stored = await this.store.get(id);
+    return stored && !stored._deleted ? toWire<UserDoc>(stored) : undefined;
+  }
+}

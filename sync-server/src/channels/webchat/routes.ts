@@ -1,0 +1,49 @@
+import { Router, type Request } from 'express';
+import { VisitorBody, WebchatMessageBody } from '@atende/protocol';
+import type { InboundService } from '../../conversations/inbound.js';
+import { DomainError, parse } from '../../http/errors.js';
+import type { RateLimiter } from '../../http/rateLimit.js';
+import { bearerToken } from '../../auth/middleware.js';
+import type { Visitor, VisitorService } from './visitors.js';
+
+/** The visitor's HTTP side of the website chat (R-CH-02, R-CH-11). */
+export function webchatRoutes(visitors: VisitorService, inbound: InboundService, limiter: RateLimiter): Router {
+  const router = Router();
+  const visitorOf = async (req: Request): Promise<Visitor> => {
+    const visitor = await visitors.authenticate(bearerToken(req));
+    if (!visitor) throw new DomainError(401, 'unauthenticated', 'A visitor token is required');
+    return visitor;
+  };
+
+  router.post('/:accountId/visitors', limiter.middleware('webchat-visitor'), async (req, res) => {
+    const body = parse(VisitorBody, req.body ?? {});
+    const created = await visitors.create(String(req.params.accountId), {
+      ...(body.name ? { name: body.name } : {}),
+      ...(body.email ? { email: body.email } : {}),
+    });
+    res.status(201).json(created);
+  });
+
+  router.post('/messages', limiter.middleware('webchat-message'), async (req, res) => {
+    const visitor = await visitorOf(req);
+    const body = parse(WebchatMessageBody, req.body);
+    const { message, created } = await inbound.receive({
+      account: visitor.account,
+      contactId: visitor.contactId,
+      // Namespaced by visitor so one visitor's ids can never collide with another's.
+      messageKey: `wc-${visitor.visitorId}-${body.id}`,
+      authorName: visitor.name,
+      text: body.text,
+      externalId: body.id,
+    });
+    if (!created && message.text !== body.text) {
+      throw new DomainError(409, 'id_conflict', 'That message id was already used for another text');
+    }
+    res.status(created ? 201 : 200).json({ message: { id: message.id, createdAt: message.createdAt } });
+  });
+
+  router.get('/messages', async (req, res) => {
+    res.json({ messages: await visitors.transcript(await visitorOf(req)) });
+  });
+  return router;
+}

@@ -1,0 +1,39 @@
+import { VisitorFrame } from '@atende/protocol';
+import type { WebSocket } from 'ws';
+import type { InboundService } from '../../conversations/inbound.js';
+import type { AgentHub } from '../../realtime/hub.js';
+import { keepAlive, MAX_FRAME_BYTES, parseFrame, sendFrame } from '../../realtime/socket.js';
+import type { WebchatAdapter } from './adapter.js';
+import type { VisitorService } from './visitors.js';
+
+/** `/ws/webchat?token=…`: agent messages and typing out, the visitor's typing in. */
+export async function acceptVisitorSocket(
+  ws: WebSocket,
+  token: string | undefined,
+  deps: { visitors: VisitorService; inbound: InboundService; adapter: WebchatAdapter; hub: AgentHub; pingIntervalMs: number },
+): Promise<void> {
+  const visitor = await deps.visitors.authenticate(token);
+  if (!visitor) {
+    sendFrame(ws, { type: 'error', code: 'unauthenticated', message: 'A visitor token is required' });
+    ws.close(4401, 'unauthenticated');
+    return;
+  }
+  keepAlive(ws, deps.pingIntervalMs);
+  deps.adapter.attach(visitor.contactId, ws);
+  sendFrame(ws, { type: 'welcome', visitorId: visitor.visitorId });
+  ws.on('error', () => ws.terminate());
+  ws.on('message', (data, isBinary) => {
+    if (isBinary || data.toString().length > MAX_FRAME_BYTES) {
+      return sendFrame(ws, { type: 'error', code: 'invalid_frame', message: 'Text JSON frames only' });
+    }
+    const parsed = parseFrame(VisitorFrame, Buffer.from(data.toString()));
+    if (!parsed.ok) return sendFrame(ws, { type: 'error', code: parsed.code, message: parsed.message });
+    const frame = parsed.frame;
+    if (frame.type === 'ping') return sendFrame(ws, { type: 'pong' });
+    if (frame.type === 'typing') {
+      void deps.inbound.openConversationOf(visitor.account._id, visitor.contactId).then((conversation) => {
+        if (conversation) deps.hub.customerTyping(conversation, frame.typing);
+      });
+    }
+  });
+}

@@ -1,0 +1,99 @@
+import { docId, ulid, type ContactDoc, type MessageDoc, type VisitorMessage, type VisitorResponse } from '@atende/protocol';
+import type { TokenSigner } from '../../auth/tokens.js';
+import { DomainError } from '../../http/errors.js';
+import type { DocStore, StoredDoc } from '../../store/index.js';
+import { toStored, toWire } from '../../store/wire.js';
+import type { ChannelAccountDoc } from '../adapter.js';
+
+export interface Visitor {
+  visitorId: string;
+  contactId: string;
+  account: ChannelAccountDoc;
+  name: string;
+}
+
+interface VisitorDoc extends StoredDoc {
+  type: 'visitor';
+  accountId: string;
+  contactId: string;
+}
+
+const TOKEN_TTL_S = 30 * 24 * 3600;
+const TRANSCRIPT_LIMIT = 1000;
+
+/** Website-chat visitors (R-CH-02): each is a contact with a `webchat` address and a token. */
+export class VisitorService {
+  constructor(
+    private readonly store: DocStore,
+    private readonly signer: TokenSigner,
+  ) {}
+
+  async account(accountId: string): Promise<ChannelAccountDoc> {
+    const account = /^[A-Za-z0-9_-]{1,64}$/.test(accountId)
+      ? ((await this.store.get(`channel:${accountId}`)) as ChannelAccountDoc | undefined)
+      : undefined;
+    if (!account || account.type !== 'channel' || account.kind !== 'webchat') {
+      throw new DomainError(404, 'unknown_account', 'No website chat with that id');
+    }
+    return account;
+  }
+
+  async create(accountId: string, details: { name?: string; email?: string }): Promise<VisitorResponse> {
+    const account = await this.account(accountId);
+    const visitorId = ulid();
+    const now = Date.now();
+    const contact: ContactDoc = {
+      id: docId('contact'), type: 'contact', createdAt: now, updatedAt: now,
+      name: details.name?.trim() || 'Visitante', email: details.email ?? '',
+      addresses: { webchat: visitorId }, customFields: {},
+    };
+    const visitor: VisitorDoc = { _id: `visitor:${visitorId}`, type: 'visitor', accountId: account._id, contactId: contact.id };
+    const results = await this.store.bulkWrite([toStored(contact), visitor]);
+    if (!results.every((r) => r.ok)) throw new Error('visitor could not be stored');
+    const exp = Math.floor(now / 1000) + TOKEN_TTL_S;
+    return { visitorId, token: this.signer.sign({ kind: 'visitor', vid: visitorId, exp }) };
+  }
+
+  async authenticate(token: string | undefined): Promise<Visitor | undefined> {
+    const payload = token ? this.signer.verify(token) : undefined;
+    if (!payload || payload.kind !== 'visitor' || typeof payload.vid !== 'string') return undefined;
+    const visitor = (await this.store.get(`visitor:${payload.vid}`)) as VisitorDoc | undefined;
+    if (!visitor) return undefined;
+    const [account, contact] = await Promise.all([
+      this.store.get(visitor.accountId) as Promise<ChannelAccountDoc | undefined>,
+      this.store.get(visitor.contactId),
+    ]);
+    if (!account || !contact) return undefined;
+    return { visitorId: payload.vid, contactId: visitor.contactId, account, name: String(contact.name ?? 'Visitante') };
+  }
+
+  async transcript(visitor: Visitor): Promise<VisitorMessage[]> {
+    const conversations = await this.store.find({
+      selector: { type: 'conversation', contactId: visitor.contactId, channelAccountId: visitor.account._id },
+      limit: 200,
+    });
+    if (conversations.length === 0) return [];
+    const messages = await this.store.find({
+      selector: {
+        type: 'message',
+        conversationId: { $in: conversations.map((c) => c._id) },
+        visibility: 'public',
+        direction: { $in: ['in', 'out'] },
+      },
+      limit: TRANSCRIPT_LIMIT,
+    });
+    return messages
+      .map((m) => toVisitorMessage(toWire<MessageDoc>(m)))
+      .sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
+  }
+}
+
+export function toVisitorMessage(message: MessageDoc): VisitorMessage {
+  return {
+    id: message.id,
+    direction: message.direction === 'in' ? 'in' : 'out',
+    authorName: message.authorName,
+    text: message.text,
+    createdAt: message.createdAt,
+  };
+}

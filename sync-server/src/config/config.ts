@@ -1,0 +1,106 @@
+import path from 'node:path';
+
+/** Configuration from the environment, validated once at start-up (README lists every key). */
+export type StoreConfig =
+  | { driver: 'embedded'; dataDir: string }
+  | { driver: 'couchdb'; couchUrl: string; couchDb: string };
+
+export interface Config {
+  host: string;
+  port: number;
+  store: StoreConfig;
+  demo: boolean;
+  demoPassword: string;
+  /** Token signing secret; when absent a random one is generated and kept in the store. */
+  secret: string | undefined;
+  timeZone: string;
+  accessTtlSeconds: number;
+  refreshTtlSeconds: number;
+  lockout: { attempts: number; windowMs: number };
+  presenceGraceMs: number;
+  publicRateLimitPerMinute: number;
+  webDir: string | undefined;
+  logLevel: 'silent' | 'info' | 'debug';
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Env = Record<string, string | undefined>;
+
+function int(env: Env, key: string, fallback: number, min = 0): number {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) {
+    throw new ConfigError(`${key} must be an integer ≥ ${min}, got "${raw}"`);
+  }
+  return value;
+}
+
+function flag(env: Env, key: string): boolean | undefined {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return undefined;
+  if (['1', 'true', 'yes'].includes(raw)) return true;
+  if (['0', 'false', 'no'].includes(raw)) return false;
+  throw new ConfigError(`${key} must be 1 or 0, got "${raw}"`);
+}
+
+function timeZone(value: string): string {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: value });
+    return value;
+  } catch {
+    throw new ConfigError(`ATENDE_TIMEZONE "${value}" is not a known time zone`);
+  }
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const couchUrl = env.COUCHDB_URL;
+  let store: StoreConfig;
+  if (couchUrl) {
+    try {
+      new URL(couchUrl);
+    } catch {
+      throw new ConfigError(`COUCHDB_URL "${couchUrl}" is not a URL`);
+    }
+    const couchDb = env.ATENDE_COUCHDB_DB ?? 'atende-main';
+    if (!/^[a-z][a-z0-9_$()+/-]*$/.test(couchDb)) {
+      throw new ConfigError(`ATENDE_COUCHDB_DB "${couchDb}" is not a valid CouchDB database name`);
+    }
+    store = { driver: 'couchdb', couchUrl, couchDb };
+  } else {
+    store = { driver: 'embedded', dataDir: path.resolve(env.ATENDE_DATA_DIR ?? '.atende-data') };
+  }
+  const logLevel = env.ATENDE_LOG_LEVEL ?? 'info';
+  if (logLevel !== 'silent' && logLevel !== 'info' && logLevel !== 'debug') {
+    throw new ConfigError(`ATENDE_LOG_LEVEL must be silent, info or debug, got "${logLevel}"`);
+  }
+  const demoPassword = env.ATENDE_DEMO_PASSWORD ?? 'atende123';
+  if (demoPassword.length < 6) throw new ConfigError('ATENDE_DEMO_PASSWORD must have at least 6 characters');
+  const secret = env.ATENDE_SECRET || undefined;
+  if (secret !== undefined && secret.length < 32) {
+    throw new ConfigError('ATENDE_SECRET must have at least 32 characters');
+  }
+  return {
+    host: env.HOST ?? '127.0.0.1',
+    port: int(env, 'PORT', 8080),
+    store,
+    // Demo data only where it cannot pollute a real database by accident.
+    demo: flag(env, 'ATENDE_DEMO') ?? store.driver === 'embedded',
+    demoPassword,
+    secret,
+    timeZone: timeZone(env.ATENDE_TIMEZONE ?? 'America/Sao_Paulo'),
+    accessTtlSeconds: int(env, 'ATENDE_ACCESS_TTL_S', 900, 10),
+    refreshTtlSeconds: int(env, 'ATENDE_REFRESH_TTL_S', 30 * 24 * 3600, 60),
+    lockout: {
+      attempts: int(env, 'ATENDE_LOCKOUT_ATTEMPTS', 5, 1),
+      windowMs: int(env, 'ATENDE_LOCKOUT_MINUTES', 15, 1) * 60_000,
+    },
+    presenceGraceMs: int(env, 'ATENDE_PRESENCE_GRACE_MS', 30_000),
+    publicRateLimitPerMinute: int(env, 'ATENDE_PUBLIC_RATE_LIMIT', 600, 1),
+    webDir: env.ATENDE_WEB_DIR || undefined,
+    logLevel,
+  };
+}

@@ -1,0 +1,34 @@
+import type { ConversationDoc } from '@atende/protocol';
+import type { DocStore, StoredDoc } from '../store/index.js';
+import { updateDoc } from '../store/index.js';
+
+const PAGE = 500;
+
+/**
+ * Messages carry their conversation's team so replication can filter them. After a transfer to
+ * another team they move with it; the former team keeps them only as deletions.
+ */
+export async function retagMessages(store: DocStore, conversation: ConversationDoc): Promise<number> {
+  let moved = 0;
+  for (;;) {
+    const stale = await store.find({
+      selector: { type: 'message', conversationId: conversation.id, teamId: { $ne: conversation.teamId } },
+      limit: PAGE,
+    });
+    if (stale.length === 0) return moved;
+    const results = await store.bulkWrite(stale.map((m) => retag(m, conversation)));
+    for (const [i, result] of results.entries()) {
+      const original = stale[i];
+      if (result.ok || !original) continue;
+      // Written concurrently (a status update): apply the move to the latest revision.
+      await updateDoc(store, original._id, (m) => m && retag(m, conversation));
+    }
+    moved += stale.length;
+  }
+}
+
+function retag(message: StoredDoc, conversation: ConversationDoc): StoredDoc {
+  const former = new Set([...(message.formerTeamIds as string[] ?? []), String(message.teamId)]);
+  former.delete(conversation.teamId);
+  return { ...message, teamId: conversation.teamId, formerTeamIds: [...former], updatedAt: Date.now() };
+}

@@ -1,0 +1,62 @@
+import type {
+  ContactDoc, DispositionDoc, PredefinedDoc, ReplicatedDoc, TeamDoc, UserDoc,
+} from '@atende/protocol';
+import type { AuthService } from '../auth/service.js';
+import type { ChannelAccountDoc } from '../channels/adapter.js';
+import type { DocStore } from '../store/index.js';
+import { toStored } from '../store/wire.js';
+
+export const DEMO_ACCOUNTS = [
+  { email: 'ana@demo.local', name: 'Ana Souza', role: 'agent', teams: ['team:suporte'] },
+  { email: 'bruno@demo.local', name: 'Bruno Lima', role: 'agent', teams: ['team:suporte'] },
+  { email: 'carla@demo.local', name: 'Carla Mendes', role: 'supervisor', teams: ['team:suporte', 'team:comercial'] },
+  { email: 'admin@demo.local', name: 'Administrador', role: 'admin', teams: ['team:suporte', 'team:comercial'] },
+] as const;
+
+export const DEMO_WEBCHAT_ACCOUNT = 'demo-site';
+
+/** Seeds the demo organisation once, into an empty store only. Returns whether it did. */
+export async function seedDemo(store: DocStore, auth: AuthService, password: string): Promise<boolean> {
+  const users = await store.find({ selector: { type: 'user' }, limit: 1 });
+  if (users.length > 0) return false;
+  const now = Date.now();
+  const base = { createdAt: now, updatedAt: now };
+  const team = (id: string, name: string): TeamDoc => ({ id, type: 'team', name, dispositionRequired: false, ...base });
+  const contact = (key: string, name: string, email: string, whatsapp: string): ContactDoc => ({
+    id: `contact:${key}`, type: 'contact', name, email, addresses: { whatsapp }, customFields: {}, ...base,
+  });
+  const predefined = (key: string, teamId: string | null, title: string, text: string): PredefinedDoc => ({
+    id: `predefined:${key}`, type: 'predefined', teamId, title, text, ...base,
+  });
+  const disposition = (key: string, teamId: string, name: string): DispositionDoc => ({
+    id: `disposition:${key}`, type: 'disposition', teamId, name, ...base,
+  });
+  const people: UserDoc[] = DEMO_ACCOUNTS.map((a) => ({
+    id: `user:${a.email.split('@')[0]}`, type: 'user', name: a.name, email: a.email, role: a.role,
+    teamIds: [...a.teams], maxConcurrent: 5, ...base,
+  }));
+  const docs: ReplicatedDoc[] = [
+    team('team:suporte', 'Suporte'),
+    team('team:comercial', 'Comercial'),
+    ...people,
+    contact('maria', 'Maria Oliveira', 'maria@example.com', '5511987654321'),
+    contact('joao', 'João Pereira', 'joao@example.com', '5521998765432'),
+    contact('lucia', 'Lúcia Ferreira', '', '551133334444'),
+    predefined('saudacao', 'team:suporte', 'Saudação', 'Olá! Meu nome é {agente}. Como posso ajudar?'),
+    predefined('aguarde', null, 'Aguarde', 'Um momento, por favor, estou verificando.'),
+    predefined('encerramento', 'team:suporte', 'Encerramento', 'Obrigado pelo contato! Tenha um ótimo dia.'),
+    predefined('proposta', 'team:comercial', 'Proposta', 'Vou preparar uma proposta e envio em seguida.'),
+    disposition('duvida', 'team:suporte', 'Dúvida resolvida'),
+    disposition('tecnico', 'team:suporte', 'Problema técnico'),
+    disposition('venda', 'team:comercial', 'Venda realizada'),
+  ];
+  const channel: ChannelAccountDoc = {
+    _id: `channel:${DEMO_WEBCHAT_ACCOUNT}`, type: 'channel', kind: 'webchat',
+    name: 'Site de demonstração', entryTeamId: 'team:suporte',
+  };
+  const results = await store.bulkWrite([...docs.map((d) => toStored(d)), channel]);
+  const failed = results.filter((r) => !r.ok);
+  if (failed.length > 0) throw new Error(`demo seed failed for ${failed.map((r) => r.id).join(', ')}`);
+  for (const user of people) await auth.setPassword(user, password);
+  return true;
+}

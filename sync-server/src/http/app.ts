@@ -1,0 +1,63 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express, { type Express, type RequestHandler, type Router } from 'express';
+import { errorHandler, unknownRoute } from './errors.js';
+
+export const BODY_LIMIT = '1mb';
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const PUBLIC_DIR = path.resolve(here, '../../public');
+const RENDERER_DIR = path.resolve(here, '../../../renderer');
+
+/** Bearer tokens, no cookies: any origin may call the API without CSRF exposure (the widget is embedded anywhere). */
+const cors: RequestHandler = (req, res, next) => {
+  res.setHeader('Access-Control-Allow-Origin', '*');
+  res.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type');
+  res.setHeader('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
+  res.setHeader('Access-Control-Max-Age', '600');
+  if (req.method === 'OPTIONS') {
+    res.status(204).end();
+    return;
+  }
+  next();
+};
+
+const securityHeaders: RequestHandler = (_req, res, next) => {
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('Referrer-Policy', 'no-referrer');
+  next();
+};
+
+/** The web build when present, else the placeholder page shipped in `renderer/`. */
+export function webRoot(configured: string | undefined): string {
+  if (configured) return path.resolve(configured);
+  const built = path.join(RENDERER_DIR, 'dist');
+  return existsSync(path.join(built, 'index.html')) ? built : path.join(RENDERER_DIR, 'public');
+}
+
+export function buildApp(options: {
+  api: Array<[string, Router]>;
+  webDir: string;
+  health: () => Record<string, unknown>;
+  log: (message: string) => void;
+}): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(securityHeaders);
+  app.use('/api', cors, express.json({ limit: BODY_LIMIT, type: ['application/json', 'text/plain'] }));
+  app.get('/api/health', (_req, res) => {
+    res.json({ ok: true, ...options.health() });
+  });
+  for (const [mount, router] of options.api) app.use(mount, router);
+  app.use('/api', unknownRoute);
+  app.get('/widget.js', (_req, res) => {
+    res.setHeader('Cache-Control', 'no-cache');
+    res.sendFile(path.join(PUBLIC_DIR, 'widget.js'));
+  });
+  app.use('/demo', express.static(path.join(PUBLIC_DIR, 'demo')));
+  app.use(express.static(options.webDir));
+  app.use(unknownRoute);
+  app.use(errorHandler(options.log));
+  return app;
+}

@@ -1,0 +1,65 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ZodType } from 'zod';
+
+/** A domain failure with a stable machine-readable code, mapped to an HTTP status in one place. */
+export class DomainError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+export const notFound = (what: string) => new DomainError(404, 'not_found', `${what} not found`);
+export const forbidden = (message = 'You may not do this') => new DomainError(403, 'forbidden', message);
+
+/** Parses input with a protocol schema or throws a 400 naming the offending fields. */
+export function parse<T>(schema: ZodType<T>, value: unknown, what = 'body'): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const detail = result.error.issues
+    .slice(0, 5)
+    .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
+    .join('; ');
+  throw new DomainError(400, 'invalid_input', `Invalid ${what}: ${detail}`);
+}
+
+export const unknownRoute: RequestHandler = (req, _res, next) => {
+  next(new DomainError(404, 'not_found', `No route for ${req.method} ${req.path}`));
+};
+
+interface HttpishError {
+  type?: string;
+  status?: number;
+  statusCode?: number;
+}
+
+export function errorHandler(log: (message: string) => void): ErrorRequestHandler {
+  return (error: unknown, _req, res, _next) => {
+    if (error instanceof DomainError) {
+      res.status(error.status).json({ error: error.code, message: error.message, ...error.extra });
+      return;
+    }
+    const e = (error ?? {}) as HttpishError;
+    // body-parser failures carry a type and a 4xx status.
+    if (e.type === 'entity.parse.failed') {
+      res.status(400).json({ error: 'malformed_json', message: 'The request body is not valid JSON' });
+      return;
+    }
+    if (e.type === 'entity.too.large') {
+      res.status(413).json({ error: 'payload_too_large', message: 'The request body is too large' });
+      return;
+    }
+    const status = e.status ?? e.statusCode;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      res.status(status).json({ error: 'bad_request', message: 'The request could not be processed' });
+      return;
+    }
+    log(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    res.status(500).json({ error: 'internal', message: 'Internal server error' });
+  };
+}

@@ -1,0 +1,34 @@
+import { ConfigError, loadConfig } from './config/config.js';
+import { DEMO_ACCOUNTS, DEMO_WEBCHAT_ACCOUNT } from './demo/seed.js';
+import { startServer } from './server.js';
+
+/** `npm run server`: the sync server alone, configured from the environment. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`Configuration error: ${error.message}`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const server = await startServer(config);
+  const where = config.store.driver === 'embedded' ? config.store.dataDir : `${config.store.couchDb} on CouchDB`;
+  console.log(`Atende sync server on ${server.url} (store: ${config.store.driver}, ${where})`);
+  if (config.demo) {
+    console.log(server.seeded ? 'Demo organisation created.' : 'Demo organisation already present.');
+    console.log(`Demo accounts (password: ${config.demoPassword === 'atende123' ? 'atende123' : 'from ATENDE_DEMO_PASSWORD'}):`);
+    for (const a of DEMO_ACCOUNTS) console.log(`  ${a.role.padEnd(10)} ${a.email}`);
+    console.log(`Agent app:         ${server.url}/`);
+    console.log(`Website chat demo: ${server.url}/demo/  (widget account "${DEMO_WEBCHAT_ACCOUNT}")`);
+  }
+  const shutdown = () => {
+    void server.stop().then(() => process.exit(0));
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+void main();

@@ -1,0 +1,213 @@
+import {
+  ClientFrame, COLLECTIONS, collectionOfType, type CollectionName, type ConversationDoc,
+  type PresenceStatus, type ServerFrame,
+} from '@atende/protocol';
+import type { WebSocket } from 'ws';
+import type { AuthService, Principal } from '../auth/service.js';
+import { isParticipant, visibleConversation } from '../conversations/access.js';
+import type { ConversationService } from '../conversations/service.js';
+import type { ChangeRow, DocStore, Feed } from '../store/index.js';
+import { toWire } from '../store/wire.js';
+import { type Viewer, viewerOf, visibilityOf } from '../sync/scope.js';
+import { PresenceTracker } from './presence.js';
+import { keepAlive, MAX_FRAME_BYTES, parseFrame, sendFrame } from './socket.js';
+
+interface Connection {
+  ws: WebSocket;
+  principal?: Principal;
+  viewer?: Viewer;
+  pending: Set<CollectionName>;
+  flush?: ReturnType<typeof setTimeout>;
+}
+
+export interface HubOptions {
+  pingIntervalMs: number;
+  presenceGraceMs: number;
+  helloTimeoutMs?: number;
+  log: (message: string) => void;
+}
+
+const FLUSH_MS = 5;
+
+/**
+ * The agents' WebSocket `/ws` (ARCHITECTURE §4): wakes replication with `sync.changed`, carries
+ * presence and typing. It never carries the only copy of anything durable.
+ */
+export class AgentHub {
+  private readonly connections = new Set<Connection>();
+  private readonly presence: PresenceTracker;
+  private feed?: Feed;
+
+  constructor(
+    private readonly store: DocStore,
+    private readonly auth: AuthService,
+    private readonly conversations: ConversationService,
+    private readonly options: HubOptions,
+  ) {
+    this.presence = new PresenceTracker(options.presenceGraceMs, (userId, status) => this.broadcastPresence(userId, status));
+    auth.onLogout((principal) => this.loggedOut(principal));
+  }
+
+  start(): void {
+    const types = Object.values(COLLECTIONS);
+    this.feed = this.store.follow({
+      since: 'now',
+      selector: { type: { $in: types } },
+      onChange: (row) => this.changed(row),
+      onError: (error) => this.options.log(`change feed: ${error.message}`),
+    });
+  }
+
+  stop(): void {
+    this.feed?.stop();
+    this.presence.stop();
+    for (const c of this.connections) c.ws.terminate();
+  }
+
+  statusOf(userId: string): PresenceStatus {
+    return this.presence.statusOf(userId);
+  }
+
+  accept(ws: WebSocket): void {
+    const connection: Connection = { ws, pending: new Set() };
+    this.connections.add(connection);
+    keepAlive(ws, this.options.pingIntervalMs);
+    const helloTimer = setTimeout(() => {
+      if (!connection.principal) ws.close(4401, 'hello expected');
+    }, this.options.helloTimeoutMs ?? 10_000);
+    ws.on('message', (data, isBinary) => {
+      void this.receive(connection, data.toString(), isBinary).catch((error: unknown) => {
+        this.options.log(`ws frame failed: ${String(error)}`);
+        this.error(connection, 'internal', 'The frame could not be handled');
+      });
+    });
+    ws.on('close', () => {
+      clearTimeout(helloTimer);
+      clearTimeout(connection.flush);
+      this.connections.delete(connection);
+      if (connection.principal) this.presence.disconnected(connection.principal.user.id);
+    });
+    ws.on('error', () => ws.terminate());
+  }
+
+  private error(connection: Connection, code: string, message: string): void {
+    sendFrame(connection.ws, { type: 'error', code, message });
+  }
+
+  private async receive(connection: Connection, data: string, isBinary: boolean): Promise<void> {
+    if (isBinary || data.length > MAX_FRAME_BYTES) return this.error(connection, 'invalid_frame', 'Text JSON frames only');
+    const parsed = parseFrame(ClientFrame, Buffer.from(data));
+    if (!parsed.ok) return this.error(connection, parsed.code, parsed.message);
+    const frame = parsed.frame;
+    if (frame.type === 'hello') return this.hello(connection, frame.token);
+    const principal = connection.principal;
+    if (!principal) {
+      this.error(connection, 'unauthenticated', 'Send hello with a token first');
+      connection.ws.close(4401, 'unauthenticated');
+      return;
+    }
+    switch (frame.type) {
+      case 'ping':
+        return sendFrame(connection.ws, { type: 'pong' });
+      case 'pong':
+        return;
+      case 'presence.set':
+        return this.presence.setStatus(principal.user.id, frame.status);
+      case 'typing':
+        return this.agentTyping(connection, principal, frame.conversationId, frame.typing);
+      default:
+        return missingFrame(frame);
+    }
+  }
+
+  private async hello(connection: Connection, token: string): Promise<void> {
+    if (connection.principal) return this.error(connection, 'already_authenticated', 'hello was already accepted');
+    const principal = await this.auth.authenticate(token);
+    if (!principal) {
+      this.error(connection, 'unauthenticated', 'The token is invalid or expired');
+      connection.ws.close(4401, 'unauthenticated');
+      return;
+    }
+    connection.principal = principal;
+    connection.viewer = viewerOf(principal.user);
+    this.presence.connected(principal.user.id);
+    sendFrame(connection.ws, { type: 'welcome', userId: principal.user.id, presence: this.presence.snapshot() });
+  }
+
+  private async agentTyping(connection: Connection, principal: Principal, conversationId: string, typing: boolean): Promise<void> {
+    let conversation: ConversationDoc;
+    try {
+      conversation = await visibleConversation(this.store, principal.user, conversationId);
+    } catch {
+      return this.error(connection, 'not_found', 'conversation not found');
+    }
+    if (!isParticipant(conversation, principal.user.id)) {
+      return this.error(connection, 'forbidden', 'Only participants may type in a conversation');
+    }
+    this.sendToParticipants(conversation, principal.user.id, { type: 'typing', conversationId, authorId: principal.user.id, typing });
+    await this.conversations.typing(conversation, typing);
+  }
+
+  /** The customer's typing, relayed to the agents serving the conversation. */
+  customerTyping(conversation: ConversationDoc, typing: boolean): void {
+    this.sendToParticipants(conversation, conversation.contactId, {
+      type: 'typing', conversationId: conversation.id, authorId: conversation.contactId, typing,
+    });
+  }
+
+  private sendToParticipants(conversation: ConversationDoc, exceptUserId: string, frame: ServerFrame): void {
+    for (const c of this.connections) {
+      const userId = c.principal?.user.id;
+      if (userId && userId !== exceptUserId && isParticipant(conversation, userId)) sendFrame(c.ws, frame);
+    }
+  }
+
+  private changed(row: ChangeRow): void {
+    const collection = collectionOfType(String(row.doc.type));
+    if (!collection) return;
+    if (row.doc.type === 'user') this.refreshViewers(row);
+    for (const c of this.connections) {
+      if (!c.viewer || visibilityOf(c.viewer, row.doc) === 'hidden') continue;
+      c.pending.add(collection);
+      c.flush ??= setTimeout(() => {
+        c.flush = undefined;
+        const collections = [...c.pending];
+        c.pending.clear();
+        sendFrame(c.ws, { type: 'sync.changed', collections });
+      }, FLUSH_MS);
+    }
+  }
+
+  /** Team changes apply to open sockets at once, so filtering never uses stale rights. */
+  private refreshViewers(row: ChangeRow): void {
+    for (const c of this.connections) {
+      if (c.principal?.user.id !== row.id) continue;
+      if (row.deleted) {
+        c.ws.close(4403, 'user removed');
+        continue;
+      }
+      c.principal = { ...c.principal, user: toWire(row.doc) };
+      c.viewer = viewerOf(c.principal.user);
+    }
+  }
+
+  private broadcastPresence(userId: string, status: PresenceStatus): void {
+    for (const c of this.connections) if (c.principal) sendFrame(c.ws, { type: 'presence', userId, status });
+  }
+
+  private loggedOut(principal: Principal): void {
+    for (const c of this.connections) {
+      if (c.principal?.sessionId !== principal.sessionId) continue;
+      // Forget the principal first so the close does not start the drop grace period.
+      this.presence.disconnected(principal.user.id);
+      c.principal = undefined;
+      c.viewer = undefined;
+      c.ws.close(4001, 'logged out');
+    }
+    this.presence.loggedOut(principal.user.id);
+  }
+}
+
+function missingFrame(frame: never): never {
+  throw new Error(`unhandled frame ${JSON.stringify(frame)}`);
+}

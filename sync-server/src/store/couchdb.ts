@@ -1,0 +1,215 @@
+import Nano from 'nano';
+import type {
+  Attachment, ChangeRow, ChangesPage, ChangesQuery, DocStore, Feed, FindQuery, FollowOptions,
+  StoredDoc, WriteResult,
+} from './types.js';
+import { StoreError } from './types.js';
+
+interface CouchChange {
+  id: string;
+  seq: string | number;
+  deleted?: boolean;
+  doc?: StoredDoc;
+}
+interface CouchChanges {
+  results: CouchChange[];
+  last_seq: string | number;
+}
+interface CouchBulkRow {
+  id: string;
+  rev?: string;
+  ok?: boolean;
+  error?: string;
+  reason?: string;
+}
+
+const HEARTBEAT_MS = 10_000;
+const RECONNECT_MIN_MS = 500;
+const RECONNECT_MAX_MS = 30_000;
+
+function statusOf(error: unknown): number | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const e = error as { statusCode?: unknown; status?: unknown };
+  const value = e.statusCode ?? e.status;
+  return typeof value === 'number' ? value : undefined;
+}
+
+/** CouchDB sequences are opaque: numbers from 1.x-style nodes and strings from clusters alike. */
+const seqString = (seq: string | number): string => (typeof seq === 'string' ? seq : String(seq));
+
+function toRow(change: CouchChange): ChangeRow {
+  return {
+    id: change.id,
+    seq: seqString(change.seq),
+    deleted: change.deleted === true,
+    doc: change.doc ?? { _id: change.id, _deleted: true },
+  };
+}
+
+/**
+ * Apache CouchDB 3 through `nano`, following CouchDB's documented HTTP API only, so it works
+ * against a single node or a cluster: `_bulk_docs` per-document results, `_find`, `_index`,
+ * and `_changes` with `filter=_selector`.
+ */
+export class CouchStore implements DocStore {
+  readonly kind = 'couchdb';
+  private readonly server: Nano.ServerScope;
+  private readonly feeds = new Set<AbortController>();
+
+  private constructor(
+    url: string,
+    private readonly dbName: string,
+  ) {
+    this.server = Nano({ url });
+  }
+
+  static async open(url: string, dbName: string): Promise<CouchStore> {
+    const store = new CouchStore(url, dbName);
+    await store.ensureDatabase();
+    return store;
+  }
+
+  private async ensureDatabase(): Promise<void> {
+    try {
+      await this.server.db.get(this.dbName);
+    } catch (error) {
+      if (statusOf(error) !== 404) throw error;
+      try {
+        await this.server.db.create(this.dbName);
+      } catch (createError) {
+        // 412: another node created it between our check and our create.
+        if (statusOf(createError) !== 412) throw createError;
+      }
+    }
+  }
+
+  private request<T>(options: Nano.RequestOptions & { signal?: AbortSignal }): Promise<T> {
+    return this.server.relax({ db: this.dbName, ...options }) as Promise<T>;
+  }
+
+  async get(id: string): Promise<StoredDoc | undefined> {
+    try {
+      return await this.request<StoredDoc>({ doc: id });
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw error;
+    }
+  }
+
+  async bulkWrite(docs: StoredDoc[]): Promise<WriteResult[]> {
+    const rows = await this.request<CouchBulkRow[]>({
+      method: 'POST',
+      path: '_bulk_docs',
+      body: { docs },
+    });
+    return rows.map((row, i): WriteResult => {
+      const id = row.id ?? docs[i]?._id ?? '';
+      if (row.rev && !row.error) return { id, ok: true, rev: row.rev };
+      const error = row.error === 'conflict' ? 'conflict' : row.error === 'forbidden' ? 'forbidden' : 'unknown';
+      return { id, ok: false, error, reason: row.reason ?? row.error ?? 'unknown' };
+    });
+  }
+
+  async find(query: FindQuery): Promise<StoredDoc[]> {
+    const body: Record<string, unknown> = { selector: query.selector, limit: query.limit };
+    if (query.sort) body.sort = query.sort;
+    if (query.skip) body.skip = query.skip;
+    if (query.useIndex) body.use_index = query.useIndex;
+    const result = await this.request<{ docs: StoredDoc[] }>({ method: 'POST', path: '_find', body });
+    return result.docs;
+  }
+
+  async ensureIndex(name: string, fields: string[]): Promise<void> {
+    await this.request({
+      method: 'POST',
+      path: '_index',
+      body: { index: { fields }, name, ddoc: name, type: 'json' },
+    });
+  }
+
+  async changes(query: ChangesQuery): Promise<ChangesPage> {
+    const result = await this.request<CouchChanges>({
+      method: 'POST',
+      path: '_changes',
+      qs: this.changesQs(query.since, query.selector, { limit: String(query.limit) }),
+      body: query.selector ? { selector: query.selector } : {},
+    });
+    return { results: result.results.map(toRow), lastSeq: seqString(result.last_seq) };
+  }
+
+  private changesQs(since: string, selector: unknown, extra: Record<string, string>) {
+    const qs: Record<string, string> = { since, include_docs: 'true', ...extra };
+    if (selector) qs.filter = '_selector';
+    return qs;
+  }
+
+  /**
+   * Long-polls `_changes` with a heartbeat so idle connections stay open through proxies, and
+   * reconnects by itself with backoff after any failure, resuming from the last sequence seen.
+   */
+  follow(options: FollowOptions): Feed {
+    const controller = new AbortController();
+    this.feeds.add(controller);
+    let since = options.since;
+    let delay = RECONNECT_MIN_MS;
+    const loop = async (): Promise<void> => {
+      while (!controller.signal.aborted) {
+        try {
+          const result = await this.request<CouchChanges>({
+            method: 'POST',
+            path: '_changes',
+            qs: this.changesQs(since, options.selector, {
+              feed: 'longpoll',
+              heartbeat: String(HEARTBEAT_MS),
+            }),
+            body: options.selector ? { selector: options.selector } : {},
+            signal: controller.signal,
+          });
+          for (const change of result.results) options.onChange(toRow(change));
+          since = seqString(result.last_seq);
+          delay = RECONNECT_MIN_MS;
+        } catch (error) {
+          if (controller.signal.aborted) return;
+          options.onError?.(error instanceof Error ? error : new Error(String(error)));
+          await new Promise((r) => setTimeout(r, delay * (0.5 + Math.random())));
+          delay = Math.min(delay * 2, RECONNECT_MAX_MS);
+        }
+      }
+    };
+    void loop();
+    return {
+      stop: () => {
+        controller.abort();
+        this.feeds.delete(controller);
+      },
+    };
+  }
+
+  async putAttachment(id: string, rev: string, name: string, attachment: Attachment): Promise<string> {
+    try {
+      const db = this.server.use(this.dbName);
+      const r = await db.attachment.insert(id, name, attachment.data, attachment.contentType, { rev });
+      return r.rev;
+    } catch (error) {
+      throw new StoreError(`attachment ${name} of ${id}: ${String(error)}`, statusOf(error) ?? 500);
+    }
+  }
+
+  async getAttachment(id: string, name: string): Promise<Attachment | undefined> {
+    const doc = await this.get(id);
+    const meta = (doc?._attachments as Record<string, { content_type?: string }> | undefined)?.[name];
+    if (!meta) return undefined;
+    try {
+      const data = await this.server.use(this.dbName).attachment.get(id, name);
+      return { data, contentType: meta.content_type ?? 'application/octet-stream' };
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw error;
+    }
+  }
+
+  async close(): Promise<void> {
+    for (const controller of this.feeds) controller.abort();
+    this.feeds.clear();
+  }
+}

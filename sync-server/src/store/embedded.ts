@@ -1,0 +1,145 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import PouchDB from 'pouchdb-node';
+import PouchFind from 'pouchdb-find';
+import type {
+  Attachment, ChangeRow, ChangesPage, ChangesQuery, DocStore, Feed, FindQuery, FollowOptions,
+  Selector, StoredDoc, WriteResult,
+} from './types.js';
+import { StoreError } from './types.js';
+
+PouchDB.plugin(PouchFind);
+
+interface PouchChange {
+  id: string;
+  seq: number | string;
+  deleted?: boolean;
+  doc?: StoredDoc;
+}
+type LiveFeed = { cancel(): void };
+
+function statusOf(error: unknown): number | undefined {
+  return typeof error === 'object' && error !== null && 'status' in error
+    ? Number((error as { status: unknown }).status)
+    : undefined;
+}
+
+function toRow(change: PouchChange): ChangeRow {
+  return {
+    id: change.id,
+    seq: String(change.seq),
+    deleted: change.deleted === true,
+    doc: (change.doc ?? { _id: change.id, _deleted: true }) as StoredDoc,
+  };
+}
+
+/** PouchDB on LevelDB in a folder: the zero-setup store. Its sequences are integers in strings. */
+export class EmbeddedStore implements DocStore {
+  readonly kind = 'embedded';
+  private readonly db: PouchDB;
+  private readonly feeds = new Set<LiveFeed>();
+
+  constructor(dataDir: string, name = 'atende') {
+    mkdirSync(dataDir, { recursive: true });
+    this.db = new PouchDB(path.join(dataDir, name), { auto_compaction: true });
+  }
+
+  async get(id: string): Promise<StoredDoc | undefined> {
+    try {
+      return (await this.db.get(id)) as StoredDoc;
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw error;
+    }
+  }
+
+  async bulkWrite(docs: StoredDoc[]): Promise<WriteResult[]> {
+    const results = await this.db.bulkDocs(docs);
+    return results.map((r, i) => {
+      const id = docs[i]?._id ?? '';
+      if ('ok' in r && r.ok) return { id, ok: true, rev: r.rev };
+      const err = r as { status?: number; message?: string; name?: string };
+      const status = err.status ?? 500;
+      return {
+        id,
+        ok: false,
+        error: status === 409 ? 'conflict' : status === 403 ? 'forbidden' : 'unknown',
+        reason: err.message ?? String(err.name),
+      };
+    });
+  }
+
+  async find(query: FindQuery): Promise<StoredDoc[]> {
+    const request: Parameters<PouchDB['find']>[0] = { selector: query.selector, limit: query.limit };
+    if (query.sort) request.sort = query.sort;
+    if (query.skip) request.skip = query.skip;
+    if (query.useIndex) request.use_index = query.useIndex;
+    const result = await this.db.find(request);
+    return result.docs as StoredDoc[];
+  }
+
+  async ensureIndex(name: string, fields: string[]): Promise<void> {
+    await this.db.createIndex({ index: { fields, name, ddoc: name } });
+  }
+
+  async changes(query: ChangesQuery): Promise<ChangesPage> {
+    const options: { since: number; limit: number; include_docs: true; selector?: Selector } = {
+      since: Number(query.since) || 0,
+      limit: query.limit,
+      include_docs: true,
+    };
+    if (query.selector) options.selector = query.selector;
+    const result = await this.db.changes(options);
+    return {
+      results: (result.results as PouchChange[]).map(toRow),
+      lastSeq: String(result.last_seq),
+    };
+  }
+
+  follow(options: FollowOptions): Feed {
+    const feedOptions: { live: true; include_docs: true; since: number | 'now'; selector?: Selector } = {
+      live: true,
+      include_docs: true,
+      since: options.since === 'now' ? 'now' : Number(options.since) || 0,
+    };
+    if (options.selector) feedOptions.selector = options.selector;
+    const feed = this.db.changes(feedOptions);
+    feed.on('change', (change) => options.onChange(toRow(change)));
+    feed.on('error', (error) => options.onError?.(error instanceof Error ? error : new Error(String(error))));
+    this.feeds.add(feed);
+    return {
+      stop: () => {
+        feed.cancel();
+        this.feeds.delete(feed);
+      },
+    };
+  }
+
+  async putAttachment(id: string, rev: string, name: string, attachment: Attachment): Promise<string> {
+    try {
+      const r = await this.db.putAttachment(id, name, rev, attachment.data, attachment.contentType);
+      return r.rev;
+    } catch (error) {
+      throw new StoreError(`attachment ${name} of ${id}: ${String(error)}`, statusOf(error) ?? 500);
+    }
+  }
+
+  async getAttachment(id: string, name: string): Promise<Attachment | undefined> {
+    try {
+      const doc = await this.db.get(id, { attachments: false });
+      const meta = (doc as { _attachments?: Record<string, { content_type?: string }> })._attachments?.[name];
+      if (!meta) return undefined;
+      const data = (await this.db.getAttachment(id, name)) as Buffer;
+      return { data, contentType: meta.content_type ?? 'application/octet-stream' };
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw error;
+    }
+  }
+
+  async close(): Promise<void> {
+    for (const feed of this.feeds) feed.cancel();
+    this.feeds.clear();
+    await this.db.close();
+  }
+}

@@ -1,0 +1,12 @@
+import type { StoreConfig } from '../config/config.js';
+import { CouchStore } from './couchdb.js';
+import { EmbeddedStore } from './embedded.js';
+import type { DocStore } from './types.js';
+
+export * from './types.js';
+export { updateDoc } from './update.js';
+
+export async function openStore(config: StoreConfig): Promise<DocStore> {
+  if (config.driver === 'couchdb') return CouchStore.open(config.couchUrl, config.couchDb);
+  return new EmbeddedStore(config.dataDir);
+}

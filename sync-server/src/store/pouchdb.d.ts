@@ -1,0 +1,49 @@
+/**
+ * The slice of PouchDB's API the embedded driver uses. DefinitelyTyped's pouchdb typings
+ * redeclare the global `Buffer` and break Node's types under TypeScript 5.9, so we declare
+ * only what we call.
+ */
+declare module 'pouchdb-node' {
+  type Doc = { _id: string; _rev?: string; [field: string]: unknown };
+  interface PouchError { status?: number; name?: string; message?: string; error?: boolean }
+  interface BulkOk { ok: true; id: string; rev: string }
+  interface Change { id: string; seq: number; deleted?: boolean; doc?: Doc }
+  interface ChangesOptions {
+    since?: number | 'now';
+    limit?: number;
+    include_docs?: boolean;
+    live?: boolean;
+    selector?: Record<string, unknown>;
+  }
+  interface LiveChanges extends PromiseLike<unknown> {
+    on(event: 'change', listener: (change: Change) => void): LiveChanges;
+    on(event: 'error', listener: (error: unknown) => void): LiveChanges;
+    cancel(): void;
+  }
+  class PouchDB {
+    constructor(name: string, options?: { auto_compaction?: boolean });
+    static plugin(plugin: unknown): typeof PouchDB;
+    get(id: string, options?: { attachments?: boolean }): Promise<Doc>;
+    bulkDocs(docs: Doc[]): Promise<Array<BulkOk | PouchError>>;
+    find(request: {
+      selector: Record<string, unknown>;
+      limit?: number;
+      skip?: number;
+      sort?: Array<Record<string, 'asc' | 'desc'>>;
+      use_index?: string;
+    }): Promise<{ docs: Doc[] }>;
+    createIndex(request: { index: { fields: string[]; name?: string; ddoc?: string } }): Promise<unknown>;
+    changes(options: ChangesOptions & { live: true }): LiveChanges;
+    changes(options: ChangesOptions): Promise<{ results: Change[]; last_seq: number }>;
+    putAttachment(id: string, name: string, rev: string, data: Buffer, type: string): Promise<{ rev: string }>;
+    getAttachment(id: string, name: string): Promise<Buffer>;
+    close(): Promise<void>;
+    destroy(): Promise<void>;
+  }
+  export default PouchDB;
+}
+
+declare module 'pouchdb-find' {
+  const plugin: unknown;
+  export default plugin;
+}
