@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { checkBrazilianPhone, INVALID_NUMBER_MESSAGE, isE164Digits, normaliseBrazilianPhone } from '../src/phone.js';
+
+describe('Brazilian phone numbers', () => {
+  it('R-WA-02 R-CT-02 prepends 55 to area code + number and stores digits only', () => {
+    expect(checkBrazilianPhone('11999999999')).toEqual({ status: 'valid', e164: '5511999999999', kind: 'mobile' });
+    expect(normaliseBrazilianPhone('(11)999999999')).toBe('5511999999999');
+    expect(normaliseBrazilianPhone('1133334444')).toBe('551133334444');
+  });
+
+  it('R-CT-02 accepts input that already carries the country code without doubling it', () => {
+    expect(normaliseBrazilianPhone('5511999999999')).toBe('5511999999999');
+    expect(normaliseBrazilianPhone('+55 11 3333-4444')).toBe('551133334444');
+  });
+
+  it('R-WA-03 rejects a mobile number (9 or 8 after the area code) without exactly 11 digits', () => {
+    for (const input of ['1199999999', '119999999999', '1188888888']) {
+      expect(checkBrazilianPhone(input)).toEqual({ status: 'invalid', message: INVALID_NUMBER_MESSAGE });
+    }
+    expect(checkBrazilianPhone('11888888888')).toMatchObject({ status: 'valid', kind: 'mobile' });
+    expect(INVALID_NUMBER_MESSAGE).toBe('Número inválido, corrija e tente novamente');
+  });
+
+  it('R-WA-04 a landline is incomplete until it has 10 digits, then valid; more is invalid', () => {
+    expect(checkBrazilianPhone('113333444')).toEqual({ status: 'incomplete', kind: 'landline' });
+    expect(checkBrazilianPhone('1133334444')).toMatchObject({ status: 'valid', kind: 'landline' });
+    expect(checkBrazilianPhone('11333344445')).toMatchObject({ status: 'invalid' });
+    expect(checkBrazilianPhone('11')).toEqual({ status: 'incomplete' });
+  });
+
+  it('R-WA-03 rejects letters, unknown area codes and impossible first digits', () => {
+    expect(checkBrazilianPhone('11a99999999').status).toBe('invalid');
+    expect(checkBrazilianPhone('10999999999').status).toBe('invalid');
+    expect(checkBrazilianPhone('20999999999').status).toBe('invalid');
+    expect(checkBrazilianPhone('1169999999').status).toBe('invalid');
+    expect(normaliseBrazilianPhone('abc')).toBeUndefined();
+  });
+
+  it('R-CT-02 E.164 digits check used by the contact schema', () => {
+    expect(isE164Digits('5511999999999')).toBe(true);
+    expect(isE164Digits('+5511999999999')).toBe(false);
+    expect(isE164Digits('011999')).toBe(false);
+  });
+});
