@@ -24,6 +24,7 @@ async function main(): Promise<void> {
     console.log(`Agent app:         ${server.url}/`);
     console.log(`Website chat demo: ${server.url}/demo/  (widget account "${DEMO_WEBCHAT_ACCOUNT}")`);
   }
+  console.log(`Ready: ${server.url}`);
   const shutdown = () => {
     void server.stop().then(() => process.exit(0));
   };

@@ -4,7 +4,7 @@ import { DomainError } from '../http/errors.js';
 import { type DocStore, type StoredDoc, updateDoc } from '../store/index.js';
 import { toWire } from '../store/wire.js';
 import { decoyHash, hashPassword, verifyPassword } from './passwords.js';
-import { randomToken, sha256, TokenSigner } from './tokens.js';
+import { randomToken, sha256, type TokenSigner } from './tokens.js';
 
 export interface CredentialDoc extends StoredDoc {
   type: 'credential';

@@ -3,7 +3,8 @@ import { updateDoc } from './update.js';
 
 /** Store form (`_id`, `_rev`) ↔ wire form (`id`): RxDB forbids primary keys with underscores. */
 export function toWire<T>(stored: StoredDoc): T {
-  const { _id, _rev: _r, _deleted: _d, _attachments: _a, _conflicts: _c, ...fields } = stored;
+  // Store internals are dropped on purpose (rest siblings).
+  const { _id, _rev, _deleted, _attachments, _conflicts, ...fields } = stored;
   return { id: _id, ...fields } as T;
 }
 
