@@ -13,9 +13,8 @@ beforeAll(async () => {
   // A second website chat whose conversations enter team Comercial.
   await server.store.bulkWrite([{ _id: 'channel:loja2', type: 'channel', kind: 'webchat', name: 'Loja 2', entryTeamId: 'team:comercial' }]);
   await addUser(server, { key: 'diego', name: 'Diego Comercial', email: 'diego@test.local', role: 'agent', teamIds: ['team:comercial'] });
-  [ana, carla, diego] = await Promise.all(
-    ['ana@demo.local', 'carla@demo.local', 'diego@test.local'].map((e) => login(server, e).then((r) => r.accessToken)),
-  );
+  const token = (email: string) => login(server, email).then((r) => r.accessToken);
+  [ana, carla, diego] = await Promise.all([token('ana@demo.local'), token('carla@demo.local'), token('diego@test.local')]);
 });
 afterAll(() => server.close());
 
