@@ -41,7 +41,9 @@ export class EmbeddedStore implements DocStore {
 
   constructor(dataDir: string, name = 'atende') {
     mkdirSync(dataDir, { recursive: true });
-    this.db = new PouchDB(path.join(dataDir, name), { auto_compaction: true });
+    // Hot documents (counters, busy conversations) collect revisions; we never replicate
+    // store-to-store, so a short revision history keeps their writes fast (bench/README.md).
+    this.db = new PouchDB(path.join(dataDir, name), { auto_compaction: true, revs_limit: 50 });
   }
 
   async get(id: string): Promise<StoredDoc | undefined> {

@@ -21,7 +21,7 @@ declare module 'pouchdb-node' {
     cancel(): void;
   }
   class PouchDB {
-    constructor(name: string, options?: { auto_compaction?: boolean });
+    constructor(name: string, options?: { auto_compaction?: boolean; revs_limit?: number });
     static plugin(plugin: unknown): typeof PouchDB;
     get(id: string, options?: { attachments?: boolean }): Promise<Doc>;
     bulkDocs(docs: Doc[]): Promise<Array<BulkOk | PouchError>>;
