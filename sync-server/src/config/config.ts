@@ -29,19 +29,26 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
-function int(env: Env, key: string, fallback: number, min = 0): number {
+/** A set variable; an empty one counts as unset, as it does for every key here. */
+function str(env: Env, key: string): string | undefined {
   const raw = env[key];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) {
-    throw new ConfigError(`${key} must be an integer ≥ ${min}, got "${raw}"`);
+  return raw === undefined || raw === '' ? undefined : raw;
+}
+
+function int(env: Env, key: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+  const raw = str(env, key);
+  if (raw === undefined) return fallback;
+  const value = /^\d+$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `from ${min} to ${max}`;
+    throw new ConfigError(`${key} must be an integer ${range}, got "${raw}"`);
   }
   return value;
 }
 
 function flag(env: Env, key: string): boolean | undefined {
-  const raw = env[key];
-  if (raw === undefined || raw === '') return undefined;
+  const raw = str(env, key);
+  if (raw === undefined) return undefined;
   if (['1', 'true', 'yes'].includes(raw)) return true;
   if (['0', 'false', 'no'].includes(raw)) return false;
   throw new ConfigError(`${key} must be 1 or 0, got "${raw}"`);
@@ -57,7 +64,7 @@ function timeZone(value: string): string {
 }
 
 export function loadConfig(env: Env = process.env): Config {
-  const couchUrl = env.COUCHDB_URL;
+  const couchUrl = str(env, 'COUCHDB_URL');
   let store: StoreConfig;
   if (couchUrl) {
     try {
@@ -65,33 +72,33 @@ export function loadConfig(env: Env = process.env): Config {
     } catch {
       throw new ConfigError(`COUCHDB_URL "${couchUrl}" is not a URL`);
     }
-    const couchDb = env.ATENDE_COUCHDB_DB ?? 'atende-main';
+    const couchDb = str(env, 'ATENDE_COUCHDB_DB') ?? 'atende-main';
     if (!/^[a-z][a-z0-9_$()+/-]*$/.test(couchDb)) {
       throw new ConfigError(`ATENDE_COUCHDB_DB "${couchDb}" is not a valid CouchDB database name`);
     }
     store = { driver: 'couchdb', couchUrl, couchDb };
   } else {
-    store = { driver: 'embedded', dataDir: path.resolve(env.ATENDE_DATA_DIR ?? '.atende-data') };
+    store = { driver: 'embedded', dataDir: path.resolve(str(env, 'ATENDE_DATA_DIR') ?? '.atende-data') };
   }
-  const logLevel = env.ATENDE_LOG_LEVEL ?? 'info';
+  const logLevel = str(env, 'ATENDE_LOG_LEVEL') ?? 'info';
   if (logLevel !== 'silent' && logLevel !== 'info' && logLevel !== 'debug') {
     throw new ConfigError(`ATENDE_LOG_LEVEL must be silent, info or debug, got "${logLevel}"`);
   }
-  const demoPassword = env.ATENDE_DEMO_PASSWORD ?? 'atende123';
+  const demoPassword = str(env, 'ATENDE_DEMO_PASSWORD') ?? 'atende123';
   if (demoPassword.length < 6) throw new ConfigError('ATENDE_DEMO_PASSWORD must have at least 6 characters');
-  const secret = env.ATENDE_SECRET || undefined;
+  const secret = str(env, 'ATENDE_SECRET');
   if (secret !== undefined && secret.length < 32) {
     throw new ConfigError('ATENDE_SECRET must have at least 32 characters');
   }
   return {
-    host: env.HOST ?? '127.0.0.1',
-    port: int(env, 'PORT', 8080),
+    host: str(env, 'HOST') ?? '127.0.0.1',
+    port: int(env, 'PORT', 8080, 0, 65_535),
     store,
     // Demo data only where it cannot pollute a real database by accident.
     demo: flag(env, 'ATENDE_DEMO') ?? store.driver === 'embedded',
     demoPassword,
     secret,
-    timeZone: timeZone(env.ATENDE_TIMEZONE ?? 'America/Sao_Paulo'),
+    timeZone: timeZone(str(env, 'ATENDE_TIMEZONE') ?? 'America/Sao_Paulo'),
     accessTtlSeconds: int(env, 'ATENDE_ACCESS_TTL_S', 900, 10),
     refreshTtlSeconds: int(env, 'ATENDE_REFRESH_TTL_S', 30 * 24 * 3600, 60),
     lockout: {
@@ -100,7 +107,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     presenceGraceMs: int(env, 'ATENDE_PRESENCE_GRACE_MS', 30_000),
     publicRateLimitPerMinute: int(env, 'ATENDE_PUBLIC_RATE_LIMIT', 600, 1),
-    webDir: env.ATENDE_WEB_DIR || undefined,
+    webDir: str(env, 'ATENDE_WEB_DIR'),
     logLevel,
   };
 }

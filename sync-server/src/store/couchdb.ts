@@ -83,7 +83,10 @@ export class CouchStore implements DocStore {
     }
   }
 
-  private request<T>(options: Nano.RequestOptions & { signal?: AbortSignal }): Promise<T> {
+  /** `relax` also takes `signal`, `contentType`, `accept` and `dontStringify`, which nano's types omit. */
+  private request<T>(
+    options: Nano.RequestOptions & { signal?: AbortSignal; contentType?: string; accept?: string; dontStringify?: boolean },
+  ): Promise<T> {
     return this.server.relax({ db: this.dbName, ...options }) as Promise<T>;
   }
 
@@ -155,6 +158,8 @@ export class CouchStore implements DocStore {
     const loop = async (): Promise<void> => {
       while (!controller.signal.aborted) {
         try {
+          // Pin 'now' to a real sequence first, so a failed first poll cannot skip writes.
+          if (since === 'now') since = seqString((await this.request<{ update_seq: string | number }>({ signal: controller.signal })).update_seq);
           const result = await this.request<CouchChanges>({
             method: 'POST',
             path: '_changes',
@@ -187,8 +192,18 @@ export class CouchStore implements DocStore {
 
   async putAttachment(id: string, rev: string, name: string, attachment: Attachment): Promise<string> {
     try {
-      const db = this.server.use(this.dbName);
-      const r = await db.attachment.insert(id, name, attachment.data, attachment.contentType, { rev });
+      // nano puts attachment names into the URL unescaped ('#', '?' would cut it) and drops the
+      // Accept header, so a server may answer text/plain; ask for JSON explicitly.
+      const r = await this.request<{ rev: string }>({
+        method: 'PUT',
+        doc: id,
+        att: encodeURIComponent(name),
+        qs: { rev },
+        body: attachment.data,
+        dontStringify: true,
+        contentType: attachment.contentType,
+        accept: 'application/json',
+      });
       return r.rev;
     } catch (error) {
       throw new StoreError(`attachment ${name} of ${id}: ${String(error)}`, statusOf(error) ?? 500);
@@ -200,8 +215,11 @@ export class CouchStore implements DocStore {
     const meta = (doc?._attachments as Record<string, { content_type?: string }> | undefined)?.[name];
     if (!meta) return undefined;
     try {
-      const data = await this.server.use(this.dbName).attachment.get(id, name);
-      return { data, contentType: meta.content_type ?? 'application/octet-stream' };
+      // Streamed: nano's attachment.get decodes text/* bodies into a string, which loses the bytes.
+      const stream = this.server.use(this.dbName).attachment.getAsStream(id, encodeURIComponent(name));
+      const chunks: Buffer[] = [];
+      for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array));
+      return { data: Buffer.concat(chunks), contentType: meta.content_type ?? 'application/octet-stream' };
     } catch (error) {
       if (statusOf(error) === 404) return undefined;
       throw error;

@@ -139,9 +139,15 @@ export class EmbeddedStore implements DocStore {
     }
   }
 
-  async close(): Promise<void> {
-    for (const feed of this.feeds) feed.cancel();
-    this.feeds.clear();
-    await this.db.close();
+  private closing: Promise<void> | undefined;
+
+  /** Idempotent, like the CouchDB driver's: PouchDB throws "database is closed" on a second close. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      for (const feed of this.feeds) feed.cancel();
+      this.feeds.clear();
+      await this.db.close();
+    })();
+    return this.closing;
   }
 }
