@@ -93,12 +93,25 @@
     return res.json();
   }
 
-  async function ensureVisitor() {
-    if (visitor) return visitor;
-    visitor = await api('/api/webchat/' + encodeURIComponent(account) + '/visitors', { method: 'POST', body: '{}' });
-    localStorage.setItem(storageKey, JSON.stringify(visitor));
-    connect();
-    return visitor;
+  /** @type {Promise<{visitorId: string, token: string}> | null} */
+  let creating = null;
+
+  /** One visitor per browser: messages sent before the first answer share the same request. */
+  function ensureVisitor() {
+    if (visitor) return Promise.resolve(visitor);
+    if (!creating) {
+      creating = api('/api/webchat/' + encodeURIComponent(account) + '/visitors', { method: 'POST', body: '{}' })
+        .then((created) => {
+          visitor = created;
+          localStorage.setItem(storageKey, JSON.stringify(created));
+          connect();
+          return created;
+        })
+        .finally(() => {
+          creating = null;
+        });
+    }
+    return creating;
   }
 
   async function loadTranscript() {
@@ -114,27 +127,59 @@
     return Date.now().toString(36) + Array.from(bytes, (b) => (b % 36).toString(36)).join('');
   }
 
-  /** Retries with the same id until stored: the server answers a repeat without duplicating. */
-  async function deliver(/** @type {string} */ id, /** @type {string} */ text, attempt = 0) {
+  /** Messages typed but not yet stored, oldest first: they are sent one at a time, in order. */
+  /** @type {Array<{id: string, text: string}>} */
+  const outbox = [];
+  let flushing = false;
+  let sendRetries = 0;
+
+  /**
+   * Sends one message. 'retry' means "try again later with the same id": the server answers a
+   * repeat without duplicating it (R-CH-11).
+   * @returns {Promise<'done' | 'failed' | 'retry'>}
+   */
+  async function deliver(/** @type {string} */ id, /** @type {string} */ text) {
+    const sentAs = visitor;
     try {
       const body = await api('/api/webchat/messages', { method: 'POST', body: JSON.stringify({ id, text }) });
       messages.delete('local:' + id);
       messages.set(body.message.id, { id: body.message.id, direction: 'in', authorName: '', text, createdAt: body.message.createdAt });
       statusLine.textContent = '';
       render();
+      return 'done';
     } catch (error) {
       const status = /** @type {{status?: number}} */ (error).status;
       if (status === 401) {
-        localStorage.removeItem(storageKey);
-        visitor = null;
-        await ensureVisitor();
-      } else if (status !== undefined && status >= 400 && status < 500) {
+        // Forget only the visitor this request was refused for, not one created meanwhile.
+        if (visitor === sentAs) forgetVisitor();
+      } else if (status !== undefined && status >= 400 && status < 500 && status !== 429) {
         statusLine.textContent = 'Mensagem não enviada.';
-        return;
+        return 'failed';
       }
       statusLine.textContent = 'Sem conexão. Tentando reenviar…';
-      setTimeout(() => void deliver(id, text, attempt + 1), Math.min(30000, 1000 * 2 ** attempt));
+      return 'retry';
     }
+  }
+
+  /** Sends the outbox in order; the next message waits until the one before it is stored. */
+  async function flush() {
+    if (flushing) return;
+    flushing = true;
+    while (outbox.length > 0) {
+      const head = outbox[0];
+      const outcome = await ensureVisitor().then(
+        () => deliver(head.id, head.text),
+        () => /** @type {'retry'} */ ('retry'),
+      );
+      if (outcome === 'retry') {
+        flushing = false;
+        setTimeout(() => void flush(), Math.min(30000, 1000 * 2 ** sendRetries++));
+        return;
+      }
+      sendRetries = 0;
+      outbox.shift();
+    }
+    flushing = false;
   }
 
   function sendTyping(/** @type {boolean} */ typing) {
@@ -153,7 +198,8 @@
     const id = newId();
     messages.set('local:' + id, { id: 'local:' + id, direction: 'in', authorName: '', text, createdAt: Date.now(), pending: true });
     render();
-    void ensureVisitor().then(() => deliver(id, text));
+    outbox.push({ id, text });
+    void flush();
   });
   input.addEventListener('keydown', (event) => {
     if (event.key === 'Enter' && !event.shiftKey) {
@@ -168,8 +214,14 @@
     typingTimer = setTimeout(() => sendTyping(false), 3000);
   });
 
+  function forgetVisitor() {
+    localStorage.removeItem(storageKey);
+    visitor = null;
+  }
+
   function connect() {
     if (!visitor || socket) return;
+    const owner = visitor;
     const url = base.replace(/^http/, 'ws') + '/ws/webchat?token=' + encodeURIComponent(visitor.token);
     const ws = new WebSocket(url);
     socket = ws;
@@ -199,8 +251,8 @@
     ws.onclose = (event) => {
       socket = null;
       if (event.code === 4401) {
-        localStorage.removeItem(storageKey);
-        visitor = null;
+        if (visitor === owner) forgetVisitor();
+        else connect(); // a new visitor was created while this socket was closing
         return;
       }
       const delay = retryDelay * (0.5 + Math.random());

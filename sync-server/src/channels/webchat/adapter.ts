@@ -22,10 +22,15 @@ export class WebchatAdapter implements ChannelAdapter {
     });
   }
 
+  /** Sends to the visitor's open sockets; answers how many were open. */
   private push(contactId: string, frame: WebchatServerFrame): number {
-    const set = this.sockets.get(contactId);
-    for (const ws of set ?? []) sendFrame(ws, frame);
-    return set?.size ?? 0;
+    let reached = 0;
+    for (const ws of this.sockets.get(contactId) ?? []) {
+      if (ws.readyState !== ws.OPEN) continue;
+      sendFrame(ws, frame);
+      reached += 1;
+    }
+    return reached;
   }
 
   async send(conversation: ConversationDoc, message: MessageDoc): Promise<OutboundResult> {

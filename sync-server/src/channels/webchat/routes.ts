@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Router, type Request } from 'express';
 import { VisitorBody, WebchatMessageBody } from '@atende/protocol';
 import type { InboundService } from '../../conversations/inbound.js';
@@ -5,6 +6,21 @@ import { DomainError, parse } from '../../http/errors.js';
 import type { RateLimiter } from '../../http/rateLimit.js';
 import { bearerToken } from '../../auth/middleware.js';
 import type { Visitor, VisitorService } from './visitors.js';
+
+/** Room for the key inside a message id (`message:<key>`), which the protocol caps at 100 characters. */
+const MAX_MESSAGE_KEY = 100 - 'message:'.length;
+
+/**
+ * The store key of a visitor's message: namespaced by visitor so one visitor's ids can never
+ * collide with another's. A client id too long to fit is replaced by its hash; client ids never
+ * contain '.', so a hashed key cannot equal a literal one.
+ */
+export function visitorMessageKey(visitorId: string, clientId: string): string {
+  const key = `wc-${visitorId}-${clientId}`;
+  return key.length <= MAX_MESSAGE_KEY
+    ? key
+    : `wc-${visitorId}-.${createHash('sha256').update(clientId).digest('base64url')}`;
+}
 
 /** The visitor's HTTP side of the website chat (R-CH-02, R-CH-11). */
 export function webchatRoutes(visitors: VisitorService, inbound: InboundService, limiter: RateLimiter): Router {
@@ -30,8 +46,7 @@ export function webchatRoutes(visitors: VisitorService, inbound: InboundService,
     const { message, created } = await inbound.receive({
       account: visitor.account,
       contactId: visitor.contactId,
-      // Namespaced by visitor so one visitor's ids can never collide with another's.
-      messageKey: `wc-${visitor.visitorId}-${body.id}`,
+      messageKey: visitorMessageKey(visitor.visitorId, body.id),
       authorName: visitor.name,
       text: body.text,
       externalId: body.id,

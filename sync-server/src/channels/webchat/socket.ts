@@ -4,7 +4,7 @@ import type { InboundService } from '../../conversations/inbound.js';
 import type { AgentHub } from '../../realtime/hub.js';
 import { keepAlive, MAX_FRAME_BYTES, parseFrame, sendFrame } from '../../realtime/socket.js';
 import type { WebchatAdapter } from './adapter.js';
-import type { VisitorService } from './visitors.js';
+import type { Visitor, VisitorService } from './visitors.js';
 
 /** `/ws/webchat?token=…`: agent messages and typing out, the visitor's typing in. */
 export async function acceptVisitorSocket(
@@ -12,16 +12,29 @@ export async function acceptVisitorSocket(
   token: string | undefined,
   deps: { visitors: VisitorService; inbound: InboundService; adapter: WebchatAdapter; hub: AgentHub; pingIntervalMs: number },
 ): Promise<void> {
-  const visitor = await deps.visitors.authenticate(token);
+  ws.on('error', () => ws.terminate());
+  let visitor: Visitor | undefined;
+  try {
+    visitor = await deps.visitors.authenticate(token);
+  } catch {
+    // A store failure must not become an unhandled rejection; the widget reconnects later.
+    sendFrame(ws, { type: 'error', code: 'unavailable', message: 'Try again shortly' });
+    ws.close(1011, 'unavailable');
+    return;
+  }
   if (!visitor) {
     sendFrame(ws, { type: 'error', code: 'unauthenticated', message: 'A visitor token is required' });
     ws.close(4401, 'unauthenticated');
     return;
   }
+  // Closed while the token was checked: attaching now would keep a dead socket (and count it
+  // as a reached visitor) forever, since its close event has already fired.
+  if (ws.readyState !== ws.OPEN) return;
+  const account = visitor.account;
+  const contactId = visitor.contactId;
   keepAlive(ws, deps.pingIntervalMs);
-  deps.adapter.attach(visitor.contactId, ws);
+  deps.adapter.attach(contactId, ws);
   sendFrame(ws, { type: 'welcome', visitorId: visitor.visitorId });
-  ws.on('error', () => ws.terminate());
   ws.on('message', (data, isBinary) => {
     if (isBinary || data.toString().length > MAX_FRAME_BYTES) {
       return sendFrame(ws, { type: 'error', code: 'invalid_frame', message: 'Text JSON frames only' });
@@ -31,9 +44,12 @@ export async function acceptVisitorSocket(
     const frame = parsed.frame;
     if (frame.type === 'ping') return sendFrame(ws, { type: 'pong' });
     if (frame.type === 'typing') {
-      void deps.inbound.openConversationOf(visitor.account._id, visitor.contactId).then((conversation) => {
-        if (conversation) deps.hub.customerTyping(conversation, frame.typing);
-      });
+      void deps.inbound
+        .openConversationOf(account._id, contactId)
+        .then((conversation) => {
+          if (conversation) deps.hub.customerTyping(conversation, frame.typing);
+        })
+        .catch(() => undefined); // typing is best effort; never an unhandled rejection
     }
   });
 }
