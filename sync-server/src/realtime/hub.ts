@@ -18,6 +18,8 @@ interface Connection {
   viewer?: Viewer;
   pending: Set<CollectionName>;
   flush?: ReturnType<typeof setTimeout>;
+  /** Frames are handled one after another, in arrival order (hello before what follows it). */
+  queue: Promise<void>;
 }
 
 export interface HubOptions {
@@ -69,17 +71,20 @@ export class AgentHub {
   }
 
   accept(ws: WebSocket): void {
-    const connection: Connection = { ws, pending: new Set() };
+    const connection: Connection = { ws, pending: new Set(), queue: Promise.resolve() };
     this.connections.add(connection);
     keepAlive(ws, this.options.pingIntervalMs);
     const helloTimer = setTimeout(() => {
       if (!connection.principal) ws.close(4401, 'hello expected');
     }, this.options.helloTimeoutMs ?? 10_000);
     ws.on('message', (data, isBinary) => {
-      void this.receive(connection, data.toString(), isBinary).catch((error: unknown) => {
-        this.options.log(`ws frame failed: ${String(error)}`);
-        this.error(connection, 'internal', 'The frame could not be handled');
-      });
+      const text = data.toString();
+      connection.queue = connection.queue
+        .then(() => this.receive(connection, text, isBinary))
+        .catch((error: unknown) => {
+          this.options.log(`ws frame failed: ${String(error)}`);
+          this.error(connection, 'internal', 'The frame could not be handled');
+        });
     });
     ws.on('close', () => {
       clearTimeout(helloTimer);
@@ -95,6 +100,7 @@ export class AgentHub {
   }
 
   private async receive(connection: Connection, data: string, isBinary: boolean): Promise<void> {
+    if (!this.connections.has(connection)) return; // queued behind the close
     if (isBinary || data.length > MAX_FRAME_BYTES) return this.error(connection, 'invalid_frame', 'Text JSON frames only');
     const parsed = parseFrame(ClientFrame, Buffer.from(data));
     if (!parsed.ok) return this.error(connection, parsed.code, parsed.message);
@@ -123,6 +129,9 @@ export class AgentHub {
   private async hello(connection: Connection, token: string): Promise<void> {
     if (connection.principal) return this.error(connection, 'already_authenticated', 'hello was already accepted');
     const principal = await this.auth.authenticate(token);
+    // The socket closed while the token was checked: its close handler has run already, so
+    // registering it now would leave the user online for good.
+    if (!this.connections.has(connection)) return;
     if (!principal) {
       this.error(connection, 'unauthenticated', 'The token is invalid or expired');
       connection.ws.close(4401, 'unauthenticated');
