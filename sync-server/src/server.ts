@@ -37,6 +37,8 @@ export interface StartOptions {
   log?: (message: string) => void;
   /** Tests shorten the 15 s ping to exercise dead-socket detection. */
   pingIntervalMs?: number;
+  /** Tests shorten the 10 s wait for a socket's first (hello) frame. */
+  helloTimeoutMs?: number;
 }
 
 const INDEXES: Array<[string, string[]]> = [
@@ -70,7 +72,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const conversations = new ConversationService(store, channels, log);
   const inbound = new InboundService(store, new ProtocolNumbers(store, config.timeZone));
   const visitors = new VisitorService(store, signer);
-  const hub = new AgentHub(store, auth, conversations, { pingIntervalMs, presenceGraceMs: config.presenceGraceMs, log });
+  const hub = new AgentHub(store, auth, conversations, {
+    pingIntervalMs,
+    presenceGraceMs: config.presenceGraceMs,
+    ...(options.helloTimeoutMs ? { helloTimeoutMs: options.helloTimeoutMs } : {}),
+    log,
+  });
   hub.start();
   const limiter = new RateLimiter(config.publicRateLimitPerMinute);
 

@@ -458,3 +458,17 @@ describe('pings', () => {
     }
   });
 });
+
+describe('hello timeout', () => {
+  it('a socket that never says hello is closed with 4401 and counts for nobody', async () => {
+    const server = await startTestServer({}, { helloTimeoutMs: 200 });
+    try {
+      const silent = await FrameClient.open(wsUrl(server));
+      const closed = await silent.closedPromise(5000);
+      expect(closed.code).toBe(4401);
+      expect(silent.frames.filter((f) => f.type === 'welcome')).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  });
+});

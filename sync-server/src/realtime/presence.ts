@@ -58,6 +58,8 @@ export class PresenceTracker {
     if (entry.connections > 0) return;
     clearTimeout(entry.grace);
     entry.grace = undefined;
+    // A pause belongs to a work session: signing in again starts available.
+    entry.paused = false;
     this.set(userId, entry, 'offline');
   }
 
