@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Id } from './documents.js';
-import { COLLECTION_NAMES } from './collections.js';
+import { COLLECTION_NAMES, type CollectionName } from './collections.js';
 
 /** WebSocket frames on `/ws` (agents) and `/ws/webchat` (visitors), validated on both sides. */
 export const PresenceStatus = z.enum(['online', 'paused', 'offline']);
@@ -17,7 +17,7 @@ export const ClientFrame = z.discriminatedUnion('type', [
 ]);
 export type ClientFrame = z.infer<typeof ClientFrame>;
 
-const CollectionNameSchema = z.enum(COLLECTION_NAMES as [string, ...string[]]);
+const CollectionNameSchema = z.enum(COLLECTION_NAMES as [CollectionName, ...CollectionName[]]);
 
 export const ServerFrame = z.discriminatedUnion('type', [
   z.object({

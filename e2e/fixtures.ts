@@ -1,0 +1,160 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { test as base, expect, type BrowserContext, type ConsoleMessage, type Page } from '@playwright/test';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** A free loopback port, so a restarted server comes back where the clients expect it. */
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** The real sync server as a child process (what `npm run server` runs), on its own data folder. */
+export class ServerProcess {
+  private child: ChildProcess | undefined;
+  readonly url: string;
+
+  constructor(
+    readonly port: number,
+    readonly dataDir: string,
+    private readonly env: Record<string, string>,
+  ) {
+    this.url = `http://127.0.0.1:${port}`;
+  }
+
+  static async launch(env: Record<string, string> = {}): Promise<ServerProcess> {
+    const server = new ServerProcess(await freePort(), mkdtempSync(path.join(tmpdir(), 'atende-e2e-')), env);
+    await server.start();
+    return server;
+  }
+
+  async start(): Promise<void> {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'sync-server/src/main.ts')], {
+      cwd: root,
+      env: {
+        ...process.env,
+        PORT: String(this.port),
+        ATENDE_DATA_DIR: this.dataDir,
+        ATENDE_WEB_DIR: path.join(root, 'renderer/dist'),
+        ATENDE_PUBLIC_RATE_LIMIT: '100000',
+        ...this.env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    let output = '';
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`server not ready:\n${output}`)), 30_000);
+      const onData = (chunk: Buffer) => {
+        output += chunk.toString();
+        if (/^Ready: /m.test(output)) {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      child.stdout?.on('data', onData);
+      child.stderr?.on('data', onData);
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`server exited (${code}):\n${output}`));
+      });
+    });
+  }
+
+  /** Kills the process outright, as a crash would. */
+  async kill(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null) return;
+    await new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.kill('SIGKILL');
+    });
+    this.child = undefined;
+  }
+
+  async dispose(): Promise<void> {
+    await this.kill();
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Fails a test on any console error or uncaught exception. Chromium itself reports refused
+ * connections and 4xx answers as console errors ("Failed to load resource", "WebSocket
+ * connection … failed"); those are the network behaving as the test arranged, not the app.
+ */
+const BROWSER_NETWORK_NOISE = [/^Failed to load resource/, /^WebSocket connection to .* failed/];
+
+export function guardConsole(page: Page, problems: string[]): void {
+  page.on('console', (message: ConsoleMessage) => {
+    if (message.type() !== 'error') return;
+    if (BROWSER_NETWORK_NOISE.some((pattern) => pattern.test(message.text()))) return;
+    problems.push(`${page.url()} console.error: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`${page.url()} uncaught: ${error.message}`));
+}
+
+interface Fixtures {
+  server: ServerProcess;
+  problems: string[];
+  /** A new browser context (its own profile) whose pages are console-guarded. */
+  newContext: () => Promise<BrowserContext>;
+}
+
+export const test = base.extend<Fixtures>({
+  // eslint-disable-next-line no-empty-pattern -- Playwright requires the destructuring form
+  server: async ({}, use) => {
+    const server = await ServerProcess.launch();
+    await use(server);
+    await server.dispose();
+  },
+  // eslint-disable-next-line no-empty-pattern -- Playwright requires the destructuring form
+  problems: async ({}, use) => {
+    const problems: string[] = [];
+    await use(problems);
+    expect(problems, 'console errors in the browser').toEqual([]);
+  },
+  newContext: async ({ browser, problems }, use) => {
+    const contexts: BrowserContext[] = [];
+    await use(async () => {
+      const context = await browser.newContext({ locale: 'pt-BR' });
+      context.on('page', (page) => guardConsole(page, problems));
+      contexts.push(context);
+      return context;
+    });
+    for (const context of contexts) await context.close();
+  },
+});
+
+export { expect };
+
+export async function signIn(page: Page, server: ServerProcess, email: string, password = 'atende123'): Promise<void> {
+  await page.goto(`${server.url}/`);
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel('Senha').fill(password);
+  await page.getByRole('button', { name: 'Entrar' }).click();
+  await expect(page.getByRole('tab', { name: /Em espera/ })).toBeVisible();
+}
+
+/** The sample company page with the widget open, ready to type. */
+export async function openWidget(page: Page, server: ServerProcess): Promise<void> {
+  await page.goto(`${server.url}/demo/`);
+  await page.getByRole('button', { name: 'Fale conosco' }).click();
+  await expect(page.getByRole('textbox', { name: 'Mensagem' })).toBeVisible();
+}
+
+export async function visitorSends(page: Page, text: string): Promise<void> {
+  await page.getByRole('textbox', { name: 'Mensagem' }).fill(text);
+  await page.getByRole('button', { name: 'Enviar' }).click();
+}

@@ -1,0 +1,89 @@
+import { watch } from 'vue';
+import { useI18n } from 'vue-i18n';
+import { usePreferencesStore } from '../../stores/preferences';
+import { useWorkspaceStore } from '../../stores/workspace';
+
+let audio: AudioContext | undefined;
+// Browsers only let audio start after a user gesture; arm it on the first one.
+function armAudio(): void {
+  if (!audio && typeof AudioContext !== 'undefined') audio = new AudioContext();
+}
+if (typeof window !== 'undefined') {
+  window.addEventListener('pointerdown', armAudio, { once: true });
+  window.addEventListener('keydown', armAudio, { once: true });
+}
+
+function beep(): void {
+  if (!audio || audio.state !== 'running') return;
+  const osc = audio.createOscillator();
+  const gain = audio.createGain();
+  osc.frequency.value = 880;
+  gain.gain.setValueAtTime(0.15, audio.currentTime);
+  gain.gain.exponentialRampToValueAtTime(0.001, audio.currentTime + 0.3);
+  osc.connect(gain).connect(audio.destination);
+  osc.start();
+  osc.stop(audio.currentTime + 0.3);
+}
+
+export interface Alert {
+  title: string;
+  body: string;
+  conversationId: string;
+}
+
+/** Where alerts go; tests and the desktop shell can listen here. */
+export const alertLog: Alert[] = [];
+
+/**
+ * R-WS-10: a new waiting conversation and a new customer message in an active one play a
+ * sound and raise a notification (when permitted); both switchable in the top bar.
+ */
+export function useAlerts(): void {
+  const { t } = useI18n();
+  const workspace = useWorkspaceStore();
+  const preferences = usePreferencesStore();
+  const seenWaiting = new Set<string>();
+  const seenInbound = new Map<string, number>();
+  let primed = false;
+
+  function raise(alert: Alert): void {
+    alertLog.push(alert);
+    if (preferences.sound) beep();
+    if (preferences.notifications && typeof Notification !== 'undefined' && Notification.permission === 'granted') {
+      const n = new Notification(alert.title, { body: alert.body, tag: alert.conversationId });
+      n.onclick = () => {
+        window.focus();
+        workspace.select(alert.conversationId);
+      };
+    }
+  }
+
+  watch(
+    () => preferences.notifications,
+    (on) => {
+      if (on && typeof Notification !== 'undefined' && Notification.permission === 'default') void Notification.requestPermission();
+    },
+  );
+
+  watch(
+    () => [workspace.waiting, workspace.active] as const,
+    ([waiting, active]) => {
+      for (const c of waiting) {
+        if (seenWaiting.has(c.id)) continue;
+        seenWaiting.add(c.id);
+        if (primed) raise({ title: t('alerts.newWaiting'), body: `${workspace.contactName(c)}: ${c.lastPreview}`, conversationId: c.id });
+      }
+      for (const c of active) {
+        const last = c.lastInboundAt ?? 0;
+        const before = seenInbound.get(c.id);
+        seenInbound.set(c.id, last);
+        if (primed && before !== undefined && last > before) {
+          raise({ title: t('alerts.newMessage', { name: workspace.contactName(c) }), body: c.lastPreview, conversationId: c.id });
+        }
+      }
+      // What is already there at start-up is not news.
+      primed = true;
+    },
+    { immediate: true },
+  );
+}

@@ -1,0 +1,63 @@
+import { addRxPlugin, createRxDatabase, removeRxDatabase, type RxCollection, type RxDatabase } from 'rxdb';
+import { RxDBLeaderElectionPlugin } from 'rxdb/plugins/leader-election';
+import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
+import type {
+  CollectionName, ContactDoc, ConversationDoc, DispositionDoc, MessageDoc, PredefinedDoc, TeamDoc, UserDoc,
+} from '@atende/protocol';
+import {
+  contactSchema, conversationSchema, dispositionSchema, draftSchema, messageSchema, predefinedSchema,
+  teamSchema, userSchema, type DraftDoc,
+} from './schemas';
+
+addRxPlugin(RxDBLeaderElectionPlugin);
+
+export type AtendeCollections = {
+  conversations: RxCollection<ConversationDoc>;
+  messages: RxCollection<MessageDoc>;
+  contacts: RxCollection<ContactDoc>;
+  predefined: RxCollection<PredefinedDoc>;
+  teams: RxCollection<TeamDoc>;
+  users: RxCollection<UserDoc>;
+  dispositions: RxCollection<DispositionDoc>;
+  drafts: RxCollection<DraftDoc>;
+};
+export type AtendeDatabase = RxDatabase<AtendeCollections>;
+
+/** Replicated collections; `drafts` stays on this machine. */
+export const REPLICATED: CollectionName[] = [
+  'conversations', 'messages', 'contacts', 'predefined', 'teams', 'users', 'dispositions',
+];
+
+/** One IndexedDB database per signed-in user, so signing out can wipe exactly that user's data. */
+export function databaseName(userId: string): string {
+  return `atende-${userId.replace(/[^a-zA-Z0-9]/g, '-').toLowerCase()}`;
+}
+
+const storage = getRxStorageDexie();
+
+export async function openDatabase(userId: string): Promise<AtendeDatabase> {
+  const db = await createRxDatabase<AtendeCollections>({
+    name: databaseName(userId),
+    storage,
+    multiInstance: true,
+    eventReduce: true,
+    closeDuplicates: true,
+  });
+  await db.addCollections({
+    conversations: { schema: conversationSchema },
+    messages: { schema: messageSchema },
+    contacts: { schema: contactSchema },
+    predefined: { schema: predefinedSchema },
+    teams: { schema: teamSchema },
+    users: { schema: userSchema },
+    dispositions: { schema: dispositionSchema },
+    drafts: { schema: draftSchema },
+  });
+  return db;
+}
+
+/** Signing out removes the user's replica and drafts from this machine. */
+export async function wipeDatabase(userId: string, db?: AtendeDatabase): Promise<void> {
+  if (db && !db.closed) await db.remove();
+  else await removeRxDatabase(databaseName(userId), storage);
+}

@@ -1,0 +1,24 @@
+import { createPinia } from 'pinia';
+import { createApp, watch } from 'vue';
+import App from './App.vue';
+import { i18n } from './i18n';
+import { usePreferencesStore } from './stores/preferences';
+import { useSessionStore } from './stores/session';
+import './styles.css';
+
+const app = createApp(App);
+app.use(createPinia());
+app.use(i18n);
+
+const preferences = usePreferencesStore();
+watch(
+  () => preferences.locale,
+  (locale) => {
+    i18n.global.locale.value = locale;
+    document.documentElement.lang = locale;
+  },
+  { immediate: true },
+);
+
+// R-NET-05: open the stored user's replica before anything waits on the network.
+void useSessionStore().restore().finally(() => app.mount('#app'));

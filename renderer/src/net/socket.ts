@@ -1,0 +1,156 @@
+import { ServerFrame, type ClientFrame } from '@atende/protocol';
+import { accessToken, serverUrl } from './api';
+import { setConnectionState } from './connection';
+import { forgetAccessToken } from './tokens';
+
+type FrameOf<T extends ServerFrame['type']> = Extract<ServerFrame, { type: T }>;
+type Handler<T extends ServerFrame['type']> = (frame: FrameOf<T>) => void;
+
+const MIN_DELAY_MS = 1_000;
+const MAX_DELAY_MS = 30_000;
+/** The server pings every 15 s; two missed pings mean the connection is dead. */
+const SILENCE_LIMIT_MS = 35_000;
+
+/**
+ * One WebSocket per window (ARCHITECTURE §4, §7): authenticates with hello, reconnects with
+ * exponential backoff and jitter, at once when the network or the window comes back, and tells
+ * listeners when it is welcomed again so replication can RESYNC.
+ */
+class RealtimeSocket {
+  private ws: WebSocket | undefined;
+  private readonly handlers = new Map<string, Set<(frame: ServerFrame) => void>>();
+  private readonly welcomeListeners = new Set<(reconnected: boolean) => void>();
+  private delay = MIN_DELAY_MS;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private silenceTimer: ReturnType<typeof setTimeout> | undefined;
+  private wanted = false;
+  private everWelcomed = false;
+  private readonly retryNow = () => this.reconnectSoon(0);
+  private readonly onVisible = () => {
+    if (document.visibilityState === 'visible') this.retryNow();
+  };
+  private readonly onOffline = () => this.ws?.close();
+
+  start(): void {
+    if (this.wanted) return;
+    this.wanted = true;
+    window.addEventListener('online', this.retryNow);
+    window.addEventListener('offline', this.onOffline);
+    document.addEventListener('visibilitychange', this.onVisible);
+    void this.connect();
+  }
+
+  stop(): void {
+    this.wanted = false;
+    this.everWelcomed = false;
+    window.removeEventListener('online', this.retryNow);
+    window.removeEventListener('offline', this.onOffline);
+    document.removeEventListener('visibilitychange', this.onVisible);
+    clearTimeout(this.retryTimer);
+    clearTimeout(this.silenceTimer);
+    const ws = this.ws;
+    this.ws = undefined;
+    ws?.close(1000, 'signed out');
+    setConnectionState('connecting');
+  }
+
+  on<T extends ServerFrame['type']>(type: T, handler: Handler<T>): () => void {
+    let set = this.handlers.get(type);
+    if (!set) this.handlers.set(type, (set = new Set()));
+    const wrapped = handler as (frame: ServerFrame) => void;
+    set.add(wrapped);
+    return () => set.delete(wrapped);
+  }
+
+  /** Called on every welcome; `reconnected` is true after a drop (time to RESYNC). */
+  onWelcome(listener: (reconnected: boolean) => void): () => void {
+    this.welcomeListeners.add(listener);
+    return () => this.welcomeListeners.delete(listener);
+  }
+
+  send(frame: ClientFrame): boolean {
+    if (this.ws?.readyState !== WebSocket.OPEN) return false;
+    this.ws.send(JSON.stringify(frame));
+    return true;
+  }
+
+  private reconnectSoon(delay: number): void {
+    if (!this.wanted || this.ws) return;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => void this.connect(), delay);
+  }
+
+  private scheduleRetry(): void {
+    const delay = this.delay * (0.5 + Math.random());
+    this.delay = Math.min(this.delay * 2, MAX_DELAY_MS);
+    this.reconnectSoon(delay);
+  }
+
+  private watchSilence(ws: WebSocket): void {
+    clearTimeout(this.silenceTimer);
+    this.silenceTimer = setTimeout(() => ws.close(4000, 'server silent'), SILENCE_LIMIT_MS);
+  }
+
+  private async connect(): Promise<void> {
+    if (!this.wanted || this.ws) return;
+    let token: string | undefined;
+    try {
+      token = await accessToken();
+    } catch {
+      token = undefined; // server unreachable: retry later
+    }
+    if (!this.wanted || this.ws) return;
+    if (!token) {
+      this.lost();
+      return;
+    }
+    const ws = new WebSocket(serverUrl().replace(/^http/, 'ws') + '/ws');
+    this.ws = ws;
+    ws.onopen = () => {
+      ws.send(JSON.stringify({ type: 'hello', token }));
+      this.watchSilence(ws);
+    };
+    ws.onmessage = (event) => {
+      this.watchSilence(ws);
+      let parsed;
+      try {
+        parsed = ServerFrame.safeParse(JSON.parse(String(event.data)));
+      } catch {
+        return;
+      }
+      if (!parsed.success) return;
+      this.dispatch(ws, parsed.data);
+    };
+    ws.onclose = (event) => {
+      if (this.ws !== ws) return;
+      this.ws = undefined;
+      clearTimeout(this.silenceTimer);
+      // 4401: the access token was refused (expired or revoked): renew it before retrying.
+      if (event.code === 4401) forgetAccessToken();
+      this.lost();
+    };
+  }
+
+  private dispatch(ws: WebSocket, frame: ServerFrame): void {
+    if (frame.type === 'ping') {
+      ws.send(JSON.stringify({ type: 'pong' }));
+      return;
+    }
+    if (frame.type === 'welcome') {
+      const reconnected = this.everWelcomed;
+      this.everWelcomed = true;
+      this.delay = MIN_DELAY_MS;
+      setConnectionState('online');
+      for (const listener of this.welcomeListeners) listener(reconnected);
+    }
+    for (const handler of this.handlers.get(frame.type) ?? []) handler(frame);
+  }
+
+  private lost(): void {
+    if (!this.wanted) return;
+    setConnectionState('offline');
+    this.scheduleRetry();
+  }
+}
+
+export const realtime = new RealtimeSocket();

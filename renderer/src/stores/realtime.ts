@@ -1,0 +1,41 @@
+import { defineStore } from 'pinia';
+import { reactive } from 'vue';
+import type { PresenceStatus } from '@atende/protocol';
+import { realtime } from '../net/socket';
+
+const TYPING_TTL_MS = 6_000;
+
+/** Presence of colleagues and who is typing where; both live only on the socket. */
+export const useRealtimeStore = defineStore('realtime', () => {
+  const presence = reactive(new Map<string, PresenceStatus>());
+  const typing = reactive(new Map<string, { authorId: string; until: number }>());
+  const timers = new Map<string, ReturnType<typeof setTimeout>>();
+
+  realtime.on('welcome', (frame) => {
+    presence.clear();
+    for (const [userId, status] of Object.entries(frame.presence)) presence.set(userId, status);
+  });
+  realtime.on('presence', (frame) => presence.set(frame.userId, frame.status));
+  realtime.on('typing', (frame) => {
+    clearTimeout(timers.get(frame.conversationId));
+    if (!frame.typing) {
+      typing.delete(frame.conversationId);
+      return;
+    }
+    typing.set(frame.conversationId, { authorId: frame.authorId, until: Date.now() + TYPING_TTL_MS });
+    // A lost "stopped typing" frame must not leave the indicator on forever.
+    timers.set(frame.conversationId, setTimeout(() => typing.delete(frame.conversationId), TYPING_TTL_MS));
+  });
+
+  let lastSent: { conversationId: string; typing: boolean } | undefined;
+  function setTyping(conversationId: string, isTyping: boolean): void {
+    if (lastSent?.conversationId === conversationId && lastSent.typing === isTyping) return;
+    if (realtime.send({ type: 'typing', conversationId, typing: isTyping })) lastSent = { conversationId, typing: isTyping };
+  }
+
+  function setStatus(status: 'online' | 'paused'): void {
+    realtime.send({ type: 'presence.set', status });
+  }
+
+  return { presence, typing, setTyping, setStatus };
+});

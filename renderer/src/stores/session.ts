@@ -1,0 +1,87 @@
+import { defineStore } from 'pinia';
+import { readonly, ref, shallowRef } from 'vue';
+import type { UserDoc } from '@atende/protocol';
+import { openDatabase, wipeDatabase, type AtendeDatabase } from '../db/database';
+import { startReplication, type Replication } from '../db/replication';
+import { api, ApiError, login, onSignedOut } from '../net/api';
+import { realtime } from '../net/socket';
+import { clearSession, saveSession, storedSession } from '../net/tokens';
+
+export type LoginFailure = 'invalid_credentials' | 'locked' | 'network' | 'unknown';
+
+/**
+ * Who is signed in, and the lifetime of their local replica: opened at sign-in (or at start-up
+ * from the stored session, before the network answers: R-NET-05), wiped at sign-out.
+ */
+export const useSessionStore = defineStore('session', () => {
+  const user = ref<UserDoc | undefined>(storedSession()?.user);
+  const db = shallowRef<AtendeDatabase>();
+  const failure = ref<{ code: LoginFailure; message: string }>();
+  const busy = ref(false);
+  let replication: Replication | undefined;
+  const unsubscribers: Array<() => void> = [];
+
+  async function open(profile: UserDoc): Promise<void> {
+    const database = await openDatabase(profile.id);
+    db.value = database;
+    replication = startReplication(database);
+    const sync = replication;
+    unsubscribers.push(
+      realtime.on('sync.changed', (frame) => sync.resync(frame.collections)),
+      // After every reconnect, RESYNC from the checkpoints so nothing missed stays missing (R-NET-03).
+      realtime.onWelcome((reconnected) => reconnected && sync.resyncAll()),
+    );
+    realtime.start();
+  }
+
+  async function signIn(email: string, password: string): Promise<boolean> {
+    busy.value = true;
+    failure.value = undefined;
+    try {
+      const response = await login(email, password);
+      saveSession(response);
+      user.value = response.user;
+      await open(response.user);
+      return true;
+    } catch (error) {
+      const code: LoginFailure = error instanceof ApiError
+        ? error.isNetwork ? 'network' : error.code === 'locked' ? 'locked' : error.status === 401 || error.status === 400 ? 'invalid_credentials' : 'unknown'
+        : 'unknown';
+      failure.value = { code, message: error instanceof Error ? error.message : String(error) };
+      return false;
+    } finally {
+      busy.value = false;
+    }
+  }
+
+  /** Closes everything of this user on this machine; `revoke` also ends the session on the server. */
+  async function signOut(revoke = true): Promise<void> {
+    const profile = user.value;
+    if (revoke) await api('POST', '/api/auth/logout', {}).catch(() => undefined);
+    for (const unsubscribe of unsubscribers.splice(0)) unsubscribe();
+    realtime.stop();
+    await replication?.stop();
+    replication = undefined;
+    if (profile) await wipeDatabase(profile.id, db.value);
+    db.value = undefined;
+    clearSession();
+    user.value = undefined;
+  }
+
+  async function restore(): Promise<void> {
+    if (user.value && !db.value) await open(user.value);
+  }
+
+  onSignedOut(() => void signOut(false));
+
+  return {
+    user: readonly(user),
+    db,
+    failure: readonly(failure),
+    busy: readonly(busy),
+    signIn,
+    signOut,
+    restore,
+    awaitInitialSync: () => replication?.awaitInitial() ?? Promise.resolve(),
+  };
+});

@@ -1,0 +1,91 @@
+import { defineStore } from 'pinia';
+import { computed, ref } from 'vue';
+import {
+  ulid, type ContactDoc, type ConversationDoc, type DispositionDoc, type PredefinedDoc, type TeamDoc, type UserDoc,
+} from '@atende/protocol';
+import { liveQuery } from '../db/live';
+import { api, ApiError } from '../net/api';
+import { useSessionStore } from './session';
+
+export type Tab = 'waiting' | 'active';
+export type Notice = 'already_taken' | 'max_concurrent' | 'failed';
+
+const byId = <T extends { id: string }>(docs: T[]) => new Map(docs.map((d) => [d.id, d]));
+
+/** The agent's working set, read live from the local replica (R-WS-01, R-WS-02). */
+export const useWorkspaceStore = defineStore('workspace', () => {
+  const session = useSessionStore();
+  const db = computed(() => session.db);
+  const open = liveQuery<ConversationDoc>(
+    () => db.value?.conversations.find({ selector: { status: { $in: ['waiting', 'active'] } } }).$,
+    db,
+  );
+  const users = computed(() => byId(liveUsers.value));
+  const liveUsers = liveQuery<UserDoc>(() => db.value?.users.find().$, db);
+  const liveTeams = liveQuery<TeamDoc>(() => db.value?.teams.find().$, db);
+  const liveContacts = liveQuery<ContactDoc>(() => db.value?.contacts.find().$, db);
+  const predefined = liveQuery<PredefinedDoc>(() => db.value?.predefined.find({ sort: [{ id: 'asc' }] }).$, db);
+  const dispositions = liveQuery<DispositionDoc>(() => db.value?.dispositions.find().$, db);
+  const teams = computed(() => byId(liveTeams.value));
+  const contacts = computed(() => byId(liveContacts.value));
+
+  const me = computed(() => session.user);
+  const myTeams = computed(() => new Set(me.value?.teamIds ?? []));
+  const waiting = computed(() =>
+    open.value
+      .filter((c) => c.status === 'waiting' && myTeams.value.has(c.teamId))
+      .sort((a, b) => (a.waitingSince ?? a.createdAt) - (b.waitingSince ?? b.createdAt)),
+  );
+  const active = computed(() =>
+    open.value
+      .filter((c) => c.status === 'active' && c.agentId === me.value?.id)
+      .sort((a, b) => (b.lastMessageAt ?? b.updatedAt) - (a.lastMessageAt ?? a.updatedAt)),
+  );
+
+  const tab = ref<Tab>('waiting');
+  const selectedId = ref<string>();
+  const selected = computed(() => open.value.find((c) => c.id === selectedId.value));
+  const notice = ref<Notice>();
+
+  function contactName(conversation: ConversationDoc): string {
+    const contact = contacts.value.get(conversation.contactId);
+    return contact?.name || contact?.addresses.whatsapp || contact?.addresses.webchat || conversation.contactId;
+  }
+
+  function select(id: string | undefined): void {
+    selectedId.value = id;
+  }
+
+  /** "Puxar" a waiting conversation: exactly one agent wins a race, the others are told. */
+  async function claim(id: string): Promise<boolean> {
+    notice.value = undefined;
+    try {
+      await api('POST', `/api/conversations/${id}/claim`, { id: ulid() });
+      tab.value = 'active';
+      selectedId.value = id;
+      return true;
+    } catch (error) {
+      notice.value = error instanceof ApiError && (error.code === 'already_taken' || error.code === 'max_concurrent') ? error.code : 'failed';
+      return false;
+    }
+  }
+
+  function sendMessage(conversationId: string, text: string): Promise<unknown> {
+    return api('POST', `/api/conversations/${conversationId}/messages`, { id: ulid(), text });
+  }
+
+  async function transfer(conversationId: string, target: { toAgentId: string } | { toTeamId: string }): Promise<void> {
+    await api('POST', `/api/conversations/${conversationId}/transfer`, { id: ulid(), ...target });
+    if (selectedId.value === conversationId) selectedId.value = undefined;
+  }
+
+  async function finish(conversationId: string, disposition: string | null, note: string): Promise<void> {
+    await api('POST', `/api/conversations/${conversationId}/finish`, { id: ulid(), disposition, note });
+    if (selectedId.value === conversationId) selectedId.value = undefined;
+  }
+
+  return {
+    waiting, active, tab, selectedId, selected, notice, users, teams, contacts, predefined, dispositions, me,
+    contactName, select, claim, sendMessage, transfer, finish,
+  };
+});
