@@ -18,6 +18,8 @@ export const useSessionStore = defineStore('session', () => {
   const db = shallowRef<AtendeDatabase>();
   const failure = ref<{ code: LoginFailure; message: string }>();
   const busy = ref(false);
+  /** `syncing` until this user's replica has caught up once (shown as progress, R-NET-05). */
+  const syncState = ref<'syncing' | 'synced'>('syncing');
   let replication: Replication | undefined;
   const unsubscribers: Array<() => void> = [];
 
@@ -26,12 +28,29 @@ export const useSessionStore = defineStore('session', () => {
     db.value = database;
     replication = startReplication(database);
     const sync = replication;
+    syncState.value = 'syncing';
+    void trackInitialSync(database, sync);
     unsubscribers.push(
       realtime.on('sync.changed', (frame) => sync.resync(frame.collections)),
       // After every reconnect, RESYNC from the checkpoints so nothing missed stays missing (R-NET-03).
       realtime.onWelcome((reconnected) => reconnected && sync.resyncAll()),
     );
     realtime.start();
+  }
+
+  /** The leader window replicates; followers read what it writes, so they are as synced as it is. */
+  async function trackInitialSync(database: AtendeDatabase, sync: Replication): Promise<void> {
+    const elector = database.leaderElector();
+    for (;;) {
+      if (db.value !== database) return;
+      if (elector.isLeader) {
+        await sync.awaitInitial();
+        break;
+      }
+      if (await elector.hasLeader()) break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    if (db.value === database) syncState.value = 'synced';
   }
 
   async function signIn(email: string, password: string): Promise<boolean> {
@@ -78,6 +97,7 @@ export const useSessionStore = defineStore('session', () => {
     user: readonly(user),
     db,
     failure: readonly(failure),
+    syncState: readonly(syncState),
     busy: readonly(busy),
     signIn,
     signOut,
