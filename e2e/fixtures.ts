@@ -145,6 +145,8 @@ export async function signIn(page: Page, server: ServerProcess, email: string, p
   await page.getByLabel('Senha').fill(password);
   await page.getByRole('button', { name: 'Entrar' }).click();
   await expect(page.getByRole('tab', { name: /Em espera/ })).toBeVisible();
+  // The replica has caught up once (the "syncing" line is gone, the layout is settled).
+  await expect(page.locator('[data-sync-state="synced"]')).toBeVisible();
 }
 
 /** The sample company page with the widget open, ready to type. */
@@ -157,4 +159,29 @@ export async function openWidget(page: Page, server: ServerProcess): Promise<voi
 export async function visitorSends(page: Page, text: string): Promise<void> {
   await page.getByRole('textbox', { name: 'Mensagem' }).fill(text);
   await page.getByRole('button', { name: 'Enviar' }).click();
+}
+
+/** The waiting or active card whose last message is `text`. */
+export function card(page: Page, text: string) {
+  return page.locator('[data-conversation-id]', { hasText: text });
+}
+
+export function messageLog(page: Page) {
+  return page.getByRole('log', { name: 'Histórico de mensagens' });
+}
+
+/** The visitor opens the widget and writes `text`; the agent takes the card it creates. */
+export async function takeNewConversation(agent: Page, visitor: Page, server: ServerProcess, text: string): Promise<void> {
+  await openWidget(visitor, server);
+  await visitorSends(visitor, text);
+  await card(agent, text).click();
+  await expect(agent.getByRole('tab', { name: /Em atendimento/ })).toHaveAttribute('aria-selected', 'true');
+  await expect(messageLog(agent)).toContainText(text);
+  // The composer shows once the taken conversation has replicated back as the agent's own.
+  await expect(agent.getByRole('textbox', { name: 'Mensagem' })).toBeEnabled();
+}
+
+/** The visitor's own message, once the server stored it (no longer pending). */
+export function visitorSent(page: Page, text: string) {
+  return page.locator('.msg.in:not(.pending)', { hasText: text });
 }

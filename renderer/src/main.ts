@@ -20,5 +20,11 @@ watch(
   { immediate: true },
 );
 
+// The web build keeps its shell in a service worker so it can start offline (R-NET-05); the
+// desktop shell loads it from disk instead.
+if (import.meta.env.PROD && 'serviceWorker' in navigator && window.location.protocol.startsWith('http')) {
+  navigator.serviceWorker.register('./sw.js').catch(() => undefined);
+}
+
 // R-NET-05: open the stored user's replica before anything waits on the network.
 void useSessionStore().restore().finally(() => app.mount('#app'));

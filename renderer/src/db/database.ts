@@ -56,8 +56,28 @@ export async function openDatabase(userId: string): Promise<AtendeDatabase> {
   return db;
 }
 
-/** Signing out removes the user's replica and drafts from this machine. */
+/**
+ * Signing out removes the user's replica and drafts from this machine. RxDB's Dexie storage only
+ * empties its tables on remove, so the IndexedDB databases behind it are deleted as well.
+ */
 export async function wipeDatabase(userId: string, db?: AtendeDatabase): Promise<void> {
+  const name = databaseName(userId);
   if (db && !db.closed) await db.remove();
-  else await removeRxDatabase(databaseName(userId), storage);
+  else await removeRxDatabase(name, storage);
+  await deleteIndexedDbs(new RegExp(`^rxdb-dexie-${name}--\\d+--`));
+}
+
+async function deleteIndexedDbs(pattern: RegExp): Promise<void> {
+  if (typeof indexedDB === 'undefined' || typeof indexedDB.databases !== 'function') return;
+  const names = (await indexedDB.databases()).flatMap((d) => (d.name && pattern.test(d.name) ? [d.name] : []));
+  await Promise.all(
+    names.map(
+      (dbName) =>
+        new Promise<void>((resolve) => {
+          const request = indexedDB.deleteDatabase(dbName);
+          // Blocked by another window still holding it: the deletion completes when that one closes.
+          request.onsuccess = request.onerror = request.onblocked = () => resolve();
+        }),
+    ),
+  );
 }

@@ -37,6 +37,8 @@ class RealtimeSocket {
     window.addEventListener('online', this.retryNow);
     window.addEventListener('offline', this.onOffline);
     document.addEventListener('visibilitychange', this.onVisible);
+    // Started without a network (e.g. reopened offline): say so at once rather than after a failed try.
+    if (navigator.onLine === false) setConnectionState('offline');
     void this.connect();
   }
 

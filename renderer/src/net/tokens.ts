@@ -36,6 +36,13 @@ export function clearSession(): void {
   localStorage.removeItem(KEY);
 }
 
+/** Another window of this browser signed out (it removed the shared session). */
+export function onSessionClearedElsewhere(listener: () => void): void {
+  window.addEventListener('storage', (event) => {
+    if (event.key === KEY && event.newValue === null) listener();
+  });
+}
+
 export function currentAccessToken(): string | undefined {
   return accessToken && Date.now() < accessExpiresAt ? accessToken : undefined;
 }

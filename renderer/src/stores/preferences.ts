@@ -4,6 +4,8 @@ import { ref, watch } from 'vue';
 const KEY = 'atende.preferences';
 export const LOCALES = ['pt-BR', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
+/** Each language named in itself, so anyone can find their own. */
+export const LOCALE_NAMES: Record<Locale, string> = { 'pt-BR': 'Português (Brasil)', en: 'English' };
 
 interface Preferences {
   sound: boolean;

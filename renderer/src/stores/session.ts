@@ -5,7 +5,7 @@ import { openDatabase, wipeDatabase, type AtendeDatabase } from '../db/database'
 import { startReplication, type Replication } from '../db/replication';
 import { api, ApiError, login, onSignedOut } from '../net/api';
 import { realtime } from '../net/socket';
-import { clearSession, saveSession, storedSession } from '../net/tokens';
+import { clearSession, onSessionClearedElsewhere, saveSession, storedSession } from '../net/tokens';
 
 export type LoginFailure = 'invalid_credentials' | 'locked' | 'network' | 'unknown';
 
@@ -20,6 +20,8 @@ export const useSessionStore = defineStore('session', () => {
   const busy = ref(false);
   /** `syncing` until this user's replica has caught up once (shown as progress, R-NET-05). */
   const syncState = ref<'syncing' | 'synced'>('syncing');
+  /** Whether this window is the one replicating for every window of the user (ARCHITECTURE §3). */
+  const leader = ref(false);
   let replication: Replication | undefined;
   const unsubscribers: Array<() => void> = [];
 
@@ -29,7 +31,12 @@ export const useSessionStore = defineStore('session', () => {
     replication = startReplication(database);
     const sync = replication;
     syncState.value = 'syncing';
+    leader.value = false;
     void trackInitialSync(database, sync);
+    void database.leaderElector().awaitLeadership().then(
+      () => (leader.value = db.value === database),
+      () => undefined,
+    );
     unsubscribers.push(
       realtime.on('sync.changed', (frame) => sync.resync(frame.collections)),
       // After every reconnect, RESYNC from the checkpoints so nothing missed stays missing (R-NET-03).
@@ -74,7 +81,13 @@ export const useSessionStore = defineStore('session', () => {
   }
 
   /** Closes everything of this user on this machine; `revoke` also ends the session on the server. */
-  async function signOut(revoke = true): Promise<void> {
+  let signingOut: Promise<void> | undefined;
+  function signOut(revoke = true): Promise<void> {
+    signingOut ??= closeSession(revoke).finally(() => (signingOut = undefined));
+    return signingOut;
+  }
+
+  async function closeSession(revoke: boolean): Promise<void> {
     const profile = user.value;
     if (revoke) await api('POST', '/api/auth/logout', {}).catch(() => undefined);
     for (const unsubscribe of unsubscribers.splice(0)) unsubscribe();
@@ -83,6 +96,7 @@ export const useSessionStore = defineStore('session', () => {
     replication = undefined;
     if (profile) await wipeDatabase(profile.id, db.value);
     db.value = undefined;
+    leader.value = false;
     clearSession();
     user.value = undefined;
   }
@@ -92,12 +106,17 @@ export const useSessionStore = defineStore('session', () => {
   }
 
   onSignedOut(() => void signOut(false));
+  // "Sair" in one window signs out every window of this browser (R-AUTH-05).
+  onSessionClearedElsewhere(() => {
+    if (user.value) void signOut(false);
+  });
 
   return {
     user: readonly(user),
     db,
     failure: readonly(failure),
     syncState: readonly(syncState),
+    leader: readonly(leader),
     busy: readonly(busy),
     signIn,
     signOut,

@@ -4,6 +4,7 @@ import {
   ulid, type ContactDoc, type ConversationDoc, type DispositionDoc, type PredefinedDoc, type TeamDoc, type UserDoc,
 } from '@atende/protocol';
 import { liveQuery } from '../db/live';
+import { i18n } from '../i18n';
 import { api, ApiError } from '../net/api';
 import { useSessionStore } from './session';
 
@@ -49,7 +50,8 @@ export const useWorkspaceStore = defineStore('workspace', () => {
 
   function contactName(conversation: ConversationDoc): string {
     const contact = contacts.value.get(conversation.contactId);
-    return contact?.name || contact?.addresses.whatsapp || contact?.addresses.webchat || conversation.contactId;
+    // Until the contact replicates (a moment after its conversation), a neutral word, not an id.
+    return contact?.name || contact?.addresses.whatsapp || contact?.addresses.webchat || i18n.global.t('conversation.unknownContact');
   }
 
   function select(id: string | undefined): void {

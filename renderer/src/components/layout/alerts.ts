@@ -1,4 +1,4 @@
-import { watch } from 'vue';
+import { onScopeDispose, watch } from 'vue';
 import { useI18n } from 'vue-i18n';
 import { usePreferencesStore } from '../../stores/preferences';
 import { useWorkspaceStore } from '../../stores/workspace';
@@ -24,6 +24,8 @@ function beep(): void {
   osc.start();
   osc.stop(audio.currentTime + 0.3);
 }
+
+const CONTACT_WAIT_MS = 2_000;
 
 export interface Alert {
   title: string;
@@ -65,13 +67,35 @@ export function useAlerts(): void {
     },
   );
 
+  /**
+   * A new conversation usually replicates a moment before its contact: wait for the contact's
+   * name (at most CONTACT_WAIT_MS) so the notification does not show a bare id.
+   */
+  const waitingForContact = new Map<string, ReturnType<typeof setTimeout>>();
+  function announceWaiting(id: string): void {
+    clearTimeout(waitingForContact.get(id));
+    waitingForContact.delete(id);
+    const c = workspace.waiting.find((w) => w.id === id);
+    if (c) raise({ title: t('alerts.newWaiting'), body: `${workspace.contactName(c)}: ${c.lastPreview}`, conversationId: c.id });
+  }
+  onScopeDispose(() => waitingForContact.forEach((timer) => clearTimeout(timer)));
+
   watch(
-    () => [workspace.waiting, workspace.active] as const,
-    ([waiting, active]) => {
+    () => [workspace.waiting, workspace.active, workspace.contacts] as const,
+    ([waiting, active, contacts]) => {
       for (const c of waiting) {
         if (seenWaiting.has(c.id)) continue;
-        seenWaiting.add(c.id);
-        if (primed) raise({ title: t('alerts.newWaiting'), body: `${workspace.contactName(c)}: ${c.lastPreview}`, conversationId: c.id });
+        if (!primed) {
+          seenWaiting.add(c.id);
+        } else if (contacts.has(c.contactId)) {
+          seenWaiting.add(c.id);
+          announceWaiting(c.id);
+        } else if (!waitingForContact.has(c.id)) {
+          waitingForContact.set(c.id, setTimeout(() => {
+            seenWaiting.add(c.id);
+            announceWaiting(c.id);
+          }, CONTACT_WAIT_MS));
+        }
       }
       for (const c of active) {
         const last = c.lastInboundAt ?? 0;
