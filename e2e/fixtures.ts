@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test as base, expect, type BrowserContext, type ConsoleMessage, type Page } from '@playwright/test';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /** A free loopback port, so a restarted server comes back where the clients expect it. */
 async function freePort(): Promise<number> {
@@ -33,8 +33,10 @@ export class ServerProcess {
     this.url = `http://127.0.0.1:${port}`;
   }
 
-  static async launch(env: Record<string, string> = {}): Promise<ServerProcess> {
+  /** `prepare` runs on the empty data folder before the first start (e.g. to seed a large history). */
+  static async launch(env: Record<string, string> = {}, prepare?: (dataDir: string) => Promise<void>): Promise<ServerProcess> {
     const server = new ServerProcess(await freePort(), mkdtempSync(path.join(tmpdir(), 'atende-e2e-')), env);
+    await prepare?.(server.dataDir);
     await server.start();
     return server;
   }
