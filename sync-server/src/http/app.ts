@@ -28,11 +28,11 @@ const securityHeaders: RequestHandler = (_req, res, next) => {
   next();
 };
 
-/** The web build when present, else the placeholder page shipped in `renderer/`. */
+/** The web build when present, else a page that says how to build it. */
 export function webRoot(configured: string | undefined): string {
   if (configured) return path.resolve(configured);
   const built = path.join(RENDERER_DIR, 'dist');
-  return existsSync(path.join(built, 'index.html')) ? built : path.join(RENDERER_DIR, 'public');
+  return existsSync(path.join(built, 'index.html')) ? built : path.join(PUBLIC_DIR, 'unbuilt');
 }
 
 export function buildApp(options: {
