@@ -5,17 +5,44 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { withTimeout } from './client.js';
 import { measureLatency, ROUNDS, type LatencyResult } from './latency.js';
+import { closeRenderer, IDB_POLL_MS, measureRenderer, PAGE_LIMIT_MS, WARM_RUNS, rendererBuild, type RendererResult } from './renderer.js';
 import { closeAll } from './server.js';
 import { table } from './stats.js';
 import { BACKFILL, measureThroughput, type ThroughputResult } from './throughput.js';
+import { WORKLOAD } from './workload.js';
 
 /**
  * `npm run bench` (ARCHITECTURE §9): webhook-to-agent latency and pull throughput on the
- * embedded store. Prints a table and writes bench/results/latest.json plus a dated copy.
+ * embedded store, and the renderer's initial sync and warm start in Chromium. Prints tables
+ * and writes bench/results/latest.json plus a dated copy.
+ *
+ * `npm run bench -- renderer` (or BENCH_ONLY=renderer) runs only some sections: latency,
+ * throughput, renderer, or server (= latency and throughput). A partial run writes
+ * results/latest-<sections>.json and a dated copy instead, so latest.json stays a full run.
  */
+
+const SECTIONS = ['latency', 'throughput', 'renderer'] as const;
+type Section = (typeof SECTIONS)[number];
+const ALIASES: Record<string, Section[]> = { server: ['latency', 'throughput'], all: [...SECTIONS] };
+
+function selectedSections(): Section[] {
+  const asked = [...process.argv.slice(2), ...(process.env.BENCH_ONLY ?? '').split(',')]
+    .map((a) => a.trim().toLowerCase())
+    .filter(Boolean);
+  if (asked.length === 0) return [...SECTIONS];
+  const chosen = new Set<Section>();
+  for (const name of asked) {
+    const sections = ALIASES[name] ?? (SECTIONS.includes(name as Section) ? [name as Section] : undefined);
+    if (!sections) throw new Error(`unknown bench section "${name}"; use ${[...SECTIONS, ...Object.keys(ALIASES)].join(', ')}`);
+    for (const section of sections) chosen.add(section);
+  }
+  return SECTIONS.filter((s) => chosen.has(s));
+}
 
 const LEVELS = [1, 50, 200];
 const SCENARIO_LIMIT_MS = 10 * 60_000;
+// The renderer bounds its own waits (10 min for the cold sync, 2 min per warm start); this is the backstop.
+const RENDERER_LIMIT_MS = PAGE_LIMIT_MS + 10 * 60_000;
 const RESULTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results');
 
 const METHOD = {
@@ -32,6 +59,17 @@ const METHOD = {
     'store.bulkWrite in batches of 1,000; then full pulls of messages from no checkpoint over HTTP until a short ' +
     'page, as ana (agent: team-filtered feed) and carla (supervisor: unfiltered feed). Each pull is checked to ' +
     'return exactly the backfill. docs/s = documents / wall time of the whole pull; median over the runs.',
+  renderer: `One fresh server serving renderer/dist (ATENDE_WEB_DIR); ${WORKLOAD.conversations} waiting team:suporte ` +
+    `conversations (${WORKLOAD.contacts} shared contacts) and ${WORKLOAD.messagesPerConversation} customer messages ` +
+    'each written with store.bulkWrite in batches of 1,000, then one HTTP login so the store builds its lazy indexes ' +
+    '(firstLoginMs). Chromium (launchPersistentContext on an empty temp profile: on-disk IndexedDB, headless). ' +
+    'Cold: ana@demo.local signs in; times from the click on "Entrar" (capture listener, page clock). A script in the ' +
+    'page polls the DOM every 50 ms: .home, first [data-conversation-id] card visible, the "Em espera" count equal to ' +
+    'the seeded number (= waiting list complete), data-sync-state="synced"; "painted" = end of the next frame. A second ' +
+    `same-origin page (/api/health, no app) counts the seeded ids in the RxDB Dexie tables every ${IDB_POLL_MS} ms over ` +
+    'its own IndexedDB connections. Main-thread busy % from CDP Performance.getMetrics TaskDuration. Warm: the same ' +
+    `profile reloads (page.reload), times from the navigation start, ${WARM_RUNS} runs online and ${WARM_RUNS} offline ` +
+    '(context.setOffline(true), app shell answered from renderer/dist by context.route, /api and /ws fail), alternating.',
 };
 
 function gitCommit(): string | null {
@@ -69,49 +107,141 @@ function throughputTable(result: ThroughputResult): string {
   );
 }
 
+const ms = (v: number | null | undefined) => (v === null || v === undefined ? '—' : String(v));
+
+function coldTable(r: RendererResult): string {
+  const c = r.cold;
+  const rows: Array<[string, number | null]> = [
+    ['home shown (.home)', c.homeMs],
+    ['first waiting card visible', c.firstCardMs],
+    [`waiting list complete ("Em espera" ${r.seed.expectedWaiting})`, c.waitingCompleteMs],
+    ['  … painted (end of the next frame)', c.waitingPaintedMs],
+    [`app says synced (data-sync-state)${c.syncedBeforeData ? ' *' : ''}`, c.syncedMs],
+    ['synced and waiting list complete', c.syncedAndWaitingCompleteMs],
+    [`all ${r.seed.conversations} conversations in IndexedDB`, c.idbConversationsMs],
+    [`all ${r.seed.messages} messages in IndexedDB`, c.idbMessagesMs],
+    ['everything: list, synced, all documents', c.listsCompleteMs],
+  ];
+  const lines = [table(['cold: fresh profile, "Entrar" → …', 'ms'], rows.map(([what, v]) => [what, ms(v)]))];
+  if (c.syncedBeforeData) lines.push('* said before the data was in IndexedDB (see bench/README.md)');
+  return lines.join('\n');
+}
+
+function warmTable(r: RendererResult): string {
+  const runs = r.warm?.runs ?? [];
+  return table(
+    ['warm: reload → …', 'runs', 'first card p50', 'list complete p50', 'min', 'max', 'painted p50', 'synced p50', 'longest task p50'],
+    (r.warm?.summary ?? []).map((s) => {
+      const longest = runs.filter((x) => x.network === s.network).map((x) => x.longestTaskMs).sort((a, b) => a - b);
+      return [
+        s.network, s.runs, s.medianFirstCardMs, s.medianWaitingCompleteMs, s.minWaitingCompleteMs,
+        s.maxWaitingCompleteMs, ms(s.medianWaitingPaintedMs), ms(s.medianSyncedMs), ms(longest[Math.ceil(longest.length / 2) - 1]),
+      ];
+    }),
+  );
+}
+
+function printRenderer(r: RendererResult): void {
+  console.log(`\nRenderer: ${r.seed.conversations} waiting conversations / ${r.seed.messages} messages / ` +
+    `${r.seed.contacts} contacts for ${r.user} (${r.browser}; store bulkWrite ${r.seed.writeMs} ms; ` +
+    `server's first login after the writes ${r.seed.firstLoginMs} ms, not counted below)`);
+  console.log(coldTable(r));
+  const c = r.cold;
+  if (!c.completed) {
+    console.log(`cold sync NOT complete after ${PAGE_LIMIT_MS / 60_000} min: "Em espera" ${ms(c.last.waitingCount)}, ` +
+      `IndexedDB ${c.last.idbConversations} conversations / ${c.last.idbMessages} messages, sync ${c.last.syncState}`);
+  }
+  console.log(`main thread busy: ${ms(c.mainThreadBusyPercent.untilWaitingComplete)} % until the list was complete, ` +
+    `${ms(c.mainThreadBusyPercent.afterWaitingComplete)} % after; long tasks (>50 ms): ${c.longTasks.count}, ` +
+    `${c.longTasks.totalMs} ms in all, longest ${c.longTasks.top[0]?.[1] ?? 0} ms`);
+  if (r.warm) {
+    console.log('');
+    console.log(warmTable(r));
+    if (r.warm.failure) console.log(`warm runs stopped: ${r.warm.failure}`);
+  }
+  const t = r.tokenRefreshes;
+  console.log(`token refreshes seen: ${t.ok} ok, ${t.rejected} rejected, ${t.failedOrCut} failed (offline) or cut by a reload`);
+  if (r.consoleErrors.length > 0) console.log(`console errors in the page: ${r.consoleErrors.length}, e.g. ${r.consoleErrors[0]}`);
+}
+
 async function main(): Promise<void> {
+  const sections = selectedSections();
+  const full = sections.length === SECTIONS.length;
   const startedAt = new Date();
-  console.log(`atende bench — ${startedAt.toISOString()} — node ${process.version}, ${os.cpus().length} CPUs\n`);
-  const latency: LatencyResult[] = [];
-  for (const level of LEVELS) {
-    process.stdout.write(`latency: ${level} concurrent visitor(s)… `);
-    latency.push(...(await withTimeout(measureLatency(level), SCENARIO_LIMIT_MS, `latency at ${level}`)));
+  console.log(`atende bench — ${startedAt.toISOString()} — node ${process.version}, ${os.cpus().length} CPUs` +
+    (full ? '' : ` — sections: ${sections.join(', ')}`) + '\n');
+  let latency: LatencyResult[] | undefined;
+  if (sections.includes('latency')) {
+    latency = [];
+    for (const level of LEVELS) {
+      process.stdout.write(`latency: ${level} concurrent visitor(s)… `);
+      latency.push(...(await withTimeout(measureLatency(level), SCENARIO_LIMIT_MS, `latency at ${level}`)));
+      console.log('done');
+    }
+  }
+  let throughput: ThroughputResult | undefined;
+  if (sections.includes('throughput')) {
+    process.stdout.write(`throughput: ${BACKFILL}-message backfill and full pulls… `);
+    throughput = await withTimeout(measureThroughput(), SCENARIO_LIMIT_MS, 'pull throughput');
     console.log('done');
   }
-  process.stdout.write(`throughput: ${BACKFILL}-message backfill and full pulls… `);
-  const throughput = await withTimeout(measureThroughput(), SCENARIO_LIMIT_MS, 'pull throughput');
-  console.log('done\n');
+  let renderer: RendererResult | undefined;
+  if (sections.includes('renderer')) {
+    process.stdout.write('renderer: ');
+    renderer = await withTimeout(
+      measureRenderer((step) => process.stdout.write(`${step}… `)),
+      RENDERER_LIMIT_MS,
+      'renderer benchmark',
+    );
+    console.log('done');
+  }
 
-  console.log('Webhook-to-agent latency (visitor POST → agent has sync.changed and pulled the message)');
-  console.log(latencyTable(latency));
-  console.log(`\nPull throughput: ${BACKFILL} messages (store bulkWrite ${throughput.writeMs} ms, ` +
-    `${throughput.writeDocsPerSecond} docs/s)`);
-  console.log(throughputTable(throughput));
+  if (latency) {
+    console.log('\nWebhook-to-agent latency (visitor POST → agent has sync.changed and pulled the message)');
+    console.log(latencyTable(latency));
+  }
+  if (throughput) {
+    console.log(`\nPull throughput: ${BACKFILL} messages (store bulkWrite ${throughput.writeMs} ms, ` +
+      `${throughput.writeDocsPerSecond} docs/s)`);
+    console.log(throughputTable(throughput));
+  }
+  if (renderer) printRenderer(renderer);
 
+  const method = Object.fromEntries(
+    Object.entries(METHOD).filter(([key]) => key === 'server' || sections.includes(key as Section)),
+  );
   const report = {
-    name: 'foundation', startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(),
-    commit: gitCommit(), store: 'embedded', machine: machine(), method: METHOD, latency, throughput,
+    name: 'foundation', sections, startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(),
+    commit: gitCommit(), store: 'embedded', machine: machine(), method, latency, throughput,
+    ...(renderer ? { renderer: { build: rendererBuild(), ...renderer } } : {}),
   };
   mkdirSync(RESULTS, { recursive: true });
   const json = JSON.stringify(report, null, 2) + '\n';
-  const dated = path.join(RESULTS, `${startedAt.toISOString().slice(0, 10)}-foundation.json`);
-  writeFileSync(path.join(RESULTS, 'latest.json'), json);
+  const suffix = full ? '' : `-${sections.join('-')}`;
+  const latest = path.join(RESULTS, `latest${suffix}.json`);
+  const dated = path.join(RESULTS, `${startedAt.toISOString().slice(0, 10)}-${full ? 'foundation' : sections.join('-')}.json`);
+  writeFileSync(latest, json);
   writeFileSync(dated, json);
-  console.log(`\nwrote ${path.relative(process.cwd(), path.join(RESULTS, 'latest.json'))} and ${path.relative(process.cwd(), dated)}`);
+  console.log(`\nwrote ${path.relative(process.cwd(), latest)} and ${path.relative(process.cwd(), dated)}`);
 }
 
+const cleanUp = async () => {
+  await closeRenderer();
+  await closeAll();
+};
+
 process.once('SIGINT', () => {
-  void closeAll().finally(() => process.exit(130));
+  void cleanUp().finally(() => process.exit(130));
 });
 
 main().then(
   async () => {
-    await closeAll();
+    await cleanUp();
     process.exit(0);
   },
   async (error: unknown) => {
     console.error('\nbench failed:', error instanceof Error ? (error.stack ?? error.message) : error);
-    await closeAll();
+    await cleanUp();
     process.exit(1);
   },
 );

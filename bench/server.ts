@@ -12,8 +12,11 @@ export interface BenchServer extends RunningServer {
 
 const open = new Set<BenchServer>();
 
-/** A real server on a random loopback port over a fresh embedded store (demo data seeded). */
-export async function startBenchServer(): Promise<BenchServer> {
+/**
+ * A real server on a random loopback port over a fresh embedded store (demo data seeded);
+ * `env` adds or overrides configuration (the renderer benchmark sets ATENDE_WEB_DIR).
+ */
+export async function startBenchServer(env: Record<string, string> = {}): Promise<BenchServer> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'atende-bench-'));
   let running: RunningServer;
   try {
@@ -22,6 +25,7 @@ export async function startBenchServer(): Promise<BenchServer> {
       ATENDE_LOG_LEVEL: 'silent',
       ATENDE_DATA_DIR: dataDir,
       ATENDE_PUBLIC_RATE_LIMIT: '1000000',
+      ...env,
     });
     running = await startServer(config, { log: () => {} });
   } catch (error) {
