@@ -1,10 +1,21 @@
-import { onScopeDispose, ref } from 'vue';
+import { onScopeDispose, ref, type Ref } from 'vue';
 
-/** The current time, ticking every `intervalMs`, for live waiting and elapsed times. */
-export function useNow(intervalMs = 1000) {
-  const now = ref(Date.now());
-  const timer = setInterval(() => (now.value = Date.now()), intervalMs);
-  onScopeDispose(() => clearInterval(timer));
+/**
+ * The current time for live waiting and elapsed times: one shared one-second clock for every
+ * component (thousands of cards must not each run a timer), stopped when nobody reads it.
+ */
+const now = ref(Date.now());
+let readers = 0;
+let timer: ReturnType<typeof setInterval> | undefined;
+
+export function useNow(): Readonly<Ref<number>> {
+  if (readers++ === 0) {
+    now.value = Date.now();
+    timer = setInterval(() => (now.value = Date.now()), 1000);
+  }
+  onScopeDispose(() => {
+    if (--readers === 0) clearInterval(timer);
+  });
   return now;
 }
 

@@ -45,19 +45,23 @@ export const useSessionStore = defineStore('session', () => {
     realtime.start();
   }
 
-  /** The leader window replicates; followers read what it writes, so they are as synced as it is. */
+  /**
+   * The leader window replicates; followers read what it writes, so they are as synced as it is.
+   * A window is a follower only when another window holds leadership for a while: with Web
+   * Locks `hasLeader()` is also true while this window is still becoming the leader.
+   */
   async function trackInitialSync(database: AtendeDatabase, sync: Replication): Promise<void> {
     const elector = database.leaderElector();
-    for (;;) {
-      if (db.value !== database) return;
-      if (elector.isLeader) {
-        await sync.awaitInitial();
-        break;
+    const current = () => db.value === database;
+    const followerConfirmed = async (): Promise<void> => {
+      let confirmations = 0;
+      while (current() && confirmations < 3) {
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        confirmations = !elector.isLeader && (await elector.hasLeader()) ? confirmations + 1 : 0;
       }
-      if (await elector.hasLeader()) break;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    if (db.value === database) syncState.value = 'synced';
+    };
+    await Promise.race([sync.awaitInitial(), followerConfirmed()]);
+    if (current()) syncState.value = 'synced';
   }
 
   async function signIn(email: string, password: string): Promise<boolean> {

@@ -1,6 +1,7 @@
 import { onScopeDispose, watch } from 'vue';
 import { useI18n } from 'vue-i18n';
 import { usePreferencesStore } from '../../stores/preferences';
+import { useSessionStore } from '../../stores/session';
 import { useWorkspaceStore } from '../../stores/workspace';
 
 let audio: AudioContext | undefined;
@@ -46,7 +47,7 @@ export function useAlerts(): void {
   const preferences = usePreferencesStore();
   const seenWaiting = new Set<string>();
   const seenInbound = new Map<string, number>();
-  let primed = false;
+  const session = useSessionStore();
 
   function raise(alert: Alert): void {
     alertLog.push(alert);
@@ -81,8 +82,10 @@ export function useAlerts(): void {
   onScopeDispose(() => waitingForContact.forEach((timer) => clearTimeout(timer)));
 
   watch(
-    () => [workspace.waiting, workspace.active, workspace.contacts] as const,
-    ([waiting, active, contacts]) => {
+    () => [workspace.waiting, workspace.active, workspace.contacts, session.syncState] as const,
+    ([waiting, active, contacts, syncState]) => {
+      // Until the replica has caught up once, everything arriving is backlog, not news.
+      const primed = syncState === 'synced';
       for (const c of waiting) {
         if (seenWaiting.has(c.id)) continue;
         if (!primed) {
@@ -105,8 +108,6 @@ export function useAlerts(): void {
           raise({ title: t('alerts.newMessage', { name: workspace.contactName(c) }), body: c.lastPreview, conversationId: c.id });
         }
       }
-      // What is already there at start-up is not news.
-      primed = true;
     },
     { immediate: true },
   );
