@@ -5,3 +5,4 @@ export * from './rest.js';
 export * from './frames.js';
 export * from './phone.js';
 export * from './protocolNumber.js';
+export * from './desktop.js';
