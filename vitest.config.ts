@@ -2,7 +2,13 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['protocol/test/**/*.test.ts', 'sync-server/test/**/*.test.ts', 'renderer/test/**/*.test.ts'],
+    include: [
+      'protocol/test/**/*.test.ts',
+      'sync-server/test/**/*.test.ts',
+      'renderer/test/**/*.test.ts',
+      'electron/test/**/*.test.ts',
+      'build/test/**/*.test.ts',
+    ],
     // Integration suites start real servers on loopback port 0; they are independent files.
     testTimeout: 30_000,
     hookTimeout: 30_000,
