@@ -89,6 +89,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       ['/api/webchat', webchatRoutes(visitors, inbound, limiter)],
     ],
     webDir: webRoot(config.webDir),
+    updatesDir: config.updatesDir,
     health: () => ({ store: store.kind }),
     log,
   });

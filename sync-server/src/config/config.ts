@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import path from 'node:path';
 
 /** Configuration from the environment, validated once at start-up (README lists every key). */
@@ -20,6 +21,8 @@ export interface Config {
   presenceGraceMs: number;
   publicRateLimitPerMinute: number;
   webDir: string | undefined;
+  /** Desktop update feed served read-only at /updates/ (R-DT-06); absent → /updates/ answers 404. */
+  updatesDir: string | undefined;
   logLevel: 'silent' | 'info' | 'debug';
 }
 
@@ -61,6 +64,21 @@ function timeZone(value: string): string {
   } catch {
     throw new ConfigError(`ATENDE_TIMEZONE "${value}" is not a known time zone`);
   }
+}
+
+/** An existing folder, resolved; checked now so a typo fails at start-up, not at the first update check. */
+function folder(env: Env, key: string): string | undefined {
+  const raw = str(env, key);
+  if (raw === undefined) return undefined;
+  const resolved = path.resolve(raw);
+  let isFolder = false;
+  try {
+    isFolder = statSync(resolved).isDirectory();
+  } catch {
+    /* missing or unreadable: reported below */
+  }
+  if (!isFolder) throw new ConfigError(`${key} "${raw}" is not an existing folder`);
+  return resolved;
 }
 
 export function loadConfig(env: Env = process.env): Config {
@@ -108,6 +126,7 @@ export function loadConfig(env: Env = process.env): Config {
     presenceGraceMs: int(env, 'ATENDE_PRESENCE_GRACE_MS', 30_000),
     publicRateLimitPerMinute: int(env, 'ATENDE_PUBLIC_RATE_LIMIT', 600, 1),
     webDir: str(env, 'ATENDE_WEB_DIR'),
+    updatesDir: folder(env, 'ATENDE_UPDATES_DIR'),
     logLevel,
   };
 }

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type Express, type RequestHandler, type Router } from 'express';
-import { errorHandler, unknownRoute } from './errors.js';
+import { DomainError, errorHandler, unknownRoute } from './errors.js';
 
 export const BODY_LIMIT = '1mb';
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -35,9 +35,43 @@ export function webRoot(configured: string | undefined): string {
   return existsSync(path.join(built, 'index.html')) ? built : path.join(PUBLIC_DIR, 'unbuilt');
 }
 
+/** Types of what electron-builder publishes; anything else is sent as the mime table says. */
+const UPDATE_TYPES: Record<string, string> = {
+  '.yml': 'text/yaml; charset=utf-8',
+  '.blockmap': 'application/octet-stream',
+  '.exe': 'application/vnd.microsoft.portable-executable',
+  '.msi': 'application/x-msi',
+  '.dmg': 'application/x-apple-diskimage',
+  '.zip': 'application/zip',
+  '.appimage': 'application/octet-stream',
+  '.deb': 'application/vnd.debian.binary-package',
+  '.rpm': 'application/x-rpm',
+};
+
+/** The desktop update feed (R-DT-06): the folder read-only, no listing, no dotfiles, feeds never cached. */
+export function updatesFeed(dir: string | undefined): RequestHandler {
+  if (!dir) {
+    return (_req, _res, next) => {
+      next(new DomainError(404, 'updates_not_configured', 'This server hosts no update feed (ATENDE_UPDATES_DIR is not set)'));
+    };
+  }
+  return express.static(dir, {
+    index: false,
+    redirect: false,
+    dotfiles: 'ignore',
+    setHeaders(res, file) {
+      const name = path.basename(file);
+      const type = UPDATE_TYPES[path.extname(name).toLowerCase()];
+      if (type) res.setHeader('Content-Type', type);
+      if (/^latest.*\.yml$/i.test(name)) res.setHeader('Cache-Control', 'no-cache');
+    },
+  });
+}
+
 export function buildApp(options: {
   api: Array<[string, Router]>;
   webDir: string;
+  updatesDir?: string | undefined;
   health: () => Record<string, unknown>;
   log: (message: string) => void;
 }): Express {
@@ -56,6 +90,7 @@ export function buildApp(options: {
     res.sendFile(path.join(PUBLIC_DIR, 'widget.js'));
   });
   app.use('/demo', express.static(path.join(PUBLIC_DIR, 'demo')));
+  app.use('/updates', updatesFeed(options.updatesDir), unknownRoute);
   app.use(express.static(options.webDir));
   app.use(unknownRoute);
   app.use(errorHandler(options.log));

@@ -1,0 +1,112 @@
+// @ts-check
+/**
+ * electron-builder configuration of the Atende desktop app (issue 4 point 7, R-DT-04); `npm run dist`
+ * uses it and build/README.md is the guide. Signing identities and notarisation credentials come
+ * ONLY from environment variables that electron-builder reads itself — never put them here.
+ */
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { electronDistOption, requireSigning, shouldNotarize, updateFeedUrl } from './builder-env.mjs';
+
+const here = import.meta.dirname;
+const env = process.env;
+const { version: electronVersion } = /** @type {{ version: string }} */ (createRequire(import.meta.url)('electron/package.json'));
+
+/** @type {import('electron-builder').Configuration} */
+const config = {
+  appId: 'com.atende.desktop',
+  productName: 'Atende',
+  copyright: 'Copyright © Atende',
+  electronVersion,
+  ...electronDistOption(env),
+  directories: { output: 'dist/desktop', buildResources: 'build' },
+  // The repository root is the app folder; its package.json gains what the packed app needs.
+  // author and homepage are required by deb/rpm: placeholders until the organisation sets its own.
+  extraMetadata: {
+    main: 'electron/dist/main.js',
+    // electron/build.mjs bundles the main process as CommonJS in a `.js` file; the root package.json
+    // says "module", which would make Electron load it as an ES module and fail.
+    type: 'commonjs',
+    productName: 'Atende',
+    desktopName: 'atende.desktop',
+    author: { name: 'Atende', email: 'desktop@atende.invalid' },
+    homepage: 'https://atende.invalid/',
+  },
+  // Only the two bundles and the renderer build: the main process is bundled, so no node_modules.
+  files: [
+    'package.json',
+    'electron/dist/**/*',
+    '!**/*.map',
+    '!**/node_modules/**',
+    { from: 'renderer/dist', to: 'renderer', filter: ['**/*', '!**/*.map'] },
+  ],
+  asar: true,
+  npmRebuild: false,
+  nodeGypRebuild: false,
+  afterPack: path.join(here, 'fuses.mjs'),
+  forceCodeSigning: requireSigning(env),
+  protocols: [{ name: 'Atende', schemes: ['atende'] }],
+  // Baked into app-update.yml; the app overrides the URL at run time (IT file or <serverUrl>/updates/).
+  publish: [{ provider: 'generic', url: updateFeedUrl(env), channel: 'latest' }],
+
+  win: {
+    target: [
+      { target: 'nsis', arch: ['x64'] },
+      { target: 'msi', arch: ['x64'] },
+    ],
+    icon: 'build/icon.png',
+  },
+  nsis: {
+    // Per-machine into Program Files; `/S` is silent, `/DISABLEUPDATES` is ours (installer.nsh).
+    oneClick: false,
+    perMachine: true,
+    allowElevation: true,
+    allowToChangeInstallationDirectory: true,
+    createDesktopShortcut: true,
+    createStartMenuShortcut: true,
+    shortcutName: 'Atende',
+    deleteAppDataOnUninstall: false,
+    include: 'build/installer.nsh',
+    artifactName: 'Atende-Setup-${version}.${ext}',
+  },
+  msi: {
+    oneClick: true,
+    perMachine: true,
+    createDesktopShortcut: true,
+    createStartMenuShortcut: true,
+    runAfterFinish: false,
+    artifactName: 'Atende-${version}-${arch}.${ext}',
+  },
+
+  mac: {
+    target: [
+      { target: 'dmg', arch: ['universal'] },
+      { target: 'zip', arch: ['universal'] },
+    ],
+    category: 'public.app-category.business',
+    icon: 'build/icon.png',
+    hardenedRuntime: true,
+    gatekeeperAssess: false,
+    // Absolute: electron-builder hands these to codesign as they are, relative to the working folder.
+    entitlements: path.join(here, 'entitlements.mac.plist'),
+    entitlementsInherit: path.join(here, 'entitlements.mac.inherit.plist'),
+    // Notarised when Apple credentials are in the environment, skipped otherwise (development).
+    notarize: shouldNotarize(env),
+    artifactName: 'Atende-${version}-${arch}.${ext}',
+  },
+  dmg: { sign: false },
+
+  linux: {
+    target: ['AppImage', 'deb', 'rpm'],
+    icon: 'build/icon.png',
+    category: 'Network;InstantMessaging',
+    executableName: 'atende',
+    syncDesktopName: true,
+    synopsis: 'Atende customer-service workstation',
+    // electron-builder also derives this from `protocols`; stated so the deep-link handler is explicit.
+    desktop: { entry: { MimeType: 'x-scheme-handler/atende;' } },
+  },
+  appImage: { artifactName: 'Atende-${version}-${arch}.${ext}' },
+};
+
+export default config;
