@@ -4,21 +4,31 @@
  * build is what the server serves, and its URL is printed.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
+/**
+ * `ELECTRON_PATH`, or the binary of the installed `electron` package: its `path.txt` names the
+ * executable inside `node_modules/electron/dist` (absent until the binary was downloaded with
+ * `node node_modules/electron/install.js`, as install scripts are off).
+ */
 function electronBinary(): string | undefined {
-  if (process.env.ELECTRON_PATH && existsSync(process.env.ELECTRON_PATH)) return process.env.ELECTRON_PATH;
+  const configured = process.env.ELECTRON_PATH;
+  if (configured) {
+    if (existsSync(configured)) return configured;
+    console.log(`ELECTRON_PATH=${configured} does not exist; ignoring it.`);
+    return undefined;
+  }
   const pathFile = path.join(root, 'node_modules/electron/path.txt');
   if (!existsSync(pathFile)) return undefined;
-  const candidate = path.join(root, 'node_modules/electron/dist');
+  const candidate = path.join(root, 'node_modules/electron/dist', readFileSync(pathFile, 'utf8').trim());
   return existsSync(candidate) ? candidate : undefined;
 }
 
-/** Newest modification time below a folder (the renderer's sources). */
+/** Newest modification time below a folder (a package's sources). */
 function newest(dir: string): number {
   let latest = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -28,14 +38,43 @@ function newest(dir: string): number {
   return latest;
 }
 
-// The server serves the web build; build it when missing or older than its sources.
+function outdated(built: string, sources: number): boolean {
+  return !existsSync(built) || statSync(built).mtimeMs < sources;
+}
+
+// The server serves the web build (and the desktop shell loads the same files); build it when
+// missing or older than its sources.
 const builtIndex = path.join(root, 'renderer/dist/index.html');
-const sources = Math.max(newest(path.join(root, 'renderer/src')), statSync(path.join(root, 'renderer/index.html')).mtimeMs);
-if (!existsSync(builtIndex) || statSync(builtIndex).mtimeMs < sources) {
+const rendererSources = Math.max(newest(path.join(root, 'renderer/src')), statSync(path.join(root, 'renderer/index.html')).mtimeMs);
+if (outdated(builtIndex, rendererSources)) {
   console.log('Building the agent app (renderer)…');
   const build = spawnSync('npm', ['run', 'build', '--silent', '-w', '@atende/renderer'], { cwd: root, stdio: 'inherit' });
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
+
+/** The desktop shell's bundles (electron/dist/main.js + preload.cjs), built when missing or stale. */
+function desktopShell(): string | undefined {
+  const mainScript = path.join(root, 'electron/dist/main.js');
+  const preload = path.join(root, 'electron/dist/preload.cjs');
+  const sourcesDir = path.join(root, 'electron/src');
+  const sources = existsSync(sourcesDir) ? newest(sourcesDir) : 0;
+  if (!outdated(mainScript, sources) && !outdated(preload, sources)) return mainScript;
+  const manifest = JSON.parse(readFileSync(path.join(root, 'electron/package.json'), 'utf8')) as { scripts?: Record<string, string> };
+  if (!manifest.scripts?.build) {
+    console.log('The desktop shell has no build script yet (electron/package.json); using the web build.');
+    return undefined;
+  }
+  console.log('Building the desktop shell (electron)…');
+  const build = spawnSync('npm', ['run', 'build', '--silent', '-w', '@atende/electron'], { cwd: root, stdio: 'inherit' });
+  if (build.status !== 0 || !existsSync(mainScript)) {
+    console.log('Building the desktop shell failed; using the web build.');
+    return undefined;
+  }
+  return mainScript;
+}
+
+const binary = electronBinary();
+const mainScript = binary ? desktopShell() : undefined;
 
 const server: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'sync-server/src/main.ts')], {
   cwd: root,
@@ -43,21 +82,35 @@ const server: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.jo
   env: process.env,
 });
 
+function printWebUrl(url: string, why: string): void {
+  console.log(`\n${why}: open ${url}/ in your browser (the web build of the app).`);
+}
+
+function openDesktop(electron: string, script: string, url: string): void {
+  console.log(`Opening the desktop app (Electron)… The web build is also at ${url}/`);
+  // Chromium refuses to start as root with its OS sandbox (containers, CI); developers run as themselves.
+  const args = [script, ...(process.platform === 'linux' && process.getuid?.() === 0 ? ['--no-sandbox'] : [])];
+  const app = spawn(electron, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ATENDE_SERVER_URL: url } });
+  let failed = false;
+  app.once('error', (error) => {
+    failed = true;
+    printWebUrl(url, `The desktop app could not start (${error.message})`);
+  });
+  // Quitting the desktop app ends the demo (a failed start leaves the web build running).
+  app.once('exit', () => {
+    if (!failed) server.kill('SIGTERM');
+  });
+}
+
 let announced = false;
 server.stdout?.on('data', (chunk: Buffer) => {
   process.stdout.write(chunk);
   const match = /^Ready: (\S+)/m.exec(chunk.toString());
-  if (!match || announced) return;
+  if (!match?.[1] || announced) return;
   announced = true;
-  const url = match[1];
-  const mainScript = path.join(root, 'electron/dist/main.js');
-  const binary = electronBinary();
-  if (binary && existsSync(mainScript)) {
-    console.log('Opening the desktop app (Electron)…');
-    spawn(binary, [mainScript], { stdio: 'inherit', env: { ...process.env, ATENDE_SERVER_URL: url } });
-  } else {
-    console.log(`\nNo Electron binary here: open ${url}/ in your browser (the web build of the app).`);
-  }
+  const url = match[1].replace(/\/+$/, '');
+  if (binary && mainScript) openDesktop(binary, mainScript, url);
+  else printWebUrl(url, binary ? 'The desktop shell is not available' : 'No Electron binary here (set ELECTRON_PATH to use the desktop app)');
 });
 
 const stop = () => server.kill('SIGTERM');

@@ -1,8 +1,10 @@
 import { createPinia } from 'pinia';
 import { createApp, watch } from 'vue';
 import App from './App.vue';
+import { desktop } from './desktop';
 import { i18n } from './i18n';
 import { usePreferencesStore } from './stores/preferences';
+import { useRealtimeStore } from './stores/realtime';
 import { useSessionStore } from './stores/session';
 import './styles.css';
 
@@ -26,5 +28,12 @@ if (import.meta.env.PROD && 'serviceWorker' in navigator && window.location.prot
   navigator.serviceWorker.register('./sw.js').catch(() => undefined);
 }
 
-// R-NET-05: open the stored user's replica before anything waits on the network.
-void useSessionStore().restore().finally(() => app.mount('#app'));
+// Presence is listened to from the first socket frame, whichever view this window shows.
+useRealtimeStore();
+
+// The desktop shell says where the server is (R-DT-05); then, R-NET-05: open the stored
+// user's replica before anything waits on the network.
+void desktop
+  .init()
+  .then(() => useSessionStore().restore())
+  .finally(() => app.mount('#app'));

@@ -1,10 +1,13 @@
 import type { ErrorBody, LoginResponse } from '@atende/protocol';
-import { clearSession, forgetAccessToken, freshAccessToken } from './tokens';
+import { desktop } from '../desktop';
+import { clearSession, forgetAccessToken, freshAccessToken, SessionLost } from './tokens';
 
-/** Where the sync server is: same origin for the web build, configurable for the desktop shell. */
+/**
+ * Where the sync server is: same origin for the web build; the desktop shell loads the app
+ * from its own `app://` scheme and says where the server is in its configuration (R-DT-05).
+ */
 export function serverUrl(): string {
-  const configured = (globalThis as { ATENDE_SERVER_URL?: string }).ATENDE_SERVER_URL;
-  return configured ?? window.location.origin;
+  return desktop.serverUrl();
 }
 
 export class ApiError extends Error {
@@ -62,7 +65,7 @@ export async function accessToken(): Promise<string | undefined> {
   try {
     return await freshAccessToken(refreshTokens);
   } catch (error) {
-    if (error instanceof ApiError && error.status === 401) {
+    if ((error instanceof ApiError && error.status === 401) || error instanceof SessionLost) {
       clearSession();
       for (const listener of signedOutListeners) listener();
       return undefined;

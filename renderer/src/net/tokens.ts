@@ -1,14 +1,27 @@
 import type { LoginResponse, UserDoc } from '@atende/protocol';
+import { desktop } from '../desktop';
 
 /**
  * Tokens shared by every window of the app. The refresh token rotates on use, so windows
  * serialise refreshes with a Web Lock and adopt a token another window already rotated.
+ * The user's profile stays in localStorage (it opens the replica before the network answers);
+ * the refresh token goes to the desktop's OS-encrypted vault when there is one, and stays
+ * beside the profile in a browser.
  */
 const KEY = 'atende.session';
 
 interface StoredSession {
-  refreshToken: string;
+  /** Only in a browser: the desktop keeps it in its vault. */
+  refreshToken?: string;
   user: UserDoc;
+}
+
+/** The profile is stored but its refresh token is gone (e.g. the OS vault was reset). */
+export class SessionLost extends Error {
+  constructor() {
+    super('Sessão encerrada');
+    this.name = 'SessionLost';
+  }
 }
 
 let accessToken: string | undefined;
@@ -23,17 +36,27 @@ export function storedSession(): StoredSession | undefined {
   }
 }
 
-export function saveSession(response: LoginResponse): void {
+async function storedRefreshToken(): Promise<string | undefined> {
+  const vault = desktop.tokenVault;
+  return vault ? vault.load() : storedSession()?.refreshToken;
+}
+
+export async function saveSession(response: LoginResponse): Promise<void> {
   accessToken = response.accessToken;
   // Renew a little early so a request never leaves with a token about to expire.
   accessExpiresAt = Date.now() + (response.expiresIn - 30) * 1000;
-  localStorage.setItem(KEY, JSON.stringify({ refreshToken: response.refreshToken, user: response.user }));
+  const vault = desktop.tokenVault;
+  // The token first: a window that sees the profile must find its token too.
+  if (vault) await vault.store(response.refreshToken);
+  const stored: StoredSession = vault ? { user: response.user } : { refreshToken: response.refreshToken, user: response.user };
+  localStorage.setItem(KEY, JSON.stringify(stored));
 }
 
 export function clearSession(): void {
   accessToken = undefined;
   accessExpiresAt = 0;
   localStorage.removeItem(KEY);
+  void desktop.tokenVault?.store(null);
 }
 
 /** Another window of this browser signed out (it removed the shared session). */
@@ -62,13 +85,14 @@ async function withRefreshLock<T>(run: () => Promise<T>): Promise<T> {
 export async function freshAccessToken(refresh: Refresher): Promise<string | undefined> {
   const current = currentAccessToken();
   if (current) return current;
-  const before = storedSession()?.refreshToken;
+  const before = await storedRefreshToken();
   return withRefreshLock(async () => {
-    const session = storedSession();
-    if (!session) return undefined;
-    if (session.refreshToken !== before && currentAccessToken()) return currentAccessToken();
-    const response = await refresh(session.refreshToken);
-    saveSession(response);
+    if (!storedSession()) return undefined;
+    const refreshToken = await storedRefreshToken();
+    if (!refreshToken) throw new SessionLost();
+    if (refreshToken !== before && currentAccessToken()) return currentAccessToken();
+    const response = await refresh(refreshToken);
+    await saveSession(response);
     return response.accessToken;
   });
 }

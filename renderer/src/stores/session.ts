@@ -69,7 +69,7 @@ export const useSessionStore = defineStore('session', () => {
     failure.value = undefined;
     try {
       const response = await login(email, password);
-      saveSession(response);
+      await saveSession(response);
       user.value = response.user;
       await open(response.user);
       return true;

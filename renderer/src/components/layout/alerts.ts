@@ -1,5 +1,6 @@
 import { onScopeDispose, watch } from 'vue';
 import { useI18n } from 'vue-i18n';
+import { desktop } from '../../desktop';
 import { usePreferencesStore } from '../../stores/preferences';
 import { useSessionStore } from '../../stores/session';
 import { useWorkspaceStore } from '../../stores/workspace';
@@ -52,19 +53,15 @@ export function useAlerts(): void {
   function raise(alert: Alert): void {
     alertLog.push(alert);
     if (preferences.sound) beep();
-    if (preferences.notifications && typeof Notification !== 'undefined' && Notification.permission === 'granted') {
-      const n = new Notification(alert.title, { body: alert.body, tag: alert.conversationId });
-      n.onclick = () => {
-        window.focus();
-        workspace.select(alert.conversationId);
-      };
-    }
+    // A native notification in the desktop, a web one (when permitted) in a browser; a click
+    // focuses the window and selects the conversation (desktop/workstation.ts).
+    if (preferences.notifications) desktop.notify(alert);
   }
 
   watch(
     () => preferences.notifications,
     (on) => {
-      if (on && typeof Notification !== 'undefined' && Notification.permission === 'default') void Notification.requestPermission();
+      if (on) desktop.requestNotificationPermission();
     },
   );
 
