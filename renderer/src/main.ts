@@ -36,5 +36,9 @@ useRealtimeStore();
 // user's replica before anything waits on the network.
 void desktop
   .init()
-  .then(() => useSessionStore().restore())
+  .then(() => {
+    const machine = desktop.config();
+    preferences.applyMachineLanguage(machine.language, machine.lockedKeys.includes('language'));
+    return useSessionStore().restore();
+  })
   .finally(() => app.mount('#app'));

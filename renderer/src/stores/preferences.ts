@@ -13,6 +13,24 @@ interface Preferences {
   locale: Locale;
 }
 
+/**
+ * R-DT-05: the language IT set for the machine wins when locked, and is the default while the
+ * user has not chosen one; a language this build does not have is ignored.
+ */
+export function machineLocale(language: string, locked: boolean, userChose: boolean): { locale?: Locale; locked: boolean } {
+  const supported = (LOCALES as readonly string[]).includes(language) ? (language as Locale) : undefined;
+  if (!supported) return { locked: false };
+  return { locale: locked || !userChose ? supported : undefined, locked };
+}
+
+function userChoseLocale(): boolean {
+  try {
+    return typeof (JSON.parse(localStorage.getItem(KEY) ?? '{}') as Partial<Preferences>).locale === 'string';
+  } catch {
+    return false;
+  }
+}
+
 function load(): Preferences {
   const fallback: Preferences = { sound: true, notifications: true, locale: 'pt-BR' };
   try {
@@ -31,5 +49,13 @@ export const usePreferencesStore = defineStore('preferences', () => {
   watch([sound, notifications, locale], () => {
     localStorage.setItem(KEY, JSON.stringify({ sound: sound.value, notifications: notifications.value, locale: locale.value }));
   });
-  return { sound, notifications, locale };
+  const languageLocked = ref(false);
+
+  function applyMachineLanguage(language: string, locked: boolean): void {
+    const decision = machineLocale(language, locked, userChoseLocale());
+    languageLocked.value = decision.locked;
+    if (decision.locale) locale.value = decision.locale;
+  }
+
+  return { sound, notifications, locale, languageLocked, applyMachineLanguage };
 });
