@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { app, dialog, ipcMain, session } from 'electron';
+import { installAppMenu } from './appMenu';
 import { autoUpdater } from 'electron-updater';
 import type { DeepLinkTarget } from '@atende/protocol';
 import { findRendererDir, registerAppScheme, rendererDirCandidates, serveAppScheme } from './appScheme';
@@ -58,6 +59,7 @@ function registerProtocolClient(): void {
 }
 
 async function ready(): Promise<void> {
+  if (app.isPackaged) installAppMenu(process.platform);
   const userData = app.getPath('userData');
   const config = createConfigStore({
     machineFile: machineConfigPath(process.platform, process.env),

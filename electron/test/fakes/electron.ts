@@ -222,7 +222,7 @@ export const electron = {
   BrowserWindow: FakeBrowserWindow,
   Notification: FakeNotification,
   Tray: FakeTray,
-  Menu: { buildFromTemplate: vi.fn((template: unknown[]) => ({ template })) },
+  Menu: { buildFromTemplate: vi.fn((template: unknown[]) => ({ template })), setApplicationMenu: vi.fn() },
   nativeImage: { createEmpty: () => new FakeImage() },
   protocol,
   session: { defaultSession: fakeSession },
