@@ -38,8 +38,8 @@ if (notRun) console.log(`\n[electron-smoke] NOT RUN — ${notRun}\n`);
 
 test.describe('desktop shell (Electron)', () => {
   test.skip(!binary, 'requires an Electron binary: set ELECTRON_PATH (none on this machine)');
-  test.skip(!existsSync(mainScript), 'electron/dist/main.js is not built: run `npm run build -w @atende/electron`');
-  test.skip(noDisplay, 'no display for Electron: run the e2e suite under xvfb-run (DISPLAY is not set)');
+  test.skip(!existsSync(mainScript), 'requires electron/dist/main.js: run `npm run build -w @atende/electron`');
+  test.skip(noDisplay, 'requires a display for Electron: run the e2e suite under xvfb-run (DISPLAY is not set)');
 
   test('R-DT-01 R-DT-03 R-SV-05 the app starts, a supervisor signs in, sees the home screen and opens a board window', async ({ server, problems }) => {
     // A fresh profile (stored session, remembered windows): the shell keeps its development
