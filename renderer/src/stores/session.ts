@@ -125,6 +125,5 @@ export const useSessionStore = defineStore('session', () => {
     signIn,
     signOut,
     restore,
-    awaitInitialSync: () => replication?.awaitInitial() ?? Promise.resolve(),
   };
 });

@@ -1,17 +1,14 @@
 import type { ConversationDoc, UserDoc } from '@atende/protocol';
 import { notFound } from '../http/errors.js';
 import type { DocStore } from '../store/index.js';
-import { getWire } from '../store/wire.js';
+import { toWire } from '../store/wire.js';
 import { viewerOf, visibilityOf } from '../sync/scope.js';
-import { toStored } from '../store/wire.js';
 
 /** Loads a conversation the user may see; another team's conversation is a plain 404. */
 export async function visibleConversation(store: DocStore, user: UserDoc, id: string): Promise<ConversationDoc> {
-  const conversation = id.startsWith('conversation:') ? await getWire<ConversationDoc>(store, id) : undefined;
-  if (!conversation || visibilityOf(viewerOf(user), toStored(conversation)) !== 'visible') {
-    throw notFound('conversation');
-  }
-  return conversation;
+  const stored = id.startsWith('conversation:') ? await store.get(id) : undefined;
+  if (!stored || stored._deleted || visibilityOf(viewerOf(user), stored) !== 'visible') throw notFound('conversation');
+  return toWire<ConversationDoc>(stored);
 }
 
 export const isParticipant = (conversation: ConversationDoc, userId: string) =>

@@ -29,14 +29,11 @@ function beep(): void {
 
 const CONTACT_WAIT_MS = 2_000;
 
-export interface Alert {
+interface Alert {
   title: string;
   body: string;
   conversationId: string;
 }
-
-/** Where alerts go; tests and the desktop shell can listen here. */
-export const alertLog: Alert[] = [];
 
 /**
  * R-WS-10: a new waiting conversation and a new customer message in an active one play a
@@ -51,7 +48,6 @@ export function useAlerts(): void {
   const session = useSessionStore();
 
   function raise(alert: Alert): void {
-    alertLog.push(alert);
     if (preferences.sound) beep();
     // A native notification in the desktop, a web one (when permitted) in a browser; a click
     // focuses the window and selects the conversation (desktop/workstation.ts).
