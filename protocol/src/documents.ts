@@ -73,12 +73,19 @@ export const MessageDirection = z.enum(['in', 'out', 'internal', 'system']);
 export const MessageStatus = z.enum(['queued', 'sent', 'delivered', 'read', 'failed']);
 export type MessageStatus = z.infer<typeof MessageStatus>;
 
+/** What replicates of a file: metadata only; the bytes are fetched from `GET /api/media/:mediaId`. */
+export const MediaKind = z.enum(['image', 'audio', 'video', 'document', 'sticker']);
+export type MediaKind = z.infer<typeof MediaKind>;
 export const Attachment = z.object({
+  mediaId: Id,
   name: z.string().max(255),
-  contentType: z.string().max(255),
+  mimeType: z.string().max(255),
   size: z.number().int().nonnegative(),
-  url: z.string().max(2048),
+  kind: MediaKind,
+  /** An image thumbnail exists at `GET /api/media/:mediaId?thumbnail=1`. */
+  thumbnail: z.boolean(),
 });
+export type Attachment = z.infer<typeof Attachment>;
 
 export const MESSAGE_TEXT_MAX = 4096;
 

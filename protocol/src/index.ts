@@ -6,3 +6,4 @@ export * from './frames.js';
 export * from './phone.js';
 export * from './protocolNumber.js';
 export * from './desktop.js';
+export * from './errors.js';
