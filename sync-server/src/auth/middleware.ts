@@ -1,6 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import type { Role } from '@atende/protocol';
-import { DomainError } from '../http/errors.js';
+import { DomainError, type Role } from '@atende/protocol';
 import type { AuthService, Principal } from './service.js';
 
 const PRINCIPAL = Symbol('principal');
@@ -17,9 +16,9 @@ export function requireUser(auth: AuthService, roles?: readonly Role[]): Request
   return async (req: Request, _res: Response, next: NextFunction) => {
     const token = bearerToken(req);
     const principal = token ? await auth.authenticate(token) : undefined;
-    if (!principal) return next(new DomainError(401, 'unauthenticated', 'Sign in first'));
+    if (!principal) return next(new DomainError('unauthenticated', 'unauthenticated', 'Sign in first'));
     if (roles && !roles.includes(principal.user.role)) {
-      return next(new DomainError(403, 'forbidden', 'Your role may not do this'));
+      return next(new DomainError('forbidden', 'forbidden', 'Your role may not do this'));
     }
     (req as WithPrincipal)[PRINCIPAL] = principal;
     next();
@@ -28,6 +27,6 @@ export function requireUser(auth: AuthService, roles?: readonly Role[]): Request
 
 export function principalOf(req: Request): Principal {
   const principal = (req as WithPrincipal)[PRINCIPAL];
-  if (!principal) throw new DomainError(401, 'unauthenticated', 'Sign in first');
+  if (!principal) throw new DomainError('unauthenticated', 'unauthenticated', 'Sign in first');
   return principal;
 }

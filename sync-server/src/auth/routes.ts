@@ -23,7 +23,7 @@ export function authRoutes(auth: AuthService, limiter: RateLimiter): Router {
   });
   router.post('/unlock/:userId', requireUser(auth, ['admin']), async (req, res) => {
     const userId = parse(Id, req.params.userId, 'user id');
-    if (!(await auth.unlock(userId))) throw new DomainError(404, 'not_found', 'user not found');
+    if (!(await auth.unlock(userId))) throw new DomainError('not_found', 'not_found', 'user not found');
     res.status(204).end();
   });
   return router;

@@ -1,6 +1,5 @@
-import { ulid, type LoginBody, type LoginResponse, type UserDoc } from '@atende/protocol';
+import { DomainError, ulid, type LoginBody, type LoginResponse, type UserDoc } from '@atende/protocol';
 import type { Config } from '../config/config.js';
-import { DomainError } from '../http/errors.js';
 import { type DocStore, type StoredDoc, updateDoc } from '../store/index.js';
 import { toWire } from '../store/wire.js';
 import { decoyHash, hashPassword, verifyPassword } from './passwords.js';
@@ -72,20 +71,20 @@ export class AuthService {
     })) as CredentialDoc[];
     if (!credential) {
       await verifyPassword(body.password, await decoyHash);
-      throw new DomainError(401, 'invalid_credentials', WRONG_MESSAGE);
+      throw new DomainError('unauthenticated', 'invalid_credentials', WRONG_MESSAGE);
     }
     const now = Date.now();
     if (credential.lockedUntil !== null && credential.lockedUntil > now) throw this.locked(credential.lockedUntil, now);
     if (!(await verifyPassword(body.password, credential.passwordHash))) {
       const { doc } = await updateDoc<CredentialDoc>(this.store, credential._id, (c) => c && this.recordFailure(c, now));
       if (doc?.lockedUntil && doc.lockedUntil > now) throw this.locked(doc.lockedUntil, now);
-      throw new DomainError(401, 'invalid_credentials', WRONG_MESSAGE);
+      throw new DomainError('unauthenticated', 'invalid_credentials', WRONG_MESSAGE);
     }
     if (credential.failures.length > 0 || credential.lockedUntil !== null) {
       await updateDoc<CredentialDoc>(this.store, credential._id, (c) => c && { ...c, failures: [], lockedUntil: null });
     }
     const user = await this.userById(credential.userId);
-    if (!user) throw new DomainError(401, 'invalid_credentials', WRONG_MESSAGE);
+    if (!user) throw new DomainError('unauthenticated', 'invalid_credentials', WRONG_MESSAGE);
     return this.openSession(user);
   }
 
@@ -99,7 +98,7 @@ export class AuthService {
 
   private locked(until: number, now: number): DomainError {
     const retryAfterSeconds = Math.ceil((until - now) / 1000);
-    return new DomainError(423, 'locked', LOCKED_MESSAGE, { retryAfterSeconds });
+    return new DomainError('locked', 'locked', LOCKED_MESSAGE, { retryAfterSeconds });
   }
 
   /** Lifts a lockout (R-AUTH-03: "until an administrator unlocks it"). */
@@ -141,7 +140,7 @@ export class AuthService {
   /** Rotates the refresh token; a reused (already rotated) token revokes the whole session. */
   async refresh(refreshToken: string): Promise<LoginResponse> {
     const [key, secret] = refreshToken.split('.');
-    const invalid = new DomainError(401, 'invalid_token', 'Sessão expirada. Entre novamente.');
+    const invalid = new DomainError('unauthenticated', 'invalid_token', 'Sessão expirada. Entre novamente.');
     if (!key || !secret || !/^[0-9A-Z]{26}$/.test(key)) throw invalid;
     const sessionId = `session:${key}`;
     const next = randomToken();

@@ -3,7 +3,7 @@ import type { ChannelAccountDoc } from '../channels/adapter.js';
 import type { DocStore, StoredDoc } from '../store/index.js';
 import { updateDoc } from '../store/index.js';
 import { getWire, toStored, updateWire } from '../store/wire.js';
-import { previewOf } from './access.js';
+import { previewOf } from '../access/conversations.js';
 import type { ProtocolNumbers } from './protocolNumbers.js';
 
 /** A customer's message as every adapter hands it over, already normalised. */

@@ -6,7 +6,7 @@ import type { ChannelRegistry } from '../channels/adapter.js';
 import { DomainError, forbidden, notFound } from '../http/errors.js';
 import type { DocStore } from '../store/index.js';
 import { getWire, toStored, updateWire } from '../store/wire.js';
-import { isParticipant, previewOf, visibleConversation } from './access.js';
+import { isParticipant, previewOf, visibleConversation } from '../access/conversations.js';
 import { retagMessages } from './retag.js';
 
 const ALREADY_TAKEN = 'Este atendimento já foi puxado por outro agente.';
@@ -31,9 +31,9 @@ export class ConversationService {
       outcome = undefined;
       if (!current) return (outcome = notFound('conversation')), undefined;
       if (current.status === 'active' && current.agentId === user.id) return undefined;
-      if (current.status === 'active') return (outcome = new DomainError(409, 'already_taken', ALREADY_TAKEN)), undefined;
+      if (current.status === 'active') return (outcome = new DomainError('conflict', 'already_taken', ALREADY_TAKEN)), undefined;
       if (current.status !== 'waiting') {
-        return (outcome = new DomainError(409, 'not_waiting', `The conversation is ${current.status}`)), undefined;
+        return (outcome = new DomainError('conflict', 'not_waiting', `The conversation is ${current.status}`)), undefined;
       }
       const now = Date.now();
       return { ...current, status: 'active', agentId: user.id, takenAt: now, updatedAt: now };
@@ -48,7 +48,7 @@ export class ConversationService {
       selector: { type: 'conversation', agentId: user.id, status: 'active' },
       limit: user.maxConcurrent,
     });
-    if (active.length >= user.maxConcurrent) throw new DomainError(409, 'max_concurrent', MAX_CONCURRENT_MESSAGE);
+    if (active.length >= user.maxConcurrent) throw new DomainError('conflict', 'max_concurrent', MAX_CONCURRENT_MESSAGE);
   }
 
   /** Stores the agent's message, then hands it to the channel (idempotent by the client id). */
@@ -58,12 +58,12 @@ export class ConversationService {
     const existing = await getWire<MessageDoc>(this.store, id);
     if (existing) {
       if (existing.conversationId !== conversationId || existing.authorId !== user.id) {
-        throw new DomainError(409, 'id_conflict', 'That message id is already used');
+        throw new DomainError('conflict', 'id_conflict', 'That message id is already used');
       }
       return { message: existing, created: false };
     }
     if (!isParticipant(conversation, user.id)) throw forbidden('Only the conversation’s agent may write in it');
-    if (conversation.status !== 'active') throw new DomainError(409, 'not_active', 'The conversation is not active');
+    if (conversation.status !== 'active') throw new DomainError('conflict', 'not_active', 'The conversation is not active');
     const now = Date.now();
     const message: MessageDoc = {
       id, type: 'message', createdAt: now, updatedAt: now,
@@ -112,7 +112,7 @@ export class ConversationService {
       outcome = undefined;
       if (!c) return (outcome = notFound('conversation')), undefined;
       if (body.id && c.transfers.some((t) => t.id === body.id)) return undefined;
-      if (c.status === 'finished') return (outcome = new DomainError(409, 'finished', 'The conversation is finished')), undefined;
+      if (c.status === 'finished') return (outcome = new DomainError('conflict', 'finished', 'The conversation is finished')), undefined;
       const now = Date.now();
       const formerTeamIds = target.teamId !== c.teamId && !c.formerTeamIds.includes(c.teamId)
         ? [...c.formerTeamIds, c.teamId] : c.formerTeamIds;
@@ -141,13 +141,13 @@ export class ConversationService {
   private async transferTarget(c: ConversationDoc, body: TransferBody): Promise<{ teamId: string; agentId: string | null }> {
     if (body.toTeamId) {
       const team = await getWire<TeamDoc>(this.store, body.toTeamId);
-      if (!team || team.type !== 'team') throw new DomainError(422, 'unknown_team', 'No such team');
+      if (!team || team.type !== 'team') throw new DomainError('unprocessable', 'unknown_team', 'No such team');
       return { teamId: team.id, agentId: null };
     }
     const agent = body.toAgentId ? await getWire<UserDoc>(this.store, body.toAgentId) : undefined;
-    if (!agent || agent.type !== 'user') throw new DomainError(422, 'unknown_agent', 'No such agent');
+    if (!agent || agent.type !== 'user') throw new DomainError('unprocessable', 'unknown_agent', 'No such agent');
     if (!agent.teamIds.includes(c.teamId)) {
-      throw new DomainError(422, 'agent_not_in_team', 'That agent is not a member of the conversation’s team; transfer to the team instead');
+      throw new DomainError('unprocessable', 'agent_not_in_team', 'That agent is not a member of the conversation’s team; transfer to the team instead');
     }
     return { teamId: c.teamId, agentId: agent.id };
   }
@@ -157,25 +157,25 @@ export class ConversationService {
     const seen = await visibleConversation(this.store, user, id);
     if (seen.status === 'finished') {
       if (seen.finishedBy === user.id && (body.disposition ?? null) === seen.disposition) return seen;
-      throw new DomainError(409, 'finished', 'The conversation is already finished');
+      throw new DomainError('conflict', 'finished', 'The conversation is already finished');
     }
     if (user.role === 'agent' && seen.agentId !== user.id) throw forbidden('Only the conversation’s agent may finish it');
     const disposition = body.disposition ?? null;
     if (disposition) {
       const d = await this.store.get(disposition);
       if (!d || d.type !== 'disposition' || d.teamId !== seen.teamId) {
-        throw new DomainError(422, 'unknown_disposition', 'That disposition is not one of the team’s');
+        throw new DomainError('unprocessable', 'unknown_disposition', 'That disposition is not one of the team’s');
       }
     } else {
       const team = await getWire<TeamDoc>(this.store, seen.teamId);
-      if (team?.dispositionRequired) throw new DomainError(422, 'disposition_required', 'Choose a disposition to finish');
+      if (team?.dispositionRequired) throw new DomainError('unprocessable', 'disposition_required', 'Choose a disposition to finish');
     }
     let outcome: DomainError | undefined;
     const { doc } = await updateWire<ConversationDoc>(this.store, id, (c) => {
       outcome = undefined;
       if (!c) return (outcome = notFound('conversation')), undefined;
-      if (c.status === 'finished') return (outcome = new DomainError(409, 'finished', 'The conversation is already finished')), undefined;
-      if (c.teamId !== seen.teamId) return (outcome = new DomainError(409, 'moved', 'The conversation was transferred meanwhile')), undefined;
+      if (c.status === 'finished') return (outcome = new DomainError('conflict', 'finished', 'The conversation is already finished')), undefined;
+      if (c.teamId !== seen.teamId) return (outcome = new DomainError('conflict', 'moved', 'The conversation was transferred meanwhile')), undefined;
       const now = Date.now();
       return { ...c, status: 'finished', finishedAt: now, finishedBy: user.id, disposition, finishNote: body.note ?? '', invitedAgentIds: [], updatedAt: now };
     });

@@ -52,7 +52,7 @@ const UPDATE_TYPES: Record<string, string> = {
 export function updatesFeed(dir: string | undefined): RequestHandler {
   if (!dir) {
     return (_req, _res, next) => {
-      next(new DomainError(404, 'updates_not_configured', 'This server hosts no update feed (ATENDE_UPDATES_DIR is not set)'));
+      next(new DomainError('not_found', 'updates_not_configured', 'This server hosts no update feed (ATENDE_UPDATES_DIR is not set)'));
     };
   }
   return express.static(dir, {

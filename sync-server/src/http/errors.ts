@@ -1,23 +1,26 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { ZodType } from 'zod';
+import { DomainError, type ErrorKind } from '@atende/protocol';
 
-/** A domain failure with a stable machine-readable code, mapped to an HTTP status in one place. */
-export class DomainError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly extra: Record<string, unknown> = {},
-  ) {
-    super(message);
-    this.name = 'DomainError';
-  }
-}
+export { DomainError, forbidden, notFound } from '@atende/protocol';
 
-export const notFound = (what: string) => new DomainError(404, 'not_found', `${what} not found`);
-export const forbidden = (message = 'You may not do this') => new DomainError(403, 'forbidden', message);
+/** The one place where domain error kinds become HTTP statuses (ARCHITECTURE §1). */
+export const HTTP_STATUS: Record<ErrorKind, number> = {
+  invalid: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  gone: 410,
+  too_large: 413,
+  unsupported_type: 415,
+  unprocessable: 422,
+  locked: 423,
+  rate_limited: 429,
+  unavailable: 503,
+};
 
-/** Parses input with a protocol schema or throws a 400 naming the offending fields. */
+/** Parses input with a protocol schema or throws an `invalid` error naming the offending fields. */
 export function parse<T>(schema: ZodType<T>, value: unknown, what = 'body'): T {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
@@ -25,11 +28,11 @@ export function parse<T>(schema: ZodType<T>, value: unknown, what = 'body'): T {
     .slice(0, 5)
     .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
     .join('; ');
-  throw new DomainError(400, 'invalid_input', `Invalid ${what}: ${detail}`);
+  throw new DomainError('invalid', 'invalid_input', `Invalid ${what}: ${detail}`);
 }
 
 export const unknownRoute: RequestHandler = (req, _res, next) => {
-  next(new DomainError(404, 'not_found', `No route for ${req.method} ${req.path}`));
+  next(new DomainError('not_found', 'not_found', `No route for ${req.method} ${req.path}`));
 };
 
 interface HttpishError {
@@ -40,8 +43,12 @@ interface HttpishError {
 
 export function errorHandler(log: (message: string) => void): ErrorRequestHandler {
   return (error: unknown, _req, res, _next) => {
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
     if (error instanceof DomainError) {
-      res.status(error.status).json({ error: error.code, message: error.message, ...error.extra });
+      res.status(HTTP_STATUS[error.kind]).json({ error: error.code, message: error.message, ...error.extra });
       return;
     }
     const e = (error ?? {}) as HttpishError;

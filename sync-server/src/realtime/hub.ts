@@ -4,11 +4,11 @@ import {
 } from '@atende/protocol';
 import type { WebSocket } from 'ws';
 import type { AuthService, Principal } from '../auth/service.js';
-import { isParticipant, visibleConversation } from '../conversations/access.js';
+import { isParticipant, visibleConversation } from '../access/conversations.js';
 import type { ConversationService } from '../conversations/service.js';
 import type { ChangeRow, DocStore, Feed } from '../store/index.js';
 import { toWire } from '../store/wire.js';
-import { type Viewer, viewerOf, visibilityOf } from '../sync/scope.js';
+import { type Viewer, viewerOf, visibilityOf } from '../access/scope.js';
 import { PresenceTracker } from './presence.js';
 import { keepAlive, MAX_FRAME_BYTES, parseFrame, sendFrame } from './socket.js';
 

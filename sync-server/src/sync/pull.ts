@@ -2,7 +2,7 @@ import { SyncCheckpoint, type CollectionName } from '@atende/protocol';
 import { DomainError } from '../http/errors.js';
 import { type DocStore, START_SEQ } from '../store/index.js';
 import { toWire } from '../store/wire.js';
-import { feedSelector, redactForFormerTeam, scopeKey, type Viewer, visibilityOf } from './scope.js';
+import { feedSelector, redactForFormerTeam, scopeKey, type Viewer, visibilityOf } from '../access/scope.js';
 
 export interface PullResult {
   documents: Array<Record<string, unknown>>;
@@ -15,11 +15,11 @@ export function parseCheckpoint(raw: string | undefined): SyncCheckpoint | undef
   try {
     value = JSON.parse(raw);
   } catch {
-    throw new DomainError(400, 'invalid_checkpoint', 'checkpoint must be JSON from a previous pull');
+    throw new DomainError('invalid', 'invalid_checkpoint', 'checkpoint must be JSON from a previous pull');
   }
   if (value === null) return undefined;
   const parsed = SyncCheckpoint.safeParse(value);
-  if (!parsed.success) throw new DomainError(400, 'invalid_checkpoint', 'checkpoint is not one this server issued');
+  if (!parsed.success) throw new DomainError('invalid', 'invalid_checkpoint', 'checkpoint is not one this server issued');
   return parsed.data;
 }
 

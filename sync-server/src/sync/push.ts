@@ -3,7 +3,7 @@ import type { ZodType } from 'zod';
 import { DomainError, forbidden, parse } from '../http/errors.js';
 import type { DocStore, StoredDoc } from '../store/index.js';
 import { toStored, toWire } from '../store/wire.js';
-import { type Viewer, visibilityOf } from './scope.js';
+import { type Viewer, visibilityOf } from '../access/scope.js';
 
 /**
  * Plain data users edit replicates by push (ARCHITECTURE §1); everything that needs arbitration
@@ -28,14 +28,14 @@ export async function pushCollection(
 ): Promise<Array<Record<string, unknown>>> {
   const pushable = PUSHABLE[collection];
   if (!pushable) {
-    throw new DomainError(403, 'read_only_collection', `${collection} changes go through commands, not push`);
+    throw new DomainError('forbidden', 'read_only_collection', `${collection} changes go through commands, not push`);
   }
   if (!pushable.mayWrite(viewer)) throw forbidden(`Your role may not edit ${collection}`);
   // Validate everything first so a bad row leaves nothing half-written.
   const incoming = rows.map((row, i) => {
     const { _deleted, ...fields } = row.newDocumentState;
     const doc = parse(pushable.schema, fields, `document ${i}`);
-    if (!doc.id.startsWith(`${doc.type}:`)) throw new DomainError(400, 'invalid_input', `document ${i}: id must start with ${doc.type}:`);
+    if (!doc.id.startsWith(`${doc.type}:`)) throw new DomainError('invalid', 'invalid_input', `document ${i}: id must start with ${doc.type}:`);
     return { doc, deleted: _deleted === true, assumed: row.assumedMasterState ?? null };
   });
   const conflicts: Array<Record<string, unknown>> = [];

@@ -6,10 +6,10 @@ import { DomainError, parse } from '../http/errors.js';
 import type { DocStore } from '../store/index.js';
 import { parseCheckpoint, pullCollection } from './pull.js';
 import { pushCollection } from './push.js';
-import { viewerOf } from './scope.js';
+import { viewerOf } from '../access/scope.js';
 
 function collectionParam(value: string | undefined): CollectionName {
-  if (!value || !isCollectionName(value)) throw new DomainError(404, 'unknown_collection', `No collection ${value}`);
+  if (!value || !isCollectionName(value)) throw new DomainError('not_found', 'unknown_collection', `No collection ${value}`);
   return value;
 }
 

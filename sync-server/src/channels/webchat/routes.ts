@@ -27,7 +27,7 @@ export function webchatRoutes(visitors: VisitorService, inbound: InboundService,
   const router = Router();
   const visitorOf = async (req: Request): Promise<Visitor> => {
     const visitor = await visitors.authenticate(bearerToken(req));
-    if (!visitor) throw new DomainError(401, 'unauthenticated', 'A visitor token is required');
+    if (!visitor) throw new DomainError('unauthenticated', 'unauthenticated', 'A visitor token is required');
     return visitor;
   };
 
@@ -52,7 +52,7 @@ export function webchatRoutes(visitors: VisitorService, inbound: InboundService,
       externalId: body.id,
     });
     if (!created && message.text !== body.text) {
-      throw new DomainError(409, 'id_conflict', 'That message id was already used for another text');
+      throw new DomainError('conflict', 'id_conflict', 'That message id was already used for another text');
     }
     res.status(created ? 201 : 200).json({ message: { id: message.id, createdAt: message.createdAt } });
   });

@@ -33,7 +33,7 @@ export class VisitorService {
       ? ((await this.store.get(`channel:${accountId}`)) as ChannelAccountDoc | undefined)
       : undefined;
     if (!account || account.type !== 'channel' || account.kind !== 'webchat') {
-      throw new DomainError(404, 'unknown_account', 'No website chat with that id');
+      throw new DomainError('not_found', 'unknown_account', 'No website chat with that id');
     }
     return account;
   }
