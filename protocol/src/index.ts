@@ -7,3 +7,6 @@ export * from './phone.js';
 export * from './protocolNumber.js';
 export * from './desktop.js';
 export * from './errors.js';
+export * from './lifecycle.js';
+export * from './permissions.js';
+export * from './messageStatus.js';

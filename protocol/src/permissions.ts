@@ -1,0 +1,105 @@
+import type { ConversationDoc, Role } from './documents.js';
+import { type DomainError, forbidden, notFound } from './errors.js';
+import { conversationErrors, unreachable } from './lifecycle.js';
+
+/**
+ * Who may do what to a conversation: one rule set, enforced by the server and used by the
+ * renderer to enable exactly the buttons the server will accept (ARCHITECTURE §1). Rules that
+ * need the store (capacity, existence of the target team or agent) stay with the server.
+ */
+
+export type ConversationAction =
+  | 'peek'
+  | 'claim'
+  | 'reply'
+  | 'typing'
+  | 'transfer'
+  | 'returnToQueue'
+  | 'invite'
+  | 'leave'
+  | 'finish'
+  | 'resend';
+
+export const CONVERSATION_ACTIONS: readonly ConversationAction[] = [
+  'peek', 'claim', 'reply', 'typing', 'transfer', 'returnToQueue', 'invite', 'leave', 'finish', 'resend',
+];
+
+/** A `UserDoc` fits as it is. */
+export interface Actor {
+  id: string;
+  role: Role;
+  teamIds: readonly string[];
+}
+
+export type Permission = { ok: true } | { ok: false; error: DomainError };
+
+const OK: Permission = { ok: true };
+const deny = (error: DomainError): Permission => ({ ok: false, error });
+
+/** Supervisors and admins oversee every team. */
+export const overseesAll = (actor: Pick<Actor, 'role'>): boolean => actor.role !== 'agent';
+
+/** Agents see the conversations of their teams; supervisors and admins see all. */
+export const canSee = (actor: Actor, conversation: Pick<ConversationDoc, 'teamId'>): boolean =>
+  overseesAll(actor) || actor.teamIds.includes(conversation.teamId);
+
+/** The holder or an invited collaborator: the people who write in the conversation. */
+export const isParticipant = (
+  conversation: Pick<ConversationDoc, 'agentId' | 'invitedAgentIds'>,
+  userId: string,
+): boolean => conversation.agentId === userId || conversation.invitedAgentIds.includes(userId);
+
+const isOwner = (actor: Actor, c: ConversationDoc) => c.agentId !== null && c.agentId === actor.id;
+
+/** Decides whether `actor` may perform `action` on the conversation as it is now. */
+export function may(actor: Actor, action: ConversationAction, conversation: ConversationDoc): Permission {
+  // Invisible reads as missing, so ids of other teams' conversations leak nothing.
+  if (!canSee(actor, conversation)) return deny(notFound('conversation'));
+  if (action === 'peek') return OK; // R-WS-18: reading never changes the conversation
+  if (conversation.status === 'finished') return deny(conversationErrors.finished());
+  const c = conversation;
+  switch (action) {
+    case 'claim':
+      if (!actor.teamIds.includes(c.teamId)) return deny(forbidden('Only members of the conversation’s team may take it'));
+      if (c.status === 'waiting') return OK;
+      // The holder's retry succeeds (idempotent); anyone else lost the race (R-WS-02).
+      if (c.status === 'active') return isOwner(actor, c) ? OK : deny(conversationErrors.alreadyTaken());
+      return deny(conversationErrors.notWaiting(c.status));
+    case 'reply':
+    case 'typing':
+    case 'resend':
+      if (c.status !== 'active') return deny(conversationErrors.notActive(c.status));
+      return isParticipant(c, actor.id) ? OK : deny(forbidden('Only the conversation’s agents may write in it'));
+    case 'transfer': {
+      const mayTransfer = overseesAll(actor) || isOwner(actor, c) || (c.status === 'waiting' && actor.teamIds.includes(c.teamId));
+      return mayTransfer ? OK : deny(forbidden('Only the conversation’s agent or a supervisor may transfer it'));
+    }
+    case 'returnToQueue':
+      if (c.status !== 'active') return deny(conversationErrors.notActive(c.status));
+      return overseesAll(actor) || isOwner(actor, c)
+        ? OK
+        : deny(forbidden('Only the conversation’s agent or a supervisor may return it to the queue'));
+    case 'invite':
+      if (c.status !== 'active') return deny(conversationErrors.notActive(c.status));
+      return overseesAll(actor) || isOwner(actor, c)
+        ? OK
+        : deny(forbidden('Only the conversation’s agent or a supervisor may invite collaborators'));
+    case 'leave':
+      return c.invitedAgentIds.includes(actor.id) ? OK : deny(forbidden('Only an invited agent may leave the conversation'));
+    case 'finish':
+      return overseesAll(actor) || isOwner(actor, c)
+        ? OK
+        : deny(forbidden('Only the conversation’s agent or a supervisor may finish it'));
+    default:
+      return unreachable(action);
+  }
+}
+
+export const allowed = (actor: Actor, action: ConversationAction, conversation: ConversationDoc): boolean =>
+  may(actor, action, conversation).ok;
+
+/** Throwing form for domain code: `assertMay(user, 'finish', conversation)`. */
+export function assertMay(actor: Actor, action: ConversationAction, conversation: ConversationDoc): void {
+  const permission = may(actor, action, conversation);
+  if (!permission.ok) throw permission.error;
+}
