@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -76,6 +76,29 @@ async function pageChanges(store: DocStore, since: string, selector: Selector | 
   }
 }
 
+/** A revision hash as CouchDB makes them (32 hex digits), derived from a label. */
+const hash = (label: string) => createHash('md5').update(label).digest('hex');
+
+/**
+ * Two nodes' edits of one document, as replication delivers them: a common first revision,
+ * then two second revisions written with `newEdits: false`. Returns the two revisions, `a` < `b`.
+ */
+async function branch(store: DocStore, id: string, a: Omit<StoredDoc, '_id'>, b: Omit<StoredDoc, '_id'>) {
+  const base = await put(store, { _id: id, ...a });
+  const baseHash = base.slice(base.indexOf('-') + 1);
+  const [ha, hb] = [hash(`${id}-a`), hash(`${id}-b`)].sort();
+  if (!ha || !hb) throw new Error('unreachable');
+  const results = await store.bulkWrite(
+    [
+      { ...a, _id: id, _rev: `2-${ha}`, _revisions: { start: 2, ids: [ha, baseHash] } },
+      { ...b, _id: id, _rev: `2-${hb}`, _revisions: { start: 2, ids: [hb, baseHash] } },
+    ],
+    { newEdits: false },
+  );
+  expect(results.every((r) => r.ok)).toBe(true);
+  return { a: `2-${ha}`, b: `2-${hb}` };
+}
+
 interface Recorder {
   rows: ChangeRow[];
   errors: Error[];
@@ -83,12 +106,13 @@ interface Recorder {
   ids(): string[];
 }
 
-function record(store: DocStore, since: string, selector?: Selector): Recorder {
+function record(store: DocStore, since: string, selector?: Selector, conflicts = false): Recorder {
   const rows: ChangeRow[] = [];
   const errors: Error[] = [];
   const feed = store.follow({
     since,
     ...(selector ? { selector } : {}),
+    ...(conflicts ? { conflicts } : {}),
     onChange: (row) => rows.push(row),
     onError: (error) => errors.push(error),
   });
@@ -406,6 +430,58 @@ function conformance(name: string, open: () => Promise<Opened>): void {
 
       const untouched = await updateDoc<Counter>(store, 'counter', () => undefined);
       expect(untouched).toMatchObject({ written: false, doc: { n: 20 } });
+    });
+
+    it('store: replicated writes (newEdits: false) make conflicting revisions; getWithConflicts and conflictedIds show them (ARCHITECTURE §5 conflicts, R-OPS-01)', async () => {
+      await put(store, { _id: 'plain', kind: 'ticket' });
+      const revs: Record<string, { a: string; b: string }> = {};
+      for (const id of ['conv-c1', 'conv-c2', 'conv-c3']) {
+        revs[id] = await branch(store, id, { status: 'active' }, { status: 'finished' });
+      }
+      const c1 = revs['conv-c1'];
+      if (!c1) throw new Error('unreachable');
+
+      // CouchDB's winner among equally long branches is the greater revision id.
+      expect(await store.get('conv-c1')).toMatchObject({ _rev: c1.b, status: 'finished' });
+      expect(await store.get('conv-c1', { fresh: true })).toMatchObject({ _rev: c1.b });
+      const found = await store.getWithConflicts('conv-c1');
+      expect(found?.doc).toMatchObject({ _id: 'conv-c1', _rev: c1.b, status: 'finished' });
+      expect(found?.doc._conflicts).toBeUndefined();
+      expect(found?.conflicts).toEqual([expect.objectContaining({ _id: 'conv-c1', _rev: c1.a, status: 'active' })]);
+      expect(await store.getWithConflicts('plain')).toMatchObject({ doc: { _id: 'plain' }, conflicts: [] });
+      expect(await store.getWithConflicts('no-such-doc')).toBeUndefined();
+
+      expect(await store.conflictedIds({ limit: 10 })).toEqual(['conv-c1', 'conv-c2', 'conv-c3']);
+      expect(await store.conflictedIds({ limit: 2 })).toEqual(['conv-c1', 'conv-c2']);
+      expect(await store.conflictedIds({ limit: 2, after: 'conv-c2' })).toEqual(['conv-c3']);
+
+      // Deleting the losing leaf resolves the conflict; a stale delete of it then conflicts.
+      const [resolved] = await store.bulkWrite([{ _id: 'conv-c1', _rev: c1.a, _deleted: true }]);
+      expect(resolved).toMatchObject({ id: 'conv-c1', ok: true });
+      expect(await store.getWithConflicts('conv-c1')).toMatchObject({ doc: { _rev: c1.b }, conflicts: [] });
+      expect(await store.conflictedIds({ limit: 10 })).toEqual(['conv-c2', 'conv-c3']);
+      expect(await store.conflictedIds({ limit: 10, after: 'conv-c1' })).toEqual(['conv-c2', 'conv-c3']);
+    });
+
+    it('store: a replicated write stores the given revision, and follow({ conflicts: true }) shows _conflicts (ARCHITECTURE §5 conflicts, R-OPS-01)', async () => {
+      const mark = await headSeq(store);
+      const live = record(store, mark, undefined, true);
+      try {
+        const rev = `1-${hash('x')}`;
+        const [written] = await store.bulkWrite([{ _id: 'replicated', _rev: rev, v: 1 }], { newEdits: false });
+        expect(written).toEqual({ id: 'replicated', ok: true, rev });
+        // The same revision again changes nothing and is no error: replication is idempotent.
+        expect(await store.bulkWrite([{ _id: 'replicated', _rev: rev, v: 1 }], { newEdits: false })).toEqual([written]);
+        expect(await store.get('replicated')).toMatchObject({ _rev: rev, v: 1 });
+
+        const { a, b } = await branch(store, 'conv-live', { status: 'active' }, { status: 'finished' });
+        await waitFor(() => live.rows.some((r) => r.id === 'conv-live' && Array.isArray(r.doc._conflicts)), 'a row with _conflicts');
+        const row = live.rows.findLast((r) => r.id === 'conv-live');
+        expect(row?.doc).toMatchObject({ _rev: b, _conflicts: [a] });
+        expect(live.errors).toEqual([]);
+      } finally {
+        live.feed.stop();
+      }
     });
 
     it('store: after a restart (close, reopen the same data) documents, revisions and indexes remain, and changes resume from an earlier sequence (issue 2 point 3)', async () => {

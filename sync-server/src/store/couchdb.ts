@@ -1,7 +1,11 @@
 import Nano from 'nano';
+import {
+  conflictsDesignDoc, CONFLICTS_DDOC, CONFLICTS_VIEW, hasConflictsView, pageAfter, replicatedResults,
+  type ReplicatedWriteError,
+} from './revisions.js';
 import type {
-  Attachment, ChangeRow, ChangesPage, ChangesQuery, DocStore, Feed, FindQuery, FollowOptions,
-  StoredDoc, WriteResult,
+  Attachment, ChangeRow, ChangesPage, ChangesQuery, ConflictedDoc, ConflictedIdsQuery, DocStore, Feed,
+  FindQuery, FollowOptions, StoredDoc, WriteOptions, WriteResult,
 } from './types.js';
 import { StoreError } from './types.js';
 
@@ -90,16 +94,30 @@ export class CouchStore implements DocStore {
     return this.server.relax({ db: this.dbName, ...options }) as Promise<T>;
   }
 
+  /** No cache here, so every read is fresh. */
   async get(id: string): Promise<StoredDoc | undefined> {
+    return this.read(id);
+  }
+
+  private async read(id: string, qs?: Record<string, string>): Promise<StoredDoc | undefined> {
     try {
-      return await this.request<StoredDoc>({ doc: id });
+      return await this.request<StoredDoc>(qs ? { doc: id, qs } : { doc: id });
     } catch (error) {
       if (statusOf(error) === 404) return undefined;
       throw error;
     }
   }
 
-  async bulkWrite(docs: StoredDoc[]): Promise<WriteResult[]> {
+  async bulkWrite(docs: StoredDoc[], options: WriteOptions = {}): Promise<WriteResult[]> {
+    if (options.newEdits === false) {
+      // CouchDB answers only the documents that failed; in this mode nothing conflicts.
+      const errors = await this.request<ReplicatedWriteError[]>({
+        method: 'POST',
+        path: '_bulk_docs',
+        body: { docs, new_edits: false },
+      });
+      return replicatedResults(docs, errors.filter((row) => row.error));
+    }
     const rows = await this.request<CouchBulkRow[]>({
       method: 'POST',
       path: '_bulk_docs',
@@ -111,6 +129,44 @@ export class CouchStore implements DocStore {
       const error = row.error === 'conflict' ? 'conflict' : row.error === 'forbidden' ? 'forbidden' : 'unknown';
       return { id, ok: false, error, reason: row.reason ?? row.error ?? 'unknown' };
     });
+  }
+
+  /** `GET /db/id?conflicts=true`, then each losing leaf with `?rev=`. */
+  async getWithConflicts(id: string): Promise<ConflictedDoc | undefined> {
+    const winner = await this.read(id, { conflicts: 'true' });
+    if (!winner) return undefined;
+    const { _conflicts: revs, ...doc } = winner;
+    const losers = await Promise.all(((revs as string[] | undefined) ?? []).map((rev) => this.read(id, { rev })));
+    // A losing leaf deleted since the first read (another sweeper) is no conflict any more.
+    return { doc, conflicts: losers.filter((l): l is StoredDoc => l !== undefined && !l._deleted) };
+  }
+
+  private conflictsView: Promise<void> | undefined;
+
+  async conflictedIds(query: ConflictedIdsQuery): Promise<string[]> {
+    this.conflictsView ??= this.ensureConflictsView().catch((error: unknown) => {
+      this.conflictsView = undefined;
+      throw error;
+    });
+    await this.conflictsView;
+    const qs: Record<string, unknown> = { limit: String(query.limit + (query.after === undefined ? 0 : 1)) };
+    if (query.after !== undefined) qs.startkey = query.after; // nano JSON-encodes startkey
+    const result = await this.request<{ rows: Array<{ id: string }> }>({
+      path: `_design/${CONFLICTS_DDOC}/_view/${CONFLICTS_VIEW}`,
+      qs,
+    });
+    return pageAfter(result.rows.map((row) => row.id), query.after, query.limit);
+  }
+
+  private async ensureConflictsView(): Promise<void> {
+    const current = await this.read(`_design/${CONFLICTS_DDOC}`);
+    if (hasConflictsView(current)) return;
+    try {
+      await this.request({ method: 'PUT', path: `_design/${CONFLICTS_DDOC}`, body: conflictsDesignDoc(current?._rev) });
+    } catch (error) {
+      // 409: another node wrote the design document at the same moment.
+      if (statusOf(error) !== 409) throw error;
+    }
   }
 
   async find(query: FindQuery): Promise<StoredDoc[]> {
@@ -166,6 +222,8 @@ export class CouchStore implements DocStore {
             qs: this.changesQs(since, options.selector, {
               feed: 'longpoll',
               heartbeat: String(HEARTBEAT_MS),
+              // Documented for _changes with include_docs: the doc carries `_conflicts`.
+              ...(options.conflicts ? { conflicts: 'true' } : {}),
             }),
             body: options.selector ? { selector: options.selector } : {},
             signal: controller.signal,

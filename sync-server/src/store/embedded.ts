@@ -2,9 +2,13 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import PouchDB from 'pouchdb-node';
 import PouchFind from 'pouchdb-find';
+import {
+  conflictsDesignDoc, CONFLICTS_DDOC, CONFLICTS_VIEW, hasConflictsView, pageAfter, replicatedResults,
+  type ReplicatedWriteError,
+} from './revisions.js';
 import type {
-  Attachment, ChangeRow, ChangesPage, ChangesQuery, DocStore, Feed, FindQuery, FollowOptions,
-  Selector, StoredDoc, WriteResult,
+  Attachment, ChangeRow, ChangesPage, ChangesQuery, ConflictedDoc, ConflictedIdsQuery, DocStore, Feed,
+  FindQuery, FollowOptions, Selector, StoredDoc, WriteOptions, WriteResult,
 } from './types.js';
 import { StoreError } from './types.js';
 
@@ -46,16 +50,26 @@ export class EmbeddedStore implements DocStore {
     this.db = new PouchDB(path.join(dataDir, name), { auto_compaction: true, revs_limit: 50 });
   }
 
+  /** No cache here, so every read is fresh. */
   async get(id: string): Promise<StoredDoc | undefined> {
+    return this.read(id);
+  }
+
+  private async read(id: string, options: { conflicts?: boolean; rev?: string } = {}): Promise<StoredDoc | undefined> {
     try {
-      return (await this.db.get(id)) as StoredDoc;
+      return (await this.db.get(id, options)) as StoredDoc;
     } catch (error) {
       if (statusOf(error) === 404) return undefined;
       throw error;
     }
   }
 
-  async bulkWrite(docs: StoredDoc[]): Promise<WriteResult[]> {
+  async bulkWrite(docs: StoredDoc[], options: WriteOptions = {}): Promise<WriteResult[]> {
+    if (options.newEdits === false) {
+      // A copy: PouchDB sorts the array it is given.
+      const errors = await this.db.bulkDocs([...docs], { new_edits: false });
+      return replicatedResults(docs, errors as ReplicatedWriteError[]);
+    }
     const results = await this.db.bulkDocs(docs);
     return results.map((r, i) => {
       const id = docs[i]?._id ?? '';
@@ -69,6 +83,38 @@ export class EmbeddedStore implements DocStore {
         reason: err.message ?? String(err.name),
       };
     });
+  }
+
+  async getWithConflicts(id: string): Promise<ConflictedDoc | undefined> {
+    const winner = await this.read(id, { conflicts: true });
+    if (!winner) return undefined;
+    const { _conflicts: revs, ...doc } = winner;
+    const losers = await Promise.all(((revs as string[] | undefined) ?? []).map((rev) => this.read(id, { rev })));
+    // A losing leaf deleted since the first read (another sweeper) is no conflict any more.
+    return { doc, conflicts: losers.filter((l): l is StoredDoc => l !== undefined && !l._deleted) };
+  }
+
+  private conflictsView: Promise<void> | undefined;
+
+  async conflictedIds(query: ConflictedIdsQuery): Promise<string[]> {
+    this.conflictsView ??= this.ensureConflictsView().catch((error: unknown) => {
+      this.conflictsView = undefined;
+      throw error;
+    });
+    await this.conflictsView;
+    const result = await this.db.query(`${CONFLICTS_DDOC}/${CONFLICTS_VIEW}`, {
+      limit: query.limit + (query.after === undefined ? 0 : 1),
+      ...(query.after === undefined ? {} : { startkey: query.after }),
+    });
+    return pageAfter(result.rows.map((row) => row.id), query.after, query.limit);
+  }
+
+  private async ensureConflictsView(): Promise<void> {
+    const current = await this.read(`_design/${CONFLICTS_DDOC}`);
+    if (hasConflictsView(current)) return;
+    const [written] = await this.bulkWrite([conflictsDesignDoc(current?._rev)]);
+    // A conflict means someone else wrote it at the same moment: the same definition.
+    if (written && !written.ok && written.error !== 'conflict') throw new StoreError(written.reason, 500);
   }
 
   async find(query: FindQuery): Promise<StoredDoc[]> {
@@ -99,12 +145,13 @@ export class EmbeddedStore implements DocStore {
   }
 
   follow(options: FollowOptions): Feed {
-    const feedOptions: { live: true; include_docs: true; since: number | 'now'; selector?: Selector } = {
+    const feedOptions: { live: true; include_docs: true; since: number | 'now'; selector?: Selector; conflicts?: boolean } = {
       live: true,
       include_docs: true,
       since: options.since === 'now' ? 'now' : Number(options.since) || 0,
     };
     if (options.selector) feedOptions.selector = options.selector;
+    if (options.conflicts) feedOptions.conflicts = true;
     const feed = this.db.changes(feedOptions);
     feed.on('change', (change) => options.onChange(toRow(change)));
     feed.on('error', (error) => options.onError?.(error instanceof Error ? error : new Error(String(error))));

@@ -14,6 +14,7 @@ declare module 'pouchdb-node' {
     include_docs?: boolean;
     live?: boolean;
     selector?: Record<string, unknown>;
+    conflicts?: boolean;
   }
   interface LiveChanges extends PromiseLike<unknown> {
     on(event: 'change', listener: (change: Change) => void): LiveChanges;
@@ -23,8 +24,10 @@ declare module 'pouchdb-node' {
   class PouchDB {
     constructor(name: string, options?: { auto_compaction?: boolean; revs_limit?: number });
     static plugin(plugin: unknown): typeof PouchDB;
-    get(id: string, options?: { attachments?: boolean }): Promise<Doc>;
-    bulkDocs(docs: Doc[]): Promise<Array<BulkOk | PouchError>>;
+    get(id: string, options?: { attachments?: boolean; conflicts?: boolean; rev?: string }): Promise<Doc>;
+    bulkDocs(docs: Doc[], options?: { new_edits?: boolean }): Promise<Array<BulkOk | PouchError>>;
+    /** A persistent view: `ddoc/view` of a design document in this database. */
+    query(view: string, options: { limit?: number; startkey?: unknown }): Promise<{ rows: Array<{ id: string; key: unknown }> }>;
     find(request: {
       selector: Record<string, unknown>;
       limit?: number;

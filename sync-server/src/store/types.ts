@@ -48,6 +48,8 @@ export interface FollowOptions {
   /** A sequence from this store, or 'now' for changes from this moment on. */
   since: string;
   selector?: Selector;
+  /** Each row's doc carries `_conflicts` (the losing leaf revisions) when it has any. */
+  conflicts?: boolean;
   onChange: (row: ChangeRow) => void;
   onError?: (error: Error) => void;
 }
@@ -61,11 +63,44 @@ export interface Attachment {
   contentType: string;
 }
 
+export interface GetOptions {
+  /**
+   * Read the store itself, past any cache: a read–modify–write retrying after a conflict
+   * must see the revision that beat it.
+   */
+  fresh?: boolean;
+}
+
+export interface WriteOptions {
+  /**
+   * false = replication-style write (CouchDB `new_edits: false`): each `_rev` (with its
+   * `_revisions` history) is stored as given, so writes never conflict but can create
+   * conflicting leaf revisions. Every successful result reports the `_rev` it was given.
+   */
+  newEdits?: boolean;
+}
+
+/** A document's winning revision and its conflicting (non-deleted, losing) leaf revisions. */
+export interface ConflictedDoc {
+  doc: StoredDoc;
+  conflicts: StoredDoc[];
+}
+
+export interface ConflictedIdsQuery {
+  limit: number;
+  /** Continue after this id (the last one of the previous page). */
+  after?: string;
+}
+
 export interface DocStore {
   readonly kind: 'embedded' | 'couchdb';
-  get(id: string): Promise<StoredDoc | undefined>;
+  get(id: string, options?: GetOptions): Promise<StoredDoc | undefined>;
   /** Writes each document independently; a stale `_rev` fails only that document. */
-  bulkWrite(docs: StoredDoc[]): Promise<WriteResult[]>;
+  bulkWrite(docs: StoredDoc[], options?: WriteOptions): Promise<WriteResult[]>;
+  /** undefined when the document does not exist or is deleted. */
+  getWithConflicts(id: string): Promise<ConflictedDoc | undefined>;
+  /** Ids of documents that have conflicting revisions, in id order. */
+  conflictedIds(query: ConflictedIdsQuery): Promise<string[]>;
   find(query: FindQuery): Promise<StoredDoc[]>;
   ensureIndex(name: string, fields: string[]): Promise<void>;
   changes(query: ChangesQuery): Promise<ChangesPage>;

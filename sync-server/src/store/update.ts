@@ -5,7 +5,8 @@ const MAX_ATTEMPTS = 50;
 /**
  * Read–modify–write with optimistic concurrency: on a revision conflict the document is read
  * again and `mutate` re-applied, so concurrent writers never overwrite each other. `mutate`
- * returns undefined to leave the document as it is.
+ * returns undefined to leave the document as it is. The first read may come from a cache; a
+ * retry reads past it (`fresh`), since a conflict proves the cached revision stale.
  */
 export async function updateDoc<T extends StoredDoc>(
   store: DocStore,
@@ -13,7 +14,7 @@ export async function updateDoc<T extends StoredDoc>(
   mutate: (current: T | undefined) => T | undefined,
 ): Promise<{ doc: T | undefined; written: boolean }> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const current = (await store.get(id)) as T | undefined;
+    const current = (await (attempt === 0 ? store.get(id) : store.get(id, { fresh: true }))) as T | undefined;
     const next = mutate(current);
     if (!next) return { doc: current, written: false };
     const write: StoredDoc = { ...next, _id: id };
