@@ -10,3 +10,4 @@ export * from './errors.js';
 export * from './lifecycle.js';
 export * from './permissions.js';
 export * from './messageStatus.js';
+export * from './media.js';

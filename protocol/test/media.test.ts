@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import {
+  ChannelKind, checkMedia, DomainError, MEDIA_LIMITS, MEDIA_MAX_BYTES, MEDIA_NAME_MAX, mediaKindOf, sanitizeMediaName,
+} from '../src/index.js';
+
+const MB = 1024 * 1024;
+
+describe('media limits per channel', () => {
+  it('R-CH-02 every channel has limits, and the server cap is the largest of them', () => {
+    for (const channel of ChannelKind.options) {
+      const limits = MEDIA_LIMITS[channel];
+      expect(limits.mimeTypes.length).toBeGreaterThan(0);
+      expect(limits.maxBytes).toBe(Math.max(...limits.rules.map((r) => r.maxBytes)));
+    }
+    expect(MEDIA_MAX_BYTES).toBe(100 * MB);
+  });
+
+  it('R-CH-02 WhatsApp caps pictures at 5 MB but documents at 100 MB', () => {
+    expect(checkMedia('whatsapp', 'image/jpeg', 5 * MB)).toBeUndefined();
+    const tooBig = checkMedia('whatsapp', 'image/jpeg', 5 * MB + 1);
+    expect(tooBig).toBeInstanceOf(DomainError);
+    expect(tooBig?.kind).toBe('too_large');
+    expect(checkMedia('whatsapp', 'application/pdf', 90 * MB)).toBeUndefined();
+    expect(checkMedia('whatsapp', 'image/webp', 600 * 1024)?.kind).toBe('too_large');
+  });
+
+  it('R-CH-02 a type the channel does not take is unsupported_type', () => {
+    expect(checkMedia('reclameaqui', 'audio/mpeg', 1000)?.kind).toBe('unsupported_type');
+    expect(checkMedia('webchat', 'application/x-msdownload', 10)?.kind).toBe('unsupported_type');
+    expect(checkMedia('webchat', 'text/html', 10)?.kind).toBe('unsupported_type');
+    expect(checkMedia('telegram', 'image/png', 10 * MB + 1)?.kind).toBe('too_large');
+  });
+
+  it('R-CH-02 the kind follows the type', () => {
+    expect(mediaKindOf('image/png')).toBe('image');
+    expect(mediaKindOf('audio/ogg')).toBe('audio');
+    expect(mediaKindOf('video/mp4')).toBe('video');
+    expect(mediaKindOf('application/pdf')).toBe('document');
+    expect(mediaKindOf('text/plain')).toBe('document');
+  });
+});
+
+describe('sanitizeMediaName', () => {
+  it('R-OPS-03 keeps only the last path segment and drops control and direction characters', () => {
+    expect(sanitizeMediaName('C:\\Users\\ana\\foto.png', 'image/png')).toBe('foto.png');
+    expect(sanitizeMediaName('../../etc/passwd', 'text/plain')).toBe('passwd.txt');
+    expect(sanitizeMediaName('nota\u0000\r\n.pdf', 'application/pdf')).toBe('nota.pdf');
+    // "fatura\u202Efdp.exe" displays as "fatura exe.pdf" in a right-to-left override.
+    expect(sanitizeMediaName('fatura\u202Efdp.exe', 'application/pdf')).toBe('faturafdp.exe.pdf');
+  });
+
+  it('R-OPS-03 gives the name an extension matching the real type', () => {
+    expect(sanitizeMediaName('notas.txt', 'image/png')).toBe('notas.txt.png');
+    expect(sanitizeMediaName('FOTO.JPEG', 'image/jpeg')).toBe('FOTO.JPEG');
+    expect(sanitizeMediaName('', 'application/pdf')).toBe('arquivo.pdf');
+    expect(sanitizeMediaName('...', 'image/png')).toBe('arquivo.png');
+    expect(sanitizeMediaName('dados', 'application/octet-stream')).toBe('dados');
+  });
+
+  it('R-OPS-03 is at most 255 characters and never splits a character', () => {
+    const long = sanitizeMediaName(`${'ação😀'.repeat(100)}.pdf`, 'application/pdf');
+    expect(long.length).toBeLessThanOrEqual(MEDIA_NAME_MAX);
+    expect(long.endsWith('.pdf')).toBe(true);
+    expect(long).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/);
+    const wrongType = sanitizeMediaName('x'.repeat(300), 'image/png');
+    expect(wrongType.length).toBe(MEDIA_NAME_MAX);
+    expect(wrongType.endsWith('.png')).toBe(true);
+  });
+});
