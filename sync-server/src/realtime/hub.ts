@@ -11,6 +11,7 @@ import { toWire } from '../store/wire.js';
 import { type Viewer, viewerOf, visibilityOf } from '../access/scope.js';
 import { PresenceTracker } from './presence.js';
 import { keepAlive, MAX_FRAME_BYTES, parseFrame, sendFrame } from './socket.js';
+import { AGENT_FRAMES, gateFrames } from './throttle.js';
 
 interface Connection {
   ws: WebSocket;
@@ -77,15 +78,17 @@ export class AgentHub {
     const helloTimer = setTimeout(() => {
       if (!connection.principal) ws.close(4401, 'hello expected');
     }, this.options.helloTimeoutMs ?? 10_000);
-    ws.on('message', (data, isBinary) => {
+    ws.on('message', gateFrames(ws, AGENT_FRAMES, (data, isBinary, gate) => {
+      if (!gate.enqueue()) return; // the backlog is over its cap: the socket is being closed
       const text = data.toString();
       connection.queue = connection.queue
         .then(() => this.receive(connection, text, isBinary))
         .catch((error: unknown) => {
           this.options.log(`ws frame failed: ${String(error)}`);
           this.error(connection, 'internal', 'The frame could not be handled');
-        });
-    });
+        })
+        .finally(() => gate.settled());
+    }));
     ws.on('close', () => {
       clearTimeout(helloTimer);
       clearTimeout(connection.flush);

@@ -4,8 +4,34 @@ import type { ZodType } from 'zod';
 /** Frame plumbing shared by the agent and visitor sockets. */
 export const MAX_FRAME_BYTES = 64 * 1024;
 
+/**
+ * Outbound bytes one socket may have waiting in memory. A reader this far behind (dead network,
+ * paused tab, hostile client) is dropped rather than buffered for: it resyncs from its checkpoint
+ * when it reconnects, so nothing durable is lost (ARCHITECTURE §1).
+ */
+export const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+
+/** Per-process socket counters, like a metrics registry: tests and operators read them. */
+export const socketCounts = {
+  /** Frames that passed a socket's gate and were handled. */
+  accepted: 0,
+  /** Frames dropped by a socket's gate before any work. */
+  dropped: 0,
+  /** Sockets closed with 1008 for flooding or for a backlog over its cap. */
+  closedForPolicy: 0,
+  /** Sockets terminated because their reader fell more than MAX_BUFFERED_BYTES behind. */
+  terminatedSlow: 0,
+};
+
 export function sendFrame(ws: WebSocket, frame: { type: string } & Record<string, unknown>): void {
-  if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
+  if (ws.readyState !== ws.OPEN) return;
+  const payload = JSON.stringify(frame);
+  if (ws.bufferedAmount + payload.length > MAX_BUFFERED_BYTES) {
+    socketCounts.terminatedSlow += 1;
+    ws.terminate();
+    return;
+  }
+  ws.send(payload);
 }
 
 export type Parsed<T> = { ok: true; frame: T } | { ok: false; code: string; message: string };

@@ -3,6 +3,7 @@ import type { WebSocket } from 'ws';
 import type { InboundService } from '../../conversations/inbound.js';
 import type { AgentHub } from '../../realtime/hub.js';
 import { keepAlive, MAX_FRAME_BYTES, parseFrame, sendFrame } from '../../realtime/socket.js';
+import { gateFrames, relayChanges, VISITOR_FRAMES } from '../../realtime/throttle.js';
 import type { WebchatAdapter } from './adapter.js';
 import type { Visitor, VisitorService } from './visitors.js';
 
@@ -35,7 +36,14 @@ export async function acceptVisitorSocket(
   keepAlive(ws, deps.pingIntervalMs);
   deps.adapter.attach(contactId, ws);
   sendFrame(ws, { type: 'welcome', visitorId: visitor.visitorId });
-  ws.on('message', (data, isBinary) => {
+  // Typing costs a store lookup: only changes are relayed, one lookup in flight per socket.
+  const relayTyping = relayChanges((typing) =>
+    deps.inbound.openConversationOf(account._id, contactId).then((conversation) => {
+      if (conversation) deps.hub.customerTyping(conversation, typing);
+      return conversation !== undefined;
+    }),
+  );
+  ws.on('message', gateFrames(ws, VISITOR_FRAMES, (data, isBinary) => {
     if (isBinary || data.toString().length > MAX_FRAME_BYTES) {
       return sendFrame(ws, { type: 'error', code: 'invalid_frame', message: 'Text JSON frames only' });
     }
@@ -43,13 +51,6 @@ export async function acceptVisitorSocket(
     if (!parsed.ok) return sendFrame(ws, { type: 'error', code: parsed.code, message: parsed.message });
     const frame = parsed.frame;
     if (frame.type === 'ping') return sendFrame(ws, { type: 'pong' });
-    if (frame.type === 'typing') {
-      void deps.inbound
-        .openConversationOf(account._id, contactId)
-        .then((conversation) => {
-          if (conversation) deps.hub.customerTyping(conversation, frame.typing);
-        })
-        .catch(() => undefined); // typing is best effort; never an unhandled rejection
-    }
-  });
+    if (frame.type === 'typing') relayTyping(frame.typing);
+  }));
 }
