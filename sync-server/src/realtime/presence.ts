@@ -1,4 +1,32 @@
 import type { PresenceStatus } from '@atende/protocol';
+import { type Bus, redisBusOf, subscribeTopic } from '../bus/index.js';
+import { PresenceLeases } from '../bus/presenceLeases.js';
+import type { RedisBus } from '../bus/redis.js';
+
+/**
+ * Who is online (R-NET-06, R-AUTH-05). A dropped connection shows offline only after a grace
+ * period so short network blips do not flap; logging out shows offline at once; a pause lasts
+ * through drops and ends with the work session. Calls come from the socket hub of this node and
+ * never fail: `onChange` reports every change, on every node.
+ */
+export interface Presence {
+  connected(userId: string): void;
+  disconnected(userId: string): void;
+  /** Logout: offline now, unless the user still has other signed-in connections. */
+  loggedOut(userId: string): void;
+  setStatus(userId: string, status: 'online' | 'paused'): void;
+  statusOf(userId: string): PresenceStatus;
+  snapshot(): Record<string, PresenceStatus>;
+  stop(): void;
+}
+
+export type PresenceListener = (userId: string, status: PresenceStatus) => void;
+
+/** Presence across the nodes sharing the bus: in this process alone, or in Redis. */
+export function createPresence(bus: Bus, graceMs: number, onChange: PresenceListener, log?: (message: string) => void): Presence {
+  const redis = redisBusOf(bus);
+  return redis ? new RedisPresence(redis, graceMs, onChange, log) : new PresenceTracker(graceMs, onChange);
+}
 
 interface Entry {
   status: PresenceStatus;
@@ -7,16 +35,14 @@ interface Entry {
   grace?: ReturnType<typeof setTimeout>;
 }
 
-/**
- * Who is online (R-NET-06, R-AUTH-05). A dropped connection shows offline only after a grace
- * period so short network blips do not flap; logging out shows offline at once.
- */
-export class PresenceTracker {
+/** Presence of a single node, in memory; changes are reported synchronously. */
+export class PresenceTracker implements Presence {
   private readonly entries = new Map<string, Entry>();
+  private stopped = false;
 
   constructor(
     private readonly graceMs: number,
-    private readonly onChange: (userId: string, status: PresenceStatus) => void,
+    private readonly onChange: PresenceListener,
   ) {}
 
   private entry(userId: string): Entry {
@@ -35,6 +61,7 @@ export class PresenceTracker {
   }
 
   connected(userId: string): void {
+    if (this.stopped) return;
     const entry = this.entry(userId);
     clearTimeout(entry.grace);
     entry.grace = undefined;
@@ -43,6 +70,8 @@ export class PresenceTracker {
   }
 
   disconnected(userId: string): void {
+    // Sockets closed by stop() must not arm timers that outlive the server.
+    if (this.stopped) return;
     const entry = this.entry(userId);
     entry.connections = Math.max(0, entry.connections - 1);
     if (entry.connections > 0 || entry.grace) return;
@@ -52,8 +81,8 @@ export class PresenceTracker {
     }, this.graceMs);
   }
 
-  /** Logout: offline now, unless the user still has other signed-in connections. */
   loggedOut(userId: string): void {
+    if (this.stopped) return;
     const entry = this.entry(userId);
     if (entry.connections > 0) return;
     clearTimeout(entry.grace);
@@ -64,6 +93,7 @@ export class PresenceTracker {
   }
 
   setStatus(userId: string, status: 'online' | 'paused'): void {
+    if (this.stopped) return;
     const entry = this.entry(userId);
     entry.paused = status === 'paused';
     if (entry.connections > 0 || entry.grace) this.set(userId, entry, status);
@@ -78,6 +108,139 @@ export class PresenceTracker {
   }
 
   stop(): void {
+    this.stopped = true;
     for (const entry of this.entries.values()) clearTimeout(entry.grace);
+  }
+}
+
+/** The shortest lease: a grace of 0 must not make nodes renew in a busy loop. */
+const MIN_LEASE_MS = 200;
+const MAX_SWEEP_MS = 1_000;
+
+/**
+ * Presence shared by several nodes through Redis (see bus/presenceLeases.ts). The grace period is
+ * the lease: on a user's last drop this node renews the lease once and stops renewing it, so the
+ * user goes offline one grace later unless a socket comes back on any node — and a node that
+ * dies stops renewing everything, with the same effect. Every node sweeps for expired leases.
+ * Each node keeps a view of the statuses, fed by `presence.changed` on the bus and reconciled
+ * with Redis at every renewal, so a missed message heals by itself.
+ */
+export class RedisPresence implements Presence {
+  private readonly leases: PresenceLeases;
+  private readonly ttlMs: number;
+  /** This node's sockets per user. */
+  private readonly held = new Map<string, number>();
+  private readonly view = new Map<string, { status: PresenceStatus; seq: number }>();
+  /** Users missing from the view are offline as of this change sequence. */
+  private floor = 0;
+  private readonly timers: Array<ReturnType<typeof setInterval>>;
+  private readonly unsubscribe: () => void;
+  private readonly pending = new Set<Promise<void>>();
+  private failing = false;
+  private stopped = false;
+
+  constructor(
+    private readonly bus: RedisBus,
+    graceMs: number,
+    private readonly onChange: PresenceListener,
+    private readonly log: (message: string) => void = () => {},
+  ) {
+    this.leases = new PresenceLeases(bus);
+    this.ttlMs = Math.max(graceMs, MIN_LEASE_MS);
+    this.unsubscribe = subscribeTopic(bus, 'presence.changed', (m) => this.apply(m.userId, m.status, m.seq), log);
+    this.timers = [
+      setInterval(() => this.renew(), this.ttlMs / 3),
+      setInterval(() => this.track('sweep', this.leases.sweep()), Math.min(MAX_SWEEP_MS, this.ttlMs / 4)),
+    ];
+    for (const timer of this.timers) timer.unref();
+    this.track('load', this.reconcile());
+  }
+
+  connected(userId: string): void {
+    if (this.stopped) return;
+    const count = (this.held.get(userId) ?? 0) + 1;
+    this.held.set(userId, count);
+    if (count === 1) this.track('connect', this.leases.hold(this.bus.nodeId, this.ttlMs, [userId]));
+  }
+
+  disconnected(userId: string): void {
+    if (this.stopped || !this.held.has(userId)) return;
+    const count = (this.held.get(userId) ?? 0) - 1;
+    if (count > 0) {
+      this.held.set(userId, count);
+      return;
+    }
+    this.held.delete(userId);
+    // One last renewal, so the grace counts from the drop rather than from the last renewal.
+    this.track('drop', this.leases.hold(this.bus.nodeId, this.ttlMs, [userId]));
+  }
+
+  loggedOut(userId: string): void {
+    if (this.stopped || this.held.has(userId)) return;
+    this.track('logout', this.leases.release(this.bus.nodeId, userId));
+  }
+
+  setStatus(userId: string, status: 'online' | 'paused'): void {
+    if (this.stopped) return;
+    this.track('pause', this.leases.pause(userId, status === 'paused'));
+  }
+
+  statusOf(userId: string): PresenceStatus {
+    return this.view.get(userId)?.status ?? 'offline';
+  }
+
+  snapshot(): Record<string, PresenceStatus> {
+    return Object.fromEntries([...this.view].map(([id, e]) => [id, e.status]));
+  }
+
+  /** Like a node dying: leases are not released, they run out (a restart within grace shows nothing). */
+  stop(): void {
+    this.stopped = true;
+    for (const timer of this.timers) clearInterval(timer);
+    this.unsubscribe();
+  }
+
+  /** Resolves once the Redis calls made so far have finished (for tests and orderly shutdown). */
+  async settled(): Promise<void> {
+    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+  }
+
+  private renew(): void {
+    if (this.held.size > 0) this.track('renew', this.leases.hold(this.bus.nodeId, this.ttlMs, [...this.held.keys()]));
+    this.track('reconcile', this.reconcile());
+  }
+
+  private apply(userId: string, status: PresenceStatus, seq: number): void {
+    if (this.stopped) return;
+    const current = this.view.get(userId);
+    if (seq <= (current?.seq ?? this.floor)) return; // older than what this node knows
+    this.view.set(userId, { status, seq });
+    if ((current?.status ?? 'offline') !== status) this.onChange(userId, status);
+  }
+
+  private async reconcile(): Promise<void> {
+    const { seq, statuses } = await this.leases.snapshot();
+    for (const [userId, entry] of statuses) this.apply(userId, entry.status, entry.seq);
+    for (const [userId, entry] of this.view) {
+      if (statuses.has(userId) || entry.seq > seq) continue;
+      this.view.delete(userId);
+      if (entry.status !== 'offline' && !this.stopped) this.onChange(userId, 'offline');
+    }
+    this.floor = Math.max(this.floor, seq);
+  }
+
+  /** Runs a Redis call in the background; while Redis is unreachable, one log line, not one per call. */
+  private track(what: string, work: Promise<unknown>): void {
+    const done: Promise<void> = work.then(
+      () => {
+        if (this.failing) this.log('presence: Redis reachable again');
+        this.failing = false;
+      },
+      (error: unknown) => {
+        if (!this.failing) this.log(`presence: ${what} failed: ${error instanceof Error ? error.message : String(error)}`);
+        this.failing = true;
+      },
+    ).finally(() => this.pending.delete(done));
+    this.pending.add(done);
   }
 }
