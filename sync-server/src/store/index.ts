@@ -5,6 +5,9 @@ import type { DocStore } from './types.js';
 
 export * from './types.js';
 export { updateDoc } from './update.js';
+export { withGroupCommit, type GroupCommitOptions } from './groupCommit.js';
+export { withReadCache, type ReadCacheOptions } from './cache.js';
+export { ConflictSweeper, wireResolver, type ConflictResolver, type ConflictResolvers } from './conflicts.js';
 
 export async function openStore(config: StoreConfig): Promise<DocStore> {
   if (config.driver === 'couchdb') return CouchStore.open(config.couchUrl, config.couchDb);
