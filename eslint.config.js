@@ -1,6 +1,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import pluginVue from 'eslint-plugin-vue';
+import atende from './eslint/layers.js';
 
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', '.atende-data/**', 'bench/results/**', 'test-results/**', 'playwright-report/**'] },
@@ -44,5 +45,10 @@ export default tseslint.config(
         { object: 'describe', property: 'only', message: 'focused tests silence the suite' },
       ],
     },
+  },
+  {
+    files: ['sync-server/src/**/*.ts'],
+    plugins: { atende },
+    rules: { 'atende/layers': ['error', { root: 'sync-server/src' }] },
   },
 );

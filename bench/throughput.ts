@@ -67,7 +67,7 @@ async function backfill(server: BenchServer): Promise<number> {
         authorName: inbound ? 'Maria Oliveira' : 'Ana Souza', kind: 'text',
         text: `Mensagem ${n} do histórico importado: o pedido foi enviado e deve chegar em breve.`,
         attachments: [], visibility: 'public', status: inbound ? 'delivered' : 'read', error: null,
-        externalId: inbound ? `bf${n}` : null,
+        externalId: inbound ? `bf${n}` : null, payload: {},
       };
       return toStored(message);
     });

@@ -73,7 +73,7 @@ function message(i: number, k: number, w: Workload, t: number): MessageDoc {
     id: messageId(i, k), type: 'message', createdAt: at, updatedAt: at, conversationId: conversationId(i),
     teamId: TEAM, formerTeamIds: [], direction: 'in', authorId: contactId(c), authorName: contactName(c),
     kind: 'text', text: TEXTS[k % TEXTS.length] ?? '', attachments: [], visibility: 'public', status: 'delivered',
-    error: null, externalId: `${PREFIX}${pad(i, 5)}-${pad(k, 2)}`,
+    error: null, externalId: `${PREFIX}${pad(i, 5)}-${pad(k, 2)}`, payload: {},
   };
 }
 

@@ -89,6 +89,11 @@ export type Attachment = z.infer<typeof Attachment>;
 
 export const MESSAGE_TEXT_MAX = 4096;
 
+export const MessageKind = z.enum([
+  'text', 'image', 'audio', 'video', 'document', 'sticker', 'location', 'contacts', 'reaction', 'template', 'event',
+]);
+export type MessageKind = z.infer<typeof MessageKind>;
+
 export const MessageDoc = z.object({
   ...base,
   type: z.literal('message'),
@@ -100,13 +105,15 @@ export const MessageDoc = z.object({
   /** A user id for agents, a contact id for customers, null for the system. */
   authorId: Id.nullable(),
   authorName: z.string(),
-  kind: z.enum(['text', 'image', 'audio', 'video', 'document', 'location', 'event']),
+  kind: MessageKind,
   text: z.string().max(MESSAGE_TEXT_MAX),
   attachments: z.array(Attachment),
   visibility: z.enum(['public', 'private']),
   status: MessageStatus,
   error: z.string().nullable(),
   externalId: z.string().nullable(),
+  /** Structured content of non-text kinds (a location's coordinates, a reaction's target…). */
+  payload: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).default({}),
 });
 export type MessageDoc = z.infer<typeof MessageDoc>;
 

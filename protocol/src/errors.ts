@@ -1,3 +1,5 @@
+import type { ZodType } from 'zod';
+
 /**
  * Domain failures with a stable machine-readable code (ARCHITECTURE §1). The domain throws these;
  * each edge (HTTP, WebSocket, webhooks, jobs) translates the kind into its own terms, e.g. the
@@ -33,3 +35,14 @@ export class DomainError extends Error {
 
 export const notFound = (what: string) => new DomainError('not_found', 'not_found', `${what} not found`);
 export const forbidden = (message = 'You may not do this') => new DomainError('forbidden', 'forbidden', message);
+
+/** Parses input with a protocol schema or throws an `invalid` error naming the offending fields. */
+export function parse<T>(schema: ZodType<T>, value: unknown, what = 'body'): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const detail = result.error.issues
+    .slice(0, 5)
+    .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
+    .join('; ');
+  throw new DomainError('invalid', 'invalid_input', `Invalid ${what}: ${detail}`);
+}

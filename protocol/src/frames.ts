@@ -55,6 +55,8 @@ export const VisitorMessage = z.object({
   authorName: z.string(),
   text: z.string(),
   createdAt: z.number(),
+  /** Files, fetched with the visitor token from `GET /api/webchat/media/:mediaId`. */
+  attachments: z.array(z.object({ mediaId: z.string(), name: z.string(), mimeType: z.string(), size: z.number() })).default([]),
 });
 export type VisitorMessage = z.infer<typeof VisitorMessage>;
 

@@ -10,4 +10,5 @@ export * from './errors.js';
 export * from './lifecycle.js';
 export * from './permissions.js';
 export * from './messageStatus.js';
+export * from './channels.js';
 export * from './media.js';

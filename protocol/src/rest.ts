@@ -25,7 +25,17 @@ export const MessageText = z
   .max(MESSAGE_TEXT_MAX)
   .refine((s) => s.trim().length > 0, 'text must not be empty');
 
-export const SendMessageBody = z.strictObject({ id: ClientId, text: MessageText });
+/** Text, files (ids from `POST /api/media`), or both. */
+export const SendMessageBody = z
+  .strictObject({
+    id: ClientId,
+    text: z.string().max(MESSAGE_TEXT_MAX).default(''),
+    mediaIds: z.array(Id).max(10).optional(),
+  })
+  .refine((b) => b.text.trim().length > 0 || (b.mediaIds?.length ?? 0) > 0, {
+    message: 'text must not be empty',
+    path: ['text'],
+  });
 export type SendMessageBody = z.infer<typeof SendMessageBody>;
 
 export const TransferBody = z
@@ -48,6 +58,9 @@ export const FinishBody = z.strictObject({
 export type FinishBody = z.infer<typeof FinishBody>;
 
 export const ClaimBody = z.strictObject({ id: ClientId.optional() });
+export const ReturnToQueueBody = z.strictObject({ id: ClientId.optional(), note: z.string().max(1000).optional() });
+export type ReturnToQueueBody = z.infer<typeof ReturnToQueueBody>;
+export const ResendBody = z.strictObject({});
 
 export const VisitorBody = z.strictObject({
   name: z.string().trim().max(200).optional(),

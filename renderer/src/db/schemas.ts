@@ -46,7 +46,7 @@ export const conversationSchema = schema<ConversationDoc>('conversation', {
 export const messageSchema = schema<MessageDoc>('message', {
   conversationId: ID, teamId: ID, formerTeamIds: STRINGS, direction: TEXT, authorId: OPTIONAL_ID,
   authorName: TEXT, kind: TEXT, text: TEXT, attachments: OBJECTS, visibility: TEXT, status: TEXT,
-  error: { type: ['string', 'null'] }, externalId: { type: ['string', 'null'] },
+  error: { type: ['string', 'null'] }, externalId: { type: ['string', 'null'] }, payload: OBJECT,
 }, [['conversationId', 'createdAt']]);
 
 export const contactSchema = schema<ContactDoc>('contact', {

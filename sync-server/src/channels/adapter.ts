@@ -1,40 +1,115 @@
-import type { ChannelKind, ConversationDoc, MessageDoc, MessageStatus } from '@atende/protocol';
-import type { StoredDoc } from '../store/index.js';
+import type {
+  Attachment, ChannelKind, ContactDoc, ConversationDoc, MessageDoc, MessageKind, MessageStatus,
+} from '@atende/protocol';
+import type { ChannelAccountDoc } from '../channelAccounts/service.js';
 
 /**
- * The one interface every channel goes through (R-CH-01). Inbound traffic arrives through each
- * adapter's own routes and is handed to `ConversationService.receiveInbound` normalised;
- * outbound messages are stored first and then handed to `send`.
+ * The one interface every channel goes through (R-CH-01). Adapters are made per channel
+ * account (so each WhatsApp number, bot or page has its own credentials and base URL) and know
+ * their upstream's HTTP details; the domain never does.
  */
-export interface OutboundResult {
+
+/** A customer's message as the upstream described it, normalised. */
+export interface InboundMessage {
+  /** Upstream message id: the same id twice gives one message (R-CH-11). */
+  externalId: string;
+  /** The customer's address on this channel (E.164 digits, chat id, page-scoped id…). */
+  address: string;
+  authorName: string;
+  kind: MessageKind;
+  text: string;
+  /** Files the upstream holds; downloaded by a job (`ref` is the adapter's own handle). */
+  media: Array<{ ref: string; mimeType?: string; filename?: string }>;
+  payload: MessageDoc['payload'];
+  at: number;
+}
+
+/** A delivery report for one of our messages. */
+export interface StatusReport {
+  externalId: string;
   status: MessageStatus;
+  error?: string;
+  at: number;
+}
+
+export type InboundEvent = { type: 'message'; message: InboundMessage } | { type: 'status'; report: StatusReport };
+
+export interface WebhookRequest {
+  query: Record<string, string>;
+  headers: Record<string, string | undefined>;
+  /** The bytes exactly as received: signatures are computed over them, never re-serialised JSON. */
+  rawBody: Buffer;
+}
+
+export interface OutboundRequest {
+  conversation: ConversationDoc;
+  message: MessageDoc;
+  contact: ContactDoc;
+  /** Stable per send attempt; adapters pass it upstream where the API accepts one. */
+  idempotencyKey: string;
+  /** Bytes of an attachment, for upstreams that need an upload. */
+  readMedia(attachment: Attachment): Promise<Buffer>;
+}
+
+export interface SendResult {
   externalId: string | null;
-  error: string | null;
+  /** The status the upstream confirmed: usually 'sent'; 'delivered' when delivery is immediate. */
+  status: Extract<MessageStatus, 'sent' | 'delivered'>;
 }
 
 export interface ChannelAdapter {
   readonly kind: ChannelKind;
-  send(conversation: ConversationDoc, message: MessageDoc): Promise<OutboundResult>;
-  /** Shows or hides the agent's typing indicator to the customer, where the channel supports it. */
-  typing(conversation: ConversationDoc, typing: boolean): void;
+  /**
+   * True when sending the same message twice cannot show it twice (the website chat dedupes by
+   * message id): an interrupted send may then be retried instead of needing an agent's decision.
+   */
+  readonly idempotentSends: boolean;
+  /** GET webhook verification handshake; undefined when the upstream has none. */
+  handshake?(request: WebhookRequest): { status: number; body: string };
+  /** Webhook authenticity over the raw bytes, compared in constant time. */
+  verify?(request: WebhookRequest): boolean;
+  /** Parses a verified delivery; throws a DomainError `invalid` for a malformed one. */
+  parse?(request: WebhookRequest): InboundEvent[];
+  /**
+   * Sends one message. Throws `RetryLater` (jobs/) when the upstream asked to wait or could not
+   * be reached, `PermanentFailure` when it refused the message for good, and `UncertainSend` when
+   * the request may have reached the upstream without an answer.
+   */
+  send(request: OutboundRequest): Promise<SendResult>;
+  /** The agent's typing indicator, where the upstream supports it; best effort. */
+  typing?(conversation: ConversationDoc, contact: ContactDoc, typing: boolean): Promise<void>;
+  /** Fetches an inbound file by the adapter's handle. */
+  downloadMedia?(ref: string): Promise<{ bytes: Buffer; mimeType?: string; filename?: string }>;
 }
 
-/** A configured channel account (a WhatsApp number, a widget site…); never replicated. */
-export interface ChannelAccountDoc extends StoredDoc {
-  type: 'channel';
-  kind: ChannelKind;
-  name: string;
-  entryTeamId: string;
+/** The request may have reached the upstream: sending again could show the message twice. */
+export class UncertainSend extends Error {
+  override name = 'UncertainSend';
 }
 
+export type AdapterFactory = (account: ChannelAccountDoc) => ChannelAdapter;
+
+/** Adapters by channel account: built from the account document, rebuilt when it changes. */
 export class ChannelRegistry {
-  private readonly adapters = new Map<ChannelKind, ChannelAdapter>();
+  private readonly factories = new Map<ChannelKind, AdapterFactory>();
+  private readonly built = new Map<string, { version: string; adapter: ChannelAdapter }>();
 
-  register(adapter: ChannelAdapter): void {
-    this.adapters.set(adapter.kind, adapter);
+  register(kind: ChannelKind, factory: AdapterFactory): void {
+    this.factories.set(kind, factory);
   }
 
-  get(kind: ChannelKind): ChannelAdapter | undefined {
-    return this.adapters.get(kind);
+  supports(kind: ChannelKind): boolean {
+    return this.factories.has(kind);
+  }
+
+  forAccount(account: ChannelAccountDoc): ChannelAdapter | undefined {
+    const version = `${account._rev ?? ''}|${account.updatedAt ?? ''}`;
+    const cached = this.built.get(account._id);
+    if (cached && cached.version === version) return cached.adapter;
+    const factory = this.factories.get(account.kind);
+    if (!factory) return undefined;
+    const adapter = factory(account);
+    this.built.set(account._id, { version, adapter });
+    return adapter;
   }
 }

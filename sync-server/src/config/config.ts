@@ -1,4 +1,5 @@
 import { statSync } from 'node:fs';
+import { hostname } from 'node:os';
 import path from 'node:path';
 
 /** Configuration from the environment, validated once at start-up (README lists every key). */
@@ -24,6 +25,12 @@ export interface Config {
   /** Desktop update feed served read-only at /updates/ (R-DT-06); absent → /updates/ answers 404. */
   updatesDir: string | undefined;
   logLevel: 'silent' | 'info' | 'debug';
+  /** Where upstream services (Meta, Telegram) reach this server; webhook URLs are built from it. */
+  publicUrl: string | undefined;
+  /** Redis for several nodes: bus, shared rate limits, presence and BullMQ jobs. */
+  redisUrl: string | undefined;
+  /** This node's name in logs, job leases and presence keys. */
+  nodeId: string;
 }
 
 export class ConfigError extends Error {
@@ -55,6 +62,20 @@ function flag(env: Env, key: string): boolean | undefined {
   if (['1', 'true', 'yes'].includes(raw)) return true;
   if (['0', 'false', 'no'].includes(raw)) return false;
   throw new ConfigError(`${key} must be 1 or 0, got "${raw}"`);
+}
+
+/** An absolute http(s) URL without a trailing slash, or undefined when unset. */
+function url(env: Env, key: string, protocols: readonly string[]): string | undefined {
+  const raw = str(env, key);
+  if (raw === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(`${key} "${raw}" is not a URL`);
+  }
+  if (!protocols.includes(parsed.protocol)) throw new ConfigError(`${key} must start with ${protocols.join(' or ')}//`);
+  return raw.replace(/\/+$/, '');
 }
 
 function timeZone(value: string): string {
@@ -128,5 +149,14 @@ export function loadConfig(env: Env = process.env): Config {
     webDir: str(env, 'ATENDE_WEB_DIR'),
     updatesDir: folder(env, 'ATENDE_UPDATES_DIR'),
     logLevel,
+    publicUrl: url(env, 'ATENDE_PUBLIC_URL', ['http:', 'https:']),
+    redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
+    nodeId: nodeId(str(env, 'ATENDE_NODE_ID')),
   };
+}
+
+function nodeId(raw: string | undefined): string {
+  if (raw === undefined) return `${hostname().replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 40)}-${process.pid}`;
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(raw)) throw new ConfigError(`ATENDE_NODE_ID must be 1–64 of A-Z a-z 0-9 _ -, got "${raw}"`);
+  return raw;
 }

@@ -1,68 +1,109 @@
-import { docId, ulid, type ConversationDoc, type MessageDoc } from '@atende/protocol';
-import type { ChannelAccountDoc } from '../channels/adapter.js';
+import { createHash } from 'node:crypto';
+import {
+  docId, onInbound, type Attachment, type ContactDoc, type ConversationDoc, type MessageDoc,
+  type MessageKind,
+} from '@atende/protocol';
+import type { ChannelAccountDoc } from '../channelAccounts/service.js';
+import type { JobDoc } from '../jobs/types.js';
 import type { DocStore, StoredDoc } from '../store/index.js';
-import { updateDoc } from '../store/index.js';
 import { getWire, toStored, updateWire } from '../store/wire.js';
-import { previewOf } from '../access/conversations.js';
+import { previewOf } from './preview.js';
 import type { ProtocolNumbers } from './protocolNumbers.js';
 
-/** A customer's message as every adapter hands it over, already normalised. */
-export interface InboundMessage {
+/** A customer's message as every channel edge hands it over, already normalised. */
+export interface InboundInput {
   account: ChannelAccountDoc;
-  contactId: string;
+  contact: ContactDoc;
   /** Unique per upstream message, so a redelivery stores nothing twice (R-CH-11). */
   messageKey: string;
   authorName: string;
+  kind: MessageKind;
   text: string;
+  payload?: MessageDoc['payload'];
+  attachments?: Attachment[];
   externalId: string | null;
+  /** Outbox work caused by this message (e.g. downloading its media), written with it. */
+  jobs?: (message: MessageDoc) => JobDoc[];
 }
 
-/** Points at the contact's open conversation on one channel account; never replicated. */
+export interface Received {
+  message: MessageDoc;
+  conversation: ConversationDoc;
+  created: boolean;
+}
+
+/** Points at the contact's latest conversation on one channel account: a hint, never the arbiter. */
 interface ThreadDoc extends StoredDoc {
   type: 'thread';
   openConversationId: string | null;
+  seq?: number;
 }
 
 const keyOf = (id: string) => id.slice(id.indexOf(':') + 1);
-const threadIdOf = (accountId: string, contactId: string) => `thread:${keyOf(accountId)}.${keyOf(contactId)}`;
+export const threadIdOf = (accountId: string, contactId: string) => `thread:${keyOf(accountId)}.${keyOf(contactId)}`;
 
-/** Opens or continues the customer's conversation and stores the message durably. */
+/**
+ * The n-th conversation of a thread has a deterministic id, so two nodes opening it at once write
+ * the same document: the store lets exactly one create it and the other appends to it.
+ */
+function conversationIdOf(threadId: string, seq: number): string {
+  return `conversation:t${createHash('sha256').update(threadId).digest('base64url').slice(0, 22)}-${seq}`;
+}
+
+/** Opens or continues the customer's conversation and stores the message durably, in one write. */
 export class InboundService {
   constructor(
     private readonly store: DocStore,
     private readonly protocols: ProtocolNumbers,
   ) {}
 
-  async receive(inbound: InboundMessage): Promise<{ message: MessageDoc; created: boolean }> {
-    const messageId = docId('message', inbound.messageKey);
+  async receive(input: InboundInput): Promise<Received> {
+    const messageId = docId('message', input.messageKey);
     const existing = await getWire<MessageDoc>(this.store, messageId);
-    if (existing) return { message: existing, created: false };
-    const conversation = await this.openConversation(inbound);
+    if (existing) return { message: existing, conversation: await this.conversationOf(existing), created: false };
+    const threadId = threadIdOf(input.account._id, input.contact.id);
+    const thread = (await this.store.get(threadId)) as ThreadDoc | undefined;
+    const latest = thread?.openConversationId ? await getWire<ConversationDoc>(this.store, thread.openConversationId) : undefined;
     const now = Date.now();
-    const message: MessageDoc = {
-      id: messageId, type: 'message', createdAt: now, updatedAt: now,
-      conversationId: conversation.id, teamId: conversation.teamId, formerTeamIds: [],
-      direction: 'in', authorId: inbound.contactId, authorName: inbound.authorName, kind: 'text',
-      text: inbound.text, attachments: [], visibility: 'public', status: 'delivered', error: null,
-      externalId: inbound.externalId,
-    };
-    const [written] = await this.store.bulkWrite([toStored(message)]);
-    if (!written?.ok) {
-      // A concurrent redelivery of the same upstream message won the write.
-      const winner = await getWire<MessageDoc>(this.store, messageId);
-      if (winner) return { message: winner, created: false };
-      throw new Error(`inbound message write failed: ${written?.reason}`);
+    if (latest && onInbound(latest) === 'append') return this.append(input, latest, messageId, now);
+    // Common case of a first message: conversation, message, outbox and thread hint in one write.
+    const seq = (thread?.seq ?? 0) + 1;
+    const conversation = await this.newConversation(conversationIdOf(threadId, seq), input, now);
+    const message = this.messageOf(input, messageId, conversation, now);
+    const hint: ThreadDoc = { ...(thread ?? { _id: threadId, type: 'thread' }), type: 'thread', openConversationId: conversation.id, seq };
+    const results = await this.store.bulkWrite([toStored(conversation), toStored(message), ...(input.jobs?.(message) ?? []), hint]);
+    const ok = (id: string) => results.some((r) => r.id === id && r.ok);
+    if (!ok(message.id)) return this.settleDuplicate(messageId, conversation);
+    if (ok(conversation.id)) return { message, conversation, created: true };
+    // Another writer opened that conversation first (or the hint was stale): our message names it.
+    const target = await this.openConversationFrom(input, threadId, seq, now);
+    if (target.id === conversation.id) {
+      await this.touch(target.id, message);
+      return { message, conversation: target, created: true };
     }
-    await updateWire<ConversationDoc>(this.store, conversation.id, (c) =>
-      c && {
-        ...c,
-        lastInboundAt: Math.max(c.lastInboundAt ?? 0, now),
-        lastMessageAt: Math.max(c.lastMessageAt ?? 0, now),
-        lastPreview: previewOf(inbound.text),
-        updatedAt: Date.now(),
-      },
+    const { doc } = await updateWire<MessageDoc>(this.store, message.id, (m) =>
+      m && { ...m, conversationId: target.id, teamId: target.teamId, updatedAt: Date.now() },
     );
-    return { message, created: true };
+    await this.touch(target.id, message);
+    return { message: doc ?? message, conversation: target, created: true };
+  }
+
+  /** The open conversation of a thread, opening the next one when the latest is finished. */
+  private async openConversationFrom(input: InboundInput, threadId: string, seq: number, now: number): Promise<ConversationDoc> {
+    for (let n = seq; n < seq + 50; n++) {
+      const id = conversationIdOf(threadId, n);
+      const found = await getWire<ConversationDoc>(this.store, id);
+      if (found && onInbound(found) === 'append') return found;
+      if (found) continue;
+      const created = await this.newConversation(id, input, now);
+      const thread = (await this.store.get(threadId, { fresh: true })) as ThreadDoc | undefined;
+      const hint: ThreadDoc = { ...(thread ?? { _id: threadId, type: 'thread' }), type: 'thread', openConversationId: id, seq: n };
+      const [result] = await this.store.bulkWrite([toStored(created), hint]);
+      if (result?.ok) return created;
+      n -= 1; // lost the race for this one: read it again
+      if ((await getWire<ConversationDoc>(this.store, id))?.status === 'finished') n += 1;
+    }
+    throw new Error(`thread ${threadId}: too much contention`);
   }
 
   /** The contact's open conversation on an account, if any (for typing and the like). */
@@ -70,46 +111,67 @@ export class InboundService {
     const thread = (await this.store.get(threadIdOf(accountId, contactId))) as ThreadDoc | undefined;
     if (!thread?.openConversationId) return undefined;
     const conversation = await getWire<ConversationDoc>(this.store, thread.openConversationId);
-    return conversation && conversation.status !== 'finished' ? conversation : undefined;
+    return conversation && onInbound(conversation) === 'append' ? conversation : undefined;
   }
 
-  /**
-   * The thread document arbitrates which conversation is open, so two first messages racing
-   * (even on different nodes) still open only one conversation.
-   */
-  private async openConversation(inbound: InboundMessage): Promise<ConversationDoc> {
-    const threadId = threadIdOf(inbound.account._id, inbound.contactId);
-    for (;;) {
-      const thread = (await this.store.get(threadId)) as ThreadDoc | undefined;
-      const openId = thread?.openConversationId;
-      const open = openId ? await getWire<ConversationDoc>(this.store, openId) : undefined;
-      if (open && open.status !== 'finished') return open;
-      if (openId && !open) return this.createConversation(openId, inbound); // recover an interrupted open
-      const nextId = docId('conversation', ulid());
-      const { written } = await updateDoc<ThreadDoc>(this.store, threadId, (current) =>
-        (current?.openConversationId ?? null) !== (openId ?? null)
-          ? undefined
-          : { ...(current ?? { _id: threadId, type: 'thread' }), type: 'thread', openConversationId: nextId },
-      );
-      if (written) return this.createConversation(nextId, inbound);
-    }
+  private async append(input: InboundInput, conversation: ConversationDoc, messageId: string, now: number): Promise<Received> {
+    const message = this.messageOf(input, messageId, conversation, now);
+    const updated = summarise(conversation, message);
+    const summary = toStored(updated);
+    const current = await this.store.get(conversation.id);
+    if (current?._rev) summary._rev = current._rev;
+    const results = await this.store.bulkWrite([toStored(message), ...(input.jobs?.(message) ?? []), summary]);
+    if (!results.some((r) => r.id === message.id && r.ok)) return this.settleDuplicate(messageId, conversation);
+    if (!results.some((r) => r.id === conversation.id && r.ok)) await this.touch(conversation.id, message);
+    return { message, conversation: updated, created: true };
   }
 
-  private async createConversation(id: string, inbound: InboundMessage): Promise<ConversationDoc> {
-    const now = Date.now();
-    const conversation: ConversationDoc = {
+  private async settleDuplicate(messageId: string, fallback: ConversationDoc): Promise<Received> {
+    const winner = await getWire<MessageDoc>(this.store, messageId);
+    if (!winner) throw new Error(`inbound ${messageId}: write failed`);
+    return { message: winner, conversation: (await getWire<ConversationDoc>(this.store, winner.conversationId)) ?? fallback, created: false };
+  }
+
+  private async conversationOf(message: MessageDoc): Promise<ConversationDoc> {
+    const conversation = await getWire<ConversationDoc>(this.store, message.conversationId);
+    if (!conversation) throw new Error(`message ${message.id} has no conversation`);
+    return conversation;
+  }
+
+  /** Keeps the conversation's list fields current after a message was added. */
+  private async touch(conversationId: string, message: MessageDoc): Promise<void> {
+    await updateWire<ConversationDoc>(this.store, conversationId, (c) => c && summarise(c, message));
+  }
+
+  private async newConversation(id: string, input: InboundInput, now: number): Promise<ConversationDoc> {
+    return {
       id, type: 'conversation', createdAt: now, updatedAt: now,
-      contactId: inbound.contactId, channel: inbound.account.kind, channelAccountId: inbound.account._id,
-      teamId: inbound.account.entryTeamId, formerTeamIds: [], status: 'waiting', agentId: null,
+      contactId: input.contact.id, channel: input.account.kind, channelAccountId: input.account._id,
+      teamId: input.account.entryTeamId, formerTeamIds: [], status: 'waiting', agentId: null,
       invitedAgentIds: [], protocol: await this.protocols.next(now), startedBy: 'customer',
-      waitingSince: now, takenAt: null, finishedAt: null, finishedBy: null, lastInboundAt: null,
-      lastMessageAt: null, lastPreview: '', disposition: null, finishNote: '', tags: [],
+      waitingSince: now, takenAt: null, finishedAt: null, finishedBy: null, lastInboundAt: now,
+      lastMessageAt: now, lastPreview: previewOf(input.text), disposition: null, finishNote: '', tags: [],
       transfers: [], ticketLinks: [], channelMeta: {},
     };
-    const [written] = await this.store.bulkWrite([toStored(conversation)]);
-    if (written?.ok) return conversation;
-    const winner = await getWire<ConversationDoc>(this.store, id);
-    if (!winner) throw new Error(`conversation write failed: ${written?.ok === false ? written.reason : ''}`);
-    return winner;
   }
+
+  private messageOf(input: InboundInput, id: string, conversation: ConversationDoc, now: number): MessageDoc {
+    return {
+      id, type: 'message', createdAt: now, updatedAt: now,
+      conversationId: conversation.id, teamId: conversation.teamId, formerTeamIds: [],
+      direction: 'in', authorId: input.contact.id, authorName: input.authorName, kind: input.kind,
+      text: input.text, attachments: input.attachments ?? [], visibility: 'public', status: 'delivered',
+      error: null, externalId: input.externalId, payload: input.payload ?? {},
+    };
+  }
+}
+
+function summarise(c: ConversationDoc, message: MessageDoc): ConversationDoc {
+  return {
+    ...c,
+    lastInboundAt: Math.max(c.lastInboundAt ?? 0, message.createdAt),
+    lastMessageAt: Math.max(c.lastMessageAt ?? 0, message.createdAt),
+    lastPreview: previewOf(message.text || message.attachments[0]?.name || ''),
+    updatedAt: Math.max(Date.now(), c.updatedAt + 1),
+  };
 }

@@ -2,7 +2,7 @@ import type {
   ContactDoc, DispositionDoc, PredefinedDoc, ReplicatedDoc, TeamDoc, UserDoc,
 } from '@atende/protocol';
 import type { AuthService } from '../auth/service.js';
-import type { ChannelAccountDoc } from '../channels/adapter.js';
+import type { ChannelAccountDoc } from '../channelAccounts/service.js';
 import type { DocStore } from '../store/index.js';
 import { toStored } from '../store/wire.js';
 

@@ -13,7 +13,7 @@ const RENDERER_DIR = path.resolve(here, '../../../renderer');
 const cors: RequestHandler = (req, res, next) => {
   res.setHeader('Access-Control-Allow-Origin', '*');
   res.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type');
-  res.setHeader('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
+  res.setHeader('Access-Control-Allow-Methods', 'GET, POST, PATCH, DELETE, OPTIONS');
   res.setHeader('Access-Control-Max-Age', '600');
   if (req.method === 'OPTIONS') {
     res.status(204).end();
@@ -70,6 +70,8 @@ export function updatesFeed(dir: string | undefined): RequestHandler {
 
 export function buildApp(options: {
   api: Array<[string, Router]>;
+  /** Routers outside /api that parse their own bodies (channel webhooks need the raw bytes). */
+  raw?: Array<[string, Router]>;
   webDir: string;
   updatesDir?: string | undefined;
   health: () => Record<string, unknown>;
@@ -79,6 +81,7 @@ export function buildApp(options: {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(securityHeaders);
+  for (const [mount, router] of options.raw ?? []) app.use(mount, router);
   app.use('/api', cors, express.json({ limit: BODY_LIMIT, type: ['application/json', 'text/plain'] }));
   app.get('/api/health', (_req, res) => {
     res.json({ ok: true, ...options.health() });

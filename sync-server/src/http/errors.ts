@@ -1,8 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import type { ZodType } from 'zod';
 import { DomainError, type ErrorKind } from '@atende/protocol';
 
-export { DomainError, forbidden, notFound } from '@atende/protocol';
+export { DomainError, forbidden, notFound, parse } from '@atende/protocol';
 
 /** The one place where domain error kinds become HTTP statuses (ARCHITECTURE §1). */
 export const HTTP_STATUS: Record<ErrorKind, number> = {
@@ -19,17 +18,6 @@ export const HTTP_STATUS: Record<ErrorKind, number> = {
   rate_limited: 429,
   unavailable: 503,
 };
-
-/** Parses input with a protocol schema or throws an `invalid` error naming the offending fields. */
-export function parse<T>(schema: ZodType<T>, value: unknown, what = 'body'): T {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const detail = result.error.issues
-    .slice(0, 5)
-    .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
-    .join('; ');
-  throw new DomainError('invalid', 'invalid_input', `Invalid ${what}: ${detail}`);
-}
 
 export const unknownRoute: RequestHandler = (req, _res, next) => {
   next(new DomainError('not_found', 'not_found', `No route for ${req.method} ${req.path}`));

@@ -1,5 +1,4 @@
-import { SyncCheckpoint, type CollectionName } from '@atende/protocol';
-import { DomainError } from '../http/errors.js';
+import { DomainError, SyncCheckpoint, type CollectionName } from '@atende/protocol';
 import { type DocStore, START_SEQ } from '../store/index.js';
 import { toWire } from '../store/wire.js';
 import { feedSelector, redactForFormerTeam, scopeKey, type Viewer, visibilityOf } from '../access/scope.js';

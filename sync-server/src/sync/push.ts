@@ -1,6 +1,5 @@
-import { ContactDoc, PredefinedDoc, type CollectionName, type PushRow } from '@atende/protocol';
+import { ContactDoc, DomainError, forbidden, parse, PredefinedDoc, type CollectionName, type PushRow } from '@atende/protocol';
 import type { ZodType } from 'zod';
-import { DomainError, forbidden, parse } from '../http/errors.js';
 import type { DocStore, StoredDoc } from '../store/index.js';
 import { toStored, toWire } from '../store/wire.js';
 import { type Viewer, visibilityOf } from '../access/scope.js';

@@ -1,48 +1,30 @@
-import type { ConversationDoc, MessageDoc, WebchatServerFrame } from '@atende/protocol';
-import type { WebSocket } from 'ws';
-import { sendFrame } from '../../realtime/socket.js';
-import type { ChannelAdapter, OutboundResult } from '../adapter.js';
+import type { ContactDoc, ConversationDoc, WebchatServerFrame } from '@atende/protocol';
+import type { ChannelAdapter, OutboundRequest, SendResult } from '../adapter.js';
 import { toVisitorMessage } from './visitors.js';
 
+/** Delivery to a visitor's open sockets on whichever node holds them (bus-backed). */
+export interface VisitorDelivery {
+  deliver(contactId: string, frame: WebchatServerFrame): Promise<void>;
+}
+
 /**
- * Website chat: "delivery" is a push to the visitor's open sockets. The message is already
- * stored, so a visitor who was not connected reads it from the transcript on return.
+ * Website chat (R-CH-02): "sending" publishes to the visitor's sockets on every node; the node
+ * that reaches a socket marks the message delivered. A visitor who is away reads the message
+ * from the transcript on return, and the widget dedupes by message id, so a repeated send is
+ * harmless.
  */
 export class WebchatAdapter implements ChannelAdapter {
   readonly kind = 'webchat';
-  private readonly sockets = new Map<string, Set<WebSocket>>();
+  readonly idempotentSends = true;
 
-  attach(contactId: string, ws: WebSocket): void {
-    let set = this.sockets.get(contactId);
-    if (!set) this.sockets.set(contactId, (set = new Set()));
-    set.add(ws);
-    ws.on('close', () => {
-      set.delete(ws);
-      if (set.size === 0) this.sockets.delete(contactId);
-    });
+  constructor(private readonly visitors: VisitorDelivery) {}
+
+  async send(request: OutboundRequest): Promise<SendResult> {
+    await this.visitors.deliver(request.conversation.contactId, { type: 'message', message: toVisitorMessage(request.message) });
+    return { status: 'sent', externalId: null };
   }
 
-  /** Sends to the visitor's open sockets; answers how many were open. */
-  private push(contactId: string, frame: WebchatServerFrame): number {
-    let reached = 0;
-    for (const ws of this.sockets.get(contactId) ?? []) {
-      if (ws.readyState !== ws.OPEN) continue;
-      sendFrame(ws, frame);
-      reached += 1;
-    }
-    return reached;
-  }
-
-  async send(conversation: ConversationDoc, message: MessageDoc): Promise<OutboundResult> {
-    const reached = this.push(conversation.contactId, { type: 'message', message: toVisitorMessage(message) });
-    return { status: reached > 0 ? 'delivered' : 'sent', externalId: null, error: null };
-  }
-
-  typing(conversation: ConversationDoc, typing: boolean): void {
-    this.push(conversation.contactId, { type: 'typing', typing });
-  }
-
-  stop(): void {
-    for (const set of this.sockets.values()) for (const ws of set) ws.terminate();
+  async typing(conversation: ConversationDoc, _contact: ContactDoc, typing: boolean): Promise<void> {
+    await this.visitors.deliver(conversation.contactId, { type: 'typing', typing });
   }
 }

@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import { Router, type Request } from 'express';
 import { VisitorBody, WebchatMessageBody } from '@atende/protocol';
+import { attachmentsOf } from '../../conversations/attachments.js';
 import type { InboundService } from '../../conversations/inbound.js';
 import { DomainError, parse } from '../../http/errors.js';
 import type { RateLimiter } from '../../http/rateLimit.js';
 import { bearerToken } from '../../auth/middleware.js';
+import type { DocStore } from '../../store/index.js';
 import type { Visitor, VisitorService } from './visitors.js';
 
 /** Room for the key inside a message id (`message:<key>`), which the protocol caps at 100 characters. */
@@ -23,7 +25,7 @@ export function visitorMessageKey(visitorId: string, clientId: string): string {
 }
 
 /** The visitor's HTTP side of the website chat (R-CH-02, R-CH-11). */
-export function webchatRoutes(visitors: VisitorService, inbound: InboundService, limiter: RateLimiter): Router {
+export function webchatRoutes(store: DocStore, visitors: VisitorService, inbound: InboundService, limiter: RateLimiter): Router {
   const router = Router();
   const visitorOf = async (req: Request): Promise<Visitor> => {
     const visitor = await visitors.authenticate(bearerToken(req));
@@ -43,12 +45,15 @@ export function webchatRoutes(visitors: VisitorService, inbound: InboundService,
   router.post('/messages', limiter.middleware('webchat-message'), async (req, res) => {
     const visitor = await visitorOf(req);
     const body = parse(WebchatMessageBody, req.body);
+    const attachments = await attachmentsOf(store, body.mediaIds ?? [], visitor.contactId, 'webchat');
     const { message, created } = await inbound.receive({
       account: visitor.account,
-      contactId: visitor.contactId,
+      contact: visitor.contact,
       messageKey: visitorMessageKey(visitor.visitorId, body.id),
       authorName: visitor.name,
+      kind: attachments[0]?.kind ?? 'text',
       text: body.text,
+      attachments,
       externalId: body.id,
     });
     if (!created && message.text !== body.text) {
@@ -62,3 +67,4 @@ export function webchatRoutes(visitors: VisitorService, inbound: InboundService,
   });
   return router;
 }
+

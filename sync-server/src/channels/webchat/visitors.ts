@@ -3,11 +3,12 @@ import type { TokenSigner } from '../../auth/tokens.js';
 import { DomainError } from '../../http/errors.js';
 import type { DocStore, StoredDoc } from '../../store/index.js';
 import { toStored, toWire } from '../../store/wire.js';
-import type { ChannelAccountDoc } from '../adapter.js';
+import { isEnabled, type ChannelAccountDoc } from '../../channelAccounts/service.js';
 
 export interface Visitor {
   visitorId: string;
   contactId: string;
+  contact: ContactDoc;
   account: ChannelAccountDoc;
   name: string;
 }
@@ -32,7 +33,7 @@ export class VisitorService {
     const account = /^[A-Za-z0-9_-]{1,64}$/.test(accountId)
       ? ((await this.store.get(`channel:${accountId}`)) as ChannelAccountDoc | undefined)
       : undefined;
-    if (!account || account.type !== 'channel' || account.kind !== 'webchat') {
+    if (!account || account.type !== 'channel' || account.kind !== 'webchat' || !isEnabled(account)) {
       throw new DomainError('not_found', 'unknown_account', 'No website chat with that id');
     }
     return account;
@@ -63,8 +64,9 @@ export class VisitorService {
       this.store.get(visitor.accountId) as Promise<ChannelAccountDoc | undefined>,
       this.store.get(visitor.contactId),
     ]);
-    if (!account || !contact) return undefined;
-    return { visitorId: payload.vid, contactId: visitor.contactId, account, name: String(contact.name ?? 'Visitante') };
+    if (!account || !contact || contact._deleted || !isEnabled(account)) return undefined;
+    const wire = toWire<ContactDoc>(contact);
+    return { visitorId: payload.vid, contactId: visitor.contactId, contact: wire, account, name: wire.name || 'Visitante' };
   }
 
   async transcript(visitor: Visitor): Promise<VisitorMessage[]> {
@@ -95,5 +97,6 @@ export function toVisitorMessage(message: MessageDoc): VisitorMessage {
     authorName: message.authorName,
     text: message.text,
     createdAt: message.createdAt,
+    attachments: message.attachments.map((a) => ({ mediaId: a.mediaId, name: a.name, mimeType: a.mimeType, size: a.size })),
   };
 }

@@ -1,0 +1,81 @@
+// @ts-check
+import path from 'node:path';
+
+/**
+ * Layers of the sync server, one direction (ARCHITECTURE §1): a folder may import only folders of
+ * a strictly lower rank, so no two folders can ever import each other, directly or in a circle.
+ * Files named routes.ts are HTTP edges wherever they live; server.ts and main.ts compose it all.
+ */
+export const SERVER_LAYERS = {
+  config: 0,
+  store: 1,
+  bus: 1,
+  jobs: 2,
+  access: 3,
+  auth: 3,
+  channelAccounts: 4,
+  contacts: 4,
+  media: 4,
+  conversations: 5,
+  demo: 6,
+  sync: 7,
+  realtime: 7,
+  http: 8,
+  channels: 9,
+};
+const EDGE_FILE_RANK = 10;
+const ROOT_RANK = 11;
+
+/** @param {string} file @param {string} root */
+function placeOf(file, root) {
+  const relative = path.relative(root, file);
+  if (relative.startsWith('..') || path.isAbsolute(relative)) return undefined;
+  const [folder, ...rest] = relative.split(path.sep);
+  if (!folder || rest.length === 0) return { folder: '.', rank: ROOT_RANK };
+  if (path.basename(file) === 'routes.ts') return { folder, rank: EDGE_FILE_RANK };
+  const rank = /** @type {Record<string, number>} */ (SERVER_LAYERS)[folder];
+  return { folder, rank: rank ?? -1 };
+}
+
+/** @type {import('eslint').Rule.RuleModule} */
+const layersRule = {
+  meta: {
+    type: 'problem',
+    docs: { description: 'sync-server folders import only lower layers (no cycles between folders)' },
+    schema: [{ type: 'object', properties: { root: { type: 'string' } }, additionalProperties: false }],
+    messages: {
+      upward: '{{from}} (layer {{fromRank}}) may not import {{to}} (layer {{toRank}}): dependencies run edges → domain → store (ARCHITECTURE §1).',
+      unknown: 'Folder {{folder}} has no layer: add it to SERVER_LAYERS in eslint/layers.js.',
+    },
+  },
+  create(context) {
+    const root = path.resolve(context.options[0]?.root ?? 'sync-server/src');
+    const file = context.filename;
+    const from = placeOf(file, root);
+    if (!from) return {};
+    /** @param {import('estree').Node} node @param {unknown} source */
+    const check = (node, source) => {
+      if (typeof source !== 'string' || !source.startsWith('.')) return;
+      const target = path.resolve(path.dirname(file), source).replace(/\.js$/, '.ts');
+      const to = placeOf(target, root);
+      if (!to || to.folder === from.folder) return;
+      if (to.rank < 0) return context.report({ node, messageId: 'unknown', data: { folder: to.folder } });
+      if (from.rank < 0) return context.report({ node, messageId: 'unknown', data: { folder: from.folder } });
+      if (to.rank >= from.rank) {
+        context.report({
+          node,
+          messageId: 'upward',
+          data: { from: from.folder, fromRank: String(from.rank), to: to.folder, toRank: String(to.rank) },
+        });
+      }
+    };
+    return {
+      ImportDeclaration: (node) => check(node, node.source.value),
+      ExportNamedDeclaration: (node) => check(node, node.source?.value),
+      ExportAllDeclaration: (node) => check(node, node.source.value),
+      ImportExpression: (node) => check(node, node.source.type === 'Literal' ? node.source.value : undefined),
+    };
+  },
+};
+
+export default { rules: { layers: layersRule } };

@@ -1,0 +1,140 @@
+import {
+  CHANNEL_SECRET_KEYS, CHANNEL_SETTINGS, DomainError, notFound, ulid,
+  type ChannelAccountView, type ChannelKind, type ChannelSettings, type CreateChannelBody,
+  type UpdateChannelBody,
+} from '@atende/protocol';
+import type { DocStore, StoredDoc } from '../store/index.js';
+import { updateDoc } from '../store/index.js';
+
+/** A configured channel account; never replicated (type 'channel' is no collection). */
+export interface ChannelAccountDoc extends StoredDoc {
+  type: 'channel';
+  kind: ChannelKind;
+  name: string;
+  entryTeamId: string;
+  /** Absent on accounts written before accounts could be disabled: enabled. */
+  enabled?: boolean;
+  /** Removed by an admin: kept so its webhook answers 410 and old conversations still resolve. */
+  removed?: boolean;
+  /** Settings of the kind, secrets included: write-only through the API. */
+  settings?: ChannelSettings;
+  createdAt?: number;
+  updatedAt?: number;
+}
+
+export const isEnabled = (account: ChannelAccountDoc) => account.enabled !== false && account.removed !== true;
+
+/** Validates settings of a kind; zod errors become one `invalid` error naming the fields. */
+function validSettings(kind: ChannelKind, raw: Record<string, unknown>): ChannelSettings {
+  const result = CHANNEL_SETTINGS[kind].safeParse(raw);
+  if (result.success) return result.data as ChannelSettings;
+  const detail = result.error.issues
+    .slice(0, 5)
+    .map((i) => (i.path.length ? `config.${i.path.join('.')}: ${i.message}` : i.message))
+    .join('; ');
+  throw new DomainError('invalid', 'invalid_config', `Invalid ${kind} configuration: ${detail}`);
+}
+
+/** Channel accounts administration (issue 7 point 3); admins only, checked by the edge. */
+export class ChannelAccounts {
+  constructor(
+    private readonly store: DocStore,
+    /** Where upstream services reach this server (ATENDE_PUBLIC_URL); undefined: no webhook URL. */
+    private readonly publicUrl: string | undefined,
+  ) {}
+
+  webhookUrl(account: Pick<ChannelAccountDoc, '_id' | 'kind'>): string | null {
+    if (!this.publicUrl || account.kind === 'webchat') return null;
+    return `${this.publicUrl}/channels/${account.kind}/${encodeURIComponent(keyOf(account._id))}/webhook`;
+  }
+
+  view(account: ChannelAccountDoc): ChannelAccountView {
+    const secrets = new Set(CHANNEL_SECRET_KEYS[account.kind]);
+    const settings: Record<string, string> = {};
+    const secretsSet: string[] = [];
+    for (const [key, value] of Object.entries(account.settings ?? {})) {
+      if (value === undefined) continue;
+      if (secrets.has(key)) secretsSet.push(key);
+      else settings[key] = value;
+    }
+    return {
+      id: account._id, kind: account.kind, name: account.name, teamId: account.entryTeamId,
+      enabled: isEnabled(account), settings, secretsSet: secretsSet.sort(),
+      webhookUrl: this.webhookUrl(account), createdAt: account.createdAt ?? 0, updatedAt: account.updatedAt ?? 0,
+    };
+  }
+
+  private async requireTeam(teamId: string): Promise<void> {
+    const team = teamId.startsWith('team:') ? await this.store.get(teamId) : undefined;
+    if (!team || team._deleted || team.type !== 'team') throw new DomainError('unprocessable', 'unknown_team', 'No such team');
+  }
+
+  async create(body: CreateChannelBody): Promise<ChannelAccountDoc> {
+    await this.requireTeam(body.teamId);
+    const now = Date.now();
+    const account: ChannelAccountDoc = {
+      _id: `channel:${ulid()}`, type: 'channel', kind: body.kind, name: body.name, entryTeamId: body.teamId,
+      enabled: true, settings: validSettings(body.kind, body.config), createdAt: now, updatedAt: now,
+    };
+    const [written] = await this.store.bulkWrite([account]);
+    if (!written?.ok) throw new Error(`channel account not stored: ${written?.ok === false ? written.reason : ''}`);
+    return { ...account, _rev: written.rev };
+  }
+
+  async list(): Promise<ChannelAccountDoc[]> {
+    const found = (await this.store.find({ selector: { type: 'channel' }, limit: 1000 })) as ChannelAccountDoc[];
+    return found.filter((a) => !a._deleted && !a.removed).sort((a, b) => a._id.localeCompare(b._id));
+  }
+
+  /** An account by id or by the key after `channel:`, as in webhook URLs; undefined when unknown. */
+  async find(idOrKey: string): Promise<ChannelAccountDoc | undefined> {
+    const id = idOrKey.startsWith('channel:') ? idOrKey : `channel:${idOrKey}`;
+    if (!/^channel:[A-Za-z0-9_.-]{1,64}$/.test(id)) return undefined;
+    const doc = (await this.store.get(id)) as ChannelAccountDoc | undefined;
+    return doc && !doc._deleted && doc.type === 'channel' ? doc : undefined;
+  }
+
+  async get(idOrKey: string): Promise<ChannelAccountDoc> {
+    const account = await this.find(idOrKey);
+    if (!account || account.removed) throw notFound('channel');
+    return account;
+  }
+
+  async update(idOrKey: string, body: UpdateChannelBody): Promise<ChannelAccountDoc> {
+    const existing = await this.get(idOrKey);
+    if (body.teamId) await this.requireTeam(body.teamId);
+    const settings = body.config
+      ? validSettings(existing.kind, { ...existing.settings, ...body.config })
+      : existing.settings;
+    const { doc } = await updateDoc<ChannelAccountDoc>(this.store, existing._id, (current) =>
+      current && !current._deleted && !current.removed
+        ? {
+            ...current,
+            ...(body.name !== undefined ? { name: body.name } : {}),
+            ...(body.teamId !== undefined ? { entryTeamId: body.teamId } : {}),
+            ...(body.enabled !== undefined ? { enabled: body.enabled } : {}),
+            settings,
+            updatedAt: Date.now(),
+          }
+        : undefined,
+    );
+    if (!doc || doc._deleted) throw notFound('channel');
+    return doc;
+  }
+
+  /**
+   * Deleting keeps the document as a disabled tombstone-like record so conversations that
+   * reference it still resolve, and its webhook answers 410 rather than 404.
+   */
+  async remove(idOrKey: string): Promise<void> {
+    const existing = await this.get(idOrKey);
+    const { written } = await updateDoc<ChannelAccountDoc>(this.store, existing._id, (current) =>
+      current && !current._deleted && !current.removed
+        ? { ...current, enabled: false, removed: true, settings: {}, updatedAt: Date.now() }
+        : undefined,
+    );
+    if (!written) throw notFound('channel');
+  }
+}
+
+export const keyOf = (id: string) => id.slice(id.indexOf(':') + 1);

@@ -1,0 +1,46 @@
+import { createHash } from 'node:crypto';
+import type { ChannelAccountDoc } from '../channelAccounts/service.js';
+import type { ContactDirectory } from '../contacts/directory.js';
+import type { InboundService } from '../conversations/inbound.js';
+import type { MessageService } from '../conversations/messages.js';
+import { newJob } from '../jobs/types.js';
+import type { InboundEvent } from './adapter.js';
+
+export const MEDIA_DOWNLOAD_JOB = 'media-download';
+
+/** Upstream ids can be long or hold any character: hashed per account into a message key. */
+export function upstreamMessageKey(accountId: string, externalId: string): string {
+  return `in-${createHash('sha256').update(`${accountId}|${externalId}`).digest('base64url').slice(0, 40)}`;
+}
+
+/**
+ * Hands an adapter's parsed webhook events to the domain: messages are stored (with their media
+ * downloads as outbox jobs) before the webhook is acknowledged; statuses update our messages.
+ */
+export class ChannelInbound {
+  constructor(
+    private readonly contacts: ContactDirectory,
+    private readonly inbound: InboundService,
+    private readonly messages: MessageService,
+  ) {}
+
+  async handle(account: ChannelAccountDoc, events: InboundEvent[]): Promise<void> {
+    for (const event of events) {
+      if (event.type === 'status') {
+        await this.messages.applyStatus(event.report.externalId, event.report.status, event.report.error);
+        continue;
+      }
+      const m = event.message;
+      const contact = await this.contacts.contactFor(account.kind, m.address, { name: m.authorName });
+      const messageKey = upstreamMessageKey(account._id, m.externalId);
+      await this.inbound.receive({
+        account, contact, messageKey, authorName: m.authorName || contact.name, kind: m.kind, text: m.text,
+        payload: m.payload, externalId: m.externalId,
+        jobs: (message) =>
+          m.media.length === 0
+            ? []
+            : [newJob(MEDIA_DOWNLOAD_JOB, messageKey, { messageId: message.id, channelAccountId: account._id, media: m.media })],
+      });
+    }
+  }
+}

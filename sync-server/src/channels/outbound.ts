@@ -1,0 +1,90 @@
+import type { ContactDoc, ConversationDoc, MessageDoc } from '@atende/protocol';
+import { isEnabled, type ChannelAccounts } from '../channelAccounts/service.js';
+import type { MessageService } from '../conversations/messages.js';
+import { PermanentFailure, RetryLater, type DeadLetterHandler, type JobDoc, type JobHandler } from '../jobs/types.js';
+import type { DocStore, StoredDoc } from '../store/index.js';
+import { getWire } from '../store/wire.js';
+import { type ChannelRegistry, UncertainSend, type OutboundRequest } from './adapter.js';
+
+/** Records each send attempt before it leaves, so a crash mid-send is never followed by a blind repeat. */
+interface SendLogDoc extends StoredDoc {
+  type: 'sendlog';
+  state: 'in_flight' | 'idle' | 'sent';
+  externalId: string | null;
+  status: 'sent' | 'delivered' | null;
+  updatedAt: number;
+}
+
+export const UNCERTAIN_REASON =
+  'O envio foi interrompido e a mensagem pode ter chegado ao cliente. Confira antes de reenviar.';
+export const DISABLED_REASON = 'O canal deste atendimento está desativado.';
+
+export interface SendDeps {
+  store: DocStore;
+  accounts: ChannelAccounts;
+  registry: ChannelRegistry;
+  messages: MessageService;
+  readMedia: OutboundRequest['readMedia'];
+}
+
+/**
+ * The `channel-send` job (R-OPS-02): one message to its channel. A send is never made twice:
+ * the send log is written `in_flight` before the request leaves and `sent` with the upstream id
+ * after; a job that finds its log `in_flight` (its node died mid-send) cannot know whether the
+ * customer got the message, so it ends in the visible failed state for the agent to decide,
+ * unless the channel dedupes sends itself.
+ */
+export function sendMessageJob(deps: SendDeps): JobHandler {
+  return async (job) => {
+    const messageId = String(job.payload.messageId);
+    const message = await getWire<MessageDoc>(deps.store, messageId);
+    if (!message || message.status !== 'queued') return; // sent already, or a resend superseded it
+    const conversation = await getWire<ConversationDoc>(deps.store, message.conversationId);
+    const contact = conversation && (await getWire<ContactDoc>(deps.store, conversation.contactId));
+    if (!conversation || !contact) throw new PermanentFailure('O atendimento desta mensagem não existe mais.');
+    const account = await deps.accounts.find(conversation.channelAccountId);
+    if (!account || !isEnabled(account)) throw new PermanentFailure(DISABLED_REASON);
+    const adapter = deps.registry.forAccount(account);
+    if (!adapter) throw new PermanentFailure(`O canal ${account.kind} ainda não envia mensagens.`);
+
+    const logId = `sendlog:${job.key}`;
+    const log = (await deps.store.get(logId, { fresh: true })) as SendLogDoc | undefined;
+    if (log?.state === 'sent') {
+      await deps.messages.recordSent(messageId, log.externalId, log.status ?? 'sent');
+      return;
+    }
+    if (log?.state === 'in_flight' && !adapter.idempotentSends) throw new PermanentFailure(UNCERTAIN_REASON);
+    const inFlight = await writeLog(deps.store, log, { _id: logId, type: 'sendlog', state: 'in_flight', externalId: null, status: null, updatedAt: Date.now() });
+    if (!inFlight) throw new RetryLater('another worker holds this send');
+
+    let result;
+    try {
+      result = await adapter.send({ conversation, message, contact, idempotencyKey: job.key, readMedia: deps.readMedia });
+    } catch (error) {
+      if (error instanceof UncertainSend && !adapter.idempotentSends) throw new PermanentFailure(UNCERTAIN_REASON);
+      // The upstream answered (or was never reached): nothing was sent, so trying again is safe.
+      await writeLog(deps.store, inFlight, { ...inFlight, state: 'idle', updatedAt: Date.now() });
+      throw error;
+    }
+    await writeLog(deps.store, inFlight, { ...inFlight, state: 'sent', externalId: result.externalId, status: result.status, updatedAt: Date.now() });
+    await deps.messages.recordSent(messageId, result.externalId, result.status);
+  };
+}
+
+/** The agent reads this on the failed message, with "Reenviar" next to it. */
+export function sendFailed(messages: MessageService): DeadLetterHandler {
+  return async (job: JobDoc, error: Error) => {
+    const reason = error instanceof PermanentFailure
+      ? error.message
+      : `O canal não aceitou a mensagem depois de ${job.attempts} tentativas (${error.message}).`;
+    await messages.recordFailed(String(job.payload.messageId), reason);
+  };
+}
+
+async function writeLog(store: DocStore, current: SendLogDoc | undefined, next: SendLogDoc): Promise<SendLogDoc | undefined> {
+  const write: SendLogDoc = { ...next };
+  if (current?._rev) write._rev = current._rev;
+  else delete write._rev;
+  const [result] = await store.bulkWrite([write]);
+  return result?.ok ? { ...write, _rev: result.rev } : undefined;
+}

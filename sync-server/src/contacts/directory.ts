@@ -1,0 +1,76 @@
+import { createHash } from 'node:crypto';
+import { docId, ulid, type ChannelKind, type ContactDoc } from '@atende/protocol';
+import type { DocStore, StoredDoc } from '../store/index.js';
+import { getWire, toStored } from '../store/wire.js';
+
+/** Maps a channel address to its contact; the store arbitrates who creates it. Never replicated. */
+interface AddressDoc extends StoredDoc {
+  type: 'address';
+  kind: ChannelKind;
+  contactId: string;
+}
+
+/** Address keys fit document ids; anything unusual or long is hashed (still unique per address). */
+export function addressId(kind: ChannelKind, address: string): string {
+  const plain = /^[A-Za-z0-9_-]{1,64}$/.test(address);
+  const key = plain ? address : `h.${createHash('sha256').update(address).digest('base64url')}`;
+  return `address:${kind}.${key}`;
+}
+
+export interface Profile {
+  name: string;
+  email?: string;
+}
+
+/**
+ * Finds or creates the contact behind a channel address, race-free across nodes: the address
+ * document is created with no revision, so of two concurrent first messages only one creates it
+ * and the other adopts its contact.
+ */
+export class ContactDirectory {
+  constructor(private readonly store: DocStore) {}
+
+  async contactFor(kind: ChannelKind, address: string, profile: Profile): Promise<ContactDoc> {
+    const id = addressId(kind, address);
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const known = (await this.store.get(id)) as AddressDoc | undefined;
+      if (known && !known._deleted) {
+        const contact = await getWire<ContactDoc>(this.store, known.contactId);
+        // The address was claimed but its contact not yet written (a crash between the two).
+        return contact ?? (await this.createContact(known.contactId, kind, address, profile));
+      }
+      const contactId = (await this.existingContact(kind, address)) ?? docId('contact', ulid());
+      const claim: AddressDoc = { _id: id, type: 'address', kind, contactId };
+      if (known?._rev) claim._rev = known._rev;
+      const [written] = await this.store.bulkWrite([claim]);
+      if (!written?.ok) continue; // another writer claimed it first: adopt theirs
+      const contact = await getWire<ContactDoc>(this.store, contactId);
+      return contact ?? (await this.createContact(contactId, kind, address, profile));
+    }
+    throw new Error(`contact for ${kind} address: too much contention`);
+  }
+
+  /** A contact an agent created with this address before it ever wrote (WhatsApp numbers). */
+  private async existingContact(kind: ChannelKind, address: string): Promise<string | undefined> {
+    if (kind !== 'whatsapp') return undefined;
+    const [found] = await this.store.find({ selector: { type: 'contact', 'addresses.whatsapp': address }, limit: 1 });
+    return found && !found._deleted ? found._id : undefined;
+  }
+
+  private async createContact(id: string, kind: ChannelKind, address: string, profile: Profile): Promise<ContactDoc> {
+    const now = Date.now();
+    const contact: ContactDoc = {
+      id, type: 'contact', createdAt: now, updatedAt: now,
+      name: profile.name.trim().slice(0, 200) || address, email: validEmail(profile.email),
+      addresses: { [kind]: address }, customFields: {},
+    };
+    const [written] = await this.store.bulkWrite([toStored(contact)]);
+    if (written?.ok) return contact;
+    const winner = await getWire<ContactDoc>(this.store, id);
+    if (!winner) throw new Error(`contact ${id} not stored`);
+    return winner;
+  }
+}
+
+const validEmail = (email: string | undefined) =>
+  email && email.length <= 254 && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) ? email : '';

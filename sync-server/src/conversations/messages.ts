@@ -1,0 +1,133 @@
+import {
+  advanceStatus, assertMay, canResend, DomainError, docId, notFound,
+  type ConversationDoc, type MessageDoc, type MessageStatus, type UserDoc,
+} from '@atende/protocol';
+import { visibleConversation } from '../access/conversations.js';
+import { attachmentsOf } from './attachments.js';
+import { newJob } from '../jobs/types.js';
+import type { DocStore } from '../store/index.js';
+import { getWire, toStored, updateWire } from '../store/wire.js';
+import { previewOf } from './preview.js';
+
+export const SEND_JOB = 'channel-send';
+
+export interface AgentMessage {
+  id: string;
+  text: string;
+  mediaIds?: string[] | undefined;
+}
+
+/**
+ * The agent's side of messages (R-WS-04, R-OPS-02): a message is stored `queued` together with
+ * its send job, and the request returns; workers move it to sent → delivered → read, or failed.
+ */
+export class MessageService {
+  constructor(private readonly store: DocStore) {}
+
+  async send(user: UserDoc, conversationId: string, body: AgentMessage): Promise<{ message: MessageDoc; created: boolean }> {
+    const conversation = await visibleConversation(this.store, user, conversationId);
+    const id = docId('message', body.id);
+    const existing = await getWire<MessageDoc>(this.store, id);
+    if (existing) return { message: this.sameMessage(existing, conversationId, user), created: false };
+    assertMay(user, 'reply', conversation);
+    const attachments = await attachmentsOf(this.store, body.mediaIds ?? [], user.id, conversation.channel);
+    if (!body.text.trim() && attachments.length === 0) {
+      throw new DomainError('invalid', 'invalid_input', 'A message needs text or a file');
+    }
+    const now = Date.now();
+    const message: MessageDoc = {
+      id, type: 'message', createdAt: now, updatedAt: now,
+      conversationId, teamId: conversation.teamId, formerTeamIds: [],
+      direction: 'out', authorId: user.id, authorName: user.name, kind: attachments[0]?.kind ?? 'text',
+      text: body.text, attachments, visibility: 'public', status: 'queued', error: null, externalId: null, payload: {},
+    };
+    const stored = await this.store.get(conversationId);
+    const summarised: ConversationDoc = {
+      ...conversation,
+      lastMessageAt: Math.max(conversation.lastMessageAt ?? 0, now),
+      lastPreview: previewOf(body.text || attachments[0]?.name || ''),
+      updatedAt: Math.max(now, conversation.updatedAt + 1),
+    };
+    const summary = toStored(summarised, stored?._rev);
+    const job = newJob(SEND_JOB, body.id, { messageId: id });
+    const results = await this.store.bulkWrite([toStored(message), job, summary]);
+    const ok = (docId: string) => results.some((r) => r.id === docId && r.ok);
+    if (!ok(id)) {
+      const winner = await getWire<MessageDoc>(this.store, id);
+      if (!winner) throw new Error(`message ${id} not stored`);
+      return { message: this.sameMessage(winner, conversationId, user), created: false };
+    }
+    if (!ok(conversationId)) await this.touch(conversationId, message);
+    return { message, created: true };
+  }
+
+  private sameMessage(existing: MessageDoc, conversationId: string, user: UserDoc): MessageDoc {
+    if (existing.conversationId !== conversationId || existing.authorId !== user.id) {
+      throw new DomainError('conflict', 'id_conflict', 'That message id is already used');
+    }
+    return existing;
+  }
+
+  /**
+   * "Reenviar": a failed message goes back to `queued` with a new send job. The job id comes from
+   * the failed revision, so two clicks on the same failure enqueue one send.
+   */
+  async resend(user: UserDoc, conversationId: string, messageId: string): Promise<MessageDoc> {
+    const conversation = await visibleConversation(this.store, user, conversationId);
+    assertMay(user, 'resend', conversation);
+    const stored = messageId.startsWith('message:') ? await this.store.get(messageId, { fresh: true }) : undefined;
+    if (!stored || stored._deleted || stored.conversationId !== conversationId || stored.direction !== 'out') throw notFound('message');
+    const message = { ...(stored as unknown as MessageDoc), id: stored._id };
+    if (!canResend(message.status)) {
+      if (message.status === 'queued') return message; // a repeated click while it is on its way
+      throw new DomainError('conflict', 'not_failed', 'Only a failed message can be sent again');
+    }
+    const revision = String(stored._rev).split('-')[0];
+    const job = newJob(SEND_JOB, `${messageId.slice('message:'.length)}.r${revision}`, { messageId });
+    const next = { ...message, status: 'queued' as const, error: null, updatedAt: Math.max(Date.now(), message.updatedAt + 1) };
+    const [result] = await this.store.bulkWrite([toStored(next, stored._rev), job]);
+    if (result?.ok) return next;
+    const latest = await getWire<MessageDoc>(this.store, messageId);
+    if (latest?.status === 'queued') return latest;
+    throw new DomainError('conflict', 'not_failed', 'The message changed meanwhile; try again');
+  }
+
+  /** The upstream took the message: store its id and status (never moving backwards). */
+  async recordSent(messageId: string, externalId: string | null, status: MessageStatus): Promise<MessageDoc | undefined> {
+    const { doc } = await updateWire<MessageDoc>(this.store, messageId, (m) => {
+      if (!m) return undefined;
+      const next = advanceStatus(m.status === 'failed' ? 'queued' : m.status, status);
+      if (next === m.status && (externalId ?? m.externalId) === m.externalId) return undefined;
+      return { ...m, status: next, externalId: externalId ?? m.externalId, error: null, updatedAt: Math.max(Date.now(), m.updatedAt + 1) };
+    });
+    return doc;
+  }
+
+  /** The dead-letter state the agent sees: `failed` with a readable reason and "Reenviar". */
+  async recordFailed(messageId: string, reason: string): Promise<void> {
+    await updateWire<MessageDoc>(this.store, messageId, (m) =>
+      m && m.status === 'queued'
+        ? { ...m, status: 'failed', error: reason.slice(0, 500), updatedAt: Math.max(Date.now(), m.updatedAt + 1) }
+        : undefined,
+    );
+  }
+
+  /** An upstream delivery report (R-CH-03): found by the upstream id, applied furthest-status-wins. */
+  async applyStatus(externalId: string, status: MessageStatus, error?: string): Promise<boolean> {
+    const [found] = await this.store.find({ selector: { type: 'message', externalId, direction: 'out' }, limit: 1 });
+    if (!found) return false;
+    await updateWire<MessageDoc>(this.store, found._id, (m) => {
+      if (!m) return undefined;
+      const next = advanceStatus(m.status, status);
+      if (next === m.status) return undefined;
+      return { ...m, status: next, error: next === 'failed' ? (error ?? 'Não entregue').slice(0, 500) : null, updatedAt: Math.max(Date.now(), m.updatedAt + 1) };
+    });
+    return true;
+  }
+
+  private async touch(conversationId: string, message: MessageDoc): Promise<void> {
+    await updateWire<ConversationDoc>(this.store, conversationId, (c) =>
+      c && { ...c, lastMessageAt: Math.max(c.lastMessageAt ?? 0, message.createdAt), lastPreview: previewOf(message.text || message.attachments[0]?.name || ''), updatedAt: Math.max(Date.now(), c.updatedAt + 1) },
+    );
+  }
+}
