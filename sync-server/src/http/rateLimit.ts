@@ -1,32 +1,92 @@
 import type { RequestHandler } from 'express';
-import { DomainError } from './errors.js';
+import { rateLimit, type Options } from 'express-rate-limit';
+import { RedisStore, type RedisReply } from 'rate-limit-redis';
+import { type Bus, redisBusOf } from '../bus/index.js';
+import type { RedisBus } from '../bus/redis.js';
 
-/** Fixed-window limits per client address for public endpoints (login, widget, webhooks). */
-export class RateLimiter {
-  private readonly windows = new Map<string, { start: number; count: number }>();
+/** The public endpoints that are limited per client address (ARCHITECTURE §8). */
+export type RateLimitBucket = 'login' | 'refresh' | 'webchat-visitor' | 'webchat-message' | 'webhook';
 
-  constructor(private readonly perMinute: number) {}
+export interface RateLimiterOptions {
+  /** With a Redis bus the counters live in Redis, so every node counts the same client together. */
+  bus?: Bus;
+  log?: (message: string) => void;
+}
 
-  hit(bucket: string, client: string, now = Date.now()): boolean {
-    const key = `${bucket}|${client}`;
-    const window = this.windows.get(key);
-    if (!window || now - window.start >= 60_000) {
-      if (this.windows.size > 10_000) this.prune(now);
-      this.windows.set(key, { start: now, count: 1 });
-      return true;
+const WINDOW_MS = 60_000;
+const LOG_EVERY_MS = 60_000;
+
+/**
+ * rate-limit-redis loads its script once, when the limiter is created; a Redis outage at that
+ * moment (or a Redis restart) would leave every later count failing. This loads it again first.
+ */
+class ReloadingRedisStore extends RedisStore {
+  override async increment(key: string) {
+    try {
+      await this.incrementScriptSha;
+    } catch {
+      const reload = this.loadIncrementScript();
+      reload.catch(() => {}); // awaited below; must not go unhandled when Redis is still away
+      this.incrementScriptSha = reload;
     }
-    window.count += 1;
-    return window.count <= this.perMinute;
+    return super.increment(key);
+  }
+}
+
+/**
+ * Fixed one-minute windows per bucket and client address (express-rate-limit; IPv6 clients are
+ * grouped by /56). Counters are in memory on one node and in Redis with a Redis bus. When Redis
+ * cannot be reached the request passes: the endpoints stay usable and login keeps its lockout.
+ */
+export class RateLimiter {
+  private readonly limiters = new Map<RateLimitBucket, RequestHandler>();
+  private readonly redis: RedisBus | undefined;
+  private readonly log: (message: string) => void;
+  private lastLog = 0;
+
+  constructor(
+    private readonly perMinute: number,
+    options: RateLimiterOptions = {},
+  ) {
+    this.redis = options.bus && redisBusOf(options.bus);
+    this.log = options.log ?? (() => {});
   }
 
-  private prune(now: number): void {
-    for (const [key, w] of this.windows) if (now - w.start >= 60_000) this.windows.delete(key);
+  /** One limiter per bucket, made on first use (a store may serve only one limiter). */
+  middleware(bucket: RateLimitBucket): RequestHandler {
+    let limiter = this.limiters.get(bucket);
+    if (!limiter) this.limiters.set(bucket, (limiter = this.create(bucket)));
+    return limiter;
   }
 
-  middleware(bucket: string): RequestHandler {
-    return (req, _res, next) => {
-      if (this.hit(bucket, req.ip ?? 'unknown')) return next();
-      next(new DomainError(429, 'rate_limited', 'Too many requests; try again in a minute'));
+  private create(bucket: RateLimitBucket): RequestHandler {
+    const options: Partial<Options> = {
+      windowMs: WINDOW_MS,
+      limit: this.perMinute,
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      identifier: bucket,
+      passOnStoreError: true,
+      handler: (_req, res) => {
+        res.status(429).json({ error: 'rate_limited', message: 'Too many requests; try again in a minute' });
+      },
+      logger: { error: (e, m) => this.warn(e, m), warn: (e, m) => this.warn(e, m) },
     };
+    const redis = this.redis;
+    if (redis) {
+      options.store = new ReloadingRedisStore({
+        prefix: `${redis.keyPrefix}:rl:${bucket}:`,
+        sendCommand: (command: string, ...args: string[]) => redis.redis.call(command, ...args) as Promise<RedisReply>,
+      });
+    }
+    return rateLimit(options);
+  }
+
+  /** At most one line a minute: an outage would otherwise log every request. */
+  private warn(error: unknown, message?: string): void {
+    const now = Date.now();
+    if (now - this.lastLog < LOG_EVERY_MS) return;
+    this.lastLog = now;
+    this.log(`rate limit: ${message ?? ''} ${error instanceof Error ? error.message : String(error)}`.trim());
   }
 }
