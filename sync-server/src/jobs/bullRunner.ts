@@ -1,0 +1,222 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DelayedError, type Job, Queue, Worker } from 'bullmq';
+import type { DocStore, Feed } from '../store/types.js';
+import { updateDoc } from '../store/update.js';
+import {
+  abandonedAtLastAttempt, claimed, deliverDeadLetter, JobKinds, type KindEntry, type Outcome, settle, toError,
+} from './kinds.js';
+import { ensureJobIndex, findExpiredLeases, findPending, nothingDue } from './queries.js';
+import { isJobDoc, JOB_ID_PREFIX, type JobDoc, type JobHandler, type JobRunner, type RegisterOptions } from './types.js';
+
+export interface BullRunnerOptions {
+  redisUrl: string;
+  nodeId: string;
+  log: (message: string) => void;
+  /** BullMQ key prefix, so several deployments can share one Redis. */
+  prefix?: string;
+  /** BullMQ lock on a running job; a dead node's jobs are taken over once it lapses. */
+  lockDurationMs?: number;
+  /** How often BullMQ looks for jobs whose lock lapsed. */
+  stalledIntervalMs?: number;
+  /** Store re-scan for pending jobs Redis does not know (lost Redis data, failed adds). */
+  sweepMs?: number;
+  stopTimeoutMs?: number;
+}
+
+interface BullData {
+  docId: string;
+}
+
+interface KindQueue {
+  entry: KindEntry;
+  queue: Queue<BullData>;
+  worker: Worker<BullData>;
+}
+
+const SWEEP_PAGE = 500;
+const IDLE_CHECK_MS = 20;
+// Clocks of several nodes differ a little; a job picked up this early just runs.
+const EARLY_TOLERANCE_MS = 250;
+
+/** BullMQ refuses custom ids with ':'; the doc id travels in the job data anyway. */
+export function bullJobId(docId: string): string {
+  return docId.slice(JOB_ID_PREFIX.length).replaceAll('%', '%25').replaceAll(':', '%3A');
+}
+
+/**
+ * Jobs through BullMQ so any node can run them (`REDIS_URL`). The job document in the store stays
+ * the durable outbox record and the visible state; Redis only schedules. Every node feeds pending
+ * job documents to BullMQ with jobId derived from the document id, so BullMQ deduplicates the adds;
+ * BullMQ's lock and stalled-job check give each job one worker at a time and take over a dead
+ * node's jobs. Attempts, backoff and the dead letter are decided here from the document, so both
+ * runners behave the same.
+ */
+export class BullJobRunner implements JobRunner {
+  private readonly kinds = new JobKinds();
+  private readonly queues = new Map<string, KindQueue>();
+  private readonly controllers = new Set<AbortController>();
+  private feed: Feed | undefined;
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private started = false;
+  private stopping = false;
+  private readonly connection: { url: string };
+
+  constructor(
+    private readonly store: DocStore,
+    private readonly options: BullRunnerOptions,
+  ) {
+    this.connection = { url: options.redisUrl };
+  }
+
+  register(kind: string, handler: JobHandler, options?: RegisterOptions): void {
+    const entry = this.kinds.register(kind, handler, options);
+    if (this.started) this.openQueue(entry);
+  }
+
+  async start(): Promise<void> {
+    if (this.started) return;
+    await ensureJobIndex(this.store);
+    this.started = true;
+    for (const entry of this.kinds.all()) this.openQueue(entry);
+    this.feed = this.store.follow({
+      since: 'now',
+      selector: { type: 'job', state: 'pending' },
+      onChange: (row) => {
+        if (isJobDoc(row.doc) && row.doc.state === 'pending') void this.enqueue([row.doc]);
+      },
+      onError: (error) => this.options.log(`jobs: change feed failed: ${error.message}`),
+    });
+    await this.sweep();
+    this.sweepTimer = setInterval(() => void this.sweep(), this.options.sweepMs ?? 30_000);
+  }
+
+  async stop(): Promise<void> {
+    if (!this.started || this.stopping) return;
+    this.stopping = true;
+    this.feed?.stop();
+    clearInterval(this.sweepTimer);
+    const workers = [...this.queues.values()].map((q) => q.worker);
+    const closed = Promise.all(workers.map((w) => w.close())).then(() => true);
+    if (!(await Promise.race([closed, sleep(this.options.stopTimeoutMs ?? 10_000, false)]))) {
+      // Left as after a crash: BullMQ's stalled check hands these jobs to another node.
+      for (const controller of this.controllers) controller.abort(new Error('job runner stopped'));
+      await Promise.all(workers.map((w) => w.close(true)));
+      this.options.log('jobs: stopped with jobs still running; another node takes them over');
+    }
+    await Promise.all([...this.queues.values()].map((q) => q.queue.close()));
+  }
+
+  async idle(): Promise<void> {
+    while (!(await nothingDue(this.store, this.kinds.names(), Date.now()))) await sleep(IDLE_CHECK_MS);
+  }
+
+  private openQueue(entry: KindEntry): void {
+    const common = { connection: this.connection, prefix: this.options.prefix ?? 'atende' };
+    const queue = new Queue<BullData>(entry.kind, common);
+    const worker = new Worker<BullData>(entry.kind, (job, token, signal) => this.process(entry, job, token, signal), {
+      ...common,
+      concurrency: entry.concurrency,
+      lockDuration: this.options.lockDurationMs ?? 30_000,
+      stalledInterval: this.options.stalledIntervalMs ?? 30_000,
+      // Attempts are counted in the job document, so a job may stall more often than BullMQ's default.
+      maxStalledCount: entry.policy.maxAttempts,
+      name: this.options.nodeId,
+    });
+    queue.on('error', (error) => this.options.log(`jobs: queue ${entry.kind}: ${error.message}`));
+    worker.on('error', (error) => this.options.log(`jobs: worker ${entry.kind}: ${error.message}`));
+    this.queues.set(entry.kind, { entry, queue, worker });
+  }
+
+  private async enqueue(docs: JobDoc[]): Promise<void> {
+    const now = Date.now();
+    const byKind = new Map<Queue<BullData>, JobDoc[]>();
+    for (const doc of docs) {
+      const queue = this.queues.get(doc.kind)?.queue;
+      if (queue) byKind.set(queue, [...(byKind.get(queue) ?? []), doc]);
+    }
+    for (const [queue, kindDocs] of byKind) {
+      try {
+        await queue.addBulk(
+          kindDocs.map((doc) => ({
+            name: doc.kind,
+            data: { docId: doc._id },
+            opts: {
+              jobId: bullJobId(doc._id),
+              delay: Math.max(0, doc.runAt - now),
+              // Freed ids let a job document that goes pending again (a resend) be added again.
+              removeOnComplete: true,
+              removeOnFail: true,
+            },
+          })),
+        );
+      } catch (error) {
+        if (!this.stopping) this.options.log(`jobs: adding to ${queue.name} failed (the sweep retries): ${toError(error).message}`);
+      }
+    }
+  }
+
+  /** Pending jobs and lapsed leases in the store that Redis may not know; re-adding is harmless. */
+  private async sweep(): Promise<void> {
+    try {
+      const kinds = this.kinds.names();
+      if (kinds.length === 0 || this.stopping) return;
+      await this.enqueue(await findExpiredLeases(this.store, kinds, Date.now(), SWEEP_PAGE));
+      await this.enqueue(await findPending(this.store, kinds, SWEEP_PAGE));
+    } catch (error) {
+      this.options.log(`jobs: sweep failed: ${toError(error).message}`);
+    }
+  }
+
+  private async process(entry: KindEntry, bullJob: Job<BullData>, token?: string, bullSignal?: AbortSignal): Promise<void> {
+    const docId = bullJob.data.docId;
+    const now = Date.now();
+    let before: JobDoc | undefined;
+    let early = false;
+    const { doc: claim, written } = await updateDoc<JobDoc>(this.store, docId, (current) => {
+      before = isJobDoc(current) ? current : undefined;
+      early = before?.state === 'pending' && before.runAt > now + EARLY_TOLERANCE_MS;
+      // Done, dead or gone: a late add from another node's feed.
+      if (!before || before.state === 'done' || before.state === 'dead' || early) return undefined;
+      return abandonedAtLastAttempt(before, entry.policy)
+        ? settle(before, { ok: false, error: new Error(`abandoned by ${before.owner ?? 'a stopped node'} during its last attempt`) }, entry.policy, now).doc
+        : claimed(before, this.options.nodeId, this.options.lockDurationMs ?? 30_000, now);
+    });
+    if (early && before) return this.delay(bullJob, before.runAt, token);
+    if (!written || !claim) return;
+    if (claim.state === 'dead') return deliverDeadLetter(entry, claim, new Error(claim.lastError ?? 'abandoned'), this.options.log);
+    if (before?.state === 'running') this.options.log(`jobs: ${docId} taken over from ${before.owner ?? 'unknown owner'}`);
+
+    const controller = new AbortController();
+    this.controllers.add(controller);
+    const signal = bullSignal ? AbortSignal.any([controller.signal, bullSignal]) : controller.signal;
+    let outcome: Outcome;
+    try {
+      await entry.handler(claim, { attempt: claim.attempts, signal });
+      outcome = { ok: true };
+    } catch (error) {
+      outcome = { ok: false, error };
+    } finally {
+      this.controllers.delete(controller);
+    }
+    // Abandoned by stop(): the node is as good as dead and another one owns the job now.
+    if (controller.signal.aborted) return;
+
+    const { doc, dead } = settle(claim, outcome, entry.policy, Date.now());
+    const [result] = await this.store.bulkWrite([doc]);
+    if (!result?.ok) {
+      this.options.log(`jobs: ${docId}: outcome dropped, the job changed meanwhile (${result?.reason ?? 'no result'})`);
+      return;
+    }
+    if (dead) return deliverDeadLetter(entry, { ...doc, _rev: result.rev }, dead, this.options.log);
+    if (doc.state === 'pending') {
+      this.options.log(`jobs: ${docId} attempt ${claim.attempts} failed, retry at ${new Date(doc.runAt).toISOString()}: ${doc.lastError ?? ''}`);
+      return this.delay(bullJob, doc.runAt, token);
+    }
+  }
+
+  /** BullMQ's pattern for a job that must wait: move it while holding its lock, then say so. */
+  private async delay(bullJob: Job<BullData>, runAt: number, token: string | undefined): Promise<never> {
+    await bullJob.moveToDelayed(runAt, token);
+    throw new DelayedError();
+  }
+}

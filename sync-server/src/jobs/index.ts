@@ -1,0 +1,20 @@
+import type { DocStore } from '../store/types.js';
+import { BullJobRunner } from './bullRunner.js';
+import { StoreJobRunner } from './storeRunner.js';
+import type { JobRunner } from './types.js';
+
+export * from './types.js';
+export { BullJobRunner } from './bullRunner.js';
+export { StoreJobRunner } from './storeRunner.js';
+
+export interface JobRunnerConfig {
+  /** With a Redis URL the jobs go through BullMQ so any node can run them; else in process. */
+  redisUrl?: string;
+  nodeId: string;
+  log: (message: string) => void;
+}
+
+export function openJobRunner(store: DocStore, config: JobRunnerConfig): JobRunner {
+  const { redisUrl, nodeId, log } = config;
+  return redisUrl ? new BullJobRunner(store, { redisUrl, nodeId, log }) : new StoreJobRunner(store, { nodeId, log });
+}
