@@ -1,5 +1,9 @@
+import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { WebchatServerFrame } from '@atende/protocol';
+import { WebSocket, WebSocketServer } from 'ws';
 import { MemoryBus, openBus, publishTopic, RedisBus, subscribeTopic, type Bus } from '../src/bus/index.js';
+import { VisitorSockets } from '../src/channels/webchat/visitorSockets.js';
 import { hasRedis, startRedis, until, type TestRedis } from './redis.js';
 
 describe('MemoryBus', () => {
@@ -121,5 +125,97 @@ describe.skipIf(!hasRedis)('RedisBus', () => {
 
   it('R-OPS-01 start-up fails with a clear error when Redis is unreachable', async () => {
     await expect(openBus('redis://127.0.0.1:1')).rejects.toThrow(/unreachable/);
+  });
+});
+
+/** A node's visitor sockets behind a loopback WebSocket server, and one visitor connected to it. */
+async function visitorNode(bus: Bus) {
+  const sockets = new VisitorSockets(bus, { maxSocketsPerContact: 2 });
+  const delivered: Array<[string, WebchatServerFrame]> = [];
+  sockets.onDelivered((contactId, frame) => delivered.push([contactId, frame]));
+  const server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+  server.on('connection', (ws, req) => sockets.attach(new URL(req.url ?? '/', 'http://x').searchParams.get('contact') ?? '', ws));
+  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+  const visit = async (contactId: string) => {
+    const client = new WebSocket(`ws://127.0.0.1:${(server.address() as AddressInfo).port}/?contact=${contactId}`);
+    const frames: unknown[] = [];
+    const closed: number[] = [];
+    client.on('message', (data) => frames.push(JSON.parse(String(data))));
+    client.on('close', (code) => closed.push(code));
+    await new Promise<void>((resolve, reject) => client.once('open', () => resolve()).once('error', reject));
+    await until(() => sockets.countOf(contactId) > 0);
+    return { client, frames, closed };
+  };
+  return {
+    sockets,
+    delivered,
+    visit,
+    async close() {
+      sockets.stop();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+const typingFrame: WebchatServerFrame = { type: 'typing', typing: true };
+
+describe('VisitorSockets', () => {
+  it('R-OPS-01 a frame reaches the visitor sockets of its contact only, and the node that wrote it reports the delivery', async () => {
+    const bus = new MemoryBus();
+    const node = await visitorNode(bus);
+    const ana = await node.visit('contact:ana');
+    const bia = await node.visit('contact:bia');
+    await node.sockets.deliver('contact:ana', typingFrame);
+    await until(() => ana.frames.length === 1);
+    expect(ana.frames).toEqual([typingFrame]);
+    expect(bia.frames).toEqual([]);
+    expect(node.delivered).toEqual([['contact:ana', typingFrame]]);
+    // Nobody of that contact here: nothing is reported delivered.
+    await node.sockets.deliver('contact:nobody', typingFrame);
+    await node.sockets.deliver('contact:bia', typingFrame);
+    await until(() => bia.frames.length === 1);
+    expect(node.delivered.map(([c]) => c)).toEqual(['contact:ana', 'contact:bia']);
+    await node.close();
+  });
+
+  it('R-OPS-03 a visitor keeps a bounded number of sockets per node; the oldest is closed with 1008', async () => {
+    const node = await visitorNode(new MemoryBus());
+    const first = await node.visit('contact:ana');
+    await node.visit('contact:ana');
+    await node.visit('contact:ana');
+    await until(() => first.closed.length === 1);
+    expect(first.closed).toEqual([1008]);
+    expect(node.sockets.countOf('contact:ana')).toBe(2);
+    await node.close();
+  });
+
+  describe.skipIf(!hasRedis)('across two nodes sharing Redis', () => {
+    // requires the redis-server Debian package (.ci/run installs it)
+    let redis: TestRedis;
+    beforeAll(async () => {
+      redis = await startRedis();
+    });
+    afterAll(async () => {
+      await redis?.stop();
+    });
+
+    it('R-OPS-01 a reply sent through node A reaches the visitor connected to node B, and node B reports the delivery', async () => {
+      const busA = await RedisBus.open(redis.url, { nodeId: 'a', namespace: 'visitors' });
+      const busB = await RedisBus.open(redis.url, { nodeId: 'b', namespace: 'visitors' });
+      const a = await visitorNode(busA);
+      const b = await visitorNode(busB);
+      const visitor = await b.visit('contact:ana');
+      const frame: WebchatServerFrame = {
+        type: 'message',
+        message: { id: 'message:01', direction: 'out', authorName: 'Ana', text: 'Olá', createdAt: 1, attachments: [] },
+      };
+      await a.sockets.deliver('contact:ana', frame);
+      await until(() => visitor.frames.length === 1);
+      expect(visitor.frames).toEqual([frame]);
+      await until(() => b.delivered.length === 1);
+      expect(a.delivered).toEqual([]);
+      await Promise.all([a.close(), b.close()]);
+      await Promise.all([busA.close(), busB.close()]);
+    });
   });
 });
