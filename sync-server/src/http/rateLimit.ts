@@ -5,7 +5,7 @@ import { type Bus, redisBusOf } from '../bus/index.js';
 import type { RedisBus } from '../bus/redis.js';
 
 /** The public endpoints that are limited per client address (ARCHITECTURE §8). */
-export type RateLimitBucket = 'login' | 'refresh' | 'webchat-visitor' | 'webchat-message' | 'webhook';
+export type RateLimitBucket = 'login' | 'refresh' | 'webchat-visitor' | 'webchat-message' | 'webchat-media' | 'webhook';
 
 export interface RateLimiterOptions {
   /** With a Redis bus the counters live in Redis, so every node counts the same client together. */
