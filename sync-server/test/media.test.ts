@@ -106,6 +106,47 @@ async function messageWith(mediaId: string, teamId: string, conversationId: stri
   }]);
 }
 
+/**
+ * Streams a multipart file of `total` bytes and keeps sending after the answer, until the server
+ * closes the connection: `sent` tells how much the server let in (a server that drains the body to
+ * reuse the connection lets all of it in).
+ */
+function streamUpload(token: string, total: number): Promise<{ status: number; sent: number }> {
+  const chunk = Buffer.alloc(1024 * 1024, 0x61);
+  const boundary = 'atende-boundary';
+  const { port } = server.address() as AddressInfo;
+  return new Promise((resolve, reject) => {
+    let sent = 0;
+    let status = 0;
+    let stopped = false;
+    const req = httpRequest({
+      host: '127.0.0.1', port, method: 'POST', path: '/api/media', agent: false,
+      headers: { authorization: `Bearer ${token}`, 'content-type': `multipart/form-data; boundary=${boundary}` },
+    });
+    req.on('response', (res) => {
+      status = res.statusCode ?? 0;
+      res.resume();
+    });
+    req.on('error', () => {
+      stopped = true;
+    });
+    req.on('close', () => {
+      stopped = true;
+      if (status) resolve({ status, sent });
+      else reject(new Error(`closed without an answer after ${sent} bytes`));
+    });
+    req.write(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.txt"\r\nContent-Type: text/plain\r\n\r\n`);
+    const pump = () => {
+      while (!stopped && sent < total) {
+        sent += chunk.length;
+        if (!req.write(chunk)) return void req.once('drain', pump);
+      }
+      if (!stopped) req.end(`\r\n--${boundary}--\r\n`);
+    };
+    pump();
+  });
+}
+
 describe('POST /api/media', () => {
   it('R-CH-02 a PNG claimed as text/plain is stored as image/png with a thumbnail', async () => {
     const reply = await upload(world.tokens.ana, form([['file', png, 'notas.txt', 'text/plain']]));
@@ -166,41 +207,20 @@ describe('POST /api/media', () => {
   });
 
   it('R-OPS-03 an oversized upload is cut off with 413 long before the client has sent it all', async () => {
-    const limit = MEDIA_LIMITS.webchat.maxBytes;
-    const total = limit * 10;
-    const chunk = Buffer.alloc(1024 * 1024, 0x61);
-    const boundary = 'atende-boundary';
-    const { port } = server.address() as AddressInfo;
+    const total = MEDIA_LIMITS.webchat.maxBytes * 10;
     const before = await world.store.find({ selector: { type: 'media' }, limit: 1000 });
-    const outcome = await new Promise<{ status: number; sent: number }>((resolve, reject) => {
-      let sent = 0;
-      let answered = false;
-      const req = httpRequest({
-        host: '127.0.0.1', port, method: 'POST', path: '/api/media',
-        headers: { authorization: `Bearer ${world.tokens.ana}`, 'content-type': `multipart/form-data; boundary=${boundary}` },
-      });
-      req.on('response', (res) => {
-        answered = true;
-        res.resume();
-        resolve({ status: res.statusCode ?? 0, sent });
-      });
-      req.on('error', (error) => {
-        if (!answered) reject(error);
-      });
-      req.write(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.txt"\r\nContent-Type: text/plain\r\n\r\n`);
-      const pump = () => {
-        while (!answered && sent < total) {
-          sent += chunk.length;
-          if (!req.write(chunk)) return void req.once('drain', pump);
-        }
-        if (!answered) req.end(`\r\n--${boundary}--\r\n`);
-      };
-      pump();
-    });
+    const outcome = await streamUpload(world.tokens.ana, total);
     expect(outcome.status).toBe(413);
     expect(outcome.sent).toBeLessThan(total / 2);
     const after = await world.store.find({ selector: { type: 'media' }, limit: 1000 });
     expect(after.length).toBe(before.length);
+  });
+
+  it('R-OPS-03 an upload without a valid token is refused without reading its body', async () => {
+    const total = MEDIA_LIMITS.webchat.maxBytes * 10;
+    const outcome = await streamUpload('not-a-token', total);
+    expect(outcome.status).toBe(401);
+    expect(outcome.sent).toBeLessThan(total / 2);
   });
 
   it('R-OPS-03 a declared Content-Length past the server cap is refused before reading', async () => {

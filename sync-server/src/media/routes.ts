@@ -1,13 +1,12 @@
-import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import { Router, type ErrorRequestHandler, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import {
   ChannelKind, DomainError, MEDIA_LIMITS, MEDIA_MAX_BYTES, type Attachment, type MediaResponse,
 } from '@atende/protocol';
 import { bearerToken, principalOf, requireUser } from '../auth/middleware.js';
 import type { AuthService } from '../auth/service.js';
-import type { RateLimiter } from '../http/rateLimit.js';
 import { viewerOf } from '../access/scope.js';
 import type { MediaReader, MediaService, MediaVariant } from './service.js';
-import { readUpload, type UploadRules } from './upload.js';
+import { lingerAfterRefusal, readUpload, type UploadRules } from './upload.js';
 
 /** A file never changes under its id; `private` keeps shared caches from holding customers' files. */
 const CACHE_CONTROL = 'private, max-age=86400';
@@ -18,16 +17,21 @@ export function toMediaResponse({ mediaId, ...rest }: Attachment): MediaResponse
   return { id: mediaId, ...rest };
 }
 
-/** Express 5 forwards rejected promises; this also closes a connection whose body was not read to the end. */
+/** Forwards failures to the error handler; a refused upload still arriving lingers (see upload.ts). */
 function handle(route: (req: Request, res: Response) => Promise<void>): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     route(req, res).catch((error: unknown) => {
-      // Otherwise Node would read (and discard) the rest of an oversized upload to reuse the connection.
-      if (!req.complete) res.setHeader('Connection', 'close');
+      lingerAfterRefusal(req, res);
       next(error);
     });
   };
 }
+
+/** Refusals by earlier middleware (a bad token, a rate limit) linger too. */
+const lingerOnRefusal: ErrorRequestHandler = (error: unknown, req, res, next) => {
+  lingerAfterRefusal(req, res);
+  next(error);
+};
 
 const userRules: UploadRules = {
   fields: ['channel'],
@@ -70,14 +74,15 @@ async function sendMedia(req: Request, res: Response, media: MediaService, reade
 }
 
 /**
- * Agents' files (issue 7 §4). Mount: `['/api/media', mediaRoutes({ media, auth })]`.
+ * Agents' files (issue 7 §4). Mount: `['/api/media', mediaRoutes({ media, auth, limit })]`, `limit`
+ * being an optional rate-limit middleware.
  * `POST /` multipart (`channel` field first, then `file`) → 201 MediaResponse;
  * `GET /:id[?thumbnail=1]` → the bytes, 404 unless the caller may see a conversation using them.
  */
-export function mediaRoutes(options: { media: MediaService; auth: AuthService; limiter?: RateLimiter }): Router {
-  const { media, auth, limiter } = options;
+export function mediaRoutes(options: { media: MediaService; auth: AuthService; limit?: RequestHandler }): Router {
+  const { media, auth, limit } = options;
   const router = Router();
-  const limited: RequestHandler[] = limiter ? [limiter.middleware('media-upload')] : [];
+  const limited = limit ? [limit] : [];
 
   router.post('/', requireUser(auth), ...limited, handle(async (req, res) => {
     const { user } = principalOf(req);
@@ -92,6 +97,7 @@ export function mediaRoutes(options: { media: MediaService; auth: AuthService; l
   router.get('/:id', requireUser(auth), handle(async (req, res) => {
     await sendMedia(req, res, media, { kind: 'user', viewer: viewerOf(principalOf(req).user) });
   }));
+  router.use(lingerOnRefusal);
   return router;
 }
 
@@ -106,20 +112,20 @@ export interface VisitorAuthenticator {
 }
 
 /**
- * The chat widget's files. Mount: `['/api/webchat/media', visitorMediaRoutes({ media, visitors, limiter })]`
+ * The chat widget's files. Mount: `['/api/webchat/media', visitorMediaRoutes({ media, visitors, limit })]`
  * before `/api/webchat` (whose `/:accountId/visitors` would not match anyway). Uploads follow the
  * website chat's limits; a visitor reads what it sent and the files of public messages of its own
  * conversations.
  */
-export function visitorMediaRoutes(options: { media: MediaService; visitors: VisitorAuthenticator; limiter?: RateLimiter }): Router {
-  const { media, visitors, limiter } = options;
+export function visitorMediaRoutes(options: { media: MediaService; visitors: VisitorAuthenticator; limit?: RequestHandler }): Router {
+  const { media, visitors, limit } = options;
   const router = Router();
   const visitorOf = async (req: Request): Promise<MediaVisitor> => {
     const visitor = await visitors.authenticate(bearerToken(req));
     if (!visitor) throw new DomainError('unauthenticated', 'unauthenticated', 'A visitor token is required');
     return visitor;
   };
-  const limited: RequestHandler[] = limiter ? [limiter.middleware('webchat-media')] : [];
+  const limited = limit ? [limit] : [];
 
   router.post('/', ...limited, handle(async (req, res) => {
     const visitor = await visitorOf(req);
@@ -135,5 +141,6 @@ export function visitorMediaRoutes(options: { media: MediaService; visitors: Vis
     const visitor = await visitorOf(req);
     await sendMedia(req, res, media, { kind: 'visitor', contactId: visitor.contactId, channelAccountId: visitor.account._id });
   }));
+  router.use(lingerOnRefusal);
   return router;
 }

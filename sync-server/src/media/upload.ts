@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import busboy from 'busboy';
 import { DomainError } from '@atende/protocol';
 
@@ -118,4 +118,31 @@ export function readUpload(req: IncomingMessage, rules: UploadRules): Promise<Re
     req.on('error', (error) => fail(error));
     req.pipe(parser);
   });
+}
+
+/** How long, and how much more, a refused upload is read (and dropped) after the answer. */
+const LINGER = { ms: 1000, bytes: 8 * 1024 * 1024 };
+
+/**
+ * Call before answering an upload refused while its body is still arriving. Closing the
+ * connection right after the answer would make the kernel reset it (unread data), and a client
+ * still sending would lose the answer; so, like nginx's lingering close, the rest of the body is
+ * read and dropped for a moment (bounded in time and bytes) before the connection is closed.
+ */
+export function lingerAfterRefusal(req: IncomingMessage, res: ServerResponse): void {
+  if (req.complete || res.headersSent) return;
+  res.setHeader('Connection', 'close');
+  const socket = req.socket;
+  // Node ends a `Connection: close` response with `destroySoon()`: half-close and keep reading instead.
+  socket.destroySoon = () => {
+    socket.end();
+    let dropped = 0;
+    const timer = setTimeout(() => socket.destroy(), LINGER.ms);
+    timer.unref();
+    socket.on('data', (chunk: Buffer) => {
+      dropped += chunk.length;
+      if (dropped > LINGER.bytes) socket.destroy();
+    });
+    socket.once('close', () => clearTimeout(timer));
+  };
 }
