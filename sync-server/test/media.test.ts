@@ -269,6 +269,10 @@ describe('GET /api/media/:id', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('image/png');
     expect(res.headers.get('content-disposition')).toBeNull();
+    const again = await fetch(`${world.url}/api/media/${body.id}`, {
+      headers: { authorization: `Bearer ${world.tokens.bia}`, 'if-none-match': String(res.headers.get('etag')) },
+    });
+    expect(again.status).toBe(304);
   });
 
   it('R-WS-04 attachmentsFor records the conversation, and refuses files the author may not read', async () => {

@@ -55,9 +55,9 @@ async function sendMedia(req: Request, res: Response, media: MediaService, reade
   // Existence is never revealed: an unknown id and a forbidden one answer alike.
   if (!(await media.mayRead(id, reader))) throw notFound();
   const variant: MediaVariant = req.query.thumbnail === '1' ? 'thumbnail' : 'file';
-  const content = await media.read(id, variant);
-  if (!content) throw notFound();
-  const etag = `"${content.media.sha256}${variant === 'thumbnail' ? '-t' : ''}"`;
+  const stored = await media.get(id);
+  if (!stored) throw notFound();
+  const etag = `"${stored.sha256}${variant === 'thumbnail' ? '-t' : ''}"`;
   res.setHeader('X-Content-Type-Options', 'nosniff');
   res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
   res.setHeader('Cache-Control', CACHE_CONTROL);
@@ -66,8 +66,11 @@ async function sendMedia(req: Request, res: Response, media: MediaService, reade
     res.status(304).end();
     return;
   }
+  const content = await media.read(id, variant);
+  if (!content) throw notFound();
   // Pictures show inline; anything else is downloaded under its (sanitised) name, RFC 5987 encoded.
-  if (variant === 'file' && content.media.kind !== 'image') res.attachment(content.media.name);
+  const inline = variant === 'thumbnail' || stored.kind === 'image' || stored.kind === 'sticker';
+  if (!inline) res.attachment(stored.name);
   res.setHeader('Content-Type', content.contentType);
   res.setHeader('Content-Length', String(content.data.length));
   res.status(200).end(content.data);
