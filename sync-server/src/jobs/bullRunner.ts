@@ -55,6 +55,7 @@ export class BullJobRunner implements JobRunner {
   private readonly kinds = new JobKinds();
   private readonly queues = new Map<string, KindQueue>();
   private readonly controllers = new Set<AbortController>();
+  private readonly inFlight = new Set<Promise<void>>();
   private feed: Feed | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
   private started = false;
@@ -96,13 +97,16 @@ export class BullJobRunner implements JobRunner {
     this.feed?.stop();
     clearInterval(this.sweepTimer);
     const workers = [...this.queues.values()].map((q) => q.worker);
-    const closed = Promise.all(workers.map((w) => w.close())).then(() => true);
-    if (!(await Promise.race([closed, sleep(this.options.stopTimeoutMs ?? 10_000, false)]))) {
+    await Promise.all(workers.map((w) => w.pause(true)));
+    const finished = Promise.allSettled([...this.inFlight]).then(() => true);
+    const force = !(await Promise.race([finished, sleep(this.options.stopTimeoutMs ?? 10_000, false)]));
+    if (force) {
       // Left as after a crash: BullMQ's stalled check hands these jobs to another node.
       for (const controller of this.controllers) controller.abort(new Error('job runner stopped'));
-      await Promise.all(workers.map((w) => w.close(true)));
-      this.options.log('jobs: stopped with jobs still running; another node takes them over');
+      this.options.log(`jobs: stopped with ${this.inFlight.size} job(s) still running; another node takes them over`);
     }
+    // A graceful close() is memoised and would wait for abandoned jobs forever: decide once.
+    await Promise.all(workers.map((w) => w.close(force)));
     await Promise.all([...this.queues.values()].map((q) => q.queue.close()));
   }
 
@@ -113,7 +117,7 @@ export class BullJobRunner implements JobRunner {
   private openQueue(entry: KindEntry): void {
     const common = { connection: this.connection, prefix: this.options.prefix ?? 'atende' };
     const queue = new Queue<BullData>(entry.kind, common);
-    const worker = new Worker<BullData>(entry.kind, (job, token, signal) => this.process(entry, job, token, signal), {
+    const worker = new Worker<BullData>(entry.kind, (job, token, signal) => this.track(this.process(entry, job, token, signal)), {
       ...common,
       concurrency: entry.concurrency,
       lockDuration: this.options.lockDurationMs ?? 30_000,
@@ -165,6 +169,13 @@ export class BullJobRunner implements JobRunner {
     } catch (error) {
       this.options.log(`jobs: sweep failed: ${toError(error).message}`);
     }
+  }
+
+  private track(run: Promise<void>): Promise<void> {
+    const settled = run.then(() => {}, () => {});
+    this.inFlight.add(settled);
+    void settled.finally(() => this.inFlight.delete(settled));
+    return run;
   }
 
   private async process(entry: KindEntry, bullJob: Job<BullData>, token?: string, bullSignal?: AbortSignal): Promise<void> {
