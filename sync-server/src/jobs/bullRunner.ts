@@ -38,6 +38,17 @@ const IDLE_CHECK_MS = 20;
 // Clocks of several nodes differ a little; a job picked up this early just runs.
 const EARLY_TOLERANCE_MS = 250;
 
+/**
+ * A job BullMQ hands over too early waits: a retry not yet due, or one still leased by a live node
+ * (a duplicate BullMQ job must not run it twice; a dead node's lease has lapsed by the time BullMQ's
+ * stalled check hands its job over).
+ */
+function notBefore(job: JobDoc, now: number): number | undefined {
+  if (job.state === 'pending' && job.runAt > now + EARLY_TOLERANCE_MS) return job.runAt;
+  if (job.state === 'running' && job.leaseUntil !== null && job.leaseUntil > now + EARLY_TOLERANCE_MS) return job.leaseUntil;
+  return undefined;
+}
+
 /** BullMQ refuses custom ids with ':'; the doc id travels in the job data anyway. */
 export function bullJobId(docId: string): string {
   return docId.slice(JOB_ID_PREFIX.length).replaceAll('%', '%25').replaceAll(':', '%3A');
@@ -182,17 +193,17 @@ export class BullJobRunner implements JobRunner {
     const docId = bullJob.data.docId;
     const now = Date.now();
     let before: JobDoc | undefined;
-    let early = false;
+    let waitUntil: number | undefined;
     const { doc: claim, written } = await updateDoc<JobDoc>(this.store, docId, (current) => {
       before = isJobDoc(current) ? current : undefined;
-      early = before?.state === 'pending' && before.runAt > now + EARLY_TOLERANCE_MS;
+      waitUntil = before ? notBefore(before, now) : undefined;
       // Done, dead or gone: a late add from another node's feed.
-      if (!before || before.state === 'done' || before.state === 'dead' || early) return undefined;
+      if (!before || before.state === 'done' || before.state === 'dead' || waitUntil !== undefined) return undefined;
       return abandonedAtLastAttempt(before, entry.policy)
         ? settle(before, { ok: false, error: new Error(`abandoned by ${before.owner ?? 'a stopped node'} during its last attempt`) }, entry.policy, now).doc
         : claimed(before, this.options.nodeId, this.options.lockDurationMs ?? 30_000, now);
     });
-    if (early && before) return this.delay(bullJob, before.runAt, token);
+    if (waitUntil !== undefined) return this.delay(bullJob, waitUntil, token);
     if (!written || !claim) return;
     if (claim.state === 'dead') return deliverDeadLetter(entry, claim, new Error(claim.lastError ?? 'abandoned'), this.options.log);
     if (before?.state === 'running') this.options.log(`jobs: ${docId} taken over from ${before.owner ?? 'unknown owner'}`);
