@@ -2,25 +2,40 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { PING_INTERVAL_MS } from '@atende/protocol';
+import { preferConversation, preferMessage, type ConversationDoc, type MessageDoc } from '@atende/protocol';
 import { authRoutes } from './auth/routes.js';
 import { AuthService } from './auth/service.js';
 import { randomToken, TokenSigner } from './auth/tokens.js';
+import { openBus, subscribeTopic } from './bus/index.js';
+import { channelAccountRoutes } from './channelAccounts/routes.js';
+import { ChannelAccounts } from './channelAccounts/service.js';
 import { ChannelRegistry } from './channels/adapter.js';
+import { ChannelInbound } from './channels/inbound.js';
+import { registerChannelJobs, typingToCustomer } from './channels/jobs.js';
 import { WebchatAdapter } from './channels/webchat/adapter.js';
 import { webchatRoutes } from './channels/webchat/routes.js';
 import { acceptVisitorSocket } from './channels/webchat/socket.js';
+import { VisitorSockets } from './channels/webchat/visitorSockets.js';
 import { VisitorService } from './channels/webchat/visitors.js';
+import { webhookRoutes } from './channels/webhooks.js';
 import type { Config } from './config/config.js';
+import { ContactDirectory } from './contacts/directory.js';
 import { InboundService } from './conversations/inbound.js';
-import { ProtocolNumbers } from './conversations/protocolNumbers.js';
+import { MessageService } from './conversations/messages.js';
+import { preferCounter, ProtocolNumbers } from './conversations/protocolNumbers.js';
 import { conversationRoutes } from './conversations/routes.js';
 import { ConversationService } from './conversations/service.js';
 import { seedDemo } from './demo/seed.js';
 import { buildApp, webRoot } from './http/app.js';
 import { RateLimiter } from './http/rateLimit.js';
+import { openJobRunner, type JobRunner } from './jobs/index.js';
+import { mediaRoutes, visitorMediaRoutes } from './media/routes.js';
+import { MediaService } from './media/service.js';
 import { AgentHub } from './realtime/hub.js';
 import { MAX_FRAME_BYTES } from './realtime/socket.js';
-import { type DocStore, openStore, updateDoc } from './store/index.js';
+import {
+  ConflictSweeper, openStore, updateDoc, wireResolver, withGroupCommit, withReadCache, type DocStore,
+} from './store/index.js';
 import { syncRoutes } from './sync/routes.js';
 
 export interface RunningServer {
@@ -29,6 +44,7 @@ export interface RunningServer {
   store: DocStore;
   auth: AuthService;
   hub: AgentHub;
+  jobs: JobRunner;
   seeded: boolean;
   stop(): Promise<void>;
 }
@@ -46,7 +62,14 @@ const INDEXES: Array<[string, string[]]> = [
   ['idx-conversation-agent', ['type', 'agentId', 'status']],
   ['idx-conversation-contact', ['type', 'contactId']],
   ['idx-message-conversation', ['type', 'conversationId']],
+  // Not led by `type`: PouchDB's planner may pick any index led by a selector's first field, and
+  // these hold only documents that have the second field, which would hide every other type.
+  ['idx-external-id', ['externalId']],
+  ['idx-whatsapp-address', ['addresses.whatsapp']],
 ];
+
+/** Hot reads: the session user, conversations, threads, channel accounts and addresses (issue 7 §5). */
+const CACHED_PREFIXES = ['user:', 'session:', 'conversation:', 'thread:', 'channel:', 'address:', 'contact:', 'visitor:'];
 
 /** The token secret from configuration, else one generated once and kept in the store. */
 async function tokenSecret(store: DocStore, configured: string | undefined): Promise<string> {
@@ -60,34 +83,67 @@ async function tokenSecret(store: DocStore, configured: string | undefined): Pro
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const log = options.log ?? (config.logLevel === 'silent' ? () => {} : (m: string) => console.log(m));
   const pingIntervalMs = options.pingIntervalMs ?? PING_INTERVAL_MS;
-  const store = await openStore(config.store);
+  // Concurrent writes coalesce into one bulk write per tick; hot reads come from a cache kept
+  // coherent by the change feed (ARCHITECTURE §5).
+  const store = withReadCache(withGroupCommit(await openStore(config.store)), { prefixes: CACHED_PREFIXES, max: 10_000 });
   for (const [name, fields] of INDEXES) await store.ensureIndex(name, fields);
   const signer = new TokenSigner(await tokenSecret(store, config.secret));
   const auth = new AuthService(store, signer, config);
   const seeded = config.demo ? await seedDemo(store, auth, config.demoPassword) : false;
+  const bus = await openBus(config.redisUrl, { nodeId: config.nodeId, log });
+  // A CouchDB cluster can accept conflicting writes during a partition; the embedded store cannot.
+  const sweeper = new ConflictSweeper(store, {
+    conversation: wireResolver<ConversationDoc>(preferConversation),
+    message: wireResolver<MessageDoc>(preferMessage),
+    counter: preferCounter,
+  }, log);
+  if (store.kind === 'couchdb') sweeper.start();
 
-  const channels = new ChannelRegistry();
-  const webchat = new WebchatAdapter();
-  channels.register(webchat);
-  const conversations = new ConversationService(store, channels, log);
+  const accounts = new ChannelAccounts(store, config.publicUrl);
+  const conversations = new ConversationService(store);
+  const messages = new MessageService(store);
   const inbound = new InboundService(store, new ProtocolNumbers(store, config.timeZone));
+  const media = new MediaService(store);
   const visitors = new VisitorService(store, signer);
-  const hub = new AgentHub(store, auth, conversations, {
+  const visitorDelivery = new VisitorSockets(bus, { log });
+  const registry = new ChannelRegistry();
+  const webchat = new WebchatAdapter(visitorDelivery);
+  registry.register('webchat', () => webchat);
+  visitorDelivery.onDelivered((_contactId, frame) => {
+    if (frame.type === 'message') void messages.recordSent(frame.message.id, null, 'delivered').catch(() => undefined);
+  });
+  subscribeTopic(bus, 'session.revoked', (m) => auth.sessionRevoked(m.sessionId), log);
+  auth.onLogout((p) => {
+    void bus.publish('session.revoked', { sessionId: p.sessionId, userId: p.user.id })
+      .catch((e: unknown) => log(`session.revoked not published: ${String(e)}`));
+  });
+  const jobs = openJobRunner(store, { ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}), nodeId: config.nodeId, log });
+  registerChannelJobs(jobs, { store, accounts, registry, messages, media });
+  await jobs.start();
+
+  const hub = new AgentHub(store, auth, {
     pingIntervalMs,
     presenceGraceMs: config.presenceGraceMs,
     ...(options.helloTimeoutMs ? { helloTimeoutMs: options.helloTimeoutMs } : {}),
     log,
+    bus,
+    onAgentTyping: typingToCustomer({ store, accounts, registry }),
   });
   hub.start();
-  const limiter = new RateLimiter(config.publicRateLimitPerMinute);
+  const limiter = new RateLimiter(config.publicRateLimitPerMinute, { bus, log });
+  const channelInbound = new ChannelInbound(new ContactDirectory(store), inbound, messages);
 
   const app = buildApp({
     api: [
       ['/api/auth', authRoutes(auth, limiter)],
       ['/api/sync', syncRoutes(store, auth)],
-      ['/api/conversations', conversationRoutes(conversations, auth)],
-      ['/api/webchat', webchatRoutes(visitors, inbound, limiter)],
+      ['/api/conversations', conversationRoutes(conversations, messages, auth)],
+      ['/api/media', mediaRoutes({ media, auth })],
+      ['/api/admin/channels', channelAccountRoutes(accounts, auth)],
+      ['/api/webchat/media', visitorMediaRoutes({ media, visitors, limit: limiter.middleware('webchat-media') })],
+      ['/api/webchat', webchatRoutes(store, visitors, inbound, limiter)],
     ],
+    raw: [['/channels', webhookRoutes({ accounts, registry, inbound: channelInbound, limiter })]],
     webDir: webRoot(config.webDir),
     updatesDir: config.updatesDir,
     health: () => ({ store: store.kind }),
@@ -103,7 +159,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     } else if (url.pathname === '/ws/webchat') {
       const token = url.searchParams.get('token') ?? undefined;
       visitorSockets.handleUpgrade(req, socket, head, (ws) => {
-        void acceptVisitorSocket(ws, token, { visitors, inbound, adapter: webchat, hub, pingIntervalMs });
+        void acceptVisitorSocket(ws, token, { visitors, inbound, delivery: visitorDelivery, hub, pingIntervalMs });
       });
     } else {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
@@ -127,15 +183,19 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     store,
     auth,
     hub,
+    jobs,
     seeded,
     async stop() {
       hub.stop();
-      webchat.stop();
+      visitorDelivery.stop();
+      await jobs.stop();
       agentSockets.close();
       visitorSockets.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const socket of openSockets) socket.destroy();
       await closed;
+      await sweeper.stop();
+      await bus.close();
       await store.close();
     },
   };

@@ -39,9 +39,12 @@ describe('website chat core loop', () => {
       body: { id: clientId('a'), text: 'Olá! Como posso ajudar?' },
     });
     expect(reply.status).toBe(201);
-    expect(reply.body.message.status).toBe('delivered');
+    // R-OPS-02: the request returns once the message is stored; the send runs as a job.
+    expect(reply.body.message.status).toBe('queued');
     const frame = await socket.next((f) => f.type === 'message');
     expect(frame.message).toMatchObject({ direction: 'out', text: 'Olá! Como posso ajudar?', authorName: 'Ana Souza' });
+    await server.jobs.idle();
+    expect(await server.store.get(reply.body.message.id)).toMatchObject({ status: 'delivered' });
     socket.close();
 
     const transcript = await call<{ messages: Array<{ text: string; direction: string }> }>(server, 'GET', '/api/webchat/messages', { token: visitor.token });
@@ -84,7 +87,8 @@ describe('website chat core loop', () => {
     const { conversationId } = await waitingConversation();
     const id = clientId('m');
     const early = await call(server, 'POST', `/api/conversations/${conversationId}/messages`, { token: ana, body: { id, text: 'cedo demais' } });
-    expect(early.status).toBe(403);
+    // Nobody holds a waiting conversation yet: take it first (a state conflict, not a right).
+    expect([early.status, early.body.error]).toEqual([409, 'not_active']);
     await call(server, 'POST', `/api/conversations/${conversationId}/claim`, { token: ana, body: {} });
     const byOther = await call(server, 'POST', `/api/conversations/${conversationId}/messages`, { token: bruno, body: { id: clientId(), text: 'intruso' } });
     expect(byOther.status).toBe(403);
@@ -121,6 +125,7 @@ describe('website chat core loop', () => {
     const moved = await call<{ conversation: Record<string, unknown> }>(server, 'POST', `/api/conversations/${conversationId}/transfer`, { token: ana, body: { toTeamId: 'team:comercial' } });
     expect(moved.status).toBe(200);
     expect(moved.body.conversation).toMatchObject({ teamId: 'team:comercial', status: 'waiting', agentId: null, formerTeamIds: ['team:suporte'] });
+    await server.jobs.idle(); // messages follow their conversation through an outbox job
     const messages = await server.store.find({ selector: { type: 'message', conversationId }, limit: 10 });
     expect(messages.every((m) => m.teamId === 'team:comercial')).toBe(true);
     const unknown = await call(server, 'POST', `/api/conversations/${conversationId}/transfer`, { token: carla, body: { toTeamId: 'team:nenhum' } });

@@ -137,11 +137,14 @@ export class FrameClient {
 
   static async open(url: string): Promise<FrameClient> {
     const ws = new WebSocket(url);
+    // Listen before 'open': a first frame sent right after the upgrade can arrive in the same
+    // packet and be emitted before an awaiting caller would attach its listener.
+    const client = new FrameClient(ws);
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
       ws.once('error', reject);
     });
-    return new FrameClient(ws);
+    return client;
   }
 
   /** An agent socket that has said hello and received its welcome. */

@@ -82,6 +82,7 @@ describe('replication endpoints (ARCHITECTURE §4)', () => {
     await call(server, 'POST', `/api/conversations/${conversationId}/claim`, { token: ana, body: {} });
     const moved = await call(server, 'POST', `/api/conversations/${conversationId}/transfer`, { token: ana, body: { toTeamId: 'team:comercial' } });
     expect(moved.status).toBe(200);
+    await server.jobs.idle(); // messages follow their conversation through an outbox job
 
     const pullFrom = (collection: string, checkpoint: unknown) =>
       call<{ documents: Doc[] }>(server, 'GET', `/api/sync/${collection}/pull?limit=100&checkpoint=${encodeURIComponent(JSON.stringify(checkpoint))}`, { token: ana });

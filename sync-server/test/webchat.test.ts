@@ -279,7 +279,7 @@ describe('R-CH-02 website chat visitors', () => {
       ['in', 'a4: obrigado'],
     ]);
     for (const m of mine.body.messages) {
-      expect(Object.keys(m).sort()).toEqual(['authorName', 'createdAt', 'direction', 'id', 'text']);
+      expect(Object.keys(m).sort()).toEqual(['attachments', 'authorName', 'createdAt', 'direction', 'id', 'text']);
       expect(VisitorMessage.safeParse(m).success).toBe(true);
     }
     const times = mine.body.messages.map((m) => m.createdAt);
@@ -459,15 +459,18 @@ describe('R-CH-02 live visitor socket', () => {
       token: ana, body: { id, text: '<b>Olá</b> & bem-vindo' },
     });
     expect(sent.status).toBe(201);
-    expect(sent.body.message.status).toBe('delivered');
+    expect(sent.body.message.status).toBe('queued');
     const frame = await socket.next((f) => f.type === 'message');
     expect(frame).toEqual({
       type: 'message',
       message: {
         id: sent.body.message.id, direction: 'out', authorName: 'Ana Souza', text: '<b>Olá</b> & bem-vindo',
-        createdAt: expect.any(Number),
+        createdAt: expect.any(Number), attachments: [],
       },
     });
+    await server.jobs.idle();
+    // The node that reached the visitor's socket marks the message delivered.
+    expect(await server.store.get(sent.body.message.id)).toMatchObject({ status: 'delivered' });
 
     agent.send({ type: 'typing', conversationId, typing: false });
     expect(await socket.next((f) => f.type === 'typing' && f.typing === false)).toEqual({ type: 'typing', typing: false });

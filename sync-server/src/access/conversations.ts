@@ -11,7 +11,4 @@ export async function visibleConversation(store: DocStore, user: UserDoc, id: st
   return toWire<ConversationDoc>(stored);
 }
 
-export const isParticipant = (conversation: ConversationDoc, userId: string) =>
-  conversation.agentId === userId || conversation.invitedAgentIds.includes(userId);
-
-export const previewOf = (text: string) => (text.length > 140 ? `${text.slice(0, 139)}…` : text);
+export { isParticipant } from '@atende/protocol';

@@ -160,6 +160,11 @@ export class AuthService {
     return this.tokens(user, sessionId, `${key}.${next}`);
   }
 
+  /** Another node (or this one) revoked a session: stop trusting the cached answer now. */
+  sessionRevoked(sessionId: string): void {
+    this.sessionCache.set(sessionId, { active: false, until: Infinity });
+  }
+
   async logout(principal: Principal): Promise<void> {
     await updateDoc<SessionDoc>(this.store, principal.sessionId, (s) =>
       s && s.revokedAt === null ? { ...s, revokedAt: Date.now() } : undefined,

@@ -5,11 +5,11 @@ import {
 import type { WebSocket } from 'ws';
 import type { AuthService, Principal } from '../auth/service.js';
 import { isParticipant, visibleConversation } from '../access/conversations.js';
-import type { ConversationService } from '../conversations/service.js';
 import type { ChangeRow, DocStore, Feed } from '../store/index.js';
 import { toWire } from '../store/wire.js';
 import { type Viewer, viewerOf, visibilityOf } from '../access/scope.js';
-import { PresenceTracker } from './presence.js';
+import { publishTopic, subscribeTopic, type Bus, type TopicMessage } from '../bus/index.js';
+import { createPresence, type Presence } from './presence.js';
 import { keepAlive, MAX_FRAME_BYTES, parseFrame, sendFrame } from './socket.js';
 import { AGENT_FRAMES, gateFrames } from './throttle.js';
 
@@ -28,6 +28,10 @@ export interface HubOptions {
   presenceGraceMs: number;
   helloTimeoutMs?: number;
   log: (message: string) => void;
+  /** Carries typing, sign-out and presence to the other nodes (ARCHITECTURE §6). */
+  bus: Bus;
+  /** The agent's typing, for the channel to show the customer (best effort). */
+  onAgentTyping?: (conversation: ConversationDoc, typing: boolean) => void;
 }
 
 const FLUSH_MS = 5;
@@ -38,17 +42,21 @@ const FLUSH_MS = 5;
  */
 export class AgentHub {
   private readonly connections = new Set<Connection>();
-  private readonly presence: PresenceTracker;
+  private readonly presence: Presence;
+  private readonly unsubscribe: Array<() => void>;
   private feed?: Feed;
 
   constructor(
     private readonly store: DocStore,
     private readonly auth: AuthService,
-    private readonly conversations: ConversationService,
     private readonly options: HubOptions,
   ) {
-    this.presence = new PresenceTracker(options.presenceGraceMs, (userId, status) => this.broadcastPresence(userId, status));
-    auth.onLogout((principal) => this.loggedOut(principal));
+    this.presence = createPresence(options.bus, options.presenceGraceMs, (userId, status) => this.broadcastPresence(userId, status), options.log);
+    // Every node, this one included, hears sign-outs and typing through the bus.
+    this.unsubscribe = [
+      subscribeTopic(options.bus, 'session.revoked', (m) => this.loggedOut(m), options.log),
+      subscribeTopic(options.bus, 'typing', (m) => this.relayTyping(m), options.log),
+    ];
   }
 
   start(): void {
@@ -63,6 +71,7 @@ export class AgentHub {
 
   stop(): void {
     this.feed?.stop();
+    for (const off of this.unsubscribe) off();
     this.presence.stop();
     for (const c of this.connections) c.ws.terminate();
   }
@@ -156,21 +165,28 @@ export class AgentHub {
     if (!isParticipant(conversation, principal.user.id)) {
       return this.error(connection, 'forbidden', 'Only participants may type in a conversation');
     }
-    this.sendToParticipants(conversation, principal.user.id, { type: 'typing', conversationId, authorId: principal.user.id, typing });
-    await this.conversations.typing(conversation, typing);
+    this.publishTyping(conversation, principal.user.id, typing);
+    this.options.onAgentTyping?.(conversation, typing);
   }
 
-  /** The customer's typing, relayed to the agents serving the conversation. */
+  /** The customer's typing, relayed to the agents serving the conversation on any node. */
   customerTyping(conversation: ConversationDoc, typing: boolean): void {
-    this.sendToParticipants(conversation, conversation.contactId, {
-      type: 'typing', conversationId: conversation.id, authorId: conversation.contactId, typing,
-    });
+    this.publishTyping(conversation, conversation.contactId, typing);
   }
 
-  private sendToParticipants(conversation: ConversationDoc, exceptUserId: string, frame: ServerFrame): void {
+  private publishTyping(conversation: ConversationDoc, authorId: string, typing: boolean): void {
+    const recipientIds = [conversation.agentId, ...conversation.invitedAgentIds].filter((id): id is string => !!id && id !== authorId);
+    if (recipientIds.length === 0) return;
+    void publishTopic(this.options.bus, 'typing', { conversationId: conversation.id, authorId, typing, recipientIds })
+      .catch(() => undefined); // typing is best effort
+  }
+
+  private relayTyping(m: TopicMessage<'typing'>): void {
+    const to = new Set(m.recipientIds);
+    const frame: ServerFrame = { type: 'typing', conversationId: m.conversationId, authorId: m.authorId, typing: m.typing };
     for (const c of this.connections) {
-      const userId = c.principal?.user.id;
-      if (userId && userId !== exceptUserId && isParticipant(conversation, userId)) sendFrame(c.ws, frame);
+      const id = c.principal?.user.id;
+      if (id && to.has(id)) sendFrame(c.ws, frame);
     }
   }
 
@@ -207,16 +223,18 @@ export class AgentHub {
     for (const c of this.connections) if (c.principal) sendFrame(c.ws, { type: 'presence', userId, status });
   }
 
-  private loggedOut(principal: Principal): void {
+  /** A session ended on any node: its sockets here close and presence turns offline at once. */
+  private loggedOut(revoked: { sessionId: string; userId: string }): void {
+    this.auth.sessionRevoked(revoked.sessionId);
     for (const c of this.connections) {
-      if (c.principal?.sessionId !== principal.sessionId) continue;
+      if (c.principal?.sessionId !== revoked.sessionId) continue;
       // Forget the principal first so the close does not start the drop grace period.
-      this.presence.disconnected(principal.user.id);
+      this.presence.disconnected(revoked.userId);
       c.principal = undefined;
       c.viewer = undefined;
       c.ws.close(4001, 'logged out');
     }
-    this.presence.loggedOut(principal.user.id);
+    this.presence.loggedOut(revoked.userId);
   }
 }
 

@@ -4,14 +4,14 @@ import type { InboundService } from '../../conversations/inbound.js';
 import type { AgentHub } from '../../realtime/hub.js';
 import { keepAlive, MAX_FRAME_BYTES, parseFrame, sendFrame } from '../../realtime/socket.js';
 import { gateFrames, relayChanges, VISITOR_FRAMES } from '../../realtime/throttle.js';
-import type { WebchatAdapter } from './adapter.js';
+import type { VisitorSockets } from './visitorSockets.js';
 import type { Visitor, VisitorService } from './visitors.js';
 
 /** `/ws/webchat?token=…`: agent messages and typing out, the visitor's typing in. */
 export async function acceptVisitorSocket(
   ws: WebSocket,
   token: string | undefined,
-  deps: { visitors: VisitorService; inbound: InboundService; adapter: WebchatAdapter; hub: AgentHub; pingIntervalMs: number },
+  deps: { visitors: VisitorService; inbound: InboundService; delivery: VisitorSockets; hub: AgentHub; pingIntervalMs: number },
 ): Promise<void> {
   ws.on('error', () => ws.terminate());
   let visitor: Visitor | undefined;
@@ -34,7 +34,7 @@ export async function acceptVisitorSocket(
   const account = visitor.account;
   const contactId = visitor.contactId;
   keepAlive(ws, deps.pingIntervalMs);
-  deps.adapter.attach(contactId, ws);
+  deps.delivery.attach(contactId, ws);
   sendFrame(ws, { type: 'welcome', visitorId: visitor.visitorId });
   // Typing costs a store lookup: only changes are relayed, one lookup in flight per socket.
   const relayTyping = relayChanges((typing) =>
