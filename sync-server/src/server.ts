@@ -6,7 +6,7 @@ import { preferConversation, preferMessage, type ConversationDoc, type MessageDo
 import { authRoutes } from './auth/routes.js';
 import { AuthService } from './auth/service.js';
 import { randomToken, TokenSigner } from './auth/tokens.js';
-import { openBus, subscribeTopic } from './bus/index.js';
+import { openBus, subscribeTopic, type Bus } from './bus/index.js';
 import { channelAccountRoutes } from './channelAccounts/routes.js';
 import { ChannelAccounts } from './channelAccounts/service.js';
 import { ChannelRegistry } from './channels/adapter.js';
@@ -45,6 +45,9 @@ export interface RunningServer {
   auth: AuthService;
   hub: AgentHub;
   jobs: JobRunner;
+  /** Channel adapters by kind; tests register fakes of upstream kinds here. */
+  registry: ChannelRegistry;
+  bus: Bus;
   seeded: boolean;
   stop(): Promise<void>;
 }
@@ -184,6 +187,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     auth,
     hub,
     jobs,
+    registry,
+    bus,
     seeded,
     async stop() {
       hub.stop();
