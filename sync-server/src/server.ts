@@ -104,9 +104,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
 
   const accounts = new ChannelAccounts(store, config.publicUrl);
   const conversations = new ConversationService(store);
-  const messages = new MessageService(store);
-  const inbound = new InboundService(store, new ProtocolNumbers(store, config.timeZone));
   const media = new MediaService(store);
+  const messages = new MessageService(store, media);
+  const inbound = new InboundService(store, new ProtocolNumbers(store, config.timeZone));
   const visitors = new VisitorService(store, signer);
   const visitorDelivery = new VisitorSockets(bus, { log });
   const registry = new ChannelRegistry();

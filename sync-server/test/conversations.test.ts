@@ -162,4 +162,34 @@ describe('website chat core loop', () => {
     expect(fresh).toMatchObject({ status: 'waiting' });
     expect(fresh?.protocol).not.toBe((await server.store.get(conversationId))?.protocol);
   });
+
+  it('R-WS-04 an agent sends a file: uploaded, attached as metadata, readable by the team and not by another team', async () => {
+    const { conversationId } = await waitingConversation('me manda a foto');
+    await call(server, 'POST', `/api/conversations/${conversationId}/claim`, { token: ana, body: {} });
+    // The smallest valid PNG (1×1); the declared type is a lie the server must not trust.
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+    const form = new FormData();
+    form.append('file', new Blob([png], { type: 'text/plain' }), 'foto.png');
+    const uploaded = await fetch(`${server.url}/api/media`, { method: 'POST', headers: { authorization: `Bearer ${ana}` }, body: form });
+    expect(uploaded.status).toBe(201);
+    const media = (await uploaded.json()) as { id: string; mimeType: string };
+    expect(media.mimeType).toBe('image/png');
+
+    const sent = await call<{ message: { id: string; attachments: Array<Record<string, unknown>>; kind: string } }>(server, 'POST', `/api/conversations/${conversationId}/messages`, {
+      token: ana, body: { id: clientId('f'), text: '', mediaIds: [media.id] },
+    });
+    expect(sent.status).toBe(201);
+    expect(sent.body.message.kind).toBe('image');
+    expect(sent.body.message.attachments).toEqual([expect.objectContaining({ mediaId: media.id, mimeType: 'image/png', size: png.length })]);
+
+    const outsider = await addUser(server, { key: 'comercial-media', name: 'Comercial', email: 'comercial-media@test.local', role: 'agent', teamIds: ['team:comercial'] });
+    const outsiderToken = (await login(server, outsider.email)).accessToken;
+    const read = (token: string) => fetch(`${server.url}/api/media/${media.id}`, { headers: { authorization: `Bearer ${token}` } });
+    expect((await read(bruno)).status).toBe(200);
+    expect((await read(outsiderToken)).status).toBe(404);
+    const foreign = await call(server, 'POST', `/api/conversations/${conversationId}/messages`, {
+      token: ana, body: { id: clientId('g'), text: 'x', mediaIds: ['media:01ZZZZZZZZZZZZZZZZZZZZZZZZ'] },
+    });
+    expect(foreign.status).toBe(404);
+  });
 });

@@ -1,9 +1,10 @@
 import {
-  advanceStatus, assertMay, canResend, DomainError, docId, notFound,
+  advanceStatus, assertMay, canResend, checkMedia, DomainError, docId, notFound,
   type ConversationDoc, type MessageDoc, type MessageStatus, type UserDoc,
 } from '@atende/protocol';
 import { visibleConversation } from '../access/conversations.js';
-import { attachmentsOf } from './attachments.js';
+import { viewerOf } from '../access/scope.js';
+import type { MediaService } from '../media/service.js';
 import { newJob } from '../jobs/types.js';
 import type { DocStore } from '../store/index.js';
 import { getWire, toStored, updateWire } from '../store/wire.js';
@@ -22,7 +23,10 @@ export interface AgentMessage {
  * its send job, and the request returns; workers move it to sent → delivered → read, or failed.
  */
 export class MessageService {
-  constructor(private readonly store: DocStore) {}
+  constructor(
+    private readonly store: DocStore,
+    private readonly media: MediaService,
+  ) {}
 
   async send(user: UserDoc, conversationId: string, body: AgentMessage): Promise<{ message: MessageDoc; created: boolean }> {
     const conversation = await visibleConversation(this.store, user, conversationId);
@@ -30,7 +34,13 @@ export class MessageService {
     const existing = await getWire<MessageDoc>(this.store, id);
     if (existing) return { message: this.sameMessage(existing, conversationId, user), created: false };
     assertMay(user, 'reply', conversation);
-    const attachments = await attachmentsOf(this.store, body.mediaIds ?? [], user.id, conversation.channel);
+    // Any file the agent may read (their uploads, files of conversations they see), within what
+    // the conversation's channel accepts (R-WS-04).
+    const attachments = await this.media.attachmentsFor(body.mediaIds ?? [], { kind: 'user', viewer: viewerOf(user) }, conversationId);
+    for (const a of attachments) {
+      const refusal = checkMedia(conversation.channel, a.mimeType, a.size);
+      if (refusal) throw refusal;
+    }
     if (!body.text.trim() && attachments.length === 0) {
       throw new DomainError('invalid', 'invalid_input', 'A message needs text or a file');
     }
