@@ -19,9 +19,11 @@ const newChat = () => ++nextChat;
 beforeAll(async () => {
   server = await startTestServer({ ATENDE_PUBLIC_URL: PUBLIC_URL });
   installFakeTelegram(server);
-  [admin, ana, carla] = await Promise.all(
-    ['admin@demo.local', 'ana@demo.local', 'carla@demo.local'].map((e) => login(server, e).then((r) => r.accessToken)),
-  );
+  [admin, ana, carla] = await Promise.all([
+    login(server, 'admin@demo.local').then((r) => r.accessToken),
+    login(server, 'ana@demo.local').then((r) => r.accessToken),
+    login(server, 'carla@demo.local').then((r) => r.accessToken),
+  ]);
 });
 afterAll(() => server.close());
 
