@@ -1,15 +1,17 @@
 import { addRxPlugin, createRxDatabase, removeRxDatabase, type RxCollection, type RxDatabase } from 'rxdb';
 import { RxDBLeaderElectionPlugin } from 'rxdb/plugins/leader-election';
+import { RxDBMigrationSchemaPlugin } from 'rxdb/plugins/migration-schema';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import type {
   CollectionName, ContactDoc, ConversationDoc, DispositionDoc, MessageDoc, PredefinedDoc, TeamDoc, UserDoc,
 } from '@atende/protocol';
 import {
-  contactSchema, conversationSchema, dispositionSchema, draftSchema, messageSchema, predefinedSchema,
+  contactSchema, conversationSchema, dispositionSchema, draftSchema, messageMigrations, messageSchema, predefinedSchema,
   teamSchema, userSchema, type DraftDoc,
 } from './schemas';
 
 addRxPlugin(RxDBLeaderElectionPlugin);
+addRxPlugin(RxDBMigrationSchemaPlugin);
 
 export type AtendeCollections = {
   conversations: RxCollection<ConversationDoc>;
@@ -45,7 +47,7 @@ export async function openDatabase(userId: string): Promise<AtendeDatabase> {
   });
   await db.addCollections({
     conversations: { schema: conversationSchema },
-    messages: { schema: messageSchema },
+    messages: { schema: messageSchema, migrationStrategies: messageMigrations },
     contacts: { schema: contactSchema },
     predefined: { schema: predefinedSchema },
     teams: { schema: teamSchema },

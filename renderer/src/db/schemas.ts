@@ -22,10 +22,11 @@ function schema<T>(
   title: string,
   properties: Record<string, object>,
   indexes: string[][] = [],
+  version = 0,
 ): RxJsonSchema<T> {
   return {
     title,
-    version: 0,
+    version,
     primaryKey: 'id',
     type: 'object',
     properties: { ...base, ...properties },
@@ -43,11 +44,16 @@ export const conversationSchema = schema<ConversationDoc>('conversation', {
   tags: STRINGS, transfers: OBJECTS, ticketLinks: STRINGS, channelMeta: OBJECT,
 }, [['status', 'updatedAt']]);
 
+/** Version 1 adds `payload` (issue 7); replicas stored at version 0 are migrated on open. */
 export const messageSchema = schema<MessageDoc>('message', {
   conversationId: ID, teamId: ID, formerTeamIds: STRINGS, direction: TEXT, authorId: OPTIONAL_ID,
   authorName: TEXT, kind: TEXT, text: TEXT, attachments: OBJECTS, visibility: TEXT, status: TEXT,
   error: { type: ['string', 'null'] }, externalId: { type: ['string', 'null'] }, payload: OBJECT,
-}, [['conversationId', 'createdAt']]);
+}, [['conversationId', 'createdAt']], 1);
+
+export const messageMigrations = {
+  1: (doc: Omit<MessageDoc, 'payload'> & { payload?: MessageDoc['payload'] }): MessageDoc => ({ ...doc, payload: doc.payload ?? {} }),
+};
 
 export const contactSchema = schema<ContactDoc>('contact', {
   name: { type: 'string', maxLength: 200 }, email: TEXT, addresses: OBJECT, customFields: OBJECT,

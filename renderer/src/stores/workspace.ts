@@ -76,6 +76,11 @@ export const useWorkspaceStore = defineStore('workspace', () => {
     return api('POST', `/api/conversations/${conversationId}/messages`, { id: ulid(), text });
   }
 
+  /** "Reenviar" a dead-lettered send: the server queues it again under the same message id. */
+  async function resend(conversationId: string, messageId: string): Promise<void> {
+    await api('POST', `/api/conversations/${conversationId}/messages/${messageId}/resend`, {});
+  }
+
   async function transfer(conversationId: string, target: { toAgentId: string } | { toTeamId: string }): Promise<void> {
     await api('POST', `/api/conversations/${conversationId}/transfer`, { id: ulid(), ...target });
     if (selectedId.value === conversationId) selectedId.value = undefined;
@@ -88,6 +93,6 @@ export const useWorkspaceStore = defineStore('workspace', () => {
 
   return {
     waiting, active, tab, selectedId, selected, notice, users, teams, contacts, predefined, dispositions, me,
-    contactName, select, claim, sendMessage, transfer, finish,
+    contactName, select, claim, sendMessage, resend, transfer, finish,
   };
 });
