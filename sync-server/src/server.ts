@@ -36,6 +36,7 @@ import { MAX_FRAME_BYTES } from './realtime/socket.js';
 import {
   ConflictSweeper, openStore, updateDoc, wireResolver, withGroupCommit, withReadCache, type DocStore,
 } from './store/index.js';
+import { DelegatingStore } from './store/delegate.js';
 import { syncRoutes } from './sync/routes.js';
 
 export interface RunningServer {
@@ -58,6 +59,15 @@ export interface StartOptions {
   pingIntervalMs?: number;
   /** Tests shorten the 10 s wait for a socket's first (hello) frame. */
   helloTimeoutMs?: number;
+  /** An already-open store to serve instead of opening `config.store`; stop() leaves it open (several nodes in one process). */
+  store?: DocStore;
+}
+
+/** A store this server uses but does not own: stopping the server leaves it open for its owner. */
+class BorrowedStore extends DelegatingStore {
+  override close(): Promise<void> {
+    return Promise.resolve();
+  }
 }
 
 const INDEXES: Array<[string, string[]]> = [
@@ -88,7 +98,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const pingIntervalMs = options.pingIntervalMs ?? PING_INTERVAL_MS;
   // Concurrent writes coalesce into one bulk write per tick; hot reads come from a cache kept
   // coherent by the change feed (ARCHITECTURE §5).
-  const store = withReadCache(withGroupCommit(await openStore(config.store)), { prefixes: CACHED_PREFIXES, max: 10_000 });
+  const opened = options.store ? new BorrowedStore(options.store) : await openStore(config.store);
+  const store = withReadCache(withGroupCommit(opened), { prefixes: CACHED_PREFIXES, max: 10_000 });
   for (const [name, fields] of INDEXES) await store.ensureIndex(name, fields);
   const signer = new TokenSigner(await tokenSecret(store, config.secret));
   const auth = new AuthService(store, signer, config);
