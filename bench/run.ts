@@ -4,6 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { withTimeout } from './client.js';
+import { httpIngestTable, HTTP_INGEST_DEFAULTS, measureHttpIngest, type HttpIngestResult } from './httpIngest.js';
+import { INGEST_DEFAULTS, ingestTable, measureIngest, type IngestResult } from './ingest.js';
 import { measureLatency, ROUNDS, type LatencyResult } from './latency.js';
 import { closeRenderer, IDB_POLL_MS, measureRenderer, PAGE_LIMIT_MS, WARM_RUNS, rendererBuild, type RendererResult } from './renderer.js';
 import { closeAll } from './server.js';
@@ -12,18 +14,18 @@ import { BACKFILL, measureThroughput, type ThroughputResult } from './throughput
 import { WORKLOAD } from './workload.js';
 
 /**
- * `npm run bench` (ARCHITECTURE §9): webhook-to-agent latency and pull throughput on the
- * embedded store, and the renderer's initial sync and warm start in Chromium. Prints tables
- * and writes bench/results/latest.json plus a dated copy.
+ * `npm run bench` (ARCHITECTURE §9): webhook-to-agent latency, pull throughput and inbound
+ * ingest on the embedded store, and the renderer's initial sync and warm start in Chromium.
+ * Prints tables and writes bench/results/latest.json plus a dated copy.
  *
  * `npm run bench -- renderer` (or BENCH_ONLY=renderer) runs only some sections: latency,
- * throughput, renderer, or server (= latency and throughput). A partial run writes
+ * throughput, ingest, renderer, or server (= latency, throughput and ingest). A partial run writes
  * results/latest-<sections>.json and a dated copy instead, so latest.json stays a full run.
  */
 
-const SECTIONS = ['latency', 'throughput', 'renderer'] as const;
+const SECTIONS = ['latency', 'throughput', 'ingest', 'renderer'] as const;
 type Section = (typeof SECTIONS)[number];
-const ALIASES: Record<string, Section[]> = { server: ['latency', 'throughput'], all: [...SECTIONS] };
+const ALIASES: Record<string, Section[]> = { server: ['latency', 'throughput', 'ingest'], all: [...SECTIONS] };
 
 function selectedSections(): Section[] {
   const asked = [...process.argv.slice(2), ...(process.env.BENCH_ONLY ?? '').split(',')]
@@ -59,6 +61,13 @@ const METHOD = {
     'store.bulkWrite in batches of 1,000; then full pulls of messages from no checkpoint over HTTP until a short ' +
     'page, as ana (agent: team-filtered feed) and carla (supervisor: unfiltered feed). Each pull is checked to ' +
     'return exactly the backfill. docs/s = documents / wall time of the whole pull; median over the runs.',
+  ingest: `Store: ${INGEST_DEFAULTS.writers} concurrent writers each store ${INGEST_DEFAULTS.messagesPerWriter} inbound ` +
+    'message documents one at a time (bulkWrite([message]) and wait) on a fresh embedded store, once straight and once ' +
+    'through withGroupCommit; no HTTP. HTTP: one fresh server per run; warm-up 5 visitors x 2 messages (not timed); ' +
+    `${HTTP_INGEST_DEFAULTS.writers} demo-site visitors created first, then all at once each POST ` +
+    `${HTTP_INGEST_DEFAULTS.messagesPerWriter} messages to /api/webchat/messages one after another (first opens a ` +
+    'conversation). msg/s = acknowledged (201) messages / wall time of the whole run; every message is then read back ' +
+    `from the store. ${HTTP_INGEST_DEFAULTS.runs} runs. Client and server share one Node process.`,
   renderer: `One fresh server serving renderer/dist (ATENDE_WEB_DIR); ${WORKLOAD.conversations} waiting team:suporte ` +
     `conversations (${WORKLOAD.contacts} shared contacts) and ${WORKLOAD.messagesPerConversation} customer messages ` +
     'each written with store.bulkWrite in batches of 1,000, then one HTTP login so the store builds its lazy indexes ' +
@@ -168,6 +177,8 @@ async function main(): Promise<void> {
   const sections = selectedSections();
   const full = sections.length === SECTIONS.length;
   const startedAt = new Date();
+  // Other work on the machine shows up in the figures; the 1/5/15-minute load averages say how much.
+  const loadBefore = os.loadavg();
   console.log(`atende bench — ${startedAt.toISOString()} — node ${process.version}, ${os.cpus().length} CPUs` +
     (full ? '' : ` — sections: ${sections.join(', ')}`) + '\n');
   let latency: LatencyResult[] | undefined;
@@ -183,6 +194,15 @@ async function main(): Promise<void> {
   if (sections.includes('throughput')) {
     process.stdout.write(`throughput: ${BACKFILL}-message backfill and full pulls… `);
     throughput = await withTimeout(measureThroughput(), SCENARIO_LIMIT_MS, 'pull throughput');
+    console.log('done');
+  }
+  let ingest: { store: IngestResult; http: HttpIngestResult } | undefined;
+  if (sections.includes('ingest')) {
+    process.stdout.write(`ingest: ${INGEST_DEFAULTS.writers} concurrent writers, store… `);
+    const store = await withTimeout(measureIngest(), SCENARIO_LIMIT_MS, 'store ingest');
+    process.stdout.write('HTTP… ');
+    const http = await withTimeout(measureHttpIngest(), SCENARIO_LIMIT_MS, 'HTTP ingest');
+    ingest = { store, http };
     console.log('done');
   }
   let renderer: RendererResult | undefined;
@@ -205,6 +225,13 @@ async function main(): Promise<void> {
       `${throughput.writeDocsPerSecond} docs/s)`);
     console.log(throughputTable(throughput));
   }
+  if (ingest) {
+    console.log(`\nInbound ingest: ${ingest.store.writers} concurrent writers × ${ingest.store.messagesPerWriter} messages, store level`);
+    console.log(ingestTable(ingest.store));
+    console.log(`\nInbound ingest over HTTP: ${ingest.http.writers} concurrent visitors × ${ingest.http.messagesPerWriter} ` +
+      'messages, POST /api/webchat/messages until 201');
+    console.log(httpIngestTable(ingest.http));
+  }
   if (renderer) printRenderer(renderer);
 
   const method = Object.fromEntries(
@@ -212,7 +239,8 @@ async function main(): Promise<void> {
   );
   const report = {
     name: 'foundation', sections, startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(),
-    commit: gitCommit(), store: 'embedded', machine: machine(), method, latency, throughput,
+    commit: gitCommit(), store: 'embedded', machine: machine(), loadAverage: { before: loadBefore, after: os.loadavg() },
+    method, latency, throughput, ingest,
     ...(renderer ? { renderer: { build: rendererBuild(), ...renderer } } : {}),
   };
   mkdirSync(RESULTS, { recursive: true });
