@@ -35,7 +35,8 @@ test('R-AUTH-05 "Sair" returns to the login page and wipes the user’s local da
   for (const name of mine) expect(name).toMatch(/^rxdb-dexie-atende-user-ana--\d+--/);
   expect(mine).toEqual(expect.arrayContaining([
     'rxdb-dexie-atende-user-ana--0--conversations',
-    'rxdb-dexie-atende-user-ana--0--messages',
+    // Version 1 since messages gained `payload` (the replica migrates on start).
+    'rxdb-dexie-atende-user-ana--1--messages',
     'rxdb-dexie-atende-user-ana--0--drafts',
   ]));
 
