@@ -32,7 +32,12 @@ export class MessageService {
     const conversation = await visibleConversation(this.store, user, conversationId);
     const id = docId('message', body.id);
     const existing = await getWire<MessageDoc>(this.store, id);
-    if (existing) return { message: this.sameMessage(existing, conversationId, user), created: false };
+    if (existing) {
+      const same = this.sameMessage(existing, conversationId, user);
+      // A retry after a crash that stored the message but not its job must not answer "stored" for good.
+      if (same.status === 'queued') await this.ensureSendJob(same);
+      return { message: same, created: false };
+    }
     assertMay(user, 'reply', conversation);
     // Any file the agent may read (their uploads, files of conversations they see), within what
     // the conversation's channel accepts (R-WS-04).
@@ -76,6 +81,28 @@ export class MessageService {
       throw new DomainError('conflict', 'id_conflict', 'That message id is already used');
     }
     return existing;
+  }
+
+  /**
+   * The first send job of a message, written when missing. Safe to repeat: its id is fixed, and a
+   * message whose first job never existed was never sent, failed or resent. (So a purge of done
+   * jobs must keep those of messages still queued.)
+   */
+  private async ensureSendJob(message: MessageDoc): Promise<void> {
+    await this.store.bulkWrite([newJob(SEND_JOB, message.id.slice('message:'.length), { messageId: message.id })]);
+  }
+
+  /**
+   * Start-up recovery: outgoing messages left `queued` without a send job (a node died between the
+   * two writes on a store whose bulk writes are not atomic) get their job. Answers how many were found.
+   */
+  async requeueOrphans(olderThanMs = 0, limit = 1_000): Promise<number> {
+    const stale = await this.store.find({
+      selector: { status: 'queued', type: 'message', direction: 'out', updatedAt: { $lt: Date.now() - olderThanMs } },
+      limit,
+    });
+    for (const m of stale) if (m.status === 'queued') await this.ensureSendJob({ ...(m as unknown as MessageDoc), id: m._id });
+    return stale.length;
   }
 
   /**
