@@ -78,6 +78,7 @@ const INDEXES: Array<[string, string[]]> = [
   // Not led by `type`: PouchDB's planner may pick any index led by a selector's first field, and
   // these hold only documents that have the second field, which would hide every other type.
   ['idx-external-id', ['externalId']],
+  ['idx-status', ['status']],
   ['idx-whatsapp-address', ['addresses.whatsapp']],
 ];
 
@@ -134,6 +135,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const jobs = openJobRunner(store, { ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}), nodeId: config.nodeId, log });
   registerChannelJobs(jobs, { store, accounts, registry, messages, media });
   await jobs.start();
+  void messages.requeueOrphans().catch((e: unknown) => log(`requeue of queued messages failed: ${String(e)}`));
 
   const hub = new AgentHub(store, auth, {
     pingIntervalMs,
