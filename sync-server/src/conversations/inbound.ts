@@ -150,7 +150,7 @@ export class InboundService {
       teamId: input.account.entryTeamId, formerTeamIds: [], status: 'waiting', agentId: null,
       invitedAgentIds: [], protocol: await this.protocols.next(now), startedBy: 'customer',
       waitingSince: now, takenAt: null, finishedAt: null, finishedBy: null, lastInboundAt: now,
-      lastMessageAt: now, lastPreview: previewOf(input.text), disposition: null, finishNote: '', tags: [],
+      lastMessageAt: now, lastPreview: previewOf(input.text || input.attachments?.[0]?.name || ''), disposition: null, finishNote: '', tags: [],
       transfers: [], ticketLinks: [], channelMeta: {},
     };
   }
