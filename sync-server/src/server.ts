@@ -34,7 +34,7 @@ import { MediaService } from './media/service.js';
 import { AgentHub } from './realtime/hub.js';
 import { MAX_FRAME_BYTES } from './realtime/socket.js';
 import {
-  ConflictSweeper, openStore, updateDoc, wireResolver, withGroupCommit, withReadCache, type DocStore,
+  ConflictSweeper, openStore, updateDoc, wireResolver, withGroupCommit, withReadCache, withSharedFeed, type DocStore,
 } from './store/index.js';
 import { DelegatingStore } from './store/delegate.js';
 import { syncRoutes } from './sync/routes.js';
@@ -98,9 +98,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const log = options.log ?? (config.logLevel === 'silent' ? () => {} : (m: string) => console.log(m));
   const pingIntervalMs = options.pingIntervalMs ?? PING_INTERVAL_MS;
   // Concurrent writes coalesce into one bulk write per tick; hot reads come from a cache kept
-  // coherent by the change feed (ARCHITECTURE §5).
+  // coherent by the change feed (ARCHITECTURE §5), which the cache, the agent hub and the job
+  // runner share: one feed per node (§6).
   const opened = options.store ? new BorrowedStore(options.store) : await openStore(config.store);
-  const store = withReadCache(withGroupCommit(opened), { prefixes: CACHED_PREFIXES, max: 10_000 });
+  const store = withReadCache(withGroupCommit(withSharedFeed(opened)), { prefixes: CACHED_PREFIXES, max: 10_000 });
   for (const [name, fields] of INDEXES) await store.ensureIndex(name, fields);
   const signer = new TokenSigner(await tokenSecret(store, config.secret));
   const auth = new AuthService(store, signer, config);

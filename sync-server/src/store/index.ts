@@ -7,6 +7,7 @@ export * from './types.js';
 export { updateDoc } from './update.js';
 export { withGroupCommit, type GroupCommitOptions } from './groupCommit.js';
 export { withReadCache, type ReadCacheOptions } from './cache.js';
+export { withSharedFeed } from './sharedFeed.js';
 export { ConflictSweeper, wireResolver, type ConflictResolver, type ConflictResolvers } from './conflicts.js';
 
 export async function openStore(config: StoreConfig): Promise<DocStore> {

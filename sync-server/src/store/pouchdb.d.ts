@@ -50,3 +50,12 @@ declare module 'pouchdb-find' {
   const plugin: unknown;
   export default plugin;
 }
+
+/** PouchDB's Mango matcher, the one its change feeds filter with (used by the shared feed). */
+declare module 'pouchdb-selector-core' {
+  type Selector = Record<string, unknown>;
+  /** Normalises a selector (implicit $eq, merged $and); throws on one it cannot use. */
+  export function massageSelector(selector: Selector): Selector;
+  /** Whether a document matches a massaged selector on the given (top-level) fields. */
+  export function rowFilter(doc: object, selector: Selector, inMemoryFields: string[]): boolean;
+}
