@@ -34,6 +34,11 @@ export interface HttpIngestRun {
   followUpPostMs: Summary;
   /** Messages found in the store afterwards (must equal `messages`). */
   stored: number;
+  /**
+   * CPU time of the whole process (client and server: user + system) during the timed run,
+   * per message. At N simultaneous arrivals the last waits for about N × this on one core.
+   */
+  cpuMsPerMessage: number;
 }
 
 export interface HttpIngestResult {
@@ -73,6 +78,7 @@ async function run(writers: number, perWriter: number): Promise<HttpIngestRun> {
     const followUp: number[] = [];
     const posted: Array<[Visitor, string]> = [];
     const started = performance.now();
+    const cpuBefore = process.cpuUsage();
     await withTimeout(
       Promise.all(visitors.map(async (visitor) => {
         for (let n = 0; n < perWriter; n++) {
@@ -86,11 +92,13 @@ async function run(writers: number, perWriter: number): Promise<HttpIngestRun> {
       WAIT_MS, `${writers} writers × ${perWriter} messages`,
     );
     const ms = performance.now() - started;
+    const cpu = process.cpuUsage(cpuBefore);
     const stored = await countStored(server, posted);
     if (stored !== posted.length) throw new Error(`ingest: ${posted.length} acknowledged but ${stored} stored`);
     return {
       messages: posted.length, ms: Math.round(ms), messagesPerSecond: Math.round((posted.length / ms) * 1000),
       firstPostMs: summarize(first), followUpPostMs: summarize(followUp), stored,
+      cpuMsPerMessage: Math.round(((cpu.user + cpu.system) / 1000 / posted.length) * 1000) / 1000,
     };
   } finally {
     await server.close();
@@ -106,10 +114,10 @@ export async function measureHttpIngest(options: HttpIngestOptions = {}): Promis
 
 export function httpIngestTable(result: HttpIngestResult): string {
   return table(
-    ['HTTP ingest', 'messages', 'ms', 'msg/s', 'first POST p50', 'first POST p99', 'next POST p50', 'next POST p99', 'stored'],
+    ['HTTP ingest', 'messages', 'ms', 'msg/s', 'first POST p50', 'first POST p99', 'next POST p50', 'next POST p99', 'stored', 'CPU ms/msg'],
     result.runs.map((r, i) => [
       `run ${i + 1}`, r.messages, r.ms, r.messagesPerSecond, r.firstPostMs.p50, r.firstPostMs.p99,
-      r.followUpPostMs.p50, r.followUpPostMs.p99, r.stored,
+      r.followUpPostMs.p50, r.followUpPostMs.p99, r.stored, r.cpuMsPerMessage,
     ]),
   );
 }

@@ -6,7 +6,7 @@ import {
 import type { ChannelAccountDoc } from '../channelAccounts/service.js';
 import type { JobDoc } from '../jobs/types.js';
 import type { DocStore, StoredDoc } from '../store/index.js';
-import { getWire, toStored, updateWire } from '../store/wire.js';
+import { getWire, toStored, toWire, updateWire } from '../store/wire.js';
 import { previewOf } from './preview.js';
 import type { ProtocolNumbers } from './protocolNumbers.js';
 
@@ -59,13 +59,17 @@ export class InboundService {
 
   async receive(input: InboundInput): Promise<Received> {
     const messageId = docId('message', input.messageKey);
-    const existing = await getWire<MessageDoc>(this.store, messageId);
-    if (existing) return { message: existing, conversation: await this.conversationOf(existing), created: false };
     const threadId = threadIdOf(input.account._id, input.contact.id);
-    const thread = (await this.store.get(threadId)) as ThreadDoc | undefined;
-    const latest = thread?.openConversationId ? await getWire<ConversationDoc>(this.store, thread.openConversationId) : undefined;
+    // Read together: the message is almost never there, and the thread is needed when it is not.
+    const [existing, thread] = await Promise.all([
+      getWire<MessageDoc>(this.store, messageId),
+      this.store.get(threadId) as Promise<ThreadDoc | undefined>,
+    ]);
+    if (existing) return { message: existing, conversation: await this.conversationOf(existing), created: false };
+    const stored = thread?.openConversationId ? await this.store.get(thread.openConversationId) : undefined;
+    const latest = stored && !stored._deleted ? toWire<ConversationDoc>(stored) : undefined;
     const now = Date.now();
-    if (latest && onInbound(latest) === 'append') return this.append(input, latest, messageId, now);
+    if (latest && onInbound(latest) === 'append') return this.append(input, latest, stored?._rev, messageId, now);
     // Common case of a first message: conversation, message, outbox and thread hint in one write.
     const seq = (thread?.seq ?? 0) + 1;
     const conversation = await this.newConversation(conversationIdOf(threadId, seq), input, now);
@@ -114,12 +118,11 @@ export class InboundService {
     return conversation && onInbound(conversation) === 'append' ? conversation : undefined;
   }
 
-  private async append(input: InboundInput, conversation: ConversationDoc, messageId: string, now: number): Promise<Received> {
+  /** `rev` is the revision `conversation` was read at: a later write makes ours conflict, and `touch` redoes it. */
+  private async append(input: InboundInput, conversation: ConversationDoc, rev: string | undefined, messageId: string, now: number): Promise<Received> {
     const message = this.messageOf(input, messageId, conversation, now);
     const updated = summarise(conversation, message);
-    const summary = toStored(updated);
-    const current = await this.store.get(conversation.id);
-    if (current?._rev) summary._rev = current._rev;
+    const summary = toStored(updated, rev);
     const results = await this.store.bulkWrite([toStored(message), ...(input.jobs?.(message) ?? []), summary]);
     if (!results.some((r) => r.id === message.id && r.ok)) return this.settleDuplicate(messageId, conversation);
     if (!results.some((r) => r.id === conversation.id && r.ok)) await this.touch(conversation.id, message);
