@@ -551,6 +551,8 @@ describe('R-CH-02 embeddable widget', () => {
     };
     vm.runInNewContext(WIDGET_SOURCE, {
       document, localStorage, WebSocket: WidgetSocket, fetch, URL, crypto: globalThis.crypto, setTimeout, clearTimeout, console,
+      // Page lifecycle events (the widget frees file blob URLs on pagehide); none fire in this test.
+      window: { addEventListener: () => undefined },
     });
     const root = shadowHost.shadow;
     if (!root) throw new Error('the widget did not attach a shadow root');
