@@ -25,6 +25,8 @@ interface Execution {
 }
 
 const IDLE_CHECK_MS = 20;
+/** Feed-seen jobs kept in memory; past this the scan picks the rest up. */
+const MAX_SEEN = 10_000;
 
 /**
  * In-process workers over the store (embedded mode, or several nodes sharing one CouchDB without
@@ -43,6 +45,16 @@ export class StoreJobRunner implements JobRunner {
   private stopping = false;
   private pumping: Promise<void> | undefined;
   private wokenWhilePumping = false;
+  /**
+   * Pending jobs seen on the change feed, claimed straight from it: the index scan is only the
+   * safety net (jobs written before start, leases of dead nodes), because under a steady stream of
+   * writes PouchDB's lazily updated Mango index can take seconds to answer.
+   */
+  private readonly seen = new Map<string, JobDoc>();
+  private lastScanAt = 0;
+  private scanning: Promise<void> | undefined;
+  /** Claims are written one batch at a time so free slots are never handed out twice. */
+  private claiming: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly store: DocStore,
@@ -66,7 +78,13 @@ export class StoreJobRunner implements JobRunner {
       since: 'now',
       selector: { type: 'job' },
       onChange: (row) => {
-        if (row.doc.state === 'pending') this.wake();
+        const job = row.doc as JobDoc;
+        if (!row.deleted && job.state === 'pending' && this.kinds.get(job.kind)) {
+          if (this.seen.size < MAX_SEEN) this.seen.set(job._id, job);
+          this.wake();
+        } else {
+          this.seen.delete(row.id);
+        }
       },
       onError: (error) => this.options.log(`jobs: change feed failed: ${error.message}`),
     });
@@ -79,6 +97,8 @@ export class StoreJobRunner implements JobRunner {
     this.feed?.stop();
     clearTimeout(this.timer);
     await this.pumping;
+    await this.scanning;
+    await this.claiming;
     const running = [...this.executions.values()];
     const settled = Promise.all(running.map((e) => e.finished)).then(() => true);
     if (await Promise.race([settled, sleep(this.stopTimeoutMs, false)])) return;
@@ -137,27 +157,63 @@ export class StoreJobRunner implements JobRunner {
     return free;
   }
 
-  /** Claims what this node has room for; returns when the earliest job not yet due becomes due. */
+  /**
+   * Claims the due jobs the feed showed, and starts a scan of the index when the last one is older
+   * than pollMs (without waiting for it). Returns when the earliest known job not yet due becomes due.
+   */
   private async claimDueJobs(): Promise<number | undefined> {
-    const free = this.freeSlots();
-    const room = [...free.values()].reduce((sum, n) => sum + n, 0);
-    if (room === 0) return undefined;
-    const kinds = [...free.keys()];
     const now = Date.now();
-    const expired = await findExpiredLeases(this.store, kinds, now, room);
-    const pending = await findPending(this.store, kinds, room + 1);
-    const due = pending.filter((job) => job.runAt <= now);
-    const nextRunAt = pending.find((job) => job.runAt > now)?.runAt;
+    const due: JobDoc[] = [];
+    let nextRunAt: number | undefined;
+    for (const job of this.seen.values()) {
+      if (job.runAt <= now) due.push(job);
+      else nextRunAt = Math.min(nextRunAt ?? Infinity, job.runAt);
+    }
+    if (due.length > 0) await this.claim(due, now);
+    if (now - this.lastScanAt >= this.pollMs && !this.scanning) {
+      this.lastScanAt = now;
+      this.scanning = this.scan().finally(() => {
+        this.scanning = undefined;
+      });
+    }
+    return nextRunAt;
+  }
 
+  /** The safety net: due jobs and expired leases from the index, whatever the feed showed. */
+  private async scan(): Promise<void> {
+    try {
+      const kinds = this.kinds.names();
+      const now = Date.now();
+      const room = Math.max(1, [...this.freeSlots().values()].reduce((sum, n) => sum + n, 0));
+      const expired = await findExpiredLeases(this.store, kinds, now, room);
+      const pending = await findPending(this.store, kinds, room + 1);
+      for (const job of pending) if (this.seen.size < MAX_SEEN) this.seen.set(job._id, job);
+      await this.claim([...expired, ...pending.filter((job) => job.runAt <= now)], now);
+      const next = pending.find((job) => job.runAt > now)?.runAt;
+      if (next !== undefined && !this.stopping) setTimeout(this.wake, Math.max(0, next - Date.now())).unref();
+    } catch (error) {
+      this.options.log(`jobs: scan failed: ${toError(error).message}`);
+    }
+  }
+
+  private claim(candidates: JobDoc[], now: number): Promise<void> {
+    const run = this.claiming.then(() => this.claimNow(candidates, now));
+    this.claiming = run.catch(() => undefined);
+    return run;
+  }
+
+  private async claimNow(candidates: JobDoc[], now: number): Promise<void> {
+    const free = this.freeSlots();
     const picked: Array<{ job: JobDoc; entry: KindEntry }> = [];
-    for (const job of [...expired, ...due]) {
+    for (const job of candidates) {
       const entry = this.kinds.get(job.kind);
       const slots = free.get(job.kind) ?? 0;
       if (!entry || slots === 0 || this.executions.has(job._id)) continue;
       free.set(job.kind, slots - 1);
       picked.push({ job, entry });
     }
-    if (picked.length === 0 || this.stopping) return nextRunAt;
+    if (picked.length === 0 || this.stopping) return;
+    for (const { job } of picked) this.seen.delete(job._id);
 
     const claims = picked.map(({ job, entry }) =>
       abandonedAtLastAttempt(job, entry.policy)
@@ -168,7 +224,7 @@ export class StoreJobRunner implements JobRunner {
     results.forEach((result, i) => {
       const claim = claims[i];
       const pick = picked[i];
-      // A conflict means another node claimed it first: not ours to run.
+      // A conflict means another node claimed it first (or the feed's copy was stale): not ours to run.
       if (!result.ok || !claim || !pick) return;
       const job: JobDoc = { ...claim, _rev: result.rev };
       if (pick.job.state === 'running') {
@@ -180,7 +236,6 @@ export class StoreJobRunner implements JobRunner {
         this.execute(job, pick.entry);
       }
     });
-    return nextRunAt;
   }
 
   private execute(claim: JobDoc, entry: KindEntry): void {
