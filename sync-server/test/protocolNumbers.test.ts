@@ -43,7 +43,7 @@ afterEach(async () => {
 });
 
 describe('protocol numbers by block leasing (R-WS-03, issue 7 point 5)', () => {
-  it('R-WS-03 two nodes × 300 concurrent conversations get 600 distinct numbers of the day, from 12 counter writes', async () => {
+  it('R-WS-03 two nodes × 300 concurrent conversations get 600 distinct numbers of the day, from one counter write per node', async () => {
     const shared = openShared();
     // Each node writes through its own group commit, as each server process would.
     const nodes = [new ProtocolNumbers(withGroupCommit(shared), TZ), new ProtocolNumbers(withGroupCommit(shared), TZ)];
@@ -56,10 +56,20 @@ describe('protocol numbers by block leasing (R-WS-03, issue 7 point 5)', () => {
       expect(n).toMatch(/^\d{8}-\d{6}$/);
       expect(parseProtocolNumber(n)?.day).toBe(today);
     }
-    // Blocks of 50: the counter is written once per 50 conversations, not once per conversation.
-    expect(shared.written).toBe(12);
+    // A burst reserves for every waiting caller: one counter write per node, not one per conversation.
+    expect(shared.written).toBe(2);
     const sequences = numbers.map((n) => parseProtocolNumber(n)?.sequence ?? 0).sort((a, b) => a - b);
     expect(sequences).toEqual(Array.from({ length: 600 }, (_, i) => i + 1));
+  });
+
+  it('R-WS-03 one conversation at a time still reserves blocks of blockSize', async () => {
+    const shared = openShared();
+    const numbers = new ProtocolNumbers(shared, TZ, { blockSize: 50 });
+    const at = Date.now();
+    const handed: string[] = [];
+    for (let i = 0; i < 120; i++) handed.push(await numbers.next(at));
+    expect(shared.written).toBe(3);
+    expect(handed.map((n) => parseProtocolNumber(n)?.sequence)).toEqual(Array.from({ length: 120 }, (_, i) => i + 1));
   });
 
   it('R-WS-03 one node hands out its block in order; a restarted node never repeats a number (a gap instead)', async () => {

@@ -19,6 +19,8 @@ export interface ProtocolNumbersOptions {
 }
 
 const DEFAULT_BLOCK = 50;
+/** The most one reservation takes, however many callers wait: bounds the gap a crash can leave. */
+const MAX_BLOCK = 1_000;
 /** A caller waits for at most this many reservations before giving up. */
 const MAX_WAITS = 1_000;
 
@@ -32,8 +34,8 @@ export function preferCounter(a: StoredDoc, b: StoredDoc): StoredDoc {
 
 /**
  * Allocates `YYYYMMDD-NNNNNN` protocol numbers (R-WS-03) by block leasing: one revision-checked
- * write of the day's counter document reserves `blockSize` numbers, which this node then hands
- * out from memory. The counter is written once per block instead of once per conversation, so
+ * write of the day's counter document reserves `blockSize` numbers (or, in a burst, as many as
+ * callers are waiting, up to MAX_BLOCK), which this node then hands out from memory. The counter is written once per block instead of once per conversation, so
  * it is no hot document (ARCHITECTURE §6). Concurrent callers share the reservation in flight.
  * Several nodes never get the same number, since each block is a revision-checked increment;
  * numbers are not in time order across nodes, and a block left unused (a restart, a crash, the
@@ -43,6 +45,8 @@ export class ProtocolNumbers {
   private readonly blockSize: number;
   private readonly leases = new Map<string, Lease>();
   private readonly reservations = new Map<string, Promise<void>>();
+  /** Callers of each day waiting for a reservation: a burst reserves for all of them at once. */
+  private readonly waiting = new Map<string, number>();
 
   constructor(
     private readonly store: DocStore,
@@ -62,7 +66,14 @@ export class ProtocolNumbers {
       const lease = this.leases.get(day);
       // Synchronous from the check to the increment: no two callers take one number.
       if (lease && lease.next <= lease.last) return formatProtocolNumber(day, lease.next++);
-      await this.reserve(day);
+      this.waiting.set(day, (this.waiting.get(day) ?? 0) + 1);
+      try {
+        await this.reserve(day);
+      } finally {
+        const left = (this.waiting.get(day) ?? 1) - 1;
+        if (left > 0) this.waiting.set(day, left);
+        else this.waiting.delete(day);
+      }
     }
     throw new Error(`protocol numbers: no block reserved for ${day} after ${MAX_WAITS} tries`);
   }
@@ -78,13 +89,14 @@ export class ProtocolNumbers {
 
   private async reserveBlock(day: string): Promise<void> {
     const id = `counter:protocol-${day}`;
-    const { doc } = await updateDoc<CounterDoc>(this.store, id, (current) => ({
-      _id: id,
-      type: 'counter',
-      value: (current?.value ?? 0) + this.blockSize,
-    }));
+    let size = this.blockSize;
+    const { doc } = await updateDoc<CounterDoc>(this.store, id, (current) => {
+      // Sized when written, so callers that arrived while the counter was read are counted too.
+      size = Math.min(MAX_BLOCK, Math.max(this.blockSize, this.waiting.get(day) ?? 0));
+      return { _id: id, type: 'counter', value: (current?.value ?? 0) + size };
+    });
     if (!doc) throw new Error(`protocol counter ${id} not written`);
-    this.leases.set(day, { next: doc.value - this.blockSize + 1, last: doc.value });
+    this.leases.set(day, { next: doc.value - size + 1, last: doc.value });
     // Earlier days are over; their remaining numbers become a gap.
     for (const other of this.leases.keys()) if (other < day) this.leases.delete(other);
   }
