@@ -153,7 +153,7 @@ export class InboundService {
       teamId: input.account.entryTeamId, formerTeamIds: [], status: 'waiting', agentId: null,
       invitedAgentIds: [], protocol: await this.protocols.next(now), startedBy: 'customer',
       waitingSince: now, takenAt: null, finishedAt: null, finishedBy: null, lastInboundAt: now,
-      lastMessageAt: now, lastPreview: previewOf(input.text || input.attachments?.[0]?.name || ''), disposition: null, finishNote: '', tags: [],
+      lastMessageAt: now, lastPreview: previewOf(input), disposition: null, finishNote: '', tags: [],
       transfers: [], ticketLinks: [], channelMeta: {},
     };
   }
@@ -174,7 +174,7 @@ function summarise(c: ConversationDoc, message: MessageDoc): ConversationDoc {
     ...c,
     lastInboundAt: Math.max(c.lastInboundAt ?? 0, message.createdAt),
     lastMessageAt: Math.max(c.lastMessageAt ?? 0, message.createdAt),
-    lastPreview: previewOf(message.text || message.attachments[0]?.name || ''),
+    lastPreview: previewOf(message),
     updatedAt: Math.max(Date.now(), c.updatedAt + 1),
   };
 }

@@ -60,7 +60,7 @@ export class MessageService {
     const summarised: ConversationDoc = {
       ...conversation,
       lastMessageAt: Math.max(conversation.lastMessageAt ?? 0, now),
-      lastPreview: previewOf(body.text || attachments[0]?.name || ''),
+      lastPreview: previewOf({ text: body.text, attachments }),
       updatedAt: Math.max(now, conversation.updatedAt + 1),
     };
     const summary = toStored(summarised, stored?._rev);
@@ -164,7 +164,7 @@ export class MessageService {
 
   private async touch(conversationId: string, message: MessageDoc): Promise<void> {
     await updateWire<ConversationDoc>(this.store, conversationId, (c) =>
-      c && { ...c, lastMessageAt: Math.max(c.lastMessageAt ?? 0, message.createdAt), lastPreview: previewOf(message.text || message.attachments[0]?.name || ''), updatedAt: Math.max(Date.now(), c.updatedAt + 1) },
+      c && { ...c, lastMessageAt: Math.max(c.lastMessageAt ?? 0, message.createdAt), lastPreview: previewOf(message), updatedAt: Math.max(Date.now(), c.updatedAt + 1) },
     );
   }
 }
