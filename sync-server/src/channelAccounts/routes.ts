@@ -11,8 +11,7 @@ export function channelAccountRoutes(accounts: ChannelAccounts, auth: AuthServic
   router.use(requireUser(auth, ['admin']));
   router.post('/', async (req, res) => {
     const account = await accounts.create(parse(CreateChannelBody, req.body));
-    const view = accounts.view(account);
-    res.status(201).json({ ...view, webhookUrl: view.webhookUrl });
+    res.status(201).json(accounts.view(account));
   });
   router.get('/', async (_req, res) => {
     res.json({ channels: (await accounts.list()).map((a) => accounts.view(a)) });
