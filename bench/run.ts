@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { withTimeout } from './client.js';
 import { httpIngestTable, HTTP_INGEST_DEFAULTS, measureHttpIngest, type HttpIngestResult } from './httpIngest.js';
 import { INGEST_DEFAULTS, ingestTable, measureIngest, type IngestResult } from './ingest.js';
-import { measureLatency, ROUNDS, type LatencyResult } from './latency.js';
+import { measureLatency, measureSustained, ROUNDS, SUSTAINED, type LatencyResult } from './latency.js';
 import { closeRenderer, IDB_POLL_MS, measureRenderer, PAGE_LIMIT_MS, WARM_RUNS, rendererBuild, type RendererResult } from './renderer.js';
 import { closeAll } from './server.js';
 import { table } from './stats.js';
@@ -56,7 +56,11 @@ const METHOD = {
     'first (in parallel), then all N POST /api/webchat/messages at once (first message: opens a conversation), ' +
     'then all N POST a follow-up at once. Latency per message = max(first pull that returned it, first ' +
     'sync.changed[messages] received after its POST started) - POST start (performance.now()). ' +
-    `Rounds per level: ${JSON.stringify(ROUNDS)}. Percentiles by nearest rank.`,
+    `Rounds per level: ${JSON.stringify(ROUNDS)}. Percentiles by nearest rank. Sustained (own fresh server, same ` +
+    `agent and warm-up): per round ${SUSTAINED.visitors} visitors created first, each sends its first message at a ` +
+    `uniformly random moment within ${SUSTAINED.windowMs} ms, then ${SUSTAINED.followUps} follow-ups each ` +
+    `${SUSTAINED.gapMs} ms +-${SUSTAINED.jitter * 100} % after the previous was due (not before the previous POST ` +
+    `was answered); ${SUSTAINED.rounds} rounds; same latency definition; pulls = the whole rounds (both rows).`,
   throughput: `One fresh server; ${BACKFILL} valid message docs of one team:suporte conversation written with ` +
     'store.bulkWrite in batches of 1,000; then full pulls of messages from no checkpoint over HTTP until a short ' +
     'page, as ana (agent: team-filtered feed) and carla (supervisor: unfiltered feed). Each pull is checked to ' +
@@ -101,7 +105,7 @@ function latencyTable(results: LatencyResult[]): string {
   return table(
     ['concurrency', 'message', 'n', 'p50 ms', 'p99 ms', 'max ms', 'mean ms', 'POST p50', 'POST p99', 'pulls'],
     results.map((r) => [
-      r.concurrency, r.message, r.latencyMs.count, r.latencyMs.p50, r.latencyMs.p99, r.latencyMs.max,
+      r.scenario === 'sustained' ? `${r.concurrency} sustained` : r.concurrency, r.message, r.latencyMs.count, r.latencyMs.p50, r.latencyMs.p99, r.latencyMs.max,
       r.latencyMs.mean, r.postMs.p50, r.postMs.p99, r.agentPulls,
     ]),
   );
@@ -189,6 +193,10 @@ async function main(): Promise<void> {
       latency.push(...(await withTimeout(measureLatency(level), SCENARIO_LIMIT_MS, `latency at ${level}`)));
       console.log('done');
     }
+    process.stdout.write(`latency: ${SUSTAINED.visitors} visitors sustained (≈ ${SUSTAINED.visitors * 1000 / SUSTAINED.gapMs} msg/s)… `);
+    const sustainedFrom = Date.now();
+    latency.push(...(await withTimeout(measureSustained(), SCENARIO_LIMIT_MS, 'sustained latency')));
+    console.log(`done (${((Date.now() - sustainedFrom) / 1000).toFixed(1)} s)`);
   }
   let throughput: ThroughputResult | undefined;
   if (sections.includes('throughput')) {
@@ -219,6 +227,11 @@ async function main(): Promise<void> {
   if (latency) {
     console.log('\nWebhook-to-agent latency (visitor POST → agent has sync.changed and pulled the message)');
     console.log(latencyTable(latency));
+    const pace = latency.find((r) => r.pace)?.pace;
+    if (pace) {
+      console.log(`sustained: ${pace.msgPerSecond} msg/s sent; POST start after its scheduled moment ` +
+        `p50 ${pace.startLagMs.p50} / p99 ${pace.startLagMs.p99} / max ${pace.startLagMs.max} ms`);
+    }
   }
   if (throughput) {
     console.log(`\nPull throughput: ${BACKFILL} messages (store bulkWrite ${throughput.writeMs} ms, ` +
