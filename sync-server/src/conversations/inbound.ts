@@ -80,16 +80,33 @@ export class InboundService {
     if (!ok(message.id)) return this.settleDuplicate(messageId, conversation);
     if (ok(conversation.id)) return { message, conversation, created: true };
     // Another writer opened that conversation first (or the hint was stale): our message names it.
-    const target = await this.openConversationFrom(input, threadId, seq, now);
-    if (target.id === conversation.id) {
-      await this.touch(target.id, message);
-      return { message, conversation: target, created: true };
+    return this.reconcile(input, message, threadId);
+  }
+
+  /**
+   * Our message is stored but the conversation it names changed before the summary landed (opened
+   * by a racing writer, finished, transferred): move it where the customer's next message would go
+   * — the thread's open conversation, in its current team — and summarise there. A message
+   * arriving as the agent finishes thus opens a new waiting conversation instead of vanishing.
+   */
+  private async reconcile(input: InboundInput, message: MessageDoc, threadId: string): Promise<Received> {
+    const named = await this.store.get(message.conversationId, { fresh: true });
+    const current = named && !named._deleted ? toWire<ConversationDoc>(named) : undefined;
+    let target = current;
+    if (!target || onInbound(target) !== 'append') {
+      const thread = (await this.store.get(threadId, { fresh: true })) as ThreadDoc | undefined;
+      target = await this.openConversationFrom(input, threadId, Math.max(1, thread?.seq ?? 1), Date.now());
     }
-    const { doc } = await updateWire<MessageDoc>(this.store, message.id, (m) =>
-      m && { ...m, conversationId: target.id, teamId: target.teamId, updatedAt: Date.now() },
-    );
-    await this.touch(target.id, message);
-    return { message: doc ?? message, conversation: target, created: true };
+    let placed = message;
+    if (target.id !== message.conversationId || target.teamId !== message.teamId) {
+      const into = target;
+      const { doc } = await updateWire<MessageDoc>(this.store, message.id, (m) =>
+        m && { ...m, conversationId: into.id, teamId: into.teamId, updatedAt: Math.max(Date.now(), m.updatedAt + 1) },
+      );
+      placed = doc ?? message;
+    }
+    await this.touch(target.id, placed);
+    return { message: placed, conversation: target, created: true };
   }
 
   /** The open conversation of a thread, opening the next one when the latest is finished. */
@@ -118,14 +135,16 @@ export class InboundService {
     return conversation && onInbound(conversation) === 'append' ? conversation : undefined;
   }
 
-  /** `rev` is the revision `conversation` was read at: a later write makes ours conflict, and `touch` redoes it. */
+  /** `rev` is the revision `conversation` was read at: a later write makes ours conflict, and `reconcile` redoes it. */
   private async append(input: InboundInput, conversation: ConversationDoc, rev: string | undefined, messageId: string, now: number): Promise<Received> {
     const message = this.messageOf(input, messageId, conversation, now);
     const updated = summarise(conversation, message);
     const summary = toStored(updated, rev);
     const results = await this.store.bulkWrite([toStored(message), ...(input.jobs?.(message) ?? []), summary]);
     if (!results.some((r) => r.id === message.id && r.ok)) return this.settleDuplicate(messageId, conversation);
-    if (!results.some((r) => r.id === conversation.id && r.ok)) await this.touch(conversation.id, message);
+    if (!results.some((r) => r.id === conversation.id && r.ok)) {
+      return this.reconcile(input, message, threadIdOf(input.account._id, input.contact.id));
+    }
     return { message, conversation: updated, created: true };
   }
 

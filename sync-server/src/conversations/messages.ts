@@ -7,7 +7,7 @@ import { viewerOf } from '../access/scope.js';
 import type { MediaService } from '../media/service.js';
 import { newJob } from '../jobs/types.js';
 import type { DocStore } from '../store/index.js';
-import { getWire, toStored, updateWire } from '../store/wire.js';
+import { getWire, toStored, toWire, updateWire } from '../store/wire.js';
 import { previewOf } from './preview.js';
 
 export const SEND_JOB = 'channel-send';
@@ -49,30 +49,34 @@ export class MessageService {
     if (!body.text.trim() && attachments.length === 0) {
       throw new DomainError('invalid', 'invalid_input', 'A message needs text or a file');
     }
+    // The summary is built from the revision it is written over: anything that lands meanwhile (a
+    // transfer, a finish) makes that write conflict instead of being overwritten.
+    const stored = await this.store.get(conversationId);
+    if (!stored || stored._deleted) throw notFound('conversation');
+    const current = toWire<ConversationDoc>(stored);
+    assertMay(user, 'reply', current);
     const now = Date.now();
     const message: MessageDoc = {
       id, type: 'message', createdAt: now, updatedAt: now,
-      conversationId, teamId: conversation.teamId, formerTeamIds: [],
+      conversationId, teamId: current.teamId, formerTeamIds: [],
       direction: 'out', authorId: user.id, authorName: user.name, kind: attachments[0]?.kind ?? 'text',
       text: body.text, attachments, visibility: 'public', status: 'queued', error: null, externalId: null, payload: {},
     };
-    const stored = await this.store.get(conversationId);
     const summarised: ConversationDoc = {
-      ...conversation,
-      lastMessageAt: Math.max(conversation.lastMessageAt ?? 0, now),
+      ...current,
+      lastMessageAt: Math.max(current.lastMessageAt ?? 0, now),
       lastPreview: previewOf({ text: body.text, attachments }),
-      updatedAt: Math.max(now, conversation.updatedAt + 1),
+      updatedAt: Math.max(now, current.updatedAt + 1),
     };
-    const summary = toStored(summarised, stored?._rev);
     const job = newJob(SEND_JOB, body.id, { messageId: id });
-    const results = await this.store.bulkWrite([toStored(message), job, summary]);
+    const results = await this.store.bulkWrite([toStored(message), job, toStored(summarised, stored._rev)]);
     const ok = (docId: string) => results.some((r) => r.id === docId && r.ok);
     if (!ok(id)) {
       const winner = await getWire<MessageDoc>(this.store, id);
       if (!winner) throw new Error(`message ${id} not stored`);
       return { message: this.sameMessage(winner, conversationId, user), created: false };
     }
-    if (!ok(conversationId)) await this.touch(conversationId, message);
+    if (!ok(conversationId)) return { message: await this.settle(message), created: true };
     return { message, created: true };
   }
 
@@ -162,9 +166,20 @@ export class MessageService {
     return true;
   }
 
-  private async touch(conversationId: string, message: MessageDoc): Promise<void> {
-    await updateWire<ConversationDoc>(this.store, conversationId, (c) =>
+  /**
+   * The conversation changed between our read and our write: summarise on its latest revision,
+   * and keep the message in the conversation's team if a transfer moved it meanwhile.
+   */
+  private async settle(message: MessageDoc): Promise<MessageDoc> {
+    const { doc } = await updateWire<ConversationDoc>(this.store, message.conversationId, (c) =>
       c && { ...c, lastMessageAt: Math.max(c.lastMessageAt ?? 0, message.createdAt), lastPreview: previewOf(message), updatedAt: Math.max(Date.now(), c.updatedAt + 1) },
     );
+    if (!doc || doc.teamId === message.teamId) return message;
+    const moved = await updateWire<MessageDoc>(this.store, message.id, (m) =>
+      m && m.teamId !== doc.teamId
+        ? { ...m, teamId: doc.teamId, formerTeamIds: [...new Set([...m.formerTeamIds, m.teamId])].filter((t) => t !== doc.teamId), updatedAt: Math.max(Date.now(), m.updatedAt + 1) }
+        : undefined,
+    );
+    return moved.doc ?? message;
   }
 }
