@@ -170,4 +170,57 @@ describe('R-OPS-02 outbox: agent replies to an upstream channel', () => {
     expect(failed.error).toBe(DISABLED_REASON);
     expect(upstream.callsFor(sent.messageId)).toHaveLength(0);
   });
+
+  it('R-OPS-02 a job that dies after the upstream took the message records it as sent, not failed', async () => {
+    const { conversationId } = await activeConversation();
+    const conversation = await getWire<ConversationDoc>(server.store, conversationId);
+    const key = clientId('o');
+    const now = Date.now();
+    // A node took the message to the upstream on the job's last attempt and died before updating
+    // the message: its job is left running with an expired lease and no attempt to spare.
+    const message: MessageDoc = {
+      id: `message:${key}`, type: 'message', createdAt: now, updatedAt: now, conversationId, teamId: String(conversation?.teamId),
+      formerTeamIds: [], direction: 'out', authorId: 'user:outbox', authorName: 'Olga Outbox', kind: 'text', text: 'Chegou antes da queda',
+      attachments: [], visibility: 'public', status: 'queued', error: null, externalId: null, payload: {},
+    };
+    const { id, ...fields } = message;
+    const results = await server.store.bulkWrite([
+      { _id: id, ...fields },
+      { _id: `sendlog:${key}`, type: 'sendlog', state: 'sent', externalId: 'tg-before-crash', status: 'sent', updatedAt: now },
+      {
+        _id: jobId(SEND_JOB, key), type: 'job', kind: SEND_JOB, key, payload: { messageId: id }, state: 'running', attempts: 8,
+        runAt: now - 60_000, leaseUntil: now - 1_000, owner: 'dead-node', lastError: null, createdAt: now - 60_000, updatedAt: now - 1_000,
+      },
+    ]);
+    expect(results.every((r) => r.ok)).toBe(true);
+    const done = await untilStatus(id, 'sent');
+    expect(done.externalId).toBe('tg-before-crash');
+    expect(await jobOf(key)).toMatchObject({ state: 'dead' });
+    expect(upstream.callsFor(id)).toHaveLength(0);
+  });
+
+  it('R-OPS-02 a message still queued after its send job ended is sent by a follow-up job that honours the first attempt', async () => {
+    const { conversationId } = await activeConversation();
+    const key = clientId('o');
+    const sent = await reply(conversationId, 'Vai ficar presa', key);
+    await untilStatus(sent.messageId, 'sent');
+    expect(upstream.callsFor(sent.messageId)).toHaveLength(1);
+    // A dead-letter write that failed (or a partial write on a cluster) left the message queued
+    // after its job ended; the first attempt's log says it never left.
+    const stored = await server.store.get(sent.messageId);
+    await server.store.bulkWrite([{ ...stored!, status: 'queued', externalId: null }]);
+    const log = await server.store.get(`sendlog:${key}`);
+    await server.store.bulkWrite([{ ...log!, state: 'idle', externalId: null, status: null }]);
+    const retried = await call(server, 'POST', `/api/conversations/${conversationId}/messages`, { token: agent, body: { id: key, text: 'Vai ficar presa' } });
+    expect(retried.status).toBe(200);
+    await untilStatus(sent.messageId, 'sent');
+    expect(upstream.callsFor(sent.messageId)).toHaveLength(2);
+    // Asked again while the first attempt's log says "sent": recorded, not sent a third time.
+    const again = await server.store.get(sent.messageId);
+    await server.store.bulkWrite([{ ...again!, status: 'queued' }]);
+    await call(server, 'POST', `/api/conversations/${conversationId}/messages`, { token: agent, body: { id: key, text: 'Vai ficar presa' } });
+    await untilStatus(sent.messageId, 'sent');
+    await server.jobs.idle();
+    expect(upstream.callsFor(sent.messageId)).toHaveLength(2);
+  });
 });

@@ -72,7 +72,8 @@ export interface ChannelAdapter {
   parse?(request: WebhookRequest): InboundEvent[];
   /**
    * Sends one message. Throws `RetryLater` (jobs/) when the upstream asked to wait or could not
-   * be reached, `PermanentFailure` when it refused the message for good, and `UncertainSend` when
+   * be reached, `PermanentFailure` when it refused the message for good — its message is shown to
+   * the agent, so a readable pt-BR sentence with no URL or credential — and `UncertainSend` when
    * the request may have reached the upstream without an answer.
    */
   send(request: OutboundRequest): Promise<SendResult>;

@@ -27,7 +27,7 @@ export function registerChannelJobs(jobs: JobRunner, deps: ChannelJobDeps): void
     if (!content) throw new PermanentFailure(`O arquivo ${attachment.name} não existe mais.`);
     return content.data;
   };
-  jobs.register(SEND_JOB, sendMessageJob({ ...deps, readMedia }), { onDead: sendFailed(deps.messages), concurrency: 16 });
+  jobs.register(SEND_JOB, sendMessageJob({ ...deps, readMedia }), { onDead: sendFailed(deps), concurrency: 16 });
 
   jobs.register(RETAG_JOB, async (job) => {
     const conversation = await getWire<ConversationDoc>(deps.store, String(job.payload.conversationId));

@@ -47,7 +47,8 @@ export function sendMessageJob(deps: SendDeps): JobHandler {
     const adapter = deps.registry.forAccount(account);
     if (!adapter) throw new PermanentFailure(`O canal ${account.kind} ainda não envia mensagens.`);
 
-    const logId = `sendlog:${job.key}`;
+    const sendKey = sendKeyOf(job);
+    const logId = `sendlog:${sendKey}`;
     const log = (await deps.store.get(logId, { fresh: true })) as SendLogDoc | undefined;
     if (log?.state === 'sent') {
       await deps.messages.recordSent(messageId, log.externalId, log.status ?? 'sent');
@@ -59,7 +60,7 @@ export function sendMessageJob(deps: SendDeps): JobHandler {
 
     let result;
     try {
-      result = await adapter.send({ conversation, message, contact, idempotencyKey: job.key, readMedia: deps.readMedia });
+      result = await adapter.send({ conversation, message, contact, idempotencyKey: sendKey, readMedia: deps.readMedia });
     } catch (error) {
       if (error instanceof UncertainSend && !adapter.idempotentSends) throw new PermanentFailure(UNCERTAIN_REASON);
       // The upstream answered (or was never reached): nothing was sent, so trying again is safe.
@@ -71,13 +72,33 @@ export function sendMessageJob(deps: SendDeps): JobHandler {
   };
 }
 
-/** The agent reads this on the failed message, with "Reenviar" next to it. */
-export function sendFailed(messages: MessageService): DeadLetterHandler {
+/**
+ * The send attempt a job stands for: its own key, or, for a follow-up job enqueued because the
+ * first one ended without its outcome recorded, the first job's key — so it reads that attempt's
+ * log and never repeats a send that left.
+ */
+export const sendKeyOf = (job: JobDoc): string => (typeof job.payload.sendKey === 'string' ? job.payload.sendKey : job.key);
+
+/**
+ * The agent reads this on the failed message, with "Reenviar" next to it. The send log decides
+ * first: a send the upstream took is recorded as sent (the job died after it), one that may have
+ * left says so. Reasons are fixed sentences: upstream error texts can carry URLs with tokens and
+ * stay in the job's `lastError`, which never replicates.
+ */
+export function sendFailed(deps: Pick<SendDeps, 'store' | 'messages'>): DeadLetterHandler {
   return async (job: JobDoc, error: Error) => {
+    const messageId = String(job.payload.messageId);
+    const log = (await deps.store.get(`sendlog:${sendKeyOf(job)}`, { fresh: true })) as SendLogDoc | undefined;
+    if (log?.state === 'sent') {
+      await deps.messages.recordSent(messageId, log.externalId, log.status ?? 'sent');
+      return;
+    }
     const reason = error instanceof PermanentFailure
       ? error.message
-      : `O canal não aceitou a mensagem depois de ${job.attempts} tentativas (${error.message}).`;
-    await messages.recordFailed(String(job.payload.messageId), reason);
+      : log?.state === 'in_flight'
+        ? UNCERTAIN_REASON
+        : `O canal não aceitou a mensagem depois de ${job.attempts} tentativas. Tente reenviar mais tarde.`;
+    await deps.messages.recordFailed(messageId, reason);
   };
 }
 

@@ -5,7 +5,7 @@ import {
 import { visibleConversation } from '../access/conversations.js';
 import { viewerOf } from '../access/scope.js';
 import type { MediaService } from '../media/service.js';
-import { newJob } from '../jobs/types.js';
+import { newJob, type JobDoc } from '../jobs/types.js';
 import type { DocStore } from '../store/index.js';
 import { getWire, toStored, toWire, updateWire } from '../store/wire.js';
 import { previewOf } from './preview.js';
@@ -88,12 +88,24 @@ export class MessageService {
   }
 
   /**
-   * The first send job of a message, written when missing. Safe to repeat: its id is fixed, and a
-   * message whose first job never existed was never sent, failed or resent. (So a purge of done
-   * jobs must keep those of messages still queued.)
+   * The send job of a message still `queued`: the first job, written when missing (safe: its id is
+   * fixed, and a message whose first job never existed was never sent, failed or resent); or, when
+   * that job ended without its outcome reaching the message (a crash, a failed dead-letter write),
+   * a follow-up job that reads the same send log, so what the first attempt did is honoured and
+   * nothing is sent twice. (A purge of done jobs must keep those of messages still queued.)
    */
   private async ensureSendJob(message: MessageDoc): Promise<void> {
-    await this.store.bulkWrite([newJob(SEND_JOB, message.id.slice('message:'.length), { messageId: message.id })]);
+    const key = message.id.slice('message:'.length);
+    const first = newJob(SEND_JOB, key, { messageId: message.id });
+    const [written] = await this.store.bulkWrite([first]);
+    if (written?.ok) return;
+    const job = (await this.store.get(first._id, { fresh: true })) as JobDoc | undefined;
+    if (!job || job.state === 'pending' || job.state === 'running') return;
+    const stored = await this.store.get(message.id, { fresh: true });
+    if (stored?.status !== 'queued') return;
+    const generation = String(stored._rev).split('-')[0];
+    const sendKey = typeof job.payload.sendKey === 'string' ? job.payload.sendKey : job.key;
+    await this.store.bulkWrite([newJob(SEND_JOB, `${key}.q${generation}`, { messageId: message.id, sendKey })]);
   }
 
   /**
