@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LoginResponse } from '@atende/protocol';
-import { addUser, call, login, startTestServer, type TestServer } from './helpers.js';
+import { addUser, call, FrameClient, login, startTestServer, type TestServer } from './helpers.js';
+import { until } from './redis.js';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -60,6 +61,7 @@ describe('auth', () => {
 
   it('R-AUTH-04 refresh rotates the token; reusing an old refresh token revokes the session', async () => {
     const first = await login(server, 'bruno@demo.local');
+    const socket = await FrameClient.agent(server, first.accessToken);
     const second = await call<LoginResponse>(server, 'POST', '/api/auth/refresh', { body: { refreshToken: first.refreshToken } });
     expect(second.status).toBe(200);
     expect(second.body.refreshToken).not.toBe(first.refreshToken);
@@ -68,6 +70,8 @@ describe('auth', () => {
     // The theft signal ends the whole session: the rotated token and its access token die too.
     expect((await call(server, 'POST', '/api/auth/refresh', { body: { refreshToken: second.body.refreshToken } })).status).toBe(401);
     expect((await call(server, 'GET', '/api/auth/me', { token: second.body.accessToken })).status).toBe(401);
+    // …and its open sockets close, on every node (the revocation goes over the bus).
+    await until(async () => socket.closed?.code === 4001, 5_000);
   });
 
   it('R-AUTH-04 logout revokes the access and refresh tokens', async () => {

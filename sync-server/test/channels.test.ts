@@ -116,6 +116,22 @@ describe('R-CH-01 channel accounts admin API', () => {
     expect(patch.body.message).toContain('baseUrl');
   });
 
+  it('R-CH-01 moving an account to another host needs its credentials again, so stored secrets never follow', async () => {
+    const account = await createTelegramAccount(server, admin, 'Outro host');
+    const moved = await call<{ error: string; message: string }>(server, 'PATCH', `/api/admin/channels/${account.id}`, {
+      token: admin, body: { config: { baseUrl: 'https://elsewhere.example' } },
+    });
+    expect([moved.status, moved.body.error]).toEqual([400, 'secrets_required']);
+    expect(moved.body.message).toContain('botToken');
+    const unchanged = await call<{ settings: Record<string, string> }>(server, 'GET', `/api/admin/channels/${account.id}`, { token: admin });
+    expect(unchanged.body.settings.baseUrl).toBe('https://api.telegram.org');
+    const withSecrets = await call<{ settings: Record<string, string> }>(server, 'PATCH', `/api/admin/channels/${account.id}`, {
+      token: admin, body: { config: { baseUrl: 'https://elsewhere.example', botToken: '9:z', secretToken: TELEGRAM_SECRET } },
+    });
+    expect(withSecrets.status).toBe(200);
+    expect(withSecrets.body.settings.baseUrl).toBe('https://elsewhere.example');
+  });
+
   it('R-CH-01 DELETE → 204; then GET → 404 and its webhook → 410', async () => {
     const account = await createTelegramAccount(server, admin, 'Apagar');
     expect((await call(server, 'DELETE', `/api/admin/channels/${account.id}`, { token: admin })).status).toBe(204);

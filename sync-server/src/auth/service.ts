@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { DomainError, ulid, type LoginBody, type LoginResponse, type UserDoc } from '@atende/protocol';
 import type { Config } from '../config/config.js';
 import { type DocStore, type StoredDoc, updateDoc } from '../store/index.js';
@@ -37,7 +38,8 @@ export const credentialIdFor = (userId: string) => `credential:${userId.slice(us
 
 /** Login, token rotation and revocation (R-AUTH-03, R-AUTH-04). */
 export class AuthService {
-  private readonly sessionCache = new Map<string, { active: boolean; until: number }>();
+  /** Bounded: an evicted session is simply read again (a revoked one stays revoked in the store). */
+  private readonly sessionCache = new LRUCache<string, { active: boolean; until: number }>({ max: 50_000 });
   private readonly logoutListeners = new Set<(principal: Principal) => void>();
 
   constructor(
@@ -153,7 +155,12 @@ export class AuthService {
       }
       return { ...s, refreshHash: sha256(next) };
     });
-    if (reused) this.sessionCache.set(sessionId, { active: false, until: Infinity });
+    if (reused && doc) {
+      // A stolen refresh token was replayed: end the session everywhere, sockets included.
+      this.sessionCache.set(sessionId, { active: false, until: Infinity });
+      const user = await this.userById(doc.userId);
+      if (user) for (const listener of this.logoutListeners) listener({ user, sessionId });
+    }
     if (!written || reused || !doc) throw invalid;
     const user = await this.userById(doc.userId);
     if (!user) throw invalid;

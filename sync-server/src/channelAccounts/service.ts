@@ -103,6 +103,7 @@ export class ChannelAccounts {
   async update(idOrKey: string, body: UpdateChannelBody): Promise<ChannelAccountDoc> {
     const existing = await this.get(idOrKey);
     if (body.teamId) await this.requireTeam(body.teamId);
+    this.requireSecretsWithNewHost(existing, body.config);
     const settings = body.config
       ? validSettings(existing.kind, { ...existing.settings, ...body.config })
       : existing.settings;
@@ -120,6 +121,18 @@ export class ChannelAccounts {
     );
     if (!doc || doc._deleted) throw notFound('channel');
     return doc;
+  }
+
+  /**
+   * Secrets are write-only, so an admin may not point an account at another host and let the
+   * stored credentials follow: a new `baseUrl` needs every secret of the kind given again.
+   */
+  private requireSecretsWithNewHost(existing: ChannelAccountDoc, config: Record<string, unknown> | undefined): void {
+    if (!config || config.baseUrl === undefined || config.baseUrl === existing.settings?.baseUrl) return;
+    const missing = CHANNEL_SECRET_KEYS[existing.kind].filter((key) => config[key] === undefined);
+    if (missing.length > 0) {
+      throw new DomainError('invalid', 'secrets_required', `Changing baseUrl requires the credentials again: config.${missing.join(', config.')}`);
+    }
   }
 
   /**

@@ -36,10 +36,19 @@ export class ConversationService {
   async transfer(user: UserDoc, id: string, body: TransferBody): Promise<ConversationDoc> {
     const transferId = body.id ?? docId('transfer').slice('transfer:'.length);
     let target: { teamId: string; agentId: string | null } | undefined;
+    let teamAtCheck: string | undefined;
     return this.command(
       user, id, 'transfer',
-      (c) => ({ type: 'transfer', id: transferId, byUserId: user.id, toTeamId: target?.teamId ?? c.teamId, toAgentId: target?.agentId ?? null, at: Date.now() }),
+      (c) => {
+        // The target agent was checked against the team of that moment: a team change meanwhile
+        // (another transfer) must not be undone by moving the conversation back to it.
+        if (teamAtCheck && c.teamId !== teamAtCheck && !c.transfers.some((t) => t.id === transferId)) {
+          throw new DomainError('conflict', 'moved', 'The conversation was transferred meanwhile');
+        }
+        return { type: 'transfer', id: transferId, byUserId: user.id, toTeamId: target?.teamId ?? c.teamId, toAgentId: target?.agentId ?? null, at: Date.now() };
+      },
       async (seen) => {
+        teamAtCheck = seen.teamId;
         target = await this.transferTarget(seen, body);
       },
     );
