@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DomainError } from '@atende/protocol';
+import { DomainError, type MessageStatus } from '@atende/protocol';
 import type { ChannelAccountDoc } from '../src/channelAccounts/service.js';
 import type { ChannelAdapter, InboundEvent, WebhookRequest } from '../src/channels/adapter.js';
 import { metaHandshake, verifyMetaSignature } from '../src/channels/meta/webhook.js';
@@ -16,6 +16,7 @@ const VERIFY_TOKEN = 'verify-me-please';
 // The smallest valid PNG (1×1).
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
 const downloads: string[] = [];
+let sent = 0;
 
 interface PageMessaging {
   sender: { id: string };
@@ -31,13 +32,17 @@ function messengerAdapter(account: ChannelAccountDoc): ChannelAdapter {
     handshake: (request) => metaHandshake(request, String(settings.verifyToken)),
     verify: (request) => verifyMetaSignature(request, String(settings.appSecret)),
     parse(request: WebhookRequest): InboundEvent[] {
-      let body: { object?: string; entry?: Array<{ messaging?: PageMessaging[] }> };
+      // Delivery reports in a WhatsApp-like `statuses` list: this fake's own simplification.
+      let body: { object?: string; entry?: Array<{ messaging?: PageMessaging[] }>; statuses?: Array<{ id: string; status: MessageStatus; timestamp: number; error?: string }> };
       try {
         body = JSON.parse(request.rawBody.toString('utf8')) as typeof body;
       } catch {
         throw new DomainError('invalid', 'malformed_json', 'not JSON');
       }
-      return (body.entry ?? []).flatMap((e) => e.messaging ?? []).flatMap((m): InboundEvent[] => {
+      const statuses = (body.statuses ?? []).map((st): InboundEvent => ({
+        type: 'status', report: { externalId: st.id, status: st.status, at: st.timestamp * 1000, ...(st.error ? { error: st.error } : {}) },
+      }));
+      return [...statuses, ...(body.entry ?? []).flatMap((e) => e.messaging ?? []).flatMap((m): InboundEvent[] => {
         if (!m.message || m.message.is_echo) return [];
         const media = (m.message.attachments ?? []).map((a) => ({ ref: a.payload.url }));
         return [{
@@ -47,10 +52,10 @@ function messengerAdapter(account: ChannelAccountDoc): ChannelAdapter {
             kind: media.length ? 'image' : 'text', text: m.message.text ?? '', media, payload: {}, at: m.timestamp,
           },
         }];
-      });
+      })];
     },
     async send() {
-      return { externalId: null, status: 'sent' };
+      return { externalId: `mid.out.${++sent}`, status: 'sent' };
     },
     async downloadMedia(ref: string) {
       downloads.push(ref);
@@ -121,5 +126,29 @@ describe('R-CH-05 Meta webhooks: handshake and signature over the raw bytes', ()
     expect(message?.attachments).toEqual([expect.objectContaining({ mimeType: 'image/png', kind: 'image', size: PNG.length, thumbnail: true })]);
     const job = await server.store.find({ selector: { type: 'job', kind: 'media-download' }, limit: 10 });
     expect(job.map((j) => j.state)).toEqual(['done']);
+  });
+
+  it('R-CH-03 delivery statuses: applied furthest-first to this account\'s message; an early one is redelivered (503), an old unknown one ignored', async () => {
+    const [first] = await server.store.find({ selector: { type: 'message', externalId: 'm.1' }, limit: 1 });
+    const conversationId = String(first?.conversationId);
+    const ana = (await login(server, 'ana@demo.local')).accessToken;
+    expect((await call(server, 'POST', `/api/conversations/${conversationId}/claim`, { token: ana, body: {} })).status).toBe(200);
+    const reply = await call<{ message: { id: string } }>(server, 'POST', `/api/conversations/${conversationId}/messages`, { token: ana, body: { id: 'meta-reply-1', text: 'Oi!' } });
+    expect(reply.status).toBe(201);
+    await server.jobs.idle();
+    const sentMessage = await server.store.get(reply.body.message.id);
+    expect(sentMessage).toMatchObject({ status: 'sent' });
+    const externalId = String(sentMessage?.externalId);
+    const statuses = (list: Array<{ id: string; status: string; timestamp: number }>) => JSON.stringify({ object: 'page', statuses: list });
+    const nowS = Math.floor(Date.now() / 1000);
+
+    const read = statuses([{ id: externalId, status: 'read', timestamp: nowS }, { id: externalId, status: 'delivered', timestamp: nowS }]);
+    expect((await post(read, sign(read))).status).toBe(200);
+    expect(await server.store.get(reply.body.message.id)).toMatchObject({ status: 'read' });
+
+    const early = statuses([{ id: 'mid.not-yet-recorded', status: 'delivered', timestamp: nowS }]);
+    expect((await post(early, sign(early))).status).toBe(503);
+    const old = statuses([{ id: 'mid.sent-elsewhere', status: 'delivered', timestamp: nowS - 3600 }]);
+    expect((await post(old, sign(old))).status).toBe(200);
   });
 });

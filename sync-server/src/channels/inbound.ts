@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { DomainError } from '@atende/protocol';
 import type { ChannelAccountDoc } from '../channelAccounts/service.js';
 import type { ContactDirectory } from '../contacts/directory.js';
 import type { InboundService } from '../conversations/inbound.js';
@@ -7,6 +8,8 @@ import { newJob } from '../jobs/types.js';
 import type { InboundEvent } from './adapter.js';
 
 export const MEDIA_DOWNLOAD_JOB = 'media-download';
+/** How long a status for an unknown upstream id is worth a redelivery. */
+const STATUS_REDELIVERY_MS = 2 * 60_000;
 
 /** Upstream ids can be long or hold any character: hashed per account into a message key. */
 export function upstreamMessageKey(accountId: string, externalId: string): string {
@@ -27,7 +30,14 @@ export class ChannelInbound {
   async handle(account: ChannelAccountDoc, events: InboundEvent[]): Promise<void> {
     for (const event of events) {
       if (event.type === 'status') {
-        await this.messages.applyStatus(event.report.externalId, event.report.status, event.report.error);
+        const { externalId, status, error, at } = event.report;
+        const applied = await this.messages.applyStatus(account._id, externalId, status, error);
+        // Upstreams report within milliseconds of our send, possibly before its upstream id is
+        // stored: ask for a redelivery (idempotent) instead of losing the status. An old unknown
+        // id is a message sent outside Atende and is ignored.
+        if (!applied && Date.now() - at < STATUS_REDELIVERY_MS) {
+          throw new DomainError('unavailable', 'status_too_early', 'That message is not recorded yet; deliver the status again');
+        }
         continue;
       }
       const m = event.message;

@@ -165,15 +165,26 @@ export class MessageService {
     );
   }
 
-  /** An upstream delivery report (R-CH-03): found by the upstream id, applied furthest-status-wins. */
-  async applyStatus(externalId: string, status: MessageStatus, error?: string): Promise<boolean> {
-    const [found] = await this.store.find({ selector: { type: 'message', externalId, direction: 'out' }, limit: 1 });
+  /**
+   * An upstream delivery report (R-CH-03): found by the upstream id within the account, applied
+   * furthest-status-wins. Answers false when no such message is recorded (yet).
+   */
+  async applyStatus(channelAccountId: string, externalId: string, status: MessageStatus, error?: string): Promise<boolean> {
+    const candidates = await this.store.find({ selector: { externalId, type: 'message', direction: 'out' }, limit: 10 });
+    let found: string | undefined;
+    for (const m of candidates) {
+      // Upstream ids are unique per upstream, not across accounts: only this account's message.
+      const conversation = await this.store.get(String(m.conversationId));
+      if (conversation?.channelAccountId === channelAccountId) found = m._id;
+    }
     if (!found) return false;
-    await updateWire<MessageDoc>(this.store, found._id, (m) => {
+    await updateWire<MessageDoc>(this.store, found, (m) => {
       if (!m) return undefined;
       const next = advanceStatus(m.status, status);
       if (next === m.status) return undefined;
-      return { ...m, status: next, error: next === 'failed' ? (error ?? 'Não entregue').slice(0, 500) : null, updatedAt: Math.max(Date.now(), m.updatedAt + 1) };
+      // Upstream texts can carry anything; the agent reads a fixed sentence (the code is kept).
+      const reason = error ? `Não entregue pelo canal (${error.replace(/[^\w .:-]/g, '').slice(0, 80)}).` : 'Não entregue pelo canal.';
+      return { ...m, status: next, error: next === 'failed' ? reason : null, updatedAt: Math.max(Date.now(), m.updatedAt + 1) };
     });
     return true;
   }
