@@ -98,12 +98,17 @@ async function upload(token: string, body: FormData, route = '/api/media') {
 const get = (token: string, id: string, query = '', route = '/api/media') =>
   fetch(`${world.url}${route}/${id}${query}`, { headers: { authorization: `Bearer ${token}` } });
 
+/** A message carrying the file in a conversation of that team, recorded on the file as every writer does. */
 async function messageWith(mediaId: string, teamId: string, conversationId: string, extra: Record<string, unknown> = {}) {
+  if (!(await world.store.get(conversationId))) {
+    await world.store.bulkWrite([{ _id: conversationId, type: 'conversation', teamId, formerTeamIds: [] }]);
+  }
   await world.store.bulkWrite([{
     _id: `message:${randomUUID()}`, type: 'message', conversationId, teamId, formerTeamIds: [], direction: 'out',
     visibility: 'public', attachments: [{ mediaId, name: 'x', mimeType: 'image/png', size: 1, kind: 'image', thumbnail: true }],
     ...extra,
   }]);
+  await world.media.recordUse(mediaId, conversationId);
 }
 
 /**

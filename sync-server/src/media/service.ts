@@ -152,7 +152,8 @@ export class MediaService {
     return attachments;
   }
 
-  private async recordUse(mediaId: string, conversationId: string): Promise<void> {
+  /** Records that a conversation carries the file: its viewers may then read it (direct lookups, no scan). */
+  async recordUse(mediaId: string, conversationId: string): Promise<void> {
     await updateDoc<MediaDoc>(this.store, mediaId, (current) =>
       current && !current.conversationIds.includes(conversationId) && current.conversationIds.length < RECORDED_CONVERSATIONS_MAX
         ? { ...current, conversationIds: [...current.conversationIds, conversationId] }
@@ -168,8 +169,10 @@ export class MediaService {
       const conversation = await this.store.get(conversationId);
       if (conversation && visibilityOf(viewer, conversation) === 'visible') return true;
     }
-    // Messages written without `attachmentsFor` (or past the recorded cap). Mango cannot index
-    // array members, so this reads every message: the recorded conversations are the fast path.
+    // Every writer records the conversation (agent sends, the widget, inbound downloads); only a
+    // file carried by more conversations than are recorded needs the scan. Mango cannot index
+    // array members, so it reads every message: never for an ordinary file.
+    if (media.conversationIds.length < RECORDED_CONVERSATIONS_MAX) return false;
     const messages = await this.store.find({
       selector: { type: 'message', attachments: { $elemMatch: { mediaId: media._id } } },
       limit: SCAN_LIMIT,

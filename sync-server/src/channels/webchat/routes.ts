@@ -6,6 +6,7 @@ import type { InboundService } from '../../conversations/inbound.js';
 import { DomainError, parse } from '../../http/errors.js';
 import type { RateLimiter } from '../../http/rateLimit.js';
 import { bearerToken } from '../../auth/middleware.js';
+import type { MediaService } from '../../media/service.js';
 import type { DocStore } from '../../store/index.js';
 import type { Visitor, VisitorService } from './visitors.js';
 
@@ -25,7 +26,7 @@ export function visitorMessageKey(visitorId: string, clientId: string): string {
 }
 
 /** The visitor's HTTP side of the website chat (R-CH-02, R-CH-11). */
-export function webchatRoutes(store: DocStore, visitors: VisitorService, inbound: InboundService, limiter: RateLimiter): Router {
+export function webchatRoutes(store: DocStore, visitors: VisitorService, inbound: InboundService, media: MediaService, limiter: RateLimiter): Router {
   const router = Router();
   const visitorOf = async (req: Request): Promise<Visitor> => {
     const visitor = await visitors.authenticate(bearerToken(req));
@@ -56,6 +57,7 @@ export function webchatRoutes(store: DocStore, visitors: VisitorService, inbound
       attachments,
       externalId: body.id,
     });
+    for (const a of message.attachments) await media.recordUse(a.mediaId, message.conversationId);
     if (!created && message.text !== body.text) {
       throw new DomainError('conflict', 'id_conflict', 'That message id was already used for another text');
     }
