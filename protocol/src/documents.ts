@@ -36,6 +36,8 @@ export const Transfer = z.object({
   toTeamId: Id,
   fromAgentId: Id.nullable(),
   toAgentId: Id.nullable(),
+  /** For the receiver (R-WS-19). */
+  note: z.string().max(1000).optional(),
 });
 export type Transfer = z.infer<typeof Transfer>;
 

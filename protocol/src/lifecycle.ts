@@ -137,6 +137,7 @@ function moveTo(
     toTeamId: target.teamId,
     fromAgentId: c.agentId,
     toAgentId: target.agentId,
+    ...(event.note ? { note: event.note } : {}),
   };
   const toAgent = target.agentId !== null;
   return apply(c, {

@@ -44,6 +44,8 @@ export const TransferBody = z
     id: ClientId.optional(),
     toAgentId: Id.optional(),
     toTeamId: Id.optional(),
+    /** For the receiver (R-WS-19); kept in the forwarding history. */
+    note: z.string().max(1000).optional(),
   })
   .refine((b) => (b.toAgentId === undefined) !== (b.toTeamId === undefined), {
     message: 'give exactly one of toAgentId or toTeamId',

@@ -111,7 +111,7 @@ describe('conversation lifecycle: transfer and return to queue', () => {
     });
     expect(moved.transfers).toEqual([{
       id: 't1', at: AT, byUserId: 'user:ana', fromTeamId: 'team:suporte', toTeamId: 'team:comercial',
-      fromAgentId: 'user:ana', toAgentId: null,
+      fromAgentId: 'user:ana', toAgentId: null, note: 'cliente quer 2ª via',
     }]);
   });
 
@@ -159,7 +159,7 @@ describe('conversation lifecycle: transfer and return to queue', () => {
     });
     expect(returned.transfers).toEqual([{
       id: 'r1', at: AT, byUserId: 'user:ana', fromTeamId: 'team:suporte', toTeamId: 'team:suporte',
-      fromAgentId: 'user:ana', toAgentId: null,
+      fromAgentId: 'user:ana', toAgentId: null, note: 'fim do turno',
     }]);
     expect(outcome(run(returned, event))).toBe('unchanged');
   });

@@ -192,4 +192,17 @@ describe('website chat core loop', () => {
     });
     expect(foreign.status).toBe(404);
   });
+
+  it('R-WS-19 an agent returns a conversation to the team queue with a note kept in the forwarding history', async () => {
+    const { conversationId } = await waitingConversation('volto depois');
+    await call(server, 'POST', `/api/conversations/${conversationId}/claim`, { token: ana, body: {} });
+    const returned = await call<{ conversation: Record<string, unknown> }>(server, 'POST', `/api/conversations/${conversationId}/return`, {
+      token: ana, body: { id: clientId('r'), note: 'cliente volta às 14h' },
+    });
+    expect(returned.status).toBe(200);
+    expect(returned.body.conversation).toMatchObject({ status: 'waiting', agentId: null, teamId: 'team:suporte' });
+    expect(returned.body.conversation.transfers).toEqual([expect.objectContaining({ fromAgentId: 'user:ana', toAgentId: null, note: 'cliente volta às 14h' })]);
+    const byOther = await call(server, 'POST', `/api/conversations/${conversationId}/return`, { token: bruno, body: {} });
+    expect([byOther.status]).toEqual([409]);
+  });
 });

@@ -45,7 +45,10 @@ export class ConversationService {
         if (teamAtCheck && c.teamId !== teamAtCheck && !c.transfers.some((t) => t.id === transferId)) {
           throw new DomainError('conflict', 'moved', 'The conversation was transferred meanwhile');
         }
-        return { type: 'transfer', id: transferId, byUserId: user.id, toTeamId: target?.teamId ?? c.teamId, toAgentId: target?.agentId ?? null, at: Date.now() };
+        return {
+          type: 'transfer', id: transferId, byUserId: user.id, toTeamId: target?.teamId ?? c.teamId,
+          toAgentId: target?.agentId ?? null, at: Date.now(), ...(body.note ? { note: body.note } : {}),
+        };
       },
       async (seen) => {
         teamAtCheck = seen.teamId;
