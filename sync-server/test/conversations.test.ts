@@ -195,13 +195,16 @@ describe('website chat core loop', () => {
 
   it('R-WS-19 an agent returns a conversation to the team queue with a note kept in the forwarding history', async () => {
     const { conversationId } = await waitingConversation('volto depois');
-    await call(server, 'POST', `/api/conversations/${conversationId}/claim`, { token: ana, body: {} });
+    // Its own agent: earlier tests leave Ana near her maximum of simultaneous conversations.
+    const dora = await addUser(server, { key: 'dora', name: 'Dora', email: 'dora@test.local', role: 'agent', teamIds: ['team:suporte'] });
+    const doraToken = (await login(server, dora.email)).accessToken;
+    expect((await call(server, 'POST', `/api/conversations/${conversationId}/claim`, { token: doraToken, body: {} })).status).toBe(200);
     const returned = await call<{ conversation: Record<string, unknown> }>(server, 'POST', `/api/conversations/${conversationId}/return`, {
-      token: ana, body: { id: clientId('r'), note: 'cliente volta às 14h' },
+      token: doraToken, body: { id: clientId('r'), note: 'cliente volta às 14h' },
     });
     expect(returned.status).toBe(200);
     expect(returned.body.conversation).toMatchObject({ status: 'waiting', agentId: null, teamId: 'team:suporte' });
-    expect(returned.body.conversation.transfers).toEqual([expect.objectContaining({ fromAgentId: 'user:ana', toAgentId: null, note: 'cliente volta às 14h' })]);
+    expect(returned.body.conversation.transfers).toEqual([expect.objectContaining({ fromAgentId: dora.id, toAgentId: null, note: 'cliente volta às 14h' })]);
     const byOther = await call(server, 'POST', `/api/conversations/${conversationId}/return`, { token: bruno, body: {} });
     expect([byOther.status]).toEqual([409]);
   });
