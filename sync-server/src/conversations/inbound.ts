@@ -7,7 +7,7 @@ import type { ChannelAccountDoc } from '../channelAccounts/service.js';
 import type { JobDoc } from '../jobs/types.js';
 import type { DocStore, StoredDoc } from '../store/index.js';
 import { getWire, toStored, toWire, updateWire } from '../store/wire.js';
-import { previewOf } from './preview.js';
+import { inTeam, previewOf, summarise } from './summary.js';
 import type { ProtocolNumbers } from './protocolNumbers.js';
 
 /** A customer's message as every channel edge hands it over, already normalised. */
@@ -101,7 +101,7 @@ export class InboundService {
     if (target.id !== message.conversationId || target.teamId !== message.teamId) {
       const into = target;
       const { doc } = await updateWire<MessageDoc>(this.store, message.id, (m) =>
-        m && { ...m, conversationId: into.id, teamId: into.teamId, updatedAt: Math.max(Date.now(), m.updatedAt + 1) },
+        m && inTeam({ ...m, conversationId: into.id }, into.teamId),
       );
       placed = doc ?? message;
     }
@@ -186,14 +186,4 @@ export class InboundService {
       error: null, externalId: input.externalId, payload: input.payload ?? {},
     };
   }
-}
-
-function summarise(c: ConversationDoc, message: MessageDoc): ConversationDoc {
-  return {
-    ...c,
-    lastInboundAt: Math.max(c.lastInboundAt ?? 0, message.createdAt),
-    lastMessageAt: Math.max(c.lastMessageAt ?? 0, message.createdAt),
-    lastPreview: previewOf(message),
-    updatedAt: Math.max(Date.now(), c.updatedAt + 1),
-  };
 }

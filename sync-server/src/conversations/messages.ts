@@ -8,7 +8,7 @@ import type { MediaService } from '../media/service.js';
 import { newJob, type JobDoc } from '../jobs/types.js';
 import type { DocStore } from '../store/index.js';
 import { getWire, toStored, toWire, updateWire } from '../store/wire.js';
-import { previewOf } from './preview.js';
+import { inTeam, summarise } from './summary.js';
 
 export const SEND_JOB = 'channel-send';
 
@@ -62,14 +62,8 @@ export class MessageService {
       direction: 'out', authorId: user.id, authorName: user.name, kind: attachments[0]?.kind ?? 'text',
       text: body.text, attachments, visibility: 'public', status: 'queued', error: null, externalId: null, payload: {},
     };
-    const summarised: ConversationDoc = {
-      ...current,
-      lastMessageAt: Math.max(current.lastMessageAt ?? 0, now),
-      lastPreview: previewOf({ text: body.text, attachments }),
-      updatedAt: Math.max(now, current.updatedAt + 1),
-    };
     const job = newJob(SEND_JOB, body.id, { messageId: id });
-    const results = await this.store.bulkWrite([toStored(message), job, toStored(summarised, stored._rev)]);
+    const results = await this.store.bulkWrite([toStored(message), job, toStored(summarise(current, message), stored._rev)]);
     const ok = (docId: string) => results.some((r) => r.id === docId && r.ok);
     if (!ok(id)) {
       const winner = await getWire<MessageDoc>(this.store, id);
@@ -194,15 +188,9 @@ export class MessageService {
    * and keep the message in the conversation's team if a transfer moved it meanwhile.
    */
   private async settle(message: MessageDoc): Promise<MessageDoc> {
-    const { doc } = await updateWire<ConversationDoc>(this.store, message.conversationId, (c) =>
-      c && { ...c, lastMessageAt: Math.max(c.lastMessageAt ?? 0, message.createdAt), lastPreview: previewOf(message), updatedAt: Math.max(Date.now(), c.updatedAt + 1) },
-    );
+    const { doc } = await updateWire<ConversationDoc>(this.store, message.conversationId, (c) => c && summarise(c, message));
     if (!doc || doc.teamId === message.teamId) return message;
-    const moved = await updateWire<MessageDoc>(this.store, message.id, (m) =>
-      m && m.teamId !== doc.teamId
-        ? { ...m, teamId: doc.teamId, formerTeamIds: [...new Set([...m.formerTeamIds, m.teamId])].filter((t) => t !== doc.teamId), updatedAt: Math.max(Date.now(), m.updatedAt + 1) }
-        : undefined,
-    );
+    const moved = await updateWire<MessageDoc>(this.store, message.id, (m) => (m && m.teamId !== doc.teamId ? inTeam(m, doc.teamId) : undefined));
     return moved.doc ?? message;
   }
 }

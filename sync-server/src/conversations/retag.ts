@@ -1,6 +1,7 @@
 import type { ConversationDoc } from '@atende/protocol';
-import type { DocStore, StoredDoc } from '../store/index.js';
+import type { DocStore } from '../store/index.js';
 import { updateDoc } from '../store/index.js';
+import { inTeam } from './summary.js';
 
 const PAGE = 500;
 
@@ -16,19 +17,13 @@ export async function retagMessages(store: DocStore, conversation: ConversationD
       limit: PAGE,
     });
     if (stale.length === 0) return moved;
-    const results = await store.bulkWrite(stale.map((m) => retag(m, conversation)));
+    const results = await store.bulkWrite(stale.map((m) => inTeam(m, conversation.teamId)));
     for (const [i, result] of results.entries()) {
       const original = stale[i];
       if (result.ok || !original) continue;
       // Written concurrently (a status update): apply the move to the latest revision.
-      await updateDoc(store, original._id, (m) => m && retag(m, conversation));
+      await updateDoc(store, original._id, (m) => m && inTeam(m, conversation.teamId));
     }
     moved += stale.length;
   }
-}
-
-function retag(message: StoredDoc, conversation: ConversationDoc): StoredDoc {
-  const former = new Set([...(message.formerTeamIds as string[] ?? []), String(message.teamId)]);
-  former.delete(conversation.teamId);
-  return { ...message, teamId: conversation.teamId, formerTeamIds: [...former], updatedAt: Date.now() };
 }
