@@ -120,6 +120,14 @@ export function checkMedia(channel: ChannelKind, mimeType: string, size: number)
   return undefined;
 }
 
+/** Throws the first refusal among a message's files for this channel (R-WS-04). */
+export function assertAccepted(channel: ChannelKind, files: ReadonlyArray<{ mimeType: string; size: number }>): void {
+  for (const file of files) {
+    const refusal = checkMedia(channel, file.mimeType, file.size);
+    if (refusal) throw refusal;
+  }
+}
+
 /** The usual file extensions of each accepted type; the first is added to a name that lacks one. */
 export const MEDIA_EXTENSIONS: Readonly<Record<string, readonly string[]>> = {
   [JPEG]: ['jpg', 'jpeg', 'jfif'],

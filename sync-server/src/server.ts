@@ -158,7 +158,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       ['/api/media', mediaRoutes({ media, auth })],
       ['/api/admin/channels', channelAccountRoutes(accounts, auth)],
       ['/api/webchat/media', visitorMediaRoutes({ media, visitors, limit: limiter.middleware('webchat-media') })],
-      ['/api/webchat', webchatRoutes(store, visitors, inbound, media, limiter)],
+      ['/api/webchat', webchatRoutes(visitors, inbound, media, limiter)],
     ],
     raw: [['/channels', webhookRoutes({ accounts, registry, inbound: channelInbound, limiter })]],
     webDir: webRoot(config.webDir),

@@ -1,5 +1,5 @@
 import {
-  advanceStatus, assertMay, canResend, checkMedia, DomainError, docId, notFound,
+  advanceStatus, assertAccepted, assertMay, canResend, DomainError, docId, notFound,
   type ConversationDoc, type MessageDoc, type MessageStatus, type UserDoc,
 } from '@atende/protocol';
 import { visibleConversation } from '../access/conversations.js';
@@ -42,10 +42,7 @@ export class MessageService {
     // Any file the agent may read (their uploads, files of conversations they see), within what
     // the conversation's channel accepts (R-WS-04).
     const attachments = await this.media.attachmentsFor(body.mediaIds ?? [], { kind: 'user', viewer: viewerOf(user) }, conversationId);
-    for (const a of attachments) {
-      const refusal = checkMedia(conversation.channel, a.mimeType, a.size);
-      if (refusal) throw refusal;
-    }
+    assertAccepted(conversation.channel, attachments);
     if (!body.text.trim() && attachments.length === 0) {
       throw new DomainError('invalid', 'invalid_input', 'A message needs text or a file');
     }

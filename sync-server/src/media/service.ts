@@ -152,6 +152,17 @@ export class MediaService {
     return attachments;
   }
 
+  /** Files this author uploaded, as attachments (the website chat attaches only its own uploads). */
+  async uploadsOf(mediaIds: readonly string[], uploadedBy: string): Promise<Attachment[]> {
+    const attachments: Attachment[] = [];
+    for (const mediaId of new Set(mediaIds)) {
+      const media = await this.get(mediaId);
+      if (!media || media.uploadedBy !== uploadedBy) throw notFound('Media');
+      attachments.push(attachmentOf(media));
+    }
+    return attachments;
+  }
+
   /** Records that a conversation carries the file: its viewers may then read it (direct lookups, no scan). */
   async recordUse(mediaId: string, conversationId: string): Promise<void> {
     await updateDoc<MediaDoc>(this.store, mediaId, (current) =>

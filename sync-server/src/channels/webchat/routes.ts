@@ -1,13 +1,11 @@
 import { createHash } from 'node:crypto';
 import { Router, type Request } from 'express';
-import { VisitorBody, WebchatMessageBody } from '@atende/protocol';
-import { attachmentsOf } from '../../conversations/attachments.js';
+import { assertAccepted, VisitorBody, WebchatMessageBody } from '@atende/protocol';
 import type { InboundService } from '../../conversations/inbound.js';
 import { DomainError, parse } from '../../http/errors.js';
 import type { RateLimiter } from '../../http/rateLimit.js';
 import { bearerToken } from '../../auth/middleware.js';
 import type { MediaService } from '../../media/service.js';
-import type { DocStore } from '../../store/index.js';
 import type { Visitor, VisitorService } from './visitors.js';
 
 /** Room for the key inside a message id (`message:<key>`), which the protocol caps at 100 characters. */
@@ -26,7 +24,7 @@ export function visitorMessageKey(visitorId: string, clientId: string): string {
 }
 
 /** The visitor's HTTP side of the website chat (R-CH-02, R-CH-11). */
-export function webchatRoutes(store: DocStore, visitors: VisitorService, inbound: InboundService, media: MediaService, limiter: RateLimiter): Router {
+export function webchatRoutes(visitors: VisitorService, inbound: InboundService, media: MediaService, limiter: RateLimiter): Router {
   const router = Router();
   const visitorOf = async (req: Request): Promise<Visitor> => {
     const visitor = await visitors.authenticate(bearerToken(req));
@@ -46,7 +44,8 @@ export function webchatRoutes(store: DocStore, visitors: VisitorService, inbound
   router.post('/messages', limiter.middleware('webchat-message'), async (req, res) => {
     const visitor = await visitorOf(req);
     const body = parse(WebchatMessageBody, req.body);
-    const attachments = await attachmentsOf(store, body.mediaIds ?? [], visitor.contactId, 'webchat');
+    const attachments = await media.uploadsOf(body.mediaIds ?? [], visitor.contactId);
+    assertAccepted('webchat', attachments);
     const { message, created } = await inbound.receive({
       account: visitor.account,
       contact: visitor.contact,
