@@ -5,6 +5,7 @@ import {
 } from '@atende/protocol';
 import { type DocStore, type StoredDoc, updateDoc } from '../store/index.js';
 import { visibilityOf, type Viewer } from '../access/scope.js';
+import { visitorMessagesSelector } from '../access/visitors.js';
 import { sniffMediaType } from './sniff.js';
 import { makeThumbnail, THUMBNAIL_TYPE, type Thumbnailer } from './thumbnail.js';
 
@@ -193,21 +194,9 @@ export class MediaService {
 
   /** A visitor sees files of the public customer/agent messages of its own conversations. */
   private async visitorSees(mediaId: string, visitor: Extract<MediaReader, { kind: 'visitor' }>): Promise<boolean> {
-    const conversations = await this.store.find({
-      selector: { type: 'conversation', contactId: visitor.contactId, channelAccountId: visitor.channelAccountId },
-      limit: 200,
-    });
-    if (conversations.length === 0) return false;
-    const messages = await this.store.find({
-      selector: {
-        type: 'message',
-        conversationId: { $in: conversations.map((c) => c._id) },
-        visibility: 'public',
-        direction: { $in: ['in', 'out'] },
-        attachments: { $elemMatch: { mediaId } },
-      },
-      limit: 1,
-    });
+    const selector = await visitorMessagesSelector(this.store, visitor.contactId, visitor.channelAccountId);
+    if (!selector) return false;
+    const messages = await this.store.find({ selector: { ...selector, attachments: { $elemMatch: { mediaId } } }, limit: 1 });
     return messages.length > 0;
   }
 }

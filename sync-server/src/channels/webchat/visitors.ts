@@ -1,4 +1,5 @@
 import { docId, ulid, type ContactDoc, type MessageDoc, type VisitorMessage, type VisitorResponse } from '@atende/protocol';
+import { visitorMessagesSelector } from '../../access/visitors.js';
 import type { TokenSigner } from '../../auth/tokens.js';
 import { DomainError } from '../../http/errors.js';
 import type { DocStore, StoredDoc } from '../../store/index.js';
@@ -70,20 +71,9 @@ export class VisitorService {
   }
 
   async transcript(visitor: Visitor): Promise<VisitorMessage[]> {
-    const conversations = await this.store.find({
-      selector: { type: 'conversation', contactId: visitor.contactId, channelAccountId: visitor.account._id },
-      limit: 200,
-    });
-    if (conversations.length === 0) return [];
-    const messages = await this.store.find({
-      selector: {
-        type: 'message',
-        conversationId: { $in: conversations.map((c) => c._id) },
-        visibility: 'public',
-        direction: { $in: ['in', 'out'] },
-      },
-      limit: TRANSCRIPT_LIMIT,
-    });
+    const selector = await visitorMessagesSelector(this.store, visitor.contactId, visitor.account._id);
+    if (!selector) return [];
+    const messages = await this.store.find({ selector, limit: TRANSCRIPT_LIMIT });
     return messages
       .map((m) => toVisitorMessage(toWire<MessageDoc>(m)))
       .sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
