@@ -1,8 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
-import { PING_INTERVAL_MS } from '@atende/protocol';
-import { preferConversation, preferMessage, type ConversationDoc, type MessageDoc } from '@atende/protocol';
+import { PING_INTERVAL_MS, preferConversation, preferMessage, type ConversationDoc, type MessageDoc } from '@atende/protocol';
 import { authRoutes } from './auth/routes.js';
 import { AuthService } from './auth/service.js';
 import { randomToken, TokenSigner } from './auth/tokens.js';
@@ -128,6 +127,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   visitorDelivery.onDelivered((_contactId, frame) => {
     if (frame.type === 'message') void messages.recordSent(frame.message.id, null, 'delivered').catch(() => undefined);
   });
+  // Every node stops trusting a revoked session at once (the hub closes its sockets).
   subscribeTopic(bus, 'session.revoked', (m) => auth.sessionRevoked(m.sessionId), log);
   auth.onLogout((p) => {
     void bus.publish('session.revoked', { sessionId: p.sessionId, userId: p.user.id })

@@ -189,8 +189,8 @@ export class StoreJobRunner implements JobRunner {
       const pending = await findPending(this.store, kinds, room + 1);
       for (const job of pending) if (this.seen.size < MAX_SEEN) this.seen.set(job._id, job);
       await this.claim([...expired, ...pending.filter((job) => job.runAt <= now)], now);
-      const next = pending.find((job) => job.runAt > now)?.runAt;
-      if (next !== undefined && !this.stopping) setTimeout(this.wake, Math.max(0, next - Date.now())).unref();
+      // Jobs found for later are in `seen` now: the pump's timer follows the earliest of them.
+      if (pending.length > 0) this.wake();
     } catch (error) {
       this.options.log(`jobs: scan failed: ${toError(error).message}`);
     }

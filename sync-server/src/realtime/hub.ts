@@ -225,7 +225,6 @@ export class AgentHub {
 
   /** A session ended on any node: its sockets here close and presence turns offline at once. */
   private loggedOut(revoked: { sessionId: string; userId: string }): void {
-    this.auth.sessionRevoked(revoked.sessionId);
     for (const c of this.connections) {
       if (c.principal?.sessionId !== revoked.sessionId) continue;
       // Forget the principal first so the close does not start the drop grace period.
