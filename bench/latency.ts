@@ -88,15 +88,25 @@ function createVisitors(base: string, count: number): Promise<Visitor[]> {
   );
 }
 
-/** One concurrency level on its own fresh server and store. */
-export async function measureLatency(concurrency: number): Promise<LatencyResult[]> {
-  const rounds = ROUNDS[concurrency] ?? 1;
+/** A fresh server and store with Ana watching as the agent, warmed up; both closed afterwards. */
+async function onWatchedServer<T>(scenario: (server: { url: string }, agent: AgentWatcher) => Promise<T>): Promise<T> {
   const server = await startBenchServer();
   let agent: AgentWatcher | undefined;
   try {
     const ana = await login(server.url, 'ana@demo.local');
     agent = await AgentWatcher.start(server.url, ana.accessToken);
     await warmUp(server.url, agent);
+    return await scenario(server, agent);
+  } finally {
+    agent?.close();
+    await server.close();
+  }
+}
+
+/** One concurrency level on its own fresh server and store. */
+export async function measureLatency(concurrency: number): Promise<LatencyResult[]> {
+  const rounds = ROUNDS[concurrency] ?? 1;
+  return onWatchedServer(async (server, agent) => {
     const first: Samples = { latency: [], post: [], pulls: 0 };
     const followUp: Samples = { latency: [], post: [], pulls: 0 };
     for (let round = 0; round < rounds; round++) {
@@ -111,10 +121,7 @@ export async function measureLatency(concurrency: number): Promise<LatencyResult
       scenario: 'burst', concurrency, message, rounds, latencyMs: summarize(s.latency), postMs: summarize(s.post), agentPulls: s.pulls,
     });
     return [result('first', first), result('follow-up', followUp)];
-  } finally {
-    agent?.close();
-    await server.close();
-  }
+  });
 }
 
 /**
@@ -153,12 +160,7 @@ async function converse(base: string, visitor: Visitor, firstAt: number): Promis
 /** 200 visitors whose messages are spread out, on its own fresh server and store. */
 export async function measureSustained(): Promise<LatencyResult[]> {
   const { visitors: count, rounds, windowMs } = SUSTAINED;
-  const server = await startBenchServer();
-  let agent: AgentWatcher | undefined;
-  try {
-    const ana = await login(server.url, 'ana@demo.local');
-    agent = await AgentWatcher.start(server.url, ana.accessToken);
-    await warmUp(server.url, agent);
+  return onWatchedServer(async (server, agent) => {
     const first: Samples = { latency: [], post: [], pulls: 0 };
     const followUp: Samples = { latency: [], post: [], pulls: 0 };
     const lag: number[] = [];
@@ -198,8 +200,5 @@ export async function measureSustained(): Promise<LatencyResult[]> {
       latencyMs: summarize(s.latency), postMs: summarize(s.post), agentPulls: s.pulls, pace,
     });
     return [result('first', first), result('follow-up', followUp)];
-  } finally {
-    agent?.close();
-    await server.close();
-  }
+  });
 }
