@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Bus, type BusOptions, deliver } from './types.js';
+import { type Bus, type BusOptions, Subscriptions } from './types.js';
 
 /**
  * The bus of a single node. Delivery is asynchronous and goes through JSON, as with Redis, so
@@ -7,13 +7,12 @@ import { type Bus, type BusOptions, deliver } from './types.js';
  */
 export class MemoryBus implements Bus {
   readonly nodeId: string;
-  private readonly handlers = new Map<string, Set<(message: unknown) => void>>();
-  private readonly log: (message: string) => void;
+  private readonly subscriptions: Subscriptions;
   private closed = false;
 
   constructor(options: BusOptions = {}) {
     this.nodeId = options.nodeId ?? randomUUID();
-    this.log = options.log ?? (() => {});
+    this.subscriptions = new Subscriptions(options.log ?? (() => {}));
   }
 
   async publish(topic: string, message: unknown): Promise<void> {
@@ -21,24 +20,16 @@ export class MemoryBus implements Bus {
     const json = JSON.stringify(message);
     setImmediate(() => {
       if (this.closed) return;
-      for (const handler of [...(this.handlers.get(topic) ?? [])]) deliver(handler, JSON.parse(json), this.log, topic);
+      this.subscriptions.deliver(topic, () => JSON.parse(json));
     });
   }
 
   subscribe(topic: string, handler: (message: unknown) => void): () => void {
-    let set = this.handlers.get(topic);
-    if (!set) this.handlers.set(topic, (set = new Set()));
-    // A wrapper, so subscribing the same function twice gives two independent subscriptions.
-    const entry = (message: unknown) => handler(message);
-    set.add(entry);
-    return () => {
-      set.delete(entry);
-      if (set.size === 0 && this.handlers.get(topic) === set) this.handlers.delete(topic);
-    };
+    return this.subscriptions.add(topic, handler);
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    this.handlers.clear();
+    this.subscriptions.clear();
   }
 }

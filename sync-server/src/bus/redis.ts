@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Redis, type RedisOptions } from 'ioredis';
-import { type Bus, type BusOptions, deliver } from './types.js';
+import { type Bus, type BusOptions, Subscriptions } from './types.js';
 
 export interface RedisBusOptions extends BusOptions {
   /** Namespace of every key, so several deployments can share one Redis. Default `atende`. */
@@ -28,7 +28,7 @@ export class RedisBus implements Bus {
   readonly streamKey: string;
   readonly maxLength: number;
   private readonly reader: Redis;
-  private readonly handlers = new Map<string, Set<(message: unknown) => void>>();
+  private readonly subscriptions: Subscriptions;
   private readonly log: (message: string) => void;
   private lastId = '0-0';
   private closed = false;
@@ -37,6 +37,7 @@ export class RedisBus implements Bus {
   private constructor(url: string, options: RedisBusOptions) {
     this.nodeId = options.nodeId ?? randomUUID();
     this.log = options.log ?? (() => {});
+    this.subscriptions = new Subscriptions(this.log);
     this.keyPrefix = `{${options.namespace ?? 'atende'}}`;
     this.streamKey = `${this.keyPrefix}:bus`;
     this.maxLength = options.maxLength ?? 10_000;
@@ -86,20 +87,13 @@ export class RedisBus implements Bus {
   }
 
   subscribe(topic: string, handler: (message: unknown) => void): () => void {
-    let set = this.handlers.get(topic);
-    if (!set) this.handlers.set(topic, (set = new Set()));
-    const entry = (message: unknown) => handler(message);
-    set.add(entry);
-    return () => {
-      set.delete(entry);
-      if (set.size === 0 && this.handlers.get(topic) === set) this.handlers.delete(topic);
-    };
+    return this.subscriptions.add(topic, handler);
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.handlers.clear();
+    this.subscriptions.clear();
     this.reader.disconnect(); // ends the blocking read at once
     await this.reading;
     await this.redis.quit().catch(() => this.redis.disconnect());
@@ -132,8 +126,7 @@ export class RedisBus implements Bus {
       if (fields[i] === 'topic') topic = fields[i + 1];
       else if (fields[i] === 'data') data = fields[i + 1];
     }
-    const handlers = topic === undefined ? undefined : this.handlers.get(topic);
-    if (!topic || !handlers || data === undefined) return;
+    if (!topic || !this.subscriptions.has(topic) || data === undefined) return;
     let message: unknown;
     try {
       message = JSON.parse(data);
@@ -141,7 +134,7 @@ export class RedisBus implements Bus {
       this.log(`bus: dropped a ${topic} entry that is not JSON`);
       return;
     }
-    for (const handler of [...handlers]) deliver(handler, message, this.log, topic);
+    this.subscriptions.deliver(topic, () => message);
   }
 }
 

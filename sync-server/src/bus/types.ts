@@ -22,11 +22,41 @@ export interface BusOptions {
   log?: (message: string) => void;
 }
 
-/** Runs a handler so that one failing subscriber neither stops the others nor the bus. */
-export function deliver(handler: (message: unknown) => void, message: unknown, log: (m: string) => void, topic: string): void {
-  try {
-    handler(message);
-  } catch (error) {
-    log(`bus: a ${topic} handler failed: ${error instanceof Error ? error.message : String(error)}`);
+/** Handlers by topic, as every bus driver keeps them. */
+export class Subscriptions {
+  private readonly handlers = new Map<string, Set<(message: unknown) => void>>();
+
+  constructor(private readonly log: (message: string) => void) {}
+
+  has(topic: string): boolean {
+    return this.handlers.has(topic);
+  }
+
+  /** Returns the unsubscribe function. */
+  add(topic: string, handler: (message: unknown) => void): () => void {
+    let set = this.handlers.get(topic);
+    if (!set) this.handlers.set(topic, (set = new Set()));
+    // A wrapper, so subscribing the same function twice gives two independent subscriptions.
+    const entry = (message: unknown) => handler(message);
+    set.add(entry);
+    return () => {
+      set.delete(entry);
+      if (set.size === 0 && this.handlers.get(topic) === set) this.handlers.delete(topic);
+    };
+  }
+
+  /** Runs each handler of the topic on `messageFor()`; one that throws neither stops the others nor the bus. */
+  deliver(topic: string, messageFor: () => unknown): void {
+    for (const handler of [...(this.handlers.get(topic) ?? [])]) {
+      try {
+        handler(messageFor());
+      } catch (error) {
+        this.log(`bus: a ${topic} handler failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  }
+
+  clear(): void {
+    this.handlers.clear();
   }
 }
