@@ -1,6 +1,7 @@
 import Nano from 'nano';
 import {
-  conflictsDesignDoc, CONFLICTS_DDOC, CONFLICTS_VIEW, hasConflictsView, pageAfter, replicatedResults,
+  conflictsDesignDoc, CONFLICTS_DDOC, CONFLICTS_VIEW, hasConflictsView, onceUntilDone, pageAfter, readWithConflicts,
+  replicatedResults,
   type ReplicatedWriteError,
 } from './revisions.js';
 import type {
@@ -133,22 +134,13 @@ export class CouchStore implements DocStore {
 
   /** `GET /db/id?conflicts=true`, then each losing leaf with `?rev=`. */
   async getWithConflicts(id: string): Promise<ConflictedDoc | undefined> {
-    const winner = await this.read(id, { conflicts: 'true' });
-    if (!winner) return undefined;
-    const { _conflicts: revs, ...doc } = winner;
-    const losers = await Promise.all(((revs as string[] | undefined) ?? []).map((rev) => this.read(id, { rev })));
-    // A losing leaf deleted since the first read (another sweeper) is no conflict any more.
-    return { doc, conflicts: losers.filter((l): l is StoredDoc => l !== undefined && !l._deleted) };
+    return readWithConflicts((query) => this.read(id, 'rev' in query ? { rev: query.rev } : { conflicts: 'true' }));
   }
 
-  private conflictsView: Promise<void> | undefined;
+  private readonly conflictsView = onceUntilDone(() => this.ensureConflictsView());
 
   async conflictedIds(query: ConflictedIdsQuery): Promise<string[]> {
-    this.conflictsView ??= this.ensureConflictsView().catch((error: unknown) => {
-      this.conflictsView = undefined;
-      throw error;
-    });
-    await this.conflictsView;
+    await this.conflictsView();
     const qs: Record<string, unknown> = { limit: String(query.limit + (query.after === undefined ? 0 : 1)) };
     if (query.after !== undefined) qs.startkey = query.after; // nano JSON-encodes startkey
     const result = await this.request<{ rows: Array<{ id: string }> }>({

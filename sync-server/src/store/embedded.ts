@@ -3,7 +3,8 @@ import path from 'node:path';
 import PouchDB from 'pouchdb-node';
 import PouchFind from 'pouchdb-find';
 import {
-  conflictsDesignDoc, CONFLICTS_DDOC, CONFLICTS_VIEW, hasConflictsView, pageAfter, replicatedResults,
+  conflictsDesignDoc, CONFLICTS_DDOC, CONFLICTS_VIEW, hasConflictsView, onceUntilDone, pageAfter, readWithConflicts,
+  replicatedResults,
   type ReplicatedWriteError,
 } from './revisions.js';
 import type {
@@ -86,22 +87,13 @@ export class EmbeddedStore implements DocStore {
   }
 
   async getWithConflicts(id: string): Promise<ConflictedDoc | undefined> {
-    const winner = await this.read(id, { conflicts: true });
-    if (!winner) return undefined;
-    const { _conflicts: revs, ...doc } = winner;
-    const losers = await Promise.all(((revs as string[] | undefined) ?? []).map((rev) => this.read(id, { rev })));
-    // A losing leaf deleted since the first read (another sweeper) is no conflict any more.
-    return { doc, conflicts: losers.filter((l): l is StoredDoc => l !== undefined && !l._deleted) };
+    return readWithConflicts((query) => this.read(id, query));
   }
 
-  private conflictsView: Promise<void> | undefined;
+  private readonly conflictsView = onceUntilDone(() => this.ensureConflictsView());
 
   async conflictedIds(query: ConflictedIdsQuery): Promise<string[]> {
-    this.conflictsView ??= this.ensureConflictsView().catch((error: unknown) => {
-      this.conflictsView = undefined;
-      throw error;
-    });
-    await this.conflictsView;
+    await this.conflictsView();
     const result = await this.db.query(`${CONFLICTS_DDOC}/${CONFLICTS_VIEW}`, {
       limit: query.limit + (query.after === undefined ? 0 : 1),
       ...(query.after === undefined ? {} : { startkey: query.after }),

@@ -1,4 +1,4 @@
-import type { StoredDoc, WriteResult } from './types.js';
+import type { ConflictedDoc, StoredDoc, WriteResult } from './types.js';
 
 /**
  * What both drivers share about revisions: CouchDB's ordering of revisions, the results of a
@@ -67,4 +67,31 @@ export function hasConflictsView(ddoc: StoredDoc | undefined): boolean {
 /** A page of view rows keyed by id: drops the row equal to `after` and keeps `limit`. */
 export function pageAfter(ids: string[], after: string | undefined, limit: number): string[] {
   return (after === undefined ? ids : ids.filter((id) => id !== after)).slice(0, limit);
+}
+
+/**
+ * A document with its conflicting revisions, as CouchDB documents it for both drivers: read it
+ * with its `_conflicts`, then each losing leaf by revision.
+ */
+export async function readWithConflicts(
+  read: (query: { conflicts: true } | { rev: string }) => Promise<StoredDoc | undefined>,
+): Promise<ConflictedDoc | undefined> {
+  const winner = await read({ conflicts: true });
+  if (!winner) return undefined;
+  const { _conflicts: revs, ...doc } = winner;
+  const losers = await Promise.all(((revs as string[] | undefined) ?? []).map((rev) => read({ rev })));
+  // A losing leaf deleted since the first read (another sweeper) is no conflict any more.
+  return { doc, conflicts: losers.filter((l): l is StoredDoc => l !== undefined && !l._deleted) };
+}
+
+/** Runs `setup` once; a failed attempt is forgotten so the next call tries again. */
+export function onceUntilDone(setup: () => Promise<void>): () => Promise<void> {
+  let done: Promise<void> | undefined;
+  return () => {
+    done ??= setup().catch((error: unknown) => {
+      done = undefined;
+      throw error;
+    });
+    return done;
+  };
 }
