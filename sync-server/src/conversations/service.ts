@@ -36,24 +36,16 @@ export class ConversationService {
   async transfer(user: UserDoc, id: string, body: TransferBody): Promise<ConversationDoc> {
     const transferId = body.id ?? docId('transfer').slice('transfer:'.length);
     let target: { teamId: string; agentId: string | null } | undefined;
-    let teamAtCheck: string | undefined;
     return this.command(
       user, id, 'transfer',
-      (c) => {
-        // The target agent was checked against the team of that moment: a team change meanwhile
-        // (another transfer) must not be undone by moving the conversation back to it.
-        if (teamAtCheck && c.teamId !== teamAtCheck && !c.transfers.some((t) => t.id === transferId)) {
-          throw new DomainError('conflict', 'moved', 'The conversation was transferred meanwhile');
-        }
-        return {
-          type: 'transfer', id: transferId, byUserId: user.id, toTeamId: target?.teamId ?? c.teamId,
-          toAgentId: target?.agentId ?? null, at: Date.now(), ...(body.note ? { note: body.note } : {}),
-        };
-      },
+      (c) => ({
+        type: 'transfer', id: transferId, byUserId: user.id, toTeamId: target?.teamId ?? c.teamId,
+        toAgentId: target?.agentId ?? null, at: Date.now(), ...(body.note ? { note: body.note } : {}),
+      }),
       async (seen) => {
-        teamAtCheck = seen.teamId;
         target = await this.transferTarget(seen, body);
       },
+      true,
     );
   }
 
@@ -82,20 +74,11 @@ export class ConversationService {
   /** Finishes with a disposition and note, both kept for History (R-WS-06). */
   async finish(user: UserDoc, id: string, body: FinishBody): Promise<ConversationDoc> {
     const disposition = body.disposition ?? null;
-    let teamAtCheck: string | undefined;
     return this.command(
       user, id, 'finish',
-      (c) => {
-        // The disposition was checked against the team of that moment (R-WS-06).
-        if (teamAtCheck && c.teamId !== teamAtCheck && c.status !== 'finished') {
-          throw new DomainError('conflict', 'moved', 'The conversation was transferred meanwhile');
-        }
-        return { type: 'finish', byUserId: user.id, disposition, note: body.note ?? '', at: Date.now() };
-      },
-      async (seen) => {
-        teamAtCheck = seen.teamId;
-        await this.checkDisposition(seen, disposition);
-      },
+      () => ({ type: 'finish', byUserId: user.id, disposition, note: body.note ?? '', at: Date.now() }),
+      (seen) => this.checkDisposition(seen, disposition),
+      true,
     );
   }
 
@@ -122,6 +105,8 @@ export class ConversationService {
     action: ConversationAction,
     eventFor: (current: ConversationDoc) => ConversationEvent,
     check?: (seen: ConversationDoc) => Promise<void>,
+    /** `check` judged the team of that moment (a transfer target, a disposition). */
+    teamBound = false,
   ): Promise<ConversationDoc> {
     const seen = await visibleConversation(this.store, user, id);
     const repeat = transition(seen, eventFor(seen));
@@ -133,6 +118,11 @@ export class ConversationService {
       assertMay(user, action, current);
       const result = transition(current, eventFor(current));
       if (!result.ok) throw result.error;
+      // A team change meanwhile must not be undone, nor a conversation finished under the wrong
+      // team's rules.
+      if (teamBound && result.changed && current.teamId !== seen.teamId) {
+        throw new DomainError('conflict', 'moved', 'The conversation was transferred meanwhile');
+      }
       return result.changed ? { doc: result.next, jobs: this.jobsAfter(current, result.next) } : undefined;
     });
     return doc;
