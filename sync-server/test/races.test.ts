@@ -115,4 +115,24 @@ describe('commands racing each other', () => {
     expect(stored?.conversationId).toBe(received.conversation.id);
     expect(await getWire(store, received.conversation.id)).toMatchObject({ status: 'waiting', lastPreview: 'só mais uma coisa' });
   });
+
+  it('R-WS-06 a finish whose disposition was checked for one team is refused when a transfer moved the conversation meanwhile', async () => {
+    const store = await storeWithConversation();
+    await store.bulkWrite([{ _id: 'disposition:a-ok', type: 'disposition', teamId: 'team:a', name: 'Resolvido', ...base }]);
+    const conversations = new ConversationService(store);
+    const write = store.bulkWrite.bind(store);
+    let fired = false;
+    store.bulkWrite = async (docs, options) => {
+      if (!fired && docs.some((d) => d._id === conversation.id && d.status === 'finished')) {
+        fired = true;
+        await conversations.transfer(supervisor, conversation.id, { toTeamId: 'team:b' });
+      }
+      return write(docs, options);
+    };
+    // A supervisor sees both teams, so only the team check can stop the finish.
+    await expect(conversations.finish(supervisor, conversation.id, { disposition: 'disposition:a-ok' }))
+      .rejects.toMatchObject({ code: 'moved' });
+    expect(fired).toBe(true);
+    expect(await getWire(store, conversation.id)).toMatchObject({ teamId: 'team:b', status: 'waiting', disposition: null });
+  });
 });
