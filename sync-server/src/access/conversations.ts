@@ -10,5 +10,3 @@ export async function visibleConversation(store: DocStore, user: UserDoc, id: st
   if (!stored || stored._deleted || visibilityOf(viewerOf(user), stored) !== 'visible') throw notFound('conversation');
   return toWire<ConversationDoc>(stored);
 }
-
-export { isParticipant } from '@atende/protocol';

@@ -1,10 +1,10 @@
 import {
-  ClientFrame, COLLECTIONS, collectionOfType, type CollectionName, type ConversationDoc,
+  ClientFrame, COLLECTIONS, isParticipant, collectionOfType, type CollectionName, type ConversationDoc,
   type PresenceStatus, type ServerFrame,
 } from '@atende/protocol';
 import type { WebSocket } from 'ws';
 import type { AuthService, Principal } from '../auth/service.js';
-import { isParticipant, visibleConversation } from '../access/conversations.js';
+import { visibleConversation } from '../access/conversations.js';
 import type { ChangeRow, DocStore, Feed } from '../store/index.js';
 import { toWire } from '../store/wire.js';
 import { type Viewer, viewerOf, visibilityOf } from '../access/scope.js';
