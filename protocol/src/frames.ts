@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { Id } from './documents.js';
+import { Id, UserDoc } from './documents.js';
 import { COLLECTION_NAMES, type CollectionName } from './collections.js';
+import { ReplicaInfo, SyncCheckpoint } from './sync.js';
 
 /** WebSocket frames on `/ws` (agents) and `/ws/webchat` (visitors), validated on both sides. */
 export const PresenceStatus = z.enum(['online', 'paused', 'offline']);
@@ -24,8 +25,25 @@ export const ServerFrame = z.discriminatedUnion('type', [
     type: z.literal('welcome'),
     userId: Id,
     presence: z.record(z.string(), PresenceStatus),
+    /** The signed-in user as the server knows them now (teams, role): the session refreshes from it. */
+    user: UserDoc.optional(),
+    replica: ReplicaInfo.optional(),
   }),
+  /** A hint: pull these collections from their checkpoints (catch-up after a gap). */
   z.object({ type: z.literal('sync.changed'), collections: z.array(CollectionNameSchema) }),
+  /**
+   * Live changes, computed once per node and sent to every eligible socket (issue 8): the
+   * documents in wire form (`_deleted` tombstones carry no content) and the checkpoint to resume
+   * from, fed to RxDB's `pull.stream$`.
+   */
+  z.object({
+    type: z.literal('sync.docs'),
+    collection: CollectionNameSchema,
+    documents: z.array(z.record(z.string(), z.unknown())),
+    checkpoint: SyncCheckpoint,
+  }),
+  /** The user's own document changed (teams, role): refresh the session, purge what was lost. */
+  z.object({ type: z.literal('session.user'), user: UserDoc, replica: ReplicaInfo }),
   z.object({ type: z.literal('presence'), userId: Id, status: PresenceStatus }),
   z.object({
     type: z.literal('typing'),

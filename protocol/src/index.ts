@@ -12,3 +12,5 @@ export * from './permissions.js';
 export * from './messageStatus.js';
 export * from './channels.js';
 export * from './media.js';
+export * from './sync.js';
+export * from './visibility.js';

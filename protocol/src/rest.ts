@@ -74,8 +74,6 @@ export type VisitorResponse = z.infer<typeof VisitorResponse>;
 export const WebchatMessageBody = SendMessageBody;
 
 /** Replication (ARCHITECTURE §4). The checkpoint is opaque to clients. */
-export const SyncCheckpoint = z.object({ seq: z.string(), scope: z.string() });
-export type SyncCheckpoint = z.infer<typeof SyncCheckpoint>;
 
 export const PullQuery = z.object({
   checkpoint: z.string().max(4096).optional(),

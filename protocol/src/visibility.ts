@@ -1,0 +1,57 @@
+import type { Role } from './documents.js';
+
+/**
+ * Who may hold which replicated document (ARCHITECTURE §4), shared by the server (pull, stream,
+ * push) and the renderer (purging what the user lost the right to). Agents see conversations
+ * and messages of their teams; supervisors and admins see all. A document that moved out of a
+ * team reaches that team's members as a content-free tombstone so their copy is purged.
+ */
+export type Visibility = 'visible' | 'tombstone' | 'hidden';
+
+export interface Viewer {
+  userId: string;
+  role: Role;
+  teamIds: ReadonlySet<string>;
+}
+
+export function viewerOf(user: { id: string; role: Role; teamIds: readonly string[] }): Viewer {
+  return { userId: user.id, role: user.role, teamIds: new Set(user.teamIds) };
+}
+
+export const seesAllTeams = (viewer: Viewer): boolean => viewer.role !== 'agent';
+export const TEAM_SCOPED_TYPES: ReadonlySet<string> = new Set(['conversation', 'message']);
+
+function strings(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
+/** Any document shape: store form (`_id`) or wire form (`id`). */
+type Doc = { readonly [field: string]: unknown };
+
+export function visibilityOf(viewer: Viewer, doc: Doc): Visibility {
+  const type = String(doc.type);
+  if (TEAM_SCOPED_TYPES.has(type)) {
+    if (seesAllTeams(viewer)) return 'visible';
+    if (typeof doc.teamId === 'string' && viewer.teamIds.has(doc.teamId)) return 'visible';
+    return strings(doc.formerTeamIds).some((t) => viewer.teamIds.has(t)) ? 'tombstone' : 'hidden';
+  }
+  if (type === 'predefined' || type === 'disposition') {
+    if (seesAllTeams(viewer) || doc.teamId === null) return 'visible';
+    return typeof doc.teamId === 'string' && viewer.teamIds.has(doc.teamId) ? 'visible' : 'hidden';
+  }
+  if (type === 'contact' || type === 'team' || type === 'user') return 'visible';
+  return 'hidden';
+}
+
+/**
+ * Fields a tombstone keeps: identity, the fields the replicas index on, never content (text,
+ * previews, names, notes). Everything else is emptied before it leaves the server.
+ */
+const TOMBSTONE_FIELDS = ['id', 'type', 'createdAt', 'updatedAt', 'teamId', 'conversationId', 'status'] as const;
+
+export function tombstoneOf(doc: { readonly [field: string]: unknown }): Record<string, unknown> {
+  const tombstone: Record<string, unknown> = { _deleted: true };
+  for (const field of TOMBSTONE_FIELDS) if (doc[field] !== undefined) tombstone[field] = doc[field];
+  if (doc.type === 'contact') tombstone.name = '';
+  return tombstone;
+}
