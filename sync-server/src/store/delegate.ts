@@ -1,6 +1,6 @@
 import type {
   Attachment, ChangesPage, ChangesQuery, ConflictedDoc, ConflictedIdsQuery, DocStore, Feed, FindQuery,
-  FollowOptions, GetOptions, StoredDoc, WriteOptions, WriteResult,
+  FollowOptions, GetOptions, StoredDoc, SyncRangeQuery, SyncRow, WriteOptions, WriteResult,
 } from './types.js';
 
 /**
@@ -52,6 +52,22 @@ export class DelegatingStore implements DocStore {
 
   getAttachment(id: string, name: string): Promise<Attachment | undefined> {
     return this.inner.getAttachment(id, name);
+  }
+
+  syncRange(query: SyncRangeQuery): Promise<SyncRow[]> {
+    return this.inner.syncRange(query);
+  }
+
+  countRange(query: Omit<SyncRangeQuery, 'limit'>): Promise<number> {
+    return this.inner.countRange(query);
+  }
+
+  identity(): Promise<string> {
+    return this.inner.identity();
+  }
+
+  warmIndexes(): Promise<void> {
+    return this.inner.warmIndexes();
   }
 
   close(): Promise<void> {

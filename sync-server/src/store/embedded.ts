@@ -9,7 +9,7 @@ import {
 } from './revisions.js';
 import type {
   Attachment, ChangeRow, ChangesPage, ChangesQuery, ConflictedDoc, ConflictedIdsQuery, DocStore, Feed,
-  FindQuery, FollowOptions, Selector, StoredDoc, WriteOptions, WriteResult,
+  FindQuery, FollowOptions, SyncRangeQuery, SyncRow, Selector, StoredDoc, WriteOptions, WriteResult,
 } from './types.js';
 import { StoreError } from './types.js';
 
@@ -155,6 +155,20 @@ export class EmbeddedStore implements DocStore {
       },
     };
   }
+
+  async syncRange(_query: SyncRangeQuery): Promise<SyncRow[]> {
+    throw new StoreError('syncRange: not implemented yet', 501);
+  }
+
+  async countRange(_query: Omit<SyncRangeQuery, 'limit'>): Promise<number> {
+    throw new StoreError('countRange: not implemented yet', 501);
+  }
+
+  async identity(): Promise<string> {
+    throw new StoreError('identity: not implemented yet', 501);
+  }
+
+  async warmIndexes(): Promise<void> {}
 
   async putAttachment(id: string, rev: string, name: string, attachment: Attachment): Promise<string> {
     try {

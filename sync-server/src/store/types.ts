@@ -92,6 +92,27 @@ export interface ConflictedIdsQuery {
   after?: string;
 }
 
+/**
+ * One range of the sync index (`_design/atende-sync`, view `by_scope`, store/syncView.ts): the
+ * documents of `type` under one scope `key`, ordered by the server's `changedAt` then id.
+ */
+export interface SyncRangeQuery {
+  /** Document type, e.g. 'message'. */
+  type: string;
+  /** A scope key of `syncKeysOf`: `team:<id>`, `user:<id>`, `all` or `*`. */
+  key: string;
+  /** Exclusive start: only rows strictly after this (changedAt, id). `{t: 0, id: ''}` = from the start. */
+  after: { t: number; id: string };
+  limit: number;
+}
+
+export interface SyncRow {
+  id: string;
+  /** The document's `changedAt` (server ms) as indexed. */
+  t: number;
+  doc: StoredDoc;
+}
+
 export interface DocStore {
   readonly kind: 'embedded' | 'couchdb';
   get(id: string, options?: GetOptions): Promise<StoredDoc | undefined>;
@@ -107,6 +128,17 @@ export interface DocStore {
   follow(options: FollowOptions): Feed;
   putAttachment(id: string, rev: string, name: string, attachment: Attachment): Promise<string>;
   getAttachment(id: string, name: string): Promise<Attachment | undefined>;
+  /** At most `limit` rows strictly after `after`, ordered by (t, id). Never cached. */
+  syncRange(query: SyncRangeQuery): Promise<SyncRow[]>;
+  /** How many rows `syncRange` would still return after `after` (progress figures). */
+  countRange(query: Omit<SyncRangeQuery, 'limit'>): Promise<number>;
+  /**
+   * `<uuid>.<epoch>`: this database's identity, kept in a `_local/` document (never replicated),
+   * so a checkpoint from another or a recreated store is recognised. The epoch starts at "1".
+   */
+  identity(): Promise<string>;
+  /** Builds every view and Mango index now, so no user query waits for an index build. */
+  warmIndexes(): Promise<void>;
   close(): Promise<void>;
 }
 
