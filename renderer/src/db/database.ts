@@ -9,6 +9,7 @@ import {
   contactSchema, conversationSchema, dispositionSchema, draftSchema, messageMigrations, messageSchema, predefinedSchema,
   teamSchema, userSchema, type DraftDoc,
 } from './schemas';
+import { outboxSchema, type OutboxDoc } from './outboxSchema';
 
 addRxPlugin(RxDBLeaderElectionPlugin);
 addRxPlugin(RxDBMigrationSchemaPlugin);
@@ -22,6 +23,7 @@ export type AtendeCollections = {
   users: RxCollection<UserDoc>;
   dispositions: RxCollection<DispositionDoc>;
   drafts: RxCollection<DraftDoc>;
+  outbox: RxCollection<OutboxDoc>;
 };
 export type AtendeDatabase = RxDatabase<AtendeCollections>;
 
@@ -54,6 +56,7 @@ export async function openDatabase(userId: string): Promise<AtendeDatabase> {
     users: { schema: userSchema },
     dispositions: { schema: dispositionSchema },
     drafts: { schema: draftSchema },
+    outbox: { schema: outboxSchema },
   });
   return db;
 }

@@ -1,0 +1,54 @@
+import type { RxJsonSchema } from 'rxdb';
+
+/**
+ * Local only (issue 8 point 8): the agent's commands waiting for the server. The document id IS
+ * the command id sent to the server, created once when the agent acts, so every retry (after a
+ * timeout, a dropped connection or a reload) carries the same id and the server applies it once.
+ */
+export type OutboxKind = 'reply' | 'transfer' | 'finish';
+
+/**
+ * `pending`: not yet answered by the server; `done`: applied (kept briefly so a reply stays on
+ * screen until its message replicates); `rejected`: the server refused it for good (a domain
+ * error), never retried.
+ */
+export type OutboxState = 'pending' | 'done' | 'rejected';
+
+export interface OutboxError {
+  status: number;
+  code: string;
+  message: string;
+}
+
+export interface OutboxDoc {
+  id: string;
+  kind: OutboxKind;
+  conversationId: string;
+  /** The request body as sent, `id` included. */
+  body: Record<string, unknown>;
+  state: OutboxState;
+  /** Drain order: commands are sent in the order the agent gave them. */
+  createdAt: number;
+  updatedAt: number;
+  attempts: number;
+  error: OutboxError | null;
+}
+
+export const outboxSchema: RxJsonSchema<OutboxDoc> = {
+  title: 'outbox',
+  version: 0,
+  primaryKey: 'id',
+  type: 'object',
+  properties: {
+    id: { type: 'string', maxLength: 100 },
+    kind: { type: 'string', maxLength: 20 },
+    conversationId: { type: 'string', maxLength: 100 },
+    body: { type: 'object' },
+    state: { type: 'string', maxLength: 20 },
+    createdAt: { type: 'number', minimum: 0, maximum: 1e15, multipleOf: 1 },
+    updatedAt: { type: 'number', minimum: 0, maximum: 1e15, multipleOf: 1 },
+    attempts: { type: 'number', minimum: 0, maximum: 1e9, multipleOf: 1 },
+    error: { type: ['object', 'null'] },
+  },
+  required: ['id', 'kind', 'conversationId', 'body', 'state', 'createdAt', 'updatedAt', 'attempts', 'error'],
+};
