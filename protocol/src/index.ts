@@ -14,3 +14,4 @@ export * from './channels.js';
 export * from './media.js';
 export * from './sync.js';
 export * from './visibility.js';
+export * from './contract.js';

@@ -1,30 +1,22 @@
 import { Router } from 'express';
-import { Id, LoginBody, LogoutBody, RefreshBody } from '@atende/protocol';
+import { API, Id } from '@atende/protocol';
 import { DomainError, parse } from '../http/errors.js';
+import { implement } from '../http/contract.js';
 import type { RateLimiter } from '../http/rateLimit.js';
 import { principalOf, requireUser } from './middleware.js';
 import type { AuthService } from './service.js';
 
+const MOUNT = '/api/auth';
+
 export function authRoutes(auth: AuthService, limiter: RateLimiter): Router {
   const router = Router();
-  router.post('/login', limiter.middleware('login'), async (req, res) => {
-    res.json(await auth.login(parse(LoginBody, req.body)));
-  });
-  router.post('/refresh', limiter.middleware('refresh'), async (req, res) => {
-    res.json(await auth.refresh(parse(RefreshBody, req.body).refreshToken));
-  });
-  router.post('/logout', requireUser(auth), async (req, res) => {
-    parse(LogoutBody, req.body ?? {});
-    await auth.logout(principalOf(req));
-    res.status(204).end();
-  });
-  router.get('/me', requireUser(auth), (req, res) => {
-    res.json({ user: principalOf(req).user });
-  });
-  router.post('/unlock/:userId', requireUser(auth, ['admin']), async (req, res) => {
-    const userId = parse(Id, req.params.userId, 'user id');
+  implement(router, MOUNT, API.login, ({ body }) => auth.login(body), [limiter.middleware('login')]);
+  implement(router, MOUNT, API.refresh, ({ body }) => auth.refresh(body.refreshToken), [limiter.middleware('refresh')]);
+  implement(router, MOUNT, API.logout, async ({ req }) => auth.logout(principalOf(req)), [requireUser(auth)]);
+  implement(router, MOUNT, API.me, ({ req }) => ({ user: principalOf(req).user }), [requireUser(auth)]);
+  implement(router, MOUNT, API.unlockUser, async ({ params }) => {
+    const userId = parse(Id, params.userId, 'user id');
     if (!(await auth.unlock(userId))) throw new DomainError('not_found', 'not_found', 'user not found');
-    res.status(204).end();
-  });
+  }, [requireUser(auth, ['admin'])]);
   return router;
 }

@@ -1,30 +1,20 @@
 import { Router } from 'express';
-import { CreateChannelBody, UpdateChannelBody } from '@atende/protocol';
+import { API } from '@atende/protocol';
 import { requireUser } from '../auth/middleware.js';
 import type { AuthService } from '../auth/service.js';
-import { parse } from '../http/errors.js';
+import { created, implement } from '../http/contract.js';
 import type { ChannelAccounts } from './service.js';
+
+const MOUNT = '/api/admin/channels';
 
 /** `/api/admin/channels` (issue 7 point 3): admins only; secrets are write-only. */
 export function channelAccountRoutes(accounts: ChannelAccounts, auth: AuthService): Router {
   const router = Router();
   router.use(requireUser(auth, ['admin']));
-  router.post('/', async (req, res) => {
-    const account = await accounts.create(parse(CreateChannelBody, req.body));
-    res.status(201).json(accounts.view(account));
-  });
-  router.get('/', async (_req, res) => {
-    res.json({ channels: (await accounts.list()).map((a) => accounts.view(a)) });
-  });
-  router.get('/:id', async (req, res) => {
-    res.json(accounts.view(await accounts.get(String(req.params.id))));
-  });
-  router.patch('/:id', async (req, res) => {
-    res.json(accounts.view(await accounts.update(String(req.params.id), parse(UpdateChannelBody, req.body))));
-  });
-  router.delete('/:id', async (req, res) => {
-    await accounts.remove(String(req.params.id));
-    res.status(204).end();
-  });
+  implement(router, MOUNT, API.createChannel, async ({ body }) => created(accounts.view(await accounts.create(body))));
+  implement(router, MOUNT, API.listChannels, async () => ({ channels: (await accounts.list()).map((a) => accounts.view(a)) }));
+  implement(router, MOUNT, API.getChannel, async ({ params }) => accounts.view(await accounts.get(params.id)));
+  implement(router, MOUNT, API.updateChannel, async ({ params, body }) => accounts.view(await accounts.update(params.id, body)));
+  implement(router, MOUNT, API.removeChannel, ({ params }) => accounts.remove(params.id));
   return router;
 }

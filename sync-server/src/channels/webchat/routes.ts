@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { Router, type Request } from 'express';
-import { assertAccepted, VisitorBody, WebchatMessageBody } from '@atende/protocol';
+import { API, assertAccepted } from '@atende/protocol';
 import type { InboundService } from '../../conversations/inbound.js';
-import { DomainError, parse } from '../../http/errors.js';
+import { DomainError } from '../../http/errors.js';
+import { created, implement } from '../../http/contract.js';
 import type { RateLimiter } from '../../http/rateLimit.js';
 import { bearerToken } from '../../auth/middleware.js';
 import type { MediaService } from '../../media/service.js';
@@ -23,6 +24,8 @@ export function visitorMessageKey(visitorId: string, clientId: string): string {
     : `wc-${visitorId}-.${createHash('sha256').update(clientId).digest('base64url')}`;
 }
 
+const MOUNT = '/api/webchat';
+
 /** The visitor's HTTP side of the website chat (R-CH-02, R-CH-11). */
 export function webchatRoutes(visitors: VisitorService, inbound: InboundService, media: MediaService, limiter: RateLimiter): Router {
   const router = Router();
@@ -32,21 +35,16 @@ export function webchatRoutes(visitors: VisitorService, inbound: InboundService,
     return visitor;
   };
 
-  router.post('/:accountId/visitors', limiter.middleware('webchat-visitor'), async (req, res) => {
-    const body = parse(VisitorBody, req.body ?? {});
-    const created = await visitors.create(String(req.params.accountId), {
-      ...(body.name ? { name: body.name } : {}),
-      ...(body.email ? { email: body.email } : {}),
-    });
-    res.status(201).json(created);
-  });
+  implement(router, MOUNT, API.createVisitor, async ({ params, body }) => created(await visitors.create(params.accountId, {
+    ...(body.name ? { name: body.name } : {}),
+    ...(body.email ? { email: body.email } : {}),
+  })), [limiter.middleware('webchat-visitor')]);
 
-  router.post('/messages', limiter.middleware('webchat-message'), async (req, res) => {
+  implement(router, MOUNT, API.visitorSend, async ({ body, req }) => {
     const visitor = await visitorOf(req);
-    const body = parse(WebchatMessageBody, req.body);
     const attachments = await media.uploadsOf(body.mediaIds ?? [], visitor.contactId);
     assertAccepted('webchat', attachments);
-    const { message, created } = await inbound.receive({
+    const { message, created: isNew } = await inbound.receive({
       account: visitor.account,
       contact: visitor.contact,
       messageKey: visitorMessageKey(visitor.visitorId, body.id),
@@ -57,15 +55,14 @@ export function webchatRoutes(visitors: VisitorService, inbound: InboundService,
       externalId: body.id,
     });
     for (const a of message.attachments) await media.recordUse(a.mediaId, message.conversationId);
-    if (!created && message.text !== body.text) {
+    if (!isNew && message.text !== body.text) {
       throw new DomainError('conflict', 'id_conflict', 'That message id was already used for another text');
     }
-    res.status(created ? 201 : 200).json({ message: { id: message.id, createdAt: message.createdAt } });
-  });
+    const reply = { message: { id: message.id, createdAt: message.createdAt } };
+    return isNew ? created(reply) : reply;
+  }, [limiter.middleware('webchat-message')]);
 
-  router.get('/messages', async (req, res) => {
-    res.json({ messages: await visitors.transcript(await visitorOf(req)) });
-  });
+  implement(router, MOUNT, API.visitorMessages, async ({ req }) => ({ messages: await visitors.transcript(await visitorOf(req)) }));
   return router;
 }
 

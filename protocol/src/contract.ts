@@ -1,0 +1,98 @@
+import { z, type ZodType } from 'zod';
+import { ChannelAccountView, CreateChannelBody, UpdateChannelBody } from './channels.js';
+import { ConversationDoc, MessageDoc, UserDoc } from './documents.js';
+import {
+  ClaimBody, FinishBody, LoginBody, LoginResponse, LogoutBody, RefreshBody, ResendBody, ReturnToQueueBody,
+  SendMessageBody, TransferBody, VisitorBody, VisitorResponse, WebchatMessageBody,
+} from './rest.js';
+import { VisitorMessage } from './frames.js';
+
+/**
+ * The REST contract (issue 8 point 7): every path with its method, who may call it, and the zod
+ * schemas of its parameters, body and response — written once here, used by the server's
+ * routes (`http/contract.ts`) to parse requests and by the renderer's typed client
+ * (`net/client.ts`) to build calls and type what comes back.
+ */
+export type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+
+export interface Endpoint {
+  method: Method;
+  /** Express-style: `:name` segments are path parameters. */
+  path: string;
+  /** `user`: a signed-in agent's bearer token; `visitor`: a website visitor's token; `none`: public. */
+  auth: 'user' | 'visitor' | 'none';
+  body?: ZodType;
+  query?: ZodType;
+  /** `null`: answered with 204 and no body. */
+  response: ZodType | null;
+}
+
+const endpoint = <const E extends Endpoint>(e: E): E => e;
+
+const conversationResponse = z.object({ conversation: ConversationDoc });
+const messageResponse = z.object({ message: MessageDoc });
+/** A visitor learns only the stored id and time of what they sent. */
+export const WebchatMessageResponse = z.object({ message: z.object({ id: z.string(), createdAt: z.number() }) });
+export const VisitorMessagesResponse = z.object({ messages: z.array(VisitorMessage) });
+
+export const API = {
+  login: endpoint({ method: 'POST', path: '/api/auth/login', auth: 'none', body: LoginBody, response: LoginResponse }),
+  refresh: endpoint({ method: 'POST', path: '/api/auth/refresh', auth: 'none', body: RefreshBody, response: LoginResponse }),
+  logout: endpoint({ method: 'POST', path: '/api/auth/logout', auth: 'user', body: LogoutBody, response: null }),
+  me: endpoint({ method: 'GET', path: '/api/auth/me', auth: 'user', response: z.object({ user: UserDoc }) }),
+  unlockUser: endpoint({ method: 'POST', path: '/api/auth/unlock/:userId', auth: 'user', response: null }),
+
+  claim: endpoint({ method: 'POST', path: '/api/conversations/:id/claim', auth: 'user', body: ClaimBody, response: conversationResponse }),
+  sendMessage: endpoint({ method: 'POST', path: '/api/conversations/:id/messages', auth: 'user', body: SendMessageBody, response: messageResponse }),
+  resend: endpoint({
+    method: 'POST', path: '/api/conversations/:id/messages/:messageId/resend', auth: 'user', body: ResendBody, response: messageResponse,
+  }),
+  transfer: endpoint({ method: 'POST', path: '/api/conversations/:id/transfer', auth: 'user', body: TransferBody, response: conversationResponse }),
+  returnToQueue: endpoint({
+    method: 'POST', path: '/api/conversations/:id/return', auth: 'user', body: ReturnToQueueBody, response: conversationResponse,
+  }),
+  finish: endpoint({ method: 'POST', path: '/api/conversations/:id/finish', auth: 'user', body: FinishBody, response: conversationResponse }),
+
+  createChannel: endpoint({ method: 'POST', path: '/api/admin/channels', auth: 'user', body: CreateChannelBody, response: ChannelAccountView }),
+  listChannels: endpoint({
+    method: 'GET', path: '/api/admin/channels', auth: 'user', response: z.object({ channels: z.array(ChannelAccountView) }),
+  }),
+  getChannel: endpoint({ method: 'GET', path: '/api/admin/channels/:id', auth: 'user', response: ChannelAccountView }),
+  updateChannel: endpoint({ method: 'PATCH', path: '/api/admin/channels/:id', auth: 'user', body: UpdateChannelBody, response: ChannelAccountView }),
+  removeChannel: endpoint({ method: 'DELETE', path: '/api/admin/channels/:id', auth: 'user', response: null }),
+
+  createVisitor: endpoint({
+    method: 'POST', path: '/api/webchat/:accountId/visitors', auth: 'none', body: VisitorBody, response: VisitorResponse,
+  }),
+  visitorSend: endpoint({ method: 'POST', path: '/api/webchat/messages', auth: 'visitor', body: WebchatMessageBody, response: WebchatMessageResponse }),
+  visitorMessages: endpoint({ method: 'GET', path: '/api/webchat/messages', auth: 'visitor', response: VisitorMessagesResponse }),
+} as const;
+
+export type Api = typeof API;
+export type EndpointName = keyof Api;
+
+/** `{id: string, messageId: string}` from '/api/conversations/:id/messages/:messageId/resend'. */
+export type PathParams<P extends string> = P extends `${string}:${infer Param}/${infer Rest}`
+  ? { [K in Param]: string } & PathParams<`/${Rest}`>
+  : P extends `${string}:${infer Param}`
+    ? { [K in Param]: string }
+    : Record<never, never>;
+
+type Schema<E, K extends 'body' | 'query'> = E extends { [P in K]: infer S extends ZodType } ? S : undefined;
+
+/** What a caller provides: path parameters, and the body/query in their input form. */
+export type RequestOf<E extends Endpoint> = (keyof PathParams<E['path']> extends never ? object : { params: PathParams<E['path']> }) &
+  (Schema<E, 'body'> extends ZodType ? { body: z.input<Schema<E, 'body'>> } : object) &
+  (Schema<E, 'query'> extends ZodType ? { query: z.input<Schema<E, 'query'>> } : object);
+
+/** What a successful call returns. */
+export type ResponseOf<E extends Endpoint> = E['response'] extends ZodType ? z.infer<E['response']> : void;
+
+/** The concrete path: each `:name` replaced by its (URI-encoded) parameter. */
+export function pathOf(path: string, params: Readonly<Record<string, string>> = {}): string {
+  return path.replace(/:([A-Za-z]+)/g, (_, name: string) => {
+    const value = params[name];
+    if (value === undefined) throw new Error(`missing path parameter ${name} for ${path}`);
+    return encodeURIComponent(value);
+  });
+}
