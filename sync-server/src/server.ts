@@ -33,7 +33,8 @@ import { MediaService } from './media/service.js';
 import { AgentHub } from './realtime/hub.js';
 import { MAX_FRAME_BYTES } from './realtime/socket.js';
 import {
-  ConflictSweeper, openStore, updateDoc, wireResolver, withGroupCommit, withReadCache, withSharedFeed, type DocStore,
+  ConflictSweeper, openStore, startIndexWarmer, updateDoc, wireResolver, withChangeStamps, withGroupCommit, withReadCache,
+  withSharedFeed, type DocStore,
 } from './store/index.js';
 import { DelegatingStore } from './store/delegate.js';
 import { syncRoutes } from './sync/routes.js';
@@ -100,8 +101,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   // coherent by the change feed (ARCHITECTURE §5), which the cache, the agent hub and the job
   // runner share: one feed per node (§6).
   const opened = options.store ? new BorrowedStore(options.store) : await openStore(config.store);
-  const store = withReadCache(withGroupCommit(withSharedFeed(opened)), { prefixes: CACHED_PREFIXES, max: 10_000 });
+  const store = withReadCache(withGroupCommit(withSharedFeed(withChangeStamps(opened))), { prefixes: CACHED_PREFIXES, max: 10_000 });
   for (const [name, fields] of INDEXES) await store.ensureIndex(name, fields);
+  // Every index is built before the first request and kept built after bulk loads (issue 8).
+  const indexWarmer = startIndexWarmer(store, { log });
+  await indexWarmer.ready;
   const signer = new TokenSigner(await tokenSecret(store, config.secret));
   const auth = new AuthService(store, signer, config);
   const seeded = config.demo ? await seedDemo(store, auth, config.demoPassword) : false;
@@ -215,6 +219,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       await closed;
       await sweeper.stop();
       await bus.close();
+      await indexWarmer.stop();
       await store.close();
     },
   };

@@ -1,4 +1,5 @@
 import Nano from 'nano';
+import { CouchSyncIndex } from './couchSync.js';
 import {
   conflictsDesignDoc, CONFLICTS_DDOC, CONFLICTS_VIEW, hasConflictsView, onceUntilDone, pageAfter, readWithConflicts,
   replicatedResults,
@@ -240,19 +241,23 @@ export class CouchStore implements DocStore {
     };
   }
 
-  async syncRange(_query: SyncRangeQuery): Promise<SyncRow[]> {
-    throw new StoreError('syncRange: not implemented yet', 501);
+  private readonly sync = new CouchSyncIndex(<T>(options: Nano.RequestOptions) => this.request<T>(options));
+
+  syncRange(query: SyncRangeQuery): Promise<SyncRow[]> {
+    return this.sync.syncRange(query);
   }
 
-  async countRange(_query: Omit<SyncRangeQuery, 'limit'>): Promise<number> {
-    throw new StoreError('countRange: not implemented yet', 501);
+  countRange(query: Omit<SyncRangeQuery, 'limit'>): Promise<number> {
+    return this.sync.countRange(query);
   }
 
-  async identity(): Promise<string> {
-    throw new StoreError('identity: not implemented yet', 501);
+  identity(): Promise<string> {
+    return this.sync.identity();
   }
 
-  async warmIndexes(): Promise<void> {}
+  warmIndexes(): Promise<void> {
+    return this.sync.warmIndexes();
+  }
 
   async putAttachment(id: string, rev: string, name: string, attachment: Attachment): Promise<string> {
     try {

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import PouchDB from 'pouchdb-node';
 import PouchFind from 'pouchdb-find';
+import { PouchSyncIndex } from './embeddedSync.js';
 import {
   conflictsDesignDoc, CONFLICTS_DDOC, CONFLICTS_VIEW, hasConflictsView, onceUntilDone, pageAfter, readWithConflicts,
   replicatedResults,
@@ -49,6 +50,7 @@ export class EmbeddedStore implements DocStore {
     // Hot documents (counters, busy conversations) collect revisions; we never replicate
     // store-to-store, so a short revision history keeps their writes fast (bench/README.md).
     this.db = new PouchDB(path.join(dataDir, name), { auto_compaction: true, revs_limit: 50 });
+    this.sync = new PouchSyncIndex(this.db);
   }
 
   /** No cache here, so every read is fresh. */
@@ -156,19 +158,23 @@ export class EmbeddedStore implements DocStore {
     };
   }
 
-  async syncRange(_query: SyncRangeQuery): Promise<SyncRow[]> {
-    throw new StoreError('syncRange: not implemented yet', 501);
+  private readonly sync: PouchSyncIndex;
+
+  syncRange(query: SyncRangeQuery): Promise<SyncRow[]> {
+    return this.sync.syncRange(query);
   }
 
-  async countRange(_query: Omit<SyncRangeQuery, 'limit'>): Promise<number> {
-    throw new StoreError('countRange: not implemented yet', 501);
+  countRange(query: Omit<SyncRangeQuery, 'limit'>): Promise<number> {
+    return this.sync.countRange(query);
   }
 
-  async identity(): Promise<string> {
-    throw new StoreError('identity: not implemented yet', 501);
+  identity(): Promise<string> {
+    return this.sync.identity();
   }
 
-  async warmIndexes(): Promise<void> {}
+  warmIndexes(): Promise<void> {
+    return this.sync.warmIndexes();
+  }
 
   async putAttachment(id: string, rev: string, name: string, attachment: Attachment): Promise<string> {
     try {

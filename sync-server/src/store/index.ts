@@ -8,6 +8,11 @@ export { updateDoc } from './update.js';
 export { withGroupCommit, type GroupCommitOptions } from './groupCommit.js';
 export { withReadCache, type ReadCacheOptions } from './cache.js';
 export { withSharedFeed } from './sharedFeed.js';
+export { withChangeStamps } from './changeStamps.js';
+export { startIndexWarmer, type IndexWarmer, type IndexWarmerOptions } from './warmer.js';
+export {
+  ALL_KEY, compareSyncPositions, EVERYTHING_KEY, REPLICATED_TYPES, syncKeysOf, type SyncPosition,
+} from './syncView.js';
 export { ConflictSweeper, wireResolver, type ConflictResolver, type ConflictResolvers } from './conflicts.js';
 
 export async function openStore(config: StoreConfig): Promise<DocStore> {

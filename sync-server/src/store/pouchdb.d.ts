@@ -21,13 +21,27 @@ declare module 'pouchdb-node' {
     on(event: 'error', listener: (error: unknown) => void): LiveChanges;
     cancel(): void;
   }
+  interface ViewQuery {
+    limit?: number;
+    skip?: number;
+    startkey?: unknown;
+    endkey?: unknown;
+    key?: unknown;
+    reduce?: boolean;
+    include_docs?: boolean;
+  }
+  /** A map row, or (reduce) one row whose value is the reduction. */
+  interface ViewRow { id: string; key: unknown; value: unknown; doc?: Doc }
+  interface AllDocsQuery { keys?: string[]; startkey?: string; endkey?: string; include_docs?: boolean }
   class PouchDB {
     constructor(name: string, options?: { auto_compaction?: boolean; revs_limit?: number });
     static plugin(plugin: unknown): typeof PouchDB;
     get(id: string, options?: { attachments?: boolean; conflicts?: boolean; rev?: string }): Promise<Doc>;
     bulkDocs(docs: Doc[], options?: { new_edits?: boolean }): Promise<Array<BulkOk | PouchError>>;
     /** A persistent view: `ddoc/view` of a design document in this database. */
-    query(view: string, options: { limit?: number; startkey?: unknown }): Promise<{ rows: Array<{ id: string; key: unknown }> }>;
+    query(view: string, options: ViewQuery): Promise<{ rows: ViewRow[] }>;
+    allDocs(options: AllDocsQuery): Promise<{ rows: Array<{ id: string; key: string; value?: { rev: string; deleted?: boolean }; doc?: Doc | null; error?: string }> }>;
+    getIndexes(): Promise<{ indexes: Array<{ ddoc: string | null; name: string; type: string; def: { fields: Array<Record<string, 'asc' | 'desc'>> } }> }>;
     find(request: {
       selector: Record<string, unknown>;
       limit?: number;
@@ -35,7 +49,10 @@ declare module 'pouchdb-node' {
       sort?: Array<Record<string, 'asc' | 'desc'>>;
       use_index?: string;
     }): Promise<{ docs: Doc[] }>;
-    createIndex(request: { index: { fields: string[]; name?: string; ddoc?: string } }): Promise<unknown>;
+    createIndex(request: {
+      index: { fields: Array<string | Record<string, 'asc' | 'desc'>>; name?: string; ddoc?: string };
+    }): Promise<unknown>;
+    put(doc: Doc): Promise<{ ok: true; id: string; rev: string }>;
     changes(options: ChangesOptions & { live: true }): LiveChanges;
     changes(options: ChangesOptions): Promise<{ results: Change[]; last_seq: number }>;
     putAttachment(id: string, name: string, rev: string, data: Buffer, type: string): Promise<{ rev: string }>;

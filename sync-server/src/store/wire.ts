@@ -3,8 +3,9 @@ import { updateDoc } from './update.js';
 
 /** Store form (`_id`, `_rev`) ↔ wire form (`id`): RxDB forbids primary keys with underscores. */
 export function toWire<T>(stored: StoredDoc): T {
-  // Store internals are dropped on purpose (rest siblings).
-  const { _id, _rev, _deleted, _attachments, _conflicts, ...fields } = stored;
+  // Store internals are dropped on purpose (rest siblings); `changedAt` is the sync index's
+  // server clock, which clients never see (they order by their own fields).
+  const { _id, _rev, _deleted, _attachments, _conflicts, changedAt, ...fields } = stored;
   return { id: _id, ...fields } as T;
 }
 
