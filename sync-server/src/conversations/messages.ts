@@ -29,15 +29,14 @@ export class MessageService {
   ) {}
 
   async send(user: UserDoc, conversationId: string, body: AgentMessage): Promise<{ message: MessageDoc; created: boolean }> {
-    const conversation = await visibleConversation(this.store, user, conversationId);
     const id = docId('message', body.id);
+    // The author's own repeat (issue 8 point 8) is answered before the conversation's rules: it may
+    // have been finished or moved to another team since the first attempt stored the message.
     const existing = await getWire<MessageDoc>(this.store, id);
-    if (existing) {
-      const same = this.sameMessage(existing, conversationId, user);
-      // A retry after a crash that stored the message but not its job must not answer "stored" for good.
-      if (same.status === 'queued') await this.ensureSendJob(same);
-      return { message: same, created: false };
-    }
+    if (existing && existing.conversationId === conversationId && existing.authorId === user.id) return this.repeated(existing);
+    const conversation = await visibleConversation(this.store, user, conversationId);
+    // Someone else's id: a conflict told only to who may see the conversation.
+    if (existing) this.sameMessage(existing, conversationId, user);
     assertMay(user, 'reply', conversation);
     // Any file the agent may read (their uploads, files of conversations they see), within what
     // the conversation's channel accepts (R-WS-04).
@@ -69,6 +68,12 @@ export class MessageService {
     }
     if (!ok(conversationId)) return { message: await this.settle(message), created: true };
     return { message, created: true };
+  }
+
+  private async repeated(message: MessageDoc): Promise<{ message: MessageDoc; created: boolean }> {
+    // A retry after a crash that stored the message but not its job must not answer "stored" for good.
+    if (message.status === 'queued') await this.ensureSendJob(message);
+    return { message, created: false };
   }
 
   private sameMessage(existing: MessageDoc, conversationId: string, user: UserDoc): MessageDoc {

@@ -1,13 +1,15 @@
 import {
-  assertMay, conversationErrors, DomainError, docId, may, notFound, transition,
+  assertMay, conversationErrors, DomainError, docId, notFound, transition,
   type ConversationAction, type ConversationDoc, type ConversationEvent, type FinishBody, type TeamDoc,
   type TransferBody, type UserDoc,
 } from '@atende/protocol';
 import { visibleConversation } from '../access/conversations.js';
+import { viewerOf, visibilityOf } from '../access/scope.js';
 import { newJob, type JobDoc } from '../jobs/types.js';
 import type { DocStore } from '../store/index.js';
-import { getWire } from '../store/wire.js';
+import { getWire, toWire } from '../store/wire.js';
 import { writeWithOutbox } from './outbox.js';
+import { asLeftBy, isRepeat } from './repeats.js';
 
 export const RETAG_JOB = 'conversation-retag';
 
@@ -34,6 +36,8 @@ export class ConversationService {
 
   /** Moves a conversation to another agent or team, keeping the forwarding history (R-WS-15). */
   async transfer(user: UserDoc, id: string, body: TransferBody): Promise<ConversationDoc> {
+    const applied = body.id ? await this.appliedTransfer(user, id, body.id) : undefined;
+    if (applied) return applied;
     const transferId = body.id ?? docId('transfer').slice('transfer:'.length);
     let target: { teamId: string; agentId: string | null } | undefined;
     return this.command(
@@ -51,10 +55,25 @@ export class ConversationService {
 
   /** Gives an active conversation back to its team's queue (R-WS-19). */
   async returnToQueue(user: UserDoc, id: string, body: { id?: string | undefined; note?: string | undefined }): Promise<ConversationDoc> {
+    const applied = body.id ? await this.appliedTransfer(user, id, body.id) : undefined;
+    if (applied) return applied;
     const transferId = body.id ?? docId('transfer').slice('transfer:'.length);
     return this.command(user, id, 'returnToQueue', () => ({
       type: 'returnToQueue', id: transferId, byUserId: user.id, at: Date.now(), ...(body.note ? { note: body.note } : {}),
     }));
+  }
+
+  /**
+   * The author's repeat of a transfer already applied, answered even when the conversation has
+   * since left the author's teams (the first answer did reach the store, not the author).
+   */
+  private async appliedTransfer(user: UserDoc, id: string, commandId: string): Promise<ConversationDoc | undefined> {
+    const stored = id.startsWith('conversation:') ? await this.store.get(id, { fresh: true }) : undefined;
+    if (!stored || stored._deleted) return undefined;
+    const c = toWire<ConversationDoc>(stored);
+    const index = c.transfers.findIndex((t) => t.id === commandId && t.byUserId === user.id);
+    if (index < 0) return undefined;
+    return visibilityOf(viewerOf(user), stored) === 'visible' ? c : asLeftBy(c, index);
   }
 
   private async transferTarget(c: ConversationDoc, body: TransferBody): Promise<{ teamId: string; agentId: string | null }> {
@@ -109,14 +128,17 @@ export class ConversationService {
     teamBound = false,
   ): Promise<ConversationDoc> {
     const seen = await visibleConversation(this.store, user, id);
-    const repeat = transition(seen, eventFor(seen));
-    if (repeat.ok && !repeat.changed && may(user, 'peek', seen).ok) return seen;
+    if (isRepeat(user, seen, eventFor(seen))) return seen;
     assertMay(user, action, seen);
     await check?.(seen);
     const doc = await writeWithOutbox<ConversationDoc>(this.store, id, (current) => {
       if (!current) throw notFound('conversation');
+      const event = eventFor(current);
+      // A repeat racing its first attempt (the outbox retried a request that timed out) finds the
+      // state that attempt wrote: it answers that outcome instead of refusing the changed state.
+      if (isRepeat(user, current, event)) return undefined;
       assertMay(user, action, current);
-      const result = transition(current, eventFor(current));
+      const result = transition(current, event);
       if (!result.ok) throw result.error;
       // A team change meanwhile must not be undone, nor a conversation finished under the wrong
       // team's rules.
