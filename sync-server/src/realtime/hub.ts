@@ -1,24 +1,24 @@
 import {
-  ClientFrame, COLLECTIONS, isParticipant, collectionOfType, type CollectionName, type ConversationDoc,
-  type PresenceStatus, type ServerFrame,
+  ClientFrame, COLLECTION_NAMES, COLLECTIONS, isParticipant, REPLICA_DAYS_DEFAULT, type ConversationDoc,
+  type PresenceStatus, type ServerFrame, type UserDoc,
 } from '@atende/protocol';
 import type { WebSocket } from 'ws';
 import type { AuthService, Principal } from '../auth/service.js';
 import { visibleConversation } from '../access/conversations.js';
 import type { ChangeRow, DocStore, Feed } from '../store/index.js';
 import { toWire } from '../store/wire.js';
-import { type Viewer, viewerOf, visibilityOf } from '../access/scope.js';
+import { viewerOf } from '../access/scope.js';
 import { publishTopic, subscribeTopic, type Bus, type TopicMessage } from '../bus/index.js';
 import { createPresence, type Presence } from './presence.js';
-import { keepAlive, MAX_FRAME_BYTES, parseFrame, sendFrame } from './socket.js';
+import { keepAlive, MAX_BUFFERED_BYTES, MAX_FRAME_BYTES, parseFrame, sendFrame } from './socket.js';
+import { ChangeStream, type StreamMember } from './stream.js';
 import { AGENT_FRAMES, gateFrames } from './throttle.js';
 
 interface Connection {
   ws: WebSocket;
   principal?: Principal;
-  viewer?: Viewer;
-  pending: Set<CollectionName>;
-  flush?: ReturnType<typeof setTimeout>;
+  /** Set once the socket is authenticated: its place in the change stream. */
+  member?: StreamMember;
   /** Frames are handled one after another, in arrival order (hello before what follows it). */
   queue: Promise<void>;
 }
@@ -32,19 +32,36 @@ export interface HubOptions {
   bus: Bus;
   /** The agent's typing, for the channel to show the customer (best effort). */
   onAgentTyping?: (conversation: ConversationDoc, typing: boolean) => void;
+  /** Finished conversations older than this many days are not in replicas (issue 8 §3). */
+  replicaDays?: number;
+  /** The store identity checkpoints carry; defaults to the store's own. */
+  storeIdentity?: () => Promise<string>;
+  /** Changes collect this long before a `sync.docs` frame goes out. */
+  flushMs?: number;
+  /** Outbound bytes an agent socket may have waiting before it is closed with 4008. */
+  maxBufferedBytes?: number;
 }
 
-const FLUSH_MS = 5;
+const FLUSH_MS = 10;
+const MAX_DOCS_PER_FRAME = 500;
+/** After a feed error at most one catch-up hint per interval, however often the feed fails. */
+const HINT_DEBOUNCE_MS = 1_000;
 
 /**
- * The agents' WebSocket `/ws` (ARCHITECTURE §4): wakes replication with `sync.changed`, carries
- * presence and typing. It never carries the only copy of anything durable.
+ * The agents' WebSocket `/ws` (ARCHITECTURE §4): streams changed documents to the sockets that
+ * may hold them (`sync.docs`, see stream.ts), refreshes the session user (`session.user`),
+ * carries presence and typing. It never carries the only copy of anything durable: a socket
+ * that misses frames pulls from its checkpoint.
  */
 export class AgentHub {
   private readonly connections = new Set<Connection>();
   private readonly presence: Presence;
   private readonly unsubscribe: Array<() => void>;
   private feed?: Feed;
+  private readonly stream: ChangeStream;
+  private identity?: Promise<string>;
+  private storeId = '';
+  private hintTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly store: DocStore,
@@ -57,6 +74,26 @@ export class AgentHub {
       subscribeTopic(options.bus, 'session.revoked', (m) => this.loggedOut(m), options.log),
       subscribeTopic(options.bus, 'typing', (m) => this.relayTyping(m), options.log),
     ];
+    this.stream = new ChangeStream({
+      flushMs: options.flushMs ?? FLUSH_MS,
+      maxBufferedBytes: options.maxBufferedBytes ?? MAX_BUFFERED_BYTES,
+      maxDocsPerFrame: MAX_DOCS_PER_FRAME,
+      replicaDays: options.replicaDays ?? REPLICA_DAYS_DEFAULT,
+      store: () => this.storeId,
+      log: options.log,
+    });
+  }
+
+  /** Read once; a failed read is retried by the next hello. */
+  private storeIdentity(): Promise<string> {
+    this.identity ??= (this.options.storeIdentity?.() ?? this.store.identity()).then(
+      (id) => (this.storeId = id),
+      (error: unknown) => {
+        this.identity = undefined;
+        throw error;
+      },
+    );
+    return this.identity;
   }
 
   start(): void {
@@ -65,12 +102,26 @@ export class AgentHub {
       since: 'now',
       selector: { type: { $in: types } },
       onChange: (row) => this.changed(row),
-      onError: (error) => this.options.log(`change feed: ${error.message}`),
+      onError: (error) => {
+        this.options.log(`change feed: ${error.message}`);
+        this.hintCatchUp();
+      },
     });
+  }
+
+  /** Rows may have been missed: every socket pulls from its checkpoint (the only use of sync.changed). */
+  private hintCatchUp(): void {
+    this.hintTimer ??= setTimeout(() => {
+      this.hintTimer = undefined;
+      this.stream.flush();
+      for (const member of this.stream.members()) sendFrame(member.ws, { type: 'sync.changed', collections: [...COLLECTION_NAMES] });
+    }, HINT_DEBOUNCE_MS);
   }
 
   stop(): void {
     this.feed?.stop();
+    this.stream.stop();
+    clearTimeout(this.hintTimer);
     for (const off of this.unsubscribe) off();
     this.presence.stop();
     for (const c of this.connections) c.ws.terminate();
@@ -81,7 +132,7 @@ export class AgentHub {
   }
 
   accept(ws: WebSocket): void {
-    const connection: Connection = { ws, pending: new Set(), queue: Promise.resolve() };
+    const connection: Connection = { ws, queue: Promise.resolve() };
     this.connections.add(connection);
     keepAlive(ws, this.options.pingIntervalMs);
     const helloTimer = setTimeout(() => {
@@ -100,8 +151,8 @@ export class AgentHub {
     }));
     ws.on('close', () => {
       clearTimeout(helloTimer);
-      clearTimeout(connection.flush);
       this.connections.delete(connection);
+      if (connection.member) this.stream.leave(connection.member);
       if (connection.principal) this.presence.disconnected(connection.principal.user.id);
     });
     ws.on('error', () => ws.terminate());
@@ -141,6 +192,7 @@ export class AgentHub {
   private async hello(connection: Connection, token: string): Promise<void> {
     if (connection.principal) return this.error(connection, 'already_authenticated', 'hello was already accepted');
     const principal = await this.auth.authenticate(token);
+    await this.storeIdentity();
     // The socket closed while the token was checked: its close handler has run already, so
     // registering it now would leave the user online for good.
     if (!this.connections.has(connection)) return;
@@ -150,9 +202,14 @@ export class AgentHub {
       return;
     }
     connection.principal = principal;
-    connection.viewer = viewerOf(principal.user);
+    const member: StreamMember = { ws: connection.ws, viewer: viewerOf(principal.user) };
+    connection.member = member;
+    this.stream.join(member);
     this.presence.connected(principal.user.id);
-    sendFrame(connection.ws, { type: 'welcome', userId: principal.user.id, presence: this.presence.snapshot() });
+    sendFrame(connection.ws, {
+      type: 'welcome', userId: principal.user.id, presence: this.presence.snapshot(),
+      user: principal.user, replica: this.stream.replicaOf(member.viewer),
+    });
   }
 
   private async agentTyping(connection: Connection, principal: Principal, conversationId: string, typing: boolean): Promise<void> {
@@ -191,31 +248,30 @@ export class AgentHub {
   }
 
   private changed(row: ChangeRow): void {
-    const collection = collectionOfType(String(row.doc.type));
-    if (!collection) return;
-    if (row.doc.type === 'user') this.refreshViewers(row);
-    for (const c of this.connections) {
-      if (!c.viewer || visibilityOf(c.viewer, row.doc) === 'hidden') continue;
-      c.pending.add(collection);
-      c.flush ??= setTimeout(() => {
-        c.flush = undefined;
-        const collections = [...c.pending];
-        c.pending.clear();
-        sendFrame(c.ws, { type: 'sync.changed', collections });
-      }, FLUSH_MS);
-    }
+    // Rights first: the row that changes a user's teams is already routed by the new ones.
+    if (row.doc.type === 'user' || row.id.startsWith('user:')) this.refreshViewers(row);
+    this.stream.changed(row);
   }
 
-  /** Team changes apply to open sockets at once, so filtering never uses stale rights. */
+  /**
+   * Team or role changes apply to open sockets at once: the socket moves to the group of its new
+   * scope and the client hears `session.user` (it purges what it lost and resyncs under the new
+   * scope). A deleted user's sockets close with 4403.
+   */
   private refreshViewers(row: ChangeRow): void {
     for (const c of this.connections) {
       if (c.principal?.user.id !== row.id) continue;
-      if (row.deleted) {
+      if (row.deleted || row.doc.removed === true) {
+        if (c.member) this.stream.leave(c.member);
+        c.member = undefined;
         c.ws.close(4403, 'user removed');
         continue;
       }
-      c.principal = { ...c.principal, user: toWire(row.doc) };
-      c.viewer = viewerOf(c.principal.user);
+      const user = toWire<UserDoc>(row.doc);
+      c.principal = { ...c.principal, user };
+      if (!c.member) continue;
+      this.stream.move(c.member, viewerOf(user));
+      sendFrame(c.ws, { type: 'session.user', user, replica: this.stream.replicaOf(c.member.viewer) });
     }
   }
 
@@ -230,7 +286,8 @@ export class AgentHub {
       // Forget the principal first so the close does not start the drop grace period.
       this.presence.disconnected(revoked.userId);
       c.principal = undefined;
-      c.viewer = undefined;
+      if (c.member) this.stream.leave(c.member);
+      c.member = undefined;
       c.ws.close(4001, 'logged out');
     }
     this.presence.loggedOut(revoked.userId);

@@ -21,6 +21,8 @@ export const socketCounts = {
   closedForPolicy: 0,
   /** Sockets terminated because their reader fell more than MAX_BUFFERED_BYTES behind. */
   terminatedSlow: 0,
+  /** Agent sockets closed with 4008 because the change stream outran their reader. */
+  closedSlow: 0,
 };
 
 export function sendFrame(ws: WebSocket, frame: { type: string } & Record<string, unknown>): void {

@@ -1,0 +1,251 @@
+import {
+  collectionOfType, tombstoneOf, visibilityOf,
+  type CollectionName, type ReplicaInfo, type SyncCheckpoint, type Viewer,
+} from '@atende/protocol';
+import type { WebSocket } from 'ws';
+import { scopeKey } from '../access/scope.js';
+import type { ChangeRow, StoredDoc } from '../store/index.js';
+import { toWire } from '../store/wire.js';
+import { socketCounts } from './socket.js';
+
+/** WP1b widens scopeKey to (viewer, replicaDays) (issue 8 §B); this typing compiles before and after. */
+const scopeOf: (viewer: Viewer, replicaDays: number) => string = scopeKey;
+
+/**
+ * The server clock at commit (`changedAt`, stamped by the store). A document written without it
+ * (replicated in with its revisions) is not in the sync index either; its `updatedAt`, else the
+ * moment it reached this node, keeps the checkpoint moving and the pull's overlap covers the skew.
+ */
+function changeStampOf(doc: StoredDoc): number {
+  if (typeof doc.changedAt === 'number') return doc.changedAt;
+  return typeof doc.updatedAt === 'number' ? doc.updatedAt : Date.now();
+}
+
+const DAY_MS = 86_400_000;
+
+export interface StreamOptions {
+  /** Changes collect this long before one frame per group and collection goes out. */
+  flushMs: number;
+  /** Outbound bytes a socket may have waiting; past it the socket is closed with 4008. */
+  maxBufferedBytes: number;
+  /** A burst is split into frames of at most this many documents (in checkpoint order). */
+  maxDocsPerFrame: number;
+  replicaDays: number;
+  /** The store identity, as checkpoints carry it. */
+  store: () => string;
+  log: (message: string) => void;
+}
+
+/** A socket taking part in the stream; its group follows its viewer's scope. */
+export interface StreamMember {
+  readonly ws: WebSocket;
+  viewer: Viewer;
+  group?: ScopeGroup;
+  /** Documents only this user may see (a contact they created), merged into the group's frame. */
+  own?: Map<CollectionName, Batch>;
+}
+
+interface Batch {
+  docs: Map<string, { t: number; doc: Record<string, unknown> }>;
+}
+
+interface ScopeGroup {
+  scope: string;
+  /** The rights every member shares; no user of its own, so per-user rights never leak to the group. */
+  viewer: Viewer;
+  members: Set<StreamMember>;
+  pending: Map<CollectionName, Batch>;
+  /** Members holding `own` documents for the next flush. */
+  withOwn: Set<StreamMember>;
+}
+
+export const SLOW_CLOSE_CODE = 4008;
+
+const before = (a: { t: number; id: string }, b: { t: number; id: string }) => a.t - b.t || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+function add(batches: Map<CollectionName, Batch>, collection: CollectionName, id: string, t: number, doc: Record<string, unknown>): void {
+  let batch = batches.get(collection);
+  if (!batch) batches.set(collection, (batch = { docs: new Map() }));
+  // A document changed twice within one flush goes out once, in its latest form.
+  batch.docs.delete(id);
+  batch.docs.set(id, { t, doc });
+}
+
+/**
+ * Live changes to the agents' sockets (issue 8 C, ARCHITECTURE §4, §6): sockets are grouped by
+ * scope (role + teams + replica window); for each change row every group's visibility and the
+ * document's wire form are computed once, and every flush serialises one `sync.docs` frame per
+ * group and collection that all the group's sockets share. The cost of a change follows the
+ * number of groups, not of sockets, and no socket ever pulls because of it.
+ */
+export class ChangeStream {
+  private readonly groups = new Map<string, ScopeGroup>();
+  private readonly byUser = new Map<string, Set<StreamMember>>();
+  private readonly dirty = new Set<ScopeGroup>();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly options: StreamOptions) {}
+
+  replicaOf(viewer: Viewer): ReplicaInfo {
+    return { store: this.options.store(), scope: scopeOf(viewer, this.options.replicaDays), replicaDays: this.options.replicaDays };
+  }
+
+  join(member: StreamMember): void {
+    const scope = scopeOf(member.viewer, this.options.replicaDays);
+    let group = this.groups.get(scope);
+    if (!group) {
+      const viewer: Viewer = { userId: '', role: member.viewer.role, teamIds: member.viewer.teamIds };
+      group = { scope, viewer, members: new Set(), pending: new Map(), withOwn: new Set() };
+      this.groups.set(scope, group);
+    }
+    group.members.add(member);
+    member.group = group;
+    const mine = this.byUser.get(member.viewer.userId) ?? new Set();
+    this.byUser.set(member.viewer.userId, mine.add(member));
+  }
+
+  leave(member: StreamMember): void {
+    const group = member.group;
+    member.group = undefined;
+    member.own = undefined;
+    const mine = this.byUser.get(member.viewer.userId);
+    mine?.delete(member);
+    if (mine?.size === 0) this.byUser.delete(member.viewer.userId);
+    if (!group) return;
+    group.members.delete(member);
+    group.withOwn.delete(member);
+    if (group.members.size === 0) {
+      this.groups.delete(group.scope);
+      this.dirty.delete(group);
+    }
+  }
+
+  /**
+   * The member's rights changed: what its old group has pending goes out first (it was written
+   * while the old rights held), then it takes its place in the group of its new scope.
+   */
+  move(member: StreamMember, viewer: Viewer): void {
+    if (member.group) this.flushGroup(member.group);
+    this.leave(member);
+    member.viewer = viewer;
+    this.join(member);
+  }
+
+  changed(row: ChangeRow): void {
+    const doc = row.doc;
+    const collection = collectionOfType(String(doc.type));
+    if (!collection || row.deleted) return; // a hard delete has no type left: nothing to route
+    if (this.outsideWindow(doc)) return;
+    const t = changeStampOf(doc);
+    // Soft-deleted documents reach whoever could see them as content-free tombstones.
+    const gone = doc.removed === true;
+    let wire: Record<string, unknown> | undefined;
+    let tombstone: Record<string, unknown> | undefined;
+    const formOf = (visibility: 'visible' | 'tombstone') =>
+      visibility === 'visible' && !gone
+        ? (wire ??= toWire<Record<string, unknown>>(doc))
+        : (tombstone ??= tombstoneOf(toWire<Record<string, unknown>>(doc)));
+    for (const group of this.groups.values()) {
+      const visibility = visibilityOf(group.viewer, doc);
+      if (visibility === 'hidden') continue;
+      add(group.pending, collection, row.id, t, formOf(visibility));
+      this.dirty.add(group);
+    }
+    // Rights of one user (a contact they created): only their sockets, where their group had none.
+    const owner = typeof doc.createdBy === 'string' ? this.byUser.get(doc.createdBy) : undefined;
+    for (const member of owner ?? []) {
+      const group = member.group;
+      if (!group || visibilityOf(group.viewer, doc) !== 'hidden') continue;
+      const visibility = visibilityOf(member.viewer, doc);
+      if (visibility === 'hidden') continue;
+      add((member.own ??= new Map()), collection, row.id, t, formOf(visibility));
+      group.withOwn.add(member);
+      this.dirty.add(group);
+    }
+    this.timer ??= setTimeout(() => this.flush(), this.options.flushMs);
+  }
+
+  /** Finished conversations older than the replica window leave replicas and are not streamed back. */
+  private outsideWindow(doc: StoredDoc): boolean {
+    if (doc.type !== 'conversation' || doc.status !== 'finished' || typeof doc.finishedAt !== 'number') return false;
+    return doc.finishedAt < Date.now() - this.options.replicaDays * DAY_MS;
+  }
+
+  flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    for (const group of [...this.dirty]) this.flushGroup(group);
+  }
+
+  private flushGroup(group: ScopeGroup): void {
+    this.dirty.delete(group);
+    for (const [collection, batch] of group.pending) {
+      const texts = this.frames(collection, batch, group.scope);
+      for (const member of group.members) {
+        if (member.own?.has(collection)) continue; // gets the merged frame below
+        for (const text of texts) this.send(member, text);
+      }
+    }
+    for (const member of group.withOwn) {
+      for (const [collection, own] of member.own ?? []) {
+        const shared = group.pending.get(collection);
+        const merged: Batch = { docs: new Map([...(shared?.docs ?? []), ...own.docs]) };
+        for (const text of this.frames(collection, merged, group.scope)) this.send(member, text);
+      }
+      member.own = undefined;
+    }
+    group.withOwn.clear();
+    group.pending.clear();
+  }
+
+  /**
+   * Serialised once, sent to every socket of the group. Documents go out in (t, id) order, each
+   * frame's checkpoint is its last document: a socket cut between two frames resumes its pull
+   * after what it received, never after what it did not.
+   */
+  private frames(collection: CollectionName, batch: Batch, scope: string): string[] {
+    const rows = [...batch.docs].map(([id, { t, doc }]) => ({ id, t, doc })).sort(before);
+    const texts: string[] = [];
+    const store = this.options.store();
+    for (let from = 0; from < rows.length; from += this.options.maxDocsPerFrame) {
+      const slice = rows.slice(from, from + this.options.maxDocsPerFrame);
+      const last = slice[slice.length - 1];
+      if (!last) break;
+      const checkpoint: SyncCheckpoint = { store, scope, t: last.t, id: last.id, tail: true };
+      texts.push(JSON.stringify({ type: 'sync.docs', collection, documents: slice.map((r) => r.doc), checkpoint }));
+    }
+    return texts;
+  }
+
+  /**
+   * Bounded per socket: a reader this far behind is closed, not buffered for. Nothing after the
+   * frame it missed reaches it, so its reconnect pulls from its last checkpoint without a gap.
+   */
+  private send(member: StreamMember, text: string): void {
+    const ws = member.ws;
+    if (ws.readyState !== ws.OPEN) return;
+    if (ws.bufferedAmount + text.length > this.options.maxBufferedBytes) {
+      socketCounts.closedSlow += 1;
+      this.options.log(`stream: socket of ${member.viewer.userId} closed, ${ws.bufferedAmount} bytes behind`);
+      ws.close(SLOW_CLOSE_CODE, 'too slow');
+      return;
+    }
+    ws.send(text);
+  }
+
+  /** Every authenticated socket, e.g. for a catch-up hint. */
+  members(): Iterable<StreamMember> {
+    return [...this.groups.values()].flatMap((g) => [...g.members]);
+  }
+
+  /** How many scope groups the sockets form now (operators and tests read it). */
+  get groupCount(): number {
+    return this.groups.size;
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.dirty.clear();
+  }
+}
