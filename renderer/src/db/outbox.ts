@@ -1,0 +1,231 @@
+import { filter, firstValueFrom, map, type Observable } from 'rxjs';
+import type { RxCollection } from 'rxdb';
+import { ulid } from '@atende/protocol';
+import type { OutboxDoc, OutboxError, OutboxKind } from './outboxSchema';
+
+/**
+ * The agent's commands on their way to the server (issue 8 point 8, R-NET-03). A command is
+ * written to the local store with its id before anything is sent; the outbox sends the oldest
+ * pending one, then the next, and repeats a command whose request failed, timed out or was cut
+ * by a reload with the SAME id, so the server applies it once.
+ */
+
+export type Command =
+  | { kind: 'reply'; conversationId: string; body: { text: string } }
+  | { kind: 'transfer'; conversationId: string; body: { toAgentId: string } | { toTeamId: string } }
+  | { kind: 'finish'; conversationId: string; body: { disposition: string | null; note: string } };
+
+/** The server refused the command for good (a domain error): it is never sent again. */
+export class CommandRefused extends Error {
+  constructor(readonly refusal: OutboxError) {
+    super(refusal.message);
+    this.name = 'CommandRefused';
+  }
+}
+
+/** Sends one command; throws CommandRefused for a refusal, anything else is worth a retry. */
+export type Transport = (kind: OutboxKind, conversationId: string, body: Record<string, unknown>) => Promise<unknown>;
+
+export interface OutboxOptions {
+  /** A request not answered by then is treated as lost (and repeated with the same id). */
+  timeoutMs?: number;
+  /** Delay before repeating after a failure: doubles from `retryMinMs` up to `retryMaxMs`. */
+  retryMinMs?: number;
+  retryMaxMs?: number;
+  /** Applied or refused commands leave the store after this (a reply stays until its message replicates). */
+  keepMs?: number;
+  /** Commands are sent only while this holds (the socket is welcomed, R-NET-01). */
+  isOnline?: () => boolean;
+  /** One sender across the windows that share this store (Web Locks when the platform has them). */
+  exclusive?: <T>(run: () => Promise<T>) => Promise<T>;
+  now?: () => number;
+}
+
+/** What the agent learns when acting: applied, or accepted locally and retried until the server answers. */
+export type Outcome = 'done' | 'queued';
+
+const DEFAULTS = { timeoutMs: 15_000, retryMinMs: 1_000, retryMaxMs: 30_000, keepMs: 60_000 };
+
+class CommandTimeout extends Error {}
+
+export class CommandOutbox {
+  private readonly options: Required<Omit<OutboxOptions, 'exclusive'>> & Pick<OutboxOptions, 'exclusive'>;
+  private lastCreatedAt = 0;
+  private running = false;
+  private draining: Promise<void> | undefined;
+  private again = false;
+  private failures = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly collection: RxCollection<OutboxDoc>,
+    private readonly transport: Transport,
+    options: OutboxOptions = {},
+  ) {
+    this.options = { ...DEFAULTS, isOnline: () => true, now: Date.now, ...options };
+  }
+
+  /**
+   * Stores the command under `id` (created once when the agent acts; a second confirm of the
+   * same action passes the same id and gets the same entry) and wakes the sender.
+   */
+  async enqueue(command: Command, id: string = ulid()): Promise<OutboxDoc> {
+    const now = this.options.now();
+    // Strictly increasing within this window, so commands given in one millisecond keep their order.
+    const createdAt = Math.max(now, this.lastCreatedAt + 1);
+    this.lastCreatedAt = createdAt;
+    const doc: OutboxDoc = {
+      id, kind: command.kind, conversationId: command.conversationId, body: { id, ...command.body },
+      state: 'pending', createdAt, updatedAt: now, attempts: 0, error: null,
+    };
+    const stored = await this.collection.insertIfNotExists(doc);
+    this.wake();
+    return stored.toMutableJSON();
+  }
+
+  /**
+   * Resolves `done` once the server applied the command, `queued` once a request failed and the
+   * command waits for the next attempt; rejects with CommandRefused when the server refused it.
+   */
+  outcome(id: string): Promise<Outcome> {
+    const states: Observable<OutboxDoc | null> = this.collection.findOne(id).$.pipe(map((d) => d?.toMutableJSON() ?? null));
+    return firstValueFrom(
+      states.pipe(
+        filter((d) => d === null || d.state !== 'pending' || d.error !== null),
+        map((d) => {
+          if (d?.state === 'rejected' && d.error) throw new CommandRefused(d.error);
+          return d === null || d.state === 'done' ? 'done' : 'queued';
+        }),
+      ),
+    );
+  }
+
+  /** Removes a refused command once the agent has seen it (a refused reply's text goes back to the composer). */
+  async dismiss(id: string): Promise<void> {
+    await this.collection.findOne(id).remove();
+  }
+
+  start(): void {
+    this.running = true;
+    this.wake();
+  }
+
+  stop(): void {
+    this.running = false;
+    clearTimeout(this.retryTimer);
+  }
+
+  /** Send what is pending now (a command was added, or the connection came back). */
+  wake(): void {
+    if (!this.running) return;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    if (this.draining) {
+      this.again = true;
+      return;
+    }
+    this.draining = this.drainLoop().finally(() => {
+      this.draining = undefined;
+    });
+  }
+
+  /** Resolves when no drain is running (tests). */
+  async idle(): Promise<void> {
+    while (this.draining) await this.draining;
+  }
+
+  private async drainLoop(): Promise<void> {
+    do {
+      this.again = false;
+      const exclusive = this.options.exclusive ?? ((run) => run());
+      const blocked = await exclusive(() => this.drainPass()).catch(() => true);
+      if (blocked) {
+        this.scheduleRetry();
+        return;
+      }
+    } while (this.again && this.running);
+  }
+
+  /** Sends pending commands oldest first; answers true when one must be retried later. */
+  private async drainPass(): Promise<boolean> {
+    await this.forgetOld();
+    for (let sent = 0; this.running && this.options.isOnline() && !this.collection.closed; sent++) {
+      const next = await this.oldestPending();
+      if (!next) return false;
+      if (!(await this.attempt(next))) return true;
+      // Bounded: a burst larger than this continues in the next pass.
+      if (sent > 1_000) return true;
+    }
+    return false;
+  }
+
+  private async oldestPending(): Promise<OutboxDoc | undefined> {
+    const pending = (await this.collection.find({ selector: { state: 'pending' } }).exec()).map((d) => d.toMutableJSON());
+    pending.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    return pending[0];
+  }
+
+  /** One request; answers false when the command must be repeated later (it keeps its place). */
+  private async attempt(entry: OutboxDoc): Promise<boolean> {
+    await this.patch(entry.id, { attempts: entry.attempts + 1 });
+    try {
+      await this.withTimeout(this.transport(entry.kind, entry.conversationId, entry.body));
+      this.failures = 0;
+      await this.patch(entry.id, { state: 'done', error: null });
+      return true;
+    } catch (error) {
+      if (error instanceof CommandRefused) {
+        await this.patch(entry.id, { state: 'rejected', error: error.refusal });
+        return true;
+      }
+      this.failures++;
+      const code = error instanceof CommandTimeout ? 'timeout' : 'network';
+      await this.patch(entry.id, { error: { status: 0, code, message: error instanceof Error ? error.message : String(error) } });
+      return false;
+    }
+  }
+
+  private async withTimeout<T>(request: Promise<T>): Promise<T> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new CommandTimeout('The server did not answer in time')), this.options.timeoutMs);
+    });
+    // A request still running after its timeout may land later: the repeat carries the same id.
+    request.catch(() => undefined);
+    try {
+      return await Promise.race([request, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private scheduleRetry(): void {
+    if (!this.running) return;
+    const { retryMinMs, retryMaxMs } = this.options;
+    const base = Math.min(retryMaxMs, retryMinMs * 2 ** Math.min(Math.max(this.failures - 1, 0), 16));
+    // Jitter, so the windows of many agents coming back at once do not retry in step.
+    const delay = base / 2 + Math.random() * (base / 2);
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => this.wake(), delay);
+  }
+
+  private async patch(id: string, change: Partial<OutboxDoc>): Promise<void> {
+    const doc = await this.collection.findOne(id).exec();
+    await doc?.incrementalPatch({ ...change, updatedAt: this.options.now() });
+  }
+
+  /** Applied and refused commands are kept a while for the screen, then removed; refused replies wait for the agent. */
+  private async forgetOld(): Promise<void> {
+    const before = this.options.now() - this.options.keepMs;
+    const old = await this.collection.find({ selector: { state: { $in: ['done', 'rejected'] }, updatedAt: { $lt: before } } }).exec();
+    const gone = old.filter((d) => d.state === 'done' || d.kind !== 'reply').map((d) => d.id);
+    if (gone.length) await this.collection.bulkRemove(gone);
+  }
+}
+
+/** Runs `run` while holding a lock shared by every window of this origin (one sender at a time). */
+export function webLock(name: string): (<T>(run: () => Promise<T>) => Promise<T>) | undefined {
+  const locks = typeof navigator === 'undefined' ? undefined : navigator.locks;
+  if (!locks) return undefined;
+  return <T>(run: () => Promise<T>) => locks.request(name, run) as Promise<T>;
+}
