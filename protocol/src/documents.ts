@@ -135,6 +135,10 @@ export const ContactDoc = z.object({
   email: z.union([z.email().max(254), z.literal('')]),
   addresses: ContactAddresses,
   customFields: z.record(z.string().max(64), z.string().max(1000)),
+  /** Teams whose conversations reference this contact; their agents replicate it (server-owned). */
+  teamIds: z.array(Id).optional(),
+  /** The user who created it by push; they replicate it whatever their teams (server-owned). */
+  createdBy: Id.optional(),
 });
 export type ContactDoc = z.infer<typeof ContactDoc>;
 

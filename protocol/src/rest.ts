@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { COLLECTION_NAMES, type CollectionName } from './collections.js';
 import { ClientId, Id, MESSAGE_TEXT_MAX, UserDoc } from './documents.js';
+import { ReplicaInfo, SyncCheckpoint } from './sync.js';
 
 /** REST request and response bodies. Command bodies are strict: unknown keys are a 400. */
 export const LoginBody = z.strictObject({
@@ -76,9 +78,35 @@ export const WebchatMessageBody = SendMessageBody;
 /** Replication (ARCHITECTURE §4). The checkpoint is opaque to clients. */
 
 export const PullQuery = z.object({
+  /** A SyncCheckpoint from a previous pull or `sync.docs` frame, JSON-encoded; absent = from scratch. */
   checkpoint: z.string().max(4096).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
+export type PullQuery = z.infer<typeof PullQuery>;
+
+/** Wire documents (tombstones are `{id, …, _deleted: true}` without content) and where to go on. */
+export const PullResponse = z.object({
+  documents: z.array(z.record(z.string(), z.unknown())),
+  checkpoint: SyncCheckpoint,
+});
+export type PullResponse = z.infer<typeof PullResponse>;
+
+/** The replica's checkpoint per collection (absent or null = not started), for the progress bar. */
+export const SyncStatusCheckpoints = z.partialRecord(z.enum(COLLECTION_NAMES as [CollectionName, ...CollectionName[]]), SyncCheckpoint.nullable());
+export type SyncStatusCheckpoints = z.infer<typeof SyncStatusCheckpoints>;
+
+/** `GET /api/sync/status?checkpoints=<JSON SyncStatusCheckpoints>`. */
+export const SyncStatusQuery = z.object({ checkpoints: z.string().max(16_384).optional() });
+
+/**
+ * `remaining`: documents still to pull per collection from the given checkpoints (an estimate:
+ * rows of the viewer's index ranges, before visibility and de-duplication). A checkpoint of
+ * another store or scope counts from scratch.
+ */
+export const SyncStatus = ReplicaInfo.extend({
+  remaining: z.partialRecord(z.enum(COLLECTION_NAMES as [CollectionName, ...CollectionName[]]), z.number().int().nonnegative()),
+});
+export type SyncStatus = z.infer<typeof SyncStatus>;
 
 export const PushRow = z.object({
   newDocumentState: z.record(z.string(), z.unknown()),

@@ -3,8 +3,9 @@ import type { Role } from './documents.js';
 /**
  * Who may hold which replicated document (ARCHITECTURE §4), shared by the server (pull, stream,
  * push) and the renderer (purging what the user lost the right to). Agents see conversations
- * and messages of their teams; supervisors and admins see all. A document that moved out of a
- * team reaches that team's members as a content-free tombstone so their copy is purged.
+ * and messages of their teams, and contacts linked to their teams or created by them;
+ * supervisors and admins see all. A document that moved out of a team reaches that team's
+ * members as a content-free tombstone so their copy is purged; so does a removed document.
  */
 export type Visibility = 'visible' | 'tombstone' | 'hidden';
 
@@ -29,6 +30,12 @@ function strings(value: unknown): string[] {
 type Doc = { readonly [field: string]: unknown };
 
 export function visibilityOf(viewer: Viewer, doc: Doc): Visibility {
+  const seen = rightOf(viewer, doc);
+  // A removed (soft-deleted) document stays in the store without content so replicas can purge it.
+  return seen === 'visible' && doc.removed === true ? 'tombstone' : seen;
+}
+
+function rightOf(viewer: Viewer, doc: Doc): Visibility {
   const type = String(doc.type);
   if (TEAM_SCOPED_TYPES.has(type)) {
     if (seesAllTeams(viewer)) return 'visible';
@@ -39,7 +46,11 @@ export function visibilityOf(viewer: Viewer, doc: Doc): Visibility {
     if (seesAllTeams(viewer) || doc.teamId === null) return 'visible';
     return typeof doc.teamId === 'string' && viewer.teamIds.has(doc.teamId) ? 'visible' : 'hidden';
   }
-  if (type === 'contact' || type === 'team' || type === 'user') return 'visible';
+  if (type === 'contact') {
+    if (seesAllTeams(viewer) || doc.createdBy === viewer.userId) return 'visible';
+    return strings(doc.teamIds).some((t) => viewer.teamIds.has(t)) ? 'visible' : 'hidden';
+  }
+  if (type === 'team' || type === 'user') return 'visible';
   return 'hidden';
 }
 

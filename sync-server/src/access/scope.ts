@@ -1,34 +1,91 @@
 import { createHash } from 'node:crypto';
-import { COLLECTIONS, seesAllTeams, TEAM_SCOPED_TYPES as TEAM_SCOPED, type CollectionName, type Viewer } from '@atende/protocol';
-import type { Selector } from '../store/index.js';
+import { seesAllTeams, type ReplicaInfo, type Viewer } from '@atende/protocol';
 
 export { type Viewer, type Visibility, viewerOf, visibilityOf } from '@atende/protocol';
 
-/** Narrows the change feed in the store; `visibilityOf` still decides every document. */
-export function feedSelector(viewer: Viewer, collection: CollectionName): Selector {
-  const type = COLLECTIONS[collection];
-  if (seesAllTeams(viewer)) return { type };
-  const teams = [...viewer.teamIds];
-  if (TEAM_SCOPED.has(type)) {
-    return {
-      type,
-      $or: [{ teamId: { $in: teams } }, { formerTeamIds: { $elemMatch: { $in: teams } } }],
-    };
+const DAY_MS = 24 * 60 * 60 * 1000;
+const OPEN_STATUSES: ReadonlySet<unknown> = new Set(['bot', 'waiting', 'active']);
+
+/**
+ * The keys of the sync index (`store/syncView.ts`, `syncKeysOf`) whose ranges hold everything a
+ * viewer may receive of one document type (ARCHITECTURE §4). A pull reads only these ranges, so
+ * its cost follows the viewer's teams, not the organisation; `visibilityOf` still decides each
+ * document (a former team's key yields tombstones).
+ */
+export function syncKeys(viewer: Viewer, type: string): string[] {
+  if (seesAllTeams(viewer)) return ['*'];
+  const teams = [...viewer.teamIds].sort().map((t) => `team:${t}`);
+  switch (type) {
+    case 'conversation':
+    case 'message':
+      return teams;
+    case 'predefined':
+    case 'disposition':
+      return ['all', ...teams];
+    case 'team':
+    case 'user':
+      return ['all'];
+    case 'contact':
+      return [...teams, `user:${viewer.userId}`];
+    default:
+      return [];
   }
-  if (type === 'predefined' || type === 'disposition') {
-    return { type, $or: [{ teamId: null }, { teamId: { $in: teams } }] };
-  }
-  return { type };
 }
 
-/** Changes whenever the rights change, so checkpoints taken under other rights restart. */
-export function scopeKey(viewer: Viewer): string {
+/**
+ * Changes whenever the rights or the replica window change, so checkpoints taken under other
+ * ones restart from scratch, and sockets with equal keys may share one streamed frame. Not the
+ * user id: it would make every agent a group of one. The one per-user right (contacts an agent
+ * created, `createdBy`) never changes for a user, so it needs no restart; streaming must decide
+ * such contacts per user, not per group.
+ */
+export function scopeKey(viewer: Viewer, replicaDays: number): string {
   const teams = seesAllTeams(viewer) ? '*' : [...viewer.teamIds].sort().join(',');
-  return createHash('sha256').update(`${viewer.role}|${teams}`).digest('base64url').slice(0, 16);
+  return createHash('sha256').update(`${viewer.role}|${teams}|${replicaDays}`).digest('base64url').slice(0, 16);
 }
 
-/** Fields a former team must not learn after the conversation left it. */
-export function redactForFormerTeam(doc: Record<string, unknown>): Record<string, unknown> {
-  if (doc.type !== 'conversation') return doc;
-  return { ...doc, lastPreview: '', finishNote: '', channelMeta: {} };
+export function replicaOf(viewer: Viewer, store: string, replicaDays: number): ReplicaInfo {
+  return { store, scope: scopeKey(viewer, replicaDays), replicaDays };
+}
+
+/** Conversations and messages older than this (by `changedAt`) start outside a fresh replica. */
+export function windowStart(type: string, replicaDays: number, now = Date.now()): number {
+  return type === 'conversation' || type === 'message' ? Math.max(0, now - replicaDays * DAY_MS) : 0;
+}
+
+export const isOpenConversation = (doc: { readonly [field: string]: unknown }): boolean =>
+  doc.type === 'conversation' && OPEN_STATUSES.has(doc.status);
+
+/**
+ * False for a conversation finished before the replica window: it may still change (a tag), but
+ * it belongs to history, a server query on demand, not to the replica.
+ */
+export function inReplica(doc: { readonly [field: string]: unknown }, replicaDays: number, now = Date.now()): boolean {
+  if (doc.type !== 'conversation' || doc.status !== 'finished') return true;
+  return typeof doc.finishedAt !== 'number' || doc.finishedAt >= windowStart('conversation', replicaDays, now);
+}
+
+/**
+ * The store's identity ("<uuid>.<epoch>", ARCHITECTURE §4) read once in a while rather than on
+ * every pull or socket: it only changes when the store is replaced or reset.
+ */
+export class StoreIdentity {
+  private cached: { value: Promise<string>; at: number } | undefined;
+
+  constructor(
+    private readonly store: { identity(): Promise<string> },
+    private readonly ttlMs = 10_000,
+  ) {}
+
+  get(now = Date.now()): Promise<string> {
+    if (!this.cached || now - this.cached.at > this.ttlMs) {
+      const value = this.store.identity();
+      this.cached = { value, at: now };
+      // A failed read must not be remembered.
+      value.catch(() => {
+        if (this.cached?.value === value) this.cached = undefined;
+      });
+    }
+    return this.cached.value;
+  }
 }

@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
+import { REPLICA_DAYS_DEFAULT } from '@atende/protocol';
 
 /** Configuration from the environment, validated once at start-up (README lists every key). */
 export type StoreConfig =
@@ -31,6 +32,8 @@ export interface Config {
   redisUrl: string | undefined;
   /** This node's name in logs, job leases and presence keys. */
   nodeId: string;
+  /** Finished conversations (and their messages) stay in replicas this many days (ARCHITECTURE §4). */
+  replicaDays: number;
 }
 
 export class ConfigError extends Error {
@@ -152,6 +155,7 @@ export function loadConfig(env: Env = process.env): Config {
     publicUrl: url(env, 'ATENDE_PUBLIC_URL', ['http:', 'https:']),
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
     nodeId: nodeId(str(env, 'ATENDE_NODE_ID')),
+    replicaDays: int(env, 'ATENDE_REPLICA_DAYS', REPLICA_DAYS_DEFAULT, 1, 3650),
   };
 }
 

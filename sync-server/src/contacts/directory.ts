@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { docId, ulid, type ChannelKind, type ContactDoc } from '@atende/protocol';
 import type { DocStore, StoredDoc } from '../store/index.js';
-import { getWire, toStored } from '../store/wire.js';
+import { toStored } from '../store/wire.js';
+import { isGone, liveContact } from './live.js';
 
 /** Maps a channel address to its contact; the store arbitrates who creates it. Never replicated. */
 interface AddressDoc extends StoredDoc {
@@ -35,7 +36,7 @@ export class ContactDirectory {
     for (let attempt = 0; attempt < 5; attempt++) {
       const known = (await this.store.get(id)) as AddressDoc | undefined;
       if (known && !known._deleted) {
-        const contact = await getWire<ContactDoc>(this.store, known.contactId);
+        const contact = await liveContact(this.store, known.contactId);
         // The address was claimed but its contact not yet written (a crash between the two).
         return contact ?? (await this.createContact(known.contactId, kind, address, profile));
       }
@@ -44,7 +45,7 @@ export class ContactDirectory {
       if (known?._rev) claim._rev = known._rev;
       const [written] = await this.store.bulkWrite([claim]);
       if (!written?.ok) continue; // another writer claimed it first: adopt theirs
-      const contact = await getWire<ContactDoc>(this.store, contactId);
+      const contact = await liveContact(this.store, contactId);
       return contact ?? (await this.createContact(contactId, kind, address, profile));
     }
     throw new Error(`contact for ${kind} address: too much contention`);
@@ -54,7 +55,7 @@ export class ContactDirectory {
   private async existingContact(kind: ChannelKind, address: string): Promise<string | undefined> {
     if (kind !== 'whatsapp') return undefined;
     const [found] = await this.store.find({ selector: { type: 'contact', 'addresses.whatsapp': address }, limit: 1 });
-    return found && !found._deleted ? found._id : undefined;
+    return found && !isGone(found) ? found._id : undefined;
   }
 
   private async createContact(id: string, kind: ChannelKind, address: string, profile: Profile): Promise<ContactDoc> {
@@ -64,11 +65,16 @@ export class ContactDirectory {
       name: profile.name.trim().slice(0, 200) || address, email: validEmail(profile.email),
       addresses: { [kind]: address }, customFields: {},
     };
-    const [written] = await this.store.bulkWrite([toStored(contact)]);
-    if (written?.ok) return contact;
-    const winner = await getWire<ContactDoc>(this.store, id);
-    if (!winner) throw new Error(`contact ${id} not stored`);
-    return winner;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      // A removed contact keeps its document (a content-free tombstone for replicas): the customer
+      // writing again brings it back under the same id, so their address keeps pointing at it.
+      const previous = attempt === 0 ? undefined : await this.store.get(id, { fresh: true });
+      const [written] = await this.store.bulkWrite([toStored(contact, previous && isGone(previous) ? previous._rev : undefined)]);
+      if (written?.ok) return contact;
+      const winner = await liveContact(this.store, id);
+      if (winner) return winner;
+    }
+    throw new Error(`contact ${id} not stored`);
   }
 }
 

@@ -4,6 +4,7 @@ import {
   type MessageKind,
 } from '@atende/protocol';
 import type { ChannelAccountDoc } from '../channelAccounts/service.js';
+import { linkContactToTeam } from '../contacts/teams.js';
 import type { JobDoc } from '../jobs/types.js';
 import type { DocStore, StoredDoc } from '../store/index.js';
 import { getWire, toStored, toWire, updateWire } from '../store/wire.js';
@@ -166,11 +167,17 @@ export class InboundService {
   }
 
   private async newConversation(id: string, input: InboundInput, now: number): Promise<ConversationDoc> {
+    // The team's agents may replicate the contact from now on; linked before the conversation is
+    // written, so a crash in between leaves a visible contact, never a conversation without one.
+    const [protocol] = await Promise.all([
+      this.protocols.next(now),
+      linkContactToTeam(this.store, input.contact, input.account.entryTeamId),
+    ]);
     return {
       id, type: 'conversation', createdAt: now, updatedAt: now,
       contactId: input.contact.id, channel: input.account.kind, channelAccountId: input.account._id,
       teamId: input.account.entryTeamId, formerTeamIds: [], status: 'waiting', agentId: null,
-      invitedAgentIds: [], protocol: await this.protocols.next(now), startedBy: 'customer',
+      invitedAgentIds: [], protocol, startedBy: 'customer',
       waitingSince: now, takenAt: null, finishedAt: null, finishedBy: null, lastInboundAt: now,
       lastMessageAt: now, lastPreview: previewOf(input), disposition: null, finishNote: '', tags: [],
       transfers: [], ticketLinks: [], channelMeta: {},

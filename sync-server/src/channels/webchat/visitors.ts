@@ -5,6 +5,7 @@ import { DomainError } from '../../http/errors.js';
 import type { DocStore, StoredDoc } from '../../store/index.js';
 import { toStored, toWire } from '../../store/wire.js';
 import { isEnabled, type ChannelAccountDoc } from '../../channelAccounts/service.js';
+import { isGone } from '../../contacts/live.js';
 
 export interface Visitor {
   visitorId: string;
@@ -65,7 +66,8 @@ export class VisitorService {
       this.store.get(visitor.accountId) as Promise<ChannelAccountDoc | undefined>,
       this.store.get(visitor.contactId),
     ]);
-    if (!account || !contact || contact._deleted || !isEnabled(account)) return undefined;
+    // A contact removed by an agent is gone for its visitor too (its document is a tombstone).
+    if (!account || !contact || isGone(contact) || !isEnabled(account)) return undefined;
     const wire = toWire<ContactDoc>(contact);
     return { visitorId: payload.vid, contactId: visitor.contactId, contact: wire, account, name: wire.name || 'Visitante' };
   }
