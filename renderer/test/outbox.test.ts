@@ -9,7 +9,8 @@ import { outboxSchema, type OutboxDoc } from '../src/db/outboxSchema';
  * repeated with that same id until the server answers — after a timeout, a dropped connection or
  * a reload — in the order the agent gave them.
  */
-const databases: RxDatabase[] = [];
+type OutboxDatabase = RxDatabase<{ outbox: RxCollection<OutboxDoc> }>;
+const databases: OutboxDatabase[] = [];
 const outboxes: CommandOutbox[] = [];
 afterEach(async () => {
   for (const o of outboxes.splice(0)) o.stop();
@@ -18,7 +19,7 @@ afterEach(async () => {
 
 let dbCounter = 0;
 async function collection(): Promise<RxCollection<OutboxDoc>> {
-  const db = await createRxDatabase<{ outbox: RxCollection<OutboxDoc> }>({
+  const db: OutboxDatabase = await createRxDatabase<{ outbox: RxCollection<OutboxDoc> }>({
     name: `outbox-test-${dbCounter++}`, storage: getRxStorageMemory(), multiInstance: false,
   });
   databases.push(db);

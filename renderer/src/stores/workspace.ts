@@ -1,11 +1,14 @@
 import { defineStore } from 'pinia';
-import { computed, ref } from 'vue';
+import { computed, ref, watch } from 'vue';
 import {
   ulid, type ContactDoc, type ConversationDoc, type DispositionDoc, type PredefinedDoc, type TeamDoc, type UserDoc,
 } from '@atende/protocol';
 import { liveQuery } from '../db/live';
+import { CommandOutbox, CommandRefused, webLock, type Command } from '../db/outbox';
+import { httpTransport } from '../db/outboxTransport';
 import { i18n } from '../i18n';
 import { api, ApiError } from '../net/api';
+import { connectionState } from '../net/connection';
 import { useSessionStore } from './session';
 
 export type Tab = 'waiting' | 'active';
@@ -72,8 +75,56 @@ export const useWorkspaceStore = defineStore('workspace', () => {
     }
   }
 
-  function sendMessage(conversationId: string, text: string): Promise<unknown> {
-    return api('POST', `/api/conversations/${conversationId}/messages`, { id: ulid(), text });
+  /**
+   * The agent's replies, transfers and finishes go through the durable outbox of this user's
+   * store (issue 8 point 8): one per open store, sending while the socket is welcomed, one
+   * window at a time.
+   */
+  let outbox: CommandOutbox | undefined;
+  watch(db, (database) => {
+    outbox?.stop();
+    outbox = database
+      ? new CommandOutbox(database.outbox, httpTransport, {
+          isOnline: () => connectionState.value === 'online',
+          exclusive: webLock(`atende-outbox-${database.name}`),
+        })
+      : undefined;
+    outbox?.start();
+  }, { immediate: true });
+  watch(connectionState, (state) => {
+    if (state === 'online') outbox?.wake();
+  });
+
+  function commands(): CommandOutbox {
+    if (!outbox) throw new Error('No local store open');
+    return outbox;
+  }
+
+  /** Stored locally and sent when it can be (shown as "enviando…" until then); never sent twice. */
+  async function sendMessage(conversationId: string, text: string): Promise<void> {
+    await commands().enqueue({ kind: 'reply', conversationId, body: { text } });
+  }
+
+  /** A refused reply the agent took back into the composer. */
+  async function dismissCommand(id: string): Promise<void> {
+    await commands().dismiss(id);
+  }
+
+  /**
+   * Runs a conversation command under `commandId` (created once per action by the dialog, so a
+   * second confirm is the same command): resolves once applied or, when the connection failed,
+   * once it is safely queued for the next attempt; throws the server's refusal.
+   */
+  async function act(command: Command, commandId: string): Promise<void> {
+    const box = commands();
+    await box.enqueue(command, commandId);
+    try {
+      await box.outcome(commandId);
+    } catch (error) {
+      if (error instanceof CommandRefused) await box.dismiss(commandId);
+      throw error;
+    }
+    if (selectedId.value === command.conversationId) selectedId.value = undefined;
   }
 
   /** "Reenviar" a dead-lettered send: the server queues it again under the same message id. */
@@ -81,18 +132,16 @@ export const useWorkspaceStore = defineStore('workspace', () => {
     await api('POST', `/api/conversations/${conversationId}/messages/${messageId}/resend`, {});
   }
 
-  async function transfer(conversationId: string, target: { toAgentId: string } | { toTeamId: string }): Promise<void> {
-    await api('POST', `/api/conversations/${conversationId}/transfer`, { id: ulid(), ...target });
-    if (selectedId.value === conversationId) selectedId.value = undefined;
+  function transfer(conversationId: string, target: { toAgentId: string } | { toTeamId: string }, commandId = ulid()): Promise<void> {
+    return act({ kind: 'transfer', conversationId, body: target }, commandId);
   }
 
-  async function finish(conversationId: string, disposition: string | null, note: string): Promise<void> {
-    await api('POST', `/api/conversations/${conversationId}/finish`, { id: ulid(), disposition, note });
-    if (selectedId.value === conversationId) selectedId.value = undefined;
+  function finish(conversationId: string, disposition: string | null, note: string, commandId = ulid()): Promise<void> {
+    return act({ kind: 'finish', conversationId, body: { disposition, note } }, commandId);
   }
 
   return {
     waiting, active, tab, selectedId, selected, notice, users, teams, contacts, predefined, dispositions, me,
-    contactName, select, claim, sendMessage, resend, transfer, finish,
+    contactName, select, claim, sendMessage, dismissCommand, resend, transfer, finish,
   };
 });
