@@ -29,6 +29,8 @@ declare module 'pouchdb-node' {
     key?: unknown;
     reduce?: boolean;
     include_docs?: boolean;
+    /** 'ok': answer from the index as built, without updating it first. */
+    stale?: 'ok' | 'update_after';
   }
   /** A map row, or (reduce) one row whose value is the reduction. */
   interface ViewRow { id: string; key: unknown; value: unknown; doc?: Doc }

@@ -20,25 +20,21 @@ export const SYNC_MAP = `function (doc) {
   var type = doc.type;
   var keys = [];
   var add = function (key) { if (keys.indexOf(key) < 0) keys.push(key); };
+  var addTeams = function (teams) {
+    if (!Array.isArray(teams)) return;
+    for (var i = 0; i < teams.length; i++) if (typeof teams[i] === 'string') add('team:' + teams[i]);
+  };
   var i;
   if (type === 'conversation' || type === 'message') {
     if (typeof doc.teamId === 'string') add('team:' + doc.teamId);
-    if (doc.formerTeamIds && doc.formerTeamIds.length) {
-      for (i = 0; i < doc.formerTeamIds.length; i++) {
-        if (typeof doc.formerTeamIds[i] === 'string') add('team:' + doc.formerTeamIds[i]);
-      }
-    }
+    addTeams(doc.formerTeamIds);
   } else if (type === 'predefined' || type === 'disposition') {
     if (doc.teamId === null) add('all');
     else if (typeof doc.teamId === 'string') add('team:' + doc.teamId);
   } else if (type === 'team' || type === 'user') {
     add('all');
   } else if (type === 'contact') {
-    if (doc.teamIds && doc.teamIds.length) {
-      for (i = 0; i < doc.teamIds.length; i++) {
-        if (typeof doc.teamIds[i] === 'string') add('team:' + doc.teamIds[i]);
-      }
-    }
+    addTeams(doc.teamIds);
     if (typeof doc.createdBy === 'string') add('user:' + doc.createdBy);
   } else {
     return;
