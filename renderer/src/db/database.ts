@@ -1,5 +1,7 @@
-import { addRxPlugin, createRxDatabase, removeRxDatabase, type RxCollection, type RxDatabase } from 'rxdb';
+import { addRxPlugin, createRxDatabase, removeRxDatabase, type RxCollection, type RxDatabase, type RxStorage } from 'rxdb';
+import { RxDBCleanupPlugin } from 'rxdb/plugins/cleanup';
 import { RxDBLeaderElectionPlugin } from 'rxdb/plugins/leader-election';
+import { RxDBLocalDocumentsPlugin } from 'rxdb/plugins/local-documents';
 import { RxDBMigrationSchemaPlugin } from 'rxdb/plugins/migration-schema';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import type {
@@ -13,6 +15,8 @@ import { outboxSchema, type OutboxDoc } from './outboxSchema';
 
 addRxPlugin(RxDBLeaderElectionPlugin);
 addRxPlugin(RxDBMigrationSchemaPlugin);
+addRxPlugin(RxDBCleanupPlugin);
+addRxPlugin(RxDBLocalDocumentsPlugin);
 
 export type AtendeCollections = {
   conversations: RxCollection<ConversationDoc>;
@@ -39,13 +43,23 @@ export function databaseName(userId: string): string {
 
 const storage = getRxStorageDexie();
 
-export async function openDatabase(userId: string): Promise<AtendeDatabase> {
+/**
+ * Tombstones the server sends (a document removed or moved out of the user's teams) carry no
+ * content, and are physically cleaned up a minute later, once replication is in sync (issue 8).
+ */
+const CLEANUP = { minimumDeletedTime: 60_000, minimumCollectionAge: 60_000, runEach: 5 * 60_000, awaitReplicationsInSync: true } as const;
+
+/** `storage` and `multiInstance` are for tests (an in-memory store, one instance). */
+export async function openDatabase(userId: string, options: { storage?: RxStorage<unknown, unknown>; multiInstance?: boolean } = {}): Promise<AtendeDatabase> {
   const db = await createRxDatabase<AtendeCollections>({
     name: databaseName(userId),
-    storage,
-    multiInstance: true,
+    storage: options.storage ?? storage,
+    multiInstance: options.multiInstance ?? true,
     eventReduce: true,
     closeDuplicates: true,
+    // The replica's identity (store + scope it was filled under) lives beside its data.
+    localDocuments: true,
+    cleanupPolicy: CLEANUP,
   });
   await db.addCollections({
     conversations: { schema: conversationSchema },

@@ -1,79 +1,193 @@
 import { Subject } from 'rxjs';
+import { now, type RxCollection } from 'rxdb';
 import { replicateRxCollection, type RxReplicationState } from 'rxdb/plugins/replication';
-import type { CollectionName, SyncCheckpoint } from '@atende/protocol';
-import { api } from '../net/api';
+import type { CollectionName, PullResponse, ReplicaInfo, ServerFrame, SyncCheckpoint } from '@atende/protocol';
+import { api, ApiError } from '../net/api';
 import { REPLICATED, type AtendeDatabase } from './database';
 
+export type SyncDocsFrame = Extract<ServerFrame, { type: 'sync.docs' }>;
+type Doc = Record<string, unknown>;
+type Page = { documents: Array<Doc & { _deleted: boolean }>; checkpoint: SyncCheckpoint };
+type State = RxReplicationState<Doc, SyncCheckpoint>;
+
 const PUSHABLE = new Set<CollectionName>(['contacts', 'predefined']);
-const BATCH = 200;
+/** Collections the waiting list needs; messages wait until conversations have caught up once. */
+const AFTER_CONVERSATIONS = new Set<CollectionName>(['messages']);
+/**
+ * RxDB's page size: it keeps pulling while a page has at least this many documents. The first
+ * page of a pull is this small, so the waiting list shows quickly; the handler asks for
+ * LARGE_PAGE when going on from a full page (issue 8 point 6: fewer round trips).
+ */
+export const FIRST_PAGE = 100;
+export const LARGE_PAGE = 1_000;
 
-interface PullPage {
-  documents: Array<Record<string, unknown> & { _deleted: boolean }>;
-  checkpoint: SyncCheckpoint;
-}
-
-export interface Replication {
-  /** Pull again from the checkpoints of these collections (a `sync.changed` frame). */
-  resync(collections: readonly CollectionName[]): void;
-  resyncAll(): void;
-  /** Resolves when every collection has caught up with the server once. */
+/** The replication of one replica: identified by the store and the scope it was taken under. */
+export interface ReplicaSync {
+  readonly replica: ReplicaInfo;
+  /** Live documents from the socket; frames of another store or scope are not ours and are dropped. */
+  docs(frame: SyncDocsFrame): void;
+  /** Pull from the checkpoints (after a reconnect, or on a `sync.changed` hint). */
+  resync(collections?: readonly CollectionName[]): void;
+  /** Where each collection stands, known once every collection has started its first pull. */
+  startCheckpoints(): Promise<Partial<Record<CollectionName, SyncCheckpoint | null>>>;
+  /** Documents pulled so far (not streamed), for the progress bar. */
+  pulled(): number;
   awaitInitial(): Promise<void>;
   stop(): Promise<void>;
+  /** Stops and forgets the checkpoints: this identifier will not be used again. */
+  remove(): Promise<void>;
+}
+
+export interface ReplicaSyncOptions {
+  /** A pull answered 409 `replica_reset`: the store was reset or replaced (called once). */
+  onReset: () => void;
+  /** After each pulled page, with the number of documents pulled so far. */
+  onPulled?: (count: number) => void;
+  /** For tests; the app replicates with its own API client. */
+  fetchPage?: (collection: CollectionName, checkpoint: SyncCheckpoint | undefined, limit: number) => Promise<PullResponse>;
+}
+
+export function replicationIdentifier(collection: CollectionName, replica: Pick<ReplicaInfo, 'store' | 'scope'>): string {
+  return `atende-sync-${collection}-${replica.store}-${replica.scope}`;
+}
+
+async function fetchPageOverHttp(collection: CollectionName, checkpoint: SyncCheckpoint | undefined, limit: number): Promise<PullResponse> {
+  const query = new URLSearchParams({ limit: String(limit) });
+  if (checkpoint) query.set('checkpoint', JSON.stringify(checkpoint));
+  return api<PullResponse>('GET', `/api/sync/${collection}/pull?${query}`);
 }
 
 /**
- * One `replicateRxCollection` per collection against the sync server (ARCHITECTURE §4). Only the
- * leader window replicates (`waitForLeadership`); every window reads the shared IndexedDB.
- * The pull stream is woken by socket frames and RESYNCed after every reconnect.
+ * One `replicateRxCollection` per collection (ARCHITECTURE §4, issue 8 design D). Live changes
+ * come as documents on the socket (`pull.stream$`); the pull catches up after a reconnect or a
+ * hint. Only the leader window creates this (the caller waits for leadership).
  */
-export function startReplication(db: AtendeDatabase): Replication {
-  const streams = new Map<CollectionName, Subject<'RESYNC'>>();
-  const states: Array<RxReplicationState<unknown, SyncCheckpoint>> = [];
+export function startReplicaSync(db: AtendeDatabase, replica: ReplicaInfo, options: ReplicaSyncOptions): ReplicaSync {
+  const fetchPage = options.fetchPage ?? fetchPageOverHttp;
+  const streams = new Map<CollectionName, Subject<Page | 'RESYNC'>>();
+  const states = new Map<CollectionName, State>();
+  const wakes = new Map<CollectionName, number>();
+  const firstCheckpoints = new Map<CollectionName, SyncCheckpoint | null>();
+  let everyoneStarted: () => void = () => undefined;
+  const allStarted = new Promise<void>((resolve) => (everyoneStarted = resolve));
+  let pulledCount = 0;
+  let reset = false;
+  let conversationsReady: () => void = () => undefined;
+  const conversationsCaughtUp = new Promise<void>((resolve) => (conversationsReady = resolve));
+
   for (const name of REPLICATED) {
-    const stream$ = new Subject<'RESYNC'>();
+    const stream$ = new Subject<Page | 'RESYNC'>();
     streams.set(name, stream$);
-    const state = replicateRxCollection<Record<string, unknown>, SyncCheckpoint>({
-      collection: db.collections[name] as never,
-      replicationIdentifier: `atende-sync-${name}-v1`,
+    wakes.set(name, 0);
+    /** The previous page reached the live end, and the wake count it answered. */
+    let afterTail = false;
+    let answered = 0;
+    const handler = async (checkpoint: SyncCheckpoint | undefined) => {
+      if (!firstCheckpoints.has(name)) {
+        firstCheckpoints.set(name, checkpoint ?? null);
+        if (firstCheckpoints.size === REPLICATED.length) everyoneStarted();
+      }
+      if (AFTER_CONVERSATIONS.has(name)) await conversationsCaughtUp;
+      // A tail page re-reads SYNC_OVERLAP_MS behind its checkpoint, so under a steady write rate
+      // it can stay as full as RxDB's batch forever; after one tail page, stop until woken again.
+      const wake = wakes.get(name) ?? 0;
+      if (checkpoint?.tail && afterTail && answered === wake) {
+        afterTail = false;
+        return { documents: [], checkpoint };
+      }
+      const limit = checkpoint && !checkpoint.tail ? LARGE_PAGE : FIRST_PAGE;
+      let page: PullResponse;
+      try {
+        page = await fetchPage(name, checkpoint, limit);
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 409 && error.code === 'replica_reset' && !reset) {
+          reset = true;
+          options.onReset();
+        }
+        throw error;
+      }
+      answered = wake;
+      afterTail = page.checkpoint.tail;
+      pulledCount += page.documents.length;
+      options.onPulled?.(pulledCount);
+      return { documents: page.documents.map((doc) => ({ ...doc, _deleted: doc._deleted === true })), checkpoint: page.checkpoint };
+    };
+    const state = replicateRxCollection<Doc, SyncCheckpoint>({
+      collection: db.collections[name] as unknown as RxCollection<Doc>,
+      replicationIdentifier: replicationIdentifier(name, replica),
       live: true,
       retryTime: 5_000,
-      waitForLeadership: true,
+      // The caller is the leader already; and a hidden leader must go on replicating for the others.
+      waitForLeadership: false,
+      toggleOnDocumentVisible: false,
       autoStart: true,
-      pull: {
-        batchSize: BATCH,
-        stream$: stream$.asObservable(),
-        handler: async (checkpoint, batchSize) => {
-          const query = new URLSearchParams({ limit: String(batchSize) });
-          if (checkpoint) query.set('checkpoint', JSON.stringify(checkpoint));
-          const page = await api<PullPage>('GET', `/api/sync/${name}/pull?${query}`);
-          return { documents: page.documents, checkpoint: page.checkpoint };
-        },
-      },
+      pull: { batchSize: FIRST_PAGE, stream$: stream$.asObservable(), handler: (checkpoint) => handler(checkpoint ?? undefined) },
       ...(PUSHABLE.has(name)
         ? {
             push: {
               batchSize: 50,
-              handler: (rows) => api<Array<Record<string, unknown>>>('POST', `/api/sync/${name}/push`, rows) as never,
+              // A new identifier must not push back every document already here (they came from
+              // the server); only changes made from now on are pushed.
+              initialCheckpoint: { id: '', lwt: now() },
+              handler: (rows) => api<Array<Doc & { _deleted: boolean }>>('POST', `/api/sync/${name}/push`, rows),
             },
           }
         : {}),
     });
     // Failed pulls are retried by RxDB after `retryTime`; offline is shown by the connection state.
     state.error$.subscribe(() => undefined);
-    states.push(state as RxReplicationState<unknown, SyncCheckpoint>);
+    states.set(name, state);
   }
-  const resync = (names: readonly CollectionName[]) => {
-    for (const name of names) streams.get(name)?.next('RESYNC');
+  void states.get('conversations')?.awaitInitialReplication().then(conversationsReady, () => undefined);
+
+  const resync = (names: readonly CollectionName[] = REPLICATED) => {
+    for (const name of names) {
+      wakes.set(name, (wakes.get(name) ?? 0) + 1);
+      streams.get(name)?.next('RESYNC');
+    }
+  };
+  const stop = async () => {
+    await Promise.all([...states.values()].map((s) => s.cancel()));
+    for (const stream of streams.values()) stream.complete();
   };
   return {
-    resync,
-    resyncAll: () => resync(REPLICATED),
-    awaitInitial: async () => {
-      await Promise.all(states.map((s) => s.awaitInitialReplication()));
+    replica,
+    docs: (frame) => {
+      if (frame.checkpoint.store !== replica.store || frame.checkpoint.scope !== replica.scope) return;
+      // Wire documents say `_deleted` only on tombstones.
+      const documents = frame.documents.map((doc) => ({ ...doc, _deleted: doc._deleted === true }));
+      streams.get(frame.collection)?.next({ documents, checkpoint: frame.checkpoint });
     },
-    stop: async () => {
-      await Promise.all(states.map((s) => s.cancel()));
+    resync,
+    startCheckpoints: async () => {
+      await allStarted;
+      return Object.fromEntries(firstCheckpoints);
+    },
+    pulled: () => pulledCount,
+    awaitInitial: async () => {
+      await Promise.all([...states.values()].map((s) => s.awaitInitialReplication()));
+    },
+    stop,
+    remove: async () => {
+      await Promise.all([...states.values()].map((s) => s.remove()));
       for (const stream of streams.values()) stream.complete();
     },
   };
+}
+
+/** Drops the checkpoints of a replica no longer used (its identifier is never started again). */
+export async function forgetReplica(db: AtendeDatabase, replica: Pick<ReplicaInfo, 'store' | 'scope'>): Promise<void> {
+  await Promise.all(
+    REPLICATED.map((name) =>
+      replicateRxCollection<Doc, SyncCheckpoint>({
+        collection: db.collections[name] as unknown as RxCollection<Doc>,
+        replicationIdentifier: replicationIdentifier(name, replica),
+        live: false,
+        autoStart: false,
+        waitForLeadership: false,
+        toggleOnDocumentVisible: false,
+        pull: { handler: async () => ({ documents: [], checkpoint: null as unknown as SyncCheckpoint }) },
+      }).remove(),
+    ),
+  );
 }

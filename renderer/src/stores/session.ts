@@ -2,7 +2,7 @@ import { defineStore } from 'pinia';
 import { readonly, ref, shallowRef } from 'vue';
 import type { UserDoc } from '@atende/protocol';
 import { openDatabase, wipeDatabase, type AtendeDatabase } from '../db/database';
-import { startReplication, type Replication } from '../db/replication';
+import { createReplicaController, type ReplicaController, type SyncProgress } from '../db/replica';
 import { api, ApiError, login, onSignedOut } from '../net/api';
 import { realtime } from '../net/socket';
 import { clearSession, onSessionClearedElsewhere, saveSession, storedSession } from '../net/tokens';
@@ -20,17 +20,20 @@ export const useSessionStore = defineStore('session', () => {
   const busy = ref(false);
   /** `syncing` until this user's replica has caught up once (shown as progress, R-NET-05). */
   const syncState = ref<'syncing' | 'synced'>('syncing');
+  /** "Sincronizando 12.340 de 55.500…" while the leader window pulls (issue 8 point 6). */
+  const progress = ref<SyncProgress>();
   /** Whether this window is the one replicating for every window of the user (ARCHITECTURE §3). */
   const leader = ref(false);
-  let replication: Replication | undefined;
+  let replication: ReplicaController | undefined;
   const unsubscribers: Array<() => void> = [];
 
   async function open(profile: UserDoc): Promise<void> {
     const database = await openDatabase(profile.id);
     db.value = database;
-    replication = startReplication(database);
+    replication = createReplicaController(database);
     const sync = replication;
     syncState.value = 'syncing';
+    progress.value = undefined;
     leader.value = false;
     void trackInitialSync(database, sync);
     void database.leaderElector().awaitLeadership().then(
@@ -38,11 +41,28 @@ export const useSessionStore = defineStore('session', () => {
       () => undefined,
     );
     unsubscribers.push(
-      realtime.on('sync.changed', (frame) => sync.resync(frame.collections)),
-      // After every reconnect, RESYNC from the checkpoints so nothing missed stays missing (R-NET-03).
-      realtime.onWelcome((reconnected) => reconnected && sync.resyncAll()),
+      sync.onProgress((value) => (progress.value = value)),
+      // Every welcome carries the user as the server knows them now and the replica they may
+      // hold: replication starts, restarts under other rights, or RESYNCs (R-NET-03).
+      realtime.on('welcome', (frame) => {
+        const current = frame.user ?? user.value;
+        if (frame.user) refresh(frame.user);
+        if (current) sync.welcome(current, frame.replica);
+      }),
+      realtime.on('session.user', (frame) => {
+        refresh(frame.user);
+        sync.sessionUser(frame.user, frame.replica);
+      }),
+      realtime.on('sync.docs', (frame) => sync.docs(frame)),
+      realtime.on('sync.changed', (frame) => sync.changed(frame.collections)),
     );
     realtime.start();
+  }
+
+  /** Teams and role drive what the workspace shows; they follow the server live (issue 8 point 4). */
+  function refresh(profile: UserDoc): void {
+    if (user.value && profile.id !== user.value.id) return;
+    user.value = profile;
   }
 
   /**
@@ -50,7 +70,7 @@ export const useSessionStore = defineStore('session', () => {
    * A window is a follower only when another window holds leadership for a while: with Web
    * Locks `hasLeader()` is also true while this window is still becoming the leader.
    */
-  async function trackInitialSync(database: AtendeDatabase, sync: Replication): Promise<void> {
+  async function trackInitialSync(database: AtendeDatabase, sync: ReplicaController): Promise<void> {
     const elector = database.leaderElector();
     const current = () => db.value === database;
     const followerConfirmed = async (): Promise<void> => {
@@ -61,7 +81,10 @@ export const useSessionStore = defineStore('session', () => {
       }
     };
     await Promise.race([sync.awaitInitial(), followerConfirmed()]);
-    if (current()) syncState.value = 'synced';
+    if (current()) {
+      syncState.value = 'synced';
+      progress.value = undefined;
+    }
   }
 
   async function signIn(email: string, password: string): Promise<boolean> {
@@ -120,6 +143,7 @@ export const useSessionStore = defineStore('session', () => {
     db,
     failure: readonly(failure),
     syncState: readonly(syncState),
+    progress: readonly(progress),
     leader: readonly(leader),
     busy: readonly(busy),
     signIn,

@@ -1,0 +1,188 @@
+import {
+  viewerOf, type CollectionName, type PullResponse, type ReplicaInfo, type SyncCheckpoint, type SyncStatus, type UserDoc,
+} from '@atende/protocol';
+import { api } from '../net/api';
+import { REPLICATED, type AtendeDatabase } from './database';
+import { purgeExpired, purgeInvisible, wipeReplicated } from './purge';
+import { forgetReplica, startReplicaSync, type ReplicaSync, type SyncDocsFrame } from './replication';
+
+/** "Sincronizando 12.340 de 55.500…": documents pulled in this sync out of those the server counted. */
+export interface SyncProgress {
+  done: number;
+  total: number;
+}
+
+export interface ReplicaController {
+  /** Every welcome: who the user is now and which replica they may hold; an unchanged replica RESYNCs. */
+  welcome(user: UserDoc, replica: ReplicaInfo | undefined): void;
+  /** The user's teams or role changed while connected (`session.user`). */
+  sessionUser(user: UserDoc, replica: ReplicaInfo): void;
+  docs(frame: SyncDocsFrame): void;
+  /** A `sync.changed` hint: pull these collections from their checkpoints. */
+  changed(collections: readonly CollectionName[]): void;
+  onProgress(listener: (progress: SyncProgress | undefined) => void): () => void;
+  /** Resolves when a replica has caught up with the server once. */
+  awaitInitial(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface ReplicaControllerOptions {
+  /** For tests; the app asks `GET /api/sync/status`. */
+  fetchStatus?: (checkpoints?: Partial<Record<CollectionName, SyncCheckpoint | null>>) => Promise<SyncStatus>;
+  fetchPage?: (collection: CollectionName, checkpoint: SyncCheckpoint | undefined, limit: number) => Promise<PullResponse>;
+  /** How often finished conversations past the replica window are purged. */
+  purgeEveryMs?: number;
+}
+
+/** The replica this database holds (store + scope it was filled under), kept beside the data. */
+const APPLIED = 'replica';
+/** Replications of the app before issue 8, whose checkpoints are dropped on first start. */
+const LEGACY = { store: 'v1', scope: '' };
+
+function fetchStatusOverHttp(checkpoints?: Partial<Record<CollectionName, SyncCheckpoint | null>>): Promise<SyncStatus> {
+  const query = checkpoints ? `?${new URLSearchParams({ checkpoints: JSON.stringify(checkpoints) })}` : '';
+  return api<SyncStatus>('GET', `/api/sync/status${query}`);
+}
+
+const sameReplica = (a: Pick<ReplicaInfo, 'store' | 'scope'>, b: Pick<ReplicaInfo, 'store' | 'scope'>) =>
+  a.store === b.store && a.scope === b.scope;
+
+/**
+ * The lifetime of the local replica against the server's (issue 8 design D): replication starts
+ * once the server said which replica the user may hold; another store wipes it, other rights
+ * purge what is no longer visible, and either restarts replication under a new identifier.
+ * Only the leader window writes; the others read the same IndexedDB.
+ */
+export function createReplicaController(db: AtendeDatabase, options: ReplicaControllerOptions = {}): ReplicaController {
+  const fetchStatus = options.fetchStatus ?? fetchStatusOverHttp;
+  let target: { user: UserDoc; replica: ReplicaInfo | undefined } | undefined;
+  let resyncWanted = false;
+  let current: ReplicaSync | undefined;
+  let leader = false;
+  let stopped = false;
+  let queue: Promise<void> = Promise.resolve();
+  const progressListeners = new Set<(progress: SyncProgress | undefined) => void>();
+  let caughtUp: () => void = () => undefined;
+  const initial = new Promise<void>((resolve) => (caughtUp = resolve));
+
+  /** Transitions never overlap: each runs after the previous one finished. */
+  function serially(task: () => Promise<void>): void {
+    queue = queue.then(task).catch((error: unknown) => console.warn('replica:', error));
+  }
+
+  const emitProgress = (progress: SyncProgress | undefined) => {
+    for (const listener of progressListeners) listener(progress);
+  };
+
+  async function readApplied(): Promise<Pick<ReplicaInfo, 'store' | 'scope'> | undefined> {
+    const doc = await db.getLocal<{ store: string; scope: string }>(APPLIED);
+    return doc ? { store: doc.get('store') as string, scope: doc.get('scope') as string } : undefined;
+  }
+
+  async function apply(): Promise<void> {
+    if (!leader || stopped || !target) return;
+    const { user } = target;
+    // An older server says nothing in its welcome: ask it directly.
+    const replica: ReplicaInfo = target.replica ?? (await fetchStatus().then(({ store, scope, replicaDays }) => ({ store, scope, replicaDays })));
+    target.replica = replica;
+    if (current && sameReplica(current.replica, replica)) {
+      if (resyncWanted) current.resync();
+      resyncWanted = false;
+      return;
+    }
+    resyncWanted = false;
+    const previous = current;
+    current = undefined;
+    await previous?.stop();
+    const applied = await readApplied();
+    if (applied && applied.store !== replica.store) await wipeReplicated(db);
+    // Also on first start: a replica filled before issue 8 was not scoped.
+    else if (!applied || applied.scope !== replica.scope) await purgeInvisible(db, viewerOf(user));
+    if (!applied) await forgetReplica(db, LEGACY);
+    else if (!sameReplica(applied, replica)) await forgetReplica(db, applied);
+    await db.upsertLocal(APPLIED, { store: replica.store, scope: replica.scope });
+    if (stopped) return;
+    start(replica);
+  }
+
+  function start(replica: ReplicaInfo): void {
+    let sync: ReplicaSync | undefined = undefined;
+    let base: number | undefined;
+    let total = 0;
+    const onPulled = (count: number) => {
+      if (base === undefined || current !== sync) return;
+      emitProgress({ done: Math.min(count - base, total), total });
+    };
+    sync = startReplicaSync(db, replica, {
+      fetchPage: options.fetchPage,
+      onPulled,
+      onReset: () => serially(() => reset(sync as ReplicaSync)),
+    });
+    current = sync;
+    const started = sync;
+    // The progress bar: what the server still has for us from where each collection stands.
+    void started.startCheckpoints().then(async (checkpoints) => {
+      const status = await fetchStatus(checkpoints);
+      if (current !== started) return;
+      total = Object.values(status.remaining).reduce((sum, n) => sum + (n ?? 0), 0);
+      base = started.pulled();
+      if (total > 0) emitProgress({ done: 0, total });
+    }).catch(() => undefined);
+    void started.awaitInitial().then(() => {
+      if (current !== started) return;
+      base = undefined;
+      emitProgress(undefined);
+      caughtUp();
+      serially(async () => {
+        if (current === started) await purgeExpired(db, replica.replicaDays);
+      });
+    }, () => undefined);
+  }
+
+  /** 409 replica_reset: the checkpoints point into another store; start clean from that store. */
+  async function reset(sync: ReplicaSync): Promise<void> {
+    if (current !== sync) return;
+    current = undefined;
+    await sync.remove();
+    await wipeReplicated(db);
+    await (await db.getLocal(APPLIED))?.remove();
+    if (target) target.replica = undefined;
+    await apply();
+  }
+
+  void db.waitForLeadership().then(() => {
+    leader = true;
+    serially(apply);
+  });
+  const timer = setInterval(() => {
+    serially(async () => {
+      if (current) await purgeExpired(db, current.replica.replicaDays);
+    });
+  }, options.purgeEveryMs ?? 10 * 60_000);
+
+  return {
+    welcome: (user, replica) => {
+      target = { user, replica };
+      resyncWanted = true;
+      serially(apply);
+    },
+    sessionUser: (user, replica) => {
+      target = { user, replica };
+      serially(apply);
+    },
+    docs: (frame) => current?.docs(frame),
+    changed: (collections) => current?.resync(collections.filter((c) => REPLICATED.includes(c))),
+    onProgress: (listener) => {
+      progressListeners.add(listener);
+      return () => progressListeners.delete(listener);
+    },
+    awaitInitial: () => initial,
+    stop: async () => {
+      stopped = true;
+      clearInterval(timer);
+      await queue;
+      await current?.stop();
+      current = undefined;
+    },
+  };
+}
