@@ -8,7 +8,7 @@ import type {
   CollectionName, ContactDoc, ConversationDoc, DispositionDoc, MessageDoc, PredefinedDoc, TeamDoc, UserDoc,
 } from '@atende/protocol';
 import {
-  contactSchema, conversationSchema, dispositionSchema, draftSchema, messageMigrations, messageSchema, predefinedSchema,
+  contactMigrations, contactSchema, conversationSchema, dispositionSchema, draftSchema, messageMigrations, messageSchema, predefinedSchema,
   teamSchema, userSchema, type DraftDoc,
 } from './schemas';
 import { outboxSchema, type OutboxDoc } from './outboxSchema';
@@ -64,7 +64,7 @@ export async function openDatabase(userId: string, options: { storage?: RxStorag
   await db.addCollections({
     conversations: { schema: conversationSchema },
     messages: { schema: messageSchema, migrationStrategies: messageMigrations },
-    contacts: { schema: contactSchema },
+    contacts: { schema: contactSchema, migrationStrategies: contactMigrations },
     predefined: { schema: predefinedSchema },
     teams: { schema: teamSchema },
     users: { schema: userSchema },

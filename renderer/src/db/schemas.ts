@@ -55,9 +55,15 @@ export const messageMigrations = {
   1: (doc: Omit<MessageDoc, 'payload'> & { payload?: MessageDoc['payload'] }): MessageDoc => ({ ...doc, payload: doc.payload ?? {} }),
 };
 
+/** Version 1 adds `teamIds` and `createdBy` (issue 8: contacts replicate by team or creator, and are purged by them). */
 export const contactSchema = schema<ContactDoc>('contact', {
   name: { type: 'string', maxLength: 200 }, email: TEXT, addresses: OBJECT, customFields: OBJECT,
-}, [['name']]);
+  teamIds: STRINGS, createdBy: TEXT,
+}, [['name']], 1);
+
+export const contactMigrations = {
+  1: (doc: ContactDoc): ContactDoc => doc,
+};
 
 export const teamSchema = schema<TeamDoc>('team', { name: TEXT, dispositionRequired: { type: 'boolean' } });
 
