@@ -32,7 +32,7 @@ async function pull(index: FakeSyncIndex, viewer = ana, collection: CollectionNa
 }
 
 async function pullAllPages(index: FakeSyncIndex, viewer = ana, collection: CollectionName = 'conversations', limit = 7) {
-  const pages: PullResult[] = [];
+  const pages: Array<PullResult & { cost: PullCost }> = [];
   let checkpoint: SyncCheckpoint | undefined;
   for (let i = 0; i < 1000; i++) {
     const page = await pull(index, viewer, collection, checkpoint, limit);
@@ -50,7 +50,7 @@ describe('ARCHITECTURE §4 scoped pulls from the sync index', () => {
     const { documents, pages } = await pullAllPages(index, ana, 'messages', 50);
     expect(documents).toHaveLength(200);
     expect(documents.every((d) => d.teamId === 'team:t01')).toBe(true);
-    const read = pages.reduce((sum, p) => sum + (p as { cost: PullCost }).cost.read, 0);
+    const read = pages.reduce((sum, p) => sum + p.cost.read, 0);
     expect(read).toBeLessThanOrEqual(2 * documents.length);
     expect(index.rowsRead).toBe(read);
   });
