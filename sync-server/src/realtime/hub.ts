@@ -43,6 +43,7 @@ export interface HubOptions {
 }
 
 const FLUSH_MS = 10;
+const MAX_FLUSH_MS = 100;
 const MAX_DOCS_PER_FRAME = 500;
 /** After a feed error at most one catch-up hint per interval, however often the feed fails. */
 const HINT_DEBOUNCE_MS = 1_000;
@@ -76,6 +77,7 @@ export class AgentHub {
     ];
     this.stream = new ChangeStream({
       flushMs: options.flushMs ?? FLUSH_MS,
+      maxFlushMs: MAX_FLUSH_MS,
       maxBufferedBytes: options.maxBufferedBytes ?? MAX_BUFFERED_BYTES,
       maxDocsPerFrame: MAX_DOCS_PER_FRAME,
       replicaDays: options.replicaDays ?? REPLICA_DAYS_DEFAULT,

@@ -22,10 +22,18 @@ function changeStampOf(doc: StoredDoc): number {
 }
 
 const DAY_MS = 86_400_000;
+/** The wait before the next flush is at least this many times the last flush's duration. */
+const FLUSH_STRETCH = 4;
 
 export interface StreamOptions {
-  /** Changes collect this long before one frame per group and collection goes out. */
+  /**
+   * Changes collect at least this long before one frame per group and collection goes out. A
+   * flush that took long (many sockets, many frames) stretches the next wait to a few times its
+   * own duration, up to `maxFlushMs`: under load frames carry more documents each, so the
+   * per-socket sends (one syscall each) grow slower than the write rate.
+   */
   flushMs: number;
+  maxFlushMs: number;
   /** Outbound bytes a socket may have waiting; past it the socket is closed with 4008. */
   maxBufferedBytes: number;
   /** A burst is split into frames of at most this many documents (in checkpoint order). */
@@ -83,8 +91,11 @@ export class ChangeStream {
   private readonly byUser = new Map<string, Set<StreamMember>>();
   private readonly dirty = new Set<ScopeGroup>();
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private nextFlushMs: number;
 
-  constructor(private readonly options: StreamOptions) {}
+  constructor(private readonly options: StreamOptions) {
+    this.nextFlushMs = options.flushMs;
+  }
 
   replicaOf(viewer: Viewer): ReplicaInfo {
     return { store: this.options.store(), scope: scopeOf(viewer, this.options.replicaDays), replicaDays: this.options.replicaDays };
@@ -162,7 +173,7 @@ export class ChangeStream {
       group.withOwn.add(member);
       this.dirty.add(group);
     }
-    this.timer ??= setTimeout(() => this.flush(), this.options.flushMs);
+    this.timer ??= setTimeout(() => this.flush(), this.nextFlushMs);
   }
 
   /** Finished conversations older than the replica window leave replicas and are not streamed back. */
@@ -174,7 +185,10 @@ export class ChangeStream {
   flush(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
+    const started = performance.now();
     for (const group of [...this.dirty]) this.flushGroup(group);
+    const took = performance.now() - started;
+    this.nextFlushMs = Math.min(this.options.maxFlushMs, Math.max(this.options.flushMs, FLUSH_STRETCH * took));
   }
 
   private flushGroup(group: ScopeGroup): void {
@@ -203,16 +217,17 @@ export class ChangeStream {
    * frame's checkpoint is its last document: a socket cut between two frames resumes its pull
    * after what it received, never after what it did not.
    */
-  private frames(collection: CollectionName, batch: Batch, scope: string): string[] {
+  private frames(collection: CollectionName, batch: Batch, scope: string): Buffer[] {
     const rows = [...batch.docs].map(([id, { t, doc }]) => ({ id, t, doc })).sort(before);
-    const texts: string[] = [];
+    const texts: Buffer[] = [];
     const store = this.options.store();
     for (let from = 0; from < rows.length; from += this.options.maxDocsPerFrame) {
       const slice = rows.slice(from, from + this.options.maxDocsPerFrame);
       const last = slice[slice.length - 1];
       if (!last) break;
       const checkpoint: SyncCheckpoint = { store, scope, t: last.t, id: last.id, tail: true };
-      texts.push(JSON.stringify({ type: 'sync.docs', collection, documents: slice.map((r) => r.doc), checkpoint }));
+      // Encoded once: ws would otherwise encode the string again for every socket.
+      texts.push(Buffer.from(JSON.stringify({ type: 'sync.docs', collection, documents: slice.map((r) => r.doc), checkpoint })));
     }
     return texts;
   }
@@ -221,7 +236,7 @@ export class ChangeStream {
    * Bounded per socket: a reader this far behind is closed, not buffered for. Nothing after the
    * frame it missed reaches it, so its reconnect pulls from its last checkpoint without a gap.
    */
-  private send(member: StreamMember, text: string): void {
+  private send(member: StreamMember, text: Buffer): void {
     const ws = member.ws;
     if (ws.readyState !== ws.OPEN) return;
     if (ws.bufferedAmount + text.length > this.options.maxBufferedBytes) {
@@ -230,7 +245,7 @@ export class ChangeStream {
       ws.close(SLOW_CLOSE_CODE, 'too slow');
       return;
     }
-    ws.send(text);
+    ws.send(text, { binary: false, compress: false, fin: true });
   }
 
   /** Every authenticated socket, e.g. for a catch-up hint. */
