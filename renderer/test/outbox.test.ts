@@ -163,3 +163,37 @@ describe('command outbox (issue 8 point 8)', () => {
     await vi.waitFor(async () => expect(await states(c)).toEqual({ [refused.id]: 'rejected' }));
   });
 });
+
+describe('command outbox: what the acting agent is told (issue 8 point 8)', () => {
+  it('R-NET-03 a command behind one that cannot get through is reported queued, and goes right after it', async () => {
+    const c = await collection();
+    let down = true;
+    const server = fakeServer(async () => {
+      if (down) throw new Error('connection refused');
+      return {};
+    });
+    const o = outbox(c, server.transport);
+    await o.enqueue(reply('primeira'));
+    const finish = await o.enqueue({ kind: 'finish', conversationId: 'conversation:c1', body: { disposition: null, note: '' } });
+    await expect(o.outcome(finish.id)).resolves.toBe('queued');
+    expect(server.sent.every((s) => s.body.text === 'primeira')).toBe(true);
+    down = false;
+    o.wake();
+    await expect(o.outcome(finish.id)).resolves.toBe('done');
+    expect(server.sent.filter((s) => s.kind === 'finish')).toHaveLength(1);
+  });
+
+  it('R-NET-01 R-NET-03 a command given as the connection drops is reported queued and sent once when it is back', async () => {
+    const c = await collection();
+    let online = false;
+    const server = fakeServer(() => Promise.resolve({}));
+    const o = outbox(c, server.transport, { isOnline: () => online });
+    const transfer = await o.enqueue({ kind: 'transfer', conversationId: 'conversation:c1', body: { toAgentId: 'user:bruno' } });
+    await expect(o.outcome(transfer.id)).resolves.toBe('queued');
+    expect(server.sent).toEqual([]);
+    online = true;
+    o.wake();
+    await expect(o.outcome(transfer.id)).resolves.toBe('done');
+    expect(server.sent.map((s) => s.body)).toEqual([{ id: transfer.id, toAgentId: 'user:bruno' }]);
+  });
+});

@@ -1,4 +1,4 @@
-import { filter, firstValueFrom, map, type Observable } from 'rxjs';
+import { BehaviorSubject, filter, firstValueFrom, map, merge, type Observable } from 'rxjs';
 import type { RxCollection } from 'rxdb';
 import { ulid } from '@atende/protocol';
 import type { OutboxDoc, OutboxError, OutboxKind } from './outboxSchema';
@@ -48,6 +48,9 @@ const DEFAULTS = { timeoutMs: 15_000, retryMinMs: 1_000, retryMaxMs: 30_000, kee
 
 class CommandTimeout extends Error {}
 
+/** How a pass over the pending commands ended. */
+type Pass = 'done' | 'retry' | 'offline' | 'more';
+
 export class CommandOutbox {
   private readonly options: Required<Omit<OutboxOptions, 'exclusive'>> & Pick<OutboxOptions, 'exclusive'>;
   private lastCreatedAt = 0;
@@ -56,6 +59,8 @@ export class CommandOutbox {
   private again = false;
   private failures = 0;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The last pass stopped at a command that must be retried: everything behind it waits too. */
+  private readonly blocked = new BehaviorSubject(false);
 
   constructor(
     private readonly collection: RxCollection<OutboxDoc>,
@@ -89,15 +94,16 @@ export class CommandOutbox {
    */
   outcome(id: string): Promise<Outcome> {
     const states: Observable<OutboxDoc | null> = this.collection.findOne(id).$.pipe(map((d) => d?.toMutableJSON() ?? null));
-    return firstValueFrom(
-      states.pipe(
-        filter((d) => d === null || d.state !== 'pending' || d.error !== null),
-        map((d) => {
-          if (d?.state === 'rejected' && d.error) throw new CommandRefused(d.error);
-          return d === null || d.state === 'done' ? 'done' : 'queued';
-        }),
-      ),
+    const answered = states.pipe(
+      filter((d) => d === null || d.state !== 'pending' || d.error !== null),
+      map((d): Outcome => {
+        if (d?.state === 'rejected' && d.error) throw new CommandRefused(d.error);
+        return d === null || d.state === 'done' ? 'done' : 'queued';
+      }),
     );
+    // Waiting behind an older command that cannot get through is "queued" as well.
+    const behind = this.blocked.pipe(filter(Boolean), map((): Outcome => 'queued'));
+    return firstValueFrom(merge(answered, behind));
   }
 
   /** Removes a refused command once the agent has seen it (a refused reply's text goes back to the composer). */
@@ -120,6 +126,7 @@ export class CommandOutbox {
     if (!this.running) return;
     clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
+    this.blocked.next(false);
     if (this.draining) {
       this.again = true;
       return;
@@ -138,25 +145,29 @@ export class CommandOutbox {
     do {
       this.again = false;
       const exclusive = this.options.exclusive ?? ((run) => run());
-      const blocked = await exclusive(() => this.drainPass()).catch(() => true);
-      if (blocked) {
-        this.scheduleRetry();
+      const pass = await exclusive(() => this.drainPass()).catch((): Pass => 'retry');
+      if (pass === 'more') this.again = true;
+      if (pass === 'retry' || pass === 'offline') {
+        this.blocked.next(true);
+        // Offline waits for the connection to come back (wake), not for a timer.
+        if (pass === 'retry') this.scheduleRetry();
         return;
       }
     } while (this.again && this.running);
   }
 
-  /** Sends pending commands oldest first; answers true when one must be retried later. */
-  private async drainPass(): Promise<boolean> {
+  /** Sends pending commands oldest first, until none is left or one must be retried later. */
+  private async drainPass(): Promise<Pass> {
     await this.forgetOld();
-    for (let sent = 0; this.running && this.options.isOnline() && !this.collection.closed; sent++) {
+    for (let sent = 0; sent < 1_000; sent++) {
+      if (!this.running || this.collection.closed) return 'done';
       const next = await this.oldestPending();
-      if (!next) return false;
-      if (!(await this.attempt(next))) return true;
-      // Bounded: a burst larger than this continues in the next pass.
-      if (sent > 1_000) return true;
+      if (!next) return 'done';
+      if (!this.options.isOnline()) return 'offline';
+      if (!(await this.attempt(next))) return 'retry';
     }
-    return false;
+    // Bounded, so another window waiting for the lock gets its turn; the rest goes next pass.
+    return 'more';
   }
 
   private async oldestPending(): Promise<OutboxDoc | undefined> {
