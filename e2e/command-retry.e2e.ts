@@ -80,3 +80,48 @@ test('R-NET-03 a reply whose request timed out is sent exactly once — one mess
   await expect(visitorSent(visitor, 'Meu pedido não chegou')).toHaveCount(1);
   await agentContext.close();
 });
+
+test('R-NET-01 R-NET-03 a reply in flight when the connection drops stays "enviando…" while offline and is sent once when it returns', async ({ browser, server, newContext, problems }) => {
+  const agentContext = await browser.newContext({ locale: 'pt-BR', serviceWorkers: 'block' });
+  agentContext.on('page', (page) => guardConsole(page, problems));
+  const agent = await agentContext.newPage();
+  const visitor = await (await newContext()).newPage();
+  await signIn(agent, server, 'ana@demo.local');
+  await takeNewConversation(agent, visitor, server, 'Vocês entregam no sábado?');
+
+  const sends: Array<{ id: string; text: string }> = [];
+  let drop: (() => void) | undefined;
+  const dropped = new Promise<void>((resolve) => (drop = resolve));
+  await agent.route('**/api/conversations/*/messages', async (route: Route) => {
+    if (route.request().method() !== 'POST') return route.continue();
+    sends.push(route.request().postDataJSON() as { id: string; text: string });
+    if (sends.length > 1) return route.continue();
+    // The first request is on its way when the network goes: it never reaches the server.
+    await dropped;
+    return route.abort('internetdisconnected');
+  });
+
+  const composer = agent.getByRole('textbox', { name: 'Mensagem' });
+  await composer.fill('Entregamos, sim');
+  await composer.press('Enter');
+  const pending = agent.getByTestId('outbox-reply');
+  await expect(pending).toContainText('enviando…');
+  await expect.poll(() => sends.length).toBe(1);
+
+  await agentContext.setOffline(true);
+  drop?.();
+  // R-NET-01 unchanged: offline locks the composer; the reply waits on screen, not lost, not failed.
+  await expect(composer).toBeDisabled();
+  await expect(agent.getByText('Perda de Conexão', { exact: true })).toBeVisible();
+  await expect(pending).toContainText('Entregamos, sim');
+  await expect(pending).toContainText('enviando…');
+
+  await agentContext.setOffline(false);
+  await expect(composer).toBeEnabled({ timeout: 15_000 });
+  const log = messageLog(agent);
+  await expect(log.getByText('Entregamos, sim', { exact: true })).toHaveCount(1);
+  await expect(agent.getByTestId('outbox-reply')).toHaveCount(0);
+  expect(new Set(sends.map((s) => s.id)).size).toBe(1);
+  await expect(visitor.getByText('Entregamos, sim')).toHaveCount(1, { timeout: 15_000 });
+  await agentContext.close();
+});
