@@ -96,7 +96,10 @@ export class FakeSyncServer {
     return {
       type: 'sync.docs' as const,
       collection,
-      documents: rows.flatMap((r) => this.served(r.doc) ?? []),
+      documents: rows.flatMap((r): Array<Record<string, unknown>> => {
+        const wire = this.served(r.doc);
+        return wire ? [wire] : [];
+      }),
       checkpoint: { store: this.store, scope: this.scope, t: last?.t ?? 0, id: last?.id ?? '', tail: true },
     };
   }

@@ -4,7 +4,9 @@ import {
 import { api } from '../net/api';
 import { REPLICATED, type AtendeDatabase } from './database';
 import { purgeExpired, purgeInvisible, wipeReplicated } from './purge';
-import { forgetReplica, startReplicaSync, type ReplicaSync, type SyncDocsFrame } from './replication';
+import {
+  forgetReplications, legacyIdentifier, replicationIdentifier, startReplicaSync, type ReplicaSync, type SyncDocsFrame,
+} from './replication';
 
 /** "Sincronizando 12.340 de 55.500…": documents pulled in this sync out of those the server counted. */
 export interface SyncProgress {
@@ -36,8 +38,6 @@ export interface ReplicaControllerOptions {
 
 /** The replica this database holds (store + scope it was filled under), kept beside the data. */
 const APPLIED = 'replica';
-/** Replications of the app before issue 8, whose checkpoints are dropped on first start. */
-const LEGACY = { store: 'v1', scope: '' };
 
 function fetchStatusOverHttp(checkpoints?: Partial<Record<CollectionName, SyncCheckpoint | null>>): Promise<SyncStatus> {
   const query = checkpoints ? `?${new URLSearchParams({ checkpoints: JSON.stringify(checkpoints) })}` : '';
@@ -98,14 +98,15 @@ export function createReplicaController(db: AtendeDatabase, options: ReplicaCont
     if (applied && applied.store !== replica.store) await wipeReplicated(db);
     // Also on first start: a replica filled before issue 8 was not scoped.
     else if (!applied || applied.scope !== replica.scope) await purgeInvisible(db, viewerOf(user));
-    if (!applied) await forgetReplica(db, LEGACY);
-    else if (!sameReplica(applied, replica)) await forgetReplica(db, applied);
+    if (!applied) await forgetReplications(db, legacyIdentifier);
+    else if (!sameReplica(applied, replica)) await forgetReplications(db, (name) => replicationIdentifier(name, applied));
     await db.upsertLocal(APPLIED, { store: replica.store, scope: replica.scope });
     if (stopped) return;
     start(replica);
   }
 
   function start(replica: ReplicaInfo): void {
+    if (stopped) return;
     let sync: ReplicaSync | undefined = undefined;
     let base: number | undefined;
     let total = 0;
@@ -178,11 +179,12 @@ export function createReplicaController(db: AtendeDatabase, options: ReplicaCont
     },
     awaitInitial: () => initial,
     stop: async () => {
+      // Not waiting for a transition in flight (it may wait on the network): it checks `stopped`.
       stopped = true;
       clearInterval(timer);
-      await queue;
-      await current?.stop();
+      const running = current;
       current = undefined;
+      await running?.stop();
     },
   };
 }

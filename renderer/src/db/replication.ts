@@ -175,13 +175,16 @@ export function startReplicaSync(db: AtendeDatabase, replica: ReplicaInfo, optio
   };
 }
 
-/** Drops the checkpoints of a replica no longer used (its identifier is never started again). */
-export async function forgetReplica(db: AtendeDatabase, replica: Pick<ReplicaInfo, 'store' | 'scope'>): Promise<void> {
+/** The identifiers of the app before issue 8 (one replication per collection, unscoped). */
+export const legacyIdentifier = (collection: CollectionName): string => `atende-sync-${collection}-v1`;
+
+/** Drops the checkpoints (and, for pushed collections, document copies) of identifiers no longer used. */
+export async function forgetReplications(db: AtendeDatabase, identifierOf: (collection: CollectionName) => string): Promise<void> {
   await Promise.all(
     REPLICATED.map((name) =>
       replicateRxCollection<Doc, SyncCheckpoint>({
         collection: db.collections[name] as unknown as RxCollection<Doc>,
-        replicationIdentifier: replicationIdentifier(name, replica),
+        replicationIdentifier: identifierOf(name),
         live: false,
         autoStart: false,
         waitForLeadership: false,

@@ -14,7 +14,8 @@ const SILENCE_LIMIT_MS = 35_000;
 /**
  * One WebSocket per window (ARCHITECTURE §4, §7): authenticates with hello, reconnects with
  * exponential backoff and jitter, at once when the network or the window comes back, and tells
- * listeners when it is welcomed again so replication can RESYNC.
+ * listeners when it is welcomed again so replication can RESYNC. Live documents arrive as
+ * `sync.docs` frames and the user's own changes as `session.user` (issue 8).
  */
 class RealtimeSocket {
   private ws: WebSocket | undefined;
@@ -129,6 +130,13 @@ class RealtimeSocket {
       clearTimeout(this.silenceTimer);
       // 4401: the access token was refused (expired or revoked): renew it before retrying.
       if (event.code === 4401) forgetAccessToken();
+      // 4008: the server dropped a socket that read its stream too slowly; the network is fine.
+      // Back within a second (jittered: a busy server is not hit by every slow client at once),
+      // and the welcome's RESYNC pulls what the dropped frames carried (issue 8 design C.2).
+      if (event.code === 4008) {
+        this.reconnectSoon(Math.random() * MIN_DELAY_MS);
+        return;
+      }
       this.lost();
     };
   }
