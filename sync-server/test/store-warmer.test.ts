@@ -4,6 +4,7 @@ import { DelegatingStore } from '../src/store/delegate.js';
 import { EmbeddedStore } from '../src/store/embedded.js';
 import { startIndexWarmer, type IndexWarmer } from '../src/store/warmer.js';
 import type { DocStore } from '../src/store/types.js';
+import { compiledViews } from '../src/store/views.js';
 import { embeddedDriver, type Opened } from './storeDrivers.js';
 
 /**
@@ -32,7 +33,7 @@ async function indexedNow(store: DocStore, type: string, key: string): Promise<s
   if (!(store instanceof EmbeddedStore)) throw new Error('an embedded store is needed');
   // White-box on purpose: only a stale read shows whether the warmer, not this query, built it.
   const db = (store as unknown as { db: PouchDB }).db;
-  const result = await db.query('atende-sync/by_scope', {
+  const result = await compiledViews.query.call(db, 'atende-sync/by_scope', {
     startkey: [type, key, 0], endkey: [type, key, {}], reduce: false, stale: 'ok',
   });
   return result.rows.map((row) => row.id);

@@ -1,9 +1,11 @@
 import type PouchDB from 'pouchdb-node';
+import type { ViewQuery, ViewRow } from 'pouchdb-node';
 import { IDENTITY_DOC_ID, memoUntilDone, readOrCreateIdentity } from './identity.js';
 import { onceUntilDone } from './revisions.js';
 import { compareSyncPositions, hasSyncView, SYNC_DDOC, SYNC_VIEW, syncDesignDoc } from './syncView.js';
 import type { StoredDoc, SyncRangeQuery, SyncRow } from './types.js';
 import { StoreError } from './types.js';
+import { compiledViews } from './views.js';
 
 const VIEW = `${SYNC_DDOC}/${SYNC_VIEW}`;
 
@@ -26,6 +28,11 @@ interface DesignDoc extends StoredDoc {
  */
 export class PouchSyncIndex {
   constructor(private readonly db: PouchDB) {}
+
+  /** The sync view through the compiled-once view engine (store/views.ts), never `db.query`. */
+  private query(options: ViewQuery): Promise<{ rows: ViewRow[] }> {
+    return compiledViews.query.call(this.db, VIEW, options);
+  }
 
   readonly ready = onceUntilDone(async () => {
     const current = await this.read(`_design/${SYNC_DDOC}`);
@@ -60,7 +67,7 @@ export class PouchSyncIndex {
       }
       if (sameTime.length >= query.limit) return rows;
     }
-    const rest = await this.db.query(VIEW, {
+    const rest = await this.query({
       startkey: after.id === '' ? [type, key, after.t] : [type, key, after.t, {}],
       endkey: [type, key, {}],
       limit: query.limit - rows.length,
@@ -81,7 +88,7 @@ export class PouchSyncIndex {
     await this.ready();
     const { type, key, after } = query;
     const sameTime = after.id === '' ? 0 : (await this.idsAt(query)).length;
-    const later = await this.db.query(VIEW, {
+    const later = await this.query({
       startkey: after.id === '' ? [type, key, after.t] : [type, key, after.t, {}],
       endkey: [type, key, {}],
       reduce: true,
@@ -92,7 +99,7 @@ export class PouchSyncIndex {
   /** Ids after `after.id` among the rows at exactly `after.t`: index entries only, in view order. */
   private async idsAt(query: Omit<SyncRangeQuery, 'limit'>): Promise<string[]> {
     const { type, key, after } = query;
-    const group = await this.db.query(VIEW, { key: [type, key, after.t], reduce: false });
+    const group = await this.query({ key: [type, key, after.t], reduce: false });
     return group.rows.map((row) => row.id).filter((id) => id > after.id);
   }
 
@@ -123,6 +130,10 @@ export class PouchSyncIndex {
       const doc = row.doc as DesignDoc | null | undefined;
       if (!doc) continue;
       const ddoc = doc._id.slice('_design/'.length);
+      if (ddoc === SYNC_DDOC) {
+        await this.query({ limit: 0, reduce: false });
+        continue;
+      }
       for (const [name, view] of Object.entries(doc.views ?? {})) {
         if (doc.language === 'query') {
           const fields = view.options?.def?.fields;

@@ -21,7 +21,7 @@ declare module 'pouchdb-node' {
     on(event: 'error', listener: (error: unknown) => void): LiveChanges;
     cancel(): void;
   }
-  interface ViewQuery {
+  export interface ViewQuery {
     limit?: number;
     skip?: number;
     startkey?: unknown;
@@ -33,10 +33,10 @@ declare module 'pouchdb-node' {
     stale?: 'ok' | 'update_after';
   }
   /** A map row, or (reduce) one row whose value is the reduction. */
-  interface ViewRow { id: string; key: unknown; value: unknown; doc?: Doc }
+  export interface ViewRow { id: string; key: unknown; value: unknown; doc?: Doc }
   interface AllDocsQuery { keys?: string[]; startkey?: string; endkey?: string; include_docs?: boolean }
   class PouchDB {
-    constructor(name: string, options?: { auto_compaction?: boolean; revs_limit?: number });
+    constructor(name: string, options?: { auto_compaction?: boolean; revs_limit?: number; view_update_changes_batch_size?: number });
     static plugin(plugin: unknown): typeof PouchDB;
     get(id: string, options?: { attachments?: boolean; conflicts?: boolean; rev?: string }): Promise<Doc>;
     bulkDocs(docs: Doc[], options?: { new_edits?: boolean }): Promise<Array<BulkOk | PouchError>>;
@@ -77,4 +77,24 @@ declare module 'pouchdb-selector-core' {
   export function massageSelector(selector: Selector): Selector;
   /** Whether a document matches a massaged selector on the given (top-level) fields. */
   export function rowFilter(doc: object, selector: Selector, inMemoryFields: string[]): boolean;
+}
+
+/**
+ * PouchDB's persistent-view engine, the one pouchdb-node and pouchdb-find are built on, given
+ * our own map evaluation (store/views.ts).
+ */
+declare module 'pouchdb-abstract-mapreduce' {
+  import type PouchDB from 'pouchdb-node';
+  import type { ViewQuery, ViewRow } from 'pouchdb-node';
+  type Emit = (key: unknown, value?: unknown) => void;
+  type Reduce = (keys: unknown[], values: unknown[], rereduce?: boolean) => unknown;
+  interface MapReduce {
+    query(this: PouchDB, view: string, options: ViewQuery): Promise<{ rows: ViewRow[] }>;
+  }
+  export default function createAbstractMapReduce(
+    localDocName: string,
+    mapper: (mapFun: string, emit: Emit) => (doc: object) => void,
+    reducer: (reduceFun: string) => Reduce,
+    ddocValidator: (ddoc: { _id: string; views?: Record<string, { map?: unknown }> }, viewName: string) => void,
+  ): MapReduce;
 }
