@@ -41,6 +41,9 @@ export function parseCheckpoint(raw: string | undefined): SyncCheckpoint | undef
   return parsed.data;
 }
 
+/** The checkpoint of a fresh conversations pull still serving open conversations older than its window. */
+export const inOpenPhase = (checkpoint: SyncCheckpoint): boolean => typeof checkpoint.phase === 'string' && checkpoint.phase !== '';
+
 export const replicaReset = () =>
   new DomainError('conflict', 'replica_reset', 'This replica was taken from another or a reset store: start it again from scratch');
 
@@ -74,13 +77,16 @@ export async function pullCollection(
   const scope = scopeKey(viewer, replicaDays);
   // Taken under other rights or another window: start again (the renderer purges what it lost).
   const usable = checkpoint?.scope === scope ? checkpoint : undefined;
-  const stamp = (position: Position, tail: boolean, phase?: string): SyncCheckpoint =>
-    ({ store: identity, scope, t: position.t, id: position.id, tail, ...(phase === undefined ? {} : { phase }) });
+  // `phase` always present: RxDB merges a pull's checkpoint into the previous one (Object.assign),
+  // so a phase ends only by being overwritten with ''.
+  const stamp = (position: Position, tail: boolean, phase = ''): SyncCheckpoint =>
+    ({ store: identity, scope, t: position.t, id: position.id, tail, phase });
+  const inPhase = usable !== undefined && inOpenPhase(usable);
 
   const documents: Array<Record<string, unknown>> = [];
   let read = 0;
   let from: Position;
-  if (type === 'conversation' && (!usable || usable.phase !== undefined)) {
+  if (type === 'conversation' && (!usable || inPhase)) {
     // A fresh replica first gets the open conversations that last changed before the window.
     const since = usable ? usable.t : windowStart(type, replicaDays, now);
     const phase = await openConversationsBefore(store, viewer, since, usable?.phase ?? '', limit);
@@ -125,7 +131,7 @@ export async function pullCollection(
   options.onCost?.({ read, returned: documents.length });
   if (documents.length === limit) return { documents, checkpoint: stamp(position, false) };
   // At the live end: never step back behind the checkpoint the client already holds.
-  const held = usable && usable.phase === undefined ? { t: usable.t, id: usable.id } : undefined;
+  const held = usable && !inPhase ? { t: usable.t, id: usable.id } : undefined;
   const end = !consumed && held ? held : held && compare(held, position) > 0 ? held : position;
   return { documents, checkpoint: stamp(end, true) };
 }

@@ -3,6 +3,7 @@ import {
 } from '@atende/protocol';
 import type { DocStore } from '../store/index.js';
 import { replicaOf, syncKeys, type Viewer, windowStart } from '../access/scope.js';
+import { inOpenPhase } from './pull.js';
 
 export function parseCheckpoints(raw: string | undefined): SyncStatusCheckpoints {
   if (raw === undefined || raw === '') return {};
@@ -32,7 +33,7 @@ export async function syncStatus(
   const replica = replicaOf(viewer, options.identity, options.replicaDays);
   const now = options.now ?? Date.now();
   const usable = (cp: SyncCheckpoint | null | undefined) =>
-    cp && cp.store === replica.store && cp.scope === replica.scope && cp.phase === undefined ? cp : undefined;
+    cp && cp.store === replica.store && cp.scope === replica.scope && !inOpenPhase(cp) ? cp : undefined;
   const counts = await Promise.all(
     COLLECTION_NAMES.map(async (collection) => {
       const type = COLLECTIONS[collection];
