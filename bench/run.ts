@@ -10,6 +10,7 @@ import { measureLatency, measureSustained, ROUNDS, SUSTAINED, type LatencyResult
 import { closeRenderer, IDB_POLL_MS, measureRenderer, PAGE_LIMIT_MS, WARM_RUNS, rendererBuild, type RendererResult } from './renderer.js';
 import { closeAll } from './server.js';
 import { table } from './stats.js';
+import { measureStream, STREAM, streamTable, type StreamResult } from './stream.js';
 import { BACKFILL, measureThroughput, type ThroughputResult } from './throughput.js';
 import { WORKLOAD } from './workload.js';
 
@@ -19,11 +20,11 @@ import { WORKLOAD } from './workload.js';
  * Prints tables and writes bench/results/latest.json plus a dated copy.
  *
  * `npm run bench -- renderer` (or BENCH_ONLY=renderer) runs only some sections: latency,
- * throughput, ingest, renderer, or server (= latency, throughput and ingest). A partial run writes
+ * throughput, ingest, stream, renderer, or server (= latency, throughput and ingest). A partial run writes
  * results/latest-<sections>.json and a dated copy instead, so latest.json stays a full run.
  */
 
-const SECTIONS = ['latency', 'throughput', 'ingest', 'renderer'] as const;
+const SECTIONS = ['latency', 'throughput', 'ingest', 'stream', 'renderer'] as const;
 type Section = (typeof SECTIONS)[number];
 const ALIASES: Record<string, Section[]> = { server: ['latency', 'throughput', 'ingest'], all: [...SECTIONS] };
 
@@ -72,6 +73,17 @@ const METHOD = {
     `${HTTP_INGEST_DEFAULTS.messagesPerWriter} messages to /api/webchat/messages one after another (first opens a ` +
     'conversation). msg/s = acknowledged (201) messages / wall time of the whole run; every message is then read back ' +
     `from the store. ${HTTP_INGEST_DEFAULTS.runs} runs. Client and server share one Node process.`,
+  stream: `One fresh server (ATENDE_SECRET set) in the bench process; ${STREAM.teams} teams x ${STREAM.agentsPerTeam} agents + ` +
+    `${STREAM.supervisors} supervisors written to the store with sessions and signed access tokens; ${STREAM.clientProcesses} child ` +
+    'processes (node --import tsx bench/streamClients.ts) open one /ws socket per user (hello/welcome) and parse only the ' +
+    'sync.docs frames of messages. Store runs: message docs (one conversation per team, teams in turn) written with ' +
+    'store.bulkWrite([doc]) without waiting, at the target rate, text "bench <wall ms>" taken just before the write. HTTP runs: ' +
+    `a third child creates ${STREAM.visitorsPerAccount} visitors on each of ${STREAM.teams} webchat accounts (entry team = one bench team) ` +
+    'and POSTs /api/webchat/messages at the target rate, one POST in flight per visitor, text stamped just before the fetch. ' +
+    `Each run ${STREAM.seconds} s, then up to ${STREAM.drainMs / 1000} s for deliveries. all-eligible = per message, the last of its ` +
+    `${STREAM.agentsPerTeam + STREAM.supervisors} eligible sockets to receive it - stamp (wall clock, performance.timeOrigin + now, ` +
+    'same machine); a message missing a socket counts as infinite. delivery = per (message, socket). Server CPU = the bench ' +
+    'process (server + store writer) during the run and drain, per message. Warm-up: 50 msg/s for 2 s, not recorded.',
   renderer: `One fresh server serving renderer/dist (ATENDE_WEB_DIR); ${WORKLOAD.conversations} waiting team:suporte ` +
     `conversations (${WORKLOAD.contacts} shared contacts) and ${WORKLOAD.messagesPerConversation} customer messages ` +
     'each written with store.bulkWrite in batches of 1,000, then one HTTP login so the store builds its lazy indexes ' +
@@ -213,6 +225,12 @@ async function main(): Promise<void> {
     ingest = { store, http };
     console.log('done');
   }
+  let stream: StreamResult | undefined;
+  if (sections.includes('stream')) {
+    process.stdout.write('stream: ');
+    stream = await withTimeout(measureStream((step) => process.stdout.write(`${step}… `)), 3 * SCENARIO_LIMIT_MS, 'stream');
+    console.log('done');
+  }
   let renderer: RendererResult | undefined;
   if (sections.includes('renderer')) {
     process.stdout.write('renderer: ');
@@ -245,6 +263,11 @@ async function main(): Promise<void> {
       'messages, POST /api/webchat/messages until 201');
     console.log(httpIngestTable(ingest.http));
   }
+  if (stream) {
+    console.log(`\nStreamed changes: ${stream.sockets} sockets (${STREAM.teams} teams × ${STREAM.agentsPerTeam} agents + ` +
+      `${stream.supervisors} supervisors), latency from write to every eligible socket in ms`);
+    console.log(streamTable(stream));
+  }
   if (renderer) printRenderer(renderer);
 
   const method = Object.fromEntries(
@@ -253,7 +276,7 @@ async function main(): Promise<void> {
   const report = {
     name: 'foundation', sections, startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(),
     commit: gitCommit(), store: 'embedded', machine: machine(), loadAverage: { before: loadBefore, after: os.loadavg() },
-    method, latency, throughput, ingest,
+    method, latency, throughput, ingest, stream,
     ...(renderer ? { renderer: { build: rendererBuild(), ...renderer } } : {}),
   };
   mkdirSync(RESULTS, { recursive: true });

@@ -90,7 +90,7 @@ describe('change stream /ws', () => {
       expect(ServerFrame.safeParse(frame).success).toBe(true);
       expect(frame).toMatchObject({ collection: 'messages', checkpoint: { tail: true } });
       const doc = docsIn(frame).find((d) => d.id === messageId);
-      expect(doc).toMatchObject({ id: messageId, type: 'message', conversationId, text: `Olá, ${SECRET}` });
+      expect(doc).toMatchObject({ id: messageId, type: 'message', conversationId, text: `Olá, ${SECRET}`, _deleted: false });
       expect(doc).not.toHaveProperty('_id');
       expect(doc).not.toHaveProperty('_rev');
       expect(doc).not.toHaveProperty('changedAt');
@@ -141,6 +141,23 @@ describe('change stream /ws', () => {
     for (const field of CONTENT_FIELDS) expect(docsIn(removed).find((d) => d.id === messageId)).not.toHaveProperty(field);
     await roundTrip(ana);
     expect(versionsOf(ana, messageId).filter((d) => d.removed !== undefined)).toEqual([]);
+  });
+
+  it('ARCHITECTURE §4 a contact an agent created reaches that agent’s sockets, not the teammates sharing their scope', async () => {
+    const [ana, bruno, carla] = await Promise.all([agent('ana'), agent('bruno'), agent('carla')]);
+    const now = Date.now();
+    const contact = {
+      id: 'contact:stream-own-1', type: 'contact', name: 'Cliente da Ana', email: '', addresses: {}, customFields: {},
+      createdAt: now, updatedAt: now, _deleted: false,
+    };
+    const pushed = await call(server, 'POST', '/api/sync/contacts/push', { token: tokens.ana, body: [{ newDocumentState: contact }] });
+    expect(pushed.status).toBe(200);
+    const own = await streamed(ana, contact.id);
+    expect(docsIn(own).find((d) => d.id === contact.id)).toMatchObject({ name: 'Cliente da Ana', createdBy: 'user:ana' });
+    expect((own.checkpoint as Doc).scope).toBe(replicaOf(ana).scope);
+    await streamed(carla, contact.id);
+    await roundTrip(bruno);
+    expect(JSON.stringify(bruno.frames)).not.toContain(contact.id);
   });
 
   it('ARCHITECTURE §4 team change → session.user and new scope; the old team stops streaming to the socket', async () => {

@@ -7,7 +7,7 @@ import type { AuthService, Principal } from '../auth/service.js';
 import { visibleConversation } from '../access/conversations.js';
 import type { ChangeRow, DocStore, Feed } from '../store/index.js';
 import { toWire } from '../store/wire.js';
-import { viewerOf } from '../access/scope.js';
+import { StoreIdentity, viewerOf } from '../access/scope.js';
 import { publishTopic, subscribeTopic, type Bus, type TopicMessage } from '../bus/index.js';
 import { createPresence, type Presence } from './presence.js';
 import { keepAlive, MAX_BUFFERED_BYTES, MAX_FRAME_BYTES, parseFrame, sendFrame } from './socket.js';
@@ -60,7 +60,7 @@ export class AgentHub {
   private readonly unsubscribe: Array<() => void>;
   private feed?: Feed;
   private readonly stream: ChangeStream;
-  private identity?: Promise<string>;
+  private readonly identity: StoreIdentity;
   private storeId = '';
   private hintTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -75,6 +75,7 @@ export class AgentHub {
       subscribeTopic(options.bus, 'session.revoked', (m) => this.loggedOut(m), options.log),
       subscribeTopic(options.bus, 'typing', (m) => this.relayTyping(m), options.log),
     ];
+    this.identity = new StoreIdentity(store);
     this.stream = new ChangeStream({
       flushMs: options.flushMs ?? FLUSH_MS,
       maxFlushMs: MAX_FLUSH_MS,
@@ -86,16 +87,10 @@ export class AgentHub {
     });
   }
 
-  /** Read once; a failed read is retried by the next hello. */
-  private storeIdentity(): Promise<string> {
-    this.identity ??= (this.options.storeIdentity?.() ?? this.store.identity()).then(
-      (id) => (this.storeId = id),
-      (error: unknown) => {
-        this.identity = undefined;
-        throw error;
-      },
-    );
-    return this.identity;
+  /** Read again by hellos now and then (an operator may raise the epoch); frames carry the last value read. */
+  private async storeIdentity(): Promise<string> {
+    this.storeId = await (this.options.storeIdentity?.() ?? this.identity.get());
+    return this.storeId;
   }
 
   start(): void {

@@ -1,15 +1,12 @@
 import {
   collectionOfType, tombstoneOf, visibilityOf,
-  type CollectionName, type ReplicaInfo, type SyncCheckpoint, type Viewer,
+  type CollectionName, type ReplicaInfo, type SyncCheckpoint, type Viewer, type Visibility,
 } from '@atende/protocol';
 import type { WebSocket } from 'ws';
-import { scopeKey } from '../access/scope.js';
+import { inReplica, scopeKey } from '../access/scope.js';
 import type { ChangeRow, StoredDoc } from '../store/index.js';
 import { toWire } from '../store/wire.js';
 import { socketCounts } from './socket.js';
-
-/** WP1b widens scopeKey to (viewer, replicaDays) (issue 8 §B); this typing compiles before and after. */
-const scopeOf: (viewer: Viewer, replicaDays: number) => string = scopeKey;
 
 /**
  * The server clock at commit (`changedAt`, stamped by the store). A document written without it
@@ -21,7 +18,6 @@ function changeStampOf(doc: StoredDoc): number {
   return typeof doc.updatedAt === 'number' ? doc.updatedAt : Date.now();
 }
 
-const DAY_MS = 86_400_000;
 /** The wait before the next flush is at least this many times the last flush's duration. */
 const FLUSH_STRETCH = 4;
 
@@ -98,11 +94,11 @@ export class ChangeStream {
   }
 
   replicaOf(viewer: Viewer): ReplicaInfo {
-    return { store: this.options.store(), scope: scopeOf(viewer, this.options.replicaDays), replicaDays: this.options.replicaDays };
+    return { store: this.options.store(), scope: scopeKey(viewer, this.options.replicaDays), replicaDays: this.options.replicaDays };
   }
 
   join(member: StreamMember): void {
-    const scope = scopeOf(member.viewer, this.options.replicaDays);
+    const scope = scopeKey(member.viewer, this.options.replicaDays);
     let group = this.groups.get(scope);
     if (!group) {
       const viewer: Viewer = { userId: '', role: member.viewer.role, teamIds: member.viewer.teamIds };
@@ -146,19 +142,22 @@ export class ChangeStream {
     const doc = row.doc;
     const collection = collectionOfType(String(doc.type));
     if (!collection || row.deleted) return; // a hard delete has no type left: nothing to route
-    if (this.outsideWindow(doc)) return;
     const t = changeStampOf(doc);
-    // Soft-deleted documents reach whoever could see them as content-free tombstones.
-    const gone = doc.removed === true;
+    // The same forms a pull serves (sync/pull.ts wireFor): a removed document or one that left the
+    // viewer's teams as a content-free tombstone; a conversation finished before the replica window
+    // belongs to history, not to replicas.
+    const replicated = inReplica(doc, this.options.replicaDays);
     let wire: Record<string, unknown> | undefined;
     let tombstone: Record<string, unknown> | undefined;
     const formOf = (visibility: 'visible' | 'tombstone') =>
-      visibility === 'visible' && !gone
-        ? (wire ??= toWire<Record<string, unknown>>(doc))
+      visibility === 'visible'
+        ? (wire ??= { ...toWire<Record<string, unknown>>(doc), _deleted: false })
         : (tombstone ??= tombstoneOf(toWire<Record<string, unknown>>(doc)));
+    const wanted = (visibility: Visibility): visibility is 'visible' | 'tombstone' =>
+      visibility === 'tombstone' || (visibility === 'visible' && replicated);
     for (const group of this.groups.values()) {
       const visibility = visibilityOf(group.viewer, doc);
-      if (visibility === 'hidden') continue;
+      if (!wanted(visibility)) continue;
       add(group.pending, collection, row.id, t, formOf(visibility));
       this.dirty.add(group);
     }
@@ -168,18 +167,12 @@ export class ChangeStream {
       const group = member.group;
       if (!group || visibilityOf(group.viewer, doc) !== 'hidden') continue;
       const visibility = visibilityOf(member.viewer, doc);
-      if (visibility === 'hidden') continue;
+      if (!wanted(visibility)) continue;
       add((member.own ??= new Map()), collection, row.id, t, formOf(visibility));
       group.withOwn.add(member);
       this.dirty.add(group);
     }
     this.timer ??= setTimeout(() => this.flush(), this.nextFlushMs);
-  }
-
-  /** Finished conversations older than the replica window leave replicas and are not streamed back. */
-  private outsideWindow(doc: StoredDoc): boolean {
-    if (doc.type !== 'conversation' || doc.status !== 'finished' || typeof doc.finishedAt !== 'number') return false;
-    return doc.finishedAt < Date.now() - this.options.replicaDays * DAY_MS;
   }
 
   flush(): void {
