@@ -108,12 +108,10 @@ export async function pullCollection(
   // viewer's keys (its team and a former one) goes once, in its latest form.
   const served = new Map<string, { t: number; at: number }>(documents.map((d, at) => [String(d.id), { t: -1, at }]));
   let position = from;
-  let consumed = false;
   while (documents.length < limit) {
     const row = await ranges.next(limit - documents.length);
     if (!row) break;
     position = { t: row.t, id: row.id };
-    consumed = true;
     const seen = served.get(row.id);
     if (seen && seen.t >= row.t) continue;
     const wire = wireFor(viewer, row.doc, replicaDays, now);
@@ -132,6 +130,6 @@ export async function pullCollection(
   if (documents.length === limit) return { documents, checkpoint: stamp(position, false) };
   // At the live end: never step back behind the checkpoint the client already holds.
   const held = usable && !inPhase ? { t: usable.t, id: usable.id } : undefined;
-  const end = !consumed && held ? held : held && compare(held, position) > 0 ? held : position;
+  const end = held && compare(held, position) > 0 ? held : position;
   return { documents, checkpoint: stamp(end, true) };
 }
