@@ -1,7 +1,7 @@
 import type Nano from 'nano';
 import { IDENTITY_DOC_ID, memoUntilDone, readOrCreateIdentity } from './identity.js';
 import { onceUntilDone } from './revisions.js';
-import { compareSyncPositions, hasSyncView, SYNC_DDOC, SYNC_VIEW, syncDesignDoc } from './syncView.js';
+import { compareSyncPositions, hasSyncView, SYNC_DDOC, SYNC_VIEW, syncDesignDoc, type SyncPosition } from './syncView.js';
 import type { StoredDoc, SyncRangeQuery, SyncRow } from './types.js';
 
 /** The CouchDB driver's request helper: nano's `relax` on this database. */
@@ -12,6 +12,8 @@ interface ViewRows {
 }
 
 const VIEW_PATH = `_design/${SYNC_DDOC}/_view/${SYNC_VIEW}`;
+/** Bounds the reads of one call when deletions keep leaving pages short. */
+const MAX_ROUNDS = 10;
 
 function statusOf(error: unknown): number | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
@@ -49,29 +51,39 @@ export class CouchSyncIndex {
     }
   }
 
-  /** Starts at (t, id) itself (inclusive), so one row more is read and the start row dropped. */
+  /**
+   * A view range starts at (t, id) itself (inclusive), so each read asks one row more and drops
+   * the start row. Reads on while documents deleted since the index read leave a page short,
+   * so a short answer always means the range is exhausted (RxDB stops at a short page).
+   */
   async syncRange(query: SyncRangeQuery): Promise<SyncRow[]> {
-    if (query.limit <= 0) return [];
     await this.ready();
-    const { type, key, after } = query;
-    const qs: Record<string, unknown> = {
-      startkey: [type, key, after.t],
-      endkey: [type, key, {}],
-      reduce: 'false',
-      include_docs: 'true',
-      limit: String(query.limit + 1),
-    };
-    if (after.id !== '') qs.startkey_docid = after.id;
-    const result = await this.request<ViewRows>({ path: VIEW_PATH, qs });
+    const { type, key } = query;
     const rows: SyncRow[] = [];
-    for (const row of result.rows) {
-      const t = (row.key as unknown[])[2];
-      // A row whose document was deleted since the index read has no doc: it is gone.
-      if (typeof t === 'number' && row.doc && compareSyncPositions({ t, id: row.id }, after) > 0) {
-        rows.push({ id: row.id, t, doc: row.doc });
+    let position: SyncPosition = query.after;
+    for (let round = 0; round < MAX_ROUNDS && rows.length < query.limit; round++) {
+      const want = query.limit - rows.length;
+      const qs: Record<string, unknown> = {
+        startkey: [type, key, position.t],
+        endkey: [type, key, {}],
+        reduce: 'false',
+        include_docs: 'true',
+        limit: String(want + 1),
+      };
+      if (position.id !== '') qs.startkey_docid = position.id;
+      const result = await this.request<ViewRows>({ path: VIEW_PATH, qs });
+      let last: SyncPosition | undefined;
+      for (const row of result.rows) {
+        const t = (row.key as unknown[])[2];
+        if (typeof t !== 'number' || compareSyncPositions({ t, id: row.id }, position) <= 0) continue;
+        last = { t, id: row.id };
+        // A row whose document was deleted since the index read has no doc: it is gone.
+        if (row.doc && rows.length < query.limit) rows.push({ id: row.id, t, doc: row.doc });
       }
+      if (result.rows.length < want + 1 || !last) break;
+      position = last;
     }
-    return rows.slice(0, query.limit);
+    return rows;
   }
 
   /**

@@ -2,12 +2,14 @@ import type PouchDB from 'pouchdb-node';
 import type { ViewQuery, ViewRow } from 'pouchdb-node';
 import { IDENTITY_DOC_ID, memoUntilDone, readOrCreateIdentity } from './identity.js';
 import { onceUntilDone } from './revisions.js';
-import { compareSyncPositions, hasSyncView, SYNC_DDOC, SYNC_VIEW, syncDesignDoc } from './syncView.js';
+import { compareSyncPositions, hasSyncView, SYNC_DDOC, SYNC_VIEW, syncDesignDoc, type SyncPosition } from './syncView.js';
 import type { StoredDoc, SyncRangeQuery, SyncRow } from './types.js';
 import { StoreError } from './types.js';
 import { compiledViews } from './views.js';
 
 const VIEW = `${SYNC_DDOC}/${SYNC_VIEW}`;
+/** Bounds the reads of one call when deletions keep leaving pages short. */
+const MAX_ROUNDS = 10;
 
 function statusOf(error: unknown): number | undefined {
   return typeof error === 'object' && error !== null && 'status' in error
@@ -54,23 +56,43 @@ export class PouchSyncIndex {
     }
   }
 
+  /**
+   * Reads on while documents deleted between the index read and the document read leave a page
+   * short, so a short answer always means the range is exhausted (RxDB stops at a short page).
+   */
   async syncRange(query: SyncRangeQuery): Promise<SyncRow[]> {
-    if (query.limit <= 0) return [];
     await this.ready();
-    const { type, key, after } = query;
+    const rows: SyncRow[] = [];
+    let position = query.after;
+    for (let round = 0; round < MAX_ROUNDS && rows.length < query.limit; round++) {
+      const page = await this.page({ ...query, after: position, limit: query.limit - rows.length });
+      rows.push(...page.rows);
+      if (!page.next) break;
+      position = page.next;
+    }
+    return rows;
+  }
+
+  /** Up to `limit` rows after `after`, and where to read on when the index had more. */
+  private async page(query: SyncRangeQuery): Promise<{ rows: SyncRow[]; next?: SyncPosition }> {
+    const { type, key, after, limit } = query;
     const rows: SyncRow[] = [];
     if (after.id !== '') {
-      const sameTime = (await this.idsAt(query)).slice(0, query.limit);
-      if (sameTime.length > 0) {
-        const found = await this.db.allDocs({ keys: sameTime, include_docs: true });
+      const group = await this.idsAt(query);
+      const ids = group.slice(0, limit);
+      if (ids.length > 0) {
+        const found = await this.db.allDocs({ keys: ids, include_docs: true });
         for (const row of found.rows) if (row.doc) rows.push({ id: row.id, t: after.t, doc: row.doc as StoredDoc });
       }
-      if (sameTime.length >= query.limit) return rows;
+      const last = ids.at(-1);
+      if (last !== undefined && group.length > ids.length) return { rows, next: { t: after.t, id: last } };
+      if (ids.length === limit) return { rows, next: { t: after.t, id: last ?? after.id } };
     }
+    const want = limit - rows.length;
     const rest = await this.query({
       startkey: after.id === '' ? [type, key, after.t] : [type, key, after.t, {}],
       endkey: [type, key, {}],
-      limit: query.limit - rows.length,
+      limit: want,
       include_docs: true,
       reduce: false,
     });
@@ -81,7 +103,9 @@ export class PouchSyncIndex {
         rows.push({ id: row.id, t, doc: row.doc as StoredDoc });
       }
     }
-    return rows;
+    const lastRow = rest.rows.at(-1);
+    const lastT = (lastRow?.key as unknown[] | undefined)?.[2];
+    return rest.rows.length === want && lastRow && typeof lastT === 'number' ? { rows, next: { t: lastT, id: lastRow.id } } : { rows };
   }
 
   async countRange(query: Omit<SyncRangeQuery, 'limit'>): Promise<number> {
