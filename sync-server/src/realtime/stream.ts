@@ -59,11 +59,20 @@ interface ScopeGroup {
   viewer: Viewer;
   members: Set<StreamMember>;
   pending: Map<CollectionName, Batch>;
-  /** Members holding `own` documents for the next flush. */
-  withOwn: Set<StreamMember>;
 }
 
 export const SLOW_CLOSE_CODE = 4008;
+
+/**
+ * The socket under a ws WebSocket, to cork it for the frames of one flush. ws keeps it private
+ * (`_socket`) and has no cork of its own; without it the frames still go out, one write each.
+ */
+function corkable(ws: WebSocket): { cork(): void; uncork(): void } | undefined {
+  const socket = (ws as unknown as { _socket?: { cork?: unknown; uncork?: unknown } })._socket;
+  return typeof socket?.cork === 'function' && typeof socket.uncork === 'function'
+    ? (socket as { cork(): void; uncork(): void })
+    : undefined;
+}
 
 const before = (a: { t: number; id: string }, b: { t: number; id: string }) => a.t - b.t || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
@@ -102,7 +111,7 @@ export class ChangeStream {
     let group = this.groups.get(scope);
     if (!group) {
       const viewer: Viewer = { userId: '', role: member.viewer.role, teamIds: member.viewer.teamIds };
-      group = { scope, viewer, members: new Set(), pending: new Map(), withOwn: new Set() };
+      group = { scope, viewer, members: new Set(), pending: new Map() };
       this.groups.set(scope, group);
     }
     group.members.add(member);
@@ -120,7 +129,6 @@ export class ChangeStream {
     if (mine?.size === 0) this.byUser.delete(member.viewer.userId);
     if (!group) return;
     group.members.delete(member);
-    group.withOwn.delete(member);
     if (group.members.size === 0) {
       this.groups.delete(group.scope);
       this.dirty.delete(group);
@@ -169,7 +177,6 @@ export class ChangeStream {
       const visibility = visibilityOf(member.viewer, doc);
       if (!wanted(visibility)) continue;
       add((member.own ??= new Map()), collection, row.id, t, formOf(visibility));
-      group.withOwn.add(member);
       this.dirty.add(group);
     }
     this.timer ??= setTimeout(() => this.flush(), this.nextFlushMs);
@@ -186,22 +193,23 @@ export class ChangeStream {
 
   private flushGroup(group: ScopeGroup): void {
     this.dirty.delete(group);
-    for (const [collection, batch] of group.pending) {
-      const texts = this.frames(collection, batch, group.scope);
-      for (const member of group.members) {
-        if (member.own?.has(collection)) continue; // gets the merged frame below
+    const shared = [...group.pending].map(([collection, batch]) => [collection, this.frames(collection, batch, group.scope)] as const);
+    for (const member of group.members) {
+      const own = member.own;
+      // All frames of one flush leave in one write per socket, not one per frame.
+      const socket = corkable(member.ws);
+      socket?.cork();
+      for (const [collection, texts] of shared) {
+        if (own?.has(collection)) continue; // gets the merged frame below
         for (const text of texts) this.send(member, text);
       }
-    }
-    for (const member of group.withOwn) {
-      for (const [collection, own] of member.own ?? []) {
-        const shared = group.pending.get(collection);
-        const merged: Batch = { docs: new Map([...(shared?.docs ?? []), ...own.docs]) };
+      for (const [collection, mine] of own ?? []) {
+        const merged: Batch = { docs: new Map([...(group.pending.get(collection)?.docs ?? []), ...mine.docs]) };
         for (const text of this.frames(collection, merged, group.scope)) this.send(member, text);
       }
+      socket?.uncork();
       member.own = undefined;
     }
-    group.withOwn.clear();
     group.pending.clear();
   }
 
