@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ConversationDoc, MessageDoc } from '@atende/protocol';
+import type { ConversationDoc, MessageDoc, UserDoc } from '@atende/protocol';
+import { ConversationService } from '../src/conversations/service.js';
+import { getWire } from '../src/store/wire.js';
 import { call, clientId, login, newVisitor, startTestServer, visitorSays, type TestServer, type Visitor } from './helpers.js';
 
 /**
@@ -136,5 +138,33 @@ describe('R-NET-03 commands repeated with the same id are applied once', () => {
       expect(JSON.stringify(retry.body)).not.toContain('assunto do comercial');
     }
     expect(((await server.store.get(conversationId))?.transfers as unknown[]).length).toBe(1);
+  });
+
+  it('R-NET-03 a finish repeated while its first attempt is being written: the store arbitrates, both answer one finish', async () => {
+    const conversationId = await activeConversation();
+    const user = await getWire<UserDoc>(server.store, 'user:ana');
+    if (!user) throw new Error('no Ana');
+    const service = new ConversationService(server.store);
+    const body = { id: clientId('f'), disposition: null, note: 'repetido' };
+    const write = server.store.bulkWrite.bind(server.store);
+    let repeat: Promise<ConversationDoc> | undefined;
+    // The repeat runs between the first attempt's read and its write, and reaches the store first.
+    server.store.bulkWrite = async (docs, options) => {
+      if (!repeat && docs.some((d) => d._id === conversationId && d.status === 'finished')) {
+        repeat = service.finish(user, conversationId, body);
+        await repeat;
+      }
+      return write(docs, options);
+    };
+    let first: ConversationDoc;
+    try {
+      first = await service.finish(user, conversationId, body);
+    } finally {
+      server.store.bulkWrite = write;
+    }
+    expect(repeat).toBeDefined();
+    const second = await repeat;
+    expect(first).toMatchObject({ status: 'finished', finishedBy: 'user:ana', finishedAt: second?.finishedAt });
+    expect(await getWire(server.store, conversationId)).toMatchObject({ finishedAt: second?.finishedAt });
   });
 });
