@@ -114,6 +114,9 @@ export const PushRow = z.object({
 });
 export const PushBody = z.array(PushRow).max(500);
 export type PushRow = z.infer<typeof PushRow>;
+/** The master state of every row that conflicted (removed documents as content-free tombstones). */
+export const PushResponse = z.array(z.record(z.string(), z.unknown()));
+export type PushResponse = z.infer<typeof PushResponse>;
 
 export const ErrorBody = z.object({ error: z.string(), message: z.string() });
 export type ErrorBody = z.infer<typeof ErrorBody>;
