@@ -163,6 +163,27 @@ describe('bounded replicas over the real store (ARCHITECTURE §4)', () => {
     expect((await call(server, 'GET', '/api/sync/status?checkpoints=%7Bnope', { token: tereza })).status).toBe(400);
   });
 
+  it('ARCHITECTURE §4 a fresh replica holds open conversations of any age and the last N days of history, nothing older', async () => {
+    // Written past the change stamps, as if they had last changed 40 days ago.
+    const old = Date.now() - 40 * 24 * 60 * 60 * 1000;
+    const aged = (id: string, status: string, extra: Record<string, unknown> = {}): StoredDoc => ({
+      _id: id, type: 'conversation', teamId: 'team:t07', formerTeamIds: [], status, contactId: 'contact:maria',
+      lastPreview: id, finishedAt: status === 'finished' ? old : null, createdAt: old, updatedAt: old, changedAt: old, ...extra,
+    });
+    await counting.bulkWrite([
+      aged('conversation:old-waiting', 'waiting'), aged('conversation:old-active', 'active'),
+      aged('conversation:old-finished', 'finished'), aged('conversation:old-other', 'waiting', { teamId: 'team:t08' }),
+      { _id: 'message:old-one', type: 'message', conversationId: 'conversation:old-active', teamId: 'team:t07', formerTeamIds: [], text: 'velha', createdAt: old, updatedAt: old, changedAt: old },
+    ]);
+    const conversations = ids((await pullAll(server, tereza, 'conversations', 1)).documents);
+    expect(conversations).toEqual(expect.arrayContaining(['conversation:old-waiting', 'conversation:old-active']));
+    expect(conversations).not.toContain('conversation:old-finished');
+    expect(conversations).not.toContain('conversation:old-other');
+    expect(new Set(conversations).size).toBe(conversations.length);
+    expect(conversations).toHaveLength(PER_TEAM + 2);
+    expect(ids((await pullAll(server, tereza, 'messages')).documents)).not.toContain('message:old-one');
+  });
+
   it('ARCHITECTURE §4 the replica window is a setting, ATENDE_REPLICA_DAYS', () => {
     expect(loadConfig({}).replicaDays).toBe(30);
     expect(loadConfig({ ATENDE_REPLICA_DAYS: '7' }).replicaDays).toBe(7);

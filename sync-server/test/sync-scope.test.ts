@@ -56,7 +56,7 @@ describe('ARCHITECTURE §4 scoped pulls from the sync index', () => {
     expect(index.rowsRead).toBe(read);
   });
 
-  it('ARCHITECTURE §4 full pages continue exactly, short pages at the live end re-read SYNC_OVERLAP_MS behind', async () => {
+  it('R-NET-03 nothing missing after a reconnect: full pages continue exactly, a pull at the live end re-reads SYNC_OVERLAP_MS behind', async () => {
     const index = new FakeSyncIndex();
     for (let n = 0; n < 20; n++) index.put(conversation(n, 'team:t01', NOW - 60_000 + n * 1000));
     const first = await pull(index, ana, 'conversations', undefined, 15);
