@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { until } from './redis.js';
 import { addUser, call, clientId, FrameClient, login, newVisitor, pullAll, startTestServer, visitorSays, type TestServer } from './helpers.js';
 
 let server: TestServer;
@@ -95,7 +96,13 @@ describe('website chat core loop', () => {
     const first = await call(server, 'POST', `/api/conversations/${conversationId}/messages`, { token: ana, body: { id, text: 'uma vez' } });
     const retry = await call(server, 'POST', `/api/conversations/${conversationId}/messages`, { token: ana, body: { id, text: 'uma vez' } });
     expect([first.status, retry.status]).toEqual([201, 200]);
-    const messages = await server.store.find({ selector: { type: 'message', conversationId }, limit: 100 });
+    // The embedded store's Mango index can miss a document whose next revision is being written at
+    // that instant (the send job marks the reply sent): read until the reply shows, then count.
+    let messages: Awaited<ReturnType<typeof server.store.find>> = [];
+    await until(async () => {
+      messages = await server.store.find({ selector: { type: 'message', conversationId }, limit: 100 });
+      return messages.some((m) => m.text === 'uma vez');
+    });
     expect(messages.filter((m) => m.text === 'uma vez')).toHaveLength(1);
     expect(messages.some((m) => m.text === 'intruso' || m.text === 'cedo demais')).toBe(false);
   });
