@@ -31,7 +31,10 @@ interface DesignDoc extends StoredDoc {
 export class PouchSyncIndex {
   constructor(private readonly db: PouchDB) {}
 
-  /** The sync view through the compiled-once view engine (store/views.ts), never `db.query`. */
+  /**
+   * Our views go through the compiled-once engine (store/views.ts), never `db.query`: one engine
+   * per view, or two would update the same index at once.
+   */
   private query(options: ViewQuery): Promise<{ rows: ViewRow[] }> {
     return compiledViews.query.call(this.db, VIEW, options);
   }
@@ -154,16 +157,12 @@ export class PouchSyncIndex {
       const doc = row.doc as DesignDoc | null | undefined;
       if (!doc) continue;
       const ddoc = doc._id.slice('_design/'.length);
-      if (ddoc === SYNC_DDOC) {
-        await this.query({ limit: 0, reduce: false });
-        continue;
-      }
       for (const [name, view] of Object.entries(doc.views ?? {})) {
         if (doc.language === 'query') {
           const fields = view.options?.def?.fields;
           if (fields) await this.db.createIndex({ index: { fields, name, ddoc } });
         } else {
-          await this.db.query(`${ddoc}/${name}`, { limit: 0, reduce: false });
+          await compiledViews.query.call(this.db, `${ddoc}/${name}`, { limit: 0, reduce: false });
         }
       }
     }

@@ -7,7 +7,8 @@ import type { StoredDoc } from './types.js';
  * — a copy of the data in another database, or the same database recreated, gets a new identity,
  * so a client's checkpoint from the old one forces a clean resync instead of a silent gap.
  * The epoch starts at 1; raising it in that document (an operator restoring a backup into
- * the same database) invalidates every checkpoint without changing the uuid.
+ * the same database), then restarting the servers (they read it once), invalidates every
+ * checkpoint without changing the uuid.
  */
 export const IDENTITY_DOC_ID = '_local/atende-store';
 
@@ -29,11 +30,12 @@ export async function readOrCreateIdentity(access: IdentityAccess): Promise<stri
   const existing = await access.read();
   if (existing) return identityOf(existing);
   const created: StoredDoc = { _id: IDENTITY_DOC_ID, uuid: randomUUID(), epoch: 1 };
-  if (await access.create(created)) return identityOf(created);
-  // Another node created it at the same moment: theirs is the identity.
-  const theirs = await access.read();
-  if (!theirs) throw new Error(`${IDENTITY_DOC_ID}: created by another writer, then missing`);
-  return identityOf(theirs);
+  await access.create(created);
+  // Whatever is stored now is the identity: another node may have created it at the same
+  // moment (a conflict), and local documents of a cluster are last-write-wins.
+  const stored = await access.read();
+  if (!stored) throw new Error(`${IDENTITY_DOC_ID}: written, then missing`);
+  return identityOf(stored);
 }
 
 /** Runs `load` once and keeps its value; a failed attempt is forgotten so the next call retries. */
