@@ -49,6 +49,12 @@ export interface StreamRun {
   received: number;
   /** Per message: the last eligible socket's receipt − write start, ms. */
   allEligibleMs: Summary;
+  /**
+   * Per message: the store's commit stamp (`changedAt`, read from the earliest frame checkpoint
+   * that carried it; a later stamp when that frame carried several documents) − write start, ms.
+   * The rest of allEligibleMs is the stream's: feed, flush wait, sends, the client's loop.
+   */
+  stampMs: Summary;
   /** Per delivery (message × socket), ms. */
   deliveryP50: number;
   deliveryP99: number;
@@ -169,12 +175,12 @@ async function judge(
   cpuMs: number, loopDelayP99: number,
 ): Promise<StreamRun> {
   const reports = await Promise.all(children.map((c) => c.ask<SocketsReport>({ cmd: 'report' }, 'report', 60_000)));
-  const perMessage = new Map<string, { count: number; max: number }>();
+  const perMessage = new Map<string, { count: number; max: number; stamp: number }>();
   const histogram = new Array<number>(reports[0]?.histogram.length ?? 0).fill(0);
   for (const report of reports) {
-    for (const [id, , count, max] of report.messages) {
-      const m = perMessage.get(id) ?? { count: 0, max: 0 };
-      perMessage.set(id, { count: m.count + count, max: Math.max(m.max, max) });
+    for (const [id, , count, max, stamp] of report.messages) {
+      const m = perMessage.get(id) ?? { count: 0, max: 0, stamp: Number.POSITIVE_INFINITY };
+      perMessage.set(id, { count: m.count + count, max: Math.max(m.max, max), stamp: Math.min(m.stamp, stamp) });
     }
     report.histogram.forEach((n, i) => (histogram[i] = (histogram[i] ?? 0) + n));
   }
@@ -192,6 +198,7 @@ async function judge(
     expected: written.written * eligible, received,
     // A message that missed a socket counts as never delivered (its latency is infinite).
     allEligibleMs: summarize([...complete, ...new Array<number>(written.written - complete.length).fill(Number.POSITIVE_INFINITY)]),
+    stampMs: summarize([...perMessage.values()].map((m) => m.stamp)),
     deliveryP50: deliveryAt(0.5), deliveryP99: deliveryAt(0.99),
     serverCpuMsPerMessage: Math.round((cpuMs / Math.max(1, written.written)) * 1000) / 1000,
     clientsCpuMs: reports.reduce((s, r) => s + r.cpuMs, 0), loopDelayP99,
@@ -267,11 +274,11 @@ export async function measureStream(progress: (step: string) => void = () => {})
 
 export function streamTable(result: StreamResult): string {
   return table(
-    ['write path', 'target msg/s', 'achieved', 'messages', 'delivered %', 'all-eligible p50', 'p99', 'max', 'delivery p99',
-      'server CPU ms/msg', 'loop delay p99', 'frames', 'MiB', 'closed'],
+    ['write path', 'target msg/s', 'achieved', 'messages', 'delivered %', 'all-eligible p50', 'p99', 'max', 'stamp p50', 'stamp p99', 'delivery p99',
+      'server CPU ms/msg', 'clients CPU s', 'loop delay p99', 'frames', 'MiB', 'closed'],
     result.runs.map((r) => [
       r.mode, r.targetRate, r.achievedRate, r.written, Math.round((r.received / Math.max(1, r.expected)) * 10_000) / 100,
-      r.allEligibleMs.p50, r.allEligibleMs.p99, r.allEligibleMs.max, r.deliveryP99, r.serverCpuMsPerMessage, r.loopDelayP99,
+      r.allEligibleMs.p50, r.allEligibleMs.p99, r.allEligibleMs.max, r.stampMs.p50, r.stampMs.p99, r.deliveryP99, r.serverCpuMsPerMessage, Math.round(r.clientsCpuMs / 100) / 10, r.loopDelayP99,
       r.frames, r.megabytes, r.socketsClosed,
     ]),
   );

@@ -28,8 +28,11 @@ export type ClientCommand =
 
 export interface SocketsReport {
   event: 'report';
-  /** Per message id: [teamId, sockets reached, latest delivery − sent (ms)]. */
-  messages: Array<[string, string, number, number]>;
+  /**
+   * Per message id: [teamId, sockets reached, latest delivery − sent (ms), earliest frame checkpoint
+   * `t` − sent (ms): the commit stamp, or a later one when the frame carried several documents].
+   */
+  messages: Array<[string, string, number, number, number]>;
   /** Deliveries (message × socket) per 1 ms latency bucket; the last bucket holds the rest. */
   histogram: number[];
   frames: number;
@@ -50,11 +53,16 @@ export interface PosterReport {
 }
 
 const BUCKETS = 60_000;
+
+interface Frame {
+  documents: Array<Record<string, unknown>>;
+  checkpoint: { t: number };
+}
 const send = (message: unknown) => process.send?.(message);
 
 class Sockets {
   private readonly sockets: WebSocket[] = [];
-  private messages = new Map<string, { team: string; count: number; max: number }>();
+  private messages = new Map<string, { team: string; count: number; max: number; stamp: number }>();
   private histogram = new Array<number>(BUCKETS).fill(0);
   private frames = 0;
   private bytes = 0;
@@ -92,7 +100,7 @@ class Sockets {
           clearTimeout(timer);
           resolve(ws);
         } else if (text.startsWith('{"type":"sync.docs","collection":"messages"')) {
-          this.record(JSON.parse(text) as { documents: Array<Record<string, unknown>> }, at);
+          this.record(JSON.parse(text) as Frame, at);
         } else if (text.startsWith('{"type":"ping"')) {
           ws.send('{"type":"pong"}');
         }
@@ -107,18 +115,20 @@ class Sockets {
     });
   }
 
-  private record(frame: { documents: Array<Record<string, unknown>> }, at: number): void {
+  private record(frame: Frame, at: number): void {
     for (const doc of frame.documents) {
       const sentAt = sentAtOf(doc.text);
       if (sentAt === undefined) continue;
       const latency = at - sentAt;
+      const stamp = frame.checkpoint.t - sentAt;
       const id = String(doc.id);
       const seen = this.messages.get(id);
       if (seen) {
         seen.count += 1;
         seen.max = Math.max(seen.max, latency);
+        seen.stamp = Math.min(seen.stamp, stamp);
       } else {
-        this.messages.set(id, { team: String(doc.teamId), count: 1, max: latency });
+        this.messages.set(id, { team: String(doc.teamId), count: 1, max: latency, stamp });
       }
       const bucket = Math.min(BUCKETS - 1, Math.max(0, Math.floor(latency)));
       this.histogram[bucket] = (this.histogram[bucket] ?? 0) + 1;
@@ -138,7 +148,7 @@ class Sockets {
     const cpu = process.cpuUsage(this.cpu);
     return {
       event: 'report',
-      messages: [...this.messages].map(([id, m]) => [id, m.team, m.count, Math.round(m.max * 100) / 100]),
+      messages: [...this.messages].map(([id, m]) => [id, m.team, m.count, Math.round(m.max * 100) / 100, Math.round(m.stamp * 100) / 100]),
       histogram: this.histogram, frames: this.frames, bytes: this.bytes, closed: this.closed,
       cpuMs: Math.round((cpu.user + cpu.system) / 1000),
     };

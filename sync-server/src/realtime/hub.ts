@@ -43,7 +43,7 @@ export interface HubOptions {
 }
 
 const FLUSH_MS = 10;
-const MAX_FLUSH_MS = 100;
+const MAX_FLUSH_MS = 50;
 const MAX_DOCS_PER_FRAME = 500;
 /** After a feed error at most one catch-up hint per interval, however often the feed fails. */
 const HINT_DEBOUNCE_MS = 1_000;

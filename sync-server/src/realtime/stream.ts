@@ -19,7 +19,7 @@ function changeStampOf(doc: StoredDoc): number {
 }
 
 /** The wait before the next flush is at least this many times the last flush's duration. */
-const FLUSH_STRETCH = 4;
+const FLUSH_STRETCH = 2;
 
 export interface StreamOptions {
   /**
