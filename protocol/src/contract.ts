@@ -42,6 +42,9 @@ export const API = {
   me: endpoint({ method: 'GET', path: '/api/auth/me', auth: 'user', response: z.object({ user: UserDoc }) }),
   unlockUser: endpoint({ method: 'POST', path: '/api/auth/unlock/:userId', auth: 'user', response: null }),
 
+  conversationMessages: endpoint({
+    method: 'GET', path: '/api/conversations/:id/messages', auth: 'user', response: z.object({ messages: z.array(MessageDoc) }),
+  }),
   claim: endpoint({ method: 'POST', path: '/api/conversations/:id/claim', auth: 'user', body: ClaimBody, response: conversationResponse }),
   sendMessage: endpoint({ method: 'POST', path: '/api/conversations/:id/messages', auth: 'user', body: SendMessageBody, response: messageResponse }),
   resend: endpoint({

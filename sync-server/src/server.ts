@@ -158,7 +158,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     api: [
       ['/api/auth', authRoutes(auth, limiter)],
       ['/api/sync', syncRoutes(store, auth)],
-      ['/api/conversations', conversationRoutes(conversations, messages, auth)],
+      ['/api/conversations', conversationRoutes(store, conversations, messages, auth)],
       ['/api/media', mediaRoutes({ media, auth })],
       ['/api/admin/channels', channelAccountRoutes(accounts, auth)],
       ['/api/webchat/media', visitorMediaRoutes({ media, visitors, limit: limiter.middleware('webchat-media') })],

@@ -1,4 +1,4 @@
-import type { Attachment, ContactDoc, ConversationDoc, MessageDoc } from '@atende/protocol';
+import type { Attachment, ConversationDoc, MessageDoc } from '@atende/protocol';
 import type { ChannelAccounts } from '../channelAccounts/service.js';
 import type { MessageService } from '../conversations/messages.js';
 import { SEND_JOB } from '../conversations/messages.js';
@@ -7,6 +7,7 @@ import { RETAG_JOB } from '../conversations/service.js';
 import { PermanentFailure, RetryLater, type JobRunner } from '../jobs/types.js';
 import { storeRemoteMedia, type MediaService } from '../media/service.js';
 import type { DocStore } from '../store/index.js';
+import { liveContact } from '../contacts/live.js';
 import { getWire, updateWire } from '../store/wire.js';
 import type { ChannelRegistry } from './adapter.js';
 import { MEDIA_DOWNLOAD_JOB } from './inbound.js';
@@ -62,7 +63,7 @@ export function typingToCustomer(deps: Pick<ChannelJobDeps, 'store' | 'accounts'
     void (async () => {
       const account = await deps.accounts.find(conversation.channelAccountId);
       const adapter = account && deps.registry.forAccount(account);
-      const contact = await getWire<ContactDoc>(deps.store, conversation.contactId);
+      const contact = await liveContact(deps.store, conversation.contactId);
       if (adapter?.typing && contact) await adapter.typing(conversation, contact, typing);
     })().catch(() => undefined);
   };

@@ -1,8 +1,9 @@
-import type { ContactDoc, ConversationDoc, MessageDoc } from '@atende/protocol';
+import type { ConversationDoc, MessageDoc } from '@atende/protocol';
 import { isEnabled, type ChannelAccounts } from '../channelAccounts/service.js';
 import type { MessageService } from '../conversations/messages.js';
 import { PermanentFailure, RetryLater, type DeadLetterHandler, type JobDoc, type JobHandler } from '../jobs/types.js';
 import type { DocStore, StoredDoc } from '../store/index.js';
+import { liveContact } from '../contacts/live.js';
 import { getWire } from '../store/wire.js';
 import { type ChannelRegistry, UncertainSend, type OutboundRequest } from './adapter.js';
 
@@ -40,7 +41,7 @@ export function sendMessageJob(deps: SendDeps): JobHandler {
     const message = await getWire<MessageDoc>(deps.store, messageId);
     if (!message || message.status !== 'queued') return; // sent already, or a resend superseded it
     const conversation = await getWire<ConversationDoc>(deps.store, message.conversationId);
-    const contact = conversation && (await getWire<ContactDoc>(deps.store, conversation.contactId));
+    const contact = conversation && (await liveContact(deps.store, conversation.contactId));
     if (!conversation || !contact) throw new PermanentFailure('O atendimento desta mensagem não existe mais.');
     const account = await deps.accounts.find(conversation.channelAccountId);
     if (!account || !isEnabled(account)) throw new PermanentFailure(DISABLED_REASON);
