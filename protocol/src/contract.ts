@@ -2,8 +2,9 @@ import { z, type ZodType } from 'zod';
 import { ChannelAccountView, CreateChannelBody, UpdateChannelBody } from './channels.js';
 import { ConversationDoc, MessageDoc, UserDoc } from './documents.js';
 import {
-  ClaimBody, FinishBody, LoginBody, LoginResponse, LogoutBody, RefreshBody, ResendBody, ReturnToQueueBody,
-  SendMessageBody, TransferBody, VisitorBody, VisitorResponse, WebchatMessageBody,
+  ClaimBody, FinishBody, LoginBody, LoginResponse, LogoutBody, PullQuery, PullResponse, PushBody, PushResponse, RefreshBody,
+  ResendBody, ReturnToQueueBody, SendMessageBody, SyncStatus, SyncStatusQuery, TransferBody, VisitorBody, VisitorResponse,
+  WebchatMessageBody,
 } from './rest.js';
 import { VisitorMessage } from './frames.js';
 
@@ -55,6 +56,10 @@ export const API = {
     method: 'POST', path: '/api/conversations/:id/return', auth: 'user', body: ReturnToQueueBody, response: conversationResponse,
   }),
   finish: endpoint({ method: 'POST', path: '/api/conversations/:id/finish', auth: 'user', body: FinishBody, response: conversationResponse }),
+
+  syncStatus: endpoint({ method: 'GET', path: '/api/sync/status', auth: 'user', query: SyncStatusQuery, response: SyncStatus }),
+  pull: endpoint({ method: 'GET', path: '/api/sync/:collection/pull', auth: 'user', query: PullQuery, response: PullResponse }),
+  push: endpoint({ method: 'POST', path: '/api/sync/:collection/push', auth: 'user', body: PushBody, response: PushResponse }),
 
   createChannel: endpoint({ method: 'POST', path: '/api/admin/channels', auth: 'user', body: CreateChannelBody, response: ChannelAccountView }),
   listChannels: endpoint({

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { PING_INTERVAL_MS, preferConversation, preferMessage, type ConversationDoc, type MessageDoc } from '@atende/protocol';
+import { StoreIdentity } from './access/scope.js';
 import { authRoutes } from './auth/routes.js';
 import { AuthService } from './auth/service.js';
 import { randomToken, TokenSigner } from './auth/tokens.js';
@@ -142,8 +143,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   await jobs.start();
   void messages.requeueOrphans().catch((e: unknown) => log(`requeue of queued messages failed: ${String(e)}`));
 
+  // One identity for pulls and streamed frames, so both hand out checkpoints of the same store.
+  const identity = new StoreIdentity(store);
   const hub = new AgentHub(store, auth, {
     pingIntervalMs,
+    replicaDays: config.replicaDays,
+    storeIdentity: () => identity.get(),
     presenceGraceMs: config.presenceGraceMs,
     ...(options.helloTimeoutMs ? { helloTimeoutMs: options.helloTimeoutMs } : {}),
     log,
@@ -157,7 +162,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const app = buildApp({
     api: [
       ['/api/auth', authRoutes(auth, limiter)],
-      ['/api/sync', syncRoutes(store, auth)],
+      ['/api/sync', syncRoutes(store, auth, { replicaDays: config.replicaDays, identity })],
       ['/api/conversations', conversationRoutes(store, conversations, messages, auth)],
       ['/api/media', mediaRoutes({ media, auth })],
       ['/api/admin/channels', channelAccountRoutes(accounts, auth)],

@@ -1,15 +1,16 @@
 import { Router } from 'express';
-import {
-  isCollectionName, PullQuery, PushBody, REPLICA_DAYS_DEFAULT, SyncStatusQuery, type CollectionName,
-} from '@atende/protocol';
+import { API, isCollectionName, REPLICA_DAYS_DEFAULT, type CollectionName } from '@atende/protocol';
 import { principalOf, requireUser } from '../auth/middleware.js';
 import type { AuthService } from '../auth/service.js';
-import { DomainError, parse } from '../http/errors.js';
+import { implement } from '../http/contract.js';
+import { DomainError } from '../http/errors.js';
 import type { DocStore } from '../store/index.js';
 import { parseCheckpoint, pullCollection, type PullCost } from './pull.js';
 import { pushCollection } from './push.js';
 import { parseCheckpoints, syncStatus } from './status.js';
 import { StoreIdentity, viewerOf } from '../access/scope.js';
+
+const MOUNT = '/api/sync';
 
 function collectionParam(value: string | undefined): CollectionName {
   if (!value || !isCollectionName(value)) throw new DomainError('not_found', 'unknown_collection', `No collection ${value}`);
@@ -31,25 +32,21 @@ export function syncRoutes(store: DocStore, auth: AuthService, options: SyncRout
   const identity = options.identity ?? new StoreIdentity(store);
   const router = Router();
   router.use(requireUser(auth));
-  router.get('/status', async (req, res) => {
-    const query = parse(SyncStatusQuery, req.query, 'query');
+  implement(router, MOUNT, API.syncStatus, async ({ query, req }) => {
     const viewer = viewerOf(principalOf(req).user);
-    res.json(await syncStatus(store, viewer, parseCheckpoints(query.checkpoints), { identity: await identity.get(), replicaDays }));
+    return syncStatus(store, viewer, parseCheckpoints(query.checkpoints), { identity: await identity.get(), replicaDays });
   });
-  router.get('/:collection/pull', async (req, res) => {
-    const collection = collectionParam(req.params.collection);
-    const query = parse(PullQuery, req.query, 'query');
+  implement(router, MOUNT, API.pull, async ({ params, query, req }) => {
+    const collection = collectionParam(params.collection);
     const viewer = viewerOf(principalOf(req).user);
     const onCost = options.onPullCost && ((cost: PullCost) => options.onPullCost?.(collection, cost));
-    res.json(await pullCollection(store, viewer, collection, parseCheckpoint(query.checkpoint), query.limit, {
+    return pullCollection(store, viewer, collection, parseCheckpoint(query.checkpoint), query.limit, {
       identity: await identity.get(), replicaDays, ...(onCost ? { onCost } : {}),
-    }));
+    });
   });
-  router.post('/:collection/push', async (req, res) => {
-    const collection = collectionParam(req.params.collection);
-    const rows = parse(PushBody, req.body);
-    const viewer = viewerOf(principalOf(req).user);
-    res.json(await pushCollection(store, viewer, collection, rows));
+  implement(router, MOUNT, API.push, async ({ params, body, req }) => {
+    const collection = collectionParam(params.collection);
+    return pushCollection(store, viewerOf(principalOf(req).user), collection, body);
   });
   return router;
 }
