@@ -1,9 +1,10 @@
 import { Subject } from 'rxjs';
-import { now, type RxCollection } from 'rxdb';
+import type { RxCollection } from 'rxdb';
 import { replicateRxCollection, type RxReplicationState } from 'rxdb/plugins/replication';
 import type { CollectionName, PullResponse, ReplicaInfo, ServerFrame, SyncCheckpoint } from '@atende/protocol';
 import { api, ApiError } from '../net/api';
 import { REPLICATED, type AtendeDatabase } from './database';
+import { fillEmpty, type FetchPage } from './fill';
 
 export type SyncDocsFrame = Extract<ServerFrame, { type: 'sync.docs' }>;
 type Doc = Record<string, unknown>;
@@ -44,7 +45,7 @@ export interface ReplicaSyncOptions {
   /** After each pulled page, with the number of documents pulled so far. */
   onPulled?: (count: number) => void;
   /** For tests; the app replicates with its own API client. */
-  fetchPage?: (collection: CollectionName, checkpoint: SyncCheckpoint | undefined, limit: number) => Promise<PullResponse>;
+  fetchPage?: FetchPage;
 }
 
 export function replicationIdentifier(collection: CollectionName, replica: Pick<ReplicaInfo, 'store' | 'scope'>): string {
@@ -63,7 +64,6 @@ async function fetchPageOverHttp(collection: CollectionName, checkpoint: SyncChe
  * hint. Only the leader window creates this (the caller waits for leadership).
  */
 export function startReplicaSync(db: AtendeDatabase, replica: ReplicaInfo, options: ReplicaSyncOptions): ReplicaSync {
-  const fetchPage = options.fetchPage ?? fetchPageOverHttp;
   const streams = new Map<CollectionName, Subject<Page | 'RESYNC'>>();
   const states = new Map<CollectionName, State>();
   const wakes = new Map<CollectionName, number>();
@@ -72,22 +72,37 @@ export function startReplicaSync(db: AtendeDatabase, replica: ReplicaInfo, optio
   const allStarted = new Promise<void>((resolve) => (everyoneStarted = resolve));
   let pulledCount = 0;
   let reset = false;
-  let conversationsReady: () => void = () => undefined;
-  const conversationsCaughtUp = new Promise<void>((resolve) => (conversationsReady = resolve));
+  let stopped = false;
 
-  for (const name of REPLICATED) {
-    const stream$ = new Subject<Page | 'RESYNC'>();
-    streams.set(name, stream$);
-    wakes.set(name, 0);
+  const fetchPage: FetchPage = async (name, checkpoint, limit) => {
+    try {
+      return await (options.fetchPage ?? fetchPageOverHttp)(name, checkpoint, limit);
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 409 && error.code === 'replica_reset' && !reset) {
+        reset = true;
+        options.onReset();
+      }
+      throw error;
+    }
+  };
+  const pulled = (count: number) => {
+    pulledCount += count;
+    options.onPulled?.(pulledCount);
+  };
+  /** Where each collection starts from, for the progress bar's count of what remains. */
+  const started = (name: CollectionName, checkpoint: SyncCheckpoint | null) => {
+    if (firstCheckpoints.has(name)) return;
+    firstCheckpoints.set(name, checkpoint);
+    if (firstCheckpoints.size === REPLICATED.length) everyoneStarted();
+  };
+
+  function replicate(name: CollectionName, initialCheckpoint: SyncCheckpoint | undefined, preexisting: Set<string>): State {
+    const stream$ = streams.get(name) as Subject<Page | 'RESYNC'>;
     /** The previous page reached the live end, and the wake count it answered. */
     let afterTail = false;
     let answered = 0;
-    const handler = async (checkpoint: SyncCheckpoint | undefined) => {
-      if (!firstCheckpoints.has(name)) {
-        firstCheckpoints.set(name, checkpoint ?? null);
-        if (firstCheckpoints.size === REPLICATED.length) everyoneStarted();
-      }
-      if (AFTER_CONVERSATIONS.has(name)) await conversationsCaughtUp;
+    const handler = async (checkpoint: SyncCheckpoint | undefined): Promise<Page> => {
+      started(name, checkpoint ?? null);
       // A tail page re-reads SYNC_OVERLAP_MS behind its checkpoint, so under a steady write rate
       // it can stay as full as RxDB's batch forever; after one tail page, stop until woken again.
       const wake = wakes.get(name) ?? 0;
@@ -95,25 +110,14 @@ export function startReplicaSync(db: AtendeDatabase, replica: ReplicaInfo, optio
         afterTail = false;
         return { documents: [], checkpoint };
       }
-      const limit = checkpoint && !checkpoint.tail ? LARGE_PAGE : FIRST_PAGE;
-      let page: PullResponse;
-      try {
-        page = await fetchPage(name, checkpoint, limit);
-      } catch (error) {
-        if (error instanceof ApiError && error.status === 409 && error.code === 'replica_reset' && !reset) {
-          reset = true;
-          options.onReset();
-        }
-        throw error;
-      }
+      const page = await fetchPage(name, checkpoint, checkpoint && !checkpoint.tail ? LARGE_PAGE : FIRST_PAGE);
       answered = wake;
       afterTail = page.checkpoint.tail;
-      pulledCount += page.documents.length;
-      options.onPulled?.(pulledCount);
+      pulled(page.documents.length);
       return { documents: page.documents.map((doc) => ({ ...doc, _deleted: doc._deleted === true })), checkpoint: page.checkpoint };
     };
     const state = replicateRxCollection<Doc, SyncCheckpoint>({
-      collection: db.collections[name] as unknown as RxCollection<Doc>,
+      collection: collectionOf(db, name),
       replicationIdentifier: replicationIdentifier(name, replica),
       live: true,
       retryTime: 5_000,
@@ -121,15 +125,23 @@ export function startReplicaSync(db: AtendeDatabase, replica: ReplicaInfo, optio
       waitForLeadership: false,
       toggleOnDocumentVisible: false,
       autoStart: true,
-      pull: { batchSize: FIRST_PAGE, stream$: stream$.asObservable(), handler: (checkpoint) => handler(checkpoint ?? undefined) },
+      pull: {
+        batchSize: FIRST_PAGE,
+        stream$: stream$.asObservable(),
+        handler: (checkpoint) => handler(checkpoint ?? undefined),
+        initialCheckpoint,
+      },
       ...(PUSHABLE.has(name)
         ? {
             push: {
               batchSize: 50,
-              // A new identifier must not push back every document already here (they came from
-              // the server); only changes made from now on are pushed.
-              initialCheckpoint: { id: '', lwt: now() },
-              handler: (rows) => api<Array<Doc & { _deleted: boolean }>>('POST', `/api/sync/${name}/push`, rows),
+              handler: async (rows) => {
+                // A new identifier has no record of the server's state yet, so RxDB offers every
+                // document already here: they came from the server under the previous identifier;
+                // answering "no conflict" records them as in sync. Changes made from now on push.
+                const toPush = rows.filter((row) => row.assumedMasterState || !preexisting.delete(String(row.newDocumentState.id)));
+                return toPush.length === 0 ? [] : api<Array<Doc & { _deleted: boolean }>>('POST', `/api/sync/${name}/push`, toPush);
+              },
             },
           }
         : {}),
@@ -137,8 +149,43 @@ export function startReplicaSync(db: AtendeDatabase, replica: ReplicaInfo, optio
     // Failed pulls are retried by RxDB after `retryTime`; offline is shown by the connection state.
     state.error$.subscribe(() => undefined);
     states.set(name, state);
+    return state;
   }
-  void states.get('conversations')?.awaitInitialReplication().then(conversationsReady, () => undefined);
+
+  /** An empty pull-only collection is filled first; pushed ones need RxDB's record of the server's state. */
+  async function setup(name: CollectionName): Promise<State | undefined> {
+    let initialCheckpoint: SyncCheckpoint | undefined;
+    const collection = collectionOf(db, name);
+    const preexisting = new Set<string>();
+    if (PUSHABLE.has(name)) {
+      for (const doc of await collection.find().exec()) preexisting.add(String(doc.primary));
+    } else {
+      initialCheckpoint = await fillEmpty(collection, name, fetchPage, {
+        firstPage: FIRST_PAGE,
+        largePage: LARGE_PAGE,
+        onPage: (count) => {
+          started(name, null);
+          pulled(count);
+        },
+        cancelled: () => stopped || reset,
+      }).catch(() => undefined); // the replication retries from its own checkpoint
+    }
+    return stopped || reset ? undefined : replicate(name, initialCheckpoint, preexisting);
+  }
+
+  for (const name of REPLICATED) {
+    streams.set(name, new Subject<Page | 'RESYNC'>());
+    wakes.set(name, 0);
+  }
+  // The waiting list first: small collections and conversations, then messages (issue 8 point 6).
+  const conversations = setup('conversations');
+  // Rejects when the replication is stopped first; the messages then have nothing to wait for.
+  const conversationsCaughtUp = conversations.then((state) => state?.awaitInitialReplication()).catch(() => undefined);
+  const ready = REPLICATED.map((name) => {
+    if (name === 'conversations') return conversations;
+    if (AFTER_CONVERSATIONS.has(name)) return conversationsCaughtUp.then(() => setup(name));
+    return setup(name);
+  });
 
   const resync = (names: readonly CollectionName[] = REPLICATED) => {
     for (const name of names) {
@@ -146,8 +193,9 @@ export function startReplicaSync(db: AtendeDatabase, replica: ReplicaInfo, optio
       streams.get(name)?.next('RESYNC');
     }
   };
-  const stop = async () => {
-    await Promise.all([...states.values()].map((s) => s.cancel()));
+  const end = async (how: 'cancel' | 'remove') => {
+    stopped = true;
+    await Promise.all([...states.values()].map((s) => (how === 'cancel' ? s.cancel() : s.remove())));
     for (const stream of streams.values()) stream.complete();
   };
   return {
@@ -165,15 +213,15 @@ export function startReplicaSync(db: AtendeDatabase, replica: ReplicaInfo, optio
     },
     pulled: () => pulledCount,
     awaitInitial: async () => {
-      await Promise.all([...states.values()].map((s) => s.awaitInitialReplication()));
+      const all = await Promise.all(ready);
+      await Promise.all(all.map((state) => state?.awaitInitialReplication()));
     },
-    stop,
-    remove: async () => {
-      await Promise.all([...states.values()].map((s) => s.remove()));
-      for (const stream of streams.values()) stream.complete();
-    },
+    stop: () => end('cancel'),
+    remove: () => end('remove'),
   };
 }
+
+const collectionOf = (db: AtendeDatabase, name: CollectionName) => db.collections[name] as unknown as RxCollection<Doc>;
 
 /** The identifiers of the app before issue 8 (one replication per collection, unscoped). */
 export const legacyIdentifier = (collection: CollectionName): string => `atende-sync-${collection}-v1`;
@@ -183,7 +231,7 @@ export async function forgetReplications(db: AtendeDatabase, identifierOf: (coll
   await Promise.all(
     REPLICATED.map((name) =>
       replicateRxCollection<Doc, SyncCheckpoint>({
-        collection: db.collections[name] as unknown as RxCollection<Doc>,
+        collection: collectionOf(db, name),
         replicationIdentifier: identifierOf(name),
         live: false,
         autoStart: false,
