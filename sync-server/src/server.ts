@@ -39,6 +39,7 @@ import {
 } from './store/index.js';
 import { DelegatingStore } from './store/delegate.js';
 import { syncRoutes } from './sync/routes.js';
+import { backfillChangeStamps } from './sync/stampBackfill.js';
 
 export interface RunningServer {
   url: string;
@@ -104,6 +105,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const opened = options.store ? new BorrowedStore(options.store) : await openStore(config.store);
   const store = withReadCache(withGroupCommit(withSharedFeed(withChangeStamps(opened))), { prefixes: CACHED_PREFIXES, max: 10_000 });
   for (const [name, fields] of INDEXES) await store.ensureIndex(name, fields);
+  await backfillChangeStamps(store, log);
   // Every index is built before the first request and kept built after bulk loads (issue 8).
   const indexWarmer = startIndexWarmer(store, { log });
   await indexWarmer.ready;

@@ -22,8 +22,9 @@ export async function seedDemo(store: DocStore, auth: AuthService, password: str
   const now = Date.now();
   const base = { createdAt: now, updatedAt: now };
   const team = (id: string, name: string): TeamDoc => ({ id, type: 'team', name, dispositionRequired: false, ...base });
-  const contact = (key: string, name: string, email: string, whatsapp: string): ContactDoc => ({
-    id: `contact:${key}`, type: 'contact', name, email, addresses: { whatsapp }, customFields: {}, ...base,
+  // teamIds: the teams whose agents replicate the contact (issue 8: contacts follow conversations).
+  const contact = (key: string, name: string, email: string, whatsapp: string, teamIds: string[]): ContactDoc => ({
+    id: `contact:${key}`, type: 'contact', name, email, addresses: { whatsapp }, customFields: {}, teamIds, ...base,
   });
   const predefined = (key: string, teamId: string | null, title: string, text: string): PredefinedDoc => ({
     id: `predefined:${key}`, type: 'predefined', teamId, title, text, ...base,
@@ -39,9 +40,9 @@ export async function seedDemo(store: DocStore, auth: AuthService, password: str
     team('team:suporte', 'Suporte'),
     team('team:comercial', 'Comercial'),
     ...people,
-    contact('maria', 'Maria Oliveira', 'maria@example.com', '5511987654321'),
-    contact('joao', 'João Pereira', 'joao@example.com', '5521998765432'),
-    contact('lucia', 'Lúcia Ferreira', '', '551133334444'),
+    contact('maria', 'Maria Oliveira', 'maria@example.com', '5511987654321', ['team:suporte']),
+    contact('joao', 'João Pereira', 'joao@example.com', '5521998765432', ['team:comercial']),
+    contact('lucia', 'Lúcia Ferreira', '', '551133334444', ['team:suporte']),
     predefined('saudacao', 'team:suporte', 'Saudação', 'Olá! Meu nome é {agente}. Como posso ajudar?'),
     predefined('aguarde', null, 'Aguarde', 'Um momento, por favor, estou verificando.'),
     predefined('encerramento', 'team:suporte', 'Encerramento', 'Obrigado pelo contato! Tenha um ótimo dia.'),
