@@ -47,7 +47,7 @@ const TEXTS = [
 function contact(c: number, t: number): ContactDoc {
   return {
     id: contactId(c), type: 'contact', createdAt: t, updatedAt: t, name: contactName(c),
-    email: `cliente${pad(c, 4)}@example.com`, addresses: { whatsapp: `55119${pad(c, 8)}` }, customFields: {},
+    email: `cliente${pad(c, 4)}@example.com`, addresses: { whatsapp: `55119${pad(c, 8)}` }, customFields: {}, teamIds: [TEAM],
   };
 }
 
