@@ -1,8 +1,21 @@
-import { api, ApiError } from '../net/api';
+import { API, type FinishBody, type SendMessageBody, type TransferBody } from '@atende/protocol';
+import { ApiError } from '../net/api';
+import { call } from '../net/client';
 import { CommandRefused, type Transport } from './outbox';
 import type { OutboxKind } from './outboxSchema';
 
-const PATHS: Record<OutboxKind, string> = { reply: 'messages', transfer: 'transfer', finish: 'finish' };
+/** The stored body is what the agent's action built from these schemas (`db/outbox.ts`). */
+function send(kind: OutboxKind, id: string, body: Record<string, unknown>): Promise<unknown> {
+  const params = { id };
+  switch (kind) {
+    case 'reply':
+      return call(API.sendMessage, { params, body: body as SendMessageBody });
+    case 'transfer':
+      return call(API.transfer, { params, body: body as TransferBody });
+    case 'finish':
+      return call(API.finish, { params, body: body as FinishBody });
+  }
+}
 
 /**
  * The outbox over the REST commands (ARCHITECTURE §1). What the server refuses for good (a
@@ -11,7 +24,7 @@ const PATHS: Record<OutboxKind, string> = { reply: 'messages', transfer: 'transf
  */
 export const httpTransport: Transport = async (kind, conversationId, body) => {
   try {
-    return await api('POST', `/api/conversations/${encodeURIComponent(conversationId)}/${PATHS[kind]}`, body);
+    return await send(kind, conversationId, body);
   } catch (error) {
     if (error instanceof ApiError && isFinal(error.status)) {
       throw new CommandRefused({ status: error.status, code: error.code, message: error.message });

@@ -1,13 +1,14 @@
 import { defineStore } from 'pinia';
 import { computed, ref, watch } from 'vue';
 import {
-  ulid, type ContactDoc, type ConversationDoc, type DispositionDoc, type PredefinedDoc, type TeamDoc, type UserDoc,
+  API, ulid, type ContactDoc, type ConversationDoc, type DispositionDoc, type PredefinedDoc, type TeamDoc, type UserDoc,
 } from '@atende/protocol';
 import { liveQuery } from '../db/live';
 import { CommandOutbox, CommandRefused, webLock, type Command } from '../db/outbox';
 import { httpTransport } from '../db/outboxTransport';
 import { i18n } from '../i18n';
-import { api, ApiError } from '../net/api';
+import { ApiError } from '../net/api';
+import { call } from '../net/client';
 import { connectionState } from '../net/connection';
 import { useSessionStore } from './session';
 
@@ -65,7 +66,7 @@ export const useWorkspaceStore = defineStore('workspace', () => {
   async function claim(id: string): Promise<boolean> {
     notice.value = undefined;
     try {
-      await api('POST', `/api/conversations/${id}/claim`, { id: ulid() });
+      await call(API.claim, { params: { id }, body: { id: ulid() } });
       tab.value = 'active';
       selectedId.value = id;
       return true;
@@ -129,7 +130,7 @@ export const useWorkspaceStore = defineStore('workspace', () => {
 
   /** "Reenviar" a dead-lettered send: the server queues it again under the same message id. */
   async function resend(conversationId: string, messageId: string): Promise<void> {
-    await api('POST', `/api/conversations/${conversationId}/messages/${messageId}/resend`, {});
+    await call(API.resend, { params: { id: conversationId, messageId }, body: {} });
   }
 
   function transfer(conversationId: string, target: { toAgentId: string } | { toTeamId: string }, commandId = ulid()): Promise<void> {
