@@ -55,6 +55,8 @@ export interface StreamRun {
    * The rest of allEligibleMs is the stream's: feed, flush wait, sends, the client's loop.
    */
   stampMs: Summary;
+  /** allEligibleMs of the messages written in each second of the run (is a bad tail one moment or throughout?). */
+  perSecond: Array<{ second: number; messages: number; p50: number; p99: number; max: number }>;
   /** Per delivery (message × socket), ms. */
   deliveryP50: number;
   deliveryP99: number;
@@ -175,12 +177,12 @@ async function judge(
   cpuMs: number, loopDelayP99: number,
 ): Promise<StreamRun> {
   const reports = await Promise.all(children.map((c) => c.ask<SocketsReport>({ cmd: 'report' }, 'report', 60_000)));
-  const perMessage = new Map<string, { count: number; max: number; stamp: number }>();
+  const perMessage = new Map<string, { count: number; max: number; stamp: number; sentAt: number }>();
   const histogram = new Array<number>(reports[0]?.histogram.length ?? 0).fill(0);
   for (const report of reports) {
-    for (const [id, , count, max, stamp] of report.messages) {
-      const m = perMessage.get(id) ?? { count: 0, max: 0, stamp: Number.POSITIVE_INFINITY };
-      perMessage.set(id, { count: m.count + count, max: Math.max(m.max, max), stamp: Math.min(m.stamp, stamp) });
+    for (const [id, , count, max, stamp, sentAt] of report.messages) {
+      const m = perMessage.get(id) ?? { count: 0, max: 0, stamp: Number.POSITIVE_INFINITY, sentAt };
+      perMessage.set(id, { count: m.count + count, max: Math.max(m.max, max), stamp: Math.min(m.stamp, stamp), sentAt });
     }
     report.histogram.forEach((n, i) => (histogram[i] = (histogram[i] ?? 0) + n));
   }
@@ -199,12 +201,28 @@ async function judge(
     // A message that missed a socket counts as never delivered (its latency is infinite).
     allEligibleMs: summarize([...complete, ...new Array<number>(written.written - complete.length).fill(Number.POSITIVE_INFINITY)]),
     stampMs: summarize([...perMessage.values()].map((m) => m.stamp)),
+    perSecond: bySecond([...perMessage.values()]),
     deliveryP50: deliveryAt(0.5), deliveryP99: deliveryAt(0.99),
     serverCpuMsPerMessage: Math.round((cpuMs / Math.max(1, written.written)) * 1000) / 1000,
     clientsCpuMs: reports.reduce((s, r) => s + r.cpuMs, 0), loopDelayP99,
     frames, megabytes: Math.round(reports.reduce((s, r) => s + r.bytes, 0) / 2 ** 20), socketsClosed: reports.reduce((s, r) => s + r.closed, 0),
     failedWrites: written.failed, ...(written.late !== undefined ? { late: written.late } : {}),
   };
+}
+
+function bySecond(messages: Array<{ max: number; sentAt: number }>): StreamRun['perSecond'] {
+  const first = Math.min(...messages.map((m) => m.sentAt));
+  const seconds = new Map<number, number[]>();
+  for (const m of messages) {
+    const second = Math.floor((m.sentAt - first) / 1000);
+    const values = seconds.get(second) ?? [];
+    values.push(m.max);
+    seconds.set(second, values);
+  }
+  return [...seconds].sort(([a], [b]) => a - b).map(([second, values]) => {
+    const s = summarize(values);
+    return { second, messages: s.count, p50: s.p50, p99: s.p99, max: s.max };
+  });
 }
 
 /** Waits until every eligible socket has every message, or `drainMs` passed. */
@@ -233,6 +251,8 @@ async function timed<T extends { written: number }>(children: Child[], work: () 
 export async function measureStream(progress: (step: string) => void = () => {}): Promise<StreamResult> {
   const loadBefore = os.loadavg();
   const server = await startBenchServer({ ATENDE_SECRET: SECRET });
+  // Diagnosis only (BENCH_STREAM_NO_WARM=1): the index warmer's rebuilds during the writes turned off.
+  if (process.env.BENCH_STREAM_NO_WARM === '1') server.store.warmIndexes = () => Promise.resolve();
   const children = Array.from({ length: STREAM.clientProcesses }, () => new Child());
   try {
     const { tokens } = await seed(server);

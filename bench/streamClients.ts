@@ -30,9 +30,10 @@ export interface SocketsReport {
   event: 'report';
   /**
    * Per message id: [teamId, sockets reached, latest delivery − sent (ms), earliest frame checkpoint
-   * `t` − sent (ms): the commit stamp, or a later one when the frame carried several documents].
+   * `t` − sent (ms): the commit stamp, or a later one when the frame carried several documents,
+   * sent (wall ms)].
    */
-  messages: Array<[string, string, number, number, number]>;
+  messages: Array<[string, string, number, number, number, number]>;
   /** Deliveries (message × socket) per 1 ms latency bucket; the last bucket holds the rest. */
   histogram: number[];
   frames: number;
@@ -62,7 +63,7 @@ const send = (message: unknown) => process.send?.(message);
 
 class Sockets {
   private readonly sockets: WebSocket[] = [];
-  private messages = new Map<string, { team: string; count: number; max: number; stamp: number }>();
+  private messages = new Map<string, { team: string; count: number; max: number; stamp: number; sentAt: number }>();
   private histogram = new Array<number>(BUCKETS).fill(0);
   private frames = 0;
   private bytes = 0;
@@ -128,7 +129,7 @@ class Sockets {
         seen.max = Math.max(seen.max, latency);
         seen.stamp = Math.min(seen.stamp, stamp);
       } else {
-        this.messages.set(id, { team: String(doc.teamId), count: 1, max: latency, stamp });
+        this.messages.set(id, { team: String(doc.teamId), count: 1, max: latency, stamp, sentAt });
       }
       const bucket = Math.min(BUCKETS - 1, Math.max(0, Math.floor(latency)));
       this.histogram[bucket] = (this.histogram[bucket] ?? 0) + 1;
@@ -148,7 +149,7 @@ class Sockets {
     const cpu = process.cpuUsage(this.cpu);
     return {
       event: 'report',
-      messages: [...this.messages].map(([id, m]) => [id, m.team, m.count, Math.round(m.max * 100) / 100, Math.round(m.stamp * 100) / 100]),
+      messages: [...this.messages].map(([id, m]) => [id, m.team, m.count, Math.round(m.max * 100) / 100, Math.round(m.stamp * 100) / 100, m.sentAt]),
       histogram: this.histogram, frames: this.frames, bytes: this.bytes, closed: this.closed,
       cpuMs: Math.round((cpu.user + cpu.system) / 1000),
     };
