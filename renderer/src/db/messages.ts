@@ -1,6 +1,6 @@
 import { watch, type Ref, type ShallowRef } from 'vue';
-import type { MessageDoc } from '@atende/protocol';
-import { api } from '../net/api';
+import { API, type MessageDoc } from '@atende/protocol';
+import { call } from '../net/client';
 import type { AtendeDatabase } from './database';
 import { liveQuery } from './live';
 
@@ -12,11 +12,6 @@ export function messagesQuery(db: AtendeDatabase, conversationId: string) {
   return db.messages.find({ selector: { conversationId }, sort: [{ createdAt: 'asc' }, { id: 'asc' }] });
 }
 
-/** The server answers a conversation's messages (newest last) to users who may see it. */
-interface MessagesPage {
-  messages: MessageDoc[];
-}
-
 /**
  * Messages replicate after the conversations (first sync, issue 8 point 6): a conversation opened
  * before its messages arrived gets them from the server at once. They are inserted, never
@@ -25,9 +20,10 @@ interface MessagesPage {
 export async function fetchMessagesOnDemand(db: AtendeDatabase, conversationId: string): Promise<number> {
   const local = await db.messages.count({ selector: { conversationId } }).exec();
   if (local > 0) return 0;
-  let page: MessagesPage;
+  let page: { messages: MessageDoc[] };
   try {
-    page = await api<MessagesPage>('GET', `/api/conversations/${encodeURIComponent(conversationId)}/messages`);
+    // In the server's order; 404 outside the user's teams.
+    page = await call(API.conversationMessages, { params: { id: conversationId } });
   } catch {
     return 0; // offline or not allowed: the replication brings them when it can
   }

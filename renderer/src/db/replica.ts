@@ -1,7 +1,7 @@
 import {
-  viewerOf, type CollectionName, type PullResponse, type ReplicaInfo, type SyncCheckpoint, type SyncStatus, type UserDoc,
+  API, viewerOf, type CollectionName, type PullResponse, type ReplicaInfo, type SyncCheckpoint, type SyncStatus, type UserDoc,
 } from '@atende/protocol';
-import { api } from '../net/api';
+import { call } from '../net/client';
 import { REPLICATED, type AtendeDatabase } from './database';
 import { purgeExpired, purgeInvisible, wipeReplicated } from './purge';
 import {
@@ -40,8 +40,7 @@ export interface ReplicaControllerOptions {
 const APPLIED = 'replica';
 
 function fetchStatusOverHttp(checkpoints?: Partial<Record<CollectionName, SyncCheckpoint | null>>): Promise<SyncStatus> {
-  const query = checkpoints ? `?${new URLSearchParams({ checkpoints: JSON.stringify(checkpoints) })}` : '';
-  return api<SyncStatus>('GET', `/api/sync/status${query}`);
+  return call(API.syncStatus, { query: checkpoints ? { checkpoints: JSON.stringify(checkpoints) } : {} });
 }
 
 const sameReplica = (a: Pick<ReplicaInfo, 'store' | 'scope'>, b: Pick<ReplicaInfo, 'store' | 'scope'>) =>

@@ -1,8 +1,9 @@
 import { Subject } from 'rxjs';
 import type { RxCollection } from 'rxdb';
 import { replicateRxCollection, type RxReplicationState } from 'rxdb/plugins/replication';
-import type { CollectionName, PullResponse, ReplicaInfo, ServerFrame, SyncCheckpoint } from '@atende/protocol';
-import { api, ApiError } from '../net/api';
+import { API, type CollectionName, type PullResponse, type ReplicaInfo, type ServerFrame, type SyncCheckpoint } from '@atende/protocol';
+import { ApiError } from '../net/api';
+import { call } from '../net/client';
 import { REPLICATED, type AtendeDatabase } from './database';
 import { fillEmpty, type FetchPage } from './fill';
 
@@ -52,10 +53,9 @@ export function replicationIdentifier(collection: CollectionName, replica: Pick<
   return `atende-sync-${collection}-${replica.store}-${replica.scope}`;
 }
 
-async function fetchPageOverHttp(collection: CollectionName, checkpoint: SyncCheckpoint | undefined, limit: number): Promise<PullResponse> {
-  const query = new URLSearchParams({ limit: String(limit) });
-  if (checkpoint) query.set('checkpoint', JSON.stringify(checkpoint));
-  return api<PullResponse>('GET', `/api/sync/${collection}/pull?${query}`);
+function fetchPageOverHttp(collection: CollectionName, checkpoint: SyncCheckpoint | undefined, limit: number): Promise<PullResponse> {
+  const query = checkpoint ? { limit, checkpoint: JSON.stringify(checkpoint) } : { limit };
+  return call(API.pull, { params: { collection }, query });
 }
 
 /**
@@ -140,7 +140,9 @@ export function startReplicaSync(db: AtendeDatabase, replica: ReplicaInfo, optio
                 // document already here: they came from the server under the previous identifier;
                 // answering "no conflict" records them as in sync. Changes made from now on push.
                 const toPush = rows.filter((row) => row.assumedMasterState || !preexisting.delete(String(row.newDocumentState.id)));
-                return toPush.length === 0 ? [] : api<Array<Doc & { _deleted: boolean }>>('POST', `/api/sync/${name}/push`, toPush);
+                if (toPush.length === 0) return [];
+                const conflicts = await call(API.push, { params: { collection: name }, body: toPush });
+                return conflicts as Array<Doc & { _deleted: boolean }>;
               },
             },
           }
