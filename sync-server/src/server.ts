@@ -103,9 +103,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   // coherent by the change feed (ARCHITECTURE §5), which the cache, the agent hub and the job
   // runner share: one feed per node (§6).
   const opened = options.store ? new BorrowedStore(options.store) : await openStore(config.store);
+  // Under the stamping wrapper: documents from before change stamps keep their own time (issue 8).
+  await backfillChangeStamps(opened, log);
   const store = withReadCache(withGroupCommit(withSharedFeed(withChangeStamps(opened))), { prefixes: CACHED_PREFIXES, max: 10_000 });
   for (const [name, fields] of INDEXES) await store.ensureIndex(name, fields);
-  await backfillChangeStamps(store, log);
   // Every index is built before the first request and kept built after bulk loads (issue 8).
   const indexWarmer = startIndexWarmer(store, { log });
   await indexWarmer.ready;
