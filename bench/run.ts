@@ -79,7 +79,8 @@ const METHOD = {
     'sync.docs frames of messages. Store runs: message docs (one conversation per team, teams in turn) written with ' +
     'store.bulkWrite([doc]) without waiting, at the target rate, text "bench <wall ms>" taken just before the write. HTTP runs: ' +
     `a third child creates ${STREAM.visitorsPerAccount} visitors on each of ${STREAM.teams} webchat accounts (entry team = one bench team) ` +
-    'and POSTs /api/webchat/messages at the target rate, one POST in flight per visitor, text stamped just before the fetch. ' +
+    'and each sends a first message (opens its conversation; not timed, not recorded); then the visitors in turn POST ' +
+    '/api/webchat/messages at the target rate (follow-ups), one POST in flight per visitor, text stamped just before the fetch. ' +
     `Each run ${STREAM.seconds} s, then up to ${STREAM.drainMs / 1000} s for deliveries. all-eligible = per message, the last of its ` +
     `${STREAM.agentsPerTeam + STREAM.supervisors} eligible sockets to receive it - stamp (wall clock, performance.timeOrigin + now, ` +
     'same machine); a message missing a socket counts as infinite. delivery = per (message, socket). Server CPU = the bench ' +

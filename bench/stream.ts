@@ -272,12 +272,13 @@ export async function measureStream(progress: (step: string) => void = () => {})
     const poster = new Child();
     try {
       const accounts = Array.from({ length: STREAM.teams }, (_, t) => `bench-${t}`);
+      if (STREAM.httpRates.length > 0) {
+        await poster.ask({ cmd: 'prepare', url: server.url, accounts, visitorsPerAccount: STREAM.visitorsPerAccount }, 'prepared', 5 * 60_000);
+      }
       for (const rate of STREAM.httpRates) {
         progress(`HTTP ${rate} msg/s`);
         const [posted, cpu, loop] = await timed(children, async () => {
-          const r = await poster.ask<PosterReport>({
-            cmd: 'post', url: server.url, accounts, visitorsPerAccount: STREAM.visitorsPerAccount, rate, seconds: STREAM.seconds,
-          }, 'posted', 10 * 60_000);
+          const r = await poster.ask<PosterReport>({ cmd: 'post', url: server.url, rate, seconds: STREAM.seconds }, 'posted', 10 * 60_000);
           return { written: r.sent - r.failed, failed: r.failed, ms: r.ms, late: r.late };
         });
         runs.push(await judge('http', rate, children, posted, cpu, loop));

@@ -23,7 +23,8 @@ export type ClientCommand =
   | { cmd: 'open'; url: string; tokens: string[]; concurrency: number }
   | { cmd: 'reset' }
   | { cmd: 'report' }
-  | { cmd: 'post'; url: string; accounts: string[]; visitorsPerAccount: number; rate: number; seconds: number }
+  | { cmd: 'prepare'; url: string; accounts: string[]; visitorsPerAccount: number }
+  | { cmd: 'post'; url: string; rate: number; seconds: number }
   | { cmd: 'exit' };
 
 export interface SocketsReport {
@@ -160,13 +161,28 @@ class Sockets {
   }
 }
 
-/** Visitors of several webchat accounts POST at `rate` msg/s in all; each has one POST in flight at most. */
-async function post(command: Extract<ClientCommand, { cmd: 'post' }>): Promise<PosterReport> {
-  const visitors: Array<{ visitor: Visitor; busy: boolean }> = [];
+const visitors: Array<{ visitor: Visitor; busy: boolean }> = [];
+
+/**
+ * Visitors of several webchat accounts, each with its conversation open (its first message, not
+ * timed): the timed messages are follow-ups, the steady state of a busy operation. Opening 200
+ * conversations at once is the ingest benchmark's subject, not this one's.
+ */
+async function prepare(command: Extract<ClientCommand, { cmd: 'prepare' }>): Promise<{ event: 'prepared'; visitors: number }> {
   for (const account of command.accounts) {
-    const created = await Promise.all(Array.from({ length: command.visitorsPerAccount }, () => newVisitor(command.url, account)));
+    const created = await Promise.all(Array.from({ length: command.visitorsPerAccount }, async () => {
+      const visitor = await newVisitor(command.url, account);
+      const reply = await call<unknown>(command.url, 'POST', '/api/webchat/messages', { token: visitor.token, body: { id: clientId('o'), text: 'Olá!' } });
+      if (reply.status !== 201) throw new Error(`first message: ${reply.status}`);
+      return visitor;
+    }));
     visitors.push(...created.map((visitor) => ({ visitor, busy: false })));
   }
+  return { event: 'prepared', visitors: visitors.length };
+}
+
+/** The prepared visitors POST at `rate` msg/s in all, in turn; each has one POST in flight at most. */
+async function post(command: Extract<ClientCommand, { cmd: 'post' }>): Promise<PosterReport> {
   const total = Math.round(command.rate * command.seconds);
   const postMs: number[] = [];
   let sent = 0;
@@ -225,6 +241,9 @@ process.on('message', (command: ClientCommand) => {
       return;
     case 'report':
       send(sockets.report());
+      return;
+    case 'prepare':
+      void prepare(command).then(send, (error: unknown) => send({ event: 'error', message: String(error) }));
       return;
     case 'post':
       void post(command).then(send, (error: unknown) => send({ event: 'error', message: String(error) }));
