@@ -107,11 +107,13 @@ export function createReplicaController(db: AtendeDatabase, options: ReplicaCont
   function start(replica: ReplicaInfo): void {
     if (stopped) return;
     let sync: ReplicaSync | undefined = undefined;
-    let base: number | undefined;
+    /** What the server counted from where each collection started; 0 until it answered. */
     let total = 0;
+    let syncing = true;
     const onPulled = (count: number) => {
-      if (base === undefined || current !== sync) return;
-      emitProgress({ done: Math.min(count - base, total), total });
+      if (total === 0 || !syncing || current !== sync) return;
+      // Documents the catch-up re-reads count twice; the bar stops at its end.
+      emitProgress({ done: Math.min(count, total), total });
     };
     sync = startReplicaSync(db, replica, {
       fetchPage: options.fetchPage,
@@ -120,17 +122,17 @@ export function createReplicaController(db: AtendeDatabase, options: ReplicaCont
     });
     current = sync;
     const started = sync;
-    // The progress bar: what the server still has for us from where each collection stands.
+    // The progress bar: what the server has for us from where each collection started (so the
+    // pages pulled since then count as done).
     void started.startCheckpoints().then(async (checkpoints) => {
       const status = await fetchStatus(checkpoints);
-      if (current !== started) return;
+      if (current !== started || !syncing) return;
       total = Object.values(status.remaining).reduce((sum, n) => sum + (n ?? 0), 0);
-      base = started.pulled();
-      if (total > 0) emitProgress({ done: 0, total });
+      if (total > 0) emitProgress({ done: Math.min(started.pulled(), total), total });
     }).catch(() => undefined);
     void started.awaitInitial().then(() => {
       if (current !== started) return;
-      base = undefined;
+      syncing = false;
       emitProgress(undefined);
       caughtUp();
       serially(async () => {
