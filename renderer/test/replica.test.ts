@@ -36,7 +36,10 @@ afterEach(async () => {
 });
 
 let counter = 0;
-async function client(server: InstanceType<typeof FakeSyncServer>, options: { purgeEveryMs?: number } = {}) {
+async function client(
+  server: InstanceType<typeof FakeSyncServer>,
+  options: { purgeEveryMs?: number; pushRows?: (collection: string, rows: Array<{ newDocumentState: Record<string, unknown> }>) => Promise<[]> } = {},
+) {
   const db = await openDatabase(`user:test-${counter++}`, { storage: getRxStorageMemory(), multiInstance: false });
   const controller = createReplicaController(db, {
     // Through the server object, so a test can swap what answers (a reset store).
@@ -205,5 +208,31 @@ describe('renderer replication (issue 8 design D)', () => {
     await controller.awaitInitial();
     const ordered = (await messagesQuery(db, 'conversation:1').exec()).map((d) => d.primary);
     expect(ordered).toEqual(['message:b', 'message:a', 'message:c']);
+  });
+
+  it('ARCHITECTURE §4: under a new scope the contacts already here are not pushed back; one created afterwards is', async () => {
+    const server = new FakeSyncServer(ana);
+    const contact = (id: string) => ({
+      id, type: 'contact', name: `Nome ${id}`, email: '', addresses: {}, customFields: {}, teamIds: ['team:suporte'], createdAt: 1, updatedAt: 1,
+    });
+    server.write('contacts', contact('contact:maria'));
+    const pushed: string[] = [];
+    const { db, controller } = await client(server, {
+      pushRows: async (_collection, rows) => {
+        pushed.push(...rows.map((r) => String(r.newDocumentState.id)));
+        return [];
+      },
+    });
+    controller.welcome(ana, server.replica);
+    await controller.awaitInitial();
+    await until(async () => (await ids(db, 'contacts')).length === 1);
+
+    server.replicaDays = 7;
+    const before = server.requests.length;
+    controller.sessionUser(ana, server.replica);
+    await until(() => server.requests.slice(before).some((r) => r.collection === 'contacts'));
+    await db.contacts.insert(contact('contact:novo') as never);
+    await until(() => pushed.length > 0);
+    expect(pushed).toEqual(['contact:novo']);
   });
 });

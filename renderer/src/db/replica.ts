@@ -1,12 +1,14 @@
 import {
-  API, viewerOf, type CollectionName, type PullResponse, type ReplicaInfo, type SyncCheckpoint, type SyncStatus, type UserDoc,
+  API, viewerOf, type CollectionName, type ReplicaInfo, type SyncCheckpoint, type SyncStatus, type UserDoc,
 } from '@atende/protocol';
 import { call } from '../net/client';
 import { REPLICATED, type AtendeDatabase } from './database';
 import { purgeExpired, purgeInvisible, wipeReplicated } from './purge';
 import {
-  forgetReplications, legacyIdentifier, replicationIdentifier, startReplicaSync, type ReplicaSync, type SyncDocsFrame,
+  forgetReplications, legacyIdentifier, replicationIdentifier, startReplicaSync, type PushRows, type ReplicaSync,
+  type SyncDocsFrame,
 } from './replication';
+import type { FetchPage } from './fill';
 
 /** "Sincronizando 12.340 de 55.500…": documents pulled in this sync out of those the server counted. */
 export interface SyncProgress {
@@ -31,7 +33,8 @@ export interface ReplicaController {
 export interface ReplicaControllerOptions {
   /** For tests; the app asks `GET /api/sync/status`. */
   fetchStatus?: (checkpoints?: Partial<Record<CollectionName, SyncCheckpoint | null>>) => Promise<SyncStatus>;
-  fetchPage?: (collection: CollectionName, checkpoint: SyncCheckpoint | undefined, limit: number) => Promise<PullResponse>;
+  fetchPage?: FetchPage;
+  pushRows?: PushRows;
   /** How often finished conversations past the replica window are purged. */
   purgeEveryMs?: number;
 }
@@ -117,6 +120,7 @@ export function createReplicaController(db: AtendeDatabase, options: ReplicaCont
     };
     sync = startReplicaSync(db, replica, {
       fetchPage: options.fetchPage,
+      pushRows: options.pushRows,
       onPulled,
       onReset: () => serially(() => reset(sync as ReplicaSync)),
     });

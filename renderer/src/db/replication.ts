@@ -1,7 +1,7 @@
 import { Subject } from 'rxjs';
 import type { RxCollection } from 'rxdb';
 import { replicateRxCollection, type RxReplicationState } from 'rxdb/plugins/replication';
-import { API, type CollectionName, type PullResponse, type ReplicaInfo, type ServerFrame, type SyncCheckpoint } from '@atende/protocol';
+import { API, type CollectionName, type PullResponse, type PushResponse, type PushRow, type ReplicaInfo, type ServerFrame, type SyncCheckpoint } from '@atende/protocol';
 import { ApiError } from '../net/api';
 import { call } from '../net/client';
 import { REPLICATED, type AtendeDatabase } from './database';
@@ -47,11 +47,17 @@ export interface ReplicaSyncOptions {
   onPulled?: (count: number) => void;
   /** For tests; the app replicates with its own API client. */
   fetchPage?: FetchPage;
+  pushRows?: PushRows;
 }
 
 export function replicationIdentifier(collection: CollectionName, replica: Pick<ReplicaInfo, 'store' | 'scope'>): string {
   return `atende-sync-${collection}-${replica.store}-${replica.scope}`;
 }
+
+/** Sends local changes; answers the server's state of every row that conflicted. */
+export type PushRows = (collection: CollectionName, rows: PushRow[]) => Promise<PushResponse>;
+
+const pushRowsOverHttp: PushRows = (collection, rows) => call(API.push, { params: { collection }, body: rows });
 
 function fetchPageOverHttp(collection: CollectionName, checkpoint: SyncCheckpoint | undefined, limit: number): Promise<PullResponse> {
   const query = checkpoint ? { limit, checkpoint: JSON.stringify(checkpoint) } : { limit };
@@ -141,7 +147,7 @@ export function startReplicaSync(db: AtendeDatabase, replica: ReplicaInfo, optio
                 // answering "no conflict" records them as in sync. Changes made from now on push.
                 const toPush = rows.filter((row) => row.assumedMasterState || !preexisting.delete(String(row.newDocumentState.id)));
                 if (toPush.length === 0) return [];
-                const conflicts = await call(API.push, { params: { collection: name }, body: toPush });
+                const conflicts = await (options.pushRows ?? pushRowsOverHttp)(name, toPush);
                 return conflicts as Array<Doc & { _deleted: boolean }>;
               },
             },
