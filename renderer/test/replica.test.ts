@@ -132,6 +132,25 @@ describe('renderer replication (issue 8 design D)', () => {
     await until(async () => (await ids(db, 'conversations')).join() === 'conversation:new');
   });
 
+  it('ARCHITECTURE §4 (identity checkpoint): a welcome from another store wipes the replica and resyncs cleanly from it', async () => {
+    const server = new FakeSyncServer(ana);
+    server.write('conversations', conversation('conversation:old', 'team:suporte'));
+    const { db, controller } = await client(server);
+    controller.welcome(ana, server.replica);
+    await controller.awaitInitial();
+    expect(await ids(db, 'conversations')).toEqual(['conversation:old']);
+
+    const restored = new FakeSyncServer(ana);
+    restored.resetStore('store-b.2');
+    restored.write('conversations', conversation('conversation:new', 'team:suporte'));
+    server.fetchPage = restored.fetchPage;
+    server.fetchStatus = restored.fetchStatus;
+    controller.welcome(ana, restored.replica);
+    await until(async () => (await ids(db, 'conversations')).join() === 'conversation:new');
+    // From scratch: the new store was never asked with a checkpoint of the old one.
+    expect(restored.requests.some((r) => r.checkpoint?.store === 'store-a.1')).toBe(false);
+  });
+
   it('R-NET-03 issue 8 point 6: small first page, large pages after, messages only after conversations caught up; a busy tail does not loop', async () => {
     const server = new FakeSyncServer(ana);
     for (let i = 0; i < 250; i++) server.write('conversations', conversation(`conversation:${String(i).padStart(3, '0')}`, 'team:suporte'));
