@@ -100,8 +100,12 @@ export function createReplicaController(db: AtendeDatabase, options: ReplicaCont
     if (applied && applied.store !== replica.store) await wipeReplicated(db);
     // Also on first start: a replica filled before issue 8 was not scoped.
     else if (!applied || applied.scope !== replica.scope) await purgeInvisible(db, viewerOf(user));
-    if (!applied) await forgetReplications(db, legacyIdentifier);
-    else if (!sameReplica(applied, replica)) await forgetReplications(db, (name) => replicationIdentifier(name, applied));
+    // A profile the app filled before issue 8 (a fresh one has no users yet: nothing to forget).
+    if (!applied) {
+      if ((await db.users.count().exec()) > 0) await forgetReplications(db, legacyIdentifier);
+    } else if (!sameReplica(applied, replica)) {
+      await forgetReplications(db, (name) => replicationIdentifier(name, applied));
+    }
     await db.upsertLocal(APPLIED, { store: replica.store, scope: replica.scope });
     if (stopped) return;
     start(replica);
