@@ -268,6 +268,7 @@ async function main(): Promise<void> {
     console.log(`\nStreamed changes: ${stream.sockets} sockets (${STREAM.teams} teams × ${STREAM.agentsPerTeam} agents + ` +
       `${stream.supervisors} supervisors), latency from write to every eligible socket in ms`);
     console.log(streamTable(stream));
+    if (stream.indexWarmer === 'stubbed') console.log('(index warmer stubbed: BENCH_STREAM_NO_WARM=1, diagnosis)');
   }
   if (renderer) printRenderer(renderer);
 

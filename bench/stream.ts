@@ -72,6 +72,8 @@ export interface StreamRun {
 }
 
 export interface StreamResult {
+  /** 'stubbed' when BENCH_STREAM_NO_WARM=1 turned the store's index warmer off (diagnosis). */
+  indexWarmer: 'on' | 'stubbed';
   sockets: number;
   supervisors: number;
   runs: StreamRun[];
@@ -252,7 +254,8 @@ export async function measureStream(progress: (step: string) => void = () => {})
   const loadBefore = os.loadavg();
   const server = await startBenchServer({ ATENDE_SECRET: SECRET });
   // Diagnosis only (BENCH_STREAM_NO_WARM=1): the index warmer's rebuilds during the writes turned off.
-  if (process.env.BENCH_STREAM_NO_WARM === '1') server.store.warmIndexes = () => Promise.resolve();
+  const indexWarmer = process.env.BENCH_STREAM_NO_WARM === '1' ? 'stubbed' : 'on';
+  if (indexWarmer === 'stubbed') server.store.warmIndexes = () => Promise.resolve();
   const children = Array.from({ length: STREAM.clientProcesses }, () => new Child());
   try {
     const { tokens } = await seed(server);
@@ -286,7 +289,7 @@ export async function measureStream(progress: (step: string) => void = () => {})
     } finally {
       poster.exit();
     }
-    return { sockets: tokens.length, supervisors: STREAM.supervisors, runs, loadAverage: { before: loadBefore, after: os.loadavg() } };
+    return { indexWarmer, sockets: tokens.length, supervisors: STREAM.supervisors, runs, loadAverage: { before: loadBefore, after: os.loadavg() } };
   } finally {
     for (const child of children) child.exit();
     await server.close();
