@@ -55,8 +55,9 @@ describe('change stream /ws', () => {
     await addUser(server, { key: 'caio', name: 'Caio Comercial', email: 'caio@test.local', role: 'agent', teamIds: ['team:comercial'] });
     await addUser(server, { key: 'dora', name: 'Dora Suporte', email: 'dora@test.local', role: 'agent', teamIds: ['team:suporte'] });
     await addUser(server, { key: 'edu', name: 'Edu Suporte', email: 'edu@test.local', role: 'agent', teamIds: ['team:suporte'] });
+    await addUser(server, { key: 'fabi', name: 'Fabi Suporte', email: 'fabi@test.local', role: 'agent', teamIds: ['team:suporte'] });
     for (const [who, email] of [['ana', 'ana@demo.local'], ['bruno', 'bruno@demo.local'], ['carla', 'carla@demo.local'],
-      ['caio', 'caio@test.local'], ['dora', 'dora@test.local'], ['edu', 'edu@test.local']] as const) {
+      ['caio', 'caio@test.local'], ['dora', 'dora@test.local'], ['edu', 'edu@test.local'], ['fabi', 'fabi@test.local']] as const) {
       tokens[who] = (await login(server, email)).accessToken;
     }
   });
@@ -189,6 +190,38 @@ describe('change stream /ws', () => {
     const closed = dora.closedPromise();
     await updateDoc(server.store, 'user:dora', (u) => u && { ...u, removed: true, updatedAt: Date.now() });
     expect((await closed).code).toBe(4403);
+  });
+
+  it('ARCHITECTURE §4 a team change that lands while the socket’s hello is checked still reaches it as session.user', async () => {
+    const carla = await agent('carla');
+    const auth = server.auth;
+    const original = auth.authenticate.bind(auth);
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let checking = () => {};
+    const checked = new Promise<void>((resolve) => (checking = resolve));
+    auth.authenticate = async (token) => {
+      const principal = await original(token);
+      checking();
+      await gate;
+      return principal;
+    };
+    try {
+      const fabi = await FrameClient.open(server.url.replace(/^http/, 'ws') + '/ws');
+      open.push(fabi);
+      fabi.send({ type: 'hello', token: tokens.fabi });
+      await checked; // the hello holds the user as it was
+      await updateDoc(server.store, 'user:fabi', (u) => u && { ...u, teamIds: ['team:comercial'], updatedAt: Date.now() });
+      await streamed(carla, 'user:fabi', (d) => Array.isArray(d.teamIds) && d.teamIds.includes('team:comercial'));
+      release();
+      const welcome = await fabi.next((f) => f.type === 'welcome');
+      const session = await fabi.next((f) => f.type === 'session.user');
+      expect((session.user as Doc).teamIds).toEqual(['team:comercial']);
+      expect((session.replica as Doc).scope).not.toBe((welcome.replica as Doc).scope);
+    } finally {
+      auth.authenticate = original;
+      release();
+    }
   });
 
   it('R-NET-03 R-OPS-03 a slow socket is closed (4008), not buffered without bound; the others get every document', async () => {

@@ -1,5 +1,5 @@
 import {
-  ClientFrame, COLLECTION_NAMES, COLLECTIONS, isParticipant, REPLICA_DAYS_DEFAULT, type ConversationDoc,
+  ClientFrame, COLLECTIONS, isParticipant, REPLICA_DAYS_DEFAULT, type ConversationDoc,
   type PresenceStatus, type ServerFrame, type UserDoc,
 } from '@atende/protocol';
 import type { WebSocket } from 'ws';
@@ -45,8 +45,6 @@ export interface HubOptions {
 const FLUSH_MS = 10;
 const MAX_FLUSH_MS = 50;
 const MAX_DOCS_PER_FRAME = 500;
-/** After a feed error at most one catch-up hint per interval, however often the feed fails. */
-const HINT_DEBOUNCE_MS = 1_000;
 
 /**
  * The agents' WebSocket `/ws` (ARCHITECTURE §4): streams changed documents to the sockets that
@@ -62,7 +60,9 @@ export class AgentHub {
   private readonly stream: ChangeStream;
   private readonly identity: StoreIdentity;
   private storeId = '';
-  private hintTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Each user's last document row, numbered: a hello can tell that one passed while it waited. */
+  private readonly userRows = new Map<string, { n: number; row: ChangeRow }>();
+  private userRowCount = 0;
 
   constructor(
     private readonly store: DocStore,
@@ -101,24 +101,14 @@ export class AgentHub {
       onChange: (row) => this.changed(row),
       onError: (error) => {
         this.options.log(`change feed: ${error.message}`);
-        this.hintCatchUp();
+        this.stream.hintCatchUp();
       },
     });
-  }
-
-  /** Rows may have been missed: every socket pulls from its checkpoint (the only use of sync.changed). */
-  private hintCatchUp(): void {
-    this.hintTimer ??= setTimeout(() => {
-      this.hintTimer = undefined;
-      this.stream.flush();
-      for (const member of this.stream.members()) sendFrame(member.ws, { type: 'sync.changed', collections: [...COLLECTION_NAMES] });
-    }, HINT_DEBOUNCE_MS);
   }
 
   stop(): void {
     this.feed?.stop();
     this.stream.stop();
-    clearTimeout(this.hintTimer);
     for (const off of this.unsubscribe) off();
     this.presence.stop();
     for (const c of this.connections) c.ws.terminate();
@@ -188,6 +178,7 @@ export class AgentHub {
 
   private async hello(connection: Connection, token: string): Promise<void> {
     if (connection.principal) return this.error(connection, 'already_authenticated', 'hello was already accepted');
+    const rowsBefore = this.userRowCount;
     const principal = await this.auth.authenticate(token);
     await this.storeIdentity();
     // The socket closed while the token was checked: its close handler has run already, so
@@ -207,6 +198,9 @@ export class AgentHub {
       type: 'welcome', userId: principal.user.id, presence: this.presence.snapshot(),
       user: principal.user, replica: this.stream.replicaOf(member.viewer),
     });
+    // A change of this user that passed the feed while the token was checked found no socket to update.
+    const late = this.userRows.get(principal.user.id);
+    if (late && late.n > rowsBefore) this.applyUser(connection, late.row);
   }
 
   private async agentTyping(connection: Connection, principal: Principal, conversationId: string, typing: boolean): Promise<void> {
@@ -246,7 +240,10 @@ export class AgentHub {
 
   private changed(row: ChangeRow): void {
     // Rights first: the row that changes a user's teams is already routed by the new ones.
-    if (row.doc.type === 'user' || row.id.startsWith('user:')) this.refreshViewers(row);
+    if (row.doc.type === 'user' || row.id.startsWith('user:')) {
+      this.userRows.set(row.id, { n: ++this.userRowCount, row });
+      for (const c of this.connections) if (c.principal?.user.id === row.id) this.applyUser(c, row);
+    }
     this.stream.changed(row);
   }
 
@@ -255,21 +252,19 @@ export class AgentHub {
    * scope and the client hears `session.user` (it purges what it lost and resyncs under the new
    * scope). A deleted user's sockets close with 4403.
    */
-  private refreshViewers(row: ChangeRow): void {
-    for (const c of this.connections) {
-      if (c.principal?.user.id !== row.id) continue;
-      if (row.deleted || row.doc.removed === true) {
-        if (c.member) this.stream.leave(c.member);
-        c.member = undefined;
-        c.ws.close(4403, 'user removed');
-        continue;
-      }
-      const user = toWire<UserDoc>(row.doc);
-      c.principal = { ...c.principal, user };
-      if (!c.member) continue;
-      this.stream.move(c.member, viewerOf(user));
-      sendFrame(c.ws, { type: 'session.user', user, replica: this.stream.replicaOf(c.member.viewer) });
+  private applyUser(c: Connection, row: ChangeRow): void {
+    if (!c.principal) return;
+    if (row.deleted || row.doc.removed === true) {
+      if (c.member) this.stream.leave(c.member);
+      c.member = undefined;
+      c.ws.close(4403, 'user removed');
+      return;
     }
+    const user = toWire<UserDoc>(row.doc);
+    c.principal = { ...c.principal, user };
+    if (!c.member) return;
+    this.stream.move(c.member, viewerOf(user));
+    sendFrame(c.ws, { type: 'session.user', user, replica: this.stream.replicaOf(c.member.viewer) });
   }
 
   private broadcastPresence(userId: string, status: PresenceStatus): void {

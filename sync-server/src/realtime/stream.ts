@@ -1,5 +1,5 @@
 import {
-  collectionOfType, tombstoneOf, visibilityOf,
+  COLLECTION_NAMES, collectionOfType, tombstoneOf, visibilityOf,
   type CollectionName, type ReplicaInfo, type SyncCheckpoint, type Viewer, type Visibility,
 } from '@atende/protocol';
 import type { WebSocket } from 'ws';
@@ -20,6 +20,7 @@ function changeStampOf(doc: StoredDoc): number {
 
 /** The wait before the next flush is at least this many times the last flush's duration. */
 const FLUSH_STRETCH = 2;
+const HINT_DEBOUNCE_MS = 1_000;
 
 export interface StreamOptions {
   /**
@@ -97,6 +98,7 @@ export class ChangeStream {
   private readonly dirty = new Set<ScopeGroup>();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private nextFlushMs: number;
+  private hintTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly options: StreamOptions) {
     this.nextFlushMs = options.flushMs;
@@ -249,9 +251,17 @@ export class ChangeStream {
     ws.send(text, { binary: false, compress: false, fin: true });
   }
 
-  /** Every authenticated socket, e.g. for a catch-up hint. */
-  members(): Iterable<StreamMember> {
-    return [...this.groups.values()].flatMap((g) => [...g.members]);
+  /**
+   * Rows may have been missed (the feed failed): every socket pulls from its checkpoint. The only
+   * use left of `sync.changed`; at most one per HINT_DEBOUNCE_MS however often the feed fails.
+   */
+  hintCatchUp(): void {
+    this.hintTimer ??= setTimeout(() => {
+      this.hintTimer = undefined;
+      this.flush();
+      const hint = JSON.stringify({ type: 'sync.changed', collections: COLLECTION_NAMES });
+      for (const group of this.groups.values()) for (const member of group.members) this.send(member, Buffer.from(hint));
+    }, HINT_DEBOUNCE_MS);
   }
 
   /** How many scope groups the sockets form now (operators and tests read it). */
@@ -260,6 +270,8 @@ export class ChangeStream {
   }
 
   stop(): void {
+    clearTimeout(this.hintTimer);
+    this.hintTimer = undefined;
     clearTimeout(this.timer);
     this.timer = undefined;
     this.dirty.clear();
