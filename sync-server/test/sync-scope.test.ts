@@ -58,16 +58,17 @@ describe('ARCHITECTURE §4 scoped pulls from the sync index', () => {
 
   it('R-NET-03 nothing missing after a reconnect: full pages continue exactly, a pull at the live end re-reads SYNC_OVERLAP_MS behind', async () => {
     const index = new FakeSyncIndex();
-    for (let n = 0; n < 20; n++) index.put(conversation(n, 'team:t01', NOW - 60_000 + n * 1000));
+    // Stamped within the last SYNC_OVERLAP_MS: writes stamped before them may still be committing.
+    for (let n = 0; n < 20; n++) index.put(conversation(n, 'team:t01', NOW - 3_000 + n * 100));
     const first = await pull(index, ana, 'conversations', undefined, 15);
     expect(first.documents).toHaveLength(15);
     expect(first.checkpoint).toMatchObject({ store: STORE, tail: false, id: 'conversation:c000014' });
     const rest = await pull(index, ana, 'conversations', first.checkpoint, 15);
     expect(rest.documents.map((d) => d.id)).toEqual([15, 16, 17, 18, 19].map((n) => conversation(n, '', 0)._id));
-    expect(rest.checkpoint).toMatchObject({ tail: true, id: 'conversation:c000019', t: NOW - 60_000 + 19_000 });
+    expect(rest.checkpoint).toMatchObject({ tail: true, id: 'conversation:c000019', t: NOW - 3_000 + 1_900 });
     // A write stamped before the last read but committed after it is still found next time.
-    index.put(conversation(99, 'team:t01', NOW - 60_000 + 18_500));
-    const next = await pull(index, ana, 'conversations', rest.checkpoint, 15);
+    index.put(conversation(99, 'team:t01', NOW - 3_000 + 1_850));
+    const next = await pull(index, ana, 'conversations', rest.checkpoint, 30);
     expect(next.documents.map((d) => d.id)).toContain('conversation:c000099');
     expect(next.checkpoint.t).toBe(rest.checkpoint.t);
     // Nothing new and nothing within the overlap: the checkpoint does not drift backwards.
@@ -75,6 +76,19 @@ describe('ARCHITECTURE §4 scoped pulls from the sync index', () => {
     const empty = await pull(index, ana, 'conversations', quiet, 15);
     expect(empty.documents).toEqual([]);
     expect(empty.checkpoint).toEqual(quiet);
+  });
+
+  it('R-NET-03 a live end older than the overlap continues strictly after itself (a bulk load is not pulled twice)', async () => {
+    const index = new FakeSyncIndex();
+    for (let n = 0; n < 5; n++) index.put(conversation(n, 'team:t01', NOW - 60_000 + n * 1000));
+    const all = await pull(index, ana, 'conversations', undefined, 15);
+    expect(all.checkpoint).toMatchObject({ tail: false, id: 'conversation:c000004', t: NOW - 56_000 });
+    const again = await pull(index, ana, 'conversations', all.checkpoint, 15);
+    expect(again.documents).toEqual([]);
+    index.put(conversation(7, 'team:t01', NOW - 500));
+    const later = await pull(index, ana, 'conversations', all.checkpoint, 15);
+    expect(later.documents.map((d) => d.id)).toEqual(['conversation:c000007']);
+    expect(later.checkpoint).toMatchObject({ tail: true, id: 'conversation:c000007' });
   });
 
   it('R-NET-05 a checkpoint of another or a reset store is refused with replica_reset (409), never served from zero', async () => {
