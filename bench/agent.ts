@@ -82,8 +82,19 @@ export class AgentWatcher {
     this.waiters = [];
   }
 
-  private frame(frame: { type?: unknown; collections?: unknown }, at: number): void {
-    if (frame.type !== 'sync.changed') return;
+  private frame(frame: { type?: unknown; collections?: unknown; collection?: unknown; documents?: unknown; checkpoint?: unknown }, at: number): void {
+    if (frame.type === 'sync.docs' && frame.collection === 'messages' && Array.isArray(frame.documents)) {
+      // Issue 8: the documents come in the frame itself; no pull.
+      this.changedAt.push(at);
+      for (const doc of frame.documents as Array<Record<string, unknown>>) {
+        const ext = doc.externalId;
+        if (doc.type === 'message' && typeof ext === 'string' && !this.seenAt.has(ext)) this.seenAt.set(ext, at);
+      }
+      if (!this.pulling) this.checkpoint = frame.checkpoint as SyncCheckpoint;
+      this.check();
+      return;
+    }
+    if (frame.type !== 'sync.changed') return; // now only a catch-up hint
     if (!Array.isArray(frame.collections) || !frame.collections.includes('messages')) return;
     this.changedAt.push(at);
     this.check();
