@@ -254,4 +254,28 @@ describe('renderer replication (issue 8 design D)', () => {
     await until(() => pushed.length > 0);
     expect(pushed).toEqual(['contact:novo']);
   });
+
+  it('R-NET-05 issue 8 point 6: the app is usable before the messages’ history is all here; it goes on filling', async () => {
+    const server = new FakeSyncServer(ana);
+    server.write('conversations', conversation('conversation:1', 'team:suporte'));
+    server.write('messages', message('message:1', 'conversation:1', 'team:suporte', 20));
+    // The messages' pull hangs until released: the history is still on its way.
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const fetchPage = server.fetchPage;
+    server.fetchPage = async (collection, checkpoint, limit) => {
+      if (collection === 'messages') await held;
+      return fetchPage(collection, checkpoint, limit);
+    };
+    const { db, controller } = await client(server);
+    controller.welcome(ana, server.replica);
+    let complete = false;
+    void controller.awaitInitial().then(() => (complete = true));
+    await controller.awaitUsable();
+    expect(await ids(db, 'conversations')).toEqual(['conversation:1']);
+    expect(complete).toBe(false);
+    release();
+    await controller.awaitInitial();
+    expect(await ids(db, 'messages')).toEqual(['message:1']);
+  });
 });

@@ -25,8 +25,10 @@ export interface ReplicaController {
   /** A `sync.changed` hint: pull these collections from their checkpoints. */
   changed(collections: readonly CollectionName[]): void;
   onProgress(listener: (progress: SyncProgress | undefined) => void): () => void;
-  /** Resolves when a replica has caught up with the server once. */
+  /** Resolves when a replica has caught up with the server once, messages' history included. */
   awaitInitial(): Promise<void>;
+  /** Resolves when everything but the messages' history has (the app is usable; R-NET-05). */
+  awaitUsable(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -66,6 +68,8 @@ export function createReplicaController(db: AtendeDatabase, options: ReplicaCont
   const progressListeners = new Set<(progress: SyncProgress | undefined) => void>();
   let caughtUp: () => void = () => undefined;
   const initial = new Promise<void>((resolve) => (caughtUp = resolve));
+  let becameUsable: () => void = () => undefined;
+  const usable = new Promise<void>((resolve) => (becameUsable = resolve));
 
   /** Transitions never overlap: each runs after the previous one finished. */
   function serially(task: () => Promise<void>): void {
@@ -138,10 +142,15 @@ export function createReplicaController(db: AtendeDatabase, options: ReplicaCont
       total = Object.values(status.remaining).reduce((sum, n) => sum + (n ?? 0), 0);
       if (total > 0) emitProgress({ done: Math.min(started.pulled(), total), total });
     }).catch(() => undefined);
+    // Usable once everything but the messages' history is here; the bar stays until they are too.
+    void started.awaitUsable().then(() => {
+      if (current === started) becameUsable();
+    }, () => undefined);
     void started.awaitInitial().then(() => {
       if (current !== started) return;
       syncing = false;
       emitProgress(undefined);
+      becameUsable();
       caughtUp();
       serially(async () => {
         if (current === started) await purgeExpired(db, replica.replicaDays);
@@ -187,6 +196,7 @@ export function createReplicaController(db: AtendeDatabase, options: ReplicaCont
       return () => progressListeners.delete(listener);
     },
     awaitInitial: () => initial,
+    awaitUsable: () => usable,
     stop: async () => {
       // Not waiting for a transition in flight (it may wait on the network): it checks `stopped`.
       stopped = true;

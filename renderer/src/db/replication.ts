@@ -34,6 +34,12 @@ export interface ReplicaSync {
   startCheckpoints(): Promise<Partial<Record<CollectionName, SyncCheckpoint | null>>>;
   /** Documents pulled so far (not streamed), for the progress bar. */
   pulled(): number;
+  /**
+   * Every collection but the messages' history has caught up once: the waiting list, contacts and
+   * every conversation are here; messages go on filling behind it (issue 8 point 6) and a
+   * conversation opened meanwhile fetches its own at once.
+   */
+  awaitUsable(): Promise<void>;
   awaitInitial(): Promise<void>;
   stop(): Promise<void>;
   /** Stops and forgets the checkpoints: this identifier will not be used again. */
@@ -220,6 +226,10 @@ export function startReplicaSync(db: AtendeDatabase, replica: ReplicaInfo, optio
       return Object.fromEntries(firstCheckpoints);
     },
     pulled: () => pulledCount,
+    awaitUsable: async () => {
+      const all = await Promise.all(ready.filter((_, i) => !AFTER_CONVERSATIONS.has(REPLICATED[i] as CollectionName)));
+      await Promise.all(all.map((state) => state?.awaitInitialReplication()));
+    },
     awaitInitial: async () => {
       const all = await Promise.all(ready);
       await Promise.all(all.map((state) => state?.awaitInitialReplication()));

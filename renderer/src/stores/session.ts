@@ -80,11 +80,9 @@ export const useSessionStore = defineStore('session', () => {
         confirmations = !elector.isLeader && (await elector.hasLeader()) ? confirmations + 1 : 0;
       }
     };
-    await Promise.race([sync.awaitInitial(), followerConfirmed()]);
-    if (current()) {
-      syncState.value = 'synced';
-      progress.value = undefined;
-    }
+    await Promise.race([sync.awaitUsable(), followerConfirmed()]);
+    // The progress bar goes on while the messages' history fills; it ends itself.
+    if (current()) syncState.value = 'synced';
   }
 
   async function signIn(email: string, password: string): Promise<boolean> {
