@@ -8,7 +8,7 @@ import { DEMO_PASSWORD, login } from './client.js';
 import { domProbe, idbProbe, type IdbState, type ProbeState } from './probe.js';
 import { startBenchServer, type BenchServer } from './server.js';
 import { percentile } from './stats.js';
-import { PREFIX, seedWorkload, WORKLOAD, type SeedResult } from './workload.js';
+import { conversationId, PREFIX, seedWorkload, WORKLOAD, type SeedResult } from './workload.js';
 
 /**
  * Renderer benchmark (issue 3, point 6): a fresh browser profile signs in and replicates
@@ -122,11 +122,20 @@ export interface RendererResult {
   /** 1/5/15-minute load averages before and after: other work on the machine skews the figures. */
   loadAverage: { before: number[]; after: number[] };
   cold: ColdResult;
+  /** JS heap of the page (after a forced GC): after the cold sync, then after opening 20 conversations. */
+  heap: HeapResult | null;
   /** null when the cold sync did not finish; `failure`: why the warm runs stopped early. */
   warm: { runs: WarmRun[]; summary: WarmSummary[]; failure: string | null } | null;
   /** The app's token refreshes seen by the browser over the whole run. */
   tokenRefreshes: ReturnType<RefreshWatch['counts']>;
   consoleErrors: string[];
+}
+
+export interface HeapResult {
+  afterFirstSyncMB: number;
+  after20ConversationsMB: number;
+  /** Conversations whose messages showed (opened one after another in the same window). */
+  opened: number;
 }
 
 export interface RendererBuild {
@@ -463,8 +472,11 @@ export async function measureRenderer(onProgress: (line: string) => void = () =>
     const refreshes = new RefreshWatch(context);
     onProgress('cold');
     const cold = await measureCold(page, server, seed);
+    let heap: HeapResult | null = null;
     let warm: RendererResult['warm'] = null;
     if (cold.completed) {
+      onProgress('heap');
+      heap = await measureHeap(context, page).catch(() => null);
       const runs: WarmRun[] = [];
       let failure: string | null = null;
       // Alternating online and offline; the first failure ends the warm runs (the profile's state is unknown).
@@ -485,10 +497,40 @@ export async function measureRenderer(onProgress: (line: string) => void = () =>
       user: USER, browser,
       profile: 'launchPersistentContext on a new temp folder (on-disk IndexedDB), headless',
       seed: { ...seed, expectedWaiting, firstLoginMs }, loadAverage: { before: loadBefore, after: loadAverage() },
-      cold, warm, tokenRefreshes: refreshes.counts(), consoleErrors,
+      cold, heap, warm, tokenRefreshes: refreshes.counts(), consoleErrors,
     };
   } finally {
     await cleanup();
+  }
+}
+
+const MB = 1024 * 1024;
+
+/**
+ * The page's JS heap after a forced GC (CDP Runtime.getHeapUsage), once right after the cold
+ * sync and once after 20 conversations were opened one after another (each shown with its
+ * messages through the conversation window's route), back on the workstation.
+ */
+async function measureHeap(context: BrowserContext, page: Page): Promise<HeapResult> {
+  const cdp = await context.newCDPSession(page);
+  const used = async () => {
+    await cdp.send('HeapProfiler.collectGarbage');
+    const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+    return Math.round((usedSize / MB) * 10) / 10;
+  };
+  try {
+    const afterFirstSyncMB = await used();
+    let opened = 0;
+    for (let i = 0; i < 20; i++) {
+      await page.evaluate((id) => (window.location.hash = `#/conversation/${id}`), conversationId(i));
+      const shown = await page.locator('[data-message-id]').first().waitFor({ timeout: 30_000 }).then(() => true, () => false);
+      if (shown) opened++;
+    }
+    await page.evaluate(() => (window.location.hash = '#/'));
+    await page.locator('[data-conversation-id]').first().waitFor({ timeout: 30_000 });
+    return { afterFirstSyncMB, after20ConversationsMB: await used(), opened };
+  } finally {
+    await cdp.detach().catch(() => undefined);
   }
 }
 

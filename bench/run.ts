@@ -10,6 +10,7 @@ import { measureLatency, measureSustained, ROUNDS, SUSTAINED, type LatencyResult
 import { closeRenderer, IDB_POLL_MS, measureRenderer, PAGE_LIMIT_MS, WARM_RUNS, rendererBuild, type RendererResult } from './renderer.js';
 import { closeAll } from './server.js';
 import { table } from './stats.js';
+import { runScope, SCOPE_WORKLOAD, type ScopeResult } from './scope.js';
 import { measureStream, STREAM, streamTable, type StreamResult } from './stream.js';
 import { BACKFILL, measureThroughput, type ThroughputResult } from './throughput.js';
 import { WORKLOAD } from './workload.js';
@@ -24,7 +25,7 @@ import { WORKLOAD } from './workload.js';
  * results/latest-<sections>.json and a dated copy instead, so latest.json stays a full run.
  */
 
-const SECTIONS = ['latency', 'throughput', 'ingest', 'stream', 'renderer'] as const;
+const SECTIONS = ['latency', 'throughput', 'ingest', 'stream', 'scope', 'renderer'] as const;
 type Section = (typeof SECTIONS)[number];
 const ALIASES: Record<string, Section[]> = { server: ['latency', 'throughput', 'ingest'], all: [...SECTIONS] };
 
@@ -73,6 +74,11 @@ const METHOD = {
     `${HTTP_INGEST_DEFAULTS.messagesPerWriter} messages to /api/webchat/messages one after another (first opens a ` +
     'conversation). msg/s = acknowledged (201) messages / wall time of the whole run; every message is then read back ' +
     `from the store. ${HTTP_INGEST_DEFAULTS.runs} runs. Client and server share one Node process.`,
+  scope: `One fresh server over its own embedded store; ${SCOPE_WORKLOAD.teams} teams x ${SCOPE_WORKLOAD.conversationsPerTeam} ` +
+    `waiting conversations x ${SCOPE_WORKLOAD.messagesPerConversation} messages written with store.bulkWrite (batches of ~1,000), ` +
+    'then warmIndexes() (timed), then full pulls from no checkpoint over HTTP (limit 500) of conversations and messages as ' +
+    'ana (agent of 1 of the 20 teams) and carla (supervisor). The store counts the sync-index rows each pull reads ' +
+    '(syncRange); touched per returned = rows read / documents returned. BENCH_SCOPE_CONVERSATIONS sets the per-team size.',
   stream: `One fresh server (ATENDE_SECRET set) in the bench process; ${STREAM.teams} teams x ${STREAM.agentsPerTeam} agents + ` +
     `${STREAM.supervisors} supervisors written to the store with sessions and signed access tokens; ${STREAM.clientProcesses} child ` +
     'processes (node --import tsx bench/streamClients.ts) open one /ws socket per user (hello/welcome) and parse only the ' +
@@ -232,6 +238,12 @@ async function main(): Promise<void> {
     stream = await withTimeout(measureStream((step) => process.stdout.write(`${step}… `)), 3 * SCENARIO_LIMIT_MS, 'stream');
     console.log('done');
   }
+  let scope: ScopeResult | undefined;
+  if (sections.includes('scope')) {
+    process.stdout.write('scope: ');
+    scope = await withTimeout(runScope(), 3 * SCENARIO_LIMIT_MS, 'scope');
+    console.log('done');
+  }
   let renderer: RendererResult | undefined;
   if (sections.includes('renderer')) {
     process.stdout.write('renderer: ');
@@ -270,7 +282,17 @@ async function main(): Promise<void> {
     console.log(streamTable(stream));
     if (stream.indexWarmer === 'stubbed') console.log('(index warmer stubbed: BENCH_STREAM_NO_WARM=1, diagnosis)');
   }
+  if (scope) {
+    console.log(`\nScoped pulls: ${scope.documents} documents in ${scope.workload.teams} teams (write ${scope.writeMs} ms, ` +
+      `index warm-up ${scope.warmMs} ms)`);
+    console.log(table(['user', 'collection', 'returned', 'rows read', 'touched/returned', 'requests', 'ms'],
+      scope.pulls.map((p) => [p.user, p.collection, p.returned, p.rowsRead, p.touchedPerReturned, p.requests, p.ms])));
+  }
   if (renderer) printRenderer(renderer);
+  if (renderer?.heap) {
+    console.log(`renderer JS heap after GC: ${renderer.heap.afterFirstSyncMB} MB after the first sync, ` +
+      `${renderer.heap.after20ConversationsMB} MB after opening ${renderer.heap.opened} conversations`);
+  }
 
   const method = Object.fromEntries(
     Object.entries(METHOD).filter(([key]) => key === 'server' || sections.includes(key as Section)),
@@ -278,7 +300,7 @@ async function main(): Promise<void> {
   const report = {
     name: 'foundation', sections, startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(),
     commit: gitCommit(), store: 'embedded', machine: machine(), loadAverage: { before: loadBefore, after: os.loadavg() },
-    method, latency, throughput, ingest, stream,
+    method, latency, throughput, ingest, stream, scope,
     ...(renderer ? { renderer: { build: rendererBuild(), ...renderer } } : {}),
   };
   mkdirSync(RESULTS, { recursive: true });
