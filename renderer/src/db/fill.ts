@@ -32,7 +32,8 @@ export async function fillEmpty(
   // Bounded: 10,000 pages of 1,000 documents is far beyond any replica.
   for (let round = 0; round < 10_000; round++) {
     if (options.cancelled()) return undefined;
-    const page = await fetchPage(name, checkpoint, checkpoint ? options.largePage : options.firstPage);
+    const limit = checkpoint ? options.largePage : options.firstPage;
+    const page = await fetchPage(name, checkpoint, limit);
     // A tombstone has nothing to delete in an empty collection.
     const rows = page.documents
       .filter((doc) => doc._deleted !== true)
@@ -43,7 +44,8 @@ export async function fillEmpty(
     writing = rows.length > 0 ? collection.storageInstance.bulkWrite(rows as never, 'atende-fill') : Promise.resolve();
     checkpoint = page.checkpoint;
     options.onPage(page.documents.length);
-    if (page.checkpoint.tail) break;
+    // A short page is the end, like RxDB's own pull; a live-end one says so explicitly.
+    if (page.checkpoint.tail || page.documents.length < limit) break;
   }
   await writing;
   return options.cancelled() ? undefined : checkpoint;
