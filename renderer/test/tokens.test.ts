@@ -5,7 +5,7 @@ import type { TokenVault } from '../src/desktop/tokenVault';
 /** net/tokens.ts with the desktop module replaced: with an OS vault (desktop) or without (web). */
 const desktop = vi.hoisted(() => ({ tokenVault: undefined as TokenVault | undefined }));
 vi.mock('../src/desktop', () => ({ desktop }));
-const { clearSession, freshAccessToken, saveSession, SessionLost, storedSession } = await import('../src/net/tokens');
+const { clearSession, freshAccessToken, saveSession, SessionLost, storedSession, updateStoredUser } = await import('../src/net/tokens');
 
 const user: UserDoc = {
   id: 'user:ana', type: 'user', name: 'Ana Souza', email: 'ana@demo.local', role: 'agent',
@@ -62,6 +62,14 @@ describe('session tokens in a browser', () => {
   it('keeps the refresh token beside the profile in localStorage', async () => {
     await saveSession(login(1));
     expect(storedSession()).toEqual({ refreshToken: 'refresh-1', user });
+  });
+
+  it('issue 8 point 4: the user the server sent (new teams) is what the next start opens with; another user’s is ignored', async () => {
+    await saveSession(login(1));
+    updateStoredUser({ ...user, teamIds: ['team:comercial'] });
+    expect(storedSession()).toEqual({ refreshToken: 'refresh-1', user: { ...user, teamIds: ['team:comercial'] } });
+    updateStoredUser({ ...user, id: 'user:bruno', teamIds: [] });
+    expect(storedSession()?.user.id).toBe('user:ana');
   });
 });
 

@@ -52,6 +52,13 @@ export async function saveSession(response: LoginResponse): Promise<void> {
   localStorage.setItem(KEY, JSON.stringify(stored));
 }
 
+/** The server said the user changed (teams, role): the next start opens with what it said. */
+export function updateStoredUser(user: UserDoc): void {
+  const stored = storedSession();
+  if (!stored || stored.user.id !== user.id) return;
+  localStorage.setItem(KEY, JSON.stringify({ ...stored, user }));
+}
+
 export function clearSession(): void {
   accessToken = undefined;
   accessExpiresAt = 0;

@@ -5,7 +5,7 @@ import { openDatabase, wipeDatabase, type AtendeDatabase } from '../db/database'
 import { createReplicaController, type ReplicaController, type SyncProgress } from '../db/replica';
 import { api, ApiError, login, onSignedOut } from '../net/api';
 import { realtime } from '../net/socket';
-import { clearSession, onSessionClearedElsewhere, saveSession, storedSession } from '../net/tokens';
+import { clearSession, onSessionClearedElsewhere, saveSession, storedSession, updateStoredUser } from '../net/tokens';
 
 export type LoginFailure = 'invalid_credentials' | 'locked' | 'network' | 'unknown';
 
@@ -63,6 +63,7 @@ export const useSessionStore = defineStore('session', () => {
   function refresh(profile: UserDoc): void {
     if (user.value && profile.id !== user.value.id) return;
     user.value = profile;
+    updateStoredUser(profile);
   }
 
   /**
