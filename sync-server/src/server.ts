@@ -80,7 +80,8 @@ const INDEXES: Array<[string, string[]]> = [
   // Not led by `type`: PouchDB's planner may pick any index led by a selector's first field, and
   // these hold only documents that have the second field, which would hide every other type.
   ['idx-external-id', ['externalId']],
-  ['idx-status', ['status']],
+  // Open conversations by when they last changed: a fresh replica's old open ones (sync/openPhase.ts).
+  ['idx-status-changed', ['status', 'changedAt']],
   ['idx-whatsapp-address', ['addresses.whatsapp']],
 ];
 

@@ -28,11 +28,21 @@ describe('R-NET-05 documents from before change stamps still replicate', () => {
     await raw.close();
   });
 
-  it('a store folder loaded before the server started is pulled in full by its users', async () => {
+  it('a store folder loaded before the server started replicates: recent and open conversations in, old finished history out', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'atende-stamps-'));
     dirs.push(dir);
     const raw = new EmbeddedStore(dir);
     const now = Date.now();
+    const old = now - 90 * 24 * 3600_000;
+    const legacy = (id: string, at: number, status: string) => ({
+      _id: id, type: 'conversation', createdAt: at, updatedAt: at, contactId: 'contact:maria', channel: 'webchat',
+      channelAccountId: 'channel:demo-site', teamId: 'team:suporte', formerTeamIds: [], status, agentId: null,
+      invitedAgentIds: [], protocol: '2', startedBy: 'customer', waitingSince: at, takenAt: null, finishedAt: status === 'finished' ? at : null,
+      finishedBy: null, lastInboundAt: at, lastMessageAt: at, lastPreview: 'antiga', disposition: null, finishNote: '', tags: [],
+      transfers: [], ticketLinks: [], channelMeta: {},
+    });
+    // 90 days old: the waiting one is still work at hand (open phase), the finished one is history.
+    await raw.bulkWrite([legacy('conversation:old-waiting', old, 'waiting'), legacy('conversation:old-finished', old, 'finished')]);
     await raw.bulkWrite([{
       _id: 'conversation:legacy', type: 'conversation', createdAt: now, updatedAt: now, contactId: 'contact:maria', channel: 'webchat',
       channelAccountId: 'channel:demo-site', teamId: 'team:suporte', formerTeamIds: [], status: 'waiting', agentId: null,
@@ -45,7 +55,10 @@ describe('R-NET-05 documents from before change stamps still replicate', () => {
     try {
       const token = (await login(server, 'ana@demo.local')).accessToken;
       const page = await call<{ documents: Array<{ id: string }> }>(server, 'GET', '/api/sync/conversations/pull?limit=100', { token });
-      expect(page.body.documents.map((d) => d.id)).toContain('conversation:legacy');
+      const ids = page.body.documents.map((d) => d.id);
+      expect(ids).toContain('conversation:legacy');
+      expect(ids).toContain('conversation:old-waiting');
+      expect(ids).not.toContain('conversation:old-finished');
     } finally {
       await server.close();
     }

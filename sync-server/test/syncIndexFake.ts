@@ -31,11 +31,12 @@ export class FakeSyncIndex {
     return this.rows(q.type, q.key, q.after).length;
   }
 
-  /** Only the shapes the pull asks: equality on fields and `$in` on one. */
+  /** Only the shapes the pull asks: equality on fields, `$in` and `$lt`. */
   async find(query: FindQuery): Promise<StoredDoc[]> {
     const matches = (doc: StoredDoc) =>
       Object.entries(query.selector).every(([field, wanted]) => {
         if (wanted && typeof wanted === 'object' && '$in' in wanted) return (wanted.$in as unknown[]).includes(doc[field]);
+        if (wanted && typeof wanted === 'object' && '$lt' in wanted) return typeof doc[field] === 'number' && doc[field] < Number(wanted.$lt);
         return doc[field] === wanted;
       });
     return [...this.docs.values()].filter(matches).slice(0, query.limit);
