@@ -8,8 +8,8 @@ import type {
   CollectionName, ContactDoc, ConversationDoc, DispositionDoc, MessageDoc, PredefinedDoc, TeamDoc, UserDoc,
 } from '@atende/protocol';
 import {
-  contactMigrations, contactSchema, conversationSchema, dispositionSchema, draftSchema, messageMigrations, messageSchema, predefinedSchema,
-  teamSchema, userSchema, type DraftDoc,
+  contactMigrations, contactSchema, conversationMigrations, conversationSchema, dispositionSchema, draftSchema, generatedMigrations,
+  messageMigrations, messageSchema, predefinedSchema, teamSchema, userSchema, type DraftDoc,
 } from './schemas';
 import { outboxSchema, type OutboxDoc } from './outboxSchema';
 
@@ -62,13 +62,13 @@ export async function openDatabase(userId: string, options: { storage?: RxStorag
     cleanupPolicy: CLEANUP,
   });
   await db.addCollections({
-    conversations: { schema: conversationSchema },
+    conversations: { schema: conversationSchema, migrationStrategies: conversationMigrations },
     messages: { schema: messageSchema, migrationStrategies: messageMigrations },
     contacts: { schema: contactSchema, migrationStrategies: contactMigrations },
-    predefined: { schema: predefinedSchema },
-    teams: { schema: teamSchema },
-    users: { schema: userSchema },
-    dispositions: { schema: dispositionSchema },
+    predefined: { schema: predefinedSchema, migrationStrategies: generatedMigrations },
+    teams: { schema: teamSchema, migrationStrategies: generatedMigrations },
+    users: { schema: userSchema, migrationStrategies: generatedMigrations },
+    dispositions: { schema: dispositionSchema, migrationStrategies: generatedMigrations },
     drafts: { schema: draftSchema },
     outbox: { schema: outboxSchema },
   });

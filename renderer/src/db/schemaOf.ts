@@ -13,6 +13,8 @@ type JsonSchema = Record<string, unknown> & { properties?: Record<string, Record
 /** Server timestamps (ms): bounded for RxDB's index strings. */
 const TIME_BOUNDS = { minimum: 0, maximum: 1e15, multipleOf: 1 } as const;
 
+const ALWAYS_REQUIRED = ['id', 'type', 'createdAt', 'updatedAt'];
+
 export interface RxSchemaOptions {
   title: string;
   version?: number;
@@ -38,7 +40,9 @@ export function rxSchemaOf<T>(document: z.ZodObject, options: RxSchemaOptions): 
       throw new Error(`${options.title}: indexed string ${field} needs a maximum length in the protocol`);
     }
   }
-  const required = [...new Set([...(json.required ?? []), ...indexes.flat()])];
+  // Not every field zod requires: a tombstone from the server keeps only identity, type, times and
+  // what the replica indexes (protocol `tombstoneOf`), and it must still fit.
+  const required = [...new Set([...ALWAYS_REQUIRED.filter((f) => f in properties), ...indexes.flat()])];
   return {
     title: options.title,
     version: options.version ?? 0,
@@ -66,12 +70,22 @@ function normalise(schema: Record<string, unknown>, topLevel = true): Record<str
     } else if ((key === 'items' || key === 'additionalProperties') && isRecord(value)) {
       out[key] = normalise(value, false);
     } else if (key === 'anyOf' && Array.isArray(value)) {
-      out.anyOf = value.map((v: unknown) => (isRecord(v) ? normalise(v, false) : v));
+      const nullable = nullableOf(value);
+      if (nullable) Object.assign(out, normalise(nullable, false), { type: [nullable.type, 'null'] });
+      else out.anyOf = value.map((v: unknown) => (isRecord(v) ? normalise(v, false) : v));
     } else {
       out[key] = value;
     }
   }
   return out;
+}
+
+/** `T | null` as zod describes it (`anyOf: [T, {type: 'null'}]`): RxDB reads `type: [T, 'null']`. */
+function nullableOf(options: unknown[]): (Record<string, unknown> & { type: string }) | undefined {
+  if (options.length !== 2 || !options.every(isRecord)) return undefined;
+  const [a, b] = options as Array<Record<string, unknown>>;
+  const other = a?.type === 'null' ? b : b?.type === 'null' ? a : undefined;
+  return other && typeof other.type === 'string' ? (other as Record<string, unknown> & { type: string }) : undefined;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -1,79 +1,46 @@
 import type { RxJsonSchema } from 'rxdb';
-import type {
+import {
   ContactDoc, ConversationDoc, DispositionDoc, MessageDoc, PredefinedDoc, TeamDoc, UserDoc,
 } from '@atende/protocol';
+import { rxSchemaOf } from './schemaOf';
 
 /**
- * RxDB schemas of the local replica, checked against the protocol's zod schemas by
- * `test/schemas.test.ts`. Indexed fields are required with bounded sizes (RxDB rule).
+ * RxDB schemas of the local replica, generated from the protocol's zod documents (issue 8 point
+ * 7): a field added there reaches the replica without being written twice. Only what RxDB needs
+ * on top is written here: the indexes the views query, and the versions with their migrations.
+ * Replicas keep only identity, type, times and indexed fields as required: a tombstone from the
+ * server carries nothing else.
  */
 const ID = { type: 'string', maxLength: 100 } as const;
-const OPTIONAL_ID = { type: ['string', 'null'], maxLength: 100 } as const;
-const TIME = { type: 'number', minimum: 0, maximum: 1e15, multipleOf: 1 } as const;
-const OPTIONAL_TIME = { type: ['number', 'null'] } as const;
 const TEXT = { type: 'string' } as const;
-const STRINGS = { type: 'array', items: { type: 'string' } } as const;
-const OBJECT = { type: 'object' } as const;
-const OBJECTS = { type: 'array', items: { type: 'object' } } as const;
+const TIME = { type: 'number', minimum: 0, maximum: 1e15, multipleOf: 1 } as const;
 
-const base = { id: ID, type: TEXT, createdAt: TIME, updatedAt: TIME } as const;
+/** Version 1 of every schema is the first generated one: same documents, described from zod. */
+const keep = <T>(doc: T): T => doc;
 
-function schema<T>(
-  title: string,
-  properties: Record<string, object>,
-  indexes: string[][] = [],
-  version = 0,
-): RxJsonSchema<T> {
-  return {
-    title,
-    version,
-    primaryKey: 'id',
-    type: 'object',
-    properties: { ...base, ...properties },
-    required: ['id', 'type', 'createdAt', 'updatedAt', ...new Set(indexes.flat())],
-    indexes,
-  } as unknown as RxJsonSchema<T>;
-}
+export const conversationSchema = rxSchemaOf<ConversationDoc>(ConversationDoc, {
+  title: 'conversation', version: 1, indexes: [['status', 'updatedAt']],
+});
+export const conversationMigrations = { 1: keep };
 
-export const conversationSchema = schema<ConversationDoc>('conversation', {
-  contactId: ID, channel: { type: 'string', maxLength: 20 }, channelAccountId: ID,
-  teamId: ID, formerTeamIds: STRINGS, status: { type: 'string', maxLength: 10 }, agentId: OPTIONAL_ID,
-  invitedAgentIds: STRINGS, protocol: TEXT, startedBy: TEXT, waitingSince: OPTIONAL_TIME,
-  takenAt: OPTIONAL_TIME, finishedAt: OPTIONAL_TIME, finishedBy: OPTIONAL_ID, lastInboundAt: OPTIONAL_TIME,
-  lastMessageAt: OPTIONAL_TIME, lastPreview: TEXT, disposition: OPTIONAL_ID, finishNote: TEXT,
-  tags: STRINGS, transfers: OBJECTS, ticketLinks: STRINGS, channelMeta: OBJECT,
-}, [['status', 'updatedAt']]);
-
-/** Version 1 adds `payload` (issue 7); replicas stored at version 0 are migrated on open. */
-export const messageSchema = schema<MessageDoc>('message', {
-  conversationId: ID, teamId: ID, formerTeamIds: STRINGS, direction: TEXT, authorId: OPTIONAL_ID,
-  authorName: TEXT, kind: TEXT, text: TEXT, attachments: OBJECTS, visibility: TEXT, status: TEXT,
-  error: { type: ['string', 'null'] }, externalId: { type: ['string', 'null'] }, payload: OBJECT,
-}, [['conversationId', 'createdAt']], 1);
-
+/** Version 1 added `payload` (issue 7); version 2 is generated from zod. */
+export const messageSchema = rxSchemaOf<MessageDoc>(MessageDoc, {
+  title: 'message', version: 2, indexes: [['conversationId', 'createdAt']],
+});
 export const messageMigrations = {
   1: (doc: Omit<MessageDoc, 'payload'> & { payload?: MessageDoc['payload'] }): MessageDoc => ({ ...doc, payload: doc.payload ?? {} }),
+  2: keep,
 };
 
-/** Version 1 adds `teamIds` and `createdBy` (issue 8: contacts replicate by team or creator, and are purged by them). */
-export const contactSchema = schema<ContactDoc>('contact', {
-  name: { type: 'string', maxLength: 200 }, email: TEXT, addresses: OBJECT, customFields: OBJECT,
-  teamIds: STRINGS, createdBy: TEXT,
-}, [['name']], 1);
+/** Version 1 added `teamIds` and `createdBy` (issue 8: contacts replicate by team or creator); 2 is generated. */
+export const contactSchema = rxSchemaOf<ContactDoc>(ContactDoc, { title: 'contact', version: 2, indexes: [['name']] });
+export const contactMigrations = { 1: keep, 2: keep };
 
-export const contactMigrations = {
-  1: (doc: ContactDoc): ContactDoc => doc,
-};
-
-export const teamSchema = schema<TeamDoc>('team', { name: TEXT, dispositionRequired: { type: 'boolean' } });
-
-export const userSchema = schema<UserDoc>('user', {
-  name: TEXT, email: TEXT, role: TEXT, teamIds: STRINGS, maxConcurrent: { type: 'number' },
-});
-
-export const predefinedSchema = schema<PredefinedDoc>('predefined', { teamId: OPTIONAL_ID, title: TEXT, text: TEXT });
-
-export const dispositionSchema = schema<DispositionDoc>('disposition', { teamId: ID, name: TEXT });
+export const teamSchema = rxSchemaOf<TeamDoc>(TeamDoc, { title: 'team', version: 1 });
+export const userSchema = rxSchemaOf<UserDoc>(UserDoc, { title: 'user', version: 1 });
+export const predefinedSchema = rxSchemaOf<PredefinedDoc>(PredefinedDoc, { title: 'predefined', version: 1 });
+export const dispositionSchema = rxSchemaOf<DispositionDoc>(DispositionDoc, { title: 'disposition', version: 1 });
+export const generatedMigrations = { 1: keep };
 
 /** Local only (R-NET-04): the unsent text of each conversation, kept across restarts. */
 export interface DraftDoc {
