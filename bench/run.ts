@@ -94,7 +94,7 @@ const METHOD = {
   renderer: `One fresh server serving renderer/dist (ATENDE_WEB_DIR); ${WORKLOAD.conversations} waiting team:suporte ` +
     `conversations (${WORKLOAD.contacts} shared contacts) and ${WORKLOAD.messagesPerConversation} customer messages ` +
     'each written with store.bulkWrite in batches of 1,000, then one HTTP login so the store builds its lazy indexes ' +
-    '(firstLoginMs). Chromium (launchPersistentContext on an empty temp profile: on-disk IndexedDB, headless). ' +
+    '(firstLoginMs), after waiting for the server to warm its indexes over the new documents (indexWarmMs; issue 8). Chromium (launchPersistentContext on an empty temp profile: on-disk IndexedDB, headless). ' +
     'Cold: ana@demo.local signs in; times from the click on "Entrar" (capture listener, page clock). A script in the ' +
     'page polls the DOM every 50 ms: .home, first [data-conversation-id] card visible, the "Em espera" count equal to ' +
     'the seeded number (= waiting list complete), data-sync-state="synced"; "painted" = end of the next frame. A second ' +
@@ -176,7 +176,7 @@ function warmTable(r: RendererResult): string {
 function printRenderer(r: RendererResult): void {
   console.log(`\nRenderer: ${r.seed.conversations} waiting conversations / ${r.seed.messages} messages / ` +
     `${r.seed.contacts} contacts for ${r.user} (${r.browser}; store bulkWrite ${r.seed.writeMs} ms; ` +
-    `server's first login after the writes ${r.seed.firstLoginMs} ms, not counted below)`);
+    `server's index warm-up after the writes ${r.seed.indexWarmMs} ms and first login ${r.seed.firstLoginMs} ms, not counted below)`);
   console.log(coldTable(r));
   const c = r.cold;
   if (!c.completed) {
