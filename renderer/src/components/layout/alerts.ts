@@ -28,6 +28,8 @@ function beep(): void {
 }
 
 const CONTACT_WAIT_MS = 2_000;
+/** Server and desk clocks differ a little; a conversation that started just before opening is still news. */
+const CLOCK_SLACK_MS = 60_000;
 
 interface Alert {
   title: string;
@@ -44,6 +46,9 @@ export function useAlerts(): void {
   const workspace = useWorkspaceStore();
   const preferences = usePreferencesStore();
   const seenWaiting = new Set<string>();
+  // Conversations already waiting when the app opened are backlog, also when the local list loads
+  // after the replica said it caught up (a warm start with 5,000 waiting raised 5,000 alerts).
+  const openedAt = Date.now();
   const seenInbound = new Map<string, number>();
   const session = useSessionStore();
 
@@ -81,7 +86,7 @@ export function useAlerts(): void {
       const primed = syncState === 'synced';
       for (const c of waiting) {
         if (seenWaiting.has(c.id)) continue;
-        if (!primed) {
+        if (!primed || (c.waitingSince ?? c.createdAt) < openedAt - CLOCK_SLACK_MS) {
           seenWaiting.add(c.id);
         } else if (contacts.has(c.contactId)) {
           seenWaiting.add(c.id);
