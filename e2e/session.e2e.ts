@@ -34,9 +34,9 @@ test('R-AUTH-05 "Sair" returns to the login page and wipes the user’s local da
   const mine = (await databases()).filter((name) => name.includes('atende-user-ana'));
   for (const name of mine) expect(name).toMatch(/^rxdb-dexie-atende-user-ana--\d+--/);
   expect(mine).toEqual(expect.arrayContaining([
-    'rxdb-dexie-atende-user-ana--0--conversations',
-    // Version 1 since messages gained `payload` (the replica migrates on start).
-    'rxdb-dexie-atende-user-ana--1--messages',
+    // Version 1: schemas generated from the protocol (issue 8); messages are at 2 (1 added `payload`).
+    'rxdb-dexie-atende-user-ana--1--conversations',
+    'rxdb-dexie-atende-user-ana--2--messages',
     'rxdb-dexie-atende-user-ana--0--drafts',
   ]));
 
