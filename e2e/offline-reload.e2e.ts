@@ -24,6 +24,9 @@ test('R-NET-04 R-NET-05 reload while offline starts from the local store: lists,
   await expect(agent.getByRole('alert').filter({ hasText: OFFLINE_ALERT })).toBeVisible();
   await expect(agent.getByLabel('E-mail')).toHaveCount(0);
   await expect(agent.getByTestId('agent-name')).toHaveText('Ana Souza');
+  // Nothing to wait for offline: the last saved state, said as such, never an endless "Sincronizando…".
+  await expect(agent.getByRole('status').filter({ hasText: 'Sem conexão: mostrando o que está salvo neste computador.' })).toBeVisible();
+  await expect(agent.getByText(/Sincronizando/)).toHaveCount(0);
   await agent.getByRole('tab', { name: /Em atendimento/ }).click();
   await card(agent, 'Podem gerar outro?').click();
   await expect(messageLog(agent)).toContainText('Meu boleto venceu');
