@@ -2,7 +2,7 @@ import { card, expect, messageLog, signIn, takeNewConversation, test, visitorSen
 
 const OFFLINE_ALERT = 'Perda de conexão. Você está offline. Aguarde um instante para realizar o envio de mensagens';
 
-test('R-NET-04 R-NET-05 reload while offline starts from the local store: lists, history, draft and the offline alert', async ({ server, newContext }) => {
+test('R-NET-04 R-NET-05 reload while offline starts from the local store: lists, the open tab and conversation, history, draft and the offline alert', async ({ server, newContext }) => {
   const agentContext = await newContext();
   const agent = await agentContext.newPage();
   const visitor = await (await newContext()).newPage();
@@ -27,8 +27,9 @@ test('R-NET-04 R-NET-05 reload while offline starts from the local store: lists,
   // Nothing to wait for offline: the last saved state, said as such, never an endless "Sincronizando…".
   await expect(agent.getByRole('status').filter({ hasText: 'Sem conexão: mostrando o que está salvo neste computador.' })).toBeVisible();
   await expect(agent.getByText(/Sincronizando/)).toHaveCount(0);
-  await agent.getByRole('tab', { name: /Em atendimento/ }).click();
-  await card(agent, 'Podem gerar outro?').click();
+  // The tab and the conversation the agent had open come back by themselves.
+  await expect(agent.getByRole('tab', { name: /Em atendimento/ })).toHaveAttribute('aria-selected', 'true');
+  await expect(card(agent, 'Podem gerar outro?')).toBeVisible();
   await expect(messageLog(agent)).toContainText('Meu boleto venceu');
   await expect(messageLog(agent)).toContainText('Podem gerar outro?');
   await expect(composer).toHaveValue('Rascunho ainda não enviado');

@@ -13,6 +13,32 @@ import { connectionState } from '../net/connection';
 import { useSessionStore } from './session';
 
 export type Tab = 'waiting' | 'active';
+
+const VIEW_KEY = 'atende.view';
+interface SavedView {
+  userId: string;
+  tab: Tab;
+  selectedId?: string;
+}
+
+function savedView(userId: string | undefined): SavedView | undefined {
+  try {
+    const view = JSON.parse(sessionStorage.getItem(VIEW_KEY) ?? 'null') as SavedView | null;
+    return view && view.userId === userId && (view.tab === 'waiting' || view.tab === 'active') ? view : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function saveView(userId: string | undefined, tab: Tab, selectedId: string | undefined): void {
+  if (!userId) return;
+  const view: SavedView = { userId, tab, ...(selectedId ? { selectedId } : {}) };
+  try {
+    sessionStorage.setItem(VIEW_KEY, JSON.stringify(view));
+  } catch {
+    // Storage full or denied: the view is a convenience.
+  }
+}
 export type Notice = 'already_taken' | 'max_concurrent' | 'failed';
 
 const byId = <T extends { id: string }>(docs: T[]) => new Map(docs.map((d) => [d.id, d]));
@@ -47,8 +73,12 @@ export const useWorkspaceStore = defineStore('workspace', () => {
       .sort((a, b) => (b.lastMessageAt ?? b.updatedAt) - (a.lastMessageAt ?? a.updatedAt)),
   );
 
-  const tab = ref<Tab>('waiting');
-  const selectedId = ref<string>();
+  // The tab and conversation this window showed come back after a reload, online or not (issue 9
+  // point 6); per window (sessionStorage), so two windows keep their own view.
+  const saved = savedView(me.value?.id);
+  const tab = ref<Tab>(saved?.tab ?? 'waiting');
+  const selectedId = ref<string | undefined>(saved?.selectedId);
+  watch([tab, selectedId, () => me.value?.id], ([t, id, userId]) => saveView(userId, t, id));
   const selected = computed(() => open.value.find((c) => c.id === selectedId.value));
   const notice = ref<Notice>();
 
