@@ -2,7 +2,7 @@ import { expect, messageLog, signIn, takeNewConversation, test, visitorSends, vi
 
 const OFFLINE_ALERT = 'Perda de conexão. Você está offline. Aguarde um instante para realizar o envio de mensagens';
 
-test('R-NET-01 R-NET-02 R-NET-03 offline agent: banner and disabled composer; 5 visitor messages arrive once, in order, within 5 s of reconnecting', async ({ server, newContext }) => {
+test('R-NET-01 R-NET-02 R-NET-03 offline agent: banner, disabled composer and one status control saying so; 5 visitor messages arrive once, in order, within 5 s of reconnecting', async ({ server, newContext }) => {
   const agentContext = await newContext();
   const agent = await agentContext.newPage();
   const visitor = await (await newContext()).newPage();
@@ -21,6 +21,10 @@ test('R-NET-01 R-NET-02 R-NET-03 offline agent: banner and disabled composer; 5 
   await expect(composer).toBeDisabled();
   await expect(agent.getByText('Perda de Conexão', { exact: true })).toBeVisible();
   await expect(agent.getByRole('button', { name: 'Enviar' })).toBeDisabled();
+  // One status control, and it agrees with the connection: no "Disponível" while offline.
+  const status = agent.getByRole('combobox', { name: 'Status' });
+  await expect(status).toBeDisabled();
+  await expect(status.locator('option:checked')).toHaveText('Sem conexão');
 
   // Reading keeps working: the history is there and scrolls; the lists switch.
   await expect(log).toContainText('Primeira mensagem');
@@ -49,4 +53,6 @@ test('R-NET-01 R-NET-02 R-NET-03 offline agent: banner and disabled composer; 5 
   await expect(agent.getByText(OFFLINE_ALERT)).toHaveCount(0);
   await expect(composer).toBeEnabled();
   await expect(agent.getByText('Perda de Conexão', { exact: true })).toHaveCount(0);
+  await expect(status).toBeEnabled();
+  await expect(status.locator('option:checked')).toHaveText('Disponível');
 });
