@@ -89,7 +89,7 @@ test('R-WS-05 R-NET-04 transfer to a colleague; drafts are kept per conversation
   await expect(visitorSent(second, 'Conversa B')).toBeVisible();
 });
 
-test('R-WS-10 R-WS-11 notifications for new conversations, switchable; toggles persist across reload; English in the menu', async ({ server, newContext }) => {
+test('R-WS-10 R-WS-11 notifications for new conversations, switchable; toggles persist across reload; English and Spanish in the menu', async ({ server, newContext }) => {
   const context = await newContext();
   // Record what the app asks the browser to show, with the permission granted.
   await context.addInitScript(() => {
@@ -143,4 +143,10 @@ test('R-WS-10 R-WS-11 notifications for new conversations, switchable; toggles p
   // Once the card names the contact, the alert for it has been decided.
   await expect(card(agent, 'Segunda conversa')).toContainText('Visitante');
   expect(await shown()).toEqual([]);
+
+  // Spanish too (issue 9: pt-BR, en, es).
+  await agent.getByRole('combobox', { name: 'Language' }).selectOption({ label: 'Español' });
+  await expect(agent.getByRole('tab', { name: /En espera/ })).toBeVisible();
+  await expect(agent.getByRole('tab', { name: /En atención/ })).toBeVisible();
+  await expect(agent.locator('html')).toHaveAttribute('lang', 'es');
 });

@@ -11,7 +11,11 @@ describe('machine language (R-DT-05)', () => {
     expect(machineLocale('en', false, true)).toEqual({ locale: undefined, locked: false });
   });
 
+  it('R-DT-05 Spanish set by IT is taken (issue 9: pt-BR, en, es)', () => {
+    expect(machineLocale('es', true, false)).toEqual({ locale: 'es', locked: true });
+  });
+
   it('R-DT-05 a language this build lacks is ignored rather than breaking the UI', () => {
-    expect(machineLocale('es', true, false)).toEqual({ locked: false });
+    expect(machineLocale('fr', true, false)).toEqual({ locked: false });
   });
 });

@@ -2,10 +2,10 @@ import { defineStore } from 'pinia';
 import { ref, watch } from 'vue';
 
 const KEY = 'atende.preferences';
-export const LOCALES = ['pt-BR', 'en'] as const;
+export const LOCALES = ['pt-BR', 'en', 'es'] as const;
 export type Locale = (typeof LOCALES)[number];
 /** Each language named in itself, so anyone can find their own. */
-export const LOCALE_NAMES: Record<Locale, string> = { 'pt-BR': 'Português (Brasil)', en: 'English' };
+export const LOCALE_NAMES: Record<Locale, string> = { 'pt-BR': 'Português (Brasil)', en: 'English', es: 'Español' };
 
 interface Preferences {
   sound: boolean;
