@@ -152,7 +152,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const hub = new AgentHub(store, auth, {
     pingIntervalMs,
     replicaDays: config.replicaDays,
-    storeIdentity: () => identity.get(),
+    identity,
     presenceGraceMs: config.presenceGraceMs,
     ...(options.helloTimeoutMs ? { helloTimeoutMs: options.helloTimeoutMs } : {}),
     log,

@@ -1,10 +1,8 @@
 import { createHash } from 'node:crypto';
-import { seesAllTeams, type ReplicaInfo, type Viewer } from '@atende/protocol';
+import { replicaWindowStart, seesAllTeams, type ReplicaInfo, type Viewer } from '@atende/protocol';
 
 export { type Viewer, type Visibility, viewerOf, visibilityOf } from '@atende/protocol';
 
-const DAY_MS = 24 * 60 * 60 * 1000;
-const OPEN_STATUSES: ReadonlySet<unknown> = new Set(['bot', 'waiting', 'active']);
 
 /**
  * The keys of the sync index (`store/syncView.ts`, `syncKeysOf`) whose ranges hold everything a
@@ -50,11 +48,8 @@ export function replicaOf(viewer: Viewer, store: string, replicaDays: number): R
 
 /** Conversations and messages older than this (by `changedAt`) start outside a fresh replica. */
 export function windowStart(type: string, replicaDays: number, now = Date.now()): number {
-  return type === 'conversation' || type === 'message' ? Math.max(0, now - replicaDays * DAY_MS) : 0;
+  return type === 'conversation' || type === 'message' ? replicaWindowStart(replicaDays, now) : 0;
 }
-
-export const isOpenConversation = (doc: { readonly [field: string]: unknown }): boolean =>
-  doc.type === 'conversation' && OPEN_STATUSES.has(doc.status);
 
 /**
  * False for a conversation finished before the replica window: it may still change (a tag), but

@@ -34,8 +34,8 @@ export interface HubOptions {
   onAgentTyping?: (conversation: ConversationDoc, typing: boolean) => void;
   /** Finished conversations older than this many days are not in replicas (issue 8 §3). */
   replicaDays?: number;
-  /** The store identity checkpoints carry; defaults to the store's own. */
-  storeIdentity?: () => Promise<string>;
+  /** The store identity checkpoints carry, shared with the sync routes; defaults to the store's own. */
+  identity?: StoreIdentity;
   /** Changes collect this long before a `sync.docs` frame goes out. */
   flushMs?: number;
   /** Outbound bytes an agent socket may have waiting before it is closed with 4008. */
@@ -75,7 +75,7 @@ export class AgentHub {
       subscribeTopic(options.bus, 'session.revoked', (m) => this.loggedOut(m), options.log),
       subscribeTopic(options.bus, 'typing', (m) => this.relayTyping(m), options.log),
     ];
-    this.identity = new StoreIdentity(store);
+    this.identity = options.identity ?? new StoreIdentity(store);
     this.stream = new ChangeStream({
       flushMs: options.flushMs ?? FLUSH_MS,
       maxFlushMs: MAX_FLUSH_MS,
@@ -89,7 +89,7 @@ export class AgentHub {
 
   /** Read again by hellos now and then (an operator may raise the epoch); frames carry the last value read. */
   private async storeIdentity(): Promise<string> {
-    this.storeId = await (this.options.storeIdentity?.() ?? this.identity.get());
+    this.storeId = await this.identity.get();
     return this.storeId;
   }
 

@@ -3,7 +3,7 @@ import {
   type CollectionName, type ReplicaInfo, type SyncCheckpoint, type Viewer, type Visibility,
 } from '@atende/protocol';
 import type { WebSocket } from 'ws';
-import { inReplica, scopeKey } from '../access/scope.js';
+import { inReplica, replicaOf, scopeKey } from '../access/scope.js';
 import type { ChangeRow, StoredDoc } from '../store/index.js';
 import { toWire } from '../store/wire.js';
 import { socketCounts } from './socket.js';
@@ -105,7 +105,7 @@ export class ChangeStream {
   }
 
   replicaOf(viewer: Viewer): ReplicaInfo {
-    return { store: this.options.store(), scope: scopeKey(viewer, this.options.replicaDays), replicaDays: this.options.replicaDays };
+    return replicaOf(viewer, this.options.store(), this.options.replicaDays);
   }
 
   join(member: StreamMember): void {

@@ -1,7 +1,5 @@
-import { COLLECTIONS } from '@atende/protocol';
-import { START_SEQ, type DocStore, type StoredDoc } from '../store/index.js';
+import { REPLICATED_TYPES, START_SEQ, type DocStore, type StoredDoc } from '../store/index.js';
 
-const REPLICATED_TYPES: ReadonlySet<string> = new Set(Object.values(COLLECTIONS));
 const MARKER_ID = 'meta:change-stamps';
 const PAGE = 1_000;
 
