@@ -16,6 +16,16 @@ export const SYNC_OVERLAP_MS = 5_000;
 /** Finished conversations (and their messages) stay in a replica this many days by default. */
 export const REPLICA_DAYS_DEFAULT = 30;
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Where a replica's window starts (server ms): what changed or finished before it is history, a
+ * server query. The server starts fresh pulls there; the renderer purges what falls behind it.
+ */
+export function replicaWindowStart(replicaDays: number, now = Date.now()): number {
+  return Math.max(0, now - replicaDays * DAY_MS);
+}
+
 export const SyncCheckpoint = z.object({
   /** The store's identity (database uuid + epoch): another value means another or a reset store. */
   store: z.string().min(1).max(100),

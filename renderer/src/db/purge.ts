@@ -1,6 +1,6 @@
 import type { RxCollection, RxDocument } from 'rxdb';
-import { tombstoneOf, visibilityOf, type CollectionName, type Viewer } from '@atende/protocol';
-import { REPLICATED, type AtendeDatabase } from './database';
+import { replicaWindowStart, tombstoneOf, visibilityOf, type CollectionName, type Viewer } from '@atende/protocol';
+import { REPLICATED, replicatedCollection, type AtendeDatabase } from './database';
 
 /**
  * Removing documents from the local replica for good (ARCHITECTURE §4, issue 8 point 4): the
@@ -11,17 +11,12 @@ import { REPLICATED, type AtendeDatabase } from './database';
 
 /** Documents read per round, so a purge of 50,000 messages never holds them all in memory. */
 const PAGE = 1_000;
-const DAY_MS = 86_400_000;
 
 /** The collections whose documents depend on the viewer's rights (teams and users are for everyone). */
 export const SCOPED: CollectionName[] = ['conversations', 'messages', 'contacts', 'predefined', 'dispositions'];
 
 type AnyCollection = RxCollection<Record<string, unknown>>;
 type Doc = RxDocument<Record<string, unknown>>;
-
-function collectionOf(db: AtendeDatabase, name: CollectionName): AnyCollection {
-  return db.collections[name] as unknown as AnyCollection;
-}
 
 /** Writes each document as a content-free deletion, then deletes the deletions from disk. */
 export async function purgeDocuments(collection: AnyCollection, docs: readonly Doc[]): Promise<number> {
@@ -66,7 +61,7 @@ async function purgeWhere(collection: AnyCollection, doomed: (doc: Record<string
 export async function purgeInvisible(db: AtendeDatabase, viewer: Viewer): Promise<number> {
   let purged = 0;
   for (const name of SCOPED) {
-    purged += await purgeWhere(collectionOf(db, name), (doc) => visibilityOf(viewer, doc) !== 'visible');
+    purged += await purgeWhere(replicatedCollection(db, name), (doc) => visibilityOf(viewer, doc) !== 'visible');
   }
   return purged;
 }
@@ -74,7 +69,7 @@ export async function purgeInvisible(db: AtendeDatabase, viewer: Viewer): Promis
 /** Another or a reset store: nothing local can be trusted to match it; start clean. */
 export async function wipeReplicated(db: AtendeDatabase): Promise<number> {
   let purged = 0;
-  for (const name of REPLICATED) purged += await purgeWhere(collectionOf(db, name), () => true);
+  for (const name of REPLICATED) purged += await purgeWhere(replicatedCollection(db, name), () => true);
   return purged;
 }
 
@@ -83,9 +78,9 @@ export async function wipeReplicated(db: AtendeDatabase): Promise<number> {
  * (issue 8 point 3); the history panel asks the server for them.
  */
 export async function purgeExpired(db: AtendeDatabase, replicaDays: number, now = Date.now()): Promise<number> {
-  const cutoff = now - replicaDays * DAY_MS;
-  const conversations = collectionOf(db, 'conversations');
-  const messages = collectionOf(db, 'messages');
+  const cutoff = replicaWindowStart(replicaDays, now);
+  const conversations = replicatedCollection(db, 'conversations');
+  const messages = replicatedCollection(db, 'messages');
   let purged = 0;
   for (;;) {
     const expired = (await conversations

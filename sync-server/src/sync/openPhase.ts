@@ -47,7 +47,7 @@ export async function openConversationsBefore(
   );
   const all = found.flat();
   const old = all
-    .filter((doc) => !doc._deleted && doc._id > cursor && typeof doc.changedAt === 'number' && doc.changedAt < before)
+    .filter((doc) => !doc._deleted && doc._id > cursor)
     .filter((doc) => visibilityOf(viewer, doc) === 'visible')
     .sort((a, b) => (a._id < b._id ? -1 : 1));
   const documents = old.slice(0, limit);
