@@ -36,6 +36,11 @@ export const REPLICATED: CollectionName[] = [
   'conversations', 'messages', 'contacts', 'predefined', 'teams', 'users', 'dispositions',
 ];
 
+/** A replicated collection seen as plain documents, for code that treats them all alike (sync, purge). */
+export function replicatedCollection(db: AtendeDatabase, name: CollectionName): RxCollection<Record<string, unknown>> {
+  return db.collections[name] as unknown as RxCollection<Record<string, unknown>>;
+}
+
 /** One IndexedDB database per signed-in user, so signing out can wipe exactly that user's data. */
 export function databaseName(userId: string): string {
   return `atende-${userId.replace(/[^a-zA-Z0-9]/g, '-').toLowerCase()}`;

@@ -1,10 +1,9 @@
 import { Subject } from 'rxjs';
-import type { RxCollection } from 'rxdb';
 import { replicateRxCollection, type RxReplicationState } from 'rxdb/plugins/replication';
 import { API, type CollectionName, type PullResponse, type PushResponse, type PushRow, type ReplicaInfo, type ServerFrame, type SyncCheckpoint } from '@atende/protocol';
 import { ApiError } from '../net/api';
 import { call } from '../net/client';
-import { REPLICATED, type AtendeDatabase } from './database';
+import { REPLICATED, replicatedCollection, type AtendeDatabase } from './database';
 import { fillEmpty, type FetchPage } from './fill';
 
 export type SyncDocsFrame = Extract<ServerFrame, { type: 'sync.docs' }>;
@@ -129,7 +128,7 @@ export function startReplicaSync(db: AtendeDatabase, replica: ReplicaInfo, optio
       return { documents: page.documents.map((doc) => ({ ...doc, _deleted: doc._deleted === true })), checkpoint: page.checkpoint };
     };
     const state = replicateRxCollection<Doc, SyncCheckpoint>({
-      collection: collectionOf(db, name),
+      collection: replicatedCollection(db, name),
       replicationIdentifier: replicationIdentifier(name, replica),
       live: true,
       retryTime: 5_000,
@@ -169,7 +168,7 @@ export function startReplicaSync(db: AtendeDatabase, replica: ReplicaInfo, optio
   /** An empty pull-only collection is filled first; pushed ones need RxDB's record of the server's state. */
   async function setup(name: CollectionName): Promise<State | undefined> {
     let initialCheckpoint: SyncCheckpoint | undefined;
-    const collection = collectionOf(db, name);
+    const collection = replicatedCollection(db, name);
     const preexisting = new Set<string>();
     if (PUSHABLE.has(name)) {
       for (const doc of await collection.find().exec()) preexisting.add(String(doc.primary));
@@ -195,11 +194,16 @@ export function startReplicaSync(db: AtendeDatabase, replica: ReplicaInfo, optio
   const conversations = setup('conversations');
   // Rejects when the replication is stopped first; the messages then have nothing to wait for.
   const conversationsCaughtUp = conversations.then((state) => state?.awaitInitialReplication()).catch(() => undefined);
-  const ready = REPLICATED.map((name) => {
-    if (name === 'conversations') return conversations;
-    if (AFTER_CONVERSATIONS.has(name)) return conversationsCaughtUp.then(() => setup(name));
-    return setup(name);
-  });
+  const ready = new Map(REPLICATED.map((name) => {
+    if (name === 'conversations') return [name, conversations] as const;
+    if (AFTER_CONVERSATIONS.has(name)) return [name, conversationsCaughtUp.then(() => setup(name))] as const;
+    return [name, setup(name)] as const;
+  }));
+  /** Every given collection has caught up with the server once. */
+  const caughtUp = async (names: readonly CollectionName[]) => {
+    const all = await Promise.all(names.map((name) => ready.get(name)));
+    await Promise.all(all.map((state) => state?.awaitInitialReplication()));
+  };
 
   const resync = (names: readonly CollectionName[] = REPLICATED) => {
     for (const name of names) {
@@ -226,20 +230,12 @@ export function startReplicaSync(db: AtendeDatabase, replica: ReplicaInfo, optio
       return Object.fromEntries(firstCheckpoints);
     },
     pulled: () => pulledCount,
-    awaitUsable: async () => {
-      const all = await Promise.all(ready.filter((_, i) => !AFTER_CONVERSATIONS.has(REPLICATED[i] as CollectionName)));
-      await Promise.all(all.map((state) => state?.awaitInitialReplication()));
-    },
-    awaitInitial: async () => {
-      const all = await Promise.all(ready);
-      await Promise.all(all.map((state) => state?.awaitInitialReplication()));
-    },
+    awaitUsable: () => caughtUp(REPLICATED.filter((name) => !AFTER_CONVERSATIONS.has(name))),
+    awaitInitial: () => caughtUp(REPLICATED),
     stop: () => end('cancel'),
     remove: () => end('remove'),
   };
 }
-
-const collectionOf = (db: AtendeDatabase, name: CollectionName) => db.collections[name] as unknown as RxCollection<Doc>;
 
 /** The identifiers of the app before issue 8 (one replication per collection, unscoped). */
 export const legacyIdentifier = (collection: CollectionName): string => `atende-sync-${collection}-v1`;
@@ -249,7 +245,7 @@ export async function forgetReplications(db: AtendeDatabase, identifierOf: (coll
   await Promise.all(
     REPLICATED.map((name) =>
       replicateRxCollection<Doc, SyncCheckpoint>({
-        collection: collectionOf(db, name),
+        collection: replicatedCollection(db, name),
         replicationIdentifier: identifierOf(name),
         live: false,
         autoStart: false,
