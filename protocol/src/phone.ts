@@ -54,3 +54,19 @@ export function normaliseBrazilianPhone(input: string): string | undefined {
 export function isE164Digits(value: string): boolean {
   return /^[1-9]\d{7,14}$/.test(value);
 }
+
+/**
+ * A WhatsApp number as an agent types it (R-CT-02): Brazilian input (area code + number, with or
+ * without 55) goes through the Brazilian rules; a number written with `+` and another country
+ * code is kept as its E.164 digits (8–15), since only Brazil's plan is checked here.
+ */
+export function checkWhatsAppNumber(input: string): PhoneCheck {
+  const trimmed = input.trim();
+  if (trimmed.startsWith('+') && !/^\+\s*55/.test(trimmed)) {
+    if (/[^\d()+\-.\s]/.test(trimmed)) return invalid();
+    const digits = trimmed.replace(/\D/g, '');
+    if (digits.length < 8) return { status: 'incomplete' };
+    return isE164Digits(digits) ? { status: 'valid', e164: digits, kind: 'mobile' } : invalid();
+  }
+  return checkBrazilianPhone(trimmed);
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkBrazilianPhone, INVALID_NUMBER_MESSAGE, isE164Digits, normaliseBrazilianPhone } from '../src/phone.js';
+import { checkBrazilianPhone, checkWhatsAppNumber, INVALID_NUMBER_MESSAGE, isE164Digits, normaliseBrazilianPhone } from '../src/phone.js';
 
 describe('Brazilian phone numbers', () => {
   it('R-WA-02 R-CT-02 prepends 55 to area code + number and stores digits only', () => {
@@ -40,5 +40,15 @@ describe('Brazilian phone numbers', () => {
     expect(isE164Digits('5511999999999')).toBe(true);
     expect(isE164Digits('+5511999999999')).toBe(false);
     expect(isE164Digits('011999')).toBe(false);
+  });
+});
+
+describe('WhatsApp numbers as typed in the contact form', () => {
+  it('R-CT-02 Brazilian input gets 55; a + with another country code keeps it', () => {
+    expect(checkWhatsAppNumber('11987654321')).toMatchObject({ status: 'valid', e164: '5511987654321' });
+    expect(checkWhatsAppNumber('+1 (415) 555-2671')).toMatchObject({ status: 'valid', e164: '14155552671' });
+    expect(checkWhatsAppNumber('+1 415')).toEqual({ status: 'incomplete' });
+    expect(checkWhatsAppNumber('+1 415 abc 2671').status).toBe('invalid');
+    expect(checkWhatsAppNumber('+0 4155552671').status).toBe('invalid');
   });
 });
