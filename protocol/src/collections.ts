@@ -9,6 +9,9 @@ export const COLLECTIONS = {
   teams: 'team',
   users: 'user',
   dispositions: 'disposition',
+  notes: 'note',
+  tags: 'tag',
+  favourites: 'favourite',
 } as const satisfies Record<string, DocType>;
 
 export type CollectionName = keyof typeof COLLECTIONS;

@@ -3,7 +3,7 @@ import { ChannelAccountView, CreateChannelBody, UpdateChannelBody } from './chan
 import { ConversationDoc, MessageDoc, UserDoc } from './documents.js';
 import {
   ClaimBody, FinishBody, LoginBody, LoginResponse, LogoutBody, PullQuery, PullResponse, PushBody, PushResponse, RefreshBody,
-  ResendBody, ReturnToQueueBody, SendMessageBody, SyncStatus, SyncStatusQuery, TransferBody, VisitorBody, VisitorResponse,
+  MarkBody, ResendBody, ReturnToQueueBody, SendMessageBody, SyncStatus, SyncStatusQuery, TagsBody, TransferBody, VisitorBody, VisitorResponse,
   WebchatMessageBody,
 } from './rest.js';
 import { VisitorMessage } from './frames.js';
@@ -56,6 +56,8 @@ export const API = {
     method: 'POST', path: '/api/conversations/:id/return', auth: 'user', body: ReturnToQueueBody, response: conversationResponse,
   }),
   finish: endpoint({ method: 'POST', path: '/api/conversations/:id/finish', auth: 'user', body: FinishBody, response: conversationResponse }),
+  markConversation: endpoint({ method: 'POST', path: '/api/conversations/:id/mark', auth: 'user', body: MarkBody, response: conversationResponse }),
+  tagConversation: endpoint({ method: 'POST', path: '/api/conversations/:id/tags', auth: 'user', body: TagsBody, response: conversationResponse }),
 
   syncStatus: endpoint({ method: 'GET', path: '/api/sync/status', auth: 'user', query: SyncStatusQuery, response: SyncStatus }),
   pull: endpoint({ method: 'GET', path: '/api/sync/:collection/pull', auth: 'user', query: PullQuery, response: PullResponse }),

@@ -64,7 +64,10 @@ export const ConversationDoc = z.object({
   lastPreview: z.string(),
   disposition: Id.nullable(),
   finishNote: z.string(),
+  /** Tag ids (`tag:<key>`), internal only (R-WS-05). */
   tags: z.array(z.string()),
+  /** The agent's own follow-up mark (R-WS-13); 'resolved' is cleared when the customer writes again. */
+  mark: z.enum(['pending', 'resolved']).nullable().optional(),
   transfers: z.array(Transfer),
   ticketLinks: z.array(z.string()),
   channelMeta: z.record(z.string(), z.string()),
@@ -183,6 +186,48 @@ export const DispositionDoc = z.object({
 });
 export type DispositionDoc = z.infer<typeof DispositionDoc>;
 
+export const NOTE_TEXT_MAX = 4000;
+
+/** A shared note on a contact ("Anotações", R-WS-03): seen by every agent who serves the contact. */
+export const NoteDoc = z.object({
+  ...base,
+  type: z.literal('note'),
+  contactId: Id,
+  /** Server-owned: the user who wrote it (only they may edit it) and their name then. */
+  authorId: Id,
+  authorName: z.string().max(200),
+  text: z.string().min(1).max(NOTE_TEXT_MAX),
+  /** Server-owned, copied from the contact: the teams whose agents replicate the note. */
+  teamIds: z.array(Id),
+});
+export type NoteDoc = z.infer<typeof NoteDoc>;
+
+/** An internal tag admins define (R-WS-05); conversations list tag ids in `tags`. */
+export const TagDoc = z.object({
+  ...base,
+  type: z.literal('tag'),
+  name: z.string().trim().min(1).max(60),
+  color: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'color must be #rrggbb'),
+});
+export type TagDoc = z.infer<typeof TagDoc>;
+
+/** One user's favourite conversation (R-WS-13); id `favourite:<userKey>.<conversationKey>`. */
+export const FavouriteDoc = z.object({
+  ...base,
+  type: z.literal('favourite'),
+  /** Server-owned: the user who set it, the only one who receives it. */
+  userId: Id,
+  conversationId: Id,
+});
+export type FavouriteDoc = z.infer<typeof FavouriteDoc>;
+
+const keyOf = (id: string): string => id.slice(id.indexOf(':') + 1);
+
+/** A user's favourite of a conversation has one id, so setting it twice (two windows, offline) is one document. */
+export function favouriteIdOf(userId: string, conversationId: string): string {
+  return `favourite:${keyOf(userId)}.${keyOf(conversationId)}`;
+}
+
 export const ReplicatedDoc = z.discriminatedUnion('type', [
   ConversationDoc,
   MessageDoc,
@@ -191,5 +236,8 @@ export const ReplicatedDoc = z.discriminatedUnion('type', [
   UserDoc,
   PredefinedDoc,
   DispositionDoc,
+  NoteDoc,
+  TagDoc,
+  FavouriteDoc,
 ]);
 export type ReplicatedDoc = z.infer<typeof ReplicatedDoc>;

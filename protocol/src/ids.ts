@@ -30,6 +30,9 @@ export const DOC_TYPES = [
   'user',
   'predefined',
   'disposition',
+  'note',
+  'tag',
+  'favourite',
 ] as const;
 export type DocType = (typeof DOC_TYPES)[number];
 

@@ -103,3 +103,32 @@ export function assertMay(actor: Actor, action: ConversationAction, conversation
   const permission = may(actor, action, conversation);
   if (!permission.ok) throw permission.error;
 }
+
+/** Internal tags (R-WS-05): supervisors and admins always; agents unless an admin switched it off for them. */
+export const mayTag = (user: Pick<Actor, 'role'> & { permissions?: { tags?: boolean | undefined } | undefined }): boolean =>
+  overseesAll(user) || user.permissions?.tags !== false;
+
+/**
+ * Tagging one conversation: someone who may tag and who writes in it while it is open, or a
+ * supervisor at any time (tags classify finished conversations too).
+ */
+export function mayTagConversation(
+  actor: Actor & { permissions?: { tags?: boolean | undefined } | undefined },
+  conversation: ConversationDoc,
+): Permission {
+  if (!canSee(actor, conversation)) return deny(notFound('conversation'));
+  if (!mayTag(actor)) return deny(forbidden('You may not tag conversations'));
+  if (overseesAll(actor)) return OK;
+  return may(actor, 'reply', conversation);
+}
+
+/** Pending/resolved (R-WS-13) is the agent's follow-up: whoever may reply to the conversation. */
+export const mayMark = (actor: Actor, conversation: ConversationDoc): Permission => may(actor, 'reply', conversation);
+
+/**
+ * R-WS-05 / R-CT-04: whether a contact's history shows (and its transcripts open for) finished
+ * conversations of teams the user is not in. Supervisors and admins always; agents when granted.
+ */
+export const maySeeOtherTeamsHistory = (
+  user: Pick<Actor, 'role'> & { permissions?: { historyOtherTeams?: boolean | undefined } | undefined },
+): boolean => overseesAll(user) || user.permissions?.historyOtherTeams === true;

@@ -66,6 +66,20 @@ export const ReturnToQueueBody = z.strictObject({ id: ClientId.optional(), note:
 export type ReturnToQueueBody = z.infer<typeof ReturnToQueueBody>;
 export const ResendBody = z.strictObject({});
 
+/** Pending/resolved (R-WS-13); null clears it. `id`: the command id, a repeat answers the first outcome. */
+export const ConversationMark = z.enum(['pending', 'resolved']).nullable();
+export type ConversationMark = z.infer<typeof ConversationMark>;
+export const MarkBody = z.strictObject({ id: ClientId, mark: ConversationMark });
+export type MarkBody = z.infer<typeof MarkBody>;
+
+/** The conversation's whole set of internal tags (R-WS-05), ids of existing tag documents. */
+export const TagsBody = z.strictObject({
+  id: ClientId,
+  tags: z.array(Id.refine((t) => t.startsWith('tag:'), 'not a tag id')).max(20)
+    .refine((tags) => new Set(tags).size === tags.length, 'tags must not repeat'),
+});
+export type TagsBody = z.infer<typeof TagsBody>;
+
 export const VisitorBody = z.strictObject({
   name: z.string().trim().max(200).optional(),
   email: z.union([z.email().max(254), z.literal('')]).optional(),

@@ -3,8 +3,9 @@ import type { Role } from './documents.js';
 /**
  * Who may hold which replicated document (ARCHITECTURE §4), shared by the server (pull, stream,
  * push) and the renderer (purging what the user lost the right to). Agents see conversations
- * and messages of their teams, and contacts linked to their teams or created by them;
- * supervisors and admins see all. A document that moved out of a team reaches that team's
+ * and messages of their teams, contacts (and their notes) linked to their teams or created by
+ * them, everyone's tags, and their own favourites; supervisors and admins see all but others'
+ * favourites. A document that moved out of a team reaches that team's
  * members as a content-free tombstone so their copy is purged; so does a removed document.
  */
 export type Visibility = 'visible' | 'tombstone' | 'hidden';
@@ -50,8 +51,25 @@ function rightOf(viewer: Viewer, doc: Doc): Visibility {
     if (seesAllTeams(viewer) || doc.createdBy === viewer.userId) return 'visible';
     return strings(doc.teamIds).some((t) => viewer.teamIds.has(t)) ? 'visible' : 'hidden';
   }
-  if (type === 'team' || type === 'user') return 'visible';
+  if (type === 'note') {
+    // Like its contact (R-WS-03: every agent who serves the contact), and always to its author.
+    if (seesAllTeams(viewer) || doc.authorId === viewer.userId) return 'visible';
+    return strings(doc.teamIds).some((t) => viewer.teamIds.has(t)) ? 'visible' : 'hidden';
+  }
+  // A favourite is one user's own, whatever their role.
+  if (type === 'favourite') return doc.userId === viewer.userId ? 'visible' : 'hidden';
+  if (type === 'team' || type === 'user' || type === 'tag') return 'visible';
   return 'hidden';
+}
+
+/**
+ * The one user who sees a document by a personal right rather than by role or team: a contact's
+ * creator, a note's author, a favourite's owner. The live stream routes such documents to that
+ * user's sockets, since scope groups share no user.
+ */
+export function personalViewerOf(doc: { readonly [field: string]: unknown }): string | undefined {
+  const owner = doc.type === 'contact' ? doc.createdBy : doc.type === 'note' ? doc.authorId : doc.type === 'favourite' ? doc.userId : undefined;
+  return typeof owner === 'string' ? owner : undefined;
 }
 
 /**
@@ -64,5 +82,7 @@ export function tombstoneOf(doc: { readonly [field: string]: unknown }): Record<
   const tombstone: Record<string, unknown> = { _deleted: true };
   for (const field of TOMBSTONE_FIELDS) if (doc[field] !== undefined) tombstone[field] = doc[field];
   if (doc.type === 'contact') tombstone.name = '';
+  // The replica indexes notes by contact.
+  if (doc.type === 'note' && doc.contactId !== undefined) tombstone.contactId = doc.contactId;
   return tombstone;
 }

@@ -28,6 +28,11 @@ const docs: StoredDoc[] = [
   { _id: 'contact:2', type: 'contact', changedAt: 14 },
   { _id: 'contact:3', type: 'contact', teamIds: 'a', createdBy: 5, changedAt: 15 },
   { _id: 'contact:4', type: 'contact', removed: true, teamIds: ['c'], changedAt: 16 },
+  { _id: 'note:1', type: 'note', contactId: 'contact:1', teamIds: ['a', 'b'], authorId: 'u1', changedAt: 19 },
+  { _id: 'note:2', type: 'note', teamIds: [], authorId: 7, changedAt: 20 },
+  { _id: 'tag:x', type: 'tag', name: 'X', changedAt: 21 },
+  { _id: 'favourite:u1.c1', type: 'favourite', userId: 'u1', conversationId: 'conversation:c1', changedAt: 22 },
+  { _id: 'favourite:u2.c1', type: 'favourite', changedAt: 23 },
   { _id: 'session:1', type: 'session', teamId: 'a', changedAt: 17 },
   { _id: 'counter:1', changedAt: 18 },
 ];
@@ -58,6 +63,10 @@ describe('issue 8 design A.2 sync view keys', () => {
     expect(keysOf('disposition:1')).toEqual(['team:b', '*']);
     expect(keysOf('team:a')).toEqual(['all', '*']);
     expect(keysOf('user:1')).toEqual(['all', '*']);
+    // R-WS-03 notes like their contact plus their author; R-WS-05 tags for everyone; R-WS-13 favourites their owner's.
+    expect(keysOf('note:1')).toEqual(['team:a', 'team:b', 'user:u1', '*']);
+    expect(keysOf('tag:x')).toEqual(['all', '*']);
+    expect(keysOf('favourite:u1.c1')).toEqual(['user:u1', '*']);
     expect(keysOf('contact:1')).toEqual(['team:a', 'team:b', 'user:u1', '*']);
     expect(keysOf('contact:2')).toEqual(['*']);
     expect(keysOf('contact:4')).toEqual(['team:c', '*']); // soft-deleted stays, as a tombstone source

@@ -11,6 +11,8 @@ export { type Viewer, type Visibility, viewerOf, visibilityOf } from '@atende/pr
  * document (a former team's key yields tombstones).
  */
 export function syncKeys(viewer: Viewer, type: string): string[] {
+  // Everyone's favourites are their own, supervisors' too: their key, not the whole organisation's.
+  if (type === 'favourite') return [`user:${viewer.userId}`];
   if (seesAllTeams(viewer)) return ['*'];
   const teams = [...viewer.teamIds].sort().map((t) => `team:${t}`);
   switch (type) {
@@ -22,8 +24,10 @@ export function syncKeys(viewer: Viewer, type: string): string[] {
       return ['all', ...teams];
     case 'team':
     case 'user':
+    case 'tag':
       return ['all'];
     case 'contact':
+    case 'note':
       return [...teams, `user:${viewer.userId}`];
     default:
       return [];
@@ -33,9 +37,9 @@ export function syncKeys(viewer: Viewer, type: string): string[] {
 /**
  * Changes whenever the rights or the replica window change, so checkpoints taken under other
  * ones restart from scratch, and sockets with equal keys may share one streamed frame. Not the
- * user id: it would make every agent a group of one. The one per-user right (contacts an agent
- * created, `createdBy`) never changes for a user, so it needs no restart; streaming must decide
- * such contacts per user, not per group.
+ * user id: it would make every agent a group of one. The per-user rights (contacts an agent
+ * created, notes they wrote, their favourites: `personalViewerOf`) never change for a user, so
+ * they need no restart; streaming must decide such documents per user, not per group.
  */
 export function scopeKey(viewer: Viewer, replicaDays: number): string {
   const teams = seesAllTeams(viewer) ? '*' : [...viewer.teamIds].sort().join(',');

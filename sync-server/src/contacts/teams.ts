@@ -1,5 +1,5 @@
 import type { ContactDoc } from '@atende/protocol';
-import type { DocStore } from '../store/index.js';
+import type { DocStore, StoredDoc } from '../store/index.js';
 import { updateDoc } from '../store/index.js';
 import { isGone } from './live.js';
 
@@ -18,8 +18,31 @@ export async function linkContactToTeam(
   if (contact.teamIds?.includes(teamId)) return;
   await updateDoc(store, contact.id, (current) => {
     if (!current || isGone(current) || current.type !== 'contact') return undefined;
-    const teamIds = Array.isArray(current.teamIds) ? current.teamIds.filter((t): t is string => typeof t === 'string') : [];
+    const teamIds = teamsOf(current);
     if (teamIds.includes(teamId)) return undefined;
     return { ...current, teamIds: [...teamIds, teamId], updatedAt: Math.max(Date.now(), Number(current.updatedAt) + 1 || 0) };
   });
+  await linkNotesToTeam(store, contact.id, teamId);
+}
+
+const teamsOf = (doc: StoredDoc): string[] =>
+  Array.isArray(doc.teamIds) ? doc.teamIds.filter((t): t is string => typeof t === 'string') : [];
+
+/** Notes about one contact at most (a contact with more is an outlier; its oldest teams still hold them). */
+const NOTES_PER_CONTACT = 1_000;
+
+/**
+ * A contact's shared notes follow it (R-WS-03: visible to every agent who serves the contact), so
+ * a team that gains the contact gains its notes. `updatedAt` stays: the team list is the server's,
+ * and an author editing the note meanwhile must not be refused as stale because of it.
+ */
+export async function linkNotesToTeam(store: DocStore, contactId: string, teamId: string): Promise<void> {
+  const notes = await store.find({ selector: { type: 'note', contactId }, limit: NOTES_PER_CONTACT });
+  for (const note of notes) {
+    if (isGone(note) || teamsOf(note).includes(teamId)) continue;
+    await updateDoc(store, note._id, (current) => {
+      if (!current || isGone(current) || teamsOf(current).includes(teamId)) return undefined;
+      return { ...current, teamIds: [...teamsOf(current), teamId] };
+    });
+  }
 }

@@ -8,6 +8,7 @@ import { linkContactToTeam } from '../contacts/teams.js';
 import type { JobDoc } from '../jobs/types.js';
 import type { DocStore, StoredDoc } from '../store/index.js';
 import { getWire, toStored, toWire, updateWire } from '../store/wire.js';
+import { reopenedByCustomer } from './context.js';
 import { inTeam, previewOf, summarise } from './summary.js';
 import type { ProtocolNumbers } from './protocolNumbers.js';
 
@@ -139,7 +140,7 @@ export class InboundService {
   /** `rev` is the revision `conversation` was read at: a later write makes ours conflict, and `reconcile` redoes it. */
   private async append(input: InboundInput, conversation: ConversationDoc, rev: string | undefined, messageId: string, now: number): Promise<Received> {
     const message = this.messageOf(input, messageId, conversation, now);
-    const updated = summarise(conversation, message);
+    const updated = reopenedByCustomer(summarise(conversation, message));
     const summary = toStored(updated, rev);
     const results = await this.store.bulkWrite([toStored(message), ...(input.jobs?.(message) ?? []), summary]);
     if (!results.some((r) => r.id === message.id && r.ok)) return this.settleDuplicate(messageId, conversation);
@@ -163,7 +164,7 @@ export class InboundService {
 
   /** Keeps the conversation's list fields current after a message was added. */
   private async touch(conversationId: string, message: MessageDoc): Promise<void> {
-    await updateWire<ConversationDoc>(this.store, conversationId, (c) => c && summarise(c, message));
+    await updateWire<ConversationDoc>(this.store, conversationId, (c) => c && reopenedByCustomer(summarise(c, message)));
   }
 
   private async newConversation(id: string, input: InboundInput, now: number): Promise<ConversationDoc> {

@@ -5,6 +5,7 @@ import type { AuthService } from '../auth/service.js';
 import { created, implement } from '../http/contract.js';
 import { parse } from '../http/errors.js';
 import type { DocStore } from '../store/index.js';
+import { ConversationContext } from './context.js';
 import type { MessageService } from './messages.js';
 import type { ConversationService } from './service.js';
 import { conversationMessages } from './transcript.js';
@@ -39,6 +40,13 @@ export function conversationRoutes(store: DocStore, conversations: ConversationS
   }));
   implement(router, MOUNT, API.finish, async ({ params, body, req }) => ({
     conversation: await conversations.finish(principalOf(req).user, idParam(params.id), body),
+  }));
+  const context = new ConversationContext(store);
+  implement(router, MOUNT, API.markConversation, async ({ params, body, req }) => ({
+    conversation: await context.mark(principalOf(req).user, idParam(params.id), body),
+  }));
+  implement(router, MOUNT, API.tagConversation, async ({ params, body, req }) => ({
+    conversation: await context.tag(principalOf(req).user, idParam(params.id), body),
   }));
   return router;
 }

@@ -1,5 +1,5 @@
 import type {
-  ContactDoc, DispositionDoc, PredefinedDoc, ReplicatedDoc, TeamDoc, UserDoc,
+  ContactDoc, DispositionDoc, PredefinedDoc, ReplicatedDoc, TagDoc, TeamDoc, UserDoc,
 } from '@atende/protocol';
 import type { AuthService } from '../auth/service.js';
 import type { ChannelAccountDoc } from '../channelAccounts/service.js';
@@ -32,6 +32,8 @@ export async function seedDemo(store: DocStore, auth: AuthService, password: str
   const disposition = (key: string, teamId: string, name: string): DispositionDoc => ({
     id: `disposition:${key}`, type: 'disposition', teamId, name, ...base,
   });
+  // Internal tags (R-WS-05), defined by the admin; colours are data, chosen to read on light and dark.
+  const tag = (key: string, name: string, color: string): TagDoc => ({ id: `tag:${key}`, type: 'tag', name, color, ...base });
   const people: UserDoc[] = DEMO_ACCOUNTS.map((a) => ({
     id: `user:${a.email.split('@')[0]}`, type: 'user', name: a.name, email: a.email, role: a.role,
     teamIds: [...a.teams], maxConcurrent: 5, ...base,
@@ -50,6 +52,10 @@ export async function seedDemo(store: DocStore, auth: AuthService, password: str
     disposition('duvida', 'team:suporte', 'Dúvida resolvida'),
     disposition('tecnico', 'team:suporte', 'Problema técnico'),
     disposition('venda', 'team:comercial', 'Venda realizada'),
+    tag('reclamacao', 'Reclamação', '#c2410c'),
+    tag('elogio', 'Elogio', '#15803d'),
+    tag('urgente', 'Urgente', '#b91c1c'),
+    tag('financeiro', 'Financeiro', '#1d4ed8'),
   ];
   const channel: ChannelAccountDoc = {
     _id: `channel:${DEMO_WEBCHAT_ACCOUNT}`, type: 'channel', kind: 'webchat',

@@ -1,5 +1,5 @@
 import {
-  COLLECTION_NAMES, collectionOfType, tombstoneOf, visibilityOf,
+  COLLECTION_NAMES, collectionOfType, personalViewerOf, tombstoneOf, visibilityOf,
   type CollectionName, type ReplicaInfo, type SyncCheckpoint, type Viewer, type Visibility,
 } from '@atende/protocol';
 import type { WebSocket } from 'ws';
@@ -46,7 +46,7 @@ export interface StreamMember {
   readonly ws: WebSocket;
   viewer: Viewer;
   group?: ScopeGroup;
-  /** Documents only this user may see (a contact they created), merged into the group's frame. */
+  /** Documents only this user may see (`personalViewerOf`), merged into the group's frame. */
   own?: Map<CollectionName, Batch>;
 }
 
@@ -171,8 +171,10 @@ export class ChangeStream {
       add(group.pending, collection, row.id, t, formOf(visibility));
       this.dirty.add(group);
     }
-    // Rights of one user (a contact they created): only their sockets, where their group had none.
-    const owner = typeof doc.createdBy === 'string' ? this.byUser.get(doc.createdBy) : undefined;
+    // Rights of one user (a contact they created, a note they wrote, their favourite): only their
+    // sockets, where their group had none.
+    const personal = personalViewerOf(doc);
+    const owner = personal === undefined ? undefined : this.byUser.get(personal);
     for (const member of owner ?? []) {
       const group = member.group;
       if (!group || visibilityOf(group.viewer, doc) !== 'hidden') continue;

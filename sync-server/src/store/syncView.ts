@@ -11,7 +11,10 @@ import type { StoredDoc } from './types.js';
 export const SYNC_DDOC = 'atende-sync';
 export const SYNC_VIEW = 'by_scope';
 
-/** Key scopes: a team's members, every viewer of the type, one user, and the see-everything key. */
+/**
+ * Key scopes: a team's members, every viewer of the type, one user (a contact's creator, a
+ * note's author, a favourite's owner), and the see-everything key.
+ */
 export const ALL_KEY = 'all';
 export const EVERYTHING_KEY = '*';
 
@@ -31,11 +34,16 @@ export const SYNC_MAP = `function (doc) {
   } else if (type === 'predefined' || type === 'disposition') {
     if (doc.teamId === null) add('all');
     else if (typeof doc.teamId === 'string') add('team:' + doc.teamId);
-  } else if (type === 'team' || type === 'user') {
+  } else if (type === 'team' || type === 'user' || type === 'tag') {
     add('all');
   } else if (type === 'contact') {
     addTeams(doc.teamIds);
     if (typeof doc.createdBy === 'string') add('user:' + doc.createdBy);
+  } else if (type === 'note') {
+    addTeams(doc.teamIds);
+    if (typeof doc.authorId === 'string') add('user:' + doc.authorId);
+  } else if (type === 'favourite') {
+    if (typeof doc.userId === 'string') add('user:' + doc.userId);
   } else {
     return;
   }
@@ -44,7 +52,7 @@ export const SYNC_MAP = `function (doc) {
 }`;
 
 export const REPLICATED_TYPES: ReadonlySet<string> = new Set([
-  'conversation', 'message', 'contact', 'predefined', 'team', 'user', 'disposition',
+  'conversation', 'message', 'contact', 'predefined', 'team', 'user', 'disposition', 'note', 'tag', 'favourite',
 ]);
 
 function strings(value: unknown): string[] {
@@ -66,11 +74,14 @@ export function syncKeysOf(doc: Readonly<Record<string, unknown>>): string[] {
   } else if (type === 'predefined' || type === 'disposition') {
     if (doc.teamId === null) add(ALL_KEY);
     else if (typeof doc.teamId === 'string') add(`team:${doc.teamId}`);
-  } else if (type === 'team' || type === 'user') {
+  } else if (type === 'team' || type === 'user' || type === 'tag') {
     add(ALL_KEY);
-  } else {
+  } else if (type === 'contact' || type === 'note') {
     for (const team of strings(doc.teamIds)) add(`team:${team}`);
-    if (typeof doc.createdBy === 'string') add(`user:${doc.createdBy}`);
+    const personal = type === 'contact' ? doc.createdBy : doc.authorId;
+    if (typeof personal === 'string') add(`user:${personal}`);
+  } else if (type === 'favourite' && typeof doc.userId === 'string') {
+    add(`user:${doc.userId}`);
   }
   add(EVERYTHING_KEY);
   return keys;

@@ -1,12 +1,15 @@
 import {
-  ContactDoc, DomainError, forbidden, parse, PredefinedDoc, tombstoneOf, type CollectionName, type PushRow,
+  ContactDoc, DomainError, FavouriteDoc, favouriteIdOf, forbidden, NoteDoc, parse, PredefinedDoc, TagDoc, tombstoneOf,
+  type CollectionName, type PushRow,
 } from '@atende/protocol';
 import type { ZodType } from 'zod';
 import type { DocStore, StoredDoc } from '../store/index.js';
 import { toStored, toWire } from '../store/wire.js';
 import { type Viewer, visibilityOf } from '../access/scope.js';
+import { isGone } from '../contacts/live.js';
 
 type Pushed = { id: string; updatedAt: number; createdAt: number; type: string };
+type Store = Pick<DocStore, 'get' | 'bulkWrite'>;
 
 /**
  * Plain data users edit replicates by push (ARCHITECTURE §1); everything that needs arbitration
@@ -15,21 +18,71 @@ type Pushed = { id: string; updatedAt: number; createdAt: number; type: string }
 interface Pushable {
   schema: ZodType<Pushed>;
   mayWrite: (viewer: Viewer) => boolean;
-  /** Fields the server owns: kept from the stored document (or set on creation), never the client's. */
-  owned: (viewer: Viewer, current: StoredDoc | undefined) => Record<string, unknown>;
+  /** Fields the server owns: never taken from the client. */
+  ownedFields: readonly string[];
+  /** Their values: kept from the stored document (or set on creation). */
+  owned: (viewer: Viewer, current: StoredDoc | undefined, doc: Pushed & Record<string, unknown>, store: Store) =>
+    Record<string, unknown> | Promise<Record<string, unknown>>;
+  /** Whether the viewer may edit (or remove) a stored document they see; if not, they get its master state back. */
+  mayChange?: (viewer: Viewer, current: StoredDoc, removing: boolean) => boolean;
+  /** Checks of the incoming document beyond its schema. */
+  check?: (viewer: Viewer, doc: Pushed & Record<string, unknown>) => void;
+  /** A removed document pushed again comes back (a favourite set, unset and set again) instead of staying removed. */
+  revivable?: boolean;
+}
+
+const invalid = (message: string) => new DomainError('invalid', 'invalid_input', message);
+
+/** A note is written about a contact the author may see; its teams are the contact's (R-WS-03). */
+async function noteOwned(viewer: Viewer, current: StoredDoc | undefined, doc: Record<string, unknown>, store: Store): Promise<Record<string, unknown>> {
+  if (current) return { authorId: current.authorId, authorName: current.authorName, contactId: current.contactId, teamIds: current.teamIds };
+  const contact = await store.get(String(doc.contactId));
+  if (!contact || isGone(contact) || contact.type !== 'contact' || visibilityOf(viewer, contact) !== 'visible') {
+    throw new DomainError('unprocessable', 'unknown_contact', 'No such contact');
+  }
+  const author = await store.get(viewer.userId);
+  return {
+    authorId: viewer.userId,
+    authorName: typeof author?.name === 'string' ? author.name : '',
+    contactId: contact._id,
+    teamIds: Array.isArray(contact.teamIds) ? contact.teamIds : [],
+  };
 }
 
 const PUSHABLE: Partial<Record<CollectionName, Pushable>> = {
   contacts: {
     schema: ContactDoc,
     mayWrite: () => true,
+    ownedFields: ['teamIds', 'createdBy'],
     // Who may see a contact follows its conversations' teams and its creator (design B.5).
     owned: (viewer, current) => {
       const createdBy = current ? current.createdBy : viewer.userId;
       return { teamIds: Array.isArray(current?.teamIds) ? current.teamIds : [], ...(typeof createdBy === 'string' ? { createdBy } : {}) };
     },
   },
-  predefined: { schema: PredefinedDoc, mayWrite: (v) => v.role !== 'agent', owned: () => ({}) },
+  predefined: { schema: PredefinedDoc, mayWrite: (v) => v.role !== 'agent', ownedFields: [], owned: () => ({}) },
+  notes: {
+    schema: NoteDoc,
+    mayWrite: () => true,
+    ownedFields: ['authorId', 'authorName', 'contactId', 'teamIds'],
+    owned: noteOwned,
+    // Only the author edits a note; a supervisor may also remove it (moderation).
+    mayChange: (viewer, current, removing) => current.authorId === viewer.userId || (removing && viewer.role !== 'agent'),
+  },
+  // The organisation's list of tags is the admins' (R-WS-05).
+  tags: { schema: TagDoc, mayWrite: (v) => v.role === 'admin', ownedFields: [], owned: () => ({}) },
+  favourites: {
+    schema: FavouriteDoc,
+    mayWrite: () => true,
+    ownedFields: ['userId'],
+    owned: (viewer) => ({ userId: viewer.userId }),
+    check: (viewer, doc) => {
+      if (doc.id !== favouriteIdOf(viewer.userId, String(doc.conversationId))) {
+        throw invalid(`favourite id must be ${favouriteIdOf(viewer.userId, String(doc.conversationId))}`);
+      }
+    },
+    revivable: true,
+  },
 };
 
 /**
@@ -37,7 +90,7 @@ const PUSHABLE: Partial<Record<CollectionName, Pushable>> = {
  * replica that held it receives the tombstone) and `removed: true`. Not a store deletion, which
  * would drop it from the index before the replicas learned of it.
  */
-const SCOPE_FIELDS = ['teamId', 'formerTeamIds', 'teamIds', 'createdBy'] as const;
+const SCOPE_FIELDS = ['teamId', 'formerTeamIds', 'teamIds', 'createdBy', 'authorId', 'userId'] as const;
 
 export function removedForm(current: StoredDoc, updatedAt: number): StoredDoc {
   const { _deleted, ...kept } = tombstoneOf(toWire<Record<string, unknown>>(current));
@@ -56,7 +109,7 @@ function masterOf(stored: StoredDoc): Record<string, unknown> {
 
 /** Returns the master state of every row that conflicted, as RxDB's push handler expects. */
 export async function pushCollection(
-  store: Pick<DocStore, 'get' | 'bulkWrite'>,
+  store: Store,
   viewer: Viewer,
   collection: CollectionName,
   rows: PushRow[],
@@ -70,7 +123,8 @@ export async function pushCollection(
   const incoming = rows.map((row, i) => {
     const { _deleted, ...fields } = row.newDocumentState;
     const doc = parse(pushable.schema, fields, `document ${i}`);
-    if (!doc.id.startsWith(`${doc.type}:`)) throw new DomainError('invalid', 'invalid_input', `document ${i}: id must start with ${doc.type}:`);
+    if (!doc.id.startsWith(`${doc.type}:`)) throw invalid(`document ${i}: id must start with ${doc.type}:`);
+    pushable.check?.(viewer, doc as Pushed & Record<string, unknown>);
     return { doc, deleted: _deleted === true, assumed: row.assumedMasterState ?? null };
   });
   const conflicts: Array<Record<string, unknown>> = [];
@@ -78,19 +132,21 @@ export async function pushCollection(
     const current = await store.get(doc.id);
     const gone = current !== undefined && (current._deleted === true || isRemoved(current));
     if (current && !gone && visibilityOf(viewer, current) !== 'visible') throw forbidden();
-    if (gone) {
+    const revived = gone && !deleted && pushable.revivable === true;
+    if (gone && !revived) {
       // Removed stays removed: a late edit learns so from the master state; a late removal is done.
       if (!deleted) conflicts.push(masterOf(current));
       continue;
     }
-    const master = current ? toWire<Record<string, unknown>>(current) : undefined;
-    const stale = master ? assumed?.updatedAt !== master.updatedAt : assumed !== null;
-    if (stale) {
+    const master = current && !revived ? toWire<Record<string, unknown>>(current) : undefined;
+    const stale = revived ? false : master ? assumed?.updatedAt !== master.updatedAt : assumed !== null;
+    // Another user's document the viewer sees but may not change (a colleague's note): the master state puts theirs back.
+    if (stale || (current && !revived && pushable.mayChange && !pushable.mayChange(viewer, current, deleted))) {
       if (current) conflicts.push(masterOf(current));
       continue;
     }
     const now = Date.now();
-    const previousUpdatedAt = typeof master?.updatedAt === 'number' ? master.updatedAt : 0;
+    const previousUpdatedAt = typeof current?.updatedAt === 'number' ? current.updatedAt : 0;
     // The server clock owns updatedAt; client clocks are not trusted (ARCHITECTURE §4).
     const updatedAt = Math.max(now, previousUpdatedAt + 1);
     let next: StoredDoc;
@@ -100,8 +156,10 @@ export async function pushCollection(
       continue; // created and removed offline: nothing to keep
     } else {
       const createdAt = typeof master?.createdAt === 'number' ? master.createdAt : now;
-      const { teamIds: _t, createdBy: _c, ...edited } = doc as Pushed & Record<string, unknown>;
-      const stamped = { ...edited, ...pushable.owned(viewer, current), createdAt, updatedAt };
+      const edited: Record<string, unknown> = { ...doc };
+      for (const field of pushable.ownedFields) delete edited[field];
+      const owned = await pushable.owned(viewer, revived ? undefined : current, doc as Pushed & Record<string, unknown>, store);
+      const stamped = { ...edited, ...owned, id: doc.id, createdAt, updatedAt };
       next = toStored(stamped, current?._rev);
       if (visibilityOf(viewer, next) !== 'visible') throw forbidden('That document would be outside your teams');
     }
