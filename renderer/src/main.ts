@@ -4,14 +4,17 @@ import { createApp, watch } from 'vue';
 import App from './App.vue';
 import { desktop } from './desktop';
 import { i18n } from './i18n';
+import { router } from './router';
 import { usePreferencesStore } from './stores/preferences';
 import { useRealtimeStore } from './stores/realtime';
 import { useSessionStore } from './stores/session';
+import './theme/tokens.css';
 import './styles.css';
 
 const app = createApp(App);
 app.use(createPinia());
 app.use(i18n);
+app.use(router);
 
 const preferences = usePreferencesStore();
 watch(

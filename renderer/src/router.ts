@@ -1,0 +1,50 @@
+import { createRouter, createWebHashHistory, type RouteLocationNormalized, type RouteRecordRaw } from 'vue-router';
+import { parseRoute, type WindowRoute } from './desktop';
+import ConversationWindow from './views/ConversationWindow.vue';
+import HomeView from './views/HomeView.vue';
+import SupervisorWindow from './views/SupervisorWindow.vue';
+
+/**
+ * The screens of each window (R-DT-03, R-SV-05): the workstation (`#/`), a popped-out
+ * conversation (`#/conversation/<id>`) or a supervisor board (`#/supervisor/<board>`). The
+ * desktop shell and the web fallback open windows on these same hashes (desktop/windows.ts);
+ * which ids and boards are valid stays that module's one rule (`parseRoute`), so an address
+ * it would not accept leads home, and an unknown board to the first one. Views are bundled,
+ * not lazy: the offline shell caches only what index.html references (sw.ts).
+ */
+const windowRoute = (to: RouteLocationNormalized): WindowRoute => parseRoute(`#${to.path}`);
+
+export const routes: RouteRecordRaw[] = [
+  { path: '/', name: 'home', component: HomeView },
+  {
+    path: '/conversation/:id',
+    name: 'conversation',
+    component: ConversationWindow,
+    props: (to) => {
+      const route = windowRoute(to);
+      return { conversationId: route.kind === 'conversation' ? route.id : '' };
+    },
+  },
+  {
+    path: '/supervisor/:board?',
+    name: 'supervisor',
+    component: SupervisorWindow,
+    props: (to) => {
+      const route = windowRoute(to);
+      return { board: route.kind === 'supervisor' ? route.board : 'agents' };
+    },
+  },
+  { path: '/:unknown(.*)*', redirect: { name: 'home' } },
+];
+
+export const router = createRouter({ history: createWebHashHistory(), routes });
+
+// Every navigation, the first one and later hash edits alike, lands on an address parseRoute accepts.
+router.beforeEach((to) => {
+  const route = windowRoute(to);
+  if (route.kind === 'home') return to.name === 'home' || { name: 'home', replace: true };
+  if (route.kind === 'supervisor' && to.params.board !== route.board) {
+    return { name: 'supervisor', params: { board: route.board }, replace: true };
+  }
+  return true;
+});
