@@ -14,8 +14,8 @@ test('R-WS-04 R-WS-06 predefined messages by title or text; finishing with a dis
   // By title; the {agente} placeholder becomes the agent's name.
   await picker.click();
   await search.fill('saudação');
-  await expect(agent.getByRole('dialog', { name: 'Mensagens predefinidas' }).getByRole('button')).toHaveCount(1);
-  await agent.getByRole('button', { name: /Saudação/ }).click();
+  await expect(agent.getByRole('dialog', { name: 'Mensagens predefinidas' }).getByRole('option')).toHaveCount(1);
+  await agent.getByRole('option', { name: /Saudação/ }).click();
   await expect(composer).toHaveValue('Olá! Meu nome é Ana Souza. Como posso ajudar?');
   await composer.press('Enter');
   await expect(visitor.getByText('Olá! Meu nome é Ana Souza. Como posso ajudar?')).toBeVisible();
@@ -23,7 +23,7 @@ test('R-WS-04 R-WS-06 predefined messages by title or text; finishing with a dis
   // By words of the text.
   await picker.click();
   await search.fill('verificando');
-  await agent.getByRole('button', { name: /Aguarde/ }).click();
+  await agent.getByRole('option', { name: /Aguarde/ }).click();
   await expect(composer).toHaveValue('Um momento, por favor, estou verificando.');
   await composer.fill('');
 
@@ -128,7 +128,8 @@ test('R-WS-10 R-WS-11 notifications for new conversations, switchable; toggles p
   await expect(sound).toBeChecked();
   await expect(notifications).not.toBeChecked();
 
-  await agent.getByRole('combobox', { name: 'Idioma' }).selectOption({ label: 'English' });
+  await agent.getByTestId('agent-name').click();
+  await agent.getByRole('menuitemradio', { name: 'English' }).click();
   await expect(agent.getByRole('tab', { name: /Waiting/ })).toBeVisible();
   await expect(agent.getByRole('tab', { name: /In service/ })).toBeVisible();
   await expect(agent.getByRole('checkbox', { name: 'Sound alerts' })).toBeChecked();
@@ -145,7 +146,8 @@ test('R-WS-10 R-WS-11 notifications for new conversations, switchable; toggles p
   expect(await shown()).toEqual([]);
 
   // Spanish too (issue 9: pt-BR, en, es).
-  await agent.getByRole('combobox', { name: 'Language' }).selectOption({ label: 'Español' });
+  await agent.getByTestId('agent-name').click();
+  await agent.getByRole('menuitemradio', { name: 'Español' }).click();
   await expect(agent.getByRole('tab', { name: /En espera/ })).toBeVisible();
   await expect(agent.getByRole('tab', { name: /En atención/ })).toBeVisible();
   await expect(agent.locator('html')).toHaveAttribute('lang', 'es');
