@@ -7,6 +7,10 @@ import {
   WebchatMessageBody,
 } from './rest.js';
 import { VisitorMessage } from './frames.js';
+import {
+  ContactResponse, ContactSearchQuery, ContactsResponse, CreateContactBody, HistoryResponse, ContactMediaQuery, ContactMediaResponse,
+  MergeContactsBody, MessageSearchQuery, MessageSearchResponse, UpdateContactBody,
+} from './contacts.js';
 
 /**
  * The REST contract (issue 8 point 7): every path with its method, who may call it, and the zod
@@ -58,6 +62,15 @@ export const API = {
   finish: endpoint({ method: 'POST', path: '/api/conversations/:id/finish', auth: 'user', body: FinishBody, response: conversationResponse }),
   markConversation: endpoint({ method: 'POST', path: '/api/conversations/:id/mark', auth: 'user', body: MarkBody, response: conversationResponse }),
   tagConversation: endpoint({ method: 'POST', path: '/api/conversations/:id/tags', auth: 'user', body: TagsBody, response: conversationResponse }),
+
+  // Contacts (R-CT-01…04): commands, idempotent on the client-chosen contact id.
+  createContact: endpoint({ method: 'POST', path: '/api/contacts', auth: 'user', body: CreateContactBody, response: ContactResponse }),
+  searchContacts: endpoint({ method: 'GET', path: '/api/contacts/search', auth: 'user', query: ContactSearchQuery, response: ContactsResponse }),
+  updateContact: endpoint({ method: 'PATCH', path: '/api/contacts/:id', auth: 'user', body: UpdateContactBody, response: ContactResponse }),
+  mergeContacts: endpoint({ method: 'POST', path: '/api/contacts/:id/merge', auth: 'user', body: MergeContactsBody, response: ContactResponse }),
+  contactHistory: endpoint({ method: 'GET', path: '/api/contacts/:id/history', auth: 'user', response: HistoryResponse }),
+  contactMedia: endpoint({ method: 'GET', path: '/api/contacts/:id/media', auth: 'user', query: ContactMediaQuery, response: ContactMediaResponse }),
+  searchMessages: endpoint({ method: 'GET', path: '/api/search/messages', auth: 'user', query: MessageSearchQuery, response: MessageSearchResponse }),
 
   syncStatus: endpoint({ method: 'GET', path: '/api/sync/status', auth: 'user', query: SyncStatusQuery, response: SyncStatus }),
   pull: endpoint({ method: 'GET', path: '/api/sync/:collection/pull', auth: 'user', query: PullQuery, response: PullResponse }),

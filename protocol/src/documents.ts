@@ -165,6 +165,12 @@ export const UserDoc = z.object({
   role: Role,
   teamIds: z.array(Id),
   maxConcurrent: z.number().int().positive(),
+  /** Rights an admin grants or withholds per agent; supervisors and admins hold them all. */
+  permissions: z.object({
+    /** Read finished conversations of other teams in a contact's history (R-WS-05, R-CT-04). */
+    historyOtherTeams: z.boolean().optional(),
+    tags: z.boolean().optional(),
+  }).optional(),
 });
 export type UserDoc = z.infer<typeof UserDoc>;
 

@@ -4,6 +4,8 @@ export * from './collections.js';
 export * from './rest.js';
 export * from './frames.js';
 export * from './phone.js';
+export * from './contacts.js';
+export * from './search.js';
 export * from './protocolNumber.js';
 export * from './desktop.js';
 export * from './errors.js';

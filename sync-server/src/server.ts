@@ -24,6 +24,9 @@ import { InboundService } from './conversations/inbound.js';
 import { MessageService } from './conversations/messages.js';
 import { preferCounter, ProtocolNumbers } from './conversations/protocolNumbers.js';
 import { conversationRoutes } from './conversations/routes.js';
+import { contactRoutes } from './contacts/routes.js';
+import { searchRoutes } from './search/routes.js';
+import { SEARCH_DESIGN } from './search/views.js';
 import { ConversationService } from './conversations/service.js';
 import { seedDemo } from './demo/seed.js';
 import { buildApp, webRoot } from './http/app.js';
@@ -108,6 +111,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   await backfillChangeStamps(opened, log);
   const store = withReadCache(withGroupCommit(withSharedFeed(withChangeStamps(opened))), { prefixes: CACHED_PREFIXES, max: 10_000 });
   for (const [name, fields] of INDEXES) await store.ensureIndex(name, fields);
+  // The search indexes (issue 9): declared here, built by the warmer with the others.
+  await store.ensureView(SEARCH_DESIGN);
   // Every index is built before the first request and kept built after bulk loads (issue 8).
   const indexWarmer = startIndexWarmer(store, { log });
   await indexWarmer.ready;
@@ -168,6 +173,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       ['/api/auth', authRoutes(auth, limiter)],
       ['/api/sync', syncRoutes(store, auth, { replicaDays: config.replicaDays, identity })],
       ['/api/conversations', conversationRoutes(store, conversations, messages, auth)],
+      ['/api/contacts', contactRoutes(store, auth)],
+      ['/api/search', searchRoutes(store, auth)],
       ['/api/media', mediaRoutes({ media, auth })],
       ['/api/admin/channels', channelAccountRoutes(accounts, auth)],
       ['/api/webchat/media', visitorMediaRoutes({ media, visitors, limit: limiter.middleware('webchat-media') })],

@@ -1,5 +1,5 @@
 import type { MessageDoc, UserDoc } from '@atende/protocol';
-import { visibleConversation } from '../access/conversations.js';
+import { readableConversation } from '../access/conversations.js';
 import type { DocStore } from '../store/index.js';
 import { toWire } from '../store/wire.js';
 
@@ -7,12 +7,13 @@ import { toWire } from '../store/wire.js';
 export const TRANSCRIPT_LIMIT = 2_000;
 
 /**
- * A conversation's messages for someone who may see it (issue 8 point 3: history outside the
- * replica, or not replicated yet, is a server query on demand), in the server's order — the
- * message's own timestamp, then id — never the store's.
+ * A conversation's messages for someone who may read it (issue 8 point 3: history outside the
+ * replica, or not replicated yet, is a server query on demand; issue 9: another team's finished
+ * conversation for whoever may see other teams' history), in the server's order — the message's
+ * own timestamp, then id — never the store's.
  */
 export async function conversationMessages(store: DocStore, user: UserDoc, conversationId: string): Promise<MessageDoc[]> {
-  await visibleConversation(store, user, conversationId);
+  await readableConversation(store, user, conversationId);
   const found = await store.find({ selector: { type: 'message', conversationId }, limit: TRANSCRIPT_LIMIT });
   return found
     .filter((doc) => doc._deleted !== true)

@@ -37,6 +37,9 @@ export async function seedDemo(store: DocStore, auth: AuthService, password: str
   const people: UserDoc[] = DEMO_ACCOUNTS.map((a) => ({
     id: `user:${a.email.split('@')[0]}`, type: 'user', name: a.name, email: a.email, role: a.role,
     teamIds: [...a.teams], maxConcurrent: 5, ...base,
+    // Other teams' history (R-WS-05): Bruno may read it, Ana may not — the demo shows both sides.
+    ...(a.email === 'bruno@demo.local' ? { permissions: { historyOtherTeams: true } } : {}),
+    ...(a.email === 'ana@demo.local' ? { permissions: { historyOtherTeams: false } } : {}),
   }));
   const docs: ReplicatedDoc[] = [
     team('team:suporte', 'Suporte'),

@@ -1,5 +1,6 @@
 import Nano from 'nano';
 import { CouchSyncIndex } from './couchSync.js';
+import { couchViews } from './domainViews.js';
 import {
   conflictsDesignDoc, CONFLICTS_DDOC, CONFLICTS_VIEW, hasConflictsView, onceUntilDone, pageAfter, readWithConflicts,
   replicatedResults,
@@ -7,7 +8,7 @@ import {
 } from './revisions.js';
 import type {
   Attachment, ChangeRow, ChangesPage, ChangesQuery, ConflictedDoc, ConflictedIdsQuery, DocStore, Feed,
-  FindQuery, FollowOptions, SyncRangeQuery, SyncRow, StoredDoc, WriteOptions, WriteResult,
+  FindQuery, FollowOptions, SyncRangeQuery, SyncRow, StoredDoc, ViewDesign, ViewRangeQuery, ViewRow, WriteOptions, WriteResult,
 } from './types.js';
 import { StoreError } from './types.js';
 
@@ -242,6 +243,15 @@ export class CouchStore implements DocStore {
   }
 
   private readonly sync = new CouchSyncIndex(<T>(options: Nano.RequestOptions) => this.request<T>(options));
+  private readonly views = couchViews(<T>(options: Nano.RequestOptions) => this.request<T>(options));
+
+  ensureView(design: ViewDesign): Promise<void> {
+    return this.views.ensureView(design);
+  }
+
+  queryView(design: ViewDesign, query: ViewRangeQuery): Promise<ViewRow[]> {
+    return this.views.queryView(design, query);
+  }
 
   syncRange(query: SyncRangeQuery): Promise<SyncRow[]> {
     return this.sync.syncRange(query);

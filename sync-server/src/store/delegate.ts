@@ -1,6 +1,6 @@
 import type {
   Attachment, ChangesPage, ChangesQuery, ConflictedDoc, ConflictedIdsQuery, DocStore, Feed, FindQuery,
-  FollowOptions, GetOptions, StoredDoc, SyncRangeQuery, SyncRow, WriteOptions, WriteResult,
+  FollowOptions, GetOptions, StoredDoc, SyncRangeQuery, SyncRow, ViewDesign, ViewRangeQuery, ViewRow, WriteOptions, WriteResult,
 } from './types.js';
 
 /**
@@ -68,6 +68,14 @@ export class DelegatingStore implements DocStore {
 
   warmIndexes(): Promise<void> {
     return this.inner.warmIndexes();
+  }
+
+  ensureView(design: ViewDesign): Promise<void> {
+    return this.inner.ensureView(design);
+  }
+
+  queryView(design: ViewDesign, query: ViewRangeQuery): Promise<ViewRow[]> {
+    return this.inner.queryView(design, query);
   }
 
   close(): Promise<void> {

@@ -11,8 +11,9 @@ import {
 } from './revisions.js';
 import type {
   Attachment, ChangeRow, ChangesPage, ChangesQuery, ConflictedDoc, ConflictedIdsQuery, DocStore, Feed,
-  FindQuery, FollowOptions, SyncRangeQuery, SyncRow, Selector, StoredDoc, WriteOptions, WriteResult,
+  FindQuery, FollowOptions, SyncRangeQuery, SyncRow, Selector, StoredDoc, ViewDesign, ViewRangeQuery, ViewRow, WriteOptions, WriteResult,
 } from './types.js';
+import { pouchViews, type DomainViews } from './domainViews.js';
 import { StoreError } from './types.js';
 
 PouchDB.plugin(PouchFind);
@@ -53,6 +54,17 @@ export class EmbeddedStore implements DocStore {
     // Indexes read the changes in larger batches than PouchDB's 50: about 20% faster builds.
     this.db = new PouchDB(path.join(dataDir, name), { auto_compaction: true, revs_limit: 50, view_update_changes_batch_size: 500 });
     this.sync = new PouchSyncIndex(this.db);
+    this.views = pouchViews(this.db);
+  }
+
+  private readonly views: DomainViews;
+
+  ensureView(design: ViewDesign): Promise<void> {
+    return this.views.ensureView(design);
+  }
+
+  queryView(design: ViewDesign, query: ViewRangeQuery): Promise<ViewRow[]> {
+    return this.views.queryView(design, query);
   }
 
   /** No cache here, so every read is fresh. */

@@ -29,6 +29,7 @@ declare module 'pouchdb-node' {
     key?: unknown;
     reduce?: boolean;
     include_docs?: boolean;
+    descending?: boolean;
     /** 'ok': answer from the index as built, without updating it first. */
     stale?: 'ok' | 'update_after';
   }

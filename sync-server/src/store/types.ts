@@ -113,6 +113,27 @@ export interface SyncRow {
   doc: StoredDoc;
 }
 
+/** A domain module's view (store/domainViews.ts): its design document's name, view name → map source. */
+export interface ViewDesign {
+  name: string;
+  views: Readonly<Record<string, string>>;
+}
+
+/** One key range of a domain view, with the documents (`descending`: from `startkey` down to `endkey`). */
+export interface ViewRangeQuery {
+  view: string;
+  startkey: unknown;
+  endkey: unknown;
+  limit: number;
+  descending?: boolean;
+}
+
+export interface ViewRow {
+  id: string;
+  key: unknown;
+  doc: StoredDoc;
+}
+
 export interface DocStore {
   readonly kind: 'embedded' | 'couchdb';
   get(id: string, options?: GetOptions): Promise<StoredDoc | undefined>;
@@ -139,6 +160,10 @@ export interface DocStore {
   identity(): Promise<string>;
   /** Builds every view and Mango index now, so no user query waits for an index build. */
   warmIndexes(): Promise<void>;
+  /** Writes a domain view's design document when missing or changed (then the warmer builds it). */
+  ensureView(design: ViewDesign): Promise<void>;
+  /** A key range of a domain view, never cached; rows of documents deleted meanwhile are left out. */
+  queryView(design: ViewDesign, query: ViewRangeQuery): Promise<ViewRow[]>;
   close(): Promise<void>;
 }
 

@@ -1,0 +1,39 @@
+import { Router } from 'express';
+import { API, Id } from '@atende/protocol';
+import { principalOf, requireUser } from '../auth/middleware.js';
+import type { AuthService } from '../auth/service.js';
+import { created, implement } from '../http/contract.js';
+import { parse } from '../http/errors.js';
+import { searchContacts } from '../search/contacts.js';
+import type { DocStore } from '../store/index.js';
+import { ContactCommands } from './commands.js';
+import { contactHistory, contactMedia } from './history.js';
+import { mergeContacts } from './merge.js';
+
+const MOUNT = '/api/contacts';
+
+/** Contacts (R-CT-01…04): commands keyed by the client's contact id, history, gallery and search. */
+export function contactRoutes(store: DocStore, auth: AuthService, commands = new ContactCommands(store)): Router {
+  const router = Router();
+  router.use(requireUser(auth));
+  const idParam = (value: string) => parse(Id, value, 'contact id');
+
+  implement(router, MOUNT, API.createContact, async ({ body, req }) => {
+    const { contact, created: isNew } = await commands.create(principalOf(req).user, body);
+    return isNew ? created({ contact }) : { contact };
+  });
+  // Before the `:id` routes, so "search" is never read as an id.
+  implement(router, MOUNT, API.searchContacts, async ({ query }) => ({ contacts: await searchContacts(store, query.q) }));
+  implement(router, MOUNT, API.updateContact, async ({ params, body, req }) => ({
+    contact: await commands.update(principalOf(req).user, idParam(params.id), body),
+  }));
+  implement(router, MOUNT, API.mergeContacts, async ({ params, body, req }) => ({
+    contact: await mergeContacts(store, principalOf(req).user, idParam(params.id), body.sourceId),
+  }));
+  implement(router, MOUNT, API.contactHistory, async ({ params, req }) => ({
+    conversations: await contactHistory(store, principalOf(req).user, idParam(params.id)),
+  }));
+  implement(router, MOUNT, API.contactMedia, async ({ params, query, req }) =>
+    contactMedia(store, principalOf(req).user, idParam(params.id), query));
+  return router;
+}
