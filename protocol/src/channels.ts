@@ -10,8 +10,43 @@ const Url = z.url({ protocol: /^https?$/ }).max(500);
 const Token = z.string().min(1).max(2048);
 const Digits = z.string().regex(/^\d{1,32}$/, 'digits only');
 
+/** Fields of the website chat's pre-chat form (R-CH-02): the contact's name and e-mail. */
+export const PrechatField = z.enum(['name', 'email']);
+export type PrechatField = z.infer<typeof PrechatField>;
+export const WebchatPrechat = z.strictObject({
+  enabled: z.boolean().default(true),
+  fields: z.array(PrechatField).max(2).default(['name', 'email']),
+  /** Fields the visitor must fill; only asked fields count. */
+  required: z.array(PrechatField).max(2).default(['name', 'email']),
+});
+/** An article (FAQ) shown before chatting (R-RT-05): plain text, never HTML. */
+export const WebchatArticle = z.strictObject({
+  id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, '1–64 of A-Z a-z 0-9 _ -'),
+  title: z.string().trim().min(1).max(200),
+  body: z.string().trim().min(1).max(5000),
+});
+export type WebchatArticle = z.infer<typeof WebchatArticle>;
+const WebchatSettings = z.strictObject({
+  prechat: WebchatPrechat.prefault({}),
+  articles: z.array(WebchatArticle).max(50).default([]),
+});
+
+/** What the widget reads before chatting: `GET /api/webchat/:accountId/config` (public). */
+export const WebchatConfig = z.object({
+  name: z.string(),
+  prechat: z.object({ enabled: z.boolean(), fields: z.array(PrechatField), required: z.array(PrechatField) }),
+  articles: z.array(WebchatArticle),
+});
+export type WebchatConfig = z.infer<typeof WebchatConfig>;
+
+/** The public config of a website-chat account from its stored settings (older accounts stored none). */
+export function webchatConfigOf(name: string, settings: unknown): WebchatConfig {
+  const { prechat, articles } = WebchatSettings.parse(settings ?? {});
+  return { name, prechat: { ...prechat, required: prechat.required.filter((f) => prechat.fields.includes(f)) }, articles };
+}
+
 export const CHANNEL_SETTINGS = {
-  webchat: z.strictObject({}),
+  webchat: WebchatSettings,
   whatsapp: z.strictObject({
     phoneNumberId: Digits,
     businessAccountId: Digits.optional(),
@@ -56,6 +91,10 @@ export const CHANNEL_SECRET_KEYS: Record<ChannelKind, readonly string[]> = {
   reclameaqui: ['clientSecret'],
 };
 
+/**
+ * Strings for the kinds that connect upstream. The website chat's `prechat` and `articles` are
+ * structured: read them only through `webchatConfigOf`, which parses them.
+ */
 export type ChannelSettings = Record<string, string | undefined>;
 
 const Name = z.string().trim().min(1).max(100);
@@ -84,7 +123,7 @@ export const ChannelAccountView = z.object({
   name: z.string(),
   teamId: Id,
   enabled: z.boolean(),
-  settings: z.record(z.string(), z.string()),
+  settings: z.record(z.string(), z.unknown()),
   secretsSet: z.array(z.string()),
   webhookUrl: z.string().nullable(),
   createdAt: z.number(),

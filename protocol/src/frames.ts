@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Id, UserDoc } from './documents.js';
 import { COLLECTION_NAMES, type CollectionName } from './collections.js';
 import { ReplicaInfo, SyncCheckpoint } from './sync.js';
+import { ConversationEventPayload } from './conversationEvents.js';
 
 /** WebSocket frames on `/ws` (agents) and `/ws/webchat` (visitors), validated on both sides. */
 export const PresenceStatus = z.enum(['online', 'paused', 'offline']);
@@ -69,12 +70,15 @@ export type VisitorFrame = z.infer<typeof VisitorFrame>;
 /** What a visitor sees of a message: no internal ids of agents, no private notes. */
 export const VisitorMessage = z.object({
   id: z.string(),
-  direction: z.enum(['in', 'out']),
+  /** 'system': a lifecycle notice (queued, agent joined, transferred, finished), shown centred. */
+  direction: z.enum(['in', 'out', 'system']),
   authorName: z.string(),
   text: z.string(),
   createdAt: z.number(),
   /** Files, fetched with the visitor token from `GET /api/webchat/media/:mediaId`. */
   attachments: z.array(z.object({ mediaId: z.string(), name: z.string(), mimeType: z.string(), size: z.number() })).default([]),
+  /** Present on 'system' messages: what happened, for the widget to say in the page's language. */
+  event: ConversationEventPayload.optional(),
 });
 export type VisitorMessage = z.infer<typeof VisitorMessage>;
 

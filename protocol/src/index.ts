@@ -10,6 +10,7 @@ export * from './protocolNumber.js';
 export * from './desktop.js';
 export * from './errors.js';
 export * from './lifecycle.js';
+export * from './conversationEvents.js';
 export * from './permissions.js';
 export * from './messageStatus.js';
 export * from './channels.js';

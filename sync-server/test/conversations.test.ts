@@ -42,14 +42,15 @@ describe('website chat core loop', () => {
     expect(reply.status).toBe(201);
     // R-OPS-02: the request returns once the message is stored; the send runs as a job.
     expect(reply.body.message.status).toBe('queued');
-    const frame = await socket.next((f) => f.type === 'message');
+    // The agent's reply (lifecycle notices such as 'joined' come as 'system' messages).
+    const frame = await socket.next((f) => f.type === 'message' && (f.message as { direction: string }).direction === 'out');
     expect(frame.message).toMatchObject({ direction: 'out', text: 'Olá! Como posso ajudar?', authorName: 'Ana Souza' });
     await server.jobs.idle();
     expect(await server.store.get(reply.body.message.id)).toMatchObject({ status: 'delivered' });
     socket.close();
 
     const transcript = await call<{ messages: Array<{ text: string; direction: string }> }>(server, 'GET', '/api/webchat/messages', { token: visitor.token });
-    expect(transcript.body.messages.map((m) => [m.direction, m.text])).toEqual([
+    expect(transcript.body.messages.filter((m) => m.direction !== 'system').map((m) => [m.direction, m.text])).toEqual([
       ['in', 'Olá, preciso de ajuda'],
       ['out', 'Olá! Como posso ajudar?'],
     ]);

@@ -2,7 +2,7 @@ import type { DocStore, Selector } from '../store/index.js';
 
 /**
  * What a website-chat visitor may see: the public customer and agent messages of its own
- * conversations on that account (never internal notes or system events). Undefined when the
+ * conversations on that account and the lifecycle events (never internal notes). Undefined when the
  * visitor has no conversation yet.
  */
 export async function visitorMessagesSelector(store: DocStore, contactId: string, channelAccountId: string): Promise<Selector | undefined> {
@@ -12,6 +12,7 @@ export async function visitorMessagesSelector(store: DocStore, contactId: string
     type: 'message',
     conversationId: { $in: conversations.map((c) => c._id) },
     visibility: 'public',
-    direction: { $in: ['in', 'out'] },
+    // 'system': lifecycle events (queued, joined, transferred, finished), shown as notices (issue 9).
+    direction: { $in: ['in', 'out', 'system'] },
   };
 }

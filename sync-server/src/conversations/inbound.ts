@@ -8,6 +8,7 @@ import { linkContactToTeam } from '../contacts/teams.js';
 import type { JobDoc } from '../jobs/types.js';
 import type { DocStore, StoredDoc } from '../store/index.js';
 import { getWire, toStored, toWire, updateWire } from '../store/wire.js';
+import { queuedJob } from './events.js';
 import { reopenedByCustomer } from './context.js';
 import { inTeam, previewOf, summarise } from './summary.js';
 import type { ProtocolNumbers } from './protocolNumbers.js';
@@ -77,7 +78,8 @@ export class InboundService {
     const conversation = await this.newConversation(conversationIdOf(threadId, seq), input, now);
     const message = this.messageOf(input, messageId, conversation, now);
     const hint: ThreadDoc = { ...(thread ?? { _id: threadId, type: 'thread' }), type: 'thread', openConversationId: conversation.id, seq };
-    const results = await this.store.bulkWrite([toStored(conversation), toStored(message), ...(input.jobs?.(message) ?? []), hint]);
+    // The queue notice (issue 9) is outbox work: it needs the team's queue, not the customer's wait.
+    const results = await this.store.bulkWrite([toStored(conversation), toStored(message), ...(input.jobs?.(message) ?? []), hint, queuedJob(conversation.id, 0)]);
     const ok = (id: string) => results.some((r) => r.id === id && r.ok);
     if (!ok(message.id)) return this.settleDuplicate(messageId, conversation);
     if (ok(conversation.id)) return { message, conversation, created: true };
@@ -121,7 +123,7 @@ export class InboundService {
       const created = await this.newConversation(id, input, now);
       const thread = (await this.store.get(threadId, { fresh: true })) as ThreadDoc | undefined;
       const hint: ThreadDoc = { ...(thread ?? { _id: threadId, type: 'thread' }), type: 'thread', openConversationId: id, seq: n };
-      const [result] = await this.store.bulkWrite([toStored(created), hint]);
+      const [result] = await this.store.bulkWrite([toStored(created), hint, queuedJob(id, 0)]);
       if (result?.ok) return created;
       n -= 1; // lost the race for this one: read it again
       if ((await getWire<ConversationDoc>(this.store, id))?.status === 'finished') n += 1;

@@ -8,6 +8,7 @@ import { viewerOf, visibilityOf } from '../access/scope.js';
 import { newJob, type JobDoc } from '../jobs/types.js';
 import type { DocStore } from '../store/index.js';
 import { getWire, toWire } from '../store/wire.js';
+import { ConversationEvents, finishedEvent, joinedEvent, movedEvent } from './events.js';
 import { writeWithOutbox } from './outbox.js';
 import { asLeftBy, isRepeat } from './repeats.js';
 
@@ -19,11 +20,17 @@ export const RETAG_JOB = 'conversation-retag';
  * store: arbitration by revision, capacity, and the existence of teams, agents and dispositions.
  */
 export class ConversationService {
-  constructor(private readonly store: DocStore) {}
+  private readonly events: ConversationEvents;
+
+  constructor(private readonly store: DocStore) {
+    this.events = new ConversationEvents(store);
+  }
 
   /** Takes a waiting conversation; under any number of concurrent claims exactly one wins. */
   async claim(user: UserDoc, id: string): Promise<ConversationDoc> {
-    return this.command(user, id, 'claim', () => ({ type: 'claim', agentId: user.id, at: Date.now() }), () => this.checkCapacity(user));
+    const c = await this.command(user, id, 'claim', () => ({ type: 'claim', agentId: user.id, at: Date.now() }), () => this.checkCapacity(user));
+    await this.events.record(c.id, [joinedEvent(c, user)]);
+    return c;
   }
 
   private async checkCapacity(user: UserDoc): Promise<void> {
@@ -40,7 +47,7 @@ export class ConversationService {
     if (applied) return applied;
     const transferId = body.id ?? docId('transfer').slice('transfer:'.length);
     let target: { teamId: string; agentId: string | null } | undefined;
-    return this.command(
+    const c = await this.command(
       user, id, 'transfer',
       (c) => ({
         type: 'transfer', id: transferId, byUserId: user.id, toTeamId: target?.teamId ?? c.teamId,
@@ -51,6 +58,20 @@ export class ConversationService {
       },
       true,
     );
+    await this.recordMove(c, transferId, false);
+    return c;
+  }
+
+  /** The forwarding history's entry as a trace line; then who took it over, or the queue (R-WS-15). */
+  private async recordMove(c: ConversationDoc, transferId: string, returned: boolean): Promise<void> {
+    const index = c.transfers.findIndex((t) => t.id === transferId);
+    const entry = c.transfers[index];
+    if (!entry) return;
+    const moved = movedEvent(entry, index, returned);
+    if (entry.toAgentId === null) return this.events.record(c.id, [moved], index + 1);
+    // A millisecond after the transfer, so every reader lists the two in the order they happened.
+    const joined = joinedEvent({ ...c, transfers: c.transfers.slice(0, index + 1), takenAt: entry.at + 1 }, await this.events.agent(entry.toAgentId));
+    return this.events.record(c.id, [moved, joined]);
   }
 
   /** Gives an active conversation back to its team's queue (R-WS-19). */
@@ -58,9 +79,11 @@ export class ConversationService {
     const applied = body.id ? await this.appliedTransfer(user, id, body.id) : undefined;
     if (applied) return applied;
     const transferId = body.id ?? docId('transfer').slice('transfer:'.length);
-    return this.command(user, id, 'returnToQueue', () => ({
+    const c = await this.command(user, id, 'returnToQueue', () => ({
       type: 'returnToQueue', id: transferId, byUserId: user.id, at: Date.now(), ...(body.note ? { note: body.note } : {}),
     }));
+    await this.recordMove(c, transferId, true);
+    return c;
   }
 
   /**
@@ -93,12 +116,14 @@ export class ConversationService {
   /** Finishes with a disposition and note, both kept for History (R-WS-06). */
   async finish(user: UserDoc, id: string, body: FinishBody): Promise<ConversationDoc> {
     const disposition = body.disposition ?? null;
-    return this.command(
+    const c = await this.command(
       user, id, 'finish',
       () => ({ type: 'finish', byUserId: user.id, disposition, note: body.note ?? '', at: Date.now() }),
       (seen) => this.checkDisposition(seen, disposition),
       true,
     );
+    await this.events.record(c.id, [finishedEvent(c)]);
+    return c;
   }
 
   private async checkDisposition(c: ConversationDoc, disposition: string | null): Promise<void> {

@@ -62,6 +62,9 @@ export function webchatRoutes(visitors: VisitorService, inbound: InboundService,
     return isNew ? created(reply) : reply;
   }, [limiter.middleware('webchat-message')]);
 
+  // Read by every page that embeds the widget: public, and served from the cached account document.
+  implement(router, MOUNT, API.webchatConfig, async ({ params }) => visitors.config(params.accountId));
+
   implement(router, MOUNT, API.visitorMessages, async ({ req }) => ({ messages: await visitors.transcript(await visitorOf(req)) }));
   return router;
 }

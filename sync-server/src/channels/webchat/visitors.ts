@@ -1,4 +1,7 @@
-import { docId, ulid, type ContactDoc, type MessageDoc, type VisitorMessage, type VisitorResponse } from '@atende/protocol';
+import {
+  conversationEventOf, docId, ulid, webchatConfigOf, type ContactDoc, type MessageDoc, type VisitorMessage, type VisitorResponse,
+  type WebchatConfig,
+} from '@atende/protocol';
 import { visitorMessagesSelector } from '../../access/visitors.js';
 import type { TokenSigner } from '../../auth/tokens.js';
 import { DomainError } from '../../http/errors.js';
@@ -39,6 +42,12 @@ export class VisitorService {
       throw new DomainError('not_found', 'unknown_account', 'No website chat with that id');
     }
     return account;
+  }
+
+  /** What the widget shows before chatting: the pre-chat form and the articles (R-CH-02, R-RT-05). */
+  async config(accountId: string): Promise<WebchatConfig> {
+    const account = await this.account(accountId);
+    return webchatConfigOf(account.name, account.settings);
   }
 
   async create(accountId: string, details: { name?: string; email?: string }): Promise<VisitorResponse> {
@@ -83,9 +92,11 @@ export class VisitorService {
 }
 
 export function toVisitorMessage(message: MessageDoc): VisitorMessage {
+  const event = conversationEventOf(message);
   return {
     id: message.id,
-    direction: message.direction === 'in' ? 'in' : 'out',
+    direction: event ? 'system' : message.direction === 'in' ? 'in' : 'out',
+    ...(event ? { event } : {}),
     authorName: message.authorName,
     text: message.text,
     createdAt: message.createdAt,

@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { Id } from './documents.js';
+
+/**
+ * Lifecycle events written into a conversation's transcript (issue 9; R-WS-15 forwarding history,
+ * R-CH-02 customer notices): a message with direction 'system', kind 'event', no author, and this
+ * payload. The agent's screen shows them as trace lines; the website chat as notices to the
+ * customer. `text` carries a short pt-BR sentence for search and for readers that know no events.
+ */
+export const ConversationEventPayload = z.discriminatedUnion('event', [
+  z.object({
+    event: z.literal('queued'),
+    /** 1 = next to be taken in the team's queue. */
+    position: z.number().int().positive(),
+    /** From recent waits in the team; null when there are too few to say. */
+    waitMinutes: z.number().int().positive().nullable(),
+  }),
+  z.object({ event: z.literal('joined'), agentId: Id, agentName: z.string() }),
+  z.object({
+    event: z.literal('transferred'),
+    fromTeamId: Id, toTeamId: Id, fromAgentId: Id.nullable(), toAgentId: Id.nullable(), byUserId: Id.nullable(),
+  }),
+  z.object({ event: z.literal('returned'), fromAgentId: Id.nullable(), byUserId: Id.nullable() }),
+  z.object({ event: z.literal('finished'), byUserId: Id.nullable() }),
+]);
+export type ConversationEventPayload = z.infer<typeof ConversationEventPayload>;
+export type ConversationEventName = ConversationEventPayload['event'];
+
+/** The event a stored message stands for, or undefined for any other message. */
+export function conversationEventOf(message: { direction: string; kind: string; payload: unknown }): ConversationEventPayload | undefined {
+  if (message.direction !== 'system' || message.kind !== 'event') return undefined;
+  const parsed = ConversationEventPayload.safeParse(message.payload);
+  return parsed.success ? parsed.data : undefined;
+}
+
+/** The fallback sentence stored as the event's text (pt-BR, the product's default language). */
+export function conversationEventText(e: ConversationEventPayload): string {
+  switch (e.event) {
+    case 'queued':
+      return `Você está na fila de atendimento (posição ${e.position}${e.waitMinutes === null ? '' : `, espera estimada de ${e.waitMinutes} min`}).`;
+    case 'joined':
+      return `${e.agentName} entrou na conversa.`;
+    case 'transferred':
+      return 'A conversa foi transferida.';
+    case 'returned':
+      return 'A conversa voltou para a fila de atendimento.';
+    case 'finished':
+      return 'Conversa encerrada.';
+  }
+}
