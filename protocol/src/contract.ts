@@ -1,5 +1,5 @@
 import { z, type ZodType } from 'zod';
-import { ChannelAccountView, CreateChannelBody, UpdateChannelBody } from './channels.js';
+import { ChannelAccountView, CreateChannelBody, UpdateChannelBody, WebchatConfig } from './channels.js';
 import { ConversationDoc, MessageDoc, UserDoc } from './documents.js';
 import {
   ClaimBody, FinishBody, LoginBody, LoginResponse, LogoutBody, PullQuery, PullResponse, PushBody, PushResponse, RefreshBody,
@@ -89,6 +89,7 @@ export const API = {
   }),
   visitorSend: endpoint({ method: 'POST', path: '/api/webchat/messages', auth: 'visitor', body: WebchatMessageBody, response: WebchatMessageResponse }),
   visitorMessages: endpoint({ method: 'GET', path: '/api/webchat/messages', auth: 'visitor', response: VisitorMessagesResponse }),
+  webchatConfig: endpoint({ method: 'GET', path: '/api/webchat/:accountId/config', auth: 'none', response: WebchatConfig }),
 } as const;
 
 export type Api = typeof API;

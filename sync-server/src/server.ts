@@ -17,6 +17,7 @@ import { webchatRoutes } from './channels/webchat/routes.js';
 import { acceptVisitorSocket } from './channels/webchat/socket.js';
 import { VisitorSockets } from './channels/webchat/visitorSockets.js';
 import { VisitorService } from './channels/webchat/visitors.js';
+import { visitorNoticeJob } from './channels/webchat/notices.js';
 import { webhookRoutes } from './channels/webhooks.js';
 import type { Config } from './config/config.js';
 import { ContactDirectory } from './contacts/directory.js';
@@ -28,6 +29,7 @@ import { contactRoutes } from './contacts/routes.js';
 import { searchRoutes } from './search/routes.js';
 import { SEARCH_DESIGN } from './search/views.js';
 import { ConversationService } from './conversations/service.js';
+import { ConversationEvents, QUEUED_EVENT_JOB, VISITOR_NOTICE_JOB } from './conversations/events.js';
 import { seedDemo } from './demo/seed.js';
 import { buildApp, webRoot } from './http/app.js';
 import { RateLimiter } from './http/rateLimit.js';
@@ -139,7 +141,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const webchat = new WebchatAdapter(visitorDelivery);
   registry.register('webchat', () => webchat);
   visitorDelivery.onDelivered((_contactId, frame) => {
-    if (frame.type === 'message') void messages.recordSent(frame.message.id, null, 'delivered').catch(() => undefined);
+    // Lifecycle notices stay 'sent': they are no one's message to mark delivered.
+    if (frame.type === 'message' && frame.message.direction !== 'system') void messages.recordSent(frame.message.id, null, 'delivered').catch(() => undefined);
   });
   // Every node stops trusting a revoked session at once (the hub closes its sockets).
   subscribeTopic(bus, 'session.revoked', (m) => auth.sessionRevoked(m.sessionId), log);
@@ -149,6 +152,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   });
   const jobs = openJobRunner(store, { ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}), nodeId: config.nodeId, log });
   registerChannelJobs(jobs, { store, accounts, registry, messages, media });
+  // Lifecycle events (issue 9): the queue position, and the notices the website visitor sees.
+  jobs.register(QUEUED_EVENT_JOB, new ConversationEvents(store).queuedJobHandler());
+  jobs.register(VISITOR_NOTICE_JOB, visitorNoticeJob(store, visitorDelivery));
   await jobs.start();
   void messages.requeueOrphans().catch((e: unknown) => log(`requeue of queued messages failed: ${String(e)}`));
 

@@ -14,6 +14,14 @@ export const DEMO_ACCOUNTS = [
 ] as const;
 
 export const DEMO_WEBCHAT_ACCOUNT = 'demo-site';
+const DEMO_WEBCHAT_SETTINGS = {
+  prechat: { enabled: true, fields: ['name', 'email'], required: ['name', 'email'] },
+  articles: [
+    { id: 'pedido', title: 'Como acompanhar meu pedido', body: 'Acesse "Meus pedidos" com o seu e-mail e o número do pedido. O código de rastreio chega por e-mail assim que o pedido é despachado.' },
+    { id: 'trocas', title: 'Trocas e devoluções', body: 'Você tem até 7 dias após o recebimento para devolver um produto. Guarde a embalagem original e fale conosco para receber a etiqueta de envio.' },
+    { id: 'pagamento', title: 'Formas de pagamento', body: 'Aceitamos cartão de crédito em até 10 vezes, Pix e boleto bancário. O boleto vence em 3 dias úteis.' },
+  ],
+};
 
 /** Seeds the demo organisation once, into an empty store only. Returns whether it did. */
 export async function seedDemo(store: DocStore, auth: AuthService, password: string): Promise<boolean> {
@@ -63,6 +71,8 @@ export async function seedDemo(store: DocStore, auth: AuthService, password: str
   const channel: ChannelAccountDoc = {
     _id: `channel:${DEMO_WEBCHAT_ACCOUNT}`, type: 'channel', kind: 'webchat',
     name: 'Site de demonstração', entryTeamId: 'team:suporte',
+    // Pre-chat form on (the default) and a few articles before chatting (issue 9, R-CH-02, R-RT-05).
+    settings: DEMO_WEBCHAT_SETTINGS as unknown as ChannelAccountDoc['settings'],
   };
   const results = await store.bulkWrite([...docs.map((d) => toStored(d)), channel]);
   const failed = results.filter((r) => !r.ok);
