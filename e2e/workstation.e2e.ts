@@ -27,12 +27,12 @@ test('R-WS-04 R-WS-06 predefined messages by title or text; finishing with a dis
   await expect(composer).toHaveValue('Um momento, por favor, estou verificando.');
   await composer.fill('');
 
-  // Finish with disposition and note.
+  // Finish with disposition and note (read first: the modal dialog hides the rest of the page from the accessibility tree).
+  const finished = await agent.getByRole('tabpanel').locator('[data-conversation-id]').getAttribute('data-conversation-id');
   await agent.getByRole('button', { name: 'Finalizar atendimento' }).click();
   const dialog = agent.getByRole('dialog', { name: 'Finalizar atendimento' });
   await dialog.getByLabel('Motivo de contato').selectOption({ label: 'Dúvida resolvida' });
   await dialog.getByLabel('Descrição do atendimento').fill('Cliente orientado sobre o pedido.');
-  const finished = await agent.getByRole('tabpanel').locator('[data-conversation-id]').getAttribute('data-conversation-id');
   await dialog.getByRole('button', { name: 'Finalizar', exact: true }).click();
   await expect(dialog).toHaveCount(0);
   await expect(agent.getByRole('tab', { name: /Em atendimento/ })).toContainText('0');
