@@ -6,6 +6,10 @@
  * cannot break it. Message text is always rendered as text, never as HTML.
  * Files go up through the same ordered outbox as text; received files are fetched with the
  * visitor's token (the media routes need the Authorization header) and shown from blob: URLs.
+ * Before chatting it shows the account's articles and pre-chat form (GET /api/webchat/:id/config);
+ * lifecycle events (in the queue, an agent joined, finished) show as centred notices, in the
+ * page's language (pt-BR unless <html lang> says en or es). The visitor's token stays in
+ * localStorage, so a reload keeps the conversation.
  */
 (function () {
   'use strict';
@@ -13,7 +17,47 @@
   if (!script) return;
   const base = new URL(script.src).origin;
   const account = script.dataset.account || 'demo-site';
-  const title = script.dataset.title || 'Fale conosco';
+  const STRINGS = {
+    'pt-BR': {
+      title: 'Fale conosco', close: 'Fechar chat', message: 'Mensagem', placeholder: 'Digite sua mensagem', send: 'Enviar',
+      attach: 'Anexar arquivo', name: 'Nome', email: 'E-mail', start: 'Iniciar conversa', articles: 'Perguntas frequentes',
+      intro: 'Antes de começar, conte quem é você.', required: 'Preencha este campo.', badEmail: 'Informe um e-mail válido, como nome@exemplo.com.',
+      startFailed: 'Não foi possível iniciar a conversa. Tente novamente.', typing: 'Atendente digitando…',
+      queued: 'Você está na fila de atendimento. Posição: {p}.', wait: ' Espera estimada: cerca de {w} min.',
+      joined: '{n} entrou na conversa.', transferred: 'Sua conversa foi transferida. Aguarde um momento.',
+      returned: 'Sua conversa voltou para a fila de atendimento.', finished: 'Conversa encerrada.',
+      again: 'Se precisar, escreva de novo para iniciar uma nova conversa.', newConversation: 'Nova conversa',
+      notSent: 'Mensagem não enviada.', offline: 'Sem conexão. Tentando reenviar…', uploading: 'Enviando arquivo…',
+      tooLarge: 'Arquivo grande demais.', badType: 'Tipo de arquivo não aceito.', fileNotSent: 'Arquivo não enviado.',
+    },
+    en: {
+      title: 'Contact us', close: 'Close chat', message: 'Message', placeholder: 'Type your message', send: 'Send',
+      attach: 'Attach file', name: 'Name', email: 'Email', start: 'Start chat', articles: 'Frequently asked questions',
+      intro: 'Before we start, tell us who you are.', required: 'Fill in this field.', badEmail: 'Enter a valid email, like name@example.com.',
+      startFailed: 'The chat could not start. Please try again.', typing: 'Agent is typing…',
+      queued: 'You are in the queue. Position: {p}.', wait: ' Estimated wait: about {w} min.',
+      joined: '{n} joined the conversation.', transferred: 'Your conversation was transferred. One moment, please.',
+      returned: 'Your conversation is back in the queue.', finished: 'Conversation finished.',
+      again: 'Write again any time to start a new conversation.', newConversation: 'New conversation',
+      notSent: 'Message not sent.', offline: 'No connection. Retrying…', uploading: 'Sending file…',
+      tooLarge: 'File too large.', badType: 'File type not accepted.', fileNotSent: 'File not sent.',
+    },
+    es: {
+      title: 'Contáctenos', close: 'Cerrar chat', message: 'Mensaje', placeholder: 'Escriba su mensaje', send: 'Enviar',
+      attach: 'Adjuntar archivo', name: 'Nombre', email: 'Correo electrónico', start: 'Iniciar conversación', articles: 'Preguntas frecuentes',
+      intro: 'Antes de empezar, díganos quién es usted.', required: 'Complete este campo.', badEmail: 'Ingrese un correo válido, como nombre@ejemplo.com.',
+      startFailed: 'No se pudo iniciar la conversación. Inténtelo de nuevo.', typing: 'El agente está escribiendo…',
+      queued: 'Usted está en la fila de atención. Posición: {p}.', wait: ' Espera estimada: unos {w} min.',
+      joined: '{n} se unió a la conversación.', transferred: 'Su conversación fue transferida. Un momento, por favor.',
+      returned: 'Su conversación volvió a la fila de atención.', finished: 'Conversación finalizada.',
+      again: 'Si lo necesita, escriba de nuevo para iniciar una nueva conversación.', newConversation: 'Nueva conversación',
+      notSent: 'Mensaje no enviado.', offline: 'Sin conexión. Reintentando…', uploading: 'Enviando archivo…',
+      tooLarge: 'Archivo demasiado grande.', badType: 'Tipo de archivo no aceptado.', fileNotSent: 'Archivo no enviado.',
+    },
+  };
+  const lang = String((document.documentElement && document.documentElement.lang) || 'pt-BR').toLowerCase();
+  const T = lang.startsWith('en') ? STRINGS.en : lang.startsWith('es') ? STRINGS.es : STRINGS['pt-BR'];
+  const title = script.dataset.title || T.title;
   const storageKey = 'atende.visitor.' + account;
   // Mirrors MEDIA_LIMITS.webchat.maxBytes in protocol/src/media.ts; the server enforces the real limit.
   const MAX_FILE_BYTES = 20 * 1024 * 1024;
@@ -26,7 +70,8 @@
     visitor = null;
   }
   /** @typedef {{mediaId: string, name: string, mimeType: string, size: number}} Attachment */
-  /** @typedef {{id: string, direction: string, authorName: string, text: string, createdAt: number, attachments?: Attachment[], pending?: boolean}} ChatMessage */
+  /** @typedef {{event: string, position?: number, waitMinutes?: number | null, agentName?: string}} ChatEvent */
+  /** @typedef {{id: string, direction: string, authorName: string, text: string, createdAt: number, attachments?: Attachment[], pending?: boolean, event?: ChatEvent}} ChatMessage */
   /** @type {Map<string, ChatMessage>} */
   const messages = new Map();
   /** @type {WebSocket | null} */
@@ -41,62 +86,223 @@
   const root = host.attachShadow({ mode: 'open' });
   root.innerHTML =
     '<style>' +
-    ':host{all:initial;position:fixed;right:20px;bottom:20px;z-index:2147483000;font:14px/1.4 system-ui,sans-serif}' +
-    '.toggle{background:#0b6bcb;color:#fff;border:0;border-radius:24px;padding:12px 18px;cursor:pointer;font:inherit}' +
-    '.panel{display:none;flex-direction:column;width:320px;height:420px;background:#fff;border:1px solid #ccd;border-radius:8px;box-shadow:0 4px 16px #0003;margin-bottom:8px}' +
-    '.panel.open{display:flex}.head{background:#0b6bcb;color:#fff;padding:10px 12px;border-radius:8px 8px 0 0;font-weight:600}' +
+    ':host{all:initial;position:fixed;right:20px;bottom:20px;z-index:2147483000;font:14px/1.4 system-ui,sans-serif;color:#1e293b}' +
+    'button{font:inherit;cursor:pointer}:focus-visible{outline:2px solid #1d4ed8;outline-offset:2px}' +
+    '.toggle{background:#0b5cad;color:#fff;border:0;border-radius:24px;padding:12px 18px;float:right}' +
+    '.panel{display:none;flex-direction:column;width:340px;height:480px;max-height:calc(100vh - 90px);background:#fff;border:1px solid #ccd;border-radius:8px;box-shadow:0 4px 16px #0003;margin-bottom:8px}' +
+    '.panel.open{display:flex}.head{display:flex;align-items:center;background:#0b5cad;color:#fff;padding:6px 8px 6px 12px;border-radius:8px 8px 0 0}' +
+    'h2{flex:1;margin:0;font-size:15px}.close{background:none;border:0;color:#fff;padding:4px;display:flex}.close svg{width:20px;height:20px}' +
+    '.intro{overflow-y:auto;padding:8px 12px;border-bottom:1px solid #eee}.intro h3{font-size:13px;margin:4px 0}' +
+    'details{border-bottom:1px solid #eee;padding:4px 0}summary{cursor:pointer;font-weight:600}.body{white-space:pre-wrap;margin:4px 0}' +
+    '.prechat{display:flex;flex-direction:column;gap:4px;padding-top:8px}.prechat label{font-weight:600}.prechat input{font:inherit;padding:6px;border:1px solid #64748b;border-radius:4px}' +
+    '.err{color:#b91c1c;font-size:12px;min-height:0}.start{background:#0b5cad;color:#fff;border:0;border-radius:6px;padding:8px;margin-top:4px}' +
     '.log{flex:1;overflow-y:auto;padding:8px;display:flex;flex-direction:column;gap:6px}' +
     '.msg{max-width:80%;padding:6px 10px;border-radius:10px;white-space:pre-wrap;word-wrap:break-word}' +
     '.in{align-self:flex-end;background:#dbeafe}.out{align-self:flex-start;background:#f1f5f9}.pending{opacity:.6}' +
-    '.who{display:block;font-size:11px;color:#555}.typing{min-height:18px;padding:0 10px;font-size:12px;color:#666}' +
-    'form{display:flex;gap:6px;padding:8px;border-top:1px solid #eee}textarea{flex:1;resize:none;font:inherit;padding:6px}' +
-    'button.send{background:#0b6bcb;color:#fff;border:0;border-radius:6px;padding:0 12px;cursor:pointer}' +
-    '.status{font-size:11px;color:#a00;padding:0 10px}.status.info{color:#555}' +
-    'button.attach{background:none;border:0;padding:0 4px;cursor:pointer;color:#0b6bcb}button.attach svg{width:20px;height:20px}' +
+    '.notice{align-self:center;text-align:center;font-size:12px;color:#475569;max-width:90%}' +
+    '.divider{align-self:stretch;text-align:center;font-size:12px;font-weight:600;color:#334155;border-top:1px solid #cbd5e1;padding-top:4px;margin-top:6px}' +
+    '.who{display:block;font-size:11px;color:#475569}.typing{min-height:18px;padding:0 10px;font-size:12px;color:#475569}' +
+    'form.chat{display:flex;gap:6px;padding:8px;border-top:1px solid #eee}textarea{flex:1;resize:none;font:inherit;padding:6px}' +
+    'button.send{background:#0b5cad;color:#fff;border:0;border-radius:6px;padding:0 12px}' +
+    '.status{font-size:11px;color:#b91c1c;padding:0 10px}.status.info{color:#475569}' +
+    'button.attach{background:none;border:0;padding:0 4px;color:#0b5cad}button.attach svg{width:20px;height:20px}' +
     '.file{display:block;color:#0b4f96;text-decoration:underline;cursor:pointer}.thumb{display:block;max-width:100%;max-height:160px;border-radius:6px;margin-top:4px}' +
+    '[hidden]{display:none!important}' +
     '</style>' +
-    '<div class="panel" role="dialog" aria-label="Chat"><div class="head"></div>' +
+    '<div class="panel" role="dialog" aria-labelledby="atende-title"><div class="head"><h2 id="atende-title"></h2>' +
+    '<button class="close" type="button"><svg viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round">' +
+    '<path d="M18 6 6 18M6 6l12 12"/></svg></button></div>' +
+    '<div class="intro" hidden><section class="articles" aria-labelledby="atende-articles" hidden><h3 id="atende-articles"></h3><div class="list"></div></section>' +
+    '<form class="prechat" novalidate hidden><p class="lead"></p>' +
+    '<label for="atende-name" class="name-label"></label><input id="atende-name" name="name" autocomplete="name" maxlength="200" aria-describedby="atende-name-err">' +
+    '<span class="err" id="atende-name-err"></span>' +
+    '<label for="atende-email" class="email-label"></label><input id="atende-email" name="email" type="email" autocomplete="email" maxlength="254" aria-describedby="atende-email-err">' +
+    '<span class="err" id="atende-email-err"></span><button class="start" type="submit"></button></form></div>' +
     '<div class="log" role="log" aria-live="polite"></div><div class="typing" aria-live="polite"></div>' +
     '<div class="status" role="status"></div>' +
-    '<form><textarea rows="2" aria-label="Mensagem" placeholder="Digite sua mensagem"></textarea>' +
-    '<button class="attach" type="button" aria-label="Anexar arquivo" title="Anexar arquivo">' +
+    '<form class="chat"><textarea rows="2"></textarea>' +
+    '<button class="attach" type="button">' +
     '<svg viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">' +
     '<path d="M21.44 11.05l-9.19 9.19a6 6 0 0 1-8.49-8.49l9.19-9.19a4 4 0 0 1 5.66 5.66l-9.2 9.19a2 2 0 0 1-2.83-2.83l8.49-8.48"/></svg></button>' +
     '<input type="file" hidden>' +
-    '<button class="send" type="submit">Enviar</button></form></div>' +
-    '<button class="toggle" type="button"></button>';
+    '<button class="send" type="submit"></button></form></div>' +
+    '<button class="toggle" type="button" aria-expanded="false"></button>';
   const $ = (/** @type {string} */ sel) => /** @type {HTMLElement} */ (root.querySelector(sel));
   const panel = $('.panel');
   const log = $('.log');
   const typingLine = $('.typing');
   const statusLine = $('.status');
+  const intro = $('.intro');
+  const prechat = /** @type {HTMLFormElement} */ ($('form.prechat'));
+  const chatForm = /** @type {HTMLFormElement} */ ($('form.chat'));
   const input = /** @type {HTMLTextAreaElement} */ ($('textarea'));
   const fileInput = /** @type {HTMLInputElement} */ ($('input[type=file]'));
-  $('.head').textContent = title;
-  $('.toggle').textContent = title;
-  $('.toggle').addEventListener('click', () => {
-    panel.classList.toggle('open');
-    if (panel.classList.contains('open')) input.focus();
+  const toggle = $('.toggle');
+  // Every text of the chrome from the page's language (the template above holds none).
+  $('h2').textContent = title;
+  toggle.textContent = title;
+  $('.close').setAttribute('aria-label', T.close);
+  $('.attach').setAttribute('aria-label', T.attach);
+  $('.attach').setAttribute('title', T.attach);
+  input.setAttribute('aria-label', T.message);
+  input.setAttribute('placeholder', T.placeholder);
+  $('.send').textContent = T.send;
+  $('#atende-articles').textContent = T.articles;
+  $('.lead').textContent = T.intro;
+  $('.name-label').textContent = T.name;
+  $('.email-label').textContent = T.email;
+  $('.start').textContent = T.start;
+
+  /** @typedef {{enabled: boolean, fields: string[], required: string[]}} Prechat */
+  /** @type {{prechat: Prechat, articles: {id: string, title: string, body: string}[]}} */
+  let config = { prechat: { enabled: false, fields: [], required: [] }, articles: [] };
+
+  /** Open or closed; Esc and the close button give focus back to the button that opened it. */
+  function setOpen(/** @type {boolean} */ open) {
+    panel.classList.toggle('open', open);
+    toggle.setAttribute('aria-expanded', String(open));
+    if (!open) return toggle.focus();
+    const field = !intro.hidden && !prechat.hidden ? $('#atende-name') : input;
+    field.focus();
+  }
+  toggle.addEventListener('click', () => setOpen(!panel.classList.contains('open')));
+  $('.close').addEventListener('click', () => setOpen(false));
+  panel.addEventListener('keydown', (event) => {
+    if (/** @type {KeyboardEvent} */ (event).key === 'Escape') setOpen(false);
   });
 
-  function render() {
-    const sorted = [...messages.values()].sort((a, b) => a.createdAt - b.createdAt);
-    log.replaceChildren(
-      ...sorted.map((m) => {
-        const el = document.createElement('div');
-        el.className = 'msg ' + (m.direction === 'in' ? 'in' : 'out') + (m.pending ? ' pending' : '');
-        if (m.direction !== 'in') {
-          const who = document.createElement('span');
-          who.className = 'who';
-          who.textContent = m.authorName;
-          el.append(who);
-        }
-        if (m.text) el.append(document.createTextNode(m.text));
-        for (const file of m.attachments || []) el.append(...attachmentView(file));
-        return el;
+  /** Before the first message: the articles, and the pre-chat form when the account asks for it. */
+  function showIntro() {
+    const asking = !visitor && config.prechat.enabled && config.prechat.fields.length > 0;
+    const articles = config.articles.length > 0 && messages.size === 0;
+    intro.hidden = !asking && !articles;
+    $('.articles').hidden = !articles;
+    prechat.hidden = !asking;
+    chatForm.hidden = asking;
+    for (const field of ['name', 'email']) {
+      const el = /** @type {HTMLInputElement} */ ($('#atende-' + field));
+      const asked = config.prechat.fields.includes(field);
+      el.hidden = !asked;
+      $('.' + field + '-label').hidden = !asked;
+      if (config.prechat.required.includes(field)) el.setAttribute('aria-required', 'true');
+    }
+  }
+
+  function renderArticles() {
+    $('.list').replaceChildren(
+      ...config.articles.map((a) => {
+        const item = document.createElement('details');
+        const summary = document.createElement('summary');
+        summary.textContent = a.title;
+        const body = document.createElement('p');
+        body.className = 'body';
+        body.textContent = a.body;
+        item.append(summary, body);
+        return item;
       }),
     );
+  }
+
+  async function loadConfig() {
+    try {
+      const loaded = await api('/api/webchat/' + encodeURIComponent(account) + '/config');
+      if (loaded && loaded.prechat && Array.isArray(loaded.articles)) config = loaded;
+    } catch (_) {
+      // Without its settings the chat still works: no form, no articles.
+    }
+    renderArticles();
+    showIntro();
+  }
+
+  const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+  /** The form's answers, or null after marking what is missing or malformed (first such field focused). */
+  function prechatAnswers() {
+    /** @type {Record<string, string>} */
+    const answers = {};
+    /** @type {HTMLElement | null} */
+    let firstBad = null;
+    for (const field of config.prechat.fields) {
+      const el = /** @type {HTMLInputElement} */ ($('#atende-' + field));
+      const value = el.value.trim();
+      const problem = !value && config.prechat.required.includes(field) ? T.required : field === 'email' && value && !EMAIL.test(value) ? T.badEmail : '';
+      $('#atende-' + field + '-err').textContent = problem;
+      if (problem) el.setAttribute('aria-invalid', 'true');
+      else el.removeAttribute('aria-invalid');
+      if (problem && !firstBad) firstBad = el;
+      if (value) answers[field] = value;
+    }
+    if (firstBad) firstBad.focus();
+    return firstBad ? null : answers;
+  }
+
+  prechat.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const answers = prechatAnswers();
+    if (!answers) return;
+    showStatus('');
+    ensureVisitor(answers).then(
+      () => {
+        showIntro();
+        input.focus();
+      },
+      () => showStatus(T.startFailed, true),
+    );
+  });
+
+  /** A lifecycle event in the page's language; the server's (pt-BR) sentence for one it does not know. */
+  function noticeText(/** @type {ChatMessage} */ m) {
+    const e = m.event || { event: '' };
+    if (e.event === 'queued') return T.queued.replace('{p}', String(e.position)) + (e.waitMinutes ? T.wait.replace('{w}', String(e.waitMinutes)) : '');
+    if (e.event === 'joined') return T.joined.replace('{n}', String(e.agentName));
+    if (e.event === 'transferred' || e.event === 'returned' || e.event === 'finished') return T[e.event];
+    return m.text;
+  }
+
+  function line(/** @type {string} */ className, /** @type {string} */ text) {
+    const el = document.createElement('div');
+    el.className = className;
+    el.textContent = text;
+    return el;
+  }
+
+  /**
+   * The transcript in order. A finish is said as a notice; whatever the customer writes after it
+   * opened a new conversation, so a "new conversation" divider goes before it.
+   */
+  function render() {
+    const sorted = [...messages.values()].sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
+    /** @type {HTMLElement[]} */
+    const rows = [];
+    let finished = false;
+    for (const m of sorted) {
+      if (m.direction === 'system') {
+        if (finished && m.event && m.event.event !== 'finished') rows.push(line('divider', T.newConversation));
+        finished = Boolean(m.event && m.event.event === 'finished');
+        rows.push(line('notice', noticeText(m)));
+        continue;
+      }
+      if (finished) rows.push(line('divider', T.newConversation));
+      finished = false;
+      rows.push(bubble(m));
+    }
+    if (finished) rows.push(line('notice', T.again));
+    log.replaceChildren(...rows);
     log.scrollTop = log.scrollHeight;
+    if (!intro.hidden && messages.size > 0) showIntro();
+  }
+
+  function bubble(/** @type {ChatMessage} */ m) {
+    const el = document.createElement('div');
+    el.className = 'msg ' + (m.direction === 'in' ? 'in' : 'out') + (m.pending ? ' pending' : '');
+    if (m.direction !== 'in') {
+      const who = document.createElement('span');
+      who.className = 'who';
+      who.textContent = m.authorName;
+      el.append(who);
+    }
+    if (m.text) el.append(document.createTextNode(m.text));
+    for (const file of m.attachments || []) el.append(...attachmentView(file));
+    return el;
   }
 
   let renderQueued = false;
@@ -215,11 +421,20 @@
   /** @type {Promise<{visitorId: string, token: string}> | null} */
   let creating = null;
 
-  /** One visitor per browser: messages sent before the first answer share the same request. */
-  function ensureVisitor() {
+  /** The pre-chat answers, kept for a visitor made again after its token was refused. */
+  /** @type {Record<string, string>} */
+  let details = {};
+
+  /**
+   * One visitor per browser: messages sent before the first answer share the same request. The
+   * pre-chat form's name and e-mail become the contact's.
+   * @param {Record<string, string>} [answers]
+   */
+  function ensureVisitor(answers) {
+    if (answers) details = answers;
     if (visitor) return Promise.resolve(visitor);
     if (!creating) {
-      creating = api('/api/webchat/' + encodeURIComponent(account) + '/visitors', { method: 'POST', body: '{}' })
+      creating = api('/api/webchat/' + encodeURIComponent(account) + '/visitors', { method: 'POST', body: JSON.stringify(details) })
         .then((created) => {
           visitor = created;
           localStorage.setItem(storageKey, JSON.stringify(created));
@@ -293,12 +508,12 @@
       return 'done';
     } catch (error) {
       const outcome = outcomeOf(error, sentAs);
-      showStatus(outcome === 'failed' ? 'Mensagem não enviada.' : 'Sem conexão. Tentando reenviar…', true);
+      showStatus(outcome === 'failed' ? T.notSent : T.offline, true);
       return outcome;
     }
   }
 
-  const UPLOAD_REFUSALS = /** @type {Record<number, string>} */ ({ 413: 'Arquivo grande demais.', 415: 'Tipo de arquivo não aceito.' });
+  const UPLOAD_REFUSALS = /** @type {Record<number, string>} */ ({ 413: T.tooLarge, 415: T.badType });
 
   /**
    * Uploads the entry's file; the stored attachment is kept on the entry, so a retried message
@@ -306,7 +521,7 @@
    * @param {OutboxEntry} entry @param {File} file @param {{token: string}} owner @returns {Promise<Outcome>}
    */
   async function upload(entry, file, owner) {
-    showStatus('Enviando arquivo…');
+    showStatus(T.uploading);
     const form = new FormData();
     form.append('file', file, file.name);
     try {
@@ -322,7 +537,7 @@
         render();
       }
       const status = /** @type {{status?: number}} */ (error).status || 0;
-      showStatus(outcome === 'retry' ? 'Sem conexão. Tentando reenviar…' : UPLOAD_REFUSALS[status] || 'Arquivo não enviado.', true);
+      showStatus(outcome === 'retry' ? T.offline : UPLOAD_REFUSALS[status] || T.fileNotSent, true);
       return outcome;
     }
   }
@@ -373,7 +588,7 @@
     if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: 'typing', typing }));
   }
 
-  root.querySelector('form')?.addEventListener('submit', (event) => {
+  chatForm.addEventListener('submit', (event) => {
     event.preventDefault();
     const text = input.value.trim();
     if (!text) return;
@@ -388,7 +603,7 @@
     fileInput.value = ''; // choosing the same file again fires change again
     if (!file) return;
     if (file.size > MAX_FILE_BYTES) {
-      showStatus('Arquivo grande demais.', true);
+      showStatus(T.tooLarge, true);
       return;
     }
     enqueue('', file);
@@ -396,7 +611,7 @@
   input.addEventListener('keydown', (event) => {
     if (event.key === 'Enter' && !event.shiftKey) {
       event.preventDefault();
-      root.querySelector('form')?.requestSubmit();
+      chatForm.requestSubmit();
     }
   });
   input.addEventListener('input', () => {
@@ -432,10 +647,10 @@
       }
       if (frame.type === 'message') {
         messages.set(frame.message.id, frame.message);
-        typingLine.textContent = '';
+        if (frame.message.direction === 'out') typingLine.textContent = ''; // the agent's message ends their typing
         render();
       } else if (frame.type === 'typing') {
-        typingLine.textContent = frame.typing ? 'Atendente digitando…' : '';
+        typingLine.textContent = frame.typing ? T.typing : '';
       } else if (frame.type === 'ping') {
         ws.send(JSON.stringify({ type: 'pong' }));
       }
@@ -455,6 +670,7 @@
 
   function mount() {
     document.body.append(host);
+    void loadConfig();
     if (visitor) {
       connect();
       void loadTranscript().catch(() => undefined);

@@ -35,7 +35,11 @@ interface Transcript {
 const post = (visitor: Visitor, id: string, text: string) =>
   call<PostReply>(server, 'POST', '/api/webchat/messages', { token: visitor.token, body: { id, text } });
 
-const transcriptOf = (visitor: Visitor) => call<Transcript>(server, 'GET', '/api/webchat/messages', { token: visitor.token });
+/** What the customer and the agents wrote; the lifecycle notices have their own tests (events.test.ts). */
+const transcriptOf = async (visitor: Visitor) => {
+  const reply = await call<Transcript>(server, 'GET', '/api/webchat/messages', { token: visitor.token });
+  return { ...reply, body: { messages: reply.body.messages.filter((m) => m.direction !== 'system') } };
+};
 
 async function contactOf(visitor: Visitor): Promise<StoredDoc> {
   const link = await server.store.get(`visitor:${visitor.visitorId}`);
@@ -49,8 +53,8 @@ async function conversationsOf(visitor: Visitor): Promise<StoredDoc[]> {
   return server.store.find({ selector: { type: 'conversation', contactId: contact._id }, limit: 1000 });
 }
 
-const messagesIn = (conversationId: string) =>
-  server.store.find({ selector: { type: 'message', conversationId }, limit: 1000 });
+const messagesIn = async (conversationId: string) =>
+  (await server.store.find({ selector: { type: 'message', conversationId }, limit: 1000 })).filter((m) => m.direction !== 'system');
 
 /** A raw socket whose listeners exist before the handshake ends, so no early frame is missed. */
 function rawVisitorSocket(query: string): Promise<{ frames: Array<Record<string, unknown>>; code: number }> {
@@ -80,10 +84,18 @@ class StubElement {
   shadow: StubShadowRoot | undefined;
   private readonly listeners = new Map<string, Listener[]>();
   private readonly classes = new Set<string>();
+  hidden = false;
+  readonly attributes = new Map<string, string>();
   readonly classList = {
-    toggle: (name: string) => (this.classes.has(name) ? this.classes.delete(name) : this.classes.add(name)),
+    toggle: (name: string, force?: boolean) => ((force ?? !this.classes.has(name)) ? this.classes.add(name) : this.classes.delete(name)),
     contains: (name: string) => this.classes.has(name),
   };
+  setAttribute(name: string, value: string): void {
+    this.attributes.set(name, value);
+  }
+  removeAttribute(name: string): void {
+    this.attributes.delete(name);
+  }
   addEventListener(type: string, listener: Listener): void {
     this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);
   }
@@ -395,15 +407,16 @@ describe('R-CH-02 visitor and agent credentials are separate', () => {
     const claim = await call(server, 'GET', '/api/auth/me', { token: visitor.token });
     expect(claim.status).toBe(401);
 
-    const before = await server.store.find({ selector: { type: 'message' }, limit: 100_000 });
+    // Customers' and agents' messages (the queue notice of 'olá' may land at any moment).
+    const spoken = async () => (await server.store.find({ selector: { type: 'message' }, limit: 100_000 })).filter((m) => m.direction !== 'system');
+    const before = await spoken();
     const asAgent = await call(server, 'POST', '/api/webchat/messages', { token: ana, body: { id: clientId('g'), text: 'sou agente' } });
     expect(asAgent.status).toBe(401);
     expect((await call(server, 'GET', '/api/webchat/messages', { token: ana })).status).toBe(401);
     expect((await call(server, 'GET', '/api/webchat/messages')).status).toBe(401);
     expect((await call(server, 'POST', '/api/webchat/messages', { body: { id: clientId('g'), text: 'sem token' } })).status).toBe(401);
     expect((await call(server, 'POST', '/api/webchat/messages', { token: `${visitor.token}x`, body: { id: clientId('g'), text: 'forjado' } })).status).toBe(401);
-    const after = await server.store.find({ selector: { type: 'message' }, limit: 100_000 });
-    expect(after).toHaveLength(before.length);
+    expect(await spoken()).toHaveLength(before.length);
 
     const agentSocket = await FrameClient.open(server.url.replace(/^http/, 'ws') + '/ws');
     agentSocket.send({ type: 'hello', token: visitor.token });
@@ -460,7 +473,7 @@ describe('R-CH-02 live visitor socket', () => {
     });
     expect(sent.status).toBe(201);
     expect(sent.body.message.status).toBe('queued');
-    const frame = await socket.next((f) => f.type === 'message');
+    const frame = await socket.next((f) => f.type === 'message' && (f.message as VisitorMessage).direction !== 'system');
     expect(frame).toEqual({
       type: 'message',
       message: {
@@ -558,12 +571,27 @@ describe('R-CH-02 embeddable widget', () => {
     if (!root) throw new Error('the widget did not attach a shadow root');
     expect(body.children).toEqual([shadowHost]);
 
+    // The demo site asks name and e-mail first (its config is fetched from the server).
+    const prechat = root.querySelector('form.prechat');
+    const chat = root.querySelector('form.chat');
+    await until(() => !prechat.hidden && chat.hidden, 'pre-chat form shown instead of the composer');
+    root.querySelector('#atende-name').value = '  Lia Campos ';
+    root.querySelector('#atende-email').value = 'lia@';
+    prechat.dispatch('submit');
+    expect(root.querySelector('#atende-email-err').textContent).toBe('Informe um e-mail válido, como nome@exemplo.com.');
+    expect(root.querySelector('#atende-email').attributes.get('aria-invalid')).toBe('true');
+    expect(storage.has('atende.visitor.demo-site')).toBe(false);
+    root.querySelector('#atende-email').value = 'lia@example.com';
+    prechat.dispatch('submit');
+    await until(() => storage.has('atende.visitor.demo-site') && !chat.hidden && prechat.hidden, 'visitor made from the form');
+    expect(await contactOf(JSON.parse(String(storage.get('atende.visitor.demo-site'))) as Visitor)).toMatchObject({ name: 'Lia Campos', email: 'lia@example.com' });
+
     // Five messages typed faster than the first answer: one visitor, one conversation, typed order.
     const input = root.querySelector('textarea');
     const texts = ['um', 'dois', 'três', 'quatro', 'cinco'];
     for (const text of texts) {
       input.value = text;
-      root.querySelector('form').dispatch('submit');
+      chat.dispatch('submit');
     }
     const stored = () => server.store.find({ selector: { type: 'message', text: { $in: texts } }, limit: 100 });
     await until(async () => (await stored()).length === texts.length, 'all five messages stored');
@@ -589,7 +617,10 @@ describe('R-CH-02 embeddable widget', () => {
     const bubble = lastBubble() as StubElement;
     expect(bubble.children).toEqual([expect.objectContaining({ className: 'who', textContent: 'Ana Souza' }), new StubText(hostile)]);
     expect(root.querySelector('.typing').textContent).toBe('');
-    expect(log.children.slice(0, 5).map((b) => (b instanceof StubElement ? b.children.at(-1) : b))).toEqual(texts.map((t) => new StubText(t)));
+    // Bubbles (notices such as "Ana Souza entrou na conversa." sit between them as lines of their own).
+    const bubbles = log.children.filter((b): b is StubElement => b instanceof StubElement && b.className.startsWith('msg'));
+    expect(bubbles.slice(0, 5).map((b) => b.children.at(-1))).toEqual(texts.map((t) => new StubText(t)));
+    expect(log.children.some((b) => b instanceof StubElement && b.className === 'notice' && b.textContent === 'Ana Souza entrou na conversa.')).toBe(true);
     expect(root.htmlWrites).toHaveLength(1);
     expect(root.htmlWrites[0]).not.toMatch(/onerror|Ana Souza|quatro/);
 
