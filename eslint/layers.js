@@ -17,6 +17,7 @@ export const SERVER_LAYERS = {
   contacts: 4,
   media: 4,
   conversations: 5,
+  search: 5,
   demo: 6,
   sync: 7,
   realtime: 7,

@@ -27,6 +27,8 @@ export const SEARCH_FOLD_TABLE: Readonly<Record<string, string>> = buildFoldTabl
 export const SEARCH_SEPARATORS =
   '[\\x00-\\x2f\\x3a-\\x40\\x5b-\\x60\\x7b-\\xbf\\xd7\\xf7\\u2000-\\u2bff\\u3000-\\u303f\\ud800-\\udfff\\ufe00-\\ufe0f\\uff00-\\uff0f]+';
 
+// Surrogate halves on purpose: the map functions see UTF-16 code units, so this must too.
+// eslint-disable-next-line no-misleading-character-class
 const SEPARATORS = new RegExp(SEARCH_SEPARATORS);
 
 export function foldForSearch(text: string): string {

@@ -5,6 +5,8 @@ import { toStored } from '../src/store/wire.js';
 import { addUser, call, clientId, login, startTestServer, type TestServer } from './helpers.js';
 
 type Doc = Record<string, unknown>;
+/** Any document shape, as the store keeps it. */
+const asStored = (doc: Doc & { id: string }) => toStored(doc);
 interface ContactReply {
   contact: Doc & { id: string; addresses: Record<string, string> };
 }
@@ -126,7 +128,7 @@ describe('merging contacts', () => {
   async function finishedConversation(contactId: string, teamId: string): Promise<string> {
     const now = Date.now();
     const id = `conversation:${clientId('m')}`;
-    await server.store.bulkWrite([toStored({
+    await server.store.bulkWrite([asStored({
       id, type: 'conversation', createdAt: now, updatedAt: now, contactId, channel: 'whatsapp', channelAccountId: 'channel:wa', teamId,
       formerTeamIds: [], status: 'finished', agentId: 'user:ana', invitedAgentIds: [], protocol: `20260101-${id.slice(-6)}`, startedBy: 'customer',
       waitingSince: null, takenAt: now, finishedAt: now, finishedBy: 'user:ana', lastInboundAt: now, lastMessageAt: now, lastPreview: '',
@@ -145,7 +147,7 @@ describe('merging contacts', () => {
     const conversationId = await finishedConversation(source.id, 'team:suporte');
     const noteId = `note:${clientId('n')}`;
     const now = Date.now();
-    await server.store.bulkWrite([toStored({
+    await server.store.bulkWrite([asStored({
       id: noteId, type: 'note', createdAt: now, updatedAt: now, contactId: source.id, authorId: 'user:ana', authorName: 'Ana', text: 'liga à tarde', teamIds: ['team:suporte'],
     })]);
 

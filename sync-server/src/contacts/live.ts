@@ -1,4 +1,4 @@
-import type { ContactDoc } from '@atende/protocol';
+import { tombstoneOf, type ContactDoc } from '@atende/protocol';
 import type { DocStore, StoredDoc } from '../store/index.js';
 import { toWire } from '../store/wire.js';
 
@@ -11,4 +11,18 @@ export const isGone = (doc: StoredDoc): boolean => doc._deleted === true || doc.
 export async function liveContact(store: Pick<DocStore, 'get'>, id: string): Promise<ContactDoc | undefined> {
   const stored = await store.get(id);
   return stored && !isGone(stored) ? toWire<ContactDoc>(stored) : undefined;
+}
+
+/** Fields a removed contact keeps so the sync index still files it for every replica that held it. */
+const SCOPE_FIELDS = ['teamIds', 'createdBy'] as const;
+
+/**
+ * A removed contact (merged away, issue 9): content-free like every tombstone, `removed: true`,
+ * plus `mergedInto` so a late command learns where the contact went. The same shape as a
+ * removal by push (sync/push.ts `removedForm`).
+ */
+export function mergedAwayForm(current: StoredDoc, updatedAt: number, mergedInto: string): StoredDoc {
+  const { _deleted, ...kept } = tombstoneOf(toWire<Record<string, unknown>>(current));
+  for (const field of SCOPE_FIELDS) if (current[field] !== undefined) kept[field] = current[field];
+  return { ...kept, _id: current._id, ...(current._rev ? { _rev: current._rev } : {}), updatedAt, removed: true, mergedInto };
 }

@@ -3,10 +3,9 @@ import { viewerOf, visibilityOf } from '../access/scope.js';
 import type { DocStore, StoredDoc } from '../store/index.js';
 import { updateDoc } from '../store/index.js';
 import { toWire } from '../store/wire.js';
-import { removedForm } from '../sync/push.js';
 import { moveAddress } from './addresses.js';
 import { entries } from './commands.js';
-import { isGone } from './live.js';
+import { isGone, mergedAwayForm } from './live.js';
 
 const PAGE = 200;
 
@@ -60,7 +59,7 @@ export async function mergeContacts(store: DocStore, user: UserDoc, targetId: st
   await repoint(store, 'visitor', sourceId, targetId, () => ({}), false);
   await updateDoc(store, sourceId, (current) => {
     if (!current || isGone(current)) return undefined;
-    return { ...removedForm(current, bump(current)), mergedInto: targetId };
+    return mergedAwayForm(current, bump(current), targetId);
   });
   return toWire<ContactDoc>(merged);
 }

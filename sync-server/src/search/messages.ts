@@ -22,7 +22,7 @@ export async function searchMessages(store: DocStore, user: UserDoc, q: string):
   if (!longest) return [];
   const scopes = overseesAll(user) || maySeeOtherTeamsHistory(user)
     ? [WORDS_SCOPE_ALL]
-    : [...new Set(user.teamIds)].map((team) => `team:${team}`);
+    : [...new Set(user.teamIds)];
   const candidates = new Map<string, StoredDoc>();
   for (const scope of scopes) {
     // Descending: for each word the newest messages come first.

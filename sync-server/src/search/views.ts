@@ -33,7 +33,7 @@ const WORDS_OF = `function (text) {
   }`;
 
 /**
- * Message words under two scopes: the message's team (agents read their teams' ranges) and
+ * Message words under two scopes: the message's team id (agents read their teams' ranges) and
  * everything (supervisors, and agents allowed other teams' history). Key: [scope, word, createdAt].
  * Lifecycle events (direction 'system') are not indexed: every conversation has the same ones.
  */
@@ -42,7 +42,7 @@ const MESSAGE_WORDS_MAP = `function (doc) {
   if (typeof doc.text !== 'string' || typeof doc.teamId !== 'string') return;
   var words = (${WORDS_OF})(doc.text);
   for (var i = 0; i < words.length; i++) {
-    emit(['team:' + doc.teamId, words[i], doc.createdAt], null);
+    emit([doc.teamId, words[i], doc.createdAt], null);
     emit(['${WORDS_SCOPE_ALL}', words[i], doc.createdAt], null);
   }
 }`;
