@@ -34,8 +34,9 @@ test('R-AUTH-05 "Sair" returns to the login page and wipes the user’s local da
   const mine = (await databases()).filter((name) => name.includes('atende-user-ana'));
   for (const name of mine) expect(name).toMatch(/^rxdb-dexie-atende-user-ana--\d+--/);
   expect(mine).toEqual(expect.arrayContaining([
-    // Version 1: schemas generated from the protocol (issue 8); messages are at 2 (1 added `payload`).
-    'rxdb-dexie-atende-user-ana--1--conversations',
+    // Schemas generated from the protocol (issue 8); conversations at 2 (issue 9 added `mark`), messages at 2
+    // (1 added `payload`).
+    'rxdb-dexie-atende-user-ana--2--conversations',
     'rxdb-dexie-atende-user-ana--2--messages',
     'rxdb-dexie-atende-user-ana--0--drafts',
   ]));

@@ -5,11 +5,12 @@ import { RxDBLocalDocumentsPlugin } from 'rxdb/plugins/local-documents';
 import { RxDBMigrationSchemaPlugin } from 'rxdb/plugins/migration-schema';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import type {
-  CollectionName, ContactDoc, ConversationDoc, DispositionDoc, MessageDoc, PredefinedDoc, TeamDoc, UserDoc,
+  CollectionName, ContactDoc, ConversationDoc, DispositionDoc, FavouriteDoc, MessageDoc, NoteDoc, PredefinedDoc, TagDoc, TeamDoc, UserDoc,
 } from '@atende/protocol';
 import {
-  contactMigrations, contactSchema, conversationMigrations, conversationSchema, dispositionSchema, draftSchema, generatedMigrations,
-  messageMigrations, messageSchema, predefinedSchema, teamSchema, userSchema, type DraftDoc,
+  contactMigrations, contactSchema, conversationMigrations, conversationSchema, dispositionSchema, draftSchema, favouriteSchema,
+  generatedMigrations, messageMigrations, messageSchema, noteSchema, predefinedSchema, tagSchema, teamSchema, userMigrations, userSchema,
+  type DraftDoc,
 } from './schemas';
 import { outboxSchema, type OutboxDoc } from './outboxSchema';
 
@@ -26,6 +27,9 @@ export type AtendeCollections = {
   teams: RxCollection<TeamDoc>;
   users: RxCollection<UserDoc>;
   dispositions: RxCollection<DispositionDoc>;
+  notes: RxCollection<NoteDoc>;
+  tags: RxCollection<TagDoc>;
+  favourites: RxCollection<FavouriteDoc>;
   drafts: RxCollection<DraftDoc>;
   outbox: RxCollection<OutboxDoc>;
 };
@@ -33,7 +37,7 @@ export type AtendeDatabase = RxDatabase<AtendeCollections>;
 
 /** Replicated collections; `drafts` stays on this machine. */
 export const REPLICATED: CollectionName[] = [
-  'conversations', 'messages', 'contacts', 'predefined', 'teams', 'users', 'dispositions',
+  'conversations', 'messages', 'contacts', 'predefined', 'teams', 'users', 'dispositions', 'notes', 'tags', 'favourites',
 ];
 
 /** A replicated collection seen as plain documents, for code that treats them all alike (sync, purge). */
@@ -72,8 +76,11 @@ export async function openDatabase(userId: string, options: { storage?: RxStorag
     contacts: { schema: contactSchema, migrationStrategies: contactMigrations },
     predefined: { schema: predefinedSchema, migrationStrategies: generatedMigrations },
     teams: { schema: teamSchema, migrationStrategies: generatedMigrations },
-    users: { schema: userSchema, migrationStrategies: generatedMigrations },
+    users: { schema: userSchema, migrationStrategies: userMigrations },
     dispositions: { schema: dispositionSchema, migrationStrategies: generatedMigrations },
+    notes: { schema: noteSchema },
+    tags: { schema: tagSchema },
+    favourites: { schema: favouriteSchema },
     drafts: { schema: draftSchema },
     outbox: { schema: outboxSchema },
   });

@@ -1,6 +1,6 @@
 import { BehaviorSubject, filter, firstValueFrom, map, merge, type Observable } from 'rxjs';
 import type { RxCollection } from 'rxdb';
-import { ulid } from '@atende/protocol';
+import { ulid, type ConversationMark } from '@atende/protocol';
 import type { OutboxDoc, OutboxError, OutboxKind } from './outboxSchema';
 
 /**
@@ -13,7 +13,9 @@ import type { OutboxDoc, OutboxError, OutboxKind } from './outboxSchema';
 export type Command =
   | { kind: 'reply'; conversationId: string; body: { text: string } }
   | { kind: 'transfer'; conversationId: string; body: { toAgentId: string } | { toTeamId: string } }
-  | { kind: 'finish'; conversationId: string; body: { disposition: string | null; note: string } };
+  | { kind: 'finish'; conversationId: string; body: { disposition: string | null; note: string } }
+  | { kind: 'mark'; conversationId: string; body: { mark: ConversationMark } }
+  | { kind: 'tags'; conversationId: string; body: { tags: string[] } };
 
 /** The server refused the command for good (a domain error): it is never sent again. */
 export class CommandRefused extends Error {
@@ -133,6 +135,9 @@ export class CommandOutbox {
     }
     this.draining = this.drainLoop().finally(() => {
       this.draining = undefined;
+      // Woken after the loop's last look at `again` (the connection came back as a pass found it
+      // down, a command was added as the loop ended): that wake must not be lost.
+      if (this.again) this.wake();
     });
   }
 

@@ -1,4 +1,4 @@
-import { API, type FinishBody, type SendMessageBody, type TransferBody } from '@atende/protocol';
+import { API, type FinishBody, type MarkBody, type SendMessageBody, type TagsBody, type TransferBody } from '@atende/protocol';
 import { ApiError } from '../net/api';
 import { call } from '../net/client';
 import { CommandRefused, type Transport } from './outbox';
@@ -14,6 +14,10 @@ function send(kind: OutboxKind, id: string, body: Record<string, unknown>): Prom
       return call(API.transfer, { params, body: body as TransferBody });
     case 'finish':
       return call(API.finish, { params, body: body as FinishBody });
+    case 'mark':
+      return call(API.markConversation, { params, body: body as MarkBody });
+    case 'tags':
+      return call(API.tagConversation, { params, body: body as TagsBody });
   }
 }
 

@@ -12,8 +12,8 @@ import { REPLICATED, replicatedCollection, type AtendeDatabase } from './databas
 /** Documents read per round, so a purge of 50,000 messages never holds them all in memory. */
 const PAGE = 1_000;
 
-/** The collections whose documents depend on the viewer's rights (teams and users are for everyone). */
-export const SCOPED: CollectionName[] = ['conversations', 'messages', 'contacts', 'predefined', 'dispositions'];
+/** The collections whose documents depend on the viewer's rights (teams, users and tags are for everyone; favourites are always the user's own). */
+export const SCOPED: CollectionName[] = ['conversations', 'messages', 'contacts', 'predefined', 'dispositions', 'notes'];
 
 type AnyCollection = RxCollection<Record<string, unknown>>;
 type Doc = RxDocument<Record<string, unknown>>;

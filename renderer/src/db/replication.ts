@@ -11,7 +11,7 @@ type Doc = Record<string, unknown>;
 type Page = { documents: Array<Doc & { _deleted: boolean }>; checkpoint: SyncCheckpoint };
 type State = RxReplicationState<Doc, SyncCheckpoint>;
 
-const PUSHABLE = new Set<CollectionName>(['contacts', 'predefined']);
+const PUSHABLE = new Set<CollectionName>(['contacts', 'predefined', 'notes', 'tags', 'favourites']);
 /** Collections the waiting list needs; messages wait until conversations have caught up once. */
 const AFTER_CONVERSATIONS = new Set<CollectionName>(['messages']);
 /**

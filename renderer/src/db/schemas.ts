@@ -1,6 +1,6 @@
 import type { RxJsonSchema } from 'rxdb';
 import {
-  ContactDoc, ConversationDoc, DispositionDoc, MessageDoc, PredefinedDoc, TeamDoc, UserDoc,
+  ContactDoc, ConversationDoc, DispositionDoc, FavouriteDoc, MessageDoc, NoteDoc, PredefinedDoc, TagDoc, TeamDoc, UserDoc,
 } from '@atende/protocol';
 import { rxSchemaOf } from './schemaOf';
 
@@ -18,10 +18,11 @@ const TIME = { type: 'number', minimum: 0, maximum: 1e15, multipleOf: 1 } as con
 /** Version 1 of every schema is the first generated one: same documents, described from zod. */
 const keep = <T>(doc: T): T => doc;
 
+/** Version 2 added the optional `mark` (issue 9, R-WS-13): earlier documents have none. */
 export const conversationSchema = rxSchemaOf<ConversationDoc>(ConversationDoc, {
-  title: 'conversation', version: 1, indexes: [['status', 'updatedAt']],
+  title: 'conversation', version: 2, indexes: [['status', 'updatedAt']],
 });
-export const conversationMigrations = { 1: keep };
+export const conversationMigrations = { 1: keep, 2: keep };
 
 /** Version 1 added `payload` (issue 7); version 2 is generated from zod. */
 export const messageSchema = rxSchemaOf<MessageDoc>(MessageDoc, {
@@ -37,10 +38,17 @@ export const contactSchema = rxSchemaOf<ContactDoc>(ContactDoc, { title: 'contac
 export const contactMigrations = { 1: keep, 2: keep };
 
 export const teamSchema = rxSchemaOf<TeamDoc>(TeamDoc, { title: 'team', version: 1 });
-export const userSchema = rxSchemaOf<UserDoc>(UserDoc, { title: 'user', version: 1 });
+/** Version 2 added the optional `permissions` (issue 9: history of other teams, tags). */
+export const userSchema = rxSchemaOf<UserDoc>(UserDoc, { title: 'user', version: 2 });
+export const userMigrations = { 1: keep, 2: keep };
 export const predefinedSchema = rxSchemaOf<PredefinedDoc>(PredefinedDoc, { title: 'predefined', version: 1 });
 export const dispositionSchema = rxSchemaOf<DispositionDoc>(DispositionDoc, { title: 'disposition', version: 1 });
 export const generatedMigrations = { 1: keep };
+
+/** Issue 9: a contact's shared notes (R-WS-03), the admins' tags (R-WS-05), the user's favourites (R-WS-13). */
+export const noteSchema = rxSchemaOf<NoteDoc>(NoteDoc, { title: 'note', version: 0, indexes: [['contactId', 'createdAt']] });
+export const tagSchema = rxSchemaOf<TagDoc>(TagDoc, { title: 'tag', version: 0 });
+export const favouriteSchema = rxSchemaOf<FavouriteDoc>(FavouriteDoc, { title: 'favourite', version: 0 });
 
 /** Local only (R-NET-04): the unsent text of each conversation, kept across restarts. */
 export interface DraftDoc {

@@ -174,5 +174,7 @@ export const useWorkspaceStore = defineStore('workspace', () => {
   return {
     waiting, active, tab, selectedId, selected, notice, users, teams, contacts, predefined, dispositions, me,
     contactName, select, claim, sendMessage, dismissCommand, resend, transfer, finish,
+    /** The durable outbox of the open store, for other stores' commands (stores/context.ts). */
+    commands,
   };
 });
