@@ -151,11 +151,25 @@ export async function signIn(page: Page, server: ServerProcess, email: string, p
   await expect(page.locator('[data-sync-state="synced"]')).toBeVisible();
 }
 
-/** The sample company page with the widget open, ready to type. */
-export async function openWidget(page: Page, server: ServerProcess): Promise<void> {
+/**
+ * The sample company page with the widget open, ready to type. The demo site asks name and e-mail
+ * first (issue 9); tests that do not care about the name stay "Visitante".
+ */
+export async function openWidget(page: Page, server: ServerProcess, who = { name: 'Visitante', email: 'visitante@example.com' }): Promise<void> {
   await page.goto(`${server.url}/demo/`);
   await page.getByRole('button', { name: 'Fale conosco' }).click();
+  await fillPrechat(page, who);
   await expect(page.getByRole('textbox', { name: 'Mensagem' })).toBeVisible();
+}
+
+/** Answers the widget's pre-chat form ("Nome", "E-mail") and starts the chat; a known visitor gets none. */
+export async function fillPrechat(page: Page, who: { name: string; email: string }): Promise<void> {
+  const name = page.getByLabel('Nome');
+  await expect(name.or(page.getByRole('textbox', { name: 'Mensagem' }))).toBeVisible();
+  if (!(await name.isVisible())) return;
+  await name.fill(who.name);
+  await page.getByLabel('E-mail').fill(who.email);
+  await page.getByRole('button', { name: 'Iniciar conversa' }).click();
 }
 
 export async function visitorSends(page: Page, text: string): Promise<void> {

@@ -81,8 +81,10 @@
   /** @type {ReturnType<typeof setTimeout> | undefined} */
   let typingTimer;
 
-  const host = document.createElement('div');
+  // A landmark of its own, so the host page's structure stays whole (axe "region").
+  const host = document.createElement('aside');
   host.id = 'atende-widget';
+  host.setAttribute('aria-label', title);
   const root = host.attachShadow({ mode: 'open' });
   root.innerHTML =
     '<style>' +
@@ -120,7 +122,7 @@
     '<span class="err" id="atende-email-err"></span><button class="start" type="submit"></button></form></div>' +
     '<div class="log" role="log" aria-live="polite"></div><div class="typing" aria-live="polite"></div>' +
     '<div class="status" role="status"></div>' +
-    '<form class="chat"><textarea rows="2"></textarea>' +
+    '<form class="chat" hidden><textarea rows="2"></textarea>' +
     '<button class="attach" type="button">' +
     '<svg viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">' +
     '<path d="M21.44 11.05l-9.19 9.19a6 6 0 0 1-8.49-8.49l9.19-9.19a4 4 0 0 1 5.66 5.66l-9.2 9.19a2 2 0 0 1-2.83-2.83l8.49-8.48"/></svg></button>' +
@@ -212,6 +214,8 @@
     }
     renderArticles();
     showIntro();
+    // Opened before the settings came: the first field takes the focus the hidden one could not.
+    if (panel.classList.contains('open') && !root.activeElement) setOpen(true);
   }
 
   const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -670,6 +674,8 @@
 
   function mount() {
     document.body.append(host);
+    // A returning visitor chats at once; a new one waits for the settings (form or not).
+    if (visitor) showIntro();
     void loadConfig();
     if (visitor) {
       connect();
