@@ -22,7 +22,7 @@ const CustomFields = z.record(z.string().min(1).max(64), z.string().max(1000));
 const OtherAddresses = ContactAddresses.omit({ whatsapp: true });
 
 /** What the form sends: the WhatsApp number as typed, the rest as stored. */
-export const ContactForm = z.object({
+export const ContactForm = z.strictObject({
   name: z.string().trim().max(CONTACT_NAME_MAX),
   email: z.string().trim().max(254),
   whatsapp: z.string().max(40).optional(),
@@ -42,7 +42,7 @@ export type CreateContactBody = z.infer<typeof CreateContactBody>;
 export const UpdateContactBody = ContactForm.partial();
 export type UpdateContactBody = z.infer<typeof UpdateContactBody>;
 
-export const MergeContactsBody = z.object({ sourceId: Id });
+export const MergeContactsBody = z.strictObject({ sourceId: Id });
 export type MergeContactsBody = z.infer<typeof MergeContactsBody>;
 
 export type ContactFieldError = 'required' | 'invalid_email' | 'invalid_number' | 'incomplete_number';

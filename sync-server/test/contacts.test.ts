@@ -93,6 +93,22 @@ describe('R-CT-01 R-CT-02 "Adicionar contato" as a command', () => {
   });
 });
 
+describe('bad input to the contact endpoints', () => {
+  it('unknown keys, foreign ids, missing queries and no token are refused before anything is stored', async () => {
+    const id = newId();
+    const extra = await create(ana, { id, name: 'Extra', email: 'e@example.com', whatsapp: mobile(), teamIds: ['team:comercial'] });
+    expect(extra.status).toBe(400);
+    expect(extra.body.message).toContain('teamIds');
+    expect((await create(ana, { id: 'message:abcdefgh', name: 'X', email: 'x@example.com', whatsapp: mobile() })).status).toBe(400);
+    expect((await call(server, 'PATCH', `/api/contacts/${id}`, { token: ana, body: { createdBy: 'user:carla' } })).status).toBe(400);
+    expect((await call(server, 'POST', '/api/contacts/contact:maria/merge', { token: carla, body: {} })).status).toBe(400);
+    expect((await call(server, 'GET', '/api/contacts/search', { token: ana })).status).toBe(400);
+    expect((await call(server, 'GET', '/api/contacts/search?q=maria')).status).toBe(401);
+    expect((await call(server, 'POST', '/api/contacts', { body: { id, name: 'X', email: 'x@example.com', whatsapp: mobile() } })).status).toBe(401);
+    expect(await server.store.get(id)).toBeUndefined();
+  });
+});
+
 describe('R-CT-01 editing a contact', () => {
   it('R-CT-02 a new number is claimed and the old one freed for others', async () => {
     const old = mobile();

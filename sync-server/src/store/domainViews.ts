@@ -34,14 +34,16 @@ export class DomainViews {
   constructor(private readonly driver: ViewDriver) {}
 
   ensureView(design: ViewDesign): Promise<void> {
-    let once = this.ensured.get(design.name);
+    // Keyed by the definition, not the name: a changed definition is written again.
+    const key = JSON.stringify([design.name, design.views]);
+    let once = this.ensured.get(key);
     if (!once) {
       once = onceUntilDone(async () => {
         const current = await this.driver.read(`_design/${design.name}`);
         if (isCurrent(current, design)) return;
         await this.driver.write(designDocOf(design, current?._rev));
       });
-      this.ensured.set(design.name, once);
+      this.ensured.set(key, once);
     }
     return once();
   }
