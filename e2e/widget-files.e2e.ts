@@ -44,7 +44,8 @@ async function transcript(page: Page, request: APIRequestContext, server: Server
   const { token } = JSON.parse(stored ?? 'null') as { token: string };
   const res = await request.get(`${server.url}/api/webchat/messages`, { headers: { Authorization: `Bearer ${token}` } });
   expect(res.status()).toBe(200);
-  return ((await res.json()) as { messages: TranscriptMessage[] }).messages;
+  // What the visitor and the agent wrote; lifecycle notices (direction 'system') are widget.e2e.ts's.
+  return ((await res.json()) as { messages: TranscriptMessage[] }).messages.filter((m) => m.direction !== 'system');
 }
 
 /** The thumbnail was fetched with the visitor's token and decoded as a picture. */
