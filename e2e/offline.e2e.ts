@@ -47,7 +47,8 @@ test('R-NET-01 R-NET-02 R-NET-03 offline agent: banner, disabled composer and on
   await expect(log).not.toContainText('offline 1');
 
   await agentContext.setOffline(false);
-  const rows = log.locator('[data-message-id]');
+  // What people wrote (lifecycle trace lines, direction 'system', are not messages that arrive).
+  const rows = log.locator('[data-message-id]:not(.system)');
   await expect(rows, 'all 5 once, in order, within 5 s').toHaveText(['Primeira mensagem', 'linha 30', ...texts].map((t) => new RegExp(`${t}$`)), { timeout: 5_000 });
   for (const text of texts) await expect(rows.filter({ hasText: text })).toHaveCount(1);
   await expect(agent.getByText(OFFLINE_ALERT)).toHaveCount(0);
