@@ -104,8 +104,17 @@ describe('R-WS-13 favourites are their owner’s alone', () => {
   it('R-WS-13 a favourite replicates to its owner only, supervisors included; set, unset and set again', async () => {
     const id = favouriteIdOf('user:ana', 'conversation:c1');
     const now = Date.now();
+    const [anaSocket, carlaSocket] = await Promise.all([FrameClient.agent(server, tokens.ana ?? ''), FrameClient.agent(server, tokens.carla ?? '')]);
     const favourite = { id, type: 'favourite', userId: 'user:bruno', conversationId: 'conversation:c1', createdAt: now, updatedAt: now };
     expect((await push('ana', 'favourites', [{ newDocumentState: favourite, assumedMasterState: null }])).body).toEqual([]);
+    const frame = await anaSocket.next((f) => f.type === 'sync.docs' && f.collection === 'favourites');
+    expect(frame.documents).toEqual([expect.objectContaining({ id, userId: 'user:ana' })]);
+    // A note written after the favourite reaches Carla; the favourite, streamed no later, never does.
+    await push('ana', 'notes', [{ newDocumentState: note('note:after-fav', 'contact:maria', 'depois'), assumedMasterState: null }]);
+    await carlaSocket.next((f) => f.type === 'sync.docs' && f.collection === 'notes');
+    expect(carlaSocket.frames.some((f) => f.collection === 'favourites')).toBe(false);
+    anaSocket.close();
+    carlaSocket.close();
     expect(await server.store.get(id)).toMatchObject({ userId: 'user:ana' });
     expect(ids(await pulled('ana', 'favourites'))).toEqual([id]);
     expect(ids(await pulled('bruno', 'favourites'))).toEqual([]);

@@ -3,13 +3,13 @@ import {
   type CollectionName, type PushRow,
 } from '@atende/protocol';
 import type { ZodType } from 'zod';
-import type { DocStore, StoredDoc } from '../store/index.js';
+import { updateDoc, type DocStore, type StoredDoc } from '../store/index.js';
 import { toStored, toWire } from '../store/wire.js';
 import { type Viewer, visibilityOf } from '../access/scope.js';
 import { isGone } from '../contacts/live.js';
 
 type Pushed = { id: string; updatedAt: number; createdAt: number; type: string };
-type Store = Pick<DocStore, 'get' | 'bulkWrite'>;
+type Store = DocStore;
 
 /**
  * Plain data users edit replicates by push (ARCHITECTURE §1); everything that needs arbitration
@@ -29,6 +29,8 @@ interface Pushable {
   check?: (viewer: Viewer, doc: Pushed & Record<string, unknown>) => void;
   /** A removed document pushed again comes back (a favourite set, unset and set again) instead of staying removed. */
   revivable?: boolean;
+  /** After a new document was written (server-owned fields that may have moved meanwhile). */
+  created?: (store: Store, doc: StoredDoc) => Promise<void>;
 }
 
 const invalid = (message: string) => new DomainError('invalid', 'invalid_input', message);
@@ -47,6 +49,23 @@ async function noteOwned(viewer: Viewer, current: StoredDoc | undefined, doc: Re
     contactId: contact._id,
     teamIds: Array.isArray(contact.teamIds) ? contact.teamIds : [],
   };
+}
+
+/**
+ * A team the contact gained while the note was being written (its notes were linked before this
+ * one existed) is added now, so that team's agents receive it too (contacts/teams.ts).
+ */
+async function noteCaughtUp(store: Store, note: StoredDoc): Promise<void> {
+  const contact = await store.get(String(note.contactId), { fresh: true });
+  const noteTeams = Array.isArray(note.teamIds) ? (note.teamIds as unknown[]) : [];
+  const missing = (Array.isArray(contact?.teamIds) ? contact.teamIds : []).filter((t) => !noteTeams.includes(t));
+  if (missing.length === 0) return;
+  await updateDoc(store, note._id, (current) => {
+    if (!current || isGone(current)) return undefined;
+    const teams = Array.isArray(current.teamIds) ? (current.teamIds as unknown[]) : [];
+    const added = missing.filter((t) => !teams.includes(t));
+    return added.length > 0 ? { ...current, teamIds: [...teams, ...added] } : undefined;
+  });
 }
 
 const PUSHABLE: Partial<Record<CollectionName, Pushable>> = {
@@ -68,6 +87,7 @@ const PUSHABLE: Partial<Record<CollectionName, Pushable>> = {
     owned: noteOwned,
     // Only the author edits a note; a supervisor may also remove it (moderation).
     mayChange: (viewer, current, removing) => current.authorId === viewer.userId || (removing && viewer.role !== 'agent'),
+    created: noteCaughtUp,
   },
   // The organisation's list of tags is the admins' (R-WS-05).
   tags: { schema: TagDoc, mayWrite: (v) => v.role === 'admin', ownedFields: [], owned: () => ({}) },
@@ -167,6 +187,8 @@ export async function pushCollection(
     if (!result?.ok) {
       const latest = await store.get(doc.id);
       if (latest) conflicts.push(masterOf(latest));
+    } else if (!master) {
+      await pushable.created?.(store, next);
     }
   }
   return conflicts;
