@@ -6,10 +6,9 @@
  * cannot break it. Message text is always rendered as text, never as HTML.
  * Files go up through the same ordered outbox as text; received files are fetched with the
  * visitor's token (the media routes need the Authorization header) and shown from blob: URLs.
- * Before chatting it shows the account's articles and pre-chat form (GET /api/webchat/:id/config);
- * lifecycle events (in the queue, an agent joined, finished) show as centred notices, in the
- * page's language (pt-BR unless <html lang> says en or es). The visitor's token stays in
- * localStorage, so a reload keeps the conversation.
+ * Before chatting: the account's articles and pre-chat form (GET /api/webchat/:id/config).
+ * Lifecycle events show as centred notices in the page's language (<html lang> en, es; else
+ * pt-BR). The visitor's token stays in localStorage: a reload keeps the conversation.
  */
 (function () {
   'use strict';
@@ -219,7 +218,7 @@
   }
 
   const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-  /** The form's answers, or null after marking what is missing or malformed (first such field focused). */
+  /** The form's answers, or null after marking (and focusing) what is missing or malformed. */
   function prechatAnswers() {
     /** @type {Record<string, string>} */
     const answers = {};
@@ -253,7 +252,7 @@
     );
   });
 
-  /** A lifecycle event in the page's language; the server's (pt-BR) sentence for one it does not know. */
+  /** A lifecycle event in the page's language; else the server's pt-BR sentence. */
   function noticeText(/** @type {ChatMessage} */ m) {
     const e = m.event || { event: '' };
     if (e.event === 'queued') return T.queued.replace('{p}', String(e.position)) + (e.waitMinutes ? T.wait.replace('{w}', String(e.waitMinutes)) : '');
@@ -269,10 +268,7 @@
     return el;
   }
 
-  /**
-   * The transcript in order. A finish is said as a notice; whatever the customer writes after it
-   * opened a new conversation, so a "new conversation" divider goes before it.
-   */
+  /** The transcript in order; what follows a finish opened a new conversation: a divider says so. */
   function render() {
     const sorted = [...messages.values()].sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
     /** @type {HTMLElement[]} */
@@ -431,8 +427,7 @@
 
   /**
    * One visitor per browser: messages sent before the first answer share the same request. The
-   * pre-chat form's name and e-mail become the contact's.
-   * @param {Record<string, string>} [answers]
+   * form's name and e-mail become the contact's. @param {Record<string, string>} [answers]
    */
   function ensureVisitor(answers) {
     if (answers) details = answers;
