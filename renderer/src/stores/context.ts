@@ -6,6 +6,8 @@ import {
   type Author, type ConversationContextView,
 } from '../db/context';
 import type { AtendeDatabase } from '../db/database';
+import { CommandRefused, type CommandOutbox, type Outcome } from '../db/outbox';
+import type { OutboxDoc } from '../db/outboxSchema';
 import { useSessionStore } from './session';
 import { useWorkspaceStore } from './workspace';
 
@@ -38,14 +40,27 @@ export const useContextStore = defineStore('context', () => {
     saveNote: (note: { id?: string; contactId: string; text: string }): Promise<NoteDoc> => saveNote(database(), author(), note),
     removeNote: (id: string): Promise<void> => removeNote(database(), author(), id),
     toggleFavourite: (conversationId: string): Promise<boolean> => toggleFavourite(database(), author().id, conversationId),
-    /** Queued in the outbox (sent when online, repeated with the same id until answered). */
-    markConversation: async (conversationId: string, mark: ConversationMark, commandId?: string): Promise<void> => {
-      await markConversation(workspace.commands(), conversationId, mark, commandId);
-    },
-    tagConversation: async (conversationId: string, tagIds: readonly string[], commandId?: string): Promise<void> => {
-      await tagConversation(workspace.commands(), conversationId, tagIds, commandId);
-    },
+    /**
+     * Queued in the outbox (sent when online, repeated with the same id until answered): resolves
+     * `done` once applied or `queued` while the connection is down; throws CommandRefused (e.g. no
+     * right to tag), the refused command then leaving the outbox.
+     */
+    markConversation: (conversationId: string, mark: ConversationMark, commandId?: string): Promise<Outcome> =>
+      settle((box) => markConversation(box, conversationId, mark, commandId)),
+    tagConversation: (conversationId: string, tagIds: readonly string[], commandId?: string): Promise<Outcome> =>
+      settle((box) => tagConversation(box, conversationId, tagIds, commandId)),
   };
+
+  async function settle(enqueue: (box: CommandOutbox) => Promise<OutboxDoc>): Promise<Outcome> {
+    const box = workspace.commands();
+    const entry = await enqueue(box);
+    try {
+      return await box.outcome(entry.id);
+    } catch (error) {
+      if (error instanceof CommandRefused) await box.dismiss(entry.id);
+      throw error;
+    }
+  }
 });
 
 /** A contact's notes, newest first, live from the replica (for a component's setup). */
