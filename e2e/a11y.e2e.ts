@@ -1,7 +1,22 @@
+import type { Page } from '@playwright/test';
 import { expectNoAxeViolations, useTheme, type Theme } from './axe';
 import {
   card, expect, messageLog, openWidget, signIn, test, visitorSends,
 } from './fixtures';
+
+/** The labels of the list tabs whose text runs onto a second line (issue 9: it wrapped at 1366 px). */
+async function wrappedTabs(page: Page): Promise<string[]> {
+  return page.getByRole('tab').evaluateAll((tabs) => tabs.filter((tab) => {
+    const tops: number[] = [];
+    const walker = document.createTreeWalker(tab, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      for (const rect of range.getClientRects()) if (rect.width > 0) tops.push(rect.top);
+    }
+    return Math.max(...tops) - Math.min(...tops) > 8;
+  }).map((tab) => tab.textContent?.trim() ?? ''));
+}
 
 /**
  * issue 9 point 1: zero axe violations of any impact on the main screens, in both themes, at the
@@ -10,6 +25,8 @@ import {
 for (const theme of ['light', 'dark'] as const satisfies readonly Theme[]) {
   test.describe(`${theme} theme`, () => {
     test(`issue 9: axe finds nothing on login, the lists, an open conversation and its pop-out (${theme})`, async ({ server, newContext }) => {
+      // Many screens and an axe run on each: longer than one flow, on a shared 2-core machine.
+      test.setTimeout(120_000);
       const context = await newContext();
       const agent = await context.newPage();
       await agent.setViewportSize({ width: 1280, height: 720 });
@@ -31,6 +48,10 @@ for (const theme of ['light', 'dark'] as const satisfies readonly Theme[]) {
       await visitorSends(visitor, 'Preciso de ajuda com meu pedido');
       await expect(card(agent, 'Preciso de ajuda com meu pedido')).toBeVisible();
       await expectNoAxeViolations(agent, `home with the waiting list (${theme})`);
+      expect(await wrappedTabs(agent), 'tabs on one line at 1280 px').toEqual([]);
+      await agent.setViewportSize({ width: 1366, height: 768 });
+      expect(await wrappedTabs(agent), 'tabs on one line at 1366 px').toEqual([]);
+      await agent.setViewportSize({ width: 1280, height: 720 });
 
       await card(agent, 'Preciso de ajuda com meu pedido').click();
       const composer = agent.getByRole('textbox', { name: 'Mensagem' });
