@@ -1,0 +1,63 @@
+import { card, expect, openWidget, signIn, test, visitorSends } from './fixtures';
+
+/**
+ * issue 9 point 1, the workstation's layout: the channel rail narrows the lists, the contact
+ * panel shows who the conversation is with and collapses, and each window's address is routed.
+ */
+test('issue 9: the channel rail filters the lists by channel; the contact panel shows the contact and collapses, remembered after a reload', async ({ server, newContext }) => {
+  const agent = await (await newContext()).newPage();
+  await agent.setViewportSize({ width: 1280, height: 720 });
+  await signIn(agent, server, 'ana@demo.local');
+  const visitor = await (await newContext()).newPage();
+  await openWidget(visitor, server, { name: 'Maria Oliveira', email: 'maria@example.com' });
+  await visitorSends(visitor, 'Pelo chat do site');
+  await expect(card(agent, 'Pelo chat do site')).toBeVisible();
+
+  const rail = agent.getByRole('navigation', { name: 'Canais' });
+  const waitingTab = agent.getByRole('tab', { name: /Em espera/ });
+  await rail.getByRole('button', { name: 'WhatsApp' }).click();
+  await expect(rail.getByRole('button', { name: 'WhatsApp' })).toHaveAttribute('aria-pressed', 'true');
+  await expect(card(agent, 'Pelo chat do site')).toHaveCount(0);
+  await expect(waitingTab).toContainText('0');
+  await rail.getByRole('button', { name: 'Chat do site' }).click();
+  await expect(card(agent, 'Pelo chat do site')).toBeVisible();
+  await expect(waitingTab).toContainText('1');
+  await rail.getByRole('button', { name: 'Todos os canais' }).click();
+  await expect(rail.getByRole('button', { name: 'Todos os canais' })).toHaveAttribute('aria-pressed', 'true');
+  await expect(card(agent, 'Pelo chat do site')).toBeVisible();
+
+  const panel = agent.getByRole('complementary', { name: 'Contato' });
+  await expect(panel).toContainText('Selecione um atendimento para ver o contato.');
+  await card(agent, 'Pelo chat do site').click();
+  await expect(panel.getByTestId('contact-name')).toHaveText('Maria Oliveira');
+  await expect(panel).toContainText('maria@example.com');
+
+  await panel.getByRole('button', { name: 'Recolher painel do contato' }).click();
+  const expand = panel.getByRole('button', { name: 'Expandir painel do contato' });
+  await expect(expand).toHaveAttribute('aria-expanded', 'false');
+  await expect(panel.getByTestId('contact-name')).toBeHidden();
+  await agent.reload();
+  await expect(agent.locator('[data-sync-state="synced"]')).toBeVisible();
+  await expect(expand).toHaveAttribute('aria-expanded', 'false');
+  await expand.click();
+  await expect(panel.getByRole('button', { name: 'Recolher painel do contato' })).toHaveAttribute('aria-expanded', 'true');
+  await expect(panel.getByTestId('contact-name')).toHaveText('Maria Oliveira');
+});
+
+test('R-DT-03 issue 9: window addresses are routed; an address the app does not know leads to the workstation, an unknown board to the agents board', async ({ server, newContext }) => {
+  const carla = await (await newContext()).newPage();
+  await signIn(carla, server, 'carla@demo.local');
+  await carla.goto(`${server.url}/#/conversation/not-a-conversation`);
+  await expect(carla).toHaveURL(/#\/$/);
+  await expect(carla.getByRole('tab', { name: /Em espera/ })).toBeVisible();
+
+  await carla.goto(`${server.url}/#/supervisor/unknown`);
+  await expect(carla).toHaveURL(/#\/supervisor\/agents$/);
+  await expect(carla.getByRole('heading', { name: 'Painel de supervisão' })).toBeVisible();
+  await expect(carla.getByRole('button', { name: 'Agentes', exact: true })).toHaveAttribute('aria-pressed', 'true');
+  await carla.getByRole('button', { name: 'Filas', exact: true }).click();
+  await expect(carla).toHaveURL(/#\/supervisor\/queues$/);
+  await carla.goBack();
+  await expect(carla).toHaveURL(/#\/supervisor\/agents$/);
+  await expect(carla.getByRole('table', { name: 'Agentes' })).toBeVisible();
+});
