@@ -61,3 +61,27 @@ test('R-DT-03 issue 9: window addresses are routed; an address the app does not 
   await expect(carla).toHaveURL(/#\/supervisor\/agents$/);
   await expect(carla.getByRole('table', { name: 'Agentes' })).toBeVisible();
 });
+
+test('R-WS-03 issue 9: the virtual message list follows new messages at the bottom, and leaves an agent who scrolled up where they are', async ({ server, newContext }) => {
+  const agent = await (await newContext()).newPage();
+  await agent.setViewportSize({ width: 1280, height: 720 });
+  await signIn(agent, server, 'ana@demo.local');
+  const visitor = await (await newContext()).newPage();
+  await openWidget(visitor, server);
+  const long = Array.from({ length: 30 }, (_, i) => `linha ${i + 1}`).join('\n');
+  await visitorSends(visitor, long);
+  await card(agent, 'linha 1').click();
+  const log = agent.getByRole('log', { name: 'Histórico de mensagens' });
+  await expect(log.getByText(/linha 30$/)).toBeInViewport();
+
+  await visitorSends(visitor, 'Chegou agora');
+  await expect(log.getByText('Chegou agora')).toBeInViewport();
+
+  await log.evaluate((el) => el.scrollTo({ top: 0 }));
+  await expect(log.getByText(/^linha 1/)).toBeInViewport();
+  await visitorSends(visitor, 'Mais uma');
+  await expect(log.getByText('Mais uma')).toHaveCount(1);
+  await expect(log.getByText(/^linha 1/)).toBeInViewport();
+  await log.evaluate((el) => el.scrollTo({ top: el.scrollHeight }));
+  await expect(log.getByText('Mais uma')).toBeInViewport();
+});
