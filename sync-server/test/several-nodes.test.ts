@@ -78,7 +78,8 @@ describe.skipIf(!hasRedis)('R-OPS-01 several nodes sharing one store and one Red
     const socket = await FrameClient.visitor(b, visitor.token);
     try {
       const id = await replyThroughA(conversationId, 'Resposta pelo nó A');
-      const frame = await socket.next((f) => f.type === 'message');
+      // The agent's reply (lifecycle notices come as 'system' messages).
+      const frame = await socket.next((f) => f.type === 'message' && (f.message as { direction: string }).direction === 'out');
       expect(frame).toEqual({
         type: 'message',
         message: { id, direction: 'out', authorName: 'Ana Souza', text: 'Resposta pelo nó A', createdAt: expect.any(Number), attachments: [] },
@@ -159,7 +160,10 @@ describe.skipIf(!hasRedis)('R-OPS-01 several nodes sharing one store and one Red
       expect(killed).toBeGreaterThan(0);
 
       // A failed publish leaves the job to retry; B's stream reader then catches the entry.
-      const received = () => new Set(socket.frames.flatMap((f) => (f.type === 'message' ? [(f.message as { id: string }).id] : [])));
+      const received = () => new Set(socket.frames.flatMap((f) => {
+        const message = f.message as { id: string; direction: string } | undefined;
+        return f.type === 'message' && message?.direction === 'out' ? [message.id] : [];
+      }));
       await until(() => sent.every((id) => received().has(id)), 10_000);
       expect([...received()].sort()).toEqual([...sent].sort());
       // Every send ran on node A, through the connection that was being killed.
