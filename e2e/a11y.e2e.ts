@@ -12,7 +12,7 @@ async function wrappedTabs(page: Page): Promise<string[]> {
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
       const range = document.createRange();
       range.selectNodeContents(node);
-      for (const rect of range.getClientRects()) if (rect.width > 0) tops.push(rect.top);
+      for (const rect of Array.from(range.getClientRects())) if (rect.width > 0) tops.push(rect.top);
     }
     return Math.max(...tops) - Math.min(...tops) > 8;
   }).map((tab) => tab.textContent?.trim() ?? ''));
