@@ -123,6 +123,28 @@ describe('R-WS-15 lifecycle events in the transcript', () => {
   });
 });
 
+describe('R-CH-02 the queue notice', () => {
+  it('R-CH-02 estimates the wait from the team\'s recent takes: null before three, then whole minutes; the place counts who waits longer', async () => {
+    // A site whose conversations enter Comercial, where nobody has taken one yet.
+    await server.store.bulkWrite([{ _id: 'channel:loja-comercial', type: 'channel', kind: 'webchat', name: 'Loja', entryTeamId: 'team:comercial' }]);
+    const queued = async (text: string) => {
+      const visitor = await newVisitor(server, 'loja-comercial', 'Cliente');
+      const { conversationId } = await visitorSays(server, visitor, text);
+      const [event] = await until(() => eventsOf(conversationId), (e) => e.length > 0, 'queued event');
+      return { conversationId, event: event as Extract<ConversationEventPayload, { event: 'queued' }> };
+    };
+    const first = [];
+    for (const text of ['c1', 'c2', 'c3']) first.push(await queued(text));
+    expect(first.map((q) => q.event.waitMinutes)).toEqual([null, null, null]);
+    // Behind whatever Comercial already had waiting (a transfer above left one there).
+    const base = first[0]?.event.position ?? 0;
+    expect(first.map((q) => q.event.position)).toEqual([base, base + 1, base + 2]);
+    for (const { conversationId } of first) expect((await post(carla, `/api/conversations/${conversationId}/claim`)).status).toBe(200);
+    const later = await queued('c4');
+    expect(later.event).toMatchObject({ position: base, waitMinutes: 1 });
+  });
+});
+
 describe('R-CH-02 lifecycle notices reach the website visitor', () => {
   it('R-CH-02 the visitor API lists the notices as system messages, and the socket pushes them', async () => {
     const { visitor, conversationId } = await waiting('olá', 'Paula');
