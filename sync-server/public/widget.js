@@ -93,7 +93,7 @@
     '.panel{display:none;flex-direction:column;width:340px;height:480px;max-height:calc(100vh - 90px);background:#fff;border:1px solid #ccd;border-radius:8px;box-shadow:0 4px 16px #0003;margin-bottom:8px}' +
     '.panel.open{display:flex}.head{display:flex;align-items:center;background:#0b5cad;color:#fff;padding:6px 8px 6px 12px;border-radius:8px 8px 0 0}' +
     'h2{flex:1;margin:0;font-size:15px}.close{background:none;border:0;color:#fff;padding:4px;display:flex}.close svg{width:20px;height:20px}' +
-    '.intro{overflow-y:auto;padding:8px 12px;border-bottom:1px solid #eee}.intro h3{font-size:13px;margin:4px 0}' +
+    '.intro{overflow-y:auto;max-height:75%;flex-shrink:0;padding:8px 12px;border-bottom:1px solid #eee}.intro h3{font-size:13px;margin:4px 0}' +
     'details{border-bottom:1px solid #eee;padding:4px 0}summary{cursor:pointer;font-weight:600}.body{white-space:pre-wrap;margin:4px 0}' +
     '.prechat{display:flex;flex-direction:column;gap:4px;padding-top:8px}.prechat label{font-weight:600}.prechat input{font:inherit;padding:6px;border:1px solid #64748b;border-radius:4px}' +
     '.err{color:#b91c1c;font-size:12px;min-height:0}.start{background:#0b5cad;color:#fff;border:0;border-radius:6px;padding:8px;margin-top:4px}' +
