@@ -5,8 +5,8 @@ import { card, expect, fillPrechat, signIn, test, visitorSends, visitorSent, typ
 /** The widget's log (inside its shadow root; Playwright's locators pierce it). */
 const widgetLog = (page: Page) => page.locator('#atende-widget .log');
 
-async function agentHeaders(request: APIRequestContext, server: ServerProcess): Promise<Record<string, string>> {
-  const login = await request.post(`${server.url}/api/auth/login`, { data: { email: 'ana@demo.local', password: 'atende123' } });
+async function agentHeaders(request: APIRequestContext, server: ServerProcess, email = 'ana@demo.local'): Promise<Record<string, string>> {
+  const login = await request.post(`${server.url}/api/auth/login`, { data: { email, password: 'atende123' } });
   return { Authorization: `Bearer ${((await login.json()) as { accessToken: string }).accessToken}` };
 }
 
@@ -57,8 +57,15 @@ test('R-CH-02 R-RT-05 the website chat asks who the customer is, shows articles,
   await expect(visitorSent(visitor, 'Quero trocar um produto')).toBeVisible();
   await expect(widgetLog(visitor).getByText('Ana Souza entrou na conversa.')).toBeVisible();
 
+  // Transferred to a colleague: the customer is told, and who took over.
+  const transfer = { id: 'widget-transfer-1', toAgentId: 'user:bruno' };
+  expect((await request.post(`${server.url}/api/conversations/${conversationId}/transfer`, { headers, data: transfer })).status()).toBe(200);
+  await expect(widgetLog(visitor).getByText('Sua conversa foi transferida. Aguarde um momento.')).toBeVisible();
+  await expect(widgetLog(visitor).getByText('Bruno Lima entrou na conversa.')).toBeVisible();
+
   // Finished: said plainly; the next message opens a new conversation, and the widget shows it.
-  expect((await request.post(`${server.url}/api/conversations/${conversationId}/finish`, { headers, data: {} })).status()).toBe(200);
+  const bruno = await agentHeaders(request, server, 'bruno@demo.local');
+  expect((await request.post(`${server.url}/api/conversations/${conversationId}/finish`, { headers: bruno, data: {} })).status()).toBe(200);
   await expect(widgetLog(visitor).getByText('Conversa encerrada.')).toBeVisible();
   await visitorSends(visitor, 'Esqueci de perguntar o prazo');
   await expect(widgetLog(visitor).getByText('Nova conversa')).toBeVisible();
