@@ -163,7 +163,7 @@
     panel.classList.toggle('open', open);
     toggle.setAttribute('aria-expanded', String(open));
     if (!open) return toggle.focus();
-    const field = !intro.hidden && !prechat.hidden ? $('#atende-name') : input;
+    const field = !intro.hidden && !prechat.hidden ? $('#atende-' + (config.prechat.fields[0] || 'name')) : input;
     field.focus();
   }
   toggle.addEventListener('click', () => setOpen(!panel.classList.contains('open')));
