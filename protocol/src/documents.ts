@@ -181,6 +181,8 @@ export const PredefinedDoc = z.object({
   teamId: Id.nullable(),
   title: z.string().min(1).max(200),
   text: z.string().min(1).max(MESSAGE_TEXT_MAX),
+  /** Files sent with the text (R-WS-04, R-RT-05): already stored media, attached without re-upload. */
+  attachments: z.array(Attachment).max(10).optional(),
 });
 export type PredefinedDoc = z.infer<typeof PredefinedDoc>;
 

@@ -128,6 +128,28 @@ export function assertAccepted(channel: ChannelKind, files: ReadonlyArray<{ mime
   }
 }
 
+/**
+ * The renderer's check before an upload (R-WS-04): the browser only knows the type its name
+ * suggests (`File.type`, empty for unknown extensions), so an empty type is read from the
+ * extension. The server sniffs the bytes and checks again; this only spares a doomed upload.
+ */
+export function checkFileForChannel(
+  channel: ChannelKind,
+  file: { name: string; type: string; size: number },
+): DomainError | undefined {
+  const declared = file.type.split(';')[0]?.trim().toLowerCase() ?? '';
+  const mimeType = declared || mimeTypeOfName(file.name) || 'application/octet-stream';
+  return checkMedia(channel, mimeType, file.size);
+}
+
+/** The type a file name's extension stands for, per MEDIA_EXTENSIONS (first match). */
+export function mimeTypeOfName(name: string): string | undefined {
+  const dot = name.lastIndexOf('.');
+  if (dot < 0) return undefined;
+  const ext = name.slice(dot + 1).toLowerCase();
+  return Object.entries(MEDIA_EXTENSIONS).find(([, extensions]) => extensions.includes(ext))?.[0];
+}
+
 /** The usual file extensions of each accepted type; the first is added to a name that lacks one. */
 export const MEDIA_EXTENSIONS: Readonly<Record<string, readonly string[]>> = {
   [JPEG]: ['jpg', 'jpeg', 'jfif'],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  ChannelKind, checkMedia, DomainError, MEDIA_LIMITS, MEDIA_MAX_BYTES, MEDIA_NAME_MAX, mediaKindOf, sanitizeMediaName,
+  ChannelKind, checkFileForChannel, checkMedia, DomainError, MEDIA_LIMITS, MEDIA_MAX_BYTES, MEDIA_NAME_MAX, mediaKindOf, mimeTypeOfName, sanitizeMediaName,
 } from '../src/index.js';
 
 const MB = 1024 * 1024;
@@ -37,6 +37,26 @@ describe('media limits per channel', () => {
     expect(mediaKindOf('video/mp4')).toBe('video');
     expect(mediaKindOf('application/pdf')).toBe('document');
     expect(mediaKindOf('text/plain')).toBe('document');
+  });
+});
+
+describe('checkFileForChannel (the composer, before uploading)', () => {
+  it('R-WS-04 refuses by the browser-declared type and size, per channel', () => {
+    expect(checkFileForChannel('webchat', { name: 'a.png', type: 'image/png', size: 20 * MB })).toBeUndefined();
+    const big = checkFileForChannel('webchat', { name: 'a.png', type: 'image/png', size: 20 * MB + 1 });
+    expect(big?.kind).toBe('too_large');
+    expect(big?.extra).toMatchObject({ maxBytes: 20 * MB, channel: 'webchat' });
+    expect(checkFileForChannel('whatsapp', { name: 'a.jpg', type: 'image/jpeg', size: 6 * MB })?.kind).toBe('too_large');
+    expect(checkFileForChannel('whatsapp', { name: 'a.pdf', type: 'application/pdf', size: 6 * MB })).toBeUndefined();
+    expect(checkFileForChannel('instagram', { name: 'a.pdf', type: 'application/pdf', size: 10 })?.kind).toBe('unsupported_type');
+  });
+
+  it('R-WS-04 an empty browser type is read from the extension; unknown ones are refused', () => {
+    expect(mimeTypeOfName('Relatório.DOCX')).toBe('application/vnd.openxmlformats-officedocument.wordprocessingml.document');
+    expect(mimeTypeOfName('sem-extensao')).toBeUndefined();
+    expect(checkFileForChannel('webchat', { name: 'nota.txt', type: '', size: 10 })).toBeUndefined();
+    expect(checkFileForChannel('webchat', { name: 'setup.exe', type: '', size: 10 })?.kind).toBe('unsupported_type');
+    expect(checkFileForChannel('webchat', { name: 'a.txt', type: 'text/plain;charset=utf-8', size: 10 })).toBeUndefined();
   });
 });
 
