@@ -15,6 +15,7 @@ import { TokenSigner } from '../src/auth/tokens.js';
 import { errorHandler } from '../src/http/errors.js';
 import { mediaRoutes, visitorMediaRoutes, type MediaVisitor } from '../src/media/routes.js';
 import { MediaService, storeRemoteMedia } from '../src/media/service.js';
+import { simplePdf } from '../src/media/simplePdf.js';
 import { CouchStore } from '../src/store/couchdb.js';
 import { EmbeddedStore } from '../src/store/embedded.js';
 import type { DocStore } from '../src/store/index.js';
@@ -289,6 +290,20 @@ describe('GET /api/media/:id', () => {
     const [attachment] = await world.media.attachmentsFor([body.id], ana, 'conversation:bia-2');
     expect(attachment).toEqual({ mediaId: body.id, name: 'b.png', mimeType: 'image/png', size: png.length, kind: 'image', thumbnail: true });
     expect((await get(world.tokens.bia, body.id)).status).toBe(200);
+  });
+
+  it('R-WS-04 a shared (predefined message) file is readable and attachable by every user, not by visitors', async () => {
+    const pdf = simplePdf('Tabela', ['linha']);
+    const shared = await world.media.upload({
+      bytes: pdf, filename: 'tabela.pdf', channel: 'webchat', uploadedBy: 'user:admin', shared: true,
+    });
+    expect(shared).toMatchObject({ mimeType: 'application/pdf', kind: 'document', name: 'tabela.pdf' });
+    expect((await get(world.tokens.bia, shared.mediaId)).status).toBe(200);
+    const bia = { kind: 'user', viewer: viewerOf(world.users.bia) } as const;
+    const [attachment] = await world.media.attachmentsFor([shared.mediaId], bia, 'conversation:bia-3');
+    expect(attachment).toEqual(shared);
+    world.visitors.set('v9', { contactId: 'contact:v9', account: { _id: 'channel:demo-site' } });
+    expect((await get('v9', shared.mediaId, '', '/api/webchat/media')).status).toBe(404);
   });
 
   it('R-CH-02 a visitor reads its own uploads and public files of its conversations only', async () => {

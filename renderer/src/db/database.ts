@@ -9,7 +9,7 @@ import type {
 } from '@atende/protocol';
 import {
   contactMigrations, contactSchema, conversationMigrations, conversationSchema, dispositionSchema, draftSchema, favouriteSchema,
-  generatedMigrations, messageMigrations, messageSchema, noteSchema, predefinedSchema, tagSchema, teamSchema, userMigrations, userSchema,
+  generatedMigrations, messageMigrations, messageSchema, noteSchema, predefinedMigrations, predefinedSchema, tagSchema, teamSchema, userMigrations, userSchema,
   type DraftDoc,
 } from './schemas';
 import { outboxSchema, type OutboxDoc } from './outboxSchema';
@@ -74,7 +74,7 @@ export async function openDatabase(userId: string, options: { storage?: RxStorag
     conversations: { schema: conversationSchema, migrationStrategies: conversationMigrations },
     messages: { schema: messageSchema, migrationStrategies: messageMigrations },
     contacts: { schema: contactSchema, migrationStrategies: contactMigrations },
-    predefined: { schema: predefinedSchema, migrationStrategies: generatedMigrations },
+    predefined: { schema: predefinedSchema, migrationStrategies: predefinedMigrations },
     teams: { schema: teamSchema, migrationStrategies: generatedMigrations },
     users: { schema: userSchema, migrationStrategies: userMigrations },
     dispositions: { schema: dispositionSchema, migrationStrategies: generatedMigrations },

@@ -41,7 +41,9 @@ export const teamSchema = rxSchemaOf<TeamDoc>(TeamDoc, { title: 'team', version:
 /** Version 2 added the optional `permissions` (issue 9: history of other teams, tags). */
 export const userSchema = rxSchemaOf<UserDoc>(UserDoc, { title: 'user', version: 2 });
 export const userMigrations = { 1: keep, 2: keep };
-export const predefinedSchema = rxSchemaOf<PredefinedDoc>(PredefinedDoc, { title: 'predefined', version: 1 });
+/** Version 2 added the optional `attachments` (issue 9, R-WS-04: predefined messages with files). */
+export const predefinedSchema = rxSchemaOf<PredefinedDoc>(PredefinedDoc, { title: 'predefined', version: 2 });
+export const predefinedMigrations = { 1: keep, 2: keep };
 export const dispositionSchema = rxSchemaOf<DispositionDoc>(DispositionDoc, { title: 'disposition', version: 1 });
 export const generatedMigrations = { 1: keep };
 

@@ -1,9 +1,11 @@
 import type {
-  ContactDoc, DispositionDoc, PredefinedDoc, ReplicatedDoc, TagDoc, TeamDoc, UserDoc,
+  Attachment, ContactDoc, DispositionDoc, PredefinedDoc, ReplicatedDoc, TagDoc, TeamDoc, UserDoc,
 } from '@atende/protocol';
 import type { AuthService } from '../auth/service.js';
 import type { ChannelAccountDoc } from '../channelAccounts/service.js';
 import type { DocStore } from '../store/index.js';
+import { MediaService } from '../media/service.js';
+import { simplePdf } from '../media/simplePdf.js';
 import { toStored } from '../store/wire.js';
 
 export const DEMO_ACCOUNTS = [
@@ -34,8 +36,13 @@ export async function seedDemo(store: DocStore, auth: AuthService, password: str
   const contact = (key: string, name: string, email: string, whatsapp: string, teamIds: string[]): ContactDoc => ({
     id: `contact:${key}`, type: 'contact', name, email, addresses: { whatsapp }, customFields: {}, teamIds, ...base,
   });
-  const predefined = (key: string, teamId: string | null, title: string, text: string): PredefinedDoc => ({
-    id: `predefined:${key}`, type: 'predefined', teamId, title, text, ...base,
+  const predefined = (key: string, teamId: string | null, title: string, text: string, attachments?: Attachment[]): PredefinedDoc => ({
+    id: `predefined:${key}`, type: 'predefined', teamId, title, text, ...(attachments ? { attachments } : {}), ...base,
+  });
+  // A predefined message with a file (R-WS-04): the file is stored once, shared with every agent.
+  const priceList = await new MediaService(store).upload({
+    bytes: simplePdf('Tabela de precos', ['Plano Basico: R$ 49,90 por mes', 'Plano Completo: R$ 89,90 por mes']),
+    filename: 'tabela-de-precos.pdf', channel: 'webchat', uploadedBy: 'user:admin', shared: true,
   });
   const disposition = (key: string, teamId: string, name: string): DispositionDoc => ({
     id: `disposition:${key}`, type: 'disposition', teamId, name, ...base,
@@ -58,6 +65,7 @@ export async function seedDemo(store: DocStore, auth: AuthService, password: str
     contact('lucia', 'Lúcia Ferreira', '', '551133334444', ['team:suporte']),
     predefined('saudacao', 'team:suporte', 'Saudação', 'Olá! Meu nome é {agente}. Como posso ajudar?'),
     predefined('aguarde', null, 'Aguarde', 'Um momento, por favor, estou verificando.'),
+    predefined('precos', null, 'Tabela de preços', 'Segue a nossa tabela de preços.', [priceList]),
     predefined('encerramento', 'team:suporte', 'Encerramento', 'Obrigado pelo contato! Tenha um ótimo dia.'),
     predefined('proposta', 'team:comercial', 'Proposta', 'Vou preparar uma proposta e envio em seguida.'),
     disposition('duvida', 'team:suporte', 'Dúvida resolvida'),

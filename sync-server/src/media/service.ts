@@ -27,6 +27,11 @@ export interface MediaDoc extends StoredDoc {
   channel: ChannelKind;
   /** Conversations whose messages carry this file: whoever may see one of them may read it. */
   conversationIds: string[];
+  /**
+   * A file of the organisation's library (a predefined message's attachment, R-WS-04): every
+   * signed-in user may read and attach it, as every agent may pick a predefined message.
+   */
+  shared?: boolean;
   createdAt: number;
 }
 
@@ -47,6 +52,8 @@ export interface NewMedia {
   kind?: MediaKind | undefined;
   /** The conversation the file arrives in, when already known (inbound media). */
   conversationId?: string | undefined;
+  /** A library file (see MediaDoc.shared). */
+  shared?: boolean | undefined;
 }
 
 /**
@@ -104,6 +111,7 @@ export class MediaService {
       sha256: createHash('sha256').update(input.bytes).digest('hex'), thumbnail: thumbnail !== undefined,
       uploadedBy: input.uploadedBy, channel: input.channel,
       conversationIds: input.conversationId ? [input.conversationId] : [], createdAt: Date.now(),
+      ...(input.shared ? { shared: true } : {}),
     };
     const [written] = await this.store.bulkWrite([media]);
     if (!written?.ok) throw new Error(`media ${media._id} could not be stored: ${written?.reason ?? 'no result'}`);
@@ -176,7 +184,7 @@ export class MediaService {
   private async mayReadMedia(media: MediaDoc, reader: MediaReader): Promise<boolean> {
     if (reader.kind === 'visitor') return media.uploadedBy === reader.contactId || this.visitorSees(media._id, reader);
     const { viewer } = reader;
-    if (media.uploadedBy === viewer.userId) return true;
+    if (media.uploadedBy === viewer.userId || media.shared === true) return true;
     for (const conversationId of media.conversationIds) {
       const conversation = await this.store.get(conversationId);
       if (conversation && visibilityOf(viewer, conversation) === 'visible') return true;
