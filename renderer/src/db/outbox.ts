@@ -11,7 +11,7 @@ import type { OutboxDoc, OutboxError, OutboxKind } from './outboxSchema';
  */
 
 export type Command =
-  | { kind: 'reply'; conversationId: string; body: { text: string } }
+  | { kind: 'reply'; conversationId: string; body: { text: string; mediaIds?: string[] } }
   | { kind: 'transfer'; conversationId: string; body: { toAgentId: string } | { toTeamId: string } }
   | { kind: 'finish'; conversationId: string; body: { disposition: string | null; note: string } }
   | { kind: 'mark'; conversationId: string; body: { mark: ConversationMark } }

@@ -132,8 +132,9 @@ export const useWorkspaceStore = defineStore('workspace', () => {
   }
 
   /** Stored locally and sent when it can be (shown as "enviando…" until then); never sent twice. */
-  async function sendMessage(conversationId: string, text: string): Promise<void> {
-    await commands().enqueue({ kind: 'reply', conversationId, body: { text } });
+  async function sendMessage(conversationId: string, text: string, mediaIds: string[] = []): Promise<void> {
+    // Files are already on the server (uploaded by the composer); only their ids wait in the outbox.
+    await commands().enqueue({ kind: 'reply', conversationId, body: mediaIds.length ? { text, mediaIds } : { text } });
   }
 
   /** A refused reply the agent took back into the composer. */
