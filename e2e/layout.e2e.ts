@@ -4,7 +4,7 @@ import { card, expect, openWidget, signIn, test, visitorSends } from './fixtures
  * issue 9 point 1, the workstation's layout: the channel rail narrows the lists, the contact
  * panel shows who the conversation is with and collapses, and each window's address is routed.
  */
-test('issue 9: the channel rail filters the lists by channel; the contact panel shows the contact and collapses, remembered after a reload', async ({ server, newContext }) => {
+test('issue 9: the channel rail opens each channel\'s contacts and "Conversas" returns to the lists; the contact panel shows the contact and collapses, remembered after a reload', async ({ server, newContext }) => {
   const agent = await (await newContext()).newPage();
   await agent.setViewportSize({ width: 1280, height: 720 });
   await signIn(agent, server, 'ana@demo.local');
@@ -13,17 +13,17 @@ test('issue 9: the channel rail filters the lists by channel; the contact panel 
   await visitorSends(visitor, 'Pelo chat do site');
   await expect(card(agent, 'Pelo chat do site')).toBeVisible();
 
+  // A channel of the rail shows that channel's contacts in place of the lists (R-CT-03); "Conversas" returns.
   const rail = agent.getByRole('navigation', { name: 'Canais' });
-  const waitingTab = agent.getByRole('tab', { name: /Em espera/ });
   await rail.getByRole('button', { name: 'WhatsApp' }).click();
   await expect(rail.getByRole('button', { name: 'WhatsApp' })).toHaveAttribute('aria-pressed', 'true');
+  await expect(agent.getByRole('heading', { name: 'Contatos: WhatsApp' })).toBeVisible();
   await expect(card(agent, 'Pelo chat do site')).toHaveCount(0);
-  await expect(waitingTab).toContainText('0');
   await rail.getByRole('button', { name: 'Chat do site' }).click();
-  await expect(card(agent, 'Pelo chat do site')).toBeVisible();
-  await expect(waitingTab).toContainText('1');
-  await rail.getByRole('button', { name: 'Todos os canais' }).click();
-  await expect(rail.getByRole('button', { name: 'Todos os canais' })).toHaveAttribute('aria-pressed', 'true');
+  await expect(agent.getByRole('heading', { name: 'Contatos: Chat do site' })).toBeVisible();
+  await expect(agent.locator('[data-contact-id]', { hasText: 'Maria Oliveira' })).toBeVisible();
+  await rail.getByRole('button', { name: 'Conversas' }).click();
+  await expect(rail.getByRole('button', { name: 'Conversas' })).toHaveAttribute('aria-pressed', 'true');
   await expect(card(agent, 'Pelo chat do site')).toBeVisible();
 
   const panel = agent.getByRole('complementary', { name: 'Contato' });

@@ -1,6 +1,6 @@
 import { BehaviorSubject, filter, firstValueFrom, map, merge, type Observable } from 'rxjs';
 import type { RxCollection } from 'rxdb';
-import { ulid, type ConversationMark } from '@atende/protocol';
+import { ulid, type ContactForm, type ConversationMark, type UpdateContactBody } from '@atende/protocol';
 import type { OutboxDoc, OutboxError, OutboxKind } from './outboxSchema';
 
 /**
@@ -15,7 +15,11 @@ export type Command =
   | { kind: 'transfer'; conversationId: string; body: { toAgentId: string } | { toTeamId: string } }
   | { kind: 'finish'; conversationId: string; body: { disposition: string | null; note: string } }
   | { kind: 'mark'; conversationId: string; body: { mark: ConversationMark } }
-  | { kind: 'tags'; conversationId: string; body: { tags: string[] } };
+  | { kind: 'tags'; conversationId: string; body: { tags: string[] } }
+  // "Adicionar contato"/edit (R-CT-01): `conversationId` holds the contact's id; a create is
+  // enqueued under the contact id itself, so the server recognises a repeat (idempotent).
+  | { kind: 'createContact'; conversationId: string; body: ContactForm }
+  | { kind: 'updateContact'; conversationId: string; body: UpdateContactBody };
 
 /** The server refused the command for good (a domain error): it is never sent again. */
 export class CommandRefused extends Error {

@@ -5,7 +5,7 @@ import type { RxJsonSchema } from 'rxdb';
  * the command id sent to the server, created once when the agent acts, so every retry (after a
  * timeout, a dropped connection or a reload) carries the same id and the server applies it once.
  */
-export type OutboxKind = 'reply' | 'transfer' | 'finish' | 'mark' | 'tags';
+export type OutboxKind = 'reply' | 'transfer' | 'finish' | 'mark' | 'tags' | 'createContact' | 'updateContact';
 
 /**
  * `pending`: not yet answered by the server; `done`: applied (kept briefly so a reply stays on
@@ -23,6 +23,7 @@ export interface OutboxError {
 export interface OutboxDoc {
   id: string;
   kind: OutboxKind;
+  /** What the command acts on: the conversation, or for the contact commands the contact's id. */
   conversationId: string;
   /** The request body as sent, `id` included. */
   body: Record<string, unknown>;

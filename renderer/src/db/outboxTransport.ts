@@ -1,4 +1,4 @@
-import { API, type FinishBody, type MarkBody, type SendMessageBody, type TagsBody, type TransferBody } from '@atende/protocol';
+import { API, type CreateContactBody, type FinishBody, type MarkBody, type SendMessageBody, type TagsBody, type TransferBody, type UpdateContactBody } from '@atende/protocol';
 import { ApiError } from '../net/api';
 import { call } from '../net/client';
 import { CommandRefused, type Transport } from './outbox';
@@ -18,6 +18,13 @@ function send(kind: OutboxKind, id: string, body: Record<string, unknown>): Prom
       return call(API.markConversation, { params, body: body as MarkBody });
     case 'tags':
       return call(API.tagConversation, { params, body: body as TagsBody });
+    case 'createContact':
+      return call(API.createContact, { body: body as CreateContactBody });
+    case 'updateContact': {
+      // An edit is idempotent by itself (the same fields again); its body takes no command id.
+      const { id: _commandId, ...fields } = body;
+      return call(API.updateContact, { params, body: fields as UpdateContactBody });
+    }
   }
 }
 

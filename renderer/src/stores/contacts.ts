@@ -1,0 +1,95 @@
+import { defineStore } from 'pinia';
+import {
+  API, docId, foldForSearch, matchesAllWords, searchWords, ulid,
+  type ChannelKind, type ContactDoc, type ContactForm, type UpdateContactBody,
+} from '@atende/protocol';
+import { CommandRefused, type Command, type Outcome } from '../db/outbox';
+import { call } from '../net/client';
+import { useWorkspaceStore } from './workspace';
+
+/** How a save ended for the agent: applied, queued for the connection, or refused with a reason. */
+export type SaveResult =
+  | { outcome: Outcome; contactId: string }
+  | { outcome: 'refused'; code: string; message: string; ownerName?: string };
+
+const digitsOf = (text: string) => text.replace(/\D/g, '');
+
+/** Whether a query is a number (the manual's preferred search: names repeat). */
+export const isNumberQuery = (q: string): boolean => /^[\d\s()+\-.]+$/.test(q.trim()) && digitsOf(q).length >= 3;
+
+/**
+ * R-WS-13: the local replica's contacts matching a query — digits against every address
+ * (WhatsApp numbers are stored with 55, so "1198…" also matches "551198…"), words against names
+ * (accents and case ignored, every word a prefix of a name word).
+ */
+export function matchContact(contact: ContactDoc, q: string): boolean {
+  const query = q.trim();
+  if (!query) return true;
+  if (isNumberQuery(query)) {
+    const digits = digitsOf(query);
+    return Object.values(contact.addresses).some((address) => typeof address === 'string' && digitsOf(address).includes(digits));
+  }
+  const words = searchWords(query);
+  return matchesAllWords(searchWords(contact.name), words) || foldForSearch(contact.email).includes(foldForSearch(query));
+}
+
+export const hasAddressOn = (contact: ContactDoc, channel: ChannelKind): boolean => Boolean(contact.addresses[channel]);
+
+/**
+ * The contacts screens' actions (R-CT-01…04): "Adicionar contato" and edit go through the durable
+ * outbox (queued offline, sent once with the contact id); search, history, merge ask the server.
+ */
+export const useContactsStore = defineStore('contacts', () => {
+  const workspace = useWorkspaceStore();
+
+  /** Who holds an address the server said is taken: the replica first, then the server's directory. */
+  async function ownerOf(kind: ChannelKind, address: string, except: string): Promise<string | undefined> {
+    const local = [...workspace.contacts.values()].find((c) => c.id !== except && c.addresses[kind] === address);
+    if (local) return local.name;
+    if (kind !== 'whatsapp') return undefined;
+    try {
+      const { contacts } = await call(API.searchContacts, { query: { q: address } });
+      return contacts.find((c) => c.id !== except && c.addresses.whatsapp === address)?.name;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async function run(command: Command, commandId: string, taken?: { kind: ChannelKind; address: string }): Promise<SaveResult> {
+    const box = workspace.commands();
+    await box.enqueue(command, commandId);
+    try {
+      return { outcome: await box.outcome(commandId), contactId: command.conversationId };
+    } catch (error) {
+      if (!(error instanceof CommandRefused)) throw error;
+      await box.dismiss(commandId);
+      const { code, message } = error.refusal;
+      const ownerName = code === 'address_taken' && taken ? await ownerOf(taken.kind, taken.address, command.conversationId) : undefined;
+      return { outcome: 'refused', code, message, ...(ownerName ? { ownerName } : {}) };
+    }
+  }
+
+  /** "Adicionar contato": `contactId` is chosen once per dialog, so a second "Salvar" is the same command. */
+  function create(contactId: string, form: ContactForm, whatsapp?: string): Promise<SaveResult> {
+    return run({ kind: 'createContact', conversationId: contactId, body: form }, contactId, whatsapp ? { kind: 'whatsapp', address: whatsapp } : undefined);
+  }
+
+  /** "Editar contato": only the fields that changed are sent. */
+  function update(contactId: string, changes: UpdateContactBody, whatsapp?: string): Promise<SaveResult> {
+    return run({ kind: 'updateContact', conversationId: contactId, body: changes }, ulid(), whatsapp ? { kind: 'whatsapp', address: whatsapp } : undefined);
+  }
+
+  /** Contacts beyond the replica (R-WS-13): the server's directory, ≤ 20. */
+  async function searchServer(q: string): Promise<ContactDoc[]> {
+    const { contacts } = await call(API.searchContacts, { query: { q: q.trim() } });
+    return contacts;
+  }
+
+  /** Merges `sourceId` into `targetId` (its conversations, addresses and notes move). */
+  async function merge(targetId: string, sourceId: string): Promise<ContactDoc> {
+    const { contact } = await call(API.mergeContacts, { params: { id: targetId }, body: { sourceId } });
+    return contact;
+  }
+
+  return { create, update, searchServer, merge, newContactId: () => docId('contact', ulid()) };
+});
