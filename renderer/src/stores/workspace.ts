@@ -13,6 +13,17 @@ import { connectionState } from '../net/connection';
 import { useSessionStore } from './session';
 
 export type Tab = 'waiting' | 'active';
+/** The contact panel's tabs; the conversation's "Opções" menu asks for one (e.g. "Histórico"). */
+export type ContactTab = 'details' | 'notes' | 'history' | 'gallery';
+
+/**
+ * A conversation shown read-only (R-WS-18 "Espiar", a search result): its id, and what a search
+ * hit told about it for when it is not in the local replica (finished, another team's).
+ */
+export interface Peek {
+  id: string;
+  hint?: { protocol: string; contactName: string; status: ConversationDoc['status'] };
+}
 
 const VIEW_KEY = 'atende.view';
 interface SavedView {
@@ -88,8 +99,28 @@ export const useWorkspaceStore = defineStore('workspace', () => {
     return contact?.name || contact?.addresses.whatsapp || contact?.addresses.webchat || i18n.global.t('conversation.unknownContact');
   }
 
+  const peeking = ref<Peek>();
   function select(id: string | undefined): void {
+    peeking.value = undefined;
     selectedId.value = id;
+  }
+
+  /** R-WS-18: look at a conversation without taking it; `stopPeek` goes back to what was open. */
+  function peek(target: Peek): void {
+    peeking.value = target;
+  }
+  /** The conversation looked at, when the replica has it (its contact shows beside it). */
+  const peeked = computed(() => (peeking.value ? open.value.find((c) => c.id === peeking.value?.id) : undefined));
+  function stopPeek(): void {
+    peeking.value = undefined;
+  }
+
+  /** Which contact panel tab shows; `contactTabAsked` counts requests so the panel can also expand. */
+  const contactTab = ref<ContactTab>('details');
+  const contactTabAsked = ref(0);
+  function showContactTab(tab: ContactTab): void {
+    contactTab.value = tab;
+    contactTabAsked.value++;
   }
 
   /** "Puxar" a waiting conversation: exactly one agent wins a race, the others are told. */
@@ -97,6 +128,7 @@ export const useWorkspaceStore = defineStore('workspace', () => {
     notice.value = undefined;
     try {
       await call(API.claim, { params: { id }, body: { id: ulid() } });
+      peeking.value = undefined;
       tab.value = 'active';
       selectedId.value = id;
       return true;
@@ -174,7 +206,8 @@ export const useWorkspaceStore = defineStore('workspace', () => {
 
   return {
     waiting, active, tab, selectedId, selected, notice, users, teams, contacts, predefined, dispositions, me,
-    contactName, select, claim, sendMessage, dismissCommand, resend, transfer, finish,
+    peeking, peeked, contactTab, contactTabAsked,
+    contactName, select, peek, stopPeek, showContactTab, claim, sendMessage, dismissCommand, resend, transfer, finish,
     /** The durable outbox of the open store, for other stores' commands (stores/context.ts). */
     commands,
   };

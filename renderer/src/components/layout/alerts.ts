@@ -1,5 +1,7 @@
-import { onScopeDispose, watch } from 'vue';
+import { computed, onScopeDispose, watch } from 'vue';
 import { useI18n } from 'vue-i18n';
+import { needsAttention, silenced, titleWith } from '../conversation/attention';
+import { readMarkOf } from '../conversation/readMarks';
 import { desktop } from '../../desktop';
 import { usePreferencesStore } from '../../stores/preferences';
 import { useSessionStore } from '../../stores/session';
@@ -102,11 +104,19 @@ export function useAlerts(): void {
         const last = c.lastInboundAt ?? 0;
         const before = seenInbound.get(c.id);
         seenInbound.set(c.id, last);
-        if (primed && before !== undefined && last > before) {
+        if (primed && before !== undefined && last > before && !silenced(c)) {
           raise({ title: t('alerts.newMessage', { name: workspace.contactName(c) }), body: c.lastPreview, conversationId: c.id });
         }
       }
     },
     { immediate: true },
   );
+
+  // The title counts the active conversations with unread customer messages, resolved ones aside.
+  const attention = computed(() => {
+    const userId = session.user?.id;
+    return userId ? workspace.active.filter((c) => needsAttention(c, readMarkOf(userId, c.id))).length : 0;
+  });
+  watch(attention, (count) => (document.title = titleWith(count)), { immediate: true });
+  onScopeDispose(() => (document.title = titleWith(0)));
 }
