@@ -1,7 +1,8 @@
 /**
  * Service worker of the web build: keeps the app shell (index.html and its hashed assets) so
  * the app starts from the local store while the server is unreachable (R-NET-04, R-NET-05).
- * Only the shell is cached; API calls, the socket, the widget and /demo/ never pass through it.
+ * Only the shell is cached (with assets fetched later, such as the emoji picker's data); API
+ * calls, the socket, the widget and /demo/ never pass through it.
  * Written against minimal local types: the DOM and WebWorker libs cannot share one program.
  */
 interface ExtendableEvent extends Event {
@@ -77,11 +78,29 @@ async function asset(request: Request): Promise<Response> {
   return response;
 }
 
+/**
+ * The emoji picker asks `HEAD` of its bundled data before using its IndexedDB copy (to compare
+ * ETags); offline, the cached GET answers with its headers so the picker does not report an error.
+ */
+async function assetHead(request: Request): Promise<Response> {
+  try {
+    return await fetch(request);
+  } catch (error) {
+    const cached = await caches.match(request.url);
+    if (!cached) throw error;
+    return new Response(null, { status: cached.status, headers: cached.headers });
+  }
+}
+
 worker.addEventListener('fetch', (event) => {
   const { request } = event;
-  if (request.method !== 'GET') return;
   const url = new URL(request.url);
   if (url.origin !== scope.origin) return;
+  if (request.method === 'HEAD' && url.pathname.startsWith(assetsPath)) {
+    event.respondWith(assetHead(request));
+    return;
+  }
+  if (request.method !== 'GET') return;
   if (request.mode === 'navigate' && (url.pathname === scope.pathname || url.pathname === `${scope.pathname}index.html`)) {
     event.respondWith(navigate(request));
   } else if (url.pathname.startsWith(assetsPath)) {

@@ -1,0 +1,182 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Page } from '@playwright/test';
+import { expectNoAxeViolations, useTheme } from './axe';
+import { expect, messageLog, signIn, takeNewConversation, test } from './fixtures';
+
+/**
+ * issue 9 point 4, R-WS-04: the composer's emoji picker, attachments (button, drag and drop,
+ * paste, per-channel limits) and predefined messages with files, end to end to the website
+ * visitor.
+ */
+
+/** A 1×1 transparent PNG. */
+const PIXEL_PNG_BASE64 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
+const PIXEL_PNG = Buffer.from(PIXEL_PNG_BASE64, 'base64');
+
+let folder = '';
+test.beforeAll(() => {
+  folder = mkdtempSync(path.join(tmpdir(), 'atende-composer-'));
+});
+test.afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+function tempFile(name: string, bytes: Buffer): string {
+  const file = path.join(folder, name);
+  writeFileSync(file, bytes);
+  return file;
+}
+
+const composerField = (page: Page) => page.getByRole('textbox', { name: 'Mensagem' });
+const chip = (page: Page, name: string) => page.getByTestId('attachment-chip').filter({ hasText: name });
+
+async function agentAttaches(page: Page, file: string): Promise<void> {
+  const [chooser] = await Promise.all([
+    page.waitForEvent('filechooser'),
+    page.getByRole('button', { name: 'Anexar arquivo' }).click(),
+  ]);
+  await chooser.setFiles(file);
+}
+
+/** The thumbnail was fetched with the visitor's token and decoded as a picture. */
+async function expectPictureShown(page: Page, name: string): Promise<void> {
+  const picture = page.getByRole('img', { name });
+  await expect(picture).toBeVisible();
+  await expect.poll(() => picture.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+}
+
+test('R-WS-04 an emoji picked in the popover goes in at the caret; Esc closes it and the text field has the focus', async ({ server, newContext }) => {
+  const agent = await (await newContext()).newPage();
+  const visitor = await (await newContext()).newPage();
+  await signIn(agent, server, 'ana@demo.local');
+  await takeNewConversation(agent, visitor, server, 'Quero um emoji');
+
+  const field = composerField(agent);
+  await field.fill('Bom dia!');
+  await field.evaluate((el: HTMLTextAreaElement) => el.setSelectionRange(3, 3));
+  const emojiButton = agent.getByRole('button', { name: 'Inserir emoji', exact: true });
+  await emojiButton.click();
+  const picker = agent.locator('emoji-picker');
+  // Portuguese names from the bundled data (no network); the picker's own search box has the focus.
+  const grinning = picker.getByRole('menuitem', { name: /^😀, rosto risonho,/ });
+  await expect(grinning).toBeVisible();
+  await expect(picker.getByRole('combobox', { name: 'Procurar' })).toBeFocused();
+
+  for (const theme of ['light', 'dark'] as const) {
+    await useTheme(agent, theme);
+    await expectNoAxeViolations(agent, `the emoji popover (${theme})`);
+  }
+
+  await grinning.click();
+  await expect(picker).toHaveCount(0);
+  await expect(field).toHaveValue('Bom😀 dia!');
+  await expect(field).toBeFocused();
+  // The caret follows the emoji: typing goes on right after it.
+  await agent.keyboard.type(',');
+  await expect(field).toHaveValue('Bom😀, dia!');
+
+  // By keyboard: the search box filters, arrows choose, Enter inserts; Esc closes without inserting.
+  await emojiButton.focus();
+  await agent.keyboard.press('Enter');
+  await expect(picker.getByRole('combobox', { name: 'Procurar' })).toBeFocused();
+  await agent.keyboard.press('Escape');
+  await expect(picker).toHaveCount(0);
+  await expect(field).toBeFocused();
+  await expect(field).toHaveValue('Bom😀, dia!');
+
+  await agent.getByRole('button', { name: 'Enviar' }).click();
+  await expect(visitor.getByText('Bom😀, dia!')).toBeVisible();
+});
+
+test('R-WS-04 files attached by the button and by drag and drop reach the visitor; an oversize file is refused before upload', async ({ server, newContext }) => {
+  const agent = await (await newContext()).newPage();
+  const visitor = await (await newContext()).newPage();
+  await signIn(agent, server, 'ana@demo.local');
+  await takeNewConversation(agent, visitor, server, 'Pode mandar os arquivos?');
+  const uploads: string[] = [];
+  agent.on('request', (request) => {
+    if (request.method() === 'POST' && new URL(request.url()).pathname === '/api/media') uploads.push(request.url());
+  });
+
+  // Past the website chat's 20 MB: refused with the limit, before any byte leaves.
+  await agentAttaches(agent, tempFile('grande.pdf', Buffer.alloc(21 * 1024 * 1024, 0x41)));
+  await expect(agent.getByTestId('attach-refusal')).toHaveText('grande.pdf é grande demais para este canal (máximo 20 MB).');
+  await expect(chip(agent, 'grande.pdf')).toHaveCount(0);
+  expect(uploads).toEqual([]);
+
+  await agentAttaches(agent, tempFile('foto.png', PIXEL_PNG));
+  await expect(chip(agent, 'foto.png')).toHaveAttribute('data-state', 'ready');
+  await expect(agent.getByTestId('attach-refusal')).toHaveCount(0);
+
+  // Dropped on the conversation's history, not only on the composer.
+  const dataTransfer = await agent.evaluateHandle(() => {
+    const transfer = new DataTransfer();
+    transfer.items.add(new File(['Pedido 123: pago.\n'], 'recibo.txt', { type: 'text/plain' }));
+    return transfer;
+  });
+  const log = messageLog(agent);
+  await log.dispatchEvent('dragenter', { dataTransfer });
+  await log.dispatchEvent('dragover', { dataTransfer });
+  await expect(agent.getByText('Solte os arquivos para anexar')).toBeVisible();
+  await log.dispatchEvent('drop', { dataTransfer });
+  await expect(chip(agent, 'recibo.txt')).toHaveAttribute('data-state', 'ready');
+  await expect(agent.getByText('Solte os arquivos para anexar')).toHaveCount(0);
+  expect(uploads).toHaveLength(2);
+
+  for (const theme of ['light', 'dark'] as const) {
+    await useTheme(agent, theme);
+    await expectNoAxeViolations(agent, `the composer with attachment chips (${theme})`);
+  }
+
+  // A chip can be taken out again; the rest goes with the text.
+  await agentAttaches(agent, tempFile('engano.png', PIXEL_PNG));
+  await expect(chip(agent, 'engano.png')).toHaveAttribute('data-state', 'ready');
+  await agent.getByRole('button', { name: 'Remover engano.png' }).click();
+  await expect(chip(agent, 'engano.png')).toHaveCount(0);
+
+  await composerField(agent).fill('Seguem os arquivos');
+  await agent.getByRole('button', { name: 'Enviar' }).click();
+  await expect(agent.getByTestId('attachment-chip')).toHaveCount(0);
+  await expect(visitor.getByText('Seguem os arquivos')).toBeVisible();
+  await expectPictureShown(visitor, 'foto.png');
+  await expect(visitor.getByRole('link', { name: /^recibo\.txt/ })).toBeVisible();
+  await expect(visitor.getByText('engano.png')).toHaveCount(0);
+});
+
+test('R-WS-04 a pasted picture attaches, and a predefined message with a file sends its text and file (R-RT-05)', async ({ server, newContext }) => {
+  const agent = await (await newContext()).newPage();
+  const visitor = await (await newContext()).newPage();
+  await signIn(agent, server, 'ana@demo.local');
+  await takeNewConversation(agent, visitor, server, 'Qual o preço?');
+
+  // A screenshot pasted into the text field (clipboard files come without a useful name).
+  const field = composerField(agent);
+  await field.focus();
+  await field.evaluate((el, base64) => {
+    const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([bytes], 'image.png', { type: 'image/png' }));
+    el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: transfer, bubbles: true, cancelable: true }));
+  }, PIXEL_PNG_BASE64);
+  const pasted = agent.getByTestId('attachment-chip').filter({ hasText: /^imagem-.*\.png/ });
+  await expect(pasted).toHaveAttribute('data-state', 'ready');
+  await agent.getByRole('button', { name: 'Enviar' }).click();
+  await expect(agent.getByTestId('attachment-chip')).toHaveCount(0);
+  await expect(visitor.getByRole('img', { name: /^imagem-.*\.png$/ })).toBeVisible();
+
+  // The demo's "Tabela de preços" carries a PDF stored on the server: attached without uploading.
+  const uploads: string[] = [];
+  agent.on('request', (request) => {
+    if (request.method() === 'POST' && new URL(request.url()).pathname === '/api/media') uploads.push(request.url());
+  });
+  await agent.getByRole('button', { name: 'Mensagens predefinidas' }).click();
+  const option = agent.getByRole('option', { name: /Tabela de preços/ });
+  await expect(option).toContainText('1 arquivo');
+  await option.click();
+  await expect(field).toHaveValue('Segue a nossa tabela de preços.');
+  await expect(chip(agent, 'tabela-de-precos.pdf')).toHaveAttribute('data-state', 'ready');
+  await agent.getByRole('button', { name: 'Enviar' }).click();
+  await expect(visitor.getByText('Segue a nossa tabela de preços.')).toBeVisible();
+  await expect(visitor.getByRole('link', { name: /^tabela-de-precos\.pdf/ })).toBeVisible();
+  expect(uploads).toEqual([]);
+});
