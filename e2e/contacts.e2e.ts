@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Page } from '@playwright/test';
+import type { BrowserContext, Page } from '@playwright/test';
 import { expectNoAxeViolations, useTheme } from './axe';
 import { card, expect, messageLog, openWidget, signIn, test, visitorSends, type ServerProcess } from './fixtures';
 
@@ -52,7 +52,7 @@ async function visitorAttaches(visitor: Page, name: string, bytes: Buffer): Prom
   await chooser.setFiles(file);
 }
 
-async function signedIn(newContext: () => Promise<import('@playwright/test').BrowserContext>, server: ServerProcess, email: string): Promise<Page> {
+async function signedIn(newContext: () => Promise<BrowserContext>, server: ServerProcess, email: string): Promise<Page> {
   const page = await (await newContext()).newPage();
   await page.setViewportSize({ width: 1280, height: 720 });
   await signIn(page, server, email);
