@@ -1,7 +1,6 @@
 import { defineStore } from 'pinia';
 import {
-  API, docId, foldForSearch, matchesAllWords, searchWords, ulid,
-  type ChannelKind, type ContactDoc, type ContactForm, type UpdateContactBody,
+  API, docId, ulid, type ChannelKind, type ContactDoc, type ContactForm, type UpdateContactBody,
 } from '@atende/protocol';
 import { CommandRefused, type Command, type Outcome } from '../db/outbox';
 import { call } from '../net/client';
@@ -11,29 +10,6 @@ import { useWorkspaceStore } from './workspace';
 export type SaveResult =
   | { outcome: Outcome; contactId: string }
   | { outcome: 'refused'; code: string; message: string; ownerName?: string };
-
-const digitsOf = (text: string) => text.replace(/\D/g, '');
-
-/** Whether a query is a number (the manual's preferred search: names repeat). */
-export const isNumberQuery = (q: string): boolean => /^[\d\s()+\-.]+$/.test(q.trim()) && digitsOf(q).length >= 3;
-
-/**
- * R-WS-13: the local replica's contacts matching a query — digits against every address
- * (WhatsApp numbers are stored with 55, so "1198…" also matches "551198…"), words against names
- * (accents and case ignored, every word a prefix of a name word).
- */
-export function matchContact(contact: ContactDoc, q: string): boolean {
-  const query = q.trim();
-  if (!query) return true;
-  if (isNumberQuery(query)) {
-    const digits = digitsOf(query);
-    return Object.values(contact.addresses).some((address) => typeof address === 'string' && digitsOf(address).includes(digits));
-  }
-  const words = searchWords(query);
-  return matchesAllWords(searchWords(contact.name), words) || foldForSearch(contact.email).includes(foldForSearch(query));
-}
-
-export const hasAddressOn = (contact: ContactDoc, channel: ChannelKind): boolean => Boolean(contact.addresses[channel]);
 
 /**
  * The contacts screens' actions (R-CT-01…04): "Adicionar contato" and edit go through the durable
