@@ -51,6 +51,8 @@ export function useAttachments(channel: () => ChannelKind | undefined, online: (
   const uploads = new Map<string, AbortController>();
 
   const uploading = computed(() => items.value.some((i) => i.state === 'uploading'));
+  /** A failed file is not sent silently without it: the agent removes it (or tries it again) first. */
+  const blocked = computed(() => items.value.some((i) => i.state !== 'ready'));
   const mediaIds = computed(() => items.value.flatMap((i) => (i.state === 'ready' && i.mediaId ? [i.mediaId] : [])));
 
   function update(key: string, change: Partial<PendingAttachment>): void {
@@ -116,7 +118,7 @@ export function useAttachments(channel: () => ChannelKind | undefined, online: (
     for (const abort of uploads.values()) abort.abort();
   });
 
-  return { items, refusal, uploading, mediaIds, add, attachStored, remove, clear };
+  return { items, refusal, uploading, blocked, mediaIds, add, attachStored, remove, clear };
 }
 
 /** Pictures pasted from the clipboard (screenshots have no name: they get one from the time). */
