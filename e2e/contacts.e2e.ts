@@ -315,4 +315,30 @@ test('issue 9 merge: "Mesclar contato…" moves a duplicate\'s number to the con
   await rail(ana).getByRole('button', { name: 'WhatsApp' }).click();
   await expect(contactRow(ana, 'Rui Costa')).toContainText('5511933334444');
   await expect(contactRow(ana, 'Rui C.')).toHaveCount(0);
+
+  // From the channel's list, the contact's conversation in progress opens in the lists.
+  await contactRow(ana, 'Rui Costa').getByRole('button', { name: 'Abrir conversa de Rui Costa' }).click();
+  await expect(ana.getByRole('tab', { name: /Em atendimento/ })).toHaveAttribute('aria-selected', 'true');
+  await expect(messageLog(ana)).toContainText('Olá, sou o Rui');
+});
+
+test('R-CT-01 R-NET-03 "Adicionar contato" without a connection is kept and saved once the connection is back', async ({ server, newContext }) => {
+  const context = await newContext();
+  const ana = await context.newPage();
+  await signIn(ana, server, 'ana@demo.local');
+  await context.setOffline(true);
+  await expect(ana.getByRole('combobox', { name: 'Status' }).locator('option:checked')).toHaveText('Sem conexão');
+  await ana.getByRole('banner').getByRole('button', { name: 'Adicionar contato' }).click();
+  const add = ana.getByRole('dialog', { name: 'Adicionar contato' });
+  await add.getByLabel('Nome').fill('Tânia Offline');
+  await add.getByLabel('E-mail').fill('tania@example.com');
+  await add.getByRole('textbox', { name: 'WhatsApp', exact: true }).fill('31 98888-7777');
+  await add.getByRole('button', { name: 'Salvar' }).click();
+  await expect(add.getByRole('status')).toHaveText('Sem conexão: o contato será salvo quando a conexão voltar.');
+  await add.getByRole('button', { name: 'Fechar', exact: true }).first().click();
+  await expect(add).toHaveCount(0);
+
+  await context.setOffline(false);
+  await rail(ana).getByRole('button', { name: 'WhatsApp' }).click();
+  await expect(contactRow(ana, 'Tânia Offline')).toContainText('5531988887777');
 });
