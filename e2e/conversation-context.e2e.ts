@@ -279,6 +279,15 @@ for (const theme of ['light', 'dark'] as Theme[]) {
     await ana.getByRole('button', { name: 'Puxar atendimento' }).click();
     await expect(ana.getByRole('textbox', { name: 'Mensagem' })).toBeEnabled();
     await options(ana, 'Marcar como pendente');
+    await options(ana, 'Atribuir tags');
+    await ana.getByRole('dialog', { name: 'Atribuir tags' }).getByRole('checkbox', { name: 'Reclamação' }).check();
+    await ana.getByRole('button', { name: 'Salvar tags' }).click();
+    // The header keeps its actions on the title's line at 1280 px, with the mark and a tag shown.
+    const header = ana.getByRole('region', { name: 'Visitante' }).locator('header');
+    await expect(header.getByTestId('tag-chip')).toHaveText('Reclamação');
+    const [title, menu] = await Promise.all([header.locator('h2').boundingBox(), header.getByRole('button', { name: 'Opções', exact: true }).boundingBox()]);
+    if (!title || !menu) throw new Error('header not laid out');
+    expect(Math.abs(title.y + title.height / 2 - (menu.y + menu.height / 2)), 'title and options on one line').toBeLessThan(menu.height);
     await ana.getByRole('button', { name: 'Opções', exact: true }).click();
     await expect(ana.getByRole('menu')).toBeVisible();
     await expectNoAxeViolations(ana, `options menu (${theme})`);
