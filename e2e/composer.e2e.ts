@@ -144,7 +144,8 @@ test('R-WS-04 files attached by the button and by drag and drop reach the visito
 });
 
 test('R-WS-04 a pasted picture attaches, and a predefined message with a file sends its text and file (R-RT-05)', async ({ server, newContext }) => {
-  const agent = await (await newContext()).newPage();
+  const agentContext = await newContext();
+  const agent = await agentContext.newPage();
   const visitor = await (await newContext()).newPage();
   await signIn(agent, server, 'ana@demo.local');
   await takeNewConversation(agent, visitor, server, 'Qual o preço?');
@@ -174,6 +175,15 @@ test('R-WS-04 a pasted picture attaches, and a predefined message with a file se
   await expect(option).toContainText('1 arquivo');
   await option.click();
   await expect(field).toHaveValue('Segue a nossa tabela de preços.');
+  await expect(chip(agent, 'tabela-de-precos.pdf')).toHaveAttribute('data-state', 'ready');
+
+  // Offline (R-NET-01), files cannot go: the composer says why instead of failing silently, and
+  // keeps them for when the connection is back.
+  await agentContext.setOffline(true);
+  await expect(agent.getByText('os arquivos só podem ser enviados com conexão ao servidor.', { exact: false })).toBeVisible();
+  await expect(agent.getByRole('button', { name: 'Anexar arquivo' })).toBeDisabled();
+  await agentContext.setOffline(false);
+  await expect(agent.getByRole('button', { name: 'Enviar' })).toBeEnabled();
   await expect(chip(agent, 'tabela-de-precos.pdf')).toHaveAttribute('data-state', 'ready');
   await agent.getByRole('button', { name: 'Enviar' }).click();
   await expect(visitor.getByText('Segue a nossa tabela de preços.')).toBeVisible();
