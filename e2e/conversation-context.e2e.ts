@@ -204,7 +204,7 @@ test('R-WS-13 favourites: the star on a card, and the "Favoritos" filter narrows
   await expect(cardBox(ana, 'Cliente comum').getByRole('button', { name: 'Favoritar' })).toHaveAttribute('aria-pressed', 'false');
 });
 
-test('R-WS-13 R-WS-05 the pending mark and tags show in the header and on the card, and stay after a reload', async ({ server, newContext }) => {
+test('R-WS-13 R-WS-05 the pending mark and tags show in the header and on the card, and stay after a reload; the options open the contact\'s history', async ({ server, newContext }) => {
   const ana = await (await newContext()).newPage();
   await signIn(ana, server, 'ana@demo.local');
   await takeNewConversation(ana, await (await newContext()).newPage(), server, 'Preciso de um retorno');
@@ -234,6 +234,12 @@ test('R-WS-13 R-WS-05 the pending mark and tags show in the header and on the ca
   await options(ana, 'Marcar como resolvida');
   await expect(header.getByTestId('conversation-chips')).toContainText('Resolvida');
   await expect(byId(ana, id)).toContainText('Resolvida');
+
+  // "Histórico" in the options opens the contact panel's history, also when the panel was collapsed.
+  const panel = ana.getByRole('complementary', { name: 'Contato' });
+  await panel.getByRole('button', { name: 'Recolher painel do contato' }).click();
+  await options(ana, 'Histórico');
+  await expect(panel.getByRole('tab', { name: 'Histórico' })).toHaveAttribute('aria-selected', 'true');
 });
 
 test('R-WS-13 a resolved conversation stops counting as unread in the title until the customer writes again', async ({ server, newContext }) => {
