@@ -40,6 +40,13 @@ test('R-WS-18 R-WS-02 "Espiar" shows a waiting conversation read-only and does n
   await expect(ana.getByRole('textbox', { name: 'Mensagem' })).toHaveCount(0);
   await expect(ana.getByRole('tab', { name: /Em espera/ })).toContainText('1');
 
+  // The waiting card's other actions (manual, R-WS-02) are in the view's options.
+  await peek.getByRole('button', { name: 'Opções', exact: true }).click();
+  await expect(ana.getByRole('menuitem', { name: 'Histórico' })).toBeVisible();
+  await expect(ana.getByRole('menuitem', { name: 'Editar contato' })).toBeVisible();
+  await expect(ana.getByRole('menuitem', { name: 'Marcar como pendente' })).toHaveCount(0);
+  await ana.keyboard.press('Escape');
+
   // Still waiting for everyone: Bruno takes it, and Ana's view no longer offers to.
   await card(bruno, 'Só dando uma olhada').click();
   await expect(bruno.getByRole('textbox', { name: 'Mensagem' })).toBeEnabled();
