@@ -41,6 +41,8 @@ export function serverSources(serverUrl: string): string[] {
  * No inline script, no eval, no inline style (Vite emits a CSS file and Vue sets dynamic styles
  * through the CSSOM, which CSP does not restrict). Images and media may also come from the server
  * or from `blob:` URLs, which is how authorised attachments are shown once fetched.
+ * `style-src-attr` alone allows inline style attributes: the emoji picker's shadow DOM writes
+ * a few, and a style attribute can run nothing (message text is never rendered as HTML).
  */
 export function contentSecurityPolicy(serverUrl: string): string {
   const server = serverSources(serverUrl);
@@ -49,6 +51,7 @@ export function contentSecurityPolicy(serverUrl: string): string {
     ['default-src', ["'self'"]],
     ['script-src', ["'self'"]],
     ['style-src', ["'self'"]],
+    ['style-src-attr', ["'unsafe-inline'"]],
     ['connect-src', ["'self'", ...server]],
     ['img-src', ["'self'", 'data:', 'blob:', ...httpServer]],
     ['media-src', ["'self'", 'blob:', ...httpServer]],
