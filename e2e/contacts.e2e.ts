@@ -158,7 +158,7 @@ test('R-CT-04 R-WS-05 R-WS-03 history lists finished conversations with protocol
   await takeCard(ana, 'Primeira dúvida');
   await visitorAttaches(visitor, 'pixel.png', PIXEL_PNG);
   await expect(visitor.locator('.msg.in:not(.pending)', { hasText: 'pixel.png' })).toBeVisible();
-  const first = await panelOf(ana).getByTestId('protocol').textContent();
+  const first = await panelOf(ana).getByTestId('contact-protocol').textContent();
   await finish(ana, 'Dúvida resolvida', 'Orientada sobre o pedido.');
 
   // 2nd conversation: Ana hands it to Comercial, where Carla finishes it.
