@@ -53,3 +53,10 @@ export function searchWords(text: string): string[] {
 export function matchesAllWords(textWords: readonly string[], queryWords: readonly string[]): boolean {
   return queryWords.every((q) => textWords.some((w) => w.startsWith(q)));
 }
+
+/**
+ * Whether a contact query is a phone number: only digits and the punctuation people type in
+ * numbers, with 3 digits at least. Numbers are searched before names (R-WS-13: names repeat),
+ * by the renderer's local search and the server's alike.
+ */
+export const isNumberQuery = (q: string): boolean => /^[\d\s()+\-.]+$/.test(q.trim()) && q.replace(/\D/g, '').length >= 3;

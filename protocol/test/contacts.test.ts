@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { checkContactForm, CreateContactBody, DEFAULT_REQUIRED_CONTACT_FIELDS, nameWarning } from '../src/contacts.js';
 import { maySeeOtherTeamsHistory } from '../src/permissions.js';
 import { INVALID_NUMBER_MESSAGE } from '../src/phone.js';
-import { foldForSearch, matchesAllWords, searchWords } from '../src/search.js';
+import { foldForSearch, isNumberQuery, matchesAllWords, searchWords } from '../src/search.js';
 
 const form = { name: 'Maria Oliveira', email: 'maria@example.com', whatsapp: '11987654321' };
 
@@ -65,6 +65,13 @@ describe('search words', () => {
     expect(searchWords('Olá, João! O boleto-vencido 😀chegou?')).toEqual(['ola', 'joao', 'o', 'boleto', 'vencido', 'chegou']);
     expect(matchesAllWords(searchWords('Boleto vencido'), searchWords('BOL venc'))).toBe(true);
     expect(matchesAllWords(searchWords('Boleto vencido'), ['pago'])).toBe(false);
+  });
+
+  it('R-WS-13 a contact query is a number when it has 3 digits or more and only phone punctuation', () => {
+    expect(isNumberQuery(' +55 (11) 98765-4321 ')).toBe(true);
+    expect(isNumberQuery('119')).toBe(true);
+    expect(isNumberQuery('11')).toBe(false);
+    expect(isNumberQuery('Maria 119')).toBe(false);
   });
 });
 

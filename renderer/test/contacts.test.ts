@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createRxDatabase, type RxCollection, type RxDatabase } from 'rxdb';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
-import { API, type ContactDoc } from '@atende/protocol';
+import { API, isNumberQuery, type ContactDoc } from '@atende/protocol';
 import { CommandOutbox, type Transport } from '../src/db/outbox';
 import { outboxSchema, type OutboxDoc } from '../src/db/outboxSchema';
-import { isNumberQuery, matchContact } from '../src/components/contact/search';
+import { matchContact } from '../src/components/contact/search';
 
 const call = vi.fn<(endpoint: unknown, request: unknown) => Promise<unknown>>(() => Promise.resolve({}));
 vi.mock('../src/net/client', () => ({ call: (endpoint: unknown, request: unknown) => call(endpoint, request) }));

@@ -1,5 +1,5 @@
 import {
-  CONTACT_SEARCH_LIMIT, matchesAllWords, searchWords, type ContactDoc,
+  CONTACT_SEARCH_LIMIT, isNumberQuery, matchesAllWords, searchWords, type ContactDoc,
 } from '@atende/protocol';
 import { isGone } from '../contacts/live.js';
 import type { DocStore, StoredDoc } from '../store/index.js';
@@ -20,8 +20,6 @@ export async function searchContacts(store: DocStore, q: string): Promise<Contac
   const found = isNumberQuery(q) ? await byNumber(store, q) : await byName(store, q);
   return found.slice(0, CONTACT_SEARCH_LIMIT).map((doc) => toWire<ContactDoc>(doc));
 }
-
-export const isNumberQuery = (q: string): boolean => /^[\d\s()+\-.]+$/.test(q) && /\d{3,}/.test(q.replace(/\D/g, ''));
 
 async function byNumber(store: DocStore, q: string): Promise<StoredDoc[]> {
   const digits = q.replace(/\D/g, '');

@@ -1,9 +1,6 @@
-import { foldForSearch, matchesAllWords, searchWords, type ChannelKind, type ContactDoc } from '@atende/protocol';
+import { foldForSearch, isNumberQuery, matchesAllWords, searchWords, type ChannelKind, type ContactDoc } from '@atende/protocol';
 
 const digitsOf = (text: string) => text.replace(/\D/g, '');
-
-/** Whether a query is a number (the manual's preferred search: names repeat). */
-export const isNumberQuery = (q: string): boolean => /^[\d\s()+\-.]+$/.test(q.trim()) && digitsOf(q).length >= 3;
 
 /**
  * R-WS-13: the local replica's contacts matching a query — digits against every address
