@@ -123,4 +123,18 @@ describe('R-WS-03 the contact’s media gallery', () => {
     expect((await media('carla', '?cursor=nonsense')).status).toBe(400);
     expect((await media('carla', '?limit=0')).status).toBe(400);
   });
+
+  it('R-WS-03 a file of another team’s finished conversation opens for whoever may read that history, and only for them', async () => {
+    const body = new FormData();
+    body.append('file', new Blob(['contrato assinado'], { type: 'text/plain' }), 'contrato.txt');
+    const uploaded = await fetch(`${server.url}/api/media`, { method: 'POST', headers: { authorization: `Bearer ${tokens.vera}` }, body });
+    expect(uploaded.status).toBe(201);
+    const { id } = (await uploaded.json()) as { id: string };
+    // As every writer records it (media/service.ts recordUse): the file is carried by Comercial's finished conversation.
+    const stored = await server.store.get(id);
+    expect((await server.store.bulkWrite([{ ...stored!, conversationIds: [comercialId] }]))[0]?.ok).toBe(true);
+    const read = (who: string) => fetch(`${server.url}/api/media/${id}`, { headers: { authorization: `Bearer ${tokens[who]}` } });
+    expect((await read('bruno')).status).toBe(200);
+    expect((await read('ana')).status).toBe(404);
+  });
 });

@@ -9,7 +9,6 @@ import Nano from 'nano';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MEDIA_LIMITS, type MediaResponse, type UserDoc } from '@atende/protocol';
-import { viewerOf } from '../src/access/scope.js';
 import { AuthService } from '../src/auth/service.js';
 import { TokenSigner } from '../src/auth/tokens.js';
 import { errorHandler } from '../src/http/errors.js';
@@ -283,10 +282,10 @@ describe('GET /api/media/:id', () => {
 
   it('R-WS-04 attachmentsFor records the conversation, and refuses files the author may not read', async () => {
     const { body } = await upload(world.tokens.ana, form([['file', png, 'b.png']]));
-    const bia = { kind: 'user', viewer: viewerOf(world.users.bia) } as const;
+    const bia = { kind: 'user', user: world.users.bia } as const;
     await expect(world.media.attachmentsFor([body.id], bia, 'conversation:bia-2')).rejects.toMatchObject({ kind: 'not_found' });
     await world.store.bulkWrite([{ _id: 'conversation:bia-2', type: 'conversation', teamId: 'team:comercial', formerTeamIds: [] }]);
-    const ana = { kind: 'user', viewer: viewerOf(world.users.ana) } as const;
+    const ana = { kind: 'user', user: world.users.ana } as const;
     const [attachment] = await world.media.attachmentsFor([body.id], ana, 'conversation:bia-2');
     expect(attachment).toEqual({ mediaId: body.id, name: 'b.png', mimeType: 'image/png', size: png.length, kind: 'image', thumbnail: true });
     expect((await get(world.tokens.bia, body.id)).status).toBe(200);
@@ -299,7 +298,7 @@ describe('GET /api/media/:id', () => {
     });
     expect(shared).toMatchObject({ mimeType: 'application/pdf', kind: 'document', name: 'tabela.pdf' });
     expect((await get(world.tokens.bia, shared.mediaId)).status).toBe(200);
-    const bia = { kind: 'user', viewer: viewerOf(world.users.bia) } as const;
+    const bia = { kind: 'user', user: world.users.bia } as const;
     const [attachment] = await world.media.attachmentsFor([shared.mediaId], bia, 'conversation:bia-3');
     expect(attachment).toEqual(shared);
     world.visitors.set('v9', { contactId: 'contact:v9', account: { _id: 'channel:demo-site' } });

@@ -3,7 +3,6 @@ import {
   type ConversationDoc, type MessageDoc, type MessageStatus, type UserDoc,
 } from '@atende/protocol';
 import { visibleConversation } from '../access/conversations.js';
-import { viewerOf } from '../access/scope.js';
 import type { MediaService } from '../media/service.js';
 import { newJob, type JobDoc } from '../jobs/types.js';
 import type { DocStore } from '../store/index.js';
@@ -40,7 +39,7 @@ export class MessageService {
     assertMay(user, 'reply', conversation);
     // Any file the agent may read (their uploads, files of conversations they see), within what
     // the conversation's channel accepts (R-WS-04).
-    const attachments = await this.media.attachmentsFor(body.mediaIds ?? [], { kind: 'user', viewer: viewerOf(user) }, conversationId);
+    const attachments = await this.media.attachmentsFor(body.mediaIds ?? [], { kind: 'user', user }, conversationId);
     assertAccepted(conversation.channel, attachments);
     if (!body.text.trim() && attachments.length === 0) {
       throw new DomainError('invalid', 'invalid_input', 'A message needs text or a file');

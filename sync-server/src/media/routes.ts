@@ -4,7 +4,6 @@ import {
 } from '@atende/protocol';
 import { bearerToken, principalOf, requireUser } from '../auth/middleware.js';
 import type { AuthService } from '../auth/service.js';
-import { viewerOf } from '../access/scope.js';
 import type { MediaReader, MediaService, MediaVariant } from './service.js';
 import { lingerAfterRefusal, readUpload, type UploadRules } from './upload.js';
 
@@ -98,7 +97,7 @@ export function mediaRoutes(options: { media: MediaService; auth: AuthService; l
   }));
 
   router.get('/:id', requireUser(auth), handle(async (req, res) => {
-    await sendMedia(req, res, media, { kind: 'user', viewer: viewerOf(principalOf(req).user) });
+    await sendMedia(req, res, media, { kind: 'user', user: principalOf(req).user });
   }));
   router.use(lingerOnRefusal);
   return router;

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import {
   checkMedia, docId, DomainError, MEDIA_LIMITS, MEDIA_MAX_BYTES, mediaKindOf, notFound, sanitizeMediaName,
-  type Attachment, type ChannelKind, type MediaKind,
+  type Attachment, type ChannelKind, type MediaKind, type UserDoc,
 } from '@atende/protocol';
 import { type DocStore, type StoredDoc, updateDoc } from '../store/index.js';
-import { visibilityOf, type Viewer } from '../access/scope.js';
+import { mayReadConversation } from '../access/conversations.js';
+import { viewerOf, visibilityOf } from '../access/scope.js';
 import { visitorMessagesSelector } from '../access/visitors.js';
 import { sniffMediaType } from './sniff.js';
 import { makeThumbnail, THUMBNAIL_TYPE, type Thumbnailer } from './thumbnail.js';
@@ -37,7 +38,7 @@ export interface MediaDoc extends StoredDoc {
 
 /** Who asks for a file: a signed-in user, or a website-chat visitor (a contact of one account). */
 export type MediaReader =
-  | { kind: 'user'; viewer: Viewer }
+  | { kind: 'user'; user: UserDoc }
   | { kind: 'visitor'; contactId: string; channelAccountId: string };
 
 export interface NewMedia {
@@ -183,11 +184,13 @@ export class MediaService {
 
   private async mayReadMedia(media: MediaDoc, reader: MediaReader): Promise<boolean> {
     if (reader.kind === 'visitor') return media.uploadedBy === reader.contactId || this.visitorSees(media._id, reader);
-    const { viewer } = reader;
-    if (media.uploadedBy === viewer.userId || media.shared === true) return true;
+    const { user } = reader;
+    if (media.uploadedBy === user.id || media.shared === true) return true;
+    // Whoever may read a conversation carrying the file reads the file, as its transcript and
+    // gallery list it: another team's finished ones too, with the history permission (R-WS-03/05).
     for (const conversationId of media.conversationIds) {
       const conversation = await this.store.get(conversationId);
-      if (conversation && visibilityOf(viewer, conversation) === 'visible') return true;
+      if (conversation && mayReadConversation(user, conversation)) return true;
     }
     // Every writer records the conversation (agent sends, the widget, inbound downloads); only a
     // file carried by more conversations than are recorded needs the scan. Mango cannot index
@@ -197,6 +200,7 @@ export class MediaService {
       selector: { type: 'message', attachments: { $elemMatch: { mediaId: media._id } } },
       limit: SCAN_LIMIT,
     });
+    const viewer = viewerOf(user);
     return messages.some((message) => visibilityOf(viewer, message) === 'visible');
   }
 
