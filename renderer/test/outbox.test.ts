@@ -136,6 +136,22 @@ describe('command outbox (issue 8 point 8)', () => {
     expect(await c.findOne(refused.id).exec()).toBeNull();
   });
 
+  it('R-NET-03 a dialog\'s command settles: applied is done, a refusal is thrown and leaves the store', async () => {
+    const c = await collection();
+    const refusal = { status: 403, code: 'forbidden', message: 'no' };
+    const server = fakeServer(async (request) => {
+      if (request.body.toTeamId === 'team:nenhum') throw new CommandRefused(refusal);
+      return {};
+    });
+    const o = outbox(c, server.transport);
+    const to = (toTeamId: string) => ({ kind: 'transfer' as const, conversationId: 'conversation:c1', body: { toTeamId } });
+    await o.enqueue(to('team:comercial'), 'OK1');
+    await expect(o.settled('OK1')).resolves.toBe('done');
+    await o.enqueue(to('team:nenhum'), 'NO1');
+    await expect(o.settled('NO1')).rejects.toMatchObject({ refusal });
+    expect(await c.findOne('NO1').exec()).toBeNull();
+  });
+
   it('R-NET-03 confirming the same action twice keeps one command (the id is created once per action)', async () => {
     const c = await collection();
     const server = fakeServer(() => Promise.resolve({}));

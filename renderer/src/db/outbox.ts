@@ -112,6 +112,19 @@ export class CommandOutbox {
     return firstValueFrom(merge(answered, behind));
   }
 
+  /**
+   * `outcome` for a command whose refusal the caller shows at once (a dialog's action): a refused
+   * one also leaves the store, as nothing else would ever show or remove it.
+   */
+  async settled(id: string): Promise<Outcome> {
+    try {
+      return await this.outcome(id);
+    } catch (error) {
+      if (error instanceof CommandRefused) await this.dismiss(id);
+      throw error;
+    }
+  }
+
   /** Removes a refused command once the agent has seen it (a refused reply's text goes back to the composer). */
   async dismiss(id: string): Promise<void> {
     await this.collection.findOne(id).remove();

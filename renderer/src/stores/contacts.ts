@@ -35,10 +35,9 @@ export const useContactsStore = defineStore('contacts', () => {
     const box = workspace.commands();
     await box.enqueue(command, commandId);
     try {
-      return { outcome: await box.outcome(commandId), contactId: command.conversationId };
+      return { outcome: await box.settled(commandId), contactId: command.conversationId };
     } catch (error) {
       if (!(error instanceof CommandRefused)) throw error;
-      await box.dismiss(commandId);
       const { code, message } = error.refusal;
       const ownerName = code === 'address_taken' && taken ? await ownerOf(taken.kind, taken.address, command.conversationId) : undefined;
       return { outcome: 'refused', code, message, ...(ownerName ? { ownerName } : {}) };

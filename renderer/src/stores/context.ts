@@ -6,7 +6,7 @@ import {
   type Author, type ConversationContextView,
 } from '../db/context';
 import type { AtendeDatabase } from '../db/database';
-import { CommandRefused, type CommandOutbox, type Outcome } from '../db/outbox';
+import type { CommandOutbox, Outcome } from '../db/outbox';
 import type { OutboxDoc } from '../db/outboxSchema';
 import { useSessionStore } from './session';
 import { useWorkspaceStore } from './workspace';
@@ -54,12 +54,7 @@ export const useContextStore = defineStore('context', () => {
   async function settle(enqueue: (box: CommandOutbox) => Promise<OutboxDoc>): Promise<Outcome> {
     const box = workspace.commands();
     const entry = await enqueue(box);
-    try {
-      return await box.outcome(entry.id);
-    } catch (error) {
-      if (error instanceof CommandRefused) await box.dismiss(entry.id);
-      throw error;
-    }
+    return box.settled(entry.id);
   }
 });
 

@@ -4,7 +4,7 @@ import {
   API, ulid, type ContactDoc, type ConversationDoc, type DispositionDoc, type PredefinedDoc, type TeamDoc, type UserDoc,
 } from '@atende/protocol';
 import { liveQuery } from '../db/live';
-import { CommandOutbox, CommandRefused, webLock, type Command } from '../db/outbox';
+import { CommandOutbox, webLock, type Command } from '../db/outbox';
 import { httpTransport } from '../db/outboxTransport';
 import { i18n } from '../i18n';
 import { ApiError } from '../net/api';
@@ -182,12 +182,7 @@ export const useWorkspaceStore = defineStore('workspace', () => {
   async function act(command: Command, commandId: string): Promise<void> {
     const box = commands();
     await box.enqueue(command, commandId);
-    try {
-      await box.outcome(commandId);
-    } catch (error) {
-      if (error instanceof CommandRefused) await box.dismiss(commandId);
-      throw error;
-    }
+    await box.settled(commandId);
     if (selectedId.value === command.conversationId) selectedId.value = undefined;
   }
 
