@@ -11,9 +11,9 @@ test('R-WS-04 R-WS-06 predefined messages by title or text; finishing with a dis
   const picker = agent.getByRole('button', { name: 'Mensagens predefinidas' });
   const search = agent.getByRole('searchbox', { name: 'Buscar por título ou texto' });
 
-  // By title; the {agente} placeholder becomes the agent's name.
+  // By title, accents and case ignored as in message search; the {agente} placeholder becomes the agent's name.
   await picker.click();
-  await search.fill('saudação');
+  await search.fill('SAUDACAO');
   await expect(agent.getByRole('dialog', { name: 'Mensagens predefinidas' }).getByRole('option')).toHaveCount(1);
   await agent.getByRole('option', { name: /Saudação/ }).click();
   await expect(composer).toHaveValue('Olá! Meu nome é Ana Souza. Como posso ajudar?');
