@@ -90,6 +90,9 @@ export const MEDIA_LIMITS: Readonly<Record<ChannelKind, ChannelMediaLimits>> = {
 /** No upload may exceed this, whatever the channel: the largest of all channel limits. */
 export const MEDIA_MAX_BYTES = Math.max(...Object.values(MEDIA_LIMITS).map((l) => l.maxBytes));
 
+/** A message carries at most this many files: the composer stops there, the server refuses more. */
+export const ATTACHMENTS_MAX = 10;
+
 /** Longest kept file name, as most file systems allow. */
 export const MEDIA_NAME_MAX = 255;
 

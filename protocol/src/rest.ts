@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { COLLECTION_NAMES, type CollectionName } from './collections.js';
 import { ClientId, Id, MESSAGE_TEXT_MAX, UserDoc } from './documents.js';
+import { ATTACHMENTS_MAX } from './media.js';
 import { ReplicaInfo, SyncCheckpoint } from './sync.js';
 
 /** REST request and response bodies. Command bodies are strict: unknown keys are a 400. */
@@ -32,7 +33,7 @@ export const SendMessageBody = z
   .strictObject({
     id: ClientId,
     text: z.string().max(MESSAGE_TEXT_MAX).default(''),
-    mediaIds: z.array(Id).max(10).optional(),
+    mediaIds: z.array(Id).max(ATTACHMENTS_MAX).optional(),
   })
   .refine((b) => b.text.trim().length > 0 || (b.mediaIds?.length ?? 0) > 0, {
     message: 'text must not be empty',

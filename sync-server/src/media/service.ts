@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
-  checkMedia, docId, DomainError, MEDIA_LIMITS, MEDIA_MAX_BYTES, mediaKindOf, notFound, sanitizeMediaName,
+  ATTACHMENTS_MAX, checkMedia, docId, DomainError, MEDIA_LIMITS, MEDIA_MAX_BYTES, mediaKindOf, notFound, sanitizeMediaName,
   type Attachment, type ChannelKind, type MediaKind, type UserDoc,
 } from '@atende/protocol';
 import { type DocStore, type StoredDoc, updateDoc } from '../store/index.js';
@@ -71,8 +71,6 @@ export interface MediaContent {
 }
 
 export const MEDIA_ID = /^media:[0-9A-Za-z]{10,40}$/;
-/** A message carries at most this many files. */
-export const ATTACHMENTS_MAX = 10;
 /** Past this many recorded conversations (a broadcast), access is found through the messages. */
 const RECORDED_CONVERSATIONS_MAX = 100;
 const SCAN_LIMIT = 20;
