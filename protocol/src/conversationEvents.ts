@@ -24,7 +24,6 @@ export const ConversationEventPayload = z.discriminatedUnion('event', [
   z.object({ event: z.literal('finished'), byUserId: Id.nullable() }),
 ]);
 export type ConversationEventPayload = z.infer<typeof ConversationEventPayload>;
-export type ConversationEventName = ConversationEventPayload['event'];
 
 /** The event a stored message stands for, or undefined for any other message. */
 export function conversationEventOf(message: { direction: string; kind: string; payload: unknown }): ConversationEventPayload | undefined {

@@ -25,7 +25,7 @@ const WAIT_FOR_OWNER_MS = 50;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export function numberTaken(kind: ChannelKind, owner: Pick<ContactDoc, 'id' | 'name'> | undefined): DomainError {
+function numberTaken(kind: ChannelKind, owner: Pick<ContactDoc, 'id' | 'name'> | undefined): DomainError {
   const what = kind === 'whatsapp' ? 'This WhatsApp number' : `This ${kind} address`;
   return owner
     ? new DomainError('conflict', 'address_taken', `${what} already belongs to the contact "${owner.name}"`, {

@@ -95,14 +95,14 @@ export class ContactCommands {
 }
 
 /** A live contact the user may edit: one they see (R-CT); another team's contact is 403. */
-export async function editable(store: DocStore, user: UserDoc, id: string): Promise<StoredDoc> {
+async function editable(store: DocStore, user: UserDoc, id: string): Promise<StoredDoc> {
   const stored = id.startsWith('contact:') ? await store.get(id) : undefined;
   if (!stored || isGone(stored)) throw notFound('contact');
   if (visibilityOf(viewerOf(user), stored) !== 'visible') throw forbidden('This contact belongs to teams you are not in');
   return stored;
 }
 
-export function mergedInfo(stored: StoredDoc): Record<string, unknown> {
+function mergedInfo(stored: StoredDoc): Record<string, unknown> {
   return typeof stored.mergedInto === 'string' ? { mergedInto: stored.mergedInto } : {};
 }
 

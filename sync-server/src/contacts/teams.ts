@@ -36,7 +36,7 @@ const NOTES_PER_CONTACT = 1_000;
  * a team that gains the contact gains its notes. `updatedAt` stays: the team list is the server's,
  * and an author editing the note meanwhile must not be refused as stale because of it.
  */
-export async function linkNotesToTeam(store: DocStore, contactId: string, teamId: string): Promise<void> {
+async function linkNotesToTeam(store: DocStore, contactId: string, teamId: string): Promise<void> {
   const notes = await store.find({ selector: { type: 'note', contactId }, limit: NOTES_PER_CONTACT });
   for (const note of notes) {
     if (isGone(note) || teamsOf(note).includes(teamId)) continue;

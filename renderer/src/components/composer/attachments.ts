@@ -1,12 +1,9 @@
 import { computed, onScopeDispose, ref } from 'vue';
 import {
-  checkFileForChannel, ulid, type Attachment, type ChannelKind, type MediaResponse,
+  ATTACHMENTS_MAX, checkFileForChannel, ulid, type Attachment, type ChannelKind, type MediaResponse,
 } from '@atende/protocol';
 import { ApiError } from '../../net/api';
 import { uploadMedia } from './upload';
-
-/** At most this many files per message (the server's ATTACHMENTS_MAX). */
-export const ATTACHMENTS_PER_MESSAGE = 10;
 
 /**
  * One file on its way into the next message: uploading (with progress), ready (stored on the
@@ -30,7 +27,7 @@ const MB = 1024 * 1024;
 const size = (bytes: number) => `${Math.round((bytes / MB) * 10) / 10} MB`;
 
 /** What to tell the agent when a file may not go (before any byte is sent) or its upload failed. */
-export function refusalOf(error: unknown, name: string): Refusal {
+function refusalOf(error: unknown, name: string): Refusal {
   if (error instanceof ApiError) {
     if (error.isNetwork) return { key: 'offline', values: { name } };
     if (error.status === 413 || error.code === 'too_large') return { key: 'tooLargeServer', values: { name } };
@@ -68,8 +65,8 @@ export function useAttachments(channel: () => ChannelKind | undefined, online: (
         return;
       }
       if (!kind) return;
-      if (items.value.length >= ATTACHMENTS_PER_MESSAGE) {
-        refusal.value = { key: 'tooMany', values: { max: ATTACHMENTS_PER_MESSAGE } };
+      if (items.value.length >= ATTACHMENTS_MAX) {
+        refusal.value = { key: 'tooMany', values: { max: ATTACHMENTS_MAX } };
         return;
       }
       const refused = checkFileForChannel(kind, file);
@@ -100,7 +97,7 @@ export function useAttachments(channel: () => ChannelKind | undefined, online: (
     const fresh = attachments.filter((a) => !items.value.some((i) => i.mediaId === a.mediaId));
     items.value = [...items.value, ...fresh.map((a) => ({
       key: ulid(), name: a.name, size: a.size, mimeType: a.mimeType, state: 'ready' as const, progress: 1, mediaId: a.mediaId,
-    }))].slice(0, ATTACHMENTS_PER_MESSAGE);
+    }))].slice(0, ATTACHMENTS_MAX);
   }
 
   function remove(key: string): void {

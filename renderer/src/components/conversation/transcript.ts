@@ -11,7 +11,7 @@ export type TranscriptRow =
   | { kind: 'message'; key: string; message: MessageDoc; event: ConversationEventPayload | undefined };
 
 /** The local calendar day of a time, as a sortable key. */
-export function dayKey(at: number): string {
+function dayKey(at: number): string {
   const d = new Date(at);
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 }
