@@ -91,6 +91,24 @@ describe('R-CT-01 R-CT-02 "Adicionar contato" as a command', () => {
     const holders = await server.store.find({ selector: { type: 'contact', 'addresses.whatsapp': winner.addresses.whatsapp }, limit: 10 });
     expect(holders.map((h) => h._id)).toEqual([winner.id]);
   });
+
+  it('R-CT-02 replication push cannot go around the commands: a pushed contact or edit never sets an address', async () => {
+    const now = Date.now();
+    const pushed = {
+      id: newId(), type: 'contact', name: 'Por push', email: '', addresses: { whatsapp: '5511987654321' }, customFields: {},
+      createdAt: now, updatedAt: now, _deleted: false,
+    };
+    const reply = await call(server, 'POST', '/api/sync/contacts/push', { token: ana, body: [{ newDocumentState: pushed, assumedMasterState: null }] });
+    expect(reply.status).toBe(200);
+    expect((await server.store.get(pushed.id))?.addresses).toEqual({});
+    // An edit of a contact made by command keeps the number the command claimed.
+    const made = (await create(ana, { id: newId(), name: 'Por comando', email: 'cmd@example.com', whatsapp: mobile() })).body.contact;
+    const edited = { ...made, addresses: { whatsapp: '5511987654321' }, _deleted: false };
+    expect((await call(server, 'POST', '/api/sync/contacts/push', { token: ana, body: [{ newDocumentState: edited, assumedMasterState: made }] })).status).toBe(200);
+    expect((await server.store.get(made.id))?.addresses).toEqual(made.addresses);
+    const holders = await server.store.find({ selector: { type: 'contact', 'addresses.whatsapp': '5511987654321' }, limit: 10 });
+    expect(holders.map((h) => h._id)).toEqual(['contact:maria']);
+  });
 });
 
 describe('bad input to the contact endpoints', () => {

@@ -72,11 +72,17 @@ const PUSHABLE: Partial<Record<CollectionName, Pushable>> = {
   contacts: {
     schema: ContactDoc,
     mayWrite: () => true,
-    ownedFields: ['teamIds', 'createdBy'],
-    // Who may see a contact follows its conversations' teams and its creator (design B.5).
+    ownedFields: ['teamIds', 'createdBy', 'addresses'],
+    // Who may see a contact follows its conversations' teams and its creator (design B.5). An
+    // address belongs to one contact, which only the commands arbitrate (contacts/addresses.ts):
+    // a push keeps the stored ones.
     owned: (viewer, current) => {
       const createdBy = current ? current.createdBy : viewer.userId;
-      return { teamIds: Array.isArray(current?.teamIds) ? current.teamIds : [], ...(typeof createdBy === 'string' ? { createdBy } : {}) };
+      return {
+        teamIds: Array.isArray(current?.teamIds) ? current.teamIds : [],
+        addresses: current && typeof current.addresses === 'object' && current.addresses !== null ? current.addresses : {},
+        ...(typeof createdBy === 'string' ? { createdBy } : {}),
+      };
     },
   },
   predefined: { schema: PredefinedDoc, mayWrite: (v) => v.role !== 'agent', ownedFields: [], owned: () => ({}) },
