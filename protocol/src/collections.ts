@@ -17,6 +17,14 @@ export const COLLECTIONS = {
 export type CollectionName = keyof typeof COLLECTIONS;
 export const COLLECTION_NAMES = Object.keys(COLLECTIONS) as CollectionName[];
 
+/**
+ * Collections users write by replication push (ARCHITECTURE §1): the renderer pushes exactly
+ * these and the server takes pushes for exactly these; everything else changes by command.
+ */
+export const PUSHED_COLLECTIONS = ['contacts', 'predefined', 'notes', 'tags', 'favourites'] as const satisfies readonly CollectionName[];
+export type PushedCollection = (typeof PUSHED_COLLECTIONS)[number];
+export const isPushedCollection = (name: CollectionName): name is PushedCollection => (PUSHED_COLLECTIONS as readonly string[]).includes(name);
+
 export function isCollectionName(value: string): value is CollectionName {
   return Object.hasOwn(COLLECTIONS, value);
 }

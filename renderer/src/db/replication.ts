@@ -1,6 +1,6 @@
 import { Subject } from 'rxjs';
 import { replicateRxCollection, type RxReplicationState } from 'rxdb/plugins/replication';
-import { API, type CollectionName, type PullResponse, type PushResponse, type PushRow, type ReplicaInfo, type ServerFrame, type SyncCheckpoint } from '@atende/protocol';
+import { API, isPushedCollection, type CollectionName, type PullResponse, type PushResponse, type PushRow, type ReplicaInfo, type ServerFrame, type SyncCheckpoint } from '@atende/protocol';
 import { ApiError } from '../net/api';
 import { call } from '../net/client';
 import { REPLICATED, replicatedCollection, type AtendeDatabase } from './database';
@@ -11,7 +11,6 @@ type Doc = Record<string, unknown>;
 type Page = { documents: Array<Doc & { _deleted: boolean }>; checkpoint: SyncCheckpoint };
 type State = RxReplicationState<Doc, SyncCheckpoint>;
 
-const PUSHABLE = new Set<CollectionName>(['contacts', 'predefined', 'notes', 'tags', 'favourites']);
 /** Collections the waiting list needs; messages wait until conversations have caught up once. */
 const AFTER_CONVERSATIONS = new Set<CollectionName>(['messages']);
 /**
@@ -142,7 +141,7 @@ export function startReplicaSync(db: AtendeDatabase, replica: ReplicaInfo, optio
         handler: (checkpoint) => handler(checkpoint ?? undefined),
         initialCheckpoint,
       },
-      ...(PUSHABLE.has(name)
+      ...(isPushedCollection(name)
         ? {
             push: {
               batchSize: 50,
@@ -170,7 +169,7 @@ export function startReplicaSync(db: AtendeDatabase, replica: ReplicaInfo, optio
     let initialCheckpoint: SyncCheckpoint | undefined;
     const collection = replicatedCollection(db, name);
     const preexisting = new Set<string>();
-    if (PUSHABLE.has(name)) {
+    if (isPushedCollection(name)) {
       for (const doc of await collection.find().exec()) preexisting.add(String(doc.primary));
     } else {
       initialCheckpoint = await fillEmpty(collection, name, fetchPage, {

@@ -1,6 +1,6 @@
 import {
-  ContactDoc, DomainError, FavouriteDoc, favouriteIdOf, forbidden, NoteDoc, parse, PredefinedDoc, TagDoc, tombstoneOf,
-  type CollectionName, type PushRow,
+  ContactDoc, DomainError, FavouriteDoc, favouriteIdOf, forbidden, isPushedCollection, NoteDoc, parse, PredefinedDoc, TagDoc, tombstoneOf,
+  type CollectionName, type PushedCollection, type PushRow,
 } from '@atende/protocol';
 import type { ZodType } from 'zod';
 import { updateDoc, type DocStore, type StoredDoc } from '../store/index.js';
@@ -68,7 +68,7 @@ async function noteCaughtUp(store: Store, note: StoredDoc): Promise<void> {
   });
 }
 
-const PUSHABLE: Partial<Record<CollectionName, Pushable>> = {
+const PUSHABLE: Record<PushedCollection, Pushable> = {
   contacts: {
     schema: ContactDoc,
     mayWrite: () => true,
@@ -140,7 +140,7 @@ export async function pushCollection(
   collection: CollectionName,
   rows: PushRow[],
 ): Promise<Array<Record<string, unknown>>> {
-  const pushable = PUSHABLE[collection];
+  const pushable = isPushedCollection(collection) ? PUSHABLE[collection] : undefined;
   if (!pushable) {
     throw new DomainError('forbidden', 'read_only_collection', `${collection} changes go through commands, not push`);
   }
