@@ -149,8 +149,10 @@ export const ContactMediaItem = z.object({
 export type ContactMediaItem = z.infer<typeof ContactMediaItem>;
 export const ContactMediaResponse = z.object({ items: z.array(ContactMediaItem), next: z.string().nullable() });
 
+/** Shorter queries match nearly everything: the renderer waits for this many characters, the server refuses fewer. */
+export const MESSAGE_QUERY_MIN = 2;
 /** Message search (R-WS-13): by words, scoped to what the caller may read. */
-export const MessageSearchQuery = z.object({ q: z.string().trim().min(2).max(200) });
+export const MessageSearchQuery = z.object({ q: z.string().trim().min(MESSAGE_QUERY_MIN).max(200) });
 export const MESSAGE_SEARCH_LIMIT = 50;
 export const MessageSearchHit = z.object({
   message: MessageDoc,
