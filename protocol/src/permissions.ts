@@ -122,6 +122,12 @@ export function mayTagConversation(
   return may(actor, 'reply', conversation);
 }
 
+/** Shared notes (R-WS-03): only the author edits one (the server answers anyone else with the author's version). */
+export const mayEditNote = (user: Pick<Actor, 'id'>, note: { authorId: unknown }): boolean => note.authorId === user.id;
+/** The author removes their note; a supervisor or admin may remove anyone's (moderation). */
+export const mayRemoveNote = (user: Pick<Actor, 'id' | 'role'>, note: { authorId: unknown }): boolean =>
+  mayEditNote(user, note) || overseesAll(user);
+
 /** Pending/resolved (R-WS-13) is the agent's follow-up: whoever may reply to the conversation. */
 export const mayMark = (actor: Actor, conversation: ConversationDoc): Permission => may(actor, 'reply', conversation);
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ConversationDoc } from '../src/index.js';
 import {
-  favouriteIdOf, Id, mayMark, mayTag, mayTagConversation, personalViewerOf, tombstoneOf, viewerOf, visibilityOf,
+  favouriteIdOf, Id, mayEditNote, mayMark, mayRemoveNote, mayTag, mayTagConversation, personalViewerOf, tombstoneOf, viewerOf, visibilityOf,
 } from '../src/index.js';
 
 /** The shared rules of the conversation's context (issue 9 point 3), used by server and renderer alike. */
@@ -42,6 +42,17 @@ describe('R-WS-05 who may tag', () => {
     expect(code(mayMark(ana, active))).toBe('ok');
     expect(code(mayMark(bia, active))).toBe('forbidden');
     expect(code(mayMark(carla, active))).toBe('forbidden');
+  });
+});
+
+describe('R-WS-03 who may change a note', () => {
+  it('R-WS-03 only the author edits; the author or a supervisor removes', () => {
+    const note = { authorId: 'user:ana' };
+    expect(mayEditNote({ id: 'user:ana' }, note)).toBe(true);
+    expect(mayEditNote({ id: 'user:bruno' }, note)).toBe(false);
+    expect(mayRemoveNote({ id: 'user:bruno', role: 'agent' }, note)).toBe(false);
+    expect(mayRemoveNote({ id: 'user:carla', role: 'supervisor' }, note)).toBe(true);
+    expect(mayEditNote({ id: 'user:carla' }, note)).toBe(false);
   });
 });
 

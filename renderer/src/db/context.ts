@@ -1,6 +1,6 @@
 import { computed, type ComputedRef, type Ref, type ShallowRef } from 'vue';
 import {
-  docId, favouriteIdOf, NOTE_TEXT_MAX, overseesAll, ulid,
+  docId, favouriteIdOf, mayEditNote, mayRemoveNote, NOTE_TEXT_MAX, ulid,
   type ConversationDoc, type ConversationMark, type FavouriteDoc, type NoteDoc, type Role, type TagDoc,
 } from '@atende/protocol';
 import type { AtendeDatabase } from './database';
@@ -54,11 +54,6 @@ function checkedText(text: string): string {
   return trimmed;
 }
 
-/** Only the author edits a note (the server answers anyone else with the author's version). */
-export const mayEditNote = (author: Pick<Author, 'id'>, note: Pick<NoteDoc, 'authorId'>): boolean => note.authorId === author.id;
-/** The author removes their note; a supervisor or admin may remove anyone's. */
-export const mayRemoveNote = (author: Pick<Author, 'id' | 'role'>, note: Pick<NoteDoc, 'authorId'>): boolean =>
-  note.authorId === author.id || overseesAll(author);
 
 /**
  * Writes a new note (no `id`) or the author's edit of one, locally first: it shows at once and

@@ -1,5 +1,5 @@
 import {
-  ContactDoc, DomainError, FavouriteDoc, favouriteIdOf, forbidden, isPushedCollection, NoteDoc, parse, PredefinedDoc, TagDoc, tombstoneOf,
+  ContactDoc, DomainError, FavouriteDoc, favouriteIdOf, forbidden, isPushedCollection, mayEditNote, mayRemoveNote, NoteDoc, parse, PredefinedDoc, TagDoc, tombstoneOf,
   type CollectionName, type PushedCollection, type PushRow,
 } from '@atende/protocol';
 import type { ZodType } from 'zod';
@@ -91,8 +91,8 @@ const PUSHABLE: Record<PushedCollection, Pushable> = {
     mayWrite: () => true,
     ownedFields: ['authorId', 'authorName', 'contactId', 'teamIds'],
     owned: noteOwned,
-    // Only the author edits a note; a supervisor may also remove it (moderation).
-    mayChange: (viewer, current, removing) => current.authorId === viewer.userId || (removing && viewer.role !== 'agent'),
+    // The same rule the renderer applies before writing (protocol/permissions.ts).
+    mayChange: (viewer, current, removing) => (removing ? mayRemoveNote : mayEditNote)({ id: viewer.userId, role: viewer.role }, { authorId: current.authorId }),
     created: noteCaughtUp,
   },
   // The organisation's list of tags is the admins' (R-WS-05).
