@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { MessageDoc } from '@atende/protocol';
 import { needsAttention, silenced, titleWith } from '../src/components/conversation/attention';
 import { markRead, readMarkOf, unreadCount } from '../src/components/conversation/readMarks';
-import { dayLabel, traceLine, transcriptRows, type TraceNames } from '../src/components/conversation/transcript';
+import { dayLabel, namesFrom, traceLine, transcriptRows, type TraceNames } from '../src/components/conversation/transcript';
 import { highlight, messageMatches } from '../src/components/search/highlight';
 
 /** The conversation screens' context rules (issue 9 point 3): unread, transcript rows, trace lines, search, silencing. */
@@ -52,10 +52,11 @@ describe('R-WS-15 issue 9: the transcript', () => {
   });
 
   it('says from where, to where and by whom a transfer went, with names', () => {
-    const names: TraceNames = {
-      user: (id) => ({ 'user:ana': 'Ana Souza', 'user:carla': 'Carla Mendes' })[id],
-      team: (id) => ({ 'team:suporte': 'Suporte', 'team:comercial': 'Comercial' })[id],
-    };
+    // As the contact history's transcript builds them, from the replica's users and teams.
+    const names: TraceNames = namesFrom({
+      users: new Map([['user:ana', { name: 'Ana Souza' }], ['user:carla', { name: 'Carla Mendes' }]]),
+      teams: new Map([['team:suporte', { name: 'Suporte' }], ['team:comercial', { name: 'Comercial' }]]),
+    });
     const [, row] = transcriptRows([transfer('1', noon)], false);
     if (row?.kind !== 'message' || !row.event) throw new Error('no event row');
     expect(traceLine(row.event, names, t)).toBe(

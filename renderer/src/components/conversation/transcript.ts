@@ -55,6 +55,14 @@ export interface TraceNames {
   team: (id: string) => string | undefined;
 }
 
+/** Names from the replicated users and teams, read when a line is written (so they follow the replica). */
+export function namesFrom(known: {
+  users: ReadonlyMap<string, { name: string }>;
+  teams: ReadonlyMap<string, { name: string }>;
+}): TraceNames {
+  return { user: (id) => known.users.get(id)?.name, team: (id) => known.teams.get(id)?.name };
+}
+
 /** The sentence of a trace line, with names; `t` is vue-i18n's. */
 export function traceLine(event: ConversationEventPayload, names: TraceNames, t: Translate): string {
   const someone = t('context.event.someone');
