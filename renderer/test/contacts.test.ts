@@ -1,10 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createRxDatabase, type RxCollection, type RxDatabase } from 'rxdb';
-import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import { API, isNumberQuery, type ContactDoc } from '@atende/protocol';
-import { CommandOutbox, type Transport } from '../src/db/outbox';
-import { outboxSchema, type OutboxDoc } from '../src/db/outboxSchema';
+import type { Transport } from '../src/db/outbox';
 import { matchContact } from '../src/components/contact/search';
+import { closeOutboxes, outboxCollection, startedOutbox } from './outboxFixture';
 
 const call = vi.fn<(endpoint: unknown, request: unknown) => Promise<unknown>>(() => Promise.resolve({}));
 vi.mock('../src/net/client', () => ({ call: (endpoint: unknown, request: unknown) => call(endpoint, request) }));
@@ -39,34 +37,21 @@ describe('R-WS-13 R-CT-03 local contact search', () => {
   });
 });
 
-type OutboxDatabase = RxDatabase<{ outbox: RxCollection<OutboxDoc> }>;
-const databases: OutboxDatabase[] = [];
-const outboxes: CommandOutbox[] = [];
 afterEach(async () => {
-  for (const o of outboxes.splice(0)) o.stop();
-  for (const db of databases.splice(0)) await db.close();
+  await closeOutboxes();
   call.mockClear();
 });
 
-async function collection(name: string): Promise<RxCollection<OutboxDoc>> {
-  const db: OutboxDatabase = await createRxDatabase<{ outbox: RxCollection<OutboxDoc> }>({ name, storage: getRxStorageMemory(), multiInstance: false });
-  databases.push(db);
-  await db.addCollections({ outbox: { schema: outboxSchema } });
-  return db.outbox;
-}
-
 describe('R-CT-01 contact commands in the durable outbox', () => {
   it('a contact saved offline waits as "queued" and is sent once online, under the contact id; saving again is the same command', async () => {
-    const outbox = await collection('contacts-outbox-1');
+    const outbox = await outboxCollection('contacts-outbox-1');
     const sent: Array<{ kind: string; id: string; body: Record<string, unknown> }> = [];
     const transport: Transport = (kind, id, body) => {
       sent.push({ kind, id, body });
       return Promise.resolve({});
     };
     let online = false;
-    const box = new CommandOutbox(outbox, transport, { isOnline: () => online, retryMinMs: 1, retryMaxMs: 5 });
-    outboxes.push(box);
-    box.start();
+    const box = startedOutbox(outbox, transport, { isOnline: () => online, retryMinMs: 1, retryMaxMs: 5 });
     const form = { name: 'Pedro Alves', email: 'pedro@example.com', whatsapp: '11 91111-2222' };
     await box.enqueue({ kind: 'createContact', conversationId: 'contact:p1', body: form }, 'contact:p1');
     expect(await box.outcome('contact:p1')).toBe('queued');

@@ -1,31 +1,15 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createRxDatabase, type RxCollection, type RxDatabase } from 'rxdb';
-import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
-import { CommandOutbox, CommandRefused, type OutboxOptions, type Transport } from '../src/db/outbox';
-import { outboxSchema, type OutboxDoc } from '../src/db/outboxSchema';
+import type { RxCollection } from 'rxdb';
+import { CommandRefused, type CommandOutbox, type OutboxOptions, type Transport } from '../src/db/outbox';
+import type { OutboxDoc } from '../src/db/outboxSchema';
+import { closeOutboxes, outboxCollection as collection, startedOutbox } from './outboxFixture';
 
 /**
  * Issue 8 point 8 (R-NET-03): the agent's commands are kept in the local store with their id and
  * repeated with that same id until the server answers — after a timeout, a dropped connection or
  * a reload — in the order the agent gave them.
  */
-type OutboxDatabase = RxDatabase<{ outbox: RxCollection<OutboxDoc> }>;
-const databases: OutboxDatabase[] = [];
-const outboxes: CommandOutbox[] = [];
-afterEach(async () => {
-  for (const o of outboxes.splice(0)) o.stop();
-  for (const db of databases.splice(0)) await db.close();
-});
-
-let dbCounter = 0;
-async function collection(): Promise<RxCollection<OutboxDoc>> {
-  const db: OutboxDatabase = await createRxDatabase<{ outbox: RxCollection<OutboxDoc> }>({
-    name: `outbox-test-${dbCounter++}`, storage: getRxStorageMemory(), multiInstance: false,
-  });
-  databases.push(db);
-  await db.addCollections({ outbox: { schema: outboxSchema } });
-  return db.outbox;
-}
+afterEach(closeOutboxes);
 
 interface Sent { kind: string; conversationId: string; body: Record<string, unknown> }
 
@@ -44,10 +28,7 @@ const never = () => new Promise<never>(() => undefined);
 const FAST: OutboxOptions = { timeoutMs: 20, retryMinMs: 1, retryMaxMs: 5 };
 
 function outbox(c: RxCollection<OutboxDoc>, transport: Transport, options: OutboxOptions = {}): CommandOutbox {
-  const o = new CommandOutbox(c, transport, { ...FAST, ...options });
-  outboxes.push(o);
-  o.start();
-  return o;
+  return startedOutbox(c, transport, { ...FAST, ...options });
 }
 
 async function states(c: RxCollection<OutboxDoc>): Promise<Record<string, string>> {
