@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { RxCollection } from 'rxdb';
-import { CommandRefused, type CommandOutbox, type OutboxOptions, type Transport } from '../src/db/outbox';
+import { commandAttempts, CommandRefused, type CommandOutbox, type OutboxOptions, type Transport } from '../src/db/outbox';
 import type { OutboxDoc } from '../src/db/outboxSchema';
 import { closeOutboxes, outboxCollection as collection, startedOutbox } from './outboxFixture';
 
@@ -131,6 +131,21 @@ describe('command outbox (issue 8 point 8)', () => {
     await o.enqueue(to('team:nenhum'), 'NO1');
     await expect(o.settled('NO1')).rejects.toMatchObject({ refusal });
     expect(await c.findOne('NO1').exec()).toBeNull();
+  });
+
+  it('R-NET-03 a dialog\'s action keeps its command id until refused, then starts a new one', async () => {
+    const ids: string[] = [];
+    let refuse = true;
+    const act = commandAttempts(async (commandId) => {
+      ids.push(commandId);
+      if (refuse) throw new CommandRefused({ status: 409, code: 'finished', message: 'no' });
+    });
+    await expect(act()).rejects.toBeInstanceOf(CommandRefused);
+    refuse = false;
+    await act();
+    await act();
+    expect(ids[1]).not.toBe(ids[0]);
+    expect(ids[2]).toBe(ids[1]);
   });
 
   it('R-NET-03 confirming the same action twice keeps one command (the id is created once per action)', async () => {

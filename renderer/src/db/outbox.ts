@@ -29,6 +29,22 @@ export class CommandRefused extends Error {
   }
 }
 
+/**
+ * A dialog's action as a command: its id is created once, so confirming again after a lost or
+ * queued answer repeats the same command (applied once); a refusal starts a new one.
+ */
+export function commandAttempts(run: (commandId: string) => Promise<unknown>): () => Promise<void> {
+  let commandId = ulid();
+  return async () => {
+    try {
+      await run(commandId);
+    } catch (error) {
+      commandId = ulid();
+      throw error;
+    }
+  };
+}
+
 /** Sends one command; throws CommandRefused for a refusal, anything else is worth a retry. */
 export type Transport = (kind: OutboxKind, conversationId: string, body: Record<string, unknown>) => Promise<unknown>;
 
