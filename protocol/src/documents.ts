@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { keyOf } from './ids.js';
 
 /**
  * Replicated documents (ARCHITECTURE §3) as they travel to clients. The store keeps them with
@@ -228,8 +229,6 @@ export const FavouriteDoc = z.object({
   conversationId: Id,
 });
 export type FavouriteDoc = z.infer<typeof FavouriteDoc>;
-
-const keyOf = (id: string): string => id.slice(id.indexOf(':') + 1);
 
 /** A user's favourite of a conversation has one id, so setting it twice (two windows, offline) is one document. */
 export function favouriteIdOf(userId: string, conversationId: string): string {

@@ -36,6 +36,11 @@ export const DOC_TYPES = [
 ] as const;
 export type DocType = (typeof DOC_TYPES)[number];
 
+/** The part of an id after its type (`conversation:01J…` → `01J…`), for ids derived from other ids. */
+export function keyOf(id: string): string {
+  return id.slice(id.indexOf(':') + 1);
+}
+
 export function docId(type: string, key: string = ulid()): string {
   return `${type}:${key}`;
 }

@@ -1,5 +1,5 @@
 import {
-  CHANNEL_SECRET_KEYS, CHANNEL_SETTINGS, DomainError, notFound, ulid,
+  CHANNEL_SECRET_KEYS, CHANNEL_SETTINGS, DomainError, keyOf, notFound, ulid,
   type ChannelAccountView, type ChannelKind, type ChannelSettings, type CreateChannelBody,
   type UpdateChannelBody,
 } from '@atende/protocol';
@@ -150,4 +150,3 @@ export class ChannelAccounts {
   }
 }
 
-export const keyOf = (id: string) => id.slice(id.indexOf(':') + 1);

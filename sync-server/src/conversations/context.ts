@@ -1,5 +1,5 @@
 import {
-  DomainError, mayMark, mayTagConversation, notFound,
+  DomainError, keyOf, mayMark, mayTagConversation, notFound,
   type ConversationDoc, type MarkBody, type Permission, type TagsBody, type UserDoc,
 } from '@atende/protocol';
 import { visibleConversation } from '../access/conversations.js';
@@ -27,7 +27,6 @@ interface ReceiptDoc extends StoredDoc {
   result: ConversationDoc;
 }
 
-const keyOf = (id: string) => id.slice(id.indexOf(':') + 1);
 const receiptIdOf = (userId: string, commandId: string) => `receipt:${keyOf(userId)}.${commandId}`;
 
 const idConflict = () => new DomainError('conflict', 'id_conflict', 'That command id is already used');

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
-  conversationEventText, type ConversationDoc, type ConversationEventPayload, type MessageDoc, type Transfer, type UserDoc,
+  conversationEventText, keyOf, type ConversationDoc, type ConversationEventPayload, type MessageDoc, type Transfer, type UserDoc,
 } from '@atende/protocol';
 import { newJob, type JobDoc, type JobHandler } from '../jobs/types.js';
 import type { DocStore, StoredDoc } from '../store/index.js';
@@ -25,8 +25,6 @@ export interface PendingEvent {
   payload: ConversationEventPayload;
   at: number;
 }
-
-const keyOf = (id: string) => id.slice(id.indexOf(':') + 1);
 
 /** `message:ev.<conversation key>.<event key>`, hashed when a long conversation id would not fit. */
 export function eventMessageId(conversationId: string, key: string): string {

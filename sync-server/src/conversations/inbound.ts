@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
-  docId, onInbound, type Attachment, type ContactDoc, type ConversationDoc, type MessageDoc,
+  docId, keyOf, onInbound, type Attachment, type ContactDoc, type ConversationDoc, type MessageDoc,
   type MessageKind,
 } from '@atende/protocol';
 import type { ChannelAccountDoc } from '../channelAccounts/service.js';
@@ -42,7 +42,6 @@ interface ThreadDoc extends StoredDoc {
   seq?: number;
 }
 
-const keyOf = (id: string) => id.slice(id.indexOf(':') + 1);
 export const threadIdOf = (accountId: string, contactId: string) => `thread:${keyOf(accountId)}.${keyOf(contactId)}`;
 
 /**
