@@ -55,10 +55,12 @@ export const TransferBody = z
   });
 export type TransferBody = z.infer<typeof TransferBody>;
 
+/** The finish note's length: the dialog stops typing there, the server refuses more. */
+export const FINISH_NOTE_MAX = 4000;
 export const FinishBody = z.strictObject({
   id: ClientId.optional(),
   disposition: Id.nullable().optional(),
-  note: z.string().max(4000).optional(),
+  note: z.string().max(FINISH_NOTE_MAX).optional(),
 });
 export type FinishBody = z.infer<typeof FinishBody>;
 
