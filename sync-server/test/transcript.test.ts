@@ -19,11 +19,12 @@ describe('ARCHITECTURE §4 history on demand: GET /api/conversations/:id/message
     const { conversationId } = await visitorSays(server, visitor, 'primeira');
     await visitorSays(server, visitor, 'segunda');
     await visitorSays(server, visitor, 'terceira');
-    const reply = await call<{ messages: Array<{ text: string; createdAt: number; id: string }> }>(
+    const reply = await call<{ messages: Array<{ text: string; createdAt: number; id: string; direction: string }> }>(
       server, 'GET', `/api/conversations/${conversationId}/messages`, { token: ana },
     );
     expect(reply.status).toBe(200);
-    expect(reply.body.messages.map((m) => m.text)).toEqual(['primeira', 'segunda', 'terceira']);
+    // The 'queued' notice is written by a job, so it may or may not be there yet (issue 9).
+    expect(reply.body.messages.filter((m) => m.direction !== 'system').map((m) => m.text)).toEqual(['primeira', 'segunda', 'terceira']);
     const keys = reply.body.messages.map((m) => [m.createdAt, m.id] as const);
     expect([...keys].sort((a, b) => a[0] - b[0] || a[1].localeCompare(b[1]))).toEqual(keys);
   });
