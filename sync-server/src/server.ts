@@ -12,6 +12,7 @@ import { ChannelAccounts } from './channelAccounts/service.js';
 import { ChannelRegistry } from './channels/adapter.js';
 import { ChannelInbound } from './channels/inbound.js';
 import { registerChannelJobs, typingToCustomer } from './channels/jobs.js';
+import { WhatsAppAdapter } from './channels/whatsapp/adapter.js';
 import { WebchatAdapter } from './channels/webchat/adapter.js';
 import { webchatRoutes } from './channels/webchat/routes.js';
 import { acceptVisitorSocket } from './channels/webchat/socket.js';
@@ -140,6 +141,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const registry = new ChannelRegistry();
   const webchat = new WebchatAdapter(visitorDelivery);
   registry.register('webchat', () => webchat);
+  registry.register('whatsapp', (account) => new WhatsAppAdapter(account));
   visitorDelivery.onDelivered((_contactId, frame) => {
     // Lifecycle notices stay 'sent': they are no one's message to mark delivered.
     if (frame.type === 'message' && frame.message.direction !== 'system') void messages.recordSent(frame.message.id, null, 'delivered').catch(() => undefined);

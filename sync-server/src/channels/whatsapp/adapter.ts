@@ -1,0 +1,112 @@
+import { PermanentFailure, RetryLater } from '../../jobs/types.js';
+import type { ChannelAccountDoc } from '../../channelAccounts/service.js';
+import {
+  UncertainSend, type ChannelAdapter, type InboundEvent, type OutboundRequest, type SendResult, type WebhookRequest,
+} from '../adapter.js';
+import { metaHandshake, verifyMetaSignature } from '../meta/webhook.js';
+import { parseWhatsAppWebhook } from './inbound.js';
+
+/** The Graph API's versioned base, used when the account sets no `baseUrl`. */
+export const GRAPH_BASE_URL = 'https://graph.facebook.com/v21.0';
+/** Upstream codes that mean "slow down" (CHANNELS.md): 80 msg/s per number, bursts to one user, app limits. */
+const THROTTLED = new Set([4, 80007, 130429, 131056]);
+/** Outside the 24-hour window only templates go (R-WA-05). */
+const REENGAGEMENT = 131047;
+const REQUEST_TIMEOUT_MS = 20_000;
+
+export interface GraphError { message?: string; type?: string; code?: number; error_subcode?: number; fbtrace_id?: string }
+
+/**
+ * One WhatsApp Cloud API number (`kind: "whatsapp"`): Meta's webhook handshake and signature,
+ * the `messages` webhook parsed into inbound events, sends through `POST /{phone-number-id}/messages`.
+ */
+export class WhatsAppAdapter implements ChannelAdapter {
+  readonly kind = 'whatsapp' as const;
+  readonly idempotentSends = false;
+  private readonly settings: Record<string, string | undefined>;
+
+  constructor(account: ChannelAccountDoc, private readonly fetcher: typeof fetch = fetch) {
+    this.settings = account.settings ?? {};
+  }
+
+  private get base(): string {
+    return (this.settings.baseUrl ?? GRAPH_BASE_URL).replace(/\/+$/, '');
+  }
+
+  handshake(request: WebhookRequest): { status: number; body: string } {
+    return metaHandshake(request, this.settings.verifyToken ?? '');
+  }
+
+  verify(request: WebhookRequest): boolean {
+    const secret = this.settings.appSecret;
+    return !!secret && verifyMetaSignature(request, secret);
+  }
+
+  parse(request: WebhookRequest): InboundEvent[] {
+    return parseWhatsAppWebhook(request.rawBody, this.settings.phoneNumberId ?? '');
+  }
+
+  async send(request: OutboundRequest): Promise<SendResult> {
+    const to = request.contact.addresses.whatsapp;
+    if (!to) throw new PermanentFailure('Este contato não tem número de WhatsApp.');
+    const { message } = request;
+    if (message.attachments.length > 0) throw new PermanentFailure('O envio de arquivos pelo WhatsApp ainda não está disponível.');
+    const body = { messaging_product: 'whatsapp', recipient_type: 'individual', to, type: 'text', text: { body: message.text, preview_url: false } };
+    const answer = await this.graph('POST', `/${this.settings.phoneNumberId ?? ''}/messages`, body) as { messages?: Array<{ id?: string }> };
+    return { externalId: answer.messages?.[0]?.id ?? null, status: 'sent' };
+  }
+
+  async downloadMedia(ref: string): Promise<{ bytes: Buffer; mimeType?: string }> {
+    const info = await this.graph('GET', `/${encodeURIComponent(ref)}`) as { url?: string; mime_type?: string };
+    if (!info.url) throw new PermanentFailure('O WhatsApp não informou o endereço do arquivo.');
+    const res = await this.request(info.url, { method: 'GET' });
+    if (!res.ok) throw classify(res, await errorOf(res));
+    return { bytes: Buffer.from(await res.arrayBuffer()), ...(info.mime_type ? { mimeType: info.mime_type } : {}) };
+  }
+
+  /** One Graph call; errors become the job queue's RetryLater / PermanentFailure / UncertainSend. */
+  private async graph(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
+    const res = await this.request(this.base + path, {
+      method,
+      ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+    });
+    if (!res.ok) throw classify(res, await errorOf(res));
+    return res.json();
+  }
+
+  private async request(url: string, init: { method: string; body?: string; headers?: Record<string, string> }): Promise<Response> {
+    try {
+      return await this.fetcher(url, {
+        ...init,
+        headers: { ...init.headers, authorization: `Bearer ${this.settings.accessToken ?? ''}` },
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      });
+    } catch (error) {
+      // Refused or unresolved: nothing left. Anything else may have reached Meta.
+      const code = (error as { cause?: { code?: string } }).cause?.code;
+      if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') throw new RetryLater(`WhatsApp unreachable: ${code}`);
+      throw new UncertainSend(`WhatsApp request interrupted: ${String(error)}`);
+    }
+  }
+}
+
+async function errorOf(res: Response): Promise<GraphError> {
+  try {
+    const body = (await res.json()) as { error?: GraphError };
+    return body.error ?? {};
+  } catch {
+    return {};
+  }
+}
+
+/** Throttling and server errors wait and retry (never dropped); other refusals are final. */
+function classify(res: Response, error: GraphError): Error {
+  const detail = `WhatsApp ${res.status} code ${error.code ?? '?'}/${error.error_subcode ?? '-'}: ${error.message ?? ''} (fbtrace ${error.fbtrace_id ?? '-'})`;
+  if (res.status === 429 || res.status >= 500 || (error.code !== undefined && THROTTLED.has(error.code))) {
+    const retryAfter = Number(res.headers.get('retry-after'));
+    return new RetryLater(detail, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined);
+  }
+  if (error.code === REENGAGEMENT) return new PermanentFailure('A janela de 24 horas do WhatsApp está fechada: envie um template aprovado.');
+  if (error.code === 190 || res.status === 401) return new PermanentFailure('O WhatsApp recusou as credenciais deste canal. Peça a um administrador para revisá-las.');
+  return new PermanentFailure(`O WhatsApp recusou a mensagem (código ${error.code ?? res.status}).`);
+}

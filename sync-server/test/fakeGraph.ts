@@ -1,0 +1,226 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A fake of the WhatsApp Cloud API's Graph endpoints on loopback (CHANNELS.md), enforcing the
+ * contracts the adapter must meet: the bearer token, the body shapes of
+ * `POST /{phone-number-id}/messages` (text, media by id or link, templates whose parameter counts
+ * match the approved template), Graph error bodies `{error: {message, type, code, error_subcode,
+ * fbtrace_id}}`, and throttling (429 / 130429 / 131056) scripted by the test. It also signs
+ * webhooks as Meta does (`X-Hub-Signature-256`, HMAC-SHA256 of the raw body with the app secret).
+ */
+
+export const GRAPH_VERSION = 'v21.0';
+
+export interface GraphFailure {
+  status: number;
+  code: number;
+  message: string;
+  subcode?: number;
+  type?: string;
+  retryAfterS?: number;
+}
+
+export interface GraphCall {
+  method: string;
+  path: string;
+  authorization: string | undefined;
+  body: unknown;
+  /** The status this fake answered. */
+  status: number;
+}
+
+/** An approved template: how many text parameters each component takes. */
+export interface FakeTemplate {
+  name: string;
+  language: string;
+  params: Partial<Record<'header' | 'body' | 'button', number>>;
+}
+
+export const THROTTLED_PAIR: GraphFailure = { status: 400, code: 131056, message: '(#131056) (Business Account, Consumer Account) pair rate limit hit' };
+export const THROTTLED_NUMBER: GraphFailure = { status: 400, code: 130429, message: '(#130429) Rate limit hit' };
+export const TOO_MANY: GraphFailure = { status: 429, code: 80007, message: 'Rate limit issues', retryAfterS: 1 };
+export const SERVER_ERROR: GraphFailure = { status: 500, code: 1, message: 'An unknown error occurred', type: 'OAuthException' };
+
+const MEDIA_TYPES = ['image', 'audio', 'video', 'document', 'sticker'] as const;
+
+export class FakeGraph {
+  readonly calls: GraphCall[] = [];
+  /** Messages accepted (answered with an id), in order. */
+  readonly sent: Array<{ id: string; to: string; type: string; body: Record<string, unknown> }> = [];
+  readonly templates: FakeTemplate[] = [];
+  private readonly script: GraphFailure[] = [];
+  private readonly media = new Map<string, { bytes: Buffer; mimeType: string }>();
+  private server: Server | undefined;
+  private sequence = 0;
+  url = '';
+
+  constructor(readonly options: { phoneNumberId: string; accessToken: string; appSecret: string }) {}
+
+  /** The `baseUrl` an account points at this fake with. */
+  get baseUrl(): string {
+    return `${this.url}/${GRAPH_VERSION}`;
+  }
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  /** Failures for the next message sends, in order; once used up, sends succeed. */
+  failNext(...failures: GraphFailure[]): void {
+    this.script.push(...failures);
+  }
+
+  reset(): void {
+    this.calls.length = 0;
+    this.sent.length = 0;
+    this.script.length = 0;
+  }
+
+  /** A file the "customer" sent: its media id for a webhook. */
+  addMedia(bytes: Buffer, mimeType: string): string {
+    const id = String(9_000_000 + ++this.sequence);
+    this.media.set(id, { bytes, mimeType });
+    return id;
+  }
+
+  /** Signs a raw webhook body as Meta does. */
+  sign(raw: string, secret = this.options.appSecret): string {
+    return `sha256=${createHmac('sha256', secret).update(raw).digest('hex')}`;
+  }
+
+  /** POSTs a signed delivery to a webhook URL; `signature: null` sends none. */
+  deliver(webhookUrl: string, body: unknown, signature?: string | null): Promise<Response> {
+    const raw = typeof body === 'string' ? body : JSON.stringify(body);
+    const sig = signature === undefined ? this.sign(raw) : signature;
+    return fetch(webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...(sig ? { 'x-hub-signature-256': sig } : {}) }, body: raw });
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const raw = Buffer.concat(chunks).toString('utf8');
+    let body: unknown = undefined;
+    try {
+      body = raw ? JSON.parse(raw) : undefined;
+    } catch {
+      body = raw;
+    }
+    const path = (req.url ?? '').split('?')[0] ?? '';
+    const call: GraphCall = { method: req.method ?? '', path, authorization: req.headers.authorization, body, status: 0 };
+    this.calls.push(call);
+    const answer = (status: number, json: unknown, headers: Record<string, string> = {}) => {
+      call.status = status;
+      res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(json));
+    };
+    const fail = (f: GraphFailure) => answer(f.status, {
+      error: { message: f.message, type: f.type ?? 'OAuthException', code: f.code, ...(f.subcode ? { error_subcode: f.subcode } : {}), fbtrace_id: `A${randomBytes(8).toString('hex')}` },
+    }, f.retryAfterS ? { 'retry-after': String(f.retryAfterS) } : {});
+
+    if (req.headers.authorization !== `Bearer ${this.options.accessToken}`) {
+      return fail({ status: 401, code: 190, message: 'Invalid OAuth access token - Cannot parse access token' });
+    }
+    const bytes = /^\/media-bytes\/(\d+)$/.exec(path);
+    if (req.method === 'GET' && bytes?.[1]) {
+      const file = this.media.get(bytes[1]);
+      if (!file) return fail({ status: 404, code: 100, message: 'Unsupported get request' });
+      call.status = 200;
+      res.writeHead(200, { 'content-type': file.mimeType }).end(file.bytes);
+      return;
+    }
+    const mediaInfo = new RegExp(`^/${GRAPH_VERSION}/(\\d+)$`).exec(path);
+    if (req.method === 'GET' && mediaInfo?.[1]) {
+      const file = this.media.get(mediaInfo[1]);
+      if (!file) return fail({ status: 400, code: 100, subcode: 33, message: 'Unsupported get request. Object does not exist' });
+      return answer(200, { messaging_product: 'whatsapp', id: mediaInfo[1], url: `${this.url}/media-bytes/${mediaInfo[1]}`, mime_type: file.mimeType, file_size: file.bytes.length, sha256: '' });
+    }
+    if (req.method === 'POST' && path === `/${GRAPH_VERSION}/${this.options.phoneNumberId}/messages`) {
+      const problem = this.checkMessage(body);
+      if (problem) return fail({ status: 400, code: problem.code, message: problem.message, ...(problem.subcode ? { subcode: problem.subcode } : {}) });
+      const scripted = this.script.shift();
+      if (scripted) return fail(scripted);
+      const message = body as Record<string, unknown>;
+      const id = `wamid.fake${String(++this.sequence).padStart(6, '0')}`;
+      this.sent.push({ id, to: String(message.to), type: String(message.type), body: message });
+      return answer(200, { messaging_product: 'whatsapp', contacts: [{ input: message.to, wa_id: message.to }], messages: [{ id }] });
+    }
+    return fail({ status: 400, code: 100, subcode: 33, message: `Unsupported ${req.method ?? ''} request` });
+  }
+
+  /** The send contract; undefined when the body is acceptable. */
+  private checkMessage(body: unknown): { code: number; message: string; subcode?: number } | undefined {
+    const invalid = (message: string) => ({ code: 100, message: `(#100) ${message}` });
+    if (typeof body !== 'object' || body === null) return invalid('The parameter messaging_product is required.');
+    const m = body as Record<string, unknown>;
+    if (m.messaging_product !== 'whatsapp') return invalid('The parameter messaging_product is required.');
+    if (m.recipient_type !== undefined && m.recipient_type !== 'individual') return invalid('Invalid parameter recipient_type');
+    if (typeof m.to !== 'string' || !/^\+?\d{8,15}$/.test(m.to)) return invalid('Invalid parameter to');
+    const type = m.type ?? 'text';
+    if (type === 'text') {
+      const text = m.text as { body?: unknown } | undefined;
+      if (typeof text?.body !== 'string' || text.body.length === 0 || text.body.length > 4096) return invalid('Param text[\'body\'] is required and at most 4096 characters');
+      return undefined;
+    }
+    if ((MEDIA_TYPES as readonly unknown[]).includes(type)) {
+      const media = m[type as string] as { id?: unknown; link?: unknown } | undefined;
+      const byId = typeof media?.id === 'string';
+      const byLink = typeof media?.link === 'string' && /^https?:\/\//.test(media.link);
+      if (byId === byLink) return invalid(`Param ${String(type)} must have exactly one of id or link`);
+      return undefined;
+    }
+    if (type === 'template') return this.checkTemplate(m.template);
+    return invalid(`Unsupported message type ${String(type)}`);
+  }
+
+  private checkTemplate(value: unknown): { code: number; message: string; subcode?: number } | undefined {
+    const t = value as { name?: unknown; language?: { code?: unknown }; components?: unknown } | undefined;
+    if (typeof t?.name !== 'string' || typeof t.language?.code !== 'string') return { code: 100, message: '(#100) Param template[\'name\'] and template[\'language\'][\'code\'] are required' };
+    const approved = this.templates.find((x) => x.name === t.name && x.language === t.language?.code);
+    if (!approved) return { code: 132001, message: `(#132001) Template name does not exist in the translation` };
+    const components = Array.isArray(t.components) ? (t.components as Array<{ type?: string; parameters?: unknown[] }>) : [];
+    for (const part of ['header', 'body', 'button'] as const) {
+      const given = components.filter((c) => c.type === part).reduce((n, c) => n + (c.parameters?.length ?? 0), 0);
+      if (given !== (approved.params[part] ?? 0)) {
+        return { code: 132000, message: `(#132000) Number of parameters does not match the expected number of params (${part})` };
+      }
+    }
+    return undefined;
+  }
+}
+
+let waSequence = 0;
+/** A Meta-shaped `messages` webhook envelope for one number. */
+export function waEnvelope(phoneNumberId: string, value: Record<string, unknown>) {
+  return {
+    object: 'whatsapp_business_account',
+    entry: [{ id: '102290129340398', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '5511912345678', phone_number_id: phoneNumberId }, ...value } }] }],
+  };
+}
+
+/** One inbound message from a customer (`extra` is the object named by its type). */
+export function waInbound(phoneNumberId: string, from: string, type: string, extra: Record<string, unknown>, options: { id?: string; name?: string; timestampS?: number } = {}) {
+  const id = options.id ?? `wamid.in${++waSequence}.${Date.now()}`;
+  return {
+    id,
+    body: waEnvelope(phoneNumberId, {
+      contacts: [{ profile: { name: options.name ?? 'Joana Lima' }, wa_id: from }],
+      messages: [{ from, id, timestamp: String(options.timestampS ?? Math.floor(Date.now() / 1000)), type, ...extra }],
+    }),
+  };
+}
+
+/** Delivery reports for our messages. */
+export function waStatuses(phoneNumberId: string, statuses: Array<{ id: string; status: string; recipient?: string; errors?: Array<{ code: number; title: string }> }>) {
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  return waEnvelope(phoneNumberId, {
+    statuses: statuses.map((s) => ({ id: s.id, status: s.status, timestamp, recipient_id: s.recipient ?? '5511987654321', ...(s.errors ? { errors: s.errors } : {}) })),
+  });
+}

@@ -1,0 +1,218 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { MessageDoc } from '@atende/protocol';
+import { UNSUPPORTED_TEXT } from '../src/channels/whatsapp/inbound.js';
+import { call, login, startTestServer, type TestServer } from './helpers.js';
+import { FakeGraph, SERVER_ERROR, THROTTLED_NUMBER, THROTTLED_PAIR, TOO_MANY, waEnvelope, waInbound, waStatuses } from './fakeGraph.js';
+
+/**
+ * The WhatsApp Cloud API channel (issue 10) against a fake Graph server on loopback that enforces
+ * the upstream contracts (fakeGraph.ts): the real adapter, registered by the server, talks HTTP to it.
+ */
+const PHONE_NUMBER_ID = '106540352242922';
+const ACCESS_TOKEN = 'EAAG-test-access-token';
+const APP_SECRET = 'wa-app-secret-0123456789';
+const VERIFY_TOKEN = 'wa-verify-token';
+// The smallest valid PNG (1×1).
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+
+let server: TestServer;
+let graph: FakeGraph;
+let webhook: string;
+let phoneSequence = 10_000_000;
+const newPhone = () => `55119${++phoneSequence}`;
+
+beforeAll(async () => {
+  graph = await new FakeGraph({ phoneNumberId: PHONE_NUMBER_ID, accessToken: ACCESS_TOKEN, appSecret: APP_SECRET }).start();
+  server = await startTestServer();
+  const admin = (await login(server, 'admin@demo.local')).accessToken;
+  const created = await call<{ id: string }>(server, 'POST', '/api/admin/channels', {
+    token: admin,
+    body: {
+      kind: 'whatsapp', name: 'WhatsApp Suporte', teamId: 'team:suporte',
+      config: { phoneNumberId: PHONE_NUMBER_ID, accessToken: ACCESS_TOKEN, appSecret: APP_SECRET, verifyToken: VERIFY_TOKEN, baseUrl: graph.baseUrl },
+    },
+  });
+  expect(created.status).toBe(201);
+  webhook = `${server.url}/channels/whatsapp/${created.body.id.slice('channel:'.length)}/webhook`;
+});
+afterAll(async () => {
+  await server.close();
+  await graph.stop();
+});
+beforeEach(() => graph.reset());
+
+const messagesWith = async (externalId: string): Promise<MessageDoc[]> =>
+  (await server.store.find({ selector: { type: 'message', externalId }, limit: 10 })).map((doc) => ({ ...doc, id: doc._id }) as unknown as MessageDoc);
+const countMessages = async () => (await server.store.find({ selector: { type: 'message' }, limit: 100_000 })).length;
+
+async function receive(type: string, extra: Record<string, unknown>, from = newPhone()): Promise<MessageDoc> {
+  const inbound = waInbound(PHONE_NUMBER_ID, from, type, extra);
+  expect((await graph.deliver(webhook, inbound.body)).status).toBe(200);
+  const [stored] = await messagesWith(inbound.id);
+  if (!stored) throw new Error(`${type} not stored`);
+  return stored;
+}
+
+async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 8_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (ok(value) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('R-CH-05 WhatsApp webhooks: handshake and signature', () => {
+  it('R-CH-05 the GET handshake echoes hub.challenge only for our verify token, else 403', async () => {
+    const ok = await fetch(`${webhook}?hub.mode=subscribe&hub.challenge=1158201444&hub.verify_token=${VERIFY_TOKEN}`);
+    expect([ok.status, await ok.text()]).toEqual([200, '1158201444']);
+    const wrong = await fetch(`${webhook}?hub.mode=subscribe&hub.challenge=1158201444&hub.verify_token=other`);
+    expect(wrong.status).toBe(403);
+  });
+
+  it('R-CH-05 a bad or missing X-Hub-Signature-256 is 401 and stores nothing', async () => {
+    const before = await countMessages();
+    const inbound = waInbound(PHONE_NUMBER_ID, newPhone(), 'text', { text: { body: 'falsa' } });
+    const raw = JSON.stringify(inbound.body);
+    expect((await graph.deliver(webhook, raw, graph.sign(raw, 'another-secret'))).status).toBe(401);
+    expect((await graph.deliver(webhook, raw, null)).status).toBe(401);
+    expect((await graph.deliver(webhook, raw.replace('falsa', 'falso'), graph.sign(raw))).status).toBe(401);
+    expect(await countMessages()).toBe(before);
+  });
+
+  it('R-CH-11 the same webhook delivered 3 times gives 1 message', async () => {
+    const inbound = waInbound(PHONE_NUMBER_ID, newPhone(), 'text', { text: { body: 'Olá, três vezes' } });
+    for (let i = 0; i < 3; i++) expect((await graph.deliver(webhook, inbound.body)).status).toBe(200);
+    const stored = await messagesWith(inbound.id);
+    expect(stored).toHaveLength(1);
+    expect(stored[0]).toMatchObject({ text: 'Olá, três vezes', direction: 'in', kind: 'text', authorName: 'Joana Lima', teamId: 'team:suporte' });
+  });
+
+  it('R-CH-05 a change for another phone number id is acknowledged and stores nothing', async () => {
+    const before = await countMessages();
+    const inbound = waInbound('999999', newPhone(), 'text', { text: { body: 'outro número' } });
+    expect((await graph.deliver(webhook, inbound.body)).status).toBe(200);
+    expect(await countMessages()).toBe(before);
+  });
+});
+
+describe('R-CH-03 WhatsApp inbound message types', () => {
+  it('R-CH-03 text, location, contacts, interactive and button replies, reactions', async () => {
+    expect(await receive('text', { text: { body: 'Oi' } })).toMatchObject({ kind: 'text', text: 'Oi' });
+    expect(await receive('location', { location: { latitude: -23.55, longitude: -46.63, name: 'Loja', address: 'Av. Paulista' } }))
+      .toMatchObject({ kind: 'location', payload: { latitude: -23.55, longitude: -46.63, name: 'Loja', address: 'Av. Paulista' } });
+    expect(await receive('contacts', { contacts: [{ name: { formatted_name: 'Carlos' }, phones: [{ phone: '+55 11 91234-5678', wa_id: '5511912345678' }] }] }))
+      .toMatchObject({ kind: 'contacts', text: expect.stringContaining('Carlos') as string });
+    expect(await receive('interactive', { interactive: { type: 'button_reply', button_reply: { id: 'opt-2', title: 'Segunda via' } } }))
+      .toMatchObject({ kind: 'text', text: 'Segunda via', payload: { replyId: 'opt-2' } });
+    expect(await receive('interactive', { interactive: { type: 'list_reply', list_reply: { id: 'row-1', title: 'Boleto', description: 'x' } } }))
+      .toMatchObject({ kind: 'text', text: 'Boleto', payload: { replyId: 'row-1' } });
+    expect(await receive('button', { button: { payload: 'STOP', text: 'Parar promoções' } }))
+      .toMatchObject({ kind: 'text', text: 'Parar promoções', payload: { replyId: 'STOP' } });
+    expect(await receive('reaction', { reaction: { message_id: 'wamid.target', emoji: '👍' } }))
+      .toMatchObject({ kind: 'reaction', payload: { targetExternalId: 'wamid.target', emoji: '👍' } });
+  });
+
+  it('R-CH-03 unsupported messages are kept and shown as such, never dropped', async () => {
+    const stored = await receive('unsupported', { errors: [{ code: 131051, title: 'Message type unknown' }], unsupported: { type: 'poll_creation' } });
+    expect(stored).toMatchObject({ kind: 'text', text: UNSUPPORTED_TEXT, payload: { unsupported: true, errorCode: 131051 } });
+  });
+
+  it('R-CH-03 image, audio, video, document and sticker are downloaded from the media endpoint with the bearer token', async () => {
+    const kinds = ['image', 'audio', 'video', 'document', 'sticker'] as const;
+    const ids: string[] = [];
+    for (const kind of kinds) {
+      const mediaId = graph.addMedia(PNG, 'image/png');
+      const stored = await receive(kind, { [kind]: { id: mediaId, mime_type: 'image/png', sha256: 'x', ...(kind === 'document' ? { filename: 'nota.png' } : {}), ...(kind === 'image' ? { caption: 'foto' } : {}) } });
+      expect(stored.kind).toBe(kind);
+      ids.push(stored.id);
+    }
+    await server.jobs.idle();
+    for (const id of ids) {
+      const message = (await server.store.get(id)) as unknown as MessageDoc;
+      expect(message.attachments).toHaveLength(1);
+    }
+    expect(((await server.store.get(ids[0] ?? '')) as unknown as MessageDoc).text).toBe('foto');
+    expect(graph.calls.filter((c) => c.method === 'GET').every((c) => c.authorization === `Bearer ${ACCESS_TOKEN}` && c.status === 200)).toBe(true);
+  });
+});
+
+describe('R-CH-03 R-WS-04 WhatsApp outbound text and statuses', () => {
+  let conversationId: string;
+  let customer: string;
+  let ana: string;
+  let replies = 0;
+
+  beforeAll(async () => {
+    customer = newPhone();
+    const first = await receive('text', { text: { body: 'Preciso de ajuda' } }, customer);
+    conversationId = first.conversationId;
+    ana = (await login(server, 'ana@demo.local')).accessToken;
+    expect((await call(server, 'POST', `/api/conversations/${conversationId}/claim`, { token: ana, body: {} })).status).toBe(200);
+  });
+
+  const reply = async (text: string) => {
+    const answer = await call<{ message: { id: string } }>(server, 'POST', `/api/conversations/${conversationId}/messages`, { token: ana, body: { id: `wa-reply-${++replies}`, text } });
+    expect(answer.status).toBe(201);
+    return answer.body.message.id;
+  };
+  const sentOf = async (id: string, timeoutMs?: number) =>
+    until(async () => (await server.store.get(id)) as unknown as MessageDoc, (m) => m.status !== 'queued', timeoutMs);
+
+  it('R-CH-03 an agent reply goes out as a text message with the bearer token and the upstream id is kept', async () => {
+    const id = await reply('Olá! Como posso ajudar?');
+    const message = await sentOf(id);
+    expect(graph.sent).toHaveLength(1);
+    expect(graph.sent[0]?.body).toEqual({ messaging_product: 'whatsapp', recipient_type: 'individual', to: customer, type: 'text', text: { body: 'Olá! Como posso ajudar?', preview_url: false } });
+    expect(message).toMatchObject({ status: 'sent', externalId: graph.sent[0]?.id });
+  });
+
+  it('R-CH-03 statuses never go backwards: read before delivered stays read', async () => {
+    const id = await reply('Confirmado.');
+    const { externalId } = await sentOf(id);
+    const report = waStatuses(PHONE_NUMBER_ID, [{ id: String(externalId), status: 'read' }, { id: String(externalId), status: 'delivered' }]);
+    expect((await graph.deliver(webhook, report)).status).toBe(200);
+    expect(await server.store.get(id)).toMatchObject({ status: 'read' });
+    const late = waStatuses(PHONE_NUMBER_ID, [{ id: String(externalId), status: 'sent' }]);
+    expect((await graph.deliver(webhook, late)).status).toBe(200);
+    expect(await server.store.get(id)).toMatchObject({ status: 'read' });
+  });
+
+  it('R-OPS-02 upstream 500 then 200 gives exactly one send', async () => {
+    graph.failNext(SERVER_ERROR);
+    const message = await sentOf(await reply('Depois de um erro 500'));
+    expect(message.status).toBe('sent');
+    expect(graph.sent).toHaveLength(1);
+    expect(graph.calls.filter((c) => c.method === 'POST').map((c) => c.status)).toEqual([500, 200]);
+  });
+
+  it('R-OPS-02 throttling (131056, 130429, HTTP 429) is retried with backoff, never dropped', async () => {
+    graph.failNext(THROTTLED_PAIR, THROTTLED_NUMBER, TOO_MANY);
+    const message = await sentOf(await reply('Mensagem em rajada'), 30_000);
+    expect(message.status).toBe('sent');
+    expect(graph.sent).toHaveLength(1);
+    expect(graph.calls.filter((c) => c.method === 'POST').map((c) => c.status)).toEqual([400, 400, 429, 200]);
+  }, 40_000);
+});
+
+describe('R-CH-03 contacts keyed by the address the envelope gives', () => {
+  it('R-CH-03 the phone wa_id when present, the same contact for two messages', async () => {
+    const phone = newPhone();
+    const a = await receive('text', { text: { body: 'um' } }, phone);
+    const b = await receive('text', { text: { body: 'dois' } }, phone);
+    expect(a.authorId).toBe(b.authorId);
+    const contact = await server.store.get(String(a.authorId));
+    expect(contact).toMatchObject({ addresses: { whatsapp: phone }, name: 'Joana Lima' });
+  });
+
+  it('R-CH-03 a business-scoped user id when the phone is absent', async () => {
+    const id = `wamid.bsuid.${Date.now()}`;
+    const body = waEnvelope(PHONE_NUMBER_ID, {
+      contacts: [{ profile: { name: 'Sem Telefone' }, user_id: 'BR.1A2B3C4D5E' }],
+      messages: [{ from_user_id: 'BR.1A2B3C4D5E', id, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body: 'oi' } }],
+    });
+    expect((await graph.deliver(webhook, body)).status).toBe(200);
+    const [stored] = await messagesWith(id);
+    expect(stored).toMatchObject({ text: 'oi', authorName: 'Sem Telefone' });
+  });
+});
