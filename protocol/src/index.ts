@@ -13,6 +13,7 @@ export * from './lifecycle.js';
 export * from './conversationEvents.js';
 export * from './permissions.js';
 export * from './messageStatus.js';
+export * from './whatsappWindow.js';
 export * from './channels.js';
 export * from './media.js';
 export * from './sync.js';
