@@ -216,3 +216,31 @@ describe('R-CH-03 contacts keyed by the address the envelope gives', () => {
     expect(stored).toMatchObject({ text: 'oi', authorName: 'Sem Telefone' });
   });
 });
+
+describe('R-WA-05 R-WA-06 the 24-hour window on the server', () => {
+  const HOUR_S = 3600;
+  async function conversationWith(hoursAgo: number) {
+    const inbound = waInbound(PHONE_NUMBER_ID, newPhone(), 'text', { text: { body: 'mensagem antiga' } }, { timestampS: Math.floor(Date.now() / 1000) - hoursAgo * HOUR_S });
+    expect((await graph.deliver(webhook, inbound.body)).status).toBe(200);
+    const [stored] = await messagesWith(inbound.id);
+    const ana = (await login(server, 'ana@demo.local')).accessToken;
+    const conversationId = String(stored?.conversationId);
+    expect((await call(server, 'POST', `/api/conversations/${conversationId}/claim`, { token: ana, body: {} })).status).toBe(200);
+    return { ana, conversationId };
+  }
+
+  it('R-WA-06 free text to a customer whose last message was written 25 h ago (delivered just now) is refused with whatsapp_window_closed and never sent upstream', async () => {
+    const { ana, conversationId } = await conversationWith(25);
+    const answer = await call<{ error: string }>(server, 'POST', `/api/conversations/${conversationId}/messages`, { token: ana, body: { id: `wa-closed-${Date.now()}`, text: 'Ainda está aí?' } });
+    expect(answer.status).toBe(409);
+    expect(answer.body.error).toBe('whatsapp_window_closed');
+    await server.jobs.idle();
+    expect(graph.calls.filter((c) => c.method === 'POST')).toEqual([]);
+  });
+
+  it('R-WA-05 a customer message written 23 h ago keeps the window open', async () => {
+    const { ana, conversationId } = await conversationWith(23);
+    const answer = await call(server, 'POST', `/api/conversations/${conversationId}/messages`, { token: ana, body: { id: `wa-open-${Date.now()}`, text: 'Sim, estou aqui.' } });
+    expect(answer.status).toBe(201);
+  });
+});

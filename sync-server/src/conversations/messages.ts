@@ -8,6 +8,7 @@ import { newJob, type JobDoc } from '../jobs/types.js';
 import type { DocStore } from '../store/index.js';
 import { getWire, toStored, toWire, updateWire } from '../store/wire.js';
 import { inTeam, summarise } from './summary.js';
+import { assertWhatsAppWindowOpen } from './whatsappWindow.js';
 
 export const SEND_JOB = 'channel-send';
 
@@ -51,6 +52,7 @@ export class MessageService {
     const current = toWire<ConversationDoc>(stored);
     assertMay(user, 'reply', current);
     const now = Date.now();
+    await assertWhatsAppWindowOpen(this.store, current, now);
     const message: MessageDoc = {
       id, type: 'message', createdAt: now, updatedAt: now,
       conversationId, teamId: current.teamId, formerTeamIds: [],
@@ -130,6 +132,7 @@ export class MessageService {
       if (message.status === 'queued') return message; // a repeated click while it is on its way
       throw new DomainError('conflict', 'not_failed', 'Only a failed message can be sent again');
     }
+    await assertWhatsAppWindowOpen(this.store, conversation, Date.now());
     const revision = String(stored._rev).split('-')[0];
     const job = newJob(SEND_JOB, `${messageId.slice('message:'.length)}.r${revision}`, { messageId });
     const next = { ...message, status: 'queued' as const, error: null, updatedAt: Math.max(Date.now(), message.updatedAt + 1) };

@@ -82,7 +82,8 @@ function messageOf(m: WaMessage, contacts: WaContact[]): InboundMessage | undefi
   const address = m.from ?? contact?.wa_id ?? m.from_user_id ?? contact?.user_id;
   if (!m.id || !address) return undefined;
   const base = { externalId: m.id, address, authorName: contact?.profile?.name ?? '', at: secondsToMs(m.timestamp) };
-  const payload: MessageDoc['payload'] = {};
+  // The customer's own timestamp: the 24-hour window counts from it, not from the arrival (R-WA-05).
+  const payload: MessageDoc['payload'] = { sentAt: base.at };
   if (m.context?.id) payload.replyTo = m.context.id;
   const make = (kind: MessageKind, text: string, media: InboundMessage['media'] = []): InboundMessage => ({
     ...base, kind, text: text.slice(0, MESSAGE_TEXT_MAX), media, payload,
