@@ -30,6 +30,16 @@ export function advanceStatus(current: MessageStatus, reported: MessageStatus): 
   return statusRank(reported) > statusRank(current) ? reported : current;
 }
 
+/**
+ * The status after an upstream's delivery report: as `advanceStatus`, except that `failed` after
+ * `sent` is applied — the upstream accepted the message and then could not deliver it (WhatsApp
+ * 131026, an expired window…), which the agent must see with "Reenviar". After `delivered` or
+ * `read` a failure is late and ignored.
+ */
+export function applyUpstreamReport(current: MessageStatus, reported: MessageStatus): MessageStatus {
+  return reported === 'failed' && current === 'sent' ? 'failed' : advanceStatus(current, reported);
+}
+
 /** Winner between two revisions of one message: furthest status, then later `updatedAt`, then a stable order. */
 export function preferMessage<T extends { status: MessageStatus; updatedAt: number; id: string }>(a: T, b: T): T {
   const byRank = statusRank(a.status) - statusRank(b.status);

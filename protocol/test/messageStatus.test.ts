@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MessageStatus } from '../src/index.js';
-import { advanceStatus, canResend, MessageStatus as MessageStatusSchema, preferMessage, statusRank } from '../src/index.js';
+import { advanceStatus, applyUpstreamReport, canResend, MessageStatus as MessageStatusSchema, preferMessage, statusRank } from '../src/index.js';
 
 const ORDER: MessageStatus[] = ['queued', 'failed', 'sent', 'delivered', 'read'];
 const pairs = ORDER.flatMap((a) => ORDER.map((b) => [a, b] as const));
@@ -38,6 +38,21 @@ describe('message status', () => {
     const reports: MessageStatus[] = ['read', 'sent', 'failed', 'delivered'];
     const orders = [reports, [...reports].reverse(), ['sent', 'read', 'delivered', 'failed'] as MessageStatus[]];
     for (const order of orders) expect(order.reduce(advanceStatus, 'queued' as MessageStatus)).toBe('read');
+  });
+
+  it.each<[MessageStatus, MessageStatus]>([
+    ['sent', 'failed'], // accepted upstream, then undeliverable
+    ['delivered', 'delivered'],
+    ['read', 'read'],
+    ['queued', 'failed'],
+  ])('R-CH-03 an upstream failure report after %s gives %s', (current, want) => {
+    expect(applyUpstreamReport(current, 'failed')).toBe(want);
+  });
+
+  it('R-CH-03 other upstream reports never move backwards', () => {
+    for (const [current, reported] of pairs.filter(([, r]) => r !== 'failed')) {
+      expect(applyUpstreamReport(current, reported)).toBe(advanceStatus(current, reported));
+    }
   });
 
   it('R-OPS-02 only a failed message offers "Reenviar"', () => {

@@ -178,6 +178,22 @@ describe('R-CH-03 R-WS-04 WhatsApp outbound text and statuses', () => {
     expect(await server.store.get(id)).toMatchObject({ status: 'read' });
   });
 
+  it('R-CH-03 a failed status after sent shows the failure with the upstream code and title; a later one after delivered is ignored', async () => {
+    const id = await reply('Esta não chega.');
+    const { externalId } = await sentOf(id);
+    const failed = waStatuses(PHONE_NUMBER_ID, [{ id: String(externalId), status: 'failed', errors: [{ code: 131026, title: 'Message undeliverable' }] }]);
+    expect((await graph.deliver(webhook, failed)).status).toBe(200);
+    const message = (await server.store.get(id)) as unknown as MessageDoc;
+    expect(message.status).toBe('failed');
+    expect(message.error).toContain('131026: Message undeliverable');
+
+    const otherId = await reply('Esta chega.');
+    const other = await sentOf(otherId);
+    const delivered = waStatuses(PHONE_NUMBER_ID, [{ id: String(other.externalId), status: 'delivered' }, { id: String(other.externalId), status: 'failed', errors: [{ code: 131026, title: 'x' }] }]);
+    expect((await graph.deliver(webhook, delivered)).status).toBe(200);
+    expect(await server.store.get(otherId)).toMatchObject({ status: 'delivered' });
+  });
+
   it('R-OPS-02 upstream 500 then 200 gives exactly one send', async () => {
     graph.failNext(SERVER_ERROR);
     const message = await sentOf(await reply('Depois de um erro 500'));

@@ -1,5 +1,5 @@
 import {
-  advanceStatus, assertAccepted, assertMay, canResend, DomainError, docId, notFound,
+  advanceStatus, applyUpstreamReport, assertAccepted, assertMay, canResend, DomainError, docId, notFound,
   type ConversationDoc, type MessageDoc, type MessageStatus, type UserDoc,
 } from '@atende/protocol';
 import { visibleConversation } from '../access/conversations.js';
@@ -178,7 +178,7 @@ export class MessageService {
     if (!found) return false;
     await updateWire<MessageDoc>(this.store, found, (m) => {
       if (!m) return undefined;
-      const next = advanceStatus(m.status, status);
+      const next = applyUpstreamReport(m.status, status);
       if (next === m.status) return undefined;
       // Upstream texts can carry anything; the agent reads a fixed sentence (the code is kept).
       const reason = error ? `Não entregue pelo canal (${error.replace(/[^\w .:-]/g, '').slice(0, 80)}).` : 'Não entregue pelo canal.';
