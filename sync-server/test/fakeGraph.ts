@@ -50,6 +50,8 @@ export class FakeGraph {
   /** Messages accepted (answered with an id), in order. */
   readonly sent: Array<{ id: string; to: string; type: string; body: Record<string, unknown> }> = [];
   readonly templates: FakeTemplate[] = [];
+  /** Files uploaded to `POST /{phone-number-id}/media`. */
+  readonly uploads: Array<{ id: string; type: string; size: number }> = [];
   private readonly script: GraphFailure[] = [];
   private readonly media = new Map<string, { bytes: Buffer; mimeType: string }>();
   private server: Server | undefined;
@@ -82,6 +84,7 @@ export class FakeGraph {
   reset(): void {
     this.calls.length = 0;
     this.sent.length = 0;
+    this.uploads.length = 0;
     this.script.length = 0;
   }
 
@@ -107,7 +110,8 @@ export class FakeGraph {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const raw = Buffer.concat(chunks).toString('utf8');
+    const bytesIn = Buffer.concat(chunks);
+    const raw = bytesIn.toString('utf8');
     let body: unknown = undefined;
     try {
       body = raw ? JSON.parse(raw) : undefined;
@@ -142,6 +146,23 @@ export class FakeGraph {
       if (!file) return fail({ status: 400, code: 100, subcode: 33, message: 'Unsupported get request. Object does not exist' });
       return answer(200, { messaging_product: 'whatsapp', id: mediaInfo[1], url: `${this.url}/media-bytes/${mediaInfo[1]}`, mime_type: file.mimeType, file_size: file.bytes.length, sha256: '' });
     }
+    if (req.method === 'POST' && path === `/${GRAPH_VERSION}/${this.options.phoneNumberId}/media`) {
+      // Multipart: file, type and messaging_product (CHANNELS.md).
+      let form: FormData;
+      try {
+        form = await new Request('http://fake/', { method: 'POST', headers: { 'content-type': req.headers['content-type'] ?? '' }, body: bytesIn }).formData();
+      } catch {
+        return fail({ status: 400, code: 100, message: '(#100) The request must be multipart/form-data' });
+      }
+      const file = form.get('file');
+      const type = form.get('type');
+      call.body = { messaging_product: form.get('messaging_product'), type, file: file instanceof Blob ? { size: file.size, type: file.type } : null };
+      if (form.get('messaging_product') !== 'whatsapp') return fail({ status: 400, code: 100, message: '(#100) The parameter messaging_product is required.' });
+      if (!(file instanceof Blob) || typeof type !== 'string' || !type) return fail({ status: 400, code: 100, message: '(#100) Param file and type are required' });
+      const id = this.addMedia(Buffer.from(await file.arrayBuffer()), type);
+      this.uploads.push({ id, type, size: file.size });
+      return answer(200, { id });
+    }
     if (req.method === 'POST' && path === `/${GRAPH_VERSION}/${this.options.phoneNumberId}/messages`) {
       const problem = this.checkMessage(body);
       if (problem) return fail({ status: 400, code: problem.code, message: problem.message, ...(problem.subcode ? { subcode: problem.subcode } : {}) });
@@ -174,6 +195,8 @@ export class FakeGraph {
       const byId = typeof media?.id === 'string';
       const byLink = typeof media?.link === 'string' && /^https?:\/\//.test(media.link);
       if (byId === byLink) return invalid(`Param ${String(type)} must have exactly one of id or link`);
+      if (byId && !this.media.has(String(media?.id))) return { code: 131053, message: '(#131053) Media upload error: unknown media id' };
+      if ((type === 'audio' || type === 'sticker') && (media as { caption?: unknown }).caption !== undefined) return invalid(`Param ${String(type)} takes no caption`);
       return undefined;
     }
     if (type === 'template') return this.checkTemplate(m.template);

@@ -194,6 +194,22 @@ describe('R-CH-03 R-WS-04 WhatsApp outbound text and statuses', () => {
     expect(await server.store.get(otherId)).toMatchObject({ status: 'delivered' });
   });
 
+  it('R-CH-03 an agent\'s image is uploaded to the media endpoint (multipart) and sent by its media id with the caption', async () => {
+    const form = new FormData();
+    form.append('file', new Blob([PNG], { type: 'image/png' }), 'foto.png');
+    const uploaded = await fetch(`${server.url}/api/media`, { method: 'POST', headers: { authorization: `Bearer ${ana}` }, body: form });
+    expect(uploaded.status).toBe(201);
+    const media = (await uploaded.json()) as { id: string };
+    const answer = await call<{ message: { id: string } }>(server, 'POST', `/api/conversations/${conversationId}/messages`, {
+      token: ana, body: { id: `wa-reply-${++replies}`, text: 'Segue a foto', mediaIds: [media.id] },
+    });
+    expect(answer.status).toBe(201);
+    const message = await sentOf(answer.body.message.id);
+    expect(message.status).toBe('sent');
+    expect(graph.uploads).toEqual([{ id: expect.any(String) as string, type: 'image/png', size: PNG.length }]);
+    expect(graph.sent[0]?.body).toEqual({ messaging_product: 'whatsapp', recipient_type: 'individual', to: customer, type: 'image', image: { id: graph.uploads[0]?.id, caption: 'Segue a foto' } });
+  });
+
   it('R-OPS-02 upstream 500 then 200 gives exactly one send', async () => {
     graph.failNext(SERVER_ERROR);
     const message = await sentOf(await reply('Depois de um erro 500'));

@@ -13,6 +13,8 @@ const THROTTLED = new Set([4, 80007, 130429, 131056]);
 /** Outside the 24-hour window only templates go (R-WA-05). */
 const REENGAGEMENT = 131047;
 const REQUEST_TIMEOUT_MS = 20_000;
+/** Media types the Cloud API sends with a caption (audio and stickers take none). */
+const CAPTIONED = new Set(['image', 'video', 'document']);
 
 export interface GraphError { message?: string; type?: string; code?: number; error_subcode?: number; fbtrace_id?: string }
 
@@ -50,10 +52,35 @@ export class WhatsAppAdapter implements ChannelAdapter {
     const to = request.contact.addresses.whatsapp;
     if (!to) throw new PermanentFailure('Este contato não tem número de WhatsApp.');
     const { message } = request;
-    if (message.attachments.length > 0) throw new PermanentFailure('O envio de arquivos pelo WhatsApp ainda não está disponível.');
-    const body = { messaging_product: 'whatsapp', recipient_type: 'individual', to, type: 'text', text: { body: message.text, preview_url: false } };
+    if (message.attachments.length > 1) throw new PermanentFailure('O WhatsApp envia um arquivo por mensagem: envie os arquivos separadamente.');
+    const attachment = message.attachments[0];
+    const envelope = { messaging_product: 'whatsapp', recipient_type: 'individual', to };
+    let body: Record<string, unknown>;
+    if (attachment) {
+      // Uploading again on a retry is harmless: an upload the customer never sees.
+      const id = await this.upload(await request.readMedia(attachment), attachment.mimeType, attachment.name);
+      const media: Record<string, string> = { id };
+      if (message.text && CAPTIONED.has(attachment.kind)) media.caption = message.text;
+      if (attachment.kind === 'document') media.filename = attachment.name;
+      body = { ...envelope, type: attachment.kind, [attachment.kind]: media };
+    } else {
+      body = { ...envelope, type: 'text', text: { body: message.text, preview_url: false } };
+    }
     const answer = await this.graph('POST', `/${this.settings.phoneNumberId ?? ''}/messages`, body) as { messages?: Array<{ id?: string }> };
     return { externalId: answer.messages?.[0]?.id ?? null, status: 'sent' };
+  }
+
+  /** `POST /{phone-number-id}/media` (multipart) → the media id a message then names. */
+  private async upload(bytes: Buffer, mimeType: string, filename: string): Promise<string> {
+    const form = new FormData();
+    form.set('messaging_product', 'whatsapp');
+    form.set('type', mimeType);
+    form.set('file', new Blob([new Uint8Array(bytes)], { type: mimeType }), filename);
+    const res = await this.request(`${this.base}/${this.settings.phoneNumberId ?? ''}/media`, { method: 'POST', body: form });
+    if (!res.ok) throw classify(res, await errorOf(res));
+    const answer = (await res.json()) as { id?: string };
+    if (!answer.id) throw new RetryLater('WhatsApp media upload answered without an id');
+    return answer.id;
   }
 
   async downloadMedia(ref: string): Promise<{ bytes: Buffer; mimeType?: string }> {
@@ -74,7 +101,7 @@ export class WhatsAppAdapter implements ChannelAdapter {
     return res.json();
   }
 
-  private async request(url: string, init: { method: string; body?: string; headers?: Record<string, string> }): Promise<Response> {
+  private async request(url: string, init: { method: string; body?: string | FormData; headers?: Record<string, string> }): Promise<Response> {
     try {
       return await this.fetcher(url, {
         ...init,
