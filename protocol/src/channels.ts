@@ -9,6 +9,8 @@ import { ChannelKind, Id } from './documents.js';
 const Url = z.url({ protocol: /^https?$/ }).max(500);
 const Token = z.string().min(1).max(2048);
 const Digits = z.string().regex(/^\d{1,32}$/, 'digits only');
+/** Meta's Graph API, versioned: the default base of WhatsApp, Messenger and Instagram accounts. */
+export const GRAPH_API_BASE = 'https://graph.facebook.com/v21.0';
 
 /** Fields of the website chat's pre-chat form (R-CH-02): the contact's name and e-mail. */
 export const PrechatField = z.enum(['name', 'email']);
@@ -49,8 +51,12 @@ export const CHANNEL_SETTINGS = {
   webchat: WebchatSettings,
   whatsapp: z.strictObject({
     phoneNumberId: Digits,
-    businessAccountId: Digits.optional(),
-    baseUrl: Url.default('https://graph.facebook.com/v21.0'),
+    /** The number as Meta shows it (webhook `metadata.display_phone_number`), for cards and headers. */
+    displayPhoneNumber: Digits.optional(),
+    /** The WhatsApp Business Account: templates are synced from it. */
+    wabaId: Digits.optional(),
+    /** The Graph API's versioned base; a local simulator or a newer version may replace it. */
+    baseUrl: Url.default(GRAPH_API_BASE),
     accessToken: Token,
     appSecret: Token,
     verifyToken: Token,
@@ -62,14 +68,14 @@ export const CHANNEL_SETTINGS = {
   }),
   messenger: z.strictObject({
     pageId: Digits,
-    baseUrl: Url.default('https://graph.facebook.com/v21.0'),
+    baseUrl: Url.default(GRAPH_API_BASE),
     accessToken: Token,
     appSecret: Token,
     verifyToken: Token,
   }),
   instagram: z.strictObject({
     pageId: Digits,
-    baseUrl: Url.default('https://graph.facebook.com/v21.0'),
+    baseUrl: Url.default(GRAPH_API_BASE),
     accessToken: Token,
     appSecret: Token,
     verifyToken: Token,

@@ -18,6 +18,8 @@ const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR
 let server: TestServer;
 let graph: FakeGraph;
 let webhook: string;
+let accountId: string;
+let adminToken: string;
 let phoneSequence = 10_000_000;
 const newPhone = () => `55119${++phoneSequence}`;
 
@@ -29,10 +31,12 @@ beforeAll(async () => {
     token: admin,
     body: {
       kind: 'whatsapp', name: 'WhatsApp Suporte', teamId: 'team:suporte',
-      config: { phoneNumberId: PHONE_NUMBER_ID, accessToken: ACCESS_TOKEN, appSecret: APP_SECRET, verifyToken: VERIFY_TOKEN, baseUrl: graph.baseUrl },
+      config: { phoneNumberId: PHONE_NUMBER_ID, displayPhoneNumber: '5511912345678', wabaId: '102290129340398', accessToken: ACCESS_TOKEN, appSecret: APP_SECRET, verifyToken: VERIFY_TOKEN, baseUrl: graph.baseUrl },
     },
   });
   expect(created.status).toBe(201);
+  accountId = created.body.id;
+  adminToken = admin;
   webhook = `${server.url}/channels/whatsapp/${created.body.id.slice('channel:'.length)}/webhook`;
 });
 afterAll(async () => {
@@ -63,6 +67,14 @@ async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeo
 }
 
 describe('R-CH-05 WhatsApp webhooks: handshake and signature', () => {
+  it('R-CH-05 the account keeps its number, WABA and Graph base; the access token, app secret and verify token are never returned', async () => {
+    const view = await call<{ settings: Record<string, string>; secretsSet: string[]; webhookUrl: string | null }>(server, 'GET', `/api/admin/channels/${accountId}`, { token: adminToken });
+    expect(view.status).toBe(200);
+    expect(view.body.settings).toEqual({ phoneNumberId: PHONE_NUMBER_ID, displayPhoneNumber: '5511912345678', wabaId: '102290129340398', baseUrl: graph.baseUrl });
+    expect([...view.body.secretsSet].sort()).toEqual(['accessToken', 'appSecret', 'verifyToken']);
+    expect(JSON.stringify(view.body)).not.toContain(ACCESS_TOKEN);
+  });
+
   it('R-CH-05 the GET handshake echoes hub.challenge only for our verify token, else 403', async () => {
     const ok = await fetch(`${webhook}?hub.mode=subscribe&hub.challenge=1158201444&hub.verify_token=${VERIFY_TOKEN}`);
     expect([ok.status, await ok.text()]).toEqual([200, '1158201444']);

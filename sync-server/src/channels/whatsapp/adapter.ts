@@ -1,3 +1,4 @@
+import { GRAPH_API_BASE } from '@atende/protocol';
 import { PermanentFailure, RetryLater } from '../../jobs/types.js';
 import type { ChannelAccountDoc } from '../../channelAccounts/service.js';
 import {
@@ -6,8 +7,6 @@ import {
 import { metaHandshake, verifyMetaSignature } from '../meta/webhook.js';
 import { parseWhatsAppWebhook } from './inbound.js';
 
-/** The Graph API's versioned base, used when the account sets no `baseUrl`. */
-export const GRAPH_BASE_URL = 'https://graph.facebook.com/v21.0';
 /** Upstream codes that mean "slow down" (CHANNELS.md): 80 msg/s per number, bursts to one user, app limits. */
 const THROTTLED = new Set([4, 80007, 130429, 131056]);
 /** Outside the 24-hour window only templates go (R-WA-05). */
@@ -32,7 +31,7 @@ export class WhatsAppAdapter implements ChannelAdapter {
   }
 
   private get base(): string {
-    return (this.settings.baseUrl ?? GRAPH_BASE_URL).replace(/\/+$/, '');
+    return (this.settings.baseUrl ?? GRAPH_API_BASE).replace(/\/+$/, '');
   }
 
   handshake(request: WebhookRequest): { status: number; body: string } {
