@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { MessageDoc } from '@atende/protocol';
+import type { ContactDoc, ConversationDoc, MessageDoc } from '@atende/protocol';
+import type { ChannelAccountDoc } from '../src/channelAccounts/service.js';
+import type { OutboundRequest } from '../src/channels/adapter.js';
+import { WhatsAppAdapter } from '../src/channels/whatsapp/adapter.js';
 import { UNSUPPORTED_TEXT } from '../src/channels/whatsapp/inbound.js';
 import { call, login, startTestServer, type TestServer } from './helpers.js';
 import { FakeGraph, SERVER_ERROR, THROTTLED_NUMBER, THROTTLED_PAIR, TOO_MANY, waEnvelope, waInbound, waStatuses } from './fakeGraph.js';
@@ -286,5 +289,47 @@ describe('R-WA-05 R-WA-06 the 24-hour window on the server', () => {
     const { ana, conversationId } = await conversationWith(23);
     const answer = await call(server, 'POST', `/api/conversations/${conversationId}/messages`, { token: ana, body: { id: `wa-open-${Date.now()}`, text: 'Sim, estou aqui.' } });
     expect(answer.status).toBe(201);
+  });
+});
+
+describe('R-WA-08 template messages with variables', () => {
+  const adapter = () => new WhatsAppAdapter({
+    _id: 'channel:wa-direct', type: 'channel', kind: 'whatsapp', name: 'WhatsApp', entryTeamId: 'team:suporte', enabled: true,
+    settings: { phoneNumberId: PHONE_NUMBER_ID, accessToken: ACCESS_TOKEN, appSecret: APP_SECRET, verifyToken: VERIFY_TOKEN, baseUrl: graph.baseUrl },
+  } satisfies ChannelAccountDoc);
+  const templateRequest = (payload: MessageDoc['payload'], attachments: MessageDoc['attachments'] = []): OutboundRequest => ({
+    conversation: {} as ConversationDoc,
+    contact: { addresses: { whatsapp: '5511987654321' } } as ContactDoc,
+    message: { id: 'message:tpl', kind: 'template', text: '', attachments, payload } as unknown as MessageDoc,
+    idempotencyKey: 'tpl-1',
+    readMedia: () => Promise.resolve(PNG),
+  });
+
+  it('R-WA-08 header, body and button variables go as the approved template\'s components', async () => {
+    graph.templates.push({ name: 'pedido_enviado', language: 'pt_BR', params: { header: 1, body: 2, button: 1 } });
+    const result = await adapter().send(templateRequest({ template: 'pedido_enviado', language: 'pt_BR', 'header.1': 'Pedido 42', 'body.2': 'amanhã', 'body.1': 'Ana', 'button.0': 'rastreio/42' }));
+    expect(result).toEqual({ externalId: graph.sent[0]?.id, status: 'sent' });
+    expect(graph.sent[0]?.body.template).toEqual({
+      name: 'pedido_enviado', language: { code: 'pt_BR' },
+      components: [
+        { type: 'header', parameters: [{ type: 'text', text: 'Pedido 42' }] },
+        { type: 'body', parameters: [{ type: 'text', text: 'Ana' }, { type: 'text', text: 'amanhã' }] },
+        { type: 'button', sub_type: 'url', index: '0', parameters: [{ type: 'text', text: 'rastreio/42' }] },
+      ],
+    });
+  });
+
+  it('R-WA-08 an image header is uploaded and named by its media id', async () => {
+    graph.templates.push({ name: 'promo_foto', language: 'pt_BR', params: { header: 1, body: 1 } });
+    const image = { mediaId: 'media:x', name: 'promo.png', mimeType: 'image/png', size: PNG.length, kind: 'image' as const, thumbnail: false };
+    await adapter().send(templateRequest({ template: 'promo_foto', language: 'pt_BR', 'body.1': 'Ana' }, [image]));
+    expect(graph.sent[0]?.body.template).toMatchObject({ components: [{ type: 'header', parameters: [{ type: 'image', image: { id: graph.uploads[0]?.id } }] }, { type: 'body' }] });
+  });
+
+  it('R-WA-08 a variable count that does not match the approved template is refused for good (132000), with a readable reason', async () => {
+    graph.templates.push({ name: 'boas_vindas', language: 'pt_BR', params: { body: 1 } });
+    await expect(adapter().send(templateRequest({ template: 'boas_vindas', language: 'pt_BR' }))).rejects.toThrow(/132000/);
+    await expect(adapter().send(templateRequest({ template: 'boas_vindas', language: 'pt_BR', 'body.1': 'x' }))).resolves.toMatchObject({ status: 'sent' });
+    expect(graph.sent).toHaveLength(1);
   });
 });

@@ -55,7 +55,12 @@ export class WhatsAppAdapter implements ChannelAdapter {
     const attachment = message.attachments[0];
     const envelope = { messaging_product: 'whatsapp', recipient_type: 'individual', to };
     let body: Record<string, unknown>;
-    if (attachment) {
+    if (message.kind === 'template') {
+      const headerImage = attachment && attachment.kind === 'image'
+        ? await this.upload(await request.readMedia(attachment), attachment.mimeType, attachment.name)
+        : undefined;
+      body = { ...envelope, type: 'template', template: templateOf(message.payload, headerImage) };
+    } else if (attachment) {
       // Uploading again on a retry is harmless: an upload the customer never sees.
       const id = await this.upload(await request.readMedia(attachment), attachment.mimeType, attachment.name);
       const media: Record<string, string> = { id };
@@ -114,6 +119,33 @@ export class WhatsAppAdapter implements ChannelAdapter {
       throw new UncertainSend(`WhatsApp request interrupted: ${String(error)}`);
     }
   }
+}
+
+/**
+ * A template message's `payload` (flat, as message payloads are): `template` (name), `language`
+ * (code), and its variables by component and position — `header.1`, `body.1`, `body.2`…,
+ * `button.0` (the URL suffix of button 0). An image header is the message's attachment.
+ */
+export function templateOf(payload: Record<string, unknown>, headerImageId?: string): Record<string, unknown> {
+  const name = payload.template;
+  const language = payload.language;
+  if (typeof name !== 'string' || typeof language !== 'string') throw new PermanentFailure('O template desta mensagem está incompleto.');
+  const texts = (part: string) => Object.entries(payload)
+    .filter(([key]) => key.startsWith(`${part}.`))
+    .map(([key, value]) => ({ index: Number(key.slice(part.length + 1)), text: String(value) }))
+    .filter((p) => Number.isInteger(p.index))
+    .sort((a, b) => a.index - b.index);
+  const components: Array<Record<string, unknown>> = [];
+  const header = headerImageId
+    ? [{ type: 'image', image: { id: headerImageId } }]
+    : texts('header').map((p) => ({ type: 'text', text: p.text }));
+  if (header.length) components.push({ type: 'header', parameters: header });
+  const body = texts('body');
+  if (body.length) components.push({ type: 'body', parameters: body.map((p) => ({ type: 'text', text: p.text })) });
+  for (const button of texts('button')) {
+    components.push({ type: 'button', sub_type: 'url', index: String(button.index), parameters: [{ type: 'text', text: button.text }] });
+  }
+  return { name, language: { code: language }, ...(components.length ? { components } : {}) };
 }
 
 async function errorOf(res: Response): Promise<GraphError> {
