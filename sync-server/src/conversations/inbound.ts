@@ -10,7 +10,7 @@ import type { DocStore, StoredDoc } from '../store/index.js';
 import { getWire, toStored, toWire, updateWire } from '../store/wire.js';
 import { queuedJob } from './events.js';
 import { reopenedByCustomer } from './context.js';
-import { inTeam, previewOf, summarise } from './summary.js';
+import { inTeam, previewOf, summarise, withCustomerWroteAt } from './summary.js';
 import type { ProtocolNumbers } from './protocolNumbers.js';
 
 /** A customer's message as every channel edge hands it over, already normalised. */
@@ -175,7 +175,7 @@ export class InboundService {
       this.protocols.next(now),
       linkContactToTeam(this.store, input.contact, input.account.entryTeamId),
     ]);
-    return {
+    return withCustomerWroteAt({
       id, type: 'conversation', createdAt: now, updatedAt: now,
       contactId: input.contact.id, channel: input.account.kind, channelAccountId: input.account._id,
       teamId: input.account.entryTeamId, formerTeamIds: [], status: 'waiting', agentId: null,
@@ -183,7 +183,7 @@ export class InboundService {
       waitingSince: now, takenAt: null, finishedAt: null, finishedBy: null, lastInboundAt: now,
       lastMessageAt: now, lastPreview: previewOf(input), disposition: null, finishNote: '', tags: [],
       transfers: [], ticketLinks: [], channelMeta: {},
-    };
+    }, { createdAt: now, payload: input.payload ?? {} });
   }
 
   private messageOf(input: InboundInput, id: string, conversation: ConversationDoc, now: number): MessageDoc {

@@ -52,7 +52,7 @@ export class MessageService {
     const current = toWire<ConversationDoc>(stored);
     assertMay(user, 'reply', current);
     const now = Date.now();
-    await assertWhatsAppWindowOpen(this.store, current, now);
+    assertWhatsAppWindowOpen(current, now);
     const message: MessageDoc = {
       id, type: 'message', createdAt: now, updatedAt: now,
       conversationId, teamId: current.teamId, formerTeamIds: [],
@@ -132,7 +132,7 @@ export class MessageService {
       if (message.status === 'queued') return message; // a repeated click while it is on its way
       throw new DomainError('conflict', 'not_failed', 'Only a failed message can be sent again');
     }
-    await assertWhatsAppWindowOpen(this.store, conversation, Date.now());
+    assertWhatsAppWindowOpen(conversation, Date.now());
     const revision = String(stored._rev).split('-')[0];
     const job = newJob(SEND_JOB, `${messageId.slice('message:'.length)}.r${revision}`, { messageId });
     const next = { ...message, status: 'queued' as const, error: null, updatedAt: Math.max(Date.now(), message.updatedAt + 1) };

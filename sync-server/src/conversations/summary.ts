@@ -6,11 +6,28 @@ export function previewOf(message: { text: string; attachments?: readonly Pick<A
   return text.length > 140 ? `${text.slice(0, 139)}…` : text;
 }
 
+/**
+ * When the customer wrote a message by their own clock (`payload.sentAt`, set by adapters whose
+ * upstream stamps messages; the arrival time otherwise). WhatsApp's 24-hour window counts from it.
+ */
+export function customerWroteAt(message: Pick<MessageDoc, 'createdAt' | 'payload'>): number {
+  const sentAt = message.payload?.sentAt;
+  return typeof sentAt === 'number' && Number.isFinite(sentAt) ? sentAt : message.createdAt;
+}
+
+/** Kept on the conversation (`channelMeta.customerWroteAt`), so a send checks the window without reading messages. */
+export function withCustomerWroteAt(c: ConversationDoc, message: Pick<MessageDoc, 'createdAt' | 'payload'>): ConversationDoc {
+  const known = Number(c.channelMeta.customerWroteAt);
+  const at = Math.max(Number.isFinite(known) ? known : 0, customerWroteAt(message));
+  return { ...c, channelMeta: { ...c.channelMeta, customerWroteAt: String(at) } };
+}
+
 /** The conversation's list fields after a message was added to it (customer messages also move lastInboundAt). */
 export function summarise(c: ConversationDoc, message: MessageDoc): ConversationDoc {
+  const inbound = message.direction === 'in';
   return {
-    ...c,
-    ...(message.direction === 'in' ? { lastInboundAt: Math.max(c.lastInboundAt ?? 0, message.createdAt) } : {}),
+    ...(inbound ? withCustomerWroteAt(c, message) : c),
+    ...(inbound ? { lastInboundAt: Math.max(c.lastInboundAt ?? 0, message.createdAt) } : {}),
     lastMessageAt: Math.max(c.lastMessageAt ?? 0, message.createdAt),
     lastPreview: previewOf(message),
     updatedAt: Math.max(Date.now(), c.updatedAt + 1),

@@ -1,29 +1,20 @@
 import { DomainError, serviceWindow, WHATSAPP_WINDOW_CLOSED, type ConversationDoc, type ServiceWindow } from '@atende/protocol';
-import type { DocStore } from '../store/index.js';
-
-/** Customer messages a conversation is searched for; a WhatsApp conversation rarely holds more. */
-const SCAN_LIMIT = 2_000;
 
 /**
  * The 24-hour window of a WhatsApp conversation (R-WA-05…07), from the customer's latest message's
- * own upstream timestamp (`payload.sentAt`, set by the adapter; the arrival time for messages
- * stored before it existed).
+ * own upstream timestamp, which the inbound summary keeps on the conversation
+ * (`channelMeta.customerWroteAt`); conversations summarised before it existed fall back to the
+ * arrival of the customer's latest message.
  */
-export async function whatsappWindow(store: DocStore, conversation: ConversationDoc, now: number): Promise<ServiceWindow> {
-  const inbound = await store.find({ selector: { type: 'message', conversationId: conversation.id, direction: 'in' }, limit: SCAN_LIMIT });
-  let latest: number | null = null;
-  for (const m of inbound) {
-    const sentAt = (m.payload as Record<string, unknown> | undefined)?.sentAt;
-    const at = typeof sentAt === 'number' ? sentAt : Number(m.createdAt);
-    if (Number.isFinite(at) && (latest === null || at > latest)) latest = at;
-  }
-  return serviceWindow(latest, now);
+export function whatsappWindow(conversation: ConversationDoc, now: number): ServiceWindow {
+  const kept = Number(conversation.channelMeta.customerWroteAt);
+  return serviceWindow(Number.isFinite(kept) && kept > 0 ? kept : conversation.lastInboundAt, now);
 }
 
 /** Free text (and files) outside the window are refused here and never reach the upstream. */
-export async function assertWhatsAppWindowOpen(store: DocStore, conversation: ConversationDoc, now: number): Promise<void> {
+export function assertWhatsAppWindowOpen(conversation: ConversationDoc, now: number): void {
   if (conversation.channel !== 'whatsapp') return;
-  const window = await whatsappWindow(store, conversation, now);
+  const window = whatsappWindow(conversation, now);
   if (!window.open) {
     throw new DomainError('conflict', WHATSAPP_WINDOW_CLOSED,
       'A janela de 24 horas do WhatsApp está fechada: só é possível enviar um template aprovado até o cliente responder.',
