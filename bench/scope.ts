@@ -5,9 +5,9 @@ import { performance } from 'node:perf_hooks';
 import type { CollectionName } from '@atende/protocol';
 import { loadConfig } from '../sync-server/src/config/config.js';
 import { startServer, type RunningServer } from '../sync-server/src/server.js';
-import { DelegatingStore } from '../sync-server/src/store/delegate.js';
 import { EmbeddedStore } from '../sync-server/src/store/embedded.js';
-import type { StoredDoc, SyncRangeQuery, SyncRow } from '../sync-server/src/store/index.js';
+import type { StoredDoc } from '../sync-server/src/store/index.js';
+import { CountingStore } from '../sync-server/test/countingStore.js';
 import { DEMO_PASSWORD, login } from './client.js';
 
 /**
@@ -30,14 +30,6 @@ export const SCOPE_WORKLOAD: ScopeWorkload = {
   messagesPerConversation: 9,
 };
 
-class CountingStore extends DelegatingStore {
-  rowsRead = 0;
-  override async syncRange(query: SyncRangeQuery): Promise<SyncRow[]> {
-    const rows = await super.syncRange(query);
-    this.rowsRead += rows.length;
-    return rows;
-  }
-}
 
 export interface PullFigure {
   user: string;

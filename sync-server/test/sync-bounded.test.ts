@@ -4,21 +4,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SyncStatus, type SyncCheckpoint } from '@atende/protocol';
 import { loadConfig, ConfigError } from '../src/config/config.js';
-import { DelegatingStore } from '../src/store/delegate.js';
 import { EmbeddedStore } from '../src/store/embedded.js';
-import type { StoredDoc, SyncRangeQuery, SyncRow } from '../src/store/index.js';
+import type { StoredDoc } from '../src/store/index.js';
+import { CountingStore } from './countingStore.js';
 import { addUser, call, clientId, login, newVisitor, pullAll, startTestServer, visitorSays, type TestServer } from './helpers.js';
 
-/** Counts the index rows every pull reads: what "touched" means in ARCHITECTURE §4. */
-class CountingStore extends DelegatingStore {
-  rowsRead = 0;
-
-  override async syncRange(query: SyncRangeQuery): Promise<SyncRow[]> {
-    const rows = await super.syncRange(query);
-    this.rowsRead += rows.length;
-    return rows;
-  }
-}
 
 type Doc = Record<string, unknown>;
 const TEAMS = 20;
