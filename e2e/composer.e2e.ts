@@ -1,8 +1,6 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { expectNoAxeViolations, useTheme } from './axe';
+import { attachByChooser, PIXEL_PNG, PIXEL_PNG_BASE64, useTempFiles } from './files';
 import { expect, messageLog, signIn, takeNewConversation, test } from './fixtures';
 
 /**
@@ -11,32 +9,10 @@ import { expect, messageLog, signIn, takeNewConversation, test } from './fixture
  * visitor.
  */
 
-/** A 1×1 transparent PNG. */
-const PIXEL_PNG_BASE64 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
-const PIXEL_PNG = Buffer.from(PIXEL_PNG_BASE64, 'base64');
-
-let folder = '';
-test.beforeAll(() => {
-  folder = mkdtempSync(path.join(tmpdir(), 'atende-composer-'));
-});
-test.afterAll(() => rmSync(folder, { recursive: true, force: true }));
-
-function tempFile(name: string, bytes: Buffer): string {
-  const file = path.join(folder, name);
-  writeFileSync(file, bytes);
-  return file;
-}
+const tempFile = useTempFiles('atende-composer-');
 
 const composerField = (page: Page) => page.getByRole('textbox', { name: 'Mensagem' });
 const chip = (page: Page, name: string) => page.getByTestId('attachment-chip').filter({ hasText: name });
-
-async function agentAttaches(page: Page, file: string): Promise<void> {
-  const [chooser] = await Promise.all([
-    page.waitForEvent('filechooser'),
-    page.getByRole('button', { name: 'Anexar arquivo' }).click(),
-  ]);
-  await chooser.setFiles(file);
-}
 
 /** The thumbnail was fetched with the visitor's token and decoded as a picture. */
 async function expectPictureShown(page: Page, name: string): Promise<void> {
@@ -99,12 +75,12 @@ test('R-WS-04 files attached by the button and by drag and drop reach the visito
   });
 
   // Past the website chat's 20 MB: refused with the limit, before any byte leaves.
-  await agentAttaches(agent, tempFile('grande.pdf', Buffer.alloc(21 * 1024 * 1024, 0x41)));
+  await attachByChooser(agent, tempFile('grande.pdf', Buffer.alloc(21 * 1024 * 1024, 0x41)));
   await expect(agent.getByTestId('attach-refusal')).toHaveText('grande.pdf é grande demais para este canal (máximo 20 MB).');
   await expect(chip(agent, 'grande.pdf')).toHaveCount(0);
   expect(uploads).toEqual([]);
 
-  await agentAttaches(agent, tempFile('foto.png', PIXEL_PNG));
+  await attachByChooser(agent, tempFile('foto.png', PIXEL_PNG));
   await expect(chip(agent, 'foto.png')).toHaveAttribute('data-state', 'ready');
   await expect(agent.getByTestId('attach-refusal')).toHaveCount(0);
 
@@ -129,7 +105,7 @@ test('R-WS-04 files attached by the button and by drag and drop reach the visito
   }
 
   // A chip can be taken out again; the rest goes with the text.
-  await agentAttaches(agent, tempFile('engano.png', PIXEL_PNG));
+  await attachByChooser(agent, tempFile('engano.png', PIXEL_PNG));
   await expect(chip(agent, 'engano.png')).toHaveAttribute('data-state', 'ready');
   await agent.getByRole('button', { name: 'Remover engano.png' }).click();
   await expect(chip(agent, 'engano.png')).toHaveCount(0);

@@ -1,8 +1,6 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { BrowserContext, Page } from '@playwright/test';
 import { expectNoAxeViolations, useTheme } from './axe';
+import { attachByChooser, PIXEL_PNG, useTempFiles } from './files';
 import { card, expect, messageLog, openWidget, signIn, test, visitorSends, type ServerProcess } from './fixtures';
 
 /**
@@ -11,16 +9,7 @@ import { card, expect, messageLog, openWidget, signIn, test, visitorSends, type 
  * history and gallery (R-WS-03, R-CT-04, R-WS-05) and merging two contacts.
  */
 
-/** A 1×1 PNG. */
-const PIXEL_PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
-  'base64',
-);
-let folder = '';
-test.beforeAll(() => {
-  folder = mkdtempSync(path.join(tmpdir(), 'atende-contacts-'));
-});
-test.afterAll(() => rmSync(folder, { recursive: true, force: true }));
+const tempFile = useTempFiles('atende-contacts-');
 
 const panelOf = (page: Page) => page.getByRole('complementary', { name: 'Contato' });
 const rail = (page: Page) => page.getByRole('navigation', { name: 'Canais' });
@@ -40,16 +29,6 @@ async function finish(agent: Page, disposition: string, note: string): Promise<v
   await dialog.getByLabel('Descrição do atendimento').fill(note);
   await dialog.getByRole('button', { name: 'Finalizar', exact: true }).click();
   await expect(dialog).toHaveCount(0);
-}
-
-async function visitorAttaches(visitor: Page, name: string, bytes: Buffer): Promise<void> {
-  const file = path.join(folder, name);
-  writeFileSync(file, bytes);
-  const [chooser] = await Promise.all([
-    visitor.waitForEvent('filechooser'),
-    visitor.getByRole('button', { name: 'Anexar arquivo' }).click(),
-  ]);
-  await chooser.setFiles(file);
 }
 
 async function signedIn(newContext: () => Promise<BrowserContext>, server: ServerProcess, email: string): Promise<Page> {
@@ -156,7 +135,7 @@ test('R-CT-04 R-WS-05 R-WS-03 history lists finished conversations with protocol
   // 1st conversation (Suporte, Ana): a picture, finished with a disposition and a note.
   await visitorSends(visitor, 'Primeira dúvida');
   await takeCard(ana, 'Primeira dúvida');
-  await visitorAttaches(visitor, 'pixel.png', PIXEL_PNG);
+  await attachByChooser(visitor, tempFile('pixel.png', PIXEL_PNG));
   await expect(visitor.locator('.msg.in:not(.pending)', { hasText: 'pixel.png' })).toBeVisible();
   const first = await panelOf(ana).getByTestId('contact-protocol').textContent();
   await finish(ana, 'Dúvida resolvida', 'Orientada sobre o pedido.');

@@ -1,8 +1,7 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { expectNoAxeViolations, useTheme } from './axe';
+import { attachByChooser, PIXEL_PNG, useTempFiles } from './files';
 import { expect, messageLog, signIn, takeNewConversation, test, visitorSent } from './fixtures';
 
 /**
@@ -10,34 +9,10 @@ import { expect, messageLog, signIn, takeNewConversation, test, visitorSent } fr
  * only in the contact panel's gallery: pictures as thumbnails, documents as chips that download.
  */
 
-/** A 1×1 transparent PNG. */
-const PIXEL_PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
-  'base64',
-);
 /** Enough of a PDF for the server's type check (it reads the magic bytes). */
 const TINY_PDF = Buffer.from('%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n', 'latin1');
 
-let folder = '';
-test.beforeAll(() => {
-  folder = mkdtempSync(path.join(tmpdir(), 'atende-transcript-files-'));
-});
-test.afterAll(() => rmSync(folder, { recursive: true, force: true }));
-
-function tempFile(name: string, bytes: Buffer): string {
-  const file = path.join(folder, name);
-  writeFileSync(file, bytes);
-  return file;
-}
-
-/** The paperclip opens the browser's file chooser (the widget's and the composer's are both named so). */
-async function attach(page: Page, file: string): Promise<void> {
-  const [chooser] = await Promise.all([
-    page.waitForEvent('filechooser'),
-    page.getByRole('button', { name: 'Anexar arquivo' }).click(),
-  ]);
-  await chooser.setFiles(file);
-}
+const tempFile = useTempFiles('atende-transcript-files-');
 
 /** The picture in the agent's transcript: named by the file, fetched with the agent's token and decoded. */
 async function expectThumbnail(page: Page, name: string): Promise<void> {
@@ -53,9 +28,9 @@ test('R-WS-04 R-CH-02 files a visitor sends show in the agent\'s transcript (thu
   await takeNewConversation(agent, visitor, server, 'Vou mandar a foto e o boleto');
 
   // The visitor sends a picture and a PDF while the agent has the conversation open.
-  await attach(visitor, tempFile('pixel.png', PIXEL_PNG));
+  await attachByChooser(visitor, tempFile('pixel.png', PIXEL_PNG));
   await expect(visitorSent(visitor, 'pixel.png')).toBeVisible();
-  await attach(visitor, tempFile('boleto.pdf', TINY_PDF));
+  await attachByChooser(visitor, tempFile('boleto.pdf', TINY_PDF));
   await expect(visitorSent(visitor, 'boleto.pdf')).toBeVisible();
 
   const log = messageLog(agent);
@@ -78,7 +53,7 @@ test('R-WS-04 R-CH-02 files a visitor sends show in the agent\'s transcript (thu
   expect(readFileSync(await picture.path()).equals(PIXEL_PNG)).toBe(true);
 
   // The agent answers with a file: it shows in the agent's own transcript and reaches the visitor.
-  await attach(agent, tempFile('resposta.png', PIXEL_PNG));
+  await attachByChooser(agent, tempFile('resposta.png', PIXEL_PNG));
   await expect(agent.getByTestId('attachment-chip').filter({ hasText: 'resposta.png' })).toHaveAttribute('data-state', 'ready');
   await agent.getByRole('button', { name: 'Enviar' }).click();
   await expectThumbnail(agent, 'resposta.png');

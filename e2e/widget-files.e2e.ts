@@ -1,14 +1,6 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { APIRequestContext, Page } from '@playwright/test';
+import { attachByChooser, PIXEL_PNG, useTempFiles } from './files';
 import { expect, openWidget, signIn, test, visitorSends, visitorSent, type ServerProcess } from './fixtures';
-
-/** A 1×1 transparent PNG. */
-const PIXEL_PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
-  'base64',
-);
 
 interface TranscriptMessage {
   id: string;
@@ -17,26 +9,7 @@ interface TranscriptMessage {
   attachments: { mediaId: string; name: string; mimeType: string; size: number }[];
 }
 
-let folder = '';
-test.beforeAll(() => {
-  folder = mkdtempSync(path.join(tmpdir(), 'atende-widget-files-'));
-});
-test.afterAll(() => rmSync(folder, { recursive: true, force: true }));
-
-function tempFile(name: string, bytes: Buffer): string {
-  const file = path.join(folder, name);
-  writeFileSync(file, bytes);
-  return file;
-}
-
-/** Picks a file the way a visitor does: the paperclip opens the browser's file chooser. */
-async function visitorAttaches(page: Page, file: string): Promise<void> {
-  const [chooser] = await Promise.all([
-    page.waitForEvent('filechooser'),
-    page.getByRole('button', { name: 'Anexar arquivo' }).click(),
-  ]);
-  await chooser.setFiles(file);
-}
+const tempFile = useTempFiles('atende-widget-files-');
 
 /** What the server stored for the visitor of this page, read with the widget's own token. */
 async function transcript(page: Page, request: APIRequestContext, server: ServerProcess): Promise<TranscriptMessage[]> {
@@ -61,7 +34,7 @@ test('R-CH-02 the widget sends a picture through the outbox and receives the fil
   await signIn(agent, server, 'ana@demo.local');
   await openWidget(visitor, server);
 
-  await visitorAttaches(visitor, tempFile('pixel.png', PIXEL_PNG));
+  await attachByChooser(visitor, tempFile('pixel.png', PIXEL_PNG));
   await expect(visitorSent(visitor, 'pixel.png')).toBeVisible();
   await expectPictureShown(visitor, 'pixel.png');
 
@@ -121,13 +94,13 @@ test('R-CH-02 a file too large or of a refused type shows an inline error and se
   await expect(visitorSent(visitor, 'Antes do arquivo')).toBeVisible();
 
   // Refused in the browser: 21 MB is past the website chat's 20 MB.
-  await visitorAttaches(visitor, tempFile('grande.pdf', Buffer.alloc(21 * 1024 * 1024, 0x41)));
+  await attachByChooser(visitor, tempFile('grande.pdf', Buffer.alloc(21 * 1024 * 1024, 0x41)));
   await expect(visitor.getByRole('status')).toHaveText('Arquivo grande demais.');
   await expect(visitor.getByText('grande.pdf')).toHaveCount(0);
 
   // Refused by the server (415): the bytes are a ZIP archive whatever the name says.
   const zip = Buffer.concat([Buffer.from('504b0506', 'hex'), Buffer.alloc(18)]);
-  await visitorAttaches(visitor, tempFile('fotos.jpg', zip));
+  await attachByChooser(visitor, tempFile('fotos.jpg', zip));
   await expect(visitor.getByRole('status')).toHaveText('Tipo de arquivo não aceito.');
   await expect(visitor.getByText('fotos.jpg')).toHaveCount(0);
 
