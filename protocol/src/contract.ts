@@ -7,6 +7,8 @@ import {
   WebchatMessageBody,
 } from './rest.js';
 import { VisitorMessage } from './frames.js';
+import { AgentChannelsResponse, ChannelTestResponse, StartConversationBody } from './startConversation.js';
+import { SendTemplateBody, TemplateSyncResponse, TemplatesResponse } from './whatsappTemplates.js';
 import {
   ContactResponse, ContactSearchQuery, ContactsResponse, CreateContactBody, HistoryResponse, ContactMediaQuery, ContactMediaResponse,
   MergeContactsBody, MessageSearchQuery, MessageSearchResponse, UpdateContactBody,
@@ -63,6 +65,14 @@ export const API = {
   markConversation: endpoint({ method: 'POST', path: '/api/conversations/:id/mark', auth: 'user', body: MarkBody, response: conversationResponse }),
   tagConversation: endpoint({ method: 'POST', path: '/api/conversations/:id/tags', auth: 'user', body: TagsBody, response: conversationResponse }),
 
+  // WhatsApp (issue 10): agent-started conversations, approved templates, channels an agent may use.
+  startConversation: endpoint({ method: 'POST', path: '/api/conversations', auth: 'user', body: StartConversationBody, response: conversationResponse }),
+  sendTemplate: endpoint({
+    method: 'POST', path: '/api/conversations/:id/template', auth: 'user', body: SendTemplateBody, response: messageResponse,
+  }),
+  agentChannels: endpoint({ method: 'GET', path: '/api/channels', auth: 'user', response: AgentChannelsResponse }),
+  channelTemplates: endpoint({ method: 'GET', path: '/api/channels/:id/templates', auth: 'user', response: TemplatesResponse }),
+
   // Contacts (R-CT-01…04): commands, idempotent on the client-chosen contact id.
   createContact: endpoint({ method: 'POST', path: '/api/contacts', auth: 'user', body: CreateContactBody, response: ContactResponse }),
   searchContacts: endpoint({ method: 'GET', path: '/api/contacts/search', auth: 'user', query: ContactSearchQuery, response: ContactsResponse }),
@@ -83,6 +93,9 @@ export const API = {
   getChannel: endpoint({ method: 'GET', path: '/api/admin/channels/:id', auth: 'user', response: ChannelAccountView }),
   updateChannel: endpoint({ method: 'PATCH', path: '/api/admin/channels/:id', auth: 'user', body: UpdateChannelBody, response: ChannelAccountView }),
   removeChannel: endpoint({ method: 'DELETE', path: '/api/admin/channels/:id', auth: 'user', response: null }),
+  testChannel: endpoint({ method: 'POST', path: '/api/admin/channels/:id/test', auth: 'user', response: ChannelTestResponse }),
+  adminTemplates: endpoint({ method: 'GET', path: '/api/admin/channels/:id/templates', auth: 'user', response: TemplatesResponse }),
+  syncTemplates: endpoint({ method: 'POST', path: '/api/admin/channels/:id/templates/sync', auth: 'user', response: TemplateSyncResponse }),
 
   createVisitor: endpoint({
     method: 'POST', path: '/api/webchat/:accountId/visitors', auth: 'none', body: VisitorBody, response: VisitorResponse,
