@@ -5,7 +5,7 @@ import type { OutboundRequest } from '../src/channels/adapter.js';
 import { WhatsAppAdapter } from '../src/channels/whatsapp/adapter.js';
 import { UNSUPPORTED_TEXT } from '../src/channels/whatsapp/inbound.js';
 import { call, login, startTestServer, type TestServer } from './helpers.js';
-import { FakeGraph, SERVER_ERROR, THROTTLED_NUMBER, THROTTLED_PAIR, TOO_MANY, waEnvelope, waInbound, waStatuses } from './fakeGraph.js';
+import { FakeGraph, SERVER_ERROR, THROTTLED_NUMBER, THROTTLED_PAIR, TOO_MANY, waEnvelope, waInbound, waStatuses } from '../src/channels/whatsapp/simulator/graph.js';
 
 /**
  * The WhatsApp Cloud API channel (issue 10) against a fake Graph server on loopback that enforces
