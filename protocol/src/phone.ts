@@ -70,3 +70,22 @@ export function checkWhatsAppNumber(input: string): PhoneCheck {
   }
   return checkBrazilianPhone(trimmed);
 }
+
+/**
+ * How a stored WhatsApp number reads on screen (origin numbers, cards, headers): Brazilian E.164
+ * digits as `+55 11 91234-5678` / `+55 11 3123-4567`; anything else as `+<digits>`.
+ */
+export function formatPhoneNumber(e164: string): string {
+  const digits = e164.replace(/\D/g, '');
+  const brazil = /^55(\d{2})(\d{4,5})(\d{4})$/.exec(digits);
+  if (brazil) return `+55 ${brazil[1]} ${brazil[2]}-${brazil[3]}`;
+  return digits ? `+${digits}` : e164;
+}
+
+/** A stored Brazilian number in the form agents type it (area code + number, no 55), else as stored. */
+export function nationalPhoneNumber(e164: string): string {
+  const digits = e164.replace(/\D/g, '');
+  if (/^55\d{10,11}$/.test(digits)) return digits.slice(2);
+  // Another country: typed with its `+`, which is how checkWhatsAppNumber tells it apart.
+  return digits ? `+${digits}` : e164;
+}

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { checkBrazilianPhone, checkWhatsAppNumber, INVALID_NUMBER_MESSAGE, isE164Digits, normaliseBrazilianPhone } from '../src/phone.js';
+import {
+  checkBrazilianPhone, checkWhatsAppNumber, formatPhoneNumber, INVALID_NUMBER_MESSAGE, isE164Digits, nationalPhoneNumber, normaliseBrazilianPhone,
+} from '../src/phone.js';
 
 describe('Brazilian phone numbers', () => {
   it('R-WA-02 R-CT-02 prepends 55 to area code + number and stores digits only', () => {
@@ -50,5 +52,20 @@ describe('WhatsApp numbers as typed in the contact form', () => {
     expect(checkWhatsAppNumber('+1 415')).toEqual({ status: 'incomplete' });
     expect(checkWhatsAppNumber('+1 415 abc 2671').status).toBe('invalid');
     expect(checkWhatsAppNumber('+0 4155552671').status).toBe('invalid');
+  });
+});
+
+describe('stored numbers on screen', () => {
+  it('R-WS-02 R-WA-10 formats Brazilian mobiles and landlines, other countries with their +', () => {
+    expect(formatPhoneNumber('5511912345678')).toBe('+55 11 91234-5678');
+    expect(formatPhoneNumber('551131234567')).toBe('+55 11 3123-4567');
+    expect(formatPhoneNumber('14155550100')).toBe('+14155550100');
+  });
+
+  it('R-WA-09 gives a stored number back in the form agents type it, which the number check accepts', () => {
+    expect(nationalPhoneNumber('5511912345678')).toBe('11912345678');
+    expect(checkWhatsAppNumber(nationalPhoneNumber('5511912345678'))).toMatchObject({ status: 'valid', e164: '5511912345678' });
+    expect(nationalPhoneNumber('14155550100')).toBe('+14155550100');
+    expect(checkWhatsAppNumber(nationalPhoneNumber('14155550100'))).toMatchObject({ status: 'valid', e164: '14155550100' });
   });
 });
