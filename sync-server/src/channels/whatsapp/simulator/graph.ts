@@ -31,6 +31,9 @@ export interface GraphCall {
   status: number;
 }
 
+/** A message the fake accepted from the business. */
+export interface SentMessage { id: string; to: string; type: string; body: Record<string, unknown> }
+
 /** An approved template: how many text parameters each component takes. */
 export interface FakeTemplate {
   name: string;
@@ -48,7 +51,7 @@ const MEDIA_TYPES = ['image', 'audio', 'video', 'document', 'sticker'] as const;
 export class FakeGraph {
   readonly calls: GraphCall[] = [];
   /** Messages accepted (answered with an id), in order. */
-  readonly sent: Array<{ id: string; to: string; type: string; body: Record<string, unknown> }> = [];
+  readonly sent: SentMessage[] = [];
   readonly templates: FakeTemplate[] = [];
   /** Files uploaded to `POST /{phone-number-id}/media`. */
   readonly uploads: Array<{ id: string; type: string; size: number }> = [];
@@ -56,6 +59,12 @@ export class FakeGraph {
   private readonly media = new Map<string, { bytes: Buffer; mimeType: string }>();
   private server: Server | undefined;
   private sequence = 0;
+  private readonly sentListeners = new Set<(message: SentMessage) => void>();
+  /**
+   * Requests outside the Graph API (the simulator's customer page); answered before the bearer
+   * check. Returns whether it answered.
+   */
+  pages: ((req: IncomingMessage, res: ServerResponse, body: Buffer) => Promise<boolean>) | undefined;
   url = '';
 
   constructor(readonly options: { phoneNumberId: string; accessToken: string; appSecret: string }) {}
@@ -95,6 +104,17 @@ export class FakeGraph {
     return id;
   }
 
+  /** Calls `listener` with every message this fake accepts (the customer's phone shows it); returns the unsubscribe. */
+  onSent(listener: (message: SentMessage) => void): () => void {
+    this.sentListeners.add(listener);
+    return () => this.sentListeners.delete(listener);
+  }
+
+  /** A file uploaded or sent by a customer, by media id. */
+  mediaFile(id: string): { bytes: Buffer; mimeType: string } | undefined {
+    return this.media.get(id);
+  }
+
   /** Signs a raw webhook body as Meta does. */
   sign(raw: string, secret = this.options.appSecret): string {
     return `sha256=${createHmac('sha256', secret).update(raw).digest('hex')}`;
@@ -129,6 +149,10 @@ export class FakeGraph {
       error: { message: f.message, type: f.type ?? 'OAuthException', code: f.code, ...(f.subcode ? { error_subcode: f.subcode } : {}), fbtrace_id: `A${randomBytes(8).toString('hex')}` },
     }, f.retryAfterS ? { 'retry-after': String(f.retryAfterS) } : {});
 
+    if (this.pages && !path.startsWith(`/${GRAPH_VERSION}/`) && !path.startsWith('/media-bytes/') && (await this.pages(req, res, bytesIn))) {
+      call.status = res.statusCode;
+      return;
+    }
     if (req.headers.authorization !== `Bearer ${this.options.accessToken}`) {
       return fail({ status: 401, code: 190, message: 'Invalid OAuth access token - Cannot parse access token' });
     }
@@ -170,8 +194,11 @@ export class FakeGraph {
       if (scripted) return fail(scripted);
       const message = body as Record<string, unknown>;
       const id = `wamid.fake${String(++this.sequence).padStart(6, '0')}`;
-      this.sent.push({ id, to: String(message.to), type: String(message.type), body: message });
-      return answer(200, { messaging_product: 'whatsapp', contacts: [{ input: message.to, wa_id: message.to }], messages: [{ id }] });
+      const sent: SentMessage = { id, to: String(message.to), type: String(message.type), body: message };
+      this.sent.push(sent);
+      answer(200, { messaging_product: 'whatsapp', contacts: [{ input: message.to, wa_id: message.to }], messages: [{ id }] });
+      for (const listener of this.sentListeners) listener(sent);
+      return;
     }
     return fail({ status: 400, code: 100, subcode: 33, message: `Unsupported ${req.method ?? ''} request` });
   }
