@@ -183,7 +183,7 @@ export class InboundService {
       waitingSince: now, takenAt: null, finishedAt: null, finishedBy: null, lastInboundAt: now,
       lastMessageAt: now, lastPreview: previewOf(input), disposition: null, finishNote: '', tags: [],
       transfers: [], ticketLinks: [], channelMeta: {},
-    }, { createdAt: now, payload: input.payload ?? {} });
+    }, { createdAt: now, payload: input.payload ?? {}, externalId: input.externalId });
   }
 
   private messageOf(input: InboundInput, id: string, conversation: ConversationDoc, now: number): MessageDoc {

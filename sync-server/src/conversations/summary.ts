@@ -15,11 +15,23 @@ export function customerWroteAt(message: Pick<MessageDoc, 'createdAt' | 'payload
   return typeof sentAt === 'number' && Number.isFinite(sentAt) ? sentAt : message.createdAt;
 }
 
-/** Kept on the conversation (`channelMeta.customerWroteAt`), so a send checks the window without reading messages. */
-export function withCustomerWroteAt(c: ConversationDoc, message: Pick<MessageDoc, 'createdAt' | 'payload'>): ConversationDoc {
+/**
+ * Kept on the conversation, so a send checks the window without reading messages
+ * (`channelMeta.customerWroteAt`), and the agent's typing indicator can name the customer's latest
+ * upstream message (`channelMeta.lastInboundExternalId`: WhatsApp shows it only as a reply to one).
+ */
+export function withCustomerWroteAt(
+  c: ConversationDoc,
+  message: Pick<MessageDoc, 'createdAt' | 'payload'> & { externalId?: string | null | undefined },
+): ConversationDoc {
   const known = Number(c.channelMeta.customerWroteAt);
-  const at = Math.max(Number.isFinite(known) ? known : 0, customerWroteAt(message));
-  return { ...c, channelMeta: { ...c.channelMeta, customerWroteAt: String(at) } };
+  const wrote = customerWroteAt(message);
+  const latest = !Number.isFinite(known) || wrote >= known;
+  const at = Math.max(Number.isFinite(known) ? known : 0, wrote);
+  const channelMeta = { ...c.channelMeta, customerWroteAt: String(at) };
+  // A late webhook for an older message does not replace the id of the newest one.
+  if (message.externalId && latest) channelMeta.lastInboundExternalId = message.externalId;
+  return { ...c, channelMeta };
 }
 
 /** The conversation's list fields after a message was added to it (customer messages also move lastInboundAt). */
