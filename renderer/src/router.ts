@@ -1,12 +1,16 @@
 import { createRouter, createWebHashHistory, type RouteLocationNormalized, type RouteRecordRaw } from 'vue-router';
+import { canAdminister } from './components/admin/access';
 import { parseRoute, type WindowRoute } from './desktop';
+import { useSessionStore } from './stores/session';
+import AdminView from './views/AdminView.vue';
 import ConversationWindow from './views/ConversationWindow.vue';
 import HomeView from './views/HomeView.vue';
 import SupervisorWindow from './views/SupervisorWindow.vue';
 
 /**
  * The screens of each window (R-DT-03, R-SV-05): the workstation (`#/`), a popped-out
- * conversation (`#/conversation/<id>`) or a supervisor board (`#/supervisor/<board>`). The
+ * conversation (`#/conversation/<id>`), a supervisor board (`#/supervisor/<board>`) or a screen of
+ * the admin area (`#/admin/<section>`, admins only, issue 10 point 6). The
  * desktop shell and the web fallback open windows on these same hashes (desktop/windows.ts);
  * which ids and boards are valid stays that module's one rule (`parseRoute`), so an address
  * it would not accept leads home, and an unknown board to the first one. Views are bundled,
@@ -34,6 +38,15 @@ export const routes: RouteRecordRaw[] = [
       return { board: route.kind === 'supervisor' ? route.board : 'agents' };
     },
   },
+  {
+    path: '/admin/:section?',
+    name: 'admin',
+    component: AdminView,
+    props: (to) => {
+      const route = windowRoute(to);
+      return { section: route.kind === 'admin' ? route.section : 'channels' };
+    },
+  },
   { path: '/:unknown(.*)*', redirect: { name: 'home' } },
 ];
 
@@ -45,6 +58,11 @@ router.beforeEach((to) => {
   if (route.kind === 'home') return to.name === 'home' || { name: 'home', replace: true };
   if (route.kind === 'supervisor' && to.params.board !== route.board) {
     return { name: 'supervisor', params: { board: route.board }, replace: true };
+  }
+  // Decided before anything renders, so a non-admin never sees the screen flash (the view checks again live).
+  if (route.kind === 'admin') {
+    if (!canAdminister(useSessionStore().user)) return { name: 'home', replace: true };
+    if (to.params.section !== route.section) return { name: 'admin', params: { section: route.section }, replace: true };
   }
   return true;
 });

@@ -111,6 +111,13 @@ describe('window routes (R-DT-03, R-SV-05)', () => {
     expect(windowName(route)).toBe('atende-conversation-conversation-01ABC');
     expect(windowName({ kind: 'supervisor', board: 'queues' })).toBe('atende-supervisor-queues');
   });
+
+  it('R-CH-03 reads the admin area’s screens, the first one by default', () => {
+    expect(parseRoute('#/admin/channels')).toEqual({ kind: 'admin', section: 'channels' });
+    expect(parseRoute('#/admin')).toEqual({ kind: 'admin', section: 'channels' });
+    expect(parseRoute('#/admin/unknown')).toEqual({ kind: 'admin', section: 'channels' });
+    expect(routeHash({ kind: 'admin', section: 'channels' })).toBe('#/admin/channels');
+  });
 });
 
 describe('desktop module inside the desktop shell', () => {

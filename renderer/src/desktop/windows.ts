@@ -1,14 +1,19 @@
 import { SUPERVISOR_BOARDS, type SupervisorBoard } from '@atende/protocol';
 
+/** Screens of the admin area (issue 10 point 6; issue 15 adds users, teams…): the first is the default. */
+export const ADMIN_SECTIONS = ['channels'] as const;
+export type AdminSection = (typeof ADMIN_SECTIONS)[number];
+
 /**
  * What a window of the app shows, from its `location.hash` (R-DT-03, R-SV-05): the agent's
- * workstation, one conversation popped out, or a supervisor board. The desktop shell opens its
- * windows on the same hashes, so the renderer routes both the same way.
+ * workstation, one conversation popped out, a supervisor board, or a screen of the admin area.
+ * The desktop shell opens its windows on the same hashes, so the renderer routes both the same way.
  */
 export type WindowRoute =
   | { kind: 'home' }
   | { kind: 'conversation'; id: string }
-  | { kind: 'supervisor'; board: SupervisorBoard };
+  | { kind: 'supervisor'; board: SupervisorBoard }
+  | { kind: 'admin'; section: AdminSection };
 
 const CONVERSATION_ID = /^conversation:[A-Za-z0-9_.@-]{1,90}$/;
 
@@ -34,12 +39,17 @@ export function parseRoute(hash: string): WindowRoute {
     const board = decode(param) ?? '';
     return { kind: 'supervisor', board: isSupervisorBoard(board) ? board : 'agents' };
   }
+  if (kind === 'admin') {
+    const section = ADMIN_SECTIONS.find((name) => name === decode(param));
+    return { kind: 'admin', section: section ?? ADMIN_SECTIONS[0] };
+  }
   return { kind: 'home' };
 }
 
 export function routeHash(route: WindowRoute): string {
   if (route.kind === 'conversation') return `#/conversation/${encodeURIComponent(route.id)}`;
   if (route.kind === 'supervisor') return `#/supervisor/${route.board}`;
+  if (route.kind === 'admin') return `#/admin/${route.section}`;
   return '';
 }
 
@@ -53,6 +63,7 @@ export function windowUrl(href: string, route: WindowRoute): string {
 export function windowName(route: WindowRoute): string {
   if (route.kind === 'conversation') return `atende-conversation-${route.id.replace(/[^A-Za-z0-9]/g, '-')}`;
   if (route.kind === 'supervisor') return `atende-supervisor-${route.board}`;
+  if (route.kind === 'admin') return 'atende-admin';
   return 'atende-home';
 }
 
@@ -60,4 +71,5 @@ export const WINDOW_FEATURES: Record<WindowRoute['kind'], string> = {
   home: '',
   conversation: 'popup,width=760,height=780',
   supervisor: 'popup,width=1120,height=760',
+  admin: '',
 };
