@@ -14,6 +14,7 @@ import { runScope, SCOPE_WORKLOAD, type ScopeResult } from './scope.js';
 import { measureStream, STREAM, streamTable, type StreamResult } from './stream.js';
 import { BACKFILL, measureThroughput, type ThroughputResult } from './throughput.js';
 import { WORKLOAD } from './workload.js';
+import { measureWhatsApp, WHATSAPP_DEFAULTS, whatsAppTable, type WhatsAppResult } from './whatsapp.js';
 
 /**
  * `npm run bench` (ARCHITECTURE §9): webhook-to-agent latency, pull throughput and inbound
@@ -25,7 +26,7 @@ import { WORKLOAD } from './workload.js';
  * results/latest-<sections>.json and a dated copy instead, so latest.json stays a full run.
  */
 
-const SECTIONS = ['latency', 'throughput', 'ingest', 'stream', 'scope', 'renderer'] as const;
+const SECTIONS = ['latency', 'throughput', 'ingest', 'whatsapp', 'stream', 'scope', 'renderer'] as const;
 type Section = (typeof SECTIONS)[number];
 const ALIASES: Record<string, Section[]> = { server: ['latency', 'throughput', 'ingest'], all: [...SECTIONS] };
 
@@ -74,6 +75,10 @@ const METHOD = {
     `${HTTP_INGEST_DEFAULTS.messagesPerWriter} messages to /api/webchat/messages one after another (first opens a ` +
     'conversation). msg/s = acknowledged (201) messages / wall time of the whole run; every message is then read back ' +
     `from the store. ${HTTP_INGEST_DEFAULTS.runs} runs. Client and server share one Node process.`,
+  whatsapp: `One fresh server (simulator off) and a fake Graph server on loopback; a WhatsApp channel account created through ` +
+    `the admin API. ${WHATSAPP_DEFAULTS.customers} customers at once, each writing ${WHATSAPP_DEFAULTS.messagesPerCustomer} text ` +
+    `messages one after another; every signed webhook is POSTed ${WHATSAPP_DEFAULTS.copies} times at once (Meta's at-least-once ` +
+    'delivery); ack = POST until its answer. Afterwards every upstream id must be stored exactly once. Client and server share one Node process.',
   scope: `One fresh server over its own embedded store; ${SCOPE_WORKLOAD.teams} teams x ${SCOPE_WORKLOAD.conversationsPerTeam} ` +
     `waiting conversations x ${SCOPE_WORKLOAD.messagesPerConversation} messages written with store.bulkWrite (batches of ~1,000), ` +
     'then warmIndexes() (timed), then full pulls from no checkpoint over HTTP (limit 500) of conversations and messages as ' +
@@ -232,6 +237,12 @@ async function main(): Promise<void> {
     ingest = { store, http };
     console.log('done');
   }
+  let whatsapp: WhatsAppResult | undefined;
+  if (sections.includes('whatsapp')) {
+    process.stdout.write(`whatsapp: ${WHATSAPP_DEFAULTS.customers} customers' webhooks, each delivered ${WHATSAPP_DEFAULTS.copies}×… `);
+    whatsapp = await withTimeout(measureWhatsApp(), SCENARIO_LIMIT_MS, 'WhatsApp webhooks');
+    console.log('done');
+  }
   let stream: StreamResult | undefined;
   if (sections.includes('stream')) {
     process.stdout.write('stream: ');
@@ -276,6 +287,11 @@ async function main(): Promise<void> {
       'messages, POST /api/webchat/messages until 201');
     console.log(httpIngestTable(ingest.http));
   }
+  if (whatsapp) {
+    console.log(`\nWhatsApp webhooks: ${whatsapp.customers} customers × ${whatsapp.messagesPerCustomer} messages, each signed ` +
+      `delivery POSTed ${whatsapp.copies}× at once; exactly one message per upstream id stored`);
+    console.log(whatsAppTable(whatsapp));
+  }
   if (stream) {
     console.log(`\nStreamed changes: ${stream.sockets} sockets (${STREAM.teams} teams × ${STREAM.agentsPerTeam} agents + ` +
       `${stream.supervisors} supervisors), latency from write to every eligible socket in ms`);
@@ -300,7 +316,7 @@ async function main(): Promise<void> {
   const report = {
     name: 'foundation', sections, startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(),
     commit: gitCommit(), store: 'embedded', machine: machine(), loadAverage: { before: loadBefore, after: os.loadavg() },
-    method, latency, throughput, ingest, stream, scope,
+    method, latency, throughput, ingest, whatsapp, stream, scope,
     ...(renderer ? { renderer: { build: rendererBuild(), ...renderer } } : {}),
   };
   mkdirSync(RESULTS, { recursive: true });

@@ -1,7 +1,7 @@
 import { DomainError, type ChannelKind, type ContactDoc } from '@atende/protocol';
 import type { DocStore, StoredDoc } from '../store/index.js';
 import { toWire } from '../store/wire.js';
-import { addressId } from './directory.js';
+import { addressId, contactsWithWhatsApp } from './directory.js';
 import { isGone } from './live.js';
 
 /**
@@ -37,7 +37,7 @@ function numberTaken(kind: ChannelKind, owner: Pick<ContactDoc, 'id' | 'name'> |
 /** A contact registered with this WhatsApp number before address documents were kept (the demo seed, pushes). */
 async function unclaimedOwner(store: DocStore, kind: ChannelKind, address: string, contactId: string): Promise<StoredDoc | undefined> {
   if (kind !== 'whatsapp') return undefined;
-  const found = await store.find({ selector: { 'addresses.whatsapp': address, type: 'contact' }, limit: 5 });
+  const found = await contactsWithWhatsApp(store, address, 5);
   return found.find((doc) => doc._id !== contactId && !isGone(doc));
 }
 

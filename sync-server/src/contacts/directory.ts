@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { docId, ulid, type ChannelKind, type ContactDoc } from '@atende/protocol';
 import type { DocStore, StoredDoc } from '../store/index.js';
-import { toStored } from '../store/wire.js';
+import { toStored, updateWire } from '../store/wire.js';
 import { isGone, liveContact } from './live.js';
 
 /** Maps a channel address to its contact; the store arbitrates who creates it. Never replicated. */
@@ -18,9 +18,25 @@ export function addressId(kind: ChannelKind, address: string): string {
   return `address:${kind}.${key}`;
 }
 
+/** The index of contacts by WhatsApp number (server.ts creates it). */
+const WHATSAPP_ADDRESS_INDEX = 'idx-whatsapp-address';
+
+/**
+ * Contacts holding a WhatsApp number, read through the number's index by name: the planner may
+ * otherwise pick any index led by `type` and scan every contact (server.ts, INDEXES).
+ */
+export function contactsWithWhatsApp(store: DocStore, address: string, limit: number): Promise<StoredDoc[]> {
+  return store.find({ selector: { 'addresses.whatsapp': address, type: 'contact' }, limit, useIndex: WHATSAPP_ADDRESS_INDEX });
+}
+
 export interface Profile {
   name: string;
   email?: string;
+  /**
+   * Created by an agent starting a conversation (R-WA-10): no name until the customer's profile
+   * gives one, so cards show the number. Inbound contacts without a profile are named by address.
+   */
+  unnamed?: boolean;
 }
 
 /**
@@ -38,7 +54,7 @@ export class ContactDirectory {
       if (known && !known._deleted) {
         const contact = await liveContact(this.store, known.contactId);
         // The address was claimed but its contact not yet written (a crash between the two).
-        return contact ?? (await this.createContact(known.contactId, kind, address, profile));
+        return contact ? this.named(contact, profile) : this.createContact(known.contactId, kind, address, profile);
       }
       const contactId = (await this.existingContact(kind, address)) ?? docId('contact', ulid());
       const claim: AddressDoc = { _id: id, type: 'address', kind, contactId };
@@ -46,15 +62,27 @@ export class ContactDirectory {
       const [written] = await this.store.bulkWrite([claim]);
       if (!written?.ok) continue; // another writer claimed it first: adopt theirs
       const contact = await liveContact(this.store, contactId);
-      return contact ?? (await this.createContact(contactId, kind, address, profile));
+      return contact ? this.named(contact, profile) : this.createContact(contactId, kind, address, profile);
     }
     throw new Error(`contact for ${kind} address: too much contention`);
+  }
+
+  /** An unnamed contact (agent-started, R-WA-10) takes the name the customer's profile gives. */
+  private async named(contact: ContactDoc, profile: Profile): Promise<ContactDoc> {
+    const name = profile.name.trim().slice(0, 200);
+    if (contact.name !== '' || !name) return contact;
+    const { doc } = await updateWire<ContactDoc>(this.store, contact.id, (current) =>
+      current && current.type === 'contact' && current.name === ''
+        ? { ...current, name, updatedAt: Math.max(Date.now(), current.updatedAt + 1) }
+        : undefined,
+    );
+    return doc && doc.type === 'contact' ? doc : contact;
   }
 
   /** A contact an agent created with this address before it ever wrote (WhatsApp numbers). */
   private async existingContact(kind: ChannelKind, address: string): Promise<string | undefined> {
     if (kind !== 'whatsapp') return undefined;
-    const [found] = await this.store.find({ selector: { type: 'contact', 'addresses.whatsapp': address }, limit: 1 });
+    const [found] = await contactsWithWhatsApp(this.store, address, 1);
     return found && !isGone(found) ? found._id : undefined;
   }
 
@@ -62,7 +90,7 @@ export class ContactDirectory {
     const now = Date.now();
     const contact: ContactDoc = {
       id, type: 'contact', createdAt: now, updatedAt: now,
-      name: profile.name.trim().slice(0, 200) || address, email: validEmail(profile.email),
+      name: profile.name.trim().slice(0, 200) || (profile.unnamed ? '' : address), email: validEmail(profile.email),
       addresses: { [kind]: address }, customFields: {},
     };
     for (let attempt = 0; attempt < 5; attempt++) {
