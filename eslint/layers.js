@@ -4,7 +4,8 @@ import path from 'node:path';
 /**
  * Layers of the sync server, one direction (ARCHITECTURE §1): a folder may import only folders of
  * a strictly lower rank, so no two folders can ever import each other, directly or in a circle.
- * Files named routes.ts are HTTP edges wherever they live; server.ts and main.ts compose it all.
+ * Files named routes.ts (or <name>Routes.ts, a second router of a folder) are HTTP edges wherever
+ * they live; server.ts and main.ts compose it all.
  */
 export const SERVER_LAYERS = {
   config: 0,
@@ -33,7 +34,7 @@ function placeOf(file, root) {
   if (relative.startsWith('..') || path.isAbsolute(relative)) return undefined;
   const [folder, ...rest] = relative.split(path.sep);
   if (!folder || rest.length === 0) return { folder: '.', rank: ROOT_RANK };
-  if (path.basename(file) === 'routes.ts') return { folder, rank: EDGE_FILE_RANK };
+  if (/^(routes|[a-z]\w*Routes)\.ts$/.test(path.basename(file))) return { folder, rank: EDGE_FILE_RANK };
   const rank = /** @type {Record<string, number>} */ (SERVER_LAYERS)[folder];
   return { folder, rank: rank ?? -1 };
 }

@@ -7,12 +7,15 @@ import { authRoutes } from './auth/routes.js';
 import { AuthService } from './auth/service.js';
 import { randomToken, TokenSigner } from './auth/tokens.js';
 import { openBus, subscribeTopic, type Bus } from './bus/index.js';
+import { agentChannelRoutes } from './channelAccounts/agentRoutes.js';
 import { channelAccountRoutes } from './channelAccounts/routes.js';
 import { ChannelAccounts } from './channelAccounts/service.js';
 import { ChannelRegistry } from './channels/adapter.js';
 import { ChannelInbound } from './channels/inbound.js';
 import { registerChannelJobs, typingToCustomer } from './channels/jobs.js';
 import { WhatsAppAdapter } from './channels/whatsapp/adapter.js';
+import { adminTemplateRoutes, agentTemplateRoutes } from './channels/whatsapp/templateRoutes.js';
+import { TemplateService } from './channels/whatsapp/templates.js';
 import { WebchatAdapter } from './channels/webchat/adapter.js';
 import { webchatRoutes } from './channels/webchat/routes.js';
 import { acceptVisitorSocket } from './channels/webchat/socket.js';
@@ -25,11 +28,13 @@ import { ContactDirectory } from './contacts/directory.js';
 import { InboundService } from './conversations/inbound.js';
 import { MessageService } from './conversations/messages.js';
 import { preferCounter, ProtocolNumbers } from './conversations/protocolNumbers.js';
-import { conversationRoutes } from './conversations/routes.js';
+import { conversationRoutes, templateMessageRoutes } from './conversations/routes.js';
+import { TemplateMessages } from './conversations/templateMessages.js';
 import { contactRoutes } from './contacts/routes.js';
 import { searchRoutes } from './search/routes.js';
 import { SEARCH_DESIGN } from './search/views.js';
 import { ConversationService } from './conversations/service.js';
+import { ConversationStarter } from './conversations/start.js';
 import { ConversationEvents, QUEUED_EVENT_JOB, VISITOR_NOTICE_JOB } from './conversations/events.js';
 import { seedDemo } from './demo/seed.js';
 import { buildApp, webRoot } from './http/app.js';
@@ -135,13 +140,19 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const conversations = new ConversationService(store);
   const media = new MediaService(store);
   const messages = new MessageService(store, media);
-  const inbound = new InboundService(store, new ProtocolNumbers(store, config.timeZone));
+  // One lease of protocol numbers per node, for customers' and agents' new conversations.
+  const protocols = new ProtocolNumbers(store, config.timeZone);
+  const inbound = new InboundService(store, protocols);
+  const directory = new ContactDirectory(store);
+  const starter = new ConversationStarter(store, accounts, directory, conversations, protocols);
   const visitors = new VisitorService(store, signer);
   const visitorDelivery = new VisitorSockets(bus, { log });
   const registry = new ChannelRegistry();
   const webchat = new WebchatAdapter(visitorDelivery);
   registry.register('webchat', () => webchat);
   registry.register('whatsapp', (account) => new WhatsAppAdapter(account));
+  const templates = new TemplateService(store, accounts, registry);
+  const templateMessages = new TemplateMessages(messages, templates, media);
   visitorDelivery.onDelivered((_contactId, frame) => {
     // Lifecycle notices stay 'sent': they are no one's message to mark delivered.
     if (frame.type === 'message' && frame.message.direction !== 'system') void messages.recordSent(frame.message.id, null, 'delivered').catch(() => undefined);
@@ -174,17 +185,21 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   });
   hub.start();
   const limiter = new RateLimiter(config.publicRateLimitPerMinute, { bus, log });
-  const channelInbound = new ChannelInbound(new ContactDirectory(store), inbound, messages);
+  const channelInbound = new ChannelInbound(directory, inbound, messages, templates);
 
   const app = buildApp({
     api: [
       ['/api/auth', authRoutes(auth, limiter)],
       ['/api/sync', syncRoutes(store, auth, { replicaDays: config.replicaDays, identity })],
-      ['/api/conversations', conversationRoutes(store, conversations, messages, auth)],
+      ['/api/conversations', conversationRoutes(store, conversations, messages, auth, starter)],
       ['/api/contacts', contactRoutes(store, auth)],
       ['/api/search', searchRoutes(store, auth)],
       ['/api/media', mediaRoutes({ media, auth })],
-      ['/api/admin/channels', channelAccountRoutes(accounts, auth)],
+      ['/api/admin/channels', channelAccountRoutes(accounts, auth, registry)],
+      ['/api/admin/channels', adminTemplateRoutes(templates, auth)],
+      ['/api/channels', agentTemplateRoutes(templates, auth)],
+      ['/api/conversations', templateMessageRoutes(templateMessages, auth)],
+      ['/api/channels', agentChannelRoutes(accounts, auth)],
       ['/api/webchat/media', visitorMediaRoutes({ media, visitors, limit: limiter.middleware('webchat-media') })],
       ['/api/webchat', webchatRoutes(visitors, inbound, media, limiter)],
     ],

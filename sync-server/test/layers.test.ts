@@ -23,6 +23,7 @@ describe('one-way layers between server folders', () => {
   it('R-OPS-01 two folders of one layer may not import each other (no cycles), and routes.ts files are edges', async () => {
     expect(await layerErrors('sync-server/src/store/example.ts', "export type { Bus } from '../bus/types.js';\n")).toHaveLength(1);
     expect(await layerErrors('sync-server/src/media/routes.ts', "export { parse } from '../http/errors.js';\n")).toEqual([]);
+    expect(await layerErrors('sync-server/src/media/agentRoutes.ts', "export { parse } from '../http/errors.js';\n")).toEqual([]);
     expect(await layerErrors('sync-server/src/media/service2.ts', "export { parse } from '../http/errors.js';\n")).toHaveLength(1);
   });
 

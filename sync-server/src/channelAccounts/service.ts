@@ -24,6 +24,11 @@ export interface ChannelAccountDoc extends StoredDoc {
 
 export const isEnabled = (account: ChannelAccountDoc) => account.enabled !== false && account.removed !== true;
 
+/** The origin number customers see (WhatsApp's display number, E.164 digits); null for other kinds. */
+export function displayPhoneNumberOf(account: ChannelAccountDoc): string | null {
+  return account.kind === 'whatsapp' ? (account.settings?.displayPhoneNumber ?? null) : null;
+}
+
 /** Validates settings of a kind; zod errors become one `invalid` error naming the fields. */
 function validSettings(kind: ChannelKind, raw: Record<string, unknown>): ChannelSettings {
   const result = CHANNEL_SETTINGS[kind].safeParse(raw);

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import {
-  docId, keyOf, onInbound, type Attachment, type ContactDoc, type ConversationDoc, type MessageDoc,
+  docId, keyOf, onInbound, ORIGIN_NUMBER_META, type Attachment, type ContactDoc, type ConversationDoc, type MessageDoc,
   type MessageKind,
 } from '@atende/protocol';
-import type { ChannelAccountDoc } from '../channelAccounts/service.js';
+import { displayPhoneNumberOf, type ChannelAccountDoc } from '../channelAccounts/service.js';
 import { linkContactToTeam } from '../contacts/teams.js';
 import type { JobDoc } from '../jobs/types.js';
-import type { DocStore, StoredDoc } from '../store/index.js';
+import { updateDoc, type DocStore, type StoredDoc } from '../store/index.js';
 import { getWire, toStored, toWire, updateWire } from '../store/wire.js';
 import { queuedJob } from './events.js';
 import { reopenedByCustomer } from './context.js';
@@ -36,7 +36,7 @@ export interface Received {
 }
 
 /** Points at the contact's latest conversation on one channel account: a hint, never the arbiter. */
-interface ThreadDoc extends StoredDoc {
+export interface ThreadDoc extends StoredDoc {
   type: 'thread';
   openConversationId: string | null;
   seq?: number;
@@ -46,10 +46,27 @@ export const threadIdOf = (accountId: string, contactId: string) => `thread:${ke
 
 /**
  * The n-th conversation of a thread has a deterministic id, so two nodes opening it at once write
- * the same document: the store lets exactly one create it and the other appends to it.
+ * the same document: the store lets exactly one create it and the other appends to it. An agent
+ * starting a conversation (start.ts) opens the next one of the same thread, so the customer's
+ * reply appends to it.
  */
-function conversationIdOf(threadId: string, seq: number): string {
+export function conversationIdOf(threadId: string, seq: number): string {
   return `conversation:t${createHash('sha256').update(threadId).digest('base64url').slice(0, 22)}-${seq}`;
+}
+
+/** Moves the thread's hint to its `seq`-th conversation, unless a later one is already there. */
+export async function pointThreadAt(store: DocStore, threadId: string, conversationId: string, seq: number): Promise<void> {
+  await updateDoc<ThreadDoc>(store, threadId, (current) => {
+    const live = current && !current._deleted ? current : undefined;
+    if (live && ((live.seq ?? 0) > seq || live.openConversationId === conversationId)) return undefined;
+    return { ...(live ?? { _id: threadId }), type: 'thread', openConversationId: conversationId, seq };
+  });
+}
+
+/** The number a conversation goes through (R-WS-02), kept on it for cards and headers. */
+export function originMetaOf(account: ChannelAccountDoc): Record<string, string> {
+  const number = displayPhoneNumberOf(account);
+  return number ? { [ORIGIN_NUMBER_META]: number } : {};
 }
 
 /** Opens or continues the customer's conversation and stores the message durably, in one write. */
@@ -182,7 +199,7 @@ export class InboundService {
       invitedAgentIds: [], protocol, startedBy: 'customer',
       waitingSince: now, takenAt: null, finishedAt: null, finishedBy: null, lastInboundAt: now,
       lastMessageAt: now, lastPreview: previewOf(input), disposition: null, finishNote: '', tags: [],
-      transfers: [], ticketLinks: [], channelMeta: {},
+      transfers: [], ticketLinks: [], channelMeta: originMetaOf(input.account),
     }, { createdAt: now, payload: input.payload ?? {}, externalId: input.externalId });
   }
 

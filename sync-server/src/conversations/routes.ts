@@ -8,15 +8,24 @@ import type { DocStore } from '../store/index.js';
 import { ConversationContext } from './context.js';
 import type { MessageService } from './messages.js';
 import type { ConversationService } from './service.js';
+import type { TemplateMessages } from './templateMessages.js';
+import type { ConversationStarter } from './start.js';
 import { conversationMessages } from './transcript.js';
 
 const MOUNT = '/api/conversations';
 
 /** Commands (ARCHITECTURE §1): each carries a client id so a retry is idempotent. */
-export function conversationRoutes(store: DocStore, conversations: ConversationService, messages: MessageService, auth: AuthService): Router {
+export function conversationRoutes(
+  store: DocStore, conversations: ConversationService, messages: MessageService, auth: AuthService, starter: ConversationStarter,
+): Router {
   const router = Router();
   router.use(requireUser(auth));
   const idParam = (value: string) => parse(Id, value, 'conversation id');
+
+  // "Nova conversa" (R-WA-01): a repeat of the command id answers the conversation it opened.
+  implement(router, MOUNT, API.startConversation, async ({ body, req }) => ({
+    conversation: await starter.start(principalOf(req).user, body),
+  }));
 
   implement(router, MOUNT, API.conversationMessages, async ({ params, req }) => ({
     messages: await conversationMessages(store, principalOf(req).user, idParam(params.id)),
@@ -48,5 +57,18 @@ export function conversationRoutes(store: DocStore, conversations: ConversationS
   implement(router, MOUNT, API.tagConversation, async ({ params, body, req }) => ({
     conversation: await context.tag(principalOf(req).user, idParam(params.id), body),
   }));
+  return router;
+}
+
+/**
+ * `POST /api/conversations/:id/template` (R-WA-05, R-WA-08): its own router beside the commands
+ * above, with its own auth check, so it needs nothing of theirs.
+ */
+export function templateMessageRoutes(templates: TemplateMessages, auth: AuthService): Router {
+  const router = Router();
+  implement(router, MOUNT, API.sendTemplate, async ({ params, body, req }) => {
+    const { message, created: isNew } = await templates.send(principalOf(req).user, parse(Id, params.id, 'conversation id'), body);
+    return isNew ? created({ message }) : { message };
+  }, [requireUser(auth)]);
   return router;
 }

@@ -33,7 +33,11 @@ export class ConversationService {
     return c;
   }
 
-  private async checkCapacity(user: UserDoc): Promise<void> {
+  /**
+   * R-WS-07, for claims and agent-started conversations (start.ts). A count, not arbitrated by
+   * the store: two takes at once may both pass (issue 13).
+   */
+  async checkCapacity(user: UserDoc): Promise<void> {
     const active = await this.store.find({
       selector: { type: 'conversation', agentId: user.id, status: 'active' },
       limit: user.maxConcurrent,

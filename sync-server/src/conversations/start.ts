@@ -1,0 +1,158 @@
+import {
+  canStartOn, checkWhatsAppNumber, conversationErrors, DomainError, docId, forbidden, INVALID_NUMBER_MESSAGE, transition,
+  type ContactDoc, type ConversationDoc, type StartConversationBody, type UserDoc,
+} from '@atende/protocol';
+import { isEnabled, type ChannelAccountDoc, type ChannelAccounts } from '../channelAccounts/service.js';
+import type { ContactDirectory } from '../contacts/directory.js';
+import { linkContactToTeam } from '../contacts/teams.js';
+import type { DocStore, StoredDoc } from '../store/index.js';
+import { toStored, toWire } from '../store/wire.js';
+import { ConversationEvents, finishedEvent, joinedEvent } from './events.js';
+import { conversationIdOf, originMetaOf, pointThreadAt, threadIdOf, type ThreadDoc } from './inbound.js';
+import { writeWithOutbox } from './outbox.js';
+import type { ProtocolNumbers } from './protocolNumbers.js';
+import type { ConversationService } from './service.js';
+
+/** Which conversation a start command opened, so a repeat of its id answers that one. Server-only. */
+interface StartDoc extends StoredDoc {
+  type: 'start';
+  userId: string;
+  conversationId: string;
+}
+
+/** Conversations of one thread looked at before giving up (each is finished or lost to a racer). */
+const MAX_STEPS = 50;
+
+const invalidNumber = () => new DomainError('unprocessable', 'invalid_number', INVALID_NUMBER_MESSAGE);
+
+/**
+ * "Nova conversa" (R-WA-01…04, R-WA-09/10, R-WS-07/08): an agent writes first to a customer's
+ * WhatsApp number. The conversation is the next one of the thread the customer's messages go to
+ * (inbound.ts), with its deterministic id, so the store arbitrates two agents starting at once and
+ * the customer's reply appends to it.
+ */
+export class ConversationStarter {
+  private readonly events: ConversationEvents;
+
+  constructor(
+    private readonly store: DocStore,
+    private readonly accounts: ChannelAccounts,
+    private readonly contacts: ContactDirectory,
+    private readonly conversations: ConversationService,
+    private readonly protocols: ProtocolNumbers,
+  ) {
+    this.events = new ConversationEvents(store);
+  }
+
+  async start(user: UserDoc, body: StartConversationBody): Promise<ConversationDoc> {
+    const repeat = await this.repeated(user, body.id);
+    if (repeat) return repeat;
+    const number = checkWhatsAppNumber(body.to);
+    // An incomplete number is as wrong as an invalid one once it is sent (R-WA-03/04).
+    if (number.status !== 'valid') throw invalidNumber();
+    const account = await this.accountFor(user, body);
+    const contact = await this.contacts.contactFor(account.kind, number.e164, { name: '', unnamed: true });
+    // Before the conversation is written: its team's agents must be able to replicate the contact.
+    await linkContactToTeam(this.store, contact, account.entryTeamId);
+    const conversation = await this.openFor(user, account, contact);
+    const remembered: StartDoc = { _id: docId('start', body.id), type: 'start', userId: user.id, conversationId: conversation.id };
+    // Create-only: a racing copy of this command wrote the same document.
+    await this.store.bulkWrite([remembered]);
+    return conversation;
+  }
+
+  /** The conversation an earlier attempt of this command opened; 409 when the id is another user's. */
+  private async repeated(user: UserDoc, commandId: string): Promise<ConversationDoc | undefined> {
+    const stored = (await this.store.get(docId('start', commandId), { fresh: true })) as StartDoc | undefined;
+    if (!stored || stored._deleted) return undefined;
+    if (stored.userId !== user.id) throw new DomainError('conflict', 'id_conflict', 'That command id is already used');
+    const conversation = await this.store.get(stored.conversationId);
+    return conversation && !conversation._deleted ? toWire<ConversationDoc>(conversation) : undefined;
+  }
+
+  /** The chosen account, checked against the chosen team and the user's teams. */
+  private async accountFor(user: UserDoc, body: StartConversationBody): Promise<ChannelAccountDoc> {
+    if (!user.teamIds.includes(body.teamId)) throw forbidden('You are not a member of that team');
+    const account = await this.accounts.find(body.channelAccountId);
+    if (!account || !isEnabled(account)) throw new DomainError('unprocessable', 'unknown_channel', 'No such channel account, or it is disabled');
+    if (!canStartOn(account.kind)) {
+      throw new DomainError('unprocessable', 'channel_cannot_start', `Conversations cannot be started on ${account.kind}; only on WhatsApp`);
+    }
+    if (account.entryTeamId !== body.teamId) throw forbidden('That origin number does not belong to the chosen team');
+    return account;
+  }
+
+  /**
+   * Walks the contact's thread on the account from the hint (R-WS-08): another agent's active
+   * conversation refuses the start; the user's own is the answer; a bot or queue session is
+   * closed; past the last one, the next is created — or, when a racer created it first, read.
+   */
+  private async openFor(user: UserDoc, account: ChannelAccountDoc, contact: ContactDoc): Promise<ConversationDoc> {
+    const threadId = threadIdOf(account._id, contact.id);
+    const thread = (await this.store.get(threadId, { fresh: true })) as ThreadDoc | undefined;
+    let seq = Math.max(1, thread?.seq ?? 1);
+    let capacityChecked = false;
+    for (let step = 0; step < MAX_STEPS; step++) {
+      const id = conversationIdOf(threadId, seq);
+      const stored = await this.store.get(id, { fresh: true });
+      const found = stored && !stored._deleted ? toWire<ConversationDoc>(stored) : undefined;
+      if (found?.status === 'finished') {
+        seq += 1;
+        continue;
+      }
+      if (found?.status === 'active') {
+        if (found.agentId === user.id) return found;
+        throw conversationErrors.alreadyServed();
+      }
+      // From here on the user takes one more conversation (R-WS-07); checked before anything closes.
+      if (!capacityChecked) {
+        await this.conversations.checkCapacity(user);
+        capacityChecked = true;
+      }
+      if (found) {
+        await this.closeForStart(user, found);
+        continue; // read it again: finished by us, or taken meanwhile
+      }
+      const created = await this.create(user, account, contact, id);
+      if (created) {
+        await pointThreadAt(this.store, threadId, id, seq);
+        await this.events.record(id, [joinedEvent(created, user)]);
+        return created;
+      }
+      // Lost the create to a racer (another agent, or the customer writing): read what they wrote.
+    }
+    throw new Error(`thread ${threadId}: too much contention`);
+  }
+
+  /**
+   * An agent-started conversation takes priority over the contact's bot or queue session
+   * (R-WS-08): finished by the starting agent, with its trace line. Taken meanwhile: left alone.
+   */
+  private async closeForStart(user: UserDoc, open: ConversationDoc): Promise<void> {
+    const at = Date.now();
+    const closed = await writeWithOutbox<ConversationDoc>(this.store, open.id, (current) => {
+      if (!current || (current.status !== 'bot' && current.status !== 'waiting')) return undefined;
+      const result = transition(current, { type: 'finish', byUserId: user.id, disposition: null, note: '', at });
+      if (!result.ok) throw result.error;
+      return { doc: result.next, jobs: [] };
+    });
+    if (closed.status === 'finished' && closed.finishedBy === user.id) await this.events.record(closed.id, [finishedEvent(closed)]);
+  }
+
+  /** Create-only write of the started conversation; undefined when that id was taken first. */
+  private async create(user: UserDoc, account: ChannelAccountDoc, contact: ContactDoc, id: string): Promise<ConversationDoc | undefined> {
+    const now = Date.now();
+    const conversation: ConversationDoc = {
+      id, type: 'conversation', createdAt: now, updatedAt: now,
+      contactId: contact.id, channel: account.kind, channelAccountId: account._id,
+      teamId: account.entryTeamId, formerTeamIds: [], status: 'active', agentId: user.id,
+      invitedAgentIds: [], protocol: await this.protocols.next(now), startedBy: 'agent',
+      waitingSince: null, takenAt: now, finishedAt: null, finishedBy: null, lastInboundAt: null,
+      lastMessageAt: null, lastPreview: '', disposition: null, finishNote: '', tags: [],
+      // No customerWroteAt: the window is closed until the customer answers a template (R-WA-05).
+      transfers: [], ticketLinks: [], channelMeta: originMetaOf(account),
+    };
+    const [written] = await this.store.bulkWrite([toStored(conversation)]);
+    return written?.ok ? conversation : undefined;
+  }
+}
