@@ -10,6 +10,7 @@ import { i18n } from '../i18n';
 import { ApiError } from '../net/api';
 import { call } from '../net/client';
 import { connectionState } from '../net/connection';
+import { contactLabel } from './contactLabel';
 import { useSessionStore } from './session';
 
 export type Tab = 'waiting' | 'active';
@@ -94,9 +95,8 @@ export const useWorkspaceStore = defineStore('workspace', () => {
   const notice = ref<Notice>();
 
   function contactName(conversation: ConversationDoc): string {
-    const contact = contacts.value.get(conversation.contactId);
     // Until the contact replicates (a moment after its conversation), a neutral word, not an id.
-    return contact?.name || contact?.addresses.whatsapp || contact?.addresses.webchat || i18n.global.t('conversation.unknownContact');
+    return contactLabel(contacts.value.get(conversation.contactId)) ?? i18n.global.t('conversation.unknownContact');
   }
 
   const peeking = ref<Peek>();
