@@ -1,6 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { checkTemplateSend, templateIdOf, templatesPage, waTemplateStatus, type FakeTemplate } from './graphTemplates.js';
 
 /**
  * A fake of the WhatsApp Cloud API's Graph endpoints on loopback (CHANNELS.md), enforcing the
@@ -34,12 +35,8 @@ export interface GraphCall {
 /** A message the fake accepted from the business. */
 export interface SentMessage { id: string; to: string; type: string; body: Record<string, unknown> }
 
-/** An approved template: how many text parameters each component takes. */
-export interface FakeTemplate {
-  name: string;
-  language: string;
-  params: Partial<Record<'header' | 'body' | 'button', number>>;
-}
+export type { FakeTemplate, FakeTemplateComponent } from './graphTemplates.js';
+export { waTemplateStatus } from './graphTemplates.js';
 
 export const THROTTLED_PAIR: GraphFailure = { status: 400, code: 131056, message: '(#131056) (Business Account, Consumer Account) pair rate limit hit' };
 export const THROTTLED_NUMBER: GraphFailure = { status: 400, code: 130429, message: '(#130429) Rate limit hit' };
@@ -47,6 +44,9 @@ export const TOO_MANY: GraphFailure = { status: 429, code: 80007, message: 'Rate
 export const SERVER_ERROR: GraphFailure = { status: 500, code: 1, message: 'An unknown error occurred', type: 'OAuthException' };
 
 const MEDIA_TYPES = ['image', 'audio', 'video', 'document', 'sticker'] as const;
+/** The WABA of the demo number and of `waEnvelope`'s entries. */
+const DEFAULT_WABA_ID = '102290129340398';
+const isReadReceipt = (body: unknown) => typeof body === 'object' && body !== null && (body as { status?: unknown }).status === 'read';
 
 export class FakeGraph {
   readonly calls: GraphCall[] = [];
@@ -67,7 +67,18 @@ export class FakeGraph {
   pages: ((req: IncomingMessage, res: ServerResponse, body: Buffer) => Promise<boolean>) | undefined;
   url = '';
 
-  constructor(readonly options: { phoneNumberId: string; accessToken: string; appSecret: string }) {}
+  /** Read receipts and typing indicators (`status: read` on an inbound message id), in order. */
+  readonly readReceipts: Array<{ messageId: string; typingIndicator: boolean }> = [];
+
+  constructor(readonly options: {
+    phoneNumberId: string; accessToken: string; appSecret: string;
+    /** The WhatsApp Business Account whose templates `GET /{waba-id}/message_templates` lists. */
+    wabaId?: string; displayPhoneNumber?: string; verifiedName?: string;
+  }) {}
+
+  get wabaId(): string {
+    return this.options.wabaId ?? DEFAULT_WABA_ID;
+  }
 
   /** The `baseUrl` an account points at this fake with. */
   get baseUrl(): string {
@@ -95,6 +106,7 @@ export class FakeGraph {
     this.sent.length = 0;
     this.uploads.length = 0;
     this.script.length = 0;
+    this.readReceipts.length = 0;
   }
 
   /** A file the "customer" sent: its media id for a webhook. */
@@ -113,6 +125,17 @@ export class FakeGraph {
   /** A file uploaded or sent by a customer, by media id. */
   mediaFile(id: string): { bytes: Buffer; mimeType: string } | undefined {
     return this.media.get(id);
+  }
+
+  /**
+   * Meta reviewed a template again: its status here changes (REINSTATED means approved again) and
+   * the answer is the `message_template_status_update` webhook to deliver (signed by `deliver`).
+   */
+  changeTemplateStatus(name: string, language: string, event: string, reason?: string) {
+    const template = this.templates.find((t) => t.name === name && t.language === language);
+    if (!template) throw new Error(`no template ${name} ${language}`);
+    if (!['FLAGGED', 'LOCKED', 'UNLOCKED', 'UNARCHIVED'].includes(event)) template.status = event === 'REINSTATED' ? 'APPROVED' : event;
+    return waTemplateStatus(this.wabaId, { id: templateIdOf(template), name, language, event, ...(reason ? { reason } : {}), ...(template.category ? { category: template.category } : {}) });
   }
 
   /** Signs a raw webhook body as Meta does. */
@@ -164,6 +187,20 @@ export class FakeGraph {
       res.writeHead(200, { 'content-type': file.mimeType }).end(file.bytes);
       return;
     }
+    const version = `/${GRAPH_VERSION}`;
+    if (req.method === 'GET' && path === `${version}/${this.options.phoneNumberId}`) {
+      // `?fields=display_phone_number,verified_name`: only what was asked (all without `fields`).
+      const info: Record<string, string> = {
+        display_phone_number: this.options.displayPhoneNumber ?? '+55 11 91234-5678',
+        verified_name: this.options.verifiedName ?? 'Atende Demo', quality_rating: 'GREEN',
+      };
+      const fields = new URL(req.url ?? '', 'http://fake').searchParams.get('fields')?.split(',').map((f) => f.trim());
+      const picked = fields ? Object.fromEntries(Object.entries(info).filter(([key]) => fields.includes(key))) : info;
+      return answer(200, { ...picked, id: this.options.phoneNumberId });
+    }
+    if (req.method === 'GET' && path === `${version}/${this.wabaId}/message_templates`) {
+      return answer(200, templatesPage(this.templates, new URL(req.url ?? '', 'http://fake').searchParams, `${this.url}${path}`));
+    }
     const mediaInfo = new RegExp(`^/${GRAPH_VERSION}/(\\d+)$`).exec(path);
     if (req.method === 'GET' && mediaInfo?.[1]) {
       const file = this.media.get(mediaInfo[1]);
@@ -186,6 +223,15 @@ export class FakeGraph {
       const id = this.addMedia(Buffer.from(await file.arrayBuffer()), type);
       this.uploads.push({ id, type, size: file.size });
       return answer(200, { id });
+    }
+    if (req.method === 'POST' && path === `/${GRAPH_VERSION}/${this.options.phoneNumberId}/messages` && isReadReceipt(body)) {
+      // Marks the customer's message read, with the typing indicator when asked (CHANNELS.md).
+      const receipt = body as { messaging_product?: unknown; message_id?: unknown; typing_indicator?: { type?: unknown } };
+      if (receipt.messaging_product !== 'whatsapp') return fail({ status: 400, code: 100, message: '(#100) The parameter messaging_product is required.' });
+      if (typeof receipt.message_id !== 'string' || !receipt.message_id.startsWith('wamid.')) return fail({ status: 400, code: 100, message: '(#100) Invalid parameter message_id' });
+      if (receipt.typing_indicator !== undefined && receipt.typing_indicator.type !== 'text') return fail({ status: 400, code: 100, message: '(#100) Invalid parameter typing_indicator[\'type\']' });
+      this.readReceipts.push({ messageId: receipt.message_id, typingIndicator: receipt.typing_indicator !== undefined });
+      return answer(200, { success: true });
     }
     if (req.method === 'POST' && path === `/${GRAPH_VERSION}/${this.options.phoneNumberId}/messages`) {
       const problem = this.checkMessage(body);
@@ -226,23 +272,8 @@ export class FakeGraph {
       if ((type === 'audio' || type === 'sticker') && (media as { caption?: unknown }).caption !== undefined) return invalid(`Param ${String(type)} takes no caption`);
       return undefined;
     }
-    if (type === 'template') return this.checkTemplate(m.template);
+    if (type === 'template') return checkTemplateSend(this.templates, m.template, (id) => this.media.has(id));
     return invalid(`Unsupported message type ${String(type)}`);
-  }
-
-  private checkTemplate(value: unknown): { code: number; message: string; subcode?: number } | undefined {
-    const t = value as { name?: unknown; language?: { code?: unknown }; components?: unknown } | undefined;
-    if (typeof t?.name !== 'string' || typeof t.language?.code !== 'string') return { code: 100, message: '(#100) Param template[\'name\'] and template[\'language\'][\'code\'] are required' };
-    const approved = this.templates.find((x) => x.name === t.name && x.language === t.language?.code);
-    if (!approved) return { code: 132001, message: `(#132001) Template name does not exist in the translation` };
-    const components = Array.isArray(t.components) ? (t.components as Array<{ type?: string; parameters?: unknown[] }>) : [];
-    for (const part of ['header', 'body', 'button'] as const) {
-      const given = components.filter((c) => c.type === part).reduce((n, c) => n + (c.parameters?.length ?? 0), 0);
-      if (given !== (approved.params[part] ?? 0)) {
-        return { code: 132000, message: `(#132000) Number of parameters does not match the expected number of params (${part})` };
-      }
-    }
-    return undefined;
   }
 }
 
