@@ -1,5 +1,5 @@
 import type {
-  Attachment, ChannelKind, ContactDoc, ConversationDoc, MessageDoc, MessageKind, MessageStatus,
+  Attachment, ChannelKind, ChannelTestResponse, ContactDoc, ConversationDoc, MessageDoc, MessageKind, MessageStatus,
 } from '@atende/protocol';
 import type { ChannelAccountDoc } from '../channelAccounts/service.js';
 
@@ -32,7 +32,21 @@ export interface StatusReport {
   at: number;
 }
 
-export type InboundEvent = { type: 'message'; message: InboundMessage } | { type: 'status'; report: StatusReport };
+/** A new review status of one of the account's message templates (WhatsApp `message_template_status_update`). */
+export interface TemplateStatusReport {
+  /** The upstream's template id, when it gave one. */
+  externalId: string | null;
+  name: string;
+  language: string;
+  /** The upstream's event (APPROVED, REJECTED, PAUSED, DISABLED, FLAGGED, REINSTATED…). */
+  event: string;
+  reason: string | null;
+}
+
+export type InboundEvent =
+  | { type: 'message'; message: InboundMessage }
+  | { type: 'status'; report: StatusReport }
+  | { type: 'template'; report: TemplateStatusReport };
 
 export interface WebhookRequest {
   query: Record<string, string>;
@@ -79,6 +93,11 @@ export interface ChannelAdapter {
   send(request: OutboundRequest): Promise<SendResult>;
   /** The agent's typing indicator, where the upstream supports it; best effort. */
   typing?(conversation: ConversationDoc, contact: ContactDoc, typing: boolean): Promise<void>;
+  /**
+   * "Testar conexão": asks the upstream who this account is with its credentials. Answers a
+   * readable pt-BR sentence either way; an upstream refusal or no answer is `ok: false`, never a throw.
+   */
+  testConnection?(): Promise<ChannelTestResponse>;
   /** Fetches an inbound file by the adapter's handle. */
   downloadMedia?(ref: string): Promise<{ bytes: Buffer; mimeType?: string; filename?: string }>;
 }

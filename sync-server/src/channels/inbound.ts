@@ -5,7 +5,12 @@ import type { ContactDirectory } from '../contacts/directory.js';
 import type { InboundService } from '../conversations/inbound.js';
 import type { MessageService } from '../conversations/messages.js';
 import { newJob } from '../jobs/types.js';
-import type { InboundEvent } from './adapter.js';
+import type { InboundEvent, TemplateStatusReport } from './adapter.js';
+
+/** Where template review updates go (the WhatsApp template service). */
+export interface TemplateStatusSink {
+  applyStatus(account: ChannelAccountDoc, report: TemplateStatusReport): Promise<void>;
+}
 
 export const MEDIA_DOWNLOAD_JOB = 'media-download';
 /** How long a status for an unknown upstream id is worth a redelivery. */
@@ -25,10 +30,15 @@ export class ChannelInbound {
     private readonly contacts: ContactDirectory,
     private readonly inbound: InboundService,
     private readonly messages: MessageService,
+    private readonly templates?: TemplateStatusSink,
   ) {}
 
   async handle(account: ChannelAccountDoc, events: InboundEvent[]): Promise<void> {
     for (const event of events) {
+      if (event.type === 'template') {
+        await this.templates?.applyStatus(account, event.report);
+        continue;
+      }
       if (event.type === 'status') {
         const { externalId, status, error, at } = event.report;
         const applied = await this.messages.applyStatus(account._id, externalId, status, error);

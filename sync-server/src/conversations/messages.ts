@@ -1,6 +1,6 @@
 import {
   advanceStatus, applyUpstreamReport, assertAccepted, assertMay, canResend, DomainError, docId, notFound,
-  type ConversationDoc, type MessageDoc, type MessageStatus, type UserDoc,
+  type Attachment, type ConversationDoc, type MessageDoc, type MessageKind, type MessageStatus, type UserDoc,
 } from '@atende/protocol';
 import { visibleConversation } from '../access/conversations.js';
 import type { MediaService } from '../media/service.js';
@@ -18,6 +18,16 @@ export interface AgentMessage {
   mediaIds?: string[] | undefined;
 }
 
+/** What an agent's outgoing message carries, decided by its command once the conversation is known. */
+export interface OutgoingContent {
+  kind: MessageKind;
+  text: string;
+  attachments: Attachment[];
+  payload: MessageDoc['payload'];
+  /** Approved WhatsApp templates may go outside the 24-hour window; free text and files may not (R-WA-05). */
+  outsideWindow?: boolean;
+}
+
 /**
  * The agent's side of messages (R-WS-04, R-OPS-02): a message is stored `queued` together with
  * its send job, and the request returns; workers move it to sent → delivered → read, or failed.
@@ -29,7 +39,28 @@ export class MessageService {
   ) {}
 
   async send(user: UserDoc, conversationId: string, body: AgentMessage): Promise<{ message: MessageDoc; created: boolean }> {
-    const id = docId('message', body.id);
+    return this.queue(user, conversationId, body.id, async (conversation) => {
+      // Any file the agent may read (their uploads, files of conversations they see), within what
+      // the conversation's channel accepts (R-WS-04).
+      const attachments = await this.media.attachmentsFor(body.mediaIds ?? [], { kind: 'user', user }, conversationId);
+      assertAccepted(conversation.channel, attachments);
+      if (!body.text.trim() && attachments.length === 0) {
+        throw new DomainError('invalid', 'invalid_input', 'A message needs text or a file');
+      }
+      return { kind: attachments[0]?.kind ?? 'text', text: body.text, attachments, payload: {} };
+    });
+  }
+
+  /**
+   * Stores an agent's outgoing message `queued` with its send job, idempotent on the client id
+   * (text here, templates in templateMessages.ts). `content` runs once the conversation is known
+   * and the author may reply in it, and not at all for a repeat.
+   */
+  async queue(
+    user: UserDoc, conversationId: string, clientId: string,
+    content: (conversation: ConversationDoc) => Promise<OutgoingContent>,
+  ): Promise<{ message: MessageDoc; created: boolean }> {
+    const id = docId('message', clientId);
     // The author's own repeat (issue 8 point 8) is answered before the conversation's rules: it may
     // have been finished or moved to another team since the first attempt stored the message.
     const existing = await getWire<MessageDoc>(this.store, id);
@@ -38,13 +69,7 @@ export class MessageService {
     // Someone else's id: a conflict told only to who may see the conversation.
     if (existing) this.sameMessage(existing, conversationId, user);
     assertMay(user, 'reply', conversation);
-    // Any file the agent may read (their uploads, files of conversations they see), within what
-    // the conversation's channel accepts (R-WS-04).
-    const attachments = await this.media.attachmentsFor(body.mediaIds ?? [], { kind: 'user', user }, conversationId);
-    assertAccepted(conversation.channel, attachments);
-    if (!body.text.trim() && attachments.length === 0) {
-      throw new DomainError('invalid', 'invalid_input', 'A message needs text or a file');
-    }
+    const outgoing = await content(conversation);
     // The summary is built from the revision it is written over: anything that lands meanwhile (a
     // transfer, a finish) makes that write conflict instead of being overwritten.
     const stored = await this.store.get(conversationId);
@@ -52,14 +77,15 @@ export class MessageService {
     const current = toWire<ConversationDoc>(stored);
     assertMay(user, 'reply', current);
     const now = Date.now();
-    assertWhatsAppWindowOpen(current, now);
+    if (!outgoing.outsideWindow) assertWhatsAppWindowOpen(current, now);
     const message: MessageDoc = {
       id, type: 'message', createdAt: now, updatedAt: now,
       conversationId, teamId: current.teamId, formerTeamIds: [],
-      direction: 'out', authorId: user.id, authorName: user.name, kind: attachments[0]?.kind ?? 'text',
-      text: body.text, attachments, visibility: 'public', status: 'queued', error: null, externalId: null, payload: {},
+      direction: 'out', authorId: user.id, authorName: user.name, kind: outgoing.kind,
+      text: outgoing.text, attachments: outgoing.attachments, visibility: 'public', status: 'queued', error: null, externalId: null,
+      payload: outgoing.payload,
     };
-    const job = newJob(SEND_JOB, body.id, { messageId: id });
+    const job = newJob(SEND_JOB, clientId, { messageId: id });
     const results = await this.store.bulkWrite([toStored(message), job, toStored(summarise(current, message), stored._rev)]);
     const ok = (docId: string) => results.some((r) => r.id === docId && r.ok);
     if (!ok(id)) {
@@ -132,7 +158,8 @@ export class MessageService {
       if (message.status === 'queued') return message; // a repeated click while it is on its way
       throw new DomainError('conflict', 'not_failed', 'Only a failed message can be sent again');
     }
-    assertWhatsAppWindowOpen(conversation, Date.now());
+    // A failed template may be sent again outside the window, as it was the first time.
+    if (message.kind !== 'template') assertWhatsAppWindowOpen(conversation, Date.now());
     const revision = String(stored._rev).split('-')[0];
     const job = newJob(SEND_JOB, `${messageId.slice('message:'.length)}.r${revision}`, { messageId });
     const next = { ...message, status: 'queued' as const, error: null, updatedAt: Math.max(Date.now(), message.updatedAt + 1) };

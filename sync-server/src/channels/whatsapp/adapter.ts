@@ -1,4 +1,4 @@
-import { GRAPH_API_BASE } from '@atende/protocol';
+import { formatPhoneNumber, GRAPH_API_BASE, type ChannelTestResponse, type ContactDoc, type ConversationDoc } from '@atende/protocol';
 import { PermanentFailure, RetryLater } from '../../jobs/types.js';
 import type { ChannelAccountDoc } from '../../channelAccounts/service.js';
 import {
@@ -6,12 +6,17 @@ import {
 } from '../adapter.js';
 import { metaHandshake, verifyMetaSignature } from '../meta/webhook.js';
 import { parseWhatsAppWebhook } from './inbound.js';
+import type { GraphTemplate } from './templates.js';
 
 /** Upstream codes that mean "slow down" (CHANNELS.md): 80 msg/s per number, bursts to one user, app limits. */
 const THROTTLED = new Set([4, 80007, 130429, 131056]);
 /** Outside the 24-hour window only templates go (R-WA-05). */
 const REENGAGEMENT = 131047;
 const REQUEST_TIMEOUT_MS = 20_000;
+/** WhatsApp shows the indicator up to 25 s: one request per conversation this often is enough. */
+const TYPING_REFRESH_MS = 20_000;
+/** A WABA with more templates than this many pages of 100 is cut short rather than looping forever. */
+const TEMPLATE_PAGES_MAX = 50;
 /** Media types the Cloud API sends with a caption (audio and stickers take none). */
 const CAPTIONED = new Set(['image', 'video', 'document']);
 
@@ -25,6 +30,8 @@ export class WhatsAppAdapter implements ChannelAdapter {
   readonly kind = 'whatsapp' as const;
   readonly idempotentSends = false;
   private readonly settings: Record<string, string | undefined>;
+  /** When each conversation's typing indicator last went out (this adapter is one per account and node). */
+  private readonly typingSentAt = new Map<string, number>();
 
   constructor(account: ChannelAccountDoc, private readonly fetcher: typeof fetch = fetch) {
     this.settings = account.settings ?? {};
@@ -44,7 +51,7 @@ export class WhatsAppAdapter implements ChannelAdapter {
   }
 
   parse(request: WebhookRequest): InboundEvent[] {
-    return parseWhatsAppWebhook(request.rawBody, this.settings.phoneNumberId ?? '');
+    return parseWhatsAppWebhook(request.rawBody, this.settings.phoneNumberId ?? '', this.settings.wabaId);
   }
 
   async send(request: OutboundRequest): Promise<SendResult> {
@@ -72,6 +79,64 @@ export class WhatsAppAdapter implements ChannelAdapter {
     }
     const answer = await this.graph('POST', `/${this.settings.phoneNumberId ?? ''}/messages`, body) as { messages?: Array<{ id?: string }> };
     return { externalId: answer.messages?.[0]?.id ?? null, status: 'sent' };
+  }
+
+  /**
+   * The agent is typing: WhatsApp shows it only as a reply to a message of the customer, which it
+   * also marks read (`status: read` + `typing_indicator`); it stops by itself on our reply or after
+   * 25 s, so "stopped typing" sends nothing. Without an inbound message there is nothing to send.
+   */
+  async typing(conversation: ConversationDoc, _contact: ContactDoc, typing: boolean): Promise<void> {
+    const messageId = conversation.channelMeta.lastInboundExternalId;
+    if (!typing || !messageId) return;
+    const now = Date.now();
+    if (now - (this.typingSentAt.get(conversation.id) ?? 0) < TYPING_REFRESH_MS) return;
+    if (this.typingSentAt.size > 1_000) this.typingSentAt.clear();
+    this.typingSentAt.set(conversation.id, now);
+    await this.graph('POST', `/${this.settings.phoneNumberId ?? ''}/messages`, {
+      messaging_product: 'whatsapp', status: 'read', message_id: messageId, typing_indicator: { type: 'text' },
+    });
+  }
+
+  /** "Testar conexão": `GET /{phone-number-id}?fields=display_phone_number,verified_name` with the token. */
+  async testConnection(): Promise<ChannelTestResponse> {
+    const id = this.settings.phoneNumberId;
+    if (!id) return { ok: false, message: 'Informe o Phone Number ID deste número.' };
+    let res: Response;
+    try {
+      res = await this.request(`${this.base}/${encodeURIComponent(id)}?fields=display_phone_number,verified_name`, { method: 'GET' });
+    } catch {
+      return { ok: false, message: 'Não foi possível falar com o WhatsApp: confira a URL da API e a rede do servidor.' };
+    }
+    if (!res.ok) return { ok: false, message: refusalOf(res, await errorOf(res)) };
+    const info = (await res.json().catch(() => ({}))) as { display_phone_number?: string; verified_name?: string };
+    const number = info.display_phone_number ? formatPhoneNumber(info.display_phone_number) : id;
+    return { ok: true, message: `Conectado: ${number}${info.verified_name ? ` (${info.verified_name})` : ''}` };
+  }
+
+  /**
+   * Every template of the account's WABA (`GET /{waba-id}/message_templates`, 100 a page,
+   * following `paging.next`). Throws PermanentFailure (a readable refusal) or RetryLater.
+   */
+  async listTemplates(): Promise<GraphTemplate[]> {
+    const waba = this.settings.wabaId;
+    if (!waba) throw new PermanentFailure('Informe o WhatsApp Business Account ID (WABA) deste número.');
+    const templates: GraphTemplate[] = [];
+    let url: string | undefined = `${this.base}/${encodeURIComponent(waba)}/message_templates?limit=100`;
+    for (let page = 0; url && page < TEMPLATE_PAGES_MAX; page++) {
+      const res = await this.request(url, { method: 'GET' });
+      if (!res.ok) {
+        const error = await errorOf(res);
+        const retry = classify(res, error);
+        throw retry instanceof RetryLater ? retry : new PermanentFailure(refusalOf(res, error));
+      }
+      const body = (await res.json()) as { data?: GraphTemplate[]; paging?: { next?: string } };
+      templates.push(...(Array.isArray(body.data) ? body.data : []));
+      // The bearer token goes with the request: only to the API this account is configured for.
+      const next = body.paging?.next;
+      url = next && originOf(next) === originOf(this.base) ? next : undefined;
+    }
+    return templates;
   }
 
   /** `POST /{phone-number-id}/media` (multipart) → the media id a message then names. */
@@ -155,6 +220,23 @@ async function errorOf(res: Response): Promise<GraphError> {
   } catch {
     return {};
   }
+}
+
+function originOf(url: string): string | undefined {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Why the upstream refused a read (test, template sync), for an admin: no URL, no credential. */
+function refusalOf(res: Response, error: GraphError): string {
+  if (error.code === 190 || res.status === 401) return 'O WhatsApp recusou o token de acesso (código 190): gere um novo token e salve-o neste canal.';
+  if (error.code === 100 && error.error_subcode === 33) return 'O WhatsApp não encontrou este número ou conta, ou o token não tem acesso a eles (código 100/33).';
+  if (res.status === 429 || (error.code !== undefined && THROTTLED.has(error.code))) return 'O WhatsApp pediu para esperar (limite de requisições). Tente de novo em instantes.';
+  if (res.status >= 500) return `O WhatsApp está com problemas (HTTP ${res.status}). Tente de novo em instantes.`;
+  return `O WhatsApp recusou o pedido (código ${error.code ?? res.status}).`;
 }
 
 /** Throttling and server errors wait and retry (never dropped); other refusals are final. */

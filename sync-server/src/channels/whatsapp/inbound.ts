@@ -33,14 +33,26 @@ interface WaValue {
   messages?: WaMessage[];
   statuses?: WaStatus[];
 }
-interface WaEnvelope { object?: string; entry?: Array<{ changes?: Array<{ field?: string; value?: WaValue }> }> }
+/** `message_template_status_update` (Meta's webhook reference): one template's review outcome. */
+interface WaTemplateStatus {
+  event?: string;
+  message_template_id?: number | string;
+  message_template_name?: string;
+  message_template_language?: string;
+  reason?: string | null;
+}
+interface WaEnvelope { object?: string; entry?: Array<{ id?: string; changes?: Array<{ field?: string; value?: WaValue }> }> }
 
 const MEDIA_KINDS = ['image', 'audio', 'video', 'document', 'sticker'] as const;
 type MediaKind = (typeof MEDIA_KINDS)[number];
 const STATUSES: Record<string, MessageStatus> = { sent: 'sent', delivered: 'delivered', read: 'read', failed: 'failed' };
 export const UNSUPPORTED_TEXT = 'Mensagem de um tipo que o WhatsApp não entrega a integrações.';
 
-export function parseWhatsAppWebhook(rawBody: Buffer, phoneNumberId: string): InboundEvent[] {
+/**
+ * `wabaId`: template updates are per WhatsApp Business Account (the entry id); those of another
+ * account are ignored. Without one configured they are taken as this number's.
+ */
+export function parseWhatsAppWebhook(rawBody: Buffer, phoneNumberId: string, wabaId?: string): InboundEvent[] {
   let body: WaEnvelope;
   try {
     body = JSON.parse(rawBody.toString('utf8')) as WaEnvelope;
@@ -53,6 +65,11 @@ export function parseWhatsAppWebhook(rawBody: Buffer, phoneNumberId: string): In
   const events: InboundEvent[] = [];
   for (const entry of body.entry) {
     for (const change of entry.changes ?? []) {
+      if (change.field === 'message_template_status_update') {
+        const report = (!wabaId || entry.id === wabaId) ? templateStatusOf(change.value as WaTemplateStatus | undefined) : undefined;
+        if (report) events.push(report);
+        continue;
+      }
       const value = change.value;
       if (change.field !== 'messages' || !value || value.metadata?.phone_number_id !== phoneNumberId) continue;
       for (const status of value.statuses ?? []) {
@@ -66,6 +83,19 @@ export function parseWhatsAppWebhook(rawBody: Buffer, phoneNumberId: string): In
     }
   }
   return events;
+}
+
+function templateStatusOf(value: WaTemplateStatus | undefined): InboundEvent | undefined {
+  const name = value?.message_template_name;
+  const language = value?.message_template_language;
+  if (!value?.event || !name || !language) return undefined;
+  const id = value.message_template_id;
+  // Meta says "NONE" when there is no reason.
+  const reason = value.reason && value.reason !== 'NONE' ? String(value.reason).slice(0, 500) : null;
+  return {
+    type: 'template',
+    report: { externalId: id === undefined || id === null ? null : String(id), name, language, event: String(value.event), reason },
+  };
 }
 
 function statusOf(status: WaStatus): InboundEvent | undefined {
