@@ -28,7 +28,7 @@ export function withCustomerWroteAt(
   const wrote = customerWroteAt(message);
   const latest = !Number.isFinite(known) || wrote >= known;
   const at = Math.max(Number.isFinite(known) ? known : 0, wrote);
-  const channelMeta = { ...c.channelMeta, customerWroteAt: String(at) };
+  const channelMeta: Record<string, string> = { ...c.channelMeta, customerWroteAt: String(at) };
   // A late webhook for an older message does not replace the id of the newest one.
   if (message.externalId && latest) channelMeta.lastInboundExternalId = message.externalId;
   return { ...c, channelMeta };
