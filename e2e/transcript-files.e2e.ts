@@ -48,9 +48,13 @@ test('R-WS-04 R-CH-02 files a visitor sends show in the agent\'s transcript (thu
   await pdf.focus();
   const [byKeyboard] = await Promise.all([agent.waitForEvent('download'), agent.keyboard.press('Enter')]);
   expect(byKeyboard.suggestedFilename()).toBe('boleto.pdf');
-  // The thumbnail opens the full picture the same way.
-  const [picture] = await Promise.all([agent.waitForEvent('download'), log.getByRole('button', { name: 'Baixar pixel.png' }).click()]);
+  // The thumbnail opens the full picture in a viewer (issue 10), which saves it too.
+  await log.getByRole('button', { name: 'Ver pixel.png' }).click();
+  const viewer = agent.getByRole('dialog', { name: 'pixel.png' });
+  const [picture] = await Promise.all([agent.waitForEvent('download'), viewer.getByRole('button', { name: 'Baixar' }).click()]);
   expect(readFileSync(await picture.path()).equals(PIXEL_PNG)).toBe(true);
+  await agent.keyboard.press('Escape');
+  await expect(viewer).toBeHidden();
 
   // The agent answers with a file: it shows in the agent's own transcript and reaches the visitor.
   await attachByChooser(agent, tempFile('resposta.png', PIXEL_PNG));
