@@ -297,12 +297,19 @@ describe('R-WS-07 the maximum of simultaneous conversations', () => {
   it('R-WS-07 starting one more than the maximum fails with its message; nothing is closed', async () => {
     await addUser(server, { key: 'edu', name: 'Edu Um', email: 'edu@test.local', role: 'agent', teamIds: ['team:suporte'], maxConcurrent: 1 });
     const edu = (await login(server, 'edu@test.local')).accessToken;
-    expect((await start(edu, newMobile().typed)).status).toBe(200);
+    const own = newMobile().typed;
+    expect((await start(edu, own)).status).toBe(200);
     const { waId, typed } = newMobile();
     const waiting = await customerWrites(waId, 'Bom dia');
     const full = await start(edu, typed);
     expect(full.status).toBe(409);
     expect(full.body).toMatchObject({ error: 'max_concurrent', message: MAX_CONCURRENT_MESSAGE });
     expect((await getWire<ConversationDoc>(server.store, waiting.id))?.status).toBe('waiting');
+    // The manual's order: the agent's maximum is checked before whether someone else serves the customer.
+    const servedByBruno = newMobile().typed;
+    expect((await start(bruno, servedByBruno)).status).toBe(200);
+    expect((await start(edu, servedByBruno)).body.error).toBe('max_concurrent');
+    // Their own conversation with the customer takes no new place.
+    expect((await start(edu, own)).status).toBe(200);
   });
 });

@@ -91,7 +91,13 @@ export class ConversationStarter {
     const threadId = threadIdOf(account._id, contact.id);
     const thread = (await this.store.get(threadId, { fresh: true })) as ThreadDoc | undefined;
     let seq = Math.max(1, thread?.seq ?? 1);
+    // The manual checks the agent's maximum first (R-WS-07), then the customer (R-WS-08); before
+    // anything is closed. The user's own conversation with the customer needs no new place.
     let capacityChecked = false;
+    const checkCapacity = async () => {
+      if (!capacityChecked) await this.conversations.checkCapacity(user);
+      capacityChecked = true;
+    };
     for (let step = 0; step < MAX_STEPS; step++) {
       const id = conversationIdOf(threadId, seq);
       const stored = await this.store.get(id, { fresh: true });
@@ -100,15 +106,9 @@ export class ConversationStarter {
         seq += 1;
         continue;
       }
-      if (found?.status === 'active') {
-        if (found.agentId === user.id) return found;
-        throw conversationErrors.alreadyServed();
-      }
-      // From here on the user takes one more conversation (R-WS-07); checked before anything closes.
-      if (!capacityChecked) {
-        await this.conversations.checkCapacity(user);
-        capacityChecked = true;
-      }
+      if (found?.status === 'active' && found.agentId === user.id) return found;
+      await checkCapacity();
+      if (found?.status === 'active') throw conversationErrors.alreadyServed();
       if (found) {
         await this.closeForStart(user, found);
         continue; // read it again: finished by us, or taken meanwhile
