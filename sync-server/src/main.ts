@@ -1,3 +1,5 @@
+import { loopbackUrl, startDemoSimulator } from './channels/whatsapp/simulator/demo.js';
+import type { WhatsAppSimulator } from './channels/whatsapp/simulator/simulator.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import { DEMO_ACCOUNTS, DEMO_WEBCHAT_ACCOUNT } from './demo/seed.js';
 import { startServer } from './server.js';
@@ -24,9 +26,21 @@ async function main(): Promise<void> {
     console.log(`Agent app:         ${server.url}/`);
     console.log(`Website chat demo: ${server.url}/demo/  (widget account "${DEMO_WEBCHAT_ACCOUNT}")`);
   }
+  let simulator: WhatsAppSimulator | undefined;
+  if (config.whatsappSimulator) {
+    // A demo aid: when it cannot start, the server still serves (the reason is printed).
+    try {
+      simulator = await startDemoSimulator({
+        store: server.store, registry: server.registry, serverUrl: loopbackUrl(server.url, server.port), log: (m) => console.log(m),
+      });
+      if (simulator) console.log(`WhatsApp simulator: ${simulator.url}/  (account "WhatsApp (simulador)"; ATENDE_WHATSAPP_SIMULATOR=0 turns it off)`);
+    } catch (error) {
+      console.error(`WhatsApp simulator not started: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
   console.log(`Ready: ${server.url}`);
   const shutdown = () => {
-    void server.stop().then(() => process.exit(0));
+    void (simulator?.stop() ?? Promise.resolve()).then(() => server.stop()).then(() => process.exit(0));
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);

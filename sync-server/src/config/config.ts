@@ -14,6 +14,8 @@ export interface Config {
   store: StoreConfig;
   demo: boolean;
   demoPassword: string;
+  /** The WhatsApp simulator beside the demo (issue 10): its Graph endpoints and customer page on loopback. */
+  whatsappSimulator: boolean;
   /** Token signing secret; when absent a random one is generated and kept in the store. */
   secret: string | undefined;
   timeZone: string;
@@ -132,13 +134,18 @@ export function loadConfig(env: Env = process.env): Config {
   if (secret !== undefined && secret.length < 32) {
     throw new ConfigError('ATENDE_SECRET must have at least 32 characters');
   }
+  // Demo data only where it cannot pollute a real database by accident.
+  const demo = flag(env, 'ATENDE_DEMO') ?? store.driver === 'embedded';
+  const whatsappSimulator = flag(env, 'ATENDE_WHATSAPP_SIMULATOR') ?? demo;
+  // The simulator plays the demo organisation's number: without the demo it has no account to serve.
+  if (whatsappSimulator && !demo) throw new ConfigError('ATENDE_WHATSAPP_SIMULATOR=1 needs the demo organisation (ATENDE_DEMO=1)');
   return {
     host: str(env, 'HOST') ?? '127.0.0.1',
     port: int(env, 'PORT', 8080, 0, 65_535),
     store,
-    // Demo data only where it cannot pollute a real database by accident.
-    demo: flag(env, 'ATENDE_DEMO') ?? store.driver === 'embedded',
+    demo,
     demoPassword,
+    whatsappSimulator,
     secret,
     timeZone: timeZone(str(env, 'ATENDE_TIMEZONE') ?? 'America/Sao_Paulo'),
     accessTtlSeconds: int(env, 'ATENDE_ACCESS_TTL_S', 900, 10),

@@ -6,6 +6,8 @@ import type { ChannelAccountDoc } from '../channelAccounts/service.js';
 import type { DocStore } from '../store/index.js';
 import { MediaService } from '../media/service.js';
 import { simplePdf } from '../media/simplePdf.js';
+import { randomToken } from '../auth/tokens.js';
+import { updateDoc } from '../store/index.js';
 import { toStored } from '../store/wire.js';
 
 export const DEMO_ACCOUNTS = [
@@ -87,4 +89,55 @@ export async function seedDemo(store: DocStore, auth: AuthService, password: str
   if (failed.length > 0) throw new Error(`demo seed failed for ${failed.map((r) => r.id).join(', ')}`);
   for (const user of people) await auth.setPassword(user, password);
   return true;
+}
+
+/** The demo's WhatsApp number, played by the simulator (issue 10); its webhook is /channels/whatsapp/demo-whatsapp/webhook. */
+export const DEMO_WHATSAPP_ACCOUNT = 'demo-whatsapp';
+const DEMO_WHATSAPP_ID = `channel:${DEMO_WHATSAPP_ACCOUNT}`;
+const DEMO_WHATSAPP_NUMBER = { phoneNumberId: '106540352242922', displayPhoneNumber: '5511912345678', wabaId: '102290129340398' };
+
+export interface DemoWhatsAppSettings {
+  phoneNumberId: string;
+  displayPhoneNumber: string;
+  wabaId: string;
+  accessToken: string;
+  appSecret: string;
+  verifyToken: string;
+}
+
+/**
+ * The demo number's settings: the stored account's (its credentials stay across restarts), or
+ * fresh random credentials for a store that has none yet. Undefined when an admin removed it.
+ */
+export async function demoWhatsAppSettings(store: DocStore): Promise<DemoWhatsAppSettings | undefined> {
+  const existing = (await store.get(DEMO_WHATSAPP_ID)) as ChannelAccountDoc | undefined;
+  if (existing?.removed) return undefined;
+  const kept = existing && !existing._deleted ? existing.settings ?? {} : {};
+  return {
+    phoneNumberId: kept.phoneNumberId ?? DEMO_WHATSAPP_NUMBER.phoneNumberId,
+    displayPhoneNumber: kept.displayPhoneNumber ?? DEMO_WHATSAPP_NUMBER.displayPhoneNumber,
+    wabaId: kept.wabaId ?? DEMO_WHATSAPP_NUMBER.wabaId,
+    accessToken: kept.accessToken ?? `EAAdemo${randomToken(24)}`,
+    appSecret: kept.appSecret ?? randomToken(24),
+    verifyToken: kept.verifyToken ?? randomToken(16),
+  };
+}
+
+/**
+ * Creates the "WhatsApp (simulador)" account in Suporte, or points the existing one at the
+ * simulator's current address (its port may change between runs); an admin's other edits stay.
+ */
+export async function saveDemoWhatsApp(store: DocStore, settings: DemoWhatsAppSettings, baseUrl: string): Promise<void> {
+  const now = Date.now();
+  await updateDoc<ChannelAccountDoc>(store, DEMO_WHATSAPP_ID, (current) => {
+    if (current?.removed) return undefined;
+    if (!current || current._deleted) {
+      return {
+        _id: DEMO_WHATSAPP_ID, type: 'channel', kind: 'whatsapp', name: 'WhatsApp (simulador)', entryTeamId: 'team:suporte',
+        enabled: true, settings: { ...settings, baseUrl }, createdAt: now, updatedAt: now,
+      };
+    }
+    const same = Object.entries({ ...settings, baseUrl }).every(([key, value]) => current.settings?.[key] === value);
+    return same ? undefined : { ...current, settings: { ...current.settings, ...settings, baseUrl }, updatedAt: now };
+  });
 }

@@ -1,0 +1,244 @@
+// @ts-check
+/**
+ * The WhatsApp simulator's customer page (issue 10): pick a number and a name, write as that
+ * customer, see the business's messages with their ticks. Plain browser JavaScript served by the
+ * simulator; message text is always rendered as text, never as HTML. The thread is polled (one
+ * request at a time, stopped when the page goes away); business messages the page has shown
+ * while visible are reported read.
+ */
+(function () {
+  'use strict';
+  const POLL_MS = 700;
+  const DEFAULT_PHONE = '5511998765432';
+  const DEFAULT_NAME = 'Paula Costa';
+  const STORAGE_KEY = 'atende-wa-simulator';
+  const TICKS = {
+    sending: ['🕓', 'Enviando'], received: ['✓', 'Enviada'], failed: ['!', 'Não enviada'],
+    sent: ['✓', 'Enviada'], delivered: ['✓✓', 'Entregue'], read: ['✓✓', 'Lida'],
+  };
+
+  const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
+  const phoneInput = /** @type {HTMLInputElement} */ ($('phone'));
+  const nameInput = /** @type {HTMLInputElement} */ ($('name'));
+  const textInput = /** @type {HTMLTextAreaElement} */ ($('text'));
+  const photoInput = /** @type {HTMLInputElement} */ ($('photo'));
+  const list = $('messages');
+  const empty = $('empty');
+  const notice = $('notice');
+  const phoneError = $('phone-error');
+
+  /** @type {Map<string, {item: HTMLElement, ticks: HTMLElement, status: string}>} */
+  let shown = new Map();
+  let shownPhone = '';
+  let stopped = false;
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let timer;
+
+  const params = new URL(location.href).searchParams;
+  const saved = (() => {
+    try {
+      return JSON.parse(localStorage.getItem(STORAGE_KEY) || '{}');
+    } catch {
+      return {};
+    }
+  })();
+  phoneInput.value = params.get('phone') || saved.phone || DEFAULT_PHONE;
+  nameInput.value = params.get('name') || saved.name || DEFAULT_NAME;
+
+  const phone = () => phoneInput.value.replace(/\D/g, '');
+  const phoneValid = () => /^[1-9]\d{7,14}$/.test(phone());
+  const name = () => nameInput.value.trim() || DEFAULT_NAME;
+
+  function say(/** @type {string} */ text, bad = false) {
+    notice.textContent = text;
+    notice.classList.toggle('bad', bad);
+  }
+
+  function remember() {
+    try {
+      localStorage.setItem(STORAGE_KEY, JSON.stringify({ phone: phone(), name: nameInput.value.trim() }));
+    } catch {
+      /* private mode: the fields still work for this visit */
+    }
+  }
+
+  function time(/** @type {number} */ at) {
+    return new Date(at).toLocaleTimeString('pt-BR', { hour: '2-digit', minute: '2-digit' });
+  }
+
+  function setTicks(/** @type {HTMLElement} */ ticks, /** @type {string} */ status) {
+    const [mark, label] = TICKS[/** @type {keyof typeof TICKS} */ (status)] || ['', status];
+    ticks.dataset.status = status;
+    ticks.title = label;
+    ticks.replaceChildren();
+    const visible = document.createElement('span');
+    visible.setAttribute('aria-hidden', 'true');
+    visible.textContent = mark;
+    const spoken = document.createElement('span');
+    spoken.className = 'visually-hidden';
+    spoken.textContent = label;
+    ticks.append(visible, spoken);
+  }
+
+  /** @param {{id: string, from: string, at: number, text: string, media?: {kind: string, url: string, filename?: string}, template?: string, status: string}} m */
+  function render(m) {
+    const item = document.createElement('li');
+    item.className = `message ${m.from}`;
+    item.dataset.messageId = m.id;
+    if (m.template) {
+      const label = document.createElement('div');
+      label.className = 'template';
+      label.textContent = `Template: ${m.template}`;
+      item.append(label);
+    }
+    if (m.media) {
+      const from = m.from === 'business' ? 'da empresa' : 'enviada por você';
+      if (m.media.kind === 'image' || m.media.kind === 'sticker') {
+        const img = document.createElement('img');
+        img.src = m.media.url;
+        img.alt = m.text ? `Imagem ${from}: ${m.text}` : `Imagem ${from}`;
+        item.append(img);
+      } else if (m.media.kind === 'audio' || m.media.kind === 'video') {
+        const player = document.createElement(m.media.kind);
+        player.controls = true;
+        player.src = m.media.url;
+        player.setAttribute('aria-label', m.media.kind === 'audio' ? `Áudio ${from}` : `Vídeo ${from}`);
+        item.append(player);
+      } else {
+        const link = document.createElement('a');
+        link.href = m.media.url;
+        link.download = m.media.filename || 'arquivo';
+        link.textContent = `📄 ${m.media.filename || 'Documento'}`;
+        item.append(link);
+      }
+    }
+    if (m.text) {
+      const text = document.createElement('div');
+      text.textContent = m.text;
+      item.append(text);
+    }
+    const meta = document.createElement('div');
+    meta.className = 'meta';
+    const when = document.createElement('time');
+    when.dateTime = new Date(m.at).toISOString();
+    when.textContent = time(m.at);
+    const ticks = document.createElement('span');
+    ticks.className = 'ticks';
+    setTicks(ticks, m.status);
+    meta.append(when, ticks);
+    item.append(meta);
+    return { item, ticks, status: m.status };
+  }
+
+  /** @param {{phone: string, messages: Array<{id: string, from: string, at: number, text: string, status: string}>}} thread */
+  function show(thread) {
+    if (thread.phone !== shownPhone) {
+      shown = new Map();
+      list.replaceChildren();
+      shownPhone = thread.phone;
+    }
+    const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
+    for (const m of thread.messages) {
+      const known = shown.get(m.id);
+      if (!known) {
+        const view = render(/** @type {any} */ (m));
+        shown.set(m.id, view);
+        list.append(view.item);
+      } else if (known.status !== m.status) {
+        known.status = m.status;
+        setTicks(known.ticks, m.status);
+      }
+    }
+    empty.hidden = thread.messages.length > 0;
+    if (atBottom) list.scrollTop = list.scrollHeight;
+    // Read receipts only for what a person could have seen.
+    const unread = thread.messages.filter((m) => m.from === 'business' && m.status !== 'read').map((m) => m.id);
+    if (unread.length > 0 && document.visibilityState === 'visible') {
+      void post('/phone/api/read', { phone: thread.phone, ids: unread });
+    }
+  }
+
+  async function post(/** @type {string} */ url, /** @type {unknown} */ body) {
+    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const answer = await res.json().catch(() => ({}));
+    if (!res.ok) throw new Error(answer.error || `HTTP ${res.status}`);
+    return answer;
+  }
+
+  async function poll() {
+    timer = undefined;
+    if (stopped) return;
+    if (phoneValid()) {
+      try {
+        const res = await fetch(`/phone/api/thread?phone=${encodeURIComponent(phone())}`);
+        if (res.ok) show(await res.json());
+      } catch {
+        /* the simulator stopped or restarted: the next poll tries again */
+      }
+    }
+    if (!stopped) timer = setTimeout(poll, POLL_MS);
+  }
+
+  function pollNow() {
+    if (timer === undefined) return;
+    clearTimeout(timer);
+    void poll();
+  }
+
+  phoneInput.addEventListener('input', () => {
+    const ok = phoneValid();
+    phoneError.hidden = ok || phone().length === 0;
+    phoneInput.setAttribute('aria-invalid', String(!ok));
+    if (ok) {
+      remember();
+      pollNow();
+    }
+  });
+  nameInput.addEventListener('change', remember);
+
+  $('composer').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const text = textInput.value.trim();
+    if (!text) return;
+    if (!phoneValid()) return say('Corrija o número do cliente antes de enviar.', true);
+    textInput.value = '';
+    say('Enviando…');
+    post('/phone/api/messages', { phone: phone(), name: name(), text })
+      .then((answer) => say(answer.message.status === 'received' ? 'Mensagem entregue ao Atende.' : 'O Atende não aceitou a mensagem.', answer.message.status !== 'received'))
+      .catch((/** @type {Error} */ error) => say(`Mensagem não enviada: ${error.message}`, true))
+      .finally(pollNow);
+    pollNow();
+  });
+  textInput.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && !event.shiftKey) {
+      event.preventDefault();
+      /** @type {HTMLFormElement} */ ($('composer')).requestSubmit();
+    }
+  });
+
+  photoInput.addEventListener('change', () => {
+    const file = photoInput.files && photoInput.files[0];
+    photoInput.value = '';
+    if (!file) return;
+    if (!phoneValid()) return say('Corrija o número do cliente antes de enviar.', true);
+    const caption = textInput.value.trim();
+    textInput.value = '';
+    say('Enviando foto…');
+    const query = new URLSearchParams({ phone: phone(), name: name(), caption });
+    fetch(`/phone/api/images?${query}`, { method: 'POST', headers: { 'content-type': file.type }, body: file })
+      .then(async (res) => {
+        const answer = await res.json().catch(() => ({}));
+        if (!res.ok) throw new Error(answer.error || `HTTP ${res.status}`);
+        say(answer.message.status === 'received' ? 'Foto entregue ao Atende.' : 'O Atende não aceitou a foto.', answer.message.status !== 'received');
+      })
+      .catch((/** @type {Error} */ error) => say(`Foto não enviada: ${error.message}`, true))
+      .finally(pollNow);
+  });
+
+  document.addEventListener('visibilitychange', pollNow);
+  window.addEventListener('pagehide', () => {
+    stopped = true;
+    if (timer !== undefined) clearTimeout(timer);
+  });
+  void poll();
+})();

@@ -1,0 +1,68 @@
+/**
+ * Delivers the simulator's signed webhooks to our server as Meta does: a refused delivery (our
+ * server answers 503 to a status that arrives before the message's upstream id is stored, or is
+ * briefly down) is tried again with growing waits, a bounded number of times. stop() cancels
+ * every wait, so no timer outlives the simulator.
+ */
+export interface WebhookSenderOptions {
+  url: string;
+  sign: (raw: string) => string;
+  /** Waits between attempts; the delivery gives up after the last. */
+  backoffMs?: readonly number[];
+  log?: (message: string) => void;
+}
+
+const BACKOFF_MS = [150, 300, 600, 1_200, 2_500, 5_000, 10_000];
+const REQUEST_TIMEOUT_MS = 15_000;
+
+export class WebhookSender {
+  private stopped = false;
+  private readonly waits = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
+
+  constructor(private readonly options: WebhookSenderOptions) {}
+
+  /** Resolves true once our server accepted the delivery (2xx), false after the last attempt or on stop. */
+  async deliver(body: unknown): Promise<boolean> {
+    const raw = JSON.stringify(body);
+    const backoff = this.options.backoffMs ?? BACKOFF_MS;
+    for (let attempt = 0; !this.stopped; attempt++) {
+      let problem: string;
+      try {
+        const res = await fetch(this.options.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-hub-signature-256': this.options.sign(raw) },
+          body: raw,
+          signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+        });
+        await res.arrayBuffer();
+        if (res.ok) return true;
+        problem = `HTTP ${res.status}`;
+      } catch (error) {
+        problem = error instanceof Error ? error.message : String(error);
+      }
+      const wait = backoff[attempt];
+      if (wait === undefined) {
+        this.options.log?.(`WhatsApp simulator: webhook not accepted after ${attempt + 1} attempts (${problem})`);
+        return false;
+      }
+      await this.sleep(wait);
+    }
+    return false;
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const wait of this.waits) {
+      clearTimeout(wait.timer);
+      wait.resolve();
+    }
+    this.waits.clear();
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wait = { timer: setTimeout(() => this.waits.delete(wait) && resolve(), ms), resolve };
+      this.waits.add(wait);
+    });
+  }
+}
