@@ -96,11 +96,12 @@ const viewOf = (doc: TemplateDoc): WhatsAppTemplate => ({
   body: doc.body, footer: doc.footer, buttons: doc.buttons, updatedAt: doc.updatedAt,
 });
 
-/** Whether two versions say the same (revision and time aside): an unchanged template is not rewritten. */
+/** Whether two versions say the same (store fields and time aside): an unchanged template is not rewritten. */
 function sameTemplate(a: TemplateDoc, b: TemplateDoc): boolean {
-  const { _rev: _a, updatedAt: _ua, ...left } = a;
-  const { _rev: _b, updatedAt: _ub, ...right } = b;
-  return JSON.stringify(left) === JSON.stringify(right);
+  const said = (d: TemplateDoc) => JSON.stringify([
+    d.channelAccountId, d.externalId, d.name, d.language, d.category, d.status, d.reason, d.header, d.body, d.footer, d.buttons, d.supported,
+  ]);
+  return said(a) === said(b);
 }
 
 export class TemplateService {
