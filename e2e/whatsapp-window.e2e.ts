@@ -1,0 +1,74 @@
+import type { Page } from '@playwright/test';
+import { expectNoAxeViolations } from './axe';
+import { PIXEL_PNG, useTempFiles } from './files';
+import { expect, signIn, test } from './fixtures';
+
+/**
+ * issue 10 points 2 and 5 (manual 003): a WhatsApp conversation outside the 24-hour window. The
+ * header and card show the origin number and the closed window; the composer is replaced by the
+ * warning and "+ Selecionar template"; an image template is previewed and sent; the warning stays
+ * until the customer replies (R-WA-06). Uses the demo's simulated number and its approved templates.
+ */
+const tempFile = useTempFiles('atende-wa-window-');
+
+async function startConversation(page: Page, to: string): Promise<void> {
+  await page.getByRole('banner').getByRole('button', { name: 'Nova conversa' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Nova conversa' });
+  await dialog.getByLabel('Número de destino').fill(to);
+  await dialog.getByRole('button', { name: 'Criar conversa' }).click();
+  await expect(dialog).toHaveCount(0);
+}
+
+test('R-WA-05 R-WA-06 R-WA-10 outside the window: origin number and closed window in header and card, the warning instead of the composer, an image template previewed and sent, the warning stays', async ({ server, newContext }) => {
+  const context = await newContext();
+  const ana = await context.newPage();
+  await ana.setViewportSize({ width: 1366, height: 768 });
+  await signIn(ana, server, 'ana@demo.local');
+  await startConversation(ana, '11976543210');
+
+  // R-WA-10: a new contact is named by its number; the origin number shows on the card and the header.
+  const conversation = ana.getByRole('region', { name: '+55 11 97654-3210' });
+  await expect(conversation).toBeVisible();
+  const card = ana.locator('[data-conversation-id]', { hasText: '+55 11 97654-3210' });
+  await expect(card.getByTestId('card-origin')).toHaveText('Número de origem: +55 11 91234-5678');
+  await expect(conversation.getByTestId('origin-number')).toHaveText('Número de origem: +55 11 91234-5678');
+  await expect(conversation.getByTestId('service-window')).toHaveText('Janela de 24 h fechada');
+
+  // R-WA-05: no customer message yet, so no text field: the warning and "+ Selecionar template".
+  const closed = conversation.getByTestId('window-closed');
+  await expect(closed).toContainText('O cliente ainda não respondeu nesta conversa.');
+  await expect(conversation.getByRole('textbox', { name: 'Mensagem' })).toHaveCount(0);
+  await expectNoAxeViolations(ana, 'WhatsApp conversation outside the window');
+
+  await closed.getByRole('button', { name: 'Selecionar template' }).click();
+  const dialog = ana.getByRole('dialog', { name: 'Selecionar template' });
+  const choose = dialog.getByLabel('Escolher modelo');
+  // Only approved templates are offered (the demo's PENDING "lembrete_pagamento" is not).
+  await expect(choose.locator('option:not([disabled])')).toHaveText(['boas_vindas (pt_BR)', 'oferta_do_mes (pt_BR)']);
+  await choose.selectOption({ label: 'oferta_do_mes (pt_BR)' });
+  await dialog.getByLabel('Variável 1').fill('Marina');
+  await dialog.getByLabel('Variável 2').fill('frete grátis');
+  await expect(dialog.getByTestId('template-preview')).toHaveValue(/Olá Marina! A oferta do mês chegou: frete grátis\./);
+  const send = dialog.getByRole('button', { name: 'Enviar' });
+  // The image header needs a picture first.
+  await expect(send).toBeDisabled();
+  const [chooser] = await Promise.all([ana.waitForEvent('filechooser'), dialog.getByRole('button', { name: 'Escolher imagem' }).click()]);
+  await chooser.setFiles(tempFile('oferta.png', PIXEL_PNG));
+  await expect(dialog.getByRole('img', { name: 'oferta.png' })).toBeVisible();
+  await expect(send).toBeEnabled();
+  await expectNoAxeViolations(ana, 'Selecionar template with an image header');
+  await send.click();
+  await expect(dialog).toHaveCount(0);
+  await expect(conversation.getByRole('log', { name: 'Histórico de mensagens' })).toContainText('A oferta do mês chegou: frete grátis');
+
+  // R-WA-06: the template does not open the window; the warning is back to send another one.
+  await expect(closed).toBeVisible();
+  await expect(closed.getByRole('button', { name: 'Selecionar template' })).toBeEnabled();
+  await expect(conversation.getByTestId('service-window')).toHaveText('Janela de 24 h fechada');
+
+  // Offline, a template cannot go (REST only): the button says why.
+  await context.setOffline(true);
+  await expect(closed.getByRole('button', { name: 'Selecionar template' })).toBeDisabled();
+  await expect(closed.getByRole('button', { name: 'Selecionar template' }))
+    .toHaveAccessibleDescription('Sem conexão: o modelo só pode ser enviado com conexão ao servidor.');
+});
