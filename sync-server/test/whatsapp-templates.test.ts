@@ -173,7 +173,7 @@ describe('R-WA-08 templates synced from the WhatsApp Business Account', () => {
 });
 
 describe('R-WA-05 R-WA-06 R-WA-08 sending a template', () => {
-  it('R-WA-05 outside the window free text is refused, a template with its variables goes out, and the customer\'s reply reopens it', async () => {
+  it('R-WA-05 R-WA-06 outside the window free text is refused, a template with its variables goes out, and only the customer\'s reply reopens it', async () => {
     const { conversationId, phone } = await conversationWith(25);
     const text = await call<{ error: string }>(server, 'POST', `/api/conversations/${conversationId}/messages`, { token: tina, body: { id: clientId('x'), text: 'Ainda está aí?' } });
     expect([text.status, text.body.error]).toEqual([409, 'whatsapp_window_closed']);
@@ -199,6 +199,10 @@ describe('R-WA-05 R-WA-06 R-WA-08 sending a template', () => {
         ],
       },
     });
+
+    // R-WA-06: the template does not open the window; only the customer's reply does.
+    const stillClosed = await call<{ error: string }>(server, 'POST', `/api/conversations/${conversationId}/messages`, { token: tina, body: { id: clientId('x'), text: 'Conseguiu ver?' } });
+    expect([stillClosed.status, stillClosed.body.error]).toEqual([409, 'whatsapp_window_closed']);
 
     // The same command again: the first message, nothing sent twice.
     const repeat = await call<{ message: MessageDoc }>(server, 'POST', `/api/conversations/${conversationId}/template`, { token: tina, body });
