@@ -1,0 +1,144 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ConversationDoc, MessageDoc } from '@atende/protocol';
+import type { ChannelAccountDoc } from '../src/channelAccounts/service.js';
+import { startDemoSimulator } from '../src/channels/whatsapp/simulator/demo.js';
+import type { WhatsAppSimulator } from '../src/channels/whatsapp/simulator/simulator.js';
+import { ConfigError, loadConfig } from '../src/config/config.js';
+import { call, login, startTestServer, type TestServer } from './helpers.js';
+
+/**
+ * The WhatsApp simulator `npm start` runs (issue 10): the demo account points at it, what a
+ * customer writes on its page reaches our server as one message through the signed webhook, and
+ * the agent's reply comes back with sent → delivered → read reported by webhook.
+ */
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+const CUSTOMER = '5511998765432';
+
+let server: TestServer;
+let simulator: WhatsAppSimulator;
+const logged: string[] = [];
+
+const start = async () => {
+  const started = await startDemoSimulator({
+    store: server.store, registry: server.registry, serverUrl: server.url, log: (m) => logged.push(m), backoffMs: [50, 100, 200, 400, 800],
+  });
+  if (!started) throw new Error('simulator not started');
+  return started;
+};
+const account = async () => (await server.store.get('channel:demo-whatsapp')) as ChannelAccountDoc;
+
+async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 8_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (ok(value) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** The page's own API, as its script calls it. */
+async function page<T>(method: string, route: string, body?: unknown): Promise<{ status: number; body: T }> {
+  const res = await fetch(simulator.url + route, { method, ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }) });
+  return { status: res.status, body: (await res.json()) as T };
+}
+
+beforeAll(async () => {
+  server = await startTestServer();
+  simulator = await start();
+});
+afterAll(async () => {
+  await simulator.stop();
+  await server.close();
+});
+
+describe('R-CH-03 the WhatsApp simulator of the demo', () => {
+  it('R-CH-03 the demo account "WhatsApp (simulador)" in Suporte points at the simulator, and its templates are synced (two approved, one pending)', async () => {
+    expect(await account()).toMatchObject({
+      kind: 'whatsapp', name: 'WhatsApp (simulador)', entryTeamId: 'team:suporte', enabled: true,
+      settings: { baseUrl: simulator.baseUrl, displayPhoneNumber: '5511912345678', wabaId: '102290129340398' },
+    });
+    const admin = (await login(server, 'admin@demo.local')).accessToken;
+    const listed = await call<{ templates: Array<{ name: string; status: string; header: { format: string } | null }> }>(server, 'GET', '/api/admin/channels/channel:demo-whatsapp/templates', { token: admin });
+    expect(listed.status).toBe(200);
+    expect(listed.body.templates.map((t) => [t.name, t.status, t.header?.format ?? null])).toEqual([
+      ['boas_vindas', 'APPROVED', null], ['lembrete_pagamento', 'PENDING', null], ['oferta_do_mes', 'APPROVED', 'IMAGE'],
+    ]);
+    expect(logged).toEqual([]);
+  });
+
+  it('R-CH-03 the customer page is served with its own script and refuses a bad number', async () => {
+    const html = await fetch(`${simulator.url}/`);
+    expect(html.headers.get('content-type')).toContain('text/html');
+    expect(html.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(await html.text()).toContain('<script src="/phone/phone.js"');
+    const bad = await page<{ error: string }>('POST', '/phone/api/messages', { phone: '11998765432x', name: 'Paula', text: 'Oi' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toContain('phone');
+  });
+
+  it('R-CH-03 R-WA-07 a customer message reaches the server as one message; the agent\'s reply shows on the phone and is reported sent, delivered, then read', async () => {
+    const wrote = await page<{ message: { id: string; status: string } }>('POST', '/phone/api/messages', { phone: CUSTOMER, name: 'Paula Costa', text: 'Olá, meu pedido não chegou' });
+    expect(wrote.status).toBe(200);
+    expect(wrote.body.message.status).toBe('received');
+    const stored = await server.store.find({ selector: { type: 'message', externalId: wrote.body.message.id }, limit: 10 });
+    expect(stored).toHaveLength(1);
+    const inbound = stored[0] as unknown as MessageDoc & { _id: string };
+    expect(inbound).toMatchObject({ direction: 'in', kind: 'text', text: 'Olá, meu pedido não chegou', authorName: 'Paula Costa', teamId: 'team:suporte' });
+    const conversation = (await server.store.get(inbound.conversationId)) as unknown as ConversationDoc;
+    expect(conversation.status).toBe('waiting');
+
+    const ana = (await login(server, 'ana@demo.local')).accessToken;
+    expect((await call(server, 'POST', `/api/conversations/${inbound.conversationId}/claim`, { token: ana, body: {} })).status).toBe(200);
+    const replied = await call<{ message: { id: string } }>(server, 'POST', `/api/conversations/${inbound.conversationId}/messages`, { token: ana, body: { id: 'sim-reply-1', text: 'Vou verificar para você.' } });
+    expect(replied.status).toBe(201);
+    const messageId = replied.body.message.id;
+
+    // The phone shows it; the simulator reported sent and delivered by webhook, read only once the page showed it.
+    const delivered = await until(async () => (await server.store.get(messageId)) as unknown as MessageDoc, (m) => m.status === 'delivered');
+    expect(delivered.status).toBe('delivered');
+    const thread = await page<{ messages: Array<{ id: string; from: string; text: string; status: string }> }>('GET', `/phone/api/thread?phone=${CUSTOMER}`);
+    const shown = thread.body.messages.find((m) => m.from === 'business');
+    expect(shown).toMatchObject({ id: delivered.externalId, text: 'Vou verificar para você.', status: 'delivered' });
+
+    expect((await page('POST', '/phone/api/read', { phone: CUSTOMER, ids: [shown?.id] })).status).toBe(200);
+    const read = await until(async () => (await server.store.get(messageId)) as unknown as MessageDoc, (m) => m.status === 'read');
+    expect(read.status).toBe('read');
+    expect((await page<{ messages: Array<{ status: string }> }>('GET', `/phone/api/thread?phone=${CUSTOMER}`)).body.messages.at(-1)?.status).toBe('read');
+  });
+
+  it('R-CH-03 a photo from the customer is downloaded by the server through the Graph media endpoints', async () => {
+    const sent = await fetch(`${simulator.url}/phone/api/images?phone=${CUSTOMER}&name=Paula%20Costa&caption=Foto%20da%20caixa`, {
+      method: 'POST', headers: { 'content-type': 'image/png' }, body: PNG,
+    });
+    expect(sent.status).toBe(200);
+    const { message } = (await sent.json()) as { message: { id: string; status: string } };
+    expect(message.status).toBe('received');
+    await server.jobs.idle();
+    const [stored] = (await server.store.find({ selector: { type: 'message', externalId: message.id }, limit: 10 })) as unknown as MessageDoc[];
+    expect(stored).toMatchObject({ kind: 'image', text: 'Foto da caixa' });
+    expect(stored?.attachments).toHaveLength(1);
+  });
+
+  it('R-CH-03 restarting keeps the same account and credentials and points it at the new port', async () => {
+    const before = await account();
+    await simulator.stop();
+    simulator = await start();
+    const after = await account();
+    expect(after.settings?.accessToken).toBe(before.settings?.accessToken);
+    expect(after.settings?.appSecret).toBe(before.settings?.appSecret);
+    expect(after.settings?.baseUrl).toBe(simulator.baseUrl);
+    expect((await server.store.find({ selector: { type: 'channel', kind: 'whatsapp' }, limit: 10 })).length).toBe(1);
+    // The restarted simulator's webhooks are still accepted (same app secret).
+    const wrote = await page<{ message: { status: string } }>('POST', '/phone/api/messages', { phone: CUSTOMER, name: 'Paula Costa', text: 'Ainda estou aqui' });
+    expect(wrote.body.message.status).toBe('received');
+  });
+});
+
+describe('R-CH-03 ATENDE_WHATSAPP_SIMULATOR', () => {
+  it('R-CH-03 is on with the demo organisation, off with 0, and refused without the demo', () => {
+    expect(loadConfig({}).whatsappSimulator).toBe(true);
+    expect(loadConfig({ ATENDE_WHATSAPP_SIMULATOR: '0' }).whatsappSimulator).toBe(false);
+    expect(loadConfig({ ATENDE_DEMO: '0' }).whatsappSimulator).toBe(false);
+    expect(() => loadConfig({ ATENDE_DEMO: '0', ATENDE_WHATSAPP_SIMULATOR: '1' })).toThrow(ConfigError);
+  });
+});
