@@ -103,14 +103,21 @@ function openDesktop(electron: string, script: string, url: string): void {
 }
 
 let announced = false;
+// The server's start-up lines until "Ready:" (a line may arrive split over two chunks).
+let startup = '';
 server.stdout?.on('data', (chunk: Buffer) => {
   process.stdout.write(chunk);
-  const match = /^Ready: (\S+)/m.exec(chunk.toString());
-  if (!match?.[1] || announced) return;
+  if (announced) return;
+  startup += chunk.toString();
+  const match = /^Ready: (\S+)/m.exec(startup);
+  if (!match?.[1]) return;
   announced = true;
   const url = match[1].replace(/\/+$/, '');
   if (binary && mainScript) openDesktop(binary, mainScript, url);
   else printWebUrl(url, binary ? 'The desktop shell is not available' : 'No Electron binary here (set ELECTRON_PATH to use the desktop app)');
+  // The customer's side of the WhatsApp demo, repeated where a newcomer looks last.
+  const simulator = /^WhatsApp simulator: (\S+)/m.exec(startup)?.[1];
+  if (simulator) console.log(`Write as a WhatsApp customer at ${simulator} (the WhatsApp simulator).`);
 });
 
 const stop = () => server.kill('SIGTERM');
