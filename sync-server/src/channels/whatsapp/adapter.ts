@@ -78,6 +78,8 @@ export class WhatsAppAdapter implements ChannelAdapter {
       body = { ...envelope, type: 'text', text: { body: message.text, preview_url: false } };
     }
     const answer = await this.graph('POST', `/${this.settings.phoneNumberId ?? ''}/messages`, body) as { messages?: Array<{ id?: string }> };
+    // Our reply dismisses the indicator on the phone: the agent's next typing shows it again at once.
+    this.typingSentAt.delete(request.conversation.id);
     return { externalId: answer.messages?.[0]?.id ?? null, status: 'sent' };
   }
 
