@@ -72,3 +72,53 @@ test('R-WA-05 R-WA-06 R-WA-10 outside the window: origin number and closed windo
   await expect(closed.getByRole('button', { name: 'Selecionar template' }))
     .toHaveAccessibleDescription('Sem conexão: o modelo só pode ser enviado com conexão ao servidor.');
 });
+
+/** Where the demo's WhatsApp simulator listens: the demo account points at it (read as the admin). */
+async function simulatorOrigin(serverUrl: string): Promise<string> {
+  const login = await fetch(`${serverUrl}/api/auth/login`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'admin@demo.local', password: 'atende123' }),
+  });
+  const { accessToken } = (await login.json()) as { accessToken: string };
+  const answer = await fetch(`${serverUrl}/api/admin/channels`, { headers: { authorization: `Bearer ${accessToken}` } });
+  const { channels } = (await answer.json()) as { channels: Array<{ kind: string; settings: Record<string, unknown> }> };
+  const whatsapp = channels.find((c) => c.kind === 'whatsapp');
+  return new URL(String(whatsapp?.settings.baseUrl)).origin;
+}
+
+test('R-WA-06 R-WA-07 the customer\'s reply opens the window: the warning gives way to the composer, the time left shows, and two files go as two WhatsApp messages', async ({ server, newContext }) => {
+  const context = await newContext();
+  const ana = await context.newPage();
+  await ana.setViewportSize({ width: 1366, height: 768 });
+  await signIn(ana, server, 'ana@demo.local');
+  await startConversation(ana, '11976540000');
+  // Named by its number until the customer's WhatsApp profile name arrives with the reply (R-WA-10).
+  const conversation = ana.getByRole('region', { name: /^(\+55 11 97654-0000|Marina Dias)$/ });
+  await expect(conversation.getByTestId('window-closed')).toBeVisible();
+
+  // The customer writes from the simulator's phone: the reply lands in this conversation and opens the window.
+  const simulator = await simulatorOrigin(server.url);
+  const wrote = await fetch(`${simulator}/phone/api/messages`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ phone: '5511976540000', name: 'Marina Dias', text: 'Oi! Quero saber da oferta.' }),
+  });
+  expect(wrote.status).toBe(200);
+  const log = conversation.getByRole('log', { name: 'Histórico de mensagens' });
+  await expect(log).toContainText('Oi! Quero saber da oferta.');
+  await expect(ana.getByRole('heading', { level: 2, name: 'Marina Dias' })).toBeVisible();
+  await expect(conversation.getByTestId('window-closed')).toHaveCount(0);
+  await expect(conversation.getByTestId('service-window')).toHaveText(/Janela de 24 h: 23 h 5\d min/);
+  const field = conversation.getByRole('textbox', { name: 'Mensagem' });
+  await expect(field).toBeEnabled();
+
+  // R-WA-07: files within WhatsApp's limits; two of them go as two messages (the text with the first).
+  const [chooser] = await Promise.all([ana.waitForEvent('filechooser'), conversation.getByRole('button', { name: 'Anexar arquivo' }).click()]);
+  await chooser.setFiles([tempFile('primeira.png', PIXEL_PNG), tempFile('segunda.png', PIXEL_PNG)]);
+  await field.fill('Seguem as fotos');
+  await expect(conversation.getByRole('button', { name: 'Enviar' })).toBeEnabled();
+  await field.press('Enter');
+  const sent = log.locator('article.message.out');
+  await expect(sent).toHaveCount(2);
+  await expect(sent.first()).toContainText('Seguem as fotos');
+  // Accepted upstream one by one: none fails with "one file per message".
+  for (const i of [0, 1]) await expect(sent.nth(i).locator('[data-status]')).toHaveAttribute('data-status', /delivered|read/);
+});
