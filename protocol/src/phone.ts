@@ -89,3 +89,16 @@ export function nationalPhoneNumber(e164: string): string {
   // Another country: typed with its `+`, which is how checkWhatsAppNumber tells it apart.
   return digits ? `+${digits}` : e164;
 }
+
+/**
+ * The other form of a Brazilian mobile on WhatsApp. Mobiles gained a leading 9 in 2012–2016, and
+ * WhatsApp still reports many older accounts without it: an agent starts `5531988887777` and the
+ * reply comes from `553188887777`. Both name one customer. Landlines (first digit 2–5) have one form.
+ */
+export function brazilianMobileVariant(e164: string): string | undefined {
+  const withNine = /^55(\d{2})9([6-9]\d{7})$/.exec(e164);
+  if (withNine) return `55${withNine[1]}${withNine[2]}`;
+  const withoutNine = /^55(\d{2})([6-9]\d{7})$/.exec(e164);
+  if (withoutNine) return `55${withoutNine[1]}9${withoutNine[2]}`;
+  return undefined;
+}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  brazilianMobileVariant,
   checkBrazilianPhone, checkWhatsAppNumber, formatPhoneNumber, INVALID_NUMBER_MESSAGE, isE164Digits, nationalPhoneNumber, normaliseBrazilianPhone,
 } from '../src/phone.js';
 
@@ -67,5 +68,17 @@ describe('stored numbers on screen', () => {
     expect(checkWhatsAppNumber(nationalPhoneNumber('5511912345678'))).toMatchObject({ status: 'valid', e164: '5511912345678' });
     expect(nationalPhoneNumber('14155550100')).toBe('+14155550100');
     expect(checkWhatsAppNumber(nationalPhoneNumber('14155550100'))).toMatchObject({ status: 'valid', e164: '14155550100' });
+  });
+});
+
+describe('the two forms of a Brazilian mobile on WhatsApp', () => {
+  it('R-WA-02 a mobile with the 9 pairs with its form without it, both ways', () => {
+    expect(brazilianMobileVariant('5531988887777')).toBe('553188887777');
+    expect(brazilianMobileVariant('553188887777')).toBe('5531988887777');
+  });
+  it('R-WA-02 landlines, other countries and malformed numbers have no other form', () => {
+    expect(brazilianMobileVariant('551131234567')).toBeUndefined();
+    expect(brazilianMobileVariant('14155550123')).toBeUndefined();
+    expect(brazilianMobileVariant('55319888877')).toBeUndefined();
   });
 });

@@ -238,6 +238,20 @@ describe('R-WA-05 the customer answers the started conversation', () => {
   });
 });
 
+describe('R-WA-02 the reply from the number without its 9', () => {
+  it('R-WA-02 WhatsApp reporting an older mobile without the 9 still answers the started conversation, under the same contact', async () => {
+    // Mobiles before the 9 began with 6–9: 55 11 9 8XXX-XXXX → 55 11 8XXX-XXXX.
+    const typed = `1198${String(++phoneSequence).slice(-7)}`;
+    const waId = `55${typed}`;
+    const started = (await start(ana, typed)).body.conversation;
+    const withoutNine = `${waId.slice(0, 4)}${waId.slice(5)}`;
+    const answered = await customerWrites(withoutNine, 'Oi, recebi sua mensagem');
+    expect(answered.id).toBe(started.id);
+    expect(answered.contactId).toBe(started.contactId);
+    expect((await contactOf(started.contactId))?.addresses.whatsapp).toBe(waId);
+  });
+});
+
 describe('R-WS-08 a contact already in a conversation on that number', () => {
   it('R-WS-08 another agent serving the contact refuses the start with its message', async () => {
     const { typed } = newMobile();

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { docId, ulid, type ChannelKind, type ContactDoc } from '@atende/protocol';
+import { brazilianMobileVariant, docId, ulid, type ChannelKind, type ContactDoc } from '@atende/protocol';
 import type { DocStore, StoredDoc } from '../store/index.js';
 import { toStored, updateWire } from '../store/wire.js';
 import { isGone, liveContact } from './live.js';
@@ -83,7 +83,15 @@ export class ContactDirectory {
   private async existingContact(kind: ChannelKind, address: string): Promise<string | undefined> {
     if (kind !== 'whatsapp') return undefined;
     const [found] = await contactsWithWhatsApp(this.store, address, 1);
-    return found && !isGone(found) ? found._id : undefined;
+    if (found && !isGone(found)) return found._id;
+    // The same Brazilian mobile in its other form (with or without the 9) is the same customer:
+    // their reply to an agent-started conversation must land in it, not open a new contact.
+    const variant = brazilianMobileVariant(address);
+    if (!variant) return undefined;
+    const claimed = (await this.store.get(addressId(kind, variant))) as AddressDoc | undefined;
+    if (claimed && !claimed._deleted && (await liveContact(this.store, claimed.contactId))) return claimed.contactId;
+    const [registered] = await contactsWithWhatsApp(this.store, variant, 1);
+    return registered && !isGone(registered) ? registered._id : undefined;
   }
 
   private async createContact(id: string, kind: ChannelKind, address: string, profile: Profile): Promise<ContactDoc> {
