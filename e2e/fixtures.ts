@@ -24,6 +24,8 @@ async function freePort(): Promise<number> {
 export class ServerProcess {
   private child: ChildProcess | undefined;
   readonly url: string;
+  /** The WhatsApp simulator's customer page (no trailing slash), as the server printed it; its port changes on each start. */
+  simulatorUrl: string | undefined;
 
   constructor(
     readonly port: number,
@@ -62,6 +64,7 @@ export class ServerProcess {
         output += chunk.toString();
         if (/^Ready: /m.test(output)) {
           clearTimeout(timer);
+          this.simulatorUrl = /^WhatsApp simulator: (\S+)/m.exec(output)?.[1]?.replace(/\/+$/, '');
           resolve();
         }
       };

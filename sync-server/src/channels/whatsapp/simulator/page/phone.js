@@ -23,6 +23,7 @@
   const textInput = /** @type {HTMLTextAreaElement} */ ($('text'));
   const photoInput = /** @type {HTMLInputElement} */ ($('photo'));
   const list = $('messages');
+  const scroller = $('log');
   const empty = $('empty');
   const notice = $('notice');
   const phoneError = $('phone-error');
@@ -137,7 +138,7 @@
       list.replaceChildren();
       shownPhone = thread.phone;
     }
-    const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
+    const atBottom = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 40;
     for (const m of thread.messages) {
       const known = shown.get(m.id);
       if (!known) {
@@ -150,7 +151,7 @@
       }
     }
     empty.hidden = thread.messages.length > 0;
-    if (atBottom) list.scrollTop = list.scrollHeight;
+    if (atBottom) scroller.scrollTop = scroller.scrollHeight;
     // Read receipts only for what a person could have seen.
     const unread = thread.messages.filter((m) => m.from === 'business' && m.status !== 'read').map((m) => m.id);
     if (unread.length > 0 && document.visibilityState === 'visible') {
