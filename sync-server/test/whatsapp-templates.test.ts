@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ConversationDoc, MessageDoc, TemplateSyncResponse, WhatsAppTemplate } from '@atende/protocol';
 import { FakeGraph, waInbound, type FakeTemplate } from '../src/channels/whatsapp/simulator/graph.js';
+import { templateFromGraph, type GraphTemplate } from '../src/channels/whatsapp/templates.js';
 import { addUser, call, clientId, FrameClient, login, startTestServer, type TestServer } from './helpers.js';
 
 /**
@@ -290,5 +291,19 @@ describe('R-CH-03 typing indicator and connection test', () => {
     expect([unreachable.status, unreachable.body.ok]).toEqual([200, false]);
     expect(unreachable.body.message).toContain('Não foi possível falar com o WhatsApp');
     expect((await call(server, 'POST', `/api/admin/channels/${accountId}/test`, { token: tina })).status).toBe(403);
+  });
+});
+
+describe('R-WA-08 Meta\'s template formats Atende cannot fill yet', () => {
+  it('R-WA-08 video headers, OTP buttons and named variables are kept for admins with a reason, never offered', () => {
+    const convert = (components: GraphTemplate['components'], extra: Record<string, string> = {}) =>
+      templateFromGraph('channel:x', { name: 'modelo', language: 'pt_BR', status: 'APPROVED', components, ...extra }, 1);
+    const video = convert([{ type: 'HEADER', format: 'VIDEO' }, { type: 'BODY', text: 'Veja {{1}}' }]);
+    const otp = convert([{ type: 'BODY', text: '{{1}} é seu código.' }, { type: 'BUTTONS', buttons: [{ type: 'OTP', text: 'Copiar código' }] }]);
+    const named = convert([{ type: 'BODY', text: 'Oi {{nome}}' }], { parameter_format: 'NAMED' });
+    const plain = convert([{ type: 'BODY', text: 'Oi {{1}}' }]);
+    expect([video?.supported, otp?.supported, named?.supported, plain?.supported]).toEqual([false, false, false, true]);
+    expect(video?.reason).toContain('ainda não envia');
+    expect(plain?.reason).toBeNull();
   });
 });
