@@ -119,6 +119,38 @@ describe('R-CH-03 the WhatsApp simulator of the demo', () => {
     expect(stored?.attachments).toHaveLength(1);
   });
 
+  it('R-WA-01 R-WA-08 an agent-started conversation\'s templates show on the phone filled in (text; image header), and the customer\'s answer goes on in that conversation', async () => {
+    const ana = (await login(server, 'ana@demo.local')).accessToken;
+    const started = await call<{ conversation: ConversationDoc }>(server, 'POST', '/api/conversations', {
+      token: ana, body: { id: 'sim-start-0001', teamId: 'team:suporte', channelAccountId: 'channel:demo-whatsapp', to: '11987651234' },
+    });
+    expect(started.status).toBe(200);
+    const conversationId = started.body.conversation.id;
+    const sendTemplate = (id: string, body: Record<string, unknown>) =>
+      call<{ message: { id: string } }>(server, 'POST', `/api/conversations/${conversationId}/template`, { token: ana, body: { id, ...body } });
+    expect((await sendTemplate('sim-template-1', { templateId: 'wtemplate:demo-whatsapp.boas_vindas.pt_BR', values: { 'body.1': 'Marina', 'body.2': 'Loja Atende' } })).status).toBe(201);
+    const form = new FormData();
+    form.append('file', new Blob([PNG], { type: 'image/png' }), 'oferta.png');
+    const uploaded = (await (await fetch(`${server.url}/api/media`, { method: 'POST', headers: { authorization: `Bearer ${ana}` }, body: form })).json()) as { id: string };
+    expect((await sendTemplate('sim-template-2', { templateId: 'wtemplate:demo-whatsapp.oferta_do_mes.pt_BR', values: { 'body.1': 'Marina', 'body.2': 'frete grátis' }, headerMediaId: uploaded.id })).status).toBe(201);
+
+    type Shown = { from: string; text: string; template?: string; media?: { kind: string; url: string }; status: string };
+    const thread = await until(
+      async () => (await page<{ messages: Shown[] }>('GET', '/phone/api/thread?phone=5511987651234')).body.messages,
+      (messages) => messages.length === 2 && messages.every((m) => m.status === 'delivered'),
+    );
+    expect(thread.map(({ from, text, template }) => ({ from, text, template }))).toEqual([
+      { from: 'business', template: 'boas_vindas', text: 'Olá Marina, aqui é a Loja Atende. Podemos continuar seu atendimento?\n\nAtende — atendimento ao cliente' },
+      { from: 'business', template: 'oferta_do_mes', text: 'Olá Marina! A oferta do mês chegou: frete grátis. Responda esta mensagem para saber mais.' },
+    ]);
+    const image = await fetch(simulator.url + String(thread[1]?.media?.url));
+    expect([image.status, image.headers.get('content-type'), Buffer.from(await image.arrayBuffer()).equals(PNG)]).toEqual([200, 'image/png', true]);
+
+    const answer = await page<{ message: { id: string } }>('POST', '/phone/api/messages', { phone: '5511987651234', name: 'Marina Alves', text: 'Quero saber mais' });
+    const [stored] = (await server.store.find({ selector: { type: 'message', externalId: answer.body.message.id }, limit: 10 })) as unknown as MessageDoc[];
+    expect(stored?.conversationId).toBe(conversationId);
+  });
+
   it('R-CH-03 restarting keeps the same account and credentials and points it at the new port', async () => {
     const before = await account();
     await simulator.stop();
