@@ -50,25 +50,25 @@ test('R-WA-01 R-WA-02 R-WA-03 R-WA-04 R-WA-10 "Nova conversa": team and origin p
   await expect(create).toBeEnabled();
 
   // R-WA-02: area code + number, no 55; the dialog says the number it will use.
-  await to.fill('11987654321');
-  await expect(dialog.getByTestId('start-destination-hint')).toHaveText('Será enviada para +55 11 98765-4321');
+  await to.fill('21976543210');
+  await expect(dialog.getByTestId('start-destination-hint')).toHaveText('Será enviada para +55 21 97654-3210');
   await to.press('Enter');
   await expect(dialog).toHaveCount(0);
 
   // It opens in the workstation as Ana's, under "Em atendimento"; the unknown contact shows as its number (R-WA-10).
   await expect(ana.getByRole('tab', { name: /Em atendimento/ })).toHaveAttribute('aria-selected', 'true');
-  const conversation = ana.getByRole('region', { name: /98765.?4321/ });
+  const conversation = ana.getByRole('region', { name: /97654.?3210/ });
   await expect(conversation).toBeVisible();
-  await expect(ana.locator('[data-conversation-id]', { hasText: /98765.?4321/ })).toHaveCount(1);
+  await expect(ana.locator('[data-conversation-id]', { hasText: /97654.?3210/ })).toHaveCount(1);
 
   // R-WA-09: "+ Iniciar nova conversa" in the contact's History brings the number back in typed form;
   // starting again answers the same conversation (Ana already serves this contact on this number).
   await ana.getByRole('complementary', { name: 'Contato' }).getByRole('tab', { name: 'Histórico' }).click();
   await ana.getByRole('button', { name: '+ Iniciar nova conversa' }).click();
-  await expect(startDialog(ana).getByLabel('Número de destino')).toHaveValue('11987654321');
+  await expect(startDialog(ana).getByLabel('Número de destino')).toHaveValue('21976543210');
   await startDialog(ana).getByRole('button', { name: 'Criar conversa' }).click();
   await expect(startDialog(ana)).toHaveCount(0);
-  await expect(ana.locator('[data-conversation-id]', { hasText: /98765.?4321/ })).toHaveCount(1);
+  await expect(ana.locator('[data-conversation-id]', { hasText: /97654.?3210/ })).toHaveCount(1);
 
   // R-WA-05: no customer message yet, so the composer is replaced by the template step.
   await conversation.getByRole('button', { name: /Selecionar template/ }).click();
@@ -80,6 +80,13 @@ test('R-WA-01 R-WA-02 R-WA-03 R-WA-04 R-WA-10 "Nova conversa": team and origin p
   await templates.getByRole('button', { name: 'Enviar' }).click();
   await expect(templates).toHaveCount(0);
   await expect(conversation.getByRole('log', { name: 'Histórico de mensagens' })).toContainText('Olá Marina, aqui é a Loja Atende.');
+
+  // R-WA-10: a customer the demo already knows (Maria, 11 98765-4321) shows by name.
+  await ana.getByRole('banner').getByRole('button', { name: 'Nova conversa' }).click();
+  await startDialog(ana).getByLabel('Número de destino').fill('11987654321');
+  await startDialog(ana).getByRole('button', { name: 'Criar conversa' }).click();
+  await expect(ana.getByRole('region', { name: 'Maria Oliveira' })).toBeVisible();
+  await expect(ana.locator('[data-conversation-id]', { hasText: 'Maria Oliveira' })).toHaveCount(1);
 });
 
 test('R-WA-01 R-NET-01 "Nova conversa" offline: the origin numbers last loaded still show, "Criar conversa" is disabled with "Sem conexão"', async ({ server, newContext }) => {
@@ -93,4 +100,17 @@ test('R-WA-01 R-NET-01 "Nova conversa" offline: the origin numbers last loaded s
   const create = dialog.getByRole('button', { name: 'Criar conversa' });
   await expect(create).toBeDisabled();
   await expect(create).toHaveAccessibleDescription('Sem conexão');
+});
+
+test('R-WS-08 "Nova conversa" to a customer another agent is serving shows the server’s refusal in the dialog, word for word', async ({ server, newContext }) => {
+  const { page: ana } = await signedIn(newContext, server, 'ana@demo.local');
+  const { page: bruno } = await signedIn(newContext, server, 'bruno@demo.local');
+  for (const [agent, done] of [[ana, true], [bruno, false]] as const) {
+    await agent.getByRole('banner').getByRole('button', { name: 'Nova conversa' }).click();
+    await startDialog(agent).getByLabel('Número de destino').fill('21976543210');
+    await startDialog(agent).getByRole('button', { name: 'Criar conversa' }).click();
+    if (done) await expect(startDialog(agent)).toHaveCount(0);
+  }
+  await expect(startDialog(bruno).getByRole('alert')).toHaveText('Não foi possível iniciar a conversa. O cliente está sendo atendido por outro agente.');
+  await expect(bruno.locator('[data-conversation-id]', { hasText: /97654.?3210/ })).toHaveCount(0);
 });
