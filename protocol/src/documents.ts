@@ -124,7 +124,8 @@ export const MessageDoc = z.object({
 export type MessageDoc = z.infer<typeof MessageDoc>;
 
 export const ContactAddresses = z.object({
-  whatsapp: z.string().regex(/^[1-9]\d{7,14}$/, 'E.164 digits only').optional(),
+  /** E.164 digits, or the business-scoped user id of a customer who shows no phone (phone.ts). */
+  whatsapp: z.string().regex(/^([1-9]\d{7,14}|[A-Z]{2}\.[A-Za-z0-9]{1,128})$/, 'E.164 digits or a WhatsApp user id').optional(),
   telegram: z.string().max(64).optional(),
   messenger: z.string().max(64).optional(),
   instagram: z.string().max(64).optional(),

@@ -4,7 +4,8 @@
  */
 export const INVALID_NUMBER_MESSAGE = 'Número inválido, corrija e tente novamente';
 
-export type PhoneKind = 'mobile' | 'landline';
+/** `userId`: a business-scoped WhatsApp id, no phone number (isWhatsAppUserId). */
+export type PhoneKind = 'mobile' | 'landline' | 'userId';
 export type PhoneCheck =
   | { status: 'valid'; e164: string; kind: PhoneKind }
   /** Not wrong yet, just short: the UI keeps "Criar conversa" disabled (R-WA-04). */
@@ -50,6 +51,14 @@ export function normaliseBrazilianPhone(input: string): string | undefined {
   return check.status === 'valid' ? check.e164 : undefined;
 }
 
+/**
+ * A WhatsApp business-scoped user id (BSUID, e.g. `BR.13491208655302741918`): Meta's id for a
+ * user who hides their phone behind a username. Some customers arrive with only this address;
+ * it is stored and sent back exactly as received.
+ */
+export const WHATSAPP_USER_ID = /^[A-Z]{2}\.[A-Za-z0-9]{1,128}$/;
+export const isWhatsAppUserId = (value: string) => WHATSAPP_USER_ID.test(value);
+
 /** Whether a stored WhatsApp address is E.164 digits only (country code first, 8–15 digits). */
 export function isE164Digits(value: string): boolean {
   return /^[1-9]\d{7,14}$/.test(value);
@@ -62,6 +71,8 @@ export function isE164Digits(value: string): boolean {
  */
 export function checkWhatsAppNumber(input: string): PhoneCheck {
   const trimmed = input.trim();
+  // A contact known only by its business-scoped id keeps it through an edit of the form.
+  if (isWhatsAppUserId(trimmed)) return { status: 'valid', e164: trimmed, kind: 'userId' };
   if (trimmed.startsWith('+') && !/^\+\s*55/.test(trimmed)) {
     if (/[^\d()+\-.\s]/.test(trimmed)) return invalid();
     const digits = trimmed.replace(/\D/g, '');
@@ -76,6 +87,7 @@ export function checkWhatsAppNumber(input: string): PhoneCheck {
  * digits as `+55 11 91234-5678` / `+55 11 3123-4567`; anything else as `+<digits>`.
  */
 export function formatPhoneNumber(e164: string): string {
+  if (isWhatsAppUserId(e164)) return e164;
   const digits = e164.replace(/\D/g, '');
   const brazil = /^55(\d{2})(\d{4,5})(\d{4})$/.exec(digits);
   if (brazil) return `+55 ${brazil[1]} ${brazil[2]}-${brazil[3]}`;
@@ -84,6 +96,7 @@ export function formatPhoneNumber(e164: string): string {
 
 /** A stored Brazilian number in the form agents type it (area code + number, no 55), else as stored. */
 export function nationalPhoneNumber(e164: string): string {
+  if (isWhatsAppUserId(e164)) return e164;
   const digits = e164.replace(/\D/g, '');
   if (/^55\d{10,11}$/.test(digits)) return digits.slice(2);
   // Another country: typed with its `+`, which is how checkWhatsAppNumber tells it apart.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  brazilianMobileVariant,
+  brazilianMobileVariant, isWhatsAppUserId,
   checkBrazilianPhone, checkWhatsAppNumber, formatPhoneNumber, INVALID_NUMBER_MESSAGE, isE164Digits, nationalPhoneNumber, normaliseBrazilianPhone,
 } from '../src/phone.js';
 
@@ -80,5 +80,16 @@ describe('the two forms of a Brazilian mobile on WhatsApp', () => {
     expect(brazilianMobileVariant('551131234567')).toBeUndefined();
     expect(brazilianMobileVariant('14155550123')).toBeUndefined();
     expect(brazilianMobileVariant('55319888877')).toBeUndefined();
+  });
+});
+
+describe('WhatsApp business-scoped user ids', () => {
+  it('R-CH-03 a contact known only by its user id keeps it through the contact form and on screen', () => {
+    expect(isWhatsAppUserId('BR.13491208655302741918')).toBe(true);
+    expect(isWhatsAppUserId('5511912345678')).toBe(false);
+    expect(checkWhatsAppNumber('BR.1A2B3C')).toEqual({ status: 'valid', e164: 'BR.1A2B3C', kind: 'userId' });
+    expect(formatPhoneNumber('BR.1A2B3C')).toBe('BR.1A2B3C');
+    expect(nationalPhoneNumber('BR.1A2B3C')).toBe('BR.1A2B3C');
+    expect(checkWhatsAppNumber('br.1a2b3c').status).toBe('invalid');
   });
 });

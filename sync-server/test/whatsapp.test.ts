@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ContactDoc, ConversationDoc, MessageDoc } from '@atende/protocol';
+import { ContactDoc, type ConversationDoc, type MessageDoc, type UserDoc } from '@atende/protocol';
 import type { ChannelAccountDoc } from '../src/channelAccounts/service.js';
 import type { OutboundRequest } from '../src/channels/adapter.js';
 import { WhatsAppAdapter } from '../src/channels/whatsapp/adapter.js';
 import { UNSUPPORTED_TEXT } from '../src/channels/whatsapp/inbound.js';
+import { updateWire } from '../src/store/wire.js';
 import { call, login, startTestServer, type TestServer } from './helpers.js';
 import { FakeGraph, SERVER_ERROR, THROTTLED_NUMBER, THROTTLED_PAIR, TOO_MANY, waEnvelope, waInbound, waStatuses } from '../src/channels/whatsapp/simulator/graph.js';
 
@@ -261,6 +262,50 @@ describe('R-CH-03 contacts keyed by the address the envelope gives', () => {
     expect((await graph.deliver(webhook, body)).status).toBe(200);
     const [stored] = await messagesWith(id);
     expect(stored).toMatchObject({ text: 'oi', authorName: 'Sem Telefone' });
+  });
+
+  it('R-CH-03 a customer known only by the user id is a valid contact and is answered through `recipient`, not `to`', async () => {
+    const userId = `BR.${Date.now().toString(36).toUpperCase()}9Z`;
+    const id = `wamid.bsuid.${Date.now()}.2`;
+    const body = waEnvelope(PHONE_NUMBER_ID, {
+      contacts: [{ profile: { name: 'Só Usuário' }, user_id: userId }],
+      messages: [{ from_user_id: userId, id, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body: 'oi, sem telefone' } }],
+    });
+    expect((await graph.deliver(webhook, body)).status).toBe(200);
+    const [stored] = await messagesWith(id);
+    const contact = { ...(await server.store.get(String(stored?.authorId))), id: String(stored?.authorId) };
+    // Replicable and editable like any contact (pushes are validated against this schema).
+    expect(ContactDoc.safeParse(contact).success).toBe(true);
+    expect(contact).toMatchObject({ addresses: { whatsapp: userId } });
+    await updateWire<UserDoc>(server.store, 'user:bruno', (u) => u && { ...u, maxConcurrent: 100 });
+    const bruno = (await login(server, 'bruno@demo.local')).accessToken;
+    const conversationId = String(stored?.conversationId);
+    expect((await call(server, 'POST', `/api/conversations/${conversationId}/claim`, { token: bruno, body: {} })).status).toBe(200);
+    expect((await call(server, 'POST', `/api/conversations/${conversationId}/messages`, { token: bruno, body: { id: `bsuid-reply-${Date.now()}`, text: 'Olá!' } })).status).toBe(201);
+    const sent = await until(async () => graph.sent.filter((m) => m.to === userId), (list) => list.length > 0);
+    expect(sent[0]?.body).toMatchObject({ recipient: userId, text: { body: 'Olá!' } });
+    expect(sent[0]?.body).not.toHaveProperty('to');
+  });
+
+  it('R-CH-03 when phone and user id arrive together, a later message with only the user id reaches the same contact', async () => {
+    const phone = newPhone();
+    const userId = `BR.${Date.now().toString(36).toUpperCase()}8Y`;
+    const [withPhoneId, onlyIdId] = [`wamid.both.${Date.now()}`, `wamid.only.${Date.now()}`];
+    const both = waEnvelope(PHONE_NUMBER_ID, {
+      contacts: [{ profile: { name: 'Dupla Identidade' }, wa_id: phone, user_id: userId }],
+      messages: [{ from: phone, from_user_id: userId, id: withPhoneId, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body: 'com telefone' } }],
+    });
+    const onlyId = waEnvelope(PHONE_NUMBER_ID, {
+      contacts: [{ profile: { name: 'Dupla Identidade' }, user_id: userId }],
+      messages: [{ from_user_id: userId, id: onlyIdId, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body: 'sem telefone' } }],
+    });
+    expect((await graph.deliver(webhook, both)).status).toBe(200);
+    expect((await graph.deliver(webhook, onlyId)).status).toBe(200);
+    const [first] = await messagesWith(withPhoneId);
+    const [second] = await messagesWith(onlyIdId);
+    expect(second?.authorId).toBe(first?.authorId);
+    expect(second?.conversationId).toBe(first?.conversationId);
+    expect(await server.store.get(String(first?.authorId))).toMatchObject({ addresses: { whatsapp: phone } });
   });
 });
 

@@ -15,6 +15,12 @@ export interface InboundMessage {
   externalId: string;
   /** The customer's address on this channel (E.164 digits, chat id, page-scoped id…). */
   address: string;
+  /**
+   * Other addresses the same envelope gives for this customer (WhatsApp: the business-scoped user
+   * id beside the phone): they are made to name the same contact, so a later message carrying only
+   * one of them still finds it.
+   */
+  aliases?: string[];
   authorName: string;
   kind: MessageKind;
   text: string;

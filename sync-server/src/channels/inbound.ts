@@ -52,6 +52,7 @@ export class ChannelInbound {
       }
       const m = event.message;
       const contact = await this.contacts.contactFor(account.kind, m.address, { name: m.authorName });
+      for (const alias of m.aliases ?? []) await this.contacts.alias(account.kind, alias, contact.id);
       const messageKey = upstreamMessageKey(account._id, m.externalId);
       await this.inbound.receive({
         account, contact, messageKey, authorName: m.authorName || contact.name, kind: m.kind, text: m.text,

@@ -67,6 +67,19 @@ export class ContactDirectory {
     throw new Error(`contact for ${kind} address: too much contention`);
   }
 
+  /**
+   * Makes another address of the same customer name this contact, unless it already names one
+   * (first come keeps it: an address never silently moves between contacts).
+   */
+  async alias(kind: ChannelKind, address: string, contactId: string): Promise<void> {
+    const id = addressId(kind, address);
+    const known = (await this.store.get(id)) as AddressDoc | undefined;
+    if (known && !known._deleted) return;
+    const claim: AddressDoc = { _id: id, type: 'address', kind, contactId };
+    if (known?._rev) claim._rev = known._rev;
+    await this.store.bulkWrite([claim]);
+  }
+
   /** An unnamed contact (agent-started, R-WA-10) takes the name the customer's profile gives. */
   private async named(contact: ContactDoc, profile: Profile): Promise<ContactDoc> {
     const name = profile.name.trim().slice(0, 200);

@@ -1,4 +1,4 @@
-import { formatPhoneNumber, GRAPH_API_BASE, type ChannelTestResponse, type ContactDoc, type ConversationDoc } from '@atende/protocol';
+import { formatPhoneNumber, GRAPH_API_BASE, isWhatsAppUserId, type ChannelTestResponse, type ContactDoc, type ConversationDoc } from '@atende/protocol';
 import { PermanentFailure, RetryLater } from '../../jobs/types.js';
 import type { ChannelAccountDoc } from '../../channelAccounts/service.js';
 import {
@@ -60,7 +60,8 @@ export class WhatsAppAdapter implements ChannelAdapter {
     const { message } = request;
     if (message.attachments.length > 1) throw new PermanentFailure('O WhatsApp envia um arquivo por mensagem: envie os arquivos separadamente.');
     const attachment = message.attachments[0];
-    const envelope = { messaging_product: 'whatsapp', recipient_type: 'individual', to };
+    // A customer known only by their business-scoped id is addressed by `recipient`, not `to`.
+    const envelope = { messaging_product: 'whatsapp', recipient_type: 'individual', ...(isWhatsAppUserId(to) ? { recipient: to } : { to }) };
     let body: Record<string, unknown>;
     if (message.kind === 'template') {
       const headerImage = attachment && attachment.kind === 'image'

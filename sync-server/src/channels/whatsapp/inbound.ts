@@ -111,7 +111,9 @@ function messageOf(m: WaMessage, contacts: WaContact[]): InboundMessage | undefi
   const contact = contacts.find((c) => (m.from && c.wa_id === m.from) || (m.from_user_id && c.user_id === m.from_user_id)) ?? contacts[0];
   const address = m.from ?? contact?.wa_id ?? m.from_user_id ?? contact?.user_id;
   if (!m.id || !address) return undefined;
-  const base = { externalId: m.id, address, authorName: contact?.profile?.name ?? '', at: secondsToMs(m.timestamp) };
+  const userId = m.from_user_id ?? contact?.user_id;
+  const aliases = userId && userId !== address ? [userId] : [];
+  const base = { externalId: m.id, address, aliases, authorName: contact?.profile?.name ?? '', at: secondsToMs(m.timestamp) };
   // The customer's own timestamp: the 24-hour window counts from it, not from the arrival (R-WA-05).
   const payload: MessageDoc['payload'] = { sentAt: base.at };
   if (m.context?.id) payload.replyTo = m.context.id;

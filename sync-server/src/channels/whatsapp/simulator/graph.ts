@@ -240,9 +240,10 @@ export class FakeGraph {
       if (scripted) return fail(scripted);
       const message = body as Record<string, unknown>;
       const id = `wamid.fake${String(++this.sequence).padStart(6, '0')}`;
-      const sent: SentMessage = { id, to: String(message.to), type: String(message.type), body: message };
+      const to = String(message.to ?? message.recipient);
+      const sent: SentMessage = { id, to, type: String(message.type), body: message };
       this.sent.push(sent);
-      answer(200, { messaging_product: 'whatsapp', contacts: [{ input: message.to, wa_id: message.to }], messages: [{ id }] });
+      answer(200, { messaging_product: 'whatsapp', contacts: [{ input: to, ...(message.to ? { wa_id: to } : { user_id: to }) }], messages: [{ id }] });
       for (const listener of this.sentListeners) listener(sent);
       return;
     }
@@ -256,7 +257,10 @@ export class FakeGraph {
     const m = body as Record<string, unknown>;
     if (m.messaging_product !== 'whatsapp') return invalid('The parameter messaging_product is required.');
     if (m.recipient_type !== undefined && m.recipient_type !== 'individual') return invalid('Invalid parameter recipient_type');
-    if (typeof m.to !== 'string' || !/^\+?\d{8,15}$/.test(m.to)) return invalid('Invalid parameter to');
+    // A phone goes in `to`, a business-scoped user id (`BR.…`) in `recipient`: exactly one of them.
+    const phone = typeof m.to === 'string' && /^\+?\d{8,15}$/.test(m.to);
+    const userId = typeof m.recipient === 'string' && /^[A-Z]{2}\.[A-Za-z0-9]{1,128}$/.test(m.recipient);
+    if (phone === userId || (m.to !== undefined && !phone) || (m.recipient !== undefined && !userId)) return invalid('Invalid parameter to');
     const type = m.type ?? 'text';
     if (type === 'text') {
       const text = m.text as { body?: unknown } | undefined;
