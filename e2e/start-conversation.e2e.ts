@@ -1,5 +1,5 @@
 import type { BrowserContext, Page } from '@playwright/test';
-import { expectNoAxeViolations } from './axe';
+import { expectNoAxeViolations, useTheme } from './axe';
 import { expect, signIn, test, type ServerProcess } from './fixtures';
 
 /**
@@ -39,7 +39,10 @@ test('R-WA-01 R-WA-02 R-WA-03 R-WA-04 R-WA-10 "Nova conversa": team and origin p
   await expect(to).toHaveAttribute('aria-invalid', 'true');
   await expect(to).toHaveAccessibleDescription(/Número inválido, corrija e tente novamente/);
   await expect(create).toBeDisabled();
-  await expectNoAxeViolations(ana, 'Nova conversa with an invalid number');
+  for (const theme of ['light', 'dark'] as const) {
+    await useTheme(ana, theme);
+    await expectNoAxeViolations(ana, `Nova conversa with an invalid number (${theme})`);
+  }
 
   // R-WA-04: a landline with 9 digits is not wrong yet, only incomplete: no message, still disabled.
   await to.fill('113123456');
