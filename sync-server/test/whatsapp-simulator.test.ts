@@ -1,3 +1,8 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConversationDoc, MessageDoc } from '@atende/protocol';
 import type { ChannelAccountDoc } from '../src/channelAccounts/service.js';
@@ -166,7 +171,44 @@ describe('R-CH-03 the WhatsApp simulator of the demo', () => {
   });
 });
 
+/** `npm run server` (what `npm start` runs): its output once ready, then SIGTERM; resolves with the output and exit code. */
+function runEntryPoint(env: Record<string, string>, whileRunning: (output: string) => Promise<void>): Promise<{ output: string; code: number | null }> {
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'atende-wa-main-'));
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'sync-server/src/main.ts')], {
+    cwd: root, env: { ...process.env, PORT: '0', ATENDE_DATA_DIR: dataDir, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  let ran: Promise<void> | undefined;
+  const onData = (chunk: Buffer) => {
+    output += chunk.toString();
+    if (!ran && /^Ready: /m.test(output)) ran = whileRunning(output).finally(() => child.kill('SIGTERM'));
+  };
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => {
+      rmSync(dataDir, { recursive: true, force: true });
+      if (!ran) return reject(new Error(`server exited before ready (${code}):\n${output}`));
+      ran.then(() => resolve({ output, code }), reject);
+    });
+  });
+}
+
 describe('R-CH-03 ATENDE_WHATSAPP_SIMULATOR', () => {
+  it('R-CH-03 the entry point starts the simulator with the demo, prints its page, and stops cleanly; =0 starts none', async () => {
+    const on = await runEntryPoint({}, async (output) => {
+      const url = /^WhatsApp simulator: (\S+)/m.exec(output)?.[1];
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+      expect((await fetch(String(url))).status).toBe(200);
+    });
+    expect(on.code).toBe(0);
+    const off = await runEntryPoint({ ATENDE_WHATSAPP_SIMULATOR: '0' }, () => Promise.resolve());
+    expect(off.output).not.toContain('WhatsApp simulator');
+    expect(off.code).toBe(0);
+  }, 60_000);
+
+
   it('R-CH-03 is on with the demo organisation, off with 0, and refused without the demo', () => {
     expect(loadConfig({}).whatsappSimulator).toBe(true);
     expect(loadConfig({ ATENDE_WHATSAPP_SIMULATOR: '0' }).whatsappSimulator).toBe(false);
