@@ -27,7 +27,7 @@ async function customerWrites(page: Page, text: string): Promise<void> {
 
 const phoneLog = (page: Page) => page.getByRole('log', { name: 'Conversa com a empresa' });
 
-test('R-CH-03 R-WA-07 a customer writes on the WhatsApp simulator, Ana takes the conversation and replies with an image, the customer sees it with the read ticks', async ({ server, newContext }) => {
+test('R-CH-03 R-WA-07 a customer writes on the WhatsApp simulator, Ana takes the conversation, types (the phone shows it) and replies with an image, the customer sees it with the read ticks', async ({ server, newContext }) => {
   const phone = await (await newContext()).newPage();
   const ana = await (await newContext()).newPage();
   await signIn(ana, server, 'ana@demo.local');
@@ -35,7 +35,8 @@ test('R-CH-03 R-WA-07 a customer writes on the WhatsApp simulator, Ana takes the
   await openPhone(phone, server);
   await expectNoAxeViolations(phone, 'the WhatsApp simulator page');
   await customerWrites(phone, 'Olá, meu pedido não chegou');
-  await expect(phoneLog(phone).locator('li', { hasText: 'Olá, meu pedido não chegou' }).locator('[data-status="received"]')).toBeVisible();
+  const question = phoneLog(phone).locator('li', { hasText: 'Olá, meu pedido não chegou' }).locator('.ticks');
+  await expect(question).toHaveAttribute('data-status', 'received');
 
   // The message arrived through the signed webhook as a waiting WhatsApp conversation of Suporte.
   await card(ana, 'Olá, meu pedido não chegou').click();
@@ -43,19 +44,25 @@ test('R-CH-03 R-WA-07 a customer writes on the WhatsApp simulator, Ana takes the
   await expect(messageLog(ana)).toContainText('Olá, meu pedido não chegou');
   await expect(ana.getByRole('textbox', { name: 'Mensagem' })).toBeEnabled();
 
+  // The agent types: WhatsApp's typing indicator marks the customer's message read and shows on the phone.
+  await ana.getByRole('textbox', { name: 'Mensagem' }).pressSequentially('Segue o comprovante');
+  await expect(phone.getByText('Empresa digitando…')).toBeVisible();
+  await expect(question).toHaveAttribute('data-status', 'seen');
+
   // Inside the 24-hour window the agent sends a file (R-WA-07): uploaded to the media endpoint, sent by id.
   await attachByChooser(ana, tempFile('comprovante.png', PIXEL_PNG));
   await expect(ana.getByTestId('attachment-chip').filter({ hasText: 'comprovante.png' })).toHaveAttribute('data-state', 'ready');
   await ana.getByRole('button', { name: 'Enviar' }).click();
 
-  // The phone shows the picture (its bytes come from the simulator), then reports it read.
-  const fromBusiness = phoneLog(phone).locator('li', { has: phone.getByRole('img', { name: 'Imagem da empresa' }) });
+  // The phone shows the picture with its caption (the bytes come from the simulator), then reports it read.
+  const fromBusiness = phoneLog(phone).locator('li', { has: phone.getByRole('img', { name: 'Imagem da empresa: Segue o comprovante' }) });
   const picture = fromBusiness.getByRole('img');
   await expect(picture).toBeVisible();
   await expect.poll(() => picture.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
   const ticks = fromBusiness.locator('.ticks');
   await expect(ticks).toHaveAttribute('data-status', 'read');
   await expect(ticks).toHaveText('✓✓Lida');
+  await expect(phone.getByText('Empresa digitando…')).toHaveCount(0);
 
   // The read report came back by webhook: the agent's message shows it too.
   const reply = messageLog(ana).locator('article', { has: ana.locator('img[alt="comprovante.png"]') });

@@ -111,6 +111,20 @@ describe('R-CH-03 the WhatsApp simulator of the demo', () => {
     expect((await page<{ messages: Array<{ status: string }> }>('GET', `/phone/api/thread?phone=${CUSTOMER}`)).body.messages.at(-1)?.status).toBe('read');
   });
 
+  it('R-CH-03 the business\'s read receipt with the typing indicator shows on the phone: the customer\'s messages read, "digitando" until the next reply', async () => {
+    const wrote = await page<{ message: { id: string } }>('POST', '/phone/api/messages', { phone: '5511977776666', name: 'Caio Nunes', text: 'Alguém aí?' });
+    type Thread = { typing: boolean; messages: Array<{ id: string; status: string }> };
+    const before = await page<Thread>('GET', '/phone/api/thread?phone=5511977776666');
+    expect([before.body.typing, before.body.messages[0]?.status]).toEqual([false, 'received']);
+    const receipt = await fetch(`${simulator.baseUrl}/${(await account()).settings?.phoneNumberId}/messages`, {
+      method: 'POST', headers: { authorization: `Bearer ${(await account()).settings?.accessToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ messaging_product: 'whatsapp', status: 'read', message_id: wrote.body.message.id, typing_indicator: { type: 'text' } }),
+    });
+    expect(receipt.status).toBe(200);
+    const after = await page<Thread>('GET', '/phone/api/thread?phone=5511977776666');
+    expect([after.body.typing, after.body.messages[0]?.status]).toEqual([true, 'seen']);
+  });
+
   it('R-CH-03 a photo from the customer is downloaded by the server through the Graph media endpoints', async () => {
     const sent = await fetch(`${simulator.url}/phone/api/images?phone=${CUSTOMER}&name=Paula%20Costa&caption=Foto%20da%20caixa`, {
       method: 'POST', headers: { 'content-type': 'image/png' }, body: PNG,

@@ -60,6 +60,7 @@ export class FakeGraph {
   private server: Server | undefined;
   private sequence = 0;
   private readonly sentListeners = new Set<(message: SentMessage) => void>();
+  private readonly receiptListeners = new Set<(receipt: { messageId: string; typingIndicator: boolean }) => void>();
   /**
    * Requests outside the Graph API (the simulator's customer page); answered before the bearer
    * check. Returns whether it answered.
@@ -120,6 +121,12 @@ export class FakeGraph {
   onSent(listener: (message: SentMessage) => void): () => void {
     this.sentListeners.add(listener);
     return () => this.sentListeners.delete(listener);
+  }
+
+  /** Calls `listener` with every read receipt (and typing indicator) the business sends; returns the unsubscribe. */
+  onReadReceipt(listener: (receipt: { messageId: string; typingIndicator: boolean }) => void): () => void {
+    this.receiptListeners.add(listener);
+    return () => this.receiptListeners.delete(listener);
   }
 
   /** A file uploaded or sent by a customer, by media id. */
@@ -230,8 +237,11 @@ export class FakeGraph {
       if (receipt.messaging_product !== 'whatsapp') return fail({ status: 400, code: 100, message: '(#100) The parameter messaging_product is required.' });
       if (typeof receipt.message_id !== 'string' || !receipt.message_id.startsWith('wamid.')) return fail({ status: 400, code: 100, message: '(#100) Invalid parameter message_id' });
       if (receipt.typing_indicator !== undefined && receipt.typing_indicator.type !== 'text') return fail({ status: 400, code: 100, message: '(#100) Invalid parameter typing_indicator[\'type\']' });
-      this.readReceipts.push({ messageId: receipt.message_id, typingIndicator: receipt.typing_indicator !== undefined });
-      return answer(200, { success: true });
+      const read = { messageId: receipt.message_id, typingIndicator: receipt.typing_indicator !== undefined };
+      this.readReceipts.push(read);
+      answer(200, { success: true });
+      for (const listener of this.receiptListeners) listener(read);
+      return;
     }
     if (req.method === 'POST' && path === `/${GRAPH_VERSION}/${this.options.phoneNumberId}/messages`) {
       const problem = this.checkMessage(body);

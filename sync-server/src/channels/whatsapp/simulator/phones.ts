@@ -6,8 +6,8 @@ import type { FakeTemplate, SentMessage } from './graph.js';
  * business as the phone shows it. Kept in memory and bounded (a demo tool, not a store).
  */
 export type PhoneMessageStatus =
-  /** The customer's message, on its way to our webhook / accepted there / given up. */
-  | 'sending' | 'received' | 'failed'
+  /** The customer's message, on its way to our webhook / accepted there / given up / read by the business. */
+  | 'sending' | 'received' | 'failed' | 'seen'
   /** The business's message, as the simulator reported it back by webhook. */
   | 'sent' | 'delivered' | 'read';
 
@@ -28,7 +28,12 @@ export interface PhoneThread {
   phone: string;
   name: string;
   messages: PhoneMessage[];
+  /** The business's typing indicator shows until then (ms); WhatsApp drops it after 25 s or at its next message. */
+  typingUntil?: number;
 }
+
+/** How long WhatsApp shows the business's typing indicator (CHANNELS.md). */
+export const TYPING_SHOWN_MS = 25_000;
 
 const MAX_MESSAGES_PER_PHONE = 200;
 const MAX_PHONES = 1_000;
@@ -83,14 +88,32 @@ export class CustomerPhones {
   }
 
   /** A copy for the page, or an empty thread for a number nothing happened on yet. */
-  view(phone: string): PhoneThread {
+  view(phone: string, now = Date.now()): PhoneThread & { typing: boolean } {
     const thread = this.threads.get(phone);
-    return thread ? { ...thread, messages: thread.messages.map((m) => ({ ...m })) } : { phone, name: '', messages: [] };
+    if (!thread) return { phone, name: '', messages: [], typing: false };
+    const { typingUntil, ...rest } = thread;
+    return { ...rest, messages: thread.messages.map((m) => ({ ...m })), typing: (typingUntil ?? 0) > now };
+  }
+
+  /**
+   * The business read the customer's message (and maybe shows it is typing): that message and the
+   * customer's earlier ones show as read, as on a phone. False when no phone holds that message.
+   */
+  businessRead(messageId: string, typing: boolean, now = Date.now()): boolean {
+    for (const thread of this.threads.values()) {
+      const at = thread.messages.findIndex((m) => m.id === messageId && m.from === 'customer');
+      if (at < 0) continue;
+      for (const m of thread.messages.slice(0, at + 1)) if (m.from === 'customer' && (m.status === 'received' || m.status === 'sending')) m.status = 'seen';
+      if (typing) thread.typingUntil = now + TYPING_SHOWN_MS;
+      return true;
+    }
+    return false;
   }
 
   add(phone: string, message: PhoneMessage, name?: string): PhoneMessage {
     const thread = this.thread(phone, name);
     thread.messages.push(message);
+    if (message.from === 'business') delete thread.typingUntil;
     if (thread.messages.length > MAX_MESSAGES_PER_PHONE) thread.messages.splice(0, thread.messages.length - MAX_MESSAGES_PER_PHONE);
     return message;
   }

@@ -34,7 +34,7 @@ export class WhatsAppSimulator {
   private readonly webhooks: WebhookSender;
   /** Per business message: its status reports, in order (sent → delivered → read). */
   private readonly reports = new Map<string, Promise<unknown>>();
-  private readonly unsubscribe: () => void;
+  private readonly unsubscribe: Array<() => void>;
 
   constructor(private readonly options: SimulatorOptions) {
     this.graph = new FakeGraph({
@@ -48,7 +48,10 @@ export class WhatsAppSimulator {
       ...(options.backoffMs ? { backoffMs: options.backoffMs } : {}), ...(options.log ? { log: options.log } : {}),
     });
     this.graph.pages = customerPage(this);
-    this.unsubscribe = this.graph.onSent((sent) => this.businessSent(sent));
+    this.unsubscribe = [
+      this.graph.onSent((sent) => this.businessSent(sent)),
+      this.graph.onReadReceipt((receipt) => this.phones.businessRead(receipt.messageId, receipt.typingIndicator)),
+    ];
   }
 
   /** The customer page (and the Graph server's origin). */
@@ -67,12 +70,12 @@ export class WhatsAppSimulator {
   }
 
   async stop(): Promise<void> {
-    this.unsubscribe();
+    for (const unsubscribe of this.unsubscribe) unsubscribe();
     this.webhooks.stop();
     await this.graph.stop();
   }
 
-  thread(phone: string): PhoneThread {
+  thread(phone: string): PhoneThread & { typing: boolean } {
     return this.phones.view(phone);
   }
 
@@ -102,7 +105,9 @@ export class WhatsAppSimulator {
   ): Promise<PhoneMessage> {
     const inbound = waInbound(this.options.phoneNumberId, phone, type, extra, { name });
     const message = this.phones.add(phone, { id: inbound.id, from: 'customer', at: Date.now(), status: 'sending', ...shown }, name);
-    message.status = (await this.webhooks.deliver(inbound.body)) ? 'received' : 'failed';
+    const accepted = await this.webhooks.deliver(inbound.body);
+    // A read receipt may have come while the webhook was answered.
+    if (message.status === 'sending') message.status = accepted ? 'received' : 'failed';
     return { ...message };
   }
 

@@ -13,7 +13,7 @@
   const DEFAULT_NAME = 'Paula Costa';
   const STORAGE_KEY = 'atende-wa-simulator';
   const TICKS = {
-    sending: ['🕓', 'Enviando'], received: ['✓', 'Enviada'], failed: ['!', 'Não enviada'],
+    sending: ['🕓', 'Enviando'], received: ['✓✓', 'Entregue'], failed: ['!', 'Não enviada'], seen: ['✓✓', 'Lida'],
     sent: ['✓', 'Enviada'], delivered: ['✓✓', 'Entregue'], read: ['✓✓', 'Lida'],
   };
 
@@ -25,6 +25,7 @@
   const list = $('messages');
   const scroller = $('log');
   const empty = $('empty');
+  const typing = $('typing');
   const notice = $('notice');
   const phoneError = $('phone-error');
 
@@ -131,8 +132,10 @@
     return { item, ticks, status: m.status };
   }
 
-  /** @param {{phone: string, messages: Array<{id: string, from: string, at: number, text: string, status: string}>}} thread */
+  /** @param {{phone: string, typing: boolean, messages: Array<{id: string, from: string, at: number, text: string, status: string}>}} thread */
   function show(thread) {
+    const typingText = thread.typing ? 'Empresa digitando…' : '';
+    if (typing.textContent !== typingText) typing.textContent = typingText;
     if (thread.phone !== shownPhone) {
       shown = new Map();
       list.replaceChildren();
@@ -158,6 +161,9 @@
       void post('/phone/api/read', { phone: thread.phone, ids: unread });
     }
   }
+
+  /** Our server took the customer's message (it may already be read). */
+  const accepted = (/** @type {{message?: {status?: string}}} */ answer) => ['received', 'seen'].includes(answer.message?.status || '');
 
   async function post(/** @type {string} */ url, /** @type {unknown} */ body) {
     const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -205,7 +211,7 @@
     textInput.value = '';
     say('Enviando…');
     post('/phone/api/messages', { phone: phone(), name: name(), text })
-      .then((answer) => say(answer.message.status === 'received' ? 'Mensagem entregue ao Atende.' : 'O Atende não aceitou a mensagem.', answer.message.status !== 'received'))
+      .then((answer) => say(accepted(answer) ? 'Mensagem entregue ao Atende.' : 'O Atende não aceitou a mensagem.', !accepted(answer)))
       .catch((/** @type {Error} */ error) => say(`Mensagem não enviada: ${error.message}`, true))
       .finally(pollNow);
     pollNow();
@@ -230,7 +236,7 @@
       .then(async (res) => {
         const answer = await res.json().catch(() => ({}));
         if (!res.ok) throw new Error(answer.error || `HTTP ${res.status}`);
-        say(answer.message.status === 'received' ? 'Foto entregue ao Atende.' : 'O Atende não aceitou a foto.', answer.message.status !== 'received');
+        say(accepted(answer) ? 'Foto entregue ao Atende.' : 'O Atende não aceitou a foto.', !accepted(answer));
       })
       .catch((/** @type {Error} */ error) => say(`Foto não enviada: ${error.message}`, true))
       .finally(pollNow);
