@@ -1,8 +1,8 @@
 /**
- * Delivers the simulator's signed webhooks to our server as Meta does: a refused delivery (our
- * server answers 503 to a status that arrives before the message's upstream id is stored, or is
- * briefly down) is tried again with growing waits, a bounded number of times. stop() cancels
- * every wait, so no timer outlives the simulator.
+ * Delivers the simulator's signed webhooks to our server as Meta does: a delivery that failed
+ * for now (our server answers 503 to a status that arrives before the message's upstream id is
+ * stored, or is briefly down) is tried again with growing waits, a bounded number of times; a 4xx
+ * refusal is final. stop() cancels every wait, so no timer outlives the simulator.
  */
 export interface WebhookSenderOptions {
   url: string;
@@ -37,6 +37,11 @@ export class WebhookSender {
         await res.arrayBuffer();
         if (res.ok) return true;
         problem = `HTTP ${res.status}`;
+        // Refused for good (bad signature, unknown or removed account): trying again changes nothing.
+        if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) {
+          this.options.log?.(`WhatsApp simulator: webhook refused (${problem})`);
+          return false;
+        }
       } catch (error) {
         problem = error instanceof Error ? error.message : String(error);
       }

@@ -29,6 +29,11 @@
   const notice = $('notice');
   const phoneError = $('phone-error');
 
+  /**
+   * One message as `GET /phone/api/thread` returns it.
+   * @typedef {{id: string, from: string, at: number, text: string, media?: {kind: string, url: string, filename?: string}, template?: string, status: string}} PhoneMessage
+   */
+
   /** @type {Map<string, {item: HTMLElement, ticks: HTMLElement, status: string}>} */
   let shown = new Map();
   let shownPhone = '';
@@ -82,7 +87,7 @@
     ticks.append(visible, spoken);
   }
 
-  /** @param {{id: string, from: string, at: number, text: string, media?: {kind: string, url: string, filename?: string}, template?: string, status: string}} m */
+  /** @param {PhoneMessage} m */
   function render(m) {
     const item = document.createElement('li');
     item.className = `message ${m.from}`;
@@ -132,7 +137,7 @@
     return { item, ticks, status: m.status };
   }
 
-  /** @param {{phone: string, typing: boolean, messages: Array<{id: string, from: string, at: number, text: string, status: string}>}} thread */
+  /** @param {{phone: string, typing: boolean, messages: PhoneMessage[]}} thread */
   function show(thread) {
     const typingText = thread.typing ? 'Empresa digitando…' : '';
     if (typing.textContent !== typingText) typing.textContent = typingText;
@@ -145,7 +150,7 @@
     for (const m of thread.messages) {
       const known = shown.get(m.id);
       if (!known) {
-        const view = render(/** @type {any} */ (m));
+        const view = render(m);
         shown.set(m.id, view);
         list.append(view.item);
       } else if (known.status !== m.status) {
