@@ -26,3 +26,13 @@ export function serviceWindow(customerWroteAt: number | null | undefined, now: n
   const remainingMs = Math.max(0, closesAt - now);
   return { open: remainingMs > 0, closesAt, remainingMs };
 }
+
+/**
+ * When the customer of a conversation last wrote (ms), or null when they never did: the upstream
+ * time the inbound summary keeps (`channelMeta.customerWroteAt`); conversations summarised before
+ * it existed fall back to the arrival of the customer's latest message. Server and app read it here.
+ */
+export function customerWroteAtOf(conversation: { channelMeta: Record<string, string>; lastInboundAt: number | null }): number | null {
+  const at = Number(conversation.channelMeta.customerWroteAt);
+  return Number.isFinite(at) && at > 0 ? at : conversation.lastInboundAt;
+}

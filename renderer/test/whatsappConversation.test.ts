@@ -1,6 +1,6 @@
 import { effectScope, ref, watch } from 'vue';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { WHATSAPP_WINDOW_MS, type ConversationDoc, type WhatsAppTemplate } from '@atende/protocol';
+import { customerWroteAtOf, WHATSAPP_WINDOW_MS, type ConversationDoc, type WhatsAppTemplate } from '@atende/protocol';
 
 /** Issue 10, the conversation screen's WhatsApp rules: the 24-hour window, templates, names and files. */
 const net = vi.hoisted(() => ({
@@ -35,7 +35,7 @@ vi.mock('../src/components/composer/upload', () => ({
   },
 }));
 const { ApiError } = await import('../src/net/api');
-const { customerWroteAtOf, mayWriteFreely, originNumberOf, timeLeft, useServiceWindow } = await import('../src/components/whatsapp/serviceWindow');
+const { mayWriteFreely, originNumberOf, timeLeft, useServiceWindow } = await import('../src/components/whatsapp/serviceWindow');
 const { useTemplateForm } = await import('../src/components/whatsapp/templateForm');
 const { replyParts } = await import('../src/components/whatsapp/oneFilePerMessage');
 const { contactLabel } = await import('../src/stores/contactLabel');

@@ -1,14 +1,8 @@
-import { DomainError, serviceWindow, WHATSAPP_WINDOW_CLOSED, type ConversationDoc, type ServiceWindow } from '@atende/protocol';
+import { customerWroteAtOf, DomainError, serviceWindow, WHATSAPP_WINDOW_CLOSED, type ConversationDoc, type ServiceWindow } from '@atende/protocol';
 
-/**
- * The 24-hour window of a WhatsApp conversation (R-WA-05…07), from the customer's latest message's
- * own upstream timestamp, which the inbound summary keeps on the conversation
- * (`channelMeta.customerWroteAt`); conversations summarised before it existed fall back to the
- * arrival of the customer's latest message.
- */
+/** The 24-hour window of a WhatsApp conversation (R-WA-05…07), from the customer's latest own timestamp. */
 export function whatsappWindow(conversation: ConversationDoc, now: number): ServiceWindow {
-  const kept = Number(conversation.channelMeta.customerWroteAt);
-  return serviceWindow(Number.isFinite(kept) && kept > 0 ? kept : conversation.lastInboundAt, now);
+  return serviceWindow(customerWroteAtOf(conversation), now);
 }
 
 /** Free text (and files) outside the window are refused here and never reach the upstream. */

@@ -1,5 +1,5 @@
 import { computed, type Ref } from 'vue';
-import { formatPhoneNumber, ORIGIN_NUMBER_META, serviceWindow, type ConversationDoc } from '@atende/protocol';
+import { customerWroteAtOf, formatPhoneNumber, ORIGIN_NUMBER_META, serviceWindow, type ConversationDoc } from '@atende/protocol';
 import { useNow } from '../../composables';
 
 /**
@@ -9,16 +9,6 @@ import { useNow } from '../../composables';
  * closing), so the clock's ticks do not re-render them.
  */
 export type WindowConversation = Pick<ConversationDoc, 'channel' | 'channelMeta' | 'lastInboundAt'>;
-
-/**
- * When the customer last wrote (ms), or null when they never did in this conversation. As the
- * server reads it (sync-server conversations/whatsappWindow.ts): conversations summarised before
- * `customerWroteAt` existed fall back to the arrival of the customer's latest message.
- */
-export function customerWroteAtOf(conversation: WindowConversation): number | null {
-  const at = Number(conversation.channelMeta.customerWroteAt);
-  return Number.isFinite(at) && at > 0 ? at : conversation.lastInboundAt;
-}
 
 /** Whether free text may go now: always for other channels; for WhatsApp only inside the window. */
 export function mayWriteFreely(conversation: WindowConversation, now: number): boolean {
