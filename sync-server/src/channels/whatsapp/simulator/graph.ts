@@ -1,27 +1,20 @@
-import { createHmac, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { checkTemplateSend, templateIdOf, templatesPage, waTemplateStatus, type FakeTemplate } from './graphTemplates.js';
+import {
+  badRequest, checkMessage, checkReadReceipt, checkUpload, graphErrorBody, INVALID_TOKEN, isReadReceipt,
+  type GraphFailure, type ReadReceipt,
+} from './graphContract.js';
+import { templateIdOf, templatesPage, waTemplateStatus, type FakeTemplate } from './graphTemplates.js';
+import { DEFAULT_WABA_ID, signWebhook } from './graphWebhooks.js';
 
 /**
- * A fake of the WhatsApp Cloud API's Graph endpoints on loopback (CHANNELS.md), enforcing the
- * contracts the adapter must meet: the bearer token, the body shapes of
- * `POST /{phone-number-id}/messages` (text, media by id or link, templates whose parameter counts
- * match the approved template), Graph error bodies `{error: {message, type, code, error_subcode,
- * fbtrace_id}}`, and throttling (429 / 130429 / 131056) scripted by the test. It also signs
- * webhooks as Meta does (`X-Hub-Signature-256`, HMAC-SHA256 of the raw body with the app secret).
+ * A fake of the WhatsApp Cloud API's Graph endpoints on loopback (CHANNELS.md): this file is its
+ * server (routes, the bearer token, media, what it accepted, throttling scripted by the test);
+ * the body contracts and Graph's error bodies are in graphContract.ts, the webhooks Meta sends
+ * (signed as Meta does) in graphWebhooks.ts, templates in graphTemplates.ts.
  */
 
 export const GRAPH_VERSION = 'v21.0';
-
-export interface GraphFailure {
-  status: number;
-  code: number;
-  message: string;
-  subcode?: number;
-  type?: string;
-  retryAfterS?: number;
-}
 
 export interface GraphCall {
   method: string;
@@ -37,16 +30,8 @@ export interface SentMessage { id: string; to: string; type: string; body: Recor
 
 export type { FakeTemplate, FakeTemplateComponent } from './graphTemplates.js';
 export { waTemplateStatus } from './graphTemplates.js';
-
-export const THROTTLED_PAIR: GraphFailure = { status: 400, code: 131056, message: '(#131056) (Business Account, Consumer Account) pair rate limit hit' };
-export const THROTTLED_NUMBER: GraphFailure = { status: 400, code: 130429, message: '(#130429) Rate limit hit' };
-export const TOO_MANY: GraphFailure = { status: 429, code: 80007, message: 'Rate limit issues', retryAfterS: 1 };
-export const SERVER_ERROR: GraphFailure = { status: 500, code: 1, message: 'An unknown error occurred', type: 'OAuthException' };
-
-const MEDIA_TYPES = ['image', 'audio', 'video', 'document', 'sticker'] as const;
-/** The WABA of the demo number and of `waEnvelope`'s entries. */
-const DEFAULT_WABA_ID = '102290129340398';
-const isReadReceipt = (body: unknown) => typeof body === 'object' && body !== null && (body as { status?: unknown }).status === 'read';
+export { SERVER_ERROR, THROTTLED_NUMBER, THROTTLED_PAIR, TOO_MANY, type GraphFailure } from './graphContract.js';
+export { waEnvelope, waInbound, waStatuses } from './graphWebhooks.js';
 
 export class FakeGraph {
   readonly calls: GraphCall[] = [];
@@ -60,7 +45,7 @@ export class FakeGraph {
   private server: Server | undefined;
   private sequence = 0;
   private readonly sentListeners = new Set<(message: SentMessage) => void>();
-  private readonly receiptListeners = new Set<(receipt: { messageId: string; typingIndicator: boolean }) => void>();
+  private readonly receiptListeners = new Set<(receipt: ReadReceipt) => void>();
   /**
    * Requests outside the Graph API (the simulator's customer page); answered before the bearer
    * check. Returns whether it answered.
@@ -69,7 +54,7 @@ export class FakeGraph {
   url = '';
 
   /** Read receipts and typing indicators (`status: read` on an inbound message id), in order. */
-  readonly readReceipts: Array<{ messageId: string; typingIndicator: boolean }> = [];
+  readonly readReceipts: ReadReceipt[] = [];
 
   constructor(readonly options: {
     phoneNumberId: string; accessToken: string; appSecret: string;
@@ -124,7 +109,7 @@ export class FakeGraph {
   }
 
   /** Calls `listener` with every read receipt (and typing indicator) the business sends; returns the unsubscribe. */
-  onReadReceipt(listener: (receipt: { messageId: string; typingIndicator: boolean }) => void): () => void {
+  onReadReceipt(listener: (receipt: ReadReceipt) => void): () => void {
     this.receiptListeners.add(listener);
     return () => this.receiptListeners.delete(listener);
   }
@@ -147,7 +132,7 @@ export class FakeGraph {
 
   /** Signs a raw webhook body as Meta does. */
   sign(raw: string, secret = this.options.appSecret): string {
-    return `sha256=${createHmac('sha256', secret).update(raw).digest('hex')}`;
+    return signWebhook(raw, secret);
   }
 
   /** POSTs a signed delivery to a webhook URL; `signature: null` sends none. */
@@ -175,17 +160,13 @@ export class FakeGraph {
       call.status = status;
       res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(json));
     };
-    const fail = (f: GraphFailure) => answer(f.status, {
-      error: { message: f.message, type: f.type ?? 'OAuthException', code: f.code, ...(f.subcode ? { error_subcode: f.subcode } : {}), fbtrace_id: `A${randomBytes(8).toString('hex')}` },
-    }, f.retryAfterS ? { 'retry-after': String(f.retryAfterS) } : {});
+    const fail = (f: GraphFailure) => answer(f.status, graphErrorBody(f), f.retryAfterS ? { 'retry-after': String(f.retryAfterS) } : {});
 
     if (this.pages && !path.startsWith(`/${GRAPH_VERSION}/`) && !path.startsWith('/media-bytes/') && (await this.pages(req, res, bytesIn))) {
       call.status = res.statusCode;
       return;
     }
-    if (req.headers.authorization !== `Bearer ${this.options.accessToken}`) {
-      return fail({ status: 401, code: 190, message: 'Invalid OAuth access token - Cannot parse access token' });
-    }
+    if (req.headers.authorization !== `Bearer ${this.options.accessToken}`) return fail(INVALID_TOKEN);
     const bytes = /^\/media-bytes\/(\d+)$/.exec(path);
     if (req.method === 'GET' && bytes?.[1]) {
       const file = this.media.get(bytes[1]);
@@ -195,18 +176,10 @@ export class FakeGraph {
       return;
     }
     const version = `/${GRAPH_VERSION}`;
-    if (req.method === 'GET' && path === `${version}/${this.options.phoneNumberId}`) {
-      // `?fields=display_phone_number,verified_name`: only what was asked (all without `fields`).
-      const info: Record<string, string> = {
-        display_phone_number: this.options.displayPhoneNumber ?? '+55 11 91234-5678',
-        verified_name: this.options.verifiedName ?? 'Atende Demo', quality_rating: 'GREEN',
-      };
-      const fields = new URL(req.url ?? '', 'http://fake').searchParams.get('fields')?.split(',').map((f) => f.trim());
-      const picked = fields ? Object.fromEntries(Object.entries(info).filter(([key]) => fields.includes(key))) : info;
-      return answer(200, { ...picked, id: this.options.phoneNumberId });
-    }
+    const query = new URL(req.url ?? '', 'http://fake').searchParams;
+    if (req.method === 'GET' && path === `${version}/${this.options.phoneNumberId}`) return answer(200, this.phoneNumberInfo(query));
     if (req.method === 'GET' && path === `${version}/${this.wabaId}/message_templates`) {
-      return answer(200, templatesPage(this.templates, new URL(req.url ?? '', 'http://fake').searchParams, `${this.url}${path}`));
+      return answer(200, templatesPage(this.templates, query, `${this.url}${path}`));
     }
     const mediaInfo = new RegExp(`^/${GRAPH_VERSION}/(\\d+)$`).exec(path);
     if (req.method === 'GET' && mediaInfo?.[1]) {
@@ -214,8 +187,7 @@ export class FakeGraph {
       if (!file) return fail({ status: 400, code: 100, subcode: 33, message: 'Unsupported get request. Object does not exist' });
       return answer(200, { messaging_product: 'whatsapp', id: mediaInfo[1], url: `${this.url}/media-bytes/${mediaInfo[1]}`, mime_type: file.mimeType, file_size: file.bytes.length, sha256: '' });
     }
-    if (req.method === 'POST' && path === `/${GRAPH_VERSION}/${this.options.phoneNumberId}/media`) {
-      // Multipart: file, type and messaging_product (CHANNELS.md).
+    if (req.method === 'POST' && path === `${version}/${this.options.phoneNumberId}/media`) {
       let form: FormData;
       try {
         form = await new Request('http://fake/', { method: 'POST', headers: { 'content-type': req.headers['content-type'] ?? '' }, body: bytesIn }).formData();
@@ -223,29 +195,25 @@ export class FakeGraph {
         return fail({ status: 400, code: 100, message: '(#100) The request must be multipart/form-data' });
       }
       const file = form.get('file');
-      const type = form.get('type');
-      call.body = { messaging_product: form.get('messaging_product'), type, file: file instanceof Blob ? { size: file.size, type: file.type } : null };
-      if (form.get('messaging_product') !== 'whatsapp') return fail({ status: 400, code: 100, message: '(#100) The parameter messaging_product is required.' });
-      if (!(file instanceof Blob) || typeof type !== 'string' || !type) return fail({ status: 400, code: 100, message: '(#100) Param file and type are required' });
-      const id = this.addMedia(Buffer.from(await file.arrayBuffer()), type);
-      this.uploads.push({ id, type, size: file.size });
+      call.body = { messaging_product: form.get('messaging_product'), type: form.get('type'), file: file instanceof Blob ? { size: file.size, type: file.type } : null };
+      const upload = checkUpload(form);
+      if ('code' in upload) return fail(badRequest(upload));
+      const id = this.addMedia(Buffer.from(await upload.file.arrayBuffer()), upload.type);
+      this.uploads.push({ id, type: upload.type, size: upload.file.size });
       return answer(200, { id });
     }
-    if (req.method === 'POST' && path === `/${GRAPH_VERSION}/${this.options.phoneNumberId}/messages` && isReadReceipt(body)) {
+    if (req.method === 'POST' && path === `${version}/${this.options.phoneNumberId}/messages` && isReadReceipt(body)) {
       // Marks the customer's message read, with the typing indicator when asked (CHANNELS.md).
-      const receipt = body as { messaging_product?: unknown; message_id?: unknown; typing_indicator?: { type?: unknown } };
-      if (receipt.messaging_product !== 'whatsapp') return fail({ status: 400, code: 100, message: '(#100) The parameter messaging_product is required.' });
-      if (typeof receipt.message_id !== 'string' || !receipt.message_id.startsWith('wamid.')) return fail({ status: 400, code: 100, message: '(#100) Invalid parameter message_id' });
-      if (receipt.typing_indicator !== undefined && receipt.typing_indicator.type !== 'text') return fail({ status: 400, code: 100, message: '(#100) Invalid parameter typing_indicator[\'type\']' });
-      const read = { messageId: receipt.message_id, typingIndicator: receipt.typing_indicator !== undefined };
+      const read = checkReadReceipt(body);
+      if ('code' in read) return fail(badRequest(read));
       this.readReceipts.push(read);
       answer(200, { success: true });
       for (const listener of this.receiptListeners) listener(read);
       return;
     }
-    if (req.method === 'POST' && path === `/${GRAPH_VERSION}/${this.options.phoneNumberId}/messages`) {
-      const problem = this.checkMessage(body);
-      if (problem) return fail({ status: 400, code: problem.code, message: problem.message, ...(problem.subcode ? { subcode: problem.subcode } : {}) });
+    if (req.method === 'POST' && path === `${version}/${this.options.phoneNumberId}/messages`) {
+      const problem = checkMessage(body, this.templates, (id) => this.media.has(id));
+      if (problem) return fail(badRequest(problem));
       const scripted = this.script.shift();
       if (scripted) return fail(scripted);
       const message = body as Record<string, unknown>;
@@ -260,62 +228,14 @@ export class FakeGraph {
     return fail({ status: 400, code: 100, subcode: 33, message: `Unsupported ${req.method ?? ''} request` });
   }
 
-  /** The send contract; undefined when the body is acceptable. */
-  private checkMessage(body: unknown): { code: number; message: string; subcode?: number } | undefined {
-    const invalid = (message: string) => ({ code: 100, message: `(#100) ${message}` });
-    if (typeof body !== 'object' || body === null) return invalid('The parameter messaging_product is required.');
-    const m = body as Record<string, unknown>;
-    if (m.messaging_product !== 'whatsapp') return invalid('The parameter messaging_product is required.');
-    if (m.recipient_type !== undefined && m.recipient_type !== 'individual') return invalid('Invalid parameter recipient_type');
-    // A phone goes in `to`, a business-scoped user id (`BR.…`) in `recipient`: exactly one of them.
-    const phone = typeof m.to === 'string' && /^\+?\d{8,15}$/.test(m.to);
-    const userId = typeof m.recipient === 'string' && /^[A-Z]{2}\.[A-Za-z0-9]{1,128}$/.test(m.recipient);
-    if (phone === userId || (m.to !== undefined && !phone) || (m.recipient !== undefined && !userId)) return invalid('Invalid parameter to');
-    const type = m.type ?? 'text';
-    if (type === 'text') {
-      const text = m.text as { body?: unknown } | undefined;
-      if (typeof text?.body !== 'string' || text.body.length === 0 || text.body.length > 4096) return invalid('Param text[\'body\'] is required and at most 4096 characters');
-      return undefined;
-    }
-    if ((MEDIA_TYPES as readonly unknown[]).includes(type)) {
-      const media = m[type as string] as { id?: unknown; link?: unknown } | undefined;
-      const byId = typeof media?.id === 'string';
-      const byLink = typeof media?.link === 'string' && /^https?:\/\//.test(media.link);
-      if (byId === byLink) return invalid(`Param ${String(type)} must have exactly one of id or link`);
-      if (byId && !this.media.has(String(media?.id))) return { code: 131053, message: '(#131053) Media upload error: unknown media id' };
-      if ((type === 'audio' || type === 'sticker') && (media as { caption?: unknown }).caption !== undefined) return invalid(`Param ${String(type)} takes no caption`);
-      return undefined;
-    }
-    if (type === 'template') return checkTemplateSend(this.templates, m.template, (id) => this.media.has(id));
-    return invalid(`Unsupported message type ${String(type)}`);
+  /** `GET /{phone-number-id}?fields=display_phone_number,verified_name`: only what was asked (all without `fields`). */
+  private phoneNumberInfo(query: URLSearchParams): Record<string, string> {
+    const info: Record<string, string> = {
+      display_phone_number: this.options.displayPhoneNumber ?? '+55 11 91234-5678',
+      verified_name: this.options.verifiedName ?? 'Atende Demo', quality_rating: 'GREEN',
+    };
+    const fields = query.get('fields')?.split(',').map((f) => f.trim());
+    const picked = fields ? Object.fromEntries(Object.entries(info).filter(([key]) => fields.includes(key))) : info;
+    return { ...picked, id: this.options.phoneNumberId };
   }
-}
-
-let waSequence = 0;
-/** A Meta-shaped `messages` webhook envelope for one number. */
-export function waEnvelope(phoneNumberId: string, value: Record<string, unknown>) {
-  return {
-    object: 'whatsapp_business_account',
-    entry: [{ id: '102290129340398', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '5511912345678', phone_number_id: phoneNumberId }, ...value } }] }],
-  };
-}
-
-/** One inbound message from a customer (`extra` is the object named by its type). */
-export function waInbound(phoneNumberId: string, from: string, type: string, extra: Record<string, unknown>, options: { id?: string; name?: string; timestampS?: number } = {}) {
-  const id = options.id ?? `wamid.in${++waSequence}.${Date.now()}`;
-  return {
-    id,
-    body: waEnvelope(phoneNumberId, {
-      contacts: [{ profile: { name: options.name ?? 'Joana Lima' }, wa_id: from }],
-      messages: [{ from, id, timestamp: String(options.timestampS ?? Math.floor(Date.now() / 1000)), type, ...extra }],
-    }),
-  };
-}
-
-/** Delivery reports for our messages. */
-export function waStatuses(phoneNumberId: string, statuses: Array<{ id: string; status: string; recipient?: string; errors?: Array<{ code: number; title: string }> }>) {
-  const timestamp = String(Math.floor(Date.now() / 1000));
-  return waEnvelope(phoneNumberId, {
-    statuses: statuses.map((s) => ({ id: s.id, status: s.status, timestamp, recipient_id: s.recipient ?? '5511987654321', ...(s.errors ? { errors: s.errors } : {}) })),
-  });
 }
