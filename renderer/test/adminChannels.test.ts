@@ -3,6 +3,7 @@ import { createI18n } from 'vue-i18n';
 import { CHANNEL_SETTINGS, CreateChannelBody, GRAPH_API_BASE, UpdateChannelBody, type ChannelAccountView } from '@atende/protocol';
 import { canAdminister } from '../src/components/admin/access';
 import { adminErrorMessage } from '../src/components/admin/errors';
+import { FakeApiError } from './apiErrorFake';
 import { createBodyOf, emptyForm, formOf, problemsOf, updateBodyOf, type WhatsAppForm } from '../src/components/admin/channelForm';
 import { templateStatusLabel, templateStatusTone } from '../src/components/admin/templateStatus';
 import en from '../src/i18n/locales/en.json';
@@ -72,20 +73,13 @@ describe('R-CH-03 the WhatsApp number form (admin channels screen)', () => {
     expect(problemsOf(formOf(onGraph), onGraph)).toEqual({});
   });
 
-  /** net/api's ApiError, which needs a browser to load: the same shape. */
-  class ApiError extends Error {
-    constructor(readonly status: number, readonly code: string, message: string) {
-      super(message);
-    }
-  }
-
   it('R-CH-03 a refusal shows the server’s own sentence; no connection or a server fault say so in the admin’s words', () => {
     const t = (key: string) => `«${key}»`;
-    const refused = new ApiError(422, 'waba_missing', 'Informe o WhatsApp Business Account ID (WABA) deste número para sincronizar os templates.');
+    const refused = new FakeApiError(422, 'waba_missing', 'Informe o WhatsApp Business Account ID (WABA) deste número para sincronizar os templates.');
     expect(adminErrorMessage(t, refused)).toBe(refused.message);
-    expect(adminErrorMessage(t, new ApiError(400, 'invalid_config', 'Invalid whatsapp configuration: config.phoneNumberId: digits only'))).toMatch(/phoneNumberId/);
-    expect(adminErrorMessage(t, new ApiError(0, 'network', 'Sem conexão com o servidor'))).toBe('«admin.offline»');
-    expect(adminErrorMessage(t, new ApiError(500, 'internal', 'stack trace'))).toBe('«admin.failed»');
+    expect(adminErrorMessage(t, new FakeApiError(400, 'invalid_config', 'Invalid whatsapp configuration: config.phoneNumberId: digits only'))).toMatch(/phoneNumberId/);
+    expect(adminErrorMessage(t, new FakeApiError(0, 'network', 'Sem conexão com o servidor'))).toBe('«admin.offline»');
+    expect(adminErrorMessage(t, new FakeApiError(500, 'internal', 'stack trace'))).toBe('«admin.failed»');
     expect(adminErrorMessage(t, new Error('boom'))).toBe('«admin.failed»');
   });
 

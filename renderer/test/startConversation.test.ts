@@ -4,7 +4,9 @@ import type { AgentChannel } from '@atende/protocol';
 import {
   destinationState, prefill, showsInvalid, startBlocker, startOrigins, startTeams, useStartForm,
 } from '../src/components/start/startForm';
+import { failedCall } from '../src/net/failedCall';
 import { saveChannels, savedChannels, type ChannelsStorage } from '../src/stores/channelsStorage';
+import { FakeApiError } from './apiErrorFake';
 
 /** "Nova conversa" (manual 003): what the dialog offers, pre-fills and lets the agent create. */
 const channel = (over: Partial<AgentChannel>): AgentChannel => ({
@@ -115,6 +117,17 @@ describe('R-WA-01 R-WA-04 when "Criar conversa" can be pressed', () => {
     form.destination.value = '113123456';
     expect(form.blocker.value).toBe('destination');
     expect(form.invalidShown.value).toBe(false);
+  });
+});
+
+describe('R-WA-03 the server’s answer to "Criar conversa"', () => {
+  it('a refusal keeps its code and sentence (invalid_number goes under the field); no answer or a server fault are no refusal', () => {
+    const refused = failedCall(new FakeApiError(422, 'invalid_number', 'Número inválido. Verifique o DDD e o número.'));
+    expect(refused).toEqual({ kind: 'refused', code: 'invalid_number', message: 'Número inválido. Verifique o DDD e o número.' });
+    expect(failedCall(new FakeApiError(409, 'already_served', 'Este cliente já está em atendimento.'))).toMatchObject({ kind: 'refused', code: 'already_served' });
+    expect(failedCall(new FakeApiError(0, 'network', 'Sem conexão com o servidor'))).toEqual({ kind: 'unreachable' });
+    expect(failedCall(new FakeApiError(503, 'unavailable', 'stack trace'))).toEqual({ kind: 'failed' });
+    expect(failedCall(new TypeError('boom'))).toEqual({ kind: 'failed' });
   });
 });
 

@@ -1,6 +1,7 @@
 import { effectScope, ref, watch } from 'vue';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { customerWroteAtOf, WHATSAPP_WINDOW_MS, type ConversationDoc, type WhatsAppTemplate } from '@atende/protocol';
+import { FakeApiError } from './apiErrorFake';
 
 /** Issue 10, the conversation screen's WhatsApp rules: the 24-hour window, templates, names and files. */
 const net = vi.hoisted(() => ({
@@ -8,16 +9,6 @@ const net = vi.hoisted(() => ({
   templates: [] as unknown[],
   sendFailure: undefined as Error | undefined,
   uploads: [] as string[],
-}));
-vi.mock('../src/net/api', () => ({
-  ApiError: class ApiError extends Error {
-    constructor(readonly status: number, readonly code: string, message: string) {
-      super(message);
-    }
-    get isNetwork(): boolean {
-      return this.status === 0;
-    }
-  },
 }));
 vi.mock('../src/net/client', () => ({
   call: (endpoint: { path: string }, request: { params?: Record<string, string>; body?: Record<string, unknown> }) => {
@@ -34,7 +25,6 @@ vi.mock('../src/components/composer/upload', () => ({
     return Promise.resolve({ id: 'media:cabecalho00000000', name: file.name, mimeType: file.type, size: file.size, kind: 'image', thumbnail: true });
   },
 }));
-const { ApiError } = await import('../src/net/api');
 const { mayWriteFreely, originNumberOf, timeLeft, useServiceWindow } = await import('../src/components/whatsapp/serviceWindow');
 const { useTemplateForm } = await import('../src/components/whatsapp/templateForm');
 const { replyParts } = await import('../src/components/whatsapp/oneFilePerMessage');
@@ -217,10 +207,10 @@ describe('R-WA-05 R-WA-06 "Selecionar template"', () => {
     form.select('wtemplate:wa.boas_vindas.pt_BR');
     form.setValue('body.1', 'Joana');
     form.setValue('body.2', '1');
-    net.sendFailure = new ApiError(422, 'template_values_missing', 'Preencha as variáveis do template: body.2');
+    net.sendFailure = new FakeApiError(422, 'template_values_missing', 'Preencha as variáveis do template: body.2');
     expect(await form.send()).toBe(false);
     expect(form.error.value).toEqual({ message: 'Preencha as variáveis do template: body.2' });
-    net.sendFailure = new ApiError(0, 'network', 'Sem conexão com o servidor');
+    net.sendFailure = new FakeApiError(0, 'network', 'Sem conexão com o servidor');
     expect(await form.send()).toBe(false);
     expect(form.error.value).toEqual({ key: 'offline' });
     net.sendFailure = undefined;

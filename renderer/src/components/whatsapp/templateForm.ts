@@ -3,8 +3,8 @@ import {
   API, checkFileForChannel, missingTemplateValues, needsHeaderImage, renderTemplate, TEMPLATE_APPROVED, templateSlots, ulid,
   type ConversationDoc, type WhatsAppTemplate,
 } from '@atende/protocol';
-import { ApiError } from '../../net/api';
 import { call } from '../../net/client';
+import { failedCall } from '../../net/failedCall';
 import { uploadMedia } from '../composer/upload';
 
 /**
@@ -30,13 +30,14 @@ export interface HeaderImage {
 /** WhatsApp takes JPEG or PNG as a template's header image (the channel's image rule gives the size). */
 const HEADER_IMAGE_TYPES = ['image/jpeg', 'image/png'];
 
-function errorOf(error: unknown): TemplateError {
-  if (error instanceof ApiError) {
-    if (error.isNetwork) return { key: 'offline' };
-    // The server's refusals (422 template_values_missing, 409, 403…) carry a sentence for the agent.
-    if (error.status >= 400 && error.status < 500 && error.message) return { message: error.message };
-  }
-  return { key: 'failed' };
+/** A failed load or upload as the dialog says it: not reaching the server is `offline`, any other failure `otherwise`. */
+const failureKey = (error: unknown, otherwise: 'load' | 'failed' | 'imageFailed'): TemplateError =>
+  ({ key: failedCall(error).kind === 'unreachable' ? 'offline' : otherwise });
+
+/** A failed send: the server's refusals (422 template_values_missing, 409, 403…) carry a sentence for the agent. */
+function sendError(error: unknown): TemplateError {
+  const failure = failedCall(error);
+  return failure.kind === 'refused' ? { message: failure.message } : failureKey(error, 'failed');
 }
 
 export function useTemplateForm(conversation: () => TemplateConversation) {
@@ -69,7 +70,7 @@ export function useTemplateForm(conversation: () => TemplateConversation) {
       templates.value = answer.templates.filter((tpl) => tpl.status === TEMPLATE_APPROVED);
       if (templates.value.length === 1) select(templates.value[0]!.id);
     } catch (failure) {
-      error.value = failure instanceof ApiError && failure.isNetwork ? { key: 'offline' } : { key: 'load' };
+      error.value = failureKey(failure, 'load');
     } finally {
       loading.value = false;
     }
@@ -118,7 +119,7 @@ export function useTemplateForm(conversation: () => TemplateConversation) {
       .catch((failure: unknown) => {
         if (abort.signal.aborted) return;
         update({ state: 'failed' });
-        error.value = failure instanceof ApiError && failure.isNetwork ? { key: 'offline' } : { key: 'imageFailed' };
+        error.value = failureKey(failure, 'imageFailed');
       });
   }
 
@@ -140,7 +141,7 @@ export function useTemplateForm(conversation: () => TemplateConversation) {
       messageId = ulid();
       return true;
     } catch (failure) {
-      error.value = errorOf(failure);
+      error.value = sendError(failure);
       return false;
     } finally {
       sending.value = false;
