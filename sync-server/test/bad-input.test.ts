@@ -356,7 +356,7 @@ describe('unknown routes are a 404 JSON answer', () => {
       ['GET', '/api/nope'],
       ['POST', '/api/nope'],
       ['GET', '/api'],
-      ['POST', '/api/conversations'],
+      ['GET', '/api/conversations'], // POST starts a conversation (issue 10)
       ['GET', `/api/conversations/conversation:X0000000/claim`],
       ['POST', '/api/webchat'],
       ['POST', '/api/sync/conversations'],
