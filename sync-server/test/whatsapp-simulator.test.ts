@@ -10,6 +10,7 @@ import { startDemoSimulator } from '../src/channels/whatsapp/simulator/demo.js';
 import type { WhatsAppSimulator } from '../src/channels/whatsapp/simulator/simulator.js';
 import { ConfigError, loadConfig } from '../src/config/config.js';
 import { call, login, startTestServer, type TestServer } from './helpers.js';
+import { until } from './until.js';
 
 /**
  * The WhatsApp simulator `npm start` runs (issue 10): the demo account points at it, what a
@@ -31,15 +32,6 @@ const start = async () => {
   return started;
 };
 const account = async () => (await server.store.get('channel:demo-whatsapp')) as ChannelAccountDoc;
-
-async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 8_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (ok(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 /** The page's own API, as its script calls it. */
 async function page<T>(method: string, route: string, body?: unknown): Promise<{ status: number; body: T }> {

@@ -3,6 +3,7 @@ import type { ConversationDoc, MessageDoc, TemplateSyncResponse, WhatsAppTemplat
 import { FakeGraph, waInbound, type FakeTemplate } from '../src/channels/whatsapp/simulator/graph.js';
 import { templateFromGraph, type GraphTemplate } from '../src/channels/whatsapp/templates.js';
 import { addUser, call, clientId, FrameClient, login, startTestServer, type TestServer } from './helpers.js';
+import { until } from './until.js';
 
 /**
  * WhatsApp templates end to end (issue 10): synced from the fake WABA (paged as Meta pages), kept
@@ -84,15 +85,6 @@ const templateId = (name: string, language = 'pt_BR') => `wtemplate:${accountId.
 const adminTemplates = async () =>
   (await call<{ templates: WhatsAppTemplate[] }>(server, 'GET', `/api/admin/channels/${accountId}/templates`, { token: admin })).body.templates;
 const offered = async (token = tina) => call<{ templates: WhatsAppTemplate[] }>(server, 'GET', `/api/channels/${accountId}/templates`, { token });
-
-async function until<T>(read: () => Promise<T> | T, ok: (value: T) => boolean, timeoutMs = 8_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (ok(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 /** A conversation Tina took, whose customer last wrote `hoursAgo` hours ago (by WhatsApp's own timestamp). */
 async function conversationWith(hoursAgo: number, phone = newPhone()) {

@@ -6,6 +6,7 @@ import { WhatsAppAdapter } from '../src/channels/whatsapp/adapter.js';
 import { UNSUPPORTED_TEXT } from '../src/channels/whatsapp/inbound.js';
 import { updateWire } from '../src/store/wire.js';
 import { call, login, startTestServer, type TestServer } from './helpers.js';
+import { until } from './until.js';
 import { FakeGraph, SERVER_ERROR, THROTTLED_NUMBER, THROTTLED_PAIR, TOO_MANY, waEnvelope, waInbound, waStatuses } from '../src/channels/whatsapp/simulator/graph.js';
 
 /**
@@ -59,15 +60,6 @@ async function receive(type: string, extra: Record<string, unknown>, from = newP
   const [stored] = await messagesWith(inbound.id);
   if (!stored) throw new Error(`${type} not stored`);
   return stored;
-}
-
-async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 8_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (ok(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 describe('R-CH-05 WhatsApp webhooks: handshake and signature', () => {
