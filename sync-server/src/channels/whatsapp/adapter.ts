@@ -1,4 +1,6 @@
-import { formatPhoneNumber, GRAPH_API_BASE, isWhatsAppUserId, type ChannelTestResponse, type ContactDoc, type ConversationDoc } from '@atende/protocol';
+import {
+  formatPhoneNumber, GRAPH_API_BASE, isWhatsAppUserId, type Attachment, type ChannelTestResponse, type ContactDoc, type ConversationDoc,
+} from '@atende/protocol';
 import { PermanentFailure, RetryLater } from '../../jobs/types.js';
 import type { ChannelAccountDoc } from '../../channelAccounts/service.js';
 import {
@@ -41,6 +43,11 @@ export class WhatsAppAdapter implements ChannelAdapter {
     return (this.settings.baseUrl ?? GRAPH_API_BASE).replace(/\/+$/, '');
   }
 
+  /** `POST /{phone-number-id}/messages`: sends, and read receipts with the typing indicator. */
+  private get messagesPath(): string {
+    return `/${this.settings.phoneNumberId ?? ''}/messages`;
+  }
+
   handshake(request: WebhookRequest): { status: number; body: string } {
     return metaHandshake(request, this.settings.verifyToken ?? '');
   }
@@ -64,13 +71,10 @@ export class WhatsAppAdapter implements ChannelAdapter {
     const envelope = { messaging_product: 'whatsapp', recipient_type: 'individual', ...(isWhatsAppUserId(to) ? { recipient: to } : { to }) };
     let body: Record<string, unknown>;
     if (message.kind === 'template') {
-      const headerImage = attachment && attachment.kind === 'image'
-        ? await this.upload(await request.readMedia(attachment), attachment.mimeType, attachment.name)
-        : undefined;
+      const headerImage = attachment?.kind === 'image' ? await this.uploadAttachment(request, attachment) : undefined;
       body = { ...envelope, type: 'template', template: templateOf(message.payload, headerImage) };
     } else if (attachment) {
-      // Uploading again on a retry is harmless: an upload the customer never sees.
-      const id = await this.upload(await request.readMedia(attachment), attachment.mimeType, attachment.name);
+      const id = await this.uploadAttachment(request, attachment);
       const media: Record<string, string> = { id };
       if (message.text && CAPTIONED.has(attachment.kind)) media.caption = message.text;
       if (attachment.kind === 'document') media.filename = attachment.name;
@@ -78,7 +82,7 @@ export class WhatsAppAdapter implements ChannelAdapter {
     } else {
       body = { ...envelope, type: 'text', text: { body: message.text, preview_url: false } };
     }
-    const answer = await this.graph('POST', `/${this.settings.phoneNumberId ?? ''}/messages`, body) as { messages?: Array<{ id?: string }> };
+    const answer = await this.graph('POST', this.messagesPath, body) as { messages?: Array<{ id?: string }> };
     // Our reply dismisses the indicator on the phone: the agent's next typing shows it again at once.
     this.typingSentAt.delete(request.conversation.id);
     return { externalId: answer.messages?.[0]?.id ?? null, status: 'sent' };
@@ -96,7 +100,7 @@ export class WhatsAppAdapter implements ChannelAdapter {
     if (now - (this.typingSentAt.get(conversation.id) ?? 0) < TYPING_REFRESH_MS) return;
     if (this.typingSentAt.size > 1_000) this.typingSentAt.clear();
     this.typingSentAt.set(conversation.id, now);
-    await this.graph('POST', `/${this.settings.phoneNumberId ?? ''}/messages`, {
+    await this.graph('POST', this.messagesPath, {
       messaging_product: 'whatsapp', status: 'read', message_id: messageId, typing_indicator: { type: 'text' },
     });
   }
@@ -140,6 +144,11 @@ export class WhatsAppAdapter implements ChannelAdapter {
       url = next && originOf(next) === originOf(this.base) ? next : undefined;
     }
     return templates;
+  }
+
+  /** A message's file, uploaded again on a retry: harmless, an upload the customer never sees. */
+  private async uploadAttachment(request: OutboundRequest, attachment: Attachment): Promise<string> {
+    return this.upload(await request.readMedia(attachment), attachment.mimeType, attachment.name);
   }
 
   /** `POST /{phone-number-id}/media` (multipart) → the media id a message then names. */
@@ -233,11 +242,15 @@ function originOf(url: string): string | undefined {
   }
 }
 
+const throttled = (res: Response, error: GraphError) => res.status === 429 || (error.code !== undefined && THROTTLED.has(error.code));
+/** Code 190: the access token is invalid or expired. */
+const refusedCredentials = (res: Response, error: GraphError) => error.code === 190 || res.status === 401;
+
 /** Why the upstream refused a read (test, template sync), for an admin: no URL, no credential. */
 function refusalOf(res: Response, error: GraphError): string {
-  if (error.code === 190 || res.status === 401) return 'O WhatsApp recusou o token de acesso (código 190): gere um novo token e salve-o neste canal.';
+  if (refusedCredentials(res, error)) return 'O WhatsApp recusou o token de acesso (código 190): gere um novo token e salve-o neste canal.';
   if (error.code === 100 && error.error_subcode === 33) return 'O WhatsApp não encontrou este número ou conta, ou o token não tem acesso a eles (código 100/33).';
-  if (res.status === 429 || (error.code !== undefined && THROTTLED.has(error.code))) return 'O WhatsApp pediu para esperar (limite de requisições). Tente de novo em instantes.';
+  if (throttled(res, error)) return 'O WhatsApp pediu para esperar (limite de requisições). Tente de novo em instantes.';
   if (res.status >= 500) return `O WhatsApp está com problemas (HTTP ${res.status}). Tente de novo em instantes.`;
   return `O WhatsApp recusou o pedido (código ${error.code ?? res.status}).`;
 }
@@ -245,11 +258,11 @@ function refusalOf(res: Response, error: GraphError): string {
 /** Throttling and server errors wait and retry (never dropped); other refusals are final. */
 function classify(res: Response, error: GraphError): Error {
   const detail = `WhatsApp ${res.status} code ${error.code ?? '?'}/${error.error_subcode ?? '-'}: ${error.message ?? ''} (fbtrace ${error.fbtrace_id ?? '-'})`;
-  if (res.status === 429 || res.status >= 500 || (error.code !== undefined && THROTTLED.has(error.code))) {
+  if (throttled(res, error) || res.status >= 500) {
     const retryAfter = Number(res.headers.get('retry-after'));
     return new RetryLater(detail, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined);
   }
   if (error.code === REENGAGEMENT) return new PermanentFailure('A janela de 24 horas do WhatsApp está fechada: envie um template aprovado.');
-  if (error.code === 190 || res.status === 401) return new PermanentFailure('O WhatsApp recusou as credenciais deste canal. Peça a um administrador para revisá-las.');
+  if (refusedCredentials(res, error)) return new PermanentFailure('O WhatsApp recusou as credenciais deste canal. Peça a um administrador para revisá-las.');
   return new PermanentFailure(`O WhatsApp recusou a mensagem (código ${error.code ?? res.status}).`);
 }
