@@ -1,5 +1,5 @@
 import {
-  advanceStatus, applyUpstreamReport, assertAccepted, assertMay, canResend, DomainError, docId, notFound,
+  advanceStatus, applyUpstreamReport, assertAccepted, assertMay, canResend, DomainError, docId, notFound, whatsappRefusal,
   type Attachment, type ConversationDoc, type MessageDoc, type MessageKind, type MessageStatus, type UserDoc,
 } from '@atende/protocol';
 import { visibleConversation } from '../access/conversations.js';
@@ -197,18 +197,21 @@ export class MessageService {
   async applyStatus(channelAccountId: string, externalId: string, status: MessageStatus, error?: string): Promise<boolean> {
     const candidates = await this.store.find({ selector: { externalId, type: 'message', direction: 'out' }, limit: 10 });
     let found: string | undefined;
+    let channel: unknown;
     for (const m of candidates) {
       // Upstream ids are unique per upstream, not across accounts: only this account's message.
       const conversation = await this.store.get(String(m.conversationId));
-      if (conversation?.channelAccountId === channelAccountId) found = m._id;
+      if (conversation?.channelAccountId === channelAccountId) {
+        found = m._id;
+        channel = conversation.channel;
+      }
     }
     if (!found) return false;
+    const reason = failureReason(channel, error);
     await updateWire<MessageDoc>(this.store, found, (m) => {
       if (!m) return undefined;
       const next = applyUpstreamReport(m.status, status);
       if (next === m.status) return undefined;
-      // Upstream texts can carry anything; the agent reads a fixed sentence (the code is kept).
-      const reason = error ? `Não entregue pelo canal (${error.replace(/[^\w .:-]/g, '').slice(0, 80)}).` : 'Não entregue pelo canal.';
       return { ...m, status: next, error: next === 'failed' ? reason : null, updatedAt: Math.max(Date.now(), m.updatedAt + 1) };
     });
     return true;
@@ -224,4 +227,16 @@ export class MessageService {
     const moved = await updateWire<MessageDoc>(this.store, message.id, (m) => (m && m.teamId !== doc.teamId ? inTeam(m, doc.teamId) : undefined));
     return moved.doc ?? message;
   }
+}
+
+/**
+ * Why a delivery report failed, for the agent: WhatsApp's code as its pt-BR sentence (R-CH-03);
+ * otherwise a fixed sentence. Upstream texts can carry anything: only word characters are kept.
+ */
+function failureReason(channel: unknown, error: string | undefined): string {
+  if (!error) return 'Não entregue pelo canal.';
+  // The code (and upstream title) stay in parentheses for whoever the agent asks for help.
+  const detail = error.replace(/[^\w .:-]/g, '').slice(0, 80);
+  const known = channel === 'whatsapp' ? whatsappRefusal(Number(/^\d+/.exec(error)?.[0])) : undefined;
+  return known ? `${known} (${detail})` : `Não entregue pelo canal (${detail}).`;
 }

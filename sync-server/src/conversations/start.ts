@@ -1,10 +1,12 @@
 import {
-  canStartOn, checkWhatsAppNumber, conversationErrors, DomainError, docId, forbidden, INVALID_NUMBER_MESSAGE, transition,
+  canStartOn, checkWhatsAppNumber, conversationErrors, customerWroteAtOf, DomainError, docId, forbidden, INVALID_NUMBER_MESSAGE,
+  notFound, transition,
   type ContactDoc, type ConversationDoc, type StartConversationBody, type UserDoc,
 } from '@atende/protocol';
 import { isEnabled, type ChannelAccountDoc, type ChannelAccounts } from '../channelAccounts/service.js';
 import type { ContactDirectory } from '../contacts/directory.js';
 import { linkContactToTeam } from '../contacts/teams.js';
+import { viewerOf, visibilityOf } from '../access/scope.js';
 import type { DocStore, StoredDoc } from '../store/index.js';
 import { toStored, toWire } from '../store/wire.js';
 import { ConversationEvents, finishedEvent, joinedEvent } from './events.js';
@@ -22,6 +24,17 @@ interface StartDoc extends StoredDoc {
 
 /** Conversations of one thread looked at before giving up (each is finished or lost to a racer). */
 const MAX_STEPS = 50;
+
+/** What a started conversation keeps of the customer's latest message on the number (summary.ts). */
+type WindowMeta = { customerWroteAt?: string; lastInboundExternalId?: string };
+
+/** The later of the window kept so far and the one of `conversation`. */
+function latestWindow(kept: WindowMeta, conversation: ConversationDoc): WindowMeta {
+  const wrote = customerWroteAtOf(conversation);
+  if (wrote === null || wrote <= Number(kept.customerWroteAt ?? 0)) return kept;
+  const inboundId = conversation.channelMeta.lastInboundExternalId;
+  return { customerWroteAt: String(wrote), ...(inboundId ? { lastInboundExternalId: inboundId } : {}) };
+}
 
 const invalidNumber = () => new DomainError('unprocessable', 'invalid_number', INVALID_NUMBER_MESSAGE);
 
@@ -61,13 +74,18 @@ export class ConversationStarter {
     return conversation;
   }
 
-  /** The conversation an earlier attempt of this command opened; 409 when the id is another user's. */
+  /**
+   * The conversation an earlier attempt of this command opened; 409 when the id is another user's,
+   * 404 when it has since moved where the user no longer sees it (a transfer to another team).
+   */
   private async repeated(user: UserDoc, commandId: string): Promise<ConversationDoc | undefined> {
     const stored = (await this.store.get(docId('start', commandId), { fresh: true })) as StartDoc | undefined;
     if (!stored || stored._deleted) return undefined;
     if (stored.userId !== user.id) throw new DomainError('conflict', 'id_conflict', 'That command id is already used');
     const conversation = await this.store.get(stored.conversationId);
-    return conversation && !conversation._deleted ? toWire<ConversationDoc>(conversation) : undefined;
+    if (!conversation || conversation._deleted) return undefined;
+    if (visibilityOf(viewerOf(user), conversation) !== 'visible') throw notFound('conversation');
+    return toWire<ConversationDoc>(conversation);
   }
 
   /** The chosen account, checked against the chosen team and the user's teams. */
@@ -98,10 +116,14 @@ export class ConversationStarter {
       if (!capacityChecked) await this.conversations.checkCapacity(user);
       capacityChecked = true;
     };
+    // WhatsApp's 24-hour window belongs to the customer and the number, not to a conversation: a
+    // customer who wrote in a session closed or finished here still has it open (R-WA-05).
+    let window: WindowMeta = {};
     for (let step = 0; step < MAX_STEPS; step++) {
       const id = conversationIdOf(threadId, seq);
       const stored = await this.store.get(id, { fresh: true });
       const found = stored && !stored._deleted ? toWire<ConversationDoc>(stored) : undefined;
+      if (found) window = latestWindow(window, found);
       if (found?.status === 'finished') {
         seq += 1;
         continue;
@@ -113,7 +135,7 @@ export class ConversationStarter {
         await this.closeForStart(user, found);
         continue; // read it again: finished by us, or taken meanwhile
       }
-      const created = await this.create(user, account, contact, id);
+      const created = await this.create(user, account, contact, id, window);
       if (created) {
         await pointThreadAt(this.store, threadId, id, seq);
         await this.events.record(id, [joinedEvent(created, user)]);
@@ -140,7 +162,9 @@ export class ConversationStarter {
   }
 
   /** Create-only write of the started conversation; undefined when that id was taken first. */
-  private async create(user: UserDoc, account: ChannelAccountDoc, contact: ContactDoc, id: string): Promise<ConversationDoc | undefined> {
+  private async create(
+    user: UserDoc, account: ChannelAccountDoc, contact: ContactDoc, id: string, window: WindowMeta,
+  ): Promise<ConversationDoc | undefined> {
     const now = Date.now();
     const conversation: ConversationDoc = {
       id, type: 'conversation', createdAt: now, updatedAt: now,
@@ -149,8 +173,9 @@ export class ConversationStarter {
       invitedAgentIds: [], protocol: await this.protocols.next(now), startedBy: 'agent',
       waitingSince: null, takenAt: now, finishedAt: null, finishedBy: null, lastInboundAt: null,
       lastMessageAt: null, lastPreview: '', disposition: null, finishNote: '', tags: [],
-      // No customerWroteAt: the window is closed until the customer answers a template (R-WA-05).
-      transfers: [], ticketLinks: [], channelMeta: originMetaOf(account),
+      // The window of the customer's latest message on this number, if any; none: closed until the
+      // customer answers a template (R-WA-05).
+      transfers: [], ticketLinks: [], channelMeta: { ...originMetaOf(account), ...window },
     };
     const [written] = await this.store.bulkWrite([toStored(conversation)]);
     return written?.ok ? conversation : undefined;

@@ -11,6 +11,12 @@ export interface TemplateCatalog {
   template(templateId: string): Promise<{ template: WhatsAppTemplate; supported: boolean } | undefined>;
 }
 
+/** Image types WhatsApp takes in a template's header. */
+const HEADER_IMAGE_TYPES = new Set(['image/jpeg', 'image/png']);
+
+/** Meta refuses a template parameter with a new line, a tab or more than 4 spaces in a row (code 132007/100). */
+const sendableValue = (value: string) => !/[\n\r\t]| {5}/.test(value);
+
 const unprocessable = (code: string, message: string, extra: Record<string, unknown> = {}) =>
   new DomainError('unprocessable', code, message, extra);
 
@@ -45,6 +51,10 @@ export class TemplateMessages {
     if (missing.length > 0) {
       throw unprocessable('template_values_missing', `Preencha todas as variáveis do template: ${missing.join(', ')}.`, { missing });
     }
+    const refused = templateSlots(template).map((slot) => slot.key).filter((key) => !sendableValue(body.values[key] ?? ''));
+    if (refused.length > 0) {
+      throw unprocessable('template_value_invalid', `O WhatsApp não aceita quebras de linha, tabulações nem mais de 4 espaços seguidos nas variáveis: ${refused.join(', ')}.`, { invalid: refused });
+    }
     const attachments = await this.headerImage(user, conversation, template, body.headerMediaId);
     // Only the template's own slots go upstream: Meta refuses a parameter count that does not match.
     const payload: MessageDoc['payload'] = { template: template.name, language: template.language };
@@ -60,7 +70,11 @@ export class TemplateMessages {
     }
     if (!mediaId) throw unprocessable('template_image_missing', 'Este template precisa de uma imagem no cabeçalho.', { missing: ['header.image'] });
     const attachments = await this.media.attachmentsFor([mediaId], { kind: 'user', user }, conversation.id);
-    if (attachments[0]?.kind !== 'image') throw unprocessable('template_image_invalid', 'O cabeçalho deste template precisa de uma imagem.');
+    // Meta takes JPEG and PNG as template header images; a WebP (a sticker) is refused upstream.
+    const image = attachments[0];
+    if (image?.kind !== 'image' || !HEADER_IMAGE_TYPES.has(image.mimeType)) {
+      throw unprocessable('template_image_invalid', 'O cabeçalho deste template precisa de uma imagem JPEG ou PNG.');
+    }
     assertAccepted(conversation.channel, attachments);
     return attachments;
   }
