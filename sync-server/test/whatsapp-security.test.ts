@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AgentChannel, ConversationDoc, MessageDoc, WhatsAppTemplate } from '@atende/protocol';
 import type { ChannelAccountDoc } from '../src/channelAccounts/service.js';
 import { WhatsAppAdapter } from '../src/channels/whatsapp/adapter.js';
+import { loadConfig } from '../src/config/config.js';
 import { FakeGraph, waInbound, waStatuses, type FakeTemplate } from '../src/channels/whatsapp/simulator/graph.js';
 import { addUser, call, clientId, login, startTestServer, type Reply, type TestServer } from './helpers.js';
 
@@ -273,6 +274,23 @@ describe('issue 10 bad input on start and template', () => {
   });
 });
 
+describe('issue 10 a refused start leaves nothing behind', () => {
+  it('R-WS-07 R-WS-08 a start refused for the agent\'s maximum or another agent does not link another team\'s contact to the agent\'s team', async () => {
+    // Diego (Comercial) serves a customer on Comercial's number: the contact is Comercial's only.
+    const phone = newPhone();
+    const theirs = await start(diego, { teamId: 'team:comercial', channelAccountId: comercialWa, to: phone.slice(2) });
+    expect(theirs.status).toBe(200);
+    const contactId = theirs.body.conversation.contactId;
+    await addUser(server, { key: 'lia', name: 'Lia Full', email: 'lia@sec.local', role: 'agent', teamIds: ['team:suporte'], maxConcurrent: 1 });
+    const lia = (await login(server, 'lia@sec.local')).accessToken;
+    expect((await start(lia, { to: newPhone().slice(2) })).status).toBe(200);
+    // Lia is full: refused, and Suporte must not gain Comercial's contact (its name, its e-mail) by trying.
+    const refused = await start(lia, { to: phone.slice(2) });
+    expect([refused.status, refused.body.error]).toEqual([409, 'max_concurrent']);
+    expect(((await server.store.get(contactId)) as unknown as { teamIds: string[] }).teamIds).not.toContain('team:suporte');
+  });
+});
+
 describe('issue 10 concurrency of starts', () => {
   it('R-WS-08 two starts of one agent at once, with different command ids, give one conversation', async () => {
     const to = newPhone().slice(2);
@@ -420,4 +438,15 @@ describe('issue 10 WhatsApp refusals end as failed with a readable reason, never
       expect(failed.error).toMatch(reason);
     });
   }
+});
+
+describe('issue 10 the WhatsApp simulator stays a local demo', () => {
+  it('R-CH-03 it is off unless the demo organisation is on, cannot be forced on without it, and listens on loopback only', () => {
+    const couch = { COUCHDB_URL: 'http://admin:pw@127.0.0.1:5984' };
+    expect(loadConfig({ ...couch }).whatsappSimulator).toBe(false);
+    expect(loadConfig({ ATENDE_DEMO: '0' }).whatsappSimulator).toBe(false);
+    expect(loadConfig({ ATENDE_DEMO: '1', ATENDE_WHATSAPP_SIMULATOR: '0' }).whatsappSimulator).toBe(false);
+    expect(() => loadConfig({ ATENDE_DEMO: '0', ATENDE_WHATSAPP_SIMULATOR: '1' })).toThrow(/needs the demo/);
+    expect(new URL(graph.baseUrl).hostname).toBe('127.0.0.1');
+  });
 });

@@ -65,8 +65,6 @@ export class ConversationStarter {
     if (number.status !== 'valid') throw invalidNumber();
     const account = await this.accountFor(user, body);
     const contact = await this.contacts.contactFor(account.kind, number.e164, { name: '', unnamed: true });
-    // Before the conversation is written: its team's agents must be able to replicate the contact.
-    await linkContactToTeam(this.store, contact, account.entryTeamId);
     const conversation = await this.openFor(user, account, contact);
     const remembered: StartDoc = { _id: docId('start', body.id), type: 'start', userId: user.id, conversationId: conversation.id };
     // Create-only: a racing copy of this command wrote the same document.
@@ -135,6 +133,9 @@ export class ConversationStarter {
         await this.closeForStart(user, found);
         continue; // read it again: finished by us, or taken meanwhile
       }
+      // Only once the start is allowed (a refused one must not hand another team's contact to this
+      // team), and before the conversation is written: its team's agents must replicate the contact.
+      await linkContactToTeam(this.store, contact, account.entryTeamId);
       const created = await this.create(user, account, contact, id, window);
       if (created) {
         await pointThreadAt(this.store, threadId, id, seq);
