@@ -7,5 +7,5 @@ import { failedCall } from '../../net/failedCall';
 export function adminErrorMessage(t: (key: string) => string, error: unknown): string {
   const failure = failedCall(error);
   if (failure.kind === 'refused') return failure.message;
-  return t(failure.kind === 'unreachable' ? 'admin.offline' : 'admin.failed');
+  return failure.kind === 'unreachable' ? t('admin.offline') : t('admin.failed');
 }

@@ -26,7 +26,7 @@ export const THROTTLED_NUMBER: GraphFailure = { status: 400, code: 130429, messa
 export const TOO_MANY: GraphFailure = { status: 429, code: 80007, message: 'Rate limit issues', retryAfterS: 1 };
 export const SERVER_ERROR: GraphFailure = { status: 500, code: 1, message: 'An unknown error occurred', type: 'OAuthException' };
 export const INVALID_TOKEN: GraphFailure = { status: 401, code: 190, message: 'Invalid OAuth access token - Cannot parse access token' };
-export const MESSAGING_PRODUCT_MISSING: GraphProblem = { code: 100, message: '(#100) The parameter messaging_product is required.' };
+const MESSAGING_PRODUCT_MISSING: GraphProblem = { code: 100, message: '(#100) The parameter messaging_product is required.' };
 
 /** Graph's error body for `failure`, with a fresh trace id as Meta adds to each. */
 export function graphErrorBody(failure: GraphFailure) {
