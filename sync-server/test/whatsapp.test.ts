@@ -186,14 +186,15 @@ describe('R-CH-03 R-WS-04 WhatsApp outbound text and statuses', () => {
     expect(await server.store.get(id)).toMatchObject({ status: 'read' });
   });
 
-  it('R-CH-03 a failed status after sent shows the failure with the upstream code and title; a later one after delivered is ignored', async () => {
+  it('R-CH-03 a failed status after sent shows the failure (a code without a pt-BR sentence keeps its code and title); a later one after delivered is ignored', async () => {
     const id = await reply('Esta não chega.');
     const { externalId } = await sentOf(id);
-    const failed = waStatuses(PHONE_NUMBER_ID, [{ id: String(externalId), status: 'failed', errors: [{ code: 131026, title: 'Message undeliverable' }] }]);
+    // Codes with a pt-BR sentence (131026…) are whatsapp-security.test.ts's; this one has none.
+    const failed = waStatuses(PHONE_NUMBER_ID, [{ id: String(externalId), status: 'failed', errors: [{ code: 131000, title: 'Something went wrong' }] }]);
     expect((await graph.deliver(webhook, failed)).status).toBe(200);
     const message = (await server.store.get(id)) as unknown as MessageDoc;
     expect(message.status).toBe('failed');
-    expect(message.error).toContain('131026: Message undeliverable');
+    expect(message.error).toContain('131000: Something went wrong');
 
     const otherId = await reply('Esta chega.');
     const other = await sentOf(otherId);
