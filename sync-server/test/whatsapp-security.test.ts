@@ -221,6 +221,9 @@ describe('issue 10 bad input on start and template', () => {
     for (const bad of [{ id: 'short' }, { id: 'x'.repeat(65) }, { teamId: 'x'.repeat(5000) }, { channelAccountId: 42 }, { extra: true }]) {
       expect((await start(tina, bad)).status).toBe(400);
     }
+    // The origin number itself: WhatsApp refuses a number writing to itself.
+    const itself = await start(tina, { to: '(11) 91234-9999' });
+    expect([itself.status, itself.body.error]).toEqual([422, 'invalid_number']);
     const abroad = await start(tina, { to: '+1 (415) 555-2671' });
     expect(abroad.status).toBe(200);
     const contact = await server.store.get(abroad.body.conversation.contactId);

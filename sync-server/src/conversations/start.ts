@@ -3,7 +3,7 @@ import {
   notFound, transition,
   type ContactDoc, type ConversationDoc, type StartConversationBody, type UserDoc,
 } from '@atende/protocol';
-import { isEnabled, type ChannelAccountDoc, type ChannelAccounts } from '../channelAccounts/service.js';
+import { displayPhoneNumberOf, isEnabled, type ChannelAccountDoc, type ChannelAccounts } from '../channelAccounts/service.js';
 import type { ContactDirectory } from '../contacts/directory.js';
 import { linkContactToTeam } from '../contacts/teams.js';
 import { viewerOf, visibilityOf } from '../access/scope.js';
@@ -64,6 +64,8 @@ export class ConversationStarter {
     // An incomplete number is as wrong as an invalid one once it is sent (R-WA-03/04).
     if (number.status !== 'valid') throw invalidNumber();
     const account = await this.accountFor(user, body);
+    // WhatsApp refuses a number writing to itself (131021): no contact or conversation for it.
+    if (number.e164 === displayPhoneNumberOf(account)) throw invalidNumber();
     const contact = await this.contacts.contactFor(account.kind, number.e164, { name: '', unnamed: true });
     const conversation = await this.openFor(user, account, contact);
     const remembered: StartDoc = { _id: docId('start', body.id), type: 'start', userId: user.id, conversationId: conversation.id };
