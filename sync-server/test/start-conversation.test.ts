@@ -117,9 +117,11 @@ describe('R-WA-01 Nova conversa', () => {
     const late = await call<{ conversation: ConversationDoc }>(server, 'POST', '/api/conversations', { token: ana, body });
     expect(late.body.conversation.id).toBe(id);
     expect(late.body.conversation.status).toBe('finished');
-    const stolen = await call<{ error: string }>(server, 'POST', '/api/conversations', { token: bruno, body });
-    expect(stolen.status).toBe(409);
-    expect(stolen.body.error).toBe('id_conflict');
+    // The same id from another agent is that agent's own command (issue 10): not Ana's conversation.
+    const other = await call<{ conversation: ConversationDoc }>(server, 'POST', '/api/conversations', { token: bruno, body });
+    expect(other.status).toBe(200);
+    expect(other.body.conversation).toMatchObject({ agentId: 'user:bruno', status: 'active' });
+    expect(other.body.conversation.id).not.toBe(id);
   });
 
   it('R-WA-01 the team must be one of the agent’s and the origin number that team’s', async () => {

@@ -243,14 +243,18 @@ describe('issue 10 bad input on start and template', () => {
     expect(await messageCount(conversationId)).toBe(0);
   });
 
-  it('R-WA-01 a start command id reused by another user is a conflict that reveals nothing of the first user\'s conversation', async () => {
+  it('R-WA-01 a start command id reused by another user is that user\'s own command: it neither fails nor reveals the first user\'s conversation', async () => {
     const id = clientId('shared');
     const mine = await start(tina, { id, to: newPhone().slice(2) });
     expect(mine.status).toBe(200);
     const theirs = await start(diego, { id, teamId: 'team:comercial', channelAccountId: comercialWa, to: newPhone().slice(2) });
-    expect(theirs.status).toBe(409);
+    expect(theirs.status).toBe(200);
+    expect(theirs.body.conversation.agentId).toBe('user:diego');
     expect(JSON.stringify(theirs.body)).not.toContain(mine.body.conversation.id);
     expect(JSON.stringify(theirs.body)).not.toContain(mine.body.conversation.contactId);
+    // Both keep their own repeat.
+    expect((await start(tina, { id, to: '11999999999' })).body.conversation.id).toBe(mine.body.conversation.id);
+    expect((await start(diego, { id, teamId: 'team:comercial', channelAccountId: comercialWa, to: '11999999999' })).body.conversation.id).toBe(theirs.body.conversation.id);
   });
 
   it('R-WA-01 a repeat of a start command does not show the conversation once it moved to a team the agent is not in', async () => {

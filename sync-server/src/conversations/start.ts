@@ -1,5 +1,5 @@
 import {
-  canStartOn, checkWhatsAppNumber, conversationErrors, customerWroteAtOf, DomainError, docId, forbidden, INVALID_NUMBER_MESSAGE,
+  canStartOn, checkWhatsAppNumber, conversationErrors, customerWroteAtOf, DomainError, forbidden, INVALID_NUMBER_MESSAGE, keyOf,
   notFound, transition,
   type ContactDoc, type ConversationDoc, type StartConversationBody, type UserDoc,
 } from '@atende/protocol';
@@ -21,6 +21,12 @@ interface StartDoc extends StoredDoc {
   userId: string;
   conversationId: string;
 }
+
+/**
+ * Per user, as command receipts are (context.ts): another user's command with the same id is their
+ * own command, and learns nothing about this one.
+ */
+const startIdOf = (user: UserDoc, commandId: string) => `start:${keyOf(user.id)}.${commandId}`;
 
 /** Conversations of one thread looked at before giving up (each is finished or lost to a racer). */
 const MAX_STEPS = 50;
@@ -68,20 +74,19 @@ export class ConversationStarter {
     if (number.e164 === displayPhoneNumberOf(account)) throw invalidNumber();
     const contact = await this.contacts.contactFor(account.kind, number.e164, { name: '', unnamed: true });
     const conversation = await this.openFor(user, account, contact);
-    const remembered: StartDoc = { _id: docId('start', body.id), type: 'start', userId: user.id, conversationId: conversation.id };
+    const remembered: StartDoc = { _id: startIdOf(user, body.id), type: 'start', userId: user.id, conversationId: conversation.id };
     // Create-only: a racing copy of this command wrote the same document.
     await this.store.bulkWrite([remembered]);
     return conversation;
   }
 
   /**
-   * The conversation an earlier attempt of this command opened; 409 when the id is another user's,
-   * 404 when it has since moved where the user no longer sees it (a transfer to another team).
+   * The conversation an earlier attempt of this user's command opened; 404 when it has since moved
+   * where the user no longer sees it (a transfer to another team).
    */
   private async repeated(user: UserDoc, commandId: string): Promise<ConversationDoc | undefined> {
-    const stored = (await this.store.get(docId('start', commandId), { fresh: true })) as StartDoc | undefined;
+    const stored = (await this.store.get(startIdOf(user, commandId), { fresh: true })) as StartDoc | undefined;
     if (!stored || stored._deleted) return undefined;
-    if (stored.userId !== user.id) throw new DomainError('conflict', 'id_conflict', 'That command id is already used');
     const conversation = await this.store.get(stored.conversationId);
     if (!conversation || conversation._deleted) return undefined;
     if (visibilityOf(viewerOf(user), conversation) !== 'visible') throw notFound('conversation');
