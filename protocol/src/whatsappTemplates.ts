@@ -81,6 +81,8 @@ export function templateSlots(template: Pick<WhatsAppTemplate, 'header' | 'body'
 
 /** Whether the template's header is an image the agent must provide (previewed, R-WA-05). */
 export const needsHeaderImage = (template: Pick<WhatsAppTemplate, 'header'>) => template.header?.format === 'IMAGE';
+/** The files WhatsApp takes as a template's header image (the channel's image rule in media.ts gives the size). */
+export const TEMPLATE_HEADER_IMAGE_TYPES: readonly string[] = ['image/jpeg', 'image/png'];
 
 /** Text with `{{n}}` replaced by the values of `part`; an unfilled one stays visible as `{{n}}`. */
 function fill(text: string, part: string, values: Readonly<Record<string, string>>): string {

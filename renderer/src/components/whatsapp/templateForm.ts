@@ -1,6 +1,7 @@
 import { computed, onScopeDispose, ref } from 'vue';
 import {
-  API, checkFileForChannel, missingTemplateValues, needsHeaderImage, renderTemplate, TEMPLATE_APPROVED, templateSlots, ulid,
+  API, checkFileForChannel, missingTemplateValues, needsHeaderImage, renderTemplate, TEMPLATE_APPROVED, TEMPLATE_HEADER_IMAGE_TYPES,
+  templateSlots, ulid,
   type ConversationDoc, type WhatsAppTemplate,
 } from '@atende/protocol';
 import { call } from '../../net/client';
@@ -26,9 +27,6 @@ export interface HeaderImage {
   previewUrl: string;
   mediaId?: string;
 }
-
-/** WhatsApp takes JPEG or PNG as a template's header image (the channel's image rule gives the size). */
-const HEADER_IMAGE_TYPES = ['image/jpeg', 'image/png'];
 
 /** A failed load or upload as the dialog says it: not reaching the server is `offline`, any other failure `otherwise`. */
 const failureKey = (error: unknown, otherwise: 'load' | 'failed' | 'imageFailed'): TemplateError =>
@@ -98,7 +96,7 @@ export function useTemplateForm(conversation: () => TemplateConversation) {
   /** The header image: checked like any WhatsApp file, uploaded at once, previewed from the file. */
   function pickImage(file: File): void {
     error.value = undefined;
-    if (!HEADER_IMAGE_TYPES.includes(file.type)) {
+    if (!TEMPLATE_HEADER_IMAGE_TYPES.includes(file.type)) {
       error.value = { key: 'imageType' };
       return;
     }
