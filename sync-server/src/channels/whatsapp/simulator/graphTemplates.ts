@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { variablesOf } from '@atende/protocol';
+import type { GraphProblem } from './graphContract.js';
 
 /**
  * The fake Graph server's message templates: `GET /{waba-id}/message_templates` (Meta's shape,
@@ -31,8 +32,6 @@ export interface FakeTemplate {
   rejected_reason?: string;
   components?: FakeTemplateComponent[];
 }
-
-type Problem = { code: number; message: string; subcode?: number };
 
 const headerOf = (t: FakeTemplate) => t.components?.find((c) => c.type === 'HEADER');
 
@@ -85,7 +84,7 @@ export function templatesPage(templates: readonly FakeTemplate[], query: URLSear
 }
 
 /** The template send contract; undefined when acceptable. `mediaExists` checks an image header's id. */
-export function checkTemplateSend(templates: readonly FakeTemplate[], value: unknown, mediaExists: (id: string) => boolean): Problem | undefined {
+export function checkTemplateSend(templates: readonly FakeTemplate[], value: unknown, mediaExists: (id: string) => boolean): GraphProblem | undefined {
   const t = value as { name?: unknown; language?: { code?: unknown }; components?: unknown } | undefined;
   if (typeof t?.name !== 'string' || typeof t.language?.code !== 'string') return { code: 100, message: '(#100) Param template[\'name\'] and template[\'language\'][\'code\'] are required' };
   const known = templates.find((x) => x.name === t.name && x.language === t.language?.code);
