@@ -98,3 +98,10 @@ describe('R-CH-03 formats for cards and files', () => {
     expect(quoted.endsWith('…')).toBe(true);
   });
 });
+
+describe('messages older than their payload', () => {
+  it('R-WS-02 a message stored before payload existed shows as its text (the long-history seed has none)', () => {
+    const old = { kind: 'text', text: 'Mensagem antiga' } as unknown as Shown;
+    expect(messageContent(old)).toMatchObject({ kind: 'text' });
+  });
+});

@@ -36,7 +36,8 @@ export function interactiveReplyOf(type: string): InteractiveReply {
 }
 
 export function messageContent(message: Pick<MessageDoc, 'kind' | 'text' | 'payload'>): MessageContent {
-  const { payload } = message;
+  // Messages stored before `payload` existed (issue 7) replicate without one.
+  const payload: Payload = message.payload ?? {};
   // An upstream type the channel cannot deliver is a text message marked so (shown, never dropped).
   if (payload.unsupported === true) {
     return { kind: 'unsupported', upstreamType: text(payload, 'upstreamType') || '?', errorCode: numberOf(payload, 'errorCode') };
