@@ -152,7 +152,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   registry.register('webchat', () => webchat);
   registry.register('whatsapp', (account) => new WhatsAppAdapter(account));
   const templates = new TemplateService(store, accounts, registry);
-  const templateMessages = new TemplateMessages(messages, templates, media);
+  const templateMessages = new TemplateMessages(messages, templates);
   visitorDelivery.onDelivered((_contactId, frame) => {
     // Lifecycle notices stay 'sent': they are no one's message to mark delivered.
     if (frame.type === 'message' && frame.message.direction !== 'system') void messages.recordSent(frame.message.id, null, 'delivered').catch(() => undefined);

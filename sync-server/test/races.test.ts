@@ -57,10 +57,15 @@ describe('commands racing each other', () => {
     const store = await storeWithConversation();
     const conversations = new ConversationService(store);
     // The transfer lands while the message's files are being checked.
-    const media = { attachmentsFor: async () => {
-      await conversations.transfer(supervisor, conversation.id, { toTeamId: 'team:b' });
-      return [];
-    } } as unknown as MediaService;
+    const file = { _id: 'media:x', type: 'media', name: 'x.png', mimeType: 'image/png', size: 10, kind: 'image', thumbnail: null };
+    const media = {
+      get: async () => file,
+      mayRead: async () => {
+        await conversations.transfer(supervisor, conversation.id, { toTeamId: 'team:b' });
+        return true;
+      },
+      recordUse: async () => {},
+    } as unknown as MediaService;
     await expect(new MessageService(store, media).send(agent, conversation.id, { id: 'race-message-1', text: 'oi', mediaIds: ['media:x'] }))
       .rejects.toMatchObject({ code: 'not_found' });
     const after = await getWire<ConversationDoc>(store, conversation.id);

@@ -281,6 +281,25 @@ describe('issue 10 bad input on start and template', () => {
   });
 });
 
+describe('issue 10 a refused send shares no file', () => {
+  it('R-WS-04 a file refused as a template header, or sent into a closed window, is not opened to the conversation\'s other readers', async () => {
+    const { conversationId } = await customerConversation(30);
+    await addUser(server, { key: 'rui', name: 'Rui Lima', email: 'rui@sec.local', role: 'agent', teamIds: ['team:suporte'] });
+    const rui = (await login(server, 'rui@sec.local')).accessToken;
+    expect((await call(server, 'GET', `/api/conversations/${conversationId}/messages`, { token: rui })).status).toBe(200);
+    const readable = async (mediaId: string) => (await fetch(`${server.url}/api/media/${mediaId}`, { headers: { authorization: `Bearer ${rui}` } })).status;
+    const pdf = await upload(tina, PDF, 'application/pdf', 'contrato.pdf');
+    expect((await sendTemplate(tina, conversationId, { templateId: templateId(suporteWa, 'foto'), values: {}, headerMediaId: pdf })).status).toBe(422);
+    const png = await upload(tina, PNG, 'image/png', 'foto.png');
+    const closed = await call(server, 'POST', `/api/conversations/${conversationId}/messages`, { token: tina, body: { id: clientId('f'), text: '', mediaIds: [png] } });
+    expect(closed.status).toBe(409);
+    expect([await readable(pdf), await readable(png)]).toEqual([404, 404]);
+    // Sent for real, the picture is the conversation's.
+    expect((await sendTemplate(tina, conversationId, { templateId: templateId(suporteWa, 'foto'), values: {}, headerMediaId: png })).status).toBe(201);
+    expect(await readable(png)).toBe(200);
+  });
+});
+
 describe('issue 10 a refused start leaves nothing behind', () => {
   it('R-WS-07 R-WS-08 a start refused for the agent\'s maximum or another agent does not link another team\'s contact to the agent\'s team', async () => {
     // Diego (Comercial) serves a customer on Comercial's number: the contact is Comercial's only.

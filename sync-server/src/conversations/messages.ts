@@ -3,7 +3,7 @@ import {
   type Attachment, type ConversationDoc, type MessageDoc, type MessageKind, type MessageStatus, type UserDoc,
 } from '@atende/protocol';
 import { visibleConversation } from '../access/conversations.js';
-import type { MediaService } from '../media/service.js';
+import { attachmentOf, type MediaService } from '../media/service.js';
 import { newJob, type JobDoc } from '../jobs/types.js';
 import type { DocStore } from '../store/index.js';
 import { getWire, toStored, toWire, updateWire } from '../store/wire.js';
@@ -42,13 +42,27 @@ export class MessageService {
     return this.queue(user, conversationId, body.id, async (conversation) => {
       // Any file the agent may read (their uploads, files of conversations they see), within what
       // the conversation's channel accepts (R-WS-04).
-      const attachments = await this.media.attachmentsFor(body.mediaIds ?? [], { kind: 'user', user }, conversationId);
+      const attachments = await this.attachable(body.mediaIds ?? [], user);
       assertAccepted(conversation.channel, attachments);
       if (!body.text.trim() && attachments.length === 0) {
         throw new DomainError('invalid', 'invalid_input', 'A message needs text or a file');
       }
       return { kind: attachments[0]?.kind ?? 'text', text: body.text, attachments, payload: {} };
     });
+  }
+
+  /**
+   * The files an author may attach, not yet recorded on the conversation: a file opens to the
+   * conversation's readers only once a message carrying it is allowed (`queue`), never on a refusal.
+   */
+  async attachable(mediaIds: readonly string[], user: UserDoc): Promise<Attachment[]> {
+    const attachments: Attachment[] = [];
+    for (const mediaId of new Set(mediaIds)) {
+      const media = await this.media.get(mediaId);
+      if (!media || !(await this.media.mayRead(mediaId, { kind: 'user', user }))) throw notFound('Media');
+      attachments.push(attachmentOf(media));
+    }
+    return attachments;
   }
 
   /**
@@ -86,6 +100,8 @@ export class MessageService {
       payload: outgoing.payload,
     };
     const job = newJob(SEND_JOB, clientId, { messageId: id });
+    // Recorded before the message is written, so no stored message carries a file its readers cannot open.
+    for (const attachment of outgoing.attachments) await this.media.recordUse(attachment.mediaId, conversationId);
     const results = await this.store.bulkWrite([toStored(message), job, toStored(summarise(current, message), stored._rev)]);
     const ok = (docId: string) => results.some((r) => r.id === docId && r.ok);
     if (!ok(id)) {

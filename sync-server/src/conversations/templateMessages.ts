@@ -2,7 +2,6 @@ import {
   assertAccepted, DomainError, missingTemplateValues, needsHeaderImage, renderTemplate, TEMPLATE_APPROVED, templateSlots,
   type Attachment, type ConversationDoc, type MessageDoc, type SendTemplateBody, type UserDoc, type WhatsAppTemplate,
 } from '@atende/protocol';
-import type { MediaService } from '../media/service.js';
 import type { MessageService, OutgoingContent } from './messages.js';
 
 /** Where templates come from (the WhatsApp template service; channels sit above this layer). */
@@ -30,7 +29,6 @@ export class TemplateMessages {
   constructor(
     private readonly messages: MessageService,
     private readonly catalog: TemplateCatalog,
-    private readonly media: MediaService,
   ) {}
 
   send(user: UserDoc, conversationId: string, body: SendTemplateBody): Promise<{ message: MessageDoc; created: boolean }> {
@@ -69,7 +67,7 @@ export class TemplateMessages {
       return [];
     }
     if (!mediaId) throw unprocessable('template_image_missing', 'Este template precisa de uma imagem no cabeçalho.', { missing: ['header.image'] });
-    const attachments = await this.media.attachmentsFor([mediaId], { kind: 'user', user }, conversation.id);
+    const attachments = await this.messages.attachable([mediaId], user);
     // Meta takes JPEG and PNG as template header images; a WebP (a sticker) is refused upstream.
     const image = attachments[0];
     if (image?.kind !== 'image' || !HEADER_IMAGE_TYPES.has(image.mimeType)) {
