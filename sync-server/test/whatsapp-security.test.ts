@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AgentChannel, ConversationDoc, MessageDoc, WhatsAppTemplate } from '@atende/protocol';
 import type { ChannelAccountDoc } from '../src/channelAccounts/service.js';
@@ -80,7 +81,7 @@ type Started = Reply<{ conversation: ConversationDoc; error?: string; message?: 
 const start = (token: string, body: Record<string, unknown>): Promise<Started> =>
   call(server, 'POST', '/api/conversations', { token, body: { id: clientId('s'), teamId: 'team:suporte', channelAccountId: suporteWa, to: '11987650000', ...body } });
 
-type Sent = Reply<{ message: MessageDoc; error?: string; message_?: string }>;
+type Sent = Reply<{ message: MessageDoc; error?: string }>;
 const sendTemplate = (token: string, conversationId: string, body: Record<string, unknown>): Promise<Sent> =>
   call(server, 'POST', `/api/conversations/${conversationId}/template`, { token, body: { id: clientId('t'), templateId: templateId(suporteWa, 'aviso'), values: { 'body.1': 'Joana' }, ...body } });
 
@@ -325,7 +326,7 @@ describe('issue 10 concurrency of starts', () => {
     expect(new Set(replies.map((r) => r.body.conversation.id)).size).toBe(1);
   });
 
-  it('R-WA-05 R-WS-08 a customer who wrote just before the agent started: the started conversation keeps their window open and shows their last message', async () => {
+  it('R-WA-05 R-WS-08 a customer who wrote just before the agent started: the started conversation keeps their window open and their latest message id', async () => {
     const phone = newPhone();
     const inbound = waInbound(PHONE_NUMBER_ID, phone, 'text', { text: { body: 'Preciso de ajuda com meu pedido' } });
     // The customer and the agent at once: whoever the store lets in first, nothing visible is lost.
@@ -474,5 +475,11 @@ describe('issue 10 the WhatsApp simulator stays a local demo', () => {
     expect(loadConfig({ ATENDE_DEMO: '1', ATENDE_WHATSAPP_SIMULATOR: '0' }).whatsappSimulator).toBe(false);
     expect(() => loadConfig({ ATENDE_DEMO: '0', ATENDE_WHATSAPP_SIMULATOR: '1' })).toThrow(/needs the demo/);
     expect(new URL(graph.baseUrl).hostname).toBe('127.0.0.1');
+  });
+
+  it('R-CH-03 the customer page puts what people typed on screen as text, never as markup', () => {
+    const script = readFileSync(new URL('../src/channels/whatsapp/simulator/page/phone.js', import.meta.url), 'utf8');
+    expect(script).toMatch(/textContent/);
+    expect(script).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write|\.html\(/);
   });
 });
