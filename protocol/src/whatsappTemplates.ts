@@ -110,6 +110,12 @@ export function renderTemplate(
 /** Meta's limit for one parameter's text. */
 export const TEMPLATE_VALUE_MAX = 1024;
 
+/**
+ * Whether WhatsApp takes a filled value: Meta refuses a template parameter with a new line, a tab
+ * or more than 4 spaces in a row (the send then fails upstream, code 100/132007).
+ */
+export const sendableTemplateValue = (value: string) => !/[\n\r\t]| {5}/.test(value);
+
 /** Slot keys the agent left empty, or that the template does not have; empty when it can be sent. */
 export function missingTemplateValues(
   template: Pick<WhatsAppTemplate, 'header' | 'body' | 'buttons'>,

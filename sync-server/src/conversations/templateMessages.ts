@@ -1,5 +1,6 @@
 import {
-  assertAccepted, DomainError, missingTemplateValues, needsHeaderImage, renderTemplate, TEMPLATE_APPROVED, templateSlots,
+  assertAccepted, DomainError, missingTemplateValues, needsHeaderImage, renderTemplate, sendableTemplateValue, TEMPLATE_APPROVED,
+  TEMPLATE_HEADER_IMAGE_TYPES, templateSlots,
   type Attachment, type ConversationDoc, type MessageDoc, type SendTemplateBody, type UserDoc, type WhatsAppTemplate,
 } from '@atende/protocol';
 import type { MessageService, OutgoingContent } from './messages.js';
@@ -9,12 +10,6 @@ export interface TemplateCatalog {
   /** A template by id, with whether Atende can fill it; undefined when unknown. */
   template(templateId: string): Promise<{ template: WhatsAppTemplate; supported: boolean } | undefined>;
 }
-
-/** Image types WhatsApp takes in a template's header. */
-const HEADER_IMAGE_TYPES = new Set(['image/jpeg', 'image/png']);
-
-/** Meta refuses a template parameter with a new line, a tab or more than 4 spaces in a row (code 132007/100). */
-const sendableValue = (value: string) => !/[\n\r\t]| {5}/.test(value);
 
 const unprocessable = (code: string, message: string, extra: Record<string, unknown> = {}) =>
   new DomainError('unprocessable', code, message, extra);
@@ -49,7 +44,7 @@ export class TemplateMessages {
     if (missing.length > 0) {
       throw unprocessable('template_values_missing', `Preencha todas as variáveis do template: ${missing.join(', ')}.`, { missing });
     }
-    const refused = templateSlots(template).map((slot) => slot.key).filter((key) => !sendableValue(body.values[key] ?? ''));
+    const refused = templateSlots(template).map((slot) => slot.key).filter((key) => !sendableTemplateValue(body.values[key] ?? ''));
     if (refused.length > 0) {
       throw unprocessable('template_value_invalid', `O WhatsApp não aceita quebras de linha, tabulações nem mais de 4 espaços seguidos nas variáveis: ${refused.join(', ')}.`, { invalid: refused });
     }
@@ -70,7 +65,7 @@ export class TemplateMessages {
     const attachments = await this.messages.attachable([mediaId], user);
     // Meta takes JPEG and PNG as template header images; a WebP (a sticker) is refused upstream.
     const image = attachments[0];
-    if (image?.kind !== 'image' || !HEADER_IMAGE_TYPES.has(image.mimeType)) {
+    if (image?.kind !== 'image' || !TEMPLATE_HEADER_IMAGE_TYPES.includes(image.mimeType)) {
       throw unprocessable('template_image_invalid', 'O cabeçalho deste template precisa de uma imagem JPEG ou PNG.');
     }
     assertAccepted(conversation.channel, attachments);
