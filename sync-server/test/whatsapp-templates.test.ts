@@ -299,3 +299,32 @@ describe('R-WA-08 Meta\'s template formats Atende cannot fill yet', () => {
     expect(plain?.reason).toBeNull();
   });
 });
+
+describe('R-WA-08 the fake Graph refuses template values as the Cloud API does', () => {
+  /** `pedido_enviado` with one value replaced, straight to the fake (not through our server). */
+  const send = (values: { header?: string; body?: string; button?: string }) =>
+    fetch(`${graph.baseUrl}/${PHONE_NUMBER_ID}/messages`, {
+      method: 'POST', headers: { authorization: `Bearer ${ACCESS_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        messaging_product: 'whatsapp', to: newPhone(), type: 'template',
+        template: {
+          name: 'pedido_enviado', language: { code: 'pt_BR' }, components: [
+            { type: 'header', parameters: [{ type: 'text', text: values.header ?? '42' }] },
+            { type: 'body', parameters: [{ type: 'text', text: values.body ?? 'Ana' }, { type: 'text', text: 'amanhã' }] },
+            { type: 'button', sub_type: 'url', index: '0', parameters: [{ type: 'text', text: values.button ?? 'abc' }] },
+          ],
+        },
+      }),
+    });
+
+  it('R-WA-08 a parameter with a new line, a tab or more than 4 spaces in a row is refused with 132018; 4 spaces pass', async () => {
+    for (const values of [{ body: 'Ana\nSilva' }, { body: 'Ana\r\nSilva' }, { body: 'Ana\tSilva' }, { body: 'Ana     Silva' }, { header: '4\n2' }, { button: 'a\tb' }]) {
+      const res = await send(values);
+      expect([res.status, ((await res.json()) as { error: unknown }).error]).toEqual([400, expect.objectContaining({
+        code: 132018, type: 'OAuthException', message: '(#132018) There was an issue with the parameters in your template',
+      })]);
+    }
+    expect(graph.sent).toEqual([]);
+    expect((await send({ body: 'Ana    Silva' })).status).toBe(200);
+  });
+});

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { variablesOf } from '@atende/protocol';
+import { sendableTemplateValue, variablesOf } from '@atende/protocol';
 import type { GraphProblem } from './graphContract.js';
 
 /**
@@ -83,6 +83,9 @@ export function templatesPage(templates: readonly FakeTemplate[], query: URLSear
   return { data: page, paging };
 }
 
+/** Cloud API's answer (v23+) to a template text parameter it will not take. */
+export const TEMPLATE_PARAMETERS_REFUSED: GraphProblem = { code: 132018, message: '(#132018) There was an issue with the parameters in your template' };
+
 /** The template send contract; undefined when acceptable. `mediaExists` checks an image header's id. */
 export function checkTemplateSend(templates: readonly FakeTemplate[], value: unknown, mediaExists: (id: string) => boolean): GraphProblem | undefined {
   const t = value as { name?: unknown; language?: { code?: unknown }; components?: unknown } | undefined;
@@ -92,7 +95,7 @@ export function checkTemplateSend(templates: readonly FakeTemplate[], value: unk
   if (!known || !['APPROVED', 'PAUSED', 'DISABLED'].includes(status)) return { code: 132001, message: '(#132001) Template name does not exist in the translation' };
   if (status === 'PAUSED') return { code: 132015, message: '(#132015) Template is paused' };
   if (status === 'DISABLED') return { code: 132016, message: '(#132016) Template is disabled' };
-  const components = Array.isArray(t.components) ? (t.components as Array<{ type?: string; parameters?: Array<{ type?: string; image?: { id?: string; link?: string } }> }>) : [];
+  const components = Array.isArray(t.components) ? (t.components as Array<{ type?: string; parameters?: Array<{ type?: string; text?: unknown; image?: { id?: string; link?: string } }> }>) : [];
   const params = paramsOf(known);
   for (const part of ['header', 'body', 'button'] as const) {
     const given = components.filter((c) => c.type === part).reduce((n, c) => n + (c.parameters?.length ?? 0), 0);
@@ -100,6 +103,9 @@ export function checkTemplateSend(templates: readonly FakeTemplate[], value: unk
       return { code: 132000, message: `(#132000) Number of parameters does not match the expected number of params (${part})` };
     }
   }
+  // Meta refuses a text parameter with a new line, a tab or more than 4 spaces in a row (the protocol's rule).
+  const texts = components.flatMap((c) => c.parameters ?? []).filter((p) => p.type === 'text');
+  if (texts.some((p) => typeof p.text !== 'string' || !sendableTemplateValue(p.text))) return TEMPLATE_PARAMETERS_REFUSED;
   if (headerOf(known)?.format === 'IMAGE') {
     const image = components.find((c) => c.type === 'header')?.parameters?.[0];
     if (image?.type !== 'image' || !(image.image?.link || (image.image?.id && mediaExists(image.image.id)))) {
