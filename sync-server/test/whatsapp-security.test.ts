@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { AgentChannel, ConversationDoc, MessageDoc, WhatsAppTemplate } from '@atende/protocol';
+import { whatsappRefusal, type AgentChannel, type ConversationDoc, type MessageDoc, type WhatsAppTemplate } from '@atende/protocol';
 import type { ChannelAccountDoc } from '../src/channelAccounts/service.js';
 import { WhatsAppAdapter } from '../src/channels/whatsapp/adapter.js';
 import { loadConfig } from '../src/config/config.js';
@@ -438,16 +438,16 @@ describe('issue 10 WhatsApp refusals end as failed with a readable reason, never
     [132001, /template/i],
   ];
   for (const [code, reason] of refusals) {
-    it(`R-WA-05 R-CH-03 Graph refusing a template with ${code} fails it at once with a pt-BR reason`, async () => {
+    it(`R-WA-05 R-CH-03 issue 10 Graph refusing a template with ${code} fails it at once with the code's pt-BR sentence`, async () => {
       const { conversationId } = await customerConversation(30);
       graph.failNext({ status: 400, code, message: `(#${code}) upstream text in English` });
       const sent = await sendTemplate(tina, conversationId, {});
       expect(sent.status).toBe(201);
       const done = await settled(sent.body.message.id);
       expect(done.status).toBe('failed');
-      // The adapter names the window; other codes get its general pt-BR refusal with the code
-      // (reported: it could use whatsappRefusal too).
-      expect(done.error).toMatch(code === 131047 ? reason : new RegExp(`O WhatsApp recusou a mensagem \\(código ${code}\\)`));
+      // Graph's answer to the send reads the same pt-BR sentence as a later failed delivery report.
+      expect(done.error).toBe(whatsappRefusal(code));
+      expect(done.error).toMatch(reason);
       expect(done.error).not.toContain('English');
       await server.jobs.idle();
       expect(graph.calls.filter((c) => c.method === 'POST' && c.path.endsWith('/messages'))).toHaveLength(1);

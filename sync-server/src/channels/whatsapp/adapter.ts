@@ -1,5 +1,5 @@
 import {
-  formatPhoneNumber, GRAPH_API_BASE, isWhatsAppUserId, type Attachment, type ChannelTestResponse, type ContactDoc, type ConversationDoc,
+  formatPhoneNumber, GRAPH_API_BASE, isWhatsAppUserId, whatsappRefusal, type Attachment, type ChannelTestResponse, type ContactDoc, type ConversationDoc,
 } from '@atende/protocol';
 import { PermanentFailure, RetryLater } from '../../jobs/types.js';
 import type { ChannelAccountDoc } from '../../channelAccounts/service.js';
@@ -12,8 +12,6 @@ import type { GraphTemplate } from './templates.js';
 
 /** Upstream codes that mean "slow down" (CHANNELS.md): 80 msg/s per number, bursts to one user, app limits. */
 const THROTTLED = new Set([4, 80007, 130429, 131056]);
-/** Outside the 24-hour window only templates go (R-WA-05). */
-const REENGAGEMENT = 131047;
 const REQUEST_TIMEOUT_MS = 20_000;
 /** WhatsApp shows the indicator up to 25 s: one request per conversation this often is enough. */
 const TYPING_REFRESH_MS = 20_000;
@@ -262,7 +260,7 @@ function classify(res: Response, error: GraphError): Error {
     const retryAfter = Number(res.headers.get('retry-after'));
     return new RetryLater(detail, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined);
   }
-  if (error.code === REENGAGEMENT) return new PermanentFailure('A janela de 24 horas do WhatsApp está fechada: envie um template aprovado.');
   if (refusedCredentials(res, error)) return new PermanentFailure('O WhatsApp recusou as credenciais deste canal. Peça a um administrador para revisá-las.');
-  return new PermanentFailure(`O WhatsApp recusou a mensagem (código ${error.code ?? res.status}).`);
+  // The same sentence a `failed` delivery report with this code shows (closed window, template, media…).
+  return new PermanentFailure(whatsappRefusal(error.code) ?? `O WhatsApp recusou a mensagem (código ${error.code ?? res.status}).`);
 }
