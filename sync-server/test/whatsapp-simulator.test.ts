@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import AxeBuilder from '@axe-core/playwright';
+import { chromium, type Browser, type Page } from '@playwright/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConversationDoc, MessageDoc } from '@atende/protocol';
 import type { ChannelAccountDoc } from '../src/channelAccounts/service.js';
@@ -67,7 +69,7 @@ describe('R-CH-03 the WhatsApp simulator of the demo', () => {
     const html = await fetch(`${simulator.url}/`);
     expect(html.headers.get('content-type')).toContain('text/html');
     expect(html.headers.get('content-security-policy')).toContain("default-src 'self'");
-    expect(await html.text()).toContain('<script src="/phone/phone.js"');
+    expect(await html.text()).toContain('<script type="module" src="/phone/phone.js"');
     const bad = await page<{ error: string }>('POST', '/phone/api/messages', { phone: '11998765432x', name: 'Paula', text: 'Oi' });
     expect(bad.status).toBe(400);
     expect(bad.body.error).toContain('phone');
@@ -174,6 +176,81 @@ describe('R-CH-03 the WhatsApp simulator of the demo', () => {
     // The restarted simulator's webhooks are still accepted (same app secret).
     const wrote = await page<{ message: { status: string } }>('POST', '/phone/api/messages', { phone: CUSTOMER, name: 'Paula Costa', text: 'Ainda estou aqui' });
     expect(wrote.body.message.status).toBe('received');
+  });
+});
+
+/** The customer page in Debian's Chromium, as the e2e suite runs it (CHROMIUM_PATH overrides). */
+describe('R-CH-03 the simulator\'s customer page in a browser', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+  });
+  afterAll(async () => {
+    await browser.close();
+  });
+  const openPage = async (): Promise<Page> => {
+    const tab = await (await browser.newContext()).newPage();
+    await tab.goto(`${simulator.url}/`);
+    return tab;
+  };
+  const thread = async (phone: string) => (await page<{ messages: Array<{ text: string }> }>('GET', `/phone/api/thread?phone=${phone}`)).body.messages;
+
+  it('R-CH-03 a number with letters is refused with a message under the field, and nothing is sent (not the digits without the letters)', async () => {
+    const tab = await openPage();
+    const number = tab.getByLabel('Número do cliente');
+    await number.fill('55319888abc77');
+    await expect.poll(() => number.getAttribute('aria-invalid')).toBe('true');
+    const error = tab.locator('#phone-error');
+    expect(await error.isVisible()).toBe(true);
+    expect(await error.textContent()).toContain('só dígitos');
+    expect(await number.evaluate((el) => el.getAttribute('aria-describedby')?.split(' '))).toContain('phone-error');
+    const axe = await new AxeBuilder({ page: tab }).analyze();
+    expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+
+    await tab.getByLabel('Mensagem').fill('Oi, tudo bem?');
+    await tab.getByRole('button', { name: 'Enviar', exact: true }).click();
+    await expect.poll(() => tab.getByRole('status').textContent()).toContain('Corrija o número');
+    expect(await tab.getByLabel('Mensagem').inputValue()).toBe('Oi, tudo bem?');
+    expect([await thread('5531988877'), await thread('55319888')]).toEqual([[], []]);
+    // The server refuses it as well, whichever of the page's routes is called.
+    for (const [method, route, body] of [
+      ['POST', '/phone/api/messages', { phone: '55319888abc77', name: 'Paula', text: 'Oi' }],
+      ['GET', '/phone/api/thread?phone=55319888abc77', undefined],
+      ['POST', '/phone/api/read', { phone: '55319888abc77', ids: [] }],
+    ] as const) {
+      const refused = await page<{ error: string }>(method, route, body);
+      expect([refused.status, refused.body.error]).toEqual([400, expect.stringContaining('digits only')]);
+    }
+    await tab.context().close();
+  });
+
+  it('R-CH-03 the customer\'s name belongs to the number: the last one used with it comes back, a new number starts empty and needs one', async () => {
+    const tab = await openPage();
+    const number = tab.getByLabel('Número do cliente');
+    const name = tab.getByLabel('Nome do cliente');
+    await number.fill('5511955550001');
+    await name.fill('Bruno Lima');
+    await tab.getByLabel('Mensagem').fill('Oi, sou o Bruno');
+    await tab.getByRole('button', { name: 'Enviar', exact: true }).click();
+    await expect.poll(() => tab.getByRole('status').textContent()).toBe('Mensagem entregue ao Atende.');
+
+    await number.fill('5521955550002');
+    expect(await name.inputValue()).toBe('');
+    await tab.getByLabel('Mensagem').fill('Oi');
+    await tab.getByRole('button', { name: 'Enviar', exact: true }).click();
+    await expect.poll(() => name.getAttribute('aria-invalid')).toBe('true');
+    expect(await tab.locator('#name-error').isVisible()).toBe(true);
+    expect(await thread('5521955550002')).toEqual([]);
+    await name.fill('Carla Dias');
+
+    await number.fill('5511955550001');
+    expect(await name.inputValue()).toBe('Bruno Lima');
+    await number.fill('5521955550002');
+    expect(await name.inputValue()).toBe('Carla Dias');
+    // Kept on this browser: a reload shows the last number with its name.
+    await tab.reload();
+    expect([await number.inputValue(), await name.inputValue()]).toEqual(['5521955550002', 'Carla Dias']);
+    await tab.context().close();
   });
 });
 

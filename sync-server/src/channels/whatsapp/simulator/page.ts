@@ -8,7 +8,7 @@ import type { WhatsAppSimulator } from './simulator.js';
 
 /**
  * The customer's phone page and its small JSON API, on the simulator's own loopback server:
- *   GET  /                           the page (page/phone.html, phone.js, phone.css)
+ *   GET  /                           the page (page/phone.html, phone.js, who.js, phone.css)
  *   GET  /phone/api/thread?phone=…   that number's conversation with the business
  *   POST /phone/api/messages         {phone, name, text}: the customer writes
  *   POST /phone/api/images?phone=…&name=…&caption=…  (raw JPEG/PNG body): the customer sends a photo
@@ -19,6 +19,7 @@ const PAGE_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'page')
 const ASSETS: Record<string, { file: string; type: string }> = {
   '/': { file: 'phone.html', type: 'text/html; charset=utf-8' },
   '/phone/phone.js': { file: 'phone.js', type: 'text/javascript; charset=utf-8' },
+  '/phone/who.js': { file: 'who.js', type: 'text/javascript; charset=utf-8' },
   '/phone/phone.css': { file: 'phone.css', type: 'text/css; charset=utf-8' },
 };
 // The page's own files only; images may come from the business's https links.

@@ -1,25 +1,22 @@
 // @ts-check
+import { customerFields } from './who.js';
+
 /**
  * The WhatsApp simulator's customer page (issue 10): pick a number and a name, write as that
  * customer, see the business's messages with their ticks. Plain browser JavaScript served by the
  * simulator; message text is always rendered as text, never as HTML. The thread is polled (one
  * request at a time, stopped when the page goes away); business messages the page has shown
- * while visible are reported read.
+ * while visible are reported read. The number and name fields are who.js.
  */
 (function () {
   'use strict';
   const POLL_MS = 700;
-  const DEFAULT_PHONE = '5511998765432';
-  const DEFAULT_NAME = 'Paula Costa';
-  const STORAGE_KEY = 'atende-wa-simulator';
   const TICKS = {
     sending: ['🕓', 'Enviando'], received: ['✓✓', 'Entregue'], failed: ['!', 'Não enviada'], seen: ['✓✓', 'Lida'],
     sent: ['✓', 'Enviada'], delivered: ['✓✓', 'Entregue'], read: ['✓✓', 'Lida'],
   };
 
   const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
-  const phoneInput = /** @type {HTMLInputElement} */ ($('phone'));
-  const nameInput = /** @type {HTMLInputElement} */ ($('name'));
   const textInput = /** @type {HTMLTextAreaElement} */ ($('text'));
   const photoInput = /** @type {HTMLInputElement} */ ($('photo'));
   const list = $('messages');
@@ -27,7 +24,6 @@
   const empty = $('empty');
   const typing = $('typing');
   const notice = $('notice');
-  const phoneError = $('phone-error');
 
   /**
    * One message as `GET /phone/api/thread` returns it.
@@ -41,32 +37,16 @@
   /** @type {ReturnType<typeof setTimeout> | undefined} */
   let timer;
 
-  const params = new URL(location.href).searchParams;
-  const saved = (() => {
-    try {
-      return JSON.parse(localStorage.getItem(STORAGE_KEY) || '{}');
-    } catch {
-      return {};
-    }
-  })();
-  phoneInput.value = params.get('phone') || saved.phone || DEFAULT_PHONE;
-  nameInput.value = params.get('name') || saved.name || DEFAULT_NAME;
-
-  const phone = () => phoneInput.value.replace(/\D/g, '');
-  const phoneValid = () => /^[1-9]\d{7,14}$/.test(phone());
-  const name = () => nameInput.value.trim() || DEFAULT_NAME;
+  const who = customerFields({
+    phoneInput: /** @type {HTMLInputElement} */ ($('phone')), phoneError: $('phone-error'),
+    nameInput: /** @type {HTMLInputElement} */ ($('name')), nameError: $('name-error'),
+    onNumber: () => pollNow(),
+  });
+  const { phone, name, phoneValid } = who;
 
   function say(/** @type {string} */ text, bad = false) {
     notice.textContent = text;
     notice.classList.toggle('bad', bad);
-  }
-
-  function remember() {
-    try {
-      localStorage.setItem(STORAGE_KEY, JSON.stringify({ phone: phone(), name: nameInput.value.trim() }));
-    } catch {
-      /* private mode: the fields still work for this visit */
-    }
   }
 
   function time(/** @type {number} */ at) {
@@ -180,13 +160,18 @@
   async function poll() {
     timer = undefined;
     if (stopped) return;
+    const asked = phone();
     if (phoneValid()) {
       try {
-        const res = await fetch(`/phone/api/thread?phone=${encodeURIComponent(phone())}`);
-        if (res.ok) show(await res.json());
+        const res = await fetch(`/phone/api/thread?phone=${encodeURIComponent(asked)}`);
+        // The number may have changed meanwhile: that thread is no longer the one on screen.
+        if (res.ok && asked === phone()) show(await res.json());
       } catch {
         /* the simulator stopped or restarted: the next poll tries again */
       }
+    } else if (shownPhone) {
+      // No conversation under a number being corrected, rather than the last valid one's.
+      show({ phone: '', typing: false, messages: [] });
     }
     if (!stopped) timer = setTimeout(poll, POLL_MS);
   }
@@ -197,22 +182,12 @@
     void poll();
   }
 
-  phoneInput.addEventListener('input', () => {
-    const ok = phoneValid();
-    phoneError.hidden = ok || phone().length === 0;
-    phoneInput.setAttribute('aria-invalid', String(!ok));
-    if (ok) {
-      remember();
-      pollNow();
-    }
-  });
-  nameInput.addEventListener('change', remember);
-
   $('composer').addEventListener('submit', (event) => {
     event.preventDefault();
     const text = textInput.value.trim();
     if (!text) return;
-    if (!phoneValid()) return say('Corrija o número do cliente antes de enviar.', true);
+    const problem = who.problem();
+    if (problem) return say(problem, true);
     textInput.value = '';
     say('Enviando…');
     post('/phone/api/messages', { phone: phone(), name: name(), text })
@@ -232,7 +207,8 @@
     const file = photoInput.files && photoInput.files[0];
     photoInput.value = '';
     if (!file) return;
-    if (!phoneValid()) return say('Corrija o número do cliente antes de enviar.', true);
+    const problem = who.problem();
+    if (problem) return say(problem, true);
     const caption = textInput.value.trim();
     textInput.value = '';
     say('Enviando foto…');
@@ -251,6 +227,13 @@
   window.addEventListener('pagehide', () => {
     stopped = true;
     if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
+  });
+  // Back from the browser's page cache: poll again.
+  window.addEventListener('pageshow', (event) => {
+    if (!event.persisted || !stopped) return;
+    stopped = false;
+    void poll();
   });
   void poll();
 })();
