@@ -144,5 +144,9 @@ export const TemplateSyncResponse = TemplatesResponse.extend({
   added: z.number().int(),
   updated: z.number().int(),
   removed: z.number().int(),
+  /** False when the WABA's listing was cut short (page limit, a next page elsewhere): nothing was removed. */
+  complete: z.boolean(),
+  /** Why the listing was incomplete, as a pt-BR sentence for the admin; null when complete. */
+  note: z.string().nullable(),
 });
 export type TemplateSyncResponse = z.infer<typeof TemplateSyncResponse>;

@@ -395,7 +395,7 @@ describe('issue 10 secrets never leave the server', () => {
     }) as typeof fetch;
     const account = { _id: 'channel:x', type: 'channel', kind: 'whatsapp', name: 'x', entryTeamId: 'team:suporte', settings: { wabaId: 'waba', accessToken: ACCESS_TOKEN, baseUrl: 'https://graph.example/v21.0' } } as ChannelAccountDoc;
     const listed = await new WhatsAppAdapter(account, fetcher).listTemplates();
-    expect(listed.map((t) => t.name)).toEqual(['a']);
+    expect([listed.templates.map((t) => t.name), listed.cut]).toEqual([['a'], 'foreign_next']);
     expect(requested.map((r) => r.url)).toEqual(['https://graph.example/v21.0/waba/message_templates?limit=100']);
     for (const next of ['http://graph.example/v21.0/waba/message_templates?after=1', 'https://graph.example:8443/x', 'https://user@graph.example.evil.test/x', 'javascript:alert(1)']) {
       requested.length = 0;

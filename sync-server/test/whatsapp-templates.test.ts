@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ConversationDoc, MessageDoc, TemplateSyncResponse, WhatsAppTemplate } from '@atende/protocol';
 import { FakeGraph, waInbound, type FakeTemplate } from '../src/channels/whatsapp/simulator/graph.js';
-import { templateFromGraph, type GraphTemplate } from '../src/channels/whatsapp/templates.js';
+import { ChannelAccounts } from '../src/channelAccounts/service.js';
+import { ChannelRegistry } from '../src/channels/adapter.js';
+import { WhatsAppAdapter } from '../src/channels/whatsapp/adapter.js';
+import { TemplateService, templateFromGraph, type GraphTemplate } from '../src/channels/whatsapp/templates.js';
 import { addUser, call, clientId, FrameClient, login, startTestServer, type TestServer } from './helpers.js';
 import { until } from './until.js';
 
@@ -120,7 +123,7 @@ describe('R-WA-08 templates synced from the WhatsApp Business Account', () => {
     if (changed?.components?.[0]) changed.components[0].text = 'Aviso corrigido.';
     const answer = await call<TemplateSyncResponse>(server, 'POST', `/api/admin/channels/${accountId}/templates/sync`, { token: admin });
     expect(answer.status).toBe(200);
-    expect([answer.body.added, answer.body.updated, answer.body.removed]).toEqual([0, 1, 1]);
+    expect([answer.body.added, answer.body.updated, answer.body.removed, answer.body.complete, answer.body.note]).toEqual([0, 1, 1, true, null]);
     const pages = graph.calls.filter((c) => c.method === 'GET' && c.path.endsWith(`/${WABA_ID}/message_templates`));
     expect(pages.map((c) => c.authorization)).toEqual([`Bearer ${ACCESS_TOKEN}`, `Bearer ${ACCESS_TOKEN}`]);
     const names = (await adminTemplates()).map((t) => t.name);
@@ -326,5 +329,52 @@ describe('R-WA-08 the fake Graph refuses template values as the Cloud API does',
     }
     expect(graph.sent).toEqual([]);
     expect((await send({ body: 'Ana    Silva' })).status).toBe(200);
+  });
+});
+
+describe('R-WA-08 issue 10 a template listing cut short removes nothing', () => {
+  const BASE = 'https://graph.example/v21.0';
+  const FIRST = `${BASE}/102290129340777/message_templates?limit=100`;
+  const graphTemplate = (name: string) => ({ name, language: 'pt_BR', status: 'APPROVED', components: [{ type: 'BODY', text: `Texto ${name}.` }] });
+
+  /** A TemplateService whose WhatsApp adapter reads pages from `page(url)` instead of the network. */
+  async function syncWith(page: (url: string) => unknown): Promise<TemplateSyncResponse & { names: string[] }> {
+    const fetcher = (async (url: string | URL) => new Response(JSON.stringify(page(String(url))), { status: 200 })) as typeof fetch;
+    const registry = new ChannelRegistry();
+    registry.register('whatsapp', (account) => new WhatsAppAdapter(account, fetcher));
+    const service = new TemplateService(server.store, new ChannelAccounts(server.store, undefined), registry);
+    const result = await service.sync(cutAccount);
+    return { ...result, names: result.templates.map((t) => t.name) };
+  }
+  let cutAccount: string;
+
+  beforeAll(async () => {
+    const created = await call<{ id: string }>(server, 'POST', '/api/admin/channels', {
+      token: admin,
+      body: { kind: 'whatsapp', name: 'WhatsApp Paginado', teamId: 'team:suporte', config: { phoneNumberId: '106540352240777', wabaId: '102290129340777', accessToken: 'x', appSecret: 'y', verifyToken: 'z', baseUrl: BASE } },
+    });
+    expect(created.status).toBe(201);
+    cutAccount = created.body.id;
+    const full = await syncWith((url) => (url === FIRST
+      ? { data: [graphTemplate('a'), graphTemplate('b')], paging: { next: `${BASE}/102290129340777/message_templates?after=2` } }
+      : { data: [graphTemplate('c')] }));
+    expect([full.complete, full.names]).toEqual([true, ['a', 'b', 'c']]);
+  });
+
+  it('R-WA-08 issue 10 a next page on another host: what was read is kept, nothing is removed, the answer says why', async () => {
+    const cut = await syncWith(() => ({ data: [{ ...graphTemplate('a'), status: 'PAUSED' }], paging: { next: 'https://graph.example.evil.test/v21.0/x' } }));
+    expect([cut.complete, cut.removed, cut.updated]).toEqual([false, 0, 1]);
+    expect(cut.names).toEqual(['a', 'b', 'c']);
+    expect(cut.templates.find((t) => t.name === 'a')?.status).toBe('PAUSED');
+    expect(cut.note).toMatch(/nenhum template foi removido/i);
+  });
+
+  it('R-WA-08 issue 10 a WABA with more pages than the limit: the pages read are kept, nothing is removed', async () => {
+    let served = 0;
+    const cut = await syncWith(() => ({ data: [graphTemplate(`p${String(++served).padStart(2, '0')}`)], paging: { next: `${BASE}/102290129340777/message_templates?after=${served}` } }));
+    expect(served).toBe(50);
+    expect([cut.complete, cut.removed, cut.added]).toEqual([false, 0, 50]);
+    expect(cut.names).toEqual(expect.arrayContaining(['a', 'b', 'c', 'p01', 'p50']));
+    expect(cut.note).toMatch(/nenhum template foi removido/i);
   });
 });

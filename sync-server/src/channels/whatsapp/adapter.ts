@@ -20,6 +20,12 @@ const TEMPLATE_PAGES_MAX = 50;
 /** Media types the Cloud API sends with a caption (audio and stickers take none). */
 const CAPTIONED = new Set(['image', 'video', 'document']);
 
+/** A WABA's templates as listed; `cut` says why the listing stopped before its end (null: complete). */
+export interface TemplateListing {
+  templates: GraphTemplate[];
+  cut: 'page_limit' | 'foreign_next' | null;
+}
+
 export interface GraphError { message?: string; type?: string; code?: number; error_subcode?: number; fbtrace_id?: string }
 
 /**
@@ -121,14 +127,21 @@ export class WhatsAppAdapter implements ChannelAdapter {
 
   /**
    * Every template of the account's WABA (`GET /{waba-id}/message_templates`, 100 a page,
-   * following `paging.next`). Throws PermanentFailure (a readable refusal) or RetryLater.
+   * following `paging.next`), and whether that was all of them: a listing cut short (page limit,
+   * a next page on another host) must not be read as "the rest is gone". Throws PermanentFailure
+   * (a readable refusal) or RetryLater.
    */
-  async listTemplates(): Promise<GraphTemplate[]> {
+  async listTemplates(): Promise<TemplateListing> {
     const waba = this.settings.wabaId;
     if (!waba) throw new PermanentFailure('Informe o WhatsApp Business Account ID (WABA) deste número.');
     const templates: GraphTemplate[] = [];
     let url: string | undefined = `${this.base}/${encodeURIComponent(waba)}/message_templates?limit=100`;
-    for (let page = 0; url && page < TEMPLATE_PAGES_MAX; page++) {
+    let cut: TemplateListing['cut'] = null;
+    for (let page = 0; url; page++) {
+      if (page === TEMPLATE_PAGES_MAX) {
+        cut = 'page_limit';
+        break;
+      }
       const res = await this.request(url, { method: 'GET' });
       if (!res.ok) {
         const error = await errorOf(res);
@@ -140,8 +153,9 @@ export class WhatsAppAdapter implements ChannelAdapter {
       // The bearer token goes with the request: only to the API this account is configured for.
       const next = body.paging?.next;
       url = next && originOf(next) === originOf(this.base) ? next : undefined;
+      if (next && !url) cut = 'foreign_next';
     }
-    return templates;
+    return { templates, cut };
   }
 
   /** A message's file, uploaded again on a retry: harmless, an upload the customer never sees. */

@@ -7,7 +7,7 @@ import type { ChannelAccountDoc, ChannelAccounts } from '../../channelAccounts/s
 import { PermanentFailure } from '../../jobs/types.js';
 import { updateDoc, type DocStore, type StoredDoc } from '../../store/index.js';
 import type { ChannelRegistry, TemplateStatusReport } from '../adapter.js';
-import { WhatsAppAdapter } from './adapter.js';
+import { WhatsAppAdapter, type TemplateListing } from './adapter.js';
 
 /**
  * WhatsApp message templates (R-WA-05, R-WA-08): synced from the number's WhatsApp Business
@@ -52,6 +52,12 @@ const STATUS_OF_EVENT: Record<string, string | null> = {
 const SENDABLE_BUTTONS = new Set(['URL', 'QUICK_REPLY', 'PHONE_NUMBER']);
 const SENDABLE_HEADERS = new Set(['TEXT', 'IMAGE']);
 const UNSUPPORTED_REASON = 'O Atende ainda não envia este formato de template (variáveis nomeadas, cabeçalho de vídeo, documento ou localização, ou botões de código).';
+
+/** Why a sync removed nothing, for the admin who asked for it. */
+const INCOMPLETE_LISTING: Record<NonNullable<TemplateListing['cut']>, string> = {
+  page_limit: 'O WhatsApp listou templates demais para uma sincronização (mais de 50 páginas): os lidos foram salvos e nenhum template foi removido.',
+  foreign_next: 'O WhatsApp indicou a próxima página de templates em outro endereço, que o Atende não segue: os lidos foram salvos e nenhum template foi removido.',
+};
 
 /** The template's document id; a name or language that does not fit an id is hashed. */
 export function templateIdOf(accountId: string, name: string, language: string): string {
@@ -137,7 +143,8 @@ export class TemplateService {
 
   /**
    * "Sincronizar templates": the WABA's list replaces ours — new ones added, changed ones
-   * updated (by name and language), ones gone upstream removed.
+   * updated (by name and language), ones gone upstream removed. A listing cut short still adds
+   * and updates what it read, but removes nothing: an unread page is not a deleted template.
    */
   async sync(accountIdOrKey: string): Promise<TemplateSyncResponse> {
     const account = await this.accounts.get(accountIdOrKey);
@@ -145,16 +152,16 @@ export class TemplateService {
     if (!account.settings?.wabaId) {
       throw new DomainError('unprocessable', 'waba_missing', 'Informe o WhatsApp Business Account ID (WABA) deste número para sincronizar os templates.');
     }
-    let listed: GraphTemplate[];
+    let listing: TemplateListing;
     try {
-      listed = await adapter.listTemplates();
+      listing = await adapter.listTemplates();
     } catch (error) {
       if (error instanceof PermanentFailure) throw new DomainError('unprocessable', 'upstream_refused', error.message);
       throw new DomainError('unavailable', 'upstream_unavailable', 'O WhatsApp não respondeu. Tente sincronizar de novo em instantes.');
     }
     const now = Date.now();
     const incoming = new Map<string, TemplateDoc>();
-    for (const t of listed) {
+    for (const t of listing.templates) {
       const doc = templateFromGraph(account._id, t, now);
       if (doc) incoming.set(doc._id, doc);
     }
@@ -172,11 +179,12 @@ export class TemplateService {
       }
     }
     for (const [id, doc] of known) {
-      if (incoming.has(id)) continue;
+      if (incoming.has(id) || listing.cut) continue;
       const [result] = await this.store.bulkWrite([{ _id: id, ...(doc._rev ? { _rev: doc._rev } : {}), _deleted: true }]);
       if (result?.ok) removed++;
     }
-    return { templates: (await this.docsOf(account._id)).map(viewOf), added, updated, removed };
+    const note = listing.cut ? INCOMPLETE_LISTING[listing.cut] : null;
+    return { templates: (await this.docsOf(account._id)).map(viewOf), added, updated, removed, complete: note === null, note };
   }
 
   /** `message_template_status_update`: the template's new status and reason; unknown templates wait for a sync. */
