@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -10,6 +12,7 @@ import type { ConversationDoc, MessageDoc } from '@atende/protocol';
 import type { ChannelAccountDoc } from '../src/channelAccounts/service.js';
 import { startDemoSimulator } from '../src/channels/whatsapp/simulator/demo.js';
 import type { WhatsAppSimulator } from '../src/channels/whatsapp/simulator/simulator.js';
+import { WebhookSender } from '../src/channels/whatsapp/simulator/webhookSender.js';
 import { ConfigError, loadConfig } from '../src/config/config.js';
 import { call, login, startTestServer, type TestServer } from './helpers.js';
 import { until } from './until.js';
@@ -176,6 +179,36 @@ describe('R-CH-03 the WhatsApp simulator of the demo', () => {
     // The restarted simulator's webhooks are still accepted (same app secret).
     const wrote = await page<{ message: { status: string } }>('POST', '/phone/api/messages', { phone: CUSTOMER, name: 'Paula Costa', text: 'Ainda estou aqui' });
     expect(wrote.body.message.status).toBe('received');
+  });
+});
+
+describe('R-CH-03 the simulator stops cleanly', () => {
+  it('R-CH-03 stop() ends a webhook delivery our server has not answered yet and the wait before the next attempt: nothing is left running', async () => {
+    const requests: IncomingMessage[] = [];
+    // One request left unanswered, then 503s (try again later).
+    const upstream = createServer((req, res) => {
+      requests.push(req);
+      if (requests.length > 1) res.writeHead(503).end();
+    });
+    await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/webhook`;
+    // Waits longer than any test, so only stop() can end them.
+    const HOUR = 3_600_000;
+    const unanswered = new WebhookSender({ url, sign: () => 'sha256=0', requestTimeoutMs: HOUR, backoffMs: [HOUR] });
+    const pending = unanswered.deliver({ n: 1 });
+    await until(() => requests.length, (n) => n === 1);
+    unanswered.stop();
+    expect(await pending).toBe(false);
+
+    const retrying = new WebhookSender({ url, sign: () => 'sha256=0', requestTimeoutMs: HOUR, backoffMs: [HOUR] });
+    const waiting = retrying.deliver({ n: 2 });
+    await until(() => requests.length, (n) => n === 2);
+    retrying.stop();
+    expect(await waiting).toBe(false);
+    expect(await retrying.deliver({ n: 3 })).toBe(false);
+    expect(requests).toHaveLength(2);
+    upstream.closeAllConnections();
+    await new Promise((resolve) => upstream.close(resolve));
   });
 });
 

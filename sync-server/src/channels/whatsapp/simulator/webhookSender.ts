@@ -2,13 +2,16 @@
  * Delivers the simulator's signed webhooks to our server as Meta does: a delivery that failed
  * for now (our server answers 503 to a status that arrives before the message's upstream id is
  * stored, or is briefly down) is tried again with growing waits, a bounded number of times; a 4xx
- * refusal is final. stop() cancels every wait, so no timer outlives the simulator.
+ * refusal is final. stop() ends every request in flight and every wait, so no request or timer
+ * outlives the simulator.
  */
 export interface WebhookSenderOptions {
   url: string;
   sign: (raw: string) => string;
   /** Waits between attempts; the delivery gives up after the last. */
   backoffMs?: readonly number[];
+  /** How long one attempt may wait for our server's answer. */
+  requestTimeoutMs?: number;
   log?: (message: string) => void;
 }
 
@@ -18,6 +21,7 @@ const REQUEST_TIMEOUT_MS = 15_000;
 export class WebhookSender {
   private stopped = false;
   private readonly waits = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
+  private readonly requests = new Set<AbortController>();
 
   constructor(private readonly options: WebhookSenderOptions) {}
 
@@ -27,12 +31,16 @@ export class WebhookSender {
     const backoff = this.options.backoffMs ?? BACKOFF_MS;
     for (let attempt = 0; !this.stopped; attempt++) {
       let problem: string;
+      // Its own timer, cleared once answered (AbortSignal.timeout's would stay scheduled after stop).
+      const request = new AbortController();
+      const timeout = setTimeout(() => request.abort(new Error('no answer in time')), this.options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS);
+      this.requests.add(request);
       try {
         const res = await fetch(this.options.url, {
           method: 'POST',
           headers: { 'content-type': 'application/json', 'x-hub-signature-256': this.options.sign(raw) },
           body: raw,
-          signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+          signal: request.signal,
         });
         await res.arrayBuffer();
         if (res.ok) return true;
@@ -44,7 +52,11 @@ export class WebhookSender {
         }
       } catch (error) {
         problem = error instanceof Error ? error.message : String(error);
+      } finally {
+        clearTimeout(timeout);
+        this.requests.delete(request);
       }
+      if (this.stopped) return false;
       const wait = backoff[attempt];
       if (wait === undefined) {
         this.options.log?.(`WhatsApp simulator: webhook not accepted after ${attempt + 1} attempts (${problem})`);
@@ -57,6 +69,8 @@ export class WebhookSender {
 
   stop(): void {
     this.stopped = true;
+    for (const request of this.requests) request.abort(new Error('the simulator stopped'));
+    this.requests.clear();
     for (const wait of this.waits) {
       clearTimeout(wait.timer);
       wait.resolve();
