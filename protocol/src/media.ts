@@ -48,10 +48,11 @@ function limits(...rules: MediaRule[]): ChannelMediaLimits {
 }
 
 export const MEDIA_LIMITS: Readonly<Record<ChannelKind, ChannelMediaLimits>> = {
-  // Cloud API media limits; stickers are static (100 KB) or animated (500 KB) WebP.
+  // Cloud API media limits. No WebP: Meta's `type: image` takes JPEG and PNG only, and WebP goes
+  // only as a sticker (512×512 px, 100 KB static / 500 KB animated, no caption), which an agent's
+  // picture is not. Customers' stickers still arrive (inbound media is not checked against this).
   whatsapp: limits(
     { mimeTypes: [JPEG, PNG], maxBytes: 5 * MB },
-    { mimeTypes: [WEBP], maxBytes: 500 * KB },
     { mimeTypes: ['audio/aac', 'audio/mp4', 'audio/mpeg', 'audio/amr', 'audio/ogg'], maxBytes: 16 * MB },
     { mimeTypes: ['video/mp4', 'video/3gpp'], maxBytes: 16 * MB },
     { mimeTypes: [PDF, ...OFFICE, TEXT], maxBytes: 100 * MB },

@@ -21,7 +21,8 @@ describe('media limits per channel', () => {
     expect(tooBig).toBeInstanceOf(DomainError);
     expect(tooBig?.kind).toBe('too_large');
     expect(checkMedia('whatsapp', 'application/pdf', 90 * MB)).toBeUndefined();
-    expect(checkMedia('whatsapp', 'image/webp', 600 * 1024)?.kind).toBe('too_large');
+    // issue 10: Meta sends JPEG and PNG as images; WebP only as a 512×512 sticker.
+    expect(checkMedia('whatsapp', 'image/webp', 20 * 1024)?.kind).toBe('unsupported_type');
   });
 
   it('R-CH-02 a type the channel does not take is unsupported_type', () => {

@@ -183,12 +183,14 @@ describe('POST /api/media', () => {
     expect(binary.status).toBe(415);
   });
 
-  it('R-OPS-03 the channel limits apply: a 600 KB sticker for WhatsApp is 413', async () => {
-    // A WebP signature is all the sniffer needs; the pixels never get decoded.
-    const webp = Buffer.concat([Buffer.from('RIFF'), Buffer.from([0, 0x60, 9, 0]), Buffer.from('WEBPVP8 '), Buffer.alloc(600 * 1024)]);
-    expect(webp.length).toBeGreaterThan(500 * 1024);
-    const reply = await upload(world.tokens.ana, form([['channel', 'whatsapp'], ['file', webp, 's.webp', 'image/webp']]));
+  it('R-OPS-03 the channel limits apply: a 6 MB picture for WhatsApp (5 MB for images) is 413, a WebP 415', async () => {
+    // A signature is all the sniffer needs; the pixels never get decoded.
+    const big = Buffer.concat([png.subarray(0, 33), Buffer.alloc(6 * 1024 * 1024)]);
+    const reply = await upload(world.tokens.ana, form([['channel', 'whatsapp'], ['file', big, 'foto.png', 'image/png']]));
     expect(reply.status).toBe(413);
+    // issue 10: WhatsApp sends WebP only as a 512×512 sticker, never as an agent's picture.
+    const webp = Buffer.concat([Buffer.from('RIFF'), Buffer.from([0, 0x60, 9, 0]), Buffer.from('WEBPVP8 '), Buffer.alloc(20 * 1024)]);
+    expect((await upload(world.tokens.ana, form([['channel', 'whatsapp'], ['file', webp, 's.webp', 'image/webp']]))).status).toBe(415);
   });
 
   it('R-OPS-03 wrong or missing fields are 400', async () => {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { whatsappRefusal, type AgentChannel, type ConversationDoc, type MessageDoc, type WhatsAppTemplate } from '@atende/protocol';
+import { checkFileForChannel, whatsappRefusal, type AgentChannel, type ConversationDoc, type MessageDoc, type WhatsAppTemplate } from '@atende/protocol';
 import type { ChannelAccountDoc } from '../src/channelAccounts/service.js';
 import { WhatsAppAdapter } from '../src/channels/whatsapp/adapter.js';
 import { loadConfig } from '../src/config/config.js';
@@ -481,5 +481,27 @@ describe('issue 10 the WhatsApp simulator stays a local demo', () => {
     const script = readFileSync(new URL('../src/channels/whatsapp/simulator/page/phone.js', import.meta.url), 'utf8');
     expect(script).toMatch(/textContent/);
     expect(script).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write|\.html\(/);
+  });
+});
+
+describe('R-CH-03 issue 10 WhatsApp takes no WebP picture from an agent', () => {
+  // Meta sends `type: image` as JPEG or PNG only; WebP goes only as a 512×512 sticker, which a
+  // photo is not. So the composer refuses it before uploading, and the server at upload and send.
+  it('R-CH-03 issue 10 the composer\'s check, the upload for WhatsApp and a send in a WhatsApp conversation refuse a WebP', async () => {
+    expect(checkFileForChannel('whatsapp', { name: 'foto.webp', type: 'image/webp', size: 20_000 })?.code).toBe('unsupported_type');
+    expect(checkFileForChannel('whatsapp', { name: 'foto.webp', type: '', size: 20_000 })?.code).toBe('unsupported_type');
+    expect(checkFileForChannel('whatsapp', { name: 'foto.png', type: 'image/png', size: 20_000 })).toBeUndefined();
+
+    const form = new FormData();
+    form.append('channel', 'whatsapp');
+    form.append('file', new Blob([new Uint8Array(WEBP)], { type: 'image/webp' }), 'foto.webp');
+    const uploaded = await fetch(`${server.url}/api/media`, { method: 'POST', headers: { authorization: `Bearer ${tina}` }, body: form });
+    expect(uploaded.status).toBe(415);
+
+    const { conversationId } = await customerConversation(0);
+    const webp = await upload(tina, WEBP, 'image/webp', 'foto.webp');
+    const sent = await call<{ error?: string }>(server, 'POST', `/api/conversations/${conversationId}/messages`, { token: tina, body: { id: clientId('w'), mediaIds: [webp] } });
+    expect([sent.status, sent.body.error]).toEqual([415, 'unsupported_type']);
+    expect(await messageCount(conversationId)).toBe(0);
   });
 });
