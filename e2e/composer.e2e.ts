@@ -166,3 +166,49 @@ test('R-WS-04 a pasted picture attaches, and a predefined message with a file se
   await expect(visitor.getByRole('link', { name: /^tabela-de-precos\.pdf/ })).toBeVisible();
   expect(uploads).toEqual([]);
 });
+
+test('R-WS-04 a reply over the 4,096-character limit is stopped with the reason; a refused reply says why and keeps the history on screen', async ({ server, newContext }) => {
+  const agent = await (await newContext()).newPage();
+  await agent.setViewportSize({ width: 1366, height: 768 });
+  const visitor = await (await newContext()).newPage();
+  await signIn(agent, server, 'ana@demo.local');
+  await takeNewConversation(agent, visitor, server, 'Posso mandar um texto enorme?');
+  const sends: string[] = [];
+  agent.on('request', (request) => {
+    if (request.method() === 'POST' && /\/api\/conversations\/[^/]+\/messages$/.test(new URL(request.url()).pathname)) sends.push(request.url());
+  });
+
+  const field = composerField(agent);
+  const send = agent.getByRole('button', { name: 'Enviar' });
+  // Over the limit: "Enviar" is disabled and says why; Enter sends nothing.
+  await field.fill('o'.repeat(4097));
+  const reason = 'A mensagem tem 4.097 caracteres; o limite é 4.096. Encurte o texto para enviar.';
+  await expect(agent.getByTestId('text-limit')).toHaveText(reason);
+  await expect(send).toBeDisabled();
+  await expect(send).toHaveAccessibleDescription(reason);
+  await field.press('Enter');
+  await expect(field).toHaveValue('o'.repeat(4097));
+  // Near the limit: a counter, and the reply may go.
+  await field.fill('o'.repeat(4000));
+  await expect(agent.getByTestId('text-counter')).toHaveText('4.000 de 4.096 caracteres');
+  await expect(agent.getByTestId('text-limit')).toHaveCount(0);
+  await expect(send).toBeEnabled();
+  expect(sends).toEqual([]);
+  await expectNoAxeViolations(agent, 'the composer near its text limit');
+
+  // The server refuses it for good (as a 400 for a too-long text would be): the bubble shows the
+  // server's reason, and the long text stays a few lines high instead of pushing the history away.
+  await agent.route(/\/api\/conversations\/[^/]+\/messages$/, (route) =>
+    route.fulfill({ status: 400, contentType: 'application/json', body: JSON.stringify({ error: 'invalid_input', message: 'Recusada pelo servidor de teste.' }) }));
+  await send.click();
+  const refused = agent.getByTestId('outbox-reply');
+  await expect(refused).toHaveAttribute('data-state', 'rejected');
+  await expect(refused.getByRole('alert')).toHaveText('Não enviada: Recusada pelo servidor de teste.');
+  const log = messageLog(agent);
+  await expect(log).toContainText('Posso mandar um texto enorme?');
+  expect((await log.boundingBox())?.height ?? 0).toBeGreaterThan(200);
+  // The page itself never scrolls: the top bar and the lists stay where they are.
+  expect(await agent.evaluate(() => document.documentElement.scrollHeight)).toBeLessThanOrEqual(768);
+  await refused.getByRole('button', { name: 'Editar' }).click();
+  await expect(field).toHaveValue('o'.repeat(4000));
+});
