@@ -177,3 +177,38 @@ test('R-CH-03 an agent has no Administração entry and #/admin/channels leads h
   await expect(ana.getByRole('heading', { name: 'Canais' })).toHaveCount(0);
   expect(await ana.evaluate(() => (window as unknown as { adminShown?: boolean }).adminShown ?? false)).toBe(false);
 });
+
+test('R-CH-03 without ATENDE_PUBLIC_URL the admin still sees each webhook address, labelled local, with the warning that Meta cannot reach it', async ({ server, newContext }) => {
+  const admin = await signedIn(newContext, server, 'admin@demo.local');
+  await admin.goto(`${server.url}/#/admin/channels`);
+  const list = admin.getByRole('table', { name: 'Contas de canal' });
+  const local = `${server.url}/channels/whatsapp/demo-whatsapp/webhook`;
+  // The list: this server's own address, greyed, with the hint instead of "Sem URL".
+  const row = list.getByRole('row', { name: /WhatsApp \(simulador\)/ });
+  await expect(row).toContainText(local);
+  await expect(row).toContainText('Endereço local: defina ATENDE_PUBLIC_URL para a Meta alcançar');
+  await expect(list).not.toContainText('Sem URL');
+
+  await row.getByRole('button', { name: 'WhatsApp (simulador)' }).click();
+  const detail = admin.getByRole('region', { name: 'WhatsApp (simulador)' });
+  await expect(detail.getByLabel('URL de retorno neste servidor (endereço local)')).toHaveValue(local);
+  await expect(detail.getByTestId('webhook-not-public')).toHaveText(/não tem endereço público \(ATENDE_PUBLIC_URL\)/);
+
+  // The set-up step after saving a number: the address to paste is there, with the same warning.
+  await admin.getByRole('button', { name: 'Adicionar número do WhatsApp' }).click();
+  const dialog = admin.getByRole('dialog', { name: 'Adicionar número do WhatsApp' });
+  await dialog.getByLabel('Nome', { exact: true }).fill('WhatsApp Local');
+  await dialog.getByLabel('Equipe').selectOption({ label: 'Comercial' });
+  await dialog.getByLabel('ID do número de telefone').fill(NUMBER.phoneNumberId);
+  await dialog.getByLabel(/Número de telefone/).fill('5511933334444');
+  await dialog.getByLabel('Token de acesso').fill(NUMBER.accessToken);
+  await dialog.getByLabel('Chave secreta do app').fill(NUMBER.appSecret);
+  await dialog.getByLabel('Token de verificação do webhook').fill('verifica-local');
+  await dialog.getByRole('button', { name: 'Salvar' }).click();
+  const setup = admin.getByRole('dialog', { name: 'Configure o webhook na Meta' });
+  await expect(setup.getByLabel('URL de retorno neste servidor (endereço local)'))
+    .toHaveValue(new RegExp(`^${server.url.replace(/\./g, '\\.')}/channels/whatsapp/[A-Za-z0-9]+/webhook$`));
+  await expect(setup.getByTestId('webhook-not-public')).toBeVisible();
+  await expect(setup.getByLabel('Token de verificação')).toHaveValue('verifica-local');
+  await expectNoAxeViolations(admin, 'the webhook set-up step without a public address');
+});

@@ -1,0 +1,20 @@
+import { keyOf, type ChannelAccountView } from '@atende/protocol';
+
+/**
+ * Where an upstream service posts a channel's events. The server answers it only when it knows
+ * its public address (ATENDE_PUBLIC_URL); without one the admin still sees the address this
+ * server has here (the app's own origin), marked as not reachable by Meta, instead of nothing.
+ */
+export interface WebhookAddress {
+  url: string;
+  /** false: built from the app's origin, which Meta cannot reach (no ATENDE_PUBLIC_URL). */
+  public: boolean;
+}
+
+export function webhookAddress(account: Pick<ChannelAccountView, 'id' | 'kind' | 'webhookUrl'>, origin: string): WebhookAddress | null {
+  if (account.kind === 'webchat') return null;
+  if (account.webhookUrl) return { url: account.webhookUrl, public: true };
+  // The same path as the server's `ChannelAccounts.webhookUrl`, on the address the app talks to.
+  const base = origin.replace(/\/+$/, '');
+  return { url: `${base}/channels/${account.kind}/${encodeURIComponent(keyOf(account.id))}/webhook`, public: false };
+}
