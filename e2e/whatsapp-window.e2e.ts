@@ -122,3 +122,36 @@ test('R-WA-06 R-WA-07 the customer\'s reply opens the window: the warning gives 
   // Accepted upstream one by one: none fails with "one file per message".
   for (const i of [0, 1]) await expect(sent.nth(i).locator('[data-status]')).toHaveAttribute('data-status', /delivered|read/);
 });
+
+test('R-WS-02 R-WA-10 a photo without caption: the waiting card says "Foto" and shows the whole wait time beside the origin number at 1280 px; the contact panel shows the number formatted', async ({ server, newContext }) => {
+  const ana = await (await newContext()).newPage();
+  await ana.setViewportSize({ width: 1280, height: 720 });
+  await signIn(ana, server, 'ana@demo.local');
+
+  const simulator = await simulatorOrigin(server.url);
+  const sent = await fetch(`${simulator}/phone/api/images?phone=5511998761234&name=${encodeURIComponent('Foto Só')}`, {
+    method: 'POST', headers: { 'content-type': 'image/png' }, body: PIXEL_PNG,
+  });
+  expect(sent.status).toBe(200);
+
+  await ana.getByRole('tab', { name: /Em espera/ }).click();
+  const card = ana.locator('.card', { has: ana.locator('[data-conversation-id]', { hasText: 'Foto Só' }) });
+  await expect(card.getByTestId('card-preview')).toHaveText('Foto');
+  const origin = card.getByTestId('card-origin');
+  await expect(origin).toHaveAttribute('title', '+55 11 91234-5678');
+  const wait = card.getByText(/^esperando há \d\d:\d\d$/);
+  await expect(wait).toBeVisible();
+  // Not cut: the wait time ends inside the card's button (the origin number gives way first).
+  const fits = await wait.evaluate((el) => {
+    const box = el.getBoundingClientRect();
+    const button = (el.closest('button') as HTMLElement).getBoundingClientRect();
+    return el.scrollWidth <= el.clientWidth + 1 && box.right <= button.right + 0.5;
+  });
+  expect(fits).toBe(true);
+  await ana.screenshot({ path: test.info().outputPath('waiting-photo-card-1280.png') });
+
+  await card.locator('[data-conversation-id]').click();
+  const panel = ana.getByRole('complementary', { name: 'Contato' });
+  await expect(panel.getByText('+55 11 99876-1234', { exact: true })).toBeVisible();
+  await expect(panel).not.toContainText('5511998761234');
+});
