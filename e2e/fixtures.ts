@@ -59,7 +59,9 @@ export class ServerProcess {
     this.child = child;
     let output = '';
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`server not ready:\n${output}`)), 30_000);
+      // A bound, not a measure: a store of thousands of documents stamps them and the WhatsApp
+      // simulator syncs its templates before "Ready", on a CI machine shared with other work.
+      const timer = setTimeout(() => reject(new Error(`server not ready:\n${output}`)), 90_000);
       const onData = (chunk: Buffer) => {
         output += chunk.toString();
         if (/^Ready: /m.test(output)) {
