@@ -8,7 +8,7 @@ import {
 } from './rest.js';
 import { VisitorMessage } from './frames.js';
 import { AgentChannelsResponse, ChannelTestResponse, StartConversationBody } from './startConversation.js';
-import { SendTemplateBody, TemplateSyncResponse, TemplatesResponse } from './whatsappTemplates.js';
+import { ChannelTemplatesQuery, SendTemplateBody, TemplateSyncResponse, TemplatesResponse } from './whatsappTemplates.js';
 import {
   ContactResponse, ContactSearchQuery, ContactsResponse, CreateContactBody, HistoryResponse, ContactMediaQuery, ContactMediaResponse,
   MergeContactsBody, MessageSearchQuery, MessageSearchResponse, UpdateContactBody,
@@ -71,7 +71,7 @@ export const API = {
     method: 'POST', path: '/api/conversations/:id/template', auth: 'user', body: SendTemplateBody, response: messageResponse,
   }),
   agentChannels: endpoint({ method: 'GET', path: '/api/channels', auth: 'user', response: AgentChannelsResponse }),
-  channelTemplates: endpoint({ method: 'GET', path: '/api/channels/:id/templates', auth: 'user', response: TemplatesResponse }),
+  channelTemplates: endpoint({ method: 'GET', path: '/api/channels/:id/templates', auth: 'user', query: ChannelTemplatesQuery, response: TemplatesResponse }),
 
   // Contacts (R-CT-01…04): commands, idempotent on the client-chosen contact id.
   createContact: endpoint({ method: 'POST', path: '/api/contacts', auth: 'user', body: CreateContactBody, response: ContactResponse }),

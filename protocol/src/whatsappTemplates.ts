@@ -136,6 +136,13 @@ export const SendTemplateBody = z.strictObject({
 });
 export type SendTemplateBody = z.infer<typeof SendTemplateBody>;
 
+/**
+ * `GET /api/channels/:id/templates`: `conversationId` names an open conversation on that number
+ * the agent may see, e.g. one transferred to their team from the number's own team.
+ */
+export const ChannelTemplatesQuery = z.object({ conversationId: Id.optional() });
+export type ChannelTemplatesQuery = z.infer<typeof ChannelTemplatesQuery>;
+
 export const TemplatesResponse = z.object({ templates: z.array(WhatsAppTemplate) });
 export type TemplatesResponse = z.infer<typeof TemplatesResponse>;
 

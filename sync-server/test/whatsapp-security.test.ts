@@ -505,3 +505,32 @@ describe('R-CH-03 issue 10 WhatsApp takes no WebP picture from an agent', () => 
     expect(await messageCount(conversationId)).toBe(0);
   });
 });
+
+describe('R-WA-08 issue 10 templates of a conversation transferred from another team', () => {
+  it('R-WA-08 issue 10 the agent now serving a conversation on another team\'s number is offered its templates for that open conversation only', async () => {
+    const { conversationId } = await customerConversation(30);
+    expect((await call(server, 'POST', `/api/conversations/${conversationId}/transfer`, { token: tina, body: { toTeamId: 'team:comercial' } })).status).toBe(200);
+    expect((await call(server, 'POST', `/api/conversations/${conversationId}/claim`, { token: diego, body: {} })).status).toBe(200);
+    const templates = (token: string, query = '') =>
+      call<{ templates: WhatsAppTemplate[] }>(server, 'GET', `/api/channels/${suporteWa}/templates${query}`, { token });
+
+    const offered = await templates(diego, `?conversationId=${encodeURIComponent(conversationId)}`);
+    expect(offered.status).toBe(200);
+    expect(offered.body.templates.map((t) => t.name)).toEqual(expect.arrayContaining(['aviso', 'foto']));
+    // Sending one works already: the list now agrees with it.
+    expect((await sendTemplate(diego, conversationId, {})).status).toBe(201);
+
+    // The number itself stays another team's; a conversation he cannot see or on another number opens nothing.
+    expect((await templates(diego)).status).toBe(403);
+    const { conversationId: tinas } = await customerConversation(1);
+    expect([403, 404]).toContain((await templates(diego, `?conversationId=${encodeURIComponent(tinas)}`)).status);
+    const own = await start(diego, { teamId: 'team:comercial', channelAccountId: comercialWa, to: newPhone().slice(2) });
+    expect(own.status).toBe(200);
+    expect((await templates(diego, `?conversationId=${encodeURIComponent(own.body.conversation.id)}`)).status).toBe(403);
+    expect((await templates(diego, '?conversationId=x')).status).not.toBe(200);
+
+    // Once finished it no longer opens the number's templates.
+    expect((await call(server, 'POST', `/api/conversations/${conversationId}/finish`, { token: diego, body: {} })).status).toBe(200);
+    expect((await templates(diego, `?conversationId=${encodeURIComponent(conversationId)}`)).status).toBe(403);
+  });
+});

@@ -63,7 +63,9 @@ export function useTemplateForm(conversation: () => TemplateConversation) {
     loading.value = true;
     error.value = undefined;
     try {
-      const answer = await call(API.channelTemplates, { params: { id: conversation().channelAccountId } });
+      // The conversation too: an agent serving one transferred from the number's team may use its templates.
+      const { id, channelAccountId } = conversation();
+      const answer = await call(API.channelTemplates, { params: { id: channelAccountId }, query: { conversationId: id } });
       // The server offers approved ones only; a status changing on the way is not offered either.
       templates.value = answer.templates.filter((tpl) => tpl.status === TEMPLATE_APPROVED);
       if (templates.value.length === 1) select(templates.value[0]!.id);

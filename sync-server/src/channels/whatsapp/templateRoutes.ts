@@ -14,8 +14,8 @@ import type { TemplateService } from './templates.js';
 /** `GET /api/channels/:id/templates`: the approved templates an agent may pick. */
 export function agentTemplateRoutes(templates: TemplateService, auth: AuthService): Router {
   const router = Router();
-  implement(router, '/api/channels', API.channelTemplates, async ({ params, req }) => ({
-    templates: await templates.offered(principalOf(req).user, params.id),
+  implement(router, '/api/channels', API.channelTemplates, async ({ params, query, req }) => ({
+    templates: await templates.offered(principalOf(req).user, params.id, query.conversationId),
   }), [requireUser(auth)]);
   return router;
 }

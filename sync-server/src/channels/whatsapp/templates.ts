@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import {
-  DomainError, forbidden, keyOf, TEMPLATE_APPROVED, TemplateHeader,
+  DomainError, forbidden, isOpen, keyOf, TEMPLATE_APPROVED, TemplateHeader,
   type TemplateButton, type TemplateSyncResponse, type UserDoc, type WhatsAppTemplate,
 } from '@atende/protocol';
+import { visibleConversation } from '../../access/conversations.js';
 import type { ChannelAccountDoc, ChannelAccounts } from '../../channelAccounts/service.js';
 import { PermanentFailure } from '../../jobs/types.js';
 import { updateDoc, type DocStore, type StoredDoc } from '../../store/index.js';
@@ -128,11 +129,24 @@ export class TemplateService {
     return (await this.docsOf(account._id)).map(viewOf);
   }
 
-  /** Agents of the account's entry team, supervisors and admins: the approved templates Atende can send. */
-  async offered(user: UserDoc, accountIdOrKey: string): Promise<WhatsAppTemplate[]> {
+  /**
+   * The approved templates Atende can send, for agents of the account's entry team, supervisors
+   * and admins — and for an agent of another team serving an open conversation on this number
+   * (`conversationId`, e.g. transferred to their team), who may send its templates there.
+   */
+  async offered(user: UserDoc, accountIdOrKey: string, conversationId?: string): Promise<WhatsAppTemplate[]> {
     const account = await this.accounts.get(accountIdOrKey);
-    if (user.role === 'agent' && !user.teamIds.includes(account.entryTeamId)) throw forbidden('This channel is not one of your teams');
+    if (user.role === 'agent' && !user.teamIds.includes(account.entryTeamId) && !(await this.servesOn(user, account, conversationId))) {
+      throw forbidden('This channel is not one of your teams');
+    }
     return (await this.docsOf(account._id)).filter((d) => d.status === TEMPLATE_APPROVED && d.supported).map(viewOf);
+  }
+
+  /** Whether the user sees the open conversation `conversationId`, and it is on this account (404 when not visible). */
+  private async servesOn(user: UserDoc, account: ChannelAccountDoc, conversationId: string | undefined): Promise<boolean> {
+    if (!conversationId) return false;
+    const conversation = await visibleConversation(this.store, user, conversationId);
+    return conversation.channelAccountId === account._id && isOpen(conversation.status);
   }
 
   /** One template for a send (conversations/templateMessages.ts), with whether Atende can fill it. */
