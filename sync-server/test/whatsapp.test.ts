@@ -366,7 +366,8 @@ describe('R-WA-08 template messages with variables', () => {
 
   it('R-WA-08 a variable count that does not match the approved template is refused for good (132000), with a readable reason', async () => {
     graph.templates.push({ name: 'boas_vindas', language: 'pt_BR', params: { body: 1 } });
-    await expect(adapter().send(templateRequest({ template: 'boas_vindas', language: 'pt_BR' }))).rejects.toThrow(/132000/);
+    // issue 10: the code's pt-BR sentence (whatsappRefusal), as a failed delivery report shows it.
+    await expect(adapter().send(templateRequest({ template: 'boas_vindas', language: 'pt_BR' }))).rejects.toThrow(/variáveis não correspondem/);
     await expect(adapter().send(templateRequest({ template: 'boas_vindas', language: 'pt_BR', 'body.1': 'x' }))).resolves.toMatchObject({ status: 'sent' });
     expect(graph.sent).toHaveLength(1);
   });
