@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { docId, type ConversationDoc, type MessageDoc } from '@atende/protocol';
+import { phoneNumberClaimId } from '../src/channelAccounts/phoneNumbers.js';
 import { upstreamMessageKey } from '../src/channels/inbound.js';
 import { getWire } from '../src/store/wire.js';
 import {
@@ -243,5 +244,75 @@ describe('R-CH-01 webhooks', () => {
     expect(new Set(all.map((s) => s.conversation?.contactId)).size).toBe(1);
     expect(new Set(all.map((s) => s.conversation?.id)).size).toBe(1);
     expect(await counts()).toEqual({ messages: before.messages + 10, conversations: before.conversations + 1, contacts: before.contacts + 1 });
+  });
+});
+
+describe('R-CH-03 issue 10 a WhatsApp number belongs to one channel account', () => {
+  let nextNumber = 106_540_352_260_000;
+  const newNumberId = () => String(++nextNumber);
+  type Created = { id: string; error?: string; message?: string };
+  const createWhatsApp = (name: string, phoneNumberId: string, displayPhoneNumber = '5511955550001') =>
+    call<Created>(server, 'POST', '/api/admin/channels', {
+      token: admin,
+      body: { kind: 'whatsapp', name, teamId: 'team:suporte', config: { phoneNumberId, displayPhoneNumber, accessToken: 'tok', appSecret: 'sec', verifyToken: 'ver' } },
+    });
+  const patch = (id: string, body: Record<string, unknown>) => call<Created>(server, 'PATCH', `/api/admin/channels/${id}`, { token: admin, body });
+
+  it('R-CH-03 issue 10 a second account with the same Phone Number ID is 409 phone_number_taken naming the account; Nova conversa lists the number once', async () => {
+    const number = newNumberId();
+    const first = await createWhatsApp('WhatsApp Loja Centro', number, '5511955551234');
+    expect(first.status).toBe(201);
+    const second = await createWhatsApp('WhatsApp Cópia', number, '5511955551234');
+    expect([second.status, second.body.error]).toEqual([409, 'phone_number_taken']);
+    expect(second.body.message).toContain('WhatsApp Loja Centro');
+    // Disabled, it still holds its number (it may be enabled again).
+    expect((await patch(first.body.id, { enabled: false })).status).toBe(200);
+    expect((await createWhatsApp('WhatsApp Cópia', number)).status).toBe(409);
+    expect((await patch(first.body.id, { enabled: true })).status).toBe(200);
+    const offered = await call<{ channels: Array<{ displayPhoneNumber: string | null }> }>(server, 'GET', '/api/channels', { token: admin });
+    expect(offered.body.channels.filter((c) => c.displayPhoneNumber === '5511955551234')).toHaveLength(1);
+  });
+
+  it('R-CH-03 issue 10 of concurrent creates with one number exactly one is stored', async () => {
+    const number = newNumberId();
+    const replies = await Promise.all(Array.from({ length: 6 }, (_, i) => createWhatsApp(`Corrida ${i}`, number)));
+    expect(replies.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409, 409]);
+    const accounts = await call<{ channels: Array<{ settings: Record<string, string> }> }>(server, 'GET', '/api/admin/channels', { token: admin });
+    expect(accounts.body.channels.filter((c) => c.settings.phoneNumberId === number)).toHaveLength(1);
+  });
+
+  it('R-CH-03 issue 10 changing the number claims the new one and releases the old; removing an account releases its number', async () => {
+    const [x, y, z] = [newNumberId(), newNumberId(), newNumberId()];
+    const a = (await createWhatsApp('Conta A', x)).body.id;
+    const b = (await createWhatsApp('Conta B', y)).body.id;
+    const taken = await patch(b, { config: { phoneNumberId: x } });
+    expect([taken.status, taken.body.error]).toEqual([409, 'phone_number_taken']);
+    expect(taken.body.message).toContain('Conta A');
+    expect((await patch(a, { config: { phoneNumberId: z } })).status).toBe(200);
+    expect((await patch(b, { config: { phoneNumberId: x } })).status).toBe(200);
+    expect((await createWhatsApp('Conta C', y)).status).toBe(201);
+    expect((await createWhatsApp('Conta D', z)).status).toBe(409);
+    expect((await call(server, 'DELETE', `/api/admin/channels/${a}`, { token: admin })).status).toBe(204);
+    expect((await createWhatsApp('Conta D', z)).status).toBe(201);
+    // Renaming keeps the number without a second claim of its own.
+    expect((await patch(b, { name: 'Conta B renomeada', config: { phoneNumberId: x } })).status).toBe(200);
+  });
+
+  it('R-CH-03 issue 10 a claim left by a create that never finished frees its number after a while; an account stored without a claim still holds its number', async () => {
+    const abandoned = newNumberId();
+    await server.store.bulkWrite([{ _id: phoneNumberClaimId(abandoned), type: 'wphone', accountId: 'channel:never-written', claimedAt: Date.now() - 60 * 60_000 }]);
+    expect((await createWhatsApp('Depois da queda', abandoned)).status).toBe(201);
+    const inProgress = newNumberId();
+    await server.store.bulkWrite([{ _id: phoneNumberClaimId(inProgress), type: 'wphone', accountId: 'channel:being-written', claimedAt: Date.now() }]);
+    expect((await createWhatsApp('Ao mesmo tempo', inProgress)).status).toBe(409);
+
+    // As the demo seed writes its simulator's account: straight to the store.
+    const legacy = newNumberId();
+    await server.store.bulkWrite([{
+      _id: 'channel:legacy-wa', type: 'channel', kind: 'whatsapp', name: 'WhatsApp Antigo', entryTeamId: 'team:suporte', enabled: true,
+      settings: { phoneNumberId: legacy, accessToken: 'tok', appSecret: 'sec', verifyToken: 'ver' }, createdAt: 1, updatedAt: 1,
+    }]);
+    const blocked = await createWhatsApp('Nova', legacy);
+    expect([blocked.status, blocked.body.message?.includes('WhatsApp Antigo')]).toEqual([409, true]);
   });
 });

@@ -273,15 +273,16 @@ describe('R-CH-03 typing indicator and connection test', () => {
     expect([ok.status, ok.body]).toEqual([200, { ok: true, message: 'Conectado: +55 11 91234-5678 (Loja Atende)' }]);
     expect(graph.calls[0]).toMatchObject({ method: 'GET', path: `/v21.0/${PHONE_NUMBER_ID}`, authorization: `Bearer ${ACCESS_TOKEN}` });
 
+    // Other numbers: one WhatsApp number belongs to one account (issue 10).
     const create = (name: string, config: Record<string, string>) => call<{ id: string }>(server, 'POST', '/api/admin/channels', {
-      token: admin, body: { kind: 'whatsapp', name, teamId: 'team:suporte', config: { phoneNumberId: PHONE_NUMBER_ID, appSecret: 's', verifyToken: 'v', ...config } },
+      token: admin, body: { kind: 'whatsapp', name, teamId: 'team:suporte', config: { appSecret: 's', verifyToken: 'v', ...config } },
     });
-    const badToken = await create('Token errado', { accessToken: 'revoked', baseUrl: graph.baseUrl });
+    const badToken = await create('Token errado', { phoneNumberId: '106540352240901', accessToken: 'revoked', baseUrl: graph.baseUrl });
     const refused = await call<{ ok: boolean; message: string }>(server, 'POST', `/api/admin/channels/${badToken.body.id}/test`, { token: admin });
     expect(refused.status).toBe(200);
     expect(refused.body).toMatchObject({ ok: false, message: expect.stringContaining('token de acesso') as string });
 
-    const offline = await create('Sem rede', { accessToken: ACCESS_TOKEN, baseUrl: 'http://127.0.0.1:9/v21.0' });
+    const offline = await create('Sem rede', { phoneNumberId: '106540352240902', accessToken: ACCESS_TOKEN, baseUrl: 'http://127.0.0.1:9/v21.0' });
     const unreachable = await call<{ ok: boolean; message: string }>(server, 'POST', `/api/admin/channels/${offline.body.id}/test`, { token: admin });
     expect([unreachable.status, unreachable.body.ok]).toEqual([200, false]);
     expect(unreachable.body.message).toContain('Não foi possível falar com o WhatsApp');

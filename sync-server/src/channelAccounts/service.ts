@@ -5,6 +5,7 @@ import {
 } from '@atende/protocol';
 import type { DocStore, StoredDoc } from '../store/index.js';
 import { updateDoc } from '../store/index.js';
+import { PhoneNumberClaims, phoneNumberOf } from './phoneNumbers.js';
 
 /** A configured channel account; never replicated (type 'channel' is no collection). */
 export interface ChannelAccountDoc extends StoredDoc {
@@ -42,11 +43,16 @@ function validSettings(kind: ChannelKind, raw: Record<string, unknown>): Channel
 
 /** Channel accounts administration (issue 7 point 3); admins only, checked by the edge. */
 export class ChannelAccounts {
+  /** One account per WhatsApp number, arbitrated by the store (phoneNumbers.ts). */
+  private readonly phoneNumbers: PhoneNumberClaims;
+
   constructor(
     private readonly store: DocStore,
     /** Where upstream services reach this server (ATENDE_PUBLIC_URL); undefined: no webhook URL. */
     private readonly publicUrl: string | undefined,
-  ) {}
+  ) {
+    this.phoneNumbers = new PhoneNumberClaims(store);
+  }
 
   webhookUrl(account: Pick<ChannelAccountDoc, '_id' | 'kind'>): string | null {
     if (!this.publicUrl || account.kind === 'webchat') return null;
@@ -81,8 +87,16 @@ export class ChannelAccounts {
       _id: `channel:${ulid()}`, type: 'channel', kind: body.kind, name: body.name, entryTeamId: body.teamId,
       enabled: true, settings: validSettings(body.kind, body.config), createdAt: now, updatedAt: now,
     };
-    const [written] = await this.store.bulkWrite([account]);
-    if (!written?.ok) throw new Error(`channel account not stored: ${written?.ok === false ? written.reason : ''}`);
+    const number = phoneNumberOf(account);
+    if (number) await this.phoneNumbers.claim(number, account._id);
+    const [written] = await this.store.bulkWrite([account]).catch(async (error: unknown) => {
+      if (number) await this.phoneNumbers.release(number, account._id);
+      throw error;
+    });
+    if (!written?.ok) {
+      if (number) await this.phoneNumbers.release(number, account._id);
+      throw new Error(`channel account not stored: ${written?.ok === false ? written.reason : ''}`);
+    }
     return { ...account, _rev: written.rev };
   }
 
@@ -112,7 +126,12 @@ export class ChannelAccounts {
     const settings = body.config
       ? validSettings(existing.kind, { ...existing.settings, ...body.config })
       : existing.settings;
-    const { doc } = await updateDoc<ChannelAccountDoc>(this.store, existing._id, (current) =>
+    // A new number is claimed before the account says it holds it, the old one released after.
+    const before = phoneNumberOf(existing);
+    const after = phoneNumberOf({ kind: existing.kind, settings });
+    const claimed = after !== undefined && after !== before;
+    if (claimed) await this.phoneNumbers.claim(after, existing._id);
+    const { doc } = await this.write(existing._id, claimed ? after : undefined, (current) =>
       current && !current._deleted && !current.removed
         ? {
             ...current,
@@ -124,8 +143,24 @@ export class ChannelAccounts {
           }
         : undefined,
     );
-    if (!doc || doc._deleted) throw notFound('channel');
+    if (!doc || doc._deleted || doc.removed) {
+      if (claimed) await this.phoneNumbers.release(after, existing._id);
+      throw notFound('channel');
+    }
+    if (before && before !== after) await this.phoneNumbers.release(before, existing._id);
     return doc;
+  }
+
+  /** updateDoc that gives a just-claimed number back when the write fails. */
+  private async write(
+    id: string, claimedNumber: string | undefined, mutate: (current: ChannelAccountDoc | undefined) => ChannelAccountDoc | undefined,
+  ): Promise<{ doc: ChannelAccountDoc | undefined; written: boolean }> {
+    try {
+      return await updateDoc<ChannelAccountDoc>(this.store, id, mutate);
+    } catch (error) {
+      if (claimedNumber) await this.phoneNumbers.release(claimedNumber, id);
+      throw error;
+    }
   }
 
   /**
@@ -152,6 +187,9 @@ export class ChannelAccounts {
         : undefined,
     );
     if (!written) throw notFound('channel');
+    // Its number is free for another account at once (the claim would lapse anyway: removed holder).
+    const number = phoneNumberOf(existing);
+    if (number) await this.phoneNumbers.release(number, existing._id);
   }
 }
 
