@@ -236,12 +236,14 @@ describe('issue 10 bad input on start and template', () => {
     expect((await sendTemplate(tina, conversationId, { values: { 'body.1': 'x'.repeat(1025) } })).status).toBe(400);
     expect((await sendTemplate(tina, conversationId, { values: { 'footer.1': 'x' } })).status).toBe(400);
     expect((await sendTemplate(tina, conversationId, { values: { 'body.999': 'x' } })).status).toBe(400);
+    // A literal `__proto__` is no key (so this one is a valid send, queued): counted from after it.
     expect((await sendTemplate(tina, conversationId, { values: { __proto__: 'x', 'body.1': 'a' } })).status).toBeLessThan(500);
+    const queued = await until(() => messageCount(conversationId), (n) => n === 1);
     for (const value of ['linha 1\nlinha 2', 'a\tb', 'a     b']) {
       const reply = await sendTemplate(tina, conversationId, { values: { 'body.1': value } });
       expect([reply.status, reply.body.error]).toEqual([422, 'template_value_invalid']);
     }
-    expect(await messageCount(conversationId)).toBe(0);
+    expect(await messageCount(conversationId)).toBe(queued);
   });
 
   it('R-WA-01 a start command id reused by another user is that user\'s own command: it neither fails nor reveals the first user\'s conversation', async () => {
