@@ -17,6 +17,7 @@ const REFUSALS: Readonly<Record<number, string>> = {
   132001: 'Este template não existe no WhatsApp neste idioma ou ainda não foi aprovado: sincronize os templates.',
   132005: 'O texto do template com as variáveis preenchidas ficou longo demais.',
   132007: 'O conteúdo das variáveis viola a política de formatação do WhatsApp (quebras de linha, tabulações ou espaços demais).',
+  132018: 'Uma variável do template tem quebra de linha, tabulação ou mais de 4 espaços seguidos, o que o WhatsApp não aceita.',
   132012: 'O formato de uma variável não corresponde ao template aprovado (por exemplo, a imagem do cabeçalho).',
   132015: 'Este template está pausado pelo WhatsApp por baixa qualidade.',
   132016: 'Este template foi desativado pelo WhatsApp.',

@@ -112,7 +112,8 @@ export const TEMPLATE_VALUE_MAX = 1024;
 
 /**
  * Whether WhatsApp takes a filled value: Meta refuses a template parameter with a new line, a tab
- * or more than 4 spaces in a row (the send then fails upstream, code 100/132007).
+ * or more than 4 spaces in a row ("Param text cannot have new-line/tab characters or more than 4
+ * consecutive spaces": code 100, newer API versions 132018).
  */
 export const sendableTemplateValue = (value: string) => !/[\n\r\t]| {5}/.test(value);
 
