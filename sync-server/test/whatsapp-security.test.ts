@@ -6,6 +6,7 @@ import { WhatsAppAdapter } from '../src/channels/whatsapp/adapter.js';
 import { loadConfig } from '../src/config/config.js';
 import { FakeGraph, waInbound, waStatuses, type FakeTemplate } from '../src/channels/whatsapp/simulator/graph.js';
 import { addUser, call, clientId, login, startTestServer, type Reply, type TestServer } from './helpers.js';
+import { until } from './until.js';
 
 /**
  * Issue 10 under attack: the routes WhatsApp added (start, template, channel list, templates,
@@ -103,14 +104,6 @@ async function customerConversation(hoursAgo = 0, phone = newPhone()) {
   return { conversationId, phone, inboundId: inbound.id };
 }
 
-async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 8_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (ok(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 const settled = (id: string) => until(async () => (await server.store.get(id)) as unknown as MessageDoc, (m) => m.status !== 'queued' && m.status !== 'sent');
 const messageCount = async (conversationId: string) => (await server.store.find({ selector: { type: 'message', conversationId, direction: 'out' }, limit: 500 })).length;
 
