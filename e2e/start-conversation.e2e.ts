@@ -18,7 +18,7 @@ async function signedIn(newContext: () => Promise<BrowserContext>, server: Serve
 
 const startDialog = (page: Page) => page.getByRole('dialog', { name: 'Nova conversa' });
 
-test('R-WA-01 R-WA-02 R-WA-03 R-WA-04 R-WA-10 "Nova conversa": team and origin pre-filled, an invalid mobile is named under the field, a short landline keeps "Criar conversa" disabled, a valid mobile creates the conversation and it opens; then the approved template "boas_vindas" is sent', async ({ server, newContext }) => {
+test('R-WA-01 R-WA-02 R-WA-03 R-WA-04 R-WA-09 R-WA-10 "Nova conversa": team and origin pre-filled, an invalid mobile is named under the field, a short landline keeps "Criar conversa" disabled, a valid mobile creates the conversation and it opens; "+ Iniciar nova conversa" from History pre-fills the number; then the approved template "boas_vindas" is sent', async ({ server, newContext }) => {
   const { page: ana } = await signedIn(newContext, server, 'ana@demo.local');
   await ana.getByRole('banner').getByRole('button', { name: 'Nova conversa' }).click();
   const dialog = startDialog(ana);
