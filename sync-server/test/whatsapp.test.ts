@@ -62,8 +62,8 @@ async function receive(type: string, extra: Record<string, unknown>, from = newP
   return stored;
 }
 
-describe('R-CH-05 WhatsApp webhooks: handshake and signature', () => {
-  it('R-CH-05 the account keeps its number, WABA and Graph base; the access token, app secret and verify token are never returned', async () => {
+describe('R-CH-03 WhatsApp webhooks: handshake and signature', () => {
+  it('R-CH-03 the account keeps its number, WABA and Graph base; the access token, app secret and verify token are never returned', async () => {
     const view = await call<{ settings: Record<string, string>; secretsSet: string[]; webhookUrl: string | null }>(server, 'GET', `/api/admin/channels/${accountId}`, { token: adminToken });
     expect(view.status).toBe(200);
     expect(view.body.settings).toEqual({ phoneNumberId: PHONE_NUMBER_ID, displayPhoneNumber: '5511912345678', wabaId: '102290129340398', baseUrl: graph.baseUrl });
@@ -71,14 +71,14 @@ describe('R-CH-05 WhatsApp webhooks: handshake and signature', () => {
     expect(JSON.stringify(view.body)).not.toContain(ACCESS_TOKEN);
   });
 
-  it('R-CH-05 the GET handshake echoes hub.challenge only for our verify token, else 403', async () => {
+  it('R-CH-03 the GET handshake echoes hub.challenge only for our verify token, else 403', async () => {
     const ok = await fetch(`${webhook}?hub.mode=subscribe&hub.challenge=1158201444&hub.verify_token=${VERIFY_TOKEN}`);
     expect([ok.status, await ok.text()]).toEqual([200, '1158201444']);
     const wrong = await fetch(`${webhook}?hub.mode=subscribe&hub.challenge=1158201444&hub.verify_token=other`);
     expect(wrong.status).toBe(403);
   });
 
-  it('R-CH-05 a bad or missing X-Hub-Signature-256 is 401 and stores nothing', async () => {
+  it('R-CH-03 a bad or missing X-Hub-Signature-256 is 401 and stores nothing', async () => {
     const before = await countMessages();
     const inbound = waInbound(PHONE_NUMBER_ID, newPhone(), 'text', { text: { body: 'falsa' } });
     const raw = JSON.stringify(inbound.body);
@@ -96,7 +96,7 @@ describe('R-CH-05 WhatsApp webhooks: handshake and signature', () => {
     expect(stored[0]).toMatchObject({ text: 'Olá, três vezes', direction: 'in', kind: 'text', authorName: 'Joana Lima', teamId: 'team:suporte' });
   });
 
-  it('R-CH-05 a change for another phone number id is acknowledged and stores nothing', async () => {
+  it('R-CH-03 a change for another phone number id is acknowledged and stores nothing', async () => {
     const before = await countMessages();
     const inbound = waInbound('999999', newPhone(), 'text', { text: { body: 'outro número' } });
     expect((await graph.deliver(webhook, inbound.body)).status).toBe(200);
