@@ -38,12 +38,14 @@ async function main(): Promise<void> {
       console.error(`WhatsApp simulator not started: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
-  console.log(`Ready: ${server.url}`);
   const shutdown = () => {
     void (simulator?.stop() ?? Promise.resolve()).then(() => server.stop()).then(() => process.exit(0));
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
+  // Last, after the handlers: whoever waits for this line may stop us at once (a pipe to a
+  // parent is written synchronously, so the parent can read it before the next statement runs).
+  console.log(`Ready: ${server.url}`);
 }
 
 void main();
