@@ -2,6 +2,7 @@ import {
   ContactDoc, DomainError, FavouriteDoc, favouriteIdOf, forbidden, isPushedCollection, mayEditNote, mayRemoveNote, NoteDoc, parse, PredefinedDoc, TagDoc, tombstoneOf,
   type CollectionName, type PushedCollection, type PushRow,
 } from '@atende/protocol';
+import { isDeepStrictEqual } from 'node:util';
 import type { ZodType } from 'zod';
 import { updateDoc, type DocStore, type StoredDoc } from '../store/index.js';
 import { toStored, toWire } from '../store/wire.js';
@@ -133,6 +134,32 @@ function masterOf(stored: StoredDoc): Record<string, unknown> {
   return isRemoved(stored) || stored._deleted ? tombstoneOf(wire) : { ...wire, _deleted: false };
 }
 
+/** Stamped by the server on every write (ARCHITECTURE §4), so not what a client edits. */
+const STAMPED_FIELDS = ['createdAt', 'updatedAt'] as const;
+
+/** The part of a document its users edit: its schema's fields but the server-owned and stamped ones. */
+function editedPartOf(pushable: Pushable, doc: Record<string, unknown>): Record<string, unknown> | undefined {
+  const parsed = pushable.schema.safeParse(doc);
+  if (!parsed.success) return undefined;
+  const edited: Record<string, unknown> = { ...parsed.data };
+  for (const field of [...pushable.ownedFields, ...STAMPED_FIELDS]) delete edited[field];
+  return edited;
+}
+
+/**
+ * Whether a change was made on the master's content. After a push RxDB takes the document it sent
+ * as the server's state until a pull brings the server's copy, whose stamps and server-owned
+ * fields differ; a change made in between comes on that sent copy and must be kept (comparing
+ * updatedAt alone answered a conflict, and RxDB then dropped the change). A change made on
+ * content someone changed since is still stale.
+ */
+function basedOnMaster(pushable: Pushable, assumed: Record<string, unknown> | null, master: Record<string, unknown>): boolean {
+  if (!assumed) return false;
+  if (assumed.updatedAt === master.updatedAt) return true;
+  const assumedPart = editedPartOf(pushable, assumed);
+  return assumedPart !== undefined && isDeepStrictEqual(assumedPart, editedPartOf(pushable, master));
+}
+
 /** Returns the master state of every row that conflicted, as RxDB's push handler expects. */
 export async function pushCollection(
   store: Store,
@@ -165,7 +192,7 @@ export async function pushCollection(
       continue;
     }
     const master = current && !revived ? toWire<Record<string, unknown>>(current) : undefined;
-    const stale = revived ? false : master ? assumed?.updatedAt !== master.updatedAt : assumed !== null;
+    const stale = revived ? false : master ? !basedOnMaster(pushable, assumed, master) : assumed !== null;
     // Another user's document the viewer sees but may not change (a colleague's note): the master state puts theirs back.
     if (stale || (current && !revived && pushable.mayChange && !pushable.mayChange(viewer, current, deleted))) {
       if (current) conflicts.push(masterOf(current));
