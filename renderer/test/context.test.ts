@@ -54,13 +54,13 @@ afterEach(async () => {
 let counter = 0;
 async function client(server?: InstanceType<typeof FakeSyncServer>) {
   const db = await openDatabase(`user:context-${counter++}`, { storage: getRxStorageMemory(), multiInstance: false });
-  const pushed: Array<{ collection: string; doc: Record<string, unknown> }> = [];
+  const pushed: Array<{ collection: string; doc: Record<string, unknown>; assumed?: Record<string, unknown> | null }> = [];
   const controller = server
     ? createReplicaController(db, {
         fetchPage: (...args) => server.fetchPage(...args),
         fetchStatus: (...args) => server.fetchStatus(...args),
         pushRows: async (collection, rows) => {
-          pushed.push(...rows.map((r) => ({ collection, doc: r.newDocumentState })));
+          pushed.push(...rows.map((r) => ({ collection, doc: r.newDocumentState, assumed: r.assumedMasterState })));
           return [];
         },
       })
@@ -103,6 +103,22 @@ describe('notes, tags and favourites in the replica (issue 9 point 3)', () => {
     // A supervisor may remove a colleague's note.
     await context.removeNote(db, { id: 'user:carla', role: 'supervisor' }, 'note:b1');
     expect(await db.notes.findOne('note:b1').exec()).toBeNull();
+  });
+
+  it('R-WS-03 R-NET-03 an edit made before the server’s copy of the note arrives is pushed on the note as it was sent', async () => {
+    // The server accepts exactly this (sync-server/test/push-assumed.test.ts); it used to answer a conflict and RxDB dropped the edit.
+    const server = new FakeSyncServer(ana);
+    const { db, controller, pushed } = await client(server);
+    controller?.welcome(ana, server.replica);
+    await controller?.awaitInitial();
+    const mine = await context.saveNote(db, author, { contactId: 'contact:maria', text: 'Cliente prefere contato à tarde.' });
+    await until(() => pushed.some((p) => p.doc.id === mine.id));
+    await context.saveNote(db, author, { id: mine.id, contactId: 'contact:maria', text: 'Cliente prefere contato pela manhã.' });
+    await until(() => pushed.some((p) => p.doc.text === 'Cliente prefere contato pela manhã.'));
+    const [created, edited] = pushed.filter((p) => p.doc.id === mine.id);
+    expect(created?.assumed ?? null).toBeNull();
+    expect(edited?.assumed).toEqual(created?.doc);
+    expect(await db.notes.findOne(mine.id).exec()).toMatchObject({ text: 'Cliente prefere contato pela manhã.' });
   });
 
   it('R-WS-13 a favourite is set, unset and set again under one id, each change pushed', async () => {
