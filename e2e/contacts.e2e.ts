@@ -290,7 +290,7 @@ test('issue 9 merge: "Mesclar contato…" moves a duplicate\'s number to the con
   await expectNoAxeViolations(ana, 'merge confirmation');
   await merge.getByRole('button', { name: 'Mesclar', exact: true }).click();
   await expect(merge).toHaveCount(0);
-  await expect(panel).toContainText('5511933334444');
+  await expect(panel).toContainText('+55 11 93333-4444'); // formatted in the panel (issue 10)
   await rail(ana).getByRole('button', { name: 'WhatsApp' }).click();
   await expect(contactRow(ana, 'Rui Costa')).toContainText('5511933334444');
   await expect(contactRow(ana, 'Rui C.')).toHaveCount(0);
