@@ -14,6 +14,13 @@ import { getWire, toStored, toWire } from '../store/wire.js';
  * summary (lastInboundAt, lastPreview): they are no one's message.
  */
 
+/**
+ * The queue's reads go through the status index by name (server.ts): left to choose, the planner
+ * took an index led by `type` and read every conversation for each new one — ingest of new
+ * conversations fell from ~500 to ~60 msg/s at 100 at once (bench/httpIngest.ts, issue 10).
+ */
+const STATUS_INDEX = 'idx-status-changed';
+
 /** Finds the queue position and wait estimate once the conversation is in the queue. */
 export const QUEUED_EVENT_JOB = 'conversation-queued';
 /** Pushes one event to the website visitor's open widget. */
@@ -111,7 +118,7 @@ export class ConversationEvents {
 
   /** 1 + the team's conversations waiting longer (ties by id, as the queue lists them). */
   private async positionOf(c: ConversationDoc): Promise<number> {
-    const waiting = await this.store.find({ selector: { status: 'waiting', type: 'conversation', teamId: c.teamId }, limit: 1000 });
+    const waiting = await this.store.find({ selector: { status: 'waiting', type: 'conversation', teamId: c.teamId }, limit: 1000, useIndex: STATUS_INDEX });
     const since = c.waitingSince ?? 0;
     const ahead = waiting.filter((w) => {
       const other = Number(w.waitingSince ?? 0);
@@ -127,8 +134,8 @@ export class ConversationEvents {
   private async waitEstimate(teamId: string, now: number): Promise<number | null> {
     const since = now - 2 * 3600_000;
     const [active, finished] = await Promise.all([
-      this.store.find({ selector: { status: 'active', type: 'conversation', teamId }, limit: 500 }),
-      this.store.find({ selector: { status: 'finished', changedAt: { $gt: since }, type: 'conversation', teamId }, limit: 500 }),
+      this.store.find({ selector: { status: 'active', type: 'conversation', teamId }, limit: 500, useIndex: STATUS_INDEX }),
+      this.store.find({ selector: { status: 'finished', changedAt: { $gt: since }, type: 'conversation', teamId }, limit: 500, useIndex: STATUS_INDEX }),
     ]);
     const waits = [...active, ...finished]
       .map((c) => ({ takenAt: Number(c.takenAt ?? 0), waitingSince: Number(c.waitingSince ?? 0) }))
