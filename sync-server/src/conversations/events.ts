@@ -20,6 +20,8 @@ import { getWire, toStored, toWire } from '../store/wire.js';
  * conversations fell from ~500 to ~60 msg/s at 100 at once (bench/httpIngest.ts, issue 10).
  */
 const STATUS_INDEX = 'idx-status-changed';
+// The index serves a selector only with a condition on each of its fields; every stored document
+// carries its change stamp (store/changeStamps.ts), so this one keeps them all.
 
 /** Finds the queue position and wait estimate once the conversation is in the queue. */
 export const QUEUED_EVENT_JOB = 'conversation-queued';
@@ -118,7 +120,7 @@ export class ConversationEvents {
 
   /** 1 + the team's conversations waiting longer (ties by id, as the queue lists them). */
   private async positionOf(c: ConversationDoc): Promise<number> {
-    const waiting = await this.store.find({ selector: { status: 'waiting', type: 'conversation', teamId: c.teamId }, limit: 1000, useIndex: STATUS_INDEX });
+    const waiting = await this.store.find({ selector: { status: 'waiting', changedAt: { $gte: 0 }, type: 'conversation', teamId: c.teamId }, limit: 1000, useIndex: STATUS_INDEX });
     const since = c.waitingSince ?? 0;
     const ahead = waiting.filter((w) => {
       const other = Number(w.waitingSince ?? 0);
@@ -134,7 +136,7 @@ export class ConversationEvents {
   private async waitEstimate(teamId: string, now: number): Promise<number | null> {
     const since = now - 2 * 3600_000;
     const [active, finished] = await Promise.all([
-      this.store.find({ selector: { status: 'active', type: 'conversation', teamId }, limit: 500, useIndex: STATUS_INDEX }),
+      this.store.find({ selector: { status: 'active', changedAt: { $gte: 0 }, type: 'conversation', teamId }, limit: 500, useIndex: STATUS_INDEX }),
       this.store.find({ selector: { status: 'finished', changedAt: { $gt: since }, type: 'conversation', teamId }, limit: 500, useIndex: STATUS_INDEX }),
     ]);
     const waits = [...active, ...finished]
