@@ -48,6 +48,7 @@ import {
   ConflictSweeper, openStore, startIndexWarmer, updateDoc, wireResolver, withChangeStamps, withGroupCommit, withReadCache,
   withSharedFeed, type DocStore,
 } from './store/index.js';
+import { INDEXES } from './store/indexes.js';
 import { DelegatingStore } from './store/delegate.js';
 import { syncRoutes } from './sync/routes.js';
 import { backfillChangeStamps } from './sync/stampBackfill.js';
@@ -83,19 +84,6 @@ class BorrowedStore extends DelegatingStore {
   }
 }
 
-const INDEXES: Array<[string, string[]]> = [
-  ['idx-credential-email', ['type', 'email']],
-  ['idx-conversation-agent', ['type', 'agentId', 'status']],
-  ['idx-conversation-contact', ['type', 'contactId']],
-  ['idx-message-conversation', ['type', 'conversationId']],
-  // Not led by `type`: PouchDB's planner may pick any index led by a selector's first field, and
-  // these hold only documents that have the second field, which would hide every other type.
-  ['idx-external-id', ['externalId']],
-  // Open conversations by when they last changed: a fresh replica's old open ones (sync/openPhase.ts).
-  ['idx-status-changed', ['status', 'changedAt']],
-  ['idx-whatsapp-address', ['addresses.whatsapp']],
-];
-
 /** Hot reads: the session user, conversations, threads, channel accounts and addresses (issue 7 §5). */
 const CACHED_PREFIXES = ['user:', 'session:', 'conversation:', 'thread:', 'channel:', 'address:', 'contact:', 'visitor:'];
 
@@ -118,7 +106,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   // Under the stamping wrapper: documents from before change stamps keep their own time (issue 8).
   await backfillChangeStamps(opened, log);
   const store = withReadCache(withGroupCommit(withSharedFeed(withChangeStamps(opened))), { prefixes: CACHED_PREFIXES, max: 10_000 });
-  for (const [name, fields] of INDEXES) await store.ensureIndex(name, fields);
+  for (const [name, fields] of INDEXES) await store.ensureIndex(name, [...fields]);
   // The search indexes (issue 9): declared here, built by the warmer with the others.
   await store.ensureView(SEARCH_DESIGN);
   // Every index is built before the first request and kept built after bulk loads (issue 8).

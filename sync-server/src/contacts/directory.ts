@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { brazilianMobileVariant, docId, ulid, type ChannelKind, type ContactDoc } from '@atende/protocol';
 import type { DocStore, StoredDoc } from '../store/index.js';
+import { WHATSAPP_ADDRESS_INDEX } from '../store/indexes.js';
 import { toStored, updateWire } from '../store/wire.js';
 import { isGone, liveContact } from './live.js';
 
@@ -17,9 +18,6 @@ export function addressId(kind: ChannelKind, address: string): string {
   const key = plain ? address : `h.${createHash('sha256').update(address).digest('base64url')}`;
   return `address:${kind}.${key}`;
 }
-
-/** The index of contacts by WhatsApp number (server.ts creates it). */
-const WHATSAPP_ADDRESS_INDEX = 'idx-whatsapp-address';
 
 /**
  * Contacts holding a WhatsApp number, read through the number's index by name: the planner may

@@ -4,6 +4,7 @@ import {
 } from '@atende/protocol';
 import { newJob, type JobDoc, type JobHandler } from '../jobs/types.js';
 import type { DocStore, StoredDoc } from '../store/index.js';
+import { STATUS_CHANGED_INDEX } from '../store/indexes.js';
 import { getWire, toStored, toWire } from '../store/wire.js';
 
 /**
@@ -13,15 +14,6 @@ import { getWire, toStored, toWire } from '../store/wire.js';
  * same documents again and the store keeps one of each. They never touch the conversation's
  * summary (lastInboundAt, lastPreview): they are no one's message.
  */
-
-/**
- * The queue's reads go through the status index by name (server.ts): left to choose, the planner
- * took an index led by `type` and read every conversation for each new one — ingest of new
- * conversations fell from ~500 to ~60 msg/s at 100 at once (bench/httpIngest.ts, issue 10).
- */
-const STATUS_INDEX = 'idx-status-changed';
-// The index serves a selector only with a condition on each of its fields; every stored document
-// carries its change stamp (store/changeStamps.ts), so this one keeps them all.
 
 /** Finds the queue position and wait estimate once the conversation is in the queue. */
 export const QUEUED_EVENT_JOB = 'conversation-queued';
@@ -118,9 +110,13 @@ export class ConversationEvents {
     };
   }
 
-  /** 1 + the team's conversations waiting longer (ties by id, as the queue lists them). */
+  /**
+   * 1 + the team's conversations waiting longer (ties by id, as the queue lists them). The queue's
+   * reads name the status index (store/indexes.ts), which serves a selector only with a condition
+   * on `changedAt`; every stored document carries its change stamp (store/changeStamps.ts).
+   */
   private async positionOf(c: ConversationDoc): Promise<number> {
-    const waiting = await this.store.find({ selector: { status: 'waiting', changedAt: { $gte: 0 }, type: 'conversation', teamId: c.teamId }, limit: 1000, useIndex: STATUS_INDEX });
+    const waiting = await this.store.find({ selector: { status: 'waiting', changedAt: { $gte: 0 }, type: 'conversation', teamId: c.teamId }, limit: 1000, useIndex: STATUS_CHANGED_INDEX });
     const since = c.waitingSince ?? 0;
     const ahead = waiting.filter((w) => {
       const other = Number(w.waitingSince ?? 0);
@@ -136,8 +132,8 @@ export class ConversationEvents {
   private async waitEstimate(teamId: string, now: number): Promise<number | null> {
     const since = now - 2 * 3600_000;
     const [active, finished] = await Promise.all([
-      this.store.find({ selector: { status: 'active', changedAt: { $gte: 0 }, type: 'conversation', teamId }, limit: 500, useIndex: STATUS_INDEX }),
-      this.store.find({ selector: { status: 'finished', changedAt: { $gt: since }, type: 'conversation', teamId }, limit: 500, useIndex: STATUS_INDEX }),
+      this.store.find({ selector: { status: 'active', changedAt: { $gte: 0 }, type: 'conversation', teamId }, limit: 500, useIndex: STATUS_CHANGED_INDEX }),
+      this.store.find({ selector: { status: 'finished', changedAt: { $gt: since }, type: 'conversation', teamId }, limit: 500, useIndex: STATUS_CHANGED_INDEX }),
     ]);
     const waits = [...active, ...finished]
       .map((c) => ({ takenAt: Number(c.takenAt ?? 0), waitingSince: Number(c.waitingSince ?? 0) }))

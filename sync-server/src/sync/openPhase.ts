@@ -1,14 +1,9 @@
 import { seesAllTeams } from '@atende/protocol';
 import type { DocStore, StoredDoc } from '../store/index.js';
+import { STATUS_CHANGED_INDEX } from '../store/indexes.js';
 import { type Viewer, visibilityOf } from '../access/scope.js';
 
 const OPEN_STATUSES = ['bot', 'waiting', 'active'] as const;
-/**
- * Declared with the server's indexes (server.ts); led by `status`, not `type`, so it holds every
- * type. The range on `changedAt` reads only the open conversations older than the window, not
- * every open one (5,000 waiting ones cost a fresh replica's first page ~1.5 s).
- */
-const STATUS_INDEX = 'idx-status-changed';
 /**
  * Open conversations are the work at hand, not history: a few thousand at most even in a large
  * organisation. Past this many per status the oldest-changed ones wait for their next change.
@@ -41,7 +36,9 @@ export async function openConversationsBefore(
       store.find({
         selector: { status, changedAt: { $lt: before }, type: 'conversation', ...(teams ? { teamId: { $in: teams } } : {}) },
         limit: OPEN_CAP,
-        useIndex: STATUS_INDEX,
+        // Led by `status`, not `type`: the range on `changedAt` reads only the open conversations
+        // older than the window, not every open one (5,000 waiting cost a first page ~1.5 s).
+        useIndex: STATUS_CHANGED_INDEX,
       }),
     ),
   );
