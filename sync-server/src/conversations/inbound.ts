@@ -64,9 +64,25 @@ export async function pointThreadAt(store: DocStore, threadId: string, conversat
 }
 
 /** The number a conversation goes through (R-WS-02), kept on it for cards and headers. */
-export function originMetaOf(account: ChannelAccountDoc): Record<string, string> {
+function originMetaOf(account: ChannelAccountDoc): Record<string, string> {
   const number = displayPhoneNumberOf(account);
   return number ? { [ORIGIN_NUMBER_META]: number } : {};
+}
+
+/** How a new conversation opens: by the customer (waiting) or by an agent (active, R-WA-01). */
+export type Opening = Pick<ConversationDoc,
+  'status' | 'agentId' | 'startedBy' | 'waitingSince' | 'takenAt' | 'lastInboundAt' | 'lastMessageAt' | 'lastPreview' | 'channelMeta'>;
+
+/** A thread's next conversation as first written, whoever opens it; `opening.channelMeta` adds to the origin number. */
+export function openingConversation(
+  id: string, account: ChannelAccountDoc, contactId: string, protocol: string, now: number, opening: Opening,
+): ConversationDoc {
+  return {
+    id, type: 'conversation', createdAt: now, updatedAt: now,
+    contactId, channel: account.kind, channelAccountId: account._id, teamId: account.entryTeamId, formerTeamIds: [],
+    invitedAgentIds: [], protocol, finishedAt: null, finishedBy: null, disposition: null, finishNote: '', tags: [],
+    transfers: [], ticketLinks: [], ...opening, channelMeta: { ...originMetaOf(account), ...opening.channelMeta },
+  };
 }
 
 /** Opens or continues the customer's conversation and stores the message durably, in one write. */
@@ -192,15 +208,10 @@ export class InboundService {
       this.protocols.next(now),
       linkContactToTeam(this.store, input.contact, input.account.entryTeamId),
     ]);
-    return withCustomerWroteAt({
-      id, type: 'conversation', createdAt: now, updatedAt: now,
-      contactId: input.contact.id, channel: input.account.kind, channelAccountId: input.account._id,
-      teamId: input.account.entryTeamId, formerTeamIds: [], status: 'waiting', agentId: null,
-      invitedAgentIds: [], protocol, startedBy: 'customer',
-      waitingSince: now, takenAt: null, finishedAt: null, finishedBy: null, lastInboundAt: now,
-      lastMessageAt: now, lastPreview: previewOf(input), disposition: null, finishNote: '', tags: [],
-      transfers: [], ticketLinks: [], channelMeta: originMetaOf(input.account),
-    }, { createdAt: now, payload: input.payload ?? {}, externalId: input.externalId });
+    return withCustomerWroteAt(openingConversation(id, input.account, input.contact.id, protocol, now, {
+      status: 'waiting', agentId: null, startedBy: 'customer', waitingSince: now, takenAt: null,
+      lastInboundAt: now, lastMessageAt: now, lastPreview: previewOf(input), channelMeta: {},
+    }), { createdAt: now, payload: input.payload ?? {}, externalId: input.externalId });
   }
 
   private messageOf(input: InboundInput, id: string, conversation: ConversationDoc, now: number): MessageDoc {

@@ -10,7 +10,7 @@ import { viewerOf, visibilityOf } from '../access/scope.js';
 import type { DocStore, StoredDoc } from '../store/index.js';
 import { toStored, toWire } from '../store/wire.js';
 import { ConversationEvents, finishedEvent, joinedEvent } from './events.js';
-import { conversationIdOf, originMetaOf, pointThreadAt, threadIdOf, type ThreadDoc } from './inbound.js';
+import { conversationIdOf, openingConversation, pointThreadAt, threadIdOf, type ThreadDoc } from './inbound.js';
 import { writeWithOutbox } from './outbox.js';
 import type { ProtocolNumbers } from './protocolNumbers.js';
 import type { ConversationService } from './service.js';
@@ -174,17 +174,13 @@ export class ConversationStarter {
     user: UserDoc, account: ChannelAccountDoc, contact: ContactDoc, id: string, window: WindowMeta,
   ): Promise<ConversationDoc | undefined> {
     const now = Date.now();
-    const conversation: ConversationDoc = {
-      id, type: 'conversation', createdAt: now, updatedAt: now,
-      contactId: contact.id, channel: account.kind, channelAccountId: account._id,
-      teamId: account.entryTeamId, formerTeamIds: [], status: 'active', agentId: user.id,
-      invitedAgentIds: [], protocol: await this.protocols.next(now), startedBy: 'agent',
-      waitingSince: null, takenAt: now, finishedAt: null, finishedBy: null, lastInboundAt: null,
-      lastMessageAt: null, lastPreview: '', disposition: null, finishNote: '', tags: [],
+    const conversation = openingConversation(id, account, contact.id, await this.protocols.next(now), now, {
+      status: 'active', agentId: user.id, startedBy: 'agent', waitingSince: null, takenAt: now,
+      lastInboundAt: null, lastMessageAt: null, lastPreview: '',
       // The window of the customer's latest message on this number, if any; none: closed until the
       // customer answers a template (R-WA-05).
-      transfers: [], ticketLinks: [], channelMeta: { ...originMetaOf(account), ...window },
-    };
+      channelMeta: { ...window },
+    });
     const [written] = await this.store.bulkWrite([toStored(conversation)]);
     return written?.ok ? conversation : undefined;
   }
