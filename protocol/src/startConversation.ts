@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { ChannelKind, ClientId, Id } from './documents.js';
+import { ChannelAccountView } from './channels.js';
+import { ClientId, Id, type ChannelKind } from './documents.js';
 
 /**
  * Agent-started conversations (R-WA-01…04, R-WA-09, R-WS-07/08). Only channels whose upstream lets
@@ -23,11 +24,7 @@ export type StartConversationBody = z.infer<typeof StartConversationBody>;
  * A channel account as agents see it (`GET /api/channels`): no settings, no secrets; only
  * accounts whose team is one of the agent's (every one for supervisors and admins).
  */
-export const AgentChannel = z.object({
-  id: Id,
-  kind: ChannelKind,
-  name: z.string(),
-  teamId: Id,
+export const AgentChannel = ChannelAccountView.pick({ id: true, kind: true, name: true, teamId: true }).extend({
   /** WhatsApp: the origin number, E.164 digits, shown on cards and headers (R-WS-02). */
   displayPhoneNumber: z.string().nullable(),
   /** Whether "Nova conversa" can use it. */
