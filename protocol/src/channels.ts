@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ChannelKind, Id } from './documents.js';
+import { keyOf } from './ids.js';
 
 /**
  * Channel accounts (ARCHITECTURE §4): a WhatsApp number, a Telegram bot, a Facebook page, an
@@ -121,6 +122,14 @@ export const UpdateChannelBody = z.strictObject({
   config: z.record(z.string(), z.unknown()).optional(),
 });
 export type UpdateChannelBody = z.infer<typeof UpdateChannelBody>;
+
+/**
+ * Where an upstream posts a channel account's events, under the server's address (`GET|POST
+ * /channels/:kind/:channelKey/webhook`, the key being the account id after `channel:`).
+ */
+export function webhookPathOf(kind: ChannelKind, accountId: string): string {
+  return `/channels/${kind}/${encodeURIComponent(keyOf(accountId))}/webhook`;
+}
 
 /** What the admin API returns: settings without secrets, and which secrets are set. */
 export const ChannelAccountView = z.object({

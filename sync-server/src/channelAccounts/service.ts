@@ -1,5 +1,5 @@
 import {
-  CHANNEL_SECRET_KEYS, CHANNEL_SETTINGS, DomainError, keyOf, notFound, ulid,
+  CHANNEL_SECRET_KEYS, CHANNEL_SETTINGS, DomainError, notFound, ulid, webhookPathOf,
   type ChannelAccountView, type ChannelKind, type ChannelSettings, type CreateChannelBody,
   type UpdateChannelBody,
 } from '@atende/protocol';
@@ -56,7 +56,7 @@ export class ChannelAccounts {
 
   webhookUrl(account: Pick<ChannelAccountDoc, '_id' | 'kind'>): string | null {
     if (!this.publicUrl || account.kind === 'webchat') return null;
-    return `${this.publicUrl}/channels/${account.kind}/${encodeURIComponent(keyOf(account._id))}/webhook`;
+    return this.publicUrl + webhookPathOf(account.kind, account._id);
   }
 
   view(account: ChannelAccountDoc): ChannelAccountView {

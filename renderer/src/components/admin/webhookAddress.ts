@@ -1,4 +1,4 @@
-import { keyOf, type ChannelAccountView } from '@atende/protocol';
+import { webhookPathOf, type ChannelAccountView } from '@atende/protocol';
 
 /**
  * Where an upstream service posts a channel's events. The server answers it only when it knows
@@ -14,7 +14,6 @@ export interface WebhookAddress {
 export function webhookAddress(account: Pick<ChannelAccountView, 'id' | 'kind' | 'webhookUrl'>, origin: string): WebhookAddress | null {
   if (account.kind === 'webchat') return null;
   if (account.webhookUrl) return { url: account.webhookUrl, public: true };
-  // The same path as the server's `ChannelAccounts.webhookUrl`, on the address the app talks to.
-  const base = origin.replace(/\/+$/, '');
-  return { url: `${base}/channels/${account.kind}/${encodeURIComponent(keyOf(account.id))}/webhook`, public: false };
+  // The server's path, on the address the app talks to.
+  return { url: origin.replace(/\/+$/, '') + webhookPathOf(account.kind, account.id), public: false };
 }

@@ -1,3 +1,4 @@
+import { webhookPathOf } from '@atende/protocol';
 import { ChannelAccounts } from '../../../channelAccounts/service.js';
 import { DEMO_WHATSAPP_ACCOUNT, demoWhatsAppSettings, saveDemoWhatsApp } from '../../../demo/seed.js';
 import type { DocStore } from '../../../store/index.js';
@@ -30,7 +31,7 @@ export async function startDemoSimulator(deps: DemoSimulatorDeps): Promise<Whats
   }
   const simulator = await new WhatsAppSimulator({
     phoneNumberId: settings.phoneNumberId, accessToken: settings.accessToken, appSecret: settings.appSecret,
-    webhookUrl: `${deps.serverUrl}/channels/whatsapp/${DEMO_WHATSAPP_ACCOUNT}/webhook`,
+    webhookUrl: deps.serverUrl + webhookPathOf('whatsapp', DEMO_WHATSAPP_ACCOUNT),
     wabaId: settings.wabaId, displayPhoneNumber: settings.displayPhoneNumber,
     templates: DEMO_TEMPLATES, log: deps.log, ...(deps.backoffMs ? { backoffMs: deps.backoffMs } : {}),
   }).start();
