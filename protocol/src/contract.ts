@@ -1,5 +1,5 @@
 import { z, type ZodType } from 'zod';
-import { ChannelAccountView, CreateChannelBody, UpdateChannelBody, WebchatConfig } from './channels.js';
+import { ChannelAccountView, ChannelTestResponse, CreateChannelBody, UpdateChannelBody, WebchatConfig } from './channels.js';
 import { ConversationDoc, MessageDoc, UserDoc } from './documents.js';
 import {
   ClaimBody, FinishBody, LoginBody, LoginResponse, LogoutBody, PullQuery, PullResponse, PushBody, PushResponse, RefreshBody,
@@ -7,7 +7,7 @@ import {
   WebchatMessageBody,
 } from './rest.js';
 import { VisitorMessage } from './frames.js';
-import { AgentChannelsResponse, ChannelTestResponse, StartConversationBody } from './startConversation.js';
+import { AgentChannelsResponse, StartConversationBody } from './startConversation.js';
 import { ChannelTemplatesQuery, SendTemplateBody, TemplateSyncResponse, TemplatesResponse } from './whatsappTemplates.js';
 import {
   ContactResponse, ContactSearchQuery, ContactsResponse, CreateContactBody, HistoryResponse, ContactMediaQuery, ContactMediaResponse,

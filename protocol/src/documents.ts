@@ -144,6 +144,8 @@ export const ContactDoc = z.object({
   teamIds: z.array(Id).optional(),
   /** The user who created it by push; they replicate it whatever their teams (server-owned). */
   createdBy: Id.optional(),
+  /** The profile picture an upstream gave (Messenger/Instagram profile), stored as media (server-owned). */
+  pictureMediaId: z.string().max(100).optional(),
 });
 export type ContactDoc = z.infer<typeof ContactDoc>;
 

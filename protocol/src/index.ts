@@ -14,6 +14,8 @@ export * from './conversationEvents.js';
 export * from './permissions.js';
 export * from './messageStatus.js';
 export * from './whatsappWindow.js';
+export * from './replyWindow.js';
+export * from './inboundPayload.js';
 export * from './whatsappErrors.js';
 export * from './whatsappTemplates.js';
 export * from './startConversation.js';

@@ -70,11 +70,11 @@ export const MEDIA_LIMITS: Readonly<Record<ChannelKind, ChannelMediaLimits>> = {
     mimeTypes: [JPEG, PNG, GIF, 'audio/mpeg', 'audio/mp4', 'audio/aac', 'audio/wav', 'video/mp4', PDF, ...OFFICE, TEXT],
     maxBytes: 25 * MB,
   }),
-  // Uncertain: Instagram messaging documents images, audio and video only (no generic files), 25 MB.
-  instagram: limits({
-    mimeTypes: [JPEG, PNG, GIF, 'audio/mpeg', 'audio/mp4', 'audio/aac', 'audio/wav', 'video/mp4'],
-    maxBytes: 25 * MB,
-  }),
+  // Instagram messaging takes images (PNG, JPEG: 8 MB), audio and video (25 MB), no generic files.
+  instagram: limits(
+    { mimeTypes: [JPEG, PNG], maxBytes: 8 * MB },
+    { mimeTypes: ['audio/mpeg', 'audio/mp4', 'audio/aac', 'audio/wav', 'video/mp4'], maxBytes: 25 * MB },
+  ),
   // Uncertain (no public API documentation): the complaint site accepts pictures and PDF; 10 MB assumed.
   reclameaqui: limits({ mimeTypes: [JPEG, PNG, PDF], maxBytes: 10 * MB }),
   // Our own widget, so our own choice: what a browser shows or a customer typically sends, 20 MB

@@ -29,13 +29,12 @@ export const AgentChannel = ChannelAccountView.pick({ id: true, kind: true, name
   displayPhoneNumber: z.string().nullable(),
   /** Whether "Nova conversa" can use it. */
   canStart: z.boolean(),
+  /** Messenger/Instagram: replies may go with the HUMAN_AGENT tag up to 7 days (replyWindow.ts). */
+  humanAgentTag: z.boolean().default(false),
 });
 export type AgentChannel = z.infer<typeof AgentChannel>;
 export const AgentChannelsResponse = z.object({ channels: z.array(AgentChannel) });
 
-/** "Testar conexão": the upstream answered (and what it said) or why not, as a readable sentence. */
-export const ChannelTestResponse = z.object({ ok: z.boolean(), message: z.string() });
-export type ChannelTestResponse = z.infer<typeof ChannelTestResponse>;
 
 /** `channelMeta` key of a conversation: the origin number (display form digits) it came through. */
 export const ORIGIN_NUMBER_META = 'originNumber';

@@ -11,7 +11,7 @@ import { FakeApiError } from './apiErrorFake';
 /** "Nova conversa" (manual 003): what the dialog offers, pre-fills and lets the agent create. */
 const channel = (over: Partial<AgentChannel>): AgentChannel => ({
   id: 'channel:wa1', kind: 'whatsapp', name: 'WhatsApp Suporte', teamId: 'team:suporte',
-  displayPhoneNumber: '5511912345678', canStart: true, ...over,
+  displayPhoneNumber: '5511912345678', canStart: true, humanAgentTag: false, ...over,
 });
 const names: Record<string, string> = { 'team:suporte': 'Suporte', 'team:comercial': 'Comercial' };
 const teamName = (id: string) => names[id];

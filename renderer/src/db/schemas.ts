@@ -33,9 +33,12 @@ export const messageMigrations = {
   2: keep,
 };
 
-/** Version 1 added `teamIds` and `createdBy` (issue 8: contacts replicate by team or creator); 2 is generated. */
-export const contactSchema = rxSchemaOf<ContactDoc>(ContactDoc, { title: 'contact', version: 2, indexes: [['name']] });
-export const contactMigrations = { 1: keep, 2: keep };
+/**
+ * Version 1 added `teamIds` and `createdBy` (issue 8: contacts replicate by team or creator); 2 is
+ * generated; 3 added the optional `pictureMediaId` (issue 11: Messenger/Instagram profile pictures).
+ */
+export const contactSchema = rxSchemaOf<ContactDoc>(ContactDoc, { title: 'contact', version: 3, indexes: [['name']] });
+export const contactMigrations = { 1: keep, 2: keep, 3: keep };
 
 export const teamSchema = rxSchemaOf<TeamDoc>(TeamDoc, { title: 'team', version: 1 });
 /** Version 2 added the optional `permissions` (issue 9: history of other teams, tags). */

@@ -13,6 +13,7 @@ export function agentChannelOf(account: ChannelAccountDoc): AgentChannel {
   return {
     id: account._id, kind: account.kind, name: account.name, teamId: account.entryTeamId,
     displayPhoneNumber: displayPhoneNumberOf(account), canStart: canStartOn(account.kind),
+    humanAgentTag: account.settings?.humanAgentTag === 'on',
   };
 }
 
