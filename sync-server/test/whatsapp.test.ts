@@ -342,6 +342,7 @@ describe('R-WA-08 template messages with variables', () => {
     message: { id: 'message:tpl', kind: 'template', text: '', attachments, payload } as unknown as MessageDoc,
     idempotencyKey: 'tpl-1',
     readMedia: () => Promise.resolve(PNG),
+    publicMediaUrl: () => null,
   });
 
   it('R-WA-08 header, body and button variables go as the approved template\'s components', async () => {

@@ -49,10 +49,40 @@ export interface TemplateStatusReport {
   reason: string | null;
 }
 
+/** The customer changed a message they sent (Telegram `edited_message`): shown as edited, history kept. */
+export interface InboundEdit {
+  /** The upstream id of the edited message, as its InboundMessage.externalId was. */
+  externalId: string;
+  address: string;
+  authorName: string;
+  text: string;
+  /** When the edit was made, upstream time (ms): an older or equal one is a redelivery. */
+  at: number;
+}
+
+/**
+ * A watermark (Messenger `delivery`/`read`, Instagram `read`): every message we sent to `address`
+ * on this account up to `at` (upstream time, ms) reached `status`.
+ */
+export interface StatusUpToReport {
+  address: string;
+  status: Extract<MessageStatus, 'delivered' | 'read'>;
+  at: number;
+}
+
 export type InboundEvent =
   | { type: 'message'; message: InboundMessage }
+  | { type: 'edit'; edit: InboundEdit }
   | { type: 'status'; report: StatusReport }
+  | { type: 'statusUpTo'; report: StatusUpToReport }
   | { type: 'template'; report: TemplateStatusReport };
+
+/** What an upstream's profile endpoint says of a customer (Messenger/Instagram `GET /{id}?fields=…`). */
+export interface CustomerProfile {
+  name: string | null;
+  /** A URL `downloadMedia` can fetch (Meta's CDN links expire: fetched at once, stored as media). */
+  pictureUrl: string | null;
+}
 
 export interface WebhookRequest {
   query: Record<string, string>;
@@ -69,6 +99,11 @@ export interface OutboundRequest {
   idempotencyKey: string;
   /** Bytes of an attachment, for upstreams that need an upload. */
   readMedia(attachment: Attachment): Promise<Buffer>;
+  /**
+   * A short-lived URL under our server's address that serves the attachment without a login, for
+   * upstreams that fetch files by link (Messenger, Instagram); null when the server has no address.
+   */
+  publicMediaUrl(attachment: Attachment): string | null;
 }
 
 export interface SendResult {
@@ -104,8 +139,24 @@ export interface ChannelAdapter {
    * readable pt-BR sentence either way; an upstream refusal or no answer is `ok: false`, never a throw.
    */
   testConnection?(): Promise<ChannelTestResponse>;
-  /** Fetches an inbound file by the adapter's handle. */
+  /**
+   * Fetches an inbound file by the adapter's handle. Throws `MediaTooLarge` when the upstream will
+   * not hand it over for its size (Telegram bots: 20 MB): the message then says so, no retry.
+   */
   downloadMedia?(ref: string): Promise<{ bytes: Buffer; mimeType?: string; filename?: string }>;
+  /**
+   * True when saving the account registers it upstream (Telegram: getMe + setWebhook): the admin
+   * routes then call `testConnection` after create and after a settings change, and return its
+   * answer as the view's `connection`.
+   */
+  readonly connectsOnSave?: boolean;
+  /** The customer's name and picture, fetched once per contact by a job (Messenger, Instagram). */
+  fetchProfile?(address: string): Promise<CustomerProfile>;
+}
+
+/** The upstream will not hand this file over for its size: shown as "arquivo grande demais", never retried. */
+export class MediaTooLarge extends Error {
+  override name = 'MediaTooLarge';
 }
 
 /** The request may have reached the upstream: sending again could show the message twice. */

@@ -50,6 +50,8 @@ export class ChannelInbound {
         }
         continue;
       }
+      // Issue 11: edits and watermarks are applied by the channel core (in progress).
+      if (event.type !== 'message') continue;
       const m = event.message;
       const contact = await this.contacts.contactFor(account.kind, m.address, { name: m.authorName });
       for (const alias of m.aliases ?? []) await this.contacts.alias(account.kind, alias, contact.id);

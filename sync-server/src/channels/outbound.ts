@@ -61,7 +61,7 @@ export function sendMessageJob(deps: SendDeps): JobHandler {
 
     let result;
     try {
-      result = await adapter.send({ conversation, message, contact, idempotencyKey: sendKey, readMedia: deps.readMedia });
+      result = await adapter.send({ conversation, message, contact, idempotencyKey: sendKey, readMedia: deps.readMedia, publicMediaUrl: () => null });
     } catch (error) {
       if (error instanceof UncertainSend && !adapter.idempotentSends) throw new PermanentFailure(UNCERTAIN_REASON);
       // The upstream answered (or was never reached): nothing was sent, so trying again is safe.
