@@ -93,6 +93,18 @@ describe('loadConfig (issue 2 points 3, 5 and 10: env vars)', () => {
     expect(loadConfig({ COUCHDB_URL: COUCH, ATENDE_COUCHDB_DB: 'org-42' }).store).toMatchObject({ couchDb: 'org-42' });
   });
 
+  it('R-CH-04 R-CH-05 ATENDE_SIMULATORS follows the demo, switches every simulator, and ATENDE_WHATSAPP_SIMULATOR still decides WhatsApp (issue 11)', () => {
+    const pick = (env: Env) => { const c = loadConfig(env); return [c.simulators, c.whatsappSimulator]; };
+    expect(pick({})).toEqual([true, true]);
+    expect(pick({ ATENDE_DEMO: '0' })).toEqual([false, false]);
+    expect(pick({ COUCHDB_URL: COUCH })).toEqual([false, false]);
+    expect(pick({ ATENDE_SIMULATORS: '0' })).toEqual([false, false]);
+    expect(pick({ ATENDE_SIMULATORS: '0', ATENDE_WHATSAPP_SIMULATOR: '1' })).toEqual([false, true]);
+    expect(pick({ ATENDE_WHATSAPP_SIMULATOR: '0' })).toEqual([true, false]);
+    expect(configError({ ATENDE_DEMO: '0', ATENDE_SIMULATORS: '1' }).message).toContain('ATENDE_SIMULATORS');
+    expect(configError({ ATENDE_SIMULATORS: 'maybe' }).message).toContain('ATENDE_SIMULATORS');
+  });
+
   it.each([
     ['PORT', { PORT: 'abc' }],
     ['PORT', { PORT: '-1' }],

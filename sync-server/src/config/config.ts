@@ -16,6 +16,8 @@ export interface Config {
   demoPassword: string;
   /** The WhatsApp simulator beside the demo (issue 10): its Graph endpoints and customer page on loopback. */
   whatsappSimulator: boolean;
+  /** The Telegram and Meta (Messenger, Instagram) simulators beside the demo (issue 11), same idea. */
+  simulators: boolean;
   /** Token signing secret; when absent a random one is generated and kept in the store. */
   secret: string | undefined;
   timeZone: string;
@@ -136,8 +138,11 @@ export function loadConfig(env: Env = process.env): Config {
   }
   // Demo data only where it cannot pollute a real database by accident.
   const demo = flag(env, 'ATENDE_DEMO') ?? store.driver === 'embedded';
-  const whatsappSimulator = flag(env, 'ATENDE_WHATSAPP_SIMULATOR') ?? demo;
-  // The simulator plays the demo organisation's number: without the demo it has no account to serve.
+  // ATENDE_SIMULATORS switches every simulator; the older ATENDE_WHATSAPP_SIMULATOR still decides WhatsApp's.
+  const simulators = flag(env, 'ATENDE_SIMULATORS') ?? demo;
+  const whatsappSimulator = flag(env, 'ATENDE_WHATSAPP_SIMULATOR') ?? simulators;
+  // The simulators play the demo organisation's accounts: without the demo they have none to serve.
+  if (simulators && !demo) throw new ConfigError('ATENDE_SIMULATORS=1 needs the demo organisation (ATENDE_DEMO=1)');
   if (whatsappSimulator && !demo) throw new ConfigError('ATENDE_WHATSAPP_SIMULATOR=1 needs the demo organisation (ATENDE_DEMO=1)');
   return {
     host: str(env, 'HOST') ?? '127.0.0.1',
@@ -146,6 +151,7 @@ export function loadConfig(env: Env = process.env): Config {
     demo,
     demoPassword,
     whatsappSimulator,
+    simulators,
     secret,
     timeZone: timeZone(str(env, 'ATENDE_TIMEZONE') ?? 'America/Sao_Paulo'),
     accessTtlSeconds: int(env, 'ATENDE_ACCESS_TTL_S', 900, 10),
