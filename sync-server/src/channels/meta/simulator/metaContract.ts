@@ -1,0 +1,94 @@
+import type { GraphFailure } from '../../whatsapp/simulator/graphContract.js';
+
+/**
+ * What the fake Send API accepts and how it refuses (CHANNELS.md, Meta's Send API reference),
+ * apart from its HTTP plumbing: the body of `POST /{page-id}/messages` for Messenger and for
+ * Instagram (same endpoint, the recipient's platform decides the limits), and its refusals in
+ * Graph's `{error: {message, type, code, error_subcode, fbtrace_id}}` shape (graphErrorBody).
+ */
+
+export type MetaPlatform = 'messenger' | 'instagram';
+export type { GraphFailure } from '../../whatsapp/simulator/graphContract.js';
+
+export const INVALID_TOKEN: GraphFailure = { status: 400, code: 190, message: 'Invalid OAuth access token - Cannot parse access token' };
+/** Page-level throttling (code 613 "Calls to this api have exceeded the rate limit"). */
+export const RATE_LIMITED: GraphFailure = { status: 429, code: 613, message: 'Calls to this api have exceeded the rate limit.', retryAfterS: 1 };
+export const SERVER_ERROR: GraphFailure = { status: 500, code: 2, message: 'An unexpected error has occurred. Please retry your request later.' };
+/** The person is not reachable (blocked the page, deactivated). */
+export const USER_UNAVAILABLE: GraphFailure = { status: 400, code: 551, message: 'This person isn\'t available right now.' };
+/** Meta's refusal of a message outside the window its `messaging_type`/`tag` allows. */
+export const OUTSIDE_WINDOW: GraphFailure = { status: 400, code: 10, subcode: 2018278, message: '(#10) This message is sent outside of allowed window.' };
+const NO_USER: GraphFailure = { status: 400, code: 100, subcode: 2018001, message: '(#100) No matching user found' };
+export const FETCH_FAILED: GraphFailure = { status: 400, code: 100, subcode: 2018008, message: '(#100) Failed to fetch the file from the url' };
+export const TOO_LARGE: GraphFailure = { status: 400, code: 100, subcode: 2018294, message: '(#100) Attachment size exceeds allowable limit' };
+
+const invalid = (message: string): GraphFailure => ({ status: 400, code: 100, message: `(#100) ${message}` });
+
+export const TEXT_MAX: Record<MetaPlatform, number> = { messenger: 2000, instagram: 1000 };
+export const ATTACHMENT_MAX_BYTES = 25 * 1024 * 1024;
+export const STANDARD_WINDOW_MS = 24 * 60 * 60_000;
+export const HUMAN_AGENT_WINDOW_MS = 7 * STANDARD_WINDOW_MS;
+const MESSAGING_TYPES = ['RESPONSE', 'UPDATE', 'MESSAGE_TAG'];
+/** Tags Messenger still takes; Instagram takes HUMAN_AGENT only. */
+const MESSENGER_TAGS = ['HUMAN_AGENT', 'CONFIRMED_EVENT_UPDATE', 'POST_PURCHASE_UPDATE', 'ACCOUNT_UPDATE'];
+const SENDER_ACTIONS = ['typing_on', 'typing_off', 'mark_seen'];
+const ATTACHMENT_TYPES: Record<MetaPlatform, string[]> = { messenger: ['image', 'video', 'audio', 'file'], instagram: ['image', 'video', 'audio'] };
+
+/** A customer the page may write to: who they are on which platform, and when they last wrote (null: unknown). */
+export interface MetaCustomer { platform: MetaPlatform; lastWroteAt: number | null }
+
+/** An accepted send body, before the fake fetches its attachment. */
+export type CheckedSend =
+  | { kind: 'action'; recipientId: string; action: 'typing_on' | 'typing_off' | 'mark_seen' }
+  | { kind: 'message'; recipientId: string; platform: MetaPlatform; messagingType: string; tag?: string; text?: string; attachment?: { type: string; url: string } };
+
+/**
+ * The send contract: the recipient must be a customer of this page, a sender action goes alone,
+ * a message has a `messaging_type` (and a `tag` for MESSAGE_TAG) and exactly one of text or
+ * attachment, within the platform's limits and the customer's window at `now`.
+ */
+export function checkSend(body: unknown, customerOf: (id: string) => MetaCustomer | undefined, now: number): CheckedSend | GraphFailure {
+  if (typeof body !== 'object' || body === null) return invalid('param recipient must be non-empty.');
+  const b = body as { recipient?: { id?: unknown }; sender_action?: unknown; messaging_type?: unknown; tag?: unknown; message?: unknown };
+  const recipientId = b.recipient?.id;
+  if (typeof recipientId !== 'string' || !recipientId) return invalid('param recipient must be non-empty.');
+  const customer = customerOf(recipientId);
+  if (!customer) return NO_USER;
+  if (b.sender_action !== undefined) {
+    if (b.message !== undefined) return invalid('sender_action cannot be sent with message.');
+    if (typeof b.sender_action !== 'string' || !SENDER_ACTIONS.includes(b.sender_action)) return invalid('param sender_action must be one of {typing_on, typing_off, mark_seen}');
+    return { kind: 'action', recipientId, action: b.sender_action as 'typing_on' };
+  }
+  const type = b.messaging_type;
+  if (typeof type !== 'string' || !MESSAGING_TYPES.includes(type)) return invalid('param messaging_type must be one of {RESPONSE, UPDATE, MESSAGE_TAG}');
+  const tags = customer.platform === 'instagram' ? ['HUMAN_AGENT'] : MESSENGER_TAGS;
+  if (type === 'MESSAGE_TAG' && (typeof b.tag !== 'string' || !tags.includes(b.tag))) return invalid('param tag must be a valid message tag for MESSAGE_TAG');
+  if (type !== 'MESSAGE_TAG' && b.tag !== undefined) return invalid('param tag is only allowed with messaging_type MESSAGE_TAG');
+  const problem = windowProblem(customer, type, b.tag, now);
+  if (problem) return problem;
+  const message = b.message as { text?: unknown; attachment?: { type?: unknown; payload?: { url?: unknown } } } | undefined;
+  if (typeof message !== 'object' || message === null) return invalid('param message must be non-empty.');
+  if ((message.text === undefined) === (message.attachment === undefined)) return invalid('message must have exactly one of text or attachment');
+  const base = { kind: 'message' as const, recipientId, platform: customer.platform, messagingType: type, ...(typeof b.tag === 'string' ? { tag: b.tag } : {}) };
+  if (message.text !== undefined) {
+    const max = TEXT_MAX[customer.platform];
+    if (typeof message.text !== 'string' || !message.text) return invalid('param message[text] must be non-empty.');
+    if ([...message.text].length > max) return invalid(`Length of param message[text] must be less than or equal to ${max}`);
+    return { ...base, text: message.text };
+  }
+  const attachment = message.attachment;
+  const url = attachment?.payload?.url;
+  if (typeof attachment?.type !== 'string' || !ATTACHMENT_TYPES[customer.platform].includes(attachment.type)) {
+    return invalid(`param message[attachment][type] must be one of {${ATTACHMENT_TYPES[customer.platform].join(', ')}}`);
+  }
+  if (typeof url !== 'string' || !/^https?:\/\//.test(url)) return invalid('param message[attachment][payload][url] must be a valid URL');
+  return { ...base, attachment: { type: attachment.type, url } };
+}
+
+/** RESPONSE/UPDATE within 24 h of the customer's last message; HUMAN_AGENT within 7 days. Unknown time: not enforced. */
+function windowProblem(customer: MetaCustomer, type: string, tag: unknown, now: number): GraphFailure | undefined {
+  // Other tags (event or purchase updates) have no window; we never send them.
+  if (customer.lastWroteAt === null || (type === 'MESSAGE_TAG' && tag !== 'HUMAN_AGENT')) return undefined;
+  const allowed = type === 'MESSAGE_TAG' ? HUMAN_AGENT_WINDOW_MS : STANDARD_WINDOW_MS;
+  return now - customer.lastWroteAt > allowed ? OUTSIDE_WINDOW : undefined;
+}
