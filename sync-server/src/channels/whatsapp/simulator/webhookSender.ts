@@ -7,7 +7,12 @@
  */
 export interface WebhookSenderOptions {
   url: string;
-  sign: (raw: string) => string;
+  /** Meta's `X-Hub-Signature-256` value for a body (WhatsApp, Messenger, Instagram). */
+  sign?: (raw: string) => string;
+  /** Other headers per body (Telegram's `X-Telegram-Bot-Api-Secret-Token`). */
+  headers?: (raw: string) => Record<string, string>;
+  /** Who delivers, in log lines. */
+  label?: string;
   /** Waits between attempts; the delivery gives up after the last. */
   backoffMs?: readonly number[];
   /** How long one attempt may wait for our server's answer. */
@@ -38,7 +43,11 @@ export class WebhookSender {
       try {
         const res = await fetch(this.options.url, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', 'x-hub-signature-256': this.options.sign(raw) },
+          headers: {
+            'content-type': 'application/json',
+            ...(this.options.sign ? { 'x-hub-signature-256': this.options.sign(raw) } : {}),
+            ...this.options.headers?.(raw),
+          },
           body: raw,
           signal: request.signal,
         });
@@ -47,7 +56,7 @@ export class WebhookSender {
         problem = `HTTP ${res.status}`;
         // Refused for good (bad signature, unknown or removed account): trying again changes nothing.
         if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) {
-          this.options.log?.(`WhatsApp simulator: webhook refused (${problem})`);
+          this.options.log?.(`${this.options.label ?? 'WhatsApp simulator'}: webhook refused (${problem})`);
           return false;
         }
       } catch (error) {
@@ -59,7 +68,7 @@ export class WebhookSender {
       if (this.stopped) return false;
       const wait = backoff[attempt];
       if (wait === undefined) {
-        this.options.log?.(`WhatsApp simulator: webhook not accepted after ${attempt + 1} attempts (${problem})`);
+        this.options.log?.(`${this.options.label ?? 'WhatsApp simulator'}: webhook not accepted after ${attempt + 1} attempts (${problem})`);
         return false;
       }
       await this.sleep(wait);

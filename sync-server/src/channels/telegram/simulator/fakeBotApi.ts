@@ -1,0 +1,346 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebhookSender } from '../../whatsapp/simulator/webhookSender.js';
+import {
+  BLOCKED_BY_USER, botError, CHAT_ACTIONS, chatIdOf, checkCaption, checkText, checkWebhook, DOWNLOAD_MAX, NOT_FOUND,
+  badRequest, parseParams, PHOTO_MAX, stringParam, UNAUTHORIZED, UPLOAD_MAX, updateTypeOf,
+  type BotFailure, type BotParams, type WebhookSettings,
+} from './botApiContract.js';
+
+/**
+ * A fake of Telegram's Bot API on loopback (CHANNELS.md): methods at `/bot<token>/<method>`, files
+ * at `/file/bot<token>/<file_path>`, the webhook registered by setWebhook and updates delivered to
+ * it with the secret header, retried a bounded number of times as Telegram does. Parameter parsing
+ * and refusals are in botApiContract.ts; Update builders in updates.ts.
+ */
+
+export type { BotError, BotFailure, WebhookSettings } from './botApiContract.js';
+export { tooManyRequests, BLOCKED_BY_USER } from './botApiContract.js';
+
+/** A file the fake holds: a customer's (addFile) or one the bot uploaded. */
+export interface TgFile { file_id: string; file_unique_id: string; file_size: number; mime_type: string; file_name?: string }
+
+/** A message the fake accepted from the bot. */
+export interface BotSent {
+  method: 'sendMessage' | 'sendPhoto' | 'sendDocument';
+  chatId: string;
+  messageId: number;
+  text?: string;
+  caption?: string;
+  file?: { file_id: string; mimeType: string; name: string; size: number };
+  at: number;
+}
+
+export interface BotChatAction { chatId: string; action: string; at: number }
+
+/** Every Bot API call, files summarised (no bytes), for tests. */
+export interface BotCall { method: string; params: Record<string, unknown>; status: number }
+
+interface StoredFile extends TgFile { bytes: Buffer | null; file_path: string }
+
+/** Telegram reads bodies up to its upload limit; beyond, the connection is refused. */
+const BODY_MAX = UPLOAD_MAX + 1024 * 1024;
+
+export class FakeBotApi {
+  readonly calls: BotCall[] = [];
+  readonly sent: BotSent[] = [];
+  readonly chatActions: BotChatAction[] = [];
+  webhook: WebhookSettings | null = null;
+  /** Requests outside the Bot API (the simulator's customer page); returns whether it answered. */
+  pages: ((req: IncomingMessage, res: ServerResponse, body: Buffer) => Promise<boolean>) | undefined;
+  url = '';
+  private server: Server | undefined;
+  private readonly files = new Map<string, StoredFile>();
+  private readonly script: Array<{ method: string; failure: BotFailure }> = [];
+  private readonly sentListeners = new Set<(sent: BotSent) => void>();
+  private readonly actionListeners = new Set<(action: BotChatAction) => void>();
+  /** Chats that wrote to the bot: a bot may only message users who started it. */
+  private readonly chats = new Set<string>();
+  private readonly blocked = new Set<string>();
+  private senders: WebhookSender[] = [];
+  private sequence = 0;
+  private messageIds = 0;
+
+  constructor(readonly options: { token: string; username?: string; firstName?: string; backoffMs?: readonly number[] }) {}
+
+  /** The `apiBaseUrl` an account points at this fake with. */
+  get baseUrl(): string {
+    return this.url;
+  }
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => void this.handle(req, res).catch(() => {
+      if (!res.headersSent) res.writeHead(500).end();
+    }));
+    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    for (const sender of this.senders) sender.stop();
+    this.senders = [];
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  /**
+   * The next call of `method` ('*': of any method) is refused with `status` and this body
+   * (defaults: Telegram's description for the status; 429 carries `parameters.retry_after: 1`).
+   */
+  failNext(method: string, status: number, body: { description?: string; parameters?: { retry_after?: number } } = {}): void {
+    const description = body.description ?? DEFAULT_DESCRIPTIONS[status] ?? 'Internal Server Error';
+    const parameters = body.parameters ?? (status === 429 ? { retry_after: 1 } : undefined);
+    this.script.push({ method, failure: botError(status, description, parameters) });
+  }
+
+  /** The customer blocked the bot: sends to them are refused with 403. */
+  block(chatId: string | number, blocked = true): void {
+    if (blocked) this.blocked.add(String(chatId));
+    else this.blocked.delete(String(chatId));
+  }
+
+  /** Marks a chat as having written to the bot (deliver does it for every update it sends). */
+  knowChat(chatId: string | number): void {
+    this.chats.add(String(chatId));
+  }
+
+  reset(): void {
+    this.calls.length = 0;
+    this.sent.length = 0;
+    this.chatActions.length = 0;
+    this.script.length = 0;
+  }
+
+  /**
+   * A file the customer sent, for an update's `file_id`. `declaredSize` makes a file that claims to
+   * be that big without holding the bytes (to exercise the 20 MB download limit cheaply).
+   */
+  addFile(bytes: Buffer, mimeType: string, name?: string, declaredSize?: number): TgFile {
+    const n = ++this.sequence;
+    const folder = mimeType.startsWith('image/') ? 'photos' : mimeType.startsWith('audio/ogg') ? 'voice' : mimeType.startsWith('video/') ? 'videos' : 'documents';
+    const extension = /\.([A-Za-z0-9]{1,8})$/.exec(name ?? '')?.[1] ?? mimeType.split('/')[1]?.replace(/[^a-z0-9]/g, '') ?? 'bin';
+    const file: StoredFile = {
+      file_id: `AgAC${randomBytes(12).toString('base64url')}${n}`, file_unique_id: `AQAD${n}`,
+      file_size: declaredSize ?? bytes.length, mime_type: mimeType, ...(name ? { file_name: name } : {}),
+      bytes: declaredSize === undefined ? bytes : null, file_path: `${folder}/file_${n}.${extension}`,
+    };
+    this.files.set(file.file_id, file);
+    const { bytes: _bytes, file_path: _path, ...view } = file;
+    return view;
+  }
+
+  /** A file's bytes by file_id (a customer's or one the bot sent). */
+  fileBytes(fileId: string): Buffer | undefined {
+    return this.files.get(fileId)?.bytes ?? undefined;
+  }
+
+  onSent(listener: (sent: BotSent) => void): () => void {
+    this.sentListeners.add(listener);
+    return () => this.sentListeners.delete(listener);
+  }
+
+  onChatAction(listener: (action: BotChatAction) => void): () => void {
+    this.actionListeners.add(listener);
+    return () => this.actionListeners.delete(listener);
+  }
+
+  /**
+   * Sends an update to the registered webhook as Telegram does: with the secret header, retried
+   * with growing waits on failure, a bounded number of times. False when no webhook is set, the
+   * update's type is not among allowed_updates, or our server never accepted it.
+   */
+  async deliver(update: object): Promise<boolean> {
+    const webhook = this.webhook;
+    if (!webhook) return false;
+    const type = updateTypeOf(update);
+    if (!type || (webhook.allowedUpdates.length > 0 && !webhook.allowedUpdates.includes(type))) return false;
+    this.rememberChat(update);
+    const sender = new WebhookSender({
+      url: webhook.url, label: 'Telegram simulator',
+      headers: () => (webhook.secretToken ? { 'x-telegram-bot-api-secret-token': webhook.secretToken } : {}),
+      ...(this.options.backoffMs ? { backoffMs: this.options.backoffMs } : {}),
+    });
+    this.senders.push(sender);
+    try {
+      return await sender.deliver(update);
+    } finally {
+      this.senders = this.senders.filter((s) => s !== sender);
+    }
+  }
+
+  /** One POST of an update to the webhook with the given secret header (null: none), for tests of refusals. */
+  deliverOnce(update: object, secretToken: string | null | undefined = this.webhook?.secretToken): Promise<Response> {
+    if (!this.webhook) throw new Error('no webhook is set');
+    this.rememberChat(update);
+    return fetch(this.webhook.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(secretToken ? { 'x-telegram-bot-api-secret-token': secretToken } : {}) },
+      body: JSON.stringify(update),
+    });
+  }
+
+  private rememberChat(update: object): void {
+    const message = Object.values(update).find((v): v is { chat?: { id?: unknown } } => typeof v === 'object' && v !== null);
+    if (message?.chat?.id !== undefined) this.knowChat(String(message.chat.id));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? '').split('?')[0] ?? '';
+    const isApi = path.startsWith('/bot') || path.startsWith('/file/bot');
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of req) {
+      size += (chunk as Buffer).length;
+      if (size > BODY_MAX) {
+        res.writeHead(413, { connection: 'close' }).end(JSON.stringify(botError(413, 'Request Entity Too Large').body));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk as Buffer);
+    }
+    const body = Buffer.concat(chunks);
+    if (!isApi && this.pages && (await this.pages(req, res, body))) return;
+    const download = /^\/file\/bot([^/]+)\/(.+)$/.exec(path);
+    if (download) return this.download(res, download[1] ?? '', decodeURIComponent(download[2] ?? ''));
+    const api = /^\/bot([^/]+)\/([A-Za-z]+)$/.exec(path);
+    if (!api) return this.answer(res, NOT_FOUND);
+    const method = api[2] ?? '';
+    const call: BotCall = { method, params: {}, status: 0 };
+    this.calls.push(call);
+    const reply = (answer: BotFailure | { result: unknown; description?: string }) => {
+      call.status = 'status' in answer ? answer.status : 200;
+      this.answer(res, answer);
+    };
+    if (decodeURIComponent(api[1] ?? '') !== this.options.token) return reply(UNAUTHORIZED);
+    const parsed = await parseParams(new URL(req.url ?? '', 'http://fake').searchParams, req.headers['content-type'] ?? '', body);
+    if ('failure' in parsed) return reply(parsed.failure);
+    const { params } = parsed;
+    call.params = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, v instanceof Blob ? { size: v.size, type: v.type, name: v instanceof File ? v.name : undefined } : v]));
+    const scripted = this.script.findIndex((s) => s.method === '*' || s.method.toLowerCase() === method.toLowerCase());
+    if (scripted >= 0) return reply(this.script.splice(scripted, 1)[0]!.failure);
+    reply(await this.call(method.toLowerCase(), params));
+  }
+
+  private async call(method: string, params: BotParams): Promise<BotFailure | { result: unknown; description?: string }> {
+    switch (method) {
+      case 'getme': return { result: this.botUser() };
+      case 'setwebhook': {
+        const webhook = checkWebhook(params, this.webhook);
+        if (webhook && 'status' in webhook) return webhook;
+        this.webhook = webhook;
+        return { result: true, description: webhook ? 'Webhook was set' : 'Webhook was deleted' };
+      }
+      case 'deletewebhook':
+        this.webhook = null;
+        return { result: true, description: 'Webhook was deleted' };
+      case 'getwebhookinfo':
+        return {
+          result: {
+            url: this.webhook?.url ?? '', has_custom_certificate: false, pending_update_count: 0,
+            ...(this.webhook ? { max_connections: this.webhook.maxConnections, allowed_updates: this.webhook.allowedUpdates } : {}),
+          },
+        };
+      case 'sendmessage': case 'sendphoto': case 'senddocument': return this.send(method, params);
+      case 'sendchataction': {
+        const chatId = this.chatOf(params);
+        if (typeof chatId !== 'string') return chatId;
+        const action = stringParam(params, 'action') ?? '';
+        if (!CHAT_ACTIONS.has(action)) return badRequest('wrong parameter action in request');
+        const entry = { chatId, action, at: Date.now() };
+        this.chatActions.push(entry);
+        for (const listener of this.actionListeners) listener(entry);
+        return { result: true };
+      }
+      case 'getfile': {
+        const file = this.files.get(stringParam(params, 'file_id') ?? '');
+        if (!file) return badRequest('invalid file_id');
+        if (file.file_size > DOWNLOAD_MAX) return badRequest('file is too big');
+        return { result: { file_id: file.file_id, file_unique_id: file.file_unique_id, file_size: file.file_size, file_path: file.file_path } };
+      }
+      default: return NOT_FOUND;
+    }
+  }
+
+  /** sendMessage / sendPhoto / sendDocument: files by multipart upload or an existing file_id. */
+  private async send(method: string, params: BotParams): Promise<BotFailure | { result: unknown }> {
+    const chatId = this.chatOf(params);
+    if (typeof chatId !== 'string') return chatId;
+    const messageId = ++this.messageIds;
+    const base = { message_id: messageId, from: this.botUser(), chat: { id: Number(chatId), type: 'private' }, date: Math.floor(Date.now() / 1000) };
+    if (method === 'sendmessage') {
+      const text = stringParam(params, 'text');
+      const problem = checkText(text);
+      if (problem) return problem;
+      return this.accept({ method: 'sendMessage', chatId, messageId, text: text ?? '', at: Date.now() }, { ...base, text });
+    }
+    const field = method === 'sendphoto' ? 'photo' : 'document';
+    const caption = stringParam(params, 'caption');
+    const problem = checkCaption(caption);
+    if (problem) return problem;
+    const file = await this.fileParam(params[field], field === 'photo' ? PHOTO_MAX : UPLOAD_MAX);
+    if ('status' in file) return file;
+    const sent: BotSent = {
+      method: field === 'photo' ? 'sendPhoto' : 'sendDocument', chatId, messageId, ...(caption ? { caption } : {}),
+      file: { file_id: file.file_id, mimeType: file.mime_type, name: file.file_name ?? '', size: file.file_size }, at: Date.now(),
+    };
+    const media = field === 'photo'
+      ? { photo: [{ file_id: file.file_id, file_unique_id: file.file_unique_id, file_size: file.file_size, width: 1280, height: 960 }] }
+      : { document: { file_id: file.file_id, file_unique_id: file.file_unique_id, file_size: file.file_size, mime_type: file.mime_type, ...(file.file_name ? { file_name: file.file_name } : {}) } };
+    return this.accept(sent, { ...base, ...media, ...(caption ? { caption } : {}) });
+  }
+
+  private accept(sent: BotSent, message: object): { result: unknown } {
+    this.sent.push(sent);
+    for (const listener of this.sentListeners) listener(sent);
+    return { result: message };
+  }
+
+  /** An uploaded file (multipart) or the file_id of one the fake holds; URLs are not fetched by this fake. */
+  private async fileParam(value: unknown, max: number): Promise<TgFile | BotFailure> {
+    if (value instanceof Blob) {
+      if (value.size === 0) return badRequest('file must be non-empty');
+      if (value.size > max) return badRequest('file is too big');
+      return this.addFile(Buffer.from(await value.arrayBuffer()), value.type || 'application/octet-stream', value instanceof File ? value.name : undefined);
+    }
+    const known = typeof value === 'string' ? this.files.get(value) : undefined;
+    if (!known) return badRequest('wrong file identifier/HTTP URL specified');
+    const { bytes: _bytes, file_path: _path, ...view } = known;
+    return view;
+  }
+
+  private chatOf(params: BotParams): string | BotFailure {
+    const chatId = chatIdOf(params);
+    if (typeof chatId !== 'string') return chatId;
+    if (this.blocked.has(chatId)) return BLOCKED_BY_USER;
+    if (!this.chats.has(chatId)) return badRequest('chat not found');
+    return chatId;
+  }
+
+  private download(res: ServerResponse, token: string, filePath: string): void {
+    if (token !== this.options.token) return this.answer(res, UNAUTHORIZED);
+    const file = [...this.files.values()].find((f) => f.file_path === filePath);
+    if (!file?.bytes) return this.answer(res, NOT_FOUND);
+    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(file.bytes.length) }).end(file.bytes);
+  }
+
+  private botUser() {
+    const id = Number(/^(\d+):/.exec(this.options.token)?.[1] ?? 7_000_000_001);
+    return {
+      id, is_bot: true, first_name: this.options.firstName ?? 'Atende Bot', username: this.options.username ?? 'atende_demo_bot',
+      can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false,
+    };
+  }
+
+  private answer(res: ServerResponse, answer: BotFailure | { result: unknown; description?: string }): void {
+    const status = 'status' in answer ? answer.status : 200;
+    const body = 'status' in answer ? answer.body : { ok: true, result: answer.result, ...(answer.description ? { description: answer.description } : {}) };
+    res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+  }
+}
+
+const DEFAULT_DESCRIPTIONS: Record<number, string> = {
+  400: 'Bad Request: chat not found', 401: 'Unauthorized', 403: 'Forbidden: bot was blocked by the user', 404: 'Not Found',
+  409: 'Conflict: terminated by other getUpdates request', 429: 'Too Many Requests: retry after 1',
+  500: 'Internal Server Error', 502: 'Bad Gateway',
+};
