@@ -9,7 +9,7 @@ import { randomToken, TokenSigner } from './auth/tokens.js';
 import { openBus, subscribeTopic, type Bus } from './bus/index.js';
 import { agentChannelRoutes } from './channelAccounts/agentRoutes.js';
 import { channelAccountRoutes } from './channelAccounts/routes.js';
-import { ChannelAccounts } from './channelAccounts/service.js';
+import { ChannelAccounts, loopbackUrl } from './channelAccounts/service.js';
 import { ChannelRegistry } from './channels/adapter.js';
 import { ChannelInbound } from './channels/inbound.js';
 import { registerChannelJobs, typingToCustomer } from './channels/jobs.js';
@@ -23,6 +23,7 @@ import { VisitorSockets } from './channels/webchat/visitorSockets.js';
 import { VisitorService } from './channels/webchat/visitors.js';
 import { visitorNoticeJob } from './channels/webchat/notices.js';
 import { webhookRoutes } from './channels/webhooks.js';
+import { PublicMediaLinks, publicMediaRoutes } from './channels/publicMedia.js';
 import type { Config } from './config/config.js';
 import { ContactDirectory } from './contacts/directory.js';
 import { InboundService } from './conversations/inbound.js';
@@ -112,7 +113,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   // Every index is built before the first request and kept built after bulk loads (issue 8).
   const indexWarmer = startIndexWarmer(store, { log });
   await indexWarmer.ready;
-  const signer = new TokenSigner(await tokenSecret(store, config.secret));
+  const serverSecret = await tokenSecret(store, config.secret);
+  const signer = new TokenSigner(serverSecret);
   const auth = new AuthService(store, signer, config);
   const seeded = config.demo ? await seedDemo(store, auth, config.demoPassword) : false;
   const bus = await openBus(config.redisUrl, { nodeId: config.nodeId, log });
@@ -125,6 +127,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   if (store.kind === 'couchdb') sweeper.start();
 
   const accounts = new ChannelAccounts(store, config.publicUrl);
+  // Links to attachments for upstreams that fetch files by URL (Messenger, Instagram), under the webhooks' base.
+  const publicMedia = new PublicMediaLinks(serverSecret, () => accounts.upstreamBaseUrl());
   const conversations = new ConversationService(store);
   const media = new MediaService(store);
   const messages = new MessageService(store, media);
@@ -152,7 +156,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       .catch((e: unknown) => log(`session.revoked not published: ${String(e)}`));
   });
   const jobs = openJobRunner(store, { ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}), nodeId: config.nodeId, log });
-  registerChannelJobs(jobs, { store, accounts, registry, messages, media });
+  registerChannelJobs(jobs, { store, accounts, registry, messages, media, publicMediaUrl: (a) => publicMedia.urlFor(a) });
   // Lifecycle events (issue 9): the queue position, and the notices the website visitor sees.
   jobs.register(QUEUED_EVENT_JOB, new ConversationEvents(store).queuedJobHandler());
   jobs.register(VISITOR_NOTICE_JOB, visitorNoticeJob(store, visitorDelivery));
@@ -191,7 +195,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       ['/api/webchat/media', visitorMediaRoutes({ media, visitors, limit: limiter.middleware('webchat-media') })],
       ['/api/webchat', webchatRoutes(visitors, inbound, media, limiter)],
     ],
-    raw: [['/channels', webhookRoutes({ accounts, registry, inbound: channelInbound, limiter })]],
+    raw: [
+      ['/channels', webhookRoutes({ accounts, registry, inbound: channelInbound, limiter })],
+      ['/channels', publicMediaRoutes({ links: publicMedia, media })],
+    ],
     webDir: webRoot(config.webDir),
     updatesDir: config.updatesDir,
     health: () => ({ store: store.kind }),
@@ -224,6 +231,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   });
   const port = (server.address() as AddressInfo).port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  // Without ATENDE_PUBLIC_URL, upstreams on this machine (the simulators) reach us here.
+  accounts.setLocalUrl(loopbackUrl(`http://${host}:${port}`, port));
 
   return {
     url: `http://${host}:${port}`,

@@ -73,7 +73,7 @@ beforeAll(async () => {
   const admin = (await login(server, 'admin@demo.local')).accessToken;
   const created = await call<{ id: string }>(server, 'POST', '/api/admin/channels', {
     token: admin,
-    body: { kind: 'messenger', name: 'Página', teamId: 'team:suporte', config: { pageId: '4242', accessToken: 'page-token', appSecret: APP_SECRET, verifyToken: VERIFY_TOKEN } },
+    body: { kind: 'messenger', name: 'Página', teamId: 'team:suporte', config: { pageId: '4242', pageAccessToken: 'page-token', appSecret: APP_SECRET, verifyToken: VERIFY_TOKEN } },
   });
   expect(created.status).toBe(201);
   path = `/channels/messenger/${created.body.id.slice('channel:'.length)}/webhook`;

@@ -1,5 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import {
-  CHANNEL_SECRET_KEYS, CHANNEL_SETTINGS, DomainError, notFound, ulid, webhookPathOf,
+  BASE_URL_KEY, CHANNEL_SECRET_KEYS, CHANNEL_SETTINGS, DomainError, GENERATED_SETTINGS, notFound, ulid, webhookPathOf,
   type ChannelAccountView, type ChannelKind, type ChannelSettings, type CreateChannelBody,
   type UpdateChannelBody,
 } from '@atende/protocol';
@@ -41,10 +42,31 @@ function validSettings(kind: ChannelKind, raw: Record<string, unknown>): Channel
   throw new DomainError('invalid', 'invalid_config', `Invalid ${kind} configuration: ${detail}`);
 }
 
+/**
+ * Settings the server fills in when absent (GENERATED_SETTINGS: Telegram's secret token, Meta's
+ * verify token): 32 random bytes, base64url, which both upstreams' alphabets accept.
+ */
+function withGeneratedSettings(kind: ChannelKind, raw: Record<string, unknown>): Record<string, unknown> {
+  const filled = { ...raw };
+  for (const key of GENERATED_SETTINGS[kind] ?? []) {
+    if (filled[key] === undefined || filled[key] === null || filled[key] === '') filled[key] = randomBytes(32).toString('base64url');
+  }
+  return filled;
+}
+
+/** Our own address as a local upstream (a simulator) reaches it: loopback when the server listens on every interface. */
+export function loopbackUrl(serverUrl: string, port: number): string {
+  const host = new URL(serverUrl).hostname;
+  return host === '0.0.0.0' || host === '[::]' ? `http://127.0.0.1:${port}` : serverUrl;
+}
+
 /** Channel accounts administration (issue 7 point 3); admins only, checked by the edge. */
 export class ChannelAccounts {
   /** One account per WhatsApp number, arbitrated by the store (phoneNumbers.ts). */
   private readonly phoneNumbers: PhoneNumberClaims;
+
+  /** The server's own address, set once it listens (server.ts): the fallback base for local upstreams. */
+  private localUrl: string | undefined;
 
   constructor(
     private readonly store: DocStore,
@@ -52,6 +74,26 @@ export class ChannelAccounts {
     private readonly publicUrl: string | undefined,
   ) {
     this.phoneNumbers = new PhoneNumberClaims(store);
+  }
+
+  /** Called by server.ts after listen, with `loopbackUrl(url, port)`. */
+  setLocalUrl(url: string): void {
+    this.localUrl = url.replace(/\/+$/, '');
+  }
+
+  /**
+   * Where upstreams reach this server, for links we hand them (webhook registration, public media
+   * links): the public address when configured, else our own loopback one (a local simulator
+   * reaches it; a real upstream refuses it and says so). Null before the server listens.
+   */
+  upstreamBaseUrl(): string | null {
+    return this.publicUrl ?? this.localUrl ?? null;
+  }
+
+  /** The webhook URL an upstream registers for this account (Telegram's setWebhook): public, else local. */
+  upstreamWebhookUrl(account: Pick<ChannelAccountDoc, '_id' | 'kind'>): string | null {
+    const base = this.upstreamBaseUrl();
+    return base && account.kind !== 'webchat' ? base + webhookPathOf(account.kind, account._id) : null;
   }
 
   webhookUrl(account: Pick<ChannelAccountDoc, '_id' | 'kind'>): string | null {
@@ -85,7 +127,7 @@ export class ChannelAccounts {
     const now = Date.now();
     const account: ChannelAccountDoc = {
       _id: `channel:${ulid()}`, type: 'channel', kind: body.kind, name: body.name, entryTeamId: body.teamId,
-      enabled: true, settings: validSettings(body.kind, body.config), createdAt: now, updatedAt: now,
+      enabled: true, settings: validSettings(body.kind, withGeneratedSettings(body.kind, body.config)), createdAt: now, updatedAt: now,
     };
     const number = phoneNumberOf(account);
     if (number) await this.phoneNumbers.claim(number, account._id);
@@ -123,8 +165,9 @@ export class ChannelAccounts {
     const existing = await this.get(idOrKey);
     if (body.teamId) await this.requireTeam(body.teamId);
     this.requireSecretsWithNewHost(existing, body.config);
+    // Accounts stored before a setting was generated (or seeded without it) get it on their next change.
     const settings = body.config
-      ? validSettings(existing.kind, { ...existing.settings, ...body.config })
+      ? validSettings(existing.kind, withGeneratedSettings(existing.kind, this.mergedConfig(existing, body.config)))
       : existing.settings;
     // A new number is claimed before the account says it holds it, the old one released after.
     const before = phoneNumberOf(existing);
@@ -164,14 +207,30 @@ export class ChannelAccounts {
   }
 
   /**
+   * The stored settings with the admin's changes over them. A generated secret does not follow the
+   * account to a new host either: unless given, a fresh one is generated (Telegram's setWebhook
+   * registers it with the new host).
+   */
+  private mergedConfig(existing: ChannelAccountDoc, config: Record<string, unknown>): Record<string, unknown> {
+    const merged: Record<string, unknown> = { ...existing.settings, ...config };
+    const key = BASE_URL_KEY[existing.kind];
+    if (key && config[key] !== undefined && config[key] !== existing.settings?.[key]) {
+      for (const generated of GENERATED_SETTINGS[existing.kind] ?? []) if (config[generated] === undefined) delete merged[generated];
+    }
+    return merged;
+  }
+
+  /**
    * Secrets are write-only, so an admin may not point an account at another host and let the
-   * stored credentials follow: a new `baseUrl` needs every secret of the kind given again.
+   * stored credentials follow: a new base URL (`BASE_URL_KEY`) needs every secret of the kind given again.
    */
   private requireSecretsWithNewHost(existing: ChannelAccountDoc, config: Record<string, unknown> | undefined): void {
-    if (!config || config.baseUrl === undefined || config.baseUrl === existing.settings?.baseUrl) return;
-    const missing = CHANNEL_SECRET_KEYS[existing.kind].filter((key) => config[key] === undefined);
+    const key = BASE_URL_KEY[existing.kind];
+    if (!key || !config || config[key] === undefined || config[key] === existing.settings?.[key]) return;
+    const generated = GENERATED_SETTINGS[existing.kind] ?? [];
+    const missing = CHANNEL_SECRET_KEYS[existing.kind].filter((secret) => config[secret] === undefined && !generated.includes(secret));
     if (missing.length > 0) {
-      throw new DomainError('invalid', 'secrets_required', `Changing baseUrl requires the credentials again: config.${missing.join(', config.')}`);
+      throw new DomainError('invalid', 'secrets_required', `Changing ${key} requires the credentials again: config.${missing.join(', config.')}`);
     }
   }
 

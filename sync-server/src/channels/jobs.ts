@@ -1,16 +1,16 @@
-import type { Attachment, ConversationDoc, MessageDoc } from '@atende/protocol';
+import { MEDIA_ERROR, mediaErrorOf, type Attachment, type ContactDoc, type ConversationDoc, type MessageDoc } from '@atende/protocol';
 import type { ChannelAccounts } from '../channelAccounts/service.js';
 import type { MessageService } from '../conversations/messages.js';
 import { SEND_JOB } from '../conversations/messages.js';
 import { retagMessages } from '../conversations/retag.js';
 import { RETAG_JOB } from '../conversations/service.js';
-import { PermanentFailure, RetryLater, type JobRunner } from '../jobs/types.js';
+import { PermanentFailure, RetryLater, type DeadLetterHandler, type JobHandler, type JobRunner } from '../jobs/types.js';
 import { storeRemoteMedia, type MediaService } from '../media/service.js';
 import type { DocStore } from '../store/index.js';
 import { liveContact } from '../contacts/live.js';
 import { getWire, updateWire } from '../store/wire.js';
-import type { ChannelRegistry } from './adapter.js';
-import { MEDIA_DOWNLOAD_JOB } from './inbound.js';
+import { MediaTooLarge, type ChannelRegistry, type OutboundRequest } from './adapter.js';
+import { CONTACT_PROFILE_JOB, MEDIA_DOWNLOAD_JOB, type ContactProfilePayload } from './inbound.js';
 import { sendFailed, sendMessageJob } from './outbound.js';
 
 export interface ChannelJobDeps {
@@ -19,6 +19,8 @@ export interface ChannelJobDeps {
   registry: ChannelRegistry;
   messages: MessageService;
   media: MediaService;
+  /** Short-lived links to attachments for upstreams that fetch by URL (channels/publicMedia.ts). */
+  publicMediaUrl?: OutboundRequest['publicMediaUrl'];
 }
 
 /** The outbox's workers (R-OPS-02): channel sends, re-tagging after transfers, inbound media. */
@@ -35,26 +37,102 @@ export function registerChannelJobs(jobs: JobRunner, deps: ChannelJobDeps): void
     if (conversation) await retagMessages(deps.store, conversation);
   });
 
-  jobs.register(MEDIA_DOWNLOAD_JOB, async (job) => {
+  jobs.register(MEDIA_DOWNLOAD_JOB, mediaDownloadJob(deps), { onDead: mediaUnavailable(deps) });
+  jobs.register(CONTACT_PROFILE_JOB, contactProfileJob(deps));
+}
+
+type MediaRef = { ref: string; mimeType?: string; filename?: string };
+
+/**
+ * Inbound files, fetched from the upstream after the webhook was acknowledged. A file the upstream
+ * will not hand over for its size (`MediaTooLarge`) is said so on the message (`mediaError:
+ * too_large`) and never retried; other refusals retry, then `mediaUnavailable` says so.
+ */
+function mediaDownloadJob(deps: ChannelJobDeps): JobHandler {
+  return async (job) => {
     const message = await getWire<MessageDoc>(deps.store, String(job.payload.messageId));
     const account = await deps.accounts.find(String(job.payload.channelAccountId));
     if (!message || !account) return;
     const adapter = deps.registry.forAccount(account);
     if (!adapter?.downloadMedia) throw new PermanentFailure(`${account.kind} cannot download media`);
-    const refs = (job.payload.media as Array<{ ref: string; mimeType?: string; filename?: string }>) ?? [];
+    const refs = (job.payload.media as MediaRef[] | undefined) ?? [];
     const stored: Attachment[] = [];
+    let tooLarge = false;
     for (const ref of refs) {
-      const file = await adapter.downloadMedia(ref.ref);
+      let file;
+      try {
+        file = await adapter.downloadMedia(ref.ref);
+      } catch (error) {
+        if (!(error instanceof MediaTooLarge)) throw error;
+        tooLarge = true;
+        continue;
+      }
       stored.push(await storeRemoteMedia(deps.media, {
         bytes: file.bytes, filename: file.filename ?? ref.filename ?? 'arquivo', declaredMime: file.mimeType ?? ref.mimeType,
         channel: account.kind, uploadedBy: message.authorId ?? message.conversationId, conversationId: message.conversationId,
       }));
     }
-    const { written } = await updateWire<MessageDoc>(deps.store, message.id, (m) =>
-      m && m.attachments.length === 0 ? { ...m, attachments: stored, updatedAt: Math.max(Date.now(), m.updatedAt + 1) } : undefined,
-    );
+    const { written } = await updateWire<MessageDoc>(deps.store, message.id, (m) => {
+      if (!m || m.attachments.length > 0 || mediaErrorOf(m.payload)) return undefined;
+      if (stored.length === 0 && !tooLarge) return undefined;
+      const payload = tooLarge ? { ...m.payload, [MEDIA_ERROR]: 'too_large' } : m.payload;
+      return { ...m, attachments: stored, payload, updatedAt: Math.max(Date.now(), m.updatedAt + 1) };
+    });
     if (!written && !(await getWire<MessageDoc>(deps.store, message.id))) throw new RetryLater('message not readable yet');
-  });
+  };
+}
+
+/** A download that failed for good: the message says "arquivo indisponível" instead of waiting forever. */
+function mediaUnavailable(deps: Pick<ChannelJobDeps, 'store'>): DeadLetterHandler {
+  return async (job) => {
+    await updateWire<MessageDoc>(deps.store, String(job.payload.messageId), (m) =>
+      m && m.attachments.length === 0 && !mediaErrorOf(m.payload)
+        ? { ...m, payload: { ...m.payload, [MEDIA_ERROR]: 'unavailable' }, updatedAt: Math.max(Date.now(), m.updatedAt + 1) }
+        : undefined,
+    );
+  };
+}
+
+/**
+ * The customer's name and picture from the upstream's profile endpoint (Messenger, Instagram),
+ * once per contact: the picture is stored as media readable by whoever sees the contact; the name
+ * is set only while the contact has none (an agent's edit is never overwritten).
+ */
+function contactProfileJob(deps: ChannelJobDeps): JobHandler {
+  return async (job) => {
+    const { contactId, channelAccountId, address } = job.payload as unknown as ContactProfilePayload;
+    const account = await deps.accounts.find(String(channelAccountId));
+    const contact = await liveContact(deps.store, String(contactId));
+    const adapter = account && deps.registry.forAccount(account);
+    if (!account || !contact || !adapter?.fetchProfile) return;
+    const profile = await adapter.fetchProfile(String(address));
+    let pictureMediaId: string | undefined;
+    if (profile.pictureUrl && !contact.pictureMediaId && adapter.downloadMedia) {
+      try {
+        const file = await adapter.downloadMedia(profile.pictureUrl);
+        const picture = await storeRemoteMedia(deps.media, {
+          bytes: file.bytes, filename: file.filename ?? 'foto', declaredMime: file.mimeType,
+          channel: account.kind, uploadedBy: contact.id, pictureOf: contact.id,
+        });
+        pictureMediaId = picture.mediaId;
+      } catch (error) {
+        // A picture too large is no picture; anything else is worth another try.
+        if (!(error instanceof MediaTooLarge)) throw error;
+      }
+    }
+    const name = profile.name?.trim().slice(0, 200) ?? '';
+    await updateWire<ContactDoc>(deps.store, contact.id, (c) => {
+      if (!c || c.type !== 'contact') return undefined;
+      const placeholder = c.name === '' || c.name === c.addresses[account.kind];
+      const rename = name !== '' && placeholder && c.name !== name;
+      const picture = pictureMediaId !== undefined && !c.pictureMediaId;
+      if (!rename && !picture) return undefined;
+      return {
+        ...c, ...(rename ? { name } : {}), ...(picture ? { pictureMediaId } : {}),
+        updatedAt: Math.max(Date.now(), c.updatedAt + 1),
+      };
+    });
+  };
 }
 
 /** The agent's typing shown to the customer where the channel supports it; best effort. */

@@ -26,6 +26,8 @@ export interface SendDeps {
   registry: ChannelRegistry;
   messages: MessageService;
   readMedia: OutboundRequest['readMedia'];
+  /** Short-lived links for upstreams that fetch files by URL (publicMedia.ts); absent: none. */
+  publicMediaUrl?: OutboundRequest['publicMediaUrl'];
 }
 
 /**
@@ -61,7 +63,9 @@ export function sendMessageJob(deps: SendDeps): JobHandler {
 
     let result;
     try {
-      result = await adapter.send({ conversation, message, contact, idempotencyKey: sendKey, readMedia: deps.readMedia, publicMediaUrl: () => null });
+      result = await adapter.send({
+        conversation, message, contact, idempotencyKey: sendKey, readMedia: deps.readMedia, publicMediaUrl: deps.publicMediaUrl ?? (() => null),
+      });
     } catch (error) {
       if (error instanceof UncertainSend && !adapter.idempotentSends) throw new PermanentFailure(UNCERTAIN_REASON);
       // The upstream answered (or was never reached): nothing was sent, so trying again is safe.

@@ -43,7 +43,7 @@ export function webhookRoutes(deps: { accounts: ChannelAccounts; registry: Chann
     const { account, adapter, request } = await resolve(req);
     if (!adapter.verify || !adapter.parse) throw new DomainError('not_found', 'unknown_channel', 'This channel takes no webhooks');
     if (!adapter.verify(request)) throw new DomainError('unauthenticated', 'bad_signature', 'The webhook signature does not match');
-    await deps.inbound.handle(account, adapter.parse(request));
+    await deps.inbound.handle(account, adapter.parse(request), adapter);
     res.status(200).json({ ok: true });
   });
   return router;

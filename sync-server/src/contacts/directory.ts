@@ -65,6 +65,12 @@ export class ContactDirectory {
     throw new Error(`contact for ${kind} address: too much contention`);
   }
 
+  /** The live contact behind a channel address, without creating one (delivery and read watermarks). */
+  async find(kind: ChannelKind, address: string): Promise<ContactDoc | undefined> {
+    const known = (await this.store.get(addressId(kind, address))) as AddressDoc | undefined;
+    return known && !known._deleted ? liveContact(this.store, known.contactId) : undefined;
+  }
+
   /**
    * Makes another address of the same customer name this contact, unless it already names one
    * (first come keeps it: an address never silently moves between contacts).

@@ -1,5 +1,5 @@
 import {
-  advanceStatus, applyUpstreamReport, assertAccepted, assertMay, canResend, DomainError, docId, notFound, whatsappRefusal,
+  advanceStatus, applyUpstreamReport, assertAccepted, assertMay, canResend, DomainError, docId, notFound, whatsappRefusal, withEdit,
   type Attachment, type ConversationDoc, type MessageDoc, type MessageKind, type MessageStatus, type UserDoc,
 } from '@atende/protocol';
 import { visibleConversation } from '../access/conversations.js';
@@ -8,9 +8,12 @@ import { newJob, type JobDoc } from '../jobs/types.js';
 import type { DocStore } from '../store/index.js';
 import { getWire, toStored, toWire, updateWire } from '../store/wire.js';
 import { inTeam, summarise } from './summary.js';
-import { assertWhatsAppWindowOpen } from './whatsappWindow.js';
+import { assertReplyWindowOpen, assertTextFits, type ReplyAccount } from './replyWindow.js';
 
 export const SEND_JOB = 'channel-send';
+/** Bounds of one watermark: a contact's conversations on an account, and our unread messages in each. */
+const WATERMARK_CONVERSATIONS_MAX = 200;
+const WATERMARK_MESSAGES_MAX = 1_000;
 
 export interface AgentMessage {
   id: string;
@@ -36,7 +39,16 @@ export class MessageService {
   constructor(
     private readonly store: DocStore,
     private readonly media: MediaService,
+    /** The reply-window clock (tests inject one). */
+    private readonly now: () => number = Date.now,
   ) {}
+
+  /** The conversation's channel account settings, for rules that depend on them (HUMAN_AGENT). */
+  private async accountOf(conversation: ConversationDoc): Promise<ReplyAccount | undefined> {
+    if (conversation.channel !== 'messenger' && conversation.channel !== 'instagram') return undefined;
+    const account = await this.store.get(conversation.channelAccountId);
+    return account && !account._deleted ? (account as ReplyAccount) : undefined;
+  }
 
   async send(user: UserDoc, conversationId: string, body: AgentMessage): Promise<{ message: MessageDoc; created: boolean }> {
     return this.queue(user, conversationId, body.id, async (conversation) => {
@@ -90,8 +102,9 @@ export class MessageService {
     if (!stored || stored._deleted) throw notFound('conversation');
     const current = toWire<ConversationDoc>(stored);
     assertMay(user, 'reply', current);
-    const now = Date.now();
-    if (!outgoing.outsideWindow) assertWhatsAppWindowOpen(current, now);
+    const now = this.now();
+    if (!outgoing.outsideWindow) assertReplyWindowOpen(current, await this.accountOf(current), now);
+    assertTextFits(current.channel, outgoing.text);
     const message: MessageDoc = {
       id, type: 'message', createdAt: now, updatedAt: now,
       conversationId, teamId: current.teamId, formerTeamIds: [],
@@ -175,7 +188,8 @@ export class MessageService {
       throw new DomainError('conflict', 'not_failed', 'Only a failed message can be sent again');
     }
     // A failed template may be sent again outside the window, as it was the first time.
-    if (message.kind !== 'template') assertWhatsAppWindowOpen(conversation, Date.now());
+    if (message.kind !== 'template') assertReplyWindowOpen(conversation, await this.accountOf(conversation), this.now());
+    assertTextFits(conversation.channel, message.text);
     const revision = String(stored._rev).split('-')[0];
     const job = newJob(SEND_JOB, `${messageId.slice('message:'.length)}.r${revision}`, { messageId });
     const next = { ...message, status: 'queued' as const, error: null, updatedAt: Math.max(Date.now(), message.updatedAt + 1) };
@@ -231,6 +245,50 @@ export class MessageService {
       return { ...m, status: next, error: next === 'failed' ? reason : null, updatedAt: Math.max(Date.now(), m.updatedAt + 1) };
     });
     return true;
+  }
+
+  /**
+   * A watermark (Messenger/Instagram `delivery`/`read`): our messages of the contact's
+   * conversations on this account, created up to `at`, that reached the upstream (sent, or
+   * delivered for a read) move up to `status`; never backwards, and never a message not yet sent.
+   */
+  async applyStatusUpTo(channelAccountId: string, contactId: string, status: 'delivered' | 'read', at: number): Promise<number> {
+    const conversations = await this.store.find({ selector: { type: 'conversation', contactId }, limit: WATERMARK_CONVERSATIONS_MAX });
+    let moved = 0;
+    for (const conversation of conversations) {
+      if (conversation.channelAccountId !== channelAccountId || conversation._deleted) continue;
+      const candidates = await this.store.find({
+        selector: { type: 'message', conversationId: conversation._id, direction: 'out', status: { $in: ['sent', 'delivered'] } },
+        limit: WATERMARK_MESSAGES_MAX,
+      });
+      for (const candidate of candidates) {
+        if (Number(candidate.createdAt) > at) continue;
+        const { written } = await updateWire<MessageDoc>(this.store, candidate._id, (m) => {
+          if (!m || (m.status !== 'sent' && m.status !== 'delivered') || m.createdAt > at) return undefined;
+          const next = advanceStatus(m.status, status);
+          return next === m.status ? undefined : { ...m, status: next, error: null, updatedAt: Math.max(Date.now(), m.updatedAt + 1) };
+        });
+        if (written) moved += 1;
+      }
+    }
+    return moved;
+  }
+
+  /**
+   * The customer edited an inbound message (Telegram `edited_message`): the new text, the old one
+   * kept in the payload's history (`withEdit`), written through the store so it replicates. Answers
+   * false when no such message is stored; a redelivered edit changes nothing and answers true.
+   */
+  async applyEdit(messageKey: string, text: string, at: number): Promise<boolean> {
+    const id = docId('message', messageKey);
+    let found = false;
+    await updateWire<MessageDoc>(this.store, id, (m) => {
+      if (!m || m.direction !== 'in') return undefined;
+      found = true;
+      const edited = withEdit(m, text, at);
+      return edited ? { ...m, ...edited, updatedAt: Math.max(Date.now(), m.updatedAt + 1) } : undefined;
+    });
+    return found;
   }
 
   /**

@@ -33,6 +33,8 @@ export interface MediaDoc extends StoredDoc {
    * signed-in user may read and attach it, as every agent may pick a predefined message.
    */
   shared?: boolean;
+  /** A contact's profile picture (issue 11): whoever may see that contact may read it. */
+  pictureOf?: string;
   createdAt: number;
 }
 
@@ -55,6 +57,8 @@ export interface NewMedia {
   conversationId?: string | undefined;
   /** A library file (see MediaDoc.shared). */
   shared?: boolean | undefined;
+  /** A contact's profile picture (see MediaDoc.pictureOf). */
+  pictureOf?: string | undefined;
 }
 
 /**
@@ -111,6 +115,7 @@ export class MediaService {
       uploadedBy: input.uploadedBy, channel: input.channel,
       conversationIds: input.conversationId ? [input.conversationId] : [], createdAt: Date.now(),
       ...(input.shared ? { shared: true } : {}),
+      ...(input.pictureOf ? { pictureOf: input.pictureOf } : {}),
     };
     const [written] = await this.store.bulkWrite([media]);
     if (!written?.ok) throw new Error(`media ${media._id} could not be stored: ${written?.reason ?? 'no result'}`);
@@ -184,6 +189,11 @@ export class MediaService {
     if (reader.kind === 'visitor') return media.uploadedBy === reader.contactId || this.visitorSees(media._id, reader);
     const { user } = reader;
     if (media.uploadedBy === user.id || media.shared === true) return true;
+    // A profile picture shows wherever its contact does (cards, header, contact panel).
+    if (media.pictureOf) {
+      const contact = await this.store.get(media.pictureOf);
+      return contact !== undefined && !contact._deleted && visibilityOf(viewerOf(user), contact) === 'visible';
+    }
     // Whoever may read a conversation carrying the file reads the file, as its transcript and
     // gallery list it: another team's finished ones too, with the history permission (R-WS-03/05).
     for (const conversationId of media.conversationIds) {

@@ -73,16 +73,18 @@ const PUSHABLE: Record<PushedCollection, Pushable> = {
   contacts: {
     schema: ContactDoc,
     mayWrite: () => true,
-    ownedFields: ['teamIds', 'createdBy', 'addresses'],
+    ownedFields: ['teamIds', 'createdBy', 'addresses', 'pictureMediaId'],
     // Who may see a contact follows its conversations' teams and its creator (design B.5). An
     // address belongs to one contact, which only the commands arbitrate (contacts/addresses.ts):
-    // a push keeps the stored ones.
+    // a push keeps the stored ones. The picture is the upstream profile's (channels/jobs.ts): a
+    // client naming another file there would show it to everyone who sees the contact.
     owned: (viewer, current) => {
       const createdBy = current ? current.createdBy : viewer.userId;
       return {
         teamIds: Array.isArray(current?.teamIds) ? current.teamIds : [],
         addresses: current && typeof current.addresses === 'object' && current.addresses !== null ? current.addresses : {},
         ...(typeof createdBy === 'string' ? { createdBy } : {}),
+        ...(typeof current?.pictureMediaId === 'string' ? { pictureMediaId: current.pictureMediaId } : {}),
       };
     },
   },
