@@ -1,0 +1,52 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { card, expect, root, ServerProcess, signIn, test } from './fixtures';
+
+/** Issue 11: a contact across channels — the channel in words, other open sessions (R-WS-05), nameless customers (R-CH-01). */
+const withSessions = test.extend<{ server: ServerProcess }>({
+  // eslint-disable-next-line no-empty-pattern -- Playwright requires the destructuring form
+  server: async ({}, use) => {
+    const server = await ServerProcess.launch({}, async (dataDir) => {
+      const seeded = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'e2e/seed-sessions.ts'), dataDir], { cwd: root, encoding: 'utf8' });
+      if (seeded.status !== 0) throw new Error(`seeding failed: ${seeded.stderr}`);
+    });
+    await use(server);
+    await server.dispose();
+  },
+});
+
+withSessions('R-WS-05 the contact panel lists the contact’s open session on another channel, with its channel, status and agent, and shows it read-only', async ({ server, newContext }) => {
+  const agent = await (await newContext()).newPage();
+  await signIn(agent, server, 'ana@demo.local');
+  const site = card(agent, 'Oi pelo site');
+  await expect(site.getByTestId('card-channel')).toHaveText('Chat do site');
+  await site.click();
+
+  const header = agent.getByRole('region', { name: 'Maria Oliveira' }).locator('header');
+  await expect(header.getByTestId('conversation-channel')).toHaveText('Chat do site');
+  const sessions = agent.getByTestId('other-sessions');
+  await expect(sessions.getByRole('heading')).toHaveText('Outra sessão aberta');
+  // Only the open Messenger one: not the conversation on screen, not the finished WhatsApp one.
+  await expect(sessions.getByRole('listitem')).toHaveCount(1);
+  const messenger = sessions.getByRole('button', { name: /Messenger/ });
+  await expect(messenger).toContainText('Em atendimento · com Bruno Lima');
+  await expect(messenger).toContainText('20261128-700002');
+
+  await messenger.click();
+  const peek = agent.getByTestId('peek');
+  await expect(peek).toContainText('20261128-700002');
+  await expect(peek.getByRole('button', { name: 'Puxar atendimento' })).toHaveCount(0);
+});
+
+withSessions('R-CH-01 a nameless Instagram customer is “Cliente do Instagram” on the card, shown with initials and the channel in words', async ({ server, newContext }) => {
+  const agent = await (await newContext()).newPage();
+  await signIn(agent, server, 'ana@demo.local');
+  const instagram = card(agent, 'Oi pelo Instagram');
+  await expect(instagram).toContainText('Cliente do Instagram');
+  await expect(instagram.getByTestId('card-channel')).toHaveText('Instagram');
+  await instagram.click();
+  const details = agent.getByRole('complementary', { name: 'Contato' });
+  await expect(details.getByTestId('contact-name')).toHaveText('Cliente do Instagram');
+  await expect(details.getByTestId('contact-initials')).toHaveText('CI');
+  await expect(agent.getByTestId('other-sessions')).toHaveCount(0);
+});
