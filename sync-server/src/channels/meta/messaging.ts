@@ -1,0 +1,226 @@
+import {
+  CHANNEL_TEXT_MAX, customerWroteAtOf, GRAPH_API_BASE, replyWindowOf,
+  type Attachment, type ChannelTestResponse, type ContactDoc, type ConversationDoc,
+} from '@atende/protocol';
+import type { ChannelAccountDoc } from '../../channelAccounts/service.js';
+import { PermanentFailure, RetryLater } from '../../jobs/types.js';
+import {
+  MediaTooLarge, UncertainSend,
+  type ChannelAdapter, type CustomerProfile, type InboundEvent, type OutboundRequest, type SendResult, type WebhookRequest,
+} from '../adapter.js';
+import { classify, errorOf, LABEL, refusalOf } from './messagingErrors.js';
+import { parseMetaMessaging, type MetaMessagingKind } from './messagingInbound.js';
+import { metaHandshake, verifyMetaSignature } from './webhook.js';
+
+const REQUEST_TIMEOUT_MS = 20_000;
+/** Messenger shows "typing…" about 20 s: one typing_on per conversation this often is enough. */
+const TYPING_REFRESH_MS = 20_000;
+/** Meta's attachments (and CDN files) go up to 25 MB; a larger inbound file is not fetched. */
+const DOWNLOAD_MAX_BYTES = 25 * 1024 * 1024;
+const PROFILE_FIELDS: Record<MetaMessagingKind, string> = { messenger: 'first_name,last_name,profile_pic', instagram: 'name,username,profile_pic' };
+/** Our attachment kinds as the Send API names them; Instagram takes no generic files. */
+const SEND_TYPES: Record<MetaMessagingKind, Partial<Record<Attachment['kind'], string>>> = {
+  messenger: { image: 'image', video: 'video', audio: 'audio', document: 'file', sticker: 'image' },
+  instagram: { image: 'image', video: 'video', audio: 'audio', sticker: 'image' },
+};
+
+export interface MetaMessagingOptions {
+  fetcher?: typeof fetch;
+  /** The clock the reply window is judged by (tests of old conversations). */
+  now?: () => number;
+}
+
+/**
+ * A Facebook page on Messenger (`kind: "messenger"`) or its Instagram professional account
+ * (`kind: "instagram"`): one class, the two differing by table (webhook object and entry id,
+ * profile fields, limits). Meta's handshake and signature, `messaging[]` webhooks, sends through
+ * `POST /{page-id}/messages` with the messaging type the reply window allows, typing through
+ * sender actions, profiles for the contact's name and picture.
+ */
+export class MetaMessagingAdapter implements ChannelAdapter {
+  readonly idempotentSends = false;
+  readonly kind: MetaMessagingKind;
+  private readonly settings: Record<string, string | undefined>;
+  private readonly fetcher: typeof fetch;
+  private readonly now: () => number;
+  /** When each conversation's typing_on last went out (one adapter per account and node). */
+  private readonly typingSentAt = new Map<string, number>();
+
+  constructor(account: ChannelAccountDoc, options: MetaMessagingOptions = {}) {
+    if (account.kind !== 'messenger' && account.kind !== 'instagram') throw new Error(`not a Meta messaging account: ${account.kind}`);
+    this.kind = account.kind;
+    this.settings = account.settings ?? {};
+    this.fetcher = options.fetcher ?? fetch;
+    this.now = options.now ?? Date.now;
+  }
+
+  private get label(): string {
+    return LABEL[this.kind];
+  }
+
+  private get base(): string {
+    return (this.settings.apiBaseUrl ?? GRAPH_API_BASE).replace(/\/+$/, '');
+  }
+
+  /** The page (Messenger) or Instagram account (Instagram) whose webhook entries are ours. */
+  private get entryId(): string {
+    return (this.kind === 'messenger' ? this.settings.pageId : this.settings.igUserId) ?? '';
+  }
+
+  handshake(request: WebhookRequest): { status: number; body: string } {
+    return metaHandshake(request, this.settings.verifyToken ?? '');
+  }
+
+  verify(request: WebhookRequest): boolean {
+    const secret = this.settings.appSecret;
+    return !!secret && verifyMetaSignature(request, secret);
+  }
+
+  parse(request: WebhookRequest): InboundEvent[] {
+    return parseMetaMessaging(request.rawBody, this.kind, this.entryId);
+  }
+
+  async send(request: OutboundRequest): Promise<SendResult> {
+    const recipient = request.contact.addresses[this.kind];
+    if (!recipient) throw new PermanentFailure(`Este contato não tem endereço no ${this.label}.`);
+    const { message } = request;
+    if (message.attachments.length > 1) throw new PermanentFailure(`O ${this.label} envia um arquivo por mensagem: envie os arquivos separadamente.`);
+    if ([...message.text].length > CHANNEL_TEXT_MAX[this.kind]) {
+      throw new PermanentFailure(`O ${this.label} aceita até ${CHANNEL_TEXT_MAX[this.kind].toLocaleString('pt-BR')} caracteres por mensagem.`);
+    }
+    const envelope = { recipient: { id: recipient }, ...this.messagingType(request.conversation) };
+    const attachment = message.attachments[0];
+    let sent: SendResult | undefined;
+    // The Send API takes text or one attachment: a file with a caption goes as the file, then the text.
+    if (attachment) {
+      const type = SEND_TYPES[this.kind][attachment.kind];
+      if (!type) throw new PermanentFailure(`O ${this.label} não aceita este tipo de arquivo: envie uma imagem, um áudio ou um vídeo.`);
+      const url = request.publicMediaUrl(attachment);
+      if (!url) {
+        throw new PermanentFailure(`Para enviar arquivos pelo ${this.label}, o servidor precisa de um endereço público (ATENDE_PUBLIC_URL) de onde a Meta baixe o arquivo.`);
+      }
+      sent = await this.post({ ...envelope, message: { attachment: { type, payload: { url, is_reusable: false } } } });
+    }
+    if (message.text) sent = await this.post({ ...envelope, message: { text: message.text } });
+    if (!sent) throw new PermanentFailure('A mensagem está vazia.');
+    this.typingSentAt.delete(request.conversation.id);
+    return sent;
+  }
+
+  /** RESPONSE inside 24 h; MESSAGE_TAG + HUMAN_AGENT up to 7 days when the account allows it; refused otherwise. */
+  private messagingType(conversation: ConversationDoc): { messaging_type: 'RESPONSE' } | { messaging_type: 'MESSAGE_TAG'; tag: 'HUMAN_AGENT' } {
+    const humanAgentTag = this.settings.humanAgentTag === 'on';
+    const window = replyWindowOf(this.kind, customerWroteAtOf(conversation), this.now(), { humanAgentTag });
+    if (window.mode === 'standard') return { messaging_type: 'RESPONSE' };
+    if (window.mode === 'human_agent') return { messaging_type: 'MESSAGE_TAG', tag: 'HUMAN_AGENT' };
+    throw new PermanentFailure(humanAgentTag
+      ? `A janela de resposta do ${this.label} fechou: o cliente escreveu há mais de 7 dias. Aguarde uma nova mensagem dele.`
+      : `A janela de resposta do ${this.label} fechou: o cliente escreveu há mais de 24 horas. Aguarde uma nova mensagem dele (ou peça a um administrador para ativar a etiqueta de atendimento humano, que estende o prazo para 7 dias).`);
+  }
+
+  private async post(body: Record<string, unknown>): Promise<SendResult> {
+    const answer = (await this.graph('POST', `/${this.settings.pageId ?? ''}/messages`, body)) as { message_id?: string };
+    return { externalId: answer.message_id ?? null, status: 'sent' };
+  }
+
+  /**
+   * The agent is typing: the customer's messages are marked seen and "typing…" shown (refreshed at
+   * most every 20 s); stopping sends typing_off. Nothing outside the reply window, where Meta refuses it.
+   */
+  async typing(conversation: ConversationDoc, contact: ContactDoc, typing: boolean): Promise<void> {
+    const recipient = contact.addresses[this.kind];
+    if (!recipient) return;
+    const window = replyWindowOf(this.kind, customerWroteAtOf(conversation), this.now(), { humanAgentTag: this.settings.humanAgentTag === 'on' });
+    if (window.mode === 'closed') return;
+    const action = (sender_action: string) => this.graph('POST', `/${this.settings.pageId ?? ''}/messages`, { recipient: { id: recipient }, sender_action });
+    if (!typing) {
+      if (!this.typingSentAt.delete(conversation.id)) return;
+      await action('typing_off');
+      return;
+    }
+    const now = this.now();
+    if (now - (this.typingSentAt.get(conversation.id) ?? 0) < TYPING_REFRESH_MS) return;
+    if (this.typingSentAt.size > 1_000) this.typingSentAt.clear();
+    this.typingSentAt.set(conversation.id, now);
+    await action('mark_seen');
+    await action('typing_on');
+  }
+
+  /** "Testar conexão": the page's name (Messenger) or the Instagram account's username, with the page token. */
+  async testConnection(): Promise<ChannelTestResponse> {
+    const id = this.entryId;
+    if (!id) return { ok: false, message: this.kind === 'messenger' ? 'Informe o Page ID desta página.' : 'Informe o ID da conta do Instagram.' };
+    const fields = this.kind === 'messenger' ? 'name' : 'username,name';
+    let res: Response;
+    try {
+      res = await this.request(`${this.base}/${encodeURIComponent(id)}?fields=${fields}`, { method: 'GET' });
+    } catch {
+      return { ok: false, message: `Não foi possível falar com o ${this.label}: confira a URL da API e a rede do servidor.` };
+    }
+    if (!res.ok) return { ok: false, message: refusalOf(this.kind, res, await errorOf(res)) };
+    const info = (await res.json().catch(() => ({}))) as { name?: string; username?: string };
+    if (this.kind === 'messenger') return { ok: true, message: `Conectado: página ${info.name ?? id}.` };
+    return { ok: true, message: `Conectado: @${info.username ?? id}${info.name ? ` (${info.name})` : ''}.` };
+  }
+
+  /** The customer's name and picture URL (`GET /{psid-or-igsid}?fields=…`). */
+  async fetchProfile(address: string): Promise<CustomerProfile> {
+    const profile = (await this.graph('GET', `/${encodeURIComponent(address)}?fields=${PROFILE_FIELDS[this.kind]}`)) as {
+      first_name?: string; last_name?: string; name?: string; username?: string; profile_pic?: string;
+    };
+    const name = this.kind === 'messenger'
+      ? [profile.first_name, profile.last_name].filter(Boolean).join(' ')
+      : profile.name || (profile.username ? `@${profile.username}` : '');
+    return { name: name || null, pictureUrl: profile.profile_pic ?? null };
+  }
+
+  /**
+   * A customer's file by its CDN URL (a webhook attachment or a profile picture). The page token
+   * never goes with it: these links are signed by Meta and may point anywhere.
+   */
+  async downloadMedia(ref: string): Promise<{ bytes: Buffer; mimeType?: string }> {
+    if (!/^https?:\/\//.test(ref)) throw new PermanentFailure(`O ${this.label} informou um endereço de arquivo inválido.`);
+    let res: Response;
+    try {
+      res = await this.fetcher(ref, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+    } catch (error) {
+      throw new RetryLater(`${this.label} file unreachable: ${String(error)}`);
+    }
+    if (res.status === 429 || res.status >= 500) throw new RetryLater(`${this.label} file answered HTTP ${res.status}`);
+    // Meta's CDN links expire (stories after 24 h): gone for good.
+    if (!res.ok || !res.body) throw new PermanentFailure(`O arquivo não está mais disponível no ${this.label} (HTTP ${res.status}).`);
+    if (Number(res.headers.get('content-length') ?? 0) > DOWNLOAD_MAX_BYTES) {
+      await res.body.cancel();
+      throw new MediaTooLarge(`${this.label} file over ${DOWNLOAD_MAX_BYTES} bytes`);
+    }
+    const bytes = Buffer.from(await res.arrayBuffer());
+    if (bytes.length > DOWNLOAD_MAX_BYTES) throw new MediaTooLarge(`${this.label} file over ${DOWNLOAD_MAX_BYTES} bytes`);
+    const mimeType = res.headers.get('content-type')?.split(';')[0]?.trim();
+    return { bytes, ...(mimeType ? { mimeType } : {}) };
+  }
+
+  /** One Graph call with the page token; errors become the job queue's RetryLater / PermanentFailure / UncertainSend. */
+  private async graph(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
+    const res = await this.request(this.base + path, {
+      method,
+      ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+    });
+    if (!res.ok) throw classify(this.kind, res, await errorOf(res));
+    return res.json();
+  }
+
+  private async request(url: string, init: { method: string; body?: string; headers?: Record<string, string> }): Promise<Response> {
+    try {
+      return await this.fetcher(url, {
+        ...init,
+        headers: { ...init.headers, authorization: `Bearer ${this.settings.pageAccessToken ?? ''}` },
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      });
+    } catch (error) {
+      // Refused or unresolved: nothing left. Anything else may have reached Meta.
+      const code = (error as { cause?: { code?: string } }).cause?.code;
+      if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') throw new RetryLater(`${this.label} unreachable: ${code}`);
+      throw new UncertainSend(`${this.label} request interrupted: ${String(error)}`);
+    }
+  }
+}

@@ -1,0 +1,125 @@
+import { DomainError, MESSAGE_TEXT_MAX, STORY, STORY_URL, type MessageDoc, type MessageKind } from '@atende/protocol';
+import type { InboundEvent, InboundMessage } from '../adapter.js';
+
+/**
+ * Messenger (`object: "page"`) and Instagram (`object: "instagram"`) webhooks normalised into
+ * inbound events (CHANNELS.md; Meta's messages, message_deliveries, message_reads/messaging_seen
+ * references). Only entries for our own page or Instagram account count. A customer's message is
+ * one message: text and/or attachments (the first attachment gives its kind, the text is the
+ * caption, every file is a media ref = its CDN URL). Echoes of our own sends, postbacks and
+ * reactions are acknowledged and dropped.
+ */
+
+export type MetaMessagingKind = 'messenger' | 'instagram';
+
+interface MetaAttachment { type?: string; payload?: { url?: string; title?: string } | null }
+interface MetaMessage {
+  mid?: string;
+  text?: string;
+  attachments?: MetaAttachment[];
+  is_echo?: boolean;
+  is_deleted?: boolean;
+  is_unsupported?: boolean;
+  reply_to?: { mid?: string; story?: { url?: string; id?: string } };
+}
+interface MetaMessaging {
+  sender?: { id?: string };
+  recipient?: { id?: string };
+  timestamp?: number;
+  message?: MetaMessage;
+  delivery?: { mids?: string[]; watermark?: number };
+  read?: { watermark?: number; mid?: string };
+}
+interface MetaEnvelope { object?: string; entry?: Array<{ id?: string; messaging?: MetaMessaging[] }> }
+
+const OBJECT: Record<MetaMessagingKind, string> = { messenger: 'page', instagram: 'instagram' };
+const LABEL: Record<MetaMessagingKind, string> = { messenger: 'Messenger', instagram: 'Instagram' };
+/** Meta's attachment types that carry a file we keep, and the message kind each gives. */
+const FILE_KINDS: Record<string, MessageKind> = { image: 'image', video: 'video', audio: 'audio', file: 'document', story_mention: 'image' };
+
+export const unsupportedText = (kind: MetaMessagingKind) => `Mensagem de um tipo que o ${LABEL[kind]} não entrega a integrações.`;
+
+/** `entryId`: the page id (Messenger) or the Instagram account id whose entries are ours. */
+export function parseMetaMessaging(rawBody: Buffer, kind: MetaMessagingKind, entryId: string): InboundEvent[] {
+  let body: MetaEnvelope;
+  try {
+    body = JSON.parse(rawBody.toString('utf8')) as MetaEnvelope;
+  } catch {
+    throw new DomainError('invalid', 'malformed_json', 'The webhook body is not JSON');
+  }
+  if (typeof body !== 'object' || body === null || body.object !== OBJECT[kind] || !Array.isArray(body.entry)) {
+    throw new DomainError('invalid', 'invalid_input', `Not a ${LABEL[kind]} webhook`);
+  }
+  const events: InboundEvent[] = [];
+  for (const entry of body.entry) {
+    if (!entryId || entry.id !== entryId) continue;
+    for (const event of entry.messaging ?? []) {
+      const parsed = eventOf(event, kind);
+      if (parsed) events.push(parsed);
+    }
+  }
+  return events;
+}
+
+function eventOf(event: MetaMessaging, kind: MetaMessagingKind): InboundEvent | undefined {
+  const customer = event.sender?.id;
+  if (!customer) return undefined;
+  if (event.delivery) {
+    const at = event.delivery.watermark;
+    return validTime(at) ? { type: 'statusUpTo', report: { address: customer, status: 'delivered', at } } : undefined;
+  }
+  if (event.read) {
+    // Messenger gives a watermark; Instagram the id of the message seen, at the event's time.
+    const at = event.read.watermark ?? event.timestamp;
+    return validTime(at) ? { type: 'statusUpTo', report: { address: customer, status: 'read', at } } : undefined;
+  }
+  if (event.message && !event.message.is_echo) {
+    const message = messageOf(event.message, customer, event.timestamp, kind);
+    return message && { type: 'message', message };
+  }
+  return undefined;
+}
+
+function messageOf(m: MetaMessage, address: string, timestamp: number | undefined, kind: MetaMessagingKind): InboundMessage | undefined {
+  if (!m.mid) return undefined;
+  const at = validTime(timestamp) ? timestamp : Date.now();
+  // The customer's own time: the reply window counts from it, not from the arrival.
+  const payload: MessageDoc['payload'] = { sentAt: at };
+  const make = (messageKind: MessageKind, text: string, media: InboundMessage['media'] = []): InboundMessage => ({
+    externalId: m.mid ?? '', address, authorName: '', kind: messageKind, text: text.slice(0, MESSAGE_TEXT_MAX), media, payload, at,
+  });
+  if (m.is_unsupported || m.is_deleted) {
+    payload.unsupported = true;
+    if (m.is_deleted) payload.deleted = true;
+    return make('text', unsupportedText(kind));
+  }
+  if (m.reply_to?.mid) payload.replyTo = m.reply_to.mid;
+  const story = m.reply_to?.story;
+  if (story) {
+    payload[STORY] = 'reply';
+    if (story.url) payload[STORY_URL] = story.url;
+    if (story.id) payload.storyId = story.id;
+  }
+  const attachments = m.attachments ?? [];
+  const files = attachments.filter((a) => a.type && FILE_KINDS[a.type] && isUrl(a.payload?.url));
+  // Shared links, reels and posts: kept as their URL in the text, no file to download.
+  const links = attachments.filter((a) => !files.includes(a) && isUrl(a.payload?.url)).map((a) => [a.payload?.title, a.payload?.url].filter(Boolean).join(' '));
+  const text = [m.text ?? '', ...links].filter(Boolean).join('\n');
+  const first = files[0];
+  if (!first) {
+    if (!text && attachments.length) {
+      payload.unsupported = true;
+      return make('text', unsupportedText(kind));
+    }
+    return make('text', text);
+  }
+  if (first.type === 'story_mention') {
+    payload[STORY] = 'mention';
+    payload[STORY_URL] = first.payload?.url ?? '';
+  }
+  if (files.length > 1) payload.count = files.length;
+  return make(FILE_KINDS[first.type ?? ''] ?? 'document', text, files.map((a) => ({ ref: a.payload?.url ?? '' })));
+}
+
+const validTime = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value) && value > 0;
+const isUrl = (value: unknown): value is string => typeof value === 'string' && /^https?:\/\//.test(value);
