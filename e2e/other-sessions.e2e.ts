@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
+import { expectNoAxeViolations } from './axe';
 import { card, expect, root, ServerProcess, signIn, test } from './fixtures';
 
 /** Issue 11: a contact across channels — the channel in words, other open sessions (R-WS-05), nameless customers (R-CH-01). */
@@ -31,6 +32,7 @@ withSessions('R-WS-05 the contact panel lists the contact’s open session on an
   const messenger = sessions.getByRole('button', { name: /Messenger/ });
   await expect(messenger).toContainText('Em atendimento · com Bruno Lima');
   await expect(messenger).toContainText('20261128-700002');
+  await expectNoAxeViolations(agent, 'the contact panel with another open session');
 
   await messenger.click();
   const peek = agent.getByTestId('peek');
@@ -49,4 +51,19 @@ withSessions('R-CH-01 a nameless Instagram customer is “Cliente do Instagram�
   await expect(details.getByTestId('contact-name')).toHaveText('Cliente do Instagram');
   await expect(details.getByTestId('contact-initials')).toHaveText('CI');
   await expect(agent.getByTestId('other-sessions')).toHaveCount(0);
+});
+
+withSessions('R-CH-01 the supervisor’s conversations board names each conversation’s channel in words beside its icon', async ({ server, newContext }) => {
+  const carla = await (await newContext()).newPage();
+  await signIn(carla, server, 'carla@demo.local');
+  const [board] = await Promise.all([
+    carla.waitForEvent('popup'),
+    carla.getByRole('button', { name: 'Abrir painel de supervisão' }).click(),
+  ]);
+  await board.getByRole('button', { name: 'Atendimentos', exact: true }).click();
+  const table = board.getByRole('table', { name: 'Atendimentos' });
+  await expect(table.locator('[data-conversation-row="conversation:sessions-messenger"]').getByTestId('board-channel')).toHaveText('Messenger');
+  await expect(table.locator('[data-conversation-row="conversation:sessions-instagram"]')).toContainText('Cliente do Instagram');
+  await expect(table.locator('[data-conversation-row="conversation:sessions-instagram"]').getByTestId('board-channel')).toHaveText('Instagram');
+  await expectNoAxeViolations(board, 'supervisor: conversations with their channels');
 });
