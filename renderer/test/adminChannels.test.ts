@@ -1,23 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import { createI18n } from 'vue-i18n';
-import { CHANNEL_SETTINGS, CreateChannelBody, GRAPH_API_BASE, UpdateChannelBody, type ChannelAccountView } from '@atende/protocol';
+import { CHANNEL_SETTINGS, CreateChannelBody, GRAPH_API_BASE, TELEGRAM_API_BASE, UpdateChannelBody, type ChannelAccountView } from '@atende/protocol';
 import { canAdminister } from '../src/components/admin/access';
 import { adminErrorMessage } from '../src/components/admin/errors';
 import { FakeApiError } from './apiErrorFake';
-import { createBodyOf, emptyForm, formOf, problemsOf, updateBodyOf, type WhatsAppForm } from '../src/components/admin/channelForm';
+import { createBodyOf, emptyForm, fieldsOf, FORM_KINDS, formOf, problemsOf, updateBodyOf, type ChannelForm } from '../src/components/admin/channelForm';
 import { templateStatusLabel, templateStatusTone } from '../src/components/admin/templateStatus';
 import en from '../src/i18n/locales/en.json';
 import ptBR from '../src/i18n/locales/pt-BR.json';
 
-const filled: WhatsAppForm = {
-  ...emptyForm('team:suporte'),
-  name: ' Vendas WhatsApp ',
+/** A form of `kind` with these settings typed (the rest as an empty form has them). */
+function typed(kind: ChannelForm['kind'], name: string, settings: Record<string, string>): ChannelForm {
+  const form = emptyForm('team:suporte', kind);
+  return { ...form, name, settings: { ...form.settings, ...settings } };
+}
+
+const filled = typed('whatsapp', ' Vendas WhatsApp ', {
   phoneNumberId: '106540352242922',
   displayPhoneNumber: '5511912345678',
   accessToken: 'EAAG-token',
   appSecret: 'app-secret',
   verifyToken: 'verify-me',
-};
+});
 
 const stored: ChannelAccountView = {
   id: 'channel:01WA', kind: 'whatsapp', name: 'Vendas', teamId: 'team:suporte', enabled: true,
@@ -42,7 +46,8 @@ describe('R-CH-03 the WhatsApp number form (admin channels screen)', () => {
   });
 
   it('R-CH-03 says what is wrong under each field, from the protocol schema', () => {
-    const problems = problemsOf({ ...emptyForm(), phoneNumberId: '12 34', wabaId: 'abc', baseUrl: 'ftp://x' });
+    const empty = emptyForm();
+    const problems = problemsOf({ ...empty, settings: { ...empty.settings, phoneNumberId: '12 34', wabaId: 'abc', baseUrl: 'ftp://x' } });
     expect(problems).toEqual({
       name: 'required', teamId: 'required', phoneNumberId: 'digits', wabaId: 'digits', baseUrl: 'url',
       accessToken: 'required', appSecret: 'required', verifyToken: 'required',
@@ -51,10 +56,10 @@ describe('R-CH-03 the WhatsApp number form (admin channels screen)', () => {
 
   it('R-CH-03 an edit shows no secret and keeps each stored one left empty (write-only)', () => {
     const form = formOf(stored);
-    expect([form.accessToken, form.appSecret, form.verifyToken]).toEqual(['', '', '']);
-    expect(form.baseUrl).toBe('http://127.0.0.1:9999/v21.0');
+    expect([form.settings.accessToken, form.settings.appSecret, form.settings.verifyToken]).toEqual(['', '', '']);
+    expect(form.settings.baseUrl).toBe('http://127.0.0.1:9999/v21.0');
     expect(problemsOf(form, stored)).toEqual({});
-    const body = updateBodyOf({ ...form, name: 'Vendas SP', appSecret: 'new-secret' });
+    const body = updateBodyOf({ ...form, name: 'Vendas SP', settings: { ...form.settings, appSecret: 'new-secret' } });
     expect(UpdateChannelBody.safeParse(body).success).toBe(true);
     expect(body.config).toEqual({
       phoneNumberId: '106540352242922', wabaId: '102290129340398', baseUrl: 'http://127.0.0.1:9999/v21.0', appSecret: 'new-secret',
@@ -64,12 +69,13 @@ describe('R-CH-03 the WhatsApp number form (admin channels screen)', () => {
   });
 
   it('R-CH-03 an edit pointing the number at another host asks for every secret again, as the server does', () => {
-    const moved = { ...formOf(stored), baseUrl: '', accessToken: 'fresh' };
+    const form = formOf(stored);
+    const moved = { ...form, settings: { ...form.settings, baseUrl: '', accessToken: 'fresh' } };
     expect(problemsOf(moved, stored)).toEqual({ appSecret: 'secretAgain', verifyToken: 'secretAgain' });
     expect(updateBodyOf(moved).config?.baseUrl).toBe(GRAPH_API_BASE);
     // Meta's default base is shown empty and stays where it is.
     const onGraph = { ...stored, settings: { ...stored.settings, baseUrl: GRAPH_API_BASE } };
-    expect(formOf(onGraph).baseUrl).toBe('');
+    expect(formOf(onGraph).settings.baseUrl).toBe('');
     expect(problemsOf(formOf(onGraph), onGraph)).toEqual({});
   });
 
@@ -88,6 +94,95 @@ describe('R-CH-03 the WhatsApp number form (admin channels screen)', () => {
     expect(canAdminister({ role: 'supervisor' })).toBe(false);
     expect(canAdminister({ role: 'agent' })).toBe(false);
     expect(canAdminister(undefined)).toBe(false);
+  });
+});
+
+const viewOf = (kind: ChannelAccountView['kind'], settings: Record<string, string>, secretsSet: string[]): ChannelAccountView => ({
+  id: `channel:01${kind}`, kind, name: `Loja ${kind}`, teamId: 'team:suporte', enabled: true, settings, secretsSet,
+  webhookUrl: null, createdAt: 1, updatedAt: 2,
+});
+
+describe('R-CH-04 the Telegram bot form (admin channels screen)', () => {
+  it('R-CH-04 asks for the bot token only: the secret token is left to the server, the Bot API is the default base, "@bot" is stored bare', () => {
+    expect(fieldsOf('telegram').map((f) => [f.key, f.secret, f.optional, f.generated])).toEqual([
+      ['apiBaseUrl', false, true, false], ['botToken', true, false, false],
+      ['secretToken', true, true, true], ['botUsername', false, true, false],
+    ]);
+    const form = typed('telegram', 'Bot da Loja', { botToken: '123456:ABC-def', botUsername: '@loja_bot' });
+    expect(problemsOf(form)).toEqual({});
+    const body = createBodyOf(form);
+    expect(body).toEqual({
+      kind: 'telegram', name: 'Bot da Loja', teamId: 'team:suporte',
+      config: { botToken: '123456:ABC-def', botUsername: 'loja_bot', apiBaseUrl: TELEGRAM_API_BASE },
+    });
+    expect(CHANNEL_SETTINGS.telegram.safeParse(body.config).success).toBe(true);
+  });
+
+  it('R-CH-04 says what is wrong with a missing token, a short secret, a username with spaces, a non-http base', () => {
+    const form = typed('telegram', '', { secretToken: 'curto', botUsername: 'loja bot', apiBaseUrl: 'ftp://x' });
+    expect(problemsOf(form)).toEqual({
+      name: 'required', botToken: 'required', secretToken: 'secretTokenFormat', botUsername: 'botUsernameFormat', apiBaseUrl: 'url',
+    });
+  });
+
+  it('R-CH-04 an edit keeps the token and the generated secret when left empty; a new host wants the token again, not the secret', () => {
+    const stored = viewOf('telegram', { apiBaseUrl: TELEGRAM_API_BASE, botUsername: 'loja_bot' }, ['botToken', 'secretToken']);
+    const form = formOf(stored);
+    expect(form.settings).toEqual({ apiBaseUrl: '', botToken: '', secretToken: '', botUsername: 'loja_bot' });
+    expect(problemsOf(form, stored)).toEqual({});
+    expect(updateBodyOf(form).config).toEqual({ apiBaseUrl: TELEGRAM_API_BASE, botUsername: 'loja_bot' });
+    const moved = { ...form, settings: { ...form.settings, apiBaseUrl: 'http://127.0.0.1:8081' } };
+    expect(problemsOf(moved, stored)).toEqual({ botToken: 'secretAgain' });
+  });
+});
+
+describe('R-CH-05 the Messenger page and Instagram account forms (admin channels screen)', () => {
+  it('R-CH-05 a Messenger page: the verify token may be left to the server, HUMAN_AGENT is a switch sent as on/off', () => {
+    const form = typed('messenger', 'Página da Loja', { pageId: '104000000000001', pageAccessToken: 'EAAP-token', appSecret: 'segredo' });
+    expect(problemsOf(form)).toEqual({});
+    expect(createBodyOf(form).config).toEqual({
+      pageId: '104000000000001', apiBaseUrl: GRAPH_API_BASE, pageAccessToken: 'EAAP-token', appSecret: 'segredo', humanAgentTag: 'off',
+    });
+    const tagged = createBodyOf({ ...form, settings: { ...form.settings, humanAgentTag: 'on', verifyToken: 'verifica-123' } });
+    expect(tagged.config).toMatchObject({ humanAgentTag: 'on', verifyToken: 'verifica-123' });
+    expect(CHANNEL_SETTINGS.messenger.safeParse(tagged.config).success).toBe(true);
+  });
+
+  it('R-CH-05 an Instagram account lists its fields from the protocol and says what is wrong under each', () => {
+    expect(fieldsOf('instagram').map((f) => f.key)).toEqual([
+      'igUserId', 'pageId', 'apiBaseUrl', 'pageAccessToken', 'appSecret', 'verifyToken', 'humanAgentTag',
+    ]);
+    expect(fieldsOf('instagram').filter((f) => f.digits).map((f) => f.key)).toEqual(['igUserId', 'pageId']);
+    expect(fieldsOf('instagram').find((f) => f.toggle)?.key).toBe('humanAgentTag');
+    const form = typed('instagram', 'Instagram da Loja', { igUserId: '17841400000000x', verifyToken: 'curto' });
+    expect(problemsOf(form)).toEqual({
+      igUserId: 'digits', pageId: 'required', pageAccessToken: 'required', appSecret: 'required', verifyToken: 'verifyTokenFormat',
+    });
+  });
+
+  it('R-CH-05 an Instagram edit shows the readable verify token and the switch as stored, never the secrets', () => {
+    const stored = viewOf(
+      'instagram',
+      { igUserId: '17841400000000', pageId: '104000000000001', apiBaseUrl: GRAPH_API_BASE, verifyToken: 'gerado_pelo_servidor', humanAgentTag: 'on' },
+      ['pageAccessToken', 'appSecret'],
+    );
+    const form = formOf(stored);
+    expect(form.settings).toMatchObject({ verifyToken: 'gerado_pelo_servidor', humanAgentTag: 'on', pageAccessToken: '', appSecret: '', apiBaseUrl: '' });
+    expect(problemsOf(form, stored)).toEqual({});
+    const body = updateBodyOf(form);
+    expect(UpdateChannelBody.safeParse(body).success).toBe(true);
+    expect(body.config).not.toHaveProperty('pageAccessToken');
+    expect(body.config).toMatchObject({ verifyToken: 'gerado_pelo_servidor', humanAgentTag: 'on', apiBaseUrl: GRAPH_API_BASE });
+  });
+
+  it('R-CH-04 R-CH-05 every field of every kind the admin may add has a label and each kind a dialog title, in every language', () => {
+    for (const messages of [ptBR, en]) {
+      const admin = messages.admin as { form: Record<string, unknown> & { addTitle: Record<string, string> } };
+      for (const kind of FORM_KINDS) {
+        expect(admin.form.addTitle[kind], kind).toBeTruthy();
+        for (const field of fieldsOf(kind)) expect(admin.form[field.key], `${kind}.${field.key}`).toEqual(expect.any(String));
+      }
+    }
   });
 });
 
