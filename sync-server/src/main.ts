@@ -1,5 +1,5 @@
-import { loopbackUrl, startDemoSimulator } from './channels/whatsapp/simulator/demo.js';
-import type { WhatsAppSimulator } from './channels/whatsapp/simulator/simulator.js';
+import { startDemoSimulators, type DemoSimulators } from './channels/simulators/demo.js';
+import { loopbackUrl } from './channels/whatsapp/simulator/demo.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import { DEMO_ACCOUNTS, DEMO_WEBCHAT_ACCOUNT } from './demo/seed.js';
 import { startServer } from './server.js';
@@ -26,20 +26,19 @@ async function main(): Promise<void> {
     console.log(`Agent app:         ${server.url}/`);
     console.log(`Website chat demo: ${server.url}/demo/  (widget account "${DEMO_WEBCHAT_ACCOUNT}")`);
   }
-  let simulator: WhatsAppSimulator | undefined;
-  if (config.whatsappSimulator) {
-    // A demo aid: when it cannot start, the server still serves (the reason is printed).
-    try {
-      simulator = await startDemoSimulator({
-        store: server.store, registry: server.registry, serverUrl: loopbackUrl(server.url, server.port), log: (m) => console.log(m),
-      });
-      if (simulator) console.log(`WhatsApp simulator: ${simulator.url}/  (account "WhatsApp (simulador)"; ATENDE_WHATSAPP_SIMULATOR=0 turns it off)`);
-    } catch (error) {
-      console.error(`WhatsApp simulator not started: ${error instanceof Error ? error.message : String(error)}`);
-    }
+  let simulators: DemoSimulators | undefined;
+  if (config.whatsappSimulator || config.simulators) {
+    // Demo aids: one that cannot start is reported (its reason printed) and the server still serves.
+    simulators = await startDemoSimulators({
+      store: server.store, registry: server.registry, serverUrl: loopbackUrl(server.url, server.port), log: (m) => console.log(m),
+      whatsapp: config.whatsappSimulator, others: config.simulators,
+    });
+    if (simulators.whatsapp) console.log(`WhatsApp simulator: ${simulators.whatsapp.url}/  (account "WhatsApp (simulador)"; ATENDE_WHATSAPP_SIMULATOR=0 turns it off)`);
+    if (simulators.telegram) console.log(`Telegram simulator: ${simulators.telegram.url}/  (account "Telegram (simulador)"; ATENDE_SIMULATORS=0 turns the simulators off)`);
+    if (simulators.meta) console.log(`Meta simulator: ${simulators.meta.url}/  (accounts "Messenger (simulador)" and "Instagram (simulador)")`);
   }
   const shutdown = () => {
-    void (simulator?.stop() ?? Promise.resolve()).then(() => server.stop()).then(() => process.exit(0));
+    void (simulators?.stop() ?? Promise.resolve()).then(() => server.stop()).then(() => process.exit(0));
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);

@@ -141,3 +141,82 @@ export async function saveDemoWhatsApp(store: DocStore, settings: DemoWhatsAppSe
     return same ? undefined : { ...current, settings: { ...current.settings, ...settings, baseUrl }, updatedAt: now };
   });
 }
+
+/**
+ * Issue 11: the demo's Telegram bot, Facebook page and Instagram account, played by the
+ * simulators, all in Suporte. Messenger sends outside the 24 h window with the HUMAN_AGENT tag;
+ * Instagram does not, so the demo shows both behaviours. The Instagram account belongs to the
+ * demo page and shares its app secret and page token, as a real linked account does.
+ */
+export const DEMO_CHANNELS = {
+  telegram: { key: 'demo-telegram', name: 'Telegram (simulador)' },
+  messenger: { key: 'demo-messenger', name: 'Messenger (simulador)' },
+  instagram: { key: 'demo-instagram', name: 'Instagram (simulador)' },
+} as const;
+export type DemoChannelKind = keyof typeof DEMO_CHANNELS;
+const DEMO_PAGE = { pageId: '104881234567890', igUserId: '17841400000000001' };
+
+/** The demo account's stored settings ({} when none yet), or undefined when an admin removed it. */
+async function keptSettings(store: DocStore, kind: DemoChannelKind): Promise<Record<string, string | undefined> | undefined> {
+  const existing = (await store.get(`channel:${DEMO_CHANNELS[kind].key}`)) as ChannelAccountDoc | undefined;
+  if (existing?.removed) return undefined;
+  return existing && !existing._deleted ? existing.settings ?? {} : {};
+}
+
+export interface DemoTelegramSettings { botToken: string; secretToken: string; botUsername: string }
+
+/** The demo bot's credentials: the stored ones (kept across restarts) or fresh; undefined when removed. */
+export async function demoTelegramSettings(store: DocStore): Promise<DemoTelegramSettings | undefined> {
+  const kept = await keptSettings(store, 'telegram');
+  if (!kept) return undefined;
+  return {
+    // Shaped as BotFather's: "<bot id>:<secret>".
+    botToken: kept.botToken ?? `7000000001:${randomToken(26)}`,
+    secretToken: kept.secretToken ?? randomToken(24),
+    botUsername: kept.botUsername ?? 'atende_demo_bot',
+  };
+}
+
+export interface DemoMetaSettings { pageId: string; igUserId: string; pageAccessToken: string; appSecret: string; verifyToken: string }
+
+/** The demo page's (and its Instagram account's) credentials, kept across restarts; undefined when both accounts were removed. */
+export async function demoMetaSettings(store: DocStore): Promise<DemoMetaSettings | undefined> {
+  const page = await keptSettings(store, 'messenger');
+  const instagram = await keptSettings(store, 'instagram');
+  if (!page && !instagram) return undefined;
+  const kept = { ...instagram, ...page };
+  return {
+    pageId: kept.pageId ?? DEMO_PAGE.pageId,
+    igUserId: instagram?.igUserId ?? DEMO_PAGE.igUserId,
+    pageAccessToken: kept.pageAccessToken ?? `EAAdemo${randomToken(24)}`,
+    appSecret: kept.appSecret ?? randomToken(24),
+    verifyToken: kept.verifyToken ?? randomToken(16),
+  };
+}
+
+/**
+ * Creates the demo account of `kind` in Suporte with `settings`, or points the existing one at the
+ * simulator (its port may change between runs) keeping an admin's other edits. False when removed.
+ */
+export async function saveDemoChannel(store: DocStore, kind: DemoChannelKind, settings: Record<string, string>): Promise<boolean> {
+  const { key, name } = DEMO_CHANNELS[kind];
+  const id = `channel:${key}`;
+  const now = Date.now();
+  let removed = false;
+  await updateDoc<ChannelAccountDoc>(store, id, (current) => {
+    if (current?.removed) {
+      removed = true;
+      return undefined;
+    }
+    if (!current || current._deleted) {
+      const humanAgentTag = kind === 'messenger' ? { humanAgentTag: 'on' } : kind === 'instagram' ? { humanAgentTag: 'off' } : {};
+      return {
+        _id: id, type: 'channel', kind, name, entryTeamId: 'team:suporte', enabled: true,
+        settings: { ...humanAgentTag, ...settings }, createdAt: now, updatedAt: now,
+      };
+    }
+    const same = Object.entries(settings).every(([k, value]) => current.settings?.[k] === value);
+    return same ? undefined : { ...current, settings: { ...current.settings, ...settings }, updatedAt: now };
+  });
+  return !removed;
+}

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { isE164Digits } from '@atende/protocol';
+import { serveSimulatorCommon } from '../../simulators/nav.js';
 import type { WhatsAppSimulator } from './simulator.js';
 
 /**
@@ -54,6 +55,7 @@ export function customerPage(simulator: WhatsAppSimulator) {
   const assets = new Map(Object.entries(ASSETS).map(([route, a]) => [route, { body: readFileSync(path.join(PAGE_DIR, a.file)), type: a.type }]));
 
   return async (req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<boolean> => {
+    if (serveSimulatorCommon(req, res)) return true;
     const url = new URL(req.url ?? '/', 'http://simulator');
     const route = url.pathname === '/phone' || url.pathname === '/phone/' ? '/' : url.pathname;
     const asset = assets.get(route);

@@ -1,0 +1,134 @@
+// @ts-check
+import { accepted, notice, polling, post, threadView, upload } from '/simulators/thread.js';
+import { customerFields } from '/simulators/who.js';
+
+/**
+ * The Meta simulator's customer page (issue 11): a tab per platform (Messenger | Instagram, also
+ * chosen by #messenger / #instagram). In each, pick an id and a name, write text, send a photo,
+ * and on Instagram mention the business in a story or answer its story; see the business's
+ * replies, its typing and "seen". Business messages shown while the page is visible are reported
+ * read. Only the open tab polls.
+ */
+(function () {
+  'use strict';
+  const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
+  const PLATFORMS = /** @type {const} */ (['messenger', 'instagram']);
+  /** @type {'messenger' | 'instagram'} */
+  let open = 'messenger';
+  /** @type {Record<string, {now: () => void}>} */
+  const pollers = {};
+
+  function select(/** @type {'messenger' | 'instagram'} */ platform, focus = false) {
+    open = platform;
+    for (const p of PLATFORMS) {
+      const tab = $(`${p}-tab`);
+      tab.setAttribute('aria-selected', String(p === platform));
+      tab.tabIndex = p === platform ? 0 : -1;
+      $(`${p}-panel`).hidden = p !== platform;
+    }
+    if (focus) $(`${platform}-tab`).focus();
+    if (location.hash !== `#${platform}`) history.replaceState(null, '', `#${platform}`);
+    // nav.js marks the strip's current link on hashchange; replaceState fires none.
+    window.dispatchEvent(new HashChangeEvent('hashchange'));
+    pollers[platform]?.now();
+  }
+
+  for (const p of PLATFORMS) {
+    $(`${p}-tab`).addEventListener('click', () => select(p));
+    $(`${p}-tab`).addEventListener('keydown', (event) => {
+      if (event.key !== 'ArrowLeft' && event.key !== 'ArrowRight') return;
+      event.preventDefault();
+      select(p === 'messenger' ? 'instagram' : 'messenger', true);
+    });
+  }
+
+  function setUp(/** @type {'messenger' | 'instagram'} */ platform) {
+    const part = (/** @type {string} */ name) => $(`${platform}-${name}`);
+    const textInput = /** @type {HTMLTextAreaElement} */ (part('text'));
+    const say = notice(part('notice'));
+    const view = threadView({ list: part('messages'), scroller: part('log'), empty: part('empty'), typing: part('typing'), typingText: 'Empresa digitando…' });
+    const who = customerFields({
+      idInput: /** @type {HTMLInputElement} */ (part('id')), idError: part('id-error'),
+      nameInput: /** @type {HTMLInputElement} */ (part('name')), nameError: part('name-error'),
+      storageKey: `atende-${platform}-simulator`,
+      defaultId: platform === 'messenger' ? '7012345678901234' : '5512345678901234',
+      defaultName: platform === 'messenger' ? 'Juliana Rocha' : 'Tiago Martins',
+      idProblem: (value) => {
+        if (!value) return 'Informe o ID do cliente.';
+        return /^[1-9]\d{5,24}$/.test(value) ? '' : 'Use de 6 a 25 dígitos, sem letras, espaços ou símbolos.';
+      },
+      nameMissing: 'Informe o nome do cliente.',
+      onCustomer: () => pollers[platform]?.now(),
+    });
+
+    pollers[platform] = polling(async () => {
+      if (open !== platform) return;
+      if (!who.idValid()) return void view.show({ id: '', name: '', typing: false, messages: [] }, '');
+      const asked = who.id();
+      const res = await fetch(`/customer/api/thread?platform=${platform}&id=${encodeURIComponent(asked)}`);
+      if (!res.ok || asked !== who.id() || open !== platform) return;
+      const unread = view.show(await res.json(), asked);
+      // Read receipts only for what a person could have seen.
+      if (unread.length > 0 && document.visibilityState === 'visible') void post('/customer/api/read', { platform, id: asked, ids: unread }).catch(() => {});
+    });
+
+    function act(/** @type {string} */ what, /** @type {() => Promise<any>} */ send) {
+      const problem = who.problem();
+      if (problem) return say(problem, true);
+      say('Enviando…');
+      send()
+        .then((answer) => (accepted(answer) ? say(`${what} entregue ao Atende.`) : say(`O Atende não aceitou: ${what.toLowerCase()} não entregue.`, true)))
+        .catch((/** @type {Error} */ error) => say(`Falha ao enviar (${what.toLowerCase()}): ${error.message}`, true))
+        .finally(() => pollers[platform]?.now());
+      pollers[platform]?.now();
+    }
+
+    part('composer').addEventListener('submit', (event) => {
+      event.preventDefault();
+      const text = textInput.value.trim();
+      if (!text) return;
+      act('Mensagem', () => {
+        textInput.value = '';
+        return post('/customer/api/messages', { platform, id: who.id(), name: who.name(), text });
+      });
+    });
+    textInput.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter' && !event.shiftKey) {
+        event.preventDefault();
+        /** @type {HTMLFormElement} */ (part('composer')).requestSubmit();
+      }
+    });
+    const photo = /** @type {HTMLInputElement} */ (part('photo'));
+    photo.addEventListener('change', () => {
+      const file = photo.files && photo.files[0];
+      photo.value = '';
+      if (!file) return;
+      act('Foto', () => {
+        const caption = textInput.value.trim();
+        textInput.value = '';
+        return upload(`/customer/api/images?${new URLSearchParams({ platform, id: who.id(), name: who.name(), caption })}`, file);
+      });
+    });
+    if (platform !== 'instagram') return;
+    part('mention').addEventListener('click', () => {
+      act('Menção no story', () => post('/customer/api/story', { id: who.id(), name: who.name(), kind: 'mention' }));
+    });
+    const reply = /** @type {HTMLInputElement} */ (part('reply'));
+    part('story').addEventListener('submit', (event) => {
+      event.preventDefault();
+      const text = reply.value.trim();
+      if (!text) return say('Escreva a resposta ao story.', true);
+      act('Resposta ao story', () => {
+        reply.value = '';
+        return post('/customer/api/story', { id: who.id(), name: who.name(), kind: 'reply', text });
+      });
+    });
+  }
+
+  for (const p of PLATFORMS) setUp(p);
+  const fromHash = () => (location.hash === '#instagram' ? 'instagram' : 'messenger');
+  window.addEventListener('hashchange', () => {
+    if (fromHash() !== open) select(fromHash());
+  });
+  select(fromHash());
+})();

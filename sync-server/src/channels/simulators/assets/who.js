@@ -1,0 +1,99 @@
+// @ts-check
+/**
+ * Who the Telegram and Meta customer pages write as (issue 11): the customer's id on the channel,
+ * checked as typed (refused, never trimmed into another id), and their name, kept per id on this
+ * browser (a new id starts with none, as a new contact). Problems show under their field, tied to
+ * it by aria-describedby and aria-invalid. The WhatsApp page has its own (who.js of issue 10).
+ */
+const NAMES_KEPT = 100;
+
+/**
+ * @param {{idInput: HTMLInputElement, idError: HTMLElement, nameInput: HTMLInputElement, nameError: HTMLElement,
+ *   storageKey: string, defaultId: string, defaultName: string, idProblem: (value: string) => string, nameMissing: string,
+ *   onCustomer: () => void}} fields
+ */
+export function customerFields(fields) {
+  const { idInput, idError, nameInput, nameError, storageKey, idProblem, onCustomer } = fields;
+  /** @type {{id?: unknown, names?: unknown}} */
+  let saved = {};
+  try {
+    saved = JSON.parse(localStorage.getItem(storageKey) || '{}') || {};
+  } catch {
+    /* unreadable: start afresh */
+  }
+  /** @type {Map<string, string>} */
+  const names = new Map(saved.names && typeof saved.names === 'object' ? Object.entries(saved.names).filter(([, n]) => typeof n === 'string') : []);
+  if (names.size === 0) names.set(fields.defaultId, fields.defaultName);
+
+  const id = () => idInput.value.trim();
+  const name = () => nameInput.value.trim();
+  const idValid = () => !idProblem(id());
+  let named = '';
+
+  function remember() {
+    if (!idValid()) return;
+    names.delete(id());
+    if (name()) names.set(id(), name());
+    while (names.size > NAMES_KEPT) names.delete(names.keys().next().value ?? '');
+    try {
+      localStorage.setItem(storageKey, JSON.stringify({ id: id(), names: Object.fromEntries(names) }));
+    } catch {
+      /* private mode: the fields still work for this visit */
+    }
+  }
+
+  function show(/** @type {HTMLInputElement} */ input, /** @type {HTMLElement} */ error, /** @type {string} */ problem) {
+    error.textContent = problem;
+    error.hidden = !problem;
+    input.setAttribute('aria-invalid', String(Boolean(problem)));
+  }
+
+  function checkId(sending = false) {
+    const problem = idProblem(id());
+    show(idInput, idError, id() || sending ? problem : '');
+    return !problem;
+  }
+
+  function checkName(sending = false) {
+    show(nameInput, nameError, sending && !name() ? fields.nameMissing : '');
+    return Boolean(name());
+  }
+
+  function takeId() {
+    if (!idValid() || id() === named) return;
+    named = id();
+    nameInput.value = names.get(named) ?? '';
+    checkName();
+    remember();
+    onCustomer();
+  }
+
+  const params = new URL(location.href).searchParams;
+  idInput.value = params.get('id') || (typeof saved.id === 'string' ? saved.id : '') || fields.defaultId;
+  const nameParam = params.get('name');
+  if (nameParam && idValid()) names.set(id(), nameParam.trim());
+  checkId();
+  takeId();
+  idInput.addEventListener('input', () => {
+    checkId();
+    takeId();
+  });
+  nameInput.addEventListener('input', () => {
+    checkName();
+    if (id() === named) remember();
+  });
+
+  return {
+    id, name, idValid,
+    /** Before a send: shows what is missing under its field and focuses it; '' when both are fine, else what to say. */
+    problem() {
+      const idOk = checkId(true);
+      const nameOk = checkName(true);
+      if (!idOk) idInput.focus();
+      else if (!nameOk) nameInput.focus();
+      else remember();
+      if (!idOk) return 'Corrija a identificação do cliente antes de enviar.';
+      return nameOk ? '' : 'Informe o nome do cliente antes de enviar.';
+    },
+  };
+}
