@@ -14,6 +14,7 @@ import { ChannelRegistry } from './channels/adapter.js';
 import { ChannelInbound } from './channels/inbound.js';
 import { registerChannelJobs, typingToCustomer } from './channels/jobs.js';
 import { WhatsAppAdapter } from './channels/whatsapp/adapter.js';
+import { TelegramAdapter } from './channels/telegram/adapter.js';
 import { MetaMessagingAdapter } from './channels/meta/messaging.js';
 import { adminTemplateRoutes, agentTemplateRoutes } from './channels/whatsapp/templateRoutes.js';
 import { TemplateService } from './channels/whatsapp/templates.js';
@@ -144,6 +145,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const webchat = new WebchatAdapter(visitorDelivery);
   registry.register('webchat', () => webchat);
   registry.register('whatsapp', (account) => new WhatsAppAdapter(account));
+  registry.register('telegram', (account) => new TelegramAdapter(account, { webhookUrl: () => accounts.upstreamWebhookUrl(account) }));
   registry.register('messenger', (account) => new MetaMessagingAdapter(account));
   registry.register('instagram', (account) => new MetaMessagingAdapter(account));
   const templates = new TemplateService(store, accounts, registry);

@@ -60,7 +60,9 @@ export async function parseParams(query: URLSearchParams, contentType: string, b
     }
     if (type === 'multipart/form-data') {
       const form = await new Request('http://fake/', { method: 'POST', headers: { 'content-type': contentType }, body: new Uint8Array(body) }).formData();
-      for (const [key, value] of form.entries()) params[key] = value;
+      form.forEach((value, key) => {
+        params[key] = value;
+      });
       return { params };
     }
   } catch {

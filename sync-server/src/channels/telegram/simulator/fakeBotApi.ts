@@ -158,7 +158,7 @@ export class FakeBotApi {
     this.rememberChat(update);
     const sender = new WebhookSender({
       url: webhook.url, label: 'Telegram simulator',
-      headers: () => (webhook.secretToken ? { 'x-telegram-bot-api-secret-token': webhook.secretToken } : {}),
+      headers: (): Record<string, string> => (webhook.secretToken ? { 'x-telegram-bot-api-secret-token': webhook.secretToken } : {}),
       ...(this.options.backoffMs ? { backoffMs: this.options.backoffMs } : {}),
     });
     this.senders.push(sender);

@@ -1,0 +1,240 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { CHANNEL_TEXT_MAX, TELEGRAM_API_BASE, type Attachment, type ChannelTestResponse, type ContactDoc, type ConversationDoc } from '@atende/protocol';
+import type { ChannelAccountDoc } from '../../channelAccounts/service.js';
+import { PermanentFailure, RetryLater } from '../../jobs/types.js';
+import {
+  MediaTooLarge, UncertainSend, type ChannelAdapter, type InboundEvent, type OutboundRequest, type SendResult, type WebhookRequest,
+} from '../adapter.js';
+import { parseTelegramUpdate, telegramMessageId } from './inbound.js';
+
+const REQUEST_TIMEOUT_MS = 20_000;
+/** Telegram shows "typing…" for about 5 s: one sendChatAction this often keeps it on while the agent types. */
+const TYPING_REFRESH_MS = 4_000;
+/** sendPhoto takes up to 10 MB; bigger pictures go as documents. Captions take up to 1,024 characters. */
+const PHOTO_MAX = 10 * 1024 * 1024;
+const CAPTION_MAX = 1024;
+const PHOTO_TYPES = new Set(['image/jpeg', 'image/png', 'image/webp']);
+/** What we ask Telegram to deliver (setWebhook allowed_updates). */
+export const TELEGRAM_ALLOWED_UPDATES = ['message', 'edited_message'] as const;
+
+export const TOKEN_REFUSED = 'O Telegram recusou o token do bot: confira o token (BotFather) e salve-o neste canal.';
+export const BLOCKED_REASON = 'O cliente bloqueou o bot no Telegram.';
+
+/** Telegram's answer `{ok, result}` or `{ok: false, error_code, description, parameters?}`. */
+interface BotAnswer { ok?: boolean; result?: unknown; error_code?: number; description?: string; parameters?: { retry_after?: number } }
+
+export interface TelegramAdapterOptions {
+  /** Where Telegram should deliver this account's updates (the public URL, else the server's own); null when unknown. */
+  webhookUrl: () => string | null;
+  fetcher?: typeof fetch;
+  now?: () => number;
+}
+
+/**
+ * One Telegram bot (`kind: "telegram"`): the webhook's secret header, updates parsed into inbound
+ * events, sends through the Bot API (`{base}/bot<token>/<method>`), files by getFile. The token is
+ * in every URL, so no URL and no upstream error text with one ever goes into an error or a log.
+ */
+export class TelegramAdapter implements ChannelAdapter {
+  readonly kind = 'telegram' as const;
+  readonly idempotentSends = false;
+  readonly connectsOnSave = true;
+  private readonly settings: Record<string, string | undefined>;
+  private readonly fetcher: typeof fetch;
+  private readonly now: () => number;
+  private readonly typingSentAt = new Map<string, number>();
+
+  constructor(account: ChannelAccountDoc, private readonly options: TelegramAdapterOptions) {
+    this.settings = account.settings ?? {};
+    this.fetcher = options.fetcher ?? fetch;
+    this.now = options.now ?? Date.now;
+  }
+
+  private get base(): string {
+    return (this.settings.apiBaseUrl ?? TELEGRAM_API_BASE).replace(/\/+$/, '');
+  }
+
+  /** `X-Telegram-Bot-Api-Secret-Token` equals our secret (constant time); no secret set: nothing is accepted. */
+  verify(request: WebhookRequest): boolean {
+    const ours = this.settings.secretToken;
+    const given = request.headers['x-telegram-bot-api-secret-token'];
+    if (!ours || !given) return false;
+    return timingSafeEqual(digest(given), digest(ours));
+  }
+
+  parse(request: WebhookRequest): InboundEvent[] {
+    return parseTelegramUpdate(request.rawBody);
+  }
+
+  async send(request: OutboundRequest): Promise<SendResult> {
+    const chatId = request.contact.addresses.telegram;
+    if (!chatId) throw new PermanentFailure('Este contato não tem conversa com o bot do Telegram.');
+    const { message } = request;
+    if (message.text.length > CHANNEL_TEXT_MAX.telegram) throw new PermanentFailure('O Telegram aceita até 4.096 caracteres por mensagem.');
+    if (message.attachments.length > 1) throw new PermanentFailure('O Telegram envia um arquivo por mensagem: envie os arquivos separadamente.');
+    const attachment = message.attachments[0];
+    let sent: { message_id?: number };
+    if (attachment) {
+      const captioned = message.text.length > 0 && message.text.length <= CAPTION_MAX;
+      sent = await this.sendFile(request, chatId, attachment, captioned ? message.text : undefined);
+      // A text too long for a caption follows the file as its own message.
+      if (message.text && !captioned) await this.call('sendMessage', { chat_id: chatId, text: message.text });
+    } else {
+      sent = (await this.call('sendMessage', { chat_id: chatId, text: message.text })) as { message_id?: number };
+    }
+    this.typingSentAt.delete(request.conversation.id);
+    return { externalId: typeof sent.message_id === 'number' ? telegramMessageId(chatId, sent.message_id) : null, status: 'sent' };
+  }
+
+  /** Pictures sendPhoto takes go as photos (compressed, shown inline); everything else as a document. */
+  private async sendFile(request: OutboundRequest, chatId: string, attachment: Attachment, caption: string | undefined): Promise<{ message_id?: number }> {
+    const asPhoto = attachment.kind === 'image' && PHOTO_TYPES.has(attachment.mimeType) && attachment.size <= PHOTO_MAX;
+    const field = asPhoto ? 'photo' : 'document';
+    const bytes = await request.readMedia(attachment);
+    const form = new FormData();
+    form.set('chat_id', chatId);
+    if (caption) form.set('caption', caption);
+    form.set(field, new Blob([new Uint8Array(bytes)], { type: attachment.mimeType }), attachment.name);
+    return (await this.call(asPhoto ? 'sendPhoto' : 'sendDocument', form)) as { message_id?: number };
+  }
+
+  /**
+   * The agent is typing: `sendChatAction typing`, which Telegram shows about 5 s, refreshed at most
+   * every 4 s while typing goes on; "stopped" sends nothing (it lapses by itself).
+   */
+  async typing(conversation: ConversationDoc, contact: ContactDoc, typing: boolean): Promise<void> {
+    const chatId = contact.addresses.telegram;
+    if (!typing || !chatId) return;
+    const now = this.now();
+    if (now - (this.typingSentAt.get(conversation.id) ?? -Infinity) < TYPING_REFRESH_MS) return;
+    if (this.typingSentAt.size > 1_000) this.typingSentAt.clear();
+    this.typingSentAt.set(conversation.id, now);
+    await this.call('sendChatAction', { chat_id: chatId, action: 'typing' });
+  }
+
+  /** getFile → file_path, then the bytes from `{base}/file/bot<token>/<file_path>`; over 20 MB: MediaTooLarge. */
+  async downloadMedia(ref: string): Promise<{ bytes: Buffer }> {
+    let file: { file_path?: string };
+    try {
+      file = (await this.call('getFile', { file_id: ref })) as { file_path?: string };
+    } catch (error) {
+      if (error instanceof TelegramRefusal && /file is too big/i.test(error.description)) throw new MediaTooLarge('Telegram: file is too big for a bot');
+      throw error;
+    }
+    if (!file.file_path) throw new PermanentFailure('O Telegram não informou o caminho do arquivo.');
+    const path = file.file_path.split('/').map(encodeURIComponent).join('/');
+    const res = await this.request('download', `${this.base}/file/bot${this.token}/${path}`, { method: 'GET' });
+    if (!res.ok) throw classify(res.status, await answerOf(res), 'download');
+    return { bytes: Buffer.from(await res.arrayBuffer()) };
+  }
+
+  /**
+   * "Testar conexão", and what saving the account does: `getMe` (the token works) then
+   * `setWebhook` with our URL, the secret and the update kinds we read.
+   */
+  async testConnection(): Promise<ChannelTestResponse> {
+    let me: { username?: string; first_name?: string };
+    try {
+      me = (await this.call('getMe', {})) as { username?: string; first_name?: string };
+    } catch (error) {
+      return { ok: false, message: refusalSentence(error) };
+    }
+    const who = `@${me.username ?? '?'}${me.first_name ? ` (${me.first_name})` : ''}`;
+    const url = this.options.webhookUrl();
+    if (!url) return { ok: false, message: `Conectado: ${who}, mas o servidor não tem endereço para o webhook (defina ATENDE_PUBLIC_URL).` };
+    if (!this.settings.secretToken) return { ok: false, message: `Conectado: ${who}, mas o canal não tem o secret token do webhook.` };
+    try {
+      await this.call('setWebhook', {
+        url, secret_token: this.settings.secretToken, allowed_updates: [...TELEGRAM_ALLOWED_UPDATES], max_connections: 40,
+      });
+    } catch (error) {
+      const why = error instanceof TelegramRefusal && error.status === 400
+        // Telegram's reason here names our URL problem (HTTPS required, host unknown), never the token.
+        ? `o Telegram recusou o webhook (${error.description.replace(/^Bad Request:\s*/, '')})`
+        : refusalSentence(error);
+      return { ok: false, message: `Conectado: ${who}, mas ${why.charAt(0).toLowerCase()}${why.slice(1)}` };
+    }
+    return { ok: true, message: `Conectado: ${who}; webhook registrado em ${url}.` };
+  }
+
+  private get token(): string {
+    return this.settings.botToken ?? '';
+  }
+
+  /** One Bot API method (JSON, or multipart for files); errors become the job queue's classes. */
+  private async call(method: string, params: Record<string, unknown> | FormData): Promise<unknown> {
+    const form = params instanceof FormData;
+    const res = await this.request(method, `${this.base}/bot${this.token}/${method}`, {
+      method: 'POST',
+      body: form ? params : JSON.stringify(params),
+      ...(form ? {} : { headers: { 'content-type': 'application/json' } }),
+    });
+    const answer = await answerOf(res);
+    if (!res.ok || answer.ok !== true) throw classify(res.status, answer, method);
+    return answer.result;
+  }
+
+  private async request(what: string, url: string, init: { method: string; body?: string | FormData; headers?: Record<string, string> }): Promise<Response> {
+    try {
+      return await this.fetcher(url, { ...init, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+    } catch (error) {
+      // Only the error code: the message of a failed fetch may quote the URL, which holds the token.
+      const code = (error as { cause?: { code?: string } }).cause?.code;
+      if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') throw new RetryLater(`Telegram unreachable (${what}): ${code}`);
+      throw new UncertainSend(`Telegram request interrupted (${what}): ${code ?? (error as Error).name}`);
+    }
+  }
+}
+
+/** A refusal Telegram answered; its description never holds the token (it is not echoed). */
+class TelegramRefusal extends PermanentFailure {
+  constructor(sentence: string, readonly status: number, readonly description: string) {
+    super(sentence);
+  }
+}
+
+const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
+
+async function answerOf(res: Response): Promise<BotAnswer> {
+  try {
+    return (await res.json()) as BotAnswer;
+  } catch {
+    return {};
+  }
+}
+
+/** Telegram's 400 descriptions the agent may meet, as sentences (the rest: a generic one with the code). */
+const BAD_REQUESTS: Array<[RegExp, string]> = [
+  [/message is too long/i, 'O Telegram aceita até 4.096 caracteres por mensagem.'],
+  [/caption is too long/i, 'O Telegram aceita legendas de até 1.024 caracteres.'],
+  [/chat not found/i, 'O Telegram não encontrou esta conversa: o cliente precisa ter escrito ao bot.'],
+  [/file is too big|too large/i, 'O arquivo é grande demais para o Telegram.'],
+  [/message text is empty/i, 'O Telegram não envia mensagens vazias.'],
+  [/wrong file|failed to get HTTP URL content|IMAGE_PROCESS_FAILED|PHOTO_INVALID/i, 'O Telegram não aceitou este arquivo.'],
+];
+
+/** Flood control and server errors wait and retry (never dropped); other refusals are final. */
+function classify(status: number, answer: BotAnswer, method: string): Error {
+  const code = answer.error_code ?? status;
+  const description = String(answer.description ?? '').slice(0, 300);
+  if (code === 429 || status === 429) {
+    const after = Number(answer.parameters?.retry_after);
+    return new RetryLater(`Telegram 429 on ${method}: ${description}`, Number.isFinite(after) && after > 0 ? after * 1000 : undefined);
+  }
+  if (status >= 500 || code >= 500) return new RetryLater(`Telegram ${status} on ${method}: ${description}`);
+  if (code === 401 || code === 404) return new TelegramRefusal(TOKEN_REFUSED, code, description);
+  if (code === 403) {
+    const sentence = /blocked by the user/i.test(description) ? BLOCKED_REASON : 'O Telegram não deixa o bot escrever a este cliente.';
+    return new TelegramRefusal(sentence, code, description);
+  }
+  const known = BAD_REQUESTS.find(([pattern]) => pattern.test(description))?.[1];
+  return new TelegramRefusal(known ?? `O Telegram recusou a mensagem (código ${code}).`, code, description);
+}
+
+/** An admin-facing sentence for a failed getMe/setWebhook. */
+function refusalSentence(error: unknown): string {
+  if (error instanceof PermanentFailure) return error.message;
+  if (error instanceof RetryLater && /unreachable/.test(error.message)) return 'Não foi possível falar com o Telegram: confira a URL da API e a rede do servidor.';
+  if (error instanceof RetryLater) return 'O Telegram pediu para esperar ou está com problemas. Tente de novo em instantes.';
+  return 'O Telegram não respondeu a tempo. Tente de novo em instantes.';
+}

@@ -1,0 +1,148 @@
+import { DomainError, MEDIA_ERROR, MESSAGE_TEXT_MAX, START_PARAMETER, type MessageDoc, type MessageKind } from '@atende/protocol';
+import type { InboundEvent, InboundMessage } from '../adapter.js';
+
+/**
+ * Telegram webhook `Update`s (CHANNELS.md, core.telegram.org/bots/api#update) normalised into
+ * inbound events. Only customers writing to the bot in a private chat count: groups, channels and
+ * other bots are acknowledged and ignored. Every message kind becomes a message; kinds this code
+ * does not show are kept as text with a marker, never dropped.
+ */
+
+interface TgFileRef { file_id?: string; file_size?: number; mime_type?: string; file_name?: string }
+interface TgMessage {
+  message_id?: number;
+  from?: { id?: number; is_bot?: boolean; first_name?: string; last_name?: string; username?: string };
+  chat?: { id?: number | string; type?: string };
+  date?: number;
+  edit_date?: number;
+  text?: string;
+  caption?: string;
+  photo?: TgFileRef[];
+  document?: TgFileRef;
+  animation?: TgFileRef;
+  voice?: TgFileRef;
+  audio?: TgFileRef & { title?: string; performer?: string };
+  video?: TgFileRef;
+  video_note?: TgFileRef;
+  location?: { latitude?: number; longitude?: number };
+  venue?: { title?: string; address?: string };
+  contact?: { phone_number?: string; first_name?: string; last_name?: string; user_id?: number };
+  reply_to_message?: { message_id?: number };
+}
+interface TgUpdate { update_id?: number; message?: TgMessage; edited_message?: TgMessage }
+
+/** Bots may download files up to 20 MB (getFile); bigger ones are announced, never fetched. */
+export const TELEGRAM_DOWNLOAD_MAX = 20 * 1024 * 1024;
+export const TELEGRAM_UNSUPPORTED_TEXT = 'Mensagem de um tipo que o Atende ainda não mostra (Telegram).';
+
+/** Kinds of message content in the order Telegram's own clients look at them (an animation also carries `document`). */
+const FILE_KINDS: ReadonlyArray<{ key: 'animation' | 'video' | 'video_note' | 'voice' | 'audio' | 'document'; kind: MessageKind; mimeType?: string; filename?: string }> = [
+  { key: 'animation', kind: 'video', mimeType: 'video/mp4', filename: 'animacao.mp4' },
+  { key: 'video', kind: 'video', mimeType: 'video/mp4', filename: 'video.mp4' },
+  { key: 'video_note', kind: 'video', mimeType: 'video/mp4', filename: 'video.mp4' },
+  { key: 'voice', kind: 'audio', mimeType: 'audio/ogg', filename: 'audio.ogg' },
+  { key: 'audio', kind: 'audio' },
+  { key: 'document', kind: 'document' },
+];
+/** Keys of a Message that are metadata, not its content (for naming an unsupported kind). */
+const METADATA = new Set([
+  'message_id', 'message_thread_id', 'from', 'sender_chat', 'chat', 'date', 'edit_date', 'entities', 'caption_entities',
+  'reply_to_message', 'forward_origin', 'forward_from', 'forward_date', 'via_bot', 'has_protected_content', 'link_preview_options',
+  'author_signature', 'media_group_id', 'is_topic_message', 'quote', 'external_reply', 'reply_markup',
+]);
+
+/** The Telegram externalId of a message: message ids are per chat. */
+export const telegramMessageId = (chatId: string | number, messageId: number): string => `${chatId}:${messageId}`;
+
+export function parseTelegramUpdate(rawBody: Buffer): InboundEvent[] {
+  let update: TgUpdate;
+  try {
+    update = JSON.parse(rawBody.toString('utf8')) as TgUpdate;
+  } catch {
+    throw new DomainError('invalid', 'malformed_json', 'The webhook body is not JSON');
+  }
+  if (typeof update !== 'object' || update === null || typeof update.update_id !== 'number') {
+    throw new DomainError('invalid', 'invalid_input', 'Not a Telegram update');
+  }
+  if (update.message) {
+    const message = messageOf(update.message);
+    return message ? [{ type: 'message', message }] : [];
+  }
+  if (update.edited_message) {
+    const m = update.edited_message;
+    const sender = senderOf(m);
+    const text = m.text ?? m.caption;
+    // Live locations are "edited" every few seconds with no text: nothing an agent reads changed.
+    if (!sender || typeof text !== 'string') return [];
+    const at = typeof m.edit_date === 'number' ? m.edit_date * 1000 : Date.now();
+    return [{ type: 'edit', edit: { externalId: sender.externalId, address: sender.address, authorName: sender.authorName, text: text.slice(0, MESSAGE_TEXT_MAX), at } }];
+  }
+  // callback_query, my_chat_member, channel posts…: not asked for (allowed_updates), acknowledged if they come.
+  return [];
+}
+
+/** The customer behind a private-chat message; undefined for groups, channels, bots and malformed ones. */
+function senderOf(m: TgMessage): { address: string; externalId: string; authorName: string } | undefined {
+  if (m.chat?.type !== 'private' || m.from?.is_bot || m.chat.id === undefined || typeof m.message_id !== 'number') return undefined;
+  const address = String(m.chat.id);
+  if (!/^\d{1,20}$/.test(address)) return undefined;
+  const authorName = [m.from?.first_name, m.from?.last_name].filter(Boolean).join(' ');
+  return { address, externalId: telegramMessageId(address, m.message_id), authorName };
+}
+
+function messageOf(m: TgMessage): InboundMessage | undefined {
+  const sender = senderOf(m);
+  if (!sender) return undefined;
+  const at = typeof m.date === 'number' && m.date > 0 ? m.date * 1000 : Date.now();
+  const payload: MessageDoc['payload'] = { sentAt: at };
+  if (typeof m.reply_to_message?.message_id === 'number') payload.replyTo = telegramMessageId(sender.address, m.reply_to_message.message_id);
+  const make = (kind: MessageKind, text: string, media: InboundMessage['media'] = []): InboundMessage => ({
+    externalId: sender.externalId, address: sender.address, authorName: sender.authorName, at, kind, text: text.slice(0, MESSAGE_TEXT_MAX), media, payload,
+  });
+  /** A file as a media ref, or the reason it will not come (over the 20 MB a bot may download). */
+  const fileOf = (file: TgFileRef | undefined, mimeType?: string, filename?: string): InboundMessage['media'] => {
+    if (!file?.file_id) return [];
+    if (typeof file.file_size === 'number' && file.file_size > TELEGRAM_DOWNLOAD_MAX) {
+      payload[MEDIA_ERROR] = 'too_large';
+      return [];
+    }
+    const mime = file.mime_type ?? mimeType;
+    const name = file.file_name ?? filename;
+    if (file.file_name) payload.filename = file.file_name;
+    return [{ ref: file.file_id, ...(mime ? { mimeType: mime } : {}), ...(name ? { filename: name } : {}) }];
+  };
+  const caption = m.caption ?? '';
+
+  if (typeof m.text === 'string') {
+    // `/start <parameter>` (deep link t.me/<bot>?start=<parameter>); `/start@<bot>` is the same command.
+    const start = /^\/start(?:@\w+)?(?:\s+(\S.*))?$/s.exec(m.text.trim());
+    if (start?.[1]) payload[START_PARAMETER] = start[1].trim().slice(0, 64);
+    return make('text', m.text);
+  }
+  if (Array.isArray(m.photo) && m.photo.length > 0) {
+    // Several sizes of the same picture, the largest last.
+    return make('image', caption, fileOf(m.photo[m.photo.length - 1], 'image/jpeg', 'foto.jpg'));
+  }
+  for (const { key, kind, mimeType, filename } of FILE_KINDS) {
+    const file = m[key];
+    if (!file) continue;
+    if (key === 'audio' && m.audio?.title) payload.title = m.audio.title;
+    return make(kind, caption, fileOf(file, mimeType, filename));
+  }
+  if (m.location && typeof m.location.latitude === 'number' && typeof m.location.longitude === 'number') {
+    payload.latitude = m.location.latitude;
+    payload.longitude = m.location.longitude;
+    if (m.venue?.title) payload.name = m.venue.title;
+    if (m.venue?.address) payload.address = m.venue.address;
+    return make('location', [m.venue?.title, m.venue?.address].filter(Boolean).join(' — '));
+  }
+  if (m.contact) {
+    const { first_name, last_name, phone_number } = m.contact;
+    payload.count = 1;
+    return make('contacts', [first_name, last_name, phone_number].filter(Boolean).join(' '));
+  }
+  // Stickers, polls, dice, games…: kept and marked, never dropped.
+  payload.unsupported = true;
+  payload.upstreamType = Object.keys(m).find((key) => !METADATA.has(key)) ?? 'unknown';
+  return make('text', TELEGRAM_UNSUPPORTED_TEXT);
+}
