@@ -67,3 +67,16 @@ withSessions('R-CH-01 the supervisor’s conversations board names each conversa
   await expect(table.locator('[data-conversation-row="conversation:sessions-instagram"]').getByTestId('board-channel')).toHaveText('Instagram');
   await expectNoAxeViolations(board, 'supervisor: conversations with their channels');
 });
+
+withSessions('R-CH-01 a contact’s profile picture shows in the header and the contact panel, named by the contact, loaded with the agent’s login', async ({ server, newContext }) => {
+  const agent = await (await newContext()).newPage();
+  await signIn(agent, server, 'ana@demo.local');
+  await card(agent, 'Oi com foto').click();
+  const header = agent.getByRole('region', { name: 'Paula Prado' }).locator('header');
+  const details = agent.getByRole('complementary', { name: 'Contato' });
+  for (const picture of [header.getByRole('img', { name: 'Paula Prado' }), details.getByRole('img', { name: 'Paula Prado' })]) {
+    await expect(picture).toBeVisible();
+    await expect.poll(() => picture.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(1);
+  }
+  await expect(details.getByTestId('contact-initials')).toHaveCount(0);
+});

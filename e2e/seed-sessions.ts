@@ -2,9 +2,14 @@
  * Seeds a contact reachable on two channels, and a nameless Instagram customer, straight into an
  * embedded store folder before the server starts on it (issue 11, R-WS-05 / R-CH-01):
  * `node --import tsx e2e/seed-sessions.ts <dataDir>`. Maria (a demo contact) waits on the site
- * chat and is with Bruno on Messenger; the Instagram customer's profile has not arrived yet.
+ * chat and is with Bruno on Messenger; the Instagram customer's profile has not arrived yet; Paula's
+ * Messenger profile came with a picture (stored as the contact-profile job stores it).
  */
+import { MediaService } from '../sync-server/src/media/service.js';
 import { EmbeddedStore } from '../sync-server/src/store/embedded.js';
+
+/** The 1×1 PNG of e2e/files.ts (not imported: that module needs the Playwright runner). */
+const PIXEL_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
 
 const [dataDir] = process.argv.slice(2);
 if (!dataDir) {
@@ -22,6 +27,9 @@ const conversation = (id: string, patch: Record<string, unknown>) => ({
 });
 
 const store = new EmbeddedStore(dataDir);
+const picture = await new MediaService(store).upload({
+  bytes: PIXEL_PNG, filename: 'perfil.png', channel: 'messenger', uploadedBy: 'contact:sessions-paula', pictureOf: 'contact:sessions-paula',
+}, 'any');
 const results = await store.bulkWrite([
   conversation('conversation:sessions-site', { protocol: '20261128-700001', lastPreview: 'Oi pelo site' }),
   conversation('conversation:sessions-messenger', {
@@ -39,6 +47,14 @@ const results = await store.bulkWrite([
   conversation('conversation:sessions-instagram', {
     contactId: 'contact:sessions-instagram', channel: 'instagram', channelAccountId: 'channel:demo-instagram',
     protocol: '20261128-700004', lastPreview: 'Oi pelo Instagram',
+  }),
+  {
+    _id: 'contact:sessions-paula', type: 'contact', createdAt: now, updatedAt: now, name: 'Paula Prado', email: '',
+    addresses: { messenger: '24001122334455001' }, customFields: {}, teamIds: ['team:suporte'], pictureMediaId: picture.mediaId,
+  },
+  conversation('conversation:sessions-paula', {
+    contactId: 'contact:sessions-paula', channel: 'messenger', channelAccountId: 'channel:demo-messenger',
+    protocol: '20261128-700005', lastPreview: 'Oi com foto',
   }),
 ]);
 if (results.some((r) => !r.ok)) throw new Error('seed failed');
