@@ -65,6 +65,8 @@ export interface RunningServer {
   jobs: JobRunner;
   /** Channel adapters by kind; tests register fakes of upstream kinds here. */
   registry: ChannelRegistry;
+  /** Channel accounts (their upstream webhook URLs, for adapters tests build). */
+  accounts: ChannelAccounts;
   bus: Bus;
   seeded: boolean;
   stop(): Promise<void>;
@@ -247,6 +249,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     hub,
     jobs,
     registry,
+    accounts,
     bus,
     seeded,
     async stop() {
