@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import type { ContactDoc, ConversationDoc } from '@atende/protocol';
+import type { ChannelAccountDoc } from '../src/channelAccounts/service.js';
+import { MediaTooLarge, type OutboundRequest } from '../src/channels/adapter.js';
+import { TelegramAdapter, TOKEN_REFUSED } from '../src/channels/telegram/adapter.js';
+import { PermanentFailure, RetryLater } from '../src/jobs/types.js';
+
+/** The Telegram adapter alone, with a scripted fetch: typing cadence, error mapping, the token kept out of errors. */
+const TOKEN = '7000000555:AAE-secret-bot-token-do-not-leak';
+const SECRET = 'webhook_secret-0123456789';
+const account = { _id: 'channel:tg', kind: 'telegram', settings: { apiBaseUrl: 'https://api.example', botToken: TOKEN, secretToken: SECRET } } as unknown as ChannelAccountDoc;
+const conversation = { id: 'conversation:1', channelMeta: {} } as unknown as ConversationDoc;
+const contact = { id: 'contact:1', addresses: { telegram: '5100000007' } } as unknown as ContactDoc;
+
+function adapterWith(answers: Array<Response | Error>, now = () => 0) {
+  const urls: string[] = [];
+  const fetcher = (async (url: string) => {
+    urls.push(url);
+    const next = answers.shift() ?? Response.json({ ok: true, result: true });
+    if (next instanceof Error) throw next;
+    return next;
+  }) as unknown as typeof fetch;
+  return { adapter: new TelegramAdapter(account, { webhookUrl: () => 'https://atende.example/hook', fetcher, now }), urls };
+}
+const telegramError = (status: number, description: string, parameters?: object) =>
+  Response.json({ ok: false, error_code: status, description, ...(parameters ? { parameters } : {}) }, { status });
+const textRequest = { conversation, contact, message: { text: 'Olá', attachments: [] }, idempotencyKey: 'k' } as unknown as OutboundRequest;
+
+describe('R-CH-04 Telegram adapter', () => {
+  it('R-CH-04 the secret header must equal ours; a missing header or an account without a secret accepts nothing', () => {
+    const { adapter } = adapterWith([]);
+    const request = (secret?: string) => ({ query: {}, headers: secret === undefined ? {} : { 'x-telegram-bot-api-secret-token': secret }, rawBody: Buffer.from('{}') });
+    expect(adapter.verify(request(SECRET))).toBe(true);
+    expect(adapter.verify(request(`${SECRET}x`))).toBe(false);
+    expect(adapter.verify(request())).toBe(false);
+    const bare = new TelegramAdapter({ ...account, settings: { botToken: TOKEN } } as unknown as ChannelAccountDoc, { webhookUrl: () => null });
+    expect(bare.verify(request(''))).toBe(false);
+  });
+
+  it('R-CH-04 typing sends sendChatAction at most every 4 s while it goes on; "stopped" sends nothing', async () => {
+    let clock = 1_000_000;
+    const { adapter, urls } = adapterWith([], () => clock);
+    await adapter.typing(conversation, contact, true);
+    clock += 3_000;
+    await adapter.typing(conversation, contact, true);
+    await adapter.typing(conversation, contact, false);
+    clock += 1_500;
+    await adapter.typing(conversation, contact, true);
+    expect(urls).toEqual([`https://api.example/bot${TOKEN}/sendChatAction`, `https://api.example/bot${TOKEN}/sendChatAction`]);
+  });
+
+  it('R-OPS-02 429 waits retry_after, 5xx retries, 401 and 403 are final with pt-BR sentences', async () => {
+    const throttled = await adapterWith([telegramError(429, 'Too Many Requests: retry after 7', { retry_after: 7 })]).adapter.send(textRequest).catch((e: unknown) => e);
+    expect(throttled).toBeInstanceOf(RetryLater);
+    expect((throttled as RetryLater).retryAfterMs).toBe(7_000);
+    expect(await adapterWith([telegramError(502, 'Bad Gateway')]).adapter.send(textRequest).catch((e: unknown) => e)).toBeInstanceOf(RetryLater);
+    const refused = await adapterWith([telegramError(401, 'Unauthorized')]).adapter.send(textRequest).catch((e: unknown) => e);
+    expect([refused instanceof PermanentFailure, (refused as Error).message]).toEqual([true, TOKEN_REFUSED]);
+    const tooLong = await adapterWith([telegramError(400, 'Bad Request: message is too long')]).adapter.send(textRequest).catch((e: unknown) => e);
+    expect((tooLong as Error).message).toBe('O Telegram aceita até 4.096 caracteres por mensagem.');
+  });
+
+  it('R-CH-04 a failed request never carries the token (it is in the URL) into the error', async () => {
+    const leak = new TypeError(`fetch failed for https://api.example/bot${TOKEN}/sendMessage`, { cause: { code: 'ECONNRESET' } });
+    const error = await adapterWith([leak]).adapter.send(textRequest).catch((e: unknown) => e);
+    expect((error as Error).message).not.toContain(TOKEN);
+    expect((error as Error).name).toBe('UncertainSend');
+    const refusedConnection = new TypeError(`connect to https://api.example/bot${TOKEN}`, { cause: { code: 'ECONNREFUSED' } });
+    const tested = await adapterWith([refusedConnection]).adapter.testConnection();
+    expect(tested.ok).toBe(false);
+    expect(tested.message).not.toContain(TOKEN);
+  });
+
+  it('R-CH-04 getFile refusing a file as too big is MediaTooLarge (no retry)', async () => {
+    const error = await adapterWith([telegramError(400, 'Bad Request: file is too big')]).adapter.downloadMedia('AgACbig').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MediaTooLarge);
+  });
+});
