@@ -1,0 +1,153 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STORY, type ContactDoc, type ConversationDoc, type MessageDoc } from '@atende/protocol';
+import type { ChannelAccountDoc } from '../src/channelAccounts/service.js';
+import type { MetaSimulator } from '../src/channels/meta/simulator/simulator.js';
+import { startDemoSimulators, type DemoSimulators } from '../src/channels/simulators/demo.js';
+import { call, login, startTestServer, type TestServer } from './helpers.js';
+import { until } from './until.js';
+
+/**
+ * The Messenger | Instagram simulator `npm start` runs (issue 11): the demo page and its
+ * Instagram account point at the fake Graph; what a customer does on either tab reaches our
+ * server as a signed webhook on that account's URL, with a profile our server fetches; the
+ * agent's replies, typing and "seen" show on the page, and the page reports deliveries and reads.
+ */
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+const PSID = '7012345678901234';
+const IGSID = '5512345678901234';
+
+let server: TestServer;
+let simulators: DemoSimulators;
+let simulator: MetaSimulator;
+const logged: string[] = [];
+
+type Shown = { id: string; from: string; text: string; status: string; label?: string; media?: { kind: string; url: string } };
+type Thread = { name: string; typing: boolean; messages: Shown[] };
+
+async function page<T>(method: string, route: string, body?: unknown): Promise<{ status: number; body: T }> {
+  const res = await fetch(simulator.url + route, { method, ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }) });
+  return { status: res.status, body: (await res.json()) as T };
+}
+const thread = async (platform: string, id: string) => (await page<Thread>('GET', `/customer/api/thread?platform=${platform}&id=${id}`)).body;
+const storedByExternalId = async (externalId: string) =>
+  (await server.store.find({ selector: { type: 'message', externalId }, limit: 10 })) as unknown as Array<MessageDoc & { _id: string }>;
+const account = async (key: string) => (await server.store.get(`channel:${key}`)) as ChannelAccountDoc;
+
+/** Ana claims the conversation of that inbound message and answers it. */
+async function agentReplies(inbound: MessageDoc | undefined, id: string, body: Record<string, unknown>) {
+  const ana = (await login(server, 'ana@demo.local')).accessToken;
+  await call(server, 'POST', `/api/conversations/${inbound?.conversationId}/claim`, { token: ana, body: {} });
+  const replied = await call<{ message: { id: string } }>(server, 'POST', `/api/conversations/${inbound?.conversationId}/messages`, { token: ana, body: { id, ...body } });
+  expect(replied.status).toBe(201);
+  return replied.body.message.id;
+}
+
+beforeAll(async () => {
+  server = await startTestServer();
+  simulators = await startDemoSimulators({
+    store: server.store, registry: server.registry, serverUrl: server.url, log: (m) => logged.push(m), whatsapp: false, others: true, backoffMs: [50, 100, 200],
+  });
+  if (!simulators.meta) throw new Error(`Meta simulator not started: ${logged.join('; ')}`);
+  simulator = simulators.meta;
+});
+afterAll(async () => {
+  await simulators.stop();
+  await server.close();
+});
+
+describe('R-CH-05 the Messenger and Instagram simulator of the demo', () => {
+  it('R-CH-05 the demo accounts in Suporte point at the fake Graph: Messenger with the human agent tag on, Instagram off, one page token and app secret', async () => {
+    const messenger = await account('demo-messenger');
+    const instagram = await account('demo-instagram');
+    expect(messenger).toMatchObject({ kind: 'messenger', name: 'Messenger (simulador)', entryTeamId: 'team:suporte', settings: { apiBaseUrl: simulator.baseUrl, humanAgentTag: 'on' } });
+    expect(instagram).toMatchObject({ kind: 'instagram', name: 'Instagram (simulador)', entryTeamId: 'team:suporte', settings: { apiBaseUrl: simulator.baseUrl, humanAgentTag: 'off', pageId: messenger.settings?.pageId } });
+    expect(instagram.settings?.appSecret).toBe(messenger.settings?.appSecret);
+    const admin = (await login(server, 'admin@demo.local')).accessToken;
+    for (const id of ['channel:demo-messenger', 'channel:demo-instagram']) {
+      const tested = await call<{ ok: boolean }>(server, 'POST', `/api/admin/channels/${id}/test`, { token: admin, body: {} });
+      expect(tested.body.ok).toBe(true);
+    }
+    const html = await fetch(`${simulator.url}/`);
+    expect(html.headers.get('content-security-policy')).toContain("default-src 'self'");
+    const text = await html.text();
+    expect(text).toMatch(/role="tab"[^>]*>Messenger</);
+    expect(text).toMatch(/role="tab"[^>]*>Instagram</);
+    expect(text).toContain('<nav id="simulators" data-current="meta"');
+    expect(logged).toEqual([]);
+  });
+
+  it('R-CH-05 a Messenger customer\'s text becomes a waiting conversation whose contact gets the profile\'s name and picture; the agent\'s reply shows on the page, delivered then read', async () => {
+    const wrote = await page<{ message: { id: string; status: string } }>('POST', '/customer/api/messages', { platform: 'messenger', id: PSID, name: 'Juliana Rocha', text: 'Oi, vocês entregam em Curitiba?' });
+    expect([wrote.status, wrote.body.message.status]).toEqual([200, 'received']);
+    const [inbound] = await storedByExternalId(wrote.body.message.id);
+    expect(inbound).toMatchObject({ direction: 'in', kind: 'text', text: 'Oi, vocês entregam em Curitiba?', teamId: 'team:suporte' });
+    expect(((await server.store.get(String(inbound?.conversationId))) as unknown as ConversationDoc).status).toBe('waiting');
+    await server.jobs.idle();
+    const contacts = (await server.store.find({ selector: { type: 'contact' }, limit: 100 })) as unknown as ContactDoc[];
+    const contact = contacts.find((c) => c.addresses?.messenger === PSID);
+    expect(contact).toMatchObject({ name: 'Juliana Rocha', pictureMediaId: expect.any(String) });
+
+    const messageId = await agentReplies(inbound, 'meta-sim-reply-1', { text: 'Entregamos sim!' });
+    const shown = await until(() => thread('messenger', PSID), (t) => t.messages.some((m) => m.from === 'business'));
+    const reply = shown.messages.find((m) => m.from === 'business');
+    expect(reply?.text).toBe('Entregamos sim!');
+    const delivered = await until(async () => (await server.store.get(messageId)) as unknown as MessageDoc, (m) => m.status === 'delivered');
+    expect([delivered.status, delivered.externalId]).toEqual(['delivered', reply?.id]);
+
+    expect((await page('POST', '/customer/api/read', { platform: 'messenger', id: PSID, ids: [reply?.id] })).status).toBe(200);
+    const read = await until(async () => (await server.store.get(messageId)) as unknown as MessageDoc, (m) => m.status === 'read');
+    expect(read.status).toBe('read');
+  });
+
+  it('R-CH-05 the business\'s typing_on and mark_seen show on the page until its next message', async () => {
+    await page('POST', '/customer/api/messages', { platform: 'messenger', id: '7012345678900001', name: 'Caio Nunes', text: 'Alguém aí?' });
+    const { pageAccessToken, pageId } = (await account('demo-messenger')).settings ?? {};
+    for (const sender_action of ['mark_seen', 'typing_on']) {
+      const res = await fetch(`${simulator.baseUrl}/${pageId}/messages`, {
+        method: 'POST', headers: { authorization: `Bearer ${pageAccessToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ recipient: { id: '7012345678900001' }, sender_action }),
+      });
+      expect(res.status).toBe(200);
+    }
+    const after = await thread('messenger', '7012345678900001');
+    expect([after.typing, after.messages[0]?.status]).toEqual([true, 'seen']);
+  });
+
+  it('R-CH-05 an Instagram customer\'s photo, story mention and story reply reach the Instagram account as such; the agent\'s photo shows on the page', async () => {
+    const photo = await fetch(`${simulator.url}/customer/api/images?${new URLSearchParams({ platform: 'instagram', id: IGSID, name: 'Tiago Martins', caption: 'Olha isso' })}`, {
+      method: 'POST', headers: { 'content-type': 'image/png' }, body: PNG,
+    });
+    const photoMessage = ((await photo.json()) as { message: { id: string; status: string } }).message;
+    expect(photoMessage.status).toBe('received');
+    const mention = await page<{ message: { id: string } }>('POST', '/customer/api/story', { id: IGSID, name: 'Tiago Martins', kind: 'mention' });
+    const reply = await page<{ message: { id: string } }>('POST', '/customer/api/story', { id: IGSID, name: 'Tiago Martins', kind: 'reply', text: 'Que lindo!' });
+    await server.jobs.idle();
+    const [storedPhoto] = await storedByExternalId(photoMessage.id);
+    const [storedMention] = await storedByExternalId(mention.body.message.id);
+    const [storedReply] = await storedByExternalId(reply.body.message.id);
+    expect(storedPhoto).toMatchObject({ kind: 'image', text: 'Olha isso' });
+    expect(storedPhoto?.attachments).toHaveLength(1);
+    expect(storedMention?.payload?.[STORY]).toBe('mention');
+    expect(storedReply).toMatchObject({ text: 'Que lindo!', payload: { [STORY]: 'reply' } });
+    const conversation = (await server.store.get(String(storedPhoto?.conversationId))) as unknown as ConversationDoc;
+    expect(conversation.channelAccountId).toBe('channel:demo-instagram');
+
+    const ana = (await login(server, 'ana@demo.local')).accessToken;
+    const form = new FormData();
+    form.append('file', new Blob([PNG], { type: 'image/png' }), 'cupom.png');
+    const uploaded = (await (await fetch(`${server.url}/api/media`, { method: 'POST', headers: { authorization: `Bearer ${ana}` }, body: form })).json()) as { id: string };
+    await agentReplies(storedPhoto, 'meta-sim-photo-1', { text: '', mediaIds: [uploaded.id] });
+    const shown = await until(() => thread('instagram', IGSID), (t) => t.messages.some((m) => m.from === 'business' && m.media));
+    const image = await fetch(simulator.url + String(shown.messages.find((m) => m.from === 'business')?.media?.url));
+    expect([image.status, Buffer.from(await image.arrayBuffer()).equals(PNG)]).toEqual([200, true]);
+  });
+
+  it('R-CH-05 the page refuses a bad id, one id on both tabs, and a story on Messenger', async () => {
+    const bad = await page<{ error: string }>('POST', '/customer/api/messages', { platform: 'messenger', id: '70x1', name: 'X', text: 'Oi' });
+    expect(bad.status).toBe(400);
+    const clash = await page<{ error: string }>('POST', '/customer/api/messages', { platform: 'instagram', id: PSID, name: 'Juliana Rocha', text: 'Oi' });
+    expect([clash.status, clash.body.error]).toEqual([409, expect.stringContaining('messenger')]);
+    const story = await page<{ error: string }>('POST', '/customer/api/story', { id: PSID, name: 'Juliana Rocha', kind: 'mention' });
+    expect(story.status).toBe(409);
+  });
+});
