@@ -26,6 +26,9 @@ export class ServerProcess {
   readonly url: string;
   /** The WhatsApp simulator's customer page (no trailing slash), as the server printed it; its port changes on each start. */
   simulatorUrl: string | undefined;
+  /** The Telegram and Meta (Messenger | Instagram tabs) simulators' customer pages (issue 11), likewise. */
+  telegramSimulatorUrl: string | undefined;
+  metaSimulatorUrl: string | undefined;
 
   constructor(
     readonly port: number,
@@ -66,7 +69,10 @@ export class ServerProcess {
         output += chunk.toString();
         if (/^Ready: /m.test(output)) {
           clearTimeout(timer);
-          this.simulatorUrl = /^WhatsApp simulator: (\S+)/m.exec(output)?.[1]?.replace(/\/+$/, '');
+          const printed = (name: string) => new RegExp(`^${name} simulator: (\\S+)`, 'm').exec(output)?.[1]?.replace(/\/+$/, '');
+          this.simulatorUrl = printed('WhatsApp');
+          this.telegramSimulatorUrl = printed('Telegram');
+          this.metaSimulatorUrl = printed('Meta');
           resolve();
         }
       };
