@@ -115,9 +115,11 @@ server.stdout?.on('data', (chunk: Buffer) => {
   const url = match[1].replace(/\/+$/, '');
   if (binary && mainScript) openDesktop(binary, mainScript, url);
   else printWebUrl(url, binary ? 'The desktop shell is not available' : 'No Electron binary here (set ELECTRON_PATH to use the desktop app)');
-  // The customer's side of the WhatsApp demo, repeated where a newcomer looks last.
-  const simulator = /^WhatsApp simulator: (\S+)/m.exec(startup)?.[1];
-  if (simulator) console.log(`Write as a WhatsApp customer at ${simulator} (the WhatsApp simulator).`);
+  // The customer's side of the channel demos, repeated where a newcomer looks last.
+  for (const [name, customer] of [['WhatsApp', 'a WhatsApp customer'], ['Telegram', 'a Telegram user'], ['Meta', 'a Messenger or Instagram customer']]) {
+    const simulator = new RegExp(`^${name} simulator: (\\S+)`, 'm').exec(startup)?.[1];
+    if (simulator) console.log(`Write as ${customer} at ${simulator} (the ${name} simulator).`);
+  }
 });
 
 const stop = () => server.kill('SIGTERM');
