@@ -7,6 +7,7 @@ import { FakeApiError } from './apiErrorFake';
 import { createBodyOf, emptyForm, fieldsOf, FORM_KINDS, formOf, problemsOf, updateBodyOf, type ChannelForm } from '../src/components/admin/channelForm';
 import { templateStatusLabel, templateStatusTone } from '../src/components/admin/templateStatus';
 import en from '../src/i18n/locales/en.json';
+import es from '../src/i18n/locales/es.json';
 import ptBR from '../src/i18n/locales/pt-BR.json';
 
 /** A form of `kind` with these settings typed (the rest as an empty form has them). */
@@ -173,6 +174,18 @@ describe('R-CH-05 the Messenger page and Instagram account forms (admin channels
     expect(UpdateChannelBody.safeParse(body).success).toBe(true);
     expect(body.config).not.toHaveProperty('pageAccessToken');
     expect(body.config).toMatchObject({ verifyToken: 'gerado_pelo_servidor', humanAgentTag: 'on', apiBaseUrl: GRAPH_API_BASE });
+  });
+
+  it('R-CH-04 R-CH-05 every admin sentence compiles in every language (a bare "@BotFather" is vue-i18n link syntax)', () => {
+    type Tree = { [key: string]: string | Tree };
+    const keys = (tree: Tree, prefix: string): string[] =>
+      Object.entries(tree).flatMap(([k, v]) => (typeof v === 'string' ? [prefix + k] : keys(v, `${prefix}${k}.`)));
+    const i18n = createI18n({ legacy: false, locale: 'pt-BR', messages: { 'pt-BR': ptBR, en, es } });
+    for (const locale of ['pt-BR', 'en', 'es'] as const) {
+      i18n.global.locale.value = locale;
+      for (const key of keys(ptBR.admin as Tree, 'admin.')) expect(() => i18n.global.t(key, { upstream: 'X', message: 'Y' }), key).not.toThrow();
+    }
+    expect(i18n.global.t('admin.hint.botToken')).toContain('@BotFather');
   });
 
   it('R-CH-04 R-CH-05 every field of every kind the admin may add has a label and each kind a dialog title, in every language', () => {
