@@ -1,3 +1,5 @@
+import AxeBuilder from '@axe-core/playwright';
+import { chromium, type Browser } from '@playwright/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EDITED_AT, START_PARAMETER, webhookPathOf, type ConversationDoc, type MessageDoc } from '@atende/protocol';
 import type { ChannelAccountDoc } from '../src/channelAccounts/service.js';
@@ -156,5 +158,45 @@ describe('R-CH-04 the Telegram simulator of the demo', () => {
     expect((await server.store.find({ selector: { type: 'channel', kind: 'telegram' }, limit: 10 })).length).toBe(1);
     const wrote = await page<{ message: { status: string } }>('POST', '/chat/api/messages', { user: USER, name: 'Rafael Gomes', text: 'Ainda aqui' });
     expect(wrote.body.message.status).toBe('received');
+  });
+});
+
+/** The customer page in Debian's Chromium, as the e2e suite runs it (CHROMIUM_PATH overrides). */
+describe('R-CH-04 the Telegram simulator\'s page in a browser', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+  });
+  afterAll(async () => {
+    await browser.close();
+  });
+
+  it('R-CH-04 a person writes to the bot and edits the message on the page, sees the agent\'s reply, and the page passes axe with no console error', async () => {
+    const tab = await (await browser.newContext()).newPage();
+    const problems: string[] = [];
+    tab.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+    tab.on('pageerror', (e) => problems.push(e.message));
+    await tab.goto(`${simulator.url}/`);
+    await tab.getByLabel('ID do usuário no Telegram').fill('100200555');
+    await tab.getByLabel('Nome do cliente').fill('Nina Souza');
+    await tab.getByLabel('Mensagem').fill('Oi bot');
+    await tab.getByRole('button', { name: 'Enviar', exact: true }).click();
+    await expect.poll(() => tab.getByRole('status').textContent()).toBe('Mensagem entregue ao Atende.');
+    await tab.getByLabel('Mensagem').fill('Oi, bot!');
+    await tab.getByRole('button', { name: 'Editar a última' }).click();
+    await expect.poll(() => tab.getByRole('log').textContent()).toContain('Editada');
+    const first = (await thread('100200555')).messages[0]?.id ?? '';
+    const [stored] = await until(() => storedByExternalId(`100200555:${first}`), (m) => m[0]?.text === 'Oi, bot!');
+    expect(stored?.text).toBe('Oi, bot!');
+
+    const ana = (await login(server, 'ana@demo.local')).accessToken;
+    await call(server, 'POST', `/api/conversations/${stored?.conversationId}/claim`, { token: ana, body: {} });
+    await call(server, 'POST', `/api/conversations/${stored?.conversationId}/messages`, { token: ana, body: { id: 'tg-sim-browser-1', text: 'Olá, Nina!' } });
+    await expect.poll(() => tab.getByRole('log').textContent()).toContain('Olá, Nina!');
+    expect(await tab.locator('#simulators a[aria-current="page"]').textContent()).toBe('Telegram');
+    const axe = await new AxeBuilder({ page: tab }).analyze();
+    expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+    expect(problems).toEqual([]);
+    await tab.context().close();
   });
 });
