@@ -160,6 +160,14 @@ describe('R-CH-05 Messenger outbound', () => {
     expect(f.graph.calls.filter((c) => c.method === 'POST').map((c) => c.status)).toEqual([429, 200]);
   }, 30_000);
 
+  it('R-OPS-02 when the text after a file is throttled, the retry sends the text only (the file is not shown twice)', async () => {
+    f.graph.failNext(null, RATE_LIMITED);
+    const answer = await reply('Legenda depois do limite', [await upload(f, PNG, 'image/png', 'foto.png')]);
+    expect(answer.status).toBe(201);
+    expect((await sentOf(f, answer.body.message.id, 20_000)).status).toBe('sent');
+    expect(f.graph.sent.map((s) => s.attachment?.type ?? s.text)).toEqual(['image', 'Legenda depois do limite']);
+  }, 30_000);
+
   it('R-CH-05 a refused page token (code 190) fails the message with a sentence for the agent', async () => {
     f.graph.failNext(INVALID_TOKEN);
     const message: MessageDoc = await sentOf(f, await sendText('Com token inválido'));

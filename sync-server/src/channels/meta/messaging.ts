@@ -45,6 +45,11 @@ export class MetaMessagingAdapter implements ChannelAdapter {
   private readonly now: () => number;
   /** When each conversation's typing_on last went out (one adapter per account and node). */
   private readonly typingSentAt = new Map<string, number>();
+  /**
+   * A message's file already accepted while its text is still to go: a retry after the text was
+   * throttled sends only the text, not the file again (on this node; bounded).
+   */
+  private readonly fileSent = new Map<string, SendResult>();
 
   constructor(account: ChannelAccountDoc, options: MetaMessagingOptions = {}) {
     if (account.kind !== 'messenger' && account.kind !== 'instagram') throw new Error(`not a Meta messaging account: ${account.kind}`);
@@ -99,9 +104,14 @@ export class MetaMessagingAdapter implements ChannelAdapter {
       if (!url) {
         throw new PermanentFailure(`Para enviar arquivos pelo ${this.label}, o servidor precisa de um endereço público (ATENDE_PUBLIC_URL) de onde a Meta baixe o arquivo.`);
       }
-      sent = await this.post({ ...envelope, message: { attachment: { type, payload: { url, is_reusable: false } } } });
+      sent = this.fileSent.get(message.id) ?? await this.post({ ...envelope, message: { attachment: { type, payload: { url, is_reusable: false } } } });
+      if (message.text) {
+        if (this.fileSent.size > 1_000) this.fileSent.clear();
+        this.fileSent.set(message.id, sent);
+      }
     }
     if (message.text) sent = await this.post({ ...envelope, message: { text: message.text } });
+    this.fileSent.delete(message.id);
     if (!sent) throw new PermanentFailure('A mensagem está vazia.');
     this.typingSentAt.delete(request.conversation.id);
     return sent;

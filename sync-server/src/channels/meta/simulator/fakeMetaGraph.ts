@@ -47,7 +47,7 @@ export class FakeMetaGraph {
   pages: ((req: IncomingMessage, res: ServerResponse, body: Buffer) => Promise<boolean>) | undefined;
   url = '';
   private server: Server | undefined;
-  private readonly script: GraphFailure[] = [];
+  private readonly script: Array<GraphFailure | null> = [];
   private readonly profiles = new Map<string, MetaProfile>();
   private readonly customers = new Map<string, MetaCustomer>();
   private readonly files = new Map<string, { bytes: Buffer; mimeType: string }>();
@@ -131,8 +131,11 @@ export class FakeMetaGraph {
     this.files.delete(url.split('/').pop() ?? '');
   }
 
-  /** Failures for the next message sends (not sender actions), in order; once used up, sends succeed. */
-  failNext(...failures: GraphFailure[]): void {
+  /**
+   * Outcomes of the next message sends (not sender actions), in order: a failure, or null to let
+   * that send through (e.g. fail only the text after a file); once used up, sends succeed.
+   */
+  failNext(...failures: Array<GraphFailure | null>): void {
     this.script.push(...failures);
   }
 
