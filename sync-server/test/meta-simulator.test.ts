@@ -1,3 +1,5 @@
+import AxeBuilder from '@axe-core/playwright';
+import { chromium, type Browser } from '@playwright/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STORY, type ContactDoc, type ConversationDoc, type MessageDoc } from '@atende/protocol';
 import type { ChannelAccountDoc } from '../src/channelAccounts/service.js';
@@ -149,5 +151,46 @@ describe('R-CH-05 the Messenger and Instagram simulator of the demo', () => {
     expect([clash.status, clash.body.error]).toEqual([409, expect.stringContaining('messenger')]);
     const story = await page<{ error: string }>('POST', '/customer/api/story', { id: PSID, name: 'Juliana Rocha', kind: 'mention' });
     expect(story.status).toBe(409);
+  });
+});
+
+/** The customer page in Debian's Chromium, as the e2e suite runs it (CHROMIUM_PATH overrides). */
+describe('R-CH-05 the Meta simulator\'s page in a browser', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+  });
+  afterAll(async () => {
+    await browser.close();
+  });
+
+  it('R-CH-05 on the Instagram tab a person answers the business\'s story and sees the agent\'s reply; tabs follow the address; axe passes with no console error', async () => {
+    const tab = await (await browser.newContext()).newPage();
+    const problems: string[] = [];
+    tab.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+    tab.on('pageerror', (e) => problems.push(e.message));
+    await tab.goto(`${simulator.url}/#instagram`);
+    await expect.poll(() => tab.getByRole('tab', { name: 'Instagram' }).getAttribute('aria-selected')).toBe('true');
+    const panel = tab.getByRole('tabpanel');
+    await panel.getByLabel('ID do cliente no Instagram (IGSID)').fill('5512345670000009');
+    await panel.getByLabel('Nome do cliente').fill('Bia Lopes');
+    await panel.getByLabel('Resposta ao story da empresa').fill('Amei a promoção');
+    await panel.getByRole('button', { name: 'Responder ao story' }).click();
+    await expect.poll(() => panel.getByRole('status').textContent()).toBe('Resposta ao story entregue ao Atende.');
+    const [stored] = await until(async () => storedByExternalId((await thread('instagram', '5512345670000009')).messages[0]?.id ?? ''), (m) => m.length === 1);
+    expect(stored?.payload?.[STORY]).toBe('reply');
+    await agentReplies(stored, 'meta-sim-browser-1', { text: 'Que bom, Bia!' });
+    await expect.poll(() => panel.getByRole('log').textContent()).toContain('Que bom, Bia!');
+    expect(await tab.locator('#simulators a[aria-current="page"]').textContent()).toBe('Instagram');
+    // Shown while visible: reported read.
+    const reply = await until(() => thread('instagram', '5512345670000009'), (t) => t.messages.some((m) => m.from === 'business' && m.status === 'read'));
+    expect(reply.messages.find((m) => m.from === 'business')?.status).toBe('read');
+    await tab.getByRole('tab', { name: 'Messenger' }).click();
+    expect(new URL(tab.url()).hash).toBe('#messenger');
+    expect(await tab.getByRole('tabpanel').getByLabel('ID do cliente na página (PSID)').isVisible()).toBe(true);
+    const axe = await new AxeBuilder({ page: tab }).analyze();
+    expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+    expect(problems).toEqual([]);
+    await tab.context().close();
   });
 });
