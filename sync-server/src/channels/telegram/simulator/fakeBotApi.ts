@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebhookSender } from '../../whatsapp/simulator/webhookSender.js';
@@ -7,6 +6,7 @@ import {
   badRequest, parseParams, PHOTO_MAX, stringParam, UNAUTHORIZED, UPLOAD_MAX, updateTypeOf,
   type BotFailure, type BotParams, type WebhookSettings,
 } from './botApiContract.js';
+import { BotFiles, type TgFile } from './botFiles.js';
 
 /**
  * A fake of Telegram's Bot API on loopback (CHANNELS.md): methods at `/bot<token>/<method>`, files
@@ -18,8 +18,7 @@ import {
 export type { BotError, BotFailure, WebhookSettings } from './botApiContract.js';
 export { tooManyRequests, BLOCKED_BY_USER } from './botApiContract.js';
 
-/** A file the fake holds: a customer's (addFile) or one the bot uploaded. */
-export interface TgFile { file_id: string; file_unique_id: string; file_size: number; mime_type: string; file_name?: string }
+export type { TgFile } from './botFiles.js';
 
 /** A message the fake accepted from the bot. */
 export interface BotSent {
@@ -37,8 +36,6 @@ export interface BotChatAction { chatId: string; action: string; at: number }
 /** Every Bot API call, files summarised (no bytes), for tests. */
 export interface BotCall { method: string; params: Record<string, unknown>; status: number }
 
-interface StoredFile extends TgFile { bytes: Buffer | null; file_path: string }
-
 /** Telegram reads bodies up to its upload limit; beyond, the connection is refused. */
 const BODY_MAX = UPLOAD_MAX + 1024 * 1024;
 
@@ -51,7 +48,7 @@ export class FakeBotApi {
   pages: ((req: IncomingMessage, res: ServerResponse, body: Buffer) => Promise<boolean>) | undefined;
   url = '';
   private server: Server | undefined;
-  private readonly files = new Map<string, StoredFile>();
+  private readonly files = new BotFiles();
   private readonly script: Array<{ method: string; failure: BotFailure }> = [];
   private readonly sentListeners = new Set<(sent: BotSent) => void>();
   private readonly actionListeners = new Set<(action: BotChatAction) => void>();
@@ -59,7 +56,6 @@ export class FakeBotApi {
   private readonly chats = new Set<string>();
   private readonly blocked = new Set<string>();
   private senders: WebhookSender[] = [];
-  private sequence = 0;
   private messageIds = 0;
 
   constructor(readonly options: { token: string; username?: string; firstName?: string; backoffMs?: readonly number[] }) {}
@@ -117,22 +113,12 @@ export class FakeBotApi {
    * be that big without holding the bytes (to exercise the 20 MB download limit cheaply).
    */
   addFile(bytes: Buffer, mimeType: string, name?: string, declaredSize?: number): TgFile {
-    const n = ++this.sequence;
-    const folder = mimeType.startsWith('image/') ? 'photos' : mimeType.startsWith('audio/ogg') ? 'voice' : mimeType.startsWith('video/') ? 'videos' : 'documents';
-    const extension = /\.([A-Za-z0-9]{1,8})$/.exec(name ?? '')?.[1] ?? mimeType.split('/')[1]?.replace(/[^a-z0-9]/g, '') ?? 'bin';
-    const file: StoredFile = {
-      file_id: `AgAC${randomBytes(12).toString('base64url')}${n}`, file_unique_id: `AQAD${n}`,
-      file_size: declaredSize ?? bytes.length, mime_type: mimeType, ...(name ? { file_name: name } : {}),
-      bytes: declaredSize === undefined ? bytes : null, file_path: `${folder}/file_${n}.${extension}`,
-    };
-    this.files.set(file.file_id, file);
-    const { bytes: _bytes, file_path: _path, ...view } = file;
-    return view;
+    return this.files.add(bytes, mimeType, name, declaredSize);
   }
 
   /** A file's bytes by file_id (a customer's or one the bot sent). */
   fileBytes(fileId: string): Buffer | undefined {
-    return this.files.get(fileId)?.bytes ?? undefined;
+    return this.files.bytes(fileId);
   }
 
   onSent(listener: (sent: BotSent) => void): () => void {
@@ -253,7 +239,7 @@ export class FakeBotApi {
         return { result: true };
       }
       case 'getfile': {
-        const file = this.files.get(stringParam(params, 'file_id') ?? '');
+        const file = this.files.info(stringParam(params, 'file_id') ?? '');
         if (!file) return badRequest('invalid file_id');
         if (file.file_size > DOWNLOAD_MAX) return badRequest('file is too big');
         return { result: { file_id: file.file_id, file_unique_id: file.file_unique_id, file_size: file.file_size, file_path: file.file_path } };
@@ -278,7 +264,7 @@ export class FakeBotApi {
     const caption = stringParam(params, 'caption');
     const problem = checkCaption(caption);
     if (problem) return problem;
-    const file = await this.fileParam(params[field], field === 'photo' ? PHOTO_MAX : UPLOAD_MAX);
+    const file = await this.files.fromParam(params[field], field === 'photo' ? PHOTO_MAX : UPLOAD_MAX);
     if ('status' in file) return file;
     const sent: BotSent = {
       method: field === 'photo' ? 'sendPhoto' : 'sendDocument', chatId, messageId, ...(caption ? { caption } : {}),
@@ -296,19 +282,6 @@ export class FakeBotApi {
     return { result: message };
   }
 
-  /** An uploaded file (multipart) or the file_id of one the fake holds; URLs are not fetched by this fake. */
-  private async fileParam(value: unknown, max: number): Promise<TgFile | BotFailure> {
-    if (value instanceof Blob) {
-      if (value.size === 0) return badRequest('file must be non-empty');
-      if (value.size > max) return badRequest('file is too big');
-      return this.addFile(Buffer.from(await value.arrayBuffer()), value.type || 'application/octet-stream', value instanceof File ? value.name : undefined);
-    }
-    const known = typeof value === 'string' ? this.files.get(value) : undefined;
-    if (!known) return badRequest('wrong file identifier/HTTP URL specified');
-    const { bytes: _bytes, file_path: _path, ...view } = known;
-    return view;
-  }
-
   private chatOf(params: BotParams): string | BotFailure {
     const chatId = chatIdOf(params);
     if (typeof chatId !== 'string') return chatId;
@@ -319,9 +292,9 @@ export class FakeBotApi {
 
   private download(res: ServerResponse, token: string, filePath: string): void {
     if (token !== this.options.token) return this.answer(res, UNAUTHORIZED);
-    const file = [...this.files.values()].find((f) => f.file_path === filePath);
-    if (!file?.bytes) return this.answer(res, NOT_FOUND);
-    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(file.bytes.length) }).end(file.bytes);
+    const bytes = this.files.byPath(filePath);
+    if (!bytes) return this.answer(res, NOT_FOUND);
+    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(bytes.length) }).end(bytes);
   }
 
   private botUser() {
