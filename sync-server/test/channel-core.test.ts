@@ -212,6 +212,7 @@ describe('R-CH-04 issue 11 edits, watermarks and profiles', () => {
     expect(message?.text).toBe('Pedido 124');
     expect(message?.payload[EDITED_AT]).toBe(edit.edit.at);
     expect(previousTextsOf(message?.payload ?? {})).toEqual([{ text: 'Pedido 123', replacedAt: edit.edit.at }]);
+    expect((await getWire<ConversationDoc>(server.store, String(message?.conversationId)))?.lastPreview).toBe('Pedido 124');
 
     const later: InboundEvent = { type: 'edit', edit: { ...edit.edit, text: 'Pedido 125', at: edit.edit.at + 1000 } };
     await deliver('telegram', [later]);

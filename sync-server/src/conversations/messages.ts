@@ -1,5 +1,5 @@
 import {
-  advanceStatus, applyUpstreamReport, assertAccepted, assertMay, canResend, DomainError, docId, notFound, whatsappRefusal, withEdit,
+  advanceStatus, applyUpstreamReport, assertAccepted, assertMay, canResend, DomainError, docId, notFound, whatsappRefusal,
   type Attachment, type ConversationDoc, type MessageDoc, type MessageKind, type MessageStatus, type UserDoc,
 } from '@atende/protocol';
 import { visibleConversation } from '../access/conversations.js';
@@ -8,12 +8,10 @@ import { newJob, type JobDoc } from '../jobs/types.js';
 import type { DocStore } from '../store/index.js';
 import { getWire, toStored, toWire, updateWire } from '../store/wire.js';
 import { inTeam, summarise } from './summary.js';
+import { applyEdit, applyStatusUpTo } from './upstreamUpdates.js';
 import { assertReplyWindowOpen, assertTextFits, type ReplyAccount } from './replyWindow.js';
 
 export const SEND_JOB = 'channel-send';
-/** Bounds of one watermark: a contact's conversations on an account, and our unread messages in each. */
-const WATERMARK_CONVERSATIONS_MAX = 200;
-const WATERMARK_MESSAGES_MAX = 1_000;
 
 export interface AgentMessage {
   id: string;
@@ -247,48 +245,14 @@ export class MessageService {
     return true;
   }
 
-  /**
-   * A watermark (Messenger/Instagram `delivery`/`read`): our messages of the contact's
-   * conversations on this account, created up to `at`, that reached the upstream (sent, or
-   * delivered for a read) move up to `status`; never backwards, and never a message not yet sent.
-   */
-  async applyStatusUpTo(channelAccountId: string, contactId: string, status: 'delivered' | 'read', at: number): Promise<number> {
-    const conversations = await this.store.find({ selector: { type: 'conversation', contactId }, limit: WATERMARK_CONVERSATIONS_MAX });
-    let moved = 0;
-    for (const conversation of conversations) {
-      if (conversation.channelAccountId !== channelAccountId || conversation._deleted) continue;
-      const candidates = await this.store.find({
-        selector: { type: 'message', conversationId: conversation._id, direction: 'out', status: { $in: ['sent', 'delivered'] } },
-        limit: WATERMARK_MESSAGES_MAX,
-      });
-      for (const candidate of candidates) {
-        if (Number(candidate.createdAt) > at) continue;
-        const { written } = await updateWire<MessageDoc>(this.store, candidate._id, (m) => {
-          if (!m || (m.status !== 'sent' && m.status !== 'delivered') || m.createdAt > at) return undefined;
-          const next = advanceStatus(m.status, status);
-          return next === m.status ? undefined : { ...m, status: next, error: null, updatedAt: Math.max(Date.now(), m.updatedAt + 1) };
-        });
-        if (written) moved += 1;
-      }
-    }
-    return moved;
+  /** A delivery/read watermark (upstreamUpdates.ts); answers how many messages moved. */
+  applyStatusUpTo(channelAccountId: string, contactId: string, status: 'delivered' | 'read', at: number): Promise<number> {
+    return applyStatusUpTo(this.store, channelAccountId, contactId, status, at);
   }
 
-  /**
-   * The customer edited an inbound message (Telegram `edited_message`): the new text, the old one
-   * kept in the payload's history (`withEdit`), written through the store so it replicates. Answers
-   * false when no such message is stored; a redelivered edit changes nothing and answers true.
-   */
-  async applyEdit(messageKey: string, text: string, at: number): Promise<boolean> {
-    const id = docId('message', messageKey);
-    let found = false;
-    await updateWire<MessageDoc>(this.store, id, (m) => {
-      if (!m || m.direction !== 'in') return undefined;
-      found = true;
-      const edited = withEdit(m, text, at);
-      return edited ? { ...m, ...edited, updatedAt: Math.max(Date.now(), m.updatedAt + 1) } : undefined;
-    });
-    return found;
+  /** A customer's edit of an inbound message (upstreamUpdates.ts); false when no such message is stored. */
+  applyEdit(messageKey: string, text: string, at: number): Promise<boolean> {
+    return applyEdit(this.store, messageKey, text, at);
   }
 
   /**
