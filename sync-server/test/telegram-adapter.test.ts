@@ -76,3 +76,21 @@ describe('R-CH-04 Telegram adapter', () => {
     expect(error).toBeInstanceOf(MediaTooLarge);
   });
 });
+
+describe('R-OPS-02 Telegram file then long text', () => {
+  it('R-OPS-02 when the text after a file is throttled, the retry sends only the text (the file once)', async () => {
+    const fileRequest = {
+      conversation, contact, idempotencyKey: 'send-1',
+      message: { text: 'y'.repeat(1500), attachments: [{ mediaId: 'media:1', name: 'a.pdf', mimeType: 'application/pdf', size: 3, kind: 'document', thumbnail: false }] },
+      readMedia: () => Promise.resolve(Buffer.from('pdf')),
+    } as unknown as OutboundRequest;
+    const { adapter, urls } = adapterWith([
+      Response.json({ ok: true, result: { message_id: 41 } }),
+      telegramError(429, 'Too Many Requests: retry after 1', { retry_after: 1 }),
+      Response.json({ ok: true, result: { message_id: 42 } }),
+    ]);
+    expect(await adapter.send(fileRequest).catch((e: unknown) => e)).toBeInstanceOf(RetryLater);
+    expect(await adapter.send(fileRequest)).toEqual({ externalId: '5100000007:41', status: 'sent' });
+    expect(urls.map((u) => u.split('/').at(-1))).toEqual(['sendDocument', 'sendMessage', 'sendMessage']);
+  });
+});

@@ -43,6 +43,11 @@ export class TelegramAdapter implements ChannelAdapter {
   private readonly fetcher: typeof fetch;
   private readonly now: () => number;
   private readonly typingSentAt = new Map<string, number>();
+  /**
+   * Files already sent for a send attempt whose text (too long for a caption) still has to follow:
+   * a retry after the text failed sends only the text. Per node, as a retry usually runs where it failed.
+   */
+  private readonly fileSentFor = new Map<string, number | undefined>();
 
   constructor(account: ChannelAccountDoc, private readonly options: TelegramAdapterOptions) {
     this.settings = account.settings ?? {};
@@ -76,9 +81,17 @@ export class TelegramAdapter implements ChannelAdapter {
     let sent: { message_id?: number };
     if (attachment) {
       const captioned = message.text.length > 0 && message.text.length <= CAPTION_MAX;
-      sent = await this.sendFile(request, chatId, attachment, captioned ? message.text : undefined);
+      const key = request.idempotencyKey;
+      sent = this.fileSentFor.has(key)
+        ? { message_id: this.fileSentFor.get(key) }
+        : await this.sendFile(request, chatId, attachment, captioned ? message.text : undefined);
       // A text too long for a caption follows the file as its own message.
-      if (message.text && !captioned) await this.call('sendMessage', { chat_id: chatId, text: message.text });
+      if (message.text && !captioned) {
+        if (this.fileSentFor.size > 1_000) this.fileSentFor.clear();
+        this.fileSentFor.set(key, sent.message_id);
+        await this.call('sendMessage', { chat_id: chatId, text: message.text });
+        this.fileSentFor.delete(key);
+      }
     } else {
       sent = (await this.call('sendMessage', { chat_id: chatId, text: message.text })) as { message_id?: number };
     }
