@@ -72,7 +72,8 @@ test('R-CH-03 R-WA-08 an admin adds a WhatsApp number in Administração → Can
     await expectNoAxeViolations(admin, 'Administração › Canais');
 
     // The form says what is missing under each field, as the protocol schema does.
-    await admin.getByRole('button', { name: 'Adicionar número do WhatsApp' }).click();
+    await admin.getByRole('button', { name: 'Adicionar canal' }).click();
+    await admin.getByRole('menuitem', { name: 'WhatsApp' }).click();
     const dialog = admin.getByRole('dialog', { name: 'Adicionar número do WhatsApp' });
     await dialog.getByLabel('ID do número de telefone').fill('12 34');
     await dialog.getByRole('button', { name: 'Salvar' }).click();
@@ -195,7 +196,8 @@ test('R-CH-03 without ATENDE_PUBLIC_URL the admin still sees each webhook addres
   await expect(detail.getByTestId('webhook-not-public')).toHaveText(/não tem endereço público \(ATENDE_PUBLIC_URL\)/);
 
   // The set-up step after saving a number: the address to paste is there, with the same warning.
-  await admin.getByRole('button', { name: 'Adicionar número do WhatsApp' }).click();
+  await admin.getByRole('button', { name: 'Adicionar canal' }).click();
+  await admin.getByRole('menuitem', { name: 'WhatsApp' }).click();
   const dialog = admin.getByRole('dialog', { name: 'Adicionar número do WhatsApp' });
   await dialog.getByLabel('Nome', { exact: true }).fill('WhatsApp Local');
   await dialog.getByLabel('Equipe').selectOption({ label: 'Comercial' });
