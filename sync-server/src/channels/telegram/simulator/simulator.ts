@@ -1,3 +1,4 @@
+import { keepLast } from '../../simulators/pictures.js';
 import { CustomerThreads, type ThreadMessage, type ThreadView } from '../../simulators/threads.js';
 import { FakeBotApi, type BotChatAction, type BotSent } from './fakeBotApi.js';
 import { customerPage } from './page.js';
@@ -135,6 +136,9 @@ export class TelegramSimulator {
   }
 
   private botSent(sent: BotSent): void {
+    // The fake keeps a record for tests; a demo runs for days.
+    keepLast(this.bot.calls);
+    keepLast(this.bot.sent);
     const file = sent.file;
     if (file) this.rememberType(file.file_id, file.mimeType);
     const media = file
@@ -146,6 +150,7 @@ export class TelegramSimulator {
   }
 
   private botTyping(action: BotChatAction): void {
+    keepLast(this.bot.chatActions);
     if (action.action === 'typing' && this.chats.has(action.chatId)) this.chats.typing(action.chatId, action.at + TYPING_SHOWN_MS);
   }
 }
