@@ -10,7 +10,7 @@ import {
 import { upstreamMessageKey } from '../src/channels/inbound.js';
 import { PublicMediaLinks } from '../src/channels/publicMedia.js';
 import { PermanentFailure } from '../src/jobs/types.js';
-import { getWire } from '../src/store/wire.js';
+import { getWire, updateWire } from '../src/store/wire.js';
 import { addUser, call, clientId, login, startTestServer, type TestServer } from './helpers.js';
 
 /**
@@ -334,6 +334,8 @@ describe('R-CH-05 issue 11 reply windows and text limits at queue time', () => {
   it('R-CH-05 Messenger past 24 h is refused with reply_window_closed naming the channel and when it closed', async () => {
     const wroteAt = Date.now() - 25 * HOUR;
     const conversationId = await conversationWith('messenger', newAddress(), { payload: { sentAt: wroteAt } });
+    // The window counts from the customer's own upstream time, kept on the conversation for every channel.
+    expect((await getWire<ConversationDoc>(server.store, conversationId))?.channelMeta.customerWroteAt).toBe(String(wroteAt));
     const refused = await call<{ error: string; message: string }>(
       server, 'POST', `/api/conversations/${conversationId}/messages`, { token: eva, body: { id: clientId('w'), text: 'Olá?' } },
     );
@@ -351,6 +353,19 @@ describe('R-CH-05 issue 11 reply windows and text limits at queue time', () => {
     const refused = await call<{ error: string; message: string }>(server, 'POST', `/api/conversations/${past}/messages`, { token: eva, body: { id: clientId('w'), text: 'Tarde demais' } });
     expect([refused.status, refused.body.error]).toEqual([409, REPLY_WINDOW_CLOSED]);
     expect(refused.body.message).toContain('Instagram');
+  });
+
+  it('R-CH-05 R-WS-04 "Reenviar" of a failed Messenger message after the window closed is refused the same way', async () => {
+    const conversationId = await conversationWith('messenger', newAddress());
+    const sent = (await reply(conversationId, 'Vai falhar')).body.message;
+    await server.jobs.idle();
+    // The upstream refused it, and the customer's last message is now 25 hours old.
+    await updateWire<MessageDoc>(server.store, sent.id, (m) => m && { ...m, status: 'failed', error: 'recusada', updatedAt: m.updatedAt + 1 });
+    await updateWire<ConversationDoc>(server.store, conversationId, (c) =>
+      c && { ...c, channelMeta: { ...c.channelMeta, customerWroteAt: String(Date.now() - 25 * HOUR) }, updatedAt: c.updatedAt + 1 });
+    const refused = await call<{ error: string }>(server, 'POST', `/api/conversations/${conversationId}/messages/${sent.id}/resend`, { token: eva, body: {} });
+    expect([refused.status, refused.body.error]).toEqual([409, REPLY_WINDOW_CLOSED]);
+    expect((await getWire<MessageDoc>(server.store, sent.id))?.status).toBe('failed');
   });
 
   it('R-CH-05 text over the channel\'s limit is refused before queueing with a sentence naming the channel and its limit', async () => {
