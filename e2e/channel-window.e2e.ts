@@ -25,7 +25,7 @@ seeded('R-CH-05 past 24 h a Messenger account with HUMAN_AGENT keeps the compose
   await ana.getByRole('tab', { name: /Em atendimento/ }).click();
   await card(ana, 'Pedido 12345').click();
   const conversation = ana.getByRole('region', { name: 'Joana Messenger' });
-  await expect(conversation.getByTestId('service-window')).toHaveText(/Como agente humano: 5 d 1\d h$/);
+  await expect(conversation.getByTestId('service-window')).toHaveText(/Agente humano: 5 d 1\d h$/);
   await expect(conversation.getByRole('textbox', { name: 'Mensagem' })).toBeEditable();
 
   const log = messageLog(ana);
@@ -52,7 +52,7 @@ seeded('R-CH-05 past 24 h an Instagram account without HUMAN_AGENT closes the co
   await ana.getByRole('tab', { name: /Em atendimento/ }).click();
   await card(ana, 'Oi de ontem').click();
   const closedConversation = ana.getByRole('region', { name: 'Pedro Instagram' });
-  await expect(closedConversation.getByTestId('service-window')).toHaveText('Janela de resposta fechada');
+  await expect(closedConversation.getByTestId('service-window')).toHaveText('Janela fechada');
   const closed = closedConversation.getByTestId('window-closed');
   await expect(closed).toContainText('Última mensagem do cliente há mais de 24 horas.');
   await expect(closed).toContainText('No Instagram não há modelos de mensagem');
