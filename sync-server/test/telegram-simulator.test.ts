@@ -100,7 +100,7 @@ describe('R-CH-04 the Telegram simulator of the demo', () => {
 
   it('R-CH-04 a photo and a document from the customer are downloaded by the server through getFile', async () => {
     const send = (kind: string, type: string, filename: string, bytes: Buffer, caption = '') =>
-      fetch(`${simulator.url}/chat/api/files?${new URLSearchParams({ user: USER, name: 'Rafael Gomes', kind, filename, caption })}`, { method: 'POST', headers: { 'content-type': type }, body: bytes });
+      fetch(`${simulator.url}/chat/api/files?${new URLSearchParams({ user: USER, name: 'Rafael Gomes', kind, filename, caption })}`, { method: 'POST', headers: { 'content-type': type }, body: new Uint8Array(bytes) });
     const photo = (await (await send('photo', 'image/png', 'caixa.png', PNG, 'A caixa chegou assim')).json()) as { message: { id: string; status: string } };
     const doc = (await (await send('document', 'text/plain', 'nota.txt', Buffer.from('nota fiscal 123'))).json()) as { message: { id: string; status: string } };
     expect([photo.message.status, doc.message.status]).toEqual(['received', 'received']);
