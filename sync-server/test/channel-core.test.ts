@@ -10,7 +10,8 @@ import {
 import { upstreamMessageKey } from '../src/channels/inbound.js';
 import { PublicMediaLinks } from '../src/channels/publicMedia.js';
 import { PermanentFailure } from '../src/jobs/types.js';
-import { getWire, updateWire } from '../src/store/wire.js';
+import { MediaService } from '../src/media/service.js';
+import { getWire, toStored, updateWire } from '../src/store/wire.js';
 import { addUser, call, clientId, login, startTestServer, type TestServer } from './helpers.js';
 
 /**
@@ -282,6 +283,27 @@ describe('R-CH-04 issue 11 edits, watermarks and profiles', () => {
     expect(pushed.status).toBe(200);
     const after = await getWire<ContactDoc>(server.store, contactId);
     expect(after).toMatchObject({ name: 'Renomeada', pictureMediaId: original });
+  });
+});
+
+describe('R-CT issue 11 a contact\'s picture after a merge', () => {
+  it('R-CT R-WS-05 merging carries the source\'s picture to a target without one, and its agents may still open it', async () => {
+    const media = new MediaService(server.store);
+    const picture = await media.upload({ bytes: PNG, filename: 'p.png', channel: 'messenger', uploadedBy: 'contact:pic-source', pictureOf: 'contact:pic-source' }, 'any');
+    const now = Date.now();
+    const contact = (id: string, extra: Partial<ContactDoc>): ContactDoc => ({
+      id, type: 'contact', createdAt: now, updatedAt: now, name: id, email: '', addresses: {}, customFields: {}, teamIds: ['team:suporte'], ...extra,
+    });
+    await server.store.bulkWrite([
+      toStored(contact('contact:pic-source', { pictureMediaId: picture.mediaId })), toStored(contact('contact:pic-target', {})),
+    ]);
+    const carla = (await login(server, 'carla@demo.local')).accessToken;
+    const merged = await call(server, 'POST', '/api/contacts/contact:pic-target/merge', { token: carla, body: { sourceId: 'contact:pic-source' } });
+    expect(merged.status).toBe(200);
+    expect((await getWire<ContactDoc>(server.store, 'contact:pic-target'))?.pictureMediaId).toBe(picture.mediaId);
+    const url = `${server.url}/api/media/${picture.mediaId}`;
+    expect((await fetch(url, { headers: { authorization: `Bearer ${ana}` } })).status).toBe(200);
+    expect((await fetch(url, { headers: { authorization: `Bearer ${diego}` } })).status).toBe(404);
   });
 });
 

@@ -45,6 +45,9 @@ export async function mergeContacts(store: DocStore, user: UserDoc, targetId: st
       email: into.email || from.email,
       addresses: { ...from.addresses, ...into.addresses },
       customFields: { ...from.customFields, ...into.customFields },
+      // The customer's profile picture (server-owned) follows when the target has none; its file
+      // stays readable through the source's `mergedInto` (media/service.ts).
+      ...(into.pictureMediaId ?? from.pictureMediaId ? { pictureMediaId: into.pictureMediaId ?? from.pictureMediaId } : {}),
       teamIds: [...new Set([...strings(current.teamIds), ...strings(source.teamIds)])],
       updatedAt: bump(current),
     };

@@ -189,9 +189,13 @@ export class MediaService {
     if (reader.kind === 'visitor') return media.uploadedBy === reader.contactId || this.visitorSees(media._id, reader);
     const { user } = reader;
     if (media.uploadedBy === user.id || media.shared === true) return true;
-    // A profile picture shows wherever its contact does (cards, header, contact panel).
+    // A profile picture shows wherever its contact does (cards, header, contact panel), also
+    // once that contact was merged into another one (contacts/merge.ts carries the picture over).
     if (media.pictureOf) {
-      const contact = await this.store.get(media.pictureOf);
+      let contact = await this.store.get(media.pictureOf);
+      for (let hops = 0; hops < 5 && contact?.removed === true && typeof contact.mergedInto === 'string'; hops++) {
+        contact = await this.store.get(contact.mergedInto);
+      }
       return contact !== undefined && !contact._deleted && visibilityOf(viewerOf(user), contact) === 'visible';
     }
     // Whoever may read a conversation carrying the file reads the file, as its transcript and
