@@ -4,7 +4,7 @@ import {
   CHANNEL_TEXT_MAX, HUMAN_AGENT_WINDOW_MS, REPLY_WINDOW_CLOSED, STANDARD_WINDOW_MS, withEdit,
   type ChannelKind, type MessageDoc,
 } from '@atende/protocol';
-import { mayWriteFreely, replyWindowNow, timeLeft, useServiceWindow } from '../src/components/whatsapp/serviceWindow';
+import { mayWriteFreely, replyWindowNow, timeLeft, useServiceWindow, type WindowConversation } from '../src/components/whatsapp/serviceWindow';
 import { replyParts } from '../src/components/whatsapp/oneFilePerMessage';
 import { counterFrom, refusalReason, textLimit } from '../src/components/composer/textLimit';
 import { externalLink, inboundMarks } from '../src/components/message/inbound';
@@ -17,7 +17,7 @@ import { messageContent } from '../src/components/message/content';
  */
 const HOUR = 3_600_000;
 const noon = Date.UTC(2026, 10, 28, 15, 0, 0);
-const conversationOn = (channel: ChannelKind, customerWroteAt: number | null) => ({
+const conversationOn = (channel: ChannelKind, customerWroteAt: number | null): WindowConversation => ({
   channel, channelMeta: customerWroteAt === null ? {} : { customerWroteAt: String(customerWroteAt) }, lastInboundAt: null,
 });
 const TAG = { humanAgentTag: true };
