@@ -20,6 +20,8 @@ import { customerFields } from '/simulators/who.js';
 
   function select(/** @type {'messenger' | 'instagram'} */ platform, focus = false) {
     open = platform;
+    // The page's accent (tabs included) follows the open platform (meta.css).
+    document.body.dataset.platform = platform;
     for (const p of PLATFORMS) {
       const tab = $(`${p}-tab`);
       tab.setAttribute('aria-selected', String(p === platform));
