@@ -155,7 +155,7 @@ describe('R-WA-01 Nova conversa', () => {
     expect(ids).toContain(suporteWa);
     expect(ids).not.toContain(comercialWa);
     expect(mine.body.channels.find((c) => c.id === suporteWa)).toEqual({
-      id: suporteWa, kind: 'whatsapp', name: 'WhatsApp Suporte', teamId: 'team:suporte', displayPhoneNumber: ORIGIN, canStart: true,
+      id: suporteWa, kind: 'whatsapp', name: 'WhatsApp Suporte', teamId: 'team:suporte', displayPhoneNumber: ORIGIN, canStart: true, humanAgentTag: false,
     });
     expect(mine.body.channels.find((c) => c.id === 'channel:demo-site')).toMatchObject({ kind: 'webchat', displayPhoneNumber: null, canStart: false });
     const carla = (await login(server, 'carla@demo.local')).accessToken;
