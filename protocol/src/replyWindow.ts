@@ -1,5 +1,5 @@
 import type { ChannelKind } from './documents.js';
-import { serviceWindow } from './whatsappWindow.js';
+import { customerWroteAtOf, serviceWindow } from './whatsappWindow.js';
 
 /**
  * When an agent may write to the customer, per channel (R-CH-05, R-WA-05…07): each customer
@@ -50,6 +50,23 @@ export function replyWindowOf(
   const closesAt = standard.closesAt - STANDARD_WINDOW_MS + HUMAN_AGENT_WINDOW_MS;
   const remainingMs = Math.max(0, closesAt - now);
   return remainingMs > 0 ? { mode: 'human_agent', closesAt, remainingMs } : { mode: 'closed', closesAt, remainingMs: 0 };
+}
+
+/** The part of a conversation its reply window reads. */
+export interface WindowedConversation {
+  channel: ChannelKind;
+  channelMeta: Record<string, string>;
+  lastInboundAt: number | null;
+}
+
+/**
+ * A conversation's window now, counted from the customer's own upstream time (`customerWroteAtOf`):
+ * one reading for the composer and the server's refusal, so they cannot drift.
+ */
+export function conversationReplyWindow(
+  conversation: WindowedConversation, now: number, policy: ReplyPolicy = { humanAgentTag: false },
+): ReplyWindow {
+  return replyWindowOf(conversation.channel, customerWroteAtOf(conversation), now, policy);
 }
 
 /** Whether free text (and files) may be sent now. */
