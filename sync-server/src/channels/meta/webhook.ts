@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { WebhookRequest } from '../adapter.js';
+import { sameSecret } from '../secrets.js';
 
 /**
  * The webhook contract Meta's Graph API shares across WhatsApp, Messenger and Instagram
@@ -23,11 +24,4 @@ export function verifyMetaSignature(request: WebhookRequest, appSecret: string):
   const expected = createHmac('sha256', appSecret).update(request.rawBody).digest();
   const given = Buffer.from(match[1], 'hex');
   return given.length === expected.length && timingSafeEqual(given, expected);
-}
-
-/** Compares two secrets without leaking where they differ or how long ours is. */
-function sameSecret(given: string, ours: string): boolean {
-  const a = createHmac('sha256', 'compare').update(given).digest();
-  const b = createHmac('sha256', 'compare').update(ours).digest();
-  return timingSafeEqual(a, b);
 }

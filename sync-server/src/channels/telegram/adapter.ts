@@ -1,13 +1,14 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { CHANNEL_TEXT_MAX, TELEGRAM_API_BASE, type Attachment, type ChannelTestResponse, type ContactDoc, type ConversationDoc } from '@atende/protocol';
 import type { ChannelAccountDoc } from '../../channelAccounts/service.js';
 import { PermanentFailure, RetryLater } from '../../jobs/types.js';
 import {
-  MediaTooLarge, UncertainSend, type ChannelAdapter, type InboundEvent, type OutboundRequest, type SendResult, type WebhookRequest,
+  MediaTooLarge, type ChannelAdapter, type InboundEvent, type OutboundRequest, type SendResult, type WebhookRequest,
 } from '../adapter.js';
+import { sameSecret } from '../secrets.js';
+import { BoundedMap, TypingThrottle } from '../typingThrottle.js';
+import { upstreamFetch, UpstreamUnreachable } from '../upstreamFetch.js';
 import { parseTelegramUpdate, telegramMessageId } from './inbound.js';
 
-const REQUEST_TIMEOUT_MS = 20_000;
 /** Telegram shows "typing…" for about 5 s: one sendChatAction this often keeps it on while the agent types. */
 const TYPING_REFRESH_MS = 4_000;
 /** sendPhoto takes up to 10 MB; bigger pictures go as documents. Captions take up to 1,024 characters. */
@@ -41,18 +42,17 @@ export class TelegramAdapter implements ChannelAdapter {
   readonly connectsOnSave = true;
   private readonly settings: Record<string, string | undefined>;
   private readonly fetcher: typeof fetch;
-  private readonly now: () => number;
-  private readonly typingSentAt = new Map<string, number>();
+  private readonly typingThrottle: TypingThrottle;
   /**
    * Files already sent for a send attempt whose text (too long for a caption) still has to follow:
    * a retry after the text failed sends only the text. Per node, as a retry usually runs where it failed.
    */
-  private readonly fileSentFor = new Map<string, number | undefined>();
+  private readonly fileSentFor = new BoundedMap<string, number | undefined>();
 
   constructor(account: ChannelAccountDoc, private readonly options: TelegramAdapterOptions) {
     this.settings = account.settings ?? {};
     this.fetcher = options.fetcher ?? fetch;
-    this.now = options.now ?? Date.now;
+    this.typingThrottle = new TypingThrottle(TYPING_REFRESH_MS, options.now);
   }
 
   private get base(): string {
@@ -63,8 +63,7 @@ export class TelegramAdapter implements ChannelAdapter {
   verify(request: WebhookRequest): boolean {
     const ours = this.settings.secretToken;
     const given = request.headers['x-telegram-bot-api-secret-token'];
-    if (!ours || !given) return false;
-    return timingSafeEqual(digest(given), digest(ours));
+    return !!ours && !!given && sameSecret(given, ours);
   }
 
   parse(request: WebhookRequest): InboundEvent[] {
@@ -87,7 +86,6 @@ export class TelegramAdapter implements ChannelAdapter {
         : await this.sendFile(request, chatId, attachment, captioned ? message.text : undefined);
       // A text too long for a caption follows the file as its own message.
       if (message.text && !captioned) {
-        if (this.fileSentFor.size > 1_000) this.fileSentFor.clear();
         this.fileSentFor.set(key, sent.message_id);
         await this.call('sendMessage', { chat_id: chatId, text: message.text });
         this.fileSentFor.delete(key);
@@ -95,7 +93,7 @@ export class TelegramAdapter implements ChannelAdapter {
     } else {
       sent = (await this.call('sendMessage', { chat_id: chatId, text: message.text })) as { message_id?: number };
     }
-    this.typingSentAt.delete(request.conversation.id);
+    this.typingThrottle.forget(request.conversation.id);
     return { externalId: typeof sent.message_id === 'number' ? telegramMessageId(chatId, sent.message_id) : null, status: 'sent' };
   }
 
@@ -117,11 +115,7 @@ export class TelegramAdapter implements ChannelAdapter {
    */
   async typing(conversation: ConversationDoc, contact: ContactDoc, typing: boolean): Promise<void> {
     const chatId = contact.addresses.telegram;
-    if (!typing || !chatId) return;
-    const now = this.now();
-    if (now - (this.typingSentAt.get(conversation.id) ?? -Infinity) < TYPING_REFRESH_MS) return;
-    if (this.typingSentAt.size > 1_000) this.typingSentAt.clear();
-    this.typingSentAt.set(conversation.id, now);
+    if (!typing || !chatId || !this.typingThrottle.due(conversation.id)) return;
     await this.call('sendChatAction', { chat_id: chatId, action: 'typing' });
   }
 
@@ -187,15 +181,9 @@ export class TelegramAdapter implements ChannelAdapter {
     return answer.result;
   }
 
-  private async request(what: string, url: string, init: { method: string; body?: string | FormData; headers?: Record<string, string> }): Promise<Response> {
-    try {
-      return await this.fetcher(url, { ...init, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
-    } catch (error) {
-      // Only the error code: the message of a failed fetch may quote the URL, which holds the token.
-      const code = (error as { cause?: { code?: string } }).cause?.code;
-      if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') throw new RetryLater(`Telegram unreachable (${what}): ${code}`);
-      throw new UncertainSend(`Telegram request interrupted (${what}): ${code ?? (error as Error).name}`);
-    }
+  /** The token is in the URL: errors name the method and the network error's code only. */
+  private request(what: string, url: string, init: { method: string; body?: string | FormData; headers?: Record<string, string> }): Promise<Response> {
+    return upstreamFetch(url, init, { label: `Telegram ${what}`, fetcher: this.fetcher, redactUrl: true });
   }
 }
 
@@ -205,8 +193,6 @@ class TelegramRefusal extends PermanentFailure {
     super(sentence);
   }
 }
-
-const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
 
 async function answerOf(res: Response): Promise<BotAnswer> {
   try {
@@ -247,7 +233,7 @@ function classify(status: number, answer: BotAnswer, method: string): Error {
 /** An admin-facing sentence for a failed getMe/setWebhook. */
 function refusalSentence(error: unknown): string {
   if (error instanceof PermanentFailure) return error.message;
-  if (error instanceof RetryLater && /unreachable/.test(error.message)) return 'Não foi possível falar com o Telegram: confira a URL da API e a rede do servidor.';
+  if (error instanceof UpstreamUnreachable) return 'Não foi possível falar com o Telegram: confira a URL da API e a rede do servidor.';
   if (error instanceof RetryLater) return 'O Telegram pediu para esperar ou está com problemas. Tente de novo em instantes.';
   return 'O Telegram não respondeu a tempo. Tente de novo em instantes.';
 }

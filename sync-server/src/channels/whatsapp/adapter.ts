@@ -3,16 +3,15 @@ import {
 } from '@atende/protocol';
 import { PermanentFailure, RetryLater } from '../../jobs/types.js';
 import type { ChannelAccountDoc } from '../../channelAccounts/service.js';
-import {
-  UncertainSend, type ChannelAdapter, type InboundEvent, type OutboundRequest, type SendResult, type WebhookRequest,
-} from '../adapter.js';
+import type { ChannelAdapter, InboundEvent, OutboundRequest, SendResult, WebhookRequest } from '../adapter.js';
 import { metaHandshake, verifyMetaSignature } from '../meta/webhook.js';
+import { TypingThrottle } from '../typingThrottle.js';
+import { upstreamFetch } from '../upstreamFetch.js';
 import { parseWhatsAppWebhook } from './inbound.js';
 import type { GraphTemplate } from './templates.js';
 
 /** Upstream codes that mean "slow down" (CHANNELS.md): 80 msg/s per number, bursts to one user, app limits. */
 const THROTTLED = new Set([4, 80007, 130429, 131056]);
-const REQUEST_TIMEOUT_MS = 20_000;
 /** WhatsApp shows the indicator up to 25 s: one request per conversation this often is enough. */
 const TYPING_REFRESH_MS = 20_000;
 /** A WABA with more templates than this many pages of 100 is cut short rather than looping forever. */
@@ -37,7 +36,7 @@ export class WhatsAppAdapter implements ChannelAdapter {
   readonly idempotentSends = false;
   private readonly settings: Record<string, string | undefined>;
   /** When each conversation's typing indicator last went out (this adapter is one per account and node). */
-  private readonly typingSentAt = new Map<string, number>();
+  private readonly typingThrottle = new TypingThrottle(TYPING_REFRESH_MS);
 
   constructor(account: ChannelAccountDoc, private readonly fetcher: typeof fetch = fetch) {
     this.settings = account.settings ?? {};
@@ -88,7 +87,7 @@ export class WhatsAppAdapter implements ChannelAdapter {
     }
     const answer = await this.graph('POST', this.messagesPath, body) as { messages?: Array<{ id?: string }> };
     // Our reply dismisses the indicator on the phone: the agent's next typing shows it again at once.
-    this.typingSentAt.delete(request.conversation.id);
+    this.typingThrottle.forget(request.conversation.id);
     return { externalId: answer.messages?.[0]?.id ?? null, status: 'sent' };
   }
 
@@ -99,11 +98,7 @@ export class WhatsAppAdapter implements ChannelAdapter {
    */
   async typing(conversation: ConversationDoc, _contact: ContactDoc, typing: boolean): Promise<void> {
     const messageId = conversation.channelMeta.lastInboundExternalId;
-    if (!typing || !messageId) return;
-    const now = Date.now();
-    if (now - (this.typingSentAt.get(conversation.id) ?? 0) < TYPING_REFRESH_MS) return;
-    if (this.typingSentAt.size > 1_000) this.typingSentAt.clear();
-    this.typingSentAt.set(conversation.id, now);
+    if (!typing || !messageId || !this.typingThrottle.due(conversation.id)) return;
     await this.graph('POST', this.messagesPath, {
       messaging_product: 'whatsapp', status: 'read', message_id: messageId, typing_indicator: { type: 'text' },
     });
@@ -194,19 +189,10 @@ export class WhatsAppAdapter implements ChannelAdapter {
     return res.json();
   }
 
-  private async request(url: string, init: { method: string; body?: string | FormData; headers?: Record<string, string> }): Promise<Response> {
-    try {
-      return await this.fetcher(url, {
-        ...init,
-        headers: { ...init.headers, authorization: `Bearer ${this.settings.accessToken ?? ''}` },
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-      });
-    } catch (error) {
-      // Refused or unresolved: nothing left. Anything else may have reached Meta.
-      const code = (error as { cause?: { code?: string } }).cause?.code;
-      if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') throw new RetryLater(`WhatsApp unreachable: ${code}`);
-      throw new UncertainSend(`WhatsApp request interrupted: ${String(error)}`);
-    }
+  private request(url: string, init: { method: string; body?: string | FormData; headers?: Record<string, string> }): Promise<Response> {
+    return upstreamFetch(url, { ...init, headers: { ...init.headers, authorization: `Bearer ${this.settings.accessToken ?? ''}` } }, {
+      label: 'WhatsApp', fetcher: this.fetcher,
+    });
   }
 }
 
