@@ -50,9 +50,13 @@ describe('R-CH-01 fake Telegram Bot API contract', () => {
     expect(me.body.result).toMatchObject({ id: 7000000001, is_bot: true, username: 'atende_test_bot', first_name: 'Atende' });
   });
 
-  it('R-CH-01 setWebhook refuses non-HTTPS public URLs and bad secret tokens, takes loopback http', async () => {
+  it('R-CH-01 setWebhook refuses non-HTTPS public URLs, ports other than 443/80/88/8443 and bad secret tokens, takes loopback http', async () => {
     expect((await api('setWebhook', { url: 'http://example.com/hook' })).body.description).toBe('Bad Request: bad webhook: An HTTPS URL must be provided for webhook');
     expect((await api('setWebhook', { url: receiverUrl, secret_token: 'bad secret!' })).status).toBe(400);
+    // HTTPS only on the ports Telegram delivers to (the loopback http deviation aside).
+    const onPort = (port: string) => api('setWebhook', { url: `https://example.com${port}/hook` });
+    expect((await onPort(':8080')).body.description).toBe('Bad Request: bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443');
+    for (const port of ['', ':443', ':80', ':88', ':8443']) expect((await onPort(port)).body.ok).toBe(true);
     expect((await api('setWebhook', { url: receiverUrl, secret_token: 'good_secret-123', allowed_updates: ['message'], max_connections: 40 })).body).toMatchObject({ ok: true, result: true });
     expect(bot.webhook).toEqual({ url: receiverUrl, secretToken: 'good_secret-123', allowedUpdates: ['message'], maxConnections: 40 });
     expect((await api('getWebhookInfo')).body.result).toMatchObject({ url: receiverUrl, allowed_updates: ['message'] });

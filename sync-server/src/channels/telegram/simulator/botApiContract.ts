@@ -109,11 +109,13 @@ export interface WebhookSettings {
 
 const SECRET_TOKEN = /^[A-Za-z0-9_-]{1,256}$/;
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+/** The only ports Telegram delivers webhooks to ('' is the scheme's default, 443 for HTTPS). */
+const WEBHOOK_PORTS = new Set(['', '443', '80', '88', '8443']);
 
 /**
  * `setWebhook {url, secret_token?, allowed_updates?, max_connections?}`; an empty url removes the
  * webhook (null). DEVIATION from Telegram, which takes only HTTPS on ports 443, 80, 88, 8443: this
- * fake also takes plain http to a loopback host, so tests and the demo run without TLS; any other
+ * fake also takes plain http to a loopback host (any port), so tests and the demo run without TLS; any other
  * http URL is refused as Telegram refuses it.
  */
 export function checkWebhook(params: BotParams, previous: WebhookSettings | null): WebhookSettings | null | BotFailure {
@@ -127,6 +129,7 @@ export function checkWebhook(params: BotParams, previous: WebhookSettings | null
   }
   const loopbackHttp = parsed.protocol === 'http:' && LOOPBACK_HOSTS.has(parsed.hostname);
   if (parsed.protocol !== 'https:' && !loopbackHttp) return badRequest('bad webhook: An HTTPS URL must be provided for webhook');
+  if (!loopbackHttp && !WEBHOOK_PORTS.has(parsed.port)) return badRequest('bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443');
   const secret = stringParam(params, 'secret_token');
   if (secret !== undefined && !SECRET_TOKEN.test(secret)) return badRequest('bad webhook: secret token contains unallowed characters');
   let allowed: unknown = params.allowed_updates;
