@@ -92,6 +92,15 @@ describe('R-CH-04 Telegram outbound', () => {
     expect(rig.bot.fileBytes(rig.bot.sent[0]?.file?.file_id ?? '')?.equals(PNG)).toBe(true);
   });
 
+  it('R-CH-04 a picture sendPhoto refuses for its dimensions goes once more as a document, caption kept', async () => {
+    const { chatId, conversationId } = await conversation();
+    rig.bot.failNext('sendPhoto', 400, { description: 'Bad Request: PHOTO_INVALID_DIMENSIONS' });
+    const answer = await reply(conversationId, { text: 'Panorama', mediaIds: [await upload(PNG, 'image/png', 'panorama.png')] });
+    expect((await settled(answer.body.message.id)).status).toBe('sent');
+    expect(rig.bot.calls.filter((c) => c.method !== 'sendChatAction').map((c) => [c.method, c.status])).toEqual([['sendPhoto', 400], ['sendDocument', 200]]);
+    expect(rig.bot.sent).toEqual([expect.objectContaining({ method: 'sendDocument', chatId, caption: 'Panorama', file: expect.objectContaining({ name: 'panorama.png', size: PNG.length }) as unknown })]);
+  });
+
   it('R-CH-04 a text too long for a caption follows the file as its own message', async () => {
     const { conversationId } = await conversation();
     const text = 'x'.repeat(1500);

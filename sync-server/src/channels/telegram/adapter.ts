@@ -15,6 +15,8 @@ const TYPING_REFRESH_MS = 4_000;
 const PHOTO_MAX = 10 * 1024 * 1024;
 const CAPTION_MAX = 1024;
 const PHOTO_TYPES = new Set(['image/jpeg', 'image/png', 'image/webp']);
+/** sendPhoto's refusals of a picture's dimensions or content, which sendDocument does not check. */
+const PHOTO_REFUSED_SHAPE = /PHOTO_INVALID_DIMENSIONS|IMAGE_PROCESS_FAILED/;
 /** What we ask Telegram to deliver (setWebhook allowed_updates). */
 export const TELEGRAM_ALLOWED_UPDATES = ['message', 'edited_message'] as const;
 
@@ -97,16 +99,27 @@ export class TelegramAdapter implements ChannelAdapter {
     return { externalId: typeof sent.message_id === 'number' ? telegramMessageId(chatId, sent.message_id) : null, status: 'sent' };
   }
 
-  /** Pictures sendPhoto takes go as photos (compressed, shown inline); everything else as a document. */
+  /**
+   * Pictures sendPhoto takes go as photos (compressed, shown inline); everything else as a document.
+   * A picture sendPhoto still refuses for its shape (width + height over 10,000, or sides over 20:1)
+   * goes once more as a document, which keeps it whole.
+   */
   private async sendFile(request: OutboundRequest, chatId: string, attachment: Attachment, caption: string | undefined): Promise<{ message_id?: number }> {
-    const asPhoto = attachment.kind === 'image' && PHOTO_TYPES.has(attachment.mimeType) && attachment.size <= PHOTO_MAX;
-    const field = asPhoto ? 'photo' : 'document';
     const bytes = await request.readMedia(attachment);
-    const form = new FormData();
-    form.set('chat_id', chatId);
-    if (caption) form.set('caption', caption);
-    form.set(field, new Blob([new Uint8Array(bytes)], { type: attachment.mimeType }), attachment.name);
-    return (await this.call(asPhoto ? 'sendPhoto' : 'sendDocument', form)) as { message_id?: number };
+    const upload = (method: 'sendPhoto' | 'sendDocument') => {
+      const form = new FormData();
+      form.set('chat_id', chatId);
+      if (caption) form.set('caption', caption);
+      form.set(method === 'sendPhoto' ? 'photo' : 'document', new Blob([new Uint8Array(bytes)], { type: attachment.mimeType }), attachment.name);
+      return this.call(method, form) as Promise<{ message_id?: number }>;
+    };
+    if (!(attachment.kind === 'image' && PHOTO_TYPES.has(attachment.mimeType) && attachment.size <= PHOTO_MAX)) return upload('sendDocument');
+    try {
+      return await upload('sendPhoto');
+    } catch (error) {
+      if (error instanceof TelegramRefusal && error.status === 400 && PHOTO_REFUSED_SHAPE.test(error.description)) return upload('sendDocument');
+      throw error;
+    }
   }
 
   /**
