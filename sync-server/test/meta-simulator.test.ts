@@ -1,10 +1,11 @@
-import AxeBuilder from '@axe-core/playwright';
-import { chromium, type Browser } from '@playwright/test';
+import type { Browser } from '@playwright/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STORY, type ContactDoc, type ConversationDoc, type MessageDoc } from '@atende/protocol';
 import type { ChannelAccountDoc } from '../src/channelAccounts/service.js';
+import { FakeMetaGraph } from '../src/channels/meta/simulator/fakeMetaGraph.js';
 import type { MetaSimulator } from '../src/channels/meta/simulator/simulator.js';
 import { startDemoSimulators, type DemoSimulators } from '../src/channels/simulators/demo.js';
+import { axeViolations, launchChromium, openTab } from './browser.js';
 import { call, login, startTestServer, type TestServer } from './helpers.js';
 import { until } from './until.js';
 
@@ -154,21 +155,34 @@ describe('R-CH-05 the Messenger and Instagram simulator of the demo', () => {
   });
 });
 
-/** The customer page in Debian's Chromium, as the e2e suite runs it (CHROMIUM_PATH overrides). */
+describe('R-CH-05 the fake Graph of a demo that runs for days', () => {
+  it('R-CH-05 keeps the latest customer files and calls: the oldest file\'s CDN URL then answers 404 as an expired one', async () => {
+    const graph = await new FakeMetaGraph({ appSecret: 's', pageAccessToken: 't', pageId: '1' }).start();
+    try {
+      const urls = Array.from({ length: 501 }, (_, n) => graph.addAttachment(Buffer.from(`file ${n}`), 'text/plain'));
+      expect((await fetch(urls[0] ?? '')).status).toBe(404);
+      expect(await (await fetch(urls[1] ?? '')).text()).toBe('file 1');
+      expect(await (await fetch(urls[500] ?? '')).text()).toBe('file 500');
+      for (let n = 0; n < 505; n += 1) await fetch(`${graph.baseUrl}/1?fields=name`, { headers: { authorization: 'Bearer t' } });
+      expect(graph.calls.length).toBe(500);
+    } finally {
+      await graph.stop();
+    }
+  });
+});
+
+/** The customer page in Chromium, as the e2e suite runs it (browser.ts). */
 describe('R-CH-05 the Meta simulator\'s page in a browser', () => {
   let browser: Browser;
   beforeAll(async () => {
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser.close();
   });
 
   it('R-CH-05 on the Instagram tab a person answers the business\'s story and sees the agent\'s reply; tabs follow the address; axe passes with no console error', async () => {
-    const tab = await (await browser.newContext()).newPage();
-    const problems: string[] = [];
-    tab.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
-    tab.on('pageerror', (e) => problems.push(e.message));
+    const { tab, problems } = await openTab(browser);
     await tab.goto(`${simulator.url}/#instagram`);
     await expect.poll(() => tab.getByRole('tab', { name: 'Instagram' }).getAttribute('aria-selected')).toBe('true');
     const panel = tab.getByRole('tabpanel');
@@ -188,8 +202,7 @@ describe('R-CH-05 the Meta simulator\'s page in a browser', () => {
     await tab.getByRole('tab', { name: 'Messenger' }).click();
     expect(new URL(tab.url()).hash).toBe('#messenger');
     expect(await tab.getByRole('tabpanel').getByLabel('ID do cliente na página (PSID)').isVisible()).toBe(true);
-    const axe = await new AxeBuilder({ page: tab }).analyze();
-    expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+    expect(await axeViolations(tab)).toEqual([]);
     expect(problems).toEqual([]);
     await tab.context().close();
   });

@@ -1,10 +1,11 @@
-import AxeBuilder from '@axe-core/playwright';
-import { chromium, type Browser } from '@playwright/test';
+import type { Browser } from '@playwright/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EDITED_AT, START_PARAMETER, webhookPathOf, type ConversationDoc, type MessageDoc } from '@atende/protocol';
 import type { ChannelAccountDoc } from '../src/channelAccounts/service.js';
 import { startDemoSimulators, type DemoSimulators } from '../src/channels/simulators/demo.js';
+import { FakeBotApi } from '../src/channels/telegram/simulator/fakeBotApi.js';
 import type { TelegramSimulator } from '../src/channels/telegram/simulator/simulator.js';
+import { axeViolations, launchChromium, openTab } from './browser.js';
 import { call, login, startTestServer, type TestServer } from './helpers.js';
 import { until } from './until.js';
 
@@ -161,21 +162,35 @@ describe('R-CH-04 the Telegram simulator of the demo', () => {
   });
 });
 
-/** The customer page in Debian's Chromium, as the e2e suite runs it (CHROMIUM_PATH overrides). */
+describe('R-CH-04 the fake Bot API of a demo that runs for days', () => {
+  it('R-CH-04 keeps the latest files and calls: the oldest file_id is then unknown to getFile', async () => {
+    const bot = await new FakeBotApi({ token: '7000000001:secret' }).start();
+    try {
+      const files = Array.from({ length: 501 }, (_, n) => bot.addFile(Buffer.from(`file ${n}`), 'text/plain', `f${n}.txt`));
+      expect(bot.fileBytes(files[0]?.file_id ?? '')).toBeUndefined();
+      expect(bot.fileBytes(files[500]?.file_id ?? '')?.toString()).toBe('file 500');
+      const getFile = async (fileId: string) => (await fetch(`${bot.baseUrl}/bot7000000001:secret/getFile?file_id=${fileId}`)).status;
+      expect([await getFile(files[0]?.file_id ?? ''), await getFile(files[1]?.file_id ?? '')]).toEqual([400, 200]);
+      for (let n = 0; n < 505; n += 1) await fetch(`${bot.baseUrl}/bot7000000001:secret/getMe`);
+      expect(bot.calls.length).toBe(500);
+    } finally {
+      await bot.stop();
+    }
+  });
+});
+
+/** The customer page in Chromium, as the e2e suite runs it (browser.ts). */
 describe('R-CH-04 the Telegram simulator\'s page in a browser', () => {
   let browser: Browser;
   beforeAll(async () => {
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser.close();
   });
 
   it('R-CH-04 a person writes to the bot and edits the message on the page, sees the agent\'s reply, and the page passes axe with no console error', async () => {
-    const tab = await (await browser.newContext()).newPage();
-    const problems: string[] = [];
-    tab.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
-    tab.on('pageerror', (e) => problems.push(e.message));
+    const { tab, problems } = await openTab(browser);
     await tab.goto(`${simulator.url}/`);
     await tab.getByLabel('ID do usuário no Telegram').fill('100200555');
     await tab.getByLabel('Nome do cliente').fill('Nina Souza');
@@ -194,8 +209,7 @@ describe('R-CH-04 the Telegram simulator\'s page in a browser', () => {
     await call(server, 'POST', `/api/conversations/${stored?.conversationId}/messages`, { token: ana, body: { id: 'tg-sim-browser-1', text: 'Olá, Nina!' } });
     await expect.poll(() => tab.getByRole('log').textContent()).toContain('Olá, Nina!');
     expect(await tab.locator('#simulators a[aria-current="page"]').textContent()).toBe('Telegram');
-    const axe = await new AxeBuilder({ page: tab }).analyze();
-    expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+    expect(await axeViolations(tab)).toEqual([]);
     expect(problems).toEqual([]);
     await tab.context().close();
   });

@@ -5,15 +5,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import AxeBuilder from '@axe-core/playwright';
-import { chromium, type Browser, type Page } from '@playwright/test';
+import type { Browser, Page } from '@playwright/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConversationDoc, MessageDoc } from '@atende/protocol';
 import type { ChannelAccountDoc } from '../src/channelAccounts/service.js';
+import { BoundedFiles } from '../src/channels/simulators/http.js';
 import { startDemoSimulator } from '../src/channels/whatsapp/simulator/demo.js';
+import { FakeGraph } from '../src/channels/whatsapp/simulator/graph.js';
 import type { WhatsAppSimulator } from '../src/channels/whatsapp/simulator/simulator.js';
 import { WebhookSender } from '../src/channels/whatsapp/simulator/webhookSender.js';
 import { ConfigError, loadConfig } from '../src/config/config.js';
+import { axeViolations, launchChromium, openTab } from './browser.js';
 import { call, login, startTestServer, type TestServer } from './helpers.js';
 import { until } from './until.js';
 
@@ -212,24 +214,37 @@ describe('R-CH-03 the simulator stops cleanly', () => {
   });
 });
 
-/** The customer page in Debian's Chromium, as the e2e suite runs it (CHROMIUM_PATH overrides). */
+describe('R-CH-03 the fakes\' files in a demo that runs for days', () => {
+  it('R-CH-03 the fake Graph keeps the latest media: the oldest media id is then unknown', () => {
+    const graph = new FakeGraph({ phoneNumberId: '1', accessToken: 't', appSecret: 's' });
+    const ids = Array.from({ length: 501 }, (_, n) => graph.addMedia(Buffer.from(`photo ${n}`), 'image/png'));
+    expect(graph.mediaFile(ids[0] ?? '')).toBeUndefined();
+    expect(graph.mediaFile(ids[500] ?? '')?.bytes.toString()).toBe('photo 500');
+  });
+
+  it('R-CH-03 files are also bounded by bytes, oldest first, the newest always kept', () => {
+    const files = new BoundedFiles<{ bytes: Buffer }>(10, 100);
+    for (const id of ['a', 'b', 'c']) files.set(id, { bytes: Buffer.alloc(40) });
+    expect([files.has('a'), files.has('b'), files.has('c'), files.totalBytes]).toEqual([false, true, true, 80]);
+    files.set('big', { bytes: Buffer.alloc(150) });
+    expect([files.size, files.has('big'), files.totalBytes]).toEqual([1, true, 150]);
+  });
+});
+
+/** The customer page in Chromium, as the e2e suite runs it (browser.ts). */
 describe('R-CH-03 the simulator\'s customer page in a browser', () => {
   let browser: Browser;
   beforeAll(async () => {
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser.close();
   });
-  const openPage = async (): Promise<Page> => {
-    const tab = await (await browser.newContext()).newPage();
-    await tab.goto(`${simulator.url}/`);
-    return tab;
-  };
+  const openPage = (): Promise<{ tab: Page; problems: string[] }> => openTab(browser, `${simulator.url}/`);
   const thread = async (phone: string) => (await page<{ messages: Array<{ text: string }> }>('GET', `/phone/api/thread?phone=${phone}`)).body.messages;
 
   it('R-CH-03 a number with letters is refused with a message under the field, and nothing is sent (not the digits without the letters)', async () => {
-    const tab = await openPage();
+    const { tab, problems } = await openPage();
     const number = tab.getByLabel('Número do cliente');
     await number.fill('55319888abc77');
     await expect.poll(() => number.getAttribute('aria-invalid')).toBe('true');
@@ -237,8 +252,7 @@ describe('R-CH-03 the simulator\'s customer page in a browser', () => {
     expect(await error.isVisible()).toBe(true);
     expect(await error.textContent()).toContain('só dígitos');
     expect(await number.evaluate((el) => el.getAttribute('aria-describedby')?.split(' '))).toContain('phone-error');
-    const axe = await new AxeBuilder({ page: tab }).analyze();
-    expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+    expect(await axeViolations(tab)).toEqual([]);
 
     await tab.getByLabel('Mensagem').fill('Oi, tudo bem?');
     await tab.getByRole('button', { name: 'Enviar', exact: true }).click();
@@ -254,11 +268,12 @@ describe('R-CH-03 the simulator\'s customer page in a browser', () => {
       const refused = await page<{ error: string }>(method, route, body);
       expect([refused.status, refused.body.error]).toEqual([400, expect.stringContaining('digits only')]);
     }
+    expect(problems).toEqual([]);
     await tab.context().close();
   });
 
   it('R-CH-03 the customer\'s name belongs to the number: the last one used with it comes back, a new number starts empty and needs one', async () => {
-    const tab = await openPage();
+    const { tab, problems } = await openPage();
     const number = tab.getByLabel('Número do cliente');
     const name = tab.getByLabel('Nome do cliente');
     await number.fill('5511955550001');
@@ -283,6 +298,7 @@ describe('R-CH-03 the simulator\'s customer page in a browser', () => {
     // Kept on this browser: a reload shows the last number with its name.
     await tab.reload();
     expect([await number.inputValue(), await name.inputValue()]).toEqual(['5521955550002', 'Carla Dias']);
+    expect(problems).toEqual([]);
     await tab.context().close();
   });
 });

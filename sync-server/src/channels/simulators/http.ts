@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { z } from 'zod';
 
@@ -50,4 +51,108 @@ export function pageAssets(dir: string, files: Record<string, string>) {
 export function sendFile(res: ServerResponse, file: { bytes: Buffer; mimeType: string } | undefined): void {
   if (!file) json(res, 404, { error: 'no such file' });
   else res.writeHead(200, { 'content-type': file.mimeType, 'cache-control': 'private, max-age=3600', 'x-content-type-options': 'nosniff' }).end(file.bytes);
+}
+
+/** A fake's hook for requests outside its API (a simulator's customer page); returns whether it answered. */
+export type PageHook = (req: IncomingMessage, res: ServerResponse, body: Buffer) => Promise<boolean>;
+
+/** The callbacks a fake calls with each thing it accepted (a send, a typing action); `add` returns the unsubscribe. */
+export class Listeners<T> {
+  private readonly listeners = new Set<(value: T) => void>();
+
+  add(listener: (value: T) => void): () => void {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  }
+
+  emit(value: T): void {
+    for (const listener of this.listeners) listener(value);
+  }
+}
+
+/**
+ * The loopback HTTP server every fake upstream (WhatsApp's Graph, Telegram's Bot API, Meta's
+ * Graph) runs on, on a port chosen at start; a failing handler answers 500 rather than crashing.
+ */
+export abstract class LoopbackServer {
+  url = '';
+  /** Requests outside the fake's API (the simulator's customer page). */
+  pages: PageHook | undefined;
+  private server: Server | undefined;
+
+  /** `dropConnectionsOnStop`: also end keep-alive and in-flight connections (a fake that fetches from its callers). */
+  constructor(private readonly dropConnectionsOnStop = false) {}
+
+  protected abstract handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
+
+  async start(): Promise<this> {
+    const server = createServer((req, res) => void this.handle(req, res).catch(() => {
+      if (!res.headersSent) res.writeHead(500).end();
+    }));
+    this.server = server;
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    if (this.dropConnectionsOnStop) server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
+
+/**
+ * The files a fake holds (what customers sent, what the business uploaded), bounded: a demo runs
+ * for days, so past `maxFiles` or `maxBytes` the oldest are forgotten (their URLs then answer 404,
+ * as an expired upstream link does).
+ */
+export class BoundedFiles<F extends { bytes: Buffer | null }> {
+  private readonly files = new Map<string, F>();
+  private bytes = 0;
+
+  constructor(readonly maxFiles = 500, readonly maxBytes = 200 * 1024 * 1024) {}
+
+  set(id: string, file: F): void {
+    this.delete(id);
+    this.files.set(id, file);
+    this.bytes += file.bytes?.length ?? 0;
+    for (const [oldest] of this.files) {
+      if (this.files.size <= 1 || (this.files.size <= this.maxFiles && this.bytes <= this.maxBytes)) break;
+      this.delete(oldest);
+    }
+  }
+
+  get(id: string): F | undefined {
+    return this.files.get(id);
+  }
+
+  has(id: string): boolean {
+    return this.files.has(id);
+  }
+
+  delete(id: string): void {
+    const file = this.files.get(id);
+    if (!file) return;
+    this.bytes -= file.bytes?.length ?? 0;
+    this.files.delete(id);
+  }
+
+  values(): IterableIterator<F> {
+    return this.files.values();
+  }
+
+  get size(): number {
+    return this.files.size;
+  }
+
+  get totalBytes(): number {
+    return this.bytes;
+  }
+}
+
+/** Keeps the last `max` entries of a fake's record (its calls, its sends): a demo runs for days. */
+export function keepLast<T>(records: T[], max = 500): void {
+  if (records.length > max) records.splice(0, records.length - max);
 }

@@ -23,7 +23,3 @@ export function profilePicture(name: string): Promise<Buffer> {
   return solidPng(COLOURS[(digest[0] ?? 0) % COLOURS.length] ?? '#1d4ed8');
 }
 
-/** Keeps the last `max` entries of a fake's record (its calls, its sends): a demo runs for days. */
-export function keepLast<T>(records: T[], max = 500): void {
-  if (records.length > max) records.splice(0, records.length - max);
-}

@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { BoundedFiles, keepLast, Listeners, LoopbackServer } from '../../simulators/http.js';
 import { graphErrorBody } from '../../whatsapp/simulator/graphContract.js';
 import { signWebhook } from '../../whatsapp/simulator/graphWebhooks.js';
 import {
@@ -39,43 +39,35 @@ export interface MetaCall { method: string; path: string; authorization: string 
 export type { GraphFailure, MetaPlatform } from './metaContract.js';
 export { INVALID_TOKEN, OUTSIDE_WINDOW, RATE_LIMITED, SERVER_ERROR, USER_UNAVAILABLE } from './metaContract.js';
 
-export class FakeMetaGraph {
+/** The calls kept for tests and the demo's log: the latest ones (a demo runs for days). */
+const CALLS_KEPT = 500;
+
+/** `pages` (LoopbackServer): requests outside the Graph API and the CDN, answered before the token check. */
+export class FakeMetaGraph extends LoopbackServer {
   readonly calls: MetaCall[] = [];
   readonly sent: MetaSent[] = [];
   readonly senderActions: MetaSenderAction[] = [];
-  /** Requests outside the Graph API and the CDN (the customers' page); answered before the token check. */
-  pages: ((req: IncomingMessage, res: ServerResponse, body: Buffer) => Promise<boolean>) | undefined;
-  url = '';
-  private server: Server | undefined;
   private readonly script: Array<GraphFailure | null> = [];
   private readonly profiles = new Map<string, MetaProfile>();
   private readonly customers = new Map<string, MetaCustomer>();
-  private readonly files = new Map<string, { bytes: Buffer; mimeType: string }>();
-  private readonly sentListeners = new Set<(sent: MetaSent) => void>();
-  private readonly actionListeners = new Set<(action: MetaSenderAction) => void>();
+  /** The customers' files behind the CDN URLs, the oldest forgotten past the bound (their URLs then answer 404, as expired ones). */
+  private readonly files = new BoundedFiles<{ bytes: Buffer; mimeType: string }>();
+  private readonly sentListeners = new Listeners<MetaSent>();
+  private readonly actionListeners = new Listeners<MetaSenderAction>();
   private sequence = 0;
 
   constructor(readonly options: {
     appSecret: string; pageAccessToken: string; pageId: string; pageName?: string; igUserId?: string; igUsername?: string;
     /** The fake's clock for the messaging windows (tests of old conversations). */
     now?: () => number;
-  }) {}
+  }) {
+    // Meta's fake fetches link attachments from its callers: stop drops those connections too.
+    super(true);
+  }
 
   /** The `apiBaseUrl` an account points at this fake with. */
   get baseUrl(): string {
     return `${this.url}/${META_GRAPH_VERSION}`;
-  }
-
-  async start(): Promise<this> {
-    this.server = createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 
   /** Signs a raw webhook body as Meta does (`X-Hub-Signature-256`). */
@@ -140,13 +132,11 @@ export class FakeMetaGraph {
   }
 
   onSent(listener: (sent: MetaSent) => void): () => void {
-    this.sentListeners.add(listener);
-    return () => this.sentListeners.delete(listener);
+    return this.sentListeners.add(listener);
   }
 
   onSenderAction(listener: (action: MetaSenderAction) => void): () => void {
-    this.actionListeners.add(listener);
-    return () => this.actionListeners.delete(listener);
+    return this.actionListeners.add(listener);
   }
 
   reset(): void {
@@ -160,7 +150,7 @@ export class FakeMetaGraph {
     return this.options.now?.() ?? Date.now();
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const bytesIn = Buffer.concat(chunks);
@@ -174,6 +164,7 @@ export class FakeMetaGraph {
     const path = url.pathname;
     const call: MetaCall = { method: req.method ?? '', path, authorization: req.headers.authorization, body, status: 0 };
     this.calls.push(call);
+    keepLast(this.calls, CALLS_KEPT);
     const answer = (status: number, json: unknown, headers: Record<string, string> = {}) => {
       call.status = status;
       res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(json));
@@ -226,7 +217,7 @@ export class FakeMetaGraph {
       const action: MetaSenderAction = { recipientId: checked.recipientId, action: checked.action, at: this.now() };
       this.senderActions.push(action);
       answer(200, { recipient_id: checked.recipientId });
-      for (const listener of this.actionListeners) listener(action);
+      this.actionListeners.emit(action);
       return;
     }
     const scripted = this.script.shift();
@@ -244,7 +235,7 @@ export class FakeMetaGraph {
     };
     this.sent.push(sent);
     answer(200, { recipient_id: checked.recipientId, message_id: mid });
-    for (const listener of this.sentListeners) listener(sent);
+    this.sentListeners.emit(sent);
   }
 }
 

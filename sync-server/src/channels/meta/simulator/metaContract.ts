@@ -26,8 +26,13 @@ const invalid = (message: string): GraphFailure => ({ status: 400, code: 100, me
 
 export const TEXT_MAX: Record<MetaPlatform, number> = { messenger: 2000, instagram: 1000 };
 export const ATTACHMENT_MAX_BYTES = 25 * 1024 * 1024;
-export const STANDARD_WINDOW_MS = 24 * 60 * 60_000;
-export const HUMAN_AGENT_WINDOW_MS = 7 * STANDARD_WINDOW_MS;
+/**
+ * Meta's own windows, as Meta enforces them on a send. Deliberately not protocol's
+ * replyWindow.ts constants: the fake plays Meta, so a mistake in our rules must show up as Meta's
+ * refusal in tests, not be shared by both sides.
+ */
+const META_STANDARD_WINDOW_MS = 24 * 60 * 60_000;
+const META_HUMAN_AGENT_WINDOW_MS = 7 * META_STANDARD_WINDOW_MS;
 const MESSAGING_TYPES = ['RESPONSE', 'UPDATE', 'MESSAGE_TAG'];
 /** Tags Messenger still takes; Instagram takes HUMAN_AGENT only. */
 const MESSENGER_TAGS = ['HUMAN_AGENT', 'CONFIRMED_EVENT_UPDATE', 'POST_PURCHASE_UPDATE', 'ACCOUNT_UPDATE'];
@@ -89,6 +94,6 @@ export function checkSend(body: unknown, customerOf: (id: string) => MetaCustome
 function windowProblem(customer: MetaCustomer, type: string, tag: unknown, now: number): GraphFailure | undefined {
   // Other tags (event or purchase updates) have no window; we never send them.
   if (customer.lastWroteAt === null || (type === 'MESSAGE_TAG' && tag !== 'HUMAN_AGENT')) return undefined;
-  const allowed = type === 'MESSAGE_TAG' ? HUMAN_AGENT_WINDOW_MS : STANDARD_WINDOW_MS;
+  const allowed = type === 'MESSAGE_TAG' ? META_HUMAN_AGENT_WINDOW_MS : META_STANDARD_WINDOW_MS;
   return now - customer.lastWroteAt > allowed ? OUTSIDE_WINDOW : undefined;
 }

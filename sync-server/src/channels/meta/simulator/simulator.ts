@@ -1,4 +1,5 @@
-import { keepLast, profilePicture, solidPng } from '../../simulators/pictures.js';
+import { keepLast } from '../../simulators/http.js';
+import { profilePicture, solidPng } from '../../simulators/pictures.js';
 import { CustomerThreads, type ThreadMedia, type ThreadMessage, type ThreadView } from '../../simulators/threads.js';
 import { WebhookSender } from '../../whatsapp/simulator/webhookSender.js';
 import {

@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { BoundedFiles } from '../../simulators/http.js';
 import { badRequest, type BotFailure } from './botApiContract.js';
 
 /**
  * The files a fake bot can see: the customers' (for updates' `file_id`s) and those the bot
- * uploaded, each with the `file_path` getFile answers and the download serves.
+ * uploaded, each with the `file_path` getFile answers and the download serves. Bounded: past
+ * the bound the oldest are forgotten, and their file_id is then refused as an unknown one.
  */
 
 /** A file as updates and send answers describe it. */
@@ -14,7 +16,7 @@ interface StoredFile extends TgFile { bytes: Buffer | null; file_path: string }
 const view = ({ bytes: _bytes, file_path: _path, ...file }: StoredFile): TgFile => file;
 
 export class BotFiles {
-  private readonly files = new Map<string, StoredFile>();
+  private readonly files = new BoundedFiles<StoredFile>();
   private sequence = 0;
 
   /** `declaredSize`: a file that claims that size without holding the bytes (the 20 MB limit, cheaply). */

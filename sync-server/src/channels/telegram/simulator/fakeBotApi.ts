@@ -1,18 +1,18 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { WebhookSender } from '../../whatsapp/simulator/webhookSender.js';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { keepLast, Listeners, LoopbackServer } from '../../simulators/http.js';
 import {
   BLOCKED_BY_USER, botError, CHAT_ACTIONS, chatIdOf, checkCaption, checkText, checkWebhook, DOWNLOAD_MAX, NOT_FOUND,
-  badRequest, parseParams, PHOTO_MAX, stringParam, UNAUTHORIZED, UPLOAD_MAX, updateTypeOf,
+  badRequest, parseParams, PHOTO_MAX, stringParam, UNAUTHORIZED, UPLOAD_MAX,
   type BotFailure, type BotParams, type WebhookSettings,
 } from './botApiContract.js';
 import { BotFiles, type TgFile } from './botFiles.js';
+import { BotWebhook } from './botWebhook.js';
 
 /**
  * A fake of Telegram's Bot API on loopback (CHANNELS.md): methods at `/bot<token>/<method>`, files
  * at `/file/bot<token>/<file_path>`, the webhook registered by setWebhook and updates delivered to
- * it with the secret header, retried a bounded number of times as Telegram does. Parameter parsing
- * and refusals are in botApiContract.ts; Update builders in updates.ts.
+ * it with the secret header, retried a bounded number of times as Telegram does (botWebhook.ts).
+ * Parameter parsing and refusals are in botApiContract.ts; Update builders in updates.ts.
  */
 
 export type { BotError, BotFailure, WebhookSettings } from './botApiContract.js';
@@ -38,46 +38,38 @@ export interface BotCall { method: string; params: Record<string, unknown>; stat
 
 /** Telegram reads bodies up to its upload limit; beyond, the connection is refused. */
 const BODY_MAX = UPLOAD_MAX + 1024 * 1024;
+/** The calls kept for tests and the demo: the latest ones (a demo runs for days). */
+const CALLS_KEPT = 500;
 
-export class FakeBotApi {
+/** `pages` (LoopbackServer): requests outside the Bot API (the simulator's customer page). */
+export class FakeBotApi extends LoopbackServer {
   readonly calls: BotCall[] = [];
   readonly sent: BotSent[] = [];
   readonly chatActions: BotChatAction[] = [];
   webhook: WebhookSettings | null = null;
-  /** Requests outside the Bot API (the simulator's customer page); returns whether it answered. */
-  pages: ((req: IncomingMessage, res: ServerResponse, body: Buffer) => Promise<boolean>) | undefined;
-  url = '';
-  private server: Server | undefined;
   private readonly files = new BotFiles();
   private readonly script: Array<{ method: string; failure: BotFailure }> = [];
-  private readonly sentListeners = new Set<(sent: BotSent) => void>();
-  private readonly actionListeners = new Set<(action: BotChatAction) => void>();
+  private readonly sentListeners = new Listeners<BotSent>();
+  private readonly actionListeners = new Listeners<BotChatAction>();
   /** Chats that wrote to the bot: a bot may only message users who started it. */
   private readonly chats = new Set<string>();
   private readonly blocked = new Set<string>();
-  private senders: WebhookSender[] = [];
+  private readonly webhookSide: BotWebhook;
   private messageIds = 0;
 
-  constructor(readonly options: { token: string; username?: string; firstName?: string; backoffMs?: readonly number[] }) {}
+  constructor(readonly options: { token: string; username?: string; firstName?: string; backoffMs?: readonly number[] }) {
+    super();
+    this.webhookSide = new BotWebhook(this, options.backoffMs);
+  }
 
   /** The `apiBaseUrl` an account points at this fake with. */
   get baseUrl(): string {
     return this.url;
   }
 
-  async start(): Promise<this> {
-    this.server = createServer((req, res) => void this.handle(req, res).catch(() => {
-      if (!res.headersSent) res.writeHead(500).end();
-    }));
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    for (const sender of this.senders) sender.stop();
-    this.senders = [];
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  override async stop(): Promise<void> {
+    this.webhookSide.stop();
+    await super.stop();
   }
 
   /**
@@ -122,13 +114,11 @@ export class FakeBotApi {
   }
 
   onSent(listener: (sent: BotSent) => void): () => void {
-    this.sentListeners.add(listener);
-    return () => this.sentListeners.delete(listener);
+    return this.sentListeners.add(listener);
   }
 
   onChatAction(listener: (action: BotChatAction) => void): () => void {
-    this.actionListeners.add(listener);
-    return () => this.actionListeners.delete(listener);
+    return this.actionListeners.add(listener);
   }
 
   /**
@@ -136,42 +126,16 @@ export class FakeBotApi {
    * with growing waits on failure, a bounded number of times. False when no webhook is set, the
    * update's type is not among allowed_updates, or our server never accepted it.
    */
-  async deliver(update: object): Promise<boolean> {
-    const webhook = this.webhook;
-    if (!webhook) return false;
-    const type = updateTypeOf(update);
-    if (!type || (webhook.allowedUpdates.length > 0 && !webhook.allowedUpdates.includes(type))) return false;
-    this.rememberChat(update);
-    const sender = new WebhookSender({
-      url: webhook.url, label: 'Telegram simulator',
-      headers: (): Record<string, string> => (webhook.secretToken ? { 'x-telegram-bot-api-secret-token': webhook.secretToken } : {}),
-      ...(this.options.backoffMs ? { backoffMs: this.options.backoffMs } : {}),
-    });
-    this.senders.push(sender);
-    try {
-      return await sender.deliver(update);
-    } finally {
-      this.senders = this.senders.filter((s) => s !== sender);
-    }
+  deliver(update: object): Promise<boolean> {
+    return this.webhookSide.deliver(update);
   }
 
   /** One POST of an update to the webhook with the given secret header (null: none), for tests of refusals. */
   deliverOnce(update: object, secretToken: string | null | undefined = this.webhook?.secretToken): Promise<Response> {
-    if (!this.webhook) throw new Error('no webhook is set');
-    this.rememberChat(update);
-    return fetch(this.webhook.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(secretToken ? { 'x-telegram-bot-api-secret-token': secretToken } : {}) },
-      body: JSON.stringify(update),
-    });
+    return this.webhookSide.deliverOnce(update, secretToken);
   }
 
-  private rememberChat(update: object): void {
-    const message = Object.values(update).find((v): v is { chat?: { id?: unknown } } => typeof v === 'object' && v !== null);
-    if (message?.chat?.id !== undefined) this.knowChat(String(message.chat.id));
-  }
-
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '').split('?')[0] ?? '';
     const isApi = path.startsWith('/bot') || path.startsWith('/file/bot');
     const chunks: Buffer[] = [];
@@ -194,6 +158,7 @@ export class FakeBotApi {
     const method = api[2] ?? '';
     const call: BotCall = { method, params: {}, status: 0 };
     this.calls.push(call);
+    keepLast(this.calls, CALLS_KEPT);
     const reply = (answer: BotFailure | { result: unknown; description?: string }) => {
       call.status = 'status' in answer ? answer.status : 200;
       this.answer(res, answer);
@@ -235,7 +200,7 @@ export class FakeBotApi {
         if (!CHAT_ACTIONS.has(action)) return badRequest('wrong parameter action in request');
         const entry = { chatId, action, at: Date.now() };
         this.chatActions.push(entry);
-        for (const listener of this.actionListeners) listener(entry);
+        this.actionListeners.emit(entry);
         return { result: true };
       }
       case 'getfile': {
@@ -278,7 +243,7 @@ export class FakeBotApi {
 
   private accept(sent: BotSent, message: object): { result: unknown } {
     this.sent.push(sent);
-    for (const listener of this.sentListeners) listener(sent);
+    this.sentListeners.emit(sent);
     return { result: message };
   }
 

@@ -1,4 +1,4 @@
-import { keepLast } from '../../simulators/pictures.js';
+import { keepLast } from '../../simulators/http.js';
 import { CustomerThreads, type ThreadMessage, type ThreadView } from '../../simulators/threads.js';
 import { FakeBotApi, type BotChatAction, type BotSent } from './fakeBotApi.js';
 import { customerPage } from './page.js';

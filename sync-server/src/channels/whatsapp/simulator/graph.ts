@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { BoundedFiles, Listeners, LoopbackServer } from '../../simulators/http.js';
 import {
   badRequest, checkMessage, checkReadReceipt, checkUpload, graphErrorBody, INVALID_TOKEN, isReadReceipt,
   type GraphFailure, type ReadReceipt,
@@ -33,7 +33,11 @@ export { waTemplateStatus } from './graphTemplates.js';
 export { SERVER_ERROR, THROTTLED_NUMBER, THROTTLED_PAIR, TOO_MANY, type GraphFailure } from './graphContract.js';
 export { waEnvelope, waInbound, waStatuses } from './graphWebhooks.js';
 
-export class FakeGraph {
+/**
+ * `pages` (LoopbackServer): requests outside the Graph API (the simulator's customer page),
+ * answered before the bearer check.
+ */
+export class FakeGraph extends LoopbackServer {
   readonly calls: GraphCall[] = [];
   /** Messages accepted (answered with an id), in order. */
   readonly sent: SentMessage[] = [];
@@ -41,17 +45,11 @@ export class FakeGraph {
   /** Files uploaded to `POST /{phone-number-id}/media`. */
   readonly uploads: Array<{ id: string; type: string; size: number }> = [];
   private readonly script: GraphFailure[] = [];
-  private readonly media = new Map<string, { bytes: Buffer; mimeType: string }>();
-  private server: Server | undefined;
+  /** Uploads and the customers' files, the oldest forgotten past the bound (their ids then unknown, as expired media). */
+  private readonly media = new BoundedFiles<{ bytes: Buffer; mimeType: string }>();
   private sequence = 0;
-  private readonly sentListeners = new Set<(message: SentMessage) => void>();
-  private readonly receiptListeners = new Set<(receipt: ReadReceipt) => void>();
-  /**
-   * Requests outside the Graph API (the simulator's customer page); answered before the bearer
-   * check. Returns whether it answered.
-   */
-  pages: ((req: IncomingMessage, res: ServerResponse, body: Buffer) => Promise<boolean>) | undefined;
-  url = '';
+  private readonly sentListeners = new Listeners<SentMessage>();
+  private readonly receiptListeners = new Listeners<ReadReceipt>();
 
   /** Read receipts and typing indicators (`status: read` on an inbound message id), in order. */
   readonly readReceipts: ReadReceipt[] = [];
@@ -60,7 +58,9 @@ export class FakeGraph {
     phoneNumberId: string; accessToken: string; appSecret: string;
     /** The WhatsApp Business Account whose templates `GET /{waba-id}/message_templates` lists. */
     wabaId?: string; displayPhoneNumber?: string; verifiedName?: string;
-  }) {}
+  }) {
+    super();
+  }
 
   get wabaId(): string {
     return this.options.wabaId ?? DEFAULT_WABA_ID;
@@ -69,17 +69,6 @@ export class FakeGraph {
   /** The `baseUrl` an account points at this fake with. */
   get baseUrl(): string {
     return `${this.url}/${GRAPH_VERSION}`;
-  }
-
-  async start(): Promise<this> {
-    this.server = createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 
   /** Failures for the next message sends, in order; once used up, sends succeed. */
@@ -104,14 +93,12 @@ export class FakeGraph {
 
   /** Calls `listener` with every message this fake accepts (the customer's phone shows it); returns the unsubscribe. */
   onSent(listener: (message: SentMessage) => void): () => void {
-    this.sentListeners.add(listener);
-    return () => this.sentListeners.delete(listener);
+    return this.sentListeners.add(listener);
   }
 
   /** Calls `listener` with every read receipt (and typing indicator) the business sends; returns the unsubscribe. */
   onReadReceipt(listener: (receipt: ReadReceipt) => void): () => void {
-    this.receiptListeners.add(listener);
-    return () => this.receiptListeners.delete(listener);
+    return this.receiptListeners.add(listener);
   }
 
   /** A file uploaded or sent by a customer, by media id. */
@@ -142,7 +129,7 @@ export class FakeGraph {
     return fetch(webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...(sig ? { 'x-hub-signature-256': sig } : {}) }, body: raw });
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const bytesIn = Buffer.concat(chunks);
@@ -208,7 +195,7 @@ export class FakeGraph {
       if ('code' in read) return fail(badRequest(read));
       this.readReceipts.push(read);
       answer(200, { success: true });
-      for (const listener of this.receiptListeners) listener(read);
+      this.receiptListeners.emit(read);
       return;
     }
     if (req.method === 'POST' && path === `${version}/${this.options.phoneNumberId}/messages`) {
@@ -222,7 +209,7 @@ export class FakeGraph {
       const sent: SentMessage = { id, to, type: String(message.type), body: message };
       this.sent.push(sent);
       answer(200, { messaging_product: 'whatsapp', contacts: [{ input: to, ...(message.to ? { wa_id: to } : { user_id: to }) }], messages: [{ id }] });
-      for (const listener of this.sentListeners) listener(sent);
+      this.sentListeners.emit(sent);
       return;
     }
     return fail({ status: 400, code: 100, subcode: 33, message: `Unsupported ${req.method ?? ''} request` });
