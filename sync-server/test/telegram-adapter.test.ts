@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { ContactDoc, ConversationDoc } from '@atende/protocol';
+import { startParameterOf, type ContactDoc, type ConversationDoc } from '@atende/protocol';
 import type { ChannelAccountDoc } from '../src/channelAccounts/service.js';
 import { MediaTooLarge, type OutboundRequest } from '../src/channels/adapter.js';
 import { TelegramAdapter, TOKEN_REFUSED } from '../src/channels/telegram/adapter.js';
+import { parseTelegramUpdate } from '../src/channels/telegram/inbound.js';
+import { tgTextUpdate } from '../src/channels/telegram/simulator/updates.js';
 import { PermanentFailure, RetryLater } from '../src/jobs/types.js';
 
 /** The Telegram adapter alone, with a scripted fetch: typing cadence, error mapping, the token kept out of errors. */
@@ -69,6 +71,22 @@ describe('R-CH-04 Telegram adapter', () => {
     const tested = await adapterWith([refusedConnection]).adapter.testConnection();
     expect(tested.ok).toBe(false);
     expect(tested.message).not.toContain(TOKEN);
+  });
+
+  it('R-CH-04 /start takes a deep-link parameter only as Telegram makes them (1–64 of A-Z a-z 0-9 _ -); anything else is plain text', () => {
+    const parameterOf = (text: string) => {
+      const [event] = parseTelegramUpdate(Buffer.from(JSON.stringify(tgTextUpdate({ id: 5100000007, first_name: 'Ana' }, text))));
+      if (event?.type !== 'message') throw new Error('expected a message');
+      expect(event.message.text).toBe(text);
+      return startParameterOf(event.message.payload ?? {});
+    };
+    expect(parameterOf('/start pedido_4521-B')).toBe('pedido_4521-B');
+    expect(parameterOf('/start@atende_loja_bot abc')).toBe('abc');
+    expect(parameterOf(`/start ${'a'.repeat(64)}`)).toBe('a'.repeat(64));
+    expect(parameterOf(`/start ${'a'.repeat(65)}`)).toBeNull();
+    expect(parameterOf('/start quero ajuda')).toBeNull();
+    expect(parameterOf('/start pedido#4521')).toBeNull();
+    expect(parameterOf('/start')).toBeNull();
   });
 
   it('R-CH-04 getFile refusing a file as too big is MediaTooLarge (no retry)', async () => {

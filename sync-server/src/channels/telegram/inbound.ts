@@ -114,9 +114,10 @@ function messageOf(m: TgMessage): InboundMessage | undefined {
   const caption = m.caption ?? '';
 
   if (typeof m.text === 'string') {
-    // `/start <parameter>` (deep link t.me/<bot>?start=<parameter>); `/start@<bot>` is the same command.
-    const start = /^\/start(?:@\w+)?(?:\s+(\S.*))?$/s.exec(m.text.trim());
-    if (start?.[1]) payload[START_PARAMETER] = start[1].trim().slice(0, 64);
+    // `/start <parameter>` (deep link t.me/<bot>?start=<parameter>, 1–64 of A–Z a–z 0–9 _ -);
+    // `/start@<bot>` is the same command. Anything else after /start is typed text, not a parameter.
+    const start = /^\/start(?:@\w+)?\s+([A-Za-z0-9_-]{1,64})$/.exec(m.text.trim());
+    if (start?.[1]) payload[START_PARAMETER] = start[1];
     return make('text', m.text);
   }
   if (Array.isArray(m.photo) && m.photo.length > 0) {
