@@ -63,6 +63,6 @@ seeded('R-CH-05 past 24 h an Instagram account without HUMAN_AGENT closes the co
   const open = ana.getByRole('region', { name: 'Lia Instagram' });
   await expect(open.getByTestId('service-window')).toHaveText(/Janela de 24 h: 2\d h \d+ min$/);
   await open.getByRole('textbox', { name: 'Mensagem' }).fill('x'.repeat(1_001));
-  await expect(open.getByTestId('text-limit')).toHaveText('A mensagem tem 1.001 caracteres; o limite é 1.000. Encurte o texto para enviar.');
+  await expect(open.getByTestId('text-limit')).toHaveText('O Instagram aceita até 1.000 caracteres por mensagem; esta tem 1.001. Encurte o texto para enviar.');
   await expect(open.getByRole('button', { name: 'Enviar' })).toBeDisabled();
 });

@@ -182,7 +182,7 @@ test('R-WS-04 a reply over the 4,096-character limit is stopped with the reason;
   const send = agent.getByRole('button', { name: 'Enviar' });
   // Over the limit: "Enviar" is disabled and says why; Enter sends nothing.
   await field.fill('o'.repeat(4097));
-  const reason = 'A mensagem tem 4.097 caracteres; o limite é 4.096. Encurte o texto para enviar.';
+  const reason = 'O Chat do site aceita até 4.096 caracteres por mensagem; esta tem 4.097. Encurte o texto para enviar.';
   await expect(agent.getByTestId('text-limit')).toHaveText(reason);
   await expect(send).toBeDisabled();
   await expect(send).toHaveAccessibleDescription(reason);

@@ -37,7 +37,32 @@ withSessions('R-WS-05 the contact panel lists the contact’s open session on an
   await messenger.click();
   const peek = agent.getByTestId('peek');
   await expect(peek).toContainText('20261128-700002');
+  await expect(peek.getByTestId('peek-channel')).toHaveText('Messenger');
   await expect(peek.getByRole('button', { name: 'Puxar atendimento' })).toHaveCount(0);
+});
+
+withSessions('R-WS-05 a popped-out conversation, without the contact panel, lists the contact’s other open session under “Opções” and opens it in its own window', async ({ server, newContext }) => {
+  const agent = await (await newContext()).newPage();
+  await signIn(agent, server, 'ana@demo.local');
+  await card(agent, 'Oi pelo site').click();
+  const [popout] = await Promise.all([
+    agent.waitForEvent('popup'),
+    agent.getByRole('button', { name: 'Abrir em nova janela' }).click(),
+  ]);
+  await expect(popout.getByTestId('conversation-channel')).toHaveText('Chat do site');
+  await popout.getByRole('button', { name: 'Opções' }).click();
+  await popout.getByRole('menuitem', { name: 'Outra sessão aberta' }).click();
+  const dialog = popout.getByRole('dialog', { name: 'Maria Oliveira' });
+  const messenger = dialog.getByRole('button', { name: /Messenger/ });
+  await expect(messenger).toContainText('Em atendimento · com Bruno Lima');
+  await expectNoAxeViolations(popout, 'a pop-out window listing the contact’s other open session');
+
+  const [other] = await Promise.all([popout.waitForEvent('popup'), messenger.click()]);
+  await expect(other.getByTestId('protocol')).toHaveText('20261128-700002');
+  await expect(other.getByTestId('conversation-channel')).toHaveText('Messenger');
+  // Bruno's conversation: looked at, not taken — no composer.
+  await expect(other.getByRole('textbox', { name: 'Mensagem' })).toHaveCount(0);
+  await expect(dialog).toHaveCount(0);
 });
 
 withSessions('R-CH-01 a nameless Instagram customer is “Cliente do Instagram” on the card, shown with initials and the channel in words', async ({ server, newContext }) => {

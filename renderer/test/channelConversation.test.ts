@@ -1,11 +1,11 @@
 import { effectScope, ref, watch } from 'vue';
 import { describe, expect, it, vi } from 'vitest';
 import {
-  CHANNEL_TEXT_MAX, HUMAN_AGENT_WINDOW_MS, REPLY_WINDOW_CLOSED, STANDARD_WINDOW_MS, withEdit,
+  CHANNEL_TEXT_MAX, conversationReplyWindow, HUMAN_AGENT_WINDOW_MS, REPLY_WINDOW_CLOSED, STANDARD_WINDOW_MS, withEdit,
   type ChannelKind, type MessageDoc,
 } from '@atende/protocol';
-import { mayWriteFreely, replyWindowNow, timeLeft, useServiceWindow, type WindowConversation } from '../src/components/whatsapp/serviceWindow';
-import { replyParts } from '../src/components/whatsapp/oneFilePerMessage';
+import { mayWriteFreely, timeLeft, useReplyWindow, type WindowConversation } from '../src/components/replyWindow/replyWindow';
+import { replyParts } from '../src/components/composer/oneFilePerMessage';
 import { counterFrom, refusalReason, textLimit } from '../src/components/composer/textLimit';
 import { externalLink, inboundMarks } from '../src/components/message/inbound';
 import { messageContent } from '../src/components/message/content';
@@ -26,34 +26,34 @@ const NO_TAG = { humanAgentTag: false };
 describe('R-CH-05 the Messenger and Instagram reply window on the conversation screen', () => {
   it.each(['messenger', 'instagram'] as const)('R-CH-05 %s: 24 h of free replies, then closed when the account has no HUMAN_AGENT tag', (channel) => {
     const wrote = conversationOn(channel, noon - 3 * HOUR);
-    expect(replyWindowNow(wrote, noon, NO_TAG)).toMatchObject({ mode: 'standard', remainingMs: 21 * HOUR });
+    expect(conversationReplyWindow(wrote, noon, NO_TAG)).toMatchObject({ mode: 'standard', remainingMs: 21 * HOUR });
     expect(mayWriteFreely(wrote, noon - 3 * HOUR + STANDARD_WINDOW_MS - 1, NO_TAG)).toBe(true);
-    expect(replyWindowNow(wrote, noon - 3 * HOUR + STANDARD_WINDOW_MS, NO_TAG).mode).toBe('closed');
+    expect(conversationReplyWindow(wrote, noon - 3 * HOUR + STANDARD_WINDOW_MS, NO_TAG).mode).toBe('closed');
     expect(mayWriteFreely(wrote, noon - 3 * HOUR + STANDARD_WINDOW_MS, NO_TAG)).toBe(false);
   });
 
   it.each(['messenger', 'instagram'] as const)('R-CH-05 %s with the tag: replies go as human agent from 24 h to 7 days, then the composer closes', (channel) => {
     const wroteAt = noon - 30 * HOUR;
     const wrote = conversationOn(channel, wroteAt);
-    const tagged = replyWindowNow(wrote, noon, TAG);
+    const tagged = conversationReplyWindow(wrote, noon, TAG);
     expect(tagged).toEqual({ mode: 'human_agent', closesAt: wroteAt + HUMAN_AGENT_WINDOW_MS, remainingMs: wroteAt + HUMAN_AGENT_WINDOW_MS - noon });
     expect(mayWriteFreely(wrote, noon, TAG)).toBe(true);
     expect(mayWriteFreely(wrote, wroteAt + HUMAN_AGENT_WINDOW_MS - 1, TAG)).toBe(true);
-    expect(replyWindowNow(wrote, wroteAt + HUMAN_AGENT_WINDOW_MS, TAG).mode).toBe('closed');
+    expect(conversationReplyWindow(wrote, wroteAt + HUMAN_AGENT_WINDOW_MS, TAG).mode).toBe('closed');
     expect(mayWriteFreely(wrote, wroteAt + HUMAN_AGENT_WINDOW_MS, TAG)).toBe(false);
   });
 
   it('R-CH-05 a customer who never wrote leaves the composer closed, tag or not; Telegram and the site chat have no window', () => {
     expect(mayWriteFreely(conversationOn('messenger', null), noon, TAG)).toBe(false);
     expect(mayWriteFreely(conversationOn('instagram', null), noon, NO_TAG)).toBe(false);
-    expect(replyWindowNow(conversationOn('telegram', null), noon).mode).toBe('free');
+    expect(conversationReplyWindow(conversationOn('telegram', null), noon).mode).toBe('free');
     expect(mayWriteFreely(conversationOn('telegram', noon - 30 * 24 * HOUR), noon)).toBe(true);
     expect(mayWriteFreely(conversationOn('webchat', null), noon)).toBe(true);
   });
 
   it('R-CH-05 WhatsApp ignores the HUMAN_AGENT setting: closed at 24 h as before', () => {
     const wrote = conversationOn('whatsapp', noon - 30 * HOUR);
-    expect(replyWindowNow(wrote, noon, TAG).mode).toBe('closed');
+    expect(conversationReplyWindow(wrote, noon, TAG).mode).toBe('closed');
     expect(mayWriteFreely(wrote, noon, TAG)).toBe(false);
   });
 
@@ -72,7 +72,7 @@ describe('R-CH-05 the Messenger and Instagram reply window on the conversation s
       const policy = ref(TAG);
       const modes: string[] = [];
       scope.run(() => {
-        const window = useServiceWindow(conversation, (l) => l.key, () => policy.value);
+        const window = useReplyWindow(conversation, (l) => l.key, () => policy.value);
         watch(window.mode, (mode) => modes.push(mode), { immediate: true, flush: 'sync' });
       });
       vi.advanceTimersByTime(61_000);

@@ -25,9 +25,10 @@ vi.mock('../src/components/composer/upload', () => ({
     return Promise.resolve({ id: 'media:cabecalho00000000', name: file.name, mimeType: file.type, size: file.size, kind: 'image', thumbnail: true });
   },
 }));
-const { mayWriteFreely, originNumberOf, timeLeft, useServiceWindow } = await import('../src/components/whatsapp/serviceWindow');
+const { mayWriteFreely, timeLeft, useReplyWindow } = await import('../src/components/replyWindow/replyWindow');
+const { originNumberOf } = await import('../src/components/whatsapp/originNumber');
 const { useTemplateForm } = await import('../src/components/whatsapp/templateForm');
-const { replyParts } = await import('../src/components/whatsapp/oneFilePerMessage');
+const { replyParts } = await import('../src/components/composer/oneFilePerMessage');
 const { contactLabel } = await import('../src/stores/contactLabel');
 
 const HOUR = 3_600_000;
@@ -83,7 +84,7 @@ describe('R-WA-05 R-WA-07 the 24-hour window on the conversation screen', () => 
       const shown: string[] = [];
       const flips: boolean[] = [];
       scope.run(() => {
-        const window = useServiceWindow(conversation, (l) => `${l.key}:${JSON.stringify(l.values)}`);
+        const window = useReplyWindow(conversation, (l) => `${l.key}:${JSON.stringify(l.values)}`);
         // What a component reading `left` and `open` would re-render for.
         watch(window.left, (text) => shown.push(text), { immediate: true, flush: 'sync' });
         watch(window.open, (open) => flips.push(open), { immediate: true, flush: 'sync' });
