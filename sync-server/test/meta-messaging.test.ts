@@ -1,14 +1,16 @@
+import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Attachment, ContactDoc, ConversationDoc, MessageDoc } from '@atende/protocol';
 import type { ChannelAccountDoc } from '../src/channelAccounts/service.js';
 import type { OutboundRequest } from '../src/channels/adapter.js';
 import { MetaMessagingAdapter } from '../src/channels/meta/messaging.js';
 import { instagramText, messengerText } from '../src/channels/meta/simulator/events.js';
-import { FakeMetaGraph, USER_UNAVAILABLE } from '../src/channels/meta/simulator/fakeMetaGraph.js';
+import { FakeMetaGraph, IG_NO_USER, IG_OUTSIDE_WINDOW, USER_UNAVAILABLE } from '../src/channels/meta/simulator/fakeMetaGraph.js';
 import { PermanentFailure } from '../src/jobs/types.js';
 import { call } from './helpers.js';
 import {
-  APP_SECRET, claimed, IG_USER_ID, newCustomerId, PAGE_ID, PAGE_TOKEN, PNG, receive, sentOf, startMetaFixture, type MetaFixture,
+  APP_SECRET, claimed, countMessages, IG_USER_ID, newCustomerId, PAGE_ID, PAGE_TOKEN, PNG, receive, sentOf, startMetaFixture, VERIFY_TOKEN,
+  type MetaFixture,
 } from './meta-messaging-fixture.js';
 
 /**
@@ -83,6 +85,13 @@ describe('R-CH-05 the reply window decides the messaging type (injected clock)',
     graph.failNext(USER_UNAVAILABLE);
     await expect(adapterFor('messenger').send(customer('messenger').request)).rejects.toThrow(/não está disponível no Messenger/);
   });
+
+  it('R-CH-05 Instagram\'s own subcodes: outside the window (10/2534022) and no such user (100/2534014) are final, with sentences', async () => {
+    clock = WROTE_AT + HOUR;
+    graph.failNext(IG_OUTSIDE_WINDOW, IG_NO_USER);
+    await expect(adapterFor('instagram').send(customer('instagram').request)).rejects.toThrow(/Instagram recusou a mensagem: ela está fora da janela/);
+    await expect(adapterFor('instagram').send(customer('instagram').request)).rejects.toThrow(/Instagram não encontrou este cliente/);
+  });
 });
 
 describe('R-CH-05 Meta adapter: files, sender actions, connection', () => {
@@ -97,6 +106,17 @@ describe('R-CH-05 Meta adapter: files, sender actions, connection', () => {
     const { id, request } = customer('messenger', { attachments: [pdf], text: '' }, url);
     await adapterFor('messenger').send(request);
     expect(lastSent()).toMatchObject({ recipientId: id, attachment: { type: 'file', url } });
+  });
+
+  it('R-CH-05 a sticker (WebP) is refused with a sentence; an image over 8 MB is refused by Meta as too large', async () => {
+    clock = WROTE_AT + HOUR;
+    const before = graph.sent.length;
+    const sticker: Attachment = { ...image, name: 'figurinha.webp', mimeType: 'image/webp', kind: 'sticker' };
+    await expect(adapterFor('messenger').send(customer('messenger', { attachments: [sticker] }, graph.addAttachment(PNG, 'image/webp')).request))
+      .rejects.toThrow(/não aceita figurinhas/);
+    const big = graph.addAttachment(Buffer.alloc(8 * 1024 * 1024 + 1), 'image/png');
+    await expect(adapterFor('instagram').send(customer('instagram', { attachments: [image], text: '' }, big).request)).rejects.toThrow(/grande demais/);
+    expect(graph.sent.length).toBe(before);
   });
 
   it('R-CH-05 typing marks the customer\'s messages seen and shows typing_on (at most every 20 s); stopping sends typing_off', async () => {
@@ -145,5 +165,50 @@ describe('R-CH-05 the reply window through the server', () => {
     expect(refused.status).toBe(409);
     expect(refused.body).toMatchObject({ error: 'reply_window_closed' });
     expect(JSON.stringify(refused.body)).toContain('24 horas');
+  });
+});
+
+describe('R-CH-05 appsecret_proof on every Graph call', () => {
+  let strict: FakeMetaGraph;
+  beforeAll(async () => {
+    strict = await new FakeMetaGraph({ appSecret: APP_SECRET, pageAccessToken: PAGE_TOKEN, pageId: PAGE_ID, pageName: 'Loja Atende', requireAppSecretProof: true }).start();
+  });
+  afterAll(async () => strict.stop());
+  const info = (query: string) => fetch(`${strict.baseUrl}/${PAGE_ID}?fields=name${query}`, { headers: { authorization: `Bearer ${PAGE_TOKEN}` } });
+
+  it('R-CH-05 a fake app that requires it refuses calls without it or with a wrong one, and accepts the adapter\'s', async () => {
+    expect((await info('')).status).toBe(400);
+    expect((await info('&appsecret_proof=00ff')).status).toBe(400);
+    const proof = createHmac('sha256', APP_SECRET).update(PAGE_TOKEN).digest('hex');
+    expect((await info(`&appsecret_proof=${proof}`)).status).toBe(200);
+    const settings = { apiBaseUrl: strict.baseUrl };
+    expect(await adapterFor('messenger', settings).testConnection()).toEqual({ ok: true, message: 'Conectado: página Loja Atende.' });
+    // A proof made with another app's secret is refused, so the adapter really sends its own.
+    expect((await adapterFor('messenger', { ...settings, appSecret: 'outro-segredo' }).testConnection()).ok).toBe(false);
+  });
+});
+
+describe.each(['messenger', 'instagram'] as const)('R-CH-05 %s webhooks: handshake and signature', (kind) => {
+  let f: MetaFixture;
+  beforeAll(async () => {
+    f = await startMetaFixture(kind);
+  });
+  afterAll(async () => f.close());
+  const text = (words: string) => (kind === 'messenger' ? messengerText(PAGE_ID, newCustomerId(), words) : instagramText(IG_USER_ID, newCustomerId(), words));
+
+  it('R-CH-05 the GET handshake echoes hub.challenge only for our verify token, else 403', async () => {
+    const ok = await fetch(`${f.webhook}?hub.mode=subscribe&hub.challenge=8812001&hub.verify_token=${VERIFY_TOKEN}`);
+    expect([ok.status, await ok.text()]).toEqual([200, '8812001']);
+    expect((await fetch(`${f.webhook}?hub.mode=subscribe&hub.challenge=8812001&hub.verify_token=outro`)).status).toBe(403);
+    expect((await fetch(`${f.webhook}?hub.mode=subscribe&hub.challenge=8812001&hub.verify_token=${APP_SECRET}`)).status).toBe(403);
+  });
+
+  it('R-CH-05 a bad, missing or stale X-Hub-Signature-256 is 401 and stores nothing', async () => {
+    const before = await countMessages(f.server);
+    const raw = JSON.stringify(text('falsa').body);
+    expect((await f.graph.deliver(f.webhook, raw, f.graph.sign(raw, 'outro-segredo'))).status).toBe(401);
+    expect((await f.graph.deliver(f.webhook, raw, null)).status).toBe(401);
+    expect((await f.graph.deliver(f.webhook, raw.replace('falsa', 'falso'), f.graph.sign(raw, APP_SECRET))).status).toBe(401);
+    expect(await countMessages(f.server)).toBe(before);
   });
 });

@@ -58,6 +58,8 @@ export interface InboundEdit {
   text: string;
   /** When the edit was made, upstream time (ms): an older or equal one is a redelivery. */
   at: number;
+  /** An unsend (Instagram `is_deleted`): `text` is '', the message marked deleted; never creates a message. */
+  deleted?: boolean;
 }
 
 /**

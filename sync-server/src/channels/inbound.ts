@@ -114,7 +114,9 @@ export class ChannelInbound {
    */
   private async edit(account: ChannelAccountDoc, edit: InboundEdit, adapter: InboundAdapter | undefined): Promise<void> {
     const messageKey = upstreamMessageKey(account._id, edit.externalId);
-    if (await this.messages.applyEdit(messageKey, edit.text, edit.at)) return;
+    if (await this.messages.applyEdit(messageKey, edit.text, edit.at, edit.deleted)) return;
+    // An unsend of a message we never stored: nothing to take back.
+    if (edit.deleted) return;
     const payload: MessageDoc['payload'] = { [EDITED_AT]: edit.at };
     await this.message(account, {
       externalId: edit.externalId, address: edit.address, authorName: edit.authorName, kind: 'text', text: edit.text,

@@ -9,7 +9,8 @@ import type { DocStore } from '../store/index.js';
 import { getWire, toStored, toWire, updateWire } from '../store/wire.js';
 import { inTeam, summarise } from './summary.js';
 import { applyEdit, applyStatusUpTo } from './upstreamUpdates.js';
-import { assertReplyWindowOpen, assertTextFits, type ReplyAccount } from './replyWindow.js';
+import { assertFileCount, assertTextFits } from './replyContent.js';
+import { assertReplyWindowOpen, type ReplyAccount } from './replyWindow.js';
 
 export const SEND_JOB = 'channel-send';
 
@@ -57,7 +58,8 @@ export class MessageService {
       if (!body.text.trim() && attachments.length === 0) {
         throw new DomainError('invalid', 'invalid_input', 'A message needs text or a file');
       }
-      return { kind: attachments[0]?.kind ?? 'text', text: body.text, attachments, payload: {} };
+      // Stored as counted (channelTextLength trims): the upstream gets exactly the text that was checked.
+      return { kind: attachments[0]?.kind ?? 'text', text: body.text.trim(), attachments, payload: {} };
     });
   }
 
@@ -103,6 +105,7 @@ export class MessageService {
     const now = this.now();
     if (!outgoing.outsideWindow) assertReplyWindowOpen(current, await this.accountOf(current), now);
     assertTextFits(current.channel, outgoing.text);
+    assertFileCount(current.channel, outgoing.attachments);
     const message: MessageDoc = {
       id, type: 'message', createdAt: now, updatedAt: now,
       conversationId, teamId: current.teamId, formerTeamIds: [],
@@ -188,6 +191,7 @@ export class MessageService {
     // A failed template may be sent again outside the window, as it was the first time.
     if (message.kind !== 'template') assertReplyWindowOpen(conversation, await this.accountOf(conversation), this.now());
     assertTextFits(conversation.channel, message.text);
+    assertFileCount(conversation.channel, message.attachments);
     const revision = String(stored._rev).split('-')[0];
     const job = newJob(SEND_JOB, `${messageId.slice('message:'.length)}.r${revision}`, { messageId });
     const next = { ...message, status: 'queued' as const, error: null, updatedAt: Math.max(Date.now(), message.updatedAt + 1) };
@@ -251,8 +255,8 @@ export class MessageService {
   }
 
   /** A customer's edit of an inbound message (upstreamUpdates.ts); false when no such message is stored. */
-  applyEdit(messageKey: string, text: string, at: number): Promise<boolean> {
-    return applyEdit(this.store, messageKey, text, at);
+  applyEdit(messageKey: string, text: string, at: number, deleted = false): Promise<boolean> {
+    return applyEdit(this.store, messageKey, text, at, deleted);
   }
 
   /**

@@ -43,15 +43,17 @@ export async function applyStatusUpTo(store: DocStore, channelAccountId: string,
  * The customer edited an inbound message (Telegram `edited_message`): the new text, the old one
  * kept in the payload's history (`withEdit`), written through the store so it replicates. Answers
  * false when no such message is stored; a redelivered edit changes nothing and answers true.
+ * `deleted` (an unsend): the payload says so too, the old text still in the history.
  */
-export async function applyEdit(store: DocStore, messageKey: string, text: string, at: number): Promise<boolean> {
+export async function applyEdit(store: DocStore, messageKey: string, text: string, at: number, deleted = false): Promise<boolean> {
   const id = docId('message', messageKey);
   let found = false;
   const { doc, written } = await updateWire<MessageDoc>(store, id, (m) => {
     if (!m || m.direction !== 'in') return undefined;
     found = true;
     const edited = withEdit(m, text, at);
-    return edited ? { ...m, ...edited, updatedAt: Math.max(Date.now(), m.updatedAt + 1) } : undefined;
+    if (!edited) return undefined;
+    return { ...m, ...edited, ...(deleted ? { payload: { ...edited.payload, deleted: true } } : {}), updatedAt: Math.max(Date.now(), m.updatedAt + 1) };
   });
   // The card shows the latest message's text: the edited one when it is that message.
   if (written && doc) {

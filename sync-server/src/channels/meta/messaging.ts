@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import {
   CHANNEL_TEXT_MAX, customerWroteAtOf, GRAPH_API_BASE, replyWindowOf,
   type Attachment, type ChannelTestResponse, type ContactDoc, type ConversationDoc,
@@ -18,10 +19,13 @@ const TYPING_REFRESH_MS = 20_000;
 /** Meta's attachments (and CDN files) go up to 25 MB; a larger inbound file is not fetched. */
 const DOWNLOAD_MAX_BYTES = 25 * 1024 * 1024;
 const PROFILE_FIELDS: Record<MetaMessagingKind, string> = { messenger: 'first_name,last_name,profile_pic', instagram: 'name,username,profile_pic' };
-/** Our attachment kinds as the Send API names them; Instagram takes no generic files. */
+/**
+ * Our attachment kinds as the Send API names them; Instagram takes no generic files. Stickers
+ * (WebP) are not among them: Meta's image attachments are PNG/JPEG/GIF.
+ */
 const SEND_TYPES: Record<MetaMessagingKind, Partial<Record<Attachment['kind'], string>>> = {
-  messenger: { image: 'image', video: 'video', audio: 'audio', document: 'file', sticker: 'image' },
-  instagram: { image: 'image', video: 'video', audio: 'audio', sticker: 'image' },
+  messenger: { image: 'image', video: 'video', audio: 'audio', document: 'file' },
+  instagram: { image: 'image', video: 'video', audio: 'audio' },
 };
 
 export interface MetaMessagingOptions {
@@ -98,6 +102,9 @@ export class MetaMessagingAdapter implements ChannelAdapter {
     let sent: SendResult | undefined;
     // The Send API takes text or one attachment: a file with a caption goes as the file, then the text.
     if (attachment) {
+      if (attachment.kind === 'sticker') {
+        throw new PermanentFailure(`O ${this.label} não aceita figurinhas enviadas por integrações: envie a imagem como PNG ou JPEG.`);
+      }
       const type = SEND_TYPES[this.kind][attachment.kind];
       if (!type) throw new PermanentFailure(`O ${this.label} não aceita este tipo de arquivo: envie uma imagem, um áudio ou um vídeo.`);
       const url = request.publicMediaUrl(attachment);
@@ -219,9 +226,19 @@ export class MetaMessagingAdapter implements ChannelAdapter {
     return res.json();
   }
 
+  /**
+   * Every Graph call carries `appsecret_proof` (HMAC-SHA256 of the page token keyed with the app
+   * secret, hex), which apps set to "Require App Secret" demand: a leaked token alone is useless.
+   */
+  private withProof(url: string): string {
+    const token = this.settings.pageAccessToken ?? '';
+    const proof = createHmac('sha256', this.settings.appSecret ?? '').update(token).digest('hex');
+    return `${url}${url.includes('?') ? '&' : '?'}appsecret_proof=${proof}`;
+  }
+
   private async request(url: string, init: { method: string; body?: string; headers?: Record<string, string> }): Promise<Response> {
     try {
-      return await this.fetcher(url, {
+      return await this.fetcher(this.withProof(url), {
         ...init,
         headers: { ...init.headers, authorization: `Bearer ${this.settings.pageAccessToken ?? ''}` },
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),

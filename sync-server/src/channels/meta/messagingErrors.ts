@@ -27,13 +27,14 @@ const refusedCredentials = (res: Response, error: GraphError) => error.code === 
 /** The sentence for a refused message, by Meta's code and subcode. */
 function messageRefusal(kind: MetaMessagingKind, error: GraphError, status: number): string {
   const label = LABEL[kind];
-  if (error.code === 10 && error.error_subcode === 2018278) {
+  // Messenger's subcode, and Instagram's (2534022) for the same refusal.
+  if (error.code === 10 && (error.error_subcode === 2018278 || error.error_subcode === 2534022)) {
     return `O ${label} recusou a mensagem: ela está fora da janela de resposta (24 horas após a última mensagem do cliente, ou 7 dias com a etiqueta de atendimento humano).`;
   }
   if (error.code === 551) return `Esta pessoa não está disponível no ${label} agora (pode ter bloqueado a página ou desativado a conta).`;
-  if (error.code === 100 && error.error_subcode === 2018001) return `O ${label} não encontrou este cliente: ele precisa escrever para a página antes.`;
+  if (error.code === 100 && (error.error_subcode === 2018001 || error.error_subcode === 2534014)) return `O ${label} não encontrou este cliente: ele precisa escrever para a página antes.`;
   if (error.code === 100 && error.error_subcode === 2018008) return `O ${label} não conseguiu baixar o arquivo pelo link enviado. Tente de novo ou envie outro arquivo.`;
-  if (error.code === 100 && error.error_subcode === 2018294) return `O arquivo é grande demais para o ${label} (até 25 MB).`;
+  if (error.code === 100 && error.error_subcode === 2018294) return `O arquivo é grande demais para o ${label} (imagens até 8 MB, outros arquivos até 25 MB).`;
   if (error.code === 10 || error.code === 200 || error.code === 230) return `A página não tem permissão para enviar esta mensagem pelo ${label} (código ${error.code}). Peça a um administrador para revisar as permissões do app.`;
   return `O ${label} recusou a mensagem (código ${error.code ?? status}${error.error_subcode ? `/${error.error_subcode}` : ''}).`;
 }

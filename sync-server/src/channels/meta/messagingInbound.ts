@@ -1,5 +1,5 @@
 import { DomainError, MESSAGE_TEXT_MAX, STORY, STORY_URL, type MessageDoc, type MessageKind } from '@atende/protocol';
-import type { InboundEvent, InboundMessage } from '../adapter.js';
+import type { InboundEdit, InboundEvent, InboundMessage } from '../adapter.js';
 
 /**
  * Messenger (`object: "page"`) and Instagram (`object: "instagram"`) webhooks normalised into
@@ -7,7 +7,10 @@ import type { InboundEvent, InboundMessage } from '../adapter.js';
  * references). Only entries for our own page or Instagram account count. A customer's message is
  * one message: text and/or attachments (the first attachment gives its kind, the text is the
  * caption, every file is a media ref = its CDN URL). Echoes of our own sends, postbacks and
- * reactions are acknowledged and dropped.
+ * reactions are acknowledged and dropped. Events come under `messaging[]`, or under `standby[]`
+ * while another app holds the conversation (handover protocol, conversation routing).
+ * Edits (Messenger `message_edit`) and unsends (Instagram `is_deleted`) change the message they
+ * name; a story mention keeps only the story's link (Meta forbids storing story media).
  */
 
 export type MetaMessagingKind = 'messenger' | 'instagram';
@@ -29,13 +32,14 @@ interface MetaMessaging {
   message?: MetaMessage;
   delivery?: { mids?: string[]; watermark?: number };
   read?: { watermark?: number; mid?: string };
+  message_edit?: { mid?: string; text?: string; num_edit?: number };
 }
-interface MetaEnvelope { object?: string; entry?: Array<{ id?: string; messaging?: MetaMessaging[] }> }
+interface MetaEnvelope { object?: string; entry?: Array<{ id?: string; messaging?: MetaMessaging[]; standby?: MetaMessaging[] }> }
 
 const OBJECT: Record<MetaMessagingKind, string> = { messenger: 'page', instagram: 'instagram' };
 const LABEL: Record<MetaMessagingKind, string> = { messenger: 'Messenger', instagram: 'Instagram' };
 /** Meta's attachment types that carry a file we keep, and the message kind each gives. */
-const FILE_KINDS: Record<string, MessageKind> = { image: 'image', video: 'video', audio: 'audio', file: 'document', story_mention: 'image' };
+const FILE_KINDS: Record<string, MessageKind> = { image: 'image', video: 'video', audio: 'audio', file: 'document' };
 
 export const unsupportedText = (kind: MetaMessagingKind) => `Mensagem de um tipo que o ${LABEL[kind]} não entrega a integrações.`;
 
@@ -53,7 +57,7 @@ export function parseMetaMessaging(rawBody: Buffer, kind: MetaMessagingKind, ent
   const events: InboundEvent[] = [];
   for (const entry of body.entry) {
     if (!entryId || entry.id !== entryId) continue;
-    for (const event of entry.messaging ?? []) {
+    for (const event of [...(entry.messaging ?? []), ...(entry.standby ?? [])]) {
       const parsed = eventOf(event, kind);
       if (parsed) events.push(parsed);
     }
@@ -73,11 +77,28 @@ function eventOf(event: MetaMessaging, kind: MetaMessagingKind): InboundEvent | 
     const at = event.read.watermark ?? event.timestamp;
     return validTime(at) ? { type: 'statusUpTo', report: { address: customer, status: 'read', at } } : undefined;
   }
+  if (event.message_edit) {
+    const { mid, text } = event.message_edit;
+    return mid && typeof text === 'string' && validTime(event.timestamp)
+      ? { type: 'edit', edit: { externalId: mid, address: customer, authorName: '', text: text.slice(0, MESSAGE_TEXT_MAX), at: event.timestamp } }
+      : undefined;
+  }
   if (event.message && !event.message.is_echo) {
+    if (event.message.is_deleted) return unsendOf(event.message, customer, event.timestamp);
     const message = messageOf(event.message, customer, event.timestamp, kind);
     return message && { type: 'message', message };
   }
   return undefined;
+}
+
+/**
+ * Instagram's unsend: the customer took back message `mid`. The core empties the stored one
+ * (its text kept in the edit history) and never creates a message from it.
+ */
+function unsendOf(m: MetaMessage, address: string, timestamp: number | undefined): InboundEvent | undefined {
+  if (!m.mid) return undefined;
+  const edit: InboundEdit = { externalId: m.mid, address, authorName: '', text: '', at: validTime(timestamp) ? timestamp : Date.now(), deleted: true };
+  return { type: 'edit', edit };
 }
 
 function messageOf(m: MetaMessage, address: string, timestamp: number | undefined, kind: MetaMessagingKind): InboundMessage | undefined {
@@ -88,9 +109,8 @@ function messageOf(m: MetaMessage, address: string, timestamp: number | undefine
   const make = (messageKind: MessageKind, text: string, media: InboundMessage['media'] = []): InboundMessage => ({
     externalId: m.mid ?? '', address, authorName: '', kind: messageKind, text: text.slice(0, MESSAGE_TEXT_MAX), media, payload, at,
   });
-  if (m.is_unsupported || m.is_deleted) {
+  if (m.is_unsupported) {
     payload.unsupported = true;
-    if (m.is_deleted) payload.deleted = true;
     return make('text', unsupportedText(kind));
   }
   if (m.reply_to?.mid) payload.replyTo = m.reply_to.mid;
@@ -101,6 +121,14 @@ function messageOf(m: MetaMessage, address: string, timestamp: number | undefine
     if (story.id) payload.storyId = story.id;
   }
   const attachments = m.attachments ?? [];
+  const mention = attachments.find((a) => a.type === 'story_mention');
+  if (mention) {
+    // Meta's terms forbid storing the story's media: only its link (it expires after 24 h).
+    payload[STORY] = 'mention';
+    const url = mention.payload?.url;
+    payload[STORY_URL] = isUrl(url) ? url : '';
+    return make('text', m.text ?? '');
+  }
   const files = attachments.filter((a) => a.type && FILE_KINDS[a.type] && isUrl(a.payload?.url));
   // Shared links, reels and posts: kept as their URL in the text, no file to download.
   const links = attachments.filter((a) => !files.includes(a) && isUrl(a.payload?.url)).map((a) => [a.payload?.title, a.payload?.url].filter(Boolean).join(' '));
@@ -112,10 +140,6 @@ function messageOf(m: MetaMessage, address: string, timestamp: number | undefine
       return make('text', unsupportedText(kind));
     }
     return make('text', text);
-  }
-  if (first.type === 'story_mention') {
-    payload[STORY] = 'mention';
-    payload[STORY_URL] = first.payload?.url ?? '';
   }
   if (files.length > 1) payload.count = files.length;
   return make(FILE_KINDS[first.type ?? ''] ?? 'document', text, files.map((a) => ({ ref: a.payload?.url ?? '' })));

@@ -85,3 +85,22 @@ export const messengerRead = (pageId: string, psid: string, watermark: number) =
 /** Instagram `messaging_seen`: the customer saw our message `mid` at `timestamp` (and so every earlier one). */
 export const instagramRead = (igUserId: string, igsid: string, mid: string, timestamp = Date.now()) =>
   metaEnvelope('instagram', igUserId, [{ sender: { id: igsid }, recipient: { id: igUserId }, timestamp, read: { mid } }]);
+
+/** Messenger `message_edits`: the customer changed message `mid` to `text` (`num_edit`: how many times so far). */
+export const messengerEdit = (pageId: string, psid: string, mid: string, text: string, options: { timestamp?: number; numEdit?: number } = {}) =>
+  metaEnvelope('page', pageId, [{
+    sender: { id: psid }, recipient: { id: pageId }, timestamp: options.timestamp ?? Date.now(),
+    message_edit: { mid, text, num_edit: options.numEdit ?? 1 },
+  }]);
+
+/** Instagram's unsend: the customer took back message `mid` (`message.is_deleted`). */
+export const instagramUnsend = (igUserId: string, igsid: string, mid: string, timestamp = Date.now()) =>
+  metaEnvelope('instagram', igUserId, [{ sender: { id: igsid }, recipient: { id: igUserId }, timestamp, message: { mid, is_deleted: true } }]);
+
+/**
+ * The same webhook as Meta sends it while another app holds the conversation (handover
+ * protocol, conversation routing): its events under `standby[]` instead of `messaging[]`.
+ */
+export function asStandby(body: ReturnType<typeof metaEnvelope>) {
+  return { ...body, entry: body.entry.map(({ messaging, ...entry }) => ({ ...entry, standby: messaging })) };
+}

@@ -3,7 +3,7 @@ import { BoundedFiles, keepLast, Listeners, LoopbackServer } from '../../simulat
 import { graphErrorBody } from '../../whatsapp/simulator/graphContract.js';
 import { signWebhook } from '../../whatsapp/simulator/graphWebhooks.js';
 import {
-  ATTACHMENT_MAX_BYTES, checkSend, FETCH_FAILED, INVALID_TOKEN, TOO_LARGE,
+  attachmentMaxBytes, checkSend, FETCH_FAILED, INVALID_TOKEN, proofProblem, TOO_LARGE,
   type GraphFailure, type MetaCustomer, type MetaPlatform,
 } from './metaContract.js';
 
@@ -37,7 +37,9 @@ export interface MetaSenderAction { recipientId: string; action: 'typing_on' | '
 export interface MetaCall { method: string; path: string; authorization: string | undefined; body: unknown; status: number }
 
 export type { GraphFailure, MetaPlatform } from './metaContract.js';
-export { INVALID_TOKEN, OUTSIDE_WINDOW, RATE_LIMITED, SERVER_ERROR, USER_UNAVAILABLE } from './metaContract.js';
+export {
+  IG_NO_USER, IG_OUTSIDE_WINDOW, INVALID_TOKEN, OUTSIDE_WINDOW, RATE_LIMITED, RATE_LIMITED_400, SERVER_ERROR, USER_UNAVAILABLE,
+} from './metaContract.js';
 
 /** The calls kept for tests and the demo's log: the latest ones (a demo runs for days). */
 const CALLS_KEPT = 500;
@@ -60,6 +62,8 @@ export class FakeMetaGraph extends LoopbackServer {
     appSecret: string; pageAccessToken: string; pageId: string; pageName?: string; igUserId?: string; igUsername?: string;
     /** The fake's clock for the messaging windows (tests of old conversations). */
     now?: () => number;
+    /** The app demands `appsecret_proof` on every call ("Require App Secret"); a wrong proof is refused either way. */
+    requireAppSecretProof?: boolean;
   }) {
     // Meta's fake fetches link attachments from its callers: stop drops those connections too.
     super(true);
@@ -189,6 +193,8 @@ export class FakeMetaGraph extends LoopbackServer {
     // Graph takes the token as a bearer header or an `access_token` parameter.
     const token = req.headers.authorization?.replace(/^Bearer /, '') ?? url.searchParams.get('access_token');
     if (token !== this.options.pageAccessToken) return fail(INVALID_TOKEN);
+    const proof = proofProblem(url.searchParams.get('appsecret_proof'), token, this.options.appSecret, this.options.requireAppSecretProof ?? false);
+    if (proof) return fail(proof);
     const [id, edge, extra] = path.slice(version.length).split('/');
     if (req.method === 'POST' && edge === 'messages' && extra === undefined && (id === this.options.pageId || id === 'me' || (id && id === this.options.igUserId))) {
       return this.send(body, answer, fail);
@@ -224,7 +230,7 @@ export class FakeMetaGraph extends LoopbackServer {
     if (scripted) return fail(scripted);
     let attachment: MetaSent['attachment'];
     if (checked.attachment) {
-      const fetched = await fetchAttachment(checked.attachment.url);
+      const fetched = await fetchAttachment(checked.attachment.url, attachmentMaxBytes(checked.attachment.type));
       if ('code' in fetched) return fail(fetched);
       attachment = { ...checked.attachment, ...fetched };
     }
@@ -239,12 +245,12 @@ export class FakeMetaGraph extends LoopbackServer {
   }
 }
 
-/** Meta fetches a link attachment when it is sent: an unreachable URL or one over 25 MB refuses the send. */
-async function fetchAttachment(url: string): Promise<{ bytes: Buffer; mimeType: string } | GraphFailure> {
+/** Meta fetches a link attachment when it is sent: an unreachable URL or one over its limit (images 8 MB, else 25 MB) refuses the send. */
+async function fetchAttachment(url: string, maxBytes: number): Promise<{ bytes: Buffer; mimeType: string } | GraphFailure> {
   try {
     const res = await fetch(url, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
     if (!res.ok || !res.body) return FETCH_FAILED;
-    if (Number(res.headers.get('content-length') ?? 0) > ATTACHMENT_MAX_BYTES) {
+    if (Number(res.headers.get('content-length') ?? 0) > maxBytes) {
       await res.body.cancel();
       return TOO_LARGE;
     }
@@ -253,7 +259,7 @@ async function fetchAttachment(url: string): Promise<{ bytes: Buffer; mimeType: 
     const reader = res.body.getReader();
     for (let part = await reader.read(); !part.done; part = await reader.read()) {
       size += part.value.length;
-      if (size > ATTACHMENT_MAX_BYTES) {
+      if (size > maxBytes) {
         await reader.cancel();
         return TOO_LARGE;
       }

@@ -1,3 +1,4 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { GraphFailure } from '../../whatsapp/simulator/graphContract.js';
 
 /**
@@ -13,11 +14,19 @@ export type { GraphFailure } from '../../whatsapp/simulator/graphContract.js';
 export const INVALID_TOKEN: GraphFailure = { status: 400, code: 190, message: 'Invalid OAuth access token - Cannot parse access token' };
 /** Page-level throttling (code 613 "Calls to this api have exceeded the rate limit"). */
 export const RATE_LIMITED: GraphFailure = { status: 429, code: 613, message: 'Calls to this api have exceeded the rate limit.', retryAfterS: 1 };
+/** The same throttling as Meta usually answers it: HTTP 400, code 613, no Retry-After header. */
+export const RATE_LIMITED_400: GraphFailure = { status: 400, code: 613, message: 'Calls to this api have exceeded the rate limit.' };
 export const SERVER_ERROR: GraphFailure = { status: 500, code: 2, message: 'An unexpected error has occurred. Please retry your request later.' };
 /** The person is not reachable (blocked the page, deactivated). */
 export const USER_UNAVAILABLE: GraphFailure = { status: 400, code: 551, message: 'This person isn\'t available right now.' };
 /** Meta's refusal of a message outside the window its `messaging_type`/`tag` allows. */
 export const OUTSIDE_WINDOW: GraphFailure = { status: 400, code: 10, subcode: 2018278, message: '(#10) This message is sent outside of allowed window.' };
+/** Instagram's subcodes for the same two refusals. */
+export const IG_OUTSIDE_WINDOW: GraphFailure = { status: 400, code: 10, subcode: 2534022, message: '(#10) This message is sent outside of allowed window.' };
+export const IG_NO_USER: GraphFailure = { status: 400, code: 100, subcode: 2534014, message: '(#100) No matching user found' };
+/** Graph's answers about `appsecret_proof` (an app set to "Require App Secret" demands it; a wrong one is always refused). */
+export const PROOF_MISSING: GraphFailure = { status: 400, code: 100, message: 'API calls from the server require an appsecret_proof argument' };
+export const PROOF_INVALID: GraphFailure = { status: 400, code: 100, message: 'Invalid appsecret_proof provided in the API argument' };
 const NO_USER: GraphFailure = { status: 400, code: 100, subcode: 2018001, message: '(#100) No matching user found' };
 export const FETCH_FAILED: GraphFailure = { status: 400, code: 100, subcode: 2018008, message: '(#100) Failed to fetch the file from the url' };
 export const TOO_LARGE: GraphFailure = { status: 400, code: 100, subcode: 2018294, message: '(#100) Attachment size exceeds allowable limit' };
@@ -26,6 +35,17 @@ const invalid = (message: string): GraphFailure => ({ status: 400, code: 100, me
 
 export const TEXT_MAX: Record<MetaPlatform, number> = { messenger: 2000, instagram: 1000 };
 export const ATTACHMENT_MAX_BYTES = 25 * 1024 * 1024;
+/** Images sent by URL: 8 MB; video, audio and files 25 MB. */
+export const IMAGE_MAX_BYTES = 8 * 1024 * 1024;
+export const attachmentMaxBytes = (type: string) => (type === 'image' ? IMAGE_MAX_BYTES : ATTACHMENT_MAX_BYTES);
+
+/** Why a Graph call's `appsecret_proof` (HMAC-SHA256 of the token keyed with the app secret, hex) is refused, if it is. */
+export function proofProblem(proof: string | null, token: string, appSecret: string, required: boolean): GraphFailure | undefined {
+  if (proof === null) return required ? PROOF_MISSING : undefined;
+  const expected = Buffer.from(createHmac('sha256', appSecret).update(token).digest('hex'));
+  const given = Buffer.from(proof);
+  return given.length === expected.length && timingSafeEqual(given, expected) ? undefined : PROOF_INVALID;
+}
 /**
  * Meta's own windows, as Meta enforces them on a send. Deliberately not protocol's
  * replyWindow.ts constants: the fake plays Meta, so a mistake in our rules must show up as Meta's
@@ -95,5 +115,6 @@ function windowProblem(customer: MetaCustomer, type: string, tag: unknown, now: 
   // Other tags (event or purchase updates) have no window; we never send them.
   if (customer.lastWroteAt === null || (type === 'MESSAGE_TAG' && tag !== 'HUMAN_AGENT')) return undefined;
   const allowed = type === 'MESSAGE_TAG' ? META_HUMAN_AGENT_WINDOW_MS : META_STANDARD_WINDOW_MS;
-  return now - customer.lastWroteAt > allowed ? OUTSIDE_WINDOW : undefined;
+  if (now - customer.lastWroteAt <= allowed) return undefined;
+  return customer.platform === 'instagram' ? IG_OUTSIDE_WINDOW : OUTSIDE_WINDOW;
 }
