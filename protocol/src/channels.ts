@@ -33,6 +33,17 @@ export const CHANNEL_TEXT_MAX: Record<ChannelKind, number> = {
   webchat: MESSAGE_TEXT_MAX, whatsapp: 4096, telegram: 4096, messenger: 2000, instagram: 1000, reclameaqui: MESSAGE_TEXT_MAX,
 };
 
+/**
+ * How long a reply's text is, the one count of the composer, the server's refusal and every
+ * adapter: trimmed (the server stores the text trimmed, so the upstream gets exactly what was
+ * counted) and in UTF-16 units (`String.length`, what a textarea counts). UTF-16 never counts
+ * fewer than code points or Telegram's characters, so a text that fits here fits upstream too.
+ */
+export const channelTextLength = (text: string): number => text.trim().length;
+
+/** Whether `text` fits one message on the channel (CHANNEL_TEXT_MAX), counted as `channelTextLength`. */
+export const fitsChannelText = (kind: ChannelKind, text: string): boolean => channelTextLength(text) <= CHANNEL_TEXT_MAX[kind];
+
 /** Which setting holds a kind's upstream base URL (WhatsApp and Reclame Aqui kept their first name). */
 export const BASE_URL_KEY: Record<ChannelKind, string | null> = {
   webchat: null, whatsapp: 'baseUrl', telegram: 'apiBaseUrl', messenger: 'apiBaseUrl', instagram: 'apiBaseUrl', reclameaqui: 'baseUrl',

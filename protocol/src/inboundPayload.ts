@@ -20,6 +20,19 @@ export type MediaError = 'too_large' | 'unavailable';
 /** The customer edited the message (Telegram `edited_message`): when, last. */
 export const EDITED_AT = 'editedAt';
 const PREVIOUS = 'previous.';
+/**
+ * When the customer wrote the message by the upstream's clock (ms; Telegram `date`, Meta
+ * `timestamp`): the reply window counts from it (`customerWroteAtOf`), not from the arrival.
+ */
+export const SENT_AT = 'sentAt';
+/** The upstream id of the message this one answers (a quoted reply), as the message's `externalId`. */
+export const REPLY_TO = 'replyTo';
+/** Instagram: the id of our story the customer answered (with `story: 'reply'`). */
+export const STORY_ID = 'storyId';
+/** `true`: a message of a type the upstream does not hand to integrations (Meta `is_unsupported`). */
+export const UNSUPPORTED = 'unsupported';
+/** `true`: the customer took the message back (Instagram unsend); its text stays in the edit history. */
+export const DELETED = 'deleted';
 
 export type StoryKind = 'mention' | 'reply';
 

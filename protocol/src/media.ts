@@ -65,15 +65,17 @@ export const MEDIA_LIMITS: Readonly<Record<ChannelKind, ChannelMediaLimits>> = {
       maxBytes: 50 * MB,
     },
   ),
-  // Send API attachments are capped at 25 MB whatever their type.
-  messenger: limits({
-    mimeTypes: [JPEG, PNG, GIF, 'audio/mpeg', 'audio/mp4', 'audio/aac', 'audio/wav', 'video/mp4', PDF, ...OFFICE, TEXT],
-    maxBytes: 25 * MB,
-  }),
-  // Instagram messaging takes images (PNG, JPEG: 8 MB), audio and video (25 MB), no generic files.
+  // Our attachments go by URL (a public media link), and Meta caps images uploaded by URL at 8 MB
+  // ("Saving assets"); other attachments at 25 MB.
+  messenger: limits(
+    { mimeTypes: [JPEG, PNG, GIF], maxBytes: 8 * MB },
+    { mimeTypes: ['audio/mpeg', 'audio/mp4', 'audio/aac', 'audio/wav', 'video/mp4', PDF, ...OFFICE, TEXT], maxBytes: 25 * MB },
+  ),
+  // Instagram messaging takes images (PNG, JPEG: 8 MB), audio as aac/m4a/wav/mp4 and video (25 MB),
+  // no MP3 and no generic files.
   instagram: limits(
     { mimeTypes: [JPEG, PNG], maxBytes: 8 * MB },
-    { mimeTypes: ['audio/mpeg', 'audio/mp4', 'audio/aac', 'audio/wav', 'video/mp4'], maxBytes: 25 * MB },
+    { mimeTypes: ['audio/mp4', 'audio/aac', 'audio/wav', 'video/mp4'], maxBytes: 25 * MB },
   ),
   // Uncertain (no public API documentation): the complaint site accepts pictures and PDF; 10 MB assumed.
   reclameaqui: limits({ mimeTypes: [JPEG, PNG, PDF], maxBytes: 10 * MB }),
@@ -93,6 +95,13 @@ export const MEDIA_MAX_BYTES = Math.max(...Object.values(MEDIA_LIMITS).map((l) =
 
 /** A message carries at most this many files: the composer stops there, the server refuses more. */
 export const ATTACHMENTS_MAX = 10;
+
+/**
+ * Channels whose upstream carries one file per message (a Send API attachment, a Telegram
+ * sendPhoto/sendDocument, a Cloud API media message): the composer attaches one file at a time and
+ * the server refuses more at queue time.
+ */
+export const ONE_FILE_PER_MESSAGE: ReadonlySet<ChannelKind> = new Set<ChannelKind>(['whatsapp', 'telegram', 'messenger', 'instagram']);
 
 /** Longest kept file name, as most file systems allow. */
 export const MEDIA_NAME_MAX = 255;

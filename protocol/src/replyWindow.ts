@@ -14,6 +14,8 @@ export const HUMAN_AGENT_WINDOW_MS = 7 * 24 * 60 * 60_000;
 
 /** The server's refusal of a reply outside a Messenger/Instagram window: clients switch on this code. */
 export const REPLY_WINDOW_CLOSED = 'reply_window_closed';
+/** The server's refusal of a reply longer than its channel takes (`fitsChannelText`). */
+export const TEXT_TOO_LONG = 'text_too_long';
 
 /** Channels whose replies depend on the customer's last message time. */
 export const WINDOWED_CHANNELS: readonly ChannelKind[] = ['whatsapp', 'messenger', 'instagram'];
@@ -36,6 +38,11 @@ export interface ReplyWindow {
 export interface ReplyPolicy {
   /** The Messenger/Instagram account's `humanAgentTag` setting is 'on'. */
   humanAgentTag: boolean;
+}
+
+/** A channel account's reply policy from its settings: the one place `humanAgentTag === 'on'` is read. */
+export function replyPolicyOf(settings: Readonly<Record<string, string | undefined>> | undefined): ReplyPolicy {
+  return { humanAgentTag: settings?.humanAgentTag === 'on' };
 }
 
 export function replyWindowOf(

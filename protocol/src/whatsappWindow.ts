@@ -27,12 +27,15 @@ export function serviceWindow(customerWroteAt: number | null | undefined, now: n
   return { open: remainingMs > 0, closesAt, remainingMs };
 }
 
+/** The conversation's `channelMeta` key holding when the customer last wrote (upstream time, ms, as a string). */
+export const CUSTOMER_WROTE_AT_META = 'customerWroteAt';
+
 /**
  * When the customer of a conversation last wrote (ms), or null when they never did: the upstream
  * time the inbound summary keeps (`channelMeta.customerWroteAt`); conversations summarised before
  * it existed fall back to the arrival of the customer's latest message. Server and app read it here.
  */
 export function customerWroteAtOf(conversation: { channelMeta: Record<string, string>; lastInboundAt: number | null }): number | null {
-  const at = Number(conversation.channelMeta.customerWroteAt);
+  const at = Number(conversation.channelMeta[CUSTOMER_WROTE_AT_META]);
   return Number.isFinite(at) && at > 0 ? at : conversation.lastInboundAt;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  ChannelKind, checkFileForChannel, checkMedia, DomainError, MEDIA_LIMITS, MEDIA_MAX_BYTES, MEDIA_NAME_MAX, mediaKindOf, mimeTypeOfName, sanitizeMediaName,
+  ChannelKind, checkFileForChannel, checkMedia, DomainError, MEDIA_LIMITS, MEDIA_MAX_BYTES, MEDIA_NAME_MAX, mediaKindOf, mimeTypeOfName, ONE_FILE_PER_MESSAGE, sanitizeMediaName,
 } from '../src/index.js';
 
 const MB = 1024 * 1024;
@@ -30,6 +30,24 @@ describe('media limits per channel', () => {
     expect(checkMedia('webchat', 'application/x-msdownload', 10)?.kind).toBe('unsupported_type');
     expect(checkMedia('webchat', 'text/html', 10)?.kind).toBe('unsupported_type');
     expect(checkMedia('telegram', 'image/png', 10 * MB + 1)?.kind).toBe('too_large');
+  });
+
+  it('R-CH-02 Messenger takes images by URL up to 8 MB (Meta "Saving assets") and other files up to 25 MB', () => {
+    expect(checkMedia('messenger', 'image/png', 8 * MB)).toBeUndefined();
+    expect(checkMedia('messenger', 'image/gif', 8 * MB + 1)?.kind).toBe('too_large');
+    expect(checkMedia('messenger', 'application/pdf', 25 * MB)).toBeUndefined();
+    expect(checkMedia('messenger', 'video/mp4', 25 * MB + 1)?.kind).toBe('too_large');
+  });
+
+  it('R-CH-02 Instagram audio is aac, m4a, wav or mp4 only: an MP3 is refused', () => {
+    expect(checkMedia('instagram', 'audio/mpeg', 1000)?.kind).toBe('unsupported_type');
+    expect(checkMedia('instagram', 'audio/mp4', 1000)).toBeUndefined();
+    expect(checkMedia('instagram', 'audio/wav', 25 * MB)).toBeUndefined();
+  });
+
+  it('R-CH-02 WhatsApp, Telegram, Messenger and Instagram carry one file per message; the website chat several', () => {
+    expect([...ONE_FILE_PER_MESSAGE].sort()).toEqual(['instagram', 'messenger', 'telegram', 'whatsapp']);
+    expect(ONE_FILE_PER_MESSAGE.has('webchat')).toBe(false);
   });
 
   it('R-CH-02 the kind follows the type', () => {

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { API, canStartOn, seesAllTeams, type AgentChannel, type UserDoc } from '@atende/protocol';
+import { API, canStartOn, replyPolicyOf, seesAllTeams, type AgentChannel, type UserDoc } from '@atende/protocol';
 import { viewerOf } from '../access/scope.js';
 import { principalOf, requireUser } from '../auth/middleware.js';
 import type { AuthService } from '../auth/service.js';
@@ -13,7 +13,7 @@ export function agentChannelOf(account: ChannelAccountDoc): AgentChannel {
   return {
     id: account._id, kind: account.kind, name: account.name, teamId: account.entryTeamId,
     displayPhoneNumber: displayPhoneNumberOf(account), canStart: canStartOn(account.kind),
-    humanAgentTag: account.settings?.humanAgentTag === 'on',
+    humanAgentTag: replyPolicyOf(account.settings).humanAgentTag,
   };
 }
 

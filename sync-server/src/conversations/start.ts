@@ -1,5 +1,5 @@
 import {
-  canStartOn, checkWhatsAppNumber, conversationErrors, customerWroteAtOf, DomainError, forbidden, INVALID_NUMBER_MESSAGE, keyOf,
+  canStartOn, checkWhatsAppNumber, CUSTOMER_WROTE_AT_META, conversationErrors, customerWroteAtOf, DomainError, forbidden, INVALID_NUMBER_MESSAGE, keyOf,
   notFound, transition,
   type ContactDoc, type ConversationDoc, type StartConversationBody, type UserDoc,
 } from '@atende/protocol';
@@ -32,14 +32,14 @@ const startIdOf = (user: UserDoc, commandId: string) => `start:${keyOf(user.id)}
 const MAX_STEPS = 50;
 
 /** What a started conversation keeps of the customer's latest message on the number (summary.ts). */
-type WindowMeta = { customerWroteAt?: string; lastInboundExternalId?: string };
+type WindowMeta = { [CUSTOMER_WROTE_AT_META]?: string; lastInboundExternalId?: string };
 
 /** The later of the window kept so far and the one of `conversation`. */
 function latestWindow(kept: WindowMeta, conversation: ConversationDoc): WindowMeta {
   const wrote = customerWroteAtOf(conversation);
-  if (wrote === null || wrote <= Number(kept.customerWroteAt ?? 0)) return kept;
+  if (wrote === null || wrote <= Number(kept[CUSTOMER_WROTE_AT_META] ?? 0)) return kept;
   const inboundId = conversation.channelMeta.lastInboundExternalId;
-  return { customerWroteAt: String(wrote), ...(inboundId ? { lastInboundExternalId: inboundId } : {}) };
+  return { [CUSTOMER_WROTE_AT_META]: String(wrote), ...(inboundId ? { lastInboundExternalId: inboundId } : {}) };
 }
 
 const invalidNumber = () => new DomainError('unprocessable', 'invalid_number', INVALID_NUMBER_MESSAGE);

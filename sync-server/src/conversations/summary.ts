@@ -1,4 +1,4 @@
-import type { Attachment, ConversationDoc, MessageDoc } from '@atende/protocol';
+import { CUSTOMER_WROTE_AT_META, SENT_AT, type Attachment, type ConversationDoc, type MessageDoc } from '@atende/protocol';
 
 /** The line a conversation card shows for its latest message: its text, else its first file's name. */
 export function previewOf(message: { text: string; attachments?: readonly Pick<Attachment, 'name'>[] | undefined }): string {
@@ -11,7 +11,7 @@ export function previewOf(message: { text: string; attachments?: readonly Pick<A
  * upstream stamps messages; the arrival time otherwise). WhatsApp's 24-hour window counts from it.
  */
 export function customerWroteAt(message: Pick<MessageDoc, 'createdAt' | 'payload'>): number {
-  const sentAt = message.payload?.sentAt;
+  const sentAt = message.payload?.[SENT_AT];
   return typeof sentAt === 'number' && Number.isFinite(sentAt) ? sentAt : message.createdAt;
 }
 
@@ -24,11 +24,11 @@ export function withCustomerWroteAt(
   c: ConversationDoc,
   message: Pick<MessageDoc, 'createdAt' | 'payload'> & { externalId?: string | null | undefined },
 ): ConversationDoc {
-  const known = Number(c.channelMeta.customerWroteAt);
+  const known = Number(c.channelMeta[CUSTOMER_WROTE_AT_META]);
   const wrote = customerWroteAt(message);
   const latest = !Number.isFinite(known) || wrote >= known;
   const at = Math.max(Number.isFinite(known) ? known : 0, wrote);
-  const channelMeta: Record<string, string> = { ...c.channelMeta, customerWroteAt: String(at) };
+  const channelMeta: Record<string, string> = { ...c.channelMeta, [CUSTOMER_WROTE_AT_META]: String(at) };
   // A late webhook for an older message does not replace the id of the newest one.
   if (message.externalId && latest) channelMeta.lastInboundExternalId = message.externalId;
   return { ...c, channelMeta };
