@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { WebSocket } from 'ws';
-import type { LoginResponse, UserDoc } from '@atende/protocol';
+import type { LoginResponse, MessageDoc, UserDoc } from '@atende/protocol';
 import { loadConfig, type Config } from '../src/config/config.js';
 import { startServer, type RunningServer, type StartOptions } from '../src/server.js';
 import { toStored } from '../src/store/wire.js';
@@ -208,4 +208,10 @@ export async function pullAll(server: { url: string }, token: string, collection
     if (reply.body.documents.length < limit) return { documents, checkpoint };
   }
   throw new Error('pull did not finish');
+}
+
+/** The stored messages with this upstream id (a channel's dedupe key): one, or none, unless dedupe broke. */
+export async function messagesWith(server: TestServer, externalId: string): Promise<MessageDoc[]> {
+  const docs = await server.store.find({ selector: { type: 'message', externalId }, limit: 10 });
+  return docs.map((doc) => ({ ...doc, id: doc._id }) as unknown as MessageDoc);
 }

@@ -5,7 +5,8 @@ import {
   tgAudioUpdate, tgContactUpdate, tgDocumentUpdate, tgEditUpdate, tgLocationUpdate, tgMessageUpdate, tgPhotoUpdate,
   tgStartUpdate, tgStickerUpdate, tgTextUpdate, tgVideoUpdate, tgVoiceUpdate,
 } from '../src/channels/telegram/simulator/updates.js';
-import { externalIdOf, messagesWith, newCustomer, PDF, PNG, receive, startTelegramRig, type TelegramRig } from './telegramSetup.js';
+import { messagesWith } from './helpers.js';
+import { externalIdOf, newCustomer, PDF, PNG, receive, startTelegramRig, type TelegramRig } from './telegramSetup.js';
 
 /**
  * The Telegram channel's inbound side (issue 11) through the real server: the fake Bot API

@@ -2,7 +2,7 @@ import { expect } from 'vitest';
 import type { ChannelAccountView, MessageDoc } from '@atende/protocol';
 import { FakeBotApi } from '../src/channels/telegram/simulator/fakeBotApi.js';
 import type { TgUser } from '../src/channels/telegram/simulator/updates.js';
-import { call, login, startTestServer, type TestServer } from './helpers.js';
+import { call, login, messagesWith, startTestServer, type TestServer } from './helpers.js';
 
 /**
  * A real server with a Telegram account pointed at a fake Bot API on loopback: creating the
@@ -41,11 +41,6 @@ export async function startTelegramRig(): Promise<TelegramRig> {
 let customerSequence = 0;
 /** A customer with a fresh private chat id. */
 export const newCustomer = (first = 'Ana', last = 'Souza'): TgUser => ({ id: 5_100_000_000 + ++customerSequence * 7, first_name: first, last_name: last });
-
-export async function messagesWith(server: TestServer, externalId: string): Promise<MessageDoc[]> {
-  const docs = await server.store.find({ selector: { type: 'message', externalId }, limit: 10 });
-  return docs.map((doc) => ({ ...doc, id: doc._id }) as unknown as MessageDoc);
-}
 
 export const externalIdOf = (update: { message?: { chat: { id: number }; message_id: number } }): string =>
   `${update.message?.chat.id ?? ''}:${update.message?.message_id ?? ''}`;
