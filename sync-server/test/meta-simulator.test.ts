@@ -1,6 +1,6 @@
 import type { Browser } from '@playwright/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STORY, type ContactDoc, type ConversationDoc, type MessageDoc } from '@atende/protocol';
+import { CHANNEL_TEXT_MAX, STORY, type ContactDoc, type ConversationDoc, type MessageDoc } from '@atende/protocol';
 import type { ChannelAccountDoc } from '../src/channelAccounts/service.js';
 import { FakeMetaGraph } from '../src/channels/meta/simulator/fakeMetaGraph.js';
 import type { MetaSimulator } from '../src/channels/meta/simulator/simulator.js';
@@ -202,6 +202,10 @@ describe('R-CH-05 the Meta simulator\'s page in a browser', () => {
     await tab.getByRole('tab', { name: 'Messenger' }).click();
     expect(new URL(tab.url()).hash).toBe('#messenger');
     expect(await tab.getByRole('tabpanel').getByLabel('ID do cliente na página (PSID)').isVisible()).toBe(true);
+    // One template, two panels: each platform's text limit from the server (CHANNEL_TEXT_MAX); the story form on Instagram only.
+    expect(await tab.locator('#messenger-text').getAttribute('maxlength')).toBe(String(CHANNEL_TEXT_MAX.messenger));
+    expect(await tab.locator('#instagram-text').getAttribute('maxlength')).toBe(String(CHANNEL_TEXT_MAX.instagram));
+    expect([await tab.locator('#messenger-story').count(), await tab.locator('#instagram-story').count()]).toEqual([0, 1]);
     expect(await axeViolations(tab)).toEqual([]);
     expect(problems).toEqual([]);
     await tab.context().close();

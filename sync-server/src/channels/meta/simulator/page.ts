@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { CHANNEL_TEXT_MAX } from '@atende/protocol';
 import { serveSimulatorCommon } from '../../simulators/nav.js';
 import { contentTypeOf, json, pageAssets, parseJson, problem, sendFile } from '../../simulators/http.js';
 import { TEXT_MAX } from './metaContract.js';
@@ -11,6 +12,7 @@ import type { MetaSimulator } from './simulator.js';
  * The Messenger | Instagram customer page and its small JSON API, on the simulator's own
  * loopback server (beside the fake Graph API under /v21.0/ and its CDN under /cdn/):
  *   GET  /                                         the page (tabs; #messenger or #instagram)
+ *   GET  /customer/config.json                     the page's settings: each platform's text limit
  *   GET  /customer/api/thread?platform=…&id=…      that customer's conversation with the business
  *   POST /customer/api/messages                    {platform, id, name, text}: the customer writes
  *   POST /customer/api/images?platform=…&id=…&name=…&caption=…  (raw JPEG/PNG/GIF/WebP body)
@@ -21,6 +23,8 @@ import type { MetaSimulator } from './simulator.js';
 const serveAsset = pageAssets(path.join(path.dirname(fileURLToPath(import.meta.url)), 'page'), {
   '/': 'meta.html', '/customer/meta.js': 'meta.js', '/customer/meta.css': 'meta.css',
 });
+/** What the page reads before drawing its panels: the limits come from the protocol, never typed twice. */
+const PAGE_CONFIG = { textMax: { messenger: CHANNEL_TEXT_MAX.messenger, instagram: CHANNEL_TEXT_MAX.instagram } };
 const IMAGE_TYPES = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/webp']);
 
 const Platform = z.enum(['messenger', 'instagram']);
@@ -44,6 +48,10 @@ export function customerPage(simulator: MetaSimulator) {
     const url = new URL(req.url ?? '/', 'http://simulator');
     const route = url.pathname;
     if (serveAsset(req, res, route)) return true;
+    if (req.method === 'GET' && route === '/customer/config.json') {
+      json(res, 200, PAGE_CONFIG);
+      return true;
+    }
     /** Ids are per platform: one id on both tabs would mix two people. */
     const clash = (platform: 'messenger' | 'instagram', id: string) => {
       const other = simulator.otherPlatformOf(platform, id);

@@ -7,12 +7,66 @@ import { customerFields } from '/simulators/who.js';
  * chosen by #messenger / #instagram). In each, pick an id and a name, write text, send a photo,
  * and on Instagram mention the business in a story or answer its story; see the business's
  * replies, its typing and "seen". Business messages shown while the page is visible are reported
- * read. Only the open tab polls.
+ * read. Only the open tab polls. Both panels are one template (meta.html), cloned here.
  */
+const PLATFORMS = /** @type {const} */ (['messenger', 'instagram']);
+/** The words that differ between the two panels (the rest is meta.html's <template>). */
+const WORDS = {
+  messenger: {
+    idLabel: 'ID do cliente na página (PSID)', idHint: 'Só dígitos (ex.: 7012345678901234).',
+    title: 'Conversa com a empresa no Messenger',
+  },
+  instagram: {
+    idLabel: 'ID do cliente no Instagram (IGSID)', idHint: 'Só dígitos (ex.: 5512345678901234); diferente dos IDs do Messenger.',
+    title: 'Conversa com a empresa no Instagram',
+  },
+};
+
+/**
+ * The page's settings from the simulator (`GET /customer/config.json`): each platform's text
+ * limit, from the protocol's CHANNEL_TEXT_MAX, so the page never disagrees with the server.
+ * @returns {Promise<{textMax: Record<string, number>}>}
+ */
+async function loadConfig() {
+  try {
+    const res = await fetch('/customer/config.json');
+    if (res.ok) return await res.json();
+  } catch {
+    /* the simulator's own checks still refuse a text too long */
+  }
+  return { textMax: {} };
+}
+
+/** One platform's panel, cloned from meta.html's template. */
+function buildPanel(/** @type {'messenger' | 'instagram'} */ platform, /** @type {number | undefined} */ textMax) {
+  const template = /** @type {HTMLTemplateElement} */ (document.getElementById('panel'));
+  const panel = /** @type {HTMLElement} */ (/** @type {DocumentFragment} */ (template.content.cloneNode(true)).firstElementChild);
+  const own = (/** @type {string} */ value) => value.replace(/(^|\s)P-/g, `$1${platform}-`);
+  for (const el of [panel, ...panel.querySelectorAll('*')]) {
+    for (const name of ['id', 'for', 'aria-describedby', 'aria-labelledby']) {
+      const value = el.getAttribute(name);
+      if (value) el.setAttribute(name, own(value));
+    }
+    const only = el.getAttribute('data-only');
+    if (only && only !== platform) el.remove();
+    const text = el.getAttribute('data-text');
+    if (text) el.textContent = WORDS[platform][/** @type {keyof typeof WORDS.messenger} */ (text)];
+    if (el.getAttribute('data-maxlength') === 'text' && textMax) el.setAttribute('maxlength', String(textMax));
+  }
+  panel.id = `${platform}-panel`;
+  panel.dataset.platform = platform;
+  panel.setAttribute('aria-labelledby', `${platform}-tab`);
+  panel.hidden = platform !== 'messenger';
+  return panel;
+}
+
+const config = await loadConfig();
+const main = /** @type {HTMLElement} */ (document.querySelector('main'));
+for (const p of PLATFORMS) main.append(buildPanel(p, config.textMax[p]));
+
 (function () {
   'use strict';
   const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
-  const PLATFORMS = /** @type {const} */ (['messenger', 'instagram']);
   /** @type {'messenger' | 'instagram'} */
   let open = 'messenger';
   /** @type {Record<string, {now: () => void}>} */
