@@ -5,7 +5,11 @@ import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypt
  * access tokens and visitor tokens; refresh tokens are random and stored only as hashes.
  */
 export class TokenSigner {
-  constructor(private readonly secret: string) {}
+  constructor(
+    private readonly secret: string,
+    /** The clock `exp` is checked against (tests inject one). */
+    private readonly now: () => number = Date.now,
+  ) {}
 
   sign(payload: Record<string, unknown>): string {
     const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
@@ -23,7 +27,7 @@ export class TokenSigner {
       const payload: unknown = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
       if (typeof payload !== 'object' || payload === null) return undefined;
       const exp = (payload as { exp?: unknown }).exp;
-      if (typeof exp === 'number' && exp * 1000 < Date.now()) return undefined;
+      if (typeof exp === 'number' && exp * 1000 < this.now()) return undefined;
       return payload as Record<string, unknown>;
     } catch {
       return undefined;

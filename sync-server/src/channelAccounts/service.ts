@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomToken } from '../auth/tokens.js';
 import {
   BASE_URL_KEY, CHANNEL_SECRET_KEYS, CHANNEL_SETTINGS, DomainError, GENERATED_SETTINGS, notFound, ulid, webhookPathOf,
   type ChannelAccountView, type ChannelKind, type ChannelSettings, type CreateChannelBody,
@@ -49,7 +49,7 @@ function validSettings(kind: ChannelKind, raw: Record<string, unknown>): Channel
 function withGeneratedSettings(kind: ChannelKind, raw: Record<string, unknown>): Record<string, unknown> {
   const filled = { ...raw };
   for (const key of GENERATED_SETTINGS[kind] ?? []) {
-    if (filled[key] === undefined || filled[key] === null || filled[key] === '') filled[key] = randomBytes(32).toString('base64url');
+    if (filled[key] === undefined || filled[key] === null || filled[key] === '') filled[key] = randomToken();
   }
   return filled;
 }

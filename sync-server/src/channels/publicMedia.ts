@@ -1,19 +1,20 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { Router } from 'express';
 import { DomainError, type Attachment } from '@atende/protocol';
+import { TokenSigner } from '../auth/tokens.js';
 import type { MediaService } from '../media/service.js';
 
 /** How long a link handed to an upstream works: Meta fetches an attachment within seconds of the send. */
 export const PUBLIC_MEDIA_TTL_MS = 60 * 60_000;
-const TOKEN = /^(media:[0-9A-Za-z]{10,40})\.(\d{1,15})\.([A-Za-z0-9_-]{43})$/;
+const MEDIA_ID = /^media:[0-9A-Za-z]{10,40}$/;
 
 /**
  * Short-lived links to one stored file, for upstreams that fetch attachments by URL (Messenger,
- * Instagram): `<base>/channels/media/<mediaId>.<expiresAtMs>.<hmac>`, the HMAC-SHA256 keyed with a
- * key derived from the server secret, so only this server mints them and none outlives its hour.
+ * Instagram): `<base>/channels/media/<signed {media, exp}>`, a TokenSigner token keyed with a key
+ * derived from the server secret, so only this server mints them and none outlives its hour.
  */
 export class PublicMediaLinks {
-  private readonly key: Buffer;
+  private readonly signer: TokenSigner;
 
   constructor(
     serverSecret: string,
@@ -23,11 +24,12 @@ export class PublicMediaLinks {
     private readonly ttlMs = PUBLIC_MEDIA_TTL_MS,
   ) {
     // Its own key: a media link can never pass for a session token or the reverse.
-    this.key = createHmac('sha256', serverSecret).update('atende public media links').digest();
+    const key = createHmac('sha256', serverSecret).update('atende public media links').digest('base64url');
+    this.signer = new TokenSigner(key, now);
   }
 
   tokenFor(mediaId: string, expiresAt = this.now() + this.ttlMs): string {
-    return `${mediaId}.${expiresAt}.${this.mac(mediaId, expiresAt)}`;
+    return this.signer.sign({ media: mediaId, exp: Math.floor(expiresAt / 1000) });
   }
 
   /** The link an adapter hands upstream (OutboundRequest.publicMediaUrl). */
@@ -38,18 +40,10 @@ export class PublicMediaLinks {
 
   /** The media id a token names, or null when it is forged, malformed or expired. */
   verify(token: string): string | null {
-    const match = TOKEN.exec(token);
-    if (!match) return null;
-    const [, mediaId, expires, mac] = match as unknown as [string, string, string, string];
-    const expiresAt = Number(expires);
-    const expected = Buffer.from(this.mac(mediaId, expiresAt));
-    const given = Buffer.from(mac);
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
-    return expiresAt > this.now() ? mediaId : null;
-  }
-
-  private mac(mediaId: string, expiresAt: number): string {
-    return createHmac('sha256', this.key).update(`${mediaId}.${expiresAt}`).digest('base64url');
+    const payload = this.signer.verify(token);
+    // TokenSigner lets a token without `exp` live for ever: a media link must carry one.
+    if (!payload || typeof payload.exp !== 'number' || typeof payload.media !== 'string' || !MEDIA_ID.test(payload.media)) return null;
+    return payload.media;
   }
 }
 
