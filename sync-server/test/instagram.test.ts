@@ -5,9 +5,10 @@ import {
   asStandby, instagramAttachment, instagramEcho, instagramRead, instagramText, instagramUnsend, messengerText, storyMention, storyReply,
 } from '../src/channels/meta/simulator/events.js';
 import {
-  claimed, countMessages, IG_USER_ID, messagesWith, newCustomerId, PAGE_ID, PNG, receive, sentOf, startMetaFixture, upload,
+  claimed, countMessages, IG_USER_ID, newCustomerId, PAGE_ID, PNG, receive, sentOf, startMetaFixture, upload,
   withMedia, type MetaFixture,
 } from './meta-messaging-fixture.js';
+import { messagesWith } from './helpers.js';
 import { until } from './until.js';
 
 /**

@@ -7,9 +7,10 @@ import {
 } from '../src/channels/meta/simulator/events.js';
 import { unsupportedText } from '../src/channels/meta/messagingInbound.js';
 import {
-  claimed, countMessages, messagesWith, newCustomerId, PAGE_ID, PNG, receive, sentOf, startMetaFixture, upload,
+  claimed, countMessages, newCustomerId, PAGE_ID, PNG, receive, sentOf, startMetaFixture, upload,
   withMedia, type MetaFixture,
 } from './meta-messaging-fixture.js';
+import { messagesWith } from './helpers.js';
 import { until } from './until.js';
 
 /**

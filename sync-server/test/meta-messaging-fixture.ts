@@ -2,7 +2,7 @@ import { expect } from 'vitest';
 import { webhookPathOf, type MessageDoc, type UserDoc } from '@atende/protocol';
 import { FakeMetaGraph } from '../src/channels/meta/simulator/fakeMetaGraph.js';
 import { updateWire } from '../src/store/wire.js';
-import { call, login, startTestServer, type TestServer } from './helpers.js';
+import { call, login, messagesWith, startTestServer, type TestServer } from './helpers.js';
 import { until } from './until.js';
 
 /**
@@ -54,10 +54,6 @@ export async function startMetaFixture(kind: 'messenger' | 'instagram', settings
       await graph.stop();
     },
   };
-}
-
-export async function messagesWith(server: TestServer, externalId: string): Promise<MessageDoc[]> {
-  return (await server.store.find({ selector: { type: 'message', externalId }, limit: 10 })).map((doc) => ({ ...doc, id: doc._id }) as unknown as MessageDoc);
 }
 
 /** Customers' and agents' messages (the queue notice lands by a job, at its own time). */

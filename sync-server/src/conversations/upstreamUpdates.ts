@@ -1,4 +1,4 @@
-import { advanceStatus, docId, withEdit, type ConversationDoc, type MessageDoc } from '@atende/protocol';
+import { advanceStatus, DELETED, docId, withEdit, type ConversationDoc, type MessageDoc } from '@atende/protocol';
 import type { DocStore } from '../store/index.js';
 import { updateWire } from '../store/wire.js';
 import { previewOf } from './summary.js';
@@ -53,7 +53,7 @@ export async function applyEdit(store: DocStore, messageKey: string, text: strin
     found = true;
     const edited = withEdit(m, text, at);
     if (!edited) return undefined;
-    return { ...m, ...edited, ...(deleted ? { payload: { ...edited.payload, deleted: true } } : {}), updatedAt: Math.max(Date.now(), m.updatedAt + 1) };
+    return { ...m, ...edited, ...(deleted ? { payload: { ...edited.payload, [DELETED]: true } } : {}), updatedAt: Math.max(Date.now(), m.updatedAt + 1) };
   });
   // The card shows the latest message's text: the edited one when it is that message.
   if (written && doc) {

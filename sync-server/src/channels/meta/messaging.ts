@@ -1,15 +1,18 @@
 import { createHmac } from 'node:crypto';
 import {
-  CHANNEL_TEXT_MAX, customerWroteAtOf, GRAPH_API_BASE, replyWindowOf,
+  CHANNEL_TEXT_MAX, customerWroteAtOf, fitsChannelText, GRAPH_API_BASE, replyPolicyOf, replyWindowOf,
   type Attachment, type ChannelTestResponse, type ContactDoc, type ConversationDoc,
 } from '@atende/protocol';
 import type { ChannelAccountDoc } from '../../channelAccounts/service.js';
+import { channelName, replyWindowRefusal, textTooLongRefusal } from '../../conversations/channelSentences.js';
 import { PermanentFailure, RetryLater } from '../../jobs/types.js';
 import {
-  MediaTooLarge, UncertainSend,
+  MediaTooLarge,
   type ChannelAdapter, type CustomerProfile, type InboundEvent, type OutboundRequest, type SendResult, type WebhookRequest,
 } from '../adapter.js';
-import { classify, errorOf, LABEL, refusalOf } from './messagingErrors.js';
+import { BoundedMap, TypingThrottle } from '../typingThrottle.js';
+import { upstreamFetch } from '../upstreamFetch.js';
+import { classify, errorOf, refusalOf } from './messagingErrors.js';
 import { parseMetaMessaging, type MetaMessagingKind } from './messagingInbound.js';
 import { metaHandshake, verifyMetaSignature } from './webhook.js';
 
@@ -48,12 +51,12 @@ export class MetaMessagingAdapter implements ChannelAdapter {
   private readonly fetcher: typeof fetch;
   private readonly now: () => number;
   /** When each conversation's typing_on last went out (one adapter per account and node). */
-  private readonly typingSentAt = new Map<string, number>();
+  private readonly typingThrottle: TypingThrottle;
   /**
    * A message's file already accepted while its text is still to go: a retry after the text was
    * throttled sends only the text, not the file again (on this node; bounded).
    */
-  private readonly fileSent = new Map<string, SendResult>();
+  private readonly fileSent = new BoundedMap<string, SendResult>();
 
   constructor(account: ChannelAccountDoc, options: MetaMessagingOptions = {}) {
     if (account.kind !== 'messenger' && account.kind !== 'instagram') throw new Error(`not a Meta messaging account: ${account.kind}`);
@@ -61,10 +64,11 @@ export class MetaMessagingAdapter implements ChannelAdapter {
     this.settings = account.settings ?? {};
     this.fetcher = options.fetcher ?? fetch;
     this.now = options.now ?? Date.now;
+    this.typingThrottle = new TypingThrottle(TYPING_REFRESH_MS, this.now);
   }
 
   private get label(): string {
-    return LABEL[this.kind];
+    return channelName(this.kind);
   }
 
   private get base(): string {
@@ -94,9 +98,7 @@ export class MetaMessagingAdapter implements ChannelAdapter {
     if (!recipient) throw new PermanentFailure(`Este contato não tem endereço no ${this.label}.`);
     const { message } = request;
     if (message.attachments.length > 1) throw new PermanentFailure(`O ${this.label} envia um arquivo por mensagem: envie os arquivos separadamente.`);
-    if ([...message.text].length > CHANNEL_TEXT_MAX[this.kind]) {
-      throw new PermanentFailure(`O ${this.label} aceita até ${CHANNEL_TEXT_MAX[this.kind].toLocaleString('pt-BR')} caracteres por mensagem.`);
-    }
+    if (!fitsChannelText(this.kind, message.text)) throw new PermanentFailure(textTooLongRefusal(this.kind, CHANNEL_TEXT_MAX[this.kind]));
     const envelope = { recipient: { id: recipient }, ...this.messagingType(request.conversation) };
     const attachment = message.attachments[0];
     let sent: SendResult | undefined;
@@ -112,27 +114,22 @@ export class MetaMessagingAdapter implements ChannelAdapter {
         throw new PermanentFailure(`Para enviar arquivos pelo ${this.label}, o servidor precisa de um endereço público (ATENDE_PUBLIC_URL) de onde a Meta baixe o arquivo.`);
       }
       sent = this.fileSent.get(message.id) ?? await this.post({ ...envelope, message: { attachment: { type, payload: { url, is_reusable: false } } } });
-      if (message.text) {
-        if (this.fileSent.size > 1_000) this.fileSent.clear();
-        this.fileSent.set(message.id, sent);
-      }
+      if (message.text) this.fileSent.set(message.id, sent);
     }
     if (message.text) sent = await this.post({ ...envelope, message: { text: message.text } });
     this.fileSent.delete(message.id);
     if (!sent) throw new PermanentFailure('A mensagem está vazia.');
-    this.typingSentAt.delete(request.conversation.id);
+    this.typingThrottle.forget(request.conversation.id);
     return sent;
   }
 
   /** RESPONSE inside 24 h; MESSAGE_TAG + HUMAN_AGENT up to 7 days when the account allows it; refused otherwise. */
   private messagingType(conversation: ConversationDoc): { messaging_type: 'RESPONSE' } | { messaging_type: 'MESSAGE_TAG'; tag: 'HUMAN_AGENT' } {
-    const humanAgentTag = this.settings.humanAgentTag === 'on';
-    const window = replyWindowOf(this.kind, customerWroteAtOf(conversation), this.now(), { humanAgentTag });
+    const policy = replyPolicyOf(this.settings);
+    const window = replyWindowOf(this.kind, customerWroteAtOf(conversation), this.now(), policy);
     if (window.mode === 'standard') return { messaging_type: 'RESPONSE' };
     if (window.mode === 'human_agent') return { messaging_type: 'MESSAGE_TAG', tag: 'HUMAN_AGENT' };
-    throw new PermanentFailure(humanAgentTag
-      ? `A janela de resposta do ${this.label} fechou: o cliente escreveu há mais de 7 dias. Aguarde uma nova mensagem dele.`
-      : `A janela de resposta do ${this.label} fechou: o cliente escreveu há mais de 24 horas. Aguarde uma nova mensagem dele (ou peça a um administrador para ativar a etiqueta de atendimento humano, que estende o prazo para 7 dias).`);
+    throw new PermanentFailure(replyWindowRefusal(this.kind, policy));
   }
 
   private async post(body: Record<string, unknown>): Promise<SendResult> {
@@ -147,18 +144,14 @@ export class MetaMessagingAdapter implements ChannelAdapter {
   async typing(conversation: ConversationDoc, contact: ContactDoc, typing: boolean): Promise<void> {
     const recipient = contact.addresses[this.kind];
     if (!recipient) return;
-    const window = replyWindowOf(this.kind, customerWroteAtOf(conversation), this.now(), { humanAgentTag: this.settings.humanAgentTag === 'on' });
+    const window = replyWindowOf(this.kind, customerWroteAtOf(conversation), this.now(), replyPolicyOf(this.settings));
     if (window.mode === 'closed') return;
     const action = (sender_action: string) => this.graph('POST', `/${this.settings.pageId ?? ''}/messages`, { recipient: { id: recipient }, sender_action });
     if (!typing) {
-      if (!this.typingSentAt.delete(conversation.id)) return;
-      await action('typing_off');
+      if (this.typingThrottle.forget(conversation.id)) await action('typing_off');
       return;
     }
-    const now = this.now();
-    if (now - (this.typingSentAt.get(conversation.id) ?? 0) < TYPING_REFRESH_MS) return;
-    if (this.typingSentAt.size > 1_000) this.typingSentAt.clear();
-    this.typingSentAt.set(conversation.id, now);
+    if (!this.typingThrottle.due(conversation.id)) return;
     await action('mark_seen');
     await action('typing_on');
   }
@@ -236,18 +229,9 @@ export class MetaMessagingAdapter implements ChannelAdapter {
     return `${url}${url.includes('?') ? '&' : '?'}appsecret_proof=${proof}`;
   }
 
-  private async request(url: string, init: { method: string; body?: string; headers?: Record<string, string> }): Promise<Response> {
-    try {
-      return await this.fetcher(this.withProof(url), {
-        ...init,
-        headers: { ...init.headers, authorization: `Bearer ${this.settings.pageAccessToken ?? ''}` },
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-      });
-    } catch (error) {
-      // Refused or unresolved: nothing left. Anything else may have reached Meta.
-      const code = (error as { cause?: { code?: string } }).cause?.code;
-      if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') throw new RetryLater(`${this.label} unreachable: ${code}`);
-      throw new UncertainSend(`${this.label} request interrupted: ${String(error)}`);
-    }
+  /** The proof is in the URL: errors quote the network error's code only. */
+  private request(url: string, init: { method: string; body?: string; headers?: Record<string, string> }): Promise<Response> {
+    const headers = { ...init.headers, authorization: `Bearer ${this.settings.pageAccessToken ?? ''}` };
+    return upstreamFetch(this.withProof(url), { ...init, headers }, { label: this.label, fetcher: this.fetcher, redactUrl: true, timeoutMs: REQUEST_TIMEOUT_MS });
   }
 }

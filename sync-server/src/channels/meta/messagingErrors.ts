@@ -1,3 +1,4 @@
+import { channelName } from '../../conversations/channelSentences.js';
 import { PermanentFailure, RetryLater } from '../../jobs/types.js';
 import type { MetaMessagingKind } from './messagingInbound.js';
 
@@ -8,7 +9,6 @@ import type { MetaMessagingKind } from './messagingInbound.js';
 
 export interface GraphError { message?: string; type?: string; code?: number; error_subcode?: number; fbtrace_id?: string }
 
-export const LABEL: Record<MetaMessagingKind, string> = { messenger: 'Messenger', instagram: 'Instagram' };
 /** "Slow down": app (4), user (17, 32), page (613) rate limits; 1200 a temporary send failure. */
 const THROTTLED = new Set([4, 17, 32, 613, 1200]);
 
@@ -26,7 +26,7 @@ const refusedCredentials = (res: Response, error: GraphError) => error.code === 
 
 /** The sentence for a refused message, by Meta's code and subcode. */
 function messageRefusal(kind: MetaMessagingKind, error: GraphError, status: number): string {
-  const label = LABEL[kind];
+  const label = channelName(kind);
   // Messenger's subcode, and Instagram's (2534022) for the same refusal.
   if (error.code === 10 && (error.error_subcode === 2018278 || error.error_subcode === 2534022)) {
     return `O ${label} recusou a mensagem: ela está fora da janela de resposta (24 horas após a última mensagem do cliente, ou 7 dias com a etiqueta de atendimento humano).`;
@@ -41,18 +41,18 @@ function messageRefusal(kind: MetaMessagingKind, error: GraphError, status: numb
 
 /** Throttling and server errors wait and retry (never dropped); other refusals are final. */
 export function classify(kind: MetaMessagingKind, res: Response, error: GraphError): Error {
-  const detail = `${LABEL[kind]} ${res.status} code ${error.code ?? '?'}/${error.error_subcode ?? '-'}: ${error.message ?? ''} (fbtrace ${error.fbtrace_id ?? '-'})`;
+  const detail = `${channelName(kind)} ${res.status} code ${error.code ?? '?'}/${error.error_subcode ?? '-'}: ${error.message ?? ''} (fbtrace ${error.fbtrace_id ?? '-'})`;
   if (throttled(res, error) || res.status >= 500) {
     const retryAfter = Number(res.headers.get('retry-after'));
     return new RetryLater(detail, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined);
   }
-  if (refusedCredentials(res, error)) return new PermanentFailure(`O ${LABEL[kind]} recusou as credenciais deste canal (token da página). Peça a um administrador para revisá-las.`);
+  if (refusedCredentials(res, error)) return new PermanentFailure(`O ${channelName(kind)} recusou as credenciais deste canal (token da página). Peça a um administrador para revisá-las.`);
   return new PermanentFailure(messageRefusal(kind, error, res.status));
 }
 
 /** Why the upstream refused a read ("Testar conexão"), for an admin. */
 export function refusalOf(kind: MetaMessagingKind, res: Response, error: GraphError): string {
-  const label = LABEL[kind];
+  const label = channelName(kind);
   if (refusedCredentials(res, error)) return `O ${label} recusou o token de acesso da página (código 190): gere um novo token e salve-o neste canal.`;
   if (error.code === 100 && error.error_subcode === 33) {
     return kind === 'messenger'

@@ -1,4 +1,7 @@
-import { DomainError, MESSAGE_TEXT_MAX, STORY, STORY_URL, type MessageDoc, type MessageKind } from '@atende/protocol';
+import {
+  DomainError, MESSAGE_TEXT_MAX, REPLY_TO, SENT_AT, STORY, STORY_ID, STORY_URL, UNSUPPORTED, type MessageDoc, type MessageKind,
+} from '@atende/protocol';
+import { channelName } from '../../conversations/channelSentences.js';
 import type { InboundEdit, InboundEvent, InboundMessage } from '../adapter.js';
 
 /**
@@ -37,11 +40,10 @@ interface MetaMessaging {
 interface MetaEnvelope { object?: string; entry?: Array<{ id?: string; messaging?: MetaMessaging[]; standby?: MetaMessaging[] }> }
 
 const OBJECT: Record<MetaMessagingKind, string> = { messenger: 'page', instagram: 'instagram' };
-const LABEL: Record<MetaMessagingKind, string> = { messenger: 'Messenger', instagram: 'Instagram' };
 /** Meta's attachment types that carry a file we keep, and the message kind each gives. */
 const FILE_KINDS: Record<string, MessageKind> = { image: 'image', video: 'video', audio: 'audio', file: 'document' };
 
-export const unsupportedText = (kind: MetaMessagingKind) => `Mensagem de um tipo que o ${LABEL[kind]} não entrega a integrações.`;
+export const unsupportedText = (kind: MetaMessagingKind) => `Mensagem de um tipo que o ${channelName(kind)} não entrega a integrações.`;
 
 /** `entryId`: the page id (Messenger) or the Instagram account id whose entries are ours. */
 export function parseMetaMessaging(rawBody: Buffer, kind: MetaMessagingKind, entryId: string): InboundEvent[] {
@@ -52,7 +54,7 @@ export function parseMetaMessaging(rawBody: Buffer, kind: MetaMessagingKind, ent
     throw new DomainError('invalid', 'malformed_json', 'The webhook body is not JSON');
   }
   if (typeof body !== 'object' || body === null || body.object !== OBJECT[kind] || !Array.isArray(body.entry)) {
-    throw new DomainError('invalid', 'invalid_input', `Not a ${LABEL[kind]} webhook`);
+    throw new DomainError('invalid', 'invalid_input', `Not a ${channelName(kind)} webhook`);
   }
   const events: InboundEvent[] = [];
   for (const entry of body.entry) {
@@ -105,20 +107,20 @@ function messageOf(m: MetaMessage, address: string, timestamp: number | undefine
   if (!m.mid) return undefined;
   const at = validTime(timestamp) ? timestamp : Date.now();
   // The customer's own time: the reply window counts from it, not from the arrival.
-  const payload: MessageDoc['payload'] = { sentAt: at };
+  const payload: MessageDoc['payload'] = { [SENT_AT]: at };
   const make = (messageKind: MessageKind, text: string, media: InboundMessage['media'] = []): InboundMessage => ({
     externalId: m.mid ?? '', address, authorName: '', kind: messageKind, text: text.slice(0, MESSAGE_TEXT_MAX), media, payload, at,
   });
   if (m.is_unsupported) {
-    payload.unsupported = true;
+    payload[UNSUPPORTED] = true;
     return make('text', unsupportedText(kind));
   }
-  if (m.reply_to?.mid) payload.replyTo = m.reply_to.mid;
+  if (m.reply_to?.mid) payload[REPLY_TO] = m.reply_to.mid;
   const story = m.reply_to?.story;
   if (story) {
     payload[STORY] = 'reply';
     if (story.url) payload[STORY_URL] = story.url;
-    if (story.id) payload.storyId = story.id;
+    if (story.id) payload[STORY_ID] = story.id;
   }
   const attachments = m.attachments ?? [];
   const mention = attachments.find((a) => a.type === 'story_mention');
@@ -136,7 +138,7 @@ function messageOf(m: MetaMessage, address: string, timestamp: number | undefine
   const first = files[0];
   if (!first) {
     if (!text && attachments.length) {
-      payload.unsupported = true;
+      payload[UNSUPPORTED] = true;
       return make('text', unsupportedText(kind));
     }
     return make('text', text);
