@@ -31,9 +31,41 @@ export const contentTypeOf = (req: IncomingMessage) => (req.headers['content-typ
 
 const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' };
 
-/** Serves `files` (route → file in `dir`), read once; returns whether it answered. */
-export function pageAssets(dir: string, files: Record<string, string>) {
-  const assets = new Map(Object.entries(files).map(([route, file]) => [route, { body: readFileSync(path.join(dir, file)), type: TYPES[path.extname(file)] ?? 'application/octet-stream' }]));
+/** What a simulator page's <head> names: the rest of the head and the simulators' strip are every page's. */
+export interface PageHead {
+  /** "Simulador do …", before " — Atende". */
+  title: string;
+  /** The strip's current page (nav.js; 'meta' follows the address's #messenger / #instagram). */
+  current: 'whatsapp' | 'telegram' | 'meta';
+  /** The page's own stylesheets and module script, over the shared ones. */
+  styles: readonly string[];
+  script: string;
+}
+
+/** A whole page: the shared head (simulators' look and strip) around the page's own body (its .html file). */
+export function simulatorHtml(head: PageHead, body: string): string {
+  const styles = ['/simulators/customer.css', '/simulators/nav.css', ...head.styles].map((href) => `    <link rel="stylesheet" href="${href}" />`);
+  return [
+    '<!doctype html>', '<html lang="pt-BR">', '  <head>', '    <meta charset="utf-8" />',
+    '    <meta name="viewport" content="width=device-width, initial-scale=1" />', `    <title>${head.title} — Atende</title>`,
+    ...styles, `    <script type="module" src="${head.script}"></script>`, '    <script type="module" src="/simulators/nav.js"></script>',
+    '  </head>', '  <body>', `    <nav id="simulators" data-current="${head.current}" aria-label="Simuladores"></nav>`,
+    body.trimEnd(), '  </body>', '</html>', '',
+  ].join('\n');
+}
+
+/**
+ * Serves `files` (route → file in `dir`), read once; returns whether it answered. With `head`, the
+ * .html files are the pages' bodies, served inside the shared head (simulatorHtml). `csp` replaces
+ * PAGE_CSP (the WhatsApp page also shows the business's https links).
+ */
+export function pageAssets(dir: string, files: Record<string, string>, options: { head?: PageHead; csp?: string } = {}) {
+  const read = (file: string): Buffer => {
+    const bytes = readFileSync(path.join(dir, file));
+    return options.head && path.extname(file) === '.html' ? Buffer.from(simulatorHtml(options.head, bytes.toString('utf8'))) : bytes;
+  };
+  const csp = options.csp ?? PAGE_CSP;
+  const assets = new Map(Object.entries(files).map(([route, file]) => [route, { body: read(file), type: TYPES[path.extname(file)] ?? 'application/octet-stream' }]));
   return (req: IncomingMessage, res: ServerResponse, route: string): boolean => {
     if (req.method !== 'GET') return false;
     if (route === '/favicon.ico') {
@@ -42,7 +74,7 @@ export function pageAssets(dir: string, files: Record<string, string>) {
     }
     const asset = assets.get(route);
     if (!asset) return false;
-    res.writeHead(200, { 'content-type': asset.type, 'content-security-policy': PAGE_CSP, 'cache-control': 'no-cache' }).end(asset.body);
+    res.writeHead(200, { 'content-type': asset.type, 'content-security-policy': csp, 'cache-control': 'no-cache' }).end(asset.body);
     return true;
   };
 }

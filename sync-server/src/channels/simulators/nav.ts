@@ -31,7 +31,7 @@ export function simulatorLinks(): Array<{ page: SimulatorPage; label: string; ur
 }
 
 const DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'assets');
-/** Files every simulator page may load: the strip, and the thread view and style the issue-11 pages share. */
+/** Files every simulator page may load: the strip, and the thread view, customer fields and style all the customer pages share. */
 const ASSETS: Record<string, string> = {
   'nav.js': 'text/javascript; charset=utf-8',
   'nav.css': 'text/css; charset=utf-8',

@@ -1,7 +1,7 @@
 /**
- * The customers the issue-11 simulators play (Telegram users, Messenger and Instagram people):
- * per customer, a name and the conversation with the business as their app shows it. In memory
- * and bounded — a demo tool, not a store. The pages poll `view()`.
+ * The customers the simulators play (WhatsApp numbers, Telegram users, Messenger and Instagram
+ * people): per customer, a name and the conversation with the business as their app shows it. In
+ * memory and bounded — a demo tool, not a store. The pages poll `view()`.
  */
 export type ThreadMessageStatus =
   /** The customer's message: on its way to our webhook / accepted there / given up / read by the business. */
@@ -10,7 +10,8 @@ export type ThreadMessageStatus =
   | 'sent' | 'delivered' | 'read';
 
 export interface ThreadMedia {
-  kind: 'image' | 'video' | 'audio' | 'document';
+  /** WhatsApp also has 'sticker' (shown as an image). */
+  kind: 'image' | 'video' | 'audio' | 'document' | 'sticker';
   /** Where the page loads it: always on the simulator's own server (its CSP allows only 'self'). */
   url: string;
   filename?: string;
@@ -28,24 +29,25 @@ export interface ThreadMessage {
   label?: string;
 }
 
-export interface CustomerThread {
+export interface CustomerThread<M extends ThreadMessage = ThreadMessage> {
   id: string;
   name: string;
-  messages: ThreadMessage[];
+  messages: M[];
   /** The business's typing indicator shows until then (ms). */
   typingUntil?: number;
 }
 
-export type ThreadView = Omit<CustomerThread, 'typingUntil'> & { typing: boolean };
+export type ThreadView<M extends ThreadMessage = ThreadMessage> = Omit<CustomerThread<M>, 'typingUntil'> & { typing: boolean };
 
 const MAX_MESSAGES = 200;
 const MAX_CUSTOMERS = 1_000;
 
-export class CustomerThreads {
-  private readonly threads = new Map<string, CustomerThread>();
+/** `M`: a channel's messages may carry more (WhatsApp's template name). */
+export class CustomerThreads<M extends ThreadMessage = ThreadMessage> {
+  private readonly threads = new Map<string, CustomerThread<M>>();
 
   /** The customer's thread, made on first use; the oldest customer is forgotten past the bound. */
-  thread(id: string, name?: string): CustomerThread {
+  thread(id: string, name?: string): CustomerThread<M> {
     let thread = this.threads.get(id);
     if (!thread) {
       if (this.threads.size >= MAX_CUSTOMERS) this.threads.delete(this.threads.keys().next().value ?? '');
@@ -61,14 +63,14 @@ export class CustomerThreads {
   }
 
   /** A copy for the page, or an empty thread for a customer nothing happened to yet. */
-  view(id: string, now = Date.now()): ThreadView {
+  view(id: string, now = Date.now()): ThreadView<M> {
     const thread = this.threads.get(id);
     if (!thread) return { id, name: '', messages: [], typing: false };
     const { typingUntil, ...rest } = thread;
     return { ...rest, messages: thread.messages.map((m) => ({ ...m, ...(m.media ? { media: { ...m.media } } : {}) })), typing: (typingUntil ?? 0) > now };
   }
 
-  add(id: string, message: ThreadMessage, name?: string): ThreadMessage {
+  add(id: string, message: M, name?: string): M {
     const thread = this.thread(id, name);
     thread.messages.push(message);
     if (message.from === 'business') delete thread.typingUntil;
@@ -76,13 +78,19 @@ export class CustomerThreads {
     return message;
   }
 
-  find(id: string, messageId: string): ThreadMessage | undefined {
+  find(id: string, messageId: string): M | undefined {
     return this.threads.get(id)?.messages.find((m) => m.id === messageId);
   }
 
   /** The customer's latest message (the one an edit changes). */
-  lastFromCustomer(id: string): ThreadMessage | undefined {
+  lastFromCustomer(id: string): M | undefined {
     return this.threads.get(id)?.messages.findLast((m) => m.from === 'customer');
+  }
+
+  /** The thread holding the message `messageId`, whoever's it is (receipts name a message only). */
+  threadOf(messageId: string): CustomerThread<M> | undefined {
+    for (const thread of this.threads.values()) if (thread.messages.some((m) => m.id === messageId)) return thread;
+    return undefined;
   }
 
   /** The business shows it is typing until `until`; false stops it. */

@@ -22,7 +22,7 @@ import type { MetaSimulator } from './simulator.js';
  */
 const serveAsset = pageAssets(path.join(path.dirname(fileURLToPath(import.meta.url)), 'page'), {
   '/': 'meta.html', '/customer/meta.js': 'meta.js', '/customer/meta.css': 'meta.css',
-});
+}, { head: { title: 'Simulador do Messenger e do Instagram', current: 'meta', styles: ['/customer/meta.css'], script: '/customer/meta.js' } });
 /** What the page reads before drawing its panels: the limits come from the protocol, never typed twice. */
 const PAGE_CONFIG = { textMax: { messenger: CHANNEL_TEXT_MAX.messenger, instagram: CHANNEL_TEXT_MAX.instagram } };
 const IMAGE_TYPES = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/webp']);

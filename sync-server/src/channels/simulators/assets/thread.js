@@ -1,8 +1,8 @@
 // @ts-check
 /**
- * What the Telegram and Meta simulator pages share (issue 11): drawing a customer's thread
- * (text always as text, never HTML), the business's typing line, the page's JSON calls and the
- * one-request-at-a-time polling that stops when the page goes away. The WhatsApp page predates it.
+ * What the simulators' customer pages share (WhatsApp, Telegram, Meta): drawing a customer's
+ * thread (text always as text, never HTML), the business's typing line, the page's JSON calls and
+ * the one-request-at-a-time polling that stops when the page goes away.
  */
 
 /**
@@ -11,6 +11,7 @@
  * @typedef {{id: string, name: string, typing: boolean, messages: ThreadMessage[]}} Thread
  */
 
+/** How a status shows: a visible mark (may be none) and the words a screen reader says. */
 const STATUS = {
   sending: ['🕓', 'Enviando'], received: ['✓✓', 'Entregue'], failed: ['!', 'Não enviada'], seen: ['✓✓', 'Vista'],
   sent: ['', 'Recebida'], delivered: ['', 'Recebida'], read: ['', 'Vista'],
@@ -41,8 +42,8 @@ function time(/** @type {number} */ at) {
   return new Date(at).toLocaleTimeString('pt-BR', { hour: '2-digit', minute: '2-digit' });
 }
 
-/** @param {ThreadMessage} m */
-function render(m) {
+/** @param {ThreadMessage} m @param {string} statusClass */
+function render(m, statusClass) {
   const item = document.createElement('li');
   item.className = `message ${m.from}`;
   item.dataset.messageId = m.id;
@@ -51,7 +52,7 @@ function render(m) {
   item.append(label);
   if (m.media) {
     const from = m.from === 'business' ? 'da empresa' : 'enviada por você';
-    if (m.media.kind === 'image') {
+    if (m.media.kind === 'image' || m.media.kind === 'sticker') {
       const img = document.createElement('img');
       img.src = m.media.url;
       img.alt = m.text ? `Imagem ${from}: ${m.text}` : `Imagem ${from}`;
@@ -79,14 +80,17 @@ function render(m) {
   when.dateTime = new Date(m.at).toISOString();
   when.textContent = time(m.at);
   const status = document.createElement('span');
-  status.className = 'status';
+  status.className = statusClass;
   meta.append(when, status);
   item.append(meta);
   return { item, label, text, status, key: '' };
 }
 
-/** Fills the parts of a drawn message that may change (an edit, a status). */
-function update(/** @type {ReturnType<typeof render>} */ view, /** @type {ThreadMessage} */ m) {
+/**
+ * Fills the parts of a drawn message that may change (an edit, a status).
+ * @param {ReturnType<typeof render>} view @param {ThreadMessage} m @param {Record<string, string[]>} statuses
+ */
+function update(view, m, statuses) {
   const key = `${m.status}|${m.label || ''}|${m.text}`;
   if (view.key === key) return;
   view.key = key;
@@ -94,8 +98,9 @@ function update(/** @type {ReturnType<typeof render>} */ view, /** @type {Thread
   view.label.hidden = !m.label;
   view.text.textContent = m.text;
   view.text.hidden = !m.text;
-  const [mark, spoken] = STATUS[/** @type {keyof typeof STATUS} */ (m.status)] || ['', m.status];
+  const [mark = '', spoken = m.status] = statuses[m.status] || [];
   view.status.dataset.status = m.status;
+  view.status.title = spoken;
   view.status.replaceChildren();
   if (mark) {
     const visible = document.createElement('span');
@@ -111,10 +116,15 @@ function update(/** @type {ReturnType<typeof render>} */ view, /** @type {Thread
 
 /**
  * The thread on screen. `show(thread)` draws what is new or changed and answers the business
- * messages not yet read (for pages whose channel reports reads).
- * @param {{list: HTMLElement, scroller: HTMLElement, empty: HTMLElement, typing: HTMLElement, typingText: string}} parts
+ * messages not yet read (for pages whose channel reports reads). The hooks for what differs per
+ * channel: `statuses` (marks and words per status, over the defaults, e.g. WhatsApp's ticks) and
+ * `statusClass` (the status element's class).
+ * @param {{list: HTMLElement, scroller: HTMLElement, empty: HTMLElement, typing: HTMLElement, typingText: string,
+ *   statuses?: Record<string, string[]>, statusClass?: string}} parts
  */
-export function threadView({ list, scroller, empty, typing, typingText }) {
+export function threadView({ list, scroller, empty, typing, typingText, statuses = {}, statusClass = 'status' }) {
+  /** @type {Record<string, string[]>} */
+  const shownStatuses = { ...STATUS, ...statuses };
   /** @type {Map<string, ReturnType<typeof render>>} */
   let shown = new Map();
   let shownKey = '';
@@ -132,11 +142,11 @@ export function threadView({ list, scroller, empty, typing, typingText }) {
       for (const m of thread.messages) {
         let view = shown.get(m.id);
         if (!view) {
-          view = render(m);
+          view = render(m, statusClass);
           shown.set(m.id, view);
           list.append(view.item);
         }
-        update(view, m);
+        update(view, m, shownStatuses);
       }
       empty.hidden = thread.messages.length > 0;
       if (atBottom) scroller.scrollTop = scroller.scrollHeight;

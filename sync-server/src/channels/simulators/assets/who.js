@@ -1,16 +1,19 @@
 // @ts-check
 /**
- * Who the Telegram and Meta customer pages write as (issue 11): the customer's id on the channel,
- * checked as typed (refused, never trimmed into another id), and their name, kept per id on this
- * browser (a new id starts with none, as a new contact). Problems show under their field, tied to
- * it by aria-describedby and aria-invalid. The WhatsApp page has its own (who.js of issue 10).
+ * Who the simulators' customer pages write as: the customer's id on the channel (a WhatsApp
+ * number, a Telegram user id, a PSID/IGSID), checked as typed (refused, never trimmed into another
+ * id), and their name, kept per id on this browser (a new id starts with none, as a new contact).
+ * Problems show under their field, tied to it by aria-describedby and aria-invalid.
  */
 const NAMES_KEPT = 100;
 
 /**
+ * Hooks for what differs per page: `idParam` (the address's parameter naming the customer,
+ * default "id"), `idFix` (what to say when the id must be corrected before sending), `upgrade`
+ * (reads what an earlier version of the page stored).
  * @param {{idInput: HTMLInputElement, idError: HTMLElement, nameInput: HTMLInputElement, nameError: HTMLElement,
  *   storageKey: string, defaultId: string, defaultName: string, idProblem: (value: string) => string, nameMissing: string,
- *   onCustomer: () => void}} fields
+ *   onCustomer: () => void, idParam?: string, idFix?: string, upgrade?: (saved: Record<string, unknown>) => {id?: unknown, names?: unknown}}} fields
  */
 export function customerFields(fields) {
   const { idInput, idError, nameInput, nameError, storageKey, idProblem, onCustomer } = fields;
@@ -18,6 +21,7 @@ export function customerFields(fields) {
   let saved = {};
   try {
     saved = JSON.parse(localStorage.getItem(storageKey) || '{}') || {};
+    if (fields.upgrade) saved = fields.upgrade(saved);
   } catch {
     /* unreadable: start afresh */
   }
@@ -69,7 +73,7 @@ export function customerFields(fields) {
   }
 
   const params = new URL(location.href).searchParams;
-  idInput.value = params.get('id') || (typeof saved.id === 'string' ? saved.id : '') || fields.defaultId;
+  idInput.value = params.get(fields.idParam ?? 'id') || (typeof saved.id === 'string' ? saved.id : '') || fields.defaultId;
   const nameParam = params.get('name');
   if (nameParam && idValid()) names.set(id(), nameParam.trim());
   checkId();
@@ -92,7 +96,7 @@ export function customerFields(fields) {
       if (!idOk) idInput.focus();
       else if (!nameOk) nameInput.focus();
       else remember();
-      if (!idOk) return 'Corrija a identificação do cliente antes de enviar.';
+      if (!idOk) return fields.idFix ?? 'Corrija a identificação do cliente antes de enviar.';
       return nameOk ? '' : 'Informe o nome do cliente antes de enviar.';
     },
   };

@@ -20,7 +20,7 @@ import type { CustomerSent, TelegramSimulator } from './simulator.js';
  */
 const serveAsset = pageAssets(path.join(path.dirname(fileURLToPath(import.meta.url)), 'page'), {
   '/': 'chat.html', '/chat/chat.js': 'chat.js', '/chat/telegram.css': 'telegram.css',
-});
+}, { head: { title: 'Simulador do Telegram', current: 'telegram', styles: ['/chat/telegram.css'], script: '/chat/chat.js' } });
 const PHOTO_TYPES = new Set(['image/jpeg', 'image/png', 'image/webp']);
 
 /** A Telegram user id: a positive integer (private chats share it). */

@@ -1,30 +1,26 @@
-import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { isE164Digits } from '@atende/protocol';
+import { contentTypeOf, json, PAGE_CSP, pageAssets, parseJson, problem, sendFile } from '../../simulators/http.js';
 import { serveSimulatorCommon } from '../../simulators/nav.js';
 import type { WhatsAppSimulator } from './simulator.js';
 
 /**
  * The customer's phone page and its small JSON API, on the simulator's own loopback server:
- *   GET  /                           the page (page/phone.html, phone.js, who.js, phone.css)
+ *   GET  /                           the page (page/phone.html, phone.js; shared files under /simulators/)
  *   GET  /phone/api/thread?phone=…   that number's conversation with the business
  *   POST /phone/api/messages         {phone, name, text}: the customer writes
  *   POST /phone/api/images?phone=…&name=…&caption=…  (raw JPEG/PNG body): the customer sends a photo
  *   POST /phone/api/read             {phone, ids}: the page has shown these business messages
  *   GET  /phone/media/:id            a file the phone holds
  */
-const PAGE_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'page');
-const ASSETS: Record<string, { file: string; type: string }> = {
-  '/': { file: 'phone.html', type: 'text/html; charset=utf-8' },
-  '/phone/phone.js': { file: 'phone.js', type: 'text/javascript; charset=utf-8' },
-  '/phone/who.js': { file: 'who.js', type: 'text/javascript; charset=utf-8' },
-  '/phone/phone.css': { file: 'phone.css', type: 'text/css; charset=utf-8' },
-};
-// The page's own files only; images may come from the business's https links.
-const CSP = "default-src 'self'; img-src 'self' https: data:; media-src 'self' https:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+// The page's own files only; images may also come from the business's https links.
+const CSP = PAGE_CSP.replace("img-src 'self' data:", "img-src 'self' https: data:").replace("media-src 'self'", "media-src 'self' https:");
+const serveAsset = pageAssets(path.join(path.dirname(fileURLToPath(import.meta.url)), 'page'), {
+  '/': 'phone.html', '/phone/phone.js': 'phone.js',
+}, { head: { title: 'Simulador do WhatsApp', current: 'whatsapp', styles: [], script: '/phone/phone.js' }, csp: CSP });
 /** WhatsApp's limit for images (CHANNELS.md), and the types it takes. */
 const IMAGE_MAX_BYTES = 5 * 1024 * 1024;
 const IMAGE_TYPES = new Set(['image/jpeg', 'image/png']);
@@ -35,38 +31,12 @@ const Write = z.strictObject({ phone: Phone, name: Name, text: z.string().trim()
 const Read = z.strictObject({ phone: Phone, ids: z.array(z.string().max(200)).max(200) });
 const ImageQuery = z.object({ phone: Phone, name: Name, caption: z.string().max(1024).default('') });
 
-function json(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }).end(JSON.stringify(body));
-}
-
-function problem(error: z.ZodError): string {
-  return error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
-}
-
-function parseJson(body: Buffer): unknown {
-  try {
-    return JSON.parse(body.toString('utf8'));
-  } catch {
-    return undefined;
-  }
-}
-
 export function customerPage(simulator: WhatsAppSimulator) {
-  const assets = new Map(Object.entries(ASSETS).map(([route, a]) => [route, { body: readFileSync(path.join(PAGE_DIR, a.file)), type: a.type }]));
-
   return async (req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<boolean> => {
     if (serveSimulatorCommon(req, res)) return true;
     const url = new URL(req.url ?? '/', 'http://simulator');
     const route = url.pathname === '/phone' || url.pathname === '/phone/' ? '/' : url.pathname;
-    const asset = assets.get(route);
-    if (req.method === 'GET' && asset) {
-      res.writeHead(200, { 'content-type': asset.type, 'content-security-policy': CSP, 'cache-control': 'no-cache' }).end(asset.body);
-      return true;
-    }
-    if (req.method === 'GET' && route === '/favicon.ico') {
-      res.writeHead(204).end();
-      return true;
-    }
+    if (serveAsset(req, res, route)) return true;
     if (req.method === 'GET' && route === '/phone/api/thread') {
       const phone = Phone.safeParse(url.searchParams.get('phone') ?? '');
       if (!phone.success) json(res, 400, { error: problem(phone.error) });
@@ -75,9 +45,7 @@ export function customerPage(simulator: WhatsAppSimulator) {
     }
     const media = /^\/phone\/media\/([^/]+)$/.exec(route);
     if (req.method === 'GET' && media?.[1]) {
-      const file = simulator.graph.mediaFile(decodeURIComponent(media[1]));
-      if (!file) json(res, 404, { error: 'no such file' });
-      else res.writeHead(200, { 'content-type': file.mimeType, 'cache-control': 'private, max-age=3600' }).end(file.bytes);
+      sendFile(res, simulator.graph.mediaFile(decodeURIComponent(media[1])));
       return true;
     }
     if (req.method === 'POST' && route === '/phone/api/messages') {
@@ -88,7 +56,7 @@ export function customerPage(simulator: WhatsAppSimulator) {
     }
     if (req.method === 'POST' && route === '/phone/api/images') {
       const query = ImageQuery.safeParse(Object.fromEntries(url.searchParams));
-      const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '';
+      const type = contentTypeOf(req);
       if (!query.success) json(res, 400, { error: problem(query.error) });
       else if (!IMAGE_TYPES.has(type)) json(res, 415, { error: 'WhatsApp images are JPEG or PNG' });
       else if (body.length === 0) json(res, 400, { error: 'the image is empty' });
