@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { startParameterOf, type ContactDoc, type ConversationDoc } from '@atende/protocol';
+import { CHANNEL_TEXT_MAX, startParameterOf, type ContactDoc, type ConversationDoc } from '@atende/protocol';
 import type { ChannelAccountDoc } from '../src/channelAccounts/service.js';
 import { MediaTooLarge, type OutboundRequest } from '../src/channels/adapter.js';
 import { TelegramAdapter, TOKEN_REFUSED } from '../src/channels/telegram/adapter.js';
@@ -60,6 +60,19 @@ describe('R-CH-04 Telegram adapter', () => {
     expect([refused instanceof PermanentFailure, (refused as Error).message]).toEqual([true, TOKEN_REFUSED]);
     const tooLong = await adapterWith([telegramError(400, 'Bad Request: message is too long')]).adapter.send(textRequest).catch((e: unknown) => e);
     expect((tooLong as Error).message).toBe('O Telegram aceita até 4.096 caracteres por mensagem.');
+  });
+
+  it('R-CH-04 a message the core should have refused (too long, two files) fails for good with the core\'s sentence, nothing sent', async () => {
+    const { adapter, urls } = adapterWith([]);
+    const tooLong = { ...textRequest, message: { text: 'a'.repeat(CHANNEL_TEXT_MAX.telegram + 1), attachments: [] } } as unknown as OutboundRequest;
+    const long = await adapter.send(tooLong).catch((e: unknown) => e);
+    expect([long instanceof PermanentFailure, (long as Error).message]).toEqual([true, 'O Telegram aceita até 4.096 caracteres por mensagem.']);
+    // Counted as the core counts (trimmed): the limit plus surrounding blanks still goes.
+    await adapter.send({ ...textRequest, message: { text: ` ${'a'.repeat(CHANNEL_TEXT_MAX.telegram)}\n`, attachments: [] } } as unknown as OutboundRequest);
+    const file = { mediaId: 'media:1', name: 'a.pdf', mimeType: 'application/pdf', size: 3, kind: 'document', thumbnail: false };
+    const twoFiles = await adapter.send({ ...textRequest, message: { text: '', attachments: [file, file] } } as unknown as OutboundRequest).catch((e: unknown) => e);
+    expect([twoFiles instanceof PermanentFailure, (twoFiles as Error).message]).toEqual([true, 'O Telegram envia um arquivo por mensagem: envie os arquivos separadamente.']);
+    expect(urls.map((u) => u.split('/').at(-1))).toEqual(['sendMessage']);
   });
 
   it('R-CH-04 a failed request never carries the token (it is in the URL) into the error', async () => {

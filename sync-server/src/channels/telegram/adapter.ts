@@ -1,5 +1,7 @@
-import { CHANNEL_TEXT_MAX, TELEGRAM_API_BASE, type Attachment, type ChannelTestResponse, type ContactDoc, type ConversationDoc } from '@atende/protocol';
+import { CHANNEL_TEXT_MAX, channelTextLength, TELEGRAM_API_BASE, type Attachment, type ChannelTestResponse, type ContactDoc, type ConversationDoc } from '@atende/protocol';
 import type { ChannelAccountDoc } from '../../channelAccounts/service.js';
+import { assertFileCount, assertTextFits } from '../../conversations/replyContent.js';
+import { textTooLongRefusal } from '../../conversations/channelSentences.js';
 import { PermanentFailure, RetryLater } from '../../jobs/types.js';
 import {
   MediaTooLarge, type ChannelAdapter, type InboundEvent, type OutboundRequest, type SendResult, type WebhookRequest,
@@ -11,9 +13,10 @@ import { parseTelegramUpdate, telegramMessageId } from './inbound.js';
 
 /** Telegram shows "typing…" for about 5 s: one sendChatAction this often keeps it on while the agent types. */
 const TYPING_REFRESH_MS = 4_000;
-/** sendPhoto takes up to 10 MB; bigger pictures go as documents. Captions take up to 1,024 characters. */
+/** sendPhoto takes up to 10 MB; bigger pictures go as documents. */
 const PHOTO_MAX = 10 * 1024 * 1024;
-const CAPTION_MAX = 1024;
+/** A file's caption takes up to 1,024 characters (a message's text, CHANNEL_TEXT_MAX.telegram). */
+export const TELEGRAM_CAPTION_MAX = 1024;
 const PHOTO_TYPES = new Set(['image/jpeg', 'image/png', 'image/webp']);
 /** sendPhoto's refusals of a picture's dimensions or content, which sendDocument does not check. */
 const PHOTO_REFUSED_SHAPE = /PHOTO_INVALID_DIMENSIONS|IMAGE_PROCESS_FAILED/;
@@ -76,12 +79,14 @@ export class TelegramAdapter implements ChannelAdapter {
     const chatId = request.contact.addresses.telegram;
     if (!chatId) throw new PermanentFailure('Este contato não tem conversa com o bot do Telegram.');
     const { message } = request;
-    if (message.text.length > CHANNEL_TEXT_MAX.telegram) throw new PermanentFailure('O Telegram aceita até 4.096 caracteres por mensagem.');
-    if (message.attachments.length > 1) throw new PermanentFailure('O Telegram envia um arquivo por mensagem: envie os arquivos separadamente.');
+    // Refused at queue time already; checked again, with the core's own count and sentence, so a
+    // message queued before those rules is never cut or half-sent.
+    finalIfBroken(() => assertTextFits('telegram', message.text));
+    finalIfBroken(() => assertFileCount('telegram', message.attachments));
     const attachment = message.attachments[0];
     let sent: { message_id?: number };
     if (attachment) {
-      const captioned = message.text.length > 0 && message.text.length <= CAPTION_MAX;
+      const captioned = message.text.length > 0 && channelTextLength(message.text) <= TELEGRAM_CAPTION_MAX;
       const key = request.idempotencyKey;
       sent = this.fileSentFor.has(key)
         ? { message_id: this.fileSentFor.get(key) }
@@ -217,8 +222,8 @@ async function answerOf(res: Response): Promise<BotAnswer> {
 
 /** Telegram's 400 descriptions the agent may meet, as sentences (the rest: a generic one with the code). */
 const BAD_REQUESTS: Array<[RegExp, string]> = [
-  [/message is too long/i, 'O Telegram aceita até 4.096 caracteres por mensagem.'],
-  [/caption is too long/i, 'O Telegram aceita legendas de até 1.024 caracteres.'],
+  [/message is too long/i, textTooLongRefusal('telegram', CHANNEL_TEXT_MAX.telegram)],
+  [/caption is too long/i, `O Telegram aceita legendas de até ${TELEGRAM_CAPTION_MAX.toLocaleString('pt-BR')} caracteres.`],
   [/chat not found/i, 'O Telegram não encontrou esta conversa: o cliente precisa ter escrito ao bot.'],
   [/file is too big|too large/i, 'O arquivo é grande demais para o Telegram.'],
   [/message text is empty/i, 'O Telegram não envia mensagens vazias.'],
@@ -241,6 +246,15 @@ function classify(status: number, answer: BotAnswer, method: string): Error {
   }
   const known = BAD_REQUESTS.find(([pattern]) => pattern.test(description))?.[1];
   return new TelegramRefusal(known ?? `O Telegram recusou a mensagem (código ${code}).`, code, description);
+}
+
+/** A rule the core enforces at queue time, broken anyway: final, with the core's sentence. */
+function finalIfBroken(rule: () => void): void {
+  try {
+    rule();
+  } catch (error) {
+    throw new PermanentFailure(error instanceof Error ? error.message : String(error));
+  }
 }
 
 /** An admin-facing sentence for a failed getMe/setWebhook. */

@@ -1,4 +1,6 @@
-import { DomainError, MEDIA_ERROR, MESSAGE_TEXT_MAX, START_PARAMETER, type MessageDoc, type MessageKind } from '@atende/protocol';
+import {
+  DomainError, MEDIA_ERROR, MESSAGE_TEXT_MAX, REPLY_TO, SENT_AT, START_PARAMETER, UNSUPPORTED, type MessageDoc, type MessageKind,
+} from '@atende/protocol';
 import type { InboundEvent, InboundMessage } from '../adapter.js';
 
 /**
@@ -94,8 +96,8 @@ function messageOf(m: TgMessage): InboundMessage | undefined {
   const sender = senderOf(m);
   if (!sender) return undefined;
   const at = typeof m.date === 'number' && m.date > 0 ? m.date * 1000 : Date.now();
-  const payload: MessageDoc['payload'] = { sentAt: at };
-  if (typeof m.reply_to_message?.message_id === 'number') payload.replyTo = telegramMessageId(sender.address, m.reply_to_message.message_id);
+  const payload: MessageDoc['payload'] = { [SENT_AT]: at };
+  if (typeof m.reply_to_message?.message_id === 'number') payload[REPLY_TO] = telegramMessageId(sender.address, m.reply_to_message.message_id);
   const make = (kind: MessageKind, text: string, media: InboundMessage['media'] = []): InboundMessage => ({
     externalId: sender.externalId, address: sender.address, authorName: sender.authorName, at, kind, text: text.slice(0, MESSAGE_TEXT_MAX), media, payload,
   });
@@ -143,7 +145,7 @@ function messageOf(m: TgMessage): InboundMessage | undefined {
     return make('contacts', [first_name, last_name, phone_number].filter(Boolean).join(' '));
   }
   // Stickers, polls, dice, games…: kept and marked, never dropped.
-  payload.unsupported = true;
+  payload[UNSUPPORTED] = true;
   payload.upstreamType = Object.keys(m).find((key) => !METADATA.has(key)) ?? 'unknown';
   return make('text', TELEGRAM_UNSUPPORTED_TEXT);
 }
