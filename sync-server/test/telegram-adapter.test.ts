@@ -5,6 +5,7 @@ import { MediaTooLarge, type OutboundRequest } from '../src/channels/adapter.js'
 import { TelegramAdapter, TOKEN_REFUSED } from '../src/channels/telegram/adapter.js';
 import { parseTelegramUpdate } from '../src/channels/telegram/inbound.js';
 import { tgTextUpdate } from '../src/channels/telegram/simulator/updates.js';
+import { BoundedMap, TypingThrottle } from '../src/channels/typingThrottle.js';
 import { PermanentFailure, RetryLater } from '../src/jobs/types.js';
 
 /** The Telegram adapter alone, with a scripted fetch: typing cadence, error mapping, the token kept out of errors. */
@@ -123,5 +124,22 @@ describe('R-OPS-02 Telegram file then long text', () => {
     expect(await adapter.send(fileRequest).catch((e: unknown) => e)).toBeInstanceOf(RetryLater);
     expect(await adapter.send(fileRequest)).toEqual({ externalId: '5100000007:41', status: 'sent' });
     expect(urls.map((u) => u.split('/').at(-1))).toEqual(['sendDocument', 'sendMessage', 'sendMessage']);
+  });
+});
+
+describe('R-OPS-02 adapters\' per-node memos (typingThrottle.ts, shared with WhatsApp and Meta)', () => {
+  it('R-OPS-02 a bounded memo drops its oldest entry past its capacity instead of growing or forgetting everything', () => {
+    const memo = new BoundedMap<string, number>(2);
+    memo.set('a', 1).set('b', 2).set('a', 3).set('c', 4);
+    expect([...memo.entries()]).toEqual([['b', 2], ['c', 4]]);
+    let clock = 0;
+    const throttle = new TypingThrottle(4_000, () => clock, 2);
+    expect([throttle.due('x'), throttle.due('x')]).toEqual([true, false]);
+    clock = 5_000;
+    expect([throttle.due('y'), throttle.due('x')]).toEqual([true, true]);
+    throttle.due('z'); // y went out longest ago: it is the one dropped
+    clock = 6_000;
+    expect([throttle.due('x'), throttle.due('y')]).toEqual([false, true]);
+    expect([throttle.forget('y'), throttle.forget('nobody')]).toEqual([true, false]);
   });
 });
