@@ -1,4 +1,5 @@
-import { keepLast } from '../../simulators/http.js';
+import { BoundedFiles, keepLast } from '../../simulators/http.js';
+import { LoopbackSimulator } from '../../simulators/simulator.js';
 import { profilePicture, solidPng } from '../../simulators/pictures.js';
 import { CustomerThreads, type ThreadMedia, type ThreadMessage, type ThreadView } from '../../simulators/threads.js';
 import { WebhookSender } from '../../whatsapp/simulator/webhookSender.js';
@@ -42,22 +43,21 @@ const MEDIA_KINDS: Record<string, ThreadMedia['kind']> = { image: 'image', video
  * signed webhooks on each account's URL; the page's replies, typing and "seen" show there, and
  * the customer's reads (and, on Messenger, deliveries) are reported back by webhook.
  */
-export class MetaSimulator {
-  readonly graph: FakeMetaGraph;
+export class MetaSimulator extends LoopbackSimulator<FakeMetaGraph> {
   private readonly threads: Record<MetaPlatform, CustomerThreads> = { messenger: new CustomerThreads(), instagram: new CustomerThreads() };
   private readonly webhooks: Record<MetaPlatform, WebhookSender>;
   /** The profile each customer was last given (a new name gives a new profile). */
   private readonly profiled = new Map<string, string>();
-  private readonly files = new Map<string, { bytes: Buffer; mimeType: string }>();
+  /** The business's files the page shows (the fake keeps the sends' bytes only in its bounded record). */
+  private readonly files = new BoundedFiles<{ bytes: Buffer; mimeType: string }>();
   private readonly timers = new Set<NodeJS.Timeout>();
-  private readonly unsubscribe: Array<() => void>;
   private storyUrl = '';
 
   constructor(private readonly options: MetaSimulatorOptions) {
-    this.graph = new FakeMetaGraph({
+    super(new FakeMetaGraph({
       appSecret: options.appSecret, pageAccessToken: options.pageAccessToken, pageId: options.pageId, igUserId: options.igUserId,
       pageName: 'Atende Demo', igUsername: 'atende.demo',
-    });
+    }));
     const sender = (platform: MetaPlatform) => new WebhookSender({
       url: options.webhookUrls[platform], sign: (raw) => this.graph.sign(raw), label: `Meta simulator (${platform})`,
       ...(options.backoffMs ? { backoffMs: options.backoffMs } : {}), ...(options.log ? { log: options.log } : {}),
@@ -67,29 +67,22 @@ export class MetaSimulator {
     this.unsubscribe = [this.graph.onSent((sent) => this.businessSent(sent)), this.graph.onSenderAction((action) => this.businessAction(action))];
   }
 
-  /** The customer page (and the fake Graph's origin). */
-  get url(): string {
-    return this.graph.url;
+  /** The fake Graph (its origin is the page's; `baseUrl` is what our Messenger and Instagram accounts point at). */
+  get graph(): FakeMetaGraph {
+    return this.upstream;
   }
 
-  /** The `apiBaseUrl` our Messenger and Instagram accounts point at. */
-  get baseUrl(): string {
-    return this.graph.baseUrl;
-  }
-
-  async start(): Promise<this> {
-    await this.graph.start();
+  override async start(): Promise<this> {
+    await super.start();
     this.storyUrl = this.graph.addAttachment(await solidPng('#7c3aed', 90, 160), 'image/png');
     return this;
   }
 
-  async stop(): Promise<void> {
-    for (const unsubscribe of this.unsubscribe) unsubscribe();
+  protected override stopping(): void {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     this.webhooks.messenger.stop();
     this.webhooks.instagram.stop();
-    await this.graph.stop();
   }
 
   thread(platform: MetaPlatform, id: string): ThreadView {
@@ -178,7 +171,6 @@ export class MetaSimulator {
     const attachment = sent.attachment;
     let media: ThreadMedia | undefined;
     if (attachment) {
-      if (this.files.size >= 500) this.files.delete(this.files.keys().next().value ?? '');
       this.files.set(sent.mid, { bytes: attachment.bytes, mimeType: attachment.mimeType });
       media = { kind: MEDIA_KINDS[attachment.type] ?? 'document', url: businessMediaUrl(sent.mid), filename: 'arquivo' };
     }

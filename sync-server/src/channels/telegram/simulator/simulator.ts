@@ -1,4 +1,5 @@
 import { keepLast } from '../../simulators/http.js';
+import { LoopbackSimulator } from '../../simulators/simulator.js';
 import { CustomerThreads, type ThreadMessage, type ThreadView } from '../../simulators/threads.js';
 import { FakeBotApi, type BotChatAction, type BotSent } from './fakeBotApi.js';
 import { customerPage } from './page.js';
@@ -36,41 +37,24 @@ export const chatFileUrl = (fileId: string) => `/chat/files/${encodeURIComponent
  * Telegram user. What they do reaches our server as Telegram's updates, through the webhook our
  * server registered with setWebhook ("Testar conexão"); the bot's sends and typing show there.
  */
-export class TelegramSimulator {
-  readonly bot: FakeBotApi;
+export class TelegramSimulator extends LoopbackSimulator<FakeBotApi> {
   private readonly chats = new CustomerThreads();
   private messageIds = FIRST_CUSTOMER_MESSAGE_ID;
   /** The types of the files the chats show (the fake keeps the bytes). */
   private readonly fileTypes = new Map<string, string>();
-  private readonly unsubscribe: Array<() => void>;
 
   constructor(options: TelegramSimulatorOptions) {
-    this.bot = new FakeBotApi({
+    super(new FakeBotApi({
       token: options.token, username: options.username ?? 'atende_demo_bot', firstName: options.firstName ?? 'Atende Demo',
       ...(options.backoffMs ? { backoffMs: options.backoffMs } : {}),
-    });
+    }));
     this.bot.pages = customerPage(this);
     this.unsubscribe = [this.bot.onSent((sent) => this.botSent(sent)), this.bot.onChatAction((action) => this.botTyping(action))];
   }
 
-  /** The customer page (and the Bot API's origin). */
-  get url(): string {
-    return this.bot.url;
-  }
-
-  /** The `apiBaseUrl` our Telegram account points at. */
-  get baseUrl(): string {
-    return this.bot.baseUrl;
-  }
-
-  async start(): Promise<this> {
-    await this.bot.start();
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    for (const unsubscribe of this.unsubscribe) unsubscribe();
-    await this.bot.stop();
+  /** The fake Bot API (its origin is the page's; `baseUrl` is what our Telegram account points at). */
+  get bot(): FakeBotApi {
+    return this.upstream;
   }
 
   thread(userId: string): ThreadView {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { LoopbackSimulator } from '../../simulators/simulator.js';
 import { FakeGraph, waInbound, waStatuses, type FakeTemplate, type SentMessage } from './graph.js';
 import { CustomerPhones, phoneMediaUrl, phoneView, type PhoneMessage, type PhoneThread } from './phones.js';
 import { customerPage } from './page.js';
@@ -28,20 +29,18 @@ const RANK: Partial<Record<PhoneMessage['status'], number>> = { sent: 1, deliver
  * as Meta's signed `messages` webhook; every message the business sends is reported back as
  * sent and delivered at once, and read once the page has shown it.
  */
-export class WhatsAppSimulator {
-  readonly graph: FakeGraph;
+export class WhatsAppSimulator extends LoopbackSimulator<FakeGraph> {
   private readonly phones = new CustomerPhones();
   private readonly webhooks: WebhookSender;
   /** Per business message: its status reports, in order (sent → delivered → read). */
   private readonly reports = new Map<string, Promise<unknown>>();
-  private readonly unsubscribe: Array<() => void>;
 
   constructor(private readonly options: SimulatorOptions) {
-    this.graph = new FakeGraph({
+    super(new FakeGraph({
       phoneNumberId: options.phoneNumberId, accessToken: options.accessToken, appSecret: options.appSecret,
       ...(options.wabaId ? { wabaId: options.wabaId } : {}), ...(options.displayPhoneNumber ? { displayPhoneNumber: options.displayPhoneNumber } : {}),
       verifiedName: 'Atende Demo',
-    });
+    }));
     this.graph.templates.push(...(options.templates ?? []).map((t) => structuredClone(t)));
     this.webhooks = new WebhookSender({
       url: options.webhookUrl, sign: (raw) => this.graph.sign(raw),
@@ -54,25 +53,13 @@ export class WhatsAppSimulator {
     ];
   }
 
-  /** The customer page (and the Graph server's origin). */
-  get url(): string {
-    return this.graph.url;
+  /** The fake Graph endpoints (their origin is the page's; `baseUrl` is what our WhatsApp account points at). */
+  get graph(): FakeGraph {
+    return this.upstream;
   }
 
-  /** The `baseUrl` our WhatsApp account points at. */
-  get baseUrl(): string {
-    return this.graph.baseUrl;
-  }
-
-  async start(): Promise<this> {
-    await this.graph.start();
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    for (const unsubscribe of this.unsubscribe) unsubscribe();
+  protected override stopping(): void {
     this.webhooks.stop();
-    await this.graph.stop();
   }
 
   thread(phone: string): PhoneThread & { typing: boolean } {
