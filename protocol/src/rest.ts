@@ -28,11 +28,11 @@ export const MessageText = z
   .max(MESSAGE_TEXT_MAX)
   .refine((s) => s.trim().length > 0, 'text must not be empty');
 
-/** Text, files (ids from `POST /api/media`), or both. */
+/** Text, files (ids from `POST /api/media`), or both. The text is trimmed before it is counted (channelTextLength). */
 export const SendMessageBody = z
   .strictObject({
     id: ClientId,
-    text: z.string().max(MESSAGE_TEXT_MAX).default(''),
+    text: z.string().trim().max(MESSAGE_TEXT_MAX).default(''),
     mediaIds: z.array(Id).max(ATTACHMENTS_MAX).optional(),
   })
   .refine((b) => b.text.trim().length > 0 || (b.mediaIds?.length ?? 0) > 0, {

@@ -3,10 +3,9 @@ import { docId, type ConversationDoc, type MessageDoc } from '@atende/protocol';
 import { phoneNumberClaimId } from '../src/channelAccounts/phoneNumbers.js';
 import { upstreamMessageKey } from '../src/channels/inbound.js';
 import { getWire } from '../src/store/wire.js';
-import {
-  createTelegramAccount, deliver, installFakeTelegram, TELEGRAM_SECRET, textUpdate,
-} from './fakeChannel.js';
+import { createFakeAccount, deliver, FAKE_KIND, FAKE_SECRET, fakeConfig, installFakeChannel } from './fakeChannel.js';
 import { call, login, startTestServer, type TestServer } from './helpers.js';
+import { textDelivery } from './scriptedAdapter.js';
 
 const PUBLIC_URL = 'https://atende.example.com';
 
@@ -19,7 +18,7 @@ const newChat = () => ++nextChat;
 
 beforeAll(async () => {
   server = await startTestServer({ ATENDE_PUBLIC_URL: PUBLIC_URL });
-  installFakeTelegram(server);
+  installFakeChannel(server);
   [admin, ana, carla] = await Promise.all([
     login(server, 'admin@demo.local').then((r) => r.accessToken),
     login(server, 'ana@demo.local').then((r) => r.accessToken),
@@ -44,48 +43,44 @@ async function messagesOf(conversationId: string) {
 }
 
 describe('R-CH-01 channel accounts admin API', () => {
-  it('R-CH-01 creates a Telegram account: 201 {id, webhookUrl} built from ATENDE_PUBLIC_URL', async () => {
+  it('R-CH-01 creates an account: 201 {id, webhookUrl} built from ATENDE_PUBLIC_URL', async () => {
     const reply = await call<{ id: string; webhookUrl: string }>(server, 'POST', '/api/admin/channels', {
       token: admin,
-      body: { kind: 'telegram', name: 'Bot', teamId: 'team:suporte', config: { botToken: '123:abc', secretToken: TELEGRAM_SECRET } },
+      body: { kind: FAKE_KIND, name: 'Conta', teamId: 'team:suporte', config: fakeConfig() },
     });
     expect(reply.status).toBe(201);
     expect(reply.body.id).toMatch(/^channel:/);
     const key = reply.body.id.slice('channel:'.length);
-    expect(reply.body.webhookUrl).toBe(`${PUBLIC_URL}/channels/telegram/${key}/webhook`);
+    expect(reply.body.webhookUrl).toBe(`${PUBLIC_URL}/channels/${FAKE_KIND}/${key}/webhook`);
   });
 
   it('R-CH-01 GET list and GET one never carry a secret, only the names of the secrets set', async () => {
-    const account = await createTelegramAccount(server, admin, 'Segredos');
+    const account = await createFakeAccount(server, admin, 'Segredos');
     const list = await call<{ channels: Array<{ id: string; secretsSet: string[] }> }>(server, 'GET', '/api/admin/channels', { token: admin });
     const one = await call<{ id: string; secretsSet: string[]; settings: Record<string, string> }>(server, 'GET', `/api/admin/channels/${account.id}`, { token: admin });
     expect(list.status).toBe(200);
     expect(one.status).toBe(200);
-    expect(list.body.channels.find((c) => c.id === account.id)?.secretsSet).toEqual(['botToken', 'secretToken']);
-    expect(one.body.secretsSet).toEqual(['botToken', 'secretToken']);
-    for (const json of [JSON.stringify(list.body), JSON.stringify(one.body)]) {
-      expect(json).not.toContain('123:abc');
-      expect(json).not.toContain(TELEGRAM_SECRET);
-    }
+    expect(list.body.channels.find((c) => c.id === account.id)?.secretsSet).toEqual(['clientSecret']);
+    expect(one.body.secretsSet).toEqual(['clientSecret']);
+    for (const json of [JSON.stringify(list.body), JSON.stringify(one.body)]) expect(json).not.toContain(FAKE_SECRET);
   });
 
   it('R-CH-01 PATCH renames and changes config; omitted secrets keep their value (the webhook still verifies)', async () => {
-    const account = await createTelegramAccount(server, admin, 'Antes');
+    const account = await createFakeAccount(server, admin, 'Antes');
     const patched = await call<{ name: string; settings: Record<string, string>; secretsSet: string[] }>(server, 'PATCH', `/api/admin/channels/${account.id}`, {
-      token: admin, body: { name: 'Depois', config: { botToken: '456:def' } },
+      token: admin, body: { name: 'Depois', config: { companyId: '43' } },
     });
     expect(patched.status).toBe(200);
-    expect(patched.body).toMatchObject({ name: 'Depois', secretsSet: ['botToken', 'secretToken'] });
-    expect(JSON.stringify(patched.body)).not.toContain('456:def');
+    expect(patched.body).toMatchObject({ name: 'Depois', settings: { companyId: '43' }, secretsSet: ['clientSecret'] });
     expect((await call(server, 'GET', `/api/admin/channels/${account.id}`, { token: admin })).body).toMatchObject({ name: 'Depois' });
     const chat = newChat();
-    expect((await deliver(server, account.path, textUpdate(chat, 1, 'depois do patch'))).status).toBe(200);
+    expect((await deliver(server, account.path, textDelivery(chat, 1, 'depois do patch'))).status).toBe(200);
     expect((await stored(account.id, `${chat}:1`)).message?.text).toBe('depois do patch');
   });
 
   it('R-CH-01 agents and supervisors get 403 on every admin route', async () => {
-    const account = await createTelegramAccount(server, admin);
-    const body = { kind: 'telegram', name: 'X', teamId: 'team:suporte', config: { botToken: '1:a', secretToken: TELEGRAM_SECRET } };
+    const account = await createFakeAccount(server, admin);
+    const body = { kind: FAKE_KIND, name: 'X', teamId: 'team:suporte', config: fakeConfig() };
     for (const token of [ana, carla]) {
       expect((await call(server, 'POST', '/api/admin/channels', { token, body })).status).toBe(403);
       expect((await call(server, 'GET', '/api/admin/channels', { token })).status).toBe(403);
@@ -98,84 +93,86 @@ describe('R-CH-01 channel accounts admin API', () => {
 
   it('R-CH-01 a bad config is a 400 naming the field; an unknown team is a 422', async () => {
     const bad = await call<{ message: string }>(server, 'POST', '/api/admin/channels', {
-      token: admin, body: { kind: 'telegram', name: 'Ruim', teamId: 'team:suporte', config: { botToken: '1:a', secretToken: 'curto' } },
+      token: admin, body: { kind: FAKE_KIND, name: 'Ruim', teamId: 'team:suporte', config: { ...fakeConfig(), companyId: '' } },
     });
     expect(bad.status).toBe(400);
-    expect(bad.body.message).toContain('secretToken');
+    expect(bad.body.message).toContain('companyId');
+    const withoutSecret: Record<string, string> = fakeConfig();
+    delete withoutSecret.clientSecret;
     const missing = await call<{ message: string }>(server, 'POST', '/api/admin/channels', {
-      token: admin, body: { kind: 'telegram', name: 'Ruim', teamId: 'team:suporte', config: { secretToken: TELEGRAM_SECRET } },
+      token: admin, body: { kind: FAKE_KIND, name: 'Ruim', teamId: 'team:suporte', config: withoutSecret },
     });
     expect(missing.status).toBe(400);
-    expect(missing.body.message).toContain('botToken');
+    expect(missing.body.message).toContain('clientSecret');
     const team = await call<{ error: string }>(server, 'POST', '/api/admin/channels', {
-      token: admin, body: { kind: 'telegram', name: 'Sem time', teamId: 'team:nenhum', config: { botToken: '1:a', secretToken: TELEGRAM_SECRET } },
+      token: admin, body: { kind: FAKE_KIND, name: 'Sem time', teamId: 'team:nenhum', config: fakeConfig() },
     });
     expect(team.status).toBe(422);
     expect(team.body.error).toBe('unknown_team');
-    const account = await createTelegramAccount(server, admin);
-    const patch = await call<{ message: string }>(server, 'PATCH', `/api/admin/channels/${account.id}`, { token: admin, body: { config: { apiBaseUrl: 'ftp://x' } } });
+    const account = await createFakeAccount(server, admin);
+    const patch = await call<{ message: string }>(server, 'PATCH', `/api/admin/channels/${account.id}`, { token: admin, body: { config: { baseUrl: 'ftp://x' } } });
     expect(patch.status).toBe(400);
-    expect(patch.body.message).toContain('apiBaseUrl');
+    expect(patch.body.message).toContain('baseUrl');
   });
 
   it('R-CH-01 moving an account to another host needs its credentials again, so stored secrets never follow', async () => {
-    const account = await createTelegramAccount(server, admin, 'Outro host');
+    const account = await createFakeAccount(server, admin, 'Outro host');
     const moved = await call<{ error: string; message: string }>(server, 'PATCH', `/api/admin/channels/${account.id}`, {
-      token: admin, body: { config: { apiBaseUrl: 'https://elsewhere.example' } },
+      token: admin, body: { config: { baseUrl: 'https://elsewhere.example' } },
     });
     expect([moved.status, moved.body.error]).toEqual([400, 'secrets_required']);
-    expect(moved.body.message).toContain('botToken');
+    expect(moved.body.message).toContain('clientSecret');
     const unchanged = await call<{ settings: Record<string, string> }>(server, 'GET', `/api/admin/channels/${account.id}`, { token: admin });
-    expect(unchanged.body.settings.apiBaseUrl).toBe('https://api.telegram.org');
+    expect(unchanged.body.settings.baseUrl).toBe('https://reclameaqui.example');
     const withSecrets = await call<{ settings: Record<string, string> }>(server, 'PATCH', `/api/admin/channels/${account.id}`, {
-      token: admin, body: { config: { apiBaseUrl: 'https://elsewhere.example', botToken: '9:z', secretToken: TELEGRAM_SECRET } },
+      token: admin, body: { config: { baseUrl: 'https://elsewhere.example', clientSecret: FAKE_SECRET } },
     });
     expect(withSecrets.status).toBe(200);
-    expect(withSecrets.body.settings.apiBaseUrl).toBe('https://elsewhere.example');
+    expect(withSecrets.body.settings.baseUrl).toBe('https://elsewhere.example');
   });
 
   it('R-CH-01 DELETE → 204; then GET → 404 and its webhook → 410', async () => {
-    const account = await createTelegramAccount(server, admin, 'Apagar');
+    const account = await createFakeAccount(server, admin, 'Apagar');
     expect((await call(server, 'DELETE', `/api/admin/channels/${account.id}`, { token: admin })).status).toBe(204);
     expect((await call(server, 'GET', `/api/admin/channels/${account.id}`, { token: admin })).status).toBe(404);
     const list = await call<{ channels: Array<{ id: string }> }>(server, 'GET', '/api/admin/channels', { token: admin });
     expect(list.body.channels.map((c) => c.id)).not.toContain(account.id);
     const before = await counts();
-    expect((await deliver(server, account.path, textUpdate(newChat(), 1, 'apagado'))).status).toBe(410);
+    expect((await deliver(server, account.path, textDelivery(newChat(), 1, 'apagado'))).status).toBe(410);
     expect(await counts()).toEqual(before);
   });
 });
 
 describe('R-CH-01 webhooks', () => {
-  let account: Awaited<ReturnType<typeof createTelegramAccount>>;
+  let account: Awaited<ReturnType<typeof createFakeAccount>>;
   beforeAll(async () => {
-    account = await createTelegramAccount(server, admin, 'Webhooks');
+    account = await createFakeAccount(server, admin, 'Webhooks');
   });
 
   it('R-CH-01 a delivery with the right secret is 200 and opens a waiting conversation in Suporte, stored before the answer', async () => {
     const chat = newChat();
-    const reply = await deliver(server, account.path, textUpdate(chat, 7, 'Oi, meu pedido atrasou', 'Joana'));
+    const reply = await deliver(server, account.path, textDelivery(chat, 7, 'Oi, meu pedido atrasou', 'Joana'));
     expect(reply.status).toBe(200);
     // Read straight after the 2xx: the message must already be durable.
     const { message, conversation } = await stored(account.id, `${chat}:7`);
     expect(message).toMatchObject({ direction: 'in', text: 'Oi, meu pedido atrasou', authorName: 'Joana', externalId: `${chat}:7` });
     expect(conversation).toMatchObject({
-      status: 'waiting', teamId: 'team:suporte', channel: 'telegram', channelAccountId: account.id, lastPreview: 'Oi, meu pedido atrasou',
+      status: 'waiting', teamId: 'team:suporte', channel: FAKE_KIND, channelAccountId: account.id, lastPreview: 'Oi, meu pedido atrasou',
     });
     const contact = conversation && (await server.store.get(conversation.contactId));
-    expect(contact).toMatchObject({ name: 'Joana', addresses: { telegram: String(chat) } });
+    expect(contact).toMatchObject({ name: 'Joana', addresses: { [FAKE_KIND]: String(chat) } });
   });
 
   it('R-CH-11 the same update twice, and 5 concurrent copies, store one message', async () => {
     const chat = newChat();
-    const update = textUpdate(chat, 1, 'repetida');
+    const update = textDelivery(chat, 1, 'repetida');
     expect((await deliver(server, account.path, update)).status).toBe(200);
     expect((await deliver(server, account.path, update)).status).toBe(200);
     const { conversation } = await stored(account.id, `${chat}:1`);
     expect(await messagesOf(String(conversation?.id))).toHaveLength(1);
 
     const other = newChat();
-    const copy = textUpdate(other, 1, 'cinco cópias');
+    const copy = textDelivery(other, 1, 'cinco cópias');
     const replies = await Promise.all(Array.from({ length: 5 }, () => deliver(server, account.path, copy)));
     expect(replies.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
     const second = await stored(account.id, `${other}:1`);
@@ -185,32 +182,32 @@ describe('R-CH-01 webhooks', () => {
 
   it('R-CH-01 a bad or missing secret is 401 and stores nothing', async () => {
     const before = await counts();
-    const wrong = await deliver(server, account.path, textUpdate(newChat(), 1, 'falsa'), 'x'.repeat(TELEGRAM_SECRET.length));
-    const short = await deliver(server, account.path, textUpdate(newChat(), 1, 'falsa'), 'x');
-    const none = await deliver(server, account.path, textUpdate(newChat(), 1, 'falsa'), null);
+    const wrong = await deliver(server, account.path, textDelivery(newChat(), 1, 'falsa'), 'x'.repeat(FAKE_SECRET.length));
+    const short = await deliver(server, account.path, textDelivery(newChat(), 1, 'falsa'), 'x');
+    const none = await deliver(server, account.path, textDelivery(newChat(), 1, 'falsa'), null);
     expect([wrong.status, short.status, none.status]).toEqual([401, 401, 401]);
     expect(await counts()).toEqual(before);
   });
 
   it('R-CH-01 an unknown channel id or the wrong kind in the path is 404 and stores nothing', async () => {
     const before = await counts();
-    const update = textUpdate(newChat(), 1, 'perdida');
-    expect((await deliver(server, '/channels/telegram/01NOSUCHCHANNEL/webhook', update)).status).toBe(404);
+    const update = textDelivery(newChat(), 1, 'perdida');
+    expect((await deliver(server, `/channels/${FAKE_KIND}/01NOSUCHCHANNEL/webhook`, update)).status).toBe(404);
     expect((await deliver(server, `/channels/whatsapp/${account.key}/webhook`, update)).status).toBe(404);
     expect((await deliver(server, `/channels/nonsense/${account.key}/webhook`, update)).status).toBe(404);
     expect(await counts()).toEqual(before);
   });
 
   it('R-CH-01 a disabled channel answers 410 until enabled again', async () => {
-    const disabled = await createTelegramAccount(server, admin, 'Desligado');
+    const disabled = await createFakeAccount(server, admin, 'Desligado');
     const off = await call(server, 'PATCH', `/api/admin/channels/${disabled.id}`, { token: admin, body: { enabled: false } });
     expect(off.status).toBe(200);
     expect(off.body).toMatchObject({ enabled: false });
     const chat = newChat();
-    expect((await deliver(server, disabled.path, textUpdate(chat, 1, 'desligado'))).status).toBe(410);
+    expect((await deliver(server, disabled.path, textDelivery(chat, 1, 'desligado'))).status).toBe(410);
     expect((await stored(disabled.id, `${chat}:1`)).message).toBeUndefined();
     await call(server, 'PATCH', `/api/admin/channels/${disabled.id}`, { token: admin, body: { enabled: true } });
-    expect((await deliver(server, disabled.path, textUpdate(chat, 1, 'ligado'))).status).toBe(200);
+    expect((await deliver(server, disabled.path, textDelivery(chat, 1, 'ligado'))).status).toBe(200);
   });
 
   it('R-CH-01 malformed JSON with the right secret is 400 and stores nothing', async () => {
@@ -223,9 +220,9 @@ describe('R-CH-01 webhooks', () => {
 
   it('R-CH-01 two chats are two contacts; one chat writing twice is one contact and one conversation', async () => {
     const [a, b] = [newChat(), newChat()];
-    await deliver(server, account.path, textUpdate(a, 1, 'a1'));
-    await deliver(server, account.path, textUpdate(b, 1, 'b1'));
-    await deliver(server, account.path, textUpdate(a, 2, 'a2'));
+    await deliver(server, account.path, textDelivery(a, 1, 'a1'));
+    await deliver(server, account.path, textDelivery(b, 1, 'b1'));
+    await deliver(server, account.path, textDelivery(a, 2, 'a2'));
     const [a1, a2, b1] = await Promise.all([stored(account.id, `${a}:1`), stored(account.id, `${a}:2`), stored(account.id, `${b}:1`)]);
     expect(a1.conversation?.contactId).toBe(a2.conversation?.contactId);
     expect(a1.conversation?.id).toBe(a2.conversation?.id);
@@ -237,7 +234,7 @@ describe('R-CH-01 webhooks', () => {
     const chat = newChat();
     const before = await counts();
     const replies = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => deliver(server, account.path, textUpdate(chat, i + 1, `rajada ${i + 1}`))),
+      Array.from({ length: 10 }, (_, i) => deliver(server, account.path, textDelivery(chat, i + 1, `rajada ${i + 1}`))),
     );
     expect(replies.every((r) => r.status === 200)).toBe(true);
     const all = await Promise.all(Array.from({ length: 10 }, (_, i) => stored(account.id, `${chat}:${i + 1}`)));

@@ -4,27 +4,26 @@ import { DISABLED_REASON, UNCERTAIN_REASON } from '../src/channels/outbound.js';
 import { SEND_JOB } from '../src/conversations/messages.js';
 import { jobId, type JobDoc } from '../src/jobs/types.js';
 import { getWire } from '../src/store/wire.js';
-import {
-  createTelegramAccount, deliver, installFakeTelegram, textUpdate, type FakeTelegramUpstream,
-} from './fakeChannel.js';
+import { createFakeAccount, deliver, installFakeChannel } from './fakeChannel.js';
 import { addUser, call, clientId, login, startTestServer, type TestServer } from './helpers.js';
+import { textDelivery, type ScriptedUpstream } from './scriptedAdapter.js';
 import { until } from './redis.js';
 
 let server: TestServer;
-let upstream: FakeTelegramUpstream;
+let upstream: ScriptedUpstream;
 let admin: string;
 let agent: string;
-let account: Awaited<ReturnType<typeof createTelegramAccount>>;
+let account: Awaited<ReturnType<typeof createFakeAccount>>;
 let nextChat = 7_000_000;
 
 beforeAll(async () => {
   server = await startTestServer();
-  upstream = installFakeTelegram(server);
+  upstream = installFakeChannel(server);
   admin = (await login(server, 'admin@demo.local')).accessToken;
   // Room for one active conversation per test without finishing any.
   const user = await addUser(server, { key: 'outbox', name: 'Olga Outbox', email: 'outbox@test.local', role: 'agent', teamIds: ['team:suporte'], maxConcurrent: 50 });
   agent = (await login(server, user.email)).accessToken;
-  account = await createTelegramAccount(server, admin, 'Outbox');
+  account = await createFakeAccount(server, admin, 'Outbox');
 });
 afterEach(async () => {
   upstream.reset();
@@ -32,10 +31,10 @@ afterEach(async () => {
 });
 afterAll(() => server.close());
 
-/** A Telegram customer writes and our agent claims the conversation. */
+/** A customer writes and our agent claims the conversation. */
 async function activeConversation(on = account): Promise<{ conversationId: string; chat: number }> {
   const chat = ++nextChat;
-  expect((await deliver(server, on.path, textUpdate(chat, 1, 'Preciso de ajuda'))).status).toBe(200);
+  expect((await deliver(server, on.path, textDelivery(chat, 1, 'Preciso de ajuda'))).status).toBe(200);
   const [found] = await server.store.find({ selector: { type: 'message', externalId: `${chat}:1` }, limit: 1 });
   const conversationId = String(found?.conversationId);
   const claim = await call(server, 'POST', `/api/conversations/${conversationId}/claim`, { token: agent, body: {} });
@@ -77,7 +76,7 @@ describe('R-OPS-02 outbox: agent replies to an upstream channel', () => {
 
     upstream.release();
     const done = await untilStatus(sent.messageId, 'sent');
-    expect(done.externalId).toMatch(/^tg-\d+$/);
+    expect(done.externalId).toMatch(/^out\.\d+$/);
     expect(done.error).toBeNull();
     expect(upstream.callsFor(sent.messageId)).toHaveLength(1);
     expect(await jobOf(sent.key)).toMatchObject({ state: 'done', attempts: 1 });
@@ -97,7 +96,7 @@ describe('R-OPS-02 outbox: agent replies to an upstream channel', () => {
     expect((second?.at ?? 0) - (first?.at ?? 0)).toBeGreaterThanOrEqual(retryAfterMs);
     // The same idempotency key on every attempt of one send.
     expect(second?.idempotencyKey).toBe(first?.idempotencyKey);
-    expect(done.externalId).toMatch(/^tg-/);
+    expect(done.externalId).toMatch(/^out\./);
     expect(await jobOf(sent.key)).toMatchObject({ state: 'done', attempts: 2 });
   });
 
@@ -113,7 +112,7 @@ describe('R-OPS-02 outbox: agent replies to an upstream channel', () => {
     expect(again.status).toBe(200);
     expect(again.body.message).toMatchObject({ id: sent.messageId, status: 'queued', error: null });
     const done = await untilStatus(sent.messageId, 'sent');
-    expect(done.externalId).toMatch(/^tg-/);
+    expect(done.externalId).toMatch(/^out\./);
     expect(upstream.callsFor(sent.messageId)).toHaveLength(2);
 
     const notFailed = await resend(conversationId, sent.messageId);
@@ -161,7 +160,7 @@ describe('R-OPS-02 outbox: agent replies to an upstream channel', () => {
   });
 
   it('R-OPS-02 a reply on a disabled channel ends failed with the disabled reason and is not sent', async () => {
-    const other = await createTelegramAccount(server, admin, 'Vai desligar');
+    const other = await createFakeAccount(server, admin, 'Vai desligar');
     const { conversationId } = await activeConversation(other);
     const off = await call(server, 'PATCH', `/api/admin/channels/${other.id}`, { token: admin, body: { enabled: false } });
     expect(off.status).toBe(200);

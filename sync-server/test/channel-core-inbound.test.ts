@@ -1,135 +1,21 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  docId, EDITED_AT, MEDIA_ERROR, previousTextsOf, REPLY_WINDOW_CLOSED, type ChannelKind, type ContactDoc, type ConversationDoc,
-  type MessageDoc,
+  docId, EDITED_AT, MEDIA_ERROR, previousTextsOf, type ContactDoc, type ConversationDoc, type MessageDoc,
 } from '@atende/protocol';
-import { ChannelAccounts, type ChannelAccountDoc } from '../src/channelAccounts/service.js';
-import {
-  MediaTooLarge, type ChannelAdapter, type CustomerProfile, type InboundEvent, type InboundMessage, type OutboundRequest,
-} from '../src/channels/adapter.js';
+import { ChannelAccounts } from '../src/channelAccounts/service.js';
+import type { InboundEvent } from '../src/channels/adapter.js';
 import { upstreamMessageKey } from '../src/channels/inbound.js';
-import { PublicMediaLinks } from '../src/channels/publicMedia.js';
-import { PermanentFailure } from '../src/jobs/types.js';
 import { MediaService } from '../src/media/service.js';
-import { getWire, toStored, updateWire } from '../src/store/wire.js';
-import { addUser, call, clientId, login, startTestServer, type TestServer } from './helpers.js';
+import { getWire, toStored } from '../src/store/wire.js';
+import {
+  accounts, admin, ana, conversationWith, createAccount, deliver, diego, inbound, MESSENGER, newAddress, reply, server,
+  storedMessage, storedSettings, upstream, useCoreRig,
+} from './channelCoreRig.js';
+import { call, login } from './helpers.js';
+import { PNG } from './scriptedAdapter.js';
 
-/**
- * The channel core under Telegram, Messenger and Instagram (issue 11), through a scripted adapter
- * registered for those kinds: its webhook body is the list of events the real adapters parse, so
- * these tests exercise what the core does with each event, not any upstream's format.
- */
-const SECRET = 'core-test-secret-0123456789-abcdefghij';
-// The smallest valid PNG (1×1).
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
-const HOUR = 60 * 60_000;
-
-/** What the scripted upstream was asked, shared by every adapter the registry builds. */
-const upstream = {
-  profileCalls: [] as string[],
-  profiles: new Map<string, CustomerProfile>(),
-  sends: [] as Array<{ text: string; links: Array<string | null> }>,
-  connectionTests: [] as string[],
-};
-
-function coreAdapter(server: TestServer, kind: ChannelKind, connectsOnSave: boolean) {
-  return (account: ChannelAccountDoc): ChannelAdapter => ({
-    kind,
-    idempotentSends: false,
-    connectsOnSave,
-    verify: () => true,
-    parse: (request) => (JSON.parse(request.rawBody.toString('utf8')) as { events: InboundEvent[] }).events,
-    async send(request: OutboundRequest) {
-      upstream.sends.push({ text: request.message.text, links: request.message.attachments.map((a) => request.publicMediaUrl(a)) });
-      return { externalId: `out.${upstream.sends.length}`, status: 'sent' };
-    },
-    async testConnection() {
-      const url = server.accounts.upstreamWebhookUrl(account);
-      upstream.connectionTests.push(String(url));
-      return { ok: true, message: `Conectado; webhook registrado em ${url}.` };
-    },
-    async fetchProfile(address: string) {
-      upstream.profileCalls.push(address);
-      return upstream.profiles.get(address) ?? { name: null, pictureUrl: null };
-    },
-    async downloadMedia(ref: string) {
-      if (ref === 'too-large') throw new MediaTooLarge('file is too big');
-      if (ref === 'gone') throw new PermanentFailure('the upstream no longer has this file');
-      return { bytes: PNG, mimeType: 'image/png', filename: 'foto.png' };
-    },
-  });
-}
-
-let server: TestServer;
-let admin: string;
-let ana: string;
-let diego: string;
-/** Serves every conversation these tests open (far above the demo agents' limit of open conversations). */
-let eva: string;
-const accounts: Partial<Record<ChannelKind, string>> = {};
-
-async function createAccount(kind: ChannelKind, config: Record<string, unknown>, name = `Conta ${kind}`) {
-  const reply = await call<{ id: string; settings: Record<string, string>; secretsSet: string[]; connection?: { ok: boolean; message: string } }>(
-    server, 'POST', '/api/admin/channels', { token: admin, body: { kind, name, teamId: 'team:suporte', config } },
-  );
-  expect(reply.status).toBe(201);
-  return reply.body;
-}
-
-const MESSENGER = { pageId: '4242', pageAccessToken: 'page-token', appSecret: 'app-secret-0123' };
-const INSTAGRAM = { igUserId: '1784', pageId: '4242', pageAccessToken: 'page-token', appSecret: 'app-secret-0123', humanAgentTag: 'on' };
-
-beforeAll(async () => {
-  server = await startTestServer({ ATENDE_SECRET: SECRET });
-  server.registry.register('telegram', coreAdapter(server, 'telegram', true));
-  server.registry.register('messenger', coreAdapter(server, 'messenger', false));
-  server.registry.register('instagram', coreAdapter(server, 'instagram', false));
-  admin = (await login(server, 'admin@demo.local')).accessToken;
-  ana = (await login(server, 'ana@demo.local')).accessToken;
-  await addUser(server, { key: 'diego', name: 'Diego Ramos', email: 'diego@demo.local', role: 'agent', teamIds: ['team:comercial'] });
-  diego = (await login(server, 'diego@demo.local')).accessToken;
-  await addUser(server, { key: 'eva', name: 'Eva Prado', email: 'eva@demo.local', role: 'agent', teamIds: ['team:suporte'], maxConcurrent: 100 });
-  eva = (await login(server, 'eva@demo.local')).accessToken;
-  accounts.messenger = (await createAccount('messenger', MESSENGER)).id;
-  accounts.instagram = (await createAccount('instagram', INSTAGRAM)).id;
-  accounts.telegram = (await createAccount('telegram', { botToken: '123:abc' })).id;
-});
-afterAll(() => server.close());
-beforeEach(() => {
-  upstream.profileCalls.length = 0;
-  upstream.sends.length = 0;
-  upstream.connectionTests.length = 0;
-});
-
-const pathOf = (kind: ChannelKind) => `/channels/${kind}/${String(accounts[kind]).slice('channel:'.length)}/webhook`;
-const deliver = (kind: ChannelKind, events: InboundEvent[]) => call(server, 'POST', pathOf(kind), { body: { events } });
-
-let nextAddress = 900_000;
-const newAddress = () => String(++nextAddress);
-/** A stored account's settings, secrets included (never returned by the API). */
-const storedSettings = async (id: string) => ((await server.store.get(id))?.settings ?? {}) as Record<string, string | undefined>;
-
-function inbound(address: string, externalId: string, text: string, extra: Partial<InboundMessage> = {}): InboundEvent {
-  return { type: 'message', message: { externalId, address, authorName: '', kind: 'text', text, media: [], payload: {}, at: Date.now(), ...extra } };
-}
-
-async function storedMessage(kind: ChannelKind, externalId: string) {
-  return getWire<MessageDoc>(server.store, docId('message', upstreamMessageKey(String(accounts[kind]), externalId)));
-}
-
-/** A customer writes, Ana takes the conversation: answers its id. */
-async function conversationWith(kind: ChannelKind, address: string, extra: Partial<InboundMessage> = {}): Promise<string> {
-  const externalId = `m.${address}.${clientId()}`;
-  expect((await deliver(kind, [inbound(address, externalId, 'Oi', extra)])).status).toBe(200);
-  const conversationId = String((await storedMessage(kind, externalId))?.conversationId);
-  expect((await call(server, 'POST', `/api/conversations/${conversationId}/claim`, { token: eva, body: {} })).status).toBe(200);
-  return conversationId;
-}
-
-const reply = (conversationId: string, text: string, mediaIds?: string[]) =>
-  call<{ message: MessageDoc }>(
-    server, 'POST', `/api/conversations/${conversationId}/messages`, { token: eva, body: { id: clientId('r'), text, ...(mediaIds ? { mediaIds } : {}) } },
-  );
+/** The channel core's inbound side for issue 11: generated tokens, edits, watermarks, profiles, pictures, lost files. */
+useCoreRig();
 
 describe('R-CH-01 issue 11 generated tokens and connection on save', () => {
   it('R-CH-01 Telegram\'s secret token and Meta\'s verify token are generated when left out; the verify token is readable, the secret is not', async () => {
@@ -321,84 +207,5 @@ describe('R-WS-04 issue 11 inbound media that will not arrive', () => {
     expect([gone?.payload[MEDIA_ERROR], gone?.attachments]).toEqual(['unavailable', []]);
     expect(ok?.payload[MEDIA_ERROR]).toBeUndefined();
     expect(ok?.attachments).toHaveLength(1);
-  });
-});
-
-describe('R-CH-05 issue 11 public media links', () => {
-  it('R-CH-05 an attachment goes upstream as a link that serves it without login; forged or expired links are 404', async () => {
-    const conversationId = await conversationWith('messenger', newAddress());
-    const form = new FormData();
-    form.append('channel', 'messenger');
-    form.append('file', new Blob([PNG], { type: 'image/png' }), 'foto.png');
-    const uploaded = await fetch(`${server.url}/api/media`, { method: 'POST', headers: { authorization: `Bearer ${eva}` }, body: form });
-    const { id: mediaId } = (await uploaded.json()) as { id: string };
-    expect((await reply(conversationId, '', [mediaId])).status).toBe(201);
-    await server.jobs.idle();
-    const link = String(upstream.sends[0]?.links[0]);
-    expect(link.startsWith(`${server.url}/channels/media/`)).toBe(true);
-    const served = await fetch(link);
-    expect(served.status).toBe(200);
-    expect(Buffer.from(await served.arrayBuffer()).equals(PNG)).toBe(true);
-
-    const token = decodeURIComponent(link.slice(`${server.url}/channels/media/`.length));
-    const forged = token.slice(0, -2) + (token.endsWith('AA') ? 'BB' : 'AA');
-    expect((await fetch(`${server.url}/channels/media/${encodeURIComponent(forged)}`)).status).toBe(404);
-    const otherKey = new PublicMediaLinks('another-secret-0123456789-0123456789', () => server.url).tokenFor(mediaId);
-    expect((await fetch(`${server.url}/channels/media/${encodeURIComponent(otherKey)}`)).status).toBe(404);
-    const expired = new PublicMediaLinks(SECRET, () => server.url, () => Date.now() - 2 * HOUR).tokenFor(mediaId);
-    expect((await fetch(`${server.url}/channels/media/${encodeURIComponent(expired)}`)).status).toBe(404);
-    const fresh = new PublicMediaLinks(SECRET, () => server.url).tokenFor(mediaId);
-    expect((await fetch(`${server.url}/channels/media/${encodeURIComponent(fresh)}`)).status).toBe(200);
-  });
-});
-
-describe('R-CH-05 issue 11 reply windows and text limits at queue time', () => {
-  it('R-CH-05 Messenger past 24 h is refused with reply_window_closed naming the channel and when it closed', async () => {
-    const wroteAt = Date.now() - 25 * HOUR;
-    const conversationId = await conversationWith('messenger', newAddress(), { payload: { sentAt: wroteAt } });
-    // The window counts from the customer's own upstream time, kept on the conversation for every channel.
-    expect((await getWire<ConversationDoc>(server.store, conversationId))?.channelMeta.customerWroteAt).toBe(String(wroteAt));
-    const refused = await call<{ error: string; message: string }>(
-      server, 'POST', `/api/conversations/${conversationId}/messages`, { token: eva, body: { id: clientId('w'), text: 'Olá?' } },
-    );
-    expect(refused.status).toBe(409);
-    expect(refused.body.error).toBe(REPLY_WINDOW_CLOSED);
-    expect(refused.body.message).toContain('Messenger');
-    expect(JSON.stringify(refused.body)).toContain(String(wroteAt + 24 * HOUR));
-    expect(upstream.sends).toHaveLength(0);
-  });
-
-  it('R-CH-05 Instagram with HUMAN_AGENT allowed takes replies up to 7 days, then refuses', async () => {
-    const inside = await conversationWith('instagram', newAddress(), { payload: { sentAt: Date.now() - 3 * 24 * HOUR } });
-    expect((await reply(inside, 'Ainda dá')).status).toBe(201);
-    const past = await conversationWith('instagram', newAddress(), { payload: { sentAt: Date.now() - 8 * 24 * HOUR } });
-    const refused = await call<{ error: string; message: string }>(server, 'POST', `/api/conversations/${past}/messages`, { token: eva, body: { id: clientId('w'), text: 'Tarde demais' } });
-    expect([refused.status, refused.body.error]).toEqual([409, REPLY_WINDOW_CLOSED]);
-    expect(refused.body.message).toContain('Instagram');
-  });
-
-  it('R-CH-05 R-WS-04 "Reenviar" of a failed Messenger message after the window closed is refused the same way', async () => {
-    const conversationId = await conversationWith('messenger', newAddress());
-    const sent = (await reply(conversationId, 'Vai falhar')).body.message;
-    await server.jobs.idle();
-    // The upstream refused it, and the customer's last message is now 25 hours old.
-    await updateWire<MessageDoc>(server.store, sent.id, (m) => m && { ...m, status: 'failed', error: 'recusada', updatedAt: m.updatedAt + 1 });
-    await updateWire<ConversationDoc>(server.store, conversationId, (c) =>
-      c && { ...c, channelMeta: { ...c.channelMeta, customerWroteAt: String(Date.now() - 25 * HOUR) }, updatedAt: c.updatedAt + 1 });
-    const refused = await call<{ error: string }>(server, 'POST', `/api/conversations/${conversationId}/messages/${sent.id}/resend`, { token: eva, body: {} });
-    expect([refused.status, refused.body.error]).toEqual([409, REPLY_WINDOW_CLOSED]);
-    expect((await getWire<MessageDoc>(server.store, sent.id))?.status).toBe('failed');
-  });
-
-  it('R-CH-05 text over the channel\'s limit is refused before queueing with a sentence naming the channel and its limit', async () => {
-    const messenger = await conversationWith('messenger', newAddress());
-    const long = await call<{ error: string; message: string }>(server, 'POST', `/api/conversations/${messenger}/messages`, { token: eva, body: { id: clientId('t'), text: 'a'.repeat(2001) } });
-    expect([long.status, long.body.error, long.body.message]).toEqual([422, 'text_too_long', 'O Messenger aceita até 2.000 caracteres por mensagem.']);
-    expect((await reply(messenger, 'a'.repeat(2000))).status).toBe(201);
-    const instagram = await conversationWith('instagram', newAddress());
-    const longer = await call<{ error: string; message: string }>(server, 'POST', `/api/conversations/${instagram}/messages`, { token: eva, body: { id: clientId('t'), text: 'b'.repeat(1001) } });
-    expect([longer.status, longer.body.error, longer.body.message]).toEqual([422, 'text_too_long', 'O Instagram aceita até 1.000 caracteres por mensagem.']);
-    const messages = await server.store.find({ selector: { type: 'message', conversationId: instagram, direction: 'out' }, limit: 10 });
-    expect(messages).toHaveLength(0);
   });
 });
