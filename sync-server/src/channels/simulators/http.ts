@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { z } from 'zod';
+import { simulatorHtml, type PageHead } from './pageHtml.js';
 
 /**
  * The plumbing of the issue-11 simulator pages' small JSON APIs: answers, zod problems as one
@@ -30,29 +31,6 @@ export function parseJson(body: Buffer): unknown {
 export const contentTypeOf = (req: IncomingMessage) => (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
 
 const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' };
-
-/** What a simulator page's <head> names: the rest of the head and the simulators' strip are every page's. */
-export interface PageHead {
-  /** "Simulador do …", before " — Atende". */
-  title: string;
-  /** The strip's current page (nav.js; 'meta' follows the address's #messenger / #instagram). */
-  current: 'whatsapp' | 'telegram' | 'meta';
-  /** The page's own stylesheets and module script, over the shared ones. */
-  styles: readonly string[];
-  script: string;
-}
-
-/** A whole page: the shared head (simulators' look and strip) around the page's own body (its .html file). */
-export function simulatorHtml(head: PageHead, body: string): string {
-  const styles = ['/simulators/customer.css', '/simulators/nav.css', ...head.styles].map((href) => `    <link rel="stylesheet" href="${href}" />`);
-  return [
-    '<!doctype html>', '<html lang="pt-BR">', '  <head>', '    <meta charset="utf-8" />',
-    '    <meta name="viewport" content="width=device-width, initial-scale=1" />', `    <title>${head.title} — Atende</title>`,
-    ...styles, `    <script type="module" src="${head.script}"></script>`, '    <script type="module" src="/simulators/nav.js"></script>',
-    '  </head>', '  <body>', `    <nav id="simulators" data-current="${head.current}" aria-label="Simuladores"></nav>`,
-    body.trimEnd(), '  </body>', '</html>', '',
-  ].join('\n');
-}
 
 /**
  * Serves `files` (route → file in `dir`), read once; returns whether it answered. With `head`, the

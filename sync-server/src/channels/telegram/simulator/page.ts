@@ -20,7 +20,15 @@ import type { CustomerSent, TelegramSimulator } from './simulator.js';
  */
 const serveAsset = pageAssets(path.join(path.dirname(fileURLToPath(import.meta.url)), 'page'), {
   '/': 'chat.html', '/chat/chat.js': 'chat.js', '/chat/telegram.css': 'telegram.css',
-}, { head: { title: 'Simulador do Telegram', current: 'telegram', styles: ['/chat/telegram.css'], script: '/chat/chat.js' } });
+}, {
+  head: {
+    title: 'Simulador do Telegram', current: 'telegram', styles: ['/chat/telegram.css'], script: '/chat/chat.js',
+    customer: {
+      id: 'user', idLabel: 'ID do usuário no Telegram', nameHint: 'Nome e sobrenome como no perfil do Telegram.',
+      idHint: 'Só dígitos (ex.: 100200300). A conversa privada com o bot tem o mesmo número.',
+    },
+  },
+});
 const PHOTO_TYPES = new Set(['image/jpeg', 'image/png', 'image/webp']);
 
 /** A Telegram user id: a positive integer (private chats share it). */

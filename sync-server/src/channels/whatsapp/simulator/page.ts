@@ -20,7 +20,16 @@ import type { WhatsAppSimulator } from './simulator.js';
 const CSP = PAGE_CSP.replace("img-src 'self' data:", "img-src 'self' https: data:").replace("media-src 'self'", "media-src 'self' https:");
 const serveAsset = pageAssets(path.join(path.dirname(fileURLToPath(import.meta.url)), 'page'), {
   '/': 'phone.html', '/phone/phone.js': 'phone.js',
-}, { head: { title: 'Simulador do WhatsApp', current: 'whatsapp', styles: [], script: '/phone/phone.js' }, csp: CSP });
+}, {
+  head: {
+    title: 'Simulador do WhatsApp', current: 'whatsapp', styles: [], script: '/phone/phone.js',
+    customer: {
+      id: 'phone', idLabel: 'Número do cliente', nameHint: 'Cada número guarda o último nome usado com ele.',
+      idHint: 'Código do país, DDD e número, só dígitos (ex.: 5511998765432).',
+    },
+  },
+  csp: CSP,
+});
 /** WhatsApp's limit for images (CHANNELS.md), and the types it takes. */
 const IMAGE_MAX_BYTES = 5 * 1024 * 1024;
 const IMAGE_TYPES = new Set(['image/jpeg', 'image/png']);
