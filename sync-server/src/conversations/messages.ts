@@ -255,8 +255,8 @@ export class MessageService {
   }
 
   /** A customer's edit of an inbound message (upstreamUpdates.ts); false when no such message is stored. */
-  applyEdit(messageKey: string, text: string, at: number): Promise<boolean> {
-    return applyEdit(this.store, messageKey, text, at);
+  applyEdit(messageKey: string, text: string, at: number, deleted = false): Promise<boolean> {
+    return applyEdit(this.store, messageKey, text, at, deleted);
   }
 
   /**
