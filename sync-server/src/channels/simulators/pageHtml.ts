@@ -14,6 +14,8 @@ export interface PageHead {
   script: string;
   /** The customer's id and name fields (who.js), put where the body says `<!-- customer fields -->`. */
   customer?: CustomerFieldsHtml;
+  /** The conversation's title and what shows while it is empty, for the thread (thread.js) where the body says `<!-- customer thread -->`. */
+  thread?: { title: string; empty: string };
 }
 
 /** The words of the customer fields; `id` names the id input (its hint and error take `<id>-hint`, `<id>-error`). */
@@ -36,6 +38,24 @@ function customerFieldsHtml({ id, idLabel, idHint, nameHint }: CustomerFieldsHtm
   ].join('\n');
 }
 
+/** The thread's parts thread.js draws into: the list in its scroller, the empty line, the typing line. */
+function threadHtml({ title, empty }: { title: string; empty: string }): string {
+  return [
+    `        <h2 id="chat-title">${escapeHtml(title)}</h2>`,
+    `        <div id="log" class="log" role="log" aria-label="${escapeHtml(title)}"><ol id="messages" class="messages"></ol></div>`,
+    `        <p id="empty" class="hint">${escapeHtml(empty)}</p>`,
+    '        <p id="typing" class="typing" aria-live="polite"></p>',
+  ].join('\n');
+}
+
+/** The page's body with the shared parts it asks for. */
+function fillIn(body: string, head: PageHead): string {
+  let filled = body;
+  if (head.customer) filled = filled.replace('      <!-- customer fields -->', customerFieldsHtml(head.customer));
+  if (head.thread) filled = filled.replace('        <!-- customer thread -->', threadHtml(head.thread));
+  return filled;
+}
+
 /** A whole page: the shared head (simulators' look and strip) around the page's own body (its .html file). */
 export function simulatorHtml(head: PageHead, body: string): string {
   const styles = ['/simulators/customer.css', '/simulators/nav.css', ...head.styles].map((href) => `    <link rel="stylesheet" href="${href}" />`);
@@ -44,6 +64,6 @@ export function simulatorHtml(head: PageHead, body: string): string {
     '    <meta name="viewport" content="width=device-width, initial-scale=1" />', `    <title>${escapeHtml(head.title)} — Atende</title>`,
     ...styles, `    <script type="module" src="${head.script}"></script>`, '    <script type="module" src="/simulators/nav.js"></script>',
     '  </head>', '  <body>', `    <nav id="simulators" data-current="${head.current}" aria-label="Simuladores"></nav>`,
-    (head.customer ? body.replace('      <!-- customer fields -->', customerFieldsHtml(head.customer)) : body).trimEnd(), '  </body>', '</html>', '',
+    fillIn(body, head).trimEnd(), '  </body>', '</html>', '',
   ].join('\n');
 }

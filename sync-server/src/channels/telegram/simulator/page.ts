@@ -27,6 +27,7 @@ const serveAsset = pageAssets(path.join(path.dirname(fileURLToPath(import.meta.u
       id: 'user', idLabel: 'ID do usuário no Telegram', nameHint: 'Nome e sobrenome como no perfil do Telegram.',
       idHint: 'Só dígitos (ex.: 100200300). A conversa privada com o bot tem o mesmo número.',
     },
+    thread: { title: 'Conversa com o bot', empty: 'Nenhuma mensagem com este usuário ainda.' },
   },
 });
 const PHOTO_TYPES = new Set(['image/jpeg', 'image/png', 'image/webp']);

@@ -27,6 +27,7 @@ const serveAsset = pageAssets(path.join(path.dirname(fileURLToPath(import.meta.u
       id: 'phone', idLabel: 'Número do cliente', nameHint: 'Cada número guarda o último nome usado com ele.',
       idHint: 'Código do país, DDD e número, só dígitos (ex.: 5511998765432).',
     },
+    thread: { title: 'Conversa com a empresa', empty: 'Nenhuma mensagem com este número ainda.' },
   },
   csp: CSP,
 });
