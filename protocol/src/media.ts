@@ -102,6 +102,8 @@ export const ATTACHMENTS_MAX = 10;
  * the server refuses more at queue time.
  */
 export const ONE_FILE_PER_MESSAGE: ReadonlySet<ChannelKind> = new Set<ChannelKind>(['whatsapp', 'telegram', 'messenger', 'instagram']);
+/** The server's 422 code for a reply with more files than its channel takes per message: clients switch on it. */
+export const TOO_MANY_FILES = 'too_many_files';
 
 /** Longest kept file name, as most file systems allow. */
 export const MEDIA_NAME_MAX = 255;

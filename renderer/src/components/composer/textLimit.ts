@@ -1,4 +1,7 @@
-import { CHANNEL_TEXT_MAX, MESSAGE_TEXT_MAX, REPLY_WINDOW_CLOSED, WHATSAPP_WINDOW_CLOSED, type ChannelKind } from '@atende/protocol';
+import {
+  CHANNEL_TEXT_MAX, channelTextLength, fitsChannelText, MESSAGE_TEXT_MAX, REPLY_WINDOW_CLOSED, TOO_MANY_FILES, WHATSAPP_WINDOW_CLOSED,
+  type ChannelKind,
+} from '@atende/protocol';
 import type { OutboxDoc } from '../../db/outboxSchema';
 
 /**
@@ -13,7 +16,7 @@ export const counterFrom = (max: number): number => max - Math.min(296, Math.flo
 export const COUNTER_FROM = counterFrom(MESSAGE_TEXT_MAX);
 
 export interface TextLimit {
-  /** What is counted: the text as it is sent (trimmed), in the units the server counts. */
+  /** What is counted: protocol's `channelTextLength`, the one count of the composer, the server and the adapters. */
   length: number;
   max: number;
   showCounter: boolean;
@@ -21,25 +24,32 @@ export interface TextLimit {
 }
 
 export function textLimit(text: string, channel?: ChannelKind): TextLimit {
-  const length = text.trim().length;
+  const length = channelTextLength(text);
   const max = textMaxOf(channel);
-  return { length, max, showCounter: length >= counterFrom(max), over: length > max };
+  return { length, max, showCounter: length >= counterFrom(max), over: !fitsText(text, channel) };
 }
+
+/** Without a known channel (not replicated yet), the longest text any message may carry. */
+const fitsText = (text: string, channel: ChannelKind | undefined): boolean =>
+  (channel ? fitsChannelText(channel, text) : channelTextLength(text) <= MESSAGE_TEXT_MAX);
 
 /**
  * Why a reply was refused, for the agent: a text over its channel's limit in their language;
  * otherwise the server's own message (domain refusals such as a closed WhatsApp, Messenger or
- * Instagram window are worded for agents, and name the window's rule).
+ * Instagram window, or too many files for the channel, are worded for agents and say the rule).
  */
 export type RefusalReason = { key: 'tooLong'; max: number } | { message: string } | null;
 
-/** Refusals that are about the window, whatever the text's length: the server's sentence says why. */
-const WINDOW_REFUSALS: ReadonlySet<string> = new Set([WHATSAPP_WINDOW_CLOSED, REPLY_WINDOW_CLOSED]);
+/**
+ * Refusals about something else than the text, whatever its length: a closed window, or more than
+ * one file where the channel takes one per message (TOO_MANY_FILES). The server's sentence says why.
+ */
+const OTHER_REFUSALS: ReadonlySet<string> = new Set([WHATSAPP_WINDOW_CLOSED, REPLY_WINDOW_CLOSED, TOO_MANY_FILES]);
 
 export function refusalReason(reply: Pick<OutboxDoc, 'body' | 'error'>, channel?: ChannelKind): RefusalReason {
   const text = typeof reply.body.text === 'string' ? reply.body.text : '';
   const max = textMaxOf(channel);
-  const aboutWindow = reply.error !== null && WINDOW_REFUSALS.has(reply.error.code);
-  if (!aboutWindow && text.trim().length > max) return { key: 'tooLong', max };
+  const aboutOther = reply.error !== null && OTHER_REFUSALS.has(reply.error.code);
+  if (!aboutOther && !fitsText(text, channel)) return { key: 'tooLong', max };
   return reply.error?.message ? { message: reply.error.message } : null;
 }

@@ -1,5 +1,5 @@
 import { computed, type Ref } from 'vue';
-import type { ConversationDoc, MessageDoc } from '@atende/protocol';
+import { DELETED, storyOf, type ConversationDoc, type MessageDoc } from '@atende/protocol';
 import type { AtendeDatabase } from '../../db/database';
 import { liveQuery } from '../../db/live';
 
@@ -9,13 +9,19 @@ import { liveQuery } from '../../db/live';
  * else empty), and the card names the message's kind in the agent's language (`preview.<key>`).
  */
 export interface KindPreview {
-  key: 'image' | 'audio' | 'video' | 'document' | 'documentNamed' | 'sticker' | 'location' | 'contacts' | 'template' | 'templateNamed' | 'reaction';
+  key: 'image' | 'audio' | 'video' | 'document' | 'documentNamed' | 'sticker' | 'location' | 'contacts' | 'template' | 'templateNamed' | 'reaction'
+    | 'storyMention' | 'storyReply' | 'deleted';
   values?: Record<string, string>;
 }
 
 type Previewed = Pick<MessageDoc, 'kind' | 'attachments' | 'payload'>;
 
 export function kindPreview(message: Previewed): KindPreview | null {
+  // Instagram (issue 11): an unsent message and a story mention carry no text and no file.
+  const payload: Previewed['payload'] = message.payload ?? {};
+  if (payload[DELETED] === true) return { key: 'deleted' };
+  const story = storyOf(payload);
+  if (story && message.attachments.length === 0) return { key: story.kind === 'mention' ? 'storyMention' : 'storyReply' };
   // A file sent from the composer is a text message carrying it: its file's kind names it.
   const kind = message.kind === 'text' ? message.attachments[0]?.kind : message.kind;
   const named = (key: 'documentNamed' | 'templateNamed', name: unknown, bare: 'document' | 'template'): KindPreview =>
@@ -24,9 +30,9 @@ export function kindPreview(message: Previewed): KindPreview | null {
     case 'image': case 'audio': case 'video': case 'sticker': case 'location': case 'contacts': case 'reaction':
       return { key: kind };
     case 'document':
-      return named('documentNamed', message.attachments[0]?.name || message.payload.filename, 'document');
+      return named('documentNamed', message.attachments[0]?.name || payload.filename, 'document');
     case 'template':
-      return named('templateNamed', message.payload.template, 'template');
+      return named('templateNamed', payload.template, 'template');
     default:
       return null;
   }
