@@ -15,6 +15,7 @@ import { measureStream, STREAM, streamTable, type StreamResult } from './stream.
 import { BACKFILL, measureThroughput, type ThroughputResult } from './throughput.js';
 import { WORKLOAD } from './workload.js';
 import { measureWhatsApp, WHATSAPP_DEFAULTS, whatsAppTable, type WhatsAppResult } from './whatsapp.js';
+import { CHANNELS_DEFAULTS, channelsTable, measureChannels, type ChannelIngestResult } from './channels.js';
 
 /**
  * `npm run bench` (ARCHITECTURE §9): webhook-to-agent latency, pull throughput and inbound
@@ -26,7 +27,7 @@ import { measureWhatsApp, WHATSAPP_DEFAULTS, whatsAppTable, type WhatsAppResult 
  * results/latest-<sections>.json and a dated copy instead, so latest.json stays a full run.
  */
 
-const SECTIONS = ['latency', 'throughput', 'ingest', 'whatsapp', 'stream', 'scope', 'renderer'] as const;
+const SECTIONS = ['latency', 'throughput', 'ingest', 'whatsapp', 'channels', 'stream', 'scope', 'renderer'] as const;
 type Section = (typeof SECTIONS)[number];
 const ALIASES: Record<string, Section[]> = { server: ['latency', 'throughput', 'ingest'], all: [...SECTIONS] };
 
@@ -79,6 +80,12 @@ const METHOD = {
     `the admin API. ${WHATSAPP_DEFAULTS.customers} customers at once, each writing ${WHATSAPP_DEFAULTS.messagesPerCustomer} text ` +
     `messages one after another; every signed webhook is POSTed ${WHATSAPP_DEFAULTS.copies} times at once (Meta's at-least-once ` +
     'delivery); ack = POST until its answer. Afterwards every upstream id must be stored exactly once. Client and server share one Node process.',
+  channels: `Telegram, then Messenger, then Instagram, each on one fresh server (simulators off) with its fake upstream on loopback ` +
+    '(FakeBotApi: creating the account registers the webhook and its secret; FakeMetaGraph: one profile with a picture per customer); ' +
+    `the account created through the admin API. ${CHANNELS_DEFAULTS.customers} customers (private chats / PSIDs / IGSIDs) at once, each ` +
+    `writing ${CHANNELS_DEFAULTS.messagesPerCustomer} texts one after another; every update is POSTed ${CHANNELS_DEFAULTS.copies} times at once ` +
+    '(Telegram: X-Telegram-Bot-Api-Secret-Token; Meta: X-Hub-Signature-256 with the app secret); ack = POST until its answer. Afterwards ' +
+    'every upstream id must be stored exactly once. Meta: then waits (up to 3 min) until every contact-profile job is done or dead.',
   scope: `One fresh server over its own embedded store; ${SCOPE_WORKLOAD.teams} teams x ${SCOPE_WORKLOAD.conversationsPerTeam} ` +
     `waiting conversations x ${SCOPE_WORKLOAD.messagesPerConversation} messages written with store.bulkWrite (batches of ~1,000), ` +
     'then warmIndexes() (timed), then full pulls from no checkpoint over HTTP (limit 500) of conversations and messages as ' +
@@ -243,6 +250,12 @@ async function main(): Promise<void> {
     whatsapp = await withTimeout(measureWhatsApp(), SCENARIO_LIMIT_MS, 'WhatsApp webhooks');
     console.log('done');
   }
+  let channels: ChannelIngestResult[] | undefined;
+  if (sections.includes('channels')) {
+    process.stdout.write(`channels: ${CHANNELS_DEFAULTS.customers} customers' webhooks each, every one delivered ${CHANNELS_DEFAULTS.copies}×: `);
+    channels = await withTimeout(measureChannels({}, (step) => process.stdout.write(`${step}… `)), 3 * SCENARIO_LIMIT_MS, 'channel webhooks');
+    console.log('done');
+  }
   let stream: StreamResult | undefined;
   if (sections.includes('stream')) {
     process.stdout.write('stream: ');
@@ -292,6 +305,11 @@ async function main(): Promise<void> {
       `delivery POSTed ${whatsapp.copies}× at once; exactly one message per upstream id stored`);
     console.log(whatsAppTable(whatsapp));
   }
+  if (channels) {
+    console.log('\nTelegram, Messenger and Instagram webhooks: each update POSTed at once as often as "× copies" says; ' +
+      'exactly one message per upstream id stored; profile jobs = Meta contact-profile jobs done / queued');
+    console.log(channelsTable(channels));
+  }
   if (stream) {
     console.log(`\nStreamed changes: ${stream.sockets} sockets (${STREAM.teams} teams × ${STREAM.agentsPerTeam} agents + ` +
       `${stream.supervisors} supervisors), latency from write to every eligible socket in ms`);
@@ -316,7 +334,7 @@ async function main(): Promise<void> {
   const report = {
     name: 'foundation', sections, startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(),
     commit: gitCommit(), store: 'embedded', machine: machine(), loadAverage: { before: loadBefore, after: os.loadavg() },
-    method, latency, throughput, ingest, whatsapp, stream, scope,
+    method, latency, throughput, ingest, whatsapp, channels, stream, scope,
     ...(renderer ? { renderer: { build: rendererBuild(), ...renderer } } : {}),
   };
   mkdirSync(RESULTS, { recursive: true });
