@@ -89,7 +89,22 @@ test('R-CH-05 an admin adds an Instagram account by keyboard, copies its webhook
     await useTheme(admin, 'dark');
     await expectNoAxeViolations(admin, 'an Instagram account in the dark theme');
 
-    await detail.getByRole('button', { name: 'Desativar' }).click();
+    // Disabling asks first, by keyboard: Esc keeps the account on and focus on the button; then Tab to confirm.
+    const disable = detail.getByRole('button', { name: 'Desativar' });
+    await disable.focus();
+    await admin.keyboard.press('Enter');
+    const confirm = admin.getByRole('dialog', { name: 'Desativar Instagram da Loja?' });
+    await expect(confirm.getByRole('button', { name: 'Cancelar' })).toBeFocused();
+    await admin.keyboard.press('Escape');
+    await expect(confirm).toBeHidden();
+    await expect(row).toContainText('Ativo');
+    await expect(disable).toBeFocused();
+    await admin.keyboard.press('Enter');
+    await expect(confirm.getByRole('button', { name: 'Cancelar' })).toBeFocused();
+    await admin.keyboard.press('Tab');
+    await expect(confirm.getByRole('button', { name: 'Desativar' })).toBeFocused();
+    await admin.keyboard.press('Enter');
+    await expect(confirm).toBeHidden();
     await expect(row).toContainText('Desativado');
     await expect(detail.getByRole('button', { name: 'Ativar' })).toBeVisible();
   } finally {
@@ -106,7 +121,7 @@ test('R-CH-04 an admin adds a Telegram bot and reads how the server’s registra
     const dialog = admin.getByRole('dialog', { name: 'Adicionar bot do Telegram' });
     await dialog.getByLabel('Nome', { exact: true }).fill('Bot da Loja');
     await dialog.getByLabel('Equipe').selectOption({ label: 'Comercial' });
-    await dialog.getByLabel('Token do bot').fill('123456:ABC-token-do-bot');
+    await dialog.getByLabel('Token do bot').fill('123456:ABC-token-do-bot-0123456789abcdef');
     await expect(dialog.getByLabel('Token secreto do webhook')).toHaveAccessibleDescription('Opcional: em branco, o Atende gera um.');
     await dialog.getByLabel('Nome de usuário do bot').fill('@loja_atende_bot');
     // A Bot API nobody answers on: the server's registration fails, and says so.

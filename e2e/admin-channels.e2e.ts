@@ -142,6 +142,7 @@ test('R-CH-03 R-WA-08 an admin adds a WhatsApp number in Administração → Can
     await expect(renamed.getByRole('status').filter({ hasText: 'Conectado' })).toBeVisible();
 
     await renamed.getByRole('button', { name: 'Desativar' }).click();
+    await admin.getByRole('dialog', { name: 'Desativar WhatsApp Vendas SP?' }).getByRole('button', { name: 'Desativar' }).click();
     await expect(list.getByRole('row', { name: /WhatsApp Vendas SP/ })).toContainText('Desativado');
     await expect(renamed.getByRole('button', { name: 'Ativar' })).toBeVisible();
 
