@@ -66,3 +66,31 @@ seeded('R-CH-05 past 24 h an Instagram account without HUMAN_AGENT closes the co
   await expect(open.getByTestId('text-limit')).toHaveText('O Instagram aceita até 1.000 caracteres por mensagem; esta tem 1.001. Encurte o texto para enviar.');
   await expect(open.getByRole('button', { name: 'Enviar' })).toBeDisabled();
 });
+
+seeded('R-CH-05 R-CH-04 an Instagram story mention shows its mark and link without an empty bubble; an unsent message says so with its text behind the history; an empty earlier caption reads "(sem texto)"', async ({ server, newContext }) => {
+  const ana = await (await newContext()).newPage();
+  await signIn(ana, server, 'ana@demo.local');
+  await ana.getByRole('tab', { name: /Em atendimento/ }).click();
+  await card(ana, 'Oi de ontem').click();
+  await expect(ana.getByRole('region', { name: 'Pedro Instagram' })).toBeVisible();
+  const log = messageLog(ana);
+
+  const mention = log.getByTestId('story-badge');
+  await expect(mention).toContainText('Mencionou você no story');
+  await expect(mention.getByRole('link', { name: 'Abrir o story' })).toHaveAttribute('href', /asset_id=42/);
+  // No message shows an empty text bubble.
+  await expect(log.locator('.message-body .text').filter({ hasText: /^\s*$/ })).toHaveCount(0);
+
+  await expect(log.getByTestId('deleted-message')).toHaveText('Mensagem apagada pelo cliente');
+  await expect(log).not.toContainText('Meu CPF é 123');
+  const history = log.getByRole('button', { name: 'Mensagem apagada: ver o texto que o cliente apagou' });
+  await history.focus();
+  await ana.keyboard.press('Enter');
+  await expect(history).toHaveAttribute('aria-expanded', 'true');
+  await expect(log.getByTestId('previous-versions')).toContainText('Meu CPF é 123');
+
+  const captioned = log.getByRole('button', { name: 'Mensagem editada: ver versões anteriores' });
+  await captioned.click();
+  await expect(log.getByTestId('empty-version')).toHaveText('(sem texto)');
+  await expectNoAxeViolations(ana, 'an Instagram story mention, an unsent message and an empty earlier caption');
+});

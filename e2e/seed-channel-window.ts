@@ -46,6 +46,7 @@ const message = (conversationId: string, contactId: string, kind: string, text: 
 };
 
 const messenger = 'conversation:cw-messenger';
+const instagramClosed = 'conversation:cw-instagram-closed';
 const store = new EmbeddedStore(dataDir);
 const results = await store.bulkWrite([
   account('cw-messenger', 'messenger', 'on'),
@@ -56,7 +57,7 @@ const results = await store.bulkWrite([
   conversation(messenger, 'messenger', 30 * HOUR, {
     contactId: 'contact:cw-joana', channelAccountId: 'channel:cw-messenger', protocol: '20261128-800001', lastPreview: 'Pedido 12345',
   }),
-  conversation('conversation:cw-instagram-closed', 'instagram', 30 * HOUR, {
+  conversation(instagramClosed, 'instagram', 30 * HOUR, {
     contactId: 'contact:cw-pedro', channelAccountId: 'channel:cw-instagram', protocol: '20261128-800002', lastPreview: 'Oi de ontem',
   }),
   conversation('conversation:cw-instagram-open', 'instagram', HOUR, {
@@ -68,6 +69,15 @@ const results = await store.bulkWrite([
   message(messenger, 'contact:cw-joana', 'document', '', { mediaError: 'too_large' }),
   message(messenger, 'contact:cw-joana', 'text', 'Pedido 12345', {
     'previous.1': 'Pedido 123', 'previous.1.at': now - 29 * HOUR, editedAt: now - 29 * HOUR,
+  }),
+  // Instagram: a story mention keeps only its link (no file, no text); an unsend empties the message, its text kept in the history.
+  message(instagramClosed, 'contact:cw-pedro', 'text', '', { story: 'mention', storyUrl: 'https://lookaside.fbsbx.com/ig_messaging_cdn/?asset_id=42' }),
+  message(instagramClosed, 'contact:cw-pedro', 'text', '', {
+    'previous.1': 'Meu CPF é 123', 'previous.1.at': now - 29 * HOUR, editedAt: now - 29 * HOUR, deleted: true,
+  }),
+  // A caption added to a file sent without one: the earlier version had no text.
+  message(instagramClosed, 'contact:cw-pedro', 'document', 'Nota de outubro', {
+    'previous.1': '', 'previous.1.at': now - 29 * HOUR, editedAt: now - 29 * HOUR, mediaError: 'unavailable',
   }),
 ]);
 if (results.some((r) => !r.ok)) throw new Error(`seed failed: ${JSON.stringify(results.filter((r) => !r.ok))}`);
