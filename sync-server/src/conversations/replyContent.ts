@@ -1,4 +1,6 @@
-import { CHANNEL_TEXT_MAX, DomainError, fitsChannelText, ONE_FILE_PER_MESSAGE, TEXT_TOO_LONG, type ChannelKind } from '@atende/protocol';
+import {
+  CHANNEL_TEXT_MAX, DomainError, fitsChannelText, ONE_FILE_PER_MESSAGE, TEXT_TOO_LONG, TOO_MANY_FILES, type ChannelKind,
+} from '@atende/protocol';
 import { channelName, textTooLongRefusal } from './channelSentences.js';
 
 /**
@@ -12,8 +14,6 @@ export function assertTextFits(channel: ChannelKind, text: string): void {
   const max = CHANNEL_TEXT_MAX[channel];
   throw new DomainError('unprocessable', TEXT_TOO_LONG, textTooLongRefusal(channel, max), { max });
 }
-
-export const TOO_MANY_FILES = 'too_many_files';
 
 /** Channels that carry one file per message (ONE_FILE_PER_MESSAGE) refuse a reply with more. */
 export function assertFileCount(channel: ChannelKind, files: readonly unknown[]): void {
