@@ -109,12 +109,12 @@ describe('R-CH-04 the Telegram bot form (admin channels screen)', () => {
       ['apiBaseUrl', false, true, false], ['botToken', true, false, false],
       ['secretToken', true, true, true], ['botUsername', false, true, false],
     ]);
-    const form = typed('telegram', 'Bot da Loja', { botToken: '123456:ABC-def', botUsername: '@loja_bot' });
+    const form = typed('telegram', 'Bot da Loja', { botToken: '123456:ABC-def-0123456789abcdefghijklmnopq', botUsername: '@loja_bot' });
     expect(problemsOf(form)).toEqual({});
     const body = createBodyOf(form);
     expect(body).toEqual({
       kind: 'telegram', name: 'Bot da Loja', teamId: 'team:suporte',
-      config: { botToken: '123456:ABC-def', botUsername: 'loja_bot', apiBaseUrl: TELEGRAM_API_BASE },
+      config: { botToken: '123456:ABC-def-0123456789abcdefghijklmnopq', botUsername: 'loja_bot', apiBaseUrl: TELEGRAM_API_BASE },
     });
     expect(CHANNEL_SETTINGS.telegram.safeParse(body.config).success).toBe(true);
   });

@@ -19,7 +19,7 @@ useCoreRig();
 
 describe('R-CH-01 issue 11 generated tokens and connection on save', () => {
   it('R-CH-01 Telegram\'s secret token and Meta\'s verify token are generated when left out; the verify token is readable, the secret is not', async () => {
-    const bot = await createAccount('telegram', { botToken: '555:xyz' }, 'Bot gerado');
+    const bot = await createAccount('telegram', { botToken: '555:AAE-generated-secret-token-0123456789' }, 'Bot gerado');
     expect(bot.secretsSet).toEqual(['botToken', 'secretToken']);
     const { secretToken } = await storedSettings(bot.id);
     expect(secretToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
@@ -35,12 +35,12 @@ describe('R-CH-01 issue 11 generated tokens and connection on save', () => {
   it('R-CH-01 an account stored without a generated setting gets one on its next config change; a new API host needs the credentials but not the generated secret, which is renewed', async () => {
     await server.store.bulkWrite([{
       _id: 'channel:legacy-bot', type: 'channel', kind: 'telegram', name: 'Antigo', entryTeamId: 'team:suporte', enabled: true,
-      settings: { apiBaseUrl: 'https://api.telegram.org', botToken: '1:a' }, createdAt: 1, updatedAt: 1,
+      settings: { apiBaseUrl: 'https://api.telegram.org', botToken: '1:AAE-legacy-token-a-0123456789abcdef' }, createdAt: 1, updatedAt: 1,
     }]);
     const renamed = await call(server, 'PATCH', '/api/admin/channels/channel:legacy-bot', { token: admin, body: { name: 'Só o nome' } });
     expect((await storedSettings('channel:legacy-bot')).secretToken).toBeUndefined();
     expect(renamed.status).toBe(200);
-    await call(server, 'PATCH', '/api/admin/channels/channel:legacy-bot', { token: admin, body: { config: { botToken: '1:b' } } });
+    await call(server, 'PATCH', '/api/admin/channels/channel:legacy-bot', { token: admin, body: { config: { botToken: '1:AAE-legacy-token-b-0123456789abcdef' } } });
     const first = String((await storedSettings('channel:legacy-bot')).secretToken);
     expect(first).toMatch(/^[A-Za-z0-9_-]{43}$/);
 
@@ -51,7 +51,7 @@ describe('R-CH-01 issue 11 generated tokens and connection on save', () => {
     expect(bare.body.message).toContain('botToken');
     expect(bare.body.message).not.toContain('secretToken');
     const moved = await call(server, 'PATCH', '/api/admin/channels/channel:legacy-bot', {
-      token: admin, body: { config: { apiBaseUrl: 'https://bots.example', botToken: '1:c' } },
+      token: admin, body: { config: { apiBaseUrl: 'https://bots.example', botToken: '1:AAE-legacy-token-c-0123456789abcdef' } },
     });
     expect(moved.status).toBe(200);
     const renewed = String((await storedSettings('channel:legacy-bot')).secretToken);
@@ -60,14 +60,14 @@ describe('R-CH-01 issue 11 generated tokens and connection on save', () => {
   });
 
   it('R-CH-01 a kind that connects on save answers create and config changes with the connection test, registering our own address when there is no public one', async () => {
-    const bot = await createAccount('telegram', { botToken: '777:abc' }, 'Conecta ao salvar');
+    const bot = await createAccount('telegram', { botToken: '777:AAE-connects-on-save-abc-0123456789' }, 'Conecta ao salvar');
     const webhook = `${server.url}/channels/telegram/${bot.id.slice('channel:'.length)}/webhook`;
     expect(bot.connection).toEqual({ ok: true, message: `Conectado; webhook registrado em ${webhook}.` });
     expect(upstream.connectionTests).toEqual([webhook]);
 
     const renamed = await call<{ connection?: unknown }>(server, 'PATCH', `/api/admin/channels/${bot.id}`, { token: admin, body: { name: 'Outro nome' } });
     expect(renamed.body.connection).toBeUndefined();
-    const changed = await call<{ connection?: { ok: boolean } }>(server, 'PATCH', `/api/admin/channels/${bot.id}`, { token: admin, body: { config: { botToken: '777:def' } } });
+    const changed = await call<{ connection?: { ok: boolean } }>(server, 'PATCH', `/api/admin/channels/${bot.id}`, { token: admin, body: { config: { botToken: '777:AAE-connects-on-save-def-0123456789' } } });
     expect(changed.body.connection?.ok).toBe(true);
     expect(upstream.connectionTests).toHaveLength(2);
     // Messenger registers nothing on save.

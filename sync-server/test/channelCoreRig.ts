@@ -53,7 +53,7 @@ export function useCoreRig(): void {
     eva = (await login(server, 'eva@demo.local')).accessToken;
     accounts.messenger = (await createAccount('messenger', MESSENGER)).id;
     accounts.instagram = (await createAccount('instagram', INSTAGRAM)).id;
-    accounts.telegram = (await createAccount('telegram', { botToken: '123:abc' })).id;
+    accounts.telegram = (await createAccount('telegram', { botToken: '123:AAE-channel-core-rig-token-0123456789' })).id;
   });
   afterAll(() => server.close());
   beforeEach(() => upstream.reset());

@@ -56,7 +56,7 @@ describe('issue 8 point 7 — one REST contract', () => {
   it('channel administration answers parse with the contract’s schemas', async () => {
     const createdChannel = await call<{ id: string }>(server, 'POST', API.createChannel.path, {
       token: admin,
-      body: { kind: 'telegram', name: 'Bot', teamId: 'team:suporte', config: { botToken: '123:abc', secretToken: 'segredo-do-teste-123' } },
+      body: { kind: 'telegram', name: 'Bot', teamId: 'team:suporte', config: { botToken: '123:AAE-contract-test-token-0123456789', secretToken: 'segredo-do-teste-123' } },
     });
     expectContract('createChannel', createdChannel.status, createdChannel.body);
     const id = createdChannel.body.id;

@@ -59,7 +59,7 @@ describe('R-CH-04 Telegram registration (connect on save)', () => {
     expect(rig.bot.calls.map((c) => c.method)).toEqual(['getMe', 'setWebhook']);
     expect(rig.bot.calls[1]?.params).toMatchObject({ url: rig.bot.webhook?.url, secret_token: rig.bot.webhook?.secretToken, allowed_updates: ['message', 'edited_message'] });
 
-    const wrongToken = '7000000999:AAE-not-the-bot-token';
+    const wrongToken = '7000000999:AAE-not-the-bot-token-0123456789';
     const other = await call<ChannelAccountView>(rig.server, 'POST', '/api/admin/channels', {
       token: rig.admin, body: { kind: 'telegram', name: 'Outro bot', teamId: 'team:suporte', config: { botToken: wrongToken, apiBaseUrl: rig.bot.baseUrl } },
     });

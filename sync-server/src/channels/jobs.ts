@@ -114,10 +114,12 @@ function contactProfileJob(deps: ChannelJobDeps): JobHandler {
           bytes: file.bytes, filename: file.filename ?? 'foto', declaredMime: file.mimeType,
           channel: account.kind, uploadedBy: contact.id, pictureOf: contact.id,
         });
-        pictureMediaId = picture.mediaId;
+        // Whatever the link served, only a picture becomes the contact's picture (never a page or a script).
+        if (picture.kind === 'image' && picture.mimeType !== 'image/svg+xml') pictureMediaId = picture.mediaId;
       } catch (error) {
-        // A picture too large is no picture; anything else is worth another try.
-        if (!(error instanceof MediaTooLarge)) throw error;
+        // A picture too large or refused for good (an address not allowed, a link gone) is no
+        // picture, and the name still counts; a passing trouble is worth another try.
+        if (!(error instanceof MediaTooLarge) && !(error instanceof PermanentFailure)) throw error;
       }
     }
     const name = profile.name?.trim().slice(0, 200) ?? '';

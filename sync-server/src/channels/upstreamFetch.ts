@@ -31,9 +31,11 @@ export async function upstreamFetch(url: string, init: RequestInit, options: Ups
   try {
     return await fetcher(url, { ...init, signal: AbortSignal.timeout(options.timeoutMs ?? REQUEST_TIMEOUT_MS) });
   } catch (error) {
-    const code = (error as { cause?: { code?: unknown } }).cause?.code;
-    const known = typeof code === 'string' ? code : undefined;
+    const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
+    const known = typeof cause?.code === 'string' ? cause.code : undefined;
     if (known && NOT_SENT.has(known)) throw new UpstreamUnreachable(`${options.label} unreachable: ${known}`);
+    // fetch refuses ports browsers block (e.g. 9, 25) before connecting: nothing was sent either.
+    if (cause?.message === 'bad port') throw new UpstreamUnreachable(`${options.label} unreachable: bad port`);
     const detail = options.redactUrl ? (known ?? (error instanceof Error ? error.name : 'error')) : String(error);
     throw new UncertainSend(`${options.label} request interrupted: ${detail}`);
   }

@@ -165,7 +165,8 @@ export function problemsOf(form: ChannelForm, editing?: EditedAccount): FormProb
   const keys = fields.map((f) => f.key);
   for (const issue of settings.success ? [] : settings.error.issues) {
     const field = keys.find((key) => key === issue.path[0]);
-    if (!field || problems[field]) continue;
+    // A stand-in for a kept secret is no typed value: its own format is not judged (the Telegram token has one).
+    if (!field || problems[field] || (keep.includes(field) && !config[field])) continue;
     const secretAgain = editing && isSecret(form.kind, field) && editing.secretsSet.includes(field) && !config[field];
     problems[field] = secretAgain ? 'secretAgain' : problemOf(field, issue);
   }

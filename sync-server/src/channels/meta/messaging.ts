@@ -5,12 +5,12 @@ import {
 } from '@atende/protocol';
 import type { ChannelAccountDoc } from '../../channelAccounts/service.js';
 import { channelName, replyWindowRefusal, textTooLongRefusal } from '../../conversations/channelSentences.js';
-import { PermanentFailure, RetryLater } from '../../jobs/types.js';
+import { PermanentFailure } from '../../jobs/types.js';
 import {
-  MediaTooLarge,
   type ChannelAdapter, type CustomerProfile, type InboundEvent, type OutboundRequest, type SendResult, type WebhookRequest,
 } from '../adapter.js';
 import { BoundedMap, TypingThrottle } from '../typingThrottle.js';
+import { safeDownload } from '../safeDownload.js';
 import { upstreamFetch } from '../upstreamFetch.js';
 import { classify, errorOf, refusalOf } from './messagingErrors.js';
 import { parseMetaMessaging, type MetaMessagingKind } from './messagingInbound.js';
@@ -186,27 +186,11 @@ export class MetaMessagingAdapter implements ChannelAdapter {
 
   /**
    * A customer's file by its CDN URL (a webhook attachment or a profile picture). The page token
-   * never goes with it: these links are signed by Meta and may point anywhere.
+   * never goes with it, and the link, chosen by whoever signs a webhook, must lead to a public
+   * https host (safeDownload): only the account's own API origin (a simulator) is exempt.
    */
   async downloadMedia(ref: string): Promise<{ bytes: Buffer; mimeType?: string }> {
-    if (!/^https?:\/\//.test(ref)) throw new PermanentFailure(`O ${this.label} informou um endereço de arquivo inválido.`);
-    let res: Response;
-    try {
-      res = await this.fetcher(ref, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
-    } catch (error) {
-      throw new RetryLater(`${this.label} file unreachable: ${String(error)}`);
-    }
-    if (res.status === 429 || res.status >= 500) throw new RetryLater(`${this.label} file answered HTTP ${res.status}`);
-    // Meta's CDN links expire (stories after 24 h): gone for good.
-    if (!res.ok || !res.body) throw new PermanentFailure(`O arquivo não está mais disponível no ${this.label} (HTTP ${res.status}).`);
-    if (Number(res.headers.get('content-length') ?? 0) > DOWNLOAD_MAX_BYTES) {
-      await res.body.cancel();
-      throw new MediaTooLarge(`${this.label} file over ${DOWNLOAD_MAX_BYTES} bytes`);
-    }
-    const bytes = Buffer.from(await res.arrayBuffer());
-    if (bytes.length > DOWNLOAD_MAX_BYTES) throw new MediaTooLarge(`${this.label} file over ${DOWNLOAD_MAX_BYTES} bytes`);
-    const mimeType = res.headers.get('content-type')?.split(';')[0]?.trim();
-    return { bytes, ...(mimeType ? { mimeType } : {}) };
+    return safeDownload(ref, { label: this.label, maxBytes: DOWNLOAD_MAX_BYTES, trustedBase: this.base, timeoutMs: REQUEST_TIMEOUT_MS });
   }
 
   /** One Graph call with the page token; errors become the job queue's RetryLater / PermanentFailure / UncertainSend. */

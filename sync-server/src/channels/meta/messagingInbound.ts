@@ -1,6 +1,7 @@
 import {
   DomainError, MESSAGE_TEXT_MAX, REPLY_TO, SENT_AT, STORY, STORY_ID, STORY_URL, UNSUPPORTED, type MessageDoc, type MessageKind,
 } from '@atende/protocol';
+import { z } from 'zod';
 import { channelName } from '../../conversations/channelSentences.js';
 import type { InboundEdit, InboundEvent, InboundMessage } from '../adapter.js';
 
@@ -18,26 +19,33 @@ import type { InboundEdit, InboundEvent, InboundMessage } from '../adapter.js';
 
 export type MetaMessagingKind = 'messenger' | 'instagram';
 
-interface MetaAttachment { type?: string; payload?: { url?: string; title?: string } | null }
-interface MetaMessage {
-  mid?: string;
-  text?: string;
-  attachments?: MetaAttachment[];
-  is_echo?: boolean;
-  is_deleted?: boolean;
-  is_unsupported?: boolean;
-  reply_to?: { mid?: string; story?: { url?: string; id?: string } };
-}
-interface MetaMessaging {
-  sender?: { id?: string };
-  recipient?: { id?: string };
-  timestamp?: number;
-  message?: MetaMessage;
-  delivery?: { mids?: string[]; watermark?: number };
-  read?: { watermark?: number; mid?: string };
-  message_edit?: { mid?: string; text?: string; num_edit?: number };
-}
-interface MetaEnvelope { object?: string; entry?: Array<{ id?: string; messaging?: MetaMessaging[]; standby?: MetaMessaging[] }> }
+// Meta's shapes, permissive (unknown keys dropped, every field optional) but typed: an entry or
+// event whose fields have other types is skipped alone, the rest of the batch still counts.
+const Attachment = z.object({
+  type: z.string().optional(),
+  payload: z.object({ url: z.string().optional(), title: z.string().optional() }).nullish(),
+});
+const Message = z.object({
+  mid: z.string().optional(),
+  text: z.string().optional(),
+  attachments: z.array(Attachment).optional(),
+  is_echo: z.boolean().optional(),
+  is_deleted: z.boolean().optional(),
+  is_unsupported: z.boolean().optional(),
+  reply_to: z.object({ mid: z.string().optional(), story: z.object({ url: z.string().optional(), id: z.string().optional() }).optional() }).optional(),
+});
+type MetaMessage = z.infer<typeof Message>;
+const Messaging = z.object({
+  sender: z.object({ id: z.string().optional() }).optional(),
+  timestamp: z.number().optional(),
+  message: Message.optional(),
+  delivery: z.object({ watermark: z.number().optional() }).optional(),
+  read: z.object({ watermark: z.number().optional(), mid: z.string().optional() }).optional(),
+  message_edit: z.object({ mid: z.string().optional(), text: z.string().optional() }).optional(),
+});
+type MetaMessaging = z.infer<typeof Messaging>;
+const Entry = z.object({ id: z.string().optional(), messaging: z.array(z.unknown()).optional(), standby: z.array(z.unknown()).optional() });
+const Envelope = z.object({ object: z.string().optional(), entry: z.array(z.unknown()) });
 
 const OBJECT: Record<MetaMessagingKind, string> = { messenger: 'page', instagram: 'instagram' };
 /** Meta's attachment types that carry a file we keep, and the message kind each gives. */
@@ -47,20 +55,23 @@ export const unsupportedText = (kind: MetaMessagingKind) => `Mensagem de um tipo
 
 /** `entryId`: the page id (Messenger) or the Instagram account id whose entries are ours. */
 export function parseMetaMessaging(rawBody: Buffer, kind: MetaMessagingKind, entryId: string): InboundEvent[] {
-  let body: MetaEnvelope;
+  let json: unknown;
   try {
-    body = JSON.parse(rawBody.toString('utf8')) as MetaEnvelope;
+    json = JSON.parse(rawBody.toString('utf8'));
   } catch {
     throw new DomainError('invalid', 'malformed_json', 'The webhook body is not JSON');
   }
-  if (typeof body !== 'object' || body === null || body.object !== OBJECT[kind] || !Array.isArray(body.entry)) {
+  const body = Envelope.safeParse(json);
+  if (!body.success || body.data.object !== OBJECT[kind]) {
     throw new DomainError('invalid', 'invalid_input', `Not a ${channelName(kind)} webhook`);
   }
   const events: InboundEvent[] = [];
-  for (const entry of body.entry) {
-    if (!entryId || entry.id !== entryId) continue;
-    for (const event of [...(entry.messaging ?? []), ...(entry.standby ?? [])]) {
-      const parsed = eventOf(event, kind);
+  for (const raw of body.data.entry) {
+    const entry = Entry.safeParse(raw);
+    if (!entry.success || !entryId || entry.data.id !== entryId) continue;
+    for (const item of [...(entry.data.messaging ?? []), ...(entry.data.standby ?? [])]) {
+      const event = Messaging.safeParse(item);
+      const parsed = event.success ? eventOf(event.data, kind) : undefined;
       if (parsed) events.push(parsed);
     }
   }

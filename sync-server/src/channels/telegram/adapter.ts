@@ -6,10 +6,11 @@ import { PermanentFailure, RetryLater } from '../../jobs/types.js';
 import {
   MediaTooLarge, type ChannelAdapter, type InboundEvent, type OutboundRequest, type SendResult, type WebhookRequest,
 } from '../adapter.js';
+import { readCapped } from '../safeDownload.js';
 import { sameSecret } from '../secrets.js';
 import { BoundedMap, TypingThrottle } from '../typingThrottle.js';
 import { upstreamFetch, UpstreamUnreachable } from '../upstreamFetch.js';
-import { parseTelegramUpdate, telegramMessageId } from './inbound.js';
+import { parseTelegramUpdate, TELEGRAM_DOWNLOAD_MAX, telegramMessageId } from './inbound.js';
 
 /** Telegram shows "typing…" for about 5 s: one sendChatAction this often keeps it on while the agent types. */
 const TYPING_REFRESH_MS = 4_000;
@@ -150,7 +151,8 @@ export class TelegramAdapter implements ChannelAdapter {
     const path = file.file_path.split('/').map(encodeURIComponent).join('/');
     const res = await this.request('download', `${this.base}/file/bot${this.token}/${path}`, { method: 'GET' });
     if (!res.ok) throw classify(res.status, await answerOf(res), 'download');
-    return { bytes: Buffer.from(await res.arrayBuffer()) };
+    // Counted while read: a Bot API server (a local one has no 20 MB limit) cannot fill our memory.
+    return { bytes: await readCapped(res, TELEGRAM_DOWNLOAD_MAX, 'Telegram') };
   }
 
   /**

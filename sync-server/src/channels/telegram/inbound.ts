@@ -1,6 +1,7 @@
 import {
   DomainError, MEDIA_ERROR, MESSAGE_TEXT_MAX, REPLY_TO, SENT_AT, START_PARAMETER, UNSUPPORTED, type MessageDoc, type MessageKind,
 } from '@atende/protocol';
+import { z } from 'zod';
 import type { InboundEvent, InboundMessage } from '../adapter.js';
 
 /**
@@ -10,28 +11,33 @@ import type { InboundEvent, InboundMessage } from '../adapter.js';
  * does not show are kept as text with a marker, never dropped.
  */
 
-interface TgFileRef { file_id?: string; file_size?: number; mime_type?: string; file_name?: string }
-interface TgMessage {
-  message_id?: number;
-  from?: { id?: number; is_bot?: boolean; first_name?: string; last_name?: string; username?: string };
-  chat?: { id?: number | string; type?: string };
-  date?: number;
-  edit_date?: number;
-  text?: string;
-  caption?: string;
-  photo?: TgFileRef[];
-  document?: TgFileRef;
-  animation?: TgFileRef;
-  voice?: TgFileRef;
-  audio?: TgFileRef & { title?: string; performer?: string };
-  video?: TgFileRef;
-  video_note?: TgFileRef;
-  location?: { latitude?: number; longitude?: number };
-  venue?: { title?: string; address?: string };
-  contact?: { phone_number?: string; first_name?: string; last_name?: string; user_id?: number };
-  reply_to_message?: { message_id?: number };
-}
-interface TgUpdate { update_id?: number; message?: TgMessage; edited_message?: TgMessage }
+// Telegram's shapes, permissive (every field optional) but typed: an update whose message has
+// fields of other types is acknowledged and skipped. Unknown keys stay: they name the kinds of
+// message this code does not show.
+const FileRef = z.object({ file_id: z.string().optional(), file_size: z.number().optional(), mime_type: z.string().optional(), file_name: z.string().optional() });
+type TgFileRef = z.infer<typeof FileRef>;
+const Message = z.looseObject({
+  message_id: z.number().optional(),
+  from: z.object({ id: z.number().optional(), is_bot: z.boolean().optional(), first_name: z.string().optional(), last_name: z.string().optional() }).optional(),
+  chat: z.object({ id: z.union([z.number(), z.string()]).optional(), type: z.string().optional() }).optional(),
+  date: z.number().optional(),
+  edit_date: z.number().optional(),
+  text: z.string().optional(),
+  caption: z.string().optional(),
+  photo: z.array(FileRef).optional(),
+  document: FileRef.optional(),
+  animation: FileRef.optional(),
+  voice: FileRef.optional(),
+  audio: FileRef.extend({ title: z.string().optional() }).optional(),
+  video: FileRef.optional(),
+  video_note: FileRef.optional(),
+  location: z.object({ latitude: z.number().optional(), longitude: z.number().optional() }).optional(),
+  venue: z.object({ title: z.string().optional(), address: z.string().optional() }).optional(),
+  contact: z.object({ phone_number: z.string().optional(), first_name: z.string().optional(), last_name: z.string().optional() }).optional(),
+  reply_to_message: z.object({ message_id: z.number().optional() }).optional(),
+});
+type TgMessage = z.infer<typeof Message>;
+const Update = z.object({ update_id: z.number(), message: z.unknown().optional(), edited_message: z.unknown().optional() });
 
 /** Bots may download files up to 20 MB (getFile); bigger ones are announced, never fetched. */
 export const TELEGRAM_DOWNLOAD_MAX = 20 * 1024 * 1024;
@@ -57,21 +63,23 @@ const METADATA = new Set([
 export const telegramMessageId = (chatId: string | number, messageId: number): string => `${chatId}:${messageId}`;
 
 export function parseTelegramUpdate(rawBody: Buffer): InboundEvent[] {
-  let update: TgUpdate;
+  let json: unknown;
   try {
-    update = JSON.parse(rawBody.toString('utf8')) as TgUpdate;
+    json = JSON.parse(rawBody.toString('utf8'));
   } catch {
     throw new DomainError('invalid', 'malformed_json', 'The webhook body is not JSON');
   }
-  if (typeof update !== 'object' || update === null || typeof update.update_id !== 'number') {
-    throw new DomainError('invalid', 'invalid_input', 'Not a Telegram update');
-  }
-  if (update.message) {
-    const message = messageOf(update.message);
+  const update = Update.safeParse(json);
+  if (!update.success) throw new DomainError('invalid', 'invalid_input', 'Not a Telegram update');
+  if (update.data.message !== undefined) {
+    const parsed = Message.safeParse(update.data.message);
+    const message = parsed.success ? messageOf(parsed.data) : undefined;
     return message ? [{ type: 'message', message }] : [];
   }
-  if (update.edited_message) {
-    const m = update.edited_message;
+  if (update.data.edited_message !== undefined) {
+    const parsed = Message.safeParse(update.data.edited_message);
+    if (!parsed.success) return [];
+    const m = parsed.data;
     const sender = senderOf(m);
     const text = m.text ?? m.caption;
     // Live locations are "edited" every few seconds with no text: nothing an agent reads changed.
