@@ -124,6 +124,8 @@ describe('R-CH-04 the Telegram bot form (admin channels screen)', () => {
     expect(problemsOf(form)).toEqual({
       name: 'required', botToken: 'required', secretToken: 'secretTokenFormat', botUsername: 'botUsernameFormat', apiBaseUrl: 'url',
     });
+    // A token not shaped as BotFather's (R-CH-04 QA: "isto não é um token" was saved).
+    expect(problemsOf(typed('telegram', 'Bot', { botToken: 'isto não é um token' })).botToken).toBe('botTokenFormat');
   });
 
   it('R-CH-04 an edit keeps the token and the generated secret when left empty; a new host wants the token again, not the secret', () => {

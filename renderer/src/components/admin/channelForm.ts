@@ -30,12 +30,12 @@ export type FormField = 'name' | 'teamId' | (string & {});
 /** Why a field is refused; each has a sentence under `admin.problem`. */
 export type FieldProblem =
   | 'required' | 'digits' | 'url' | 'tooLong' | 'invalid' | 'secretAgain'
-  | 'secretTokenFormat' | 'verifyTokenFormat' | 'botUsernameFormat';
+  | 'secretTokenFormat' | 'verifyTokenFormat' | 'botUsernameFormat' | 'botTokenFormat';
 export type FormProblems = Partial<Record<FormField, FieldProblem>>;
 
 /** Settings checked by a pattern that is not "digits only": each says what it accepts. */
 const PATTERN_PROBLEMS: Partial<Record<string, FieldProblem>> = {
-  secretToken: 'secretTokenFormat', verifyToken: 'verifyTokenFormat', botUsername: 'botUsernameFormat',
+  secretToken: 'secretTokenFormat', verifyToken: 'verifyTokenFormat', botUsername: 'botUsernameFormat', botToken: 'botTokenFormat',
 };
 
 /** The account being edited: its stored (readable) settings and which secrets it has. */
