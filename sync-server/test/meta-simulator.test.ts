@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import type { Browser } from '@playwright/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHANNEL_TEXT_MAX, STORY, type ContactDoc, type ConversationDoc, type MessageDoc } from '@atende/protocol';
@@ -16,6 +17,8 @@ import { until } from './until.js';
  * agent's replies, typing and "seen" show on the page, and the page reports deliveries and reads.
  */
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+/** A tiny PDF (the upload sniffs its type). */
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
 const PSID = '7012345678901234';
 const IGSID = '5512345678901234';
 
@@ -155,7 +158,77 @@ describe('R-CH-05 the Messenger and Instagram simulator of the demo', () => {
   });
 });
 
+describe('R-CH-05 the Meta simulator answers only its own page (no cross-site writes, no DNS rebinding)', () => {
+  const write = { platform: 'messenger', id: '7099999999999999', name: 'Evil', text: 'Clique aqui http://phish.example' };
+  /** A request with the headers as given (fetch would set Host from the URL): its status. */
+  const attempt = (headers: Record<string, string>, route = '/customer/api/messages', body: string | Buffer | null = JSON.stringify(write)) =>
+    new Promise<number>((resolve, reject) => {
+      const req = request(simulator.url + route, { method: body === null ? 'GET' : 'POST', headers }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end(body ?? undefined);
+    });
+
+  it('R-CH-05 a text/plain body, a foreign Origin or a foreign Host is refused and nothing reaches our server', async () => {
+    const port = new URL(simulator.url).port;
+    const refused = [
+      await attempt({ 'content-type': 'text/plain' }),
+      await attempt({ 'content-type': 'application/json', origin: 'https://evil.example' }),
+      await attempt({ 'content-type': 'application/json', origin: 'null' }),
+      await attempt({ 'content-type': 'application/json', host: 'evil.example' }),
+      await attempt({ 'content-type': 'application/json', host: `evil.example:${port}` }),
+      await attempt({ 'content-type': 'text/plain', origin: 'https://evil.example', host: 'evil.example' }),
+    ];
+    expect(refused).toEqual([415, 403, 403, 403, 403, 403]);
+    // The raw photo upload and the thread (a rebound page could read it) too.
+    const photo = `/customer/api/images?${new URLSearchParams({ platform: 'messenger', id: write.id, name: 'Evil' })}`;
+    expect(await attempt({ 'content-type': 'image/png', origin: 'https://evil.example' }, photo, PNG)).toBe(403);
+    expect(await attempt({ host: 'evil.example' }, `/customer/api/thread?platform=messenger&id=${write.id}`, null)).toBe(403);
+    await server.jobs.idle();
+    expect(await server.store.find({ selector: { type: 'message', text: write.text }, limit: 5 })).toEqual([]);
+    // The page itself, at each loopback name, with its own Origin.
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`]) {
+      const own = await attempt({ 'content-type': 'application/json; charset=utf-8', host, origin: `http://${host}` }, '/customer/api/read', JSON.stringify({ platform: 'messenger', id: write.id, ids: [] }));
+      expect(own).toBe(200);
+    }
+  });
+
+  it('R-CH-05 a file the agent sends on Messenger shows on the page under its own name (the link\'s Content-Disposition)', async () => {
+    const wrote = await page<{ message: { id: string } }>('POST', '/customer/api/messages', { platform: 'messenger', id: '7012345678900002', name: 'Rui Prado', text: 'Manda o boleto?' });
+    const [inbound] = await storedByExternalId(wrote.body.message.id);
+    const ana = (await login(server, 'ana@demo.local')).accessToken;
+    const form = new FormData();
+    form.append('file', new Blob([PDF], { type: 'application/pdf' }), 'boleto março.pdf');
+    const uploaded = (await (await fetch(`${server.url}/api/media`, { method: 'POST', headers: { authorization: `Bearer ${ana}` }, body: form })).json()) as { id: string };
+    await agentReplies(inbound, 'meta-sim-file-1', { text: '', mediaIds: [uploaded.id] });
+    const shown = await until(() => thread('messenger', '7012345678900002'), (t) => t.messages.some((m) => m.from === 'business' && m.media));
+    expect(shown.messages.find((m) => m.from === 'business')?.media).toMatchObject({ kind: 'document', filename: 'boleto março.pdf' });
+  });
+});
+
 describe('R-CH-05 the fake Graph of a demo that runs for days', () => {
+  it('R-CH-05 refuses a body over its bound with 413 instead of holding it', async () => {
+    const graph = await new FakeMetaGraph({ appSecret: 's', pageAccessToken: 't', pageId: '1' }).start();
+    try {
+      const big = await fetch(`${graph.baseUrl}/1/messages`, { method: 'POST', headers: { authorization: 'Bearer t' }, body: Buffer.alloc(30 * 1024 * 1024, 32) });
+      expect(big.status).toBe(413);
+      const streamed = await fetch(`${graph.baseUrl}/1/messages`, {
+        method: 'POST', headers: { authorization: 'Bearer t' }, duplex: 'half',
+        // No content-length: the fake counts what arrives.
+        body: new ReadableStream({ start: (c) => {
+          for (let n = 0; n < 30; n += 1) c.enqueue(new Uint8Array(1024 * 1024));
+          c.close();
+        } }),
+      } as RequestInit);
+      expect(streamed.status).toBe(413);
+    } finally {
+      await graph.stop();
+    }
+  });
+
+
   it('R-CH-05 keeps the latest customer files and calls: the oldest file\'s CDN URL then answers 404 as an expired one', async () => {
     const graph = await new FakeMetaGraph({ appSecret: 's', pageAccessToken: 't', pageId: '1' }).start();
     try {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { checkFileForChannel, whatsappRefusal, type AgentChannel, type ConversationDoc, type MessageDoc, type WhatsAppTemplate } from '@atende/protocol';
 import type { ChannelAccountDoc } from '../src/channelAccounts/service.js';
@@ -472,10 +472,18 @@ describe('issue 10 the WhatsApp simulator stays a local demo', () => {
     expect(new URL(graph.baseUrl).hostname).toBe('127.0.0.1');
   });
 
-  it('R-CH-03 the customer page puts what people typed on screen as text, never as markup', () => {
-    const script = readFileSync(new URL('../src/channels/whatsapp/simulator/page/phone.js', import.meta.url), 'utf8');
-    expect(script).toMatch(/textContent/);
-    expect(script).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write|\.html\(/);
+  it('R-CH-03 the customer pages put what people typed on screen as text, never as markup', () => {
+    // Every simulator page's scripts: each page's own and the shared ones (thread.js draws every message, who.js the fields).
+    const dirs = ['simulators/assets/', 'whatsapp/simulator/page/', 'telegram/simulator/page/', 'meta/simulator/page/']
+      .map((dir) => new URL(`../src/channels/${dir}`, import.meta.url));
+    const scripts = new Map(dirs.flatMap((dir) => readdirSync(dir).filter((f) => f.endsWith('.js')).map((f) => [f, readFileSync(new URL(f, dir), 'utf8')] as const)));
+    expect([...scripts.keys()]).toEqual(expect.arrayContaining(['thread.js', 'who.js', 'phone.js', 'chat.js', 'meta.js']));
+    // The message's text, its label and a document's name are set as text.
+    const thread = scripts.get('thread.js') ?? '';
+    for (const sink of [/\.text\.textContent = m\.text/, /\.label\.textContent = m\.label/, /\.textContent = m\.media\.filename/]) expect(thread).toMatch(sink);
+    for (const [file, script] of scripts) {
+      expect.soft(script, file).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write|\.html\(|createContextualFragment|DOMParser/);
+    }
   });
 });
 

@@ -19,7 +19,7 @@ export function problem(error: z.ZodError): string {
   return error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
 }
 
-export function parseJson(body: Buffer): unknown {
+function parseJson(body: Buffer): unknown {
   try {
     return JSON.parse(body.toString('utf8'));
   } catch {
@@ -29,6 +29,46 @@ export function parseJson(body: Buffer): unknown {
 
 /** The request's media type, without parameters. */
 export const contentTypeOf = (req: IncomingMessage) => (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+
+/**
+ * A page API's JSON body checked against `schema`; undefined once it answered the refusal. Only
+ * `application/json` is read: a web page elsewhere can POST text/plain to loopback without a
+ * CORS preflight, but not JSON.
+ */
+export function readJson<T>(req: IncomingMessage, res: ServerResponse, body: Buffer, schema: z.ZodType<T>): T | undefined {
+  if (contentTypeOf(req) !== 'application/json') {
+    json(res, 415, { error: 'send the body as JSON (content-type: application/json)' });
+    return undefined;
+  }
+  const input = schema.safeParse(parseJson(body));
+  if (input.success) return input.data;
+  json(res, 400, { error: problem(input.error) });
+  return undefined;
+}
+
+/** The names a simulator is reached by from this machine, with its port: it listens on loopback only. */
+const loopbackHosts = (port: number) => [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`];
+
+/**
+ * Refuses (403, returns true) a request to a simulator's page or page API that a web page
+ * elsewhere made: a Host other than loopback on the simulator's port (DNS rebinding: a hostile
+ * name that resolves to 127.0.0.1), or an Origin other than the simulator's own (a cross-site
+ * fetch or form). Without it, any site a demo user visits could write as a customer.
+ */
+export function refuseForeignRequest(req: IncomingMessage, res: ServerResponse): boolean {
+  const hosts = loopbackHosts(req.socket.localPort ?? 0);
+  const host = (req.headers.host ?? '').toLowerCase();
+  if (!hosts.includes(host)) {
+    json(res, 403, { error: `this simulator answers only at ${hosts.map((h) => `http://${h}`).join(', ')} (Host was ${host || 'missing'})` });
+    return true;
+  }
+  const origin = req.headers.origin?.toLowerCase();
+  if (origin !== undefined && !hosts.some((h) => origin === `http://${h}`)) {
+    json(res, 403, { error: `requests from another site (Origin ${origin}) are refused` });
+    return true;
+  }
+  return false;
+}
 
 const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' };
 
@@ -165,4 +205,28 @@ export class BoundedFiles<F extends { bytes: Buffer | null }> {
 /** Keeps the last `max` entries of a fake's record (its calls, its sends): a demo runs for days. */
 export function keepLast<T>(records: T[], max = 500): void {
   if (records.length > max) records.splice(0, records.length - max);
+}
+
+/**
+ * The file name a `Content-Disposition` header gives (`attachment; filename="boleto.pdf"`, or
+ * RFC 6266's `filename*=UTF-8''…` when it is not ASCII, preferred), without any folder part;
+ * undefined when it names none.
+ */
+export function filenameOf(contentDisposition: string | null | undefined): string | undefined {
+  if (!contentDisposition) return undefined;
+  const extended = /filename\*\s*=\s*UTF-8''([^;\s]+)/i.exec(contentDisposition)?.[1];
+  let name: string | undefined;
+  if (extended) {
+    try {
+      name = decodeURIComponent(extended);
+    } catch {
+      name = undefined;
+    }
+  }
+  if (name === undefined) {
+    const plain = /filename\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;\s]+))/i.exec(contentDisposition);
+    name = plain?.[1]?.replace(/\\(.)/g, '$1') ?? plain?.[2];
+  }
+  const base = name?.split(/[/\\]/).pop()?.replace(/[\p{Cc}]/gu, '').trim().slice(0, 200);
+  return base || undefined;
 }

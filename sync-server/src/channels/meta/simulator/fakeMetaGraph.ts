@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { BoundedFiles, keepLast, Listeners, LoopbackServer } from '../../simulators/http.js';
+import { BoundedFiles, filenameOf, keepLast, Listeners, LoopbackServer } from '../../simulators/http.js';
 import { graphErrorBody } from '../../whatsapp/simulator/graphContract.js';
 import { signWebhook } from '../../whatsapp/simulator/graphWebhooks.js';
 import {
@@ -28,7 +28,8 @@ export interface MetaSent {
   messagingType: string;
   tag?: string;
   text?: string;
-  attachment?: { type: string; url: string; bytes: Buffer; mimeType: string };
+  /** `filename`: what the link's Content-Disposition names (Atende's public media links do). */
+  attachment?: { type: string; url: string; bytes: Buffer; mimeType: string; filename?: string };
   at: number;
 }
 
@@ -155,9 +156,13 @@ export class FakeMetaGraph extends LoopbackServer {
   }
 
   protected async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const bytesIn = Buffer.concat(chunks);
+    const bytesIn = await readBounded(req);
+    if (!bytesIn) {
+      res.writeHead(413, { 'content-type': 'application/json', connection: 'close' })
+        .end(JSON.stringify(graphErrorBody({ status: 413, code: 1, message: 'Request Entity Too Large' })));
+      req.destroy();
+      return;
+    }
     let body: unknown;
     try {
       body = bytesIn.length ? JSON.parse(bytesIn.toString('utf8')) : undefined;
@@ -245,8 +250,27 @@ export class FakeMetaGraph extends LoopbackServer {
   }
 }
 
+/**
+ * The largest body the fake reads: the customer page's photos (Messenger's 25 MB) and a little
+ * more; a Graph call is a few KB. Beyond, 413 without holding the bytes (a demo runs for days).
+ */
+const BODY_MAX = 26 * 1024 * 1024;
+
+/** The request's body, or null past BODY_MAX (declared or counted). */
+async function readBounded(req: IncomingMessage): Promise<Buffer | null> {
+  if (Number(req.headers['content-length'] ?? 0) > BODY_MAX) return null;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > BODY_MAX) return null;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
 /** Meta fetches a link attachment when it is sent: an unreachable URL or one over its limit (images 8 MB, else 25 MB) refuses the send. */
-async function fetchAttachment(url: string, maxBytes: number): Promise<{ bytes: Buffer; mimeType: string } | GraphFailure> {
+async function fetchAttachment(url: string, maxBytes: number): Promise<{ bytes: Buffer; mimeType: string; filename?: string } | GraphFailure> {
   try {
     const res = await fetch(url, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
     if (!res.ok || !res.body) return FETCH_FAILED;
@@ -265,7 +289,8 @@ async function fetchAttachment(url: string, maxBytes: number): Promise<{ bytes: 
       }
       chunks.push(Buffer.from(part.value));
     }
-    return { bytes: Buffer.concat(chunks), mimeType: (res.headers.get('content-type') ?? 'application/octet-stream').split(';')[0] ?? '' };
+    const filename = filenameOf(res.headers.get('content-disposition'));
+    return { bytes: Buffer.concat(chunks), mimeType: (res.headers.get('content-type') ?? 'application/octet-stream').split(';')[0] ?? '', ...(filename ? { filename } : {}) };
   } catch {
     return FETCH_FAILED;
   }

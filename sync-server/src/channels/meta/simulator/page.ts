@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { CHANNEL_TEXT_MAX } from '@atende/protocol';
 import { serveSimulatorCommon } from '../../simulators/nav.js';
-import { contentTypeOf, json, pageAssets, parseJson, problem, sendFile } from '../../simulators/http.js';
+import { contentTypeOf, json, pageAssets, problem, readJson, refuseForeignRequest, sendFile } from '../../simulators/http.js';
 import { TEXT_MAX } from './metaContract.js';
 import type { MetaSimulator } from './simulator.js';
 
@@ -44,7 +44,7 @@ const imageMax = (platform: 'messenger' | 'instagram') => IMAGE_MAX_MB[platform]
 
 export function customerPage(simulator: MetaSimulator) {
   return async (req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<boolean> => {
-    if (serveSimulatorCommon(req, res)) return true;
+    if (refuseForeignRequest(req, res) || serveSimulatorCommon(req, res)) return true;
     const url = new URL(req.url ?? '/', 'http://simulator');
     const route = url.pathname;
     if (serveAsset(req, res, route)) return true;
@@ -72,10 +72,9 @@ export function customerPage(simulator: MetaSimulator) {
     }
     if (req.method !== 'POST') return false;
     if (route === '/customer/api/messages') {
-      const input = Write.safeParse(parseJson(body));
-      if (!input.success) json(res, 400, { error: problem(input.error) });
-      else if (!clash(input.data.platform, input.data.id)) {
-        const { platform, id, name, text } = input.data;
+      const input = readJson(req, res, body, Write);
+      if (input && !clash(input.platform, input.id)) {
+        const { platform, id, name, text } = input;
         if ([...text].length > TEXT_MAX[platform]) json(res, 400, { error: `text: at most ${TEXT_MAX[platform]} characters on ${platform}` });
         else json(res, 200, { message: await simulator.customerWrites(platform, { id, name }, text) });
       }
@@ -95,22 +94,20 @@ export function customerPage(simulator: MetaSimulator) {
       return true;
     }
     if (route === '/customer/api/story') {
-      const input = Story.safeParse(parseJson(body));
-      if (!input.success) json(res, 400, { error: problem(input.error) });
-      else if (!clash('instagram', input.data.id)) {
-        const customer = { id: input.data.id, name: input.data.name };
-        const message = input.data.kind === 'mention'
+      const input = readJson(req, res, body, Story);
+      if (input && !clash('instagram', input.id)) {
+        const customer = { id: input.id, name: input.name };
+        const message = input.kind === 'mention'
           ? await simulator.customerMentionsInStory(customer)
-          : await simulator.customerRepliesToStory(customer, input.data.text ?? '');
+          : await simulator.customerRepliesToStory(customer, input.text ?? '');
         json(res, 200, { message });
       }
       return true;
     }
     if (route === '/customer/api/read') {
-      const input = Read.safeParse(parseJson(body));
-      if (!input.success) json(res, 400, { error: problem(input.error) });
-      else {
-        simulator.customerRead(input.data.platform, input.data.id, input.data.ids);
+      const input = readJson(req, res, body, Read);
+      if (input) {
+        simulator.customerRead(input.platform, input.id, input.ids);
         json(res, 200, { ok: true });
       }
       return true;

@@ -172,7 +172,7 @@ export class MetaSimulator extends LoopbackSimulator<FakeMetaGraph> {
     let media: ThreadMedia | undefined;
     if (attachment) {
       this.files.set(sent.mid, { bytes: attachment.bytes, mimeType: attachment.mimeType });
-      media = { kind: MEDIA_KINDS[attachment.type] ?? 'document', url: businessMediaUrl(sent.mid), filename: 'arquivo' };
+      media = { kind: MEDIA_KINDS[attachment.type] ?? 'document', url: businessMediaUrl(sent.mid), filename: attachment.filename ?? 'arquivo' };
     }
     const label = sent.tag ? `Enviada com a etiqueta ${sent.tag}` : undefined;
     this.threads[sent.platform].add(sent.recipientId, {

@@ -11,9 +11,51 @@
  * @typedef {{id: string, name: string, typing: boolean, messages: ThreadMessage[]}} Thread
  */
 
-/** How a status shows: a visible mark (may be none) and the words a screen reader says. */
+/**
+ * Icons drawn as inline SVG, never emoji (an emoji shows as an empty box where no emoji font is
+ * installed): Lucide's `file-text` and `clock` (lucide.dev, @lucide/vue 1.48.0), their elements
+ * copied as [tag, attributes], under Lucide's ISC licence:
+ *   Copyright (c) 2026 Lucide Icons and Contributors
+ *   Permission to use, copy, modify, and/or distribute this software for any purpose with or
+ *   without fee is hereby granted, provided that the above copyright notice and this permission
+ *   notice appear in all copies. THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL
+ *   WARRANTIES WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF MERCHANTABILITY AND
+ *   FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR ANY SPECIAL, DIRECT, INDIRECT, OR
+ *   CONSEQUENTIAL DAMAGES OR ANY DAMAGES WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS,
+ *   WHETHER IN AN ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF OR IN
+ *   CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ * @type {Record<string, Array<[string, Record<string, string>]>>}
+ */
+const ICONS = {
+  file: [
+    ['path', { d: 'M6 22a2 2 0 0 1-2-2V4a2 2 0 0 1 2-2h8a2.4 2.4 0 0 1 1.704.706l3.588 3.588A2.4 2.4 0 0 1 20 8v12a2 2 0 0 1-2 2z' }],
+    ['path', { d: 'M14 2v5a1 1 0 0 0 1 1h5' }], ['path', { d: 'M10 9H8' }], ['path', { d: 'M16 13H8' }], ['path', { d: 'M16 17H8' }],
+  ],
+  clock: [['circle', { cx: '12', cy: '12', r: '10' }], ['path', { d: 'M12 6v6l4 2' }]],
+};
+
+/** A decorative icon (hidden from screen readers: the words beside it say what it means). */
+function icon(/** @type {keyof typeof ICONS} */ name) {
+  const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+  const attributes = {
+    class: 'icon', viewBox: '0 0 24 24', fill: 'none', stroke: 'currentColor', 'stroke-width': '2',
+    'stroke-linecap': 'round', 'stroke-linejoin': 'round', 'aria-hidden': 'true', focusable: 'false',
+  };
+  for (const [key, value] of Object.entries(attributes)) svg.setAttribute(key, value);
+  for (const [tag, attrs] of ICONS[name]) {
+    const part = document.createElementNS('http://www.w3.org/2000/svg', tag);
+    for (const [key, value] of Object.entries(attrs)) part.setAttribute(key, value);
+    svg.append(part);
+  }
+  return svg;
+}
+
+/**
+ * How a status shows: a visible mark (may be none; plain text such as ✓, or `icon:<name>`) and
+ * the words a screen reader says.
+ */
 const STATUS = {
-  sending: ['🕓', 'Enviando'], received: ['✓✓', 'Entregue'], failed: ['!', 'Não enviada'], seen: ['✓✓', 'Vista'],
+  sending: ['icon:clock', 'Enviando'], received: ['✓✓', 'Entregue'], failed: ['!', 'Não enviada'], seen: ['✓✓', 'Vista'],
   sent: ['', 'Recebida'], delivered: ['', 'Recebida'], read: ['', 'Vista'],
 };
 
@@ -67,7 +109,10 @@ function render(m, statusClass) {
       const link = document.createElement('a');
       link.href = m.media.url;
       link.download = m.media.filename || 'arquivo';
-      link.textContent = `📄 ${m.media.filename || 'Documento'}`;
+      link.className = 'document';
+      const name = document.createElement('span');
+      name.textContent = m.media.filename || 'Documento';
+      link.append(icon('file'), name);
       item.append(link);
     }
   }
@@ -102,7 +147,9 @@ function update(view, m, statuses) {
   view.status.dataset.status = m.status;
   view.status.title = spoken;
   view.status.replaceChildren();
-  if (mark) {
+  if (mark.startsWith('icon:')) {
+    view.status.append(icon(/** @type {keyof typeof ICONS} */ (mark.slice('icon:'.length))));
+  } else if (mark) {
     const visible = document.createElement('span');
     visible.setAttribute('aria-hidden', 'true');
     visible.textContent = mark;

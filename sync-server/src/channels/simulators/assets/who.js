@@ -10,10 +10,12 @@ const NAMES_KEPT = 100;
 /**
  * Hooks for what differs per page: `idParam` (the address's parameter naming the customer,
  * default "id"), `idFix` (what to say when the id must be corrected before sending), `upgrade`
- * (reads what an earlier version of the page stored).
+ * (reads what an earlier version of the page stored), `onIdInput` (the id is being changed: the
+ * page's notice about the last customer's action no longer applies).
  * @param {{idInput: HTMLInputElement, idError: HTMLElement, nameInput: HTMLInputElement, nameError: HTMLElement,
  *   storageKey: string, defaultId: string, defaultName: string, idProblem: (value: string) => string, nameMissing: string,
- *   onCustomer: () => void, idParam?: string, idFix?: string, upgrade?: (saved: Record<string, unknown>) => {id?: unknown, names?: unknown}}} fields
+ *   onCustomer: () => void, onIdInput?: () => void, idParam?: string, idFix?: string,
+ *   upgrade?: (saved: Record<string, unknown>) => {id?: unknown, names?: unknown}}} fields
  */
 export function customerFields(fields) {
   const { idInput, idError, nameInput, nameError, storageKey, idProblem, onCustomer } = fields;
@@ -79,6 +81,7 @@ export function customerFields(fields) {
   checkId();
   takeId();
   idInput.addEventListener('input', () => {
+    fields.onIdInput?.();
     checkId();
     takeId();
   });

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { serveSimulatorCommon } from '../../simulators/nav.js';
-import { contentTypeOf, json, pageAssets, parseJson, problem, sendFile } from '../../simulators/http.js';
+import { contentTypeOf, json, pageAssets, problem, readJson, refuseForeignRequest, sendFile } from '../../simulators/http.js';
 import { PHOTO_MAX, UPLOAD_MAX } from './botApiContract.js';
 import type { CustomerSent, TelegramSimulator } from './simulator.js';
 
@@ -45,7 +45,7 @@ const answer = (res: ServerResponse, sent: CustomerSent) => json(res, 200, sent)
 
 export function customerPage(simulator: TelegramSimulator) {
   return async (req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<boolean> => {
-    if (serveSimulatorCommon(req, res)) return true;
+    if (refuseForeignRequest(req, res) || serveSimulatorCommon(req, res)) return true;
     const url = new URL(req.url ?? '/', 'http://simulator');
     const route = url.pathname === '/chat' || url.pathname === '/chat/' ? '/' : url.pathname;
     if (serveAsset(req, res, route)) return true;
@@ -64,22 +64,19 @@ export function customerPage(simulator: TelegramSimulator) {
     }
     if (req.method !== 'POST') return false;
     if (route === '/chat/api/messages') {
-      const input = Write.safeParse(parseJson(body));
-      if (!input.success) json(res, 400, { error: problem(input.error) });
-      else answer(res, await simulator.customerWrites(customer(input.data), input.data.text));
+      const input = readJson(req, res, body, Write);
+      if (input) answer(res, await simulator.customerWrites(customer(input), input.text));
       return true;
     }
     if (route === '/chat/api/start') {
-      const input = Start.safeParse(parseJson(body));
-      if (!input.success) json(res, 400, { error: problem(input.error) });
-      else answer(res, await simulator.customerStarts(customer(input.data), input.data.parameter));
+      const input = readJson(req, res, body, Start);
+      if (input) answer(res, await simulator.customerStarts(customer(input), input.parameter));
       return true;
     }
     if (route === '/chat/api/edit') {
-      const input = Write.safeParse(parseJson(body));
-      if (!input.success) json(res, 400, { error: problem(input.error) });
-      else {
-        const edited = await simulator.customerEdits(customer(input.data), input.data.text);
+      const input = readJson(req, res, body, Write);
+      if (input) {
+        const edited = await simulator.customerEdits(customer(input), input.text);
         if (!edited) json(res, 409, { error: 'this user has sent no message to edit yet' });
         else answer(res, edited);
       }

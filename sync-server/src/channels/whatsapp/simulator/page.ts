@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { isE164Digits } from '@atende/protocol';
-import { contentTypeOf, json, PAGE_CSP, pageAssets, parseJson, problem, sendFile } from '../../simulators/http.js';
+import { contentTypeOf, json, PAGE_CSP, pageAssets, problem, readJson, refuseForeignRequest, sendFile } from '../../simulators/http.js';
 import { serveSimulatorCommon } from '../../simulators/nav.js';
 import type { WhatsAppSimulator } from './simulator.js';
 
@@ -43,7 +43,7 @@ const ImageQuery = z.object({ phone: Phone, name: Name, caption: z.string().max(
 
 export function customerPage(simulator: WhatsAppSimulator) {
   return async (req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<boolean> => {
-    if (serveSimulatorCommon(req, res)) return true;
+    if (refuseForeignRequest(req, res) || serveSimulatorCommon(req, res)) return true;
     const url = new URL(req.url ?? '/', 'http://simulator');
     const route = url.pathname === '/phone' || url.pathname === '/phone/' ? '/' : url.pathname;
     if (serveAsset(req, res, route)) return true;
@@ -59,9 +59,8 @@ export function customerPage(simulator: WhatsAppSimulator) {
       return true;
     }
     if (req.method === 'POST' && route === '/phone/api/messages') {
-      const input = Write.safeParse(parseJson(body));
-      if (!input.success) json(res, 400, { error: problem(input.error) });
-      else json(res, 200, { message: await simulator.customerWrites(input.data.phone, input.data.name, input.data.text) });
+      const input = readJson(req, res, body, Write);
+      if (input) json(res, 200, { message: await simulator.customerWrites(input.phone, input.name, input.text) });
       return true;
     }
     if (req.method === 'POST' && route === '/phone/api/images') {
@@ -75,10 +74,9 @@ export function customerPage(simulator: WhatsAppSimulator) {
       return true;
     }
     if (req.method === 'POST' && route === '/phone/api/read') {
-      const input = Read.safeParse(parseJson(body));
-      if (!input.success) json(res, 400, { error: problem(input.error) });
-      else {
-        simulator.customerRead(input.data.phone, input.data.ids);
+      const input = readJson(req, res, body, Read);
+      if (input) {
+        simulator.customerRead(input.phone, input.ids);
         json(res, 200, { ok: true });
       }
       return true;

@@ -115,6 +115,7 @@ for (const p of PLATFORMS) main.append(buildPanel(p, config.textMax[p]));
       },
       nameMissing: 'Informe o nome do cliente.',
       onCustomer: () => pollers[platform]?.now(),
+      onIdInput: () => say(''),
     });
 
     pollers[platform] = polling(async () => {

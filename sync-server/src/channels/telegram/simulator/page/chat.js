@@ -27,6 +27,7 @@ import { customerFields } from '/simulators/who.js';
     },
     nameMissing: 'Informe o nome do cliente (o nome do perfil no Telegram).',
     onCustomer: () => poller?.now(),
+    onIdInput: () => say(''),
   });
 
   poller = polling(async () => {

@@ -46,6 +46,7 @@ import { customerFields } from '/simulators/who.js';
       return { id: saved.id ?? saved.phone, names };
     },
     onCustomer: () => poller?.now(),
+    onIdInput: () => say(''),
   });
 
   /** A template message shows its name above the text, as WhatsApp does. */
