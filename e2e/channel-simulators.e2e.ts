@@ -41,6 +41,21 @@ test('R-CH-04 a Telegram user writes to the bot on the simulator, Ana takes it a
   await chat.getByRole('button', { name: 'Editar a última' }).click();
   await expect(chat.getByRole('status')).toHaveText('Edição entregue ao Atende.');
   await expect(messageLog(ana)).toContainText('Oi, meu pedido 1234 atrasou');
+
+  // A document shows its name beside an icon drawn as SVG (an emoji shows as a box where no emoji font is installed).
+  await chat.locator('#document').setInputFiles({ name: 'boleto.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n%%EOF\n') });
+  await expect(chat.getByRole('status')).toHaveText('Documento entregue ao Atende.');
+  const document = chatLog.locator('li.customer a.document');
+  await expect(document).toHaveText('boleto.pdf');
+  await expect(document.locator('svg.icon')).toBeVisible();
+  // The page follows a dark system theme, still passing axe (contrast included).
+  await chat.emulateMedia({ colorScheme: 'dark' });
+  expect(await chat.evaluate(() => getComputedStyle(window.document.documentElement).backgroundColor)).toBe('rgb(17, 27, 33)');
+  await expectNoAxeViolations(chat, 'the Telegram simulator page in the dark theme');
+  // Another id, typed wrong: the field says why, and the notice about the last user's send is gone.
+  await chat.getByLabel('ID do usuário no Telegram').fill('abc');
+  await expect(chat.locator('#user-error')).toBeVisible();
+  await expect(chat.getByRole('status')).toHaveText('');
 });
 
 test('R-CH-05 an Instagram customer writes on the simulator\'s Instagram tab, Ana takes it and types (the page shows it), replies, and the page\'s read comes back', async ({ server, newContext }) => {
@@ -66,4 +81,6 @@ test('R-CH-05 an Instagram customer writes on the simulator\'s Instagram tab, An
   // The page showed it: Instagram's read event reaches the server and the agent's message.
   await expect(reply.locator('.status')).toHaveAttribute('data-status', 'read');
   await expect(messageLog(ana).locator('article', { hasText: 'Temos sim' }).locator('[data-status="read"]')).toBeVisible();
+  await customer.emulateMedia({ colorScheme: 'dark' });
+  await expectNoAxeViolations(customer, 'the Meta simulator page in the dark theme');
 });

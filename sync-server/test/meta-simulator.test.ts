@@ -1,4 +1,3 @@
-import { request } from 'node:http';
 import type { Browser } from '@playwright/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHANNEL_TEXT_MAX, STORY, type ContactDoc, type ConversationDoc, type MessageDoc } from '@atende/protocol';
@@ -7,6 +6,7 @@ import { FakeMetaGraph } from '../src/channels/meta/simulator/fakeMetaGraph.js';
 import type { MetaSimulator } from '../src/channels/meta/simulator/simulator.js';
 import { startDemoSimulators, type DemoSimulators } from '../src/channels/simulators/demo.js';
 import { axeViolations, launchChromium, openTab } from './browser.js';
+import { foreignAttempts, REFUSED, statusOf } from './foreignRequests.js';
 import { call, login, startTestServer, type TestServer } from './helpers.js';
 import { until } from './until.js';
 
@@ -159,39 +159,18 @@ describe('R-CH-05 the Messenger and Instagram simulator of the demo', () => {
 });
 
 describe('R-CH-05 the Meta simulator answers only its own page (no cross-site writes, no DNS rebinding)', () => {
-  const write = { platform: 'messenger', id: '7099999999999999', name: 'Evil', text: 'Clique aqui http://phish.example' };
-  /** A request with the headers as given (fetch would set Host from the URL): its status. */
-  const attempt = (headers: Record<string, string>, route = '/customer/api/messages', body: string | Buffer | null = JSON.stringify(write)) =>
-    new Promise<number>((resolve, reject) => {
-      const req = request(simulator.url + route, { method: body === null ? 'GET' : 'POST', headers }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
-      req.on('error', reject);
-      req.end(body ?? undefined);
-    });
-
   it('R-CH-05 a text/plain body, a foreign Origin or a foreign Host is refused and nothing reaches our server', async () => {
-    const port = new URL(simulator.url).port;
-    const refused = [
-      await attempt({ 'content-type': 'text/plain' }),
-      await attempt({ 'content-type': 'application/json', origin: 'https://evil.example' }),
-      await attempt({ 'content-type': 'application/json', origin: 'null' }),
-      await attempt({ 'content-type': 'application/json', host: 'evil.example' }),
-      await attempt({ 'content-type': 'application/json', host: `evil.example:${port}` }),
-      await attempt({ 'content-type': 'text/plain', origin: 'https://evil.example', host: 'evil.example' }),
-    ];
-    expect(refused).toEqual([415, 403, 403, 403, 403, 403]);
-    // The raw photo upload and the thread (a rebound page could read it) too.
-    const photo = `/customer/api/images?${new URLSearchParams({ platform: 'messenger', id: write.id, name: 'Evil' })}`;
-    expect(await attempt({ 'content-type': 'image/png', origin: 'https://evil.example' }, photo, PNG)).toBe(403);
-    expect(await attempt({ host: 'evil.example' }, `/customer/api/thread?platform=messenger&id=${write.id}`, null)).toBe(403);
+    const write = { platform: 'messenger', id: '7099999999999999', name: 'Evil', text: 'Clique aqui http://phish.example' };
+    const upload = { route: `/customer/api/images?${new URLSearchParams({ platform: 'messenger', id: write.id, name: 'Evil' })}`, type: 'image/png', bytes: PNG };
+    expect(await foreignAttempts(simulator.url, { route: '/customer/api/messages', body: write }, upload, `/customer/api/thread?platform=messenger&id=${write.id}`)).toEqual(REFUSED);
     await server.jobs.idle();
     expect(await server.store.find({ selector: { type: 'message', text: write.text }, limit: 5 })).toEqual([]);
+    expect((await thread('messenger', write.id)).messages).toEqual([]);
     // The page itself, at each loopback name, with its own Origin.
+    const port = new URL(simulator.url).port;
     for (const host of [`127.0.0.1:${port}`, `localhost:${port}`]) {
-      const own = await attempt({ 'content-type': 'application/json; charset=utf-8', host, origin: `http://${host}` }, '/customer/api/read', JSON.stringify({ platform: 'messenger', id: write.id, ids: [] }));
-      expect(own).toBe(200);
+      const read = JSON.stringify({ platform: 'messenger', id: write.id, ids: [] });
+      expect(await statusOf(`${simulator.url}/customer/api/read`, 'POST', { 'content-type': 'application/json; charset=utf-8', host, origin: `http://${host}` }, read)).toBe(200);
     }
   });
 

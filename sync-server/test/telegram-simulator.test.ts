@@ -6,6 +6,7 @@ import { startDemoSimulators, type DemoSimulators } from '../src/channels/simula
 import { FakeBotApi } from '../src/channels/telegram/simulator/fakeBotApi.js';
 import type { TelegramSimulator } from '../src/channels/telegram/simulator/simulator.js';
 import { axeViolations, launchChromium, openTab } from './browser.js';
+import { foreignAttempts, REFUSED } from './foreignRequests.js';
 import { call, login, startTestServer, type TestServer } from './helpers.js';
 import { until } from './until.js';
 
@@ -73,6 +74,14 @@ describe('R-CH-04 the Telegram simulator of the demo', () => {
     expect(links.links.map((l) => l.page)).toEqual(['telegram', 'messenger', 'instagram']);
     const bad = await page<{ error: string }>('POST', '/chat/api/messages', { user: '10020x', name: 'Rafael', text: 'Oi' });
     expect([bad.status, bad.body.error]).toEqual([400, expect.stringContaining('digits only')]);
+  });
+
+  it('R-CH-04 the page API refuses a text/plain body, a foreign Origin and a foreign Host (no cross-site writes, no DNS rebinding)', async () => {
+    const write = { user: '100200999', name: 'Evil', text: 'Clique aqui http://phish.example' };
+    const upload = { route: `/chat/api/files?${new URLSearchParams({ user: write.user, name: 'Evil', kind: 'document', filename: 'x.txt' })}`, type: 'text/plain', bytes: Buffer.from('x') };
+    expect(await foreignAttempts(simulator.url, { route: '/chat/api/messages', body: write }, upload, `/chat/api/thread?user=${write.user}`)).toEqual(REFUSED);
+    expect((await thread(write.user)).messages).toEqual([]);
+    expect(await server.store.find({ selector: { type: 'message', text: write.text }, limit: 5 })).toEqual([]);
   });
 
   it('R-CH-04 a customer\'s text reaches the server as one waiting conversation; the agent\'s typing and reply show on the page', async () => {

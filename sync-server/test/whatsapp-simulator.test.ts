@@ -16,6 +16,7 @@ import type { WhatsAppSimulator } from '../src/channels/whatsapp/simulator/simul
 import { WebhookSender } from '../src/channels/whatsapp/simulator/webhookSender.js';
 import { ConfigError, loadConfig } from '../src/config/config.js';
 import { axeViolations, launchChromium, openTab } from './browser.js';
+import { foreignAttempts, REFUSED } from './foreignRequests.js';
 import { call, login, startTestServer, type TestServer } from './helpers.js';
 import { until } from './until.js';
 
@@ -78,6 +79,14 @@ describe('R-CH-03 the WhatsApp simulator of the demo', () => {
     const bad = await page<{ error: string }>('POST', '/phone/api/messages', { phone: '11998765432x', name: 'Paula', text: 'Oi' });
     expect(bad.status).toBe(400);
     expect(bad.body.error).toContain('phone');
+  });
+
+  it('R-CH-03 the page API refuses a text/plain body, a foreign Origin and a foreign Host (no cross-site writes, no DNS rebinding)', async () => {
+    const write = { phone: '5511900009999', name: 'Evil', text: 'Clique aqui http://phish.example' };
+    const upload = { route: `/phone/api/images?phone=${write.phone}&name=Evil`, type: 'image/png', bytes: PNG };
+    expect(await foreignAttempts(simulator.url, { route: '/phone/api/messages', body: write }, upload, `/phone/api/thread?phone=${write.phone}`)).toEqual(REFUSED);
+    expect((await page<{ messages: unknown[] }>('GET', `/phone/api/thread?phone=${write.phone}`)).body.messages).toEqual([]);
+    expect(await server.store.find({ selector: { type: 'message', text: write.text }, limit: 5 })).toEqual([]);
   });
 
   it('R-CH-03 R-WA-07 a customer message reaches the server as one message; the agent\'s reply shows on the phone and is reported sent, delivered, then read', async () => {
