@@ -281,6 +281,21 @@ describe('R-CH-03 the simulator\'s customer page in a browser', () => {
     await tab.context().close();
   });
 
+  it('R-CH-03 the page follows a dark system theme and passes axe there, a sent message with its ticks included', async () => {
+    const { tab, problems } = await openPage();
+    await tab.emulateMedia({ colorScheme: 'dark' });
+    await tab.getByLabel('Número do cliente').fill('5511955550009');
+    await tab.getByLabel('Nome do cliente').fill('Duda Reis');
+    await tab.getByLabel('Mensagem').fill('Oi, no escuro');
+    await tab.getByRole('button', { name: 'Enviar', exact: true }).click();
+    await expect.poll(() => tab.getByRole('status').textContent()).toBe('Mensagem entregue ao Atende.');
+    await expect.poll(() => tab.locator('li.customer .status').count()).toBe(1);
+    expect(await tab.evaluate(() => getComputedStyle(document.documentElement).backgroundColor)).toBe('rgb(17, 27, 33)');
+    expect(await axeViolations(tab)).toEqual([]);
+    expect(problems).toEqual([]);
+    await tab.context().close();
+  });
+
   it('R-CH-03 the customer\'s name belongs to the number: the last one used with it comes back, a new number starts empty and needs one', async () => {
     const { tab, problems } = await openPage();
     const number = tab.getByLabel('Número do cliente');
