@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ChannelKind, Id, MESSAGE_TEXT_MAX } from './documents.js';
 import { keyOf } from './ids.js';
+import { RECLAME_AQUI_POLL } from './reclameAqui.js';
 
 /**
  * Channel accounts (ARCHITECTURE §4): a WhatsApp number, a Telegram bot, a Facebook page, an
@@ -46,9 +47,9 @@ export const channelTextLength = (text: string): number => text.trim().length;
 /** Whether `text` fits one message on the channel (CHANNEL_TEXT_MAX), counted as `channelTextLength`. */
 export const fitsChannelText = (kind: ChannelKind, text: string): boolean => channelTextLength(text) <= CHANNEL_TEXT_MAX[kind];
 
-/** Which setting holds a kind's upstream base URL (WhatsApp and Reclame Aqui kept their first name). */
+/** Which setting holds a kind's upstream base URL (WhatsApp kept its first name). */
 export const BASE_URL_KEY: Record<ChannelKind, string | null> = {
-  webchat: null, whatsapp: 'baseUrl', telegram: 'apiBaseUrl', messenger: 'apiBaseUrl', instagram: 'apiBaseUrl', reclameaqui: 'baseUrl',
+  webchat: null, whatsapp: 'baseUrl', telegram: 'apiBaseUrl', messenger: 'apiBaseUrl', instagram: 'apiBaseUrl', reclameaqui: 'apiBaseUrl',
 };
 
 /**
@@ -138,11 +139,17 @@ export const CHANNEL_SETTINGS = {
     verifyToken: VerifyToken.optional(),
     humanAgentTag: HumanAgentTag,
   }),
+  // Issue 12: HugMe has no webhooks, so the server polls every `pollSeconds` (RECLAME_AQUI_POLL).
   reclameaqui: z.strictObject({
-    baseUrl: Url,
+    description: z.string().trim().max(200).optional(),
     clientId: Token,
     clientSecret: Token,
     companyId: z.string().min(1).max(64),
+    apiBaseUrl: Url,
+    pollSeconds: z.coerce.number().int().min(RECLAME_AQUI_POLL.minSeconds).max(RECLAME_AQUI_POLL.maxSeconds)
+      .default(RECLAME_AQUI_POLL.defaultSeconds).transform(String),
+    /** A flow (bot) the new complaints go through first; unused until flows exist. */
+    flowId: z.string().min(1).max(64).optional(),
   }),
 } as const satisfies Record<ChannelKind, z.ZodType>;
 

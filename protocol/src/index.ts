@@ -20,6 +20,7 @@ export * from './whatsappErrors.js';
 export * from './whatsappTemplates.js';
 export * from './startConversation.js';
 export * from './channels.js';
+export * from './reclameAqui.js';
 export * from './media.js';
 export * from './sync.js';
 export * from './visibility.js';

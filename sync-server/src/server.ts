@@ -16,6 +16,9 @@ import { registerChannelJobs, typingToCustomer } from './channels/jobs.js';
 import { WhatsAppAdapter } from './channels/whatsapp/adapter.js';
 import { TelegramAdapter } from './channels/telegram/adapter.js';
 import { MetaMessagingAdapter } from './channels/meta/messaging.js';
+import { ReclameAquiAdapter } from './channels/reclameaqui/adapter.js';
+import { registerReclameAquiPolling } from './channels/reclameaqui/pollJob.js';
+import { ReclameAquiPoller } from './channels/reclameaqui/poller.js';
 import { adminTemplateRoutes, agentTemplateRoutes } from './channels/whatsapp/templateRoutes.js';
 import { TemplateService } from './channels/whatsapp/templates.js';
 import { WebchatAdapter } from './channels/webchat/adapter.js';
@@ -150,6 +153,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   registry.register('telegram', (account) => new TelegramAdapter(account, { webhookUrl: () => accounts.upstreamWebhookUrl(account) }));
   registry.register('messenger', (account) => new MetaMessagingAdapter(account));
   registry.register('instagram', (account) => new MetaMessagingAdapter(account));
+  registry.register('reclameaqui', (account) => new ReclameAquiAdapter(account));
   const templates = new TemplateService(store, accounts, registry);
   const templateMessages = new TemplateMessages(messages, templates);
   visitorDelivery.onDelivered((_contactId, frame) => {
@@ -164,6 +168,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   });
   const jobs = openJobRunner(store, { ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}), nodeId: config.nodeId, log });
   registerChannelJobs(jobs, { store, accounts, registry, messages, media, publicMediaUrl: (a) => publicMedia.urlFor(a) });
+  // Reclame Aqui has no webhooks: its complaints come in by polling rounds (issue 12).
+  const raPoller = new ReclameAquiPoller({ store, accounts, registry, contacts: directory, inbound });
+  const stopRaWatchdog = registerReclameAquiPolling(jobs, { store, accounts, poller: raPoller, log });
   // Lifecycle events (issue 9): the queue position, and the notices the website visitor sees.
   jobs.register(QUEUED_EVENT_JOB, new ConversationEvents(store).queuedJobHandler());
   jobs.register(VISITOR_NOTICE_JOB, visitorNoticeJob(store, visitorDelivery));
@@ -255,6 +262,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     async stop() {
       hub.stop();
       visitorDelivery.stop();
+      stopRaWatchdog();
       await jobs.stop();
       agentSockets.close();
       visitorSockets.close();

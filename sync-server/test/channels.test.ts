@@ -110,25 +110,25 @@ describe('R-CH-01 channel accounts admin API', () => {
     expect(team.status).toBe(422);
     expect(team.body.error).toBe('unknown_team');
     const account = await createFakeAccount(server, admin);
-    const patch = await call<{ message: string }>(server, 'PATCH', `/api/admin/channels/${account.id}`, { token: admin, body: { config: { baseUrl: 'ftp://x' } } });
+    const patch = await call<{ message: string }>(server, 'PATCH', `/api/admin/channels/${account.id}`, { token: admin, body: { config: { apiBaseUrl: 'ftp://x' } } });
     expect(patch.status).toBe(400);
-    expect(patch.body.message).toContain('baseUrl');
+    expect(patch.body.message).toContain('apiBaseUrl');
   });
 
   it('R-CH-01 moving an account to another host needs its credentials again, so stored secrets never follow', async () => {
     const account = await createFakeAccount(server, admin, 'Outro host');
     const moved = await call<{ error: string; message: string }>(server, 'PATCH', `/api/admin/channels/${account.id}`, {
-      token: admin, body: { config: { baseUrl: 'https://elsewhere.example' } },
+      token: admin, body: { config: { apiBaseUrl: 'https://elsewhere.example' } },
     });
     expect([moved.status, moved.body.error]).toEqual([400, 'secrets_required']);
     expect(moved.body.message).toContain('clientSecret');
     const unchanged = await call<{ settings: Record<string, string> }>(server, 'GET', `/api/admin/channels/${account.id}`, { token: admin });
-    expect(unchanged.body.settings.baseUrl).toBe('https://reclameaqui.example');
+    expect(unchanged.body.settings.apiBaseUrl).toBe('https://reclameaqui.example');
     const withSecrets = await call<{ settings: Record<string, string> }>(server, 'PATCH', `/api/admin/channels/${account.id}`, {
-      token: admin, body: { config: { baseUrl: 'https://elsewhere.example', clientSecret: FAKE_SECRET } },
+      token: admin, body: { config: { apiBaseUrl: 'https://elsewhere.example', clientSecret: FAKE_SECRET } },
     });
     expect(withSecrets.status).toBe(200);
-    expect(withSecrets.body.settings.baseUrl).toBe('https://elsewhere.example');
+    expect(withSecrets.body.settings.apiBaseUrl).toBe('https://elsewhere.example');
   });
 
   it('R-CH-01 DELETE → 204; then GET → 404 and its webhook → 410', async () => {

@@ -9,7 +9,7 @@ import { installScripted, SCRIPTED_SECRET_HEADER, type ScriptedUpstream } from '
 export const FAKE_KIND = 'reclameaqui';
 export const FAKE_SECRET = 's3cr3t-token-0123456789';
 
-export const fakeConfig = (clientSecret = FAKE_SECRET) => ({ baseUrl: 'https://reclameaqui.example', clientId: 'client', clientSecret, companyId: '42' });
+export const fakeConfig = (clientSecret = FAKE_SECRET) => ({ apiBaseUrl: 'https://reclameaqui.example', clientId: 'client', clientSecret, companyId: '42' });
 
 /** Plugs the scripted adapter into a running server for the fake kind. */
 export function installFakeChannel(server: TestServer): ScriptedUpstream {

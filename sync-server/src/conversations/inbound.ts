@@ -27,6 +27,13 @@ export interface InboundInput {
   externalId: string | null;
   /** Outbox work caused by this message (e.g. downloading its media), written with it. */
   jobs?: (message: MessageDoc) => JobDoc[];
+  /**
+   * A thread of its own instead of the contact's (Reclame Aqui: one per complaint, so two
+   * complaints of one consumer are two conversations). Stable per upstream thread.
+   */
+  threadKey?: string;
+  /** `channelMeta` a conversation this message opens starts with (Reclame Aqui: the complaint's header). */
+  channelMeta?: Record<string, string>;
 }
 
 export interface Received {
@@ -43,6 +50,9 @@ export interface ThreadDoc extends StoredDoc {
 }
 
 export const threadIdOf = (accountId: string, contactId: string) => `thread:${keyOf(accountId)}.${keyOf(contactId)}`;
+
+/** The thread a customer's message belongs to: its own (`threadKey`) or the contact's on the account. */
+const threadOf = (input: InboundInput) => threadIdOf(input.account._id, input.threadKey ?? input.contact.id);
 
 /**
  * The n-th conversation of a thread has a deterministic id, so two nodes opening it at once write
@@ -94,7 +104,7 @@ export class InboundService {
 
   async receive(input: InboundInput): Promise<Received> {
     const messageId = docId('message', input.messageKey);
-    const threadId = threadIdOf(input.account._id, input.contact.id);
+    const threadId = threadOf(input);
     // Read together: the message is almost never there, and the thread is needed when it is not.
     const [existing, thread] = await Promise.all([
       getWire<MessageDoc>(this.store, messageId),
@@ -179,7 +189,7 @@ export class InboundService {
     const results = await this.store.bulkWrite([toStored(message), ...(input.jobs?.(message) ?? []), summary]);
     if (!results.some((r) => r.id === message.id && r.ok)) return this.settleDuplicate(messageId, conversation);
     if (!results.some((r) => r.id === conversation.id && r.ok)) {
-      return this.reconcile(input, message, threadIdOf(input.account._id, input.contact.id));
+      return this.reconcile(input, message, threadOf(input));
     }
     return { message, conversation: updated, created: true };
   }
@@ -210,7 +220,7 @@ export class InboundService {
     ]);
     return withCustomerWroteAt(openingConversation(id, input.account, input.contact.id, protocol, now, {
       status: 'waiting', agentId: null, startedBy: 'customer', waitingSince: now, takenAt: null,
-      lastInboundAt: now, lastMessageAt: now, lastPreview: previewOf(input), channelMeta: {},
+      lastInboundAt: now, lastMessageAt: now, lastPreview: previewOf(input), channelMeta: input.channelMeta ?? {},
     }), { createdAt: now, payload: input.payload ?? {}, externalId: input.externalId });
   }
 

@@ -1,0 +1,99 @@
+/**
+ * Reclame Aqui (HugMe API) as data (issue 12, CHANNELS.md "Reclame Aqui"). The API has no public
+ * documentation: status and interaction codes come from client codebases, so they are tables, not
+ * enums — a code we do not know is shown by the name the upstream sent with it.
+ */
+
+/** How often the server asks HugMe for changed complaints (no webhooks; ~10 calls/min allowed). */
+export const RECLAME_AQUI_POLL = { defaultSeconds: 30, minSeconds: 10, maxSeconds: 3600 } as const;
+/** HugMe answers at most this many tickets per page (`page[size]`). */
+export const RECLAME_AQUI_PAGE_SIZE = 50;
+/** Calls per minute HugMe tolerates per company before answering 429. */
+export const RECLAME_AQUI_CALLS_PER_MINUTE = 10;
+
+/** Complaint statuses (`ra_status.id`) in pt-BR, as the manual names them. */
+export const RA_STATUS_NAMES: Readonly<Record<string, string>> = {
+  '5': 'Não respondida',
+  '6': 'Respondida',
+  '7': 'Réplica do consumidor',
+  '8': 'Réplica da empresa',
+  '9': 'Avaliada',
+  '10': 'Congelada',
+  '18': 'Resolvida',
+  '19': 'Não resolvida',
+};
+
+/** Interaction types (`ticket_interaction_type_id`) in pt-BR. */
+export const RA_INTERACTION_TYPE_NAMES: Readonly<Record<string, string>> = {
+  '1': 'Reclamação',
+  '2': 'Resposta pública',
+  '3': 'Mensagem privada da empresa',
+  '6': 'Mensagem privada do consumidor',
+  '11': 'Avaliação',
+};
+
+/** Interactions written by the consumer after the complaint: each becomes an inbound message. */
+export const RA_CONSUMER_INTERACTION_TYPES: readonly string[] = ['6', '11'];
+
+/** The pt-BR name of a complaint status; an unknown id keeps the upstream's own name. */
+export function raStatusName(id: string, upstreamName?: string | null): string {
+  return RA_STATUS_NAMES[id] ?? (upstreamName?.trim() || `Status ${id}`);
+}
+
+/** The pt-BR name of an interaction type; an unknown id keeps the upstream's own name. */
+export function raInteractionTypeName(id: string, upstreamName?: string | null): string {
+  return RA_INTERACTION_TYPE_NAMES[id] ?? (upstreamName?.trim() || `Tipo ${id}`);
+}
+
+/**
+ * The conversation's `channelMeta` keys of a complaint, for its header (R-CH-06). Values are
+ * strings, as every channelMeta value is; `createdAt` is the upstream's ISO date.
+ */
+export const RA_META = {
+  complaintId: 'raComplaintId',
+  title: 'raTitle',
+  city: 'raCity',
+  state: 'raState',
+  createdAt: 'raCreatedAt',
+  pageUrl: 'raPageUrl',
+  statusId: 'raStatusId',
+  statusName: 'raStatusName',
+} as const;
+
+export interface ReclameAquiHeader {
+  complaintId: string;
+  title: string;
+  city: string | null;
+  state: string | null;
+  /** ISO date the consumer filed the complaint. */
+  createdAt: string | null;
+  pageUrl: string | null;
+  status: { id: string; name: string } | null;
+}
+
+/** The complaint header of a Reclame Aqui conversation, or null when it holds none. */
+export function reclameAquiHeaderOf(conversation: { channelMeta: Record<string, string> }): ReclameAquiHeader | null {
+  const meta = conversation.channelMeta;
+  const complaintId = meta[RA_META.complaintId];
+  if (!complaintId) return null;
+  const statusId = meta[RA_META.statusId];
+  return {
+    complaintId,
+    title: meta[RA_META.title] ?? '',
+    city: meta[RA_META.city] || null,
+    state: meta[RA_META.state] || null,
+    createdAt: meta[RA_META.createdAt] || null,
+    pageUrl: meta[RA_META.pageUrl] || null,
+    status: statusId ? { id: statusId, name: meta[RA_META.statusName] || raStatusName(statusId) } : null,
+  };
+}
+
+/** The header as channelMeta entries (empty values left out). */
+export function reclameAquiMetaOf(header: ReclameAquiHeader): Record<string, string> {
+  const entries: Array<[string, string | null | undefined]> = [
+    [RA_META.complaintId, header.complaintId], [RA_META.title, header.title], [RA_META.city, header.city],
+    [RA_META.state, header.state], [RA_META.createdAt, header.createdAt], [RA_META.pageUrl, header.pageUrl],
+    [RA_META.statusId, header.status?.id], [RA_META.statusName, header.status?.name],
+  ];
+  return Object.fromEntries(entries.filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== ''));
+}

@@ -1,0 +1,166 @@
+import { z } from 'zod';
+import { RECLAME_AQUI_PAGE_SIZE, type ChannelTestResponse } from '@atende/protocol';
+import { PermanentFailure, RetryLater } from '../../jobs/types.js';
+import { UncertainSend } from '../adapter.js';
+import { upstreamFetch, UpstreamUnreachable } from '../upstreamFetch.js';
+
+/** A token is renewed this long before HugMe says it expires, so no request carries a dying one. */
+const TOKEN_MARGIN_MS = 60_000;
+
+export const CREDENTIALS_REFUSED = 'O Reclame Aqui recusou as credenciais: confira o client id e o client secret (HugMe) e salve-os neste canal.';
+
+/** An interaction of a complaint (CHANNELS.md): only the fields the channel reads. */
+const Interaction = z.object({
+  ticket_interaction_id: z.union([z.string(), z.number()]).transform(String),
+  ticket_interaction_type_id: z.union([z.string(), z.number()]).transform(String),
+  message: z.string().nullish(),
+  privacy: z.boolean().nullish(),
+  creation_date: z.string().nullish(),
+  customer: z.boolean().nullish(),
+}).loose();
+
+/** A HugMe ticket (a complaint), loosely: unknown fields pass, the few we need are checked. */
+export const RaTicket = z.object({
+  id: z.union([z.string(), z.number()]).transform(String),
+  complaint_title: z.string().nullish(),
+  complaint_content: z.string().nullish(),
+  creation_date: z.string().nullish(),
+  last_modification_date: z.string(),
+  customer: z.object({
+    id: z.union([z.string(), z.number()]).transform(String).nullish(),
+    name: z.string().nullish(),
+    email: z.array(z.string()).nullish(),
+    phone_numbers: z.array(z.string()).nullish(),
+  }).loose().nullish(),
+  user_city: z.string().nullish(),
+  user_state: z.string().nullish(),
+  city: z.string().nullish(),
+  state: z.string().nullish(),
+  ra_status: z.object({ id: z.union([z.string(), z.number()]).transform(String), name: z.string().nullish() }).loose().nullish(),
+  interactions: z.array(Interaction).nullish(),
+  url: z.string().nullish(),
+  complaint_url: z.string().nullish(),
+}).loose();
+export type RaTicket = z.infer<typeof RaTicket>;
+
+const TicketsPage = z.object({
+  data: z.array(RaTicket),
+  meta: z.object({ page: z.unknown().optional(), total: z.number().optional() }).loose().optional(),
+});
+export type TicketsPage = z.infer<typeof TicketsPage>;
+
+const TokenAnswer = z.object({ access_token: z.string().min(1), expires_in: z.coerce.number().positive().optional() });
+
+export interface ReclameAquiCredentials {
+  apiBaseUrl: string;
+  clientId: string;
+  clientSecret: string;
+}
+
+export interface ReclameAquiClientOptions {
+  fetcher?: typeof fetch;
+  now?: () => number;
+}
+
+/** HugMe refused a call for good (credentials, a bad filter): `message` is a pt-BR sentence. */
+export class ReclameAquiRefusal extends PermanentFailure {
+  constructor(message: string, readonly status: number) {
+    super(message);
+  }
+}
+
+/**
+ * One company's HugMe API: OAuth client credentials, the token cached until shortly before it
+ * expires and fetched again once when a call answers 401 (revoked early); 429 and 5xx become
+ * RetryLater (429 with its Retry-After). No URL or secret goes into an error message.
+ */
+export class ReclameAquiClient {
+  private token: { value: string; until: number } | undefined;
+  private pendingToken: Promise<string> | undefined;
+  private readonly fetcher: typeof fetch;
+  private readonly now: () => number;
+
+  constructor(private readonly credentials: ReclameAquiCredentials, options: ReclameAquiClientOptions = {}) {
+    this.fetcher = options.fetcher ?? fetch;
+    this.now = options.now ?? Date.now;
+  }
+
+  private get base(): string {
+    return this.credentials.apiBaseUrl.replace(/\/+$/, '');
+  }
+
+  /** One page of tickets, `filters` as HugMe's `field[op]=value` pairs, in the order given. */
+  async tickets(filters: Array<[string, string]>, page: number, size = RECLAME_AQUI_PAGE_SIZE): Promise<TicketsPage> {
+    const query = new URLSearchParams([...filters, ['page[size]', String(size)], ['page[number]', String(page)]]);
+    const answer = await this.get(`/ticket/v1/tickets?${query.toString()}`);
+    const parsed = TicketsPage.safeParse(answer);
+    if (!parsed.success) throw new RetryLater(`Reclame Aqui tickets: unexpected answer (${parsed.error.issues[0]?.message ?? 'shape'})`);
+    return parsed.data;
+  }
+
+  /** "Testar conexão": a token, then one ticket, which proves the company's API is reachable. */
+  async testConnection(): Promise<ChannelTestResponse> {
+    try {
+      const page = await this.tickets([], 1, 1);
+      const total = page.meta?.total;
+      return { ok: true, message: `Conectado ao Reclame Aqui${typeof total === 'number' ? `: ${total} reclamação(ões) na conta` : ''}.` };
+    } catch (error) {
+      return { ok: false, message: refusalSentence(error) };
+    }
+  }
+
+  private async get(path: string): Promise<unknown> {
+    let res = await this.request(path, await this.accessToken());
+    if (res.status === 401) {
+      // Revoked or expired early: one fresh token, then the call once more.
+      this.token = undefined;
+      res = await this.request(path, await this.accessToken());
+    }
+    if (!res.ok) throw classify(res, 'tickets');
+    return res.json().catch(() => { throw new RetryLater('Reclame Aqui: answer is not JSON'); });
+  }
+
+  private request(path: string, token: string): Promise<Response> {
+    return upstreamFetch(`${this.base}${path}`, { headers: { authorization: `Bearer ${token}`, accept: 'application/json' } }, { label: 'Reclame Aqui', fetcher: this.fetcher });
+  }
+
+  /** The cached token, or one new token shared by every caller that asks while it is fetched. */
+  private async accessToken(): Promise<string> {
+    if (this.token && this.now() < this.token.until) return this.token.value;
+    this.pendingToken ??= this.fetchToken().finally(() => { this.pendingToken = undefined; });
+    return this.pendingToken;
+  }
+
+  private async fetchToken(): Promise<string> {
+    const basic = Buffer.from(`${this.credentials.clientId}:${this.credentials.clientSecret}`).toString('base64');
+    const res = await upstreamFetch(`${this.base}/auth/oauth/token?grant_type=client_credentials`, {
+      method: 'POST', headers: { authorization: `Basic ${basic}`, accept: 'application/json' },
+    }, { label: 'Reclame Aqui token', fetcher: this.fetcher });
+    if (!res.ok) throw classify(res, 'token');
+    const parsed = TokenAnswer.safeParse(await res.json().catch(() => null));
+    if (!parsed.success) throw new RetryLater('Reclame Aqui token: unexpected answer');
+    const lifetimeMs = (parsed.data.expires_in ?? 3600) * 1000;
+    this.token = { value: parsed.data.access_token, until: this.now() + Math.max(0, lifetimeMs - TOKEN_MARGIN_MS) };
+    return this.token.value;
+  }
+}
+
+/** 429 waits for Retry-After; 5xx waits; 401/403 name the credentials; other refusals are final. */
+function classify(res: Response, what: string): Error {
+  if (res.status === 429) {
+    const after = Number(res.headers.get('retry-after'));
+    return new RetryLater(`Reclame Aqui 429 on ${what}`, Number.isFinite(after) && after > 0 ? after * 1000 : undefined);
+  }
+  if (res.status >= 500) return new RetryLater(`Reclame Aqui ${res.status} on ${what}`);
+  if (res.status === 401 || res.status === 403 || (what === 'token' && res.status === 400)) return new ReclameAquiRefusal(CREDENTIALS_REFUSED, res.status);
+  return new ReclameAquiRefusal(`O Reclame Aqui recusou o pedido (código ${res.status}).`, res.status);
+}
+
+/** An admin-facing sentence for a failed call. */
+export function refusalSentence(error: unknown): string {
+  if (error instanceof PermanentFailure) return error.message;
+  if (error instanceof UpstreamUnreachable) return 'Não foi possível falar com o Reclame Aqui: confira a URL da API e a rede do servidor.';
+  if (error instanceof RetryLater) return 'O Reclame Aqui pediu para esperar ou está com problemas. Tente de novo em instantes.';
+  if (error instanceof UncertainSend) return 'O Reclame Aqui não respondeu a tempo. Tente de novo em instantes.';
+  return 'O Reclame Aqui não respondeu como esperado. Tente de novo em instantes.';
+}

@@ -1,0 +1,89 @@
+import { keyOf } from '@atende/protocol';
+import type { ChannelAccounts } from '../../channelAccounts/service.js';
+import { newJob, type DeadLetterHandler, type JobDoc, type JobHandler, type JobRunner } from '../../jobs/types.js';
+import { updateDoc, type DocStore } from '../../store/index.js';
+import { cursorIdOf, type PollCursorDoc, type ReclameAquiPoller } from './poller.js';
+
+/**
+ * Polling as outbox jobs, so one node polls an account at a time whichever runner (store leases or
+ * BullMQ) runs them. Rounds form a chain: round n's job (`job:reclameaqui-poll.<account>.<n>`) polls,
+ * records n on the cursor and writes round n+1 for `pollSeconds` later. The ids are deterministic,
+ * so nodes that both try to write a round create it once; a watchdog on every node writes the
+ * round after the cursor's for accounts whose chain stopped (server start, account enabled, a
+ * crash between the cursor and the next job).
+ */
+export const RECLAME_AQUI_POLL_JOB = 'reclameaqui-poll';
+/** How often each node checks that every polled account has its next round written. */
+const WATCHDOG_MS = 60_000;
+
+interface RoundPayload { accountId: string; round: number }
+
+const roundJob = (accountId: string, round: number, runAt?: number): JobDoc =>
+  newJob(RECLAME_AQUI_POLL_JOB, `${keyOf(accountId)}.${round}`, { accountId, round }, runAt === undefined ? {} : { runAt });
+
+const payloadOf = (job: JobDoc): RoundPayload => ({ accountId: String(job.payload.accountId), round: Number(job.payload.round) });
+
+export interface PollJobDeps {
+  store: DocStore;
+  accounts: Pick<ChannelAccounts, 'list'>;
+  poller: ReclameAquiPoller;
+  log: (message: string) => void;
+}
+
+/**
+ * Records round `round` as run and writes the next one, unless the account is no longer polled
+ * (its chain then stops; the watchdog restarts it once the account is enabled again).
+ */
+async function closeRound(deps: PollJobDeps, { accountId, round }: RoundPayload): Promise<void> {
+  await updateDoc<PollCursorDoc>(deps.store, cursorIdOf(accountId), (current) => {
+    const live = current && !current._deleted ? current : undefined;
+    if (live && live.round >= round) return undefined;
+    return { ...(live ?? { _id: cursorIdOf(accountId), type: 'racursor', accountId, since: null, seenAtSince: [] }), round, updatedAt: Date.now() } as PollCursorDoc;
+  });
+  const polled = await deps.poller.pollable(accountId);
+  if (polled) await deps.store.bulkWrite([roundJob(accountId, round + 1, Date.now() + polled.adapter.pollSeconds * 1000)]);
+}
+
+/** One round: stale rounds (already run) do nothing; HugMe's 429 and outages retry the round from the cursor. */
+function pollRound(deps: PollJobDeps): JobHandler {
+  return async (job) => {
+    const payload = payloadOf(job);
+    const cursor = await deps.poller.cursor(payload.accountId);
+    if (cursor && cursor.round >= payload.round) return;
+    await deps.poller.poll(payload.accountId);
+    await closeRound(deps, payload);
+  };
+}
+
+/** A round that kept failing (bad credentials, a long outage) still hands over to the next one. */
+function roundDead(deps: PollJobDeps): DeadLetterHandler {
+  return async (job, error) => {
+    const payload = payloadOf(job);
+    deps.log(`reclameaqui poll of ${payload.accountId} failed: ${error.message}`);
+    await closeRound(deps, payload);
+  };
+}
+
+/** Writes the next round of every polled account whose chain is not running; an existing one is a conflict, ignored. */
+export async function schedulePolls(deps: PollJobDeps): Promise<void> {
+  for (const account of await deps.accounts.list()) {
+    if (account.kind !== 'reclameaqui' || !(await deps.poller.pollable(account._id))) continue;
+    const cursor = await deps.poller.cursor(account._id);
+    await deps.store.bulkWrite([roundJob(account._id, (cursor?.round ?? 0) + 1)]);
+  }
+}
+
+/** Registers the round handler and starts the watchdog; the returned function stops it. */
+export function registerReclameAquiPolling(jobs: JobRunner, deps: PollJobDeps): () => void {
+  jobs.register(RECLAME_AQUI_POLL_JOB, pollRound(deps), {
+    onDead: roundDead(deps),
+    // Retries follow HugMe's Retry-After; a round that still fails after these hands over to the next.
+    policy: { maxAttempts: 10, baseDelayMs: 5_000, maxDelayMs: 10 * 60_000 },
+    concurrency: 2,
+  });
+  const tick = () => void schedulePolls(deps).catch((e: unknown) => deps.log(`reclameaqui poll scheduling failed: ${String(e)}`));
+  const timer = setInterval(tick, WATCHDOG_MS);
+  timer.unref();
+  tick();
+  return () => clearInterval(timer);
+}
