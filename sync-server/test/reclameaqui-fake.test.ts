@@ -165,6 +165,13 @@ describe('R-CH-06 fake HugMe: listing complaints', () => {
     expect((await get('/ticket/v1/tickets', auth)).status).toBe(200);
     expect(hugme.calls.map((c) => c.status)).toEqual([200, 500, 200, 429, 200]);
   });
+
+  it('R-CH-06 a body past the 10 MB file and its framing is 413; a path outside the API is 404', async () => {
+    const auth = await bearer();
+    const res = await fetch(`${hugme.baseUrl}/ticket/v1/tickets/message/public`, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/json' }, body: Buffer.alloc(12 * 1024 * 1024, 32) });
+    expect([res.status, await res.json()]).toEqual([413, { error: 'payload_too_large', message: 'Request body too large' }]);
+    expect((await get('/somewhere', auth)).status).toBe(404);
+  });
 });
 
 const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');

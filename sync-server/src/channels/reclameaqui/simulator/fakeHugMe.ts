@@ -26,7 +26,7 @@ export type { Reputation, ReputationPeriod } from './reputation.js';
 export interface HugMeCall { method: string; path: string; query: string; body: unknown; status: number }
 
 /** A change the fake made to a ticket, for the simulator page: who did it and what. */
-export interface HugMeChange { ticket: HugMeTicket; cause: 'filed' | 'public' | 'private' | 'moderation' | 'moderation-decided' | 'evaluation-requested' | 'consumer-reply' | 'evaluated' }
+export interface HugMeChange { ticket: HugMeTicket; cause: 'filed' | 'public' | 'private' | 'moderation' | 'moderation-decided' | 'evaluation-requested' | 'consumer-reply' | 'evaluated' | 'status' }
 
 export interface FakeHugMeOptions {
   clientId: string;
@@ -72,6 +72,7 @@ export class FakeHugMe extends LoopbackServer {
   // ---- consumer side (tests, simulator page) ----
 
   fileComplaint(input: NewComplaint): HugMeTicket {
+    if (!input.title.trim() || !input.content.trim() || !input.customer.name.trim()) throw new Error('a complaint needs a title, a text and the consumer\'s name');
     return this.changed(this.book.file(input), 'filed');
   }
 
@@ -100,11 +101,11 @@ export class FakeHugMe extends LoopbackServer {
     return this.changed(ticket, 'moderation-decided');
   }
 
-  /** Freezes a complaint (the site does so when the consumer stops answering); any status id from RA_STATUSES works. */
+  /** Reclame Aqui changes a complaint's status on its own (e.g. 10, frozen); the id is any of RA_STATUSES or a new one. */
   setStatus(id: number, statusId: number): HugMeTicket {
     const ticket = this.mustGet(id);
     this.book.setStatus(ticket, statusId);
-    return ticket;
+    return this.changed(ticket, 'status');
   }
 
   ticket(id: number): HugMeTicket | undefined {
@@ -171,6 +172,7 @@ export class FakeHugMe extends LoopbackServer {
       req.destroy();
       return;
     }
+    if (!isApi) return fail(notFound(`no route for ${req.method ?? ''} ${url.pathname}`));
     const contentType = req.headers['content-type'] ?? '';
     call.body = await summarise(contentType, body);
     if (req.method === 'POST' && url.pathname === '/auth/oauth/token') {
