@@ -18,7 +18,10 @@ import { TicketBook, type ConsumerEvaluation, type HugMeAttachment, type HugMeTi
  */
 
 export type { HugMeFailure } from './hugmeContract.js';
-export { SERVER_ERROR, UNAVAILABLE, tooManyRequests } from './hugmeContract.js';
+export {
+  INTERACTION, INTERACTION_TYPES, MODERATION_REASONS, PAGE_SIZE_MAX, RA_STATUSES, SERVER_ERROR, STATUS, UNAVAILABLE, tooManyRequests,
+} from './hugmeContract.js';
+export { REPUTATION_PERIODS } from './reputation.js';
 export type { HugMeTicket, HugMeInteraction, HugMeAttachment, NewComplaint, ConsumerEvaluation } from './tickets.js';
 export type { Reputation, ReputationPeriod } from './reputation.js';
 
