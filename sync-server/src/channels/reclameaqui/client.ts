@@ -32,14 +32,10 @@ export const RaTicket = z.object({
     email: z.array(z.string()).nullish(),
     phone_numbers: z.array(z.string()).nullish(),
   }).loose().nullish(),
-  user_city: z.string().nullish(),
-  user_state: z.string().nullish(),
-  city: z.string().nullish(),
-  state: z.string().nullish(),
+  location: z.object({ city: z.string().nullish(), state: z.string().nullish() }).loose().nullish(),
   ra_status: z.object({ id: z.union([z.string(), z.number()]).transform(String), name: z.string().nullish() }).loose().nullish(),
   interactions: z.array(Interaction).nullish(),
-  url: z.string().nullish(),
-  complaint_url: z.string().nullish(),
+  public_url: z.string().nullish(),
 }).loose();
 export type RaTicket = z.infer<typeof RaTicket>;
 

@@ -24,7 +24,7 @@ const dateOf = (iso: string | null | undefined): number => {
 
 /** The complaint's page on reclameaqui.com.br when HugMe gives one. */
 const pageUrlOf = (ticket: RaTicket): string | null => {
-  const url = ticket.complaint_url ?? ticket.url ?? null;
+  const url = ticket.public_url ?? null;
   return url && /^https?:\/\//.test(url) ? url : null;
 };
 
@@ -39,8 +39,8 @@ export function ticketInbound(ticket: RaTicket): TicketInbound {
   const meta = reclameAquiMetaOf({
     complaintId: ticket.id,
     title: ticket.complaint_title?.trim() ?? '',
-    city: ticket.user_city ?? ticket.city ?? null,
-    state: ticket.user_state ?? ticket.state ?? null,
+    city: ticket.location?.city ?? null,
+    state: ticket.location?.state ?? null,
     createdAt: ticket.creation_date ?? null,
     pageUrl: pageUrlOf(ticket),
     status,

@@ -1,0 +1,122 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keyOf, RA_META, reclameAquiHeaderOf, type ChannelTestResponse } from '@atende/protocol';
+import { RECLAME_AQUI_POLL_JOB, schedulePolls } from '../src/channels/reclameaqui/pollJob.js';
+import { cursorIdOf, type PollCursorDoc } from '../src/channels/reclameaqui/poller.js';
+import { tooManyRequests } from '../src/channels/reclameaqui/simulator/fakeHugMe.js';
+import { RetryLater } from '../src/jobs/types.js';
+import { updateDoc } from '../src/store/index.js';
+import { call } from './helpers.js';
+import { complaint, conversationsOf, CREDENTIALS, inboundOf, startReclameAquiRig, type ReclameAquiRig } from './reclameaquiSetup.js';
+
+/**
+ * The Reclame Aqui channel's inbound side (issue 12) through the real server and the fake HugMe:
+ * complaints polled into waiting conversations with their header (R-CH-06).
+ */
+let rig: ReclameAquiRig;
+beforeAll(async () => {
+  rig = await startReclameAquiRig();
+});
+afterAll(async () => rig.close());
+
+const tokenCalls = () => rig.hugme.calls.filter((c) => c.path === '/auth/oauth/token').length;
+const ticketCalls = () => rig.hugme.calls.filter((c) => c.path === '/ticket/v1/tickets');
+
+describe('R-CH-06 Reclame Aqui complaints become conversations', () => {
+  it('R-CH-06 a filed complaint appears as a waiting conversation of the account team, with its header, within one poll round', async () => {
+    const ticket = rig.hugme.fileComplaint(complaint(1));
+    // The round as the server runs it: a poll job, claimed by one runner.
+    await schedulePolls({ store: rig.server.store, accounts: rig.server.accounts, poller: rig.poller(), log: () => {} });
+    await rig.server.jobs.idle();
+    // The round recorded itself on the cursor and wrote the next one, pollSeconds (30) later.
+    expect(await rig.poller().cursor(rig.accountId)).toMatchObject({ round: 1 });
+    const next = await rig.server.store.get(`job:${RECLAME_AQUI_POLL_JOB}.${keyOf(rig.accountId)}.2`);
+    expect(next).toMatchObject({ state: 'pending' });
+    expect(Number(next?.runAt) - Date.now()).toBeGreaterThan(20_000);
+    const [conversation, ...others] = await conversationsOf(rig, ticket.id);
+    expect(others).toHaveLength(0);
+    expect(conversation).toMatchObject({ status: 'waiting', teamId: 'team:suporte', channel: 'reclameaqui', startedBy: 'customer' });
+    expect(reclameAquiHeaderOf(conversation!)).toEqual({
+      complaintId: String(ticket.id), title: 'Produto com defeito 1', city: 'Campinas', state: 'SP',
+      createdAt: ticket.creation_date, pageUrl: ticket.public_url, status: { id: '5', name: 'Não respondida' },
+    });
+    const [first] = await inboundOf(rig, conversation!.id);
+    expect(first).toMatchObject({ authorName: 'Consumidora 1', kind: 'text' });
+    expect(first!.text).toContain('Comprei e veio quebrado (1).');
+    const contact = await rig.server.store.get(conversation!.contactId);
+    expect(contact).toMatchObject({ name: 'Consumidora 1', email: 'consumidora1@example.com' });
+  });
+
+  it('R-CH-11 a consumer reply is appended once, however often the same change is polled', async () => {
+    const ticket = rig.hugme.fileComplaint(complaint(2));
+    await rig.poller().poll(rig.accountId);
+    rig.hugme.consumerReplies(ticket.id, 'Ainda estou esperando a troca.');
+    await rig.poller().poll(rig.accountId);
+    await rig.poller().poll(rig.accountId);
+    // A cursor lost (set back to the start) makes HugMe answer every complaint again: still stored once.
+    await updateDoc<PollCursorDoc>(rig.server.store, cursorIdOf(rig.accountId), (c) => c && { ...c, since: null, seenAtSince: [] });
+    await rig.poller().poll(rig.accountId, { maxPages: 5 });
+    const [conversation] = await conversationsOf(rig, ticket.id);
+    const texts = (await inboundOf(rig, conversation!.id)).map((m) => m.text);
+    expect(texts.filter((t) => t === 'Ainda estou esperando a troca.')).toHaveLength(1);
+    expect(texts).toHaveLength(2);
+  });
+
+  it('R-CH-06 a status change on Reclame Aqui updates the conversation header', async () => {
+    const ticket = rig.hugme.fileComplaint(complaint(3));
+    await rig.poller().poll(rig.accountId);
+    rig.hugme.setStatus(ticket.id, 10);
+    await rig.poller().poll(rig.accountId);
+    const [conversation] = await conversationsOf(rig, ticket.id);
+    expect(conversation!.channelMeta[RA_META.statusId]).toBe('10');
+    expect(reclameAquiHeaderOf(conversation!)?.status).toEqual({ id: '10', name: 'Congelada' });
+  });
+
+  it('R-CH-06 two complaints of the same consumer are two conversations (the complaint is the thread)', async () => {
+    const a = rig.hugme.fileComplaint({ ...complaint(4), title: 'Primeira' });
+    const b = rig.hugme.fileComplaint({ ...complaint(4), title: 'Segunda' });
+    await rig.poller().poll(rig.accountId);
+    const [first] = await conversationsOf(rig, a.id);
+    const [second] = await conversationsOf(rig, b.id);
+    expect(first!.id).not.toBe(second!.id);
+  });
+});
+
+describe('R-CH-06 HugMe credentials', () => {
+  it('R-CH-06 the OAuth token is reused between polls and fetched again once when HugMe answers 401', async () => {
+    await rig.poller().poll(rig.accountId);
+    const tokens = tokenCalls();
+    await rig.poller().poll(rig.accountId);
+    await rig.poller().poll(rig.accountId);
+    expect(tokenCalls()).toBe(tokens);
+    rig.hugme.expireTokens();
+    const ticket = rig.hugme.fileComplaint(complaint(5));
+    await rig.poller().poll(rig.accountId);
+    expect(tokenCalls()).toBe(tokens + 1);
+    expect(await conversationsOf(rig, ticket.id)).toHaveLength(1);
+  });
+
+  it('R-CH-06 "Testar conexão" says connected with good credentials and names the credentials when HugMe refuses them', async () => {
+    const good = await call<ChannelTestResponse>(rig.server, 'POST', `/api/admin/channels/${rig.accountId}/test`, { token: rig.admin });
+    expect(good.body.ok).toBe(true);
+    expect(good.body.message).toMatch(/^Conectado ao Reclame Aqui/);
+    const wrong = await rig.createAccount({ clientSecret: `${CREDENTIALS.clientSecret}-errado` });
+    const bad = await call<ChannelTestResponse>(rig.server, 'POST', `/api/admin/channels/${wrong.id}/test`, { token: rig.admin });
+    expect(bad.body).toEqual({ ok: false, message: expect.stringContaining('recusou as credenciais') });
+    expect(bad.body.message).not.toContain(CREDENTIALS.clientSecret);
+  });
+});
+
+describe('R-CH-06 polling limits', () => {
+  it('R-CH-06 a 429 stops the round with Retry-After; the next round resumes where the stored pages left off', async () => {
+    const ticket = rig.hugme.fileComplaint(complaint(6));
+    rig.hugme.failNext(tooManyRequests(7));
+    const refused = await rig.poller().poll(rig.accountId).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(RetryLater);
+    expect((refused as RetryLater).retryAfterMs).toBe(7000);
+    expect(await conversationsOf(rig, ticket.id)).toHaveLength(0);
+    await rig.poller().poll(rig.accountId);
+    expect(await conversationsOf(rig, ticket.id)).toHaveLength(1);
+    // Every listing asks only for what changed since the cursor, oldest first.
+    expect(ticketCalls().at(-1)?.query).toMatch(/last_modification_date%5Bgte%5D=.*sort%5Blast_modification_date%5D=asc/);
+  });
+});
