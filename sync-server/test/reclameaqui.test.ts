@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { keyOf, RA_META, reclameAquiHeaderOf, type ChannelTestResponse } from '@atende/protocol';
+import { keyOf, RA_META, raInteractionTypeName, raStatusName, reclameAquiHeaderOf, type ChannelTestResponse } from '@atende/protocol';
 import { RECLAME_AQUI_POLL_JOB, schedulePolls } from '../src/channels/reclameaqui/pollJob.js';
 import { cursorIdOf, type PollCursorDoc } from '../src/channels/reclameaqui/poller.js';
 import { tooManyRequests } from '../src/channels/reclameaqui/simulator/fakeHugMe.js';
@@ -69,6 +69,13 @@ describe('R-CH-06 Reclame Aqui complaints become conversations', () => {
     const [conversation] = await conversationsOf(rig, ticket.id);
     expect(conversation!.channelMeta[RA_META.statusId]).toBe('10');
     expect(reclameAquiHeaderOf(conversation!)?.status).toEqual({ id: '10', name: 'Congelada' });
+  });
+
+  it('R-CH-06 status and interaction names are data: a code we do not know shows the name HugMe sent', () => {
+    expect(raStatusName('18', 'Resolved')).toBe('Resolvida');
+    expect(raStatusName('77', 'Em análise pelo RA')).toBe('Em análise pelo RA');
+    expect(raInteractionTypeName('6')).toBe('Mensagem privada do consumidor');
+    expect(raInteractionTypeName('40', null)).toBe('Tipo 40');
   });
 
   it('R-CH-06 two complaints of the same consumer are two conversations (the complaint is the thread)', async () => {
