@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { keyOf, RA_META, raInteractionTypeName, raStatusName, reclameAquiHeaderOf, type ChannelTestResponse } from '@atende/protocol';
+import { keyOf, MESSAGE_TEXT_MAX, RA_META, raInteractionTypeName, raStatusName, reclameAquiHeaderOf, type ChannelTestResponse } from '@atende/protocol';
 import { RECLAME_AQUI_POLL_JOB, schedulePolls } from '../src/channels/reclameaqui/pollJob.js';
 import { cursorIdOf, type PollCursorDoc } from '../src/channels/reclameaqui/poller.js';
 import { tooManyRequests } from '../src/channels/reclameaqui/simulator/fakeHugMe.js';
@@ -69,6 +69,32 @@ describe('R-CH-06 Reclame Aqui complaints become conversations', () => {
     const [conversation] = await conversationsOf(rig, ticket.id);
     expect(conversation!.channelMeta[RA_META.statusId]).toBe('10');
     expect(reclameAquiHeaderOf(conversation!)?.status).toEqual({ id: '10', name: 'Congelada' });
+  });
+
+  it('R-CH-06 a complaint longer than one message is stored whole, in parts, once', async () => {
+    const words = Array.from({ length: 1500 }, (_, n) => `palavra${n}`).join(' ');
+    const ticket = rig.hugme.fileComplaint({ ...complaint(7), content: words });
+    await rig.poller().poll(rig.accountId);
+    await rig.poller().poll(rig.accountId);
+    const [conversation] = await conversationsOf(rig, ticket.id);
+    // In part order (`…-p2`, `…-p3`), which may share a millisecond of createdAt.
+    const byPart = (await inboundOf(rig, conversation!.id)).sort((a, b) => (a.externalId ?? '').length - (b.externalId ?? '').length || (a.externalId ?? '').localeCompare(b.externalId ?? ''));
+    const parts = byPart.map((m) => m.text);
+    expect(parts.length).toBeGreaterThan(1);
+    expect(parts.every((p) => p.length <= MESSAGE_TEXT_MAX)).toBe(true);
+    expect(parts.join(' ')).toBe(words);
+  });
+
+  it('R-CH-06 the consumer evaluation arrives as a message and the header shows the final status', async () => {
+    const ticket = rig.hugme.fileComplaint(complaint(8));
+    await rig.poller().poll(rig.accountId);
+    rig.hugme.consumerEvaluates(ticket.id, { rating: 9, resolved: true, backDoingBusiness: true, comment: 'Resolveram rápido.' });
+    await rig.poller().poll(rig.accountId);
+    const [conversation] = await conversationsOf(rig, ticket.id);
+    const last = (await inboundOf(rig, conversation!.id)).at(-1);
+    expect(last?.text).toContain('Resolveram rápido.');
+    expect(last?.payload).toMatchObject({ raInteractionType: '11' });
+    expect(reclameAquiHeaderOf(conversation!)?.status).toEqual({ id: '18', name: 'Resolvida' });
   });
 
   it('R-CH-06 status and interaction names are data: a code we do not know shows the name HugMe sent', () => {

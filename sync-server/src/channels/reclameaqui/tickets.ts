@@ -1,5 +1,5 @@
 import {
-  RA_CONSUMER_INTERACTION_TYPES, raStatusName, reclameAquiMetaOf, type MessageDoc,
+  MESSAGE_TEXT_MAX, RA_CONSUMER_INTERACTION_TYPES, raStatusName, reclameAquiMetaOf, type MessageDoc,
 } from '@atende/protocol';
 import type { RaTicket } from './client.js';
 
@@ -32,6 +32,25 @@ const pageUrlOf = (ticket: RaTicket): string | null => {
 export const complaintExternalId = (ticketId: string) => `ra-ticket-${ticketId}`;
 export const interactionExternalId = (interactionId: string) => `ra-interaction-${interactionId}`;
 
+/**
+ * A text as messages of at most MESSAGE_TEXT_MAX characters (complaints run to 10,000), cut at a
+ * space where there is one; the first part keeps the upstream id, the others `<id>-p2`, `-p3`…
+ */
+function partsOf(externalId: string, text: string, at: number, type: string): TicketInbound['messages'] {
+  const parts: string[] = [];
+  let rest = text;
+  while (rest.length > MESSAGE_TEXT_MAX) {
+    const space = rest.lastIndexOf(' ', MESSAGE_TEXT_MAX);
+    const cut = space > MESSAGE_TEXT_MAX / 2 ? space : MESSAGE_TEXT_MAX;
+    parts.push(rest.slice(0, cut).trimEnd());
+    rest = rest.slice(cut).trimStart();
+  }
+  parts.push(rest);
+  return parts.map((part, n) => ({
+    externalId: n === 0 ? externalId : `${externalId}-p${n + 1}`, text: part, at, payload: { raInteractionType: type },
+  }));
+}
+
 /** A HugMe ticket as the channel stores it; interaction types are data (RA_CONSUMER_INTERACTION_TYPES). */
 export function ticketInbound(ticket: RaTicket): TicketInbound {
   const customer = ticket.customer ?? undefined;
@@ -45,18 +64,13 @@ export function ticketInbound(ticket: RaTicket): TicketInbound {
     pageUrl: pageUrlOf(ticket),
     status,
   });
-  const complaint = [ticket.complaint_title?.trim(), ticket.complaint_content?.trim()].filter(Boolean).join('\n\n');
-  const messages: TicketInbound['messages'] = [{
-    externalId: complaintExternalId(ticket.id), text: complaint || `Reclamação ${ticket.id}`, at: dateOf(ticket.creation_date),
-    payload: { raInteractionType: '1' },
-  }];
+  // The title is in the header; the first message is what the consumer wrote.
+  const complaint = ticket.complaint_content?.trim() || ticket.complaint_title?.trim() || `Reclamação ${ticket.id}`;
+  const messages = partsOf(complaintExternalId(ticket.id), complaint, dateOf(ticket.creation_date), '1');
   const consumer = (ticket.interactions ?? [])
     .filter((i) => RA_CONSUMER_INTERACTION_TYPES.includes(i.ticket_interaction_type_id) && i.message?.trim())
-    .map((i) => ({
-      externalId: interactionExternalId(i.ticket_interaction_id), text: i.message?.trim() ?? '', at: dateOf(i.creation_date),
-      payload: { raInteractionType: i.ticket_interaction_type_id },
-    }))
-    .sort((a, b) => a.at - b.at);
+    .sort((a, b) => dateOf(a.creation_date) - dateOf(b.creation_date))
+    .flatMap((i) => partsOf(interactionExternalId(i.ticket_interaction_id), i.message?.trim() ?? '', dateOf(i.creation_date), i.ticket_interaction_type_id));
   return {
     threadKey: `raticket:${ticket.id}`,
     address: customer?.id ? `c${customer.id}` : `t${ticket.id}`,
