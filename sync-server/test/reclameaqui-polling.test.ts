@@ -1,8 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { RA_META, type ConversationDoc } from '@atende/protocol';
+import { keyOf, RA_META, type ConversationDoc } from '@atende/protocol';
+import { RECLAME_AQUI_POLL_JOB, schedulePolls } from '../src/channels/reclameaqui/pollJob.js';
 import { pagesPerRound } from '../src/channels/reclameaqui/poller.js';
+import { tooManyRequests } from '../src/channels/reclameaqui/simulator/fakeHugMe.js';
 import { toWire } from '../src/store/wire.js';
+import { call } from './helpers.js';
 import { complaint, startReclameAquiRig, type ReclameAquiRig } from './reclameaquiSetup.js';
+import { until } from './until.js';
 
 /**
  * The durable cursor and HugMe's rate limit (issue 12): paging survives a restart, and a round
@@ -55,5 +59,26 @@ describe('R-CH-06 Reclame Aqui polling cursor', () => {
     expect(await rig.poller().poll(rig.accountId)).toMatchObject({ pages: 2, more: false });
     expect(rig.hugme.calls.filter((c) => c.status === 429)).toHaveLength(0);
     expect((await complaintsStored(rig)).size).toBe(250);
+  });
+
+  it('R-CH-06 the poll job waits out a 429 (Retry-After) and the same round then stores the complaint; a disabled account is not polled', async () => {
+    rig = await startReclameAquiRig();
+    const r = rig;
+    const ticket = r.hugme.fileComplaint(complaint(1));
+    r.hugme.failNext(tooManyRequests(1));
+    const deps = { store: r.server.store, accounts: r.server.accounts, poller: r.poller(), log: () => {} };
+    await schedulePolls(deps);
+    const roundId = `job:${RECLAME_AQUI_POLL_JOB}.${keyOf(r.accountId)}.1`;
+    const round = await until(() => r.server.store.get(roundId), (j) => j?.state === 'done', 15_000);
+    expect(round).toMatchObject({ state: 'done', attempts: 2 });
+    expect(r.hugme.calls.filter((c) => c.path === '/ticket/v1/tickets').map((c) => c.status)).toEqual([429, 200]);
+    expect((await complaintsStored(r)).get(String(ticket.id))).toBe(1);
+
+    const off = await call(r.server, 'PATCH', `/api/admin/channels/${r.accountId}`, { token: r.admin, body: { enabled: false } });
+    expect(off.status).toBe(200);
+    const calls = r.hugme.calls.length;
+    await schedulePolls(deps);
+    expect(await r.poller().poll(r.accountId)).toEqual({ pages: 0, tickets: 0, more: false });
+    expect(r.hugme.calls.length).toBe(calls);
   });
 });
