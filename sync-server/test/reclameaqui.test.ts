@@ -6,6 +6,7 @@ import { tooManyRequests } from '../src/channels/reclameaqui/simulator/fakeHugMe
 import { RetryLater } from '../src/jobs/types.js';
 import { updateDoc } from '../src/store/index.js';
 import { call } from './helpers.js';
+import { until } from './until.js';
 import { complaint, conversationsOf, CREDENTIALS, inboundOf, startReclameAquiRig, type ReclameAquiRig } from './reclameaquiSetup.js';
 
 /**
@@ -32,6 +33,12 @@ describe('R-CH-06 Reclame Aqui complaints become conversations', () => {
     const next = await rig.server.store.get(`job:${RECLAME_AQUI_POLL_JOB}.${keyOf(rig.accountId)}.2`);
     expect(next).toMatchObject({ state: 'pending' });
     expect(Number(next?.runAt) - Date.now()).toBeGreaterThan(20_000);
+    // Round 2 run early (as if its time had come): round 1's settled job is dropped, round 3 written.
+    await rig.server.store.bulkWrite([{ ...next!, runAt: Date.now() }]);
+    await until(() => rig.poller().cursor(rig.accountId), (c) => c?.round === 2);
+    await rig.server.jobs.idle();
+    expect(await rig.server.store.get(`job:${RECLAME_AQUI_POLL_JOB}.${keyOf(rig.accountId)}.1`)).toBeUndefined();
+    expect(await rig.server.store.get(`job:${RECLAME_AQUI_POLL_JOB}.${keyOf(rig.accountId)}.3`)).toMatchObject({ state: 'pending' });
     const [conversation, ...others] = await conversationsOf(rig, ticket.id);
     expect(others).toHaveLength(0);
     expect(conversation).toMatchObject({ status: 'waiting', teamId: 'team:suporte', channel: 'reclameaqui', startedBy: 'customer' });
