@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { keyOf, MESSAGE_TEXT_MAX, RA_META, raInteractionTypeName, raStatusName, reclameAquiHeaderOf, type ChannelTestResponse } from '@atende/protocol';
+import { keyOf, MESSAGE_TEXT_MAX, RA_META, raInteractionTypeName, raStatusName, reclameAquiHeaderOf, type ChannelAccountView, type ChannelTestResponse } from '@atende/protocol';
 import { RECLAME_AQUI_POLL_JOB, schedulePolls } from '../src/channels/reclameaqui/pollJob.js';
 import { cursorIdOf, type PollCursorDoc } from '../src/channels/reclameaqui/poller.js';
 import { tooManyRequests } from '../src/channels/reclameaqui/simulator/fakeHugMe.js';
@@ -122,6 +122,19 @@ describe('R-CH-06 Reclame Aqui complaints become conversations', () => {
 });
 
 describe('R-CH-06 HugMe credentials', () => {
+  it('R-CH-06 the account keeps pollSeconds (default 30, 10–3600) and never shows the client secret', async () => {
+    const view = await call<ChannelAccountView>(rig.server, 'GET', `/api/admin/channels/${rig.accountId}`, { token: rig.admin });
+    expect(view.body.settings).toMatchObject({ pollSeconds: '30', clientId: CREDENTIALS.clientId, apiBaseUrl: rig.hugme.baseUrl });
+    expect(view.body.settings).not.toHaveProperty('clientSecret');
+    expect(view.body.secretsSet).toEqual(['clientSecret']);
+    const tooOften = await call<{ message: string }>(rig.server, 'POST', '/api/admin/channels', {
+      token: rig.admin,
+      body: { kind: 'reclameaqui', name: 'Rápido demais', teamId: 'team:suporte', config: { ...CREDENTIALS, apiBaseUrl: rig.hugme.baseUrl, pollSeconds: 5 } },
+    });
+    expect(tooOften.status).toBe(400);
+    expect(tooOften.body.message).toContain('pollSeconds');
+  });
+
   it('R-CH-06 the OAuth token is reused between polls and fetched again once when HugMe answers 401', async () => {
     await rig.poller().poll(rig.accountId);
     const tokens = tokenCalls();
