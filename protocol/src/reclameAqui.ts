@@ -97,3 +97,42 @@ export function reclameAquiMetaOf(header: ReclameAquiHeader): Record<string, str
   ];
   return Object.fromEntries(entries.filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== ''));
 }
+
+/**
+ * Who reads an agent's answer (R-CH-07): Reclame Aqui has public answers (on the complaint's page)
+ * and private messages (to the consumer only); every other channel's replies are "public".
+ */
+export type AnswerVisibility = 'public' | 'private';
+
+/** Channels whose answers may be private; their answers are private unless the agent says otherwise. */
+export const PRIVATE_ANSWER_CHANNELS: readonly string[] = ['reclameaqui'];
+
+/** The 422 codes of refused answers: clients switch on them. */
+export const PRIVATE_NOT_SUPPORTED = 'private_not_supported';
+export const FILES_ONLY_PRIVATE = 'files_only_private';
+export const AUDIO_NOT_SUPPORTED = 'audio_not_supported';
+
+export const RA_FILES_ONLY_PRIVATE = 'Arquivos só podem ir em respostas privadas no Reclame Aqui.';
+export const RA_NO_AUDIO = 'O Reclame Aqui não aceita áudio: escreva a resposta ou anexe uma imagem ou PDF.';
+export const RA_ONE_FILE = 'O Reclame Aqui envia um arquivo por mensagem privada: envie os arquivos separadamente.';
+export const PRIVATE_NOT_ON_CHANNEL = 'Respostas privadas só existem no Reclame Aqui: neste canal toda resposta vai ao cliente.';
+
+/** The visibility an answer gets when the agent names none. */
+export function defaultVisibility(channel: string): AnswerVisibility {
+  return PRIVATE_ANSWER_CHANNELS.includes(channel) ? 'private' : 'public';
+}
+
+/**
+ * Why an answer may not go as asked (a pt-BR sentence and its code), or null. File types and sizes
+ * are MEDIA_LIMITS' business; this is what the visibility and the Reclame Aqui decide.
+ */
+export function answerRefusal(
+  channel: string, visibility: AnswerVisibility, files: ReadonlyArray<{ kind: string }>,
+): { code: string; message: string } | null {
+  if (visibility === 'private' && !PRIVATE_ANSWER_CHANNELS.includes(channel)) return { code: PRIVATE_NOT_SUPPORTED, message: PRIVATE_NOT_ON_CHANNEL };
+  if (channel !== 'reclameaqui') return null;
+  if (files.some((f) => f.kind === 'audio')) return { code: AUDIO_NOT_SUPPORTED, message: RA_NO_AUDIO };
+  if (files.length > 0 && visibility === 'public') return { code: FILES_ONLY_PRIVATE, message: RA_FILES_ONLY_PRIVATE };
+  if (files.length > 1) return { code: 'too_many_files', message: RA_ONE_FILE };
+  return null;
+}

@@ -29,16 +29,21 @@ export const MessageText = z
   .refine((s) => s.trim().length > 0, 'text must not be empty');
 
 /** Text, files (ids from `POST /api/media`), or both. The text is trimmed before it is counted (channelTextLength). */
+const messageBodyShape = {
+  id: ClientId,
+  text: z.string().trim().max(MESSAGE_TEXT_MAX).default(''),
+  mediaIds: z.array(Id).max(ATTACHMENTS_MAX).optional(),
+};
+const hasContent = (b: { text: string; mediaIds?: string[] | undefined }) => b.text.trim().length > 0 || (b.mediaIds?.length ?? 0) > 0;
+const emptyMessage = { message: 'text must not be empty', path: ['text'] };
+
 export const SendMessageBody = z
   .strictObject({
-    id: ClientId,
-    text: z.string().trim().max(MESSAGE_TEXT_MAX).default(''),
-    mediaIds: z.array(Id).max(ATTACHMENTS_MAX).optional(),
+    ...messageBodyShape,
+    /** R-CH-07: Reclame Aqui answers are private unless "public"; other channels take only "public". */
+    visibility: z.enum(['public', 'private']).optional(),
   })
-  .refine((b) => b.text.trim().length > 0 || (b.mediaIds?.length ?? 0) > 0, {
-    message: 'text must not be empty',
-    path: ['text'],
-  });
+  .refine(hasContent, emptyMessage);
 export type SendMessageBody = z.infer<typeof SendMessageBody>;
 
 export const TransferBody = z
@@ -90,7 +95,9 @@ export const VisitorBody = z.strictObject({
 export const VisitorResponse = z.object({ visitorId: z.string(), token: z.string() });
 export type VisitorResponse = z.infer<typeof VisitorResponse>;
 
-export const WebchatMessageBody = SendMessageBody;
+/** A visitor's message: no visibility, a visitor's words always reach the conversation. */
+export const WebchatMessageBody = z.strictObject(messageBodyShape).refine(hasContent, emptyMessage);
+export type WebchatMessageBody = z.infer<typeof WebchatMessageBody>;
 
 /** Replication (ARCHITECTURE §4). The checkpoint is opaque to clients. */
 

@@ -1,6 +1,6 @@
 import {
-  advanceStatus, applyUpstreamReport, assertAccepted, assertMay, canResend, DomainError, docId, notFound, whatsappRefusal,
-  type Attachment, type ConversationDoc, type MessageDoc, type MessageKind, type MessageStatus, type UserDoc,
+  advanceStatus, answerRefusal, applyUpstreamReport, assertAccepted, assertMay, canResend, defaultVisibility, DomainError, docId,
+  notFound, whatsappRefusal, type AnswerVisibility, type Attachment, type ConversationDoc, type MessageDoc, type MessageKind, type MessageStatus, type UserDoc,
 } from '@atende/protocol';
 import { visibleConversation } from '../access/conversations.js';
 import { attachmentOf, type MediaService } from '../media/service.js';
@@ -18,6 +18,8 @@ export interface AgentMessage {
   id: string;
   text: string;
   mediaIds?: string[] | undefined;
+  /** R-CH-07: omitted, the channel's default (private on Reclame Aqui, public elsewhere). */
+  visibility?: AnswerVisibility | undefined;
 }
 
 /** What an agent's outgoing message carries, decided by its command once the conversation is known. */
@@ -28,6 +30,8 @@ export interface OutgoingContent {
   payload: MessageDoc['payload'];
   /** Approved WhatsApp templates may go outside the 24-hour window; free text and files may not (R-WA-05). */
   outsideWindow?: boolean;
+  /** Who reads it (R-CH-07); public when not said. */
+  visibility?: AnswerVisibility;
 }
 
 /**
@@ -54,12 +58,16 @@ export class MessageService {
       // Any file the agent may read (their uploads, files of conversations they see), within what
       // the conversation's channel accepts (R-WS-04).
       const attachments = await this.attachable(body.mediaIds ?? [], user);
+      // The answer's visibility rules first (R-CH-07): they name the problem better than a file type refusal.
+      const visibility = body.visibility ?? defaultVisibility(conversation.channel);
+      const refusal = answerRefusal(conversation.channel, visibility, attachments);
+      if (refusal) throw new DomainError('unprocessable', refusal.code, refusal.message);
       assertAccepted(conversation.channel, attachments);
       if (!body.text.trim() && attachments.length === 0) {
         throw new DomainError('invalid', 'invalid_input', 'A message needs text or a file');
       }
       // Stored as counted (channelTextLength trims): the upstream gets exactly the text that was checked.
-      return { kind: attachments[0]?.kind ?? 'text', text: body.text.trim(), attachments, payload: {} };
+      return { kind: attachments[0]?.kind ?? 'text', text: body.text.trim(), attachments, payload: {}, visibility };
     });
   }
 
@@ -110,7 +118,7 @@ export class MessageService {
       id, type: 'message', createdAt: now, updatedAt: now,
       conversationId, teamId: current.teamId, formerTeamIds: [],
       direction: 'out', authorId: user.id, authorName: user.name, kind: outgoing.kind,
-      text: outgoing.text, attachments: outgoing.attachments, visibility: 'public', status: 'queued', error: null, externalId: null,
+      text: outgoing.text, attachments: outgoing.attachments, visibility: outgoing.visibility ?? 'public', status: 'queued', error: null, externalId: null,
       payload: outgoing.payload,
     };
     const job = newJob(SEND_JOB, clientId, { messageId: id });

@@ -1,10 +1,12 @@
-import { RECLAME_AQUI_POLL, type ChannelTestResponse } from '@atende/protocol';
+import { RA_META, RECLAME_AQUI_POLL, type ChannelTestResponse } from '@atende/protocol';
 import type { ChannelAccountDoc } from '../../channelAccounts/service.js';
 import { PermanentFailure } from '../../jobs/types.js';
-import type { ChannelAdapter, SendResult } from '../adapter.js';
+import type { ChannelAdapter, OutboundRequest, SendResult } from '../adapter.js';
 import { ReclameAquiClient, type ReclameAquiClientOptions } from './client.js';
+import { interactionExternalId } from './tickets.js';
 
-export const ANSWERS_NOT_YET = 'O Atende ainda não envia respostas ao Reclame Aqui.';
+export const NOT_A_COMPLAINT = 'Esta conversa não tem uma reclamação do Reclame Aqui para responder.';
+export const NO_CONSUMER_EMAIL = 'O consumidor não tem e-mail no Reclame Aqui: a mensagem privada não pode ser enviada. Responda publicamente.';
 
 /**
  * One Reclame Aqui company (`kind: "reclameaqui"`, issue 12). HugMe has no webhooks: complaints
@@ -29,9 +31,25 @@ export class ReclameAquiAdapter implements ChannelAdapter {
       : RECLAME_AQUI_POLL.defaultSeconds;
   }
 
-  /** Public answers and private messages come with the next part of issue 12. */
-  send(): Promise<SendResult> {
-    return Promise.reject(new PermanentFailure(ANSWERS_NOT_YET));
+  /**
+   * An agent's answer (R-CH-07): public on the complaint's page, or a private message to the
+   * consumer's e-mail with at most one file (the core refused anything else at queue time).
+   */
+  async send(request: OutboundRequest): Promise<SendResult> {
+    const { conversation, message, contact } = request;
+    const ticketId = conversation.channelMeta[RA_META.complaintId];
+    if (!ticketId) throw new PermanentFailure(NOT_A_COMPLAINT);
+    if (message.visibility === 'public') {
+      const sent = await this.client.answerPublicly(ticketId, message.text);
+      return { externalId: sent.interactionId && interactionExternalId(sent.interactionId), status: 'sent' };
+    }
+    if (!contact.email) throw new PermanentFailure(NO_CONSUMER_EMAIL);
+    const attachment = message.attachments[0];
+    const file = attachment && {
+      bytes: await request.readMedia(attachment), mimeType: attachment.mimeType, name: attachment.name || 'arquivo',
+    };
+    const sent = await this.client.messagePrivately(ticketId, message.text, contact.email, file);
+    return { externalId: sent.interactionId && interactionExternalId(sent.interactionId), status: 'sent' };
   }
 
   testConnection(): Promise<ChannelTestResponse> {

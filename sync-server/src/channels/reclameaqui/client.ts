@@ -45,6 +45,14 @@ const TicketsPage = z.object({
 });
 export type TicketsPage = z.infer<typeof TicketsPage>;
 
+/** What HugMe answers to an answer or message: the interaction it became. */
+const SentAnswer = z.object({ ticket_interaction_id: z.union([z.string(), z.number()]).transform(String).nullish() }).loose();
+export interface SentInteraction { interactionId: string | null }
+const sentInteraction = (answer: unknown): SentInteraction => {
+  const parsed = SentAnswer.safeParse(answer);
+  return { interactionId: parsed.success ? (parsed.data.ticket_interaction_id ?? null) : null };
+};
+
 const TokenAnswer = z.object({ access_token: z.string().min(1), expires_in: z.coerce.number().positive().optional() });
 
 export interface ReclameAquiCredentials {
@@ -105,19 +113,44 @@ export class ReclameAquiClient {
     }
   }
 
-  private async get(path: string): Promise<unknown> {
-    let res = await this.request(path, await this.accessToken());
+  /** A public answer on the complaint's page (R-CH-07). */
+  async answerPublicly(ticketId: string, message: string): Promise<SentInteraction> {
+    const body = () => ({ method: 'POST', body: JSON.stringify({ id: ticketId, message }), headers: { 'content-type': 'application/json' } });
+    return sentInteraction(await this.call('/ticket/v1/tickets/message/public', 'public answer', body));
+  }
+
+  /** A private message to the consumer's e-mail, with at most one file (R-CH-07). */
+  async messagePrivately(ticketId: string, message: string, email: string, file?: { bytes: Buffer; mimeType: string; name: string }): Promise<SentInteraction> {
+    // A fresh form per attempt: a body is read once, and the 401 retry sends it again.
+    const body = () => {
+      const form = new FormData();
+      form.append('id', ticketId);
+      form.append('message', message);
+      form.append('email', email);
+      if (file) form.append('file', new Blob([new Uint8Array(file.bytes)], { type: file.mimeType }), file.name);
+      return { method: 'POST', body: form };
+    };
+    return sentInteraction(await this.call('/ticket/v1/tickets/message/private', 'private message', body));
+  }
+
+  private get(path: string): Promise<unknown> {
+    return this.call(path, 'tickets', () => ({}));
+  }
+
+  private async call(path: string, what: string, init: () => RequestInit): Promise<unknown> {
+    let res = await this.request(path, await this.accessToken(), init());
     if (res.status === 401) {
       // Revoked or expired early: one fresh token, then the call once more.
       this.token = undefined;
-      res = await this.request(path, await this.accessToken());
+      res = await this.request(path, await this.accessToken(), init());
     }
-    if (!res.ok) throw classify(res, 'tickets');
+    if (!res.ok) throw classify(res, what);
     return res.json().catch(() => { throw new RetryLater('Reclame Aqui: answer is not JSON'); });
   }
 
-  private request(path: string, token: string): Promise<Response> {
-    return upstreamFetch(`${this.base}${path}`, { headers: { authorization: `Bearer ${token}`, accept: 'application/json' } }, { label: 'Reclame Aqui', fetcher: this.fetcher });
+  private request(path: string, token: string, init: RequestInit): Promise<Response> {
+    const headers = { ...(init.headers as Record<string, string> | undefined), authorization: `Bearer ${token}`, accept: 'application/json' };
+    return upstreamFetch(`${this.base}${path}`, { ...init, headers }, { label: 'Reclame Aqui', fetcher: this.fetcher });
   }
 
   /** The cached token, or one new token shared by every caller that asks while it is fetched. */
