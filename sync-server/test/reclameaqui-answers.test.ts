@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FILES_ONLY_PRIVATE, PRIVATE_NOT_SUPPORTED, RA_FILES_ONLY_PRIVATE, type MessageDoc } from '@atende/protocol';
-import { INTERACTION, STATUS } from '../src/channels/reclameaqui/simulator/fakeHugMe.js';
+import { INTERACTION, STATUS, tooManyRequests } from '../src/channels/reclameaqui/simulator/fakeHugMe.js';
 import { addUser, call, login, newVisitor, visitorSays } from './helpers.js';
 import { complaint, conversationsOf, startReclameAquiRig, type ReclameAquiRig } from './reclameaquiSetup.js';
 import { until } from './until.js';
@@ -140,5 +140,25 @@ describe('R-CH-07 Reclame Aqui answers', () => {
     const visitor = await newVisitor(rig.server);
     const refused = await call(rig.server, 'POST', '/api/webchat/messages', { token: visitor.token, body: { id: 'ra-visitor-1xxxxxxxx', text: 'Oi', visibility: 'private' } });
     expect(refused.status).toBe(400);
+  });
+
+  it('R-CH-07 a send rides out an expired token (one refresh) and a 429 (Retry-After), and is sent once', async () => {
+    const { ticketId, conversationId } = await complaintTaken();
+    rig.hugme.expireTokens();
+    rig.hugme.failNext(tooManyRequests(1));
+    const sent = await answer(conversationId, { text: 'Estamos verificando.', visibility: 'public' });
+    expect(await settled(sent.body.message.id)).toMatchObject({ status: 'sent' });
+    const statuses = companyCalls().map((c) => c.status);
+    expect(statuses).toEqual(expect.arrayContaining([401, 429]));
+    expect(statuses.filter((s) => s === 200)).toHaveLength(1);
+    expect(rig.hugme.ticket(ticketId)?.interactions.filter((i) => i.ticket_interaction_type_id === INTERACTION.publicAnswer)).toHaveLength(1);
+  });
+
+  it('R-CH-07 a refusal by HugMe (4xx) fails the message with a pt-BR sentence for the agent', async () => {
+    const { conversationId } = await complaintTaken();
+    rig.hugme.failNext({ status: 400, error: 'bad_request', message: 'message too short' });
+    const sent = await answer(conversationId, { text: 'Ok.' });
+    const failed = await settled(sent.body.message.id);
+    expect(failed).toMatchObject({ status: 'failed', error: 'O Reclame Aqui recusou o pedido (código 400).' });
   });
 });
