@@ -31,6 +31,22 @@ function parseJson(body: Buffer): unknown {
 export const contentTypeOf = (req: IncomingMessage) => (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
 
 /**
+ * A fake's request body, or null past `max` bytes (declared or counted): the caller answers 413
+ * without holding the bytes, so a simulator running for days is not filled by one large POST.
+ */
+export async function readBounded(req: IncomingMessage, max: number): Promise<Buffer | null> {
+  if (Number(req.headers['content-length'] ?? 0) > max) return null;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > max) return null;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/**
  * A page API's JSON body checked against `schema`; undefined once it answered the refusal. Only
  * `application/json` is read: a web page elsewhere can POST text/plain to loopback without a
  * CORS preflight, but not JSON.

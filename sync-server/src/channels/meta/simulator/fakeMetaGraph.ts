@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { BoundedFiles, filenameOf, keepLast, Listeners, LoopbackServer } from '../../simulators/http.js';
+import { BoundedFiles, filenameOf, keepLast, Listeners, LoopbackServer, readBounded } from '../../simulators/http.js';
 import { graphErrorBody } from '../../whatsapp/simulator/graphContract.js';
 import { signWebhook } from '../../whatsapp/simulator/graphWebhooks.js';
 import {
@@ -156,7 +156,7 @@ export class FakeMetaGraph extends LoopbackServer {
   }
 
   protected async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const bytesIn = await readBounded(req);
+    const bytesIn = await readBounded(req, BODY_MAX);
     if (!bytesIn) {
       res.writeHead(413, { 'content-type': 'application/json', connection: 'close' })
         .end(JSON.stringify(graphErrorBody({ status: 413, code: 1, message: 'Request Entity Too Large' })));
@@ -256,18 +256,6 @@ export class FakeMetaGraph extends LoopbackServer {
  */
 const BODY_MAX = 26 * 1024 * 1024;
 
-/** The request's body, or null past BODY_MAX (declared or counted). */
-async function readBounded(req: IncomingMessage): Promise<Buffer | null> {
-  if (Number(req.headers['content-length'] ?? 0) > BODY_MAX) return null;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > BODY_MAX) return null;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
-}
 
 /** Meta fetches a link attachment when it is sent: an unreachable URL or one over its limit (images 8 MB, else 25 MB) refuses the send. */
 async function fetchAttachment(url: string, maxBytes: number): Promise<{ bytes: Buffer; mimeType: string; filename?: string } | GraphFailure> {

@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { BoundedFiles, keepLast, Listeners, LoopbackServer } from '../../simulators/http.js';
+import { BoundedFiles, keepLast, Listeners, LoopbackServer, readBounded } from '../../simulators/http.js';
 import { HugMeTokens } from './hugmeAuth.js';
 import {
   attachmentProblem, badRequest, EvaluationRequest, hugmeErrorBody, INTERACTION, invalid, MODERATION_REASONS, ModerationRequest,
-  notFound, parseJsonBody, parseListQuery, parseMultipart, PrivateMessage, PublicAnswer, readBounded, STATUS, summarise,
+  notFound, parseJsonBody, parseListQuery, parseMultipart, PrivateMessage, PublicAnswer, BODY_MAX, STATUS, summarise,
   TOO_LARGE, type HugMeFailure,
 } from './hugmeContract.js';
 import { REPUTATION_PERIODS, reputationOf, type Reputation, type ReputationPeriod } from './reputation.js';
@@ -165,7 +165,7 @@ export class FakeHugMe extends LoopbackServer {
       res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers }).end(JSON.stringify(body));
     };
     const fail = (f: HugMeFailure) => answer(f.status, hugmeErrorBody(f), f.retryAfterS ? { 'retry-after': String(f.retryAfterS) } : {});
-    const body = await readBounded(req);
+    const body = await readBounded(req, BODY_MAX);
     const isApi = /^\/(auth|ticket|companies)\//.test(url.pathname);
     if (!isApi && body && this.pages && (await this.pages(req, res, body))) return;
     this.calls.push(call);

@@ -1,4 +1,3 @@
-import type { IncomingMessage } from 'node:http';
 import { MEDIA_LIMITS } from '@atende/protocol';
 import { z } from 'zod';
 
@@ -197,17 +196,5 @@ export async function summarise(contentType: string, body: Buffer): Promise<unkn
 }
 
 /** The largest file (10 MB) and its multipart framing; a body past it is 413. */
-const BODY_MAX = MEDIA_LIMITS.reclameaqui.maxBytes + 1024 * 1024;
+export const BODY_MAX = MEDIA_LIMITS.reclameaqui.maxBytes + 1024 * 1024;
 
-/** The request's body, or null past BODY_MAX (declared or counted): 413 without holding the bytes. */
-export async function readBounded(req: IncomingMessage): Promise<Buffer | null> {
-  if (Number(req.headers['content-length'] ?? 0) > BODY_MAX) return null;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > BODY_MAX) return null;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
-}

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { keepLast, Listeners, LoopbackServer } from '../../simulators/http.js';
+import { keepLast, Listeners, LoopbackServer, readBounded } from '../../simulators/http.js';
 import {
   BLOCKED_BY_USER, botError, CHAT_ACTIONS, chatIdOf, checkCaption, checkText, checkWebhook, DOWNLOAD_MAX, NOT_FOUND,
   badRequest, parseParams, PHOTO_MAX, stringParam, UNAUTHORIZED, UPLOAD_MAX,
@@ -138,18 +138,12 @@ export class FakeBotApi extends LoopbackServer {
   protected async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '').split('?')[0] ?? '';
     const isApi = path.startsWith('/bot') || path.startsWith('/file/bot');
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of req) {
-      size += (chunk as Buffer).length;
-      if (size > BODY_MAX) {
-        res.writeHead(413, { connection: 'close' }).end(JSON.stringify(botError(413, 'Request Entity Too Large').body));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk as Buffer);
+    const body = await readBounded(req, BODY_MAX);
+    if (!body) {
+      res.writeHead(413, { connection: 'close' }).end(JSON.stringify(botError(413, 'Request Entity Too Large').body));
+      req.destroy();
+      return;
     }
-    const body = Buffer.concat(chunks);
     if (!isApi && this.pages && (await this.pages(req, res, body))) return;
     const download = /^\/file\/bot([^/]+)\/(.+)$/.exec(path);
     if (download) return this.download(res, download[1] ?? '', decodeURIComponent(download[2] ?? ''));
