@@ -7,6 +7,7 @@ import {
   WebchatMessageBody,
 } from './rest.js';
 import { VisitorMessage } from './frames.js';
+import { RaEvaluationBody, RaModerationBody, RaReputationResponse } from './reclameAquiActions.js';
 import { AgentChannelsResponse, StartConversationBody } from './startConversation.js';
 import { ChannelTemplatesQuery, SendTemplateBody, TemplateSyncResponse, TemplatesResponse } from './whatsappTemplates.js';
 import {
@@ -72,6 +73,18 @@ export const API = {
   }),
   agentChannels: endpoint({ method: 'GET', path: '/api/channels', auth: 'user', response: AgentChannelsResponse }),
   channelTemplates: endpoint({ method: 'GET', path: '/api/channels/:id/templates', auth: 'user', query: ChannelTemplatesQuery, response: TemplatesResponse }),
+
+  // Reclame Aqui (issue 12): both answer with the event message written to the conversation (R-CH-09, R-CH-10).
+  raModeration: endpoint({
+    method: 'POST', path: '/api/conversations/:id/reclameaqui/moderation', auth: 'user', body: RaModerationBody, response: messageResponse,
+  }),
+  raEvaluation: endpoint({
+    method: 'POST', path: '/api/conversations/:id/reclameaqui/evaluation', auth: 'user', body: RaEvaluationBody, response: messageResponse,
+  }),
+  raReputation: endpoint({ method: 'GET', path: '/api/reclameaqui/reputation', auth: 'user', response: RaReputationResponse }),
+  raRefreshReputation: endpoint({
+    method: 'POST', path: '/api/reclameaqui/reputation/:accountId/refresh', auth: 'user', response: RaReputationResponse,
+  }),
 
   // Contacts (R-CT-01…04): commands, idempotent on the client-chosen contact id.
   createContact: endpoint({ method: 'POST', path: '/api/contacts', auth: 'user', body: CreateContactBody, response: ContactResponse }),

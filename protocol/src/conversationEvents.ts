@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Id } from './documents.js';
+import { raModerationReasonName } from './reclameAquiActions.js';
 
 /**
  * Lifecycle events written into a conversation's transcript (issue 9; R-WS-15 forwarding history,
@@ -22,6 +23,13 @@ export const ConversationEventPayload = z.discriminatedUnion('event', [
   }),
   z.object({ event: z.literal('returned'), fromAgentId: Id.nullable(), byUserId: Id.nullable() }),
   z.object({ event: z.literal('finished'), byUserId: Id.nullable() }),
+  // Reclame Aqui (issue 12): the message's status follows the upstream call (queued → sent | failed).
+  z.object({
+    event: z.literal('raModerationRequested'),
+    reason: z.string(), targetCompany: z.string().nullable(), message: z.string(), byUserId: Id.nullable(),
+  }),
+  z.object({ event: z.literal('raModerationDecided'), reason: z.string().nullable(), accepted: z.boolean() }),
+  z.object({ event: z.literal('raEvaluationRequested'), byUserId: Id.nullable() }),
 ]);
 export type ConversationEventPayload = z.infer<typeof ConversationEventPayload>;
 
@@ -45,5 +53,11 @@ export function conversationEventText(e: ConversationEventPayload): string {
       return 'A conversa voltou para a fila de atendimento.';
     case 'finished':
       return 'Conversa encerrada.';
+    case 'raModerationRequested':
+      return `Moderação solicitada ao Reclame Aqui: ${raModerationReasonName(e.reason)}.`;
+    case 'raModerationDecided':
+      return e.accepted ? 'O Reclame Aqui aceitou a moderação.' : 'O Reclame Aqui recusou a moderação.';
+    case 'raEvaluationRequested':
+      return 'Avaliação solicitada ao consumidor no Reclame Aqui.';
   }
 }

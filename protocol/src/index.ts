@@ -21,6 +21,7 @@ export * from './whatsappTemplates.js';
 export * from './startConversation.js';
 export * from './channels.js';
 export * from './reclameAqui.js';
+export * from './reclameAquiActions.js';
 export * from './media.js';
 export * from './sync.js';
 export * from './visibility.js';

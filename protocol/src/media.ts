@@ -101,7 +101,7 @@ export const ATTACHMENTS_MAX = 10;
  * sendPhoto/sendDocument, a Cloud API media message): the composer attaches one file at a time and
  * the server refuses more at queue time.
  */
-export const ONE_FILE_PER_MESSAGE: ReadonlySet<ChannelKind> = new Set<ChannelKind>(['whatsapp', 'telegram', 'messenger', 'instagram']);
+export const ONE_FILE_PER_MESSAGE: ReadonlySet<ChannelKind> = new Set<ChannelKind>(['whatsapp', 'telegram', 'messenger', 'instagram', 'reclameaqui']);
 /** The server's 422 code for a reply with more files than its channel takes per message: clients switch on it. */
 export const TOO_MANY_FILES = 'too_many_files';
 

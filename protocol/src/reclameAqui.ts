@@ -34,6 +34,20 @@ export const RA_INTERACTION_TYPE_NAMES: Readonly<Record<string, string>> = {
 
 /** Interactions written by the consumer after the complaint: each becomes an inbound message. */
 export const RA_CONSUMER_INTERACTION_TYPES: readonly string[] = ['6', '11'];
+/** Interactions written by the company (here or on the site): imported as the company's answers. */
+export const RA_COMPANY_INTERACTION_TYPES: readonly string[] = ['2', '3'];
+/** Who wrote each interaction type and whether the site shows it publicly (data, CHANNELS.md). */
+export const RA_INTERACTION_TYPES: Readonly<Record<string, { by: 'consumer' | 'company'; public: boolean }>> = {
+  '1': { by: 'consumer', public: true },
+  '2': { by: 'company', public: true },
+  '3': { by: 'company', public: false },
+  '6': { by: 'consumer', public: false },
+  '11': { by: 'consumer', public: true },
+};
+/** The evaluation interaction: it arrives as one message built from the ticket's evaluation fields. */
+export const RA_EVALUATION_INTERACTION_TYPE = '11';
+/** Statuses after the consumer evaluated: no evaluation request any more (R-CH-10). */
+export const RA_EVALUATED_STATUS_IDS: readonly string[] = ['9', '18', '19'];
 
 /** The pt-BR name of a complaint status; an unknown id keeps the upstream's own name. */
 export function raStatusName(id: string, upstreamName?: string | null): string {
@@ -58,6 +72,16 @@ export const RA_META = {
   pageUrl: 'raPageUrl',
   statusId: 'raStatusId',
   statusName: 'raStatusName',
+  /** 'company' | 'consumer': who wrote the last public interaction (R-CH-10 rule). */
+  lastPublicBy: 'raLastPublicBy',
+  /** 'true' once the consumer evaluated. */
+  evaluated: 'raEvaluated',
+  /** ISO time of the last "Solicitar avaliação" the upstream accepted. */
+  evaluationRequestedAt: 'raEvaluationRequestedAt',
+  /** RA_MODERATION_STATUSES: 'pending' | 'accepted' | 'refused'. */
+  moderationStatus: 'raModerationStatus',
+  /** The moderation reason code (RA_MODERATION_REASONS). */
+  moderationReason: 'raModerationReason',
 } as const;
 
 export interface ReclameAquiHeader {

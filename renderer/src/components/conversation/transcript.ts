@@ -84,6 +84,12 @@ export function traceLine(event: ConversationEventPayload, names: TraceNames, t:
       return event.byUserId ? t('context.event.returnedBy', { by: user(event.byUserId) }) : t('context.event.returned');
     case 'finished':
       return event.byUserId ? t('context.event.finishedBy', { by: user(event.byUserId) }) : t('context.event.finished');
+    case 'raModerationRequested':
+      return t('context.event.raModerationRequested', { reason: t(`reclameaqui.moderationReason.${event.reason}`), by: user(event.byUserId) ?? someone });
+    case 'raModerationDecided':
+      return event.accepted ? t('context.event.raModerationAccepted') : t('context.event.raModerationRefused');
+    case 'raEvaluationRequested':
+      return t('context.event.raEvaluationRequested', { by: user(event.byUserId) ?? someone });
   }
 }
 
