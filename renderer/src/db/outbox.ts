@@ -1,6 +1,8 @@
 import { BehaviorSubject, filter, firstValueFrom, map, merge, type Observable } from 'rxjs';
 import type { RxCollection } from 'rxdb';
-import { ulid, type ContactForm, type ConversationMark, type UpdateContactBody } from '@atende/protocol';
+import {
+  ulid, type ContactForm, type ConversationMark, type RaEvaluationBody, type RaModerationBody, type UpdateContactBody,
+} from '@atende/protocol';
 import type { OutboxDoc, OutboxError, OutboxKind } from './outboxSchema';
 
 /**
@@ -19,7 +21,10 @@ export type Command =
   // "Adicionar contato"/edit (R-CT-01): `conversationId` holds the contact's id; a create is
   // enqueued under the contact id itself, so the server recognises a repeat (idempotent).
   | { kind: 'createContact'; conversationId: string; body: ContactForm }
-  | { kind: 'updateContact'; conversationId: string; body: UpdateContactBody };
+  | { kind: 'updateContact'; conversationId: string; body: UpdateContactBody }
+  // Reclame Aqui "Solicitar moderação" / "Solicitar avaliação" (R-CH-09, R-CH-10); the id is added at enqueue.
+  | { kind: 'raModeration'; conversationId: string; body: Omit<RaModerationBody, 'id'> }
+  | { kind: 'raEvaluation'; conversationId: string; body: Omit<RaEvaluationBody, 'id'> };
 
 /** The server refused the command for good (a domain error): it is never sent again. */
 export class CommandRefused extends Error {

@@ -5,7 +5,10 @@ import type { RxJsonSchema } from 'rxdb';
  * the command id sent to the server, created once when the agent acts, so every retry (after a
  * timeout, a dropped connection or a reload) carries the same id and the server applies it once.
  */
-export type OutboxKind = 'reply' | 'transfer' | 'finish' | 'mark' | 'tags' | 'createContact' | 'updateContact';
+export type OutboxKind =
+  | 'reply' | 'transfer' | 'finish' | 'mark' | 'tags' | 'createContact' | 'updateContact'
+  // Reclame Aqui requests (R-CH-09, R-CH-10): `kind` is a plain string in the schema, so no migration.
+  | 'raModeration' | 'raEvaluation';
 
 /**
  * `pending`: not yet answered by the server; `done`: applied (kept briefly so a reply stays on

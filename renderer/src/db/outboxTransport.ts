@@ -1,4 +1,7 @@
-import { API, type CreateContactBody, type FinishBody, type MarkBody, type SendMessageBody, type TagsBody, type TransferBody, type UpdateContactBody } from '@atende/protocol';
+import {
+  API, type CreateContactBody, type FinishBody, type MarkBody, type RaEvaluationBody, type RaModerationBody, type SendMessageBody,
+  type TagsBody, type TransferBody, type UpdateContactBody,
+} from '@atende/protocol';
 import { ApiError } from '../net/api';
 import { call } from '../net/client';
 import { CommandRefused, type Transport } from './outbox';
@@ -25,6 +28,10 @@ function send(kind: OutboxKind, id: string, body: Record<string, unknown>): Prom
       const { id: _commandId, ...fields } = body;
       return call(API.updateContact, { params, body: fields as UpdateContactBody });
     }
+    case 'raModeration':
+      return call(API.raModeration, { params, body: body as RaModerationBody });
+    case 'raEvaluation':
+      return call(API.raEvaluation, { params, body: body as RaEvaluationBody });
   }
 }
 

@@ -1,10 +1,11 @@
 import { defineStore } from 'pinia';
 import { computed, ref, watch } from 'vue';
 import {
-  API, ulid, type ContactDoc, type ConversationDoc, type DispositionDoc, type PredefinedDoc, type TeamDoc, type UserDoc,
+  API, ulid, type ContactDoc, type ConversationDoc, type DispositionDoc, type PredefinedDoc, type RaModerationBody, type TeamDoc,
+  type UserDoc,
 } from '@atende/protocol';
 import { liveQuery } from '../db/live';
-import { CommandOutbox, webLock, type Command } from '../db/outbox';
+import { CommandOutbox, webLock, type Command, type Outcome } from '../db/outbox';
 import { httpTransport } from '../db/outboxTransport';
 import { i18n } from '../i18n';
 import { ApiError } from '../net/api';
@@ -199,10 +200,28 @@ export const useWorkspaceStore = defineStore('workspace', () => {
     return act({ kind: 'finish', conversationId, body: { disposition, note } }, commandId);
   }
 
+  /**
+   * Reclame Aqui requests (R-CH-09, R-CH-10): commands like `finish`, but the conversation stays
+   * open (a public answer may follow). Resolves `queued` when it waits for the connection.
+   */
+  async function request(command: Command, commandId: string): Promise<Outcome> {
+    await commands().enqueue(command, commandId);
+    return commands().settled(commandId);
+  }
+
+  function requestModeration(conversationId: string, body: Omit<RaModerationBody, 'id'>, commandId = ulid()): Promise<Outcome> {
+    return request({ kind: 'raModeration', conversationId, body }, commandId);
+  }
+
+  function requestEvaluation(conversationId: string, commandId = ulid()): Promise<Outcome> {
+    return request({ kind: 'raEvaluation', conversationId, body: {} }, commandId);
+  }
+
   return {
     waiting, active, tab, selectedId, selected, notice, users, teams, contacts, predefined, dispositions, me,
     peeking, peeked, contactTab, contactTabAsked,
     contactName, select, peek, stopPeek, showContactTab, claim, sendMessage, dismissCommand, resend, transfer, finish,
+    requestModeration, requestEvaluation,
     /** The durable outbox of the open store, for other stores' commands (stores/context.ts). */
     commands,
   };
