@@ -17,8 +17,14 @@ import { WhatsAppAdapter } from './channels/whatsapp/adapter.js';
 import { TelegramAdapter } from './channels/telegram/adapter.js';
 import { MetaMessagingAdapter } from './channels/meta/messaging.js';
 import { ReclameAquiAdapter } from './channels/reclameaqui/adapter.js';
+import { registerReclameAquiCommands } from './channels/reclameaqui/commandJobs.js';
+import { ReclameAquiCommands } from './channels/reclameaqui/commands.js';
+import { reclameAquiCommandRoutes } from './channels/reclameaqui/routes.js';
 import { registerReclameAquiPolling } from './channels/reclameaqui/pollJob.js';
 import { ReclameAquiPoller } from './channels/reclameaqui/poller.js';
+import { ReclameAquiReputation } from './channels/reclameaqui/reputation.js';
+import { registerReputationRefresh } from './channels/reclameaqui/reputationJob.js';
+import { reputationRoutes } from './channels/reclameaqui/reputationRoutes.js';
 import { adminTemplateRoutes, agentTemplateRoutes } from './channels/whatsapp/templateRoutes.js';
 import { TemplateService } from './channels/whatsapp/templates.js';
 import { WebchatAdapter } from './channels/webchat/adapter.js';
@@ -171,6 +177,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   // Reclame Aqui has no webhooks: its complaints come in by polling rounds (issue 12).
   const raPoller = new ReclameAquiPoller({ store, accounts, registry, contacts: directory, inbound });
   const stopRaWatchdog = registerReclameAquiPolling(jobs, { store, accounts, poller: raPoller, log });
+  // Moderation and evaluation requests (R-CH-09, R-CH-10) reach HugMe as outbox jobs.
+  registerReclameAquiCommands(jobs, { store, accounts, registry, media });
+  // Its reputation (R-CH-08) is fetched on a schedule too, and cached for the panel.
+  const raReputation = new ReclameAquiReputation({ store, accounts, registry });
+  const stopRaReputation = registerReputationRefresh(jobs, { store, accounts, reputation: raReputation, log });
   // Lifecycle events (issue 9): the queue position, and the notices the website visitor sees.
   jobs.register(QUEUED_EVENT_JOB, new ConversationEvents(store).queuedJobHandler());
   jobs.register(VISITOR_NOTICE_JOB, visitorNoticeJob(store, visitorDelivery));
@@ -205,7 +216,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       ['/api/admin/channels', adminTemplateRoutes(templates, auth)],
       ['/api/channels', agentTemplateRoutes(templates, auth)],
       ['/api/conversations', templateMessageRoutes(templateMessages, auth)],
+      ['/api/conversations', reclameAquiCommandRoutes(new ReclameAquiCommands(store, media), auth)],
       ['/api/channels', agentChannelRoutes(accounts, auth)],
+      ['/api/reclameaqui', reputationRoutes(raReputation, auth)],
       ['/api/webchat/media', visitorMediaRoutes({ media, visitors, limit: limiter.middleware('webchat-media') })],
       ['/api/webchat', webchatRoutes(visitors, inbound, media, limiter)],
     ],
@@ -263,6 +276,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       hub.stop();
       visitorDelivery.stop();
       stopRaWatchdog();
+      stopRaReputation();
       await jobs.stop();
       agentSockets.close();
       visitorSockets.close();

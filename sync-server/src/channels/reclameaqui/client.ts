@@ -3,6 +3,7 @@ import { RECLAME_AQUI_PAGE_SIZE, type ChannelTestResponse } from '@atende/protoc
 import { PermanentFailure, RetryLater } from '../../jobs/types.js';
 import { UncertainSend } from '../adapter.js';
 import { upstreamFetch, UpstreamUnreachable } from '../upstreamFetch.js';
+import { reputationPeriodsOf, type ReputationPeriods } from './reputationAnswer.js';
 
 /** A token is renewed this long before HugMe says it expires, so no request carries a dying one. */
 const TOKEN_MARGIN_MS = 60_000;
@@ -131,6 +132,14 @@ export class ReclameAquiClient {
       return { method: 'POST', body: form };
     };
     return sentInteraction(await this.call('/ticket/v1/tickets/message/private', 'private message', body));
+  }
+
+  /** The company's reputation per period (R-CH-08), read loosely (reputationAnswer.ts). */
+  async reputation(companyId: string): Promise<ReputationPeriods> {
+    const answer = await this.call(`/companies/v1/companies/${encodeURIComponent(companyId)}/reputation`, 'reputation', () => ({}));
+    const periods = reputationPeriodsOf(answer);
+    if (!periods) throw new RetryLater('Reclame Aqui reputation: unexpected answer');
+    return periods;
   }
 
   private get(path: string): Promise<unknown> {

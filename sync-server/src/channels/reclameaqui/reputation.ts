@@ -1,0 +1,137 @@
+import {
+  DomainError, forbidden, keyOf, notFound, RA_REPUTATION_REFRESH, type RaAccountReputation, type UserDoc,
+} from '@atende/protocol';
+import { isEnabled, type ChannelAccountDoc, type ChannelAccounts } from '../../channelAccounts/service.js';
+import { RetryLater } from '../../jobs/types.js';
+import { updateDoc, type DocStore, type StoredDoc } from '../../store/index.js';
+import type { ChannelRegistry } from '../adapter.js';
+import { ReclameAquiAdapter } from './adapter.js';
+import { refusalSentence } from './client.js';
+import type { ReputationPeriods } from './reputationAnswer.js';
+
+/**
+ * The company's reputation on Reclame Aqui (R-CH-08), cached per account in a server-only document
+ * (`rareputation:<account key>`: its type is no replicated collection, so no replica sees it; the
+ * panel asks the API). The cache is refreshed on a schedule (reputationJob.ts) and by "Atualizar";
+ * a failed fetch keeps the figures from before and records why, as a pt-BR sentence.
+ */
+export interface ReputationDoc extends StoredDoc {
+  type: 'rareputation';
+  accountId: string;
+  /** The last successful fetch (epoch ms); null: none yet. */
+  fetchedAt: number | null;
+  /** The last attempt, successful or not: "Atualizar" waits `minMinutes` after it. */
+  attemptedAt: number;
+  error: string | null;
+  periods: ReputationPeriods;
+}
+
+export const reputationIdOf = (accountId: string) => `rareputation:${keyOf(accountId)}`;
+
+const MINUTE_MS = 60_000;
+export const TOO_SOON = `A reputação foi atualizada há menos de ${RA_REPUTATION_REFRESH.minMinutes} minuto(s). Aguarde um pouco e tente de novo.`;
+const NOT_CONFIGURED = 'A conta do Reclame Aqui não tem o id da empresa (HugMe) configurado.';
+
+/** Accounts a user sees the reputation of: those their teams serve; admins see every one. */
+export function seesReputationOf(user: Pick<UserDoc, 'role' | 'teamIds'>, account: ChannelAccountDoc): boolean {
+  return user.role === 'admin' || user.teamIds.includes(account.entryTeamId);
+}
+
+/** "Atualizar": supervisors and admins among those who see it. */
+export function mayRefreshReputationOf(user: Pick<UserDoc, 'role' | 'teamIds'>, account: ChannelAccountDoc): boolean {
+  return user.role !== 'agent' && seesReputationOf(user, account);
+}
+
+export interface ReputationDeps {
+  store: DocStore;
+  accounts: Pick<ChannelAccounts, 'find' | 'list'>;
+  registry: ChannelRegistry;
+  now?: () => number;
+}
+
+/** How a fetch ended: the cache as it now stands, and whether HugMe asked to try later. */
+export interface FetchOutcome {
+  doc: ReputationDoc;
+  retryLater: RetryLater | undefined;
+}
+
+export class ReclameAquiReputation {
+  private readonly now: () => number;
+
+  constructor(private readonly deps: ReputationDeps) {
+    this.now = deps.now ?? Date.now;
+  }
+
+  async cached(accountId: string): Promise<ReputationDoc | undefined> {
+    const doc = (await this.deps.store.get(reputationIdOf(accountId))) as ReputationDoc | undefined;
+    return doc && !doc._deleted ? doc : undefined;
+  }
+
+  /** Enabled Reclame Aqui accounts with their HugMe client (a test's scripted stand-in has none). */
+  async fetchable(accountId: string): Promise<{ account: ChannelAccountDoc; adapter: ReclameAquiAdapter } | undefined> {
+    const account = await this.deps.accounts.find(accountId);
+    if (!account || account.kind !== 'reclameaqui' || !isEnabled(account)) return undefined;
+    const adapter = this.deps.registry.forAccount(account);
+    return adapter instanceof ReclameAquiAdapter ? { account, adapter } : undefined;
+  }
+
+  /**
+   * Asks HugMe now and stores the answer; on failure the older figures stay and `error` says why.
+   * Never throws for HugMe's sake: a 429 or an outage comes back as `retryLater` for the job to retry.
+   */
+  async fetch(account: ChannelAccountDoc, adapter: ReclameAquiAdapter): Promise<FetchOutcome> {
+    const at = this.now();
+    let periods: ReputationPeriods | undefined;
+    let error: string | null = null;
+    let retryLater: RetryLater | undefined;
+    const companyId = account.settings?.companyId;
+    try {
+      if (!companyId) throw new DomainError('unprocessable', 'no_company', NOT_CONFIGURED);
+      periods = await adapter.client.reputation(companyId);
+    } catch (failure) {
+      if (failure instanceof RetryLater) retryLater = failure;
+      error = failure instanceof DomainError ? failure.message : refusalSentence(failure);
+    }
+    const { doc } = await updateDoc<ReputationDoc>(this.deps.store, reputationIdOf(account._id), (current) => {
+      const live = current && !current._deleted ? current : undefined;
+      // Another node fetched later meanwhile: its figures stand.
+      if (live && live.attemptedAt > at) return undefined;
+      return {
+        _id: reputationIdOf(account._id), type: 'rareputation', accountId: account._id, attemptedAt: at, error,
+        fetchedAt: periods ? at : (live?.fetchedAt ?? null),
+        periods: periods ?? live?.periods ?? {},
+      } as ReputationDoc;
+    });
+    return { doc: doc as ReputationDoc, retryLater };
+  }
+
+  /** Every account the user sees, with its cached figures (none yet: empty periods, fetchedAt null). */
+  async forUser(user: UserDoc): Promise<RaAccountReputation[]> {
+    const accounts = (await this.deps.accounts.list())
+      .filter((a) => a.kind === 'reclameaqui' && isEnabled(a) && seesReputationOf(user, a));
+    return Promise.all(accounts.map(async (account) => viewOf(account, await this.cached(account._id))));
+  }
+
+  /** "Atualizar" (supervisors and admins of the account's team), at most once per `minMinutes`. */
+  async refreshFor(user: UserDoc, accountId: string): Promise<RaAccountReputation[]> {
+    const found = await this.fetchable(accountId);
+    if (!found || !seesReputationOf(user, found.account)) throw notFound('Reclame Aqui account');
+    if (!mayRefreshReputationOf(user, found.account)) throw forbidden('Só supervisores e administradores da equipe podem atualizar a reputação.');
+    const cached = await this.cached(accountId);
+    if (cached && this.now() - cached.attemptedAt < RA_REPUTATION_REFRESH.minMinutes * MINUTE_MS) {
+      throw new DomainError('rate_limited', 'reputation_too_soon', TOO_SOON);
+    }
+    await this.fetch(found.account, found.adapter);
+    return this.forUser(user);
+  }
+}
+
+export function viewOf(account: ChannelAccountDoc, doc: ReputationDoc | undefined): RaAccountReputation {
+  return {
+    accountId: account._id,
+    description: account.settings?.description || account.name,
+    fetchedAt: doc?.fetchedAt ?? null,
+    error: doc?.error ?? null,
+    periods: doc?.periods ?? {},
+  };
+}
