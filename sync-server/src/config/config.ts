@@ -38,7 +38,11 @@ export interface Config {
   nodeId: string;
   /** Finished conversations (and their messages) stay in replicas this many days (ARCHITECTURE §4). */
   replicaDays: number;
+  /** A Reclame Aqui account's first poll imports complaints changed in this many past days, not the whole history. */
+  reclameAquiFirstPollDays: number;
 }
+
+export const RECLAME_AQUI_FIRST_POLL_DAYS_DEFAULT = 30;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -169,6 +173,7 @@ export function loadConfig(env: Env = process.env): Config {
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
     nodeId: nodeId(str(env, 'ATENDE_NODE_ID')),
     replicaDays: int(env, 'ATENDE_REPLICA_DAYS', REPLICA_DAYS_DEFAULT, 1, 3650),
+    reclameAquiFirstPollDays: int(env, 'RECLAME_AQUI_FIRST_POLL_DAYS', RECLAME_AQUI_FIRST_POLL_DAYS_DEFAULT, 0, 3650),
   };
 }
 
