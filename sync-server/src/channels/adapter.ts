@@ -112,6 +112,11 @@ export interface SendResult {
   externalId: string | null;
   /** The status the upstream confirmed: usually 'sent'; 'delivered' when delivery is immediate. */
   status: Extract<MessageStatus, 'sent' | 'delivered'>;
+  /**
+   * What the send changed about the conversation upstream, merged into its `channelMeta` at once
+   * (Reclame Aqui: a public answer makes the company's the last public interaction, R-CH-10).
+   */
+  channelMeta?: Record<string, string>;
 }
 
 export interface ChannelAdapter {

@@ -41,7 +41,8 @@ export class ReclameAquiAdapter implements ChannelAdapter {
     if (!ticketId) throw new PermanentFailure(NOT_A_COMPLAINT);
     if (message.visibility === 'public') {
       const sent = await this.client.answerPublicly(ticketId, message.text);
-      return { externalId: sent.interactionId && interactionExternalId(sent.interactionId), status: 'sent' };
+      // "Solicitar avaliação" may follow at once, without waiting for the next poll to see this answer.
+      return { externalId: sent.interactionId && interactionExternalId(sent.interactionId), status: 'sent', channelMeta: { [RA_META.lastPublicBy]: 'company' } };
     }
     if (!contact.email) throw new PermanentFailure(NO_CONSUMER_EMAIL);
     const attachment = message.attachments[0];

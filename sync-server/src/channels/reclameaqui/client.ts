@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { RECLAME_AQUI_PAGE_SIZE, type ChannelTestResponse } from '@atende/protocol';
+import {
+  RA_ALREADY_EVALUATED, RA_LAST_PUBLIC_NOT_COMPANY, RA_MODERATION_PENDING, RECLAME_AQUI_PAGE_SIZE, type ChannelTestResponse,
+} from '@atende/protocol';
 import { PermanentFailure, RetryLater } from '../../jobs/types.js';
 import { UncertainSend } from '../adapter.js';
 import { upstreamFetch, UpstreamUnreachable } from '../upstreamFetch.js';
@@ -55,6 +57,16 @@ const sentInteraction = (answer: unknown): SentInteraction => {
 };
 
 const TokenAnswer = z.object({ access_token: z.string().min(1), expires_in: z.coerce.number().positive().optional() });
+
+/** A moderation request as HugMe takes it; `migrateTO` names the company a reason-1 complaint is meant for. */
+export interface ModerationRequest {
+  reason: string;
+  message: string;
+  migrateTO?: string | undefined;
+  file?: { bytes: Buffer; mimeType: string; name: string } | undefined;
+}
+
+export const RA_COMPLAINT_NOT_FOUND = 'O Reclame Aqui não encontrou esta reclamação.';
 
 export interface ReclameAquiCredentials {
   apiBaseUrl: string;
@@ -142,18 +154,44 @@ export class ReclameAquiClient {
     return periods;
   }
 
+  /** "Solicitar moderação" (R-CH-09): multipart `id, reason, message, file?, migrateTO?`. */
+  async requestModeration(ticketId: string, request: ModerationRequest): Promise<void> {
+    const body = () => {
+      const form = new FormData();
+      form.append('id', ticketId);
+      form.append('reason', request.reason);
+      form.append('message', request.message);
+      if (request.migrateTO) form.append('migrateTO', request.migrateTO);
+      if (request.file) form.append('file', new Blob([new Uint8Array(request.file.bytes)], { type: request.file.mimeType }), request.file.name);
+      return { method: 'POST', body: form };
+    };
+    await this.call('/ticket/v1/tickets/moderation', 'moderation', body, moderationRefusal);
+  }
+
+  /** "Solicitar avaliação" (R-CH-10): HugMe decides whether the complaint may be evaluated now. */
+  async requestEvaluation(ticketId: string): Promise<void> {
+    const body = () => ({ method: 'POST', body: JSON.stringify({ id: ticketId }), headers: { 'content-type': 'application/json' } });
+    await this.call('/ticket/v1/tickets/evaluation', 'evaluation', body, evaluationRefusal);
+  }
+
   private get(path: string): Promise<unknown> {
     return this.call(path, 'tickets', () => ({}));
   }
 
-  private async call(path: string, what: string, init: () => RequestInit): Promise<unknown> {
+  /** `explain` turns HugMe's 4xx (its status and its own words) into the agent's sentence, where it knows one. */
+  private async call(path: string, what: string, init: () => RequestInit, explain?: RefusalExplainer): Promise<unknown> {
     let res = await this.request(path, await this.accessToken(), init());
     if (res.status === 401) {
       // Revoked or expired early: one fresh token, then the call once more.
       this.token = undefined;
       res = await this.request(path, await this.accessToken(), init());
     }
-    if (!res.ok) throw classify(res, what);
+    if (!res.ok) {
+      const sentence = explain && res.status >= 400 && res.status < 500 && res.status !== 401 && res.status !== 403 && res.status !== 429
+        ? explain(res.status, await upstreamWords(res))
+        : undefined;
+      throw sentence ? new ReclameAquiRefusal(sentence, res.status) : classify(res, what);
+    }
     return res.json().catch(() => { throw new RetryLater('Reclame Aqui: answer is not JSON'); });
   }
 
@@ -193,6 +231,30 @@ function classify(res: Response, what: string): Error {
   if (res.status === 401 || res.status === 403 || (what === 'token' && res.status === 400)) return new ReclameAquiRefusal(CREDENTIALS_REFUSED, res.status);
   return new ReclameAquiRefusal(`O Reclame Aqui recusou o pedido (código ${res.status}).`, res.status);
 }
+
+type RefusalExplainer = (status: number, words: string) => string;
+
+/** HugMe's `message` of an error body, lower-cased ('' when none): read only to pick a sentence, never shown. */
+async function upstreamWords(res: Response): Promise<string> {
+  const body = (await res.json().catch(() => null)) as { message?: unknown; error?: unknown } | null;
+  return [body?.error, body?.message].filter((w) => typeof w === 'string').join(' ').toLowerCase();
+}
+
+/**
+ * Model assumption (CHANNELS.md has no error texts): HugMe says why in English words like the
+ * fake's; the known reasons get the protocol's sentences, any other refusal names its code.
+ */
+const moderationRefusal: RefusalExplainer = (status, words) => {
+  if (status === 404) return RA_COMPLAINT_NOT_FOUND;
+  if (words.includes('pending')) return RA_MODERATION_PENDING;
+  return `O Reclame Aqui recusou a solicitação de moderação (código ${status}).`;
+};
+const evaluationRefusal: RefusalExplainer = (status, words) => {
+  if (status === 404) return RA_COMPLAINT_NOT_FOUND;
+  if (words.includes('already evaluated')) return RA_ALREADY_EVALUATED;
+  if (words.includes('last public')) return RA_LAST_PUBLIC_NOT_COMPANY;
+  return `O Reclame Aqui recusou a solicitação de avaliação (código ${status}).`;
+};
 
 /** An admin-facing sentence for a failed call. */
 export function refusalSentence(error: unknown): string {

@@ -1,0 +1,49 @@
+import { expect } from 'vitest';
+import type { ConversationDoc, MessageDoc } from '@atende/protocol';
+import { toWire } from '../src/store/wire.js';
+import { call } from './helpers.js';
+import { complaint, conversationsOf, type ReclameAquiRig } from './reclameaquiSetup.js';
+import { until } from './until.js';
+
+/** What the moderation and evaluation tests share: a taken complaint, the commands, their settling. */
+let complaints = 0;
+let commands = 0;
+
+export const commandId = () => `ra-command-${Date.now().toString(36)}-${++commands}`;
+
+/** A consumer filed a complaint; the poll made it a conversation and `token`'s agent took it. */
+export async function complaintTaken(rig: ReclameAquiRig, token: string): Promise<{ ticketId: number; conversationId: string }> {
+  const ticket = rig.hugme.fileComplaint(complaint(1000 + ++complaints));
+  await rig.poller().poll(rig.accountId);
+  const [conversation] = await conversationsOf(rig, ticket.id);
+  if (!conversation) throw new Error('complaint not stored');
+  expect((await call(rig.server, 'POST', `/api/conversations/${conversation.id}/claim`, { token, body: {} })).status).toBe(200);
+  rig.hugme.calls.length = 0;
+  return { ticketId: ticket.id, conversationId: conversation.id };
+}
+
+/** `POST /api/conversations/:id/reclameaqui/<what>` as the agent's client sends it. */
+export function command(rig: ReclameAquiRig, token: string, conversationId: string, what: 'moderation' | 'evaluation', body: Record<string, unknown>) {
+  return call<{ message: MessageDoc } & Record<string, unknown>>(rig.server, 'POST', `/api/conversations/${conversationId}/reclameaqui/${what}`, { token, body });
+}
+
+/** The event message once its job settled it (sent or failed). */
+export const settled = (rig: ReclameAquiRig, id: string) =>
+  until(async () => toWire<MessageDoc>((await rig.server.store.get(id))!), (m) => m.status !== 'queued');
+
+export const conversation = async (rig: ReclameAquiRig, id: string) => toWire<ConversationDoc>((await rig.server.store.get(id))!);
+
+/** Event messages of a conversation (direction 'system', kind 'event') of one event type. */
+export async function eventsOf(rig: ReclameAquiRig, conversationId: string, event: string): Promise<MessageDoc[]> {
+  const docs = await rig.server.store.find({ selector: { type: 'message', conversationId }, limit: 1000 });
+  return docs.map((d) => toWire<MessageDoc>(d)).filter((m) => m.kind === 'event' && (m.payload as { event?: string }).event === event);
+}
+
+/** An upload by `token`'s user, as the composer does before attaching. */
+export async function upload(rig: ReclameAquiRig, token: string, bytes: Buffer, type: string, name: string): Promise<string> {
+  const form = new FormData();
+  form.append('file', new Blob([new Uint8Array(bytes)], { type }), name);
+  const res = await fetch(`${rig.server.url}/api/media`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
+  expect(res.status).toBe(201);
+  return ((await res.json()) as { id: string }).id;
+}
