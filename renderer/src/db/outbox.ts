@@ -1,7 +1,7 @@
 import { BehaviorSubject, filter, firstValueFrom, map, merge, type Observable } from 'rxjs';
 import type { RxCollection } from 'rxdb';
 import {
-  ulid, type ContactForm, type ConversationMark, type RaEvaluationBody, type RaModerationBody, type UpdateContactBody,
+  ulid, type AnswerVisibility, type ContactForm, type ConversationMark, type RaEvaluationBody, type RaModerationBody, type UpdateContactBody,
 } from '@atende/protocol';
 import type { OutboxDoc, OutboxError, OutboxKind } from './outboxSchema';
 
@@ -13,7 +13,8 @@ import type { OutboxDoc, OutboxError, OutboxKind } from './outboxSchema';
  */
 
 export type Command =
-  | { kind: 'reply'; conversationId: string; body: { text: string; mediaIds?: string[] } }
+  // `visibility` only on channels with private answers (Reclame Aqui, R-CH-07).
+  | { kind: 'reply'; conversationId: string; body: { text: string; mediaIds?: string[]; visibility?: AnswerVisibility } }
   | { kind: 'transfer'; conversationId: string; body: { toAgentId: string } | { toTeamId: string } }
   | { kind: 'finish'; conversationId: string; body: { disposition: string | null; note: string } }
   | { kind: 'mark'; conversationId: string; body: { mark: ConversationMark } }

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref, watch } from 'vue';
 import {
-  API, ulid, type ContactDoc, type ConversationDoc, type DispositionDoc, type PredefinedDoc, type RaModerationBody, type TeamDoc,
+  API, ulid, type AnswerVisibility, type ContactDoc, type ConversationDoc, type DispositionDoc, type PredefinedDoc, type RaModerationBody, type TeamDoc,
   type UserDoc,
 } from '@atende/protocol';
 import { liveQuery } from '../db/live';
@@ -165,9 +165,12 @@ export const useWorkspaceStore = defineStore('workspace', () => {
   }
 
   /** Stored locally and sent when it can be (shown as "enviando…" until then); never sent twice. */
-  async function sendMessage(conversationId: string, text: string, mediaIds: string[] = []): Promise<void> {
+  async function sendMessage(conversationId: string, text: string, mediaIds: string[] = [], visibility?: AnswerVisibility): Promise<void> {
     // Files are already on the server (uploaded by the composer); only their ids wait in the outbox.
-    await commands().enqueue({ kind: 'reply', conversationId, body: mediaIds.length ? { text, mediaIds } : { text } });
+    // A visibility only where the channel has private answers (Reclame Aqui, R-CH-07).
+    await commands().enqueue({
+      kind: 'reply', conversationId, body: { text, ...(mediaIds.length ? { mediaIds } : {}), ...(visibility ? { visibility } : {}) },
+    });
   }
 
   /** A refused reply the agent took back into the composer. */

@@ -1,5 +1,5 @@
 import { ref } from 'vue';
-import type { ChannelKind } from '@atende/protocol';
+import type { AnswerVisibility, ChannelKind } from '@atende/protocol';
 import { useWorkspaceStore } from '../../stores/workspace';
 import { replyParts } from './oneFilePerMessage';
 
@@ -14,14 +14,17 @@ export function useReplySend(conversationId: () => string, channel: () => Channe
   const sending = ref(false);
   const failed = ref(false);
 
-  /** True once every part is in the outbox; false when a send is already under way or it failed. */
-  async function send(text: string, mediaIds: readonly string[]): Promise<boolean> {
+  /**
+   * True once every part is in the outbox; false when a send is already under way or it failed.
+   * `visibility`: a Reclame Aqui answer's (R-CH-07), the same for every part.
+   */
+  async function send(text: string, mediaIds: readonly string[], visibility?: AnswerVisibility): Promise<boolean> {
     if (sending.value) return false;
     sending.value = true;
     failed.value = false;
     try {
       for (const part of replyParts(channel(), text, mediaIds)) {
-        await workspace.sendMessage(conversationId(), part.text, part.mediaIds);
+        await workspace.sendMessage(conversationId(), part.text, part.mediaIds, visibility);
       }
       return true;
     } catch {

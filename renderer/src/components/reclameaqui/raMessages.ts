@@ -1,0 +1,63 @@
+import {
+  RA_INTERACTION_TYPES, RA_META, raEvaluationOf, type AnswerVisibility, type ChannelKind, type MessageDoc, type RaEvaluation,
+} from '@atende/protocol';
+
+/**
+ * What the Reclame Aqui screen reads off messages and the complaint (R-CH-06, R-CH-07): who sees
+ * a message on the site, whether the company already answered publicly, and the complaint's
+ * place and date as the agent reads them.
+ */
+
+/**
+ * Who sees a message on the site, or null when the question does not apply (another channel, a
+ * trace line, an inbound message of a type we do not know). Imported interactions carry their
+ * upstream type (the table decides); the agent's own answers carry the visibility they were sent
+ * with; the consumer's messages are all stored as "public" by the core, so only their type counts.
+ */
+export function raVisibilityOf(message: Pick<MessageDoc, 'direction' | 'visibility' | 'payload'>, channel: ChannelKind | undefined): AnswerVisibility | null {
+  if (channel !== 'reclameaqui' || message.direction === 'system') return null;
+  const type = message.payload?.raInteractionType;
+  const known = typeof type === 'string' ? RA_INTERACTION_TYPES[type] : undefined;
+  if (known) return known.public ? 'public' : 'private';
+  return message.direction === 'out' ? message.visibility : null;
+}
+
+/**
+ * The company answered publicly already: the poller says so (channelMeta `lastPublicBy`, which a
+ * public answer also sets at once), or the history holds a public answer not refused. The
+ * history covers the moments before the poller's next pass.
+ */
+export function companyAnsweredPublicly(
+  conversation: { channelMeta: Record<string, string> } | undefined,
+  messages: ReadonlyArray<Pick<MessageDoc, 'direction' | 'visibility' | 'payload' | 'status'>>,
+): boolean {
+  if (conversation?.channelMeta[RA_META.lastPublicBy] === 'company') return true;
+  return messages.some((m) => m.direction === 'out' && m.status !== 'failed' && raVisibilityOf(m, 'reclameaqui') === 'public');
+}
+
+/** The consumer's evaluation a message carries, shown as a card (R-CH-10); only the consumer's messages carry one. */
+export function evaluationCardOf(message: Pick<MessageDoc, 'direction' | 'payload'>): RaEvaluation | null {
+  return message.direction === 'in' ? raEvaluationOf(message) : null;
+}
+
+/** A file as `answerRefusal` weighs it: what matters is audio or not, by its type. */
+export function answerFileKind(mimeType: string): 'image' | 'audio' | 'video' | 'document' {
+  const top = mimeType.split('/')[0];
+  return top === 'image' || top === 'audio' || top === 'video' ? top : 'document';
+}
+
+/** "Cidade/UF", "Cidade" or "UF"; empty when the consumer gave neither. */
+export function complaintPlace(header: { city: string | null; state: string | null }): string {
+  return [header.city, header.state].filter((part): part is string => !!part).join('/');
+}
+
+/** The complaint's date and time in the user's language; empty for a date the upstream garbled. */
+export function complaintDateTime(iso: string | null, locale: string): string {
+  const at = iso ? Date.parse(iso) : NaN;
+  return Number.isFinite(at) ? new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'short' }).format(at) : '';
+}
+
+/** Only a web page opens from the header: the server checks the link, and the screen does not rely on that. */
+export function safePageUrl(url: string | null): string | null {
+  return url && /^https?:\/\/[^\s]+$/i.test(url) ? url : null;
+}
