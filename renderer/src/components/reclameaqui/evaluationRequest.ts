@@ -1,0 +1,58 @@
+import { conversationEventOf, RA_META, raEvaluationRefusal, type ConversationDoc, type MessageDoc } from '@atende/protocol';
+import type { Outcome } from '../../db/outbox';
+
+/**
+ * "Solicitar avaliação" (R-CH-10) as pure rules: whether the button may be used (the protocol's
+ * rule, the one the server enforces) and what the agent is told about the request once made.
+ */
+
+/** Why the request is not possible now: a code of RA_REFUSAL (i18n under `reclameaqui.finish.refusal`), or null. */
+export function evaluationRefusalCode(conversation: Pick<ConversationDoc, 'channel' | 'channelMeta'>): string | null {
+  return raEvaluationRefusal(conversation)?.code ?? null;
+}
+
+/**
+ * Where the last request stands: `waiting` in this window's outbox for the connection, `sending`
+ * to the Reclame Aqui (the event message is queued, or not replicated yet), `requested` (the
+ * Reclame Aqui accepted it; `at` epoch ms) or `failed` with the server's sentence.
+ */
+export type EvaluationRequestState =
+  | { kind: 'waiting' }
+  | { kind: 'sending' }
+  | { kind: 'requested'; at: number | null }
+  | { kind: 'failed'; error: string | null };
+
+/** The request made from this dialog: its command id (part of the event message's id) and how the outbox answered. */
+export interface LocalRequest {
+  commandId: string;
+  outcome: Outcome;
+}
+
+function stateOf(message: MessageDoc): EvaluationRequestState {
+  if (message.status === 'queued') return { kind: 'sending' };
+  if (message.status === 'failed') return { kind: 'failed', error: message.error };
+  return { kind: 'requested', at: message.createdAt };
+}
+
+/**
+ * The request's state from the conversation's messages, its channelMeta and the request just
+ * made here (which wins: an older request's line says nothing about it); null: never requested.
+ */
+export function evaluationRequestState(
+  conversation: Pick<ConversationDoc, 'channelMeta'>,
+  messages: readonly MessageDoc[],
+  local?: LocalRequest,
+): EvaluationRequestState | null {
+  const events = messages.filter((m) => conversationEventOf(m)?.event === 'raEvaluationRequested');
+  if (local) {
+    const own = events.find((m) => m.id.includes(local.commandId));
+    if (own) return stateOf(own);
+    return local.outcome === 'queued' ? { kind: 'waiting' } : { kind: 'sending' };
+  }
+  const last = events.at(-1);
+  if (last) return stateOf(last);
+  const at = conversation.channelMeta[RA_META.evaluationRequestedAt];
+  if (!at) return null;
+  const parsed = Date.parse(at);
+  return { kind: 'requested', at: Number.isNaN(parsed) ? null : parsed };
+}

@@ -1,0 +1,143 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { RA_META, RA_REFUSAL, RaEvaluationBody, RaModerationBody, type MessageDoc } from '@atende/protocol';
+
+/**
+ * "Solicitar avaliação" (R-CH-10) in the finish dialog: offered only when the Reclame Aqui allows
+ * it (otherwise the reason), what the agent is told about it once asked; and both Reclame Aqui
+ * requests (R-CH-09 too) travel as outbox commands to their endpoints with the command id.
+ */
+const net = vi.hoisted(() => ({
+  sent: [] as Array<{ path: string; params: unknown; body: unknown }>,
+  failure: undefined as Error | undefined,
+}));
+vi.mock('../src/net/api', () => {
+  class ApiError extends Error {
+    constructor(readonly status: number, readonly code: string, message: string) {
+      super(message);
+    }
+  }
+  return { ApiError };
+});
+vi.mock('../src/net/client', () => ({
+  call: vi.fn(async (endpoint: { path: string }, request: { params?: unknown; body?: unknown }) => {
+    net.sent.push({ path: endpoint.path, params: request.params, body: request.body });
+    if (net.failure) throw net.failure;
+    return { message: {} };
+  }),
+}));
+
+const { ApiError } = await import('../src/net/api');
+const { CommandRefused } = await import('../src/db/outbox');
+const { httpTransport } = await import('../src/db/outboxTransport');
+const { evaluationRefusalCode, evaluationRequestState } = await import('../src/components/reclameaqui/evaluationRequest');
+const { closeOutboxes, outboxCollection, startedOutbox } = await import('./outboxFixture');
+
+const complaint = (meta: Record<string, string> = {}) => ({ channel: 'reclameaqui' as const, channelMeta: { [RA_META.complaintId]: '900', ...meta } });
+const answered = { [RA_META.lastPublicBy]: 'company' };
+
+function eventMessage(id: string, status: MessageDoc['status'], error: string | null = null, createdAt = 1_000): MessageDoc {
+  return {
+    id, type: 'message', createdAt, updatedAt: createdAt, conversationId: 'conversation:c1', teamId: 'team:sac', formerTeamIds: [],
+    direction: 'system', authorId: null, authorName: '', kind: 'event', text: 'Avaliação solicitada ao consumidor.', attachments: [],
+    visibility: 'public', status, error, externalId: null, payload: { event: 'raEvaluationRequested', byUserId: 'user:ana' },
+  };
+}
+
+afterEach(async () => {
+  net.sent.length = 0;
+  net.failure = undefined;
+  await closeOutboxes();
+});
+
+describe('R-CH-10 "Solicitar avaliação": enabled or disabled with the reason', () => {
+  it('R-CH-10 enabled once the last public interaction is the company’s and the consumer has not evaluated', () => {
+    expect(evaluationRefusalCode(complaint(answered))).toBeNull();
+  });
+
+  it('R-CH-10 disabled until the company answered publicly (no public answer yet, or the consumer spoke last)', () => {
+    expect(evaluationRefusalCode(complaint())).toBe(RA_REFUSAL.lastPublicNotCompany);
+    expect(evaluationRefusalCode(complaint({ [RA_META.lastPublicBy]: 'consumer' }))).toBe(RA_REFUSAL.lastPublicNotCompany);
+  });
+
+  it('R-CH-10 disabled once the consumer evaluated (the flag, or an evaluated status)', () => {
+    expect(evaluationRefusalCode(complaint({ ...answered, [RA_META.evaluated]: 'true' }))).toBe(RA_REFUSAL.alreadyEvaluated);
+    for (const statusId of ['9', '18', '19']) {
+      expect(evaluationRefusalCode(complaint({ ...answered, [RA_META.statusId]: statusId }))).toBe(RA_REFUSAL.alreadyEvaluated);
+    }
+  });
+
+  it('R-CH-10 not a complaint: not offered', () => {
+    expect(evaluationRefusalCode({ channel: 'webchat', channelMeta: answered })).toBe(RA_REFUSAL.notAComplaint);
+  });
+});
+
+describe('R-CH-10 what the dialog says about the request', () => {
+  it('R-CH-10 never requested: nothing; requested earlier: when, from channelMeta', () => {
+    expect(evaluationRequestState(complaint(answered), [])).toBeNull();
+    const at = '2026-11-28T12:00:00.000Z';
+    expect(evaluationRequestState(complaint({ ...answered, [RA_META.evaluationRequestedAt]: at }), [])).toEqual({
+      kind: 'requested', at: Date.parse(at),
+    });
+  });
+
+  it('R-CH-10 the last request’s event message tells its delivery: sending, requested or failed with the reason', () => {
+    const c = complaint(answered);
+    expect(evaluationRequestState(c, [eventMessage('message:a', 'queued')])).toEqual({ kind: 'sending' });
+    expect(evaluationRequestState(c, [eventMessage('message:a', 'sent', null, 5)])).toEqual({ kind: 'requested', at: 5 });
+    expect(evaluationRequestState(c, [eventMessage('message:a', 'sent'), eventMessage('message:b', 'failed', 'Recusado pelo Reclame Aqui')]))
+      .toEqual({ kind: 'failed', error: 'Recusado pelo Reclame Aqui' });
+  });
+
+  it('R-CH-10 the request just made wins over an older one: waiting offline, then sending, then its own event', () => {
+    const older = eventMessage('message:old', 'sent');
+    const c = complaint(answered);
+    expect(evaluationRequestState(c, [older], { commandId: '01JCMDEVAL01', outcome: 'queued' })).toEqual({ kind: 'waiting' });
+    expect(evaluationRequestState(c, [older], { commandId: '01JCMDEVAL01', outcome: 'done' })).toEqual({ kind: 'sending' });
+    const own = eventMessage('message:ra-evaluation-01JCMDEVAL01', 'sent', null, 9);
+    expect(evaluationRequestState(c, [older, own], { commandId: '01JCMDEVAL01', outcome: 'done' })).toEqual({ kind: 'requested', at: 9 });
+  });
+});
+
+describe('R-CH-09 R-CH-10 the requests as outbox commands', () => {
+  it('R-CH-10 R-CH-09 the HTTP transport calls the two endpoints with the stored body, command id included', async () => {
+    const moderation = { id: '01JCMDMOD001', reason: '1', targetCompany: 'Loja Certa', message: 'Não somos nós.', mediaIds: ['media:m1'] };
+    await httpTransport('raEvaluation', 'conversation:c1', { id: '01JCMDEVAL01' });
+    await httpTransport('raModeration', 'conversation:c1', moderation);
+    expect(net.sent).toEqual([
+      { path: '/api/conversations/:id/reclameaqui/evaluation', params: { id: 'conversation:c1' }, body: { id: '01JCMDEVAL01' } },
+      { path: '/api/conversations/:id/reclameaqui/moderation', params: { id: 'conversation:c1' }, body: moderation },
+    ]);
+    // What goes is what the server's schemas take.
+    expect(RaEvaluationBody.safeParse(net.sent[0]?.body).success).toBe(true);
+    expect(RaModerationBody.safeParse(net.sent[1]?.body).success).toBe(true);
+  });
+
+  it('R-CH-10 the server’s 409 (the Reclame Aqui rule) is a refusal, never retried; a server error is retried', async () => {
+    net.failure = new ApiError(409, RA_REFUSAL.lastPublicNotCompany, 'Responda publicamente antes');
+    const refused = await httpTransport('raEvaluation', 'conversation:c1', { id: '01JCMDEVAL02' }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(CommandRefused);
+    expect((refused as InstanceType<typeof CommandRefused>).refusal).toEqual({
+      status: 409, code: RA_REFUSAL.lastPublicNotCompany, message: 'Responda publicamente antes',
+    });
+    net.failure = new ApiError(502, 'upstream', 'Bad gateway');
+    const retried = await httpTransport('raEvaluation', 'conversation:c1', { id: '01JCMDEVAL02' }).catch((e: unknown) => e);
+    expect(retried).not.toBeInstanceOf(CommandRefused);
+  });
+
+  it('R-CH-10 R-CH-09 enqueued under the dialog’s command id, each request is sent once with that id as its body id', async () => {
+    const sent: Array<{ kind: string; conversationId: string; body: Record<string, unknown> }> = [];
+    const outbox = startedOutbox(await outboxCollection(), async (kind, conversationId, body) => {
+      sent.push({ kind, conversationId, body });
+    });
+    await outbox.enqueue({ kind: 'raEvaluation', conversationId: 'conversation:c1', body: {} }, '01JCMDEVAL03');
+    // A second confirm of the same action: the same command, applied once.
+    await outbox.enqueue({ kind: 'raEvaluation', conversationId: 'conversation:c1', body: {} }, '01JCMDEVAL03');
+    await outbox.enqueue({ kind: 'raModeration', conversationId: 'conversation:c1', body: { reason: '4', message: 'Duplicada.' } }, '01JCMDMOD002');
+    expect(await outbox.settled('01JCMDEVAL03')).toBe('done');
+    expect(await outbox.settled('01JCMDMOD002')).toBe('done');
+    expect(sent).toEqual([
+      { kind: 'raEvaluation', conversationId: 'conversation:c1', body: { id: '01JCMDEVAL03' } },
+      { kind: 'raModeration', conversationId: 'conversation:c1', body: { id: '01JCMDMOD002', reason: '4', message: 'Duplicada.' } },
+    ]);
+  });
+});
