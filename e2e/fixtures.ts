@@ -29,6 +29,8 @@ export class ServerProcess {
   /** The Telegram and Meta (Messenger | Instagram tabs) simulators' customer pages (issue 11), likewise. */
   telegramSimulatorUrl: string | undefined;
   metaSimulatorUrl: string | undefined;
+  /** The Reclame Aqui simulator's consumer page (issue 12: the fake HugMe the demo account polls), likewise. */
+  hugmeSimulatorUrl: string | undefined;
 
   constructor(
     readonly port: number,
@@ -73,6 +75,7 @@ export class ServerProcess {
           this.simulatorUrl = printed('WhatsApp');
           this.telegramSimulatorUrl = printed('Telegram');
           this.metaSimulatorUrl = printed('Meta');
+          this.hugmeSimulatorUrl = printed('Reclame Aqui');
           resolve();
         }
       };

@@ -116,7 +116,7 @@ server.stdout?.on('data', (chunk: Buffer) => {
   if (binary && mainScript) openDesktop(binary, mainScript, url);
   else printWebUrl(url, binary ? 'The desktop shell is not available' : 'No Electron binary here (set ELECTRON_PATH to use the desktop app)');
   // The customer's side of the channel demos, repeated where a newcomer looks last.
-  for (const [name, customer] of [['WhatsApp', 'a WhatsApp customer'], ['Telegram', 'a Telegram user'], ['Meta', 'a Messenger or Instagram customer']]) {
+  for (const [name, customer] of [['WhatsApp', 'a WhatsApp customer'], ['Telegram', 'a Telegram user'], ['Meta', 'a Messenger or Instagram customer'], ['Reclame Aqui', 'a Reclame Aqui consumer']]) {
     const simulator = new RegExp(`^${name} simulator: (\\S+)`, 'm').exec(startup)?.[1];
     if (simulator) console.log(`Write as ${customer} at ${simulator} (the ${name} simulator).`);
   }

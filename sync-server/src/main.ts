@@ -31,11 +31,12 @@ async function main(): Promise<void> {
     // Demo aids: one that cannot start is reported (its reason printed) and the server still serves.
     simulators = await startDemoSimulators({
       store: server.store, registry: server.registry, serverUrl: loopbackUrl(server.url, server.port), log: (m) => console.log(m),
-      whatsapp: config.whatsappSimulator, others: config.simulators,
+      whatsapp: config.whatsappSimulator, others: config.simulators, startPolling: () => server.pollReclameAqui(),
     });
     if (simulators.whatsapp) console.log(`WhatsApp simulator: ${simulators.whatsapp.url}/  (account "WhatsApp (simulador)"; ATENDE_WHATSAPP_SIMULATOR=0 turns it off)`);
     if (simulators.telegram) console.log(`Telegram simulator: ${simulators.telegram.url}/  (account "Telegram (simulador)"; ATENDE_SIMULATORS=0 turns the simulators off)`);
     if (simulators.meta) console.log(`Meta simulator: ${simulators.meta.url}/  (accounts "Messenger (simulador)" and "Instagram (simulador)")`);
+    if (simulators.reclameaqui) console.log(`Reclame Aqui simulator: ${simulators.reclameaqui.url}/  (account "Reclame Aqui (demo)", polled every 10 s)`);
   }
   const shutdown = () => {
     void (simulators?.stop() ?? Promise.resolve()).then(() => server.stop()).then(() => process.exit(0));

@@ -20,7 +20,7 @@ import { ReclameAquiAdapter } from './channels/reclameaqui/adapter.js';
 import { registerReclameAquiCommands } from './channels/reclameaqui/commandJobs.js';
 import { ReclameAquiCommands } from './channels/reclameaqui/commands.js';
 import { reclameAquiCommandRoutes } from './channels/reclameaqui/routes.js';
-import { registerReclameAquiPolling } from './channels/reclameaqui/pollJob.js';
+import { registerReclameAquiPolling, schedulePolls } from './channels/reclameaqui/pollJob.js';
 import { ReclameAquiPoller } from './channels/reclameaqui/poller.js';
 import { ReclameAquiReputation } from './channels/reclameaqui/reputation.js';
 import { registerReputationRefresh } from './channels/reclameaqui/reputationJob.js';
@@ -78,6 +78,8 @@ export interface RunningServer {
   accounts: ChannelAccounts;
   bus: Bus;
   seeded: boolean;
+  /** Writes the next poll round of every Reclame Aqui account whose chain is not running (the demo's, once pointed at its simulator). */
+  pollReclameAqui(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -272,6 +274,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     accounts,
     bus,
     seeded,
+    pollReclameAqui: () => schedulePolls({ store, accounts, poller: raPoller, log }),
     async stop() {
       hub.stop();
       visitorDelivery.stop();

@@ -71,7 +71,7 @@ describe('R-CH-04 the Telegram simulator of the demo', () => {
     expect(text).toContain('<nav id="simulators" data-current="telegram"');
     expect(text).not.toMatch(/<script>|style=/);
     const links = await (await fetch(`${simulator.url}/simulators/links`)).json() as { links: Array<{ page: string; url: string }> };
-    expect(links.links.map((l) => l.page)).toEqual(['telegram', 'messenger', 'instagram']);
+    expect(links.links.map((l) => l.page)).toEqual(['telegram', 'messenger', 'instagram', 'reclameaqui']);
     const bad = await page<{ error: string }>('POST', '/chat/api/messages', { user: '10020x', name: 'Rafael', text: 'Oi' });
     expect([bad.status, bad.body.error]).toEqual([400, expect.stringContaining('digits only')]);
   });

@@ -4,6 +4,8 @@ import { DEMO_CHANNELS, demoMetaSettings, demoTelegramSettings, saveDemoChannel 
 import type { DocStore } from '../../store/index.js';
 import type { ChannelRegistry } from '../adapter.js';
 import { MetaSimulator } from '../meta/simulator/simulator.js';
+import { startDemoReclameAqui } from '../reclameaqui/simulator/demo.js';
+import type { HugMeSimulator } from '../reclameaqui/simulator/hugmeSimulator.js';
 import { TelegramSimulator } from '../telegram/simulator/simulator.js';
 import { startDemoSimulator } from '../whatsapp/simulator/demo.js';
 import type { WhatsAppSimulator } from '../whatsapp/simulator/simulator.js';
@@ -15,17 +17,22 @@ export interface DemoSimulatorsDeps {
   /** Where the simulators reach our server (loopback): the webhooks are under it. */
   serverUrl: string;
   log: (message: string) => void;
-  /** Which to start: WhatsApp's (issue 10) and the issue-11 ones (Telegram, Meta). */
+  /** Which to start: WhatsApp's (issue 10) and the others (Telegram, Meta — issue 11; Reclame Aqui — issue 12). */
   whatsapp: boolean;
   others: boolean;
   /** Waits between webhook attempts (tests shorten them). */
   backoffMs?: readonly number[];
+  /** Starts the Reclame Aqui accounts' polling now (the server's watchdog would within a minute). */
+  startPolling?: () => Promise<void>;
+  /** File the Reclame Aqui page's sample complaint (default on). */
+  sampleComplaint?: boolean;
 }
 
 export interface DemoSimulators {
   whatsapp?: WhatsAppSimulator;
   telegram?: TelegramSimulator;
   meta?: MetaSimulator;
+  reclameaqui?: HugMeSimulator;
   stop(): Promise<void>;
 }
 
@@ -62,10 +69,16 @@ export async function startDemoSimulators(deps: DemoSimulatorsDeps): Promise<Dem
       started.meta = await startMeta(deps);
       if (started.meta) leaving.push(announceSimulatorPage('messenger', started.meta.url), announceSimulatorPage('instagram', started.meta.url));
     });
+    await attempt('Reclame Aqui', async () => {
+      started.reclameaqui = await startDemoReclameAqui({
+        store: deps.store, log: deps.log, ...(deps.startPolling ? { startPolling: deps.startPolling } : {}), ...(deps.sampleComplaint === false ? { sample: false } : {}),
+      });
+      if (started.reclameaqui) leaving.push(announceSimulatorPage('reclameaqui', started.reclameaqui.url));
+    });
   }
   started.stop = async () => {
     for (const leave of leaving) leave();
-    await Promise.all([started.whatsapp?.stop(), started.telegram?.stop(), started.meta?.stop()]);
+    await Promise.all([started.whatsapp?.stop(), started.telegram?.stop(), started.meta?.stop(), started.reclameaqui?.stop()]);
   };
   return started;
 }

@@ -5,13 +5,13 @@ import { fileURLToPath } from 'node:url';
 
 /**
  * The strip on top of every simulator page (issue 11) linking the others: WhatsApp | Telegram |
- * Messenger | Instagram. Simulators run on their own loopback ports, chosen at start, so each page
+ * Messenger | Instagram | Reclame Aqui (issue 12). Simulators run on their own loopback ports, chosen at start, so each page
  * asks its own server for the current addresses (`GET /simulators/links`) and nav.js draws them.
  * The addresses live here, in the process that runs the simulators.
  */
-export type SimulatorPage = 'whatsapp' | 'telegram' | 'messenger' | 'instagram';
-const ORDER: readonly SimulatorPage[] = ['whatsapp', 'telegram', 'messenger', 'instagram'];
-const LABELS: Record<SimulatorPage, string> = { whatsapp: 'WhatsApp', telegram: 'Telegram', messenger: 'Messenger', instagram: 'Instagram' };
+export type SimulatorPage = 'whatsapp' | 'telegram' | 'messenger' | 'instagram' | 'reclameaqui';
+const ORDER: readonly SimulatorPage[] = ['whatsapp', 'telegram', 'messenger', 'instagram', 'reclameaqui'];
+const LABELS: Record<SimulatorPage, string> = { whatsapp: 'WhatsApp', telegram: 'Telegram', messenger: 'Messenger', instagram: 'Instagram', reclameaqui: 'Reclame Aqui' };
 
 const pages = new Map<SimulatorPage, string>();
 

@@ -8,7 +8,7 @@ export interface PageHead {
   /** "Simulador do …", before " — Atende". */
   title: string;
   /** The strip's current page (nav.js; 'meta' follows the address's #messenger / #instagram). */
-  current: 'whatsapp' | 'telegram' | 'meta';
+  current: 'whatsapp' | 'telegram' | 'meta' | 'reclameaqui';
   /** The page's own stylesheets and module script, over the shared ones. */
   styles: readonly string[];
   script: string;

@@ -42,6 +42,12 @@ export interface FakeHugMeOptions {
   /** Evaluations a period needs before it has a reputation label (default 10, the site's rule). */
   minEvaluations?: number;
   now?: () => number;
+  /**
+   * Ids (tickets, interactions) count from after this. A fake forgets everything when it stops, but
+   * the account it plays keeps what it stored: the demo starts each run's ids from the clock so a
+   * restarted demo never hands out an id the account already has.
+   */
+  firstId?: number;
 }
 
 const CALLS_KEPT = 500;
@@ -64,7 +70,7 @@ export class FakeHugMe extends LoopbackServer {
       // Read at each call, so tests and the demo can change them on a running fake.
       ttlSeconds: () => this.options.tokenTtlSeconds ?? 3600, perMinute: () => this.options.rateLimitPerMinute ?? 10,
     });
-    this.book = new TicketBook(() => this.now(), (slugAndId) => `${this.url}/empresa/${encodeURIComponent(options.companyId)}/${slugAndId}/`);
+    this.book = new TicketBook(() => this.now(), (slugAndId) => `${this.url}/empresa/${encodeURIComponent(options.companyId)}/${slugAndId}/`, options.firstId);
   }
 
   /** The `baseUrl` an account points at this fake with. */

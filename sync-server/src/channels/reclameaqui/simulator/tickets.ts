@@ -67,11 +67,15 @@ const slug = (text: string) => text.normalize('NFD').replace(/[\u0300-\u036f]/g,
 export class TicketBook {
   private readonly tickets = new Map<number, HugMeTicket>();
   private lastStamp = 0;
-  private ticketIds = 100_000;
-  private interactionIds = 0;
+  private ticketIds: number;
+  private interactionIds: number;
   private customerIds = 0;
 
-  constructor(private readonly now: () => number, private readonly pageUrl: (slugAndId: string) => string) {}
+  /** `firstId`: ticket and interaction ids count from after it (default: tickets from 100 001, interactions from 1). */
+  constructor(private readonly now: () => number, private readonly pageUrl: (slugAndId: string) => string, firstId?: number) {
+    this.ticketIds = firstId ?? 100_000;
+    this.interactionIds = firstId ?? 0;
+  }
 
   get(id: number): HugMeTicket | undefined {
     return this.tickets.get(id);

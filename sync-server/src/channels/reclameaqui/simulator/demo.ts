@@ -1,0 +1,92 @@
+import type { ChannelAccountDoc } from '../../../channelAccounts/service.js';
+import { randomToken } from '../../../auth/tokens.js';
+import { updateDoc, type DocStore } from '../../../store/index.js';
+import { HugMeSimulator } from './hugmeSimulator.js';
+
+/**
+ * Issue 12: the demo's Reclame Aqui account, played by the simulator (a fake HugMe on loopback),
+ * in Suporte. HugMe has no webhooks, so the account polls; every 10 s here (the least the settings
+ * allow) so the demo shows a complaint soon, which stays inside HugMe's ~10 calls a minute.
+ */
+export const DEMO_RECLAME_AQUI = { key: 'demo-reclameaqui', name: 'Reclame Aqui (demo)', pollSeconds: '10' } as const;
+export const DEMO_RECLAME_AQUI_ID = `channel:${DEMO_RECLAME_AQUI.key}`;
+const DEMO_COMPANY = { clientId: 'atende-demo', companyId: '10203' };
+
+export interface DemoReclameAquiSettings { clientId: string; clientSecret: string; companyId: string }
+
+/** The demo account's credentials: the stored ones (kept across restarts) or fresh; undefined when an admin removed it. */
+export async function demoReclameAquiSettings(store: DocStore): Promise<DemoReclameAquiSettings | undefined> {
+  const existing = (await store.get(DEMO_RECLAME_AQUI_ID)) as ChannelAccountDoc | undefined;
+  if (existing?.removed) return undefined;
+  const kept = existing && !existing._deleted ? existing.settings ?? {} : {};
+  return {
+    clientId: kept.clientId ?? DEMO_COMPANY.clientId,
+    clientSecret: kept.clientSecret ?? randomToken(24),
+    companyId: kept.companyId ?? DEMO_COMPANY.companyId,
+  };
+}
+
+/**
+ * Creates "Reclame Aqui (demo)" in Suporte, or points the existing one at the simulator's current
+ * address (its port changes between runs), keeping an admin's other edits.
+ */
+async function saveDemoReclameAqui(store: DocStore, settings: DemoReclameAquiSettings, apiBaseUrl: string): Promise<void> {
+  const now = Date.now();
+  await updateDoc<ChannelAccountDoc>(store, DEMO_RECLAME_AQUI_ID, (current) => {
+    if (current?.removed) return undefined;
+    if (!current || current._deleted) {
+      return {
+        _id: DEMO_RECLAME_AQUI_ID, type: 'channel', kind: 'reclameaqui', name: DEMO_RECLAME_AQUI.name, entryTeamId: 'team:suporte', enabled: true,
+        settings: { description: 'Empresa de demonstração no Reclame Aqui (simulador)', ...settings, apiBaseUrl, pollSeconds: DEMO_RECLAME_AQUI.pollSeconds },
+        createdAt: now, updatedAt: now,
+      };
+    }
+    const wanted = { ...settings, apiBaseUrl };
+    const same = Object.entries(wanted).every(([key, value]) => current.settings?.[key] === value);
+    return same ? undefined : { ...current, settings: { ...current.settings, ...wanted }, updatedAt: now };
+  });
+}
+
+/**
+ * Where this run's ids start: the milliseconds since 2026, so a restarted demo (a fresh fake)
+ * never reuses an id the account stored in an earlier run (the account would take the new
+ * complaint for an old one) unless that run handed out more than one id a millisecond.
+ */
+const runFirstId = () => Math.max(100_000, Date.now() - Date.UTC(2026, 0, 1));
+
+/** A complaint on the page from the start, so a newcomer sees one arrive without filing it first. */
+const SAMPLE_COMPLAINT = {
+  customer: { name: 'Lúcia Ferreira', email: 'lucia.ferreira@example.com' },
+  title: 'Pedido entregue incompleto',
+  content: 'Comprei um kit com três itens e recebi só dois. Já enviei e-mail e ninguém respondeu. Quero o item que falta ou o reembolso.',
+  city: 'Belo Horizonte',
+  state: 'MG',
+};
+
+export interface DemoReclameAquiDeps {
+  store: DocStore;
+  log: (message: string) => void;
+  /** Starts the account's polling at once (otherwise the server's watchdog starts it within a minute). */
+  startPolling?: () => Promise<void>;
+  /** File the sample complaint (on by default; tests that count complaints turn it off). */
+  sample?: boolean;
+}
+
+/** Starts the fake HugMe with the demo account's credentials and points the account at it. */
+export async function startDemoReclameAqui(deps: DemoReclameAquiDeps): Promise<HugMeSimulator | undefined> {
+  const settings = await demoReclameAquiSettings(deps.store);
+  if (!settings) {
+    deps.log(`Reclame Aqui simulator not started: the demo account "${DEMO_RECLAME_AQUI.name}" was removed.`);
+    return undefined;
+  }
+  const simulator = await new HugMeSimulator({ ...settings, firstId: runFirstId() }).start();
+  try {
+    await saveDemoReclameAqui(deps.store, settings, simulator.baseUrl);
+    if (deps.sample ?? true) simulator.fileComplaint(SAMPLE_COMPLAINT);
+    await deps.startPolling?.();
+  } catch (error) {
+    await simulator.stop();
+    throw error;
+  }
+  return simulator;
+}
