@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { RaAccountReputation, type RaReputation } from '@atende/protocol';
+import {
+  formatCount, formatFetchedAt, formatGrade, formatPercent, MISSING, mayRefreshReputation, REPUTATION_ROWS, reputationLabel, reputationTable,
+} from '../src/components/reclameaqui/reputationTable';
+
+/** The reputation panel's figures as text (R-CH-08): the manual's measures per period, "—" for what HugMe did not give. */
+const SIX_MONTHS: RaReputation = {
+  reputation: { code: 'GREAT', name: 'Ótimo' }, finalGrade: 8.3, responseIndex: 98.5, solutionsPercentage: 87.25,
+  backDoingBusinessPercentage: 80, avgGrade: 7, complaintsCount: 1234, answeredCount: 1200, unansweredCount: 34, notEvaluatedCount: 400,
+};
+const labels: Record<string, string> = { GREAT: 'Ótimo (traduzido)' };
+const known = (code: string) => labels[code];
+
+describe('R-CH-08 Reclame Aqui reputation figures', () => {
+  it('R-CH-08 writes percentages, grades and counts the way the user’s language does', () => {
+    expect(formatPercent(98.5, 'pt-BR')).toBe('98,5%');
+    expect(formatPercent(87.25, 'en')).toBe('87.3%');
+    expect(formatPercent(80, 'pt-BR')).toBe('80%');
+    expect(formatGrade(7, 'pt-BR')).toBe('7,0');
+    expect(formatGrade(8.34, 'en')).toBe('8.3');
+    expect(formatCount(1234, 'pt-BR')).toBe('1.234');
+    expect(formatCount(1234, 'en')).toBe('1,234');
+    for (const format of [formatPercent, formatGrade, formatCount]) expect(format(null, 'pt-BR')).toBe(MISSING);
+  });
+
+  it('R-CH-08 names the reputation by its translated code, else HugMe’s own name, else "—"', () => {
+    expect(reputationLabel({ code: 'GREAT', name: 'Ótimo' }, known)).toBe('Ótimo (traduzido)');
+    expect(reputationLabel({ code: 'NEW_LABEL', name: 'Novo selo' }, known)).toBe('Novo selo');
+    expect(reputationLabel({ code: '', name: '' }, known)).toBe(MISSING);
+    expect(reputationLabel(undefined, known)).toBe(MISSING);
+  });
+
+  it('R-CH-08 builds one row per measure with the four periods as cells; a missing period or field is "—"', () => {
+    const account = RaAccountReputation.parse({
+      accountId: 'channel:ra', description: 'Loja', fetchedAt: 1, error: null,
+      periods: { six_months: SIX_MONTHS, overall: { ...SIX_MONTHS, avgGrade: null } },
+    });
+    const table = reputationTable(account, 'pt-BR', known);
+    expect(table.map((r) => r.row)).toEqual([...REPUTATION_ROWS]);
+    const cell = (row: string) => table.find((r) => r.row === row)?.cells;
+    expect(cell('reputation')).toEqual({ six_months: 'Ótimo (traduzido)', twelve_months: MISSING, last_year: MISSING, overall: 'Ótimo (traduzido)' });
+    expect(cell('responseIndex')).toEqual({ six_months: '98,5%', twelve_months: MISSING, last_year: MISSING, overall: '98,5%' });
+    expect(cell('finalGrade')?.six_months).toBe('8,3');
+    expect(cell('avgGrade')).toMatchObject({ six_months: '7,0', overall: MISSING });
+    expect(cell('complaintsCount')?.six_months).toBe('1.234');
+    expect(cell('notEvaluatedCount')?.six_months).toBe('400');
+  });
+
+  it('R-CH-08 says when the figures were fetched, in the user’s language', () => {
+    const at = Date.UTC(2026, 10, 28, 15, 30);
+    const shown = formatFetchedAt(at, 'pt-BR');
+    expect(shown).toContain('/2026');
+    expect(shown).not.toBe(formatFetchedAt(at, 'en'));
+  });
+
+  it('R-CH-08 offers "Atualizar" to supervisors and admins only', () => {
+    expect(mayRefreshReputation('admin')).toBe(true);
+    expect(mayRefreshReputation('supervisor')).toBe(true);
+    expect(mayRefreshReputation('agent')).toBe(false);
+    expect(mayRefreshReputation(undefined)).toBe(false);
+  });
+});
