@@ -1,0 +1,196 @@
+import { z } from 'zod';
+import { ClientId, Id } from './documents.js';
+import { RA_META, RA_EVALUATED_STATUS_IDS } from './reclameAqui.js';
+
+/**
+ * What an agent asks of Reclame Aqui about a complaint besides answering it (issue 12): a
+ * moderation request (R-CH-09) and an evaluation request (R-CH-10); and what comes back: the
+ * consumer's evaluation and the company's reputation (R-CH-08). Codes are data (CHANNELS.md).
+ */
+
+/** Moderation reasons as HugMe numbers them; reason 1 must name the company the complaint is meant for. */
+export const RA_MODERATION_REASONS: ReadonlyArray<{ code: string; name: string; needsTargetCompany: boolean }> = [
+  { code: '1', name: 'Reclamação de outra empresa', needsTargetCompany: true },
+  { code: '4', name: 'Reclamação duplicada', needsTargetCompany: false },
+  { code: '5', name: 'Conteúdo impróprio ou ofensivo', needsTargetCompany: false },
+  { code: '15', name: 'Reclamação de terceiros', needsTargetCompany: false },
+  { code: '16', name: 'Caso trabalhista', needsTargetCompany: false },
+  { code: '17', name: 'Não violou o direito do consumidor', needsTargetCompany: false },
+  { code: '19', name: 'Fraude', needsTargetCompany: false },
+];
+
+/** The pt-BR name of a moderation reason; an unknown code is shown as such. */
+export function raModerationReasonName(code: string): string {
+  return RA_MODERATION_REASONS.find((r) => r.code === code)?.name ?? `Motivo ${code}`;
+}
+
+export const RA_MODERATION_MESSAGE_MAX = 4000;
+export const RA_TARGET_COMPANY_MAX = 200;
+
+/**
+ * `POST /api/conversations/:id/reclameaqui/moderation`. `id` is the command id (a retry with
+ * the same id is applied once; it becomes the event message's id). At most one file
+ * (`POST /api/media` first), of the types and size MEDIA_LIMITS.reclameaqui allows.
+ */
+export const RaModerationBody = z
+  .strictObject({
+    id: ClientId,
+    reason: z.string().refine((c) => RA_MODERATION_REASONS.some((r) => r.code === c), 'unknown moderation reason'),
+    message: z.string().trim().min(1, 'message must not be empty').max(RA_MODERATION_MESSAGE_MAX),
+    targetCompany: z.string().trim().min(1).max(RA_TARGET_COMPANY_MAX).optional(),
+    mediaIds: z.array(Id).max(1, 'Reclame Aqui takes one file per moderation request').optional(),
+  })
+  .refine((b) => !RA_MODERATION_REASONS.find((r) => r.code === b.reason)?.needsTargetCompany || !!b.targetCompany, {
+    message: 'this reason needs the company the complaint is meant for', path: ['targetCompany'],
+  });
+export type RaModerationBody = z.infer<typeof RaModerationBody>;
+
+/** `POST /api/conversations/:id/reclameaqui/evaluation`: "Solicitar avaliação". */
+export const RaEvaluationBody = z.strictObject({ id: ClientId });
+export type RaEvaluationBody = z.infer<typeof RaEvaluationBody>;
+
+/** Moderation as the complaint's header keeps it (channelMeta RA_META.moderationStatus). */
+export const RA_MODERATION_STATUSES = ['pending', 'accepted', 'refused'] as const;
+export type RaModerationStatus = (typeof RA_MODERATION_STATUSES)[number];
+
+/** The 409 codes of refused Reclame Aqui commands: clients switch on them. */
+export const RA_REFUSAL = {
+  notAComplaint: 'ra_not_a_complaint',
+  moderationPending: 'ra_moderation_pending',
+  alreadyEvaluated: 'ra_already_evaluated',
+  lastPublicNotCompany: 'ra_last_public_not_company',
+} as const;
+
+export const RA_NOT_A_COMPLAINT = 'Esta conversa não é uma reclamação do Reclame Aqui.';
+export const RA_MODERATION_PENDING = 'Já há uma moderação pendente para esta reclamação: aguarde a decisão do Reclame Aqui.';
+export const RA_ALREADY_EVALUATED = 'O consumidor já avaliou esta reclamação: não é possível solicitar outra avaliação.';
+export const RA_LAST_PUBLIC_NOT_COMPANY = 'Responda publicamente antes: o Reclame Aqui só permite solicitar avaliação quando a última interação pública é da empresa.';
+
+/**
+ * Why "Solicitar avaliação" is not possible now (code and pt-BR sentence), or null: the complaint
+ * is not evaluated and its last public interaction is the company's (CHANNELS.md). The button is
+ * disabled with this sentence; the server refuses with it; HugMe has the last word.
+ */
+export function raEvaluationRefusal(conversation: { channel: string; channelMeta: Record<string, string> }): { code: string; message: string } | null {
+  const meta = conversation.channelMeta;
+  if (conversation.channel !== 'reclameaqui' || !meta[RA_META.complaintId]) return { code: RA_REFUSAL.notAComplaint, message: RA_NOT_A_COMPLAINT };
+  if (meta[RA_META.evaluated] === 'true' || RA_EVALUATED_STATUS_IDS.includes(meta[RA_META.statusId] ?? '')) {
+    return { code: RA_REFUSAL.alreadyEvaluated, message: RA_ALREADY_EVALUATED };
+  }
+  if (meta[RA_META.lastPublicBy] !== 'company') return { code: RA_REFUSAL.lastPublicNotCompany, message: RA_LAST_PUBLIC_NOT_COMPANY };
+  return null;
+}
+
+/** Why a moderation request is not possible now, or null. */
+export function raModerationRefusal(conversation: { channel: string; channelMeta: Record<string, string> }): { code: string; message: string } | null {
+  const meta = conversation.channelMeta;
+  if (conversation.channel !== 'reclameaqui' || !meta[RA_META.complaintId]) return { code: RA_REFUSAL.notAComplaint, message: RA_NOT_A_COMPLAINT };
+  if (meta[RA_META.moderationStatus] === 'pending') return { code: RA_REFUSAL.moderationPending, message: RA_MODERATION_PENDING };
+  return null;
+}
+
+/**
+ * The consumer's evaluation, arrived as ONE inbound message (R-CH-10): its text is
+ * raEvaluationText(), its payload these flat keys so the screen can show a card.
+ * Model assumption: the rating goes from 0 to 10 (the site's scale).
+ */
+export const RA_EVALUATION_PAYLOAD = {
+  rating: 'raRating',
+  resolved: 'raResolved',
+  backDoingBusiness: 'raBackDoingBusiness',
+  comment: 'raComment',
+} as const;
+export const RA_RATING_MAX = 10;
+
+export interface RaEvaluation {
+  rating: number | null;
+  resolved: boolean | null;
+  backDoingBusiness: boolean | null;
+  comment: string | null;
+}
+
+const yesNo = (b: boolean | null) => (b === null ? 'não informado' : b ? 'sim' : 'não');
+
+/** The evaluation as one pt-BR message text. */
+export function raEvaluationText(e: RaEvaluation): string {
+  const lines = [
+    'Avaliação do consumidor no Reclame Aqui',
+    `Nota: ${e.rating === null ? 'não informada' : `${e.rating}/${RA_RATING_MAX}`}`,
+    `Problema resolvido: ${yesNo(e.resolved)}`,
+    `Voltaria a fazer negócio: ${yesNo(e.backDoingBusiness)}`,
+  ];
+  if (e.comment?.trim()) lines.push(`Comentário: ${e.comment.trim()}`);
+  return lines.join('\n');
+}
+
+/** The evaluation a message carries, or null (any other message). */
+export function raEvaluationOf(message: { payload: Record<string, string | number | boolean | null> }): RaEvaluation | null {
+  const p = message.payload;
+  if (!(RA_EVALUATION_PAYLOAD.rating in p) && !(RA_EVALUATION_PAYLOAD.resolved in p)) return null;
+  const rating = p[RA_EVALUATION_PAYLOAD.rating];
+  const bool = (v: unknown) => (typeof v === 'boolean' ? v : null);
+  const comment = p[RA_EVALUATION_PAYLOAD.comment];
+  return {
+    rating: typeof rating === 'number' ? rating : null,
+    resolved: bool(p[RA_EVALUATION_PAYLOAD.resolved]),
+    backDoingBusiness: bool(p[RA_EVALUATION_PAYLOAD.backDoingBusiness]),
+    comment: typeof comment === 'string' && comment ? comment : null,
+  };
+}
+
+/** The evaluation as message payload entries (nulls left out). */
+export function raEvaluationPayload(e: RaEvaluation): Record<string, string | number | boolean> {
+  const out: Record<string, string | number | boolean> = {};
+  if (e.rating !== null) out[RA_EVALUATION_PAYLOAD.rating] = e.rating;
+  if (e.resolved !== null) out[RA_EVALUATION_PAYLOAD.resolved] = e.resolved;
+  if (e.backDoingBusiness !== null) out[RA_EVALUATION_PAYLOAD.backDoingBusiness] = e.backDoingBusiness;
+  if (e.comment) out[RA_EVALUATION_PAYLOAD.comment] = e.comment;
+  return out;
+}
+
+/**
+ * Reputation periods the panel shows (R-CH-08), in its order. HugMe also answers `two_years_ago`;
+ * the panel leaves it out (the issue names these four).
+ */
+export const RA_REPUTATION_PERIODS = ['six_months', 'twelve_months', 'last_year', 'overall'] as const;
+export type RaReputationPeriod = (typeof RA_REPUTATION_PERIODS)[number];
+
+/**
+ * One period of the reputation. Model assumption (CHANNELS.md names only the first six): the
+ * counts and the would-do-business-again percentage, which the panel needs, come in the same
+ * object; a field HugMe leaves out is null and shown as "—".
+ */
+export const RaReputation = z.object({
+  reputation: z.object({ code: z.string(), name: z.string() }),
+  finalGrade: z.number().nullable(),
+  /** Answered complaints, % (0–100). */
+  responseIndex: z.number().nullable(),
+  solutionsPercentage: z.number().nullable(),
+  backDoingBusinessPercentage: z.number().nullable(),
+  /** Average consumer rating, 0–10. */
+  avgGrade: z.number().nullable(),
+  complaintsCount: z.number().int().nullable(),
+  answeredCount: z.number().int().nullable(),
+  unansweredCount: z.number().int().nullable(),
+  notEvaluatedCount: z.number().int().nullable(),
+});
+export type RaReputation = z.infer<typeof RaReputation>;
+
+/** One Reclame Aqui account's cached reputation: the server fetches it on a schedule. */
+export const RaAccountReputation = z.object({
+  accountId: Id,
+  description: z.string(),
+  /** When the cached figures were fetched (epoch ms); null: never yet. */
+  fetchedAt: z.number().int().nullable(),
+  /** The last fetch's failure as a pt-BR sentence (the figures shown are then the older ones), else null. */
+  error: z.string().nullable(),
+  periods: z.partialRecord(z.enum(RA_REPUTATION_PERIODS), RaReputation),
+});
+export type RaAccountReputation = z.infer<typeof RaAccountReputation>;
+
+/** `GET /api/reclameaqui/reputation`: every Reclame Aqui account the caller's teams serve (admins: all). */
+export const RaReputationResponse = z.object({ accounts: z.array(RaAccountReputation) });
+export type RaReputationResponse = z.infer<typeof RaReputationResponse>;
+
+/** How often the server refreshes a reputation; "Atualizar" may ask sooner, but not more often than the minimum. */
+export const RA_REPUTATION_REFRESH = { everyMinutes: 60, minMinutes: 1 } as const;
