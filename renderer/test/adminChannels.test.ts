@@ -6,6 +6,7 @@ import { adminErrorMessage } from '../src/components/admin/errors';
 import { FakeApiError } from './apiErrorFake';
 import { createBodyOf, emptyForm, fieldsOf, FORM_KINDS, formOf, problemsOf, updateBodyOf, type ChannelForm } from '../src/components/admin/channelForm';
 import { templateStatusLabel, templateStatusTone } from '../src/components/admin/templateStatus';
+import { webhookAddress } from '../src/components/admin/webhookAddress';
 import en from '../src/i18n/locales/en.json';
 import es from '../src/i18n/locales/es.json';
 import ptBR from '../src/i18n/locales/pt-BR.json';
@@ -198,6 +199,45 @@ describe('R-CH-05 the Messenger page and Instagram account forms (admin channels
         for (const field of fieldsOf(kind)) expect(admin.form[field.key], `${kind}.${field.key}`).toEqual(expect.any(String));
       }
     }
+  });
+});
+
+describe('R-CH-06 the Reclame Aqui account form (admin channels screen)', () => {
+  const hugme = { clientId: 'atende-client', clientSecret: 'segredo-hugme', companyId: '4242', apiBaseUrl: 'https://api.hugme.example' };
+
+  it('R-CH-06 lists HugMe\'s fields from the protocol: the secret write-only, the API base URL required and not under "Avançado"', () => {
+    expect(FORM_KINDS).toContain('reclameaqui');
+    const fields = fieldsOf('reclameaqui');
+    expect(fields.map((f) => f.key)).toEqual(['description', 'clientId', 'clientSecret', 'companyId', 'apiBaseUrl', 'pollSeconds', 'flowId']);
+    expect(fields.filter((f) => f.secret).map((f) => f.key)).toEqual(['clientSecret']);
+    expect(fields.find((f) => f.key === 'apiBaseUrl')).toMatchObject({ url: true, baseUrl: false, optional: false });
+    expect(fields.filter((f) => f.optional).map((f) => f.key)).toEqual(['description', 'pollSeconds', 'flowId']);
+  });
+
+  it('R-CH-06 a filled form is the create body the server parses; the poll interval is optional and refused outside 10–3600 s', () => {
+    const form = typed('reclameaqui', 'Reclame Aqui Loja', hugme);
+    expect(problemsOf(form)).toEqual({});
+    const body = createBodyOf(form);
+    expect(body.config).toEqual(hugme);
+    expect(CHANNEL_SETTINGS.reclameaqui.safeParse(body.config).success).toBe(true);
+    expect(createBodyOf({ ...form, settings: { ...form.settings, pollSeconds: '10' } }).config.pollSeconds).toBe('10');
+    for (const pollSeconds of ['5', '3601', 'dez']) expect(problemsOf({ ...form, settings: { ...form.settings, pollSeconds } }), pollSeconds).toEqual({ pollSeconds: 'pollSecondsRange' });
+    expect(problemsOf(typed('reclameaqui', 'RA', {}))).toEqual({ clientId: 'required', clientSecret: 'required', companyId: 'required', apiBaseUrl: 'required' });
+    expect(problemsOf(typed('reclameaqui', 'RA', { ...hugme, apiBaseUrl: 'api.hugme' }))).toEqual({ apiBaseUrl: 'url' });
+  });
+
+  it('R-CH-06 an edit never shows the client secret and keeps it when left empty; a new API host wants it again', () => {
+    const stored = viewOf('reclameaqui', { clientId: 'atende-client', companyId: '4242', apiBaseUrl: 'https://api.hugme.example', pollSeconds: '10' }, ['clientSecret']);
+    const form = formOf(stored);
+    expect(form.settings).toMatchObject({ clientId: 'atende-client', clientSecret: '', apiBaseUrl: 'https://api.hugme.example', pollSeconds: '10' });
+    expect(problemsOf(form, stored)).toEqual({});
+    expect(updateBodyOf(form).config).not.toHaveProperty('clientSecret');
+    const moved = { ...form, settings: { ...form.settings, apiBaseUrl: 'https://outra.example' } };
+    expect(problemsOf(moved, stored)).toEqual({ clientSecret: 'secretAgain' });
+  });
+
+  it('R-CH-06 a Reclame Aqui account has no webhook address to show (the server polls HugMe)', () => {
+    expect(webhookAddress({ id: 'channel:ra', kind: 'reclameaqui', webhookUrl: null }, 'http://127.0.0.1:3000')).toBeNull();
   });
 });
 

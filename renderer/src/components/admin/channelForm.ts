@@ -11,7 +11,7 @@ import type { z } from 'zod';
  * here. Secrets are write-only (CHANNEL_SECRET_KEYS): an edit shows them empty, and an empty one
  * keeps the stored value (the server merges `config` over what it has).
  */
-export const FORM_KINDS = ['whatsapp', 'telegram', 'messenger', 'instagram'] as const;
+export const FORM_KINDS = ['whatsapp', 'telegram', 'messenger', 'instagram', 'reclameaqui'] as const;
 export type FormKind = (typeof FORM_KINDS)[number];
 export const isFormKind = (kind: string): kind is FormKind => (FORM_KINDS as readonly string[]).includes(kind);
 
@@ -30,7 +30,7 @@ export type FormField = 'name' | 'teamId' | (string & {});
 /** Why a field is refused; each has a sentence under `admin.problem`. */
 export type FieldProblem =
   | 'required' | 'digits' | 'url' | 'tooLong' | 'invalid' | 'secretAgain'
-  | 'secretTokenFormat' | 'verifyTokenFormat' | 'botUsernameFormat' | 'botTokenFormat';
+  | 'secretTokenFormat' | 'verifyTokenFormat' | 'botUsernameFormat' | 'botTokenFormat' | 'pollSecondsRange';
 export type FormProblems = Partial<Record<FormField, FieldProblem>>;
 
 /** Settings checked by a pattern that is not "digits only": each says what it accepts. */
@@ -53,7 +53,9 @@ export interface SettingField {
   /** The server fills it in when left empty (Telegram's secret token, Meta's verify token). */
   generated: boolean;
   digits: boolean;
-  /** The upstream's base URL: shown under "Avançado", empty meaning the kind's default. */
+  /** The upstream's base URL (an http or https address). */
+  url: boolean;
+  /** A base URL with a default: shown under "Avançado", empty meaning the default. HugMe's has none: each contract names its own. */
   baseUrl: boolean;
   toggle: boolean;
 }
@@ -67,7 +69,8 @@ export function fieldsOf(kind: FormKind): SettingField[] {
     generated: !!GENERATED_SETTINGS[kind]?.includes(key),
     // Accepts a digit and refuses a letter: the protocol's "digits only" ids (numeric keyboard).
     digits: schema.safeParse('1').success && !schema.safeParse('a').success,
-    baseUrl: key === BASE_URL_KEY[kind],
+    url: key === BASE_URL_KEY[kind],
+    baseUrl: key === BASE_URL_KEY[kind] && defaultBaseUrl(kind) !== '',
     toggle: key === HUMAN_AGENT_TAG,
   }));
 }
@@ -113,7 +116,7 @@ export function configOf(form: ChannelForm): Record<string, string> {
   }
   // An empty base is the kind's default: said explicitly, so an edit can move an account back to it.
   const baseKey = BASE_URL_KEY[form.kind];
-  if (baseKey) config[baseKey] ??= defaultBaseUrl(form.kind);
+  if (baseKey && defaultBaseUrl(form.kind)) config[baseKey] ??= defaultBaseUrl(form.kind);
   return config;
 }
 
@@ -132,6 +135,8 @@ function movesHost(form: ChannelForm, account: EditedAccount): boolean {
 }
 
 function problemOf(field: string, issue: z.core.$ZodIssue): FieldProblem {
+  // Reclame Aqui's poll interval: a number in a range, whatever was wrong with it.
+  if (field === 'pollSeconds') return 'pollSecondsRange';
   if (issue.code === 'invalid_type' || (issue.code === 'too_small' && issue.minimum === 1)) return 'required';
   if (issue.code === 'too_big') return 'tooLong';
   if (issue.code === 'invalid_format') {

@@ -1,4 +1,4 @@
-import { webhookPathOf, type ChannelAccountView } from '@atende/protocol';
+import { webhookPathOf, type ChannelAccountView, type ChannelKind } from '@atende/protocol';
 
 /**
  * Where an upstream service posts a channel's events. The server answers it only when it knows
@@ -12,8 +12,16 @@ export interface WebhookAddress {
 }
 
 export function webhookAddress(account: Pick<ChannelAccountView, 'id' | 'kind' | 'webhookUrl'>, origin: string): WebhookAddress | null {
-  if (account.kind === 'webchat') return null;
+  // The website chat is our own; Reclame Aqui has no webhooks (the server polls HugMe).
+  if (account.kind === 'webchat' || account.kind === 'reclameaqui') return null;
   if (account.webhookUrl) return { url: account.webhookUrl, public: true };
   // The server's path, on the address the app talks to.
   return { url: origin.replace(/\/+$/, '') + webhookPathOf(account.kind, account.id), public: false };
+}
+
+/** The title over what to do upstream after saving: Meta's webhook, Telegram's bot, or Reclame Aqui's account (nothing to paste). */
+export function setupTitleOf(t: (key: string) => string, kind: ChannelKind | undefined): string {
+  if (kind === 'telegram') return t('admin.setup.telegramTitle');
+  if (kind === 'reclameaqui') return t('admin.setup.reclameaquiTitle');
+  return t('admin.setup.title');
 }
