@@ -33,8 +33,10 @@ test('R-CH-05 an admin adds an Instagram account by keyboard, copies its webhook
     // The kind is chosen from a menu, by keyboard; Esc leaves the form and focus comes back.
     await add.focus();
     await admin.keyboard.press('Enter');
-    await expect(admin.getByRole('menuitem')).toHaveText(['WhatsApp', 'Telegram', 'Messenger', 'Instagram']);
+    await expect(admin.getByRole('menuitem')).toHaveText(['WhatsApp', 'Telegram', 'Messenger', 'Instagram', 'Reclame Aqui']);
     await admin.keyboard.press('End');
+    await expect(admin.getByRole('menuitem', { name: 'Reclame Aqui' })).toBeFocused();
+    await admin.keyboard.press('ArrowUp');
     await expect(admin.getByRole('menuitem', { name: 'Instagram' })).toBeFocused();
     await admin.keyboard.press('Enter');
     const dialog = admin.getByRole('dialog', { name: 'Adicionar conta do Instagram' });

@@ -26,7 +26,7 @@ let simulator: HugMeSimulator;
 const logged: string[] = [];
 
 const start = async () => {
-  const started = await startDemoReclameAqui({ store: server.store, log: (m) => logged.push(m), sample: false });
+  const started = await startDemoReclameAqui({ store: server.store, log: (m) => logged.push(m) });
   if (!started) throw new Error(`Reclame Aqui simulator not started: ${logged.join('; ')}`);
   return started;
 };

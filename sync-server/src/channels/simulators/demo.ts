@@ -24,8 +24,6 @@ export interface DemoSimulatorsDeps {
   backoffMs?: readonly number[];
   /** Starts the Reclame Aqui accounts' polling now (the server's watchdog would within a minute). */
   startPolling?: () => Promise<void>;
-  /** File the Reclame Aqui page's sample complaint (default on). */
-  sampleComplaint?: boolean;
 }
 
 export interface DemoSimulators {
@@ -71,7 +69,7 @@ export async function startDemoSimulators(deps: DemoSimulatorsDeps): Promise<Dem
     });
     await attempt('Reclame Aqui', async () => {
       started.reclameaqui = await startDemoReclameAqui({
-        store: deps.store, log: deps.log, ...(deps.startPolling ? { startPolling: deps.startPolling } : {}), ...(deps.sampleComplaint === false ? { sample: false } : {}),
+        store: deps.store, log: deps.log, ...(deps.startPolling ? { startPolling: deps.startPolling } : {}),
       });
       if (started.reclameaqui) leaving.push(announceSimulatorPage('reclameaqui', started.reclameaqui.url));
     });

@@ -54,25 +54,18 @@ async function saveDemoReclameAqui(store: DocStore, settings: DemoReclameAquiSet
  */
 const runFirstId = () => Math.max(100_000, Date.now() - Date.UTC(2026, 0, 1));
 
-/** A complaint on the page from the start, so a newcomer sees one arrive without filing it first. */
-const SAMPLE_COMPLAINT = {
-  customer: { name: 'Lúcia Ferreira', email: 'lucia.ferreira@example.com' },
-  title: 'Pedido entregue incompleto',
-  content: 'Comprei um kit com três itens e recebi só dois. Já enviei e-mail e ninguém respondeu. Quero o item que falta ou o reembolso.',
-  city: 'Belo Horizonte',
-  state: 'MG',
-};
-
 export interface DemoReclameAquiDeps {
   store: DocStore;
   log: (message: string) => void;
   /** Starts the account's polling at once (otherwise the server's watchdog starts it within a minute). */
   startPolling?: () => Promise<void>;
-  /** File the sample complaint (on by default; tests that count complaints turn it off). */
-  sample?: boolean;
 }
 
-/** Starts the fake HugMe with the demo account's credentials and points the account at it. */
+/**
+ * Starts the fake HugMe with the demo account's credentials and points the account at it. It
+ * starts with no complaint: a demo conversation waiting in Suporte from the start would be in
+ * every e2e test's queue.
+ */
 export async function startDemoReclameAqui(deps: DemoReclameAquiDeps): Promise<HugMeSimulator | undefined> {
   const settings = await demoReclameAquiSettings(deps.store);
   if (!settings) {
@@ -82,7 +75,6 @@ export async function startDemoReclameAqui(deps: DemoReclameAquiDeps): Promise<H
   const simulator = await new HugMeSimulator({ ...settings, firstId: runFirstId() }).start();
   try {
     await saveDemoReclameAqui(deps.store, settings, simulator.baseUrl);
-    if (deps.sample ?? true) simulator.fileComplaint(SAMPLE_COMPLAINT);
     await deps.startPolling?.();
   } catch (error) {
     await simulator.stop();
