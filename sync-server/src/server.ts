@@ -177,7 +177,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const jobs = openJobRunner(store, { ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}), nodeId: config.nodeId, log });
   registerChannelJobs(jobs, { store, accounts, registry, messages, media, publicMediaUrl: (a) => publicMedia.urlFor(a) });
   // Reclame Aqui has no webhooks: its complaints come in by polling rounds (issue 12).
-  const raPoller = new ReclameAquiPoller({ store, accounts, registry, contacts: directory, inbound });
+  const raPoller = new ReclameAquiPoller({ store, accounts, registry, contacts: directory, inbound, firstPollDays: config.reclameAquiFirstPollDays });
   const stopRaWatchdog = registerReclameAquiPolling(jobs, { store, accounts, poller: raPoller, log });
   // Moderation and evaluation requests (R-CH-09, R-CH-10) reach HugMe as outbox jobs.
   registerReclameAquiCommands(jobs, { store, accounts, registry, media });

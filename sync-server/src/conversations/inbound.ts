@@ -36,6 +36,9 @@ export interface InboundInput {
   channelMeta?: Record<string, string>;
 }
 
+/** The company's own message written upstream outside Atende (Reclame Aqui: an answer on the complaint's page). */
+export type EchoInput = Omit<InboundInput, 'jobs' | 'channelMeta'> & { externalId: string; visibility: MessageDoc['visibility'] };
+
 export interface Received {
   message: MessageDoc;
   conversation: ConversationDoc;
@@ -127,6 +130,39 @@ export class InboundService {
     if (ok(conversation.id)) return { message, conversation, created: true };
     // Another writer opened that conversation first (or the hint was stale): our message names it.
     return this.reconcile(input, message, threadId);
+  }
+
+  /**
+   * A message the company wrote upstream outside Atende, stored as sent by no agent in the
+   * thread's latest conversation: it never opens or reopens one. Skipped (undefined) when already
+   * stored, when a message of the account already carries its upstream id (Atende sent it, and
+   * recorded the id the upstream gave it), or when the thread has no conversation yet.
+   */
+  async receiveEcho(input: EchoInput): Promise<MessageDoc | undefined> {
+    const messageId = docId('message', input.messageKey);
+    if (await this.store.get(messageId)) return undefined;
+    if (await this.carriesExternalId(input.account._id, input.externalId)) return undefined;
+    const thread = (await this.store.get(threadOf(input))) as ThreadDoc | undefined;
+    const conversation = thread?.openConversationId ? await getWire<ConversationDoc>(this.store, thread.openConversationId) : undefined;
+    if (!conversation) return undefined;
+    const message: MessageDoc = {
+      ...this.messageOf(input, messageId, conversation, Date.now()),
+      direction: 'out', authorId: null, visibility: input.visibility, status: 'sent',
+    };
+    const [written] = await this.store.bulkWrite([toStored(message)]);
+    if (!written?.ok) return undefined;
+    await updateWire<ConversationDoc>(this.store, conversation.id, (c) => c && summarise(c, message));
+    return message;
+  }
+
+  /** Upstream ids are unique per upstream account, not across accounts: only this account's conversations count. */
+  private async carriesExternalId(accountId: string, externalId: string): Promise<boolean> {
+    const candidates = await this.store.find({ selector: { externalId, type: 'message' }, limit: 20 });
+    for (const m of candidates) {
+      const conversation = m._deleted ? undefined : await this.store.get(String(m.conversationId));
+      if (conversation?.channelAccountId === accountId) return true;
+    }
+    return false;
   }
 
   /**

@@ -1,14 +1,21 @@
-import { keyOf, RECLAME_AQUI_CALLS_PER_MINUTE, RECLAME_AQUI_PAGE_SIZE, type ConversationDoc } from '@atende/protocol';
+import { keyOf, RECLAME_AQUI_CALLS_PER_MINUTE, RECLAME_AQUI_PAGE_SIZE } from '@atende/protocol';
 import { isEnabled, type ChannelAccountDoc, type ChannelAccounts } from '../../channelAccounts/service.js';
+import { RECLAME_AQUI_FIRST_POLL_DAYS_DEFAULT } from '../../config/config.js';
 import type { ContactDirectory } from '../../contacts/directory.js';
-import { threadIdOf, type InboundService, type ThreadDoc } from '../../conversations/inbound.js';
+import type { InboundService } from '../../conversations/inbound.js';
 import { updateDoc, type DocStore, type StoredDoc } from '../../store/index.js';
-import { updateWire } from '../../store/wire.js';
 import type { ChannelRegistry } from '../adapter.js';
-import { upstreamMessageKey } from '../inbound.js';
 import { ReclameAquiAdapter } from './adapter.js';
 import type { RaTicket } from './client.js';
-import { ticketInbound } from './tickets.js';
+import { ComplaintSync } from './complaints.js';
+
+/**
+ * HugMe publishes a change 25–30 s after the `last_modification_date` it gives it (CHANNELS.md):
+ * a ticket changed just before the cursor may appear only after the cursor passed it. A caught-up
+ * round therefore starts this long before the cursor; what it reads again unchanged is skipped.
+ */
+export const LOOK_BACK_MS = 120_000;
+const DAY_MS = 86_400_000;
 
 /**
  * Where an account's polling stands, durable (server-only `racursor:<account key>`): the
@@ -21,6 +28,13 @@ export interface PollCursorDoc extends StoredDoc {
   accountId: string;
   since: string | null;
   seenAtSince: string[];
+  /**
+   * The tickets stored within LOOK_BACK_MS before `since`, by id: the modification date stored.
+   * The look-back answers them again; one still at that date holds nothing new.
+   */
+  recent?: Record<string, string>;
+  /** The last round read everything there was: the next one starts with the look-back. */
+  caughtUp?: boolean;
   /** The last poll round run (pollJob.ts): a round at or below it is stale. */
   round: number;
   updatedAt: number;
@@ -46,11 +60,29 @@ export interface ReclameAquiPollerDeps {
   registry: ChannelRegistry;
   contacts: ContactDirectory;
   inbound: InboundService;
+  /** An account's first poll reads the complaints changed in this many past days (config RECLAME_AQUI_FIRST_POLL_DAYS). */
+  firstPollDays?: number;
+  now?: () => number;
 }
+
+/** A ticket the cursor says was stored as it is now. */
+function seen(cursor: PollCursorDoc | undefined, ticket: RaTicket): boolean {
+  if (!cursor) return false;
+  const at = ticket.last_modification_date;
+  return cursor.recent?.[ticket.id] === at || (at === cursor.since && cursor.seenAtSince.includes(ticket.id));
+}
+
+const isoOf = (ms: number) => new Date(ms).toISOString();
 
 /** Reads the complaints HugMe changed since the cursor and stores them as conversations (issue 12). */
 export class ReclameAquiPoller {
-  constructor(private readonly deps: ReclameAquiPollerDeps) {}
+  private readonly complaints: ComplaintSync;
+  private readonly now: () => number;
+
+  constructor(private readonly deps: ReclameAquiPollerDeps) {
+    this.complaints = new ComplaintSync(deps);
+    this.now = deps.now ?? Date.now;
+  }
 
   async cursor(accountId: string): Promise<PollCursorDoc | undefined> {
     const doc = (await this.deps.store.get(cursorIdOf(accountId))) as PollCursorDoc | undefined;
@@ -67,8 +99,10 @@ export class ReclameAquiPoller {
 
   /**
    * One round: up to `maxPages` pages of tickets modified since the cursor, oldest first, each page
-   * stored and then the cursor moved. HugMe's 429 and outages throw (RetryLater) with the cursor
-   * where the last stored page left it.
+   * stored and then the cursor moved. A round after one that read everything starts with one page
+   * from LOOK_BACK_MS before the cursor (late publications), then goes on from the cursor; only a
+   * caught-up round does, so a backlog read one page per round still moves. HugMe's 429 and
+   * outages throw (RetryLater) with the cursor where the last stored page left it.
    */
   async poll(accountId: string, options: { maxPages?: number } = {}): Promise<PollOutcome> {
     const found = await this.pollable(accountId);
@@ -76,62 +110,65 @@ export class ReclameAquiPoller {
     const { account, adapter } = found;
     const maxPages = options.maxPages ?? pagesPerRound(adapter.pollSeconds);
     const outcome: PollOutcome = { pages: 0, tickets: 0, more: false };
+    let lookBack = (await this.cursor(accountId))?.caughtUp === true;
     // Page numbers advance only while a page brings nothing new (more than a page changed at one instant).
     let pageNumber = 1;
     while (outcome.pages < maxPages) {
       const cursor = await this.cursor(accountId);
-      const filters: Array<[string, string]> = cursor?.since ? [['last_modification_date[gte]', cursor.since]] : [];
-      filters.push(['sort[last_modification_date]', 'asc']);
+      const filters: Array<[string, string]> = [['last_modification_date[gte]', this.startOf(cursor, lookBack)], ['sort[last_modification_date]', 'asc']];
       const page = await adapter.client.tickets(filters, pageNumber);
       outcome.pages += 1;
-      const seen = new Set(cursor?.since ? cursor.seenAtSince : []);
-      const fresh = page.data.filter((t) => !(t.last_modification_date === cursor?.since && seen.has(t.id)));
-      for (const ticket of fresh) await this.store(account, ticket);
-      outcome.tickets += fresh.length;
-      const moved = await this.advance(accountId, fresh);
+      const stored: RaTicket[] = [];
+      for (const ticket of page.data.filter((t) => !seen(cursor, t))) {
+        if ((await this.complaints.store(account, ticket)) === 'stored') stored.push(ticket);
+      }
+      outcome.tickets += stored.length;
+      await this.advance(accountId, stored);
       outcome.more = page.data.length >= RECLAME_AQUI_PAGE_SIZE;
       if (!outcome.more) break;
-      pageNumber = moved ? 1 : pageNumber + 1;
+      pageNumber = lookBack || stored.length > 0 ? 1 : pageNumber + 1;
+      lookBack = false;
     }
+    await this.settle(accountId, !outcome.more);
     return outcome;
   }
 
-  /** Stores one complaint: its conversation (waiting, with the header), its messages, its status. */
-  private async store(account: ChannelAccountDoc, ticket: RaTicket): Promise<void> {
-    const t = ticketInbound(ticket);
-    const contact = await this.deps.contacts.contactFor('reclameaqui', t.address, { name: t.name, ...(t.email ? { email: t.email } : {}) });
-    for (const m of t.messages) {
-      await this.deps.inbound.receive({
-        account, contact, messageKey: upstreamMessageKey(account._id, m.externalId), authorName: t.name, kind: 'text',
-        text: m.text, payload: m.payload, externalId: m.externalId, threadKey: t.threadKey, channelMeta: t.meta,
-      });
-    }
-    // The header follows the complaint: its status (and title, page…) as HugMe has them now.
-    const thread = (await this.deps.store.get(threadIdOf(account._id, t.threadKey))) as ThreadDoc | undefined;
-    if (!thread?.openConversationId) return;
-    await updateWire<ConversationDoc>(this.deps.store, thread.openConversationId, (c) => {
-      if (!c || Object.entries(t.meta).every(([k, v]) => c.channelMeta[k] === v)) return undefined;
-      return { ...c, channelMeta: { ...c.channelMeta, ...t.meta }, updatedAt: Date.now() };
-    });
+  /** Where a query starts: the cursor (or LOOK_BACK_MS before it); with no cursor yet, the first poll's window. */
+  private startOf(cursor: PollCursorDoc | undefined, lookBack: boolean): string {
+    if (!cursor?.since) return isoOf(this.now() - (this.deps.firstPollDays ?? RECLAME_AQUI_FIRST_POLL_DAYS_DEFAULT) * DAY_MS);
+    if (!lookBack) return cursor.since;
+    const since = Date.parse(cursor.since);
+    return Number.isFinite(since) ? isoOf(since - LOOK_BACK_MS) : cursor.since;
   }
 
-  /** Moves the cursor past the stored tickets; false when it stayed (nothing newer than it). */
-  private async advance(accountId: string, stored: RaTicket[]): Promise<boolean> {
-    const last = stored.at(-1);
-    if (!last) return false;
-    const since = last.last_modification_date;
-    const atSince = stored.filter((t) => t.last_modification_date === since).map((t) => t.id);
-    const { written } = await updateDoc<PollCursorDoc>(this.deps.store, cursorIdOf(accountId), (current) => {
+  /**
+   * Moves the cursor to the latest ticket stored (never back: a late ticket only joins `recent`)
+   * and forgets what fell out of the look-back.
+   */
+  private async advance(accountId: string, stored: RaTicket[]): Promise<void> {
+    if (stored.length === 0) return;
+    await updateDoc<PollCursorDoc>(this.deps.store, cursorIdOf(accountId), (current) => {
       const live = current && !current._deleted ? current : undefined;
-      // Another poller got further meanwhile: keep its cursor.
-      if (live?.since && Date.parse(live.since) > Date.parse(since)) return undefined;
+      const latest = stored.reduce((a, b) => (Date.parse(b.last_modification_date) > Date.parse(a.last_modification_date) ? b : a));
+      const since = live?.since && Date.parse(live.since) >= Date.parse(latest.last_modification_date) ? live.since : latest.last_modification_date;
+      const atSince = stored.filter((t) => t.last_modification_date === since).map((t) => t.id);
       const seenAtSince = live?.since === since ? [...new Set([...live.seenAtSince, ...atSince])] : atSince;
+      const horizon = Date.parse(since) - LOOK_BACK_MS;
+      const recent = Object.fromEntries(
+        [...Object.entries(live?.recent ?? {}), ...stored.map((t) => [t.id, t.last_modification_date] as const)]
+          .filter(([, at]) => !(Date.parse(at) < horizon)),
+      );
       return {
         ...(live ?? { _id: cursorIdOf(accountId), type: 'racursor', accountId, round: 0 }),
-        type: 'racursor', accountId, since, seenAtSince, updatedAt: Date.now(),
+        type: 'racursor', accountId, since, seenAtSince, recent, updatedAt: Date.now(),
       } as PollCursorDoc;
     });
-    return written;
+  }
+
+  /** Records whether the round read everything, which decides the next round's look-back. */
+  private async settle(accountId: string, caughtUp: boolean): Promise<void> {
+    await updateDoc<PollCursorDoc>(this.deps.store, cursorIdOf(accountId), (current) =>
+      current && !current._deleted && current.caughtUp !== caughtUp ? { ...current, caughtUp, updatedAt: Date.now() } : undefined,
+    );
   }
 }
-

@@ -1,9 +1,26 @@
 import {
-  MESSAGE_TEXT_MAX, RA_CONSUMER_INTERACTION_TYPES, raStatusName, reclameAquiMetaOf, type MessageDoc,
+  MESSAGE_TEXT_MAX, RA_COMPANY_INTERACTION_TYPES, RA_CONSUMER_INTERACTION_TYPES, RA_EVALUATED_STATUS_IDS, RA_EVALUATION_INTERACTION_TYPE,
+  RA_INTERACTION_TYPES, RA_META, RA_MODERATION_STATUSES, raEvaluationPayload, raEvaluationText, raStatusName, reclameAquiMetaOf,
+  type AnswerVisibility, type MessageDoc, type RaEvaluation, type RaModerationStatus,
 } from '@atende/protocol';
 import type { RaTicket } from './client.js';
 
-/** What the domain stores of a complaint: its consumer, its header and the consumer's messages. */
+type Interaction = NonNullable<RaTicket['interactions']>[number];
+
+/** One message of a complaint's thread, as the poller stores it. */
+export interface TicketMessage {
+  externalId: string;
+  text: string;
+  at: number;
+  payload: MessageDoc['payload'];
+  /** The consumer's (an inbound message) or the company's written on the site (stored as sent). */
+  by: 'consumer' | 'company';
+  visibility: AnswerVisibility;
+  /** The interaction it comes from (the parts of a long one share it); null for the complaint itself. */
+  interactionId: string | null;
+}
+
+/** What the domain stores of a complaint: its consumer, its header and its thread's messages. */
 export interface TicketInbound {
   /** The conversation thread: one per complaint. */
   threadKey: string;
@@ -11,10 +28,12 @@ export interface TicketInbound {
   address: string;
   name: string;
   email: string | undefined;
-  /** The conversation's header (R-CH-06), as channelMeta. */
+  /** The conversation's header (R-CH-06, R-CH-09, R-CH-10), as the channelMeta keys the poller owns. */
   meta: Record<string, string>;
-  /** The complaint first, then the consumer's interactions, oldest first. */
-  messages: Array<{ externalId: string; text: string; at: number; payload: MessageDoc['payload'] }>;
+  /** The complaint first, then the interactions (the consumer's and the company's on the site), oldest first. */
+  messages: TicketMessage[];
+  /** The moderation as HugMe has it now, or null when none was asked (or its status is one we do not know). */
+  moderation: { status: RaModerationStatus; reason: string | null } | null;
 }
 
 const dateOf = (iso: string | null | undefined): number => {
@@ -32,11 +51,15 @@ const pageUrlOf = (ticket: RaTicket): string | null => {
 export const complaintExternalId = (ticketId: string) => `ra-ticket-${ticketId}`;
 export const interactionExternalId = (interactionId: string) => `ra-interaction-${interactionId}`;
 
+const visibilityOf = (type: string): AnswerVisibility => (RA_INTERACTION_TYPES[type]?.public ? 'public' : 'private');
+
 /**
  * A text as messages of at most MESSAGE_TEXT_MAX characters (complaints run to 10,000), cut at a
  * space where there is one; the first part keeps the upstream id, the others `<id>-p2`, `-p3`…
  */
-function partsOf(externalId: string, text: string, at: number, type: string): TicketInbound['messages'] {
+function partsOf(
+  externalId: string, text: string, at: number, type: string, by: TicketMessage['by'], interactionId: string | null,
+): TicketMessage[] {
   const parts: string[] = [];
   let rest = text;
   while (rest.length > MESSAGE_TEXT_MAX) {
@@ -48,12 +71,56 @@ function partsOf(externalId: string, text: string, at: number, type: string): Ti
   parts.push(rest);
   return parts.map((part, n) => ({
     externalId: n === 0 ? externalId : `${externalId}-p${n + 1}`, text: part, at, payload: { raInteractionType: type },
+    by, visibility: visibilityOf(type), interactionId,
   }));
 }
 
-/** A HugMe ticket as the channel stores it; interaction types are data (RA_CONSUMER_INTERACTION_TYPES). */
-export function ticketInbound(ticket: RaTicket): TicketInbound {
-  const customer = ticket.customer ?? undefined;
+/** The lines HugMe's evaluation message repeats from the ticket's fields ("Nota: 9", "Problema resolvido: Sim"…). */
+const EVALUATION_ANSWER_LINE = /^\s*(nota|problema resolvido|voltaria a fazer neg[oó]cio)\s*:/i;
+
+/**
+ * The consumer's comment of an evaluation. Model assumption (CHANNELS.md names the ticket's
+ * rating, resolved_issue and back_doing_business, not where the comment is): a `comment` field of
+ * the interaction when HugMe sends one; else the interaction's message without the answer lines it
+ * repeats ("Nota: …", "Problema resolvido: …", "Voltaria a fazer negócio: …"), as the fake writes it.
+ */
+function evaluationComment(interaction: Interaction): string | null {
+  const field = (interaction as { comment?: unknown }).comment;
+  if (typeof field === 'string') return field.trim() || null;
+  const lines = (interaction.message ?? '').split('\n').filter((line) => !EVALUATION_ANSWER_LINE.test(line));
+  return lines.join('\n').trim() || null;
+}
+
+/** The evaluation as ONE message (R-CH-10): the card's payload, and a text that fits one message. */
+function evaluationMessage(ticket: RaTicket, interaction: Interaction): TicketMessage {
+  const evaluation: RaEvaluation = {
+    rating: ticket.rating ?? null, resolved: ticket.resolved_issue ?? null,
+    backDoingBusiness: ticket.back_doing_business ?? null, comment: evaluationComment(interaction),
+  };
+  const room = MESSAGE_TEXT_MAX - raEvaluationText({ ...evaluation, comment: null }).length - '\nComentário: '.length;
+  if (evaluation.comment && evaluation.comment.length > room) evaluation.comment = `${evaluation.comment.slice(0, room - 1)}…`;
+  return {
+    externalId: interactionExternalId(interaction.ticket_interaction_id), text: raEvaluationText(evaluation),
+    at: dateOf(interaction.creation_date), payload: { ...raEvaluationPayload(evaluation), raInteractionType: RA_EVALUATION_INTERACTION_TYPE },
+    by: 'consumer', visibility: visibilityOf(RA_EVALUATION_INTERACTION_TYPE), interactionId: interaction.ticket_interaction_id,
+  };
+}
+
+/** An interaction as its message(s): the consumer's, the evaluation, the company's on the site; others none. */
+function messagesOf(ticket: RaTicket, i: Interaction): TicketMessage[] {
+  const type = i.ticket_interaction_type_id;
+  if (type === RA_EVALUATION_INTERACTION_TYPE) return [evaluationMessage(ticket, i)];
+  const text = i.message?.trim() ?? '';
+  const by = RA_CONSUMER_INTERACTION_TYPES.includes(type) ? 'consumer' : RA_COMPANY_INTERACTION_TYPES.includes(type) ? 'company' : null;
+  if (!by || !text) return [];
+  return partsOf(interactionExternalId(i.ticket_interaction_id), text, dateOf(i.creation_date), type, by, i.ticket_interaction_id);
+}
+
+/**
+ * The header's fields the poller keeps current on every pass (R-CH-06, R-CH-09, R-CH-10). Keys it
+ * does not know stay as others wrote them; `evaluated` is never written back to false.
+ */
+function headerMetaOf(ticket: RaTicket, interactions: Interaction[], moderation: TicketInbound['moderation']): Record<string, string> {
   const status = ticket.ra_status ? { id: ticket.ra_status.id, name: raStatusName(ticket.ra_status.id, ticket.ra_status.name) } : null;
   const meta = reclameAquiMetaOf({
     complaintId: ticket.id,
@@ -64,19 +131,41 @@ export function ticketInbound(ticket: RaTicket): TicketInbound {
     pageUrl: pageUrlOf(ticket),
     status,
   });
+  // The complaint itself is the consumer's public word: it counts when HugMe does not list it.
+  const lastPublic = interactions.filter((i) => RA_INTERACTION_TYPES[i.ticket_interaction_type_id]?.public).at(-1);
+  meta[RA_META.lastPublicBy] = lastPublic ? RA_INTERACTION_TYPES[lastPublic.ticket_interaction_type_id]?.by ?? 'consumer' : 'consumer';
+  if ((ticket.rating !== null && ticket.rating !== undefined) || RA_EVALUATED_STATUS_IDS.includes(status?.id ?? '')) meta[RA_META.evaluated] = 'true';
+  if (moderation) {
+    meta[RA_META.moderationStatus] = moderation.status;
+    if (moderation.reason) meta[RA_META.moderationReason] = moderation.reason;
+  }
+  return meta;
+}
+
+const moderationOf = (ticket: RaTicket): TicketInbound['moderation'] => {
+  const status = ticket.moderation?.status;
+  const known = RA_MODERATION_STATUSES.find((s) => s === status);
+  return known ? { status: known, reason: ticket.moderation?.reason ?? null } : null;
+};
+
+/** A HugMe ticket as the channel stores it; interaction types are data (protocol/reclameAqui.ts). */
+export function ticketInbound(ticket: RaTicket): TicketInbound {
+  const customer = ticket.customer ?? undefined;
+  // Oldest first; a stable sort keeps HugMe's order for interactions of the same instant.
+  const interactions = [...(ticket.interactions ?? [])].sort((a, b) => dateOf(a.creation_date) - dateOf(b.creation_date));
+  const moderation = moderationOf(ticket);
   // The title is in the header; the first message is what the consumer wrote.
   const complaint = ticket.complaint_content?.trim() || ticket.complaint_title?.trim() || `Reclamação ${ticket.id}`;
-  const messages = partsOf(complaintExternalId(ticket.id), complaint, dateOf(ticket.creation_date), '1');
-  const consumer = (ticket.interactions ?? [])
-    .filter((i) => RA_CONSUMER_INTERACTION_TYPES.includes(i.ticket_interaction_type_id) && i.message?.trim())
-    .sort((a, b) => dateOf(a.creation_date) - dateOf(b.creation_date))
-    .flatMap((i) => partsOf(interactionExternalId(i.ticket_interaction_id), i.message?.trim() ?? '', dateOf(i.creation_date), i.ticket_interaction_type_id));
   return {
     threadKey: `raticket:${ticket.id}`,
     address: customer?.id ? `c${customer.id}` : `t${ticket.id}`,
     name: customer?.name?.trim() || `Consumidor ${ticket.id}`,
     email: customer?.email?.[0],
-    meta,
-    messages: [...messages, ...consumer],
+    meta: headerMetaOf(ticket, interactions, moderation),
+    messages: [
+      ...partsOf(complaintExternalId(ticket.id), complaint, dateOf(ticket.creation_date), '1', 'consumer', null),
+      ...interactions.flatMap((i) => messagesOf(ticket, i)),
+    ],
+    moderation,
   };
 }
