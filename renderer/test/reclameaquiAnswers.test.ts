@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ref } from 'vue';
 import {
-  FILES_ONLY_PRIVATE, AUDIO_NOT_SUPPORTED, RA_META, raEvaluationPayload, type ChannelKind, type MessageDoc,
+  FILES_ONLY_PRIVATE, AUDIO_NOT_SUPPORTED, MEDIA_LIMITS, RA_FILES_ONLY_PRIVATE, RA_META, raEvaluationPayload, type ChannelKind, type MessageDoc,
 } from '@atende/protocol';
 
 /**
@@ -19,7 +19,7 @@ vi.mock('../src/stores/workspace', () => ({
     },
   }),
 }));
-const { useAnswerVisibility } = await import('../src/components/reclameaqui/publicMode');
+const { refusalText, useAnswerVisibility } = await import('../src/components/reclameaqui/publicMode');
 const { raVisibilityOf, companyAnsweredPublicly, complaintPlace, complaintDateTime, safePageUrl, evaluationCardOf } =
   await import('../src/components/reclameaqui/raMessages');
 const { useReplySend } = await import('../src/components/composer/replySend');
@@ -117,6 +117,18 @@ describe('R-CH-07 the Reclame Aqui composer: private by default, public on purpo
     state.files.value = [{ mimeType: 'audio/ogg' }];
     expect(answer.sendRefusal.value?.code).toBe(AUDIO_NOT_SUPPORTED);
     expect(composer('whatsapp').answer.attachRefusal.value).toBeNull();
+  });
+
+  it('R-CH-07 no audio on Reclame Aqui: the attach picker offers none', () => {
+    expect(MEDIA_LIMITS.reclameaqui.mimeTypes.filter((type) => type.startsWith('audio/'))).toEqual([]);
+    expect(MEDIA_LIMITS.reclameaqui.mimeTypes.length).toBeGreaterThan(0);
+  });
+
+  it('R-CH-07 a refusal is said in the user’s language; one the screen does not know keeps the protocol’s sentence', () => {
+    const known = new Set(['reclameaqui.composer.refusal.files_only_private']);
+    const i18n = { t: (key: string) => `[${key}]`, te: (key: string) => known.has(key) };
+    expect(refusalText({ code: FILES_ONLY_PRIVATE, message: RA_FILES_ONLY_PRIVATE }, i18n)).toBe('[reclameaqui.composer.refusal.files_only_private]');
+    expect(refusalText({ code: 'too_many_files', message: 'Um arquivo por mensagem.' }, i18n)).toBe('Um arquivo por mensagem.');
   });
 
   it('R-CH-07 every part of a send carries the chosen visibility to the outbox; other channels send none', async () => {
