@@ -39,6 +39,15 @@ export const RaTicket = z.object({
   ra_status: z.object({ id: z.union([z.string(), z.number()]).transform(String), name: z.string().nullish() }).loose().nullish(),
   interactions: z.array(Interaction).nullish(),
   public_url: z.string().nullish(),
+  // The evaluation and moderation (R-CH-09, R-CH-10): a shape we do not expect reads as absent
+  // (`catch`), so one odd ticket never stops the page, and with it the account's polling.
+  rating: z.number().nullish().catch(null),
+  resolved_issue: z.boolean().nullish().catch(null),
+  back_doing_business: z.boolean().nullish().catch(null),
+  moderation: z.object({
+    status: z.string(),
+    reason: z.union([z.string(), z.number()]).transform(String).nullish(),
+  }).loose().nullish().catch(null),
 }).loose();
 export type RaTicket = z.infer<typeof RaTicket>;
 
