@@ -1,0 +1,112 @@
+import type { Locator, Page } from '@playwright/test';
+import { expectNoAxeViolations } from './axe';
+import { card, expect, messageLog, signIn, test } from './fixtures';
+
+/**
+ * Issue 12 end to end through the Reclame Aqui simulator `npm start` runs (the fake HugMe the
+ * demo account "Reclame Aqui (demo)" polls every 10 s; `server.hugmeSimulatorUrl`): a consumer
+ * files a complaint, Ana (Suporte, the account's team) takes it, answers privately and then
+ * publicly, asks for the evaluation from the finish dialog, and the consumer's evaluation comes
+ * back as a card. HugMe has no webhooks, so every upstream step waits for a poll: the waits are
+ * bounds, not measures.
+ */
+const POLLED = { timeout: 45_000 };
+
+const COMPLAINT = {
+  name: 'Maria Oliveira',
+  email: 'maria.oliveira@example.com',
+  title: 'Geladeira entregue amassada',
+  content: 'A geladeira do pedido 4471 chegou com a porta amassada e ninguém responde no SAC.',
+  city: 'Campinas',
+  state: 'SP',
+};
+const PRIVATE_ANSWER = 'Olá, Maria. Pode nos enviar uma foto da porta? Vamos resolver.';
+const PUBLIC_ANSWER = 'Olá, Maria. Já agendamos a troca da geladeira para amanhã.';
+
+/** The consumer's card of complaint `id` on the simulator page. */
+const complaintCard = (consumer: Page, id: string): Locator =>
+  consumer.locator('article', { has: consumer.getByRole('heading', { name: `#${id} — ` }) });
+
+/** An agent's message in the transcript, by its text. */
+const agentMessage = (ana: Page, text: string): Locator => messageLog(ana).locator('.message', { hasText: text });
+
+test('R-CH-06 R-CH-07 R-CH-10 a complaint filed on the Reclame Aqui simulator is taken, answered privately and publicly, evaluation requested and the evaluation card arrives', async ({ server, newContext }) => {
+  test.setTimeout(240_000);
+  if (!server.hugmeSimulatorUrl) throw new Error('the server printed no Reclame Aqui simulator address');
+  const consumer = await (await newContext()).newPage();
+  const ana = await (await newContext()).newPage();
+  await signIn(ana, server, 'ana@demo.local');
+
+  // The consumer files the complaint on the simulator page.
+  await consumer.goto(`${server.hugmeSimulatorUrl}/`);
+  await expectNoAxeViolations(consumer, 'the Reclame Aqui simulator page');
+  const form = consumer.locator('#complaint');
+  await form.getByLabel('Nome').fill(COMPLAINT.name);
+  await form.getByLabel('E-mail').fill(COMPLAINT.email);
+  await form.getByLabel('Título').fill(COMPLAINT.title);
+  await form.getByLabel('Relato').fill(COMPLAINT.content);
+  await form.getByLabel('Cidade').fill(COMPLAINT.city);
+  await form.getByLabel('Estado (UF)').fill(COMPLAINT.state);
+  await form.getByRole('button', { name: 'Registrar reclamação' }).click();
+  const notice = form.getByRole('status');
+  await expect(notice).toHaveText(/^Reclamação #\d+ registrada/);
+  const id = /#(\d+)/.exec((await notice.textContent()) ?? '')?.[1] ?? '';
+  const filed = complaintCard(consumer, id);
+  await expect(filed).toContainText('Não respondida');
+
+  // It waits for Suporte (the account's team) after the next poll; Ana takes it.
+  await card(ana, COMPLAINT.content).click(POLLED);
+  await expect(ana.getByRole('tab', { name: /Em atendimento/ })).toHaveAttribute('aria-selected', 'true');
+  await expect(messageLog(ana)).toContainText(COMPLAINT.content);
+
+  // The header: title, the complaint's id, its status, a link to its page.
+  const header = ana.getByTestId('ra-header');
+  await expect(header).toContainText(COMPLAINT.title);
+  await expect(ana.getByTestId('ra-complaint-id')).toHaveText(id);
+  await expect(ana.getByTestId('ra-status')).toContainText('Não respondida');
+  await expect(ana.getByTestId('ra-complaint-link')).toHaveAttribute('href', new RegExp(`_${id}/$`));
+
+  // A private answer by default: it reaches the consumer's e-mail (the fake refuses any other address).
+  const composer = ana.getByRole('textbox', { name: 'Mensagem' });
+  await expect(composer).toBeEnabled();
+  await expect(ana.getByTestId('ra-composer-mode')).toContainText('Resposta privada');
+  await composer.fill(PRIVATE_ANSWER);
+  await ana.getByRole('button', { name: 'Enviar', exact: true }).click();
+  await expect(agentMessage(ana, PRIVATE_ANSWER).getByTestId('ra-visibility')).toHaveText('Privada');
+  const privateOnPage = filed.locator('li.interaction.company', { hasText: PRIVATE_ANSWER });
+  await expect(privateOnPage).toContainText('Privada', POLLED);
+
+  // Then "Responder publicamente": the answer everyone sees on the site.
+  await ana.getByTestId('ra-public-toggle').click();
+  await expect(ana.getByTestId('ra-composer-mode')).toContainText('Resposta pública');
+  await composer.fill(PUBLIC_ANSWER);
+  await ana.getByRole('button', { name: 'Enviar', exact: true }).click();
+  await expect(agentMessage(ana, PUBLIC_ANSWER).getByTestId('ra-visibility')).toHaveText('Pública');
+  await expect(filed.locator('li.interaction.company', { hasText: PUBLIC_ANSWER })).toContainText('Pública', POLLED);
+  await expect(filed).toContainText('Respondida');
+
+  // The finish dialog offers "Solicitar avaliação" now that the company answered publicly; it does not finish.
+  await ana.getByRole('button', { name: 'Finalizar atendimento' }).click();
+  const finish = ana.getByRole('dialog', { name: 'Finalizar atendimento' });
+  const request = finish.getByTestId('ra-request-evaluation');
+  await expect(request).toBeEnabled(POLLED);
+  await request.click();
+  await expect(finish.getByTestId('ra-evaluation-requested')).toContainText('Avaliação solicitada', POLLED);
+  await finish.getByRole('button', { name: 'Cancelar' }).click();
+  await expect(composer).toBeEnabled();
+  await expect(filed.getByText('A empresa pediu a sua avaliação.')).toBeVisible(POLLED);
+
+  // The consumer evaluates on the simulator page; the card arrives in Ana's conversation.
+  await filed.getByLabel('Nota (0 a 10)').selectOption('9');
+  await filed.getByLabel('Problema resolvido').check();
+  await filed.getByLabel('Voltaria a fazer negócio').check();
+  await filed.getByLabel('Comentário da avaliação').fill('Trocaram rápido, obrigado.');
+  await consumer.getByTestId(`evaluate-${id}`).click();
+  await expect(filed).toContainText('Sua avaliação: nota 9; problema resolvido: Sim; voltaria a fazer negócio: Sim.');
+  const evaluation = messageLog(ana).getByTestId('ra-evaluation');
+  await expect(evaluation).toBeVisible(POLLED);
+  await expect(evaluation.getByTestId('ra-evaluation-rating')).toContainText('9');
+  await expect(evaluation.getByTestId('ra-evaluation-comment')).toHaveText('Trocaram rápido, obrigado.');
+  await expect(ana.getByTestId('ra-status')).toHaveAttribute('data-status', '18');
+  await expect(ana.getByTestId('ra-status')).toContainText('Resolvida');
+});
