@@ -1,10 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  API, collectionOfType, pathOf, RA_REPUTATION_PERIODS, viewerOf, visibilityOf, type RaReputationResponse,
+  API, collectionOfType, keyOf, pathOf, RA_REPUTATION_PERIODS, RA_REPUTATION_REFRESH, viewerOf, visibilityOf, type RaReputationResponse,
 } from '@atende/protocol';
 import { ReclameAquiReputation, reputationIdOf, type ReputationDoc } from '../src/channels/reclameaqui/reputation.js';
 import { reputationPeriodsOf } from '../src/channels/reclameaqui/reputationAnswer.js';
-import { scheduleReputations } from '../src/channels/reclameaqui/reputationJob.js';
+import { RECLAME_AQUI_REPUTATION_JOB, scheduleReputations } from '../src/channels/reclameaqui/reputationJob.js';
+import { jobId } from '../src/jobs/types.js';
 import { SERVER_ERROR, type Reputation } from '../src/channels/reclameaqui/simulator/fakeHugMe.js';
 import { updateDoc } from '../src/store/index.js';
 import { addUser, call, login } from './helpers.js';
@@ -138,7 +139,11 @@ describe('R-CH-08 Reclame Aqui reputation', () => {
     const r = (rig = await startReclameAquiRig());
     r.hugme.setReputation('overall', SIX_MONTHS);
     const reputation = new ReclameAquiReputation({ store: r.server.store, accounts: r.server.accounts, registry: r.server.registry });
-    const deps = { store: r.server.store, accounts: r.server.accounts, reputation, log: () => {} };
+    // One instant for the whole test, so an hour turning meanwhile does not move the period.
+    const every = RA_REPUTATION_REFRESH.everyMinutes * 60_000;
+    const startedAt = Date.now();
+    const slot = Math.floor(startedAt / every);
+    const deps = { store: r.server.store, accounts: r.server.accounts, reputation, log: () => {}, now: () => startedAt };
     // Two nodes' watchdogs write the same slot: it runs once.
     await Promise.all([scheduleReputations(deps), scheduleReputations(deps)]);
     const doc = await until(() => reputation.cached(r.accountId), (d) => d?.fetchedAt != null, 15_000);
@@ -147,5 +152,15 @@ describe('R-CH-08 Reclame Aqui reputation', () => {
     await scheduleReputations(deps);
     await r.server.jobs.idle();
     expect(reputationCalls(r)).toHaveLength(1);
+
+    // The next period fetches again, and the settled job of the one before is dropped.
+    const firstJob = jobId(RECLAME_AQUI_REPUTATION_JOB, `${keyOf(r.accountId)}.${slot}`);
+    expect(await r.server.store.get(firstJob)).toMatchObject({ state: 'done' });
+    await scheduleReputations({ ...deps, now: () => (slot + 1) * every });
+    await until(() => reputationCalls(r).length, (n) => n === 2, 15_000);
+    await until(() => r.server.store.get(firstJob), (j) => j === undefined || j._deleted === true, 15_000);
+    expect(reputationCalls(r)).toHaveLength(2);
+    const gone = await r.server.store.get(firstJob);
+    expect(gone === undefined || gone._deleted === true).toBe(true);
   });
 });

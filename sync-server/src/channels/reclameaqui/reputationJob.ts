@@ -32,21 +32,26 @@ const slotKey = (accountId: string, slot: number) => `${keyOf(accountId)}.${slot
 
 const payloadOf = (job: JobDoc): SlotPayload => ({ accountId: String(job.payload.accountId), slot: Number(job.payload.slot) });
 
+/** A settled job of a past slot is dropped, so slots do not pile up; the watchdog never writes a past slot again. */
+async function dropSettled(store: DocStore, accountId: string, slot: number): Promise<void> {
+  const job = (await store.get(jobId(RECLAME_AQUI_REPUTATION_JOB, slotKey(accountId, slot)))) as JobDoc | undefined;
+  if (job?._rev && !job._deleted && (job.state === 'done' || job.state === 'dead')) {
+    await store.bulkWrite([{ _id: job._id, _rev: job._rev, _deleted: true }]);
+  }
+}
+
 /** One slot: fetch unless this slot already has figures; HugMe's 429 and outages retry the slot (the error is shown meanwhile). */
 function fetchSlot(deps: ReputationJobDeps): JobHandler {
   return async (job) => {
     const { accountId, slot } = payloadOf(job);
     const found = await deps.reputation.fetchable(accountId);
-    if (!found) return;
-    const cached = await deps.reputation.cached(accountId);
-    if (cached?.fetchedAt != null && cached.fetchedAt >= slot * slotMsOf(deps)) return;
-    const { retryLater } = await deps.reputation.fetch(found.account, found.adapter);
-    if (retryLater) throw retryLater;
-    // Settled slots are dropped so they do not pile up; the watchdog never writes a past slot again.
-    const previous = (await deps.store.get(jobId(RECLAME_AQUI_REPUTATION_JOB, slotKey(accountId, slot - 1)))) as JobDoc | undefined;
-    if (previous?._rev && !previous._deleted && (previous.state === 'done' || previous.state === 'dead')) {
-      await deps.store.bulkWrite([{ _id: previous._id, _rev: previous._rev, _deleted: true }]);
+    const cached = found && (await deps.reputation.cached(accountId));
+    const fresh = cached?.fetchedAt != null && cached.fetchedAt >= slot * slotMsOf(deps);
+    if (found && !fresh) {
+      const { retryLater } = await deps.reputation.fetch(found.account, found.adapter);
+      if (retryLater) throw retryLater;
     }
+    await dropSettled(deps.store, accountId, slot - 1);
   };
 }
 
