@@ -50,6 +50,20 @@ describe('R-CH-06 Reclame Aqui polling cursor', () => {
     expect(await rig.poller().poll(rig.accountId)).toMatchObject({ tickets: 0 });
   });
 
+  it('R-CH-06 the look-back never starves a round of one page: a burst after catching up is read whole', async () => {
+    rig = await startReclameAquiRig();
+    const r = rig;
+    const onePage = () => r.poller().poll(r.accountId, { maxPages: 1 });
+    for (let n = 0; n < 60; n++) r.hugme.fileComplaint(complaint(n));
+    for (let round = 0, more = true; round < 6 && more; round++) more = (await onePage()).more;
+    expect((await complaintsStored(r)).size).toBe(60);
+    // Caught up: the next round starts LOOK_BACK_MS before the cursor, where a full page of stored complaints sits.
+    for (let n = 60; n < 120; n++) r.hugme.fileComplaint(complaint(n));
+    for (let round = 0; round < 8 && (await complaintsStored(r)).size < 120; round++) await onePage();
+    expect((await complaintsStored(r)).size).toBe(120);
+    expect(await inboundCount(r)).toBe(120);
+  });
+
   it('R-CH-06 a round stays within the rate limit: 250 complaints take two rounds of at most 4 pages at 30 s, with no 429 and none lost', async () => {
     expect([pagesPerRound(10), pagesPerRound(30), pagesPerRound(3600)]).toEqual([1, 4, 20]);
     rig = await startReclameAquiRig({ rateLimitPerMinute: 10 });
