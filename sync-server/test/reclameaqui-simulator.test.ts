@@ -191,7 +191,7 @@ describe('R-CH-06 the Reclame Aqui simulator\'s page in a browser', () => {
     await browser.close();
   });
 
-  it('R-CH-06 a person files a complaint whose text is markup, sees it as text, replies and evaluates; axe passes with no console error', async () => {
+  it('R-CH-06 a person files a complaint whose text is markup, sees it as text, replies and evaluates; axe passes, light and dark, with no console error', async () => {
     const { tab, problems } = await openTab(browser);
     await tab.goto(`${simulator.url}/`);
     const title = '<img src=x onerror="document.title=1">Cobrança indevida';
@@ -215,6 +215,9 @@ describe('R-CH-06 the Reclame Aqui simulator\'s page in a browser', () => {
     await expect.poll(() => card.textContent()).toContain('Sua avaliação: nota 3; problema resolvido: Não; voltaria a fazer negócio: Sim.');
     expect(simulator.complaint(id)?.evaluation).toEqual({ rating: 3, resolved: false, backDoingBusiness: true });
     expect(await tab.title()).not.toBe('1');
+    expect(await axeViolations(tab)).toEqual([]);
+    // The page follows a dark system theme, still passing axe (contrast included).
+    await tab.emulateMedia({ colorScheme: 'dark' });
     expect(await axeViolations(tab)).toEqual([]);
     expect(problems).toEqual([]);
     await tab.context().close();
