@@ -162,6 +162,33 @@ describe('R-CH-10 the consumer evaluation', () => {
   });
 });
 
+describe('R-CH-10 after the agent finished the conversation', () => {
+  it('R-CH-10 a site answer joins the finished conversation without reopening it; the evaluation opens a new waiting one with the card', async () => {
+    const ticket = rig.hugme.fileComplaint(complaint(++filed));
+    await poll();
+    const first = await conversationOf(ticket.id);
+    expect((await call(rig.server, 'POST', `/api/conversations/${first.id}/claim`, { token: agent, body: {} })).status).toBe(200);
+    expect((await call(rig.server, 'POST', `/api/conversations/${first.id}/finish`, { token: agent, body: {} })).status).toBe(200);
+
+    await site.answerPublicly(String(ticket.id), 'Encerramos pelo site.');
+    await poll();
+    let conversations = await conversationsOf(rig, ticket.id);
+    expect(conversations.map((c) => c.status)).toEqual(['finished']);
+    expect((await messagesOf(first.id)).filter((m) => m.direction === 'out').map((m) => m.text)).toEqual(['Encerramos pelo site.']);
+
+    rig.hugme.consumerEvaluates(ticket.id, { rating: 10, resolved: true, backDoingBusiness: true });
+    await poll();
+    await poll();
+    conversations = await conversationsOf(rig, ticket.id);
+    const reopened = conversations.find((c) => c.id !== first.id);
+    expect(conversations.map((c) => c.status).sort()).toEqual(['finished', 'waiting']);
+    const card = (await messagesOf(reopened!.id)).filter((m) => m.payload.raInteractionType === '11');
+    expect(card).toHaveLength(1);
+    expect(raEvaluationOf(card[0]!)).toEqual({ rating: 10, resolved: true, backDoingBusiness: true, comment: null });
+    expect(reopened!.channelMeta).toMatchObject({ [RA_META.complaintId]: String(ticket.id), [RA_META.evaluated]: 'true', [RA_META.lastPublicBy]: 'consumer' });
+  });
+});
+
 describe('R-CH-10 the evaluation as HugMe may send it (model assumptions)', () => {
   const ticketWith = (fields: Record<string, unknown>) => RaTicket.parse({
     id: 7, last_modification_date: '2026-11-01T10:00:00.000Z', rating: 10, resolved_issue: true, back_doing_business: true,
