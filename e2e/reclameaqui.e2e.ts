@@ -110,3 +110,42 @@ test('R-CH-06 R-CH-07 R-CH-10 a complaint filed on the Reclame Aqui simulator is
   await expect(ana.getByTestId('ra-status')).toHaveAttribute('data-status', '18');
   await expect(ana.getByTestId('ra-status')).toContainText('Resolvida');
 });
+
+test('R-CH-06 an admin sees the demo Reclame Aqui account polled with no webhook, tests its connection, and adds one whose poll interval is checked', async ({ server, newContext }) => {
+  if (!server.hugmeSimulatorUrl) throw new Error('the server printed no Reclame Aqui simulator address');
+  const admin = await (await newContext()).newPage();
+  await admin.setViewportSize({ width: 1366, height: 900 });
+  await signIn(admin, server, 'admin@demo.local');
+  await admin.goto(`${server.url}/#/admin/channels`);
+  await expect(admin.getByRole('heading', { level: 1, name: 'Canais' })).toBeVisible();
+
+  await admin.getByRole('row', { name: /Reclame Aqui \(demo\)/ }).getByRole('button', { name: 'Reclame Aqui (demo)' }).click();
+  const detail = admin.getByRole('region', { name: 'Reclame Aqui (demo)' });
+  await expect(detail).toContainText('Sem webhook: o Atende consulta o HugMe a cada 10 segundos.');
+  await expect(detail.getByText(/URL de retorno/)).toHaveCount(0);
+  await detail.getByRole('button', { name: 'Testar conexão' }).click();
+  await expect(detail.getByRole('status')).toHaveText(/^Conectado ao Reclame Aqui/);
+
+  await admin.getByRole('button', { name: 'Adicionar canal' }).click();
+  await admin.getByRole('menuitem', { name: 'Reclame Aqui' }).click();
+  const dialog = admin.getByRole('dialog', { name: 'Adicionar conta do Reclame Aqui' });
+  await dialog.getByLabel('Nome', { exact: true }).fill('Reclame Aqui Loja 2');
+  await dialog.getByLabel('Equipe').selectOption({ label: 'Comercial' });
+  await dialog.getByLabel('Client ID do HugMe').fill('outra-loja');
+  await dialog.getByLabel('Client secret do HugMe').fill('segredo-da-outra-loja');
+  await dialog.getByLabel('ID da empresa no Reclame Aqui').fill('777');
+  await dialog.getByLabel('URL base da API').fill(server.hugmeSimulatorUrl);
+  await dialog.getByLabel('Intervalo de consulta (segundos)').fill('5');
+  await dialog.getByRole('button', { name: 'Salvar' }).click();
+  await expect(dialog.getByLabel('Intervalo de consulta (segundos)')).toHaveAccessibleDescription(/Use um número inteiro de 10 a 3600 segundos\./);
+  await expectNoAxeViolations(admin, 'the Reclame Aqui account form with a problem');
+  await dialog.getByLabel('Intervalo de consulta (segundos)').fill('60');
+  await dialog.getByRole('button', { name: 'Salvar' }).click();
+
+  const setup = admin.getByRole('dialog', { name: 'Como o Reclame Aqui chega ao Atende' });
+  await expect(setup.getByRole('status').first()).toHaveText('Canal “Reclame Aqui Loja 2” salvo.');
+  await expect(setup).toContainText('O Reclame Aqui não envia webhooks');
+  await expect(setup).toContainText('Sem webhook: o Atende consulta o HugMe a cada 60 segundos.');
+  await setup.getByRole('button', { name: 'Concluir' }).click();
+  await expect(admin.getByRole('row', { name: /Reclame Aqui Loja 2/ })).toContainText('Comercial');
+});
