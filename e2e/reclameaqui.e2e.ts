@@ -30,6 +30,29 @@ const complaintCard = (consumer: Page, id: string): Locator =>
 /** An agent's message in the transcript, by its text. */
 const agentMessage = (ana: Page, text: string): Locator => messageLog(ana).locator('.message', { hasText: text });
 
+/** Files `complaint` with the simulator page's form; its id, from the page's notice. */
+async function fileComplaint(consumer: Page, complaint: typeof COMPLAINT): Promise<string> {
+  const form = consumer.locator('#complaint');
+  await form.getByLabel('Nome').fill(complaint.name);
+  await form.getByLabel('E-mail').fill(complaint.email);
+  await form.getByLabel('Título').fill(complaint.title);
+  await form.getByLabel('Relato').fill(complaint.content);
+  await form.getByLabel('Cidade').fill(complaint.city);
+  await form.getByLabel('Estado (UF)').fill(complaint.state);
+  await form.getByRole('button', { name: 'Registrar reclamação' }).click();
+  const notice = form.getByRole('status');
+  await expect(notice).toHaveText(/^Reclamação #\d+ registrada/);
+  return /#(\d+)/.exec((await notice.textContent()) ?? '')?.[1] ?? '';
+}
+
+/** The agent takes the complaint's waiting card once a poll brought it in. */
+async function takeComplaint(ana: Page, content: string): Promise<void> {
+  await card(ana, content).click(POLLED);
+  await expect(ana.getByRole('tab', { name: /Em atendimento/ })).toHaveAttribute('aria-selected', 'true');
+  await expect(messageLog(ana)).toContainText(content);
+  await expect(ana.getByRole('textbox', { name: 'Mensagem' })).toBeEnabled();
+}
+
 test('R-CH-06 R-CH-07 R-CH-10 a complaint filed on the Reclame Aqui simulator is taken, answered privately and publicly, evaluation requested and the evaluation card arrives', async ({ server, newContext }) => {
   test.setTimeout(240_000);
   if (!server.hugmeSimulatorUrl) throw new Error('the server printed no Reclame Aqui simulator address');
@@ -40,24 +63,12 @@ test('R-CH-06 R-CH-07 R-CH-10 a complaint filed on the Reclame Aqui simulator is
   // The consumer files the complaint on the simulator page.
   await consumer.goto(`${server.hugmeSimulatorUrl}/`);
   await expectNoAxeViolations(consumer, 'the Reclame Aqui simulator page');
-  const form = consumer.locator('#complaint');
-  await form.getByLabel('Nome').fill(COMPLAINT.name);
-  await form.getByLabel('E-mail').fill(COMPLAINT.email);
-  await form.getByLabel('Título').fill(COMPLAINT.title);
-  await form.getByLabel('Relato').fill(COMPLAINT.content);
-  await form.getByLabel('Cidade').fill(COMPLAINT.city);
-  await form.getByLabel('Estado (UF)').fill(COMPLAINT.state);
-  await form.getByRole('button', { name: 'Registrar reclamação' }).click();
-  const notice = form.getByRole('status');
-  await expect(notice).toHaveText(/^Reclamação #\d+ registrada/);
-  const id = /#(\d+)/.exec((await notice.textContent()) ?? '')?.[1] ?? '';
+  const id = await fileComplaint(consumer, COMPLAINT);
   const filed = complaintCard(consumer, id);
   await expect(filed).toContainText('Não respondida');
 
   // It waits for Suporte (the account's team) after the next poll; Ana takes it.
-  await card(ana, COMPLAINT.content).click(POLLED);
-  await expect(ana.getByRole('tab', { name: /Em atendimento/ })).toHaveAttribute('aria-selected', 'true');
-  await expect(messageLog(ana)).toContainText(COMPLAINT.content);
+  await takeComplaint(ana, COMPLAINT.content);
 
   // The header: title, the complaint's id, its status, a link to its page.
   const header = ana.getByTestId('ra-header');
@@ -148,4 +159,32 @@ test('R-CH-06 an admin sees the demo Reclame Aqui account polled with no webhook
   await expect(setup).toContainText('Sem webhook: o Atende consulta o HugMe a cada 60 segundos.');
   await setup.getByRole('button', { name: 'Concluir' }).click();
   await expect(admin.getByRole('row', { name: /Reclame Aqui Loja 2/ })).toContainText('Comercial');
+});
+
+test('R-CH-09 an agent asks Reclame Aqui to moderate a complaint; Reclame Aqui accepts it on the simulator page and the header follows', async ({ server, newContext }) => {
+  test.setTimeout(180_000);
+  if (!server.hugmeSimulatorUrl) throw new Error('the server printed no Reclame Aqui simulator address');
+  const consumer = await (await newContext()).newPage();
+  const ana = await (await newContext()).newPage();
+  await signIn(ana, server, 'ana@demo.local');
+  await consumer.goto(`${server.hugmeSimulatorUrl}/`);
+  const duplicate = { ...COMPLAINT, title: 'Reclamação repetida', content: 'Mesma reclamação do pedido 4471, registrada de novo.' };
+  const id = await fileComplaint(consumer, duplicate);
+  await takeComplaint(ana, duplicate.content);
+
+  await ana.getByTestId('ra-moderation').click();
+  const dialog = ana.getByRole('dialog', { name: 'Solicitar moderação' });
+  await dialog.getByLabel('Motivo').selectOption({ label: 'Reclamação duplicada' });
+  await dialog.getByLabel('Mensagem ao Reclame Aqui').fill(`Duplicada: a consumidora já registrou a reclamação do pedido 4471.`);
+  await dialog.getByRole('button', { name: 'Enviar solicitação' }).click();
+  await expect(ana.getByTestId('ra-moderation-status')).toHaveAttribute('data-state', 'pending', POLLED);
+
+  // Reclame Aqui (the page) sees the request and accepts it; the next poll brings the decision.
+  const filed = complaintCard(consumer, id);
+  await expect(filed).toContainText('A empresa pediu moderação (Reclamação duplicada): aguardando a decisão do Reclame Aqui.');
+  await consumer.getByTestId(`moderation-accept-${id}`).click();
+  await expect(filed).toContainText('A empresa pediu moderação (Reclamação duplicada): aceita.');
+  await expect(consumer.getByTestId(`moderation-accept-${id}`)).toBeHidden();
+  await expect(ana.getByTestId('ra-moderation-status')).toHaveAttribute('data-state', 'accepted', POLLED);
+  await expect(ana.getByTestId('ra-moderation-status')).toContainText('Moderação aceita');
 });
