@@ -45,8 +45,8 @@ describe('media limits per channel', () => {
     expect(checkMedia('instagram', 'audio/wav', 25 * MB)).toBeUndefined();
   });
 
-  it('R-CH-02 WhatsApp, Telegram, Messenger and Instagram carry one file per message; the website chat several', () => {
-    expect([...ONE_FILE_PER_MESSAGE].sort()).toEqual(['instagram', 'messenger', 'telegram', 'whatsapp']);
+  it('R-CH-02 R-CH-07 WhatsApp, Telegram, Messenger, Instagram and Reclame Aqui (private messages) carry one file per message; the website chat several', () => {
+    expect([...ONE_FILE_PER_MESSAGE].sort()).toEqual(['instagram', 'messenger', 'reclameaqui', 'telegram', 'whatsapp']);
     expect(ONE_FILE_PER_MESSAGE.has('webchat')).toBe(false);
   });
 
