@@ -115,7 +115,8 @@ export function mediaKindOf(mimeType: string): MediaKind {
   return 'document';
 }
 
-const megabytes = (bytes: number) => `${Math.round((bytes / MB) * 10) / 10} MB`;
+/** A size as people read it in limits and refusals: "10 MB", "1.5 MB" (one decimal at most). */
+export const megabytes = (bytes: number): string => `${Math.round((bytes / MB) * 10) / 10} MB`;
 
 /** Why `channel` refuses a file of this (sniffed) type and size, or undefined when it takes it. */
 export function checkMedia(channel: ChannelKind, mimeType: string, size: number): DomainError | undefined {

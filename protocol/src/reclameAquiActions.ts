@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ClientId, Id } from './documents.js';
+import { overseesAll, type Actor } from './permissions.js';
 import { RA_META, RA_EVALUATED_STATUS_IDS } from './reclameAqui.js';
 
 /**
@@ -18,6 +19,11 @@ export const RA_MODERATION_REASONS: ReadonlyArray<{ code: string; name: string; 
   { code: '17', name: 'Não violou o direito do consumidor', needsTargetCompany: false },
   { code: '19', name: 'Fraude', needsTargetCompany: false },
 ];
+
+/** Reason 1 ("Reclamação de outra empresa") must name the company the complaint is meant for. */
+export function raReasonNeedsTargetCompany(code: string): boolean {
+  return RA_MODERATION_REASONS.find((r) => r.code === code)?.needsTargetCompany ?? false;
+}
 
 /** The pt-BR name of a moderation reason; an unknown code is shown as such. */
 export function raModerationReasonName(code: string): string {
@@ -40,7 +46,7 @@ export const RaModerationBody = z
     targetCompany: z.string().trim().min(1).max(RA_TARGET_COMPANY_MAX).optional(),
     mediaIds: z.array(Id).max(1, 'Reclame Aqui takes one file per moderation request').optional(),
   })
-  .refine((b) => !RA_MODERATION_REASONS.find((r) => r.code === b.reason)?.needsTargetCompany || !!b.targetCompany, {
+  .refine((b) => !raReasonNeedsTargetCompany(b.reason) || !!b.targetCompany, {
     message: 'this reason needs the company the complaint is meant for', path: ['targetCompany'],
   });
 export type RaModerationBody = z.infer<typeof RaModerationBody>;
@@ -194,3 +200,21 @@ export type RaReputationResponse = z.infer<typeof RaReputationResponse>;
 
 /** How often the server refreshes a reputation; "Atualizar" may ask sooner, but not more often than the minimum. */
 export const RA_REPUTATION_REFRESH = { everyMinutes: 60, minMinutes: 1 } as const;
+
+/** The Reclame Aqui accounts whose reputation a user sees: those their teams serve (the entry team); admins see every one. */
+export function seesRaReputation(user: Pick<Actor, 'role' | 'teamIds'>, account: { entryTeamId: string }): boolean {
+  return user.role === 'admin' || user.teamIds.includes(account.entryTeamId);
+}
+
+/**
+ * "Atualizar" on an account's reputation (R-CH-08): supervisors and admins, of an account whose
+ * reputation they see. The server weighs the account's entry team; an account of the
+ * `GET /api/reclameaqui/reputation` answer is one the user sees already (the answer holds only
+ * those), so the screen passes it as it is.
+ */
+export function mayRefreshReputation(
+  user: Pick<Actor, 'role' | 'teamIds'>,
+  account: { entryTeamId: string } | RaAccountReputation,
+): boolean {
+  return overseesAll(user) && ('entryTeamId' in account ? seesRaReputation(user, account) : true);
+}

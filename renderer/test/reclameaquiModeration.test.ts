@@ -1,28 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import {
-  MEDIA_LIMITS, RA_META, RA_MODERATION_MESSAGE_MAX, RA_MODERATION_REASONS, RA_REFUSAL, RA_TARGET_COMPANY_MAX, RaModerationBody,
+  MEDIA_LIMITS, RA_MODERATION_MESSAGE_MAX, RA_REFUSAL, RA_TARGET_COMPANY_MAX, RaModerationBody,
 } from '@atende/protocol';
 import {
-  moderationFileRefusal, moderationProblems, moderationRefusalCode, moderationRequest, needsTargetCompany, offersRaCommands,
-  type ModerationDraft,
+  moderationFileRefusal, moderationProblems, moderationRequest, offersRaCommands, type ModerationDraft,
 } from '../src/components/reclameaqui/moderation';
+import { raRefusalText } from '../src/components/reclameaqui/raRefusal';
 
 /**
  * "Solicitar moderação" (R-CH-09): the dialog's rules, the ones the server enforces (protocol
  * RaModerationBody, raModerationRefusal, MEDIA_LIMITS.reclameaqui).
  */
-const complaint = (meta: Record<string, string> = {}) => ({ channel: 'reclameaqui' as const, channelMeta: { [RA_META.complaintId]: '900', ...meta } });
 const draft = (change: Partial<ModerationDraft> = {}): ModerationDraft => ({ reason: '4', targetCompany: '', message: 'Reclamação repetida.', ...change });
 const MB = 1024 * 1024;
 
 describe('R-CH-09 moderation request: fields', () => {
-  it('R-CH-09 only "Reclamação de outra empresa" (1) asks for the correct company', () => {
-    expect(RA_MODERATION_REASONS.filter((r) => needsTargetCompany(r.code)).map((r) => r.code)).toEqual(['1']);
-    expect(needsTargetCompany('')).toBe(false);
-  });
-
-  it('R-CH-09 a reason is required; the company is required (and bounded) only for reason 1', () => {
+  it('R-CH-09 a reason of the list is required; the company is required (and bounded) only for reason 1', () => {
     expect(moderationProblems(draft({ reason: '' }))).toEqual({ reason: 'reasonMissing' });
+    expect(moderationProblems(draft({ reason: '99' }))).toEqual({ reason: 'reasonMissing' });
+    expect(moderationProblems(draft({ reason: '1', targetCompany: '', message: '' }))).toEqual({ targetCompany: 'companyMissing', message: 'messageMissing' });
     expect(moderationProblems(draft({ reason: '1', targetCompany: '  ' }))).toEqual({ targetCompany: 'companyMissing' });
     expect(moderationProblems(draft({ reason: '1', targetCompany: 'x'.repeat(RA_TARGET_COMPANY_MAX + 1) }))).toEqual({ targetCompany: 'companyTooLong' });
     expect(moderationProblems(draft({ reason: '1', targetCompany: 'Loja Certa Ltda' }))).toEqual({});
@@ -69,18 +65,23 @@ describe('R-CH-09 moderation request: the file', () => {
 });
 
 describe('R-CH-09 moderation request: when it is offered', () => {
-  it('R-CH-09 refused while a moderation is pending; possible again once decided', () => {
-    expect(moderationRefusalCode(complaint())).toBeNull();
-    expect(moderationRefusalCode(complaint({ [RA_META.moderationStatus]: 'pending' }))).toBe(RA_REFUSAL.moderationPending);
-    expect(moderationRefusalCode(complaint({ [RA_META.moderationStatus]: 'refused' }))).toBeNull();
-    expect(moderationRefusalCode(complaint({ [RA_META.moderationStatus]: 'accepted' }))).toBeNull();
-  });
-
+  // When a request is refused (pending, not a complaint) is the protocol's raModerationRefusal: protocol/test/reclameAquiActions.test.ts.
   it('R-CH-09 only Reclame Aqui complaints, and only to who may answer them', () => {
-    expect(moderationRefusalCode({ channel: 'whatsapp', channelMeta: {} })).toBe(RA_REFUSAL.notAComplaint);
-    expect(moderationRefusalCode({ channel: 'reclameaqui', channelMeta: {} })).toBe(RA_REFUSAL.notAComplaint);
     expect(offersRaCommands({ channel: 'reclameaqui' }, true)).toBe(true);
     expect(offersRaCommands({ channel: 'reclameaqui' }, false)).toBe(false);
     expect(offersRaCommands({ channel: 'telegram' }, true)).toBe(false);
+  });
+});
+
+describe('R-CH-09 R-CH-10 refusals in the user\'s language', () => {
+  const i18n = (known: string[]) => ({
+    t: (key: string) => `[${key}]`,
+    te: (key: string) => known.includes(key),
+  });
+
+  it('R-CH-09 R-CH-10 a known code is translated under reclameaqui.refusal; another keeps the sentence it came with', () => {
+    const { t, te } = i18n([`reclameaqui.refusal.${RA_REFUSAL.moderationPending}`]);
+    expect(raRefusalText(t, te, RA_REFUSAL.moderationPending, 'pt-BR')).toBe(`[reclameaqui.refusal.${RA_REFUSAL.moderationPending}]`);
+    expect(raRefusalText(t, te, 'ra_new_rule', 'Frase do servidor.')).toBe('Frase do servidor.');
   });
 });

@@ -1,6 +1,6 @@
 import { computed, onScopeDispose, ref } from 'vue';
 import {
-  ATTACHMENTS_MAX, checkFileForChannel, ulid, type Attachment, type ChannelKind, type MediaResponse,
+  ATTACHMENTS_MAX, checkFileForChannel, megabytes, ulid, type Attachment, type ChannelKind, type MediaResponse,
 } from '@atende/protocol';
 import { ApiError } from '../../net/api';
 import { uploadMedia } from './upload';
@@ -22,9 +22,6 @@ export interface PendingAttachment {
 }
 
 export type Refusal = NonNullable<PendingAttachment['error']>;
-
-const MB = 1024 * 1024;
-const size = (bytes: number) => `${Math.round((bytes / MB) * 10) / 10} MB`;
 
 /** What to tell the agent when a file may not go (before any byte is sent) or its upload failed. */
 function refusalOf(error: unknown, name: string): Refusal {
@@ -73,7 +70,7 @@ export function useAttachments(channel: () => ChannelKind | undefined, online: (
       if (refused) {
         const maxBytes = typeof refused.extra.maxBytes === 'number' ? refused.extra.maxBytes : 0;
         refusal.value = refused.kind === 'too_large'
-          ? { key: 'tooLarge', values: { name: file.name, max: size(maxBytes) } }
+          ? { key: 'tooLarge', values: { name: file.name, max: megabytes(maxBytes) } }
           : { key: 'unsupported', values: { name: file.name } };
         continue;
       }

@@ -1,12 +1,11 @@
 import {
-  checkFileForChannel, MEDIA_LIMITS, RA_MODERATION_MESSAGE_MAX, RA_MODERATION_REASONS, RA_TARGET_COMPANY_MAX, raModerationRefusal,
-  type ConversationDoc, type RaModerationBody,
+  checkFileForChannel, MEDIA_LIMITS, megabytes, raReasonNeedsTargetCompany, RaModerationBody, ulid, type ConversationDoc,
 } from '@atende/protocol';
 
 /**
- * "Solicitar moderação" (R-CH-09) as pure rules: which fields the chosen reason needs, what the
- * agent must fix before sending, which file may go with it, and whether a request is possible
- * now. The limits and the pending rule are the protocol's, the ones the server enforces.
+ * "Solicitar moderação" (R-CH-09) as pure rules: what the agent must fix before sending and which
+ * file may go with it. The rules are the protocol's (RaModerationBody, MEDIA_LIMITS.reclameaqui),
+ * the ones the server enforces; whether a request is possible now is raModerationRefusal's.
  */
 
 /** What the agent filled in; `mediaId` is the uploaded file's (at most one). */
@@ -24,38 +23,46 @@ export type ModerationRequest = Omit<RaModerationBody, 'id'>;
 export type ModerationProblem = 'reasonMissing' | 'companyMissing' | 'companyTooLong' | 'messageMissing' | 'messageTooLong';
 export type ModerationField = 'reason' | 'targetCompany' | 'message';
 
-/** Reason 1 ("Reclamação de outra empresa") must name the company the complaint is meant for. */
-export function needsTargetCompany(reason: string): boolean {
-  return RA_MODERATION_REASONS.find((r) => r.code === reason)?.needsTargetCompany ?? false;
-}
+/** A field's problem from a RaModerationBody issue: too long, or else missing (empty, blank, unknown reason). */
+const PROBLEM_OF: Record<ModerationField, { missing: ModerationProblem; tooLong?: ModerationProblem }> = {
+  reason: { missing: 'reasonMissing' },
+  targetCompany: { missing: 'companyMissing', tooLong: 'companyTooLong' },
+  message: { missing: 'messageMissing', tooLong: 'messageTooLong' },
+};
+const isField = (key: PropertyKey | undefined): key is ModerationField => typeof key === 'string' && key in PROBLEM_OF;
 
-/** What is wrong with each field, by field; empty when the draft may be sent. */
+// The schema wants a command id; the outbox adds the real one when the request is sent.
+const DRAFT_ID = ulid();
+
+/**
+ * What is wrong with each field, by field; empty when the draft may be sent. The server's own
+ * schema (RaModerationBody) judges the draft, so the dialog and the server cannot disagree.
+ */
 export function moderationProblems(draft: ModerationDraft): Partial<Record<ModerationField, ModerationProblem>> {
+  const parsed = RaModerationBody.safeParse({ id: DRAFT_ID, ...bodyOf(draft) });
   const problems: Partial<Record<ModerationField, ModerationProblem>> = {};
-  if (!RA_MODERATION_REASONS.some((r) => r.code === draft.reason)) problems.reason = 'reasonMissing';
-  if (needsTargetCompany(draft.reason)) {
-    const company = draft.targetCompany.trim();
-    if (!company) problems.targetCompany = 'companyMissing';
-    else if (company.length > RA_TARGET_COMPANY_MAX) problems.targetCompany = 'companyTooLong';
+  for (const issue of parsed.error?.issues ?? []) {
+    const field = issue.path[0];
+    if (!isField(field) || problems[field]) continue;
+    const problem = PROBLEM_OF[field];
+    problems[field] = issue.code === 'too_big' && problem.tooLong ? problem.tooLong : problem.missing;
   }
-  const message = draft.message.trim();
-  if (!message) problems.message = 'messageMissing';
-  else if (message.length > RA_MODERATION_MESSAGE_MAX) problems.message = 'messageTooLong';
   return problems;
 }
 
-/**
- * The request to send, or null while a field needs fixing. The company goes only with a reason
- * that asks for it (a name typed before switching reasons is left out).
- */
-export function moderationRequest(draft: ModerationDraft): ModerationRequest | null {
-  if (Object.keys(moderationProblems(draft)).length) return null;
+/** The company goes only with a reason that asks for it (a name typed before switching reasons is left out). */
+function bodyOf(draft: ModerationDraft): ModerationRequest {
   return {
     reason: draft.reason,
     message: draft.message.trim(),
-    ...(needsTargetCompany(draft.reason) ? { targetCompany: draft.targetCompany.trim() } : {}),
+    ...(raReasonNeedsTargetCompany(draft.reason) ? { targetCompany: draft.targetCompany.trim() } : {}),
     ...(draft.mediaId ? { mediaIds: [draft.mediaId] } : {}),
   };
+}
+
+/** The request to send, or null while a field needs fixing. */
+export function moderationRequest(draft: ModerationDraft): ModerationRequest | null {
+  return Object.keys(moderationProblems(draft)).length ? null : bodyOf(draft);
 }
 
 /** Why the chosen files cannot go with the request: an i18n key under `reclameaqui.moderation.file` and its values. */
@@ -64,10 +71,9 @@ export interface FileRefusal {
   values: Record<string, string | number>;
 }
 
-const MB = 1024 * 1024;
 /** "JPEG, PNG, PDF": the types the channel takes, as the agent knows them. */
 export const FILE_TYPES = MEDIA_LIMITS.reclameaqui.mimeTypes.map((type) => (type.split('/')[1] ?? type).toUpperCase()).join(', ');
-export const FILE_MAX = `${Math.round((MEDIA_LIMITS.reclameaqui.maxBytes / MB) * 10) / 10} MB`;
+export const FILE_MAX = megabytes(MEDIA_LIMITS.reclameaqui.maxBytes);
 
 /**
  * Reclame Aqui takes one file per moderation request, of the channel's types and size
@@ -81,17 +87,9 @@ export function moderationFileRefusal(files: ReadonlyArray<{ name: string; type:
   if (!refused) return null;
   if (refused.kind === 'too_large') {
     const maxBytes = typeof refused.extra.maxBytes === 'number' ? refused.extra.maxBytes : 0;
-    return { key: 'tooLarge', values: { name: file.name, max: `${Math.round((maxBytes / MB) * 10) / 10} MB` } };
+    return { key: 'tooLarge', values: { name: file.name, max: megabytes(maxBytes) } };
   }
   return { key: 'unsupported', values: { name: file.name, types: FILE_TYPES } };
-}
-
-/**
- * Why a moderation request is not possible now (a code of RA_REFUSAL, shown through i18n under
- * `reclameaqui.moderation.refusal`), or null. Pending: the Reclame Aqui has not decided the last one.
- */
-export function moderationRefusalCode(conversation: Pick<ConversationDoc, 'channel' | 'channelMeta'>): string | null {
-  return raModerationRefusal(conversation)?.code ?? null;
 }
 
 /** The header button and the menu item: a Reclame Aqui complaint the user may answer (the reply rule). */

@@ -1,8 +1,9 @@
 import { computed, ref } from 'vue';
 import {
-  PRIVATE_ANSWER_CHANNELS, answerRefusal, defaultVisibility, type AnswerVisibility, type ChannelKind, type MessageDoc,
+  PRIVATE_ANSWER_CHANNELS, answerRefusal, defaultVisibility, mediaKindOf, type AnswerVisibility, type ChannelKind, type MessageDoc,
 } from '@atende/protocol';
-import { answerFileKind, companyAnsweredPublicly } from './raMessages';
+import { raRefusalText } from './raRefusal';
+import { companyAnsweredPublicly } from './raMessages';
 
 /** A refusal of protocol `answerRefusal`: its code picks the translated sentence, its pt-BR text is the fallback. */
 export interface AnswerRefusal {
@@ -10,10 +11,9 @@ export interface AnswerRefusal {
   message: string;
 }
 
-/** The refusal in the user's language; a code the screen does not know keeps the protocol's pt-BR sentence. */
+/** The refusal in the user's language (raRefusalText); a code the screen does not know keeps the protocol's pt-BR sentence. */
 export function refusalText(refusal: AnswerRefusal, i18n: { t: (key: string) => string; te: (key: string) => boolean }): string {
-  const key = `reclameaqui.composer.refusal.${refusal.code}`;
-  return i18n.te(key) ? i18n.t(`reclameaqui.composer.refusal.${refusal.code}`) : refusal.message;
+  return raRefusalText(i18n.t, i18n.te, refusal.code, refusal.message);
 }
 
 export interface AnswerVisibilitySource {
@@ -62,7 +62,7 @@ export function useAnswerVisibility(source: AnswerVisibilitySource) {
     const channel = source.channel();
     if (!applies.value || !channel) return null;
     for (const file of source.files()) {
-      const refused = answerRefusal(channel, visibility.value, [{ kind: answerFileKind(file.mimeType) }]);
+      const refused = answerRefusal(channel, visibility.value, [{ kind: mediaKindOf(file.mimeType) }]);
       if (refused) return refused;
     }
     return null;

@@ -1,6 +1,7 @@
 import {
   RA_INTERACTION_TYPES, RA_META, raEvaluationOf, type AnswerVisibility, type ChannelKind, type MessageDoc, type RaEvaluation,
 } from '@atende/protocol';
+import { shortDateTime } from '../contact/format';
 
 /**
  * What the Reclame Aqui screen reads off messages and the complaint (R-CH-06, R-CH-07): who sees
@@ -40,12 +41,6 @@ export function evaluationCardOf(message: Pick<MessageDoc, 'direction' | 'payloa
   return message.direction === 'in' ? raEvaluationOf(message) : null;
 }
 
-/** A file as `answerRefusal` weighs it: what matters is audio or not, by its type. */
-export function answerFileKind(mimeType: string): 'image' | 'audio' | 'video' | 'document' {
-  const top = mimeType.split('/')[0];
-  return top === 'image' || top === 'audio' || top === 'video' ? top : 'document';
-}
-
 /** "Cidade/UF", "Cidade" or "UF"; empty when the consumer gave neither. */
 export function complaintPlace(header: { city: string | null; state: string | null }): string {
   return [header.city, header.state].filter((part): part is string => !!part).join('/');
@@ -54,7 +49,7 @@ export function complaintPlace(header: { city: string | null; state: string | nu
 /** The complaint's date and time in the user's language; empty for a date the upstream garbled. */
 export function complaintDateTime(iso: string | null, locale: string): string {
   const at = iso ? Date.parse(iso) : NaN;
-  return Number.isFinite(at) ? new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'short' }).format(at) : '';
+  return Number.isFinite(at) ? shortDateTime(at, locale) : '';
 }
 
 /** Only a web page opens from the header: the server checks the link, and the screen does not rely on that. */

@@ -1,4 +1,4 @@
-import { RA_REPUTATION_PERIODS, type RaAccountReputation, type RaReputation, type RaReputationPeriod, type Role } from '@atende/protocol';
+import { RA_REPUTATION_PERIODS, type RaAccountReputation, type RaReputation, type RaReputationPeriod } from '@atende/protocol';
 
 /**
  * The reputation panel's figures as text (R-CH-08): one row per measure, one cell per period in
@@ -39,11 +39,6 @@ export function formatFigure(row: NumberRow, value: number | null, locale: strin
   return formatCount(value, locale);
 }
 
-/** "Atualizado em …": date and time in the user's language. */
-export function formatFetchedAt(at: number, locale: string): string {
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'short' }).format(at);
-}
-
 /**
  * The label's text: the translation of a code the panel knows (`known(code)` gives it, else
  * undefined), else HugMe's own name, else "—".
@@ -73,6 +68,3 @@ export function reputationTable(
     return { row, cells };
   });
 }
-
-/** "Atualizar" is for supervisors and admins (the server checks the account's team too). */
-export const mayRefreshReputation = (role: Role | undefined): boolean => role === 'supervisor' || role === 'admin';
