@@ -91,6 +91,8 @@ export interface StartOptions {
   helloTimeoutMs?: number;
   /** An already-open store to serve instead of opening `config.store`; stop() leaves it open (several nodes in one process). */
   store?: DocStore;
+  /** Reclame Aqui polls start by themselves (watchdog, an account's save); false for tests that run every round by hand. */
+  pollInBackground?: boolean;
 }
 
 /** A store this server uses but does not own: stopping the server leaves it open for its owner. */
@@ -177,8 +179,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const jobs = openJobRunner(store, { ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}), nodeId: config.nodeId, log });
   registerChannelJobs(jobs, { store, accounts, registry, messages, media, publicMediaUrl: (a) => publicMedia.urlFor(a) });
   // Reclame Aqui has no webhooks: its complaints come in by polling rounds (issue 12).
-  const raPoller = new ReclameAquiPoller({ store, accounts, registry, contacts: directory, inbound, firstPollDays: config.reclameAquiFirstPollDays });
-  const stopRaWatchdog = registerReclameAquiPolling(jobs, { store, accounts, poller: raPoller, log });
+  const raPoller = new ReclameAquiPoller({ store, accounts, registry, contacts: directory, inbound, firstPollDays: config.reclameAquiFirstPollDays, log });
+  const stopRaWatchdog = registerReclameAquiPolling(jobs, { store, accounts, poller: raPoller, log }, { background: options.pollInBackground !== false });
   // Moderation and evaluation requests (R-CH-09, R-CH-10) reach HugMe as outbox jobs.
   registerReclameAquiCommands(jobs, { store, accounts, registry, media });
   // Its reputation (R-CH-08) is fetched on a schedule too, and cached for the panel.

@@ -28,7 +28,8 @@ export interface ReclameAquiRig {
 
 export async function startReclameAquiRig(options: { rateLimitPerMinute?: number } = {}): Promise<ReclameAquiRig> {
   const hugme = await new FakeHugMe({ ...CREDENTIALS, rateLimitPerMinute: options.rateLimitPerMinute ?? 0 }).start();
-  const server = await startTestServer();
+  // The tests run every poll round themselves: nothing starts one in the background.
+  const server = await startTestServer({}, { pollInBackground: false });
   const admin = (await login(server, 'admin@demo.local')).accessToken;
   const createAccount = async (config: Record<string, unknown> = {}) => {
     const answer = await call<ChannelAccountView>(server, 'POST', '/api/admin/channels', {

@@ -24,6 +24,9 @@ export interface ChannelAccountDoc extends StoredDoc {
   updatedAt?: number;
 }
 
+/** Kinds no upstream posts to, so they have no webhook URL: the website chat is ours; Reclame Aqui is polled (issue 12). */
+const WITHOUT_WEBHOOK: readonly ChannelKind[] = ['webchat', 'reclameaqui'];
+
 export const isEnabled = (account: ChannelAccountDoc) => account.enabled !== false && account.removed !== true;
 
 /** The origin number customers see (WhatsApp's display number, E.164 digits); null for other kinds. */
@@ -68,12 +71,34 @@ export class ChannelAccounts {
   /** The server's own address, set once it listens (server.ts): the fallback base for local upstreams. */
   private localUrl: string | undefined;
 
+  private readonly savedListeners = new Set<(account: ChannelAccountDoc) => void>();
+
   constructor(
     private readonly store: DocStore,
     /** Where upstream services reach this server (ATENDE_PUBLIC_URL); undefined: no webhook URL. */
     private readonly publicUrl: string | undefined,
   ) {
     this.phoneNumbers = new PhoneNumberClaims(store);
+  }
+
+  /**
+   * Called with every account created or changed through this service (server.ts starts a polled
+   * account's rounds at once). A listener's failure never fails the save. Returns the unsubscribe.
+   */
+  onSaved(listener: (account: ChannelAccountDoc) => void): () => void {
+    this.savedListeners.add(listener);
+    return () => this.savedListeners.delete(listener);
+  }
+
+  private saved(account: ChannelAccountDoc): ChannelAccountDoc {
+    for (const listener of this.savedListeners) {
+      try {
+        listener(account);
+      } catch {
+        // The account is stored; what a listener starts is its own business.
+      }
+    }
+    return account;
   }
 
   /** Called by server.ts after listen, with `loopbackUrl(url, port)`. */
@@ -93,11 +118,11 @@ export class ChannelAccounts {
   /** The webhook URL an upstream registers for this account (Telegram's setWebhook): public, else local. */
   upstreamWebhookUrl(account: Pick<ChannelAccountDoc, '_id' | 'kind'>): string | null {
     const base = this.upstreamBaseUrl();
-    return base && account.kind !== 'webchat' ? base + webhookPathOf(account.kind, account._id) : null;
+    return base && !WITHOUT_WEBHOOK.includes(account.kind) ? base + webhookPathOf(account.kind, account._id) : null;
   }
 
   webhookUrl(account: Pick<ChannelAccountDoc, '_id' | 'kind'>): string | null {
-    if (!this.publicUrl || account.kind === 'webchat') return null;
+    if (!this.publicUrl || WITHOUT_WEBHOOK.includes(account.kind)) return null;
     return this.publicUrl + webhookPathOf(account.kind, account._id);
   }
 
@@ -139,7 +164,7 @@ export class ChannelAccounts {
       if (number) await this.phoneNumbers.release(number, account._id);
       throw new Error(`channel account not stored: ${written?.ok === false ? written.reason : ''}`);
     }
-    return { ...account, _rev: written.rev };
+    return this.saved({ ...account, _rev: written.rev });
   }
 
   async list(): Promise<ChannelAccountDoc[]> {
@@ -191,7 +216,7 @@ export class ChannelAccounts {
       throw notFound('channel');
     }
     if (before && before !== after) await this.phoneNumbers.release(before, existing._id);
-    return doc;
+    return this.saved(doc);
   }
 
   /** updateDoc that gives a just-claimed number back when the write fails. */

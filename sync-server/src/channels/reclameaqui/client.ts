@@ -3,59 +3,40 @@ import {
   RA_ALREADY_EVALUATED, RA_LAST_PUBLIC_NOT_COMPANY, RA_MODERATION_PENDING, RECLAME_AQUI_PAGE_SIZE, type ChannelTestResponse,
 } from '@atende/protocol';
 import { PermanentFailure, RetryLater } from '../../jobs/types.js';
-import { UncertainSend } from '../adapter.js';
+import { MediaTooLarge, UncertainSend } from '../adapter.js';
+import { readCapped } from '../safeDownload.js';
 import { upstreamFetch, UpstreamUnreachable } from '../upstreamFetch.js';
 import { reputationPeriodsOf, type ReputationPeriods } from './reputationAnswer.js';
+import { ticketsOf, TicketsAnswer, type TicketsPage } from './ticketSchema.js';
+
+export { RaTicket, type SkippedTicket, type TicketsPage } from './ticketSchema.js';
+
+/**
+ * HugMe's answers are small JSON: past these sizes the reading stops, so a broken or hostile
+ * upstream cannot fill the server's memory. A page of tickets is larger (50 complaints of up to
+ * 10,000 characters with their interactions); a token or an error body only needs a few words.
+ */
+export const ANSWER_MAX_BYTES = 1024 * 1024;
+export const LISTING_MAX_BYTES = 16 * 1024 * 1024;
+const SMALL_ANSWER_MAX_BYTES = 64 * 1024;
+
+/** HugMe answered more than the channel reads: a RetryLater, and a sentence for the admin. */
+export class AnswerTooLarge extends RetryLater {}
+
+/** An answer's JSON read up to `maxBytes` (readCapped counts while reading), or why not. */
+async function jsonOf(res: Response, maxBytes: number, what: string): Promise<{ ok: true; value: unknown } | { ok: false; error: RetryLater }> {
+  try {
+    return { ok: true, value: JSON.parse((await readCapped(res, maxBytes, 'Reclame Aqui')).toString('utf8')) as unknown };
+  } catch (error) {
+    if (error instanceof MediaTooLarge) return { ok: false, error: new AnswerTooLarge(`Reclame Aqui ${what}: answer over ${maxBytes} bytes`) };
+    return { ok: false, error: new RetryLater(`Reclame Aqui ${what}: answer is not JSON`) };
+  }
+}
 
 /** A token is renewed this long before HugMe says it expires, so no request carries a dying one. */
 const TOKEN_MARGIN_MS = 60_000;
 
 export const CREDENTIALS_REFUSED = 'O Reclame Aqui recusou as credenciais: confira o client id e o client secret (HugMe) e salve-os neste canal.';
-
-/** An interaction of a complaint (CHANNELS.md): only the fields the channel reads. */
-const Interaction = z.object({
-  ticket_interaction_id: z.union([z.string(), z.number()]).transform(String),
-  ticket_interaction_type_id: z.union([z.string(), z.number()]).transform(String),
-  message: z.string().nullish(),
-  privacy: z.boolean().nullish(),
-  creation_date: z.string().nullish(),
-  customer: z.boolean().nullish(),
-}).loose();
-
-/** A HugMe ticket (a complaint), loosely: unknown fields pass, the few we need are checked. */
-export const RaTicket = z.object({
-  id: z.union([z.string(), z.number()]).transform(String),
-  complaint_title: z.string().nullish(),
-  complaint_content: z.string().nullish(),
-  creation_date: z.string().nullish(),
-  last_modification_date: z.string(),
-  customer: z.object({
-    id: z.union([z.string(), z.number()]).transform(String).nullish(),
-    name: z.string().nullish(),
-    email: z.array(z.string()).nullish(),
-    phone_numbers: z.array(z.string()).nullish(),
-  }).loose().nullish(),
-  location: z.object({ city: z.string().nullish(), state: z.string().nullish() }).loose().nullish(),
-  ra_status: z.object({ id: z.union([z.string(), z.number()]).transform(String), name: z.string().nullish() }).loose().nullish(),
-  interactions: z.array(Interaction).nullish(),
-  public_url: z.string().nullish(),
-  // The evaluation and moderation (R-CH-09, R-CH-10): a shape we do not expect reads as absent
-  // (`catch`), so one odd ticket never stops the page, and with it the account's polling.
-  rating: z.number().nullish().catch(null),
-  resolved_issue: z.boolean().nullish().catch(null),
-  back_doing_business: z.boolean().nullish().catch(null),
-  moderation: z.object({
-    status: z.string(),
-    reason: z.union([z.string(), z.number()]).transform(String).nullish(),
-  }).loose().nullish().catch(null),
-}).loose();
-export type RaTicket = z.infer<typeof RaTicket>;
-
-const TicketsPage = z.object({
-  data: z.array(RaTicket),
-  meta: z.object({ page: z.unknown().optional(), total: z.number().optional() }).loose().optional(),
-});
-export type TicketsPage = z.infer<typeof TicketsPage>;
 
 /** What HugMe answers to an answer or message: the interaction it became. */
 const SentAnswer = z.object({ ticket_interaction_id: z.union([z.string(), z.number()]).transform(String).nullish() }).loose();
@@ -118,10 +99,10 @@ export class ReclameAquiClient {
   /** One page of tickets, `filters` as HugMe's `field[op]=value` pairs, in the order given. */
   async tickets(filters: Array<[string, string]>, page: number, size = RECLAME_AQUI_PAGE_SIZE): Promise<TicketsPage> {
     const query = new URLSearchParams([...filters, ['page[size]', String(size)], ['page[number]', String(page)]]);
-    const answer = await this.get(`/ticket/v1/tickets?${query.toString()}`);
-    const parsed = TicketsPage.safeParse(answer);
+    const answer = await this.call(`/ticket/v1/tickets?${query.toString()}`, 'tickets', () => ({}), undefined, LISTING_MAX_BYTES);
+    const parsed = TicketsAnswer.safeParse(answer);
     if (!parsed.success) throw new RetryLater(`Reclame Aqui tickets: unexpected answer (${parsed.error.issues[0]?.message ?? 'shape'})`);
-    return parsed.data;
+    return ticketsOf(parsed.data, this.base);
   }
 
   /** "Testar conexão": a token, then one ticket, which proves the company's API is reachable. */
@@ -183,16 +164,19 @@ export class ReclameAquiClient {
     await this.call('/ticket/v1/tickets/evaluation', 'evaluation', body, evaluationRefusal);
   }
 
-  private get(path: string): Promise<unknown> {
-    return this.call(path, 'tickets', () => ({}));
-  }
-
-  /** `explain` turns HugMe's 4xx (its status and its own words) into the agent's sentence, where it knows one. */
-  private async call(path: string, what: string, init: () => RequestInit, explain?: RefusalExplainer): Promise<unknown> {
-    let res = await this.request(path, await this.accessToken(), init());
+  /**
+   * `explain` turns HugMe's 4xx (its status and its own words) into the agent's sentence, where it
+   * knows one. The answer is read up to `maxBytes`; a write HugMe accepted whose answer is
+   * unreadable (too large, not JSON) stays accepted with no interaction id, as sending it again
+   * would answer the consumer twice.
+   */
+  private async call(path: string, what: string, init: () => RequestInit, explain?: RefusalExplainer, maxBytes = ANSWER_MAX_BYTES): Promise<unknown> {
+    const first = init();
+    let res = await this.request(path, await this.accessToken(), first);
     if (res.status === 401) {
       // Revoked or expired early: one fresh token, then the call once more.
       this.token = undefined;
+      await res.body?.cancel().catch(() => undefined);
       res = await this.request(path, await this.accessToken(), init());
     }
     if (!res.ok) {
@@ -201,7 +185,10 @@ export class ReclameAquiClient {
         : undefined;
       throw sentence ? new ReclameAquiRefusal(sentence, res.status) : classify(res, what);
     }
-    return res.json().catch(() => { throw new RetryLater('Reclame Aqui: answer is not JSON'); });
+    const answer = await jsonOf(res, maxBytes, what);
+    if (answer.ok) return answer.value;
+    if ((first.method ?? 'GET') !== 'GET') return null;
+    throw answer.error;
   }
 
   private request(path: string, token: string, init: RequestInit): Promise<Response> {
@@ -222,7 +209,8 @@ export class ReclameAquiClient {
       method: 'POST', headers: { authorization: `Basic ${basic}`, accept: 'application/json' },
     }, { label: 'Reclame Aqui token', fetcher: this.fetcher });
     if (!res.ok) throw classify(res, 'token');
-    const parsed = TokenAnswer.safeParse(await res.json().catch(() => null));
+    const answer = await jsonOf(res, SMALL_ANSWER_MAX_BYTES, 'token');
+    const parsed = TokenAnswer.safeParse(answer.ok ? answer.value : null);
     if (!parsed.success) throw new RetryLater('Reclame Aqui token: unexpected answer');
     const lifetimeMs = (parsed.data.expires_in ?? 3600) * 1000;
     this.token = { value: parsed.data.access_token, until: this.now() + Math.max(0, lifetimeMs - TOKEN_MARGIN_MS) };
@@ -245,7 +233,8 @@ type RefusalExplainer = (status: number, words: string) => string;
 
 /** HugMe's `message` of an error body, lower-cased ('' when none): read only to pick a sentence, never shown. */
 async function upstreamWords(res: Response): Promise<string> {
-  const body = (await res.json().catch(() => null)) as { message?: unknown; error?: unknown } | null;
+  const answer = await jsonOf(res, SMALL_ANSWER_MAX_BYTES, 'refusal');
+  const body = (answer.ok ? answer.value : null) as { message?: unknown; error?: unknown } | null;
   return [body?.error, body?.message].filter((w) => typeof w === 'string').join(' ').toLowerCase();
 }
 
@@ -268,6 +257,7 @@ const evaluationRefusal: RefusalExplainer = (status, words) => {
 /** An admin-facing sentence for a failed call. */
 export function refusalSentence(error: unknown): string {
   if (error instanceof PermanentFailure) return error.message;
+  if (error instanceof AnswerTooLarge) return 'O Reclame Aqui enviou uma resposta grande demais para ser lida: confira a URL da API desta conta.';
   if (error instanceof UpstreamUnreachable) return 'Não foi possível falar com o Reclame Aqui: confira a URL da API e a rede do servidor.';
   if (error instanceof RetryLater) return 'O Reclame Aqui pediu para esperar ou está com problemas. Tente de novo em instantes.';
   if (error instanceof UncertainSend) return 'O Reclame Aqui não respondeu a tempo. Tente de novo em instantes.';

@@ -69,26 +69,49 @@ function roundDead(deps: PollJobDeps): DeadLetterHandler {
   };
 }
 
-/** Writes the next round of every polled account whose chain is not running; an existing one is a conflict, ignored. */
+/**
+ * Writes an account's next round, due now, when it is polled and its chain is not running (a
+ * running chain already wrote that round: the write is a conflict, ignored).
+ */
+export async function schedulePoll(deps: Omit<PollJobDeps, 'accounts'>, accountId: string): Promise<void> {
+  if (!(await deps.poller.pollable(accountId))) return;
+  const cursor = await deps.poller.cursor(accountId);
+  await deps.store.bulkWrite([roundJob(accountId, (cursor?.round ?? 0) + 1)]);
+}
+
+/** Writes the next round of every polled account whose chain is not running. */
 export async function schedulePolls(deps: PollJobDeps): Promise<void> {
   for (const account of await deps.accounts.list()) {
-    if (account.kind !== 'reclameaqui' || !(await deps.poller.pollable(account._id))) continue;
-    const cursor = await deps.poller.cursor(account._id);
-    await deps.store.bulkWrite([roundJob(account._id, (cursor?.round ?? 0) + 1)]);
+    if (account.kind === 'reclameaqui') await schedulePoll(deps, account._id);
   }
 }
 
-/** Registers the round handler and starts the watchdog; the returned function stops it. */
-export function registerReclameAquiPolling(jobs: JobRunner, deps: PollJobDeps): () => void {
+/**
+ * Registers the round handler and, unless `background` is false (tests that run rounds by hand),
+ * starts the watchdog and starts an account's chain as soon as it is saved (created, enabled
+ * again, its settings changed), rather than at the watchdog's next minute. The returned function
+ * stops both.
+ */
+export function registerReclameAquiPolling(
+  jobs: JobRunner, deps: PollJobDeps & { accounts: Pick<ChannelAccounts, 'onSaved'> }, options: { background?: boolean } = {},
+): () => void {
   jobs.register(RECLAME_AQUI_POLL_JOB, pollRound(deps), {
     onDead: roundDead(deps),
     // Retries follow HugMe's Retry-After; a round that still fails after these hands over to the next.
     policy: { maxAttempts: 10, baseDelayMs: 5_000, maxDelayMs: 10 * 60_000 },
     concurrency: 2,
   });
-  const tick = () => void schedulePolls(deps).catch((e: unknown) => deps.log(`reclameaqui poll scheduling failed: ${String(e)}`));
+  if (options.background === false) return () => undefined;
+  const failed = (e: unknown) => deps.log(`reclameaqui poll scheduling failed: ${String(e)}`);
+  const tick = () => void schedulePolls(deps).catch(failed);
   const timer = setInterval(tick, WATCHDOG_MS);
   timer.unref();
   tick();
-  return () => clearInterval(timer);
+  const unsubscribe = deps.accounts.onSaved((account) => {
+    if (account.kind === 'reclameaqui') void schedulePoll(deps, account._id).catch(failed);
+  });
+  return () => {
+    clearInterval(timer);
+    unsubscribe();
+  };
 }

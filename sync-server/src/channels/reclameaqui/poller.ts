@@ -6,7 +6,7 @@ import type { InboundService } from '../../conversations/inbound.js';
 import { updateDoc, type DocStore, type StoredDoc } from '../../store/index.js';
 import type { ChannelRegistry } from '../adapter.js';
 import { ReclameAquiAdapter } from './adapter.js';
-import type { RaTicket } from './client.js';
+import type { RaTicket, SkippedTicket } from './client.js';
 import { ComplaintSync } from './complaints.js';
 
 /**
@@ -63,6 +63,8 @@ export interface ReclameAquiPollerDeps {
   /** An account's first poll reads the complaints changed in this many past days (config RECLAME_AQUI_FIRST_POLL_DAYS). */
   firstPollDays?: number;
   now?: () => number;
+  /** Where a ticket the channel cannot store is reported (once per poller and ticket). */
+  log?: (message: string) => void;
 }
 
 /** A ticket the cursor says was stored as it is now. */
@@ -73,11 +75,16 @@ function seen(cursor: PollCursorDoc | undefined, ticket: RaTicket): boolean {
 }
 
 const isoOf = (ms: number) => new Date(ms).toISOString();
+/** A date the cursor may use; one written before dates were checked (unreadable) is ignored. */
+const readable = (iso: string | null | undefined): iso is string => typeof iso === 'string' && Number.isFinite(Date.parse(iso));
+/** Skipped tickets already reported, so a round reading the same odd ticket again does not repeat the line. */
+const REPORTED_MAX = 1000;
 
 /** Reads the complaints HugMe changed since the cursor and stores them as conversations (issue 12). */
 export class ReclameAquiPoller {
   private readonly complaints: ComplaintSync;
   private readonly now: () => number;
+  private readonly reported = new Set<string>();
 
   constructor(private readonly deps: ReclameAquiPollerDeps) {
     this.complaints = new ComplaintSync(deps);
@@ -118,13 +125,14 @@ export class ReclameAquiPoller {
       const filters: Array<[string, string]> = [['last_modification_date[gte]', this.startOf(cursor, lookBack)], ['sort[last_modification_date]', 'asc']];
       const page = await adapter.client.tickets(filters, pageNumber);
       outcome.pages += 1;
+      this.report(accountId, page.skipped);
       const stored: RaTicket[] = [];
       for (const ticket of page.data.filter((t) => !seen(cursor, t))) {
         if ((await this.complaints.store(account, ticket)) === 'stored') stored.push(ticket);
       }
       outcome.tickets += stored.length;
       await this.advance(accountId, stored);
-      outcome.more = page.data.length >= RECLAME_AQUI_PAGE_SIZE;
+      outcome.more = page.data.length + page.skipped.length >= RECLAME_AQUI_PAGE_SIZE;
       if (!outcome.more) break;
       pageNumber = lookBack || stored.length > 0 ? 1 : pageNumber + 1;
       lookBack = false;
@@ -133,12 +141,22 @@ export class ReclameAquiPoller {
     return outcome;
   }
 
+  /** A ticket HugMe listed that the channel cannot store (an unsafe id, an unreadable date): one log line, the poll goes on. */
+  private report(accountId: string, skipped: SkippedTicket[]): void {
+    for (const { id, reason } of skipped) {
+      const key = `${accountId} ${id} ${reason}`;
+      if (this.reported.has(key)) continue;
+      if (this.reported.size >= REPORTED_MAX) this.reported.clear();
+      this.reported.add(key);
+      this.deps.log?.(`reclameaqui poll of ${accountId}: ticket ${id} skipped (${reason})`);
+    }
+  }
+
   /** Where a query starts: the cursor (or LOOK_BACK_MS before it); with no cursor yet, the first poll's window. */
   private startOf(cursor: PollCursorDoc | undefined, lookBack: boolean): string {
-    if (!cursor?.since) return isoOf(this.now() - (this.deps.firstPollDays ?? RECLAME_AQUI_FIRST_POLL_DAYS_DEFAULT) * DAY_MS);
+    if (!readable(cursor?.since)) return isoOf(this.now() - (this.deps.firstPollDays ?? RECLAME_AQUI_FIRST_POLL_DAYS_DEFAULT) * DAY_MS);
     if (!lookBack) return cursor.since;
-    const since = Date.parse(cursor.since);
-    return Number.isFinite(since) ? isoOf(since - LOOK_BACK_MS) : cursor.since;
+    return isoOf(Date.parse(cursor.since) - LOOK_BACK_MS);
   }
 
   /**
@@ -150,13 +168,13 @@ export class ReclameAquiPoller {
     await updateDoc<PollCursorDoc>(this.deps.store, cursorIdOf(accountId), (current) => {
       const live = current && !current._deleted ? current : undefined;
       const latest = stored.reduce((a, b) => (Date.parse(b.last_modification_date) > Date.parse(a.last_modification_date) ? b : a));
-      const since = live?.since && Date.parse(live.since) >= Date.parse(latest.last_modification_date) ? live.since : latest.last_modification_date;
+      const since = readable(live?.since) && Date.parse(live.since) >= Date.parse(latest.last_modification_date) ? live.since : latest.last_modification_date;
       const atSince = stored.filter((t) => t.last_modification_date === since).map((t) => t.id);
       const seenAtSince = live?.since === since ? [...new Set([...live.seenAtSince, ...atSince])] : atSince;
       const horizon = Date.parse(since) - LOOK_BACK_MS;
       const recent = Object.fromEntries(
         [...Object.entries(live?.recent ?? {}), ...stored.map((t) => [t.id, t.last_modification_date] as const)]
-          .filter(([, at]) => !(Date.parse(at) < horizon)),
+          .filter(([, at]) => Date.parse(at) >= horizon),
       );
       return {
         ...(live ?? { _id: cursorIdOf(accountId), type: 'racursor', accountId, round: 0 }),

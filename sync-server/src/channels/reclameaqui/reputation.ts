@@ -79,8 +79,7 @@ export class ReclameAquiReputation {
    * Asks HugMe now and stores the answer; on failure the older figures stay and `error` says why.
    * Never throws for HugMe's sake: a 429 or an outage comes back as `retryLater` for the job to retry.
    */
-  async fetch(account: ChannelAccountDoc, adapter: ReclameAquiAdapter): Promise<FetchOutcome> {
-    const at = this.now();
+  async fetch(account: ChannelAccountDoc, adapter: ReclameAquiAdapter, at = this.now()): Promise<FetchOutcome> {
     let periods: ReputationPeriods | undefined;
     let error: string | null = null;
     let retryLater: RetryLater | undefined;
@@ -117,12 +116,27 @@ export class ReclameAquiReputation {
     const found = await this.fetchable(accountId);
     if (!found || !seesReputationOf(user, found.account)) throw notFound('Reclame Aqui account');
     if (!mayRefreshReputationOf(user, found.account)) throw forbidden('Só supervisores e administradores da equipe podem atualizar a reputação.');
-    const cached = await this.cached(accountId);
-    if (cached && this.now() - cached.attemptedAt < RA_REPUTATION_REFRESH.minMinutes * MINUTE_MS) {
-      throw new DomainError('rate_limited', 'reputation_too_soon', TOO_SOON);
-    }
-    await this.fetch(found.account, found.adapter);
+    const at = this.now();
+    if (!(await this.claimAttempt(accountId, at))) throw new DomainError('rate_limited', 'reputation_too_soon', TOO_SOON);
+    await this.fetch(found.account, found.adapter, at);
     return this.forUser(user);
+  }
+
+  /**
+   * Records the attempt at `at` before HugMe is asked, unless one was made within `minMinutes`:
+   * the store's conditional write (updateDoc on the revision) lets exactly one of several
+   * refreshes at once through, on any node; the others are "too soon".
+   */
+  private async claimAttempt(accountId: string, at: number): Promise<boolean> {
+    const { written } = await updateDoc<ReputationDoc>(this.deps.store, reputationIdOf(accountId), (current) => {
+      const live = current && !current._deleted ? current : undefined;
+      if (live && at - live.attemptedAt < RA_REPUTATION_REFRESH.minMinutes * MINUTE_MS) return undefined;
+      return {
+        ...(live ?? { _id: reputationIdOf(accountId), type: 'rareputation', accountId, fetchedAt: null, error: null, periods: {} }),
+        attemptedAt: at,
+      } as ReputationDoc;
+    });
+    return written;
   }
 }
 

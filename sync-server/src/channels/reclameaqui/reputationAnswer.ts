@@ -1,4 +1,5 @@
 import { RA_REPUTATION_PERIODS, type RaReputation, type RaReputationPeriod } from '@atende/protocol';
+import { RA_LABEL_MAX } from './ticketSchema.js';
 
 /**
  * HugMe's reputation answer (`GET /companies/v1/companies/{id}/reputation`), read loosely: the
@@ -22,12 +23,12 @@ function countOf(value: unknown): number | null {
   return n !== null && Number.isInteger(n) && n >= 0 ? n : null;
 }
 
+/** A label's text as the panel shows it: a string, cut to RA_LABEL_MAX (it is HugMe's, shown to every agent). */
+const labelTextOf = (value: unknown): string => (typeof value === 'string' ? value.slice(0, RA_LABEL_MAX) : '');
+
 function labelOf(value: unknown): RaReputation['reputation'] {
   if (!isObject(value)) return { code: '', name: '' };
-  return {
-    code: typeof value.code === 'string' ? value.code : '',
-    name: typeof value.name === 'string' ? value.name : '',
-  };
+  return { code: labelTextOf(value.code), name: labelTextOf(value.name) };
 }
 
 export function reputationOfPeriod(raw: Loose): RaReputation {

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { API } from '@atende/protocol';
+import { API, DomainError, Id } from '@atende/protocol';
 import { principalOf, requireUser } from '../../auth/middleware.js';
 import type { AuthService } from '../../auth/service.js';
 import { implement } from '../../http/contract.js';
@@ -16,8 +16,10 @@ export function reputationRoutes(reputation: ReclameAquiReputation, auth: AuthSe
   const router = Router();
   const user = [requireUser(auth)];
   implement(router, MOUNT, API.raReputation, async ({ req }) => ({ accounts: await reputation.forUser(principalOf(req).user) }), user);
-  implement(router, MOUNT, API.raRefreshReputation, async ({ params, req }) => ({
-    accounts: await reputation.refreshFor(principalOf(req).user, params.accountId),
-  }), user);
+  implement(router, MOUNT, API.raRefreshReputation, async ({ params, req }) => {
+    const accountId = Id.safeParse(params.accountId);
+    if (!accountId.success) throw new DomainError('invalid', 'invalid_account_id', 'accountId must be a channel account id (channel:<key>).');
+    return { accounts: await reputation.refreshFor(principalOf(req).user, accountId.data) };
+  }, user);
   return router;
 }

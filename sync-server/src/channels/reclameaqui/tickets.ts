@@ -41,10 +41,13 @@ const dateOf = (iso: string | null | undefined): number => {
   return Number.isFinite(at) ? at : Date.now();
 };
 
-/** The complaint's page on reclameaqui.com.br when HugMe gives one. */
+/**
+ * The complaint's page when HugMe gives one. The client kept it only on reclameaqui.com.br or the
+ * account's own API host (ticketSchema.ts `complaintPageUrl`); this checks the scheme once more.
+ */
 const pageUrlOf = (ticket: RaTicket): string | null => {
   const url = ticket.public_url ?? null;
-  return url && /^https?:\/\//.test(url) ? url : null;
+  return url && /^https?:\/\//i.test(url) ? url : null;
 };
 
 /** The upstream id of the complaint's own text: it is the thread's first message. */

@@ -14,26 +14,50 @@ const DEMO_COMPANY = { clientId: 'atende-demo', companyId: '10203' };
 
 export interface DemoReclameAquiSettings { clientId: string; clientSecret: string; companyId: string }
 
-/** The demo account's credentials: the stored ones (kept across restarts) or fresh; undefined when an admin removed it. */
-export async function demoReclameAquiSettings(store: DocStore): Promise<DemoReclameAquiSettings | undefined> {
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/**
+ * The stored account is still the simulator's: the demo's client id, pointed at a fake on this
+ * machine (an earlier run's port). An admin who gave it another HugMe or other credentials made
+ * it theirs: the demo then leaves it alone (and never hands their secret to a fake).
+ */
+export function isSimulatorAccount(settings: ChannelAccountDoc['settings']): boolean {
+  if (settings?.clientId !== undefined && settings.clientId !== DEMO_COMPANY.clientId) return false;
+  if (!settings?.apiBaseUrl) return true;
+  try {
+    const url = new URL(settings.apiBaseUrl);
+    return url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname);
+  } catch {
+    return false;
+  }
+}
+
+type DemoAccountState = { settings: DemoReclameAquiSettings } | { skipped: string };
+
+/** The demo account's credentials: the stored ones (kept across restarts) or fresh; skipped when an admin removed it or made it theirs. */
+export async function demoReclameAquiSettings(store: DocStore): Promise<DemoAccountState> {
   const existing = (await store.get(DEMO_RECLAME_AQUI_ID)) as ChannelAccountDoc | undefined;
-  if (existing?.removed) return undefined;
+  if (existing?.removed) return { skipped: 'was removed' };
   const kept = existing && !existing._deleted ? existing.settings ?? {} : {};
+  if (!isSimulatorAccount(kept)) return { skipped: 'now has credentials of another HugMe, left as the admin set it' };
   return {
-    clientId: kept.clientId ?? DEMO_COMPANY.clientId,
-    clientSecret: kept.clientSecret ?? randomToken(24),
-    companyId: kept.companyId ?? DEMO_COMPANY.companyId,
+    settings: {
+      clientId: kept.clientId ?? DEMO_COMPANY.clientId,
+      clientSecret: kept.clientSecret ?? randomToken(24),
+      companyId: kept.companyId ?? DEMO_COMPANY.companyId,
+    },
   };
 }
 
 /**
  * Creates "Reclame Aqui (demo)" in Suporte, or points the existing one at the simulator's current
- * address (its port changes between runs), keeping an admin's other edits.
+ * address (its port changes between runs), keeping an admin's other edits (name, team, poll interval).
  */
 async function saveDemoReclameAqui(store: DocStore, settings: DemoReclameAquiSettings, apiBaseUrl: string): Promise<void> {
   const now = Date.now();
   await updateDoc<ChannelAccountDoc>(store, DEMO_RECLAME_AQUI_ID, (current) => {
-    if (current?.removed) return undefined;
+    // Checked again at the write: an admin's save since the read wins.
+    if (current?.removed || (current && !current._deleted && !isSimulatorAccount(current.settings))) return undefined;
     if (!current || current._deleted) {
       return {
         _id: DEMO_RECLAME_AQUI_ID, type: 'channel', kind: 'reclameaqui', name: DEMO_RECLAME_AQUI.name, entryTeamId: 'team:suporte', enabled: true,
@@ -67,11 +91,12 @@ export interface DemoReclameAquiDeps {
  * every e2e test's queue.
  */
 export async function startDemoReclameAqui(deps: DemoReclameAquiDeps): Promise<HugMeSimulator | undefined> {
-  const settings = await demoReclameAquiSettings(deps.store);
-  if (!settings) {
-    deps.log(`Reclame Aqui simulator not started: the demo account "${DEMO_RECLAME_AQUI.name}" was removed.`);
+  const state = await demoReclameAquiSettings(deps.store);
+  if ('skipped' in state) {
+    deps.log(`Reclame Aqui simulator not started: the demo account "${DEMO_RECLAME_AQUI.name}" ${state.skipped}.`);
     return undefined;
   }
+  const { settings } = state;
   const simulator = await new HugMeSimulator({ ...settings, firstId: runFirstId() }).start();
   try {
     await saveDemoReclameAqui(deps.store, settings, simulator.baseUrl);
