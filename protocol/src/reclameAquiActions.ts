@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ClientId, Id } from './documents.js';
+import { docId } from './ids.js';
 import { overseesAll, type Actor } from './permissions.js';
 import { RA_META, RA_EVALUATED_STATUS_IDS } from './reclameAqui.js';
 
@@ -65,12 +66,43 @@ export const RA_REFUSAL = {
   moderationPending: 'ra_moderation_pending',
   alreadyEvaluated: 'ra_already_evaluated',
   lastPublicNotCompany: 'ra_last_public_not_company',
+  moderationInFlight: 'ra_moderation_in_flight',
+  evaluationInFlight: 'ra_evaluation_in_flight',
 } as const;
 
 export const RA_NOT_A_COMPLAINT = 'Esta conversa não é uma reclamação do Reclame Aqui.';
 export const RA_MODERATION_PENDING = 'Já há uma moderação pendente para esta reclamação: aguarde a decisão do Reclame Aqui.';
 export const RA_ALREADY_EVALUATED = 'O consumidor já avaliou esta reclamação: não é possível solicitar outra avaliação.';
 export const RA_LAST_PUBLIC_NOT_COMPANY = 'Responda publicamente antes: o Reclame Aqui só permite solicitar avaliação quando a última interação pública é da empresa.';
+export const RA_MODERATION_IN_FLIGHT = 'Uma solicitação de moderação desta reclamação ainda está sendo enviada ao Reclame Aqui: aguarde o resultado.';
+export const RA_EVALUATION_IN_FLIGHT = 'Uma solicitação de avaliação desta reclamação ainda está sendo enviada ao Reclame Aqui: aguarde o resultado.';
+
+/** The conversation events of the two commands (conversationEvents.ts): one of each kind is on its way at a time. */
+export type RaCommandEventName = 'raModerationRequested' | 'raEvaluationRequested';
+
+/**
+ * Why another request of this kind must wait, or null: one is still on its way to the Reclame Aqui
+ * (its event message `queued`, not yet accepted or refused there). Pass the conversation's event
+ * messages (any others are ignored). The server arbitrates it at write time (commands.ts).
+ */
+export function raInFlightRefusal(
+  event: RaCommandEventName,
+  messages: ReadonlyArray<{ status: string; payload: Record<string, unknown> }>,
+): { code: string; message: string } | null {
+  if (!messages.some((m) => m.status === 'queued' && m.payload.event === event)) return null;
+  return event === 'raModerationRequested'
+    ? { code: RA_REFUSAL.moderationInFlight, message: RA_MODERATION_IN_FLIGHT }
+    : { code: RA_REFUSAL.evaluationInFlight, message: RA_EVALUATION_IN_FLIGHT };
+}
+
+/**
+ * The id of a command's event message: `message:ra.<command id>`. A dot never occurs in a
+ * ClientId, so neither an agent's message (`message:<client id>`) nor an imported one
+ * (`message:in-<hash>`) can take it, and a command id cannot take theirs (R-CH-09, R-CH-10).
+ */
+export function raCommandMessageId(commandId: string): string {
+  return docId('message', `ra.${commandId}`);
+}
 
 /**
  * Why "Solicitar avaliação" is not possible now (code and pt-BR sentence), or null: the complaint

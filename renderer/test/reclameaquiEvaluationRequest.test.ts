@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { RA_META, RA_REFUSAL, RaEvaluationBody, RaModerationBody, type MessageDoc } from '@atende/protocol';
+import { RA_META, RA_REFUSAL, raCommandMessageId, RaEvaluationBody, RaModerationBody, type MessageDoc } from '@atende/protocol';
 
 /**
  * "Solicitar avaliação" (R-CH-10) in the finish dialog: offered only when the Reclame Aqui allows
@@ -93,8 +93,11 @@ describe('R-CH-10 what the dialog says about the request', () => {
     const c = complaint(answered);
     expect(evaluationRequestState(c, [older], { commandId: '01JCMDEVAL01', outcome: 'queued' })).toEqual({ kind: 'waiting' });
     expect(evaluationRequestState(c, [older], { commandId: '01JCMDEVAL01', outcome: 'done' })).toEqual({ kind: 'sending' });
-    const own = eventMessage('message:ra-evaluation-01JCMDEVAL01', 'sent', null, 9);
-    expect(evaluationRequestState(c, [older, own], { commandId: '01JCMDEVAL01', outcome: 'done' })).toEqual({ kind: 'requested', at: 9 });
+    // Another request's message whose id merely contains the command id is not this one.
+    const lookalike = eventMessage('message:01JCMDEVAL01', 'failed', 'Outro pedido');
+    expect(evaluationRequestState(c, [older, lookalike], { commandId: '01JCMDEVAL01', outcome: 'done' })).toEqual({ kind: 'sending' });
+    const own = eventMessage(raCommandMessageId('01JCMDEVAL01'), 'sent', null, 9);
+    expect(evaluationRequestState(c, [older, lookalike, own], { commandId: '01JCMDEVAL01', outcome: 'done' })).toEqual({ kind: 'requested', at: 9 });
   });
 });
 

@@ -1,8 +1,14 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { RA_ALREADY_EVALUATED, RA_LAST_PUBLIC_NOT_COMPANY, RA_META, RA_REFUSAL, type MessageDoc } from '@atende/protocol';
+import {
+  RA_ALREADY_EVALUATED, RA_EVALUATION_IN_FLIGHT, RA_LAST_PUBLIC_NOT_COMPANY, RA_META, RA_REFUSAL, raCommandMessageId, type MessageDoc,
+} from '@atende/protocol';
+import { upstreamMessageKey } from '../src/channels/inbound.js';
+import { complaintExternalId, interactionExternalId } from '../src/channels/reclameaqui/tickets.js';
 import { addUser, call, login } from './helpers.js';
-import { command, commandId, complaintTaken, conversation, eventsOf, settled } from './reclameaquiCommandsSetup.js';
-import { startReclameAquiRig, type ReclameAquiRig } from './reclameaquiSetup.js';
+import {
+  accountOnLine, command, commandId, complaintTaken, conversation, eventsOf, settled, type HugMeLine,
+} from './reclameaquiCommandsSetup.js';
+import { conversationsOf, inboundOf, startReclameAquiRig, type ReclameAquiRig } from './reclameaquiSetup.js';
 import { until } from './until.js';
 
 /**
@@ -11,18 +17,24 @@ import { until } from './until.js';
  * complaint is not evaluated; HugMe has the last word, shown on the event message.
  */
 let rig: ReclameAquiRig;
+/** The same fake company through a second account whose calls the test can hold or cut. */
+let lined: { rig: ReclameAquiRig; line: HugMeLine };
 let agent: string;
+let outsider: string;
 beforeAll(async () => {
   rig = await startReclameAquiRig();
   await addUser(rig.server, { key: 'ra-eval-agent', name: 'Rita', email: 'rita.eval@demo.local', role: 'agent', teamIds: ['team:suporte'], maxConcurrent: 50 });
+  await addUser(rig.server, { key: 'ra-eval-outsider', name: 'Otto', email: 'otto.eval@demo.local', role: 'agent', teamIds: ['team:comercial'], maxConcurrent: 50 });
   agent = (await login(rig.server, 'rita.eval@demo.local')).accessToken;
+  outsider = (await login(rig.server, 'otto.eval@demo.local')).accessToken;
+  lined = await accountOnLine(rig);
 });
 afterAll(async () => rig.close());
 beforeEach(() => {
   rig.hugme.calls.length = 0;
 });
 
-const evaluation = (conversationId: string, id = commandId()) => command(rig, agent, conversationId, 'evaluation', { id });
+const evaluation = (conversationId: string, id = commandId(), token = agent) => command(rig, token, conversationId, 'evaluation', { id });
 const evaluationCalls = () => rig.hugme.calls.filter((c) => c.path === '/ticket/v1/tickets/evaluation');
 
 /** The agent answered publicly and the send job finished; no poll ran since. */
@@ -104,5 +116,59 @@ describe('R-CH-10 Reclame Aqui evaluation request', () => {
     const refused = await call(rig.server, 'POST', `/api/conversations/${conversationId}/reclameaqui/evaluation`, { token: agent, body: { id: commandId(), finish: true } });
     expect(refused.status).toBe(400);
     expect(await eventsOf(rig, conversationId, 'raEvaluationRequested')).toHaveLength(0);
+  });
+
+  it('R-CH-10 a command id cannot take the id the consumer\'s next reply will get: the reply is still imported', async () => {
+    const { ticketId, conversationId } = await complaintTaken(rig, agent);
+    await answeredPublicly(conversationId);
+    // Interaction ids are sequential: the consumer's reply gets the next one, and its message key follows.
+    const next = Math.max(...rig.hugme.tickets().flatMap((t) => t.interactions.map((i) => i.ticket_interaction_id))) + 1;
+    const squat = upstreamMessageKey(rig.accountId, interactionExternalId(String(next)));
+    const asked = await evaluation(conversationId, squat);
+    expect(asked.status).toBe(201);
+    expect(asked.body.message.id).toBe(raCommandMessageId(squat));
+    await settled(rig, asked.body.message.id);
+    rig.hugme.consumerReplies(ticketId, 'Ainda não chegou a troca.');
+    await rig.poller().poll(rig.accountId);
+    const replies = await Promise.all((await conversationsOf(rig, ticketId)).map((c) => inboundOf(rig, c.id)));
+    expect(replies.flat().map((m) => m.text)).toContain('Ainda não chegou a troca.');
+  });
+
+  it('R-CH-10 whether a complaint was imported is not told to who cannot see it: 404 for any id', async () => {
+    const { ticketId, conversationId } = await complaintTaken(rig, agent);
+    const imported = upstreamMessageKey(rig.accountId, complaintExternalId(String(ticketId)));
+    const never = upstreamMessageKey(rig.accountId, complaintExternalId(String(ticketId + 500)));
+    for (const target of [conversationId, 'conversation:01JNOSUCHCONVERSATION0000']) {
+      const answers = [await evaluation(target, imported, outsider), await evaluation(target, never, outsider)];
+      expect(answers.map((a) => a.status)).toEqual([404, 404]);
+    }
+  });
+
+  it('R-CH-10 another request while one is still on its way to HugMe is 409; once it was accepted one may ask again', async () => {
+    const { conversationId } = await complaintTaken(lined.rig, agent);
+    await answeredPublicly(conversationId);
+    const release = lined.line.hold('/ticket/v1/tickets/evaluation');
+    const first = await evaluation(conversationId);
+    expect(first.body.message).toMatchObject({ status: 'queued' });
+    const second = await evaluation(conversationId);
+    expect(second.status).toBe(409);
+    expect(second.body).toMatchObject({ error: RA_REFUSAL.evaluationInFlight, message: RA_EVALUATION_IN_FLIGHT });
+    release();
+    expect(await settled(rig, first.body.message.id)).toMatchObject({ status: 'sent' });
+    const again = await evaluation(conversationId);
+    expect(again.status).toBe(201);
+    expect(await settled(rig, again.body.message.id)).toMatchObject({ status: 'sent' });
+    expect(await eventsOf(rig, conversationId, 'raEvaluationRequested')).toHaveLength(2);
+    expect(evaluationCalls().map((c) => c.status)).toEqual([200, 200]);
+  });
+
+  it('R-CH-10 when the answer to the request was lost, it is asked again and the event is sent', async () => {
+    const { conversationId } = await complaintTaken(lined.rig, agent);
+    await answeredPublicly(conversationId);
+    lined.line.loseAnswer('/ticket/v1/tickets/evaluation');
+    const asked = await evaluation(conversationId);
+    expect(await settled(rig, asked.body.message.id)).toMatchObject({ status: 'sent', error: null });
+    expect(evaluationCalls().map((c) => c.status)).toEqual([200, 200]);
+    expect(Number.isNaN(Date.parse((await conversation(rig, conversationId)).channelMeta[RA_META.evaluationRequestedAt] ?? ''))).toBe(false);
   });
 });

@@ -1,9 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { RA_META, RA_MODERATION_PENDING, RA_REFUSAL } from '@atende/protocol';
-import { RA_FILE_REFUSED } from '../src/channels/reclameaqui/commands.js';
+import { RA_META, RA_MODERATION_IN_FLIGHT, RA_MODERATION_PENDING, RA_REFUSAL, raCommandMessageId } from '@atende/protocol';
+import { upstreamMessageKey } from '../src/channels/inbound.js';
+import { commandSlotId, RA_FILE_REFUSED, SLOT_WRITE_GRACE_MS } from '../src/channels/reclameaqui/commands.js';
+import { complaintExternalId } from '../src/channels/reclameaqui/tickets.js';
 import { addUser, call, login } from './helpers.js';
-import { command, commandId, complaintTaken, conversation, eventsOf, settled, upload } from './reclameaquiCommandsSetup.js';
-import { startReclameAquiRig, type ReclameAquiRig } from './reclameaquiSetup.js';
+import {
+  accountOnLine, command, commandId, complaintTaken, conversation, eventsOf, settled, upload, type HugMeLine,
+} from './reclameaquiCommandsSetup.js';
+import { complaint, conversationsOf, startReclameAquiRig, type ReclameAquiRig } from './reclameaquiSetup.js';
 
 /**
  * "Solicitar moderação" (issue 12 item 5, R-CH-09) through the real server, its outbox job and
@@ -14,14 +18,20 @@ const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
 const MP3 = Buffer.concat([Buffer.from([0xff, 0xfb, 0x90, 0x00]), Buffer.alloc(400)]);
 
 let rig: ReclameAquiRig;
+/** The same fake company through a second account whose calls the test can hold or cut. */
+let lined: { rig: ReclameAquiRig; line: HugMeLine };
 let agent: string;
 let colleague: string;
+let outsider: string;
 beforeAll(async () => {
   rig = await startReclameAquiRig();
   await addUser(rig.server, { key: 'ra-mod-agent', name: 'Rita', email: 'rita.mod@demo.local', role: 'agent', teamIds: ['team:suporte'], maxConcurrent: 50 });
   await addUser(rig.server, { key: 'ra-mod-colleague', name: 'Caio', email: 'caio.mod@demo.local', role: 'agent', teamIds: ['team:suporte'], maxConcurrent: 50 });
+  await addUser(rig.server, { key: 'ra-mod-outsider', name: 'Otto', email: 'otto.mod@demo.local', role: 'agent', teamIds: ['team:comercial'], maxConcurrent: 50 });
   agent = (await login(rig.server, 'rita.mod@demo.local')).accessToken;
   colleague = (await login(rig.server, 'caio.mod@demo.local')).accessToken;
+  outsider = (await login(rig.server, 'otto.mod@demo.local')).accessToken;
+  lined = await accountOnLine(rig);
 });
 afterAll(async () => rig.close());
 beforeEach(() => {
@@ -139,5 +149,79 @@ describe('R-CH-09 Reclame Aqui moderation request', () => {
     expect((await moderation('conversation:01JNOSUCHCONVERSATION0000', {})).status).toBe(404);
     expect(await eventsOf(rig, conversationId, 'raModerationRequested')).toHaveLength(0);
     expect(moderationCalls()).toHaveLength(0);
+  });
+
+  it('R-CH-09 a command id cannot take the id an imported complaint will get: the next complaint still becomes a conversation', async () => {
+    const { ticketId, conversationId } = await complaintTaken(rig, agent);
+    // The poller names a complaint's message after the account and the ticket: predictable for the next ticket.
+    const squat = upstreamMessageKey(rig.accountId, complaintExternalId(String(ticketId + 1)));
+    const asked = await moderation(conversationId, { id: squat });
+    expect(asked.status).toBe(201);
+    expect(asked.body.message.id).toBe(raCommandMessageId(squat));
+    expect(rig.hugme.fileComplaint(complaint(9001)).id).toBe(ticketId + 1);
+    await rig.poller().poll(rig.accountId);
+    const [imported] = await conversationsOf(rig, ticketId + 1);
+    expect(imported?.lastPreview).toContain('9001');
+    await settled(rig, asked.body.message.id);
+  });
+
+  it('R-CH-09 whether a command id exists is told only to who sees the conversation: 404 otherwise, 409 to a viewer', async () => {
+    const { ticketId, conversationId } = await complaintTaken(rig, agent);
+    const used = await moderation(conversationId, {});
+    const usedId = (used.body.message.id as string).slice(raCommandMessageId('').length);
+    const imported = upstreamMessageKey(rig.accountId, complaintExternalId(String(ticketId)));
+    for (const id of [usedId, imported, commandId()]) {
+      expect((await moderation(conversationId, { id }, outsider)).status).toBe(404);
+      expect((await moderation('conversation:01JNOSUCHCONVERSATION0000', { id }, outsider)).status).toBe(404);
+    }
+    // A colleague who sees the conversation learns of the conflict (and may not reply anyway).
+    const seen = await moderation(conversationId, { id: usedId }, colleague);
+    expect(seen.status).toBe(409);
+    expect(seen.body).toMatchObject({ error: 'id_conflict' });
+    await settled(rig, used.body.message.id);
+    expect(await eventsOf(rig, conversationId, 'raModerationRequested')).toHaveLength(1);
+  });
+
+  it('R-CH-09 a second request while the first is still on its way to HugMe is 409, then refused as pending once accepted', async () => {
+    const { conversationId } = await complaintTaken(lined.rig, agent);
+    const release = lined.line.hold('/ticket/v1/tickets/moderation');
+    const first = await moderation(conversationId, {});
+    expect(first.body.message).toMatchObject({ status: 'queued' });
+    const second = await moderation(conversationId, { reason: '5', message: 'Conteúdo ofensivo.' });
+    expect(second.status).toBe(409);
+    expect(second.body).toMatchObject({ error: RA_REFUSAL.moderationInFlight, message: RA_MODERATION_IN_FLIGHT });
+    // The author's own repeat still answers its request.
+    const repeat = await command(rig, agent, conversationId, 'moderation', {
+      id: (first.body.message.id as string).slice(raCommandMessageId('').length), reason: '4', message: 'Reclamação repetida da nº 1.',
+    });
+    expect(repeat.status).toBe(200);
+    release();
+    expect(await settled(rig, first.body.message.id)).toMatchObject({ status: 'sent' });
+    const third = await moderation(conversationId, { reason: '5', message: 'Conteúdo ofensivo.' });
+    expect(third.body).toMatchObject({ error: RA_REFUSAL.moderationPending });
+    expect(await eventsOf(rig, conversationId, 'raModerationRequested')).toHaveLength(1);
+    expect(moderationCalls()).toHaveLength(1);
+  });
+
+  it('R-CH-09 a request whose message a crash never wrote holds the complaint only for a grace period', async () => {
+    const { conversationId } = await complaintTaken(rig, agent);
+    const slot = commandSlotId(conversationId, 'raModerationRequested');
+    await rig.server.store.bulkWrite([{ _id: slot, type: 'raslot', messageId: raCommandMessageId('ghost-request'), claimedAt: Date.now() }]);
+    expect((await moderation(conversationId, {})).body).toMatchObject({ error: RA_REFUSAL.moderationInFlight });
+    const stored = await rig.server.store.get(slot, { fresh: true });
+    await rig.server.store.bulkWrite([{ ...stored!, claimedAt: Date.now() - SLOT_WRITE_GRACE_MS - 1 }]);
+    const asked = await moderation(conversationId, {});
+    expect(asked.status).toBe(201);
+    expect(await settled(rig, asked.body.message.id)).toMatchObject({ status: 'sent' });
+  });
+
+  it('R-CH-09 when HugMe took the request but its answer was lost, the retry\'s "already pending" is success', async () => {
+    const { ticketId, conversationId } = await complaintTaken(lined.rig, agent);
+    lined.line.loseAnswer('/ticket/v1/tickets/moderation');
+    const asked = await moderation(conversationId, { reason: '16', message: 'Caso trabalhista.' });
+    expect(await settled(rig, asked.body.message.id)).toMatchObject({ status: 'sent', error: null });
+    expect(moderationCalls().map((c) => c.status)).toEqual([200, 400]);
+    expect(rig.hugme.ticket(ticketId)?.moderation).toEqual({ status: 'pending', reason: 16 });
+    expect((await conversation(rig, conversationId)).channelMeta).toMatchObject({ [RA_META.moderationStatus]: 'pending', [RA_META.moderationReason]: '16' });
   });
 });

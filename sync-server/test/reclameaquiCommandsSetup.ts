@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
 import type { ConversationDoc, MessageDoc } from '@atende/protocol';
+import { ReclameAquiAdapter } from '../src/channels/reclameaqui/adapter.js';
 import { toWire } from '../src/store/wire.js';
 import { call } from './helpers.js';
 import { complaint, conversationsOf, type ReclameAquiRig } from './reclameaquiSetup.js';
@@ -46,4 +47,52 @@ export async function upload(rig: ReclameAquiRig, token: string, bytes: Buffer, 
   const res = await fetch(`${rig.server.url}/api/media`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
   expect(res.status).toBe(201);
   return ((await res.json()) as { id: string }).id;
+}
+
+/**
+ * The line between the server and the fake HugMe, for what the fake cannot do itself: hold a call
+ * (its command stays queued meanwhile) or lose a call's answer after HugMe acted on it (a reset,
+ * as after a timeout: the client reads it as an uncertain send).
+ */
+export interface HugMeLine {
+  /** The next call to a path ending with `path` waits until the returned function is called. */
+  hold(path: string): () => void;
+  /** The next call to a path ending with `path` reaches HugMe, but its answer never arrives. */
+  loseAnswer(path: string): void;
+}
+
+/**
+ * A second Reclame Aqui account on the same fake company whose calls go through a HugMeLine;
+ * `rig` with that account (polls and complaints) comes back. Every other account keeps calling
+ * HugMe directly: the line passes anything it was not told about.
+ */
+export async function accountOnLine(rig: ReclameAquiRig): Promise<{ rig: ReclameAquiRig; line: HugMeLine }> {
+  const holds: Array<{ path: string; gate: Promise<void> }> = [];
+  const losses: string[] = [];
+  const take = <T>(list: T[], match: (item: T) => boolean): T | undefined => {
+    const i = list.findIndex(match);
+    return i < 0 ? undefined : list.splice(i, 1)[0];
+  };
+  const fetcher: typeof fetch = async (input, init) => {
+    const path = new URL(input instanceof Request ? input.url : String(input)).pathname;
+    const held = take(holds, (h) => path.endsWith(h.path));
+    if (held) await held.gate;
+    const res = await fetch(input, init);
+    if (take(losses, (l) => path.endsWith(l)) === undefined) return res;
+    await res.arrayBuffer();
+    throw new TypeError('fetch failed', { cause: { code: 'ECONNRESET' } });
+  };
+  rig.server.registry.register('reclameaqui', (account) => new ReclameAquiAdapter(account, { fetcher }));
+  const account = await rig.createAccount();
+  const line: HugMeLine = {
+    hold(path) {
+      let open!: () => void;
+      holds.push({ path, gate: new Promise<void>((resolve) => { open = resolve; }) });
+      return () => open();
+    },
+    loseAnswer(path) {
+      losses.push(path);
+    },
+  };
+  return { rig: { ...rig, accountId: account.id }, line };
 }

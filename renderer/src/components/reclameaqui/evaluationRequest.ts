@@ -1,4 +1,4 @@
-import { conversationEventOf, RA_META, raEvaluationRefusal, type ConversationDoc, type MessageDoc } from '@atende/protocol';
+import { conversationEventOf, RA_META, raCommandMessageId, raEvaluationRefusal, type ConversationDoc, type MessageDoc } from '@atende/protocol';
 import type { Outcome } from '../../db/outbox';
 
 /**
@@ -22,7 +22,7 @@ export type EvaluationRequestState =
   | { kind: 'requested'; at: number | null }
   | { kind: 'failed'; error: string | null };
 
-/** The request made from this dialog: its command id (part of the event message's id) and how the outbox answered. */
+/** The request made from this dialog: its command id (naming the event message: raCommandMessageId) and how the outbox answered. */
 export interface LocalRequest {
   commandId: string;
   outcome: Outcome;
@@ -45,7 +45,7 @@ export function evaluationRequestState(
 ): EvaluationRequestState | null {
   const events = messages.filter((m) => conversationEventOf(m)?.event === 'raEvaluationRequested');
   if (local) {
-    const own = events.find((m) => m.id.includes(local.commandId));
+    const own = events.find((m) => m.id === raCommandMessageId(local.commandId));
     if (own) return stateOf(own);
     return local.outcome === 'queued' ? { kind: 'waiting' } : { kind: 'sending' };
   }

@@ -1,12 +1,13 @@
-import { conversationEventOf, RA_META, type ConversationDoc, type MessageDoc } from '@atende/protocol';
+import { conversationEventOf, RA_META, RA_MODERATION_PENDING, type ConversationDoc, type MessageDoc } from '@atende/protocol';
 import { isEnabled, type ChannelAccounts } from '../../channelAccounts/service.js';
-import { PermanentFailure, type DeadLetterHandler, type JobHandler, type JobRunner } from '../../jobs/types.js';
+import { PermanentFailure, RetryLater, type DeadLetterHandler, type JobHandler, type JobRunner } from '../../jobs/types.js';
 import type { MediaService } from '../../media/service.js';
-import type { DocStore } from '../../store/index.js';
+import type { DocStore, StoredDoc } from '../../store/index.js';
 import { getWire, updateWire } from '../../store/wire.js';
 import type { ChannelRegistry } from '../adapter.js';
 import { DISABLED_REASON, mergeChannelMeta } from '../outbound.js';
 import { ReclameAquiAdapter } from './adapter.js';
+import { ReclameAquiRefusal } from './client.js';
 import { RA_COMMAND_JOB } from './commands.js';
 
 /**
@@ -14,6 +15,11 @@ import { RA_COMMAND_JOB } from './commands.js';
  * the outcome on the event message and, when accepted, on the complaint's `channelMeta`
  * (moderation pending with its reason; the evaluation request's time). 429, outages and expired
  * tokens are retried by the job policy; a refusal fails the message with a pt-BR sentence.
+ * A call that may have reached HugMe (timeout, reset, a node that died mid-call) is repeated
+ * (unlike a message, which would show twice): HugMe has no idempotency key, but a repeat is
+ * harmless here — a repeated moderation is refused "already pending", which after such a call
+ * means ours arrived (see `call`), and an evaluation request may be repeated (CHANNELS.md puts no
+ * limit on it; the fake accepts it).
  */
 export interface CommandJobDeps {
   store: DocStore;
@@ -41,12 +47,12 @@ function commandJob(deps: CommandJobDeps): JobHandler {
 
     let meta: Record<string, string>;
     if (event.event === 'raModerationRequested') {
-      await adapter.client.requestModeration(ticketId, {
-        reason: event.reason, message: event.message, migrateTO: event.targetCompany ?? undefined, file: await fileOf(deps, message),
-      });
+      const file = await fileOf(deps, message);
+      const request = { reason: event.reason, message: event.message, migrateTO: event.targetCompany ?? undefined, file };
+      await call(deps.store, job.key, () => adapter.client.requestModeration(ticketId, request), RA_MODERATION_PENDING);
       meta = { [RA_META.moderationStatus]: 'pending', [RA_META.moderationReason]: event.reason };
     } else if (event.event === 'raEvaluationRequested') {
-      await adapter.client.requestEvaluation(ticketId);
+      await call(deps.store, job.key, () => adapter.client.requestEvaluation(ticketId), null);
       meta = { [RA_META.evaluationRequestedAt]: new Date().toISOString() };
     } else {
       return;
@@ -55,6 +61,46 @@ function commandJob(deps: CommandJobDeps): JobHandler {
     await mergeChannelMeta(deps.store, conversation.id, meta);
     await settle(deps.store, messageId, 'sent', null);
   };
+}
+
+/** Whether a command's call to HugMe may have arrived without its answer reaching us (server-only, never replicated). */
+interface CallLogDoc extends StoredDoc {
+  type: 'racall';
+  state: 'in_flight' | 'answered';
+  updatedAt: number;
+}
+
+/**
+ * One call to HugMe for the command `key`, logged `in_flight` before it leaves and `answered` once
+ * HugMe accepted or refused it. When the log says an earlier attempt got no such answer, HugMe's
+ * refusal `repeatMeansDone` (its answer to a repeat of that very request) means the earlier one
+ * arrived: success (R-CH-09).
+ */
+async function call(store: DocStore, key: string, request: () => Promise<void>, repeatMeansDone: string | null): Promise<void> {
+  const logId = `racall:${key}`;
+  const log = (await store.get(logId, { fresh: true })) as CallLogDoc | undefined;
+  const earlierUnanswered = log?.state === 'in_flight';
+  const inFlight = await writeCallLog(store, logId, log, 'in_flight');
+  if (!inFlight) throw new RetryLater('another worker is calling the Reclame Aqui for this request');
+  try {
+    await request();
+  } catch (error) {
+    // Only HugMe's own refusal says the request did not take. After a timeout, a reset or a 5xx it
+    // may have; a 429 rarely did, but reading it as "may have" costs at most a pending moderation
+    // recorded with our reason — when HugMe says one is pending, one is.
+    if (!(error instanceof ReclameAquiRefusal)) throw error;
+    await writeCallLog(store, logId, inFlight, 'answered');
+    if (earlierUnanswered && error.message === repeatMeansDone) return;
+    throw error;
+  }
+  await writeCallLog(store, logId, inFlight, 'answered');
+}
+
+async function writeCallLog(store: DocStore, id: string, current: CallLogDoc | undefined, state: CallLogDoc['state']): Promise<CallLogDoc | undefined> {
+  const next: CallLogDoc = { _id: id, type: 'racall', state, updatedAt: Date.now() };
+  if (current?._rev) next._rev = current._rev;
+  const [result] = await store.bulkWrite([next]);
+  return result?.ok ? { ...next, _rev: result.rev } : undefined;
 }
 
 async function fileOf(deps: CommandJobDeps, message: MessageDoc): Promise<{ bytes: Buffer; mimeType: string; name: string } | undefined> {
