@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { keyOf, RA_META, type ConversationDoc } from '@atende/protocol';
+import { keyOf, RA_META, type ChannelAccountView, type ConversationDoc } from '@atende/protocol';
 import { RECLAME_AQUI_POLL_JOB, schedulePolls } from '../src/channels/reclameaqui/pollJob.js';
 import { pagesPerRound } from '../src/channels/reclameaqui/poller.js';
-import { tooManyRequests } from '../src/channels/reclameaqui/simulator/fakeHugMe.js';
+import { FakeHugMe, tooManyRequests } from '../src/channels/reclameaqui/simulator/fakeHugMe.js';
 import { toWire } from '../src/store/wire.js';
-import { call } from './helpers.js';
-import { complaint, startReclameAquiRig, type ReclameAquiRig } from './reclameaquiSetup.js';
+import { call, login, startTestServer } from './helpers.js';
+import { complaint, CREDENTIALS, startReclameAquiRig, type ReclameAquiRig } from './reclameaquiSetup.js';
 import { until } from './until.js';
 
 /**
@@ -94,5 +94,26 @@ describe('R-CH-06 Reclame Aqui polling cursor', () => {
     await schedulePolls(deps);
     expect(await r.poller().poll(r.accountId)).toEqual({ pages: 0, tickets: 0, more: false });
     expect(r.hugme.calls.length).toBe(calls);
+  });
+
+  it('R-CH-06 an account an admin creates while the server runs is polled at once, not at the watchdog\'s next minute', async () => {
+    const hugme = await new FakeHugMe({ ...CREDENTIALS, rateLimitPerMinute: 0 }).start();
+    // Polling in the background, as in production: its watchdog checked at start, before the account existed.
+    const server = await startTestServer();
+    try {
+      const ticket = hugme.fileComplaint(complaint(1));
+      const admin = (await login(server, 'admin@demo.local')).accessToken;
+      const created = await call<ChannelAccountView>(server, 'POST', '/api/admin/channels', {
+        token: admin, body: { kind: 'reclameaqui', name: 'Reclame Aqui Nova', teamId: 'team:suporte', config: { ...CREDENTIALS, apiBaseUrl: hugme.baseUrl } },
+      });
+      expect(created.status).toBe(201);
+      const firstRound = `job:${RECLAME_AQUI_POLL_JOB}.${keyOf(created.body.id)}.1`;
+      expect(await until(() => server.store.get(firstRound), (job) => job?.state === 'done', 15_000)).toMatchObject({ state: 'done' });
+      const stored = await server.store.find({ selector: { type: 'conversation', channelAccountId: created.body.id }, limit: 10 });
+      expect(stored.map((c) => toWire<ConversationDoc>(c).channelMeta[RA_META.complaintId])).toEqual([String(ticket.id)]);
+    } finally {
+      await server.close();
+      await hugme.stop();
+    }
   });
 });

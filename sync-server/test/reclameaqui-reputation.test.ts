@@ -135,6 +135,22 @@ describe('R-CH-08 Reclame Aqui reputation', () => {
     expect(visibilityOf(viewerOf({ id: 'user:admin', role: 'admin', teamIds: ['team:suporte'] }), cache ?? {})).toBe('hidden');
   });
 
+  it('R-CH-08 two "Atualizar" at once: exactly one asks HugMe, the other is told to wait', async () => {
+    const r = (rig = await startReclameAquiRig());
+    const carla = (await login(r.server, 'carla@demo.local')).accessToken; // supervisor of team:suporte
+    const answers = await Promise.all([refresh(r, r.admin), refresh(r, carla), refresh(r, r.admin)]);
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 429, 429]);
+    expect(reputationCalls(r)).toHaveLength(1);
+  });
+
+  it('R-CH-08 "Atualizar" with an accountId that is no account id is a 400 naming it', async () => {
+    const r = (rig = await startReclameAquiRig());
+    const answer = await refresh(r, r.admin, 'não é um id');
+    expect(answer.status).toBe(400);
+    expect(answer.body.message).toMatch(/accountId/);
+    expect(reputationCalls(r)).toHaveLength(0);
+  });
+
   it('R-CH-08 the scheduled fetch runs without any request, once per period across nodes', async () => {
     const r = (rig = await startReclameAquiRig());
     r.hugme.setReputation('overall', SIX_MONTHS);
