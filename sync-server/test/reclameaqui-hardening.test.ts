@@ -3,7 +3,7 @@ import { RA_META, type ConversationDoc, type MessageDoc } from '@atende/protocol
 import { ChannelAccounts, type ChannelAccountDoc } from '../src/channelAccounts/service.js';
 import { ReclameAquiAdapter } from '../src/channels/reclameaqui/adapter.js';
 import { ChannelRegistry } from '../src/channels/adapter.js';
-import { ANSWER_MAX_BYTES, AnswerTooLarge, LISTING_MAX_BYTES, ReclameAquiClient } from '../src/channels/reclameaqui/client.js';
+import { ANSWER_MAX_BYTES, AnswerTooLarge, LISTING_MAX_BYTES, RaTicket, ReclameAquiClient } from '../src/channels/reclameaqui/client.js';
 import { DEMO_RECLAME_AQUI_ID, startDemoReclameAqui } from '../src/channels/reclameaqui/simulator/demo.js';
 import { cursorIdOf, ReclameAquiPoller, type PollCursorDoc } from '../src/channels/reclameaqui/poller.js';
 import { complaintPageUrl } from '../src/channels/reclameaqui/ticketSchema.js';
@@ -143,6 +143,12 @@ describe('R-CH-06 the poll cursor only holds real dates', () => {
     expect(cursor.since).toBe(good.last_modification_date);
     expect(Object.values(cursor.recent ?? {}).every((at) => Number.isFinite(Date.parse(at)))).toBe(true);
     expect(logged).toEqual([expect.stringMatching(/ticket \d+9 skipped \(last_modification_date: /)]);
+  });
+
+  it('R-CH-06 a modification date is an ISO date-time Date.parse reads (any offset, T or space); anything else fails the ticket', () => {
+    const dated = (at: unknown) => RaTicket.safeParse({ id: 1, last_modification_date: at }).success;
+    for (const ok of ['2026-05-01T10:00:00.000Z', '2026-05-01T10:00:00-03:00', '2026-05-01 10:00:00']) expect(dated(ok), ok).toBe(true);
+    for (const bad of ['ontem', '2026-13-01T10:00:00Z', '1714557600000', 1714557600000, `2026-05-01T10:00:00Z${' '.repeat(80)}`, null]) expect(dated(bad), String(bad)).toBe(false);
   });
 
   it('R-CH-06 a cursor written with an unreadable date before this check asks HugMe from a real date and forgets the odd entry', async () => {

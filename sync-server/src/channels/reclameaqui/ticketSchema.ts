@@ -16,8 +16,12 @@ const SAFE_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const cut = (max: number) => z.string().transform((s) => (s.length > max ? `${s.slice(0, max - 1)}…` : s));
 /** An upstream id (string or number) as a safe token: anything else fails the ticket. */
 const upstreamId = z.union([z.string(), z.number()]).transform(String).pipe(z.string().regex(SAFE_ID, 'unsafe id'));
-/** A date the cursor may hold: an ISO datetime, with or without its offset. */
-const isoDate = z.string().max(64).pipe(z.iso.datetime({ offset: true, local: true }));
+/**
+ * A date the cursor may hold: an ISO 8601 date-time (`T` or a space between date and time, any
+ * offset or none, as HugMe's format is a model assumption) that Date.parse reads.
+ */
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/;
+const isoDate = z.string().max(64).refine((s) => ISO_DATE_TIME.test(s) && Number.isFinite(Date.parse(s)), 'not an ISO date-time');
 /** A date shown in the header or ordering messages: an unreadable one reads as absent. */
 const optionalDate = isoDate.nullish().catch(null);
 
