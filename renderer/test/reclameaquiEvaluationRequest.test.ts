@@ -2,9 +2,9 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RA_META, RA_REFUSAL, raCommandMessageId, RaEvaluationBody, RaModerationBody, type MessageDoc } from '@atende/protocol';
 
 /**
- * "Solicitar avaliação" (R-CH-10) in the finish dialog: offered only when the Reclame Aqui allows
- * it (otherwise the reason), what the agent is told about it once asked; and both Reclame Aqui
- * requests (R-CH-09 too) travel as outbox commands to their endpoints with the command id.
+ * "Solicitar avaliação" (R-CH-10) in the finish dialog: what the agent is told about it once
+ * asked; and both Reclame Aqui requests (R-CH-09 too) travel as outbox commands to their
+ * endpoints with the command id.
  */
 const net = vi.hoisted(() => ({
   sent: [] as Array<{ path: string; params: unknown; body: unknown }>,
@@ -29,7 +29,7 @@ vi.mock('../src/net/client', () => ({
 const { ApiError } = await import('../src/net/api');
 const { CommandRefused } = await import('../src/db/outbox');
 const { httpTransport } = await import('../src/db/outboxTransport');
-const { evaluationRefusalCode, evaluationRequestState } = await import('../src/components/reclameaqui/evaluationRequest');
+const { evaluationRequestState } = await import('../src/components/reclameaqui/evaluationRequest');
 const { closeOutboxes, outboxCollection, startedOutbox } = await import('./outboxFixture');
 
 const complaint = (meta: Record<string, string> = {}) => ({ channel: 'reclameaqui' as const, channelMeta: { [RA_META.complaintId]: '900', ...meta } });
@@ -49,27 +49,7 @@ afterEach(async () => {
   await closeOutboxes();
 });
 
-describe('R-CH-10 "Solicitar avaliação": enabled or disabled with the reason', () => {
-  it('R-CH-10 enabled once the last public interaction is the company’s and the consumer has not evaluated', () => {
-    expect(evaluationRefusalCode(complaint(answered))).toBeNull();
-  });
-
-  it('R-CH-10 disabled until the company answered publicly (no public answer yet, or the consumer spoke last)', () => {
-    expect(evaluationRefusalCode(complaint())).toBe(RA_REFUSAL.lastPublicNotCompany);
-    expect(evaluationRefusalCode(complaint({ [RA_META.lastPublicBy]: 'consumer' }))).toBe(RA_REFUSAL.lastPublicNotCompany);
-  });
-
-  it('R-CH-10 disabled once the consumer evaluated (the flag, or an evaluated status)', () => {
-    expect(evaluationRefusalCode(complaint({ ...answered, [RA_META.evaluated]: 'true' }))).toBe(RA_REFUSAL.alreadyEvaluated);
-    for (const statusId of ['9', '18', '19']) {
-      expect(evaluationRefusalCode(complaint({ ...answered, [RA_META.statusId]: statusId }))).toBe(RA_REFUSAL.alreadyEvaluated);
-    }
-  });
-
-  it('R-CH-10 not a complaint: not offered', () => {
-    expect(evaluationRefusalCode({ channel: 'webchat', channelMeta: answered })).toBe(RA_REFUSAL.notAComplaint);
-  });
-});
+// When "Solicitar avaliação" is enabled is the protocol's raEvaluationRefusal: protocol/test/reclameAquiActions.test.ts.
 
 describe('R-CH-10 what the dialog says about the request', () => {
   it('R-CH-10 never requested: nothing; requested earlier: when, from channelMeta', () => {

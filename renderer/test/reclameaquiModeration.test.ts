@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
-  MEDIA_LIMITS, RA_MODERATION_MESSAGE_MAX, RA_REFUSAL, RA_TARGET_COMPANY_MAX, RaModerationBody,
+  AUDIO_NOT_SUPPORTED, FILES_ONLY_PRIVATE, MEDIA_LIMITS, RA_MODERATION_MESSAGE_MAX, RA_REFUSAL, RA_TARGET_COMPANY_MAX, RaModerationBody,
 } from '@atende/protocol';
+import en from '../src/i18n/locales/en.json';
 import {
   moderationFileRefusal, moderationProblems, moderationRequest, offersRaCommands, type ModerationDraft,
 } from '../src/components/reclameaqui/moderation';
@@ -83,5 +84,10 @@ describe('R-CH-09 R-CH-10 refusals in the user\'s language', () => {
     const { t, te } = i18n([`reclameaqui.refusal.${RA_REFUSAL.moderationPending}`]);
     expect(raRefusalText(t, te, RA_REFUSAL.moderationPending, 'pt-BR')).toBe(`[reclameaqui.refusal.${RA_REFUSAL.moderationPending}]`);
     expect(raRefusalText(t, te, 'ra_new_rule', 'Frase do servidor.')).toBe('Frase do servidor.');
+  });
+
+  it('R-CH-07 R-CH-09 R-CH-10 every refusal code of the protocol has its sentence (i18n.test.ts keeps the languages in step)', () => {
+    const codes = [...Object.values(RA_REFUSAL), FILES_ONLY_PRIVATE, AUDIO_NOT_SUPPORTED].sort();
+    expect(Object.keys(en.reclameaqui.refusal).sort()).toEqual(codes);
   });
 });

@@ -1,15 +1,10 @@
-import { conversationEventOf, RA_META, raCommandMessageId, raEvaluationRefusal, type ConversationDoc, type MessageDoc } from '@atende/protocol';
+import { conversationEventOf, RA_META, raCommandMessageId, type ConversationDoc, type MessageDoc } from '@atende/protocol';
 import type { Outcome } from '../../db/outbox';
 
 /**
- * "Solicitar avaliação" (R-CH-10) as pure rules: whether the button may be used (the protocol's
- * rule, the one the server enforces) and what the agent is told about the request once made.
+ * "Solicitar avaliação" (R-CH-10): what the agent is told about the request once made. Whether the
+ * button may be used is the protocol's raEvaluationRefusal, the rule the server enforces.
  */
-
-/** Why the request is not possible now: a code of RA_REFUSAL (i18n under `reclameaqui.finish.refusal`), or null. */
-export function evaluationRefusalCode(conversation: Pick<ConversationDoc, 'channel' | 'channelMeta'>): string | null {
-  return raEvaluationRefusal(conversation)?.code ?? null;
-}
 
 /**
  * Where the last request stands: `waiting` in this window's outbox for the connection, `sending`
