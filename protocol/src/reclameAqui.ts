@@ -36,7 +36,12 @@ export const RA_INTERACTION_TYPE_NAMES: Readonly<Record<string, string>> = {
 export const RA_CONSUMER_INTERACTION_TYPES: readonly string[] = ['6', '11'];
 /** Interactions written by the company (here or on the site): imported as the company's answers. */
 export const RA_COMPANY_INTERACTION_TYPES: readonly string[] = ['2', '3'];
-/** Who wrote each interaction type and whether the site shows it publicly (data, CHANNELS.md). */
+/**
+ * Who wrote each interaction type and whether the site shows it publicly. CHANNELS.md names the
+ * types (1 complaint, 2 public answer, 3 private from company, 6 private from consumer, 11
+ * evaluation). Model assumption: the `public` flags of types 1 and 11 are not in CHANNELS.md; an
+ * interaction's own `privacy` field, when HugMe sends it, wins over this table (raInteractionVisibility).
+ */
 export const RA_INTERACTION_TYPES: Readonly<Record<string, { by: 'consumer' | 'company'; public: boolean }>> = {
   '1': { by: 'consumer', public: true },
   '2': { by: 'company', public: true },
@@ -46,8 +51,39 @@ export const RA_INTERACTION_TYPES: Readonly<Record<string, { by: 'consumer' | 'c
 };
 /** The evaluation interaction: it arrives as one message built from the ticket's evaluation fields. */
 export const RA_EVALUATION_INTERACTION_TYPE = '11';
-/** Statuses after the consumer evaluated: no evaluation request any more (R-CH-10). */
+/**
+ * Statuses after the consumer evaluated: no evaluation request any more (R-CH-10). Model
+ * assumption: CHANNELS.md lists 18 "resolved" and 19 "not resolved" as statuses, not that only an
+ * evaluation leads to them.
+ */
 export const RA_EVALUATED_STATUS_IDS: readonly string[] = ['9', '18', '19'];
+
+/**
+ * Who sees an interaction on the site: its `privacy` field when HugMe sends one (true: only the
+ * consumer and the company), else its type's entry in RA_INTERACTION_TYPES; unknown: private.
+ */
+export function raInteractionVisibility(type: string, privacy?: boolean | null): 'public' | 'private' {
+  if (typeof privacy === 'boolean') return privacy ? 'private' : 'public';
+  return RA_INTERACTION_TYPES[type]?.public ? 'public' : 'private';
+}
+
+/**
+ * HugMe's `moderation.status` values as the header keeps them (channelMeta RA_META.moderationStatus).
+ * Model assumption: CHANNELS.md names `moderation {status, reason}`, not the status values; these
+ * are the fake's (simulator/tickets.ts). A value not in this table is kept as RA_MODERATION_UNKNOWN
+ * (the poller logs it once): it is not "pending", so it never blocks a new request for good.
+ */
+export const RA_UPSTREAM_MODERATION_STATUSES: Readonly<Record<string, 'pending' | 'accepted' | 'refused'>> = {
+  pending: 'pending',
+  accepted: 'accepted',
+  refused: 'refused',
+};
+export const RA_MODERATION_UNKNOWN = 'unknown';
+
+/** The header's moderation status of an upstream one: RA_UPSTREAM_MODERATION_STATUSES, else RA_MODERATION_UNKNOWN. */
+export function raModerationStatusOf(upstream: string): 'pending' | 'accepted' | 'refused' | typeof RA_MODERATION_UNKNOWN {
+  return RA_UPSTREAM_MODERATION_STATUSES[upstream.trim().toLowerCase()] ?? RA_MODERATION_UNKNOWN;
+}
 
 /** The pt-BR name of a complaint status; an unknown id keeps the upstream's own name. */
 export function raStatusName(id: string, upstreamName?: string | null): string {
@@ -74,11 +110,19 @@ export const RA_META = {
   statusName: 'raStatusName',
   /** 'company' | 'consumer': who wrote the last public interaction (R-CH-10 rule). */
   lastPublicBy: 'raLastPublicBy',
+  /**
+   * ISO time of that last public interaction (HugMe's date; our own answer's send time until the
+   * poller sees it): a poll that reads the ticket before HugMe publishes our answer (25–30 s) does
+   * not turn `lastPublicBy` back to the consumer's older word.
+   */
+  lastPublicAt: 'raLastPublicAt',
+  /** 'true' once the company answered publicly (here or on the site): the "first answer public" tip is done. */
+  answeredPublicly: 'raAnsweredPublicly',
   /** 'true' once the consumer evaluated. */
   evaluated: 'raEvaluated',
   /** ISO time of the last "Solicitar avaliação" the upstream accepted. */
   evaluationRequestedAt: 'raEvaluationRequestedAt',
-  /** RA_MODERATION_STATUSES: 'pending' | 'accepted' | 'refused'. */
+  /** RA_MODERATION_STATUSES: 'pending' | 'accepted' | 'refused'; RA_MODERATION_UNKNOWN for a value HugMe sent that we do not know. */
   moderationStatus: 'raModerationStatus',
   /** The moderation reason code (RA_MODERATION_REASONS). */
   moderationReason: 'raModerationReason',

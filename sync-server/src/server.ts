@@ -182,7 +182,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const raPoller = new ReclameAquiPoller({ store, accounts, registry, contacts: directory, inbound, firstPollDays: config.reclameAquiFirstPollDays, log });
   const stopRaWatchdog = registerReclameAquiPolling(jobs, { store, accounts, poller: raPoller, log }, { background: options.pollInBackground !== false });
   // Moderation and evaluation requests (R-CH-09, R-CH-10) reach HugMe as outbox jobs.
-  registerReclameAquiCommands(jobs, { store, accounts, registry, media });
+  registerReclameAquiCommands(jobs, { store, accounts, registry, media, messages });
   // Its reputation (R-CH-08) is fetched on a schedule too, and cached for the panel.
   const raReputation = new ReclameAquiReputation({ store, accounts, registry });
   const stopRaReputation = registerReputationRefresh(jobs, { store, accounts, reputation: raReputation, log });

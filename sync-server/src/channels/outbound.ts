@@ -4,7 +4,8 @@ import type { MessageService } from '../conversations/messages.js';
 import { PermanentFailure, RetryLater, type DeadLetterHandler, type JobDoc, type JobHandler } from '../jobs/types.js';
 import type { DocStore, StoredDoc } from '../store/index.js';
 import { liveContact } from '../contacts/live.js';
-import { getWire, updateWire } from '../store/wire.js';
+import { getWire } from '../store/wire.js';
+import { mergeChannelMeta } from '../conversations/channelMeta.js';
 import { type ChannelRegistry, UncertainSend, type OutboundRequest } from './adapter.js';
 
 /** Records each send attempt before it leaves, so a crash mid-send is never followed by a blind repeat. */
@@ -76,14 +77,6 @@ export function sendMessageJob(deps: SendDeps): JobHandler {
     if (result.channelMeta) await mergeChannelMeta(deps.store, conversation.id, result.channelMeta);
     await deps.messages.recordSent(messageId, result.externalId, result.status);
   };
-}
-
-/** Adds upstream facts to a conversation's `channelMeta`; no write when it already says so. */
-export async function mergeChannelMeta(store: DocStore, conversationId: string, meta: Record<string, string>): Promise<void> {
-  await updateWire<ConversationDoc>(store, conversationId, (c) => {
-    if (!c || Object.entries(meta).every(([k, v]) => c.channelMeta[k] === v)) return undefined;
-    return { ...c, channelMeta: { ...c.channelMeta, ...meta }, updatedAt: Math.max(Date.now(), c.updatedAt + 1) };
-  });
 }
 
 /**

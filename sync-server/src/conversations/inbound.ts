@@ -8,6 +8,7 @@ import { linkContactToTeam } from '../contacts/teams.js';
 import type { JobDoc } from '../jobs/types.js';
 import { updateDoc, type DocStore, type StoredDoc } from '../store/index.js';
 import { getWire, toStored, toWire, updateWire } from '../store/wire.js';
+import { findByExternalId } from './messages.js';
 import { queuedJob } from './events.js';
 import { reopenedByCustomer } from './context.js';
 import { inTeam, previewOf, summarise, withCustomerWroteAt } from './summary.js';
@@ -34,6 +35,8 @@ export interface InboundInput {
   threadKey?: string;
   /** `channelMeta` a conversation this message opens starts with (Reclame Aqui: the complaint's header). */
   channelMeta?: Record<string, string>;
+  /** Who sees it upstream (Reclame Aqui: the consumer's private messages); public when not said. */
+  visibility?: MessageDoc['visibility'];
 }
 
 /** The company's own message written upstream outside Atende (Reclame Aqui: an answer on the complaint's page). */
@@ -157,12 +160,7 @@ export class InboundService {
 
   /** Upstream ids are unique per upstream account, not across accounts: only this account's conversations count. */
   private async carriesExternalId(accountId: string, externalId: string): Promise<boolean> {
-    const candidates = await this.store.find({ selector: { externalId, type: 'message' }, limit: 20 });
-    for (const m of candidates) {
-      const conversation = m._deleted ? undefined : await this.store.get(String(m.conversationId));
-      if (conversation?.channelAccountId === accountId) return true;
-    }
-    return false;
+    return (await findByExternalId(this.store, accountId, externalId)) !== undefined;
   }
 
   /**
@@ -265,7 +263,7 @@ export class InboundService {
       id, type: 'message', createdAt: now, updatedAt: now,
       conversationId: conversation.id, teamId: conversation.teamId, formerTeamIds: [],
       direction: 'in', authorId: input.contact.id, authorName: input.authorName, kind: input.kind,
-      text: input.text, attachments: input.attachments ?? [], visibility: 'public', status: 'delivered',
+      text: input.text, attachments: input.attachments ?? [], visibility: input.visibility ?? 'public', status: 'delivered',
       error: null, externalId: input.externalId, payload: input.payload ?? {},
     };
   }

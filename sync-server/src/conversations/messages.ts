@@ -235,20 +235,10 @@ export class MessageService {
    * furthest-status-wins. Answers false when no such message is recorded (yet).
    */
   async applyStatus(channelAccountId: string, externalId: string, status: MessageStatus, error?: string): Promise<boolean> {
-    const candidates = await this.store.find({ selector: { externalId, type: 'message', direction: 'out' }, limit: 10 });
-    let found: string | undefined;
-    let channel: unknown;
-    for (const m of candidates) {
-      // Upstream ids are unique per upstream, not across accounts: only this account's message.
-      const conversation = await this.store.get(String(m.conversationId));
-      if (conversation?.channelAccountId === channelAccountId) {
-        found = m._id;
-        channel = conversation.channel;
-      }
-    }
+    const found = await findByExternalId(this.store, channelAccountId, externalId, 'out');
     if (!found) return false;
-    const reason = failureReason(channel, error);
-    await updateWire<MessageDoc>(this.store, found, (m) => {
+    const reason = failureReason(found.channel, error);
+    await updateWire<MessageDoc>(this.store, found.messageId, (m) => {
       if (!m) return undefined;
       const next = applyUpstreamReport(m.status, status);
       if (next === m.status) return undefined;
@@ -277,6 +267,24 @@ export class MessageService {
     const moved = await updateWire<MessageDoc>(this.store, message.id, (m) => (m && m.teamId !== doc.teamId ? inTeam(m, doc.teamId) : undefined));
     return moved.doc ?? message;
   }
+}
+
+/**
+ * The message of a channel account that carries an upstream id (optionally of one direction), and
+ * its conversation's channel. Upstream ids are unique per upstream account, not across accounts:
+ * only this account's conversations count.
+ */
+export async function findByExternalId(
+  store: DocStore, channelAccountId: string, externalId: string, direction?: MessageDoc['direction'],
+): Promise<{ messageId: string; channel: unknown } | undefined> {
+  const selector = direction ? { externalId, type: 'message', direction } : { externalId, type: 'message' };
+  for (const m of await store.find({ selector, limit: 20 })) {
+    const conversation = m._deleted ? undefined : await store.get(String(m.conversationId));
+    if (conversation && !conversation._deleted && conversation.channelAccountId === channelAccountId) {
+      return { messageId: m._id, channel: conversation.channel };
+    }
+  }
+  return undefined;
 }
 
 /**

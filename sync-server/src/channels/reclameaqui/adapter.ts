@@ -1,7 +1,7 @@
 import { RA_META, RECLAME_AQUI_POLL, type ChannelTestResponse } from '@atende/protocol';
-import type { ChannelAccountDoc } from '../../channelAccounts/service.js';
+import { isEnabled, type ChannelAccountDoc, type ChannelAccounts } from '../../channelAccounts/service.js';
 import { PermanentFailure } from '../../jobs/types.js';
-import type { ChannelAdapter, OutboundRequest, SendResult } from '../adapter.js';
+import type { ChannelAdapter, ChannelRegistry, OutboundRequest, SendResult } from '../adapter.js';
 import { ReclameAquiClient, type ReclameAquiClientOptions } from './client.js';
 import { interactionExternalId } from './tickets.js';
 
@@ -42,7 +42,8 @@ export class ReclameAquiAdapter implements ChannelAdapter {
     if (message.visibility === 'public') {
       const sent = await this.client.answerPublicly(ticketId, message.text);
       // "Solicitar avaliação" may follow at once, without waiting for the next poll to see this answer.
-      return { externalId: sent.interactionId && interactionExternalId(sent.interactionId), status: 'sent', channelMeta: { [RA_META.lastPublicBy]: 'company' } };
+      const channelMeta = { [RA_META.lastPublicBy]: 'company', [RA_META.lastPublicAt]: new Date().toISOString(), [RA_META.answeredPublicly]: 'true' };
+      return { externalId: sent.interactionId && interactionExternalId(sent.interactionId), status: 'sent', channelMeta };
     }
     if (!contact.email) throw new PermanentFailure(NO_CONSUMER_EMAIL);
     const attachment = message.attachments[0];
@@ -56,4 +57,18 @@ export class ReclameAquiAdapter implements ChannelAdapter {
   testConnection(): Promise<ChannelTestResponse> {
     return this.client.testConnection();
   }
+}
+
+/**
+ * An enabled Reclame Aqui account and its HugMe adapter, for the work that calls HugMe outside a
+ * send (polling, commands, reputation); undefined for any other account, a disabled one, or a
+ * test's scripted stand-in registered in the adapter's place.
+ */
+export async function reclameAquiAccount(
+  accounts: Pick<ChannelAccounts, 'find'>, registry: ChannelRegistry, accountId: string,
+): Promise<{ account: ChannelAccountDoc; adapter: ReclameAquiAdapter } | undefined> {
+  const account = await accounts.find(accountId);
+  if (!account || account.kind !== 'reclameaqui' || !isEnabled(account)) return undefined;
+  const adapter = registry.forAccount(account);
+  return adapter instanceof ReclameAquiAdapter ? { account, adapter } : undefined;
 }

@@ -56,7 +56,7 @@ export interface ModerationRequest {
   file?: { bytes: Buffer; mimeType: string; name: string } | undefined;
 }
 
-export const RA_COMPLAINT_NOT_FOUND = 'O Reclame Aqui não encontrou esta reclamação.';
+const RA_COMPLAINT_NOT_FOUND = 'O Reclame Aqui não encontrou esta reclamação.';
 
 export interface ReclameAquiCredentials {
   apiBaseUrl: string;

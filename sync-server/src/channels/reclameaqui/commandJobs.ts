@@ -1,12 +1,14 @@
 import { conversationEventOf, RA_META, RA_MODERATION_PENDING, type ConversationDoc, type MessageDoc } from '@atende/protocol';
-import { isEnabled, type ChannelAccounts } from '../../channelAccounts/service.js';
+import type { ChannelAccounts } from '../../channelAccounts/service.js';
+import { mergeChannelMeta } from '../../conversations/channelMeta.js';
+import type { MessageService } from '../../conversations/messages.js';
 import { PermanentFailure, RetryLater, type DeadLetterHandler, type JobHandler, type JobRunner } from '../../jobs/types.js';
 import type { MediaService } from '../../media/service.js';
 import type { DocStore, StoredDoc } from '../../store/index.js';
-import { getWire, updateWire } from '../../store/wire.js';
+import { getWire } from '../../store/wire.js';
 import type { ChannelRegistry } from '../adapter.js';
-import { DISABLED_REASON, mergeChannelMeta } from '../outbound.js';
-import { ReclameAquiAdapter } from './adapter.js';
+import { DISABLED_REASON } from '../outbound.js';
+import { reclameAquiAccount } from './adapter.js';
 import { ReclameAquiRefusal } from './client.js';
 import { RA_COMMAND_JOB } from './commands.js';
 
@@ -26,40 +28,43 @@ export interface CommandJobDeps {
   accounts: Pick<ChannelAccounts, 'find'>;
   registry: ChannelRegistry;
   media: Pick<MediaService, 'read'>;
+  /** Records the outcome on the event message, as on any outgoing message (queued → sent or failed). */
+  messages: Pick<MessageService, 'recordSent' | 'recordFailed'>;
+  /** The clock of the call log and the evaluation request's time (tests inject one). */
+  now?: () => number;
 }
 
-export const COMMAND_GONE = 'O atendimento desta solicitação não existe mais.';
-export const NOT_RECLAME_AQUI = 'O canal deste atendimento não é mais uma conta do Reclame Aqui.';
+const COMMAND_GONE = 'O atendimento desta solicitação não existe mais.';
 
 function commandJob(deps: CommandJobDeps): JobHandler {
   return async (job) => {
     const messageId = String(job.payload.messageId);
     const message = await getWire<MessageDoc>(deps.store, messageId);
     const event = message && conversationEventOf(message);
-    if (!message || message.status !== 'queued' || !event) return; // settled already
+    if (!message || message.status !== 'queued' || !event) return; // its outcome is recorded already
     const conversation = await getWire<ConversationDoc>(deps.store, message.conversationId);
     const ticketId = conversation?.channelMeta[RA_META.complaintId];
     if (!conversation || !ticketId) throw new PermanentFailure(COMMAND_GONE);
-    const account = await deps.accounts.find(conversation.channelAccountId);
-    if (!account || !isEnabled(account)) throw new PermanentFailure(DISABLED_REASON);
-    const adapter = deps.registry.forAccount(account);
-    if (!(adapter instanceof ReclameAquiAdapter)) throw new PermanentFailure(NOT_RECLAME_AQUI);
+    const found = await reclameAquiAccount(deps.accounts, deps.registry, conversation.channelAccountId);
+    if (!found) throw new PermanentFailure(DISABLED_REASON);
+    const { adapter } = found;
+    const now = deps.now ?? Date.now;
 
     let meta: Record<string, string>;
     if (event.event === 'raModerationRequested') {
       const file = await fileOf(deps, message);
       const request = { reason: event.reason, message: event.message, migrateTO: event.targetCompany ?? undefined, file };
-      await call(deps.store, job.key, () => adapter.client.requestModeration(ticketId, request), RA_MODERATION_PENDING);
+      await call(deps.store, now, job.key, () => adapter.client.requestModeration(ticketId, request), RA_MODERATION_PENDING);
       meta = { [RA_META.moderationStatus]: 'pending', [RA_META.moderationReason]: event.reason };
     } else if (event.event === 'raEvaluationRequested') {
-      await call(deps.store, job.key, () => adapter.client.requestEvaluation(ticketId), null);
-      meta = { [RA_META.evaluationRequestedAt]: new Date().toISOString() };
+      await call(deps.store, now, job.key, () => adapter.client.requestEvaluation(ticketId), null);
+      meta = { [RA_META.evaluationRequestedAt]: new Date(now()).toISOString() };
     } else {
       return;
     }
     // The complaint first: a crash before the message is marked leaves it queued, never "sent" without its effect.
     await mergeChannelMeta(deps.store, conversation.id, meta);
-    await settle(deps.store, messageId, 'sent', null);
+    await deps.messages.recordSent(messageId, null, 'sent');
   };
 }
 
@@ -76,11 +81,14 @@ interface CallLogDoc extends StoredDoc {
  * refusal `repeatMeansDone` (its answer to a repeat of that very request) means the earlier one
  * arrived: success (R-CH-09).
  */
-async function call(store: DocStore, key: string, request: () => Promise<void>, repeatMeansDone: string | null): Promise<void> {
+async function call(
+  store: DocStore, now: () => number, key: string, request: () => Promise<void>, repeatMeansDone: string | null,
+): Promise<void> {
   const logId = `racall:${key}`;
   const log = (await store.get(logId, { fresh: true })) as CallLogDoc | undefined;
   const earlierUnanswered = log?.state === 'in_flight';
-  const inFlight = await writeCallLog(store, logId, log, 'in_flight');
+  const write = (current: CallLogDoc | undefined, state: CallLogDoc['state']) => writeCallLog(store, { _id: logId, type: 'racall', state, updatedAt: now() }, current);
+  const inFlight = await write(log, 'in_flight');
   if (!inFlight) throw new RetryLater('another worker is calling the Reclame Aqui for this request');
   try {
     await request();
@@ -89,15 +97,14 @@ async function call(store: DocStore, key: string, request: () => Promise<void>, 
     // may have; a 429 rarely did, but reading it as "may have" costs at most a pending moderation
     // recorded with our reason — when HugMe says one is pending, one is.
     if (!(error instanceof ReclameAquiRefusal)) throw error;
-    await writeCallLog(store, logId, inFlight, 'answered');
+    await write(inFlight, 'answered');
     if (earlierUnanswered && error.message === repeatMeansDone) return;
     throw error;
   }
-  await writeCallLog(store, logId, inFlight, 'answered');
+  await write(inFlight, 'answered');
 }
 
-async function writeCallLog(store: DocStore, id: string, current: CallLogDoc | undefined, state: CallLogDoc['state']): Promise<CallLogDoc | undefined> {
-  const next: CallLogDoc = { _id: id, type: 'racall', state, updatedAt: Date.now() };
+async function writeCallLog(store: DocStore, next: CallLogDoc, current: CallLogDoc | undefined): Promise<CallLogDoc | undefined> {
   if (current?._rev) next._rev = current._rev;
   const [result] = await store.bulkWrite([next]);
   return result?.ok ? { ...next, _rev: result.rev } : undefined;
@@ -111,20 +118,13 @@ async function fileOf(deps: CommandJobDeps, message: MessageDoc): Promise<{ byte
   return { bytes: content.data, mimeType: attachment.mimeType, name: attachment.name || 'arquivo' };
 }
 
-/** The request's outcome on its event message, once: only a queued message moves. */
-async function settle(store: DocStore, messageId: string, status: 'sent' | 'failed', error: string | null): Promise<void> {
-  await updateWire<MessageDoc>(store, messageId, (m) =>
-    m && m.status === 'queued' ? { ...m, status, error, updatedAt: Math.max(Date.now(), m.updatedAt + 1) } : undefined,
-  );
-}
-
 /** The agent reads why on the event message; upstream texts stay in the job's `lastError`, which never replicates. */
-function commandFailed(deps: Pick<CommandJobDeps, 'store'>): DeadLetterHandler {
+function commandFailed(deps: Pick<CommandJobDeps, 'messages'>): DeadLetterHandler {
   return async (job, error) => {
     const reason = error instanceof PermanentFailure
       ? error.message
       : `O Reclame Aqui não respondeu depois de ${job.attempts} tentativas. Tente de novo mais tarde.`;
-    await settle(deps.store, String(job.payload.messageId), 'failed', reason.slice(0, 500));
+    await deps.messages.recordFailed(String(job.payload.messageId), reason);
   };
 }
 

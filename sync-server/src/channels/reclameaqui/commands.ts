@@ -20,7 +20,7 @@ import { getWire, toStored } from '../../store/wire.js';
 export const RA_COMMAND_JOB = 'reclameaqui-command';
 
 export const RA_FILE_REFUSED = `O Reclame Aqui aceita anexos JPEG, PNG ou PDF de até ${MEDIA_LIMITS.reclameaqui.maxBytes / 1024 / 1024} MB.`;
-export const RA_FILE_UNKNOWN = 'O arquivo anexado não existe ou você não tem acesso a ele: envie-o de novo.';
+const RA_FILE_UNKNOWN = 'O arquivo anexado não existe ou você não tem acesso a ele: envie-o de novo.';
 
 type RaCommandEvent = Extract<ConversationEventPayload, { event: 'raModerationRequested' | 'raEvaluationRequested' }>;
 

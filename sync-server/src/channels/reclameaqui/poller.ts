@@ -1,11 +1,11 @@
 import { keyOf, RECLAME_AQUI_CALLS_PER_MINUTE, RECLAME_AQUI_PAGE_SIZE } from '@atende/protocol';
-import { isEnabled, type ChannelAccountDoc, type ChannelAccounts } from '../../channelAccounts/service.js';
+import type { ChannelAccountDoc, ChannelAccounts } from '../../channelAccounts/service.js';
 import { RECLAME_AQUI_FIRST_POLL_DAYS_DEFAULT } from '../../config/config.js';
 import type { ContactDirectory } from '../../contacts/directory.js';
 import type { InboundService } from '../../conversations/inbound.js';
 import { updateDoc, type DocStore, type StoredDoc } from '../../store/index.js';
 import type { ChannelRegistry } from '../adapter.js';
-import { ReclameAquiAdapter } from './adapter.js';
+import { reclameAquiAccount, type ReclameAquiAdapter } from './adapter.js';
 import type { RaTicket, SkippedTicket } from './client.js';
 import { ComplaintSync } from './complaints.js';
 
@@ -97,11 +97,8 @@ export class ReclameAquiPoller {
   }
 
   /** The account and its HugMe adapter, when it is one the server polls (enabled, not a test's stand-in). */
-  async pollable(accountId: string): Promise<{ account: ChannelAccountDoc; adapter: ReclameAquiAdapter } | undefined> {
-    const account = await this.deps.accounts.find(accountId);
-    if (!account || account.kind !== 'reclameaqui' || !isEnabled(account)) return undefined;
-    const adapter = this.deps.registry.forAccount(account);
-    return adapter instanceof ReclameAquiAdapter ? { account, adapter } : undefined;
+  pollable(accountId: string): Promise<{ account: ChannelAccountDoc; adapter: ReclameAquiAdapter } | undefined> {
+    return reclameAquiAccount(this.deps.accounts, this.deps.registry, accountId);
   }
 
   /**
@@ -128,7 +125,7 @@ export class ReclameAquiPoller {
       this.report(accountId, page.skipped);
       const stored: RaTicket[] = [];
       for (const ticket of page.data.filter((t) => !seen(cursor, t))) {
-        if ((await this.complaints.store(account, ticket)) === 'stored') stored.push(ticket);
+        if ((await this.complaints.sync(account, ticket)) === 'stored') stored.push(ticket);
       }
       outcome.tickets += stored.length;
       await this.advance(accountId, stored);
@@ -137,7 +134,7 @@ export class ReclameAquiPoller {
       pageNumber = lookBack || stored.length > 0 ? 1 : pageNumber + 1;
       lookBack = false;
     }
-    await this.settle(accountId, !outcome.more);
+    await this.recordCaughtUp(accountId, !outcome.more);
     return outcome;
   }
 
@@ -184,7 +181,7 @@ export class ReclameAquiPoller {
   }
 
   /** Records whether the round read everything, which decides the next round's look-back. */
-  private async settle(accountId: string, caughtUp: boolean): Promise<void> {
+  private async recordCaughtUp(accountId: string, caughtUp: boolean): Promise<void> {
     await updateDoc<PollCursorDoc>(this.deps.store, cursorIdOf(accountId), (current) =>
       current && !current._deleted && current.caughtUp !== caughtUp ? { ...current, caughtUp, updatedAt: Date.now() } : undefined,
     );

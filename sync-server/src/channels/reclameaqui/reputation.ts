@@ -1,11 +1,11 @@
 import {
-  DomainError, forbidden, keyOf, notFound, RA_REPUTATION_REFRESH, type RaAccountReputation, type UserDoc,
+  DomainError, forbidden, keyOf, mayRefreshReputation, notFound, RA_REPUTATION_REFRESH, seesRaReputation, type RaAccountReputation, type UserDoc,
 } from '@atende/protocol';
 import { isEnabled, type ChannelAccountDoc, type ChannelAccounts } from '../../channelAccounts/service.js';
 import { RetryLater } from '../../jobs/types.js';
 import { updateDoc, type DocStore, type StoredDoc } from '../../store/index.js';
 import type { ChannelRegistry } from '../adapter.js';
-import { ReclameAquiAdapter } from './adapter.js';
+import { reclameAquiAccount, type ReclameAquiAdapter } from './adapter.js';
 import { refusalSentence } from './client.js';
 import type { ReputationPeriods } from './reputationAnswer.js';
 
@@ -29,18 +29,8 @@ export interface ReputationDoc extends StoredDoc {
 export const reputationIdOf = (accountId: string) => `rareputation:${keyOf(accountId)}`;
 
 const MINUTE_MS = 60_000;
-export const TOO_SOON = `A reputação foi atualizada há menos de ${RA_REPUTATION_REFRESH.minMinutes} minuto(s). Aguarde um pouco e tente de novo.`;
+const TOO_SOON = `A reputação foi atualizada há menos de ${RA_REPUTATION_REFRESH.minMinutes} minuto(s). Aguarde um pouco e tente de novo.`;
 const NOT_CONFIGURED = 'A conta do Reclame Aqui não tem o id da empresa (HugMe) configurado.';
-
-/** Accounts a user sees the reputation of: those their teams serve; admins see every one. */
-export function seesReputationOf(user: Pick<UserDoc, 'role' | 'teamIds'>, account: ChannelAccountDoc): boolean {
-  return user.role === 'admin' || user.teamIds.includes(account.entryTeamId);
-}
-
-/** "Atualizar": supervisors and admins among those who see it. */
-export function mayRefreshReputationOf(user: Pick<UserDoc, 'role' | 'teamIds'>, account: ChannelAccountDoc): boolean {
-  return user.role !== 'agent' && seesReputationOf(user, account);
-}
 
 export interface ReputationDeps {
   store: DocStore;
@@ -68,11 +58,8 @@ export class ReclameAquiReputation {
   }
 
   /** Enabled Reclame Aqui accounts with their HugMe client (a test's scripted stand-in has none). */
-  async fetchable(accountId: string): Promise<{ account: ChannelAccountDoc; adapter: ReclameAquiAdapter } | undefined> {
-    const account = await this.deps.accounts.find(accountId);
-    if (!account || account.kind !== 'reclameaqui' || !isEnabled(account)) return undefined;
-    const adapter = this.deps.registry.forAccount(account);
-    return adapter instanceof ReclameAquiAdapter ? { account, adapter } : undefined;
+  fetchable(accountId: string): Promise<{ account: ChannelAccountDoc; adapter: ReclameAquiAdapter } | undefined> {
+    return reclameAquiAccount(this.deps.accounts, this.deps.registry, accountId);
   }
 
   /**
@@ -107,15 +94,15 @@ export class ReclameAquiReputation {
   /** Every account the user sees, with its cached figures (none yet: empty periods, fetchedAt null). */
   async forUser(user: UserDoc): Promise<RaAccountReputation[]> {
     const accounts = (await this.deps.accounts.list())
-      .filter((a) => a.kind === 'reclameaqui' && isEnabled(a) && seesReputationOf(user, a));
+      .filter((a) => a.kind === 'reclameaqui' && isEnabled(a) && seesRaReputation(user, a));
     return Promise.all(accounts.map(async (account) => viewOf(account, await this.cached(account._id))));
   }
 
   /** "Atualizar" (supervisors and admins of the account's team), at most once per `minMinutes`. */
   async refreshFor(user: UserDoc, accountId: string): Promise<RaAccountReputation[]> {
     const found = await this.fetchable(accountId);
-    if (!found || !seesReputationOf(user, found.account)) throw notFound('Reclame Aqui account');
-    if (!mayRefreshReputationOf(user, found.account)) throw forbidden('Só supervisores e administradores da equipe podem atualizar a reputação.');
+    if (!found || !seesRaReputation(user, found.account)) throw notFound('Reclame Aqui account');
+    if (!mayRefreshReputation(user, found.account)) throw forbidden('Só supervisores e administradores da equipe podem atualizar a reputação.');
     const at = this.now();
     if (!(await this.claimAttempt(accountId, at))) throw new DomainError('rate_limited', 'reputation_too_soon', TOO_SOON);
     await this.fetch(found.account, found.adapter, at);

@@ -31,7 +31,7 @@ function labelOf(value: unknown): RaReputation['reputation'] {
   return { code: labelTextOf(value.code), name: labelTextOf(value.name) };
 }
 
-export function reputationOfPeriod(raw: Loose): RaReputation {
+function reputationOfPeriod(raw: Loose): RaReputation {
   return {
     reputation: labelOf(raw.reputation),
     finalGrade: numberOf(raw.finalGrade),

@@ -1,7 +1,7 @@
 import {
   MESSAGE_TEXT_MAX, RA_COMPANY_INTERACTION_TYPES, RA_CONSUMER_INTERACTION_TYPES, RA_EVALUATED_STATUS_IDS, RA_EVALUATION_INTERACTION_TYPE,
-  RA_INTERACTION_TYPES, RA_META, RA_MODERATION_STATUSES, raEvaluationPayload, raEvaluationText, raStatusName, reclameAquiMetaOf,
-  type AnswerVisibility, type MessageDoc, type RaEvaluation, type RaModerationStatus,
+  RA_INTERACTION_TYPES, RA_META, RA_MODERATION_UNKNOWN, raEvaluationPayload, raEvaluationText, raInteractionVisibility, raModerationStatusOf,
+  raStatusName, reclameAquiMetaOf, type AnswerVisibility, type MessageDoc, type RaEvaluation, type RaModerationStatus,
 } from '@atende/protocol';
 import type { RaTicket } from './client.js';
 
@@ -32,8 +32,11 @@ export interface TicketInbound {
   meta: Record<string, string>;
   /** The complaint first, then the interactions (the consumer's and the company's on the site), oldest first. */
   messages: TicketMessage[];
-  /** The moderation as HugMe has it now, or null when none was asked (or its status is one we do not know). */
-  moderation: { status: RaModerationStatus; reason: string | null } | null;
+  /**
+   * The moderation as HugMe has it now, or null when none was asked. A status not in the
+   * protocol's table is RA_MODERATION_UNKNOWN, with the upstream's value in `upstream` (for the log).
+   */
+  moderation: { status: RaModerationStatus | typeof RA_MODERATION_UNKNOWN; reason: string | null; upstream: string } | null;
 }
 
 const dateOf = (iso: string | null | undefined): number => {
@@ -54,14 +57,12 @@ const pageUrlOf = (ticket: RaTicket): string | null => {
 export const complaintExternalId = (ticketId: string) => `ra-ticket-${ticketId}`;
 export const interactionExternalId = (interactionId: string) => `ra-interaction-${interactionId}`;
 
-const visibilityOf = (type: string): AnswerVisibility => (RA_INTERACTION_TYPES[type]?.public ? 'public' : 'private');
-
 /**
  * A text as messages of at most MESSAGE_TEXT_MAX characters (complaints run to 10,000), cut at a
  * space where there is one; the first part keeps the upstream id, the others `<id>-p2`, `-p3`…
  */
 function partsOf(
-  externalId: string, text: string, at: number, type: string, by: TicketMessage['by'], interactionId: string | null,
+  externalId: string, text: string, at: number, type: string, by: TicketMessage['by'], visibility: AnswerVisibility, interactionId: string | null,
 ): TicketMessage[] {
   const parts: string[] = [];
   let rest = text;
@@ -74,7 +75,7 @@ function partsOf(
   parts.push(rest);
   return parts.map((part, n) => ({
     externalId: n === 0 ? externalId : `${externalId}-p${n + 1}`, text: part, at, payload: { raInteractionType: type },
-    by, visibility: visibilityOf(type), interactionId,
+    by, visibility, interactionId,
   }));
 }
 
@@ -105,7 +106,7 @@ function evaluationMessage(ticket: RaTicket, interaction: Interaction): TicketMe
   return {
     externalId: interactionExternalId(interaction.ticket_interaction_id), text: raEvaluationText(evaluation),
     at: dateOf(interaction.creation_date), payload: { ...raEvaluationPayload(evaluation), raInteractionType: RA_EVALUATION_INTERACTION_TYPE },
-    by: 'consumer', visibility: visibilityOf(RA_EVALUATION_INTERACTION_TYPE), interactionId: interaction.ticket_interaction_id,
+    by: 'consumer', visibility: raInteractionVisibility(RA_EVALUATION_INTERACTION_TYPE, interaction.privacy), interactionId: interaction.ticket_interaction_id,
   };
 }
 
@@ -116,7 +117,8 @@ function messagesOf(ticket: RaTicket, i: Interaction): TicketMessage[] {
   const text = i.message?.trim() ?? '';
   const by = RA_CONSUMER_INTERACTION_TYPES.includes(type) ? 'consumer' : RA_COMPANY_INTERACTION_TYPES.includes(type) ? 'company' : null;
   if (!by || !text) return [];
-  return partsOf(interactionExternalId(i.ticket_interaction_id), text, dateOf(i.creation_date), type, by, i.ticket_interaction_id);
+  const visibility = raInteractionVisibility(type, i.privacy);
+  return partsOf(interactionExternalId(i.ticket_interaction_id), text, dateOf(i.creation_date), type, by, visibility, i.ticket_interaction_id);
 }
 
 /**
@@ -135,8 +137,12 @@ function headerMetaOf(ticket: RaTicket, interactions: Interaction[], moderation:
     status,
   });
   // The complaint itself is the consumer's public word: it counts when HugMe does not list it.
-  const lastPublic = interactions.filter((i) => RA_INTERACTION_TYPES[i.ticket_interaction_type_id]?.public).at(-1);
-  meta[RA_META.lastPublicBy] = lastPublic ? RA_INTERACTION_TYPES[lastPublic.ticket_interaction_type_id]?.by ?? 'consumer' : 'consumer';
+  const publicWords = interactions.filter((i) => byOf(i) && raInteractionVisibility(i.ticket_interaction_type_id, i.privacy) === 'public');
+  const lastPublic = publicWords.at(-1);
+  meta[RA_META.lastPublicBy] = lastPublic ? byOf(lastPublic) ?? 'consumer' : 'consumer';
+  const lastPublicAt = lastPublic ? lastPublic.creation_date : ticket.creation_date;
+  if (lastPublicAt) meta[RA_META.lastPublicAt] = lastPublicAt;
+  if (publicWords.some((i) => byOf(i) === 'company')) meta[RA_META.answeredPublicly] = 'true';
   if ((ticket.rating !== null && ticket.rating !== undefined) || RA_EVALUATED_STATUS_IDS.includes(status?.id ?? '')) meta[RA_META.evaluated] = 'true';
   if (moderation) {
     meta[RA_META.moderationStatus] = moderation.status;
@@ -145,11 +151,37 @@ function headerMetaOf(ticket: RaTicket, interactions: Interaction[], moderation:
   return meta;
 }
 
+/** Who writes an interaction of this type (RA_INTERACTION_TYPES); undefined for a type we do not know. */
+const byOf = (i: Interaction) => RA_INTERACTION_TYPES[i.ticket_interaction_type_id]?.by;
+
 const moderationOf = (ticket: RaTicket): TicketInbound['moderation'] => {
-  const status = ticket.moderation?.status;
-  const known = RA_MODERATION_STATUSES.find((s) => s === status);
-  return known ? { status: known, reason: ticket.moderation?.reason ?? null } : null;
+  const upstream = ticket.moderation?.status;
+  if (upstream === undefined) return null;
+  return { status: raModerationStatusOf(upstream), reason: ticket.moderation?.reason ?? null, upstream };
 };
+
+/** The header keys of a complaint (RA_META): what a conversation of the same complaint carries over. */
+const RA_KEYS: readonly string[] = Object.values(RA_META);
+
+/**
+ * The header to store over a conversation's `current` channelMeta: its complaint keys, then the
+ * ticket's. One exception: HugMe publishes a change 25–30 s late, so a ticket read just after our
+ * public answer still shows the consumer's older public word; `lastPublicBy` goes back to the
+ * consumer only when their last public word is newer than our answer (`lastPublicAt`).
+ */
+export function headerOver(current: Record<string, string>, upstream: Record<string, string>): Record<string, string> {
+  const carried = Object.fromEntries(Object.entries(current).filter(([key]) => RA_KEYS.includes(key)));
+  const next = { ...carried, ...upstream };
+  const ours = Date.parse(current[RA_META.lastPublicAt] ?? '');
+  const theirs = Date.parse(upstream[RA_META.lastPublicAt] ?? '');
+  const unpublished = upstream[RA_META.lastPublicBy] === 'consumer' && current[RA_META.lastPublicBy] === 'company'
+    && Number.isFinite(ours) && !(theirs >= ours);
+  if (unpublished) {
+    next[RA_META.lastPublicBy] = 'company';
+    next[RA_META.lastPublicAt] = current[RA_META.lastPublicAt] ?? '';
+  }
+  return next;
+}
 
 /** A HugMe ticket as the channel stores it; interaction types are data (protocol/reclameAqui.ts). */
 export function ticketInbound(ticket: RaTicket): TicketInbound {
@@ -166,7 +198,7 @@ export function ticketInbound(ticket: RaTicket): TicketInbound {
     email: customer?.email?.[0],
     meta: headerMetaOf(ticket, interactions, moderation),
     messages: [
-      ...partsOf(complaintExternalId(ticket.id), complaint, dateOf(ticket.creation_date), '1', 'consumer', null),
+      ...partsOf(complaintExternalId(ticket.id), complaint, dateOf(ticket.creation_date), '1', 'consumer', raInteractionVisibility('1'), null),
       ...interactions.flatMap((i) => messagesOf(ticket, i)),
     ],
     moderation,

@@ -139,6 +139,16 @@ export class FakeHugMe extends LoopbackServer {
 
   // ---- test controls ----
 
+  /**
+   * Model assumption: HugMe answers message/public and message/private with the new interaction's
+   * `ticket_interaction_id` (CHANNELS.md does not say). False plays a HugMe that answers without it.
+   */
+  answersWithInteractionId = true;
+
+  private sentAnswer(ticket: HugMeTicket, interaction: { ticket_interaction_id: number }) {
+    return { status: 200, body: this.answersWithInteractionId ? { id: ticket.id, ticket_interaction_id: interaction.ticket_interaction_id } : { id: ticket.id } };
+  }
+
   /** Every token issued so far stops working (401), as after its expiry. */
   expireTokens(): void {
     this.tokens.expireAll();
@@ -156,6 +166,7 @@ export class FakeHugMe extends LoopbackServer {
   reset(): void {
     this.calls.length = 0;
     this.script.length = 0;
+    this.answersWithInteractionId = true;
     this.tokens.clear();
     this.book.clear();
     this.reputationOverrides.clear();
@@ -229,7 +240,7 @@ export class FakeHugMe extends LoopbackServer {
     const interaction = this.book.addInteraction(ticket, INTERACTION.publicAnswer, input.message);
     if (ticket.ra_status.id === STATUS.notAnswered) this.book.setStatus(ticket, STATUS.answered);
     this.changed(ticket, 'public');
-    return { status: 200, body: { id: ticket.id, ticket_interaction_id: interaction.ticket_interaction_id } };
+    return this.sentAnswer(ticket, interaction);
   }
 
   private async messagePrivately(contentType: string, body: Buffer) {
@@ -244,7 +255,7 @@ export class FakeHugMe extends LoopbackServer {
     if (!Array.isArray(attachments)) return attachments;
     const interaction = this.book.addInteraction(ticket, INTERACTION.companyPrivate, input.data.message, attachments);
     this.changed(ticket, 'private');
-    return { status: 200, body: { id: ticket.id, ticket_interaction_id: interaction.ticket_interaction_id } };
+    return this.sentAnswer(ticket, interaction);
   }
 
   private async requestModeration(contentType: string, body: Buffer) {

@@ -32,7 +32,7 @@ export interface ComplaintView {
   moderation: { status: 'pending' | 'accepted' | 'refused'; reason: number; reasonName: string } | null;
 }
 
-export const hugmeFileUrl = (id: string) => `/hugme/files/${encodeURIComponent(id)}`;
+const hugmeFileUrl = (id: string) => `/hugme/files/${encodeURIComponent(id)}`;
 
 /** Evaluation requests remembered at most (a demo runs for days). */
 const REQUESTS_KEPT = 1_000;

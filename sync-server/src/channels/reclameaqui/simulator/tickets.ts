@@ -36,6 +36,7 @@ export interface HugMeTicket {
   rating: number | null;
   resolved_issue: boolean | null;
   back_doing_business: boolean | null;
+  /** Model assumption: these status values (CHANNELS.md names `moderation {status, reason}` only); the client reads them through protocol RA_UPSTREAM_MODERATION_STATUSES. */
   moderation: { status: 'pending' | 'accepted' | 'refused'; reason: number } | null;
   public_url: string;
 }
@@ -129,6 +130,11 @@ export class TicketBook {
     ticket.last_modification_date = this.stamp();
   }
 
+  /**
+   * Model assumption: the evaluation interaction's message repeats the answers as "Nota: …",
+   * "Problema resolvido: Sim|Não", "Voltaria a fazer negócio: Sim|Não" lines, then the comment
+   * (the client strips those lines to find the comment, reclameaqui/tickets.ts).
+   */
   evaluate(ticket: HugMeTicket, evaluation: ConsumerEvaluation): void {
     const answers = [
       `Nota: ${evaluation.rating}`, `Problema resolvido: ${evaluation.resolved ? 'Sim' : 'Não'}`,
