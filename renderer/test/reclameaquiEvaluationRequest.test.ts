@@ -29,7 +29,7 @@ vi.mock('../src/net/client', () => ({
 const { ApiError } = await import('../src/net/api');
 const { CommandRefused } = await import('../src/db/outbox');
 const { httpTransport } = await import('../src/db/outboxTransport');
-const { evaluationRequestState } = await import('../src/components/reclameaqui/evaluationRequest');
+const { evaluationRequestHeld, evaluationRequestState } = await import('../src/components/reclameaqui/evaluationRequest');
 const { closeOutboxes, outboxCollection, startedOutbox } = await import('./outboxFixture');
 
 const complaint = (meta: Record<string, string> = {}) => ({ channel: 'reclameaqui' as const, channelMeta: { [RA_META.complaintId]: '900', ...meta } });
@@ -78,6 +78,39 @@ describe('R-CH-10 what the dialog says about the request', () => {
     expect(evaluationRequestState(c, [older, lookalike], { commandId: '01JCMDEVAL01', outcome: 'done' })).toEqual({ kind: 'sending' });
     const own = eventMessage(raCommandMessageId('01JCMDEVAL01'), 'sent', null, 9);
     expect(evaluationRequestState(c, [older, lookalike, own], { commandId: '01JCMDEVAL01', outcome: 'done' })).toEqual({ kind: 'requested', at: 9 });
+  });
+});
+
+describe('R-CH-10 "Solicitar avaliação" waits while a request is on its way', () => {
+  const own = { commandId: '01JCMDEVAL09', outcome: 'done' as const };
+
+  it('R-CH-10 held while queued here or sending (the server refuses repeats in flight), and once this dialog’s request was accepted', () => {
+    expect(evaluationRequestHeld({ kind: 'waiting' }, { ...own, outcome: 'queued' })).toBe(true);
+    expect(evaluationRequestHeld({ kind: 'sending' }, own)).toBe(true);
+    // Another agent's (or an earlier visit's) request still being sent holds it too.
+    expect(evaluationRequestHeld({ kind: 'sending' }, undefined)).toBe(true);
+    expect(evaluationRequestHeld({ kind: 'requested', at: 9 }, own)).toBe(true);
+  });
+
+  it('R-CH-10 free when never asked, after a refusal, or when the accepted request is an earlier visit’s', () => {
+    expect(evaluationRequestHeld(null, undefined)).toBe(false);
+    expect(evaluationRequestHeld({ kind: 'failed', error: 'Recusado' }, own)).toBe(false);
+    expect(evaluationRequestHeld({ kind: 'failed', error: null }, undefined)).toBe(false);
+    expect(evaluationRequestHeld({ kind: 'requested', at: 9 }, undefined)).toBe(false);
+  });
+
+  it('R-CH-10 the state line follows this dialog’s request from queued to accepted, holding the button all along', () => {
+    const c = complaint(answered);
+    const steps = [
+      { messages: [], local: { ...own, outcome: 'queued' as const } },
+      { messages: [], local: own },
+      { messages: [eventMessage(raCommandMessageId(own.commandId), 'queued')], local: own },
+      { messages: [eventMessage(raCommandMessageId(own.commandId), 'sent', null, 7)], local: own },
+    ];
+    expect(steps.map(({ messages, local }) => {
+      const state = evaluationRequestState(c, messages, local);
+      return [state?.kind, evaluationRequestHeld(state, local)];
+    })).toEqual([['waiting', true], ['sending', true], ['sending', true], ['requested', true]]);
   });
 });
 

@@ -4,7 +4,8 @@ import {
 } from '@atende/protocol';
 import en from '../src/i18n/locales/en.json';
 import {
-  moderationFileRefusal, moderationProblems, moderationRequest, offersRaCommands, type ModerationDraft,
+  firstInvalidField, moderationFileRefusal, moderationProblems, moderationRequest, offersRaCommands, shownProblems,
+  type ModerationDraft, type ModerationField,
 } from '../src/components/reclameaqui/moderation';
 import { raRefusalText } from '../src/components/reclameaqui/raRefusal';
 
@@ -41,6 +42,29 @@ describe('R-CH-09 moderation request: fields', () => {
     const duplicate = moderationRequest(draft({ reason: '4', targetCompany: 'Loja Certa' }));
     expect(duplicate).toEqual({ reason: '4', message: 'Reclamação repetida.' });
     for (const body of [other, duplicate]) expect(RaModerationBody.safeParse({ id: '01JCMDMODERATION', ...body }).success).toBe(true);
+  });
+});
+
+describe('R-CH-09 moderation request: when a field is called wrong', () => {
+  const fresh = draft({ reason: '1', targetCompany: '', message: '' });
+
+  it('R-CH-09 nothing is called wrong before the agent left a field or tried to send: not the company the moment reason 1 is picked', () => {
+    expect(shownProblems(moderationProblems(fresh), new Set())).toEqual({});
+    // The agent picked the reason and left it: its field is fine, the others are not judged yet.
+    expect(shownProblems(moderationProblems(fresh), new Set<ModerationField>(['reason']))).toEqual({});
+  });
+
+  it('R-CH-09 a field left empty, or every field at a send attempt, shows its problem', () => {
+    expect(shownProblems(moderationProblems(fresh), new Set<ModerationField>(['reason', 'targetCompany']))).toEqual({ targetCompany: 'companyMissing' });
+    expect(shownProblems(moderationProblems(fresh), new Set<ModerationField>(['reason', 'targetCompany', 'message'])))
+      .toEqual({ targetCompany: 'companyMissing', message: 'messageMissing' });
+  });
+
+  it('R-CH-09 after a failed send the focus goes to the first field with a problem, in the dialog’s order', () => {
+    expect(firstInvalidField(moderationProblems(draft({ reason: '', message: '' })))).toBe('reason');
+    expect(firstInvalidField(moderationProblems(fresh))).toBe('targetCompany');
+    expect(firstInvalidField(moderationProblems(draft({ message: '' })))).toBe('message');
+    expect(firstInvalidField(moderationProblems(draft()))).toBeUndefined();
   });
 });
 

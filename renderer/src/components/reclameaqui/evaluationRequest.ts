@@ -51,3 +51,15 @@ export function evaluationRequestState(
   const parsed = Date.parse(at);
   return { kind: 'requested', at: Number.isNaN(parsed) ? null : parsed };
 }
+
+/**
+ * "Solicitar avaliação" waits (disabled, the state line saying why) while a request is on its way
+ * — queued here or at the server — and once this dialog's own request was accepted: the server
+ * refuses a repeat in flight (ra_evaluation_in_flight) and a repeat of the same command changes
+ * nothing, so a live button would only invite clicks that do nothing. A failed request may be
+ * made again; an accepted one from an earlier visit too (the Reclame Aqui decides).
+ */
+export function evaluationRequestHeld(state: EvaluationRequestState | null, local: LocalRequest | undefined): boolean {
+  if (state?.kind === 'waiting' || state?.kind === 'sending') return true;
+  return local !== undefined && state?.kind === 'requested';
+}

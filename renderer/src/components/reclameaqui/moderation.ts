@@ -60,6 +60,29 @@ function bodyOf(draft: ModerationDraft): ModerationRequest {
   };
 }
 
+/** The fields in the dialog's order: the first with a problem takes the focus after a failed send. */
+export const MODERATION_FIELDS: readonly ModerationField[] = ['reason', 'targetCompany', 'message'];
+
+/**
+ * The problems the dialog shows: only of fields the agent is done with — left (blur) or present
+ * at a send attempt — so a field is not called wrong while it is still being filled in, nor the
+ * moment it appears (the correct company, once reason 1 is chosen).
+ */
+export function shownProblems(
+  problems: Partial<Record<ModerationField, ModerationProblem>>,
+  checked: ReadonlySet<ModerationField>,
+): Partial<Record<ModerationField, ModerationProblem>> {
+  return Object.fromEntries(MODERATION_FIELDS.flatMap((field) => {
+    const problem = problems[field];
+    return problem && checked.has(field) ? [[field, problem]] : [];
+  }));
+}
+
+/** The first field, in the dialog's order, with a problem; undefined when none has. */
+export function firstInvalidField(problems: Partial<Record<ModerationField, ModerationProblem>>): ModerationField | undefined {
+  return MODERATION_FIELDS.find((field) => problems[field] !== undefined);
+}
+
 /** The request to send, or null while a field needs fixing. */
 export function moderationRequest(draft: ModerationDraft): ModerationRequest | null {
   return Object.keys(moderationProblems(draft)).length ? null : bodyOf(draft);
