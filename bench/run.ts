@@ -16,6 +16,7 @@ import { BACKFILL, measureThroughput, type ThroughputResult } from './throughput
 import { WORKLOAD } from './workload.js';
 import { measureWhatsApp, WHATSAPP_DEFAULTS, whatsAppTable, type WhatsAppResult } from './whatsapp.js';
 import { CHANNELS_DEFAULTS, channelsTable, measureChannels, type ChannelIngestResult } from './channels.js';
+import { measureReclameAquiVariants, reclameAquiTable, RECLAMEAQUI_DEFAULTS, type ReclameAquiResult } from './reclameaqui.js';
 
 /**
  * `npm run bench` (ARCHITECTURE §9): webhook-to-agent latency, pull throughput and inbound
@@ -27,7 +28,7 @@ import { CHANNELS_DEFAULTS, channelsTable, measureChannels, type ChannelIngestRe
  * results/latest-<sections>.json and a dated copy instead, so latest.json stays a full run.
  */
 
-const SECTIONS = ['latency', 'throughput', 'ingest', 'whatsapp', 'channels', 'stream', 'scope', 'renderer'] as const;
+const SECTIONS = ['latency', 'throughput', 'ingest', 'whatsapp', 'channels', 'reclameaqui', 'stream', 'scope', 'renderer'] as const;
 type Section = (typeof SECTIONS)[number];
 const ALIASES: Record<string, Section[]> = { server: ['latency', 'throughput', 'ingest'], all: [...SECTIONS] };
 
@@ -86,6 +87,14 @@ const METHOD = {
     `writing ${CHANNELS_DEFAULTS.messagesPerCustomer} texts one after another; every update is POSTed ${CHANNELS_DEFAULTS.copies} times at once ` +
     '(Telegram: X-Telegram-Bot-Api-Secret-Token; Meta: X-Hub-Signature-256 with the app secret); ack = POST until its answer. Afterwards ' +
     'every upstream id must be stored exactly once. Meta: then waits (up to 3 min) until every contact-profile job is done or dead.',
+  reclameaqui: `Two variants, each on one fresh server (simulators off) with a FakeHugMe on loopback and one Reclame Aqui account ` +
+    `(pollSeconds ${RECLAMEAQUI_DEFAULTS.pollSeconds}) created through the admin API. paced: the fake's rate limit on (10 calls/min per token), ` +
+    "the server's own poll chain (outbox jobs); the burst is filed after the chain's first round. drain: the limit off, the account " +
+    "disabled after its chain's first round (the chain then idles) and one direct ReclameAquiPoller.poll() without a page cap per phase. (a) " +
+    `${RECLAMEAQUI_DEFAULTS.complaints} complaints filed at once; ms until all are waiting conversations (store probed every 500 ms). ` +
+    `(b) ${RECLAMEAQUI_DEFAULTS.replies} consumer replies at once, one per ticket, spread evenly over the tickets; ms until all are stored. ` +
+    'Exactly once: one conversation and one first message per complaint, one message per reply. Every request to the fake recorded; ' +
+    `calls/min = API calls (token endpoint excluded), busiest sliding minute. Hard cap ${RECLAMEAQUI_DEFAULTS.capMs / 60_000} min per variant.`,
   scope: `One fresh server over its own embedded store; ${SCOPE_WORKLOAD.teams} teams x ${SCOPE_WORKLOAD.conversationsPerTeam} ` +
     `waiting conversations x ${SCOPE_WORKLOAD.messagesPerConversation} messages written with store.bulkWrite (batches of ~1,000), ` +
     'then warmIndexes() (timed), then full pulls from no checkpoint over HTTP (limit 500) of conversations and messages as ' +
@@ -256,6 +265,12 @@ async function main(): Promise<void> {
     channels = await withTimeout(measureChannels({}, (step) => process.stdout.write(`${step}… `)), 3 * SCENARIO_LIMIT_MS, 'channel webhooks');
     console.log('done');
   }
+  let reclameaqui: ReclameAquiResult[] | undefined;
+  if (sections.includes('reclameaqui')) {
+    process.stdout.write(`reclameaqui: ${RECLAMEAQUI_DEFAULTS.complaints} complaints then ${RECLAMEAQUI_DEFAULTS.replies} replies: `);
+    reclameaqui = await withTimeout(measureReclameAquiVariants({}, (step) => process.stdout.write(`${step}… `)), 2 * SCENARIO_LIMIT_MS, 'reclameaqui poller');
+    console.log('done');
+  }
   let stream: StreamResult | undefined;
   if (sections.includes('stream')) {
     process.stdout.write('stream: ');
@@ -310,6 +325,11 @@ async function main(): Promise<void> {
       'exactly one message per upstream id stored; profile jobs = Meta contact-profile jobs done / queued');
     console.log(channelsTable(channels));
   }
+  if (reclameaqui) {
+    console.log('\nReclame Aqui poller: a burst of complaints, then consumer replies; stored = distinct, ms = filing → all stored ' +
+      '("cap": not all by the cap); pages = ticket listings answered 200');
+    console.log(reclameAquiTable(reclameaqui));
+  }
   if (stream) {
     console.log(`\nStreamed changes: ${stream.sockets} sockets (${STREAM.teams} teams × ${STREAM.agentsPerTeam} agents + ` +
       `${stream.supervisors} supervisors), latency from write to every eligible socket in ms`);
@@ -334,7 +354,7 @@ async function main(): Promise<void> {
   const report = {
     name: 'foundation', sections, startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(),
     commit: gitCommit(), store: 'embedded', machine: machine(), loadAverage: { before: loadBefore, after: os.loadavg() },
-    method, latency, throughput, ingest, whatsapp, channels, stream, scope,
+    method, latency, throughput, ingest, whatsapp, channels, reclameaqui, stream, scope,
     ...(renderer ? { renderer: { build: rendererBuild(), ...renderer } } : {}),
   };
   mkdirSync(RESULTS, { recursive: true });
