@@ -101,7 +101,7 @@ describe('R-CH-06 the complaint header follows HugMe', () => {
 });
 
 describe('R-CH-09 the moderation outcome', () => {
-  it('R-CH-09 a decision is one event in the conversation, however often and from wherever the ticket is read again; a later decision is another', async () => {
+  it('R-CH-09 a decision is one event in the conversation, however often and from wherever the ticket is read again; a later decision is another (checks the model assumption: moderation statuses pending/accepted/refused)', async () => {
     const ticket = rig.hugme.fileComplaint(complaint(++filed));
     await poll();
     await requestModerationOnSite(ticket.id, '4');
@@ -140,7 +140,7 @@ describe('R-CH-09 the moderation outcome', () => {
 });
 
 describe('R-CH-10 the consumer evaluation', () => {
-  it('R-CH-10 arrives as ONE inbound message carrying the card (rating, resolved, would do business again, comment), once', async () => {
+  it('R-CH-10 arrives as ONE inbound message carrying the card (rating, resolved, would do business again, comment), once (checks the model assumption: the fake\'s "Nota:" evaluation text)', async () => {
     const ticket = rig.hugme.fileComplaint(complaint(++filed));
     await poll();
     await site.answerPublicly(String(ticket.id), 'Trocamos o produto.');
@@ -234,7 +234,7 @@ describe('R-CH-07 the company\'s answers written on the site', () => {
     expect(await conversationOf(ticket.id)).toMatchObject({ status: 'waiting', lastPreview: 'Pode nos mandar o número do pedido?' });
   });
 
-  it('R-CH-07 an answer Atende sent is not imported again when the poll reads it back', async () => {
+  it('R-CH-07 an answer Atende sent is not imported again when the poll reads it back (checks the model assumption: HugMe answers with ticket_interaction_id)', async () => {
     const ticket = rig.hugme.fileComplaint(complaint(++filed));
     await poll();
     const conversation = await conversationOf(ticket.id);

@@ -38,7 +38,11 @@ const TOKEN_MARGIN_MS = 60_000;
 
 export const CREDENTIALS_REFUSED = 'O Reclame Aqui recusou as credenciais: confira o client id e o client secret (HugMe) e salve-os neste canal.';
 
-/** What HugMe answers to an answer or message: the interaction it became. */
+/**
+ * What HugMe answers to an answer or message: the interaction it became. Model assumption: the
+ * answer carries `ticket_interaction_id` (CHANNELS.md does not say); without it the poll matches
+ * the interaction to our message by text, visibility and time (complaints.ts `claimOurAnswer`).
+ */
 const SentAnswer = z.object({ ticket_interaction_id: z.union([z.string(), z.number()]).transform(String).nullish() }).loose();
 export interface SentInteraction { interactionId: string | null }
 const sentInteraction = (answer: unknown): SentInteraction => {
@@ -48,7 +52,11 @@ const sentInteraction = (answer: unknown): SentInteraction => {
 
 const TokenAnswer = z.object({ access_token: z.string().min(1), expires_in: z.coerce.number().positive().optional() });
 
-/** A moderation request as HugMe takes it; `migrateTO` names the company a reason-1 complaint is meant for. */
+/**
+ * A moderation request as HugMe takes it; `migrateTO` names the company a reason-1 complaint is
+ * meant for. Model assumption: `migrateTO` is the company's name as free text (CHANNELS.md names
+ * the field, not its content; it may be HugMe's company id).
+ */
 export interface ModerationRequest {
   reason: string;
   message: string;
@@ -116,7 +124,11 @@ export class ReclameAquiClient {
     }
   }
 
-  /** A public answer on the complaint's page (R-CH-07). */
+  /**
+   * A public answer on the complaint's page (R-CH-07). Model assumption (here and in
+   * requestEvaluation): the ticket id goes as a JSON string in `{id}`, as HugMe lists it may be a
+   * number; CHANNELS.md does not say which it takes.
+   */
   async answerPublicly(ticketId: string, message: string): Promise<SentInteraction> {
     const body = () => ({ method: 'POST', body: JSON.stringify({ id: ticketId, message }), headers: { 'content-type': 'application/json' } });
     return sentInteraction(await this.call('/ticket/v1/tickets/message/public', 'public answer', body));

@@ -119,6 +119,8 @@ export class ReclameAquiPoller {
     let pageNumber = 1;
     while (outcome.pages < maxPages) {
       const cursor = await this.cursor(accountId);
+      // Model assumption: HugMe sorts by `sort[last_modification_date]` (CHANNELS.md shows only `sort[creation_date]`);
+      // were it ignored, a round of several pages could move the cursor past tickets of a later page (only the look-back would catch them).
       const filters: Array<[string, string]> = [['last_modification_date[gte]', this.startOf(cursor, lookBack)], ['sort[last_modification_date]', 'asc']];
       const page = await adapter.client.tickets(filters, pageNumber);
       outcome.pages += 1;

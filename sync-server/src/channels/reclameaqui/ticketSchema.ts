@@ -57,6 +57,8 @@ export const RaTicket = z.object({
   public_url: z.string().max(RA_URL_MAX).nullish().catch(null),
   // The evaluation and moderation (R-CH-09, R-CH-10): a shape we do not expect reads as absent
   // (`catch`), so one odd ticket never stops the page, and with it the account's polling.
+  // Model assumption: CHANNELS.md names rating, resolved_issue and back_doing_business, not their
+  // types; a number (0–10) and two booleans are what the site shows.
   rating: z.number().nullish().catch(null),
   resolved_issue: z.boolean().nullish().catch(null),
   back_doing_business: z.boolean().nullish().catch(null),
