@@ -47,6 +47,12 @@ export const channelTextLength = (text: string): number => text.trim().length;
 /** Whether `text` fits one message on the channel (CHANNEL_TEXT_MAX), counted as `channelTextLength`. */
 export const fitsChannelText = (kind: ChannelKind, text: string): boolean => channelTextLength(text) <= CHANNEL_TEXT_MAX[kind];
 
+/**
+ * Whether an upstream posts a kind's events to us, so its accounts have a webhook URL: not the
+ * website chat (ours) nor Reclame Aqui (HugMe has no webhooks; the server polls, issue 12).
+ */
+export const hasWebhook = (kind: ChannelKind): boolean => kind !== 'webchat' && kind !== 'reclameaqui';
+
 /** Which setting holds a kind's upstream base URL (WhatsApp kept its first name). */
 export const BASE_URL_KEY: Record<ChannelKind, string | null> = {
   webchat: null, whatsapp: 'baseUrl', telegram: 'apiBaseUrl', messenger: 'apiBaseUrl', instagram: 'apiBaseUrl', reclameaqui: 'apiBaseUrl',

@@ -1,6 +1,6 @@
 import { randomToken } from '../auth/tokens.js';
 import {
-  BASE_URL_KEY, CHANNEL_SECRET_KEYS, CHANNEL_SETTINGS, DomainError, GENERATED_SETTINGS, notFound, ulid, webhookPathOf,
+  BASE_URL_KEY, CHANNEL_SECRET_KEYS, CHANNEL_SETTINGS, DomainError, GENERATED_SETTINGS, hasWebhook, notFound, ulid, webhookPathOf,
   type ChannelAccountView, type ChannelKind, type ChannelSettings, type CreateChannelBody,
   type UpdateChannelBody,
 } from '@atende/protocol';
@@ -24,8 +24,6 @@ export interface ChannelAccountDoc extends StoredDoc {
   updatedAt?: number;
 }
 
-/** Kinds no upstream posts to, so they have no webhook URL: the website chat is ours; Reclame Aqui is polled (issue 12). */
-const WITHOUT_WEBHOOK: readonly ChannelKind[] = ['webchat', 'reclameaqui'];
 
 export const isEnabled = (account: ChannelAccountDoc) => account.enabled !== false && account.removed !== true;
 
@@ -118,11 +116,11 @@ export class ChannelAccounts {
   /** The webhook URL an upstream registers for this account (Telegram's setWebhook): public, else local. */
   upstreamWebhookUrl(account: Pick<ChannelAccountDoc, '_id' | 'kind'>): string | null {
     const base = this.upstreamBaseUrl();
-    return base && !WITHOUT_WEBHOOK.includes(account.kind) ? base + webhookPathOf(account.kind, account._id) : null;
+    return base && hasWebhook(account.kind) ? base + webhookPathOf(account.kind, account._id) : null;
   }
 
   webhookUrl(account: Pick<ChannelAccountDoc, '_id' | 'kind'>): string | null {
-    if (!this.publicUrl || WITHOUT_WEBHOOK.includes(account.kind)) return null;
+    if (!this.publicUrl || !hasWebhook(account.kind)) return null;
     return this.publicUrl + webhookPathOf(account.kind, account._id);
   }
 

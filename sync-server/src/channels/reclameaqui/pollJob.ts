@@ -3,6 +3,7 @@ import type { ChannelAccounts } from '../../channelAccounts/service.js';
 import { jobId, newJob, type DeadLetterHandler, type JobDoc, type JobHandler, type JobRunner } from '../../jobs/types.js';
 import { updateDoc, type DocStore } from '../../store/index.js';
 import { cursorIdOf, type PollCursorDoc, type ReclameAquiPoller } from './poller.js';
+import { startWatchdog } from './watchdog.js';
 
 /**
  * Polling as outbox jobs, so one node polls an account at a time whichever runner (store leases or
@@ -103,15 +104,12 @@ export function registerReclameAquiPolling(
   });
   if (options.background === false) return () => undefined;
   const failed = (e: unknown) => deps.log(`reclameaqui poll scheduling failed: ${String(e)}`);
-  const tick = () => void schedulePolls(deps).catch(failed);
-  const timer = setInterval(tick, WATCHDOG_MS);
-  timer.unref();
-  tick();
+  const stopWatchdog = startWatchdog(() => schedulePolls(deps), WATCHDOG_MS, failed);
   const unsubscribe = deps.accounts.onSaved((account) => {
     if (account.kind === 'reclameaqui') void schedulePoll(deps, account._id).catch(failed);
   });
   return () => {
-    clearInterval(timer);
+    stopWatchdog();
     unsubscribe();
   };
 }

@@ -3,6 +3,7 @@ import type { ChannelAccounts } from '../../channelAccounts/service.js';
 import { jobId, newJob, type JobDoc, type JobHandler, type JobRunner } from '../../jobs/types.js';
 import type { DocStore } from '../../store/index.js';
 import type { ReclameAquiReputation } from './reputation.js';
+import { startWatchdog } from './watchdog.js';
 
 /**
  * The scheduled reputation fetch (R-CH-08) as outbox jobs, so one node fetches an account's
@@ -73,9 +74,5 @@ export function registerReputationRefresh(jobs: JobRunner, deps: ReputationJobDe
     policy: { maxAttempts: 4, baseDelayMs: 30_000, maxDelayMs: 10 * 60_000 },
     concurrency: 1,
   });
-  const tick = () => void scheduleReputations(deps).catch((e: unknown) => deps.log(`reclameaqui reputation scheduling failed: ${String(e)}`));
-  const timer = setInterval(tick, WATCHDOG_MS);
-  timer.unref();
-  tick();
-  return () => clearInterval(timer);
+  return startWatchdog(() => scheduleReputations(deps), WATCHDOG_MS, (e) => deps.log(`reclameaqui reputation scheduling failed: ${String(e)}`));
 }
