@@ -19,7 +19,7 @@ vi.mock('../src/stores/workspace', () => ({
     },
   }),
 }));
-const { refusalText, useAnswerVisibility } = await import('../src/components/reclameaqui/publicMode');
+const { PUBLIC_SENT_NOTICE_MS, refusalText, useAnswerVisibility } = await import('../src/components/reclameaqui/publicMode');
 const { raVisibilityOf, companyAnsweredPublicly, complaintPlace, complaintDateTime, safePageUrl, evaluationCardOf } =
   await import('../src/components/reclameaqui/raMessages');
 const { useReplySend } = await import('../src/components/composer/replySend');
@@ -84,6 +84,28 @@ describe('R-CH-07 the Reclame Aqui composer: private by default, public on purpo
     answer.sent();
     expect(answer.isPublic.value).toBe(false);
     expect(answer.outgoing.value).toBe('private');
+  });
+
+  it('R-CH-07 after a public answer the agent is told, for a moment, that the next answer is private; a private send says nothing', () => {
+    vi.useFakeTimers();
+    try {
+      const { answer } = composer();
+      answer.sent();
+      expect(answer.publicSent.value).toBe(false);
+      answer.toggle();
+      answer.sent();
+      expect(answer.isPublic.value).toBe(false);
+      expect(answer.publicSent.value).toBe(true);
+      vi.advanceTimersByTime(PUBLIC_SENT_NOTICE_MS);
+      expect(answer.publicSent.value).toBe(false);
+      // Switching to public again ends the notice at once: it would contradict the mode.
+      answer.toggle();
+      answer.sent();
+      answer.toggle();
+      expect(answer.publicSent.value).toBe(false);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('R-CH-07 the tip shows until the company has answered publicly (poller, or a public answer in the history)', () => {

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { RaAccountReputation, type RaReputation } from '@atende/protocol';
+import { RA_REPUTATION_REFRESH, RaAccountReputation, type RaReputation } from '@atende/protocol';
 import { shortDateTime } from '../src/components/contact/format';
 import {
-  formatCount, formatGrade, formatPercent, MISSING, REPUTATION_ROWS, reputationLabel, reputationTable,
+  accountHeading, formatCount, formatGrade, formatPercent, MISSING, REPUTATION_ROWS, reputationAge, reputationLabel, reputationStale,
+  reputationTable, seesFetchFailureReason,
 } from '../src/components/reclameaqui/reputationTable';
 
 /** The reputation panel's figures as text (R-CH-08): the manual's measures per period, "—" for what HugMe did not give. */
@@ -57,4 +58,40 @@ describe('R-CH-08 Reclame Aqui reputation figures', () => {
     expect(shortDateTime(at, 'en')).toMatch(/^11\/28\/26, 3:30\sPM$/);
   });
   // Who may use "Atualizar" is the protocol's mayRefreshReputation: protocol/test/reclameAquiActions.test.ts.
+
+  it('R-CH-08 says how old the figures are, in the user’s language; under a minute is "just now" (null)', () => {
+    const at = Date.UTC(2026, 10, 28, 15, 0);
+    const minute = 60_000;
+    expect(reputationAge(at, at + 30_000, 'pt-BR')).toBeNull();
+    expect(reputationAge(at, at + 5 * minute, 'pt-BR')).toBe('há 5 minutos');
+    expect(reputationAge(at, at + 2 * 60 * minute + 10 * minute, 'pt-BR')).toBe('há 2 horas');
+    expect(reputationAge(at, at + 2 * 60 * minute, 'en')).toBe('2 hours ago');
+    expect(reputationAge(at, at + 26 * 60 * minute, 'pt-BR')).toBe('ontem');
+    expect(reputationAge(at, at + 3 * 24 * 60 * minute, 'es')).toBe('hace 3 días');
+    // A clock a little behind the server's is not "in the future".
+    expect(reputationAge(at, at - minute, 'pt-BR')).toBeNull();
+  });
+
+  it('R-CH-08 figures older than two scheduled refreshes are marked stale', () => {
+    const every = RA_REPUTATION_REFRESH.everyMinutes * 60_000;
+    expect(reputationStale(0, every)).toBe(false);
+    expect(reputationStale(0, 2 * every)).toBe(false);
+    expect(reputationStale(0, 2 * every + 1)).toBe(true);
+  });
+
+  it('R-CH-08 each account is titled with its name, its description beneath when it says more', () => {
+    expect(accountHeading({ name: 'RA Filial', description: 'RA Filial' })).toEqual({ title: 'RA Filial', detail: null });
+    expect(accountHeading({ name: 'Reclame Aqui (demo)', description: 'Empresa de demonstração' }))
+      .toEqual({ title: 'Reclame Aqui (demo)', detail: 'Empresa de demonstração' });
+    expect(accountHeading({ name: 'Loja', description: '' })).toEqual({ title: 'Loja', detail: null });
+    // A server that sends no name: its description (the description, else the name) is the title.
+    expect(accountHeading({ description: 'Loja' })).toEqual({ title: 'Loja', detail: null });
+  });
+
+  it('R-CH-08 only admins read why the last fetch failed (it is about the account’s credentials); supervisors get a plain sentence', () => {
+    expect(seesFetchFailureReason({ role: 'admin' })).toBe(true);
+    expect(seesFetchFailureReason({ role: 'supervisor' })).toBe(false);
+    expect(seesFetchFailureReason({ role: 'agent' })).toBe(false);
+    expect(seesFetchFailureReason(undefined)).toBe(false);
+  });
 });

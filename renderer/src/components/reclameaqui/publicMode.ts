@@ -1,4 +1,4 @@
-import { computed, ref } from 'vue';
+import { computed, getCurrentScope, onScopeDispose, ref } from 'vue';
 import {
   PRIVATE_ANSWER_CHANNELS, answerRefusal, defaultVisibility, mediaKindOf, type AnswerVisibility, type ChannelKind, type MessageDoc,
 } from '@atende/protocol';
@@ -15,6 +15,9 @@ export interface AnswerRefusal {
 export function refusalText(refusal: AnswerRefusal, i18n: { t: (key: string) => string; te: (key: string) => boolean }): string {
   return raRefusalText(i18n.t, i18n.te, refusal.code, refusal.message);
 }
+
+/** How long "Resposta pública enviada…" stays on screen: long enough to read, then the mode bar says it alone. */
+export const PUBLIC_SENT_NOTICE_MS = 8000;
 
 export interface AnswerVisibilitySource {
   channel: () => ChannelKind | undefined;
@@ -44,8 +47,22 @@ export function useAnswerVisibility(source: AnswerVisibilitySource) {
   });
   const isPublic = computed(() => applies.value && visibility.value === 'public');
 
+  /**
+   * True for a moment after a public answer went out: the composer switched back to private by
+   * itself, which the agent is told (seen and heard) instead of discovering it on the next send.
+   */
+  const publicSent = ref(false);
+  let noticeTimer: ReturnType<typeof setTimeout> | undefined;
+  function endNotice(): void {
+    clearTimeout(noticeTimer);
+    publicSent.value = false;
+  }
+  if (getCurrentScope()) onScopeDispose(endNotice);
+
   function toggle(): void {
-    if (applies.value) chosen.value = isPublic.value ? 'private' : 'public';
+    if (!applies.value) return;
+    endNotice();
+    chosen.value = isPublic.value ? 'private' : 'public';
   }
 
   /** Manual: "recomendamos que a primeira resposta seja pública" — until the company has answered publicly. */
@@ -71,10 +88,15 @@ export function useAnswerVisibility(source: AnswerVisibilitySource) {
   /** The visibility a reply carries: only on channels that know private answers. */
   const outgoing = computed<AnswerVisibility | undefined>(() => (applies.value ? visibility.value : undefined));
 
-  /** After a send: a public answer is a deliberate act, the next one is private again. */
+  /** After a send: a public answer is a deliberate act, the next one is private again (and the agent is told). */
   function sent(): void {
+    const wasPublic = isPublic.value;
     chosen.value = null;
+    endNotice();
+    if (!wasPublic || isPublic.value) return;
+    publicSent.value = true;
+    noticeTimer = setTimeout(endNotice, PUBLIC_SENT_NOTICE_MS);
   }
 
-  return { applies, visibility, isPublic, toggle, showTip, attachRefusal, sendRefusal, outgoing, sent };
+  return { applies, visibility, isPublic, toggle, showTip, attachRefusal, sendRefusal, outgoing, sent, publicSent };
 }

@@ -1,4 +1,6 @@
-import { RA_REPUTATION_PERIODS, type RaAccountReputation, type RaReputation, type RaReputationPeriod } from '@atende/protocol';
+import {
+  RA_REPUTATION_PERIODS, RA_REPUTATION_REFRESH, type RaAccountReputation, type RaReputation, type RaReputationPeriod,
+} from '@atende/protocol';
 
 /**
  * The reputation panel's figures as text (R-CH-08): one row per measure, one cell per period in
@@ -67,4 +69,44 @@ export function reputationTable(
     })) as Record<RaReputationPeriod, string>;
     return { row, cells };
   });
+}
+
+const MINUTE_MS = 60_000;
+const AGE_UNITS = [
+  { unit: 'day', ms: 24 * 60 * MINUTE_MS },
+  { unit: 'hour', ms: 60 * MINUTE_MS },
+  { unit: 'minute', ms: MINUTE_MS },
+] as const;
+
+/**
+ * How old the figures are, as the user's language says it ("há 2 horas", "ontem"): the age
+ * matters more than the clock time when judging figures; null under a minute ("agora mesmo").
+ */
+export function reputationAge(fetchedAt: number, now: number, locale: string): string | null {
+  const age = Math.max(0, now - fetchedAt);
+  const step = AGE_UNITS.find(({ ms }) => age >= ms);
+  if (!step) return null;
+  return new Intl.RelativeTimeFormat(locale, { numeric: 'auto' }).format(-Math.floor(age / step.ms), step.unit);
+}
+
+/** Figures older than two scheduled refreshes: the refreshes are failing, or the server was down. */
+export function reputationStale(fetchedAt: number, now: number): boolean {
+  return now - fetchedAt > 2 * RA_REPUTATION_REFRESH.everyMinutes * MINUTE_MS;
+}
+
+/**
+ * An account's section title is its name, as everywhere else; its description, when it says
+ * something more, goes beneath. A server that sends no name sent the description or the name.
+ */
+export function accountHeading(account: Pick<RaAccountReputation, 'name' | 'description'>): { title: string; detail: string | null } {
+  const title = account.name || account.description;
+  return { title, detail: account.name && account.description && account.description !== account.name ? account.description : null };
+}
+
+/**
+ * Whether the user reads why the last fetch failed: the server's reason speaks of the account's
+ * credentials, which only an admin can see and fix; the others get a plain sentence.
+ */
+export function seesFetchFailureReason(user: { role: string } | undefined): boolean {
+  return user?.role === 'admin';
 }
