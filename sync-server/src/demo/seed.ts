@@ -1,5 +1,6 @@
-import type {
-  Attachment, ContactDoc, DispositionDoc, PredefinedDoc, ReplicatedDoc, TagDoc, TeamDoc, UserDoc,
+import {
+  RECLAME_AQUI_POLL, type Attachment, type ContactDoc, type DispositionDoc, type PredefinedDoc, type ReplicatedDoc, type TagDoc, type TeamDoc,
+  type UserDoc,
 } from '@atende/protocol';
 import type { AuthService } from '../auth/service.js';
 import type { ChannelAccountDoc } from '../channelAccounts/service.js';
@@ -152,12 +153,26 @@ export const DEMO_CHANNELS = {
   telegram: { key: 'demo-telegram', name: 'Telegram (simulador)' },
   messenger: { key: 'demo-messenger', name: 'Messenger (simulador)' },
   instagram: { key: 'demo-instagram', name: 'Instagram (simulador)' },
+  // Issue 12: a company on the fake HugMe (reclameaqui/simulator/demo.ts).
+  reclameaqui: { key: 'demo-reclameaqui', name: 'Reclame Aqui (demo)' },
 } as const;
 export type DemoChannelKind = keyof typeof DEMO_CHANNELS;
+
+/**
+ * Settings a demo account starts with and the demo never writes again (an admin may change them).
+ * Messenger sends outside the 24 h window with the HUMAN_AGENT tag, Instagram does not; the
+ * Reclame Aqui company polls as often as the settings allow, so the demo shows a complaint soon
+ * (inside HugMe's ~10 calls a minute).
+ */
+const CREATE_ONLY: Partial<Record<DemoChannelKind, Record<string, string>>> = {
+  messenger: { humanAgentTag: 'on' },
+  instagram: { humanAgentTag: 'off' },
+  reclameaqui: { description: 'Empresa de demonstração no Reclame Aqui (simulador)', pollSeconds: String(RECLAME_AQUI_POLL.minSeconds) },
+};
 const DEMO_PAGE = { pageId: '104881234567890', igUserId: '17841400000000001' };
 
 /** The demo account's stored settings ({} when none yet), or undefined when an admin removed it. */
-async function keptSettings(store: DocStore, kind: DemoChannelKind): Promise<Record<string, string | undefined> | undefined> {
+export async function keptSettings(store: DocStore, kind: DemoChannelKind): Promise<Record<string, string | undefined> | undefined> {
   const existing = (await store.get(`channel:${DEMO_CHANNELS[kind].key}`)) as ChannelAccountDoc | undefined;
   if (existing?.removed) return undefined;
   return existing && !existing._deleted ? existing.settings ?? {} : {};
@@ -196,27 +211,32 @@ export async function demoMetaSettings(store: DocStore): Promise<DemoMetaSetting
 
 /**
  * Creates the demo account of `kind` in Suporte with `settings`, or points the existing one at the
- * simulator (its port may change between runs) keeping an admin's other edits. False when removed.
+ * simulator (its port may change between runs) keeping an admin's other edits. False when removed,
+ * or when `stillDemo` says the stored account is no longer the demo's (checked at the write, so an
+ * admin's save since the caller read it wins).
  */
-export async function saveDemoChannel(store: DocStore, kind: DemoChannelKind, settings: Record<string, string>): Promise<boolean> {
+export async function saveDemoChannel(
+  store: DocStore, kind: DemoChannelKind, settings: Record<string, string>,
+  options: { stillDemo?: (settings: ChannelAccountDoc['settings']) => boolean } = {},
+): Promise<boolean> {
   const { key, name } = DEMO_CHANNELS[kind];
   const id = `channel:${key}`;
   const now = Date.now();
-  let removed = false;
+  let leftAlone = false;
   await updateDoc<ChannelAccountDoc>(store, id, (current) => {
-    if (current?.removed) {
-      removed = true;
+    const live = current && !current._deleted ? current : undefined;
+    if (current?.removed || (live && options.stillDemo && !options.stillDemo(live.settings))) {
+      leftAlone = true;
       return undefined;
     }
     if (!current || current._deleted) {
-      const humanAgentTag = kind === 'messenger' ? { humanAgentTag: 'on' } : kind === 'instagram' ? { humanAgentTag: 'off' } : {};
       return {
         _id: id, type: 'channel', kind, name, entryTeamId: 'team:suporte', enabled: true,
-        settings: { ...humanAgentTag, ...settings }, createdAt: now, updatedAt: now,
+        settings: { ...CREATE_ONLY[kind], ...settings }, createdAt: now, updatedAt: now,
       };
     }
     const same = Object.entries(settings).every(([k, value]) => current.settings?.[k] === value);
     return same ? undefined : { ...current, settings: { ...current.settings, ...settings }, updatedAt: now };
   });
-  return !removed;
+  return !leftAlone;
 }

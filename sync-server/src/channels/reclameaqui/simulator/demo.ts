@@ -1,18 +1,17 @@
 import type { ChannelAccountDoc } from '../../../channelAccounts/service.js';
 import { randomToken } from '../../../auth/tokens.js';
-import { updateDoc, type DocStore } from '../../../store/index.js';
+import { DEMO_CHANNELS, keptSettings, saveDemoChannel } from '../../../demo/seed.js';
+import type { DocStore } from '../../../store/index.js';
 import { HugMeSimulator } from './hugmeSimulator.js';
 
 /**
- * Issue 12: the demo's Reclame Aqui account, played by the simulator (a fake HugMe on loopback),
- * in Suporte. HugMe has no webhooks, so the account polls; every 10 s here (the least the settings
- * allow) so the demo shows a complaint soon, which stays inside HugMe's ~10 calls a minute.
+ * Issue 12: the demo's Reclame Aqui account (demo/seed.ts DEMO_CHANNELS, in Suporte, polling as
+ * often as the settings allow), played by the simulator: a fake HugMe on loopback.
  */
-export const DEMO_RECLAME_AQUI = { key: 'demo-reclameaqui', name: 'Reclame Aqui (demo)', pollSeconds: '10' } as const;
-export const DEMO_RECLAME_AQUI_ID = `channel:${DEMO_RECLAME_AQUI.key}`;
+export const DEMO_RECLAME_AQUI_ID = `channel:${DEMO_CHANNELS.reclameaqui.key}`;
 const DEMO_COMPANY = { clientId: 'atende-demo', companyId: '10203' };
 
-export interface DemoReclameAquiSettings { clientId: string; clientSecret: string; companyId: string }
+interface DemoReclameAquiSettings { clientId: string; clientSecret: string; companyId: string }
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
@@ -35,10 +34,9 @@ export function isSimulatorAccount(settings: ChannelAccountDoc['settings']): boo
 type DemoAccountState = { settings: DemoReclameAquiSettings } | { skipped: string };
 
 /** The demo account's credentials: the stored ones (kept across restarts) or fresh; skipped when an admin removed it or made it theirs. */
-export async function demoReclameAquiSettings(store: DocStore): Promise<DemoAccountState> {
-  const existing = (await store.get(DEMO_RECLAME_AQUI_ID)) as ChannelAccountDoc | undefined;
-  if (existing?.removed) return { skipped: 'was removed' };
-  const kept = existing && !existing._deleted ? existing.settings ?? {} : {};
+async function demoSettings(store: DocStore): Promise<DemoAccountState> {
+  const kept = await keptSettings(store, 'reclameaqui');
+  if (!kept) return { skipped: 'was removed' };
   if (!isSimulatorAccount(kept)) return { skipped: 'now has credentials of another HugMe, left as the admin set it' };
   return {
     settings: {
@@ -47,28 +45,6 @@ export async function demoReclameAquiSettings(store: DocStore): Promise<DemoAcco
       companyId: kept.companyId ?? DEMO_COMPANY.companyId,
     },
   };
-}
-
-/**
- * Creates "Reclame Aqui (demo)" in Suporte, or points the existing one at the simulator's current
- * address (its port changes between runs), keeping an admin's other edits (name, team, poll interval).
- */
-async function saveDemoReclameAqui(store: DocStore, settings: DemoReclameAquiSettings, apiBaseUrl: string): Promise<void> {
-  const now = Date.now();
-  await updateDoc<ChannelAccountDoc>(store, DEMO_RECLAME_AQUI_ID, (current) => {
-    // Checked again at the write: an admin's save since the read wins.
-    if (current?.removed || (current && !current._deleted && !isSimulatorAccount(current.settings))) return undefined;
-    if (!current || current._deleted) {
-      return {
-        _id: DEMO_RECLAME_AQUI_ID, type: 'channel', kind: 'reclameaqui', name: DEMO_RECLAME_AQUI.name, entryTeamId: 'team:suporte', enabled: true,
-        settings: { description: 'Empresa de demonstração no Reclame Aqui (simulador)', ...settings, apiBaseUrl, pollSeconds: DEMO_RECLAME_AQUI.pollSeconds },
-        createdAt: now, updatedAt: now,
-      };
-    }
-    const wanted = { ...settings, apiBaseUrl };
-    const same = Object.entries(wanted).every(([key, value]) => current.settings?.[key] === value);
-    return same ? undefined : { ...current, settings: { ...current.settings, ...wanted }, updatedAt: now };
-  });
 }
 
 /**
@@ -86,20 +62,22 @@ export interface DemoReclameAquiDeps {
 }
 
 /**
- * Starts the fake HugMe with the demo account's credentials and points the account at it. It
+ * Starts the fake HugMe with the demo account's credentials and points the account at it (its
+ * port changes between runs), keeping an admin's other edits (name, team, poll interval). It
  * starts with no complaint: a demo conversation waiting in Suporte from the start would be in
  * every e2e test's queue.
  */
 export async function startDemoReclameAqui(deps: DemoReclameAquiDeps): Promise<HugMeSimulator | undefined> {
-  const state = await demoReclameAquiSettings(deps.store);
+  const state = await demoSettings(deps.store);
   if ('skipped' in state) {
-    deps.log(`Reclame Aqui simulator not started: the demo account "${DEMO_RECLAME_AQUI.name}" ${state.skipped}.`);
+    deps.log(`Reclame Aqui simulator not started: the demo account "${DEMO_CHANNELS.reclameaqui.name}" ${state.skipped}.`);
     return undefined;
   }
   const { settings } = state;
   const simulator = await new HugMeSimulator({ ...settings, firstId: runFirstId() }).start();
   try {
-    await saveDemoReclameAqui(deps.store, settings, simulator.baseUrl);
+    // Checked again at the write: an admin's save since the read wins.
+    await saveDemoChannel(deps.store, 'reclameaqui', { ...settings, apiBaseUrl: simulator.baseUrl }, { stillDemo: isSimulatorAccount });
     await deps.startPolling?.();
   } catch (error) {
     await simulator.stop();
