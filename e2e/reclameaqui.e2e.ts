@@ -93,6 +93,10 @@ test('R-CH-06 R-CH-07 R-CH-10 a complaint filed on the Reclame Aqui simulator is
   await composer.fill(PUBLIC_ANSWER);
   await ana.getByRole('button', { name: 'Enviar', exact: true }).click();
   await expect(agentMessage(ana, PUBLIC_ANSWER).getByTestId('ra-visibility')).toHaveText('Pública');
+  // The composer went back to private by itself, and says so (a polite live region).
+  await expect(ana.getByTestId('ra-public-sent')).toHaveText('Resposta pública enviada. A próxima resposta será privada.');
+  await expect(ana.getByTestId('ra-public-sent')).toHaveAttribute('role', 'status');
+  await expect(ana.getByTestId('ra-composer-mode')).toContainText('Resposta privada');
   await expect(filed.locator('li.interaction.company', { hasText: PUBLIC_ANSWER })).toContainText('Pública', POLLED);
   await expect(filed).toContainText('Respondida');
 
@@ -101,8 +105,15 @@ test('R-CH-06 R-CH-07 R-CH-10 a complaint filed on the Reclame Aqui simulator is
   const finish = ana.getByRole('dialog', { name: 'Finalizar atendimento' });
   const request = finish.getByTestId('ra-request-evaluation');
   await expect(request).toBeEnabled(POLLED);
-  await request.click();
-  await expect(finish.getByTestId('ra-evaluation-requested')).toContainText('Avaliação solicitada', POLLED);
+  // From the keyboard: the focus stays in the dialog, on the line saying where the request is,
+  // and the button waits while the request is on its way and once it was accepted.
+  await request.focus();
+  await ana.keyboard.press('Enter');
+  const requested = finish.getByTestId('ra-evaluation-requested');
+  await expect(requested).toBeFocused();
+  await expect(request).toBeDisabled();
+  await expect(requested).toContainText('Avaliação solicitada', POLLED);
+  await expect(request).toBeDisabled();
   await finish.getByRole('button', { name: 'Cancelar' }).click();
   await expect(composer).toBeEnabled();
   await expect(filed.getByText('A empresa pediu a sua avaliação.')).toBeVisible(POLLED);
@@ -174,7 +185,15 @@ test('R-CH-09 an agent asks Reclame Aqui to moderate a complaint; Reclame Aqui a
 
   await ana.getByTestId('ra-moderation').click();
   const dialog = ana.getByRole('dialog', { name: 'Solicitar moderação' });
+  // The correct company's field is not called wrong the moment reason 1 brings it.
+  await dialog.getByLabel('Motivo').selectOption({ label: 'Reclamação de outra empresa' });
+  await expect(dialog.getByLabel('Empresa correta')).toBeVisible();
+  await expect(dialog.getByText('Informe a empresa a quem a reclamação se destina.')).toHaveCount(0);
   await dialog.getByLabel('Motivo').selectOption({ label: 'Reclamação duplicada' });
+  // Sent without the message: the focus goes to it, with its problem.
+  await dialog.getByRole('button', { name: 'Enviar solicitação' }).click();
+  await expect(dialog.getByLabel('Mensagem ao Reclame Aqui')).toBeFocused();
+  await expect(dialog.getByLabel('Mensagem ao Reclame Aqui')).toHaveAccessibleDescription(/Escreva a mensagem ao Reclame Aqui\./);
   await dialog.getByLabel('Mensagem ao Reclame Aqui').fill(`Duplicada: a consumidora já registrou a reclamação do pedido 4471.`);
   await dialog.getByRole('button', { name: 'Enviar solicitação' }).click();
   await expect(ana.getByTestId('ra-moderation-status')).toHaveAttribute('data-state', 'pending', POLLED);
