@@ -149,15 +149,33 @@ export interface RaEvaluation {
 
 const yesNo = (b: boolean | null) => (b === null ? 'não informado' : b ? 'sim' : 'não');
 
-/** The evaluation as one pt-BR message text. */
-export function raEvaluationText(e: RaEvaluation): string {
-  const lines = [
+const COMMENT_LINE = 'Comentário: ';
+
+function evaluationLines(e: RaEvaluation): string[] {
+  return [
     'Avaliação do consumidor no Reclame Aqui',
     `Nota: ${e.rating === null ? 'não informada' : `${e.rating}/${RA_RATING_MAX}`}`,
     `Problema resolvido: ${yesNo(e.resolved)}`,
     `Voltaria a fazer negócio: ${yesNo(e.backDoingBusiness)}`,
   ];
-  if (e.comment?.trim()) lines.push(`Comentário: ${e.comment.trim()}`);
+}
+
+/**
+ * The evaluation with its comment trimmed and, when the text would pass `max` characters, cut
+ * (ending in "…") so that raEvaluationText fits: the message's text and its card's payload agree.
+ */
+export function raEvaluationFitting(e: RaEvaluation, max = Number.POSITIVE_INFINITY): RaEvaluation {
+  const comment = e.comment?.trim() || null;
+  const room = max - evaluationLines(e).join('\n').length - `\n${COMMENT_LINE}`.length;
+  if (!comment || comment.length <= room) return { ...e, comment };
+  return { ...e, comment: room > 1 ? `${comment.slice(0, room - 1)}…` : null };
+}
+
+/** The evaluation as one pt-BR message text of at most `max` characters (a long comment is cut). */
+export function raEvaluationText(e: RaEvaluation, max?: number): string {
+  const fitting = raEvaluationFitting(e, max);
+  const lines = evaluationLines(fitting);
+  if (fitting.comment) lines.push(`${COMMENT_LINE}${fitting.comment}`);
   return lines.join('\n');
 }
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  RA_META, RA_MODERATION_UNKNOWN, raModerationRefusal, raModerationStatusOf, type ConversationDoc, type MessageDoc,
+  MESSAGE_TEXT_MAX, RA_META, RA_MODERATION_UNKNOWN, raEvaluationFitting, raEvaluationText, raModerationRefusal, raModerationStatusOf,
+  type ConversationDoc, type MessageDoc,
 } from '@atende/protocol';
 import { RaTicket } from '../src/channels/reclameaqui/client.js';
 import type { HugMeTicket } from '../src/channels/reclameaqui/simulator/fakeHugMe.js';
@@ -223,5 +224,20 @@ describe('R-CH-10 a consumer\'s word after finishing opens a conversation with t
       [RA_META.complaintId]: String(ticketId), [RA_META.lastPublicBy]: 'company', [RA_META.answeredPublicly]: 'true',
       [RA_META.evaluationRequestedAt]: (await conversation(conversationId)).channelMeta[RA_META.evaluationRequestedAt],
     });
+  });
+});
+
+describe('R-CH-10 the evaluation message fits one message, its format in one place', () => {
+  it('R-CH-10 raEvaluationText(e, max) cuts a long comment with "…" to fit; the card\'s comment (raEvaluationFitting) is the one in the text', () => {
+    const e = { rating: 9, resolved: true, backDoingBusiness: false, comment: `  ${'palavra '.repeat(2000)}  ` };
+    const text = raEvaluationText(e, MESSAGE_TEXT_MAX);
+    expect(text.length).toBeLessThanOrEqual(MESSAGE_TEXT_MAX);
+    expect(text.length).toBeGreaterThan(MESSAGE_TEXT_MAX - 2);
+    const fitting = raEvaluationFitting(e, MESSAGE_TEXT_MAX);
+    expect(fitting.comment?.endsWith('…')).toBe(true);
+    expect(text.endsWith(`Comentário: ${fitting.comment}`)).toBe(true);
+    // A short comment is kept whole (trimmed), with or without a limit.
+    expect(raEvaluationText({ ...e, comment: ' Ótimo. ' }, MESSAGE_TEXT_MAX)).toBe(raEvaluationText({ ...e, comment: 'Ótimo.' }));
+    expect(raEvaluationText({ ...e, comment: ' Ótimo. ' }).endsWith('\nComentário: Ótimo.')).toBe(true);
   });
 });

@@ -1,7 +1,7 @@
 import {
   MESSAGE_TEXT_MAX, RA_COMPANY_INTERACTION_TYPES, RA_CONSUMER_INTERACTION_TYPES, RA_EVALUATED_STATUS_IDS, RA_EVALUATION_INTERACTION_TYPE,
-  RA_INTERACTION_TYPES, RA_META, RA_MODERATION_UNKNOWN, raEvaluationPayload, raEvaluationText, raInteractionVisibility, raModerationStatusOf,
-  raStatusName, reclameAquiMetaOf, type AnswerVisibility, type MessageDoc, type RaEvaluation, type RaModerationStatus,
+  RA_INTERACTION_TYPES, RA_META, RA_MODERATION_UNKNOWN, raEvaluationFitting, raEvaluationPayload, raEvaluationText, raInteractionVisibility, raModerationStatusOf,
+  raStatusName, reclameAquiMetaOf, type AnswerVisibility, type MessageDoc, type RaModerationStatus,
 } from '@atende/protocol';
 import type { RaTicket } from './client.js';
 
@@ -97,12 +97,10 @@ function evaluationComment(interaction: Interaction): string | null {
 
 /** The evaluation as ONE message (R-CH-10): the card's payload, and a text that fits one message. */
 function evaluationMessage(ticket: RaTicket, interaction: Interaction): TicketMessage {
-  const evaluation: RaEvaluation = {
+  const evaluation = raEvaluationFitting({
     rating: ticket.rating ?? null, resolved: ticket.resolved_issue ?? null,
     backDoingBusiness: ticket.back_doing_business ?? null, comment: evaluationComment(interaction),
-  };
-  const room = MESSAGE_TEXT_MAX - raEvaluationText({ ...evaluation, comment: null }).length - '\nComentário: '.length;
-  if (evaluation.comment && evaluation.comment.length > room) evaluation.comment = `${evaluation.comment.slice(0, room - 1)}…`;
+  }, MESSAGE_TEXT_MAX);
   return {
     externalId: interactionExternalId(interaction.ticket_interaction_id), text: raEvaluationText(evaluation),
     at: dateOf(interaction.creation_date), payload: { ...raEvaluationPayload(evaluation), raInteractionType: RA_EVALUATION_INTERACTION_TYPE },
