@@ -1,7 +1,7 @@
 import {
   MESSAGE_TEXT_MAX, RA_COMPANY_INTERACTION_TYPES, RA_CONSUMER_INTERACTION_TYPES, RA_EVALUATED_STATUS_IDS, RA_EVALUATION_INTERACTION_TYPE,
-  RA_INTERACTION_TYPES, RA_META, RA_MODERATION_UNKNOWN, raEvaluationFitting, raEvaluationPayload, raEvaluationText, raInteractionVisibility, raModerationStatusOf,
-  raStatusName, reclameAquiMetaOf, type AnswerVisibility, type MessageDoc, type RaModerationStatus,
+  RA_INTERACTION_TYPES, RA_META, raEvaluationFitting, raEvaluationPayload, raEvaluationText, raInteractionVisibility, raModerationStatusOf,
+  raStatusName, reclameAquiMetaOf, type AnswerVisibility, type MessageDoc,
 } from '@atende/protocol';
 import type { RaTicket } from './client.js';
 
@@ -36,7 +36,7 @@ export interface TicketInbound {
    * The moderation as HugMe has it now, or null when none was asked. A status not in the
    * protocol's table is RA_MODERATION_UNKNOWN, with the upstream's value in `upstream` (for the log).
    */
-  moderation: { status: RaModerationStatus | typeof RA_MODERATION_UNKNOWN; reason: string | null; upstream: string } | null;
+  moderation: { status: ReturnType<typeof raModerationStatusOf>; reason: string | null; upstream: string } | null;
 }
 
 const dateOf = (iso: string | null | undefined): number => {
