@@ -117,7 +117,7 @@ describe('R-CH-07 the Reclame Aqui composer: private by default, public on purpo
     expect(answer.showTip.value).toBe(true);
     state.messages.value = [message({ direction: 'out', visibility: 'public', status: 'queued' })];
     expect(answer.showTip.value).toBe(false);
-    state.messages.value = [message({ direction: 'out', visibility: 'public', payload: { raInteractionType: '3' } })];
+    state.messages.value = [message({ direction: 'out', visibility: 'private', payload: { raInteractionType: '3' } })];
     expect(answer.showTip.value).toBe(true);
     state.messages.value = [];
     state.meta.value = { ...state.meta.value, [RA_META.lastPublicBy]: 'consumer' };
@@ -167,17 +167,27 @@ describe('R-CH-07 the Reclame Aqui composer: private by default, public on purpo
 });
 
 describe('R-CH-07 "Pública" / "Privada" on Reclame Aqui messages', () => {
-  it('R-CH-07 the consumer’s messages by their interaction type, the agent’s answers by how they were sent', () => {
+  it('R-CH-07 every Reclame Aqui message by its stored visibility: the agent’s answers as sent, imported ones as the server read HugMe', () => {
     const ra = 'reclameaqui' as const;
-    expect(raVisibilityOf(message({ payload: { raInteractionType: '1' } }), ra)).toBe('public');
-    expect(raVisibilityOf(message({ payload: { raInteractionType: '6' } }), ra)).toBe('private');
-    expect(raVisibilityOf(message({ payload: { raInteractionType: '11' } }), ra)).toBe('public');
+    // The stored visibility is the server's reading of HugMe (privacy, else the type): it is what shows.
+    expect(raVisibilityOf(message({ visibility: 'public', payload: { raInteractionType: '1' } }), ra)).toBe('public');
+    expect(raVisibilityOf(message({ visibility: 'private', payload: { raInteractionType: '6' } }), ra)).toBe('private');
+    expect(raVisibilityOf(message({ visibility: 'private', payload: { raInteractionType: '1' } }), ra)).toBe('private');
+    expect(raVisibilityOf(message({ visibility: 'public', payload: { raInteractionType: '11' } }), ra)).toBe('public');
     expect(raVisibilityOf(message({ direction: 'out', visibility: 'public' }), ra)).toBe('public');
     expect(raVisibilityOf(message({ direction: 'out', visibility: 'private' }), ra)).toBe('private');
-    // An answer written on the site and imported keeps the upstream's word.
-    expect(raVisibilityOf(message({ direction: 'out', visibility: 'public', payload: { raInteractionType: '3' } }), ra)).toBe('private');
+    expect(raVisibilityOf(message({ direction: 'out', visibility: 'private', payload: { raInteractionType: '3' } }), ra)).toBe('private');
     expect(raVisibilityOf(message({ direction: 'system', kind: 'event' }), ra)).toBeNull();
-    expect(raVisibilityOf(message({ payload: {} }), ra)).toBeNull();
+  });
+
+  it('R-CH-07 a consumer’s private reply stored before messages carried their visibility (all "public") is still shown private', () => {
+    const ra = 'reclameaqui' as const;
+    expect(raVisibilityOf(message({ visibility: 'public', payload: { raInteractionType: '6' } }), ra)).toBe('private');
+    // A public type, or no type at all, keeps what was stored.
+    expect(raVisibilityOf(message({ visibility: 'public', payload: { raInteractionType: '1' } }), ra)).toBe('public');
+    expect(raVisibilityOf(message({ visibility: 'public', payload: {} }), ra)).toBe('public');
+    // The company's imported answers always stored theirs.
+    expect(raVisibilityOf(message({ direction: 'out', visibility: 'public', payload: { raInteractionType: '3' } }), ra)).toBe('public');
     expect(raVisibilityOf(message({ direction: 'out', visibility: 'public' }), 'whatsapp')).toBeNull();
   });
 

@@ -11,16 +11,25 @@ import { shortDateTime } from '../contact/format';
 
 /**
  * Who sees a message on the site, or null when the question does not apply (another channel, a
- * trace line, an inbound message of a type we do not know). Imported interactions carry their
- * upstream type (the table decides); the agent's own answers carry the visibility they were sent
- * with; the consumer's messages are all stored as "public" by the core, so only their type counts.
+ * trace line). Every Reclame Aqui message stores it: the agent's answers the visibility they were
+ * sent with, imported interactions the server's reading of HugMe (raInteractionVisibility: the
+ * interaction's `privacy`, else its type).
  */
 export function raVisibilityOf(message: Pick<MessageDoc, 'direction' | 'visibility' | 'payload'>, channel: ChannelKind | undefined): AnswerVisibility | null {
   if (channel !== 'reclameaqui' || message.direction === 'system') return null;
+  return storedBeforeVisibility(message) ? 'private' : message.visibility;
+}
+
+/**
+ * A consumer's private message stored before inbound messages carried their visibility (issue 12's
+ * first session): the core stored every one as "public", so its type (RA_INTERACTION_TYPES) says.
+ * Such messages stay in existing databases. The price: a consumer interaction of a private type
+ * that HugMe marks public (`privacy: false`) shows as private — the model knows no such case.
+ */
+function storedBeforeVisibility(message: Pick<MessageDoc, 'direction' | 'visibility' | 'payload'>): boolean {
+  if (message.direction !== 'in' || message.visibility !== 'public') return false;
   const type = message.payload?.raInteractionType;
-  const known = typeof type === 'string' ? RA_INTERACTION_TYPES[type] : undefined;
-  if (known) return known.public ? 'public' : 'private';
-  return message.direction === 'out' ? message.visibility : null;
+  return typeof type === 'string' && RA_INTERACTION_TYPES[type]?.public === false;
 }
 
 /**
