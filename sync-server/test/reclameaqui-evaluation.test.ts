@@ -76,7 +76,7 @@ describe('R-CH-10 Reclame Aqui evaluation request', () => {
     await answeredPublicly(conversationId);
   });
 
-  it('R-CH-10 when HugMe refuses (the consumer evaluated on the site meanwhile) the event fails with the sentence', async () => {
+  it('R-CH-10 when HugMe refuses (the consumer evaluated on the site meanwhile) the event fails with the sentence (checks the model assumption: HugMe\'s refusal says "already evaluated")', async () => {
     const { ticketId, conversationId } = await complaintTaken(rig, agent);
     await answeredPublicly(conversationId);
     rig.hugme.consumerEvaluates(ticketId, { rating: 8, resolved: true, backDoingBusiness: true });

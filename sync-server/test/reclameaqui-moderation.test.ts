@@ -117,7 +117,7 @@ describe('R-CH-09 Reclame Aqui moderation request', () => {
     expect((await command(rig, agent, other.conversationId, 'moderation', body)).status).toBe(409);
   });
 
-  it('R-CH-09 a refusal by HugMe fails the event message with a pt-BR sentence and leaves the complaint as it was', async () => {
+  it('R-CH-09 a refusal by HugMe fails the event message with a pt-BR sentence and leaves the complaint as it was (checks the model assumption: HugMe\'s refusal says "pending")', async () => {
     const { conversationId } = await complaintTaken(rig, agent);
     rig.hugme.failNext({ status: 400, error: 'bad_request', message: 'a moderation request is already pending' });
     const pending = await moderation(conversationId, {});
@@ -215,7 +215,7 @@ describe('R-CH-09 Reclame Aqui moderation request', () => {
     expect(await settled(rig, asked.body.message.id)).toMatchObject({ status: 'sent' });
   });
 
-  it('R-CH-09 when HugMe took the request but its answer was lost, the retry\'s "already pending" is success', async () => {
+  it('R-CH-09 when HugMe took the request but its answer was lost, the retry\'s "already pending" is success (checks the model assumption: HugMe\'s refusal says "pending")', async () => {
     const { ticketId, conversationId } = await complaintTaken(lined.rig, agent);
     lined.line.loseAnswer('/ticket/v1/tickets/moderation');
     const asked = await moderation(conversationId, { reason: '16', message: 'Caso trabalhista.' });

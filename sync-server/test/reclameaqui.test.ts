@@ -92,7 +92,7 @@ describe('R-CH-06 Reclame Aqui complaints become conversations', () => {
     expect(parts.join(' ')).toBe(words);
   });
 
-  it('R-CH-06 the consumer evaluation arrives as a message and the header shows the final status', async () => {
+  it('R-CH-06 the consumer evaluation arrives as a message and the header shows the final status (checks the model assumptions: the fake\'s evaluation text, statuses 18/19 after an evaluation)', async () => {
     const ticket = rig.hugme.fileComplaint(complaint(8));
     await rig.poller().poll(rig.accountId);
     rig.hugme.consumerEvaluates(ticket.id, { rating: 9, resolved: true, backDoingBusiness: true, comment: 'Resolveram rápido.' });
