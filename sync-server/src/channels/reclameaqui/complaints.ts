@@ -4,6 +4,7 @@ import type { ContactDirectory } from '../../contacts/directory.js';
 import { mergeChannelMeta } from '../../conversations/channelMeta.js';
 import { ConversationEvents } from '../../conversations/events.js';
 import { conversationIdOf, threadIdOf, type InboundService, type ThreadDoc } from '../../conversations/inbound.js';
+import { findByExternalId } from '../../conversations/messages.js';
 import type { DocStore } from '../../store/index.js';
 import { getWire, toWire, updateWire } from '../../store/wire.js';
 import { upstreamMessageKey } from '../inbound.js';
@@ -97,6 +98,8 @@ export class ComplaintSync {
   private async companyAnswer(account: ChannelAccountDoc, contact: ContactDoc, complaint: TicketInbound, m: TicketMessage): Promise<'stored' | 'skipped' | 'deferred'> {
     const messageKey = upstreamMessageKey(account._id, m.externalId);
     if (await this.deps.store.get(docId('message', messageKey))) return 'stored';
+    // Ours, its interaction id recorded (HugMe's answer to the send, or an earlier pass's match).
+    if (await findByExternalId(this.deps.store, account._id, m.externalId)) return 'skipped';
     const latest = await this.latestConversation(account, complaint);
     if (latest && (await this.answerInFlight(latest.id, m.text))) return 'deferred';
     if (await this.claimOurAnswer(account, complaint, m)) return 'skipped';
