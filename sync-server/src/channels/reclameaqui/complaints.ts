@@ -124,9 +124,8 @@ export class ComplaintSync {
    * two equal answers claim one interaction each), and the answer is not imported as the site's.
    */
   private async claimOurAnswer(account: ChannelAccountDoc, complaint: TicketInbound, m: TicketMessage): Promise<boolean> {
-    const thread = (await this.deps.store.get(threadIdOf(account._id, complaint.threadKey))) as ThreadDoc | undefined;
-    const seq = thread?.seq ?? 0;
     const threadId = threadIdOf(account._id, complaint.threadKey);
+    const seq = ((await this.deps.store.get(threadId)) as ThreadDoc | undefined)?.seq ?? 0;
     for (const n of [seq, seq - 1].filter((k) => k > 0)) {
       const conversationId = conversationIdOf(threadId, n);
       const found = await this.deps.store.find({ selector: { type: 'message', conversationId, direction: 'out', externalId: null }, limit: 200 });
