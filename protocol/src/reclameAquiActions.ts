@@ -235,11 +235,9 @@ export type RaReputation = z.infer<typeof RaReputation>;
 /** One Reclame Aqui account's cached reputation: the server fetches it on a schedule. */
 export const RaAccountReputation = z.object({
   accountId: Id,
-  /**
-   * The account's name, as the admin's channel list shows it: the panel's title for the account.
-   * Optional while servers that send only `description` (its description, else its name) remain.
-   */
-  name: z.string().optional(),
+  /** The account's name, as the admin's channel list shows it: the panel's title for the account. */
+  name: z.string(),
+  /** The account's description setting, else its name. */
   description: z.string(),
   /** When the cached figures were fetched (epoch ms); null: never yet. */
   fetchedAt: z.number().int().nullable(),

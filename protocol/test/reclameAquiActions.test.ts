@@ -113,7 +113,7 @@ describe('R-CH-08 reputation', () => {
   });
 
   it('R-CH-08 an account’s cache keeps only the panel’s periods', () => {
-    const account = { accountId: 'channel:ra', description: 'Loja', fetchedAt: null, error: null, periods: { six_months: period } };
+    const account = { accountId: 'channel:ra', name: 'Loja', description: 'Loja', fetchedAt: null, error: null, periods: { six_months: period } };
     expect(RaAccountReputation.parse(account).periods.six_months).toEqual(period);
     expect(RaAccountReputation.safeParse({ ...account, periods: { two_years_ago: period } }).success).toBe(false);
   });
@@ -131,7 +131,7 @@ describe('R-CH-08 reputation', () => {
   });
 
   it('R-CH-08 an account the server listed is one the user sees: the role decides', () => {
-    const listed = RaAccountReputation.parse({ accountId: 'channel:ra', description: 'Loja', fetchedAt: null, error: null, periods: {} });
+    const listed = RaAccountReputation.parse({ accountId: 'channel:ra', name: 'Loja', description: 'Loja', fetchedAt: null, error: null, periods: {} });
     expect(mayRefreshReputation({ role: 'supervisor', teamIds: [] }, listed)).toBe(true);
     expect(mayRefreshReputation({ role: 'agent', teamIds: [] }, listed)).toBe(false);
   });

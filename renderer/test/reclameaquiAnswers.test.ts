@@ -195,6 +195,12 @@ describe('R-CH-07 "Pública" / "Privada" on Reclame Aqui messages', () => {
     expect(companyAnsweredPublicly({ channelMeta: {} }, [message({ direction: 'out', payload: { raInteractionType: '2' } })])).toBe(true);
     expect(companyAnsweredPublicly({ channelMeta: {} }, [message({ payload: { raInteractionType: '1' } })])).toBe(false);
   });
+
+  it('R-CH-07 the tip stays away once the company answered publicly, even after the consumer evaluated (their public word last)', () => {
+    const evaluatedMeta = { [RA_META.lastPublicBy]: 'consumer', [RA_META.answeredPublicly]: 'true' };
+    expect(companyAnsweredPublicly({ channelMeta: evaluatedMeta }, [])).toBe(true);
+    expect(companyAnsweredPublicly({ channelMeta: { [RA_META.lastPublicBy]: 'consumer' } }, [])).toBe(false);
+  });
 });
 
 describe('R-CH-06 the complaint header’s facts', () => {

@@ -35,7 +35,7 @@ describe('R-CH-08 Reclame Aqui reputation figures', () => {
 
   it('R-CH-08 builds one row per measure with the four periods as cells; a missing period or field is "—"', () => {
     const account = RaAccountReputation.parse({
-      accountId: 'channel:ra', description: 'Loja', fetchedAt: 1, error: null,
+      accountId: 'channel:ra', name: 'Loja', description: 'Loja', fetchedAt: 1, error: null,
       periods: { six_months: SIX_MONTHS, overall: { ...SIX_MONTHS, avgGrade: null } },
     });
     const table = reputationTable(account, 'pt-BR', known);
@@ -84,8 +84,6 @@ describe('R-CH-08 Reclame Aqui reputation figures', () => {
     expect(accountHeading({ name: 'Reclame Aqui (demo)', description: 'Empresa de demonstração' }))
       .toEqual({ title: 'Reclame Aqui (demo)', detail: 'Empresa de demonstração' });
     expect(accountHeading({ name: 'Loja', description: '' })).toEqual({ title: 'Loja', detail: null });
-    // A server that sends no name: its description (the description, else the name) is the title.
-    expect(accountHeading({ description: 'Loja' })).toEqual({ title: 'Loja', detail: null });
   });
 
   it('R-CH-08 only admins read why the last fetch failed (it is about the account’s credentials); supervisors get a plain sentence', () => {

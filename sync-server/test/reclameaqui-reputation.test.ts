@@ -42,7 +42,7 @@ describe('R-CH-08 Reclame Aqui reputation', () => {
     r.hugme.setReputation('six_months', SIX_MONTHS);
     const before = await call<RaReputationResponse>(r.server, 'GET', API.raReputation.path, { token: r.admin });
     expect(before.status).toBe(200);
-    expect(before.body.accounts).toEqual([{ accountId: r.accountId, description: 'Reclame Aqui Loja', fetchedAt: null, error: null, periods: {} }]);
+    expect(before.body.accounts).toEqual([{ accountId: r.accountId, name: 'Reclame Aqui Loja', description: 'Reclame Aqui Loja', fetchedAt: null, error: null, periods: {} }]);
 
     const started = Date.now();
     const answer = await refresh(r, r.admin);

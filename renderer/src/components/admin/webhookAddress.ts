@@ -1,4 +1,4 @@
-import { webhookPathOf, type ChannelAccountView, type ChannelKind } from '@atende/protocol';
+import { hasWebhook, webhookPathOf, type ChannelAccountView, type ChannelKind } from '@atende/protocol';
 
 /**
  * Where an upstream service posts a channel's events. The server answers it only when it knows
@@ -12,8 +12,7 @@ export interface WebhookAddress {
 }
 
 export function webhookAddress(account: Pick<ChannelAccountView, 'id' | 'kind' | 'webhookUrl'>, origin: string): WebhookAddress | null {
-  // The website chat is our own; Reclame Aqui has no webhooks (the server polls HugMe).
-  if (account.kind === 'webchat' || account.kind === 'reclameaqui') return null;
+  if (!hasWebhook(account.kind)) return null;
   if (account.webhookUrl) return { url: account.webhookUrl, public: true };
   // The server's path, on the address the app talks to.
   return { url: origin.replace(/\/+$/, '') + webhookPathOf(account.kind, account.id), public: false };

@@ -33,15 +33,16 @@ function storedBeforeVisibility(message: Pick<MessageDoc, 'direction' | 'visibil
 }
 
 /**
- * The company answered publicly already: the poller says so (channelMeta `lastPublicBy`, which a
- * public answer also sets at once), or the history holds a public answer not refused. The
- * history covers the moments before the poller's next pass.
+ * The company answered publicly already: the server says so (channelMeta `answeredPublicly` or
+ * `lastPublicBy`, which a public answer also sets at once), or the history holds a public answer
+ * not refused. The history covers the moments before the server's next write.
  */
 export function companyAnsweredPublicly(
   conversation: { channelMeta: Record<string, string> } | undefined,
   messages: ReadonlyArray<Pick<MessageDoc, 'direction' | 'visibility' | 'payload' | 'status'>>,
 ): boolean {
-  if (conversation?.channelMeta[RA_META.lastPublicBy] === 'company') return true;
+  // answeredPublicly survives the consumer's later public word (an evaluation) and a new conversation of the complaint.
+  if (conversation?.channelMeta[RA_META.answeredPublicly] === 'true' || conversation?.channelMeta[RA_META.lastPublicBy] === 'company') return true;
   return messages.some((m) => m.direction === 'out' && m.status !== 'failed' && raVisibilityOf(m, 'reclameaqui') === 'public');
 }
 

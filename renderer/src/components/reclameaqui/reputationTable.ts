@@ -96,10 +96,10 @@ export function reputationStale(fetchedAt: number, now: number): boolean {
 
 /**
  * An account's section title is its name, as everywhere else; its description, when it says
- * something more, goes beneath. A server that sends no name sent the description or the name.
+ * something more, goes beneath.
  */
 export function accountHeading(account: Pick<RaAccountReputation, 'name' | 'description'>): { title: string; detail: string | null } {
-  const title = account.name || account.description;
+  const title = account.name;
   return { title, detail: account.name && account.description && account.description !== account.name ? account.description : null };
 }
 

@@ -130,6 +130,7 @@ export class ReclameAquiReputation {
 export function viewOf(account: ChannelAccountDoc, doc: ReputationDoc | undefined): RaAccountReputation {
   return {
     accountId: account._id,
+    name: account.name,
     description: account.settings?.description || account.name,
     fetchedAt: doc?.fetchedAt ?? null,
     error: doc?.error ?? null,
