@@ -38,7 +38,7 @@ const { ApiError } = await import('../src/net/api');
 const { setConnectionState } = await import('../src/net/connection');
 const { useReputationStore } = await import('../src/stores/reputation');
 
-const account = (name: 'Loja', description: string): RaAccountReputation => ({ accountId: 'channel:ra', description, fetchedAt: 1, error: null, periods: {} });
+const account = (description: string): RaAccountReputation => ({ accountId: 'channel:ra', name: 'Loja', description, fetchedAt: 1, error: null, periods: {} });
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 beforeEach(() => {
