@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  mayRefreshReputation, RA_EVALUATION_PAYLOAD, RA_EVALUATED_STATUS_IDS, RA_META, RA_REFUSAL, RaAccountReputation, raEvaluationOf,
+  ClientId, mayRefreshReputation, RESERVED_CLIENT_ID_PREFIXES, RA_EVALUATION_PAYLOAD, RA_EVALUATED_STATUS_IDS, RA_META, RA_REFUSAL, RaAccountReputation, raEvaluationOf,
   raEvaluationPayload, raEvaluationRefusal, raEvaluationText, raModerationRefusal, RaModerationBody, raReasonNeedsTargetCompany,
   RaReputation, seesRaReputation, type RaEvaluation,
 } from '../src/index.js';
@@ -134,5 +134,17 @@ describe('R-CH-08 reputation', () => {
     const listed = RaAccountReputation.parse({ accountId: 'channel:ra', name: 'Loja', description: 'Loja', fetchedAt: null, error: null, periods: {} });
     expect(mayRefreshReputation({ role: 'supervisor', teamIds: [] }, listed)).toBe(true);
     expect(mayRefreshReputation({ role: 'agent', teamIds: [] }, listed)).toBe(false);
+  });
+});
+
+describe('R-CH-06 client ids stay out of the server\'s message keys', () => {
+  it('R-CH-06 R-CH-11 a client id may not start with in- (imports) or wc- (visitors): a polled complaint cannot be squatted', () => {
+    expect(ClientId.safeParse('01JDEMO0000000000000000000').success).toBe(true);
+    expect(ClientId.safeParse('inbox-ok-01JDEMO').success).toBe(true);
+    for (const reserved of RESERVED_CLIENT_ID_PREFIXES) {
+      const parsed = ClientId.safeParse(`${reserved}${'A'.repeat(40)}`);
+      expect(parsed.success).toBe(false);
+      expect(parsed.error?.issues[0]?.message).toMatch(/server prefix/);
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
-  RA_ALREADY_EVALUATED, RA_EVALUATION_IN_FLIGHT, RA_LAST_PUBLIC_NOT_COMPANY, RA_META, RA_REFUSAL, raCommandMessageId, type MessageDoc,
+  RA_ALREADY_EVALUATED, RA_EVALUATION_IN_FLIGHT, RA_LAST_PUBLIC_NOT_COMPANY, RA_META, RA_REFUSAL, type MessageDoc,
 } from '@atende/protocol';
 import { upstreamMessageKey } from '../src/channels/inbound.js';
 import { complaintExternalId, interactionExternalId } from '../src/channels/reclameaqui/tickets.js';
@@ -118,29 +118,27 @@ describe('R-CH-10 Reclame Aqui evaluation request', () => {
     expect(await eventsOf(rig, conversationId, 'raEvaluationRequested')).toHaveLength(0);
   });
 
-  it('R-CH-10 a command id cannot take the id the consumer\'s next reply will get: the reply is still imported', async () => {
+  it('R-CH-10 no command id can take the id the consumer\'s next reply will get (400): the reply is still imported', async () => {
     const { ticketId, conversationId } = await complaintTaken(rig, agent);
     await answeredPublicly(conversationId);
     // Interaction ids are sequential: the consumer's reply gets the next one, and its message key follows.
     const next = Math.max(...rig.hugme.tickets().flatMap((t) => t.interactions.map((i) => i.ticket_interaction_id))) + 1;
     const squat = upstreamMessageKey(rig.accountId, interactionExternalId(String(next)));
     const asked = await evaluation(conversationId, squat);
-    expect(asked.status).toBe(201);
-    expect(asked.body.message.id).toBe(raCommandMessageId(squat));
-    await settled(rig, asked.body.message.id);
+    expect(asked.status).toBe(400);
     rig.hugme.consumerReplies(ticketId, 'Ainda não chegou a troca.');
     await rig.poller().poll(rig.accountId);
     const replies = await Promise.all((await conversationsOf(rig, ticketId)).map((c) => inboundOf(rig, c.id)));
     expect(replies.flat().map((m) => m.text)).toContain('Ainda não chegou a troca.');
   });
 
-  it('R-CH-10 whether a complaint was imported is not told to who cannot see it: 404 for any id', async () => {
+  it('R-CH-10 whether a complaint was imported is not told to who cannot see it: its server key is refused 400 either way', async () => {
     const { ticketId, conversationId } = await complaintTaken(rig, agent);
     const imported = upstreamMessageKey(rig.accountId, complaintExternalId(String(ticketId)));
     const never = upstreamMessageKey(rig.accountId, complaintExternalId(String(ticketId + 500)));
     for (const target of [conversationId, 'conversation:01JNOSUCHCONVERSATION0000']) {
       const answers = [await evaluation(target, imported, outsider), await evaluation(target, never, outsider)];
-      expect(answers.map((a) => a.status)).toEqual([404, 404]);
+      expect(answers.map((a) => a.status)).toEqual([400, 400]);
     }
   });
 

@@ -151,18 +151,20 @@ describe('R-CH-09 Reclame Aqui moderation request', () => {
     expect(moderationCalls()).toHaveLength(0);
   });
 
-  it('R-CH-09 a command id cannot take the id an imported complaint will get: the next complaint still becomes a conversation', async () => {
+  it('R-CH-09 no client id can take the id an imported complaint will get (moderation or reply): 400, and the next complaint still becomes a conversation', async () => {
     const { ticketId, conversationId } = await complaintTaken(rig, agent);
     // The poller names a complaint's message after the account and the ticket: predictable for the next ticket.
     const squat = upstreamMessageKey(rig.accountId, complaintExternalId(String(ticketId + 1)));
     const asked = await moderation(conversationId, { id: squat });
-    expect(asked.status).toBe(201);
-    expect(asked.body.message.id).toBe(raCommandMessageId(squat));
+    expect(asked.status).toBe(400);
+    const replied = await call(rig.server, 'POST', `/api/conversations/${encodeURIComponent(conversationId)}/messages`, {
+      token: agent, body: { id: squat, text: 'Tomando o lugar da próxima reclamação' },
+    });
+    expect(replied.status).toBe(400);
     expect(rig.hugme.fileComplaint(complaint(9001)).id).toBe(ticketId + 1);
     await rig.poller().poll(rig.accountId);
     const [imported] = await conversationsOf(rig, ticketId + 1);
     expect(imported?.lastPreview).toContain('9001');
-    await settled(rig, asked.body.message.id);
   });
 
   it('R-CH-09 whether a command id exists is told only to who sees the conversation: 404 otherwise, 409 to a viewer', async () => {
@@ -170,7 +172,9 @@ describe('R-CH-09 Reclame Aqui moderation request', () => {
     const used = await moderation(conversationId, {});
     const usedId = (used.body.message.id as string).slice(raCommandMessageId('').length);
     const imported = upstreamMessageKey(rig.accountId, complaintExternalId(String(ticketId)));
-    for (const id of [usedId, imported, commandId()]) {
+    // A server key is refused as such (400), whether or not a message has it: nothing to learn.
+    expect((await moderation(conversationId, { id: imported }, outsider)).status).toBe(400);
+    for (const id of [usedId, commandId()]) {
       expect((await moderation(conversationId, { id }, outsider)).status).toBe(404);
       expect((await moderation('conversation:01JNOSUCHCONVERSATION0000', { id }, outsider)).status).toBe(404);
     }
