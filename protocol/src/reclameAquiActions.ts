@@ -180,8 +180,9 @@ export function raEvaluationText(e: RaEvaluation, max?: number): string {
 }
 
 /** The evaluation a message carries, or null (any other message). */
-export function raEvaluationOf(message: { payload: Record<string, string | number | boolean | null> }): RaEvaluation | null {
-  const p = message.payload;
+export function raEvaluationOf(message: { payload?: Record<string, string | number | boolean | null> }): RaEvaluation | null {
+  // Replicas written before payload existed hold messages without one.
+  const p = message.payload ?? {};
   if (!(RA_EVALUATION_PAYLOAD.rating in p) && !(RA_EVALUATION_PAYLOAD.resolved in p)) return null;
   const rating = p[RA_EVALUATION_PAYLOAD.rating];
   const bool = (v: unknown) => (typeof v === 'boolean' ? v : null);

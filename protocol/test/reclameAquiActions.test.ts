@@ -148,3 +148,10 @@ describe('R-CH-06 client ids stay out of the server\'s message keys', () => {
     }
   });
 });
+
+describe('R-CH-10 a message without a payload', () => {
+  it('R-CH-10 is no evaluation (older replicas hold messages without one)', () => {
+    expect(raEvaluationOf({})).toBeNull();
+    expect(raEvaluationOf({ payload: {} })).toBeNull();
+  });
+});
