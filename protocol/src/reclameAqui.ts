@@ -64,7 +64,20 @@ export const RA_EVALUATED_STATUS_IDS: readonly string[] = ['9', '18', '19'];
  */
 export function raInteractionVisibility(type: string, privacy?: boolean | null): 'public' | 'private' {
   if (typeof privacy === 'boolean') return privacy ? 'private' : 'public';
-  return RA_INTERACTION_TYPES[type]?.public ? 'public' : 'private';
+  return raInteractionTypeOf(type)?.public ? 'public' : 'private';
+}
+
+/**
+ * A code table's own entry: upstream codes are untrusted, and `constructor` or `__proto__` would
+ * otherwise find Object's inherited members instead of "unknown".
+ */
+function entryOf<T>(table: Readonly<Record<string, T>>, code: string): T | undefined {
+  return Object.hasOwn(table, code) ? table[code] : undefined;
+}
+
+/** Who wrote an interaction type and whether it is public (RA_INTERACTION_TYPES), or undefined for an unknown type. */
+export function raInteractionTypeOf(type: string): { by: 'consumer' | 'company'; public: boolean } | undefined {
+  return entryOf(RA_INTERACTION_TYPES, type);
 }
 
 /**
@@ -82,17 +95,17 @@ export const RA_MODERATION_UNKNOWN = 'unknown';
 
 /** The header's moderation status of an upstream one: RA_UPSTREAM_MODERATION_STATUSES, else RA_MODERATION_UNKNOWN. */
 export function raModerationStatusOf(upstream: string): 'pending' | 'accepted' | 'refused' | typeof RA_MODERATION_UNKNOWN {
-  return RA_UPSTREAM_MODERATION_STATUSES[upstream.trim().toLowerCase()] ?? RA_MODERATION_UNKNOWN;
+  return entryOf(RA_UPSTREAM_MODERATION_STATUSES, upstream.trim().toLowerCase()) ?? RA_MODERATION_UNKNOWN;
 }
 
 /** The pt-BR name of a complaint status; an unknown id keeps the upstream's own name. */
 export function raStatusName(id: string, upstreamName?: string | null): string {
-  return RA_STATUS_NAMES[id] ?? (upstreamName?.trim() || `Status ${id}`);
+  return entryOf(RA_STATUS_NAMES, id) ?? (upstreamName?.trim() || `Status ${id}`);
 }
 
 /** The pt-BR name of an interaction type; an unknown id keeps the upstream's own name. */
 export function raInteractionTypeName(id: string, upstreamName?: string | null): string {
-  return RA_INTERACTION_TYPE_NAMES[id] ?? (upstreamName?.trim() || `Tipo ${id}`);
+  return entryOf(RA_INTERACTION_TYPE_NAMES, id) ?? (upstreamName?.trim() || `Tipo ${id}`);
 }
 
 /**

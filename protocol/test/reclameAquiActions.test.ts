@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
-  ClientId, mayRefreshReputation, RESERVED_CLIENT_ID_PREFIXES, RA_EVALUATION_PAYLOAD, RA_EVALUATED_STATUS_IDS, RA_META, RA_REFUSAL, RaAccountReputation, raEvaluationOf,
+  ClientId, mayRefreshReputation, RESERVED_CLIENT_ID_PREFIXES, raStatusName, raInteractionTypeOf, raInteractionVisibility,
+  raModerationStatusOf, RA_MODERATION_UNKNOWN, RA_EVALUATION_PAYLOAD, RA_EVALUATED_STATUS_IDS, RA_META, RA_REFUSAL, RaAccountReputation, raEvaluationOf,
   raEvaluationPayload, raEvaluationRefusal, raEvaluationText, raModerationRefusal, RaModerationBody, raReasonNeedsTargetCompany,
   RaReputation, seesRaReputation, type RaEvaluation,
 } from '../src/index.js';
@@ -153,5 +154,19 @@ describe('R-CH-10 a message without a payload', () => {
   it('R-CH-10 is no evaluation (older replicas hold messages without one)', () => {
     expect(raEvaluationOf({})).toBeNull();
     expect(raEvaluationOf({ payload: {} })).toBeNull();
+  });
+});
+
+describe('R-CH-06 upstream codes that name Object members', () => {
+  it('R-CH-06 R-CH-09 constructor or __proto__ as a status, type or moderation status reads as unknown, never an inherited member', () => {
+    for (const code of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      expect(raStatusName(code)).toBe(`Status ${code}`);
+      expect(raStatusName(code, 'Nome do site')).toBe('Nome do site');
+      expect(raInteractionTypeOf(code)).toBeUndefined();
+      expect(raInteractionVisibility(code)).toBe('private');
+      expect(raModerationStatusOf(code)).toBe(RA_MODERATION_UNKNOWN);
+    }
+    expect(raModerationStatusOf(' Pending ')).toBe('pending');
+    expect(raStatusName('6')).toBe('Respondida');
   });
 });

@@ -1,5 +1,5 @@
 import {
-  RA_INTERACTION_TYPES, RA_META, raEvaluationOf, type AnswerVisibility, type ChannelKind, type MessageDoc, type RaEvaluation,
+  raInteractionTypeOf, RA_META, raEvaluationOf, type AnswerVisibility, type ChannelKind, type MessageDoc, type RaEvaluation,
 } from '@atende/protocol';
 import { shortDateTime } from '../contact/format';
 
@@ -29,7 +29,7 @@ export function raVisibilityOf(message: Pick<MessageDoc, 'direction' | 'visibili
 function storedBeforeVisibility(message: Pick<MessageDoc, 'direction' | 'visibility' | 'payload'>): boolean {
   if (message.direction !== 'in' || message.visibility !== 'public') return false;
   const type = message.payload?.raInteractionType;
-  return typeof type === 'string' && RA_INTERACTION_TYPES[type]?.public === false;
+  return typeof type === 'string' && raInteractionTypeOf(type)?.public === false;
 }
 
 /**

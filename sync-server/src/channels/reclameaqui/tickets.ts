@@ -1,6 +1,6 @@
 import {
   MESSAGE_TEXT_MAX, RA_COMPANY_INTERACTION_TYPES, RA_CONSUMER_INTERACTION_TYPES, RA_EVALUATED_STATUS_IDS, RA_EVALUATION_INTERACTION_TYPE,
-  RA_INTERACTION_TYPES, RA_META, raEvaluationFitting, raEvaluationPayload, raEvaluationText, raInteractionVisibility, raModerationStatusOf,
+  RA_META, raInteractionTypeOf, raEvaluationFitting, raEvaluationPayload, raEvaluationText, raInteractionVisibility, raModerationStatusOf,
   raStatusName, reclameAquiMetaOf, type AnswerVisibility, type MessageDoc,
 } from '@atende/protocol';
 import type { RaTicket } from './client.js';
@@ -150,7 +150,7 @@ function headerMetaOf(ticket: RaTicket, interactions: Interaction[], moderation:
 }
 
 /** Who writes an interaction of this type (RA_INTERACTION_TYPES); undefined for a type we do not know. */
-const byOf = (i: Interaction) => RA_INTERACTION_TYPES[i.ticket_interaction_type_id]?.by;
+const byOf = (i: Interaction) => raInteractionTypeOf(i.ticket_interaction_type_id)?.by;
 
 const moderationOf = (ticket: RaTicket): TicketInbound['moderation'] => {
   const upstream = ticket.moderation?.status;
