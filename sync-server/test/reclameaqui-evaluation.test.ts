@@ -6,8 +6,9 @@ import { upstreamMessageKey } from '../src/channels/inbound.js';
 import { complaintExternalId, interactionExternalId } from '../src/channels/reclameaqui/tickets.js';
 import { addUser, call, login } from './helpers.js';
 import {
-  accountOnLine, command, commandId, complaintTaken, conversation, eventsOf, settled, type HugMeLine,
+  accountOnLine, command, commandId, complaintTaken, conversation, crashBeforeRecording, eventsOf, gone, settled, type HugMeLine,
 } from './reclameaquiCommandsSetup.js';
+import { commandSlotId } from '../src/channels/reclameaqui/commands.js';
 import { conversationsOf, inboundOf, startReclameAquiRig, type ReclameAquiRig } from './reclameaquiSetup.js';
 import { until } from './until.js';
 
@@ -168,5 +169,22 @@ describe('R-CH-10 Reclame Aqui evaluation request', () => {
     expect(await settled(rig, asked.body.message.id)).toMatchObject({ status: 'sent', error: null });
     expect(evaluationCalls().map((c) => c.status)).toEqual([200, 200]);
     expect(Number.isNaN(Date.parse((await conversation(rig, conversationId)).channelMeta[RA_META.evaluationRequestedAt] ?? ''))).toBe(false);
+  });
+
+  it('R-CH-10 when the node dies after HugMe accepted but before recording it, the retry records the acceptance without asking again; then its call log and slot go', async () => {
+    const { conversationId } = await complaintTaken(rig, agent);
+    await answeredPublicly(conversationId);
+    const id = commandId();
+    const restore = crashBeforeRecording(rig, conversationId, RA_META.evaluationRequestedAt);
+    try {
+      const asked = await evaluation(conversationId, id);
+      expect(await settled(rig, asked.body.message.id)).toMatchObject({ status: 'sent', error: null });
+    } finally {
+      restore();
+    }
+    expect(evaluationCalls().map((c) => c.status)).toEqual([200]);
+    expect(Number.isNaN(Date.parse((await conversation(rig, conversationId)).channelMeta[RA_META.evaluationRequestedAt] ?? ''))).toBe(false);
+    const slot = commandSlotId(conversationId, 'raEvaluationRequested');
+    expect(await until(async () => (await gone(rig, `racall:${id}`)) && (await gone(rig, slot)), Boolean)).toBe(true);
   });
 });

@@ -5,8 +5,9 @@ import { commandSlotId, RA_FILE_REFUSED, SLOT_WRITE_GRACE_MS } from '../src/chan
 import { complaintExternalId } from '../src/channels/reclameaqui/tickets.js';
 import { addUser, call, login } from './helpers.js';
 import {
-  accountOnLine, command, commandId, complaintTaken, conversation, eventsOf, settled, upload, type HugMeLine,
+  accountOnLine, command, commandId, complaintTaken, conversation, crashBeforeRecording, eventsOf, gone, settled, upload, type HugMeLine,
 } from './reclameaquiCommandsSetup.js';
+import { until } from './until.js';
 import { complaint, conversationsOf, startReclameAquiRig, type ReclameAquiRig } from './reclameaquiSetup.js';
 
 /**
@@ -227,5 +228,40 @@ describe('R-CH-09 Reclame Aqui moderation request', () => {
     expect(moderationCalls().map((c) => c.status)).toEqual([200, 400]);
     expect(rig.hugme.ticket(ticketId)?.moderation).toEqual({ status: 'pending', reason: 16 });
     expect((await conversation(rig, conversationId)).channelMeta).toMatchObject({ [RA_META.moderationStatus]: 'pending', [RA_META.moderationReason]: '16' });
+  });
+
+  it('R-CH-09 when the node dies after HugMe accepted but before recording it, the retry records the acceptance without asking HugMe again', async () => {
+    const { ticketId, conversationId } = await complaintTaken(rig, agent);
+    const restore = crashBeforeRecording(rig, conversationId, RA_META.moderationStatus);
+    try {
+      const asked = await moderation(conversationId, { reason: '16', message: 'Caso trabalhista.' });
+      expect(await settled(rig, asked.body.message.id)).toMatchObject({ status: 'sent', error: null });
+    } finally {
+      restore();
+    }
+    expect(moderationCalls().map((c) => c.status)).toEqual([200]);
+    expect(rig.hugme.ticket(ticketId)?.moderation).toEqual({ status: 'pending', reason: 16 });
+    expect((await conversation(rig, conversationId)).channelMeta).toMatchObject({ [RA_META.moderationStatus]: 'pending', [RA_META.moderationReason]: '16' });
+  });
+
+  it('R-CH-09 once the event message is sent or failed, its call log and the complaint\'s slot are deleted; the complaint can be asked again', async () => {
+    const { conversationId } = await complaintTaken(rig, agent);
+    const slot = commandSlotId(conversationId, 'raModerationRequested');
+    const sentId = commandId();
+    const sent = await moderation(conversationId, { id: sentId });
+    expect(await settled(rig, sent.body.message.id)).toMatchObject({ status: 'sent' });
+    expect(await until(async () => (await gone(rig, `racall:${sentId}`)) && (await gone(rig, slot)), Boolean)).toBe(true);
+
+    const other = await complaintTaken(rig, agent);
+    const otherSlot = commandSlotId(other.conversationId, 'raModerationRequested');
+    rig.hugme.failNext({ status: 400, error: 'bad_request', message: 'message: too short' });
+    const failedId = commandId();
+    const failed = await moderation(other.conversationId, { id: failedId });
+    expect(await settled(rig, failed.body.message.id)).toMatchObject({ status: 'failed' });
+    expect(await until(async () => (await gone(rig, `racall:${failedId}`)) && (await gone(rig, otherSlot)), Boolean)).toBe(true);
+    // The slot written anew after its deletion holds the next request as before.
+    const again = await moderation(other.conversationId, {});
+    expect(again.status).toBe(201);
+    expect(await settled(rig, again.body.message.id)).toMatchObject({ status: 'sent' });
   });
 });

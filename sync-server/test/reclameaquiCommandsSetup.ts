@@ -50,6 +50,34 @@ export async function upload(rig: ReclameAquiRig, token: string, bytes: Buffer, 
 }
 
 /**
+ * The node dies once right after HugMe answered a command: the job's first write of `metaKey` on
+ * the complaint's channelMeta fails, so neither the complaint nor the event message is recorded,
+ * and the job runs again as after a takeover. The returned function restores the store.
+ */
+export function crashBeforeRecording(rig: ReclameAquiRig, conversationId: string, metaKey: string): () => void {
+  const store = rig.server.store;
+  const original = store.bulkWrite;
+  let crashed = false;
+  store.bulkWrite = async (docs, options) => {
+    const recording = docs.some((d) => d._id === conversationId && (d.channelMeta as Record<string, string> | undefined)?.[metaKey] !== undefined);
+    if (recording && !crashed) {
+      crashed = true;
+      throw new Error('the node died before recording the outcome');
+    }
+    return original.call(store, docs, options);
+  };
+  return () => {
+    store.bulkWrite = original;
+  };
+}
+
+/** Whether a server-only document is gone (never written, or deleted). */
+export async function gone(rig: ReclameAquiRig, id: string): Promise<boolean> {
+  const doc = await rig.server.store.get(id, { fresh: true });
+  return !doc || doc._deleted === true;
+}
+
+/**
  * The line between the server and the fake HugMe, for what the fake cannot do itself: hold a call
  * (its command stays queued meanwhile) or lose a call's answer after HugMe acted on it (a reset,
  * as after a timeout: the client reads it as an uncertain send).

@@ -26,8 +26,9 @@ type RaCommandEvent = Extract<ConversationEventPayload, { event: 'raModerationRe
 
 /**
  * Which request of a kind holds a conversation's slot (server-only, never replicated). It is free
- * once that message is no longer `queued` — the job settling it frees it, no second write — or,
- * when the message never got written (a crash between the two writes), after SLOT_WRITE_GRACE_MS.
+ * once that message is no longer `queued` — the job settling it then deletes it (dropCommandSlot),
+ * so slots do not pile up — or, when the message never got written (a crash between the two
+ * writes), after SLOT_WRITE_GRACE_MS.
  */
 interface CommandSlotDoc extends StoredDoc {
   type: 'raslot';
@@ -37,6 +38,15 @@ interface CommandSlotDoc extends StoredDoc {
 export const SLOT_WRITE_GRACE_MS = 60_000;
 const SLOT_ATTEMPTS = 5;
 export const commandSlotId = (conversationId: string, event: RaCommandEvent['event']) => `raslot:${conversationId}.${event}`;
+
+/**
+ * Deletes the slot while `messageId` holds it; a slot another request took meanwhile stays (the
+ * delete over the revision read then conflicts, and is left at that).
+ */
+export async function dropCommandSlot(store: DocStore, conversationId: string, event: RaCommandEvent['event'], messageId: string): Promise<void> {
+  const slot = (await store.get(commandSlotId(conversationId, event), { fresh: true })) as CommandSlotDoc | undefined;
+  if (slot?._rev && !slot._deleted && slot.messageId === messageId) await store.bulkWrite([{ _id: slot._id, _rev: slot._rev, _deleted: true }]);
+}
 
 export class ReclameAquiCommands {
   constructor(
@@ -144,8 +154,9 @@ export class ReclameAquiCommands {
 
   /** Gives the slot back when the request it was taken for was not written (nothing to wait for). */
   private async releaseSlot(slot: CommandSlotDoc, messageId: string): Promise<void> {
-    if (slot.messageId !== messageId) return;
-    await this.store.bulkWrite([{ ...slot, messageId: null, claimedAt: 0 }]);
+    // Over the revision it took: a slot another request took since stays theirs (the delete conflicts).
+    if (slot.messageId !== messageId || !slot._rev) return;
+    await this.store.bulkWrite([{ _id: slot._id, _rev: slot._rev, _deleted: true }]);
   }
 
   /** The moderation's file: one the author may read, of a type and size Reclame Aqui accepts (422 otherwise). */
