@@ -94,7 +94,7 @@ test('R-CH-06 R-CH-07 R-CH-10 a complaint filed on the Reclame Aqui simulator is
   await ana.getByRole('button', { name: 'Enviar', exact: true }).click();
   await expect(agentMessage(ana, PUBLIC_ANSWER).getByTestId('ra-visibility')).toHaveText('Pública');
   // The composer went back to private by itself, and says so (a polite live region).
-  await expect(ana.getByTestId('ra-public-sent')).toHaveText('Resposta pública enviada. A próxima resposta será privada.');
+  await expect(ana.getByTestId('ra-public-sent')).toHaveText('Resposta pública na fila de envio. A próxima resposta será privada.');
   await expect(ana.getByTestId('ra-public-sent')).toHaveAttribute('role', 'status');
   await expect(ana.getByTestId('ra-composer-mode')).toContainText('Resposta privada');
   await expect(filed.locator('li.interaction.company', { hasText: PUBLIC_ANSWER })).toContainText('Pública', POLLED);

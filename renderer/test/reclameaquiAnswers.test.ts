@@ -108,6 +108,16 @@ describe('R-CH-07 the Reclame Aqui composer: private by default, public on purpo
     }
   });
 
+  it('R-CH-07 the notice says the public answer is queued, not sent: it shows when the answer enters the outbox, and HugMe may still refuse it', async () => {
+    const { i18n } = await import('../src/i18n');
+    const notice = (locale: 'pt-BR' | 'en' | 'es') => i18n.global.t('reclameaqui.composer.publicSent', {}, { locale });
+    expect(notice('pt-BR')).toBe('Resposta pública na fila de envio. A próxima resposta será privada.');
+    expect(notice('en')).toMatch(/queued/i);
+    expect(notice('en')).not.toMatch(/\bsent\b/i);
+    expect(notice('es')).toMatch(/cola de envío/i);
+    expect(notice('es')).not.toMatch(/enviada/i);
+  });
+
   it('R-CH-07 the tip shows until the company has answered publicly (poller, or a public answer in the history)', () => {
     const { state, answer } = composer();
     expect(answer.showTip.value).toBe(true);

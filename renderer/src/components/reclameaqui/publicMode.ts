@@ -16,7 +16,7 @@ export function refusalText(refusal: AnswerRefusal, i18n: { t: (key: string) => 
   return raRefusalText(i18n.t, i18n.te, refusal.code, refusal.message);
 }
 
-/** How long "Resposta pública enviada…" stays on screen: long enough to read, then the mode bar says it alone. */
+/** How long "Resposta pública na fila de envio…" stays on screen: long enough to read, then the mode bar says it alone. */
 export const PUBLIC_SENT_NOTICE_MS = 8000;
 
 export interface AnswerVisibilitySource {
@@ -48,8 +48,10 @@ export function useAnswerVisibility(source: AnswerVisibilitySource) {
   const isPublic = computed(() => applies.value && visibility.value === 'public');
 
   /**
-   * True for a moment after a public answer went out: the composer switched back to private by
-   * itself, which the agent is told (seen and heard) instead of discovering it on the next send.
+   * True for a moment after a public answer went to the outbox: the composer switched back to
+   * private by itself, which the agent is told (seen and heard) instead of discovering it on the
+   * next send. It says "queued", not "sent": HugMe may still refuse the answer, which the
+   * message's own status mark then shows.
    */
   const publicSent = ref(false);
   let noticeTimer: ReturnType<typeof setTimeout> | undefined;
@@ -88,7 +90,7 @@ export function useAnswerVisibility(source: AnswerVisibilitySource) {
   /** The visibility a reply carries: only on channels that know private answers. */
   const outgoing = computed<AnswerVisibility | undefined>(() => (applies.value ? visibility.value : undefined));
 
-  /** After a send: a public answer is a deliberate act, the next one is private again (and the agent is told). */
+  /** After a reply is queued: a public answer is a deliberate act, the next one is private again (and the agent is told). */
   function sent(): void {
     const wasPublic = isPublic.value;
     chosen.value = null;
