@@ -91,4 +91,24 @@ describe('R-CH-08 reputation store', () => {
     expect(await again).toBe('tooSoon');
     expect(store.refreshing).toBeUndefined();
   });
+
+  it('R-CH-08 figures "Atualizar" brought are not overwritten by an older list request answering later', async () => {
+    session.user = { id: 'user:sara', role: 'supervisor' };
+    const store = useReputationStore();
+    // Offline, so only these requests are out (as when the panel opens).
+    void store.load();
+    const refreshed = store.refresh('channel:ra');
+    calls[1]?.answer.resolve({ accounts: [account('Loja atualizada')] });
+    expect(await refreshed).toBe('done');
+    expect(calls.map((c) => c.path)).toEqual([API.raReputation.path, API.raRefreshReputation.path]);
+    calls[0]?.answer.resolve({ accounts: [account('Loja antiga')] });
+    await settle();
+    expect(store.accounts.map((a) => a.description)).toEqual(['Loja atualizada']);
+    expect(store.state).toBe('ready');
+    // A list asked after it is newer, and wins.
+    void store.load();
+    calls[2]?.answer.resolve({ accounts: [account('Loja nova')] });
+    await settle();
+    expect(store.accounts.map((a) => a.description)).toEqual(['Loja nova']);
+  });
 });

@@ -21,19 +21,32 @@ export const useReputationStore = defineStore('reputation', () => {
   const state = ref<'idle' | 'loading' | 'ready' | 'failed'>('idle');
   /** The account being refreshed: one at a time. */
   const refreshing = ref<string>();
+  /**
+   * Requests are numbered as asked; an answer older than the one shown is dropped, so a list
+   * request still out cannot put back figures a later "Atualizar" (or list) replaced.
+   */
+  let asked = 0;
+  let shown = 0;
+  function newest(request: number): boolean {
+    if (request < shown) return false;
+    shown = request;
+    return true;
+  }
 
   async function load(): Promise<void> {
     const userId = session.user?.id;
     if (!userId) return;
+    const request = ++asked;
     state.value = 'loading';
     try {
       const answer = await call(API.raReputation, {});
       // A sign-out or another user's sign-in while the request was out: not theirs.
-      if (session.user?.id !== userId) return;
+      if (session.user?.id !== userId || !newest(request)) return;
       accounts.value = answer.accounts;
       state.value = 'ready';
     } catch {
-      if (session.user?.id === userId) state.value = 'failed';
+      // Newer figures are shown already: an older request's failure says nothing about them.
+      if (session.user?.id === userId && request > shown) state.value = 'failed';
     }
   }
 
@@ -41,9 +54,13 @@ export const useReputationStore = defineStore('reputation', () => {
     const userId = session.user?.id;
     if (!userId || refreshing.value) return 'failed';
     refreshing.value = accountId;
+    const request = ++asked;
     try {
       const answer = await call(API.raRefreshReputation, { params: { accountId } });
-      if (session.user?.id === userId) accounts.value = answer.accounts;
+      if (session.user?.id === userId && newest(request)) {
+        accounts.value = answer.accounts;
+        state.value = 'ready';
+      }
       return 'done';
     } catch (error) {
       return error instanceof ApiError && error.status === 429 ? 'tooSoon' : 'failed';
