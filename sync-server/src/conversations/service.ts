@@ -1,5 +1,5 @@
 import {
-  assertMay, conversationErrors, DomainError, docId, notFound, transition,
+  assertMay, DomainError, docId, notFound, transition,
   type ConversationAction, type ConversationDoc, type ConversationEvent, type FinishBody, type TeamDoc,
   type TransferBody, type UserDoc,
 } from '@atende/protocol';
@@ -8,11 +8,20 @@ import { viewerOf, visibilityOf } from '../access/scope.js';
 import { newJob, type JobDoc } from '../jobs/types.js';
 import type { DocStore } from '../store/index.js';
 import { getWire, toWire } from '../store/wire.js';
+import { Capacity } from './capacity.js';
 import { ConversationEvents, finishedEvent, joinedEvent, movedEvent } from './events.js';
 import { writeWithOutbox } from './outbox.js';
 import { asLeftBy, isRepeat } from './repeats.js';
 
 export const RETAG_JOB = 'conversation-retag';
+
+interface CommandOptions {
+  check?: (seen: ConversationDoc) => Promise<void>;
+  /** `check` judged the team of that moment (a transfer target, a disposition). */
+  teamBound?: boolean;
+  /** The agent the command gives the conversation to, after `check`: they take a seat (R-WS-07). */
+  seatFor?: () => UserDoc | undefined;
+}
 
 /**
  * Agent commands on conversations (R-WS-02, R-WS-05, R-WS-06, R-WS-15, R-WS-19). Every rule of
@@ -21,28 +30,22 @@ export const RETAG_JOB = 'conversation-retag';
  */
 export class ConversationService {
   private readonly events: ConversationEvents;
+  /** R-WS-07: claims, transfers to an agent and agent-started conversations (start.ts) take a seat. */
+  readonly capacity: Capacity;
 
   constructor(private readonly store: DocStore) {
     this.events = new ConversationEvents(store);
-  }
-
-  /** Takes a waiting conversation; under any number of concurrent claims exactly one wins. */
-  async claim(user: UserDoc, id: string): Promise<ConversationDoc> {
-    const c = await this.command(user, id, 'claim', () => ({ type: 'claim', agentId: user.id, at: Date.now() }), () => this.checkCapacity(user));
-    await this.events.record(c.id, [joinedEvent(c, user)]);
-    return c;
+    this.capacity = new Capacity(store);
   }
 
   /**
-   * R-WS-07, for claims and agent-started conversations (start.ts). A count, not arbitrated by
-   * the store: two takes at once may both pass (issue 13).
+   * Takes a waiting conversation; under any number of concurrent claims exactly one wins, and
+   * never past the agent's maximum (R-WS-07).
    */
-  async checkCapacity(user: UserDoc): Promise<void> {
-    const active = await this.store.find({
-      selector: { type: 'conversation', agentId: user.id, status: 'active' },
-      limit: user.maxConcurrent,
-    });
-    if (active.length >= user.maxConcurrent) throw conversationErrors.maxConcurrent();
+  async claim(user: UserDoc, id: string): Promise<ConversationDoc> {
+    const c = await this.command(user, id, 'claim', () => ({ type: 'claim', agentId: user.id, at: Date.now() }), { seatFor: () => user });
+    await this.events.record(c.id, [joinedEvent(c, user)]);
+    return c;
   }
 
   /** Moves a conversation to another agent or team, keeping the forwarding history (R-WS-15). */
@@ -50,17 +53,21 @@ export class ConversationService {
     const applied = body.id ? await this.appliedTransfer(user, id, body.id) : undefined;
     if (applied) return applied;
     const transferId = body.id ?? docId('transfer').slice('transfer:'.length);
-    let target: { teamId: string; agentId: string | null } | undefined;
+    let target: { teamId: string; agent: UserDoc | null } | undefined;
     const c = await this.command(
       user, id, 'transfer',
       (c) => ({
         type: 'transfer', id: transferId, byUserId: user.id, toTeamId: target?.teamId ?? c.teamId,
-        toAgentId: target?.agentId ?? null, at: Date.now(), ...(body.note ? { note: body.note } : {}),
+        toAgentId: target?.agent?.id ?? null, at: Date.now(), ...(body.note ? { note: body.note } : {}),
       }),
-      async (seen) => {
-        target = await this.transferTarget(seen, body);
+      {
+        check: async (seen) => {
+          target = await this.transferTarget(seen, body);
+        },
+        teamBound: true,
+        // The receiving agent's maximum holds for transfers too (R-WS-07).
+        seatFor: () => target?.agent ?? undefined,
       },
-      true,
     );
     await this.recordMove(c, transferId, false);
     return c;
@@ -103,18 +110,18 @@ export class ConversationService {
     return visibilityOf(viewerOf(user), stored) === 'visible' ? c : asLeftBy(c, index);
   }
 
-  private async transferTarget(c: ConversationDoc, body: TransferBody): Promise<{ teamId: string; agentId: string | null }> {
+  private async transferTarget(c: ConversationDoc, body: TransferBody): Promise<{ teamId: string; agent: UserDoc | null }> {
     if (body.toTeamId) {
       const team = await getWire<TeamDoc>(this.store, body.toTeamId);
       if (!team || team.type !== 'team') throw new DomainError('unprocessable', 'unknown_team', 'No such team');
-      return { teamId: team.id, agentId: null };
+      return { teamId: team.id, agent: null };
     }
     const agent = body.toAgentId ? await getWire<UserDoc>(this.store, body.toAgentId) : undefined;
     if (!agent || agent.type !== 'user') throw new DomainError('unprocessable', 'unknown_agent', 'No such agent');
     if (!agent.teamIds.includes(c.teamId)) {
       throw new DomainError('unprocessable', 'agent_not_in_team', 'That agent is not a member of the conversation’s team; transfer to the team instead');
     }
-    return { teamId: c.teamId, agentId: agent.id };
+    return { teamId: c.teamId, agent };
   }
 
   /** Finishes with a disposition and note, both kept for History (R-WS-06). */
@@ -123,8 +130,7 @@ export class ConversationService {
     const c = await this.command(
       user, id, 'finish',
       () => ({ type: 'finish', byUserId: user.id, disposition, note: body.note ?? '', at: Date.now() }),
-      (seen) => this.checkDisposition(seen, disposition),
-      true,
+      { check: (seen) => this.checkDisposition(seen, disposition), teamBound: true },
     );
     await this.events.record(c.id, [finishedEvent(c)]);
     return c;
@@ -145,22 +151,23 @@ export class ConversationService {
   /**
    * Runs one lifecycle event: an idempotent repeat answers the stored state; otherwise the
    * permission and the transition are re-checked on every revision the write loop sees, so a
-   * concurrent change can never be overwritten. Outbox jobs go in the same write.
+   * concurrent change can never be overwritten. Outbox jobs go in the same write. The agent who
+   * receives the conversation takes a seat first (R-WS-07), given back when the write fails.
    */
   private async command(
     user: UserDoc,
     id: string,
     action: ConversationAction,
     eventFor: (current: ConversationDoc) => ConversationEvent,
-    check?: (seen: ConversationDoc) => Promise<void>,
-    /** `check` judged the team of that moment (a transfer target, a disposition). */
-    teamBound = false,
+    options: CommandOptions = {},
   ): Promise<ConversationDoc> {
+    const { check, teamBound = false, seatFor } = options;
     const seen = await visibleConversation(this.store, user, id);
     if (isRepeat(user, seen, eventFor(seen))) return seen;
     assertMay(user, action, seen);
     await check?.(seen);
-    const doc = await writeWithOutbox<ConversationDoc>(this.store, id, (current) => {
+    const receiver = seatFor?.();
+    const write = () => writeWithOutbox<ConversationDoc>(this.store, id, (current) => {
       if (!current) throw notFound('conversation');
       const event = eventFor(current);
       // A repeat racing its first attempt (the outbox retried a request that timed out) finds the
@@ -176,7 +183,7 @@ export class ConversationService {
       }
       return result.changed ? { doc: result.next, jobs: this.jobsAfter(current, result.next) } : undefined;
     });
-    return doc;
+    return receiver ? this.capacity.seated(receiver, seen.id, write) : write();
   }
 
   /** Messages follow their conversation's team; moving them is outbox work, not request work. */

@@ -115,10 +115,12 @@ export class ConversationStarter {
     const thread = (await this.store.get(threadId, { fresh: true })) as ThreadDoc | undefined;
     let seq = Math.max(1, thread?.seq ?? 1);
     // The manual checks the agent's maximum first (R-WS-07), then the customer (R-WS-08); before
-    // anything is closed. The user's own conversation with the customer needs no new place.
+    // anything is closed. The user's own conversation with the customer needs no new place. The
+    // seat itself is taken, arbitrated by the store, once the id to create is known.
+    const capacity = this.conversations.capacity;
     let capacityChecked = false;
     const checkCapacity = async () => {
-      if (!capacityChecked) await this.conversations.checkCapacity(user);
+      if (!capacityChecked) await capacity.check(user);
       capacityChecked = true;
     };
     // WhatsApp's 24-hour window belongs to the customer and the number, not to a conversation: a
@@ -140,10 +142,12 @@ export class ConversationStarter {
         await this.closeForStart(user, found);
         continue; // read it again: finished by us, or taken meanwhile
       }
-      // Only once the start is allowed (a refused one must not hand another team's contact to this
-      // team), and before the conversation is written: its team's agents must replicate the contact.
-      await linkContactToTeam(this.store, contact, account.entryTeamId);
-      const created = await this.create(user, account, contact, id, window);
+      const created = await capacity.seated(user, id, async () => {
+        // Only once the start is allowed (a refused one must not hand another team's contact to
+        // this team), and before the conversation is written: its team's agents must replicate it.
+        await linkContactToTeam(this.store, contact, account.entryTeamId);
+        return this.create(user, account, contact, id, window);
+      });
       if (created) {
         await pointThreadAt(this.store, threadId, id, seq);
         await this.events.record(id, [joinedEvent(created, user)]);
