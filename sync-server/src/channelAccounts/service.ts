@@ -24,7 +24,6 @@ export interface ChannelAccountDoc extends StoredDoc {
   updatedAt?: number;
 }
 
-
 export const isEnabled = (account: ChannelAccountDoc) => account.enabled !== false && account.removed !== true;
 
 /** The origin number customers see (WhatsApp's display number, E.164 digits); null for other kinds. */

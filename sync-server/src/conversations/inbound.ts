@@ -144,7 +144,7 @@ export class InboundService {
   async receiveEcho(input: EchoInput): Promise<MessageDoc | undefined> {
     const messageId = docId('message', input.messageKey);
     if (await this.store.get(messageId)) return undefined;
-    if (await this.carriesExternalId(input.account._id, input.externalId)) return undefined;
+    if (await findByExternalId(this.store, input.account._id, input.externalId)) return undefined;
     const thread = (await this.store.get(threadOf(input))) as ThreadDoc | undefined;
     const conversation = thread?.openConversationId ? await getWire<ConversationDoc>(this.store, thread.openConversationId) : undefined;
     if (!conversation) return undefined;
@@ -156,11 +156,6 @@ export class InboundService {
     if (!written?.ok) return undefined;
     await updateWire<ConversationDoc>(this.store, conversation.id, (c) => c && summarise(c, message));
     return message;
-  }
-
-  /** Upstream ids are unique per upstream account, not across accounts: only this account's conversations count. */
-  private async carriesExternalId(accountId: string, externalId: string): Promise<boolean> {
-    return (await findByExternalId(this.store, accountId, externalId)) !== undefined;
   }
 
   /**

@@ -1,5 +1,5 @@
 import type { DocStore, Selector } from '../store/types.js';
-import { isJobDoc, type JobDoc } from './types.js';
+import { isJobDoc, jobId, type JobDoc } from './types.js';
 
 /** One index serves both questions the runners ask: which pending jobs are due, which leases expired. */
 export const JOB_INDEX = 'idx-job-due';
@@ -54,3 +54,16 @@ export async function nothingDue(store: DocStore, kinds: string[], now: number):
   const running = await store.find({ selector: { type: 'job', state: 'running' }, limit: 1, useIndex: JOB_INDEX });
   return running.length === 0;
 }
+
+/**
+ * Deletes the job `kind`/`key` once it is settled (done or dead): chains that write a job per
+ * round or period drop the one before, so their documents do not pile up. A job still pending or
+ * running, or changed meanwhile (a conflict), is left alone.
+ */
+export async function dropSettledJob(store: DocStore, kind: string, key: string): Promise<void> {
+  const job = (await store.get(jobId(kind, key))) as JobDoc | undefined;
+  if (job?._rev && !job._deleted && (job.state === 'done' || job.state === 'dead')) {
+    await store.bulkWrite([{ _id: job._id, _rev: job._rev, _deleted: true }]);
+  }
+}
+

@@ -1,6 +1,7 @@
 import { keyOf } from '@atende/protocol';
 import type { ChannelAccounts } from '../../channelAccounts/service.js';
-import { jobId, newJob, type DeadLetterHandler, type JobDoc, type JobHandler, type JobRunner } from '../../jobs/types.js';
+import { dropSettledJob } from '../../jobs/queries.js';
+import { newJob, type DeadLetterHandler, type JobDoc, type JobHandler, type JobRunner } from '../../jobs/types.js';
 import { updateDoc, type DocStore } from '../../store/index.js';
 import { cursorIdOf, type PollCursorDoc, type ReclameAquiPoller } from './poller.js';
 import { startWatchdog } from './watchdog.js';
@@ -44,10 +45,7 @@ async function closeRound(deps: PollJobDeps, { accountId, round }: RoundPayload)
   const polled = await deps.poller.pollable(accountId);
   if (polled) await deps.store.bulkWrite([roundJob(accountId, round + 1, Date.now() + polled.adapter.pollSeconds * 1000)]);
   // A chain writes a job every round: the one before this, settled, is dropped so they do not pile up.
-  const previous = (await deps.store.get(jobId(RECLAME_AQUI_POLL_JOB, `${keyOf(accountId)}.${round - 1}`))) as JobDoc | undefined;
-  if (previous?._rev && !previous._deleted && (previous.state === 'done' || previous.state === 'dead')) {
-    await deps.store.bulkWrite([{ _id: previous._id, _rev: previous._rev, _deleted: true }]);
-  }
+  await dropSettledJob(deps.store, RECLAME_AQUI_POLL_JOB, `${keyOf(accountId)}.${round - 1}`);
 }
 
 /** One round: stale rounds (already run) do nothing; HugMe's 429 and outages retry the round from the cursor. */

@@ -1,5 +1,6 @@
 import { keyOf, RA_REPUTATION_REFRESH } from '@atende/protocol';
 import type { ChannelAccounts } from '../../channelAccounts/service.js';
+import { dropSettledJob } from '../../jobs/queries.js';
 import { jobId, newJob, type JobDoc, type JobHandler, type JobRunner } from '../../jobs/types.js';
 import type { DocStore } from '../../store/index.js';
 import type { ReclameAquiReputation } from './reputation.js';
@@ -33,14 +34,6 @@ const slotKey = (accountId: string, slot: number) => `${keyOf(accountId)}.${slot
 
 const payloadOf = (job: JobDoc): SlotPayload => ({ accountId: String(job.payload.accountId), slot: Number(job.payload.slot) });
 
-/** A settled job of a past slot is dropped, so slots do not pile up; the watchdog never writes a past slot again. */
-async function dropSettled(store: DocStore, accountId: string, slot: number): Promise<void> {
-  const job = (await store.get(jobId(RECLAME_AQUI_REPUTATION_JOB, slotKey(accountId, slot)))) as JobDoc | undefined;
-  if (job?._rev && !job._deleted && (job.state === 'done' || job.state === 'dead')) {
-    await store.bulkWrite([{ _id: job._id, _rev: job._rev, _deleted: true }]);
-  }
-}
-
 /** One slot: fetch unless this slot already has figures; HugMe's 429 and outages retry the slot (the error is shown meanwhile). */
 function fetchSlot(deps: ReputationJobDeps): JobHandler {
   return async (job) => {
@@ -52,7 +45,8 @@ function fetchSlot(deps: ReputationJobDeps): JobHandler {
       const { retryLater } = await deps.reputation.fetch(found.account, found.adapter);
       if (retryLater) throw retryLater;
     }
-    await dropSettled(deps.store, accountId, slot - 1);
+    // A settled job of a past slot is dropped, so slots do not pile up; the watchdog never writes a past slot again.
+    await dropSettledJob(deps.store, RECLAME_AQUI_REPUTATION_JOB, slotKey(accountId, slot - 1));
   };
 }
 
