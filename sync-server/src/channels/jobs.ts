@@ -23,13 +23,16 @@ export interface ChannelJobDeps {
   publicMediaUrl?: OutboundRequest['publicMediaUrl'];
 }
 
+/** An attachment's bytes for an upstream call; a file gone meanwhile fails the job for good, saying which. */
+export async function attachmentBytes(media: Pick<MediaService, 'read'>, attachment: Attachment): Promise<Buffer> {
+  const content = await media.read(attachment.mediaId, 'file');
+  if (!content) throw new PermanentFailure(`O arquivo ${attachment.name} não existe mais.`);
+  return content.data;
+}
+
 /** The outbox's workers (R-OPS-02): channel sends, re-tagging after transfers, inbound media. */
 export function registerChannelJobs(jobs: JobRunner, deps: ChannelJobDeps): void {
-  const readMedia = async (attachment: Attachment): Promise<Buffer> => {
-    const content = await deps.media.read(attachment.mediaId, 'file');
-    if (!content) throw new PermanentFailure(`O arquivo ${attachment.name} não existe mais.`);
-    return content.data;
-  };
+  const readMedia = (attachment: Attachment) => attachmentBytes(deps.media, attachment);
   jobs.register(SEND_JOB, sendMessageJob({ ...deps, readMedia }), { onDead: sendFailed(deps), concurrency: 16 });
 
   jobs.register(RETAG_JOB, async (job) => {

@@ -7,6 +7,7 @@ import type { MediaService } from '../../media/service.js';
 import type { DocStore, StoredDoc } from '../../store/index.js';
 import { getWire } from '../../store/wire.js';
 import type { ChannelRegistry } from '../adapter.js';
+import { attachmentBytes } from '../jobs.js';
 import { DISABLED_REASON } from '../outbound.js';
 import { reclameAquiAccount } from './adapter.js';
 import { ReclameAquiRefusal } from './client.js';
@@ -153,9 +154,7 @@ async function writeCallLog(store: DocStore, next: CallLogDoc, current: CallLogD
 async function fileOf(deps: CommandJobDeps, message: MessageDoc): Promise<{ bytes: Buffer; mimeType: string; name: string } | undefined> {
   const attachment = message.attachments[0];
   if (!attachment) return undefined;
-  const content = await deps.media.read(attachment.mediaId, 'file');
-  if (!content) throw new PermanentFailure(`O arquivo ${attachment.name} não existe mais.`);
-  return { bytes: content.data, mimeType: attachment.mimeType, name: attachment.name || 'arquivo' };
+  return { bytes: await attachmentBytes(deps.media, attachment), mimeType: attachment.mimeType, name: attachment.name || 'arquivo' };
 }
 
 /** The agent reads why on the event message; upstream texts stay in the job's `lastError`, which never replicates. */
