@@ -51,6 +51,25 @@ export const Transfer = z.object({
 });
 export type Transfer = z.infer<typeof Transfer>;
 
+/**
+ * A ticket of an external help-desk linked to messages of the conversation (R-WS-14): an agent typed
+ * the number of an existing ticket ('linked'), or asked the outgoing integration to create one — a
+ * job calls it ('creating'), then records the number it answered ('linked') or why it failed.
+ */
+export const TicketLink = z.object({
+  /** The client-chosen command id: a retried request finds its link instead of adding a second. */
+  id: z.string().max(64),
+  number: z.string().max(100).nullable(),
+  messageIds: z.array(Id).max(200),
+  status: z.enum(['linked', 'creating', 'failed']),
+  error: z.string().max(500).nullable(),
+  /** Where the ticket can be opened, when the integration gave an address. */
+  url: z.string().max(2000).nullable(),
+  at: Millis,
+  byUserId: Id.nullable(),
+});
+export type TicketLink = z.infer<typeof TicketLink>;
+
 export const ConversationDoc = z.object({
   ...base,
   type: z.literal('conversation'),
@@ -79,7 +98,8 @@ export const ConversationDoc = z.object({
   /** The agent's own follow-up mark (R-WS-13); 'resolved' is cleared when the customer writes again. */
   mark: z.enum(['pending', 'resolved']).nullable().optional(),
   transfers: z.array(Transfer),
-  ticketLinks: z.array(z.string()),
+  /** Tickets of an external system linked to selected messages (R-WS-14). */
+  ticketLinks: z.array(TicketLink),
   channelMeta: z.record(z.string(), z.string()),
 });
 export type ConversationDoc = z.infer<typeof ConversationDoc>;
@@ -129,6 +149,12 @@ export const MessageDoc = z.object({
   externalId: z.string().nullable(),
   /** Structured content of non-text kinds (a location's coordinates, a reaction's target…). */
   payload: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).default({}),
+  /**
+   * Internal chat (R-WS-12): a direction 'internal' message's `conversationId` is its room
+   * (`internalChat.ts`); in a one-to-one room this is the other agent, who with the author is the
+   * only one to receive it; null or absent in a team room.
+   */
+  recipientId: Id.nullable().optional(),
 });
 export type MessageDoc = z.infer<typeof MessageDoc>;
 
@@ -163,11 +189,26 @@ export const TeamDoc = z.object({
   type: z.literal('team'),
   name: z.string().min(1).max(100),
   dispositionRequired: z.boolean(),
+  /** Whether the team's members may use the internal chat (R-WS-12); absent: they may. */
+  internalChat: z.boolean().optional(),
 });
 export type TeamDoc = z.infer<typeof TeamDoc>;
 
 export const Role = z.enum(['agent', 'supervisor', 'admin']);
 export type Role = z.infer<typeof Role>;
+
+/**
+ * A pause as it stands on the user (R-WS-09): a copy of its type's name and limit taken when it
+ * began, so colleagues and supervisors read it offline and a later edit of the type changes nothing.
+ */
+export const UserPause = z.object({
+  typeId: Id,
+  name: z.string().min(1).max(60),
+  since: Millis,
+  /** null: no maximum. */
+  maxMinutes: z.number().int().positive().max(1440).nullable(),
+});
+export type UserPause = z.infer<typeof UserPause>;
 
 /** The public profile; credentials live in server-only documents. */
 export const UserDoc = z.object({
@@ -183,7 +224,17 @@ export const UserDoc = z.object({
     /** Read finished conversations of other teams in a contact's history (R-WS-05, R-CT-04). */
     historyOtherTeams: z.boolean().optional(),
     tags: z.boolean().optional(),
+    /** The internal chat (R-WS-12); absent: allowed where the team allows it. */
+    internalChat: z.boolean().optional(),
   }).optional(),
+  /** The pause the agent is in (R-WS-09), written by the server only; null or absent: not paused. */
+  pause: UserPause.nullable().optional(),
+  /** Profile (R-WS-11): a photo colleagues see (never customers), stored as media. */
+  photoMediaId: Id.nullable().optional(),
+  /** The phone extension ("ramal") calls are placed from (R-WS-16). */
+  extension: z.string().regex(/^[0-9*#]{1,15}$/, 'an extension is 1 to 15 digits').nullable().optional(),
+  /** The interface language the user chose; absent: the app's default. */
+  language: z.enum(['pt-BR', 'en', 'es']).optional(),
 });
 export type UserDoc = z.infer<typeof UserDoc>;
 

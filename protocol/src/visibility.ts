@@ -76,7 +76,7 @@ export function personalViewerOf(doc: { readonly [field: string]: unknown }): st
  * Fields a tombstone keeps: identity, the fields the replicas index on, never content (text,
  * previews, names, notes). Everything else is emptied before it leaves the server.
  */
-const TOMBSTONE_FIELDS = ['id', 'type', 'createdAt', 'updatedAt', 'teamId', 'conversationId', 'status'] as const;
+const TOMBSTONE_FIELDS = ['id', 'type', 'createdAt', 'updatedAt', 'teamId', 'conversationId', 'status', 'direction'] as const;
 
 export function tombstoneOf(doc: { readonly [field: string]: unknown }): Record<string, unknown> {
   const tombstone: Record<string, unknown> = { _deleted: true };

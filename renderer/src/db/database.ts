@@ -9,7 +9,7 @@ import type {
 } from '@atende/protocol';
 import {
   contactMigrations, contactSchema, conversationMigrations, conversationSchema, dispositionSchema, draftSchema, favouriteSchema,
-  generatedMigrations, messageMigrations, messageSchema, noteSchema, predefinedMigrations, predefinedSchema, tagSchema, teamSchema, userMigrations, userSchema,
+  generatedMigrations, messageMigrations, messageSchema, noteSchema, predefinedMigrations, predefinedSchema, tagSchema, teamMigrations, teamSchema, userMigrations, userSchema,
   type DraftDoc,
 } from './schemas';
 import { outboxSchema, type OutboxDoc } from './outboxSchema';
@@ -75,7 +75,7 @@ export async function openDatabase(userId: string, options: { storage?: RxStorag
     messages: { schema: messageSchema, migrationStrategies: messageMigrations },
     contacts: { schema: contactSchema, migrationStrategies: contactMigrations },
     predefined: { schema: predefinedSchema, migrationStrategies: predefinedMigrations },
-    teams: { schema: teamSchema, migrationStrategies: generatedMigrations },
+    teams: { schema: teamSchema, migrationStrategies: teamMigrations },
     users: { schema: userSchema, migrationStrategies: userMigrations },
     dispositions: { schema: dispositionSchema, migrationStrategies: generatedMigrations },
     notes: { schema: noteSchema },

@@ -18,19 +18,36 @@ const TIME = { type: 'number', minimum: 0, maximum: 1e15, multipleOf: 1 } as con
 /** Version 1 of every schema is the first generated one: same documents, described from zod. */
 const keep = <T>(doc: T): T => doc;
 
-/** Version 2 added the optional `mark` (issue 9, R-WS-13): earlier documents have none. */
+/**
+ * Version 2 added the optional `mark` (issue 9, R-WS-13): earlier documents have none. Version 3
+ * made `ticketLinks` objects (issue 13, R-WS-14): a bare number becomes a link to no message.
+ */
 export const conversationSchema = rxSchemaOf<ConversationDoc>(ConversationDoc, {
-  title: 'conversation', version: 2, indexes: [['status', 'updatedAt']],
+  title: 'conversation', version: 3, indexes: [['status', 'updatedAt']],
 });
-export const conversationMigrations = { 1: keep, 2: keep };
+type OldLinks = Omit<ConversationDoc, 'ticketLinks'> & { ticketLinks?: unknown[] };
+export const conversationMigrations = {
+  1: keep,
+  2: keep,
+  3: (doc: OldLinks): ConversationDoc => ({
+    ...doc,
+    ticketLinks: (doc.ticketLinks ?? []).map((link) => (typeof link === 'string'
+      ? { id: link.slice(0, 64), number: link.slice(0, 100), messageIds: [], status: 'linked' as const, error: null, url: null, at: doc.updatedAt, byUserId: null }
+      : (link as ConversationDoc['ticketLinks'][number]))),
+  }),
+};
 
-/** Version 1 added `payload` (issue 7); version 2 is generated from zod. */
+/**
+ * Version 1 added `payload` (issue 7); version 2 is generated from zod; version 3 added the
+ * optional `recipientId` and the direction index the internal chat reads its rooms by (issue 13, R-WS-12).
+ */
 export const messageSchema = rxSchemaOf<MessageDoc>(MessageDoc, {
-  title: 'message', version: 2, indexes: [['conversationId', 'createdAt']],
+  title: 'message', version: 3, indexes: [['conversationId', 'createdAt'], ['direction', 'createdAt']],
 });
 export const messageMigrations = {
   1: (doc: Omit<MessageDoc, 'payload'> & { payload?: MessageDoc['payload'] }): MessageDoc => ({ ...doc, payload: doc.payload ?? {} }),
   2: keep,
+  3: keep,
 };
 
 /**
@@ -40,10 +57,15 @@ export const messageMigrations = {
 export const contactSchema = rxSchemaOf<ContactDoc>(ContactDoc, { title: 'contact', version: 3, indexes: [['name']] });
 export const contactMigrations = { 1: keep, 2: keep, 3: keep };
 
-export const teamSchema = rxSchemaOf<TeamDoc>(TeamDoc, { title: 'team', version: 1 });
-/** Version 2 added the optional `permissions` (issue 9: history of other teams, tags). */
-export const userSchema = rxSchemaOf<UserDoc>(UserDoc, { title: 'user', version: 2 });
-export const userMigrations = { 1: keep, 2: keep };
+/** Version 2 added the optional `internalChat` (issue 13, R-WS-12). */
+export const teamSchema = rxSchemaOf<TeamDoc>(TeamDoc, { title: 'team', version: 2 });
+export const teamMigrations = { 1: keep, 2: keep };
+/**
+ * Version 2 added the optional `permissions` (issue 9: history of other teams, tags); version 3 the
+ * optional pause, photo, extension and language (issue 13: R-WS-09, R-WS-11).
+ */
+export const userSchema = rxSchemaOf<UserDoc>(UserDoc, { title: 'user', version: 3 });
+export const userMigrations = { 1: keep, 2: keep, 3: keep };
 /** Version 2 added the optional `attachments` (issue 9, R-WS-04: predefined messages with files). */
 export const predefinedSchema = rxSchemaOf<PredefinedDoc>(PredefinedDoc, { title: 'predefined', version: 2 });
 export const predefinedMigrations = { 1: keep, 2: keep };
