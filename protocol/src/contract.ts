@@ -7,6 +7,7 @@ import {
   WebchatMessageBody,
 } from './rest.js';
 import { VisitorMessage } from './frames.js';
+import { InviteBody, LeaveBody } from './invitations.js';
 import { RaEvaluationBody, RaModerationBody, RaReputationResponse } from './reclameAquiActions.js';
 import { AgentChannelsResponse, StartConversationBody } from './startConversation.js';
 import { ChannelTemplatesQuery, SendTemplateBody, TemplateSyncResponse, TemplatesResponse } from './whatsappTemplates.js';
@@ -65,6 +66,9 @@ export const API = {
   finish: endpoint({ method: 'POST', path: '/api/conversations/:id/finish', auth: 'user', body: FinishBody, response: conversationResponse }),
   markConversation: endpoint({ method: 'POST', path: '/api/conversations/:id/mark', auth: 'user', body: MarkBody, response: conversationResponse }),
   tagConversation: endpoint({ method: 'POST', path: '/api/conversations/:id/tags', auth: 'user', body: TagsBody, response: conversationResponse }),
+  // Invited collaborators (issue 13, R-WS-05): idempotent on the body's command id.
+  invite: endpoint({ method: 'POST', path: '/api/conversations/:id/invite', auth: 'user', body: InviteBody, response: conversationResponse }),
+  leave: endpoint({ method: 'POST', path: '/api/conversations/:id/leave', auth: 'user', body: LeaveBody, response: conversationResponse }),
 
   // WhatsApp (issue 10): agent-started conversations, approved templates, channels an agent may use.
   startConversation: endpoint({ method: 'POST', path: '/api/conversations', auth: 'user', body: StartConversationBody, response: conversationResponse }),

@@ -20,8 +20,10 @@ export const ConversationEventPayload = z.discriminatedUnion('event', [
   z.object({
     event: z.literal('transferred'),
     fromTeamId: Id, toTeamId: Id, fromAgentId: Id.nullable(), toAgentId: Id.nullable(), byUserId: Id.nullable(),
+    /** R-WS-19: the note for the receiver; internal, never shown to the customer (`visitorEvent`). */
+    note: z.string().max(1000).optional(),
   }),
-  z.object({ event: z.literal('returned'), fromAgentId: Id.nullable(), byUserId: Id.nullable() }),
+  z.object({ event: z.literal('returned'), fromAgentId: Id.nullable(), byUserId: Id.nullable(), note: z.string().max(1000).optional() }),
   z.object({ event: z.literal('finished'), byUserId: Id.nullable() }),
   // Reclame Aqui (issue 12): the message's status follows the upstream call (queued → sent | failed).
   z.object({
@@ -30,6 +32,9 @@ export const ConversationEventPayload = z.discriminatedUnion('event', [
   }),
   z.object({ event: z.literal('raModerationDecided'), reason: z.string().nullable(), accepted: z.boolean() }),
   z.object({ event: z.literal('raEvaluationRequested'), byUserId: Id.nullable() }),
+  // Invited collaborators (issue 13, R-WS-05): who came in (and who asked), who left; shown to the customer on webchat.
+  z.object({ event: z.literal('invited'), agentId: Id, agentName: z.string(), byUserId: Id.nullable() }),
+  z.object({ event: z.literal('left'), agentId: Id, agentName: z.string() }),
 ]);
 export type ConversationEventPayload = z.infer<typeof ConversationEventPayload>;
 
@@ -59,5 +64,18 @@ export function conversationEventText(e: ConversationEventPayload): string {
       return e.accepted ? 'O Reclame Aqui aceitou a moderação.' : 'O Reclame Aqui recusou a moderação.';
     case 'raEvaluationRequested':
       return 'Avaliação solicitada ao consumidor no Reclame Aqui.';
+    case 'invited':
+      return `${e.agentName} entrou na conversa a convite.`;
+    case 'left':
+      return `${e.agentName} saiu da conversa.`;
   }
+}
+
+/** What the customer's widget may learn of an event: a transfer note is for the receiving agent only (R-WS-19). */
+export function visitorEvent(e: ConversationEventPayload): ConversationEventPayload {
+  if ((e.event === 'transferred' || e.event === 'returned') && e.note !== undefined) {
+    const { note: _internal, ...shown } = e;
+    return shown;
+  }
+  return e;
 }

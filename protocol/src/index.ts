@@ -25,4 +25,5 @@ export * from './reclameAquiActions.js';
 export * from './media.js';
 export * from './sync.js';
 export * from './visibility.js';
+export * from './invitations.js';
 export * from './contract.js';

@@ -1,4 +1,4 @@
-import type { ConversationDoc, MessageDoc } from '@atende/protocol';
+import { upstreamText, type ConversationDoc, type MessageDoc } from '@atende/protocol';
 import { isEnabled, type ChannelAccounts } from '../channelAccounts/service.js';
 import type { MessageService } from '../conversations/messages.js';
 import { PermanentFailure, RetryLater, type DeadLetterHandler, type JobDoc, type JobHandler } from '../jobs/types.js';
@@ -64,8 +64,9 @@ export function sendMessageJob(deps: SendDeps): JobHandler {
 
     let result;
     try {
+      // Each agent's message names its author while colleagues are invited (R-WS-05); the stored text stays as typed.
       result = await adapter.send({
-        conversation, message, contact, idempotencyKey: sendKey, readMedia: deps.readMedia, publicMediaUrl: deps.publicMediaUrl ?? (() => null),
+        conversation, message: { ...message, text: upstreamText(conversation, message) }, contact, idempotencyKey: sendKey, readMedia: deps.readMedia, publicMediaUrl: deps.publicMediaUrl ?? (() => null),
       });
     } catch (error) {
       if (error instanceof UncertainSend && !adapter.idempotentSends) throw new PermanentFailure(UNCERTAIN_REASON);

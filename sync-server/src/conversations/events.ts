@@ -63,9 +63,11 @@ export function finishedEvent(c: ConversationDoc): PendingEvent {
 
 /** A transfer or a return to the queue, from its entry in the forwarding history. */
 export function movedEvent(t: Transfer, index: number, returned: boolean): PendingEvent {
+  // The note goes with the line in the forwarding history (R-WS-19); the widget never gets it (visitorEvent).
+  const note = t.note ? { note: t.note } : {};
   const payload: ConversationEventPayload = returned
-    ? { event: 'returned', fromAgentId: t.fromAgentId, byUserId: t.byUserId }
-    : { event: 'transferred', fromTeamId: t.fromTeamId, toTeamId: t.toTeamId, fromAgentId: t.fromAgentId, toAgentId: t.toAgentId, byUserId: t.byUserId };
+    ? { event: 'returned', fromAgentId: t.fromAgentId, byUserId: t.byUserId, ...note }
+    : { event: 'transferred', fromTeamId: t.fromTeamId, toTeamId: t.toTeamId, fromAgentId: t.fromAgentId, toAgentId: t.toAgentId, byUserId: t.byUserId, ...note };
   return { key: `moved.${index}`, payload, at: t.at };
 }
 

@@ -1,6 +1,6 @@
 import {
   advanceStatus, answerRefusal, applyUpstreamReport, assertAccepted, assertMay, canResend, defaultVisibility, DomainError, docId,
-  notFound, whatsappRefusal, type AnswerVisibility, type Attachment, type ConversationDoc, type MessageDoc, type MessageKind, type MessageStatus, type UserDoc,
+  notFound, upstreamText, whatsappRefusal, type AnswerVisibility, type Attachment, type ConversationDoc, type MessageDoc, type MessageKind, type MessageStatus, type UserDoc,
 } from '@atende/protocol';
 import { visibleConversation } from '../access/conversations.js';
 import { attachmentOf, type MediaService } from '../media/service.js';
@@ -112,7 +112,8 @@ export class MessageService {
     assertMay(user, 'reply', current);
     const now = this.now();
     if (!outgoing.outsideWindow) assertReplyWindowOpen(current, await this.accountOf(current), now);
-    assertTextFits(current.channel, outgoing.text);
+    // What leaves must fit: with the author's name in front while colleagues are invited (R-WS-05).
+    assertTextFits(current.channel, upstreamText(current, { direction: 'out', authorId: user.id, authorName: user.name, kind: outgoing.kind, text: outgoing.text }));
     assertFileCount(current.channel, outgoing.attachments);
     const message: MessageDoc = {
       id, type: 'message', createdAt: now, updatedAt: now,

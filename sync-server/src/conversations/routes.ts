@@ -47,6 +47,13 @@ export function conversationRoutes(
   implement(router, MOUNT, API.returnToQueue, async ({ params, body, req }) => ({
     conversation: await conversations.returnToQueue(principalOf(req).user, idParam(params.id), body),
   }));
+  // Invited collaborators (R-WS-05).
+  implement(router, MOUNT, API.invite, async ({ params, body, req }) => ({
+    conversation: await conversations.invite(principalOf(req).user, idParam(params.id), body),
+  }));
+  implement(router, MOUNT, API.leave, async ({ params, body, req }) => ({
+    conversation: await conversations.leave(principalOf(req).user, idParam(params.id), body),
+  }));
   implement(router, MOUNT, API.finish, async ({ params, body, req }) => ({
     conversation: await conversations.finish(principalOf(req).user, idParam(params.id), body),
   }));

@@ -1,7 +1,7 @@
 import {
   assertMay, DomainError, docId, notFound, transition,
-  type ConversationAction, type ConversationDoc, type ConversationEvent, type FinishBody, type TeamDoc,
-  type TransferBody, type UserDoc,
+  type ConversationAction, type ConversationDoc, type ConversationEvent, type FinishBody, type InviteBody, type LeaveBody, type TeamDoc,
+  type TransferBody, type UserDoc, ulid,
 } from '@atende/protocol';
 import { visibleConversation } from '../access/conversations.js';
 import { viewerOf, visibilityOf } from '../access/scope.js';
@@ -12,6 +12,7 @@ import { Capacity } from './capacity.js';
 import { ConversationEvents, finishedEvent, joinedEvent, movedEvent } from './events.js';
 import { writeWithOutbox } from './outbox.js';
 import { asLeftBy, isRepeat } from './repeats.js';
+import { alreadyApplied, invitedEvent, invitees, leftEvent } from './invitations.js';
 
 export const RETAG_JOB = 'conversation-retag';
 
@@ -122,6 +123,44 @@ export class ConversationService {
       throw new DomainError('unprocessable', 'agent_not_in_team', 'That agent is not a member of the conversation’s team; transfer to the team instead');
     }
     return { teamId: c.teamId, agent };
+  }
+
+  /**
+   * Brings colleagues into an active conversation (R-WS-05). Invitees take no capacity seat: they
+   * help the owner, they do not hold the conversation (R-WS-07 counts holders only). One write per
+   * invitee, each through the lifecycle and the permission rules on the revision it lands on.
+   */
+  async invite(user: UserDoc, id: string, body: InviteBody): Promise<ConversationDoc> {
+    const commandId = body.id ?? ulid();
+    const first = { id: body.agentIds[0] ?? '', name: '' };
+    if (body.id && await alreadyApplied(this.store, id, invitedEvent(commandId, first, user.id, 0))) {
+      return visibleConversation(this.store, user, id);
+    }
+    let c = await visibleConversation(this.store, user, id);
+    assertMay(user, 'invite', c);
+    const agents = await invitees(this.store, c, body.agentIds);
+    const { teamId } = c;
+    const before = new Set(c.invitedAgentIds);
+    // The invitees were judged for this team: a move meanwhile refuses the rest (teamBound).
+    const sameTeam = async (seen: ConversationDoc) => {
+      if (seen.teamId !== teamId) throw new DomainError('conflict', 'moved', 'The conversation was transferred meanwhile');
+    };
+    for (const agent of agents) {
+      c = await this.command(user, id, 'invite', () => ({ type: 'invite', agentId: agent.id, at: Date.now() }), { check: sameTeam, teamBound: true });
+    }
+    // Someone invited already (by an earlier command) gets no second line.
+    const at = c.updatedAt;
+    await this.events.record(c.id, agents.filter((a) => !before.has(a.id)).map((a) => invitedEvent(commandId, a, user.id, at)));
+    return c;
+  }
+
+  /** An invitee leaves (R-WS-05); the owner stays and keeps control. */
+  async leave(user: UserDoc, id: string, body: LeaveBody): Promise<ConversationDoc> {
+    const commandId = body.id ?? ulid();
+    if (body.id && await alreadyApplied(this.store, id, leftEvent(commandId, user, 0))) return visibleConversation(this.store, user, id);
+    const c = await this.command(user, id, 'leave', () => ({ type: 'leave', agentId: user.id, at: Date.now() }));
+    await this.events.record(c.id, [leftEvent(commandId, user, c.updatedAt)]);
+    return c;
   }
 
   /** Finishes with a disposition and note, both kept for History (R-WS-06). */

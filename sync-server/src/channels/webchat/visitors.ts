@@ -1,5 +1,5 @@
 import {
-  conversationEventOf, docId, ulid, webchatConfigOf, type ContactDoc, type MessageDoc, type VisitorMessage, type VisitorResponse,
+  conversationEventOf, docId, visitorEvent, ulid, webchatConfigOf, type ContactDoc, type MessageDoc, type VisitorMessage, type VisitorResponse,
   type WebchatConfig,
 } from '@atende/protocol';
 import { visitorMessagesSelector } from '../../access/visitors.js';
@@ -96,7 +96,8 @@ export function toVisitorMessage(message: MessageDoc): VisitorMessage {
   return {
     id: message.id,
     direction: event ? 'system' : message.direction === 'in' ? 'in' : 'out',
-    ...(event ? { event } : {}),
+    // A transfer's note is for the agent who receives it, never the customer (R-WS-19).
+    ...(event ? { event: visitorEvent(event) } : {}),
     authorName: message.authorName,
     text: message.text,
     createdAt: message.createdAt,

@@ -1,0 +1,46 @@
+import {
+  DomainError, keyOf, mayBeInvited, type ConversationDoc, type UserDoc,
+} from '@atende/protocol';
+import type { DocStore } from '../store/index.js';
+import { getWire } from '../store/wire.js';
+import { eventMessageId, type PendingEvent } from './events.js';
+
+/**
+ * What inviting collaborators (R-WS-05) needs of the store, beside the lifecycle's `invite` and
+ * `leave` events (ConversationService runs those): who may be invited, the trace lines, and the
+ * recognition of a repeated command by the event it wrote.
+ */
+
+/** The agents named by an invitation, each checked; a 422 names the first that does not fit. */
+export async function invitees(store: DocStore, c: ConversationDoc, agentIds: readonly string[]): Promise<UserDoc[]> {
+  const agents: UserDoc[] = [];
+  for (const agentId of agentIds) {
+    const agent = agentId.startsWith('user:') ? await getWire<UserDoc>(store, agentId) : undefined;
+    // A removed user is a tombstone (`getWire` answers nothing): as unknown as a made-up id.
+    if (!agent || agent.type !== 'user') throw new DomainError('unprocessable', 'unknown_agent', `No such agent: ${agentId}`);
+    if (agent.id === c.agentId) throw new DomainError('unprocessable', 'is_owner', 'That agent already holds the conversation');
+    if (!mayBeInvited(agent, c)) {
+      throw new DomainError('unprocessable', 'agent_not_in_team', `${agent.name} is not a member of the conversation’s team`);
+    }
+    agents.push(agent);
+  }
+  return agents;
+}
+
+/** Keyed by the command, so a repeat (or a retry after a crash) writes the same line again, not a second one. */
+export function invitedEvent(commandId: string, agent: Pick<UserDoc, 'id' | 'name'>, byUserId: string, at: number): PendingEvent {
+  return { key: `invited.${commandId}.${keyOf(agent.id)}`, payload: { event: 'invited', agentId: agent.id, agentName: agent.name, byUserId }, at };
+}
+
+export function leftEvent(commandId: string, agent: Pick<UserDoc, 'id' | 'name'>, at: number): PendingEvent {
+  return { key: `left.${commandId}.${keyOf(agent.id)}`, payload: { event: 'left', agentId: agent.id, agentName: agent.name }, at };
+}
+
+/**
+ * Whether the command already ran: its event line is stored. Without it a repeat would invite
+ * again someone who has left since, or refuse a leave that went through ("not invited").
+ */
+export async function alreadyApplied(store: DocStore, conversationId: string, event: PendingEvent): Promise<boolean> {
+  const stored = await store.get(eventMessageId(conversationId, event.key), { fresh: true });
+  return stored !== undefined && !stored._deleted && stored.conversationId === conversationId;
+}
