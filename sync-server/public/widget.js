@@ -23,7 +23,7 @@
       intro: 'Antes de começar, conte quem é você.', required: 'Preencha este campo.', badEmail: 'Informe um e-mail válido, como nome@exemplo.com.',
       startFailed: 'Não foi possível iniciar a conversa. Tente novamente.', typing: 'Atendente digitando…',
       queued: 'Você está na fila de atendimento. Posição: {p}.', wait: ' Espera estimada: cerca de {w} min.',
-      joined: '{n} entrou na conversa.', transferred: 'Sua conversa foi transferida. Aguarde um momento.',
+      joined: '{n} entrou na conversa.', invited: '{n} entrou na conversa a convite.', left: '{n} saiu da conversa.', transferred: 'Sua conversa foi transferida. Aguarde um momento.',
       returned: 'Sua conversa voltou para a fila de atendimento.', finished: 'Conversa encerrada.',
       again: 'Se precisar, escreva de novo para iniciar uma nova conversa.', newConversation: 'Nova conversa',
       notSent: 'Mensagem não enviada.', offline: 'Sem conexão. Tentando reenviar…', uploading: 'Enviando arquivo…',
@@ -35,7 +35,7 @@
       intro: 'Before we start, tell us who you are.', required: 'Fill in this field.', badEmail: 'Enter a valid email, like name@example.com.',
       startFailed: 'The chat could not start. Please try again.', typing: 'Agent is typing…',
       queued: 'You are in the queue. Position: {p}.', wait: ' Estimated wait: about {w} min.',
-      joined: '{n} joined the conversation.', transferred: 'Your conversation was transferred. One moment, please.',
+      joined: '{n} joined the conversation.', invited: '{n} was invited to the conversation.', left: '{n} left the conversation.', transferred: 'Your conversation was transferred. One moment, please.',
       returned: 'Your conversation is back in the queue.', finished: 'Conversation finished.',
       again: 'Write again any time to start a new conversation.', newConversation: 'New conversation',
       notSent: 'Message not sent.', offline: 'No connection. Retrying…', uploading: 'Sending file…',
@@ -47,7 +47,7 @@
       intro: 'Antes de empezar, díganos quién es usted.', required: 'Complete este campo.', badEmail: 'Ingrese un correo válido, como nombre@ejemplo.com.',
       startFailed: 'No se pudo iniciar la conversación. Inténtelo de nuevo.', typing: 'El agente está escribiendo…',
       queued: 'Usted está en la fila de atención. Posición: {p}.', wait: ' Espera estimada: unos {w} min.',
-      joined: '{n} se unió a la conversación.', transferred: 'Su conversación fue transferida. Un momento, por favor.',
+      joined: '{n} se unió a la conversación.', invited: '{n} fue invitado(a) a la conversación.', left: '{n} salió de la conversación.', transferred: 'Su conversación fue transferida. Un momento, por favor.',
       returned: 'Su conversación volvió a la fila de atención.', finished: 'Conversación finalizada.',
       again: 'Si lo necesita, escriba de nuevo para iniciar una nueva conversación.', newConversation: 'Nueva conversación',
       notSent: 'Mensaje no enviado.', offline: 'Sin conexión. Reintentando…', uploading: 'Enviando archivo…',
@@ -256,7 +256,8 @@
   function noticeText(/** @type {ChatMessage} */ m) {
     const e = m.event || { event: '' };
     if (e.event === 'queued') return T.queued.replace('{p}', String(e.position)) + (e.waitMinutes ? T.wait.replace('{w}', String(e.waitMinutes)) : '');
-    if (e.event === 'joined') return T.joined.replace('{n}', String(e.agentName));
+    // 'invited'/'left': colleagues the agent brought in (R-WS-05).
+    if (e.event === 'joined' || e.event === 'invited' || e.event === 'left') return T[e.event].replace('{n}', String(e.agentName));
     if (e.event === 'transferred' || e.event === 'returned' || e.event === 'finished') return T[e.event];
     return m.text;
   }

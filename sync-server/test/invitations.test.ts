@@ -17,10 +17,10 @@ beforeAll(async () => {
   await addUser(server, { key: 'inv-helper', name: 'Hugo Ajuda', email: 'inv-helper@test.local', role: 'agent', teamIds: ['team:suporte'], maxConcurrent: 1 });
   await addUser(server, { key: 'inv-other', name: 'Otto Outro', email: 'inv-other@test.local', role: 'agent', teamIds: ['team:suporte'], maxConcurrent: 50 });
   await addUser(server, { key: 'inv-out', name: 'Fora Time', email: 'inv-out@test.local', role: 'agent', teamIds: ['team:comercial'] });
-  [owner, helper, other, outsider, carla] = await Promise.all(
-    ['inv-owner@test.local', 'inv-helper@test.local', 'inv-other@test.local', 'inv-out@test.local', 'carla@demo.local']
-      .map((email) => login(server, email).then((r) => r.accessToken)),
-  );
+  const token = (email: string) => login(server, email).then((r) => r.accessToken);
+  [owner, helper, other, outsider, carla] = await Promise.all([
+    token('inv-owner@test.local'), token('inv-helper@test.local'), token('inv-other@test.local'), token('inv-out@test.local'), token('carla@demo.local'),
+  ]);
 });
 afterAll(() => server.close());
 
