@@ -19,6 +19,9 @@ export const SERVER_LAYERS = {
   media: 4,
   conversations: 5,
   search: 5,
+  // Issue 13: tickets and click-to-call (R-WS-14, R-WS-16) use conversations, contacts and jobs.
+  tickets: 6,
+  telephony: 6,
   demo: 6,
   sync: 7,
   realtime: 7,

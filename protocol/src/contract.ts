@@ -8,6 +8,10 @@ import {
 } from './rest.js';
 import { VisitorMessage } from './frames.js';
 import { InviteBody, LeaveBody } from './invitations.js';
+import { SendChatBody } from './internalChat.js';
+import { TicketBody, TicketResponse } from './tickets.js';
+import { CallBody, CallResponse, TelephonySettings } from './telephony.js';
+import { ChangePasswordBody, ProfileResponse, UpdateProfileBody } from './profile.js';
 import { RaEvaluationBody, RaModerationBody, RaReputationResponse } from './reclameAquiActions.js';
 import { AgentChannelsResponse, StartConversationBody } from './startConversation.js';
 import { ChannelTemplatesQuery, SendTemplateBody, TemplateSyncResponse, TemplatesResponse } from './whatsappTemplates.js';
@@ -69,6 +73,8 @@ export const API = {
   // Invited collaborators (issue 13, R-WS-05): idempotent on the body's command id.
   invite: endpoint({ method: 'POST', path: '/api/conversations/:id/invite', auth: 'user', body: InviteBody, response: conversationResponse }),
   leave: endpoint({ method: 'POST', path: '/api/conversations/:id/leave', auth: 'user', body: LeaveBody, response: conversationResponse }),
+  // Internal chat (issue 13, R-WS-12): a message to a team's room or one colleague, idempotent on the body's id.
+  sendChat: endpoint({ method: 'POST', path: '/api/chat/messages', auth: 'user', body: SendChatBody, response: messageResponse }),
 
   // WhatsApp (issue 10): agent-started conversations, approved templates, channels an agent may use.
   startConversation: endpoint({ method: 'POST', path: '/api/conversations', auth: 'user', body: StartConversationBody, response: conversationResponse }),
@@ -89,6 +95,17 @@ export const API = {
   raRefreshReputation: endpoint({
     method: 'POST', path: '/api/reclameaqui/reputation/:accountId/refresh', auth: 'user', response: RaReputationResponse,
   }),
+
+  // Tickets and click-to-call (issue 13, R-WS-14, R-WS-16): a link answers 201 with the conversation (200 for a repeat); a call 202.
+  linkTicket: endpoint({ method: 'POST', path: '/api/conversations/:id/tickets', auth: 'user', body: TicketBody, response: TicketResponse }),
+  telephony: endpoint({ method: 'GET', path: '/api/telephony', auth: 'user', response: TelephonySettings }),
+  placeCall: endpoint({ method: 'POST', path: '/api/calls', auth: 'user', body: CallBody, response: CallResponse }),
+
+  // Profile (issue 13, R-WS-11): the photo is sent as the raw image bytes (its Content-Type), so it has no JSON body.
+  updateProfile: endpoint({ method: 'PATCH', path: '/api/me', auth: 'user', body: UpdateProfileBody, response: ProfileResponse }),
+  setProfilePhoto: endpoint({ method: 'PUT', path: '/api/me/photo', auth: 'user', response: ProfileResponse }),
+  removeProfilePhoto: endpoint({ method: 'DELETE', path: '/api/me/photo', auth: 'user', response: ProfileResponse }),
+  changePassword: endpoint({ method: 'POST', path: '/api/me/password', auth: 'user', body: ChangePasswordBody, response: null }),
 
   // Contacts (R-CT-01…04): commands, idempotent on the client-chosen contact id.
   createContact: endpoint({ method: 'POST', path: '/api/contacts', auth: 'user', body: CreateContactBody, response: ContactResponse }),

@@ -32,6 +32,8 @@ export const ConversationEventPayload = z.discriminatedUnion('event', [
   }),
   z.object({ event: z.literal('raModerationDecided'), reason: z.string().nullable(), accepted: z.boolean() }),
   z.object({ event: z.literal('raEvaluationRequested'), byUserId: Id.nullable() }),
+  // Tickets (issue 13, R-WS-14): an internal trace line (private: never shown to the customer).
+  z.object({ event: z.literal('ticketLinked'), number: z.string(), messageCount: z.number().int().nonnegative(), byUserId: Id.nullable() }),
   // Invited collaborators (issue 13, R-WS-05): who came in (and who asked), who left; shown to the customer on webchat.
   z.object({ event: z.literal('invited'), agentId: Id, agentName: z.string(), byUserId: Id.nullable() }),
   z.object({ event: z.literal('left'), agentId: Id, agentName: z.string() }),
@@ -64,6 +66,8 @@ export function conversationEventText(e: ConversationEventPayload): string {
       return e.accepted ? 'O Reclame Aqui aceitou a moderação.' : 'O Reclame Aqui recusou a moderação.';
     case 'raEvaluationRequested':
       return 'Avaliação solicitada ao consumidor no Reclame Aqui.';
+    case 'ticketLinked':
+      return `Conversa vinculada ao ticket ${e.number}.`;
     case 'invited':
       return `${e.agentName} entrou na conversa a convite.`;
     case 'left':

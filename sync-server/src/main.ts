@@ -3,6 +3,7 @@ import { loopbackUrl } from './channels/whatsapp/simulator/demo.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import { DEMO_ACCOUNTS, DEMO_WEBCHAT_ACCOUNT } from './demo/seed.js';
 import { startServer } from './server.js';
+import { FakeTicketSystem } from './tickets/fakeTicketSystem.js';
 
 /** `npm run server`: the sync server alone, configured from the environment. */
 async function main(): Promise<void> {
@@ -16,6 +17,12 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  // The demo's ticket system (R-WS-14): a fake on loopback unless a real one is configured.
+  let ticketSystem: FakeTicketSystem | undefined;
+  if (config.simulators && !config.tickets.url) {
+    ticketSystem = new FakeTicketSystem(config.tickets.token);
+    config = { ...config, tickets: { ...config.tickets, url: await ticketSystem.start() } };
+  }
   const server = await startServer(config);
   const where = config.store.driver === 'embedded' ? config.store.dataDir : `${config.store.couchDb} on CouchDB`;
   console.log(`Atende sync server on ${server.url} (store: ${config.store.driver}, ${where})`);
@@ -25,6 +32,7 @@ async function main(): Promise<void> {
     for (const a of DEMO_ACCOUNTS) console.log(`  ${a.role.padEnd(10)} ${a.email}`);
     console.log(`Agent app:         ${server.url}/`);
     console.log(`Website chat demo: ${server.url}/demo/  (widget account "${DEMO_WEBCHAT_ACCOUNT}")`);
+    if (ticketSystem) console.log(`Ticket system (fake): ${ticketSystem.url}  (ATENDE_TICKET_URL points elsewhere for a real one)`);
   }
   let simulators: DemoSimulators | undefined;
   if (config.whatsappSimulator || config.simulators) {
@@ -39,7 +47,7 @@ async function main(): Promise<void> {
     if (simulators.reclameaqui) console.log(`Reclame Aqui simulator: ${simulators.reclameaqui.url}/  (account "Reclame Aqui (demo)", polled every 10 s)`);
   }
   const shutdown = () => {
-    void (simulators?.stop() ?? Promise.resolve()).then(() => server.stop()).then(() => process.exit(0));
+    void (simulators?.stop() ?? Promise.resolve()).then(() => ticketSystem?.stop()).then(() => server.stop()).then(() => process.exit(0));
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);

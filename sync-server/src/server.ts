@@ -63,6 +63,12 @@ import {
 import { INDEXES } from './store/indexes.js';
 import { DelegatingStore } from './store/delegate.js';
 import { syncRoutes } from './sync/routes.js';
+import { registerTelephonyJobs } from './telephony/job.js';
+import { telephonyRoutes } from './telephony/routes.js';
+import { TelephonyService } from './telephony/service.js';
+import { registerTicketJobs } from './tickets/job.js';
+import { ticketRoutes } from './tickets/routes.js';
+import { TicketService } from './tickets/service.js';
 import { backfillChangeStamps } from './sync/stampBackfill.js';
 
 export interface RunningServer {
@@ -189,6 +195,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   // Lifecycle events (issue 9): the queue position, and the notices the website visitor sees.
   jobs.register(QUEUED_EVENT_JOB, new ConversationEvents(store).queuedJobHandler());
   jobs.register(VISITOR_NOTICE_JOB, visitorNoticeJob(store, visitorDelivery));
+  // Tickets and click-to-call (issue 13, R-WS-14, R-WS-16): their outgoing integrations are outbox jobs.
+  const tickets = new TicketService(store, () => config.tickets.url !== undefined);
+  registerTicketJobs(jobs, { store, tickets, config: config.tickets });
+  const telephony = new TelephonyService(store, config.telephony);
+  registerTelephonyJobs(jobs, config.telephony);
   await jobs.start();
   void messages.requeueOrphans().catch((e: unknown) => log(`requeue of queued messages failed: ${String(e)}`));
 
@@ -223,6 +234,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       ['/api/conversations', reclameAquiCommandRoutes(new ReclameAquiCommands(store, media), auth)],
       ['/api/channels', agentChannelRoutes(accounts, auth)],
       ['/api/reclameaqui', reputationRoutes(raReputation, auth)],
+      ['/api/conversations', ticketRoutes(tickets, auth)],
+      ['/api', telephonyRoutes(telephony, auth)],
       ['/api/webchat/media', visitorMediaRoutes({ media, visitors, limit: limiter.middleware('webchat-media') })],
       ['/api/webchat', webchatRoutes(visitors, inbound, media, limiter)],
     ],

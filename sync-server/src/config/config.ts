@@ -2,6 +2,8 @@ import { statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { REPLICA_DAYS_DEFAULT } from '@atende/protocol';
+import { loadTelephonyConfig, type TelephonyConfig } from './telephony.js';
+import { loadTicketConfig, type TicketConfig } from './tickets.js';
 
 /** Configuration from the environment, validated once at start-up (README lists every key). */
 export type StoreConfig =
@@ -40,6 +42,10 @@ export interface Config {
   replicaDays: number;
   /** A Reclame Aqui account's first poll imports complaints changed in this many past days, not the whole history. */
   reclameAquiFirstPollDays: number;
+  /** The outgoing ticket integration (issue 13, R-WS-14). */
+  tickets: TicketConfig;
+  /** Click-to-call (issue 13, R-WS-16). */
+  telephony: TelephonyConfig;
 }
 
 export const RECLAME_AQUI_FIRST_POLL_DAYS_DEFAULT = 30;
@@ -174,6 +180,8 @@ export function loadConfig(env: Env = process.env): Config {
     nodeId: nodeId(str(env, 'ATENDE_NODE_ID')),
     replicaDays: int(env, 'ATENDE_REPLICA_DAYS', REPLICA_DAYS_DEFAULT, 1, 3650),
     reclameAquiFirstPollDays: int(env, 'RECLAME_AQUI_FIRST_POLL_DAYS', RECLAME_AQUI_FIRST_POLL_DAYS_DEFAULT, 0, 3650),
+    tickets: loadTicketConfig(env),
+    telephony: loadTelephonyConfig(env),
   };
 }
 
