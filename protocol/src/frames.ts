@@ -3,6 +3,7 @@ import { Id, UserDoc } from './documents.js';
 import { COLLECTION_NAMES, type CollectionName } from './collections.js';
 import { ReplicaInfo, SyncCheckpoint } from './sync.js';
 import { ConversationEventPayload } from './conversationEvents.js';
+import { CollisionState } from './collisions.js';
 
 /** WebSocket frames on `/ws` (agents) and `/ws/webchat` (visitors), validated on both sides. */
 export const PresenceStatus = z.enum(['online', 'paused', 'offline']);
@@ -14,6 +15,8 @@ export const ClientFrame = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('hello'), token: z.string().min(1).max(4096) }),
   z.strictObject({ type: z.literal('presence.set'), status: z.enum(['online', 'paused']) }),
   z.strictObject({ type: z.literal('typing'), conversationId: Id, typing: z.boolean() }),
+  /** R-WS-17: this window shows the conversation (renewed every VIEWING_RENEW_MS) or stopped showing it. */
+  z.strictObject({ type: z.literal('viewing'), conversationId: Id, viewing: z.boolean() }),
   z.strictObject({ type: z.literal('ping') }),
   z.strictObject({ type: z.literal('pong') }),
 ]);
@@ -53,6 +56,8 @@ export const ServerFrame = z.discriminatedUnion('type', [
     authorId: Id,
     typing: z.boolean(),
   }),
+  /** R-WS-17: another user views, types in, stopped typing in ('idle') or left a conversation this user may see. */
+  z.object({ type: z.literal('collision'), conversationId: Id, userId: Id, state: CollisionState }),
   z.object({ type: z.literal('notify'), title: z.string(), body: z.string(), conversationId: Id.optional() }),
   z.object({ type: z.literal('error'), code: z.string(), message: z.string() }),
   z.object({ type: z.literal('ping') }),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, PresenceStatus, WebchatServerFrame } from '@atende/protocol';
+import { CollisionState, Id, PresenceStatus, Role, WebchatServerFrame } from '@atende/protocol';
 import type { Bus } from './types.js';
 
 /**
@@ -17,10 +17,25 @@ export const BusTopics = {
     typing: z.boolean(),
     recipientIds: z.array(Id).max(100),
   }),
+  /**
+   * R-WS-17: a user views, types in or left a conversation. Every node tells its sockets whose user
+   * may see a conversation of `teamId` (all but the author's); with `to`, only that user's (the
+   * answer to a `fresh` viewing: who was already there).
+   */
+  collision: z.object({
+    conversationId: Id,
+    teamId: Id,
+    userId: Id,
+    state: CollisionState,
+    fresh: z.boolean().optional(),
+    to: Id.optional(),
+  }),
   /** A session was signed out or revoked: every node closes its sockets and forgets its cache. */
   'session.revoked': z.object({ sessionId: z.string().min(1).max(100), userId: Id }),
   /** An agent's presence changed (written by the Redis presence scripts; `seq` orders changes). */
   'presence.changed': z.object({ userId: Id, status: PresenceStatus, seq: z.number().int().nonnegative() }),
+  /** A notice for every signed-in user of these roles (R-WS-09: a pause past its maximum, to supervisors). */
+  'notify.roles': z.object({ roles: z.array(Role).min(1), title: z.string().min(1).max(200), body: z.string().max(1000) }),
 } as const;
 
 export type TopicName = keyof typeof BusTopics;

@@ -9,6 +9,7 @@ import type { ChangeRow, DocStore, Feed } from '../store/index.js';
 import { toWire } from '../store/wire.js';
 import { StoreIdentity, viewerOf } from '../access/scope.js';
 import { publishTopic, subscribeTopic, type Bus, type TopicMessage } from '../bus/index.js';
+import { Collisions } from './collisions.js';
 import { createPresence, type Presence } from './presence.js';
 import { keepAlive, MAX_BUFFERED_BYTES, MAX_FRAME_BYTES, parseFrame, sendFrame } from './socket.js';
 import { ChangeStream, type StreamMember } from './stream.js';
@@ -55,6 +56,8 @@ const MAX_DOCS_PER_FRAME = 500;
 export class AgentHub {
   private readonly connections = new Set<Connection>();
   private readonly presence: Presence;
+  /** R-WS-17: who views or types in which conversation, told to the others who may see it. */
+  private readonly collisions: Collisions;
   private readonly unsubscribe: Array<() => void>;
   private feed?: Feed;
   private readonly stream: ChangeStream;
@@ -75,6 +78,7 @@ export class AgentHub {
       subscribeTopic(options.bus, 'session.revoked', (m) => this.loggedOut(m), options.log),
       subscribeTopic(options.bus, 'typing', (m) => this.relayTyping(m), options.log),
     ];
+    this.collisions = new Collisions({ store, bus: options.bus, log: options.log, sockets: () => this.connections });
     this.identity = options.identity ?? new StoreIdentity(store);
     this.stream = new ChangeStream({
       flushMs: options.flushMs ?? FLUSH_MS,
@@ -110,6 +114,7 @@ export class AgentHub {
     this.feed?.stop();
     this.stream.stop();
     for (const off of this.unsubscribe) off();
+    this.collisions.stop();
     this.presence.stop();
     for (const c of this.connections) c.ws.terminate();
   }
@@ -139,6 +144,7 @@ export class AgentHub {
     ws.on('close', () => {
       clearTimeout(helloTimer);
       this.connections.delete(connection);
+      this.collisions.closed(connection);
       if (connection.member) this.stream.leave(connection.member);
       if (connection.principal) this.presence.disconnected(connection.principal.user.id);
     });
@@ -171,6 +177,8 @@ export class AgentHub {
         return this.presence.setStatus(principal.user.id, frame.status);
       case 'typing':
         return this.agentTyping(connection, principal, frame.conversationId, frame.typing);
+      case 'viewing':
+        return this.collisions.viewing(connection, principal.user, frame.conversationId, frame.viewing);
       default:
         return missingFrame(frame);
     }
@@ -214,6 +222,7 @@ export class AgentHub {
       return this.error(connection, 'forbidden', 'Only participants may type in a conversation');
     }
     this.publishTyping(conversation, principal.user.id, typing);
+    this.collisions.typing(connection, principal.user, conversation, typing);
     this.options.onAgentTyping?.(conversation, typing);
   }
 
@@ -277,6 +286,7 @@ export class AgentHub {
       if (c.principal?.sessionId !== revoked.sessionId) continue;
       // Forget the principal first so the close does not start the drop grace period.
       this.presence.disconnected(revoked.userId);
+      this.collisions.closed(c);
       c.principal = undefined;
       if (c.member) this.stream.leave(c.member);
       c.member = undefined;
