@@ -4,7 +4,6 @@ export * from './collections.js';
 export * from './rest.js';
 export * from './frames.js';
 export * from './collisions.js';
-export * from './collisions.js';
 export * from './phone.js';
 export * from './contacts.js';
 export * from './search.js';
