@@ -12,6 +12,7 @@ import { SendChatBody } from './internalChat.js';
 import { TicketBody, TicketResponse } from './tickets.js';
 import { CallBody, CallResponse, TelephonySettings } from './telephony.js';
 import { ChangePasswordBody, ProfileResponse, UpdateProfileBody } from './profile.js';
+import { ChangePasswordBody, ProfileResponse, UpdateProfileBody } from './profile.js';
 import { RaEvaluationBody, RaModerationBody, RaReputationResponse } from './reclameAquiActions.js';
 import { AgentChannelsResponse, StartConversationBody } from './startConversation.js';
 import { ChannelTemplatesQuery, SendTemplateBody, TemplateSyncResponse, TemplatesResponse } from './whatsappTemplates.js';
@@ -100,6 +101,12 @@ export const API = {
   linkTicket: endpoint({ method: 'POST', path: '/api/conversations/:id/tickets', auth: 'user', body: TicketBody, response: TicketResponse }),
   telephony: endpoint({ method: 'GET', path: '/api/telephony', auth: 'user', response: TelephonySettings }),
   placeCall: endpoint({ method: 'POST', path: '/api/calls', auth: 'user', body: CallBody, response: CallResponse }),
+
+  // Profile (issue 13, R-WS-11): the photo is sent as the raw image bytes (its Content-Type), so it has no JSON body.
+  updateProfile: endpoint({ method: 'PATCH', path: '/api/me', auth: 'user', body: UpdateProfileBody, response: ProfileResponse }),
+  setProfilePhoto: endpoint({ method: 'PUT', path: '/api/me/photo', auth: 'user', response: ProfileResponse }),
+  removeProfilePhoto: endpoint({ method: 'DELETE', path: '/api/me/photo', auth: 'user', response: ProfileResponse }),
+  changePassword: endpoint({ method: 'POST', path: '/api/me/password', auth: 'user', body: ChangePasswordBody, response: null }),
 
   // Profile (issue 13, R-WS-11): the photo is sent as the raw image bytes (its Content-Type), so it has no JSON body.
   updateProfile: endpoint({ method: 'PATCH', path: '/api/me', auth: 'user', body: UpdateProfileBody, response: ProfileResponse }),

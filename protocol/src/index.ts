@@ -31,4 +31,5 @@ export * from './telephony.js';
 export * from './invitations.js';
 export * from './internalChat.js';
 export * from './profile.js';
+export * from './profile.js';
 export * from './contract.js';

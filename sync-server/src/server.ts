@@ -54,6 +54,8 @@ import { RateLimiter } from './http/rateLimit.js';
 import { openJobRunner, type JobRunner } from './jobs/index.js';
 import { mediaRoutes, visitorMediaRoutes } from './media/routes.js';
 import { MediaService } from './media/service.js';
+import { profileRoutes } from './profile/routes.js';
+import { ProfileService } from './profile/service.js';
 import { AgentHub } from './realtime/hub.js';
 import { MAX_FRAME_BYTES } from './realtime/socket.js';
 import {
@@ -227,6 +229,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       ['/api/contacts', contactRoutes(store, auth)],
       ['/api/search', searchRoutes(store, auth)],
       ['/api/media', mediaRoutes({ media, auth })],
+      // "Editar perfil" (issue 13, R-WS-11).
+      ['/api/me', profileRoutes(new ProfileService(store, auth, media), auth)],
       ['/api/admin/channels', channelAccountRoutes(accounts, auth, registry)],
       ['/api/admin/channels', adminTemplateRoutes(templates, auth)],
       ['/api/channels', agentTemplateRoutes(templates, auth)],

@@ -33,6 +33,9 @@ const SESSION_CACHE_MS = 5_000;
 export const LOCKED_MESSAGE =
   'Login temporariamente bloqueado por excesso de tentativas. Tente novamente mais tarde ou peça o desbloqueio a um administrador.';
 const WRONG_MESSAGE = 'E-mail ou senha incorretos.';
+const WRONG_CURRENT_MESSAGE = 'A senha atual está incorreta.';
+/** Sessions are opened per sign-in; more open at once than this for one user is not a person. */
+const OPEN_SESSIONS_MAX = 1000;
 
 export const credentialIdFor = (userId: string) => `credential:${userId.slice(userId.indexOf(':') + 1)}`;
 
@@ -101,6 +104,45 @@ export class AuthService {
   private locked(until: number, now: number): DomainError {
     const retryAfterSeconds = Math.ceil((until - now) / 1000);
     return new DomainError('locked', 'locked', LOCKED_MESSAGE, { retryAfterSeconds });
+  }
+
+  /**
+   * The signed-in user proves their password again (a password change, R-WS-11): a wrong one is
+   * counted like a failed login, so guessing here locks the login as well (R-AUTH-03).
+   */
+  async verifyCurrentPassword(userId: string, password: string): Promise<void> {
+    const credential = (await this.store.get(credentialIdFor(userId), { fresh: true })) as CredentialDoc | undefined;
+    const now = Date.now();
+    if (credential?.lockedUntil && credential.lockedUntil > now) throw this.locked(credential.lockedUntil, now);
+    if (credential && (await verifyPassword(password, credential.passwordHash))) return;
+    if (credential) {
+      const { doc } = await updateDoc<CredentialDoc>(this.store, credential._id, (c) => c && this.recordFailure(c, now));
+      if (doc?.lockedUntil && doc.lockedUntil > now) throw this.locked(doc.lockedUntil, now);
+    }
+    throw new DomainError('forbidden', 'wrong_password', WRONG_CURRENT_MESSAGE);
+  }
+
+  /**
+   * Ends every open session of the user except `keep` (after a password change): their refresh
+   * tokens stop working at once and the logout listeners close their sockets on every node.
+   */
+  async revokeOtherSessions(user: UserDoc, keep: string): Promise<number> {
+    const open = (await this.store.find({
+      selector: { type: 'session', userId: user.id, revokedAt: null },
+      limit: OPEN_SESSIONS_MAX,
+    })) as SessionDoc[];
+    let revoked = 0;
+    for (const session of open) {
+      if (session._id === keep) continue;
+      const { written } = await updateDoc<SessionDoc>(this.store, session._id, (s) =>
+        s && s.revokedAt === null ? { ...s, revokedAt: Date.now() } : undefined,
+      );
+      this.sessionCache.set(session._id, { active: false, until: Infinity });
+      if (!written) continue;
+      revoked++;
+      for (const listener of this.logoutListeners) listener({ user, sessionId: session._id });
+    }
+    return revoked;
   }
 
   /** Lifts a lockout (R-AUTH-03: "until an administrator unlocks it"). */

@@ -18,6 +18,9 @@ export const DEMO_ACCOUNTS = [
   { email: 'admin@demo.local', name: 'Administrador', role: 'admin', teams: ['team:suporte', 'team:comercial'] },
 ] as const;
 
+/** The demo agents' phone extensions ("ramal", R-WS-11), which click-to-call dials from (R-WS-16). */
+const DEMO_EXTENSIONS: Readonly<Record<string, string>> = { 'ana@demo.local': '2001', 'bruno@demo.local': '2002', 'carla@demo.local': '2003' };
+
 export const DEMO_WEBCHAT_ACCOUNT = 'demo-site';
 const DEMO_WEBCHAT_SETTINGS = {
   prechat: { enabled: true, fields: ['name', 'email'], required: ['name', 'email'] },
@@ -58,6 +61,7 @@ export async function seedDemo(store: DocStore, auth: AuthService, password: str
     // Other teams' history (R-WS-05): Bruno may read it, Ana may not — the demo shows both sides.
     ...(a.email === 'bruno@demo.local' ? { permissions: { historyOtherTeams: true } } : {}),
     ...(a.email === 'ana@demo.local' ? { permissions: { historyOtherTeams: false } } : {}),
+    ...(DEMO_EXTENSIONS[a.email] ? { extension: DEMO_EXTENSIONS[a.email] } : {}),
   }));
   const docs: ReplicatedDoc[] = [
     team('team:suporte', 'Suporte'),

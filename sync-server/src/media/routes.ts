@@ -52,7 +52,7 @@ const visitorRules: UploadRules = {
 async function sendMedia(req: Request, res: Response, media: MediaService, reader: MediaReader): Promise<void> {
   const id = String(req.params.id);
   // Existence is never revealed: an unknown id and a forbidden one answer alike.
-  if (!(await media.mayRead(id, reader))) throw notFound();
+  if (!(await media.mayView(id, reader))) throw notFound();
   const variant: MediaVariant = req.query.thumbnail === '1' ? 'thumbnail' : 'file';
   const stored = await media.get(id);
   if (!stored) throw notFound();

@@ -35,6 +35,8 @@ export interface MediaDoc extends StoredDoc {
   shared?: boolean;
   /** A contact's profile picture (issue 11): whoever may see that contact may read it. */
   pictureOf?: string;
+  /** A user's profile photo (R-WS-11): every signed-in user may read it, visitors never. */
+  photoOf?: string;
   createdAt: number;
 }
 
@@ -59,6 +61,8 @@ export interface NewMedia {
   shared?: boolean | undefined;
   /** A contact's profile picture (see MediaDoc.pictureOf). */
   pictureOf?: string | undefined;
+  /** A user's profile photo (see MediaDoc.photoOf). */
+  photoOf?: string | undefined;
 }
 
 /**
@@ -116,6 +120,7 @@ export class MediaService {
       conversationIds: input.conversationId ? [input.conversationId] : [], createdAt: Date.now(),
       ...(input.shared ? { shared: true } : {}),
       ...(input.pictureOf ? { pictureOf: input.pictureOf } : {}),
+      ...(input.photoOf ? { photoOf: input.photoOf } : {}),
     };
     const [written] = await this.store.bulkWrite([media]);
     if (!written?.ok) throw new Error(`media ${media._id} could not be stored: ${written?.reason ?? 'no result'}`);
@@ -139,10 +144,24 @@ export class MediaService {
     return { media, data: stored.data, contentType: variant === 'file' ? media.mimeType : THUMBNAIL_TYPE };
   }
 
-  /** Whether `reader` may fetch the file: its sender, or someone who may see a conversation using it. */
+  /**
+   * Whether `reader` may fetch and attach the file: its sender, or someone who may see a
+   * conversation using it. Never a profile photo (see `mayView`).
+   */
   async mayRead(mediaId: string, reader: MediaReader): Promise<boolean> {
     const media = await this.get(mediaId);
     return media ? this.mayReadMedia(media, reader) : false;
+  }
+
+  /**
+   * Whether `reader` may download the file (`GET /api/media/:id`): what `mayRead` allows, and
+   * users' profile photos to every signed-in user — never to a website visitor (R-WS-11).
+   */
+  async mayView(mediaId: string, reader: MediaReader): Promise<boolean> {
+    const media = await this.get(mediaId);
+    if (!media) return false;
+    if (media.photoOf) return reader.kind === 'user';
+    return this.mayReadMedia(media, reader);
   }
 
   /**
@@ -176,6 +195,13 @@ export class MediaService {
     return attachments;
   }
 
+  /** Deletes a profile photo its user replaced or removed (only ever that: a photo is in no message). */
+  async discardPhoto(mediaId: string, userId: string): Promise<void> {
+    const media = await this.get(mediaId);
+    // A conflict means someone else just wrote it: left as it is, as a deletion is only housekeeping.
+    if (media?._rev && media.photoOf === userId) await this.store.bulkWrite([{ _id: media._id, _rev: media._rev, _deleted: true }]);
+  }
+
   /** Records that a conversation carries the file: its viewers may then read it (direct lookups, no scan). */
   async recordUse(mediaId: string, conversationId: string): Promise<void> {
     await updateDoc<MediaDoc>(this.store, mediaId, (current) =>
@@ -186,6 +212,8 @@ export class MediaService {
   }
 
   private async mayReadMedia(media: MediaDoc, reader: MediaReader): Promise<boolean> {
+    // A profile photo is shown through `mayView` only: never attached to a message (R-WS-11 "internal").
+    if (media.photoOf) return false;
     if (reader.kind === 'visitor') return media.uploadedBy === reader.contactId || this.visitorSees(media._id, reader);
     const { user } = reader;
     if (media.uploadedBy === user.id || media.shared === true) return true;
