@@ -19,6 +19,8 @@ export const SERVER_LAYERS = {
   media: 4,
   conversations: 5,
   search: 5,
+  // Issue 13: the internal chat (R-WS-12) uses access and the store.
+  internalChat: 5,
   // Issue 13: the profile (R-WS-11) uses auth, media and the store.
   profile: 5,
   // Issue 13: tickets and click-to-call (R-WS-14, R-WS-16) use conversations, contacts and jobs.

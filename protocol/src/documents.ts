@@ -10,13 +10,14 @@ export const Id = z.string().min(3).max(100).regex(/^[a-z]+:[A-Za-z0-9_.@-]+$/, 
  * Server-made message keys: `in-` upstream imports (channels/inbound.ts), `wc-` website visitors'
  * messages. A client id never takes them, or an agent could squat a message the server will import
  * later (a Reclame Aqui complaint polled next) and the import would take it as already stored.
+ * `chat-`: internal chat messages (internalChat.ts `chatMessageId`, issue 13).
  */
-export const RESERVED_CLIENT_ID_PREFIXES: readonly string[] = ['in-', 'wc-'];
+export const RESERVED_CLIENT_ID_PREFIXES: readonly string[] = ['in-', 'wc-', 'chat-'];
 /** Client-generated ids for commands and messages (ULIDs in practice). */
 export const ClientId = z
   .string()
   .regex(/^[A-Za-z0-9_-]{8,64}$/, 'malformed client id')
-  .refine((id) => !RESERVED_CLIENT_ID_PREFIXES.some((p) => id.startsWith(p)), 'client ids may not start with a server prefix (in-, wc-)');
+  .refine((id) => !RESERVED_CLIENT_ID_PREFIXES.some((p) => id.startsWith(p)), 'client ids may not start with a server prefix (in-, wc-, chat-)');
 const Millis = z.number().int().nonnegative();
 
 const base = {

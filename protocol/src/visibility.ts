@@ -1,11 +1,12 @@
 import type { Role } from './documents.js';
+import { isDirectChat } from './internalChat.js';
 
 /**
  * Who may hold which replicated document (ARCHITECTURE §4), shared by the server (pull, stream,
  * push) and the renderer (purging what the user lost the right to). Agents see conversations
  * and messages of their teams, contacts (and their notes) linked to their teams or created by
  * them, everyone's tags, and their own favourites; supervisors and admins see all but others'
- * favourites. A document that moved out of a team reaches that team's
+ * favourites; a one-to-one internal chat message reaches its two users only. A document that moved out of a team reaches that team's
  * members as a content-free tombstone so their copy is purged; so does a removed document.
  */
 export type Visibility = 'visible' | 'tombstone' | 'hidden';
@@ -38,6 +39,8 @@ export function visibilityOf(viewer: Viewer, doc: Doc): Visibility {
 
 function rightOf(viewer: Viewer, doc: Doc): Visibility {
   const type = String(doc.type);
+  // A one-to-one internal chat message (R-WS-12) is its two users' alone, whatever their role.
+  if (isDirectChat(doc)) return doc.authorId === viewer.userId || doc.recipientId === viewer.userId ? 'visible' : 'hidden';
   if (TEAM_SCOPED_TYPES.has(type)) {
     if (seesAllTeams(viewer)) return 'visible';
     if (typeof doc.teamId === 'string' && viewer.teamIds.has(doc.teamId)) return 'visible';
@@ -70,6 +73,16 @@ function rightOf(viewer: Viewer, doc: Doc): Visibility {
 export function personalViewerOf(doc: { readonly [field: string]: unknown }): string | undefined {
   const owner = doc.type === 'contact' ? doc.createdBy : doc.type === 'note' ? doc.authorId : doc.type === 'favourite' ? doc.userId : undefined;
   return typeof owner === 'string' ? owner : undefined;
+}
+
+/**
+ * Every user who sees a document by a personal right: `personalViewerOf`'s one, or both users of a
+ * one-to-one internal chat message (R-WS-12), its author and its recipient.
+ */
+export function personalViewersOf(doc: { readonly [field: string]: unknown }): string[] {
+  if (isDirectChat(doc)) return [doc.authorId, doc.recipientId].filter((u, i, all): u is string => typeof u === 'string' && all.indexOf(u) === i);
+  const one = personalViewerOf(doc);
+  return one === undefined ? [] : [one];
 }
 
 /**

@@ -68,6 +68,8 @@ import { syncRoutes } from './sync/routes.js';
 import { registerTelephonyJobs } from './telephony/job.js';
 import { telephonyRoutes } from './telephony/routes.js';
 import { TelephonyService } from './telephony/service.js';
+import { internalChatRoutes } from './internalChat/routes.js';
+import { InternalChatService } from './internalChat/service.js';
 import { registerTicketJobs } from './tickets/job.js';
 import { ticketRoutes } from './tickets/routes.js';
 import { TicketService } from './tickets/service.js';
@@ -239,6 +241,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       ['/api/channels', agentChannelRoutes(accounts, auth)],
       ['/api/reclameaqui', reputationRoutes(raReputation, auth)],
       ['/api/conversations', ticketRoutes(tickets, auth)],
+      // The internal chat (issue 13, R-WS-12).
+      ['/api/chat', internalChatRoutes(new InternalChatService(store), auth)],
       ['/api', telephonyRoutes(telephony, auth)],
       ['/api/webchat/media', visitorMediaRoutes({ media, visitors, limit: limiter.middleware('webchat-media') })],
       ['/api/webchat', webchatRoutes(visitors, inbound, media, limiter)],

@@ -175,7 +175,8 @@ describe('ARCHITECTURE §4 scoped pulls from the sync index', () => {
 
   it('ARCHITECTURE §4 viewer keys and scope keys', () => {
     const two = viewerOf({ id: 'user:x', role: 'agent', teamIds: ['team:b', 'team:a'] });
-    expect(syncKeys(two, 'message')).toEqual(['team:team:a', 'team:team:b']);
+    // R-WS-12: their one-to-one chat messages are under their own key.
+    expect(syncKeys(two, 'message')).toEqual(['team:team:a', 'team:team:b', 'user:user:x']);
     expect(syncKeys(two, 'predefined')).toEqual(['all', 'team:team:a', 'team:team:b']);
     expect(syncKeys(two, 'user')).toEqual(['all']);
     expect(syncKeys(two, 'contact')).toEqual(['team:team:a', 'team:team:b', 'user:user:x']);

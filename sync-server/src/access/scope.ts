@@ -17,8 +17,10 @@ export function syncKeys(viewer: Viewer, type: string): string[] {
   const teams = [...viewer.teamIds].sort().map((t) => `team:${t}`);
   switch (type) {
     case 'conversation':
-    case 'message':
       return teams;
+    // Their one-to-one internal chat messages (R-WS-12) are under their own key, not a team's.
+    case 'message':
+      return [...teams, `user:${viewer.userId}`];
     case 'predefined':
     case 'disposition':
       return ['all', ...teams];
@@ -38,7 +40,7 @@ export function syncKeys(viewer: Viewer, type: string): string[] {
  * Changes whenever the rights or the replica window change, so checkpoints taken under other
  * ones restart from scratch, and sockets with equal keys may share one streamed frame. Not the
  * user id: it would make every agent a group of one. The per-user rights (contacts an agent
- * created, notes they wrote, their favourites: `personalViewerOf`) never change for a user, so
+ * created, notes they wrote, their favourites, their one-to-one chat messages: `personalViewersOf`) never change for a user, so
  * they need no restart; streaming must decide such documents per user, not per group.
  */
 export function scopeKey(viewer: Viewer, replicaDays: number): string {

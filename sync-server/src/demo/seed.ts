@@ -37,7 +37,8 @@ export async function seedDemo(store: DocStore, auth: AuthService, password: str
   if (users.length > 0) return false;
   const now = Date.now();
   const base = { createdAt: now, updatedAt: now };
-  const team = (id: string, name: string): TeamDoc => ({ id, type: 'team', name, dispositionRequired: false, ...base });
+  // Both demo teams allow the internal chat (R-WS-12).
+  const team = (id: string, name: string): TeamDoc => ({ id, type: 'team', name, dispositionRequired: false, internalChat: true, ...base });
   // teamIds: the teams whose agents replicate the contact (issue 8: contacts follow conversations).
   const contact = (key: string, name: string, email: string, whatsapp: string, teamIds: string[]): ContactDoc => ({
     id: `contact:${key}`, type: 'contact', name, email, addresses: { whatsapp }, customFields: {}, teamIds, ...base,

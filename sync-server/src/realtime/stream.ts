@@ -1,5 +1,5 @@
 import {
-  COLLECTION_NAMES, collectionOfType, personalViewerOf, tombstoneOf, visibilityOf,
+  COLLECTION_NAMES, collectionOfType, personalViewersOf, tombstoneOf, visibilityOf,
   type CollectionName, type ReplicaInfo, type SyncCheckpoint, type Viewer, type Visibility,
 } from '@atende/protocol';
 import type { WebSocket } from 'ws';
@@ -46,7 +46,7 @@ export interface StreamMember {
   readonly ws: WebSocket;
   viewer: Viewer;
   group?: ScopeGroup;
-  /** Documents only this user may see (`personalViewerOf`), merged into the group's frame. */
+  /** Documents only this user may see (`personalViewersOf`), merged into the group's frame. */
   own?: Map<CollectionName, Batch>;
 }
 
@@ -171,11 +171,10 @@ export class ChangeStream {
       add(group.pending, collection, row.id, t, formOf(visibility));
       this.dirty.add(group);
     }
-    // Rights of one user (a contact they created, a note they wrote, their favourite): only their
-    // sockets, where their group had none.
-    const personal = personalViewerOf(doc);
-    const owner = personal === undefined ? undefined : this.byUser.get(personal);
-    for (const member of owner ?? []) {
+    // Rights of one user (a contact they created, a note they wrote, their favourite, a one-to-one
+    // chat message they sent or received): only their sockets, where their group had none.
+    const owners = personalViewersOf(doc).flatMap((user) => [...(this.byUser.get(user) ?? [])]);
+    for (const member of owners) {
       const group = member.group;
       if (!group || visibilityOf(group.viewer, doc) !== 'hidden') continue;
       const visibility = visibilityOf(member.viewer, doc);

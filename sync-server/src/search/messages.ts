@@ -32,7 +32,7 @@ export async function searchMessages(store: DocStore, user: UserDoc, q: string):
     for (const row of rows) if (!candidates.has(row.id)) candidates.set(row.id, row.doc);
   }
   const matching = [...candidates.values()]
-    .filter((doc) => doc.removed !== true && typeof doc.text === 'string' && matchesAllWords(searchWords(doc.text), words))
+    .filter((doc) => doc.removed !== true && doc.direction !== 'internal' && typeof doc.text === 'string' && matchesAllWords(searchWords(doc.text), words))
     .map((doc) => toWire<MessageDoc>(doc))
     .sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1));
   const hits: MessageSearchHit[] = [];

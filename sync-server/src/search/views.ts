@@ -35,10 +35,11 @@ const WORDS_OF = `function (text) {
 /**
  * Message words under two scopes: the message's team id (agents read their teams' ranges) and
  * everything (supervisors, and agents allowed other teams' history). Key: [scope, word, createdAt].
- * Lifecycle events (direction 'system') are not indexed: every conversation has the same ones.
+ * Lifecycle events (direction 'system') are not indexed: every conversation has the same ones;
+ * nor is the internal chat (direction 'internal', R-WS-12): agents' talk is no customer message.
  */
 const MESSAGE_WORDS_MAP = `function (doc) {
-  if (doc.type !== 'message' || doc.removed === true || doc.direction === 'system') return;
+  if (doc.type !== 'message' || doc.removed === true || doc.direction === 'system' || doc.direction === 'internal') return;
   if (typeof doc.text !== 'string' || typeof doc.teamId !== 'string') return;
   var words = (${WORDS_OF})(doc.text);
   for (var i = 0; i < words.length; i++) {

@@ -13,7 +13,8 @@ export const SYNC_VIEW = 'by_scope';
 
 /**
  * Key scopes: a team's members, every viewer of the type, one user (a contact's creator, a
- * note's author, a favourite's owner), and the see-everything key.
+ * note's author, a favourite's owner, either user of a one-to-one chat message), and the
+ * see-everything key.
  */
 export const ALL_KEY = 'all';
 export const EVERYTHING_KEY = '*';
@@ -28,7 +29,10 @@ export const SYNC_MAP = `function (doc) {
     for (var i = 0; i < teams.length; i++) if (typeof teams[i] === 'string') add('team:' + teams[i]);
   };
   var i;
-  if (type === 'conversation' || type === 'message') {
+  if (type === 'message' && doc.direction === 'internal' && typeof doc.recipientId === 'string') {
+    if (typeof doc.authorId === 'string') add('user:' + doc.authorId);
+    add('user:' + doc.recipientId);
+  } else if (type === 'conversation' || type === 'message') {
     if (typeof doc.teamId === 'string') add('team:' + doc.teamId);
     addTeams(doc.formerTeamIds);
   } else if (type === 'predefined' || type === 'disposition') {
@@ -68,7 +72,11 @@ export function syncKeysOf(doc: Readonly<Record<string, unknown>>): string[] {
   const add = (key: string) => {
     if (!keys.includes(key)) keys.push(key);
   };
-  if (type === 'conversation' || type === 'message') {
+  if (type === 'message' && doc.direction === 'internal' && typeof doc.recipientId === 'string') {
+    // A one-to-one internal chat message (R-WS-12): its two users', not its team's.
+    if (typeof doc.authorId === 'string') add(`user:${doc.authorId}`);
+    add(`user:${doc.recipientId}`);
+  } else if (type === 'conversation' || type === 'message') {
     if (typeof doc.teamId === 'string') add(`team:${doc.teamId}`);
     for (const team of strings(doc.formerTeamIds)) add(`team:${team}`);
   } else if (type === 'predefined' || type === 'disposition') {
