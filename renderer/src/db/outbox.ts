@@ -15,7 +15,8 @@ import type { OutboxDoc, OutboxError, OutboxKind } from './outboxSchema';
 export type Command =
   // `visibility` only on channels with private answers (Reclame Aqui, R-CH-07).
   | { kind: 'reply'; conversationId: string; body: { text: string; mediaIds?: string[]; visibility?: AnswerVisibility } }
-  | { kind: 'transfer'; conversationId: string; body: { toAgentId: string } | { toTeamId: string } }
+  // `note`: for the receiver (R-WS-19).
+  | { kind: 'transfer'; conversationId: string; body: ({ toAgentId: string } | { toTeamId: string }) & { note?: string } }
   | { kind: 'finish'; conversationId: string; body: { disposition: string | null; note: string } }
   | { kind: 'mark'; conversationId: string; body: { mark: ConversationMark } }
   | { kind: 'tags'; conversationId: string; body: { tags: string[] } }
@@ -25,7 +26,11 @@ export type Command =
   | { kind: 'updateContact'; conversationId: string; body: UpdateContactBody }
   // Reclame Aqui "Solicitar moderação" / "Solicitar avaliação" (R-CH-09, R-CH-10); the id is added at enqueue.
   | { kind: 'raModeration'; conversationId: string; body: Omit<RaModerationBody, 'id'> }
-  | { kind: 'raEvaluation'; conversationId: string; body: Omit<RaEvaluationBody, 'id'> };
+  | { kind: 'raEvaluation'; conversationId: string; body: Omit<RaEvaluationBody, 'id'> }
+  // Invited collaborators and return to the queue (issue 13, R-WS-05, R-WS-19).
+  | { kind: 'invite'; conversationId: string; body: { agentIds: string[] } }
+  | { kind: 'leave'; conversationId: string; body: Record<string, never> }
+  | { kind: 'returnToQueue'; conversationId: string; body: { note?: string } };
 
 /** The server refused the command for good (a domain error): it is never sent again. */
 export class CommandRefused extends Error {

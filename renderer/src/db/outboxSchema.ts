@@ -8,7 +8,9 @@ import type { RxJsonSchema } from 'rxdb';
 export type OutboxKind =
   | 'reply' | 'transfer' | 'finish' | 'mark' | 'tags' | 'createContact' | 'updateContact'
   // Reclame Aqui requests (R-CH-09, R-CH-10): `kind` is a plain string in the schema, so no migration.
-  | 'raModeration' | 'raEvaluation';
+  | 'raModeration' | 'raEvaluation'
+  // Invited collaborators and return to the queue (issue 13, R-WS-05, R-WS-19).
+  | 'invite' | 'leave' | 'returnToQueue';
 
 /**
  * `pending`: not yet answered by the server; `done`: applied (kept briefly so a reply stays on

@@ -1,5 +1,5 @@
 import {
-  API, type CreateContactBody, type FinishBody, type MarkBody, type RaEvaluationBody, type RaModerationBody, type SendMessageBody,
+  API, type CreateContactBody, type FinishBody, type InviteBody, type LeaveBody, type MarkBody, type ReturnToQueueBody, type RaEvaluationBody, type RaModerationBody, type SendMessageBody,
   type TagsBody, type TransferBody, type UpdateContactBody,
 } from '@atende/protocol';
 import { ApiError } from '../net/api';
@@ -32,6 +32,12 @@ function send(kind: OutboxKind, id: string, body: Record<string, unknown>): Prom
       return call(API.raModeration, { params, body: body as RaModerationBody });
     case 'raEvaluation':
       return call(API.raEvaluation, { params, body: body as RaEvaluationBody });
+    case 'invite':
+      return call(API.invite, { params, body: body as InviteBody });
+    case 'leave':
+      return call(API.leave, { params, body: body as LeaveBody });
+    case 'returnToQueue':
+      return call(API.returnToQueue, { params, body: body as ReturnToQueueBody });
   }
 }
 

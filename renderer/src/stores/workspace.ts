@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref, watch } from 'vue';
 import {
-  API, ulid, type AnswerVisibility, type ContactDoc, type ConversationDoc, type DispositionDoc, type PredefinedDoc, type RaModerationBody, type TeamDoc,
+  API, isParticipant, ulid, type AnswerVisibility, type ContactDoc, type ConversationDoc, type DispositionDoc, type PredefinedDoc, type RaModerationBody, type TeamDoc,
   type UserDoc,
 } from '@atende/protocol';
 import { liveQuery } from '../db/live';
@@ -80,9 +80,10 @@ export const useWorkspaceStore = defineStore('workspace', () => {
       .filter((c) => c.status === 'waiting' && myTeams.value.has(c.teamId))
       .sort((a, b) => (a.waitingSince ?? a.createdAt) - (b.waitingSince ?? b.createdAt)),
   );
+  // Mine: the ones I hold and the ones I am invited into (R-WS-05), where I write too.
   const active = computed(() =>
     open.value
-      .filter((c) => c.status === 'active' && c.agentId === me.value?.id)
+      .filter((c) => c.status === 'active' && me.value !== undefined && isParticipant(c, me.value.id))
       .sort((a, b) => (b.lastMessageAt ?? b.updatedAt) - (a.lastMessageAt ?? a.updatedAt)),
   );
 
@@ -195,8 +196,22 @@ export const useWorkspaceStore = defineStore('workspace', () => {
     await call(API.resend, { params: { id: conversationId, messageId }, body: {} });
   }
 
-  function transfer(conversationId: string, target: { toAgentId: string } | { toTeamId: string }, commandId = ulid()): Promise<void> {
-    return act({ kind: 'transfer', conversationId, body: target }, commandId);
+  /** `note`: for the receiver, who is alerted with it (R-WS-19). */
+  function transfer(conversationId: string, target: { toAgentId: string } | { toTeamId: string }, commandId = ulid(), note = ''): Promise<void> {
+    return act({ kind: 'transfer', conversationId, body: { ...target, ...(note ? { note } : {}) } }, commandId);
+  }
+
+  /** "Devolver à fila" (R-WS-19): back to the team's queue, with an optional note for whoever takes it. */
+  function returnToQueue(conversationId: string, note: string, commandId = ulid()): Promise<void> {
+    return act({ kind: 'returnToQueue', conversationId, body: note ? { note } : {} }, commandId);
+  }
+
+  /** Invited collaborators (R-WS-05): inviting keeps the conversation open here; leaving closes it. */
+  async function invite(conversationId: string, agentIds: string[], commandId = ulid()): Promise<void> {
+    await request({ kind: 'invite', conversationId, body: { agentIds } }, commandId);
+  }
+  function leave(conversationId: string, commandId = ulid()): Promise<void> {
+    return act({ kind: 'leave', conversationId, body: {} }, commandId);
   }
 
   function finish(conversationId: string, disposition: string | null, note: string, commandId = ulid()): Promise<void> {
@@ -224,6 +239,7 @@ export const useWorkspaceStore = defineStore('workspace', () => {
     waiting, active, tab, selectedId, selected, notice, users, teams, contacts, predefined, dispositions, me,
     peeking, peeked, contactTab, contactTabAsked,
     contactName, select, peek, stopPeek, showContactTab, claim, sendMessage, dismissCommand, resend, transfer, finish,
+    returnToQueue, invite, leave,
     requestModeration, requestEvaluation,
     /** The durable outbox of the open store, for other stores' commands (stores/context.ts). */
     commands,

@@ -78,10 +78,15 @@ export function traceLine(event: ConversationEventPayload, names: TraceNames, t:
       return t('context.event.joined', { agent: event.agentName });
     case 'transferred': {
       const params = { from: place(event.fromTeamId, event.fromAgentId), to: place(event.toTeamId, event.toAgentId), by: user(event.byUserId) };
-      return event.byUserId ? t('context.event.transferredBy', params) : t('context.event.transferred', params);
+      return withNote(event.byUserId ? t('context.event.transferredBy', params) : t('context.event.transferred', params), event.note, t);
     }
     case 'returned':
-      return event.byUserId ? t('context.event.returnedBy', { by: user(event.byUserId) }) : t('context.event.returned');
+      return withNote(event.byUserId ? t('context.event.returnedBy', { by: user(event.byUserId) }) : t('context.event.returned'), event.note, t);
+    // Invited collaborators (R-WS-05).
+    case 'invited':
+      return t('invite.event.invited', { agent: event.agentName, by: user(event.byUserId) ?? someone });
+    case 'left':
+      return t('invite.event.left', { agent: event.agentName });
     case 'finished':
       return event.byUserId ? t('context.event.finishedBy', { by: user(event.byUserId) }) : t('context.event.finished');
     case 'raModerationRequested':
@@ -91,6 +96,11 @@ export function traceLine(event: ConversationEventPayload, names: TraceNames, t:
     case 'raEvaluationRequested':
       return t('context.event.raEvaluationRequested', { by: user(event.byUserId) ?? someone });
   }
+}
+
+/** The forwarding history keeps a transfer's note for the receiver (R-WS-19). */
+function withNote(line: string, note: string | undefined, t: Translate): string {
+  return note ? t('returnQueue.traceNote', { line, note }) : line;
 }
 
 /** "Ocultar histórico de encaminhamento": a per-machine preference, shared by every transcript. */

@@ -1,6 +1,8 @@
 import { computed, onScopeDispose, watch } from 'vue';
 import { useI18n } from 'vue-i18n';
+import type { ConversationDoc, Transfer } from '@atende/protocol';
 import { needsAttention, silenced, titleWith } from '../conversation/attention';
+import { arrivingTransfer } from '../invite/transferNote';
 import { readMarkOf } from '../conversation/readMarks';
 import { desktop } from '../../desktop';
 import { usePreferencesStore } from '../../stores/preferences';
@@ -41,7 +43,8 @@ interface Alert {
 
 /**
  * R-WS-10: a new waiting conversation and a new customer message in an active one play a
- * sound and raise a notification (when permitted); both switchable in the top bar.
+ * sound and raise a notification (when permitted); both switchable in the top bar. R-WS-19: so
+ * does a transfer arriving to me or to my team's queue, with its note.
  */
 export function useAlerts(): void {
   const { t } = useI18n();
@@ -68,6 +71,13 @@ export function useAlerts(): void {
     },
   );
 
+  const seenTransfers = new Set<string>();
+  function transferAlert(c: ConversationDoc, moved: Transfer): Alert {
+    const title = moved.toAgentId ? t('returnQueue.alertToMe') : t('returnQueue.alertToTeam');
+    const name = workspace.contactName(c);
+    return { title, body: moved.note ? `${name}: ${moved.note}` : name, conversationId: c.id };
+  }
+
   /**
    * A new conversation usually replicates a moment before its contact: wait for the contact's
    * name (at most CONTACT_WAIT_MS) so the notification does not show a bare id.
@@ -82,10 +92,19 @@ export function useAlerts(): void {
   onScopeDispose(() => waitingForContact.forEach((timer) => clearTimeout(timer)));
 
   watch(
-    () => [workspace.waiting, workspace.active, workspace.contacts, session.syncState] as const,
-    ([waiting, active, contacts, syncState]) => {
+    () => [workspace.waiting, workspace.active, workspace.contacts, session.syncState, session.user] as const,
+    ([waiting, active, contacts, syncState, me]) => {
       // Until the replica has caught up once, everything arriving is backlog, not news.
       const primed = syncState === 'synced';
+      for (const c of [...waiting, ...active]) {
+        // A transfer (or return to the queue) arriving to me or my team's queue, with its note (R-WS-19).
+        const moved = me ? arrivingTransfer(c, me) : undefined;
+        if (!moved || seenTransfers.has(moved.id)) continue;
+        seenTransfers.add(moved.id);
+        // It is the news: no second "new waiting" alert for the same arrival.
+        seenWaiting.add(c.id);
+        if (primed && moved.at >= openedAt - CLOCK_SLACK_MS) raise(transferAlert(c, moved));
+      }
       for (const c of waiting) {
         if (seenWaiting.has(c.id)) continue;
         if (!primed || (c.waitingSince ?? c.createdAt) < openedAt - CLOCK_SLACK_MS) {
