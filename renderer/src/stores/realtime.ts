@@ -2,6 +2,7 @@ import { defineStore } from 'pinia';
 import { reactive } from 'vue';
 import type { PresenceStatus } from '@atende/protocol';
 import { realtime } from '../net/socket';
+import { useCollisionsStore } from './collisions';
 
 const TYPING_TTL_MS = 6_000;
 
@@ -32,6 +33,9 @@ export const useRealtimeStore = defineStore('realtime', () => {
     if (lastSent?.conversationId === conversationId && lastSent.typing === isTyping) return;
     if (realtime.send({ type: 'typing', conversationId, typing: isTyping })) lastSent = { conversationId, typing: isTyping };
   }
+
+  // R-WS-17: collision frames are kept from the first one, before any conversation is open.
+  useCollisionsStore();
 
   function setStatus(status: 'online' | 'paused'): void {
     realtime.send({ type: 'presence.set', status });
