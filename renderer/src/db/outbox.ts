@@ -1,7 +1,8 @@
 import { BehaviorSubject, filter, firstValueFrom, map, merge, type Observable } from 'rxjs';
 import type { RxCollection } from 'rxdb';
 import {
-  ulid, type AnswerVisibility, type ContactForm, type ConversationMark, type RaEvaluationBody, type RaModerationBody, type UpdateContactBody,
+  ulid, type AnswerVisibility, type ContactForm, type ConversationMark, type RaEvaluationBody, type RaModerationBody, type TicketBody,
+  type UpdateContactBody,
 } from '@atende/protocol';
 import type { OutboxDoc, OutboxError, OutboxKind } from './outboxSchema';
 
@@ -30,7 +31,9 @@ export type Command =
   // Invited collaborators and return to the queue (issue 13, R-WS-05, R-WS-19).
   | { kind: 'invite'; conversationId: string; body: { agentIds: string[] } }
   | { kind: 'leave'; conversationId: string; body: Record<string, never> }
-  | { kind: 'returnToQueue'; conversationId: string; body: { note?: string } };
+  | { kind: 'returnToQueue'; conversationId: string; body: { note?: string } }
+  // Tickets (issue 13, R-WS-14): the command id becomes the link's id.
+  | { kind: 'ticket'; conversationId: string; body: Omit<TicketBody, 'id'> };
 
 /** The server refused the command for good (a domain error): it is never sent again. */
 export class CommandRefused extends Error {

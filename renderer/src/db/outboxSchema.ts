@@ -10,7 +10,9 @@ export type OutboxKind =
   // Reclame Aqui requests (R-CH-09, R-CH-10): `kind` is a plain string in the schema, so no migration.
   | 'raModeration' | 'raEvaluation'
   // Invited collaborators and return to the queue (issue 13, R-WS-05, R-WS-19).
-  | 'invite' | 'leave' | 'returnToQueue';
+  | 'invite' | 'leave' | 'returnToQueue'
+  // Tickets (issue 13, R-WS-14).
+  | 'ticket';
 
 /**
  * `pending`: not yet answered by the server; `done`: applied (kept briefly so a reply stays on

@@ -1,6 +1,6 @@
 import {
   API, type CreateContactBody, type FinishBody, type InviteBody, type LeaveBody, type MarkBody, type ReturnToQueueBody, type RaEvaluationBody, type RaModerationBody, type SendMessageBody,
-  type TagsBody, type TransferBody, type UpdateContactBody,
+  type TagsBody, type TicketBody, type TransferBody, type UpdateContactBody,
 } from '@atende/protocol';
 import { ApiError } from '../net/api';
 import { call } from '../net/client';
@@ -32,6 +32,8 @@ function send(kind: OutboxKind, id: string, body: Record<string, unknown>): Prom
       return call(API.raModeration, { params, body: body as RaModerationBody });
     case 'raEvaluation':
       return call(API.raEvaluation, { params, body: body as RaEvaluationBody });
+    case 'ticket':
+      return call(API.linkTicket, { params, body: body as TicketBody });
     case 'invite':
       return call(API.invite, { params, body: body as InviteBody });
     case 'leave':

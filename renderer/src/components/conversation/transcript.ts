@@ -95,6 +95,9 @@ export function traceLine(event: ConversationEventPayload, names: TraceNames, t:
       return event.accepted ? t('context.event.raModerationAccepted') : t('context.event.raModerationRefused');
     case 'raEvaluationRequested':
       return t('context.event.raEvaluationRequested', { by: user(event.byUserId) ?? someone });
+    // Tickets (R-WS-14).
+    case 'ticketLinked':
+      return t('ticket.event.linked', { number: event.number, by: user(event.byUserId) ?? someone });
   }
 }
 
