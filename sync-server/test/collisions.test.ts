@@ -136,6 +136,22 @@ describe('R-WS-17 collisions on /ws', () => {
     expect(JSON.stringify(caio.frames)).not.toContain(conversationId);
   });
 
+  it('R-WS-17 an invited colleague typing shows as typing to the supervisor, and the owner still gets the typing relay', async () => {
+    const conversationId = await suporteConversation();
+    expect((await call(server, 'POST', `/api/conversations/${conversationId}/claim`, { token: tokens.ana, body: {} })).status).toBe(200);
+    const invited = await call(server, 'POST', `/api/conversations/${conversationId}/invite`, { token: tokens.ana, body: { agentIds: ['user:bruno'] } });
+    expect(invited.status).toBe(200);
+    const [ana, bruno, carla, caio] = await Promise.all(['ana', 'bruno', 'carla', 'caio'].map(socket));
+
+    bruno.send({ type: 'viewing', conversationId, viewing: true });
+    bruno.send({ type: 'typing', conversationId, typing: true });
+    await carla.next(collision(conversationId, 'user:bruno', 'typing'));
+    await ana.next(collision(conversationId, 'user:bruno', 'typing'));
+    await ana.next((f) => f.type === 'typing' && f.conversationId === conversationId && f.authorId === 'user:bruno' && f.typing === true);
+    await roundTrip(caio);
+    expect(JSON.stringify(caio.frames)).not.toContain(conversationId);
+  });
+
   it('R-WS-17 viewing false and a closed socket say left; a second window of the same user keeps them there', async () => {
     const conversationId = await suporteConversation();
     const [ana, bruno, brunoOther] = await Promise.all(['ana', 'bruno', 'bruno'].map(socket));
