@@ -77,6 +77,12 @@ export class Collisions {
     try {
       conversation = await visibleConversation(this.options.store, user, conversationId);
     } catch {
+      // Out of sight now (moved to another team, or the user's teams changed): a view it held ends.
+      const lost = watcher.watching.get(conversationId);
+      if (lost) {
+        watcher.watching.delete(conversationId);
+        this.leave(watcher.userId, conversationId, lost.teamId);
+      }
       return refuse(socket, 'not_found', 'conversation not found');
     }
     // Closed while the conversation was read: its `left`s went out already; saying `viewing` now would outlive it.
