@@ -77,7 +77,12 @@ export function partnerOf(room: ChatRoom, userId: string): string | undefined {
   return room.kind === 'dm' ? room.userIds.find((u) => u !== userId) : undefined;
 }
 
-export type ChatUser = Pick<UserDoc, 'id' | 'role' | 'teamIds' | 'permissions'>;
+export interface ChatUser {
+  readonly id: string;
+  readonly role: Role;
+  readonly teamIds: readonly string[];
+  readonly permissions?: Readonly<Pick<NonNullable<UserDoc['permissions']>, 'internalChat'>> | undefined;
+}
 export type ChatTeam = Pick<TeamDoc, 'id' | 'internalChat'>;
 type TeamLookup = (teamId: string) => ChatTeam | undefined;
 

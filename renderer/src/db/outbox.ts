@@ -32,6 +32,8 @@ export type Command =
   | { kind: 'invite'; conversationId: string; body: { agentIds: string[] } }
   | { kind: 'leave'; conversationId: string; body: Record<string, never> }
   | { kind: 'returnToQueue'; conversationId: string; body: { note?: string } }
+  // The internal chat (issue 13, R-WS-12): `conversationId` and `body.room` hold the room.
+  | { kind: 'chat'; conversationId: string; body: { room: string; text: string } }
   // Tickets (issue 13, R-WS-14): the command id becomes the link's id.
   | { kind: 'ticket'; conversationId: string; body: Omit<TicketBody, 'id'> };
 

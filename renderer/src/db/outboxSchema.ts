@@ -11,6 +11,8 @@ export type OutboxKind =
   | 'raModeration' | 'raEvaluation'
   // Invited collaborators and return to the queue (issue 13, R-WS-05, R-WS-19).
   | 'invite' | 'leave' | 'returnToQueue'
+  // The internal chat (issue 13, R-WS-12): `conversationId` holds the room.
+  | 'chat'
   // Tickets (issue 13, R-WS-14).
   | 'ticket';
 

@@ -1,6 +1,6 @@
 import {
   API, type CreateContactBody, type FinishBody, type InviteBody, type LeaveBody, type MarkBody, type ReturnToQueueBody, type RaEvaluationBody, type RaModerationBody, type SendMessageBody,
-  type TagsBody, type TicketBody, type TransferBody, type UpdateContactBody,
+  type SendChatBody, type TagsBody, type TicketBody, type TransferBody, type UpdateContactBody,
 } from '@atende/protocol';
 import { ApiError } from '../net/api';
 import { call } from '../net/client';
@@ -34,6 +34,8 @@ function send(kind: OutboxKind, id: string, body: Record<string, unknown>): Prom
       return call(API.raEvaluation, { params, body: body as RaEvaluationBody });
     case 'ticket':
       return call(API.linkTicket, { params, body: body as TicketBody });
+    case 'chat':
+      return call(API.sendChat, { body: body as SendChatBody });
     case 'invite':
       return call(API.invite, { params, body: body as InviteBody });
     case 'leave':

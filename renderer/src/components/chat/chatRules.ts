@@ -1,0 +1,51 @@
+import { chatMessageId, type MessageDoc, type PresenceStatus, type UserDoc } from '@atende/protocol';
+
+/**
+ * Pure rules of the chat panel (R-WS-12): a colleague's status as the panel shows it, unread counts
+ * per room, and which queued messages still wait for their stored copy.
+ */
+
+export type ColleagueStatus = 'online' | 'paused' | 'offline';
+
+/**
+ * Online, paused (with the pause's name the server wrote on the user, R-WS-09) or offline. The hub
+ * reports offline only after its grace period, so a reconnecting colleague never blinks; without
+ * our own connection nothing live is known, and everyone reads offline.
+ */
+export function colleagueStatus(
+  presence: PresenceStatus | undefined, user: Pick<UserDoc, 'pause'>, connected: boolean,
+): { status: ColleagueStatus; pauseName: string | null } {
+  const live = connected ? (presence ?? 'offline') : 'offline';
+  if (live === 'offline') return { status: 'offline', pauseName: null };
+  if (live === 'paused' || user.pause) return { status: 'paused', pauseName: user.pause?.name ?? null };
+  return { status: 'online', pauseName: null };
+}
+
+const STATUS_ORDER: Record<ColleagueStatus, number> = { online: 0, paused: 1, offline: 2 };
+export const byStatusThenName = (a: { status: ColleagueStatus; name: string }, b: { status: ColleagueStatus; name: string }): number =>
+  STATUS_ORDER[a.status] - STATUS_ORDER[b.status] || a.name.localeCompare(b.name);
+
+type ChatMessage = Pick<MessageDoc, 'conversationId' | 'authorId' | 'createdAt' | 'direction'>;
+
+/** Colleagues' messages newer than the room's read mark (a room never opened: all of them); one's own never count. */
+export function unreadByRoom(
+  messages: readonly ChatMessage[], me: string, markOf: (roomId: string) => number | undefined,
+): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const m of messages) {
+    if (m.direction !== 'internal' || m.authorId === me) continue;
+    if (m.createdAt > (markOf(m.conversationId) ?? -1)) counts.set(m.conversationId, (counts.get(m.conversationId) ?? 0) + 1);
+  }
+  return counts;
+}
+
+export function totalUnread(counts: ReadonlyMap<string, number>): number {
+  let total = 0;
+  for (const n of counts.values()) total += n;
+  return total;
+}
+
+/** Queued chat commands whose message has not replicated yet: shown in the room as "sending". */
+export function stillSending<T extends { id: string }>(queued: readonly T[], stored: ReadonlySet<string>): T[] {
+  return queued.filter((q) => !stored.has(chatMessageId(q.id)));
+}

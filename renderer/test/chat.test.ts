@@ -1,0 +1,92 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
+import { chatMessageId, dmRoomId, teamRoomId, viewerOf, type MessageDoc } from '@atende/protocol';
+import { colleagueStatus, stillSending, totalUnread, unreadByRoom } from '../src/components/chat/chatRules';
+
+vi.mock('../src/net/api', () => {
+  class ApiError extends Error {
+    constructor(readonly status: number, readonly code: string, message: string) {
+      super(message);
+    }
+  }
+  return { ApiError, api: vi.fn(() => Promise.reject(new ApiError(0, 'network', 'no server in tests'))) };
+});
+const { openDatabase } = await import('../src/db/database');
+const { purgeInvisible } = await import('../src/db/purge');
+
+const DM = dmRoomId('user:ana', 'user:bruno');
+const TEAM = teamRoomId('team:suporte');
+
+const message = (id: string, room: string, authorId: string, createdAt: number, extra: Partial<MessageDoc> = {}): MessageDoc => ({
+  id, type: 'message', conversationId: room, teamId: 'team:suporte', formerTeamIds: [], direction: 'internal', authorId,
+  authorName: authorId, kind: 'text', text: `texto ${id}`, attachments: [], visibility: 'public', status: 'sent', error: null,
+  externalId: null, payload: {}, recipientId: room === DM ? (authorId === 'user:ana' ? 'user:bruno' : 'user:ana') : null,
+  createdAt, updatedAt: createdAt, ...extra,
+});
+
+describe('R-WS-12 unread counts of the internal chat', () => {
+  const messages = [
+    message('message:1', DM, 'user:bruno', 100),
+    message('message:2', DM, 'user:bruno', 200),
+    message('message:3', DM, 'user:ana', 300),
+    message('message:4', TEAM, 'user:carla', 150),
+    // A customer's message of a conversation is never chat.
+    message('message:5', 'conversation:1', 'contact:1', 500, { direction: 'in' }),
+  ];
+
+  it('R-WS-12 a room never opened counts every colleague message, never my own', () => {
+    const counts = unreadByRoom(messages, 'user:ana', () => undefined);
+    expect(counts.get(DM)).toBe(2);
+    expect(counts.get(TEAM)).toBe(1);
+    expect(counts.has('conversation:1')).toBe(false);
+    expect(totalUnread(counts)).toBe(3);
+  });
+
+  it('R-WS-12 what is newer than the read mark counts; a room read to its end counts nothing', () => {
+    const marks: Record<string, number> = { [DM]: 100, [TEAM]: 150 };
+    const counts = unreadByRoom(messages, 'user:ana', (room) => marks[room]);
+    expect(counts.get(DM)).toBe(1);
+    expect(counts.has(TEAM)).toBe(false);
+    expect(totalUnread(counts)).toBe(1);
+  });
+
+  it('R-WS-12 a queued message shows as sending until its stored copy replicates', () => {
+    const queued = [{ id: '01JAAAAAAAAAAAAAAAAAAAAAAA' }, { id: '01JBBBBBBBBBBBBBBBBBBBBBBB' }];
+    expect(stillSending(queued, new Set([chatMessageId('01JAAAAAAAAAAAAAAAAAAAAAAA')]))).toEqual([{ id: '01JBBBBBBBBBBBBBBBBBBBBBBB' }]);
+  });
+});
+
+describe('issue 13 item 5 colleague status', () => {
+  const pause = { typeId: 'pauseType:almoco', name: 'Almoço', since: 1, maxMinutes: 60 };
+  it('R-WS-12 online, paused with the pause\'s name, offline; nothing live without our own connection', () => {
+    expect(colleagueStatus('online', {}, true)).toEqual({ status: 'online', pauseName: null });
+    expect(colleagueStatus('paused', { pause }, true)).toEqual({ status: 'paused', pauseName: 'Almoço' });
+    expect(colleagueStatus('online', { pause }, true)).toEqual({ status: 'paused', pauseName: 'Almoço' });
+    expect(colleagueStatus(undefined, {}, true)).toEqual({ status: 'offline', pauseName: null });
+    expect(colleagueStatus('offline', { pause }, true)).toEqual({ status: 'offline', pauseName: null });
+    expect(colleagueStatus('online', {}, false)).toEqual({ status: 'offline', pauseName: null });
+  });
+});
+
+describe('R-WS-12 the local replica keeps chat messages by their rights', () => {
+  const open: Array<{ close(): Promise<unknown> }> = [];
+  afterEach(async () => {
+    for (const db of open.splice(0)) await db.close();
+  });
+
+  it('R-WS-12 a purge after a change of rights keeps my one-to-one messages and drops one I am not in, and a former team\'s room', async () => {
+    const db = await openDatabase('user:chat-purge', { storage: getRxStorageMemory(), multiInstance: false });
+    open.push(db);
+    const foreign = dmRoomId('user:bruno', 'user:carla');
+    await db.messages.bulkInsert([
+      message('message:chat-mine', DM, 'user:bruno', 100),
+      message('message:chat-foreign', foreign, 'user:bruno', 110, { recipientId: 'user:carla' }),
+      message('message:chat-team', TEAM, 'user:carla', 120),
+      message('message:chat-comercial', teamRoomId('team:comercial'), 'user:caio', 130, { teamId: 'team:comercial' }),
+    ]);
+    // Ana moved to Comercial: her DMs stay, Suporte's room goes.
+    await purgeInvisible(db, viewerOf({ id: 'user:ana', role: 'agent', teamIds: ['team:comercial'] }));
+    const left = (await db.messages.find().exec()).map((d) => d.primary).sort();
+    expect(left).toEqual(['message:chat-comercial', 'message:chat-mine']);
+  });
+});
