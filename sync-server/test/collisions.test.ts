@@ -179,6 +179,18 @@ describe('R-WS-17 collisions on /ws', () => {
     expect(ana.frames.filter(collision(conversationId, 'user:bruno', 'left'))).toHaveLength(2);
   });
 
+  it('R-WS-17 a conversation moved to another team: the viewer’s next renewal is refused and its old team hears left', async () => {
+    const conversationId = await suporteConversation();
+    const [ana, bruno] = await Promise.all(['ana', 'bruno'].map(socket));
+    bruno.send({ type: 'viewing', conversationId, viewing: true });
+    await ana.next(collision(conversationId, 'user:bruno', 'viewing'));
+    const moved = await call(server, 'POST', `/api/conversations/${conversationId}/transfer`, { token: tokens.carla, body: { toTeamId: 'team:comercial' } });
+    expect(moved.status).toBe(200);
+
+    expect((await errorFor(bruno, { type: 'viewing', conversationId, viewing: true })).code).toBe('not_found');
+    await ana.next(collision(conversationId, 'user:bruno', 'left'));
+  });
+
   it('R-WS-17 malformed and unauthorised viewing frames get an error frame; nobody hears them and the socket keeps working', async () => {
     const conversationId = await suporteConversation();
     const [ana, caio] = await Promise.all(['ana', 'caio'].map(socket));
