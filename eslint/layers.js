@@ -26,6 +26,8 @@ export const SERVER_LAYERS = {
   // Issue 13: tickets and click-to-call (R-WS-14, R-WS-16) use conversations, contacts and jobs.
   tickets: 6,
   telephony: 6,
+  // Issue 13: pauses (R-WS-09) write the user with an outbox job (conversations/outbox), run a job, end at sign-out (auth).
+  pauses: 6,
   demo: 6,
   sync: 7,
   realtime: 7,

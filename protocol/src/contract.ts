@@ -8,10 +8,12 @@ import {
 } from './rest.js';
 import { VisitorMessage } from './frames.js';
 import { InviteBody, LeaveBody } from './invitations.js';
+import {
+  AgentPauseTypesResponse, CreatePauseTypeBody, PauseResponse, PauseType, PauseTypesResponse, StartPauseBody, UpdatePauseTypeBody,
+} from './pauses.js';
 import { SendChatBody } from './internalChat.js';
 import { TicketBody, TicketResponse } from './tickets.js';
 import { CallBody, CallResponse, TelephonySettings } from './telephony.js';
-import { ChangePasswordBody, ProfileResponse, UpdateProfileBody } from './profile.js';
 import { ChangePasswordBody, ProfileResponse, UpdateProfileBody } from './profile.js';
 import { RaEvaluationBody, RaModerationBody, RaReputationResponse } from './reclameAquiActions.js';
 import { AgentChannelsResponse, StartConversationBody } from './startConversation.js';
@@ -108,11 +110,14 @@ export const API = {
   removeProfilePhoto: endpoint({ method: 'DELETE', path: '/api/me/photo', auth: 'user', response: ProfileResponse }),
   changePassword: endpoint({ method: 'POST', path: '/api/me/password', auth: 'user', body: ChangePasswordBody, response: null }),
 
-  // Profile (issue 13, R-WS-11): the photo is sent as the raw image bytes (its Content-Type), so it has no JSON body.
-  updateProfile: endpoint({ method: 'PATCH', path: '/api/me', auth: 'user', body: UpdateProfileBody, response: ProfileResponse }),
-  setProfilePhoto: endpoint({ method: 'PUT', path: '/api/me/photo', auth: 'user', response: ProfileResponse }),
-  removeProfilePhoto: endpoint({ method: 'DELETE', path: '/api/me/photo', auth: 'user', response: ProfileResponse }),
-  changePassword: endpoint({ method: 'POST', path: '/api/me/password', auth: 'user', body: ChangePasswordBody, response: null }),
+  // Pauses (issue 13, R-WS-09): the agent's own pause, the types offered now, and their admin screen.
+  pauseTypes: endpoint({ method: 'GET', path: '/api/pause-types', auth: 'user', response: AgentPauseTypesResponse }),
+  startPause: endpoint({ method: 'POST', path: '/api/me/pause', auth: 'user', body: StartPauseBody, response: PauseResponse }),
+  endPause: endpoint({ method: 'DELETE', path: '/api/me/pause', auth: 'user', response: PauseResponse }),
+  adminPauseTypes: endpoint({ method: 'GET', path: '/api/admin/pause-types', auth: 'user', response: PauseTypesResponse }),
+  createPauseType: endpoint({ method: 'POST', path: '/api/admin/pause-types', auth: 'user', body: CreatePauseTypeBody, response: PauseType }),
+  updatePauseType: endpoint({ method: 'PATCH', path: '/api/admin/pause-types/:id', auth: 'user', body: UpdatePauseTypeBody, response: PauseType }),
+  removePauseType: endpoint({ method: 'DELETE', path: '/api/admin/pause-types/:id', auth: 'user', response: null }),
 
   // Contacts (R-CT-01…04): commands, idempotent on the client-chosen contact id.
   createContact: endpoint({ method: 'POST', path: '/api/contacts', auth: 'user', body: CreateContactBody, response: ContactResponse }),

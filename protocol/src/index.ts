@@ -29,7 +29,7 @@ export * from './visibility.js';
 export * from './tickets.js';
 export * from './telephony.js';
 export * from './invitations.js';
+export * from './pauses.js';
 export * from './internalChat.js';
-export * from './profile.js';
 export * from './profile.js';
 export * from './contract.js';

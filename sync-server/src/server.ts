@@ -65,6 +65,7 @@ import {
 import { INDEXES } from './store/indexes.js';
 import { DelegatingStore } from './store/delegate.js';
 import { syncRoutes } from './sync/routes.js';
+import { setupPauses } from './pauses/index.js';
 import { registerTelephonyJobs } from './telephony/job.js';
 import { telephonyRoutes } from './telephony/routes.js';
 import { TelephonyService } from './telephony/service.js';
@@ -204,6 +205,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   registerTicketJobs(jobs, { store, tickets, config: config.tickets });
   const telephony = new TelephonyService(store, config.telephony);
   registerTelephonyJobs(jobs, config.telephony);
+  // Pauses (issue 13, R-WS-09): their routes, the "pause exceeded" job, the end of a pause at sign-out.
+  const pauses = await setupPauses({ store, auth, jobs, bus, timeZone: config.timeZone, seedDemo: seeded, log });
   await jobs.start();
   void messages.requeueOrphans().catch((e: unknown) => log(`requeue of queued messages failed: ${String(e)}`));
 
@@ -244,6 +247,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       // The internal chat (issue 13, R-WS-12).
       ['/api/chat', internalChatRoutes(new InternalChatService(store), auth)],
       ['/api', telephonyRoutes(telephony, auth)],
+      ...pauses.routes,
       ['/api/webchat/media', visitorMediaRoutes({ media, visitors, limit: limiter.middleware('webchat-media') })],
       ['/api/webchat', webchatRoutes(visitors, inbound, media, limiter)],
     ],

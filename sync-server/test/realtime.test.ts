@@ -283,12 +283,16 @@ describe('realtime hub /ws', () => {
   });
 
   describe('presence and ping', () => {
-    it('presence.set paused → the others see paused, then online again', async () => {
+    it('R-WS-09 a pause started by its command → the others see paused, then online once it ends; presence.set makes no untyped pause', async () => {
       const watcher = await agent(bruno);
       const a = await agent(ana);
-      a.send({ type: 'presence.set', status: 'paused' });
+      expect((await errorFor(a, { type: 'presence.set', status: 'paused' })).code).toBe('pause_needs_type');
+      expect(server.hub.statusOf('user:ana')).toBe('online');
+      expect((await call(server, 'POST', '/api/me/pause', { token: ana, body: { typeId: 'pausetype:cafe' } })).status).toBe(200);
       await watcher.next(presenceOf('user:ana', 'paused'));
-      a.send({ type: 'presence.set', status: 'online' });
+      // 'online' does not end a typed pause behind the pause's back.
+      expect((await errorFor(a, { type: 'presence.set', status: 'online' })).code).toBe('paused');
+      expect((await call(server, 'DELETE', '/api/me/pause', { token: ana })).status).toBe(200);
       await nextNew(watcher, presenceOf('user:ana', 'online'));
       expect(server.hub.statusOf('user:ana')).toBe('online');
       a.close();

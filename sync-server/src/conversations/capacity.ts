@@ -1,4 +1,4 @@
-import { conversationErrors, keyOf, type ConversationDoc, type UserDoc } from '@atende/protocol';
+import { conversationErrors, keyOf, pauseErrors, type ConversationDoc, type UserDoc } from '@atende/protocol';
 import { updateDoc, type DocStore, type StoredDoc } from '../store/index.js';
 import { toWire } from '../store/wire.js';
 
@@ -62,6 +62,7 @@ export class Capacity {
    */
   async take(agent: Pick<UserDoc, 'id' | 'maxConcurrent'>, conversationId: string): Promise<boolean> {
     const id = capacityIdOf(agent.id);
+    await this.assertNotPaused(agent.id);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const stored = (await this.store.get(id, { fresh: true })) as CapacityDoc | undefined;
       const now = Date.now();
@@ -87,9 +88,19 @@ export class Capacity {
    * else of a start (start.ts), whose seat is taken later, once its conversation id is known.
    */
   async check(agent: Pick<UserDoc, 'id' | 'maxConcurrent'>): Promise<void> {
+    await this.assertNotPaused(agent.id);
     const stored = (await this.store.get(capacityIdOf(agent.id), { fresh: true })) as CapacityDoc | undefined;
     const { held } = await this.held(agent, stored, Date.now());
     if (held >= agent.maxConcurrent) throw conversationErrors.maxConcurrent();
+  }
+
+  /**
+   * A paused agent takes no seat (R-WS-09), whoever hands them the conversation: the user is read
+   * fresh, since the caller's copy may predate the pause.
+   */
+  private async assertNotPaused(userId: string): Promise<void> {
+    const user = await this.store.get(userId, { fresh: true });
+    if (user && !user._deleted && user.pause) throw pauseErrors.paused();
   }
 
   /** Gives back a seat whose command did not write (refused, or lost to a racer). */

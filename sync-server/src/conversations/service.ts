@@ -1,5 +1,5 @@
 import {
-  assertMay, DomainError, docId, notFound, transition,
+  assertMay, DomainError, docId, notFound, pauseErrors, transition,
   type ConversationAction, type ConversationDoc, type ConversationEvent, type FinishBody, type InviteBody, type LeaveBody, type TeamDoc,
   type TransferBody, type UserDoc, ulid,
 } from '@atende/protocol';
@@ -122,6 +122,8 @@ export class ConversationService {
     if (!agent.teamIds.includes(c.teamId)) {
       throw new DomainError('unprocessable', 'agent_not_in_team', 'That agent is not a member of the conversation’s team; transfer to the team instead');
     }
+    // Said in the receiver's name here; capacity refuses a pause that starts meanwhile (R-WS-09).
+    if (agent.pause) throw pauseErrors.targetPaused(agent.name);
     return { teamId: c.teamId, agent };
   }
 

@@ -77,6 +77,7 @@ export class AgentHub {
     this.unsubscribe = [
       subscribeTopic(options.bus, 'session.revoked', (m) => this.loggedOut(m), options.log),
       subscribeTopic(options.bus, 'typing', (m) => this.relayTyping(m), options.log),
+      subscribeTopic(options.bus, 'notify.roles', (m) => this.notifyRoles(m), options.log),
     ];
     this.collisions = new Collisions({ store, bus: options.bus, log: options.log, sockets: () => this.connections });
     this.identity = options.identity ?? new StoreIdentity(store);
@@ -174,7 +175,7 @@ export class AgentHub {
       case 'pong':
         return;
       case 'presence.set':
-        return this.presence.setStatus(principal.user.id, frame.status);
+        return this.presenceSet(connection, principal, frame.status);
       case 'typing':
         return this.agentTyping(connection, principal, frame.conversationId, frame.typing);
       case 'viewing':
@@ -201,6 +202,8 @@ export class AgentHub {
     const member: StreamMember = { ws: connection.ws, viewer: viewerOf(principal.user) };
     connection.member = member;
     this.stream.join(member);
+    // The pause is on the user document (R-WS-09): presence follows it, also after a restart.
+    this.presence.setStatus(principal.user.id, principal.user.pause ? 'paused' : 'online');
     this.presence.connected(principal.user.id);
     sendFrame(connection.ws, {
       type: 'welcome', userId: principal.user.id, presence: this.presence.snapshot(),
@@ -209,6 +212,30 @@ export class AgentHub {
     // A change of this user that passed the feed while the token was checked found no socket to update.
     const late = this.userRows.get(principal.user.id);
     if (late && late.n > rowsBefore) this.applyUser(connection, late.row);
+  }
+
+  /**
+   * A pause has a type and starts through `POST /api/me/pause` (R-WS-09): the frame no longer makes
+   * an untyped one, nor ends a typed one; 'online' stays for clients that send it.
+   */
+  private presenceSet(connection: Connection, principal: Principal, status: 'online' | 'paused'): void {
+    if (status === 'paused') return this.error(connection, 'pause_needs_type', 'Start a pause with POST /api/me/pause {typeId}');
+    if (principal.user.pause) return this.error(connection, 'paused', 'End the pause with DELETE /api/me/pause');
+    this.presence.setStatus(principal.user.id, 'online');
+  }
+
+  /** Presence shows the pause written on the user document, whichever node or command wrote it. */
+  private followPause(row: ChangeRow): void {
+    const paused = !row.deleted && !!row.doc.pause;
+    const status = this.presence.statusOf(row.id);
+    if (paused ? status === 'online' : status === 'paused') this.presence.setStatus(row.id, paused ? 'paused' : 'online');
+  }
+
+  /** A notice for the signed-in users of some roles on this node (a pause past its maximum, to supervisors). */
+  private notifyRoles(m: TopicMessage<'notify.roles'>): void {
+    const roles = new Set(m.roles);
+    const frame: ServerFrame = { type: 'notify', title: m.title, body: m.body };
+    for (const c of this.connections) if (c.principal && roles.has(c.principal.user.role)) sendFrame(c.ws, frame);
   }
 
   private async agentTyping(connection: Connection, principal: Principal, conversationId: string, typing: boolean): Promise<void> {
@@ -251,6 +278,7 @@ export class AgentHub {
     // Rights first: the row that changes a user's teams is already routed by the new ones.
     if (row.doc.type === 'user' || row.id.startsWith('user:')) {
       this.userRows.set(row.id, { n: ++this.userRowCount, row });
+      this.followPause(row);
       for (const c of this.connections) if (c.principal?.user.id === row.id) this.applyUser(c, row);
     }
     this.stream.changed(row);
