@@ -42,6 +42,10 @@ void desktop
   .then(() => {
     const machine = desktop.config();
     preferences.applyMachineLanguage(machine.language, machine.lockedKeys.includes('language'));
-    return useSessionStore().restore();
+    const session = useSessionStore();
+    // R-WS-11: the language on the user's profile applies at sign-in and when they change it on
+    // another machine; a pick on this machine alone stands until then.
+    watch(() => session.user?.language, (language) => language && preferences.applyUserLanguage(language));
+    return session.restore();
   })
   .finally(() => app.mount('#app'));

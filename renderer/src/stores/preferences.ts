@@ -80,5 +80,11 @@ export const usePreferencesStore = defineStore('preferences', () => {
     if (decision.locale) locale.value = decision.locale;
   }
 
-  return { sound, notifications, locale, theme, resolvedTheme, languageLocked, applyMachineLanguage };
+  /** R-WS-11: the language kept on the user's profile follows them to this machine, unless IT locked it. */
+  function applyUserLanguage(language: string): void {
+    const chosen = LOCALES.find((l) => l === language);
+    if (chosen && !languageLocked.value) locale.value = chosen;
+  }
+
+  return { sound, notifications, locale, theme, resolvedTheme, languageLocked, applyMachineLanguage, applyUserLanguage };
 });

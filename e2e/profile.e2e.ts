@@ -1,0 +1,71 @@
+import type { Page } from '@playwright/test';
+import { expectNoAxeViolations } from './axe';
+import { expect, signIn, test } from './fixtures';
+import { PIXEL_PNG } from './files';
+
+/** R-WS-11 "Editar perfil", from the user menu of the top bar. */
+async function openProfile(page: Page, menuItem: string) {
+  await page.getByTestId('agent-name').click();
+  await page.getByRole('menuitem', { name: menuItem }).click();
+}
+
+test('R-WS-11 Ana edits her profile: extension, language (the UI switches), a photo (her avatar shows it), and a new password she signs in with', async ({ server, newContext }) => {
+  const ana = await (await newContext()).newPage();
+  await signIn(ana, server, 'ana@demo.local');
+  await expect(ana.locator('header.top').getByTestId('profile-avatar')).toHaveCount(0);
+
+  await openProfile(ana, 'Editar perfil');
+  const dialog = ana.getByRole('dialog', { name: 'Editar perfil' });
+  await expect(dialog.getByTestId('profile-dialog')).toBeVisible();
+  // The demo gives Ana the extension 2001.
+  await expect(dialog.getByLabel('Ramal')).toHaveValue('2001');
+  await expectNoAxeViolations(ana, 'profile dialog');
+
+  // A wrong extension is explained; a right one is saved.
+  await dialog.getByLabel('Ramal').fill('21a');
+  await dialog.getByRole('button', { name: 'Salvar ramal' }).click();
+  await expect(dialog.getByRole('alert')).toHaveText('O ramal deve ter de 1 a 15 dígitos (0–9, * ou #).');
+  await dialog.getByLabel('Ramal').fill('2101');
+  await dialog.getByRole('button', { name: 'Salvar ramal' }).click();
+  await expect(dialog.getByRole('status')).toHaveText('Ramal salvo.');
+
+  // The language applies at once.
+  await dialog.getByLabel('Idioma').selectOption({ label: 'English' });
+  const english = ana.getByRole('dialog', { name: 'Edit profile' });
+  await expect(english.getByLabel('Language')).toHaveValue('en');
+  // Behind the dialog too (hidden from the accessibility tree while it is open).
+  await expect(ana.locator('header.top')).toContainText('Sign out');
+
+  // A photo: chosen like any file, shown in the top bar once stored.
+  const chooser = ana.waitForEvent('filechooser');
+  await english.getByRole('button', { name: 'Choose photo' }).click();
+  await (await chooser).setFiles({ name: 'ana.png', mimeType: 'image/png', buffer: PIXEL_PNG });
+  await expect(english.getByTestId('profile-photo').getByRole('status')).toHaveText('Photo updated.');
+  await expect(ana.locator('header.top').getByTestId('profile-avatar')).toBeVisible();
+
+  // The password: the confirmation must match, the current one must be right.
+  await english.getByLabel('Current password').fill('atende123');
+  await english.getByLabel('New password', { exact: true }).fill('nova-senha-ana');
+  await english.getByLabel('Confirm the new password').fill('nova-senha-xxx');
+  await english.getByRole('button', { name: 'Change password' }).click();
+  await expect(english.getByTestId('profile-password').getByRole('alert')).toHaveText('The confirmation does not match the new password.');
+  await english.getByLabel('Confirm the new password').fill('nova-senha-ana');
+  await english.getByRole('button', { name: 'Change password' }).click();
+  await expect(english.getByTestId('profile-password').getByRole('status')).toHaveText('Password changed. Your other sessions were signed out.');
+  await ana.keyboard.press('Escape');
+  await expect(english).toHaveCount(0);
+  // This session goes on.
+  await expect(ana.getByTestId('agent-name')).toHaveText('Ana Souza');
+
+  // On another machine: the old password no longer works, the new one does, and her language follows her.
+  const elsewhere = await (await newContext()).newPage();
+  await elsewhere.goto(`${server.url}/`);
+  await elsewhere.getByLabel('E-mail').fill('ana@demo.local');
+  await elsewhere.getByLabel('Senha').fill('atende123');
+  await elsewhere.getByRole('button', { name: 'Entrar' }).click();
+  await expect(elsewhere.getByRole('alert')).toContainText('incorretos');
+  await elsewhere.getByLabel('Senha').fill('nova-senha-ana');
+  await elsewhere.getByRole('button', { name: 'Entrar' }).click();
+  await expect(elsewhere.getByRole('tab', { name: /Waiting/ })).toBeVisible();
+  await expect(elsewhere.locator('header.top').getByTestId('profile-avatar')).toBeVisible();
+});
