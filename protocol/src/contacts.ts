@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import {
-  Attachment, ContactAddresses, ContactDoc, ConversationStatus, Id, MessageDirection, MessageDoc,
+  Attachment, ContactAddresses, ContactDoc, ConversationStatus, Id, MessageDirection, MessageDoc, TicketLink,
 } from './documents.js';
 import { checkWhatsAppNumber } from './phone.js';
 
@@ -123,6 +123,8 @@ export const HistoryEntry = z.object({
   finishNote: z.string(),
   createdAt: z.number(),
   finishedAt: z.number().nullable(),
+  /** The tickets linked to it (R-WS-14); absent from servers before issue 13. */
+  ticketLinks: z.array(TicketLink).optional(),
 });
 export type HistoryEntry = z.infer<typeof HistoryEntry>;
 

@@ -30,13 +30,13 @@ afterAll(async () => {
 });
 
 /** A website conversation with two customer messages, taken by Ana. */
-async function activeConversation(): Promise<{ conversationId: string; messageIds: string[] }> {
+async function activeConversation(): Promise<{ conversationId: string; messageIds: string[]; visitorToken: string }> {
   const visitor = await newVisitor(server);
   const first = await visitorSays(server, visitor, 'Meu pedido 123 não chegou');
   const second = await visitorSays(server, visitor, 'Já faz dez dias');
   const claim = await call(server, 'POST', `/api/conversations/${first.conversationId}/claim`, { token: ana, body: {} });
   expect(claim.status).toBe(200);
-  return { conversationId: first.conversationId, messageIds: [first.messageId, second.messageId] };
+  return { conversationId: first.conversationId, messageIds: [first.messageId, second.messageId], visitorToken: visitor.token };
 }
 
 type Answer = { conversation: ConversationDoc; error?: string; message?: string };
@@ -55,7 +55,7 @@ async function ticketEvents(conversationId: string): Promise<MessageDoc[]> {
 
 describe('tickets (R-WS-14)', () => {
   it('R-WS-14 links selected messages to an existing ticket number at once, with a private trace line', async () => {
-    const { conversationId, messageIds } = await activeConversation();
+    const { conversationId, messageIds, visitorToken } = await activeConversation();
     const id = clientId('t');
     const reply = await linkTicket(conversationId, { id, messageIds, number: ' 4521 ' });
     expect(reply.status).toBe(201);
@@ -65,6 +65,9 @@ describe('tickets (R-WS-14)', () => {
     const events = await ticketEvents(conversationId);
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ visibility: 'private', text: 'Conversa vinculada ao ticket 4521.' });
+    // The customer's widget never hears of it.
+    const transcript = await call<{ messages: Array<{ id: string }> }>(server, 'GET', '/api/webchat/messages', { token: visitorToken });
+    expect(transcript.body.messages.map((m) => m.id)).not.toContain(events[0]?.id);
     expect(fake.tickets.size === 0 || ![...fake.tickets.values()].some((t) => t.request.conversation.id === conversationId)).toBe(true);
   });
 
@@ -150,6 +153,10 @@ describe('tickets (R-WS-14)', () => {
     expect((await call(server, 'POST', `/api/conversations/${conversationId}/finish`, { token: ana, body: {} })).status).toBe(200);
     expect((await linkTicket(conversationId, { id: clientId('t'), number: '10' })).status).toBe(403);
     expect((await linkTicket(conversationId, { id: clientId('t'), number: '10' }, carla)).status).toBe(201);
+    // History lists the finished conversation with its tickets.
+    const contactId = String((await server.store.get(conversationId))?.contactId);
+    const history = await call<{ conversations: Array<{ id: string; ticketLinks?: TicketLink[] }> }>(server, 'GET', `/api/contacts/${contactId}/history`, { token: ana });
+    expect(history.body.conversations.find((c) => c.id === conversationId)?.ticketLinks?.map((l) => l.number)).toEqual(['9', '10']);
   });
 });
 

@@ -46,6 +46,7 @@ export async function contactHistory(store: DocStore, user: UserDoc, contactId: 
     finishNote: c.finishNote,
     createdAt: c.createdAt,
     finishedAt: c.finishedAt,
+    ticketLinks: c.ticketLinks,
   })));
 }
 
