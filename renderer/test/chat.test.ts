@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
-import { chatMessageId, dmRoomId, teamRoomId, viewerOf, type MessageDoc } from '@atende/protocol';
+import { chatMessageId, dmRoomId, teamRoomId, viewerOf, type ConversationDoc, type MessageDoc } from '@atende/protocol';
 import { colleagueStatus, stillSending, totalUnread, unreadByRoom } from '../src/components/chat/chatRules';
 
 vi.mock('../src/net/api', () => {
@@ -13,6 +13,7 @@ vi.mock('../src/net/api', () => {
 });
 const { openDatabase } = await import('../src/db/database');
 const { purgeInvisible } = await import('../src/db/purge');
+const { searchLocal } = await import('../src/components/search/messageSearch');
 
 const DM = dmRoomId('user:ana', 'user:bruno');
 const TEAM = teamRoomId('team:suporte');
@@ -88,5 +89,24 @@ describe('R-WS-12 the local replica keeps chat messages by their rights', () => 
     await purgeInvisible(db, viewerOf({ id: 'user:ana', role: 'agent', teamIds: ['team:comercial'] }));
     const left = (await db.messages.find().exec()).map((d) => d.primary).sort();
     expect(left).toEqual(['message:chat-comercial', 'message:chat-mine']);
+  });
+
+  it('R-WS-12 the local message search finds customer messages only, however many chat messages say the same words', async () => {
+    const db = await openDatabase('user:chat-search', { storage: getRxStorageMemory(), multiInstance: false });
+    open.push(db);
+    const conversation: ConversationDoc = {
+      id: 'conversation:1', type: 'conversation', contactId: 'contact:1', channel: 'webchat', channelAccountId: 'channel:site',
+      teamId: 'team:suporte', formerTeamIds: [], status: 'active', agentId: 'user:ana', invitedAgentIds: [], protocol: '2026-1',
+      startedBy: 'customer', waitingSince: null, takenAt: 1, finishedAt: null, finishedBy: null, lastInboundAt: 1, lastMessageAt: 1,
+      lastPreview: '', disposition: null, finishNote: '', tags: [], transfers: [], ticketLinks: [], channelMeta: {}, createdAt: 1, updatedAt: 1,
+    };
+    await db.conversations.insert(conversation);
+    // Newer chat messages than the limit of hits, all with the word: they must not push the customer's out.
+    await db.messages.bulkInsert([
+      message('message:0customer', 'conversation:1', 'contact:1', 1, { direction: 'in', text: 'meu boleto venceu' }),
+      ...Array.from({ length: 60 }, (_, i) => message(`message:chat-${String(i).padStart(3, '0')}`, TEAM, 'user:carla', 10 + i, { text: 'boleto do cliente' })),
+    ]);
+    const hits = await searchLocal(db, 'boleto', () => 'Maria', () => false);
+    expect(hits.map((h) => h.message.id)).toEqual(['message:0customer']);
   });
 });

@@ -37,7 +37,8 @@ export async function searchLocal(
     if (cancelled()) return [];
     for (const doc of docs) {
       const message = doc.toMutableJSON() as MessageDoc;
-      if (messageMatches(message, words)) found.push(message);
+      // Agents' internal chat (R-WS-12) is no customer message: it must not crowd the hits out either.
+      if (message.direction !== 'internal' && messageMatches(message, words)) found.push(message);
     }
     if (docs.length < PAGE) break;
     cursor = docs[docs.length - 1]?.id;
