@@ -1,4 +1,5 @@
 import type { Page } from '@playwright/test';
+import { expectNoAxeViolations } from './axe';
 import { card, expect, messageLog, openWidget, signIn, test, visitorSends, type ServerProcess } from './fixtures';
 
 /**
@@ -41,6 +42,7 @@ test('R-WS-14 the agent selects two messages, creates a ticket and sees it linke
   await messageRow(ana, 'Meu pedido 555 não chegou').getByTestId('ticket-select').check();
   await messageRow(ana, 'Já faz duas semanas').getByTestId('ticket-select').check();
   await expect(ana.getByTestId('ticket-count')).toHaveText('2 mensagens selecionadas');
+  await expectNoAxeViolations(ana, 'the ticket selection mode');
   await ana.getByTestId('ticket-create-button').click();
 
   // The job asked the fake ticket system; the chip turns from "Criando ticket…" to the number.
@@ -57,6 +59,7 @@ test('R-WS-14 the agent selects two messages, creates a ticket and sees it linke
   await messageRow(ana, 'Obrigado').getByTestId('ticket-select').check();
   await ana.getByTestId('ticket-link-button').click();
   await ana.getByTestId('ticket-number').fill('4521');
+  await expectNoAxeViolations(ana, 'the ticket number dialog');
   await ana.getByTestId('ticket-number-confirm').click();
   await expect(ana.getByTestId('ticket-chip').filter({ hasText: 'Ticket 4521' })).toHaveAttribute('data-status', 'linked');
 });
