@@ -1,7 +1,7 @@
 import { SUPERVISOR_BOARDS, type SupervisorBoard } from '@atende/protocol';
 
 /** Screens of the admin area (issue 10 point 6; issue 15 adds users, teams…): the first is the default. */
-export const ADMIN_SECTIONS = ['channels'] as const;
+export const ADMIN_SECTIONS = ['channels', 'pauses'] as const;
 export type AdminSection = (typeof ADMIN_SECTIONS)[number];
 
 /**

@@ -52,7 +52,8 @@ function saveView(userId: string | undefined, tab: Tab, selectedId: string | und
     // Storage full or denied: the view is a convenience.
   }
 }
-export type Notice = 'already_taken' | 'max_concurrent' | 'failed';
+/** `paused`: the agent is in a pause (R-WS-09) and takes no conversation until it ends. */
+export type Notice = 'already_taken' | 'max_concurrent' | 'paused' | 'failed';
 
 const byId = <T extends { id: string }>(docs: T[]) => new Map(docs.map((d) => [d.id, d]));
 
@@ -135,7 +136,8 @@ export const useWorkspaceStore = defineStore('workspace', () => {
       selectedId.value = id;
       return true;
     } catch (error) {
-      notice.value = error instanceof ApiError && (error.code === 'already_taken' || error.code === 'max_concurrent') ? error.code : 'failed';
+      const known = ['already_taken', 'max_concurrent', 'paused'] as const;
+      notice.value = error instanceof ApiError ? known.find((code) => code === error.code) ?? 'failed' : 'failed';
       return false;
     }
   }

@@ -1,0 +1,74 @@
+import { expectNoAxeViolations } from './axe';
+import { card, expect, openWidget, signIn, test, visitorSends } from './fixtures';
+
+/**
+ * R-WS-09 (issue 13): an agent picks a pause type in the top bar, sees its time run and takes no
+ * conversation until the pause ends; the supervisor's board shows the pause live; the admin
+ * defines the types on the "Pausas" screen.
+ */
+test('R-WS-09 ana pauses for "Café": the time runs, a waiting conversation is refused with the manual’s message until she ends it; carla’s board shows the pause', async ({ server, newContext }) => {
+  const carla = await (await newContext()).newPage();
+  await signIn(carla, server, 'carla@demo.local');
+  const [board] = await Promise.all([
+    carla.waitForEvent('popup'),
+    carla.getByRole('button', { name: 'Abrir painel de supervisão' }).click(),
+  ]);
+  const anaRow = board.getByRole('table', { name: 'Agentes' }).getByRole('row', { name: /Ana Souza/ });
+
+  const ana = await (await newContext()).newPage();
+  await signIn(ana, server, 'ana@demo.local');
+  await expect(anaRow).toContainText('Disponível');
+  const menu = ana.getByTestId('pause-menu');
+  await expect(menu.locator('option:checked')).toHaveText('Disponível');
+  // A type with allowed hours says them (disabled outside them).
+  await expect(menu.locator('option', { hasText: 'Almoço (11:00–15:00)' })).toHaveCount(1);
+  await menu.selectOption({ label: 'Café' });
+  await expect(menu.locator('option:checked')).toHaveText('Café');
+  await expect(ana.getByTestId('pause-elapsed')).toHaveText(/^\d\d:\d\d$/);
+  await expect(ana.getByTestId('pause-elapsed')).toHaveAttribute('aria-label', /^Tempo em pausa: \d\d:\d\d$/);
+  await expect(anaRow).toContainText('Em pausa');
+  await expect(anaRow.getByTestId('agent-pause')).toContainText('Café');
+  await expectNoAxeViolations(ana, 'the top bar during a pause');
+
+  const visitor = await (await newContext()).newPage();
+  await openWidget(visitor, server);
+  await visitorSends(visitor, 'Tem alguém aí?');
+  await card(ana, 'Tem alguém aí?').click();
+  await expect(ana.getByRole('alert').filter({ hasText: 'Você está em pausa. Encerre a pausa para receber novas conversas.' })).toBeVisible();
+  await expect(ana.getByRole('tab', { name: /Em espera/ })).toHaveAttribute('aria-selected', 'true');
+
+  await ana.getByRole('button', { name: 'Encerrar pausa' }).click();
+  await expect(menu.locator('option:checked')).toHaveText('Disponível');
+  await expect(ana.getByTestId('pause-elapsed')).toHaveCount(0);
+  await expect(anaRow.getByTestId('agent-pause')).toHaveCount(0);
+  await expect(anaRow).toContainText('Disponível');
+  await card(ana, 'Tem alguém aí?').click();
+  await expect(ana.getByRole('tab', { name: /Em atendimento/ })).toHaveAttribute('aria-selected', 'true');
+});
+
+test('R-WS-09 the admin adds a pause type on "Pausas": the form says what to fix, the list shows it, and agents are offered it', async ({ server, newContext }) => {
+  const admin = await (await newContext()).newPage();
+  await signIn(admin, server, 'admin@demo.local');
+  await admin.goto(`${server.url}/#/admin/pauses`);
+  await expect(admin.getByRole('heading', { name: 'Pausas' })).toBeVisible();
+  const list = admin.getByRole('table', { name: 'Tipos de pausa' });
+  await expect(list.getByRole('row', { name: /Almoço/ })).toContainText('11:00–15:00');
+
+  await admin.getByRole('button', { name: 'Adicionar pausa' }).click();
+  const dialog = admin.getByRole('dialog', { name: 'Nova pausa' });
+  await dialog.getByLabel('Nome').fill('Reunião');
+  await dialog.getByLabel('Tempo máximo').fill('0');
+  await dialog.getByRole('button', { name: 'Salvar' }).click();
+  await expect(dialog.getByText('Informe um número inteiro de minutos, de 1 a 1440, ou deixe vazio.')).toBeVisible();
+  await expect(dialog.getByLabel('Tempo máximo')).toHaveAttribute('aria-invalid', 'true');
+  await expectNoAxeViolations(admin, 'the pause type form with a problem');
+  await dialog.getByLabel('Tempo máximo').fill('30');
+  await dialog.getByRole('button', { name: 'Salvar' }).click();
+  await expect(dialog).toHaveCount(0);
+  await expect(list.getByRole('row', { name: /Reunião/ })).toContainText('30 min');
+  await expectNoAxeViolations(admin, 'the pause types screen');
+
+  const bruno = await (await newContext()).newPage();
+  await signIn(bruno, server, 'bruno@demo.local');
+  await expect(bruno.getByTestId('pause-menu').locator('option', { hasText: 'Reunião' })).toHaveCount(1);
+});
