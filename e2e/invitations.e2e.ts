@@ -1,4 +1,4 @@
-import type { BrowserContext } from '@playwright/test';
+import type { BrowserContext, Page } from '@playwright/test';
 import { card, expect, messageLog, openWidget, signIn, takeNewConversation, test, visitorSends } from './fixtures';
 
 /** Records what the app asks the browser to notify, with the permission granted (as workstation.e2e.ts does). */
@@ -17,9 +17,13 @@ async function recordNotifications(context: BrowserContext): Promise<void> {
   });
 }
 
+const shownTo = (page: Page) => page.evaluate(() => (window as unknown as { shownNotifications: string[] }).shownNotifications);
+
 test('R-WS-05 ana invites bruno; bruno writes and the customer sees his name; bruno leaves; ana keeps control and finishes', async ({ server, newContext }) => {
   const ana = await (await newContext()).newPage();
-  const bruno = await (await newContext()).newPage();
+  const brunoContext = await newContext();
+  await recordNotifications(brunoContext);
+  const bruno = await brunoContext.newPage();
   const visitor = await (await newContext()).newPage();
   await signIn(ana, server, 'ana@demo.local');
   await signIn(bruno, server, 'bruno@demo.local');
@@ -41,7 +45,8 @@ test('R-WS-05 ana invites bruno; bruno writes and the customer sees his name; br
   await expect(messageLog(ana)).toContainText('Bruno Lima foi convidado(a) para a conversa por Ana Souza');
   await expect(visitor.getByText('Bruno Lima entrou na conversa a convite.')).toBeVisible();
 
-  // Bruno finds it among his active conversations, marked as an invitation, and writes in it.
+  // Bruno is told, and finds it among his active conversations, marked as an invitation, and writes in it.
+  await expect.poll(() => shownTo(bruno)).toContain('Você foi convidado(a) para uma conversa: Visitante');
   await bruno.getByRole('tab', { name: /Em atendimento/ }).click();
   const invited = card(bruno, 'Preciso de ajuda com a fatura');
   await expect(invited.getByTestId('card-invited')).toHaveText('Convidado(a)');
@@ -88,10 +93,11 @@ test('R-WS-19 ana returns a conversation to the queue with a note; bruno is noti
   await ana.getByTestId('return-button').click();
   await ana.getByTestId('return-note').fill('Cliente prefere falar com o financeiro');
   await ana.getByRole('button', { name: 'Devolver', exact: true }).click();
-  await expect(card(ana, 'Quero falar sobre o boleto')).toBeVisible();
   await expect(ana.getByRole('tab', { name: /Em atendimento/ })).toContainText('0');
+  await ana.getByRole('tab', { name: /Em espera/ }).click();
+  await expect(card(ana, 'Quero falar sobre o boleto')).toBeVisible();
 
-  const shown = () => bruno.evaluate(() => (window as unknown as { shownNotifications: string[] }).shownNotifications);
+  const shown = () => shownTo(bruno);
   await expect.poll(shown).toContain('Atendimento encaminhado para a fila da equipe: Visitante: Cliente prefere falar com o financeiro');
   await card(bruno, 'Quero falar sobre o boleto').click();
   const banner = bruno.getByTestId('transfer-note-banner');
@@ -125,7 +131,7 @@ test('R-WS-19 a transfer to bruno carries its note', async ({ server, newContext
   await dialog.getByTestId('transfer-note').fill('Já conferi o CPF');
   await dialog.getByRole('button', { name: 'Transferir', exact: true }).click();
 
-  const shown = () => bruno.evaluate(() => (window as unknown as { shownNotifications: string[] }).shownNotifications);
+  const shown = () => shownTo(bruno);
   await expect.poll(shown).toContain('Atendimento transferido para você: Visitante: Já conferi o CPF');
   await bruno.getByRole('tab', { name: /Em atendimento/ }).click();
   await card(bruno, 'Segunda via, por favor').click();

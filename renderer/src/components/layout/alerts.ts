@@ -44,7 +44,7 @@ interface Alert {
 /**
  * R-WS-10: a new waiting conversation and a new customer message in an active one play a
  * sound and raise a notification (when permitted); both switchable in the top bar. R-WS-19: so
- * does a transfer arriving to me or to my team's queue, with its note.
+ * does a transfer arriving to me or to my team's queue, with its note; R-WS-05: and an invitation.
  */
 export function useAlerts(): void {
   const { t } = useI18n();
@@ -70,6 +70,16 @@ export function useAlerts(): void {
       if (on) desktop.requestNotificationPermission();
     },
   );
+
+  /** R-WS-05: someone else's conversations I am invited into now; a new one (again after leaving, too) is news. */
+  let invitedTo = new Set<string>();
+  function announceInvitations(active: readonly ConversationDoc[], meId: string | undefined, primed: boolean): void {
+    const now = new Set(active.filter((c) => meId !== undefined && c.agentId !== meId).map((c) => c.id));
+    for (const c of active) {
+      if (primed && now.has(c.id) && !invitedTo.has(c.id)) raise({ title: t('invite.alertInvited'), body: workspace.contactName(c), conversationId: c.id });
+    }
+    invitedTo = now;
+  }
 
   const seenTransfers = new Set<string>();
   function transferAlert(c: ConversationDoc, moved: Transfer): Alert {
@@ -105,6 +115,7 @@ export function useAlerts(): void {
         seenWaiting.add(c.id);
         if (primed && moved.at >= openedAt - CLOCK_SLACK_MS) raise(transferAlert(c, moved));
       }
+      announceInvitations(active, me?.id, primed);
       for (const c of waiting) {
         if (seenWaiting.has(c.id)) continue;
         if (!primed || (c.waitingSince ?? c.createdAt) < openedAt - CLOCK_SLACK_MS) {
