@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ChannelKind, ClientId, ConversationDoc, Id, type TicketLink } from './documents.js';
+import { ChannelKind, ClientId, ConversationDoc, Id } from './documents.js';
 import { DomainError, forbidden, notFound } from './errors.js';
 import { canSee, may, overseesAll, type Actor, type Permission } from './permissions.js';
 
@@ -83,12 +83,4 @@ export function mayLinkTicket(actor: Actor, conversation: ConversationDoc): Perm
   if (overseesAll(actor)) return { ok: true };
   const reply = may(actor, 'reply', conversation);
   return reply.ok ? reply : { ok: false, error: forbidden('Only the conversation’s agents or a supervisor may link tickets') };
-}
-
-/** The same command again: the author's own link with this id. */
-export const isTicketRepeat = (link: TicketLink | undefined, userId: string): boolean => link !== undefined && link.byUserId === userId;
-
-/** How a link reads in a chip: its number once known. */
-export function ticketLabel(link: Pick<TicketLink, 'number' | 'status'>): string {
-  return link.number ? `#${link.number}` : '…';
 }

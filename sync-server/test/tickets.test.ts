@@ -102,6 +102,16 @@ describe('tickets (R-WS-14)', () => {
     expect(events[0]?.text).toBe(`Conversa vinculada ao ticket ${String(link?.number)}.`);
   });
 
+  it('R-WS-14 a create command repeated (the outbox after a lost answer) makes one link and one ticket', async () => {
+    const { conversationId, messageIds } = await activeConversation();
+    const body = { id: clientId('t'), messageIds };
+    const [first, second] = await Promise.all([linkTicket(conversationId, body), linkTicket(conversationId, body)]);
+    expect([first.status, second.status].sort()).toEqual([200, 201]);
+    const link = await until(() => linkOf(conversationId, body.id), (l) => l?.status === 'linked');
+    expect((await linkTicket(conversationId, body)).body.conversation.ticketLinks).toHaveLength(1);
+    expect([...fake.tickets.values()].filter((t) => t.request.requestId === body.id).map((t) => t.number)).toEqual([link?.number]);
+  });
+
   it('R-WS-14 with no message selected the whole conversation goes to the ticket system', async () => {
     const { conversationId } = await activeConversation();
     const sent = await call(server, 'POST', `/api/conversations/${conversationId}/messages`, { token: ana, body: { id: clientId('m'), text: 'Vou verificar.' } });

@@ -41,6 +41,8 @@ export class TicketService {
 
     let created = false;
     const conversation = await writeWithOutbox<ConversationDoc>(this.store, conversationId, (current) => {
+      // Decided by the attempt that is written: one that lost a conflict created nothing.
+      created = false;
       if (!current) throw notFound('conversation');
       // A repeat racing its first attempt finds the link that attempt wrote.
       if (this.repeatOf(current, body.id, user)) return undefined;
@@ -103,6 +105,7 @@ export class TicketService {
   async settle(conversationId: string, linkId: string, update: (link: TicketLink) => TicketLink): Promise<{ conversation: ConversationDoc; link: TicketLink } | undefined> {
     let settled: TicketLink | undefined;
     const conversation = await writeWithOutbox<ConversationDoc>(this.store, conversationId, (current) => {
+      settled = undefined;
       const link = current?.ticketLinks.find((l) => l.id === linkId);
       if (!current || link?.status !== 'creating') return undefined;
       settled = update(link);
