@@ -17,6 +17,7 @@ test('R-WS-11 Ana edits her profile: extension, language (the UI switches), a ph
   await openProfile(ana, 'Editar perfil');
   const dialog = ana.getByRole('dialog', { name: 'Editar perfil' });
   await expect(dialog.getByTestId('profile-dialog')).toBeVisible();
+  await expect(dialog.getByRole('button', { name: 'Escolher foto' })).toBeFocused();
   // The demo gives Ana the extension 2001.
   await expect(dialog.getByLabel('Ramal')).toHaveValue('2001');
   await expectNoAxeViolations(ana, 'profile dialog');
