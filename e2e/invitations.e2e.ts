@@ -1,4 +1,5 @@
 import type { BrowserContext, Page } from '@playwright/test';
+import { expectNoAxeViolations } from './axe';
 import { card, expect, messageLog, openWidget, signIn, takeNewConversation, test, visitorSends } from './fixtures';
 
 /** Records what the app asks the browser to notify, with the permission granted (as workstation.e2e.ts does). */
@@ -37,6 +38,7 @@ test('R-WS-05 ana invites bruno; bruno writes and the customer sees his name; br
   await expect(brunoRow).toContainText('Disponível');
   await expect(dialog.locator('label').first()).toContainText('Disponível');
   await expect(dialog.locator('label', { hasText: 'Ana Souza' })).toHaveCount(0);
+  await expectNoAxeViolations(ana, 'the invite dialog');
   await brunoRow.getByRole('checkbox').check();
   await ana.getByRole('button', { name: 'Convidar', exact: true }).click();
   await expect(ana.getByRole('dialog')).toHaveCount(0);
@@ -54,6 +56,8 @@ test('R-WS-05 ana invites bruno; bruno writes and the customer sees his name; br
   // The owner keeps finish and transfer; the invitee may leave.
   await expect(bruno.getByRole('button', { name: 'Finalizar atendimento' })).toHaveCount(0);
   await expect(bruno.getByRole('button', { name: 'Transferir' })).toHaveCount(0);
+  await expect(bruno.getByTestId('leave-button')).toBeVisible();
+  await expectNoAxeViolations(bruno, 'an invitee’s conversation with the participants');
   const composer = bruno.getByRole('textbox', { name: 'Mensagem' });
   await composer.fill('Oi, aqui é o Bruno do financeiro.');
   await composer.press('Enter');
@@ -103,6 +107,7 @@ test('R-WS-19 ana returns a conversation to the queue with a note; bruno is noti
   const banner = bruno.getByTestId('transfer-note-banner');
   await expect(banner).toContainText('Observação de Ana Souza ao encaminhar:');
   await expect(banner).toContainText('Cliente prefere falar com o financeiro');
+  await expectNoAxeViolations(bruno, 'the transfer note banner');
   await expect(messageLog(bruno)).toContainText('Devolvida à fila de espera por Ana Souza — Observação: Cliente prefere falar com o financeiro');
   // The customer is told it went back to the queue, never the note.
   await expect(visitor.getByText('Sua conversa voltou para a fila de atendimento.')).toBeVisible();
