@@ -56,3 +56,33 @@ test('R-WS-12 ana and bruno talk in the internal chat: a DM, bruno\'s unread bad
   await expect(anaPanel.getByTestId('colleague-bruno')).toBeVisible();
   await expect(anaPanel.getByRole('button', { name: /Suporte/ })).toBeVisible();
 });
+
+test('R-WS-12 offline, the chat still reads from the replica and a message waits in the outbox until the connection is back', async ({ server, newContext }) => {
+  const anaContext = await newContext();
+  const ana = await anaContext.newPage();
+  const bruno = await (await newContext()).newPage();
+  await Promise.all([signIn(ana, server, 'ana@demo.local'), signIn(bruno, server, 'bruno@demo.local')]);
+
+  await bruno.getByTestId('chat-toggle').click();
+  await bruno.getByTestId('chat-panel').getByTestId('colleague-ana').getByRole('button').click();
+  await bruno.getByTestId('chat-panel').getByRole('textbox', { name: 'Mensagem para Ana Souza' }).fill('Antes de cair a rede');
+  await bruno.getByTestId('chat-panel').getByRole('textbox', { name: 'Mensagem para Ana Souza' }).press('Enter');
+  await expect(ana.getByTestId('chat-unread')).toHaveText('1');
+
+  await anaContext.setOffline(true);
+  await ana.getByTestId('chat-toggle').click();
+  const panel = ana.getByTestId('chat-panel');
+  // Nothing live is known without a connection.
+  await expect(panel.getByTestId('colleague-bruno')).toHaveAttribute('data-status', 'offline');
+  await panel.getByTestId('colleague-bruno').getByRole('button').click();
+  await expect(panel.getByRole('log')).toContainText('Antes de cair a rede');
+  const composer = panel.getByRole('textbox', { name: 'Mensagem para Bruno Lima' });
+  await composer.fill('Escrito sem rede');
+  await composer.press('Enter');
+  await expect(panel.getByRole('log').locator('.queued')).toContainText('Enviando…');
+
+  await anaContext.setOffline(false);
+  await expect(bruno.getByTestId('chat-panel').getByRole('log')).toContainText('Escrito sem rede');
+  await expect(panel.getByRole('log').locator('.queued')).toHaveCount(0);
+  await expect(panel.getByRole('log').getByText('Escrito sem rede')).toHaveCount(1);
+});

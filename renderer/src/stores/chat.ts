@@ -5,6 +5,7 @@ import { stillSending, totalUnread, unreadByRoom } from '../components/chat/chat
 import { readMarkOf } from '../components/conversation/readMarks';
 import { liveQuery } from '../db/live';
 import type { OutboxDoc } from '../db/outboxSchema';
+import { useColleaguesStore } from './colleagues';
 import { useSessionStore } from './session';
 import { useWorkspaceStore } from './workspace';
 
@@ -62,6 +63,19 @@ export const useChatStore = defineStore('chat', () => {
     return rooms;
   });
 
+  /**
+   * Rooms with messages that neither my teams' rooms nor my colleagues' list lead to (a supervisor
+   * of another team wrote to me, I left the team of a room): still reachable, and their unread too.
+   */
+  const colleagues = useColleaguesStore();
+  const otherRooms = computed<ChatRoomEntry[]>(() => {
+    const listed = new Set([...teamRooms.value.map((r) => r.id), ...colleagues.colleagues.map((c) => roomWith(c.user.id))]);
+    return [...byRoom.value.keys()]
+      .filter((id) => !listed.has(id))
+      .map((id) => roomOf(id))
+      .filter((room): room is ChatRoomEntry => room !== undefined);
+  });
+
   const unread = computed(() => (me.value ? unreadByRoom(messages.value, me.value.id, (room) => readMarkOf(me.value?.id ?? '', room)) : new Map<string, number>()));
   const unreadTotal = computed(() => totalUnread(unread.value));
 
@@ -103,7 +117,7 @@ export const useChatStore = defineStore('chat', () => {
   }
 
   return {
-    panelOpen, openRoomId, openRoom, openMessages, openQueued, teamRooms, unread, unreadTotal, allowed, byRoom,
+    panelOpen, openRoomId, openRoom, openMessages, openQueued, teamRooms, otherRooms, unread, unreadTotal, allowed, byRoom,
     roomOf, roomWith, open, back, toggle, send, dismiss,
   };
 });
