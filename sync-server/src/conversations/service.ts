@@ -147,12 +147,18 @@ export class ConversationService {
     const sameTeam = async (seen: ConversationDoc) => {
       if (seen.teamId !== teamId) throw new DomainError('conflict', 'moved', 'The conversation was transferred meanwhile');
     };
-    for (const agent of agents) {
-      c = await this.command(user, id, 'invite', () => ({ type: 'invite', agentId: agent.id, at: Date.now() }), { check: sameTeam, teamBound: true });
+    const joined: UserDoc[] = [];
+    try {
+      for (const agent of agents) {
+        c = await this.command(user, id, 'invite', () => ({ type: 'invite', agentId: agent.id, at: Date.now() }), { check: sameTeam, teamBound: true });
+        // Someone invited already (by an earlier command) gets no second line.
+        if (!before.has(agent.id)) joined.push(agent);
+      }
+    } finally {
+      // Those who got in before a finish or transfer stopped the rest still get their line.
+      const at = c.updatedAt;
+      await this.events.record(c.id, joined.map((a) => invitedEvent(commandId, a, user.id, at)));
     }
-    // Someone invited already (by an earlier command) gets no second line.
-    const at = c.updatedAt;
-    await this.events.record(c.id, agents.filter((a) => !before.has(a.id)).map((a) => invitedEvent(commandId, a, user.id, at)));
     return c;
   }
 
