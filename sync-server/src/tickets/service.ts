@@ -106,15 +106,16 @@ export class TicketService {
     let settled: TicketLink | undefined;
     const conversation = await writeWithOutbox<ConversationDoc>(this.store, conversationId, (current) => {
       settled = undefined;
-      const link = current?.ticketLinks.find((l) => l.id === linkId);
-      if (!current || link?.status !== 'creating') return undefined;
+      if (!current) throw new ConversationGone();
+      const link = current.ticketLinks.find((l) => l.id === linkId);
+      if (link?.status !== 'creating') return undefined;
       settled = update(link);
       const at = this.now();
       const ticketLinks = current.ticketLinks.map((l) => (l.id === linkId ? settled ?? l : l));
       return { doc: { ...current, ticketLinks, updatedAt: Math.max(at, current.updatedAt) }, jobs: [] };
     }).catch((error: unknown) => {
       // A conversation removed meanwhile has no link left to settle.
-      if (String(error).includes('nothing to write')) return undefined;
+      if (error instanceof ConversationGone) return undefined;
       throw error;
     });
     return conversation && settled ? { conversation, link: settled } : undefined;
@@ -126,3 +127,5 @@ export class TicketService {
     return stored && !stored._deleted ? toWire<ConversationDoc>(stored) : undefined;
   }
 }
+
+class ConversationGone extends Error {}
