@@ -10,21 +10,22 @@ const cardBox = (page: Page, text: string) => card(page, text).locator('xpath=..
 const collision = (page: Page) => page.getByTestId('collision');
 
 test('R-WS-17 who else has a conversation open, and who types in it, shows on the conversation', async ({ server, newContext }) => {
-  const [ana, bruno, carla] = await Promise.all([newContext(), newContext(), newContext()].map(async (c) => (await c).newPage()));
+  const page = async () => (await newContext()).newPage();
+  const [ana, bruno, carla] = await Promise.all([page(), page(), page()]);
   await Promise.all([
     signIn(ana, server, 'ana@demo.local'),
     signIn(bruno, server, 'bruno@demo.local'),
     signIn(carla, server, 'carla@demo.local'),
   ]);
-  const visitor = await (await newContext()).newPage();
+  const visitor = await page();
   await openWidget(visitor, server, { name: 'Paula Reis', email: 'paula@example.com' });
   const text = 'Alguém está vendo minha conversa?';
   await visitorSends(visitor, text);
 
   // Bruno (same team) and Carla (supervisor) look without taking it.
-  for (const page of [bruno, carla]) {
-    await cardBox(page, text).getByRole('button', { name: 'Espiar' }).click();
-    await expect(page.getByTestId('peek')).toBeVisible();
+  for (const observer of [bruno, carla]) {
+    await cardBox(observer, text).getByRole('button', { name: 'Espiar' }).click();
+    await expect(observer.getByTestId('peek')).toBeVisible();
   }
   await expect(collision(bruno)).toHaveText('Carla Mendes está vendo');
   await expect(collision(carla)).toHaveText('Bruno Lima está vendo');

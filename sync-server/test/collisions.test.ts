@@ -71,7 +71,7 @@ describe('R-WS-17 collisions on /ws', () => {
 
   it('R-WS-17 viewing reaches the team colleague and the supervisor, not the author’s own sockets nor another team’s agent', async () => {
     const conversationId = await suporteConversation();
-    const [ana, bruno, brunoOther, carla, caio] = await Promise.all(['ana', 'bruno', 'bruno', 'carla', 'caio'].map(socket));
+    const [ana, bruno, brunoOther, carla, caio] = await Promise.all([socket('ana'), socket('bruno'), socket('bruno'), socket('carla'), socket('caio')]);
 
     bruno.send({ type: 'viewing', conversationId, viewing: true });
     const seen = await ana.next(collision(conversationId, 'user:bruno', 'viewing'));
@@ -90,7 +90,7 @@ describe('R-WS-17 collisions on /ws', () => {
 
   it('R-WS-17 someone who starts viewing learns at once who is already there (only they are told)', async () => {
     const conversationId = await suporteConversation();
-    const [ana, bruno, carla] = await Promise.all(['ana', 'bruno', 'carla'].map(socket));
+    const [ana, bruno, carla] = await Promise.all([socket('ana'), socket('bruno'), socket('carla')]);
     ana.send({ type: 'viewing', conversationId, viewing: true });
     await bruno.next(collision(conversationId, 'user:ana', 'viewing'));
 
@@ -109,7 +109,7 @@ describe('R-WS-17 collisions on /ws', () => {
     expect((await call(server, 'POST', `/api/conversations/${conversationId}/claim`, { token: tokens.ana, body: {} })).status).toBe(200);
     const visitorWs = await FrameClient.visitor(server, visitor.token);
     open.push(visitorWs);
-    const [ana, bruno, carla, caio] = await Promise.all(['ana', 'bruno', 'carla', 'caio'].map(socket));
+    const [ana, bruno, carla, caio] = await Promise.all([socket('ana'), socket('bruno'), socket('carla'), socket('caio')]);
 
     ana.send({ type: 'viewing', conversationId, viewing: true });
     ana.send({ type: 'typing', conversationId, typing: true });
@@ -141,7 +141,7 @@ describe('R-WS-17 collisions on /ws', () => {
     expect((await call(server, 'POST', `/api/conversations/${conversationId}/claim`, { token: tokens.ana, body: {} })).status).toBe(200);
     const invited = await call(server, 'POST', `/api/conversations/${conversationId}/invite`, { token: tokens.ana, body: { agentIds: ['user:bruno'] } });
     expect(invited.status).toBe(200);
-    const [ana, bruno, carla, caio] = await Promise.all(['ana', 'bruno', 'carla', 'caio'].map(socket));
+    const [ana, bruno, carla, caio] = await Promise.all([socket('ana'), socket('bruno'), socket('carla'), socket('caio')]);
 
     bruno.send({ type: 'viewing', conversationId, viewing: true });
     bruno.send({ type: 'typing', conversationId, typing: true });
@@ -154,7 +154,7 @@ describe('R-WS-17 collisions on /ws', () => {
 
   it('R-WS-17 viewing false and a closed socket say left; a second window of the same user keeps them there', async () => {
     const conversationId = await suporteConversation();
-    const [ana, bruno, brunoOther] = await Promise.all(['ana', 'bruno', 'bruno'].map(socket));
+    const [ana, bruno, brunoOther] = await Promise.all([socket('ana'), socket('bruno'), socket('bruno')]);
 
     bruno.send({ type: 'viewing', conversationId, viewing: true });
     await ana.next(collision(conversationId, 'user:bruno', 'viewing'));
@@ -181,7 +181,7 @@ describe('R-WS-17 collisions on /ws', () => {
 
   it('R-WS-17 a conversation moved to another team: the viewer’s next renewal is refused and its old team hears left', async () => {
     const conversationId = await suporteConversation();
-    const [ana, bruno] = await Promise.all(['ana', 'bruno'].map(socket));
+    const [ana, bruno] = await Promise.all([socket('ana'), socket('bruno')]);
     bruno.send({ type: 'viewing', conversationId, viewing: true });
     await ana.next(collision(conversationId, 'user:bruno', 'viewing'));
     const moved = await call(server, 'POST', `/api/conversations/${conversationId}/transfer`, { token: tokens.carla, body: { toTeamId: 'team:comercial' } });
@@ -193,7 +193,7 @@ describe('R-WS-17 collisions on /ws', () => {
 
   it('R-WS-17 malformed and unauthorised viewing frames get an error frame; nobody hears them and the socket keeps working', async () => {
     const conversationId = await suporteConversation();
-    const [ana, caio] = await Promise.all(['ana', 'caio'].map(socket));
+    const [ana, caio] = await Promise.all([socket('ana'), socket('caio')]);
 
     expect((await errorFor(caio, { type: 'viewing', conversationId, viewing: true })).code).toBe('not_found');
     expect((await errorFor(ana, { type: 'viewing', conversationId: 'conversation:doesnotexist', viewing: true })).code).toBe('not_found');
@@ -227,7 +227,7 @@ describe('R-WS-17 collisions on /ws', () => {
   it('R-WS-17 one socket views at most MAX_VIEWING_PER_CONNECTION conversations: the oldest is left', async () => {
     const ids: string[] = [];
     for (let i = 0; i <= MAX_VIEWING_PER_CONNECTION; i++) ids.push(await suporteConversation());
-    const [ana, bruno] = await Promise.all(['ana', 'bruno'].map(socket));
+    const [ana, bruno] = await Promise.all([socket('ana'), socket('bruno')]);
     for (const id of ids.slice(0, MAX_VIEWING_PER_CONNECTION)) bruno.send({ type: 'viewing', conversationId: id, viewing: true });
     const last = ids[MAX_VIEWING_PER_CONNECTION] ?? '';
     await ana.next(collision(ids[MAX_VIEWING_PER_CONNECTION - 1] ?? '', 'user:bruno', 'viewing'));
