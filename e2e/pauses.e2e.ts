@@ -16,6 +16,8 @@ test('R-WS-09 ana pauses for "Café": the time runs, a waiting conversation is r
   const anaRow = board.getByRole('table', { name: 'Agentes' }).getByRole('row', { name: /Ana Souza/ });
 
   const ana = await (await newContext()).newPage();
+  // The smallest screen the layout promises: the pause's time and "Encerrar pausa" must still fit.
+  await ana.setViewportSize({ width: 1280, height: 800 });
   await signIn(ana, server, 'ana@demo.local');
   await expect(anaRow).toContainText('Disponível');
   const menu = ana.getByTestId('pause-menu');
@@ -28,6 +30,8 @@ test('R-WS-09 ana pauses for "Café": the time runs, a waiting conversation is r
   await expect(ana.getByTestId('pause-elapsed')).toHaveAttribute('aria-label', /^Tempo em pausa: \d\d:\d\d$/);
   await expect(anaRow).toContainText('Em pausa');
   await expect(anaRow.getByTestId('agent-pause')).toContainText('Café');
+  await expect(ana.getByRole('banner').getByRole('button', { name: 'Sair', exact: true })).toBeInViewport({ ratio: 1 });
+  expect(await ana.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no sideways scroll').toBe(true);
   await expectNoAxeViolations(ana, 'the top bar during a pause');
 
   const visitor = await (await newContext()).newPage();
