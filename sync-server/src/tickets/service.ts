@@ -29,7 +29,7 @@ export class TicketService {
   ) {}
 
   async link(user: UserDoc, conversationId: string, body: TicketBody): Promise<{ conversation: ConversationDoc; created: boolean }> {
-    const seen = await visibleConversation(this.store, user, conversationId);
+    const seen = withLinks(await visibleConversation(this.store, user, conversationId));
     const repeat = this.repeatOf(seen, body.id, user);
     if (repeat) return { conversation: seen, created: false };
     const permission = mayLinkTicket(user, seen);
@@ -40,10 +40,11 @@ export class TicketService {
     await this.checkMessages(conversationId, messageIds);
 
     let created = false;
-    const conversation = await writeWithOutbox<ConversationDoc>(this.store, conversationId, (current) => {
+    const conversation = await writeWithOutbox<ConversationDoc>(this.store, conversationId, (stored) => {
       // Decided by the attempt that is written: one that lost a conflict created nothing.
       created = false;
-      if (!current) throw notFound('conversation');
+      if (!stored) throw notFound('conversation');
+      const current = withLinks(stored);
       // A repeat racing its first attempt finds the link that attempt wrote.
       if (this.repeatOf(current, body.id, user)) return undefined;
       const allowed = mayLinkTicket(user, current);
@@ -104,9 +105,10 @@ export class TicketService {
   /** The job's and the dead letter's write: the link `linkId` as `update` makes it, if it is still being created. */
   async settle(conversationId: string, linkId: string, update: (link: TicketLink) => TicketLink): Promise<{ conversation: ConversationDoc; link: TicketLink } | undefined> {
     let settled: TicketLink | undefined;
-    const conversation = await writeWithOutbox<ConversationDoc>(this.store, conversationId, (current) => {
+    const conversation = await writeWithOutbox<ConversationDoc>(this.store, conversationId, (stored) => {
       settled = undefined;
-      if (!current) throw new ConversationGone();
+      if (!stored) throw new ConversationGone();
+      const current = withLinks(stored);
       const link = current.ticketLinks.find((l) => l.id === linkId);
       if (link?.status !== 'creating') return undefined;
       settled = update(link);
@@ -124,8 +126,17 @@ export class TicketService {
   /** The conversation as stored now (fresh), for the job. */
   async current(conversationId: string): Promise<ConversationDoc | undefined> {
     const stored = await this.store.get(conversationId, { fresh: true });
-    return stored && !stored._deleted ? toWire<ConversationDoc>(stored) : undefined;
+    return stored && !stored._deleted ? withLinks(toWire<ConversationDoc>(stored)) : undefined;
   }
 }
 
 class ConversationGone extends Error {}
+
+/**
+ * Conversations stored before issue 13 may lack `ticketLinks`, or hold them in the older form
+ * (bare strings, never written in practice): the domain reads only link objects.
+ */
+function withLinks(c: ConversationDoc): ConversationDoc {
+  const links: unknown[] = Array.isArray(c.ticketLinks) ? c.ticketLinks : [];
+  return { ...c, ticketLinks: links.filter((l): l is TicketLink => typeof l === 'object' && l !== null) };
+}
