@@ -189,3 +189,29 @@ describe('tickets without an integration (R-WS-14)', () => {
     expect(linked.status).toBe(201);
   });
 });
+
+describe('tickets with the ticket system unreachable (R-WS-14)', () => {
+  let offline: TestServer;
+  beforeAll(async () => {
+    // An address nobody listens on any more: connections are refused.
+    const gone = new FakeTicketSystem();
+    const url = await gone.start();
+    await gone.stop();
+    offline = await startTestServer({ ATENDE_TICKET_URL: url, ATENDE_TICKET_ATTEMPTS: '2', ATENDE_TICKET_RETRY_MS: '10' });
+  });
+  afterAll(() => offline.close());
+
+  it('R-WS-14 a ticket system that refuses connections leaves the link failed, saying it is down', async () => {
+    const token = (await login(offline, 'ana@demo.local')).accessToken;
+    const visitor = await newVisitor(offline);
+    const { conversationId, messageId } = await visitorSays(offline, visitor, 'Olá');
+    await call(offline, 'POST', `/api/conversations/${conversationId}/claim`, { token, body: {} });
+    const id = clientId('t');
+    expect((await call(offline, 'POST', `/api/conversations/${conversationId}/tickets`, { token, body: { id, messageIds: [messageId] } })).status).toBe(201);
+    const link = await until(async () => {
+      const stored = (await offline.store.get(conversationId, { fresh: true })) as unknown as ConversationDoc;
+      return stored.ticketLinks.find((l) => l.id === id);
+    }, (l) => l?.status === 'failed');
+    expect(link).toMatchObject({ status: 'failed', error: 'O sistema de tickets está fora do ar.' });
+  });
+});
