@@ -27,7 +27,7 @@ async function putPhoto(token: string | undefined, bytes: Buffer, type = 'image/
   const res = await fetch(`${server.url}/api/me/photo`, {
     method: 'PUT',
     headers: { 'content-type': type, ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: bytes,
+    body: new Uint8Array(bytes),
   });
   return { status: res.status, body: (await res.json()) as { user?: UserDoc; error?: string; message?: string } };
 }
