@@ -73,6 +73,8 @@ describe('click-to-call over http (R-WS-16)', () => {
   });
 
   it('R-WS-16 an agent without an extension is refused with 422 and a clear reason', async () => {
+    // The demo gives its agents extensions: this one has none.
+    await updateWire<UserDoc>(server.store, 'user:ana', (u) => u && { ...u, extension: null });
     const reply = await call(server, 'POST', '/api/calls', { token: ana, body: { contactId: 'contact:maria' } });
     expect(reply).toMatchObject({ status: 422, body: { error: 'agent_without_extension', message: 'Cadastre seu ramal no perfil para fazer ligações.' } });
   });
