@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { REPLICA_DAYS_DEFAULT } from '@atende/protocol';
+import { ConfigError, HTTP, int, str, url, type Env } from './env.js';
 import { loadTelephonyConfig, type TelephonyConfig } from './telephony.js';
 import { loadTicketConfig, type TicketConfig } from './tickets.js';
 
@@ -50,28 +51,8 @@ export interface Config {
 
 export const RECLAME_AQUI_FIRST_POLL_DAYS_DEFAULT = 30;
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
-
-type Env = Record<string, string | undefined>;
-
-/** A set variable; an empty one counts as unset, as it does for every key here. */
-function str(env: Env, key: string): string | undefined {
-  const raw = env[key];
-  return raw === undefined || raw === '' ? undefined : raw;
-}
-
-function int(env: Env, key: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
-  const raw = str(env, key);
-  if (raw === undefined) return fallback;
-  const value = /^\d+$/.test(raw) ? Number(raw) : NaN;
-  if (!Number.isSafeInteger(value) || value < min || value > max) {
-    const range = max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `from ${min} to ${max}`;
-    throw new ConfigError(`${key} must be an integer ${range}, got "${raw}"`);
-  }
-  return value;
-}
+// Re-exported: the rest of the server knows ConfigError from here.
+export { ConfigError };
 
 function flag(env: Env, key: string): boolean | undefined {
   const raw = str(env, key);
@@ -81,18 +62,9 @@ function flag(env: Env, key: string): boolean | undefined {
   throw new ConfigError(`${key} must be 1 or 0, got "${raw}"`);
 }
 
-/** An absolute http(s) URL without a trailing slash, or undefined when unset. */
-function url(env: Env, key: string, protocols: readonly string[]): string | undefined {
-  const raw = str(env, key);
-  if (raw === undefined) return undefined;
-  let parsed: URL;
-  try {
-    parsed = new URL(raw);
-  } catch {
-    throw new ConfigError(`${key} "${raw}" is not a URL`);
-  }
-  if (!protocols.includes(parsed.protocol)) throw new ConfigError(`${key} must start with ${protocols.join(' or ')}//`);
-  return raw.replace(/\/+$/, '');
+/** Without a trailing slash: webhook URLs are built by appending paths to the public one. */
+function trimmedUrl(env: Env, key: string, protocols: readonly string[]): string | undefined {
+  return url(env, key, protocols)?.replace(/\/+$/, '');
 }
 
 function timeZone(value: string): string {
@@ -175,8 +147,8 @@ export function loadConfig(env: Env = process.env): Config {
     webDir: str(env, 'ATENDE_WEB_DIR'),
     updatesDir: folder(env, 'ATENDE_UPDATES_DIR'),
     logLevel,
-    publicUrl: url(env, 'ATENDE_PUBLIC_URL', ['http:', 'https:']),
-    redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
+    publicUrl: trimmedUrl(env, 'ATENDE_PUBLIC_URL', HTTP),
+    redisUrl: trimmedUrl(env, 'REDIS_URL', ['redis:', 'rediss:']),
     nodeId: nodeId(str(env, 'ATENDE_NODE_ID')),
     replicaDays: int(env, 'ATENDE_REPLICA_DAYS', REPLICA_DAYS_DEFAULT, 1, 3650),
     reclameAquiFirstPollDays: int(env, 'RECLAME_AQUI_FIRST_POLL_DAYS', RECLAME_AQUI_FIRST_POLL_DAYS_DEFAULT, 0, 3650),

@@ -1,5 +1,5 @@
 import { SIP_DOMAIN, type TelephonySettings } from '@atende/protocol';
-import { ConfigError } from '../config/config.js';
+import { ConfigError, HTTP, str, url, type Env } from './env.js';
 
 /** Click-to-call (R-WS-16); README lists the keys. */
 export interface TelephonyConfig extends TelephonySettings {
@@ -8,14 +8,11 @@ export interface TelephonyConfig extends TelephonySettings {
   token: string | undefined;
 }
 
-type Env = Record<string, string | undefined>;
-
 /** `ATENDE_TELEPHONY` = tel (default) | sip | http | none. */
 export function loadTelephonyConfig(env: Env): TelephonyConfig {
-  const kind = env.ATENDE_TELEPHONY || 'tel';
-  const sipDomain = env.ATENDE_SIP_DOMAIN || null;
-  const url = env.ATENDE_TELEPHONY_URL || undefined;
-  const token = env.ATENDE_TELEPHONY_TOKEN || undefined;
+  const kind = str(env, 'ATENDE_TELEPHONY') ?? 'tel';
+  const sipDomain = str(env, 'ATENDE_SIP_DOMAIN') ?? null;
+  const token = str(env, 'ATENDE_TELEPHONY_TOKEN');
   if (sipDomain !== null && !SIP_DOMAIN.test(sipDomain)) throw new ConfigError(`ATENDE_SIP_DOMAIN "${sipDomain}" is not a host name`);
   switch (kind) {
     case 'tel':
@@ -24,15 +21,10 @@ export function loadTelephonyConfig(env: Env): TelephonyConfig {
       if (!sipDomain) throw new ConfigError('ATENDE_TELEPHONY=sip needs ATENDE_SIP_DOMAIN (the PBX\'s SIP domain)');
       return { mode: 'uri', scheme: 'sip', sipDomain, url: undefined, token: undefined };
     case 'http': {
-      if (!url) throw new ConfigError('ATENDE_TELEPHONY=http needs ATENDE_TELEPHONY_URL (the click-to-call service)');
-      let protocol = '';
-      try {
-        protocol = new URL(url).protocol;
-      } catch {
-        throw new ConfigError(`ATENDE_TELEPHONY_URL "${url}" is not a URL`);
-      }
-      if (protocol !== 'http:' && protocol !== 'https:') throw new ConfigError('ATENDE_TELEPHONY_URL must start with http:// or https://');
-      return { mode: 'http', scheme: 'tel', sipDomain, url, token };
+      // Read only in http mode: another mode ignores a left-over URL, as it always has.
+      const service = url(env, 'ATENDE_TELEPHONY_URL', HTTP);
+      if (!service) throw new ConfigError('ATENDE_TELEPHONY=http needs ATENDE_TELEPHONY_URL (the click-to-call service)');
+      return { mode: 'http', scheme: 'tel', sipDomain, url: service, token };
     }
     case 'none':
       return { mode: 'none', scheme: 'tel', sipDomain, url: undefined, token: undefined };
