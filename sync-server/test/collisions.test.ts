@@ -1,12 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_VIEWING_PER_CONNECTION, ServerFrame } from '@atende/protocol';
 import { VIEWING_FRAMES } from '../src/realtime/collisions.js';
-import { openStore, type DocStore } from '../src/store/index.js';
 import { addUser, call, FrameClient, login, newVisitor, visitorSays, startTestServer, type TestServer } from './helpers.js';
-import { hasRedis, startRedis, type TestRedis } from './redis.js';
+import { hasRedis } from './redis.js';
+import { startTwoNodes, type TwoNodes } from './twoNodes.js';
 
 /**
  * R-WS-17 collisions over real WebSockets: who views or types in a conversation reaches the
@@ -243,28 +240,18 @@ describe('R-WS-17 collisions on /ws', () => {
 
 // requires the redis-server Debian package (installed by .ci/run)
 describe.skipIf(!hasRedis)('R-WS-17 collisions across nodes over the Redis bus', () => {
-  let redis: TestRedis;
-  let dataDir: string;
-  let store: DocStore;
+  let nodes: TwoNodes;
   let a: TestServer;
   let b: TestServer;
   const open: FrameClient[] = [];
 
   beforeAll(async () => {
-    redis = await startRedis();
-    dataDir = mkdtempSync(path.join(tmpdir(), 'atende-collisions-'));
-    store = await openStore({ driver: 'embedded', dataDir });
-    const env = { ATENDE_DATA_DIR: dataDir, REDIS_URL: redis.url };
-    a = await startTestServer({ ...env, ATENDE_NODE_ID: 'node-a' }, { store });
-    b = await startTestServer({ ...env, ATENDE_NODE_ID: 'node-b' }, { store });
+    nodes = await startTwoNodes('atende-collisions-');
+    ({ a, b } = nodes);
   }, 15_000);
   afterAll(async () => {
     for (const c of open) c.ws.terminate();
-    await b?.close();
-    await a?.close();
-    await store?.close();
-    await redis?.stop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await nodes?.close();
   }, 15_000);
 
   it('R-WS-17 viewing on node B reaches node A, a newcomer on A learns of it, and closing on B says left', async () => {

@@ -1,11 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publishTopic } from '../src/bus/index.js';
-import { openStore, type DocStore } from '../src/store/index.js';
-import { call, FrameClient, login, startTestServer, type TestServer } from './helpers.js';
-import { hasRedis, startRedis, type TestRedis } from './redis.js';
+import { call, FrameClient, login, type TestServer } from './helpers.js';
+import { hasRedis } from './redis.js';
+import { startTwoNodes, type TwoNodes } from './twoNodes.js';
 
 /**
  * R-WS-09 across nodes (issue 13): a pause started through one node shows on the sockets of the
@@ -13,29 +10,19 @@ import { hasRedis, startRedis, type TestRedis } from './redis.js';
  */
 // requires the redis-server Debian package (installed by .ci/run)
 describe.skipIf(!hasRedis)('R-WS-09 pauses on several nodes', () => {
-  let redis: TestRedis;
-  let dataDir: string;
-  let store: DocStore;
+  let nodes: TwoNodes;
   let a: TestServer;
   let b: TestServer;
   const sockets: FrameClient[] = [];
 
   beforeAll(async () => {
-    redis = await startRedis();
-    dataDir = mkdtempSync(path.join(tmpdir(), 'atende-pause-nodes-'));
-    store = await openStore({ driver: 'embedded', dataDir });
-    const env = { ATENDE_DATA_DIR: dataDir, REDIS_URL: redis.url };
-    a = await startTestServer({ ...env, ATENDE_NODE_ID: 'node-a' }, { store });
-    b = await startTestServer({ ...env, ATENDE_NODE_ID: 'node-b' }, { store });
+    nodes = await startTwoNodes('atende-pause-nodes-');
+    ({ a, b } = nodes);
   }, 15_000);
 
   afterAll(async () => {
     for (const s of sockets) s.ws.terminate();
-    await b?.close();
-    await a?.close();
-    await store?.close();
-    await redis?.stop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await nodes?.close();
   }, 15_000);
 
   const socket = async (server: TestServer, email: string) => {

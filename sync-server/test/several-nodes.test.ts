@@ -1,14 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SEND_JOB } from '../src/conversations/messages.js';
 import { jobId } from '../src/jobs/types.js';
-import { openStore, type DocStore } from '../src/store/index.js';
+import type { DocStore } from '../src/store/index.js';
 import {
-  call, clientId, FrameClient, login, newVisitor, startTestServer, visitorSays, type TestServer, type Visitor,
+  call, clientId, FrameClient, login, newVisitor, visitorSays, type TestServer, type Visitor,
 } from './helpers.js';
-import { hasRedis, startRedis, until, type TestRedis } from './redis.js';
+import { hasRedis, until, type TestRedis } from './redis.js';
+import { startTwoNodes, type TwoNodes } from './twoNodes.js';
 
 /**
  * Issue 7 point 6: two nodes in one process over ONE store instance and one real redis-server.
@@ -17,30 +15,21 @@ import { hasRedis, startRedis, until, type TestRedis } from './redis.js';
  */
 // requires the redis-server Debian package (installed by .ci/run)
 describe.skipIf(!hasRedis)('R-OPS-01 several nodes sharing one store and one Redis', () => {
+  let nodes: TwoNodes;
   let redis: TestRedis;
-  let dataDir: string;
   let store: DocStore;
   let a: TestServer;
   let b: TestServer;
   let ana: string;
 
   beforeAll(async () => {
-    redis = await startRedis();
-    dataDir = mkdtempSync(path.join(tmpdir(), 'atende-nodes-'));
-    store = await openStore({ driver: 'embedded', dataDir });
-    const env = { ATENDE_DATA_DIR: dataDir, REDIS_URL: redis.url };
-    // One after the other: the second node finds the demo data the first one seeded.
-    a = await startTestServer({ ...env, ATENDE_NODE_ID: 'node-a' }, { store });
-    b = await startTestServer({ ...env, ATENDE_NODE_ID: 'node-b' }, { store });
+    nodes = await startTwoNodes('atende-nodes-');
+    ({ redis, store, a, b } = nodes);
     ana = (await login(a, 'ana@demo.local')).accessToken;
   }, 15_000);
 
   afterAll(async () => {
-    await b?.close();
-    await a?.close();
-    await store?.close();
-    await redis?.stop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await nodes?.close();
   }, 15_000);
 
   /** A visitor of node B whose first message opened a conversation that Ana claimed on node A. */
