@@ -62,9 +62,31 @@ export const SendChatBody = z.object({
 });
 export type SendChatBody = z.infer<typeof SendChatBody>;
 
-/** The stored message of an author's command: one per author and client id, never an agent's conversation message id. */
-export function chatMessageId(clientId: string): string {
-  return `message:chat-${clientId}`;
+const CHAT_ID_PREFIX = 'message:chat-';
+/** `Id`'s length limit. */
+const ID_MAX = 100;
+
+/** FNV-1a, 32 bits, as 8 hex digits: a short stable digest the renderer can compute too (no crypto needed). */
+function fnv1a(text: string, seed: number): string {
+  let hash = seed >>> 0;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return hash.toString(16).padStart(8, '0');
+}
+
+/**
+ * The stored message of an author's command: one per author and client id (two users' clients may
+ * well make the same client id), never an agent's conversation message id (`chat-` is reserved).
+ * `message:chat-<userKey>.<clientId>`: a client id holds no '.', so its last '.' splits the two
+ * unambiguously ('-' could not: keys and client ids both hold it). A user key too long for `Id`'s
+ * 100 characters (keys reach 95, client ids 64) becomes '@' and a 64-bit digest of it: 13 + 17 + 1
+ * + 64 ≤ 100. Were a digest ever to meet a real key, the server's author check answers 409, never
+ * someone else's message.
+ */
+export function chatMessageId(authorId: string, clientId: string): string {
+  const key = keyOf(authorId);
+  const plain = `${CHAT_ID_PREFIX}${key}.${clientId}`;
+  if (plain.length <= ID_MAX) return plain;
+  return `${CHAT_ID_PREFIX}@${fnv1a(key, 0x811c9dc5)}${fnv1a(key, 0x01000193)}.${clientId}`;
 }
 
 /** A one-to-one chat message (delivered to its author and recipient only), as opposed to a team room's. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  chatRefusal, ClientId, dmRoomId, isChatRoomId, mayChat, parseRoomId, personalViewersOf, SendChatBody, teamRoomId, viewerOf, visibilityOf,
+  chatMessageId, chatRefusal, ClientId, Id, dmRoomId, isChatRoomId, mayChat, parseRoomId, personalViewersOf, SendChatBody, teamRoomId, viewerOf, visibilityOf,
   type ChatTeam, type ChatUser,
 } from '../src/index.js';
 
@@ -49,6 +49,26 @@ describe('R-WS-12 chat room ids', () => {
     expect(SendChatBody.safeParse({ id: '01J0000000000000000000000A', room: 'conversation:01J', text: 'oi' }).success).toBe(false);
     // The server's own message keys stay out of clients' reach.
     expect(ClientId.safeParse('chat-01J0000000000000000000').success).toBe(false);
+  });
+});
+
+describe('R-WS-12 chat message ids', () => {
+  it('R-WS-12 one id per author and client id: two users reusing a client id make two ids', () => {
+    expect(chatMessageId('user:ana', '01JAAAAAAAAAAAAAAAAAAAAAAA')).not.toBe(chatMessageId('user:bruno', '01JAAAAAAAAAAAAAAAAAAAAAAA'));
+    expect(chatMessageId('user:ana', '01JAAAAAAAAAAAAAAAAAAAAAAA')).toBe(chatMessageId('user:ana', '01JAAAAAAAAAAAAAAAAAAAAAAA'));
+    // A key ending like a client id's start never meets another author's id ('-' may be in both).
+    expect(chatMessageId('user:a-b', 'cdefghij')).not.toBe(chatMessageId('user:a', 'b-cdefghij'));
+  });
+
+  it('R-WS-12 the id stays a valid id (≤ 100 characters) for the longest user keys and client ids', () => {
+    const longKey = `user:${'k'.repeat(95)}`;
+    const longClient = 'c'.repeat(64);
+    expect(Id.safeParse(longKey).success).toBe(true);
+    for (const [author, client] of [[longKey, longClient], [longKey, '01JAAAAAAAAAAAAAAAAAAAAAAA'], ['user:ana', longClient], [`user:${'a.b-c'.repeat(12)}`, longClient]] as const) {
+      const id = chatMessageId(author, client);
+      expect(Id.safeParse(id).success, id).toBe(true);
+    }
+    expect(chatMessageId(longKey, longClient)).not.toBe(chatMessageId(`user:${'k'.repeat(94)}j`, longClient));
   });
 });
 

@@ -53,7 +53,9 @@ describe('R-WS-12 unread counts of the internal chat', () => {
 
   it('R-WS-12 a queued message shows as sending until its stored copy replicates', () => {
     const queued = [{ id: '01JAAAAAAAAAAAAAAAAAAAAAAA' }, { id: '01JBBBBBBBBBBBBBBBBBBBBBBB' }];
-    expect(stillSending(queued, new Set([chatMessageId('01JAAAAAAAAAAAAAAAAAAAAAAA')]))).toEqual([{ id: '01JBBBBBBBBBBBBBBBBBBBBBBB' }]);
+    expect(stillSending(queued, new Set([chatMessageId('user:ana', '01JAAAAAAAAAAAAAAAAAAAAAAA')]), 'user:ana')).toEqual([{ id: '01JBBBBBBBBBBBBBBBBBBBBBBB' }]);
+    // Another author's message with the same client id is not mine.
+    expect(stillSending(queued, new Set([chatMessageId('user:bruno', '01JAAAAAAAAAAAAAAAAAAAAAAA')]), 'user:ana')).toHaveLength(2);
   });
 });
 

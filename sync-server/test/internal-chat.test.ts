@@ -106,7 +106,7 @@ describe('R-WS-12 internal chat', () => {
     expect((await send('ana', dmRoomId('user:ana', 'user:ninguem'), 'Oi')).status).toBe(404);
   });
 
-  it('R-WS-12 a retried command is applied once; another author may not take its id', async () => {
+  it('R-WS-12 a retried command is applied once; the same id in another room is refused; another author may reuse it', async () => {
     const id = clientId('retry');
     const room = dmRoomId('user:ana', 'user:bruno');
     const first = await send('ana', room, 'Uma vez só', id);
@@ -116,7 +116,11 @@ describe('R-WS-12 internal chat', () => {
     expect(again.body.message.id).toBe(first.body.message.id);
     const stored = await server.store.find({ selector: { type: 'message', conversationId: room, text: 'Uma vez só' }, limit: 10 });
     expect(stored).toHaveLength(1);
-    expect((await send('bruno', room, 'Uma vez só', id)).status).toBe(409);
+    expect((await send('ana', teamRoomId('team:suporte'), 'Uma vez só', id)).status).toBe(409);
+    // Ids are per author: bruno's client may well make the same client id.
+    const bruno = await send('bruno', room, 'Eu também', id);
+    expect(bruno.status).toBe(201);
+    expect(bruno.body.message.id).not.toBe(first.body.message.id);
   });
 
   it('R-WS-12 internal messages are not found by the message search, not even by their author', async () => {

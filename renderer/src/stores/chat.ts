@@ -84,7 +84,7 @@ export const useChatStore = defineStore('chat', () => {
   /** My queued messages of the open room not yet stored (offline, or on their way). */
   const openQueued = computed(() => {
     const stored = new Set(openMessages.value.map((m) => m.id));
-    return stillSending(queued.value.filter((q) => q.conversationId === openRoomId.value && q.state !== 'done'), stored);
+    return stillSending(queued.value.filter((q) => q.conversationId === openRoomId.value && q.state !== 'done'), stored, me.value?.id ?? '');
   });
 
   function roomWith(userId: string): string | undefined {

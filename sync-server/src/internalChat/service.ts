@@ -18,7 +18,7 @@ export class InternalChatService {
 
   /** Stores the message once per author and client id: a repeat answers the stored one. */
   async send(author: UserDoc, body: SendChatBody): Promise<{ message: MessageDoc; created: boolean }> {
-    const id = chatMessageId(body.id);
+    const id = chatMessageId(author.id, body.id);
     const existing = await getWire<MessageDoc>(this.store, id);
     if (existing) return { message: this.sameMessage(existing, author, body.room), created: false };
     const room = parseRoomId(body.room);

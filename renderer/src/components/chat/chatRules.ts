@@ -45,7 +45,7 @@ export function totalUnread(counts: ReadonlyMap<string, number>): number {
   return total;
 }
 
-/** Queued chat commands whose message has not replicated yet: shown in the room as "sending". */
-export function stillSending<T extends { id: string }>(queued: readonly T[], stored: ReadonlySet<string>): T[] {
-  return queued.filter((q) => !stored.has(chatMessageId(q.id)));
+/** My queued chat commands whose message has not replicated yet: shown in the room as "sending". */
+export function stillSending<T extends { id: string }>(queued: readonly T[], stored: ReadonlySet<string>, me: string): T[] {
+  return queued.filter((q) => !stored.has(chatMessageId(me, q.id)));
 }
