@@ -94,6 +94,28 @@ describe('click-to-call over http (R-WS-16)', () => {
     const refused = await call(server, 'POST', '/api/calls', { token: ana, body: { contactId: 'contact:lucia' } });
     expect(refused).toMatchObject({ status: 422, body: { error: 'contact_without_phone' } });
   });
+
+  it('R-WS-16 a contact of another team answers 404 exactly like an unknown one: no call, no existence oracle', async () => {
+    await updateWire<UserDoc>(server.store, 'user:ana', (u) => u && { ...u, extension: '2001' });
+    const before = received.length;
+    // João is Comercial's; Ana is in Suporte only.
+    const hidden = await call(server, 'POST', '/api/calls', { token: ana, body: { contactId: 'contact:joao' } });
+    const unknown = await call(server, 'POST', '/api/calls', { token: ana, body: { contactId: 'contact:nobody' } });
+    expect(hidden.status).toBe(404);
+    expect(hidden.body).toEqual(unknown.body);
+    expect(await server.store.find({ selector: { type: 'job', kind: 'telephony-call', 'payload.number': '5521998765432' } })).toEqual([]);
+    expect(received.length).toBe(before);
+  });
+
+  it('R-WS-16 a contact merged into a visible one is called at the surviving contact', async () => {
+    await updateWire<UserDoc>(server.store, 'user:ana', (u) => u && { ...u, extension: '2001' });
+    await server.store.bulkWrite([{ _id: 'contact:maria-old', type: 'contact', name: '', addresses: {}, customFields: {}, teamIds: ['team:suporte'], removed: true, mergedInto: 'contact:maria', createdAt: 1, updatedAt: 1 }]);
+    const before = received.length;
+    const reply = await call(server, 'POST', '/api/calls', { token: ana, body: { contactId: 'contact:maria-old' } });
+    expect(reply.status).toBe(202);
+    await until(() => received.length, (n) => n === before + 1);
+    expect(received.at(-1)?.body).toMatchObject({ number: '5511987654321' });
+  });
 });
 
 describe('click-to-call by URI (R-WS-16)', () => {

@@ -1,9 +1,10 @@
 import {
   CALL_REFUSAL_MESSAGES, CALL_REFUSALS, callRefusal, contactPhone, DomainError, keyOf, notFound, ulid, type CallBody,
-  type TelephonySettings, type UserDoc,
+  type ContactDoc, type TelephonySettings, type UserDoc,
 } from '@atende/protocol';
-import { liveContact } from '../contacts/live.js';
-import { getWire } from '../store/wire.js';
+import { viewerOf, visibilityOf } from '../access/scope.js';
+import { isGone } from '../contacts/live.js';
+import { getWire, toWire } from '../store/wire.js';
 import { newJob } from '../jobs/types.js';
 import type { DocStore } from '../store/index.js';
 import type { TelephonyConfig } from '../config/telephony.js';
@@ -30,7 +31,7 @@ export class TelephonyService {
   /** Queues the call; the job carries the time so a call that could not go out at once is dropped, not placed late. */
   async place(user: UserDoc, body: CallBody): Promise<void> {
     if (this.config.mode === 'uri') throw refusal(CALL_REFUSALS.notHttp);
-    const contact = body.contactId.startsWith('contact:') ? await liveContact(this.store, body.contactId) : undefined;
+    const contact = body.contactId.startsWith('contact:') ? await this.visibleContact(user, body.contactId) : undefined;
     if (!contact) throw notFound('contact');
     // The extension as stored now: the session's copy of the user may predate a profile edit.
     const agent = (await getWire<UserDoc>(this.store, user.id)) ?? user;
@@ -42,6 +43,23 @@ export class TelephonyService {
     // A repeat of the same command id conflicts on the job's fixed id: the call is placed once.
     await this.store.bulkWrite([job]);
   }
+
+  /**
+   * The contact the agent may see, following merges (a replica may still hold a merged-away id),
+   * else undefined: another team's contact answers like an unknown one, so the command neither
+   * dials a number the agent may not see nor tells which ids exist.
+   */
+  private async visibleContact(user: UserDoc, id: string): Promise<ContactDoc | undefined> {
+    let stored = await this.store.get(id);
+    for (let hops = 0; hops < MERGE_HOPS && stored?.removed === true && typeof stored.mergedInto === 'string'; hops++) {
+      stored = await this.store.get(stored.mergedInto);
+    }
+    if (!stored || isGone(stored) || stored.type !== 'contact') return undefined;
+    return visibilityOf(viewerOf(user), stored) === 'visible' ? toWire<ContactDoc>(stored) : undefined;
+  }
 }
+
+/** Merge chains are short (each merge points at a live contact); the bound only guards a loop. */
+const MERGE_HOPS = 5;
 
 const refusal = (code: keyof typeof CALL_REFUSAL_MESSAGES) => new DomainError('unprocessable', code, CALL_REFUSAL_MESSAGES[code]);
