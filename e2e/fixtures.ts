@@ -215,3 +215,27 @@ export async function takeNewConversation(agent: Page, visitor: Page, server: Se
 export function visitorSent(page: Page, text: string) {
   return page.locator('.msg.in:not(.pending)', { hasText: text });
 }
+
+/**
+ * Records what the app asks the browser to notify (`title: body`), with the permission granted,
+ * on every page of `context` opened after this call; read it with `shownNotifications`.
+ */
+export async function recordNotifications(context: BrowserContext): Promise<void> {
+  await context.addInitScript(() => {
+    const shown: string[] = [];
+    class RecordingNotification {
+      static permission = 'granted';
+      static requestPermission = async () => 'granted';
+      onclick: (() => void) | null = null;
+      constructor(title: string, options?: { body?: string }) {
+        shown.push(`${title}: ${options?.body ?? ''}`);
+      }
+    }
+    Object.assign(window, { Notification: RecordingNotification, shownNotifications: shown });
+  });
+}
+
+/** What `recordNotifications` recorded on `page` so far. */
+export function shownNotifications(page: Page): Promise<string[]> {
+  return page.evaluate(() => (window as unknown as { shownNotifications: string[] }).shownNotifications);
+}

@@ -1,26 +1,12 @@
-import type { BrowserContext, Page } from '@playwright/test';
+import type { BrowserContext } from '@playwright/test';
 import { expectNoAxeViolations } from './axe';
-import { card, expect, messageLog, openWidget, signIn, takeNewConversation, test, visitorSends } from './fixtures';
+import {
+  card, expect, messageLog, openWidget, recordNotifications, shownNotifications as shownTo, signIn, takeNewConversation, test, visitorSends,
+  type ServerProcess,
+} from './fixtures';
 
-/** Records what the app asks the browser to notify, with the permission granted (as workstation.e2e.ts does). */
-async function recordNotifications(context: BrowserContext): Promise<void> {
-  await context.addInitScript(() => {
-    const shown: string[] = [];
-    class RecordingNotification {
-      static permission = 'granted';
-      static requestPermission = async () => 'granted';
-      onclick: (() => void) | null = null;
-      constructor(title: string, options?: { body?: string }) {
-        shown.push(`${title}: ${options?.body ?? ''}`);
-      }
-    }
-    Object.assign(window, { Notification: RecordingNotification, shownNotifications: shown });
-  });
-}
-
-const shownTo = (page: Page) => page.evaluate(() => (window as unknown as { shownNotifications: string[] }).shownNotifications);
-
-test('R-WS-05 ana invites bruno; bruno writes and the customer sees his name; bruno leaves; ana keeps control and finishes', async ({ server, newContext }) => {
+/** Ana and Bruno signed in (Bruno's notifications recorded) and a visitor's page, each in its own context. */
+async function anaBrunoAndVisitor(server: ServerProcess, newContext: () => Promise<BrowserContext>) {
   const ana = await (await newContext()).newPage();
   const brunoContext = await newContext();
   await recordNotifications(brunoContext);
@@ -28,6 +14,11 @@ test('R-WS-05 ana invites bruno; bruno writes and the customer sees his name; br
   const visitor = await (await newContext()).newPage();
   await signIn(ana, server, 'ana@demo.local');
   await signIn(bruno, server, 'bruno@demo.local');
+  return { ana, bruno, visitor };
+}
+
+test('R-WS-05 ana invites bruno; bruno writes and the customer sees his name; bruno leaves; ana keeps control and finishes', async ({ server, newContext }) => {
+  const { ana, bruno, visitor } = await anaBrunoAndVisitor(server, newContext);
   await takeNewConversation(ana, visitor, server, 'Preciso de ajuda com a fatura');
 
   await ana.getByRole('button', { name: 'Opções', exact: true }).click();
@@ -81,13 +72,7 @@ test('R-WS-05 ana invites bruno; bruno writes and the customer sees his name; br
 });
 
 test('R-WS-19 ana returns a conversation to the queue with a note; bruno is notified, takes it and reads the note', async ({ server, newContext }) => {
-  const ana = await (await newContext()).newPage();
-  const brunoContext = await newContext();
-  await recordNotifications(brunoContext);
-  const bruno = await brunoContext.newPage();
-  const visitor = await (await newContext()).newPage();
-  await signIn(ana, server, 'ana@demo.local');
-  await signIn(bruno, server, 'bruno@demo.local');
+  const { ana, bruno, visitor } = await anaBrunoAndVisitor(server, newContext);
   await openWidget(visitor, server);
   await visitorSends(visitor, 'Quero falar sobre o boleto');
   await card(ana, 'Quero falar sobre o boleto').click();
@@ -121,13 +106,7 @@ test('R-WS-19 ana returns a conversation to the queue with a note; bruno is noti
 });
 
 test('R-WS-19 a transfer to bruno carries its note', async ({ server, newContext }) => {
-  const ana = await (await newContext()).newPage();
-  const brunoContext = await newContext();
-  await recordNotifications(brunoContext);
-  const bruno = await brunoContext.newPage();
-  const visitor = await (await newContext()).newPage();
-  await signIn(ana, server, 'ana@demo.local');
-  await signIn(bruno, server, 'bruno@demo.local');
+  const { ana, bruno, visitor } = await anaBrunoAndVisitor(server, newContext);
   await takeNewConversation(ana, visitor, server, 'Segunda via, por favor');
 
   await ana.getByRole('button', { name: 'Transferir' }).click();

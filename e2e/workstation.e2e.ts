@@ -1,5 +1,5 @@
 import {
-  card, expect, messageLog, openWidget, signIn, takeNewConversation, test, visitorSends, visitorSent,
+  card, expect, messageLog, openWidget, recordNotifications, shownNotifications, signIn, takeNewConversation, test, visitorSends, visitorSent,
 } from './fixtures';
 
 test('R-WS-04 R-WS-06 predefined messages by title or text; finishing with a disposition and note ends the conversation', async ({ server, newContext }) => {
@@ -91,22 +91,10 @@ test('R-WS-05 R-NET-04 transfer to a colleague; drafts are kept per conversation
 
 test('R-WS-10 R-WS-11 notifications for new conversations, switchable; toggles persist across reload; English and Spanish in the menu', async ({ server, newContext }) => {
   const context = await newContext();
-  // Record what the app asks the browser to show, with the permission granted.
-  await context.addInitScript(() => {
-    const shown: string[] = [];
-    class RecordingNotification {
-      static permission = 'granted';
-      static requestPermission = async () => 'granted';
-      onclick: (() => void) | null = null;
-      constructor(title: string, options?: { body?: string }) {
-        shown.push(`${title}: ${options?.body ?? ''}`);
-      }
-    }
-    Object.assign(window, { Notification: RecordingNotification, shownNotifications: shown });
-  });
+  await recordNotifications(context);
   const agent = await context.newPage();
   const visitor = await (await newContext()).newPage();
-  const shown = () => agent.evaluate(() => (window as unknown as { shownNotifications: string[] }).shownNotifications);
+  const shown = () => shownNotifications(agent);
   await signIn(agent, server, 'ana@demo.local');
   const sound = agent.getByRole('checkbox', { name: 'Alertas sonoros' });
   const notifications = agent.getByRole('checkbox', { name: 'Notificações' });
