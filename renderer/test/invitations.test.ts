@@ -46,6 +46,13 @@ describe('R-WS-05 the invite dialog lists colleagues by live status', () => {
     ]);
   });
 
+  it('R-WS-05 R-WS-09 a colleague in a pause stays listed but cannot be chosen, with the pause as the reason', () => {
+    const listed = inviteCandidates(users, conversation({}), 'user:ana', presence);
+    expect(listed.find((x) => x.user.id === 'user:paula')).toMatchObject({ status: 'paused', pausedAs: 'Café' });
+    // Only the pause on the user document refuses (the server's rule); the others may be chosen.
+    expect(listed.filter((x) => x.pausedAs !== null).map((x) => x.user.id)).toEqual(['user:paula']);
+  });
+
   it('R-WS-05 a supervisor inviting does not list themselves, and lists the owner never', () => {
     const listed = inviteCandidates(users, conversation({}), 'user:carla', presence).map((x) => x.user.id);
     expect(listed).not.toContain('user:carla');

@@ -140,6 +140,21 @@ describe('R-WS-05 inviting collaborators', () => {
     expect(moved.body.conversation).toMatchObject({ status: 'waiting', teamId: 'team:comercial', invitedAgentIds: [] });
   });
 
+  it('R-WS-05 R-WS-09 a paused colleague cannot be invited: 409 in their name, nothing applied; once back, they can', async () => {
+    const { conversationId } = await activeConversation();
+    await addUser(server, { key: 'inv-paused', name: 'Paula Pausa', email: 'inv-paused@test.local', role: 'agent', teamIds: ['team:suporte'] });
+    const paula = (await login(server, 'inv-paused@test.local')).accessToken;
+    expect((await call(server, 'POST', '/api/me/pause', { token: paula, body: { typeId: 'pausetype:treinamento' } })).status).toBe(200);
+    const refused = await post(owner, conversationId, 'invite', { id: clientId('i'), agentIds: ['user:inv-other', 'user:inv-paused'] });
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({ error: 'paused', message: expect.stringContaining('Paula Pausa está em pausa') });
+    expect((await server.store.get(conversationId, { fresh: true }))?.invitedAgentIds).toEqual([]);
+    expect((await call(server, 'DELETE', '/api/me/pause', { token: paula })).status).toBe(200);
+    const invited = await post(owner, conversationId, 'invite', { id: clientId('i'), agentIds: ['user:inv-paused'] });
+    expect(invited.status).toBe(200);
+    expect(invited.body.conversation.invitedAgentIds).toEqual(['user:inv-paused']);
+  });
+
   it('R-WS-05 an invitation needs an active conversation', async () => {
     const visitor = await newVisitor(server);
     const { conversationId } = await visitorSays(server, visitor, 'Olá');

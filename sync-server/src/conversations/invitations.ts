@@ -1,5 +1,5 @@
 import {
-  DomainError, keyOf, mayBeInvited, type ConversationDoc, type UserDoc,
+  DomainError, keyOf, mayBeInvited, pauseErrors, type ConversationDoc, type UserDoc,
 } from '@atende/protocol';
 import type { DocStore } from '../store/index.js';
 import { getWire } from '../store/wire.js';
@@ -11,7 +11,7 @@ import { eventMessageId, type PendingEvent } from './events.js';
  * recognition of a repeated command by the event it wrote.
  */
 
-/** The agents named by an invitation, each checked; a 422 names the first that does not fit. */
+/** The agents named by an invitation, each checked; a 422 (409 when paused) names the first that does not fit. */
 export async function invitees(store: DocStore, c: ConversationDoc, agentIds: readonly string[]): Promise<UserDoc[]> {
   const agents: UserDoc[] = [];
   for (const agentId of agentIds) {
@@ -22,6 +22,8 @@ export async function invitees(store: DocStore, c: ConversationDoc, agentIds: re
     if (!mayBeInvited(agent, c)) {
       throw new DomainError('unprocessable', 'agent_not_in_team', `${agent.name} is not a member of the conversation’s team`);
     }
+    // A paused agent receives no conversation (R-WS-09), as a helper no more than as its holder.
+    if (agent.pause) throw pauseErrors.targetPaused(agent.name);
     agents.push(agent);
   }
   return agents;

@@ -4,6 +4,11 @@ import { mayBeInvited, type ConversationDoc, type PresenceStatus, type UserDoc }
 export interface Candidate {
   user: UserDoc;
   status: PresenceStatus;
+  /**
+   * The name of the pause the colleague is in, or null: the server refuses to invite a paused
+   * agent (R-WS-09), so the dialog keeps them listed, not choosable, with the reason.
+   */
+  pausedAs: string | null;
 }
 
 const RANK: Record<PresenceStatus, number> = { online: 0, paused: 1, offline: 2 };
@@ -11,7 +16,7 @@ const RANK: Record<PresenceStatus, number> = { online: 0, paused: 1, offline: 2 
 /**
  * Who the invite dialog lists (R-WS-05): whoever the server would accept (the protocol's rule: the
  * conversation's team, or supervisors and admins), not me, not already in it; the ones online
- * first, then paused (they can still help a colleague), then offline; by name within each.
+ * first, then paused (listed, but not to be chosen until the pause ends), then offline; by name within each.
  * A pause on the user document counts even before the presence frame says so.
  */
 export function inviteCandidates(
@@ -24,7 +29,7 @@ export function inviteCandidates(
   for (const user of users) {
     if (user.id === meId || conversation.invitedAgentIds.includes(user.id) || !mayBeInvited(user, conversation)) continue;
     const live = presence.get(user.id) ?? 'offline';
-    candidates.push({ user, status: live === 'online' && user.pause ? 'paused' : live });
+    candidates.push({ user, status: live === 'online' && user.pause ? 'paused' : live, pausedAs: user.pause?.name ?? null });
   }
   return candidates.sort((a, b) => RANK[a.status] - RANK[b.status] || a.user.name.localeCompare(b.user.name));
 }
