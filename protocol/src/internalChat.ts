@@ -54,8 +54,8 @@ export const RoomId = Id.refine(isChatRoomId, 'not a chat room (chat:team.<team>
 /** As long as any message; trimmed, never empty. */
 export const CHAT_TEXT_MAX = MESSAGE_TEXT_MAX;
 
-/** `POST /api/chat/messages`: idempotent on the client id, per author. */
-export const SendChatBody = z.object({
+/** `POST /api/chat/messages`: idempotent on the client id, per author; strict (an unknown field is a 400) like every command body. */
+export const SendChatBody = z.strictObject({
   id: ClientId,
   room: RoomId,
   text: z.string().trim().min(1, 'A message needs text').max(CHAT_TEXT_MAX, `At most ${CHAT_TEXT_MAX} characters`),

@@ -47,6 +47,8 @@ describe('R-WS-12 chat room ids', () => {
     expect(SendChatBody.safeParse({ id: '01J0000000000000000000000A', room: 'chat:team.suporte', text: '   ' }).success).toBe(false);
     expect(SendChatBody.safeParse({ id: '01J0000000000000000000000A', room: 'chat:team.suporte', text: 'x'.repeat(4097) }).success).toBe(false);
     expect(SendChatBody.safeParse({ id: '01J0000000000000000000000A', room: 'conversation:01J', text: 'oi' }).success).toBe(false);
+    // Strict like every command body: an unknown field is a mistake to report, not to drop.
+    expect(SendChatBody.safeParse({ id: '01J0000000000000000000000A', room: 'chat:team.suporte', text: 'oi', recipientId: 'user:x' }).success).toBe(false);
     // The server's own message keys stay out of clients' reach.
     expect(ClientId.safeParse('chat-01J0000000000000000000').success).toBe(false);
   });

@@ -104,6 +104,11 @@ describe('R-WS-12 internal chat', () => {
     expect((await send('ana', teamRoomId('team:suporte'), '   ')).status).toBe(400);
     expect((await send('ana', teamRoomId('team:suporte'), 'x'.repeat(5000))).status).toBe(400);
     expect((await send('ana', dmRoomId('user:ana', 'user:ninguem'), 'Oi')).status).toBe(404);
+    const extra = await call(server, 'POST', '/api/chat/messages', {
+      token: tokens.ana, body: { id: clientId('extra'), room: teamRoomId('team:suporte'), text: 'Oi', authorId: 'user:bruno' },
+    });
+    expect(extra.status).toBe(400);
+    expect(JSON.stringify(extra.body)).toContain('authorId');
   });
 
   it('R-WS-12 a retried command is applied once; the same id in another room is refused; another author may reuse it', async () => {
