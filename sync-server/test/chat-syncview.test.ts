@@ -1,9 +1,11 @@
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { viewerOf } from '@atende/protocol';
+import { dmRoomId, viewerOf, type SyncCheckpoint } from '@atende/protocol';
 import { syncKeys } from '../src/access/scope.js';
+import { pullCollection, type PullCost } from '../src/sync/pull.js';
 import { SYNC_MAP, syncKeysOf } from '../src/store/syncView.js';
 import type { StoredDoc } from '../src/store/types.js';
+import { FakeSyncIndex } from './syncIndexFake.js';
 
 /**
  * R-WS-12: one-to-one chat messages are indexed under their two users' keys, not their team's, by
@@ -29,7 +31,8 @@ describe('R-WS-12 chat messages in the sync index', () => {
   });
 
   it('R-WS-12 a one-to-one message is under its two users\' keys, a team room\'s under its team', () => {
-    expect(syncKeysOf(chat[0]!)).toEqual(['user:user:ana', 'user:user:bruno', '*']);
+    // Not under '*' either: supervisors would read every agents' talk to return none of it.
+    expect(syncKeysOf(chat[0]!)).toEqual(['user:user:ana', 'user:user:bruno']);
     expect(syncKeysOf(chat[1]!)).toEqual(['team:team:a', '*']);
     expect(syncKeysOf(chat[3]!)).toEqual(['team:team:a', '*']);
   });
@@ -37,5 +40,31 @@ describe('R-WS-12 chat messages in the sync index', () => {
   it('R-WS-12 an agent\'s pull of messages reads their teams and their own key', () => {
     expect(syncKeys(viewerOf({ id: 'user:ana', role: 'agent', teamIds: ['team:a'] }), 'message')).toEqual(['team:team:a', 'user:user:ana']);
     expect(syncKeys(viewerOf({ id: 'user:ana', role: 'agent', teamIds: ['team:a'] }), 'conversation')).toEqual(['team:team:a']);
+    expect(syncKeys(viewerOf({ id: 'user:carla', role: 'supervisor', teamIds: [] }), 'message')).toEqual(['*', 'user:user:carla']);
+    expect(syncKeys(viewerOf({ id: 'user:carla', role: 'supervisor', teamIds: [] }), 'conversation')).toEqual(['*']);
+  });
+
+  it('R-WS-12 ARCHITECTURE §4 a supervisor\'s pull of messages costs what she receives, whatever agents say to each other', async () => {
+    const DAY = 86_400_000;
+    const NOW = 1_800_000_000_000;
+    const index = new FakeSyncIndex();
+    const dm = (n: number, authorId: string, recipientId: string): StoredDoc => ({
+      _id: `message:chat-${String(n).padStart(6, '0')}`, type: 'message', direction: 'internal', conversationId: dmRoomId(authorId, recipientId),
+      teamId: 'team:t01', formerTeamIds: [], authorId, recipientId, text: 'dm', createdAt: NOW - DAY + n, changedAt: NOW - DAY + n,
+    });
+    for (let n = 0; n < 2000; n++) index.put(dm(n, 'user:ana', 'user:bruno'));
+    for (let n = 0; n < 50; n++) {
+      index.put({ _id: `message:m${n}`, type: 'message', direction: 'in', conversationId: 'conversation:c', teamId: 'team:t01', formerTeamIds: [],
+        text: 'x', createdAt: NOW - DAY + 5000 + n, changedAt: NOW - DAY + 5000 + n });
+    }
+    // One she is party to still reaches her, under her own key.
+    index.put(dm(3000, 'user:ana', 'user:carla'));
+    const carla = viewerOf({ id: 'user:carla', role: 'supervisor', teamIds: [] });
+    let cost: PullCost = { read: 0, returned: 0 };
+    const page = await pullCollection(index, carla, 'messages', undefined as SyncCheckpoint | undefined, 100,
+      { identity: 'uuid-1.1', replicaDays: 30, now: NOW, onCost: (c) => (cost = c) });
+    expect(page.documents).toHaveLength(51);
+    expect(page.documents.map((d) => d.id)).toContain('message:chat-003000');
+    expect(cost.read).toBeLessThanOrEqual(2 * cost.returned);
   });
 });

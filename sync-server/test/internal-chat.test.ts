@@ -70,6 +70,15 @@ describe('R-WS-12 internal chat', () => {
     expect(await pulledIds('caio')).not.toContain(id);
   });
 
+  it('R-WS-12 a supervisor one of a one-to-one room gets its messages by stream and by pull (under her own key)', async () => {
+    const [carla, caio] = [await socket('carla'), await socket('caio')];
+    const dm = await send('caio', dmRoomId('user:carla', 'user:caio'), 'Carla, pode aprovar o desconto?');
+    expect(dm.status).toBe(201);
+    await Promise.all([streamed(carla, dm.body.message.id), streamed(caio, dm.body.message.id)]);
+    expect(await pulledIds('carla')).toContain(dm.body.message.id);
+    expect(await pulledIds('admin')).not.toContain(dm.body.message.id);
+  });
+
   it('R-WS-12 a team room reaches the team and supervisors, not another team', async () => {
     const bruno = await socket('bruno');
     const sent = await send('ana', teamRoomId('team:suporte'), 'Equipe, o sistema voltou');

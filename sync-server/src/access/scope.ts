@@ -13,7 +13,8 @@ export { type Viewer, type Visibility, viewerOf, visibilityOf } from '@atende/pr
 export function syncKeys(viewer: Viewer, type: string): string[] {
   // Everyone's favourites are their own, supervisors' too: their key, not the whole organisation's.
   if (type === 'favourite') return [`user:${viewer.userId}`];
-  if (seesAllTeams(viewer)) return ['*'];
+  // Their one-to-one chat messages (R-WS-12) are under their own key alone, never under '*'.
+  if (seesAllTeams(viewer)) return type === 'message' ? ['*', `user:${viewer.userId}`] : ['*'];
   const teams = [...viewer.teamIds].sort().map((t) => `team:${t}`);
   switch (type) {
     case 'conversation':

@@ -14,7 +14,7 @@ export const SYNC_VIEW = 'by_scope';
 /**
  * Key scopes: a team's members, every viewer of the type, one user (a contact's creator, a
  * note's author, a favourite's owner, either user of a one-to-one chat message), and the
- * see-everything key.
+ * see-everything key (every document but one-to-one chat messages, which no one else may see).
  */
 export const ALL_KEY = 'all';
 export const EVERYTHING_KEY = '*';
@@ -29,9 +29,11 @@ export const SYNC_MAP = `function (doc) {
     for (var i = 0; i < teams.length; i++) if (typeof teams[i] === 'string') add('team:' + teams[i]);
   };
   var i;
+  var everyone = true;
   if (type === 'message' && doc.direction === 'internal' && typeof doc.recipientId === 'string') {
     if (typeof doc.authorId === 'string') add('user:' + doc.authorId);
     add('user:' + doc.recipientId);
+    everyone = false;
   } else if (type === 'conversation' || type === 'message') {
     if (typeof doc.teamId === 'string') add('team:' + doc.teamId);
     addTeams(doc.formerTeamIds);
@@ -51,7 +53,7 @@ export const SYNC_MAP = `function (doc) {
   } else {
     return;
   }
-  add('*');
+  if (everyone) add('*');
   for (i = 0; i < keys.length; i++) emit([type, keys[i], doc.changedAt], null);
 }`;
 
@@ -73,9 +75,12 @@ export function syncKeysOf(doc: Readonly<Record<string, unknown>>): string[] {
     if (!keys.includes(key)) keys.push(key);
   };
   if (type === 'message' && doc.direction === 'internal' && typeof doc.recipientId === 'string') {
-    // A one-to-one internal chat message (R-WS-12): its two users', not its team's.
+    // A one-to-one internal chat message (R-WS-12): its two users' only, not its team's, nor the
+    // see-everything key — no supervisor may read it, so supervisors' pulls must not wade through
+    // agents' talk (ARCHITECTURE §4: a pull costs what it returns). A party reads it by their key.
     if (typeof doc.authorId === 'string') add(`user:${doc.authorId}`);
     add(`user:${doc.recipientId}`);
+    return keys;
   } else if (type === 'conversation' || type === 'message') {
     if (typeof doc.teamId === 'string') add(`team:${doc.teamId}`);
     for (const team of strings(doc.formerTeamIds)) add(`team:${team}`);
