@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_VIEWING_PER_CONNECTION, ServerFrame } from '@atende/protocol';
 import { VIEWING_FRAMES } from '../src/realtime/collisions.js';
-import { addUser, call, FrameClient, login, newVisitor, visitorSays, startTestServer, type TestServer } from './helpers.js';
+import {
+  addUser, call, errorFor, FrameClient, login, newVisitor, nextNew, roundTrip, visitorSays, startTestServer, type TestServer,
+} from './helpers.js';
 import { hasRedis } from './redis.js';
 import { startTwoNodes, type TwoNodes } from './twoNodes.js';
 
@@ -13,24 +15,6 @@ import { startTwoNodes, type TwoNodes } from './twoNodes.js';
  */
 
 type Frame = Record<string, unknown>;
-
-function nextNew(client: FrameClient, match: (f: Frame) => boolean): Promise<Frame> {
-  const old = new Set(client.frames);
-  return client.next((f) => !old.has(f) && match(f));
-}
-
-/** Frames on one socket arrive in order: after the pong, whatever was sent before it is here. */
-async function roundTrip(client: FrameClient): Promise<void> {
-  const pong = nextNew(client, (f) => f.type === 'pong');
-  client.send({ type: 'ping' });
-  await pong;
-}
-
-async function errorFor(client: FrameClient, frame: unknown): Promise<Frame> {
-  const error = nextNew(client, (f) => f.type === 'error');
-  client.send(frame);
-  return error;
-}
 
 const collision = (conversationId: string, userId: string, state: string) => (f: Frame) =>
   f.type === 'collision' && f.conversationId === conversationId && f.userId === userId && f.state === state;

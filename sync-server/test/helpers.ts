@@ -193,6 +193,32 @@ export class FrameClient {
   }
 }
 
+type Frame = Record<string, unknown>;
+
+/** The next frame matching that arrives after this call (frames already recorded are ignored). */
+export function nextNew(client: FrameClient, match: (f: Frame) => boolean, timeoutMs = 5000): Promise<Frame> {
+  const old = new Set(client.frames);
+  return client.next((f) => !old.has(f) && match(f), timeoutMs);
+}
+
+/**
+ * A ping/pong round trip. Frames on one socket arrive in order, so once the pong is here every
+ * frame the server had queued for this socket before answering has arrived too: a frame that
+ * should not have come can be told absent without waiting on a clock.
+ */
+export async function roundTrip(client: FrameClient): Promise<void> {
+  const pong = nextNew(client, (f) => f.type === 'pong');
+  client.send({ type: 'ping' });
+  await pong;
+}
+
+/** Sends one frame and answers the error frame it provokes. */
+export async function errorFor(client: FrameClient, frame: unknown): Promise<Frame> {
+  const error = nextNew(client, (f) => f.type === 'error');
+  client.send(frame);
+  return error;
+}
+
 /** Pulls a whole collection for a token, following checkpoints until a short page. */
 export async function pullAll(server: { url: string }, token: string, collection: string, limit = 100) {
   const documents: Array<Record<string, unknown>> = [];

@@ -2,7 +2,9 @@ import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { ServerFrame } from '@atende/protocol';
-import { addUser, call, clientId, FrameClient, login, newVisitor, pullAll, startTestServer, visitorSays, type TestServer } from './helpers.js';
+import {
+  addUser, call, clientId, errorFor, FrameClient, login, newVisitor, nextNew, pullAll, roundTrip, startTestServer, visitorSays, type TestServer,
+} from './helpers.js';
 
 /**
  * The agents' realtime hub `/ws` (issue 2 point 8, ARCHITECTURE §4): hello/welcome, bad frames,
@@ -14,29 +16,6 @@ type Frame = Record<string, unknown>;
 
 const wsUrl = (server: { url: string }) => server.url.replace(/^http/, 'ws') + '/ws';
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** The next frame matching that arrives after this call (frames already recorded are ignored). */
-function nextNew(client: FrameClient, match: (f: Frame) => boolean, timeoutMs = 5000): Promise<Frame> {
-  const old = new Set(client.frames);
-  return client.next((f) => !old.has(f) && match(f), timeoutMs);
-}
-
-/**
- * A ping/pong round trip. Frames on one socket arrive in order, so once the pong is here every
- * frame the server had queued for this socket before answering has arrived too.
- */
-async function roundTrip(client: FrameClient): Promise<void> {
-  const pong = nextNew(client, (f) => f.type === 'pong');
-  client.send({ type: 'ping' });
-  await pong;
-}
-
-/** Sends one frame and answers the error frame it provokes. */
-async function errorFor(client: FrameClient, frame: unknown): Promise<Frame> {
-  const error = nextNew(client, (f) => f.type === 'error');
-  client.send(frame);
-  return error;
-}
 
 const syncNames = (f: Frame): string[] => (f.type === 'sync.docs' ? [String(f.collection)] : []);
 const teamFrames = (client: FrameClient) =>

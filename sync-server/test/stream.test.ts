@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ServerFrame } from '@atende/protocol';
 import { socketCounts } from '../src/realtime/socket.js';
 import { updateDoc } from '../src/store/index.js';
-import { addUser, call, FrameClient, login, newVisitor, visitorSays, startTestServer, type TestServer } from './helpers.js';
+import { addUser, call, FrameClient, login, newVisitor, roundTrip, visitorSays, startTestServer, type TestServer } from './helpers.js';
 
 /**
  * Changes streamed over `/ws` (issue 8 C, R-NET-03, ARCHITECTURE §4 and §6): documents, not
@@ -23,14 +23,6 @@ const versionsOf = (client: FrameClient, id: string): Doc[] =>
 /** Waits for a `sync.docs` frame carrying a version of `id` that matches. */
 function streamed(client: FrameClient, id: string, match: (d: Doc) => boolean = () => true, timeoutMs = 5000): Promise<Frame> {
   return client.next((f) => isDocs(f) && docsIn(f).some((d) => d.id === id && match(d)), timeoutMs);
-}
-
-/** Frames on one socket arrive in order: after the pong, everything queued before it is here. */
-async function roundTrip(client: FrameClient): Promise<void> {
-  const old = new Set(client.frames);
-  const pong = client.next((f) => !old.has(f) && f.type === 'pong');
-  client.send({ type: 'ping' });
-  await pong;
 }
 
 const welcomeOf = (client: FrameClient): Frame => client.frames.find((f) => f.type === 'welcome') ?? {};
