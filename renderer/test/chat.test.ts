@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import { chatMessageId, dmRoomId, teamRoomId, viewerOf, type ConversationDoc, type MessageDoc } from '@atende/protocol';
-import { colleagueStatus, stillSending, totalUnread, unreadByRoom } from '../src/components/chat/chatRules';
+import { colleagueStatus, messagesByRoom, stillSending, totalUnread, unreadByRoom } from '../src/components/chat/chatRules';
 
 vi.mock('../src/net/api', () => {
   class ApiError extends Error {
@@ -12,7 +12,7 @@ vi.mock('../src/net/api', () => {
   return { ApiError, api: vi.fn(() => Promise.reject(new ApiError(0, 'network', 'no server in tests'))) };
 });
 const { openDatabase } = await import('../src/db/database');
-const { purgeInvisible } = await import('../src/db/purge');
+const { purgeExpired, purgeInvisible } = await import('../src/db/purge');
 const { searchLocal } = await import('../src/components/search/messageSearch');
 
 const DM = dmRoomId('user:ana', 'user:bruno');
@@ -59,6 +59,15 @@ describe('R-WS-12 unread counts of the internal chat', () => {
   });
 });
 
+describe('R-WS-12 the rooms\' message lists', () => {
+  it('R-WS-12 messages are grouped by room in the order they come', () => {
+    const rooms = messagesByRoom([message('message:a', DM, 'user:bruno', 1), message('message:b', TEAM, 'user:carla', 2), message('message:c', DM, 'user:ana', 3)]);
+    expect([...rooms.keys()]).toEqual([DM, TEAM]);
+    expect(rooms.get(DM)?.map((m) => m.id)).toEqual(['message:a', 'message:c']);
+    expect(rooms.get(TEAM)?.map((m) => m.id)).toEqual(['message:b']);
+  });
+});
+
 describe('issue 13 item 5 colleague status', () => {
   const pause = { typeId: 'pauseType:almoco', name: 'Almoço', since: 1, maxMinutes: 60 };
   it('R-WS-12 online, paused with the pause\'s name, offline; nothing live without our own connection', () => {
@@ -91,6 +100,23 @@ describe('R-WS-12 the local replica keeps chat messages by their rights', () => 
     await purgeInvisible(db, viewerOf({ id: 'user:ana', role: 'agent', teamIds: ['team:comercial'] }));
     const left = (await db.messages.find().exec()).map((d) => d.primary).sort();
     expect(left).toEqual(['message:chat-comercial', 'message:chat-mine']);
+  });
+
+  it('R-WS-12 chat messages older than the replica window leave the replica by their age; recent ones and customer messages stay', async () => {
+    const db = await openDatabase('user:chat-expire', { storage: getRxStorageMemory(), multiInstance: false });
+    open.push(db);
+    const now = Date.UTC(2026, 10, 28, 12);
+    const old = now - 40 * 86_400_000;
+    // More than one purge page of old chat, so the purge goes on past its first round.
+    await db.messages.bulkInsert([
+      ...Array.from({ length: 1_050 }, (_, i) => message(`message:chat-old${String(i).padStart(4, '0')}`, TEAM, 'user:carla', old + i)),
+      message('message:chat-recent', DM, 'user:bruno', now - 86_400_000),
+      // A customer's message of a conversation still open: its conversation decides, not its age.
+      message('message:customer-old', 'conversation:1', 'contact:1', old, { direction: 'in' }),
+    ]);
+    await purgeExpired(db, 30, now);
+    const left = (await db.messages.find().exec()).map((d) => d.primary).sort();
+    expect(left).toEqual(['message:chat-recent', 'message:customer-old']);
   });
 
   it('R-WS-12 the local message search finds customer messages only, however many chat messages say the same words', async () => {

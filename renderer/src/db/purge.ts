@@ -75,10 +75,33 @@ export async function wipeReplicated(db: AtendeDatabase): Promise<number> {
 
 /**
  * Finished conversations older than the replica window leave the replica with their messages
- * (issue 8 point 3); the history panel asks the server for them.
+ * (issue 8 point 3); the history panel asks the server for them. So do internal chat messages
+ * older than the window (R-WS-12): a room never finishes, so their own age decides.
  */
 export async function purgeExpired(db: AtendeDatabase, replicaDays: number, now = Date.now()): Promise<number> {
   const cutoff = replicaWindowStart(replicaDays, now);
+  return (await purgeFinishedBefore(db, cutoff)) + (await purgeChatBefore(db, cutoff));
+}
+
+/**
+ * Chat messages created before `cutoff`, oldest first through the ['direction', 'createdAt']
+ * index. The server's window goes by `changedAt`, which for chat messages (never edited) is their
+ * creation: what leaves here would not come back in a fresh pull either.
+ */
+async function purgeChatBefore(db: AtendeDatabase, cutoff: number): Promise<number> {
+  const messages = replicatedCollection(db, 'messages');
+  let purged = 0;
+  for (;;) {
+    const page = (await messages
+      .find({ selector: { direction: 'internal', createdAt: { $lt: cutoff } }, sort: [{ direction: 'asc' }, { createdAt: 'asc' }], limit: PAGE })
+      .exec()) as Doc[];
+    const done = await purgeDocuments(messages, page);
+    purged += done;
+    if (page.length < PAGE || done === 0) return purged;
+  }
+}
+
+async function purgeFinishedBefore(db: AtendeDatabase, cutoff: number): Promise<number> {
   const conversations = replicatedCollection(db, 'conversations');
   const messages = replicatedCollection(db, 'messages');
   let purged = 0;

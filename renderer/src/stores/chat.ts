@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import { dmRoomId, mayChat, parseRoomId, teamAllowsChat, teamRoomId, ulid, type MessageDoc, type TeamDoc } from '@atende/protocol';
-import { stillSending, totalUnread, unreadByRoom } from '../components/chat/chatRules';
+import { messagesByRoom, stillSending, totalUnread, unreadByRoom } from '../components/chat/chatRules';
 import { readMarkOf } from '../components/conversation/readMarks';
 import { liveQuery } from '../db/live';
 import type { OutboxDoc } from '../db/outboxSchema';
@@ -57,11 +57,7 @@ export const useChatStore = defineStore('chat', () => {
     return other ? { id, kind: 'dm', title: workspace.users.get(other)?.name ?? other, userId: other } : undefined;
   }
 
-  const byRoom = computed(() => {
-    const rooms = new Map<string, MessageDoc[]>();
-    for (const m of messages.value) rooms.set(m.conversationId, [...(rooms.get(m.conversationId) ?? []), m]);
-    return rooms;
-  });
+  const byRoom = computed(() => messagesByRoom(messages.value));
 
   /**
    * Rooms with messages that neither my teams' rooms nor my colleagues' list lead to (a supervisor

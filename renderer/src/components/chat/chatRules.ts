@@ -1,4 +1,4 @@
-import { chatMessageId, type MessageDoc, type PresenceStatus, type UserDoc } from '@atende/protocol';
+import { chatMessageId, presenceWithPause, type MessageDoc, type PresenceStatus, type UserDoc } from '@atende/protocol';
 
 /**
  * Pure rules of the chat panel (R-WS-12): a colleague's status as the panel shows it, unread counts
@@ -15,10 +15,8 @@ export type ColleagueStatus = 'online' | 'paused' | 'offline';
 export function colleagueStatus(
   presence: PresenceStatus | undefined, user: Pick<UserDoc, 'pause'>, connected: boolean,
 ): { status: ColleagueStatus; pauseName: string | null } {
-  const live = connected ? (presence ?? 'offline') : 'offline';
-  if (live === 'offline') return { status: 'offline', pauseName: null };
-  if (live === 'paused' || user.pause) return { status: 'paused', pauseName: user.pause?.name ?? null };
-  return { status: 'online', pauseName: null };
+  const status = presenceWithPause(connected ? (presence ?? 'offline') : 'offline', user);
+  return { status, pauseName: status === 'paused' ? (user.pause?.name ?? null) : null };
 }
 
 const STATUS_ORDER: Record<ColleagueStatus, number> = { online: 0, paused: 1, offline: 2 };
@@ -43,6 +41,17 @@ export function totalUnread(counts: ReadonlyMap<string, number>): number {
   let total = 0;
   for (const n of counts.values()) total += n;
   return total;
+}
+
+/** Messages grouped by room, each room's in the order given (appended: a copy per message made it quadratic). */
+export function messagesByRoom<T extends Pick<MessageDoc, 'conversationId'>>(messages: readonly T[]): Map<string, T[]> {
+  const rooms = new Map<string, T[]>();
+  for (const m of messages) {
+    const room = rooms.get(m.conversationId);
+    if (room) room.push(m);
+    else rooms.set(m.conversationId, [m]);
+  }
+  return rooms;
 }
 
 /** My queued chat commands whose message has not replicated yet: shown in the room as "sending". */
