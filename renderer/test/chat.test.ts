@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { getRxStorageMemory } from 'rxdb/plugins/storage-memory';
 import { chatMessageId, dmRoomId, teamRoomId, viewerOf, type ConversationDoc, type MessageDoc } from '@atende/protocol';
 import { colleagueStatus, messagesByRoom, stillSending, totalUnread, unreadByRoom } from '../src/components/chat/chatRules';
+import { chatSinceOf } from '../src/components/chat/chatSince';
 
 vi.mock('../src/net/api', () => {
   class ApiError extends Error {
@@ -35,8 +36,8 @@ describe('R-WS-12 unread counts of the internal chat', () => {
     message('message:5', 'conversation:1', 'contact:1', 500, { direction: 'in' }),
   ];
 
-  it('R-WS-12 a room never opened counts every colleague message, never my own', () => {
-    const counts = unreadByRoom(messages, 'user:ana', () => undefined);
+  it('R-WS-12 a room never opened counts every colleague message since this machine first served me, never my own', () => {
+    const counts = unreadByRoom(messages, 'user:ana', () => undefined, 0);
     expect(counts.get(DM)).toBe(2);
     expect(counts.get(TEAM)).toBe(1);
     expect(counts.has('conversation:1')).toBe(false);
@@ -45,10 +46,29 @@ describe('R-WS-12 unread counts of the internal chat', () => {
 
   it('R-WS-12 what is newer than the read mark counts; a room read to its end counts nothing', () => {
     const marks: Record<string, number> = { [DM]: 100, [TEAM]: 150 };
-    const counts = unreadByRoom(messages, 'user:ana', (room) => marks[room]);
+    const counts = unreadByRoom(messages, 'user:ana', (room) => marks[room], 0);
     expect(counts.get(DM)).toBe(1);
     expect(counts.has(TEAM)).toBe(false);
     expect(totalUnread(counts)).toBe(1);
+  });
+
+  it('R-WS-12 on a fresh machine (no read marks) the replicated history is not unread: only what came after this machine first served me', () => {
+    // This machine first served ana at 160: the history before it was read elsewhere, or is old news.
+    const counts = unreadByRoom(messages, 'user:ana', () => undefined, 160);
+    expect(counts.get(DM)).toBe(1);
+    expect(counts.has(TEAM)).toBe(false);
+    // A room read here goes by its own mark.
+    expect(unreadByRoom(messages, 'user:ana', (room) => (room === DM ? 50 : undefined), 160).get(DM)).toBe(2);
+  });
+
+  it('R-WS-12 the first time this machine served a user is kept per user, and read back on later sign-ins', () => {
+    const stored = new Map<string, string>();
+    const storage = { getItem: (k: string) => stored.get(k) ?? null, setItem: (k: string, v: string) => void stored.set(k, v) };
+    expect(chatSinceOf('user:ana', 1_000, storage)).toBe(1_000);
+    expect(chatSinceOf('user:ana', 9_000, storage)).toBe(1_000);
+    expect(chatSinceOf('user:bruno', 5_000, storage)).toBe(5_000);
+    // Without storage (denied), nothing older than now is news.
+    expect(chatSinceOf('user:ana', 7_000, undefined)).toBe(7_000);
   });
 
   it('R-WS-12 a queued message shows as sending until its stored copy replicates', () => {

@@ -2,6 +2,7 @@ import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import { dmRoomId, mayChat, parseRoomId, teamAllowsChat, teamRoomId, ulid, type MessageDoc, type TeamDoc } from '@atende/protocol';
 import { messagesByRoom, stillSending, totalUnread, unreadByRoom } from '../components/chat/chatRules';
+import { chatSinceOf } from '../components/chat/chatSince';
 import { readMarkOf } from '../components/conversation/readMarks';
 import { liveQuery } from '../db/live';
 import type { OutboxDoc } from '../db/outboxSchema';
@@ -72,7 +73,12 @@ export const useChatStore = defineStore('chat', () => {
       .filter((room): room is ChatRoomEntry => room !== undefined);
   });
 
-  const unread = computed(() => (me.value ? unreadByRoom(messages.value, me.value.id, (room) => readMarkOf(me.value?.id ?? '', room)) : new Map<string, number>()));
+  // Read once per user: on a fresh machine the replicated history is not news (chatSince.ts).
+  const since = computed(() => (me.value ? chatSinceOf(me.value.id) : 0));
+  const unread = computed(() => {
+    const user = me.value?.id;
+    return user ? unreadByRoom(messages.value, user, (room) => readMarkOf(user, room), since.value) : new Map<string, number>();
+  });
   const unreadTotal = computed(() => totalUnread(unread.value));
 
   const openRoom = computed(() => (openRoomId.value ? roomOf(openRoomId.value) : undefined));

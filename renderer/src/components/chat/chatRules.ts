@@ -25,14 +25,18 @@ export const byStatusThenName = (a: { status: ColleagueStatus; name: string }, b
 
 type ChatMessage = Pick<MessageDoc, 'conversationId' | 'authorId' | 'createdAt' | 'direction'>;
 
-/** Colleagues' messages newer than the room's read mark (a room never opened: all of them); one's own never count. */
+/**
+ * Colleagues' messages newer than the room's read mark; one's own never count. A room never read
+ * on this machine counts what is newer than `since`, when this machine first served me
+ * (`chatSince.ts`), not its whole history.
+ */
 export function unreadByRoom(
-  messages: readonly ChatMessage[], me: string, markOf: (roomId: string) => number | undefined,
+  messages: readonly ChatMessage[], me: string, markOf: (roomId: string) => number | undefined, since: number,
 ): Map<string, number> {
   const counts = new Map<string, number>();
   for (const m of messages) {
     if (m.direction !== 'internal' || m.authorId === me) continue;
-    if (m.createdAt > (markOf(m.conversationId) ?? -1)) counts.set(m.conversationId, (counts.get(m.conversationId) ?? 0) + 1);
+    if (m.createdAt > (markOf(m.conversationId) ?? since)) counts.set(m.conversationId, (counts.get(m.conversationId) ?? 0) + 1);
   }
   return counts;
 }
