@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConversationDoc, MessageDoc, VisitorMessage } from '@atende/protocol';
+import { eventMessageId } from '../src/conversations/events.js';
 import { addUser, call, clientId, login, newVisitor, startTestServer, visitorSays, type TestServer } from './helpers.js';
 
 /** Invited collaborators (R-WS-05) on the website chat, where the customer sees each author's name. */
@@ -89,6 +90,65 @@ describe('R-WS-05 inviting collaborators', () => {
     expect(trace.filter((e) => e.event === 'left')).toEqual([{ event: 'left', agentId: 'user:inv-helper', agentName: 'Hugo Ajuda' }]);
     // Once left, no longer one of the conversation's writers.
     expect((await post(helper, conversationId, 'messages', { id: clientId('m'), text: 'ainda aqui?' })).status).toBe(403);
+  });
+
+  it('R-WS-05 a leave repeated while its first attempt runs answers 200 twice, with one left line', async () => {
+    const { conversationId } = await activeConversation();
+    expect((await post(owner, conversationId, 'invite', { id: clientId('i'), agentIds: ['user:inv-helper'] })).status).toBe(200);
+    const id = clientId('l');
+    const answers = await Promise.all([post(helper, conversationId, 'leave', { id }), post(helper, conversationId, 'leave', { id })]);
+    expect(answers.map((a) => a.status)).toEqual([200, 200]);
+    expect(answers.map((a) => a.body.conversation.invitedAgentIds)).toEqual([[], []]);
+    expect((await events(conversationId)).filter((e) => e.event === 'left')).toHaveLength(1);
+  });
+
+  it('R-WS-05 a leave and its left line are one store write: a failure before the line leaves nothing a repeat would refuse', async () => {
+    const { conversationId } = await activeConversation();
+    expect((await post(owner, conversationId, 'invite', { id: clientId('i'), agentIds: ['user:inv-helper'] })).status).toBe(200);
+    const id = clientId('l');
+    const lineId = eventMessageId(conversationId, `left.${id}.inv-helper`);
+    // A crash between the two: a write of the line on its own, without the conversation, never lands.
+    const store = server.store;
+    const original = store.bulkWrite.bind(store);
+    store.bulkWrite = async (docs, options) => {
+      if (docs.some((d) => d._id === lineId) && !docs.some((d) => d._id === conversationId)) throw new Error('crash before the line');
+      return original(docs, options);
+    };
+    let first: Awaited<ReturnType<typeof post>>;
+    try {
+      first = await post(helper, conversationId, 'leave', { id });
+    } finally {
+      store.bulkWrite = original;
+    }
+    expect(first.status).toBe(200);
+    const again = await post(helper, conversationId, 'leave', { id });
+    expect(again.status).toBe(200);
+    expect(again.body.conversation.invitedAgentIds).toEqual([]);
+    expect((await events(conversationId)).filter((e) => e.event === 'left')).toHaveLength(1);
+  });
+
+  it('R-WS-05 a repeated invite whose first invitee was already in does not bring back one who left since', async () => {
+    const { conversationId } = await activeConversation();
+    expect((await post(owner, conversationId, 'invite', { id: clientId('i'), agentIds: ['user:inv-other'] })).status).toBe(200);
+    const id = clientId('i');
+    const first = await post(owner, conversationId, 'invite', { id, agentIds: ['user:inv-other', 'user:inv-helper'] });
+    expect(first.body.conversation.invitedAgentIds).toEqual(['user:inv-other', 'user:inv-helper']);
+    expect((await post(helper, conversationId, 'leave', { id: clientId('l') })).status).toBe(200);
+    // The outbox repeating the invite after a lost answer.
+    const repeat = await post(owner, conversationId, 'invite', { id, agentIds: ['user:inv-other', 'user:inv-helper'] });
+    expect(repeat.status).toBe(200);
+    expect(repeat.body.conversation.invitedAgentIds).toEqual(['user:inv-other']);
+  });
+
+  it('R-WS-05 a repeated invite that found everyone already in does not bring back one who left since', async () => {
+    const { conversationId } = await activeConversation();
+    expect((await post(owner, conversationId, 'invite', { id: clientId('i'), agentIds: ['user:inv-other'] })).status).toBe(200);
+    const id = clientId('i');
+    expect((await post(owner, conversationId, 'invite', { id, agentIds: ['user:inv-other'] })).status).toBe(200);
+    expect((await post(other, conversationId, 'leave', { id: clientId('l') })).status).toBe(200);
+    const repeat = await post(owner, conversationId, 'invite', { id, agentIds: ['user:inv-other'] });
+    expect(repeat.status).toBe(200);
+    expect(repeat.body.conversation.invitedAgentIds).toEqual([]);
   });
 
   it('R-WS-05 invitees must be of the team (or supervisors); unknown users, the owner, and other teams\' agents are 422', async () => {

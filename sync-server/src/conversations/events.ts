@@ -37,7 +37,7 @@ export function eventMessageId(conversationId: string, key: string): string {
  * Only the website chat shows these to the customer (its own widget); WhatsApp and the other
  * channels would receive them as messages from the company, which nobody wrote.
  */
-const showsNotices = (c: ConversationDoc) => c.channel === 'webchat';
+const showsNotices = (c: Pick<ConversationDoc, 'channel'>) => c.channel === 'webchat';
 
 export function eventMessage(c: Pick<ConversationDoc, 'id' | 'teamId'>, event: PendingEvent): MessageDoc {
   return {
@@ -71,6 +71,18 @@ export function movedEvent(t: Transfer, index: number, returned: boolean): Pendi
   return { key: `moved.${index}`, payload, at: t.at };
 }
 
+/** The events' transcript lines, and the notices that show them on the visitor's widget. */
+export function eventDocs(c: Pick<ConversationDoc, 'id' | 'teamId' | 'channel'>, events: PendingEvent[]): { lines: StoredDoc[]; jobs: JobDoc[] } {
+  const lines: StoredDoc[] = [];
+  const jobs: JobDoc[] = [];
+  for (const event of events) {
+    const message = eventMessage(c, event);
+    lines.push(toStored(message));
+    if (showsNotices(c)) jobs.push(newJob(VISITOR_NOTICE_JOB, keyOf(message.id), { messageId: message.id }));
+  }
+  return { lines, jobs };
+}
+
 export class ConversationEvents {
   constructor(private readonly store: DocStore) {}
 
@@ -84,12 +96,8 @@ export class ConversationEvents {
     const stored = await this.store.get(conversationId, { fresh: true });
     if (!stored || stored._deleted) return;
     const c = toWire<ConversationDoc>(stored);
-    const docs: StoredDoc[] = [];
-    for (const event of events) {
-      const message = eventMessage(c, event);
-      docs.push(toStored(message));
-      if (showsNotices(c)) docs.push(newJob(VISITOR_NOTICE_JOB, keyOf(message.id), { messageId: message.id }));
-    }
+    const { lines, jobs } = eventDocs(c, events);
+    const docs: StoredDoc[] = [...lines, ...jobs];
     if (queuedAfter !== undefined) docs.push(queuedJob(c.id, queuedAfter));
     if (docs.length > 0) await this.store.bulkWrite(docs);
   }

@@ -1,5 +1,5 @@
 import {
-  DomainError, transition, type ConversationDoc, type ConversationEvent, type UserDoc,
+  DomainError, transition, type ConversationDoc, type ConversationEvent, type Transition, type UserDoc,
 } from '@atende/protocol';
 
 /**
@@ -60,3 +60,25 @@ export function asLeftBy(c: ConversationDoc, transferIndex: number): Conversatio
     channelMeta: {},
   };
 }
+
+/**
+ * Several events of one command (an invitation of several colleagues) applied in turn, as one
+ * change: all of them or, at the first refusal, none.
+ */
+export function transitionAll(c: ConversationDoc, events: readonly ConversationEvent[]): Transition {
+  let next = c;
+  let changed = false;
+  for (const event of events) {
+    const result = transition(next, event);
+    if (!result.ok) return result;
+    if (result.changed) {
+      next = result.next;
+      changed = true;
+    }
+  }
+  return { ok: true, next, changed };
+}
+
+/** True when every event of the command is a repeat (see `isRepeat`). */
+export const isRepeatOfAll = (user: UserDoc, c: ConversationDoc, events: readonly ConversationEvent[]): boolean =>
+  events.every((event) => isRepeat(user, c, event));

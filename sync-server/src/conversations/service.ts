@@ -1,18 +1,18 @@
 import {
-  assertMay, DomainError, docId, notFound, pauseErrors, transition,
+  assertMay, DomainError, docId, notFound, pauseErrors,
   type ConversationAction, type ConversationDoc, type ConversationEvent, type FinishBody, type InviteBody, type LeaveBody, type TeamDoc,
   type TransferBody, type UserDoc, ulid,
 } from '@atende/protocol';
 import { visibleConversation } from '../access/conversations.js';
 import { viewerOf, visibilityOf } from '../access/scope.js';
 import { newJob, type JobDoc } from '../jobs/types.js';
-import type { DocStore } from '../store/index.js';
+import type { DocStore, StoredDoc } from '../store/index.js';
 import { getWire, toWire } from '../store/wire.js';
 import { Capacity } from './capacity.js';
-import { ConversationEvents, finishedEvent, joinedEvent, movedEvent } from './events.js';
+import { ConversationEvents, eventDocs, finishedEvent, joinedEvent, movedEvent, type PendingEvent } from './events.js';
 import { writeWithOutbox } from './outbox.js';
-import { asLeftBy, isRepeat } from './repeats.js';
-import { alreadyApplied, invitedEvent, invitees, leftEvent } from './invitations.js';
+import { asLeftBy, isRepeatOfAll, transitionAll } from './repeats.js';
+import { alreadyApplied, invitationRecord, invitedEvent, invitees, keepRecord, leftEvent, recorded } from './invitations.js';
 
 export const RETAG_JOB = 'conversation-retag';
 
@@ -22,6 +22,12 @@ interface CommandOptions {
   teamBound?: boolean;
   /** The agent the command gives the conversation to, after `check`: they take a seat (R-WS-07). */
   seatFor?: () => UserDoc | undefined;
+  /** Trace lines stored in the conversation's own write, so they exist exactly when the change does. */
+  lines?: (next: ConversationDoc, before: ConversationDoc) => PendingEvent[];
+  /** Server-only records stored in that same write (that a command ran). */
+  records?: StoredDoc[];
+  /** Whether the command already ran (by its line or record): a repeat is answered, not refused. */
+  applied?: () => Promise<boolean>;
 }
 
 /**
@@ -129,46 +135,45 @@ export class ConversationService {
 
   /**
    * Brings colleagues into an active conversation (R-WS-05). Invitees take no capacity seat: they
-   * help the owner, they do not hold the conversation (R-WS-07 counts holders only). One write per
-   * invitee, each through the lifecycle and the permission rules on the revision it lands on.
+   * help the owner, they do not hold the conversation (R-WS-07 counts holders only). All of them
+   * in one write, with their trace lines and the command's record, so a repeat finds the record
+   * exactly when the invitation is stored and never brings back someone who left since.
    */
   async invite(user: UserDoc, id: string, body: InviteBody): Promise<ConversationDoc> {
     const commandId = body.id ?? ulid();
-    const first = { id: body.agentIds[0] ?? '', name: '' };
-    if (body.id && await alreadyApplied(this.store, id, invitedEvent(commandId, first, user.id, 0))) {
-      return visibleConversation(this.store, user, id);
-    }
-    let c = await visibleConversation(this.store, user, id);
-    assertMay(user, 'invite', c);
-    const agents = await invitees(this.store, c, body.agentIds);
-    const { teamId } = c;
-    const before = new Set(c.invitedAgentIds);
-    // The invitees were judged for this team: a move meanwhile refuses the rest (teamBound).
-    const sameTeam = async (seen: ConversationDoc) => {
-      if (seen.teamId !== teamId) throw new DomainError('conflict', 'moved', 'The conversation was transferred meanwhile');
+    const record = body.id ? invitationRecord(id, user.id, body.id, Date.now()) : undefined;
+    const applied = record && (() => recorded(this.store, record));
+    if (applied && await applied()) return visibleConversation(this.store, user, id);
+    const seen = await visibleConversation(this.store, user, id);
+    assertMay(user, 'invite', seen);
+    const agents = await invitees(this.store, seen, body.agentIds);
+    // The invitees were judged for this team: a move meanwhile refuses them (teamBound).
+    const sameTeam = async (now: ConversationDoc) => {
+      if (now.teamId !== seen.teamId) throw new DomainError('conflict', 'moved', 'The conversation was transferred meanwhile');
     };
-    const joined: UserDoc[] = [];
-    try {
-      for (const agent of agents) {
-        c = await this.command(user, id, 'invite', () => ({ type: 'invite', agentId: agent.id, at: Date.now() }), { check: sameTeam, teamBound: true });
-        // Someone invited already (by an earlier command) gets no second line.
-        if (!before.has(agent.id)) joined.push(agent);
-      }
-    } finally {
-      // Those who got in before a finish or transfer stopped the rest still get their line.
-      const at = c.updatedAt;
-      await this.events.record(c.id, joined.map((a) => invitedEvent(commandId, a, user.id, at)));
-    }
+    const c = await this.command(user, id, 'invite', () => agents.map((a) => ({ type: 'invite', agentId: a.id, at: Date.now() })), {
+      check: sameTeam,
+      teamBound: true,
+      // Someone invited already (by an earlier command) gets no second line.
+      lines: (next, before) => agents.filter((a) => !before.invitedAgentIds.includes(a.id)).map((a) => invitedEvent(commandId, a, user.id, next.updatedAt)),
+      records: record ? [record] : [],
+      ...(applied ? { applied } : {}),
+    });
+    // Found everyone already in (nothing written): the record alone, so a repeat stays a repeat.
+    if (record) await keepRecord(this.store, record);
     return c;
   }
 
   /** An invitee leaves (R-WS-05); the owner stays and keeps control. */
   async leave(user: UserDoc, id: string, body: LeaveBody): Promise<ConversationDoc> {
     const commandId = body.id ?? ulid();
-    if (body.id && await alreadyApplied(this.store, id, leftEvent(commandId, user, 0))) return visibleConversation(this.store, user, id);
-    const c = await this.command(user, id, 'leave', () => ({ type: 'leave', agentId: user.id, at: Date.now() }));
-    await this.events.record(c.id, [leftEvent(commandId, user, c.updatedAt)]);
-    return c;
+    const applied = body.id ? () => alreadyApplied(this.store, id, leftEvent(commandId, user, 0)) : undefined;
+    if (applied && await applied()) return visibleConversation(this.store, user, id);
+    // The line goes in the conversation's own write: a repeat finds it exactly when the leave is stored.
+    return this.command(user, id, 'leave', () => ({ type: 'leave', agentId: user.id, at: Date.now() }), {
+      lines: (next) => [leftEvent(commandId, user, next.updatedAt)],
+      ...(applied ? { applied } : {}),
+    });
   }
 
   /** Finishes with a disposition and note, both kept for History (R-WS-06). */
@@ -205,30 +210,48 @@ export class ConversationService {
     user: UserDoc,
     id: string,
     action: ConversationAction,
-    eventFor: (current: ConversationDoc) => ConversationEvent,
+    eventFor: (current: ConversationDoc) => ConversationEvent | ConversationEvent[],
     options: CommandOptions = {},
   ): Promise<ConversationDoc> {
-    const { check, teamBound = false, seatFor } = options;
+    try {
+      return await this.run(user, id, action, (current) => [eventFor(current)].flat(), options);
+    } catch (error) {
+      // A repeat whose first attempt went through meanwhile finds that attempt's line or record.
+      if (error instanceof DomainError && await options.applied?.()) return visibleConversation(this.store, user, id);
+      throw error;
+    }
+  }
+
+  private async run(
+    user: UserDoc,
+    id: string,
+    action: ConversationAction,
+    eventsFor: (current: ConversationDoc) => ConversationEvent[],
+    options: CommandOptions,
+  ): Promise<ConversationDoc> {
+    const { check, teamBound = false, seatFor, lines, records = [] } = options;
     const seen = await visibleConversation(this.store, user, id);
-    if (isRepeat(user, seen, eventFor(seen))) return seen;
+    if (isRepeatOfAll(user, seen, eventsFor(seen))) return seen;
     assertMay(user, action, seen);
     await check?.(seen);
     const receiver = seatFor?.();
     const write = () => writeWithOutbox<ConversationDoc>(this.store, id, (current) => {
       if (!current) throw notFound('conversation');
-      const event = eventFor(current);
+      const events = eventsFor(current);
       // A repeat racing its first attempt (the outbox retried a request that timed out) finds the
       // state that attempt wrote: it answers that outcome instead of refusing the changed state.
-      if (isRepeat(user, current, event)) return undefined;
+      if (isRepeatOfAll(user, current, events)) return undefined;
       assertMay(user, action, current);
-      const result = transition(current, event);
+      const result = transitionAll(current, events);
       if (!result.ok) throw result.error;
       // A team change meanwhile must not be undone, nor a conversation finished under the wrong
       // team's rules.
       if (teamBound && result.changed && current.teamId !== seen.teamId) {
         throw new DomainError('conflict', 'moved', 'The conversation was transferred meanwhile');
       }
-      return result.changed ? { doc: result.next, jobs: this.jobsAfter(current, result.next) } : undefined;
+      if (!result.changed) return undefined;
+      const trace = eventDocs(result.next, lines?.(result.next, current) ?? []);
+      return { doc: result.next, jobs: [...this.jobsAfter(current, result.next), ...trace.jobs], with: [...trace.lines, ...records] };
     });
     return receiver ? this.capacity.seated(receiver, seen.id, write) : write();
   }
