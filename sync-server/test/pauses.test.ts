@@ -96,6 +96,27 @@ describe('R-WS-09 pause types (admin)', () => {
     expect((await call(server, 'PATCH', `${path}/${id}`, { token: admin, body: { active: true } })).status).toBe(404);
     expect((await call<Answer>(server, 'GET', path, { token: admin })).body.pauseTypes).toHaveLength(4);
   });
+
+  it('R-WS-09 one name, one type, under parallel creates and renames; a renamed or removed type frees its name', async () => {
+    const path = '/api/admin/pause-types';
+    const names = async () => (await call<Answer>(server, 'GET', path, { token: admin })).body.pauseTypes?.map((t) => t.name) ?? [];
+    const create = (name: string) => call<PauseType>(server, 'POST', path, { token: admin, body: { name, maxMinutes: 30 } });
+    const made = await Promise.all(['Reunião geral', 'reuniao geral', ' Reunião Geral '].map(create));
+    expect(made.map((r) => r.status).sort()).toEqual([201, 409, 409]);
+    expect((await names()).filter((n) => n.toLowerCase().startsWith('reuni'))).toHaveLength(1);
+
+    // Two types renamed to one new name at once: one of them gets it.
+    const [a, b] = await Promise.all([create('Pausa A'), create('Pausa B')]);
+    const renamed = await Promise.all([a, b].map((t) => call(server, 'PATCH', `${path}/${t.body.id}`, { token: admin, body: { name: 'Ginástica' } })));
+    expect(renamed.map((r) => r.status).sort()).toEqual([200, 409]);
+    // The loser keeps its name; the winner's old name is free again, and so is a removed type's.
+    const winner = renamed[0]?.status === 200 ? a : b;
+    expect((await create(winner.body.name)).status).toBe(201);
+    const meeting = made.find((r) => r.status === 201);
+    expect((await call(server, 'DELETE', `${path}/${meeting?.body.id}`, { token: admin })).status).toBe(204);
+    expect((await create('Reunião geral')).status).toBe(201);
+    expect((await names()).filter((n) => ['Ginástica', 'Pausa A', 'Pausa B', 'Reunião geral'].includes(n)).sort()).toEqual(['Ginástica', 'Pausa A', 'Pausa B', 'Reunião geral']);
+  });
 });
 
 describe('R-WS-09 an agent’s pause', () => {

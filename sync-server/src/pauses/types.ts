@@ -3,6 +3,7 @@ import {
   type CreatePauseTypeBody, type PauseType, type UpdatePauseTypeBody,
 } from '@atende/protocol';
 import { updateDoc, type DocStore, type StoredDoc } from '../store/index.js';
+import { nameKey, PauseTypeNames } from './typeNames.js';
 
 /**
  * The pause types an admin defines (R-WS-09). Server-only documents: `pauseType` is no replicated
@@ -23,9 +24,6 @@ export interface PauseTypeDoc extends StoredDoc {
 
 const LIST_LIMIT = 500;
 
-/** Names compare without case, accents or surrounding spaces: "Café" and "cafe " are one type. */
-const nameKey = (name: string) => name.trim().normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
-
 export function viewOf(doc: PauseTypeDoc): PauseType {
   return {
     id: doc._id, name: doc.name, maxMinutes: doc.maxMinutes, window: doc.window, active: doc.active,
@@ -42,7 +40,11 @@ export function pauseTypeDoc(body: CreatePauseTypeBody, now: number, key: string
 }
 
 export class PauseTypes {
-  constructor(private readonly store: DocStore) {}
+  private readonly names: PauseTypeNames;
+
+  constructor(private readonly store: DocStore) {
+    this.names = new PauseTypeNames(store, async (id) => (await this.find(id))?.name);
+  }
 
   /** Every type not removed, by name. */
   async list(): Promise<PauseTypeDoc[]> {
@@ -57,37 +59,55 @@ export class PauseTypes {
     return doc && !doc._deleted && !doc.removed && doc.type === 'pauseType' ? doc : undefined;
   }
 
+  /** The name is claimed in the store first (typeNames.ts): parallel creates of one name make one type. */
   async create(body: CreatePauseTypeBody): Promise<PauseTypeDoc> {
     await this.assertNameFree(body.name);
     const doc = pauseTypeDoc(body, Date.now());
+    await this.names.claim(doc.name, doc._id);
     const [result] = await this.store.bulkWrite([doc]);
-    if (!result?.ok) throw new Error(`write ${doc._id}: ${result?.reason ?? 'no result'}`);
+    if (!result?.ok) {
+      await this.names.release(doc.name, doc._id);
+      throw new Error(`write ${doc._id}: ${result?.reason ?? 'no result'}`);
+    }
     return { ...doc, _rev: result.rev };
   }
 
+  /** A rename claims the new name before writing and frees the old one after. */
   async update(id: string, body: UpdatePauseTypeBody): Promise<PauseTypeDoc> {
-    if (!(await this.find(id))) throw notFound('pause type');
+    const before = await this.find(id);
+    if (!before) throw notFound('pause type');
     if (body.name !== undefined) await this.assertNameFree(body.name, id);
-    const { doc } = await updateDoc<PauseTypeDoc>(this.store, id, (current) => {
-      if (!current || current._deleted || current.removed) throw notFound('pause type');
-      const next: PauseTypeDoc = { ...current, updatedAt: Date.now() };
-      if (body.name !== undefined) next.name = body.name.trim();
-      if (body.maxMinutes !== undefined) next.maxMinutes = body.maxMinutes;
-      if (body.window !== undefined) next.window = body.window;
-      if (body.active !== undefined) next.active = body.active;
-      return next;
-    });
+    // A change of case or accents keeps the name the type already holds.
+    const renamed = body.name !== undefined && nameKey(body.name) !== nameKey(before.name) ? body.name : undefined;
+    if (renamed !== undefined) await this.names.claim(renamed, id);
+    let doc: PauseTypeDoc | undefined;
+    try {
+      ({ doc } = await updateDoc<PauseTypeDoc>(this.store, id, (current) => {
+        if (!current || current._deleted || current.removed) throw notFound('pause type');
+        const next: PauseTypeDoc = { ...current, updatedAt: Date.now() };
+        if (body.name !== undefined) next.name = body.name.trim();
+        if (body.maxMinutes !== undefined) next.maxMinutes = body.maxMinutes;
+        if (body.window !== undefined) next.window = body.window;
+        if (body.active !== undefined) next.active = body.active;
+        return next;
+      }));
+    } catch (error) {
+      if (renamed !== undefined) await this.names.release(renamed, id);
+      throw error;
+    }
     if (!doc) throw new DomainError('not_found', 'not_found', 'pause type not found');
+    if (renamed !== undefined) await this.names.release(before.name, id);
     return doc;
   }
 
   async remove(id: string): Promise<void> {
-    const { written } = await updateDoc<PauseTypeDoc>(this.store, id, (current) =>
+    const { doc, written } = await updateDoc<PauseTypeDoc>(this.store, id, (current) =>
       current && !current._deleted && !current.removed && current.type === 'pauseType'
         ? { ...current, active: false, removed: true, updatedAt: Date.now() }
         : undefined,
     );
-    if (!written) throw notFound('pause type');
+    if (!written || !doc) throw notFound('pause type');
+    await this.names.release(doc.name, id);
   }
 
   /** Two types with one name would be told apart by nobody in the agent's menu. */
