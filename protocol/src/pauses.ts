@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Id, UserDoc, type UserPause } from './documents.js';
 import { DomainError } from './errors.js';
+import type { PresenceStatus } from './frames.js';
 
 /**
  * Pauses (R-WS-09): the admin defines pause types (name, maximum minutes, an allowed time-of-day
@@ -101,6 +102,15 @@ export const pauseLimitAt = (pause: Pick<UserPause, 'since' | 'maxMinutes'>): nu
 export function pauseOverLimit(pause: Pick<UserPause, 'since' | 'maxMinutes'>, now: number): boolean {
   const limit = pauseLimitAt(pause);
   return limit !== undefined && now > limit;
+}
+
+/**
+ * How a colleague's live presence reads with the pause on their user document: paused as soon as
+ * the replicated user says so, even before (or without) the presence frame that follows it; an
+ * offline colleague stays offline. One rule for the chat's colleagues and the invite dialog.
+ */
+export function presenceWithPause(live: PresenceStatus, user: Pick<UserDoc, 'pause'>): PresenceStatus {
+  return live === 'online' && user.pause ? 'paused' : live;
 }
 
 /** The manual's refusal when a paused agent would receive a conversation. */

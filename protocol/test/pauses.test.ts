@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  CreatePauseTypeBody, minutesOfDay, pauseAllowedAt, pauseElapsedMs, pauseLimitAt, pauseOverLimit, UpdatePauseTypeBody,
+  CreatePauseTypeBody, minutesOfDay, pauseAllowedAt, pauseElapsedMs, pauseLimitAt, pauseOverLimit, presenceWithPause, UpdatePauseTypeBody,
 } from '../src/index.js';
 
 /** R-WS-09: the time-of-day window of a pause type, read on the organisation's clock. */
@@ -64,5 +64,16 @@ describe('R-WS-09 pause windows', () => {
     expect(CreatePauseTypeBody.safeParse({ name: 'x'.repeat(61) }).success).toBe(false);
     expect(UpdatePauseTypeBody.safeParse({}).success).toBe(false);
     expect(UpdatePauseTypeBody.parse({ window: null })).toEqual({ window: null });
+  });
+});
+
+describe('R-WS-09 presence with a pause', () => {
+  it('R-WS-09 a colleague online with a pause on the user reads paused; offline stays offline; no pause keeps the live status', () => {
+    const pause = { typeId: 'pausetype:cafe', name: 'Café', maxMinutes: 15, since: 0 };
+    expect(presenceWithPause('online', { pause })).toBe('paused');
+    expect(presenceWithPause('offline', { pause })).toBe('offline');
+    expect(presenceWithPause('paused', { pause: null })).toBe('paused');
+    expect(presenceWithPause('online', { pause: null })).toBe('online');
+    expect(presenceWithPause('online', {})).toBe('online');
   });
 });

@@ -1,4 +1,4 @@
-import { mayBeInvited, type ConversationDoc, type PresenceStatus, type UserDoc } from '@atende/protocol';
+import { mayBeInvited, presenceWithPause, type ConversationDoc, type PresenceStatus, type UserDoc } from '@atende/protocol';
 
 /** A colleague offered by "Convidar colaboradores", with how reachable they are now. */
 export interface Candidate {
@@ -17,7 +17,6 @@ const RANK: Record<PresenceStatus, number> = { online: 0, paused: 1, offline: 2 
  * Who the invite dialog lists (R-WS-05): whoever the server would accept (the protocol's rule: the
  * conversation's team, or supervisors and admins), not me, not already in it; the ones online
  * first, then paused (listed, but not to be chosen until the pause ends), then offline; by name within each.
- * A pause on the user document counts even before the presence frame says so.
  */
 export function inviteCandidates(
   users: Iterable<UserDoc>,
@@ -28,8 +27,7 @@ export function inviteCandidates(
   const candidates: Candidate[] = [];
   for (const user of users) {
     if (user.id === meId || conversation.invitedAgentIds.includes(user.id) || !mayBeInvited(user, conversation)) continue;
-    const live = presence.get(user.id) ?? 'offline';
-    candidates.push({ user, status: live === 'online' && user.pause ? 'paused' : live, pausedAs: user.pause?.name ?? null });
+    candidates.push({ user, status: presenceWithPause(presence.get(user.id) ?? 'offline', user), pausedAs: user.pause?.name ?? null });
   }
   return candidates.sort((a, b) => RANK[a.status] - RANK[b.status] || a.user.name.localeCompare(b.user.name));
 }
