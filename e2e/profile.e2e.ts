@@ -26,6 +26,10 @@ test('R-WS-11 Ana edits her profile: extension, language (the UI switches), a ph
   await dialog.getByLabel('Ramal').fill('21a');
   await dialog.getByRole('button', { name: 'Salvar ramal' }).click();
   await expect(dialog.getByRole('alert')).toHaveText('O ramal deve ter de 1 a 15 dígitos (0–9, * ou #).');
+  // Bruno's extension is his (R-WS-16: Ana's calls would ring his phone).
+  await dialog.getByLabel('Ramal').fill('2002');
+  await dialog.getByRole('button', { name: 'Salvar ramal' }).click();
+  await expect(dialog.getByRole('alert')).toHaveText('O ramal 2002 já é de outro agente.');
   await dialog.getByLabel('Ramal').fill('2101');
   await dialog.getByRole('button', { name: 'Salvar ramal' }).click();
   await expect(dialog.getByRole('status')).toHaveText('Ramal salvo.');
@@ -34,6 +38,10 @@ test('R-WS-11 Ana edits her profile: extension, language (the UI switches), a ph
   await dialog.getByLabel('Idioma').selectOption({ label: 'English' });
   const english = ana.getByRole('dialog', { name: 'Edit profile' });
   await expect(english.getByLabel('Language')).toHaveValue('en');
+  // The refusal of a colleague's extension reads in the chosen language too.
+  await english.getByLabel('Extension').fill('2003');
+  await english.getByRole('button', { name: 'Save extension' }).click();
+  await expect(english.getByRole('alert')).toHaveText('Extension 2003 already belongs to another agent.');
   // Behind the dialog too (hidden from the accessibility tree while it is open).
   await expect(ana.locator('header.top')).toContainText('Sign out');
 

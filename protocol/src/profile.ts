@@ -26,6 +26,13 @@ export function isValidExtension(value: string | null): boolean {
 }
 
 /**
+ * An extension belongs to one agent (calls ring it, R-WS-16): taking a colleague's is refused with
+ * 409 and this code; the refusal's `extension` names it, for the dialog's translated message.
+ */
+export const EXTENSION_TAKEN = 'extension_taken';
+export const extensionTakenMessage = (extension: string): string => `O ramal ${extension} já é de outro agente.`;
+
+/**
  * `PATCH /api/me`: only the fields sent change. The extension's shape is loose here so that a
  * wrong one answers 422 with a message the agent can act on (the service checks
  * `isValidExtension`), while an unknown field or a wrong type is a 400 like every command.

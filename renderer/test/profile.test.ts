@@ -43,6 +43,8 @@ describe('R-WS-11 profile dialog rules', () => {
     expect(problemOf(new FakeApiError(413, 'too_large', 'x'))).toBe('photo_size');
     expect(problemOf(new FakeApiError(0, 'network', 'x'))).toBe('network');
     expect(problemOf(new FakeApiError(500, 'internal', 'x'))).toBe('failed');
+    // A colleague's extension (R-WS-16: calls would ring the colleague's phone).
+    expect(problemOf(new FakeApiError(409, 'extension_taken', 'O ramal 2002 já é de outro agente.'))).toBe('extension_taken');
     expect(problemOf(new Error('boom'))).toBe('failed');
   });
 

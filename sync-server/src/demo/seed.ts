@@ -6,6 +6,7 @@ import type { AuthService } from '../auth/service.js';
 import type { ChannelAccountDoc } from '../channelAccounts/service.js';
 import type { DocStore } from '../store/index.js';
 import { MediaService } from '../media/service.js';
+import { extensionClaimDoc } from '../profile/extensions.js';
 import { simplePdf } from '../media/simplePdf.js';
 import { randomToken } from '../auth/tokens.js';
 import { updateDoc } from '../store/index.js';
@@ -90,7 +91,9 @@ export async function seedDemo(store: DocStore, auth: AuthService, password: str
     // Pre-chat form on (the default) and a few articles before chatting (issue 9, R-CH-02, R-RT-05).
     settings: DEMO_WEBCHAT_SETTINGS as unknown as ChannelAccountDoc['settings'],
   };
-  const results = await store.bulkWrite([...docs.map((d) => toStored(d)), channel]);
+  // The extensions' claims, so a colleague cannot take one (profile/extensions.ts).
+  const claims = people.flatMap((p) => (p.extension ? [extensionClaimDoc(p.extension, p.id, now)] : []));
+  const results = await store.bulkWrite([...docs.map((d) => toStored(d)), ...claims, channel]);
   const failed = results.filter((r) => !r.ok);
   if (failed.length > 0) throw new Error(`demo seed failed for ${failed.map((r) => r.id).join(', ')}`);
   for (const user of people) await auth.setPassword(user, password);

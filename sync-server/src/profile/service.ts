@@ -6,7 +6,8 @@ import type { AuthService, Principal } from '../auth/service.js';
 import type { MediaService } from '../media/service.js';
 import { sniffMediaType } from '../media/sniff.js';
 import type { DocStore } from '../store/index.js';
-import { updateWire } from '../store/wire.js';
+import { getWire, updateWire } from '../store/wire.js';
+import { ExtensionClaims } from './extensions.js';
 
 const PASSWORD_MESSAGES: Record<PasswordProblem, string> = {
   too_short: 'A nova senha precisa ter pelo menos 8 caracteres.',
@@ -27,6 +28,7 @@ export class ProfileService {
     private readonly store: DocStore,
     private readonly auth: AuthService,
     private readonly media: MediaService,
+    private readonly extensions: ExtensionClaims = new ExtensionClaims(store),
   ) {}
 
   async update(user: UserDoc, body: UpdateProfileBody): Promise<UserDoc> {
@@ -34,11 +36,25 @@ export class ProfileService {
       throw new DomainError('unprocessable', 'invalid_extension', 'O ramal deve ter de 1 a 15 dígitos (0–9, * ou #).');
     }
     const extension = body.extension === undefined ? undefined : normalizeExtension(body.extension);
-    return this.write(user.id, (current) => ({
-      ...current,
-      ...(extension !== undefined ? { extension } : {}),
-      ...(body.language ? { language: body.language } : {}),
-    }));
+    const language = body.language ? { language: body.language } : {};
+    const stored = await getWire<UserDoc>(this.store, user.id);
+    // Setting one's own extension again changes nothing: no claim to make or release.
+    if (extension === undefined || extension === (stored?.extension ?? null)) return this.write(user.id, (current) => ({ ...current, ...language }));
+    if (extension !== null) await this.extensions.claim(user.id, extension);
+    let previous: string | null | undefined;
+    let saved: UserDoc;
+    try {
+      saved = await this.write(user.id, (current) => {
+        previous = current.extension ?? null;
+        return { ...current, extension, ...language };
+      });
+    } catch (error) {
+      if (extension !== null) await this.extensions.release(user.id, extension);
+      throw error;
+    }
+    // The extension the write replaced (read inside it, so a concurrent edit of one's own is counted).
+    if (previous && previous !== extension) await this.extensions.release(user.id, previous);
+    return saved;
   }
 
   /** Stores the picture (sniffed: JPEG, PNG or WebP, at most 2 MB) and points the user at it. */
