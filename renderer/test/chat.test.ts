@@ -12,6 +12,10 @@ vi.mock('../src/net/api', () => {
   }
   return { ApiError, api: vi.fn(() => Promise.reject(new ApiError(0, 'network', 'no server in tests'))) };
 });
+const { ApiError, api } = await import('../src/net/api');
+const { httpTransport } = await import('../src/db/outboxTransport');
+const { closeOutboxes, outboxCollection, startedOutbox } = await import('./outboxFixture');
+const { until } = await import('./replicaFake');
 const { openDatabase } = await import('../src/db/database');
 const { purgeExpired, purgeInvisible } = await import('../src/db/purge');
 const { searchLocal } = await import('../src/components/search/messageSearch');
@@ -76,6 +80,29 @@ describe('R-WS-12 unread counts of the internal chat', () => {
     expect(stillSending(queued, new Set([chatMessageId('user:ana', '01JAAAAAAAAAAAAAAAAAAAAAAA')]), 'user:ana')).toEqual([{ id: '01JBBBBBBBBBBBBBBBBBBBBBBB' }]);
     // Another author's message with the same client id is not mine.
     expect(stillSending(queued, new Set([chatMessageId('user:bruno', '01JAAAAAAAAAAAAAAAAAAAAAAA')]), 'user:ana')).toHaveLength(2);
+  });
+});
+
+describe('R-WS-12 a chat message the server holds back', () => {
+  afterEach(closeOutboxes);
+
+  it('R-WS-12 a 429 keeps the message queued with the server\'s reason (not refused, not lost), and it goes later', async () => {
+    const reason = 'Muitas mensagens seguidas no chat interno: aguarde alguns segundos.';
+    vi.mocked(api).mockRejectedValueOnce(new ApiError(429, 'rate_limited', reason));
+    let release = (): void => undefined;
+    const later = new Promise<void>((resolve) => (release = resolve));
+    vi.mocked(api).mockImplementationOnce(async () => {
+      await later;
+      return { message: {} };
+    });
+    const outbox = await outboxCollection();
+    const sender = startedOutbox(outbox, httpTransport, { timeoutMs: 5_000, retryMinMs: 1, retryMaxMs: 5 });
+    const { id } = await sender.enqueue({ kind: 'chat', conversationId: TEAM, body: { room: TEAM, text: 'oi' } });
+    await until(async () => (await outbox.findOne(id).exec())?.error?.code === 'rate_limited');
+    const held = (await outbox.findOne(id).exec())?.toMutableJSON();
+    expect(held).toMatchObject({ state: 'pending', error: { status: 429, code: 'rate_limited', message: reason } });
+    release();
+    await until(async () => (await outbox.findOne(id).exec())?.state === 'done');
   });
 });
 

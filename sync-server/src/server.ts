@@ -245,7 +245,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       ['/api/reclameaqui', reputationRoutes(raReputation, auth)],
       ['/api/conversations', ticketRoutes(tickets, auth)],
       // The internal chat (issue 13, R-WS-12).
-      ['/api/chat', internalChatRoutes(new InternalChatService(store), auth)],
+      ['/api/chat', internalChatRoutes(new InternalChatService(store), auth, limiter)],
       ['/api', telephonyRoutes(telephony, auth)],
       ...pauses.routes,
       ['/api/webchat/media', visitorMediaRoutes({ media, visitors, limit: limiter.middleware('webchat-media') })],

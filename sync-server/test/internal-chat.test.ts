@@ -37,8 +37,9 @@ describe('R-WS-12 internal chat', () => {
     await server.store.bulkWrite([toStored(closed)]);
     await addUser(server, { key: 'caio', name: 'Caio Comercial', email: 'caio@test.local', role: 'agent', teamIds: ['team:comercial'] });
     await addUser(server, { key: 'gil', name: 'Gil Fechada', email: 'gil@test.local', role: 'agent', teamIds: ['team:fechada'] });
+    await addUser(server, { key: 'flavia', name: 'Flávia Pressa', email: 'flavia@test.local', role: 'agent', teamIds: ['team:suporte'] });
     for (const [who, email] of [['ana', 'ana@demo.local'], ['bruno', 'bruno@demo.local'], ['carla', 'carla@demo.local'],
-      ['admin', 'admin@demo.local'], ['caio', 'caio@test.local'], ['gil', 'gil@test.local']] as const) {
+      ['admin', 'admin@demo.local'], ['caio', 'caio@test.local'], ['gil', 'gil@test.local'], ['flavia', 'flavia@test.local']] as const) {
       tokens[who] = (await login(server, email)).accessToken;
     }
   });
@@ -135,6 +136,19 @@ describe('R-WS-12 internal chat', () => {
     const bruno = await send('bruno', room, 'Eu também', id);
     expect(bruno.status).toBe(201);
     expect(bruno.body.message.id).not.toBe(first.body.message.id);
+  });
+
+  it('R-WS-12 one user\'s flood of messages (each one to the whole team) is held back with 429 and a clear reason; others still write', async () => {
+    const answers: number[] = [];
+    for (let n = 0; n < 45; n++) answers.push((await send('flavia', teamRoomId('team:suporte'), `mensagem ${n}`)).status);
+    // A burst of 20 always passes; 45 in a row cannot all pass (at most two 20-message windows in this test's time).
+    expect(answers.slice(0, 20).every((s) => s === 201)).toBe(true);
+    expect(answers.filter((s) => s === 201).length).toBeLessThanOrEqual(40);
+    const refused = await send('flavia', teamRoomId('team:suporte'), 'mais uma');
+    expect(refused.status).toBe(429);
+    expect(refused.body).toMatchObject({ error: 'rate_limited', message: expect.stringMatching(/chat interno/) });
+    // Per user: a colleague at the same address is not held back.
+    expect((await send('bruno', teamRoomId('team:suporte'), 'Eu ainda posso')).status).toBe(201);
   });
 
   it('R-WS-12 internal messages are not found by the message search, not even by their author', async () => {

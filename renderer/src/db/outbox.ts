@@ -45,6 +45,14 @@ export class CommandRefused extends Error {
   }
 }
 
+/** The server asked to be asked later (429): the command keeps its place and goes again; its reason shows meanwhile. */
+export class CommandDeferred extends Error {
+  constructor(readonly reason: OutboxError) {
+    super(reason.message);
+    this.name = 'CommandDeferred';
+  }
+}
+
 /**
  * A dialog's action as a command: its id is created once, so confirming again after a lost or
  * queued answer repeats the same command (applied once); a refusal starts a new one.
@@ -245,7 +253,8 @@ export class CommandOutbox {
       }
       this.failures++;
       const code = error instanceof CommandTimeout ? 'timeout' : 'network';
-      await this.patch(entry.id, { error: { status: 0, code, message: error instanceof Error ? error.message : String(error) } });
+      const reason = error instanceof CommandDeferred ? error.reason : { status: 0, code, message: error instanceof Error ? error.message : String(error) };
+      await this.patch(entry.id, { error: reason });
       return false;
     }
   }

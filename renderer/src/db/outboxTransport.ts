@@ -4,7 +4,7 @@ import {
 } from '@atende/protocol';
 import { ApiError } from '../net/api';
 import { call } from '../net/client';
-import { CommandRefused, type Transport } from './outbox';
+import { CommandDeferred, CommandRefused, type Transport } from './outbox';
 import type { OutboxKind } from './outboxSchema';
 
 /** The stored body is what the agent's action built from these schemas (`db/outbox.ts`). */
@@ -57,6 +57,8 @@ export const httpTransport: Transport = async (kind, conversationId, body) => {
     if (error instanceof ApiError && isFinal(error.status)) {
       throw new CommandRefused({ status: error.status, code: error.code, message: error.message });
     }
+    // Held back (too many at once, e.g. chat messages): repeated later, with the server's reason to show meanwhile.
+    if (error instanceof ApiError && error.status === 429) throw new CommandDeferred({ status: 429, code: error.code, message: error.message });
     throw error;
   }
 };

@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { rateLimit, type Options } from 'express-rate-limit';
 import { RedisStore, type RedisReply } from 'rate-limit-redis';
 import { type Bus, redisBusOf } from '../bus/index.js';
@@ -6,6 +6,29 @@ import type { RedisBus } from '../bus/redis.js';
 
 /** The public endpoints that are limited per client address (ARCHITECTURE §8). */
 export type RateLimitBucket = 'login' | 'refresh' | 'webchat-visitor' | 'webchat-message' | 'webchat-media' | 'webhook';
+
+/**
+ * Signed-in users' endpoints limited per user, not per address (a team shares its office's
+ * address), each with its own window and the reason its refusal gives.
+ */
+export type UserRateLimitBucket = 'chat-message';
+
+interface UserLimit {
+  limit: number;
+  windowMs: number;
+  message: string;
+}
+
+const USER_LIMITS: Record<UserRateLimitBucket, UserLimit> = {
+  // R-WS-12: every chat message fans out to a whole team. 20 per 20 s: a burst of 20 (more than
+  // anyone types at once), then one a second sustained; a script's flood is cut at its 21st. The
+  // renderer's outbox keeps a held-back message and sends it again after the window.
+  'chat-message': {
+    limit: 20,
+    windowMs: 20_000,
+    message: 'Muitas mensagens seguidas no chat interno: aguarde alguns segundos; as mensagens pendentes serão enviadas em seguida.',
+  },
+};
 
 export interface RateLimiterOptions {
   /** With a Redis bus the counters live in Redis, so every node counts the same client together. */
@@ -39,7 +62,7 @@ class ReloadingRedisStore extends RedisStore {
  * cannot be reached the request passes: the endpoints stay usable and login keeps its lockout.
  */
 export class RateLimiter {
-  private readonly limiters = new Map<RateLimitBucket, RequestHandler>();
+  private readonly limiters = new Map<RateLimitBucket | UserRateLimitBucket, RequestHandler>();
   private readonly redis: RedisBus | undefined;
   private readonly log: (message: string) => void;
   private lastLog = 0;
@@ -59,16 +82,34 @@ export class RateLimiter {
     return limiter;
   }
 
-  private create(bucket: RateLimitBucket): RequestHandler {
+  /**
+   * A signed-in user's limiter for `bucket` (its window and limit in USER_LIMITS), counted per
+   * `userOf(req)`: it goes after the authentication that makes the user known.
+   */
+  perUser(bucket: UserRateLimitBucket, userOf: (req: Request) => string): RequestHandler {
+    let limiter = this.limiters.get(bucket);
+    if (!limiter) {
+      const { limit, windowMs, message } = USER_LIMITS[bucket];
+      this.limiters.set(bucket, (limiter = this.create(bucket, { limit, windowMs, message, keyGenerator: (req) => userOf(req) })));
+    }
+    return limiter;
+  }
+
+  private create(
+    bucket: RateLimitBucket | UserRateLimitBucket,
+    own: Partial<UserLimit> & Pick<Partial<Options>, 'keyGenerator'> = {},
+  ): RequestHandler {
+    const message = own.message ?? 'Too many requests; try again in a minute';
     const options: Partial<Options> = {
-      windowMs: WINDOW_MS,
-      limit: this.perMinute,
+      windowMs: own.windowMs ?? WINDOW_MS,
+      limit: own.limit ?? this.perMinute,
+      ...(own.keyGenerator ? { keyGenerator: own.keyGenerator } : {}),
       standardHeaders: 'draft-8',
       legacyHeaders: false,
       identifier: bucket,
       passOnStoreError: true,
       handler: (_req, res) => {
-        res.status(429).json({ error: 'rate_limited', message: 'Too many requests; try again in a minute' });
+        res.status(429).json({ error: 'rate_limited', message });
       },
       logger: { error: (e, m) => this.warn(e, m), warn: (e, m) => this.warn(e, m) },
     };
