@@ -113,4 +113,50 @@ describe('R-WS-07 the maximum of simultaneous conversations under concurrency', 
     expectRefused(replies, 5);
     expect(await activeOf('user:cap-starts')).toBe(3);
   });
+
+  it('R-WS-07 R-WS-09 a pause racing claims: no agent keeps a conversation whose seat was written after the pause', async () => {
+    // Every store write is numbered when it is sent and when it has landed, so "written after the
+    // pause" is an order of events, not a clock: the seat's write sent once the pause had landed.
+    let clock = 0;
+    const pauseLanded = new Map<string, number>();
+    const seatSent = new Map<string, number>();
+    const store = server.store;
+    const original = store.bulkWrite.bind(store);
+    store.bulkWrite = async (docs, options) => {
+      const sent = ++clock;
+      const results = await original(docs, options);
+      const landed = ++clock;
+      docs.forEach((doc, i) => {
+        if (!results[i]?.ok) return;
+        if (doc.type === 'user' && doc.pause && !pauseLanded.has(doc._id)) pauseLanded.set(doc._id, landed);
+        if (doc.type === 'capacity') {
+          for (const seat of doc.seats as Array<{ conversationId: string }>) if (!seatSent.has(seat.conversationId)) seatSent.set(seat.conversationId, sent);
+        }
+      });
+      return results;
+    };
+    const pairs = 25;
+    try {
+      const agents = await Promise.all(Array.from({ length: pairs }, (_, i) => agent(`cap-pause-${i}`, 5)));
+      const ids = await waitingConversations(pairs);
+      const replies = await Promise.all(agents.flatMap((token, i) => [
+        call(server, 'POST', '/api/me/pause', { token, body: { typeId: 'pausetype:treinamento' } }),
+        claim(token, String(ids[i])),
+      ]));
+      for (let i = 0; i < pairs; i++) {
+        const [paused, claimed] = [replies[2 * i], replies[2 * i + 1]];
+        expect(paused?.status).toBe(200);
+        expect([200, 409]).toContain(claimed?.status);
+        if (claimed?.status === 409) expect(claimed.body).toMatchObject({ error: 'paused' });
+        const c = await server.store.get(String(ids[i]), { fresh: true });
+        const userId = `user:cap-pause-${i}`;
+        if (c?.status === 'active' && c.agentId === userId) {
+          // Kept only when the seat was written before the pause landed.
+          expect(seatSent.get(String(ids[i]))).toBeLessThan(pauseLanded.get(userId) ?? 0);
+        }
+      }
+    } finally {
+      store.bulkWrite = original;
+    }
+  });
 });

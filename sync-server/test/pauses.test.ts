@@ -189,8 +189,10 @@ describe('R-WS-09 an agent’s pause', () => {
     const capacity = new Capacity(server.store);
     const brunoDoc = await getWire<UserDoc>(server.store, 'user:bruno');
     if (!brunoDoc) throw new Error('no bruno');
-    await expect(capacity.take(brunoDoc, id)).rejects.toMatchObject({ code: 'paused' });
+    await expect(capacity.take(brunoDoc, id)).rejects.toMatchObject({ code: 'paused', message: PAUSED_MESSAGE });
     await expect(capacity.check(brunoDoc)).rejects.toMatchObject({ code: 'paused' });
+    // Handed over by someone else (a transfer whose check came before the pause): said in Bruno's name.
+    await expect(capacity.take(brunoDoc, id, 'user:ana')).rejects.toMatchObject({ code: 'paused', message: expect.stringMatching(/^Bruno Lima está em pausa/) });
     await endPause(bruno);
     await expect(capacity.check(brunoDoc)).resolves.toBeUndefined();
   });

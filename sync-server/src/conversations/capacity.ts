@@ -29,6 +29,9 @@ interface CapacityDoc extends StoredDoc {
 
 const capacityIdOf = (userId: string) => `capacity:${keyOf(userId)}`;
 
+/** The agent a seat is for: their maximum, and their name for a refusal said to someone else. */
+type SeatHolder = Pick<UserDoc, 'id' | 'maxConcurrent' | 'name'>;
+
 const MAX_ATTEMPTS = 100;
 /** How long a seat whose command has not written yet is kept (a crash between the two). */
 const PENDING_MS = 120_000;
@@ -59,10 +62,11 @@ export class Capacity {
   /**
    * Takes a seat for `conversationId`; refuses with the manual's message when the agent is full.
    * Answers false when the agent already holds it (a repeated command needs no second seat).
+   * `byUserId`: who hands the conversation to the agent (a transfer), named in a refusal.
    */
-  async take(agent: Pick<UserDoc, 'id' | 'maxConcurrent'>, conversationId: string): Promise<boolean> {
+  async take(agent: SeatHolder, conversationId: string, byUserId: string = agent.id): Promise<boolean> {
     const id = capacityIdOf(agent.id);
-    await this.assertNotPaused(agent.id);
+    await this.assertNotPaused(agent, byUserId);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const stored = (await this.store.get(id, { fresh: true })) as CapacityDoc | undefined;
       const now = Date.now();
@@ -77,7 +81,10 @@ export class Capacity {
       };
       if (stored?._rev) next._rev = stored._rev;
       const [result] = await this.store.bulkWrite([next]);
-      if (result?.ok) return true;
+      if (result?.ok) {
+        await this.notPausedSince(agent, conversationId, byUserId);
+        return true;
+      }
       if (result?.error !== 'conflict') throw new Error(`write ${id}: ${result?.reason ?? 'no result'}`);
     }
     throw new Error(`write ${id}: too much contention`);
@@ -87,8 +94,8 @@ export class Capacity {
    * Refuses when the agent is full, taking nothing: the manual checks the maximum before anything
    * else of a start (start.ts), whose seat is taken later, once its conversation id is known.
    */
-  async check(agent: Pick<UserDoc, 'id' | 'maxConcurrent'>): Promise<void> {
-    await this.assertNotPaused(agent.id);
+  async check(agent: SeatHolder, byUserId: string = agent.id): Promise<void> {
+    await this.assertNotPaused(agent, byUserId);
     const stored = (await this.store.get(capacityIdOf(agent.id), { fresh: true })) as CapacityDoc | undefined;
     const { held } = await this.held(agent, stored, Date.now());
     if (held >= agent.maxConcurrent) throw conversationErrors.maxConcurrent();
@@ -96,11 +103,27 @@ export class Capacity {
 
   /**
    * A paused agent takes no seat (R-WS-09), whoever hands them the conversation: the user is read
-   * fresh, since the caller's copy may predate the pause.
+   * fresh, since the caller's copy may predate the pause. Said to the agent ("Você está em
+   * pausa…"), or in the agent's name to whoever transfers to them.
    */
-  private async assertNotPaused(userId: string): Promise<void> {
-    const user = await this.store.get(userId, { fresh: true });
-    if (user && !user._deleted && user.pause) throw pauseErrors.paused();
+  private async assertNotPaused(agent: SeatHolder, byUserId: string): Promise<void> {
+    const user = await this.store.get(agent.id, { fresh: true });
+    if (user && !user._deleted && user.pause) throw agent.id === byUserId ? pauseErrors.paused() : pauseErrors.targetPaused(agent.name);
+  }
+
+  /**
+   * The pause writes only the user document, so a pause landing between the check above and the
+   * seat's write would let both succeed. Read again once the seat is written: a pause seen now
+   * gives the seat back and refuses; one not seen yet landed after the seat, which it then lets
+   * stand (a pause keeps the conversations already taken).
+   */
+  private async notPausedSince(agent: SeatHolder, conversationId: string, byUserId: string): Promise<void> {
+    try {
+      await this.assertNotPaused(agent, byUserId);
+    } catch (error) {
+      await this.release(agent.id, conversationId);
+      throw error;
+    }
   }
 
   /** Gives back a seat whose command did not write (refused, or lost to a racer). */
@@ -112,8 +135,8 @@ export class Capacity {
   }
 
   /** Takes a seat around `write`, giving it back when `write` fails or writes nothing (undefined). */
-  async seated<T>(agent: Pick<UserDoc, 'id' | 'maxConcurrent'>, conversationId: string, write: () => Promise<T>): Promise<T> {
-    const taken = await this.take(agent, conversationId);
+  async seated<T>(agent: SeatHolder, conversationId: string, write: () => Promise<T>, byUserId: string = agent.id): Promise<T> {
+    const taken = await this.take(agent, conversationId, byUserId);
     let result: T | undefined;
     try {
       result = await write();
@@ -124,7 +147,7 @@ export class Capacity {
   }
 
   /** The seats still held, and how many conversations they and the agent's active ones make. */
-  private async held(agent: Pick<UserDoc, 'id' | 'maxConcurrent'>, stored: CapacityDoc | undefined, now: number): Promise<{ kept: Seat[]; held: number }> {
+  private async held(agent: SeatHolder, stored: CapacityDoc | undefined, now: number): Promise<{ kept: Seat[]; held: number }> {
     const kept: Seat[] = [];
     for (const seat of stored && !stored._deleted ? stored.seats : []) {
       if (holds(agent.id, seat, await this.conversation(seat.conversationId), now)) kept.push(seat);

@@ -253,7 +253,7 @@ export class ConversationService {
       const trace = eventDocs(result.next, lines?.(result.next, current) ?? []);
       return { doc: result.next, jobs: [...this.jobsAfter(current, result.next), ...trace.jobs], with: [...trace.lines, ...records] };
     });
-    return receiver ? this.capacity.seated(receiver, seen.id, write) : write();
+    return receiver ? this.capacity.seated(receiver, seen.id, write, user.id) : write();
   }
 
   /** Messages follow their conversation's team; moving them is outbox work, not request work. */
