@@ -84,6 +84,29 @@ describe.skipIf(!hasRedis)('RateLimiter over Redis', () => {
     expect((await post(a, '/login', '203.0.113.9')).status).toBe(200);
   });
 
+  it('R-WS-12 R-OPS-01 chat messages are counted per user across nodes sharing one Redis, whatever the address', async () => {
+    const chatApp = async () => {
+      const limiter = await nodeLimiter(1_000);
+      const app = express();
+      app.post('/chat', limiter.perUser('chat-message', (req) => String(req.headers['x-user'])), (_req, res) => void res.json({ ok: true }));
+      const server = createServer(app);
+      servers.push(server);
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/chat`;
+      return async (user: string) => {
+        const res = await fetch(url, { method: 'POST', headers: { 'X-User': user } });
+        return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+      };
+    };
+    const [a, b] = [await chatApp(), await chatApp()];
+    for (let n = 0; n < 20; n += 1) expect((await (n % 2 ? a : b)('user:flavia')).status).toBe(200);
+    const held = await a('user:flavia');
+    expect(held.status).toBe(429);
+    expect(held.body).toMatchObject({ error: 'rate_limited', message: expect.stringMatching(/chat interno/) });
+    expect((await b('user:flavia')).status).toBe(429);
+    expect((await b('user:bruno')).status).toBe(200);
+  });
+
   it('R-OPS-01 while Redis is unreachable requests pass (logged), and counting resumes once it is back', async () => {
     const logs: string[] = [];
     const app = await appWith(await nodeLimiter(2, logs));
