@@ -10,6 +10,7 @@ import { toWire } from '../store/wire.js';
 import { StoreIdentity, viewerOf } from '../access/scope.js';
 import { publishTopic, subscribeTopic, type Bus, type TopicMessage } from '../bus/index.js';
 import { Collisions } from './collisions.js';
+import { followPause, presenceSetRefusal, statusAtHello } from './pausePresence.js';
 import { createPresence, type Presence } from './presence.js';
 import { keepAlive, MAX_BUFFERED_BYTES, MAX_FRAME_BYTES, parseFrame, sendFrame } from './socket.js';
 import { ChangeStream, type StreamMember } from './stream.js';
@@ -174,8 +175,10 @@ export class AgentHub {
         return sendFrame(connection.ws, { type: 'pong' });
       case 'pong':
         return;
-      case 'presence.set':
-        return this.presenceSet(connection, principal, frame.status);
+      case 'presence.set': {
+        const refusal = presenceSetRefusal(principal.user, frame.status);
+        return refusal ? this.error(connection, refusal.code, refusal.message) : this.presence.setStatus(principal.user.id, 'online');
+      }
       case 'typing':
         return this.agentTyping(connection, principal, frame.conversationId, frame.typing);
       case 'viewing':
@@ -202,8 +205,7 @@ export class AgentHub {
     const member: StreamMember = { ws: connection.ws, viewer: viewerOf(principal.user) };
     connection.member = member;
     this.stream.join(member);
-    // The pause is on the user document (R-WS-09): presence follows it, also after a restart.
-    this.presence.setStatus(principal.user.id, principal.user.pause ? 'paused' : 'online');
+    this.presence.setStatus(principal.user.id, statusAtHello(principal.user));
     this.presence.connected(principal.user.id);
     sendFrame(connection.ws, {
       type: 'welcome', userId: principal.user.id, presence: this.presence.snapshot(),
@@ -212,23 +214,6 @@ export class AgentHub {
     // A change of this user that passed the feed while the token was checked found no socket to update.
     const late = this.userRows.get(principal.user.id);
     if (late && late.n > rowsBefore) this.applyUser(connection, late.row);
-  }
-
-  /**
-   * A pause has a type and starts through `POST /api/me/pause` (R-WS-09): the frame no longer makes
-   * an untyped one, nor ends a typed one; 'online' stays for clients that send it.
-   */
-  private presenceSet(connection: Connection, principal: Principal, status: 'online' | 'paused'): void {
-    if (status === 'paused') return this.error(connection, 'pause_needs_type', 'Start a pause with POST /api/me/pause {typeId}');
-    if (principal.user.pause) return this.error(connection, 'paused', 'End the pause with DELETE /api/me/pause');
-    this.presence.setStatus(principal.user.id, 'online');
-  }
-
-  /** Presence shows the pause written on the user document, whichever node or command wrote it. */
-  private followPause(row: ChangeRow): void {
-    const paused = !row.deleted && !!row.doc.pause;
-    const status = this.presence.statusOf(row.id);
-    if (paused ? status === 'online' : status === 'paused') this.presence.setStatus(row.id, paused ? 'paused' : 'online');
   }
 
   /** A notice for the signed-in users of some roles on this node (a pause past its maximum, to supervisors). */
@@ -278,7 +263,8 @@ export class AgentHub {
     // Rights first: the row that changes a user's teams is already routed by the new ones.
     if (row.doc.type === 'user' || row.id.startsWith('user:')) {
       this.userRows.set(row.id, { n: ++this.userRowCount, row });
-      this.followPause(row);
+      // Presence shows the pause written on the user document, whichever node or command wrote it (R-WS-09).
+      followPause(this.presence, row);
       for (const c of this.connections) if (c.principal?.user.id === row.id) this.applyUser(c, row);
     }
     this.stream.changed(row);
