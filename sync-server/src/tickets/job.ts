@@ -44,6 +44,8 @@ async function createTicket(deps: TicketJobDeps, job: JobDoc): Promise<void> {
   const { store, tickets, config } = deps;
   const c = await tickets.current(String(job.payload.conversationId));
   const link = c?.ticketLinks.find((l) => l.id === job.payload.linkId);
+  // A run that stopped between settling the link and its trace line: the line is all that is left.
+  if (c && link?.status === 'linked') return tickets.recordLinked(c, link);
   if (!c || link?.status !== 'creating') return;
   if (!config.url) throw new PermanentFailure('Nenhum sistema de tickets está configurado.');
   const request = await ticketRequest(store, c, link);
@@ -59,8 +61,8 @@ async function createTicket(deps: TicketJobDeps, job: JobDoc): Promise<void> {
     throw new RetryLater(timedOut ? 'O sistema de tickets não respondeu a tempo.' : 'O sistema de tickets está fora do ar.');
   }
   const answer = await readAnswer(response);
-  const settled = await tickets.settle(c.id, link.id, (l) => ({ ...l, status: 'linked', number: answer.number, url: answer.url ?? null, error: null }));
-  if (settled) await tickets.recordLinked(settled.conversation, settled.link);
+  // The trace line travels with the settled link (settle).
+  await tickets.settle(c.id, link.id, (l) => ({ ...l, status: 'linked', number: answer.number, url: answer.url ?? null, error: null }));
 }
 
 async function readAnswer(response: Response): Promise<TicketAnswer> {

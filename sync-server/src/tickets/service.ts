@@ -31,7 +31,11 @@ export class TicketService {
   async link(user: UserDoc, conversationId: string, body: TicketBody): Promise<{ conversation: ConversationDoc; created: boolean }> {
     const seen = withLinks(await visibleConversation(this.store, user, conversationId));
     const repeat = this.repeatOf(seen, body.id, user);
-    if (repeat) return { conversation: seen, created: false };
+    if (repeat) {
+      // The first attempt may have stopped between the link and its line: the repeat writes it (once).
+      await this.recordLinked(seen, repeat);
+      return { conversation: seen, created: false };
+    }
     const permission = mayLinkTicket(user, seen);
     if (!permission.ok) throw permission.error;
     const number = body.number ?? null;
@@ -56,10 +60,12 @@ export class TicketService {
       };
       created = true;
       const doc: ConversationDoc = { ...current, ticketLinks: [...current.ticketLinks, link], updatedAt: Math.max(at, current.updatedAt) };
-      return { doc, jobs: number === null ? [ticketJob(conversationId, body.id)] : [] };
+      // A link by number carries its trace line in the same store write.
+      return { doc, jobs: number === null ? [ticketJob(conversationId, body.id)] : [], with: this.traceOf(current, link) };
     });
     const link = conversation.ticketLinks.find((l) => l.id === body.id);
-    if (created && link?.status === 'linked') await this.recordLinked(conversation, link);
+    // A repeat racing its first attempt found the link written: its line too, whatever that attempt managed.
+    if (!created && link) await this.recordLinked(conversation, link);
     return { conversation, created };
   }
 
@@ -87,10 +93,17 @@ export class TicketService {
   /**
    * The trace line "Conversa vinculada ao ticket N" in the transcript, so History shows when and by
    * whom. Private: the website visitor's transcript and notices take public messages only. Its id
-   * comes from the link's, so the job's retry (or the command's) writes it once.
+   * comes from the link's, so the job's retry (or the command's) writes it once: a line already
+   * there makes this write conflict, which is the answer wanted.
    */
   async recordLinked(c: ConversationDoc, link: TicketLink): Promise<void> {
-    if (link.number === null) return;
+    const trace = this.traceOf(c, link);
+    if (trace.length > 0) await this.store.bulkWrite(trace);
+  }
+
+  /** The link's trace line, once it has a number (none for a link still being created or failed). */
+  private traceOf(c: ConversationDoc, link: TicketLink): StoredDoc[] {
+    if (link.number === null || link.status !== 'linked') return [];
     const payload: ConversationEventPayload = { event: 'ticketLinked', number: link.number, messageCount: link.messageIds.length, byUserId: link.byUserId };
     const at = this.now();
     const message: MessageDoc = {
@@ -99,7 +112,7 @@ export class TicketService {
       direction: 'system', authorId: null, authorName: '', kind: 'event', text: conversationEventText(payload),
       attachments: [], visibility: 'private', status: 'sent', error: null, externalId: null, payload,
     };
-    await this.store.bulkWrite([toStored(message)]);
+    return [toStored(message)];
   }
 
   /** The job's and the dead letter's write: the link `linkId` as `update` makes it, if it is still being created. */
@@ -111,10 +124,12 @@ export class TicketService {
       const current = withLinks(stored);
       const link = current.ticketLinks.find((l) => l.id === linkId);
       if (link?.status !== 'creating') return undefined;
-      settled = update(link);
+      const next = update(link);
+      settled = next;
       const at = this.now();
-      const ticketLinks = current.ticketLinks.map((l) => (l.id === linkId ? settled ?? l : l));
-      return { doc: { ...current, ticketLinks, updatedAt: Math.max(at, current.updatedAt) }, jobs: [] };
+      const ticketLinks = current.ticketLinks.map((l) => (l.id === linkId ? next : l));
+      // A link now 'linked' carries its trace line in the same store write.
+      return { doc: { ...current, ticketLinks, updatedAt: Math.max(at, current.updatedAt) }, jobs: [], with: this.traceOf(current, next) };
     }).catch((error: unknown) => {
       // A conversation removed meanwhile has no link left to settle.
       if (error instanceof ConversationGone) return undefined;
