@@ -84,3 +84,49 @@ export function mayLinkTicket(actor: Actor, conversation: ConversationDoc): Perm
   const reply = may(actor, 'reply', conversation);
   return reply.ok ? reply : { ok: false, error: forbidden('Only the conversation’s agents or a supervisor may link tickets') };
 }
+
+/**
+ * Why a ticket could not be created, as the link's `error` keeps it (pt-BR, the server's wording).
+ * The link stores only the sentence, so the workstation reads the kind back (`ticketFailureOf`) to
+ * say it in the agent's language; a sentence of another shape is shown as stored.
+ */
+export type TicketFailure =
+  | { kind: 'notConfigured' | 'timeout' | 'down' | 'noNumber' | 'failed' }
+  | { kind: 'unavailable' | 'credentials'; status: number }
+  | { kind: 'refused'; status: number; detail: string };
+
+const FIXED_FAILURES = {
+  notConfigured: 'Nenhum sistema de tickets está configurado.',
+  timeout: 'O sistema de tickets não respondeu a tempo.',
+  down: 'O sistema de tickets está fora do ar.',
+  noNumber: 'O sistema de tickets respondeu sem o número do ticket.',
+  failed: 'O ticket não pôde ser criado.',
+} as const;
+
+export function ticketFailureText(failure: TicketFailure): string {
+  switch (failure.kind) {
+    case 'unavailable':
+      return `O sistema de tickets está indisponível (HTTP ${failure.status}).`;
+    case 'credentials':
+      return `O sistema de tickets recusou a credencial (HTTP ${failure.status}).`;
+    case 'refused':
+      return `O sistema de tickets recusou o pedido (HTTP ${failure.status})${failure.detail ? `: ${failure.detail}` : '.'}`;
+    default:
+      return FIXED_FAILURES[failure.kind];
+  }
+}
+
+export function ticketFailureOf(text: string): TicketFailure | undefined {
+  for (const [kind, sentence] of Object.entries(FIXED_FAILURES)) {
+    if (text === sentence) return { kind: kind as keyof typeof FIXED_FAILURES };
+  }
+  const status = /^O sistema de tickets (está indisponível|recusou a credencial|recusou o pedido) \(HTTP (\d{3})\)(.*)$/s.exec(text);
+  if (!status) return undefined;
+  const [, what, code, rest = ''] = status;
+  if (what === 'está indisponível' && rest === '.') return { kind: 'unavailable', status: Number(code) };
+  if (what === 'recusou a credencial' && rest === '.') return { kind: 'credentials', status: Number(code) };
+  if (what === 'recusou o pedido' && (rest === '.' || rest.startsWith(': '))) {
+    return { kind: 'refused', status: Number(code), detail: rest === '.' ? '' : rest.slice(2) };
+  }
+  return undefined;
+}

@@ -1,5 +1,5 @@
 import {
-  contactPhone, TicketAnswer, type ContactDoc, type ConversationDoc, type MessageDoc, type TicketLink, type TicketRequest, type UserDoc,
+  contactPhone, TicketAnswer, ticketFailureText, type ContactDoc, type ConversationDoc, type MessageDoc, type TicketLink, type TicketRequest, type UserDoc,
 } from '@atende/protocol';
 import { TRANSCRIPT_LIMIT } from '../conversations/transcript.js';
 import { PermanentFailure, RetryLater, type JobDoc, type JobRunner } from '../jobs/types.js';
@@ -34,7 +34,7 @@ export function registerTicketJobs(jobs: JobRunner, deps: TicketJobDeps): void {
     concurrency: 2,
     onDead: async (job, error) => {
       await deps.tickets.settle(String(job.payload.conversationId), String(job.payload.linkId), (link) => ({
-        ...link, status: 'failed', error: error.message.slice(0, 500) || 'O ticket não pôde ser criado.',
+        ...link, status: 'failed', error: error.message.slice(0, 500) || ticketFailureText({ kind: 'failed' }),
       }));
     },
   });
@@ -47,7 +47,7 @@ async function createTicket(deps: TicketJobDeps, job: JobDoc): Promise<void> {
   // A run that stopped between settling the link and its trace line: the line is all that is left.
   if (c && link?.status === 'linked') return tickets.recordLinked(c, link);
   if (!c || link?.status !== 'creating') return;
-  if (!config.url) throw new PermanentFailure('Nenhum sistema de tickets está configurado.');
+  if (!config.url) throw new PermanentFailure(ticketFailureText({ kind: 'notConfigured' }));
   const request = await ticketRequest(store, c, link);
   const headers: Record<string, string> = { 'content-type': 'application/json', 'idempotency-key': link.id };
   if (config.token) headers.authorization = `Bearer ${config.token}`;
@@ -58,7 +58,7 @@ async function createTicket(deps: TicketJobDeps, job: JobDoc): Promise<void> {
   } catch (error) {
     // Even a request cut after it reached the system is safe to repeat: it carries the Idempotency-Key.
     const timedOut = error instanceof Error && error.name === 'TimeoutError';
-    throw new RetryLater(timedOut ? 'O sistema de tickets não respondeu a tempo.' : 'O sistema de tickets está fora do ar.');
+    throw new RetryLater(ticketFailureText({ kind: timedOut ? 'timeout' : 'down' }));
   }
   const answer = await readAnswer(response);
   // The trace line travels with the settled link (settle).
@@ -70,12 +70,10 @@ async function readAnswer(response: Response): Promise<TicketAnswer> {
   const status = response.status;
   if (status === 408 || status === 429 || status >= 500) {
     const seconds = Number(response.headers.get('retry-after'));
-    throw new RetryLater(`O sistema de tickets está indisponível (HTTP ${status}).`, Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : undefined);
+    throw new RetryLater(ticketFailureText({ kind: 'unavailable', status }), Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : undefined);
   }
-  if (status === 401 || status === 403) throw new PermanentFailure(`O sistema de tickets recusou a credencial (HTTP ${status}).`);
-  if (status < 200 || status >= 300) {
-    throw new PermanentFailure(`O sistema de tickets recusou o pedido (HTTP ${status})${text ? `: ${text.slice(0, DETAIL_MAX)}` : '.'}`);
-  }
+  if (status === 401 || status === 403) throw new PermanentFailure(ticketFailureText({ kind: 'credentials', status }));
+  if (status < 200 || status >= 300) throw new PermanentFailure(ticketFailureText({ kind: 'refused', status, detail: text.slice(0, DETAIL_MAX) }));
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -83,7 +81,7 @@ async function readAnswer(response: Response): Promise<TicketAnswer> {
     body = undefined;
   }
   const parsed = TicketAnswer.safeParse(body);
-  if (!parsed.success) throw new PermanentFailure('O sistema de tickets respondeu sem o número do ticket.');
+  if (!parsed.success) throw new PermanentFailure(ticketFailureText({ kind: 'noNumber' }));
   return parsed.data;
 }
 

@@ -1,4 +1,4 @@
-import { TICKET_REFUSALS, type TicketLink } from '@atende/protocol';
+import { TICKET_REFUSALS, ticketFailureOf, type TicketLink } from '@atende/protocol';
 import { CommandRefused, type CommandOutbox, type Outcome } from '../../db/outbox';
 
 /**
@@ -34,4 +34,17 @@ export function ticketRefusalKey(error: unknown): 'integrationMissing' | 'foreig
 /** Chips in the order the links were made; a failed one keeps its reason for the hint. */
 export function linksOf(links: readonly TicketLink[] | undefined): TicketLink[] {
   return [...(links ?? [])].sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : 1));
+}
+
+/**
+ * A failed link's reason under i18n `ticket.failure.*` with its values: the job stores the
+ * server's pt-BR sentence, read back here by its shape; another sentence is shown as stored.
+ */
+export function ticketFailureText(error: string): { key: string; params: Record<string, string | number> } | undefined {
+  const failure = ticketFailureOf(error);
+  if (!failure) return undefined;
+  if (failure.kind === 'refused') {
+    return failure.detail ? { key: 'refused', params: { status: failure.status, detail: failure.detail } } : { key: 'refusedBare', params: { status: failure.status } };
+  }
+  return { key: failure.kind, params: 'status' in failure ? { status: failure.status } : {} };
 }
