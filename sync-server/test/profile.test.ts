@@ -112,6 +112,19 @@ describe('R-WS-11 photo', () => {
     expect((await putPhoto(undefined, png)).status).toBe(401);
   });
 
+  it('R-WS-11 bytes that only look like an image (corrupt or cut short) are refused with 422 and a clear message, the photo kept', async () => {
+    const kept = (await putPhoto(ana, png)).body.user?.photoMediaId;
+    const corrupt = Buffer.concat([png.subarray(0, 8), Buffer.alloc(200, 0x41)]);
+    const cutShort = jpeg.subarray(0, Math.floor(jpeg.length / 2));
+    for (const [bytes, type] of [[corrupt, 'image/png'], [cutShort, 'image/jpeg']] as const) {
+      const refused = await putPhoto(ana, bytes, type);
+      expect(refused.status, type).toBe(422);
+      expect(refused.body.error).toBe('unreadable_image');
+      expect(refused.body.message).toMatch(/corrompida/);
+    }
+    expect(await server.store.get('user:ana')).toMatchObject({ photoMediaId: kept });
+  });
+
   it('R-WS-11 a new photo replaces the old one (which is gone) and removing it clears the user', async () => {
     const first = String((await putPhoto(ana, png)).body.user?.photoMediaId);
     const second = await putPhoto(ana, jpeg, 'image/jpeg');

@@ -4,7 +4,7 @@ import { principalOf, requireUser } from '../auth/middleware.js';
 import type { AuthService } from '../auth/service.js';
 import { implement } from '../http/contract.js';
 import { lingerAfterRefusal } from '../media/upload.js';
-import { readRawBody } from './photoBody.js';
+import { readRawBody, refuseUndecodablePhoto } from './photoBody.js';
 import type { ProfileService } from './service.js';
 
 const MOUNT = '/api/me';
@@ -13,10 +13,11 @@ const MOUNT = '/api/me';
 const photos = new WeakMap<Request, Buffer>();
 
 const photoBody: RequestHandler = (req, _res, next) => {
-  readRawBody(req, PHOTO_MAX_BYTES).then((bytes) => {
+  readRawBody(req, PHOTO_MAX_BYTES).then(async (bytes) => {
+    await refuseUndecodablePhoto(bytes);
     photos.set(req, bytes);
     next();
-  }, next);
+  }).catch(next);
 };
 
 /** A refusal (bad token, too large, wrong type) while the picture is still arriving must still reach the client. */

@@ -18,7 +18,7 @@ export function problemOf(error: unknown): string {
   const known: Record<string, string> = {
     wrong_password: 'wrong_password', locked: 'locked', invalid_extension: 'invalid_extension', extension_taken: 'extension_taken',
     too_short: 'too_short', too_long: 'too_long', blank: 'blank', same_as_current: 'same_as_current',
-    unsupported_type: 'photo_type', too_large: 'photo_size', empty_file: 'photo_type',
+    unsupported_type: 'photo_type', too_large: 'photo_size', empty_file: 'photo_type', unreadable_image: 'photo_unreadable',
   };
   return known[error.code] ?? 'failed';
 }
