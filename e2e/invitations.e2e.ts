@@ -21,7 +21,15 @@ test('R-WS-05 ana invites bruno; bruno writes and the customer sees his name; br
   const { ana, bruno, visitor } = await anaBrunoAndVisitor(server, newContext);
   await takeNewConversation(ana, visitor, server, 'Preciso de ajuda com a fatura');
 
-  await ana.getByRole('button', { name: 'Opções', exact: true }).click();
+  const options = ana.getByRole('button', { name: 'Opções', exact: true });
+  await options.click();
+  await ana.getByTestId('invite-button').click();
+  // Closed with Esc, focus goes back to the menu that opened it (its item is gone), not to the page.
+  await expect(ana.getByTestId('invite-dialog')).toBeVisible();
+  await ana.keyboard.press('Escape');
+  await expect(ana.getByRole('dialog')).toHaveCount(0);
+  await expect(options).toBeFocused();
+  await options.click();
   await ana.getByTestId('invite-button').click();
   const dialog = ana.getByTestId('invite-dialog');
   // Bruno is signed in: listed as available, before anyone offline.
@@ -29,6 +37,13 @@ test('R-WS-05 ana invites bruno; bruno writes and the customer sees his name; br
   await expect(brunoRow).toContainText('Disponível');
   await expect(dialog.locator('label').first()).toContainText('Disponível');
   await expect(dialog.locator('label', { hasText: 'Ana Souza' })).toHaveCount(0);
+  // One row per colleague: checkbox, avatar, name and status side by side, not stacked.
+  const [box, name, status] = await Promise.all([
+    brunoRow.getByRole('checkbox').boundingBox(), brunoRow.getByText('Bruno Lima').boundingBox(), brunoRow.getByText('Disponível').boundingBox(),
+  ]);
+  const middle = (b: { y: number; height: number } | null) => (b ? b.y + b.height / 2 : Number.NaN);
+  expect(Math.abs(middle(box) - middle(name))).toBeLessThan(6);
+  expect(Math.abs(middle(status) - middle(name))).toBeLessThan(6);
   await expectNoAxeViolations(ana, 'the invite dialog');
   await brunoRow.getByRole('checkbox').check();
   await ana.getByRole('button', { name: 'Convidar', exact: true }).click();
