@@ -11,6 +11,8 @@ async function openProfile(page: Page, menuItem: string) {
 
 test('R-WS-11 Ana edits her profile: extension, language (the UI switches), a photo (her avatar shows it), and a new password she signs in with', async ({ server, newContext }) => {
   const ana = await (await newContext()).newPage();
+  // A common laptop screen: every control of the dialog must fit it.
+  await ana.setViewportSize({ width: 1280, height: 800 });
   await signIn(ana, server, 'ana@demo.local');
   await expect(ana.locator('header.top').getByTestId('profile-avatar')).toHaveCount(0);
 
@@ -58,11 +60,19 @@ test('R-WS-11 Ana edits her profile: extension, language (the UI switches), a ph
   await english.getByLabel('Confirm the new password').fill('nova-senha-xxx');
   await english.getByRole('button', { name: 'Change password' }).click();
   await expect(english.getByTestId('profile-password').getByRole('alert')).toHaveText('The confirmation does not match the new password.');
+  // The error and the button are on screen at 1280×800, not below the fold: the dialog needs no scrolling.
+  expect(await english.evaluate((dialog) => dialog.scrollHeight <= dialog.clientHeight)).toBe(true);
+  for (const control of [english.getByTestId('profile-password').getByRole('alert'), english.getByRole('button', { name: 'Change password' })]) {
+    const box = await control.boundingBox();
+    expect(box && box.y + box.height).toBeLessThanOrEqual(800);
+  }
   await english.getByLabel('Confirm the new password').fill('nova-senha-ana');
   await english.getByRole('button', { name: 'Change password' }).click();
   await expect(english.getByTestId('profile-password').getByRole('status')).toHaveText('Password changed. Your other sessions were signed out.');
   await ana.keyboard.press('Escape');
   await expect(english).toHaveCount(0);
+  // Focus goes back to the user menu that opened the dialog, not to the page.
+  await expect(ana.locator('header.top').getByRole('button', { name: /Ana Souza/ })).toBeFocused();
   // This session goes on.
   await expect(ana.getByTestId('agent-name')).toHaveText('Ana Souza');
 
@@ -77,4 +87,22 @@ test('R-WS-11 Ana edits her profile: extension, language (the UI switches), a ph
   await elsewhere.getByRole('button', { name: 'Entrar' }).click();
   await expect(elsewhere.getByRole('tab', { name: /Waiting/ })).toBeVisible();
   await expect(elsewhere.locator('header.top').getByTestId('profile-avatar')).toBeVisible();
+});
+
+test('R-WS-11 a photo whose bytes do not decode shows the initials, not a blank circle', async ({ server, newContext }) => {
+  const bruno = await (await newContext()).newPage();
+  // Whatever the server holds, this machine receives bytes no browser can draw.
+  await bruno.route('**/api/media/**', (route) => route.fulfill({ status: 200, contentType: 'image/png', body: 'not a picture' }));
+  await signIn(bruno, server, 'bruno@demo.local');
+  await openProfile(bruno, 'Editar perfil');
+  const dialog = bruno.getByRole('dialog', { name: 'Editar perfil' });
+  const chooser = bruno.waitForEvent('filechooser');
+  await dialog.getByRole('button', { name: 'Escolher foto' }).click();
+  const fetched = bruno.waitForRequest('**/api/media/**');
+  await (await chooser).setFiles({ name: 'bruno.png', mimeType: 'image/png', buffer: PIXEL_PNG });
+  await expect(dialog.getByTestId('profile-photo').getByRole('status')).toHaveText('Foto atualizada.');
+  await fetched;
+  const bar = bruno.locator('header.top');
+  await expect(bar.getByTestId('profile-initials')).toHaveText('BL');
+  await expect(bar.getByTestId('profile-avatar')).toHaveCount(0);
 });
