@@ -1,5 +1,5 @@
 import { expectNoAxeViolations } from './axe';
-import { card, expect, openWidget, signIn, test, visitorSends } from './fixtures';
+import { card, expect, openWidget, recordNotifications, shownNotifications, signIn, test, visitorSends } from './fixtures';
 
 /**
  * R-WS-09 (issue 13): an agent picks a pause type in the top bar, sees its time run and takes no
@@ -15,7 +15,9 @@ test('R-WS-09 ana pauses for "Café": the time runs, a waiting conversation is r
   ]);
   const anaRow = board.getByRole('table', { name: 'Agentes' }).getByRole('row', { name: /Ana Souza/ });
 
-  const ana = await (await newContext()).newPage();
+  const anaContext = await newContext();
+  await recordNotifications(anaContext);
+  const ana = await anaContext.newPage();
   // The smallest screen the layout promises: the pause's time and "Encerrar pausa" must still fit.
   await ana.setViewportSize({ width: 1280, height: 800 });
   await signIn(ana, server, 'ana@demo.local');
@@ -37,8 +39,11 @@ test('R-WS-09 ana pauses for "Café": the time runs, a waiting conversation is r
   const visitor = await (await newContext()).newPage();
   await openWidget(visitor, server);
   await visitorSends(visitor, 'Tem alguém aí?');
+  // Paused, she is not called to it, and opening it shows it read-only with "Puxar atendimento" disabled and why.
   await card(ana, 'Tem alguém aí?').click();
-  await expect(ana.getByRole('alert').filter({ hasText: 'Você está em pausa. Encerre a pausa para receber novas conversas.' })).toBeVisible();
+  const peek = ana.getByTestId('peek');
+  await expect(peek.getByRole('button', { name: 'Puxar atendimento' })).toBeDisabled();
+  await expect(peek.getByTestId('take-paused')).toHaveText('Você está em pausa');
   await expect(ana.getByRole('tab', { name: /Em espera/ })).toHaveAttribute('aria-selected', 'true');
 
   await ana.getByRole('button', { name: 'Encerrar pausa' }).click();
@@ -46,6 +51,14 @@ test('R-WS-09 ana pauses for "Café": the time runs, a waiting conversation is r
   await expect(ana.getByTestId('pause-elapsed')).toHaveCount(0);
   await expect(anaRow.getByTestId('agent-pause')).toHaveCount(0);
   await expect(anaRow).toContainText('Disponível');
+  await expect(peek.getByRole('button', { name: 'Puxar atendimento' })).toBeEnabled();
+  await expect(peek.getByTestId('take-paused')).toHaveCount(0);
+  // Available again, a new waiting conversation is announced; the one that came during the pause never was.
+  const other = await (await newContext()).newPage();
+  await openWidget(other, server, { name: 'Outra Pessoa', email: 'outra@example.com' });
+  await visitorSends(other, 'Outra pergunta');
+  await expect.poll(() => shownNotifications(ana)).toContainEqual(expect.stringMatching(/^Novo atendimento em espera: .*Outra pergunta/));
+  expect((await shownNotifications(ana)).filter((shown) => shown.includes('Tem alguém aí?'))).toEqual([]);
   await card(ana, 'Tem alguém aí?').click();
   await expect(ana.getByRole('tab', { name: /Em atendimento/ })).toHaveAttribute('aria-selected', 'true');
 });

@@ -8,6 +8,7 @@ import { desktop } from '../../desktop';
 import { usePreferencesStore } from '../../stores/preferences';
 import { useSessionStore } from '../../stores/session';
 import { useWorkspaceStore } from '../../stores/workspace';
+import { useMyPause } from '../pause/myPause';
 
 let audio: AudioContext | undefined;
 // Browsers only let audio start after a user gesture; arm it on the first one.
@@ -56,6 +57,7 @@ export function useAlerts(): void {
   const openedAt = Date.now();
   const seenInbound = new Map<string, number>();
   const session = useSessionStore();
+  const myPause = useMyPause();
 
   function raise(alert: Alert): void {
     if (preferences.sound) beep();
@@ -97,7 +99,7 @@ export function useAlerts(): void {
     clearTimeout(waitingForContact.get(id));
     waitingForContact.delete(id);
     const c = workspace.waiting.find((w) => w.id === id);
-    if (c) raise({ title: t('alerts.newWaiting'), body: `${workspace.contactName(c)}: ${c.lastPreview}`, conversationId: c.id });
+    if (c && !myPause.value) raise({ title: t('alerts.newWaiting'), body: `${workspace.contactName(c)}: ${c.lastPreview}`, conversationId: c.id });
   }
   onScopeDispose(() => waitingForContact.forEach((timer) => clearTimeout(timer)));
 
@@ -118,7 +120,8 @@ export function useAlerts(): void {
       announceInvitations(active, me?.id, primed);
       for (const c of waiting) {
         if (seenWaiting.has(c.id)) continue;
-        if (!primed || (c.waitingSince ?? c.createdAt) < openedAt - CLOCK_SLACK_MS) {
+        // R-WS-09: one arriving while I am paused is not mine to take (the server would refuse): no alert.
+        if (!primed || myPause.value || (c.waitingSince ?? c.createdAt) < openedAt - CLOCK_SLACK_MS) {
           seenWaiting.add(c.id);
         } else if (contacts.has(c.contactId)) {
           seenWaiting.add(c.id);
