@@ -17,6 +17,7 @@ import { WORKLOAD } from './workload.js';
 import { measureWhatsApp, WHATSAPP_DEFAULTS, whatsAppTable, type WhatsAppResult } from './whatsapp.js';
 import { CHANNELS_DEFAULTS, channelsTable, measureChannels, type ChannelIngestResult } from './channels.js';
 import { measureReclameAquiVariants, reclameAquiTable, RECLAMEAQUI_DEFAULTS, type ReclameAquiResult } from './reclameaqui.js';
+import { measureTeamwork, TEAMWORK, teamworkTable, type TeamworkResult } from './teamwork.js';
 
 /**
  * `npm run bench` (ARCHITECTURE §9): webhook-to-agent latency, pull throughput and inbound
@@ -24,11 +25,11 @@ import { measureReclameAquiVariants, reclameAquiTable, RECLAMEAQUI_DEFAULTS, typ
  * Prints tables and writes bench/results/latest.json plus a dated copy.
  *
  * `npm run bench -- renderer` (or BENCH_ONLY=renderer) runs only some sections: latency,
- * throughput, ingest, stream, renderer, or server (= latency, throughput and ingest). A partial run writes
+ * throughput, ingest, stream, teamwork, renderer, or server (= latency, throughput and ingest). A partial run writes
  * results/latest-<sections>.json and a dated copy instead, so latest.json stays a full run.
  */
 
-const SECTIONS = ['latency', 'throughput', 'ingest', 'whatsapp', 'channels', 'reclameaqui', 'stream', 'scope', 'renderer'] as const;
+const SECTIONS = ['latency', 'throughput', 'ingest', 'whatsapp', 'channels', 'reclameaqui', 'stream', 'scope', 'teamwork', 'renderer'] as const;
 type Section = (typeof SECTIONS)[number];
 const ALIASES: Record<string, Section[]> = { server: ['latency', 'throughput', 'ingest'], all: [...SECTIONS] };
 
@@ -100,6 +101,19 @@ const METHOD = {
     'then warmIndexes() (timed), then full pulls from no checkpoint over HTTP (limit 500) of conversations and messages as ' +
     'ana (agent of 1 of the 20 teams) and carla (supervisor). The store counts the sync-index rows each pull reads ' +
     '(syncRange); touched per returned = rows read / documents returned. BENCH_SCOPE_CONVERSATIONS sets the per-team size.',
+  teamwork: `One fresh server (ATENDE_SECRET set); ${TEAMWORK.agents} agents in ${TEAMWORK.teams} teams that allow the internal chat, written ` +
+    'to the store with sessions and signed access tokens; one child process (node --import tsx bench/teamworkClients.ts) opens one /ws ' +
+    'socket per agent and sends every request and frame itself, so sends and receipts share one clock. (1) ' +
+    `${TEAMWORK.messages} POST /api/chat/messages to the team rooms (teams in turn, up to ${TEAMWORK.senders} senders per team in turn) at ` +
+    `${TEAMWORK.rate}/s: latency = the last socket of the team (author included) to get the message in a sync.docs frame - POST start; ` +
+    `leak = another team's socket got it. (2) ${TEAMWORK.dms} one-to-one messages between random colleagues (seeded draw) at ` +
+    `${TEAMWORK.rate}/s: latency to the recipient's socket; leak = any socket but author and recipient got it. No user sends over 19 ` +
+    `messages in the run (chat limit 20 per 20 s). (3) ${TEAMWORK.viewers} viewers each send viewing for ${TEAMWORK.views} of their team's ` +
+    `${TEAMWORK.conversations} waiting conversations, ${TEAMWORK.viewRate} frames/s: latency = the last other team member's socket to get ` +
+    'collision (viewing) naming viewer and conversation; leak = any collision frame on another team\'s socket; self = one naming the ' +
+    `socket's own user. Each phase waits up to ${TEAMWORK.drainMs / 1000} s for deliveries; a send missing a socket counts as infinite. ` +
+    `(4) ${TEAMWORK.rounds} rounds: one agent (max ${TEAMWORK.maxConcurrent}) POSTs ${TEAMWORK.claims} claims of distinct waiting ` +
+    'conversations at once; exactly max must win; the winners are finished before the next round. BENCH_TEAMWORK_* sets every figure.',
   stream: `One fresh server (ATENDE_SECRET set) in the bench process; ${STREAM.teams} teams x ${STREAM.agentsPerTeam} agents + ` +
     `${STREAM.supervisors} supervisors written to the store with sessions and signed access tokens; ${STREAM.clientProcesses} child ` +
     'processes (node --import tsx bench/streamClients.ts) open one /ws socket per user (hello/welcome) and parse only the ' +
@@ -283,6 +297,12 @@ async function main(): Promise<void> {
     scope = await withTimeout(runScope(), 3 * SCENARIO_LIMIT_MS, 'scope');
     console.log('done');
   }
+  let teamwork: TeamworkResult | undefined;
+  if (sections.includes('teamwork')) {
+    process.stdout.write('teamwork: ');
+    teamwork = await withTimeout(measureTeamwork((step) => process.stdout.write(`${step}… `)), TEAMWORK.limitMs + 60_000, 'teamwork');
+    console.log('done');
+  }
   let renderer: RendererResult | undefined;
   if (sections.includes('renderer')) {
     process.stdout.write('renderer: ');
@@ -342,6 +362,11 @@ async function main(): Promise<void> {
     console.log(table(['user', 'collection', 'returned', 'rows read', 'touched/returned', 'requests', 'ms'],
       scope.pulls.map((p) => [p.user, p.collection, p.returned, p.rowsRead, p.touchedPerReturned, p.requests, p.ms])));
   }
+  if (teamwork) {
+    console.log(`\nTeamwork: ${teamwork.agents} agent sockets in ${teamwork.teams} teams; latency from the send to the last socket ` +
+      'that should get it, in ms; leaks = sockets that got what they must not');
+    console.log(teamworkTable(teamwork));
+  }
   if (renderer) printRenderer(renderer);
   if (renderer?.heap) {
     console.log(`renderer JS heap after GC: ${renderer.heap.afterFirstSyncMB} MB after the first sync, ` +
@@ -354,7 +379,7 @@ async function main(): Promise<void> {
   const report = {
     name: 'foundation', sections, startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(),
     commit: gitCommit(), store: 'embedded', machine: machine(), loadAverage: { before: loadBefore, after: os.loadavg() },
-    method, latency, throughput, ingest, whatsapp, channels, reclameaqui, stream, scope,
+    method, latency, throughput, ingest, whatsapp, channels, reclameaqui, stream, scope, teamwork,
     ...(renderer ? { renderer: { build: rendererBuild(), ...renderer } } : {}),
   };
   mkdirSync(RESULTS, { recursive: true });
