@@ -16,7 +16,7 @@ vi.mock('../src/net/socket', () => ({
 }));
 
 const { CollisionBook, MAX_CONVERSATIONS, useCollisionsStore } = await import('../src/stores/collisions');
-const { collisionLines } = await import('../src/components/collision/collisionText');
+const { collisionLines, typistAsViewer } = await import('../src/components/collision/collisionText');
 const { i18n } = await import('../src/i18n');
 
 /** R-WS-17 in the renderer: what a window keeps of others' collision frames and the sentence it shows. */
@@ -97,5 +97,19 @@ describe('R-WS-17 collision sentence', () => {
     expect(lines('en', ['Ana Souza', 'Bruno Lima'], ['Carla Mendes'])).toEqual(['Ana Souza and Bruno Lima are typing', 'Carla Mendes is viewing']);
     expect(lines('es', [], ['Ana Souza', 'Bruno Lima'])).toEqual(['Ana Souza y Bruno Lima están viendo']);
     i18n.global.locale.value = 'pt-BR';
+  });
+});
+
+describe('R-WS-17 the notice keeps its line while a participant types', () => {
+  it('R-WS-17 a typist named by the typing line reads as viewing in the notice, so the strip neither empties nor names them twice', () => {
+    const before = { typing: [], viewing: ['Bruno Lima'] };
+    const typingNow = { typing: ['Bruno Lima'], viewing: [] };
+    expect(typistAsViewer(typingNow, 'Bruno Lima')).toEqual(before);
+    expect(typistAsViewer({ typing: ['Bruno Lima', 'Carla Mendes'], viewing: ['Ana Souza'] }, 'Bruno Lima')).toEqual({
+      typing: ['Carla Mendes'], viewing: ['Ana Souza', 'Bruno Lima'],
+    });
+    // Someone the typing line does not name (a peeker's window has none) keeps "está digitando".
+    expect(typistAsViewer(typingNow, undefined)).toEqual(typingNow);
+    expect(typistAsViewer(before, 'Bruno Lima')).toEqual(before);
   });
 });

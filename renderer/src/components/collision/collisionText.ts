@@ -12,3 +12,19 @@ export function collisionLines(observers: { typing: readonly string[]; viewing: 
   if (observers.viewing.length > 0) lines.push(t('collision.viewing', { names: names(observers.viewing) }, observers.viewing.length));
   return lines;
 }
+
+/**
+ * A participant who types is already named by the conversation's own typing line (under the
+ * transcript); in the notice they go on reading as viewing (they are), neither named twice nor
+ * dropped: dropping them emptied the strip, and the transcript under it jumped by a line each
+ * time someone started or stopped typing.
+ */
+export function typistAsViewer(
+  observers: { typing: readonly string[]; viewing: readonly string[] }, typist: string | undefined,
+): { typing: readonly string[]; viewing: readonly string[] } {
+  if (!typist || !observers.typing.includes(typist)) return observers;
+  return {
+    typing: observers.typing.filter((name) => name !== typist),
+    viewing: [...observers.viewing, typist].sort((a, b) => a.localeCompare(b)),
+  };
+}
