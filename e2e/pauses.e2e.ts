@@ -70,9 +70,20 @@ test('R-WS-09 the admin adds a pause type on "Pausas": the form says what to fix
   await expect(admin.getByRole('heading', { name: 'Pausas' })).toBeVisible();
   const list = admin.getByRole('table', { name: 'Tipos de pausa' });
   await expect(list.getByRole('row', { name: /Almoço/ })).toContainText('11:00–15:00');
+  // Every cell of a row ends on the same line (the actions cell too), and "Remover" is a button like "Editar".
+  const cells = list.getByRole('row', { name: /Almoço/ }).locator('th, td');
+  const bottoms = await cells.evaluateAll((all) => all.map((cell) => Math.round(cell.getBoundingClientRect().bottom)));
+  expect(new Set(bottoms).size, `row bottoms ${bottoms.join(', ')}`).toBe(1);
+  const remove = list.getByRole('button', { name: 'Remover Almoço' });
+  expect(await remove.evaluate((button) => getComputedStyle(button).borderTopColor)).not.toBe('rgba(0, 0, 0, 0)');
 
   await admin.getByRole('button', { name: 'Adicionar pausa' }).click();
   const dialog = admin.getByRole('dialog', { name: 'Nova pausa' });
+  // "Oferecer aos agentes": the box beside its label, as the channels' switch.
+  const [box, label] = await Promise.all([
+    dialog.getByRole('checkbox', { name: 'Oferecer aos agentes' }).boundingBox(), dialog.getByText('Oferecer aos agentes').boundingBox(),
+  ]);
+  expect(box && label && box.x + box.width <= label.x && Math.abs(box.y + box.height / 2 - (label.y + label.height / 2)) < 6).toBe(true);
   await dialog.getByLabel('Nome').fill('Reunião');
   await dialog.getByLabel('Tempo máximo').fill('0');
   await dialog.getByRole('button', { name: 'Salvar' }).click();
