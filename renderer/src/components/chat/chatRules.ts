@@ -62,3 +62,31 @@ export function messagesByRoom<T extends Pick<MessageDoc, 'conversationId'>>(mes
 export function stillSending<T extends { id: string }>(queued: readonly T[], stored: ReadonlySet<string>, me: string): T[] {
   return queued.filter((q) => !stored.has(chatMessageId(me, q.id)));
 }
+
+/**
+ * Of the chat messages in the replica, the ones that are news (R-WS-12): a colleague's, first seen
+ * by this window now, and newer than what was read in its room and than `notBefore` (when this
+ * window opened: history arriving with the first sync is not news). Every message is marked seen.
+ */
+export function chatNews<T extends ChatMessage & Pick<MessageDoc, 'id'>>(
+  messages: readonly T[], me: string, seen: Set<string>, notBefore: number, markOf: (roomId: string) => number | undefined,
+): T[] {
+  const news: T[] = [];
+  for (const m of messages) {
+    if (seen.has(m.id)) continue;
+    seen.add(m.id);
+    if (m.direction !== 'internal' || m.authorId === me) continue;
+    if (m.createdAt > Math.max(notBefore, markOf(m.conversationId) ?? -1)) news.push(m);
+  }
+  return news;
+}
+
+/** The latest message of each room among `news`: one alert per room, however many came at once. */
+export function latestPerRoom<T extends ChatMessage & Pick<MessageDoc, 'id'>>(news: readonly T[]): T[] {
+  const latest = new Map<string, T>();
+  for (const m of news) {
+    const kept = latest.get(m.conversationId);
+    if (!kept || m.createdAt >= kept.createdAt) latest.set(m.conversationId, m);
+  }
+  return [...latest.values()];
+}

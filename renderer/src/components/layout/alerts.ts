@@ -3,6 +3,7 @@ import { useI18n } from 'vue-i18n';
 import type { ConversationDoc, Transfer } from '@atende/protocol';
 import { needsAttention, silenced, titleWith } from '../conversation/attention';
 import { arrivingTransfer } from '../invite/transferNote';
+import { useChatAlerts } from '../chat/chatAlerts';
 import { readMarkOf } from '../conversation/readMarks';
 import { desktop } from '../../desktop';
 import { usePreferencesStore } from '../../stores/preferences';
@@ -39,7 +40,8 @@ const CLOCK_SLACK_MS = 60_000;
 interface Alert {
   title: string;
   body: string;
-  conversationId: string;
+  /** What a click on the notification opens; none for the internal chat. */
+  conversationId?: string;
 }
 
 /**
@@ -145,10 +147,14 @@ export function useAlerts(): void {
     { immediate: true },
   );
 
-  // The title counts the active conversations with unread customer messages, resolved ones aside.
+  // R-WS-12: a colleague's chat message alerts too; it answers how many rooms hold unread ones.
+  const chatRoomsUnread = useChatAlerts(raise);
+
+  // The title counts the active conversations with unread customer messages, resolved ones aside,
+  // and the chat rooms with unread messages.
   const attention = computed(() => {
     const userId = session.user?.id;
-    return userId ? workspace.active.filter((c) => needsAttention(c, readMarkOf(userId, c.id))).length : 0;
+    return userId ? workspace.active.filter((c) => needsAttention(c, readMarkOf(userId, c.id))).length + chatRoomsUnread.value : 0;
   });
   watch(attention, (count) => (document.title = titleWith(count)), { immediate: true });
   onScopeDispose(() => (document.title = titleWith(0)));
