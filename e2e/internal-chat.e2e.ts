@@ -14,7 +14,7 @@ test('R-WS-12 ana and bruno talk in the internal chat: a DM, bruno\'s unread bad
   const brunoRow = anaPanel.getByTestId('colleague-bruno');
   await expect(brunoRow).toHaveAttribute('data-status', 'online');
   await expect(brunoRow).toContainText('Bruno Lima');
-  await expect(brunoRow).toContainText('Online');
+  await expect(brunoRow).toContainText('Disponível');
   await expectNoAxeViolations(ana, 'the internal chat panel');
 
   await brunoRow.getByRole('button').click();
