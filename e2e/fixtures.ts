@@ -155,6 +155,21 @@ export const test = base.extend<Fixtures>({
 
 export { expect };
 
+/** The WhatsApp simulator's page as one customer's phone: that number and name, ready to type. */
+export async function openPhone(page: Page, server: ServerProcess, who: { phone: string; name: string }): Promise<void> {
+  if (!server.simulatorUrl) throw new Error('the server printed no WhatsApp simulator address');
+  await page.goto(`${server.simulatorUrl}/`);
+  await page.getByLabel('Número do cliente').fill(who.phone);
+  await page.getByLabel('Nome do cliente').fill(who.name);
+}
+
+/** The customer sends a text from the simulator's phone, and the simulator says Atende took it. */
+export async function customerWrites(page: Page, text: string): Promise<void> {
+  await page.getByRole('textbox', { name: 'Mensagem' }).fill(text);
+  await page.getByRole('button', { name: 'Enviar', exact: true }).click();
+  await expect(page.getByRole('status')).toHaveText('Mensagem entregue ao Atende.');
+}
+
 export async function signIn(page: Page, server: ServerProcess, email: string, password = 'atende123'): Promise<void> {
   await page.goto(`${server.url}/`);
   await page.getByLabel('E-mail').fill(email);

@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 import { expectNoAxeViolations } from './axe';
-import { card, expect, messageLog, openWidget, signIn, test, visitorSends, type ServerProcess } from './fixtures';
+import { card, customerWrites, expect, messageLog, openPhone, openWidget, signIn, test, visitorSends, type ServerProcess } from './fixtures';
 
 /**
  * Tickets (R-WS-14) and click-to-call (R-WS-16) end to end. The demo server (`npm start`) points
@@ -65,15 +65,11 @@ test('R-WS-14 the agent selects two messages, creates a ticket and sees it linke
 });
 
 test('R-WS-16 in a WhatsApp conversation the call button dials the contact’s number through the tel: handler', async ({ server, newContext }) => {
-  if (!server.simulatorUrl) throw new Error('the server printed no WhatsApp simulator address');
   const phone = await (await newContext()).newPage();
   const ana = await (await newContext()).newPage();
   await signIn(ana, server, 'ana@demo.local');
-  await phone.goto(`${server.simulatorUrl}/`);
-  await phone.getByLabel('Número do cliente').fill('5511998765432');
-  await phone.getByLabel('Nome do cliente').fill('Paula Costa');
-  await phone.getByRole('textbox', { name: 'Mensagem' }).fill('Podem me ligar?');
-  await phone.getByRole('button', { name: 'Enviar', exact: true }).click();
+  await openPhone(phone, server, { phone: '5511998765432', name: 'Paula Costa' });
+  await customerWrites(phone, 'Podem me ligar?');
 
   await card(ana, 'Podem me ligar?').click();
   const header = ana.locator('header.head');

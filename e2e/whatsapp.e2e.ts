@@ -1,7 +1,7 @@
 import type { Page } from '@playwright/test';
 import { expectNoAxeViolations } from './axe';
 import { attachByChooser, PIXEL_PNG, useTempFiles } from './files';
-import { card, expect, messageLog, signIn, test, type ServerProcess } from './fixtures';
+import { card, customerWrites, expect, messageLog, openPhone, signIn, test } from './fixtures';
 
 /**
  * issue 10 end to end through the WhatsApp simulator `npm start` runs (the demo account
@@ -11,19 +11,6 @@ import { card, expect, messageLog, signIn, test, type ServerProcess } from './fi
 const tempFile = useTempFiles('atende-wa-');
 const CUSTOMER = { phone: '5511998765432', name: 'Paula Costa' };
 
-/** The customer's phone: the simulator's page for that number and name. */
-async function openPhone(page: Page, server: ServerProcess, who = CUSTOMER): Promise<void> {
-  if (!server.simulatorUrl) throw new Error('the server printed no WhatsApp simulator address');
-  await page.goto(`${server.simulatorUrl}/`);
-  await page.getByLabel('Número do cliente').fill(who.phone);
-  await page.getByLabel('Nome do cliente').fill(who.name);
-}
-
-async function customerWrites(page: Page, text: string): Promise<void> {
-  await page.getByRole('textbox', { name: 'Mensagem' }).fill(text);
-  await page.getByRole('button', { name: 'Enviar', exact: true }).click();
-  await expect(page.getByRole('status')).toHaveText('Mensagem entregue ao Atende.');
-}
 
 const phoneLog = (page: Page) => page.getByRole('log', { name: 'Conversa com a empresa' });
 
@@ -32,7 +19,7 @@ test('R-CH-03 R-WA-07 a customer writes on the WhatsApp simulator, Ana takes the
   const ana = await (await newContext()).newPage();
   await signIn(ana, server, 'ana@demo.local');
 
-  await openPhone(phone, server);
+  await openPhone(phone, server, CUSTOMER);
   await expectNoAxeViolations(phone, 'the WhatsApp simulator page');
   await customerWrites(phone, 'Olá, meu pedido não chegou');
   const question = phoneLog(phone).locator('li', { hasText: 'Olá, meu pedido não chegou' }).locator('.ticks');

@@ -1,5 +1,5 @@
 import type { Locator } from '@playwright/test';
-import { card, expect, messageLog, signIn, test } from './fixtures';
+import { card, customerWrites, expect, messageLog, openPhone, signIn, test } from './fixtures';
 
 /**
  * The workstation keeps working around its side tools (issue 13 QA): a call through the system's
@@ -7,15 +7,11 @@ import { card, expect, messageLog, signIn, test } from './fixtures';
  */
 
 test('R-WS-16 after the call button dials through tel:, the conversation still opens its options and sends a reply', async ({ server, newContext }) => {
-  if (!server.simulatorUrl) throw new Error('the server printed no WhatsApp simulator address');
   const phone = await (await newContext()).newPage();
   const ana = await (await newContext()).newPage();
   await signIn(ana, server, 'ana@demo.local');
-  await phone.goto(`${server.simulatorUrl}/`);
-  await phone.getByLabel('Número do cliente').fill('5511998765432');
-  await phone.getByLabel('Nome do cliente').fill('Paula Costa');
-  await phone.getByRole('textbox', { name: 'Mensagem' }).fill('Podem me ligar?');
-  await phone.getByRole('button', { name: 'Enviar', exact: true }).click();
+  await openPhone(phone, server, { phone: '5511998765432', name: 'Paula Costa' });
+  await customerWrites(phone, 'Podem me ligar?');
   await card(ana, 'Podem me ligar?').click();
   const button = ana.locator('header.head').getByTestId('call-button');
   await expect(button).toHaveAttribute('href', 'tel:+5511998765432');
@@ -44,16 +40,12 @@ async function fitsWhole(locator: Locator): Promise<boolean> {
 }
 
 test('R-WS-12 at 1280×800 the internal chat leaves the conversation its room: the customer’s name stays whole and "Opções" inside the screen; the contact panel folds until asked back', async ({ server, newContext }) => {
-  if (!server.simulatorUrl) throw new Error('the server printed no WhatsApp simulator address');
   const phone = await (await newContext()).newPage();
   const ana = await (await newContext()).newPage();
   await ana.setViewportSize({ width: 1280, height: 800 });
   await signIn(ana, server, 'ana@demo.local');
-  await phone.goto(`${server.simulatorUrl}/`);
-  await phone.getByLabel('Número do cliente').fill('5511912345678');
-  await phone.getByLabel('Nome do cliente').fill('Marcos Pereira');
-  await phone.getByRole('textbox', { name: 'Mensagem' }).fill('Meu pedido não chegou');
-  await phone.getByRole('button', { name: 'Enviar', exact: true }).click();
+  await openPhone(phone, server, { phone: '5511912345678', name: 'Marcos Pereira' });
+  await customerWrites(phone, 'Meu pedido não chegou');
   await card(ana, 'Meu pedido não chegou').click();
 
   const conversation = ana.getByRole('region', { name: 'Marcos Pereira' });
