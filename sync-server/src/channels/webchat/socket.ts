@@ -1,11 +1,18 @@
 import { VisitorFrame } from '@atende/protocol';
-import type { WebSocket } from 'ws';
+import type { RawData, WebSocket } from 'ws';
 import type { InboundService } from '../../conversations/inbound.js';
 import type { AgentHub } from '../../realtime/hub.js';
 import { keepAlive, MAX_FRAME_BYTES, parseFrame, sendFrame } from '../../realtime/socket.js';
 import { gateFrames, relayChanges, VISITOR_FRAMES } from '../../realtime/throttle.js';
 import type { VisitorSockets } from './visitorSockets.js';
 import type { Visitor, VisitorService } from './visitors.js';
+
+/**
+ * Frames a visitor may send before its token is checked: the widget sends typing as soon as the
+ * socket opens, and the check takes a store read. They are held and handled in order once the
+ * visitor is known; past this bound each one is answered with an error (never dropped silently).
+ */
+export const MAX_EARLY_FRAMES = 20;
 
 /** `/ws/webchat?token=…`: agent messages and typing out, the visitor's typing in. */
 export async function acceptVisitorSocket(
@@ -14,6 +21,12 @@ export async function acceptVisitorSocket(
   deps: { visitors: VisitorService; inbound: InboundService; delivery: VisitorSockets; hub: AgentHub; pingIntervalMs: number },
 ): Promise<void> {
   ws.on('error', () => ws.terminate());
+  const early: Array<[RawData, boolean]> = [];
+  const holdEarly = (data: RawData, isBinary: boolean) => {
+    if (early.length < MAX_EARLY_FRAMES) early.push([data, isBinary]);
+    else sendFrame(ws, { type: 'error', code: 'not_ready', message: 'Too many frames before the connection was ready; send again' });
+  };
+  ws.on('message', holdEarly);
   let visitor: Visitor | undefined;
   try {
     visitor = await deps.visitors.authenticate(token);
@@ -43,7 +56,7 @@ export async function acceptVisitorSocket(
       return conversation !== undefined;
     }),
   );
-  ws.on('message', gateFrames(ws, VISITOR_FRAMES, (data, isBinary) => {
+  const handle = gateFrames(ws, VISITOR_FRAMES, (data, isBinary) => {
     if (isBinary || data.toString().length > MAX_FRAME_BYTES) {
       return sendFrame(ws, { type: 'error', code: 'invalid_frame', message: 'Text JSON frames only' });
     }
@@ -52,5 +65,8 @@ export async function acceptVisitorSocket(
     const frame = parsed.frame;
     if (frame.type === 'ping') return sendFrame(ws, { type: 'pong' });
     if (frame.type === 'typing') relayTyping(frame.typing);
-  }));
+  });
+  ws.off('message', holdEarly);
+  ws.on('message', handle);
+  for (const [data, isBinary] of early.splice(0)) handle(data, isBinary);
 }
