@@ -94,6 +94,8 @@ export const ConversationDoc = z.object({
   lastPreview: z.string(),
   disposition: Id.nullable(),
   finishNote: z.string(),
+  /** The client command id of the finish that closed it: its repeats answer, any other finish is refused. */
+  finishCommandId: z.string().max(64).nullable().optional(),
   /** Tag ids (`tag:<key>`), internal only (R-WS-05). */
   tags: z.array(z.string()),
   /** The agent's own follow-up mark (R-WS-13); 'resolved' is cleared when the customer writes again. */

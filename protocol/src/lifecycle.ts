@@ -26,7 +26,7 @@ export type ConversationEvent =
   | { type: 'returnToQueue'; id: string; byUserId: string; note?: string; at: number }
   | { type: 'invite'; agentId: string; at: number }
   | { type: 'leave'; agentId: string; at: number }
-  | { type: 'finish'; byUserId: string; disposition: string | null; note: string; at: number }
+  | { type: 'finish'; byUserId: string; disposition: string | null; note: string; at: number; commandId?: string }
   | { type: 'handoff'; toTeamId: string; at: number }; // bot → waiting queue of a team
 
 export type Transition =
@@ -162,8 +162,10 @@ function invite(c: ConversationDoc, event: EventOf<'invite'>): Transition {
 
 function finish(c: ConversationDoc, event: EventOf<'finish'>): Transition {
   if (c.status === 'finished') {
-    // The same agent finishing again with the same disposition is a retry, not a second finish.
-    const repeat = c.finishedBy === event.byUserId && c.disposition === event.disposition;
+    // A retry of the finish that closed it (the same command id, or both without one) by the same
+    // agent with the same disposition answers that finish; any other finish is a second finish.
+    const sameCommand = (c.finishCommandId ?? null) === (event.commandId ?? null);
+    const repeat = sameCommand && c.finishedBy === event.byUserId && c.disposition === event.disposition;
     return repeat ? unchanged(c) : fail(conversationErrors.finished());
   }
   return apply(c, {
@@ -172,6 +174,7 @@ function finish(c: ConversationDoc, event: EventOf<'finish'>): Transition {
     finishedBy: event.byUserId,
     disposition: event.disposition,
     finishNote: event.note,
+    finishCommandId: event.commandId ?? null,
     // No group remains after finish (R-WS-05).
     invitedAgentIds: [],
   }, event.at);

@@ -51,6 +51,7 @@ export function asLeftBy(c: ConversationDoc, transferIndex: number): Conversatio
     finishedBy: null,
     disposition: null,
     finishNote: '',
+    finishCommandId: null,
     lastInboundAt: before(c.lastInboundAt),
     lastMessageAt: before(c.lastMessageAt),
     lastPreview: '',

@@ -181,7 +181,8 @@ export class ConversationService {
     const disposition = body.disposition ?? null;
     const c = await this.command(
       user, id, 'finish',
-      () => ({ type: 'finish', byUserId: user.id, disposition, note: body.note ?? '', at: Date.now() }),
+      // The command id goes on the conversation, so its repeats are told from another finish (issue 14).
+      () => ({ type: 'finish', byUserId: user.id, disposition, note: body.note ?? '', at: Date.now(), ...(body.id ? { commandId: body.id } : {}) }),
       { check: (seen) => this.checkDisposition(seen, disposition), teamBound: true },
     );
     await this.events.record(c.id, [finishedEvent(c)]);
