@@ -227,6 +227,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const channelInbound = new ChannelInbound(directory, inbound, messages, templates);
 
   const app = buildApp({
+    trustProxy: config.trustProxy,
     api: [
       ['/api/auth', authRoutes(auth, limiter)],
       ['/api/sync', syncRoutes(store, auth, { replicaDays: config.replicaDays, identity })],

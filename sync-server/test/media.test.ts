@@ -45,7 +45,7 @@ async function addUser(store: DocStore, auth: AuthService, key: string, teamIds:
   };
   await store.bulkWrite([toStored(user)]);
   await auth.setPassword(user, PASSWORD);
-  const { accessToken } = await auth.login({ email: user.email, password: PASSWORD });
+  const { accessToken } = await auth.login({ email: user.email, password: PASSWORD }, '127.0.0.1');
   return { user, token: accessToken };
 }
 

@@ -30,3 +30,11 @@ export function principalOf(req: Request): Principal {
   if (!principal) throw new DomainError('unauthenticated', 'unauthenticated', 'Sign in first');
   return principal;
 }
+
+/**
+ * The client's address as Express works it out: X-Forwarded-For counts only from the proxies
+ * in ATENDE_TRUST_PROXY (app.ts), so a client cannot choose its own lockout or rate-limit key.
+ */
+export function clientAddress(req: Request): string {
+  return req.ip ?? req.socket.remoteAddress ?? 'unknown';
+}

@@ -4,6 +4,7 @@ import type { Config } from '../config/config.js';
 import { type DocStore, type StoredDoc, updateDoc } from '../store/index.js';
 import { toWire } from '../store/wire.js';
 import { decoyHash, hashPassword, verifyPassword } from './passwords.js';
+import { LoginThrottle } from './throttle.js';
 import { randomToken, sha256, type TokenSigner } from './tokens.js';
 
 export interface CredentialDoc extends StoredDoc {
@@ -11,8 +12,11 @@ export interface CredentialDoc extends StoredDoc {
   userId: string;
   email: string;
   passwordHash: string;
+  /** Left from before per-address lockouts (throttle.ts); kept empty. */
   failures: number[];
   lockedUntil: number | null;
+  /** When an administrator unlocked the account or its password was set: older guesses no longer count. */
+  unlockedAt?: number;
 }
 
 interface SessionDoc extends StoredDoc {
@@ -44,12 +48,15 @@ export class AuthService {
   /** Bounded: an evicted session is simply read again (a revoked one stays revoked in the store). */
   private readonly sessionCache = new LRUCache<string, { active: boolean; until: number }>({ max: 50_000 });
   private readonly logoutListeners = new Set<(principal: Principal) => void>();
+  private readonly throttle: LoginThrottle;
 
   constructor(
     private readonly store: DocStore,
     private readonly signer: TokenSigner,
     private readonly config: Pick<Config, 'accessTtlSeconds' | 'refreshTtlSeconds' | 'lockout'>,
-  ) {}
+  ) {
+    this.throttle = new LoginThrottle(store, config.lockout);
+  }
 
   onLogout(listener: (principal: Principal) => void): void {
     this.logoutListeners.add(listener);
@@ -65,40 +72,30 @@ export class AuthService {
       passwordHash,
       failures: [],
       lockedUntil: null,
+      unlockedAt: Date.now(),
       ...(current?._rev ? { _rev: current._rev } : {}),
     }));
   }
 
-  async login(body: LoginBody): Promise<LoginResponse> {
-    const [credential] = (await this.store.find({
-      selector: { type: 'credential', email: body.email.toLowerCase() },
-      limit: 1,
-    })) as CredentialDoc[];
-    if (!credential) {
-      await verifyPassword(body.password, await decoyHash);
+  /**
+   * The guess is counted before the hash (R-AUTH-03), per account and client address, and an
+   * unknown e-mail goes the same way against a decoy hash: same answers, same timing.
+   */
+  async login(body: LoginBody, address: string): Promise<LoginResponse> {
+    const email = body.email.toLowerCase();
+    const [credential] = (await this.store.find({ selector: { type: 'credential', email }, limit: 1 })) as CredentialDoc[];
+    const seat = await this.throttle.reserve(email, address, credential?.unlockedAt);
+    if (seat.locked) throw this.locked(seat.until, Date.now());
+    const right = await verifyPassword(body.password, credential?.passwordHash ?? (await decoyHash));
+    if (!credential || !right) {
+      const until = await this.throttle.failed(email, address, seat.seat);
+      if (until !== undefined) throw this.locked(until, Date.now());
       throw new DomainError('unauthenticated', 'invalid_credentials', WRONG_MESSAGE);
     }
-    const now = Date.now();
-    if (credential.lockedUntil !== null && credential.lockedUntil > now) throw this.locked(credential.lockedUntil, now);
-    if (!(await verifyPassword(body.password, credential.passwordHash))) {
-      const { doc } = await updateDoc<CredentialDoc>(this.store, credential._id, (c) => c && this.recordFailure(c, now));
-      if (doc?.lockedUntil && doc.lockedUntil > now) throw this.locked(doc.lockedUntil, now);
-      throw new DomainError('unauthenticated', 'invalid_credentials', WRONG_MESSAGE);
-    }
-    if (credential.failures.length > 0 || credential.lockedUntil !== null) {
-      await updateDoc<CredentialDoc>(this.store, credential._id, (c) => c && { ...c, failures: [], lockedUntil: null });
-    }
+    await this.throttle.succeeded(email, address);
     const user = await this.userById(credential.userId);
     if (!user) throw new DomainError('unauthenticated', 'invalid_credentials', WRONG_MESSAGE);
     return this.openSession(user);
-  }
-
-  private recordFailure(c: CredentialDoc, now: number): CredentialDoc {
-    const failures = [...c.failures.filter((t) => t > now - this.config.lockout.windowMs), now];
-    if (failures.length >= this.config.lockout.attempts) {
-      return { ...c, failures: [], lockedUntil: now + this.config.lockout.windowMs };
-    }
-    return { ...c, failures };
   }
 
   private locked(until: number, now: number): DomainError {
@@ -110,15 +107,17 @@ export class AuthService {
    * The signed-in user proves their password again (a password change, R-WS-11): a wrong one is
    * counted like a failed login, so guessing here locks the login as well (R-AUTH-03).
    */
-  async verifyCurrentPassword(userId: string, password: string): Promise<void> {
+  async verifyCurrentPassword(userId: string, password: string, address: string): Promise<void> {
     const credential = (await this.store.get(credentialIdFor(userId), { fresh: true })) as CredentialDoc | undefined;
-    const now = Date.now();
-    if (credential?.lockedUntil && credential.lockedUntil > now) throw this.locked(credential.lockedUntil, now);
-    if (credential && (await verifyPassword(password, credential.passwordHash))) return;
-    if (credential) {
-      const { doc } = await updateDoc<CredentialDoc>(this.store, credential._id, (c) => c && this.recordFailure(c, now));
-      if (doc?.lockedUntil && doc.lockedUntil > now) throw this.locked(doc.lockedUntil, now);
+    const email = credential?.email ?? userId;
+    const seat = await this.throttle.reserve(email, address, credential?.unlockedAt);
+    if (seat.locked) throw this.locked(seat.until, Date.now());
+    if (credential && (await verifyPassword(password, credential.passwordHash))) {
+      await this.throttle.succeeded(email, address);
+      return;
     }
+    const until = await this.throttle.failed(email, address, seat.seat);
+    if (until !== undefined) throw this.locked(until, Date.now());
     throw new DomainError('forbidden', 'wrong_password', WRONG_CURRENT_MESSAGE);
   }
 
@@ -148,7 +147,7 @@ export class AuthService {
   /** Lifts a lockout (R-AUTH-03: "until an administrator unlocks it"). */
   async unlock(userId: string): Promise<boolean> {
     const { written } = await updateDoc<CredentialDoc>(this.store, credentialIdFor(userId), (c) =>
-      c && { ...c, failures: [], lockedUntil: null },
+      c && { ...c, failures: [], lockedUntil: null, unlockedAt: Date.now() },
     );
     return written;
   }

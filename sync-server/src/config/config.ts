@@ -5,6 +5,7 @@ import { REPLICA_DAYS_DEFAULT } from '@atende/protocol';
 import { ConfigError, HTTP, int, str, url, type Env } from './env.js';
 import { loadTelephonyConfig, type TelephonyConfig } from './telephony.js';
 import { loadTicketConfig, type TicketConfig } from './tickets.js';
+import { loadTrustProxy } from './trustProxy.js';
 
 /** Configuration from the environment, validated once at start-up (README lists every key). */
 export type StoreConfig =
@@ -29,6 +30,8 @@ export interface Config {
   lockout: { attempts: number; windowMs: number };
   presenceGraceMs: number;
   publicRateLimitPerMinute: number;
+  /** Reverse proxies whose X-Forwarded-For is believed (IPs/CIDRs); empty trusts nobody. */
+  trustProxy: string[];
   webDir: string | undefined;
   /** Desktop update feed served read-only at /updates/ (R-DT-06); absent → /updates/ answers 404. */
   updatesDir: string | undefined;
@@ -144,6 +147,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     presenceGraceMs: int(env, 'ATENDE_PRESENCE_GRACE_MS', 30_000),
     publicRateLimitPerMinute: int(env, 'ATENDE_PUBLIC_RATE_LIMIT', 600, 1),
+    trustProxy: loadTrustProxy(env),
     webDir: str(env, 'ATENDE_WEB_DIR'),
     updatesDir: folder(env, 'ATENDE_UPDATES_DIR'),
     logLevel,

@@ -74,12 +74,14 @@ export function buildApp(options: {
   raw?: Array<[string, Router]>;
   webDir: string;
   updatesDir?: string | undefined;
+  /** ATENDE_TRUST_PROXY: only these proxies may say who the client is; none by default. */
+  trustProxy?: readonly string[];
   health: () => Record<string, unknown>;
   log: (message: string) => void;
 }): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', options.trustProxy?.length ? [...options.trustProxy] : false);
   app.use(securityHeaders);
   for (const [mount, router] of options.raw ?? []) app.use(mount, router);
   app.use('/api', cors, express.json({ limit: BODY_LIMIT, type: ['application/json', 'text/plain'] }));

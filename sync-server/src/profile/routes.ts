@@ -1,6 +1,6 @@
 import { Router, type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
 import { API, DomainError, PHOTO_MAX_BYTES } from '@atende/protocol';
-import { principalOf, requireUser } from '../auth/middleware.js';
+import { clientAddress, principalOf, requireUser } from '../auth/middleware.js';
 import type { AuthService } from '../auth/service.js';
 import { implement } from '../http/contract.js';
 import { lingerAfterRefusal } from '../media/upload.js';
@@ -40,7 +40,7 @@ export function profileRoutes(profile: ProfileService, auth: AuthService): Route
     return { user: await profile.setPhoto(principalOf(req).user, bytes) };
   }, [...signedIn, photoBody]);
   implement(router, MOUNT, API.removeProfilePhoto, async ({ req }) => ({ user: await profile.removePhoto(principalOf(req).user) }), signedIn);
-  implement(router, MOUNT, API.changePassword, ({ req, body }) => profile.changePassword(principalOf(req), body), signedIn);
+  implement(router, MOUNT, API.changePassword, ({ req, body }) => profile.changePassword(principalOf(req), body, clientAddress(req)), signedIn);
   router.use(lingerOnRefusal);
   return router;
 }

@@ -83,9 +83,9 @@ export class ProfileService {
    * The current password is proven first (a wrong one counts toward the login lockout); then the
    * new one is stored and every other session of the user ends, the one asking kept.
    */
-  async changePassword(principal: Principal, body: ChangePasswordBody): Promise<void> {
+  async changePassword(principal: Principal, body: ChangePasswordBody, address: string): Promise<void> {
     const problem = passwordProblem(body.newPassword, body.currentPassword);
-    await this.auth.verifyCurrentPassword(principal.user.id, body.currentPassword);
+    await this.auth.verifyCurrentPassword(principal.user.id, body.currentPassword, address);
     if (problem) throw new DomainError('unprocessable', problem, PASSWORD_MESSAGES[problem]);
     await this.auth.setPassword(principal.user, body.newPassword);
     await this.auth.revokeOtherSessions(principal.user, principal.sessionId);
