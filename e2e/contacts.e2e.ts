@@ -258,7 +258,8 @@ test('R-WS-03 notes: written by one agent, seen by another agent of the team; on
 });
 
 test('issue 9 merge: "Mesclar contato…" moves a duplicate\'s number to the contact served; a contact in service is refused with a clear message', async ({ server, newContext }) => {
-  const ana = await signedIn(newContext, server, 'ana@demo.local');
+  // Merging is a supervisor's (issue 14): Carla serves and merges.
+  const ana = await signedIn(newContext, server, 'carla@demo.local');
   const rui = await (await newContext()).newPage();
   const sara = await (await newContext()).newPage();
   await openWidget(sara, server, { name: 'Sara Lima', email: 'sara@example.com' });

@@ -1,6 +1,7 @@
 import type { ConversationDoc, Role } from './documents.js';
 import { type DomainError, forbidden, notFound } from './errors.js';
 import { conversationErrors, unreachable } from './lifecycle.js';
+import { type Viewer, visibilityOf } from './visibility.js';
 
 /**
  * Who may do what to a conversation: one rule set, enforced by the server and used by the
@@ -127,6 +128,17 @@ export const mayEditNote = (user: Pick<Actor, 'id'>, note: { authorId: unknown }
 /** The author removes their note; a supervisor or admin may remove anyone's (moderation). */
 export const mayRemoveNote = (user: Pick<Actor, 'id' | 'role'>, note: { authorId: unknown }): boolean =>
   mayEditNote(user, note) || overseesAll(user);
+
+/**
+ * Contacts (R-CT-01, issue 14): anyone edits a contact they see (linked to their teams' conversations
+ * or created by them, visibility.ts); removing or merging one changes what every team sees of the
+ * customer, so only supervisors and admins do it. The server also refuses removing a contact a
+ * website visitor or an open conversation still uses (sync/push.ts).
+ */
+export const mayEditContact = (viewer: Viewer, contact: { readonly [field: string]: unknown }): boolean =>
+  visibilityOf(viewer, contact) === 'visible';
+export const mayRemoveContact = (user: Pick<Actor, 'role'>): boolean => overseesAll(user);
+export const mayMergeContacts = (user: Pick<Actor, 'role'>): boolean => overseesAll(user);
 
 /** Pending/resolved (R-WS-13) is the agent's follow-up: whoever may reply to the conversation. */
 export const mayMark = (actor: Actor, conversation: ConversationDoc): Permission => may(actor, 'reply', conversation);

@@ -185,7 +185,7 @@ describe('merging contacts', () => {
       id: noteId, type: 'note', createdAt: now, updatedAt: now, contactId: source.id, authorId: 'user:ana', authorName: 'Ana', text: 'liga à tarde', teamIds: ['team:suporte'],
     })]);
 
-    const merged = await call<ContactReply>(server, 'POST', `/api/contacts/${target.id}/merge`, { token: ana, body: { sourceId: source.id } });
+    const merged = await call<ContactReply>(server, 'POST', `/api/contacts/${target.id}/merge`, { token: carla, body: { sourceId: source.id } });
     expect(merged.status).toBe(200);
     expect(merged.body.contact).toMatchObject({ id: target.id, name: 'Alvo', addresses: { whatsapp: target.addresses.whatsapp }, customFields: { cpf: '123' } });
     // The source's number now reaches the target (the next WhatsApp message lands there).
@@ -194,14 +194,14 @@ describe('merging contacts', () => {
     expect(await server.store.get(noteId)).toMatchObject({ contactId: target.id });
     expect(await server.store.get(source.id)).toMatchObject({ removed: true, mergedInto: target.id, name: '' });
 
-    const again = await call<ContactReply>(server, 'POST', `/api/contacts/${target.id}/merge`, { token: ana, body: { sourceId: source.id } });
+    const again = await call<ContactReply>(server, 'POST', `/api/contacts/${target.id}/merge`, { token: carla, body: { sourceId: source.id } });
     expect(again.status).toBe(200);
     expect(again.body.contact.id).toBe(target.id);
     const history = await call<{ conversations: Doc[] }>(server, 'GET', `/api/contacts/${target.id}/history`, { token: ana });
     expect(history.body.conversations.map((c) => c.id)).toContain(conversationId);
   });
 
-  it('R-CT merge needs a supervisor or an agent who sees both; a contact in service cannot be merged away', async () => {
+  it('R-CT merge needs a supervisor or admin; a contact in service cannot be merged away', async () => {
     const target = await contactOf('Alvo2');
     const source = await contactOf('Origem2');
     const denied = await call(server, 'POST', `/api/contacts/${target.id}/merge`, { token: vera, body: { sourceId: source.id } });

@@ -132,7 +132,7 @@ describe('R-WS-13 R-CT contact search beyond the replica', () => {
     expect((await searchContacts('ana', '11977771212')).body.contacts.map((c) => c.id)).toEqual([id]);
     const other = `contact:${clientId('q')}`;
     await call(server, 'POST', '/api/contacts', { token: tokens.ana, body: { id: other, name: 'Zélia Q.', email: 'zq@example.com', whatsapp: '11 97777-3434' } });
-    expect((await call(server, 'POST', `/api/contacts/${id}/merge`, { token: tokens.ana, body: { sourceId: other } })).status).toBe(200);
+    expect((await call(server, 'POST', `/api/contacts/${id}/merge`, { token: tokens.carla, body: { sourceId: other } })).status).toBe(200);
     expect((await searchContacts('ana', 'zelia')).body.contacts.map((c) => c.id)).toEqual([id]);
   });
 });

@@ -1,8 +1,8 @@
 import {
-  checkContactForm, DEFAULT_REQUIRED_CONTACT_FIELDS, DomainError, forbidden, notFound, type ChannelKind, type ContactDoc,
+  checkContactForm, DEFAULT_REQUIRED_CONTACT_FIELDS, DomainError, forbidden, mayEditContact, notFound, type ChannelKind, type ContactDoc,
   type ContactForm, type CreateContactBody, type UpdateContactBody, type UserDoc,
 } from '@atende/protocol';
-import { viewerOf, visibilityOf } from '../access/scope.js';
+import { viewerOf } from '../access/scope.js';
 import type { DocStore, StoredDoc } from '../store/index.js';
 import { updateDoc } from '../store/index.js';
 import { toStored, toWire } from '../store/wire.js';
@@ -98,7 +98,7 @@ export class ContactCommands {
 async function editable(store: DocStore, user: UserDoc, id: string): Promise<StoredDoc> {
   const stored = id.startsWith('contact:') ? await store.get(id) : undefined;
   if (!stored || isGone(stored)) throw notFound('contact');
-  if (visibilityOf(viewerOf(user), stored) !== 'visible') throw forbidden('This contact belongs to teams you are not in');
+  if (!mayEditContact(viewerOf(user), stored)) throw forbidden('This contact belongs to teams you are not in');
   return stored;
 }
 

@@ -26,3 +26,17 @@ export function mergedAwayForm(current: StoredDoc, updatedAt: number, mergedInto
   for (const field of SCOPE_FIELDS) if (current[field] !== undefined) kept[field] = current[field];
   return { ...kept, _id: current._id, ...(current._rev ? { _rev: current._rev } : {}), updatedAt, removed: true, mergedInto };
 }
+
+/**
+ * Whether removing the contact would cut off a customer who is still reachable (issue 14): an open
+ * conversation continues on it, and a website visitor authenticates through it. A visitor's token
+ * cannot be revoked and may come back any time before it expires, so any visitor counts as live;
+ * merging (which moves the visitor to the target) is the way to retire such a contact.
+ */
+export async function inUseByCustomer(store: Pick<DocStore, 'find'>, contactId: string): Promise<boolean> {
+  const [open, visitors] = await Promise.all([
+    store.find({ selector: { type: 'conversation', contactId, status: { $ne: 'finished' } }, limit: 1 }),
+    store.find({ selector: { type: 'visitor', contactId }, limit: 1 }),
+  ]);
+  return open.length > 0 || visitors.length > 0;
+}

@@ -1,5 +1,4 @@
-import { DomainError, forbidden, notFound, overseesAll, type ContactDoc, type UserDoc } from '@atende/protocol';
-import { viewerOf, visibilityOf } from '../access/scope.js';
+import { DomainError, forbidden, mayMergeContacts, notFound, type ContactDoc, type UserDoc } from '@atende/protocol';
 import type { DocStore, StoredDoc } from '../store/index.js';
 import { updateDoc } from '../store/index.js';
 import { toWire } from '../store/wire.js';
@@ -26,9 +25,8 @@ export async function mergeContacts(store: DocStore, user: UserDoc, targetId: st
   const source = sourceId.startsWith('contact:') ? await store.get(sourceId) : undefined;
   if (source && isGone(source) && source.mergedInto === targetId) return toWire<ContactDoc>(target);
   if (!source || isGone(source)) throw notFound('source contact');
-  const viewer = viewerOf(user);
-  const seesBoth = visibilityOf(viewer, target) === 'visible' && visibilityOf(viewer, source) === 'visible';
-  if (!overseesAll(user) && !seesBoth) throw forbidden('Merging needs a supervisor, or an agent who sees both contacts');
+  // Merging rewrites what every team sees of the customer (protocol/permissions.ts).
+  if (!mayMergeContacts(user)) throw forbidden('Only a supervisor or admin may merge contacts');
   const open = await store.find({ selector: { type: 'conversation', contactId: sourceId, status: { $ne: 'finished' } }, limit: 1 });
   if (open.length > 0) {
     // Its open conversation is the one the channel's next message continues (threads); moving it

@@ -1,5 +1,5 @@
 import {
-  ContactDoc, DomainError, FavouriteDoc, favouriteIdOf, forbidden, isPushedCollection, mayEditNote, mayRemoveNote, NoteDoc, parse, PredefinedDoc, TagDoc, tombstoneOf,
+  ContactDoc, DomainError, FavouriteDoc, favouriteIdOf, forbidden, isPushedCollection, mayEditContact, mayEditNote, mayRemoveContact, mayRemoveNote, NoteDoc, parse, PredefinedDoc, TagDoc, tombstoneOf,
   type CollectionName, type PushedCollection, type PushRow,
 } from '@atende/protocol';
 import { isDeepStrictEqual } from 'node:util';
@@ -7,7 +7,7 @@ import type { ZodType } from 'zod';
 import { updateDoc, type DocStore, type StoredDoc } from '../store/index.js';
 import { toStored, toWire } from '../store/wire.js';
 import { type Viewer, visibilityOf } from '../access/scope.js';
-import { isGone } from '../contacts/live.js';
+import { inUseByCustomer, isGone } from '../contacts/live.js';
 
 type Pushed = { id: string; updatedAt: number; createdAt: number; type: string };
 type Store = DocStore;
@@ -25,7 +25,7 @@ interface Pushable {
   owned: (viewer: Viewer, current: StoredDoc | undefined, doc: Pushed & Record<string, unknown>, store: Store) =>
     Record<string, unknown> | Promise<Record<string, unknown>>;
   /** Whether the viewer may edit (or remove) a stored document they see; if not, they get its master state back. */
-  mayChange?: (viewer: Viewer, current: StoredDoc, removing: boolean) => boolean;
+  mayChange?: (viewer: Viewer, current: StoredDoc, removing: boolean, store: Store) => boolean | Promise<boolean>;
   /** Checks of the incoming document beyond its schema. */
   check?: (viewer: Viewer, doc: Pushed & Record<string, unknown>) => void;
   /** A removed document pushed again comes back (a favourite set, unset and set again) instead of staying removed. */
@@ -86,6 +86,12 @@ const PUSHABLE: Record<PushedCollection, Pushable> = {
         ...(typeof createdBy === 'string' ? { createdBy } : {}),
         ...(typeof current?.pictureMediaId === 'string' ? { pictureMediaId: current.pictureMediaId } : {}),
       };
+    },
+    // Anyone edits a contact they see; removal is a supervisor's, and never of a contact a
+    // customer still reaches us through (protocol/permissions.ts, contacts/live.ts).
+    mayChange: async (viewer, current, removing, store) => {
+      if (!removing) return mayEditContact(viewer, current);
+      return mayRemoveContact(viewer) && !(await inUseByCustomer(store, current._id));
     },
   },
   predefined: { schema: PredefinedDoc, mayWrite: (v) => v.role !== 'agent', ownedFields: [], owned: () => ({}) },
@@ -196,7 +202,7 @@ export async function pushCollection(
     const master = current && !revived ? toWire<Record<string, unknown>>(current) : undefined;
     const stale = revived ? false : master ? !basedOnMaster(pushable, assumed, master) : assumed !== null;
     // Another user's document the viewer sees but may not change (a colleague's note): the master state puts theirs back.
-    if (stale || (current && !revived && pushable.mayChange && !pushable.mayChange(viewer, current, deleted))) {
+    if (stale || (current && !revived && pushable.mayChange && !(await pushable.mayChange(viewer, current, deleted, store)))) {
       if (current) conflicts.push(masterOf(current));
       continue;
     }
