@@ -45,6 +45,31 @@ export function docId(type: string, key: string = ulid()): string {
   return `${type}:${key}`;
 }
 
+/** Ids are at most 100 characters (documents.ts `Id`). */
+const MAX_ID = 100;
+
+/**
+ * An agent's message id: the client id namespaced by its author (issue 14), `message:<clientId>.<userKey>`,
+ * so no one can take an id another author (an agent, a visitor, the server) will use, nor learn
+ * from a clash that someone else's message exists. Client ids hold no '.', so the first '.'
+ * splits the two parts, and none of the server's keys (`in-`, `wc-`, `chat-`, `ev.`, `ra.`)
+ * can take this shape. A user key too long to fit is replaced by a fixed-length digest of it.
+ */
+export function agentMessageId(userId: string, clientId: string): string {
+  const id = `message:${clientId}.${keyOf(userId)}`;
+  return id.length <= MAX_ID ? id : `message:${clientId}.@${digest(keyOf(userId))}`;
+}
+
+/** Two FNV-1a rounds (32 bits each, different seeds) as 14 base-36 characters: synchronous, the same in Node and the browser. */
+function digest(text: string): string {
+  const round = (seed: number) => {
+    let h = seed;
+    for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+    return h.toString(36).padStart(7, '0');
+  };
+  return round(0x811c9dc5) + round(0x050c5d1f);
+}
+
 /** The type prefix of a document id, or undefined when the id has none. */
 export function typeOfId(id: string): string | undefined {
   const i = id.indexOf(':');

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ConversationDoc, MessageDoc, UserDoc } from '@atende/protocol';
+import { agentMessageId, type ConversationDoc, type MessageDoc, type UserDoc } from '@atende/protocol';
 import { ConversationService } from '../src/conversations/service.js';
 import { getWire } from '../src/store/wire.js';
 import { call, clientId, login, newVisitor, startTestServer, visitorSays, type TestServer, type Visitor } from './helpers.js';
@@ -55,7 +55,7 @@ describe('R-NET-03 commands repeated with the same id are applied once', () => {
     const body = { id: clientId('r'), text: 'uma resposta só' };
     const replies = await Promise.all(Array.from({ length: 5 }, () => send(conversationId, body)));
     expect(replies.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 201]);
-    expect(new Set(replies.map((r) => r.body.message.id))).toEqual(new Set([`message:${body.id}`]));
+    expect(new Set(replies.map((r) => r.body.message.id))).toEqual(new Set([agentMessageId('user:ana', body.id)]));
     expect(await outgoing(conversationId, body.text)).toHaveLength(1);
   });
 
@@ -65,7 +65,7 @@ describe('R-NET-03 commands repeated with the same id are applied once', () => {
     expect((await send(finished, first)).status).toBe(201);
     expect((await finish(finished, { id: clientId('f') })).status).toBe(200);
     const afterFinish = await send(finished, first);
-    expect([afterFinish.status, afterFinish.body.message.id]).toEqual([200, `message:${first.id}`]);
+    expect([afterFinish.status, afterFinish.body.message.id]).toEqual([200, agentMessageId('user:ana', first.id)]);
 
     const moved = await activeConversation();
     const second = { id: clientId('r'), text: 'antes de transferir' };
@@ -73,7 +73,7 @@ describe('R-NET-03 commands repeated with the same id are applied once', () => {
     expect((await transfer(moved, { id: clientId('t'), toTeamId: 'team:comercial' })).status).toBe(200);
     // Ana is not in Comercial any more: the conversation is gone for her, her own message is not.
     const afterMove = await send(moved, second);
-    expect([afterMove.status, afterMove.body.message.id, afterMove.body.message.text]).toEqual([200, `message:${second.id}`, second.text]);
+    expect([afterMove.status, afterMove.body.message.id, afterMove.body.message.text]).toEqual([200, agentMessageId('user:ana', second.id), second.text]);
     expect(await outgoing(moved, second.text)).toHaveLength(1);
     // A new message there is still refused: only the repeat is answered.
     expect((await send(moved, { id: clientId('r'), text: 'depois' })).status).toBe(404);
@@ -87,8 +87,9 @@ describe('R-NET-03 commands repeated with the same id are applied once', () => {
     const elsewhere = await send(other, body);
     expect([elsewhere.status, elsewhere.body.error]).toEqual([409, 'id_conflict']);
     await call(server, 'POST', `/api/conversations/${conversationId}/transfer`, { token: ana, body: { toAgentId: 'user:bruno' } });
+    // Ids are namespaced by author (issue 14): Bruno's same client id is a message of his own.
     const byBruno = await send(conversationId, body, bruno);
-    expect([byBruno.status, byBruno.body.error]).toEqual([409, 'id_conflict']);
+    expect([byBruno.status, byBruno.body.message.authorId]).toEqual([201, 'user:bruno']);
   });
 
   it('R-NET-03 three identical finish requests at once all succeed with one finish', async () => {

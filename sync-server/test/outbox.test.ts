@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ConversationDoc, MessageDoc } from '@atende/protocol';
+import { agentMessageId, keyOf, type ConversationDoc, type MessageDoc } from '@atende/protocol';
 import { DISABLED_REASON, UNCERTAIN_REASON } from '../src/channels/outbound.js';
 import { SEND_JOB } from '../src/conversations/messages.js';
 import { jobId, type JobDoc } from '../src/jobs/types.js';
@@ -45,7 +45,8 @@ async function activeConversation(on = account): Promise<{ conversationId: strin
 async function reply(conversationId: string, text: string, key = clientId('o')) {
   const res = await call<{ message: MessageDoc }>(server, 'POST', `/api/conversations/${conversationId}/messages`, { token: agent, body: { id: key, text } });
   expect(res.status).toBe(201);
-  return { key, messageId: res.body.message.id, status: res.body.message.status };
+  // The send job's key is the message's: the client id namespaced by its author (issue 14).
+  return { key: keyOf(res.body.message.id), messageId: res.body.message.id, status: res.body.message.status };
 }
 
 const messageOf = async (id: string) => getWire<MessageDoc>(server.store, id);
@@ -146,9 +147,10 @@ describe('R-OPS-02 outbox: agent replies to an upstream channel', () => {
   it('R-OPS-02 a send log left in_flight by a node that died mid-send is never sent again blindly', async () => {
     const { conversationId } = await activeConversation();
     const key = clientId('o');
+    const sendKey = keyOf(agentMessageId('user:outbox', key));
     // What a node leaves behind when it crashed after the request left and before the answer.
     const [written] = await server.store.bulkWrite([
-      { _id: `sendlog:${key}`, type: 'sendlog', state: 'in_flight', externalId: null, status: null, updatedAt: Date.now() },
+      { _id: `sendlog:${sendKey}`, type: 'sendlog', state: 'in_flight', externalId: null, status: null, updatedAt: Date.now() },
     ]);
     expect(written?.ok).toBe(true);
     const sent = await reply(conversationId, 'Depois da queda', key);
@@ -156,7 +158,7 @@ describe('R-OPS-02 outbox: agent replies to an upstream channel', () => {
     expect(failed.error).toBe(UNCERTAIN_REASON);
     await server.jobs.idle();
     expect(upstream.callsFor(sent.messageId)).toHaveLength(0);
-    expect(await jobOf(key)).toMatchObject({ state: 'dead' });
+    expect(await jobOf(sendKey)).toMatchObject({ state: 'dead' });
   });
 
   it('R-OPS-02 a reply on a disabled channel ends failed with the disabled reason and is not sent', async () => {
@@ -208,7 +210,7 @@ describe('R-OPS-02 outbox: agent replies to an upstream channel', () => {
     // after its job ended; the first attempt's log says it never left.
     const stored = await server.store.get(sent.messageId);
     await server.store.bulkWrite([{ ...stored!, status: 'queued', externalId: null }]);
-    const log = await server.store.get(`sendlog:${key}`);
+    const log = await server.store.get(`sendlog:${sent.key}`);
     await server.store.bulkWrite([{ ...log!, state: 'idle', externalId: null, status: null }]);
     const retried = await call(server, 'POST', `/api/conversations/${conversationId}/messages`, { token: agent, body: { id: key, text: 'Vai ficar presa' } });
     expect(retried.status).toBe(200);

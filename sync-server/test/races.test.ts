@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ContactDoc, ConversationDoc, UserDoc } from '@atende/protocol';
+import { agentMessageId, type ContactDoc, type ConversationDoc, type UserDoc } from '@atende/protocol';
 import type { ChannelAccountDoc } from '../src/channelAccounts/service.js';
 import { InboundService } from '../src/conversations/inbound.js';
 import { MessageService } from '../src/conversations/messages.js';
@@ -80,7 +80,7 @@ describe('commands racing each other', () => {
     const write = store.bulkWrite.bind(store);
     let fired = false;
     store.bulkWrite = async (docs, options) => {
-      if (!fired && docs.some((d) => d._id === 'message:race-message-2')) {
+      if (!fired && docs.some((d) => d._id === agentMessageId(agent.id, 'race-message-2'))) {
         fired = true;
         await conversations.transfer(supervisor, conversation.id, { toTeamId: 'team:b' });
       }

@@ -264,14 +264,18 @@ describe('issue 10 bad input on start and template', () => {
     expect(JSON.stringify(repeat.body)).not.toContain(first.body.conversation.id);
   });
 
-  it('R-WA-08 a template message id reused by another agent is refused and never shows the first agent\'s message', async () => {
+  it('R-WA-08 a template message id reused by another agent is that agent\'s own message and never shows the first agent\'s', async () => {
     const { conversationId } = await customerConversation(30);
     const id = clientId('dup');
-    expect((await sendTemplate(tina, conversationId, { id })).status).toBe(201);
+    const first = await sendTemplate(tina, conversationId, { id });
+    expect(first.status).toBe(201);
     const start2 = await start(diego, { teamId: 'team:comercial', channelAccountId: comercialWa, to: newPhone().slice(2) });
     const stolen = await sendTemplate(diego, start2.body.conversation.id, { id, templateId: templateId(comercialWa, 'aviso') });
-    expect(stolen.status).toBe(409);
-    expect(JSON.stringify(stolen.body)).not.toContain('Joana');
+    // Ids are namespaced by author (issue 14): no clash, and nothing of Tina's message.
+    expect(stolen.status).toBe(201);
+    const own = stolen.body.message;
+    expect(own).toMatchObject({ conversationId: start2.body.conversation.id, authorId: 'user:diego' });
+    expect(own.id).not.toBe(first.body.message.id);
     const toHers = await sendTemplate(diego, conversationId, { id });
     expect(toHers.status).toBe(404);
   });

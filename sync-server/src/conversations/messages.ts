@@ -1,6 +1,6 @@
 import {
-  advanceStatus, answerRefusal, applyUpstreamReport, assertAccepted, assertMay, canResend, defaultVisibility, DomainError, docId,
-  notFound, upstreamText, whatsappRefusal, type AnswerVisibility, type Attachment, type ConversationDoc, type MessageDoc, type MessageKind, type MessageStatus, type UserDoc,
+  advanceStatus, agentMessageId, answerRefusal, applyUpstreamReport, assertAccepted, assertMay, canResend, defaultVisibility, DomainError, docId,
+  keyOf, notFound, upstreamText, whatsappRefusal, type AnswerVisibility, type Attachment, type ConversationDoc, type MessageDoc, type MessageKind, type MessageStatus, type UserDoc,
 } from '@atende/protocol';
 import { visibleConversation } from '../access/conversations.js';
 import { attachmentOf, type MediaService } from '../media/service.js';
@@ -94,13 +94,17 @@ export class MessageService {
     user: UserDoc, conversationId: string, clientId: string,
     content: (conversation: ConversationDoc) => Promise<OutgoingContent>,
   ): Promise<{ message: MessageDoc; created: boolean }> {
-    const id = docId('message', clientId);
+    // Namespaced by its author (issue 14): no one else's message can hold this id. Before issue 14
+    // the plain client id was the message id: an outbox entry sent again after an upgrade finds it.
+    const id = agentMessageId(user.id, clientId);
     // The author's own repeat (issue 8 point 8) is answered before the conversation's rules: it may
     // have been finished or moved to another team since the first attempt stored the message.
     const existing = await getWire<MessageDoc>(this.store, id);
-    if (existing && existing.conversationId === conversationId && existing.authorId === user.id) return this.repeated(existing);
+    const legacy = existing ? undefined : await getWire<MessageDoc>(this.store, docId('message', clientId));
+    const repeat = [existing, legacy].find((m) => m && m.conversationId === conversationId && m.authorId === user.id);
+    if (repeat) return this.repeated(repeat);
     const conversation = await visibleConversation(this.store, user, conversationId);
-    // Someone else's id: a conflict told only to who may see the conversation.
+    // The author's own id used in another conversation: told only to who may see this one.
     if (existing) this.sameMessage(existing, conversationId, user);
     assertMay(user, 'reply', conversation);
     const outgoing = await content(conversation);
@@ -122,7 +126,7 @@ export class MessageService {
       text: outgoing.text, attachments: outgoing.attachments, visibility: outgoing.visibility ?? 'public', status: 'queued', error: null, externalId: null,
       payload: outgoing.payload,
     };
-    const job = newJob(SEND_JOB, clientId, { messageId: id });
+    const job = newJob(SEND_JOB, keyOf(id), { messageId: id });
     // Recorded before the message is written, so no stored message carries a file its readers cannot open.
     for (const attachment of outgoing.attachments) await this.media.recordUse(attachment.mediaId, conversationId);
     const results = await this.store.bulkWrite([toStored(message), job, toStored(summarise(current, message), stored._rev)]);

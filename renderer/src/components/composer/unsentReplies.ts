@@ -1,5 +1,5 @@
 import { computed } from 'vue';
-import type { MessageDoc } from '@atende/protocol';
+import { agentMessageId, type MessageDoc } from '@atende/protocol';
 import { liveQuery } from '../../db/live';
 import type { OutboxDoc } from '../../db/outboxSchema';
 import { useSessionStore } from '../../stores/session';
@@ -15,7 +15,9 @@ export function useUnsentReplies(conversationId: () => string) {
     () => session.db?.outbox.find({ selector: { conversationId: conversationId(), kind: 'reply' } }).$,
     () => [session.db, conversationId()],
   );
-  const messageIds = computed(() => replies.value.filter((r) => r.state !== 'rejected').map((r) => `message:${r.id}`));
+  // The server stores a reply under its author's namespaced id (issue 14); the outbox is this user's.
+  const messageIdOf = (reply: OutboxDoc) => agentMessageId(session.user?.id ?? '', reply.id);
+  const messageIds = computed(() => replies.value.filter((r) => r.state !== 'rejected').map(messageIdOf));
   const arrived = liveQuery<MessageDoc>(
     () => (messageIds.value.length ? session.db?.messages.find({ selector: { id: { $in: messageIds.value } } }).$ : undefined),
     () => messageIds.value.join(),
@@ -23,7 +25,7 @@ export function useUnsentReplies(conversationId: () => string) {
   return computed(() => {
     const here = new Set(arrived.value.map((m) => m.id));
     return replies.value
-      .filter((r) => !here.has(`message:${r.id}`))
+      .filter((r) => !here.has(messageIdOf(r)))
       .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
   });
 }
