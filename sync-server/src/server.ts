@@ -89,6 +89,8 @@ export interface RunningServer {
   accounts: ChannelAccounts;
   bus: Bus;
   seeded: boolean;
+  /** The start-up sweep that gives orphaned queued messages their send job: how many it found. */
+  recovered: Promise<number>;
   /** Writes the next poll round of every Reclame Aqui account whose chain is not running (the demo's, once pointed at its simulator). */
   pollReclameAqui(): Promise<void>;
   stop(): Promise<void>;
@@ -208,7 +210,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   // Pauses (issue 13, R-WS-09): their routes, the "pause exceeded" job, the end of a pause at sign-out.
   const pauses = await setupPauses({ store, auth, jobs, bus, timeZone: config.timeZone, seedDemo: seeded, log });
   await jobs.start();
-  void messages.requeueOrphans().catch((e: unknown) => log(`requeue of queued messages failed: ${String(e)}`));
+  // Not awaited: a large backlog must not hold the port closed. Kept so tests (and readiness) can wait on it.
+  const recovered = messages.requeueOrphans().catch((e: unknown) => {
+    log(`requeue of queued messages failed: ${String(e)}`);
+    return 0;
+  });
 
   // One identity for pulls and streamed frames, so both hand out checkpoints of the same store.
   const identity = new StoreIdentity(store);
@@ -302,6 +308,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     accounts,
     bus,
     seeded,
+    recovered,
     pollReclameAqui: () => schedulePolls({ store, accounts, poller: raPoller, log }),
     async stop() {
       hub.stop();

@@ -59,6 +59,8 @@ describe('R-OPS-02 a message stored without its send job is never stuck queued',
     await server.close();
     servers.length = 0;
     server = await start();
+    // The start-up sweep runs beside the server's first requests; wait for it, as a slow machine may not have run it yet.
+    expect(await server.recovered).toBeGreaterThanOrEqual(1);
     expect(await statusOf(server, leftId)).toBe('sent');
     const transcript = await call<{ messages: Array<{ text: string; direction: string }> }>(server, 'GET', '/api/webchat/messages', { token: visitor.token });
     // What people wrote; lifecycle notices (direction 'system') are tested in events.test.ts.
