@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
+import type { Express } from 'express';
 import { PING_INTERVAL_MS, preferConversation, preferMessage, type ConversationDoc, type MessageDoc } from '@atende/protocol';
 import { StoreIdentity } from './access/scope.js';
 import { authRoutes } from './auth/routes.js';
@@ -78,6 +79,8 @@ import { backfillChangeStamps } from './sync/stampBackfill.js';
 
 export interface RunningServer {
   url: string;
+  /** The Express app: the authorisation matrix lists the routes it really registers (issue 14). */
+  app: Express;
   port: number;
   store: DocStore;
   auth: AuthService;
@@ -299,6 +302,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
 
   return {
     url: `http://${host}:${port}`,
+    app,
     port,
     store,
     auth,
