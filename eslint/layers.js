@@ -11,6 +11,8 @@ export const SERVER_LAYERS = {
   config: 0,
   store: 1,
   bus: 1,
+  // Issue 14: backups (R-OPS-04) read the store's database underneath the drivers; only config below.
+  backup: 1,
   jobs: 2,
   access: 3,
   auth: 3,

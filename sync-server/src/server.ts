@@ -66,6 +66,7 @@ import {
 import { INDEXES } from './store/indexes.js';
 import { DelegatingStore } from './store/delegate.js';
 import { syncRoutes } from './sync/routes.js';
+import { backupApi } from './backup/routes.js';
 import { setupPauses } from './pauses/index.js';
 import { registerTelephonyJobs } from './telephony/job.js';
 import { telephonyRoutes } from './telephony/routes.js';
@@ -246,6 +247,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       ['/api/media', mediaRoutes({ media, auth })],
       // "Editar perfil" (issue 13, R-WS-11).
       ['/api/me', profileRoutes(new ProfileService(store, auth, media), auth)],
+      // R-OPS-04: a running server's copy of its own store (only this process may read its LevelDB).
+      ...backupApi({ auth, store: config.store, log }, { ownsStore: !options.store }),
       ['/api/admin/channels', channelAccountRoutes(accounts, auth, registry)],
       ['/api/admin/channels', adminTemplateRoutes(templates, auth)],
       ['/api/channels', agentTemplateRoutes(templates, auth)],
