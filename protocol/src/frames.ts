@@ -11,6 +11,14 @@ export type PresenceStatus = z.infer<typeof PresenceStatus>;
 
 export const PING_INTERVAL_MS = 15_000;
 
+/**
+ * Close code of agent and visitor sockets when the server drains before stopping (1012, "Service
+ * Restart" in the WebSocket registry): clients reconnect at once (jittered ≤ 1 s), not on their
+ * backoff, since a restarted or sibling node is back within seconds.
+ */
+export const SERVER_RESTARTING_CLOSE = 1012;
+export const SERVER_RESTARTING_REASON = 'server restarting';
+
 export const ClientFrame = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('hello'), token: z.string().min(1).max(4096) }),
   z.strictObject({ type: z.literal('presence.set'), status: z.enum(['online', 'paused']) }),

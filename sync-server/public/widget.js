@@ -76,6 +76,10 @@
   /** @type {WebSocket | null} */
   let socket = null;
   let retryDelay = 1000;
+  // SERVER_RESTARTING_CLOSE in protocol/src/frames.ts: the server drained to restart and is back within seconds.
+  const SERVER_RESTARTING = 1012;
+  /** Until when failed reconnections keep to about a second (after a 1012), not the doubling backoff. */
+  let restartingUntil = 0;
   let typingSent = false;
   /** @type {ReturnType<typeof setTimeout> | undefined} */
   let typingTimer;
@@ -634,9 +638,12 @@
     socket = ws;
     ws.onopen = () => {
       retryDelay = 1000;
+      restartingUntil = 0;
       typingSent = false;
       // Anything sent while we were away is in the transcript: the socket is never the only copy.
       void loadTranscript().catch(() => undefined);
+      // The server is back: what waits in the outbox goes now rather than at its backoff's next turn.
+      if (outbox.length > 0) void flush();
     };
     ws.onmessage = (event) => {
       let frame;
@@ -662,8 +669,15 @@
         else connect(); // a new visitor was created while this socket was closing
         return;
       }
-      const delay = retryDelay * (0.5 + Math.random());
-      retryDelay = Math.min(retryDelay * 2, 30000);
+      // Restarting: back at once, jittered under a second so a node's visitors do not all arrive together.
+      if (event.code === SERVER_RESTARTING) {
+        restartingUntil = Date.now() + 30000;
+        setTimeout(connect, Math.random() * 1000);
+        return;
+      }
+      const restarting = Date.now() < restartingUntil;
+      const delay = (restarting ? 1000 : retryDelay) * (0.5 + Math.random());
+      if (!restarting) retryDelay = Math.min(retryDelay * 2, 30000);
       setTimeout(connect, delay);
     };
   }

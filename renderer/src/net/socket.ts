@@ -1,4 +1,4 @@
-import { ServerFrame, type ClientFrame } from '@atende/protocol';
+import { SERVER_RESTARTING_CLOSE, ServerFrame, type ClientFrame } from '@atende/protocol';
 import { accessToken, serverUrl } from './api';
 import { setConnectionState } from './connection';
 import { forgetAccessToken } from './tokens';
@@ -10,10 +10,34 @@ const MIN_DELAY_MS = 1_000;
 const MAX_DELAY_MS = 30_000;
 /** The server pings every 15 s; two missed pings mean the connection is dead. */
 const SILENCE_LIMIT_MS = 35_000;
+/** After a 1012 the server is expected back within seconds: failed tries repeat about every second this long. */
+const RESTART_WINDOW_MS = 30_000;
+/** The server dropped a socket that read its stream too slowly (the network is fine). */
+const TOO_SLOW_CLOSE = 4008;
+
+/**
+ * Closes the socket comes back from at once (jittered under a second, so a node's clients do not
+ * all arrive in the same instant), not on the backoff: 4008 (dropped for reading too slowly) and
+ * 1012 (the server drained to restart; a sibling node, or this one restarted, takes us back).
+ * The welcome's RESYNC then pulls whatever the gap held (issue 8 design C.2).
+ */
+export function reconnectsAtOnce(code: number): boolean {
+  return code === TOO_SLOW_CLOSE || code === SERVER_RESTARTING_CLOSE;
+}
+
+/**
+ * The wait before the next try after a failed one, and the delay after that: doubling from 1 s to
+ * 30 s with jitter, except while a restarting server is expected back, when it stays about a second.
+ */
+export function nextRetry(delayMs: number, restarting: boolean, random: () => number = Math.random): { waitMs: number; nextDelayMs: number } {
+  if (restarting) return { waitMs: MIN_DELAY_MS * (0.5 + random()), nextDelayMs: MIN_DELAY_MS };
+  return { waitMs: delayMs * (0.5 + random()), nextDelayMs: Math.min(delayMs * 2, MAX_DELAY_MS) };
+}
 
 /**
  * One WebSocket per window (ARCHITECTURE §4, §7): authenticates with hello, reconnects with
- * exponential backoff and jitter, at once when the network or the window comes back, and tells
+ * exponential backoff and jitter, at once when the network or the window comes back or the server
+ * restarts (1012), and tells
  * listeners when it is welcomed again so replication can RESYNC. Live documents arrive as
  * `sync.docs` frames and the user's own changes as `session.user` (issue 8).
  */
@@ -26,6 +50,8 @@ class RealtimeSocket {
   private silenceTimer: ReturnType<typeof setTimeout> | undefined;
   private wanted = false;
   private everWelcomed = false;
+  /** Until when failed tries keep to about a second: the server said it was restarting (1012). */
+  private restartingUntil = 0;
   private readonly retryNow = () => this.reconnectSoon(0);
   private readonly onVisible = () => {
     if (document.visibilityState === 'visible') this.retryNow();
@@ -84,9 +110,9 @@ class RealtimeSocket {
   }
 
   private scheduleRetry(): void {
-    const delay = this.delay * (0.5 + Math.random());
-    this.delay = Math.min(this.delay * 2, MAX_DELAY_MS);
-    this.reconnectSoon(delay);
+    const { waitMs, nextDelayMs } = nextRetry(this.delay, Date.now() < this.restartingUntil);
+    this.delay = nextDelayMs;
+    this.reconnectSoon(waitMs);
   }
 
   private watchSilence(ws: WebSocket): void {
@@ -130,10 +156,9 @@ class RealtimeSocket {
       clearTimeout(this.silenceTimer);
       // 4401: the access token was refused (expired or revoked): renew it before retrying.
       if (event.code === 4401) forgetAccessToken();
-      // 4008: the server dropped a socket that read its stream too slowly; the network is fine.
-      // Back within a second (jittered: a busy server is not hit by every slow client at once),
-      // and the welcome's RESYNC pulls what the dropped frames carried (issue 8 design C.2).
-      if (event.code === 4008) {
+      // The connection state stays as it was: only a failed try says offline.
+      if (reconnectsAtOnce(event.code)) {
+        if (event.code === SERVER_RESTARTING_CLOSE) this.restartingUntil = Date.now() + RESTART_WINDOW_MS;
         this.reconnectSoon(Math.random() * MIN_DELAY_MS);
         return;
       }
@@ -150,6 +175,7 @@ class RealtimeSocket {
       const reconnected = this.everWelcomed;
       this.everWelcomed = true;
       this.delay = MIN_DELAY_MS;
+      this.restartingUntil = 0;
       setConnectionState('online');
       for (const listener of this.welcomeListeners) listener(reconnected);
     }
