@@ -33,7 +33,7 @@ export interface RouteRow {
 }
 
 /** A token that is not a signed-in agent's gets nothing from the agent API (R-AUTH-04: expired and revoked alike). */
-export const SIGNED_OUT = { visitor: 401, none: 401, expired: 401, revoked: 401 } as const;
+export const SIGNED_OUT = { visitor: 401, visitorOther: 401, none: 401, expired: 401, revoked: 401 } as const;
 
 /** Any signed-in role, of any team. */
 export const signedIn = (s: Status): Cells => ({
@@ -55,7 +55,7 @@ export const participant = (s: Status): Cells => ({
 export const holderOrSupervisor = teamRead;
 /** Public routes: a bearer token of any kind changes nothing. */
 export const everyone = <T>(s: T): Cells<T> => ({
-  agentOwn: s, supervisorOwn: s, adminOwn: s, agentOther: s, supervisorOther: s, adminOther: s, visitor: s, none: s, expired: s, revoked: s,
+  agentOwn: s, supervisorOwn: s, adminOwn: s, agentOther: s, supervisorOther: s, adminOther: s, visitor: s, visitorOther: s, none: s, expired: s, revoked: s,
 });
-/** The website visitor's own routes: an agent's token is not a visitor's. */
-export const visitorOnly = (s: Status): Cells => ({ ...everyone<Status>(401), visitor: s });
+/** The website visitor's own routes: an agent's token is not a visitor's; any visitor acts on its own conversation. */
+export const visitorOnly = (s: Status): Cells => ({ ...everyone<Status>(401), visitor: s, visitorOther: s });

@@ -8,16 +8,18 @@ import { toStored } from '../../src/store/wire.js';
 import { call, clientId, newVisitor, visitorSays, type TestServer, type Visitor } from '../helpers.js';
 
 /**
- * Who calls, and the resources they call about, for the authorisation matrix (issue 14 point 4).
+ * Who calls, and the resources they call about, for the authorisation matrix (issue 14 point 4):
+ * each role of the resource's team and of another team, the website visitor whose resources they
+ * are and another visitor, no token, an expired token and a revoked one (both an admin's).
  * "Own" is team Suporte, where the demo's website chat puts its conversations; "other" is
  * Comercial. Users are written straight into the store and their sessions minted with the
  * server's token secret (the same signer the server uses), so no password hash slows the suite.
  */
 export const CALLERS = [
-  'agentOwn', 'supervisorOwn', 'adminOwn', 'agentOther', 'supervisorOther', 'adminOther', 'visitor', 'none', 'expired', 'revoked',
+  'agentOwn', 'supervisorOwn', 'adminOwn', 'agentOther', 'supervisorOther', 'adminOther', 'visitor', 'visitorOther', 'none', 'expired', 'revoked',
 ] as const;
 export type Caller = (typeof CALLERS)[number];
-export type RoleCaller = Exclude<Caller, 'visitor' | 'none' | 'expired' | 'revoked'>;
+export type RoleCaller = Exclude<Caller, 'visitor' | 'visitorOther' | 'none' | 'expired' | 'revoked'>;
 
 export const TEAM_OWN = 'team:suporte';
 export const TEAM_OTHER = 'team:comercial';
@@ -60,6 +62,7 @@ export interface Conversation {
 export class MatrixContext {
   private readonly signer = new TokenSigner(MATRIX_SECRET);
   private readonly tokens = new Map<Caller, string>();
+  private readonly refreshTokens = new Map<Caller, string>();
   private counter = 0;
   private claims: Promise<void> = Promise.resolve();
   private passwordHash: Promise<string> | undefined;
@@ -94,8 +97,11 @@ export class MatrixContext {
     }
     // The most powerful role's token, past its expiry and with its session revoked: neither opens anything.
     const admin = this.sessions.adminOwn.user;
-    this.tokens.set('expired', (await this.mint(admin, -60)).accessToken);
+    const expired = await this.mint(admin, -60);
+    this.tokens.set('expired', expired.accessToken);
     const revoked = await this.mint(admin);
+    this.refreshTokens.set('expired', expired.refreshToken);
+    this.refreshTokens.set('revoked', revoked.refreshToken);
     const out = await call(this.server, 'POST', '/api/auth/logout', { token: revoked.accessToken, body: {} });
     if (out.status !== 204) throw new Error(`logout for the revoked caller: ${out.status}`);
     this.tokens.set('revoked', revoked.accessToken);
@@ -105,6 +111,10 @@ export class MatrixContext {
     this.invitee = await this.newUser('agent', TEAM_OWN);
     this.visitor = await newVisitor(this.server);
     this.tokens.set('visitor', this.visitor.token);
+    // Another visitor of the same site, with its own conversation: it reaches none of the first one's.
+    const other = await newVisitor(this.server);
+    await visitorSays(this.server, other, 'outra pessoa');
+    this.tokens.set('visitorOther', other.token);
     const upload = await this.upload('/api/webchat/media', this.visitor.token);
     const said = await call<{ message: { id: string } }>(this.server, 'POST', '/api/webchat/messages', {
       token: this.visitor.token, body: { id: clientId('v'), text: 'segue o arquivo', mediaIds: [upload] },
@@ -137,6 +147,11 @@ export class MatrixContext {
   /** The caller's standing token (undefined: no Authorization header). */
   token(caller: Caller): string | undefined {
     return this.tokens.get(caller);
+  }
+
+  /** The refresh token of the expired and the revoked caller's sessions. */
+  refreshTokenOf(caller: Caller): string | undefined {
+    return this.refreshTokens.get(caller);
   }
 
   userOf(caller: RoleCaller): UserDoc {

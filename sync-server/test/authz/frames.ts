@@ -26,7 +26,7 @@ const UNAUTHENTICATED = 'error:unauthenticated';
 const agentSocket = (o: FrameOutcome): Cells<FrameOutcome> => ({ ...everyone<FrameOutcome>(UNAUTHENTICATED), ...roles(o) });
 const roles = (o: FrameOutcome) => ({ agentOwn: o, supervisorOwn: o, adminOwn: o, agentOther: o, supervisorOther: o, adminOther: o });
 /** Visitor socket: only a visitor token opens it. */
-const visitorSocket = (o: FrameOutcome): Cells<FrameOutcome> => ({ ...everyone<FrameOutcome>(UNAUTHENTICATED), visitor: o });
+const visitorSocket = (o: FrameOutcome): Cells<FrameOutcome> => ({ ...everyone<FrameOutcome>(UNAUTHENTICATED), visitor: o, visitorOther: o });
 
 export const FRAMES: readonly FrameRow[] = [
   // Without a token there is no hello to say: one without its token is not a hello frame.

@@ -51,8 +51,12 @@ export const ROUTES: readonly RouteRow[] = [
   // One account per cell: concurrent guesses at one account are counted before the hash and would lock it (R-AUTH-03).
   { route: 'POST /api/auth/login', ids: 'R-AUTH-03', expect: everyone(200),
     request: async (ctx) => ({ path: '/api/auth/login', body: { email: (await ctx.newUser('agent', TEAM_OWN, true)).email, password: MATRIX_PASSWORD } }) },
-  { route: 'POST /api/auth/refresh', ids: 'R-AUTH-04', expect: everyone(200),
-    request: async (ctx) => ({ path: '/api/auth/refresh', body: { refreshToken: (await ctx.mint(ctx.loginUser)).refreshToken } }) },
+  // The bearer token plays no part; the refresh token does: the expired caller's session renews (what refresh is for),
+  // the revoked caller's stays ended (R-AUTH-04 "logout revokes them"); everyone else brings a live session's.
+  { route: 'POST /api/auth/refresh', ids: 'R-AUTH-04', expect: { ...everyone(200), revoked: 401 },
+    request: async (ctx, caller) => ({
+      path: '/api/auth/refresh', body: { refreshToken: ctx.refreshTokenOf(caller) ?? (await ctx.mint(ctx.loginUser)).refreshToken },
+    }) },
   { route: 'POST /api/auth/logout', ids: 'R-AUTH-04 R-AUTH-05', expect: signedIn(204),
     request: async (ctx, caller) => ({ path: '/api/auth/logout', token: await ctx.fresh(caller), body: {} }) },
   { route: 'GET /api/auth/me', ids: 'R-AUTH-04', expect: signedIn(200), request: () => ({ path: '/api/auth/me' }) },
@@ -169,7 +173,13 @@ export const ROUTES: readonly RouteRow[] = [
   { route: 'GET /api/sync/status', ids: 'R-OPS-06', expect: signedIn(200) },
   { route: 'GET /api/sync/:collection/pull', ids: 'R-OPS-06', expect: signedIn(200), request: () => ({ path: '/api/sync/conversations/pull?limit=1000' }),
     hidden: { from: ['agentOther'], text: (ctx) => ctx.heldShared.conversationId } },
-  { route: 'POST /api/sync/:collection/push', ids: 'R-OPS-06', expect: signedIn(200), request: () => ({ path: '/api/sync/notes/push', body: [] }) },
+  // A note on a customer of the own team: to another team's agent the customer does not exist (422 unknown_contact, nothing stored).
+  { route: 'POST /api/sync/:collection/push', ids: 'R-OPS-06 R-WS-03', expect: { ...signedIn(200), agentOther: 422 },
+    request: (ctx) => {
+      const now = Date.now();
+      const note = { id: `note:${clientId('n')}`, type: 'note', contactId: ctx.finishedContactId, authorId: 'user:x', authorName: 'x', text: 'anotação', teamIds: [], createdAt: now, updatedAt: now };
+      return { path: '/api/sync/notes/push', body: [{ newDocumentState: note, assumedMasterState: null }] };
+    } },
 
   // Channel administration (R-RT-05): admins only.
   { route: 'GET /api/admin/channels', ids: 'R-RT-05', expect: adminsOnly(200) },
@@ -191,13 +201,14 @@ export const ROUTES: readonly RouteRow[] = [
   { route: 'GET /api/webchat/:accountId/config', ids: 'R-CH-02', expect: everyone(200), request: () => ({ path: '/api/webchat/demo-site/config' }) },
   { route: 'POST /api/webchat/messages', ids: 'R-CH-02', expect: visitorOnly(201),
     request: () => ({ path: '/api/webchat/messages', body: { id: clientId('v'), text: 'mais uma dúvida' } }) },
-  { route: 'GET /api/webchat/messages', ids: 'R-CH-02', expect: visitorOnly(200) },
+  { route: 'GET /api/webchat/messages', ids: 'R-CH-02', expect: visitorOnly(200), hidden: { from: ['visitorOther'], text: () => 'segue o arquivo' } },
 
   // Files (R-WS-03, R-WS-04): agents' uploads and reads; the visitor's own; signed links for upstreams.
   { route: 'POST /api/media', ids: 'R-WS-04', expect: signedIn(201), request: (ctx) => ({ path: '/api/media', form: ctx.form() }) },
   { route: 'GET /api/media/:id', ids: 'R-WS-03', expect: teamRead(200), request: (ctx) => ({ path: `/api/media/${ctx.visitorMediaId}` }) },
   { route: 'POST /api/webchat/media', ids: 'R-CH-02', expect: visitorOnly(201), request: (ctx) => ({ path: '/api/webchat/media', form: ctx.form() }) },
-  { route: 'GET /api/webchat/media/:id', ids: 'R-CH-02', expect: visitorOnly(200), request: (ctx) => ({ path: `/api/webchat/media/${ctx.visitorMediaId}` }) },
+  // Another visitor's file reads as missing.
+  { route: 'GET /api/webchat/media/:id', ids: 'R-CH-02', expect: { ...visitorOnly(200), visitorOther: 404 }, request: (ctx) => ({ path: `/api/webchat/media/${ctx.visitorMediaId}` }) },
   { route: 'GET /channels/media/:token', ids: 'R-CH-06', expect: everyone(200),
     request: (ctx) => ({ path: `/channels/media/${new PublicMediaLinks(MATRIX_SECRET, () => null).tokenFor(ctx.visitorMediaId)}` }) },
 
