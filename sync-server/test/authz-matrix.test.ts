@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import express, { Router } from 'express';
 import { API } from '@atende/protocol';
 import { startTestServer, type TestServer } from './helpers.js';
 import type { HttpCall, RouteRow, Status } from './authz/cells.js';
@@ -67,6 +68,20 @@ describe('R-AUTH-01 R-AUTH-04 the authorisation matrix covers every route and fr
     // The contract's endpoints are all served (a contract route mounted nowhere would slip by the walk above).
     const contract = Object.values(API).map((e) => `${e.method} ${e.path}`);
     expect(contract.filter((key) => !registered.includes(key))).toEqual([]);
+  });
+
+  it('R-AUTH-01 the route walk sees a plain router.get, nested routers, mounted middleware and a static root', () => {
+    const app = express();
+    const inner = Router();
+    inner.get('/plain', (_req, res) => res.end());
+    const outer = Router();
+    outer.use(express.json());
+    outer.use('/inner', inner);
+    outer.post('/:id/thing', (_req, res) => res.end());
+    app.use('/api/x', outer);
+    app.use('/files', express.static('.'));
+    app.use(express.static('.'));
+    expect(registeredRoutes(app)).toEqual(['GET /api/x/inner/plain', 'POST /api/x/:id/thing', 'STATIC /', 'USE /files']);
   });
 
   it('R-AUTH-04 every frame type of each socket has a row', () => {
