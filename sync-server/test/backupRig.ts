@@ -1,10 +1,15 @@
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
+import { expect } from 'vitest';
 import { failure, runRestore } from '../src/backup/cli.js';
 import type { LeafRevision } from '../src/backup/format.js';
 import { readBackup } from '../src/backup/load.js';
 import type { ReplicaDb } from '../src/backup/replica.js';
+import { updateDoc } from '../src/store/index.js';
+import { login, newVisitor, visitorSays, type TestServer } from './helpers.js';
 
 /** Helpers of the backup tests (R-OPS-04): the CLI run as operators run it, and a store read whole. */
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -104,4 +109,93 @@ export function withoutRevpos(leaves: Leaves | undefined): unknown {
       ? { _attachments: Object.fromEntries(Object.entries(leaf._attachments).map(([name, { revpos: _revpos, ...rest }]) => [name, rest])) }
       : {}),
   }));
+}
+
+export const PNG = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#c33' } }).png().toBuffer();
+export const FILLERS = 600;
+
+/**
+ * Varied data in a running server: a website conversation with messages, a picture (its file and
+ * thumbnail attachments), many plain documents, a deleted one (a tombstone) and one with two open
+ * revisions (a conflict). Answers the picture's media id.
+ */
+export async function seedVariedData(server: TestServer): Promise<string> {
+  const ana = await login(server, 'ana@demo.local');
+  const visitor = await newVisitor(server);
+  for (const text of ['Olá', 'Preciso de ajuda', 'Obrigado']) await visitorSays(server, visitor, text);
+  const body = new FormData();
+  body.append('file', new Blob([new Uint8Array(PNG)], { type: 'image/png' }), 'foto.png');
+  const res = await fetch(`${server.url}/api/media`, { method: 'POST', headers: { authorization: `Bearer ${ana.accessToken}` }, body });
+  expect(res.status).toBe(201);
+  const pictureId = ((await res.json()) as { id: string }).id;
+  // Enough documents that a copy reads many pages while a writer goes on.
+  const fillers = Array.from({ length: FILLERS }, (_, i) => ({ _id: `test:filler-${i}`, type: 'test', n: i, text: 'x'.repeat(200) }));
+  expect((await server.store.bulkWrite(fillers)).every((r) => r.ok)).toBe(true);
+  const [gone] = await server.store.bulkWrite([{ _id: 'test:gone', type: 'test' }]);
+  if (!gone?.ok) throw new Error('test:gone was not written');
+  await server.store.bulkWrite([{ _id: 'test:gone', _rev: gone.rev, _deleted: true }]);
+  await server.store.bulkWrite([
+    { _id: 'test:conflicted', _rev: '2-aaaa', type: 'test', side: 'a', _revisions: { start: 2, ids: ['aaaa', 'root'] } },
+    { _id: 'test:conflicted', _rev: '2-bbbb', type: 'test', side: 'b', _revisions: { start: 2, ids: ['bbbb', 'root'] } },
+  ], { newEdits: false });
+  return pictureId;
+}
+
+/** Writes until stopped: new documents (visitor messages) and old ones moved to the end of the changes feed (fillers). */
+export async function startWriter(server: TestServer): Promise<() => Promise<number>> {
+  const visitor = await newVisitor(server);
+  let writing = true;
+  let written = 0;
+  const loop = (async () => {
+    while (writing) {
+      await visitorSays(server, visitor, `mensagem ${written}`);
+      await updateDoc(server.store, `test:filler-${(written * 37) % FILLERS}`, (doc) => (doc ? { ...doc, n: Number(doc.n) + FILLERS } : undefined));
+      written += 1;
+    }
+  })();
+  return async () => {
+    writing = false;
+    await loop;
+    return written;
+  };
+}
+
+/**
+ * The backup taken while `source` was written to holds every document untouched since the copy
+ * started exactly as the store has it now, and for every other one a revision it went through;
+ * nothing the store never had. Checks the seeded tombstone, conflict and picture bytes too.
+ */
+export async function expectConsistentCopy(source: ReplicaDb, file: string, pictureId: string): Promise<void> {
+  const now = await everyDocument(source);
+  const backup = await backupContents(file);
+  const changed = await changedSince(source, backup.snapshotSeq);
+  expect(changed.size).toBeGreaterThan(0);
+  let unchanged = 0;
+  for (const [id, leaves] of now) {
+    if (changed.has(id)) continue;
+    expect(backup.docs.get(id), id).toEqual(leaves);
+    unchanged += 1;
+  }
+  expect(unchanged).toBeGreaterThan(0);
+  for (const [id, leaves] of backup.docs) {
+    const current = now.get(id);
+    expect(current, `${id} is in the backup but not in the store`).toBeDefined();
+    const history = historyOf(current ?? []);
+    for (const leaf of leaves) expect(history.has(leaf._rev), `${id} ${leaf._rev}`).toBe(true);
+  }
+  expect(backup.docs.get('test:gone')).toEqual([expect.objectContaining({ _deleted: true })]);
+  expect(backup.docs.get('test:conflicted')?.map((l) => l.side)).toEqual(['a', 'b']);
+  const picture = backup.docs.get(pictureId)?.[0];
+  const bytes = Buffer.from(String(picture?._attachments?.file?.data), 'base64');
+  expect(createHash('sha256').update(bytes).digest('hex')).toBe(picture?.sha256);
+  expect(bytes.equals(PNG)).toBe(true);
+  expect(Object.keys(picture?._attachments ?? {}).sort()).toEqual(['file', 'thumbnail']);
+}
+
+/** The restored store holds the backup's documents, all and only them, as the backup has them. */
+export async function expectRestored(restored: ReplicaDb, file: string): Promise<void> {
+  const { docs } = await backupContents(file);
+  const found = await everyDocument(restored);
+  expect([...found.keys()].sort()).toEqual([...docs.keys()].sort());
+  for (const [id, leaves] of docs) expect(withoutRevpos(found.get(id)), id).toEqual(withoutRevpos(leaves));
 }

@@ -158,7 +158,7 @@ export async function runRestore(env: Env, file: string, force: boolean, say: Sa
   const store = storeOf(env);
   say(`restore: checking ${file}`);
   const checked = await checkBackup(file);
-  say(`restore: the file holds ${describe(checked)}, copied from a ${checked.header.driver} store at ${checked.header.createdAt}`);
+  say(`restore: the file holds ${describe(checked)}, copied from the ${checked.header.driver} store at ${checked.header.createdAt}`);
   let opened;
   try {
     opened = await openReplica(store, { create: true });
@@ -168,7 +168,7 @@ export async function runRestore(env: Env, file: string, force: boolean, say: Sa
   }
   const progress = throttled(say);
   try {
-    say(`restore: writing into the ${opened.driver} store at ${opened.where}${force ? ' (--force: merging with what it holds)' : ''}`);
+    say(`restore: into the ${opened.driver} store at ${opened.where}${force ? ' (--force: merged with what it holds)' : ''}`);
     const result = await restoreBackup(file, opened.db, {
       force,
       checked,
