@@ -24,6 +24,13 @@ function seeded(seed: number): (min: number, max: number) => number {
 
 interface Link { page: WebSocketRoute; server: WebSocketRoute; alive: boolean }
 
+/**
+ * Chromium gives up the closing handshake of a socket whose frames cannot get through after 60 s
+ * (probed: close() on a socket gone silent under offline emulation fires `close`, 1006, a minute
+ * later); a dead link closed by the page answers after that long.
+ */
+const CLOSING_HANDSHAKE_TIMEOUT_MS = 60_000;
+
 /** The agent's network: HTTP through the context's offline switch, the socket through `links`. */
 class FlakyNetwork {
   up = true;
@@ -31,6 +38,7 @@ class FlakyNetwork {
   readonly stats = { sockets: 0, refusedWhileDown: 0, framesLostToPage: 0, framesLostToServer: 0 };
   private readonly links = new Set<Link>();
   private cutListeners: Array<() => void> = [];
+  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
 
   constructor(private readonly context: BrowserContext) {}
 
@@ -43,14 +51,28 @@ class FlakyNetwork {
     return new Promise((resolve) => this.cutListeners.push(resolve));
   }
 
-  async cut(): Promise<void> {
+  /**
+   * The network goes. `noticeAfterMs` 0: the browser learns at once (the connection is reset, the
+   * OS says offline). Otherwise the socket just goes silent and the OS says so that much later,
+   * as when the Wi-Fi fades before the interface goes down. Nothing reaches the server either
+   * way: it keeps its side open until its pings go unanswered.
+   */
+  async cut(noticeAfterMs = 0): Promise<void> {
     this.up = false;
     const dying = [...this.links].filter((link) => link.alive);
     for (const link of dying) link.alive = false;
-    await this.context.setOffline(true);
     for (const notify of this.cutListeners.splice(0)) notify();
-    // The browser notices its dead connection; nothing reaches the server (it keeps its side).
+    if (noticeAfterMs > 0) {
+      await new Promise((resolve) => setTimeout(resolve, noticeAfterMs));
+      await this.context.setOffline(true);
+      return;
+    }
+    await this.context.setOffline(true);
     await Promise.all(dying.map((link) => link.page.close({ code: 1006, reason: 'network lost' }).catch(() => undefined)));
+  }
+
+  dispose(): void {
+    for (const timer of this.timers) clearTimeout(timer);
   }
 
   async restore(): Promise<void> {
@@ -71,9 +93,15 @@ class FlakyNetwork {
     page.onMessage((message) => (link.alive ? server.send(message) : this.stats.framesLostToServer++));
     server.onMessage((message) => (link.alive ? page.send(message) : this.stats.framesLostToPage++));
     page.onClose((code, reason) => {
-      if (link.alive) void server.close({ code, reason }).catch(() => undefined);
-      link.alive = false;
-      void page.close({ code, reason }).catch(() => undefined);
+      if (link.alive) {
+        link.alive = false;
+        void server.close({ code, reason }).catch(() => undefined);
+        void page.close({ code, reason }).catch(() => undefined);
+        return;
+      }
+      // The page closes a dead link: its close frame never gets an answer.
+      const timer = setTimeout(() => void page.close({ code: 1006, reason: 'closing handshake timed out' }).catch(() => undefined), CLOSING_HANDSHAKE_TIMEOUT_MS);
+      this.timers.add(timer);
     });
     server.onClose((code, reason) => {
       if (!link.alive) return;
@@ -106,6 +134,8 @@ const tokens = (texts: string[]) => texts.flatMap((text) => text.match(/(?:clien
 const numbered = (who: string, count: number) => Array.from({ length: count }, (_, i) => `${who}-${String(i + 1).padStart(2, '0')}`);
 
 const FLAPS = 10;
+/** Flaps whose loss the browser learns only a moment after the socket went silent. */
+const LATE_NOTICE = new Set([2, 5, 8]);
 const CUSTOMER = numbered('cliente', 24);
 const AGENT = numbered('agente', FLAPS);
 /** How each reply meets the next cut: its request never reaches the server, or reaches it and the answer is lost, or Enter is pressed just before. */
@@ -171,7 +201,7 @@ test('R-NET-03 R-NET-02 R-NET-01 the agent\'s network flaps 10 times during a ch
       await expect(composer).toHaveValue('');
       await agent.waitForTimeout(flapRandom(600, 2_200));
     }
-    await network.cut();
+    await network.cut(LATE_NOTICE.has(flap) ? flapRandom(800, 1_500) : 0);
     await expect(composer).toBeDisabled();
     // Whatever happens to its request, the reply left the composer for the outbox.
     await expect(composer).toHaveValue('');
@@ -211,4 +241,5 @@ test('R-NET-03 R-NET-02 R-NET-01 the agent\'s network flaps 10 times during a ch
   const stored = tokens(messages.filter((m) => m.direction !== 'system').sort((a, b) => a.createdAt - b.createdAt).map((m) => m.text));
   expect(everything(stored)).toEqual({ customer: CUSTOMER, agent: AGENT });
   await agentContext.close();
+  network.dispose();
 });

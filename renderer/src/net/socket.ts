@@ -56,7 +56,7 @@ class RealtimeSocket {
   private readonly onVisible = () => {
     if (document.visibilityState === 'visible') this.retryNow();
   };
-  private readonly onOffline = () => this.ws?.close();
+  private readonly onOffline = () => this.abandon(this.ws);
 
   start(): void {
     if (this.wanted) return;
@@ -117,7 +117,7 @@ class RealtimeSocket {
 
   private watchSilence(ws: WebSocket): void {
     clearTimeout(this.silenceTimer);
-    this.silenceTimer = setTimeout(() => ws.close(4000, 'server silent'), SILENCE_LIMIT_MS);
+    this.silenceTimer = setTimeout(() => this.abandon(ws, 4000, 'server silent'), SILENCE_LIMIT_MS);
   }
 
   private async connect(): Promise<void> {
@@ -180,6 +180,20 @@ class RealtimeSocket {
       for (const listener of this.welcomeListeners) listener(reconnected);
     }
     for (const handler of this.handlers.get(frame.type) ?? []) handler(frame);
+  }
+
+  /**
+   * Gives up a connection the network took (R-NET-01, R-NET-02): offline at once and free to
+   * reconnect as soon as the network is back. Its close handshake cannot get through, so the
+   * browser would fire `close` only when that times out (a minute in Chromium); until then the
+   * app would look online and ignore the network coming back. Its late `close` is ignored.
+   */
+  private abandon(ws: WebSocket | undefined, code?: number, reason?: string): void {
+    if (!ws || this.ws !== ws) return;
+    this.ws = undefined;
+    clearTimeout(this.silenceTimer);
+    ws.close(code, reason);
+    this.lost();
   }
 
   private lost(): void {
