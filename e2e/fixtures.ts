@@ -99,6 +99,18 @@ export class ServerProcess {
     this.child = undefined;
   }
 
+  /** Stops the process with SIGTERM, as a deploy or a process manager would (it drains first); its exit code. */
+  async terminate(): Promise<number | null> {
+    const child = this.child;
+    if (!child || child.exitCode !== null) return child?.exitCode ?? null;
+    const code = await new Promise<number | null>((resolve) => {
+      child.once('exit', (exitCode) => resolve(exitCode));
+      child.kill('SIGTERM');
+    });
+    this.child = undefined;
+    return code;
+  }
+
   async dispose(): Promise<void> {
     await this.kill();
     rmSync(this.dataDir, { recursive: true, force: true });

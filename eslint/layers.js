@@ -34,6 +34,8 @@ export const SERVER_LAYERS = {
   sync: 7,
   realtime: 7,
   http: 8,
+  // Issue 14: the graceful drain (SIGTERM) stands in front of the HTTP app and the sockets; it imports no other folder.
+  lifecycle: 8,
   channels: 9,
 };
 const EDGE_FILE_RANK = 10;

@@ -2,6 +2,7 @@ import { startDemoSimulators, type DemoSimulators } from './channels/simulators/
 import { loopbackUrl } from './channels/whatsapp/simulator/demo.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import { DEMO_ACCOUNTS, DEMO_WEBCHAT_ACCOUNT } from './demo/seed.js';
+import { drainThenExit } from './lifecycle/shutdown.js';
 import { startServer } from './server.js';
 import { FakeTicketSystem } from './tickets/fakeTicketSystem.js';
 
@@ -46,8 +47,19 @@ async function main(): Promise<void> {
     if (simulators.meta) console.log(`Meta simulator: ${simulators.meta.url}/  (accounts "Messenger (simulador)" and "Instagram (simulador)")`);
     if (simulators.reclameaqui) console.log(`Reclame Aqui simulator: ${simulators.reclameaqui.url}/  (account "Reclame Aqui (demo)", polled every 10 s)`);
   }
-  const shutdown = () => {
-    void (simulators?.stop() ?? Promise.resolve()).then(() => ticketSystem?.stop()).then(() => server.stop()).then(() => process.exit(0));
+  const shutdown = (signal: NodeJS.Signals) => {
+    console.log(`${signal}: draining (at most ${config.shutdownTimeoutMs} ms)`);
+    const outcome = drainThenExit({
+      timeoutMs: config.shutdownTimeoutMs,
+      drain: (timeoutMs) => server.drain(timeoutMs),
+      // The demo aids go after the server: an in-flight send to a simulator still finds it.
+      afterwards: async () => {
+        await simulators?.stop();
+        await ticketSystem?.stop();
+      },
+      log: (m) => console.log(m),
+    });
+    void outcome.then((code) => process.exit(code));
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);

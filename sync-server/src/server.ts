@@ -51,6 +51,8 @@ import { ConversationStarter } from './conversations/start.js';
 import { ConversationEvents, QUEUED_EVENT_JOB, VISITOR_NOTICE_JOB } from './conversations/events.js';
 import { seedDemo } from './demo/seed.js';
 import { buildApp, webRoot } from './http/app.js';
+import { drainServer } from './lifecycle/drain.js';
+import { RequestGate } from './lifecycle/requestGate.js';
 import { RateLimiter } from './http/rateLimit.js';
 import { openJobRunner, type JobRunner } from './jobs/index.js';
 import { mediaRoutes, visitorMediaRoutes } from './media/routes.js';
@@ -97,6 +99,12 @@ export interface RunningServer {
   recovered: Promise<number>;
   /** Writes the next poll round of every Reclame Aqui account whose chain is not running (the demo's, once pointed at its simulator). */
   pollReclameAqui(): Promise<void>;
+  /**
+   * Graceful stop (SIGTERM, issue 14): refuses new work, lets requests and jobs finish, closes
+   * sockets with 1012, releases bus and store. True when done within `timeoutMs`, false when forced.
+   */
+  drain(timeoutMs: number): Promise<boolean>;
+  /** drain() with a short bound, for tests and embedders. */
   stop(): Promise<void>;
 }
 
@@ -118,6 +126,9 @@ class BorrowedStore extends DelegatingStore {
     return Promise.resolve();
   }
 }
+
+/** stop()'s bound on requests and sockets (jobs keep the runner's own): tests stop servers by the hundred. */
+const STOP_TIMEOUT_MS = 2_000;
 
 /** Hot reads: the session user, conversations, threads, channel accounts and addresses (issue 7 §5). */
 const CACHED_PREFIXES = ['user:', 'session:', 'conversation:', 'thread:', 'channel:', 'address:', 'contact:', 'visitor:'];
@@ -193,7 +204,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     void bus.publish('session.revoked', { sessionId: p.sessionId, userId: p.user.id })
       .catch((e: unknown) => log(`session.revoked not published: ${String(e)}`));
   });
-  const jobs = openJobRunner(store, { ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}), nodeId: config.nodeId, log });
+  const jobs = openJobRunner(store, {
+    ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}), nodeId: config.nodeId, log, stopTimeoutMs: config.shutdownTimeoutMs,
+  });
   registerChannelJobs(jobs, { store, accounts, registry, messages, media, publicMediaUrl: (a) => publicMedia.urlFor(a) });
   // Reclame Aqui has no webhooks: its complaints come in by polling rounds (issue 12).
   const raPoller = new ReclameAquiPoller({ store, accounts, registry, contacts: directory, inbound, firstPollDays: config.reclameAquiFirstPollDays, log });
@@ -273,12 +286,18 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     health: () => ({ store: store.kind }),
     log,
   });
-  const server: Server = createServer(app);
+  // Set when the drain begins: readiness answers 503 and new requests are refused (lifecycle/).
+  let draining = false;
+  const gate = new RequestGate(() => draining);
+  const server: Server = createServer(gate.wrap(app));
+  gate.attach(server);
   const agentSockets = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
   const visitorSockets = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
   server.on('upgrade', (req, socket: Socket, head) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname === '/ws') {
+    if (draining) {
+      socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n\r\n');
+    } else if (url.pathname === '/ws') {
       agentSockets.handleUpgrade(req, socket, head, (ws) => hub.accept(ws));
     } else if (url.pathname === '/ws/webchat') {
       const token = url.searchParams.get('token') ?? undefined;
@@ -289,11 +308,6 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
     }
   });
-  const openSockets = new Set<Socket>();
-  server.on('connection', (socket) => {
-    openSockets.add(socket);
-    socket.on('close', () => openSockets.delete(socket));
-  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
@@ -302,6 +316,22 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   // Without ATENDE_PUBLIC_URL, upstreams on this machine (the simulators) reach us here.
   accounts.setLocalUrl(loopbackUrl(`http://${host}:${port}`, port));
+
+  let drained: Promise<boolean> | undefined;
+  const drain = (timeoutMs: number): Promise<boolean> => (drained ??= drainServer({
+    gate, server, sockets: [agentSockets, visitorSockets], log,
+    startDraining: () => { draining = true; },
+    stopTimers: () => { stopRaWatchdog(); stopRaReputation(); },
+    stopJobs: () => jobs.stop(),
+    release: async () => {
+      hub.stop();
+      visitorDelivery.stop();
+      await sweeper.stop();
+      await bus.close();
+      await indexWarmer.stop();
+      await store.close();
+    },
+  }, timeoutMs));
 
   return {
     url: `http://${host}:${port}`,
@@ -317,21 +347,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     seeded,
     recovered,
     pollReclameAqui: () => schedulePolls({ store, accounts, poller: raPoller, log }),
+    drain,
     async stop() {
-      hub.stop();
-      visitorDelivery.stop();
-      stopRaWatchdog();
-      stopRaReputation();
-      await jobs.stop();
-      agentSockets.close();
-      visitorSockets.close();
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      for (const socket of openSockets) socket.destroy();
-      await closed;
-      await sweeper.stop();
-      await bus.close();
-      await indexWarmer.stop();
-      await store.close();
+      await drain(STOP_TIMEOUT_MS);
     },
   };
 }

@@ -29,6 +29,8 @@ export interface Config {
   refreshTtlSeconds: number;
   lockout: { attempts: number; windowMs: number };
   presenceGraceMs: number;
+  /** SIGTERM drains for at most this long (requests, jobs, sockets), then the rest is cut off (issue 14). */
+  shutdownTimeoutMs: number;
   publicRateLimitPerMinute: number;
   /** Reverse proxies whose X-Forwarded-For is believed (IPs/CIDRs); empty trusts nobody. */
   trustProxy: string[];
@@ -146,6 +148,7 @@ export function loadConfig(env: Env = process.env): Config {
       windowMs: int(env, 'ATENDE_LOCKOUT_MINUTES', 15, 1) * 60_000,
     },
     presenceGraceMs: int(env, 'ATENDE_PRESENCE_GRACE_MS', 30_000),
+    shutdownTimeoutMs: int(env, 'ATENDE_SHUTDOWN_TIMEOUT_MS', 10_000, 100, 600_000),
     publicRateLimitPerMinute: int(env, 'ATENDE_PUBLIC_RATE_LIMIT', 600, 1),
     trustProxy: loadTrustProxy(env),
     webDir: str(env, 'ATENDE_WEB_DIR'),

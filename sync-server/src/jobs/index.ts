@@ -12,9 +12,12 @@ export interface JobRunnerConfig {
   redisUrl?: string;
   nodeId: string;
   log: (message: string) => void;
+  /** How long stop() waits for running jobs before leaving them to another node (the shutdown bound). */
+  stopTimeoutMs?: number;
 }
 
 export function openJobRunner(store: DocStore, config: JobRunnerConfig): JobRunner {
-  const { redisUrl, nodeId, log } = config;
-  return redisUrl ? new BullJobRunner(store, { redisUrl, nodeId, log }) : new StoreJobRunner(store, { nodeId, log });
+  const { redisUrl, nodeId, log, stopTimeoutMs } = config;
+  const bound = stopTimeoutMs === undefined ? {} : { stopTimeoutMs };
+  return redisUrl ? new BullJobRunner(store, { redisUrl, nodeId, log, ...bound }) : new StoreJobRunner(store, { nodeId, log, ...bound });
 }
