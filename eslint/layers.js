@@ -14,6 +14,8 @@ export const SERVER_LAYERS = {
   // Issue 14: backups (R-OPS-04) read the store's database underneath the drivers; only config below.
   backup: 1,
   jobs: 2,
+  // Issue 14: logs, metrics and readiness (R-OPS-05) read the store, the bus and job documents; the HTTP edge mounts them.
+  observability: 3,
   access: 3,
   auth: 3,
   channelAccounts: 4,

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import type { DestinationStream } from 'pino';
 import { WebSocketServer } from 'ws';
 import type { Express } from 'express';
 import { PING_INTERVAL_MS, preferConversation, preferMessage, type ConversationDoc, type MessageDoc } from '@atende/protocol';
@@ -51,6 +52,9 @@ import { ConversationStarter } from './conversations/start.js';
 import { ConversationEvents, QUEUED_EVENT_JOB, VISITOR_NOTICE_JOB } from './conversations/events.js';
 import { seedDemo } from './demo/seed.js';
 import { buildApp, webRoot } from './http/app.js';
+import { createLogger, lineLogger } from './observability/logger.js';
+import { ServerMetrics } from './observability/metrics.js';
+import { countingFailures } from './observability/jobFailures.js';
 import { drainServer } from './lifecycle/drain.js';
 import { RequestGate } from './lifecycle/requestGate.js';
 import { RateLimiter } from './http/rateLimit.js';
@@ -109,7 +113,10 @@ export interface RunningServer {
 }
 
 export interface StartOptions {
+  /** Where module sentences go; by default the server's JSON logger (observability/logger.ts). */
   log?: (message: string) => void;
+  /** The JSON log's destination instead of stdout (tests read what was logged). */
+  logDestination?: DestinationStream;
   /** Tests shorten the 15 s ping to exercise dead-socket detection. */
   pingIntervalMs?: number;
   /** Tests shorten the 10 s wait for a socket's first (hello) frame. */
@@ -143,7 +150,9 @@ async function tokenSecret(store: DocStore, configured: string | undefined): Pro
 }
 
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
-  const log = options.log ?? (config.logLevel === 'silent' ? () => {} : (m: string) => console.log(m));
+  // One JSON logger per server (R-OPS-05); the modules' `log(sentence)` callbacks write through it.
+  const logger = createLogger({ level: config.logLevel, nodeId: config.nodeId, ...(options.logDestination ? { destination: options.logDestination } : {}) });
+  const log = options.log ?? lineLogger(logger);
   const pingIntervalMs = options.pingIntervalMs ?? PING_INTERVAL_MS;
   // Concurrent writes coalesce into one bulk write per tick; hot reads come from a cache kept
   // coherent by the change feed (ARCHITECTURE §5), which the cache, the agent hub and the job
@@ -204,9 +213,16 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     void bus.publish('session.revoked', { sessionId: p.sessionId, userId: p.user.id })
       .catch((e: unknown) => log(`session.revoked not published: ${String(e)}`));
   });
-  const jobs = openJobRunner(store, {
-    ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}), nodeId: config.nodeId, log, stopTimeoutMs: config.shutdownTimeoutMs,
+  // Prometheus metrics of this server (R-OPS-05): what can be read at scrape time is read then.
+  const metrics = new ServerMetrics({
+    store,
+    sockets: () => ({ agent: agentSockets.clients.size, visitor: visitorSockets.clients.size }),
   });
+  const jobs = countingFailures(openJobRunner(store, {
+    ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}), nodeId: config.nodeId, log, stopTimeoutMs: config.shutdownTimeoutMs,
+    // An embedded store this server opened is its alone: jobs a killed process left running are taken over at start.
+    exclusive: !options.store && config.store.driver === 'embedded',
+  }), (kind, dead) => metrics.jobFailed(kind, dead));
   registerChannelJobs(jobs, { store, accounts, registry, messages, media, publicMediaUrl: (a) => publicMedia.urlFor(a) });
   // Reclame Aqui has no webhooks: its complaints come in by polling rounds (issue 12).
   const raPoller = new ReclameAquiPoller({ store, accounts, registry, contacts: directory, inbound, firstPollDays: config.reclameAquiFirstPollDays, log });
@@ -244,6 +260,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     log,
     bus,
     onAgentTyping: typingToCustomer({ store, accounts, registry }),
+    onStreamed: (ageMs) => metrics.changeStreamed(ageMs),
   });
   hub.start();
   const limiter = new RateLimiter(config.publicRateLimitPerMinute, { bus, log });
@@ -251,6 +268,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
 
   const app = buildApp({
     trustProxy: config.trustProxy,
+    corsOrigins: config.corsOrigins,
     api: [
       ['/api/auth', authRoutes(auth, limiter)],
       ['/api/sync', syncRoutes(store, auth, { replicaDays: config.replicaDays, identity })],
@@ -284,6 +302,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     webDir: webRoot(config.webDir),
     updatesDir: config.updatesDir,
     health: () => ({ store: store.kind }),
+    // `draining` is set by the drain below (SIGTERM): ready turns 503 so traffic moves elsewhere first.
+    observability: { logger, metrics, metricsToken: config.metricsToken, readiness: { store, bus, isDraining: () => draining } },
     log,
   });
   // Set when the drain begins: readiness answers 503 and new requests are refused (lifecycle/).

@@ -37,7 +37,11 @@ export interface Config {
   webDir: string | undefined;
   /** Desktop update feed served read-only at /updates/ (R-DT-06); absent → /updates/ answers 404. */
   updatesDir: string | undefined;
-  logLevel: 'silent' | 'info' | 'debug';
+  logLevel: 'silent' | 'error' | 'warn' | 'info' | 'debug';
+  /** Bearer token for GET /metrics; unset, only callers on this machine (not through a proxy) may read it. */
+  metricsToken: string | undefined;
+  /** Origins besides its own and the desktop app's that the agents' API answers (CORS); the widget's routes answer any. */
+  corsOrigins: string[];
   /** Where upstream services (Meta, Telegram) reach this server; webhook URLs are built from it. */
   publicUrl: string | undefined;
   /** Redis for several nodes: bus, shared rate limits, presence and BullMQ jobs. */
@@ -114,9 +118,11 @@ export function loadConfig(env: Env = process.env): Config {
     store = { driver: 'embedded', dataDir: path.resolve(str(env, 'ATENDE_DATA_DIR') ?? '.atende-data') };
   }
   const logLevel = str(env, 'ATENDE_LOG_LEVEL') ?? 'info';
-  if (logLevel !== 'silent' && logLevel !== 'info' && logLevel !== 'debug') {
-    throw new ConfigError(`ATENDE_LOG_LEVEL must be silent, info or debug, got "${logLevel}"`);
+  if (!isLogLevel(logLevel)) {
+    throw new ConfigError(`ATENDE_LOG_LEVEL must be silent, error, warn, info or debug, got "${logLevel}"`);
   }
+  const metricsToken = str(env, 'ATENDE_METRICS_TOKEN');
+  if (metricsToken !== undefined && metricsToken.length < 16) throw new ConfigError('ATENDE_METRICS_TOKEN must have at least 16 characters');
   const demoPassword = str(env, 'ATENDE_DEMO_PASSWORD') ?? 'atende123';
   if (demoPassword.length < 6) throw new ConfigError('ATENDE_DEMO_PASSWORD must have at least 6 characters');
   const secret = str(env, 'ATENDE_SECRET');
@@ -154,6 +160,8 @@ export function loadConfig(env: Env = process.env): Config {
     webDir: str(env, 'ATENDE_WEB_DIR'),
     updatesDir: folder(env, 'ATENDE_UPDATES_DIR'),
     logLevel,
+    metricsToken,
+    corsOrigins: corsOrigins(str(env, 'ATENDE_CORS_ORIGINS')),
     publicUrl: trimmedUrl(env, 'ATENDE_PUBLIC_URL', HTTP),
     redisUrl: trimmedUrl(env, 'REDIS_URL', ['redis:', 'rediss:']),
     nodeId: nodeId(str(env, 'ATENDE_NODE_ID')),
@@ -162,6 +170,32 @@ export function loadConfig(env: Env = process.env): Config {
     tickets: loadTicketConfig(env),
     telephony: loadTelephonyConfig(env),
   };
+}
+
+const LOG_LEVELS = ['silent', 'error', 'warn', 'info', 'debug'] as const;
+function isLogLevel(value: string): value is Config['logLevel'] {
+  return (LOG_LEVELS as readonly string[]).includes(value);
+}
+
+/**
+ * ATENDE_CORS_ORIGINS: a comma list of origins (`https://crm.example.com`, `app://other`), each
+ * compared with a browser's Origin header as written: scheme, host and port, no path.
+ */
+function corsOrigins(raw: string | undefined): string[] {
+  if (raw === undefined) return [];
+  return raw.split(',').map((entry) => entry.trim()).filter(Boolean).map((entry) => {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(entry);
+    } catch {
+      /* reported below */
+    }
+    const origin = parsed && parsed.host ? `${parsed.protocol}//${parsed.host}` : undefined;
+    if (!origin || origin.toLowerCase() !== entry.replace(/\/+$/, '').toLowerCase()) {
+      throw new ConfigError(`ATENDE_CORS_ORIGINS: "${entry}" is not an origin (scheme://host[:port], no path)`);
+    }
+    return origin;
+  });
 }
 
 function nodeId(raw: string | undefined): string {

@@ -1,7 +1,13 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import express, { type Express, type RequestHandler, type Router } from 'express';
+import cors from 'cors';
+import express, { type Express, type Request, type RequestHandler, type Router } from 'express';
+import helmet from 'helmet';
+import type { Logger } from 'pino';
+import { metricsRoute, readyRoute, type ReadinessSources } from '../observability/health.js';
+import type { ServerMetrics } from '../observability/metrics.js';
+import { accessLog, traceRoute } from '../observability/requests.js';
 import { DomainError, errorHandler, unknownRoute } from './errors.js';
 
 export const BODY_LIMIT = '1mb';
@@ -9,22 +15,75 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export const PUBLIC_DIR = path.resolve(here, '../../public');
 const RENDERER_DIR = path.resolve(here, '../../../renderer');
 
-/** Bearer tokens, no cookies: any origin may call the API without CSRF exposure (the widget is embedded anywhere). */
-const cors: RequestHandler = (req, res, next) => {
-  res.setHeader('Access-Control-Allow-Origin', '*');
-  res.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type');
-  res.setHeader('Access-Control-Allow-Methods', 'GET, POST, PATCH, PUT, DELETE, OPTIONS');
-  res.setHeader('Access-Control-Max-Age', '600');
-  if (req.method === 'OPTIONS') {
-    res.status(204).end();
-    return;
-  }
-  next();
+const CORS_COMMON = {
+  methods: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'],
+  allowedHeaders: ['Authorization', 'Content-Type'],
+  exposedHeaders: ['Retry-After', 'X-Request-Id'],
+  maxAge: 600,
+  credentials: false,
 };
 
-const securityHeaders: RequestHandler = (_req, res, next) => {
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.setHeader('Referrer-Policy', 'no-referrer');
+/**
+ * The website widget's routes (R-CH-02): any site may embed the widget, so any origin may call
+ * them. The visitor's bearer token is the credential, never a cookie, so no site can act as a
+ * visitor it has no token for.
+ */
+const widgetCors: RequestHandler = cors({ ...CORS_COMMON, origin: '*' });
+
+/**
+ * The agents' API answers cross-origin callers it knows: the page's own origin (the web build
+ * the server serves; the Vite dev server proxies with its own Host), the desktop app
+ * (`app://atende`, electron/src/main/origin.ts) and ATENDE_CORS_ORIGINS. A page elsewhere gets no
+ * CORS headers, so a browser keeps the answers from it even if it holds a stolen token.
+ */
+export const DESKTOP_APP_ORIGIN = 'app://atende';
+
+function agentCors(extra: readonly string[]): RequestHandler {
+  const known = new Set([DESKTOP_APP_ORIGIN, ...extra]);
+  const policy = cors((req, done) => {
+    const origin = req.headers.origin;
+    const own = `${(req as Request).protocol}://${req.headers.host ?? ''}`;
+    done(null, { ...CORS_COMMON, origin: origin !== undefined && (origin === own || known.has(origin)) });
+  });
+  // The widget's routes have their own policy (above); this one must not add to it.
+  return (req, res, next) => (req.path === '/webchat' || req.path.startsWith('/webchat/') ? next() : policy(req, res, next));
+}
+
+/** A preflight the policy refused still gets an answer (without CORS headers, so the browser stops there). */
+const refusedPreflight: RequestHandler = (req, res, next) => {
+  if (req.method !== 'OPTIONS') return next();
+  res.setHeader('Vary', 'Origin');
+  res.status(204).end();
+};
+
+/**
+ * helmet on every answer, configured for what this server serves: the web build (scripts and
+ * styles from itself; pictures and media as blob: URLs of fetched attachments; a WhatsApp
+ * template's example image from Meta's CDN over https), the /demo page and the "not built" page
+ * (inline <style> blocks, so style-src keeps 'unsafe-inline'; a style can run nothing), and
+ * /widget.js, which other sites load with a plain <script> tag: that one answer is
+ * Cross-Origin-Resource-Policy: cross-origin (the widget's own calls are CORS fetches, which
+ * CORP does not govern). No upgrade-insecure-requests: the demo and many LAN installs run on
+ * plain http, where upgrading the page's own requests to https would break it.
+ */
+const securityHeaders: RequestHandler = helmet({
+  contentSecurityPolicy: {
+    useDefaults: true,
+    directives: {
+      'connect-src': ["'self'"],
+      'img-src': ["'self'", 'data:', 'blob:', 'https:'],
+      'media-src': ["'self'", 'blob:'],
+      'font-src': ["'self'", 'data:'],
+      'style-src': ["'self'", "'unsafe-inline'"],
+      'worker-src': ["'self'"],
+      'upgrade-insecure-requests': null,
+    },
+  },
+  referrerPolicy: { policy: 'no-referrer' },
+});
+
+const embeddable: RequestHandler = (_req, res, next) => {
+  res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
   next();
 };
 
@@ -68,6 +127,15 @@ export function updatesFeed(dir: string | undefined): RequestHandler {
   });
 }
 
+/** Logs, metrics and readiness (R-OPS-05); without them (unit tests of routes) the app still serves. */
+export interface AppObservability {
+  logger: Logger;
+  metrics: ServerMetrics;
+  /** ATENDE_METRICS_TOKEN: bearer token for /metrics; unset, only loopback callers. */
+  metricsToken: string | undefined;
+  readiness: ReadinessSources;
+}
+
 export function buildApp(options: {
   api: Array<[string, Router]>;
   /** Routers outside /api that parse their own bodies (channel webhooks need the raw bytes). */
@@ -76,21 +144,34 @@ export function buildApp(options: {
   updatesDir?: string | undefined;
   /** ATENDE_TRUST_PROXY: only these proxies may say who the client is; none by default. */
   trustProxy?: readonly string[];
+  /** ATENDE_CORS_ORIGINS: other origins the agents' API answers (besides its own and the desktop app's). */
+  corsOrigins?: readonly string[];
   health: () => Record<string, unknown>;
+  observability?: AppObservability;
   log: (message: string) => void;
 }): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', options.trustProxy?.length ? [...options.trustProxy] : false);
+  const seen = options.observability;
+  // First, so the route pattern is caught wherever it is set and the time covers everything.
+  app.use(traceRoute);
+  if (seen) app.use(seen.metrics.timeRequests, accessLog(seen.logger));
   app.use(securityHeaders);
   for (const [mount, router] of options.raw ?? []) app.use(mount, router);
-  app.use('/api', cors, express.json({ limit: BODY_LIMIT, type: ['application/json', 'text/plain'] }));
+  app.use('/api/webchat', embeddable, widgetCors);
+  app.use('/api', agentCors(options.corsOrigins ?? []), refusedPreflight);
+  app.use('/api', express.json({ limit: BODY_LIMIT, type: ['application/json', 'text/plain'] }));
   app.get('/api/health', (_req, res) => {
     res.json({ ok: true, ...options.health() });
   });
+  if (seen) {
+    app.get('/api/ready', readyRoute(seen.readiness));
+    app.get('/metrics', metricsRoute(seen.metrics, seen.metricsToken));
+  }
   for (const [mount, router] of options.api) app.use(mount, router);
   app.use('/api', unknownRoute);
-  app.get('/widget.js', (_req, res) => {
+  app.get('/widget.js', embeddable, (_req, res) => {
     res.setHeader('Cache-Control', 'no-cache');
     res.sendFile(path.join(PUBLIC_DIR, 'widget.js'));
   });

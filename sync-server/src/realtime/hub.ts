@@ -42,6 +42,8 @@ export interface HubOptions {
   flushMs?: number;
   /** Outbound bytes an agent socket may have waiting before it is closed with 4008. */
   maxBufferedBytes?: number;
+  /** How long after its commit each streamed change went out (the replication lag metric). */
+  onStreamed?: (ageMs: number) => void;
 }
 
 const FLUSH_MS = 10;
@@ -90,6 +92,7 @@ export class AgentHub {
       replicaDays: options.replicaDays ?? REPLICA_DAYS_DEFAULT,
       store: () => this.storeId,
       log: options.log,
+      ...(options.onStreamed ? { onStreamed: options.onStreamed } : {}),
     });
   }
 

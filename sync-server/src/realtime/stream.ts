@@ -39,6 +39,11 @@ export interface StreamOptions {
   /** The store identity, as checkpoints carry it. */
   store: () => string;
   log: (message: string) => void;
+  /**
+   * Told, per change handed to at least one socket, how long after its commit (`changedAt`) it
+   * went out (the replication lag metric). Changes without a commit stamp are not told.
+   */
+  onStreamed?: (ageMs: number) => void;
 }
 
 /** A socket taking part in the stream; its group follows its viewer's scope. */
@@ -99,6 +104,8 @@ export class ChangeStream {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private nextFlushMs: number;
   private hintTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Commit stamps of the changes waiting for the next flush (only when someone listens). */
+  private unsent: number[] = [];
 
   constructor(private readonly options: StreamOptions) {
     this.nextFlushMs = options.flushMs;
@@ -182,6 +189,9 @@ export class ChangeStream {
       add((member.own ??= new Map()), collection, row.id, t, formOf(visibility));
       this.dirty.add(group);
     }
+    // A form was built only for a group or owner that gets the change.
+    const routed = wire !== undefined || tombstone !== undefined;
+    if (routed && this.options.onStreamed && typeof doc.changedAt === 'number') this.unsent.push(doc.changedAt);
     this.timer ??= setTimeout(() => this.flush(), this.nextFlushMs);
   }
 
@@ -190,6 +200,11 @@ export class ChangeStream {
     this.timer = undefined;
     const started = performance.now();
     for (const group of [...this.dirty]) this.flushGroup(group);
+    if (this.unsent.length > 0) {
+      const now = Date.now();
+      for (const stamp of this.unsent) this.options.onStreamed?.(now - stamp);
+      this.unsent = [];
+    }
     const took = performance.now() - started;
     this.nextFlushMs = Math.min(this.options.maxFlushMs, Math.max(this.options.flushMs, FLUSH_STRETCH * took));
   }
@@ -276,5 +291,6 @@ export class ChangeStream {
     clearTimeout(this.timer);
     this.timer = undefined;
     this.dirty.clear();
+    this.unsent = [];
   }
 }
