@@ -123,7 +123,7 @@ async function transcriptTexts(url: string, visitor: Visitor): Promise<string[]>
 }
 
 describe('R-OPS-02 R-OPS-05 graceful shutdown on SIGTERM', () => {
-  it('R-OPS-02 R-OPS-05 finishes the requests in flight, refuses new ones with 503 server_restarting, answers probes, closes sockets with 1012, exits 0; a restart finds every acknowledged message', async () => {
+  it('R-OPS-02 R-OPS-05 finishes the requests in flight, refuses new ones with 503 server_restarting, answers probes, says not ready, closes sockets with 1012, exits 0; a restart finds every acknowledged message', async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'atende-shutdown-'));
     dataDirs.push(dataDir);
     const first = await runServer(dataDir);
@@ -136,6 +136,7 @@ describe('R-OPS-02 R-OPS-05 graceful shutdown on SIGTERM', () => {
     // Two requests the server is serving when the signal comes: their bodies are held back.
     const held = await heldMessage(first.port, visitor, 'em voo 1');
     const heldWithProbe = await heldMessage(first.port, visitor, 'em voo 2');
+    const heldWithReady = await heldMessage(first.port, visitor, 'em voo 3');
     // And a burst that is partly answered, partly in flight, partly refused.
     const burst = Array.from({ length: 12 }, (_, i) => {
       const text = `rajada ${i}`;
@@ -149,6 +150,7 @@ describe('R-OPS-02 R-OPS-05 graceful shutdown on SIGTERM', () => {
     held.connection.write(held.body + 'POST /api/webchat/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n' +
       `Authorization: Bearer ${visitor.token}\r\nContent-Length: 2\r\n\r\n{}`);
     heldWithProbe.connection.write(heldWithProbe.body + 'GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+    heldWithReady.connection.write(heldWithReady.body + 'GET /api/ready HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
     const refused = await held.connection.statuses();
     expect(refused.statuses).toEqual([100, 201, 503]);
     expect(refused.text).toContain('"error":"server_restarting"');
@@ -157,6 +159,10 @@ describe('R-OPS-02 R-OPS-05 graceful shutdown on SIGTERM', () => {
     // A load balancer's probe is still answered (and its connection closed): the node is alive, it is leaving.
     expect(probed.statuses).toEqual([100, 201, 200]);
     expect(probed.text).toMatch(/Connection: close/i);
+    // Readiness says why traffic should go elsewhere.
+    const ready = await heldWithReady.connection.statuses();
+    expect(ready.statuses).toEqual([100, 201, 503]);
+    expect(ready.text).toMatch(/"ready":false,"reasons":\[[^\]]*"draining"/);
 
     const restarting = { code: SERVER_RESTARTING_CLOSE, reason: SERVER_RESTARTING_REASON };
     expect(await agentSocket.closedPromise(15_000)).toEqual(restarting);
@@ -170,7 +176,7 @@ describe('R-OPS-02 R-OPS-05 graceful shutdown on SIGTERM', () => {
       expect([0, 200, 201, 503]).toContain(a.status);
       if (a.status === 503) expect(a.body).toMatchObject({ error: 'server_restarting' });
     }
-    const acknowledged = ['antes', 'em voo 1', 'em voo 2', ...answers.filter((a) => a.status === 200 || a.status === 201).map((a) => a.text)];
+    const acknowledged = ['antes', 'em voo 1', 'em voo 2', 'em voo 3', ...answers.filter((a) => a.status === 200 || a.status === 201).map((a) => a.text)];
     console.log(`shutdown: burst answered ${answers.map((a) => a.status).join(',')}`);
 
     const second = await runServer(dataDir);
