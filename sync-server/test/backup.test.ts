@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isEmpty, openReplica, sharedEmbeddedReplica } from '../src/backup/replica.js';
+import { EXIT, failure } from '../src/backup/cli.js';
+import { PartialRestoreError, restoreBackup } from '../src/backup/load.js';
+import { isEmpty, openReplica, sharedEmbeddedReplica, type ReplicaDb } from '../src/backup/replica.js';
 import {
   backupContents, everyDocument, expectConsistentCopy, expectRestored, PNG, restoreHere, runCli, seedVariedData, startWriter,
 } from './backupRig.js';
@@ -103,6 +105,28 @@ describe('R-OPS-04 backup of the embedded store', () => {
       await opened.db.close();
     }
   }, 120_000);
+
+  it('R-OPS-04 a restore that fails part-way says exactly how many documents the target holds', async () => {
+    const target = await openReplica({ driver: 'embedded', dataDir: path.join(work, 'target-partial') }, { create: true });
+    let batches = 0;
+    // The store refuses the second batch, as a full disk would.
+    const failing: ReplicaDb = {
+      ...target.db, // (its prototype's methods are not copied: the three restore uses are below)
+      info: () => target.db.info(),
+      changes: (options) => target.db.changes(options),
+      bulkDocs: (docs, options) => (++batches === 2 ? Promise.reject(new Error('disk full')) : target.db.bulkDocs(docs, options)),
+    };
+    try {
+      const error = await restoreBackup(file, failing).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(PartialRestoreError);
+      expect((error as Error).message).toMatch(/^restore stopped after 100 of \d+ documents \(disk full\)/);
+      const held = await target.db.changes({ since: 0, limit: 1000, style: 'all_docs' });
+      expect(held.results).toHaveLength(100);
+      expect(failure(error, () => {})).toBe(EXIT.partial);
+    } finally {
+      await target.db.close();
+    }
+  });
 
   it('R-OPS-04 the backup route is for admins only', async () => {
     const ana = await login(server, 'ana@demo.local');

@@ -183,6 +183,9 @@ export async function expectConsistentCopy(source: ReplicaDb, file: string, pict
     const history = historyOf(current ?? []);
     for (const leaf of leaves) expect(history.has(leaf._rev), `${id} ${leaf._rev}`).toBe(true);
   }
+  // Documents that existed at the start and were written during the copy are in it too.
+  expect([...changed].filter((id) => id.startsWith('test:filler-')).length).toBeGreaterThan(0);
+  for (let i = 0; i < FILLERS; i++) expect(backup.docs.has(`test:filler-${i}`), `test:filler-${i}`).toBe(true);
   expect(backup.docs.get('test:gone')).toEqual([expect.objectContaining({ _deleted: true })]);
   expect(backup.docs.get('test:conflicted')?.map((l) => l.side)).toEqual(['a', 'b']);
   const picture = backup.docs.get(pictureId)?.[0];
