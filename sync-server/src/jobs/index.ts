@@ -14,10 +14,14 @@ export interface JobRunnerConfig {
   log: (message: string) => void;
   /** How long stop() waits for running jobs before leaving them to another node (the shutdown bound). */
   stopTimeoutMs?: number;
+  /** No other process runs jobs over this store (one the server opened embedded): see StoreRunnerOptions. */
+  exclusive?: boolean;
 }
 
 export function openJobRunner(store: DocStore, config: JobRunnerConfig): JobRunner {
-  const { redisUrl, nodeId, log, stopTimeoutMs } = config;
+  const { redisUrl, nodeId, log, stopTimeoutMs, exclusive = false } = config;
   const bound = stopTimeoutMs === undefined ? {} : { stopTimeoutMs };
-  return redisUrl ? new BullJobRunner(store, { redisUrl, nodeId, log, ...bound }) : new StoreJobRunner(store, { nodeId, log, ...bound });
+  return redisUrl
+    ? new BullJobRunner(store, { redisUrl, nodeId, log, ...bound })
+    : new StoreJobRunner(store, { nodeId, log, exclusive, ...bound });
 }

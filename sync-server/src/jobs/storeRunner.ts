@@ -14,6 +14,12 @@ export interface StoreRunnerOptions {
   pollMs?: number;
   /** How long stop() waits for running handlers before leaving them to lease takeover. */
   stopTimeoutMs?: number;
+  /**
+   * This runner is the only one over the store (an embedded store, which one process holds): a
+   * running job it did not start was left by a dead process (kill -9, power loss) and is taken
+   * over at once instead of after that process's lease (issue 14: messages stayed queued a minute).
+   */
+  exclusive?: boolean;
 }
 
 interface Execution {
@@ -185,7 +191,8 @@ export class StoreJobRunner implements JobRunner {
       const kinds = this.kinds.names();
       const now = Date.now();
       const room = Math.max(1, [...this.freeSlots().values()].reduce((sum, n) => sum + n, 0));
-      const expired = await findExpiredLeases(this.store, kinds, now, room);
+      // Alone over the store, every lease not ours is a dead process's: claimNow skips our own jobs.
+      const expired = await findExpiredLeases(this.store, kinds, this.options.exclusive ? Number.MAX_SAFE_INTEGER : now, room);
       const pending = await findPending(this.store, kinds, room + 1);
       for (const job of pending) if (this.seen.size < MAX_SEEN) this.seen.set(job._id, job);
       await this.claim([...expired, ...pending.filter((job) => job.runAt <= now)], now);
