@@ -110,6 +110,8 @@ describe.concurrent('R-AUTH-04 routes × callers (agent/supervisor/admin of own 
         return problems;
       }));
       expect(answers.flat()).toEqual([]);
+      const watched = ctx.watchedFor(row.route);
+      if (watched) expect(await ctx.stateOf(watched.conversationId), 'the refused cells changed the conversation').toBe(watched.state);
     });
   }
 });

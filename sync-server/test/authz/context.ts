@@ -67,6 +67,7 @@ export class MatrixContext {
   private claims: Promise<void> = Promise.resolve();
   private passwordHash: Promise<string> | undefined;
   private readonly shared = new Map<string, Promise<unknown>>();
+  private readonly watched = new Map<string, { conversationId: string; state: string }>();
   readonly sessions = {} as Record<RoleCaller, Session>;
   /** The website visitor caller, with a conversation in the own team and a file it sent there. */
   visitor!: Visitor;
@@ -183,6 +184,28 @@ export class MatrixContext {
     }]);
     // The user whose password was hashed already has the document: the copy conflicts, harmlessly.
     if (!written?.ok && written?.error !== 'conflict') throw new Error(`could not set ${user.id}'s password`);
+  }
+
+  /**
+   * What a refusal must leave as it was: the conversation's state and the number of its messages.
+   * Captured once the shared fixture is made, compared after the row's cells ran.
+   */
+  async stateOf(conversationId: string): Promise<string> {
+    const c = await this.server.store.get(conversationId, { fresh: true });
+    const all = await this.server.store.find({ selector: { type: 'message', conversationId }, limit: 1000 });
+    // Lifecycle lines ("entered the conversation", queue position) are written by jobs, on their own time.
+    const messages = all.filter((m) => m.direction !== 'system');
+    const { status, agentId, teamId, invitedAgentIds, tags, mark, ticketLinks }: Record<string, unknown> = c ?? {};
+    return JSON.stringify({ status, agentId, teamId, invitedAgentIds, tags, mark, ticketLinks, messages: messages.length });
+  }
+
+  async watch(route: string, conversationId: string): Promise<void> {
+    this.watched.set(route, { conversationId, state: await this.stateOf(conversationId) });
+  }
+
+  /** The shared conversation of a row whose refused cells must have changed nothing, with its state before them. */
+  watchedFor(route: string): { conversationId: string; state: string } | undefined {
+    return this.watched.get(route);
   }
 
   /** One resource per key, made on first use: cells expected to be refused share it (a refusal changes nothing). */

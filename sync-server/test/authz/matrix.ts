@@ -20,8 +20,15 @@ const CONTACT_OWN = 'contact:maria';
 const conv = (id: string, tail = '') => `/api/conversations/${id}${tail}`;
 /** A fresh resource for a cell that may change it; one per row for the cells that must be refused. */
 const fixture = <T>(ctx: MatrixContext, cell: Cell, make: () => Promise<T>): Promise<T> => (cell.refused ? ctx.once(cell.route, make) : make());
+/** A fixture around a held conversation; the one refused cells share is watched: a refusal must change nothing in it. */
+const watched = <T extends { conversationId: string }>(ctx: MatrixContext, cell: Cell, make: () => Promise<T>): Promise<T> =>
+  fixture(ctx, cell, async () => {
+    const made = await make();
+    if (cell.refused) await ctx.watch(cell.route, made.conversationId);
+    return made;
+  });
 const held = async (ctx: MatrixContext, cell: Cell, tail: string, body: unknown) =>
-  ({ path: conv((await fixture(ctx, cell, () => ctx.held())).conversationId, tail), body });
+  ({ path: conv((await watched(ctx, cell, () => ctx.held())).conversationId, tail), body });
 
 async function contactBy(ctx: MatrixContext, token: string): Promise<string> {
   const id = `contact:${clientId('k')}`;
@@ -76,7 +83,7 @@ export const ROUTES: readonly RouteRow[] = [
     request: (ctx, _caller, cell) => held(ctx, cell, '/messages', { id: clientId('m'), text: 'resposta' }) },
   { route: 'POST /api/conversations/:id/messages/:messageId/resend', ids: 'R-WS-04', expect: participant(200),
     request: async (ctx, _caller, cell) => {
-      const { conversationId, messageId } = await fixture(ctx, cell, () => ctx.failedMessage());
+      const { conversationId, messageId } = await watched(ctx, cell, () => ctx.failedMessage());
       return { path: conv(conversationId, `/messages/${messageId}/resend`), body: {} };
     } },
   { route: 'POST /api/conversations/:id/transfer', ids: 'R-WS-05 R-SV-04', expect: holderOrSupervisor(200),
@@ -87,7 +94,10 @@ export const ROUTES: readonly RouteRow[] = [
     request: (ctx, _caller, cell) => held(ctx, cell, '/invite', { agentIds: [ctx.invitee.id] }) },
   // Only the invited agent leaves (here agentOwn, invited by another agent of the team).
   { route: 'POST /api/conversations/:id/leave', ids: 'R-WS-05', expect: participant(200),
-    request: async (ctx, _caller, cell) => ({ path: conv(await fixture(ctx, cell, () => ctx.invitedAgentOwn()), '/leave'), body: {} }) },
+    request: async (ctx, _caller, cell) => {
+      const { conversationId } = await watched(ctx, cell, async () => ({ conversationId: await ctx.invitedAgentOwn() }));
+      return { path: conv(conversationId, '/leave'), body: {} };
+    } },
   { route: 'POST /api/conversations/:id/finish', ids: 'R-WS-06 R-SV-04', expect: holderOrSupervisor(200),
     request: (ctx, _caller, cell) => held(ctx, cell, '/finish', {}) },
   { route: 'POST /api/conversations/:id/mark', ids: 'R-WS-13', expect: participant(200),
