@@ -1,9 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXIT, failure } from '../src/backup/cli.js';
+import { EXIT, failure, runBackup, UsageError } from '../src/backup/cli.js';
 import { PartialRestoreError, restoreBackup } from '../src/backup/load.js';
 import { isEmpty, openReplica, sharedEmbeddedReplica, type ReplicaDb } from '../src/backup/replica.js';
 import {
@@ -126,6 +126,15 @@ describe('R-OPS-04 backup of the embedded store', () => {
     } finally {
       await target.db.close();
     }
+  });
+
+  it('R-OPS-04 asking a running server without an admin account fails clearly and leaves no file', async () => {
+    const out = path.join(work, 'refused.ndjson.gz');
+    const env = { ATENDE_DATA_DIR: sourceDir, ATENDE_BACKUP_URL: server.url, ATENDE_LOG_LEVEL: 'silent' };
+    await expect(runBackup(env, out, 'server', () => {})).rejects.toThrow(UsageError);
+    const agent = { ...env, ATENDE_BACKUP_EMAIL: 'ana@demo.local', ATENDE_BACKUP_PASSWORD: 'atende123' };
+    await expect(runBackup(agent, out, 'server', () => {})).rejects.toThrow(/the server refused the backup: 403/);
+    expect(existsSync(out) || existsSync(`${out}.partial`)).toBe(false);
   });
 
   it('R-OPS-04 the backup route is for admins only', async () => {
