@@ -28,8 +28,8 @@ export interface RouteRow {
   /** Without one: the route's own path, no body. */
   request?(ctx: MatrixContext, caller: Caller, cell: Cell): Promise<HttpCall> | HttpCall;
   expect: Cells;
-  /** Text that must not appear in a 2xx answer to these callers (another team's data). */
-  hidden?: { from: readonly Caller[]; text(ctx: MatrixContext): string };
+  /** Text that must not appear in a 2xx answer to these callers (another team's data, a secret). */
+  hidden?: ReadonlyArray<{ from: readonly Caller[]; text(ctx: MatrixContext): string }>;
 }
 
 /** A token that is not a signed-in agent's gets nothing from the agent API (R-AUTH-04: expired and revoked alike). */

@@ -27,6 +27,8 @@ export const MATRIX_SECRET = 'authz-matrix-secret-0123456789abcdefghij';
 export const MATRIX_PASSWORD = 'matriz-senha-123';
 /** Upstreams of the suite's accounts and its click-to-call service: nothing listens there (port 9, discard). */
 export const UNREACHABLE = 'http://127.0.0.1:9';
+/** The suite's WhatsApp app secret: secrets are write-only, so no answer may hold it. */
+export const APP_SECRET = 'matrix-app-secret-4f1c';
 
 const ROLE_OF: Record<RoleCaller, [Role, string]> = {
   agentOwn: ['agent', TEAM_OWN],
@@ -131,7 +133,7 @@ export class MatrixContext {
     this.finishedContactId = String((await this.server.store.get(finished.conversationId))?.contactId);
     this.whatsapp = await this.account({
       kind: 'whatsapp', name: 'WhatsApp Matriz', teamId: TEAM_OWN,
-      config: { phoneNumberId: '5550001', wabaId: '5550009', displayPhoneNumber: '5511955550001', accessToken: 'matrix-token', appSecret: 'matrix-app-secret', verifyToken: 'matrix-verify', baseUrl: UNREACHABLE },
+      config: { phoneNumberId: '5550001', wabaId: '5550009', displayPhoneNumber: '5511955550001', accessToken: 'matrix-token', appSecret: APP_SECRET, verifyToken: 'matrix-verify', baseUrl: UNREACHABLE },
     });
     this.reclameAqui = await this.account({
       kind: 'reclameaqui', name: 'Reclame Aqui Matriz', teamId: TEAM_OWN,

@@ -4,7 +4,7 @@ import { call, clientId } from '../helpers.js';
 import {
   adminsOnly, everyone, holderOrSupervisor, participant, signedIn, teamRead, visitorOnly, type Cell, type RouteRow,
 } from './cells.js';
-import { MATRIX_PASSWORD, MATRIX_SECRET, TEAM_OTHER, TEAM_OWN, type MatrixContext } from './context.js';
+import { APP_SECRET, MATRIX_PASSWORD, MATRIX_SECRET, TEAM_OTHER, TEAM_OWN, type MatrixContext } from './context.js';
 
 /**
  * The authorisation matrix as data (issue 14 point 4): every route the server registers × every
@@ -14,6 +14,7 @@ import { MATRIX_PASSWORD, MATRIX_SECRET, TEAM_OTHER, TEAM_OWN, type MatrixContex
  * something build a fresh resource per cell, so cells never depend on each other.
  */
 const WEBCHAT = 'channel:demo-site';
+const ROLES = ['agentOwn', 'supervisorOwn', 'adminOwn', 'agentOther', 'supervisorOther', 'adminOther'] as const;
 /** Linked to the own team only (demo seed). */
 const CONTACT_OWN = 'contact:maria';
 
@@ -121,10 +122,11 @@ export const ROUTES: readonly RouteRow[] = [
     request: () => ({ path: '/api/chat/messages', body: { id: clientId('c'), room: teamRoomId(TEAM_OWN), text: 'bom dia, equipe' } }) },
 
   // Channels an agent may use (R-WA-01, R-WA-05): another team's accounts stay out of an agent's list.
-  { route: 'GET /api/channels', ids: 'R-WA-01', expect: signedIn(200), hidden: { from: ['agentOther'], text: () => WEBCHAT } },
+  { route: 'GET /api/channels', ids: 'R-WA-01', expect: signedIn(200),
+    hidden: [{ from: ['agentOther'], text: () => WEBCHAT }, { from: ROLES, text: () => APP_SECRET }] },
   // Another team's agent is told the account is not theirs (403): an account id is no customer's data.
   { route: 'GET /api/channels/:id/templates', ids: 'R-WA-05', expect: { ...teamRead(200), agentOther: 403 }, request: (ctx) => ({ path: `/api/channels/${ctx.whatsapp}/templates` }) },
-  { route: 'GET /api/reclameaqui/reputation', ids: 'R-CH-08', expect: signedIn(200), hidden: { from: ['agentOther'], text: (ctx) => ctx.reclameAqui } },
+  { route: 'GET /api/reclameaqui/reputation', ids: 'R-CH-08', expect: signedIn(200), hidden: [{ from: ['agentOther'], text: (ctx) => ctx.reclameAqui }] },
   // "Atualizar" (R-CH-08): supervisors and admins of the account's team (another team's: no such account); at most once in a while (429 after the first).
   { route: 'POST /api/reclameaqui/reputation/:accountId/refresh', ids: 'R-CH-08',
     expect: { ...adminsOnly([200, 429]), supervisorOwn: [200, 429], agentOther: 404, supervisorOther: 404 },
@@ -173,16 +175,16 @@ export const ROUTES: readonly RouteRow[] = [
     } },
   // History and gallery answer every signed-in role, each with what it may see (R-CT-04: other teams' conversations only with the permission).
   { route: 'GET /api/contacts/:id/history', ids: 'R-CT-04', expect: signedIn(200), request: (ctx) => ({ path: `/api/contacts/${ctx.finishedContactId}/history` }),
-    hidden: { from: ['agentOther'], text: () => TEAM_OWN } },
+    hidden: [{ from: ['agentOther'], text: () => TEAM_OWN }] },
   { route: 'GET /api/contacts/:id/media', ids: 'R-WS-03 R-CT-04', expect: signedIn(200), request: (ctx) => ({ path: `/api/contacts/${ctx.visitorContactId}/media` }),
-    hidden: { from: ['agentOther'], text: (ctx) => ctx.visitorMediaId } },
+    hidden: [{ from: ['agentOther'], text: (ctx) => ctx.visitorMediaId }] },
   { route: 'GET /api/search/messages', ids: 'R-WS-13', expect: signedIn(200), request: () => ({ path: '/api/search/messages?q=ajuda' }),
-    hidden: { from: ['agentOther'], text: (ctx) => ctx.heldShared.conversationId } },
+    hidden: [{ from: ['agentOther'], text: (ctx) => ctx.heldShared.conversationId }] },
 
   // Replication (R-OPS-06): every signed-in role, each to its own scope.
   { route: 'GET /api/sync/status', ids: 'R-OPS-06', expect: signedIn(200) },
   { route: 'GET /api/sync/:collection/pull', ids: 'R-OPS-06', expect: signedIn(200), request: () => ({ path: '/api/sync/conversations/pull?limit=1000' }),
-    hidden: { from: ['agentOther'], text: (ctx) => ctx.heldShared.conversationId } },
+    hidden: [{ from: ['agentOther'], text: (ctx) => ctx.heldShared.conversationId }] },
   // A note on a customer of the own team: to another team's agent the customer does not exist (422 unknown_contact, nothing stored).
   { route: 'POST /api/sync/:collection/push', ids: 'R-OPS-06 R-WS-03', expect: { ...signedIn(200), agentOther: 422 },
     request: (ctx) => {
@@ -192,10 +194,12 @@ export const ROUTES: readonly RouteRow[] = [
     } },
 
   // Channel administration (R-RT-05): admins only.
-  { route: 'GET /api/admin/channels', ids: 'R-RT-05', expect: adminsOnly(200) },
+  // Secrets are write-only: not even an admin reads one back.
+  { route: 'GET /api/admin/channels', ids: 'R-RT-05', expect: adminsOnly(200), hidden: [{ from: ROLES, text: () => APP_SECRET }] },
   { route: 'POST /api/admin/channels', ids: 'R-RT-05', expect: adminsOnly(201),
     request: () => ({ path: '/api/admin/channels', body: { kind: 'webchat', name: `Site ${clientId('s')}`, teamId: TEAM_OWN } }) },
-  { route: 'GET /api/admin/channels/:id', ids: 'R-RT-05', expect: adminsOnly(200), request: () => ({ path: `/api/admin/channels/${WEBCHAT}` }) },
+  { route: 'GET /api/admin/channels/:id', ids: 'R-RT-05', expect: adminsOnly(200), request: (ctx) => ({ path: `/api/admin/channels/${ctx.whatsapp}` }),
+    hidden: [{ from: ROLES, text: () => APP_SECRET }, { from: ROLES, text: () => 'matrix-token' }] },
   { route: 'PATCH /api/admin/channels/:id', ids: 'R-RT-05', expect: adminsOnly(200),
     request: async (ctx, _caller, cell) => ({ path: `/api/admin/channels/${await fixture(ctx, cell, () => webchatAccount(ctx))}`, body: { name: 'Site renomeado' } }) },
   { route: 'DELETE /api/admin/channels/:id', ids: 'R-RT-05', expect: adminsOnly(204),
@@ -211,7 +215,7 @@ export const ROUTES: readonly RouteRow[] = [
   { route: 'GET /api/webchat/:accountId/config', ids: 'R-CH-02', expect: everyone(200), request: () => ({ path: '/api/webchat/demo-site/config' }) },
   { route: 'POST /api/webchat/messages', ids: 'R-CH-02', expect: visitorOnly(201),
     request: () => ({ path: '/api/webchat/messages', body: { id: clientId('v'), text: 'mais uma dúvida' } }) },
-  { route: 'GET /api/webchat/messages', ids: 'R-CH-02', expect: visitorOnly(200), hidden: { from: ['visitorOther'], text: () => 'segue o arquivo' } },
+  { route: 'GET /api/webchat/messages', ids: 'R-CH-02', expect: visitorOnly(200), hidden: [{ from: ['visitorOther'], text: () => 'segue o arquivo' }] },
 
   // Files (R-WS-03, R-WS-04): agents' uploads and reads; the visitor's own; signed links for upstreams.
   { route: 'POST /api/media', ids: 'R-WS-04', expect: signedIn(201), request: (ctx) => ({ path: '/api/media', form: ctx.form() }) },
