@@ -41,18 +41,21 @@ export function backupRoutes(options: BackupRouteOptions): Router {
     const abort = new AbortController();
     res.on('close', () => abort.abort());
     const stamp = new Date(now).toISOString().replace(/[:.]/g, '-');
-    res.setHeader('Content-Type', 'application/gzip');
-    res.setHeader('Content-Disposition', `attachment; filename="atende-backup-${options.driver}-${stamp}.ndjson.gz"`);
-    res.setHeader('Cache-Control', 'no-store');
     options.log(`backup: copy requested by ${principalOf(req).user.id}`);
     let held: HeldReplica | undefined;
     try {
       held = await options.replica();
+      // Headers only now: a store that cannot be read is still a plain error answer.
+      res.setHeader('Content-Type', 'application/gzip');
+      res.setHeader('Content-Disposition', `attachment; filename="atende-backup-${options.driver}-${stamp}.ndjson.gz"`);
+      res.setHeader('Cache-Control', 'no-store');
       await writeBackup(held.db, res, { driver: options.driver, signal: abort.signal });
       options.log('backup: copy sent');
     } catch (error) {
       options.log(`backup: copy failed: ${error instanceof Error ? error.message : String(error)}`);
-      res.destroy();
+      // Before the first byte: an error answer. After it: a cut stream, which no reader accepts.
+      if (!res.headersSent) next(error);
+      else res.destroy();
     } finally {
       running = false;
       await held?.release().catch(() => undefined);
