@@ -70,6 +70,20 @@ describe('R-AUTH-01 R-AUTH-04 the authorisation matrix covers every route and fr
     expect(contract.filter((key) => !registered.includes(key))).toEqual([]);
   });
 
+  it('R-AUTH-04 each contract endpoint\'s rows agree with the auth the contract declares for it', () => {
+    const disagreements: string[] = [];
+    const is2xx = (s: Status) => (typeof s === 'number' ? [s] : s).every((x) => x >= 200 && x < 300);
+    for (const [name, endpoint] of Object.entries(API)) {
+      const row = ROUTES.find((r) => r.route === `${endpoint.method} ${endpoint.path}`);
+      if (!row) continue; // reported by the coverage test above
+      const signedOut = row.expect.none === 401 && row.expect.expired === 401 && row.expect.revoked === 401;
+      if (endpoint.auth === 'none' ? !is2xx(row.expect.none) : !signedOut) disagreements.push(`${name} (${endpoint.auth}): no/expired/revoked token`);
+      if (endpoint.auth === 'user' && row.expect.visitor !== 401) disagreements.push(`${name}: a visitor token must not count as a user's`);
+      if (endpoint.auth === 'visitor' && row.expect.agentOwn !== 401) disagreements.push(`${name}: a user token must not count as a visitor's`);
+    }
+    expect(disagreements).toEqual([]);
+  });
+
   it('R-AUTH-01 the route walk sees a plain router.get, nested routers, mounted middleware and a static root', () => {
     const app = express();
     const inner = Router();
