@@ -12,6 +12,8 @@ import { registeredRoutes } from './authz/routes.js';
  * Issue 14 point 4: the authorisation matrix (authz/matrix.ts, authz/frames.ts) run against one
  * real server. A route the app registers without a row, or a frame type without one, fails here.
  */
+/** Rows run five at a time and each makes its own fixtures: room for a loaded CI machine. */
+const ROW_TIMEOUT_MS = 90_000;
 let server: TestServer;
 let ctx: MatrixContext;
 
@@ -125,7 +127,7 @@ describe.concurrent('R-AUTH-04 routes × callers (agent/supervisor/admin of own 
       expect(answers.flat()).toEqual([]);
       const watched = ctx.watchedFor(row.route);
       if (watched) expect(await ctx.stateOf(watched.conversationId), 'the refused cells changed the conversation').toBe(watched.state);
-    });
+    }, ROW_TIMEOUT_MS);
   }
 });
 
@@ -138,6 +140,6 @@ describe.concurrent('R-AUTH-04 WebSocket frames × callers', () => {
         return outcome === row.expect[caller] ? [] : [`${caller}: ${outcome}, expected ${row.expect[caller]}`];
       }));
       expect(answers.flat()).toEqual([]);
-    });
+    }, ROW_TIMEOUT_MS);
   }
 });

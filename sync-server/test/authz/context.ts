@@ -284,7 +284,7 @@ export class MatrixContext {
     if (sent.status !== 201) throw new Error(`send: ${sent.status} ${JSON.stringify(sent.body)}`);
     const messageId = sent.body.message.id;
     // Wait for the send job to settle, then record the failure an upstream would have answered.
-    for (let i = 0; i < 200 && (await this.server.store.get(messageId))?.status === 'queued'; i++) await new Promise((r) => setTimeout(r, 25));
+    for (let i = 0; i < 400 && (await this.server.store.get(messageId))?.status === 'queued'; i++) await new Promise((r) => setTimeout(r, 25));
     await updateDoc(this.server.store, messageId, (m) => (m ? { ...m, status: 'failed', error: 'upstream refused' } : undefined));
     return { conversationId, messageId };
   }

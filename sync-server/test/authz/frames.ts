@@ -63,6 +63,8 @@ export function frameTypes(): Record<SocketKind, string[]> {
   return { agent: typesOf(ClientFrame), visitor: typesOf(VisitorFrame) };
 }
 
+/** A bound on waiting for an answer (a loaded CI machine is slow), not a timing assertion. */
+const ANSWER_MS = 20_000;
 const wsUrl = (ctx: MatrixContext) => ctx.server.url.replace(/^http/, 'ws');
 
 /** Opens the socket as the caller and sends the row's frame; answers the outcome. */
@@ -77,7 +79,7 @@ export async function frameOutcome(ctx: MatrixContext, row: FrameRow, caller: Ca
       frame = token ? { type: 'hello', token } : { type: 'hello' };
     } else if (token) {
       // A caller with a token says hello first; a refused hello ends the cell there.
-      const answer = nextNew(client, (f) => f.type === 'welcome' || f.type === 'error');
+      const answer = nextNew(client, (f) => f.type === 'welcome' || f.type === 'error', ANSWER_MS);
       client.send({ type: 'hello', token });
       const first = await answer;
       if (first.type === 'error') return settle(client, `error:${String(first.code)}`);
@@ -85,7 +87,7 @@ export async function frameOutcome(ctx: MatrixContext, row: FrameRow, caller: Ca
   } else {
     const query = token ? `?token=${encodeURIComponent(token)}` : '';
     client = await FrameClient.open(`${wsUrl(ctx)}/ws/webchat${query}`);
-    const first = await client.next((f) => f.type === 'welcome' || f.type === 'error');
+    const first = await client.next((f) => f.type === 'welcome' || f.type === 'error', ANSWER_MS);
     if (first.type === 'error') return settle(client, `error:${String(first.code)}`);
   }
   return settle(client, await answerTo(client, frame));
@@ -97,8 +99,8 @@ export async function frameOutcome(ctx: MatrixContext, row: FrameRow, caller: Ca
  */
 async function answerTo(client: FrameClient, frame: Record<string, unknown>): Promise<FrameOutcome> {
   const mark = client.frames.length;
-  const fence = nextNew(client, (f) => f.type === 'error' && f.code === 'malformed_frame');
-  const closed = client.closedPromise(10_000).catch(() => undefined);
+  const fence = nextNew(client, (f) => f.type === 'error' && f.code === 'malformed_frame', ANSWER_MS);
+  const closed = client.closedPromise(ANSWER_MS).catch(() => undefined);
   client.send(frame);
   client.send('fence, not json');
   await Promise.race([fence, closed]);
@@ -112,7 +114,7 @@ async function answerTo(client: FrameClient, frame: Record<string, unknown>): Pr
 /** An `unauthenticated` answer must come with the 4401 close; then the socket is done. */
 async function settle(client: FrameClient, outcome: FrameOutcome): Promise<FrameOutcome> {
   if (outcome === UNAUTHENTICATED) {
-    const { code } = await client.closedPromise();
+    const { code } = await client.closedPromise(ANSWER_MS);
     if (code !== 4401) return `error:unauthenticated but closed ${code}`;
   }
   client.close();
