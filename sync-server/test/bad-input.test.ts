@@ -136,7 +136,8 @@ describe('wrong types, missing fields and unknown keys are a 400 invalid_input n
     await rejected({ method: 'POST', path, body: '"ana@demo.local"', status: 400, error: 'malformed_json' });
     await rejected({
       method: 'POST', path, body: 'email=ana%40demo.local&password=atende123',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' }, status: 400, error: 'invalid_input',
+      // Not read as an empty body (issue 14 fuzz): a body in another content type is a 415.
+      headers: { 'content-type': 'application/x-www-form-urlencoded' }, status: 415, error: 'unsupported_media_type',
     });
     // None of these counted as a failed attempt: Ana is not locked out.
     expect((await login(server, 'ana@demo.local')).user.id).toBe('user:ana');

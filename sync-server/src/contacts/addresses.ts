@@ -80,6 +80,25 @@ export async function claimAddress(store: DocStore, kind: ChannelKind, address: 
   throw numberTaken(kind, undefined);
 }
 
+/**
+ * Throws the 409 `claimAddress` would for an address another live contact holds, without
+ * claiming anything: a command checks all its addresses first, so a refused one leaves no claim behind.
+ */
+export async function assertAddressFree(store: DocStore, kind: ChannelKind, address: string, contactId: string): Promise<void> {
+  const known = (await store.get(addressId(kind, address), { fresh: true })) as AddressDoc | undefined;
+  if (known && !known._deleted) {
+    if (known.contactId === contactId) return;
+    const owner = await store.get(known.contactId, { fresh: true });
+    if (owner && !isGone(owner)) throw numberTaken(kind, toWire<ContactDoc>(owner));
+    return;
+  }
+  const legacy = await unclaimedOwner(store, kind, address, contactId);
+  if (!legacy) return;
+  // As claimAddress does: the older contact's ownership is recorded (the index catches up with a fact), then refused.
+  await write(store, { _id: addressId(kind, address), type: 'address', kind, contactId: legacy._id });
+  throw numberTaken(kind, toWire<ContactDoc>(legacy));
+}
+
 /** Frees an address the contact no longer has (an edit changed it); someone else's claim stays. */
 export async function releaseAddress(store: DocStore, kind: ChannelKind, address: string, contactId: string): Promise<void> {
   const id = addressId(kind, address);

@@ -6,7 +6,7 @@ import { viewerOf } from '../access/scope.js';
 import type { DocStore, StoredDoc } from '../store/index.js';
 import { updateDoc } from '../store/index.js';
 import { toStored, toWire } from '../store/wire.js';
-import { claimAddress, releaseAddress } from './addresses.js';
+import { assertAddressFree, claimAddress, releaseAddress } from './addresses.js';
 import { isGone } from './live.js';
 
 type Addresses = ContactDoc['addresses'];
@@ -28,6 +28,8 @@ export class ContactCommands {
     if (repeat) return { contact: repeat, created: false };
     const whatsapp = this.checked(body, false);
     const addresses: Addresses = { ...body.addresses, ...(whatsapp ? { whatsapp } : {}) };
+    // Every address is checked before any is claimed: a 409 on the second must not leave the first claimed (issue 14 fuzz).
+    for (const [kind, value] of entries(addresses)) await assertAddressFree(this.store, kind, value, body.id);
     for (const [kind, value] of entries(addresses)) await claimAddress(this.store, kind, value, body.id);
     const now = Date.now();
     const contact: ContactDoc = {
@@ -61,9 +63,9 @@ export class ContactCommands {
     if (whatsapp) addresses.whatsapp = whatsapp;
     else if (body.whatsapp !== undefined && body.whatsapp.trim() === '') delete addresses.whatsapp;
     const before = current.addresses;
-    for (const [kind, value] of entries(addresses)) {
-      if (before[kind] !== value) await claimAddress(this.store, kind, value, id);
-    }
+    const added = entries(addresses).filter(([kind, value]) => before[kind] !== value);
+    for (const [kind, value] of added) await assertAddressFree(this.store, kind, value, id);
+    for (const [kind, value] of added) await claimAddress(this.store, kind, value, id);
     const { doc } = await updateDoc(this.store, id, (latest) => {
       if (!latest || isGone(latest)) return undefined;
       return {

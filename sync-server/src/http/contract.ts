@@ -1,5 +1,5 @@
 import type { Request, RequestHandler, Router } from 'express';
-import { parse, type Endpoint, type PathParams, type ResponseOf } from '@atende/protocol';
+import { DomainError, parse, type Endpoint, type PathParams, type ResponseOf } from '@atende/protocol';
 import type { z, ZodType } from 'zod';
 
 /**
@@ -30,6 +30,24 @@ export function created<T>(body: T): Created<T> {
 
 export type Reply<E extends Endpoint> = ResponseOf<E> | Created<ResponseOf<E>>;
 
+/**
+ * A body came with the request but no parser read it (a content type other than JSON): it must
+ * not be taken for an absent body, or a bodyless-capable command would run without what was sent.
+ */
+function unreadBody(req: Request): boolean {
+  if (req.body !== undefined) return false;
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+/** The JSON body, `{}` when none came; a 415 for a body sent as something else (see unreadBody). */
+export function jsonBody(req: Request): unknown {
+  if (unreadBody(req)) {
+    throw new DomainError('unsupported_type', 'unsupported_media_type', 'Send the body as JSON (Content-Type: application/json)');
+  }
+  return req.body ?? {};
+}
+
 function isCreated<T>(reply: T | Created<T>): reply is Created<T> {
   return typeof reply === 'object' && reply !== null && CREATED in reply;
 }
@@ -52,7 +70,7 @@ export function implement<E extends Endpoint>(
     const input = {
       params: req.params as PathParams<E['path']>,
       // Bodyless commands may arrive without a JSON body at all.
-      body: (endpoint.body ? parse(endpoint.body, req.body ?? {}) : undefined) as Parsed<E, 'body'>,
+      body: (endpoint.body ? parse(endpoint.body, jsonBody(req)) : undefined) as Parsed<E, 'body'>,
       query: (endpoint.query ? parse(endpoint.query, req.query, 'query') : undefined) as Parsed<E, 'query'>,
       req,
     };

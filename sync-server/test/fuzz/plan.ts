@@ -1,0 +1,127 @@
+import type { EndpointName } from '@atende/protocol';
+import { clientId } from '../helpers.js';
+import type { Query } from './arbitraries.js';
+import type { Fixtures, TokenKind } from './world.js';
+
+/**
+ * How to call each endpoint of the REST contract with a VALID request: the token kind it needs,
+ * path parameters naming real resources, and a body/query the schema accepts. The fuzzer breaks
+ * one thing at a time from here. A `Record` over every endpoint name: a new endpoint in
+ * `API` does not compile until it has a plan, so nothing escapes the fuzzing.
+ */
+export interface Plan {
+  /** The requirement the endpoint serves, named in the test titles. */
+  req: string;
+  token: TokenKind;
+  params?: (fx: Fixtures) => Record<string, string>;
+  body?: (fx: Fixtures) => unknown;
+  query?: (fx: Fixtures) => Query;
+  /** A per-user rate limit counted before the body is read: past it, 429 is the refusal. */
+  limited?: boolean;
+}
+
+const cmd = () => clientId('fz');
+const conversation = (fx: Fixtures) => ({ id: fx.conversationId });
+
+export const PLANS: Record<EndpointName, Plan> = {
+  login: { req: 'R-AUTH-03', token: 'none', body: () => ({ email: 'ana@demo.local', password: 'atende123' }) },
+  refresh: { req: 'R-AUTH-04', token: 'none', body: () => ({ refreshToken: 'not-a-refresh-token' }) },
+  logout: { req: 'R-AUTH-05', token: 'spare', body: () => ({ refreshToken: 'not-a-refresh-token' }) },
+  me: { req: 'R-AUTH-04', token: 'agent' },
+  unlockUser: { req: 'R-AUTH-03', token: 'admin', params: () => ({ userId: 'user:bruno' }) },
+
+  conversationMessages: { req: 'R-WS-18', token: 'agent', params: conversation },
+  claim: { req: 'R-WS-02', token: 'agent', params: conversation, body: () => ({ id: cmd() }) },
+  sendMessage: { req: 'R-WS-04', token: 'agent', params: conversation, body: () => ({ id: cmd(), text: 'olá', mediaIds: [], visibility: 'public' }) },
+  resend: { req: 'R-WS-04', token: 'agent', params: (fx) => ({ id: fx.conversationId, messageId: fx.messageId }), body: () => ({}) },
+  transfer: { req: 'R-WS-15', token: 'agent', params: conversation, body: () => ({ id: cmd(), toTeamId: 'team:comercial', note: 'segue' }) },
+  returnToQueue: { req: 'R-WS-19', token: 'agent', params: conversation, body: () => ({ id: cmd(), note: 'volta' }) },
+  finish: { req: 'R-WS-06', token: 'agent', params: conversation, body: () => ({ id: cmd(), disposition: null, note: 'fim' }) },
+  markConversation: { req: 'R-WS-13', token: 'agent', params: conversation, body: () => ({ id: cmd(), mark: 'pending' }) },
+  tagConversation: { req: 'R-WS-05', token: 'agent', params: conversation, body: (fx) => ({ id: cmd(), tags: [fx.tagId] }) },
+  invite: { req: 'R-WS-05', token: 'agent', params: conversation, body: () => ({ id: cmd(), agentIds: ['user:bruno'] }) },
+  leave: { req: 'R-WS-05', token: 'agent', params: conversation, body: () => ({ id: cmd() }) },
+  sendChat: { req: 'R-WS-12', token: 'agent', limited: true, body: () => ({ id: cmd(), room: 'chat:team.suporte', text: 'oi, time' }) },
+
+  startConversation: {
+    req: 'R-WA-01', token: 'agent', body: () => ({ id: cmd(), teamId: 'team:suporte', channelAccountId: 'channel:demo-whatsapp', to: '11987654321' }),
+  },
+  sendTemplate: {
+    req: 'R-WA-05', token: 'agent', params: conversation,
+    body: () => ({ id: cmd(), templateId: 'template:boas-vindas', values: { 'body.1': 'Maria' }, headerMediaId: 'media:none' }),
+  },
+  agentChannels: { req: 'R-WA-01', token: 'agent' },
+  channelTemplates: { req: 'R-WA-08', token: 'agent', params: (fx) => ({ id: fx.webchatChannelId }), query: (fx) => ({ conversationId: fx.conversationId }) },
+
+  raModeration: {
+    req: 'R-CH-09', token: 'agent', params: conversation, body: () => ({ id: cmd(), reason: '1', message: 'não é nossa', targetCompany: 'Outra', mediaIds: [] }),
+  },
+  raEvaluation: { req: 'R-CH-10', token: 'agent', params: conversation, body: () => ({ id: cmd() }) },
+  raReputation: { req: 'R-CH-08', token: 'agent' },
+  raRefreshReputation: { req: 'R-CH-08', token: 'agent', params: () => ({ accountId: 'channel:demo-reclameaqui' }) },
+
+  linkTicket: { req: 'R-WS-14', token: 'agent', params: conversation, body: (fx) => ({ id: cmd(), messageIds: [fx.messageId], number: 'CH-1' }) },
+  telephony: { req: 'R-WS-16', token: 'agent' },
+  placeCall: { req: 'R-WS-16', token: 'agent', body: (fx) => ({ id: cmd(), contactId: fx.contactId }) },
+
+  updateProfile: { req: 'R-WS-11', token: 'agent', body: () => ({ extension: '2001', language: 'pt-BR' }) },
+  setProfilePhoto: { req: 'R-WS-11', token: 'agent' },
+  removeProfilePhoto: { req: 'R-WS-11', token: 'agent' },
+  changePassword: { req: 'R-WS-11', token: 'agent', body: () => ({ currentPassword: 'wrong-password', newPassword: 'outra-senha-longa' }) },
+
+  pauseTypes: { req: 'R-WS-09', token: 'agent' },
+  startPause: { req: 'R-WS-09', token: 'agent', body: (fx) => ({ typeId: fx.pauseTypeId }) },
+  endPause: { req: 'R-WS-09', token: 'agent' },
+  adminPauseTypes: { req: 'R-WS-09', token: 'admin' },
+  createPauseType: { req: 'R-WS-09', token: 'admin', body: () => ({ name: 'Fuzz', maxMinutes: 15, window: { from: '08:00', to: '18:00' }, active: true }) },
+  updatePauseType: {
+    req: 'R-WS-09', token: 'admin', params: (fx) => ({ id: fx.pauseTypeId }),
+    body: () => ({ name: 'Fuzz 2', maxMinutes: 20, window: null, active: true }),
+  },
+  removePauseType: { req: 'R-WS-09', token: 'admin', params: (fx) => ({ id: fx.pauseTypeId }) },
+
+  createContact: {
+    req: 'R-CT-01', token: 'agent',
+    body: () => ({
+      id: `contact:${cmd()}`, name: 'Nova Pessoa', email: 'nova@example.com', whatsapp: '11987650000',
+      addresses: { telegram: 'nova' }, customFields: { pedido: '123' },
+    }),
+  },
+  searchContacts: { req: 'R-WS-13', token: 'agent', query: () => ({ q: 'mar' }) },
+  updateContact: {
+    req: 'R-CT-01', token: 'agent', params: (fx) => ({ id: fx.contactId }),
+    body: () => ({ name: 'Maria O.', email: 'maria@example.com', whatsapp: '11987654321', addresses: { telegram: 'maria' }, customFields: { a: 'b' } }),
+  },
+  mergeContacts: { req: 'R-CT-01', token: 'admin', params: (fx) => ({ id: fx.contactId }), body: () => ({ sourceId: 'contact:lucia' }) },
+  contactHistory: { req: 'R-CT-04', token: 'agent', params: (fx) => ({ id: fx.contactId }) },
+  contactMedia: { req: 'R-CT-04', token: 'agent', params: (fx) => ({ id: fx.contactId }), query: () => ({ limit: '10' }) },
+  searchMessages: { req: 'R-WS-13', token: 'agent', query: () => ({ q: 'ajuda' }) },
+
+  syncStatus: { req: 'R-OPS-06', token: 'agent', query: () => ({ checkpoints: '{}' }) },
+  pull: { req: 'R-OPS-06', token: 'agent', params: () => ({ collection: 'contacts' }), query: () => ({ limit: '10' }) },
+  push: {
+    req: 'R-OPS-06', token: 'agent', params: () => ({ collection: 'contacts' }),
+    body: (fx) => [{ newDocumentState: { id: fx.contactId, name: 'Maria' }, assumedMasterState: null }],
+  },
+
+  createChannel: { req: 'R-CH-01', token: 'admin', body: () => ({ kind: 'webchat', name: 'Fuzz site', teamId: 'team:suporte', config: {} }) },
+  listChannels: { req: 'R-CH-01', token: 'admin' },
+  getChannel: { req: 'R-CH-01', token: 'admin', params: (fx) => ({ id: fx.webchatChannelId }) },
+  updateChannel: {
+    req: 'R-CH-01', token: 'admin', params: (fx) => ({ id: fx.webchatChannelId }), body: () => ({ name: 'Site', teamId: 'team:suporte', enabled: true, config: {} }),
+  },
+  removeChannel: { req: 'R-CH-01', token: 'admin', params: (fx) => ({ id: fx.webchatChannelId }) },
+  testChannel: { req: 'R-CH-01', token: 'admin', params: (fx) => ({ id: fx.webchatChannelId }) },
+  adminTemplates: { req: 'R-WA-08', token: 'admin', params: (fx) => ({ id: fx.webchatChannelId }) },
+  syncTemplates: { req: 'R-WA-08', token: 'admin', params: (fx) => ({ id: fx.webchatChannelId }) },
+
+  createVisitor: { req: 'R-CH-02', token: 'none', params: (fx) => ({ accountId: fx.account }), body: () => ({ name: 'Visitante', email: 'v@example.com' }) },
+  visitorSend: { req: 'R-CH-02', token: 'visitor', body: () => ({ id: cmd(), text: 'mais uma coisa', mediaIds: [] }) },
+  visitorMessages: { req: 'R-CH-02', token: 'visitor' },
+  webchatConfig: { req: 'R-CH-02', token: 'none', params: (fx) => ({ accountId: fx.account }) },
+};
+
+/** Path parameters of a plan, URI-encoded as a client sends them. */
+export function encodedParams(plan: Plan, fx: Fixtures): Record<string, string> {
+  return Object.fromEntries(Object.entries(plan.params?.(fx) ?? {}).map(([k, v]) => [k, encodeURIComponent(v)]));
+}

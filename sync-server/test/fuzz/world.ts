@@ -1,0 +1,145 @@
+import { API, ErrorBody, type EndpointName } from '@atende/protocol';
+import { START_SEQ, type ChangeRow } from '../../src/store/index.js';
+import { login, newVisitor, startTestServer, visitorSays, type TestServer } from '../helpers.js';
+
+/**
+ * The fuzz suites' server and what they need around it: real resources for the path
+ * parameters (so a body that slipped past validation would really act on something), tokens of
+ * each kind, and the store's change feed as the witness that nothing was written.
+ */
+export interface Fixtures {
+  /** A waiting conversation of Ana's team (Suporte), with one visitor message in it. */
+  conversationId: string;
+  messageId: string;
+  contactId: string;
+  pauseTypeId: string;
+  webchatChannelId: string;
+  tagId: string;
+  /** The demo website account (path parameter of the widget's routes). */
+  account: string;
+}
+
+/** `spare`: Bruno's session, for the commands that may end it (logout); renewed when they do. */
+export type TokenKind = 'agent' | 'admin' | 'spare' | 'visitor' | 'none';
+
+export interface World {
+  server: TestServer;
+  fx: Fixtures;
+  tokens: Record<Exclude<TokenKind, 'none'>, string>;
+}
+
+export async function startWorld(): Promise<World> {
+  // Fuzzing sends thousands of public requests from one address: the per-address limit would
+  // answer 429 before the body is even read, and the property would test the limiter instead.
+  const server = await startTestServer({ ATENDE_PUBLIC_RATE_LIMIT: '10000000' }, { pollInBackground: false });
+  const [agent, admin, spare] = await Promise.all(['ana', 'admin', 'bruno'].map((name) => login(server, `${name}@demo.local`)));
+  const visitor = await newVisitor(server, 'demo-site', 'Fuzz');
+  const { conversationId, messageId } = await visitorSays(server, visitor, 'preciso de ajuda');
+  const first = async (type: string) => {
+    const [doc] = await server.store.find({ selector: { type }, limit: 1 });
+    if (!doc) throw new Error(`the demo has no ${type}`);
+    return doc._id;
+  };
+  const fx: Fixtures = {
+    conversationId, messageId, contactId: 'contact:maria', pauseTypeId: await first('pauseType'),
+    webchatChannelId: 'channel:demo-site', tagId: await first('tag'), account: 'demo-site',
+  };
+  await server.jobs.idle();
+  return { server, fx, tokens: { agent: agent!.accessToken, admin: admin!.accessToken, spare: spare!.accessToken, visitor: visitor.token } };
+}
+
+/** A fresh spare session, after a fuzz case that was a valid logout ended the last one. */
+export async function renewSpare(world: World): Promise<void> {
+  world.tokens.spare = (await login(world.server, 'bruno@demo.local')).accessToken;
+}
+
+/**
+ * The store's sequence once the outbox is idle: changes after it are what the next requests
+ * wrote. `from` (an earlier checkpoint) saves reading the feed from the start.
+ */
+export async function checkpoint(world: World, from = START_SEQ): Promise<string> {
+  await world.server.jobs.idle();
+  let since = from;
+  for (;;) {
+    const page = await world.server.store.changes({ since, limit: 1_000 });
+    if (page.results.length === 0) return since;
+    since = page.lastSeq;
+  }
+}
+
+/**
+ * Documents written since `since`. Nothing is excluded: rate-limit counters live in memory (or
+ * Redis), login attempts are counted only once a login body has parsed, and no background timer
+ * writes while the suite runs (Reclame Aqui polling is off; the outbox is idle before each
+ * checkpoint) — so any row here was written by a refused request.
+ */
+export async function writtenSince(world: World, since: string): Promise<ChangeRow[]> {
+  return (await world.server.store.changes({ since, limit: 20 })).results;
+}
+
+export interface Sent {
+  status: number;
+  /** The parsed JSON answer, or the text when it is not JSON. */
+  body: unknown;
+  label: string;
+}
+
+export interface Request {
+  name: EndpointName;
+  token: TokenKind;
+  /** Already URI-encoded path parameters (hostile ones may be encoded wrongly on purpose). */
+  params?: Record<string, string>;
+  /** Sent as JSON (always, even a string); `raw` sends the bytes as they are. */
+  json?: unknown;
+  raw?: string | Buffer;
+  query?: Record<string, string | string[]>;
+  headers?: Record<string, string>;
+}
+
+function pathWith(name: EndpointName, params: Record<string, string> = {}): string {
+  // Not pathOf: the fuzzer's parameters are encoded already, some of them wrongly on purpose.
+  return API[name].path.replace(/:([A-Za-z]+)/g, (_, key: string) => {
+    const value = params[key];
+    if (value === undefined) throw new Error(`no ${key} for ${name}`);
+    return value;
+  });
+}
+
+function queryString(query: Record<string, string | string[]> | undefined): string {
+  if (!query) return '';
+  const search = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) for (const one of Array.isArray(v) ? v : [v]) search.append(k, one);
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}
+
+export async function send(world: World, r: Request): Promise<Sent> {
+  const endpoint = API[r.name];
+  const path = pathWith(r.name, r.params) + queryString(r.query);
+  const headers: Record<string, string> = { ...r.headers };
+  if (r.token !== 'none') headers.authorization = `Bearer ${world.tokens[r.token]}`;
+  let body: string | Buffer | undefined;
+  if (r.raw !== undefined) body = r.raw;
+  else if (r.json !== undefined) body = JSON.stringify(r.json);
+  if (body !== undefined) headers['content-type'] ??= 'application/json';
+  const res = await fetch(world.server.url + path, { method: endpoint.method, headers, body: body as BodyInit | undefined });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    /* not JSON: kept as text, and the shape check says so */
+  }
+  const shown = r.raw !== undefined ? `raw ${String(r.raw).slice(0, 60)}` : JSON.stringify(r.json)?.slice(0, 200);
+  return { status: res.status, body: parsed, label: `${endpoint.method} ${path.slice(0, 200)} ${shown ?? ''} → ${res.status} ${text.slice(0, 200)}` };
+}
+
+/** A refusal as errors.ts writes it: 4xx, JSON `{ error, message }`. */
+export function isRefusal(sent: Sent): boolean {
+  return sent.status >= 400 && sent.status < 500 && ErrorBody.safeParse(sent.body).success;
+}
+
+export async function healthy(world: World): Promise<boolean> {
+  const res = await fetch(`${world.server.url}/api/health`);
+  return res.status === 200;
+}
