@@ -28,7 +28,8 @@ export class ChaosClient {
   constructor(private readonly baseUrl: string) {}
 
   async call(method: string, route: string, options: CallOptions = {}): Promise<Outcome> {
-    const deadline = Date.now() + (options.budgetMs ?? 20_000);
+    // The default outlasts a restart on a loaded 2-core machine (up to ~20 s seen), as a real client's outbox would.
+    const deadline = Date.now() + (options.budgetMs ?? 30_000);
     const headers: Record<string, string> = {};
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     if (options.body !== undefined) headers['content-type'] = 'application/json';

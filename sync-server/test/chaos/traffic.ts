@@ -124,7 +124,7 @@ export async function runAgent(client: ChaosClient, ledger: Ledger, newId: (what
   async function work(conversationId: string): Promise<void> {
     const sent = replies.get(conversationId) ?? 0;
     const roll = Math.random();
-    if (sent < 2 || (sent < 4 && roll < 0.5)) {
+    if (sent < 1 || (sent < 3 && roll < 0.4)) {
       const id = newId('r');
       const text = `Resposta ${sent} de ${me.userId} (${id})`;
       const outcome = await client.call('POST', `/api/conversations/${conversationId}/messages`, { token: me.token, body: { id, text } });
@@ -137,7 +137,7 @@ export async function runAgent(client: ChaosClient, ledger: Ledger, newId: (what
       return;
     }
     const colleague = pick(plan.colleagues);
-    if (roll < 0.75 && colleague) {
+    if (roll < 0.7 && colleague) {
       // The receiver's replies start again: it answers in its own name.
       replies.delete(conversationId);
       await act('transfer', conversationId, { id: newId('t'), toAgentId: colleague.userId, note: 'caos' }, colleague.userId);
