@@ -137,10 +137,14 @@ describe('R-OPS-04 backup of the embedded store', () => {
     expect(existsSync(out) || existsSync(`${out}.partial`)).toBe(false);
   });
 
-  it('R-OPS-04 the backup route is for admins only', async () => {
+  it('R-OPS-04 the backup route is for admins only, on the server\'s machine only', async () => {
     const ana = await login(server, 'ana@demo.local');
     expect((await call(server, 'GET', '/api/admin/backup')).status).toBe(401);
     expect((await call(server, 'GET', '/api/admin/backup', { token: ana.accessToken })).status).toBe(403);
+    // The whole store, secrets included, never leaves through a proxy, even to an admin.
+    const adminSession = await login(server, 'admin@demo.local');
+    const proxied = await call(server, 'GET', '/api/admin/backup', { token: adminSession.accessToken, headers: { 'x-forwarded-for': '203.0.113.9' } });
+    expect(proxied.status).toBe(404);
   });
 
   it('R-OPS-04 with the server stopped the CLI reads the folder directly, and the copy equals the store', async () => {
