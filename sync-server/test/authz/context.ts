@@ -38,7 +38,7 @@ const ROLE_OF: Record<RoleCaller, [Role, string]> = {
   supervisorOther: ['supervisor', TEAM_OTHER],
   adminOther: ['admin', TEAM_OTHER],
 };
-export const isRoleCaller = (caller: Caller): caller is RoleCaller => caller in ROLE_OF;
+const isRoleCaller = (caller: Caller): caller is RoleCaller => caller in ROLE_OF;
 
 export interface Session {
   user: UserDoc;
@@ -155,10 +155,6 @@ export class MatrixContext {
   /** The refresh token of the expired and the revoked caller's sessions. */
   refreshTokenOf(caller: Caller): string | undefined {
     return this.refreshTokens.get(caller);
-  }
-
-  userOf(caller: RoleCaller): UserDoc {
-    return this.sessions[caller].user;
   }
 
   /** A user of `role` in `teamId`, written to the store; with a password only when asked (a hash costs ~50 ms). */

@@ -12,6 +12,8 @@ import { APP_SECRET, MATRIX_PASSWORD, MATRIX_SECRET, TEAM_OTHER, TEAM_OWN, type 
  * protocol/src/permissions.ts (supervisors and admins oversee every team; an invisible resource
  * reads as missing), not from what the server happened to answer. Rows whose request changes
  * something build a fresh resource per cell, so cells never depend on each other.
+ * A new route needs a row here (the suite names any registered route without one); a route whose
+ * answers differ from its row is either a hole to fix in its route/domain file or a row to correct.
  */
 const WEBCHAT = 'channel:demo-site';
 const ROLES = ['agentOwn', 'supervisorOwn', 'adminOwn', 'agentOther', 'supervisorOther', 'adminOther'] as const;
