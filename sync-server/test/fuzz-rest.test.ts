@@ -2,8 +2,9 @@ import { parse as parseQueryString } from 'node:querystring';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API, type EndpointName } from '@atende/protocol';
+import { API, COLLECTIONS, PUSHED_COLLECTIONS, PushBody, type EndpointName } from '@atende/protocol';
 import type { ZodType } from 'zod';
+import { toWire } from '../src/store/wire.js';
 import { hostileId, hostileLeavesOf, mutationsOf, overTheWire, queryMutationsOf, type Query } from './fuzz/arbitraries.js';
 import { encodedParams, PLANS } from './fuzz/plan.js';
 import { checkpoint, healthy, isRefusal, renewSpare, send, startWorld, writtenSince, type Sent, type World } from './fuzz/world.js';
@@ -16,7 +17,7 @@ import { checkpoint, healthy, isRefusal, renewSpare, send, startWorld, writtenSi
  * bodies, wrong content types and oversized bodies are refusals too. The server answers
  * /api/health after each endpoint. FUZZ_SEED=<n> replays a run (fast-check prints the seed of a failure).
  */
-const RUNS = { body: 90, query: 60, pathParam: 15 };
+const RUNS = { body: 90, query: 60, pathParam: 15, push: 40 };
 /** Endpoints whose accepted cases hash a password (~50 ms each, R-AUTH-04) or sign in again: fewer runs keep the suite in CI's time. */
 const HASHING: ReadonlySet<EndpointName> = new Set(['login', 'logout', 'changePassword']);
 const seed = process.env.FUZZ_SEED ? { seed: Number(process.env.FUZZ_SEED) } : {};
@@ -114,6 +115,36 @@ describe('issue 14 fuzz: request bodies', () => {
           else if (name === 'logout') await renewSpare(world);
         }),
         { numRuns: HASHING.has(name) ? RUNS.body / 3 : RUNS.body, ...seed },
+      );
+      expect(await healthy(world)).toBe(true);
+    });
+  }
+});
+
+describe('issue 14 fuzz: replication push, document by document', () => {
+  for (const collection of PUSHED_COLLECTIONS) {
+    it(`R-OPS-06 push to ${collection}: a stored document with one field made hostile is answered without a 5xx; a refusal writes nothing`, async () => {
+      // A real document of the collection (or a bare one) is the sample: hostile values then reach the per-collection rules.
+      const [stored] = await world.server.store.find({ selector: { type: COLLECTIONS[collection] }, limit: 1 });
+      const master = stored ? toWire<Record<string, unknown>>(stored) : { id: `${COLLECTIONS[collection]}:fuzz-${collection}`, type: COLLECTIONS[collection] };
+      const row = fc.record({
+        newDocumentState: fc.oneof(mutationsOf(master), hostileLeavesOf(master)),
+        assumedMasterState: fc.constantFrom(null, master),
+      });
+      let since = await checkpoint(world);
+      await fc.assert(
+        fc.asyncProperty(fc.array(row, { minLength: 1, maxLength: 3 }), async (rows) => {
+          since = await checkpoint(world, since);
+          const sent = counted('push', await send(world, { name: 'push', token: 'admin', params: { collection }, json: rows }));
+          expect(sent.status, sent.label).toBeLessThan(500);
+          if (!PushBody.safeParse(overTheWire(rows)).success) {
+            tally.refusedBySchema += 1;
+            return expectRefusedUnchanged(sent, since, { status: [400] });
+          }
+          tally.acceptedBySchema += 1;
+          if (sent.status >= 400) await expectRefusedUnchanged(sent, since);
+        }),
+        { numRuns: RUNS.push, ...seed },
       );
       expect(await healthy(world)).toBe(true);
     });
