@@ -279,7 +279,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       // "Editar perfil" (issue 13, R-WS-11).
       ['/api/me', profileRoutes(new ProfileService(store, auth, media), auth)],
       // R-OPS-04: a running server's copy of its own store (only this process may read its LevelDB).
-      ...backupApi({ auth, store: config.store, log }, { ownsStore: !options.store }),
+      ...backupApi({ auth, store: config.store, opened, log }, { ownsStore: !options.store }),
       ['/api/admin/channels', channelAccountRoutes(accounts, auth, registry)],
       ['/api/admin/channels', adminTemplateRoutes(templates, auth)],
       ['/api/channels', agentTemplateRoutes(templates, auth)],

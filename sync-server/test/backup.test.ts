@@ -5,9 +5,9 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT, failure, runBackup, UsageError } from '../src/backup/cli.js';
 import { PartialRestoreError, restoreBackup } from '../src/backup/load.js';
-import { isEmpty, openReplica, sharedEmbeddedReplica, type ReplicaDb } from '../src/backup/replica.js';
+import { isEmpty, openReplica, type ReplicaDb } from '../src/backup/replica.js';
 import {
-  backupContents, everyDocument, expectConsistentCopy, expectRestored, PNG, restoreHere, runCli, seedVariedData, startWriter,
+  backupContents, everyDocument, expectConsistentCopy, expectRestored, PNG, restoreHere, runCli, runningReplica, seedVariedData, startWriter,
 } from './backupRig.js';
 import { call, login, startTestServer, type TestServer } from './helpers.js';
 
@@ -45,8 +45,7 @@ describe('R-OPS-04 backup of the embedded store', () => {
     expect(await stopWriter()).toBeGreaterThan(0);
     expect(run.out).toContain('copied by the running server');
     expect(run.code, run.out).toBe(0);
-    // The server's own handle (pouchdb-node shares one per folder in a process): never closed here.
-    await expectConsistentCopy(sharedEmbeddedReplica(server.dataDir), file, pictureId);
+    await expectConsistentCopy(runningReplica(server), file, pictureId);
   }, 120_000);
 
   it('R-OPS-04 restore into an empty folder gives the same documents, and the server starts on it and an agent signs in', async () => {

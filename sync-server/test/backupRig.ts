@@ -7,7 +7,7 @@ import { expect } from 'vitest';
 import { failure, runRestore } from '../src/backup/cli.js';
 import type { LeafRevision } from '../src/backup/format.js';
 import { readBackup } from '../src/backup/load.js';
-import type { ReplicaDb } from '../src/backup/replica.js';
+import { embeddedReplicaOf, type ReplicaDb } from '../src/backup/replica.js';
 import { updateDoc } from '../src/store/index.js';
 import { login, newVisitor, visitorSays, type TestServer } from './helpers.js';
 
@@ -201,4 +201,12 @@ export async function expectRestored(restored: ReplicaDb, file: string): Promise
   const found = await everyDocument(restored);
   expect([...found.keys()].sort()).toEqual([...docs.keys()].sort());
   for (const [id, leaves] of docs) expect(withoutRevpos(found.get(id)), id).toEqual(withoutRevpos(leaves));
+}
+
+/** The running test server's own embedded database (never closed here), as its backup route reads it. */
+export function runningReplica(server: TestServer): ReplicaDb {
+  // Under the server's wrappers (cache, group commit…, each a DelegatingStore): the store it opened.
+  let store: unknown = server.store;
+  while (typeof store === 'object' && store !== null && 'inner' in store) store = (store as { inner: unknown }).inner;
+  return embeddedReplicaOf(store);
 }

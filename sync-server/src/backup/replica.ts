@@ -89,12 +89,22 @@ async function checkOpen(db: ReplicaDb, where: string): Promise<void> {
 }
 
 /**
- * The database a running embedded server has open, for its backup route. LevelDB lets one process
- * hold a folder, and pouchdb-node shares one handle per path inside a process, so this reuses
- * the server's handle: it must never be closed (that would close the server's store).
+ * The PouchDB database an embedded store (store/embedded.ts) reads and writes, for the backup
+ * route of the server that opened it. LevelDB lets one process hold a folder, so the copy must be
+ * read through this very handle: a second PouchDB on the same path would share the LevelDB handle
+ * but reload the shared document count while the server writes, and closing it would close the
+ * server's store. The driver keeps the handle in its `db` field (TypeScript-private only); the
+ * shape is checked, so a change there fails the backup, not the server.
  */
-export function sharedEmbeddedReplica(dataDir: string): ReplicaDb {
-  return asReplica(new PouchDB(embeddedDbPath(dataDir)));
+export function embeddedReplicaOf(store: unknown): ReplicaDb {
+  const db = typeof store === 'object' && store !== null && (store as { kind?: unknown }).kind === 'embedded'
+    ? (store as { db?: unknown }).db
+    : undefined;
+  const methods = ['info', 'changes', 'bulkGet', 'get'] as const;
+  if (typeof db !== 'object' || db === null || !methods.every((m) => typeof (db as Record<string, unknown>)[m] === 'function')) {
+    throw new BackupError('the embedded store does not expose its database for a backup');
+  }
+  return db as ReplicaDb;
 }
 
 export interface HeldReplica {
@@ -103,12 +113,12 @@ export interface HeldReplica {
   release: () => Promise<void>;
 }
 
-/** The database of the store a running server opened from `store`, for its backup route. */
-export function serverReplica(store: StoreConfig): () => Promise<HeldReplica> {
-  if (store.driver === 'embedded') {
-    let shared: ReplicaDb | undefined;
-    return async () => ({ db: (shared ??= sharedEmbeddedReplica(store.dataDir)), release: async () => {} });
-  }
+/**
+ * The database under `opened`, the store a running server opened from `store`, for its backup
+ * route: the embedded store's own handle (never closed here), or a CouchDB connection per copy.
+ */
+export function serverReplica(store: StoreConfig, opened: unknown): () => Promise<HeldReplica> {
+  if (store.driver === 'embedded') return async () => ({ db: embeddedReplicaOf(opened), release: async () => {} });
   return async () => {
     const { db } = await openReplica(store, { create: false });
     return { db, release: () => db.close() };

@@ -82,14 +82,14 @@ export function backupRoutes(options: BackupRouteOptions): Router {
 }
 
 /**
- * The backup route's mount for a server that opened its store from `store`. A server given an
+ * The backup route's mount for a server that opened its store (`opened`) from `store`. A server given an
  * already-open store (several nodes in one process) does not own it and offers no copy of it.
  */
 export function backupApi(
-  options: { auth: AuthService; store: StoreConfig; log: (message: string) => void },
+  options: { auth: AuthService; store: StoreConfig; opened: unknown; log: (message: string) => void },
   { ownsStore }: { ownsStore: boolean },
 ): Array<[string, Router]> {
   if (!ownsStore) return [];
-  const replica = serverReplica(options.store);
+  const replica = serverReplica(options.store, options.opened);
   return [['/api/admin/backup', backupRoutes({ auth: options.auth, driver: options.store.driver, replica, log: options.log })]];
 }
