@@ -73,8 +73,12 @@ export class ServerProcess {
     };
     child.stdout?.on('data', keep);
     child.stderr?.on('data', keep);
+    // Should the test process end without its afterAll (a worker torn down), the server goes with it.
+    const orphanGuard = () => child.kill('SIGKILL');
+    process.once('exit', orphanGuard);
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
     void this.exited.then(() => {
+      process.removeListener('exit', orphanGuard);
       if (this.child === child) this.child = undefined;
     });
     const begun = Date.now();
