@@ -41,7 +41,9 @@ async function send(row: RouteRow, caller: Caller): Promise<{ status: number; te
   const expected = row.expect[caller];
   const refused = (typeof expected === 'number' ? [expected] : expected).every((status) => status >= 400);
   const request: HttpCall = row.request ? await row.request(ctx, caller, { route: row.route, refused }) : { path: row.route.split(' ')[1] ?? '/' };
-  const token = 'token' in request ? request.token : ctx.token(caller);
+  // On a visitor's route (agents refused, the visitor not) the expired caller brings an expired visitor token.
+  const visitorRoute = row.expect.agentOwn === 401 && !fits(401, row.expect.visitor);
+  const token = 'token' in request ? request.token : ctx.token(caller, visitorRoute ? 'visitor' : 'agent');
   const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
   let body: BodyInit | undefined;
   if (request.form) body = request.form;

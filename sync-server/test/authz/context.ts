@@ -65,6 +65,7 @@ export class MatrixContext {
   private readonly signer = new TokenSigner(MATRIX_SECRET);
   private readonly tokens = new Map<Caller, string>();
   private readonly refreshTokens = new Map<Caller, string>();
+  private expiredVisitorToken = '';
   private counter = 0;
   private claims: Promise<void> = Promise.resolve();
   private passwordHash: Promise<string> | undefined;
@@ -114,6 +115,7 @@ export class MatrixContext {
     this.invitee = await this.newUser('agent', TEAM_OWN);
     this.visitor = await newVisitor(this.server);
     this.tokens.set('visitor', this.visitor.token);
+    this.expiredVisitorToken = this.signer.sign({ kind: 'visitor', vid: this.visitor.visitorId, exp: Math.floor(Date.now() / 1000) - 60 });
     // Another visitor of the same site, with its own conversation: it reaches none of the first one's.
     const other = await newVisitor(this.server);
     await visitorSays(this.server, other, 'outra pessoa');
@@ -147,8 +149,12 @@ export class MatrixContext {
     return reply.body.id;
   }
 
-  /** The caller's standing token (undefined: no Authorization header). */
-  token(caller: Caller): string | undefined {
+  /**
+   * The caller's standing token (undefined: no Authorization header). On the visitor's routes and
+   * socket the expired caller holds the first visitor's own token past its expiry instead.
+   */
+  token(caller: Caller, audience: 'agent' | 'visitor' = 'agent'): string | undefined {
+    if (caller === 'expired' && audience === 'visitor') return this.expiredVisitorToken;
     return this.tokens.get(caller);
   }
 

@@ -69,7 +69,7 @@ const wsUrl = (ctx: MatrixContext) => ctx.server.url.replace(/^http/, 'ws');
 
 /** Opens the socket as the caller and sends the row's frame; answers the outcome. */
 export async function frameOutcome(ctx: MatrixContext, row: FrameRow, caller: Caller): Promise<FrameOutcome> {
-  const token = ctx.token(caller);
+  const token = ctx.token(caller, row.socket);
   let client: FrameClient;
   let frame = row.frame(ctx);
   if (row.socket === 'agent') {
