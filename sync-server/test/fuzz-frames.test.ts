@@ -16,6 +16,13 @@ import { checkpoint, healthy, startWorld, writtenSince, type World } from './fuz
  */
 const RUNS = { agent: 300, ids: 100, beforeHello: 150, visitor: 200, tokens: 25 };
 const seed = process.env.FUZZ_SEED ? { seed: Number(process.env.FUZZ_SEED) } : {};
+/**
+ * On a machine busy with other suites a property stops after this long with the cases it ran
+ * (counted in the closing line) instead of timing out; a counterexample still fails it.
+ */
+const BUDGET = { interruptAfterTimeLimit: 20_000 };
+/** Per test: the property's budget plus its setup and the closing checks. */
+const TEST_TIMEOUT = 60_000;
 // Under each socket's burst (agent 50, visitor 20: realtime/throttle.ts), leaving room for the closing check.
 const AGENT_FRAMES_PER_SOCKET = 40;
 const VISITOR_FRAMES_PER_SOCKET = 15;
@@ -64,7 +71,7 @@ async function fuzzSocket(pool: SocketPool, schema: ZodType, samples: readonly u
       expect(error.message).toEqual(expect.any(String));
       expect(client.closed, 'a refused frame does not close the socket').toBeUndefined();
     }),
-    { numRuns: runs, ...seed },
+    { numRuns: runs, ...seed, ...BUDGET },
   );
   await pool.retire();
   tally.sockets += pool.sockets;
@@ -73,7 +80,7 @@ async function fuzzSocket(pool: SocketPool, schema: ZodType, samples: readonly u
   expect(await healthy(world)).toBe(true);
 }
 
-describe('issue 14 fuzz: the agent socket /ws', () => {
+describe('issue 14 fuzz: the agent socket /ws', { timeout: TEST_TIMEOUT }, () => {
   it('R-OPS-03 the harness sees valid frames work: pong for ping, no error for presence and viewing', async () => {
     const client = await FrameClient.agent(world.server, world.tokens.agent);
     client.send({ type: 'presence.set', status: 'online' });
@@ -103,7 +110,7 @@ describe('issue 14 fuzz: the agent socket /ws', () => {
         expect(client.frames.filter((f) => f.type === 'error' && f.code === 'internal')).toEqual([]);
         expect(client.closed).toBeUndefined();
       }),
-      { numRuns: RUNS.ids, ...seed },
+      { numRuns: RUNS.ids, ...seed, ...BUDGET },
     );
     await pool.retire();
     tally.sockets += pool.sockets;
@@ -133,7 +140,7 @@ describe('issue 14 fuzz: the agent socket /ws', () => {
         expect(await error).toMatchObject({ code: 'unauthenticated' });
         expect((await client.closedPromise()).code).toBe(4401);
       }),
-      { numRuns: RUNS.tokens, ...seed },
+      { numRuns: RUNS.tokens, ...seed, ...BUDGET },
     );
     const after = await FrameClient.agent(world.server, world.tokens.agent);
     await roundTrip(after);
@@ -152,7 +159,7 @@ describe('issue 14 fuzz: the agent socket /ws', () => {
   });
 });
 
-describe('issue 14 fuzz: the visitor socket /ws/webchat', () => {
+describe('issue 14 fuzz: the visitor socket /ws/webchat', { timeout: TEST_TIMEOUT }, () => {
   it('R-CH-02 the harness sees valid frames work: pong for ping, no error for typing', async () => {
     const client = await openVisitor();
     client.send({ type: 'typing', typing: true });
@@ -176,7 +183,7 @@ describe('issue 14 fuzz: the visitor socket /ws/webchat', () => {
         expect(await client.next((f) => f.type === 'error')).toMatchObject({ code: 'unauthenticated' });
         expect((await client.closedPromise()).code).toBe(4401);
       }),
-      { numRuns: RUNS.tokens, ...seed },
+      { numRuns: RUNS.tokens, ...seed, ...BUDGET },
     );
     const after = await openVisitor();
     await roundTrip(after);

@@ -21,6 +21,13 @@ const RUNS = { body: 90, query: 60, pathParam: 15, push: 40 };
 /** Endpoints whose accepted cases hash a password (~50 ms each, R-AUTH-04) or sign in again: fewer runs keep the suite in CI's time. */
 const HASHING: ReadonlySet<EndpointName> = new Set(['login', 'logout', 'changePassword']);
 const seed = process.env.FUZZ_SEED ? { seed: Number(process.env.FUZZ_SEED) } : {};
+/**
+ * On a machine busy with other suites a property stops after this long with the cases it ran
+ * (counted in the closing line) instead of timing out; a counterexample still fails it.
+ */
+const BUDGET = { interruptAfterTimeLimit: 20_000 };
+/** Per test: the property's budget plus its setup and the closing checks. */
+const TEST_TIMEOUT = 60_000;
 
 /** A wrong current password is counted toward the lockout before it is refused (R-AUTH-03): the one write a refusal may make. */
 const COUNTED_ATTEMPT = /^login-attempts:/;
@@ -64,7 +71,7 @@ async function expectRefusedUnchanged(sent: Sent, since: string, options: { stat
   expect(written.map((row) => row.id), sent.label).toEqual([]);
 }
 
-describe('issue 14 fuzz: the harness sees success and writes at all', () => {
+describe('issue 14 fuzz: the harness sees success and writes at all', { timeout: TEST_TIMEOUT }, () => {
   it('R-CH-02 R-WS-02 R-WS-04 R-CT-01 R-WS-09 valid requests from the plans answer 2xx, and the change witness sees their writes', async () => {
     for (const name of NAMES) {
       const plan = PLANS[name];
@@ -92,7 +99,7 @@ describe('issue 14 fuzz: the harness sees success and writes at all', () => {
   });
 });
 
-describe('issue 14 fuzz: request bodies', () => {
+describe('issue 14 fuzz: request bodies', { timeout: TEST_TIMEOUT }, () => {
   for (const name of NAMES.filter((n) => bodySchema(n))) {
     const plan = PLANS[name];
     const { method, path } = API[name];
@@ -114,14 +121,14 @@ describe('issue 14 fuzz: request bodies', () => {
           if (sent.status >= 400) await expectRefusedUnchanged(sent, since, { attempts: true });
           else if (name === 'logout') await renewSpare(world);
         }),
-        { numRuns: HASHING.has(name) ? RUNS.body / 3 : RUNS.body, ...seed },
+        { numRuns: HASHING.has(name) ? RUNS.body / 3 : RUNS.body, ...seed, ...BUDGET },
       );
       expect(await healthy(world)).toBe(true);
     });
   }
 });
 
-describe('issue 14 fuzz: replication push, document by document', () => {
+describe('issue 14 fuzz: replication push, document by document', { timeout: TEST_TIMEOUT }, () => {
   for (const collection of PUSHED_COLLECTIONS) {
     it(`R-OPS-06 push to ${collection}: a stored document with one field made hostile is answered without a 5xx; a refusal writes nothing`, async () => {
       // A real document of the collection (or a bare one) is the sample: hostile values then reach the per-collection rules.
@@ -144,7 +151,7 @@ describe('issue 14 fuzz: replication push, document by document', () => {
           tally.acceptedBySchema += 1;
           if (sent.status >= 400) await expectRefusedUnchanged(sent, since);
         }),
-        { numRuns: RUNS.push, ...seed },
+        { numRuns: RUNS.push, ...seed, ...BUDGET },
       );
       expect(await healthy(world)).toBe(true);
     });
@@ -158,7 +165,7 @@ function serverQuery(query: Query): Record<string, unknown> {
   return { ...parseQueryString(search.toString()) };
 }
 
-describe('issue 14 fuzz: query strings', () => {
+describe('issue 14 fuzz: query strings', { timeout: TEST_TIMEOUT }, () => {
   for (const name of NAMES.filter((n) => querySchema(n))) {
     const plan = PLANS[name];
     const { method, path } = API[name];
@@ -182,14 +189,14 @@ describe('issue 14 fuzz: query strings', () => {
             await expectRefusedUnchanged(sent, since, { status: [400] });
           }
         }),
-        { numRuns: RUNS.query, ...seed },
+        { numRuns: RUNS.query, ...seed, ...BUDGET },
       );
       expect(await healthy(world)).toBe(true);
     });
   }
 });
 
-describe('issue 14 fuzz: path parameters', () => {
+describe('issue 14 fuzz: path parameters', { timeout: TEST_TIMEOUT }, () => {
   for (const name of NAMES.filter((n) => API[n].path.includes(':'))) {
     const plan = PLANS[name];
     const { method, path } = API[name];
@@ -206,14 +213,14 @@ describe('issue 14 fuzz: path parameters', () => {
           expect(sent.status, sent.label).toBeLessThan(500);
           await expectRefusedUnchanged(sent, since);
         }),
-        { numRuns: RUNS.pathParam, ...seed },
+        { numRuns: RUNS.pathParam, ...seed, ...BUDGET },
       );
       expect(await healthy(world)).toBe(true);
     });
   }
 });
 
-describe('issue 14 fuzz: bodies that are not JSON, not declared as JSON, or too large', () => {
+describe('issue 14 fuzz: bodies that are not JSON, not declared as JSON, or too large', { timeout: TEST_TIMEOUT }, () => {
   const bodyNames = NAMES.filter((n) => bodySchema(n));
   /** Every body endpoint with its valid sample, sent in some broken way. */
   async function eachRefused(
@@ -282,7 +289,7 @@ describe('issue 14 fuzz: bodies that are not JSON, not declared as JSON, or too 
   });
 });
 
-describe('issue 14 fuzz: counterexamples found, pinned', () => {
+describe('issue 14 fuzz: counterexamples found, pinned', { timeout: TEST_TIMEOUT }, () => {
   it('R-CT-02 a contact refused for a taken WhatsApp number leaves none of its other addresses claimed', async () => {
     const body = (id: string, telegram: string) => ({
       id, name: 'Pessoa Fuzz', email: 'fuzz@example.com', whatsapp: '11955554444', addresses: { telegram }, customFields: {},
