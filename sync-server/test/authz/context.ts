@@ -46,14 +46,10 @@ export interface Session {
   refreshToken: string;
 }
 
-const SESSION_KEY = /[0-9A-Z]/;
+/** A session key in the shape refresh tokens carry (26 of 0-9 A-Z, as a ULID). */
+const SESSION_KEY_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 function sessionKey(): string {
-  let key = '';
-  while (key.length < 26) {
-    const c = randomBytes(1).toString('latin1').toUpperCase();
-    if (SESSION_KEY.test(c)) key += c;
-  }
-  return key;
+  return [...randomBytes(26)].map((b) => SESSION_KEY_ALPHABET[b % SESSION_KEY_ALPHABET.length]).join('');
 }
 
 export interface Conversation {
