@@ -167,13 +167,26 @@ function valueAt(root: unknown, path: Path): unknown {
 }
 
 /**
- * The valid `sample` with one string or number replaced by a hostile one of the same kind:
- * often still accepted by the schema, so these reach the domain code behind it.
+ * Ids the schemas accept (`kind:key`) that name nothing, or name a document of another kind or
+ * one no client may touch: a lookup must check the kind and the rights, not only existence.
+ */
+export const foreignId: fc.Arbitrary<string> = fc.oneof(
+  fc.stringMatching(/^[a-z]{1,12}:[A-Za-z0-9_.@-]{1,60}$/),
+  fc.constantFrom(
+    'secret:tokens', 'credential:ana', 'credential:admin', 'user:admin', 'user:ana', 'team:comercial', 'contact:joao',
+    'channel:demo-site', 'tag:x', 'chat:team.comercial', 'conversation:x', 'message:x', 'pausetype:x', 'login-attempts:x',
+  ),
+);
+
+/**
+ * The valid `sample` with one string or number replaced by a hostile one of the same kind (or
+ * a schema-valid id of the wrong thing): often still accepted by the schema, so these reach
+ * the domain code behind it.
  */
 export function hostileLeavesOf(sample: unknown): fc.Arbitrary<unknown> {
   const leaves = pathsOf(sample).filter((p) => ['string', 'number'].includes(typeof valueAt(sample, p)));
   if (leaves.length === 0) return mutationsOf(sample);
   return fc.constantFrom(...leaves).chain((p) =>
-    (typeof valueAt(sample, p) === 'string' ? hostileString : hostileNumber).map((v) => changedAt(sample, p, { value: v })),
+    (typeof valueAt(sample, p) === 'string' ? fc.oneof(hostileString, foreignId) : hostileNumber).map((v) => changedAt(sample, p, { value: v })),
   );
 }
