@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChaosClient } from './chaos/client.js';
 import { Ledger } from './chaos/ledger.js';
-import { MessageReplica } from './chaos/replica.js';
+import { Replica } from './chaos/replica.js';
 import { freePort, ServerProcess } from './chaos/serverProcess.js';
 import { idMaker, runAgent, runVisitor, type Agent } from './chaos/traffic.js';
 import { checkCommands, checkMessages, checkVisitorTranscripts, queuedMessages, readFinalState, type FinalState } from './chaos/verify.js';
@@ -63,15 +63,29 @@ async function killTwice(): Promise<void> {
   }
 }
 
-/** Bounded: sends already in the queue get their job run after the restart's recovery sweep. */
-async function settled(client: ChaosClient, adminToken: string, hardStop: number): Promise<FinalState> {
+type Replicas = Record<'messages' | 'conversations', Replica>;
+
+/** What the incrementally kept replicas hold that differs from the server's state read from scratch. */
+function replicaDifferences(replicas: Replicas, state: FinalState): string[] {
+  return [
+    ...replicas.messages.differences(new Map([...state.transcripts.values()].flat().map((m) => [m.id, m])), ['status', 'text', 'conversationId']),
+    ...replicas.conversations.differences(state.conversations, ['status', 'agentId', 'updatedAt']),
+  ];
+}
+
+/**
+ * Bounded: sends already in the queue get their job run after the restart's recovery sweep, and
+ * the replicas catch up; read again until both are settled or the run's time is up.
+ */
+async function settled(client: ChaosClient, adminToken: string, replicas: Replicas, hardStop: number): Promise<{ state: FinalState; replicaDiffers: string[] }> {
   await server.healthy();
-  let state = await readFinalState(client, adminToken);
-  while (queuedMessages(state).length > 0 && Date.now() < hardStop) {
+  for (;;) {
+    const state = await readFinalState(client, adminToken);
+    for (const replica of Object.values(replicas)) if (!(await replica.pull(10_000))) throw new Error('a replica could not catch up');
+    const replicaDiffers = replicaDifferences(replicas, state);
+    if ((queuedMessages(state).length === 0 && replicaDiffers.length === 0) || Date.now() >= hardStop) return { state, replicaDiffers };
     await sleep(300);
-    state = await readFinalState(client, adminToken);
   }
-  return state;
 }
 
 describe('chaos: kill -9 twice under mixed traffic', () => {
@@ -99,17 +113,15 @@ describe('chaos: kill -9 twice under mixed traffic', () => {
     }));
     const admin = agents.get('admin');
     if (!admin) throw new Error('no admin');
-    // The supervisor's app keeps its replica of the messages by incremental pulls right through the kills.
-    const replica = new MessageReplica(client, admin.token);
+    // The supervisor's app keeps its replica by incremental pulls right through the kills.
+    const replicas: Replicas = { messages: new Replica(client, admin.token, 'messages'), conversations: new Replica(client, admin.token, 'conversations') };
     let trafficDone = false;
-    const replication = replica.follow(() => trafficDone, hardStop - 12_000);
+    const replication = Promise.all(Object.values(replicas).map((r) => r.follow(() => trafficDone, hardStop - 12_000)));
     await Promise.all([monkey, visitors, ...agentRuns]);
     trafficDone = true;
     await replication;
 
-    const state = await settled(client, admin.token, hardStop);
-    if (!(await replica.pull(10_000))) throw new Error('the replica could not catch up');
-    const replicaDiffers = replica.differences(new Map([...state.transcripts.values()].flat().map((m) => [m.id, m])));
+    const { state, replicaDiffers } = await settled(client, admin.token, replicas, hardStop);
     const { lost, doubled, outOfOrder } = checkMessages(ledger, state);
     const commandsBroken = checkCommands(ledger, state);
     const visitorTranscripts = await checkVisitorTranscripts(client, ledger);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ChaosClient } from './client.js';
 import { Ledger } from './ledger.js';
-import { MessageReplica } from './replica.js';
+import { Replica } from './replica.js';
 import { checkCommands, checkMessages, queuedMessages, type FinalState } from './verify.js';
 
 /** The chaos run's checks must be able to fail: each defect they look for, planted in a made-up final state. */
@@ -51,10 +51,10 @@ describe('R-OPS-02 the chaos checks find what they look for', () => {
   });
 
   it('R-OPS-06 a message missing from the replica, or replicated in a stale state, is reported', () => {
-    const replica = new MessageReplica({} as ChaosClient, 'token');
+    const replica = new Replica({} as ChaosClient, 'token', 'messages');
     replica.docs.set('m1', { id: 'm1', status: 'queued' });
     replica.docs.set('m2', { id: 'm2', status: 'sent' });
     const stored = new Map([['m1', { status: 'sent' }], ['m2', { status: 'sent' }], ['m3', { status: 'sent' }]]);
-    expect(replica.differences(stored)).toEqual(['m1: replica says queued, server sent', 'm3 never reached the replica']);
+    expect(replica.differences(stored, ['status'])).toEqual(['m1: replica has status queued, server sent', 'm3 never reached the replica']);
   });
 });
