@@ -109,7 +109,7 @@ describe('R-AUTH-01 R-AUTH-04 the authorisation matrix covers every route and fr
       expect(rows.sort(), `${socket} socket frame rows`).toEqual([...types[socket]].sort());
     }
     const cells = ROUTES.length * CALLERS.length;
-    console.log(`authz-matrix: ${ROUTES.length} routes × ${CALLERS.length} callers = ${cells} cells, ${FRAMES.length} frames × ${CALLERS.length} callers = ${FRAMES.length * CALLERS.length} frame cells`);
+    console.log(`authz-matrix: ${ROUTES.length} routes × ${CALLERS.length} callers = ${cells} cells, ${FRAMES.length} frames (${FRAMES.length * CALLERS.length} frame cells)`);
   });
 });
 
