@@ -289,6 +289,30 @@ describe('issue 14 fuzz: bodies that are not JSON, not declared as JSON, or too 
   });
 });
 
+describe('issue 14 fuzz: the profile photo, sent as raw bytes', { timeout: TEST_TIMEOUT }, () => {
+  it('R-WS-11 bytes that are not an image (or claim another type) are a 4xx that writes nothing, never a 5xx', async () => {
+    const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'); // a PNG signature and a header with nothing after it
+    const bytes = fc.oneof(
+      fc.uint8Array({ minLength: 0, maxLength: 4_000 }).map((b) => Buffer.from(b)),
+      fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.concat([png, Buffer.from(b)])),
+      fc.constantFrom(Buffer.from('<svg onload="alert(1)"/>'), Buffer.from('GIF89a'), Buffer.alloc(0), Buffer.from('{}'), Buffer.from('[]')),
+    );
+    const type = fc.constantFrom('image/png', 'image/jpeg', 'image/webp', 'image/gif', 'image/svg+xml', 'application/json', 'text/plain', 'application/octet-stream');
+    let since = await checkpoint(world);
+    await fc.assert(
+      fc.asyncProperty(bytes, type, async (raw, contentType) => {
+        since = await checkpoint(world, since);
+        const sent = counted('setProfilePhoto', await send(world, { name: 'setProfilePhoto', token: 'agent', raw, headers: { 'content-type': contentType } }));
+        expect(sent.status, sent.label).toBeLessThan(500);
+        // Random bytes are never a decodable image; a 2xx here would be a photo made of noise.
+        await expectRefusedUnchanged(sent, since);
+      }),
+      { numRuns: RUNS.query, ...seed, ...BUDGET },
+    );
+    expect(await healthy(world)).toBe(true);
+  });
+});
+
 describe('issue 14 fuzz: counterexamples found, pinned', { timeout: TEST_TIMEOUT }, () => {
   it('R-CT-02 a contact refused for a taken WhatsApp number leaves none of its other addresses claimed', async () => {
     const body = (id: string, telegram: string) => ({
@@ -306,6 +330,14 @@ describe('issue 14 fuzz: counterexamples found, pinned', { timeout: TEST_TIMEOUT
       json: { addresses: { telegram: 'maria-new' }, whatsapp: '11955554444' },
     });
     await expectRefusedUnchanged(edit, since, { status: [409] });
+  });
+
+  it('R-WS-11 a photo sent as JSON is answered 415 (the JSON parser had read it: the route waited for bytes forever)', async () => {
+    const since = await checkpoint(world);
+    for (const raw of ['{}', '']) {
+      const sent = await send(world, { name: 'setProfilePhoto', token: 'agent', raw, headers: { 'content-type': 'application/json' } });
+      await expectRefusedUnchanged(sent, since, { status: [415] });
+    }
   });
 
   it('R-WS-02 a claim sent as a form (not JSON) is a 415, and the waiting conversation stays waiting', async () => {

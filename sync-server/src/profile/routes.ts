@@ -13,6 +13,11 @@ const MOUNT = '/api/me';
 const photos = new WeakMap<Request, Buffer>();
 
 const photoBody: RequestHandler = (req, _res, next) => {
+  // The JSON parser (app.ts) already read a JSON or text body: waiting for its bytes would never end (issue 14 fuzz).
+  if (req.body !== undefined || req.readableEnded) {
+    next(new DomainError('unsupported_type', 'unsupported_type', 'A foto deve ser uma imagem JPEG, PNG ou WebP.'));
+    return;
+  }
   readRawBody(req, PHOTO_MAX_BYTES).then(async (bytes) => {
     await refuseUndecodablePhoto(bytes);
     photos.set(req, bytes);

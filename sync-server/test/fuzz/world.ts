@@ -77,6 +77,8 @@ export async function writtenSince(world: World, since: string): Promise<ChangeR
   return (await world.server.store.changes({ since, limit: 20 })).results;
 }
 
+const ANSWER_WITHIN_MS = 10_000;
+
 export interface Sent {
   status: number;
   /** The parsed JSON answer, or the text when it is not JSON. */
@@ -122,7 +124,14 @@ export async function send(world: World, r: Request): Promise<Sent> {
   if (r.raw !== undefined) body = r.raw;
   else if (r.json !== undefined) body = JSON.stringify(r.json);
   if (body !== undefined) headers['content-type'] ??= 'application/json';
-  const res = await fetch(world.server.url + path, { method: endpoint.method, headers, body: body as BodyInit | undefined });
+  const label = `${endpoint.method} ${path.slice(0, 200)} ${r.raw !== undefined ? `raw ${String(r.raw).slice(0, 60)}` : (JSON.stringify(r.json)?.slice(0, 200) ?? '')}`;
+  let res: Response;
+  try {
+    // A request the server never answers is a failure of its own, not a test timeout.
+    res = await fetch(world.server.url + path, { method: endpoint.method, headers, body: body as BodyInit | undefined, signal: AbortSignal.timeout(ANSWER_WITHIN_MS) });
+  } catch (error) {
+    throw new Error(`${label}: no answer within ${ANSWER_WITHIN_MS} ms (${String(error)})`);
+  }
   const text = await res.text();
   let parsed: unknown = text;
   try {
@@ -130,8 +139,7 @@ export async function send(world: World, r: Request): Promise<Sent> {
   } catch {
     /* not JSON: kept as text, and the shape check says so */
   }
-  const shown = r.raw !== undefined ? `raw ${String(r.raw).slice(0, 60)}` : JSON.stringify(r.json)?.slice(0, 200);
-  return { status: res.status, body: parsed, label: `${endpoint.method} ${path.slice(0, 200)} ${shown ?? ''} → ${res.status} ${text.slice(0, 200)}` };
+  return { status: res.status, body: parsed, label: `${label} → ${res.status} ${text.slice(0, 200)}` };
 }
 
 /** A refusal as errors.ts writes it: 4xx, JSON `{ error, message }`. */
