@@ -1,6 +1,7 @@
-import { Router, type RequestHandler } from 'express';
+import { Router } from 'express';
 import type { StoreConfig } from '../config/config.js';
 import { DomainError } from '@atende/protocol';
+import { onThisMachine } from '../auth/machine.js';
 import { principalOf, requireUser } from '../auth/middleware.js';
 import type { AuthService } from '../auth/service.js';
 import { writeBackup } from './dump.js';
@@ -19,26 +20,11 @@ export interface BackupRouteOptions {
   log: (message: string) => void;
 }
 
-const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
-
-/**
- * The copy holds everything — password hashes, channel credentials, the token secret when it is
- * kept in the store — that the API never shows even to admins. So it leaves only toward this
- * machine (where `npm run backup` runs beside the data folder), never through a proxy: a stolen
- * admin password alone does not take the store from the internet. Others get 404, as /metrics does.
- */
-const onThisMachine: RequestHandler = (req, _res, next) => {
-  const proxied = req.headers['x-forwarded-for'] !== undefined || req.headers.forwarded !== undefined;
-  if (proxied || !LOOPBACK.has(req.socket.remoteAddress ?? '')) {
-    next(new DomainError('not_found', 'not_found', `No route for ${req.method} ${req.originalUrl}`));
-    return;
-  }
-  next();
-};
-
 /**
  * `GET /api/admin/backup` (R-OPS-04): the running server's copy of its store, as the gzip NDJSON
- * backup file `npm run backup` writes, streamed. Admins only, on this machine only; one copy at a time per node and at
+ * backup file `npm run backup` writes, streamed. Admins only, on this machine only (the copy holds
+ * password hashes, channel credentials and secrets the API never shows, so a stolen admin password alone
+ * does not take the store from the internet); one copy at a time per node and at
  * most BACKUPS_PER_HOUR an hour. A failure after the first byte cuts the stream, so the file
  * lacks its end line and both `npm run backup` and `npm run restore` refuse it.
  */

@@ -5,6 +5,7 @@ import cors from 'cors';
 import express, { type Express, type Request, type RequestHandler, type Router } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
+import { metricsBearer, onThisMachine } from '../auth/machine.js';
 import { metricsRoute, readyRoute, type ReadinessSources } from '../observability/health.js';
 import type { ServerMetrics } from '../observability/metrics.js';
 import { accessLog, traceRoute } from '../observability/requests.js';
@@ -167,7 +168,9 @@ export function buildApp(options: {
   });
   if (seen) {
     app.get('/api/ready', readyRoute(seen.readiness));
-    app.get('/metrics', metricsRoute(seen.metrics, seen.metricsToken));
+    // With ATENDE_METRICS_TOKEN, whoever presents it (401 otherwise); without, only this machine (404 otherwise).
+    const metricsDoor = seen.metricsToken ? metricsBearer(seen.metricsToken) : onThisMachine;
+    app.get('/metrics', metricsDoor, metricsRoute(seen.metrics));
   }
   for (const [mount, router] of options.api) app.use(mount, router);
   app.use('/api', unknownRoute);

@@ -1,13 +1,11 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
-import { DomainError } from '@atende/protocol';
 import { RedisBus } from '../bus/redis.js';
 import type { Bus } from '../bus/types.js';
 import type { DocStore } from '../store/types.js';
 import type { ServerMetrics } from './metrics.js';
 
 /**
- * Liveness, readiness and the metrics door (R-OPS-05). `/api/health` (in http/app.ts) answers
+ * Liveness, readiness and the metrics text (R-OPS-05). `/api/health` (in http/app.ts) answers
  * while the process serves; `/api/ready` tells a load balancer whether to send traffic here: the
  * store and the bus answer and the node is not draining for a restart. Both are public and say
  * nothing secret (reasons are fixed words, never error texts with addresses or credentials).
@@ -67,31 +65,12 @@ export function readyRoute(sources: ReadinessSources): RequestHandler {
   };
 }
 
-const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
-
 /**
- * Who may read `/metrics` (they show traffic and load, not data): with ATENDE_METRICS_TOKEN, a
- * caller presenting it as a bearer token; without, only callers on this machine that did not come
- * through a proxy — a reverse proxy on loopback would otherwise hand the metrics to the internet.
- * Others get 404 (nothing here for them) or, when a token is configured, 401.
+ * Serves the metrics text (they show traffic and load, not data). Who may read them is decided in
+ * front of it (http/app.ts): the metrics token when configured, else only callers on this machine.
  */
-export function metricsRoute(metrics: ServerMetrics, token: string | undefined): RequestHandler {
-  const expected = token ? Buffer.from(`Bearer ${token}`) : undefined;
-  return (req, res, next) => {
-    if (expected) {
-      const given = Buffer.from(req.headers.authorization ?? '');
-      if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-        res.setHeader('WWW-Authenticate', 'Bearer');
-        next(new DomainError('unauthenticated', 'metrics_token_required', 'This route needs the metrics token (ATENDE_METRICS_TOKEN)'));
-        return;
-      }
-    } else {
-      const proxied = req.headers['x-forwarded-for'] !== undefined || req.headers.forwarded !== undefined;
-      if (proxied || !LOOPBACK.has(req.socket.remoteAddress ?? '')) {
-        next(new DomainError('not_found', 'not_found', `No route for ${req.method} ${req.path}`));
-        return;
-      }
-    }
+export function metricsRoute(metrics: ServerMetrics): RequestHandler {
+  return (_req, res, next) => {
     metrics.text().then((text) => {
       res.setHeader('Content-Type', metrics.contentType);
       res.setHeader('Cache-Control', 'no-store');
