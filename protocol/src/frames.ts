@@ -18,6 +18,16 @@ export const PING_INTERVAL_MS = 15_000;
  */
 export const SERVER_RESTARTING_CLOSE = 1012;
 export const SERVER_RESTARTING_REASON = 'server restarting';
+/**
+ * Close code of an agent socket whose outbound buffer outgrew its cap because it read the change
+ * stream too slowly: the network is fine, so the client comes back at once and resyncs.
+ */
+export const SLOW_READER_CLOSE = 4008;
+/**
+ * Close code of a socket whose token was refused (missing, expired, revoked; 4000 + HTTP 401): the
+ * agent app renews its access token before retrying, the widget forgets its visitor.
+ */
+export const UNAUTHENTICATED_CLOSE = 4401;
 
 export const ClientFrame = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('hello'), token: z.string().min(1).max(4096) }),

@@ -78,6 +78,8 @@
   let retryDelay = 1000;
   // SERVER_RESTARTING_CLOSE in protocol/src/frames.ts: the server drained to restart and is back within seconds.
   const SERVER_RESTARTING = 1012;
+  // UNAUTHENTICATED_CLOSE in protocol/src/frames.ts: the visitor's token was refused.
+  const UNAUTHENTICATED = 4401;
   /** Until when failed reconnections keep to about a second (after a 1012), not the doubling backoff. */
   let restartingUntil = 0;
   let typingSent = false;
@@ -664,7 +666,7 @@
     };
     ws.onclose = (event) => {
       socket = null;
-      if (event.code === 4401) {
+      if (event.code === UNAUTHENTICATED) {
         if (visitor === owner) forgetVisitor();
         else connect(); // a new visitor was created while this socket was closing
         return;

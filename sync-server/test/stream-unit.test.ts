@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { WebSocket } from 'ws';
-import { viewerOf, type Role } from '@atende/protocol';
-import { ChangeStream, SLOW_CLOSE_CODE, type StreamMember } from '../src/realtime/stream.js';
+import { SLOW_READER_CLOSE, viewerOf, type Role } from '@atende/protocol';
+import { ChangeStream, type StreamMember } from '../src/realtime/stream.js';
 import { socketCounts } from '../src/realtime/socket.js';
 import type { ChangeRow, StoredDoc } from '../src/store/index.js';
 
@@ -102,7 +102,7 @@ describe('ARCHITECTURE §4 change stream (units)', () => {
     s.changed(message('message:1', 1, 'team:a', 'x'.repeat(500)));
     s.flush();
     expect(slow.socket.send).not.toHaveBeenCalled();
-    expect(slow.socket.close).toHaveBeenCalledWith(SLOW_CLOSE_CODE, 'too slow');
+    expect(slow.socket.close).toHaveBeenCalledWith(SLOW_READER_CLOSE, 'too slow');
     expect(socketCounts.closedSlow).toBe(before + 1);
     s.changed(message('message:2', 2));
     s.flush();

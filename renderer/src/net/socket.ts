@@ -1,4 +1,6 @@
-import { SERVER_RESTARTING_CLOSE, ServerFrame, type ClientFrame } from '@atende/protocol';
+import {
+  SERVER_RESTARTING_CLOSE, ServerFrame, SLOW_READER_CLOSE, UNAUTHENTICATED_CLOSE, type ClientFrame,
+} from '@atende/protocol';
 import { accessToken, serverUrl } from './api';
 import { setConnectionState } from './connection';
 import { forgetAccessToken } from './tokens';
@@ -12,9 +14,6 @@ const MAX_DELAY_MS = 30_000;
 const SILENCE_LIMIT_MS = 35_000;
 /** After a 1012 the server is expected back within seconds: failed tries repeat about every second this long. */
 const RESTART_WINDOW_MS = 30_000;
-/** The server dropped a socket that read its stream too slowly (the network is fine). */
-const TOO_SLOW_CLOSE = 4008;
-
 /**
  * Closes the socket comes back from at once (jittered under a second, so a node's clients do not
  * all arrive in the same instant), not on the backoff: 4008 (dropped for reading too slowly) and
@@ -22,7 +21,7 @@ const TOO_SLOW_CLOSE = 4008;
  * The welcome's RESYNC then pulls whatever the gap held (issue 8 design C.2).
  */
 export function reconnectsAtOnce(code: number): boolean {
-  return code === TOO_SLOW_CLOSE || code === SERVER_RESTARTING_CLOSE;
+  return code === SLOW_READER_CLOSE || code === SERVER_RESTARTING_CLOSE;
 }
 
 /**
@@ -154,8 +153,8 @@ class RealtimeSocket {
       if (this.ws !== ws) return;
       this.ws = undefined;
       clearTimeout(this.silenceTimer);
-      // 4401: the access token was refused (expired or revoked): renew it before retrying.
-      if (event.code === 4401) forgetAccessToken();
+      // The access token was refused (expired or revoked): renew it before retrying.
+      if (event.code === UNAUTHENTICATED_CLOSE) forgetAccessToken();
       // The connection state stays as it was: only a failed try says offline.
       if (reconnectsAtOnce(event.code)) {
         if (event.code === SERVER_RESTARTING_CLOSE) this.restartingUntil = Date.now() + RESTART_WINDOW_MS;

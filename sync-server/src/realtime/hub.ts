@@ -1,6 +1,6 @@
 import {
   ClientFrame, COLLECTIONS, isParticipant, REPLICA_DAYS_DEFAULT, type ConversationDoc,
-  type PresenceStatus, type ServerFrame, type UserDoc,
+  type PresenceStatus, type ServerFrame, UNAUTHENTICATED_CLOSE, type UserDoc,
 } from '@atende/protocol';
 import type { WebSocket } from 'ws';
 import type { AuthService, Principal } from '../auth/service.js';
@@ -133,7 +133,7 @@ export class AgentHub {
     this.connections.add(connection);
     keepAlive(ws, this.options.pingIntervalMs);
     const helloTimer = setTimeout(() => {
-      if (!connection.principal) ws.close(4401, 'hello expected');
+      if (!connection.principal) ws.close(UNAUTHENTICATED_CLOSE, 'hello expected');
     }, this.options.helloTimeoutMs ?? 10_000);
     ws.on('message', gateFrames(ws, AGENT_FRAMES, (data, isBinary, gate) => {
       if (!gate.enqueue()) return; // the backlog is over its cap: the socket is being closed
@@ -170,7 +170,7 @@ export class AgentHub {
     const principal = connection.principal;
     if (!principal) {
       this.error(connection, 'unauthenticated', 'Send hello with a token first');
-      connection.ws.close(4401, 'unauthenticated');
+      connection.ws.close(UNAUTHENTICATED_CLOSE, 'unauthenticated');
       return;
     }
     switch (frame.type) {
@@ -201,7 +201,7 @@ export class AgentHub {
     if (!this.connections.has(connection)) return;
     if (!principal) {
       this.error(connection, 'unauthenticated', 'The token is invalid or expired');
-      connection.ws.close(4401, 'unauthenticated');
+      connection.ws.close(UNAUTHENTICATED_CLOSE, 'unauthenticated');
       return;
     }
     connection.principal = principal;

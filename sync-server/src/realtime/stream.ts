@@ -1,6 +1,6 @@
 import {
   COLLECTION_NAMES, collectionOfType, personalViewersOf, tombstoneOf, visibilityOf,
-  type CollectionName, type ReplicaInfo, type SyncCheckpoint, type Viewer, type Visibility,
+  SLOW_READER_CLOSE, type CollectionName, type ReplicaInfo, type SyncCheckpoint, type Viewer, type Visibility,
 } from '@atende/protocol';
 import type { WebSocket } from 'ws';
 import { inReplica, replicaOf, scopeKey } from '../access/scope.js';
@@ -66,8 +66,6 @@ interface ScopeGroup {
   members: Set<StreamMember>;
   pending: Map<CollectionName, Batch>;
 }
-
-export const SLOW_CLOSE_CODE = 4008;
 
 /**
  * The socket under a ws WebSocket, to cork it for the frames of one flush. ws keeps it private
@@ -261,7 +259,7 @@ export class ChangeStream {
     if (ws.bufferedAmount + text.length > this.options.maxBufferedBytes) {
       socketCounts.closedSlow += 1;
       this.options.log(`stream: socket of ${member.viewer.userId} closed, ${ws.bufferedAmount} bytes behind`);
-      ws.close(SLOW_CLOSE_CODE, 'too slow');
+      ws.close(SLOW_READER_CLOSE, 'too slow');
       return;
     }
     ws.send(text, { binary: false, compress: false, fin: true });

@@ -1,4 +1,4 @@
-import { VisitorFrame } from '@atende/protocol';
+import { UNAUTHENTICATED_CLOSE, VisitorFrame } from '@atende/protocol';
 import type { RawData, WebSocket } from 'ws';
 import type { InboundService } from '../../conversations/inbound.js';
 import type { AgentHub } from '../../realtime/hub.js';
@@ -38,7 +38,7 @@ export async function acceptVisitorSocket(
   }
   if (!visitor) {
     sendFrame(ws, { type: 'error', code: 'unauthenticated', message: 'A visitor token is required' });
-    ws.close(4401, 'unauthenticated');
+    ws.close(UNAUTHENTICATED_CLOSE, 'unauthenticated');
     return;
   }
   // Closed while the token was checked: attaching now would keep a dead socket (and count it
