@@ -92,6 +92,22 @@ describe('R-CT-01 R-CT-02 "Adicionar contato" as a command', () => {
     expect(holders.map((h) => h._id)).toEqual([winner.id]);
   });
 
+  it('R-CT-02 two creates at once sharing one number: the loser leaves none of its own addresses claimed (issue 14)', async () => {
+    for (let round = 0; round < 3; round++) {
+      const whatsapp = mobile();
+      const bodies = [0, 1].map((i) => ({
+        id: newId(), name: `Disputa ${round}-${i}`, email: `d${i}@example.com`, whatsapp, addresses: { telegram: `disputa-${round}-${i}-${numberSeq}` },
+      }));
+      const replies = await Promise.all(bodies.map((body) => create(ana, body)));
+      expect(replies.map((r) => r.status).sort()).toEqual([201, 409]);
+      const lost = bodies[replies.findIndex((r) => r.status === 409)]!;
+      expect(await server.store.get(addressId('telegram', lost.addresses.telegram))).toBeUndefined();
+      // Its Telegram address is free at once, not "being registered" for half a minute.
+      const reuse = await create(carla, { id: newId(), name: 'Herdeira', email: 'h@example.com', whatsapp: mobile(), addresses: lost.addresses });
+      expect(reuse.status).toBe(201);
+    }
+  });
+
   it('R-CT-02 replication push cannot go around the commands: a pushed contact or edit never sets an address', async () => {
     const now = Date.now();
     const pushed = {

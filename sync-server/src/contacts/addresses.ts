@@ -48,15 +48,16 @@ async function write(store: DocStore, doc: AddressDoc): Promise<boolean> {
 
 /**
  * Makes `address` of `kind` the contact's, or throws 409 naming the contact that holds it.
- * Idempotent: claiming an address the contact already holds succeeds.
+ * Idempotent: claiming an address the contact already holds succeeds. True when this call wrote
+ * the claim (false: the contact held it already), so a failed command frees only its own claims.
  */
-export async function claimAddress(store: DocStore, kind: ChannelKind, address: string, contactId: string): Promise<void> {
+export async function claimAddress(store: DocStore, kind: ChannelKind, address: string, contactId: string): Promise<boolean> {
   const id = addressId(kind, address);
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const known = (await store.get(id, { fresh: attempt > 0 })) as AddressDoc | undefined;
     const claim: AddressDoc = { _id: id, type: 'address', kind, contactId, claimedAt: Date.now() };
     if (known && !known._deleted) {
-      if (known.contactId === contactId) return;
+      if (known.contactId === contactId) return false;
       const owner = await store.get(known.contactId, { fresh: true });
       if (owner && !isGone(owner)) throw numberTaken(kind, toWire<ContactDoc>(owner));
       if (!owner && Date.now() - (known.claimedAt ?? 0) < PENDING_CLAIM_MS) {
@@ -75,9 +76,33 @@ export async function claimAddress(store: DocStore, kind: ChannelKind, address: 
         continue;
       }
     }
-    if (await write(store, claim)) return;
+    if (await write(store, claim)) return true;
   }
   throw numberTaken(kind, undefined);
+}
+
+/**
+ * Claims every address for the contact, in order. When one is refused (two commands racing for
+ * it past their checks) or `then` fails, the claims this call wrote are freed before the error
+ * goes on: otherwise they would point at a contact that never exists and read as "being
+ * registered" for PENDING_CLAIM_MS (issue 14).
+ */
+export async function claimAddresses<T>(
+  store: DocStore,
+  addresses: ReadonlyArray<readonly [ChannelKind, string]>,
+  contactId: string,
+  then: () => Promise<T>,
+): Promise<T> {
+  const claimed: Array<readonly [ChannelKind, string]> = [];
+  try {
+    for (const [kind, value] of addresses) {
+      if (await claimAddress(store, kind, value, contactId)) claimed.push([kind, value]);
+    }
+    return await then();
+  } catch (error) {
+    for (const [kind, value] of claimed) await releaseAddress(store, kind, value, contactId).catch(() => undefined);
+    throw error;
+  }
 }
 
 /**

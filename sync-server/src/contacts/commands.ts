@@ -6,7 +6,7 @@ import { viewerOf } from '../access/scope.js';
 import type { DocStore, StoredDoc } from '../store/index.js';
 import { updateDoc } from '../store/index.js';
 import { toStored, toWire } from '../store/wire.js';
-import { assertAddressFree, claimAddress, releaseAddress } from './addresses.js';
+import { assertAddressFree, claimAddresses, releaseAddress } from './addresses.js';
 import { isGone } from './live.js';
 
 type Addresses = ContactDoc['addresses'];
@@ -30,20 +30,22 @@ export class ContactCommands {
     const addresses: Addresses = { ...body.addresses, ...(whatsapp ? { whatsapp } : {}) };
     // Every address is checked before any is claimed: a 409 on the second must not leave the first claimed (issue 14 fuzz).
     for (const [kind, value] of entries(addresses)) await assertAddressFree(this.store, kind, value, body.id);
-    for (const [kind, value] of entries(addresses)) await claimAddress(this.store, kind, value, body.id);
-    const now = Date.now();
-    const contact: ContactDoc = {
-      id: body.id, type: 'contact', createdAt: now, updatedAt: now, name: body.name.trim(), email: body.email.trim(),
-      addresses, customFields: body.customFields ?? {},
-      // The creator's teams replicate it too: colleagues serving the same customers find it.
-      teamIds: [...user.teamIds], createdBy: user.id,
-    };
-    const [written] = await this.store.bulkWrite([toStored(contact)]);
-    if (written?.ok) return { contact, created: true };
-    // The same command, sent twice at once: the other copy stored it.
-    const stored = await this.repeated(user, body.id);
-    if (stored) return { contact: stored, created: false };
-    throw new DomainError('conflict', 'contact_exists', `A contact with id ${body.id} already exists`);
+    // Two commands may still race past the checks for one address: the loser frees what it claimed.
+    return claimAddresses(this.store, entries(addresses), body.id, async () => {
+      const now = Date.now();
+      const contact: ContactDoc = {
+        id: body.id, type: 'contact', createdAt: now, updatedAt: now, name: body.name.trim(), email: body.email.trim(),
+        addresses, customFields: body.customFields ?? {},
+        // The creator's teams replicate it too: colleagues serving the same customers find it.
+        teamIds: [...user.teamIds], createdBy: user.id,
+      };
+      const [written] = await this.store.bulkWrite([toStored(contact)]);
+      if (written?.ok) return { contact, created: true };
+      // The same command, sent twice at once: the other copy stored it.
+      const stored = await this.repeated(user, body.id);
+      if (stored) return { contact: stored, created: false };
+      throw new DomainError('conflict', 'contact_exists', `A contact with id ${body.id} already exists`);
+    });
   }
 
   /** The stored contact when this command already ran; a 409 when the id is someone else's. */
@@ -65,19 +67,21 @@ export class ContactCommands {
     const before = current.addresses;
     const added = entries(addresses).filter(([kind, value]) => before[kind] !== value);
     for (const [kind, value] of added) await assertAddressFree(this.store, kind, value, id);
-    for (const [kind, value] of added) await claimAddress(this.store, kind, value, id);
-    const { doc } = await updateDoc(this.store, id, (latest) => {
-      if (!latest || isGone(latest)) return undefined;
-      return {
-        ...latest,
-        ...(body.name !== undefined ? { name: body.name.trim() } : {}),
-        ...(body.email !== undefined ? { email: body.email.trim() } : {}),
-        ...(body.customFields !== undefined ? { customFields: body.customFields } : {}),
-        addresses,
-        updatedAt: Math.max(Date.now(), Number(latest.updatedAt) + 1 || 0),
-      };
+    const doc = await claimAddresses(this.store, added, id, async () => {
+      const { doc: edited } = await updateDoc(this.store, id, (latest) => {
+        if (!latest || isGone(latest)) return undefined;
+        return {
+          ...latest,
+          ...(body.name !== undefined ? { name: body.name.trim() } : {}),
+          ...(body.email !== undefined ? { email: body.email.trim() } : {}),
+          ...(body.customFields !== undefined ? { customFields: body.customFields } : {}),
+          addresses,
+          updatedAt: Math.max(Date.now(), Number(latest.updatedAt) + 1 || 0),
+        };
+      });
+      if (!edited || isGone(edited)) throw notFound('contact');
+      return edited;
     });
-    if (!doc || isGone(doc)) throw notFound('contact');
     for (const [kind, value] of entries(before)) {
       if (addresses[kind] !== value) await releaseAddress(this.store, kind, value, id);
     }
