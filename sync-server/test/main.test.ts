@@ -1,52 +1,22 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startEntryPoint, type ReadyEntryPoint } from './entryPoint.js';
 import { call, login, newVisitor, startTestServer, visitorSays } from './helpers.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const dataDir = mkdtempSync(path.join(tmpdir(), 'atende-main-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-/** Runs the real entry point (`npm run server`) and collects its output until it is ready. */
-function runServer(env: Record<string, string>): Promise<{ child: ChildProcess; output: string; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'sync-server/src/main.ts')], {
-    cwd: root,
-    env: { ...process.env, PORT: '0', ATENDE_DATA_DIR: dataDir, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server not ready:\n${output}`)), 20_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const ready = /^Ready: (\S+)/m.exec(output);
-      if (ready?.[1]) {
-        clearTimeout(timer);
-        resolve({ child, output, url: ready[1] });
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited with ${code}:\n${output}`));
-    });
-  });
-}
-
-function stopped(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => {
-    child.once('exit', (code) => resolve(code));
-    child.kill('SIGTERM');
-  });
+/** Runs the real entry point (`npm run server`) on this file's data folder until it is ready. */
+function runServer(env: Record<string, string>): Promise<ReadyEntryPoint> {
+  return startEntryPoint({ dataDir, env, readyTimeoutMs: 20_000 });
 }
 
 describe('npm run server / npm start entry point', () => {
   it('R-AUTH-03 prints the demo accounts and URLs, serves them, and stops cleanly on SIGTERM', async () => {
-    const { child, output, url } = await runServer({});
+    const server = await runServer({});
+    const { output, url } = server;
     try {
       for (const email of ['ana@demo.local', 'bruno@demo.local', 'carla@demo.local', 'admin@demo.local']) {
         expect(output).toContain(email);
@@ -58,7 +28,7 @@ describe('npm run server / npm start entry point', () => {
       expect((await call({ url }, 'GET', '/')).status).toBe(200);
       await login({ url }, 'ana@demo.local');
     } finally {
-      expect(await stopped(child)).toBe(0);
+      expect(await server.stop()).toBe(0);
     }
   });
 

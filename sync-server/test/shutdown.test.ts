@@ -1,68 +1,26 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { SERVER_RESTARTING_CLOSE, SERVER_RESTARTING_REASON } from '@atende/protocol';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startEntryPoint, type ReadyEntryPoint } from './entryPoint.js';
 import { call, clientId, FrameClient, login, newVisitor, type Visitor } from './helpers.js';
 
 /**
  * Issue 14 point 7: the real entry point (`npm run server`) stopped with SIGTERM drains — what it
  * acknowledged is kept, what was in flight finishes, sockets are told to come back (1012).
  */
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const dataDirs: string[] = [];
 afterAll(() => {
   for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
 });
 
-interface Child {
-  child: ChildProcess;
-  url: string;
-  port: number;
-  /** Resolves with the first output line matching, printed before or after the call. */
-  printed(pattern: RegExp): Promise<string>;
-  exited: Promise<number | null>;
-}
-
 /** `npm run server` on `dataDir`, without the demo's simulators (they only slow the start down). */
-function runServer(dataDir: string, env: Record<string, string> = {}): Promise<Child> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'sync-server/src/main.ts')], {
-    cwd: root,
-    env: {
-      ...process.env, PORT: '0', ATENDE_DATA_DIR: dataDir, ATENDE_SIMULATORS: '0', ATENDE_WHATSAPP_SIMULATOR: '0',
-      ATENDE_PUBLIC_RATE_LIMIT: '100000', ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const watchers: Array<{ pattern: RegExp; resolve: (line: string) => void }> = [];
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const printed = (pattern: RegExp) => {
-    const seen = pattern.exec(output);
-    if (seen) return Promise.resolve(seen[0]);
-    return new Promise<string>((resolve) => watchers.push({ pattern, resolve }));
-  };
-  const onData = (chunk: Buffer) => {
-    output += chunk.toString();
-    for (const w of watchers.splice(0)) {
-      const seen = w.pattern.exec(output);
-      if (seen) w.resolve(seen[0]);
-      else watchers.push(w);
-    }
-  };
-  child.stdout.on('data', onData);
-  child.stderr.on('data', onData);
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server not ready:\n${output}`)), 25_000);
-    void exited.then((code) => reject(new Error(`server exited with ${code}:\n${output}`)));
-    void printed(/^Ready: (\S+)/m).then((line) => {
-      clearTimeout(timer);
-      const url = line.slice('Ready: '.length);
-      resolve({ child, url, port: Number(new URL(url).port), printed, exited });
-    });
+function runServer(dataDir: string, env: Record<string, string> = {}): Promise<ReadyEntryPoint> {
+  return startEntryPoint({
+    dataDir,
+    env: { ATENDE_SIMULATORS: '0', ATENDE_WHATSAPP_SIMULATOR: '0', ATENDE_PUBLIC_RATE_LIMIT: '100000', ...env },
   });
 }
 

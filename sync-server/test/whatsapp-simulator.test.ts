@@ -1,10 +1,8 @@
-import { spawn } from 'node:child_process';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from '@playwright/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConversationDoc, MessageDoc } from '@atende/protocol';
@@ -16,6 +14,7 @@ import type { WhatsAppSimulator } from '../src/channels/whatsapp/simulator/simul
 import { WebhookSender } from '../src/channels/whatsapp/simulator/webhookSender.js';
 import { ConfigError, loadConfig } from '../src/config/config.js';
 import { axeViolations, launchChromium, openTab } from './browser.js';
+import { startEntryPoint } from './entryPoint.js';
 import { foreignAttempts, REFUSED } from './foreignRequests.js';
 import { call, login, startTestServer, type TestServer } from './helpers.js';
 import { until } from './until.js';
@@ -328,27 +327,20 @@ describe('R-CH-03 the simulator\'s customer page in a browser', () => {
 });
 
 /** `npm run server` (what `npm start` runs): its output once ready, then SIGTERM; resolves with the output and exit code. */
-function runEntryPoint(env: Record<string, string>, whileRunning: (output: string) => Promise<void>): Promise<{ output: string; code: number | null }> {
-  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+async function runEntryPoint(env: Record<string, string>, whileRunning: (output: string) => Promise<void>): Promise<{ output: string; code: number | null }> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'atende-wa-main-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'sync-server/src/main.ts')], {
-    cwd: root, env: { ...process.env, PORT: '0', ATENDE_DATA_DIR: dataDir, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  let ran: Promise<void> | undefined;
-  const onData = (chunk: Buffer) => {
-    output += chunk.toString();
-    if (!ran && /^Ready: /m.test(output)) ran = whileRunning(output).finally(() => child.kill('SIGTERM'));
-  };
-  child.stdout.on('data', onData);
-  child.stderr.on('data', onData);
-  return new Promise((resolve, reject) => {
-    child.once('exit', (code) => {
-      rmSync(dataDir, { recursive: true, force: true });
-      if (!ran) return reject(new Error(`server exited before ready (${code}):\n${output}`));
-      ran.then(() => resolve({ output, code }), reject);
-    });
-  });
+  try {
+    const server = await startEntryPoint({ dataDir, env });
+    let code: number | null = null;
+    try {
+      await whileRunning(server.output);
+    } finally {
+      code = await server.stop();
+    }
+    return { output: server.output, code };
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 }
 
 describe('R-CH-03 ATENDE_WHATSAPP_SIMULATOR', () => {

@@ -1,43 +1,17 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { spawnEntryPoint, type EntryPoint } from '../entryPoint.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-
-/** A loopback port free right now: the server must come back on the same one after each kill. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => (port ? resolve(port) : reject(new Error('no port'))));
-    });
-  });
-}
-
-/** The inherited environment without anything that would point the child at another store, bus or setting. */
-function cleanEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (key.startsWith('ATENDE_') || key === 'COUCHDB_URL' || key === 'REDIS_URL' || key === 'PORT' || key === 'HOST') continue;
-    env[key] = value;
-  }
-  return env;
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+export { freePort } from '../entryPoint.js';
 
 /**
  * The real entry point (`npm run server`) as a child process on a fixed data folder and port, so
  * it can be killed without warning (SIGKILL: no drain, no flush) and started again over what it left.
  */
 export class ServerProcess {
-  private child: ChildProcess | undefined;
+  private current: EntryPoint | undefined;
+  /** The latest start, kept after it exits so its output still explains a failure. */
+  private last: EntryPoint | undefined;
   private exited: Promise<void> = Promise.resolve();
-  output = '';
   kills = 0;
   /** How long each start took until healthy, for the run's summary line. */
   readonly startMs: number[] = [];
@@ -48,38 +22,31 @@ export class ServerProcess {
     return `http://127.0.0.1:${this.port}`;
   }
 
+  /** The tail of what the server printed, for a failure report. */
+  get output(): string {
+    return this.last?.output ?? '';
+  }
+
   get running(): boolean {
-    return this.child !== undefined;
+    return this.current !== undefined;
   }
 
   /** Starts the server and waits (bounded) until it answers /api/health. */
   async start(timeoutMs = 30_000): Promise<void> {
-    if (this.child) throw new Error('already running');
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'sync-server/src/main.ts')], {
-      cwd: root,
+    if (this.current) throw new Error('already running');
+    const server = spawnEntryPoint({
+      dataDir: this.dataDir,
+      port: this.port,
       env: {
-        ...cleanEnv(),
-        PORT: String(this.port), HOST: '127.0.0.1', ATENDE_DATA_DIR: this.dataDir, ATENDE_LOG_LEVEL: 'silent',
-        ATENDE_DEMO: '1', ATENDE_SIMULATORS: '0', ATENDE_WHATSAPP_SIMULATOR: '0',
+        HOST: '127.0.0.1', ATENDE_LOG_LEVEL: 'silent', ATENDE_DEMO: '1', ATENDE_SIMULATORS: '0', ATENDE_WHATSAPP_SIMULATOR: '0',
         // Every visitor of the run comes from 127.0.0.1: the public per-address limit would throttle the test, not a flood.
         ATENDE_PUBLIC_RATE_LIMIT: '1000000',
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
     });
-    this.child = child;
-    const keep = (chunk: Buffer) => {
-      // Only the tail matters for a failure report.
-      this.output = (this.output + chunk.toString()).slice(-8000);
-    };
-    child.stdout?.on('data', keep);
-    child.stderr?.on('data', keep);
-    // Should the test process end without its afterAll (a worker torn down), the server goes with it.
-    const orphanGuard = () => child.kill('SIGKILL');
-    process.once('exit', orphanGuard);
-    this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
-    void this.exited.then(() => {
-      process.removeListener('exit', orphanGuard);
-      if (this.child === child) this.child = undefined;
+    this.current = server;
+    this.last = server;
+    this.exited = server.exited.then(() => {
+      if (this.current === server) this.current = undefined;
     });
     const begun = Date.now();
     await this.healthy(timeoutMs);
@@ -90,7 +57,7 @@ export class ServerProcess {
   async healthy(timeoutMs = 30_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      if (!this.child) throw new Error(`server exited before it was healthy:\n${this.output}`);
+      if (!this.current) throw new Error(`server exited before it was healthy:\n${this.output}`);
       try {
         const res = await fetch(`${this.url}/api/health`, { signal: AbortSignal.timeout(2000) });
         await res.arrayBuffer();
@@ -105,7 +72,7 @@ export class ServerProcess {
 
   /** kill -9: the process gets no chance to finish anything. */
   async kill(): Promise<void> {
-    const child = this.child;
+    const child = this.current?.child;
     if (!child) return;
     child.kill('SIGKILL');
     await this.exited;
@@ -114,7 +81,7 @@ export class ServerProcess {
 
   /** For afterAll: never leaves a child behind, whatever state the test stopped in. */
   async stop(): Promise<void> {
-    const child = this.child;
+    const child = this.current?.child;
     if (!child) return;
     child.kill('SIGKILL');
     await Promise.race([this.exited, sleep(5000)]);
