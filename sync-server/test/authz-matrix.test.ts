@@ -44,7 +44,7 @@ async function send(row: RouteRow, caller: Caller): Promise<{ status: number; te
   // On a visitor's route (agents refused, the visitor not) the expired caller brings an expired visitor token.
   const visitorRoute = row.expect.agentOwn === 401 && !fits(401, row.expect.visitor);
   const token = 'token' in request ? request.token : ctx.token(caller, visitorRoute ? 'visitor' : 'agent');
-  const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+  const headers: Record<string, string> = { ...request.headers, ...(token ? { authorization: `Bearer ${token}` } : {}) };
   let body: BodyInit | undefined;
   if (request.form) body = request.form;
   else if (request.raw) {

@@ -12,6 +12,7 @@ export interface HttpCall {
   body?: unknown;
   form?: FormData;
   raw?: { bytes: Buffer | string; type: string };
+  headers?: Record<string, string>;
 }
 
 /** The cell being run: a cell expected to be refused may use the row's shared resource (ctx.once). */

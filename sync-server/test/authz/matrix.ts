@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { RA_MODERATION_REASONS, teamRoomId } from '@atende/protocol';
 import { PublicMediaLinks } from '../../src/channels/publicMedia.js';
 import { call, clientId } from '../helpers.js';
@@ -54,6 +56,12 @@ async function webchatAccount(ctx: MatrixContext): Promise<string> {
   });
   if (reply.status !== 201) throw new Error(`channel: ${reply.status} ${JSON.stringify(reply.body)}`);
   return reply.body.id;
+}
+
+/** The backup route's folder token (backup/token.ts), when this server wrote one. */
+function backupDoor(ctx: MatrixContext): Record<string, string> {
+  const file = path.join(ctx.server.dataDir, 'backup.token');
+  return existsSync(file) ? { 'x-atende-backup-token': readFileSync(file, 'utf8').trim() } : {};
 }
 
 export const ROUTES: readonly RouteRow[] = [
@@ -239,8 +247,9 @@ export const ROUTES: readonly RouteRow[] = [
   { route: 'GET /api/ready', ids: 'R-OPS-05', expect: everyone(200) },
   // The suite sets ATENDE_METRICS_TOKEN: no session or visitor token stands in for it.
   { route: 'GET /metrics', ids: 'R-OPS-05', expect: everyone(401) },
-  // A copy of the whole store (R-OPS-04): admins only; one copy at a time per node, so the two admin cells may meet (409).
-  { route: 'GET /api/admin/backup', ids: 'R-OPS-04', expect: adminsOnly([200, 409]) },
+  // A copy of the whole store (R-OPS-04): asked with the token the server writes into its data folder (without it the route
+  // hides behind a 404 for everyone), then admins only; one copy at a time per node, so the two admin cells may meet (409).
+  { route: 'GET /api/admin/backup', ids: 'R-OPS-04', expect: adminsOnly([200, 409]), request: (ctx) => ({ path: '/api/admin/backup', headers: backupDoor(ctx) }) },
   { route: 'GET /widget.js', ids: 'R-CH-02', expect: everyone(200) },
   { route: 'USE /demo', ids: 'R-CH-02', expect: everyone(200), request: () => ({ path: '/demo/' }) },
   // No ATENDE_UPDATES_DIR in the suite: the feed says so to everyone alike.
