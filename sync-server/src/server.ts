@@ -222,7 +222,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}), nodeId: config.nodeId, log, stopTimeoutMs: config.shutdownTimeoutMs,
     // An embedded store this server opened is its alone: jobs a killed process left running are taken over at start.
     exclusive: !options.store && config.store.driver === 'embedded',
-  }), (kind, dead) => metrics.jobFailed(kind, dead));
+  }), metrics);
   registerChannelJobs(jobs, { store, accounts, registry, messages, media, publicMediaUrl: (a) => publicMedia.urlFor(a) });
   // Reclame Aqui has no webhooks: its complaints come in by polling rounds (issue 12).
   const raPoller = new ReclameAquiPoller({ store, accounts, registry, contacts: directory, inbound, firstPollDays: config.reclameAquiFirstPollDays, log });

@@ -81,6 +81,10 @@ const securityHeaders: RequestHandler = helmet({
     },
   },
   referrerPolicy: { policy: 'no-referrer' },
+  // No HSTS from here: this server speaks plain http (127.0.0.1 by default, the demo, LAN installs),
+  // where the header means nothing, and the TLS-terminating proxy in front is the one that knows
+  // the public name is always https (and whether subdomains are) — it sends HSTS.
+  strictTransportSecurity: false,
 });
 
 const embeddable: RequestHandler = (_req, res, next) => {
@@ -132,9 +136,23 @@ export function updatesFeed(dir: string | undefined): RequestHandler {
 export interface AppObservability {
   logger: Logger;
   metrics: ServerMetrics;
-  /** ATENDE_METRICS_TOKEN: bearer token for /metrics; unset, only loopback callers. */
+  /** ATENDE_METRICS_TOKEN: bearer token for /metrics; unset, only loopback callers, and nobody behind ATENDE_TRUST_PROXY. */
   metricsToken: string | undefined;
   readiness: ReadinessSources;
+}
+
+/**
+ * Who may read /metrics. With ATENDE_METRICS_TOKEN, whoever presents it (401 otherwise). Without
+ * it, only callers on this machine (404 otherwise) — unless ATENDE_TRUST_PROXY says a reverse proxy
+ * stands in front: nginx's plain `proxy_pass` adds no X-Forwarded-For, so a scrape from the
+ * internet would reach us as a loopback caller with nothing to tell it apart. Then /metrics stays
+ * shut (404) until the token is set, and the start-up log says so once.
+ */
+function metricsDoor(seen: AppObservability, behindProxy: boolean): RequestHandler {
+  if (seen.metricsToken) return metricsBearer(seen.metricsToken);
+  if (!behindProxy) return onThisMachine;
+  seen.logger.warn('/metrics is closed (404): ATENDE_TRUST_PROXY is set and ATENDE_METRICS_TOKEN is not; a proxy on this machine makes every caller look local, so set ATENDE_METRICS_TOKEN to scrape');
+  return unknownRoute;
 }
 
 export function buildApp(options: {
@@ -168,9 +186,7 @@ export function buildApp(options: {
   });
   if (seen) {
     app.get('/api/ready', readyRoute(seen.readiness));
-    // With ATENDE_METRICS_TOKEN, whoever presents it (401 otherwise); without, only this machine (404 otherwise).
-    const metricsDoor = seen.metricsToken ? metricsBearer(seen.metricsToken) : onThisMachine;
-    app.get('/metrics', metricsDoor, metricsRoute(seen.metrics));
+    app.get('/metrics', metricsDoor(seen, Boolean(options.trustProxy?.length)), metricsRoute(seen.metrics));
   }
   for (const [mount, router] of options.api) app.use(mount, router);
   app.use('/api', unknownRoute);

@@ -53,14 +53,15 @@ export class ServerMetrics {
     const store = sources.store;
     new Gauge({
       name: 'atende_job_queue_depth',
-      help: `Outbox jobs in the store by state (pending, running, dead), all nodes; counted up to ${JOB_COUNT_CAP} per state.`,
+      help: `Outbox jobs in the store by state, all nodes; "pending" includes scheduled recurring jobs not yet due (the next poll round); counted up to ${JOB_COUNT_CAP} per state.`,
       labelNames: ['state'],
       registers,
       async collect() {
         for (const state of QUEUE_STATES) {
-          // The runners' own index (type, state, runAt): a count costs what the jobs in that state cost.
+          // The runners' own index (type, state, runAt), and ids only: dead jobs pile up with their
+          // payloads, and a scrape every 15 s must not carry thousands of them over the wire.
           const jobs = await store
-            .find({ selector: { type: 'job', state, runAt: { $gte: 0 } }, limit: JOB_COUNT_CAP, useIndex: JOB_INDEX })
+            .find({ selector: { type: 'job', state, runAt: { $gte: 0 } }, limit: JOB_COUNT_CAP, useIndex: JOB_INDEX, fields: ['_id'] })
             .catch(() => undefined);
           // An unreadable store leaves the series out rather than failing the whole scrape; /api/ready says why.
           if (jobs) this.set({ state }, jobs.length);
@@ -91,6 +92,14 @@ export class ServerMetrics {
     });
     next();
   };
+
+  /**
+   * A job kind the runner serves: its failure series start at 0, so a fresh /metrics already lists
+   * them (an alert on `increase(...)` needs the series before the first failure, not after).
+   */
+  jobKind(kind: string): void {
+    for (const outcome of ['retry', 'dead']) this.jobFailures.inc({ kind, outcome }, 0);
+  }
 
   jobFailed(kind: string, dead: boolean): void {
     this.jobFailures.inc({ kind, outcome: dead ? 'dead' : 'retry' });

@@ -49,6 +49,11 @@ export const traceRoute: RequestHandler = (req, _res, next) => {
   next();
 };
 
+/** The route pattern the request matched, if any. */
+function matchedRoute(req: IncomingMessage): string | undefined {
+  return (req as IncomingMessage & Traced)[ROUTE];
+}
+
 /**
  * A bounded label for the request: its route pattern; else, for an answer given before any route
  * matched (401 from a router's guard, a static file), the router it was in; `unmatched` for
@@ -62,15 +67,36 @@ export function routeOf(req: IncomingMessage, status: number): string {
   return 'static';
 }
 
-/** Query parameters that carry credentials (the visitor socket's token, signed media links). */
+/**
+ * Names of query parameters and route parameters that carry credentials: the visitor socket's
+ * `?token=`, and a signed media link's `/channels/media/:token`, which opens a customer's file to
+ * whoever holds the URL for an hour.
+ */
 const SECRET_PARAM = /token|secret|password|signature|sig|key|auth|code/i;
 
-export function redactedUrl(raw: string): string {
+/**
+ * The path as logged: a segment the route pattern names with a credential's name is masked. A
+ * pattern whose segments do not line up with the path one for one (a wildcard, an optional part,
+ * a trailing slash) is logged instead of the path, so a credential never slips through a mismatch.
+ */
+function redactedPath(raw: string, route: string | undefined): string {
+  if (!route) return raw;
+  const pattern = route.split('/');
+  const secret = pattern.map((part) => /^[:*]/.test(part) && SECRET_PARAM.test(part));
+  if (!secret.some(Boolean)) return raw;
+  const path = raw.split('/');
+  if (path.length !== pattern.length || /[{*]/.test(route)) return route;
+  return path.map((part, i) => (secret[i] ? REDACTED : part)).join('/');
+}
+
+/** The URL as logged: credentials masked in the path (by `route`, the matched pattern) and in the query. */
+export function redactedUrl(raw: string, route?: string): string {
   const at = raw.indexOf('?');
-  if (at < 0) return raw;
+  const path = redactedPath(at < 0 ? raw : raw.slice(0, at), route);
+  if (at < 0) return path;
   const params = new URLSearchParams(raw.slice(at + 1));
   for (const name of [...params.keys()]) if (SECRET_PARAM.test(name)) params.set(name, REDACTED);
-  return `${raw.slice(0, at)}?${params.toString().replaceAll(encodeURIComponent(REDACTED), REDACTED)}`;
+  return `${path}?${params.toString().replaceAll(encodeURIComponent(REDACTED), REDACTED)}`;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
@@ -99,9 +125,18 @@ export function accessLog(logger: Logger): RequestHandler {
     customSuccessMessage: (req, res) => `${req.method ?? ''} ${routeOf(req, res.statusCode)} ${res.statusCode}`,
     customErrorMessage: (req, res) => `${req.method ?? ''} ${routeOf(req, res.statusCode)} ${res.statusCode}`,
     customProps: (req, res) => (res.writableFinished || res.headersSent ? { route: routeOf(req, res.statusCode) } : {}),
+    // The request is serialised when its line is written, not when it arrives (pino-http's default
+    // binds it then): only by the answer is the route known that says which path segment is a credential.
+    quietResLogger: true,
+    customSuccessObject: (req, _res, fields: object) => ({ req, ...fields }),
+    customErrorObject: (req, _res, _error, fields: object) => ({ req, ...fields }),
     customAttributeKeys: { responseTime: 'ms' },
     serializers: {
-      req: (req: { id?: unknown; method?: string; url?: string }) => ({ id: req.id, method: req.method, url: redactedUrl(req.url ?? '') }),
+      req: (req: { id?: unknown; method?: string; url?: string; raw?: IncomingMessage }) => ({
+        id: req.id,
+        method: req.method,
+        url: redactedUrl(req.url ?? '', req.raw ? matchedRoute(req.raw) : undefined),
+      }),
       res: (res: { statusCode?: number }) => ({ status: res.statusCode }),
     },
   }) as RequestHandler;

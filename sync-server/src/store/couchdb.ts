@@ -168,6 +168,7 @@ export class CouchStore implements DocStore {
     if (query.sort) body.sort = query.sort;
     if (query.skip) body.skip = query.skip;
     if (query.useIndex) body.use_index = query.useIndex;
+    if (query.fields) body.fields = query.fields;
     const result = await this.request<{ docs: StoredDoc[] }>({ method: 'POST', path: '_find', body });
     return result.docs;
   }

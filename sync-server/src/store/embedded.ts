@@ -132,6 +132,7 @@ export class EmbeddedStore implements DocStore {
     if (query.sort) request.sort = query.sort;
     if (query.skip) request.skip = query.skip;
     if (query.useIndex) request.use_index = query.useIndex;
+    if (query.fields) request.fields = query.fields;
     const result = await this.db.find(request);
     return result.docs as StoredDoc[];
   }

@@ -51,6 +51,7 @@ declare module 'pouchdb-node' {
       skip?: number;
       sort?: Array<Record<string, 'asc' | 'desc'>>;
       use_index?: string;
+      fields?: string[];
     }): Promise<{ docs: Doc[] }>;
     createIndex(request: {
       index: { fields: Array<string | Record<string, 'asc' | 'desc'>>; name?: string; ddoc?: string };

@@ -23,6 +23,8 @@ export interface FindQuery {
   limit: number;
   skip?: number;
   useIndex?: string;
+  /** Only these fields of each document come back (e.g. `['_id']` to count): the rest is not sent. */
+  fields?: string[];
 }
 
 export interface ChangeRow {
