@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChaosClient } from './chaos/client.js';
 import { Ledger } from './chaos/ledger.js';
@@ -24,7 +25,6 @@ const KILLS = 2;
 /** The whole run, traffic and checks, stays inside this (CI's budget is 60 s on 2 cores). */
 const RUN_BUDGET_MS = 54_000;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const between = (min: number, max: number) => min + Math.random() * (max - min);
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'atende-chaos-'));

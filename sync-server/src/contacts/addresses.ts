@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DomainError, type ChannelKind, type ContactDoc } from '@atende/protocol';
 import type { DocStore, StoredDoc } from '../store/index.js';
 import { toWire } from '../store/wire.js';
@@ -22,8 +23,6 @@ interface AddressDoc extends StoredDoc {
 const PENDING_CLAIM_MS = 30_000;
 const ATTEMPTS = 8;
 const WAIT_FOR_OWNER_MS = 50;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function numberTaken(kind: ChannelKind, owner: Pick<ContactDoc, 'id' | 'name'> | undefined): DomainError {
   const what = kind === 'whatsapp' ? 'This WhatsApp number' : `This ${kind} address`;

@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
 /**
  * HTTP as the real clients do it across a server crash: a request that got no answer (connection
  * refused or reset, timeout) or a transient one (5xx, 429) is sent again with the same body, ids
@@ -18,8 +20,6 @@ export interface CallOptions {
   /** How long the operation may keep retrying, across a restart of the server. */
   budgetMs?: number;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class ChaosClient {
   /** Attempts that got no answer or a transient one and were sent again. */

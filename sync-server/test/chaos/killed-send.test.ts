@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { call, clientId, login, newVisitor, startTestServer, visitorSays, type TestServer } from '../helpers.js';
 
@@ -56,7 +57,7 @@ describe('R-OPS-02 a send job left running by a killed process', () => {
     // Bounded: before the fix this waited for the ten-minute lease.
     let status: unknown;
     for (let i = 0; i < 200 && status !== 'sent'; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await sleep(100);
       status = (await server.store.get(messageId))?.status;
     }
     expect(status).toBe('sent');

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChaosClient } from './client.js';
 
 /**
@@ -29,7 +30,7 @@ export class Replica {
   async follow(stop: () => boolean, hardStop: number): Promise<void> {
     while (!stop() && Date.now() < hardStop) {
       await this.pull();
-      await new Promise((resolve) => setTimeout(resolve, 300 + Math.random() * 300));
+      await sleep(300 + Math.random() * 300);
     }
   }
 
