@@ -99,6 +99,8 @@ export interface RunningServer {
   accounts: ChannelAccounts;
   bus: Bus;
   seeded: boolean;
+  /** The server's operational log (JSON lines): the entry point's own lines (shutdown) go there too. */
+  log: (message: string) => void;
   /** The start-up sweep that gives orphaned queued messages their send job: how many it found. */
   recovered: Promise<number>;
   /** Writes the next poll round of every Reclame Aqui account whose chain is not running (the demo's, once pointed at its simulator). */
@@ -365,6 +367,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     accounts,
     bus,
     seeded,
+    log,
     recovered,
     pollReclameAqui: () => schedulePolls({ store, accounts, poller: raPoller, log }),
     drain,

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { QUEUED_EVENT_JOB } from '../src/conversations/events.js';
 import { newJob } from '../src/jobs/index.js';
+import { createLogger, lineLogger } from '../src/observability/logger.js';
 import { redactedUrl } from '../src/observability/requests.js';
 import { DelegatingStore } from '../src/store/delegate.js';
 import { openStore, type FindQuery, type StoredDoc } from '../src/store/index.js';
@@ -65,6 +66,18 @@ describe('R-OPS-05 access log: credentials in the path', () => {
     expect(redactedUrl('/files/a/b/c', '/files/*secret')).toBe('/files/*secret');
     expect(redactedUrl('/api/webchat/messages?token=t0k3n&x=1')).toBe('/api/webchat/messages?token=[Redacted]&x=1');
     expect(redactedUrl('/demo/index.html', undefined)).toBe('/demo/index.html');
+  });
+});
+
+describe('R-OPS-05 log levels', () => {
+  it('R-OPS-05 a module\'s sentence is info, a failure or a forced shutdown warn, a route\'s unexpected exception error', () => {
+    const capture = new LogCapture();
+    const log = lineLogger(createLogger({ level: 'info', nodeId: 'n', destination: capture }));
+    log('shutdown: drained');
+    log('telegram: send failed: 502');
+    log('shutdown: not drained within 500 ms (1 request(s) in flight, 0 socket(s) open); forcing');
+    log('internal error: TypeError: x is undefined');
+    expect(capture.lines.map((line) => line.level)).toEqual(['info', 'warn', 'warn', 'error']);
   });
 });
 

@@ -67,16 +67,19 @@ export function createLogger(options: LoggerOptions): Logger {
   );
 }
 
-/** Words that make a sentence from a `log` callback a warning rather than news. */
-const TROUBLE = /\b(fail(?:ed|s|ure)?|error|lost|dropped|refused|unreachable|timed out|abandoned|closed slow)\b/i;
+/** Words that make a sentence from a `log` callback a warning rather than news (a forced shutdown too). */
+const TROUBLE = /\b(fail(?:ed|s|ure)?|error|lost|dropped|refused|unreachable|timed out|abandoned|closed slow|forcing|still closing)\b/i;
+/** A route's unexpected exception (http/errors.ts): a bug, not weather. */
+const BUG = /^internal error:/;
 
 /**
  * The `(message: string) => void` every module takes (kept as it is, no mass rewrite): the level
- * is read from the wording, so failures can be filtered as warnings.
+ * is read from the wording, so failures can be filtered as warnings and bugs as errors.
  */
 export function lineLogger(logger: Logger): (message: string) => void {
   return (message) => {
-    if (TROUBLE.test(message)) logger.warn(message);
+    if (BUG.test(message)) logger.error(message);
+    else if (TROUBLE.test(message)) logger.warn(message);
     else logger.info(message);
   };
 }
