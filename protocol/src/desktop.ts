@@ -6,6 +6,14 @@ import { z } from 'zod';
  * with these schemas: a compromised renderer gets an error, never a crash or a side effect.
  */
 export const DESKTOP_LANGUAGES = ['pt-BR', 'en', 'es'] as const;
+
+/**
+ * The desktop app's own origin: every window loads from `app://atende/` (R-DT-01), and the server's
+ * agent API lets this origin call it cross-origin (sync-server/src/http/app.ts).
+ */
+export const DESKTOP_APP_SCHEME = 'app';
+export const DESKTOP_APP_HOST = 'atende';
+export const DESKTOP_APP_ORIGIN = `${DESKTOP_APP_SCHEME}://${DESKTOP_APP_HOST}`;
 export const CONFIG_KEYS = ['serverUrl', 'language', 'autoUpdate'] as const;
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
 

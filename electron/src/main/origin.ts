@@ -1,10 +1,12 @@
+import { DESKTOP_APP_HOST, DESKTOP_APP_ORIGIN, DESKTOP_APP_SCHEME } from '@atende/protocol';
+
 /**
- * The app's own origin. Every window loads from `app://atende/` and nothing else: navigation,
- * IPC and permissions all check against this one definition (R-DT-01).
+ * The app's own origin (defined in protocol, which the server's CORS reads too). Every window loads
+ * from `app://atende/` and nothing else: navigation, IPC and permissions all check against it (R-DT-01).
  */
-export const APP_SCHEME = 'app';
-export const APP_HOST = 'atende';
-export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
+export const APP_SCHEME = DESKTOP_APP_SCHEME;
+export const APP_HOST = DESKTOP_APP_HOST;
+export const APP_ORIGIN = DESKTOP_APP_ORIGIN;
 export const APP_ENTRY_URL = `${APP_ORIGIN}/index.html`;
 
 export function parseUrl(raw: string): URL | undefined {

@@ -5,6 +5,7 @@ import cors from 'cors';
 import express, { type Express, type Request, type RequestHandler, type Router } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
+import { DESKTOP_APP_ORIGIN } from '@atende/protocol';
 import { metricsBearer, onThisMachine } from '../auth/machine.js';
 import { metricsRoute, readyRoute, type ReadinessSources } from '../observability/health.js';
 import type { ServerMetrics } from '../observability/metrics.js';
@@ -34,11 +35,9 @@ const widgetCors: RequestHandler = cors({ ...CORS_COMMON, origin: '*' });
 /**
  * The agents' API answers cross-origin callers it knows: the page's own origin (the web build
  * the server serves; the Vite dev server proxies with its own Host), the desktop app
- * (`app://atende`, electron/src/main/origin.ts) and ATENDE_CORS_ORIGINS. A page elsewhere gets no
+ * (DESKTOP_APP_ORIGIN, `app://atende`, in protocol) and ATENDE_CORS_ORIGINS. A page elsewhere gets no
  * CORS headers, so a browser keeps the answers from it even if it holds a stolen token.
  */
-export const DESKTOP_APP_ORIGIN = 'app://atende';
-
 function agentCors(extra: readonly string[]): RequestHandler {
   const known = new Set([DESKTOP_APP_ORIGIN, ...extra]);
   const policy = cors((req, done) => {
