@@ -6,6 +6,9 @@ import { drainThenExit } from './lifecycle/shutdown.js';
 import { startServer } from './server.js';
 import { FakeTicketSystem } from './tickets/fakeTicketSystem.js';
 
+/** Copies of one Ctrl-C relayed by npm/tsx arrive within this of each other; a person's next press comes later. */
+const INTERRUPT_ECHO_MS = 300;
+
 /** `npm run server`: the sync server alone, configured from the environment. */
 async function main(): Promise<void> {
   let config;
@@ -47,6 +50,31 @@ async function main(): Promise<void> {
     if (simulators.meta) console.log(`Meta simulator: ${simulators.meta.url}/  (accounts "Messenger (simulador)" and "Instagram (simulador)")`);
     if (simulators.reclameaqui) console.log(`Reclame Aqui simulator: ${simulators.reclameaqui.url}/  (account "Reclame Aqui (demo)", polled every 10 s)`);
   }
+  // Signals keep a listener for the whole drain: without one a repeated SIGTERM (an impatient
+  // supervisor, a second Ctrl-C) would get Node's default action and kill the process mid-drain.
+  // SIGTERM never cuts the drain short (a supervisor that wants that sends SIGKILL); a third Ctrl-C,
+  // a person insisting, does (exit code 1).
+  let draining = false;
+  let interrupts = 0;
+  let lastInterruptAt = -Infinity;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (signal === 'SIGINT') {
+      // One Ctrl-C can arrive more than once: npm and tsx relay the terminal's signal to their child.
+      if (Date.now() - lastInterruptAt < INTERRUPT_ECHO_MS) return;
+      lastInterruptAt = Date.now();
+      interrupts += 1;
+      if (interrupts >= 3) {
+        console.log('SIGINT: stopping at once; the drain did not finish');
+        process.exit(1);
+      }
+    }
+    if (!draining) {
+      draining = true;
+      shutdown(signal);
+    } else {
+      console.log(`${signal}: already draining${signal === 'SIGINT' ? ' (a third Ctrl-C stops at once, without finishing)' : ''}`);
+    }
+  };
   const shutdown = (signal: NodeJS.Signals) => {
     console.log(`${signal}: draining (at most ${config.shutdownTimeoutMs} ms)`);
     const outcome = drainThenExit({
@@ -61,8 +89,8 @@ async function main(): Promise<void> {
     });
     void outcome.then((code) => process.exit(code));
   };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   // Last, after the handlers: whoever waits for this line may stop us at once (a pipe to a
   // parent is written synchronously, so the parent can read it before the next statement runs).
   console.log(`Ready: ${server.url}`);

@@ -56,6 +56,7 @@ import { createLogger, lineLogger } from './observability/logger.js';
 import { ServerMetrics } from './observability/metrics.js';
 import { countingFailures } from './observability/jobFailures.js';
 import { drainServer } from './lifecycle/drain.js';
+import { claimDataFolder } from './lifecycle/dataFolderClaims.js';
 import { RequestGate } from './lifecycle/requestGate.js';
 import { RateLimiter } from './http/rateLimit.js';
 import { openJobRunner, type JobRunner } from './jobs/index.js';
@@ -159,7 +160,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   // Concurrent writes coalesce into one bulk write per tick; hot reads come from a cache kept
   // coherent by the change feed (ARCHITECTURE §5), which the cache, the agent hub and the job
   // runner share: one feed per node (§6).
-  const opened = options.store ? new BorrowedStore(options.store) : await openStore(config.store);
+  // Before opening: a second opening in this process would share the first one's LevelDB handle.
+  const releaseFolder = !options.store && config.store.driver === 'embedded' ? claimDataFolder(config.store.dataDir) : undefined;
+  const opened = options.store ? new BorrowedStore(options.store) : await openStore(config.store).catch((error: unknown) => {
+    releaseFolder?.();
+    throw error;
+  });
   // Under the stamping wrapper: documents from before change stamps keep their own time (issue 8).
   await backfillChangeStamps(opened, log);
   const store = withReadCache(withGroupCommit(withSharedFeed(withChangeStamps(opened))), { prefixes: CACHED_PREFIXES, max: 10_000 });
@@ -222,8 +228,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   });
   const jobs = countingFailures(openJobRunner(store, {
     ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}), nodeId: config.nodeId, log, stopTimeoutMs: config.shutdownTimeoutMs,
-    // An embedded store this server opened is its alone: jobs a killed process left running are taken over at start.
-    exclusive: !options.store && config.store.driver === 'embedded',
+    // An embedded store this server opened is its alone (claimDataFolder keeps a second server of this
+    // process off it): jobs a killed process left running are taken over at start.
+    exclusive: releaseFolder !== undefined,
   }), metrics);
   registerChannelJobs(jobs, { store, accounts, registry, messages, media, publicMediaUrl: (a) => publicMedia.urlFor(a) });
   // Reclame Aqui has no webhooks: its complaints come in by polling rounds (issue 12).
@@ -352,6 +359,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       await bus.close();
       await indexWarmer.stop();
       await store.close();
+      releaseFolder?.();
     },
   }, timeoutMs));
 

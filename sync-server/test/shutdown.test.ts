@@ -159,3 +159,58 @@ describe('R-OPS-02 R-OPS-05 graceful shutdown on SIGTERM', () => {
     expect((await stuck.connection.statuses()).statuses).toEqual([100]);
   });
 });
+
+/** A visitor's WebSocket opened by hand that never answers anything, the server's close frame included (a laptop gone to sleep). */
+async function silentVisitorSocket(port: number, visitor: Visitor): Promise<RawConnection> {
+  const connection = await RawConnection.open(port);
+  connection.write(
+    `GET /ws/webchat?token=${encodeURIComponent(visitor.token)} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+      // RFC 6455's sample nonce: any 16 bytes in base64 will do.
+      'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+  );
+  await connection.until(/^HTTP\/1\.1 101 /m);
+  return connection;
+}
+
+describe('R-OPS-02 R-OPS-05 shutdown review (issue 14)', () => {
+  it('R-OPS-02 a client that never answers the 1012 close does not hold the drain: it is cut off and the exit code is 0', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'atende-shutdown-'));
+    dataDirs.push(dataDir);
+    // Well under ws's own 30 s wait for a close answer: before the fix this drain ran out and exited 1.
+    const server = await runServer(dataDir, { ATENDE_SHUTDOWN_TIMEOUT_MS: '8000' });
+    const visitor = await newVisitor(server);
+    const silent = await silentVisitorSocket(server.port, visitor);
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+    expect(await server.printed(/^shutdown: drained/m)).toBeTruthy();
+    // The server hung up on it.
+    await silent.statuses();
+  });
+
+  it('R-OPS-02 a second SIGTERM while draining is logged and the drain goes on to exit 0', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'atende-shutdown-'));
+    dataDirs.push(dataDir);
+    const server = await runServer(dataDir);
+    const visitor = await newVisitor(server);
+    const held = await heldMessage(server.port, visitor, 'segundo sinal');
+    server.child.kill('SIGTERM');
+    await server.printed(/^SIGTERM: draining/m);
+    server.child.kill('SIGTERM');
+    await server.printed(/^SIGTERM: already draining/m);
+    held.connection.write(held.body);
+    expect((await held.connection.statuses()).statuses).toEqual([100, 201]);
+    expect(await server.exited).toBe(0);
+    expect(await server.printed(/^shutdown: drained/m)).toBeTruthy();
+    expect(await transcriptTextsAfterRestart(dataDir, visitor)).toContain('segundo sinal');
+  });
+});
+
+async function transcriptTextsAfterRestart(dataDir: string, visitor: Visitor): Promise<string[]> {
+  const again = await runServer(dataDir);
+  try {
+    return await transcriptTexts(again.url, visitor);
+  } finally {
+    again.child.kill('SIGTERM');
+    await again.exited;
+  }
+}

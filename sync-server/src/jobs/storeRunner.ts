@@ -49,6 +49,8 @@ export class StoreJobRunner implements JobRunner {
   private timer: NodeJS.Timeout | undefined;
   private started = false;
   private stopping = false;
+  /** stop() ran out of time: nothing may start any more, not even a claim that was in flight. */
+  private gaveUp = false;
   private pumping: Promise<void> | undefined;
   private wokenWhilePumping = false;
   /**
@@ -102,13 +104,21 @@ export class StoreJobRunner implements JobRunner {
     this.stopping = true;
     this.feed?.stop();
     clearTimeout(this.timer);
-    await this.pumping;
-    await this.scanning;
-    await this.claiming;
-    const running = [...this.executions.values()];
-    const settled = Promise.all(running.map((e) => e.finished)).then(() => true);
-    if (await Promise.race([settled, sleep(this.stopTimeoutMs, false)])) return;
-    // Their leases run out and another node takes the jobs over, as after a crash.
+    // One bound for all of it: a store that stopped answering must not hold stop() (and a drain) forever.
+    const settled = (async () => {
+      await Promise.all([this.pumping, this.scanning, this.claiming]);
+      await Promise.all([...this.executions.values()].map((e) => e.finished));
+      return true;
+    })();
+    // Cleared once settled: a timer as long as the shutdown bound would keep the process (a test worker, an embedder) alive.
+    const bound = new AbortController();
+    const outOfTime = sleep(this.stopTimeoutMs, false, { signal: bound.signal }).catch(() => false);
+    const inTime = await Promise.race([settled, outOfTime]);
+    bound.abort();
+    if (inTime) return;
+    // Their leases run out and another node takes the jobs over, as after a crash; a claim still in
+    // flight that lands after this is left to the same takeover (claimNow starts nothing any more).
+    this.gaveUp = true;
     for (const execution of this.executions.values()) {
       execution.abandoned = true;
       execution.controller.abort(new Error('job runner stopped'));
@@ -191,8 +201,12 @@ export class StoreJobRunner implements JobRunner {
       const kinds = this.kinds.names();
       const now = Date.now();
       const room = Math.max(1, [...this.freeSlots().values()].reduce((sum, n) => sum + n, 0));
-      // Alone over the store, every lease not ours is a dead process's: claimNow skips our own jobs.
-      const expired = await findExpiredLeases(this.store, kinds, this.options.exclusive ? Number.MAX_SAFE_INTEGER : now, room);
+      // Alone over the store, every running job not ours is a dead process's. Ours come back too (and
+      // sort first when older), so the page is widened by them and they are dropped from it.
+      const expired = this.options.exclusive
+        ? (await findExpiredLeases(this.store, kinds, Number.MAX_SAFE_INTEGER, room + this.executions.size))
+            .filter((job) => !this.executions.has(job._id))
+        : await findExpiredLeases(this.store, kinds, now, room);
       const pending = await findPending(this.store, kinds, room + 1);
       for (const job of pending) if (this.seen.size < MAX_SEEN) this.seen.set(job._id, job);
       await this.claim([...expired, ...pending.filter((job) => job.runAt <= now)], now);
@@ -232,7 +246,7 @@ export class StoreJobRunner implements JobRunner {
       const claim = claims[i];
       const pick = picked[i];
       // A conflict means another node claimed it first (or the feed's copy was stale): not ours to run.
-      if (!result.ok || !claim || !pick) return;
+      if (!result.ok || !claim || !pick || this.gaveUp) return;
       const job: JobDoc = { ...claim, _rev: result.rev };
       if (pick.job.state === 'running') {
         this.options.log(`jobs: ${job._id} taken over from ${pick.job.owner ?? 'unknown owner'}`);

@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { SERVER_RESTARTING_CLOSE, SERVER_RESTARTING_REASON } from '@atende/protocol';
 import type { WebSocket, WebSocketServer } from 'ws';
 import type { RequestGate } from './requestGate.js';
@@ -79,14 +80,26 @@ class Deadline {
   }
 }
 
-/** Closes every socket with 1012 and waits for the clients' close frames. */
+/**
+ * How long a client gets to answer the 1012 close. A connected client answers in a round trip; one
+ * that is half-open (a laptop gone to sleep, a network flap) never does, and ws would wait 30 s for
+ * it: that must not turn an orderly stop into a forced one, so it is cut off instead.
+ */
+const CLOSE_ANSWER_MS = 1_000;
+
+/** Closes every socket with 1012, waits briefly for the clients' close frames, then cuts off the silent ones. */
 async function closeSockets(servers: readonly WebSocketServer[]): Promise<void> {
   const closing: Array<Promise<void>> = [];
   for (const wss of servers) {
     for (const ws of wss.clients) closing.push(closeWith1012(ws));
     wss.close();
   }
-  await Promise.all(closing);
+  const all = Promise.all(closing);
+  const answered = new AbortController();
+  await Promise.race([all, sleep(CLOSE_ANSWER_MS, undefined, { signal: answered.signal }).catch(() => undefined)]);
+  answered.abort();
+  for (const wss of servers) for (const ws of wss.clients) ws.terminate();
+  await all;
 }
 
 function closeWith1012(ws: WebSocket): Promise<void> {
