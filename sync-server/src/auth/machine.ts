@@ -3,7 +3,8 @@ import type { RequestHandler } from 'express';
 import { DomainError } from '@atende/protocol';
 
 /**
- * Doors for the operator routes (`/metrics`, `/api/admin/backup`) that are not for the app's users.
+ * Doors for `/metrics`, an operator route that is not for the app's users. (The backup route asks
+ * for proof of access to the data folder instead: backup/token.ts says why an address check is not enough.)
  */
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);

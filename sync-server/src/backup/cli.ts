@@ -9,6 +9,7 @@ import { writeBackup } from './dump.js';
 import { BackupError, backupHeader } from './format.js';
 import { checkBackup, PartialRestoreError, restoreBackup, type BackupSummary } from './load.js';
 import { openReplica, StoreInUseError } from './replica.js';
+import { BACKUP_TOKEN_HEADER, backupTokenPath, readBackupToken } from './token.js';
 
 /**
  * `npm run backup` and `npm run restore` (R-OPS-04), behind scripts/backup.ts and restore.ts.
@@ -96,12 +97,18 @@ export const backupDone = (run: BackupRun) =>
 
 async function fromServer(env: Env, store: StoreConfig, partial: string, say: Say, progress: (line: string, last?: boolean) => void) {
   const base = (env.ATENDE_BACKUP_URL ?? defaultUrl(env)).replace(/\/+$/, '');
-  say(`backup: ${store.driver === 'embedded' ? `the data folder is held by a running server; ` : ''}asking the server at ${base} for the copy`);
+  if (store.driver !== 'embedded') throw new UsageError('a CouchDB store is read directly: --via server is for the embedded store only');
+  say(`backup: the data folder is held by a running server; asking the server at ${base} for the copy`);
+  // The server wrote it into the folder at start: reading it proves this runs where the store is.
+  const folderToken = readBackupToken(store.dataDir);
   const token = env.ATENDE_BACKUP_TOKEN || (await signIn(base, env));
-  const reply = await fetch(`${base}/api/admin/backup`, { headers: { authorization: `Bearer ${token}` } });
+  const reply = await fetch(`${base}/api/admin/backup`, {
+    headers: { authorization: `Bearer ${token}`, [BACKUP_TOKEN_HEADER]: folderToken },
+  });
   if (reply.status !== 200 || !reply.body) {
     const body = await reply.text().catch(() => '');
-    throw new BackupError(`the server refused the backup: ${reply.status} ${body}`.trim());
+    const hint = reply.status === 404 ? ` (the server at ${base} is not the one holding ${backupTokenPath(store.dataDir)}: check ATENDE_BACKUP_URL)` : '';
+    throw new BackupError(`the server refused the backup: ${reply.status} ${body}${hint}`.trim());
   }
   // Counts the lines as they arrive, for progress; the file itself is checked whole afterwards.
   const counter = createGunzip();
@@ -189,8 +196,22 @@ export function failure(error: unknown, say: Say): number {
   }
   if (error instanceof PartialRestoreError) {
     say(`error: ${error.message}`);
-    return error.written > 0 ? EXIT.partial : EXIT.failed;
+    // Nothing in the target only when nothing was written and nothing may have been.
+    return error.written + error.unsure + error.refused.length > 0 ? EXIT.partial : EXIT.failed;
   }
   say(`error: ${error instanceof Error ? error.message : String(error)}`);
   return EXIT.failed;
+}
+
+/**
+ * Runs a command's body (scripts/backup.ts, restore.ts) and turns what it throws into the exit
+ * code; parseArgs' own errors (an unknown option, a missing value) are usage errors too.
+ */
+export async function runCommand(body: () => Promise<number>, say: Say = (line) => console.error(line)): Promise<number> {
+  try {
+    return await body();
+  } catch (error) {
+    const usage = error instanceof TypeError && 'code' in error ? new UsageError(error.message) : error;
+    return failure(usage, say);
+  }
 }

@@ -7,8 +7,14 @@ import {
 } from './format.js';
 import type { ReplicaDb } from './replica.js';
 
-/** Documents per changes page and per `_bulk_get`: media attachments travel inline, so kept small. */
+/** Documents per changes page, read first without attachment bodies (stubs give their sizes). */
 const PAGE = 100;
+/**
+ * Attachment bytes per `_bulk_get` that fetches bodies: media go up to 100 MB each (protocol media.ts)
+ * and travel inline in base64, so a page of them read at once could take gigabytes (and one CouchDB
+ * answer could pass V8's string limit). A document over the budget is read alone.
+ */
+export const ATTACHMENT_BYTES_PER_READ = 16 * 1024 * 1024;
 
 export interface DumpProgress {
   lines: number;
@@ -21,6 +27,8 @@ export interface DumpOptions {
   onProgress?: (progress: DumpProgress) => void;
   /** Checked between pages, so a request that went away stops the reading. */
   signal?: AbortSignal;
+  /** Attachment bytes per read (tests make it small); ATTACHMENT_BYTES_PER_READ by default. */
+  attachmentBudget?: number;
 }
 
 /**
@@ -52,7 +60,7 @@ export async function* backupLines(db: ReplicaDb, options: DumpOptions): AsyncGe
   for (;;) {
     if (options.signal?.aborted) throw new BackupError('backup cancelled');
     const page = await db.changes({ since, limit: PAGE, style: 'all_docs' });
-    for (const line of await readLeaves(db, page.results)) {
+    for await (const line of readLeaves(db, page.results, options.attachmentBudget ?? ATTACHMENT_BYTES_PER_READ)) {
       seen.add(line.id);
       if (isLive(line)) deleted.delete(line.id);
       else deleted.add(line.id);
@@ -73,27 +81,79 @@ export async function* backupLines(db: ReplicaDb, options: DumpOptions): AsyncGe
   yield `${JSON.stringify(trailer)}\n`;
 }
 
-/** The open revisions of one changes page, grouped per document in the page's order. */
-async function readLeaves(db: ReplicaDb, rows: Array<{ id: string; changes: Array<{ rev: string }> }>): Promise<DocumentLine[]> {
-  if (rows.length === 0) return [];
-  const docs = rows.flatMap((row) => row.changes.map((change) => ({ id: row.id, rev: change.rev })));
-  const answer = await db.bulkGet({ docs, revs: true, attachments: true });
-  const leaves = new Map<string, LeafRevision[]>();
-  const stale = new Set<string>();
+type Row = { id: string; changes: Array<{ rev: string }> };
+
+/** Bytes of a revision's attachments, from the stubs `_bulk_get` gives without `attachments`. */
+const attachmentBytes = (leaf: LeafRevision): number =>
+  Object.values((leaf._attachments ?? {}) as Record<string, { length?: number }>).reduce((n, stub) => n + (stub.length ?? 0), 0);
+
+/**
+ * The open revisions of one changes page, one document at a time in the page's order. The page is
+ * read with attachment stubs only; documents with attachments are then read again with their
+ * bodies, as many together as fit `budget` bytes (one alone when it is larger), so a page of media
+ * never sits in memory at once: each line goes out before the next bodies are read.
+ */
+async function* readLeaves(db: ReplicaDb, rows: Row[], budget: number): AsyncGenerator<DocumentLine> {
+  if (rows.length === 0) return;
+  const stubs = await bulkLeaves(db, rows.flatMap((row) => row.changes.map((change) => ({ id: row.id, rev: change.rev }))), false);
+  let group: DocumentLine[] = [];
+  let groupBytes = 0;
+  for (const row of rows) {
+    const found = stubs.get(row.id);
+    // A revision the feed listed was replaced (and compacted) since: read the document's open
+    // revisions as they are now instead (bodies included); the feed lists it again at its new sequence too.
+    const line = found === 'stale' ? await currentLine(db, row.id) : found && { id: row.id, leaves: found };
+    if (!line) continue;
+    const bytes = line.leaves.reduce((n, leaf) => n + attachmentBytes(leaf), 0);
+    const stubbed = found !== 'stale' && line.leaves.some((leaf) => Object.keys(leaf._attachments ?? {}).length > 0);
+    if (!stubbed) {
+      yield* await withBodies(db, group);
+      group = [];
+      groupBytes = 0;
+      yield line;
+      continue;
+    }
+    if (group.length > 0 && groupBytes + bytes > budget) {
+      yield* await withBodies(db, group);
+      group = [];
+      groupBytes = 0;
+    }
+    group.push(line);
+    groupBytes += bytes;
+  }
+  yield* await withBodies(db, group);
+}
+
+/** `lines` read again with their attachment bodies, the same revisions (or the current ones if replaced since). */
+async function withBodies(db: ReplicaDb, lines: DocumentLine[]): Promise<DocumentLine[]> {
+  if (lines.length === 0) return [];
+  const read = await bulkLeaves(db, lines.flatMap((line) => line.leaves.map((leaf) => ({ id: line.id, rev: leaf._rev }))), true);
+  const out: DocumentLine[] = [];
+  for (const { id } of lines) {
+    const found = read.get(id);
+    const line = found === 'stale' || !found ? await currentLine(db, id) : { id, leaves: found };
+    if (line) out.push(line);
+  }
+  return out;
+}
+
+/** `_bulk_get` with history, per document: its revisions, or 'stale' when one is gone. */
+async function bulkLeaves(db: ReplicaDb, docs: Array<{ id: string; rev: string }>, attachments: boolean): Promise<Map<string, LeafRevision[] | 'stale'>> {
+  const answer = await db.bulkGet({ docs, revs: true, attachments });
+  const leaves = new Map<string, LeafRevision[] | 'stale'>();
   for (const result of answer.results) {
     for (const entry of result.docs) {
-      if ('ok' in entry) leaves.set(result.id, [...(leaves.get(result.id) ?? []), entry.ok]);
-      else stale.add(result.id);
+      const had = leaves.get(result.id);
+      if (!('ok' in entry)) leaves.set(result.id, 'stale');
+      else if (had !== 'stale') leaves.set(result.id, [...(had ?? []), entry.ok]);
     }
   }
-  const lines: DocumentLine[] = [];
-  for (const row of rows) {
-    // A revision the feed listed was replaced (and compacted) since: read the document's open
-    // revisions as they are now instead; the feed lists it again at its new sequence too.
-    const found = stale.has(row.id) ? await currentLeaves(db, row.id) : leaves.get(row.id);
-    if (found && found.length > 0) lines.push({ id: row.id, leaves: found });
-  }
-  return lines;
+  return leaves;
+}
+
+async function currentLine(db: ReplicaDb, id: string): Promise<DocumentLine | undefined> {
+  const leaves = await currentLeaves(db, id);
+  return leaves.length > 0 ? { id, leaves } : undefined;
 }
 
 async function currentLeaves(db: ReplicaDb, id: string): Promise<LeafRevision[]> {
@@ -103,5 +163,6 @@ async function currentLeaves(db: ReplicaDb, id: string): Promise<LeafRevision[]>
 
 /** Writes the whole backup, gzip-compressed, to `out` (a file or an HTTP response). */
 export async function writeBackup(db: ReplicaDb, out: Writable, options: DumpOptions): Promise<void> {
-  await pipeline(Readable.from(backupLines(db, options)), createGzip(), out);
+  // One line read ahead at most (a line may carry a 100 MB attachment): the default is 16.
+  await pipeline(Readable.from(backupLines(db, options), { highWaterMark: 1 }), createGzip(), out);
 }

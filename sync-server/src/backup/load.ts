@@ -5,10 +5,15 @@ import {
   backupHeader, BackupError, backupTrailer, documentLine, isLive,
   type BackupHeader, type BackupTrailer, type DocumentLine,
 } from './format.js';
+import { ATTACHMENT_BYTES_PER_READ } from './dump.js';
 import { isEmpty, type ReplicaDb } from './replica.js';
 
-/** Documents per `_bulk_docs` on restore. */
+/** Documents per `_bulk_docs` on restore, fewer when their attachments pass ATTACHMENT_BYTES_PER_READ. */
 const BATCH = 100;
+
+/** Decoded bytes of a line's inline attachments (base64: 3 bytes per 4 characters). */
+const attachmentBytes = (line: DocumentLine): number =>
+  line.leaves.reduce((n, leaf) => n + Object.values(leaf._attachments ?? {}).reduce((m, a) => m + Math.floor((a.data.length * 3) / 4), 0), 0);
 
 /**
  * The lines of a backup file, checked one by one: gzip's checksum catches a damaged or cut file,
@@ -97,18 +102,34 @@ export interface RestoreOptions {
   onProgress?: (done: number, total: number) => void;
   /** The file's checkBackup answer when the caller has it already (saves reading it once more). */
   checked?: BackupSummary;
+  /** Attachment bytes per `_bulk_docs` (tests make it small); ATTACHMENT_BYTES_PER_READ by default. */
+  attachmentBudget?: number;
 }
 
 export interface RestoreResult extends BackupSummary {
   written: number;
 }
 
-/** Restore failed after writing some documents: the target holds exactly `written` of them. */
+/**
+ * Restore stopped part-way. A store writes each document of a `_bulk_docs` with `new_edits: false`
+ * on its own, so a failed batch may have written part of itself: `written` documents are known to
+ * be in the target whole, `refused` were answered with an error (some of their revisions may be in),
+ * and up to `unsure` more may be in or not (the batch failed as a whole, with no answer per document).
+ */
 export class PartialRestoreError extends BackupError {
   override name = 'PartialRestoreError';
-  constructor(readonly written: number, readonly total: number, cause: unknown) {
-    super(`restore stopped after ${written} of ${total} documents (${cause instanceof Error ? cause.message : String(cause)}); ` +
-      'the target holds those documents: empty it before restoring again');
+  constructor(
+    readonly written: number,
+    readonly total: number,
+    cause: unknown,
+    readonly unsure = 0,
+    readonly refused: ReadonlyArray<{ id: string; reason: string }> = [],
+  ) {
+    const first = refused[0];
+    super(`restore stopped after writing ${written} of ${total} documents (${cause instanceof Error ? cause.message : String(cause)})` +
+      (first ? `; ${refused.length} refused, perhaps in part (${first.id}: ${first.reason}${refused.length > 1 ? ', …' : ''})` : '') +
+      (unsure > 0 ? `; up to ${unsure} more of the failed batch may be in the target as well` : '') +
+      ': empty the target before restoring again');
   }
 }
 
@@ -123,25 +144,50 @@ export async function restoreBackup(file: string, db: ReplicaDb, options: Restor
     throw new BackupError('the target store is not empty: restore into an empty store (or pass --force to merge into this one)');
   }
   const total = summary.trailer.lines;
+  const budget = options.attachmentBudget ?? ATTACHMENT_BYTES_PER_READ;
   let written = 0;
   let batch: DocumentLine[] = [];
+  let batchBytes = 0;
   const flush = async () => {
     if (batch.length === 0) return;
-    const results = await db.bulkDocs(batch.flatMap((line) => line.leaves), { new_edits: false });
-    const failed = results.find((r) => r.error !== undefined && r.error !== false);
-    if (failed) throw new BackupError(`${failed.id ?? 'a document'}: ${failed.reason ?? failed.message ?? String(failed.error)}`);
+    let results: Awaited<ReturnType<ReplicaDb['bulkDocs']>>;
+    try {
+      results = await db.bulkDocs(batch.flatMap((line) => line.leaves), { new_edits: false });
+    } catch (error) {
+      throw new PartialRestoreError(written, total, error, batch.length);
+    }
+    // CouchDB answers only the failures with `new_edits: false`; PouchDB answers every revision.
+    const refused = new Map<string, string>();
+    let unnamed = 0;
+    for (const r of results) {
+      if (r.error === undefined || r.error === false) continue;
+      if (r.id) refused.set(r.id, r.reason ?? r.message ?? String(r.error));
+      else unnamed += 1;
+    }
+    const accepted = batch.filter((line) => !refused.has(line.id)).length;
+    if (refused.size > 0 || unnamed > 0) {
+      const unsure = Math.min(unnamed, accepted);
+      throw new PartialRestoreError(written + accepted - unsure, total, new BackupError('the store refused documents'), unsure,
+        [...refused].map(([id, reason]) => ({ id, reason })));
+    }
     written += batch.length;
     batch = [];
+    batchBytes = 0;
     options.onProgress?.(written, total);
   };
   try {
     for await (const item of readBackup(file)) {
       if (item.kind !== 'document') continue;
+      // Bounded by attachment bytes too (a batch of media documents could take gigabytes): a line
+      // that would pass the budget starts a new batch, and one larger than it is written alone.
+      const bytes = attachmentBytes(item.line);
+      if (batch.length >= BATCH || (batch.length > 0 && batchBytes + bytes > budget)) await flush();
       batch.push(item.line);
-      if (batch.length >= BATCH) await flush();
+      batchBytes += bytes;
     }
     await flush();
   } catch (error) {
+    if (error instanceof PartialRestoreError) throw error;
     throw new PartialRestoreError(written, total, error);
   }
   const info = await db.info();

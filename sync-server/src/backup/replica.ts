@@ -17,7 +17,8 @@ export interface ReplicaDb {
     results: Array<{ id: string; seq: number | string; changes: Array<{ rev: string }>; deleted?: boolean }>;
     last_seq: number | string;
   }>;
-  bulkGet(options: { docs: Array<{ id: string; rev: string }>; revs: true; attachments: true }): Promise<{
+  /** Without `attachments` each attachment is a stub with its `length` instead of its `data`. */
+  bulkGet(options: { docs: Array<{ id: string; rev: string }>; revs: true; attachments: boolean }): Promise<{
     results: Array<{ id: string; docs: Array<{ ok: LeafRevision } | { error: { error?: string; reason?: string } }> }>;
   }>;
   get(id: string, options: { open_revs: 'all'; revs: true; attachments: true }): Promise<Array<{ ok: LeafRevision } | { missing: string }>>;
@@ -111,18 +112,6 @@ export interface HeldReplica {
   db: ReplicaDb;
   /** Done with it: closes a CouchDB handle; leaves the embedded one, which is the server's own. */
   release: () => Promise<void>;
-}
-
-/**
- * The database under `opened`, the store a running server opened from `store`, for its backup
- * route: the embedded store's own handle (never closed here), or a CouchDB connection per copy.
- */
-export function serverReplica(store: StoreConfig, opened: unknown): () => Promise<HeldReplica> {
-  if (store.driver === 'embedded') return async () => ({ db: embeddedReplicaOf(opened), release: async () => {} });
-  return async () => {
-    const { db } = await openReplica(store, { create: false });
-    return { db, release: () => db.close() };
-  };
 }
 
 /** Nothing written in it ever: no document and no tombstone. */
