@@ -4,12 +4,13 @@
  * README "Backups" explains what is copied and how consistent the copy is.
  */
 import { parseArgs } from 'node:util';
-import { backupDone, EXIT, failure, runBackup, UsageError } from '../sync-server/src/backup/cli.js';
+import { backupDone, EXIT, runBackup, runCommand, UsageError } from '../sync-server/src/backup/cli.js';
+import { backupFileName } from '../sync-server/src/backup/format.js';
 
 const say = (line: string) => console.log(line);
 
-async function main(): Promise<number> {
-  try {
+function main(): Promise<number> {
+  return runCommand(async () => {
     const { values } = parseArgs({
       options: { out: { type: 'string' }, via: { type: 'string', default: 'auto' }, help: { type: 'boolean' } },
       allowPositionals: false,
@@ -20,14 +21,10 @@ async function main(): Promise<number> {
     }
     const via = values.via;
     if (via !== 'auto' && via !== 'direct' && via !== 'server') throw new UsageError(`--via must be auto, direct or server, got "${via}"`);
-    const out = values.out ?? `atende-backup-${new Date().toISOString().replace(/[:.]/g, '-')}.ndjson.gz`;
+    const out = values.out ?? backupFileName(new Date());
     say(backupDone(await runBackup(process.env, out, via, say)));
     return EXIT.ok;
-  } catch (error) {
-    // parseArgs' own errors (an unknown option) are usage errors too.
-    const usage = error instanceof TypeError && 'code' in error ? new UsageError(error.message) : error;
-    return failure(usage, (line) => console.error(line));
-  }
+  });
 }
 
 process.exitCode = await main();

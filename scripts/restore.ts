@@ -4,12 +4,12 @@
  * --force; the server must not be running on that data folder. See README "Backups".
  */
 import { parseArgs } from 'node:util';
-import { EXIT, failure, runRestore, UsageError } from '../sync-server/src/backup/cli.js';
+import { EXIT, runCommand, runRestore, UsageError } from '../sync-server/src/backup/cli.js';
 
 const say = (line: string) => console.log(line);
 
-async function main(): Promise<number> {
-  try {
+function main(): Promise<number> {
+  return runCommand(async () => {
     const { values, positionals } = parseArgs({
       options: { force: { type: 'boolean', default: false }, help: { type: 'boolean' } },
       allowPositionals: true,
@@ -22,11 +22,7 @@ async function main(): Promise<number> {
     if (!file || rest.length > 0) throw new UsageError('name one backup file: npm run restore -- FILE [--force]');
     say(await runRestore(process.env, file, values.force, say));
     return EXIT.ok;
-  } catch (error) {
-    // parseArgs' own errors (an unknown option) are usage errors too.
-    const usage = error instanceof TypeError && 'code' in error ? new UsageError(error.message) : error;
-    return failure(usage, (line) => console.error(line));
-  }
+  });
 }
 
 process.exitCode = await main();

@@ -70,3 +70,9 @@ export const isLive = (line: DocumentLine): boolean => line.leaves.some((leaf) =
 export class BackupError extends Error {
   override name = 'BackupError';
 }
+
+/** The file name of a copy taken `at`: sorts by time and is valid on every file system (no ':' or '.'). */
+export function backupFileName(at: Date, driver?: StoreDriver): string {
+  const stamp = at.toISOString().replace(/[:.]/g, '-');
+  return `atende-backup-${driver ? `${driver}-` : ''}${stamp}.ndjson.gz`;
+}
