@@ -26,6 +26,7 @@ import { registerReclameAquiPolling, schedulePolls } from './channels/reclameaqu
 import { ReclameAquiPoller } from './channels/reclameaqui/poller.js';
 import { ReclameAquiReputation } from './channels/reclameaqui/reputation.js';
 import { registerReputationRefresh } from './channels/reclameaqui/reputationJob.js';
+import { registerLoginAttemptsSweep } from './auth/attemptsSweep.js';
 import { reputationRoutes } from './channels/reclameaqui/reputationRoutes.js';
 import { adminTemplateRoutes, agentTemplateRoutes } from './channels/whatsapp/templateRoutes.js';
 import { TemplateService } from './channels/whatsapp/templates.js';
@@ -241,6 +242,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   // Its reputation (R-CH-08) is fetched on a schedule too, and cached for the panel.
   const raReputation = new ReclameAquiReputation({ store, accounts, registry });
   const stopRaReputation = registerReputationRefresh(jobs, { store, accounts, reputation: raReputation, log });
+  // Login attempt records of any e-mail typed are deleted once forgotten (R-AUTH-03, issue 14).
+  const stopAttemptsSweep = await registerLoginAttemptsSweep(jobs, { store, log });
   // Lifecycle events (issue 9): the queue position, and the notices the website visitor sees.
   jobs.register(QUEUED_EVENT_JOB, new ConversationEvents(store).queuedJobHandler());
   jobs.register(VISITOR_NOTICE_JOB, visitorNoticeJob(store, visitorDelivery));
@@ -350,7 +353,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const drain = (timeoutMs: number): Promise<boolean> => (drained ??= drainServer({
     gate, server, sockets: [agentSockets, visitorSockets], log,
     startDraining: () => { draining = true; },
-    stopTimers: () => { stopRaWatchdog(); stopRaReputation(); },
+    stopTimers: () => { stopRaWatchdog(); stopRaReputation(); stopAttemptsSweep(); },
     stopJobs: () => jobs.stop(),
     release: async () => {
       hub.stop();

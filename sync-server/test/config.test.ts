@@ -29,7 +29,7 @@ describe('loadConfig (issue 2 points 3, 5 and 10: env vars)', () => {
     expect(config.secret).toBeUndefined();
     expect(config.timeZone).toBe('America/Sao_Paulo');
     expect(config.logLevel).toBe('info');
-    expect(config.lockout).toEqual({ attempts: 5, windowMs: 15 * 60_000 });
+    expect(config.lockout).toEqual({ attempts: 5, windowMs: 15 * 60_000, accountAttempts: 50 });
     expect(config.presenceGraceMs).toBe(30_000);
     expect(config.webDir).toBeUndefined();
   });

@@ -4,7 +4,7 @@ import type { Config } from '../config/config.js';
 import { type DocStore, type StoredDoc, updateDoc } from '../store/index.js';
 import { toWire } from '../store/wire.js';
 import { decoyHash, hashPassword, verifyPassword } from './passwords.js';
-import { LoginThrottle } from './throttle.js';
+import { LoginThrottle, type LockoutRule } from './throttle.js';
 import { randomToken, sha256, type TokenSigner } from './tokens.js';
 
 export interface CredentialDoc extends StoredDoc {
@@ -53,7 +53,7 @@ export class AuthService {
   constructor(
     private readonly store: DocStore,
     private readonly signer: TokenSigner,
-    private readonly config: Pick<Config, 'accessTtlSeconds' | 'refreshTtlSeconds' | 'lockout'>,
+    private readonly config: Pick<Config, 'accessTtlSeconds' | 'refreshTtlSeconds'> & { lockout: LockoutRule },
   ) {
     this.throttle = new LoginThrottle(store, config.lockout);
   }
@@ -78,8 +78,9 @@ export class AuthService {
   }
 
   /**
-   * The guess is counted before the hash (R-AUTH-03), per account and client address, and an
-   * unknown e-mail goes the same way against a decoy hash: same answers, same timing.
+   * The guess is counted before the hash (R-AUTH-03), per account and client address and, from a
+   * place the account has not signed in from lately, account-wide (throttle.ts); an unknown e-mail
+   * goes the same way against a decoy hash: same answers, same timing.
    */
   async login(body: LoginBody, address: string): Promise<LoginResponse> {
     const email = body.email.toLowerCase();
@@ -88,11 +89,11 @@ export class AuthService {
     if (seat.locked) throw this.locked(seat.until, Date.now());
     const right = await verifyPassword(body.password, credential?.passwordHash ?? (await decoyHash));
     if (!credential || !right) {
-      const until = await this.throttle.failed(email, address, seat.seat);
+      const until = await this.throttle.failed(email, address, seat);
       if (until !== undefined) throw this.locked(until, Date.now());
       throw new DomainError('unauthenticated', 'invalid_credentials', WRONG_MESSAGE);
     }
-    await this.throttle.succeeded(email, address);
+    await this.throttle.succeeded(email, address, seat);
     const user = await this.userById(credential.userId);
     if (!user) throw new DomainError('unauthenticated', 'invalid_credentials', WRONG_MESSAGE);
     return this.openSession(user);
@@ -113,10 +114,10 @@ export class AuthService {
     const seat = await this.throttle.reserve(email, address, credential?.unlockedAt);
     if (seat.locked) throw this.locked(seat.until, Date.now());
     if (credential && (await verifyPassword(password, credential.passwordHash))) {
-      await this.throttle.succeeded(email, address);
+      await this.throttle.succeeded(email, address, seat);
       return;
     }
-    const until = await this.throttle.failed(email, address, seat.seat);
+    const until = await this.throttle.failed(email, address, seat);
     if (until !== undefined) throw this.locked(until, Date.now());
     throw new DomainError('forbidden', 'wrong_password', WRONG_CURRENT_MESSAGE);
   }

@@ -27,7 +27,8 @@ export interface Config {
   timeZone: string;
   accessTtlSeconds: number;
   refreshTtlSeconds: number;
-  lockout: { attempts: number; windowMs: number };
+  /** Guesses per account and place (IPv4 address or IPv6 /64), and per account from places it has not signed in from lately (auth/throttle.ts). */
+  lockout: { attempts: number; windowMs: number; accountAttempts: number };
   presenceGraceMs: number;
   /** SIGTERM drains for at most this long (requests, jobs, sockets), then the rest is cut off (issue 14). */
   shutdownTimeoutMs: number;
@@ -137,6 +138,7 @@ export function loadConfig(env: Env = process.env): Config {
   // The simulators play the demo organisation's accounts: without the demo they have none to serve.
   if (simulators && !demo) throw new ConfigError('ATENDE_SIMULATORS=1 needs the demo organisation (ATENDE_DEMO=1)');
   if (whatsappSimulator && !demo) throw new ConfigError('ATENDE_WHATSAPP_SIMULATOR=1 needs the demo organisation (ATENDE_DEMO=1)');
+  const lockoutAttempts = int(env, 'ATENDE_LOCKOUT_ATTEMPTS', 5, 1);
   return {
     host: str(env, 'HOST') ?? '127.0.0.1',
     port: int(env, 'PORT', 8080, 0, 65_535),
@@ -150,8 +152,9 @@ export function loadConfig(env: Env = process.env): Config {
     accessTtlSeconds: int(env, 'ATENDE_ACCESS_TTL_S', 900, 10),
     refreshTtlSeconds: int(env, 'ATENDE_REFRESH_TTL_S', 30 * 24 * 3600, 60),
     lockout: {
-      attempts: int(env, 'ATENDE_LOCKOUT_ATTEMPTS', 5, 1),
+      attempts: lockoutAttempts,
       windowMs: int(env, 'ATENDE_LOCKOUT_MINUTES', 15, 1) * 60_000,
+      accountAttempts: int(env, 'ATENDE_LOCKOUT_ACCOUNT_ATTEMPTS', lockoutAttempts * 10, 1),
     },
     presenceGraceMs: int(env, 'ATENDE_PRESENCE_GRACE_MS', 30_000),
     shutdownTimeoutMs: int(env, 'ATENDE_SHUTDOWN_TIMEOUT_MS', 10_000, 100, 600_000),
