@@ -7,6 +7,7 @@ import type { ZodType } from 'zod';
 import { toWire } from '../src/store/wire.js';
 import { hostileId, hostileLeavesOf, mutationsOf, overTheWire, queryMutationsOf, type Query } from './fuzz/arbitraries.js';
 import { encodedParams, PLANS } from './fuzz/plan.js';
+import { expectRefusedUnchanged as refusedUnchanged } from './fuzz/refusals.js';
 import { checkpoint, healthy, isRefusal, renewSpare, send, startWorld, writtenSince, type Sent, type World } from './fuzz/world.js';
 
 /**
@@ -28,9 +29,6 @@ const seed = process.env.FUZZ_SEED ? { seed: Number(process.env.FUZZ_SEED) } : {
 const BUDGET = { interruptAfterTimeLimit: 20_000 };
 /** Per test: the property's budget plus its setup and the closing checks. */
 const TEST_TIMEOUT = 60_000;
-
-/** A wrong current password is counted toward the lockout before it is refused (R-AUTH-03): the one write a refusal may make. */
-const COUNTED_ATTEMPT = /^login-attempts:/;
 
 const NAMES = Object.keys(API) as EndpointName[];
 const bodySchema = (name: EndpointName) => (API[name] as { body?: ZodType }).body;
@@ -61,15 +59,8 @@ afterAll(async () => {
   await world?.server.close();
 });
 
-/** The answer is a refusal and the store is as it was at `since` (counted login attempts aside when allowed). */
-async function expectRefusedUnchanged(sent: Sent, since: string, options: { status?: number[]; attempts?: boolean } = {}) {
-  if (options.status) expect(options.status, sent.label).toContain(sent.status);
-  expect(isRefusal(sent), sent.label).toBe(true);
-  // Writes a refused request queued for later (jobs) count too.
-  await world.server.jobs.idle();
-  const written = (await writtenSince(world, since)).filter((row) => !(options.attempts && COUNTED_ATTEMPT.test(row.id)));
-  expect(written.map((row) => row.id), sent.label).toEqual([]);
-}
+const expectRefusedUnchanged = (sent: Sent, since: string, options?: { status?: number[]; attempts?: boolean }) =>
+  refusedUnchanged(world, sent, since, options);
 
 describe('issue 14 fuzz: the harness sees success and writes at all', { timeout: TEST_TIMEOUT }, () => {
   it('R-CH-02 R-WS-02 R-WS-04 R-CT-01 R-WS-09 valid requests from the plans answer 2xx, and the change witness sees their writes', async () => {
@@ -310,52 +301,5 @@ describe('issue 14 fuzz: the profile photo, sent as raw bytes', { timeout: TEST_
       { numRuns: RUNS.query, ...seed, ...BUDGET },
     );
     expect(await healthy(world)).toBe(true);
-  });
-});
-
-describe('issue 14 fuzz: counterexamples found, pinned', { timeout: TEST_TIMEOUT }, () => {
-  it('R-CT-02 a contact refused for a taken WhatsApp number leaves none of its other addresses claimed', async () => {
-    const body = (id: string, telegram: string) => ({
-      id, name: 'Pessoa Fuzz', email: 'fuzz@example.com', whatsapp: '11955554444', addresses: { telegram }, customFields: {},
-    });
-    const first = await send(world, { name: 'createContact', token: 'agent', json: body('contact:fuzz-owner', 'fuzz-owner') });
-    expect(first.status, first.label).toBe(201);
-    const since = await checkpoint(world);
-    // Found by the createContact property: the telegram claim was written, then the number's 409 answered.
-    const taken = await send(world, { name: 'createContact', token: 'agent', json: body('contact:fuzz-late', 'user:admin\u0000') });
-    await expectRefusedUnchanged(taken, since, { status: [409] });
-    expect((taken.body as { error: string }).error).toBe('address_taken');
-    const edit = await send(world, {
-      name: 'updateContact', token: 'agent', params: { id: encodeURIComponent(world.fx.contactId) },
-      json: { addresses: { telegram: 'maria-new' }, whatsapp: '11955554444' },
-    });
-    await expectRefusedUnchanged(edit, since, { status: [409] });
-  });
-
-  it('R-WS-11 a photo sent as JSON is answered 415 (the JSON parser had read it: the route waited for bytes forever)', async () => {
-    const since = await checkpoint(world);
-    for (const raw of ['{}', '']) {
-      const sent = await send(world, { name: 'setProfilePhoto', token: 'agent', raw, headers: { 'content-type': 'application/json' } });
-      await expectRefusedUnchanged(sent, since, { status: [415] });
-    }
-  });
-
-  it('R-WS-02 a claim sent as a form (not JSON) is a 415, and the waiting conversation stays waiting', async () => {
-    const visitor = await send(world, { name: 'createVisitor', token: 'none', params: { accountId: 'demo-site' }, json: {} });
-    const token = (visitor.body as { token: string }).token;
-    const said = await fetch(`${world.server.url}/api/webchat/messages`, {
-      method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ id: 'fuzzform01', text: 'olá' }),
-    });
-    const { message } = (await said.json()) as { message: { id: string } };
-    const conversationId = String((await world.server.store.get(message.id))?.conversationId);
-    const since = await checkpoint(world);
-    // Found by the content-type cases: express.json skipped the body, `{}` parsed, and the claim ran.
-    const sent = await send(world, {
-      name: 'claim', token: 'agent', params: { id: encodeURIComponent(conversationId) },
-      raw: 'id=fuzzform02', headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    });
-    await expectRefusedUnchanged(sent, since, { status: [415] });
-    expect(await world.server.store.get(conversationId)).toMatchObject({ status: 'waiting' });
   });
 });
