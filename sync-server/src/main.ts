@@ -64,7 +64,7 @@ async function main(): Promise<void> {
       lastInterruptAt = Date.now();
       interrupts += 1;
       if (interrupts >= 3) {
-        console.log('SIGINT: stopping at once; the drain did not finish');
+        server.log('SIGINT: stopping at once; the drain did not finish');
         process.exit(1);
       }
     }
@@ -72,11 +72,12 @@ async function main(): Promise<void> {
       draining = true;
       shutdown(signal);
     } else {
-      console.log(`${signal}: already draining${signal === 'SIGINT' ? ' (a third Ctrl-C stops at once, without finishing)' : ''}`);
+      server.log(`${signal}: already draining${signal === 'SIGINT' ? ' (a third Ctrl-C stops at once, without finishing)' : ''}`);
     }
   };
   const shutdown = (signal: NodeJS.Signals) => {
-    console.log(`${signal}: draining (at most ${config.shutdownTimeoutMs} ms)`);
+    // Operational lines go to the JSON log with the server's own (the banner above stays plain text).
+    server.log(`${signal}: draining (at most ${config.shutdownTimeoutMs} ms)`);
     const outcome = drainThenExit({
       timeoutMs: config.shutdownTimeoutMs,
       drain: (timeoutMs) => server.drain(timeoutMs),
@@ -85,7 +86,7 @@ async function main(): Promise<void> {
         await simulators?.stop();
         await ticketSystem?.stop();
       },
-      log: (m) => console.log(m),
+      log: server.log,
     });
     void outcome.then((code) => process.exit(code));
   };

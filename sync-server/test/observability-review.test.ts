@@ -8,6 +8,7 @@ import { createLogger, lineLogger } from '../src/observability/logger.js';
 import { redactedUrl } from '../src/observability/requests.js';
 import { DelegatingStore } from '../src/store/delegate.js';
 import { openStore, type FindQuery, type StoredDoc } from '../src/store/index.js';
+import { startEntryPoint } from './entryPoint.js';
 import { startTestServer } from './helpers.js';
 
 /**
@@ -78,6 +79,28 @@ describe('R-OPS-05 log levels', () => {
     log('shutdown: not drained within 500 ms (1 request(s) in flight, 0 socket(s) open); forcing');
     log('internal error: TypeError: x is undefined');
     expect(capture.lines.map((line) => line.level)).toEqual(['info', 'warn', 'warn', 'error']);
+  });
+});
+
+describe('R-OPS-05 the entry point\'s lines', () => {
+  it('R-OPS-05 the drain\'s lines are JSON in the server\'s log stream; the start-up banner stays plain', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'atende-entry-'));
+    try {
+      const server = await startEntryPoint({ dataDir, env: { ATENDE_SIMULATORS: '0', ATENDE_WHATSAPP_SIMULATOR: '0' } });
+      expect(await server.stop()).toBe(0);
+      const lines = server.output.split('\n').filter(Boolean);
+      // Plain banner lines, for people starting the server by hand.
+      expect(lines).toContain(`Ready: ${server.url}`);
+      expect(lines.some((line) => line.startsWith('Atende sync server on '))).toBe(true);
+      const shutdown = lines.slice(lines.indexOf(`Ready: ${server.url}`) + 1).filter((line) => /SIGTERM|shutdown/.test(line));
+      expect(shutdown.length).toBeGreaterThanOrEqual(2);
+      // The shutdown's lines are in the JSON log a shipper reads, not plain text in the middle of it.
+      const json = shutdown.map((line) => JSON.parse(line) as { level?: string; msg?: string });
+      expect(json.map((line) => line.msg)).toEqual(expect.arrayContaining([expect.stringMatching(/^SIGTERM: draining/), 'shutdown: drained']));
+      expect(json.find((line) => line.msg === 'shutdown: drained')?.level).toBe('info');
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
 

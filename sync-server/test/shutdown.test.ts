@@ -102,7 +102,7 @@ describe('R-OPS-02 R-OPS-05 graceful shutdown on SIGTERM', () => {
         .then((reply) => ({ text, status: reply.status, body: reply.body }), () => ({ text, status: 0, body: undefined }));
     });
     first.child.kill('SIGTERM');
-    await first.printed(/^SIGTERM: draining/m);
+    await first.printed(/"msg":"SIGTERM: draining/);
 
     // Behind each held request, a new one pipelined on the same kept-alive connection.
     held.connection.write(held.body + 'POST /api/webchat/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n' +
@@ -126,7 +126,7 @@ describe('R-OPS-02 R-OPS-05 graceful shutdown on SIGTERM', () => {
     expect(await agentSocket.closedPromise(15_000)).toEqual(restarting);
     expect(await visitorSocket.closedPromise(15_000)).toEqual(restarting);
     expect(await first.exited).toBe(0);
-    expect(await first.printed(/^shutdown: drained/m)).toBeTruthy();
+    expect(await first.printed(/"msg":"shutdown: drained"/)).toBeTruthy();
 
     const answers = await Promise.all(burst);
     for (const a of answers) {
@@ -182,7 +182,7 @@ describe('R-OPS-02 R-OPS-05 shutdown review (issue 14)', () => {
     const silent = await silentVisitorSocket(server.port, visitor);
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(0);
-    expect(await server.printed(/^shutdown: drained/m)).toBeTruthy();
+    expect(await server.printed(/"msg":"shutdown: drained"/)).toBeTruthy();
     // The server hung up on it.
     await silent.statuses();
   });
@@ -194,13 +194,13 @@ describe('R-OPS-02 R-OPS-05 shutdown review (issue 14)', () => {
     const visitor = await newVisitor(server);
     const held = await heldMessage(server.port, visitor, 'segundo sinal');
     server.child.kill('SIGTERM');
-    await server.printed(/^SIGTERM: draining/m);
+    await server.printed(/"msg":"SIGTERM: draining/);
     server.child.kill('SIGTERM');
-    await server.printed(/^SIGTERM: already draining/m);
+    await server.printed(/"msg":"SIGTERM: already draining/);
     held.connection.write(held.body);
     expect((await held.connection.statuses()).statuses).toEqual([100, 201]);
     expect(await server.exited).toBe(0);
-    expect(await server.printed(/^shutdown: drained/m)).toBeTruthy();
+    expect(await server.printed(/"msg":"shutdown: drained"/)).toBeTruthy();
     expect(await transcriptTextsAfterRestart(dataDir, visitor)).toContain('segundo sinal');
   });
 });

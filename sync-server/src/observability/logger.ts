@@ -68,7 +68,7 @@ export function createLogger(options: LoggerOptions): Logger {
 }
 
 /** Words that make a sentence from a `log` callback a warning rather than news (a forced shutdown too). */
-const TROUBLE = /\b(fail(?:ed|s|ure)?|error|lost|dropped|refused|unreachable|timed out|abandoned|closed slow|forcing|still closing)\b/i;
+const TROUBLE = /\b(fail(?:ed|s|ure)?|error|lost|dropped|refused|unreachable|timed out|abandoned|closed slow|forcing|still closing|stopping at once)\b/i;
 /** A route's unexpected exception (http/errors.ts): a bug, not weather. */
 const BUG = /^internal error:/;
 
