@@ -138,6 +138,15 @@ describe('R-OPS-04 backup of the embedded store', () => {
     expect(existsSync(out) || existsSync(`${out}.partial`)).toBe(false);
   });
 
+  it('R-OPS-04 a missing output folder or no server at the address is said plainly, with what to set', async () => {
+    const env = { ATENDE_DATA_DIR: sourceDir, ATENDE_LOG_LEVEL: 'silent', ...admin };
+    await expect(runBackup(env, path.join(work, 'no-such-folder', 'x.ndjson.gz'), 'server', () => {})).rejects.toThrow(/does not exist; create it first/);
+    const nowhere = { ...env, ATENDE_BACKUP_URL: 'http://127.0.0.1:9' };
+    const out = path.join(work, 'nowhere.ndjson.gz');
+    await expect(runBackup(nowhere, out, 'server', () => {})).rejects.toThrow(/no server answered at http:\/\/127\.0\.0\.1:9 .*ATENDE_BACKUP_URL/);
+    expect(existsSync(out) || existsSync(`${out}.partial`)).toBe(false);
+  });
+
   it('R-OPS-04 the backup route is for admins holding the token from the server\'s data folder only', async () => {
     const file = backupTokenPath(sourceDir);
     // Readable by the server's user only.
@@ -190,6 +199,8 @@ describe('R-OPS-04 backup of the embedded store', () => {
     const run = await runCli('backup', ['--out', stopped], { ATENDE_DATA_DIR: sourceDir });
     expect(run.code, run.out).toBe(0);
     expect(run.out).toContain('read directly');
+    // It holds password hashes and channel secrets: readable by its owner only.
+    expect(statSync(stopped).mode & 0o777).toBe(0o600);
     const opened = await openReplica({ driver: 'embedded', dataDir: sourceDir }, { create: false });
     try {
       const store = await everyDocument(opened.db);

@@ -1,4 +1,5 @@
 import { createWriteStream, existsSync, renameSync, rmSync } from 'node:fs';
+import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
@@ -59,6 +60,7 @@ export interface BackupRun {
  */
 export async function runBackup(env: Env, out: string, via: 'auto' | 'direct' | 'server', say: Say): Promise<BackupRun> {
   if (existsSync(out)) throw new UsageError(`${out} already exists; choose another --out`);
+  if (!existsSync(path.dirname(path.resolve(out)))) throw new UsageError(`the folder of ${out} does not exist; create it first (mkdir -p ${path.dirname(out)})`);
   const store = storeOf(env);
   const partial = `${out}.partial`;
   const progress = throttled(say);
@@ -69,15 +71,16 @@ export async function runBackup(env: Env, out: string, via: 'auto' | 'direct' | 
         const { db, driver, where } = await openReplica(store, { create: false });
         say(`backup: reading the ${driver} store at ${where} directly${driver === 'embedded' ? ' (no server holds it)' : ''}`);
         try {
-          await writeBackup(db, createWriteStream(partial), {
+          await writeBackup(db, privateFile(partial), {
             driver,
-            onProgress: (p) => progress(`backup: ${p.lines} of about ${p.estimate} documents`),
+            onProgress: (p) => progress(`backup: ${p.lines} of about ${Math.max(p.lines, p.estimate)} documents`),
           });
         } finally {
           await db.close();
         }
       } catch (error) {
         if (!(error instanceof StoreInUseError) || via === 'direct') throw error;
+        say('backup: the data folder is held by a running server');
         used = 'server';
       }
     } else {
@@ -98,11 +101,11 @@ export const backupDone = (run: BackupRun) =>
 async function fromServer(env: Env, store: StoreConfig, partial: string, say: Say, progress: (line: string, last?: boolean) => void) {
   const base = (env.ATENDE_BACKUP_URL ?? defaultUrl(env)).replace(/\/+$/, '');
   if (store.driver !== 'embedded') throw new UsageError('a CouchDB store is read directly: --via server is for the embedded store only');
-  say(`backup: the data folder is held by a running server; asking the server at ${base} for the copy`);
+  say(`backup: asking the server at ${base} for the copy`);
   // The server wrote it into the folder at start: reading it proves this runs where the store is.
   const folderToken = readBackupToken(store.dataDir);
   const token = env.ATENDE_BACKUP_TOKEN || (await signIn(base, env));
-  const reply = await fetch(`${base}/api/admin/backup`, {
+  const reply = await reach(base, `${base}/api/admin/backup`, {
     headers: { authorization: `Bearer ${token}`, [BACKUP_TOKEN_HEADER]: folderToken },
   });
   if (reply.status !== 200 || !reply.body) {
@@ -123,13 +126,27 @@ async function fromServer(env: Env, store: StoreConfig, partial: string, say: Sa
       if (parsed?.success) estimate = parsed.data.docCountAtStart;
     }
     lines += text.split('\n').length - 1;
-    progress(`backup: ${Math.max(0, lines - 1)} of about ${estimate} documents`);
+    const done = Math.max(0, lines - 1);
+    progress(`backup: ${done} of about ${Math.max(done, estimate)} documents`);
   });
   counter.on('error', () => {});
   const body = Readable.fromWeb(reply.body as WebReadableStream<Uint8Array>);
   body.on('data', (chunk: Buffer) => counter.write(chunk));
-  await pipeline(body, createWriteStream(partial));
+  await pipeline(body, privateFile(partial));
   counter.end();
+}
+
+/** The file holds password hashes and channel secrets: readable by its owner only. */
+const privateFile = (file: string) => createWriteStream(file, { mode: 0o600 });
+
+/** A refused connection says where it looked and how to point elsewhere, not just "fetch failed". */
+async function reach(base: string, url: string, init: RequestInit): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch (error) {
+    const reason = error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
+    throw new BackupError(`no server answered at ${base} (${reason}): give the server's PORT/HOST, or ATENDE_BACKUP_URL`);
+  }
 }
 
 function safeJson(text: string): unknown {
@@ -151,7 +168,7 @@ async function signIn(base: string, env: Env): Promise<string> {
   if (!email || !password) {
     throw new UsageError('a running server holds the store: set ATENDE_BACKUP_EMAIL and ATENDE_BACKUP_PASSWORD (an admin) or ATENDE_BACKUP_TOKEN so it can be asked for the copy, or stop the server');
   }
-  const reply = await fetch(`${base}/api/auth/login`, {
+  const reply = await reach(base, `${base}/api/auth/login`, {
     method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }),
   });
   const body = (await reply.json().catch(() => ({}))) as { accessToken?: string; message?: string };
