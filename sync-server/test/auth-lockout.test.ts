@@ -5,7 +5,11 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ensureAttemptsIndex, scheduleAttemptsSweep, sweepLoginAttempts } from '../src/auth/attemptsSweep.js';
 import { LoginThrottle, placeOf, type LoginAttemptsDoc } from '../src/auth/throttle.js';
+import { DomainError, type UserDoc } from '@atende/protocol';
+import { AuthService } from '../src/auth/service.js';
+import { TokenSigner } from '../src/auth/tokens.js';
 import { loadConfig } from '../src/config/config.js';
+import { toStored } from '../src/store/wire.js';
 import { EmbeddedStore } from '../src/store/embedded.js';
 import { addUser, call, DEMO_PASSWORD, startTestServer, type TestServer } from './helpers.js';
 
@@ -71,7 +75,7 @@ describe('login lockout (issue 14)', () => {
     expect(await run('nobody@test.local')).toEqual(real);
   });
 
-  it('R-AUTH-03 guesses from many addresses are bounded per account: past the allowance every unknown place is locked out, the user’s usual place is not', async () => {
+  it('R-AUTH-03 guesses from many addresses are bounded per account: past the allowance every unknown place gets one guess at most, the user’s usual place keeps its allowance', async () => {
     await addUser(server, { key: 'siege', name: 'Siege', email: 'siege@test.local', role: 'agent', teamIds: ['team:suporte'] });
     // The user signs in at their usual place before the siege.
     expect((await attempt('siege@test.local', DEMO_PASSWORD, '198.51.100.7')).status).toBe(200);
@@ -85,14 +89,29 @@ describe('login lockout (issue 14)', () => {
       return seen;
     };
     const siege = await run('siege@test.local');
-    expect(siege.map((s) => s.status)).toEqual([401, 401, 401, 401, 401, 423, 423, 423, 423, 423]);
-    // Even the right password from a place the account does not know waits for the lock…
-    expect((await attempt('siege@test.local', DEMO_PASSWORD, '192.0.2.44')).status).toBe(423);
+    // The sixth seat locks account-wide; past it each new place gets its first guess only.
+    expect(siege.map((s) => s.status)).toEqual([401, 401, 401, 401, 401, 423, 401, 423, 401, 423]);
+    // A place that already guessed wrong waits for the lock, even with the right password…
+    expect((await attempt('siege@test.local', DEMO_PASSWORD, '203.0.113.104')).status).toBe(423);
     // …while the user at their usual place keeps their own allowance and gets in.
     expect((await attempt('siege@test.local', 'errada-casa', '198.51.100.7')).status).toBe(401);
     expect((await attempt('siege@test.local', DEMO_PASSWORD, '198.51.100.7')).status).toBe(200);
     // An e-mail nobody has is besieged the same way: no oracle.
     expect(await run('nobody-siege@test.local')).toEqual(siege);
+  });
+
+  it('R-AUTH-03 the refresh route makes the caller’s place usual: a siege does not lock the user out where they stay signed in', async () => {
+    await addUser(server, { key: 'stay', name: 'Stay', email: 'stay@test.local', role: 'agent', teamIds: ['team:suporte'] });
+    const login = await call<{ refreshToken: string }>(server, 'POST', '/api/auth/login', {
+      body: { email: 'stay@test.local', password: DEMO_PASSWORD }, headers: { 'X-Forwarded-For': '198.51.100.70' },
+    });
+    const refreshed = await call(server, 'POST', '/api/auth/refresh', {
+      body: { refreshToken: login.body.refreshToken }, headers: { 'X-Forwarded-For': '198.51.100.71' },
+    });
+    expect(refreshed.status).toBe(200);
+    for (let i = 0; i < 6; i++) await attempt('stay@test.local', `errada-${i}`, `203.0.113.${120 + Math.floor(i / 2)}`);
+    expect((await attempt('stay@test.local', 'errada-casa', '198.51.100.71')).status).toBe(401);
+    expect((await attempt('stay@test.local', DEMO_PASSWORD, '198.51.100.71')).status).toBe(200);
   });
 
   it('R-AUTH-03 an IPv6 /64 is one place: new addresses in the same block share its allowance', async () => {
@@ -109,7 +128,7 @@ describe('login lockout (issue 14)', () => {
     const record = (id: string, forgetAt: number): LoginAttemptsDoc => ({
       _id: id, type: 'login-attempts', counted: 1, windowStart: forgetAt - 60_000, lockouts: 0, lockedUntil: null, forgetAt, updatedAt: forgetAt - 60_000,
     });
-    await server.store.bulkWrite([record('login-attempts:old', Date.now() - 1000), record('login-attempts:live', Date.now() + 600_000)]);
+    await server.store.bulkWrite([record('login-attempts:old', Date.now() - 61_000), record('login-attempts:live', Date.now() + 600_000)]);
     await scheduleAttemptsSweep({ store: server.store, log: () => undefined });
     await server.jobs.idle();
     expect(await server.store.get('login-attempts:old')).toBeUndefined();
@@ -198,6 +217,10 @@ describe('login throttle', () => {
       }
     };
     expect(await siege()).toBe(60_000);
+    // A new place gets its first guess even now (no total lock), and is held after a wrong one.
+    const lane = await throttle.reserve('c@test.local', '203.0.113.200');
+    expect(lane).toEqual({ locked: false, seat: 1, accountSeat: null });
+    if (!lane.locked) expect(await throttle.failed('c@test.local', '203.0.113.200', lane)).toBeUndefined();
     expect(await throttle.reserve('c@test.local', '203.0.113.200')).toEqual({ locked: true, until: now + 60_000 });
     expect(await throttle.reserve('c@test.local', home)).toMatchObject({ locked: false, accountSeat: null });
     now += 60_001;
@@ -230,18 +253,19 @@ describe('login throttle', () => {
       }
       const home = await throttle.reserve('home@test.local', '198.51.100.10');
       if (!home.locked) await throttle.succeeded('home@test.local', '198.51.100.10', home);
-      now += 61_000;
+      // Past the window and the sweep's grace of a minute after it.
+      now += 121_000;
       // And one guess right now, inside its window.
       await throttle.reserve('fresh@test.local', '203.0.113.52');
       const records = async () => (await sweepStore.find({ selector: { type: 'login-attempts' }, limit: 100 })) as LoginAttemptsDoc[];
       const before = await records();
-      const forgotten = before.filter((d) => d.forgetAt < now).length;
+      const forgotten = before.filter((d) => d.forgetAt < now - 60_000).length;
       // Each stranger's place and account-wide count, the locked and the known places' account-wide counts.
       expect(forgotten).toBe(8);
       expect([await sweepLoginAttempts(sweepStore, now, 3), await sweepLoginAttempts(sweepStore, now, 3)]).toEqual([3, 3]);
       expect([await sweepLoginAttempts(sweepStore, now, 3), await sweepLoginAttempts(sweepStore, now, 3)]).toEqual([2, 0]);
       const left = await records();
-      expect(left.map((d) => d._id).sort()).toEqual(before.filter((d) => d.forgetAt >= now).map((d) => d._id).sort());
+      expect(left.map((d) => d._id).sort()).toEqual(before.filter((d) => d.forgetAt >= now - 60_000).map((d) => d._id).sort());
       // Kept: the place whose lockout is still remembered (the next one lasts longer), the known place, the fresh guess.
       expect(left.some((d) => d.lockouts === 1)).toBe(true);
       expect(left.some((d) => d.lastSuccessAt !== undefined)).toBe(true);
@@ -251,5 +275,120 @@ describe('login throttle', () => {
     } finally {
       await sweepStore.close();
     }
+  });
+});
+
+describe('login throttle review fixes (issue 14)', () => {
+  let dir: string;
+  let store: EmbeddedStore;
+  let now: number;
+  const HOUR = 3600_000;
+  const DAY = 24 * HOUR;
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'atende-throttle-fix-'));
+    store = new EmbeddedStore(dir);
+    await ensureAttemptsIndex(store);
+  });
+  afterAll(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  afterEach(() => vi.restoreAllMocks());
+
+  const authFor = async (key: string) => {
+    const auth = new AuthService(store, new TokenSigner('s'.repeat(32)), {
+      accessTtlSeconds: 900, refreshTtlSeconds: 30 * 24 * 3600, lockout: { attempts: 2, windowMs: 60_000, accountAttempts: 3 },
+    });
+    const t = Date.now();
+    const user: UserDoc = {
+      id: `user:${key}`, type: 'user', name: key, email: `${key}@test.local`, role: 'agent', teamIds: [], maxConcurrent: 5, createdAt: t, updatedAt: t,
+    };
+    await store.bulkWrite([toStored(user)]);
+    await auth.setPassword(user, DEMO_PASSWORD);
+    return auth;
+  };
+  const statusOf = (p: Promise<unknown>) =>
+    p.then(() => 'ok', (e: unknown) => (e instanceof DomainError ? e.code : String(e)));
+  const siege = async (auth: AuthService, email: string) => {
+    for (let i = 0; i < 3; i++) await statusOf(auth.login({ email, password: `errada-${i}` }, `203.0.113.${150 + i}`));
+  };
+
+  it('R-AUTH-03 the usual place is remembered for twice the session’s life: a month after signing in, a siege does not lock the user out at home', async () => {
+    now = 50 * DAY;
+    vi.spyOn(Date, 'now').mockImplementation(() => now);
+    const auth = await authFor('month');
+    expect(await statusOf(auth.login({ email: 'month@test.local', password: DEMO_PASSWORD }, '198.51.100.80'))).toBe('ok');
+    now += 35 * DAY;
+    await siege(auth, 'month@test.local');
+    expect(await statusOf(auth.login({ email: 'month@test.local', password: 'typo' }, '198.51.100.80'))).toBe('invalid_credentials');
+    expect(await statusOf(auth.login({ email: 'month@test.local', password: DEMO_PASSWORD }, '198.51.100.80'))).toBe('ok');
+  });
+
+  it('R-AUTH-03 a session refreshed from a place makes it usual: the user kept signed in there is not locked out by a siege', async () => {
+    now = 200 * DAY;
+    vi.spyOn(Date, 'now').mockImplementation(() => now);
+    const auth = await authFor('kept');
+    const { refreshToken } = await auth.login({ email: 'kept@test.local', password: DEMO_PASSWORD }, '198.51.100.81');
+    now += HOUR;
+    await auth.refresh(refreshToken, '198.51.100.82');
+    await siege(auth, 'kept@test.local');
+    expect(await statusOf(auth.login({ email: 'kept@test.local', password: 'typo' }, '198.51.100.82'))).toBe('invalid_credentials');
+    expect(await statusOf(auth.login({ email: 'kept@test.local', password: DEMO_PASSWORD }, '198.51.100.82'))).toBe('ok');
+  });
+
+  it('R-AUTH-03 a user with no usual place yet is not locked out by a siege: a new place’s first guess is heard, a second is not', async () => {
+    now = 400 * DAY;
+    vi.spyOn(Date, 'now').mockImplementation(() => now);
+    const auth = await authFor('newbie');
+    now += 1000;
+    await siege(auth, 'newbie@test.local');
+    expect(await statusOf(auth.login({ email: 'newbie@test.local', password: 'errada-x' }, '203.0.113.170'))).toBe('invalid_credentials');
+    expect(await statusOf(auth.login({ email: 'newbie@test.local', password: DEMO_PASSWORD }, '203.0.113.170'))).toBe('locked');
+    expect(await statusOf(auth.login({ email: 'newbie@test.local', password: DEMO_PASSWORD }, '198.51.100.83'))).toBe('ok');
+  });
+
+  it('R-AUTH-03 a guess in the last seat just before its window ends keeps its record from the sweep, and its lock holds even if the record went', async () => {
+    const throttle = new LoginThrottle(store, { attempts: 2, windowMs: 60_000, accountAttempts: 100 });
+    now = 600 * DAY;
+    vi.spyOn(Date, 'now').mockImplementation(() => now);
+    while ((await sweepLoginAttempts(store, now)) > 0); // the earlier tests' records, long forgotten
+    await throttle.reserve('edge@test.local', '203.0.113.180');
+    now += 59_900;
+    const last = await throttle.reserve('edge@test.local', '203.0.113.180');
+    if (last.locked) throw new Error('locked too early');
+    now += 500; // the hash takes its time; the window is over meanwhile
+    expect(await sweepLoginAttempts(store, now)).toBe(0);
+    // Swept anyway (an older server's sweep): the lock rebuilds the record.
+    const edgeRecords = ((await store.find({ selector: { type: 'login-attempts' }, limit: 1000 })) as LoginAttemptsDoc[]).filter(
+      (d) => d.windowStart === now - 500 - 59_900,
+    );
+    await store.bulkWrite(edgeRecords.map((d) => ({ _id: d._id, _rev: d._rev as string, _deleted: true })));
+    expect(await throttle.failed('edge@test.local', '203.0.113.180', last)).toBe(now + 60_000);
+    expect(await throttle.reserve('edge@test.local', '203.0.113.180')).toEqual({ locked: true, until: now + 60_000 });
+  });
+
+  it('R-AUTH-03 signing in again from the usual place within the hour writes only the seat, not the place again', async () => {
+    const throttle = new LoginThrottle(store, { attempts: 5, windowMs: 60_000 });
+    now = 700 * DAY;
+    vi.spyOn(Date, 'now').mockImplementation(() => now);
+    const first = await throttle.reserve('often@test.local', '198.51.100.90');
+    if (!first.locked) await throttle.succeeded('often@test.local', '198.51.100.90', first);
+    now += 10 * 60_000;
+    const writes = vi.spyOn(store, 'bulkWrite');
+    const again = await throttle.reserve('often@test.local', '198.51.100.90');
+    if (!again.locked) await throttle.succeeded('often@test.local', '198.51.100.90', again);
+    expect(writes).toHaveBeenCalledTimes(1);
+  });
+
+  it('R-AUTH-03 a record too contended to write refuses the guess as locked (423), never a server error', async () => {
+    const throttle = new LoginThrottle(store, { attempts: 5, windowMs: 60_000 });
+    const write = store.bulkWrite.bind(store);
+    vi.spyOn(store, 'bulkWrite').mockImplementation(async (docs) =>
+      docs.some((d) => d._id.startsWith('login-attempts:'))
+        ? docs.map((d) => ({ id: d._id, ok: false, error: 'conflict', reason: 'conflict' }))
+        : write(docs),
+    );
+    const seat = await throttle.reserve('busy@test.local', '203.0.113.190');
+    expect(seat.locked).toBe(true);
   });
 });

@@ -15,6 +15,11 @@ import { LOGIN_ATTEMPTS_TYPE, type LoginAttemptsDoc } from './throttle.js';
 export const LOGIN_ATTEMPTS_SWEEP_JOB = 'login-attempts-sweep';
 const FORGET_INDEX = 'idx-login-attempts-forget';
 const SWEEP_EVERY_MS = 10 * 60_000;
+/**
+ * A record is swept only this long after its `forgetAt`: a guess taking the last seat just before
+ * its window ends may still be hashing, and its lock must find the record (throttle.ts rebuilds it too).
+ */
+export const SWEEP_GRACE_MS = 60_000;
 /** Records deleted per slot at most: a backlog is worked off over several slots, never in one long write. */
 export const SWEEP_BATCH = 500;
 
@@ -30,15 +35,16 @@ export async function ensureAttemptsIndex(store: DocStore): Promise<void> {
   await store.ensureIndex(FORGET_INDEX, ['type', 'forgetAt']);
 }
 
-/** Deletes up to `batch` records forgotten before `now`; returns how many went. */
+/** Deletes up to `batch` records forgotten more than SWEEP_GRACE_MS before `now`; returns how many went. */
 export async function sweepLoginAttempts(store: DocStore, now: number, batch = SWEEP_BATCH): Promise<number> {
+  const before = now - SWEEP_GRACE_MS;
   const found = await store.find({
-    selector: { type: LOGIN_ATTEMPTS_TYPE, forgetAt: { $lt: now } },
+    selector: { type: LOGIN_ATTEMPTS_TYPE, forgetAt: { $lt: before } },
     limit: batch,
     useIndex: FORGET_INDEX,
   });
   // The index may lag the document: check again what was asked.
-  const expired = (found as LoginAttemptsDoc[]).filter((d) => !d._deleted && d._rev && d.forgetAt < now);
+  const expired = (found as LoginAttemptsDoc[]).filter((d) => !d._deleted && d._rev && d.forgetAt < before);
   if (expired.length === 0) return 0;
   const results = await store.bulkWrite(expired.map((d): StoredDoc => ({ _id: d._id, _rev: d._rev as string, _deleted: true })));
   return results.filter((r) => r.ok).length;

@@ -11,7 +11,7 @@ const MOUNT = '/api/auth';
 export function authRoutes(auth: AuthService, limiter: RateLimiter): Router {
   const router = Router();
   implement(router, MOUNT, API.login, ({ req, body }) => auth.login(body, clientAddress(req)), [limiter.middleware('login')]);
-  implement(router, MOUNT, API.refresh, ({ body }) => auth.refresh(body.refreshToken), [limiter.middleware('refresh')]);
+  implement(router, MOUNT, API.refresh, ({ req, body }) => auth.refresh(body.refreshToken, clientAddress(req)), [limiter.middleware('refresh')]);
   implement(router, MOUNT, API.logout, async ({ req }) => auth.logout(principalOf(req)), [requireUser(auth)]);
   implement(router, MOUNT, API.me, ({ req }) => ({ user: principalOf(req).user }), [requireUser(auth)]);
   implement(router, MOUNT, API.unlockUser, async ({ params }) => {

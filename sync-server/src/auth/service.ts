@@ -55,7 +55,8 @@ export class AuthService {
     private readonly signer: TokenSigner,
     private readonly config: Pick<Config, 'accessTtlSeconds' | 'refreshTtlSeconds'> & { lockout: LockoutRule },
   ) {
-    this.throttle = new LoginThrottle(store, config.lockout);
+    // A place stays known for twice a session's life: one kept alive by refreshes never outlives it.
+    this.throttle = new LoginThrottle(store, { ...config.lockout, knownPlaceMs: 2 * config.refreshTtlSeconds * 1000 });
   }
 
   onLogout(listener: (principal: Principal) => void): void {
@@ -181,8 +182,11 @@ export class AuthService {
     };
   }
 
-  /** Rotates the refresh token; a reused (already rotated) token revokes the whole session. */
-  async refresh(refreshToken: string): Promise<LoginResponse> {
+  /**
+   * Rotates the refresh token; a reused (already rotated) token revokes the whole session. The
+   * caller's place stays known to the account (throttle.ts), as after a sign-in there.
+   */
+  async refresh(refreshToken: string, address?: string): Promise<LoginResponse> {
     const [key, secret] = refreshToken.split('.');
     const invalid = new DomainError('unauthenticated', 'invalid_token', 'Sessão expirada. Entre novamente.');
     if (!key || !secret || !/^[0-9A-Z]{26}$/.test(key)) throw invalid;
@@ -206,6 +210,7 @@ export class AuthService {
     if (!written || reused || !doc) throw invalid;
     const user = await this.userById(doc.userId);
     if (!user) throw invalid;
+    if (address !== undefined) await this.throttle.refreshedFrom(user.email, address);
     return this.tokens(user, sessionId, `${key}.${next}`);
   }
 

@@ -11,9 +11,16 @@ import { sha256 } from './tokens.js';
  *   (10 × attempts unless configured): past them the account answers "locked", progressively, to
  *   every such place, so a botnet or an IPv6 block gets a bounded number of guesses in all.
  *
- * A place where the account signed in within KNOWN_PLACE_MS is not held by the account-wide count,
- * so a siege elsewhere never locks the user out at their usual place. Both counts are keyed by the
- * e-mail typed, known or not: an unknown account is answered exactly like a real one (no oracle).
+ * A place where the account signed in (or refreshed a session) within `knownPlaceMs` — twice the
+ * session's life, so a user kept signed in by refreshes is never a stranger at home when it ends —
+ * is not held by the account-wide count: a siege elsewhere never locks the user out there.
+ *
+ * A user with no usual place yet (new, or right after a deploy) is not locked out either: while
+ * the account-wide count is exhausted, a place with no guess of its own in its window (and never
+ * locked) still gets one guess, its first; a wrong one leaves it held like any other stranger.
+ * So each place gets one guess per window during a siege instead of `attempts`: a slower rate,
+ * never a total lock. Both counts are keyed by the e-mail typed, known or not: an unknown account
+ * is answered exactly like a real one (no oracle).
  */
 export interface LoginAttemptsDoc extends StoredDoc {
   type: 'login-attempts';
@@ -36,8 +43,10 @@ export const LOGIN_ATTEMPTS_TYPE = 'login-attempts';
 const LONGEST_LOCK_MS = 24 * 3600_000;
 /** A day without a lockout forgets the earlier ones. */
 const LOCKOUTS_FORGOTTEN_MS = 24 * 3600_000;
-/** A place where the account signed in this recently keeps its own allowance during a siege. */
-export const KNOWN_PLACE_MS = 30 * 24 * 3600_000;
+/** A place where the account signed in this recently keeps its own allowance, unless configured (2 × the session's life). */
+export const KNOWN_PLACE_MS = 60 * 24 * 3600_000;
+/** A guess refused because its record was too contended to write: retry shortly (an answer like "locked", never a 5xx). */
+const CONTENDED_RETRY_MS = 5_000;
 /** A known place's success is written again only this long after the last one (fewer writes per login). */
 const SUCCESS_REWRITE_MS = 3600_000;
 /** The account-wide allowance unless configured: generous, the user's own typos never reach it. */
@@ -49,6 +58,8 @@ export interface LockoutRule {
   attempts: number;
   windowMs: number;
   accountAttempts?: number;
+  /** How long a sign-in (or a session refresh) keeps a place known; at least 2 × the refresh token's life. */
+  knownPlaceMs?: number;
 }
 
 type Seat = { refused: number } | { seat: number; doc: LoginAttemptsDoc };
@@ -77,12 +88,14 @@ export function placeOf(address: string): string {
 
 export class LoginThrottle {
   private readonly accountAttempts: number;
+  private readonly knownPlaceMs: number;
 
   constructor(
     private readonly store: DocStore,
     private readonly lockout: LockoutRule,
   ) {
     this.accountAttempts = lockout.accountAttempts ?? lockout.attempts * ACCOUNT_FACTOR;
+    this.knownPlaceMs = lockout.knownPlaceMs ?? KNOWN_PLACE_MS;
   }
 
   private idOf(email: string, place: string): string {
@@ -92,7 +105,7 @@ export class LoginThrottle {
   /** The moment from which the record is the same as none (window over, no lock, lockouts forgotten, place unknown). */
   private stamped(doc: LoginAttemptsDoc): LoginAttemptsDoc {
     const lockEnd = doc.lockedUntil === null ? 0 : doc.lockedUntil + (doc.lockouts > 0 ? LOCKOUTS_FORGOTTEN_MS : 0);
-    const known = doc.lastSuccessAt === undefined ? 0 : doc.lastSuccessAt + KNOWN_PLACE_MS;
+    const known = doc.lastSuccessAt === undefined ? 0 : doc.lastSuccessAt + this.knownPlaceMs;
     return { ...doc, forgetAt: Math.max(doc.windowStart + this.lockout.windowMs, lockEnd, known) };
   }
 
@@ -122,7 +135,7 @@ export class LoginThrottle {
    */
   private async seat(id: string, allowed: number, clearedAt: number | undefined, now: number): Promise<Seat> {
     let refused: number | undefined;
-    const { doc } = await updateDoc<LoginAttemptsDoc>(this.store, id, (c) => {
+    const { doc } = await contended(updateDoc<LoginAttemptsDoc>(this.store, id, (c) => {
       refused = undefined;
       const state = this.current(c, clearedAt, now);
       if (lockedAt(state, now)) {
@@ -135,8 +148,8 @@ export class LoginThrottle {
         return undefined;
       }
       return this.stamped({ ...state, counted: state.counted + 1, updatedAt: now });
-    });
-    if (refused !== undefined || !doc) return { refused: refused ?? now + this.lockout.windowMs };
+    }));
+    if (refused !== undefined || !doc) return { refused: refused ?? now + CONTENDED_RETRY_MS };
     return { seat: doc.counted, doc };
   }
 
@@ -144,21 +157,27 @@ export class LoginThrottle {
     const now = Date.now();
     const here = await this.seat(this.idOf(email, placeOf(address)), this.lockout.attempts, clearedAt, now);
     if ('refused' in here) return { locked: true, until: here.refused };
-    const known = here.doc.lastSuccessAt !== undefined && now - here.doc.lastSuccessAt <= KNOWN_PLACE_MS;
+    const known = here.doc.lastSuccessAt !== undefined && now - here.doc.lastSuccessAt <= this.knownPlaceMs;
     if (known) return { locked: false, seat: here.seat, accountSeat: null };
     const everywhere = await this.seat(this.idOf(email, EVERY_PLACE), this.accountAttempts, clearedAt, now);
-    if ('refused' in everywhere) return { locked: true, until: everywhere.refused };
+    if ('refused' in everywhere) {
+      // A place's first guess in its window, never locked: let through even during a siege (see above).
+      const clean = here.seat === 1 && here.doc.lockouts === 0;
+      return clean ? { locked: false, seat: here.seat, accountSeat: null } : { locked: true, until: everywhere.refused };
+    }
     return { locked: false, seat: here.seat, accountSeat: everywhere.seat };
   }
 
   /** Sets the next, longer lock on the record unless one holds already; returns until when. */
   private async lock(id: string, now: number): Promise<number | undefined> {
-    const { doc } = await updateDoc<LoginAttemptsDoc>(this.store, id, (c) => {
-      if (!c || lockedAt(c, now)) return undefined;
+    const { doc } = await contended(updateDoc<LoginAttemptsDoc>(this.store, id, (found) => {
+      // Swept meanwhile (or never written): the lock is set on a record rebuilt as a missing one reads.
+      const c = found ?? { ...this.current(undefined, undefined, now), _id: id };
+      if (lockedAt(c, now)) return undefined;
       const lockMs = Math.min(this.lockout.windowMs * 2 ** Math.min(c.lockouts, 10), LONGEST_LOCK_MS);
       return this.stamped({ ...c, lockouts: c.lockouts + 1, lockedUntil: now + lockMs, updatedAt: now });
-    });
-    return doc?.lockedUntil ?? undefined;
+    }));
+    return doc === undefined ? now + this.lockout.windowMs : (doc.lockedUntil ?? undefined);
   }
 
   /**
@@ -177,21 +196,54 @@ export class LoginThrottle {
   /**
    * The right password: the guesses counted at this place are forgotten, unless a lock was set
    * meanwhile, and the place is known to the account. Account-wide, only this guess's own seat is
-   * given back (the user's sign-in does not spend the siege's allowance); the rest stays.
+   * given back (the user's sign-in does not spend the siege's allowance); the rest stays. Both are
+   * bookkeeping: under too much contention they are skipped rather than fail the sign-in.
    */
   async succeeded(email: string, address: string, reservation: Extract<Reservation, { locked: false }>): Promise<void> {
     const now = Date.now();
-    if (reservation.accountSeat !== null) {
-      await updateDoc<LoginAttemptsDoc>(this.store, this.idOf(email, EVERY_PLACE), (c) =>
-        c && c.counted > 0 && !lockedAt(c, now) ? this.stamped({ ...c, counted: c.counted - 1, updatedAt: now }) : undefined,
-      );
+    try {
+      await this.placeKnown(email, address, now, true);
+    } finally {
+      if (reservation.accountSeat !== null) await this.giveBack(email, now);
     }
-    await updateDoc<LoginAttemptsDoc>(this.store, this.idOf(email, placeOf(address)), (c) => {
-      if (c && c.counted === 0 && c.lastSuccessAt !== undefined && now - c.lastSuccessAt < SUCCESS_REWRITE_MS) return undefined;
+  }
+
+  /** The account-wide seat of a right guess, given back even if marking the place known failed. */
+  private async giveBack(email: string, now = Date.now()): Promise<void> {
+    await contended(updateDoc<LoginAttemptsDoc>(this.store, this.idOf(email, EVERY_PLACE), (c) =>
+      c && c.counted > 0 && !lockedAt(c, now) ? this.stamped({ ...c, counted: c.counted - 1, updatedAt: now }) : undefined,
+    ));
+  }
+
+  /** A session refreshed from this place: it stays known (its counts and locks are left alone). */
+  async refreshedFrom(email: string, address: string): Promise<void> {
+    await this.placeKnown(email, address, Date.now(), false);
+  }
+
+  /**
+   * Marks the place known; after a right password (`clear`) its count is forgotten too. Written at
+   * most once per SUCCESS_REWRITE_MS when there is nothing else to forget (at most the seat just taken).
+   */
+  private async placeKnown(email: string, address: string, now: number, clear: boolean): Promise<void> {
+    await contended(updateDoc<LoginAttemptsDoc>(this.store, this.idOf(email, placeOf(address)), (c) => {
+      const recent = c?.lastSuccessAt !== undefined && now - c.lastSuccessAt < SUCCESS_REWRITE_MS;
+      if (c && recent && (!clear || (c.counted <= 1 && c.lockouts === 0))) return undefined;
       const base = c ?? this.current(undefined, undefined, now);
-      const cleared = lockedAt(base, now) ? base : { ...base, counted: 0, windowStart: now, lockouts: 0, lockedUntil: null };
+      const cleared = !clear || lockedAt(base, now) ? base : { ...base, counted: 0, windowStart: now, lockouts: 0, lockedUntil: null };
       return this.stamped({ ...cleared, lastSuccessAt: now, updatedAt: now });
-    });
+    }));
+  }
+}
+
+/** updateDoc gave up after too many revision conflicts: reported as nothing written, never thrown (no 5xx). */
+async function contended<T extends StoredDoc>(
+  write: Promise<{ doc: T | undefined; written: boolean }>,
+): Promise<{ doc: T | undefined; written: boolean }> {
+  try {
+    return await write;
+  } catch (error) {
+    if (error instanceof Error && error.message.endsWith('too much contention')) return { doc: undefined, written: false };
+    throw error;
   }
 }
 
