@@ -151,6 +151,40 @@ describe.skipIf(!hasRedis)('BullJobRunner (needs the redis-server package)', () 
     expect(await jobDoc(store, 'job:send.m1')).toMatchObject({ owner: 'node-b', attempts: 2, lastError: null });
   });
 
+  it('R-OPS-02 stop() says whether every job finished: false when one was cut off at the bound, true when all ended', async () => {
+    let release: () => void = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const a = runner('node-a', { stopTimeoutMs: 100 });
+    a.register('send', () => released, { policy: FAST });
+    await a.start();
+    await store.bulkWrite([newJob('send', 'm1', {})]);
+    await until(async () => (await jobDoc(store, 'job:send.m1')).owner === 'node-a', WAIT_MS);
+    // A drain reads this: a cut-off job must not pass for a clean stop (exit code 0).
+    expect(await a.stop()).toBe(false);
+    release();
+    const b = runner('node-b');
+    b.register('send', async () => {}, { policy: FAST });
+    await b.start();
+    expect(await b.stop()).toBe(true);
+  });
+
+  it('R-OPS-02 stop() returns while Redis is down and a job runs, and says that job was cut off', async () => {
+    let release: () => void = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const a = runner('node-a', { stopTimeoutMs: 200 });
+    a.register('send', () => released, { policy: FAST });
+    await a.start();
+    await store.bulkWrite([newJob('send', 'm1', {})]);
+    await until(async () => (await jobDoc(store, 'job:send.m1')).owner === 'node-a', WAIT_MS);
+    let stopped: boolean | undefined;
+    // Pausing and closing are bounded too (a Redis that accepts but never answers would hold them); a stopped Redis answers at once.
+    await redis.restart(async () => {
+      stopped = await a.stop();
+    });
+    release();
+    expect(stopped).toBe(false);
+  });
+
   it('R-OPS-01 jobs Redis never saw (written before start, or left running by a dead node) are run from the store', async () => {
     const orphan: JobDoc = {
       ...newJob('send', 'orphan', {}),

@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type JobDoc, newJob, StoreJobRunner } from '../src/jobs/index.js';
+import { drainThenExit } from '../src/lifecycle/shutdown.js';
 import { EmbeddedStore } from '../src/store/embedded.js';
 import type { DocStore } from '../src/store/types.js';
 import { call, startTestServer } from './helpers.js';
@@ -91,6 +92,44 @@ describe('R-OPS-02 R-OPS-05 the job runner under a shutdown', () => {
     expect(await jobDoc(store, 'job:send.m1')).toMatchObject({ state: 'running', owner: 'node-a' });
   });
 
+  it('R-OPS-02 R-OPS-05 a job still running at ATENDE_SHUTDOWN_TIMEOUT_MS is cut off: the exit code is 1 and the log says a job was cut off, not "drained"', async () => {
+    const lines: string[] = [];
+    const log = (line: string): void => void lines.push(line);
+    const server = await startTestServer({ ATENDE_SHUTDOWN_TIMEOUT_MS: '300' }, { log });
+    cleanups.push(() => server.close());
+    let release: () => void = quiet;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    cleanups.unshift(release);
+    let started: () => void = quiet;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    // A send whose upstream never answers, and that does not heed the abort either.
+    server.jobs.register('slow', () => (started(), released));
+    await server.store.bulkWrite([newJob('slow', 'k1', {})]);
+    await running;
+    // Before the fix the runner's stop (same bound, started first) gave up quietly and the drain exited 0 with "shutdown: drained".
+    const code = await drainThenExit({ timeoutMs: 300, drain: (ms) => server.drain(ms), afterwards: async () => {}, log });
+    expect(code).toBe(1);
+    expect(lines).toContainEqual(expect.stringMatching(/jobs: stopped with 1 job\(s\) still running/));
+    expect(lines).toContainEqual(expect.stringMatching(/shutdown: .*job\(s\) cut off/));
+    expect(lines).not.toContain('shutdown: drained');
+  });
+
+  it('R-OPS-02 a job runner whose stop() fails makes the drain a forced one (exit code 1), not a clean one', async () => {
+    const lines: string[] = [];
+    const log = (line: string): void => void lines.push(line);
+    const server = await startTestServer({ ATENDE_SHUTDOWN_TIMEOUT_MS: '2000' }, { log });
+    cleanups.push(() => server.close());
+    const stop = server.jobs.stop.bind(server.jobs);
+    server.jobs.stop = async () => {
+      await stop();
+      throw new Error('queue connection lost');
+    };
+    const code = await drainThenExit({ timeoutMs: 2000, drain: (ms) => server.drain(ms), afterwards: async () => {}, log });
+    expect(code).toBe(1);
+    expect(lines).toContainEqual(expect.stringMatching(/shutdown: stopping jobs failed: .*queue connection lost/));
+    expect(lines).not.toContain('shutdown: drained');
+  });
+
   it('R-OPS-02 a stopped runner leaves no timer behind: a process that stopped it and closed its store exits by itself', async () => {
     const module = (file: string) => JSON.stringify(pathToFileURL(path.join(here, '../src', file)).href);
     // The bound is the longest ATENDE_SHUTDOWN_TIMEOUT_MS: before the fix the process lived that long after stop().
@@ -126,7 +165,7 @@ describe('R-OPS-02 R-OPS-05 the job runner under a shutdown', () => {
   it('R-OPS-01 alone over the store, a dead process\'s running job is taken over at once even while older jobs of ours are running', async () => {
     const store = freshStore();
     const runner = new StoreJobRunner(store, { nodeId: 'node-a', log: quiet, pollMs: 100, exclusive: true });
-    cleanups.unshift(() => runner.stop());
+    cleanups.unshift(async () => void (await runner.stop()));
     let releaseSlow: () => void = quiet;
     const slowReleased = new Promise<void>((resolve) => (releaseSlow = resolve));
     cleanups.unshift(releaseSlow);

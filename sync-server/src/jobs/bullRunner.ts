@@ -34,6 +34,8 @@ interface KindQueue {
 }
 
 const SWEEP_PAGE = 500;
+/** Closing the queues after stop()'s bound: within the shutdown's grace for releasing (lifecycle/shutdown.ts). */
+const CLOSE_GRACE_MS = 2_000;
 const IDLE_CHECK_MS = 20;
 // Clocks of several nodes differ a little; a job picked up this early just runs.
 const EARLY_TOLERANCE_MS = 250;
@@ -47,6 +49,17 @@ function notBefore(job: JobDoc, now: number): number | undefined {
   if (job.state === 'pending' && job.runAt > now + EARLY_TOLERANCE_MS) return job.runAt;
   if (job.state === 'running' && job.leaseUntil !== null && job.leaseUntil > now + EARLY_TOLERANCE_MS) return job.leaseUntil;
   return undefined;
+}
+
+/** True when `step` settled within `ms` (a failed step counts as settled); the timer never outlives it. */
+async function within(step: Promise<unknown>, ms: number): Promise<boolean> {
+  const bound = new AbortController();
+  const outOfTime = sleep(Math.max(0, ms), false, { signal: bound.signal }).catch(() => false);
+  try {
+    return await Promise.race([step.then(() => true, () => true), outOfTime]);
+  } finally {
+    bound.abort();
+  }
 }
 
 /** BullMQ refuses custom ids with ':'; the doc id travels in the job data anyway. */
@@ -71,6 +84,7 @@ export class BullJobRunner implements JobRunner {
   private sweepTimer: NodeJS.Timeout | undefined;
   private started = false;
   private stopping = false;
+  private stopped: Promise<boolean> | undefined;
   private readonly connection: { url: string };
 
   constructor(
@@ -102,23 +116,32 @@ export class BullJobRunner implements JobRunner {
     this.sweepTimer = setInterval(() => void this.sweep(), this.options.sweepMs ?? 30_000);
   }
 
-  async stop(): Promise<void> {
-    if (!this.started || this.stopping) return;
+  /** Once: a second call (the drain, then an embedder's close) gets the first one's answer. */
+  stop(): Promise<boolean> {
+    if (!this.started) return Promise.resolve(true);
+    return (this.stopped ??= this.stopNow());
+  }
+
+  private async stopNow(): Promise<boolean> {
     this.stopping = true;
     this.feed?.stop();
     clearInterval(this.sweepTimer);
+    // One bound for pausing and waiting: a Redis that stopped answering must not hold stop() (and a drain) forever.
+    const deadline = Date.now() + (this.options.stopTimeoutMs ?? 10_000);
     const workers = [...this.queues.values()].map((q) => q.worker);
-    await Promise.all(workers.map((w) => w.pause(true)));
-    const finished = Promise.allSettled([...this.inFlight]).then(() => true);
-    const force = !(await Promise.race([finished, sleep(this.options.stopTimeoutMs ?? 10_000, false)]));
+    const paused = await within(Promise.all(workers.map((w) => w.pause(true))), deadline - Date.now());
+    const finished = paused && (await within(Promise.allSettled([...this.inFlight]), deadline - Date.now()));
+    const force = !finished;
     if (force) {
       // Left as after a crash: BullMQ's stalled check hands these jobs to another node.
       for (const controller of this.controllers) controller.abort(new Error('job runner stopped'));
       this.options.log(`jobs: stopped with ${this.inFlight.size} job(s) still running; another node takes them over`);
     }
-    // A graceful close() is memoised and would wait for abandoned jobs forever: decide once.
-    await Promise.all(workers.map((w) => w.close(force)));
-    await Promise.all([...this.queues.values()].map((q) => q.queue.close()));
+    // A graceful close() is memoised and would wait for abandoned jobs forever: decide once. Closing
+    // gets a short grace of its own, past the bound: a Redis that is down never answers it.
+    const closing = Promise.all([...workers.map((w) => w.close(force)), ...[...this.queues.values()].map((q) => q.queue.close())]);
+    if (!(await within(closing, CLOSE_GRACE_MS))) this.options.log(`jobs: Redis did not answer closing the queues within ${CLOSE_GRACE_MS} ms; left open`);
+    return finished;
   }
 
   async idle(): Promise<void> {

@@ -49,6 +49,7 @@ export class StoreJobRunner implements JobRunner {
   private timer: NodeJS.Timeout | undefined;
   private started = false;
   private stopping = false;
+  private stopped: Promise<boolean> | undefined;
   /** stop() ran out of time: nothing may start any more, not even a claim that was in flight. */
   private gaveUp = false;
   private pumping: Promise<void> | undefined;
@@ -99,8 +100,13 @@ export class StoreJobRunner implements JobRunner {
     this.wake();
   }
 
-  async stop(): Promise<void> {
-    if (!this.started || this.stopping) return;
+  /** Once: a second call (the drain, then an embedder's close) gets the first one's answer. */
+  stop(): Promise<boolean> {
+    if (!this.started) return Promise.resolve(true);
+    return (this.stopped ??= this.stopNow());
+  }
+
+  private async stopNow(): Promise<boolean> {
     this.stopping = true;
     this.feed?.stop();
     clearTimeout(this.timer);
@@ -115,7 +121,7 @@ export class StoreJobRunner implements JobRunner {
     const outOfTime = sleep(this.stopTimeoutMs, false, { signal: bound.signal }).catch(() => false);
     const inTime = await Promise.race([settled, outOfTime]);
     bound.abort();
-    if (inTime) return;
+    if (inTime) return true;
     // Their leases run out and another node takes the jobs over, as after a crash; a claim still in
     // flight that lands after this is left to the same takeover (claimNow starts nothing any more).
     this.gaveUp = true;
@@ -124,6 +130,8 @@ export class StoreJobRunner implements JobRunner {
       execution.controller.abort(new Error('job runner stopped'));
     }
     this.options.log(`jobs: stopped with ${this.executions.size} job(s) still running; their leases will expire`);
+    // Out of time even with no handler running: a claim that lands late leaves its job to lease takeover too.
+    return false;
   }
 
   async idle(): Promise<void> {

@@ -130,8 +130,11 @@ export interface RegisterOptions {
 export interface JobRunner {
   register(kind: string, handler: JobHandler, options?: RegisterOptions): void;
   start(): Promise<void>;
-  /** Stops taking jobs and waits (bounded) for the running ones. */
-  stop(): Promise<void>;
+  /**
+   * Stops taking jobs and waits (bounded) for the running ones. True when every one finished, false
+   * when some were cut off at the bound (left to lease takeover): a shutdown must not call that clean.
+   */
+  stop(): Promise<boolean>;
   /** For tests and the bench: resolves when no due job is pending or running. */
   idle(): Promise<void>;
 }
