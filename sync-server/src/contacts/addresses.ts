@@ -123,11 +123,17 @@ export async function assertAddressFree(store: DocStore, kind: ChannelKind, addr
   throw numberTaken(kind, toWire<ContactDoc>(legacy));
 }
 
-/** Frees an address the contact no longer has (an edit changed it); someone else's claim stays. */
+/**
+ * Frees an address the contact no longer has (an edit changed it); someone else's claim stays, and
+ * so does one the stored contact still holds: a command that lost the race for the contact id to
+ * another user's (same id, same number) must not free the number that user's contact now has.
+ */
 export async function releaseAddress(store: DocStore, kind: ChannelKind, address: string, contactId: string): Promise<void> {
   const id = addressId(kind, address);
   const known = (await store.get(id, { fresh: true })) as AddressDoc | undefined;
   if (!known || known._deleted || known.contactId !== contactId || !known._rev) return;
+  const holder = await store.get(contactId, { fresh: true });
+  if (holder && !isGone(holder) && toWire<ContactDoc>(holder).addresses?.[kind] === address) return;
   // A lost race means someone claimed it meanwhile: theirs now, nothing to free.
   await store.bulkWrite([{ _id: id, _rev: known._rev, _deleted: true }]);
 }
