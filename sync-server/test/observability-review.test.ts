@@ -68,6 +68,20 @@ describe('R-OPS-05 access log: credentials in the path', () => {
     expect(redactedUrl('/api/webchat/messages?token=t0k3n&x=1')).toBe('/api/webchat/messages?token=[Redacted]&x=1');
     expect(redactedUrl('/demo/index.html', undefined)).toBe('/demo/index.html');
   });
+
+  it('R-OPS-05 a path under /channels/media/<token> that matches no route is logged with the token masked all the same', () => {
+    // Before the fix a path no route serves was logged as typed, the signed link's token with it.
+    expect(redactedUrl(`/channels/media/${MEDIA_TOKEN}/x`, undefined)).toBe('/channels/media/[Redacted]/x');
+    expect(redactedUrl(`/channels/media/${MEDIA_TOKEN}/x?download=1`, 'unmatched')).toBe('/channels/media/[Redacted]/x?download=1');
+  });
+
+  it('R-OPS-05 a sentence quoting a signed media link (a Graph API error in a job\'s lastError) is logged with the token masked', () => {
+    const capture = new LogCapture();
+    const log = lineLogger(createLogger({ level: 'info', nodeId: 'n1', destination: capture }));
+    log(`jobs: job:send.m1 attempt 1 failed, retry at 2026-01-01T00:00:00.000Z: (#100) Failed to fetch https://atende.example/channels/media/${MEDIA_TOKEN}, check the URL`);
+    expect(capture.text).not.toContain(MEDIA_TOKEN);
+    expect(capture.lines[0]?.msg).toContain('https://atende.example/channels/media/[Redacted], check the URL');
+  });
 });
 
 describe('R-OPS-05 log levels', () => {

@@ -21,6 +21,13 @@ function pathsFor(keys: readonly string[]): string[] {
 }
 
 /**
+ * A signed media link's token (`/channels/media/<token>`, channels/publicMedia.ts): it opens a
+ * customer's file to whoever holds the URL, and upstream errors quote the URL they failed to fetch.
+ * The token is URI-encoded, so it stops at the first character encoding would have escaped.
+ */
+export const SIGNED_MEDIA_LINK: [RegExp, string] = [/(\/channels\/media\/)[A-Za-z0-9%._~!*-]+/g, `$1${REDACTED}`];
+
+/**
  * The `log(message)` callbacks all over the server hand over sentences, which path redaction
  * cannot see into: the shapes a credential or a text takes inside a sentence are masked here.
  */
@@ -30,6 +37,7 @@ const IN_SENTENCES: Array<[RegExp, string]> = [
   [/"((?:access|refresh|bot)?[Tt]oken|password|secret|authorization)"\s*:\s*"[^"]*"/g, `"$1":"${REDACTED}"`],
   // Credentials inside URLs (redis://user:pw@host, http://admin:pw@couch).
   [/(\/\/[^/\s:@]+:)[^@\s/]+@/g, `$1${REDACTED}@`],
+  SIGNED_MEDIA_LINK,
 ];
 const CONTENT_IN_SENTENCES: Array<[RegExp, string]> = [[/"(text|body)"\s*:\s*"(?:[^"\\]|\\.)*"/g, `"$1":"${REDACTED}"`]];
 

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Request, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
-import { REDACTED } from './logger.js';
+import { REDACTED, SIGNED_MEDIA_LINK } from './logger.js';
 
 /**
  * Per-request plumbing shared by the access log and the latency histogram: the request id and the
@@ -92,7 +92,8 @@ function redactedPath(raw: string, route: string | undefined): string {
 /** The URL as logged: credentials masked in the path (by `route`, the matched pattern) and in the query. */
 export function redactedUrl(raw: string, route?: string): string {
   const at = raw.indexOf('?');
-  const path = redactedPath(at < 0 ? raw : raw.slice(0, at), route);
+  // A media link's token is masked even on a path no route serves (`/channels/media/<token>/x`).
+  const path = redactedPath(at < 0 ? raw : raw.slice(0, at), route).replace(...SIGNED_MEDIA_LINK);
   if (at < 0) return path;
   const params = new URLSearchParams(raw.slice(at + 1));
   for (const name of [...params.keys()]) if (SECRET_PARAM.test(name)) params.set(name, REDACTED);
