@@ -1,6 +1,6 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import { DomainError } from '@atende/protocol';
+import { sameSecret } from './tokens.js';
 
 /**
  * Doors for `/metrics`, an operator route that is not for the app's users. (The backup route asks
@@ -28,10 +28,8 @@ export const onThisMachine: RequestHandler = (req, _res, next) => {
  * time, so the token cannot be guessed byte by byte); others get 401.
  */
 export function metricsBearer(token: string): RequestHandler {
-  const expected = Buffer.from(`Bearer ${token}`);
   return (req, res, next) => {
-    const given = Buffer.from(req.headers.authorization ?? '');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    if (!sameSecret(req.headers.authorization ?? '', `Bearer ${token}`)) {
       res.setHeader('WWW-Authenticate', 'Bearer');
       next(new DomainError('unauthenticated', 'metrics_token_required', 'This route needs the metrics token (ATENDE_METRICS_TOKEN)'));
       return;

@@ -41,3 +41,15 @@ export class TokenSigner {
 
 export const randomToken = (bytes = 32): string => randomBytes(bytes).toString('base64url');
 export const sha256 = (value: string): string => createHash('sha256').update(value).digest('hex');
+
+/**
+ * Whether a secret a caller gave equals ours, in constant time and without leaking how long ours
+ * is: both are hashed to the same length first (webhook secret headers, verify tokens, the metrics
+ * and backup tokens). An empty secret of ours never matches.
+ */
+export function sameSecret(given: string, ours: string): boolean {
+  if (!ours) return false;
+  const a = createHmac('sha256', 'compare').update(given).digest();
+  const b = createHmac('sha256', 'compare').update(ours).digest();
+  return timingSafeEqual(a, b);
+}

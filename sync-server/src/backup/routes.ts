@@ -1,12 +1,30 @@
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import type { StoreConfig } from '../config/config.js';
 import { DomainError } from '@atende/protocol';
 import { principalOf, requireUser } from '../auth/middleware.js';
 import type { AuthService } from '../auth/service.js';
+import { sameSecret } from '../auth/tokens.js';
 import { writeBackup } from './dump.js';
 import { backupFileName, type StoreDriver } from './format.js';
 import { embeddedReplicaOf, type HeldReplica } from './replica.js';
-import { backupTokenDoor, writeBackupToken } from './token.js';
+import { BACKUP_TOKEN_HEADER, writeBackupToken } from './token.js';
+
+/**
+ * Lets through only a request carrying `token` in BACKUP_TOKEN_HEADER, compared in constant time
+ * (neither the bytes nor the length leak). Others get the same 404 as a route that does not exist:
+ * from outside there is nothing here, not even a door to try passwords at.
+ */
+function backupTokenDoor(token: string): RequestHandler {
+  return (req, _res, next) => {
+    const given = req.headers[BACKUP_TOKEN_HEADER];
+    if (typeof given !== 'string' || !sameSecret(given, token)) {
+      // Worded as the app's own 404 for an unknown path (http/errors.ts), so the two cannot be told apart.
+      next(new DomainError('not_found', 'not_found', `No route for ${req.method} ${req.originalUrl.split('?')[0]}`));
+      return;
+    }
+    next();
+  };
+}
 
 /** A full copy reads every document: a few an hour is plenty for an operator, and bounds the load. */
 const BACKUPS_PER_HOUR = 12;

@@ -1,8 +1,6 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { RequestHandler } from 'express';
-import { DomainError } from '@atende/protocol';
 import { BackupError } from './format.js';
 
 /**
@@ -43,24 +41,4 @@ export function readBackupToken(dataDir: string): string {
       ? `${file} does not exist: the server holding ${dataDir} did not write it (an older version?), or the folder is another machine's`
       : `cannot read ${file} (${code ?? String(error)}): run the backup as the user the server runs as`);
   }
-}
-
-const digest = (text: string): Buffer => createHash('sha256').update(text).digest();
-
-/**
- * Lets through only a request carrying `token` in BACKUP_TOKEN_HEADER, compared in constant time
- * (hashes of equal length, so neither the bytes nor the length leak). Others get the same 404 as a
- * route that does not exist: from outside there is nothing here, not even a door to try passwords at.
- */
-export function backupTokenDoor(token: string): RequestHandler {
-  const expected = digest(token);
-  return (req, _res, next) => {
-    const given = req.headers[BACKUP_TOKEN_HEADER];
-    if (typeof given !== 'string' || !timingSafeEqual(digest(given), expected)) {
-      // Worded as the app's own 404 for an unknown path (http/errors.ts), so the two cannot be told apart.
-      next(new DomainError('not_found', 'not_found', `No route for ${req.method} ${req.originalUrl.split('?')[0]}`));
-      return;
-    }
-    next();
-  };
 }

@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { WebhookRequest } from '../adapter.js';
-import { sameSecret } from '../secrets.js';
+import { sameSecret } from '../../auth/tokens.js';
 
 /**
  * The webhook contract Meta's Graph API shares across WhatsApp, Messenger and Instagram

@@ -7,7 +7,7 @@ import {
   MediaTooLarge, type ChannelAdapter, type InboundEvent, type OutboundRequest, type SendResult, type WebhookRequest,
 } from '../adapter.js';
 import { readCapped } from '../safeDownload.js';
-import { sameSecret } from '../secrets.js';
+import { sameSecret } from '../../auth/tokens.js';
 import { BoundedMap, TypingThrottle } from '../typingThrottle.js';
 import { upstreamFetch, UpstreamUnreachable } from '../upstreamFetch.js';
 import { parseTelegramUpdate, TELEGRAM_DOWNLOAD_MAX, telegramMessageId } from './inbound.js';
