@@ -28,6 +28,8 @@ export class MemoryBus implements Bus {
     return this.subscriptions.add(topic, handler);
   }
 
+  async ping(): Promise<void> {}
+
   async close(): Promise<void> {
     this.closed = true;
     this.subscriptions.clear();

@@ -90,6 +90,10 @@ export class RedisBus implements Bus {
     return this.subscriptions.add(topic, handler);
   }
 
+  async ping(): Promise<void> {
+    await this.redis.ping();
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

@@ -14,6 +14,8 @@ export interface Bus {
   publish(topic: string, message: unknown): Promise<void>;
   /** Returns the unsubscribe function. Handlers run one at a time, in publication order. */
   subscribe(topic: string, handler: (message: unknown) => void): () => void;
+  /** Resolves when the bus answers (readiness, R-OPS-05): the memory bus lives in this process; Redis is asked. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -1,5 +1,4 @@
 import type { RequestHandler } from 'express';
-import { RedisBus } from '../bus/redis.js';
 import type { Bus } from '../bus/types.js';
 import type { DocStore } from '../store/types.js';
 import type { ServerMetrics } from './metrics.js';
@@ -47,8 +46,7 @@ export async function readiness(sources: ReadinessSources): Promise<Readiness> {
   // A fresh read (past the cache) of a document that need not exist: it only asks the store to answer.
   const [storeUp, busUp] = await Promise.all([
     within(sources.store.get(PROBE_ID, { fresh: true }), ms),
-    // The memory bus lives in this process and answers while it does; Redis is asked.
-    sources.bus instanceof RedisBus ? within(sources.bus.redis.ping(), ms) : Promise.resolve(true),
+    within(sources.bus.ping(), ms),
   ]);
   if (!storeUp) reasons.push('store_unreachable');
   if (!busUp) reasons.push('bus_unreachable');
