@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { REPLICA_DAYS_DEFAULT } from '@atende/protocol';
-import { ConfigError, HTTP, int, str, url, type Env } from './env.js';
+import { ConfigError, HTTP, int, list, str, url, type Env } from './env.js';
 import { loadTelephonyConfig, type TelephonyConfig } from './telephony.js';
 import { loadTicketConfig, type TicketConfig } from './tickets.js';
 import { loadTrustProxy } from './trustProxy.js';
@@ -164,7 +164,7 @@ export function loadConfig(env: Env = process.env): Config {
     updatesDir: folder(env, 'ATENDE_UPDATES_DIR'),
     logLevel,
     metricsToken,
-    corsOrigins: corsOrigins(str(env, 'ATENDE_CORS_ORIGINS')),
+    corsOrigins: corsOrigins(list(env, 'ATENDE_CORS_ORIGINS')),
     publicUrl: trimmedUrl(env, 'ATENDE_PUBLIC_URL', HTTP),
     redisUrl: trimmedUrl(env, 'REDIS_URL', ['redis:', 'rediss:']),
     nodeId: nodeId(str(env, 'ATENDE_NODE_ID')),
@@ -184,9 +184,8 @@ function isLogLevel(value: string): value is Config['logLevel'] {
  * ATENDE_CORS_ORIGINS: a comma list of origins (`https://crm.example.com`, `app://other`), each
  * compared with a browser's Origin header as written: scheme, host and port, no path.
  */
-function corsOrigins(raw: string | undefined): string[] {
-  if (raw === undefined) return [];
-  return raw.split(',').map((entry) => entry.trim()).filter(Boolean).map((entry) => {
+function corsOrigins(entries: string[]): string[] {
+  return entries.map((entry) => {
     let parsed: URL | undefined;
     try {
       parsed = new URL(entry);

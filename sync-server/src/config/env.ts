@@ -15,6 +15,11 @@ export function str(env: Env, key: string): string | undefined {
   return raw === undefined || raw === '' ? undefined : raw;
 }
 
+/** A comma-separated setting as its non-empty, trimmed entries ([] when unset). */
+export function list(env: Env, key: string): string[] {
+  return (str(env, key) ?? '').split(',').map((entry) => entry.trim()).filter(Boolean);
+}
+
 export function int(env: Env, key: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
   const raw = str(env, key);
   if (raw === undefined) return fallback;

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { ConfigError, str, type Env } from './env.js';
+import { ConfigError, list, type Env } from './env.js';
 
 /** The names Express (proxy-addr) knows for address ranges. */
 const NAMED_RANGES = ['loopback', 'linklocal', 'uniquelocal'];
@@ -10,9 +10,7 @@ const NAMED_RANGES = ['loopback', 'linklocal', 'uniquelocal'];
  * rate-limit and lockout bucket, for every request (issue 14).
  */
 export function loadTrustProxy(env: Env): string[] {
-  const raw = str(env, 'ATENDE_TRUST_PROXY');
-  if (raw === undefined) return [];
-  return raw.split(',').map((entry) => entry.trim()).filter(Boolean).map((entry) => {
+  return list(env, 'ATENDE_TRUST_PROXY').map((entry) => {
     if (NAMED_RANGES.includes(entry)) return entry;
     const [address = '', prefix, extra] = entry.split('/');
     const family = isIP(address);
