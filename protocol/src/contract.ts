@@ -1,4 +1,13 @@
 import { z, type ZodType } from 'zod';
+import { endpoint, type Endpoint } from './endpoint.js';
+import { PASSWORD_API } from './passwordLinks.js';
+import { USERS_API } from './adminUsers.js';
+import { TEAMS_API } from './adminTeams.js';
+import { ROUTING_API } from './routing.js';
+import { FLOWS_API } from './flows.js';
+import { CONTENT_API } from './content.js';
+import { TOKENS_API } from './apiTokens.js';
+import { WEBHOOKS_API } from './outgoingWebhooks.js';
 import { ChannelAccountView, ChannelTestResponse, CreateChannelBody, UpdateChannelBody, WebchatConfig } from './channels.js';
 import { ConversationDoc, MessageDoc, UserDoc } from './documents.js';
 import {
@@ -29,21 +38,7 @@ import {
  * routes (`http/contract.ts`) to parse requests and by the renderer's typed client
  * (`net/client.ts`) to build calls and type what comes back.
  */
-export type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
-
-export interface Endpoint {
-  method: Method;
-  /** Express-style: `:name` segments are path parameters. */
-  path: string;
-  /** `user`: a signed-in agent's bearer token; `visitor`: a website visitor's token; `none`: public. */
-  auth: 'user' | 'visitor' | 'none';
-  body?: ZodType;
-  query?: ZodType;
-  /** `null`: answered with 204 and no body. */
-  response: ZodType | null;
-}
-
-const endpoint = <const E extends Endpoint>(e: E): E => e;
+export type { Endpoint, Method } from './endpoint.js';
 
 const conversationResponse = z.object({ conversation: ConversationDoc });
 const messageResponse = z.object({ message: MessageDoc });
@@ -149,6 +144,16 @@ export const API = {
   visitorSend: endpoint({ method: 'POST', path: '/api/webchat/messages', auth: 'visitor', body: WebchatMessageBody, response: WebchatMessageResponse }),
   visitorMessages: endpoint({ method: 'GET', path: '/api/webchat/messages', auth: 'visitor', response: VisitorMessagesResponse }),
   webchatConfig: endpoint({ method: 'GET', path: '/api/webchat/:accountId/config', auth: 'none', response: WebchatConfig }),
+
+  // Administration and automation (issue 15): each feature's endpoints live beside its schemas.
+  ...PASSWORD_API,
+  ...USERS_API,
+  ...TEAMS_API,
+  ...ROUTING_API,
+  ...FLOWS_API,
+  ...CONTENT_API,
+  ...TOKENS_API,
+  ...WEBHOOKS_API,
 } as const;
 
 export type Api = typeof API;

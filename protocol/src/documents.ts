@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { keyOf } from './ids.js';
+import { BusinessHours, WeeklyHours } from './hours.js';
 
 /**
  * Replicated documents (ARCHITECTURE §3) as they travel to clients. The store keeps them with
@@ -194,6 +195,21 @@ export const TeamDoc = z.object({
   dispositionRequired: z.boolean(),
   /** Whether the team's members may use the internal chat (R-WS-12); absent: they may. */
   internalChat: z.boolean().optional(),
+  /**
+   * Session timeout (R-RT-01): waiting or idle conversations are finished automatically after this
+   * many minutes without a message, with `message` sent to the customer when not empty; null or absent: never.
+   */
+  sessionTimeout: z.object({ minutes: z.number().int().min(1).max(43_200), message: z.string().max(1000) }).nullable().optional(),
+  /** Whether the team's agents may tag conversations (R-RT-01, on top of their own permission); absent: they may. */
+  tagsAllowed: z.boolean().optional(),
+  /** Queue visibility (R-RT-02): only these agents see and take the team's waiting queue; null or absent: all members. */
+  queueAgentIds: z.array(Id).max(500).nullable().optional(),
+  /** Automatic distribution (R-RT-02) to the least-loaded available agent under their maximum; absent: off. */
+  autoDistribute: z.boolean().optional(),
+  /** Business hours (R-RT-03); null or absent: always open. */
+  businessHours: BusinessHours.nullable().optional(),
+  /** Archived by an admin: no longer offered for transfers or new members; kept for history. */
+  archived: z.boolean().optional(),
 });
 export type TeamDoc = z.infer<typeof TeamDoc>;
 
@@ -229,7 +245,13 @@ export const UserDoc = z.object({
     tags: z.boolean().optional(),
     /** The internal chat (R-WS-12); absent: allowed where the team allows it. */
     internalChat: z.boolean().optional(),
+    /** Start conversations with customers (R-AUTH-01, R-WA-01); absent: allowed. */
+    startConversations: z.boolean().optional(),
   }).optional(),
+  /** Disabled by an admin (R-AUTH-01): cannot sign in, sessions revoked; kept for history. */
+  disabled: z.boolean().optional(),
+  /** Working hours (R-AUTH-01); null or absent: any time. */
+  workingHours: WeeklyHours.nullable().optional(),
   /** The pause the agent is in (R-WS-09), written by the server only; null or absent: not paused. */
   pause: UserPause.nullable().optional(),
   /** Profile (R-WS-11): a photo colleagues see (never customers), stored as media. */

@@ -1,5 +1,5 @@
 import { createRouter, createWebHashHistory, type RouteLocationNormalized, type RouteRecordRaw } from 'vue-router';
-import { canAdminister } from './components/admin/access';
+import { canAdminister, sectionsFor } from './components/admin/access';
 import { parseRoute, type WindowRoute } from './desktop';
 import { useSessionStore } from './stores/session';
 import AdminView from './views/AdminView.vue';
@@ -61,8 +61,11 @@ router.beforeEach((to) => {
   }
   // Decided before anything renders, so a non-admin never sees the screen flash (the view checks again live).
   if (route.kind === 'admin') {
-    if (!canAdminister(useSessionStore().user)) return { name: 'home', replace: true };
-    if (to.params.section !== route.section) return { name: 'admin', params: { section: route.section }, replace: true };
+    const user = useSessionStore().user;
+    if (!canAdminister(user)) return { name: 'home', replace: true };
+    // A supervisor asking for an admin-only section lands on their first one.
+    const section = sectionsFor(user).includes(route.section) ? route.section : sectionsFor(user)[0];
+    if (to.params.section !== section) return { name: 'admin', params: { section }, replace: true };
   }
   return true;
 });

@@ -57,15 +57,19 @@ export const messageMigrations = {
 export const contactSchema = rxSchemaOf<ContactDoc>(ContactDoc, { title: 'contact', version: 3, indexes: [['name']] });
 export const contactMigrations = { 1: keep, 2: keep, 3: keep };
 
-/** Version 2 added the optional `internalChat` (issue 13, R-WS-12). */
-export const teamSchema = rxSchemaOf<TeamDoc>(TeamDoc, { title: 'team', version: 2 });
-export const teamMigrations = { 1: keep, 2: keep };
+/**
+ * Version 2 added the optional `internalChat` (issue 13, R-WS-12); version 3 the optional session
+ * timeout, tags permission, queue agents, distribution, business hours and archive mark (issue 15).
+ */
+export const teamSchema = rxSchemaOf<TeamDoc>(TeamDoc, { title: 'team', version: 3 });
+export const teamMigrations = { 1: keep, 2: keep, 3: keep };
 /**
  * Version 2 added the optional `permissions` (issue 9: history of other teams, tags); version 3 the
- * optional pause, photo, extension and language (issue 13: R-WS-09, R-WS-11).
+ * optional pause, photo, extension and language (issue 13: R-WS-09, R-WS-11); version 4 the optional
+ * disabled mark, working hours and the start-conversations permission (issue 15, R-AUTH-01).
  */
-export const userSchema = rxSchemaOf<UserDoc>(UserDoc, { title: 'user', version: 3 });
-export const userMigrations = { 1: keep, 2: keep, 3: keep };
+export const userSchema = rxSchemaOf<UserDoc>(UserDoc, { title: 'user', version: 4 });
+export const userMigrations = { 1: keep, 2: keep, 3: keep, 4: keep };
 /** Version 2 added the optional `attachments` (issue 9, R-WS-04: predefined messages with files). */
 export const predefinedSchema = rxSchemaOf<PredefinedDoc>(PredefinedDoc, { title: 'predefined', version: 2 });
 export const predefinedMigrations = { 1: keep, 2: keep };

@@ -1,8 +1,9 @@
 import { SUPERVISOR_BOARDS, type SupervisorBoard } from '@atende/protocol';
 
 /** Screens of the admin area (issue 10 point 6; issue 15 adds users, teams…): the first is the default. */
-export const ADMIN_SECTIONS = ['channels', 'pauses'] as const;
-export type AdminSection = (typeof ADMIN_SECTIONS)[number];
+import { ADMIN_SECTIONS, type AdminSection } from '@atende/protocol';
+
+export { ADMIN_SECTIONS, type AdminSection };
 
 /**
  * What a window of the app shows, from its `location.hash` (R-DT-03, R-SV-05): the agent's

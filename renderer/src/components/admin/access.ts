@@ -1,9 +1,13 @@
-import type { UserDoc } from '@atende/protocol';
+import { adminSectionsFor, mayOpenAdmin, type AdminSection, type UserDoc } from '@atende/protocol';
 
 /**
- * Who may open the admin area (issue 10 point 6): admins only, as the `/api/admin/*` routes
- * check. Issue 15 lets supervisors see the screens about their teams; this is where it changes.
+ * Who may open the admin area (issue 15 point 1): admins, and supervisors for the sections about
+ * their teams — the same rule the `/api/admin/*` routes check (protocol/src/administration.ts).
  */
 export function canAdminister(user: Pick<UserDoc, 'role'> | undefined): boolean {
-  return user?.role === 'admin';
+  return mayOpenAdmin(user);
+}
+
+export function sectionsFor(user: Pick<UserDoc, 'role'> | undefined): AdminSection[] {
+  return adminSectionsFor(user);
 }
