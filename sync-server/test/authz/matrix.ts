@@ -6,6 +6,14 @@ import { call, clientId } from '../helpers.js';
 import {
   adminsOnly, everyone, holderOrSupervisor, participant, signedIn, teamRead, visitorOnly, type Cell, type RouteRow,
 } from './cells.js';
+import { ROWS as PASSWORDLINKS_ROWS } from './rows/passwordLinks.js';
+import { ROWS as USERS_ROWS } from './rows/users.js';
+import { ROWS as TEAMS_ROWS } from './rows/teams.js';
+import { ROWS as ROUTING_ROWS } from './rows/routing.js';
+import { ROWS as FLOWS_ROWS } from './rows/flows.js';
+import { ROWS as CONTENT_ROWS } from './rows/content.js';
+import { ROWS as APITOKENS_ROWS } from './rows/apiTokens.js';
+import { ROWS as WEBHOOKS_ROWS } from './rows/webhooks.js';
 import { APP_SECRET, MATRIX_PASSWORD, MATRIX_SECRET, TEAM_OTHER, TEAM_OWN, type MatrixContext } from './context.js';
 
 /**
@@ -255,6 +263,16 @@ export const ROUTES: readonly RouteRow[] = [
   // No ATENDE_UPDATES_DIR in the suite: the feed says so to everyone alike.
   { route: 'USE /updates', ids: 'R-DT-06', expect: everyone(404), request: () => ({ path: '/updates/latest.yml' }) },
   { route: 'STATIC /', ids: 'R-DT-07', expect: everyone(200), request: () => ({ path: '/' }) },
+
+  // Administration and automation (issue 15): one file of rows per feature.
+  ...PASSWORDLINKS_ROWS,
+  ...USERS_ROWS,
+  ...TEAMS_ROWS,
+  ...ROUTING_ROWS,
+  ...FLOWS_ROWS,
+  ...CONTENT_ROWS,
+  ...APITOKENS_ROWS,
+  ...WEBHOOKS_ROWS,
 ];
 
 /** Mounted middleware that answers no request of its own (it passes everything on), with why. */
