@@ -32,6 +32,8 @@ export const SERVER_LAYERS = {
   telephony: 6,
   // Issue 13: pauses (R-WS-09) write the user with an outbox job (conversations/outbox), run a job, end at sign-out (auth).
   pauses: 6,
+  // Issue 15: outgoing webhooks (R-RT-05) follow the store's change feed and deliver as jobs; the address rules come from server.ts.
+  outgoingWebhooks: 6,
   demo: 6,
   sync: 7,
   realtime: 7,

@@ -76,6 +76,8 @@ import { DelegatingStore } from './store/delegate.js';
 import { syncRoutes } from './sync/routes.js';
 import { backupApi } from './backup/routes.js';
 import { setupPauses } from './pauses/index.js';
+import { setupOutgoingWebhooks } from './outgoingWebhooks/index.js';
+import { isPrivateAddress } from './channels/safeDownload.js';
 import { registerTelephonyJobs } from './telephony/job.js';
 import { telephonyRoutes } from './telephony/routes.js';
 import { TelephonyService } from './telephony/service.js';
@@ -254,7 +256,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   registerTelephonyJobs(jobs, config.telephony);
   // Pauses (issue 13, R-WS-09): their routes, the "pause exceeded" job, the end of a pause at sign-out.
   const pauses = await setupPauses({ store, auth, jobs, bus, timeZone: config.timeZone, seedDemo: seeded, log });
+  // Outgoing webhooks (issue 15, R-RT-05): signed deliveries of conversation and message events, as outbox jobs.
+  const { allowPrivate, retryBaseMs, retryMaxMs, maxAttempts } = config.webhooks;
+  const outgoingWebhooks = await setupOutgoingWebhooks({
+    store, auth, jobs, log, allowPrivate, isPrivateAddress, retry: { baseDelayMs: retryBaseMs, maxDelayMs: retryMaxMs, maxAttempts },
+  });
   await jobs.start();
+  outgoingWebhooks.feed.start();
   // Not awaited: a large backlog must not hold the port closed. Kept so tests (and readiness) can wait on it.
   const recovered = messages.requeueOrphans().catch((e: unknown) => {
     log(`requeue of queued messages failed: ${String(e)}`);
@@ -304,6 +312,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       ['/api/chat', internalChatRoutes(new InternalChatService(store), auth, limiter)],
       ['/api', telephonyRoutes(telephony, auth)],
       ...pauses.routes,
+      ...outgoingWebhooks.routes,
       ['/api/webchat/media', visitorMediaRoutes({ media, visitors, limit: limiter.middleware('webchat-media') })],
       ['/api/webchat', webchatRoutes(visitors, inbound, media, limiter)],
     ],
@@ -361,6 +370,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       await sweeper.stop();
       await bus.close();
       await indexWarmer.stop();
+      await outgoingWebhooks.feed.stop();
       await store.close();
       releaseFolder?.();
     },

@@ -57,6 +57,8 @@ export interface Config {
   tickets: TicketConfig;
   /** Click-to-call (issue 13, R-WS-16). */
   telephony: TelephonyConfig;
+  /** Outgoing webhooks (issue 15, R-RT-05): private targets allowed (tests, demo), retry waits and attempts. */
+  webhooks: { allowPrivate: boolean; retryBaseMs: number; retryMaxMs: number; maxAttempts: number };
 }
 
 export const RECLAME_AQUI_FIRST_POLL_DAYS_DEFAULT = 30;
@@ -172,6 +174,12 @@ export function loadConfig(env: Env = process.env): Config {
     reclameAquiFirstPollDays: int(env, 'RECLAME_AQUI_FIRST_POLL_DAYS', RECLAME_AQUI_FIRST_POLL_DAYS_DEFAULT, 0, 3650),
     tickets: loadTicketConfig(env),
     telephony: loadTelephonyConfig(env),
+    webhooks: {
+      allowPrivate: flag(env, 'ATENDE_WEBHOOKS_ALLOW_PRIVATE') ?? false,
+      retryBaseMs: int(env, 'ATENDE_WEBHOOKS_RETRY_BASE_MS', 30_000, 1),
+      retryMaxMs: int(env, 'ATENDE_WEBHOOKS_RETRY_MAX_MS', 3_600_000, 1),
+      maxAttempts: int(env, 'ATENDE_WEBHOOKS_MAX_ATTEMPTS', 12, 1, 100),
+    },
   };
 }
 

@@ -80,6 +80,16 @@ export const PLANS: Record<EndpointName, Plan> = {
   },
   removePauseType: { req: 'R-WS-09', token: 'admin', params: (fx) => ({ id: fx.pauseTypeId }) },
 
+  // Outgoing webhooks (issue 15, R-RT-05): created switched off (nothing is POSTed anywhere); edits aim at no webhook.
+  adminListWebhooks: { req: 'R-RT-05', token: 'admin' },
+  adminCreateWebhook: {
+    req: 'R-RT-05', token: 'admin', body: () => ({ url: 'https://hooks.example.com/fuzz', events: ['message.created'], secret: 'segredo-do-fuzz-0001', enabled: false }),
+  },
+  adminUpdateWebhook: { req: 'R-RT-05', token: 'admin', params: () => ({ id: 'outgoingwebhook:fuzz-nenhum' }), body: () => ({ enabled: false }) },
+  adminRemoveWebhook: { req: 'R-RT-05', token: 'admin', params: () => ({ id: 'outgoingwebhook:fuzz-nenhum' }) },
+  adminWebhookDeliveries: { req: 'R-RT-05', token: 'admin', params: () => ({ id: 'outgoingwebhook:fuzz-nenhum' }) },
+  adminResendWebhookDelivery: { req: 'R-RT-05', token: 'admin', params: () => ({ id: 'outgoingwebhook:fuzz-nenhum', deliveryId: 'nenhuma' }) },
+
   createContact: {
     req: 'R-CT-01', token: 'agent',
     body: () => ({
