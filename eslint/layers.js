@@ -27,6 +27,8 @@ export const SERVER_LAYERS = {
   internalChat: 5,
   // Issue 13: the profile (R-WS-11) uses auth, media and the store.
   profile: 5,
+  // Issue 15: teams (R-RT-01/02) move channel accounts between entry teams (channelAccounts) and edit members' user documents.
+  teams: 5,
   // Issue 13: tickets and click-to-call (R-WS-14, R-WS-16) use conversations, contacts and jobs.
   tickets: 6,
   telephony: 6,

@@ -1,4 +1,4 @@
-import type { ConversationDoc, Role } from './documents.js';
+import type { ConversationDoc, Role, TeamDoc } from './documents.js';
 import { type DomainError, forbidden, notFound } from './errors.js';
 import { conversationErrors, unreachable } from './lifecycle.js';
 import { type Viewer, visibilityOf } from './visibility.js';
@@ -116,12 +116,30 @@ export const mayTag = (user: Pick<Actor, 'role'> & { permissions?: { tags?: bool
 export function mayTagConversation(
   actor: Actor & { permissions?: { tags?: boolean | undefined } | undefined },
   conversation: ConversationDoc,
+  /** The conversation's team, when known: its `tagsAllowed: false` withholds tags from its agents (R-RT-01). */
+  team?: Pick<TeamDoc, 'tagsAllowed'>,
 ): Permission {
   if (!canSee(actor, conversation)) return deny(notFound('conversation'));
   if (!mayTag(actor)) return deny(forbidden('You may not tag conversations'));
   if (overseesAll(actor)) return OK;
+  if (team?.tagsAllowed === false) return deny(forbidden('Your team does not allow tagging conversations'));
   return may(actor, 'reply', conversation);
 }
+
+/**
+ * Queue visibility (R-RT-02): a team's waiting queue is seen and taken by its members, or only by
+ * the agents the team targets (`queueAgentIds`); supervisors and admins always see it. A team not
+ * known yet (not replicated: pass `{ id }`) reads as the whole team's.
+ */
+export const seesQueue = (actor: Pick<Actor, 'id' | 'role' | 'teamIds'>, team: Pick<TeamDoc, 'id' | 'queueAgentIds'>): boolean => {
+  if (overseesAll(actor)) return true;
+  if (!actor.teamIds.includes(team.id)) return false;
+  const targeted = team.queueAgentIds;
+  return !targeted || targeted.length === 0 || targeted.includes(actor.id);
+};
+
+/** The refusal an agent outside a targeted queue gets when taking from it. */
+export const queueTargetedError = () => forbidden('A fila desta equipe está visível só para agentes selecionados; peça a um supervisor para transferir a conversa a você.');
 
 /** Shared notes (R-WS-03): only the author edits one (the server answers anyone else with the author's version). */
 export const mayEditNote = (user: Pick<Actor, 'id'>, note: { authorId: unknown }): boolean => note.authorId === user.id;

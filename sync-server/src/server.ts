@@ -76,6 +76,7 @@ import { DelegatingStore } from './store/delegate.js';
 import { syncRoutes } from './sync/routes.js';
 import { backupApi } from './backup/routes.js';
 import { setupPauses } from './pauses/index.js';
+import { setupTeams } from './teams/index.js';
 import { setupOutgoingWebhooks } from './outgoingWebhooks/index.js';
 import { isPrivateAddress } from './channels/safeDownload.js';
 import { registerTelephonyJobs } from './telephony/job.js';
@@ -256,6 +257,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   registerTelephonyJobs(jobs, config.telephony);
   // Pauses (issue 13, R-WS-09): their routes, the "pause exceeded" job, the end of a pause at sign-out.
   const pauses = await setupPauses({ store, auth, jobs, bus, timeZone: config.timeZone, seedDemo: seeded, log });
+  // Teams administration (issue 15, R-RT-01/02): members, channels, queue settings.
+  const teams = setupTeams({ store, auth, accounts });
   // Outgoing webhooks (issue 15, R-RT-05): signed deliveries of conversation and message events, as outbox jobs.
   const { allowPrivate, retryBaseMs, retryMaxMs, maxAttempts } = config.webhooks;
   const outgoingWebhooks = await setupOutgoingWebhooks({
@@ -312,6 +315,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       ['/api/chat', internalChatRoutes(new InternalChatService(store), auth, limiter)],
       ['/api', telephonyRoutes(telephony, auth)],
       ...pauses.routes,
+      ...teams.routes,
       ...outgoingWebhooks.routes,
       ['/api/webchat/media', visitorMediaRoutes({ media, visitors, limit: limiter.middleware('webchat-media') })],
       ['/api/webchat', webchatRoutes(visitors, inbound, media, limiter)],

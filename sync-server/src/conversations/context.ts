@@ -1,12 +1,12 @@
 import {
   DomainError, keyOf, mayMark, mayTagConversation, notFound,
-  type ConversationDoc, type MarkBody, type Permission, type TagsBody, type UserDoc,
+  type ConversationDoc, type MarkBody, type Permission, type TagsBody, type TeamDoc, type UserDoc,
 } from '@atende/protocol';
 import { visibleConversation } from '../access/conversations.js';
 import { viewerOf, visibilityOf } from '../access/scope.js';
 import { isGone } from '../contacts/live.js';
 import type { DocStore, StoredDoc } from '../store/index.js';
-import { toWire, updateWire } from '../store/wire.js';
+import { getWire, toWire, updateWire } from '../store/wire.js';
 
 /**
  * The agent's own context on a conversation: internal tags (R-WS-05) and the pending/resolved
@@ -48,8 +48,15 @@ export class ConversationContext {
   }
 
   /** Replaces the conversation's internal tags with `body.tags`, each one of the admins' tags. */
-  tag(user: UserDoc, id: string, body: TagsBody): Promise<ConversationDoc> {
-    return this.apply(user, id, body.id, 'tags', (c) => mayTagConversation(user, c), () => this.checkTags(body.tags), (c) =>
+  async tag(user: UserDoc, id: string, body: TagsBody): Promise<ConversationDoc> {
+    // The team's tags permission (R-RT-01), read once; a move to another team meanwhile is refused, not judged by the old team.
+    const teamId = id.startsWith('conversation:') ? (await this.store.get(id))?.teamId : undefined;
+    const team = typeof teamId === 'string' ? await getWire<TeamDoc>(this.store, teamId) : undefined;
+    const permission = (c: ConversationDoc): Permission =>
+      team && c.teamId !== team.id
+        ? { ok: false, error: new DomainError('conflict', 'moved', 'The conversation was transferred meanwhile') }
+        : mayTagConversation(user, c, team);
+    return this.apply(user, id, body.id, 'tags', permission, () => this.checkTags(body.tags), (c) =>
       sameTags(c.tags, body.tags) ? undefined : { ...c, tags: [...body.tags] });
   }
 

@@ -1,5 +1,5 @@
 import {
-  assertMay, DomainError, docId, notFound, pauseErrors,
+  assertMay, DomainError, docId, notFound, pauseErrors, queueTargetedError, seesQueue,
   type ConversationAction, type ConversationDoc, type ConversationEvent, type FinishBody, type InviteBody, type LeaveBody, type TeamDoc,
   type TransferBody, type UserDoc, ulid,
 } from '@atende/protocol';
@@ -50,7 +50,15 @@ export class ConversationService {
    * never past the agent's maximum (R-WS-07).
    */
   async claim(user: UserDoc, id: string): Promise<ConversationDoc> {
-    const c = await this.command(user, id, 'claim', () => ({ type: 'claim', agentId: user.id, at: Date.now() }), { seatFor: () => user });
+    const c = await this.command(user, id, 'claim', () => ({ type: 'claim', agentId: user.id, at: Date.now() }), {
+      seatFor: () => user,
+      // R-RT-02: a queue targeted at some agents is taken by them only; judged for the team seen (teamBound).
+      check: async (seen) => {
+        const team = await getWire<TeamDoc>(this.store, seen.teamId);
+        if (!seesQueue(user, team ?? { id: seen.teamId })) throw queueTargetedError();
+      },
+      teamBound: true,
+    });
     await this.events.record(c.id, [joinedEvent(c, user)]);
     return c;
   }

@@ -80,6 +80,15 @@ export const PLANS: Record<EndpointName, Plan> = {
   },
   removePauseType: { req: 'R-WS-09', token: 'admin', params: (fx) => ({ id: fx.pauseTypeId }) },
 
+  // Teams (issue 15, R-RT-01/02). Edits aim at Comercial (Ana, the agent token, is not in it); archiving aims at no team.
+  adminListTeams: { req: 'R-RT-01', token: 'admin' },
+  adminCreateTeam: { req: 'R-RT-01', token: 'admin', body: () => ({ name: `Equipe ${cmd()}`, sessionTimeout: { minutes: 30, message: 'Encerrada' } }) },
+  adminUpdateTeam: {
+    req: 'R-RT-01', token: 'admin', params: () => ({ id: 'team:comercial' }),
+    body: () => ({ sessionTimeout: { minutes: 45, message: '' }, tagsAllowed: true, autoDistribute: false }),
+  },
+  adminArchiveTeam: { req: 'R-RT-01', token: 'admin', params: () => ({ id: 'team:fuzz-sem-equipe' }) },
+
   // Outgoing webhooks (issue 15, R-RT-05): created switched off (nothing is POSTed anywhere); edits aim at no webhook.
   adminListWebhooks: { req: 'R-RT-05', token: 'admin' },
   adminCreateWebhook: {
