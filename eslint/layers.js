@@ -25,6 +25,8 @@ export const SERVER_LAYERS = {
   search: 5,
   // Issue 13: the internal chat (R-WS-12) uses access and the store.
   internalChat: 5,
+  // Issue 15: content (R-RT-05) — tags, predefined messages (their files: media), dispositions, articles.
+  content: 5,
   // Issue 13: the profile (R-WS-11) uses auth, media and the store.
   profile: 5,
   // Issue 15: teams (R-RT-01/02) move channel accounts between entry teams (channelAccounts) and edit members' user documents.

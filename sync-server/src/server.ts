@@ -77,6 +77,7 @@ import { syncRoutes } from './sync/routes.js';
 import { backupApi } from './backup/routes.js';
 import { setupPauses } from './pauses/index.js';
 import { setupTeams } from './teams/index.js';
+import { setupContent } from './content/index.js';
 import { setupOutgoingWebhooks } from './outgoingWebhooks/index.js';
 import { isPrivateAddress } from './channels/safeDownload.js';
 import { registerTelephonyJobs } from './telephony/job.js';
@@ -203,7 +204,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const inbound = new InboundService(store, protocols);
   const directory = new ContactDirectory(store);
   const starter = new ConversationStarter(store, accounts, directory, conversations, protocols);
+  // Content (issue 15, R-RT-05): tags, predefined messages, dispositions, and the articles the widget shows.
+  const content = setupContent({ store, media, auth });
   const visitors = new VisitorService(store, signer);
+  visitors.useArticles(content.articles);
   const visitorDelivery = new VisitorSockets(bus, { log });
   const registry = new ChannelRegistry();
   const webchat = new WebchatAdapter(visitorDelivery);
@@ -316,6 +320,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       ['/api', telephonyRoutes(telephony, auth)],
       ...pauses.routes,
       ...teams.routes,
+      ...content.routes,
       ...outgoingWebhooks.routes,
       ['/api/webchat/media', visitorMediaRoutes({ media, visitors, limit: limiter.middleware('webchat-media') })],
       ['/api/webchat', webchatRoutes(visitors, inbound, media, limiter)],

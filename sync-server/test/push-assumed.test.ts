@@ -53,7 +53,8 @@ describe('R-NET-03 a change pushed before the server’s copy of the document wa
     expect(await createThenChange('ana', 'contacts', contact, { name: 'Nova Cliente' })).toEqual([]);
     expect(await server.store.get(String(contact.id))).toMatchObject({ name: 'Nova Cliente', createdBy: 'user:ana' });
 
-    const predefined = sent({ id: `predefined:${clientId()}`, type: 'predefined', teamId: null, title: 'Saudação', text: 'Olá!' });
+    // Carla supervises Suporte; messages for every team are the admins' (issue 15).
+    const predefined = sent({ id: `predefined:${clientId()}`, type: 'predefined', teamId: 'team:suporte', title: 'Saudação', text: 'Olá!' });
     expect(await createThenChange('carla', 'predefined', predefined, { text: 'Olá! Como posso ajudar?' })).toEqual([]);
     expect(await server.store.get(String(predefined.id))).toMatchObject({ text: 'Olá! Como posso ajudar?' });
 

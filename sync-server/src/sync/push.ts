@@ -1,5 +1,5 @@
 import {
-  ContactDoc, DomainError, FavouriteDoc, favouriteIdOf, forbidden, isPushedCollection, mayEditContact, mayEditNote, mayRemoveContact, mayRemoveNote, NoteDoc, parse, PredefinedDoc, TagDoc, tombstoneOf,
+  ContactDoc, DomainError, FavouriteDoc, favouriteIdOf, forbidden, isPushedCollection, mayEditContact, mayEditNote, mayRemoveContact, mayRemoveNote, mayWritePredefined, NoteDoc, parse, PredefinedDoc, TagDoc, tombstoneOf,
   type CollectionName, type PushedCollection, type PushRow,
 } from '@atende/protocol';
 import { isDeepStrictEqual } from 'node:util';
@@ -35,6 +35,7 @@ interface Pushable {
 }
 
 const invalid = (message: string) => new DomainError('invalid', 'invalid_input', message);
+const actorOfViewer = (viewer: Viewer) => ({ role: viewer.role, teamIds: [...viewer.teamIds] });
 
 /** A note is written about a contact the author may see; its teams are the contact's (R-WS-03). */
 async function noteOwned(viewer: Viewer, current: StoredDoc | undefined, doc: Record<string, unknown>, store: Store): Promise<Record<string, unknown>> {
@@ -94,7 +95,21 @@ const PUSHABLE: Record<PushedCollection, Pushable> = {
       return mayRemoveContact(viewer) && !(await inUseByCustomer(store, current._id));
     },
   },
-  predefined: { schema: PredefinedDoc, mayWrite: (v) => v.role !== 'agent', ownedFields: [], owned: () => ({}) },
+  // The admin API's rule (content/predefined.ts, protocol mayWritePredefined): a supervisor writes
+  // their own teams' messages, every team's are the admins'. Files join a message only through
+  // that API, which puts them in the library every agent reads; a push keeps the stored ones.
+  predefined: {
+    schema: PredefinedDoc,
+    mayWrite: (v) => v.role !== 'agent',
+    ownedFields: ['attachments'],
+    owned: (_viewer, current) => (Array.isArray(current?.attachments) ? { attachments: current.attachments } : {}),
+    mayChange: (viewer, current) => mayWritePredefined(actorOfViewer(viewer), typeof current.teamId === 'string' ? current.teamId : null),
+    check: (viewer, doc) => {
+      if (!mayWritePredefined(actorOfViewer(viewer), typeof doc.teamId === 'string' ? doc.teamId : null)) {
+        throw forbidden('Supervisors write the predefined messages of their own teams; those for every team are the admins\'');
+      }
+    },
+  },
   notes: {
     schema: NoteDoc,
     mayWrite: () => true,

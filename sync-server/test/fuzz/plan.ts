@@ -89,6 +89,24 @@ export const PLANS: Record<EndpointName, Plan> = {
   },
   adminArchiveTeam: { req: 'R-RT-01', token: 'admin', params: () => ({ id: 'team:fuzz-sem-equipe' }) },
 
+  // Content (issue 15, R-RT-05). Edits aim at seeded documents no other case relies on; removals at ids nobody has.
+  adminListTags: { req: 'R-RT-05', token: 'admin' },
+  adminCreateTag: { req: 'R-RT-05', token: 'admin', body: () => ({ name: `Fuzz ${cmd()}`, color: '#123abc' }) },
+  adminUpdateTag: { req: 'R-RT-05', token: 'admin', params: () => ({ id: 'tag:financeiro' }), body: () => ({ color: '#1d4ed8' }) },
+  adminRemoveTag: { req: 'R-RT-05', token: 'admin', params: () => ({ id: 'tag:fuzz-nenhuma' }) },
+  adminListPredefined: { req: 'R-RT-05', token: 'admin', query: () => ({ teamId: 'team:suporte' }) },
+  adminCreatePredefined: { req: 'R-RT-05', token: 'admin', body: () => ({ teamId: 'team:comercial', title: 'Fuzz', text: 'Olá {cliente}', mediaIds: [] }) },
+  adminUpdatePredefined: { req: 'R-RT-05', token: 'admin', params: () => ({ id: 'predefined:proposta' }), body: () => ({ title: 'Proposta' }) },
+  adminRemovePredefined: { req: 'R-RT-05', token: 'admin', params: () => ({ id: 'predefined:fuzz-nenhuma' }) },
+  adminListDispositions: { req: 'R-RT-05', token: 'admin', query: () => ({ teamId: 'team:comercial' }) },
+  adminCreateDisposition: { req: 'R-RT-05', token: 'admin', body: () => ({ teamId: 'team:comercial', name: `Fuzz ${cmd()}` }) },
+  adminUpdateDisposition: { req: 'R-RT-05', token: 'admin', params: () => ({ id: 'disposition:venda' }), body: () => ({ name: 'Venda realizada' }) },
+  adminRemoveDisposition: { req: 'R-RT-05', token: 'admin', params: () => ({ id: 'disposition:fuzz-nenhuma' }) },
+  adminListArticles: { req: 'R-RT-05', token: 'admin' },
+  adminCreateArticle: { req: 'R-RT-05', token: 'admin', body: () => ({ title: 'Fuzz', body: 'Texto', order: 1, accountIds: ['channel:demo-site'] }) },
+  adminUpdateArticle: { req: 'R-RT-05', token: 'admin', params: () => ({ id: 'article:fuzz-nenhum' }), body: () => ({ order: 2 }) },
+  adminRemoveArticle: { req: 'R-RT-05', token: 'admin', params: () => ({ id: 'article:fuzz-nenhum' }) },
+
   // Outgoing webhooks (issue 15, R-RT-05): created switched off (nothing is POSTed anywhere); edits aim at no webhook.
   adminListWebhooks: { req: 'R-RT-05', token: 'admin' },
   adminCreateWebhook: {

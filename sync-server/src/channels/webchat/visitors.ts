@@ -1,6 +1,6 @@
 import {
   conversationEventOf, docId, visitorEvent, ulid, webchatConfigOf, type ContactDoc, type MessageDoc, type VisitorMessage, type VisitorResponse,
-  type WebchatConfig,
+  type WebchatArticle, type WebchatConfig,
 } from '@atende/protocol';
 import { visitorMessagesSelector } from '../../access/visitors.js';
 import type { TokenSigner } from '../../auth/tokens.js';
@@ -24,6 +24,11 @@ interface VisitorDoc extends StoredDoc {
   contactId: string;
 }
 
+/** The articles the widget of one website chat (`channel:<key>`) shows (content/articles.ts). */
+export interface PublishedArticles {
+  forAccount(accountId: string): Promise<WebchatArticle[]>;
+}
+
 const TOKEN_TTL_S = 30 * 24 * 3600;
 const TRANSCRIPT_LIMIT = 1000;
 
@@ -44,10 +49,19 @@ export class VisitorService {
     return account;
   }
 
+  /** The admins' articles (R-RT-05, content/articles.ts); without them, only those an account keeps in its settings. */
+  private articles: PublishedArticles | undefined;
+  useArticles(source: PublishedArticles): void {
+    this.articles = source;
+  }
+
   /** What the widget shows before chatting: the pre-chat form and the articles (R-CH-02, R-RT-05). */
   async config(accountId: string): Promise<WebchatConfig> {
     const account = await this.account(accountId);
-    return webchatConfigOf(account.name, account.settings);
+    const config = webchatConfigOf(account.name, account.settings);
+    // The admins' articles first, then any an older account still keeps in its settings (R-RT-05).
+    const published = this.articles ? await this.articles.forAccount(account._id) : [];
+    return published.length > 0 ? { ...config, articles: [...published, ...config.articles] } : config;
   }
 
   async create(accountId: string, details: { name?: string; email?: string }): Promise<VisitorResponse> {

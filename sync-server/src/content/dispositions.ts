@@ -1,0 +1,98 @@
+import {
+  contentErrors, contentNameKey, docId, mayAdministerTeam,
+  type Actor, type CreateDispositionBody, type DispositionDoc, type UpdateDispositionBody,
+} from '@atende/protocol';
+import { updateDoc, type DocStore } from '../store/index.js';
+import { toStored, toWire } from '../store/wire.js';
+import { isLive, liveById, liveOf, missing, removedForm, writeNew } from './docs.js';
+import { NameClaims } from './names.js';
+import { assertTeamAdministered, listedTeams } from './teams.js';
+
+const scopeOf = (teamId: string) => `disposition\n${teamId}`;
+
+/**
+ * Dispositions ("Tabulações", R-WS-06, R-RT-05): each team's list the agent picks from when
+ * finishing; one name per team. Admins change any team's, supervisors their own teams'. A removed
+ * one becomes a tombstone; finished conversations keep the id they were finished with.
+ */
+export class DispositionService {
+  private readonly names: NameClaims;
+
+  constructor(private readonly store: DocStore) {
+    this.names = new NameClaims(store, {
+      currentName: async (id, scope) => {
+        const found = await this.find(id);
+        return found && scopeOf(found.teamId) === scope ? found.name : undefined;
+      },
+      duplicate: contentErrors.duplicateDisposition,
+    });
+  }
+
+  async list(actor: Actor, teamId?: string): Promise<DispositionDoc[]> {
+    const { teamIds } = listedTeams(actor, teamId);
+    const all = await liveOf<DispositionDoc>(this.store, 'disposition', teamIds === 'all' ? {} : { teamId: { $in: teamIds } });
+    return all.sort((a, b) => a.teamId.localeCompare(b.teamId) || a.name.localeCompare(b.name, 'pt-BR'));
+  }
+
+  async find(id: string): Promise<DispositionDoc | undefined> {
+    const doc = await liveById(this.store, id, 'disposition');
+    return doc ? toWire<DispositionDoc>(doc) : undefined;
+  }
+
+  async create(actor: Actor, body: CreateDispositionBody): Promise<DispositionDoc> {
+    await assertTeamAdministered(this.store, actor, body.teamId);
+    await this.assertNameFree(body.teamId, body.name);
+    const now = Date.now();
+    const disposition: DispositionDoc = { id: docId('disposition'), type: 'disposition', teamId: body.teamId, name: body.name.trim(), createdAt: now, updatedAt: now };
+    await this.names.claim(scopeOf(body.teamId), disposition.name, disposition.id);
+    try {
+      return await writeNew(this.store, disposition);
+    } catch (error) {
+      await this.names.release(scopeOf(body.teamId), disposition.name, disposition.id);
+      throw error;
+    }
+  }
+
+  async update(actor: Actor, id: string, body: UpdateDispositionBody): Promise<DispositionDoc> {
+    const before = await this.administered(actor, id);
+    await this.assertNameFree(before.teamId, body.name, id);
+    const scope = scopeOf(before.teamId);
+    const renamed = contentNameKey(body.name) !== contentNameKey(before.name);
+    if (renamed) await this.names.claim(scope, body.name, id);
+    let written: DispositionDoc | undefined;
+    try {
+      const { doc } = await updateDoc(this.store, id, (current) => {
+        if (!isLive(current, 'disposition')) throw missing('Disposition');
+        const next: DispositionDoc = { ...toWire<DispositionDoc>(current), name: body.name.trim(), updatedAt: Date.now() };
+        return toStored(next, current._rev);
+      });
+      written = doc ? toWire<DispositionDoc>(doc) : undefined;
+    } catch (error) {
+      if (renamed) await this.names.release(scope, body.name, id);
+      throw error;
+    }
+    if (renamed) await this.names.release(scope, before.name, id);
+    if (!written) throw missing('Disposition');
+    return written;
+  }
+
+  async remove(actor: Actor, id: string): Promise<void> {
+    const before = await this.administered(actor, id);
+    const { written } = await updateDoc(this.store, id, (current) => (isLive(current, 'disposition') ? removedForm(current, Date.now()) : undefined));
+    if (!written) throw missing('Disposition');
+    await this.names.release(scopeOf(before.teamId), before.name, id);
+  }
+
+  /** Another team's disposition reads as missing to a supervisor. */
+  private async administered(actor: Actor, id: string): Promise<DispositionDoc> {
+    const found = await this.find(id);
+    if (!found || !mayAdministerTeam(actor, found.teamId)) throw missing('Disposition');
+    return found;
+  }
+
+  private async assertNameFree(teamId: string, name: string, except?: string): Promise<void> {
+    const key = contentNameKey(name);
+    const taken = (await liveOf<DispositionDoc>(this.store, 'disposition', { teamId })).find((d) => d.id !== except && contentNameKey(d.name) === key);
+    if (taken) throw contentErrors.duplicateDisposition(taken.name);
+  }
+}

@@ -1,0 +1,85 @@
+import { contentErrors, contentNameKey, docId, type CreateTagBody, type TagDoc, type UpdateTagBody } from '@atende/protocol';
+import { updateDoc, type DocStore } from '../store/index.js';
+import { toStored, toWire } from '../store/wire.js';
+import { isLive, liveById, liveOf, missing, removedForm, writeNew } from './docs.js';
+import { NameClaims } from './names.js';
+
+const SCOPE = 'tag';
+
+/**
+ * The organisation's internal tags (R-WS-05, R-RT-05), the admins' list. Replicated to every
+ * user; a removed tag becomes a tombstone, and conversations keep its id, which the app shows as
+ * nothing (ConversationChips finds no such tag).
+ */
+export class TagService {
+  private readonly names: NameClaims;
+
+  constructor(private readonly store: DocStore) {
+    this.names = new NameClaims(store, {
+      currentName: async (id) => (await this.find(id))?.name,
+      duplicate: contentErrors.duplicateTag,
+    });
+  }
+
+  async list(): Promise<TagDoc[]> {
+    return (await liveOf<TagDoc>(this.store, 'tag')).sort((a, b) => a.name.localeCompare(b.name, 'pt-BR'));
+  }
+
+  async find(id: string): Promise<TagDoc | undefined> {
+    const doc = await liveById(this.store, id, 'tag');
+    return doc ? toWire<TagDoc>(doc) : undefined;
+  }
+
+  /** The name is checked against the list (tags seeded or pushed without a claim) and claimed (parallel creates). */
+  async create(body: CreateTagBody): Promise<TagDoc> {
+    await this.assertNameFree(body.name);
+    const now = Date.now();
+    const tag: TagDoc = { id: docId('tag'), type: 'tag', name: body.name.trim(), color: body.color, createdAt: now, updatedAt: now };
+    await this.names.claim(SCOPE, tag.name, tag.id);
+    try {
+      return await writeNew(this.store, tag);
+    } catch (error) {
+      await this.names.release(SCOPE, tag.name, tag.id);
+      throw error;
+    }
+  }
+
+  async update(id: string, body: UpdateTagBody): Promise<TagDoc> {
+    const before = await this.find(id);
+    if (!before) throw missing('Tag');
+    if (body.name !== undefined) await this.assertNameFree(body.name, id);
+    const renamed = body.name !== undefined && contentNameKey(body.name) !== contentNameKey(before.name) ? body.name.trim() : undefined;
+    if (renamed !== undefined) await this.names.claim(SCOPE, renamed, id);
+    let written: TagDoc | undefined;
+    try {
+      const { doc } = await updateDoc(this.store, id, (current) => {
+        if (!isLive(current, 'tag')) throw missing('Tag');
+        const next: TagDoc = { ...toWire<TagDoc>(current), updatedAt: Date.now() };
+        if (body.name !== undefined) next.name = body.name.trim();
+        if (body.color !== undefined) next.color = body.color;
+        return toStored(next, current._rev);
+      });
+      written = doc ? toWire<TagDoc>(doc) : undefined;
+    } catch (error) {
+      if (renamed !== undefined) await this.names.release(SCOPE, renamed, id);
+      throw error;
+    }
+    if (renamed !== undefined) await this.names.release(SCOPE, before.name, id);
+    if (!written) throw missing('Tag');
+    return written;
+  }
+
+  async remove(id: string): Promise<void> {
+    const before = await this.find(id);
+    if (!before) throw missing('Tag');
+    const { written } = await updateDoc(this.store, id, (current) => (isLive(current, 'tag') ? removedForm(current, Date.now()) : undefined));
+    if (!written) throw missing('Tag');
+    await this.names.release(SCOPE, before.name, id);
+  }
+
+  private async assertNameFree(name: string, except?: string): Promise<void> {
+    const key = contentNameKey(name);
+    const taken = (await this.list()).find((t) => t.id !== except && contentNameKey(t.name) === key);
+    if (taken) throw contentErrors.duplicateTag(taken.name);
+  }
+}
