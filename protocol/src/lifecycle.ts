@@ -26,8 +26,10 @@ export type ConversationEvent =
   | { type: 'returnToQueue'; id: string; byUserId: string; note?: string; at: number }
   | { type: 'invite'; agentId: string; at: number }
   | { type: 'leave'; agentId: string; at: number }
-  | { type: 'finish'; byUserId: string; disposition: string | null; note: string; at: number; commandId?: string }
-  | { type: 'handoff'; toTeamId: string; at: number }; // bot → waiting queue of a team
+  // byUserId null: the system finished it (a session timeout, R-RT-01).
+  | { type: 'finish'; byUserId: string | null; disposition: string | null; note: string; at: number; commandId?: string }
+  | { type: 'handoff'; toTeamId: string; at: number } // bot → waiting queue of a team
+  | { type: 'enterFlow'; toTeamId: string; at: number }; // bot → bot in another team's flow (R-RT-04)
 
 export type Transition =
   | { ok: true; next: ConversationDoc; changed: boolean } // changed=false: idempotent repeat
@@ -86,6 +88,8 @@ export function transition(conversation: ConversationDoc, event: ConversationEve
       return finish(conversation, event);
     case 'handoff':
       return handoff(conversation, event);
+    case 'enterFlow':
+      return enterFlow(conversation, event);
     default:
       return unreachable(event);
   }
@@ -195,6 +199,13 @@ function handoff(c: ConversationDoc, event: EventOf<'handoff'>): Transition {
   if (c.status === 'waiting' && c.teamId === event.toTeamId) return unchanged(c);
   if (c.status === 'finished') return fail(conversationErrors.finished());
   return fail(conversationErrors.notBot(c.status));
+}
+
+/** The bot moves the conversation into another team's flow; it stays with the bot (R-RT-04). */
+function enterFlow(c: ConversationDoc, event: EventOf<'enterFlow'>): Transition {
+  if (c.status !== 'bot') return fail(c.status === 'finished' ? conversationErrors.finished() : conversationErrors.notBot(c.status));
+  if (c.teamId === event.toTeamId) return unchanged(c);
+  return apply(c, { teamId: event.toTeamId, formerTeamIds: formerTeamsAfterMove(c, event.toTeamId) }, event.at);
 }
 
 /** A new inbound customer message appends to an open conversation or opens a new one. */

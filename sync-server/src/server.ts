@@ -76,6 +76,7 @@ import { DelegatingStore } from './store/delegate.js';
 import { syncRoutes } from './sync/routes.js';
 import { backupApi } from './backup/routes.js';
 import { setupPauses } from './pauses/index.js';
+import { flowInboundHooks, setupFlows } from './flows/index.js';
 import { setupTeams } from './teams/index.js';
 import { setupContent } from './content/index.js';
 import { setupOutgoingWebhooks } from './outgoingWebhooks/index.js';
@@ -201,7 +202,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const messages = new MessageService(store, media);
   // One lease of protocol numbers per node, for customers' and agents' new conversations.
   const protocols = new ProtocolNumbers(store, config.timeZone);
-  const inbound = new InboundService(store, protocols);
+  // Chatbot flows (issue 15, R-RT-04): a conversation may open with the bot, which answers by job.
+  const inbound = new InboundService(store, protocols, flowInboundHooks(store));
   const directory = new ContactDirectory(store);
   const starter = new ConversationStarter(store, accounts, directory, conversations, protocols);
   // Content (issue 15, R-RT-05): tags, predefined messages, dispositions, and the articles the widget shows.
@@ -260,6 +262,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const telephony = new TelephonyService(store, config.telephony);
   registerTelephonyJobs(jobs, config.telephony);
   // Pauses (issue 13, R-WS-09): their routes, the "pause exceeded" job, the end of a pause at sign-out.
+  const flows = setupFlows({ store, auth, jobs });
   const pauses = await setupPauses({ store, auth, jobs, bus, timeZone: config.timeZone, seedDemo: seeded, log });
   // Teams administration (issue 15, R-RT-01/02): members, channels, queue settings.
   const teams = setupTeams({ store, auth, accounts });
@@ -319,6 +322,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       ['/api/chat', internalChatRoutes(new InternalChatService(store), auth, limiter)],
       ['/api', telephonyRoutes(telephony, auth)],
       ...pauses.routes,
+      ...flows.routes,
       ...teams.routes,
       ...content.routes,
       ...outgoingWebhooks.routes,

@@ -101,12 +101,31 @@ export function openingConversation(
   };
 }
 
+/** The chatbot's part in a customer's message (R-RT-04, flows/index.ts); absent: no bot. */
+export interface InboundHooks {
+  /** Whether a conversation opening in this team starts with its bot (status `bot`) instead of waiting. */
+  opensWithBot?: (teamId: string) => Promise<boolean>;
+  /** Outbox work a stored customer message causes in its conversation (the bot's answer), written with it. */
+  jobsFor?: (message: MessageDoc, conversation: ConversationDoc) => JobDoc[];
+}
+
 /** Opens or continues the customer's conversation and stores the message durably, in one write. */
 export class InboundService {
   constructor(
     private readonly store: DocStore,
     private readonly protocols: ProtocolNumbers,
+    private readonly hooks: InboundHooks = {},
   ) {}
+
+  /** The message's own jobs and the bot's, if its conversation is with the bot. */
+  private jobsOf(input: InboundInput, message: MessageDoc, conversation: ConversationDoc): JobDoc[] {
+    return [...(input.jobs?.(message) ?? []), ...(this.hooks.jobsFor?.(message, conversation) ?? [])];
+  }
+
+  /** A conversation with the bot enters no queue until the bot hands it off (its own queue notice then). */
+  private static queued(conversation: ConversationDoc): JobDoc[] {
+    return conversation.status === 'waiting' ? [queuedJob(conversation.id, 0)] : [];
+  }
 
   async receive(input: InboundInput): Promise<Received> {
     const messageId = docId('message', input.messageKey);
@@ -127,7 +146,7 @@ export class InboundService {
     const message = this.messageOf(input, messageId, conversation, now);
     const hint: ThreadDoc = { ...(thread ?? { _id: threadId, type: 'thread' }), type: 'thread', openConversationId: conversation.id, seq };
     // The queue notice (issue 9) is outbox work: it needs the team's queue, not the customer's wait.
-    const results = await this.store.bulkWrite([toStored(conversation), toStored(message), ...(input.jobs?.(message) ?? []), hint, queuedJob(conversation.id, 0)]);
+    const results = await this.store.bulkWrite([toStored(conversation), toStored(message), ...this.jobsOf(input, message, conversation), hint, ...InboundService.queued(conversation)]);
     const ok = (id: string) => results.some((r) => r.id === id && r.ok);
     if (!ok(message.id)) return this.settleDuplicate(messageId, conversation);
     if (ok(conversation.id)) return { message, conversation, created: true };
@@ -194,7 +213,7 @@ export class InboundService {
       const created = await this.newConversation(id, input, now);
       const thread = (await this.store.get(threadId, { fresh: true })) as ThreadDoc | undefined;
       const hint: ThreadDoc = { ...(thread ?? { _id: threadId, type: 'thread' }), type: 'thread', openConversationId: id, seq: n };
-      const [result] = await this.store.bulkWrite([toStored(created), hint, queuedJob(id, 0)]);
+      const [result] = await this.store.bulkWrite([toStored(created), hint, ...InboundService.queued(created)]);
       if (result?.ok) return created;
       n -= 1; // lost the race for this one: read it again
       if ((await getWire<ConversationDoc>(this.store, id))?.status === 'finished') n += 1;
@@ -215,7 +234,7 @@ export class InboundService {
     const message = this.messageOf(input, messageId, conversation, now);
     const updated = reopenedByCustomer(summarise(conversation, message));
     const summary = toStored(updated, rev);
-    const results = await this.store.bulkWrite([toStored(message), ...(input.jobs?.(message) ?? []), summary]);
+    const results = await this.store.bulkWrite([toStored(message), ...this.jobsOf(input, message, conversation), summary]);
     if (!results.some((r) => r.id === message.id && r.ok)) return this.settleDuplicate(messageId, conversation);
     if (!results.some((r) => r.id === conversation.id && r.ok)) {
       return this.reconcile(input, message, threadOf(input));
@@ -243,12 +262,13 @@ export class InboundService {
   private async newConversation(id: string, input: InboundInput, now: number): Promise<ConversationDoc> {
     // The team's agents may replicate the contact from now on; linked before the conversation is
     // written, so a crash in between leaves a visible contact, never a conversation without one.
-    const [protocol] = await Promise.all([
+    const [protocol, bot] = await Promise.all([
       this.protocols.next(now),
+      this.hooks.opensWithBot?.(input.account.entryTeamId) ?? false,
       linkContactToTeam(this.store, input.contact, input.account.entryTeamId),
     ]);
     return withCustomerWroteAt(openingConversation(id, input.account, input.contact.id, protocol, now, {
-      status: 'waiting', agentId: null, startedBy: 'customer', waitingSince: now, takenAt: null,
+      status: bot ? 'bot' : 'waiting', agentId: null, startedBy: 'customer', waitingSince: bot ? null : now, takenAt: null,
       lastInboundAt: now, lastMessageAt: now, lastPreview: previewOf(input), channelMeta: input.channelMeta ?? {},
     }), { createdAt: now, payload: input.payload ?? {}, externalId: input.externalId });
   }

@@ -117,6 +117,16 @@ export const PLANS: Record<EndpointName, Plan> = {
   adminWebhookDeliveries: { req: 'R-RT-05', token: 'admin', params: () => ({ id: 'outgoingwebhook:fuzz-nenhum' }) },
   adminResendWebhookDelivery: { req: 'R-RT-05', token: 'admin', params: () => ({ id: 'outgoingwebhook:fuzz-nenhum', deliveryId: 'nenhuma' }) },
 
+  // Chatbot flows (issue 15, R-RT-04).
+  adminFlows: { req: 'R-RT-04', token: 'admin' },
+  adminFlow: { req: 'R-RT-04', token: 'admin', params: () => ({ teamId: 'team:comercial' }) },
+  adminSaveFlow: {
+    req: 'R-RT-04', token: 'admin', params: () => ({ teamId: 'team:comercial' }),
+    body: () => ({ active: false, triggers: [{ id: 'menu', name: 'Menu', active: true, conditions: { hours: { op: '>', hours: 1 }, keywords: '', firstOfTeam: false }, message: { text: 'Olá', options: [] }, moveToTeamId: null }] }),
+  },
+  adminTestFlow: { req: 'R-RT-04', token: 'admin', params: () => ({ teamId: 'team:suporte' }), body: () => ({ text: 'comercial', hoursWithoutAgent: 2 }) },
+  releaseFromBot: { req: 'R-RT-04', token: 'admin', params: conversation, body: () => ({ toTeamId: 'team:suporte' }) },
+
   createContact: {
     req: 'R-CT-01', token: 'agent',
     body: () => ({

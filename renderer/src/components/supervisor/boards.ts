@@ -69,7 +69,8 @@ export interface ConversationRow {
   agent: string | undefined;
   team: string;
   channel: ChannelKind;
-  status: 'waiting' | 'active';
+  /** 'bot': the chatbot still holds it (R-RT-04); supervisors may release it. */
+  status: 'bot' | 'waiting' | 'active';
   durationMs: number;
   /** Since the customer's last message; undefined when they have not written. */
   sinceCustomerMs: number | undefined;
@@ -81,7 +82,7 @@ export function conversationRows<C extends Open>(
   now: number,
 ): ConversationRow[] {
   return open
-    .flatMap((c) => (c.status === 'waiting' || c.status === 'active' ? [{ c, status: c.status }] : []))
+    .flatMap((c) => (c.status === 'bot' || c.status === 'waiting' || c.status === 'active' ? [{ c, status: c.status }] : []))
     .sort((a, b) => a.c.createdAt - b.c.createdAt)
     .map(({ c, status }) => ({
       id: c.id,
