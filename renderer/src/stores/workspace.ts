@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref, watch } from 'vue';
 import {
-  API, isParticipant, ulid, type AnswerVisibility, type ContactDoc, type ConversationDoc, type DispositionDoc, type PredefinedDoc, type RaModerationBody, type TeamDoc,
+  API, isParticipant, seesQueue, ulid, type AnswerVisibility, type ContactDoc, type ConversationDoc, type DispositionDoc, type PredefinedDoc, type RaModerationBody, type TeamDoc,
   type UserDoc,
 } from '@atende/protocol';
 import { liveQuery } from '../db/live';
@@ -78,7 +78,8 @@ export const useWorkspaceStore = defineStore('workspace', () => {
   const myTeams = computed(() => new Set(me.value?.teamIds ?? []));
   const waiting = computed(() =>
     open.value
-      .filter((c) => c.status === 'waiting' && myTeams.value.has(c.teamId))
+      // R-RT-02: a team's queue may be targeted at some of its agents only.
+      .filter((c) => c.status === 'waiting' && myTeams.value.has(c.teamId) && me.value !== undefined && seesQueue(me.value, teams.value.get(c.teamId) ?? { id: c.teamId }))
       .sort((a, b) => (a.waitingSince ?? a.createdAt) - (b.waitingSince ?? b.createdAt)),
   );
   // Mine: the ones I hold and the ones I am invited into (R-WS-05), where I write too.

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import type { TeamView } from '@atende/protocol';
+import { emptyTeamForm, teamBodyOf, teamFormOf } from '../src/components/admin/teamForm';
+
+/** R-RT-01/02 (issue 15): the team form refuses what the server would, and says which field. */
+const team: TeamView = {
+  id: 'team:suporte', name: 'Suporte', dispositionRequired: false, internalChat: true, sessionTimeout: null, tagsAllowed: true,
+  queueAgentIds: null, autoDistribute: false, members: [{ id: 'user:ana', name: 'Ana Souza', role: 'agent' }],
+  channels: [{ id: 'channel:demo-site', name: 'Site', kind: 'webchat' }], createdAt: 1, updatedAt: 1,
+};
+
+describe('R-RT-01 team form', () => {
+  it('R-RT-01 a new team needs a name; minutes are whole numbers, and a message needs minutes', () => {
+    expect(teamBodyOf(emptyTeamForm(), undefined, true)).toEqual({ problems: ['name'] });
+    const form = { ...emptyTeamForm(), name: 'Financeiro', timeoutMinutes: '1,5' };
+    expect(teamBodyOf(form, undefined, true)).toEqual({ problems: ['timeoutMinutes'] });
+    expect(teamBodyOf({ ...form, timeoutMinutes: '', timeoutMessage: 'Tchau' }, undefined, true)).toEqual({ problems: ['timeoutMinutes'] });
+    const ok = teamBodyOf({ ...form, timeoutMinutes: '30', timeoutMessage: 'Tchau' }, undefined, true);
+    expect(ok).toMatchObject({ create: { name: 'Financeiro', sessionTimeout: { minutes: 30, message: 'Tchau' }, autoDistribute: false, queueAgentIds: null } });
+  });
+
+  it('R-RT-02 a queue for selected agents needs at least one member selected', () => {
+    const form = { ...teamFormOf(team), queue: 'agents' as const, queueAgentIds: ['user:bruno'] };
+    expect(teamBodyOf(form, team, true)).toEqual({ problems: ['queueAgents'] });
+    expect(teamBodyOf({ ...form, queueAgentIds: ['user:ana'] }, team, true)).toMatchObject({ update: { queueAgentIds: ['user:ana'] } });
+  });
+
+  it('R-RT-01 a channel of the team is not dropped; a supervisor sends neither name nor channels', () => {
+    expect(teamBodyOf({ ...teamFormOf(team), channelAccountIds: [] }, team, true)).toEqual({ problems: ['channels'] });
+    const bySupervisor = teamBodyOf({ ...teamFormOf(team), tagsAllowed: false }, team, false);
+    expect(bySupervisor).toMatchObject({ update: { tagsAllowed: false } });
+    expect('update' in bySupervisor && ('name' in bySupervisor.update || 'channelAccountIds' in bySupervisor.update)).toBe(false);
+  });
+});
