@@ -1,5 +1,5 @@
 import { expectNoAxeViolations } from './axe';
-import { expect, signIn, test } from './fixtures';
+import { card, expect, openWidget, signIn, test, visitorSends } from './fixtures';
 
 /**
  * R-RT-01/02 (issue 15 point 3): the admin creates a team on "Equipes" with a member and a channel
@@ -50,4 +50,35 @@ test('R-RT-01 the admin creates "Financeiro" with Bruno and the Instagram channe
   await edit.getByRole('button', { name: 'Salvar' }).click();
   await expect(edit).toBeHidden();
   await expect(row).toContainText('Após 30 min');
+});
+
+test('R-RT-02 with Suporte\'s queue shown only to Bruno, Ana\'s waiting list leaves its conversations out until the whole team sees it again', async ({ server, newContext }) => {
+  const admin = await (await newContext()).newPage();
+  await signIn(admin, server, 'admin@demo.local');
+  await admin.goto(`${server.url}/#/admin/teams`);
+  const suporte = admin.getByRole('table', { name: 'Equipes' }).getByRole('row', { name: /Suporte/ });
+  await suporte.getByRole('button', { name: 'Editar Suporte' }).click();
+  const form = admin.getByRole('dialog', { name: 'Editar equipe' });
+  await form.getByLabel('Visível só para agentes selecionados').check();
+  await form.getByRole('group', { name: 'Fila de espera' }).getByLabel('Bruno Lima').check();
+  await form.getByRole('button', { name: 'Salvar' }).click();
+  await expect(form).toBeHidden();
+
+  const ana = await (await newContext()).newPage();
+  await signIn(ana, server, 'ana@demo.local');
+  const bruno = await (await newContext()).newPage();
+  await signIn(bruno, server, 'bruno@demo.local');
+  const visitor = await (await newContext()).newPage();
+  await openWidget(visitor, server);
+  await visitorSends(visitor, 'Só o Bruno vê esta fila');
+  await expect(card(bruno, 'Só o Bruno vê esta fila')).toBeVisible();
+  await expect(card(ana, 'Só o Bruno vê esta fila')).toHaveCount(0);
+  await expect(ana.getByRole('tab', { name: /Em espera/ })).toContainText('0');
+
+  // Back to the whole team: the same conversation (already in Ana's replica) shows for her too.
+  await suporte.getByRole('button', { name: 'Editar Suporte' }).click();
+  await form.getByLabel('Visível para toda a equipe').check();
+  await form.getByRole('button', { name: 'Salvar' }).click();
+  await expect(form).toBeHidden();
+  await expect(card(ana, 'Só o Bruno vê esta fila')).toBeVisible();
 });
