@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   conversationEventOf, FLOW_ENTRY_RULE_MESSAGE, type ConversationDoc, type FlowResponse, type FlowTestResponse, type MessageDoc,
 } from '@atende/protocol';
-import { BOT_AUTHOR_NAME } from '../src/flows/index.js';
+import { BOT_AUTHOR_NAME, flowInboundHooks } from '../src/flows/index.js';
 import { getWire } from '../src/store/wire.js';
 import { addUser, call, login, newVisitor, pullAll, visitorSays, type TestServer, type Visitor } from './helpers.js';
 import { startTestServer } from './helpers.js';
@@ -138,6 +138,13 @@ describe('R-RT-04 flows at runtime', () => {
     expect(events).toContainEqual({ event: 'returned', fromAgentId: null, byUserId: 'user:carla' });
     const again = await call(server, 'POST', `/api/conversations/${conversationId}/release`, { token: carla, body: {} });
     expect(again.status).toBe(409);
+  });
+
+  it('R-RT-04 chats open with the bot; a Reclame Aqui complaint (a public case) never does', async () => {
+    const hooks = flowInboundHooks(server.store);
+    expect(await hooks.opensWithBot?.(SUPORTE, 'whatsapp')).toBe(true);
+    expect(await hooks.opensWithBot?.(SUPORTE, 'reclameaqui')).toBe(false);
+    expect(await hooks.opensWithBot?.(COMERCIAL, 'whatsapp')).toBe(false);
   });
 
   it('R-RT-04 without an active flow conversations open waiting, as before', async () => {

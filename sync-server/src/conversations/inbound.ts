@@ -103,8 +103,8 @@ export function openingConversation(
 
 /** The chatbot's part in a customer's message (R-RT-04, flows/index.ts); absent: no bot. */
 export interface InboundHooks {
-  /** Whether a conversation opening in this team starts with its bot (status `bot`) instead of waiting. */
-  opensWithBot?: (teamId: string) => Promise<boolean>;
+  /** Whether a conversation opening in this team, on this channel, starts with its bot (status `bot`) instead of waiting. */
+  opensWithBot?: (teamId: string, channel: ChannelAccountDoc['kind']) => Promise<boolean>;
   /** Outbox work a stored customer message causes in its conversation (the bot's answer), written with it. */
   jobsFor?: (message: MessageDoc, conversation: ConversationDoc) => JobDoc[];
 }
@@ -264,7 +264,7 @@ export class InboundService {
     // written, so a crash in between leaves a visible contact, never a conversation without one.
     const [protocol, bot] = await Promise.all([
       this.protocols.next(now),
-      this.hooks.opensWithBot?.(input.account.entryTeamId) ?? false,
+      this.hooks.opensWithBot?.(input.account.entryTeamId, input.account.kind) ?? false,
       linkContactToTeam(this.store, input.contact, input.account.entryTeamId),
     ]);
     return withCustomerWroteAt(openingConversation(id, input.account, input.contact.id, protocol, now, {

@@ -21,7 +21,8 @@ export { FlowService } from './service.js';
 export function flowInboundHooks(store: DocStore): InboundHooks {
   const flows = new Flows(store);
   return {
-    opensWithBot: (teamId) => flows.opensWithBot(teamId),
+    // A Reclame Aqui complaint is a public case, not a chat: no bot answers it.
+    opensWithBot: async (teamId, channel) => channel !== 'reclameaqui' && (await flows.opensWithBot(teamId)),
     jobsFor: (message: MessageDoc, conversation: ConversationDoc) => (conversation.status === 'bot' ? [flowJob(message)] : []),
   };
 }
