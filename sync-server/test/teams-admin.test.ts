@@ -166,5 +166,11 @@ describe('R-RT-01 teams administration', () => {
     expect((await list(admin)).map((t) => t.id)).not.toContain(id);
     expect((await patch(admin, id, { tagsAllowed: false })).status).toBe(404);
     expect((await archive(admin, id)).status).toBe(404);
+    // An archived team takes no transfers.
+    const other = await visitorSays(server, await newVisitor(server), 'Outro assunto');
+    expect((await call(server, 'POST', `/api/conversations/${other.conversationId}/claim`, { token: ana, body: {} })).status).toBe(200);
+    const toArchived = await call<Answer>(server, 'POST', `/api/conversations/${other.conversationId}/transfer`, { token: ana, body: { toTeamId: id } });
+    expect(toArchived.status).toBe(422);
+    expect(toArchived.body.error).toBe('unknown_team');
   });
 });

@@ -128,7 +128,8 @@ export class ConversationService {
   private async transferTarget(c: ConversationDoc, body: TransferBody): Promise<{ teamId: string; agent: UserDoc | null }> {
     if (body.toTeamId) {
       const team = await getWire<TeamDoc>(this.store, body.toTeamId);
-      if (!team || team.type !== 'team') throw new DomainError('unprocessable', 'unknown_team', 'No such team');
+      // An archived team (issue 15) takes no new conversations.
+      if (!team || team.type !== 'team' || team.archived) throw new DomainError('unprocessable', 'unknown_team', 'No such team');
       return { teamId: team.id, agent: null };
     }
     const agent = body.toAgentId ? await getWire<UserDoc>(this.store, body.toAgentId) : undefined;
