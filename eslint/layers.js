@@ -36,6 +36,8 @@ export const SERVER_LAYERS = {
   telephony: 6,
   // Issue 13: pauses (R-WS-09) write the user with an outbox job (conversations/outbox), run a job, end at sign-out (auth).
   pauses: 6,
+  // Issue 15: routing (R-RT-01…03) — hours, session timeouts, distribution — finishes and claims through conversations, runs periodic rounds.
+  routing: 6,
   // Issue 15: chatbot flows (R-RT-04) answer by job and hand conversations off through conversations/.
   flows: 6,
   // Issue 15: outgoing webhooks (R-RT-05) follow the store's change feed and deliver as jobs; the address rules come from server.ts.

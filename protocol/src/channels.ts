@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ChannelKind, Id, MESSAGE_TEXT_MAX } from './documents.js';
+import { WeeklyHours } from './hours.js';
 import { keyOf } from './ids.js';
 import { RECLAME_AQUI_POLL } from './reclameAqui.js';
 
@@ -94,13 +95,22 @@ export const WebchatConfig = z.object({
   name: z.string(),
   prechat: z.object({ enabled: z.boolean(), fields: z.array(PrechatField), required: z.array(PrechatField) }),
   articles: z.array(WebchatArticle),
+  /** R-RT-03: whether the entry team is within its business hours now (always, without hours). */
+  online: z.boolean(),
+  /** The entry team's week, shown while offline; null without business hours. */
+  hours: WeeklyHours.nullable(),
+  /** When an offline team opens next (epoch ms); null when online or not within a year. */
+  nextOpening: z.number().int().nullable(),
 });
 export type WebchatConfig = z.infer<typeof WebchatConfig>;
+/** The part of the widget's config that comes from the entry team's business hours (R-RT-03). */
+export type WebchatAvailability = Pick<WebchatConfig, 'online' | 'hours' | 'nextOpening'>;
+const ALWAYS_ONLINE: WebchatAvailability = { online: true, hours: null, nextOpening: null };
 
 /** The public config of a website-chat account from its stored settings (older accounts stored none). */
-export function webchatConfigOf(name: string, settings: unknown): WebchatConfig {
+export function webchatConfigOf(name: string, settings: unknown, availability: WebchatAvailability = ALWAYS_ONLINE): WebchatConfig {
   const { prechat, articles } = WebchatSettings.parse(settings ?? {});
-  return { name, prechat: { ...prechat, required: prechat.required.filter((f) => prechat.fields.includes(f)) }, articles };
+  return { name, prechat: { ...prechat, required: prechat.required.filter((f) => prechat.fields.includes(f)) }, articles, ...availability };
 }
 
 export const CHANNEL_SETTINGS = {

@@ -76,6 +76,7 @@ import { DelegatingStore } from './store/delegate.js';
 import { syncRoutes } from './sync/routes.js';
 import { backupApi } from './backup/routes.js';
 import { setupPauses } from './pauses/index.js';
+import { setupRouting } from './routing/index.js';
 import { flowInboundHooks, setupFlows } from './flows/index.js';
 import { setupTeams } from './teams/index.js';
 import { setupContent } from './content/index.js';
@@ -254,7 +255,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   // Login attempt records of any e-mail typed are deleted once forgotten (R-AUTH-03, issue 14).
   const stopAttemptsSweep = await registerLoginAttemptsSweep(jobs, { store, log });
   // Lifecycle events (issue 9): the queue position, and the notices the website visitor sees.
-  jobs.register(QUEUED_EVENT_JOB, new ConversationEvents(store).queuedJobHandler());
+  // Routing (issue 15, R-RT-01…03): off-hours message and distribution hook into the queued job; timeouts and distribution rounds are periodic.
+  const routing = await setupRouting({ store, auth, conversations, log });
+  jobs.register(QUEUED_EVENT_JOB, routing.onQueued(new ConversationEvents(store).queuedJobHandler()));
   jobs.register(VISITOR_NOTICE_JOB, visitorNoticeJob(store, visitorDelivery));
   // Tickets and click-to-call (issue 13, R-WS-14, R-WS-16): their outgoing integrations are outbox jobs.
   const tickets = new TicketService(store, () => config.tickets.url !== undefined);
@@ -293,6 +296,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     onStreamed: (ageMs) => metrics.changeStreamed(ageMs),
   });
   hub.start();
+  routing.attachPresence((userId) => hub.statusOf(userId));
   const limiter = new RateLimiter(config.publicRateLimitPerMinute, { bus, log });
   const channelInbound = new ChannelInbound(directory, inbound, messages, templates);
 
@@ -322,6 +326,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       ['/api/chat', internalChatRoutes(new InternalChatService(store), auth, limiter)],
       ['/api', telephonyRoutes(telephony, auth)],
       ...pauses.routes,
+      ...routing.routes,
       ...flows.routes,
       ...teams.routes,
       ...content.routes,
@@ -375,7 +380,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const drain = (timeoutMs: number): Promise<boolean> => (drained ??= drainServer({
     gate, server, sockets: [agentSockets, visitorSockets], log,
     startDraining: () => { draining = true; },
-    stopTimers: () => { stopRaWatchdog(); stopRaReputation(); stopAttemptsSweep(); },
+    stopTimers: () => { stopRaWatchdog(); stopRaReputation(); stopAttemptsSweep(); routing.stop(); },
     stopJobs: () => jobs.stop(),
     release: async () => {
       hub.stop();

@@ -31,6 +31,8 @@ describe('R-CH-02 website chat configuration', () => {
     const key = created.body.id.slice('channel:'.length);
     expect((await configOf(key)).body).toEqual({
       name: 'Outro site', prechat: { enabled: true, fields: ['name', 'email'], required: ['name', 'email'] }, articles: [],
+      // A team without business hours is always open (R-RT-03).
+      online: true, hours: null, nextOpening: null,
     });
 
     const article = { id: 'prazo', title: 'Prazo de entrega', body: 'Até 5 dias úteis.\n<b>sem HTML</b>' };
@@ -40,6 +42,7 @@ describe('R-CH-02 website chat configuration', () => {
     expect(updated.status).toBe(200);
     expect((await configOf(key)).body).toEqual({
       name: 'Outro site', prechat: { enabled: true, fields: ['name'], required: [] }, articles: [article],
+      online: true, hours: null, nextOpening: null,
     });
   });
 

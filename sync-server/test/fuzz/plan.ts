@@ -80,6 +80,18 @@ export const PLANS: Record<EndpointName, Plan> = {
   },
   removePauseType: { req: 'R-WS-09', token: 'admin', params: (fx) => ({ id: fx.pauseTypeId }) },
 
+  // Business hours (issue 15, R-RT-03).
+  adminListTeamHours: { req: 'R-RT-03', token: 'admin' },
+  adminTeamHours: { req: 'R-RT-03', token: 'admin', params: () => ({ id: 'team:suporte' }) },
+  adminSetTeamHours: {
+    req: 'R-RT-03', token: 'admin', params: () => ({ id: 'team:suporte' }),
+    body: () => ({
+      businessHours: {
+        timeZone: 'America/Sao_Paulo', days: [[], [{ from: '08:00', to: '18:00' }], [], [], [], [], []], holidays: ['2026-12-25'], offHoursMessage: '',
+      },
+    }),
+  },
+
   // Teams (issue 15, R-RT-01/02). Edits aim at Comercial (Ana, the agent token, is not in it); archiving aims at no team.
   adminListTeams: { req: 'R-RT-01', token: 'admin' },
   adminCreateTeam: { req: 'R-RT-01', token: 'admin', body: () => ({ name: `Equipe ${cmd()}`, sessionTimeout: { minutes: 30, message: 'Encerrada' } }) },

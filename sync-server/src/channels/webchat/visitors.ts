@@ -1,12 +1,12 @@
 import {
-  conversationEventOf, docId, visitorEvent, ulid, webchatConfigOf, type ContactDoc, type MessageDoc, type VisitorMessage, type VisitorResponse,
-  type WebchatArticle, type WebchatConfig,
+  conversationEventOf, docId, teamAvailability, visitorEvent, ulid, webchatConfigOf, type ContactDoc, type MessageDoc, type TeamDoc,
+  type VisitorMessage, type VisitorResponse, type WebchatArticle, type WebchatConfig,
 } from '@atende/protocol';
 import { visitorMessagesSelector } from '../../access/visitors.js';
 import type { TokenSigner } from '../../auth/tokens.js';
 import { DomainError } from '../../http/errors.js';
 import type { DocStore, StoredDoc } from '../../store/index.js';
-import { toStored, toWire } from '../../store/wire.js';
+import { getWire, toStored, toWire } from '../../store/wire.js';
 import { isEnabled, type ChannelAccountDoc } from '../../channelAccounts/service.js';
 import { isGone } from '../../contacts/live.js';
 
@@ -37,6 +37,8 @@ export class VisitorService {
   constructor(
     private readonly store: DocStore,
     private readonly signer: TokenSigner,
+    /** The business-hours clock (R-RT-03); tests inject one. */
+    private readonly now: () => number = Date.now,
   ) {}
 
   async account(accountId: string): Promise<ChannelAccountDoc> {
@@ -58,7 +60,11 @@ export class VisitorService {
   /** What the widget shows before chatting: the pre-chat form and the articles (R-CH-02, R-RT-05). */
   async config(accountId: string): Promise<WebchatConfig> {
     const account = await this.account(accountId);
-    const config = webchatConfigOf(account.name, account.settings);
+    // Outside the entry team's business hours the widget shows the team offline (R-RT-03).
+    const team = await getWire<TeamDoc>(this.store, account.entryTeamId);
+    const hours = team?.businessHours ?? null;
+    const { online, nextOpening } = teamAvailability(hours, this.now());
+    const config = webchatConfigOf(account.name, account.settings, { online, nextOpening, hours: hours && { timeZone: hours.timeZone, days: hours.days } });
     // The admins' articles first, then any an older account still keeps in its settings (R-RT-05).
     const published = this.articles ? await this.articles.forAccount(account._id) : [];
     return published.length > 0 ? { ...config, articles: [...published, ...config.articles] } : config;
