@@ -86,9 +86,10 @@ export class Bot {
     });
     const texts = run.steps.flatMap((s) => (s.message === null ? [] : [s.message]));
     const sentAt = await this.sendAll(c, message, texts);
-    await this.remember(c.id, run, message.id, sentAt ?? state?.lastSentAt ?? null);
     if (run.outcome.kind === 'queue') await this.handOff(c.id, run.outcome.teamId, null);
     else if (run.outcome.teamId !== c.teamId) await this.enterFlow(c.id, run.outcome.teamId);
+    // Last: a retry after a crash before this line runs the message again (its bot messages have fixed ids).
+    await this.remember(c.id, run, message.id, sentAt ?? state?.lastSentAt ?? null);
   }
 
   /**
