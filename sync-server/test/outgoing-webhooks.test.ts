@@ -5,7 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { raEvaluationPayload, type OutgoingWebhook, type WebhookDelivery, type WebhookEnvelope } from '@atende/protocol';
 import { isPrivateAddress } from '../src/channels/safeDownload.js';
 import { deriveEvents } from '../src/outgoingWebhooks/events.js';
-import { signature } from '../src/outgoingWebhooks/delivery.js';
+import { deliveryHandler, signature } from '../src/outgoingWebhooks/delivery.js';
+import { deliveryJob } from '../src/outgoingWebhooks/deliveryJobs.js';
+import { DeliveryLog } from '../src/outgoingWebhooks/deliveryLog.js';
+import { webhookDoc } from '../src/outgoingWebhooks/subscriptions.js';
+import { PermanentFailure } from '../src/jobs/types.js';
 import { targetGuard } from '../src/outgoingWebhooks/targetGuard.js';
 import { call, login, newVisitor, visitorSays, startTestServer, type TestServer } from './helpers.js';
 import { until } from './until.js';
@@ -180,6 +184,23 @@ describe('outgoing webhooks', () => {
     expect(() => strict.assertAllowed('https://hooks.example.com/atende')).not.toThrow();
     expect(strict.lookup).toBeDefined();
     expect(() => targetGuard(isPrivateAddress, true).assertAllowed('http://127.0.0.1/x')).not.toThrow();
+  });
+
+  it('R-RT-05 a webhook saved while private targets were allowed is not delivered once they are refused: the attempt is logged, not retried', async () => {
+    const webhook = webhookDoc({ url: `${receiverUrl}/private`, events: ['message.created'], secret: 'segredo-privado-0001', enabled: true }, Date.now(), 'privado');
+    // Switched off in the store, so this server's own feed leaves it alone; the handler below is the strict node's.
+    await server.store.bulkWrite([{ ...webhook, enabled: false }]);
+    const log = new DeliveryLog(server.store);
+    const strict = deliveryHandler({ store: server.store, log, guard: targetGuard(isPrivateAddress, false) });
+    const job = deliveryJob(webhook, { id: 'message.created:message:privado', event: 'message.created', at: Date.now(), data: {} });
+    await strict(job, { attempt: 1, signal: new AbortController().signal }); // off: nothing sent, nothing logged
+    expect(await log.list(webhook._id)).toEqual([]);
+    const stored = await server.store.get(webhook._id);
+    await server.store.bulkWrite([{ ...stored, _id: webhook._id, enabled: true }]);
+    await expect(strict(job, { attempt: 1, signal: new AbortController().signal })).rejects.toBeInstanceOf(PermanentFailure);
+    expect(await log.list(webhook._id)).toMatchObject([{ status: null, ok: false, error: expect.stringMatching(/rede interna/) }]);
+    expect(received.some((r) => r.path === '/private')).toBe(false);
+    expect((await call(server, 'DELETE', `/api/admin/webhooks/${webhook._id}`, { token: admin })).status).toBe(204);
   });
 
   it('R-RT-05 a Reclame Aqui evaluation is evaluation.received (and a message); transcript lines and internal chat are no message.created', async () => {

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import { ulid, WEBHOOK_SIGNATURE_HEADER, WEBHOOK_USER_AGENT, type WebhookEnvelope } from '@atende/protocol';
-import { RetryLater, type JobContext, type JobDoc, type JobHandler } from '../jobs/types.js';
+import { PermanentFailure, RetryLater, type JobContext, type JobDoc, type JobHandler } from '../jobs/types.js';
 import type { DocStore } from '../store/index.js';
 import { payloadOf } from './deliveryJobs.js';
 import type { DeliveryLog } from './deliveryLog.js';
@@ -66,6 +66,17 @@ export function deliveryHandler(deps: { store: DocStore; log: DeliveryLog; guard
       'User-Agent': WEBHOOK_USER_AGENT,
       [WEBHOOK_SIGNATURE_HEADER]: signature(webhook.secret, body, Math.floor(started / 1000)),
     };
+    // Saved while private targets were allowed, or an address literal no lookup would judge: checked again before each attempt.
+    try {
+      deps.guard.assertAllowed(webhook.url);
+    } catch (refusal) {
+      const error = refusal instanceof Error ? refusal.message : String(refusal);
+      await deps.log.record(webhook._id, {
+        id: ulid(), jobId: job._id, eventId: p.eventId, event: p.event, at: started, attempt: context.attempt,
+        status: null, error, durationMs: 0, ok: false, resent: p.resent,
+      });
+      throw new PermanentFailure(error);
+    }
     const signal = AbortSignal.any([context.signal, AbortSignal.timeout(deps.timeoutMs ?? DELIVERY_TIMEOUT_MS)]);
     const answer = await post(webhook.url, body, headers, deps.guard, signal);
     const ok = answer.status !== null && answer.status >= 200 && answer.status < 300;
