@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { expectNoAxeViolations } from './axe';
+import { expectNoAxeViolations, useTheme } from './axe';
 import { expect, openWidget, signIn, test, visitorSends } from './fixtures';
 
 /**
@@ -59,6 +59,8 @@ test('R-RT-04 the admin builds a flow with the > 1 h rule, tests it, and a visit
   await admin.getByRole('button', { name: 'Testar', exact: true }).click();
   await expect(result).toContainText('Vai para a fila da equipe Comercial. Nada foi enviado.');
   await expectNoAxeViolations(admin, 'the flows screen');
+  await useTheme(admin, 'dark');
+  await expectNoAxeViolations(admin, 'the flows screen, dark');
 
   // The supervisor's board, before any visitor writes.
   const carla = await (await newContext()).newPage();
