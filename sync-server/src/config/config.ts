@@ -175,7 +175,8 @@ export function loadConfig(env: Env = process.env): Config {
     tickets: loadTicketConfig(env),
     telephony: loadTelephonyConfig(env),
     webhooks: {
-      allowPrivate: flag(env, 'ATENDE_WEBHOOKS_ALLOW_PRIVATE') ?? false,
+      // The demo's receivers run on this machine, as its simulators do.
+      allowPrivate: flag(env, 'ATENDE_WEBHOOKS_ALLOW_PRIVATE') ?? demo,
       retryBaseMs: int(env, 'ATENDE_WEBHOOKS_RETRY_BASE_MS', 30_000, 1),
       retryMaxMs: int(env, 'ATENDE_WEBHOOKS_RETRY_MAX_MS', 3_600_000, 1),
       maxAttempts: int(env, 'ATENDE_WEBHOOKS_MAX_ATTEMPTS', 12, 1, 100),
