@@ -34,6 +34,8 @@ export const SERVER_LAYERS = {
   // Issue 13: tickets and click-to-call (R-WS-14, R-WS-16) use conversations, contacts and jobs.
   tickets: 6,
   telephony: 6,
+  // Issue 15: API tokens (R-RT-05) use auth (hashes), channel accounts, contacts, search and the conversations' inbound and send paths; their public API routes are edges.
+  apiTokens: 6,
   // Issue 13: pauses (R-WS-09) write the user with an outbox job (conversations/outbox), run a job, end at sign-out (auth).
   pauses: 6,
   // Issue 15: routing (R-RT-01…03) — hours, session timeouts, distribution — finishes and claims through conversations, runs periodic rounds.

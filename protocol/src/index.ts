@@ -42,5 +42,6 @@ export * from './routing.js';
 export * from './flows.js';
 export * from './content.js';
 export * from './apiTokens.js';
+export * from './openapi.js';
 export * from './outgoingWebhooks.js';
 export * from './contract.js';

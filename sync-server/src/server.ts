@@ -76,6 +76,7 @@ import { DelegatingStore } from './store/delegate.js';
 import { syncRoutes } from './sync/routes.js';
 import { backupApi } from './backup/routes.js';
 import { setupPauses } from './pauses/index.js';
+import { setupApiTokens } from './apiTokens/index.js';
 import { setupRouting } from './routing/index.js';
 import { flowInboundHooks, setupFlows } from './flows/index.js';
 import { setupTeams } from './teams/index.js';
@@ -143,6 +144,9 @@ class BorrowedStore extends DelegatingStore {
     return Promise.resolve();
   }
 }
+
+/** The REST API's version in its OpenAPI document (`/api/v1` is the public API's major version). */
+const API_VERSION = '1.0.0';
 
 /** stop()'s bound on requests and sockets (jobs keep the runner's own): tests stop servers by the hundred. */
 const STOP_TIMEOUT_MS = 2_000;
@@ -299,6 +303,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   routing.attachPresence((userId) => hub.statusOf(userId));
   const limiter = new RateLimiter(config.publicRateLimitPerMinute, { bus, log });
   const channelInbound = new ChannelInbound(directory, inbound, messages, templates);
+  // API tokens and the public REST API for integrations, with its OpenAPI document (issue 15, R-RT-05).
+  const apiTokens = setupApiTokens({ store, auth, accounts, inbound, limiter, version: API_VERSION, log });
 
   const app = buildApp({
     trustProxy: config.trustProxy,
@@ -326,6 +332,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       ['/api/chat', internalChatRoutes(new InternalChatService(store), auth, limiter)],
       ['/api', telephonyRoutes(telephony, auth)],
       ...pauses.routes,
+      ...apiTokens.routes,
       ...routing.routes,
       ...flows.routes,
       ...teams.routes,

@@ -11,10 +11,11 @@ export type RateLimitBucket = 'login' | 'refresh' | 'webchat-visitor' | 'webchat
  * Signed-in users' endpoints limited per user, not per address (a team shares its office's
  * address), each with its own window and the reason its refusal gives.
  */
-export type UserRateLimitBucket = 'chat-message';
+export type UserRateLimitBucket = 'chat-message' | 'api-token';
 
 interface UserLimit {
-  limit: number;
+  /** Absent: the server's public per-minute limit (ATENDE_PUBLIC_RATE_LIMIT). */
+  limit?: number;
   windowMs: number;
   message: string;
 }
@@ -27,6 +28,12 @@ const USER_LIMITS: Record<UserRateLimitBucket, UserLimit> = {
     limit: 20,
     windowMs: 20_000,
     message: 'Muitas mensagens seguidas no chat interno: aguarde alguns segundos; as mensagens pendentes serão enviadas em seguida.',
+  },
+  // R-RT-05: an integration's API token, counted per token on every node (Redis with a Redis bus),
+  // as many a minute as one address may make on the public endpoints (ATENDE_PUBLIC_RATE_LIMIT).
+  'api-token': {
+    windowMs: 60_000,
+    message: 'Too many requests with this API token; wait a minute (see the RateLimit headers)',
   },
 };
 

@@ -139,6 +139,20 @@ export const PLANS: Record<EndpointName, Plan> = {
   adminTestFlow: { req: 'R-RT-04', token: 'admin', params: () => ({ teamId: 'team:suporte' }), body: () => ({ text: 'comercial', hoursWithoutAgent: 2 }) },
   releaseFromBot: { req: 'R-RT-04', token: 'admin', params: conversation, body: () => ({ toTeamId: 'team:suporte' }) },
 
+  // API tokens and the public API (issue 15, R-RT-05): revocations aim at no token (the world's own must live).
+  openApi: { req: 'R-RT-05', token: 'none' },
+  adminListTokens: { req: 'R-RT-05', token: 'admin' },
+  adminCreateToken: { req: 'R-RT-05', token: 'admin', body: () => ({ name: 'Fuzz', scopes: ['contacts:read'] }) },
+  adminRevokeToken: { req: 'R-RT-05', token: 'admin', params: () => ({ id: 'apitoken:fuzz-nenhum' }) },
+  publicListConversations: { req: 'R-RT-05', token: 'api', query: () => ({ status: 'waiting', teamId: 'team:suporte', limit: '10' }) },
+  publicGetConversation: { req: 'R-RT-05', token: 'api', params: conversation },
+  publicCreateConversation: {
+    req: 'R-RT-05', token: 'api', body: (fx) => ({ id: cmd(), channelAccountId: 'channel:demo-whatsapp', contactId: fx.contactId, text: 'pedido pelo site' }),
+  },
+  publicSendMessage: { req: 'R-RT-05', token: 'api', params: conversation, body: () => ({ id: cmd(), text: 'Olá, sou o bot' }) },
+  publicListContacts: { req: 'R-RT-05', token: 'api', query: () => ({ q: 'maria', limit: '5' }) },
+  publicGetContact: { req: 'R-RT-05', token: 'api', params: (fx) => ({ id: fx.contactId }) },
+
   createContact: {
     req: 'R-CT-01', token: 'agent',
     body: () => ({

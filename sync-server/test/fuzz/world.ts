@@ -1,6 +1,6 @@
-import { API, ErrorBody, type EndpointName } from '@atende/protocol';
-import { START_SEQ, type ChangeRow } from '../../src/store/index.js';
-import { login, newVisitor, startTestServer, visitorSays, type TestServer } from '../helpers.js';
+import { API, API_SCOPES, ErrorBody, type EndpointName } from '@atende/protocol';
+import { START_SEQ, updateDoc, type ChangeRow } from '../../src/store/index.js';
+import { call, login, newVisitor, startTestServer, visitorSays, type TestServer } from '../helpers.js';
 
 /**
  * The fuzz suites' server and what they need around it: real resources for the path
@@ -20,7 +20,8 @@ export interface Fixtures {
 }
 
 /** `spare`: Bruno's session, for the commands that may end it (logout); renewed when they do. */
-export type TokenKind = 'agent' | 'admin' | 'spare' | 'visitor' | 'none';
+/** `api`: an integration's API token holding every scope (R-RT-05, the public /api/v1 routes). */
+export type TokenKind = 'agent' | 'admin' | 'spare' | 'visitor' | 'api' | 'none';
 
 export interface World {
   server: TestServer;
@@ -44,8 +45,24 @@ export async function startWorld(): Promise<World> {
     conversationId, messageId, contactId: 'contact:maria', pauseTypeId: await first('pauseType'),
     webchatChannelId: 'channel:demo-site', tagId: await first('tag'), account: 'demo-site',
   };
+  const api = await apiToken(server, admin!.accessToken);
   await server.jobs.idle();
-  return { server, fx, tokens: { agent: agent!.accessToken, admin: admin!.accessToken, spare: spare!.accessToken, visitor: visitor.token } };
+  return { server, fx, tokens: { agent: agent!.accessToken, admin: admin!.accessToken, spare: spare!.accessToken, visitor: visitor.token, api } };
+}
+
+/**
+ * An API token with every scope. Its last use is stamped a day ahead, so no request of the run
+ * records one (at most once a minute, apiTokens/tokens.ts): the witness would take that write
+ * for one of a refused request.
+ */
+async function apiToken(server: TestServer, adminToken: string): Promise<string> {
+  const reply = await call<{ id: string; token: string }>(server, 'POST', '/api/admin/tokens', {
+    token: adminToken, body: { name: 'Fuzz', scopes: [...API_SCOPES] },
+  });
+  if (reply.status !== 201) throw new Error(`API token: ${reply.status} ${JSON.stringify(reply.body)}`);
+  const { written } = await updateDoc(server.store, reply.body.id, (doc) => doc && { ...doc, lastUsedAt: Date.now() + 86_400_000 });
+  if (!written) throw new Error('API token: last use not stamped');
+  return reply.body.token;
 }
 
 /** A fresh spare session, after a fuzz case that was a valid logout ended the last one. */
