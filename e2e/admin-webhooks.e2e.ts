@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { expectNoAxeViolations } from './axe';
+import { expectNoAxeViolations, useTheme } from './axe';
 import { expect, ServerProcess, signIn, test } from './fixtures';
 
 /**
@@ -74,6 +74,8 @@ test('R-RT-05 the admin adds a webhook in the form; a visitor message is deliver
     await admin.getByRole('button', { name: 'Atualizar' }).click();
     await expect(log.getByRole('row', { name: /message\.created/ })).toHaveCount(2);
     await expect(log.getByRole('row').nth(1)).toContainText('(reenvio)');
+    await useTheme(admin, 'dark');
+    await expectNoAxeViolations(admin, 'the webhooks list with its delivery log, dark theme');
   } finally {
     await server.dispose();
     await new Promise((resolve) => receiver.close(resolve));
