@@ -60,6 +60,13 @@ describe('R-RT-05 tags', () => {
     expect(pulled?.name).toBeUndefined();
     expect((await api<{ tags: TagDoc[] }>('GET', '/api/admin/tags', admin)).body.tags.map((t) => t.id)).not.toContain(made.body.id);
     expect(await server.store.get(conversationId)).toMatchObject({ tags: [made.body.id] });
+    // Saving the conversation's tags again keeps the removed one without an error; adding it anew is refused.
+    const kept = await api('POST', `/api/conversations/${conversationId}/tags`, ana, { id: clientId(), tags: [made.body.id, 'tag:urgente'] });
+    expect(kept).toMatchObject({ status: 200, body: { conversation: { tags: [made.body.id, 'tag:urgente'] } } });
+    const other = await visitorSays(server, await newVisitor(server), 'Outra conversa');
+    await api('POST', `/api/conversations/${other.conversationId}/claim`, ana, { id: clientId() });
+    const added = await api('POST', `/api/conversations/${other.conversationId}/tags`, ana, { id: clientId(), tags: [made.body.id] });
+    expect(added).toMatchObject({ status: 422, body: { error: 'unknown_tag' } });
     // The name is free again.
     expect((await api('POST', '/api/admin/tags', admin, { name: 'cliente vip', color: '#000000' })).status).toBe(201);
   });

@@ -56,7 +56,9 @@ export class ConversationContext {
       team && c.teamId !== team.id
         ? { ok: false, error: new DomainError('conflict', 'moved', 'The conversation was transferred meanwhile') }
         : mayTagConversation(user, c, team);
-    return this.apply(user, id, body.id, 'tags', permission, () => this.checkTags(body.tags), (c) =>
+    // A tag the conversation already has may have been removed by an admin since (content/tags.ts):
+    // keeping it is no error; only the ones added must exist.
+    return this.apply(user, id, body.id, 'tags', permission, (seen) => this.checkTags(body.tags.filter((t) => !seen.tags.includes(t))), (c) =>
       sameTags(c.tags, body.tags) ? undefined : { ...c, tags: [...body.tags] });
   }
 
@@ -80,7 +82,7 @@ export class ConversationContext {
     commandId: string,
     command: ContextCommand,
     permission: (c: ConversationDoc) => Permission,
-    check: () => Promise<void>,
+    check: (seen: ConversationDoc) => Promise<void>,
     change: (c: ConversationDoc) => ConversationDoc | undefined,
   ): Promise<ConversationDoc> {
     const receiptId = receiptIdOf(user.id, commandId);
@@ -89,7 +91,7 @@ export class ConversationContext {
     const seen = await visibleConversation(this.store, user, id);
     const allowed = permission(seen);
     if (!allowed.ok) throw allowed.error;
-    await check();
+    await check(seen);
     const { doc } = await updateWire<ConversationDoc>(this.store, id, (current) => {
       if (!current) return undefined;
       const now = permission(current);
