@@ -14,10 +14,14 @@ export const SERVER_LAYERS = {
   // Issue 14: backups (R-OPS-04) read the store's database underneath the drivers; only config below.
   backup: 1,
   jobs: 2,
+  // Issue 15: outgoing e-mail (password links, R-AUTH-02) over nodemailer; it imports only config.
+  mail: 2,
   // Issue 14: logs, metrics and readiness (R-OPS-05) read the store, the bus and job documents; the HTTP edge mounts them.
   observability: 3,
   access: 3,
   auth: 3,
+  // Issue 15: organisation settings (the sign-in network allow-list, R-AUTH-03); auth asks it through a guard set in server.ts.
+  settings: 3,
   channelAccounts: 4,
   contacts: 4,
   media: 4,

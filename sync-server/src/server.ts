@@ -76,6 +76,11 @@ import { DelegatingStore } from './store/delegate.js';
 import { syncRoutes } from './sync/routes.js';
 import { backupApi } from './backup/routes.js';
 import { setupPauses } from './pauses/index.js';
+import { createMailer } from './mail/mailer.js';
+import { PasswordLinks } from './auth/passwordLinks.js';
+import { passwordLinkRoutes } from './auth/passwordLinkRoutes.js';
+import { OrganisationSettingsService } from './settings/service.js';
+import { settingsRoutes } from './settings/routes.js';
 import { setupApiTokens } from './apiTokens/index.js';
 import { setupRouting } from './routing/index.js';
 import { flowInboundHooks, setupFlows } from './flows/index.js';
@@ -100,6 +105,8 @@ export interface RunningServer {
   port: number;
   store: DocStore;
   auth: AuthService;
+  /** Invitation and reset links (R-AUTH-02); tests send them by hand. */
+  passwordLinks: PasswordLinks;
   hub: AgentHub;
   jobs: JobRunner;
   /** Channel adapters by kind; tests register fakes of upstream kinds here. */
@@ -271,6 +278,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   // Pauses (issue 13, R-WS-09): their routes, the "pause exceeded" job, the end of a pause at sign-out.
   const flows = setupFlows({ store, auth, jobs });
   const pauses = await setupPauses({ store, auth, jobs, bus, timeZone: config.timeZone, seedDemo: seeded, log });
+  // Password links by e-mail (R-AUTH-02) and the sign-in network allow-list (R-AUTH-03, issue 15).
+  let ownUrl = '';
+  const passwordLinks = new PasswordLinks(store, auth, createMailer(config.mail, log), {
+    minutes: config.passwordLinkMinutes, baseUrl: () => config.publicUrl ?? ownUrl, timeZone: config.timeZone, log,
+  });
+  const settings = new OrganisationSettingsService(store);
+  auth.guardSignIn((address) => settings.assertLoginAllowed(address));
   // Teams administration (issue 15, R-RT-01/02): members, channels, queue settings.
   const teams = setupTeams({ store, auth, accounts });
   // Outgoing webhooks (issue 15, R-RT-05): signed deliveries of conversation and message events, as outbox jobs.
@@ -332,6 +346,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       ['/api/chat', internalChatRoutes(new InternalChatService(store), auth, limiter)],
       ['/api', telephonyRoutes(telephony, auth)],
       ...pauses.routes,
+      ['/api/auth', passwordLinkRoutes(passwordLinks, limiter, log)],
+      ['/api/admin/settings', settingsRoutes(settings, auth)],
       ...apiTokens.routes,
       ...routing.routes,
       ...flows.routes,
@@ -382,6 +398,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   // Without ATENDE_PUBLIC_URL, upstreams on this machine (the simulators) reach us here.
   accounts.setLocalUrl(loopbackUrl(`http://${host}:${port}`, port));
+  ownUrl = loopbackUrl(`http://${host}:${port}`, port);
 
   let drained: Promise<boolean> | undefined;
   const drain = (timeoutMs: number): Promise<boolean> => (drained ??= drainServer({
@@ -407,6 +424,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     port,
     store,
     auth,
+    passwordLinks,
     hub,
     jobs,
     registry,

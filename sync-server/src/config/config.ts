@@ -57,6 +57,10 @@ export interface Config {
   tickets: TicketConfig;
   /** Click-to-call (issue 13, R-WS-16). */
   telephony: TelephonyConfig;
+  /** Outgoing e-mail (invitations, password links, R-AUTH-02): unset SMTP_URL writes messages to the log. */
+  mail: { smtpUrl: string | undefined; from: string };
+  /** Minutes a password link (invitation, "Esqueceu a senha?") stays valid. */
+  passwordLinkMinutes: number;
   /** Outgoing webhooks (issue 15, R-RT-05): private targets allowed (tests, demo), retry waits and attempts. */
   webhooks: { allowPrivate: boolean; retryBaseMs: number; retryMaxMs: number; maxAttempts: number };
 }
@@ -174,6 +178,8 @@ export function loadConfig(env: Env = process.env): Config {
     reclameAquiFirstPollDays: int(env, 'RECLAME_AQUI_FIRST_POLL_DAYS', RECLAME_AQUI_FIRST_POLL_DAYS_DEFAULT, 0, 3650),
     tickets: loadTicketConfig(env),
     telephony: loadTelephonyConfig(env),
+    mail: { smtpUrl: url(env, 'SMTP_URL', ['smtp:', 'smtps:']), from: str(env, 'MAIL_FROM') ?? 'Atende <no-reply@localhost>' },
+    passwordLinkMinutes: int(env, 'ATENDE_PASSWORD_LINK_MINUTES', 30, 1, 7 * 24 * 60),
     webhooks: {
       // The demo's receivers run on this machine, as its simulators do.
       allowPrivate: flag(env, 'ATENDE_WEBHOOKS_ALLOW_PRIVATE') ?? demo,

@@ -192,6 +192,15 @@ export const PLANS: Record<EndpointName, Plan> = {
   visitorSend: { req: 'R-CH-02', token: 'visitor', body: () => ({ id: cmd(), text: 'mais uma coisa', mediaIds: [] }) },
   visitorMessages: { req: 'R-CH-02', token: 'visitor' },
   webchatConfig: { req: 'R-CH-02', token: 'none', params: (fx) => ({ accountId: fx.account }) },
+
+  // An address nobody has: no link is made, so nothing is written after the 202 that a later case could be blamed for.
+  forgotPassword: { req: 'R-AUTH-02', token: 'none', body: () => ({ email: 'ninguem@fuzz.example' }) },
+  passwordLinkStatus: { req: 'R-AUTH-02', token: 'none', query: () => ({ token: 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQ' }) },
+  setPasswordWithLink: {
+    req: 'R-AUTH-02', token: 'none', body: () => ({ token: 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQ', password: 'senha-longa-1', confirmation: 'senha-longa-1' }),
+  },
+  adminGetSettings: { req: 'R-AUTH-03', token: 'admin' },
+  adminUpdateSettings: { req: 'R-AUTH-03', token: 'admin', body: () => ({ loginNetworks: [] }) },
 };
 
 /** Path parameters of a plan, URI-encoded as a client sends them. */

@@ -1,0 +1,57 @@
+import nodemailer, { type Transporter } from 'nodemailer';
+
+/** One e-mail the server sends (invitations and password links, R-AUTH-02): plain text, one recipient. */
+export interface MailMessage {
+  to: string;
+  subject: string;
+  text: string;
+}
+
+export interface Mailer {
+  /** False when no mail server is configured: the message was only written to the log. */
+  readonly delivers: boolean;
+  send(message: MailMessage): Promise<void>;
+}
+
+export interface MailConfig {
+  /** `smtp://user:pass@host:port` or `smtps://…`; unset, messages go to the log instead. */
+  smtpUrl: string | undefined;
+  /** The From header, e.g. `Atende <no-reply@example.com>`. */
+  from: string;
+}
+
+/** Over SMTP through nodemailer; a refusal by the mail server is thrown to the caller. */
+class SmtpMailer implements Mailer {
+  readonly delivers = true;
+  private readonly transport: Transporter;
+
+  constructor(
+    smtpUrl: string,
+    private readonly from: string,
+  ) {
+    this.transport = nodemailer.createTransport(smtpUrl);
+  }
+
+  async send(message: MailMessage): Promise<void> {
+    await this.transport.sendMail({ from: this.from, to: message.to, subject: message.subject, text: message.text });
+  }
+}
+
+/**
+ * Without SMTP_URL (the demo, a first try-out) the message is written to the server log, so the
+ * person setting it up can still open the link it carries.
+ */
+class LogMailer implements Mailer {
+  readonly delivers = false;
+
+  constructor(private readonly log: (message: string) => void) {}
+
+  send(message: MailMessage): Promise<void> {
+    this.log(`e-mail not sent (no SMTP_URL) to ${message.to}, "${message.subject}":\n${message.text}`);
+    return Promise.resolve();
+  }
+}
+
+export function createMailer(config: MailConfig, log: (message: string) => void): Mailer {
+  return config.smtpUrl ? new SmtpMailer(config.smtpUrl, config.from) : new LogMailer(log);
+}
