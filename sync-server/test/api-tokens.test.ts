@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiTokenView, ContactDoc, ConversationDoc, MessageDoc } from '@atende/protocol';
+import { ApiTokens, LAST_USED_EVERY_MS } from '../src/apiTokens/tokens.js';
 import { sha256 } from '../src/auth/tokens.js';
 import { call, clientId, login, newVisitor, startTestServer, visitorSays, type TestServer, type Visitor } from './helpers.js';
 import { until } from './until.js';
@@ -109,6 +110,28 @@ describe('R-RT-05 API tokens: created once-shown, stored hashed, revocable', () 
     } finally {
       await other.close();
     }
+  });
+});
+
+describe('R-RT-05 the last use is written at most once a minute per token', () => {
+  it('R-RT-05 many requests within a minute write lastUsedAt once; the first request after the minute writes it again', async () => {
+    let clock = 1_900_000_000_000;
+    const tokens = new ApiTokens(server.store, () => clock);
+    const { id, token } = await tokens.create({ id: 'user:admin', name: 'Administrador' }, { name: 'Relógio', scopes: ['contacts:read'] });
+    const stored = () => server.store.get(id, { fresh: true });
+    const generation = async () => Number(String((await stored())?._rev).split('-')[0]);
+    expect(await tokens.authenticate(token)).toMatchObject({ id, name: 'Relógio' });
+    expect(await until(async () => (await stored())?.lastUsedAt, (at) => at === clock)).toBe(clock);
+    expect(await generation()).toBe(2);
+    for (const later of [1_000, 30_000, LAST_USED_EVERY_MS - 1]) {
+      clock = 1_900_000_000_000 + later;
+      expect(await tokens.authenticate(token)).toBeDefined();
+    }
+    clock = 1_900_000_000_000 + LAST_USED_EVERY_MS;
+    await tokens.authenticate(token);
+    expect(await until(async () => (await stored())?.lastUsedAt, (at) => at === clock)).toBe(clock);
+    // Created, first use, the use a minute later: nothing in between.
+    expect(await generation()).toBe(3);
   });
 });
 
