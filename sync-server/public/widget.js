@@ -28,6 +28,8 @@
       again: 'Se precisar, escreva de novo para iniciar uma nova conversa.', newConversation: 'Nova conversa',
       notSent: 'Mensagem não enviada.', offline: 'Sem conexão. Tentando reenviar…', uploading: 'Enviando arquivo…',
       tooLarge: 'Arquivo grande demais.', badType: 'Tipo de arquivo não aceito.', fileNotSent: 'Arquivo não enviado.',
+      closed: 'Estamos fora do horário de atendimento', closedLead: 'Deixe sua mensagem: responderemos assim que abrirmos.',
+      opens: 'Abrimos {when}.', hours: 'Horário de atendimento ({tz})', days: ['Dom', 'Seg', 'Ter', 'Qua', 'Qui', 'Sex', 'Sáb'], closedDay: 'fechado',
     },
     en: {
       title: 'Contact us', close: 'Close chat', message: 'Message', placeholder: 'Type your message', send: 'Send',
@@ -40,6 +42,8 @@
       again: 'Write again any time to start a new conversation.', newConversation: 'New conversation',
       notSent: 'Message not sent.', offline: 'No connection. Retrying…', uploading: 'Sending file…',
       tooLarge: 'File too large.', badType: 'File type not accepted.', fileNotSent: 'File not sent.',
+      closed: 'We are outside our service hours', closedLead: 'Leave your message: we will answer as soon as we open.',
+      opens: 'We open {when}.', hours: 'Service hours ({tz})', days: ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'], closedDay: 'closed',
     },
     es: {
       title: 'Contáctenos', close: 'Cerrar chat', message: 'Mensaje', placeholder: 'Escriba su mensaje', send: 'Enviar',
@@ -52,6 +56,8 @@
       again: 'Si lo necesita, escriba de nuevo para iniciar una nueva conversación.', newConversation: 'Nueva conversación',
       notSent: 'Mensaje no enviado.', offline: 'Sin conexión. Reintentando…', uploading: 'Enviando archivo…',
       tooLarge: 'Archivo demasiado grande.', badType: 'Tipo de archivo no aceptado.', fileNotSent: 'Archivo no enviado.',
+      closed: 'Estamos fuera del horario de atención', closedLead: 'Deje su mensaje: le responderemos en cuanto abramos.',
+      opens: 'Abrimos {when}.', hours: 'Horario de atención ({tz})', days: ['Dom', 'Lun', 'Mar', 'Mié', 'Jue', 'Vie', 'Sáb'], closedDay: 'cerrado',
     },
   };
   const lang = String((document.documentElement && document.documentElement.lang) || 'pt-BR').toLowerCase();
@@ -114,11 +120,15 @@
     '.status{font-size:11px;color:#b91c1c;padding:0 10px}.status.info{color:#475569}' +
     'button.attach{background:none;border:0;padding:0 4px;color:#0b5cad}button.attach svg{width:20px;height:20px}' +
     '.file{display:block;color:#0b4f96;text-decoration:underline;cursor:pointer}.thumb{display:block;max-width:100%;max-height:160px;border-radius:6px;margin-top:4px}' +
+    '.closed{flex-shrink:0;max-height:35%;overflow-y:auto;padding:6px 12px;background:#fef3c7;color:#78350f;border-bottom:1px solid #fcd34d;font-size:13px}' +
+    '.closed p{margin:2px 0}.closed h3{font-size:13px;margin:2px 0}.closed details{border:0;padding:0}.closed ul{margin:4px 0;padding-left:16px}' +
     '[hidden]{display:none!important}' +
     '</style>' +
     '<div class="panel" role="dialog" aria-labelledby="atende-title"><div class="head"><h2 id="atende-title"></h2>' +
     '<button class="close" type="button"><svg viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round">' +
     '<path d="M18 6 6 18M6 6l12 12"/></svg></button></div>' +
+    '<section class="closed" aria-labelledby="atende-closed" hidden><h3 id="atende-closed"></h3><p class="closed-lead"></p><p class="opens"></p>' +
+    '<details><summary class="hours-title"></summary><ul class="hours"></ul></details></section>' +
     '<div class="intro" hidden><section class="articles" aria-labelledby="atende-articles" hidden><h3 id="atende-articles"></h3><div class="list"></div></section>' +
     '<form class="prechat" novalidate hidden><p class="lead"></p>' +
     '<label for="atende-name" class="name-label"></label><input id="atende-name" name="name" autocomplete="name" maxlength="200" aria-describedby="atende-name-err">' +
@@ -161,7 +171,8 @@
   $('.start').textContent = T.start;
 
   /** @typedef {{enabled: boolean, fields: string[], required: string[]}} Prechat */
-  /** @type {{prechat: Prechat, articles: {id: string, title: string, body: string}[]}} */
+  /** @typedef {{timeZone: string, days: {from: string, to: string}[][]}} WeeklyHours */
+  /** @type {{prechat: Prechat, articles: {id: string, title: string, body: string}[], online?: boolean, hours?: WeeklyHours | null, nextOpening?: number | null}} */
   let config = { prechat: { enabled: false, fields: [], required: [] }, articles: [] };
 
   /** Open or closed; Esc and the close button give focus back to the button that opened it. */
@@ -210,6 +221,34 @@
     );
   }
 
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let reopenTimer;
+  /**
+   * Outside the team's business hours (R-RT-03): a note that it is closed, when it opens (in the
+   * visitor's own clock) and the week's hours (in the team's time zone). The chat stays usable: the
+   * visitor may leave a message. At the next opening the settings are read again.
+   */
+  function renderAvailability() {
+    const closed = config.online === false;
+    $('.closed').hidden = !closed;
+    clearTimeout(reopenTimer);
+    if (!closed) return;
+    $('#atende-closed').textContent = T.closed;
+    $('.closed-lead').textContent = T.closedLead;
+    const opens = config.nextOpening;
+    const when = opens ? new Intl.DateTimeFormat(lang, { weekday: 'long', hour: '2-digit', minute: '2-digit' }).format(opens) : '';
+    $('.opens').textContent = when ? T.opens.replace('{when}', when) : '';
+    const hours = config.hours;
+    $('.hours-title').textContent = hours ? T.hours.replace('{tz}', hours.timeZone) : '';
+    $('.hours').replaceChildren(...(hours ? hours.days : []).map((intervals, day) => {
+      const item = document.createElement('li');
+      const spans = intervals.map((i) => i.from + '–' + (i.to === '23:59' ? '24:00' : i.to)).join(', ');
+      item.textContent = T.days[day] + ': ' + (spans || T.closedDay);
+      return item;
+    }));
+    if (opens) reopenTimer = setTimeout(() => void loadConfig(), Math.min(Math.max(opens - Date.now(), 1000) + 1000, 2 ** 31 - 1));
+  }
+
   async function loadConfig() {
     try {
       const loaded = await api('/api/webchat/' + encodeURIComponent(account) + '/config');
@@ -218,6 +257,7 @@
       // Without its settings the chat still works: no form, no articles.
     }
     renderArticles();
+    renderAvailability();
     showIntro();
     // Opened before the settings came: the first field takes the focus the hidden one could not.
     if (panel.classList.contains('open') && !root.activeElement) setOpen(true);
