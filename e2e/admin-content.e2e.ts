@@ -1,4 +1,4 @@
-import { expectNoAxeViolations } from './axe';
+import { expectNoAxeViolations, useTheme } from './axe';
 import { card, expect, fillPrechat, messageLog, signIn, test, visitorSends } from './fixtures';
 
 /**
@@ -33,6 +33,8 @@ test('R-RT-05 R-WS-04 a predefined message with {cliente} reaches the team’s a
   await expect(dialog).toHaveCount(0);
   await expect(list.getByRole('row', { name: /Boas-vindas com nome/ })).toContainText('Suporte');
   await expectNoAxeViolations(admin, 'the predefined messages screen');
+  await useTheme(admin, 'dark');
+  await expectNoAxeViolations(admin, 'the predefined messages screen, dark theme');
 
   await admin.getByRole('link', { name: 'Artigos' }).click();
   await admin.getByRole('button', { name: 'Novo artigo' }).click();

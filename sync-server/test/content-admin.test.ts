@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Article, DispositionDoc, PredefinedDoc, TagDoc, WebchatConfig } from '@atende/protocol';
+import { ArticleService, DispositionService, PredefinedService, TagService } from '../src/content/index.js';
+import { MediaService } from '../src/media/service.js';
 import { simplePdf } from '../src/media/simplePdf.js';
 import { addUser, call, clientId, login, newVisitor, pullAll, startTestServer, visitorSays, type TestServer } from './helpers.js';
 
@@ -223,5 +225,22 @@ describe('R-RT-05 articles', () => {
     expect((await api('POST', '/api/admin/articles', admin, { title: '', body: 'Y' })).status).toBe(400);
     expect((await api('PATCH', '/api/admin/articles/article:nenhum', admin, { order: 1 })).status).toBe(404);
     for (const token of [sofia, ana]) expect((await api('POST', '/api/admin/articles', token, { title: 'X', body: 'Y' })).status).toBe(403);
+  });
+});
+
+describe('R-RT-05 the services behind the screens', () => {
+  it('R-RT-05 take the API’s bodies with a fixed id key (the demo seed’s path), a library file included', async () => {
+    const admin = { id: 'user:admin', role: 'admin' as const, teamIds: [] };
+    const file = await new MediaService(server.store).upload({
+      bytes: simplePdf('Lista', ['linha']), filename: 'lista.pdf', channel: 'webchat', uploadedBy: 'user:admin', shared: true,
+    });
+    expect(await new TagService(server.store).create({ name: 'Semente', color: '#0f766e' }, 'semente')).toMatchObject({ id: 'tag:semente' });
+    const predefined = await new PredefinedService(server.store, new MediaService(server.store))
+      .create(admin, { teamId: null, title: 'Lista', text: 'Segue a lista.', mediaIds: [file.mediaId] }, 'lista');
+    expect(predefined).toMatchObject({ id: 'predefined:lista', attachments: [file] });
+    expect(await new DispositionService(server.store).create(admin, { teamId: 'team:comercial', name: 'Semente' }, 'semente'))
+      .toMatchObject({ id: 'disposition:semente' });
+    await new ArticleService(server.store).create({ title: 'Semente', body: 'Texto.', order: 9, accountIds: null }, 'semente');
+    expect((await call<WebchatConfig>(server, 'GET', '/api/webchat/demo-site/config')).body.articles).toContainEqual({ id: 'semente', title: 'Semente', body: 'Texto.' });
   });
 });

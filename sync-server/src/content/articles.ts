@@ -42,14 +42,15 @@ export class ArticleService {
       .map((a) => ({ id: a.id.slice(ARTICLE_PREFIX.length), title: a.title, body: a.body }));
   }
 
-  async create(body: CreateArticleBody): Promise<Article> {
+  /** `key`: a fixed id key (`article:<key>`, also the widget's article id), for the demo seed. */
+  async create(body: CreateArticleBody, key?: string): Promise<Article> {
     if (body.accountIds) await this.assertAccounts(body.accountIds);
     if ((await this.list()).length >= ARTICLES_MAX) {
       throw new DomainError('unprocessable', 'too_many_articles', `Há no máximo ${ARTICLES_MAX} artigos. Remova algum antes de criar outro.`);
     }
     const now = Date.now();
     const doc: ArticleDoc = {
-      _id: `${ARTICLE_PREFIX}${ulid(now)}`, type: 'article', title: body.title.trim(), body: body.body.trim(), order: body.order,
+      _id: `${ARTICLE_PREFIX}${key ?? ulid(now)}`, type: 'article', title: body.title.trim(), body: body.body.trim(), order: body.order,
       accountIds: body.accountIds ? [...new Set(body.accountIds)] : null, createdAt: now, updatedAt: now,
     };
     const [result] = await this.store.bulkWrite([doc]);

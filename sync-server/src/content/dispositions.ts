@@ -39,11 +39,12 @@ export class DispositionService {
     return doc ? toWire<DispositionDoc>(doc) : undefined;
   }
 
-  async create(actor: Actor, body: CreateDispositionBody): Promise<DispositionDoc> {
+  /** `key`: a fixed id key (`disposition:<key>`), for the demo seed. */
+  async create(actor: Actor, body: CreateDispositionBody, key?: string): Promise<DispositionDoc> {
     await assertTeamAdministered(this.store, actor, body.teamId);
     await this.assertNameFree(body.teamId, body.name);
     const now = Date.now();
-    const disposition: DispositionDoc = { id: docId('disposition'), type: 'disposition', teamId: body.teamId, name: body.name.trim(), createdAt: now, updatedAt: now };
+    const disposition: DispositionDoc = { id: docId('disposition', key), type: 'disposition', teamId: body.teamId, name: body.name.trim(), createdAt: now, updatedAt: now };
     await this.names.claim(scopeOf(body.teamId), disposition.name, disposition.id);
     try {
       return await writeNew(this.store, disposition);

@@ -29,13 +29,14 @@ export class PredefinedService {
     return listed.sort((a, b) => a.title.localeCompare(b.title, 'pt-BR'));
   }
 
-  async create(actor: Actor, body: CreatePredefinedBody): Promise<PredefinedDoc> {
+  /** `key`: a fixed id key (`predefined:<key>`), for the demo seed. */
+  async create(actor: Actor, body: CreatePredefinedBody, key?: string): Promise<PredefinedDoc> {
     await this.assertTeam(actor, body.teamId);
     const attachments = await this.files(actor, body.mediaIds);
     await this.share(attachments);
     const now = Date.now();
     const doc: PredefinedDoc = {
-      id: docId('predefined'), type: 'predefined', teamId: body.teamId, title: body.title.trim(), text: body.text,
+      id: docId('predefined', key), type: 'predefined', teamId: body.teamId, title: body.title.trim(), text: body.text,
       ...(attachments.length > 0 ? { attachments } : {}), createdAt: now, updatedAt: now,
     };
     return writeNew(this.store, doc);

@@ -30,11 +30,14 @@ export class TagService {
     return doc ? toWire<TagDoc>(doc) : undefined;
   }
 
-  /** The name is checked against the list (tags seeded or pushed without a claim) and claimed (parallel creates). */
-  async create(body: CreateTagBody): Promise<TagDoc> {
+  /**
+   * The name is checked against the list (tags seeded or pushed without a claim) and claimed
+   * (parallel creates). `key`: a fixed id key (`tag:<key>`), for the demo seed.
+   */
+  async create(body: CreateTagBody, key?: string): Promise<TagDoc> {
     await this.assertNameFree(body.name);
     const now = Date.now();
-    const tag: TagDoc = { id: docId('tag'), type: 'tag', name: body.name.trim(), color: body.color, createdAt: now, updatedAt: now };
+    const tag: TagDoc = { id: docId('tag', key), type: 'tag', name: body.name.trim(), color: body.color, createdAt: now, updatedAt: now };
     await this.names.claim(SCOPE, tag.name, tag.id);
     try {
       return await writeNew(this.store, tag);
