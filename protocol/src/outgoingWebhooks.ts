@@ -124,12 +124,28 @@ export const WebhookEnvelope = z.object({ id: z.string(), event: WebhookEvent, c
 export type WebhookEnvelope = z.infer<typeof WebhookEnvelope>;
 
 export const WEBHOOKS_API = {
-  adminListWebhooks: endpoint({ method: 'GET', path: '/api/admin/webhooks', auth: 'user', response: WebhooksResponse }),
-  adminCreateWebhook: endpoint({ method: 'POST', path: '/api/admin/webhooks', auth: 'user', body: CreateWebhookBody, response: OutgoingWebhook }),
-  adminUpdateWebhook: endpoint({ method: 'PATCH', path: '/api/admin/webhooks/:id', auth: 'user', body: UpdateWebhookBody, response: OutgoingWebhook }),
-  adminRemoveWebhook: endpoint({ method: 'DELETE', path: '/api/admin/webhooks/:id', auth: 'user', response: null }),
-  adminWebhookDeliveries: endpoint({ method: 'GET', path: '/api/admin/webhooks/:id/deliveries', auth: 'user', response: WebhookDeliveriesResponse }),
+  adminListWebhooks: endpoint({
+    method: 'GET', path: '/api/admin/webhooks', auth: 'user', response: WebhooksResponse,
+    summary: 'List outgoing webhooks (admins): address, events, on/off, the secret\'s last characters only',
+  }),
+  adminCreateWebhook: endpoint({
+    method: 'POST', path: '/api/admin/webhooks', auth: 'user', body: CreateWebhookBody, response: OutgoingWebhook,
+    summary: 'Subscribe an http(s) address to events (admins); deliveries are signed with the secret (X-Atende-Signature)',
+  }),
+  adminUpdateWebhook: endpoint({
+    method: 'PATCH', path: '/api/admin/webhooks/:id', auth: 'user', body: UpdateWebhookBody, response: OutgoingWebhook,
+    summary: 'Change a webhook (admins): address, events, a new secret, on/off',
+  }),
+  adminRemoveWebhook: endpoint({
+    method: 'DELETE', path: '/api/admin/webhooks/:id', auth: 'user', response: null,
+    summary: 'Remove a webhook (admins); its pending deliveries stop',
+  }),
+  adminWebhookDeliveries: endpoint({
+    method: 'GET', path: '/api/admin/webhooks/:id/deliveries', auth: 'user', response: WebhookDeliveriesResponse,
+    summary: 'A webhook\'s last delivery attempts (admins), newest first: event, status code or error, duration',
+  }),
   adminResendWebhookDelivery: endpoint({
     method: 'POST', path: '/api/admin/webhooks/:id/deliveries/:deliveryId/resend', auth: 'user', response: z.object({ ok: z.literal(true) }),
+    summary: 'Deliver a logged attempt\'s event again (admins), with the same event id',
   }),
 } as const;
