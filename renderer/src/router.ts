@@ -5,6 +5,7 @@ import { useSessionStore } from './stores/session';
 import AdminView from './views/AdminView.vue';
 import ConversationWindow from './views/ConversationWindow.vue';
 import HomeView from './views/HomeView.vue';
+import SetPasswordView from './views/SetPasswordView.vue';
 import SupervisorWindow from './views/SupervisorWindow.vue';
 
 /**
@@ -17,6 +18,8 @@ import SupervisorWindow from './views/SupervisorWindow.vue';
  * not lazy: the offline shell caches only what index.html references (sw.ts).
  */
 const windowRoute = (to: RouteLocationNormalized): WindowRoute => parseRoute(`#${to.path}`);
+
+export const SET_PASSWORD_ROUTE = 'set-password';
 
 export const routes: RouteRecordRaw[] = [
   { path: '/', name: 'home', component: HomeView },
@@ -47,6 +50,13 @@ export const routes: RouteRecordRaw[] = [
       return { section: route.kind === 'admin' ? route.section : 'channels' };
     },
   },
+  // A password link's page (R-AUTH-02): App.vue shows it whether or not someone is signed in.
+  {
+    path: '/cadastrar-senha',
+    name: SET_PASSWORD_ROUTE,
+    component: SetPasswordView,
+    props: (to) => ({ token: typeof to.query.token === 'string' ? to.query.token : '' }),
+  },
   { path: '/:unknown(.*)*', redirect: { name: 'home' } },
 ];
 
@@ -56,6 +66,7 @@ export const router = createRouter({ history: createWebHashHistory(), routes });
 router.beforeEach((to) => {
   const route = windowRoute(to);
   if (route.kind === 'home') return to.name === 'home' || { name: 'home', replace: true };
+  if (route.kind === 'setPassword') return true;
   if (route.kind === 'supervisor' && to.params.board !== route.board) {
     return { name: 'supervisor', params: { board: route.board }, replace: true };
   }

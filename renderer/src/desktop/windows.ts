@@ -14,7 +14,9 @@ export type WindowRoute =
   | { kind: 'home' }
   | { kind: 'conversation'; id: string }
   | { kind: 'supervisor'; board: SupervisorBoard }
-  | { kind: 'admin'; section: AdminSection };
+  | { kind: 'admin'; section: AdminSection }
+  /** "Cadastrar senha" (R-AUTH-02): a password link's page, shown without anyone signed in; its token is in the query. */
+  | { kind: 'setPassword' };
 
 const CONVERSATION_ID = /^conversation:[A-Za-z0-9_.@-]{1,90}$/;
 
@@ -31,6 +33,7 @@ function decode(part: string): string | undefined {
 }
 
 export function parseRoute(hash: string): WindowRoute {
+  if (/^#?\/cadastrar-senha\/?(?:\?.*)?$/.test(hash)) return { kind: 'setPassword' };
   const [, kind, param = ''] = /^#?\/([a-z]+)(?:\/([^/?#]*))?\/?$/.exec(hash) ?? [];
   if (kind === 'conversation') {
     const id = decode(param);
@@ -51,6 +54,7 @@ export function routeHash(route: WindowRoute): string {
   if (route.kind === 'conversation') return `#/conversation/${encodeURIComponent(route.id)}`;
   if (route.kind === 'supervisor') return `#/supervisor/${route.board}`;
   if (route.kind === 'admin') return `#/admin/${route.section}`;
+  if (route.kind === 'setPassword') return '#/cadastrar-senha';
   return '';
 }
 
@@ -73,4 +77,5 @@ export const WINDOW_FEATURES: Record<WindowRoute['kind'], string> = {
   conversation: 'popup,width=760,height=780',
   supervisor: 'popup,width=1120,height=760',
   admin: '',
+  setPassword: '',
 };
