@@ -64,12 +64,6 @@ export class WebhookEventFeed {
     await this.running;
   }
 
-  /** Resolves once every change written before the call has been read (tests, the admin's "now"). */
-  async settle(): Promise<void> {
-    this.wake();
-    while (this.running) await this.running;
-  }
-
   readonly wake = (): void => {
     if (this.stopped) return;
     if (this.running) {
