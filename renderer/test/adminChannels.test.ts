@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createI18n } from 'vue-i18n';
 import { CHANNEL_SETTINGS, CreateChannelBody, GRAPH_API_BASE, TELEGRAM_API_BASE, UpdateChannelBody, type ChannelAccountView } from '@atende/protocol';
-import { canAdminister } from '../src/components/admin/access';
+import { canAdminister, sectionsFor } from '../src/components/admin/access';
 import { adminErrorMessage } from '../src/components/admin/errors';
 import { FakeApiError } from './apiErrorFake';
 import { createBodyOf, emptyForm, fieldsOf, FORM_KINDS, formOf, problemsOf, updateBodyOf, type ChannelForm } from '../src/components/admin/channelForm';
@@ -91,10 +91,13 @@ describe('R-CH-03 the WhatsApp number form (admin channels screen)', () => {
     expect(adminErrorMessage(t, new Error('boom'))).toBe('«admin.failed»');
   });
 
-  it('R-CH-03 only admins may open the admin area', () => {
+  it('R-CH-03 R-RT-01 admins open the whole admin area, supervisors only their teams\' sections (not channels), agents none', () => {
     expect(canAdminister({ role: 'admin' })).toBe(true);
-    expect(canAdminister({ role: 'supervisor' })).toBe(false);
+    expect(sectionsFor({ role: 'admin' })).toContain('channels');
+    expect(canAdminister({ role: 'supervisor' })).toBe(true);
+    expect(sectionsFor({ role: 'supervisor' })).toEqual(['teams', 'hours', 'flows', 'predefined', 'dispositions']);
     expect(canAdminister({ role: 'agent' })).toBe(false);
+    expect(sectionsFor({ role: 'agent' })).toEqual([]);
     expect(canAdminister(undefined)).toBe(false);
   });
 });
