@@ -112,10 +112,10 @@ describe('window routes (R-DT-03, R-SV-05)', () => {
     expect(windowName({ kind: 'supervisor', board: 'queues' })).toBe('atende-supervisor-queues');
   });
 
-  it('R-CH-03 reads the admin area’s screens, the first one by default', () => {
+  it('R-CH-03 R-AUTH-01 reads the admin area’s screens, the first one (users) by default', () => {
     expect(parseRoute('#/admin/channels')).toEqual({ kind: 'admin', section: 'channels' });
-    expect(parseRoute('#/admin')).toEqual({ kind: 'admin', section: 'channels' });
-    expect(parseRoute('#/admin/unknown')).toEqual({ kind: 'admin', section: 'channels' });
+    expect(parseRoute('#/admin')).toEqual({ kind: 'admin', section: 'users' });
+    expect(parseRoute('#/admin/unknown')).toEqual({ kind: 'admin', section: 'users' });
     expect(routeHash({ kind: 'admin', section: 'channels' })).toBe('#/admin/channels');
   });
 });
