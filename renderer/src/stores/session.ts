@@ -3,11 +3,13 @@ import { readonly, ref, shallowRef } from 'vue';
 import type { UserDoc } from '@atende/protocol';
 import { openDatabase, wipeDatabase, type AtendeDatabase } from '../db/database';
 import { createReplicaController, type ReplicaController, type SyncProgress } from '../db/replica';
-import { api, ApiError, login, onSignedOut } from '../net/api';
+import { api, login, onSignedOut } from '../net/api';
 import { realtime } from '../net/socket';
 import { clearSession, onSessionClearedElsewhere, saveSession, storedSession, updateStoredUser } from '../net/tokens';
 
-export type LoginFailure = 'invalid_credentials' | 'locked' | 'network' | 'unknown';
+import { loginFailureOf, type LoginFailure } from './loginFailure';
+
+export type { LoginFailure };
 
 /**
  * Who is signed in, and the lifetime of their local replica: opened at sign-in (or at start-up
@@ -96,10 +98,7 @@ export const useSessionStore = defineStore('session', () => {
       await open(response.user);
       return true;
     } catch (error) {
-      const code: LoginFailure = error instanceof ApiError
-        ? error.isNetwork ? 'network' : error.code === 'locked' ? 'locked' : error.status === 401 || error.status === 400 ? 'invalid_credentials' : 'unknown'
-        : 'unknown';
-      failure.value = { code, message: error instanceof Error ? error.message : String(error) };
+      failure.value = { code: loginFailureOf(error), message: error instanceof Error ? error.message : String(error) };
       return false;
     } finally {
       busy.value = false;
