@@ -31,6 +31,8 @@ export const SERVER_LAYERS = {
   internalChat: 5,
   // Issue 15: content (R-RT-05) — tags, predefined messages (their files: media), dispositions, articles.
   content: 5,
+  // Issue 15: the users' administration (R-AUTH-01) uses auth (sessions, unlock) and the store.
+  users: 4,
   // Issue 13: the profile (R-WS-11) uses auth, media and the store.
   profile: 5,
   // Issue 15: teams (R-RT-01/02) move channel accounts between entry teams (channelAccounts) and edit members' user documents.

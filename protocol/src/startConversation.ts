@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ChannelAccountView } from './channels.js';
-import { ClientId, Id, type ChannelKind } from './documents.js';
+import { ClientId, Id, type ChannelKind, type UserDoc } from './documents.js';
 
 /**
  * Agent-started conversations (R-WA-01…04, R-WA-09, R-WS-07/08). Only channels whose upstream lets
@@ -8,6 +8,16 @@ import { ClientId, Id, type ChannelKind } from './documents.js';
  */
 export const STARTABLE_CHANNELS: readonly ChannelKind[] = ['whatsapp'];
 export const canStartOn = (kind: ChannelKind) => STARTABLE_CHANNELS.includes(kind);
+
+/**
+ * R-AUTH-01: whether the user may start conversations with customers ("Nova conversa"). An admin
+ * withholds it per agent (`permissions.startConversations: false`); absent means allowed;
+ * supervisors and admins always may.
+ */
+export const mayStartConversations = (
+  user: Pick<UserDoc, 'role'> & { permissions?: { startConversations?: boolean | undefined } | undefined },
+): boolean => user.role !== 'agent' || user.permissions?.startConversations !== false;
+export const START_WITHHELD_MESSAGE = 'Você não tem permissão para iniciar conversas. Peça a um administrador.';
 
 /** `POST /api/conversations`: the destination as the agent typed it; the server normalises it. */
 export const StartConversationBody = z.strictObject({

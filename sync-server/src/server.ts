@@ -76,6 +76,7 @@ import { DelegatingStore } from './store/delegate.js';
 import { syncRoutes } from './sync/routes.js';
 import { backupApi } from './backup/routes.js';
 import { setupPauses } from './pauses/index.js';
+import { setupUsers } from './users/index.js';
 import { createMailer } from './mail/mailer.js';
 import { PasswordLinks } from './auth/passwordLinks.js';
 import { passwordLinkRoutes } from './auth/passwordLinkRoutes.js';
@@ -283,6 +284,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const passwordLinks = new PasswordLinks(store, auth, createMailer(config.mail, log), {
     minutes: config.passwordLinkMinutes, baseUrl: () => config.publicUrl ?? ownUrl, timeZone: config.timeZone, log,
   });
+  // Users administered by admins (issue 15, R-AUTH-01): invited, disabled, unlocked through the password links.
+  const users = await setupUsers({ store, auth, links: passwordLinks, log });
   const settings = new OrganisationSettingsService(store);
   auth.guardSignIn((address) => settings.assertLoginAllowed(address));
   // Teams administration (issue 15, R-RT-01/02): members, channels, queue settings.
@@ -346,6 +349,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       ['/api/chat', internalChatRoutes(new InternalChatService(store), auth, limiter)],
       ['/api', telephonyRoutes(telephony, auth)],
       ...pauses.routes,
+      ...users.routes,
       ['/api/auth', passwordLinkRoutes(passwordLinks, limiter, log)],
       ['/api/admin/settings', settingsRoutes(settings, auth)],
       ...apiTokens.routes,

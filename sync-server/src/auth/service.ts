@@ -4,7 +4,7 @@ import type { Config } from '../config/config.js';
 import { type DocStore, type StoredDoc, updateDoc } from '../store/index.js';
 import { toWire } from '../store/wire.js';
 import { decoyHash, hashPassword, verifyPassword } from './passwords.js';
-import { LoginThrottle, type LockoutRule } from './throttle.js';
+import { accountKeyOf, liveLocks, LoginThrottle, type LockoutRule } from './throttle.js';
 import { randomToken, sha256, type TokenSigner } from './tokens.js';
 
 export interface CredentialDoc extends StoredDoc {
@@ -160,6 +160,25 @@ export class AuthService {
       for (const listener of this.logoutListeners) listener({ user, sessionId: session._id });
     }
     return revoked;
+  }
+
+  /** Ends every open session of the user (an administrator disabled them, R-AUTH-01): sockets close on every node. */
+  async revokeAll(user: UserDoc): Promise<number> {
+    return this.revokeOtherSessions(user, '');
+  }
+
+  /** Which of these users a lockout holds now, at some place or everywhere (R-AUTH-03), for the admin's list. */
+  async lockedOut(users: ReadonlyArray<Pick<UserDoc, 'id' | 'email'>>): Promise<Set<string>> {
+    const locks = await liveLocks(this.store, Date.now());
+    const held = new Set<string>();
+    for (const user of users) {
+      const lockedAt = locks.get(accountKeyOf(user.email));
+      if (lockedAt === undefined) continue;
+      const credential = (await this.store.get(credentialIdFor(user.id))) as CredentialDoc | undefined;
+      // An unlock (or a new password) after the lock was written lifted it.
+      if (credential?.unlockedAt === undefined || credential.unlockedAt < lockedAt) held.add(user.id);
+    }
+    return held;
   }
 
   /** Lifts a lockout (R-AUTH-03: "until an administrator unlocks it"). */

@@ -36,7 +36,12 @@ export interface LoginAttemptsDoc extends StoredDoc {
   /** After this moment the record says nothing a missing one would not: the sweep deletes it. */
   forgetAt: number;
   updatedAt: number;
+  /** accountKeyOf(e-mail): the admin's list finds the accounts a lock holds (R-AUTH-03); absent on older records. */
+  account?: string;
 }
+
+/** The e-mail's key on its records: a hash, as in the ids, so the records name no address. */
+export const accountKeyOf = (email: string): string => sha256(`account\n${email.toLowerCase()}`).slice(0, 40);
 
 export const LOGIN_ATTEMPTS_TYPE = 'login-attempts';
 /** A lockout never lasts longer than this, however often it repeats. */
@@ -103,10 +108,10 @@ export class LoginThrottle {
   }
 
   /** The moment from which the record is the same as none (window over, no lock, lockouts forgotten, place unknown). */
-  private stamped(doc: LoginAttemptsDoc): LoginAttemptsDoc {
+  private stamped(doc: LoginAttemptsDoc, email: string): LoginAttemptsDoc {
     const lockEnd = doc.lockedUntil === null ? 0 : doc.lockedUntil + (doc.lockouts > 0 ? LOCKOUTS_FORGOTTEN_MS : 0);
     const known = doc.lastSuccessAt === undefined ? 0 : doc.lastSuccessAt + this.knownPlaceMs;
-    return { ...doc, forgetAt: Math.max(doc.windowStart + this.lockout.windowMs, lockEnd, known) };
+    return { ...doc, account: accountKeyOf(email), forgetAt: Math.max(doc.windowStart + this.lockout.windowMs, lockEnd, known) };
   }
 
   /** What is left of the record once time passed, or an administrator's unlock (or a new password) cleared it. */
@@ -133,7 +138,7 @@ export class LoginThrottle {
    * Takes a seat for one guess with a revision-checked write, before the hash: of N guesses at
    * once, only the allowed number get a seat and are evaluated; the rest are refused as locked.
    */
-  private async seat(id: string, allowed: number, clearedAt: number | undefined, now: number): Promise<Seat> {
+  private async seat(email: string, id: string, allowed: number, clearedAt: number | undefined, now: number): Promise<Seat> {
     let refused: number | undefined;
     const { doc } = await contended(updateDoc<LoginAttemptsDoc>(this.store, id, (c) => {
       refused = undefined;
@@ -147,7 +152,7 @@ export class LoginThrottle {
         refused = now + this.lockout.windowMs;
         return undefined;
       }
-      return this.stamped({ ...state, counted: state.counted + 1, updatedAt: now });
+      return this.stamped({ ...state, counted: state.counted + 1, updatedAt: now }, email);
     }));
     if (refused !== undefined || !doc) return { refused: refused ?? now + CONTENDED_RETRY_MS };
     return { seat: doc.counted, doc };
@@ -155,11 +160,11 @@ export class LoginThrottle {
 
   async reserve(email: string, address: string, clearedAt?: number): Promise<Reservation> {
     const now = Date.now();
-    const here = await this.seat(this.idOf(email, placeOf(address)), this.lockout.attempts, clearedAt, now);
+    const here = await this.seat(email, this.idOf(email, placeOf(address)), this.lockout.attempts, clearedAt, now);
     if ('refused' in here) return { locked: true, until: here.refused };
     const known = here.doc.lastSuccessAt !== undefined && now - here.doc.lastSuccessAt <= this.knownPlaceMs;
     if (known) return { locked: false, seat: here.seat, accountSeat: null };
-    const everywhere = await this.seat(this.idOf(email, EVERY_PLACE), this.accountAttempts, clearedAt, now);
+    const everywhere = await this.seat(email, this.idOf(email, EVERY_PLACE), this.accountAttempts, clearedAt, now);
     if ('refused' in everywhere) {
       // A place's first guess in its window, never locked: let through even during a siege (see above).
       const clean = here.seat === 1 && here.doc.lockouts === 0;
@@ -169,13 +174,13 @@ export class LoginThrottle {
   }
 
   /** Sets the next, longer lock on the record unless one holds already; returns until when. */
-  private async lock(id: string, now: number): Promise<number | undefined> {
+  private async lock(email: string, id: string, now: number): Promise<number | undefined> {
     const { doc } = await contended(updateDoc<LoginAttemptsDoc>(this.store, id, (found) => {
       // Swept meanwhile (or never written): the lock is set on a record rebuilt as a missing one reads.
       const c = found ?? { ...this.current(undefined, undefined, now), _id: id };
       if (lockedAt(c, now)) return undefined;
       const lockMs = Math.min(this.lockout.windowMs * 2 ** Math.min(c.lockouts, 10), LONGEST_LOCK_MS);
-      return this.stamped({ ...c, lockouts: c.lockouts + 1, lockedUntil: now + lockMs, updatedAt: now });
+      return this.stamped({ ...c, lockouts: c.lockouts + 1, lockedUntil: now + lockMs, updatedAt: now }, email);
     }));
     return doc === undefined ? now + this.lockout.windowMs : (doc.lockedUntil ?? undefined);
   }
@@ -186,9 +191,9 @@ export class LoginThrottle {
    */
   async failed(email: string, address: string, reservation: Extract<Reservation, { locked: false }>): Promise<number | undefined> {
     const now = Date.now();
-    const here = reservation.seat >= this.lockout.attempts ? await this.lock(this.idOf(email, placeOf(address)), now) : undefined;
+    const here = reservation.seat >= this.lockout.attempts ? await this.lock(email, this.idOf(email, placeOf(address)), now) : undefined;
     const { accountSeat } = reservation;
-    const everywhere = accountSeat !== null && accountSeat >= this.accountAttempts ? await this.lock(this.idOf(email, EVERY_PLACE), now) : undefined;
+    const everywhere = accountSeat !== null && accountSeat >= this.accountAttempts ? await this.lock(email, this.idOf(email, EVERY_PLACE), now) : undefined;
     if (here === undefined) return everywhere;
     return everywhere === undefined ? here : Math.max(here, everywhere);
   }
@@ -211,7 +216,7 @@ export class LoginThrottle {
   /** The account-wide seat of a right guess, given back even if marking the place known failed. */
   private async giveBack(email: string, now = Date.now()): Promise<void> {
     await contended(updateDoc<LoginAttemptsDoc>(this.store, this.idOf(email, EVERY_PLACE), (c) =>
-      c && c.counted > 0 && !lockedAt(c, now) ? this.stamped({ ...c, counted: c.counted - 1, updatedAt: now }) : undefined,
+      c && c.counted > 0 && !lockedAt(c, now) ? this.stamped({ ...c, counted: c.counted - 1, updatedAt: now }, email) : undefined,
     ));
   }
 
@@ -230,9 +235,25 @@ export class LoginThrottle {
       if (c && recent && (!clear || (c.counted <= 1 && c.lockouts === 0))) return undefined;
       const base = c ?? this.current(undefined, undefined, now);
       const cleared = !clear || lockedAt(base, now) ? base : { ...base, counted: 0, windowStart: now, lockouts: 0, lockedUntil: null };
-      return this.stamped({ ...cleared, lastSuccessAt: now, updatedAt: now });
+      return this.stamped({ ...cleared, lastSuccessAt: now, updatedAt: now }, email);
     }));
   }
+}
+
+/**
+ * The locks holding now, per account key: the latest `updatedAt` of a live lock (an administrator's
+ * unlock or a new password clears the ones written before it, as `current` reads them).
+ */
+export async function liveLocks(store: DocStore, now: number): Promise<Map<string, number>> {
+  const found = (await store.find({
+    selector: { type: LOGIN_ATTEMPTS_TYPE, lockedUntil: { $gt: now } }, limit: 5000,
+  })) as LoginAttemptsDoc[];
+  const locks = new Map<string, number>();
+  for (const doc of found) {
+    if (doc.account === undefined || !lockedAt(doc, now)) continue;
+    locks.set(doc.account, Math.max(locks.get(doc.account) ?? 0, doc.updatedAt));
+  }
+  return locks;
 }
 
 /** updateDoc gave up after too many revision conflicts: reported as nothing written, never thrown (no 5xx). */

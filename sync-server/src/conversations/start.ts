@@ -1,6 +1,6 @@
 import {
   canStartOn, checkWhatsAppNumber, CUSTOMER_WROTE_AT_META, conversationErrors, customerWroteAtOf, DomainError, forbidden, INVALID_NUMBER_MESSAGE, keyOf,
-  notFound, transition,
+  mayStartConversations, notFound, START_WITHHELD_MESSAGE, transition,
   type ContactDoc, type ConversationDoc, type StartConversationBody, type UserDoc,
 } from '@atende/protocol';
 import { displayPhoneNumberOf, isEnabled, type ChannelAccountDoc, type ChannelAccounts } from '../channelAccounts/service.js';
@@ -64,6 +64,7 @@ export class ConversationStarter {
   }
 
   async start(user: UserDoc, body: StartConversationBody): Promise<ConversationDoc> {
+    if (!mayStartConversations(user)) throw forbidden(START_WITHHELD_MESSAGE);
     const repeat = await this.repeated(user, body.id);
     if (repeat) return repeat;
     const number = checkWhatsAppNumber(body.to);

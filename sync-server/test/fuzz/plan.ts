@@ -80,6 +80,16 @@ export const PLANS: Record<EndpointName, Plan> = {
   },
   removePauseType: { req: 'R-WS-09', token: 'admin', params: (fx) => ({ id: fx.pauseTypeId }) },
 
+  // Users (issue 15, R-AUTH-01): edits and links aim at Carla, whose token no case uses; each create a new address.
+  adminListUsers: { req: 'R-AUTH-01', token: 'admin' },
+  adminCreateUser: {
+    req: 'R-AUTH-01', token: 'admin',
+    body: () => ({ name: 'Fuzz', email: `${cmd().toLowerCase()}@fuzz.example`, role: 'agent', teamIds: ['team:suporte'], maxConcurrent: 3 }),
+  },
+  adminUpdateUser: { req: 'R-AUTH-01', token: 'admin', params: () => ({ id: 'user:carla' }), body: () => ({ maxConcurrent: 6 }) },
+  adminUnlockUser: { req: 'R-AUTH-03', token: 'admin', params: () => ({ id: 'user:bruno' }) },
+  adminResetUserPassword: { req: 'R-AUTH-01', token: 'admin', params: () => ({ id: 'user:carla' }) },
+
   // Business hours (issue 15, R-RT-03).
   adminListTeamHours: { req: 'R-RT-03', token: 'admin' },
   adminTeamHours: { req: 'R-RT-03', token: 'admin', params: () => ({ id: 'team:suporte' }) },
