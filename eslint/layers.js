@@ -50,7 +50,8 @@ export const SERVER_LAYERS = {
   flows: 6,
   // Issue 15: outgoing webhooks (R-RT-05) follow the store's change feed and deliver as jobs; the address rules come from server.ts.
   outgoingWebhooks: 6,
-  demo: 6,
+  // Issue 15: the demo seed creates its organisation through the admin services, flows (6) included.
+  demo: 7,
   sync: 7,
   realtime: 7,
   http: 8,

@@ -144,11 +144,12 @@ export class ChannelAccounts {
     if (!team || team._deleted || team.type !== 'team') throw new DomainError('unprocessable', 'unknown_team', 'No such team');
   }
 
-  async create(body: CreateChannelBody): Promise<ChannelAccountDoc> {
+  /** `key`: a fixed id key (`channel:<key>`), for the demo seed's website chat (`demo-site`). */
+  async create(body: CreateChannelBody, key: string = ulid()): Promise<ChannelAccountDoc> {
     await this.requireTeam(body.teamId);
     const now = Date.now();
     const account: ChannelAccountDoc = {
-      _id: `channel:${ulid()}`, type: 'channel', kind: body.kind, name: body.name, entryTeamId: body.teamId,
+      _id: `channel:${key}`, type: 'channel', kind: body.kind, name: body.name, entryTeamId: body.teamId,
       enabled: true, settings: validSettings(body.kind, withGeneratedSettings(body.kind, body.config)), createdAt: now, updatedAt: now,
     };
     const number = phoneNumberOf(account);

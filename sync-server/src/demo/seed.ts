@@ -1,103 +1,106 @@
 import {
-  RECLAME_AQUI_POLL, type Attachment, type ContactDoc, type DispositionDoc, type PredefinedDoc, type ReplicatedDoc, type TagDoc, type TeamDoc,
-  type UserDoc,
+  CreateArticleBody, CreateChannelBody, CreateDispositionBody, CreatePredefinedBody, CreateTagBody, CreateTeamBody, CreateUserBody,
+  FlowBody, RECLAME_AQUI_POLL, UpdateProfileBody, type ContactDoc, type UserDoc,
 } from '@atende/protocol';
 import type { AuthService } from '../auth/service.js';
-import type { ChannelAccountDoc } from '../channelAccounts/service.js';
-import type { DocStore } from '../store/index.js';
-import { MediaService } from '../media/service.js';
-import { extensionClaimDoc } from '../profile/extensions.js';
-import { simplePdf } from '../media/simplePdf.js';
 import { randomToken } from '../auth/tokens.js';
-import { updateDoc } from '../store/index.js';
+import { ChannelAccounts, type ChannelAccountDoc } from '../channelAccounts/service.js';
+import { ArticleService, DispositionService, PredefinedService, TagService } from '../content/index.js';
+import { Flows } from '../flows/flows.js';
+import { MediaService } from '../media/service.js';
+import { simplePdf } from '../media/simplePdf.js';
+import { ProfileService } from '../profile/service.js';
+import { updateDoc, type DocStore } from '../store/index.js';
 import { toStored } from '../store/wire.js';
+import { TeamService } from '../teams/service.js';
+import { UsersAdmin, type PasswordLinkSender } from '../users/service.js';
+import {
+  DEMO_ACCOUNTS, DEMO_ARTICLES, DEMO_DISPOSITIONS, DEMO_EXTENSIONS, DEMO_PREDEFINED, DEMO_PRICE_LIST_KEY, DEMO_SAMPLE_FLOW, DEMO_TAGS,
+  DEMO_TEAMS, DEMO_WEBCHAT_ACCOUNT, DEMO_WEBCHAT_CONFIG, DEMO_WEBCHAT_NAME, demoUserBody,
+} from './catalogue.js';
 
-export const DEMO_ACCOUNTS = [
-  { email: 'ana@demo.local', name: 'Ana Souza', role: 'agent', teams: ['team:suporte'] },
-  { email: 'bruno@demo.local', name: 'Bruno Lima', role: 'agent', teams: ['team:suporte'] },
-  { email: 'carla@demo.local', name: 'Carla Mendes', role: 'supervisor', teams: ['team:suporte', 'team:comercial'] },
-  { email: 'admin@demo.local', name: 'Administrador', role: 'admin', teams: ['team:suporte', 'team:comercial'] },
-] as const;
+export { DEMO_ACCOUNTS, DEMO_WEBCHAT_ACCOUNT } from './catalogue.js';
 
-/** The demo agents' phone extensions ("ramal", R-WS-11), which click-to-call dials from (R-WS-16). */
-const DEMO_EXTENSIONS: Readonly<Record<string, string>> = { 'ana@demo.local': '2001', 'bruno@demo.local': '2002', 'carla@demo.local': '2003' };
+/** Demo users get the demo password at once (below): no invitation is made, mailed or logged. */
+const NO_INVITATIONS: PasswordLinkSender = { send: async () => {} };
 
-export const DEMO_WEBCHAT_ACCOUNT = 'demo-site';
-const DEMO_WEBCHAT_SETTINGS = {
-  prechat: { enabled: true, fields: ['name', 'email'], required: ['name', 'email'] },
-  articles: [
-    { id: 'pedido', title: 'Como acompanhar meu pedido', body: 'Acesse "Meus pedidos" com o seu e-mail e o número do pedido. O código de rastreio chega por e-mail assim que o pedido é despachado.' },
-    { id: 'trocas', title: 'Trocas e devoluções', body: 'Você tem até 7 dias após o recebimento para devolver um produto. Guarde a embalagem original e fale conosco para receber a etiqueta de envio.' },
-    { id: 'pagamento', title: 'Formas de pagamento', body: 'Aceitamos cartão de crédito em até 10 vezes, Pix e boleto bancário. O boleto vence em 3 dias úteis.' },
-  ],
-};
-
-/** Seeds the demo organisation once, into an empty store only. Returns whether it did. */
+/**
+ * Seeds the demo organisation once, into an empty store only. Returns whether it did. Everything
+ * an admin screen manages is created by that screen's service with the body the screen sends
+ * (parsed by the same protocol schema as its route), so the demo holds nothing an admin could not
+ * have made: teams, users (their extensions through the profile), the website chat, tags,
+ * predefined messages, dispositions, articles and a sample flow. Nothing here mails or runs a job.
+ */
 export async function seedDemo(store: DocStore, auth: AuthService, password: string): Promise<boolean> {
   const users = await store.find({ selector: { type: 'user' }, limit: 1 });
   if (users.length > 0) return false;
-  const now = Date.now();
-  const base = { createdAt: now, updatedAt: now };
-  // Both demo teams allow the internal chat (R-WS-12).
-  const team = (id: string, name: string): TeamDoc => ({ id, type: 'team', name, dispositionRequired: false, internalChat: true, ...base });
-  // teamIds: the teams whose agents replicate the contact (issue 8: contacts follow conversations).
-  const contact = (key: string, name: string, email: string, whatsapp: string, teamIds: string[]): ContactDoc => ({
-    id: `contact:${key}`, type: 'contact', name, email, addresses: { whatsapp }, customFields: {}, teamIds, ...base,
-  });
-  const predefined = (key: string, teamId: string | null, title: string, text: string, attachments?: Attachment[]): PredefinedDoc => ({
-    id: `predefined:${key}`, type: 'predefined', teamId, title, text, ...(attachments ? { attachments } : {}), ...base,
-  });
-  // A predefined message with a file (R-WS-04): the file is stored once, shared with every agent.
-  const priceList = await new MediaService(store).upload({
-    bytes: simplePdf('Tabela de precos', ['Plano Basico: R$ 49,90 por mes', 'Plano Completo: R$ 89,90 por mes']),
-    filename: 'tabela-de-precos.pdf', channel: 'webchat', uploadedBy: 'user:admin', shared: true,
-  });
-  const disposition = (key: string, teamId: string, name: string): DispositionDoc => ({
-    id: `disposition:${key}`, type: 'disposition', teamId, name, ...base,
-  });
-  // Internal tags (R-WS-05), defined by the admin; colours are data, chosen to read on light and dark.
-  const tag = (key: string, name: string, color: string): TagDoc => ({ id: `tag:${key}`, type: 'tag', name, color, ...base });
-  const people: UserDoc[] = DEMO_ACCOUNTS.map((a) => ({
-    id: `user:${a.email.split('@')[0]}`, type: 'user', name: a.name, email: a.email, role: a.role,
-    teamIds: [...a.teams], maxConcurrent: 5, ...base,
-    // Other teams' history (R-WS-05): Bruno may read it, Ana may not — the demo shows both sides.
-    ...(a.email === 'bruno@demo.local' ? { permissions: { historyOtherTeams: true } } : {}),
-    ...(a.email === 'ana@demo.local' ? { permissions: { historyOtherTeams: false } } : {}),
-    ...(DEMO_EXTENSIONS[a.email] ? { extension: DEMO_EXTENSIONS[a.email] } : {}),
+  const media = new MediaService(store);
+  const accounts = new ChannelAccounts(store, undefined);
+
+  const teams = new TeamService(store, accounts);
+  for (const [id, body] of DEMO_TEAMS) {
+    const team = await teams.create(CreateTeamBody.parse(body));
+    if (team.id !== id) throw new Error(`demo team ${body.name} seeded as ${team.id}, not ${id}`);
+  }
+
+  const admin = new UsersAdmin(store, auth, NO_INVITATIONS);
+  const profiles = new ProfileService(store, auth, media);
+  const people = await Promise.all(DEMO_ACCOUNTS.map(async (account): Promise<UserDoc> => {
+    const [key, body] = demoUserBody(account);
+    const { user } = await admin.create(CreateUserBody.parse(body), key);
+    const extension = DEMO_EXTENSIONS[account.email];
+    // The extension is the agent's own setting ("Editar perfil"), claimed so no colleague takes it.
+    const seeded = extension ? await profiles.update(user, UpdateProfileBody.parse({ extension })) : user;
+    await auth.setPassword(seeded, password);
+    return seeded;
   }));
-  const docs: ReplicatedDoc[] = [
-    team('team:suporte', 'Suporte'),
-    team('team:comercial', 'Comercial'),
-    ...people,
+  const actor = people.find((p) => p.role === 'admin');
+  if (!actor) throw new Error('demo seed has no admin');
+
+  await accounts.create(CreateChannelBody.parse({
+    kind: 'webchat', name: DEMO_WEBCHAT_NAME, teamId: 'team:suporte', config: DEMO_WEBCHAT_CONFIG,
+  }), DEMO_WEBCHAT_ACCOUNT);
+  await seedContacts(store);
+
+  const tags = new TagService(store);
+  const predefined = new PredefinedService(store, media);
+  const dispositions = new DispositionService(store);
+  const articles = new ArticleService(store);
+  // A predefined message with a file (R-WS-04): uploaded by the admin into the library, as the form does.
+  const priceList = await media.upload({
+    bytes: simplePdf('Tabela de precos', ['Plano Basico: R$ 49,90 por mes', 'Plano Completo: R$ 89,90 por mes']),
+    filename: 'tabela-de-precos.pdf', channel: 'webchat', uploadedBy: actor.id, shared: true,
+  });
+  await Promise.all([
+    ...DEMO_TAGS.map(([key, body]) => tags.create(CreateTagBody.parse(body), key)),
+    ...DEMO_PREDEFINED.map(([key, body]) => predefined.create(actor, CreatePredefinedBody.parse({
+      ...body, mediaIds: key === DEMO_PRICE_LIST_KEY ? [priceList.mediaId] : [],
+    }), key)),
+    ...DEMO_DISPOSITIONS.map(([key, body]) => dispositions.create(actor, CreateDispositionBody.parse(body), key)),
+  ]);
+  // One at a time: each create counts the articles against the maximum.
+  for (const [key, body] of DEMO_ARTICLES) await articles.create(CreateArticleBody.parse(body), key);
+  const [flowTeam, flow] = DEMO_SAMPLE_FLOW;
+  await new Flows(store).save(flowTeam, FlowBody.parse(flow));
+  return true;
+}
+
+/**
+ * Contacts are the agents' (no admin screen): written as they were. `teamIds`: the teams whose
+ * agents replicate the contact (issue 8: contacts follow conversations).
+ */
+async function seedContacts(store: DocStore): Promise<void> {
+  const now = Date.now();
+  const contact = (key: string, name: string, email: string, whatsapp: string, teamIds: string[]): ContactDoc => ({
+    id: `contact:${key}`, type: 'contact', name, email, addresses: { whatsapp }, customFields: {}, teamIds, createdAt: now, updatedAt: now,
+  });
+  const results = await store.bulkWrite([
     contact('maria', 'Maria Oliveira', 'maria@example.com', '5511987654321', ['team:suporte']),
     contact('joao', 'João Pereira', 'joao@example.com', '5521998765432', ['team:comercial']),
     contact('lucia', 'Lúcia Ferreira', '', '551133334444', ['team:suporte']),
-    predefined('saudacao', 'team:suporte', 'Saudação', 'Olá! Meu nome é {agente}. Como posso ajudar?'),
-    predefined('aguarde', null, 'Aguarde', 'Um momento, por favor, estou verificando.'),
-    predefined('precos', null, 'Tabela de preços', 'Segue a nossa tabela de preços.', [priceList]),
-    predefined('encerramento', 'team:suporte', 'Encerramento', 'Obrigado pelo contato! Tenha um ótimo dia.'),
-    predefined('proposta', 'team:comercial', 'Proposta', 'Vou preparar uma proposta e envio em seguida.'),
-    disposition('duvida', 'team:suporte', 'Dúvida resolvida'),
-    disposition('tecnico', 'team:suporte', 'Problema técnico'),
-    disposition('venda', 'team:comercial', 'Venda realizada'),
-    tag('reclamacao', 'Reclamação', '#c2410c'),
-    tag('elogio', 'Elogio', '#15803d'),
-    tag('urgente', 'Urgente', '#b91c1c'),
-    tag('financeiro', 'Financeiro', '#1d4ed8'),
-  ];
-  const channel: ChannelAccountDoc = {
-    _id: `channel:${DEMO_WEBCHAT_ACCOUNT}`, type: 'channel', kind: 'webchat',
-    name: 'Site de demonstração', entryTeamId: 'team:suporte',
-    // Pre-chat form on (the default) and a few articles before chatting (issue 9, R-CH-02, R-RT-05).
-    settings: DEMO_WEBCHAT_SETTINGS as unknown as ChannelAccountDoc['settings'],
-  };
-  // The extensions' claims, so a colleague cannot take one (profile/extensions.ts).
-  const claims = people.flatMap((p) => (p.extension ? [extensionClaimDoc(p.extension, p.id, now)] : []));
-  const results = await store.bulkWrite([...docs.map((d) => toStored(d)), ...claims, channel]);
+  ].map((d) => toStored(d)));
   const failed = results.filter((r) => !r.ok);
-  if (failed.length > 0) throw new Error(`demo seed failed for ${failed.map((r) => r.id).join(', ')}`);
-  for (const user of people) await auth.setPassword(user, password);
-  return true;
+  if (failed.length > 0) throw new Error(`demo contacts not seeded: ${failed.map((r) => r.id).join(', ')}`);
 }
 
 /** The demo's WhatsApp number, played by the simulator (issue 10); its webhook is /channels/whatsapp/demo-whatsapp/webhook. */
