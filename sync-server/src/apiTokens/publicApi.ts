@@ -6,15 +6,13 @@ import {
 import { isEnabled, type ChannelAccounts } from '../channelAccounts/service.js';
 import { isGone, liveContact } from '../contacts/live.js';
 import type { InboundService } from '../conversations/inbound.js';
-import { SEND_JOB } from '../conversations/messages.js';
+import { outgoingMessage, storeOutgoing } from '../conversations/outgoing.js';
 import { assertTextFits } from '../conversations/replyContent.js';
 import { assertReplyWindowOpen, type ReplyAccount } from '../conversations/replyWindow.js';
-import { summarise } from '../conversations/summary.js';
 import { TRANSCRIPT_LIMIT } from '../conversations/transcript.js';
-import { newJob } from '../jobs/types.js';
 import { searchContacts } from '../search/contacts.js';
 import { EVERYTHING_KEY, type DocStore, type StoredDoc } from '../store/index.js';
-import { getWire, toStored, toWire, updateWire } from '../store/wire.js';
+import { getWire, toWire } from '../store/wire.js';
 import type { Integration } from './tokens.js';
 
 /** Rows read for one page at most, however few match the filters: a bound on one request's work. */
@@ -125,22 +123,14 @@ export class PublicApi {
     const now = this.now();
     assertReplyWindowOpen(current, await this.replyAccountOf(current), now);
     assertTextFits(current.channel, body.text);
-    const message: MessageDoc = {
-      id, type: 'message', createdAt: now, updatedAt: now, conversationId, teamId: current.teamId, formerTeamIds: [],
-      direction: 'out', authorId: null, authorName: integration.name, kind: 'text', text: body.text, attachments: [],
-      visibility: defaultVisibility(current.channel), status: 'queued', error: null, externalId: null, payload: {},
-    };
-    const job = newJob(SEND_JOB, keyOf(id), { messageId: id });
-    const results = await this.store.bulkWrite([toStored(message), job, toStored(summarise(current, message), stored._rev)]);
-    const ok = (docId: string) => results.some((r) => r.id === docId && r.ok);
-    if (!ok(id)) {
-      const winner = await getWire<MessageDoc>(this.store, id);
-      if (winner?.conversationId !== conversationId) throw new Error(`message ${id} not stored`);
-      return { message: winner, created: false };
-    }
-    // The conversation changed between read and write: summarise on its latest revision.
-    if (!ok(conversationId)) await updateWire<ConversationDoc>(this.store, conversationId, (c) => c && summarise(c, message));
-    return { message, created: true };
+    const message = outgoingMessage(current, {
+      id, at: now, authorName: integration.name, text: body.text, visibility: defaultVisibility(current.channel),
+    });
+    const written = await storeOutgoing(this.store, message, { over: { conversation: current, rev: stored._rev } });
+    if (written) return { message: written, created: true };
+    const winner = await getWire<MessageDoc>(this.store, id);
+    if (winner?.conversationId !== conversationId) throw new Error(`message ${id} not stored`);
+    return { message: winner, created: false };
   }
 
   /** Messenger/Instagram windows depend on the account's HUMAN_AGENT setting. */

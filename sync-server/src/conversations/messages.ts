@@ -1,18 +1,19 @@
 import {
   advanceStatus, agentMessageId, answerRefusal, applyUpstreamReport, assertAccepted, assertMay, canResend, defaultVisibility, DomainError, docId,
-  keyOf, notFound, upstreamText, whatsappRefusal, type AnswerVisibility, type Attachment, type ConversationDoc, type MessageDoc, type MessageKind, type MessageStatus, type UserDoc,
+  notFound, upstreamText, whatsappRefusal, type AnswerVisibility, type Attachment, type ConversationDoc, type MessageDoc, type MessageKind, type MessageStatus, type UserDoc,
 } from '@atende/protocol';
 import { visibleConversation } from '../access/conversations.js';
 import { attachmentOf, type MediaService } from '../media/service.js';
 import { newJob, type JobDoc } from '../jobs/types.js';
 import type { DocStore } from '../store/index.js';
 import { getWire, toStored, toWire, updateWire } from '../store/wire.js';
-import { inTeam, summarise } from './summary.js';
+import { outgoingMessage, SEND_JOB, sendJobOf, storeOutgoing } from './outgoing.js';
 import { applyEdit, applyStatusUpTo } from './upstreamUpdates.js';
 import { assertFileCount, assertTextFits } from './replyContent.js';
 import { assertReplyWindowOpen, type ReplyAccount } from './replyWindow.js';
 
-export const SEND_JOB = 'channel-send';
+// Where the channels' workers and older tests import it from.
+export { SEND_JOB };
 
 export interface AgentMessage {
   id: string;
@@ -119,25 +120,17 @@ export class MessageService {
     // What leaves must fit: with the author's name in front while colleagues are invited (R-WS-05).
     assertTextFits(current.channel, upstreamText(current, { direction: 'out', authorId: user.id, authorName: user.name, kind: outgoing.kind, text: outgoing.text }));
     assertFileCount(current.channel, outgoing.attachments);
-    const message: MessageDoc = {
-      id, type: 'message', createdAt: now, updatedAt: now,
-      conversationId, teamId: current.teamId, formerTeamIds: [],
-      direction: 'out', authorId: user.id, authorName: user.name, kind: outgoing.kind,
-      text: outgoing.text, attachments: outgoing.attachments, visibility: outgoing.visibility ?? 'public', status: 'queued', error: null, externalId: null,
-      payload: outgoing.payload,
-    };
-    const job = newJob(SEND_JOB, keyOf(id), { messageId: id });
+    const message = outgoingMessage(current, {
+      id, at: now, authorId: user.id, authorName: user.name, kind: outgoing.kind, text: outgoing.text,
+      attachments: outgoing.attachments, payload: outgoing.payload, visibility: outgoing.visibility ?? 'public',
+    });
     // Recorded before the message is written, so no stored message carries a file its readers cannot open.
     for (const attachment of outgoing.attachments) await this.media.recordUse(attachment.mediaId, conversationId);
-    const results = await this.store.bulkWrite([toStored(message), job, toStored(summarise(current, message), stored._rev)]);
-    const ok = (docId: string) => results.some((r) => r.id === docId && r.ok);
-    if (!ok(id)) {
-      const winner = await getWire<MessageDoc>(this.store, id);
-      if (!winner) throw new Error(`message ${id} not stored`);
-      return { message: this.sameMessage(winner, conversationId, user), created: false };
-    }
-    if (!ok(conversationId)) return { message: await this.settle(message), created: true };
-    return { message, created: true };
+    const written = await storeOutgoing(this.store, message, { over: { conversation: current, rev: stored._rev } });
+    if (written) return { message: written, created: true };
+    const winner = await getWire<MessageDoc>(this.store, id);
+    if (!winner) throw new Error(`message ${id} not stored`);
+    return { message: this.sameMessage(winner, conversationId, user), created: false };
   }
 
   private async repeated(message: MessageDoc): Promise<{ message: MessageDoc; created: boolean }> {
@@ -162,7 +155,7 @@ export class MessageService {
    */
   private async ensureSendJob(message: MessageDoc): Promise<void> {
     const key = message.id.slice('message:'.length);
-    const first = newJob(SEND_JOB, key, { messageId: message.id });
+    const first = sendJobOf(message);
     const [written] = await this.store.bulkWrite([first]);
     if (written?.ok) return;
     const job = (await this.store.get(first._id, { fresh: true })) as JobDoc | undefined;
@@ -260,17 +253,6 @@ export class MessageService {
   /** A customer's edit of an inbound message (upstreamUpdates.ts); false when no such message is stored. */
   applyEdit(messageKey: string, text: string, at: number, deleted = false): Promise<boolean> {
     return applyEdit(this.store, messageKey, text, at, deleted);
-  }
-
-  /**
-   * The conversation changed between our read and our write: summarise on its latest revision,
-   * and keep the message in the conversation's team if a transfer moved it meanwhile.
-   */
-  private async settle(message: MessageDoc): Promise<MessageDoc> {
-    const { doc } = await updateWire<ConversationDoc>(this.store, message.conversationId, (c) => c && summarise(c, message));
-    if (!doc || doc.teamId === message.teamId) return message;
-    const moved = await updateWire<MessageDoc>(this.store, message.id, (m) => (m && m.teamId !== doc.teamId ? inTeam(m, doc.teamId) : undefined));
-    return moved.doc ?? message;
   }
 }
 

@@ -4,13 +4,12 @@ import {
   type BotMessage, type ConversationDoc, type ConversationEventPayload, type Flow, type FlowRun, type MessageDoc,
 } from '@atende/protocol';
 import { eventDocs, QUEUED_EVENT_JOB, type PendingEvent } from '../conversations/events.js';
-import { SEND_JOB } from '../conversations/messages.js';
 import { writeWithOutbox } from '../conversations/outbox.js';
+import { outgoingMessage, storeOutgoing } from '../conversations/outgoing.js';
 import { RETAG_JOB } from '../conversations/service.js';
-import { summarise } from '../conversations/summary.js';
 import { newJob, type JobDoc, type JobHandler } from '../jobs/types.js';
 import { updateDoc, type DocStore, type StoredDoc } from '../store/index.js';
-import { getWire, toStored, updateWire } from '../store/wire.js';
+import { getWire } from '../store/wire.js';
 import type { Flows } from './flows.js';
 
 /** Runs a customer's message through the bot (R-RT-04); written with the message (inbound.ts hook). */
@@ -94,20 +93,13 @@ export class Bot {
 
   /**
    * The bot's messages go out like an agent's (queued with their send job, every channel delivers
-   * them), written by no one: `authorId` null, the assistant's name. Answers when the last left.
+   * them: conversations/outgoing.ts), written by no one: `authorId` null, the assistant's name. Answers when the last left.
    */
   private async sendAll(c: ConversationDoc, answered: MessageDoc, texts: readonly string[]): Promise<number | undefined> {
     let at: number | undefined;
     for (const [n, text] of texts.entries()) {
       at = Math.max(Date.now(), answered.createdAt + 1 + n);
-      const id = botMessageId(answered.id, n);
-      const message: MessageDoc = {
-        id, type: 'message', createdAt: at, updatedAt: at, conversationId: c.id, teamId: c.teamId, formerTeamIds: [],
-        direction: 'out', authorId: null, authorName: BOT_AUTHOR_NAME, kind: 'text', text, attachments: [],
-        visibility: 'public', status: 'queued', error: null, externalId: null, payload: {},
-      };
-      const [written] = await this.store.bulkWrite([toStored(message), newJob(SEND_JOB, keyOf(id), { messageId: id })]);
-      if (written?.ok) await updateWire<ConversationDoc>(this.store, c.id, (current) => current && summarise(current, message));
+      await storeOutgoing(this.store, outgoingMessage(c, { id: botMessageId(answered.id, n), at, authorName: BOT_AUTHOR_NAME, text }));
     }
     return at;
   }

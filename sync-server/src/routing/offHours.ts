@@ -1,7 +1,6 @@
 import { isOpenAt, type ConversationDoc, type TeamDoc } from '@atende/protocol';
 import type { DocStore } from '../store/index.js';
-import { getWire, updateWire } from '../store/wire.js';
-import { summarise } from '../conversations/summary.js';
+import { getWire } from '../store/wire.js';
 import { storeSystemMessage, systemMessage } from './systemMessages.js';
 
 /** The reason in the off-hours message's id: one per conversation. */
@@ -19,8 +18,6 @@ export async function sendOffHoursMessage(store: DocStore, conversationId: strin
   const hours = (await getWire<TeamDoc>(store, c.teamId))?.businessHours;
   if (!hours || !hours.offHoursMessage.trim() || isOpenAt(hours, now)) return false;
   const sys = await systemMessage(store, c, OFF_HOURS_REASON, hours.offHoursMessage, now);
-  if (!sys || !(await storeSystemMessage(store, sys))) return false;
   // The card's preview and last-message time follow it, as they follow an agent's reply.
-  await updateWire<ConversationDoc>(store, c.id, (current) => current && summarise(current, sys.message));
-  return true;
+  return !!sys && (await storeSystemMessage(store, sys));
 }

@@ -62,10 +62,10 @@ export async function finishIdle(store: DocStore, conversationId: string, team: 
   if (!result.ok || !result.changed) return false;
   const text = team.sessionTimeout?.message.trim() ?? '';
   const sys = text ? await systemMessage(store, c, TIMEOUT_REASON, text, now) : undefined;
-  const next = sys ? { ...summarise(result.next, sys.message), updatedAt: Math.max(result.next.updatedAt, c.updatedAt + 1) } : result.next;
+  const next = sys ? { ...summarise(result.next, sys), updatedAt: Math.max(result.next.updatedAt, c.updatedAt + 1) } : result.next;
   const [written] = await store.bulkWrite([toStored(next, stored._rev)]);
   if (!written?.ok) return false;
-  if (sys) await storeSystemMessage(store, sys);
+  if (sys) await storeSystemMessage(store, sys, { summarised: true });
   const trace = eventDocs(next, [finishedEvent(next)]);
   const docs: StoredDoc[] = [...trace.lines, ...trace.jobs];
   await store.bulkWrite(docs);

@@ -1,24 +1,17 @@
 import { createHash } from 'node:crypto';
 import { conversationReplyWindow, keyOf, mayReplyFreely, replyPolicyOf, type ConversationDoc, type MessageDoc } from '@atende/protocol';
-import { SEND_JOB } from '../conversations/messages.js';
-import { newJob, type JobDoc } from '../jobs/types.js';
+import { outgoingMessage, storeOutgoing } from '../conversations/outgoing.js';
 import type { DocStore } from '../store/index.js';
-import { toStored } from '../store/wire.js';
 
 /**
  * Messages the organisation sends with no agent (R-RT-01 session timeout, R-RT-03 off-hours): an
- * outgoing message with no author, stored `queued` with its `channel-send` job like an agent's
- * reply, so every channel delivers it through the same outbox. Its id comes from the conversation
+ * outgoing message with no author, stored `queued` with its send job like an agent's reply
+ * (conversations/outgoing.ts), so every channel delivers it through the same outbox. Its id comes from the conversation
  * and the reason, so each is sent at most once per conversation however often the cause repeats.
  */
 export function systemMessageId(conversationId: string, reason: string): string {
   const id = `message:sys.${keyOf(conversationId)}.${reason}`;
   return id.length <= 100 ? id : `message:sys.${createHash('sha256').update(id).digest('base64url').slice(0, 32)}`;
-}
-
-export interface SystemMessage {
-  message: MessageDoc;
-  job: JobDoc;
 }
 
 /** The account a conversation goes through, as far as these messages need it. */
@@ -33,25 +26,21 @@ async function accountOf(store: DocStore, c: ConversationDoc): Promise<AccountFa
 }
 
 /**
- * The message and its send job, or undefined when the channel would refuse it now (WhatsApp's and
- * Messenger's windows closed since the customer last wrote): a job that can only fail is not written.
+ * The message, or undefined when the channel would refuse it now (WhatsApp's and Messenger's
+ * windows closed since the customer last wrote): a job that can only fail is not written.
  * Signed with the channel account's name: the organisation as the customer knows it there.
  */
-export async function systemMessage(store: DocStore, c: ConversationDoc, reason: string, text: string, at: number): Promise<SystemMessage | undefined> {
+export async function systemMessage(store: DocStore, c: ConversationDoc, reason: string, text: string, at: number): Promise<MessageDoc | undefined> {
   const account = await accountOf(store, c);
   if (!mayReplyFreely(conversationReplyWindow(c, at, replyPolicyOf(account?.settings)))) return undefined;
-  const id = systemMessageId(c.id, reason);
-  const message: MessageDoc = {
-    id, type: 'message', createdAt: at, updatedAt: at,
-    conversationId: c.id, teamId: c.teamId, formerTeamIds: [],
-    direction: 'out', authorId: null, authorName: typeof account?.name === 'string' ? account.name : '', kind: 'text',
-    text: text.trim(), attachments: [], visibility: 'public', status: 'queued', error: null, externalId: null, payload: {},
-  };
-  return { message, job: newJob(SEND_JOB, keyOf(id), { messageId: id }, { now: at }) };
+  const authorName = typeof account?.name === 'string' ? account.name : '';
+  return outgoingMessage(c, { id: systemMessageId(c.id, reason), at, authorName, text: text.trim() });
 }
 
-/** Writes the message with its job, create-only: false when it was sent already (or the write failed). */
-export async function storeSystemMessage(store: DocStore, sys: SystemMessage): Promise<boolean> {
-  const results = await store.bulkWrite([toStored(sys.message), sys.job]);
-  return results.some((r) => r.id === sys.message.id && r.ok);
+/**
+ * Writes the message with its send job, create-only: false when it was sent already (or the
+ * write failed). The conversation's card follows it, unless the caller wrote that already.
+ */
+export async function storeSystemMessage(store: DocStore, message: MessageDoc, options: { summarised?: boolean } = {}): Promise<boolean> {
+  return (await storeOutgoing(store, message, { ...options, jobNow: message.createdAt })) !== undefined;
 }
