@@ -74,6 +74,22 @@ describe('R-RT-02 queue visibility', () => {
     expect((await claim(ana, forAna)).status).toBe(200);
   });
 
+  it('R-RT-02 an agent outside a targeted queue cannot take its conversation by transferring it (to herself, a colleague or a team); the targeted agent and supervisors can', async () => {
+    expect((await target('team:suporte', ['user:bruno'])).status).toBe(200);
+    const id = await waiting('Não consigo acessar minha conta');
+    const transfer = (token: string, body: object) => call<Answer>(server, 'POST', `/api/conversations/${id}/transfer`, { token, body });
+    for (const body of [{ toAgentId: 'user:ana' }, { toAgentId: 'user:bruno' }, { toTeamId: 'team:comercial' }]) {
+      const refused = await transfer(ana, body);
+      expect(refused.status).toBe(403);
+      expect(refused.body.message).toMatch(/visível só para agentes selecionados/);
+    }
+    expect((await transfer(bruno, { toTeamId: 'team:comercial' })).status).toBe(200);
+    const other = await waiting('Outra dúvida');
+    const bySupervisor = await call<Answer>(server, 'POST', `/api/conversations/${other}/transfer`, { token: carla, body: { toAgentId: 'user:ana' } });
+    expect(bySupervisor.status).toBe(200);
+    expect(bySupervisor.body.conversation).toMatchObject({ status: 'active', agentId: 'user:ana' });
+  });
+
   it('R-RT-02 a transfer to a targeted team lands in its queue: the targeted agent takes it, another member does not', async () => {
     expect((await target('team:comercial', ['user:carla'])).status).toBe(200);
     const id = await waiting('Quero comprar o plano anual');

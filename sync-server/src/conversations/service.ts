@@ -77,6 +77,11 @@ export class ConversationService {
       }),
       {
         check: async (seen) => {
+          // R-RT-02: moving a waiting conversation is taking it from the queue; a targeted queue is its agents' only.
+          if (seen.status === 'waiting') {
+            const team = await getWire<TeamDoc>(this.store, seen.teamId);
+            if (!seesQueue(user, team ?? { id: seen.teamId })) throw queueTargetedError();
+          }
           target = await this.transferTarget(seen, body);
         },
         teamBound: true,
