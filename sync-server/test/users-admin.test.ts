@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { START_WITHHELD_MESSAGE, type AdminUser, type UserDoc } from '@atende/protocol';
 import { getWire } from '../src/store/wire.js';
+import { UsersAdmin } from '../src/users/service.js';
 import { call, login, startTestServer, type TestServer } from './helpers.js';
 
 /**
@@ -185,6 +186,45 @@ describe('R-AUTH-01 users administered by admins', () => {
   });
 
   // Last: it may demote the demo admin whose token the other tests use.
+  it('R-AUTH-01 a promotion racing a disable of the same user leaves that user out of the admins who count: the last real admin still cannot be demoted', async () => {
+    // The promotion is held at its roster step ('get': before it reads the roster, 'bulkWrite': as it writes it) while another admin disables the user.
+    for (const held of ['get', 'bulkWrite'] as const) {
+      const promoted = await member(`race-${held}`);
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => { release = resolve; });
+      let reached!: () => void;
+      const holding = new Promise<void>((resolve) => { reached = resolve; });
+      let armed = true;
+      const store = server.store;
+      const slow = new Proxy(store, {
+        get(target, property) {
+          if (property === held) {
+            return async (...args: unknown[]) => {
+              const first = args[0];
+              const roster = first === 'adminroster:enabled' || (Array.isArray(first) && first.some((d: { _id?: string }) => d._id === 'adminroster:enabled'));
+              if (armed && roster) { armed = false; reached(); await gate; }
+              return (target[held] as (...a: unknown[]) => unknown).apply(target, args);
+            };
+          }
+          const value: unknown = Reflect.get(target, property);
+          return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+        },
+      });
+      const links = { send: async () => {} };
+      const promoting = new UsersAdmin(slow, server.auth, links).update(promoted.id, { role: 'admin' });
+      await holding;
+      await new UsersAdmin(store, server.auth, links).update(promoted.id, { disabled: true });
+      release();
+      await promoting;
+      const roster = await store.get('adminroster:enabled', { fresh: true });
+      if (held === 'get') expect(roster?.admins).not.toContain(promoted.id);
+      const refused = await patch('user:admin', { role: 'agent' });
+      expect(refused.status).toBe(409);
+      const admins = await server.store.find({ selector: { type: 'user', role: 'admin' }, limit: 20 });
+      expect(admins.filter((u) => u.disabled !== true).map((u) => u._id)).toEqual(['user:admin']);
+    }
+  });
+
   it('R-AUTH-01 the last enabled admin cannot be disabled or demoted (409); two admins demoting each other at once leave one', async () => {
     for (const body of [{ role: 'agent' }, { disabled: true }]) {
       const refused = await patch('user:admin', body);

@@ -36,7 +36,14 @@ export class UsersAdmin {
     private readonly log: (message: string) => void = () => {},
   ) {
     this.emails = new EmailClaims(store, async (userId, email) => (await this.find(userId))?.email === email);
-    this.roster = new AdminRoster(store, async () => (await this.users()).filter(isEnabledAdmin).map((u) => u.id));
+    this.roster = new AdminRoster(
+      store,
+      async () => (await this.users()).filter(isEnabledAdmin).map((u) => u.id),
+      async (userId) => {
+        const user = await this.find(userId);
+        return !!user && isEnabledAdmin(user);
+      },
+    );
   }
 
   /** Claims the addresses of users written before claims existed and builds the admin roster. */
