@@ -122,3 +122,11 @@ describe('loadConfig (issue 2 points 3, 5 and 10: env vars)', () => {
     expect(configError(env).message).toContain(key);
   });
 });
+
+describe('R-AUTH-01 R-OPS a refused URL setting never shows its credentials', () => {
+  it('R-AUTH-01 an SMTP_URL that is not a URL is refused naming the key, without its password', () => {
+    const error = configError({ SMTP_URL: 'smtps://mailer:s3cr3t-pass@mail example.com:465' });
+    expect(error.message).toMatch(/SMTP_URL/);
+    expect(error.message).not.toMatch(/s3cr3t-pass|mailer/);
+  });
+});

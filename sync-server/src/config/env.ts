@@ -39,7 +39,8 @@ export function url(env: Env, key: string, protocols: readonly string[]): string
   try {
     parsed = new URL(raw);
   } catch {
-    throw new ConfigError(`${key} "${raw}" is not a URL`);
+    // Not echoed: a URL may carry a password (SMTP_URL's user:password@), and this message reaches the log.
+    throw new ConfigError(`${key} is not a URL (its value is not shown: it may hold a password)`);
   }
   if (!protocols.includes(parsed.protocol)) throw new ConfigError(`${key} must start with ${protocols.map((p) => `${p}//`).join(' or ')}`);
   return raw;
