@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  conversationEventOf, FLOW_ENTRY_RULE_MESSAGE, type ConversationDoc, type FlowResponse, type FlowTestResponse, type MessageDoc,
+  conversationEventOf, FLOW_ENTRY_RULE_MESSAGE, keyOf, type ConversationDoc, type FlowResponse, type FlowTestResponse, type MessageDoc,
 } from '@atende/protocol';
 import { BOT_AUTHOR_NAME, flowInboundHooks } from '../src/flows/index.js';
+import { Bot, flowJob } from '../src/flows/bot.js';
+import { Flows } from '../src/flows/flows.js';
+import { RetryLater } from '../src/jobs/types.js';
 import { getWire } from '../src/store/wire.js';
 import { addUser, call, login, newVisitor, pullAll, visitorSays, type TestServer, type Visitor } from './helpers.js';
 import { startTestServer } from './helpers.js';
@@ -138,6 +141,50 @@ describe('R-RT-04 flows at runtime', () => {
     expect(events).toContainEqual({ event: 'returned', fromAgentId: null, byUserId: 'user:carla' });
     const again = await call(server, 'POST', `/api/conversations/${conversationId}/release`, { token: carla, body: {} });
     expect(again.status).toBe(409);
+  });
+
+  it('R-RT-04 two replies answered at once (two nodes) keep both: the late job runs again from the state the other wrote, where its older message is answered', async () => {
+    const { conversationId } = await greeted();
+    const stateId = `botstate:${keyOf(conversationId)}`;
+    await until(() => server.store.get(stateId, { fresh: true }), (s) => typeof s?.answeredAt === 'number');
+    const at = Date.now();
+    const customer = (key: string, text: string, createdAt: number) => ({
+      _id: `message:race-${key}-${keyOf(conversationId)}`, type: 'message', conversationId, direction: 'in', authorId: null, text, createdAt,
+    });
+    const older = customer('a', 'hein?', at);
+    const newer = customer('b', 'sei lá', at + 1);
+    // The older reply's job is held as it writes the bot state; the newer one's runs meanwhile from the same state.
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => { release = resolve; });
+    let reached!: () => void;
+    const holding = new Promise<void>((resolve) => { reached = resolve; });
+    let armed = true;
+    const store = server.store;
+    const node = new Proxy(store, {
+      get(target, property) {
+        if (property === 'get') {
+          return async (id: string, options?: { fresh?: boolean }) => [older, newer].find((m) => m._id === id) ?? target.get(id, options);
+        }
+        if (property === 'bulkWrite') {
+          return async (docs: Array<{ _id: string }>, ...rest: unknown[]) => {
+            if (armed && docs.some((d) => d._id === stateId)) { armed = false; reached(); await gate; }
+            return (target.bulkWrite as (...a: unknown[]) => unknown).call(target, docs, ...rest);
+          };
+        }
+        const value: unknown = Reflect.get(target, property);
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const run = (m: { _id: string }) => new Bot(node, new Flows(node)).handler()(
+      flowJob({ id: m._id, conversationId }), { attempt: 1, signal: new AbortController().signal },
+    );
+    const late = run(older).then(() => 'written', (error: unknown) => error);
+    await holding;
+    await run(newer);
+    release();
+    expect(await late).toBeInstanceOf(RetryLater);
+    await run(older); // the retry
+    expect(await store.get(stateId, { fresh: true })).toMatchObject({ answered: newer._id, answeredAt: newer.createdAt, misses: 1 });
   });
 
   it('R-RT-04 chats open with the bot; a Reclame Aqui complaint (a public case) never does', async () => {

@@ -7,8 +7,8 @@ import { eventDocs, QUEUED_EVENT_JOB, type PendingEvent } from '../conversations
 import { writeWithOutbox } from '../conversations/outbox.js';
 import { outgoingMessage, storeOutgoing } from '../conversations/outgoing.js';
 import { RETAG_JOB } from '../conversations/service.js';
-import { newJob, type JobDoc, type JobHandler } from '../jobs/types.js';
-import { updateDoc, type DocStore, type StoredDoc } from '../store/index.js';
+import { newJob, RetryLater, type JobDoc, type JobHandler } from '../jobs/types.js';
+import type { DocStore, StoredDoc } from '../store/index.js';
 import { getWire } from '../store/wire.js';
 import type { Flows } from './flows.js';
 
@@ -31,6 +31,8 @@ interface BotStateDoc extends StoredDoc {
   misses: number;
   /** The customer message it answered last: a retried job finds it answered. */
   answered: string;
+  /** When that message was written: an older one (a job late on another node) is not answered any more. */
+  answeredAt?: number;
 }
 
 const stateIdOf = (conversationId: string) => `botstate:${keyOf(conversationId)}`;
@@ -71,8 +73,10 @@ export class Bot {
   }
 
   private async answer(c: ConversationDoc, message: MessageDoc): Promise<void> {
-    const state = (await this.store.get(stateIdOf(c.id), { fresh: true })) as BotStateDoc | undefined;
+    const read = (await this.store.get(stateIdOf(c.id), { fresh: true })) as BotStateDoc | undefined;
+    const state = read?._deleted ? undefined : read;
     if (state?.answered === message.id) return;
+    if (state?.answeredAt !== undefined && message.createdAt < state.answeredAt) return;
     const inTeam = state?.teamId === c.teamId ? state : undefined;
     const flows = await this.flows.all();
     const run = runFlows((teamId) => flows.get(teamId), c.teamId, {
@@ -88,7 +92,7 @@ export class Bot {
     if (run.outcome.kind === 'queue') await this.handOff(c.id, run.outcome.teamId, null);
     else if (run.outcome.teamId !== c.teamId) await this.enterFlow(c.id, run.outcome.teamId);
     // Last: a retry after a crash before this line runs the message again (its bot messages have fixed ids).
-    await this.remember(c.id, run, message.id, sentAt ?? state?.lastSentAt ?? null);
+    await this.remember(c.id, run, message, sentAt ?? state?.lastSentAt ?? null, read);
   }
 
   /**
@@ -104,11 +108,23 @@ export class Bot {
     return at;
   }
 
-  private async remember(conversationId: string, run: FlowRun, answered: string, lastSentAt: number | null): Promise<void> {
-    await updateDoc<BotStateDoc>(this.store, stateIdOf(conversationId), (current) => ({
-      ...(current ?? {}), _id: stateIdOf(conversationId), type: 'botstate', teamId: run.outcome.teamId,
-      lastMessage: run.lastMessage, lastSentAt, misses: run.misses, answered,
-    }));
+  /**
+   * Written only over the revision `answer` read: jobs of one conversation may run at once on two
+   * nodes (concurrency is per node) or as retries, and the state one of them wrote meanwhile is not
+   * lost — the job runs again from it (RetryLater), where an older message finds itself answered.
+   */
+  private async remember(
+    conversationId: string, run: FlowRun, answered: MessageDoc, lastSentAt: number | null, read: BotStateDoc | undefined,
+  ): Promise<void> {
+    const next: StoredDoc = {
+      _id: stateIdOf(conversationId), type: 'botstate', teamId: run.outcome.teamId,
+      lastMessage: run.lastMessage, lastSentAt, misses: run.misses, answered: answered.id, answeredAt: answered.createdAt,
+    };
+    if (read?._rev) next._rev = read._rev;
+    const [result] = await this.store.bulkWrite([next]);
+    if (result?.ok) return;
+    if (result?.error === 'conflict') throw new RetryLater(`bot state of ${conversationId} changed meanwhile`);
+    throw new Error(`write ${next._id}: ${result?.reason ?? 'no result'}`);
   }
 
   /** The conversation enters another team's flow and stays with the bot; its messages follow it. */
