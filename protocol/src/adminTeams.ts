@@ -129,5 +129,10 @@ export const teamErrors = {
     new DomainError('conflict', 'team_has_open_conversations', 'A equipe tem conversas abertas: finalize-as ou transfira-as antes de arquivá-la.'),
   entryTeam: (names: readonly string[]) =>
     new DomainError('conflict', 'team_is_entry', `Canais entram por esta equipe (${names.join(', ')}): mova-os para outra equipe antes de arquivá-la.`, { names }),
+  flowTarget: (names: readonly string[]) =>
+    new DomainError(
+      'conflict', 'team_is_flow_target',
+      `O chatbot leva conversas a esta equipe (fluxos de ${names.join(', ')}): altere esses fluxos antes de arquivá-la.`, { names },
+    ),
   archived: () => new DomainError('conflict', 'team_archived', 'Esta equipe está arquivada.'),
 } as const;

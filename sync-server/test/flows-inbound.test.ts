@@ -187,6 +187,30 @@ describe('R-RT-04 flows at runtime', () => {
     expect(await store.get(stateId, { fresh: true })).toMatchObject({ answered: newer._id, answeredAt: newer.createdAt, misses: 1 });
   });
 
+  it('R-RT-04 R-RT-01 a team a flow hands conversations to is not archived (409); one archived all the same (a race) is replaced by the conversation\'s team', async () => {
+    const made = await call<{ id: string }>(server, 'POST', '/api/admin/teams', { token: admin, body: { name: 'Financeiro' } });
+    expect(made.status).toBe(201);
+    const financeiro = made.body.id;
+    const options = [...entryFlow.triggers[0]!.message.options, { label: 'Financeiro', teamId: financeiro }];
+    const withFinanceiro = { ...entryFlow, triggers: [{ ...entryFlow.triggers[0]!, message: { ...entryFlow.triggers[0]!.message, options } }, entryFlow.triggers[1]!] };
+    expect((await call(server, 'PUT', `/api/admin/flows/${SUPORTE}`, { token: admin, body: withFinanceiro })).status).toBe(200);
+    try {
+      const refused = await call<{ message: string }>(server, 'DELETE', `/api/admin/teams/${financeiro}`, { token: admin });
+      expect(refused.status).toBe(409);
+      expect(refused.body.message).toMatch(/chatbot leva conversas a esta equipe \(fluxos de Suporte\)/);
+      const visitor = await newVisitor(server);
+      const { conversationId } = await visitorSays(server, visitor, 'oi');
+      await until(() => botMessages(conversationId), (ms) => ms.length === 1);
+      // Archived between the flow's save and the customer's choice.
+      const team = await server.store.get(financeiro, { fresh: true });
+      expect((await server.store.bulkWrite([{ ...team!, archived: true }]))[0]?.ok).toBe(true);
+      await visitorSays(server, visitor, '3');
+      expect(await until(() => conversation(conversationId), (c) => c?.status === 'waiting')).toMatchObject({ status: 'waiting', teamId: SUPORTE });
+    } finally {
+      expect((await call(server, 'PUT', `/api/admin/flows/${SUPORTE}`, { token: admin, body: entryFlow })).status).toBe(200);
+    }
+  });
+
   it('R-RT-04 chats open with the bot; a Reclame Aqui complaint (a public case) never does', async () => {
     const hooks = flowInboundHooks(server.store);
     expect(await hooks.opensWithBot?.(SUPORTE, 'whatsapp')).toBe(true);

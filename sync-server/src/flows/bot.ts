@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import {
   keyOf, runFlows, transition,
-  type BotMessage, type ConversationDoc, type ConversationEventPayload, type Flow, type FlowRun, type MessageDoc,
+  type BotMessage, type ConversationDoc, type ConversationEventPayload, type Flow, type FlowRun, type MessageDoc, type TeamDoc,
 } from '@atende/protocol';
 import { eventDocs, QUEUED_EVENT_JOB, type PendingEvent } from '../conversations/events.js';
 import { writeWithOutbox } from '../conversations/outbox.js';
@@ -89,10 +89,11 @@ export class Bot {
     });
     const texts = run.steps.flatMap((s) => (s.message === null ? [] : [s.message]));
     const sentAt = await this.sendAll(c, message, texts);
-    if (run.outcome.kind === 'queue') await this.handOff(c.id, run.outcome.teamId, null);
-    else if (run.outcome.teamId !== c.teamId) await this.enterFlow(c.id, run.outcome.teamId);
+    let teamId = run.outcome.teamId;
+    if (run.outcome.kind === 'queue') await this.handOff(c.id, teamId, null);
+    else if (teamId !== c.teamId && !(await this.enterFlow(c.id, teamId))) teamId = c.teamId;
     // Last: a retry after a crash before this line runs the message again (its bot messages have fixed ids).
-    await this.remember(c.id, run, message, sentAt ?? state?.lastSentAt ?? null, read);
+    await this.remember(c.id, { ...run, outcome: { ...run.outcome, teamId } }, message, sentAt ?? state?.lastSentAt ?? null, read);
   }
 
   /**
@@ -127,26 +128,40 @@ export class Bot {
     throw new Error(`write ${next._id}: ${result?.reason ?? 'no result'}`);
   }
 
-  /** The conversation enters another team's flow and stays with the bot; its messages follow it. */
-  private async enterFlow(conversationId: string, toTeamId: string): Promise<void> {
+  /**
+   * The conversation enters another team's flow and stays with the bot; its messages follow it.
+   * False when that team is archived or gone (a flow saved before): it stays in its team (R-RT-01).
+   */
+  private async enterFlow(conversationId: string, toTeamId: string): Promise<boolean> {
+    if (!(await this.takesConversations(toTeamId))) return false;
     await writeWithOutbox<ConversationDoc>(this.store, conversationId, (current) => {
       if (!current) return undefined;
       const result = transition(current, { type: 'enterFlow', toTeamId, at: Date.now() });
       if (!result.ok || !result.changed) return undefined;
       return { doc: result.next, jobs: [newJob(RETAG_JOB, `${keyOf(conversationId)}.flow${result.next.formerTeamIds.length}`, { conversationId })] };
     });
+    return true;
+  }
+
+  /** A team that exists and is not archived: an archived one takes no new conversations (R-RT-01). */
+  private async takesConversations(teamId: string): Promise<boolean> {
+    const team = teamId.startsWith('team:') ? await getWire<TeamDoc>(this.store, teamId) : undefined;
+    return !!team && team.type === 'team' && !team.archived;
   }
 
   /**
    * Bot → the waiting queue of a team (lifecycle `handoff`): with its queue notice (a key of its
    * own: `<conversation>.0` is the opening's), its messages following a team change, and a line in
    * the forwarding history — by the supervisor who released it, or by nobody (the bot).
-   * Answers the conversation as written, undefined when it was no longer with the bot.
+   * Answers the conversation as written, undefined when it was no longer with the bot. A team
+   * archived or gone meanwhile (a flow saved before) is replaced by the conversation's own (R-RT-01).
    */
-  async handOff(conversationId: string, toTeamId: string, byUserId: string | null): Promise<ConversationDoc | undefined> {
+  async handOff(conversationId: string, target: string, byUserId: string | null): Promise<ConversationDoc | undefined> {
     let handed: ConversationDoc | undefined;
+    const live = await this.takesConversations(target);
     await writeWithOutbox<ConversationDoc>(this.store, conversationId, (current) => {
       if (!current || current.status !== 'bot') return undefined;
+      const toTeamId = live ? target : current.teamId;
       const result = transition(current, { type: 'handoff', toTeamId, at: Date.now() });
       if (!result.ok || !result.changed) return undefined;
       const next = result.next;

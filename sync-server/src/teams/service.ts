@@ -1,6 +1,6 @@
 import {
   ADMIN_ONLY_TEAM_FIELDS, isAdmin, mayAdministerTeam, notFound, teamErrors, teamIdFor, teamNameKey, teamSettingsOf,
-  type Actor, type CreateTeamBody, type TeamDoc, type TeamView, type UpdateTeamBody, type UserDoc,
+  type Actor, type CreateTeamBody, type FlowBody, type TeamDoc, type TeamView, type UpdateTeamBody, type UserDoc,
 } from '@atende/protocol';
 import type { ChannelAccountDoc, ChannelAccounts } from '../channelAccounts/service.js';
 import type { DocStore } from '../store/index.js';
@@ -96,11 +96,24 @@ export class TeamService {
     const entering = (await this.accounts.list()).filter((a) => a.entryTeamId === team.id);
     if (entering.length > 0) throw teamErrors.entryTeam(entering.map((a) => a.name));
     if (await this.hasOpenConversations(team.id)) throw teamErrors.openConversations();
+    // R-RT-04: a flow that hands conversations here would give them to a team nobody serves.
+    const flowTeams = await this.flowsTargeting(team.id);
+    if (flowTeams.length > 0) throw teamErrors.flowTarget(flowTeams);
     const { written } = await updateWire<TeamDoc>(this.store, team.id, (current) =>
       current && current.type === 'team' && !current.archived
         ? { ...current, archived: true, updatedAt: Math.max(Date.now(), current.updatedAt + 1) }
         : undefined);
     if (!written) throw notFound('team');
+  }
+
+  /** The names of the teams whose chatbot flow moves conversations to `teamId` (its own flow aside). */
+  private async flowsTargeting(teamId: string): Promise<string[]> {
+    const flows = await this.store.find({ selector: { type: 'flow' }, limit: 1000 });
+    const owners = flows
+      .filter((f) => !f._deleted && f.teamId !== teamId)
+      .filter((f) => (f.triggers as FlowBody['triggers']).some((t) => t.moveToTeamId === teamId || (t.message?.options ?? []).some((o) => o.teamId === teamId)))
+      .map((f) => String(f.teamId));
+    return Promise.all(owners.map(async (id) => (await this.find(id))?.name ?? id));
   }
 
   /** A team by id, fresh from the store; undefined when unknown or archived. */
