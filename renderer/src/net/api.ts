@@ -56,6 +56,11 @@ async function send<T>(method: string, path: string, body: unknown, token: strin
   return data as T;
 }
 
+/** A call to an endpoint open before sign-in (`auth: 'none'`): no token, the same ApiError on refusal. */
+export function publicApi<T>(method: string, path: string, body?: unknown): Promise<T> {
+  return send<T>(method, path, body, undefined);
+}
+
 export function refreshTokens(refreshToken: string): Promise<LoginResponse> {
   return send<LoginResponse>('POST', '/api/auth/refresh', { refreshToken }, undefined);
 }

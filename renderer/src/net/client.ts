@@ -1,5 +1,5 @@
 import { pathOf, type Endpoint, type RequestOf, type ResponseOf } from '@atende/protocol';
-import { api } from './api';
+import { api, publicApi } from './api';
 
 /**
  * The typed side of the REST contract (`protocol/src/contract.ts`): paths, methods, bodies and
@@ -7,6 +7,17 @@ import { api } from './api';
  * not compile. Signed-in calls go through `api` (token renewal, ApiError).
  */
 export function call<E extends Endpoint & { auth: 'user' }>(endpoint: E, request: RequestOf<E>): Promise<ResponseOf<E>> {
+  const { path, body } = requestOf(endpoint, request);
+  return api<ResponseOf<E>>(endpoint.method, path, body);
+}
+
+/** The same for the endpoints open before sign-in (password links): no token, no renewal. */
+export function publicCall<E extends Endpoint & { auth: 'none' }>(endpoint: E, request: RequestOf<E>): Promise<ResponseOf<E>> {
+  const { path, body } = requestOf(endpoint, request);
+  return publicApi<ResponseOf<E>>(endpoint.method, path, body);
+}
+
+function requestOf(endpoint: Endpoint, request: object): { path: string; body: unknown } {
   const parts = request as { params?: Record<string, string>; body?: unknown; query?: Record<string, unknown> };
   let path = pathOf(endpoint.path, parts.params);
   if (parts.query) {
@@ -17,6 +28,5 @@ export function call<E extends Endpoint & { auth: 'user' }>(endpoint: E, request
     const text = query.toString();
     if (text) path += `?${text}`;
   }
-  const body = endpoint.body ? (parts.body ?? {}) : undefined;
-  return api<ResponseOf<E>>(endpoint.method, path, body);
+  return { path, body: endpoint.body ? (parts.body ?? {}) : undefined };
 }
