@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { conversationEventOf, type ConversationDoc, type MessageDoc, type TeamDoc } from '@atende/protocol';
-import { finishIdle, sweepSessionTimeouts } from '../src/routing/sessionTimeout.js';
+import { finishIdle, lastActivity, sweepSessionTimeouts } from '../src/routing/sessionTimeout.js';
 import { DelegatingStore } from '../src/store/delegate.js';
 import { updateDoc, type GetOptions, type StoredDoc } from '../src/store/index.js';
 import { getWire } from '../src/store/wire.js';
@@ -96,5 +96,30 @@ describe('R-RT-01 session timeout', () => {
     expect(replied).toBe(true);
     expect((await conversation(id)).status).toBe('active');
     expect((await messagesOf(id)).some((m) => m.text === TIMEOUT.message)).toBe(false);
+  });
+
+  it('R-RT-01 a conversation left with the bot (the menu never answered) is finished by the timeout too, with its message', async () => {
+    const admin = (await login(server, 'admin@demo.local')).accessToken;
+    const flow = {
+      active: true,
+      triggers: [{
+        id: 'menu', name: 'Menu', active: true, conditions: { hours: { op: '>', hours: 1 }, keywords: '', firstOfTeam: false },
+        message: { text: 'Olá! Escolha uma opção.', options: [{ label: 'Suporte', teamId: 'team:suporte' }] }, moveToTeamId: null,
+      }],
+    };
+    expect((await call(server, 'PUT', '/api/admin/flows/team:suporte', { token: admin, body: flow })).status).toBe(200);
+    try {
+      await setTimeoutOf('team:suporte', TIMEOUT);
+      const id = await waiting('oi');
+      await server.jobs.idle();
+      const c = await conversation(id);
+      expect(c.status).toBe('bot');
+      expect(await sweepSessionTimeouts(server.store, lastActivity(c) + 29 * MINUTE)).toBe(0);
+      expect(await sweepSessionTimeouts(server.store, lastActivity(c) + 31 * MINUTE)).toBeGreaterThanOrEqual(1);
+      expect(await conversation(id)).toMatchObject({ status: 'finished', finishedBy: null });
+      expect((await messagesOf(id)).filter((m) => m.direction === 'out').map((m) => m.text)).toContain(TIMEOUT.message);
+    } finally {
+      expect((await call(server, 'PUT', '/api/admin/flows/team:suporte', { token: admin, body: { ...flow, active: false } })).status).toBe(200);
+    }
   });
 });

@@ -11,7 +11,8 @@ import { timeoutTeams } from './teamHours.js';
 export const TIMEOUT_REASON = 'timeout';
 /** Conversations of one team and status looked at per sweep; the rest wait for the next one. */
 const SWEEP_LIMIT = 1000;
-const OPEN: readonly ConversationStatus[] = ['waiting', 'active'];
+// With the bot too: a customer who leaves the menu unanswered would otherwise hold an open conversation forever.
+const OPEN: readonly ConversationStatus[] = ['bot', 'waiting', 'active'];
 
 /**
  * When the conversation last moved: its last message of either side, and its entries into the
@@ -25,7 +26,7 @@ const idle = (c: ConversationDoc, team: TeamDoc, now: number): boolean =>
   !!team.sessionTimeout && OPEN.includes(c.status) && c.teamId === team.id && now - lastActivity(c) >= team.sessionTimeout.minutes * 60_000;
 
 /**
- * R-RT-01: finishes the waiting and active conversations of teams with a session timeout that
+ * R-RT-01: finishes the conversations with the bot, waiting and active of teams with a session timeout that
  * have been idle longer than it. Answers how many it finished.
  */
 export async function sweepSessionTimeouts(store: DocStore, now: number): Promise<number> {
