@@ -144,6 +144,11 @@ export interface StartOptions {
   store?: DocStore;
   /** Reclame Aqui polls start by themselves (watchdog, an account's save); false for tests that run every round by hand. */
   pollInBackground?: boolean;
+  /**
+   * The outgoing webhooks' event feed reads the store's changes by itself (and writes its checkpoint
+   * and delivery jobs); false for suites whose witness of "nothing written" is that change feed (fuzz).
+   */
+  webhookEvents?: boolean;
 }
 
 /** A store this server uses but does not own: stopping the server leaves it open for its owner. */
@@ -296,7 +301,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     store, auth, jobs, log, allowPrivate, isPrivateAddress, retry: { baseDelayMs: retryBaseMs, maxDelayMs: retryMaxMs, maxAttempts },
   });
   await jobs.start();
-  outgoingWebhooks.feed.start();
+  if (options.webhookEvents !== false) outgoingWebhooks.feed.start();
   // Not awaited: a large backlog must not hold the port closed. Kept so tests (and readiness) can wait on it.
   const recovered = messages.requeueOrphans().catch((e: unknown) => {
     log(`requeue of queued messages failed: ${String(e)}`);

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { newVisitor, visitorSays } from './helpers.js';
 import { expectRefusedUnchanged } from './fuzz/refusals.js';
-import { checkpoint, send, startWorld, type World } from './fuzz/world.js';
+import { checkpoint, send, startWorld, writtenSince, type World } from './fuzz/world.js';
 
 /**
  * Issue 14 point 3: counterexamples the REST fuzzing (fuzz-rest.test.ts) found, kept as plain
@@ -60,5 +62,26 @@ describe('issue 14 fuzz: counterexamples found, pinned', { timeout: 60_000 }, ()
     });
     await expectRefusedUnchanged(world, sent, since, { status: [415] });
     expect(await world.server.store.get(conversationId)).toMatchObject({ status: 'waiting' });
+  });
+
+  it('R-RT-05 a webhook a case creates switched on (a body the schema accepts) leaves nothing writing in the background', async () => {
+    const webhook = { url: 'https://hooks.example.com/fuzz', events: ['message.created'], secret: 'segredo-do-fuzz-0001' };
+    // Found by the adminCreateWebhook property: a mutation set `enabled: true`, the event feed started
+    // reading, and its checkpoint write landed after the next (refused) case's checkpoint.
+    const created = await send(world, { name: 'adminCreateWebhook', token: 'admin', json: { ...webhook, enabled: true } });
+    expect(created.status, created.label).toBe(201);
+    const since = await checkpoint(world);
+    const refused = await send(world, { name: 'adminCreateWebhook', token: 'admin', json: { ...webhook, enabled: 'sim' } });
+    await expectRefusedUnchanged(world, refused, since, { status: [400] });
+    // An event the webhook subscribes to is not turned into a delivery either. Watched for a while:
+    // what is checked is that nothing comes, and the feed used to write within milliseconds.
+    const beforeEvent = await checkpoint(world);
+    await visitorSays(world.server, await newVisitor(world.server, 'demo-site', 'Fuzz'), 'olá');
+    let background: string[] = [];
+    for (let i = 0; i < 20 && background.length === 0; i += 1) {
+      await sleep(100);
+      background = (await writtenSince(world, beforeEvent)).map((row) => row.id).filter((id) => /webhook/i.test(id));
+    }
+    expect(background).toEqual([]);
   });
 });

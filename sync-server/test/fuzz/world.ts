@@ -32,7 +32,9 @@ export interface World {
 export async function startWorld(): Promise<World> {
   // Fuzzing sends thousands of public requests from one address: the per-address limit would
   // answer 429 before the body is even read, and the property would test the limiter instead.
-  const server = await startTestServer({ ATENDE_PUBLIC_RATE_LIMIT: '10000000' }, { pollInBackground: false });
+  // A webhook a case creates switched on (a schema-valid body) would start the event feed writing
+  // its checkpoint and delivery jobs in the background (R-RT-05): the feed stays off here.
+  const server = await startTestServer({ ATENDE_PUBLIC_RATE_LIMIT: '10000000' }, { pollInBackground: false, webhookEvents: false });
   const [agent, admin, spare] = await Promise.all(['ana', 'admin', 'bruno'].map((name) => login(server, `${name}@demo.local`)));
   const visitor = await newVisitor(server, 'demo-site', 'Fuzz');
   const { conversationId, messageId } = await visitorSays(server, visitor, 'preciso de ajuda');
@@ -87,8 +89,8 @@ export async function checkpoint(world: World, from = START_SEQ): Promise<string
 /**
  * Documents written since `since`. Nothing is excluded: rate-limit counters live in memory (or
  * Redis), login attempts are counted only once a login body has parsed, and no background timer
- * writes while the suite runs (Reclame Aqui polling is off; the outbox is idle before each
- * checkpoint) — so any row here was written by a refused request.
+ * writes while the suite runs (Reclame Aqui polling and the webhooks' event feed are off; the
+ * outbox is idle before each checkpoint) — so any row here was written by a refused request.
  */
 export async function writtenSince(world: World, since: string): Promise<ChangeRow[]> {
   return (await world.server.store.changes({ since, limit: 20 })).results;
