@@ -111,7 +111,19 @@ export function teamIdFor(name: string, n = 1): string {
   return `team:${slug}${n > 1 ? `-${n}` : ''}`;
 }
 
+/**
+ * A team that takes new work — users, conversations, flows' destinations, content, hours: one
+ * that exists (a team document, not removed) and is not archived. Archived teams keep their
+ * history and the users who still hold them, but nothing new is given to them.
+ */
+export function isLiveTeam<T extends { type?: unknown; archived?: unknown; _deleted?: unknown }>(doc: T | null | undefined): doc is T {
+  return !!doc && doc._deleted !== true && doc.type === 'team' && doc.archived !== true;
+}
+
 export const teamErrors = {
+  /** A team named in a body (or query) that does not exist or is archived: one answer wherever a team is given. */
+  unknown: (teamIds?: readonly string[]) =>
+    new DomainError('unprocessable', 'unknown_team', 'Equipe inexistente ou arquivada.', teamIds ? { teamIds } : undefined),
   duplicateName: (name: string) => new DomainError('conflict', 'duplicate_team', `Já existe uma equipe chamada "${name}".`),
   adminOnly: (fields: readonly string[]) =>
     new DomainError('forbidden', 'forbidden', `Só um administrador altera ${fields.join(', ')} de uma equipe.`, { fields }),

@@ -96,8 +96,6 @@ export const USERS_API = {
 
 export const userAdminErrors = {
   duplicateEmail: (email: string) => new DomainError('conflict', 'duplicate_email', `Já existe um usuário com o e-mail ${email}.`),
-  unknownTeam: (ids: readonly string[]) =>
-    new DomainError('invalid', 'unknown_team', `Equipe inexistente ou arquivada: ${ids.join(', ')}.`, { teamIds: ids }),
   lastAdmin: () =>
     new DomainError('conflict', 'last_admin', 'Este é o último administrador ativo: promova outro usuário a administrador antes de desativá-lo ou mudar o seu perfil.'),
   disabled: () => new DomainError('conflict', 'user_disabled', 'Este usuário está desativado. Reative-o antes de enviar um link de senha.'),

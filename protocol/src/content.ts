@@ -141,7 +141,6 @@ export const contentErrors = {
   duplicateTag: (name: string) => new DomainError('conflict', 'duplicate_tag', `Já existe uma etiqueta chamada "${name}".`),
   duplicateDisposition: (name: string) => new DomainError('conflict', 'duplicate_disposition', `Já existe uma tabulação "${name}" nesta equipe.`),
   allTeamsAdminOnly: () => new DomainError('forbidden', 'all_teams_admin_only', 'Somente administradores criam mensagens para todas as equipes.'),
-  unknownTeam: () => new DomainError('not_found', 'not_found', 'Team not found'),
   unknownMedia: (mediaId: string) => new DomainError('unprocessable', 'unknown_media', `O arquivo ${mediaId} não existe ou não é seu. Envie-o de novo.`),
   unknownAccount: (accountId: string) => new DomainError('unprocessable', 'unknown_account', `O chat do site ${accountId} não existe.`),
 } as const;

@@ -161,7 +161,6 @@ export const mayReleaseFromBot = (actor: { role: string }, c: Pick<ConversationD
 
 export const flowErrors = {
   entryRule: (index: number) => new DomainError('unprocessable', 'flow_entry_rule', FLOW_ENTRY_RULE_MESSAGE, { index }),
-  unknownTeam: () => new DomainError('unprocessable', 'unknown_team', 'Uma das equipes de destino não existe.'),
   notInBot: () => new DomainError('conflict', 'not_bot', 'Esta conversa não está mais no bot.'),
   releaseForbidden: () => new DomainError('forbidden', 'forbidden', 'Só supervisores e administradores liberam contatos do bot.'),
 } as const;

@@ -177,7 +177,8 @@ describe('R-RT-05 R-WS-06 dispositions', () => {
     expect(dup).toMatchObject({ status: 409, body: { error: 'duplicate_disposition' } });
     expect((await api('POST', '/api/admin/dispositions', admin, { teamId: 'team:comercial', name: 'Retorno agendado' })).status).toBe(201);
     expect((await api('POST', '/api/admin/dispositions', sofia, { teamId: 'team:comercial', name: 'Outra' })).status).toBe(404);
-    expect((await api('POST', '/api/admin/dispositions', admin, { teamId: 'team:nao-existe', name: 'Outra' })).status).toBe(404);
+    expect(await api('POST', '/api/admin/dispositions', admin, { teamId: 'team:nao-existe', name: 'Outra' }))
+      .toMatchObject({ status: 422, body: { error: 'unknown_team', message: 'Equipe inexistente ou arquivada.' } });
     expect((await api('PATCH', '/api/admin/dispositions/disposition:venda', sofia, { name: 'Minha' })).status).toBe(404);
     expect((await api('PATCH', `/api/admin/dispositions/${made.body.id}`, sofia, { name: 'Problema técnico' })).status).toBe(409);
 
@@ -192,6 +193,18 @@ describe('R-RT-05 R-WS-06 dispositions', () => {
     expect((await pullAll(server, ana, 'dispositions')).documents.find((d) => d.id === made.body.id)).toMatchObject({ _deleted: true });
     expect((await api('POST', '/api/admin/dispositions', sofia, { teamId: 'team:suporte', name: 'Retorno marcado' })).status).toBe(201);
     expect((await api('GET', '/api/admin/dispositions', ana)).status).toBe(403);
+  });
+});
+
+describe('R-RT-05 R-RT-01 content of an archived team', () => {
+  it('R-RT-05 R-RT-01 no predefined message nor disposition is created for an archived team (422, nothing written)', async () => {
+    const now = Date.now();
+    await server.store.bulkWrite([{ _id: 'team:arquivada', type: 'team', name: 'Arquivada', dispositionRequired: false, archived: true, createdAt: now, updatedAt: now }]);
+    const refused = { status: 422, body: { error: 'unknown_team', message: 'Equipe inexistente ou arquivada.' } };
+    expect(await api('POST', '/api/admin/dispositions', admin, { teamId: 'team:arquivada', name: 'Tarde demais' })).toMatchObject(refused);
+    expect(await api('POST', '/api/admin/predefined', admin, { teamId: 'team:arquivada', title: 'Tarde', text: 'demais' })).toMatchObject(refused);
+    const written = await server.store.find({ selector: { teamId: 'team:arquivada' }, limit: 10 });
+    expect(written.filter((d) => d.type === 'disposition' || d.type === 'predefined')).toEqual([]);
   });
 });
 

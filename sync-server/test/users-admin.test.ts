@@ -85,13 +85,13 @@ describe('R-AUTH-01 users administered by admins', () => {
     expect(await usersWithEmail('elisa@test.local')).toHaveLength(1);
   });
 
-  it('R-AUTH-01 unknown or archived teams and bad fields are 400 and nothing is written', async () => {
+  it('R-AUTH-01 unknown or archived teams (422) and bad fields (400) write nothing', async () => {
     const now = Date.now();
     await server.store.bulkWrite([{ _id: 'team:antiga', type: 'team', name: 'Antiga', dispositionRequired: false, archived: true, createdAt: now, updatedAt: now }]);
     for (const teamIds of [['team:inexistente'], ['team:suporte', 'team:antiga']]) {
       const bad = await create({ name: 'Fábio', email: 'fabio@test.local', role: 'agent', teamIds });
-      expect(bad.status).toBe(400);
-      expect(bad.body.message).toMatch(/Equipe inexistente ou arquivada/);
+      expect(bad.status).toBe(422);
+      expect(bad.body.message).toBe('Equipe inexistente ou arquivada.');
     }
     const malformed = await create({ name: '', email: 'fabio', role: 'chefe', teamIds: [] });
     expect(malformed.status).toBe(400);
@@ -110,7 +110,7 @@ describe('R-AUTH-01 users administered by admins', () => {
     expect(changed.status).toBe(200);
     expect(changed.body).toMatchObject({ name: 'Gabriela', role: 'supervisor', teamIds: ['team:comercial'], invitationPending: false });
     expect(await getWire<UserDoc>(server.store, user.id)).toMatchObject({ name: 'Gabriela', maxConcurrent: 8, permissions: { internalChat: false, tags: true } });
-    expect((await patch(user.id, { teamIds: ['team:inexistente'] })).status).toBe(400);
+    expect((await patch(user.id, { teamIds: ['team:inexistente'] })).status).toBe(422);
     expect((await patch('user:ninguem', { name: 'X' })).status).toBe(404);
     expect((await patch(user.id, {})).status).toBe(400);
   });

@@ -1,9 +1,10 @@
 import {
-  assertMay, DomainError, docId, notFound, pauseErrors, queueTargetedError, seesQueue,
+  assertMay, DomainError, docId, notFound, pauseErrors, queueTargetedError, seesQueue, teamErrors,
   type ConversationAction, type ConversationDoc, type ConversationEvent, type FinishBody, type InviteBody, type LeaveBody, type TeamDoc,
   type TransferBody, type UserDoc, ulid,
 } from '@atende/protocol';
 import { visibleConversation } from '../access/conversations.js';
+import { liveTeam } from '../access/teams.js';
 import { viewerOf, visibilityOf } from '../access/scope.js';
 import { newJob, type JobDoc } from '../jobs/types.js';
 import type { DocStore, StoredDoc } from '../store/index.js';
@@ -132,9 +133,9 @@ export class ConversationService {
 
   private async transferTarget(c: ConversationDoc, body: TransferBody): Promise<{ teamId: string; agent: UserDoc | null }> {
     if (body.toTeamId) {
-      const team = await getWire<TeamDoc>(this.store, body.toTeamId);
       // An archived team (issue 15) takes no new conversations.
-      if (!team || team.type !== 'team' || team.archived) throw new DomainError('unprocessable', 'unknown_team', 'No such team');
+      const team = await liveTeam(this.store, body.toTeamId);
+      if (!team) throw teamErrors.unknown([body.toTeamId]);
       return { teamId: team.id, agent: null };
     }
     const agent = body.toAgentId ? await getWire<UserDoc>(this.store, body.toAgentId) : undefined;

@@ -1,9 +1,9 @@
 import {
-  entryRuleProblem, FLOW_PREFIX, flowErrors, keyOf, notFound,
+  entryRuleProblem, FLOW_PREFIX, flowErrors, keyOf, notFound, teamErrors,
   type Flow, type FlowBody, type FlowSummary, type TeamDoc,
 } from '@atende/protocol';
+import { liveTeam } from '../access/teams.js';
 import { updateDoc, type DocStore, type StoredDoc } from '../store/index.js';
-import { getWire } from '../store/wire.js';
 
 /**
  * One chatbot flow per team (R-RT-04). Server-only documents (`flow:<team key>`): `flow` is no
@@ -77,21 +77,15 @@ export class Flows {
       if (t.moveToTeamId) targets.add(t.moveToTeamId);
       for (const o of t.message?.options ?? []) if (o.teamId) targets.add(o.teamId);
     }
-    for (const target of targets) if (!(await this.liveTeam(target))) throw flowErrors.unknownTeam();
+    for (const target of targets) if (!(await liveTeam(this.store, target))) throw teamErrors.unknown([target]);
     if (!(await this.entryTeamIds()).has(teamId)) return;
     const problem = entryRuleProblem(body);
     if (problem) throw flowErrors.entryRule(problem.index);
   }
 
-  /** A team that exists and is not archived; undefined otherwise. */
-  async liveTeam(teamId: string): Promise<TeamDoc | undefined> {
-    const team = teamId.startsWith('team:') ? await getWire<TeamDoc>(this.store, teamId) : undefined;
-    return team && team.type === 'team' && !team.archived ? team : undefined;
-  }
-
   /** Throws not found for a team that does not exist (the route's path parameter). */
   async team(teamId: string): Promise<TeamDoc> {
-    const team = await this.liveTeam(teamId);
+    const team = await liveTeam(this.store, teamId);
     if (!team) throw notFound('team');
     return team;
   }

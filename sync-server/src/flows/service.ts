@@ -1,15 +1,13 @@
 import {
-  DomainError, flowErrors, mayAdministerTeam, mayReleaseFromBot, notFound, runFlows,
+  DomainError, flowErrors, mayAdministerTeam, mayReleaseFromBot, notFound, runFlows, teamErrors,
   type ConversationDoc, type FlowBody, type FlowResponse, type FlowSummary, type FlowTestBody, type FlowTestResponse,
   type ReleaseFromBotBody, type TeamDoc, type UserDoc,
 } from '@atende/protocol';
 import { visibleConversation } from '../access/conversations.js';
+import { liveTeam, liveTeams } from '../access/teams.js';
 import type { DocStore } from '../store/index.js';
-import { toWire } from '../store/wire.js';
 import { testRun, type Bot } from './bot.js';
 import type { Flows } from './flows.js';
-
-const TEAMS_LIMIT = 1000;
 
 /**
  * The chatbot flows' use cases (R-RT-04): admins edit every team's flow, supervisors their own
@@ -20,12 +18,7 @@ export class FlowService {
   constructor(private readonly store: DocStore, private readonly flows: Flows, private readonly bot: Bot) {}
 
   async list(user: UserDoc): Promise<FlowSummary[]> {
-    const found = await this.store.find({ selector: { type: 'team' }, limit: TEAMS_LIMIT });
-    const teams = found
-      .filter((t) => !t._deleted && !t.archived)
-      .map((t) => toWire<TeamDoc>(t))
-      .filter((t) => mayAdministerTeam(user, t.id))
-      .sort((a, b) => a.name.localeCompare(b.name, 'pt-BR'));
+    const teams = (await liveTeams(this.store)).filter((t) => mayAdministerTeam(user, t.id)).sort((a, b) => a.name.localeCompare(b.name, 'pt-BR'));
     return this.flows.summaries(teams);
   }
 
@@ -67,7 +60,7 @@ export class FlowService {
     if (user.role === 'agent') throw flowErrors.releaseForbidden();
     if (!mayReleaseFromBot(user, c)) throw flowErrors.notInBot();
     const toTeamId = body.toTeamId ?? c.teamId;
-    if (!(await this.flows.liveTeam(toTeamId))) throw flowErrors.unknownTeam();
+    if (!(await liveTeam(this.store, toTeamId))) throw teamErrors.unknown([toTeamId]);
     const handed = await this.bot.handOff(c.id, toTeamId, user.id);
     if (!handed) throw flowErrors.notInBot();
     return handed;

@@ -1,4 +1,5 @@
 import { DomainError, isOpenAt, type ConversationDoc, type PresenceStatus, type TeamDoc, type UserDoc } from '@atende/protocol';
+import { liveTeam } from '../access/teams.js';
 import type { ConversationService } from '../conversations/service.js';
 import type { DocStore } from '../store/index.js';
 import { STATUS_CHANGED_INDEX } from '../store/indexes.js';
@@ -66,8 +67,8 @@ export class Distributor {
   }
 
   private async round(teamId: string): Promise<number> {
-    const team = await getWire<TeamDoc>(this.deps.store, teamId);
-    if (!team || team.type !== 'team' || !team.autoDistribute || team.archived) return 0;
+    const team = await liveTeam(this.deps.store, teamId);
+    if (!team?.autoDistribute) return 0;
     const queue = await this.waiting(teamId);
     if (queue.length === 0) return 0;
     const candidates = await this.candidates(team);

@@ -1,6 +1,7 @@
 import {
-  forbidden, mayAdministerTeam, notFound, teamAvailability, type TeamDoc, type TeamHoursBody, type TeamHoursView, type UserDoc,
+  forbidden, isLiveTeam, mayAdministerTeam, notFound, teamAvailability, type TeamDoc, type TeamHoursBody, type TeamHoursView, type UserDoc,
 } from '@atende/protocol';
+import { liveTeams } from '../access/teams.js';
 import { updateDoc, type DocStore, type StoredDoc } from '../store/index.js';
 import { toWire } from '../store/wire.js';
 
@@ -9,46 +10,29 @@ const TEAMS_LIMIT = 500;
 
 type StoredTeam = StoredDoc & Omit<TeamDoc, 'id'>;
 
-/** Every team not removed, read from the store (for the admin screen: rare, so no index). */
-export async function listTeams(store: DocStore): Promise<TeamDoc[]> {
-  const found = await store.find({ selector: { type: 'team' }, limit: TEAMS_LIMIT });
-  return found.filter((t) => !t._deleted).map((t) => toWire<TeamDoc>(t));
-}
-
 /**
  * Indexes of the teams that use a periodic feature: a team without the field is not in the index,
  * so the periodic jobs ask often and cheaply (and write no job at all while no team uses it).
  */
 const DISTRIBUTING_INDEX = 'idx-team-distribution';
-/**
- * On the timeout itself, not on `sessionTimeout.minutes`: PouchDB's index reads a nested field
- * through a null (`sessionTimeout: null`, a team without timeout) and throws for that team
- * (replacing `idx-team-timeout`, which did). The selector (`$type: 'object'`) means the same to
- * PouchDB and to CouchDB's Mango.
- */
-const TIMEOUT_INDEX = 'idx-team-session-timeout';
-const TIMEOUT_SELECTOR = { type: 'team', sessionTimeout: { $type: 'object' } };
+const TIMEOUT_INDEX = 'idx-team-timeout';
 
 export async function ensureTeamIndexes(store: DocStore): Promise<void> {
   await store.ensureIndex(DISTRIBUTING_INDEX, ['type', 'autoDistribute']);
-  await store.ensureIndex(TIMEOUT_INDEX, ['type', 'sessionTimeout']);
+  await store.ensureIndex(TIMEOUT_INDEX, ['type', 'sessionTimeout.minutes']);
 }
 
 /** Teams with automatic distribution on (R-RT-02), archived ones aside. */
 export async function distributingTeams(store: DocStore): Promise<TeamDoc[]> {
   const found = await store.find({ selector: { type: 'team', autoDistribute: true }, limit: TEAMS_LIMIT, useIndex: DISTRIBUTING_INDEX });
   // The index may lag the document: checked again.
-  return found.filter((t) => !t._deleted).map((t) => toWire<TeamDoc>(t)).filter((t) => t.autoDistribute === true && !t.archived);
+  return found.filter((t) => isLiveTeam(t) && t.autoDistribute === true).map((t) => toWire<TeamDoc>(t));
 }
 
-/** Teams with a session timeout (R-RT-01); null or absent is none. */
+/** Teams with a session timeout (R-RT-01). */
 export async function timeoutTeams(store: DocStore): Promise<TeamDoc[]> {
-  const found = await store.find({ selector: TIMEOUT_SELECTOR, limit: TEAMS_LIMIT, useIndex: TIMEOUT_INDEX });
-  // The index may lag the document: checked again.
-  return found
-    .filter((t) => !t._deleted)
-    .map((t) => toWire<TeamDoc>(t))
-    .filter((t) => typeof t.sessionTimeout?.minutes === 'number' && t.sessionTimeout.minutes >= 1);
+  const found = await store.find({ selector: { type: 'team', 'sessionTimeout.minutes': { $gte: 1 } }, limit: TEAMS_LIMIT, useIndex: TIMEOUT_INDEX });
+  return found.filter((t) => !t._deleted).map((t) => toWire<TeamDoc>(t)).filter((t) => !!t.sessionTimeout);
 }
 
 /**
@@ -63,7 +47,7 @@ export class TeamHours {
   ) {}
 
   async list(actor: UserDoc): Promise<TeamHoursView[]> {
-    const teams = (await listTeams(this.store)).filter((t) => !t.archived && mayAdministerTeam(actor, t.id));
+    const teams = (await liveTeams(this.store)).filter((t) => mayAdministerTeam(actor, t.id));
     return teams.sort((a, b) => a.name.localeCompare(b.name, 'pt-BR')).map((t) => this.viewOf(t));
   }
 

@@ -1,7 +1,8 @@
 import {
-  notFound, ulid, userAdminErrors,
-  type AdminUser, type CreateUser, type TeamDoc, type UpdateUserBody, type UserDoc,
+  notFound, teamErrors, ulid, userAdminErrors,
+  type AdminUser, type CreateUser, type UpdateUserBody, type UserDoc,
 } from '@atende/protocol';
+import { liveTeam } from '../access/teams.js';
 import { credentialIdFor, type AuthService } from '../auth/service.js';
 import { updateDoc, type DocStore, type StoredDoc } from '../store/index.js';
 import { toStored, toWire } from '../store/wire.js';
@@ -169,11 +170,8 @@ export class UsersAdmin {
   private async assertTeams(teamIds: readonly string[], kept: readonly string[]): Promise<void> {
     const added = teamIds.filter((t) => !kept.includes(t));
     const bad: string[] = [];
-    for (const id of added) {
-      const team = await this.store.get(id);
-      if (!team || team._deleted || team.type !== 'team' || (team as Partial<TeamDoc>).archived === true) bad.push(id);
-    }
-    if (bad.length > 0) throw userAdminErrors.unknownTeam(bad);
+    for (const id of added) if (!(await liveTeam(this.store, id))) bad.push(id);
+    if (bad.length > 0) throw teamErrors.unknown(bad);
   }
 }
 
