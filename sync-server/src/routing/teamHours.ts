@@ -15,11 +15,18 @@ type StoredTeam = StoredDoc & Omit<TeamDoc, 'id'>;
  * so the periodic jobs ask often and cheaply (and write no job at all while no team uses it).
  */
 const DISTRIBUTING_INDEX = 'idx-team-distribution';
-const TIMEOUT_INDEX = 'idx-team-timeout';
+/**
+ * On the timeout itself, not on `sessionTimeout.minutes`: PouchDB's index reads a nested field
+ * through a null (`sessionTimeout: null`, a team without timeout) and throws for that team
+ * (replacing `idx-team-timeout`, which did). The selector (`$type: 'object'`) means the same to
+ * PouchDB and to CouchDB's Mango.
+ */
+const TIMEOUT_INDEX = 'idx-team-session-timeout';
+const TIMEOUT_SELECTOR = { type: 'team', sessionTimeout: { $type: 'object' } };
 
 export async function ensureTeamIndexes(store: DocStore): Promise<void> {
   await store.ensureIndex(DISTRIBUTING_INDEX, ['type', 'autoDistribute']);
-  await store.ensureIndex(TIMEOUT_INDEX, ['type', 'sessionTimeout.minutes']);
+  await store.ensureIndex(TIMEOUT_INDEX, ['type', 'sessionTimeout']);
 }
 
 /** Teams with automatic distribution on (R-RT-02), archived ones aside. */
@@ -29,10 +36,14 @@ export async function distributingTeams(store: DocStore): Promise<TeamDoc[]> {
   return found.filter((t) => isLiveTeam(t) && t.autoDistribute === true).map((t) => toWire<TeamDoc>(t));
 }
 
-/** Teams with a session timeout (R-RT-01). */
+/** Teams with a session timeout (R-RT-01); null or absent is none. */
 export async function timeoutTeams(store: DocStore): Promise<TeamDoc[]> {
-  const found = await store.find({ selector: { type: 'team', 'sessionTimeout.minutes': { $gte: 1 } }, limit: TEAMS_LIMIT, useIndex: TIMEOUT_INDEX });
-  return found.filter((t) => !t._deleted).map((t) => toWire<TeamDoc>(t)).filter((t) => !!t.sessionTimeout);
+  const found = await store.find({ selector: TIMEOUT_SELECTOR, limit: TEAMS_LIMIT, useIndex: TIMEOUT_INDEX });
+  // The index may lag the document: checked again.
+  return found
+    .filter((t) => !t._deleted)
+    .map((t) => toWire<TeamDoc>(t))
+    .filter((t) => typeof t.sessionTimeout?.minutes === 'number' && t.sessionTimeout.minutes >= 1);
 }
 
 /**
