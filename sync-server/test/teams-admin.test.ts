@@ -108,6 +108,24 @@ describe('R-RT-01 teams administration', () => {
     expect(sameSlug.body.id).toBe('team:pos-venda-2');
   });
 
+  it('R-RT-01 one team per name under a race of renames: two teams renamed to one name at once give one 200 and one 409', async () => {
+    const ids: string[] = [];
+    for (const name of ['Retenção A', 'Retenção B']) {
+      const made = await create(admin, { name });
+      expect(made.status).toBe(201);
+      ids.push(made.body.id as string);
+    }
+    const replies = await Promise.all([patch(admin, ids[0]!, { name: 'Retenção' }), patch(admin, ids[1]!, { name: 'retencao' })]);
+    expect(replies.map((r) => r.status).sort()).toEqual([200, 409]);
+    expect(replies.find((r) => r.status === 409)?.body.error).toBe('duplicate_team');
+    expect((await list(admin)).filter((t) => t.name.toLowerCase().normalize('NFD').replace(/\p{M}/gu, '') === 'retencao')).toHaveLength(1);
+    // The name a rename left is free again at once: the other team takes it.
+    const winner = replies[0]!.status === 200 ? ids[0]! : ids[1]!;
+    const loser = winner === ids[0] ? ids[1]! : ids[0]!;
+    expect((await patch(admin, winner, { name: 'Retenção PJ' })).status).toBe(200);
+    expect((await patch(admin, loser, { name: 'Retenção' })).status).toBe(200);
+  });
+
   it('R-RT-01 a supervisor lists and edits only their own teams, and never their name or channels; agents are refused', async () => {
     await create(admin, { name: 'Jurídico', memberIds: ['user:ana'] });
     const mine = await list(carla);

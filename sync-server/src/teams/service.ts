@@ -1,16 +1,17 @@
 import {
-  ADMIN_ONLY_TEAM_FIELDS, isAdmin, isLiveTeam, mayAdministerTeam, notFound, teamErrors, teamIdFor, teamNameKey, teamSettingsOf,
+  ADMIN_ONLY_TEAM_FIELDS, isAdmin, mayAdministerTeam, notFound, teamErrors, teamIdFor, teamNameKey, teamSettingsOf,
   type Actor, type CreateTeamBody, type FlowBody, type TeamDoc, type TeamView, type UpdateTeamBody, type UserDoc,
 } from '@atende/protocol';
-import { liveTeam, liveTeams } from '../access/teams.js';
 import type { ChannelAccountDoc, ChannelAccounts } from '../channelAccounts/service.js';
 import type { DocStore } from '../store/index.js';
 import { STATUS_CHANGED_INDEX } from '../store/indexes.js';
-import { toStored, updateWire } from '../store/wire.js';
+import { toStored, toWire, updateWire } from '../store/wire.js';
 import { allUsers, byName, memberOf, requireUsers, setMembers } from './members.js';
+import { TeamNames } from './teamNames.js';
 
 /** Slugs tried per name before giving up ("suporte", "suporte-2", …). */
 const MAX_SLUGS = 20;
+const TEAMS_LIMIT = 1000;
 const OPEN_STATUSES = ['bot', 'waiting', 'active'] as const;
 
 /**
@@ -20,10 +21,15 @@ const OPEN_STATUSES = ['bot', 'waiting', 'active'] as const;
  * writes `team:<slug>` and the other meets its conflict and gets 409.
  */
 export class TeamService {
+  /** Renames claim the new name in the store (teamNames.ts): of two at once to one name, one gets 409. */
+  private readonly names: TeamNames;
+
   constructor(
     private readonly store: DocStore,
     private readonly accounts: ChannelAccounts,
-  ) {}
+  ) {
+    this.names = new TeamNames(store, async (teamId) => (await this.find(teamId))?.name);
+  }
 
   /** Teams not archived: every one for an admin, their own for a supervisor. */
   async list(actor: Actor): Promise<TeamView[]> {
@@ -64,22 +70,28 @@ export class TeamService {
     const adminFields = ADMIN_ONLY_TEAM_FIELDS.filter((f) => body[f] !== undefined);
     if (!isAdmin(actor) && adminFields.length > 0) throw teamErrors.adminOnly(adminFields);
     const [teams, users, channels] = await Promise.all([this.teams(), allUsers(this.store), this.accounts.list()]);
-    if (body.name !== undefined && teamNameKey(body.name) !== teamNameKey(team.name)) this.assertNameFree(teams, body.name, team.id);
+    const renamed = body.name !== undefined && teamNameKey(body.name) !== teamNameKey(team.name) ? body.name : undefined;
+    if (renamed !== undefined) this.assertNameFree(teams, renamed, team.id);
     if (body.memberIds) requireUsers(users, body.memberIds);
     const memberIds = body.memberIds ?? users.filter((u) => u.teamIds.includes(team.id)).map((u) => u.id);
     const queue = body.queueAgentIds !== undefined ? body.queueAgentIds : teamSettingsOf(team).queueAgentIds;
     if (body.queueAgentIds !== undefined || body.memberIds) this.assertQueueOfMembers(queue, memberIds);
     const moved = body.channelAccountIds ? this.channelsFor(team, channels, body.channelAccountIds) : [];
 
+    if (renamed !== undefined) await this.names.claim(renamed, team.id);
     const { memberIds: _members, channelAccountIds: _channels, ...fields } = body;
     const { doc } = await updateWire<TeamDoc>(this.store, team.id, (current) => {
-      if (!isLiveTeam(current)) throw notFound('team');
+      if (!current || current.type !== 'team' || current.archived) throw notFound('team');
       const next: TeamDoc = { ...current, updatedAt: Math.max(Date.now(), current.updatedAt + 1) };
       for (const [key, value] of Object.entries(fields)) if (value !== undefined) Object.assign(next, { [key]: value });
       if (fields.name !== undefined) next.name = fields.name.trim();
       return next;
+    }).catch(async (error: unknown) => {
+      if (renamed !== undefined) await this.names.release(renamed, team.id);
+      throw error;
     });
     if (!doc) throw notFound('team');
+    if (renamed !== undefined) await this.names.release(team.name, team.id);
     if (body.memberIds) await setMembers(this.store, users, team.id, body.memberIds);
     for (const account of moved) await this.accounts.update(account._id, { teamId: team.id });
     const [usersAfter, channelsAfter] = await Promise.all([allUsers(this.store), this.accounts.list()]);
@@ -100,7 +112,7 @@ export class TeamService {
     const flowTeams = await this.flowsTargeting(team.id);
     if (flowTeams.length > 0) throw teamErrors.flowTarget(flowTeams);
     const { written } = await updateWire<TeamDoc>(this.store, team.id, (current) =>
-      isLiveTeam(current)
+      current && current.type === 'team' && !current.archived
         ? { ...current, archived: true, updatedAt: Math.max(Date.now(), current.updatedAt + 1) }
         : undefined);
     if (!written) throw notFound('team');
@@ -117,12 +129,17 @@ export class TeamService {
   }
 
   /** A team by id, fresh from the store; undefined when unknown or archived. */
-  find(id: string): Promise<TeamDoc | undefined> {
-    return liveTeam(this.store, id, { fresh: true });
+  async find(id: string): Promise<TeamDoc | undefined> {
+    if (!id.startsWith('team:')) return undefined;
+    const stored = await this.store.get(id, { fresh: true });
+    if (!stored || stored._deleted || stored.type !== 'team') return undefined;
+    const team = toWire<TeamDoc>(stored);
+    return team.archived ? undefined : team;
   }
 
-  private teams(): Promise<TeamDoc[]> {
-    return liveTeams(this.store);
+  private async teams(): Promise<TeamDoc[]> {
+    const found = await this.store.find({ selector: { type: 'team' }, limit: TEAMS_LIMIT });
+    return found.filter((t) => !t._deleted).map((t) => toWire<TeamDoc>(t)).filter((t) => !t.archived);
   }
 
   private view(team: TeamDoc, users: readonly UserDoc[], channels: readonly ChannelAccountDoc[]): TeamView {
@@ -143,7 +160,7 @@ export class TeamService {
   /** The slug is held: by a team of this very name (a racing create: 409), or by another (try the next slug). */
   private async assertSlugHolderDiffers(id: string, name: string): Promise<void> {
     const held = await this.store.get(id, { fresh: true });
-    if (isLiveTeam(held) && teamNameKey(String(held.name)) === teamNameKey(name)) {
+    if (held && !held._deleted && !held.archived && teamNameKey(String(held.name)) === teamNameKey(name)) {
       throw teamErrors.duplicateName(String(held.name));
     }
   }
