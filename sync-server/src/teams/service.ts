@@ -1,17 +1,17 @@
 import {
-  ADMIN_ONLY_TEAM_FIELDS, isAdmin, mayAdministerTeam, notFound, teamErrors, teamIdFor, teamNameKey, teamSettingsOf,
+  ADMIN_ONLY_TEAM_FIELDS, isAdmin, isLiveTeam, mayAdministerTeam, notFound, teamErrors, teamIdFor, teamNameKey, teamSettingsOf,
   type Actor, type CreateTeamBody, type FlowBody, type TeamDoc, type TeamView, type UpdateTeamBody, type UserDoc,
 } from '@atende/protocol';
+import { liveTeam, liveTeams } from '../access/teams.js';
 import type { ChannelAccountDoc, ChannelAccounts } from '../channelAccounts/service.js';
 import type { DocStore } from '../store/index.js';
 import { STATUS_CHANGED_INDEX } from '../store/indexes.js';
-import { toStored, toWire, updateWire } from '../store/wire.js';
+import { toStored, updateWire } from '../store/wire.js';
 import { allUsers, byName, memberOf, requireUsers, setMembers } from './members.js';
 import { TeamNames } from './teamNames.js';
 
 /** Slugs tried per name before giving up ("suporte", "suporte-2", …). */
 const MAX_SLUGS = 20;
-const TEAMS_LIMIT = 1000;
 const OPEN_STATUSES = ['bot', 'waiting', 'active'] as const;
 
 /**
@@ -81,7 +81,7 @@ export class TeamService {
     if (renamed !== undefined) await this.names.claim(renamed, team.id);
     const { memberIds: _members, channelAccountIds: _channels, ...fields } = body;
     const { doc } = await updateWire<TeamDoc>(this.store, team.id, (current) => {
-      if (!current || current.type !== 'team' || current.archived) throw notFound('team');
+      if (!isLiveTeam(current)) throw notFound('team');
       const next: TeamDoc = { ...current, updatedAt: Math.max(Date.now(), current.updatedAt + 1) };
       for (const [key, value] of Object.entries(fields)) if (value !== undefined) Object.assign(next, { [key]: value });
       if (fields.name !== undefined) next.name = fields.name.trim();
@@ -112,7 +112,7 @@ export class TeamService {
     const flowTeams = await this.flowsTargeting(team.id);
     if (flowTeams.length > 0) throw teamErrors.flowTarget(flowTeams);
     const { written } = await updateWire<TeamDoc>(this.store, team.id, (current) =>
-      current && current.type === 'team' && !current.archived
+      isLiveTeam(current)
         ? { ...current, archived: true, updatedAt: Math.max(Date.now(), current.updatedAt + 1) }
         : undefined);
     if (!written) throw notFound('team');
@@ -129,17 +129,12 @@ export class TeamService {
   }
 
   /** A team by id, fresh from the store; undefined when unknown or archived. */
-  async find(id: string): Promise<TeamDoc | undefined> {
-    if (!id.startsWith('team:')) return undefined;
-    const stored = await this.store.get(id, { fresh: true });
-    if (!stored || stored._deleted || stored.type !== 'team') return undefined;
-    const team = toWire<TeamDoc>(stored);
-    return team.archived ? undefined : team;
+  find(id: string): Promise<TeamDoc | undefined> {
+    return liveTeam(this.store, id, { fresh: true });
   }
 
-  private async teams(): Promise<TeamDoc[]> {
-    const found = await this.store.find({ selector: { type: 'team' }, limit: TEAMS_LIMIT });
-    return found.filter((t) => !t._deleted).map((t) => toWire<TeamDoc>(t)).filter((t) => !t.archived);
+  private teams(): Promise<TeamDoc[]> {
+    return liveTeams(this.store);
   }
 
   private view(team: TeamDoc, users: readonly UserDoc[], channels: readonly ChannelAccountDoc[]): TeamView {
@@ -160,7 +155,7 @@ export class TeamService {
   /** The slug is held: by a team of this very name (a racing create: 409), or by another (try the next slug). */
   private async assertSlugHolderDiffers(id: string, name: string): Promise<void> {
     const held = await this.store.get(id, { fresh: true });
-    if (held && !held._deleted && !held.archived && teamNameKey(String(held.name)) === teamNameKey(name)) {
+    if (isLiveTeam(held) && teamNameKey(String(held.name)) === teamNameKey(name)) {
       throw teamErrors.duplicateName(String(held.name));
     }
   }
