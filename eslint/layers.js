@@ -13,6 +13,8 @@ export const SERVER_LAYERS = {
   bus: 1,
   // Issue 14: backups (R-OPS-04) read the store's database underneath the drivers; only config below.
   backup: 1,
+  // Issue 15: the one rule for connections to addresses others chose (SSRF): channels' downloads, outgoing webhooks.
+  egress: 1,
   jobs: 2,
   // Issue 15: outgoing e-mail (password links, R-AUTH-02) over nodemailer; it imports only config.
   mail: 2,
@@ -48,7 +50,7 @@ export const SERVER_LAYERS = {
   routing: 6,
   // Issue 15: chatbot flows (R-RT-04) answer by job and hand conversations off through conversations/.
   flows: 6,
-  // Issue 15: outgoing webhooks (R-RT-05) follow the store's change feed and deliver as jobs; the address rules come from server.ts.
+  // Issue 15: outgoing webhooks (R-RT-05) follow the store's change feed and deliver as jobs, to public addresses only (egress).
   outgoingWebhooks: 6,
   // Issue 15: the demo seed creates its organisation through the admin services, flows (6) included.
   demo: 7,

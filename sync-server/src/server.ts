@@ -88,7 +88,6 @@ import { flowInboundHooks, setupFlows } from './flows/index.js';
 import { setupTeams } from './teams/index.js';
 import { setupContent } from './content/index.js';
 import { setupOutgoingWebhooks } from './outgoingWebhooks/index.js';
-import { isPrivateAddress } from './channels/safeDownload.js';
 import { registerTelephonyJobs } from './telephony/job.js';
 import { telephonyRoutes } from './telephony/routes.js';
 import { TelephonyService } from './telephony/service.js';
@@ -298,7 +297,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   // Outgoing webhooks (issue 15, R-RT-05): signed deliveries of conversation and message events, as outbox jobs.
   const { allowPrivate, retryBaseMs, retryMaxMs, maxAttempts } = config.webhooks;
   const outgoingWebhooks = await setupOutgoingWebhooks({
-    store, auth, jobs, log, allowPrivate, isPrivateAddress, retry: { baseDelayMs: retryBaseMs, maxDelayMs: retryMaxMs, maxAttempts },
+    store, auth, jobs, log, allowPrivate, retry: { baseDelayMs: retryBaseMs, maxDelayMs: retryMaxMs, maxAttempts },
   });
   await jobs.start();
   if (options.webhookEvents !== false) outgoingWebhooks.feed.start();

@@ -3,7 +3,6 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { raEvaluationPayload, type OutgoingWebhook, type WebhookDelivery, type WebhookEnvelope } from '@atende/protocol';
-import { isPrivateAddress } from '../src/channels/safeDownload.js';
 import { deriveEvents } from '../src/outgoingWebhooks/events.js';
 import { deliveryHandler, signature } from '../src/outgoingWebhooks/delivery.js';
 import { deliveryJob } from '../src/outgoingWebhooks/deliveryJobs.js';
@@ -177,13 +176,13 @@ describe('outgoing webhooks', () => {
   });
 
   it('R-RT-05 private and loopback targets are refused unless ATENDE_WEBHOOKS_ALLOW_PRIVATE=1', () => {
-    const strict = targetGuard(isPrivateAddress, false);
+    const strict = targetGuard(false);
     for (const url of ['http://127.0.0.1:8080/x', 'http://localhost/x', 'http://10.1.2.3/x', 'http://[::1]/x', 'http://169.254.169.254/latest']) {
       expect(() => strict.assertAllowed(url), url).toThrow(/rede interna/);
     }
     expect(() => strict.assertAllowed('https://hooks.example.com/atende')).not.toThrow();
     expect(strict.lookup).toBeDefined();
-    expect(() => targetGuard(isPrivateAddress, true).assertAllowed('http://127.0.0.1/x')).not.toThrow();
+    expect(() => targetGuard(true).assertAllowed('http://127.0.0.1/x')).not.toThrow();
   });
 
   it('R-RT-05 a webhook saved while private targets were allowed is not delivered once they are refused: the attempt is logged, not retried', async () => {
@@ -191,7 +190,7 @@ describe('outgoing webhooks', () => {
     // Switched off in the store, so this server's own feed leaves it alone; the handler below is the strict node's.
     await server.store.bulkWrite([{ ...webhook, enabled: false }]);
     const log = new DeliveryLog(server.store);
-    const strict = deliveryHandler({ store: server.store, log, guard: targetGuard(isPrivateAddress, false) });
+    const strict = deliveryHandler({ store: server.store, log, guard: targetGuard(false) });
     const job = deliveryJob(webhook, { id: 'message.created:message:privado', event: 'message.created', at: Date.now(), data: {} });
     await strict(job, { attempt: 1, signal: new AbortController().signal }); // off: nothing sent, nothing logged
     expect(await log.list(webhook._id)).toEqual([]);

@@ -1,7 +1,7 @@
-import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
-import { BlockList, isIP, type LookupFunction } from 'node:net';
+import { isIP } from 'node:net';
+import { ADDRESS_NOT_ALLOWED, isPrivateAddress, publicOnlyLookup } from '../egress/publicAddress.js';
 import { PermanentFailure, RetryLater } from '../jobs/types.js';
 import { MediaTooLarge } from './adapter.js';
 
@@ -9,7 +9,7 @@ import { MediaTooLarge } from './adapter.js';
  * Downloads of URLs an upstream's webhook names (Meta's attachment and profile-picture links):
  * whoever can sign a webhook chooses them, so the server must not become a way into its own
  * network (SSRF). Only https, only public addresses — checked on the address each connection
- * really uses (the lookup below), so a name that resolves differently the second time gains
+ * really uses (egress/publicAddress.ts), so a name that resolves differently the second time gains
  * nothing —, redirects followed by hand and each hop checked again, a time limit for the whole
  * download and a byte cap counted while reading. The one exception is the account's own API
  * origin (a simulator or fake on loopback, over http), which the admin chose.
@@ -17,38 +17,6 @@ import { MediaTooLarge } from './adapter.js';
 
 const MAX_REDIRECTS = 3;
 const DOWNLOAD_TIMEOUT_MS = 30_000;
-
-/** Addresses no customer's file lives at: this machine, private and link-local networks, multicast, reserved. */
-const PRIVATE = new BlockList();
-for (const [net, prefix] of [
-  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
-  ['192.0.0.0', 24], ['192.0.2.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['198.51.100.0', 24], ['203.0.113.0', 24],
-  ['224.0.0.0', 4], ['240.0.0.0', 4],
-] as const) PRIVATE.addSubnet(net, prefix, 'ipv4');
-// IPv6: unspecified/loopback/IPv4-compatible (::/96), unique-local, link-local, site-local, multicast, documentation.
-// IPv4-mapped addresses (::ffff:a.b.c.d) are judged by the IPv4 rules above (BlockList does so).
-for (const [net, prefix] of [['::', 96], ['fc00::', 7], ['fe80::', 10], ['fec0::', 10], ['ff00::', 8], ['2001:db8::', 32]] as const) {
-  PRIVATE.addSubnet(net, prefix, 'ipv6');
-}
-
-/** True when an IP address (v4 or v6, mapped included) is not a public Internet address. */
-export function isPrivateAddress(address: string): boolean {
-  const family = isIP(address);
-  if (family === 0) return true;
-  return PRIVATE.check(address, family === 4 ? 'ipv4' : 'ipv6');
-}
-
-/** The lookup every download connects through: a private answer fails the connection before it opens. */
-const publicOnlyLookup: LookupFunction = (hostname, options, callback) => {
-  dnsLookup(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
-    if (error) return callback(error, '', 0);
-    const refused = addresses.find((a) => isPrivateAddress(a.address));
-    const first = addresses[0];
-    if (refused || !first) return callback(Object.assign(new Error('address not allowed'), { code: 'EADDRNOTALLOWED' }), '', 0);
-    if (options.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
-    callback(null, first.address, first.family);
-  });
-};
 
 export interface SafeDownloadOptions {
   /** The upstream as sentences name it ("Messenger"). */
@@ -156,7 +124,7 @@ function get(url: URL, trusted: boolean, options: SafeDownloadOptions, signal: A
 
 /** A refused address is final; anything else on the way (timeout, reset, unknown host) may pass later. */
 function networkError(error: Error, label: string): Error {
-  if ((error as { code?: unknown }).code === 'EADDRNOTALLOWED') return new PermanentFailure(`O ${label} informou um endereço de arquivo não permitido.`);
+  if ((error as { code?: unknown }).code === ADDRESS_NOT_ALLOWED) return new PermanentFailure(`O ${label} informou um endereço de arquivo não permitido.`);
   return new RetryLater(`${label} file unreachable: ${(error as { code?: string }).code ?? error.name}`);
 }
 

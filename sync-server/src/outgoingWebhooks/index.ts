@@ -24,8 +24,6 @@ export interface OutgoingWebhooksDeps {
   log: (message: string) => void;
   /** ATENDE_WEBHOOKS_ALLOW_PRIVATE: deliver to this machine and private networks (tests, demo). */
   allowPrivate: boolean;
-  /** The channels' address rules (channels/safeDownload.ts), handed in by the composition root. */
-  isPrivateAddress: (address: string) => boolean;
   /** Overrides of WEBHOOK_RETRY_POLICY (tests retry in milliseconds). */
   retry?: Partial<JobPolicy>;
 }
@@ -43,7 +41,7 @@ export interface OutgoingWebhooksSetup {
  * the job runner starts.
  */
 export async function setupOutgoingWebhooks(deps: OutgoingWebhooksDeps): Promise<OutgoingWebhooksSetup> {
-  const guard = targetGuard(deps.isPrivateAddress, deps.allowPrivate);
+  const guard = targetGuard(deps.allowPrivate);
   const subscriptions = new Subscriptions(deps.store, guard);
   await subscriptions.prepare();
   const log = new DeliveryLog(deps.store);

@@ -1,6 +1,6 @@
-import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { isIP, type LookupFunction } from 'node:net';
 import { DomainError } from '@atende/protocol';
+import { isPrivateAddress, publicOnlyLookup } from '../egress/publicAddress.js';
 
 /**
  * Whoever administers webhooks chooses where the server POSTs: without a guard the server would
@@ -8,8 +8,7 @@ import { DomainError } from '@atende/protocol';
  * the address written in the URL when creating, and each address a connection really uses when
  * delivering (so a name that resolves to a private address later gains nothing) — unless
  * `ATENDE_WEBHOOKS_ALLOW_PRIVATE=1` (tests and the demo, whose receivers run on this machine).
- * The address rules are the channels' (channels/safeDownload.ts `isPrivateAddress`), handed in by
- * the composition root since that folder is a higher layer.
+ * The address rules are the channels' downloads' too (egress/publicAddress.ts).
  */
 export interface TargetGuard {
   /** Throws a 400 for an address the server will not deliver to. */
@@ -18,21 +17,10 @@ export interface TargetGuard {
   lookup: LookupFunction | undefined;
 }
 
-export function targetGuard(isPrivateAddress: (address: string) => boolean, allowPrivate: boolean): TargetGuard {
+export function targetGuard(allowPrivate: boolean): TargetGuard {
   if (allowPrivate) return { assertAllowed: () => {}, lookup: undefined };
-  const lookup: LookupFunction = (hostname, options, callback) => {
-    dnsLookup(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
-      if (error) return callback(error, '', 0);
-      const first = addresses[0];
-      if (!first || addresses.some((a) => isPrivateAddress(a.address))) {
-        return callback(Object.assign(new Error('address not allowed (private network)'), { code: 'EADDRNOTALLOWED' }), '', 0);
-      }
-      if (options.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
-      callback(null, first.address, first.family);
-    });
-  };
   return {
-    lookup,
+    lookup: publicOnlyLookup,
     assertAllowed(url) {
       const host = new URL(url).hostname.replace(/^\[|\]$/g, '').toLowerCase();
       const local = host === 'localhost' || host.endsWith('.localhost') || (isIP(host) !== 0 && isPrivateAddress(host));
