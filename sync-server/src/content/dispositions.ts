@@ -5,7 +5,8 @@ import {
 import { updateDoc, type DocStore } from '../store/index.js';
 import { toStored, toWire } from '../store/wire.js';
 import { isLive, liveById, liveOf, missing, removedForm, writeNew } from './docs.js';
-import { NameClaims } from './names.js';
+import type { NameClaims } from '../store/claims.js';
+import { contentNameClaims } from './names.js';
 import { assertTeamAdministered, listedTeams } from './teams.js';
 
 const scopeOf = (teamId: string) => `disposition\n${teamId}`;
@@ -19,7 +20,7 @@ export class DispositionService {
   private readonly names: NameClaims;
 
   constructor(private readonly store: DocStore) {
-    this.names = new NameClaims(store, {
+    this.names = contentNameClaims(store, {
       currentName: async (id, scope) => {
         const found = await this.find(id);
         return found && scopeOf(found.teamId) === scope ? found.name : undefined;
@@ -45,11 +46,11 @@ export class DispositionService {
     await this.assertNameFree(body.teamId, body.name);
     const now = Date.now();
     const disposition: DispositionDoc = { id: docId('disposition', key), type: 'disposition', teamId: body.teamId, name: body.name.trim(), createdAt: now, updatedAt: now };
-    await this.names.claim(scopeOf(body.teamId), disposition.name, disposition.id);
+    await this.names.claim(disposition.name, disposition.id, { scope: scopeOf(body.teamId) });
     try {
       return await writeNew(this.store, disposition);
     } catch (error) {
-      await this.names.release(scopeOf(body.teamId), disposition.name, disposition.id);
+      await this.names.release(disposition.name, disposition.id, scopeOf(body.teamId));
       throw error;
     }
   }
@@ -59,7 +60,7 @@ export class DispositionService {
     await this.assertNameFree(before.teamId, body.name, id);
     const scope = scopeOf(before.teamId);
     const renamed = contentNameKey(body.name) !== contentNameKey(before.name);
-    if (renamed) await this.names.claim(scope, body.name, id);
+    if (renamed) await this.names.claim(body.name, id, { scope });
     let written: DispositionDoc | undefined;
     try {
       const { doc } = await updateDoc(this.store, id, (current) => {
@@ -69,10 +70,10 @@ export class DispositionService {
       });
       written = doc ? toWire<DispositionDoc>(doc) : undefined;
     } catch (error) {
-      if (renamed) await this.names.release(scope, body.name, id);
+      if (renamed) await this.names.release(body.name, id, scope);
       throw error;
     }
-    if (renamed) await this.names.release(scope, before.name, id);
+    if (renamed) await this.names.release(before.name, id, scope);
     if (!written) throw missing('Disposition');
     return written;
   }
@@ -81,7 +82,7 @@ export class DispositionService {
     const before = await this.administered(actor, id);
     const { written } = await updateDoc(this.store, id, (current) => (isLive(current, 'disposition') ? removedForm(current, Date.now()) : undefined));
     if (!written) throw missing('Disposition');
-    await this.names.release(scopeOf(before.teamId), before.name, id);
+    await this.names.release(before.name, id, scopeOf(before.teamId));
   }
 
   /** Another team's disposition reads as missing to a supervisor. */

@@ -2,7 +2,8 @@ import { contentErrors, contentNameKey, docId, type CreateTagBody, type TagDoc, 
 import { updateDoc, type DocStore } from '../store/index.js';
 import { toStored, toWire } from '../store/wire.js';
 import { isLive, liveById, liveOf, missing, removedForm, writeNew } from './docs.js';
-import { NameClaims } from './names.js';
+import type { NameClaims } from '../store/claims.js';
+import { contentNameClaims } from './names.js';
 
 const SCOPE = 'tag';
 
@@ -15,7 +16,7 @@ export class TagService {
   private readonly names: NameClaims;
 
   constructor(private readonly store: DocStore) {
-    this.names = new NameClaims(store, {
+    this.names = contentNameClaims(store, {
       currentName: async (id) => (await this.find(id))?.name,
       duplicate: contentErrors.duplicateTag,
     });
@@ -38,11 +39,11 @@ export class TagService {
     await this.assertNameFree(body.name);
     const now = Date.now();
     const tag: TagDoc = { id: docId('tag', key), type: 'tag', name: body.name.trim(), color: body.color, createdAt: now, updatedAt: now };
-    await this.names.claim(SCOPE, tag.name, tag.id);
+    await this.names.claim(tag.name, tag.id, { scope: SCOPE });
     try {
       return await writeNew(this.store, tag);
     } catch (error) {
-      await this.names.release(SCOPE, tag.name, tag.id);
+      await this.names.release(tag.name, tag.id, SCOPE);
       throw error;
     }
   }
@@ -52,7 +53,7 @@ export class TagService {
     if (!before) throw missing('Tag');
     if (body.name !== undefined) await this.assertNameFree(body.name, id);
     const renamed = body.name !== undefined && contentNameKey(body.name) !== contentNameKey(before.name) ? body.name.trim() : undefined;
-    if (renamed !== undefined) await this.names.claim(SCOPE, renamed, id);
+    if (renamed !== undefined) await this.names.claim(renamed, id, { scope: SCOPE });
     let written: TagDoc | undefined;
     try {
       const { doc } = await updateDoc(this.store, id, (current) => {
@@ -64,10 +65,10 @@ export class TagService {
       });
       written = doc ? toWire<TagDoc>(doc) : undefined;
     } catch (error) {
-      if (renamed !== undefined) await this.names.release(SCOPE, renamed, id);
+      if (renamed !== undefined) await this.names.release(renamed, id, SCOPE);
       throw error;
     }
-    if (renamed !== undefined) await this.names.release(SCOPE, before.name, id);
+    if (renamed !== undefined) await this.names.release(before.name, id, SCOPE);
     if (!written) throw missing('Tag');
     return written;
   }
@@ -77,7 +78,7 @@ export class TagService {
     if (!before) throw missing('Tag');
     const { written } = await updateDoc(this.store, id, (current) => (isLive(current, 'tag') ? removedForm(current, Date.now()) : undefined));
     if (!written) throw missing('Tag');
-    await this.names.release(SCOPE, before.name, id);
+    await this.names.release(before.name, id, SCOPE);
   }
 
   private async assertNameFree(name: string, except?: string): Promise<void> {

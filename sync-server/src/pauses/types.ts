@@ -3,7 +3,8 @@ import {
   type CreatePauseTypeBody, type PauseType, type UpdatePauseTypeBody,
 } from '@atende/protocol';
 import { updateDoc, type DocStore, type StoredDoc } from '../store/index.js';
-import { nameKey, PauseTypeNames } from './typeNames.js';
+import type { NameClaims } from '../store/claims.js';
+import { nameKey, pauseTypeNames } from './typeNames.js';
 
 /**
  * The pause types an admin defines (R-WS-09). Server-only documents: `pauseType` is no replicated
@@ -40,10 +41,10 @@ export function pauseTypeDoc(body: CreatePauseTypeBody, now: number, key: string
 }
 
 export class PauseTypes {
-  private readonly names: PauseTypeNames;
+  private readonly names: NameClaims;
 
   constructor(private readonly store: DocStore) {
-    this.names = new PauseTypeNames(store, async (id) => (await this.find(id))?.name);
+    this.names = pauseTypeNames(store, async (id) => (await this.find(id))?.name);
   }
 
   /** Every type not removed, by name. */

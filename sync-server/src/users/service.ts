@@ -4,10 +4,11 @@ import {
 } from '@atende/protocol';
 import { liveTeam } from '../access/teams.js';
 import { credentialIdFor, type AuthService } from '../auth/service.js';
+import type { NameClaims } from '../store/claims.js';
 import { updateDoc, type DocStore, type StoredDoc } from '../store/index.js';
 import { toStored, toWire } from '../store/wire.js';
 import { AdminRoster } from './adminRoster.js';
-import { EmailClaims } from './emailClaims.js';
+import { emailClaims } from './emailClaims.js';
 
 /** What the users' administration needs of the password links (H1's auth/passwordLinks.ts). */
 export interface PasswordLinkSender {
@@ -27,7 +28,7 @@ const isEnabledAdmin = (u: Pick<UserDoc, 'role' | 'disabled'>) => u.role === 'ad
  * them), unlocked (R-AUTH-03) and sent a password reset link.
  */
 export class UsersAdmin {
-  private readonly emails: EmailClaims;
+  private readonly emails: NameClaims;
   private readonly roster: AdminRoster;
 
   constructor(
@@ -36,7 +37,7 @@ export class UsersAdmin {
     private readonly links: PasswordLinkSender,
     private readonly log: (message: string) => void = () => {},
   ) {
-    this.emails = new EmailClaims(store, async (userId, email) => (await this.find(userId))?.email === email);
+    this.emails = emailClaims(store, async (userId) => (await this.find(userId))?.email);
     this.roster = new AdminRoster(
       store,
       async () => (await this.users()).filter(isEnabledAdmin).map((u) => u.id),
@@ -49,7 +50,7 @@ export class UsersAdmin {
 
   /** Claims the addresses of users written before claims existed and builds the admin roster. */
   async prepare(): Promise<void> {
-    await this.emails.backfill(await this.users());
+    await this.emails.backfill((await this.users()).map((u) => ({ id: u.id, name: u.email })));
     await this.roster.prepare();
   }
 
@@ -97,8 +98,7 @@ export class UsersAdmin {
     // Users written outside this service hold no claim: asked for by address too.
     const [twin] = await this.store.find({ selector: { type: 'user', email: body.email }, limit: 1, fields: ['_id'] });
     if (twin) throw userAdminErrors.duplicateEmail(body.email);
-    const claimed = await this.emails.claim(body.email, user.id, now);
-    if (!claimed.ok) throw userAdminErrors.duplicateEmail(body.email);
+    await this.emails.claim(body.email, user.id, { now });
     try {
       const [result] = await this.store.bulkWrite([toStored(user)]);
       if (!result?.ok) throw new Error(`write ${user.id}: ${result?.reason ?? 'no result'}`);
