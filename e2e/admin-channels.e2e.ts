@@ -62,7 +62,8 @@ test('R-CH-03 R-WA-08 an admin adds a WhatsApp number in Administração → Can
 
     await openProfileMenu(admin, 'Administrador');
     await admin.getByRole('menuitem', { name: 'Administração' }).click();
-    await expect(admin).toHaveURL(/#\/admin\/channels$/);
+    // The menu opens the admin area on its first section (Usuários, issue 15); Canais is one click away.
+    await expect(admin).toHaveURL(/#\/admin\/users$/);
     await admin.getByRole('navigation', { name: 'Seções da administração' }).getByRole('link', { name: 'Canais' }).click();
     await expect(admin.getByRole('link', { name: 'Canais' })).toHaveAttribute('aria-current', 'page');
     await expect(admin.getByRole('heading', { level: 1, name: 'Canais' })).toBeVisible();
@@ -178,6 +179,19 @@ test('R-CH-03 an agent has no Administração entry and #/admin/channels leads h
   await expect(ana).toHaveURL(/#\/$/);
   await expect(ana.getByRole('heading', { name: 'Canais' })).toHaveCount(0);
   expect(await ana.evaluate(() => (window as unknown as { adminShown?: boolean }).adminShown ?? false)).toBe(false);
+});
+
+test('R-CH-03 R-RT-01 a supervisor opens the admin area with only the sections about their teams, and #/admin/channels leads to Equipes', async ({ server, newContext }) => {
+  const carla = await signedIn(newContext, server, 'carla@demo.local');
+  await openProfileMenu(carla, 'Carla');
+  await carla.getByRole('menuitem', { name: 'Administração' }).click();
+  await expect(carla).toHaveURL(/#\/admin\/teams$/);
+  const sections = carla.getByRole('navigation', { name: 'Seções da administração' }).getByRole('link');
+  await expect(sections).toHaveText(['Equipes', 'Horários', 'Fluxos (chatbot)', 'Mensagens predefinidas', 'Tabulações']);
+  await carla.evaluate(() => (window.location.hash = '#/admin/channels'));
+  await expect(carla).toHaveURL(/#\/admin\/teams$/);
+  await expect(carla.getByRole('heading', { level: 1, name: 'Equipes' })).toBeVisible();
+  await expect(carla.getByRole('heading', { name: 'Canais' })).toHaveCount(0);
 });
 
 test('R-CH-03 without ATENDE_PUBLIC_URL the admin still sees each webhook address, labelled local, with the warning that Meta cannot reach it', async ({ server, newContext }) => {
