@@ -1,3 +1,4 @@
+import { startPeriodic } from '../jobs/periodic.js';
 import { dropSettledJob } from '../jobs/queries.js';
 import { jobId, newJob, type JobRunner } from '../jobs/types.js';
 import type { DocStore, StoredDoc } from '../store/index.js';
@@ -67,9 +68,7 @@ export async function registerLoginAttemptsSweep(jobs: JobRunner, deps: Attempts
     // The slot before is settled: drop its job, so the sweep's own jobs do not pile up either.
     await dropSettledJob(deps.store, LOGIN_ATTEMPTS_SWEEP_JOB, String(Number(job.payload.slot) - 1));
   }, { policy: { maxAttempts: 3, baseDelayMs: 30_000, maxDelayMs: 5 * 60_000 }, concurrency: 1 });
-  const timer = setInterval(() => {
-    scheduleAttemptsSweep(deps).catch((e: unknown) => deps.log(`login attempts sweep not scheduled: ${String(e)}`));
-  }, deps.everyMs ?? SWEEP_EVERY_MS);
-  timer.unref();
-  return () => clearInterval(timer);
+  return startPeriodic(() => scheduleAttemptsSweep(deps), {
+    everyMs: deps.everyMs ?? SWEEP_EVERY_MS, failed: (e) => deps.log(`login attempts sweep not scheduled: ${String(e)}`),
+  });
 }

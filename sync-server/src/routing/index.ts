@@ -4,9 +4,9 @@ import type { AuthService } from '../auth/service.js';
 import type { ConversationService } from '../conversations/service.js';
 import type { JobHandler } from '../jobs/types.js';
 import type { DocStore } from '../store/index.js';
+import { startPeriodic } from '../jobs/periodic.js';
 import { Distributor } from './distribution.js';
 import { sendOffHoursMessage } from './offHours.js';
-import { startPeriodic } from './periodic.js';
 import { teamHoursRoutes } from './routes.js';
 import { sweepSessionTimeouts } from './sessionTimeout.js';
 import { ensureTeamIndexes, TeamHours } from './teamHours.js';
@@ -51,13 +51,17 @@ export async function setupRouting(deps: RoutingDeps): Promise<RoutingSetup> {
   const now = deps.now ?? Date.now;
   let presenceOf: (userId: string) => PresenceStatus = () => 'offline';
   const distributor = new Distributor({ store: deps.store, conversations: deps.conversations, presenceOf: (id) => presenceOf(id), now, log: deps.log });
-  const stopTimeouts = startPeriodic('session timeout', TIMEOUT_EVERY_MS, async () => {
+  // Each node runs its own rounds: their writes are arbitrated by the store (a finish over the
+  // revision it judged, a claim through capacity), so two nodes' rounds change nothing twice.
+  const stopTimeouts = startPeriodic(async () => {
     const finished = await sweepSessionTimeouts(deps.store, now());
     if (finished > 0) deps.log(`session timeout: ${finished} idle conversations finished`);
-  }, deps.log);
-  const stopDistribution = startPeriodic('distribution', DISTRIBUTION_EVERY_MS, async () => {
+  }, { everyMs: TIMEOUT_EVERY_MS, failed: (e) => deps.log(`session timeout failed: ${String(e)}`) });
+  const stopDistribution = startPeriodic(async () => {
     await distributor.distributeAll();
-  }, deps.log);
+  }, {
+    everyMs: DISTRIBUTION_EVERY_MS, failed: (e) => deps.log(`distribution failed: ${String(e)}`),
+  });
   return {
     routes: [['/api/admin', teamHoursRoutes(new TeamHours(deps.store, now), deps.auth)]],
     distributor,

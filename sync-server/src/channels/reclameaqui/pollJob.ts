@@ -1,10 +1,10 @@
 import { keyOf } from '@atende/protocol';
 import type { ChannelAccounts } from '../../channelAccounts/service.js';
+import { startPeriodic } from '../../jobs/periodic.js';
 import { dropSettledJob } from '../../jobs/queries.js';
 import { newJob, type DeadLetterHandler, type JobDoc, type JobHandler, type JobRunner } from '../../jobs/types.js';
 import { updateDoc, type DocStore } from '../../store/index.js';
 import { cursorIdOf, type PollCursorDoc, type ReclameAquiPoller } from './poller.js';
-import { startWatchdog } from './watchdog.js';
 
 /**
  * Polling as outbox jobs, so one node polls an account at a time whichever runner (store leases or
@@ -102,7 +102,7 @@ export function registerReclameAquiPolling(
   });
   if (options.background === false) return () => undefined;
   const failed = (e: unknown) => deps.log(`reclameaqui poll scheduling failed: ${String(e)}`);
-  const stopWatchdog = startWatchdog(() => schedulePolls(deps), WATCHDOG_MS, failed);
+  const stopWatchdog = startPeriodic(() => schedulePolls(deps), { everyMs: WATCHDOG_MS, immediately: true, failed });
   const unsubscribe = deps.accounts.onSaved((account) => {
     if (account.kind === 'reclameaqui') void schedulePoll(deps, account._id).catch(failed);
   });

@@ -2,9 +2,9 @@ import { keyOf, RA_REPUTATION_REFRESH } from '@atende/protocol';
 import type { ChannelAccounts } from '../../channelAccounts/service.js';
 import { dropSettledJob } from '../../jobs/queries.js';
 import { jobId, newJob, type JobDoc, type JobHandler, type JobRunner } from '../../jobs/types.js';
+import { startPeriodic } from '../../jobs/periodic.js';
 import type { DocStore } from '../../store/index.js';
 import type { ReclameAquiReputation } from './reputation.js';
-import { startWatchdog } from './watchdog.js';
 
 /**
  * The scheduled reputation fetch (R-CH-08) as outbox jobs, so one node fetches an account's
@@ -68,5 +68,7 @@ export function registerReputationRefresh(jobs: JobRunner, deps: ReputationJobDe
     policy: { maxAttempts: 4, baseDelayMs: 30_000, maxDelayMs: 10 * 60_000 },
     concurrency: 1,
   });
-  return startWatchdog(() => scheduleReputations(deps), WATCHDOG_MS, (e) => deps.log(`reclameaqui reputation scheduling failed: ${String(e)}`));
+  return startPeriodic(() => scheduleReputations(deps), {
+    everyMs: WATCHDOG_MS, immediately: true, failed: (e) => deps.log(`reclameaqui reputation scheduling failed: ${String(e)}`),
+  });
 }
