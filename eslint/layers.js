@@ -54,6 +54,8 @@ export const SERVER_LAYERS = {
   outgoingWebhooks: 6,
   // Issue 15: the demo seed creates its organisation through the admin services, flows (6) included.
   demo: 7,
+  // Issue 15: the administration's wiring (users, settings, teams, content, routing, flows, API tokens, outgoing webhooks) for server.ts.
+  administration: 7,
   sync: 7,
   realtime: 7,
   http: 8,

@@ -76,18 +76,9 @@ import { DelegatingStore } from './store/delegate.js';
 import { syncRoutes } from './sync/routes.js';
 import { backupApi } from './backup/routes.js';
 import { setupPauses } from './pauses/index.js';
-import { setupUsers } from './users/index.js';
-import { createMailer } from './mail/mailer.js';
-import { PasswordLinks } from './auth/passwordLinks.js';
-import { passwordLinkRoutes } from './auth/passwordLinkRoutes.js';
-import { OrganisationSettingsService } from './settings/service.js';
-import { settingsRoutes } from './settings/routes.js';
-import { setupApiTokens } from './apiTokens/index.js';
-import { setupRouting } from './routing/index.js';
-import { flowInboundHooks, setupFlows } from './flows/index.js';
-import { setupTeams } from './teams/index.js';
-import { setupContent } from './content/index.js';
-import { setupOutgoingWebhooks } from './outgoingWebhooks/index.js';
+import { flowInboundHooks } from './flows/index.js';
+import type { PasswordLinks } from './auth/passwordLinks.js';
+import { setupAdministration } from './administration/index.js';
 import { registerTelephonyJobs } from './telephony/job.js';
 import { telephonyRoutes } from './telephony/routes.js';
 import { TelephonyService } from './telephony/service.js';
@@ -223,10 +214,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const inbound = new InboundService(store, protocols, flowInboundHooks(store));
   const directory = new ContactDirectory(store);
   const starter = new ConversationStarter(store, accounts, directory, conversations, protocols);
-  // Content (issue 15, R-RT-05): tags, predefined messages, dispositions, and the articles the widget shows.
-  const content = setupContent({ store, media, auth });
   const visitors = new VisitorService(store, signer);
-  visitors.useArticles(content.articles);
   const visitorDelivery = new VisitorSockets(bus, { log });
   const registry = new ChannelRegistry();
   const webchat = new WebchatAdapter(visitorDelivery);
@@ -271,9 +259,6 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   // Login attempt records of any e-mail typed are deleted once forgotten (R-AUTH-03, issue 14).
   const stopAttemptsSweep = await registerLoginAttemptsSweep(jobs, { store, log });
   // Lifecycle events (issue 9): the queue position, and the notices the website visitor sees.
-  // Routing (issue 15, R-RT-01…03): off-hours message and distribution hook into the queued job; timeouts and distribution rounds are periodic.
-  const routing = await setupRouting({ store, auth, conversations, log });
-  jobs.register(QUEUED_EVENT_JOB, routing.onQueued(new ConversationEvents(store).queuedJobHandler()));
   jobs.register(VISITOR_NOTICE_JOB, visitorNoticeJob(store, visitorDelivery));
   // Tickets and click-to-call (issue 13, R-WS-14, R-WS-16): their outgoing integrations are outbox jobs.
   const tickets = new TicketService(store, () => config.tickets.url !== undefined);
@@ -281,26 +266,17 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const telephony = new TelephonyService(store, config.telephony);
   registerTelephonyJobs(jobs, config.telephony);
   // Pauses (issue 13, R-WS-09): their routes, the "pause exceeded" job, the end of a pause at sign-out.
-  const flows = setupFlows({ store, auth, jobs });
   const pauses = await setupPauses({ store, auth, jobs, bus, timeZone: config.timeZone, seedDemo: seeded, log });
-  // Password links by e-mail (R-AUTH-02) and the sign-in network allow-list (R-AUTH-03, issue 15).
+  const limiter = new RateLimiter(config.publicRateLimitPerMinute, { bus, log });
+  // Administration and automation (issue 15): users, password links, settings, teams, content, routing, flows, API tokens, outgoing webhooks.
   let ownUrl = '';
-  const passwordLinks = new PasswordLinks(store, auth, createMailer(config.mail, log), {
-    minutes: config.passwordLinkMinutes, baseUrl: () => config.publicUrl ?? ownUrl, timeZone: config.timeZone, log,
+  const admin = await setupAdministration({
+    store, auth, jobs, accounts, media, conversations, inbound, limiter, config, ownUrl: () => ownUrl, apiVersion: API_VERSION, log,
   });
-  // Users administered by admins (issue 15, R-AUTH-01): invited, disabled, unlocked through the password links.
-  const users = await setupUsers({ store, auth, links: passwordLinks, log });
-  const settings = new OrganisationSettingsService(store);
-  auth.guardSignIn((address) => settings.assertLoginAllowed(address));
-  // Teams administration (issue 15, R-RT-01/02): members, channels, queue settings.
-  const teams = setupTeams({ store, auth, accounts });
-  // Outgoing webhooks (issue 15, R-RT-05): signed deliveries of conversation and message events, as outbox jobs.
-  const { allowPrivate, retryBaseMs, retryMaxMs, maxAttempts } = config.webhooks;
-  const outgoingWebhooks = await setupOutgoingWebhooks({
-    store, auth, jobs, log, allowPrivate, retry: { baseDelayMs: retryBaseMs, maxDelayMs: retryMaxMs, maxAttempts },
-  });
+  visitors.useArticles(admin.articles);
+  jobs.register(QUEUED_EVENT_JOB, admin.routing.onQueued(new ConversationEvents(store).queuedJobHandler()));
   await jobs.start();
-  if (options.webhookEvents !== false) outgoingWebhooks.feed.start();
+  if (options.webhookEvents !== false) admin.start();
   // Not awaited: a large backlog must not hold the port closed. Kept so tests (and readiness) can wait on it.
   const recovered = messages.requeueOrphans().catch((e: unknown) => {
     log(`requeue of queued messages failed: ${String(e)}`);
@@ -321,11 +297,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     onStreamed: (ageMs) => metrics.changeStreamed(ageMs),
   });
   hub.start();
-  routing.attachPresence((userId) => hub.statusOf(userId));
-  const limiter = new RateLimiter(config.publicRateLimitPerMinute, { bus, log });
+  admin.routing.attachPresence((userId) => hub.statusOf(userId));
   const channelInbound = new ChannelInbound(directory, inbound, messages, templates);
-  // API tokens and the public REST API for integrations, with its OpenAPI document (issue 15, R-RT-05).
-  const apiTokens = setupApiTokens({ store, auth, accounts, inbound, limiter, version: API_VERSION, log });
 
   const app = buildApp({
     trustProxy: config.trustProxy,
@@ -353,15 +326,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       ['/api/chat', internalChatRoutes(new InternalChatService(store), auth, limiter)],
       ['/api', telephonyRoutes(telephony, auth)],
       ...pauses.routes,
-      ...users.routes,
-      ['/api/auth', passwordLinkRoutes(passwordLinks, limiter, log)],
-      ['/api/admin/settings', settingsRoutes(settings, auth)],
-      ...apiTokens.routes,
-      ...routing.routes,
-      ...flows.routes,
-      ...teams.routes,
-      ...content.routes,
-      ...outgoingWebhooks.routes,
+      ...admin.routes,
       ['/api/webchat/media', visitorMediaRoutes({ media, visitors, limit: limiter.middleware('webchat-media') })],
       ['/api/webchat', webchatRoutes(visitors, inbound, media, limiter)],
     ],
@@ -412,7 +377,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const drain = (timeoutMs: number): Promise<boolean> => (drained ??= drainServer({
     gate, server, sockets: [agentSockets, visitorSockets], log,
     startDraining: () => { draining = true; },
-    stopTimers: () => { stopRaWatchdog(); stopRaReputation(); stopAttemptsSweep(); routing.stop(); },
+    stopTimers: () => { stopRaWatchdog(); stopRaReputation(); stopAttemptsSweep(); admin.stopTimers(); },
     stopJobs: () => jobs.stop(),
     release: async () => {
       hub.stop();
@@ -420,7 +385,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       await sweeper.stop();
       await bus.close();
       await indexWarmer.stop();
-      await outgoingWebhooks.feed.stop();
+      await admin.stop();
       await store.close();
       releaseFolder?.();
     },
@@ -432,7 +397,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     port,
     store,
     auth,
-    passwordLinks,
+    passwordLinks: admin.passwordLinks,
     hub,
     jobs,
     registry,
