@@ -1,6 +1,7 @@
 import { z, type ZodType } from 'zod';
 import { endpoint, type Endpoint } from './endpoint.js';
 import { PASSWORD_API } from './passwordLinks.js';
+import { SETTINGS_API } from './settings.js';
 import { USERS_API } from './adminUsers.js';
 import { TEAMS_API } from './adminTeams.js';
 import { ROUTING_API } from './routing.js';
@@ -147,6 +148,7 @@ export const API = {
 
   // Administration and automation (issue 15): each feature's endpoints live beside its schemas.
   ...PASSWORD_API,
+  ...SETTINGS_API,
   ...USERS_API,
   ...TEAMS_API,
   ...ROUTING_API,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isNetwork } from '../src/passwordLinks.js';
+import { isNetwork } from '../src/settings.js';
 
 /** R-AUTH-03 (issue 15): the one rule for a sign-in network entry, shared by the admin screen and the server. */
 describe('R-AUTH-03 isNetwork', () => {

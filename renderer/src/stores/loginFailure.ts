@@ -1,3 +1,5 @@
+import { NETWORK_NOT_ALLOWED, USER_DISABLED } from '@atende/protocol';
+
 interface ApiErrorShape { status: number; code: string; isNetwork: boolean }
 
 const isApiError = (error: unknown): error is ApiErrorShape =>
@@ -10,6 +12,6 @@ export type LoginFailure = 'invalid_credentials' | 'locked' | 'disabled' | 'outs
 export function loginFailureOf(error: unknown): LoginFailure {
   if (!isApiError(error)) return 'unknown';
   if (error.isNetwork) return 'network';
-  const byCode: Readonly<Record<string, LoginFailure>> = { locked: 'locked', user_disabled: 'disabled', network_not_allowed: 'outside_networks' };
+  const byCode: Readonly<Record<string, LoginFailure>> = { locked: 'locked', [USER_DISABLED]: 'disabled', [NETWORK_NOT_ALLOWED]: 'outside_networks' };
   return byCode[error.code] ?? (error.status === 401 || error.status === 400 ? 'invalid_credentials' : 'unknown');
 }

@@ -1,5 +1,5 @@
 import { BlockList, isIP } from 'node:net';
-import { DomainError, isNetwork, type OrganisationSettings, type UpdateSettingsBody } from '@atende/protocol';
+import { DomainError, isNetwork, NETWORK_NOT_ALLOWED, type OrganisationSettings, type UpdateSettingsBody } from '@atende/protocol';
 import { type DocStore, type StoredDoc, updateDoc } from '../store/index.js';
 
 /** The organisation's settings (server-only, one document). */
@@ -20,7 +20,7 @@ function plainAddress(address: string): string {
   return mapped?.[1] ?? address;
 }
 
-/** The networks as a BlockList (used here as an allow-list); entries were checked with isNetwork. */
+/** The networks as a BlockList (used here as an allow-list); entries were checked with isNetwork, whose addresses and prefixes Node parses too. */
 function listOf(networks: readonly string[]): BlockList {
   const list = new BlockList();
   for (const entry of networks) {
@@ -58,7 +58,7 @@ export class OrganisationSettingsService {
    */
   async update(body: UpdateSettingsBody, adminAddress: string): Promise<OrganisationSettings> {
     const networks = [...new Set(body.loginNetworks.map((n) => n.trim()).filter(Boolean))];
-    const wrong = networks.find((n) => !isNetwork(n) || !this.accepted(n));
+    const wrong = networks.find((n) => !isNetwork(n));
     if (wrong !== undefined) {
       throw new DomainError('invalid', 'invalid_network', `"${wrong}" não é uma rede válida: use um endereço IP ou uma faixa CIDR (ex.: 203.0.113.0/24, 2001:db8::/32).`);
     }
@@ -75,16 +75,6 @@ export class OrganisationSettingsService {
   /** Refuses a sign-in or refresh from outside a non-empty list (403). */
   async assertLoginAllowed(address: string): Promise<void> {
     const { loginNetworks } = await this.get();
-    if (!insideNetworks(loginNetworks, address)) throw new DomainError('forbidden', 'network_not_allowed', OUTSIDE_NETWORKS_MESSAGE);
-  }
-
-  /** What the protocol's rule lets through, Node must parse too (it is what checks sign-ins). */
-  private accepted(network: string): boolean {
-    try {
-      listOf([network]);
-      return true;
-    } catch {
-      return false;
-    }
+    if (!insideNetworks(loginNetworks, address)) throw new DomainError('forbidden', NETWORK_NOT_ALLOWED, OUTSIDE_NETWORKS_MESSAGE);
   }
 }
