@@ -4,6 +4,7 @@ import type { Config } from '../config/config.js';
 import { type DocStore, type StoredDoc, updateDoc } from '../store/index.js';
 import { toWire } from '../store/wire.js';
 import { decoyHash, hashPassword, verifyPassword } from './passwords.js';
+import { SignInGuard } from './signInGuard.js';
 import { accountKeyOf, liveLocks, LoginThrottle, type LockoutRule } from './throttle.js';
 import { randomToken, sha256, type TokenSigner } from './tokens.js';
 
@@ -38,7 +39,6 @@ export const LOCKED_MESSAGE =
   'Login temporariamente bloqueado por excesso de tentativas. Tente novamente mais tarde ou peça o desbloqueio a um administrador.';
 const WRONG_MESSAGE = 'E-mail ou senha incorretos.';
 const WRONG_CURRENT_MESSAGE = 'A senha atual está incorreta.';
-export const DISABLED_MESSAGE = 'Este usuário está desativado. Fale com um administrador.';
 /** Sessions are opened per sign-in; more open at once than this for one user is not a person. */
 const OPEN_SESSIONS_MAX = 1000;
 
@@ -50,8 +50,8 @@ export class AuthService {
   private readonly sessionCache = new LRUCache<string, { active: boolean; until: number }>({ max: 50_000 });
   private readonly logoutListeners = new Set<(principal: Principal) => void>();
   private readonly throttle: LoginThrottle;
-  /** Checks of the caller's address before a sign-in or refresh (the login network allow-list, R-AUTH-03). */
-  private readonly signInGuards: Array<(address: string) => Promise<void>> = [];
+  /** The network allow-list and disabled users (signInGuard.ts). */
+  private readonly guard = new SignInGuard();
 
   constructor(
     private readonly store: DocStore,
@@ -63,12 +63,8 @@ export class AuthService {
   }
 
   /** A check that may refuse a sign-in or refresh by the caller's address (it throws a DomainError). */
-  guardSignIn(guard: (address: string) => Promise<void>): void {
-    this.signInGuards.push(guard);
-  }
-
-  private async checkAddress(address: string): Promise<void> {
-    for (const guard of this.signInGuards) await guard(address);
+  guardSignIn(check: (address: string) => Promise<void>): void {
+    this.guard.add(check);
   }
 
   onLogout(listener: (principal: Principal) => void): void {
@@ -97,7 +93,7 @@ export class AuthService {
    */
   async login(body: LoginBody, address: string): Promise<LoginResponse> {
     // The network is the organisation's rule, not the account's: refused before any guess is counted.
-    await this.checkAddress(address);
+    await this.guard.checkAddress(address);
     const email = body.email.toLowerCase();
     const [credential] = (await this.store.find({ selector: { type: 'credential', email }, limit: 1 })) as CredentialDoc[];
     const seat = await this.throttle.reserve(email, address, credential?.unlockedAt);
@@ -111,8 +107,7 @@ export class AuthService {
     await this.throttle.succeeded(email, address, seat);
     const user = await this.userById(credential.userId);
     if (!user) throw new DomainError('unauthenticated', 'invalid_credentials', WRONG_MESSAGE);
-    // Told only to whoever knows the password: a wrong one reads the same for a disabled account.
-    if (user.disabled) throw new DomainError('forbidden', 'user_disabled', DISABLED_MESSAGE);
+    this.guard.assertEnabled(user);
     return this.openSession(user);
   }
 
@@ -224,7 +219,7 @@ export class AuthService {
   async refresh(refreshToken: string, address?: string): Promise<LoginResponse> {
     const [key, secret] = refreshToken.split('.');
     const invalid = new DomainError('unauthenticated', 'invalid_token', 'Sessão expirada. Entre novamente.');
-    if (address !== undefined) await this.checkAddress(address);
+    if (address !== undefined) await this.guard.checkAddress(address);
     if (!key || !secret || !/^[0-9A-Z]{26}$/.test(key)) throw invalid;
     const sessionId = `session:${key}`;
     const next = randomToken();
@@ -246,7 +241,7 @@ export class AuthService {
     if (!written || reused || !doc) throw invalid;
     const user = await this.userById(doc.userId);
     if (!user) throw invalid;
-    if (user.disabled) throw new DomainError('forbidden', 'user_disabled', DISABLED_MESSAGE);
+    this.guard.assertEnabled(user);
     if (address !== undefined) await this.throttle.refreshedFrom(user.email, address);
     return this.tokens(user, sessionId, `${key}.${next}`);
   }
