@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Id, UserDoc, type UserPause } from './documents.js';
 import { DomainError } from './errors.js';
+import { ClockTime, localTimeOf } from './hours.js';
 import type { PresenceStatus } from './frames.js';
 
 /**
@@ -10,13 +11,9 @@ import type { PresenceStatus } from './frames.js';
  * `GET /api/pause-types`; the pause an agent is in is a copy on their user document.
  */
 
-/** A time of day on the organisation's clock, `HH:MM` from 00:00 to 23:59. */
-export const TimeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'use HH:MM, from 00:00 to 23:59');
-export type TimeOfDay = z.infer<typeof TimeOfDay>;
-
-/** When a pause may start; `to` before `from` crosses midnight (22:00–02:00). The end is exclusive. */
+/** When a pause may start, on the organisation's clock; `to` before `from` crosses midnight (22:00–02:00). The end is exclusive. */
 export const PauseWindow = z
-  .strictObject({ from: TimeOfDay, to: TimeOfDay })
+  .strictObject({ from: ClockTime, to: ClockTime })
   .refine((w) => w.from !== w.to, { message: 'the window must start and end at different times', path: ['to'] });
 export type PauseWindow = z.infer<typeof PauseWindow>;
 
@@ -70,14 +67,12 @@ export type StartPauseBody = z.infer<typeof StartPauseBody>;
 /** The agent's user document as written, with or without its pause. */
 export const PauseResponse = z.object({ user: UserDoc });
 
+const minutesOf = (time: string) => Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5));
+
 /** Minutes since midnight of `at` on the wall clock of `timeZone` (an IANA name). */
 export function minutesOfDay(at: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(at);
-  const value = (type: 'hour' | 'minute') => Number(parts.find((p) => p.type === type)?.value ?? 0);
-  return value('hour') * 60 + value('minute');
+  return minutesOf(localTimeOf(timeZone, at).time);
 }
-
-const minutesOf = (time: TimeOfDay) => Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5));
 
 /**
  * Whether a pause with this window may start at `at` in the organisation's time zone: from `from`
