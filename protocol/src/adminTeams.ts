@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ChannelKind, Id, Role, type TeamDoc } from './documents.js';
 import { DomainError } from './errors.js';
 import { endpoint } from './endpoint.js';
+import { nameKey } from './names.js';
 
 /**
  * Teams (R-RT-01/02): channels, members, session timeout, dispositions rule, tags permission,
@@ -102,12 +103,12 @@ export function teamSettingsOf(team: TeamDoc): Omit<TeamView, 'id' | 'name' | 'm
   };
 }
 
-/** Names compare without case, accents or surrounding spaces: "Suporte" and "suporte " are one team. */
-export const teamNameKey = (name: string): string => name.trim().normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+/** Team names compare as every admin-kept name does (names.ts); kept under this name for the teams' callers. */
+export const teamNameKey = nameKey;
 
 /** The id a new team takes from its name ("Pós-venda" → `team:pos-venda`); `n` > 1 tells apart names with one slug. */
 export function teamIdFor(name: string, n = 1): string {
-  const slug = teamNameKey(name).replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'equipe';
+  const slug = nameKey(name).replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'equipe';
   return `team:${slug}${n > 1 ? `-${n}` : ''}`;
 }
 

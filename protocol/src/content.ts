@@ -16,9 +16,6 @@ const Millis = z.number().int().nonnegative();
 const nonEmpty = { message: 'nothing to change' };
 const hasChanges = (b: object) => Object.keys(b).length > 0;
 
-/** Names compare without case, accents or surrounding spaces: "Urgente" and " urgente" are one tag. */
-export const contentNameKey = (name: string): string => name.trim().normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
-
 // --- Predefined message variables -------------------------------------------------------------
 
 /** The variables a predefined text may carry, filled when an agent inserts it (R-WS-04). */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { contentNameKey, CreateTagBody, fillPredefined, mayWritePredefined, unknownVariables } from '../src/content.js';
+import { CreateTagBody, fillPredefined, mayWritePredefined, unknownVariables } from '../src/content.js';
+import { byName, nameKey } from '../src/names.js';
 
 describe('R-RT-05 predefined message variables', () => {
   it('R-RT-05 R-WS-04 {cliente}, {agente} and {protocolo} are filled wherever they appear', () => {
@@ -30,9 +31,17 @@ describe('R-RT-05 content rules', () => {
   });
 
   it('R-RT-05 tag names compare without case or accents; colours are #rrggbb', () => {
-    expect(contentNameKey(' Reclamação ')).toBe(contentNameKey('reclamacao'));
+    expect(nameKey(' Reclamação ')).toBe(nameKey('reclamacao'));
+    expect(nameKey('Reclamação')).not.toBe(nameKey('Reclamações'));
     expect(CreateTagBody.safeParse({ name: 'VIP', color: '#aa00FF' }).success).toBe(true);
     expect(CreateTagBody.safeParse({ name: 'VIP', color: 'red' }).success).toBe(false);
     expect(CreateTagBody.safeParse({ name: '  ', color: '#aa00ff' }).success).toBe(false);
+  });
+});
+
+describe('R-RT-05 names listed in pt-BR order', () => {
+  it('R-RT-05 R-RT-01 accented names sort beside their letter, not after z', () => {
+    const names = ['Zeca', 'Ágata', 'alice', 'Éden'].map((name) => ({ name }));
+    expect(names.sort(byName).map((n) => n.name)).toEqual(['Ágata', 'alice', 'Éden', 'Zeca']);
   });
 });

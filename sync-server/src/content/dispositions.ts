@@ -1,5 +1,5 @@
 import {
-  contentErrors, contentNameKey, docId, mayAdministerTeam,
+  contentErrors, nameKey, docId, mayAdministerTeam,
   type Actor, type CreateDispositionBody, type DispositionDoc, type UpdateDispositionBody,
 } from '@atende/protocol';
 import { updateDoc, type DocStore } from '../store/index.js';
@@ -59,7 +59,7 @@ export class DispositionService {
     const before = await this.administered(actor, id);
     await this.assertNameFree(before.teamId, body.name, id);
     const scope = scopeOf(before.teamId);
-    const renamed = contentNameKey(body.name) !== contentNameKey(before.name);
+    const renamed = nameKey(body.name) !== nameKey(before.name);
     if (renamed) await this.names.claim(body.name, id, { scope });
     let written: DispositionDoc | undefined;
     try {
@@ -93,8 +93,8 @@ export class DispositionService {
   }
 
   private async assertNameFree(teamId: string, name: string, except?: string): Promise<void> {
-    const key = contentNameKey(name);
-    const taken = (await liveOf<DispositionDoc>(this.store, 'disposition', { teamId })).find((d) => d.id !== except && contentNameKey(d.name) === key);
+    const key = nameKey(name);
+    const taken = (await liveOf<DispositionDoc>(this.store, 'disposition', { teamId })).find((d) => d.id !== except && nameKey(d.name) === key);
     if (taken) throw contentErrors.duplicateDisposition(taken.name);
   }
 }

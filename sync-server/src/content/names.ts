@@ -1,4 +1,4 @@
-import { contentNameKey } from '@atende/protocol';
+import { nameKey } from '@atende/protocol';
 import { NameClaims, type ClaimKind } from '../store/claims.js';
 import type { DocStore } from '../store/index.js';
 
@@ -9,6 +9,6 @@ import type { DocStore } from '../store/index.js';
  */
 export const contentNameClaims = (store: DocStore, rules: Pick<ClaimKind, 'currentName' | 'duplicate'>): NameClaims =>
   new NameClaims(store, {
-    prefix: 'contentname:', type: 'contentName', key: contentNameKey, hashed: true,
+    prefix: 'contentname:', type: 'contentName', key: nameKey, hashed: true,
     holderField: 'ownerId', atField: 'at', pendingMs: 120_000, ...rules,
   });

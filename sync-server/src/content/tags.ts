@@ -1,4 +1,4 @@
-import { contentErrors, contentNameKey, docId, type CreateTagBody, type TagDoc, type UpdateTagBody } from '@atende/protocol';
+import { byName, contentErrors, nameKey, docId, type CreateTagBody, type TagDoc, type UpdateTagBody } from '@atende/protocol';
 import { updateDoc, type DocStore } from '../store/index.js';
 import { toStored, toWire } from '../store/wire.js';
 import { isLive, liveById, liveOf, missing, removedForm, writeNew } from './docs.js';
@@ -23,7 +23,7 @@ export class TagService {
   }
 
   async list(): Promise<TagDoc[]> {
-    return (await liveOf<TagDoc>(this.store, 'tag')).sort((a, b) => a.name.localeCompare(b.name, 'pt-BR'));
+    return (await liveOf<TagDoc>(this.store, 'tag')).sort(byName);
   }
 
   async find(id: string): Promise<TagDoc | undefined> {
@@ -52,7 +52,7 @@ export class TagService {
     const before = await this.find(id);
     if (!before) throw missing('Tag');
     if (body.name !== undefined) await this.assertNameFree(body.name, id);
-    const renamed = body.name !== undefined && contentNameKey(body.name) !== contentNameKey(before.name) ? body.name.trim() : undefined;
+    const renamed = body.name !== undefined && nameKey(body.name) !== nameKey(before.name) ? body.name.trim() : undefined;
     if (renamed !== undefined) await this.names.claim(renamed, id, { scope: SCOPE });
     let written: TagDoc | undefined;
     try {
@@ -82,8 +82,8 @@ export class TagService {
   }
 
   private async assertNameFree(name: string, except?: string): Promise<void> {
-    const key = contentNameKey(name);
-    const taken = (await this.list()).find((t) => t.id !== except && contentNameKey(t.name) === key);
+    const key = nameKey(name);
+    const taken = (await this.list()).find((t) => t.id !== except && nameKey(t.name) === key);
     if (taken) throw contentErrors.duplicateTag(taken.name);
   }
 }

@@ -1,5 +1,5 @@
 import {
-  DomainError, flowErrors, mayAdministerTeam, mayReleaseFromBot, notFound, runFlows, teamErrors,
+  byName, DomainError, flowErrors, mayAdministerTeam, mayReleaseFromBot, notFound, runFlows, teamErrors,
   type ConversationDoc, type FlowBody, type FlowResponse, type FlowSummary, type FlowTestBody, type FlowTestResponse,
   type ReleaseFromBotBody, type TeamDoc, type UserDoc,
 } from '@atende/protocol';
@@ -18,7 +18,7 @@ export class FlowService {
   constructor(private readonly store: DocStore, private readonly flows: Flows, private readonly bot: Bot) {}
 
   async list(user: UserDoc): Promise<FlowSummary[]> {
-    const teams = (await liveTeams(this.store)).filter((t) => mayAdministerTeam(user, t.id)).sort((a, b) => a.name.localeCompare(b.name, 'pt-BR'));
+    const teams = (await liveTeams(this.store)).filter((t) => mayAdministerTeam(user, t.id)).sort(byName);
     return this.flows.summaries(teams);
   }
 

@@ -1,9 +1,6 @@
-import { pauseErrors } from '@atende/protocol';
+import { nameKey, pauseErrors } from '@atende/protocol';
 import { NameClaims } from '../store/claims.js';
 import type { DocStore } from '../store/index.js';
-
-/** Names compare without case, accents or surrounding spaces: "Café" and "cafe " are one type. */
-export const nameKey = (name: string) => name.trim().normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 
 /** What a claim needs to know of the type it names: its current name, or undefined when gone. */
 export type CurrentName = (typeId: string) => Promise<string | undefined>;

@@ -1,10 +1,10 @@
 import {
-  DomainError, notFound, PAUSE_TYPE_PREFIX, pauseErrors, ulid,
+  byName, DomainError, nameKey, notFound, PAUSE_TYPE_PREFIX, pauseErrors, ulid,
   type CreatePauseTypeBody, type PauseType, type UpdatePauseTypeBody,
 } from '@atende/protocol';
 import { updateDoc, type DocStore, type StoredDoc } from '../store/index.js';
 import type { NameClaims } from '../store/claims.js';
-import { nameKey, pauseTypeNames } from './typeNames.js';
+import { pauseTypeNames } from './typeNames.js';
 
 /**
  * The pause types an admin defines (R-WS-09). Server-only documents: `pauseType` is no replicated
@@ -50,7 +50,7 @@ export class PauseTypes {
   /** Every type not removed, by name. */
   async list(): Promise<PauseTypeDoc[]> {
     const found = (await this.store.find({ selector: { type: 'pauseType' }, limit: LIST_LIMIT })) as PauseTypeDoc[];
-    return found.filter((t) => !t._deleted && !t.removed).sort((a, b) => a.name.localeCompare(b.name, 'pt-BR'));
+    return found.filter((t) => !t._deleted && !t.removed).sort(byName);
   }
 
   /** A type by id, fresh from the store; undefined when unknown or removed. */

@@ -1,5 +1,5 @@
 import {
-  forbidden, isLiveTeam, mayAdministerTeam, notFound, teamAvailability, type TeamDoc, type TeamHoursBody, type TeamHoursView, type UserDoc,
+  byName, forbidden, isLiveTeam, mayAdministerTeam, notFound, teamAvailability, type TeamDoc, type TeamHoursBody, type TeamHoursView, type UserDoc,
 } from '@atende/protocol';
 import { liveTeams } from '../access/teams.js';
 import { updateDoc, type DocStore, type StoredDoc } from '../store/index.js';
@@ -59,7 +59,7 @@ export class TeamHours {
 
   async list(actor: UserDoc): Promise<TeamHoursView[]> {
     const teams = (await liveTeams(this.store)).filter((t) => mayAdministerTeam(actor, t.id));
-    return teams.sort((a, b) => a.name.localeCompare(b.name, 'pt-BR')).map((t) => this.viewOf(t));
+    return teams.sort(byName).map((t) => this.viewOf(t));
   }
 
   async get(actor: UserDoc, teamId: string): Promise<TeamHoursView> {
