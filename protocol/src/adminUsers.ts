@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { Id, Role, UserDoc } from './documents.js';
 import { endpoint } from './endpoint.js';
 import { DomainError } from './errors.js';
-import { WeeklyHours } from './hours.js';
+import { isValidTimeZone, WeeklyHours } from './hours.js';
 
 export const USER_NAME_MAX = 200;
 export const MAX_CONCURRENT_LIMIT = 100;
@@ -17,17 +17,7 @@ export const UserPermissions = z.strictObject({
 }).partial();
 export type UserPermissions = z.infer<typeof UserPermissions>;
 
-/** Whether the runtime knows the IANA time zone (the renderer and the server check it alike). */
-export function knownTimeZone(timeZone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const WorkingHours = WeeklyHours.refine((h) => knownTimeZone(h.timeZone), { message: 'unknown time zone', path: ['timeZone'] });
+const WorkingHours = WeeklyHours.refine((h) => isValidTimeZone(h.timeZone), { message: 'unknown time zone', path: ['timeZone'] });
 
 /** One e-mail is one person: compared in lower case, stored in lower case (login lowercases too). */
 const UserEmail = z.string().trim().toLowerCase().pipe(z.email('enter a valid e-mail address').max(254));
