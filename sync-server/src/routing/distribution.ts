@@ -1,14 +1,14 @@
 import { DomainError, isOpenAt, type ConversationDoc, type PresenceStatus, type TeamDoc, type UserDoc } from '@atende/protocol';
 import { liveTeam } from '../access/teams.js';
+import { liveUsers } from '../access/users.js';
 import type { ConversationService } from '../conversations/service.js';
 import type { DocStore } from '../store/index.js';
 import { STATUS_CHANGED_INDEX } from '../store/indexes.js';
 import { getWire, toWire } from '../store/wire.js';
 import { distributingTeams } from './teamHours.js';
 
-/** Waiting conversations and users read per team and round. */
+/** Waiting conversations read per team and round. */
 const QUEUE_LIMIT = 1000;
-const USERS_LIMIT = 5000;
 /** Refusals that say the agent cannot take more now: the next agent is tried. */
 const AGENT_FULL = new Set(['max_concurrent', 'paused']);
 
@@ -118,10 +118,7 @@ export class Distributor {
   /** The team's agents available now, with their load. */
   private async candidates(team: TeamDoc): Promise<Candidate[]> {
     const now = this.deps.now();
-    const users = (await this.deps.store.find({ selector: { type: 'user' }, limit: USERS_LIMIT }))
-      .filter((d) => !d._deleted)
-      .map((d) => toWire<UserDoc>(d))
-      .filter((u) => available(u, team, now) && this.deps.presenceOf(u.id) === 'online');
+    const users = (await liveUsers(this.deps.store)).filter((u) => available(u, team, now) && this.deps.presenceOf(u.id) === 'online');
     return Promise.all(users.map(async (user) => ({ user, load: await this.loadOf(user) })));
   }
 

@@ -1,6 +1,6 @@
 import { teamErrors, type TeamMember, type UserDoc } from '@atende/protocol';
+import { isLiveUser } from '../access/users.js';
 import { updateDoc, type DocStore, type StoredDoc } from '../store/index.js';
-import { toWire } from '../store/wire.js';
 
 /**
  * A team's members are the users whose `teamIds` include it (design: no member list on the team,
@@ -8,16 +8,7 @@ import { toWire } from '../store/wire.js';
  * their user document — store-arbitrated, so an admin's edit in the user form meanwhile (issue 15
  * users) is re-read, never overwritten; their replica follows (the stream moves their sockets).
  */
-const USERS_LIMIT = 5000;
-
-export async function allUsers(store: DocStore): Promise<UserDoc[]> {
-  const found = await store.find({ selector: { type: 'user' }, limit: USERS_LIMIT });
-  return found.filter((u) => !u._deleted).map((u) => toWire<UserDoc>(u));
-}
-
 export const memberOf = (user: UserDoc): TeamMember => ({ id: user.id, name: user.name, role: user.role });
-
-export const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name, 'pt-BR');
 
 /** The users named, all of them, or a 400 naming those that are not users. */
 export function requireUsers(users: readonly UserDoc[], ids: readonly string[]): void {
@@ -32,7 +23,7 @@ export async function setMembers(store: DocStore, users: readonly UserDoc[], tea
   const changes = users.filter((u) => wanted.has(u.id) !== u.teamIds.includes(teamId));
   for (const user of changes) {
     await updateDoc<StoredDoc>(store, user.id, (current) => {
-      if (!current || current._deleted || current.type !== 'user') return undefined;
+      if (!isLiveUser(current)) return undefined;
       const teamIds = Array.isArray(current.teamIds) ? (current.teamIds as string[]) : [];
       const has = teamIds.includes(teamId);
       if (has === wanted.has(user.id)) return undefined;

@@ -1,13 +1,14 @@
 import {
-  ADMIN_ONLY_TEAM_FIELDS, isAdmin, isLiveTeam, mayAdministerTeam, notFound, teamErrors, teamIdFor, teamNameKey, teamSettingsOf,
+  ADMIN_ONLY_TEAM_FIELDS, byName, isAdmin, isLiveTeam, mayAdministerTeam, notFound, teamErrors, teamIdFor, teamNameKey, teamSettingsOf,
   type Actor, type CreateTeamBody, type FlowBody, type TeamDoc, type TeamView, type UpdateTeamBody, type UserDoc,
 } from '@atende/protocol';
 import { liveTeam, liveTeams } from '../access/teams.js';
+import { liveUsers } from '../access/users.js';
 import type { ChannelAccountDoc, ChannelAccounts } from '../channelAccounts/service.js';
 import type { DocStore } from '../store/index.js';
 import { STATUS_CHANGED_INDEX } from '../store/indexes.js';
 import { toStored, updateWire } from '../store/wire.js';
-import { allUsers, byName, memberOf, requireUsers, setMembers } from './members.js';
+import { memberOf, requireUsers, setMembers } from './members.js';
 import { TeamNames } from './teamNames.js';
 
 /** Slugs tried per name before giving up ("suporte", "suporte-2", …). */
@@ -33,13 +34,13 @@ export class TeamService {
 
   /** Teams not archived: every one for an admin, their own for a supervisor. */
   async list(actor: Actor): Promise<TeamView[]> {
-    const [teams, users, channels] = await Promise.all([this.teams(), allUsers(this.store), this.accounts.list()]);
+    const [teams, users, channels] = await Promise.all([this.teams(), liveUsers(this.store), this.accounts.list()]);
     return teams.filter((t) => mayAdministerTeam(actor, t.id)).map((t) => this.view(t, users, channels)).sort(byName);
   }
 
   /** Creates a team with its settings, members and channels; the demo seed may call it with the same body. */
   async create(body: CreateTeamBody): Promise<TeamDoc> {
-    const [teams, users, channels] = await Promise.all([this.teams(), allUsers(this.store), this.accounts.list()]);
+    const [teams, users, channels] = await Promise.all([this.teams(), liveUsers(this.store), this.accounts.list()]);
     this.assertNameFree(teams, body.name);
     requireUsers(users, body.memberIds);
     this.assertQueueOfMembers(body.queueAgentIds, body.memberIds);
@@ -69,7 +70,7 @@ export class TeamService {
     if (!team || !mayAdministerTeam(actor, team.id)) throw notFound('team');
     const adminFields = ADMIN_ONLY_TEAM_FIELDS.filter((f) => body[f] !== undefined);
     if (!isAdmin(actor) && adminFields.length > 0) throw teamErrors.adminOnly(adminFields);
-    const [teams, users, channels] = await Promise.all([this.teams(), allUsers(this.store), this.accounts.list()]);
+    const [teams, users, channels] = await Promise.all([this.teams(), liveUsers(this.store), this.accounts.list()]);
     const renamed = body.name !== undefined && teamNameKey(body.name) !== teamNameKey(team.name) ? body.name : undefined;
     if (renamed !== undefined) this.assertNameFree(teams, renamed, team.id);
     if (body.memberIds) requireUsers(users, body.memberIds);
@@ -94,7 +95,7 @@ export class TeamService {
     if (renamed !== undefined) await this.names.release(team.name, team.id);
     if (body.memberIds) await setMembers(this.store, users, team.id, body.memberIds);
     for (const account of moved) await this.accounts.update(account._id, { teamId: team.id });
-    const [usersAfter, channelsAfter] = await Promise.all([allUsers(this.store), this.accounts.list()]);
+    const [usersAfter, channelsAfter] = await Promise.all([liveUsers(this.store), this.accounts.list()]);
     return this.view(doc, usersAfter, channelsAfter);
   }
 

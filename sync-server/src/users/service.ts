@@ -3,6 +3,7 @@ import {
   type AdminUser, type CreateUser, type UpdateUserBody, type UserDoc,
 } from '@atende/protocol';
 import { liveTeam } from '../access/teams.js';
+import { isLiveUser, liveUser, liveUsers } from '../access/users.js';
 import { credentialIdFor, type AuthService } from '../auth/service.js';
 import type { NameClaims } from '../store/claims.js';
 import { updateDoc, type DocStore, type StoredDoc } from '../store/index.js';
@@ -17,8 +18,6 @@ export interface PasswordLinkSender {
 
 const LIST_LIMIT = 5000;
 
-const isLiveUser = (doc: StoredDoc | undefined): doc is StoredDoc =>
-  !!doc && !doc._deleted && doc.type === 'user' && doc.removed !== true;
 const isEnabledAdmin = (u: Pick<UserDoc, 'role' | 'disabled'>) => u.role === 'admin' && u.disabled !== true;
 
 /**
@@ -54,16 +53,13 @@ export class UsersAdmin {
     await this.roster.prepare();
   }
 
-  private async users(): Promise<UserDoc[]> {
-    const found = await this.store.find({ selector: { type: 'user' }, limit: LIST_LIMIT });
-    return found.filter(isLiveUser).map((d) => toWire<UserDoc>(d));
+  private users(): Promise<UserDoc[]> {
+    return liveUsers(this.store);
   }
 
   /** A user, fresh from the store; undefined when unknown or removed. */
-  async find(id: string): Promise<UserDoc | undefined> {
-    if (!id.startsWith('user:')) return undefined;
-    const doc = await this.store.get(id, { fresh: true });
-    return isLiveUser(doc) ? toWire<UserDoc>(doc) : undefined;
+  find(id: string): Promise<UserDoc | undefined> {
+    return liveUser(this.store, id);
   }
 
   async list(): Promise<AdminUser[]> {
