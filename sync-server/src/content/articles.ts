@@ -1,10 +1,10 @@
 import {
-  ARTICLE_PREFIX, ARTICLES_MAX, byArticleOrder, contentErrors, DomainError, ulid,
+  ARTICLE_PREFIX, ARTICLES_MAX, byArticleOrder, contentErrors, DomainError, notFound, ulid,
   type Article, type CreateArticleBody, type UpdateArticleBody, type WebchatArticle,
 } from '@atende/protocol';
 import type { ChannelAccountDoc } from '../channelAccounts/service.js';
 import { updateDoc, type DocStore, type StoredDoc } from '../store/index.js';
-import { isLive, missing } from './docs.js';
+import { isLive } from './docs.js';
 
 /**
  * Articles (FAQ, R-RT-05) shown to website visitors before they chat. Server-only documents
@@ -61,7 +61,7 @@ export class ArticleService {
   async update(id: string, body: UpdateArticleBody): Promise<Article> {
     if (body.accountIds) await this.assertAccounts(body.accountIds);
     const { doc } = await updateDoc<ArticleDoc>(this.store, id, (current) => {
-      if (!id.startsWith(ARTICLE_PREFIX) || !isLive(current, 'article')) throw missing('Article');
+      if (!id.startsWith(ARTICLE_PREFIX) || !isLive(current, 'article')) throw notFound('Article');
       const next: ArticleDoc = { ...current, updatedAt: Date.now() };
       if (body.title !== undefined) next.title = body.title.trim();
       if (body.body !== undefined) next.body = body.body.trim();
@@ -69,7 +69,7 @@ export class ArticleService {
       if (body.accountIds !== undefined) next.accountIds = body.accountIds ? [...new Set(body.accountIds)] : null;
       return next;
     });
-    if (!doc) throw missing('Article');
+    if (!doc) throw notFound('Article');
     return viewOf(doc);
   }
 
@@ -78,7 +78,7 @@ export class ArticleService {
     const { written } = await updateDoc<ArticleDoc>(this.store, id, (current) =>
       id.startsWith(ARTICLE_PREFIX) && isLive(current, 'article') ? { ...current, _deleted: true } : undefined,
     );
-    if (!written) throw missing('Article');
+    if (!written) throw notFound('Article');
   }
 
   /** Every account named is an existing website chat (removed ones included: an article may wait for one to return). */

@@ -1,13 +1,13 @@
 import {
-  contentErrors, nameKey, docId, mayAdministerTeam,
+  contentErrors, docId, mayAdministerTeam, nameKey, notFound,
   type Actor, type CreateDispositionBody, type DispositionDoc, type UpdateDispositionBody,
 } from '@atende/protocol';
 import { updateDoc, type DocStore } from '../store/index.js';
 import { toStored, toWire } from '../store/wire.js';
-import { isLive, liveById, liveOf, missing, removedForm, writeNew } from './docs.js';
+import { isLive, liveById, liveOf, removedForm, writeNew } from './docs.js';
 import type { NameClaims } from '../store/claims.js';
 import { contentNameClaims } from './names.js';
-import { assertTeamAdministered, listedTeams } from './teams.js';
+import { assertTeamAdministered, listedTeams } from './teamScope.js';
 
 const scopeOf = (teamId: string) => `disposition\n${teamId}`;
 
@@ -64,7 +64,7 @@ export class DispositionService {
     let written: DispositionDoc | undefined;
     try {
       const { doc } = await updateDoc(this.store, id, (current) => {
-        if (!isLive(current, 'disposition')) throw missing('Disposition');
+        if (!isLive(current, 'disposition')) throw notFound('Disposition');
         const next: DispositionDoc = { ...toWire<DispositionDoc>(current), name: body.name.trim(), updatedAt: Date.now() };
         return toStored(next, current._rev);
       });
@@ -74,21 +74,21 @@ export class DispositionService {
       throw error;
     }
     if (renamed) await this.names.release(before.name, id, scope);
-    if (!written) throw missing('Disposition');
+    if (!written) throw notFound('Disposition');
     return written;
   }
 
   async remove(actor: Actor, id: string): Promise<void> {
     const before = await this.administered(actor, id);
     const { written } = await updateDoc(this.store, id, (current) => (isLive(current, 'disposition') ? removedForm(current, Date.now()) : undefined));
-    if (!written) throw missing('Disposition');
+    if (!written) throw notFound('Disposition');
     await this.names.release(before.name, id, scopeOf(before.teamId));
   }
 
   /** Another team's disposition reads as missing to a supervisor. */
   private async administered(actor: Actor, id: string): Promise<DispositionDoc> {
     const found = await this.find(id);
-    if (!found || !mayAdministerTeam(actor, found.teamId)) throw missing('Disposition');
+    if (!found || !mayAdministerTeam(actor, found.teamId)) throw notFound('Disposition');
     return found;
   }
 

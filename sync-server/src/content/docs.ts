@@ -1,4 +1,3 @@
-import { notFound } from '@atende/protocol';
 import type { DocStore, StoredDoc } from '../store/index.js';
 import { toStored, toWire } from '../store/wire.js';
 
@@ -40,5 +39,3 @@ export function removedForm(current: StoredDoc, now: number): StoredDoc {
   if (current.teamId !== undefined) kept.teamId = current.teamId;
   return kept;
 }
-
-export const missing = (what: string) => notFound(what);

@@ -1,12 +1,12 @@
 import {
-  contentErrors, docId, mayWritePredefined,
+  contentErrors, docId, mayWritePredefined, notFound,
   type Actor, type Attachment, type CreatePredefinedBody, type PredefinedDoc, type UpdatePredefinedBody,
 } from '@atende/protocol';
 import { attachmentOf, type MediaDoc, type MediaService } from '../media/service.js';
 import { updateDoc, type DocStore } from '../store/index.js';
 import { toStored, toWire } from '../store/wire.js';
-import { isLive, liveById, liveOf, missing, removedForm, writeNew } from './docs.js';
-import { assertTeamAdministered, listedTeams } from './teams.js';
+import { isLive, liveById, liveOf, removedForm, writeNew } from './docs.js';
+import { assertTeamAdministered, listedTeams } from './teamScope.js';
 
 /**
  * Predefined messages (R-WS-04, R-RT-05): a title and a text with variables (protocol
@@ -48,10 +48,10 @@ export class PredefinedService {
     const attachments = body.mediaIds === undefined ? undefined : await this.files(actor, body.mediaIds, id);
     if (attachments) await this.share(attachments);
     const { doc } = await updateDoc(this.store, id, (current) => {
-      if (!isLive(current, 'predefined')) throw missing('Predefined message');
+      if (!isLive(current, 'predefined')) throw notFound('Predefined message');
       const before = toWire<PredefinedDoc>(current);
       // Checked again on the revision written: a concurrent move to another team is not overwritten by someone who lost it.
-      if (!mayWritePredefined(actor, before.teamId)) throw missing('Predefined message');
+      if (!mayWritePredefined(actor, before.teamId)) throw notFound('Predefined message');
       const next: PredefinedDoc = { ...before, updatedAt: Date.now() };
       if (body.teamId !== undefined) next.teamId = body.teamId;
       if (body.title !== undefined) next.title = body.title.trim();
@@ -62,7 +62,7 @@ export class PredefinedService {
       }
       return toStored(next, current._rev);
     });
-    if (!doc) throw missing('Predefined message');
+    if (!doc) throw notFound('Predefined message');
     return toWire<PredefinedDoc>(doc);
   }
 
@@ -70,19 +70,19 @@ export class PredefinedService {
     await this.administered(actor, id);
     const { written } = await updateDoc(this.store, id, (current) => {
       if (!isLive(current, 'predefined')) return undefined;
-      if (!mayWritePredefined(actor, toWire<PredefinedDoc>(current).teamId)) throw missing('Predefined message');
+      if (!mayWritePredefined(actor, toWire<PredefinedDoc>(current).teamId)) throw notFound('Predefined message');
       return removedForm(current, Date.now());
     });
-    if (!written) throw missing('Predefined message');
+    if (!written) throw notFound('Predefined message');
   }
 
   /** A message a supervisor may not change reads as missing when it is another team's, and as forbidden when it is everyone's. */
   private async administered(actor: Actor, id: string): Promise<PredefinedDoc> {
     const doc = await liveById(this.store, id, 'predefined');
-    if (!doc) throw missing('Predefined message');
+    if (!doc) throw notFound('Predefined message');
     const found = toWire<PredefinedDoc>(doc);
     if (found.teamId === null && !mayWritePredefined(actor, null)) throw contentErrors.allTeamsAdminOnly();
-    if (!mayWritePredefined(actor, found.teamId)) throw missing('Predefined message');
+    if (!mayWritePredefined(actor, found.teamId)) throw notFound('Predefined message');
     return found;
   }
 

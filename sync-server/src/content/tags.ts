@@ -1,7 +1,7 @@
-import { byName, contentErrors, nameKey, docId, type CreateTagBody, type TagDoc, type UpdateTagBody } from '@atende/protocol';
+import { byName, contentErrors, docId, nameKey, notFound, type CreateTagBody, type TagDoc, type UpdateTagBody } from '@atende/protocol';
 import { updateDoc, type DocStore } from '../store/index.js';
 import { toStored, toWire } from '../store/wire.js';
-import { isLive, liveById, liveOf, missing, removedForm, writeNew } from './docs.js';
+import { isLive, liveById, liveOf, removedForm, writeNew } from './docs.js';
 import type { NameClaims } from '../store/claims.js';
 import { contentNameClaims } from './names.js';
 
@@ -50,14 +50,14 @@ export class TagService {
 
   async update(id: string, body: UpdateTagBody): Promise<TagDoc> {
     const before = await this.find(id);
-    if (!before) throw missing('Tag');
+    if (!before) throw notFound('Tag');
     if (body.name !== undefined) await this.assertNameFree(body.name, id);
     const renamed = body.name !== undefined && nameKey(body.name) !== nameKey(before.name) ? body.name.trim() : undefined;
     if (renamed !== undefined) await this.names.claim(renamed, id, { scope: SCOPE });
     let written: TagDoc | undefined;
     try {
       const { doc } = await updateDoc(this.store, id, (current) => {
-        if (!isLive(current, 'tag')) throw missing('Tag');
+        if (!isLive(current, 'tag')) throw notFound('Tag');
         const next: TagDoc = { ...toWire<TagDoc>(current), updatedAt: Date.now() };
         if (body.name !== undefined) next.name = body.name.trim();
         if (body.color !== undefined) next.color = body.color;
@@ -69,15 +69,15 @@ export class TagService {
       throw error;
     }
     if (renamed !== undefined) await this.names.release(before.name, id, SCOPE);
-    if (!written) throw missing('Tag');
+    if (!written) throw notFound('Tag');
     return written;
   }
 
   async remove(id: string): Promise<void> {
     const before = await this.find(id);
-    if (!before) throw missing('Tag');
+    if (!before) throw notFound('Tag');
     const { written } = await updateDoc(this.store, id, (current) => (isLive(current, 'tag') ? removedForm(current, Date.now()) : undefined));
-    if (!written) throw missing('Tag');
+    if (!written) throw notFound('Tag');
     await this.names.release(before.name, id, SCOPE);
   }
 
