@@ -103,9 +103,6 @@ export function teamSettingsOf(team: TeamDoc): Omit<TeamView, 'id' | 'name' | 'm
   };
 }
 
-/** Team names compare as every admin-kept name does (names.ts); kept under this name for the teams' callers. */
-export const teamNameKey = nameKey;
-
 /** The id a new team takes from its name ("Pós-venda" → `team:pos-venda`); `n` > 1 tells apart names with one slug. */
 export function teamIdFor(name: string, n = 1): string {
   const slug = nameKey(name).replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'equipe';

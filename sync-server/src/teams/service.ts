@@ -1,5 +1,5 @@
 import {
-  ADMIN_ONLY_TEAM_FIELDS, byName, isAdmin, isLiveTeam, mayAdministerTeam, notFound, teamErrors, teamIdFor, teamNameKey, teamSettingsOf,
+  ADMIN_ONLY_TEAM_FIELDS, byName, isAdmin, isLiveTeam, mayAdministerTeam, nameKey, notFound, teamErrors, teamIdFor, teamSettingsOf,
   type Actor, type CreateTeamBody, type FlowBody, type TeamDoc, type TeamView, type UpdateTeamBody, type UserDoc,
 } from '@atende/protocol';
 import { liveTeam, liveTeams } from '../access/teams.js';
@@ -71,7 +71,7 @@ export class TeamService {
     const adminFields = ADMIN_ONLY_TEAM_FIELDS.filter((f) => body[f] !== undefined);
     if (!isAdmin(actor) && adminFields.length > 0) throw teamErrors.adminOnly(adminFields);
     const [teams, users, channels] = await Promise.all([this.teams(), liveUsers(this.store), this.accounts.list()]);
-    const renamed = body.name !== undefined && teamNameKey(body.name) !== teamNameKey(team.name) ? body.name : undefined;
+    const renamed = body.name !== undefined && nameKey(body.name) !== nameKey(team.name) ? body.name : undefined;
     if (renamed !== undefined) this.assertNameFree(teams, renamed, team.id);
     if (body.memberIds) requireUsers(users, body.memberIds);
     const memberIds = body.memberIds ?? users.filter((u) => u.teamIds.includes(team.id)).map((u) => u.id);
@@ -149,14 +149,14 @@ export class TeamService {
 
   /** Two teams with one name would be told apart by nobody in a transfer's list. */
   private assertNameFree(teams: readonly TeamDoc[], name: string, except?: string): void {
-    const taken = teams.find((t) => t.id !== except && teamNameKey(t.name) === teamNameKey(name));
+    const taken = teams.find((t) => t.id !== except && nameKey(t.name) === nameKey(name));
     if (taken) throw teamErrors.duplicateName(taken.name);
   }
 
   /** The slug is held: by a team of this very name (a racing create: 409), or by another (try the next slug). */
   private async assertSlugHolderDiffers(id: string, name: string): Promise<void> {
     const held = await this.store.get(id, { fresh: true });
-    if (isLiveTeam(held) && teamNameKey(String(held.name)) === teamNameKey(name)) {
+    if (isLiveTeam(held) && nameKey(String(held.name)) === nameKey(name)) {
       throw teamErrors.duplicateName(String(held.name));
     }
   }

@@ -1,4 +1,4 @@
-import { teamErrors, teamNameKey } from '@atende/protocol';
+import { nameKey, teamErrors } from '@atende/protocol';
 import { NameClaims } from '../store/claims.js';
 import type { DocStore } from '../store/index.js';
 
@@ -12,7 +12,7 @@ import type { DocStore } from '../store/index.js';
 export class TeamNames extends NameClaims {
   constructor(store: DocStore, currentName: (teamId: string) => Promise<string | undefined>) {
     super(store, {
-      prefix: 'teamname:', type: 'teamName', key: teamNameKey, hashed: true,
+      prefix: 'teamname:', type: 'teamName', key: nameKey, hashed: true,
       holderField: 'teamId', atField: 'at', pendingMs: 120_000,
       currentName: (teamId) => currentName(teamId),
       duplicate: teamErrors.duplicateName,
