@@ -189,6 +189,9 @@ describe('R-RT-01 teams administration', () => {
     expect((await call(server, 'POST', `/api/conversations/${other.conversationId}/claim`, { token: ana, body: {} })).status).toBe(200);
     const toArchived = await call<Answer>(server, 'POST', `/api/conversations/${other.conversationId}/transfer`, { token: ana, body: { toTeamId: id } });
     expect(toArchived.status).toBe(422);
-    expect(toArchived.body.error).toBe('unknown_team');
+    expect(toArchived.body).toMatchObject({ error: 'unknown_team', message: 'Equipe inexistente ou arquivada.' });
+    // Nor does any channel enter through it.
+    const channel = await call<Answer>(server, 'POST', '/api/admin/channels', { token: admin, body: { kind: 'webchat', name: 'Tarde demais', teamId: id } });
+    expect(channel).toMatchObject({ status: 422, body: { error: 'unknown_team', message: 'Equipe inexistente ou arquivada.' } });
   });
 });

@@ -1,6 +1,7 @@
+import { liveTeam } from '../access/teams.js';
 import { randomToken } from '../auth/tokens.js';
 import {
-  BASE_URL_KEY, CHANNEL_SECRET_KEYS, CHANNEL_SETTINGS, DomainError, GENERATED_SETTINGS, hasWebhook, notFound, ulid, webhookPathOf,
+  BASE_URL_KEY, CHANNEL_SECRET_KEYS, CHANNEL_SETTINGS, DomainError, GENERATED_SETTINGS, hasWebhook, notFound, teamErrors, ulid, webhookPathOf,
   type ChannelAccountView, type ChannelKind, type ChannelSettings, type CreateChannelBody,
   type UpdateChannelBody,
 } from '@atende/protocol';
@@ -139,9 +140,9 @@ export class ChannelAccounts {
     };
   }
 
+  /** A channel enters through a team that takes new work (an archived one does not). */
   private async requireTeam(teamId: string): Promise<void> {
-    const team = teamId.startsWith('team:') ? await this.store.get(teamId) : undefined;
-    if (!team || team._deleted || team.type !== 'team') throw new DomainError('unprocessable', 'unknown_team', 'No such team');
+    if (!(await liveTeam(this.store, teamId))) throw teamErrors.unknown([teamId]);
   }
 
   /** `key`: a fixed id key (`channel:<key>`), for the demo seed's website chat (`demo-site`). */
