@@ -1,5 +1,5 @@
 import {
-  contentErrors, docId, mayAdministerTeam, nameKey, notFound,
+  byName, contentErrors, docId, mayAdministerTeam, nameKey, notFound,
   type Actor, type CreateDispositionBody, type DispositionDoc, type UpdateDispositionBody,
 } from '@atende/protocol';
 import { updateDoc, type DocStore } from '../store/index.js';
@@ -32,7 +32,7 @@ export class DispositionService {
   async list(actor: Actor, teamId?: string): Promise<DispositionDoc[]> {
     const { teamIds } = listedTeams(actor, teamId);
     const all = await liveOf<DispositionDoc>(this.store, 'disposition', teamIds === 'all' ? {} : { teamId: { $in: teamIds } });
-    return all.sort((a, b) => a.teamId.localeCompare(b.teamId) || a.name.localeCompare(b.name, 'pt-BR'));
+    return all.sort((a, b) => a.teamId.localeCompare(b.teamId) || byName(a, b));
   }
 
   async find(id: string): Promise<DispositionDoc | undefined> {

@@ -1,5 +1,5 @@
 import {
-  notFound, teamErrors, ulid, userAdminErrors,
+  byName, notFound, teamErrors, ulid, userAdminErrors,
   type AdminUser, type CreateUser, type UpdateUserBody, type UserDoc,
 } from '@atende/protocol';
 import { liveTeam } from '../access/teams.js';
@@ -69,7 +69,7 @@ export class UsersAdmin {
     const locked = await this.auth.lockedOut(users);
     return users
       .map((u) => viewOf(u, { invitationPending: !withPassword.has(u.id), locked: locked.has(u.id) }))
-      .sort((a, b) => a.name.localeCompare(b.name, 'pt-BR'));
+      .sort(byName);
   }
 
   /** One user's line of the list. */
