@@ -1,5 +1,5 @@
 import { computed } from 'vue';
-import { mayAdministerTeam } from '@atende/protocol';
+import { byName, mayAdministerTeam } from '@atende/protocol';
 import { useSessionStore } from '../../stores/session';
 import { useWorkspaceStore } from '../../stores/workspace';
 
@@ -15,7 +15,7 @@ export function useContentTeams() {
     const user = session.user;
     return [...workspace.teams.values()]
       .filter((team) => user !== undefined && team.archived !== true && mayAdministerTeam(user, team.id))
-      .sort((a, b) => a.name.localeCompare(b.name, 'pt-BR'));
+      .sort(byName);
   });
   const teamName = (id: string | null): string | undefined => (id === null ? undefined : workspace.teams.get(id)?.name ?? id);
   const isAdmin = computed(() => session.user?.role === 'admin');
