@@ -30,6 +30,8 @@ async function main(): Promise<void> {
   const server = await startServer(config);
   const where = config.store.driver === 'embedded' ? config.store.dataDir : `${config.store.couchDb} on CouchDB`;
   console.log(`Atende sync server on ${server.url} (store: ${config.store.driver}, ${where})`);
+  // R-AUTH-02: without a mail server, invitations are printed below as they would be sent (link included).
+  if (!config.mail.smtpUrl) console.log('E-mail: SMTP_URL is not set, so invitation and password e-mails are printed here.');
   if (config.demo) {
     console.log(server.seeded ? 'Demo organisation created.' : 'Demo organisation already present.');
     console.log(`Demo accounts (password: ${config.demoPassword === 'atende123' ? 'atende123' : 'from ATENDE_DEMO_PASSWORD'}):`);

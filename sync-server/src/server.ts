@@ -139,6 +139,8 @@ export interface StartOptions {
    * and delivery jobs); false for suites whose witness of "nothing written" is that change feed (fuzz).
    */
   webhookEvents?: boolean;
+  /** Where e-mails are printed without SMTP_URL (R-AUTH-02 demo); the process's stdout when absent. */
+  printMail?: (message: string) => void;
 }
 
 /** A store this server uses but does not own: stopping the server leaves it open for its owner. */
@@ -272,6 +274,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   let ownUrl = '';
   const admin = await setupAdministration({
     store, auth, jobs, accounts, media, conversations, inbound, limiter, config, ownUrl: () => ownUrl, apiVersion: API_VERSION, log,
+    printMail: options.printMail ?? ((m) => process.stdout.write(`${m}\n`)),
   });
   visitors.useArticles(admin.articles);
   jobs.register(QUEUED_EVENT_JOB, admin.routing.onQueued(new ConversationEvents(store).queuedJobHandler()));

@@ -1,8 +1,12 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LoginResponse, PasswordLinkStatusResponse, UserDoc } from '@atende/protocol';
 import { PasswordLinks } from '../src/auth/passwordLinks.js';
 import { createMailer } from '../src/mail/mailer.js';
 import { addUser, call, login, startTestServer, type TestServer } from './helpers.js';
+import { startEntryPoint } from './entryPoint.js';
 import { linkToken, SmtpListener } from './smtpListener.js';
 
 /**
@@ -157,18 +161,24 @@ describe('R-AUTH-02 password links', () => {
 });
 
 describe('R-AUTH-02 without SMTP_URL', () => {
-  it('R-AUTH-02 the link is written to the server log so a demo still works', async () => {
-    const lines: string[] = [];
-    const quiet = await startTestServer({}, { log: (m) => lines.push(m) });
+  // The real entry point, so the path is the one a demo takes: its log masks every `token=`, and a
+  // link read from a test-injected log would pass while the one a person reads is "[Redacted]".
+  it('R-AUTH-02 the server prints the e-mail, with a link that works, so a demo still works', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'atende-mail-'));
+    const entry = await startEntryPoint({ dataDir, env: { ATENDE_SIMULATORS: '0', ATENDE_WHATSAPP_SIMULATOR: '0' } });
     try {
-      const user = await quiet.auth.userById('user:ana');
-      await quiet.passwordLinks.send(user!, 'invite');
-      const logged = lines.find((l) => l.includes('cadastrar-senha?token='));
-      expect(logged).toContain('ana@demo.local');
-      const token = /token=([A-Za-z0-9_-]+)/.exec(logged ?? '')?.[1] ?? '';
-      expect((await call(quiet, 'GET', `/api/auth/password-link?token=${token}`)).body).toEqual({ status: 'valid', email: 'ana@demo.local' });
+      expect(entry.output).toContain('SMTP_URL is not set');
+      const admin = await login(entry, 'admin@demo.local');
+      const created = await call(entry, 'POST', '/api/admin/users', {
+        token: admin.accessToken, body: { name: 'Pessoa Demo', email: 'pessoa.demo@demo.local', role: 'agent', teamIds: ['team:suporte'] },
+      });
+      expect(created.status).toBe(201);
+      const link = await entry.printed(/\S*#\/cadastrar-senha\?token=[A-Za-z0-9_-]+/);
+      const token = new URL(link.replace('#/', '')).searchParams.get('token') ?? '';
+      expect((await call(entry, 'GET', `/api/auth/password-link?token=${token}`)).body).toEqual({ status: 'valid', email: 'pessoa.demo@demo.local' });
     } finally {
-      await quiet.close();
+      await entry.stop();
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });

@@ -32,6 +32,8 @@ export interface AdministrationDeps {
   /** The REST API's version in its OpenAPI document. */
   apiVersion: string;
   log: (message: string) => void;
+  /** Where e-mails are printed when no SMTP_URL is set (the demo): the server's own output. */
+  printMail: (message: string) => void;
 }
 
 export interface Administration {
@@ -68,7 +70,7 @@ export async function setupAdministration(deps: AdministrationDeps): Promise<Adm
   // Teams (R-RT-01/02): members, channels, queue settings.
   const teams = setupTeams({ store, auth, accounts: deps.accounts });
   // Password links by e-mail (R-AUTH-02) and the sign-in network allow-list (R-AUTH-03).
-  const passwordLinks = setupPasswordLinks({ store, auth, config, baseUrl: () => config.publicUrl ?? deps.ownUrl(), limiter: deps.limiter, log });
+  const passwordLinks = setupPasswordLinks({ store, auth, config, baseUrl: () => config.publicUrl ?? deps.ownUrl(), limiter: deps.limiter, log, printMail: deps.printMail });
   // Users administered by admins (R-AUTH-01): invited, disabled, unlocked through the password links.
   const users = await setupUsers({ store, auth, links: passwordLinks.links, log });
   const settings = setupSettings({ store, auth });

@@ -20,9 +20,11 @@ export function setupPasswordLinks(deps: {
   baseUrl: () => string;
   limiter: Parameters<typeof passwordLinkRoutes>[1];
   log: (message: string) => void;
+  /** Where e-mails go without SMTP_URL (mail/mailer.ts): unmasked, unlike the log. */
+  printMail: (message: string) => void;
 }): PasswordLinksSetup {
   const { config, log } = deps;
-  const links = new PasswordLinks(deps.store, deps.auth, createMailer(config.mail, log), {
+  const links = new PasswordLinks(deps.store, deps.auth, createMailer(config.mail, deps.printMail), {
     minutes: config.passwordLinkMinutes, baseUrl: deps.baseUrl, timeZone: config.timeZone, log,
   });
   return { links, routes: [['/api/auth', passwordLinkRoutes(links, deps.limiter, log)]] };

@@ -57,7 +57,7 @@ export interface Config {
   tickets: TicketConfig;
   /** Click-to-call (issue 13, R-WS-16). */
   telephony: TelephonyConfig;
-  /** Outgoing e-mail (invitations, password links, R-AUTH-02): unset SMTP_URL writes messages to the log. */
+  /** Outgoing e-mail (invitations, password links, R-AUTH-02): unset SMTP_URL prints messages on the server's output. */
   mail: { smtpUrl: string | undefined; from: string };
   /** Minutes a password link (invitation, "Esqueceu a senha?") stays valid. */
   passwordLinkMinutes: number;

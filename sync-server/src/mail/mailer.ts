@@ -38,20 +38,21 @@ class SmtpMailer implements Mailer {
 }
 
 /**
- * Without SMTP_URL (the demo, a first try-out) the message is written to the server log, so the
- * person setting it up can still open the link it carries.
+ * Without SMTP_URL (the demo, a first try-out) the message is printed on the server's output, so the
+ * person setting it up can still open the link it carries. Printed, not logged: the log masks every
+ * `token=` (observability/logger.ts), which would make the link useless; with SMTP_URL set nothing is printed.
  */
 class LogMailer implements Mailer {
   readonly delivers = false;
 
-  constructor(private readonly log: (message: string) => void) {}
+  constructor(private readonly print: (message: string) => void) {}
 
   send(message: MailMessage): Promise<void> {
-    this.log(`e-mail not sent (no SMTP_URL) to ${message.to}, "${message.subject}":\n${message.text}`);
+    this.print(`e-mail not sent (no SMTP_URL) to ${message.to}, "${message.subject}":\n${message.text}`);
     return Promise.resolve();
   }
 }
 
-export function createMailer(config: MailConfig, log: (message: string) => void): Mailer {
-  return config.smtpUrl ? new SmtpMailer(config.smtpUrl, config.from) : new LogMailer(log);
+export function createMailer(config: MailConfig, print: (message: string) => void): Mailer {
+  return config.smtpUrl ? new SmtpMailer(config.smtpUrl, config.from) : new LogMailer(print);
 }
