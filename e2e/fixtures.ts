@@ -42,10 +42,19 @@ export class ServerProcess {
 
   /** `prepare` runs on the empty data folder before the first start (e.g. to seed a large history). */
   static async launch(env: Record<string, string> = {}, prepare?: (dataDir: string) => Promise<void>): Promise<ServerProcess> {
-    const server = new ServerProcess(await freePort(), mkdtempSync(path.join(tmpdir(), 'atende-e2e-')), env);
-    await prepare?.(server.dataDir);
-    await server.start();
-    return server;
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'atende-e2e-'));
+    await prepare?.(dataDir);
+    // The port is found free, then bound by the child a moment later: another test's outgoing
+    // connection can take that ephemeral port in between (EADDRINUSE). A new port then, a few times.
+    for (let attempt = 1; ; attempt++) {
+      const server = new ServerProcess(await freePort(), dataDir, env);
+      try {
+        await server.start();
+        return server;
+      } catch (error) {
+        if (attempt >= 3 || !String(error).includes('EADDRINUSE')) throw error;
+      }
+    }
   }
 
   async start(): Promise<void> {
