@@ -52,6 +52,8 @@ export const SERVER_LAYERS = {
   flows: 6,
   // Issue 15: outgoing webhooks (R-RT-05) follow the store's change feed and deliver as jobs, to public addresses only (egress).
   outgoingWebhooks: 6,
+  // Issue 16: reports (R-RT-06) keep rollups from the change feed and resolve names of teams (5), users and channels.
+  reports: 6,
   // Issue 15: the demo seed creates its organisation through the admin services, flows (6) included.
   demo: 7,
   // Issue 15: the administration's wiring (users, settings, teams, content, routing, flows, API tokens, outgoing webhooks) for server.ts.
@@ -61,6 +63,8 @@ export const SERVER_LAYERS = {
   http: 8,
   // Issue 14: the graceful drain (SIGTERM) stands in front of the HTTP app and the sockets; it imports no other folder.
   lifecycle: 8,
+  // Issue 16: supervisor actions on agents (R-SV-04) end pauses (6) and close the agent's sockets (realtime, 7).
+  supervision: 8,
   channels: 9,
 };
 const EDGE_FILE_RANK = 10;

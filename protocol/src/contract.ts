@@ -9,6 +9,8 @@ import { FLOWS_API } from './flows.js';
 import { CONTENT_API } from './content.js';
 import { TOKENS_API } from './apiTokens.js';
 import { WEBHOOKS_API } from './outgoingWebhooks.js';
+import { REPORTS_API } from './reports.js';
+import { SUPERVISION_API } from './supervision.js';
 import { ChannelAccountView, ChannelTestResponse, CreateChannelBody, UpdateChannelBody, WebchatConfig } from './channels.js';
 import { ConversationDoc, MessageDoc, UserDoc } from './documents.js';
 import {
@@ -156,6 +158,9 @@ export const API = {
   ...CONTENT_API,
   ...TOKENS_API,
   ...WEBHOOKS_API,
+  // Supervision and reports (issue 16).
+  ...SUPERVISION_API,
+  ...REPORTS_API,
 } as const;
 
 export type Api = typeof API;

@@ -62,7 +62,7 @@ export const NotifyRequest = z.strictObject({
 });
 export type NotifyRequest = z.infer<typeof NotifyRequest>;
 
-export const SUPERVISOR_BOARDS = ['agents', 'queues', 'conversations'] as const;
+export const SUPERVISOR_BOARDS = ['agents', 'queues', 'conversations', 'today', 'reports'] as const;
 export type SupervisorBoard = (typeof SUPERVISOR_BOARDS)[number];
 
 /** Where a deep link (`atende://conversation/<id>`, `atende://contact/<id>`) leads. */

@@ -72,6 +72,15 @@ export const TicketLink = z.object({
 });
 export type TicketLink = z.infer<typeof TicketLink>;
 
+/** A customer's rating of a finished conversation (R-WS-20): 1–5 and an optional comment. */
+export const ConversationRating = z.object({
+  score: z.number().int().min(1).max(5),
+  comment: z.string().max(1000),
+  at: Millis,
+  channel: ChannelKind,
+});
+export type ConversationRating = z.infer<typeof ConversationRating>;
+
 export const ConversationDoc = z.object({
   ...base,
   type: z.literal('conversation'),
@@ -105,6 +114,15 @@ export const ConversationDoc = z.object({
   /** Tickets of an external system linked to selected messages (R-WS-14). */
   ticketLinks: z.array(TicketLink),
   channelMeta: z.record(z.string(), z.string()),
+  // Service figures (issue 16, metrics.ts; server-owned): absent on conversations stored before.
+  /** When an agent first wrote to the customer (not the bot, not an automatic message). */
+  firstResponseAt: Millis.nullable().optional(),
+  /** When it first entered a team's queue (waiting). */
+  queuedAt: Millis.nullable().optional(),
+  /** When an agent first held it (claim, transfer to an agent, distribution). */
+  firstTakenAt: Millis.nullable().optional(),
+  /** The customer's rating after finish (R-WS-20, issue 18 collects it on every channel). */
+  rating: ConversationRating.nullable().optional(),
 });
 export type ConversationDoc = z.infer<typeof ConversationDoc>;
 

@@ -46,4 +46,7 @@ export * from './content.js';
 export * from './apiTokens.js';
 export * from './openapi.js';
 export * from './outgoingWebhooks.js';
+export * from './metrics.js';
+export * from './reports.js';
+export * from './supervision.js';
 export * from './contract.js';

@@ -2,9 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import en from '../src/i18n/locales/en.json';
-import es from '../src/i18n/locales/es.json';
-import ptBR from '../src/i18n/locales/pt-BR.json';
+import { MESSAGES } from '../src/i18n/messages';
 import { LOCALES } from '../src/stores/preferences';
 
 /**
@@ -30,6 +28,7 @@ function sources(dir: string): string[] {
 const code = sources(SRC).join('\n');
 const literal = new Set([...code.matchAll(/\bt\(\s*['"]([\w.]+)['"]/g)].map((m) => m[1] as string));
 const prefixes = [...code.matchAll(/\bt\(\s*`([\w.]+\.)\$\{/g)].map((m) => m[1] as string);
+const { 'pt-BR': ptBR, en, es } = MESSAGES;
 const reference = keysOf(ptBR as Messages).sort();
 
 describe('issue 9: translations (pt-BR, en, es)', () => {

@@ -79,6 +79,8 @@ import { setupPauses } from './pauses/index.js';
 import { flowInboundHooks } from './flows/index.js';
 import type { PasswordLinks } from './auth/passwordLinks.js';
 import { setupAdministration } from './administration/index.js';
+import { setupReports } from './reports/index.js';
+import { setupSupervision } from './supervision/index.js';
 import { registerTelephonyJobs } from './telephony/job.js';
 import { telephonyRoutes } from './telephony/routes.js';
 import { TelephonyService } from './telephony/service.js';
@@ -278,8 +280,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   });
   visitors.useArticles(admin.articles);
   jobs.register(QUEUED_EVENT_JOB, admin.routing.onQueued(new ConversationEvents(store).queuedJobHandler()));
+  // Reports (issue 16, R-RT-06): rollups kept from the change feed, read by the report routes.
+  const reports = await setupReports({ store, auth, jobs, timeZone: config.timeZone, log });
   await jobs.start();
   if (options.webhookEvents !== false) admin.start();
+  reports.start();
   // Not awaited: a large backlog must not hold the port closed. Kept so tests (and readiness) can wait on it.
   const recovered = messages.requeueOrphans().catch((e: unknown) => {
     log(`requeue of queued messages failed: ${String(e)}`);
@@ -301,6 +306,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   });
   hub.start();
   admin.routing.attachPresence((userId) => hub.statusOf(userId));
+  // Supervisor actions on agents (issue 16, R-SV-04).
+  const supervision = setupSupervision({ store, auth, pauses: pauses.service, hub, log });
   const channelInbound = new ChannelInbound(directory, inbound, messages, templates);
 
   const app = buildApp({
@@ -330,6 +337,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       ['/api', telephonyRoutes(telephony, auth)],
       ...pauses.routes,
       ...admin.routes,
+      ...supervision.routes,
+      ...reports.routes,
       ['/api/webchat/media', visitorMediaRoutes({ media, visitors, limit: limiter.middleware('webchat-media') })],
       ['/api/webchat', webchatRoutes(visitors, inbound, media, limiter)],
     ],
@@ -389,6 +398,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       await bus.close();
       await indexWarmer.stop();
       await admin.stop();
+      await reports.stop();
       await store.close();
       releaseFolder?.();
     },

@@ -21,9 +21,11 @@ const keep = <T>(doc: T): T => doc;
 /**
  * Version 2 added the optional `mark` (issue 9, R-WS-13): earlier documents have none. Version 3
  * made `ticketLinks` objects (issue 13, R-WS-14): a bare number becomes a link to no message.
+ * Version 4 added the optional service figures `firstResponseAt`, `queuedAt`, `firstTakenAt` and
+ * the customer's `rating` (issue 16, R-SV-06/R-RT-06): earlier documents have none.
  */
 export const conversationSchema = rxSchemaOf<ConversationDoc>(ConversationDoc, {
-  title: 'conversation', version: 3, indexes: [['status', 'updatedAt']],
+  title: 'conversation', version: 4, indexes: [['status', 'updatedAt']],
 });
 type OldLinks = Omit<ConversationDoc, 'ticketLinks'> & { ticketLinks?: unknown[] };
 export const conversationMigrations = {
@@ -35,6 +37,7 @@ export const conversationMigrations = {
       ? { id: link.slice(0, 64), number: link.slice(0, 100), messageIds: [], status: 'linked' as const, error: null, url: null, at: doc.updatedAt, byUserId: null }
       : (link as ConversationDoc['ticketLinks'][number]))),
   }),
+  4: keep,
 };
 
 /**

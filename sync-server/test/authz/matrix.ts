@@ -14,6 +14,8 @@ import { ROWS as FLOWS_ROWS } from './rows/flows.js';
 import { ROWS as CONTENT_ROWS } from './rows/content.js';
 import { ROWS as APITOKENS_ROWS } from './rows/apiTokens.js';
 import { ROWS as WEBHOOKS_ROWS } from './rows/webhooks.js';
+import { ROWS as SUPERVISION_ROWS } from './rows/supervision.js';
+import { ROWS as REPORTS_ROWS } from './rows/reports.js';
 import { APP_SECRET, MATRIX_PASSWORD, MATRIX_SECRET, TEAM_OTHER, TEAM_OWN, type MatrixContext } from './context.js';
 
 /**
@@ -273,6 +275,8 @@ export const ROUTES: readonly RouteRow[] = [
   ...CONTENT_ROWS,
   ...APITOKENS_ROWS,
   ...WEBHOOKS_ROWS,
+  ...SUPERVISION_ROWS,
+  ...REPORTS_ROWS,
 ];
 
 /** Mounted middleware that answers no request of its own (it passes everything on), with why. */

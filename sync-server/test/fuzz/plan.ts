@@ -211,6 +211,15 @@ export const PLANS: Record<EndpointName, Plan> = {
   },
   adminGetSettings: { req: 'R-AUTH-03', token: 'admin' },
   adminUpdateSettings: { req: 'R-AUTH-03', token: 'admin', body: () => ({ loginNetworks: [] }) },
+
+  // Issue 16: supervision (R-SV-04) and reports (R-RT-06).
+  endAgentPause: { req: 'R-SV-04', token: 'admin', params: () => ({ userId: 'user:bruno' }) },
+  signOutAgent: { req: 'R-SV-04', token: 'admin', params: () => ({ userId: 'user:bruno' }) },
+  reportsContext: { req: 'R-RT-06', token: 'admin' },
+  reportConversations: { req: 'R-RT-06', token: 'admin', query: () => ({ from: '2026-11-01', to: '2026-11-28', groupBy: 'team' }) },
+  reportConversationsCsv: {
+    req: 'R-RT-06', token: 'admin', query: () => ({ from: '2026-11-01', to: '2026-11-28', groupBy: 'agent', separator: 'semicolon', lang: 'pt-BR' }),
+  },
 };
 
 /** Path parameters of a plan, URI-encoded as a client sends them. */

@@ -1,0 +1,4 @@
+import type { RouteRow } from '../cells.js';
+
+/** Authorisation rows of the issue 16 supervision routes (spread into ROUTES in matrix.ts). */
+export const ROWS: readonly RouteRow[] = [];
