@@ -64,7 +64,8 @@ export class ServerProcess {
         ...process.env,
         PORT: String(this.port),
         ATENDE_DATA_DIR: this.dataDir,
-        ATENDE_WEB_DIR: path.join(root, 'renderer/dist'),
+        // E2E_WEB_DIR: a build of one's own, so parallel work does not test another's half-built renderer.
+        ATENDE_WEB_DIR: process.env.E2E_WEB_DIR ?? path.join(root, 'renderer/dist'),
         ATENDE_PUBLIC_RATE_LIMIT: '100000',
         ...this.env,
       },
