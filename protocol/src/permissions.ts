@@ -40,6 +40,13 @@ const deny = (error: DomainError): Permission => ({ ok: false, error });
 /** Supervisors and admins oversee every team. */
 export const overseesAll = (actor: Pick<Actor, 'role'>): boolean => actor.role !== 'agent';
 
+/**
+ * Who acts on a team's conversations as its overseer (R-SV-04, issue 16): an admin on every team, a
+ * supervisor on the teams they belong to. Reading stays wider (`canSee`): supervisors watch all.
+ */
+export const oversees = (actor: Pick<Actor, 'role' | 'teamIds'>, teamId: string): boolean =>
+  actor.role === 'admin' || (actor.role === 'supervisor' && actor.teamIds.includes(teamId));
+
 /** Agents see the conversations of their teams; supervisors and admins see all. */
 export const canSee = (actor: Actor, conversation: Pick<ConversationDoc, 'teamId'>): boolean =>
   overseesAll(actor) || actor.teamIds.includes(conversation.teamId);

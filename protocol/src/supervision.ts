@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Role } from './documents.js';
 import { endpoint } from './endpoint.js';
 
 /**
@@ -6,6 +7,20 @@ import { endpoint } from './endpoint.js';
  * release from the bot) are the agents' own endpoints under the same rules (permissions.ts):
  * an admin acts on every team, a supervisor on the teams they belong to.
  */
+/**
+ * Who may end another user's pause or sign them out (R-SV-04): never oneself (the user's own
+ * controls do that); an admin anyone else; a supervisor the agents of a team they belong to.
+ * The server answers a supervisor's request about any other user as missing (404).
+ */
+export function maySuperviseUser(
+  actor: { id: string; role: Role; teamIds: readonly string[] },
+  target: { id: string; role: Role; teamIds: readonly string[] },
+): boolean {
+  if (actor.id === target.id) return false;
+  if (actor.role === 'admin') return true;
+  return actor.role === 'supervisor' && target.role === 'agent' && target.teamIds.some((t) => actor.teamIds.includes(t));
+}
+
 export const SignOutAgentResponse = z.object({ revokedSessions: z.number().int().nonnegative() });
 export type SignOutAgentResponse = z.infer<typeof SignOutAgentResponse>;
 
