@@ -59,6 +59,19 @@ export const isParticipant = (
 
 const isOwner = (actor: Actor, c: ConversationDoc) => c.agentId !== null && c.agentId === actor.id;
 
+/** The refusal a supervisor gets for a conversation of a team they watch but do not belong to (R-SV-04). */
+export const OTHER_TEAM_MESSAGE = 'Esta conversa é de uma equipe da qual você não faz parte: você pode acompanhá-la, mas só os supervisores da equipe agem nela.';
+export const otherTeamError = () => forbidden(OTHER_TEAM_MESSAGE);
+
+/**
+ * A supervisor's or admin's action on someone else's conversation: admins on every team,
+ * supervisors on their own teams (issue 16); an agent is told who may.
+ */
+function oversight(actor: Actor, c: ConversationDoc, agentMessage: string): Permission {
+  if (oversees(actor, c.teamId)) return OK;
+  return deny(overseesAll(actor) ? otherTeamError() : forbidden(agentMessage));
+}
+
 /** Decides whether `actor` may perform `action` on the conversation as it is now. */
 export function may(actor: Actor, action: ConversationAction, conversation: ConversationDoc): Permission {
   // Invisible reads as missing, so ids of other teams' conversations leak nothing.
@@ -79,25 +92,19 @@ export function may(actor: Actor, action: ConversationAction, conversation: Conv
       if (c.status !== 'active') return deny(conversationErrors.notActive(c.status));
       return isParticipant(c, actor.id) ? OK : deny(forbidden('Only the conversation’s agents may write in it'));
     case 'transfer': {
-      const mayTransfer = overseesAll(actor) || isOwner(actor, c) || (c.status === 'waiting' && actor.teamIds.includes(c.teamId));
-      return mayTransfer ? OK : deny(forbidden('Only the conversation’s agent or a supervisor may transfer it'));
+      if (isOwner(actor, c) || (c.status === 'waiting' && actor.teamIds.includes(c.teamId))) return OK;
+      return oversight(actor, c, 'Only the conversation’s agent or a supervisor may transfer it');
     }
     case 'returnToQueue':
       if (c.status !== 'active') return deny(conversationErrors.notActive(c.status));
-      return overseesAll(actor) || isOwner(actor, c)
-        ? OK
-        : deny(forbidden('Only the conversation’s agent or a supervisor may return it to the queue'));
+      return isOwner(actor, c) ? OK : oversight(actor, c, 'Only the conversation’s agent or a supervisor may return it to the queue');
     case 'invite':
       if (c.status !== 'active') return deny(conversationErrors.notActive(c.status));
-      return overseesAll(actor) || isOwner(actor, c)
-        ? OK
-        : deny(forbidden('Only the conversation’s agent or a supervisor may invite collaborators'));
+      return isOwner(actor, c) ? OK : oversight(actor, c, 'Only the conversation’s agent or a supervisor may invite collaborators');
     case 'leave':
       return c.invitedAgentIds.includes(actor.id) ? OK : deny(forbidden('Only an invited agent may leave the conversation'));
     case 'finish':
-      return overseesAll(actor) || isOwner(actor, c)
-        ? OK
-        : deny(forbidden('Only the conversation’s agent or a supervisor may finish it'));
+      return isOwner(actor, c) ? OK : oversight(actor, c, 'Only the conversation’s agent or a supervisor may finish it');
     default:
       return unreachable(action);
   }

@@ -29,7 +29,8 @@ const actors: Record<Who, Actor> = {
   teammate: { id: 'user:bia', role: 'agent', teamIds: ['team:suporte', 'team:comercial'] },
   invitee: { id: 'user:ivo', role: 'agent', teamIds: ['team:suporte'] },
   outsider: { id: 'user:ozy', role: 'agent', teamIds: ['team:comercial'] },
-  supervisor: { id: 'user:sue', role: 'supervisor', teamIds: [] },
+  /** A supervisor of another team: sees every conversation, acts on none of team Suporte's (R-SV-04). */
+  supervisor: { id: 'user:sue', role: 'supervisor', teamIds: ['team:comercial'] },
   memberSupervisor: { id: 'user:carla', role: 'supervisor', teamIds: ['team:suporte'] },
   admin: { id: 'user:adm', role: 'admin', teamIds: [] },
 };
@@ -62,22 +63,23 @@ const expectations: Record<ConversationAction, Rule> = {
     bot: { others: 'not_active' }, waiting: { others: 'not_active' },
     active: { owner: 'ok', invitee: 'ok', others: F }, finished: { others: 'finished' },
   },
-  // R-WS-05, R-SV-04: the holder; any team member while it waits; supervisors and admins always.
+  // R-WS-05, R-SV-04: the holder; any team member while it waits; admins always; supervisors on their own teams
+  // (issue 16: the supervisor of no team here watches it but may not act on it).
   transfer: {
-    bot: { supervisor: 'ok', memberSupervisor: 'ok', admin: 'ok', others: F },
-    waiting: { others: 'ok' },
-    active: { owner: 'ok', supervisor: 'ok', memberSupervisor: 'ok', admin: 'ok', others: F },
+    bot: { memberSupervisor: 'ok', admin: 'ok', others: F },
+    waiting: { supervisor: F, others: 'ok' },
+    active: { owner: 'ok', memberSupervisor: 'ok', admin: 'ok', others: F },
     finished: { others: 'finished' },
   },
   // R-WS-19
   returnToQueue: {
     bot: { others: 'not_active' }, waiting: { others: 'not_active' },
-    active: { owner: 'ok', supervisor: 'ok', memberSupervisor: 'ok', admin: 'ok', others: F },
+    active: { owner: 'ok', memberSupervisor: 'ok', admin: 'ok', others: F },
     finished: { others: 'finished' },
   },
   invite: {
     bot: { others: 'not_active' }, waiting: { others: 'not_active' },
-    active: { owner: 'ok', supervisor: 'ok', memberSupervisor: 'ok', admin: 'ok', others: F },
+    active: { owner: 'ok', memberSupervisor: 'ok', admin: 'ok', others: F },
     finished: { others: 'finished' },
   },
   leave: {
@@ -85,9 +87,9 @@ const expectations: Record<ConversationAction, Rule> = {
   },
   // R-WS-06: an agent may not finish another agent's conversation.
   finish: {
-    bot: { supervisor: 'ok', memberSupervisor: 'ok', admin: 'ok', others: F },
-    waiting: { supervisor: 'ok', memberSupervisor: 'ok', admin: 'ok', others: F },
-    active: { owner: 'ok', supervisor: 'ok', memberSupervisor: 'ok', admin: 'ok', others: F },
+    bot: { memberSupervisor: 'ok', admin: 'ok', others: F },
+    waiting: { memberSupervisor: 'ok', admin: 'ok', others: F },
+    active: { owner: 'ok', memberSupervisor: 'ok', admin: 'ok', others: F },
     finished: { others: 'finished' },
   },
 };

@@ -18,7 +18,7 @@ const conversation = (patch: Partial<ConversationDoc>): ConversationDoc => ({
 
 const ana = user('user:ana');
 const bruno = user('user:bruno');
-const chefe = user('user:chefe', { role: 'supervisor', teamIds: [] });
+const chefe = user('user:chefe', { role: 'supervisor', teamIds: ['team:suporte'] });
 const active = conversation({ status: 'active', agentId: ana.id, takenAt: NOW });
 
 describe('conversation controls follow the protocol rule (issue 7 point 1)', () => {
@@ -33,8 +33,13 @@ describe('conversation controls follow the protocol rule (issue 7 point 1)', () 
     expect(panelActions(bruno, invited)).toEqual({ reply: true, transfer: false, finish: false, resend: true });
   });
 
-  it('R-WS-05 R-WS-06 a supervisor transfers and finishes any conversation but writes in none', () => {
+  it('R-WS-05 R-WS-06 a supervisor transfers and finishes their team’s conversations but writes in none', () => {
     expect(panelActions(chefe, active)).toEqual({ reply: false, transfer: true, finish: true, resend: false });
+  });
+
+  it('R-SV-04 another team’s supervisor sees the conversation but is offered no action on it', () => {
+    const watcher = user('user:sol', { role: 'supervisor', teamIds: ['team:comercial'] });
+    expect(panelActions(watcher, active)).toEqual({ reply: false, transfer: false, finish: false, resend: false });
   });
 
   it('R-WS-06 a finished conversation (a pop-out keeps showing it) offers no action', () => {

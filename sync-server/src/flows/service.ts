@@ -1,5 +1,5 @@
 import {
-  byName, DomainError, flowErrors, mayAdministerTeam, mayReleaseFromBot, notFound, runFlows, teamErrors,
+  byName, DomainError, flowErrors, mayAdministerTeam, mayReleaseFromBot, notFound, otherTeamError, oversees, runFlows, teamErrors,
   type ConversationDoc, type FlowBody, type FlowResponse, type FlowSummary, type FlowTestBody, type FlowTestResponse,
   type ReleaseFromBotBody, type TeamDoc, type UserDoc,
 } from '@atende/protocol';
@@ -54,10 +54,12 @@ export class FlowService {
     return { steps: run.steps, outcome: run.outcome, matched: run.matched };
   }
 
-  /** R-RT-04: a supervisor or admin hands a conversation with the bot to a team's queue (its own team by default). */
+  /** R-RT-04, R-SV-04: a supervisor (of the conversation's team) or admin hands a conversation with the bot to a team's queue (its own team by default). */
   async release(user: UserDoc, conversationId: string, body: ReleaseFromBotBody): Promise<ConversationDoc> {
     const c = await visibleConversation(this.store, user, conversationId);
     if (user.role === 'agent') throw flowErrors.releaseForbidden();
+    // Supervisors watch every team but act on their own (issue 16); the hand-off records who released.
+    if (!oversees(user, c.teamId)) throw otherTeamError();
     if (!mayReleaseFromBot(user, c)) throw flowErrors.notInBot();
     const toTeamId = body.toTeamId ?? c.teamId;
     if (!(await liveTeam(this.store, toTeamId))) throw teamErrors.unknown([toTeamId]);

@@ -4,7 +4,7 @@ import { RA_MODERATION_REASONS, teamRoomId } from '@atende/protocol';
 import { PublicMediaLinks } from '../../src/channels/publicMedia.js';
 import { call, clientId } from '../helpers.js';
 import {
-  adminsOnly, everyone, holderOrSupervisor, participant, signedIn, teamRead, visitorOnly, type Cell, type RouteRow,
+  adminsOnly, everyone, holderOrSupervisor, participant, signedIn, teamRead, visitorOnly, type Cell, type Cells, type RouteRow,
 } from './cells.js';
 import { ROWS as PASSWORDLINKS_ROWS } from './rows/passwordLinks.js';
 import { ROWS as USERS_ROWS } from './rows/users.js';
@@ -21,8 +21,8 @@ import { APP_SECRET, MATRIX_PASSWORD, MATRIX_SECRET, TEAM_OTHER, TEAM_OWN, type 
 /**
  * The authorisation matrix as data (issue 14 point 4): every route the server registers × every
  * caller (context.ts) → the status it must answer. Expected answers come from the requirements and
- * protocol/src/permissions.ts (supervisors and admins oversee every team; an invisible resource
- * reads as missing), not from what the server happened to answer. Rows whose request changes
+ * protocol/src/permissions.ts (supervisors and admins see every team, admins act on every team and
+ * supervisors on their own; an invisible resource reads as missing), not from what the server happened to answer. Rows whose request changes
  * something build a fresh resource per cell, so cells never depend on each other.
  * A new route needs a row here (the suite names any registered route without one); a route whose
  * answers differ from its row is either a hole to fix in its route/domain file or a row to correct.
@@ -31,6 +31,12 @@ const WEBCHAT = 'channel:demo-site';
 const ROLES = ['agentOwn', 'supervisorOwn', 'adminOwn', 'agentOther', 'supervisorOther', 'adminOther'] as const;
 /** Linked to the own team only (demo seed). */
 const CONTACT_OWN = 'contact:maria';
+
+/**
+ * Steering a conversation held by agentOwn (transfer, return, finish, invite; R-SV-04, issue 16): its holder, the
+ * supervisors of its team and any admin; another team's supervisor sees it but is told no.
+ */
+const steering = (s: number): Cells => ({ ...holderOrSupervisor(s), supervisorOther: 403 });
 
 const conv = (id: string, tail = '') => `/api/conversations/${id}${tail}`;
 /** A fresh resource for a cell that may change it; one per row for the cells that must be refused. */
@@ -107,11 +113,11 @@ export const ROUTES: readonly RouteRow[] = [
       const { conversationId, messageId } = await watched(ctx, cell, () => ctx.failedMessage());
       return { path: conv(conversationId, `/messages/${messageId}/resend`), body: {} };
     } },
-  { route: 'POST /api/conversations/:id/transfer', ids: 'R-WS-05 R-SV-04', expect: holderOrSupervisor(200),
+  { route: 'POST /api/conversations/:id/transfer', ids: 'R-WS-05 R-SV-04', expect: steering(200),
     request: (ctx, _caller, cell) => held(ctx, cell, '/transfer', { toTeamId: TEAM_OTHER }) },
-  { route: 'POST /api/conversations/:id/return', ids: 'R-WS-05 R-SV-04', expect: holderOrSupervisor(200),
+  { route: 'POST /api/conversations/:id/return', ids: 'R-WS-05 R-SV-04', expect: steering(200),
     request: (ctx, _caller, cell) => held(ctx, cell, '/return', {}) },
-  { route: 'POST /api/conversations/:id/invite', ids: 'R-WS-05', expect: holderOrSupervisor(200),
+  { route: 'POST /api/conversations/:id/invite', ids: 'R-WS-05 R-SV-04', expect: steering(200),
     request: (ctx, _caller, cell) => held(ctx, cell, '/invite', { agentIds: [ctx.invitee.id] }) },
   // Only the invited agent leaves (here agentOwn, invited by another agent of the team).
   { route: 'POST /api/conversations/:id/leave', ids: 'R-WS-05', expect: participant(200),
@@ -119,7 +125,7 @@ export const ROUTES: readonly RouteRow[] = [
       const { conversationId } = await watched(ctx, cell, async () => ({ conversationId: await ctx.invitedAgentOwn() }));
       return { path: conv(conversationId, '/leave'), body: {} };
     } },
-  { route: 'POST /api/conversations/:id/finish', ids: 'R-WS-06 R-SV-04', expect: holderOrSupervisor(200),
+  { route: 'POST /api/conversations/:id/finish', ids: 'R-WS-06 R-SV-04', expect: steering(200),
     request: (ctx, _caller, cell) => held(ctx, cell, '/finish', {}) },
   { route: 'POST /api/conversations/:id/mark', ids: 'R-WS-13', expect: participant(200),
     request: (ctx, _caller, cell) => held(ctx, cell, '/mark', { id: clientId('k'), mark: 'pending' }) },

@@ -28,8 +28,9 @@ export const ROWS: readonly RouteRow[] = [
     request: () => ({ path: `/api/admin/flows/${TEAM_OWN}`, body: inactiveFlow }) },
   { route: 'POST /api/admin/flows/:teamId/test', ids: 'R-RT-04', expect: teamAdministration(200),
     request: () => ({ path: `/api/admin/flows/${TEAM_OWN}/test`, body: { text: 'oi', flow: { ...inactiveFlow, active: true } } }) },
-  // Releasing a contact stuck in a bot: supervisors and admins (who oversee every team); an agent is told no, another team's sees nothing.
-  { route: 'POST /api/conversations/:id/release', ids: 'R-RT-04',
-    expect: { agentOwn: 403, supervisorOwn: 200, adminOwn: 200, agentOther: 404, supervisorOther: 200, adminOther: 200, ...SIGNED_OUT },
+  // Releasing a contact stuck in a bot: the supervisors of its team and admins (R-SV-04: another team's supervisor sees it
+  // but is told no); an agent is told no, another team's agent sees nothing.
+  { route: 'POST /api/conversations/:id/release', ids: 'R-RT-04 R-SV-04',
+    expect: { agentOwn: 403, supervisorOwn: 200, adminOwn: 200, agentOther: 404, supervisorOther: 403, adminOther: 200, ...SIGNED_OUT },
     request: async (ctx, _caller, cell) => ({ path: `/api/conversations/${(await fixture(ctx, cell, () => withBot(ctx))).conversationId}/release`, body: {} }) },
 ];
