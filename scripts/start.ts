@@ -79,7 +79,8 @@ const mainScript = binary ? desktopShell() : undefined;
 const server: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'sync-server/src/main.ts')], {
   cwd: root,
   stdio: ['inherit', 'pipe', 'inherit'],
-  env: process.env,
+  // The demo's two weeks of past conversations (issue 16), so the supervisor's charts and reports show data; ATENDE_DEMO_HISTORY=0 leaves them out.
+  env: { ATENDE_DEMO_HISTORY: '1', ...process.env },
 });
 
 function printWebUrl(url: string, why: string): void {

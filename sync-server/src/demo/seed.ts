@@ -18,6 +18,7 @@ import {
   DEMO_ACCOUNTS, DEMO_ARTICLES, DEMO_DISPOSITIONS, DEMO_EXTENSIONS, DEMO_PREDEFINED, DEMO_PRICE_LIST_KEY, DEMO_SAMPLE_FLOW, DEMO_TAGS,
   DEMO_TEAMS, DEMO_WEBCHAT_ACCOUNT, DEMO_WEBCHAT_CONFIG, DEMO_WEBCHAT_NAME, demoUserBody,
 } from './catalogue.js';
+import { demoHistoryFromEnv, seedDemoHistory } from './history.js';
 
 export { DEMO_ACCOUNTS, DEMO_WEBCHAT_ACCOUNT } from './catalogue.js';
 
@@ -31,7 +32,17 @@ const NO_INVITATIONS: PasswordLinkSender = { send: async () => {} };
  * have made: teams, users (their extensions through the profile), the website chat, tags,
  * predefined messages, dispositions, articles and a sample flow. Nothing here mails or runs a job.
  */
-export async function seedDemo(store: DocStore, auth: AuthService, password: string): Promise<boolean> {
+export async function seedDemo(
+  store: DocStore, auth: AuthService, password: string,
+  history: { timeZone: string } | undefined = demoHistoryFromEnv(process.env),
+): Promise<boolean> {
+  const seeded = await seedOrganisation(store, auth, password);
+  // Issue 16: two weeks of past conversations (history.ts), opt-in; also into a demo seeded before without them.
+  if (history && (await store.get('user:ana'))) await seedDemoHistory(store, history);
+  return seeded;
+}
+
+async function seedOrganisation(store: DocStore, auth: AuthService, password: string): Promise<boolean> {
   const users = await store.find({ selector: { type: 'user' }, limit: 1 });
   if (users.length > 0) return false;
   const media = new MediaService(store);
