@@ -2,14 +2,22 @@ import type { Router } from 'express';
 import type { AuthService } from '../auth/service.js';
 import type { JobRunner } from '../jobs/index.js';
 import type { DocStore } from '../store/index.js';
+import { ReportQueries } from './queries.js';
+import { ReportRollups } from './rollups.js';
+import { reportRoutes } from './routes.js';
+
+export { ReportQueries, type ReportScope } from './queries.js';
+export { ReportRollups, ROLLUP_CURSOR_ID, rollupsUpToDate, type ReportRollupsOptions } from './rollups.js';
+export { reportCsv, csvFileName } from './csv.js';
 
 /**
- * Reports (issue 16, R-RT-06): rollup documents kept from the conversations' change feed by a
- * job, read by the report routes. Being built: the routes and the rollups arrive with the reports slice.
+ * Reports (issue 16, R-RT-06): rollup documents kept from the conversations' change feed
+ * (rollups.ts), read by the report routes (queries.ts), never by reading every conversation.
  */
 export interface ReportsDeps {
   store: DocStore;
   auth: AuthService;
+  /** Unused: the rollups follow the change feed themselves (as outgoing webhooks do), not as queued jobs. */
   jobs: JobRunner;
   /** The organisation's time zone: report dates are its calendar days. */
   timeZone: string;
@@ -22,8 +30,18 @@ export interface ReportsSetup {
   /** Starts keeping the rollups (reads the change feed from its checkpoint). */
   start(): void;
   stop(): Promise<void>;
+  rollups: ReportRollups;
+  queries: ReportQueries;
 }
 
-export async function setupReports(_deps: ReportsDeps): Promise<ReportsSetup> {
-  return { routes: [], start: () => undefined, stop: async () => undefined };
+export async function setupReports(deps: ReportsDeps): Promise<ReportsSetup> {
+  const rollups = new ReportRollups(deps.store, { log: deps.log });
+  const queries = new ReportQueries(deps.store, deps.timeZone);
+  return {
+    routes: [['/api/reports', reportRoutes(queries, deps.auth, deps.timeZone)]],
+    start: () => rollups.start(),
+    stop: () => rollups.stop(),
+    rollups,
+    queries,
+  };
 }

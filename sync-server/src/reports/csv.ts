@@ -1,0 +1,72 @@
+import { stringify } from 'csv-stringify/sync';
+import type { ReportFigures, ReportResponse } from '@atende/protocol';
+import type { Language } from './labels.js';
+
+type Column = keyof ReportFigures;
+const COLUMNS: readonly Column[] = [
+  'conversations', 'received', 'started', 'answered', 'abandoned', 'finished', 'transferred',
+  'firstResponseAvgMs', 'firstResponseP90Ms', 'waitAvgMs', 'handleAvgMs', 'ratingAvg', 'ratingCount',
+];
+const DURATIONS: ReadonlySet<Column> = new Set(['firstResponseAvgMs', 'firstResponseP90Ms', 'waitAvgMs', 'handleAvgMs']);
+
+const HEADERS: Record<Language, Record<ReportResponse['groupBy'], string> & Record<Column, string> & { total: string }> = {
+  'pt-BR': {
+    team: 'Equipe', agent: 'Agente', channel: 'Canal', disposition: 'Tabulação', tag: 'Etiqueta',
+    conversations: 'Conversas', received: 'Recebidas', started: 'Iniciadas pelo agente', answered: 'Atendidas',
+    abandoned: 'Abandonadas', finished: 'Finalizadas', transferred: 'Transferidas',
+    firstResponseAvgMs: 'Primeira resposta média (s)', firstResponseP90Ms: 'Primeira resposta p90 (s)',
+    waitAvgMs: 'Espera média (s)', handleAvgMs: 'Atendimento médio (s)', ratingAvg: 'Avaliação média', ratingCount: 'Avaliações',
+    total: 'Total',
+  },
+  en: {
+    team: 'Team', agent: 'Agent', channel: 'Channel', disposition: 'Disposition', tag: 'Tag',
+    conversations: 'Conversations', received: 'Received', started: 'Started by agent', answered: 'Answered',
+    abandoned: 'Abandoned', finished: 'Finished', transferred: 'Transferred',
+    firstResponseAvgMs: 'Average first response (s)', firstResponseP90Ms: 'First response p90 (s)',
+    waitAvgMs: 'Average wait (s)', handleAvgMs: 'Average handling (s)', ratingAvg: 'Average rating', ratingCount: 'Ratings',
+    total: 'Total',
+  },
+  es: {
+    team: 'Equipo', agent: 'Agente', channel: 'Canal', disposition: 'Tipificación', tag: 'Etiqueta',
+    conversations: 'Conversaciones', received: 'Recibidas', started: 'Iniciadas por el agente', answered: 'Atendidas',
+    abandoned: 'Abandonadas', finished: 'Finalizadas', transferred: 'Transferidas',
+    firstResponseAvgMs: 'Primera respuesta media (s)', firstResponseP90Ms: 'Primera respuesta p90 (s)',
+    waitAvgMs: 'Espera media (s)', handleAvgMs: 'Atención media (s)', ratingAvg: 'Valoración media', ratingCount: 'Valoraciones',
+    total: 'Total',
+  },
+};
+
+export interface CsvOptions {
+  language: Language;
+  /** Semicolons and decimal commas, for spreadsheets in pt-BR (and most of Europe). */
+  semicolon: boolean;
+}
+
+/**
+ * A report as CSV (R-RT-06): UTF-8 with a BOM (so spreadsheets read the accents), a header row in
+ * the chosen language, one row per group and the total last; times in whole seconds, the rating
+ * average with two decimals, empty where nothing was measured.
+ */
+export function reportCsv(report: ReportResponse, options: CsvOptions): string {
+  const headers = HEADERS[options.language];
+  const cell = (figures: ReportFigures, column: Column): string => {
+    const value = figures[column];
+    if (value === null) return '';
+    if (DURATIONS.has(column)) return String(Math.round(value / 1000));
+    if (column === 'ratingAvg') return options.semicolon ? value.toFixed(2).replace('.', ',') : value.toFixed(2);
+    return String(value);
+  };
+  const line = (label: string, figures: ReportFigures) => [label, ...COLUMNS.map((c) => cell(figures, c))];
+  return stringify(
+    [...report.rows.map((row) => line(row.label, row)), line(headers.total, report.total)],
+    {
+      bom: true,
+      delimiter: options.semicolon ? ';' : ',',
+      record_delimiter: 'windows',
+      header: true,
+      columns: [headers[report.groupBy], ...COLUMNS.map((c) => headers[c])],
+    },
+  );
+}
+
+export const csvFileName = (report: ReportResponse): string => `atende-conversas-${report.groupBy}-${report.from}-${report.to}.csv`;

@@ -1,0 +1,128 @@
+import type { ConversationDoc } from '@atende/protocol';
+import type { DocStore, StoredDoc } from '../store/index.js';
+import { toWire } from '../store/wire.js';
+import {
+  applyContribution, bucketOf, contributionOf, emptyRollup, factId, FACT_TYPE, rollupId, sameContribution,
+  type Contribution, type RollupDoc,
+} from './contribution.js';
+import { firstAgentMessageAt, isLegacy } from './legacy.js';
+
+/** A move of one conversation's contribution: number `n` of its fact, from `old` to `new`. */
+export interface Delta {
+  n: number;
+  old: Contribution | null;
+  new: Contribution | null;
+}
+
+/**
+ * What a conversation counts for now, and the last move that got it there (R-RT-06). Writing the
+ * fact against the revision read is what claims a move: of two nodes, or of a page read twice,
+ * one write wins and only its move is applied. The move stays in the fact until the next one, so
+ * whoever reads the fact next makes sure it reached the rollup (a crash between the two writes).
+ */
+export interface FactDoc extends StoredDoc {
+  type: typeof FACT_TYPE;
+  conversationId: string;
+  bucket: number;
+  /** Revision generation of the conversation counted: an older version never replaces a newer. */
+  gen: number;
+  current: Contribution | null;
+  delta: Delta | null;
+  /** legacy.ts: the first agent message's time of a conversation stored before issue 16, once found. */
+  legacyFirstResponseAt?: number | null;
+}
+
+/** The latest version of a conversation a page holds; doc null: deleted. */
+export interface Version {
+  id: string;
+  gen: number;
+  doc: ConversationDoc | null;
+}
+
+export const generationOf = (rev: unknown): number => (typeof rev === 'string' ? Number.parseInt(rev, 10) || 0 : 0);
+
+export function versionOf(stored: StoredDoc | undefined, id: string, deletedGen: number): Version {
+  if (!stored || stored._deleted) return { id, gen: stored ? generationOf(stored._rev) : deletedGen, doc: null };
+  return { id, gen: generationOf(stored._rev), doc: toWire<ConversationDoc>(stored) };
+}
+
+/** The fact a version calls for, or undefined when the fact already says so. */
+export async function nextFact(store: DocStore, v: Version, fact: FactDoc | undefined): Promise<FactDoc | undefined> {
+  if (fact && fact.gen > v.gen) return undefined;
+  const bucket = v.doc ? bucketOf(v.doc.createdAt) : fact?.bucket;
+  if (bucket === undefined) return undefined;
+  let legacy = fact?.legacyFirstResponseAt;
+  if (v.doc && isLegacy(v.doc) && typeof legacy !== 'number') {
+    const found = await firstAgentMessageAt(store, v.id);
+    // A finished conversation gets no more messages: "none" is final too.
+    legacy = found ?? (v.doc.status === 'finished' ? null : undefined);
+  }
+  const next = v.doc ? contributionOf(v.doc, v.doc && isLegacy(v.doc) ? (legacy ?? null) : undefined) : null;
+  const current = fact?.current ?? null;
+  if (sameContribution(current, next) && fact?.legacyFirstResponseAt === legacy) return undefined;
+  const n = (fact?.delta?.n ?? 0) + 1;
+  const written: FactDoc = {
+    _id: factId(v.id), type: FACT_TYPE, conversationId: v.id, bucket, gen: v.gen, current: next,
+    // Only a real move is applied: a fact rewritten for its legacy lookup alone keeps the last move.
+    delta: sameContribution(current, next) ? (fact?.delta ?? null) : { n, old: current, new: next },
+    ...(legacy !== undefined ? { legacyFirstResponseAt: legacy } : {}),
+  };
+  if (fact?._rev) written._rev = fact._rev;
+  return written;
+}
+
+const MAX_ROUNDS = 100;
+
+/**
+ * Brings the rollups up to the facts' moves: each bucket read, every move numbered past the one
+ * it last applied for that conversation applied in order, written against the revision read, and
+ * read again and redone on a conflict (another node's moves landed first) until all land.
+ */
+export async function applyMoves(store: DocStore, facts: Iterable<FactDoc>): Promise<void> {
+  let byBucket = new Map<number, Map<string, Delta>>();
+  for (const fact of facts) {
+    if (!fact.delta) continue;
+    const moves = byBucket.get(fact.bucket) ?? new Map<string, Delta>();
+    const known = moves.get(fact.conversationId);
+    if (!known || known.n < fact.delta.n) moves.set(fact.conversationId, fact.delta);
+    byBucket.set(fact.bucket, moves);
+  }
+  for (let round = 0; byBucket.size > 0; round++) {
+    if (round >= MAX_ROUNDS) throw new Error('report rollups: too much contention');
+    const buckets = [...byBucket.keys()];
+    const read = await Promise.all(buckets.map((b) => store.get(rollupId(b), { fresh: true })));
+    const writes: RollupDoc[] = [];
+    buckets.forEach((bucket, i) => {
+      const rollup = (read[i] && !read[i]._deleted ? read[i] : emptyRollup(bucket)) as RollupDoc;
+      let changed = false;
+      for (const [conversationId, delta] of byBucket.get(bucket) ?? []) {
+        if ((rollup.applied[conversationId] ?? 0) >= delta.n) continue;
+        if (delta.old) applyContribution(rollup, delta.old, -1);
+        if (delta.new) applyContribution(rollup, delta.new, 1);
+        rollup.applied[conversationId] = delta.n;
+        changed = true;
+      }
+      if (changed) writes.push(rollup);
+    });
+    const results = writes.length > 0 ? await store.bulkWrite(writes) : [];
+    const again = new Map<number, Map<string, Delta>>();
+    results.forEach((result, i) => {
+      const rollup = writes[i];
+      if (result.ok || !rollup) return;
+      if (result.error !== 'conflict') throw new Error(`write ${result.id}: ${result.reason}`);
+      const moves = byBucket.get(rollup.start);
+      if (moves) again.set(rollup.start, moves);
+    });
+    byBucket = again;
+  }
+}
+
+export async function readFacts(store: DocStore, ids: readonly string[]): Promise<Map<string, FactDoc>> {
+  const read = await Promise.all(ids.map((id) => store.get(factId(id), { fresh: true })));
+  const facts = new Map<string, FactDoc>();
+  read.forEach((doc, i) => {
+    const id = ids[i];
+    if (doc && !doc._deleted && id) facts.set(id, doc as FactDoc);
+  });
+  return facts;
+}
