@@ -66,7 +66,7 @@ test('R-RT-04 the admin builds a flow with the > 1 h rule, tests it, and a visit
   const carla = await (await newContext()).newPage();
   await signIn(carla, server, 'carla@demo.local');
   const [board] = await Promise.all([carla.waitForEvent('popup'), carla.getByRole('button', { name: 'Abrir painel de supervisão' }).click()]);
-  await board.getByRole('button', { name: 'Atendimentos' }).click();
+  await board.getByRole('button', { name: 'Atendimentos', exact: true }).click();
   const rows = board.getByRole('table', { name: 'Atendimentos' });
 
   // A visitor is greeted by the bot, chooses "2" and lands in Comercial's queue.
