@@ -1,0 +1,146 @@
+import { readFileSync } from 'node:fs';
+import type { Page } from '@playwright/test';
+import { expect, messageLog, openWidget, signIn, takeNewConversation, test, visitorSends, type ServerProcess } from './fixtures';
+
+/**
+ * Issue 16, the supervisor's journey end to end in Chromium: Carla spreads two boards over their
+ * own windows (R-SV-05), watches a website visitor's conversation arrive live (R-SV-02/03), reads
+ * it read-only and transfers it to another team (R-SV-04), then, after a small day of work whose
+ * figures the test knows, reads them in the reports window and exports them as CSV (R-RT-06).
+ */
+
+/** The window `open` opens from `page` (the browser build opens boards with window.open). */
+async function popUp(page: Page, open: () => Promise<void>): Promise<Page> {
+  const [popup] = await Promise.all([page.waitForEvent('popup'), open()]);
+  await popup.waitForLoadState();
+  return popup;
+}
+
+async function finish(agent: Page): Promise<void> {
+  await agent.getByRole('button', { name: 'Finalizar atendimento' }).click();
+  const dialog = agent.getByRole('dialog', { name: 'Finalizar atendimento' });
+  await dialog.getByRole('button', { name: 'Finalizar', exact: true }).click();
+  await expect(dialog).toHaveCount(0);
+}
+
+/** Ana (Suporte) answers and finishes one website conversation, and finishes another without a word (abandoned). */
+async function anasDay(server: ServerProcess, newPage: () => Promise<Page>): Promise<void> {
+  const ana = await newPage();
+  await signIn(ana, server, 'ana@demo.local');
+  const answered = await newPage();
+  await takeNewConversation(ana, answered, server, 'Jornada: meu pedido atrasou');
+  const composer = ana.getByRole('textbox', { name: 'Mensagem' });
+  await composer.fill('Olá! Vou verificar o seu pedido.');
+  await composer.press('Enter');
+  await expect(answered.getByText('Olá! Vou verificar o seu pedido.')).toBeVisible();
+  await finish(ana);
+
+  const silent = await newPage();
+  await openWidget(silent, server, { name: 'Cliente calado', email: 'calado@example.com' });
+  await visitorSends(silent, 'Jornada: alguém aí?');
+  await ana.getByRole('tab', { name: /Em espera/ }).click();
+  await ana.locator('[data-conversation-id]', { hasText: 'Jornada: alguém aí?' }).click();
+  await expect(messageLog(ana)).toContainText('Jornada: alguém aí?');
+  await finish(ana);
+}
+
+/** A downloaded report CSV: its bytes, and its rows as {column header → cell} by the row's first cell. */
+function readCsv(path: string, separator: string): { bytes: Buffer; rows: Map<string, Record<string, string>> } {
+  const bytes = readFileSync(path);
+  const [header = [], ...lines] = bytes.subarray(3).toString('utf8').trim().split(/\r?\n/).map((line) => line.split(separator));
+  const rows = new Map(lines.map((cells) => [cells[0] ?? '', Object.fromEntries(header.map((name, i) => [name, cells[i] ?? '']))]));
+  return { bytes, rows };
+}
+
+/** The columns the test knows the answer of, as the pt-BR CSV names them. */
+const counted = (row: Record<string, string> | undefined) => row && {
+  conversations: row.Conversas, received: row.Recebidas, answered: row.Atendidas, abandoned: row.Abandonadas, transferred: row.Transferidas,
+};
+
+/** Exports the report shown, until the rollups have read the day's changes (they follow the change feed). */
+async function exportUntil(reports: Page, total: string): Promise<{ bytes: Buffer; rows: Map<string, Record<string, string>>; name: string }> {
+  let exported: { bytes: Buffer; rows: Map<string, Record<string, string>>; name: string } | undefined;
+  await expect(async () => {
+    await reports.getByRole('button', { name: 'Gerar relatório' }).click();
+    const [download] = await Promise.all([reports.waitForEvent('download'), reports.getByRole('button', { name: 'Exportar CSV' }).click()]);
+    exported = { ...readCsv(await download.path(), ';'), name: download.suggestedFilename() };
+    expect(exported.rows.get('Total')?.Conversas).toBe(total);
+  }).toPass({ timeout: 45_000 });
+  if (!exported) throw new Error('no CSV');
+  return exported;
+}
+
+test('R-SV-05 R-SV-03 R-SV-04 R-RT-06 the supervisor pops two boards out, watches a conversation arrive, reads it read-only, transfers it, and exports the day’s report as CSV with the known figures', async ({ server, newContext }) => {
+  test.setTimeout(240_000); // five browsers, three conversations, two windows, two downloads
+  const context = await newContext();
+  const carla = await context.newPage();
+  await signIn(carla, server, 'carla@demo.local');
+
+  // The supervision panel from the workstation, then two of its boards in their own windows.
+  const panel = await popUp(carla, () => carla.getByRole('button', { name: 'Abrir painel de supervisão' }).click());
+  await expect(panel.getByRole('heading', { name: 'Painel de supervisão' })).toBeVisible();
+  const conversationsWindow = await popUp(panel, () => panel.getByRole('button', { name: 'Abrir Atendimentos em nova janela' }).click());
+  const reportsWindow = await popUp(panel, () => panel.getByRole('button', { name: 'Abrir Relatórios em nova janela' }).click());
+  await expect(conversationsWindow).toHaveURL(/#\/supervisor\/conversations$/);
+  await expect(reportsWindow).toHaveURL(/#\/supervisor\/reports$/);
+  await expect(conversationsWindow.getByRole('button', { name: 'Atendimentos', exact: true })).toHaveAttribute('aria-pressed', 'true');
+  await expect(reportsWindow.getByRole('heading', { name: 'Relatório de conversas' })).toBeVisible();
+  const board = conversationsWindow.getByRole('table', { name: 'Atendimentos' });
+  await expect(board).toBeVisible();
+
+  // A website visitor writes; the conversation shows up on the board window by itself.
+  const visitor = await (await newContext()).newPage();
+  await openWidget(visitor, server, { name: 'Sara Cliente', email: 'sara@example.com' });
+  await visitorSends(visitor, 'Quero mudar de plano');
+  const row = board.getByRole('row', { name: /Sara Cliente/ });
+  await expect(row).toContainText('Suporte');
+  await expect(row).toContainText('Na fila');
+
+  // Opened from the board: read-only beside it, live.
+  await row.click();
+  const supervised = conversationsWindow.getByRole('complementary', { name: 'Sara Cliente' });
+  await expect(supervised).toContainText('Somente leitura: você acompanha a conversa sem escrever nela.');
+  await expect(supervised.getByRole('textbox')).toHaveCount(0);
+  const transcript = supervised.getByRole('log', { name: 'Histórico de mensagens' });
+  await expect(transcript).toContainText('Quero mudar de plano');
+  await visitorSends(visitor, 'É para a minha empresa.');
+  await expect(transcript).toContainText('É para a minha empresa.');
+
+  // Transferred to Comercial with the agents' own dialog; the history and the board say so.
+  await supervised.getByRole('group', { name: 'Ações do supervisor' }).getByRole('button', { name: 'Transferir' }).click();
+  const transfer = conversationsWindow.getByRole('dialog', { name: 'Transferir' });
+  await transfer.getByRole('combobox', { name: 'Transferir' }).selectOption({ label: 'Comercial' });
+  await transfer.getByRole('button', { name: 'Transferir', exact: true }).click();
+  await expect(transfer).toHaveCount(0);
+  await expect(transcript).toContainText('Transferida de Suporte para Comercial por Carla Mendes');
+  await expect(row).toContainText('Comercial');
+
+  // A day the test knows: Ana answers one conversation and finishes another unanswered.
+  await anasDay(server, async () => (await newContext()).newPage());
+
+  // The reports window, by team (the default period, the last 7 days, holds today): the CSV's rows.
+  const filters = reportsWindow.getByRole('form', { name: 'Filtros do relatório' });
+  await filters.getByLabel('Agrupar por', { exact: true }).selectOption({ label: 'Equipe' });
+  await expect(reportsWindow.getByLabel('Separador do CSV')).toHaveValue('semicolon');
+  const byTeam = await exportUntil(reportsWindow, '3');
+  expect([...byTeam.bytes.subarray(0, 3)], 'UTF-8 BOM').toEqual([0xef, 0xbb, 0xbf]);
+  expect(byTeam.name).toMatch(/^atende-conversas-team-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.csv$/);
+  expect([...byTeam.rows.keys()]).toEqual(['Suporte', 'Comercial', 'Total']);
+  expect(counted(byTeam.rows.get('Suporte'))).toEqual({ conversations: '2', received: '2', answered: '1', abandoned: '1', transferred: '0' });
+  // Sara's conversation counts where it is now, waiting in Comercial: received, transferred, not (yet) abandoned.
+  expect(counted(byTeam.rows.get('Comercial'))).toEqual({ conversations: '1', received: '1', answered: '0', abandoned: '0', transferred: '1' });
+  expect(counted(byTeam.rows.get('Total'))).toEqual({ conversations: '3', received: '3', answered: '1', abandoned: '1', transferred: '1' });
+
+  // By agent: Ana's two, and Sara's, which nobody holds.
+  await filters.getByLabel('Agrupar por', { exact: true }).selectOption({ label: 'Agente' });
+  const byAgent = await exportUntil(reportsWindow, '3');
+  expect(byAgent.name).toMatch(/^atende-conversas-agent-/);
+  expect([...byAgent.rows.keys()]).toEqual(['Ana Souza', 'Sem agente', 'Total']);
+  expect(counted(byAgent.rows.get('Ana Souza'))).toEqual({ conversations: '2', received: '2', answered: '1', abandoned: '1', transferred: '0' });
+  expect(counted(byAgent.rows.get('Sem agente'))).toEqual({ conversations: '1', received: '1', answered: '0', abandoned: '0', transferred: '1' });
+
+  // The table on screen says the same as the file.
+  await expect(reportsWindow.getByRole('table', { name: 'Números do relatório' }).getByRole('row', { name: /Ana Souza/ })).toBeVisible();
+  // The board windows stayed live all along: the conversation is still listed, in Comercial's queue.
+  await expect(row).toContainText('Na fila');
+});
