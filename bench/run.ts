@@ -18,6 +18,7 @@ import { measureWhatsApp, WHATSAPP_DEFAULTS, whatsAppTable, type WhatsAppResult 
 import { CHANNELS_DEFAULTS, channelsTable, measureChannels, type ChannelIngestResult } from './channels.js';
 import { measureReclameAquiVariants, reclameAquiTable, RECLAMEAQUI_DEFAULTS, type ReclameAquiResult } from './reclameaqui.js';
 import { measureTeamwork, TEAMWORK, teamworkTable, type TeamworkResult } from './teamwork.js';
+import { reportsAsked, runReportsBench } from './reports.js';
 
 /**
  * `npm run bench` (ARCHITECTURE §9): webhook-to-agent latency, pull throughput and inbound
@@ -27,6 +28,9 @@ import { measureTeamwork, TEAMWORK, teamworkTable, type TeamworkResult } from '.
  * `npm run bench -- renderer` (or BENCH_ONLY=renderer) runs only some sections: latency,
  * throughput, ingest, stream, teamwork, renderer, or server (= latency, throughput and ingest). A partial run writes
  * results/latest-<sections>.json and a dated copy instead, so latest.json stays a full run.
+ *
+ * `npm run bench -- reports` is opt-in and runs alone (bench/reports.ts): writing its million
+ * messages takes many minutes, so the default run leaves it out. It writes results/reports-<date>.json.
  */
 
 const SECTIONS = ['latency', 'throughput', 'ingest', 'whatsapp', 'channels', 'reclameaqui', 'stream', 'scope', 'teamwork', 'renderer'] as const;
@@ -232,6 +236,7 @@ function printRenderer(r: RendererResult): void {
 }
 
 async function main(): Promise<void> {
+  if (reportsAsked(process.argv.slice(2), process.env.BENCH_ONLY)) return runReportsBench();
   const sections = selectedSections();
   const full = sections.length === SECTIONS.length;
   const startedAt = new Date();
