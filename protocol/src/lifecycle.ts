@@ -100,7 +100,7 @@ type EventOf<T extends ConversationEvent['type']> = Extract<ConversationEvent, {
 function claim(c: ConversationDoc, event: EventOf<'claim'>): Transition {
   switch (c.status) {
     case 'waiting':
-      return apply(c, { status: 'active', agentId: event.agentId, takenAt: event.at, invitedAgentIds: [] }, event.at);
+      return apply(c, { status: 'active', agentId: event.agentId, takenAt: event.at, invitedAgentIds: [], ...firstTaken(c, event.at) }, event.at);
     case 'active':
       // A retried or doubled click by the winner must not read as a lost race (R-WS-02).
       return c.agentId === event.agentId ? unchanged(c) : fail(conversationErrors.alreadyTaken());
@@ -112,6 +112,13 @@ function claim(c: ConversationDoc, event: EventOf<'claim'>): Transition {
       return unreachable(c.status);
   }
 }
+
+/**
+ * The service figures' first times (issue 16, metrics.ts): set by the change that causes them,
+ * in the same write, and never moved once set (a return to the queue keeps the first `queuedAt`).
+ */
+const queued = (c: ConversationDoc, at: number) => (c.queuedAt == null ? { queuedAt: at } : {});
+const firstTaken = (c: ConversationDoc, at: number) => (c.firstTakenAt == null ? { firstTakenAt: at } : {});
 
 const hasTransfer = (c: ConversationDoc, id: string) => c.transfers.some((t) => t.id === id);
 
@@ -153,6 +160,7 @@ function moveTo(
     takenAt: toAgent ? event.at : null,
     invitedAgentIds: [],
     transfers: [...c.transfers, entry],
+    ...(toAgent ? firstTaken(c, event.at) : queued(c, event.at)),
   }, event.at);
 }
 
@@ -193,6 +201,7 @@ function handoff(c: ConversationDoc, event: EventOf<'handoff'>): Transition {
       agentId: null,
       waitingSince: event.at,
       takenAt: null,
+      ...queued(c, event.at),
     }, event.at);
   }
   // A retried hand-off job finds the conversation already queued where it sent it.

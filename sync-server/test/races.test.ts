@@ -23,7 +23,8 @@ const user = (id: string, role: UserDoc['role']): UserDoc => ({
   id, type: 'user', name: id, email: `${id.slice(5)}@test.local`, role, teamIds: ['team:a'], maxConcurrent: 5, ...base,
 });
 const agent = user('user:agent', 'agent');
-const supervisor = user('user:super', 'supervisor');
+// Supervises both teams: acting on the conversation after the transfer too (supervisors act on their own teams, R-SV-04).
+const supervisor: UserDoc = { ...user('user:super', 'supervisor'), teamIds: ['team:a', 'team:b'] };
 const conversation: ConversationDoc = {
   id: 'conversation:c1', type: 'conversation', ...base, contactId: 'contact:k', channel: 'webchat', channelAccountId: 'channel:w',
   teamId: 'team:a', formerTeamIds: [], status: 'active', agentId: agent.id, invitedAgentIds: [], protocol: '20261128-000001',
@@ -134,7 +135,7 @@ describe('commands racing each other', () => {
       }
       return write(docs, options);
     };
-    // A supervisor sees both teams, so only the team check can stop the finish.
+    // The supervisor acts on both teams, so only the disposition's team check can stop the finish.
     await expect(conversations.finish(supervisor, conversation.id, { disposition: 'disposition:a-ok' }))
       .rejects.toMatchObject({ code: 'moved' });
     expect(fired).toBe(true);

@@ -98,6 +98,8 @@ export function openingConversation(
     contactId, channel: account.kind, channelAccountId: account._id, teamId: account.entryTeamId, formerTeamIds: [],
     invitedAgentIds: [], protocol, finishedAt: null, finishedBy: null, disposition: null, finishNote: '', tags: [],
     transfers: [], ticketLinks: [], ...opening, channelMeta: { ...originMetaOf(account), ...opening.channelMeta },
+    // The service figures' first times (issue 16): one opening in the queue or with its agent starts them.
+    queuedAt: opening.waitingSince, firstTakenAt: opening.takenAt, firstResponseAt: null,
   };
 }
 

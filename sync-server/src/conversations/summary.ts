@@ -42,9 +42,18 @@ export function summarise(c: ConversationDoc, message: MessageDoc): Conversation
     ...(inbound ? { lastInboundAt: Math.max(c.lastInboundAt ?? 0, message.createdAt) } : {}),
     lastMessageAt: Math.max(c.lastMessageAt ?? 0, message.createdAt),
     lastPreview: previewOf(message),
+    ...(c.firstResponseAt == null && isAgentAnswer(message) ? { firstResponseAt: message.createdAt } : {}),
     updatedAt: Math.max(Date.now(), c.updatedAt + 1),
   };
 }
+
+/**
+ * What counts as the first response (issue 16, metrics.ts): a person of the team wrote to the
+ * customer. The bot, the organisation's automatic lines, integrations and upstream echoes write
+ * with no author; a private Reclame Aqui message is not seen by the customer.
+ */
+export const isAgentAnswer = (m: Pick<MessageDoc, 'direction' | 'authorId' | 'visibility'>): boolean =>
+  m.direction === 'out' && m.authorId !== null && m.visibility === 'public';
 
 /**
  * A message moved into `teamId`'s conversation: replication filters messages by team, and the
