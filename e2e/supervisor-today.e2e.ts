@@ -38,17 +38,20 @@ async function finishes(agent: Page): Promise<void> {
   await expect(dialog).toHaveCount(0);
 }
 
-/** Opaque canvas pixels painted exactly in `token`'s colour of the current theme (chart text and ticks). */
-async function pixelsIn(canvas: ReturnType<Page['locator']>, token: string): Promise<number> {
-  return canvas.evaluate((element, name) => {
-    const value = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+/** The current theme's value of a colour token (tokens.css), as #rrggbb. */
+const colourOf = (page: Page, token: string) =>
+  page.evaluate((name) => getComputedStyle(document.documentElement).getPropertyValue(name).trim(), token);
+
+/** Opaque canvas pixels painted exactly in `hex` (chart text, ticks, bars). */
+async function pixelsIn(canvas: ReturnType<Page['locator']>, hex: string): Promise<number> {
+  return canvas.evaluate((element, value) => {
     const [r, g, b] = [1, 3, 5].map((i) => parseInt(value.slice(i, i + 2), 16));
     const c = element as HTMLCanvasElement;
     const data = c.getContext('2d')?.getImageData(0, 0, c.width, c.height).data ?? new Uint8ClampedArray();
     let found = 0;
     for (let i = 0; i < data.length; i += 4) if (data[i] === r && data[i + 1] === g && data[i + 2] === b && (data[i + 3] ?? 0) > 200) found += 1;
     return found;
-  }, token);
+  }, hex);
 }
 
 test('R-SV-06 today\'s counters move live as conversations are received, answered, finished and abandoned; the charts have names and data tables; axe clean in both themes', async ({ server, newContext }) => {
@@ -117,10 +120,18 @@ test('R-SV-06 today\'s counters move live as conversations are received, answere
   await expect(responses.getByRole('row', { name: /^até 30 s/ })).toBeVisible();
   await expectNoAxeViolations(board, 'supervisor: today (light)');
 
-  // Dark theme: the charts are drawn again in the dark theme's colours, and the board stays axe clean.
+  // Dark theme: the charts are drawn again in the dark theme's colours (text and bars), none of the light ones left.
   const queueCanvas = board.getByRole('img', { name: /^Fila de espera ao longo do dia\./ });
-  await expect.poll(() => pixelsIn(queueCanvas, '--color-text-muted')).toBeGreaterThan(0);
+  const hourCanvas = board.getByRole('img', { name: /^Conversas recebidas por hora\./ });
+  const light = { muted: await colourOf(board, '--color-text-muted'), primary: await colourOf(board, '--color-primary') };
+  await expect.poll(() => pixelsIn(queueCanvas, light.muted)).toBeGreaterThan(0);
+  await expect.poll(() => pixelsIn(hourCanvas, light.primary)).toBeGreaterThan(0);
   await useTheme(board, 'dark');
-  await expect.poll(() => pixelsIn(queueCanvas, '--color-text-muted')).toBeGreaterThan(0);
+  const dark = { muted: await colourOf(board, '--color-text-muted'), primary: await colourOf(board, '--color-primary') };
+  expect(dark).not.toEqual(light);
+  await expect.poll(() => pixelsIn(queueCanvas, dark.muted)).toBeGreaterThan(0);
+  await expect.poll(() => pixelsIn(hourCanvas, dark.primary)).toBeGreaterThan(0);
+  expect(await pixelsIn(hourCanvas, light.primary)).toBe(0);
+  expect(await pixelsIn(queueCanvas, light.muted)).toBe(0);
   await expectNoAxeViolations(board, 'supervisor: today (dark)');
 });
