@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
-import { expect, messageLog, openWidget, signIn, takeNewConversation, test, visitorSends, type ServerProcess } from './fixtures';
+import { ServerProcess, expect, messageLog, openWidget, signIn, takeNewConversation, test, visitorSends } from './fixtures';
 
 /**
  * Issue 16, the supervisor's journey end to end in Chromium: Carla spreads two boards over their
@@ -143,4 +143,31 @@ test('R-SV-05 R-SV-03 R-SV-04 R-RT-06 the supervisor pops two boards out, watche
   await expect(reportsWindow.getByRole('table', { name: 'Números do relatório' }).getByRole('row', { name: /Ana Souza/ })).toBeVisible();
   // The board windows stayed live all along: the conversation is still listed, in Comercial's queue.
   await expect(row).toContainText('Na fila');
+});
+
+test('R-RT-06 R-SV-06 with the demo history `npm start` writes, the supervisor’s reports have two weeks of data at once, and the live boards stay empty', async ({ newContext }) => {
+  test.setTimeout(180_000); // a server of its own, seeded with 196 conversations
+  const server = await ServerProcess.launch({ ATENDE_DEMO_HISTORY: '1' });
+  try {
+    const carla = await (await newContext()).newPage();
+    await signIn(carla, server, 'carla@demo.local');
+    await carla.goto(`${server.url}/#/supervisor/reports`);
+    const filters = carla.getByRole('form', { name: 'Filtros do relatório' });
+    await expect(filters.getByLabel('Período', { exact: true })).toHaveValue('last7');
+    await filters.getByLabel('Agrupar por', { exact: true }).selectOption({ label: 'Agente' });
+    // Six whole past days of 14 conversations each at least (today's share depends on the hour).
+    const total = carla.locator('[data-report-key="total"] [data-figure="conversations"]');
+    await expect(async () => {
+      await carla.getByRole('button', { name: 'Gerar relatório' }).click();
+      expect(Number(await total.textContent())).toBeGreaterThanOrEqual(6 * 14);
+    }).toPass({ timeout: 60_000 });
+    const table = carla.getByRole('table', { name: 'Números do relatório' });
+    for (const name of ['Ana Souza', 'Bruno Lima', 'Carla Mendes']) await expect(table.getByRole('row', { name: new RegExp(name) })).toBeVisible();
+
+    // History is finished work: nothing of it is open on the live boards.
+    await carla.getByRole('button', { name: 'Atendimentos', exact: true }).click();
+    await expect(carla.getByRole('table', { name: 'Atendimentos' })).toContainText('Nada por aqui.');
+  } finally {
+    await server.dispose();
+  }
 });

@@ -4,7 +4,7 @@ import {
 } from '@atende/protocol';
 import { seedDemo } from '../src/demo/seed.js';
 import { demoHistoryFromEnv, seedDemoHistory } from '../src/demo/history.js';
-import { HISTORY_DAYS, HISTORY_SIZE } from '../src/demo/historyPlan.js';
+import { HISTORY_DAYS, HISTORY_PER_DAY, HISTORY_SIZE, planHistory } from '../src/demo/historyPlan.js';
 import { call, login, pullAll, startTestServer, type TestServer } from './helpers.js';
 
 /**
@@ -24,8 +24,8 @@ const history = async () => (await storedOf('conversation')).filter((c) => Strin
 beforeAll(async () => {
   server = await startTestServer();
   expect(await seedDemoHistory(server.store, { timeZone: server.config.timeZone, now })).toBe(HISTORY_SIZE);
-}, 60_000);
-afterAll(() => server.close());
+}, 120_000);
+afterAll(() => server.close(), 60_000);
 
 describe('R-RT-06 R-SV-06 the demo history', () => {
   it('R-RT-06 R-SV-06 every conversation, message and contact it writes is a valid document, finished in the last 14 days', async () => {
@@ -83,6 +83,27 @@ describe('R-RT-06 R-SV-06 the demo history', () => {
     expect(await history()).toHaveLength(HISTORY_SIZE);
     expect((await storedOf('message')).length).toBe(before);
     expect(await server.store.find({ selector: { type: 'counter' }, limit: 1000 })).toEqual(counters);
+  });
+
+  it('R-RT-06 R-SV-06 the plan is the same on every run; only its times follow the moment, and today has its share when the day has begun', () => {
+    const tz = 'America/Sao_Paulo';
+    const noon = Date.parse('2026-03-10T15:00:00Z');
+    const plan = planHistory(noon, tz);
+    expect(planHistory(noon, tz)).toEqual(plan);
+    const later = planHistory(noon + 3 * DAY, tz);
+    expect(later.conversations.map((c) => [c.id, c.contactId, c.teamId, c.agentId, c.tags])).toEqual(
+      plan.conversations.map((c) => [c.id, c.contactId, c.teamId, c.agentId, c.tags]));
+    const onDay = (p: typeof plan, at: number) => p.conversations.filter((c) => localDateOf(tz, c.createdAt) === localDateOf(tz, at));
+    expect(onDay(plan, noon)).toHaveLength(HISTORY_PER_DAY);
+    // Past days in office hours (08:00–21:00 local).
+    for (const c of plan.conversations.filter((k) => k.createdAt < noon - DAY / 2)) {
+      expect(Number(new Intl.DateTimeFormat('en-GB', { timeZone: tz, hour: '2-digit', hourCycle: 'h23' }).format(c.createdAt))).toBeGreaterThanOrEqual(8);
+    }
+    // Twenty minutes after midnight nothing could have finished today yet: the last hours before it, all finished.
+    const justAfterMidnight = Date.parse('2026-03-10T03:20:00Z');
+    const early = planHistory(justAfterMidnight, tz);
+    expect(onDay(early, justAfterMidnight)).toHaveLength(0);
+    expect(Math.max(...early.conversations.map((c) => Math.max(c.finishedAt ?? Infinity, c.rating?.at ?? 0)))).toBeLessThan(justAfterMidnight);
   });
 
   it('R-RT-06 it is opt-in: off unless ATENDE_DEMO_HISTORY says 1, refused when it says something else', () => {

@@ -184,9 +184,18 @@ function handOver(
   return { conversation: moved, events, holder: next, at: taken + dice.between(20, 90) * 1000 };
 }
 
-/** When the n-th conversation of a day began: office hours (08:00–20:00) on past days, the last hours today. */
+/**
+ * When the n-th conversation of a day began: office hours (08:00–20:00) on past days; today, the
+ * hours since midnight (at most 8), ending 45 minutes ago so every one is finished by now —
+ * or, in the first hour of the day, the 6 hours before.
+ */
 function startOf(day: number, slot: number, now: number, timeZone: string, dice: Dice): number {
-  if (day === 0) return now - 45 * MINUTE - (HISTORY_PER_DAY - 1 - slot) * 25 * MINUTE - dice.between(0, 10) * MINUTE;
+  if (day === 0) {
+    const end = now - 45 * MINUTE;
+    const since = end - Math.max(startOfLocalDay(timeZone, localDateOf(timeZone, now)), now - 8 * HOUR);
+    const span = since >= 30 * MINUTE ? since : 6 * HOUR;
+    return end - span + Math.round((slot / HISTORY_PER_DAY) * span) + dice.between(0, 60) * 1000;
+  }
   const opening = startOfLocalDay(timeZone, localDateOf(timeZone, now - day * 24 * HOUR)) + 8 * HOUR;
   return opening + Math.round((slot / HISTORY_PER_DAY) * 12 * HOUR) + dice.between(0, 40) * MINUTE;
 }
