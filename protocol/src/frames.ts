@@ -11,6 +11,10 @@ export type PresenceStatus = z.infer<typeof PresenceStatus>;
 
 export const PING_INTERVAL_MS = 15_000;
 
+/** What a supervisor did to an agent (R-SV-04): ended their pause, or signed them out of every session. */
+export const AgentNotice = z.enum(['pauseEnded', 'signedOut']);
+export type AgentNotice = z.infer<typeof AgentNotice>;
+
 /**
  * Close code of agent and visitor sockets when the server drains before stopping (1012, "Service
  * Restart" in the WebSocket registry): clients reconnect at once (jittered ≤ 1 s), not on their
@@ -47,6 +51,11 @@ export const ServerFrame = z.discriminatedUnion('type', [
     type: z.literal('welcome'),
     userId: Id,
     presence: z.record(z.string(), PresenceStatus),
+    /**
+     * When each user's presence last changed (R-SV-01 "time in current status", issue 16), in ms;
+     * a user missing here changed before this node knew them. Optional: older servers send none.
+     */
+    presenceSince: z.record(z.string(), z.number()).optional(),
     /** The signed-in user as the server knows them now (teams, role): the session refreshes from it. */
     user: UserDoc.optional(),
     replica: ReplicaInfo.optional(),
@@ -66,7 +75,8 @@ export const ServerFrame = z.discriminatedUnion('type', [
   }),
   /** The user's own document changed (teams, role): refresh the session, purge what was lost. */
   z.object({ type: z.literal('session.user'), user: UserDoc, replica: ReplicaInfo }),
-  z.object({ type: z.literal('presence'), userId: Id, status: PresenceStatus }),
+  /** `since`: when this status began (issue 16); optional, older servers send none. */
+  z.object({ type: z.literal('presence'), userId: Id, status: PresenceStatus, since: z.number().optional() }),
   z.object({
     type: z.literal('typing'),
     conversationId: Id,
@@ -77,6 +87,8 @@ export const ServerFrame = z.discriminatedUnion('type', [
   /** R-WS-17: another user views, types in, stopped typing in ('idle') or left a conversation this user may see. */
   z.object({ type: z.literal('collision'), conversationId: Id, userId: Id, state: CollisionState }),
   z.object({ type: z.literal('notify'), title: z.string(), body: z.string(), conversationId: Id.optional() }),
+  /** A supervisor acted on this user (R-SV-04): the app says so, in the user's language, naming who. */
+  z.object({ type: z.literal('notice'), notice: AgentNotice, byName: z.string() }),
   z.object({ type: z.literal('error'), code: z.string(), message: z.string() }),
   z.object({ type: z.literal('ping') }),
   z.object({ type: z.literal('pong') }),

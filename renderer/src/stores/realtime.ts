@@ -1,22 +1,41 @@
 import { defineStore } from 'pinia';
-import { reactive } from 'vue';
+import { reactive, ref } from 'vue';
 import type { PresenceStatus } from '@atende/protocol';
 import { realtime } from '../net/socket';
 import { useCollisionsStore } from './collisions';
 
 const TYPING_TTL_MS = 6_000;
 
+/** "Sua pausa foi encerrada por Carla" (R-SV-04): what a supervisor did, for the agent to read once. */
+export interface PauseEndedNotice {
+  byName: string;
+  at: number;
+}
+
 /** Presence of colleagues and who is typing where; both live only on the socket. */
 export const useRealtimeStore = defineStore('realtime', () => {
   const presence = reactive(new Map<string, PresenceStatus>());
+  /** When each user's status began (R-SV-01 "time in current status"); absent: not known (an older server). */
+  const presenceSince = reactive(new Map<string, number>());
+  const pauseEnded = ref<PauseEndedNotice>();
   const typing = reactive(new Map<string, { authorId: string; until: number }>());
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
 
   realtime.on('welcome', (frame) => {
     presence.clear();
     for (const [userId, status] of Object.entries(frame.presence)) presence.set(userId, status);
+    presenceSince.clear();
+    for (const [userId, since] of Object.entries(frame.presenceSince ?? {})) presenceSince.set(userId, since);
   });
-  realtime.on('presence', (frame) => presence.set(frame.userId, frame.status));
+  realtime.on('presence', (frame) => {
+    presence.set(frame.userId, frame.status);
+    if (frame.since === undefined) presenceSince.delete(frame.userId);
+    else presenceSince.set(frame.userId, frame.since);
+  });
+  // The sign-out notice is the session's (session.ts): it ends on the sign-in screen.
+  realtime.on('notice', (frame) => {
+    if (frame.notice === 'pauseEnded') pauseEnded.value = { byName: frame.byName, at: Date.now() };
+  });
   realtime.on('typing', (frame) => {
     clearTimeout(timers.get(frame.conversationId));
     if (!frame.typing) {
@@ -41,5 +60,9 @@ export const useRealtimeStore = defineStore('realtime', () => {
     realtime.send({ type: 'presence.set', status });
   }
 
-  return { presence, typing, setTyping, setStatus };
+  function dismissPauseEnded(): void {
+    pauseEnded.value = undefined;
+  }
+
+  return { presence, presenceSince, typing, setTyping, setStatus, pauseEnded, dismissPauseEnded };
 });

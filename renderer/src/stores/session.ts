@@ -19,6 +19,8 @@ export const useSessionStore = defineStore('session', () => {
   const user = ref<UserDoc | undefined>(storedSession()?.user);
   const db = shallowRef<AtendeDatabase>();
   const failure = ref<{ code: LoginFailure; message: string }>();
+  /** A supervisor signed this user out (R-SV-04): the sign-in screen says so until the next sign-in. */
+  const signedOutBySupervisor = ref(false);
   const busy = ref(false);
   /** `syncing` until this user's replica has caught up once (shown as progress, R-NET-05). */
   const syncState = ref<'syncing' | 'synced'>('syncing');
@@ -57,6 +59,13 @@ export const useSessionStore = defineStore('session', () => {
       }),
       realtime.on('sync.docs', (frame) => sync.docs(frame)),
       realtime.on('sync.changed', (frame) => sync.changed(frame.collections)),
+      // Told just before the server closes this session's sockets; without it the app would only
+      // find the session gone at its next token renewal, and not say why.
+      realtime.on('notice', (frame) => {
+        if (frame.notice !== 'signedOut') return;
+        signedOutBySupervisor.value = true;
+        void signOut(false);
+      }),
     );
     realtime.start();
   }
@@ -91,6 +100,7 @@ export const useSessionStore = defineStore('session', () => {
   async function signIn(email: string, password: string): Promise<boolean> {
     busy.value = true;
     failure.value = undefined;
+    signedOutBySupervisor.value = false;
     try {
       const response = await login(email, password);
       await saveSession(response);
@@ -140,6 +150,7 @@ export const useSessionStore = defineStore('session', () => {
     user: readonly(user),
     db,
     failure: readonly(failure),
+    signedOutBySupervisor: readonly(signedOutBySupervisor),
     syncState: readonly(syncState),
     progress: readonly(progress),
     leader: readonly(leader),

@@ -1,5 +1,5 @@
 import {
-  keyOf, notFound, pauseAllowedAt, pauseErrors, pauseLimitAt,
+  DomainError, keyOf, notFound, pauseAllowedAt, pauseErrors, pauseLimitAt,
   type AgentPauseType, type StartPauseBody, type UserDoc, type UserPause,
 } from '@atende/protocol';
 import { writeWithOutbox } from '../conversations/outbox.js';
@@ -76,6 +76,18 @@ export class PauseService {
     });
   }
 
+  /**
+   * Ends the pause someone else ended (a supervisor, R-SV-04): over the revision that shows it,
+   * so a pause already ended meanwhile is refused rather than ended twice.
+   */
+  async endPaused(userId: string): Promise<UserDoc> {
+    return writeWithOutbox<UserDoc>(this.store, userId, (current) => {
+      if (!current) throw notFound('user');
+      if (!current.pause) throw notPaused();
+      return { doc: { ...current, pause: null, updatedAt: this.now() }, jobs: [] };
+    });
+  }
+
   /** A pause belongs to a work session: signing out of the user's last session ends it. */
   async signedOut(userId: string, sessionId: string): Promise<void> {
     const stored = await this.store.get(userId, { fresh: true });
@@ -89,6 +101,8 @@ export class PauseService {
     await this.end(userId);
   }
 }
+
+const notPaused = () => new DomainError('conflict', 'not_paused', 'Este agente não está em pausa.');
 
 /** Due when the pause passes its maximum; keyed by the pause's start, so one pause notifies once. */
 function exceededJobs(userId: string, pause: UserPause): JobDoc[] {

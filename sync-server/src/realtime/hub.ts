@@ -15,6 +15,7 @@ import { createPresence, type Presence } from './presence.js';
 import { keepAlive, MAX_BUFFERED_BYTES, MAX_FRAME_BYTES, parseFrame, sendFrame } from './socket.js';
 import { ChangeStream, type StreamMember } from './stream.js';
 import { AGENT_FRAMES, gateFrames } from './throttle.js';
+import { publishUserNotice, subscribeUserNotices, type UserNoticeMessage } from './userNotices.js';
 
 interface Connection {
   ws: WebSocket;
@@ -75,12 +76,13 @@ export class AgentHub {
     private readonly auth: AuthService,
     private readonly options: HubOptions,
   ) {
-    this.presence = createPresence(options.bus, options.presenceGraceMs, (userId, status) => this.broadcastPresence(userId, status), options.log);
+    this.presence = createPresence(options.bus, options.presenceGraceMs, (userId, status, since) => this.broadcastPresence(userId, status, since), options.log);
     // Every node, this one included, hears sign-outs and typing through the bus.
     this.unsubscribe = [
       subscribeTopic(options.bus, 'session.revoked', (m) => this.loggedOut(m), options.log),
       subscribeTopic(options.bus, 'typing', (m) => this.relayTyping(m), options.log),
       subscribeTopic(options.bus, 'notify.roles', (m) => this.notifyRoles(m), options.log),
+      subscribeUserNotices(options.bus, (m) => this.noticeUser(m), options.log),
     ];
     this.collisions = new Collisions({ store, bus: options.bus, log: options.log, sockets: () => this.connections });
     this.identity = options.identity ?? new StoreIdentity(store);
@@ -211,7 +213,7 @@ export class AgentHub {
     this.presence.setStatus(principal.user.id, statusAtHello(principal.user));
     this.presence.connected(principal.user.id);
     sendFrame(connection.ws, {
-      type: 'welcome', userId: principal.user.id, presence: this.presence.snapshot(),
+      type: 'welcome', userId: principal.user.id, presence: this.presence.snapshot(), presenceSince: this.presence.sinceSnapshot(),
       user: principal.user, replica: this.stream.replicaOf(member.viewer),
     });
     // A change of this user that passed the feed while the token was checked found no socket to update.
@@ -224,6 +226,20 @@ export class AgentHub {
     const roles = new Set(m.roles);
     const frame: ServerFrame = { type: 'notify', title: m.title, body: m.body };
     for (const c of this.connections) if (c.principal && roles.has(c.principal.user.role)) sendFrame(c.ws, frame);
+  }
+
+  /**
+   * Tells the user's sockets on every node what a supervisor did to them (R-SV-04). Published
+   * before the change it announces, so a sign-out's notice reaches the sockets its revocation
+   * closes (the bus delivers in publication order).
+   */
+  tellUser(message: UserNoticeMessage): Promise<void> {
+    return publishUserNotice(this.options.bus, message);
+  }
+
+  private noticeUser(m: UserNoticeMessage): void {
+    const frame: ServerFrame = { type: 'notice', notice: m.notice, byName: m.byName };
+    for (const c of this.connections) if (c.principal?.user.id === m.userId) sendFrame(c.ws, frame);
   }
 
   private async agentTyping(connection: Connection, principal: Principal, conversationId: string, typing: boolean): Promise<void> {
@@ -293,8 +309,8 @@ export class AgentHub {
     sendFrame(c.ws, { type: 'session.user', user, replica: this.stream.replicaOf(c.member.viewer) });
   }
 
-  private broadcastPresence(userId: string, status: PresenceStatus): void {
-    for (const c of this.connections) if (c.principal) sendFrame(c.ws, { type: 'presence', userId, status });
+  private broadcastPresence(userId: string, status: PresenceStatus, since: number): void {
+    for (const c of this.connections) if (c.principal) sendFrame(c.ws, { type: 'presence', userId, status, since });
   }
 
   /** A session ended on any node: its sockets here close and presence turns offline at once. */

@@ -17,10 +17,13 @@ export interface Presence {
   setStatus(userId: string, status: 'online' | 'paused'): void;
   statusOf(userId: string): PresenceStatus;
   snapshot(): Record<string, PresenceStatus>;
+  /** When each user's status last changed, as this node saw it (R-SV-01 "time in current status"). */
+  sinceSnapshot(): Record<string, number>;
   stop(): void;
 }
 
-export type PresenceListener = (userId: string, status: PresenceStatus) => void;
+/** `since`: when the new status began (ms). */
+export type PresenceListener = (userId: string, status: PresenceStatus, since: number) => void;
 
 /** Presence across the nodes sharing the bus: in this process alone, or in Redis. */
 export function createPresence(bus: Bus, graceMs: number, onChange: PresenceListener, log?: (message: string) => void): Presence {
@@ -30,6 +33,8 @@ export function createPresence(bus: Bus, graceMs: number, onChange: PresenceList
 
 interface Entry {
   status: PresenceStatus;
+  /** When `status` began; absent until it first changes. */
+  since?: number;
   paused: boolean;
   connections: number;
   grace?: ReturnType<typeof setTimeout>;
@@ -57,7 +62,8 @@ export class PresenceTracker implements Presence {
   private set(userId: string, entry: Entry, status: PresenceStatus): void {
     if (entry.status === status) return;
     entry.status = status;
-    this.onChange(userId, status);
+    entry.since = Date.now();
+    this.onChange(userId, status, entry.since);
   }
 
   connected(userId: string): void {
@@ -107,6 +113,10 @@ export class PresenceTracker implements Presence {
     return Object.fromEntries([...this.entries].map(([id, e]) => [id, e.status]));
   }
 
+  sinceSnapshot(): Record<string, number> {
+    return Object.fromEntries([...this.entries].flatMap(([id, e]) => (e.since === undefined ? [] : [[id, e.since]])));
+  }
+
   stop(): void {
     this.stopped = true;
     for (const entry of this.entries.values()) clearTimeout(entry.grace);
@@ -131,6 +141,11 @@ export class RedisPresence implements Presence {
   /** This node's sockets per user. */
   private readonly held = new Map<string, number>();
   private readonly view = new Map<string, { status: PresenceStatus; seq: number }>();
+  /**
+   * When each status began, stamped by this node as the change reached it (the leases keep no
+   * time): a user already online when this node started has none until their next change.
+   */
+  private readonly since = new Map<string, number>();
   /** Users missing from the view are offline as of this change sequence. */
   private floor = 0;
   private readonly timers: Array<ReturnType<typeof setInterval>>;
@@ -147,7 +162,7 @@ export class RedisPresence implements Presence {
   ) {
     this.leases = new PresenceLeases(bus);
     this.ttlMs = Math.max(graceMs, MIN_LEASE_MS);
-    this.unsubscribe = subscribeTopic(bus, 'presence.changed', (m) => this.apply(m.userId, m.status, m.seq), log);
+    this.unsubscribe = subscribeTopic(bus, 'presence.changed', (m) => this.apply(m.userId, m.status, m.seq, true), log);
     this.timers = [
       setInterval(() => this.renew(), this.ttlMs / 3),
       setInterval(() => this.track('sweep', this.leases.sweep()), Math.min(MAX_SWEEP_MS, this.ttlMs / 4)),
@@ -193,6 +208,10 @@ export class RedisPresence implements Presence {
     return Object.fromEntries([...this.view].map(([id, e]) => [id, e.status]));
   }
 
+  sinceSnapshot(): Record<string, number> {
+    return Object.fromEntries(this.since);
+  }
+
   /** Like a node dying: leases are not released, they run out (a restart within grace shows nothing). */
   stop(): void {
     this.stopped = true;
@@ -210,12 +229,17 @@ export class RedisPresence implements Presence {
     this.track('reconcile', this.reconcile());
   }
 
-  private apply(userId: string, status: PresenceStatus, seq: number): void {
+  /** `live`: heard as it happened (the bus), rather than found by a reconcile (when, unknown). */
+  private apply(userId: string, status: PresenceStatus, seq: number, live = false): void {
     if (this.stopped) return;
     const current = this.view.get(userId);
     if (seq <= (current?.seq ?? this.floor)) return; // older than what this node knows
     this.view.set(userId, { status, seq });
-    if ((current?.status ?? 'offline') !== status) this.onChange(userId, status);
+    if ((current?.status ?? 'offline') === status) return;
+    // A status this node finds at start-up began at a time it cannot know; a missed change healing
+    // later began about now.
+    if (live || current) this.since.set(userId, Date.now());
+    this.onChange(userId, status, this.since.get(userId) ?? Date.now());
   }
 
   private async reconcile(): Promise<void> {
@@ -224,7 +248,9 @@ export class RedisPresence implements Presence {
     for (const [userId, entry] of this.view) {
       if (statuses.has(userId) || entry.seq > seq) continue;
       this.view.delete(userId);
-      if (entry.status !== 'offline' && !this.stopped) this.onChange(userId, 'offline');
+      if (entry.status === 'offline' || this.stopped) continue;
+      this.since.set(userId, Date.now());
+      this.onChange(userId, 'offline', Date.now());
     }
     this.floor = Math.max(this.floor, seq);
   }

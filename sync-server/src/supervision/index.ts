@@ -3,11 +3,12 @@ import type { AuthService } from '../auth/service.js';
 import type { PauseService } from '../pauses/index.js';
 import type { AgentHub } from '../realtime/hub.js';
 import type { DocStore } from '../store/index.js';
+import { supervisionRoutes } from './routes.js';
+import { AgentSupervision } from './service.js';
 
-/**
- * Supervisor actions on agents (issue 16, R-SV-04): end an agent's pause, sign an agent out.
- * Being built: the routes arrive with the supervision slice.
- */
+export { AgentSupervision } from './service.js';
+
+/** Supervisor actions on agents (issue 16, R-SV-04): end an agent's pause, sign an agent out (service.ts). */
 export interface SupervisionDeps {
   store: DocStore;
   auth: AuthService;
@@ -21,6 +22,7 @@ export interface SupervisionSetup {
   routes: Array<[string, Router]>;
 }
 
-export function setupSupervision(_deps: SupervisionDeps): SupervisionSetup {
-  return { routes: [] };
+export function setupSupervision(deps: SupervisionDeps): SupervisionSetup {
+  const supervision = new AgentSupervision(deps);
+  return { routes: [['/api/supervision', supervisionRoutes(supervision, deps.auth)]] };
 }

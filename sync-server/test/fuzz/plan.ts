@@ -213,8 +213,9 @@ export const PLANS: Record<EndpointName, Plan> = {
   adminUpdateSettings: { req: 'R-AUTH-03', token: 'admin', body: () => ({ loginNetworks: [] }) },
 
   // Issue 16: supervision (R-SV-04) and reports (R-RT-06).
-  endAgentPause: { req: 'R-SV-04', token: 'admin', params: () => ({ userId: 'user:bruno' }) },
-  signOutAgent: { req: 'R-SV-04', token: 'admin', params: () => ({ userId: 'user:bruno' }) },
+  // On Carla, whose session no fuzz token is (world.ts: Ana, the admin, Bruno's spare): a case that lands signs nobody's token out.
+  endAgentPause: { req: 'R-SV-04', token: 'admin', params: () => ({ userId: 'user:carla' }) },
+  signOutAgent: { req: 'R-SV-04', token: 'admin', params: () => ({ userId: 'user:carla' }) },
   reportsContext: { req: 'R-RT-06', token: 'admin' },
   reportConversations: { req: 'R-RT-06', token: 'admin', query: () => ({ from: '2026-11-01', to: '2026-11-28', groupBy: 'team' }) },
   reportConversationsCsv: {
