@@ -81,6 +81,8 @@ export const columnFilters = (filters: BoardView['filters']): ColumnFiltersState
 /** The options both the component and the tests give TanStack (columns, rows and state aside). */
 export function boardOptions<T>() {
   return {
+    // No pagination: nothing to reset, and a reset would re-render the board in a loop.
+    autoResetAll: false,
     globalFilterFn: textFilter as FilterFn<T>,
     getColumnCanGlobalFilter: () => true,
     getCoreRowModel: getCoreRowModel<T>(),
