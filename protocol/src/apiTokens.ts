@@ -11,8 +11,8 @@ import { DomainError } from './errors.js';
  * tokens are not accepted on the agents' API.
  */
 
-/** What a token may do; each public route needs one of these. */
-export const API_SCOPES = ['conversations:read', 'conversations:write', 'messages:write', 'contacts:read'] as const;
+/** What a token may do; `reports:read`: the conversation reports of every team (issue 16, R-RT-06). */
+export const API_SCOPES = ['conversations:read', 'conversations:write', 'messages:write', 'contacts:read', 'reports:read'] as const;
 export const ApiScope = z.enum(API_SCOPES);
 export type ApiScope = z.infer<typeof ApiScope>;
 

@@ -97,4 +97,13 @@ export const REPORTS_API = {
     method: 'GET', path: '/api/reports/conversations.csv', auth: 'user', query: ReportCsvQuery, response: z.string(),
     summary: 'The same report as CSV (UTF-8 with BOM)',
   }),
+  // The same reports for integrations (R-RT-05): an API token with `reports:read` counts every team.
+  publicReportConversations: endpoint({
+    method: 'GET', path: '/api/v1/reports/conversations', auth: 'token', scopes: ['reports:read'], query: ReportQuery, response: ReportResponse,
+    summary: 'Conversation figures per team, agent, channel, disposition or tag over a period, every team (API token with reports:read)',
+  }),
+  publicReportConversationsCsv: endpoint({
+    method: 'GET', path: '/api/v1/reports/conversations.csv', auth: 'token', scopes: ['reports:read'], query: ReportCsvQuery, response: z.string(),
+    summary: 'The same report as CSV (UTF-8 with BOM), every team (API token with reports:read)',
+  }),
 } as const;

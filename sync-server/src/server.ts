@@ -80,6 +80,7 @@ import { flowInboundHooks } from './flows/index.js';
 import type { PasswordLinks } from './auth/passwordLinks.js';
 import { setupAdministration } from './administration/index.js';
 import { setupReports } from './reports/index.js';
+import { ApiTokens } from './apiTokens/index.js';
 import { setupSupervision } from './supervision/index.js';
 import { registerTelephonyJobs } from './telephony/job.js';
 import { telephonyRoutes } from './telephony/routes.js';
@@ -281,10 +282,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   visitors.useArticles(admin.articles);
   jobs.register(QUEUED_EVENT_JOB, admin.routing.onQueued(new ConversationEvents(store).queuedJobHandler()));
   // Reports (issue 16, R-RT-06): rollups kept from the change feed, read by the report routes.
-  const reports = await setupReports({ store, auth, jobs, timeZone: config.timeZone, log });
+  const reports = await setupReports({ store, auth, jobs, timeZone: config.timeZone, log, publicApi: { tokens: new ApiTokens(store, Date.now, log), limiter } });
   await jobs.start();
   if (options.webhookEvents !== false) admin.start();
-  reports.start();
+  // Like the webhooks' feed, the rollups write by themselves after each conversation change: off where the change feed witnesses "nothing written" (fuzz).
+  if (options.webhookEvents !== false) reports.start();
   // Not awaited: a large backlog must not hold the port closed. Kept so tests (and readiness) can wait on it.
   const recovered = messages.requeueOrphans().catch((e: unknown) => {
     log(`requeue of queued messages failed: ${String(e)}`);

@@ -138,3 +138,32 @@ describe('report routes', () => {
     });
   });
 });
+
+describe('reports for integrations (API tokens)', () => {
+  const token = async (scopes: string[]) => {
+    const reply = await call<{ token: string }>(server, 'POST', '/api/admin/tokens', { token: admin, body: { name: `Relatórios ${clientId('t')}`, scopes } });
+    expect(reply.status).toBe(201);
+    return reply.body.token;
+  };
+
+  it('R-RT-06 R-RT-05: an API token with reports:read reads every team; without the scope 403; a user access token 401', async () => {
+    const reader = await token(['reports:read']);
+    const reply = await get(`/api/v1/reports/conversations?${day}&groupBy=team`, reader);
+    expect(reply.status).toBe(200);
+    expect(reply.body.total.conversations).toBe(7);
+    expect(reply.body.rows.map((r) => [r.label, r.conversations])).toEqual([['Suporte', 4], ['Comercial', 3]]);
+    const res = await fetch(`${server.url}/api/v1/reports/conversations.csv?${day}&groupBy=channel&lang=es`, { headers: { authorization: `Bearer ${reader}` } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-disposition')).toBe(`attachment; filename="atende-conversas-channel-${DAY}-${DAY}.csv"`);
+    const bytes = Buffer.from(await res.arrayBuffer());
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const text = bytes.subarray(3).toString('utf8');
+    expect(text.startsWith('Canal,Conversaciones,')).toBe(true);
+    expect(text).toContain('\r\nChat del sitio,4,');
+    const other = await get<{ error: string }>(`/api/v1/reports/conversations?${day}&groupBy=team`, await token(['contacts:read']));
+    expect(other.status).toBe(403);
+    expect(other.body.error).toBe('missing_scope');
+    expect((await get(`/api/v1/reports/conversations?${day}&groupBy=team`, admin)).status).toBe(401);
+    expect((await get(`/api/v1/reports/conversations?from=${DAY}&to=2025-03-01&groupBy=team`, reader)).status).toBe(400);
+  });
+});

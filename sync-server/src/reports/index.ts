@@ -2,6 +2,7 @@ import type { Router } from 'express';
 import type { AuthService } from '../auth/service.js';
 import type { JobRunner } from '../jobs/index.js';
 import type { DocStore } from '../store/index.js';
+import { publicReportRoutes, type PublicReportsDeps } from './publicRoutes.js';
 import { ReportQueries } from './queries.js';
 import { ReportRollups } from './rollups.js';
 import { reportRoutes } from './routes.js';
@@ -22,6 +23,8 @@ export interface ReportsDeps {
   /** The organisation's time zone: report dates are its calendar days. */
   timeZone: string;
   log: (message: string) => void;
+  /** The public API's tokens and rate limiter: `/api/v1/reports` for integrations (scope `reports:read`); absent: not served. */
+  publicApi?: PublicReportsDeps;
 }
 
 export interface ReportsSetup {
@@ -38,7 +41,10 @@ export async function setupReports(deps: ReportsDeps): Promise<ReportsSetup> {
   const rollups = new ReportRollups(deps.store, { log: deps.log });
   const queries = new ReportQueries(deps.store, deps.timeZone);
   return {
-    routes: [['/api/reports', reportRoutes(queries, deps.auth, deps.timeZone)]],
+    routes: [
+      ['/api/reports', reportRoutes(queries, deps.auth, deps.timeZone)],
+      ...(deps.publicApi ? [['/api/v1/reports', publicReportRoutes(queries, deps.publicApi)] as [string, Router]] : []),
+    ],
     start: () => rollups.start(),
     stop: () => rollups.stop(),
     rollups,

@@ -1,4 +1,4 @@
-import { Router, type Request } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { API, localDateOf, notFound, oversees, parse, type ReportQuery, type UserDoc } from '@atende/protocol';
 import { principalOf, requireUser } from '../auth/middleware.js';
 import type { AuthService } from '../auth/service.js';
@@ -22,15 +22,21 @@ export function reportRoutes(queries: ReportQueries, auth: AuthService, timeZone
   const user = (req: Request) => principalOf(req).user;
   implement(router, MOUNT, API.reportsContext, () => ({ timeZone, today: localDateOf(timeZone, Date.now()) }));
   implement(router, MOUNT, API.reportConversations, ({ query, req }) => queries.conversations(query, scopeOf(user(req), query)));
-  // The CSV is sent as text, not JSON: parsed like every contract route, answered by hand.
-  router.get(relativePath(API.reportConversationsCsv.path, MOUNT), async (req, res) => {
-    const { separator, lang, ...query } = parse(API.reportConversationsCsv.query, req.query, 'query');
-    const language: Language = lang ?? 'pt-BR';
-    const report = await queries.conversations(query, scopeOf(user(req), query), language);
-    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
-    res.setHeader('Content-Disposition', `attachment; filename="${csvFileName(report)}"`);
-    res.setHeader('Cache-Control', 'no-store');
-    res.send(reportCsv(report, { language, semicolon: separator === 'semicolon' }));
-  });
+  router.get(relativePath(API.reportConversationsCsv.path, MOUNT), (req, res) =>
+    sendCsv(req, res, queries, (query) => scopeOf(user(req), query)));
   return router;
+}
+
+/**
+ * The CSV answer (R-RT-06), sent as text rather than JSON: its query parsed like every contract
+ * route's (a 400 with the field's message), the report scoped by the caller, a download file name.
+ */
+export async function sendCsv(req: Request, res: Response, queries: ReportQueries, scope: (query: ReportQuery) => ReportScope): Promise<void> {
+  const { separator, lang, ...query } = parse(API.reportConversationsCsv.query, req.query, 'query');
+  const language: Language = lang ?? 'pt-BR';
+  const report = await queries.conversations(query, scope(query), language);
+  res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+  res.setHeader('Content-Disposition', `attachment; filename="${csvFileName(report)}"`);
+  res.setHeader('Cache-Control', 'no-store');
+  res.send(reportCsv(report, { language, semicolon: separator === 'semicolon' }));
 }

@@ -221,6 +221,10 @@ export const PLANS: Record<EndpointName, Plan> = {
   reportConversationsCsv: {
     req: 'R-RT-06', token: 'admin', query: () => ({ from: '2026-11-01', to: '2026-11-28', groupBy: 'agent', separator: 'semicolon', lang: 'pt-BR' }),
   },
+  publicReportConversations: { req: 'R-RT-06', token: 'api', query: () => ({ from: '2026-11-01', to: '2026-11-28', groupBy: 'channel' }) },
+  publicReportConversationsCsv: {
+    req: 'R-RT-06', token: 'api', query: () => ({ from: '2026-11-01', to: '2026-11-28', groupBy: 'tag', separator: 'comma', lang: 'es' }),
+  },
 };
 
 /** Path parameters of a plan, URI-encoded as a client sends them. */

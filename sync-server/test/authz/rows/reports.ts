@@ -1,4 +1,4 @@
-import { SIGNED_OUT, type Cells, type RouteRow } from '../cells.js';
+import { everyone, SIGNED_OUT, type Cells, type RouteRow } from '../cells.js';
 import { TEAM_OWN } from '../context.js';
 
 /**
@@ -18,4 +18,9 @@ export const ROWS: readonly RouteRow[] = [
     request: () => ({ path: `/api/reports/conversations?${period}&groupBy=agent` }) },
   { route: 'GET /api/reports/conversations.csv', ids: 'R-RT-06', expect: ownTeam(200),
     request: () => ({ path: `/api/reports/conversations.csv?${period}&groupBy=team&separator=semicolon&lang=en` }) },
+  // The public API takes API tokens only (reports-api.test.ts proves the scope): every caller here is refused.
+  { route: 'GET /api/v1/reports/conversations', ids: 'R-RT-06 R-RT-05', expect: everyone(401),
+    request: () => ({ path: `/api/v1/reports/conversations?${period}&groupBy=team` }) },
+  { route: 'GET /api/v1/reports/conversations.csv', ids: 'R-RT-06 R-RT-05', expect: everyone(401),
+    request: () => ({ path: `/api/v1/reports/conversations.csv?${period}&groupBy=team` }) },
 ];
