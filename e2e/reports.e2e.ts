@@ -162,12 +162,19 @@ test('R-RT-06 the supervisor reads the day’s figures from the server, by team 
   await expect(carla.getByRole('button', { name: 'Imprimir' })).toBeVisible();
 });
 
-test('R-RT-06 an admin reports on every team; figures still being computed are announced; a request the server refuses shows the server’s message', async ({ server, newContext }) => {
+test('R-RT-06 an admin reports on every team after the server could not be reached; figures still being computed are announced; a request the server refuses shows the server’s message', async ({ server, newContext }) => {
   test.setTimeout(120_000); // a shared CI machine: sign-in, five reports, axe
   const admin = await (await newContext()).newPage();
   await signIn(admin, server, 'admin@demo.local');
+  // The server out of reach when the board opens: said, and "Tentar de novo" asks again.
+  await admin.route('**/api/reports/context', (route) => route.abort('connectionrefused'));
   await admin.goto(`${server.url}/#/supervisor/reports`);
+  await expect(admin.getByRole('alert')).toHaveText('Sem conexão com o servidor. Tente de novo em instantes.');
+  await admin.unrouteAll();
+  await admin.getByRole('button', { name: 'Tentar de novo' }).click();
   const filters = admin.getByRole('form', { name: 'Filtros do relatório' });
+  await expect(filters).toBeVisible();
+  await expect(admin.getByRole('alert')).toHaveCount(0);
   await expect(filters.getByLabel('Equipe', { exact: true }).locator('option')).toHaveText(['Todas as equipes', 'Comercial', 'Suporte']);
   await expect(figure(admin, 'total', 'conversations')).toHaveText('0');
   await expect(admin.getByText('Nenhuma conversa no período.')).toBeVisible();
