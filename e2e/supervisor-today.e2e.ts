@@ -20,6 +20,7 @@ async function todayBoard(carla: Page): Promise<Page> {
   await board.setViewportSize({ width: 1280, height: 900 });
   await board.getByRole('button', { name: 'Hoje', exact: true }).click();
   await expect(board).toHaveURL(/#\/supervisor\/today$/);
+  await expect(board.locator('[data-sync-state="synced"]')).toBeVisible();
   return board;
 }
 
@@ -84,6 +85,8 @@ test('R-SV-06 today\'s counters move live as conversations are received, answere
   const composer = ana.getByRole('textbox', { name: 'Mensagem' });
   await composer.fill('Olá! Vou verificar o pedido.');
   await composer.press('Enter');
+  await expect(messageLog(ana).locator('[data-message-id]', { hasText: 'Olá! Vou verificar o pedido.' })).toBeVisible();
+  await expect(visitor.locator('.msg.out', { hasText: 'Olá! Vou verificar o pedido.' })).toBeVisible();
   await expect(cell('all', 'answered')).toHaveText(String(before.answered + 1));
   await expect(cell('team:suporte', 'first-response-avg')).toHaveText(/\d+ s|\d+ min/);
   await expect(board.getByRole('img', { name: 'Fila de espera ao longo do dia. Na fila agora: 0.' })).toBeVisible();
@@ -108,7 +111,7 @@ test('R-SV-06 today\'s counters move live as conversations are received, answere
   for (const name of ['Fila de espera ao longo do dia', 'Conversas recebidas por hora', 'Distribuição da primeira resposta']) {
     await expect(board.getByRole('img', { name: new RegExp(`^${name}\\.`) })).toBeVisible();
   }
-  await expect(board.getByRole('img', { name: 'Conversas recebidas por hora. Recebidas hoje: 2.' })).toBeVisible();
+  await expect(board.getByRole('img', { name: `Conversas recebidas por hora. Recebidas hoje: ${before.received + 2}.` })).toBeVisible();
   const perHour = board.getByRole('figure', { name: 'Conversas recebidas por hora' });
   await perHour.getByText('Ver os dados em tabela').click();
   const hourTable = perHour.getByRole('table', { name: 'Conversas recebidas por hora' });
