@@ -20,7 +20,8 @@ const RENDERER_DIR = path.resolve(here, '../../../renderer');
 const CORS_COMMON = {
   methods: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'],
   allowedHeaders: ['Authorization', 'Content-Type'],
-  exposedHeaders: ['Retry-After', 'X-Request-Id'],
+  // Content-Disposition: the desktop app (another origin) names a downloaded report CSV as the server does (R-RT-06).
+  exposedHeaders: ['Retry-After', 'X-Request-Id', 'Content-Disposition'],
   maxAge: 600,
   credentials: false,
 };
