@@ -61,9 +61,21 @@ export class ReportRollups {
   }
 
   /** Reads the feed until no change is left (tests, the bench, a rebuild). */
-  async catchUp(): Promise<void> {
-    while (await this.readPage()) {
-      // A full page: there is more to read.
+  catchUp(): Promise<void> {
+    return this.readAll(() => false);
+  }
+
+  /**
+   * Pages until one comes back empty. That last one moves the checkpoint past this node's own
+   * fact and rollup writes when it wrote any (otherwise the checkpoint stays: no write per idle
+   * poll), so `upToDate` reads only changes that came after.
+   */
+  private async readAll(stopped: () => boolean): Promise<void> {
+    let wrote = false;
+    while (!stopped()) {
+      const read = await this.readPage(wrote);
+      if (read === 0) return;
+      wrote = true;
     }
   }
 
@@ -86,9 +98,7 @@ export class ReportRollups {
     do {
       this.again = false;
       try {
-        while (!this.stopped && (await this.readPage())) {
-          // A full page: there is more to read.
-        }
+        await this.readAll(() => this.stopped);
       } catch (error) {
         this.log(`reports: keeping the rollups failed (retried): ${error instanceof Error ? error.message : String(error)}`);
         return;
@@ -96,15 +106,15 @@ export class ReportRollups {
     } while (this.again && !this.stopped);
   }
 
-  /** One page of changes → their moves → the checkpoint. True when the page was full. */
-  private readPage(): Promise<boolean> {
+  /** One page of changes → their moves → the checkpoint. Answers how many changes the page held. */
+  private readPage(advanceWhenEmpty: boolean): Promise<number> {
     const next = this.turn.then(async () => {
       const cursor = await this.store.get(ROLLUP_CURSOR_ID, { fresh: true });
       const since = typeof cursor?.seq === 'string' ? cursor.seq : START_SEQ;
       const page = await this.store.changes({ since, limit: this.pageSize, selector: SELECTOR });
       await this.count(latestOf(page.results));
-      if (page.results.length > 0) await this.advance(cursor, page.lastSeq);
-      return page.results.length >= this.pageSize;
+      if (page.results.length > 0 || advanceWhenEmpty) await this.advance(cursor, page.lastSeq);
+      return page.results.length;
     });
     this.turn = next.catch(() => undefined);
     return next;
