@@ -98,7 +98,9 @@ test('R-SV-05 R-SV-03 R-SV-04 R-RT-06 the supervisor pops two boards out, watche
 
   // Opened from the board: read-only beside it, live.
   await row.click();
-  const supervised = conversationsWindow.getByRole('complementary', { name: 'Sara Cliente' });
+  // The panel named after the customer: beside the board, or over it as a modal dialog when the window is narrow.
+  const named = (role: 'region' | 'complementary' | 'dialog') => conversationsWindow.getByRole(role, { name: 'Sara Cliente' });
+  const supervised = named('region').or(named('complementary')).or(named('dialog'));
   await expect(supervised).toContainText('Somente leitura: você acompanha a conversa sem escrever nela.');
   await expect(supervised.getByRole('textbox')).toHaveCount(0);
   const transcript = supervised.getByRole('log', { name: 'Histórico de mensagens' });
