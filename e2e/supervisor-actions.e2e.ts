@@ -180,8 +180,22 @@ test('R-SV-04 R-RT-04 the supervisor releases a contact stuck in the bot into th
   await finish.getByRole('button', { name: 'Finalizar', exact: true }).click();
   await expect(finish.getByRole('alert')).toBeVisible();
   await finish.getByRole('button', { name: 'Cancelar' }).click();
+  // Its button is disabled now: focus stays in the panel, on its heading.
+  await expect(panel.getByTestId('supervised-heading')).toBeFocused();
   await expect(panel.getByTestId('supervised-refusal')).toContainText('O servidor recusou: Esta conversa é de uma equipe da qual você não faz parte');
   await expect(panel.getByTestId('supervised-status')).toHaveText('Em espera');
   await expect(panel.getByTestId('supervised-team')).toHaveText('Financeiro');
   await expectNoAxeViolations(carla, 'the supervised conversation with a refusal');
+
+  // A narrow window: the panel covers the board as a modal dialog and keeps the keyboard inside.
+  await carla.keyboard.press('Escape');
+  await carla.setViewportSize({ width: 800, height: 800 });
+  await row.click();
+  await expect(carla.getByRole('dialog', { name: 'Otto Outro' })).toBeVisible();
+  for (let i = 0; i < 12; i++) await carla.keyboard.press('Tab');
+  await expect(panel.locator(':focus')).toHaveCount(1);
+  await expectNoAxeViolations(carla, 'the supervised conversation as a dialog');
+  await carla.keyboard.press('Escape');
+  await expect(panel).toHaveCount(0);
+  await expect(row).toBeFocused();
 });
