@@ -28,7 +28,7 @@ describe('one-way layers between server folders', () => {
   });
 
   it('R-OPS-01 a new folder must be given a layer', async () => {
-    const unknown = await layerErrors('sync-server/src/reports/example.ts', "export { updateDoc } from '../store/index.js';\n");
+    const unknown = await layerErrors('sync-server/src/unplaced/example.ts', "export { updateDoc } from '../store/index.js';\n");
     expect(unknown[0]).toMatch(/no layer/);
   });
 });
