@@ -39,7 +39,7 @@ export interface ReportsSetup {
 
 export async function setupReports(deps: ReportsDeps): Promise<ReportsSetup> {
   const rollups = new ReportRollups(deps.store, { log: deps.log });
-  const queries = new ReportQueries(deps.store, deps.timeZone);
+  const queries = new ReportQueries(deps.store, deps.timeZone, () => rollups.upToDate());
   return {
     routes: [
       ['/api/reports', reportRoutes(queries, deps.auth, deps.timeZone)],

@@ -37,11 +37,13 @@ export class ReportQueries {
   constructor(
     private readonly store: DocStore,
     private readonly timeZone: string,
+    /** Whether the rollups have read every change: the running job's own answer when there is one, else the checkpoint's. */
+    private readonly upToDate: () => Promise<boolean> = () => rollupsUpToDate(store),
   ) {}
 
   async conversations(query: ReportQuery, scope: ReportScope, language: Language = 'pt-BR'): Promise<ReportResponse> {
     checkPeriod(query.from, query.to);
-    const upToDate = await rollupsUpToDate(this.store);
+    const upToDate = await this.upToDate();
     const { start, end } = localDaysRange(this.timeZone, query.from, query.to);
     const buckets = await this.buckets(start, end);
     const permitted = (teamId: string) =>

@@ -32,6 +32,8 @@ export class ReportRollups {
   private stopped = false;
   /** Pages are read one at a time per node (start's drain and catchUp alike). */
   private turn: Promise<unknown> = Promise.resolve();
+  /** Where this node has read the feed up to (the checkpoint may trail it). */
+  private position: string | undefined;
 
   constructor(
     private readonly store: DocStore,
@@ -60,22 +62,37 @@ export class ReportRollups {
     await this.running;
   }
 
-  /** Reads the feed until no change is left (tests, the bench, a rebuild). */
+  /** Reads the feed until no change is left (tests, the bench, a rebuild); the checkpoint is written at the end. */
   catchUp(): Promise<void> {
-    return this.readAll(() => false);
+    return this.readAll(() => false, true);
   }
 
   /**
-   * Pages until one comes back empty. That last one moves the checkpoint past this node's own
-   * fact and rollup writes when it wrote any (otherwise the checkpoint stays: no write per idle
-   * poll), so `upToDate` reads only changes that came after.
+   * Whether every conversation change stored so far has been read: none past this node's reading
+   * position (or, before it read anything, past the checkpoint).
    */
-  private async readAll(stopped: () => boolean): Promise<void> {
-    let wrote = false;
+  async upToDate(): Promise<boolean> {
+    if (this.running) return false;
+    if (this.position === undefined) return rollupsUpToDate(this.store);
+    return (await this.store.changes({ since: this.position, limit: 1, selector: SELECTOR })).results.length === 0;
+  }
+
+  /**
+   * Pages until one comes back empty. The checkpoint is written only after pages that moved a
+   * contribution (and at the end of such a reading, past the node's own writes): a change that
+   * alters no figure (most messages) writes nothing, so the rollups never write in the background
+   * for changes that do not concern them. A restart re-reads from the checkpoint; the facts make that harmless.
+   */
+  private async readAll(stopped: () => boolean, writeAtEnd: boolean): Promise<void> {
+    let moved = false;
     while (!stopped()) {
-      const read = await this.readPage(wrote);
-      if (read === 0) return;
-      wrote = true;
+      const read = await this.readPage();
+      moved ||= read.claims > 0;
+      if (read.claims > 0) await this.advance(read.lastSeq);
+      if (read.changes === 0) {
+        if (moved || writeAtEnd) await this.advance(read.lastSeq);
+        return;
+      }
     }
   }
 
@@ -98,7 +115,7 @@ export class ReportRollups {
     do {
       this.again = false;
       try {
-        await this.readAll(() => this.stopped);
+        await this.readAll(() => this.stopped, false);
       } catch (error) {
         this.log(`reports: keeping the rollups failed (retried): ${error instanceof Error ? error.message : String(error)}`);
         return;
@@ -106,15 +123,18 @@ export class ReportRollups {
     } while (this.again && !this.stopped);
   }
 
-  /** One page of changes → their moves → the checkpoint. Answers how many changes the page held. */
-  private readPage(advanceWhenEmpty: boolean): Promise<number> {
+  /** One page of changes → their moves; this node's reading position moves past it. */
+  private readPage(): Promise<{ changes: number; claims: number; lastSeq: string }> {
     const next = this.turn.then(async () => {
-      const cursor = await this.store.get(ROLLUP_CURSOR_ID, { fresh: true });
-      const since = typeof cursor?.seq === 'string' ? cursor.seq : START_SEQ;
+      let since = this.position;
+      if (since === undefined) {
+        const cursor = await this.store.get(ROLLUP_CURSOR_ID, { fresh: true });
+        since = typeof cursor?.seq === 'string' ? cursor.seq : START_SEQ;
+      }
       const page = await this.store.changes({ since, limit: this.pageSize, selector: SELECTOR });
-      await this.count(latestOf(page.results));
-      if (page.results.length > 0 || advanceWhenEmpty) await this.advance(cursor, page.lastSeq);
-      return page.results.length;
+      const claims = await this.count(latestOf(page.results));
+      this.position = page.lastSeq;
+      return { changes: page.results.length, claims, lastSeq: page.lastSeq };
     });
     this.turn = next.catch(() => undefined);
     return next;
@@ -126,8 +146,9 @@ export class ReportRollups {
    * it, the conversation is read again, so a version written meanwhile — that another node may
    * have found nothing to do for — is counted too.
    */
-  private async count(versions: Map<string, Version>): Promise<void> {
+  private async count(versions: Map<string, Version>): Promise<number> {
     let work = versions;
+    let moved = 0;
     for (let round = 0; work.size > 0; round++) {
       if (round >= MAX_ROUNDS) throw new Error('report rollups: too much contention');
       const facts = await readFacts(this.store, [...work.keys()]);
@@ -148,6 +169,7 @@ export class ReportRollups {
         else throw new Error(`write ${result.id}: ${result.reason}`);
       });
       await applyMoves(this.store, claimed);
+      moved += claimed.length;
       const reread = await Promise.all(claimed.map((f) => this.store.get(f.conversationId, { fresh: true })));
       claimed.forEach((fact, i) => {
         const now = versionOf(reread[i], fact.conversationId, fact.gen + 1);
@@ -155,10 +177,16 @@ export class ReportRollups {
       });
       work = again;
     }
+    return moved;
   }
 
-  /** Written against the revision read before the page: another node's move of it stands (it read at least as far). */
-  private async advance(cursor: StoredDoc | undefined, seq: string): Promise<void> {
+  /**
+   * The checkpoint, where a restart reads from: written against the revision just read; when
+   * another node wrote it meanwhile, its position stands (every node reads every change).
+   */
+  private async advance(seq: string): Promise<void> {
+    const cursor = await this.store.get(ROLLUP_CURSOR_ID, { fresh: true });
+    if (cursor?.seq === seq) return;
     const doc: StoredDoc = { _id: ROLLUP_CURSOR_ID, type: 'reportCursor', seq, updatedAt: Date.now() };
     if (cursor?._rev) doc._rev = cursor._rev;
     const [result] = await this.store.bulkWrite([doc]);
