@@ -49,7 +49,7 @@ export interface ReportFigure {
    * (the same id range ReportQueries reads), and the "up to date" check on the change feed; the
    * rest is summing in JS and the labels.
    */
-  parts: { rollupsRead: number; rollupDocs: number; upToDateCheck: number } | null;
+  parts: { rollupsRead: number; rollupDocs: number; rollupKiB: number; upToDateCheck: number } | null;
   underTarget: boolean;
 }
 
@@ -165,15 +165,17 @@ async function partsOf(store: DocStore, timeZone: string, query: ReportQuery): P
   const reads: number[] = [];
   const checks: number[] = [];
   let rollupDocs = 0;
+  let rollupKiB = 0;
   for (let i = 0; i < REPORTS_BENCH.warmRuns; i++) {
     const read = await timed(() => store.find({
       selector: { _id: { $gte: rollupId(start), $lt: rollupId(end) } }, fields: ['_id', 'teams'], limit: Math.ceil((end - start) / BUCKET_MS) + 1,
     }));
     reads.push(read.ms);
     rollupDocs = read.value.length;
+    rollupKiB = Math.round(JSON.stringify(read.value).length / 1024);
     checks.push((await timed(() => rollupsUpToDate(store))).ms);
   }
-  return { rollupsRead: timing(reads).p50, rollupDocs, upToDateCheck: timing(checks).p50 };
+  return { rollupsRead: timing(reads).p50, rollupDocs, rollupKiB, upToDateCheck: timing(checks).p50 };
 }
 
 function figure(a: Asked, answer: ReportResponse | undefined, cold: number[] | null, warm: number[]): ReportFigure {
@@ -194,7 +196,7 @@ export function reportsTable(r: ReportsResult): string {
     ['report', 'conversations', 'rows', 'cold n', 'cold p50', 'cold p95', 'cold max', 'warm n', 'warm p50', 'warm p95', 'warm max', 'read rollups', 'up-to-date', `< ${r.targetMs} ms`],
     [...r.reports, ...(r.http ? [r.http] : [])].map((f) => [
       f.name, f.conversations, f.rows, f.cold?.runs ?? 0, ms(f.cold, 'p50'), ms(f.cold, 'p95'), ms(f.cold, 'max'),
-      f.warm.runs, f.warm.p50, f.warm.p95, f.warm.max, f.parts ? `${f.parts.rollupsRead} (${f.parts.rollupDocs} docs)` : '—',
+      f.warm.runs, f.warm.p50, f.warm.p95, f.warm.max, f.parts ? `${f.parts.rollupsRead} (${f.parts.rollupDocs} docs, ${f.parts.rollupKiB} KiB)` : '—',
       f.parts?.upToDateCheck ?? '—', f.underTarget ? 'yes' : 'NO',
     ]),
   );
