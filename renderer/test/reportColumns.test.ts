@@ -5,7 +5,7 @@ import { figureFormat, figureText, REPORT_COLUMNS, reportDate, reportMoment, sor
 /** How the report table reads its figures (R-RT-06): numbers of the language, durations, the rating with its count. */
 const figures: ReportFigures = {
   conversations: 1234, received: 1200, started: 34, answered: 1100, abandoned: 12, finished: 1190, transferred: 7,
-  firstResponseAvgMs: 96_000, firstResponseP90Ms: 3_725_000, waitAvgMs: 12_400, handleAvgMs: null,
+  firstResponseAvgMs: 96_000, firstResponseP90Ms: 3_600_000, waitAvgMs: 12_400, handleAvgMs: null,
   ratingAvg: 4.25, ratingCount: 1002,
 };
 const column = (id: (typeof REPORT_COLUMNS)[number]['id']) => REPORT_COLUMNS.find((c) => c.id === id)!;
@@ -24,8 +24,13 @@ describe('R-RT-06: the report table’s figures', () => {
     expect(figureText(pt, column('conversations'), figures)).toBe('1.234');
     expect(figureText(en, column('conversations'), figures)).toBe('1,234');
     expect(figureText(pt, column('firstResponseAvgMs'), figures)).toBe('1 min 36 s');
-    expect(figureText(pt, column('firstResponseP90Ms'), figures)).toBe('1 h 2 min');
     expect(figureText(pt, column('handleAvgMs'), figures)).toBe('—');
+  });
+
+  it('R-RT-06: the p90, the upper bound of a first-response bucket on the server, reads as "at most", not as exact', () => {
+    expect(figureText(figureFormat('pt-BR'), column('firstResponseP90Ms'), figures)).toBe('≤ 1 h');
+    expect(figureText(figureFormat('en'), column('firstResponseP90Ms'), { ...figures, firstResponseP90Ms: 30_000 })).toBe('≤ 30 sec');
+    expect(figureText(figureFormat('es'), column('firstResponseP90Ms'), { ...figures, firstResponseP90Ms: null })).toBe('—');
   });
 
   it('R-RT-06: the rating shows its average with the number of ratings, decimals the language’s way', () => {

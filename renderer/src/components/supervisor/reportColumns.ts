@@ -5,8 +5,10 @@ import { formatDuration } from './durations';
  * The report table's figure columns (R-RT-06), in the order shown, and how each value reads:
  * counts as numbers of the language, times as durations ("1 min 36 s", never "01:36"), the
  * rating as an average with how many ratings it stands on. A figure without data reads "—".
+ * The p90 is not exact: the server sums first responses into FIRST_RESPONSE_BUCKETS_MS and
+ * answers the upper bound of the bucket the 90th percentile falls in, so it reads "≤ 5 min".
  */
-export type FigureKind = 'count' | 'duration' | 'rating';
+export type FigureKind = 'count' | 'duration' | 'bucketBound' | 'rating';
 
 export const REPORT_COLUMNS = [
   { id: 'conversations', kind: 'count' },
@@ -15,7 +17,7 @@ export const REPORT_COLUMNS = [
   { id: 'abandoned', kind: 'count' },
   { id: 'transferred', kind: 'count' },
   { id: 'firstResponseAvgMs', kind: 'duration' },
-  { id: 'firstResponseP90Ms', kind: 'duration' },
+  { id: 'firstResponseP90Ms', kind: 'bucketBound' },
   { id: 'waitAvgMs', kind: 'duration' },
   { id: 'handleAvgMs', kind: 'duration' },
   { id: 'ratingAvg', kind: 'rating' },
@@ -29,6 +31,8 @@ const NO_VALUE = '—';
 export interface FigureFormat {
   count(value: number): string;
   duration(ms: number | null): string;
+  /** At most this long: the upper bound of a histogram bucket. */
+  bucketBound(ms: number | null): string;
   rating(average: number | null, count: number): string;
 }
 
@@ -39,6 +43,7 @@ export function figureFormat(locale: string): FigureFormat {
   return {
     count: (value) => integer.format(value),
     duration: (ms) => (ms === null ? NO_VALUE : formatDuration(ms, locale)),
+    bucketBound: (ms) => (ms === null ? NO_VALUE : `≤ ${formatDuration(ms, locale)}`),
     rating: (average, count) => (average === null ? NO_VALUE : `${score.format(average)} (${integer.format(count)})`),
   };
 }
@@ -50,6 +55,8 @@ export function figureText(format: FigureFormat, column: FigureColumn, figures: 
       return format.count(figures[column.id]);
     case 'duration':
       return format.duration(figures[column.id]);
+    case 'bucketBound':
+      return format.bucketBound(figures[column.id]);
     case 'rating':
       return format.rating(figures.ratingAvg, figures.ratingCount);
   }
