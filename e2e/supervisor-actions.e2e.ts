@@ -152,7 +152,7 @@ test('R-SV-04 R-RT-04 the supervisor releases a contact stuck in the bot into th
   await expect(row).toContainText('No bot');
   await row.click();
   const panel = panelOf(carla);
-  await expect(panel.getByTestId('supervised-status')).toHaveText('No robô');
+  await expect(panel.getByTestId('supervised-status')).toHaveText('No bot');
   // With the bot, the contact is released first; the agents' commands say why they wait.
   await expect(panel.getByTestId('supervised-transfer')).toBeDisabled();
   await expect(panel.getByTestId('supervised-reason')).toHaveText('O contato ainda está no bot: libere-o primeiro.');
