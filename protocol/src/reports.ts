@@ -17,7 +17,7 @@ export const REPORT_MAX_DAYS = 366;
 /** The key of a row of conversations without an agent, disposition or tag. */
 export const REPORT_NONE = 'none';
 
-const ReportDate = z.string().regex(LocalDate, 'a date is YYYY-MM-DD');
+const ReportDate = z.string().regex(LocalDate, 'use uma data no formato AAAA-MM-DD');
 
 export const ReportQuery = z.strictObject({
   /** First day, in the organisation's time zone. */

@@ -142,6 +142,12 @@ export interface StartOptions {
    * and delivery jobs); false for suites whose witness of "nothing written" is that change feed (fuzz).
    */
   webhookEvents?: boolean;
+  /**
+   * The report rollups (R-RT-06) follow the conversations' change feed by themselves and write
+   * their facts, rollups and checkpoint; false (like webhookEvents) where that feed witnesses
+   * "nothing written" (fuzz, bad input). Reports then answer from what is rolled up (upToDate false).
+   */
+  reportRollups?: boolean;
   /** Where e-mails are printed without SMTP_URL (R-AUTH-02 demo); the process's stdout when absent. */
   printMail?: (message: string) => void;
 }
@@ -286,7 +292,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   await jobs.start();
   if (options.webhookEvents !== false) admin.start();
   // Like the webhooks' feed, the rollups write by themselves after each conversation change: off where the change feed witnesses "nothing written" (fuzz).
-  if (options.webhookEvents !== false) reports.start();
+  if (options.reportRollups !== false) reports.start();
   // Not awaited: a large backlog must not hold the port closed. Kept so tests (and readiness) can wait on it.
   const recovered = messages.requeueOrphans().catch((e: unknown) => {
     log(`requeue of queued messages failed: ${String(e)}`);

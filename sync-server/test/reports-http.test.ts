@@ -71,10 +71,10 @@ describe('report routes', () => {
 
   it('R-RT-06: a bad period or grouping is refused (400) with a message, and nothing is read', async () => {
     const cases: Array<[string, RegExp]> = [
-      ['from=2025-02-30&to=2025-03-01&groupBy=team', /real dates/],
-      ['from=2025-3-1&to=2025-03-01&groupBy=team', /YYYY-MM-DD/],
-      ['from=2025-03-02&to=2025-03-01&groupBy=team', /after/],
-      ['from=2024-01-01&to=2025-01-01&groupBy=team', /366 days/],
+      ['from=2025-02-30&to=2025-03-01&groupBy=team', /datas reais/],
+      ['from=2025-3-1&to=2025-03-01&groupBy=team', /AAAA-MM-DD/],
+      ['from=2025-03-02&to=2025-03-01&groupBy=team', /não pode ser depois/],
+      ['from=2024-01-01&to=2025-01-01&groupBy=team', /no máximo 366 dias/],
       [`${day}&groupBy=contact`, /groupBy/],
       [`to=${DAY}&groupBy=team`, /from/],
     ];

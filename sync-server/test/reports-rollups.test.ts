@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ReportFigures, ReportGroup, ReportResponse } from '@atende/protocol';
-import { ReportQueries, ReportRollups, ROLLUP_CURSOR_ID } from '../src/reports/index.js';
+import { ReportQueries, ReportRollups, reportCsv, ROLLUP_CURSOR_ID } from '../src/reports/index.js';
 import { EmbeddedStore } from '../src/store/embedded.js';
 import type { DocStore, StoredDoc } from '../src/store/index.js';
 import { change, conversation, DAY, legacyMessages, seedConversations, T0, writeAll, writeNames } from './reportsSeed.js';
@@ -122,6 +122,31 @@ describe('report rollups with known answers', () => {
     expect(countsOf(await report('agent'))).toEqual({ 'user:ana': 2, 'user:bruno': 3, none: 2 });
   });
 
+  it('R-RT-06: a conversation whose creation moves to another day leaves the old day and counts in the new one (never twice, never negative)', async () => {
+    const rollups = new ReportRollups(store);
+    await rollups.catchUp();
+    const nextDay = '2025-03-11';
+    const before = (await report('team', { from: nextDay, to: nextDay })).total.conversations;
+    const stored = await store.get('conversation:rt1');
+    await change(store, 'conversation:rt1', { createdAt: (stored?.createdAt as number) + 24 * 3_600_000 });
+    await rollups.catchUp();
+    expect((await report('team')).total.conversations).toBe(DAY_TOTAL.conversations - 1);
+    expect((await report('team', { from: nextDay, to: nextDay })).total.conversations).toBe(before + 1);
+    const both = await report('agent', { to: nextDay });
+    expect(both.rows.every((row) => row.conversations > 0)).toBe(true);
+    expect(both.total.conversations).toBe(DAY_TOTAL.conversations + before);
+  });
+
+  it('R-RT-06: a name starting as a spreadsheet formula (=, +, -, @) is written to the CSV as text, not as a formula', () => {
+    const row = (key: string, label: string) => ({ key, label, ...figures({ conversations: 1 }) });
+    const csv = reportCsv({
+      from: DAY, to: DAY, timeZone: TZ, groupBy: 'tag', generatedAt: 0, upToDate: true, total: figures({ conversations: 4 }),
+      rows: [row('tag:a', '=HYPERLINK("http://x","y")'), row('tag:b', '+1+1'), row('tag:c', '-2+3'), row('tag:d', '@SUM(A1)'), row('tag:e', 'Normal')],
+    }, { language: 'pt-BR', semicolon: true });
+    const labels = csv.replace(/^\uFEFF/, '').trimEnd().split('\r\n').slice(1).map((line) => line.split(';')[0]);
+    expect(labels).toEqual(['"\'=HYPERLINK(""http://x"",""y"")"', "'+1+1", "'-2+3", "'@SUM(A1)", 'Normal', 'Total']);
+  });
+
   it('R-RT-06: scope — only the permitted teams are counted, in the rows and the total', async () => {
     await new ReportRollups(store).catchUp();
     const r = await report('agent', { teamIds: ['team:suporte'] });
@@ -132,9 +157,9 @@ describe('report rollups with known answers', () => {
 
   it('R-RT-06: a period that does not exist, backwards or longer than a year is refused (400) with a message', async () => {
     const q = new ReportQueries(store, TZ);
-    await expect(q.conversations({ from: '2025-02-29', to: '2025-03-01', groupBy: 'team' }, { teamIds: 'all' })).rejects.toMatchObject({ kind: 'invalid', message: /real dates/ });
-    await expect(q.conversations({ from: '2025-03-02', to: '2025-03-01', groupBy: 'team' }, { teamIds: 'all' })).rejects.toMatchObject({ message: /after/ });
-    await expect(q.conversations({ from: '2024-01-01', to: '2025-01-01', groupBy: 'team' }, { teamIds: 'all' })).rejects.toMatchObject({ message: /366 days/ });
+    await expect(q.conversations({ from: '2025-02-29', to: '2025-03-01', groupBy: 'team' }, { teamIds: 'all' })).rejects.toMatchObject({ kind: 'invalid', message: /datas reais/ });
+    await expect(q.conversations({ from: '2025-03-02', to: '2025-03-01', groupBy: 'team' }, { teamIds: 'all' })).rejects.toMatchObject({ message: /não pode ser depois/ });
+    await expect(q.conversations({ from: '2024-01-01', to: '2025-01-01', groupBy: 'team' }, { teamIds: 'all' })).rejects.toMatchObject({ message: /no máximo 366 dias/ });
     await expect(q.conversations({ from: '2024-01-01', to: '2024-12-31', groupBy: 'team' }, { teamIds: 'all' })).resolves.toMatchObject({ groupBy: 'team' });
   });
 });

@@ -36,6 +36,16 @@ const HEADERS: Record<Language, Record<ReportResponse['groupBy'], string> & Reco
   },
 };
 
+/**
+ * Names are the organisation's own text (teams, agents, tags, dispositions): one starting as a
+ * formula (`=`, `+`, `-`, `@`, or a tab or carriage return before one) would run in a spreadsheet
+ * (CSV injection, OWASP). Such a cell is written with a leading apostrophe, which spreadsheets
+ * read as "text".
+ */
+export function safeText(text: string): string {
+  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+}
+
 export interface CsvOptions {
   language: Language;
   /** Semicolons and decimal commas, for spreadsheets in pt-BR (and most of Europe). */
@@ -56,7 +66,7 @@ export function reportCsv(report: ReportResponse, options: CsvOptions): string {
     if (column === 'ratingAvg') return options.semicolon ? value.toFixed(2).replace('.', ',') : value.toFixed(2);
     return String(value);
   };
-  const line = (label: string, figures: ReportFigures) => [label, ...COLUMNS.map((c) => cell(figures, c))];
+  const line = (label: string, figures: ReportFigures) => [safeText(label), ...COLUMNS.map((c) => cell(figures, c))];
   return stringify(
     [...report.rows.map((row) => line(row.label, row)), line(headers.total, report.total)],
     {

@@ -12,6 +12,8 @@ export interface Delta {
   n: number;
   old: Contribution | null;
   new: Contribution | null;
+  /** The bucket `old` counted in, when not the fact's bucket (the conversation's createdAt moved to another bucket). */
+  oldBucket?: number;
 }
 
 /**
@@ -59,12 +61,14 @@ export async function nextFact(store: DocStore, v: Version, fact: FactDoc | unde
   }
   const next = v.doc ? contributionOf(v.doc, v.doc && isLegacy(v.doc) ? (legacy ?? null) : undefined) : null;
   const current = fact?.current ?? null;
-  if (sameContribution(current, next) && fact?.legacyFirstResponseAt === legacy) return undefined;
+  const sameBucket = fact === undefined || fact.bucket === bucket;
+  const unmoved = sameContribution(current, next) && sameBucket;
+  if (unmoved && fact?.legacyFirstResponseAt === legacy) return undefined;
   const n = (fact?.delta?.n ?? 0) + 1;
   const written: FactDoc = {
     _id: factId(v.id), type: FACT_TYPE, conversationId: v.id, bucket, gen: v.gen, current: next,
     // Only a real move is applied: a fact rewritten for its legacy lookup alone keeps the last move.
-    delta: sameContribution(current, next) ? (fact?.delta ?? null) : { n, old: current, new: next },
+    delta: unmoved ? (fact?.delta ?? null) : { n, old: current, new: next, ...(sameBucket || !fact ? {} : { oldBucket: fact.bucket }) },
     ...(legacy !== undefined ? { legacyFirstResponseAt: legacy } : {}),
   };
   if (fact?._rev) written._rev = fact._rev;
@@ -80,12 +84,23 @@ const MAX_ROUNDS = 100;
  */
 export async function applyMoves(store: DocStore, facts: Iterable<FactDoc>): Promise<void> {
   let byBucket = new Map<number, Map<string, Delta>>();
+  const plan = (bucket: number, conversationId: string, delta: Delta) => {
+    const moves = byBucket.get(bucket) ?? new Map<string, Delta>();
+    const known = moves.get(conversationId);
+    if (!known || known.n < delta.n) moves.set(conversationId, delta);
+    byBucket.set(bucket, moves);
+  };
   for (const fact of facts) {
-    if (!fact.delta) continue;
-    const moves = byBucket.get(fact.bucket) ?? new Map<string, Delta>();
-    const known = moves.get(fact.conversationId);
-    if (!known || known.n < fact.delta.n) moves.set(fact.conversationId, fact.delta);
-    byBucket.set(fact.bucket, moves);
+    const delta = fact.delta;
+    if (!delta) continue;
+    if (delta.oldBucket === undefined || delta.oldBucket === fact.bucket) {
+      plan(fact.bucket, fact.conversationId, delta);
+      continue;
+    }
+    // A conversation whose creation moved to another bucket: taken out of the old one, put in the new one,
+    // each bucket keeping its own record of the moves applied.
+    plan(delta.oldBucket, fact.conversationId, { n: delta.n, old: delta.old, new: null });
+    plan(fact.bucket, fact.conversationId, { n: delta.n, old: null, new: delta.new });
   }
   for (let round = 0; byBucket.size > 0; round++) {
     if (round >= MAX_ROUNDS) throw new Error('report rollups: too much contention');

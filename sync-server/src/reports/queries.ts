@@ -3,7 +3,8 @@ import {
   type ReportGroup, type ReportQuery, type ReportResponse, type ReportRow, type Totals,
 } from '@atende/protocol';
 import type { DocStore } from '../store/index.js';
-import { BUCKET_MS, rollupId, unpack, type RollupDoc, type TeamRollup } from './contribution.js';
+import { unpack, type TeamRollup } from './contribution.js';
+import { rollupsOver } from './daySummaries.js';
 import { labelsOf, type Language } from './labels.js';
 import { rollupsUpToDate } from './rollups.js';
 
@@ -22,16 +23,16 @@ function realDate(date: string): boolean {
 
 /** 400s for a period a report does not cover: dates that do not exist, from after to, too many days. */
 export function checkPeriod(from: string, to: string): void {
-  if (!realDate(from) || !realDate(to)) throw badRequest('from and to must be real dates (YYYY-MM-DD)');
+  if (!realDate(from) || !realDate(to)) throw badRequest('As datas de início e fim precisam ser datas reais (AAAA-MM-DD).');
   const days = Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000) + 1;
-  if (days < 1) throw badRequest('from must not be after to');
-  if (days > REPORT_MAX_DAYS) throw badRequest(`a report covers at most ${REPORT_MAX_DAYS} days`);
+  if (days < 1) throw badRequest('A data de início não pode ser depois da data de fim.');
+  if (days > REPORT_MAX_DAYS) throw badRequest(`Um relatório cobre no máximo ${REPORT_MAX_DAYS} dias.`);
 }
 
 /**
- * Reports over the rollups (R-RT-06): the 15-minute buckets of the period's local days, read as one
- * id range, summed for the permitted teams in the chosen dimension. A month is about 3,000 small
- * documents, whatever the number of conversations or messages.
+ * Reports over the rollups (R-RT-06): the period's local days as day summaries of its whole UTC
+ * days and 15-minute buckets at its edges (daySummaries.ts), summed for the permitted teams in the
+ * chosen dimension. A month is about 30 day documents and 96 buckets, whatever the number of messages.
  */
 export class ReportQueries {
   constructor(
@@ -45,7 +46,7 @@ export class ReportQueries {
     checkPeriod(query.from, query.to);
     const upToDate = await this.upToDate();
     const { start, end } = localDaysRange(this.timeZone, query.from, query.to);
-    const buckets = await this.buckets(start, end);
+    const buckets = await rollupsOver(this.store, start, end);
     const permitted = (teamId: string) =>
       (query.teamId === undefined || teamId === query.teamId) && (scope.teamIds === 'all' || scope.teamIds.includes(teamId));
     const total = emptyTotals();
@@ -69,15 +70,5 @@ export class ReportQueries {
       from: query.from, to: query.to, timeZone: this.timeZone, groupBy: query.groupBy as ReportGroup,
       rows, total: summarise(total), generatedAt: Date.now(), upToDate,
     };
-  }
-
-  /** The rollups of [start, end): one id range of the primary index. */
-  private async buckets(start: number, end: number): Promise<RollupDoc[]> {
-    const docs = await this.store.find({
-      selector: { _id: { $gte: rollupId(start), $lt: rollupId(end) } },
-      fields: ['_id', 'teams'],
-      limit: Math.ceil((end - start) / BUCKET_MS) + 1,
-    });
-    return docs as RollupDoc[];
   }
 }

@@ -34,7 +34,7 @@ export async function startWorld(): Promise<World> {
   // answer 429 before the body is even read, and the property would test the limiter instead.
   // A webhook a case creates switched on (a schema-valid body) would start the event feed writing
   // its checkpoint and delivery jobs in the background (R-RT-05): the feed stays off here.
-  const server = await startTestServer({ ATENDE_PUBLIC_RATE_LIMIT: '10000000' }, { pollInBackground: false, webhookEvents: false });
+  const server = await startTestServer({ ATENDE_PUBLIC_RATE_LIMIT: '10000000' }, { pollInBackground: false, webhookEvents: false, reportRollups: false });
   const [agent, admin, spare] = await Promise.all(['ana', 'admin', 'bruno'].map((name) => login(server, `${name}@demo.local`)));
   const visitor = await newVisitor(server, 'demo-site', 'Fuzz');
   const { conversationId, messageId } = await visitorSays(server, visitor, 'preciso de ajuda');
