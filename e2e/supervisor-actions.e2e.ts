@@ -176,9 +176,9 @@ test('R-SV-04 R-RT-04 the supervisor releases a contact stuck in the bot into th
   await api('POST', `/api/conversations/${conversationId}/transfer`, { toTeamId: financeiro });
   await expect(panel.getByTestId('supervised-reason')).toHaveText('Você só age nas conversas das suas equipes.');
   await expect(panel.getByTestId('supervised-finish')).toBeDisabled();
-  // The server is the judge: her command is refused, and its sentence is shown.
+  // The server is the judge: her command is refused, and its sentence is shown, in the dialog too.
   await finish.getByRole('button', { name: 'Finalizar', exact: true }).click();
-  await expect(finish.getByRole('alert')).toBeVisible();
+  await expect(finish.getByRole('alert')).toContainText('Esta conversa é de uma equipe da qual você não faz parte');
   await finish.getByRole('button', { name: 'Cancelar' }).click();
   // Its button is disabled now: focus stays in the panel, on its heading.
   await expect(panel.getByTestId('supervised-heading')).toBeFocused();
