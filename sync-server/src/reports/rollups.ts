@@ -1,5 +1,6 @@
 import { START_SEQ, type ChangeRow, type DocStore, type Feed, type StoredDoc } from '../store/index.js';
 import { applyMoves, generationOf, nextFact, readFacts, versionOf, type FactDoc, type Version } from './facts.js';
+import { markDaysStale } from './daySummaries.js';
 
 export interface ReportRollupsOptions {
   log?: (message: string) => void;
@@ -149,10 +150,21 @@ export class ReportRollups {
   private async count(versions: Map<string, Version>): Promise<number> {
     let work = versions;
     let moved = 0;
+    // Every bucket a move of the page may have written (also those made sure of after a crash, whose
+    // write may have landed before it): their days are marked stale once the writes have landed.
+    const buckets = new Set<number>();
+    const touch = (facts: Iterable<FactDoc>) => {
+      for (const { bucket, delta } of facts) {
+        if (!delta) continue;
+        buckets.add(bucket);
+        if (delta.oldBucket !== undefined) buckets.add(delta.oldBucket);
+      }
+    };
     for (let round = 0; work.size > 0; round++) {
       if (round >= MAX_ROUNDS) throw new Error('report rollups: too much contention');
       const facts = await readFacts(this.store, [...work.keys()]);
       await applyMoves(this.store, facts.values());
+      touch(facts.values());
       const claims: FactDoc[] = [];
       for (const v of work.values()) {
         const claim = await nextFact(this.store, v, facts.get(v.id));
@@ -169,6 +181,7 @@ export class ReportRollups {
         else throw new Error(`write ${result.id}: ${result.reason}`);
       });
       await applyMoves(this.store, claimed);
+      touch(claimed);
       moved += claimed.length;
       const reread = await Promise.all(claimed.map((f) => this.store.get(f.conversationId, { fresh: true })));
       claimed.forEach((fact, i) => {
@@ -177,6 +190,7 @@ export class ReportRollups {
       });
       work = again;
     }
+    await markDaysStale(this.store, buckets);
     return moved;
   }
 
