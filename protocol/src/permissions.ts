@@ -124,8 +124,9 @@ export const mayTag = (user: Pick<Actor, 'role'> & { permissions?: { tags?: bool
   overseesAll(user) || user.permissions?.tags !== false;
 
 /**
- * Tagging one conversation: someone who may tag and who writes in it while it is open, or a
- * supervisor at any time (tags classify finished conversations too).
+ * Tagging one conversation: someone who may tag and who writes in it while it is open, or an
+ * overseer of its team (an admin; a supervisor of the team) at any time (tags classify finished
+ * conversations too).
  */
 export function mayTagConversation(
   actor: Actor & { permissions?: { tags?: boolean | undefined } | undefined },
@@ -135,7 +136,8 @@ export function mayTagConversation(
 ): Permission {
   if (!canSee(actor, conversation)) return deny(notFound('conversation'));
   if (!mayTag(actor)) return deny(forbidden('You may not tag conversations'));
-  if (overseesAll(actor)) return OK;
+  // Supervisors classify their own teams' conversations (issue 16: they watch every team, act on theirs).
+  if (overseesAll(actor)) return oversees(actor, conversation.teamId) ? OK : deny(otherTeamError());
   if (team?.tagsAllowed === false) return deny(forbidden('Your team does not allow tagging conversations'));
   return may(actor, 'reply', conversation);
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ChannelKind, ClientId, ConversationDoc, Id } from './documents.js';
 import { DomainError, forbidden, notFound } from './errors.js';
-import { canSee, may, overseesAll, type Actor, type Permission } from './permissions.js';
+import { canSee, may, otherTeamError, oversees, overseesAll, type Actor, type Permission } from './permissions.js';
 
 /**
  * Tickets of an external system (R-WS-14): selected messages of a conversation are linked to a
@@ -80,7 +80,8 @@ export const ticketIdConflict = () => new DomainError('conflict', TICKET_REFUSAL
  */
 export function mayLinkTicket(actor: Actor, conversation: ConversationDoc): Permission {
   if (!canSee(actor, conversation)) return { ok: false, error: notFound('conversation') };
-  if (overseesAll(actor)) return { ok: true };
+  // Supervisors act on their own teams' conversations only (issue 16); admins on every team.
+  if (overseesAll(actor)) return oversees(actor, conversation.teamId) ? { ok: true } : { ok: false, error: otherTeamError() };
   const reply = may(actor, 'reply', conversation);
   return reply.ok ? reply : { ok: false, error: forbidden('Only the conversation’s agents or a supervisor may link tickets') };
 }

@@ -17,7 +17,8 @@ const finished: ConversationDoc = { ...active, status: 'finished', finishedAt: T
 const ana = { id: 'user:ana', role: 'agent' as const, teamIds: ['team:suporte'] };
 const bia = { id: 'user:bia', role: 'agent' as const, teamIds: ['team:suporte'] };
 const dora = { id: 'user:dora', role: 'agent' as const, teamIds: ['team:comercial'] };
-const carla = { id: 'user:carla', role: 'supervisor' as const, teamIds: [] };
+const carla = { id: 'user:carla', role: 'supervisor' as const, teamIds: ['team:suporte'] };
+const sol = { id: 'user:sol', role: 'supervisor' as const, teamIds: ['team:comercial'] };
 
 const code = (p: { ok: true } | { ok: false; error: { code: string } }) => (p.ok ? 'ok' : p.error.code);
 
@@ -29,13 +30,14 @@ describe('R-WS-05 who may tag', () => {
     expect(mayTag({ role: 'admin' })).toBe(true);
   });
 
-  it('R-WS-05 the agent who writes in an open conversation tags it; a supervisor any they see, finished ones too', () => {
+  it('R-WS-05 R-SV-04 the agent who writes in an open conversation tags it; a supervisor of its team any time, finished ones too; another team’s supervisor is refused', () => {
     expect(code(mayTagConversation(ana, active))).toBe('ok');
     expect(code(mayTagConversation({ ...ana, permissions: { tags: false } }, active))).toBe('forbidden');
     expect(code(mayTagConversation(bia, active))).toBe('forbidden');
     expect(code(mayTagConversation(dora, active))).toBe('not_found');
     expect(code(mayTagConversation(ana, finished))).not.toBe('ok');
     expect(code(mayTagConversation(carla, finished))).toBe('ok');
+    expect(code(mayTagConversation(sol, finished))).toBe('forbidden');
   });
 
   it('R-WS-13 pending/resolved: whoever may reply', () => {

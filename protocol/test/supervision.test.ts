@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Actor, ConversationDoc } from '../src/index.js';
-import { canSee, may, maySuperviseUser, OTHER_TEAM_MESSAGE, oversees } from '../src/index.js';
+import { canSee, may, mayLinkTicket, maySuperviseUser, mayTagConversation, OTHER_TEAM_MESSAGE, oversees } from '../src/index.js';
 
 /**
  * R-SV-04 (issue 16): supervisors watch every team but act only on the teams they belong to;
@@ -73,5 +73,21 @@ describe('R-SV-04 maySuperviseUser(actor, target)', () => {
     expect(maySuperviseUser(adminOfNoTeam, adminOfNoTeam)).toBe(false);
     expect(maySuperviseUser(supervisorOfSuporte, supervisorOfSuporte)).toBe(false);
     expect(maySuperviseUser(agentOfSuporte, { ...ana, id: 'user:bia' })).toBe(false);
+  });
+});
+
+describe('R-SV-04 tagging and linking tickets follow the same scope (review of issue 16)', () => {
+  it('R-SV-04 a supervisor tags and links tickets on their own teams only; another team’s is refused with the sentence; admins everywhere', () => {
+    const finished = { ...active, status: 'finished' as const };
+    for (const c of [active, finished]) {
+      expect(mayTagConversation(supervisorOfSuporte, c).ok).toBe(true);
+      expect(mayTagConversation(adminOfNoTeam, c).ok).toBe(true);
+      const refused = mayTagConversation(supervisorOfComercial, c);
+      expect(refused.ok ? undefined : refused.error.message).toBe(OTHER_TEAM_MESSAGE);
+    }
+    expect(mayLinkTicket(supervisorOfSuporte, active).ok).toBe(true);
+    expect(mayLinkTicket(adminOfNoTeam, active).ok).toBe(true);
+    const refused = mayLinkTicket(supervisorOfComercial, active);
+    expect(refused.ok ? undefined : refused.error.message).toBe(OTHER_TEAM_MESSAGE);
   });
 });

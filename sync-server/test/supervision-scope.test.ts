@@ -53,6 +53,8 @@ const ACTIONS: ReadonlyArray<[string, () => Record<string, unknown>]> = [
   ['finish', () => ({ id: clientId('f'), disposition: null, note: '' })],
   ['return', () => ({ id: clientId('r') })],
   ['invite', () => ({ agentIds: ['user:bruno'] })],
+  // Tagging classifies the team's work (reports count by tag): the team's overseers', like the actions above.
+  ['tags', () => ({ id: clientId('g'), tags: [] })],
 ];
 
 describe('R-SV-04 a supervisor acts only on the conversations of their teams', () => {

@@ -129,7 +129,7 @@ export const ROUTES: readonly RouteRow[] = [
     request: (ctx, _caller, cell) => held(ctx, cell, '/finish', {}) },
   { route: 'POST /api/conversations/:id/mark', ids: 'R-WS-13', expect: participant(200),
     request: (ctx, _caller, cell) => held(ctx, cell, '/mark', { id: clientId('k'), mark: 'pending' }) },
-  { route: 'POST /api/conversations/:id/tags', ids: 'R-WS-05', expect: holderOrSupervisor(200),
+  { route: 'POST /api/conversations/:id/tags', ids: 'R-WS-05 R-SV-04', expect: steering(200),
     request: (ctx, _caller, cell) => held(ctx, cell, '/tags', { id: clientId('t'), tags: [] }) },
   // A website-chat conversation takes no WhatsApp template: its participant hears why (422), anyone else is refused first.
   { route: 'POST /api/conversations/:id/template', ids: 'R-WA-05', expect: participant(422),
@@ -139,8 +139,8 @@ export const ROUTES: readonly RouteRow[] = [
     request: (ctx, _caller, cell) => held(ctx, cell, '/reclameaqui/moderation', { id: clientId('r'), reason: RA_MODERATION_REASONS[1]?.code, message: 'duplicada' }) },
   { route: 'POST /api/conversations/:id/reclameaqui/evaluation', ids: 'R-CH-10', expect: participant(409),
     request: (ctx, _caller, cell) => held(ctx, cell, '/reclameaqui/evaluation', { id: clientId('r') }) },
-  // Linking a ticket (R-WS-14): whoever writes in the conversation, or any supervisor/admin (protocol mayLinkTicket).
-  { route: 'POST /api/conversations/:id/tickets', ids: 'R-WS-14', expect: holderOrSupervisor(201),
+  // Linking a ticket (R-WS-14): whoever writes in the conversation, a supervisor of its team or an admin (protocol mayLinkTicket).
+  { route: 'POST /api/conversations/:id/tickets', ids: 'R-WS-14 R-SV-04', expect: steering(201),
     request: (ctx, _caller, cell) => held(ctx, cell, '/tickets', { id: clientId('t'), messageIds: [], number: 'CHAMADO-42' }) },
 
   // Internal chat (R-WS-12): a team's room is its members' and every supervisor's/admin's (they oversee all teams).
