@@ -135,6 +135,8 @@ test('R-SV-01 R-SV-04 the agents board shows the pause and time in status; carla
   await expect(dialog).toHaveCount(0);
   await expect(carla.getByRole('status').filter({ hasText: 'Pausa de Ana Souza encerrada.' })).toBeVisible();
   await expect(anaRow).toContainText('Disponível');
+  // The button that opened the dialog is gone with the pause: the keyboard stays on ana's row.
+  await expect(anaRow.getByRole('button', { name: 'Desconectar Ana Souza' })).toBeFocused();
   await expect(ana.getByTestId('pause-menu').locator('option:checked')).toHaveText('Disponível');
 
   // Sign out, confirmed with the keyboard only; Esc first closes without doing anything.
