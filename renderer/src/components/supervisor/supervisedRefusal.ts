@@ -13,8 +13,8 @@ export function refusalOf(doc: Pick<OutboxDoc, 'kind' | 'conversationId' | 'stat
 
 /**
  * R-SV-04: the server's own refusal of a supervisor's transfer, return or finish (e.g. a team the
- * supervisor is not in), kept on the panel. The dialogs send through the outbox like an agent's
- * (same path, same offline behaviour) and only say "could not complete"; the refused command is
+ * supervisor is not in), kept on the panel after the dialog that sent it is closed. The dialogs send
+ * through the outbox like an agent's (same path, same offline behaviour); the refused command is
  * written `rejected` with the server's answer before it is removed, and that write is read here.
  */
 export function useSupervisedRefusal(db: Ref<{ outbox: RxCollection<OutboxDoc> } | undefined>, conversationId: () => string): Ref<string> {
