@@ -82,7 +82,11 @@ test('R-SV-03 R-SV-02 R-SV-05 conversations arrive live with durations, a visibl
   await table.getByRole('row', { name: /Ana Visitante/ }).focus();
   await carla.keyboard.press('Enter');
   await expect(supervised.getByRole('heading', { name: 'Ana Visitante' })).toBeVisible();
-  await supervised.getByTestId('supervised-close').click();
+  await supervised.getByTestId('supervised-close').focus();
+  await carla.keyboard.press('Enter');
+  // Closed, the panel hands the keyboard back to the row that opened it.
+  await expect(supervised).toHaveCount(0);
+  await expect(table.getByRole('row', { name: /Ana Visitante/ })).toBeFocused();
 
   // Queues: two waiting now, none 15 minutes ago — rising, said in words beside the icon.
   await carla.getByRole('button', { name: 'Filas', exact: true }).click();
