@@ -28,7 +28,7 @@ interface ErrorBody {
 }
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({}, { reportRollups: false });
   const token = (email: string) => login(server, email).then((r) => r.accessToken);
   [ana, carla, admin] = await Promise.all([token('ana@demo.local'), token('carla@demo.local'), token('admin@demo.local')]);
   visitor = await newVisitor(server);
