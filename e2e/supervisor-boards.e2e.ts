@@ -61,9 +61,13 @@ test('R-SV-03 R-SV-02 R-SV-05 conversations arrive live with durations, a visibl
   await expect(contactHeader).toHaveAttribute('aria-sort', 'descending');
   await expect(contacts).toHaveText(['Zeca Pagodinho', 'Ana Visitante']);
 
+  // Arrivals are not announced one by one; what the filters leave is, when the reader filters.
+  const rowCount = carla.getByRole('status').filter({ hasText: /^\d+ de \d+$/ });
+  await expect(rowCount).toHaveCount(0);
   // Filters: text (case and accents ignored) and status.
   await carla.getByRole('searchbox', { name: 'Filtrar' }).fill('ZECA');
   await expect(contacts).toHaveText(['Zeca Pagodinho']);
+  await expect(rowCount).toHaveText('1 de 2');
   await carla.getByRole('searchbox', { name: 'Filtrar' }).fill('');
   await carla.getByLabel('Status').selectOption({ label: 'Em atendimento' });
   await expect(table.getByText('Nenhuma linha corresponde aos filtros.')).toBeVisible();
