@@ -137,6 +137,25 @@ describe('report rollups with known answers', () => {
     expect(both.total.conversations).toBe(DAY_TOTAL.conversations + before);
   });
 
+  it('R-RT-06: a deleted conversation leaves the rollups, read once or twice (a replayed feed removes nothing more)', async () => {
+    const rollups = new ReportRollups(store);
+    await rollups.catchUp();
+    // As the outbox undoes a conversation it created (conversations/outbox.ts): the body kept, deleted.
+    const stored = await store.get('conversation:rt1');
+    const [deleted] = await store.bulkWrite([{ ...stored as StoredDoc, _deleted: true }]);
+    expect(deleted?.ok).toBe(true);
+    // As a CouchDB DELETE leaves it: a bare tombstone, no body (no `type`) left to select it by.
+    const rt2 = await store.get('conversation:rt2');
+    const [stub] = await store.bulkWrite([{ _id: 'conversation:rt2', _rev: rt2?._rev as string, _deleted: true }]);
+    expect(stub?.ok).toBe(true);
+    await rollups.catchUp();
+    expect((await report('team')).total.conversations).toBe(DAY_TOTAL.conversations - 2);
+    const [cursor] = await store.bulkWrite([{ ...(await store.get(ROLLUP_CURSOR_ID)) as StoredDoc, seq: '0' }]);
+    expect(cursor?.ok).toBe(true);
+    await new ReportRollups(store).catchUp();
+    expect((await report('team')).total.conversations).toBe(DAY_TOTAL.conversations - 2);
+  });
+
   it('R-RT-06: a name starting as a spreadsheet formula (=, +, -, @) is written to the CSV as text, not as a formula', () => {
     const row = (key: string, label: string) => ({ key, label, ...figures({ conversations: 1 }) });
     const csv = reportCsv({

@@ -11,7 +11,11 @@ export interface ReportRollupsOptions {
 
 /** Where the rollups have read the conversations' changes up to: one document every node moves forward. */
 export const ROLLUP_CURSOR_ID = 'reportcursor:conversations';
-const SELECTOR = { type: 'conversation' };
+/**
+ * The conversations' changes, selected by id rather than by `type`: a conversation deleted as a
+ * bare tombstone (a CouchDB DELETE, a purge's replica) keeps only its id, and must still leave the rollups.
+ */
+const SELECTOR = { _id: { $gt: 'conversation:', $lt: 'conversation:\uffff' } };
 const MAX_ROUNDS = 50;
 
 /**
@@ -212,6 +216,7 @@ export class ReportRollups {
 function latestOf(rows: readonly ChangeRow[]): Map<string, Version> {
   const versions = new Map<string, Version>();
   for (const row of rows) {
+    if (!row.deleted && !row.doc._deleted && row.doc.type !== 'conversation') continue;
     const v = versionOf(row.deleted ? { ...row.doc, _deleted: true } : row.doc, row.id, generationOf(row.doc._rev));
     const known = versions.get(row.id);
     if (!known || known.gen <= v.gen) versions.set(row.id, v);
