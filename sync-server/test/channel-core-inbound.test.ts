@@ -141,7 +141,7 @@ describe('R-CH-04 issue 11 edits, watermarks and profiles', () => {
     expect(replies.map((r) => r.status)).toEqual([200, 200, 200]);
     const message = await storedMessage('messenger', `p.${address}.1`);
     const conversation = await getWire<ConversationDoc>(server.store, String(message?.conversationId));
-    expect((await getWire<ContactDoc>(server.store, String(conversation?.contactId)))?.name).toBe('');
+    // The fetch is a job, not part of the webhook's answer; whether it already ran by now is timing, so only its outcome is asserted.
     await server.jobs.idle();
     await deliver('messenger', [inbound(address, `p.${address}.4`, 'msg 4')]);
     await server.jobs.idle();
