@@ -15,7 +15,6 @@ import type {
 } from './types.js';
 import { pouchViews, type DomainViews } from './domainViews.js';
 import { StoreError } from './types.js';
-import { inMangoTurn } from './mangoTurn.js';
 
 PouchDB.plugin(PouchFind);
 
@@ -134,12 +133,12 @@ export class EmbeddedStore implements DocStore {
     if (query.skip) request.skip = query.skip;
     if (query.useIndex) request.use_index = query.useIndex;
     if (query.fields) request.fields = query.fields;
-    const result = await inMangoTurn(this.db, () => this.db.find(request));
+    const result = await this.db.find(request);
     return result.docs as StoredDoc[];
   }
 
   async ensureIndex(name: string, fields: string[]): Promise<void> {
-    await inMangoTurn(this.db, () => this.db.createIndex({ index: { fields, name, ddoc: name } }));
+    await this.db.createIndex({ index: { fields, name, ddoc: name } });
   }
 
   async changes(query: ChangesQuery): Promise<ChangesPage> {

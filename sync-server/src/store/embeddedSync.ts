@@ -6,7 +6,6 @@ import { compareSyncPositions, hasSyncView, SYNC_DDOC, SYNC_VIEW, syncDesignDoc,
 import type { StoredDoc, SyncRangeQuery, SyncRow } from './types.js';
 import { StoreError } from './types.js';
 import { compiledViews } from './views.js';
-import { inMangoTurn } from './mangoTurn.js';
 
 const VIEW = `${SYNC_DDOC}/${SYNC_VIEW}`;
 /** Bounds the reads of one call when deletions keep leaving pages short. */
@@ -161,7 +160,7 @@ export class PouchSyncIndex {
       for (const [name, view] of Object.entries(doc.views ?? {})) {
         if (doc.language === 'query') {
           const fields = view.options?.def?.fields;
-          if (fields) await inMangoTurn(this.db, () => this.db.createIndex({ index: { fields, name, ddoc } }));
+          if (fields) await this.db.createIndex({ index: { fields, name, ddoc } });
         } else {
           await compiledViews.query.call(this.db, `${ddoc}/${name}`, { limit: 0, reduce: false });
         }
