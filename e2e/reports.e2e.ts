@@ -1,41 +1,14 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { expectNoAxeViolations, useTheme } from './axe';
-import { expect, messageLog, openWidget, signIn, takeNewConversation, test, visitorSends, type ServerProcess } from './fixtures';
+import { expect, signIn, test } from './fixtures';
+import { aDayOfWork } from './day-of-work';
 
 /**
  * R-RT-06, the reports board: a small day of work made through the real app (website chat,
  * taken, answered or not, finished by Ana), then read by the supervisor from the server's
  * rollups: the table's figures, the CSV download's bytes and the printed page.
  */
-
-async function finish(agent: Page): Promise<void> {
-  await agent.getByRole('button', { name: 'Finalizar atendimento' }).click();
-  const dialog = agent.getByRole('dialog', { name: 'Finalizar atendimento' });
-  await dialog.getByRole('button', { name: 'Finalizar', exact: true }).click();
-  await expect(dialog).toHaveCount(0);
-}
-
-/** Two website-chat conversations for Ana (Suporte): one answered, one finished without a word (abandoned); each person in their own browser. */
-async function aDayOfWork(server: ServerProcess, newPage: () => Promise<Page>): Promise<void> {
-  const ana = await newPage();
-  await signIn(ana, server, 'ana@demo.local');
-  const answered = await newPage();
-  await takeNewConversation(ana, answered, server, 'Relatório: meu pedido atrasou');
-  const composer = ana.getByRole('textbox', { name: 'Mensagem' });
-  await composer.fill('Olá! Vou verificar o seu pedido.');
-  await composer.press('Enter');
-  await expect(answered.getByText('Olá! Vou verificar o seu pedido.')).toBeVisible();
-  await finish(ana);
-
-  const silent = await newPage();
-  await openWidget(silent, server, { name: 'Cliente calado', email: 'calado@example.com' });
-  await visitorSends(silent, 'Relatório: alguém aí?');
-  await ana.getByRole('tab', { name: /Em espera/ }).click();
-  await ana.locator('[data-conversation-id]', { hasText: 'Relatório: alguém aí?' }).click();
-  await expect(messageLog(ana)).toContainText('Relatório: alguém aí?');
-  await finish(ana);
-}
 
 /** The figures of the row `key` (or the total), by column. */
 function figure(page: Page, key: string, column: string) {
@@ -53,7 +26,7 @@ async function generateUntil(page: Page, key: string, conversations: string): Pr
 
 test('R-RT-06 the supervisor reads the day’s figures from the server, by team and by agent, sorts them, checks the period, downloads the CSV (BOM, ";", rows) and prints only the report', async ({ server, newContext }) => {
   test.setTimeout(150_000); // four browsers, two conversations, axe in two themes, two downloads
-  await aDayOfWork(server, async () => (await newContext()).newPage());
+  await aDayOfWork(server, async () => (await newContext()).newPage(), 'Relatório');
 
   const carla = await (await newContext()).newPage();
   await carla.setViewportSize({ width: 1440, height: 900 });

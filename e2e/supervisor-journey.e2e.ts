@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
-import { ServerProcess, expect, messageLog, openWidget, signIn, takeNewConversation, test, visitorSends } from './fixtures';
+import { ServerProcess, expect, openWidget, signIn, test, visitorSends } from './fixtures';
+import { aDayOfWork } from './day-of-work';
 
 /**
  * Issue 16, the supervisor's journey end to end in Chromium: Carla spreads two boards over their
@@ -14,34 +15,6 @@ async function popUp(page: Page, open: () => Promise<void>): Promise<Page> {
   const [popup] = await Promise.all([page.waitForEvent('popup'), open()]);
   await popup.waitForLoadState();
   return popup;
-}
-
-async function finish(agent: Page): Promise<void> {
-  await agent.getByRole('button', { name: 'Finalizar atendimento' }).click();
-  const dialog = agent.getByRole('dialog', { name: 'Finalizar atendimento' });
-  await dialog.getByRole('button', { name: 'Finalizar', exact: true }).click();
-  await expect(dialog).toHaveCount(0);
-}
-
-/** Ana (Suporte) answers and finishes one website conversation, and finishes another without a word (abandoned). */
-async function anasDay(server: ServerProcess, newPage: () => Promise<Page>): Promise<void> {
-  const ana = await newPage();
-  await signIn(ana, server, 'ana@demo.local');
-  const answered = await newPage();
-  await takeNewConversation(ana, answered, server, 'Jornada: meu pedido atrasou');
-  const composer = ana.getByRole('textbox', { name: 'Mensagem' });
-  await composer.fill('Olá! Vou verificar o seu pedido.');
-  await composer.press('Enter');
-  await expect(answered.getByText('Olá! Vou verificar o seu pedido.')).toBeVisible();
-  await finish(ana);
-
-  const silent = await newPage();
-  await openWidget(silent, server, { name: 'Cliente calado', email: 'calado@example.com' });
-  await visitorSends(silent, 'Jornada: alguém aí?');
-  await ana.getByRole('tab', { name: /Em espera/ }).click();
-  await ana.locator('[data-conversation-id]', { hasText: 'Jornada: alguém aí?' }).click();
-  await expect(messageLog(ana)).toContainText('Jornada: alguém aí?');
-  await finish(ana);
 }
 
 /** A downloaded report CSV: its bytes, and its rows as {column header → cell} by the row's first cell. */
@@ -118,7 +91,7 @@ test('R-SV-05 R-SV-03 R-SV-04 R-RT-06 the supervisor pops two boards out, watche
   await expect(row).toContainText('Comercial');
 
   // A day the test knows: Ana answers one conversation and finishes another unanswered.
-  await anasDay(server, async () => (await newContext()).newPage());
+  await aDayOfWork(server, async () => (await newContext()).newPage(), 'Jornada');
 
   // The reports window, by team (the default period, the last 7 days, holds today): the CSV's rows.
   const filters = reportsWindow.getByRole('form', { name: 'Filtros do relatório' });

@@ -1,6 +1,7 @@
 import type { BrowserContext, Page } from '@playwright/test';
 import { expectNoAxeViolations, useTheme } from './axe';
 import { card, expect, messageLog, openWidget, signIn, test, visitorSends, type ServerProcess } from './fixtures';
+import { finishOpenConversation } from './day-of-work';
 
 /**
  * R-SV-06 "Hoje": carla watches today's counters move as a website visitor's conversation is
@@ -30,13 +31,6 @@ async function takes(agent: Page, text: string): Promise<void> {
   await card(agent, text).click();
   await expect(messageLog(agent)).toContainText(text);
   await expect(agent.getByRole('textbox', { name: 'Mensagem' })).toBeEnabled();
-}
-
-async function finishes(agent: Page): Promise<void> {
-  await agent.getByRole('button', { name: 'Finalizar atendimento' }).click();
-  const dialog = agent.getByRole('dialog', { name: 'Finalizar atendimento' });
-  await dialog.getByRole('button', { name: 'Finalizar', exact: true }).click();
-  await expect(dialog).toHaveCount(0);
 }
 
 /** The current theme's value of a colour token (tokens.css), as #rrggbb. */
@@ -93,7 +87,7 @@ test('R-SV-06 today\'s counters move live as conversations are received, answere
 
   // Finished: the handle time appears; nothing is abandoned.
   await expect(cell('team:suporte', 'handle-avg')).toHaveText('—');
-  await finishes(ana);
+  await finishOpenConversation(ana);
   await expect(cell('team:suporte', 'handle-avg')).toHaveText(/\d+ s|\d+ min/);
   await expect(cell('all', 'abandoned')).toHaveText(String(before.abandoned));
 
@@ -103,7 +97,7 @@ test('R-SV-06 today\'s counters move live as conversations are received, answere
   await visitorSends(second, 'Alguém aí?');
   await expect(cell('all', 'received')).toHaveText(String(before.received + 2));
   await takes(ana, 'Alguém aí?');
-  await finishes(ana);
+  await finishOpenConversation(ana);
   await expect(cell('all', 'abandoned')).toHaveText(String(before.abandoned + 1));
   await expect(cell('all', 'answered')).toHaveText(String(before.answered + 1));
 

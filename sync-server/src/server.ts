@@ -1,7 +1,4 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import type { DestinationStream } from 'pino';
-import { WebSocketServer } from 'ws';
 import type { Express } from 'express';
 import { PING_INTERVAL_MS, preferConversation, preferMessage, type ConversationDoc, type MessageDoc } from '@atende/protocol';
 import { StoreIdentity } from './access/scope.js';
@@ -56,9 +53,8 @@ import { buildApp, webRoot } from './http/app.js';
 import { createLogger, lineLogger } from './observability/logger.js';
 import { ServerMetrics } from './observability/metrics.js';
 import { countingFailures } from './observability/jobFailures.js';
-import { drainServer } from './lifecycle/drain.js';
+import { listen, type Listener } from './lifecycle/listener.js';
 import { claimDataFolder } from './lifecycle/dataFolderClaims.js';
-import { RequestGate } from './lifecycle/requestGate.js';
 import { RateLimiter } from './http/rateLimit.js';
 import { openJobRunner, type JobRunner } from './jobs/index.js';
 import { mediaRoutes, visitorMediaRoutes } from './media/routes.js';
@@ -203,7 +199,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const serverSecret = await tokenSecret(store, config.secret);
   const signer = new TokenSigner(serverSecret);
   const auth = new AuthService(store, signer, config);
-  const seeded = config.demo ? await seedDemo(store, auth, config.demoPassword) : false;
+  const seeded = config.demo
+    ? await seedDemo(store, auth, config.demoPassword, config.demoHistory ? { timeZone: config.timeZone } : undefined)
+    : false;
   const bus = await openBus(config.redisUrl, { nodeId: config.nodeId, log });
   // A CouchDB cluster can accept conflicting writes during a partition; the embedded store cannot.
   const sweeper = new ConflictSweeper(store, {
@@ -247,10 +245,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     void bus.publish('session.revoked', { sessionId: p.sessionId, userId: p.user.id })
       .catch((e: unknown) => log(`session.revoked not published: ${String(e)}`));
   });
+  // Opened once the app is built (below); metrics and readiness read it when asked.
+  const node: { listener?: Listener } = {};
   // Prometheus metrics of this server (R-OPS-05): what can be read at scrape time is read then.
   const metrics = new ServerMetrics({
     store,
-    sockets: () => ({ agent: agentSockets.clients.size, visitor: visitorSockets.clients.size }),
+    sockets: () => ({ agent: node.listener?.sockets.agent.clients.size ?? 0, visitor: node.listener?.sockets.visitor.clients.size ?? 0 }),
   });
   const jobs = countingFailures(openJobRunner(store, {
     ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}), nodeId: config.nodeId, log, stopTimeoutMs: config.shutdownTimeoutMs,
@@ -357,46 +357,23 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     webDir: webRoot(config.webDir),
     updatesDir: config.updatesDir,
     health: () => ({ store: store.kind }),
-    // `draining` is set by the drain below (SIGTERM): ready turns 503 so traffic moves elsewhere first.
-    observability: { logger, metrics, metricsToken: config.metricsToken, readiness: { store, bus, isDraining: () => draining } },
+    // Set by the drain (SIGTERM): ready turns 503 so traffic moves elsewhere first.
+    observability: { logger, metrics, metricsToken: config.metricsToken, readiness: { store, bus, isDraining: () => node.listener?.isDraining() ?? false } },
     log,
   });
-  // Set when the drain begins: readiness answers 503 and new requests are refused (lifecycle/).
-  let draining = false;
-  const gate = new RequestGate(() => draining);
-  const server: Server = createServer(gate.wrap(app));
-  gate.attach(server);
-  const agentSockets = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
-  const visitorSockets = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
-  server.on('upgrade', (req, socket: Socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (draining) {
-      socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n\r\n');
-    } else if (url.pathname === '/ws') {
-      agentSockets.handleUpgrade(req, socket, head, (ws) => hub.accept(ws));
-    } else if (url.pathname === '/ws/webchat') {
-      const token = url.searchParams.get('token') ?? undefined;
-      visitorSockets.handleUpgrade(req, socket, head, (ws) => {
-        void acceptVisitorSocket(ws, token, { visitors, inbound, delivery: visitorDelivery, hub, pingIntervalMs });
-      });
-    } else {
-      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
-    }
+  // The HTTP listener, the two socket paths and the drain that stops the node (lifecycle/).
+  const listening = await listen(app, {
+    host: config.host, port: config.port, maxFrameBytes: MAX_FRAME_BYTES, log,
+    acceptAgent: (ws) => hub.accept(ws),
+    acceptVisitor: (ws, token) => void acceptVisitorSocket(ws, token, { visitors, inbound, delivery: visitorDelivery, hub, pingIntervalMs }),
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
-  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  node.listener = listening;
+  const { port, url } = listening;
   // Without ATENDE_PUBLIC_URL, upstreams on this machine (the simulators) reach us here.
-  accounts.setLocalUrl(loopbackUrl(`http://${host}:${port}`, port));
-  ownUrl = loopbackUrl(`http://${host}:${port}`, port);
+  accounts.setLocalUrl(loopbackUrl(url, port));
+  ownUrl = loopbackUrl(url, port);
 
-  let drained: Promise<boolean> | undefined;
-  const drain = (timeoutMs: number): Promise<boolean> => (drained ??= drainServer({
-    gate, server, sockets: [agentSockets, visitorSockets], log,
-    startDraining: () => { draining = true; },
+  const drain = (timeoutMs: number): Promise<boolean> => listening.drain({
     stopTimers: () => { stopRaWatchdog(); stopRaReputation(); stopAttemptsSweep(); admin.stopTimers(); },
     stopJobs: () => jobs.stop(),
     release: async () => {
@@ -410,10 +387,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       await store.close();
       releaseFolder?.();
     },
-  }, timeoutMs));
+  }, timeoutMs);
 
   return {
-    url: `http://${host}:${port}`,
+    url,
     app,
     port,
     store,

@@ -3,7 +3,8 @@ import {
   ContactDoc, ConversationDoc, MessageDoc, figuresOf, localDateOf, parseProtocolNumber, summariseConversations, type ReportResponse,
 } from '@atende/protocol';
 import { seedDemo } from '../src/demo/seed.js';
-import { demoHistoryFromEnv, seedDemoHistory } from '../src/demo/history.js';
+import { seedDemoHistory } from '../src/demo/history.js';
+import { loadConfig } from '../src/config/config.js';
 import { HISTORY_DAYS, HISTORY_PER_DAY, HISTORY_SIZE, planHistory } from '../src/demo/historyPlan.js';
 import { call, login, pullAll, startTestServer, type TestServer } from './helpers.js';
 
@@ -106,11 +107,12 @@ describe('R-RT-06 R-SV-06 the demo history', () => {
     expect(Math.max(...early.conversations.map((c) => Math.max(c.finishedAt ?? Infinity, c.rating?.at ?? 0)))).toBeLessThan(justAfterMidnight);
   });
 
-  it('R-RT-06 it is opt-in: off unless ATENDE_DEMO_HISTORY says 1, refused when it says something else', () => {
-    expect(demoHistoryFromEnv({})).toBeUndefined();
-    expect(demoHistoryFromEnv({ ATENDE_DEMO_HISTORY: '0' })).toBeUndefined();
-    expect(demoHistoryFromEnv({ ATENDE_DEMO_HISTORY: '1', ATENDE_TIMEZONE: 'America/Manaus' })).toEqual({ timeZone: 'America/Manaus' });
-    expect(() => demoHistoryFromEnv({ ATENDE_DEMO_HISTORY: 'sim' })).toThrow(/ATENDE_DEMO_HISTORY must be 1 or 0/);
+  it('R-RT-06 it is opt-in: off unless ATENDE_DEMO_HISTORY says 1, refused when it says something else, and only with the demo organisation', () => {
+    expect(loadConfig({}).demoHistory).toBe(false);
+    expect(loadConfig({ ATENDE_DEMO_HISTORY: '0' }).demoHistory).toBe(false);
+    expect(loadConfig({ ATENDE_DEMO_HISTORY: '1' }).demoHistory).toBe(true);
+    expect(() => loadConfig({ ATENDE_DEMO_HISTORY: 'sim' })).toThrow(/ATENDE_DEMO_HISTORY must be 1 or 0/);
+    expect(loadConfig({ ATENDE_DEMO_HISTORY: '1', ATENDE_DEMO: '0' }).demoHistory).toBe(false);
   });
 
   it('R-RT-06 R-SV-06 the supervisor replicates it whole and an agent their team’s part, messages included', async () => {

@@ -13,6 +13,8 @@ import { until } from './until.js';
  * reads only as many pages as the account's share of ~10 calls per minute allows.
  */
 let rig: ReclameAquiRig | undefined;
+/** The tests that page hundreds of complaints through the real store take tens of seconds on a busy CI machine. */
+const PAGING_TIMEOUT = 90_000;
 afterEach(async () => {
   await rig?.close();
   rig = undefined;
@@ -48,7 +50,7 @@ describe('R-CH-06 Reclame Aqui polling cursor', () => {
     expect(await inboundCount(rig)).toBe(120);
     // Nothing changed since: the next round stores nothing.
     expect(await rig.poller().poll(rig.accountId)).toMatchObject({ tickets: 0 });
-  });
+  }, PAGING_TIMEOUT);
 
   it('R-CH-06 the look-back never starves a round of one page: a burst after catching up is read whole', async () => {
     rig = await startReclameAquiRig();
@@ -62,7 +64,7 @@ describe('R-CH-06 Reclame Aqui polling cursor', () => {
     for (let round = 0; round < 8 && (await complaintsStored(r)).size < 120; round++) await onePage();
     expect((await complaintsStored(r)).size).toBe(120);
     expect(await inboundCount(r)).toBe(120);
-  });
+  }, PAGING_TIMEOUT);
 
   it('R-CH-06 a round stays within the rate limit: 250 complaints take two rounds of at most 4 pages at 30 s, with no 429 and none lost', async () => {
     expect([pagesPerRound(10), pagesPerRound(30), pagesPerRound(3600)]).toEqual([1, 4, 20]);
@@ -73,7 +75,7 @@ describe('R-CH-06 Reclame Aqui polling cursor', () => {
     expect(await rig.poller().poll(rig.accountId)).toMatchObject({ pages: 2, more: false });
     expect(rig.hugme.calls.filter((c) => c.status === 429)).toHaveLength(0);
     expect((await complaintsStored(rig)).size).toBe(250);
-  });
+  }, PAGING_TIMEOUT);
 
   it('R-CH-06 the poll job waits out a 429 (Retry-After) and the same round then stores the complaint; a disabled account is not polled', async () => {
     rig = await startReclameAquiRig();

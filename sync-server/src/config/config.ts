@@ -18,6 +18,8 @@ export interface Config {
   store: StoreConfig;
   demo: boolean;
   demoPassword: string;
+  /** The demo's two weeks of past conversations (issue 16), for the supervisor's charts and reports; `npm start` turns it on. */
+  demoHistory: boolean;
   /** The WhatsApp simulator beside the demo (issue 10): its Graph endpoints and customer page on loopback. */
   whatsappSimulator: boolean;
   /** The Telegram and Meta (Messenger, Instagram) simulators beside the demo (issue 11), same idea. */
@@ -144,6 +146,9 @@ export function loadConfig(env: Env = process.env): Config {
   // The simulators play the demo organisation's accounts: without the demo they have none to serve.
   if (simulators && !demo) throw new ConfigError('ATENDE_SIMULATORS=1 needs the demo organisation (ATENDE_DEMO=1)');
   if (whatsappSimulator && !demo) throw new ConfigError('ATENDE_WHATSAPP_SIMULATOR=1 needs the demo organisation (ATENDE_DEMO=1)');
+  // Off by default: tests count conversations on a fresh demo and expect empty lists. Without the
+  // demo there is no organisation to give a history to (`npm start` asks for it with any store).
+  const demoHistory = demo && (flag(env, 'ATENDE_DEMO_HISTORY') ?? false);
   const lockoutAttempts = int(env, 'ATENDE_LOCKOUT_ATTEMPTS', 5, 1);
   return {
     host: str(env, 'HOST') ?? '127.0.0.1',
@@ -151,6 +156,7 @@ export function loadConfig(env: Env = process.env): Config {
     store,
     demo,
     demoPassword,
+    demoHistory,
     whatsappSimulator,
     simulators,
     secret,

@@ -1,5 +1,3 @@
-import { loadConfig } from '../config/config.js';
-import { ConfigError, str, type Env } from '../config/env.js';
 import { addressId } from '../contacts/directory.js';
 import { ProtocolNumbers } from '../conversations/protocolNumbers.js';
 import type { DocStore, StoredDoc } from '../store/index.js';
@@ -14,19 +12,10 @@ import { planHistory } from './historyPlan.js';
  * same pure lifecycle with past dates (historyPlan.ts), and protocol numbers come from the
  * store's day counters as live ones do, so none is ever handed out twice.
  *
- * Opt-in (ATENDE_DEMO_HISTORY=1; `npm start` turns it on): tests count conversations on a
+ * Opt-in (config.demoHistory, ATENDE_DEMO_HISTORY=1; `npm start` turns it on): tests count conversations on a
  * fresh demo and expect empty lists. Idempotent: the ids are fixed, a conversation already
  * stored is skipped (with its protocol number untouched), so a restart adds nothing.
  */
-
-/** The history seed's settings from the environment, or undefined when it is off. */
-export function demoHistoryFromEnv(env: Env): { timeZone: string } | undefined {
-  const raw = str(env, 'ATENDE_DEMO_HISTORY');
-  if (raw === undefined || ['0', 'false', 'no'].includes(raw)) return undefined;
-  if (!['1', 'true', 'yes'].includes(raw)) throw new ConfigError(`ATENDE_DEMO_HISTORY must be 1 or 0, got "${raw}"`);
-  // The organisation's calendar (ATENDE_TIMEZONE, validated as the server reads it): office hours are local.
-  return { timeZone: loadConfig(env).timeZone };
-}
 
 const CHUNK = 400;
 

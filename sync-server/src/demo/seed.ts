@@ -18,7 +18,7 @@ import {
   DEMO_ACCOUNTS, DEMO_ARTICLES, DEMO_DISPOSITIONS, DEMO_EXTENSIONS, DEMO_PREDEFINED, DEMO_PRICE_LIST_KEY, DEMO_SAMPLE_FLOW, DEMO_TAGS,
   DEMO_TEAMS, DEMO_WEBCHAT_ACCOUNT, DEMO_WEBCHAT_CONFIG, DEMO_WEBCHAT_NAME, demoUserBody,
 } from './catalogue.js';
-import { demoHistoryFromEnv, seedDemoHistory } from './history.js';
+import { seedDemoHistory } from './history.js';
 
 export { DEMO_ACCOUNTS, DEMO_WEBCHAT_ACCOUNT } from './catalogue.js';
 
@@ -34,7 +34,7 @@ const NO_INVITATIONS: PasswordLinkSender = { send: async () => {} };
  */
 export async function seedDemo(
   store: DocStore, auth: AuthService, password: string,
-  history: { timeZone: string } | undefined = demoHistoryFromEnv(process.env),
+  history?: { timeZone: string },
 ): Promise<boolean> {
   const seeded = await seedOrganisation(store, auth, password);
   // Issue 16: two weeks of past conversations (history.ts), opt-in; also into a demo seeded before without them.

@@ -7,6 +7,12 @@ export interface ReportRollupsOptions {
   pageSize?: number;
   /** Safety net when no change wakes the job (a failed page is retried by it too). */
   pollMs?: number;
+  /**
+   * How long changes gather before a reading: a burst (a queue draining, a channel's backlog) is
+   * then read as one page, not one reading per change — each reading also writes rollup buckets,
+   * day marks and the checkpoint, which would compete with the burst's own writes.
+   */
+  batchMs?: number;
 }
 
 /** Where the rollups have read the conversations' changes up to: one document every node moves forward. */
@@ -29,11 +35,14 @@ const MAX_ROUNDS = 50;
 export class ReportRollups {
   private readonly pageSize: number;
   private readonly pollMs: number;
+  private readonly batchMs: number;
   private readonly log: (message: string) => void;
   private wakeFeed: Feed | undefined;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private again = false;
+  /** A reading is due once the batch has gathered (`timer` holds it). */
+  private gathering = false;
   private stopped = false;
   /** Pages are read one at a time per node (start's drain and catchUp alike). */
   private turn: Promise<unknown> = Promise.resolve();
@@ -46,6 +55,7 @@ export class ReportRollups {
   ) {
     this.pageSize = options.pageSize ?? 500;
     this.pollMs = options.pollMs ?? 30_000;
+    this.batchMs = options.batchMs ?? 2_000;
     this.log = options.log ?? (() => undefined);
   }
 
@@ -64,6 +74,7 @@ export class ReportRollups {
     this.stopped = true;
     this.wakeFeed?.stop();
     clearTimeout(this.timer);
+    this.gathering = false;
     await this.running;
   }
 
@@ -107,25 +118,32 @@ export class ReportRollups {
       this.again = true;
       return;
     }
+    if (this.gathering) return;
     clearTimeout(this.timer);
+    this.gathering = true;
+    this.timer = setTimeout(this.read, this.batchMs);
+    this.timer.unref();
+  };
+
+  private readonly read = (): void => {
+    this.gathering = false;
+    this.again = false;
     this.running = this.drain().finally(() => {
       this.running = undefined;
       if (this.stopped) return;
+      // Changes that arrived during the reading gather for the next one.
+      if (this.again) return this.wake();
       this.timer = setTimeout(this.wake, this.pollMs);
       this.timer.unref();
     });
   };
 
   private async drain(): Promise<void> {
-    do {
-      this.again = false;
-      try {
-        await this.readAll(() => this.stopped, false);
-      } catch (error) {
-        this.log(`reports: keeping the rollups failed (retried): ${error instanceof Error ? error.message : String(error)}`);
-        return;
-      }
-    } while (this.again && !this.stopped);
+    try {
+      await this.readAll(() => this.stopped, false);
+    } catch (error) {
+      this.log(`reports: keeping the rollups failed (retried): ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 
   /** One page of changes → their moves; this node's reading position moves past it. */
