@@ -41,13 +41,22 @@ export interface EffectiveConfig {
   serverUrl: string;
   language: (typeof DESKTOP_LANGUAGES)[number];
   autoUpdate: boolean;
-  updateUrl: string;
+  /**
+   * The update feed, from the machine policy or the build only (issue 17): never from the user's
+   * file or the renderer. Undefined when neither names one (updates are then 'disabled').
+   */
+  updateUrl: string | undefined;
   lockedKeys: ConfigKey[];
   /** Files that were invalid and ignored, with the reason (shown once in a dialog). */
   problems: string[];
 }
 
-export type UpdateState = 'disabled' | 'idle' | 'checking' | 'available' | 'not-available' | 'downloading' | 'downloaded' | 'error';
+/**
+ * 'refused': the feed's metadata was unsigned, its signature did not verify with the key built into
+ * the app, or the feed's address is not allowed (plain http in an installed build): nothing was
+ * downloaded or installed; `message` says which (issue 17).
+ */
+export type UpdateState = 'disabled' | 'idle' | 'checking' | 'available' | 'not-available' | 'downloading' | 'downloaded' | 'refused' | 'error';
 export interface UpdateStatus {
   state: UpdateState;
   version?: string;
@@ -78,11 +87,12 @@ export const IPC_ARGS = {
   'atende:open-supervisor': z.tuple([z.enum(SUPERVISOR_BOARDS)]),
   'atende:open-conversation': z.tuple([z.string().regex(/^conversation:[A-Za-z0-9_.@-]{1,90}$/)]),
   'atende:config-get': z.tuple([]),
-  'atende:config-set': z.tuple([UserConfigFile]),
   'atende:version': z.tuple([]),
   'atende:update-status': z.tuple([]),
   'atende:token-store': z.tuple([z.string().max(512).nullable()]),
   'atende:token-load': z.tuple([]),
+  /** Once after the shell reloaded a window that crashed or hung (issue 17): the notice to show, then null. */
+  'atende:recovery-notice': z.tuple([]),
 } as const;
 export type IpcChannel = keyof typeof IPC_ARGS;
 
@@ -92,11 +102,17 @@ export interface IpcResults {
   'atende:open-supervisor': void;
   'atende:open-conversation': void;
   'atende:config-get': EffectiveConfig;
-  'atende:config-set': EffectiveConfig;
   'atende:version': string;
   'atende:update-status': UpdateStatus;
   'atende:token-store': void;
   'atende:token-load': string | null;
+  'atende:recovery-notice': RecoveryNotice | null;
+}
+
+/** Why the shell reloaded the window from the local store. */
+export interface RecoveryNotice {
+  reason: 'crashed' | 'unresponsive';
+  at: number;
 }
 export type IpcArgs<C extends IpcChannel> = z.infer<(typeof IPC_ARGS)[C]>;
 
@@ -104,6 +120,8 @@ export type IpcArgs<C extends IpcChannel> = z.infer<(typeof IPC_ARGS)[C]>;
 export interface DesktopEvents {
   'atende:navigate': DeepLinkTarget;
   'atende:update-status': UpdateStatus;
+  /** The OS woke from sleep or the session was unlocked: reconnect at once, do not wait for the back-off (R-NET-02). */
+  'atende:resumed': { at: number };
 }
 export type DesktopEvent = keyof DesktopEvents;
 
@@ -114,10 +132,10 @@ export interface AtendeBridge {
   openSupervisorWindow(board: SupervisorBoard): Promise<void>;
   openConversationWindow(conversationId: string): Promise<void>;
   getConfig(): Promise<EffectiveConfig>;
-  setUserConfig(patch: UserConfigFile): Promise<EffectiveConfig>;
   getVersion(): Promise<string>;
   getUpdateStatus(): Promise<UpdateStatus>;
   storeRefreshToken(token: string | null): Promise<void>;
   loadRefreshToken(): Promise<string | null>;
+  takeRecoveryNotice(): Promise<RecoveryNotice | null>;
   on<E extends DesktopEvent>(event: E, listener: (payload: DesktopEvents[E]) => void): () => void;
 }

@@ -1,4 +1,4 @@
-import type { EffectiveConfig, NotifyRequest, SupervisorBoard, UpdateStatus, UserConfigFile } from '@atende/protocol';
+import type { EffectiveConfig, NotifyRequest, RecoveryNotice, SupervisorBoard, UpdateStatus } from '@atende/protocol';
 import type { IpcHandlers } from './ipc';
 
 /**
@@ -11,11 +11,11 @@ export interface BridgeServices {
   openSupervisor(board: SupervisorBoard): void;
   openConversation(id: string): void;
   config(): EffectiveConfig;
-  setUserConfig(patch: UserConfigFile): Promise<EffectiveConfig>;
   version(): string;
   updateStatus(): UpdateStatus;
   storeRefreshToken(token: string | null): Promise<void>;
   loadRefreshToken(): Promise<string | null>;
+  takeRecoveryNotice(webContentsId: number): RecoveryNotice | null;
 }
 
 export function bridgeHandlers(services: BridgeServices): IpcHandlers {
@@ -25,10 +25,11 @@ export function bridgeHandlers(services: BridgeServices): IpcHandlers {
     'atende:open-supervisor': (_event, board) => services.openSupervisor(board),
     'atende:open-conversation': (_event, id) => services.openConversation(id),
     'atende:config-get': () => services.config(),
-    'atende:config-set': (_event, patch) => services.setUserConfig(patch),
     'atende:version': () => services.version(),
     'atende:update-status': () => services.updateStatus(),
     'atende:token-store': (_event, token) => services.storeRefreshToken(token),
     'atende:token-load': () => services.loadRefreshToken(),
+    // Per window: the notice is for the window that was reloaded, not for another one.
+    'atende:recovery-notice': (event) => services.takeRecoveryNotice(event.sender.id),
   };
 }

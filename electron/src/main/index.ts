@@ -106,11 +106,12 @@ async function ready(): Promise<void> {
       openSupervisor: (board) => void manager.open({ kind: 'supervisor', board }),
       openConversation: (id) => void manager.open({ kind: 'conversation', id }),
       config: () => config.current(),
-      setUserConfig: (patch) => config.setUser(patch),
       version: () => app.getVersion(),
       updateStatus: () => updates.status(),
       storeRefreshToken: (token) => storeRefreshToken(tokenFile, token),
       loadRefreshToken: () => loadRefreshToken(tokenFile),
+      // Issue 17 (recovery.ts): filled in by the crash/unresponsive recovery.
+      takeRecoveryNotice: () => null,
     }),
   );
   config.onChange((next) => {

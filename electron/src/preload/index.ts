@@ -12,7 +12,7 @@ function invoke<C extends IpcChannel>(channel: C, ...args: IpcArgs<C>): Promise<
 }
 
 /** Every event of the contract, and only those: a new event must be added here to be received. */
-const EVENTS: Record<DesktopEvent, true> = { 'atende:navigate': true, 'atende:update-status': true };
+const EVENTS: Record<DesktopEvent, true> = { 'atende:navigate': true, 'atende:update-status': true, 'atende:resumed': true };
 
 function isDesktopEvent(name: unknown): name is DesktopEvent {
   return typeof name === 'string' && Object.hasOwn(EVENTS, name);
@@ -24,11 +24,11 @@ export const bridge: AtendeBridge = {
   openSupervisorWindow: (board) => invoke('atende:open-supervisor', board),
   openConversationWindow: (conversationId) => invoke('atende:open-conversation', conversationId),
   getConfig: () => invoke('atende:config-get'),
-  setUserConfig: (patch) => invoke('atende:config-set', patch),
   getVersion: () => invoke('atende:version'),
   getUpdateStatus: () => invoke('atende:update-status'),
   storeRefreshToken: (token) => invoke('atende:token-store', token),
   loadRefreshToken: () => invoke('atende:token-load'),
+  takeRecoveryNotice: () => invoke('atende:recovery-notice'),
   on<E extends DesktopEvent>(event: E, listener: (payload: DesktopEvents[E]) => void): () => void {
     if (!isDesktopEvent(event) || typeof listener !== 'function') throw new TypeError('atende.on: unknown event or listener');
     // The IpcRendererEvent (with `sender`, i.e. ipcRenderer) never reaches the page.

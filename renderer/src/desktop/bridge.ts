@@ -8,8 +8,8 @@ declare global {
 }
 
 const METHODS = [
-  'notify', 'setBadgeCount', 'openSupervisorWindow', 'openConversationWindow', 'getConfig', 'setUserConfig',
-  'getVersion', 'getUpdateStatus', 'storeRefreshToken', 'loadRefreshToken', 'on',
+  'notify', 'setBadgeCount', 'openSupervisorWindow', 'openConversationWindow', 'getConfig',
+  'getVersion', 'getUpdateStatus', 'storeRefreshToken', 'loadRefreshToken', 'takeRecoveryNotice', 'on',
 ] as const satisfies ReadonlyArray<keyof AtendeBridge>;
 
 /**

@@ -46,7 +46,7 @@ export function notifyRequest(alert: NotifyRequest): NotifyRequest {
 
 /** What a browser has instead of the IT configuration file: the server is where the app came from. */
 export function webConfig(origin: string): EffectiveConfig {
-  return { serverUrl: origin, language: 'pt-BR', autoUpdate: false, updateUrl: '', lockedKeys: [], problems: [] };
+  return { serverUrl: origin, language: 'pt-BR', autoUpdate: false, updateUrl: undefined, lockedKeys: [], problems: [] };
 }
 
 export function createDesktop(env: DesktopEnv): Desktop {
