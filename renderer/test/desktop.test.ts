@@ -27,7 +27,7 @@ function fakeBridge(fail = false) {
     openSupervisorWindow: (board) => call('supervisor', board, undefined),
     openConversationWindow: (id) => call('conversation', id, undefined),
     getConfig: () => call('config', undefined, CONFIG),
-    setUserConfig: () => call('setConfig', undefined, CONFIG),
+    takeRecoveryNotice: () => call('recovery', undefined, null),
     getVersion: () => call('version', undefined, '1.2.3'),
     getUpdateStatus: () => call('update', undefined, { state: 'idle' as const }),
     storeRefreshToken: (value) => call('store', value, undefined).then(() => void (token = value)),

@@ -2,6 +2,8 @@ import en from './locales/en.json';
 import es from './locales/es.json';
 import ptBR from './locales/pt-BR.json';
 import agentNotices from './locales/parts/agentNotices.json';
+import desktopRecovery from './locales/parts/desktopRecovery.json';
+import desktopUpdates from './locales/parts/desktopUpdates.json';
 import reports from './locales/parts/reports.json';
 import supervision from './locales/parts/supervision.json';
 import supervisorBoards from './locales/parts/supervisorBoards.json';
@@ -11,7 +13,7 @@ import supervisorToday from './locales/parts/supervisorToday.json';
  * Every language's messages: the main file of each, plus feature parts — one JSON file per
  * feature holding its namespace in the three languages, so features are translated side by side.
  */
-const PARTS = { agentNotices, reports, supervision, supervisorBoards, supervisorToday } as const;
+const PARTS = { agentNotices, desktopRecovery, desktopUpdates, reports, supervision, supervisorBoards, supervisorToday } as const;
 
 function withParts<M extends object>(base: M, locale: 'pt-BR' | 'en' | 'es') {
   const parts = Object.fromEntries(Object.entries(PARTS).map(([ns, part]) => [ns, part[locale]]));
