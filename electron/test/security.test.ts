@@ -1,3 +1,5 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { WebContents } from 'electron';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { FakeWebContents, resetElectron, shell, type FakeBrowserWindow } from './fakes/electron';
@@ -53,8 +55,11 @@ describe('R-DT-01 web preferences of every window', () => {
     const { readdir, readFile } = await import('node:fs/promises');
     const dir = new URL('../src/main/', import.meta.url);
     const offenders: string[] = [];
-    for (const name of await readdir(dir)) {
-      const text = await readFile(new URL(name, dir), 'utf8');
+    // Sub-folders too (policy/ and whatever comes next).
+    for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+      if (!entry.isFile()) continue;
+      const name = path.relative(fileURLToPath(dir), path.join(entry.parentPath, entry.name));
+      const text = await readFile(path.join(entry.parentPath, entry.name), 'utf8');
       if (/new BrowserWindow\(/.test(text) && name !== 'security.ts') offenders.push(name);
     }
     expect(offenders).toEqual([]);

@@ -5,14 +5,21 @@ import { autoUpdater } from 'electron-updater';
 import type { DeepLinkTarget } from '@atende/protocol';
 import { findRendererDir, registerAppScheme, rendererDirCandidates, serveAppScheme } from './appScheme';
 import { bridgeHandlers } from './bridgeHandlers';
-import { createConfigStore, machineConfigPath, reportConfigProblems, userConfigPath } from './config';
+import { attachContextMenu } from './contextMenu';
+import { createConfigStore, currentUserName, machineSources, reportConfigProblems, userConfigPath } from './config';
 import { DEEP_LINK_SCHEME, findDeepLink, parseDeepLink } from './deepLinks';
+import { installAppGuards } from './guards';
 import { registerIpcHandlers } from './ipc';
 import { createNotifier } from './notifications';
 import { installPermissionHandlers } from './permissions';
+import { sessionEndHandler, watchPower } from './power';
+import { createRecovery } from './recovery';
+import { applySpellcheck } from './spellcheck';
 import { shellStrings } from './strings';
 import { loadRefreshToken, refreshTokenPath, storeRefreshToken } from './tokens';
 import { createTray, type AppTray } from './tray';
+import { BUILD_UPDATE_URL, UPDATE_PUBLIC_KEY } from './buildInfo';
+import { readInstallKind } from './installKind';
 import { createUpdates } from './updates';
 import { createWindowManager, type WindowManager } from './windows';
 
@@ -24,6 +31,10 @@ import { createWindowManager, type WindowManager } from './windows';
 
 /** Windows ties notifications and taskbar grouping to this id; it must equal the installer's appId. */
 export const APP_USER_MODEL_ID = 'com.atende.desktop';
+
+// Issue 17 (guards.ts), before anything else: an installed build started with a debugging switch
+// exits here (no window, no IPC); every renderer is sandboxed and every web contents guarded.
+const guardsInstalled = installAppGuards();
 
 // A development run (`electron electron/dist/main.js`) would otherwise be called "Electron" and share
 // its profile; it also must not share the installed app's profile, where the single-instance lock
@@ -61,11 +72,14 @@ function registerProtocolClient(): void {
 async function ready(): Promise<void> {
   if (app.isPackaged) installAppMenu(process.platform);
   const userData = app.getPath('userData');
+  // Issue 17: IT's policies (Group Policy, managed preferences) and machine file at fixed paths, the
+  // user's hand-edited file for unlocked keys; read once per start (nothing in the app changes them).
   const config = createConfigStore({
-    machineFile: machineConfigPath(process.platform, process.env),
+    machineSources: machineSources(process.platform, currentUserName()),
     userFile: userConfigPath(userData),
     isPackaged: app.isPackaged,
     env: process.env,
+    buildUpdateUrl: BUILD_UPDATE_URL,
   });
   const initial = await config.load();
   const strings = () => shellStrings(config.current().language);
@@ -80,9 +94,22 @@ async function ready(): Promise<void> {
   }
   serveAppScheme({ root: rendererDir, serverUrl: () => config.current().serverUrl });
   installPermissionHandlers(session.defaultSession);
+  // Issue 17 (spellcheck.ts): dictionaries from our server, never Google's CDN; before any window.
+  applySpellcheck(session.defaultSession, config.current().serverUrl);
 
   const manager = createWindowManager({ stateFile: path.join(userData, 'windows.json'), preload: path.join(__dirname, 'preload.cjs') });
   windows = manager;
+  // Issue 17 (recovery.ts, power.ts, contextMenu.ts): every app window is reloaded after a crash or
+  // on request when hung, ends with the Windows session, and has a context menu; waking the
+  // machine or unlocking the session makes every window reconnect at once (R-NET-02).
+  const recovery = createRecovery({ strings });
+  const onSessionEnd = sessionEndHandler({ prepareToQuit: () => manager.prepareToQuit(), windows: () => manager.all(), quit: () => app.quit() });
+  app.on('browser-window-created', (_event, window) => {
+    recovery.watch(window);
+    onSessionEnd(window);
+    attachContextMenu(window, strings);
+  });
+  watchPower({ broadcast: (payload) => manager.send('all', 'atende:resumed', payload) });
   const appTray = createTray({
     strings,
     windows: () => manager.all(),
@@ -91,9 +118,13 @@ async function ready(): Promise<void> {
   });
   tray = appTray;
   const notifier = createNotifier({ showMain: () => manager.showMain(), navigate: (target) => manager.send('main', 'atende:navigate', target) });
+  // Issue 17: the feed comes from the machine policy or the build (config.updateUrl), its metadata
+  // must be signed with the key built in, and MSI installs leave updates to IT.
   const updates = createUpdates({
     updater: () => autoUpdater,
     isPackaged: app.isPackaged,
+    publicKey: UPDATE_PUBLIC_KEY,
+    installKind: readInstallKind(process.resourcesPath, process.platform),
     publish: (status) => manager.send('all', 'atende:update-status', status),
   });
   const tokenFile = refreshTokenPath(userData);
@@ -110,15 +141,10 @@ async function ready(): Promise<void> {
       updateStatus: () => updates.status(),
       storeRefreshToken: (token) => storeRefreshToken(tokenFile, token),
       loadRefreshToken: () => loadRefreshToken(tokenFile),
-      // Issue 17 (recovery.ts): filled in by the crash/unresponsive recovery.
-      takeRecoveryNotice: () => null,
+      // Issue 17 (recovery.ts): why this window was reloaded, told once.
+      takeRecoveryNotice: (webContentsId) => recovery.takeNotice(webContentsId),
     }),
   );
-  config.onChange((next) => {
-    updates.configure(next);
-    appTray.refresh();
-  });
-
   manager.showMain();
   manager.restorePopOuts();
   if (pendingLink) openLink(pendingLink);
@@ -164,4 +190,5 @@ function start(): void {
     });
 }
 
-start();
+// Issue 17 (guards.ts): a refused start is already exiting.
+if (guardsInstalled) start();

@@ -1,4 +1,4 @@
-import type { Session } from 'electron';
+import type { Session, WebContents } from 'electron';
 import { isAppUrl } from './origin';
 
 /**
@@ -27,4 +27,13 @@ export function installPermissionHandlers(session: Session): void {
   session.setPermissionCheckHandler((_contents, permission, requestingOrigin) => isPermissionAllowed(permission, requestingOrigin));
   // HID, serial and USB choosers: no feature uses devices.
   session.setDevicePermissionHandler(() => false);
+}
+
+/**
+ * The app-wide path (issue 17, `guards.ts`): whatever created a web contents, its session answers
+ * permissions with the rules above. Setting the handlers again replaces them with the same ones,
+ * so a session shared by many web contents (the default one) is simply re-armed.
+ */
+export function guardPermissionsOf(contents: WebContents): void {
+  installPermissionHandlers(contents.session);
 }

@@ -1,4 +1,4 @@
-import { BrowserWindow, shell, type BrowserWindowConstructorOptions, type WebContents, type WebPreferences } from 'electron';
+import { app, BrowserWindow, shell, type BrowserWindowConstructorOptions, type WebContents, type WebPreferences } from 'electron';
 import { isAppUrl, parseUrl } from './origin';
 
 /**
@@ -6,10 +6,15 @@ import { isAppUrl, parseUrl } from './origin';
  * of the app is created by `createHardenedWindow`, so none can be made with weaker settings.
  */
 
-/** The renderer is web content: no Node, isolated from the preload, sandboxed like a browser tab. */
-export function secureWebPreferences(preload: string): WebPreferences {
+/**
+ * The renderer is web content: no Node, isolated from the preload, sandboxed like a browser tab.
+ * Installed builds have no DevTools (issue 17): from DevTools anyone at the keyboard could call
+ * `window.atende.loadRefreshToken()`. Development keeps them.
+ */
+export function secureWebPreferences(preload: string, isPackaged: boolean = app.isPackaged): WebPreferences {
   return {
     preload,
+    devTools: !isPackaged,
     contextIsolation: true,
     sandbox: true,
     nodeIntegration: false,
@@ -48,11 +53,19 @@ export function openExternalSafely(raw: string): boolean {
   return true;
 }
 
+/** Web contents already guarded: the window path and the app-wide path may both reach one. */
+const guarded = new WeakSet<WebContents>();
+
 /**
  * Navigation stays inside the app; a link to a web page opens in the browser; new windows are
- * never created by the page (the app opens its own windows through the bridge).
+ * never created by the page (the app opens its own windows through the bridge); no <webview>.
+ * The one implementation for every web contents: `createHardenedWindow` calls it for its window
+ * and `guards.ts` for any other (issue 17). Installing twice is a no-op, so a link is never
+ * opened twice.
  */
 export function handleCommonWindowEvents(contents: WebContents): void {
+  if (guarded.has(contents)) return;
+  guarded.add(contents);
   contents.on('will-navigate', (event) => {
     if (isAppUrl(event.url)) return;
     event.preventDefault();

@@ -44,6 +44,27 @@ export class FakeWebContents extends EventEmitter {
   send(channel: string, payload: unknown): void {
     this.sent.push([channel, payload]);
   }
+  // Issue 17 (guards): the session a web contents answers permissions with, and DevTools closing.
+  session: typeof fakeSession = fakeSession;
+  devToolsClosed = 0;
+  closeDevTools(): void {
+    this.devToolsClosed += 1;
+  }
+  // Issue 17 (recovery, context menu): ids per web contents, reloads, a killed renderer, spelling.
+  static nextId = 1;
+  readonly id = FakeWebContents.nextId++;
+  reloads = 0;
+  crashedByShell = 0;
+  readonly replaced: string[] = [];
+  reload(): void {
+    this.reloads += 1;
+  }
+  forcefullyCrashRenderer(): void {
+    this.crashedByShell += 1;
+  }
+  replaceMisspelling(word: string): void {
+    this.replaced.push(word);
+  }
   /** Fires a navigation event the way Electron does; true when the handler blocked it. */
   navigate(event: 'will-navigate' | 'will-redirect' | 'will-frame-navigate', url: string): boolean {
     const details = new FakeEvent(url);
@@ -66,6 +87,8 @@ export class FakeBrowserWindow extends EventEmitter {
     super();
     this.bounds = { x: options.x ?? 0, y: options.y ?? 0, width: options.width ?? 800, height: options.height ?? 600 };
     FakeBrowserWindow.instances.push(this);
+    // Issue 17 (guards): as in Electron, the app hears of every new web contents, windows' included.
+    app.emit('web-contents-created', new FakeEvent(), this.webContents);
   }
   loadURL(url: string): Promise<void> {
     this.webContents.url = url;
@@ -190,6 +213,9 @@ class FakeApp extends EventEmitter {
   setAppUserModelId = vi.fn();
   readonly switches = new Set<string>();
   commandLine = { hasSwitch: vi.fn((name: string) => this.switches.has(name)) };
+  // Issue 17 (guards): the sandbox switch and a refused start.
+  enableSandbox = vi.fn();
+  exit = vi.fn();
 }
 
 export const app = new FakeApp();
@@ -199,6 +225,23 @@ export const fakeSession = {
   setPermissionCheckHandler: vi.fn(),
   setDevicePermissionHandler: vi.fn(),
 };
+// Issue 17 (spellcheck.ts): the spellchecker settings of the default session, as Chromium lists them.
+export const spellcheckState: { languages: string[]; downloadUrl: string | undefined; learned: string[] } = { languages: [], downloadUrl: undefined, learned: [] };
+Object.assign(fakeSession, {
+  availableSpellCheckerLanguages: ['en-GB', 'en-US', 'es', 'es-419', 'es-ES', 'pt-BR', 'pt-PT'],
+  setSpellCheckerDictionaryDownloadURL: vi.fn((url: string) => {
+    spellcheckState.downloadUrl = url;
+  }),
+  setSpellCheckerLanguages: vi.fn((languages: string[]) => {
+    spellcheckState.languages = [...languages];
+  }),
+  addWordToSpellCheckerDictionary: vi.fn((word: string) => {
+    spellcheckState.learned.push(word);
+    return true;
+  }),
+});
+// Issue 17 (power.ts): suspend/resume, lock/unlock and shutdown, emitted by the tests.
+export const powerMonitor = new EventEmitter();
 export const shell = { openExternal: vi.fn(() => Promise.resolve()) };
 export const safeStorageState = { available: true, backend: 'gnome_libsecret' };
 export const safeStorage = {
@@ -233,6 +276,7 @@ export const electron = {
     getDisplayMatching: () => screenState.displays[0] ?? primaryDisplay,
   },
   safeStorage,
+  powerMonitor,
   dialog,
   ipcMain,
   ipcRenderer,
@@ -252,4 +296,9 @@ export function resetElectron(): void {
   app.switches.clear();
   app.removeAllListeners();
   app.paths = { userData: '/tmp/atende-test-user', appData: '/tmp/atende-test-appdata' };
+  // Issue 17 (recovery and comfort).
+  powerMonitor.removeAllListeners();
+  spellcheckState.languages = [];
+  spellcheckState.downloadUrl = undefined;
+  spellcheckState.learned = [];
 }
