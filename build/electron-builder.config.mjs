@@ -12,6 +12,15 @@ const here = import.meta.dirname;
 const env = process.env;
 const { version: electronVersion } = /** @type {{ version: string }} */ (createRequire(import.meta.url)('electron/package.json'));
 
+/**
+ * The generic feed baked into app-update.yml; the channel names the metadata file (`<channel>.yml`).
+ * @param {string} channel
+ * @returns {import('builder-util-runtime').GenericServerOptions}
+ */
+function updateFeed(channel) {
+  return { provider: 'generic', url: updateFeedUrl(env), channel };
+}
+
 /** @type {import('electron-builder').Configuration} */
 const config = {
   appId: 'com.atende.desktop',
@@ -47,14 +56,14 @@ const config = {
   forceCodeSigning: requireSigning(env),
   protocols: [{ name: 'Atende', schemes: ['atende'] }],
   // Baked into app-update.yml; the app overrides the URL at run time (IT file or <serverUrl>/updates/).
-  publish: [{ provider: 'generic', url: updateFeedUrl(env), channel: 'latest' }],
+  publish: [updateFeed('latest')],
 
+  // The base Windows build is the per-machine NSIS installer; `npm run dist` also builds the MSI and
+  // the per-user NSIS installer with windowsInstallerConfig() below, one electron-builder run each.
   win: {
-    target: [
-      { target: 'nsis', arch: ['x64'] },
-      { target: 'msi', arch: ['x64'] },
-    ],
+    target: [{ target: 'nsis', arch: ['x64'] }],
     icon: 'build/icon.png',
+    extraResources: [installKindMarker('nsis')],
   },
   nsis: {
     // Per-machine into Program Files; `/S` is silent, `/DISABLEUPDATES` is ours (installer.nsh).
@@ -110,3 +119,58 @@ const config = {
 };
 
 export default config;
+
+/** @typedef {'nsis' | 'nsis-per-user' | 'msi'} WindowsInstaller */
+
+/** Every Windows installer of a release, in build order (`npm run dist` on Windows builds them all). */
+/** @type {readonly WindowsInstaller[]} */
+export const WINDOWS_INSTALLERS = ['nsis', 'msi', 'nsis-per-user'];
+
+/**
+ * The update channel of per-user installs: electron-builder writes `latest-user.yml` for them, so
+ * they never receive the per-machine installer (which would ask for elevation and install a second
+ * copy in Program Files), and per-machine installs keep `latest.yml`.
+ */
+export const PER_USER_CHANNEL = 'latest-user';
+
+/**
+ * The marker electron/src/main/installKind.ts reads from the packed app's resources. It is a file
+ * of the packed app, and electron-builder packs the app once per run for all of a platform's
+ * targets, so each Windows installer needs its own run (windowsInstallerConfig).
+ * @param {WindowsInstaller} kind
+ * @returns {import('electron-builder').FileSet}
+ */
+function installKindMarker(kind) {
+  return { from: `build/install-kind/${kind}.json`, to: 'install-kind.json' };
+}
+
+/**
+ * The configuration of one Windows installer (issue 17 point 6):
+ * - 'nsis': per machine, updates itself from `latest.yml` (elevation on each update);
+ * - 'msi': per machine, for IT tools that deploy MSI packages; the app keeps auto-update off
+ *   (IT deploys the next MSI), so it never installs the NSIS build beside itself;
+ * - 'nsis-per-user': no administrator needed, into %LOCALAPPDATA%\Programs\Atende; one-click,
+ *   because the assisted installer would offer an "all users" choice that elevates; updates from
+ *   `latest-user.yml` without elevation.
+ * @param {WindowsInstaller} kind
+ * @param {import('electron-builder').Configuration} [base]
+ * @returns {import('electron-builder').Configuration}
+ */
+export function windowsInstallerConfig(kind, base = config) {
+  /** @type {import('electron-builder').WindowsConfiguration} */
+  const win = { ...base.win, target: [{ target: kind === 'msi' ? 'msi' : 'nsis', arch: ['x64'] }], extraResources: [installKindMarker(kind)] };
+  if (kind !== 'nsis-per-user') return { ...base, win };
+  return {
+    ...base,
+    win,
+    nsis: {
+      ...base.nsis,
+      oneClick: true,
+      perMachine: false,
+      allowElevation: false,
+      allowToChangeInstallationDirectory: false,
+      artifactName: 'Atende-Setup-User-${version}.${ext}',
+    },
+    publish: [updateFeed(PER_USER_CHANNEL)],
+  };
+}

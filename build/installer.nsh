@@ -1,7 +1,11 @@
 ; Atende: additions to electron-builder's NSIS installer (nsis.include in electron-builder.config.mjs).
 ; build/README.md ("Windows") is the guide for IT; this is the why.
 ;
-; Every install or upgrade (the installer is per-machine and runs elevated):
+; Two installers include this file (build/electron-builder.config.mjs, issue 17 point 6):
+; the per-machine one (INSTALL_MODE_PER_ALL_USERS defined, runs elevated) and the per-user one
+; (Atende-Setup-User-*.exe, no administrator rights, into the user's profile).
+;
+; Per-machine, every install or upgrade:
 ;   %ProgramData%\Atende, the folder of IT's machine-wide config.json, is created if missing and
 ;   made writable by administrators only (SYSTEM and Administrators: full control, Users: read),
 ;   owner included. Windows' default for a new folder in ProgramData lets any user create files
@@ -14,6 +18,14 @@
 ;   The switch is sticky: later installs without it (and uninstalls) never touch the file, so IT
 ;   turns updates back on by editing it. If the existing file cannot be updated the app is still
 ;   installed, the reason goes to the install log and the installer exits with code 3.
+;   %ProgramData% is the shell's known folder (SetShellVarContext all + $APPDATA), never the
+;   ProgramData environment variable, which the user starting the installer can set.
+;
+; Per-user: the machine folder is left alone (a standard user cannot lock it, and creating it
+; would make that user its owner). /DISABLEUPDATES writes { "autoUpdate": false } to the user's
+; own config file (%APPDATA%\Atende\config.json, the app's user data) when it does not exist yet;
+; an existing file is left as it is, named in the install log, and the installer exits with code 3.
+; The user can turn updates back on: to lock them, IT sets the Group Policy (build/README.md).
 
 !include LogicLib.nsh
 !include FileFunc.nsh
@@ -57,24 +69,52 @@
   ${EndIf}
 !macroend
 
+!macro atendeDisableUpdatesForUser FILE
+  ${If} ${FileExists} "${FILE}"
+    DetailPrint "Atende: ${FILE} already exists and was left as it is: updates are NOT disabled"
+    SetErrorLevel 3
+  ${Else}
+    ClearErrors
+    CreateDirectory "$APPDATA\Atende"
+    FileOpen $R2 "${FILE}" w
+    ${If} ${Errors}
+      DetailPrint "Atende: could not write ${FILE}: updates are NOT disabled"
+      SetErrorLevel 3
+    ${Else}
+      FileWrite $R2 `{ "autoUpdate": false }$\r$\n`
+      FileClose $R2
+      DetailPrint "Atende: updates disabled for this user in ${FILE}"
+    ${EndIf}
+  ${EndIf}
+!macroend
+
 !macro customInstall
   Push $R0
   Push $R1
   Push $R2
-  ReadEnvStr $R0 "ProgramData"
-  ${If} $R0 == ""
-    DetailPrint "Atende: %ProgramData% is not set; machine configuration left alone"
+  ${GetParameters} $R1
+  ClearErrors
+  ${GetOptions} $R1 "/DISABLEUPDATES" $R2
+!ifdef INSTALL_MODE_PER_ALL_USERS
+  ${If} ${Errors}
+    StrCpy $R1 ""
   ${Else}
-    StrCpy $R0 "$R0\Atende"
-    CreateDirectory "$R0"
-    !insertmacro atendeLockConfigFolder "$R0"
-    ${GetParameters} $R1
-    ClearErrors
-    ${GetOptions} $R1 "/DISABLEUPDATES" $R2
-    ${IfNot} ${Errors}
-      !insertmacro atendeDisableUpdates "$R0\config.json"
-    ${EndIf}
+    StrCpy $R1 "disable"
   ${EndIf}
+  ; Per-machine installs already run in the "all users" context; stated so $APPDATA is ProgramData.
+  SetShellVarContext all
+  StrCpy $R0 "$APPDATA\Atende"
+  CreateDirectory "$R0"
+  !insertmacro atendeLockConfigFolder "$R0"
+  ${If} $R1 == "disable"
+    !insertmacro atendeDisableUpdates "$R0\config.json"
+  ${EndIf}
+!else
+  ${IfNot} ${Errors}
+    SetShellVarContext current
+    !insertmacro atendeDisableUpdatesForUser "$APPDATA\Atende\config.json"
+  ${EndIf}
+!endif
   Pop $R2
   Pop $R1
   Pop $R0

@@ -1,10 +1,11 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Configuration, FileSet, TargetConfigType } from 'electron-builder';
 import { describe, expect, it } from 'vitest';
 import { PLACEHOLDER_UPDATE_URL, shouldNotarize, updateFeedUrl } from '../builder-env.mjs';
-import config from '../electron-builder.config.mjs';
+import config, { PER_USER_CHANNEL, WINDOWS_INSTALLERS, windowsInstallerConfig } from '../electron-builder.config.mjs';
 
 const BUILD = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const ROOT = path.dirname(BUILD);
@@ -29,8 +30,9 @@ describe('electron-builder configuration (issue 4 point 7, R-DT-04)', () => {
     expect(renderer).toMatchObject({ from: 'renderer/dist', to: 'renderer' });
   });
 
-  it('builds NSIS and MSI on Windows, DMG and zip on macOS, AppImage, deb and rpm on Linux', () => {
-    expect(targets(config.win?.target)).toEqual(['nsis', 'msi']);
+  it('builds NSIS and MSI on Windows (one run each), DMG and zip on macOS, AppImage, deb and rpm on Linux', () => {
+    expect(targets(config.win?.target)).toEqual(['nsis']);
+    expect(WINDOWS_INSTALLERS.map((kind) => targets(windowsInstallerConfig(kind).win?.target))).toEqual([['nsis'], ['msi'], ['nsis']]);
     expect(targets(config.mac?.target)).toEqual(['dmg', 'zip']);
     expect(targets(config.linux?.target)).toEqual(['AppImage', 'deb', 'rpm']);
   });
@@ -76,6 +78,54 @@ describe('electron-builder configuration (issue 4 point 7, R-DT-04)', () => {
     expect(updateFeedUrl({ ATENDE_UPDATE_URL: 'https://chat.example.com/updates' })).toBe('https://chat.example.com/updates/');
     expect(() => updateFeedUrl({ ATENDE_UPDATE_URL: 'ftp://chat.example.com/' })).toThrow(/ATENDE_UPDATE_URL/);
     expect(() => updateFeedUrl({ ATENDE_UPDATE_URL: 'not a url' })).toThrow(/ATENDE_UPDATE_URL/);
+  });
+
+  it('R-DT-04 issue 17 point 6: each Windows installer packs its own install-kind marker, and only Windows does', () => {
+    for (const kind of WINDOWS_INSTALLERS) {
+      const variant = windowsInstallerConfig(kind);
+      expect(variant.win?.extraResources, kind).toEqual([{ from: `build/install-kind/${kind}.json`, to: 'install-kind.json' }]);
+      const marker = JSON.parse(readFileSync(fromRoot(`build/install-kind/${kind}.json`), 'utf8')) as unknown;
+      expect(marker, kind).toEqual({ kind });
+      // Everything else is the base configuration: same app, same fuses, same files.
+      expect(variant.files).toBe(config.files);
+      expect(variant.afterPack).toBe(config.afterPack);
+    }
+    expect(config.win?.extraResources).toEqual([{ from: 'build/install-kind/nsis.json', to: 'install-kind.json' }]);
+    for (const section of [config.extraResources, config.mac?.extraResources, config.linux?.extraResources]) {
+      expect(section).toBeUndefined();
+    }
+  });
+
+  it('R-DT-04 issue 17 point 6: the per-user NSIS installer needs no administrator and has its own name and update channel', () => {
+    const perUser = windowsInstallerConfig('nsis-per-user');
+    expect(perUser.nsis).toMatchObject({
+      oneClick: true,
+      perMachine: false,
+      allowElevation: false,
+      allowToChangeInstallationDirectory: false,
+      include: 'build/installer.nsh',
+      artifactName: 'Atende-Setup-User-${version}.${ext}',
+    });
+    expect(perUser.publish).toEqual([{ provider: 'generic', url: updateFeedUrl(process.env), channel: PER_USER_CHANNEL }]);
+    expect(PER_USER_CHANNEL).not.toBe('latest');
+    // The per-machine installers keep theirs, and the base object is not changed by the variants.
+    for (const kind of ['nsis', 'msi'] as const) {
+      const variant = windowsInstallerConfig(kind);
+      expect(variant.nsis).toBe(config.nsis);
+      expect(variant.publish).toBe(config.publish);
+    }
+    expect(config.nsis).toMatchObject({ perMachine: true, oneClick: false, artifactName: 'Atende-Setup-${version}.${ext}' });
+  });
+
+  it('R-DT-04 issue 17 point 6: every Windows installer configuration passes electron-builder\'s own schema', async () => {
+    // electron-builder's validator (internal module of the pinned version): it refuses unknown or misplaced keys.
+    const { validateConfiguration } = createRequire(import.meta.url)(path.join(ROOT, 'node_modules/app-builder-lib/out/util/config/config.js')) as {
+      validateConfiguration: (config: Configuration, logger: { isEnabled: boolean; add: () => void }) => Promise<void>;
+    };
+    const logger = { isEnabled: false, add: () => undefined };
+    for (const kind of WINDOWS_INSTALLERS) await validateConfiguration(windowsInstallerConfig(kind), logger);
+    const misplaced = { ...config, win: { ...config.win, perMachine: false } } as Configuration;
+    await expect(validateConfiguration(misplaced, logger)).rejects.toThrow(/Invalid configuration/);
   });
 
   it('has an icon for every OS', () => {
