@@ -132,11 +132,13 @@ describe('R-DT-03 / R-DT-06 start-up', () => {
       'app://atende/index.html#/supervisor/queues',
     ]);
   });
-  it('survives an unreachable update feed: the status becomes error', async () => {
+  it('issue 17: an installed build with no feed from the policy or the build contacts none and says so', async () => {
     const { FakeBrowserWindow, dialog } = await boot();
     await started();
     const statuses = FakeBrowserWindow.instances[0]?.webContents.sent.filter(([channel]) => channel === 'atende:update-status');
-    expect(statuses?.at(-1)).toEqual(['atende:update-status', { state: 'error', message: 'feed unreachable' }]);
+    expect(statuses?.at(-1)).toEqual(['atende:update-status', { state: 'disabled', message: expect.stringMatching(/No update feed is configured/) }]);
+    const { autoUpdater } = await import('electron-updater');
+    expect(autoUpdater.setFeedURL).not.toHaveBeenCalled();
     expect(dialog.showErrorBox).not.toHaveBeenCalled();
   });
   it('says what is missing instead of opening a blank window when the app files are gone', async () => {

@@ -24,11 +24,11 @@ function services(overrides: Partial<BridgeServices> = {}): BridgeServices {
     openSupervisor: vi.fn(),
     openConversation: vi.fn(),
     config: () => CONFIG,
-    setUserConfig: vi.fn(async () => CONFIG),
     version: () => '1.2.3',
     updateStatus: () => ({ state: 'idle' }),
     storeRefreshToken: vi.fn(async () => undefined),
     loadRefreshToken: async () => 'rt',
+    takeRecoveryNotice: () => null,
     ...overrides,
   };
 }
@@ -82,8 +82,6 @@ describe('R-DT-01 typed IPC', () => {
     ['atende:open-conversation', ['contact:1']],
     ['atende:notify', [{ title: '', body: 'x' }]],
     ['atende:notify', [{ title: 't', body: 'x', html: '<img>' }]],
-    ['atende:config-set', [{ lockedKeys: [] }]],
-    ['atende:config-set', [{ serverUrl: 'file:///etc' }]],
     ['atende:token-store', [{ token: 'x' }]],
     ['atende:token-store', ['x'.repeat(600)]],
     ['atende:version', ['extra']],
@@ -91,7 +89,7 @@ describe('R-DT-01 typed IPC', () => {
     const impl = services();
     const handlers = register(impl);
     await expect(call(handlers, channel, app, ...args)).rejects.toThrow(/invalid arguments/);
-    for (const fn of [impl.setWaitingCount, impl.openSupervisor, impl.openConversation, impl.notify, impl.setUserConfig, impl.storeRefreshToken]) {
+    for (const fn of [impl.setWaitingCount, impl.openSupervisor, impl.openConversation, impl.notify, impl.storeRefreshToken]) {
       expect(fn).not.toHaveBeenCalled();
     }
   });
@@ -110,21 +108,35 @@ describe('R-DT-01 typed IPC', () => {
   });
 });
 
-describe('R-DT-05 atende:config-set', () => {
+describe('issue 17 point 1: the page cannot move the update feed', () => {
   let dir: string;
   beforeEach(() => {
     dir = mkdtempSync(path.join(tmpdir(), 'atende-ipc-'));
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('refuses a locked key with an error naming it', async () => {
+  it('registers no channel that changes the configuration: atende:config-set is gone', () => {
+    const channels = [...register(services()).keys()];
+    expect(channels).not.toContain('atende:config-set');
+    // Only reads of the configuration cross the bridge.
+    expect(channels.filter((channel) => channel.startsWith('atende:config'))).toEqual(['atende:config-get']);
+    expect(ipcMain.handle).not.toHaveBeenCalledWith('atende:config-set', expect.anything());
+  });
+  it("ignores an updateUrl in the user's file and never derives the feed from the server URL", async () => {
     const machineFile = path.join(dir, 'machine.json');
-    writeFileSync(machineFile, JSON.stringify({ serverUrl: 'https://it.example', lockedKeys: ['serverUrl'] }));
-    const config = createConfigStore({ machineFile, userFile: path.join(dir, 'user.json'), isPackaged: true, env: {} });
-    await config.load();
-    const handlers = register(services({ config: () => config.current(), setUserConfig: (patch) => config.setUser(patch) }));
-    await expect(call(handlers, 'atende:config-set', app, { serverUrl: 'https://mine.example' })).rejects.toThrow(/"serverUrl" is locked/);
-    const changed = (await call(handlers, 'atende:config-set', app, { language: 'en' })) as EffectiveConfig;
-    expect(changed).toMatchObject({ serverUrl: 'https://it.example', language: 'en' });
+    const userFile = path.join(dir, 'user.json');
+    writeFileSync(machineFile, JSON.stringify({ updateUrl: 'https://it.example/updates/' }));
+    // What a script in the page could have written, had it any way to write the user's file.
+    writeFileSync(userFile, JSON.stringify({ serverUrl: 'https://evil.example', updateUrl: 'https://evil.example/updates/' }));
+    const fromPolicy = createConfigStore({ machineSources: [{ kind: 'file', file: machineFile }], userFile, isPackaged: true, env: {}, buildUpdateUrl: 'https://build.example/feed/' });
+    expect((await fromPolicy.load()).updateUrl).toBe('https://it.example/updates/');
+
+    writeFileSync(userFile, JSON.stringify({ serverUrl: 'https://evil.example' }));
+    const fromBuild = createConfigStore({ machineSources: [], userFile, isPackaged: true, env: {}, buildUpdateUrl: 'https://build.example/feed/' });
+    const config = await fromBuild.load();
+    expect(config.serverUrl).toBe('https://evil.example');
+    expect(config.updateUrl).toBe('https://build.example/feed/');
+    const none = createConfigStore({ machineSources: [], userFile, isPackaged: true, env: {}, buildUpdateUrl: undefined });
+    expect((await none.load()).updateUrl).toBeUndefined();
   });
 });

@@ -25,7 +25,7 @@ describe('R-DT-01 preload bridge (window.atende)', () => {
     expect(contextBridge.exposeInMainWorld).toHaveBeenCalledTimes(1);
     expect(Object.keys(bridge).sort()).toEqual([
       'getConfig', 'getUpdateStatus', 'getVersion', 'loadRefreshToken', 'notify', 'on', 'openConversationWindow',
-      'openSupervisorWindow', 'setBadgeCount', 'setUserConfig', 'storeRefreshToken',
+      'openSupervisorWindow', 'setBadgeCount', 'storeRefreshToken', 'takeRecoveryNotice',
     ]);
     expect(Object.values(bridge).every((value) => typeof value === 'function')).toBe(true);
   });
@@ -35,22 +35,22 @@ describe('R-DT-01 preload bridge (window.atende)', () => {
     await bridge.openSupervisorWindow('agents');
     await bridge.openConversationWindow('conversation:1');
     await bridge.getConfig();
-    await bridge.setUserConfig({ language: 'en' });
     await bridge.getVersion();
     await bridge.getUpdateStatus();
     await bridge.storeRefreshToken(null);
     await bridge.loadRefreshToken();
+    await bridge.takeRecoveryNotice();
     expect(ipcRenderer.invoke.mock.calls).toEqual([
       ['atende:notify', { title: 't', body: 'b' }],
       ['atende:badge', 2],
       ['atende:open-supervisor', 'agents'],
       ['atende:open-conversation', 'conversation:1'],
       ['atende:config-get'],
-      ['atende:config-set', { language: 'en' }],
       ['atende:version'],
       ['atende:update-status'],
       ['atende:token-store', null],
       ['atende:token-load'],
+      ['atende:recovery-notice'],
     ]);
   });
   it('passes only the payload of an event to the page, and unsubscribes', () => {
@@ -62,6 +62,15 @@ describe('R-DT-01 preload bridge (window.atende)', () => {
     expect(received).toEqual([{ kind: 'contact', id: 'contact:1' }]);
     off();
     expect(ipcRenderer.removeListener).toHaveBeenCalledWith('atende:navigate', forward);
+  });
+  it('issue 17 point 1: offers the page no way to change the configuration (no setUserConfig, no atende:config-set)', async () => {
+    expect(bridge).not.toHaveProperty('setUserConfig');
+    for (const method of Object.values(bridge) as Array<(...args: unknown[]) => unknown>) {
+      if (method === bridge.on) continue;
+      await method({ updateUrl: 'https://evil.example/' });
+    }
+    const channels = ipcRenderer.invoke.mock.calls.map((call) => (call as unknown[])[0]);
+    expect(channels).not.toContain('atende:config-set');
   });
   it('subscribes to update statuses', () => {
     bridge.on('atende:update-status', () => undefined);
