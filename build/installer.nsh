@@ -6,20 +6,21 @@
 ; (Atende-Setup-User-*.exe, no administrator rights, into the user's profile).
 ;
 ; Per-machine, every install or upgrade:
-;   %ProgramData%\Atende, the folder of IT's machine-wide config.json, is created if missing and
+;   C:\ProgramData\Atende, the folder of IT's machine-wide config.json, is created if missing and
 ;   made writable by administrators only (SYSTEM and Administrators: full control, Users: read),
 ;   owner included. Windows' default for a new folder in ProgramData lets any user create files
 ;   there: a user could then write config.json and undo what IT locked.
 ;
 ; /DISABLEUPDATES (e.g. `Atende-Setup-1.2.3.exe /S /DISABLEUPDATES`):
-;   sets "autoUpdate": false in %ProgramData%\Atende\config.json and adds "autoUpdate" to its
+;   sets "autoUpdate": false in C:\ProgramData\Atende\config.json and adds "autoUpdate" to its
 ;   "lockedKeys", so no user can turn updates back on. An absent file is written here with just
 ;   those two keys; an existing one is merged by machine-config.ps1, which keeps every other key.
 ;   The switch is sticky: later installs without it (and uninstalls) never touch the file, so IT
 ;   turns updates back on by editing it. If the existing file cannot be updated the app is still
 ;   installed, the reason goes to the install log and the installer exits with code 3.
-;   %ProgramData% is the shell's known folder (SetShellVarContext all + $APPDATA), never the
-;   ProgramData environment variable, which the user starting the installer can set.
+;   The folder is the fixed C:\ProgramData\Atende the app reads (electron/src/main/policy/sources.ts),
+;   never one found through the ProgramData environment variable, which the user starting the
+;   installer can set.
 ;
 ; Per-user: the machine folder is left alone (a standard user cannot lock it, and creating it
 ; would make that user its owner). /DISABLEUPDATES writes { "autoUpdate": false } to the user's
@@ -101,9 +102,7 @@
   ${Else}
     StrCpy $R1 "disable"
   ${EndIf}
-  ; Per-machine installs already run in the "all users" context; stated so $APPDATA is ProgramData.
-  SetShellVarContext all
-  StrCpy $R0 "$APPDATA\Atende"
+  StrCpy $R0 "C:\ProgramData\Atende"
   CreateDirectory "$R0"
   !insertmacro atendeLockConfigFolder "$R0"
   ${If} $R1 == "disable"

@@ -34,9 +34,11 @@ describe('Windows installer additions (installer.nsh, issue 4 point 7)', () => {
     expect(perUser).not.toContain('atendeLockConfigFolder');
   });
 
-  it('issue 17 point 2: finds ProgramData through the shell, not the environment variable a user can set', () => {
+  it('issue 17 point 2: writes the fixed machine folder the app reads, not one from an environment variable a user can set', async () => {
+    const { WINDOWS_MACHINE_FILE } = await import('../../electron/src/main/policy/sources.js');
     expect(nsh).not.toMatch(/ReadEnvStr/);
-    expect(nsh).toContain('SetShellVarContext all');
+    expect(nsh).toContain(`StrCpy $R0 "${path.win32.dirname(WINDOWS_MACHINE_FILE)}"`);
+    expect(nsh).toContain('!insertmacro atendeDisableUpdates "$R0\\config.json"');
   });
 
   it('merges into an existing file with the bundled PowerShell helper, and reports failure as exit code 3', () => {
