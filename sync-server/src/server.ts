@@ -356,6 +356,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     ],
     webDir: webRoot(config.webDir),
     updatesDir: config.updatesDir,
+    dictionariesDir: config.dictionariesDir,
     health: () => ({ store: store.kind }),
     // Set by the drain (SIGTERM): ready turns 503 so traffic moves elsewhere first.
     observability: { logger, metrics, metricsToken: config.metricsToken, readiness: { store, bus, isDraining: () => node.listener?.isDraining() ?? false } },

@@ -40,6 +40,8 @@ export interface Config {
   webDir: string | undefined;
   /** Desktop update feed served read-only at /updates/ (R-DT-06); absent → /updates/ answers 404. */
   updatesDir: string | undefined;
+  /** Chromium spelling dictionaries (.bdic) served at /dictionaries/ to the desktop app (issue 17); absent → 404. */
+  dictionariesDir: string | undefined;
   logLevel: 'silent' | 'error' | 'warn' | 'info' | 'debug';
   /** Bearer token for GET /metrics; unset, only callers on this machine (not through a proxy) may read it. */
   metricsToken: string | undefined;
@@ -174,6 +176,7 @@ export function loadConfig(env: Env = process.env): Config {
     trustProxy: loadTrustProxy(env),
     webDir: str(env, 'ATENDE_WEB_DIR'),
     updatesDir: folder(env, 'ATENDE_UPDATES_DIR'),
+    dictionariesDir: folder(env, 'ATENDE_DICTIONARIES_DIR'),
     logLevel,
     metricsToken,
     corsOrigins: corsOrigins(list(env, 'ATENDE_CORS_ORIGINS')),

@@ -10,6 +10,7 @@ import { metricsBearer, onThisMachine } from '../auth/machine.js';
 import { metricsRoute, readyRoute, type ReadinessSources } from '../observability/health.js';
 import type { ServerMetrics } from '../observability/metrics.js';
 import { accessLog, traceRoute } from '../observability/requests.js';
+import { dictionaryFile } from './dictionaries.js';
 import { DomainError, errorHandler, unknownRoute } from './errors.js';
 
 export const BODY_LIMIT = '1mb';
@@ -161,6 +162,8 @@ export function buildApp(options: {
   raw?: Array<[string, Router]>;
   webDir: string;
   updatesDir?: string | undefined;
+  /** ATENDE_DICTIONARIES_DIR: the desktop app's spelling dictionaries (issue 17); unset → 404. */
+  dictionariesDir?: string | undefined;
   /** ATENDE_TRUST_PROXY: only these proxies may say who the client is; none by default. */
   trustProxy?: readonly string[];
   /** ATENDE_CORS_ORIGINS: other origins the agents' API answers (besides its own and the desktop app's). */
@@ -196,6 +199,7 @@ export function buildApp(options: {
   });
   app.use('/demo', express.static(path.join(PUBLIC_DIR, 'demo')));
   app.use('/updates', updatesFeed(options.updatesDir), unknownRoute);
+  app.get('/dictionaries/:file', dictionaryFile(options.dictionariesDir));
   app.use(express.static(options.webDir));
   app.use(unknownRoute);
   app.use(errorHandler(options.log));

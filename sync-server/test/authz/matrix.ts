@@ -270,6 +270,8 @@ export const ROUTES: readonly RouteRow[] = [
   { route: 'USE /demo', ids: 'R-CH-02', expect: everyone(200), request: () => ({ path: '/demo/' }) },
   // No ATENDE_UPDATES_DIR in the suite: the feed says so to everyone alike.
   { route: 'USE /updates', ids: 'R-DT-06', expect: everyone(404), request: () => ({ path: '/updates/latest.yml' }) },
+  // Issue 17: the desktop app's spelling dictionaries, public like the feed; no ATENDE_DICTIONARIES_DIR in the suite.
+  { route: 'GET /dictionaries/:file', ids: 'R-DT-06 issue 17', expect: everyone(404), request: () => ({ path: '/dictionaries/pt-BR-3-0.bdic' }) },
   { route: 'STATIC /', ids: 'R-DT-07', expect: everyone(200), request: () => ({ path: '/' }) },
 
   // Administration and automation (issue 15): one file of rows per feature.
