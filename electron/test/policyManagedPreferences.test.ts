@@ -44,7 +44,8 @@ function load(plutil: Record<string, ToolResult>) {
 describe('R-DT-05 / issue 17 macOS managed preferences (com.atende.desktop)', () => {
   it('runs /usr/bin/plutil to JSON and locks every managed key against the user file', async () => {
     writeFileSync(userFile, JSON.stringify({ serverUrl: 'https://mine.example', autoUpdate: true, language: 'es' }));
-    const { tools, config } = load({ [machineManaged]: ok(JSON.stringify({ serverUrl: 'https://atende.corp.example', autoUpdate: false })) });
+    const managed = { PayloadUUID: '5C2E0A4B-1F0D-4C8E-9E7B-0D3E2A7C9B10', serverUrl: 'https://atende.corp.example', autoUpdate: false };
+    const { tools, config } = load({ [machineManaged]: ok(JSON.stringify(managed)) });
     expect(await config).toMatchObject({ serverUrl: 'https://atende.corp.example', autoUpdate: false, language: 'es', lockedKeys: ['serverUrl', 'autoUpdate'], problems: [] });
     expect(tools.calls).toEqual([{ file: '/usr/bin/plutil', args: ['-convert', 'json', '-o', '-', machineManaged], env: {} }]);
   });

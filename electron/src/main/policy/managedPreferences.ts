@@ -37,7 +37,9 @@ export async function readManagedPreferences(file: string, run: RunTool): Promis
     if (result.code !== 0) return emptyLayer(file, [`${file}: ${PLUTIL} could not read it (${(result.stderr || result.stdout).trim()}); ignored`]);
     const parsed = JSON.parse(result.stdout) as unknown;
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return emptyLayer(file, [`${file}: not a dictionary; ignored`]);
-    return policyLayer(file, parsed as Record<string, unknown>);
+    // Payload* keys are the profile's own bookkeeping (identifier, UUID, version), not settings.
+    const settings = Object.fromEntries(Object.entries(parsed).filter(([key]) => !key.startsWith('Payload')));
+    return policyLayer(file, settings);
   } catch (error) {
     return emptyLayer(file, [`${file}: unreadable (${error instanceof Error ? error.message : String(error)}); ignored`]);
   }
