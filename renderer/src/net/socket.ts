@@ -1,6 +1,7 @@
 import {
   SERVER_RESTARTING_CLOSE, ServerFrame, SLOW_READER_CLOSE, UNAUTHENTICATED_CLOSE, type ClientFrame,
 } from '@atende/protocol';
+import { desktopRecovery } from '../desktop/recovery';
 import { accessToken, serverUrl } from './api';
 import { setConnectionState } from './connection';
 import { forgetAccessToken } from './tokens';
@@ -35,8 +36,8 @@ export function nextRetry(delayMs: number, restarting: boolean, random: () => nu
 
 /**
  * One WebSocket per window (ARCHITECTURE §4, §7): authenticates with hello, reconnects with
- * exponential backoff and jitter, at once when the network or the window comes back or the server
- * restarts (1012), and tells
+ * exponential backoff and jitter, at once when the network or the window comes back, the machine
+ * wakes (the desktop shell's `atende:resumed`) or the server restarts (1012), and tells
  * listeners when it is welcomed again so replication can RESYNC. Live documents arrive as
  * `sync.docs` frames and the user's own changes as `session.user` (issue 8).
  */
@@ -56,6 +57,7 @@ class RealtimeSocket {
     if (document.visibilityState === 'visible') this.retryNow();
   };
   private readonly onOffline = () => this.abandon(this.ws);
+  private stopResumed: (() => void) | undefined;
 
   start(): void {
     if (this.wanted) return;
@@ -63,6 +65,7 @@ class RealtimeSocket {
     window.addEventListener('online', this.retryNow);
     window.addEventListener('offline', this.onOffline);
     document.addEventListener('visibilitychange', this.onVisible);
+    this.stopResumed = desktopRecovery.onResumed(() => this.resume());
     // Started without a network (e.g. reopened offline): say so at once rather than after a failed try.
     if (navigator.onLine === false) setConnectionState('offline');
     void this.connect();
@@ -74,6 +77,8 @@ class RealtimeSocket {
     window.removeEventListener('online', this.retryNow);
     window.removeEventListener('offline', this.onOffline);
     document.removeEventListener('visibilitychange', this.onVisible);
+    this.stopResumed?.();
+    this.stopResumed = undefined;
     clearTimeout(this.retryTimer);
     clearTimeout(this.silenceTimer);
     const ws = this.ws;
@@ -100,6 +105,24 @@ class RealtimeSocket {
     if (this.ws?.readyState !== WebSocket.OPEN) return false;
     this.ws.send(JSON.stringify(frame));
     return true;
+  }
+
+  /**
+   * The machine woke up or the session was unlocked (the desktop shell says so, R-NET-02): a socket
+   * from before the sleep may be dead without knowing it (its close would come only with the
+   * silence limit), and the back-off may have grown while the network was gone. Start afresh now;
+   * the welcome's RESYNC fills the gap. A socket that was in fact fine costs one reconnection.
+   */
+  resume(): void {
+    if (!this.wanted) return;
+    this.delay = MIN_DELAY_MS;
+    const ws = this.ws;
+    if (ws) {
+      this.ws = undefined;
+      clearTimeout(this.silenceTimer);
+      ws.close(4000, 'resumed');
+    }
+    this.reconnectSoon(0);
   }
 
   private reconnectSoon(delay: number): void {
