@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DOMParser } from '@xmldom/xmldom';
+import { CONFIG_KEYS, DESKTOP_LANGUAGES } from '@atende/protocol';
 import { describe, expect, it } from 'vitest';
 import { BUNDLE_ID } from '../../electron/src/main/policy/managedPreferences';
 import { POLICY_VALUE_NAMES, policyLayer } from '../../electron/src/main/policy/policyValues';
@@ -111,5 +112,22 @@ describe('issue 17 / R-DT-05 macOS configuration profile (build/policies/com.ate
     expect(layer.problems).toEqual([]);
     expect(layer.values).toEqual({ serverUrl: 'https://atende.example.com', autoUpdate: false, updateUrl: 'https://atende.example.com/updates/' });
     expect(layer.locked).toEqual(['serverUrl', 'language', 'autoUpdate']);
+  });
+});
+
+describe('issue 17 / R-DT-05 machine-config.ps1 writes the policy values the app reads', () => {
+  const ps1 = readFileSync(path.join(POLICIES, '..', 'machine-config.ps1'), 'utf8');
+  const validateSet = (parameter: string) =>
+    [...(new RegExp(`\\[ValidateSet\\(([^)]*)\\)\\]\\[string(?:\\[\\])?\\]\\$${parameter}\\b`).exec(ps1)?.[1] ?? '').matchAll(/'([^']+)'/g)].map((m) => m[1]);
+
+  it('under the policy key, in the 64-bit view, with the app\'s value names', () => {
+    expect(ps1).toContain(`CreateSubKey('${POLICY_KEY.replace(/^HKLM\\/, '')}')`);
+    expect(ps1).toContain('[Microsoft.Win32.RegistryView]::Registry64');
+    const written = [...ps1.matchAll(/SetValue\('(\w+)'/g)].map((m) => m[1]);
+    expect([...written].sort()).toEqual([...POLICY_VALUE_NAMES].sort());
+  });
+  it('accepts only the languages and lockable keys the app knows', () => {
+    expect(validateSet('Language')).toEqual([...DESKTOP_LANGUAGES]);
+    expect(validateSet('LockedKeys')).toEqual([...CONFIG_KEYS]);
   });
 });
