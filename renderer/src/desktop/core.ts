@@ -1,5 +1,5 @@
 import type {
-  AtendeBridge, DeepLinkTarget, EffectiveConfig, NotifyRequest, SupervisorBoard, UpdateStatus,
+  AtendeBridge, DeepLinkTarget, EffectiveConfig, NotifyRequest, SupervisorBoard, UpdateState, UpdateStatus,
 } from '@atende/protocol';
 import { asDeepLinkTarget } from './bridge';
 import { bridgeVault, type TokenVault } from './tokenVault';
@@ -30,9 +30,28 @@ export interface Desktop {
   onNavigate(listener: (target: DeepLinkTarget) => void): () => void;
   getVersion(): Promise<string | undefined>;
   getUpdateStatus(): Promise<UpdateStatus>;
+  /** Each new status of the shell's auto-update (issue 17); never called in a browser. */
+  onUpdateStatus(listener: (status: UpdateStatus) => void): () => void;
 }
 
 const ignore = (): void => undefined;
+
+const UPDATE_STATES: ReadonlySet<string> = new Set<UpdateState>([
+  'disabled', 'idle', 'checking', 'available', 'not-available', 'downloading', 'downloaded', 'refused', 'error',
+]);
+
+/** A status from the main process, checked before it reaches the UI; anything else is dropped. */
+export function asUpdateStatus(value: unknown): UpdateStatus | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { state, version, percent, message } = value as Record<string, unknown>;
+  if (typeof state !== 'string' || !UPDATE_STATES.has(state)) return undefined;
+  return {
+    state: state as UpdateState,
+    ...(typeof version === 'string' ? { version: version.slice(0, 100) } : {}),
+    ...(typeof percent === 'number' && Number.isFinite(percent) ? { percent } : {}),
+    ...(typeof message === 'string' ? { message: message.slice(0, 500) } : {}),
+  };
+}
 
 /** Within the bounds the shell validates (protocol `NotifyRequest`), so a long preview still shows. */
 export function notifyRequest(alert: NotifyRequest): NotifyRequest {
@@ -139,7 +158,16 @@ export function createDesktop(env: DesktopEnv): Desktop {
 
     async getUpdateStatus() {
       const disabled: UpdateStatus = { state: 'disabled' };
-      return bridge ? bridge.getUpdateStatus().catch(() => disabled) : disabled;
+      if (!bridge) return disabled;
+      return asUpdateStatus(await bridge.getUpdateStatus().catch(() => disabled)) ?? disabled;
+    },
+
+    onUpdateStatus(listener) {
+      if (!bridge) return ignore;
+      return bridge.on('atende:update-status', (payload) => {
+        const status = asUpdateStatus(payload);
+        if (status) listener(status);
+      });
     },
   };
 }
