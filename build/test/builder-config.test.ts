@@ -139,7 +139,11 @@ describe('electron-builder configuration (issue 4 point 7, R-DT-04)', () => {
 /** Identity and credential settings electron-builder accepts in the file; ours come from env only. */
 const SECRET_KEYS = /^(identity|certificateFile|certificatePassword|certificateSha1|certificateSubjectName|cscLink|cscKeyPassword|password|appleId|appleIdPassword|appleApiKey|appleApiIssuer|teamId|keychain|keychainProfile|token|privateKey)$/i;
 const CREDENTIAL_FILES = /\.(p12|pfx|p8|pem|key|cer|crt|keystore|jks|mobileprovision|provisionprofile)$/i;
-const PEM = new RegExp('-----BEGIN [A-Z ]*' + '-----');
+/**
+ * A PEM block with content: the armour line, a line break (real, or escaped in a string literal),
+ * then base64. A regex or prose that only names the armour is not key material.
+ */
+const PEM = new RegExp('-----BEGIN [A-Z ]*' + '-----(?:\\s+|(?:\\\\r)?\\\\n)[A-Za-z0-9+/=]{16,}');
 const APP_PASSWORD = /\b[a-z]{4}-[a-z]{4}-[a-z]{4}-[a-z]{4}\b/;
 /** `NAME=value` or `NAME: value` with a literal value; placeholders (<…>, $VAR, %VAR%, ${{ … }}) pass. */
 const LITERAL_ASSIGNMENT = /\b((WIN_)?CSC_[A-Z_]+|APPLE_[A-Z_]+)\b['"]?\s*[:=]\s*['"]?(?![<$%'"\s]|\$\{\{)\S/;
@@ -194,7 +198,10 @@ describe('no secrets in the build configuration (R-DT-04: identities only from e
     expect(LITERAL_ASSIGNMENT.test('CSC_KEY_PASSWORD: ${{ secrets.CSC_KEY_PASSWORD }}')).toBe(false);
     expect(LITERAL_ASSIGNMENT.test('$env:WIN_CSC_LINK = $secretPath')).toBe(false);
     expect(PASSWORD_LITERAL.test('certificatePassword: "s3cret!"')).toBe(true);
-    expect(PEM.test(['-----BEGIN', 'PRIVATE KEY-----'].join(' '))).toBe(true);
+    expect(PEM.test(['-----BEGIN', 'PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIH'].join(' '))).toBe(true);
+    expect(PEM.test(['-----BEGIN', 'PRIVATE KEY-----\r\nMC4CAQAwBQYDK2VwBCIEIH'].join(' '))).toBe(true);
+    expect(PEM.test(["'-----BEGIN", "PRIVATE KEY-----\\nMC4CAQAwBQYDK2VwBCIEIH'"].join(' '))).toBe(true);
+    expect(PEM.test(['/^-----BEGIN', 'PUBLIC KEY-----\\n[\\s\\S]+/'].join(' '))).toBe(false);
     expect(APP_PASSWORD.test(['abcd', 'efgh', 'ijkl', 'mnop'].join('-'))).toBe(true);
   });
 });

@@ -30,7 +30,7 @@ describe('install kind marker (issue 17 point 6, R-DT-06)', () => {
     expect(readInstallKind(resources, 'win32')).toBe('msi');
   });
 
-  it('issue 17 point 6: no marker (development, --dir builds) is "other"', () => {
+  it('issue 17 point 6: no marker (development) is "other"', () => {
     expect(readInstallKind(resources, 'win32')).toBe('other');
     expect(readInstallKind(path.join(resources, 'absent'), 'win32')).toBe('other');
   });

@@ -16,7 +16,7 @@ const MARKED_KINDS: ReadonlySet<string> = new Set<InstallKind>(['nsis', 'nsis-pe
 
 /**
  * The kind recorded by the build. Anything else — not Windows (markers are only written for
- * Windows installers), no marker (development, `--dir` builds), unreadable or unknown content —
+ * Windows installers), no marker (development), unreadable or unknown content —
  * is 'other': the app then behaves as before, and never as an MSI install by mistake of a file.
  */
 export function readInstallKind(resourcesPath: string, platform: NodeJS.Platform): InstallKind {
