@@ -22,9 +22,10 @@ export type SpellcheckSession = Pick<
 >;
 
 /**
- * Points the dictionary downloader at the server and turns the three languages on. Called before
- * any window exists and again whenever the server address changes. A server address the URL rule
- * refuses (it should never get here) turns spelling off rather than leave Google's CDN in place.
+ * Points the dictionary downloader at the server and turns the three languages on. Called once the
+ * configuration is read, before any window exists (the server address is fixed for the run; were
+ * it ever to change, calling this again follows it). A server address the URL rule refuses (the
+ * configuration drops those first) turns spelling off rather than leave Google's CDN in place.
  */
 export function applySpellcheck(session: SpellcheckSession, serverUrl: string): void {
   const checked = checkRemoteUrl(serverUrl);
