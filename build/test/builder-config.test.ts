@@ -96,7 +96,7 @@ describe('electron-builder configuration (issue 4 point 7, R-DT-04)', () => {
     }
   });
 
-  it('R-DT-04 issue 17 point 6: the per-user NSIS installer needs no administrator and has its own name and update channel', () => {
+  it('R-DT-04 issue 17 point 6: the per-user NSIS installer needs no administrator and has its own name and update channel', async () => {
     const perUser = windowsInstallerConfig('nsis-per-user');
     expect(perUser.nsis).toMatchObject({
       oneClick: true,
@@ -108,6 +108,9 @@ describe('electron-builder configuration (issue 4 point 7, R-DT-04)', () => {
     });
     expect(perUser.publish).toEqual([{ provider: 'generic', url: updateFeedUrl(process.env), channel: PER_USER_CHANNEL }]);
     expect(PER_USER_CHANNEL).not.toBe('latest');
+    // The app's side reads the same channel for 'nsis-per-user' installs.
+    const { PER_USER_UPDATE_CHANNEL } = await import('../../electron/src/main/updates.js');
+    expect(PER_USER_UPDATE_CHANNEL).toBe(PER_USER_CHANNEL);
     // The per-machine installers keep theirs, and the base object is not changed by the variants.
     for (const kind of ['nsis', 'msi'] as const) {
       const variant = windowsInstallerConfig(kind);
