@@ -78,7 +78,7 @@ describe('issue 17 a user-set ProgramData, SystemRoot or windir does not change 
       }).load();
       expect(config.serverUrl).toBe('http://127.0.0.1:8080');
       expect(tools.calls.map((call) => call.file)).toEqual(['C:\\Windows\\System32\\reg.exe']);
-      expect(tools.calls[0]?.args).toEqual(['query', 'HKLM\\Software\\Policies\\Atende']);
+      expect(tools.calls[0]?.args).toEqual(['query', 'HKLM\\Software\\Policies\\Atende', '/reg:64']);
       // reg.exe gets no variable of the user's either.
       expect(tools.calls[0]?.env).toEqual({ SystemRoot: 'C:\\Windows' });
       expect(JSON.stringify(machineSources('win32', 'ana'))).not.toContain(own);

@@ -4,9 +4,9 @@ import type { RunTool } from './runTool';
 /**
  * Windows Group Policy for Atende (issue 17): the values under HKLM\Software\Policies\Atende, read
  * with reg.exe. Its path is fixed: %SystemRoot% and %windir% are the user's to set for a process
- * they start, so a path built from them could run a reg.exe of the user's choosing. The app is x64
- * only (build/electron-builder.config.mjs), so System32 is the 64-bit tool and view, where Group
- * Policy writes. Only administrators (and Group Policy) can write this key.
+ * they start, so a path built from them could run a reg.exe of the user's choosing. `/reg:64` reads
+ * the 64-bit view, where Group Policy writes, whatever the bitness of the process. Only
+ * administrators (and Group Policy) can write this key.
  */
 export const REG_EXE = 'C:\\Windows\\System32\\reg.exe';
 export const POLICY_KEY = 'HKLM\\Software\\Policies\\Atende';
@@ -45,7 +45,7 @@ export function parseRegQuery(stdout: string): RegistryValue[] {
 export async function readRegistryPolicy(run: RunTool): Promise<PolicyLayer> {
   let result;
   try {
-    result = await run(REG_EXE, ['query', POLICY_KEY], REG_ENV);
+    result = await run(REG_EXE, ['query', POLICY_KEY, '/reg:64'], REG_ENV);
   } catch (error) {
     return emptyLayer(POLICY_KEY, [`${POLICY_KEY}: could not run ${REG_EXE} (${error instanceof Error ? error.message : String(error)}); Group Policy not applied`]);
   }
