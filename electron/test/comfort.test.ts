@@ -87,10 +87,11 @@ describe('issue 17 point 5: spelling dictionaries come from our server', () => {
   });
 
   it('issue 17 a refused server address turns spelling off instead of leaving Google’s CDN in place', () => {
+    // What Chromium would have had on by default (the system's language).
+    spellcheckState.languages = ['pt-BR'];
     applySpellcheck(fakeSession as never, 'http://intranet.example.com');
     expect(spellcheckState.downloadUrl).toBeUndefined();
     expect(spellcheckState.languages).toEqual([]);
-    expect(fakeSession.setSpellCheckerLanguages).toHaveBeenCalledWith([]);
   });
 
   it('issue 17 a language this Chromium does not list is left out rather than making Electron throw', () => {
