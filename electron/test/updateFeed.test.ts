@@ -91,4 +91,12 @@ describe('issue 17 point 1: signed update metadata', () => {
     expect((await provider({ channel: 'latest-user' }).getLatestVersion()).version).toBe('2.5.0');
     expect(feed.requests).toEqual(['latest-user.yml', 'latest-user.yml.sig']);
   });
+  it('asks past caches for the metadata and its signature, as electron-updater does (?noCache=)', async () => {
+    publish(feed);
+    signFile(feed, 'latest.yml');
+    await provider().getLatestVersion();
+    const [yml, sig] = feed.queries;
+    expect(yml).toMatch(/^noCache=[0-9a-v]+$/);
+    expect(sig).toBe(yml);
+  });
 });

@@ -64,12 +64,13 @@ export class SignedFeedProvider extends Provider<UpdateInfo> {
 
   override async getLatestVersion(): Promise<UpdateInfo> {
     const fileName = `${this.channel}.yml`;
-    const fileUrl = new URL(fileName, this.baseUrl);
+    const stamp = Date.now().toString(32);
+    const fileUrl = this.feedFileUrl(fileName, stamp);
     const metadata = await this.httpRequest(fileUrl);
     if (metadata === null) throw new UpdateRefusedError(`${fileName} was empty: the update was refused.`);
     let signature: string | null;
     try {
-      signature = await this.httpRequest(new URL(`${fileName}.sig`, this.baseUrl));
+      signature = await this.httpRequest(this.feedFileUrl(`${fileName}.sig`, stamp));
     } catch (error) {
       if (isNotFound(error)) throw new UpdateRefusedError(`${fileName} is not signed (no ${fileName}.sig on the feed): the update was refused.`);
       throw error;
@@ -78,6 +79,16 @@ export class SignedFeedProvider extends Provider<UpdateInfo> {
     const info = parseUpdateInfo(metadata, fileName, fileUrl);
     requireSha512(info, fileName);
     return info;
+  }
+
+  /**
+   * A file of the feed, past caches as electron-updater's generic feed does (`?noCache=`), the same
+   * stamp for the metadata and its signature; a feed address with its own query keeps that instead.
+   */
+  private feedFileUrl(name: string, stamp: string): URL {
+    const url = new URL(name, this.baseUrl);
+    url.search = this.baseUrl.search !== '' ? this.baseUrl.search : `noCache=${stamp}`;
+    return url;
   }
 
   override resolveFiles(updateInfo: UpdateInfo): ResolvedUpdateFileInfo[] {

@@ -18,6 +18,8 @@ export interface Feed {
   privateKey: string;
   /** Paths the server was asked for, in order. */
   requests: string[];
+  /** Their query strings, in the same order. */
+  queries: string[];
   close(): Promise<void>;
 }
 
@@ -25,9 +27,12 @@ export async function startFeed(): Promise<Feed> {
   const dir = mkdtempSync(path.join(tmpdir(), 'atende-feed-'));
   const keys = generateKeyPairSync('ed25519');
   const requests: string[] = [];
+  const queries: string[] = [];
   const server = http.createServer((request, response) => {
-    const name = decodeURIComponent(new URL(request.url ?? '/', 'http://feed').pathname).replace(/^\/updates\//, '');
+    const url = new URL(request.url ?? '/', 'http://feed');
+    const name = decodeURIComponent(url.pathname).replace(/^\/updates\//, '');
     requests.push(name);
+    queries.push(url.search.slice(1));
     let body: Buffer;
     try {
       if (name.includes('/') || name.includes('..')) throw new Error('outside the feed');
@@ -46,6 +51,7 @@ export async function startFeed(): Promise<Feed> {
     publicKey: keys.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
     privateKey: keys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
     requests,
+    queries,
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
