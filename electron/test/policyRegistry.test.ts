@@ -128,7 +128,7 @@ describe('R-DT-05 / issue 17 Group Policy values', () => {
     expect(config.problems[0]).toMatch(/^HKLM\\Software\\Policies\\Atende: updateUrl refused/);
   });
   it('names bad values, wrong types and unknown names; the good values still apply and bad keys stay locked', async () => {
-    write(userFile, { language: 'es', autoUpdate: false });
+    write(userFile, { language: 'es', autoUpdate: false, serverUrl: 'https://mine.example' });
     const config = await load(ok(regQueryOutput([
       '    language    REG_SZ    fr',
       '    autoUpdate    REG_DWORD    0x2',
@@ -137,7 +137,8 @@ describe('R-DT-05 / issue 17 Group Policy values', () => {
       '    serverUrl    REG_BINARY    00',
       '    updateUrl    REG_SZ    https://mirror.corp.example/',
     ])));
-    expect(config).toMatchObject({ language: 'pt-BR', autoUpdate: true, updateUrl: 'https://mirror.corp.example/', lockedKeys: ['language', 'autoUpdate'] });
+    expect(config).toMatchObject({ language: 'pt-BR', autoUpdate: true, updateUrl: 'https://mirror.corp.example/', lockedKeys: ['serverUrl', 'language', 'autoUpdate'] });
+    expect(config.serverUrl).toBe('http://127.0.0.1:8080');
     expect(config.problems).toHaveLength(5);
     expect(config.problems.join('\n')).toMatch(/REG_BINARY is not a type/);
     expect(config.problems.join('\n')).toMatch(/language: .*pt-BR/);

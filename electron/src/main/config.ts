@@ -4,6 +4,7 @@ import { UserConfigFile, type EffectiveConfig } from '@atende/protocol';
 import { checkRemoteUrl } from './urlPolicy';
 import { readConfigFile } from './policy/machineFile';
 import { mergeConfig, normalizeServerUrl } from './policy/merge';
+import type { PolicyLayer } from './policy/policyValues';
 import { readMachineSource, type MachineSource } from './policy/sources';
 import { runTool, type RunTool } from './policy/runTool';
 
@@ -50,7 +51,7 @@ export interface ConfigStore {
 export function createConfigStore(options: ConfigStoreOptions): ConfigStore {
   const fallbackServerUrl = defaultServerUrl(options.isPackaged, options.env);
   const run = options.runTool ?? runTool;
-  const merge = (layers: Parameters<typeof mergeConfig>[0]['layers'], user: UserConfigFile, problems: string[]) =>
+  const merge = (layers: readonly PolicyLayer[], user: UserConfigFile, problems: string[]) =>
     mergeConfig({ layers, user, userSource: options.userFile, fallbackServerUrl, buildUpdateUrl: options.buildUpdateUrl, problems });
   let effective = merge([], {}, []);
 

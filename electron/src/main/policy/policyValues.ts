@@ -41,9 +41,13 @@ function toKeyList(raw: unknown): string[] | undefined {
   return undefined;
 }
 
-export function policyLayer(source: string, raw: Readonly<Record<string, unknown>>): PolicyLayer {
+/**
+ * `unreadable`: names the source had but whose value could not be read at all (a registry type
+ * Atende does not read); they are refused by the caller and lock their key all the same.
+ */
+export function policyLayer(source: string, raw: Readonly<Record<string, unknown>>, unreadable: readonly string[] = []): PolicyLayer {
   const layer = emptyLayer(source);
-  const locked = new Set<ConfigKey>();
+  const locked = new Set<ConfigKey>(unreadable.filter(isConfigKey));
   const refuse = (name: string, why: string) => layer.problems.push(`${source}: ${name}: ${why}`);
   for (const [name, value] of Object.entries(raw)) {
     if (!isPolicyValueName(name)) {

@@ -53,12 +53,12 @@ export async function readRegistryPolicy(run: RunTool): Promise<PolicyLayer> {
   if (result.code === 1) return emptyLayer(POLICY_KEY);
   if (result.code !== 0) return emptyLayer(POLICY_KEY, [`${POLICY_KEY}: ${REG_EXE} failed with exit code ${result.code} (${result.stderr.trim()}); Group Policy not applied`]);
   const raw: Record<string, unknown> = {};
-  const wrongTypes: string[] = [];
+  const wrongTypes: Array<{ name: string; regType: string }> = [];
   for (const value of parseRegQuery(result.stdout)) {
-    if (value.type === 'other') wrongTypes.push(`${POLICY_KEY}: ${value.name}: ${value.regType} is not a type Atende reads (REG_SZ, REG_DWORD, REG_MULTI_SZ)`);
+    if (value.type === 'other') wrongTypes.push(value);
     else raw[value.name] = value.data;
   }
-  const layer = policyLayer(POLICY_KEY, raw);
-  layer.problems.unshift(...wrongTypes);
+  const layer = policyLayer(POLICY_KEY, raw, wrongTypes.map((value) => value.name));
+  layer.problems.unshift(...wrongTypes.map(({ name, regType }) => `${POLICY_KEY}: ${name}: ${regType} is not a type Atende reads (REG_SZ, REG_DWORD, REG_MULTI_SZ)`));
   return layer;
 }
