@@ -7,8 +7,9 @@
  */
 
 /**
- * Baked into the app (`app-update.yml`) when ATENDE_UPDATE_URL is unset. It is never contacted: the
- * app points electron-updater at the IT file's `updateUrl`, else at `<serverUrl>/updates/`.
+ * Written into `app-update.yml` when ATENDE_UPDATE_URL is unset. The app never fetches from
+ * `app-update.yml`'s address: its feed is the machine policy's `updateUrl`, else the one
+ * electron/build.mjs bakes from ATENDE_UPDATE_URL, and none means no updates (issue 17 point 1).
  * `.invalid` is a reserved top-level domain, so a mistake can only fail, never reach a stranger.
  */
 export const PLACEHOLDER_UPDATE_URL = 'https://updates.atende.invalid/';

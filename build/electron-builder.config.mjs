@@ -55,7 +55,7 @@ const config = {
   afterPack: path.join(here, 'fuses.mjs'),
   forceCodeSigning: requireSigning(env),
   protocols: [{ name: 'Atende', schemes: ['atende'] }],
-  // Baked into app-update.yml; the app overrides the URL at run time (IT file or <serverUrl>/updates/).
+  // Written into app-update.yml; the app's feed is the machine policy's or the baked one (builder-env.mjs).
   publish: [updateFeed('latest')],
 
   // The base Windows build is the per-machine NSIS installer; `npm run dist` also builds the MSI and
@@ -122,8 +122,10 @@ export default config;
 
 /** @typedef {'nsis' | 'nsis-per-user' | 'msi'} WindowsInstaller */
 
-/** Every Windows installer of a release, in build order (`npm run dist` on Windows builds them all). */
-/** @type {readonly WindowsInstaller[]} */
+/**
+ * Every Windows installer of a release, in build order (`npm run dist` on Windows builds them all).
+ * @type {readonly WindowsInstaller[]}
+ */
 export const WINDOWS_INSTALLERS = ['nsis', 'msi', 'nsis-per-user'];
 
 /**
