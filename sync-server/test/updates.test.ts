@@ -8,6 +8,7 @@ import { ConfigError, loadConfig } from '../src/config/config.js';
 import { call, startTestServer, type TestServer } from './helpers.js';
 
 const LATEST = 'version: 1.2.3\nfiles:\n  - url: Atende-Setup-1.2.3.exe\npath: Atende-Setup-1.2.3.exe\n';
+const SIGNATURE = 'bm90IGEgcmVhbCBzaWduYXR1cmU=\n';
 
 /** A GET whose path is sent exactly as written (fetch would normalise `..` away before sending). */
 function rawGet(server: { port: number }, rawPath: string): Promise<{ status: number; body: string }> {
@@ -34,6 +35,7 @@ describe('update feed at /updates/ (issue 4 point 6, R-DT-06)', () => {
     mkdirSync(path.join(feed, 'nested'), { recursive: true });
     writeFileSync(path.join(feed, 'latest.yml'), LATEST);
     writeFileSync(path.join(feed, 'latest-linux.yml'), LATEST);
+    writeFileSync(path.join(feed, 'latest.yml.sig'), SIGNATURE);
     writeFileSync(path.join(feed, 'Atende-Setup-1.2.3.exe'), installer);
     writeFileSync(path.join(feed, 'Atende-Setup-1.2.3.exe.blockmap'), 'blockmap');
     writeFileSync(path.join(feed, 'nested', 'index.html'), '<p>no index pages</p>');
@@ -55,6 +57,14 @@ describe('update feed at /updates/ (issue 4 point 6, R-DT-06)', () => {
       expect(res.headers.get('cache-control')).toBe('no-cache');
       expect(await res.text()).toBe(LATEST);
     }
+  });
+
+  it('issue 17: the signature beside latest.yml is text and revalidated like it, so a cache never pairs a new file with an old signature', async () => {
+    const res = await fetch(`${server.url}/updates/latest.yml.sig`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+    expect(res.headers.get('cache-control')).toBe('no-cache');
+    expect(await res.text()).toBe(SIGNATURE);
   });
 
   it('when an installer is asked for, then its bytes arrive unchanged with a binary type, and ranges work', async () => {

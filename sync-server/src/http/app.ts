@@ -103,6 +103,8 @@ export function webRoot(configured: string | undefined): string {
 /** Types of what electron-builder publishes; anything else is sent as the mime table says. */
 const UPDATE_TYPES: Record<string, string> = {
   '.yml': 'text/yaml; charset=utf-8',
+  // The Ed25519 signature of a latest*.yml (issue 17), base64 text.
+  '.sig': 'text/plain; charset=utf-8',
   '.blockmap': 'application/octet-stream',
   '.exe': 'application/vnd.microsoft.portable-executable',
   '.msi': 'application/x-msi',
@@ -128,7 +130,8 @@ export function updatesFeed(dir: string | undefined): RequestHandler {
       const name = path.basename(file);
       const type = UPDATE_TYPES[path.extname(name).toLowerCase()];
       if (type) res.setHeader('Content-Type', type);
-      if (/^latest.*\.yml$/i.test(name)) res.setHeader('Cache-Control', 'no-cache');
+      // A metadata file and its signature are revalidated together: a cache must not pair a new one with an old one.
+      if (/^latest.*\.yml(\.sig)?$/i.test(name)) res.setHeader('Cache-Control', 'no-cache');
     },
   });
 }
