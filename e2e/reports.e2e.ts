@@ -15,12 +15,16 @@ function figure(page: Page, key: string, column: string) {
   return page.locator(`[data-report-key="${key}"] [data-figure="${column}"]`);
 }
 
-/** Generates until the rollups have read the day's changes (they follow the change feed). */
+/**
+ * Generates until the rollups have read the day's changes (they follow the change feed in batches):
+ * the row has its conversations and the report no longer says it is still being computed.
+ */
 async function generateUntil(page: Page, key: string, conversations: string): Promise<void> {
   await expect(async () => {
     await page.getByRole('button', { name: 'Gerar relatório' }).click();
     await expect(page.getByRole('status').filter({ hasText: 'Gerando relatório…' })).toHaveCount(0);
     await expect(figure(page, key, 'conversations')).toHaveText(conversations, { timeout: 1_000 });
+    await expect(page.getByTestId('report-not-up-to-date')).toHaveCount(0, { timeout: 1_000 });
   }).toPass({ timeout: 30_000 });
 }
 

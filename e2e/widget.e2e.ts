@@ -15,6 +15,8 @@ test('R-CH-02 R-RT-05 the website chat asks who the customer is, shows articles,
   const visitor = await (await newContext()).newPage();
   await signIn(agent, server, 'ana@demo.local');
   await visitor.goto(`${server.url}/demo/`);
+  // The visitor's window in front (the agent's signed in first): focus is only reported in the active page.
+  await visitor.bringToFront();
   await visitor.getByRole('button', { name: 'Fale conosco' }).click();
   await expect(visitor.getByLabel('Nome')).toBeFocused();
 
