@@ -23,7 +23,7 @@ import { checkpoint, healthy, isRefusal, renewSpare, send, startWorld, writtenSi
  * run draws new cases (a fresh seed), so coverage grows across runs. FUZZ_SCALE=<n> multiplies them for a deeper run.
  */
 const SCALE = Math.max(1, Number(process.env.FUZZ_SCALE) || 1);
-const RUNS = { body: 45 * SCALE, query: 30 * SCALE, pathParam: 10 * SCALE, push: 20 * SCALE };
+const RUNS = { body: 25 * SCALE, query: 15 * SCALE, pathParam: 6 * SCALE, push: 10 * SCALE };
 /** Endpoints whose accepted cases hash a password (~50 ms each, R-AUTH-04) or sign in again: fewer runs keep the suite in CI's time. */
 const HASHING: ReadonlySet<EndpointName> = new Set(['login', 'logout', 'changePassword']);
 const seed = process.env.FUZZ_SEED ? { seed: Number(process.env.FUZZ_SEED) } : {};
