@@ -16,7 +16,7 @@
  *                             with; unset → derived from ATENDE_UPDATE_SIGNING_KEY (the private key
  *                             `npm run dist` signs with); neither → installed apps refuse updates.
  *
- * Usage: node build.mjs [--watch]
+ * Usage: tsx build.mjs [--watch] (tsx: the feed address is checked by the shell's own rule, src/main/urlPolicy.ts)
  */
 import { build, context } from 'esbuild';
 import { createPrivateKey, createPublicKey } from 'node:crypto';
@@ -24,6 +24,7 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { updateFeedUrl } from '../build/builder-env.mjs';
+import { checkRemoteUrl } from './src/main/urlPolicy.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const out = path.join(here, 'dist');
@@ -59,18 +60,10 @@ function buildUpdateUrl(env) {
   if (!env.ATENDE_UPDATE_URL) return undefined;
   // The same validation as the address baked into app-update.yml.
   const url = updateFeedUrl(env);
-  if (!isAllowedFeed(url)) throw new Error(`ATENDE_UPDATE_URL "${url}" must be https (plain http only to 127.0.0.1, localhost or [::1])`);
+  // The shell's rule: an installed app would refuse any other feed.
+  const verdict = checkRemoteUrl(url);
+  if (!verdict.ok) throw new Error(`ATENDE_UPDATE_URL: ${verdict.reason}`);
   return url;
-}
-
-/**
- * The shell's rule (src/main/urlPolicy.ts): an installed app would refuse any other feed.
- * @param {string} raw
- */
-function isAllowedFeed(raw) {
-  const url = new URL(raw);
-  if (url.username || url.password) return false;
-  return url.protocol === 'https:' || (url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname));
 }
 
 const baked = { updateUrl: buildUpdateUrl(process.env), publicKey: updatePublicKey(process.env) };
