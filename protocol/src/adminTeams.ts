@@ -3,6 +3,7 @@ import { ChannelKind, Id, Role, type TeamDoc } from './documents.js';
 import { DomainError } from './errors.js';
 import { endpoint } from './endpoint.js';
 import { nameKey } from './names.js';
+import { RATINGS_OFF, TeamRatings } from './ratings.js';
 
 /**
  * Teams (R-RT-01/02): channels, members, session timeout, dispositions rule, tags permission,
@@ -37,6 +38,8 @@ const settings = {
   tagsAllowed: z.boolean(),
   queueAgentIds: QueueAgentIds,
   autoDistribute: z.boolean(),
+  /** Ask customers to rate finished conversations (issue 18). */
+  ratings: TeamRatings,
 };
 
 /** Fields only an admin changes (the rest a supervisor of the team may change too). */
@@ -51,6 +54,8 @@ export const CreateTeamBody = z.strictObject({
   queueAgentIds: settings.queueAgentIds.default(null),
   // Off by default (R-RT-02).
   autoDistribute: settings.autoDistribute.default(false),
+  // Off unless the team chooses it (the demo's teams ask).
+  ratings: settings.ratings.default(RATINGS_OFF),
   memberIds: Ids.default([]),
   channelAccountIds: Ids.default([]),
 });
@@ -100,6 +105,7 @@ export function teamSettingsOf(team: TeamDoc): Omit<TeamView, 'id' | 'name' | 'm
     tagsAllowed: team.tagsAllowed !== false,
     queueAgentIds: team.queueAgentIds && team.queueAgentIds.length > 0 ? [...team.queueAgentIds] : null,
     autoDistribute: team.autoDistribute === true,
+    ratings: team.ratings ?? RATINGS_OFF,
   };
 }
 

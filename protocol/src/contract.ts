@@ -11,6 +11,7 @@ import { TOKENS_API } from './apiTokens.js';
 import { WEBHOOKS_API } from './outgoingWebhooks.js';
 import { REPORTS_API } from './reports.js';
 import { SUPERVISION_API } from './supervision.js';
+import { RATINGS_API } from './ratings.js';
 import { ChannelAccountView, ChannelTestResponse, CreateChannelBody, UpdateChannelBody, WebchatConfig } from './channels.js';
 import { ConversationDoc, MessageDoc, UserDoc } from './documents.js';
 import {
@@ -151,6 +152,7 @@ export const API = {
   // Administration and automation (issue 15): each feature's endpoints live beside its schemas.
   ...PASSWORD_API,
   ...SETTINGS_API,
+  ...RATINGS_API,
   ...USERS_API,
   ...TEAMS_API,
   ...ROUTING_API,

@@ -123,6 +123,8 @@ export const ConversationDoc = z.object({
   firstTakenAt: Millis.nullable().optional(),
   /** The customer's rating after finish (R-WS-20, issue 18 collects it on every channel). */
   rating: ConversationRating.nullable().optional(),
+  /** When the customer was asked to rate it (issue 18; server-owned): the response rate's denominator. */
+  ratingRequestedAt: Millis.nullable().optional(),
 });
 export type ConversationDoc = z.infer<typeof ConversationDoc>;
 
@@ -228,6 +230,8 @@ export const TeamDoc = z.object({
   businessHours: BusinessHours.nullable().optional(),
   /** Archived by an admin: no longer offered for transfers or new members; kept for history. */
   archived: z.boolean().optional(),
+  /** Ratings after finish (issue 18): whether the team asks and for how long an answer counts; absent: it does not ask. */
+  ratings: z.object({ enabled: z.boolean(), windowHours: z.number().int().min(1).max(720) }).nullable().optional(),
 });
 export type TeamDoc = z.infer<typeof TeamDoc>;
 
@@ -278,6 +282,8 @@ export const UserDoc = z.object({
   extension: z.string().regex(/^[0-9*#]{1,15}$/, 'an extension is 1 to 15 digits').nullable().optional(),
   /** The interface language the user chose; absent: the app's default. */
   language: z.enum(['pt-BR', 'en', 'es']).optional(),
+  /** "Codinome" (R-WS-11, issue 18): the name customers see instead of `name` on every channel; null or absent: the name. */
+  alias: z.string().min(1).max(60).nullable().optional(),
 });
 export type UserDoc = z.infer<typeof UserDoc>;
 

@@ -112,6 +112,8 @@ export const VisitorMessage = z.object({
   createdAt: z.number(),
   /** Files, fetched with the visitor token from `GET /api/webchat/media/:mediaId`. */
   attachments: z.array(z.object({ mediaId: z.string(), name: z.string(), mimeType: z.string(), size: z.number() })).default([]),
+  /** The question after finish (issue 18): the widget shows 1–5 stars and a comment box under it until answered. */
+  ratingRequest: z.boolean().optional(),
   /** Present on 'system' messages: what happened, for the widget to say in the page's language. */
   event: ConversationEventPayload.optional(),
 });

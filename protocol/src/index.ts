@@ -49,4 +49,5 @@ export * from './outgoingWebhooks.js';
 export * from './metrics.js';
 export * from './reports.js';
 export * from './supervision.js';
+export * from './ratings.js';
 export * from './contract.js';

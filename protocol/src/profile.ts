@@ -32,6 +32,14 @@ export function isValidExtension(value: string | null): boolean {
 export const EXTENSION_TAKEN = 'extension_taken';
 export const extensionTakenMessage = (extension: string): string => `O ramal ${extension} já é de outro agente.`;
 
+/** The alias's length (`UserDoc.alias`). */
+export const ALIAS_MAX = 60;
+
+/** The name customers see (R-WS-11, issue 18): the alias when the agent chose one, else the name. */
+export function customerFacingName(user: { name: string; alias?: string | null | undefined }): string {
+  return user.alias?.trim() || user.name;
+}
+
 /**
  * `PATCH /api/me`: only the fields sent change. The extension's shape is loose here so that a
  * wrong one answers 422 with a message the agent can act on (the service checks
@@ -41,8 +49,10 @@ export const UpdateProfileBody = z
   .strictObject({
     extension: z.string().max(64).nullable().optional(),
     language: z.enum(PROFILE_LANGUAGES).optional(),
+    /** "Codinome" (issue 18): '' or null clears it; spaces around it dropped. */
+    alias: z.string().trim().max(ALIAS_MAX, `an alias has at most ${ALIAS_MAX} characters`).nullable().optional(),
   })
-  .refine((b) => b.extension !== undefined || b.language !== undefined, 'send an extension or a language');
+  .refine((b) => b.extension !== undefined || b.language !== undefined || b.alias !== undefined, 'send an extension, a language or an alias');
 export type UpdateProfileBody = z.infer<typeof UpdateProfileBody>;
 
 export const ProfileResponse = z.object({ user: UserDoc });

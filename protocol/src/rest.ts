@@ -66,6 +66,8 @@ export const FinishBody = z.strictObject({
   id: ClientId.optional(),
   disposition: Id.nullable().optional(),
   note: z.string().max(FINISH_NOTE_MAX).optional(),
+  /** false: do not ask the customer to rate this one conversation (issue 18); absent: the team's setting. */
+  requestRating: z.boolean().optional(),
 });
 export type FinishBody = z.infer<typeof FinishBody>;
 

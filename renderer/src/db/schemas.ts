@@ -22,10 +22,11 @@ const keep = <T>(doc: T): T => doc;
  * Version 2 added the optional `mark` (issue 9, R-WS-13): earlier documents have none. Version 3
  * made `ticketLinks` objects (issue 13, R-WS-14): a bare number becomes a link to no message.
  * Version 4 added the optional service figures `firstResponseAt`, `queuedAt`, `firstTakenAt` and
- * the customer's `rating` (issue 16, R-SV-06/R-RT-06): earlier documents have none.
+ * the customer's `rating` (issue 16, R-SV-06/R-RT-06): earlier documents have none. Version 5 added
+ * the optional `ratingRequestedAt` (issue 18).
  */
 export const conversationSchema = rxSchemaOf<ConversationDoc>(ConversationDoc, {
-  title: 'conversation', version: 4, indexes: [['status', 'updatedAt']],
+  title: 'conversation', version: 5, indexes: [['status', 'updatedAt']],
 });
 type OldLinks = Omit<ConversationDoc, 'ticketLinks'> & { ticketLinks?: unknown[] };
 export const conversationMigrations = {
@@ -38,6 +39,7 @@ export const conversationMigrations = {
       : (link as ConversationDoc['ticketLinks'][number]))),
   }),
   4: keep,
+  5: keep,
 };
 
 /**
@@ -62,17 +64,19 @@ export const contactMigrations = { 1: keep, 2: keep, 3: keep };
 
 /**
  * Version 2 added the optional `internalChat` (issue 13, R-WS-12); version 3 the optional session
- * timeout, tags permission, queue agents, distribution, business hours and archive mark (issue 15).
+ * timeout, tags permission, queue agents, distribution, business hours and archive mark (issue 15);
+ * version 4 the optional ratings setting (issue 18).
  */
-export const teamSchema = rxSchemaOf<TeamDoc>(TeamDoc, { title: 'team', version: 3 });
-export const teamMigrations = { 1: keep, 2: keep, 3: keep };
+export const teamSchema = rxSchemaOf<TeamDoc>(TeamDoc, { title: 'team', version: 4 });
+export const teamMigrations = { 1: keep, 2: keep, 3: keep, 4: keep };
 /**
  * Version 2 added the optional `permissions` (issue 9: history of other teams, tags); version 3 the
  * optional pause, photo, extension and language (issue 13: R-WS-09, R-WS-11); version 4 the optional
- * disabled mark, working hours and the start-conversations permission (issue 15, R-AUTH-01).
+ * disabled mark, working hours and the start-conversations permission (issue 15, R-AUTH-01); version 5
+ * the optional alias (issue 18, R-WS-11).
  */
-export const userSchema = rxSchemaOf<UserDoc>(UserDoc, { title: 'user', version: 4 });
-export const userMigrations = { 1: keep, 2: keep, 3: keep, 4: keep };
+export const userSchema = rxSchemaOf<UserDoc>(UserDoc, { title: 'user', version: 5 });
+export const userMigrations = { 1: keep, 2: keep, 3: keep, 4: keep, 5: keep };
 /** Version 2 added the optional `attachments` (issue 9, R-WS-04: predefined messages with files). */
 export const predefinedSchema = rxSchemaOf<PredefinedDoc>(PredefinedDoc, { title: 'predefined', version: 2 });
 export const predefinedMigrations = { 1: keep, 2: keep };

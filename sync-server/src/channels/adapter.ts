@@ -28,6 +28,13 @@ export interface InboundMessage {
   media: Array<{ ref: string; mimeType?: string; filename?: string }>;
   payload: MessageDoc['payload'];
   at: number;
+  /**
+   * A press of one of the rating answers we sent (issue 18): the id the button carried, parsed with
+   * `parseRatingAnswer` (`rate:<score>:<key>`). The ratings service records it on the conversation
+   * the key names; when it does not count (too late, already rated, unknown) the message goes on as
+   * an ordinary one, with `text` the button's visible label.
+   */
+  ratingAnswer?: { key: string; score: number };
 }
 
 /** A delivery report for one of our messages. */

@@ -171,6 +171,8 @@ export const ROUTES: readonly RouteRow[] = [
     request: async (ctx, caller) => ({
       path: '/api/me/password', token: await ctx.fresh(caller, true), body: { currentPassword: MATRIX_PASSWORD, newPassword: 'Outra-senha-forte-2026' },
     }) },
+  // The caller's own rating average (issue 18, seed 002): never anyone else's.
+  { route: 'GET /api/me/rating', ids: 'R-RT-06', expect: signedIn(200) },
   { route: 'GET /api/pause-types', ids: 'R-WS-09', expect: signedIn(200) },
   { route: 'POST /api/me/pause', ids: 'R-WS-09', expect: signedIn(200),
     request: async (ctx, caller) => ({ path: '/api/me/pause', token: await ctx.fresh(caller), body: { typeId: 'pausetype:treinamento' } }) },

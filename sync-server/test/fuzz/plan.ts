@@ -69,6 +69,7 @@ export const PLANS: Record<EndpointName, Plan> = {
   removeProfilePhoto: { req: 'R-WS-11', token: 'agent' },
   changePassword: { req: 'R-WS-11', token: 'agent', body: () => ({ currentPassword: 'wrong-password', newPassword: 'outra-senha-longa' }) },
 
+  myRating: { req: 'R-RT-06', token: 'agent' },
   pauseTypes: { req: 'R-WS-09', token: 'agent' },
   startPause: { req: 'R-WS-09', token: 'agent', body: (fx) => ({ typeId: fx.pauseTypeId }) },
   endPause: { req: 'R-WS-09', token: 'agent' },
@@ -201,6 +202,7 @@ export const PLANS: Record<EndpointName, Plan> = {
   createVisitor: { req: 'R-CH-02', token: 'none', params: (fx) => ({ accountId: fx.account }), body: () => ({ name: 'Visitante', email: 'v@example.com' }) },
   visitorSend: { req: 'R-CH-02', token: 'visitor', body: () => ({ id: cmd(), text: 'mais uma coisa', mediaIds: [] }) },
   visitorMessages: { req: 'R-CH-02', token: 'visitor' },
+  webchatRating: { req: 'R-RT-06', token: 'visitor', body: () => ({ score: 5, comment: 'ótimo' }) },
   webchatConfig: { req: 'R-CH-02', token: 'none', params: (fx) => ({ accountId: fx.account }) },
 
   // An address nobody has: no link is made, so nothing is written after the 202 that a later case could be blamed for.

@@ -1,4 +1,5 @@
 import {
+  RATING_REQUEST_PAYLOAD,
   conversationEventOf, docId, teamAvailability, visitorEvent, ulid, webchatConfigOf, type ContactDoc, type MessageDoc, type TeamDoc,
   type VisitorMessage, type VisitorResponse, type WebchatArticle, type WebchatConfig,
 } from '@atende/protocol';
@@ -122,5 +123,7 @@ export function toVisitorMessage(message: MessageDoc): VisitorMessage {
     text: message.text,
     createdAt: message.createdAt,
     attachments: message.attachments.map((a) => ({ mediaId: a.mediaId, name: a.name, mimeType: a.mimeType, size: a.size })),
+    // The question after finish (issue 18): the widget answers it with stars.
+    ...(typeof message.payload[RATING_REQUEST_PAYLOAD] === 'string' ? { ratingRequest: true } : {}),
   };
 }
