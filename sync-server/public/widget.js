@@ -30,6 +30,9 @@
       tooLarge: 'Arquivo grande demais.', badType: 'Tipo de arquivo não aceito.', fileNotSent: 'Arquivo não enviado.',
       closed: 'Estamos fora do horário de atendimento', closedLead: 'Deixe sua mensagem: responderemos assim que abrirmos.',
       opens: 'Abrimos {when}.', hours: 'Horário de atendimento ({tz})', days: ['Dom', 'Seg', 'Ter', 'Qua', 'Qui', 'Sex', 'Sáb'], closedDay: 'fechado',
+      score: 'Sua nota', star: '{n} de 5', comment: 'Comentário (opcional)', rate: 'Enviar avaliação', pickScore: 'Escolha uma nota de 1 a 5.',
+      rated: 'Obrigado pela sua avaliação!', late: 'O prazo para avaliar este atendimento terminou.', gone: 'Este atendimento não pode mais ser avaliado.',
+      rateFailed: 'Não foi possível enviar sua avaliação. Tente novamente.',
     },
     en: {
       title: 'Contact us', close: 'Close chat', message: 'Message', placeholder: 'Type your message', send: 'Send',
@@ -44,6 +47,9 @@
       tooLarge: 'File too large.', badType: 'File type not accepted.', fileNotSent: 'File not sent.',
       closed: 'We are outside our service hours', closedLead: 'Leave your message: we will answer as soon as we open.',
       opens: 'We open {when}.', hours: 'Service hours ({tz})', days: ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'], closedDay: 'closed',
+      score: 'Your rating', star: '{n} of 5', comment: 'Comment (optional)', rate: 'Send rating', pickScore: 'Choose a rating from 1 to 5.',
+      rated: 'Thank you for your rating!', late: 'The time to rate this conversation has passed.', gone: 'This conversation can no longer be rated.',
+      rateFailed: 'Your rating could not be sent. Please try again.',
     },
     es: {
       title: 'Contáctenos', close: 'Cerrar chat', message: 'Mensaje', placeholder: 'Escriba su mensaje', send: 'Enviar',
@@ -58,6 +64,9 @@
       tooLarge: 'Archivo demasiado grande.', badType: 'Tipo de archivo no aceptado.', fileNotSent: 'Archivo no enviado.',
       closed: 'Estamos fuera del horario de atención', closedLead: 'Deje su mensaje: le responderemos en cuanto abramos.',
       opens: 'Abrimos {when}.', hours: 'Horario de atención ({tz})', days: ['Dom', 'Lun', 'Mar', 'Mié', 'Jue', 'Vie', 'Sáb'], closedDay: 'cerrado',
+      score: 'Su calificación', star: '{n} de 5', comment: 'Comentario (opcional)', rate: 'Enviar calificación', pickScore: 'Elija una calificación de 1 a 5.',
+      rated: '¡Gracias por su calificación!', late: 'El plazo para calificar esta atención terminó.', gone: 'Esta atención ya no se puede calificar.',
+      rateFailed: 'No se pudo enviar su calificación. Inténtelo de nuevo.',
     },
   };
   const lang = String((document.documentElement && document.documentElement.lang) || 'pt-BR').toLowerCase();
@@ -76,7 +85,7 @@
   }
   /** @typedef {{mediaId: string, name: string, mimeType: string, size: number}} Attachment */
   /** @typedef {{event: string, position?: number, waitMinutes?: number | null, agentName?: string}} ChatEvent */
-  /** @typedef {{id: string, direction: string, authorName: string, text: string, createdAt: number, attachments?: Attachment[], pending?: boolean, event?: ChatEvent}} ChatMessage */
+  /** @typedef {{id: string, direction: string, authorName: string, text: string, createdAt: number, attachments?: Attachment[], pending?: boolean, event?: ChatEvent, ratingRequest?: boolean}} ChatMessage */
   /** @type {Map<string, ChatMessage>} */
   const messages = new Map();
   /** @type {WebSocket | null} */
@@ -97,6 +106,7 @@
   host.id = 'atende-widget';
   host.setAttribute('aria-label', title);
   const root = host.attachShadow({ mode: 'open' });
+  // The <template> at the end is the rating form (issue 18), cloned under the question; texts are set then.
   root.innerHTML =
     '<style>' +
     ':host{all:initial;position:fixed;right:20px;bottom:20px;z-index:2147483000;font:14px/1.4 system-ui,sans-serif;color:#1e293b}' +
@@ -122,6 +132,15 @@
     '.file{display:block;color:#0b4f96;text-decoration:underline;cursor:pointer}.thumb{display:block;max-width:100%;max-height:160px;border-radius:6px;margin-top:4px}' +
     '.closed{flex-shrink:0;max-height:35%;overflow-y:auto;padding:6px 12px;background:#fef3c7;color:#78350f;border-bottom:1px solid #fcd34d;font-size:13px}' +
     '.closed p{margin:2px 0}.closed h3{font-size:13px;margin:2px 0}.closed details{border:0;padding:0}.closed ul{margin:4px 0;padding-left:16px}' +
+    '.rating{align-self:flex-start;max-width:85%;display:flex;flex-direction:column;gap:4px;padding:6px 10px;border:1px solid #cbd5e1;border-radius:10px}' +
+    '.rating fieldset{border:0;margin:0;padding:0}.rating legend{padding:0;font-size:12px;font-weight:600}.rating label{font-size:12px;font-weight:600}' +
+    '.star{position:relative;display:inline-flex;padding:2px;color:#64748b}.star input{position:absolute;inset:0;opacity:0;margin:0;cursor:pointer}' +
+    '.star svg{width:26px;height:26px;fill:none;stroke:currentColor;stroke-width:1.5;border-radius:4px}.star.on{color:#b45309}.star.on svg{fill:currentColor}' +
+    '.star input:focus-visible+svg{outline:2px solid #1d4ed8;outline-offset:1px}' +
+    '.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}' +
+    '.rating textarea{display:block;width:100%;box-sizing:border-box;margin-top:2px;font-weight:400;resize:vertical;border:1px solid #64748b;border-radius:4px}' +
+    '.rating .note{margin:0;font-size:12px;color:#b91c1c}.rating .note:empty{display:none}' +
+    'button.rate{align-self:flex-start;background:#0b5cad;color:#fff;border:0;border-radius:6px;padding:6px 10px}' +
     '[hidden]{display:none!important}' +
     '</style>' +
     '<div class="panel" role="dialog" aria-labelledby="atende-title"><div class="head"><h2 id="atende-title"></h2>' +
@@ -143,7 +162,12 @@
     '<path d="M21.44 11.05l-9.19 9.19a6 6 0 0 1-8.49-8.49l9.19-9.19a4 4 0 0 1 5.66 5.66l-9.2 9.19a2 2 0 0 1-2.83-2.83l8.49-8.48"/></svg></button>' +
     '<input type="file" hidden>' +
     '<button class="send" type="submit"></button></form></div>' +
-    '<button class="toggle" type="button" aria-expanded="false"></button>';
+    '<button class="toggle" type="button" aria-expanded="false"></button>' +
+    '<template id="atende-rating"><form class="rating" novalidate><fieldset><legend></legend>' +
+    '<label class="star"><input type="radio" name="score"><svg viewBox="0 0 24 24" aria-hidden="true" stroke-linejoin="round">' +
+    '<path d="M12 2.5l2.94 5.96 6.56.95-4.75 4.63 1.12 6.54L12 17.49l-5.87 3.09 1.12-6.54L2.5 9.41l6.56-.95z"/></svg><span class="sr"></span></label>' +
+    '</fieldset><label><span></span><textarea rows="2" maxlength="1000"></textarea></label>' +
+    '<p class="note" aria-live="polite"></p><button class="rate" type="submit"></button></form></template>';
   const $ = (/** @type {string} */ sel) => /** @type {HTMLElement} */ (root.querySelector(sel));
   const panel = $('.panel');
   const log = $('.log');
@@ -321,7 +345,15 @@
     /** @type {HTMLElement[]} */
     const rows = [];
     let finished = false;
+    const question = openQuestion(sorted);
     for (const m of sorted) {
+      // The question after a finish belongs to the finished conversation: no "new conversation" divider.
+      if (m.ratingRequest) {
+        rows.push(bubble(m));
+        const rating = ratingRow(m.id, m.id === question);
+        if (rating) rows.push(rating);
+        continue;
+      }
       if (m.direction === 'system') {
         if (finished && m.event && m.event.event !== 'finished') rows.push(line('divider', T.newConversation));
         finished = Boolean(m.event && m.event.event === 'finished');
@@ -333,7 +365,10 @@
       rows.push(bubble(m));
     }
     if (finished) rows.push(line('notice', T.again));
+    const active = root.activeElement;
     log.replaceChildren(...rows);
+    // A kept row (the rating form) moved back in loses focus on the way: give it back.
+    if (active && root.activeElement !== active && log.contains(active)) /** @type {HTMLElement} */ (active).focus({ preventScroll: true });
     log.scrollTop = log.scrollHeight;
     if (!intro.hidden && messages.size > 0) showIntro();
   }
@@ -350,6 +385,128 @@
     if (m.text) el.append(document.createTextNode(m.text));
     for (const file of m.attachments || []) el.append(...attachmentView(file));
     return el;
+  }
+
+  const ratingKey = 'atende.rating.' + account;
+  /**
+   * What became of each rating question by message id (rated, too late, nothing to rate): a reload
+   * shows that instead of the form. @type {Record<string, 'rated' | 'late' | 'gone'>}
+   */
+  let ratingOutcomes = {};
+  try {
+    ratingOutcomes = JSON.parse(localStorage.getItem(ratingKey) || '{}') || {};
+  } catch (_) {
+    ratingOutcomes = {};
+  }
+  /** The rating rows shown, by question id: kept across renders, so a half-filled form keeps its state. */
+  /** @type {Map<string, HTMLElement>} */
+  const ratingRows = new Map();
+  const RATING_REFUSALS = /** @type {Record<string, 'rated' | 'late' | 'gone'>} */ ({ already_rated: 'rated', rating_window_closed: 'late', nothing_to_rate: 'gone' });
+
+  /**
+   * The question the form may answer: the latest, unless a later conversation finished since (the
+   * server rates the visitor's last finished conversation, which would then be another one).
+   * @param {ChatMessage[]} sorted
+   */
+  function openQuestion(sorted) {
+    let id = '';
+    let talkedSince = false;
+    for (const m of sorted) {
+      if (m.ratingRequest) [id, talkedSince] = [m.id, false];
+      else if (m.direction !== 'system') talkedSince = true;
+      else if (talkedSince && m.event && m.event.event === 'finished') id = '';
+    }
+    return id;
+  }
+
+  /** Under a question: its outcome, the form when it is the open question, else nothing. */
+  function ratingRow(/** @type {string} */ id, /** @type {boolean} */ open) {
+    const outcome = ratingOutcomes[id];
+    if (!outcome && !open) return null;
+    let row = ratingRows.get(id);
+    if (!row) {
+      row = outcome ? line('notice', T[outcome]) : ratingForm(id);
+      if (outcome) row.tabIndex = -1; // it takes the focus the form had
+      ratingRows.set(id, row);
+    }
+    return row;
+  }
+
+  /** 1–5 stars as native radios (arrow keys move and choose), an optional comment and the send button. */
+  function ratingForm(/** @type {string} */ id) {
+    const template = /** @type {HTMLTemplateElement} */ ($('#atende-rating'));
+    const form = /** @type {HTMLFormElement} */ (/** @type {Element} */ (template.content.firstElementChild).cloneNode(true));
+    const q = (/** @type {string} */ sel) => /** @type {HTMLElement} */ (form.querySelector(sel));
+    q('legend').textContent = T.score;
+    const star = q('.star');
+    star.remove();
+    const stars = [1, 2, 3, 4, 5].map((n) => {
+      const label = /** @type {HTMLElement} */ (star.cloneNode(true));
+      /** @type {HTMLInputElement} */ (label.querySelector('input')).value = String(n);
+      /** @type {HTMLElement} */ (label.querySelector('.sr')).textContent = T.star.replace('{n}', String(n));
+      return label;
+    });
+    q('fieldset').append(...stars);
+    q('label:not(.star) span').textContent = T.comment;
+    q('.rate').textContent = T.rate;
+    form.addEventListener('change', () => {
+      const score = chosenScore(form);
+      stars.forEach((label, i) => label.classList.toggle('on', i < score));
+      q('.note').textContent = '';
+    });
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      void sendRating(id, form);
+    });
+    return form;
+  }
+
+  function chosenScore(/** @type {HTMLFormElement} */ form) {
+    return Number(/** @type {RadioNodeList} */ (form.elements.namedItem('score')).value) || 0;
+  }
+
+  /**
+   * Posts the rating. Rated (or rated already), too late and nothing to rate replace the form for
+   * good; anything else keeps it, with what was chosen, to try again.
+   * @param {string} id @param {HTMLFormElement} form
+   */
+  async function sendRating(id, form) {
+    const note = /** @type {HTMLElement} */ (form.querySelector('.note'));
+    const score = chosenScore(form);
+    if (!score) {
+      note.textContent = T.pickScore;
+      return /** @type {HTMLElement} */ (form.querySelector('input')).focus();
+    }
+    if (form.dataset.sending) return;
+    form.dataset.sending = '1';
+    note.textContent = '';
+    const comment = /** @type {HTMLTextAreaElement} */ (form.querySelector('textarea')).value.trim();
+    const outcome = await api('/api/webchat/rating', { method: 'POST', body: JSON.stringify(comment ? { score, comment } : { score }) }).then(
+      () => /** @type {'rated'} */ ('rated'),
+      (error) => RATING_REFUSALS[/** @type {{code?: string}} */ (error).code || ''],
+    );
+    delete form.dataset.sending;
+    if (!outcome) {
+      note.textContent = T.rateFailed;
+      return;
+    }
+    const focused = form.contains(root.activeElement);
+    rememberOutcome(id, outcome);
+    ratingRows.delete(id);
+    render();
+    const row = ratingRows.get(id);
+    if (row && focused) row.focus();
+  }
+
+  function rememberOutcome(/** @type {string} */ id, /** @type {'rated' | 'late' | 'gone'} */ outcome) {
+    ratingOutcomes[id] = outcome;
+    // Only the latest question can be answered: the last few outcomes are plenty.
+    ratingOutcomes = Object.fromEntries(Object.entries(ratingOutcomes).slice(-20));
+    try {
+      localStorage.setItem(ratingKey, JSON.stringify(ratingOutcomes));
+    } catch (_) {
+      // Storage full or refused: a reload asks again and the server answers "already rated".
+    }
   }
 
   let renderQueued = false;
@@ -461,7 +618,10 @@
   async function api(path, init) {
     const headers = { 'Content-Type': 'application/json', ...(visitor ? { Authorization: 'Bearer ' + visitor.token } : {}) };
     const res = await fetch(base + path, { ...init, headers });
-    if (!res.ok) throw Object.assign(new Error('HTTP ' + res.status), { status: res.status });
+    if (!res.ok) {
+      const refusal = await res.json().catch(() => ({}));
+      throw Object.assign(new Error('HTTP ' + res.status), { status: res.status, code: refusal && refusal.error });
+    }
     return res.json();
   }
 
