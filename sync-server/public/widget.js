@@ -132,7 +132,7 @@
     '.file{display:block;color:#0b4f96;text-decoration:underline;cursor:pointer}.thumb{display:block;max-width:100%;max-height:160px;border-radius:6px;margin-top:4px}' +
     '.closed{flex-shrink:0;max-height:35%;overflow-y:auto;padding:6px 12px;background:#fef3c7;color:#78350f;border-bottom:1px solid #fcd34d;font-size:13px}' +
     '.closed p{margin:2px 0}.closed h3{font-size:13px;margin:2px 0}.closed details{border:0;padding:0}.closed ul{margin:4px 0;padding-left:16px}' +
-    '.rating{align-self:flex-start;max-width:85%;display:flex;flex-direction:column;gap:4px;padding:6px 10px;border:1px solid #cbd5e1;border-radius:10px}' +
+    '.rating{align-self:flex-start;flex-shrink:0;width:80%;box-sizing:border-box;display:flex;flex-direction:column;gap:4px;padding:6px 10px;border:1px solid #cbd5e1;border-radius:10px}' +
     '.rating fieldset{border:0;margin:0;padding:0}.rating legend{padding:0;font-size:12px;font-weight:600}.rating label{font-size:12px;font-weight:600}' +
     '.star{position:relative;display:inline-flex;padding:2px;color:#64748b}.star input{position:absolute;inset:0;opacity:0;margin:0;cursor:pointer}' +
     '.star svg{width:26px;height:26px;fill:none;stroke:currentColor;stroke-width:1.5;border-radius:4px}.star.on{color:#b45309}.star.on svg{fill:currentColor}' +
