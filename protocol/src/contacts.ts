@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import {
-  Attachment, ContactAddresses, ContactDoc, ConversationStatus, Id, MessageDirection, MessageDoc, TicketLink,
+  Attachment, ContactAddresses, ContactDoc, ConversationRating, ConversationStatus, Id, MessageDirection, MessageDoc, TicketLink,
 } from './documents.js';
 import { checkWhatsAppNumber } from './phone.js';
 
@@ -125,6 +125,11 @@ export const HistoryEntry = z.object({
   finishedAt: z.number().nullable(),
   /** The tickets linked to it (R-WS-14); absent from servers before issue 13. */
   ticketLinks: z.array(TicketLink).optional(),
+  /**
+   * The customer's rating (issue 18), for supervisors and the conversation's own agent only
+   * (sync-server access/ratings.ts); absent for anyone else and from servers before issue 18.
+   */
+  rating: ConversationRating.nullable().optional(),
 });
 export type HistoryEntry = z.infer<typeof HistoryEntry>;
 

@@ -7,6 +7,7 @@ import { liveContact } from '../contacts/live.js';
 import { getWire } from '../store/wire.js';
 import { mergeChannelMeta } from '../conversations/channelMeta.js';
 import { type ChannelRegistry, UncertainSend, type OutboundRequest } from './adapter.js';
+import { CustomerNames } from './customerNames.js';
 
 /** Records each send attempt before it leaves, so a crash mid-send is never followed by a blind repeat. */
 interface SendLogDoc extends StoredDoc {
@@ -64,9 +65,10 @@ export function sendMessageJob(deps: SendDeps): JobHandler {
 
     let result;
     try {
+      const shown = await asCustomersSeeIt(deps.store, message);
       // Each agent's message names its author while colleagues are invited (R-WS-05); the stored text stays as typed.
       result = await adapter.send({
-        conversation, message: { ...message, text: upstreamText(conversation, message) }, contact, idempotencyKey: sendKey, readMedia: deps.readMedia, publicMediaUrl: deps.publicMediaUrl ?? (() => null),
+        conversation, message: { ...shown, text: upstreamText(conversation, shown) }, contact, idempotencyKey: sendKey, readMedia: deps.readMedia, publicMediaUrl: deps.publicMediaUrl ?? (() => null),
       });
     } catch (error) {
       if (error instanceof UncertainSend && !adapter.idempotentSends) throw new PermanentFailure(UNCERTAIN_REASON);
@@ -78,6 +80,17 @@ export function sendMessageJob(deps: SendDeps): JobHandler {
     if (result.channelMeta) await mergeChannelMeta(deps.store, conversation.id, result.channelMeta);
     await deps.messages.recordSent(messageId, result.externalId, result.status);
   };
+}
+
+/**
+ * The message as it leaves: an agent's carries the name customers see (their alias, R-WS-11,
+ * issue 18) — in the author prefix upstream and as the widget's author — read now, so the alias
+ * the author has when it is sent applies. The stored message keeps the real name for the desk.
+ */
+async function asCustomersSeeIt(store: DocStore, message: MessageDoc): Promise<MessageDoc> {
+  if (message.direction !== 'out') return message;
+  const name = await new CustomerNames(store).of(message.authorId);
+  return name === undefined ? message : { ...message, authorName: name };
 }
 
 /**

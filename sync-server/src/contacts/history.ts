@@ -2,6 +2,8 @@ import {
   DomainError, notFound, type ContactMediaItem, type ConversationDoc, type HistoryEntry, type MessageDoc, type UserDoc,
 } from '@atende/protocol';
 import { mayReadConversation } from '../access/conversations.js';
+import { seesRatingOf } from '../access/ratings.js';
+import { viewerOf } from '../access/scope.js';
 import type { DocStore, StoredDoc } from '../store/index.js';
 import { toWire } from '../store/wire.js';
 import { isGone } from './live.js';
@@ -34,6 +36,7 @@ export async function contactHistory(store: DocStore, user: UserDoc, contactId: 
   const readable = await readableConversations(store, user, contactId);
   const finished = readable.map((c) => toWire<ConversationDoc>(c)).filter((c) => c.status === 'finished');
   finished.sort((a, b) => (b.finishedAt ?? 0) - (a.finishedAt ?? 0) || (a.id < b.id ? 1 : -1));
+  const viewer = viewerOf(user);
   return Promise.all(finished.map(async (c) => ({
     id: c.id,
     protocol: c.protocol,
@@ -47,6 +50,8 @@ export async function contactHistory(store: DocStore, user: UserDoc, contactId: 
     createdAt: c.createdAt,
     finishedAt: c.finishedAt,
     ticketLinks: c.ticketLinks,
+    // A colleague's rating is theirs and the supervisors' (issue 18).
+    ...(c.rating && seesRatingOf(viewer, c) ? { rating: c.rating } : {}),
   })));
 }
 

@@ -19,7 +19,8 @@ const PASSWORD_MESSAGES: Record<PasswordProblem, string> = {
 const gone = () => new DomainError('unauthenticated', 'unauthenticated', 'Sign in first');
 
 /**
- * "Editar perfil" (R-WS-11): an agent changes their own extension, language, photo and password.
+ * "Editar perfil" (R-WS-11): an agent changes their own extension, language, alias (the name
+ * customers see, issue 18), photo and password.
  * The user document is replicated to every colleague, so each change is a revision-checked write
  * (`updateWire`) that keeps what others wrote meanwhile (a pause, a team change by an admin).
  */
@@ -37,16 +38,18 @@ export class ProfileService {
     }
     const extension = body.extension === undefined ? undefined : normalizeExtension(body.extension);
     const language = body.language ? { language: body.language } : {};
+    // "Codinome" (issue 18): trimmed by the schema; '' or null clears it.
+    const alias = body.alias === undefined ? {} : { alias: body.alias || null };
     const stored = await getWire<UserDoc>(this.store, user.id);
     // Setting one's own extension again changes nothing: no claim to make or release.
-    if (extension === undefined || extension === (stored?.extension ?? null)) return this.write(user.id, (current) => ({ ...current, ...language }));
+    if (extension === undefined || extension === (stored?.extension ?? null)) return this.write(user.id, (current) => ({ ...current, ...language, ...alias }));
     if (extension !== null) await this.extensions.claim(user.id, extension);
     let previous: string | null | undefined;
     let saved: UserDoc;
     try {
       saved = await this.write(user.id, (current) => {
         previous = current.extension ?? null;
-        return { ...current, extension, ...language };
+        return { ...current, extension, ...language, ...alias };
       });
     } catch (error) {
       if (extension !== null) await this.extensions.release(user.id, extension);

@@ -3,6 +3,7 @@ import {
   SLOW_READER_CLOSE, type CollectionName, type ReplicaInfo, type SyncCheckpoint, type Viewer, type Visibility,
 } from '@atende/protocol';
 import type { WebSocket } from 'ws';
+import { hasRating, seesRatingOf, withRatingFor } from '../access/ratings.js';
 import { inReplica, replicaOf, scopeKey } from '../access/scope.js';
 import type { ChangeRow, StoredDoc } from '../store/index.js';
 import { toWire } from '../store/wire.js';
@@ -163,17 +164,28 @@ export class ChangeStream {
     // belongs to history, not to replicas.
     const replicated = inReplica(doc, this.options.replicaDays);
     let wire: Record<string, unknown> | undefined;
+    let withheld: Record<string, unknown> | undefined;
     let tombstone: Record<string, unknown> | undefined;
-    const formOf = (visibility: 'visible' | 'tombstone') =>
-      visibility === 'visible'
-        ? (wire ??= { ...toWire<Record<string, unknown>>(doc), _deleted: false })
-        : (tombstone ??= tombstoneOf(toWire<Record<string, unknown>>(doc)));
+    const formOf = (viewer: Viewer, visibility: 'visible' | 'tombstone') => {
+      if (visibility === 'tombstone') return (tombstone ??= tombstoneOf(toWire<Record<string, unknown>>(doc)));
+      wire ??= { ...toWire<Record<string, unknown>>(doc), _deleted: false };
+      // A conversation's rating: supervisors' groups and its own agent only (issue 18, access/ratings.ts).
+      return seesRatingOf(viewer, doc) ? wire : (withheld ??= withRatingFor(viewer, wire));
+    };
     const wanted = (visibility: Visibility): visibility is 'visible' | 'tombstone' =>
       visibility === 'tombstone' || (visibility === 'visible' && replicated);
     for (const group of this.groups.values()) {
       const visibility = visibilityOf(group.viewer, doc);
       if (!wanted(visibility)) continue;
-      add(group.pending, collection, row.id, t, formOf(visibility));
+      add(group.pending, collection, row.id, t, formOf(group.viewer, visibility));
+      this.dirty.add(group);
+    }
+    // The rating an agents' group does not get goes to the conversation's own agent, over their group's form.
+    const rater = hasRating(doc) && typeof doc.agentId === 'string' ? doc.agentId : undefined;
+    for (const member of rater ? this.byUser.get(rater) ?? [] : []) {
+      const group = member.group;
+      if (!group || seesRatingOf(group.viewer, doc) || !replicated || visibilityOf(member.viewer, doc) !== 'visible') continue;
+      add((member.own ??= new Map()), collection, row.id, t, formOf(member.viewer, 'visible'));
       this.dirty.add(group);
     }
     // Rights of one user (a contact they created, a note they wrote, their favourite, a one-to-one
@@ -184,7 +196,7 @@ export class ChangeStream {
       if (!group || visibilityOf(group.viewer, doc) !== 'hidden') continue;
       const visibility = visibilityOf(member.viewer, doc);
       if (!wanted(visibility)) continue;
-      add((member.own ??= new Map()), collection, row.id, t, formOf(visibility));
+      add((member.own ??= new Map()), collection, row.id, t, formOf(member.viewer, visibility));
       this.dirty.add(group);
     }
     // A form was built only for a group or owner that gets the change.
@@ -220,7 +232,9 @@ export class ChangeStream {
         for (const text of texts) this.send(member, text);
       }
       for (const [collection, mine] of own ?? []) {
-        const merged: Batch = { docs: new Map([...(group.pending.get(collection)?.docs ?? []), ...mine.docs]) };
+        const merged: Batch = { docs: new Map(group.pending.get(collection)?.docs) };
+        // A form of this user's own is dropped when the group's is newer (the change after it is not theirs alone).
+        for (const [id, entry] of mine.docs) if ((merged.docs.get(id)?.t ?? -Infinity) <= entry.t) merged.docs.set(id, entry);
         for (const text of this.frames(collection, merged, group.scope)) this.send(member, text);
       }
       socket?.uncork();

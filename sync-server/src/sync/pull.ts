@@ -3,6 +3,7 @@ import {
 } from '@atende/protocol';
 import type { DocStore, StoredDoc } from '../store/index.js';
 import { toWire } from '../store/wire.js';
+import { withRatingFor } from '../access/ratings.js';
 import { inReplica, scopeKey, syncKeys, type Viewer, visibilityOf, windowStart } from '../access/scope.js';
 import { openConversationsBefore } from './openPhase.js';
 import { compare, MergedRanges, type Position } from './ranges.js';
@@ -54,7 +55,8 @@ export function wireFor(viewer: Viewer, doc: StoredDoc, replicaDays: number, now
   const wire = toWire<Record<string, unknown>>(doc);
   if (visibility === 'tombstone') return tombstoneOf(wire);
   if (!inReplica(doc, replicaDays, now)) return undefined;
-  return { ...wire, _deleted: false };
+  // A colleague's rating stays with them and the supervisors (issue 18).
+  return { ...withRatingFor(viewer, wire), _deleted: false };
 }
 
 /**
@@ -91,7 +93,7 @@ export async function pullCollection(
     const since = usable ? usable.t : windowStart(type, replicaDays, now);
     const phase = await openConversationsBefore(store, viewer, since, usable?.phase ?? '', limit);
     read += phase.read;
-    documents.push(...phase.documents.map((doc) => ({ ...toWire<Record<string, unknown>>(doc), _deleted: false })));
+    documents.push(...phase.documents.map((doc) => ({ ...withRatingFor(viewer, toWire<Record<string, unknown>>(doc)), _deleted: false })));
     if (phase.next !== undefined) {
       options.onCost?.({ read, returned: documents.length });
       return { documents, checkpoint: stamp({ t: since, id: '' }, false, phase.next) };

@@ -1,6 +1,6 @@
 import {
   RATING_REQUEST_PAYLOAD,
-  conversationEventOf, docId, teamAvailability, visitorEvent, ulid, webchatConfigOf, type ContactDoc, type MessageDoc, type TeamDoc,
+  conversationEventOf, conversationEventText, docId, teamAvailability, visitorEvent, ulid, webchatConfigOf, type ContactDoc, type MessageDoc, type TeamDoc,
   type VisitorMessage, type VisitorResponse, type WebchatArticle, type WebchatConfig,
 } from '@atende/protocol';
 import { visitorMessagesSelector } from '../../access/visitors.js';
@@ -10,6 +10,7 @@ import type { DocStore, StoredDoc } from '../../store/index.js';
 import { getWire, toStored, toWire } from '../../store/wire.js';
 import { isEnabled, type ChannelAccountDoc } from '../../channelAccounts/service.js';
 import { isGone } from '../../contacts/live.js';
+import { CustomerNames } from '../customerNames.js';
 
 export interface Visitor {
   visitorId: string;
@@ -106,10 +107,28 @@ export class VisitorService {
     const selector = await visitorMessagesSelector(this.store, visitor.contactId, visitor.account._id);
     if (!selector) return [];
     const messages = await this.store.find({ selector, limit: TRANSCRIPT_LIMIT });
-    return messages
-      .map((m) => toVisitorMessage(toWire<MessageDoc>(m)))
-      .sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
+    const names = new CustomerNames(this.store);
+    const shown = await Promise.all(messages.map(async (m) => toVisitorMessage(await asVisitorSeesIt(toWire<MessageDoc>(m), names))));
+    return shown.sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
   }
+}
+
+/**
+ * The message with the names the customer sees (R-WS-11, issue 18): an agent's alias as the
+ * author of their messages and in "… entrou na conversa"-type notices. The stored message and
+ * event keep the real name, for the desk and the reports.
+ */
+export async function asVisitorSeesIt(message: MessageDoc, names: CustomerNames): Promise<MessageDoc> {
+  const event = conversationEventOf(message);
+  if (event && (event.event === 'joined' || event.event === 'invited' || event.event === 'left')) {
+    const agentName = await names.of(event.agentId);
+    if (agentName === undefined) return message;
+    const shown = { ...event, agentName };
+    return { ...message, payload: shown, text: conversationEventText(shown) };
+  }
+  if (event || message.direction !== 'out') return message;
+  const authorName = await names.of(message.authorId);
+  return authorName === undefined ? message : { ...message, authorName };
 }
 
 export function toVisitorMessage(message: MessageDoc): VisitorMessage {
