@@ -57,7 +57,7 @@ describe('R-CH-04 Telegram registration (connect on save)', () => {
     const tested = await call<{ ok: boolean; message: string }>(rig.server, 'POST', `/api/admin/channels/${rig.accountId}/test`, { token: rig.admin });
     expect(tested.body.ok).toBe(true);
     expect(rig.bot.calls.map((c) => c.method)).toEqual(['getMe', 'setWebhook']);
-    expect(rig.bot.calls[1]?.params).toMatchObject({ url: rig.bot.webhook?.url, secret_token: rig.bot.webhook?.secretToken, allowed_updates: ['message', 'edited_message'] });
+    expect(rig.bot.calls[1]?.params).toMatchObject({ url: rig.bot.webhook?.url, secret_token: rig.bot.webhook?.secretToken, allowed_updates: ['message', 'edited_message', 'callback_query'] });
 
     const wrongToken = '7000000999:AAE-not-the-bot-token-0123456789';
     const other = await call<ChannelAccountView>(rig.server, 'POST', '/api/admin/channels', {

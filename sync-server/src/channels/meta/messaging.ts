@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import {
-  CHANNEL_TEXT_MAX, customerWroteAtOf, fitsChannelText, GRAPH_API_BASE, replyPolicyOf, replyWindowOf,
+  CHANNEL_TEXT_MAX, customerWroteAtOf, fitsChannelText, formatRatingAnswer, GRAPH_API_BASE, RATING_LABELS, RATING_REQUEST_PAYLOAD, RATING_SCORES,
+  replyPolicyOf, replyWindowOf,
   type Attachment, type ChannelTestResponse, type ContactDoc, type ConversationDoc,
 } from '@atende/protocol';
 import type { ChannelAccountDoc } from '../../channelAccounts/service.js';
@@ -30,6 +31,15 @@ const SEND_TYPES: Record<MetaMessagingKind, Partial<Record<Attachment['kind'], s
   messenger: { image: 'image', video: 'video', audio: 'audio', document: 'file' },
   instagram: { image: 'image', video: 'video', audio: 'audio' },
 };
+
+/**
+ * The rating question's quick replies (issue 18), when the message asks for a rating: a reply per
+ * score whose payload names the conversation's rating key (titles ≤ 20 characters, payloads ≤ 1,000).
+ */
+export function ratingQuickReplies(ratingKey: unknown): { quick_replies?: Array<{ content_type: 'text'; title: string; payload: string }> } {
+  if (typeof ratingKey !== 'string') return {};
+  return { quick_replies: RATING_SCORES.map((n) => ({ content_type: 'text', title: RATING_LABELS[n] ?? String(n), payload: formatRatingAnswer(ratingKey, n) })) };
+}
 
 export interface MetaMessagingOptions {
   fetcher?: typeof fetch;
@@ -116,7 +126,7 @@ export class MetaMessagingAdapter implements ChannelAdapter {
       sent = this.fileSent.get(message.id) ?? await this.post({ ...envelope, message: { attachment: { type, payload: { url, is_reusable: false } } } });
       if (message.text) this.fileSent.set(message.id, sent);
     }
-    if (message.text) sent = await this.post({ ...envelope, message: { text: message.text } });
+    if (message.text) sent = await this.post({ ...envelope, message: { text: message.text, ...ratingQuickReplies(message.payload?.[RATING_REQUEST_PAYLOAD]) } });
     this.fileSent.delete(message.id);
     if (!sent) throw new PermanentFailure('A mensagem está vazia.');
     this.typingThrottle.forget(request.conversation.id);

@@ -1,5 +1,5 @@
 import {
-  DomainError, MESSAGE_TEXT_MAX, REPLY_TO, SENT_AT, STORY, STORY_ID, STORY_URL, UNSUPPORTED, type MessageDoc, type MessageKind,
+  DomainError, MESSAGE_TEXT_MAX, parseRatingAnswer, REPLY_TO, SENT_AT, STORY, STORY_ID, STORY_URL, UNSUPPORTED, type MessageDoc, type MessageKind,
 } from '@atende/protocol';
 import { z } from 'zod';
 import { channelName } from '../../conversations/channelSentences.js';
@@ -32,6 +32,8 @@ const Message = z.object({
   is_echo: z.boolean().optional(),
   is_deleted: z.boolean().optional(),
   is_unsupported: z.boolean().optional(),
+  /** The customer tapped one of our quick replies: its payload (the text is its title). */
+  quick_reply: z.object({ payload: z.string().optional() }).optional(),
   reply_to: z.object({ mid: z.string().optional(), story: z.object({ url: z.string().optional(), id: z.string().optional() }).optional() }).optional(),
 });
 type MetaMessage = z.infer<typeof Message>;
@@ -127,6 +129,9 @@ function messageOf(m: MetaMessage, address: string, timestamp: number | undefine
     return make('text', unsupportedText(kind));
   }
   if (m.reply_to?.mid) payload[REPLY_TO] = m.reply_to.mid;
+  // A tap on our rating quick replies (issue 18): the ratings service decides whether it counts.
+  const ratingAnswer = parseRatingAnswer(m.quick_reply?.payload);
+  if (ratingAnswer) return { ...make('text', m.text ?? ''), ratingAnswer };
   const story = m.reply_to?.story;
   if (story) {
     payload[STORY] = 'reply';

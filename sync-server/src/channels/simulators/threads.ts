@@ -27,7 +27,15 @@ export interface ThreadMessage {
   status: ThreadMessageStatus;
   /** A line above the message: "Editada", "Menção no story", "Resposta ao story", "Fora da janela: HUMAN_AGENT". */
   label?: string;
+  /**
+   * The business's message offers these to pick (WhatsApp list rows or reply buttons, Telegram
+   * inline buttons, Messenger/Instagram quick replies): the page shows them as buttons.
+   */
+  choices?: ThreadChoice[];
 }
+
+/** One pickable answer of a business message: the id the upstream returns when picked, and its label. */
+export interface ThreadChoice { id: string; title: string }
 
 export interface CustomerThread<M extends ThreadMessage = ThreadMessage> {
   id: string;
@@ -67,7 +75,8 @@ export class CustomerThreads<M extends ThreadMessage = ThreadMessage> {
     const thread = this.threads.get(id);
     if (!thread) return { id, name: '', messages: [], typing: false };
     const { typingUntil, ...rest } = thread;
-    return { ...rest, messages: thread.messages.map((m) => ({ ...m, ...(m.media ? { media: { ...m.media } } : {}) })), typing: (typingUntil ?? 0) > now };
+    const copy = (m: M): M => ({ ...m, ...(m.media ? { media: { ...m.media } } : {}), ...(m.choices ? { choices: m.choices.map((c) => ({ ...c })) } : {}) });
+    return { ...rest, messages: thread.messages.map(copy), typing: (typingUntil ?? 0) > now };
   }
 
   add(id: string, message: M, name?: string): M {

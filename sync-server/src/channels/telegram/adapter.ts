@@ -1,4 +1,7 @@
-import { CHANNEL_TEXT_MAX, channelTextLength, TELEGRAM_API_BASE, type Attachment, type ChannelTestResponse, type ContactDoc, type ConversationDoc } from '@atende/protocol';
+import {
+  CHANNEL_TEXT_MAX, channelTextLength, formatRatingAnswer, RATING_LABELS, RATING_REQUEST_PAYLOAD, RATING_SCORES, TELEGRAM_API_BASE,
+  type Attachment, type ChannelTestResponse, type ContactDoc, type ConversationDoc,
+} from '@atende/protocol';
 import type { ChannelAccountDoc } from '../../channelAccounts/service.js';
 import { assertFileCount, assertTextFits } from '../../conversations/replyContent.js';
 import { textTooLongRefusal } from '../../conversations/channelSentences.js';
@@ -21,8 +24,8 @@ export const TELEGRAM_CAPTION_MAX = 1024;
 const PHOTO_TYPES = new Set(['image/jpeg', 'image/png', 'image/webp']);
 /** sendPhoto's refusals of a picture's dimensions or content, which sendDocument does not check. */
 const PHOTO_REFUSED_SHAPE = /PHOTO_INVALID_DIMENSIONS|IMAGE_PROCESS_FAILED/;
-/** What we ask Telegram to deliver (setWebhook allowed_updates). */
-export const TELEGRAM_ALLOWED_UPDATES = ['message', 'edited_message'] as const;
+/** What we ask Telegram to deliver (setWebhook allowed_updates): callback queries are the rating buttons' answers. */
+export const TELEGRAM_ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query'] as const;
 
 export const TOKEN_REFUSED = 'O Telegram recusou o token do bot: confira o token (BotFather) e salve-o neste canal.';
 export const BLOCKED_REASON = 'O cliente bloqueou o bot no Telegram.';
@@ -73,7 +76,11 @@ export class TelegramAdapter implements ChannelAdapter {
   }
 
   parse(request: WebhookRequest): InboundEvent[] {
-    return parseTelegramUpdate(request.rawBody);
+    // A pressed button spins in the customer's app until answered: answered at once, best effort,
+    // never holding up the webhook's answer (a failure only leaves the spinner to time out).
+    return parseTelegramUpdate(request.rawBody, (id) => {
+      this.call('answerCallbackQuery', { callback_query_id: id }).catch(() => undefined);
+    });
   }
 
   async send(request: OutboundRequest): Promise<SendResult> {
@@ -99,7 +106,10 @@ export class TelegramAdapter implements ChannelAdapter {
         this.fileSentFor.delete(key);
       }
     } else {
-      sent = (await this.call('sendMessage', { chat_id: chatId, text: message.text })) as { message_id?: number };
+      // `?.`: messages built before payloads existed carry none.
+      const ratingKey = message.payload?.[RATING_REQUEST_PAYLOAD];
+      const keyboard = typeof ratingKey === 'string' ? { reply_markup: ratingKeyboard(ratingKey) } : {};
+      sent = (await this.call('sendMessage', { chat_id: chatId, text: message.text, ...keyboard })) as { message_id?: number };
     }
     this.typingThrottle.forget(request.conversation.id);
     return { externalId: typeof sent.message_id === 'number' ? telegramMessageId(chatId, sent.message_id) : null, status: 'sent' };
@@ -205,6 +215,14 @@ export class TelegramAdapter implements ChannelAdapter {
   private request(what: string, url: string, init: { method: string; body?: string | FormData; headers?: Record<string, string> }): Promise<Response> {
     return upstreamFetch(url, init, { label: `Telegram ${what}`, fetcher: this.fetcher, redactUrl: true });
   }
+}
+
+/**
+ * The rating question's inline keyboard (issue 18): a button per score, one under the other so
+ * each label shows whole; its callback_data (≤ 64 bytes) names the conversation's rating key.
+ */
+export function ratingKeyboard(key: string): { inline_keyboard: Array<Array<{ text: string; callback_data: string }>> } {
+  return { inline_keyboard: RATING_SCORES.map((n) => [{ text: RATING_LABELS[n] ?? String(n), callback_data: formatRatingAnswer(key, n) }]) };
 }
 
 /** A refusal Telegram answered; its description never holds the token (it is not echoed). */

@@ -1,5 +1,5 @@
 import {
-  DomainError, MEDIA_ERROR, MESSAGE_TEXT_MAX, REPLY_TO, SENT_AT, START_PARAMETER, UNSUPPORTED, type MessageDoc, type MessageKind,
+  DomainError, MEDIA_ERROR, MESSAGE_TEXT_MAX, parseRatingAnswer, REPLY_TO, SENT_AT, START_PARAMETER, UNSUPPORTED, type MessageDoc, type MessageKind,
 } from '@atende/protocol';
 import { z } from 'zod';
 import type { InboundEvent, InboundMessage } from '../adapter.js';
@@ -37,7 +37,18 @@ const Message = z.looseObject({
   reply_to_message: z.object({ message_id: z.number().optional() }).optional(),
 });
 type TgMessage = z.infer<typeof Message>;
-const Update = z.object({ update_id: z.number(), message: z.unknown().optional(), edited_message: z.unknown().optional() });
+const Update = z.object({
+  update_id: z.number(), message: z.unknown().optional(), edited_message: z.unknown().optional(), callback_query: z.unknown().optional(),
+});
+/** A press of an inline keyboard button (core.telegram.org/bots/api#callbackquery); `message` is the bot's message that carried it. */
+const CallbackQuery = z.object({
+  id: z.string().min(1).max(200),
+  from: z.object({ id: z.number().optional(), is_bot: z.boolean().optional(), first_name: z.string().optional(), last_name: z.string().optional() }),
+  message: Message.extend({
+    reply_markup: z.object({ inline_keyboard: z.array(z.array(z.object({ text: z.string().optional(), callback_data: z.string().optional() }))).optional() }).optional(),
+  }).optional(),
+  data: z.string().optional(),
+});
 
 /** Bots may download files up to 20 MB (getFile); bigger ones are announced, never fetched. */
 export const TELEGRAM_DOWNLOAD_MAX = 20 * 1024 * 1024;
@@ -62,7 +73,11 @@ const METADATA = new Set([
 /** The Telegram externalId of a message: message ids are per chat. */
 export const telegramMessageId = (chatId: string | number, messageId: number): string => `${chatId}:${messageId}`;
 
-export function parseTelegramUpdate(rawBody: Buffer): InboundEvent[] {
+/**
+ * `onCallbackQuery`: told the id of every callback_query the update carries (even one ignored), so
+ * the adapter answers it and the customer's app stops its spinner.
+ */
+export function parseTelegramUpdate(rawBody: Buffer, onCallbackQuery?: (id: string) => void): InboundEvent[] {
   let json: unknown;
   try {
     json = JSON.parse(rawBody.toString('utf8'));
@@ -87,8 +102,37 @@ export function parseTelegramUpdate(rawBody: Buffer): InboundEvent[] {
     const at = typeof m.edit_date === 'number' ? m.edit_date * 1000 : Date.now();
     return [{ type: 'edit', edit: { externalId: sender.externalId, address: sender.address, authorName: sender.authorName, text: text.slice(0, MESSAGE_TEXT_MAX), at } }];
   }
-  // callback_query, my_chat_member, channel posts…: not asked for (allowed_updates), acknowledged if they come.
+  if (update.data.callback_query !== undefined) {
+    const parsed = CallbackQuery.safeParse(update.data.callback_query);
+    if (!parsed.success) return [];
+    onCallbackQuery?.(parsed.data.id);
+    const message = callbackMessageOf(parsed.data);
+    return message ? [{ type: 'message', message }] : [];
+  }
+  // my_chat_member, channel posts…: not asked for (allowed_updates), acknowledged if they come.
   return [];
+}
+
+/**
+ * A button pressed under one of the bot's messages in a private chat (issue 18: the rating
+ * keyboard): a message of the customer whose text is the button's label, and — when its data is a
+ * rating answer — `ratingAnswer`. The press has no date upstream: it counts as now. Its id is the
+ * callback query's (Telegram redelivers the same update with the same id).
+ */
+function callbackMessageOf(query: z.infer<typeof CallbackQuery>): InboundMessage | undefined {
+  const chat = query.message?.chat;
+  if (!query.message || chat?.type !== 'private' || chat.id === undefined || query.from.is_bot || !query.data) return undefined;
+  const address = String(chat.id);
+  if (!/^\d{1,20}$/.test(address) || String(query.from.id) !== address) return undefined;
+  const at = Date.now();
+  const payload: MessageDoc['payload'] = { [SENT_AT]: at };
+  if (typeof query.message.message_id === 'number') payload[REPLY_TO] = telegramMessageId(address, query.message.message_id);
+  const pressed = query.message.reply_markup?.inline_keyboard?.flat().find((b) => b.callback_data === query.data);
+  const ratingAnswer = parseRatingAnswer(query.data);
+  return {
+    externalId: query.id, address, authorName: [query.from.first_name, query.from.last_name].filter(Boolean).join(' '), at,
+    kind: 'text', text: (pressed?.text ?? query.data).slice(0, MESSAGE_TEXT_MAX), media: [], payload, ...(ratingAnswer ? { ratingAnswer } : {}),
+  };
 }
 
 /** The customer behind a private-chat message; undefined for groups, channels, bots and malformed ones. */

@@ -1,5 +1,5 @@
 import {
-  formatPhoneNumber, GRAPH_API_BASE, isWhatsAppUserId, whatsappRefusal, type Attachment, type ChannelTestResponse, type ContactDoc, type ConversationDoc,
+  formatPhoneNumber, formatRatingAnswer, GRAPH_API_BASE, RATING_LABELS, RATING_REQUEST_PAYLOAD, RATING_SCORES, isWhatsAppUserId, whatsappRefusal, type Attachment, type ChannelTestResponse, type ContactDoc, type ConversationDoc,
 } from '@atende/protocol';
 import { PermanentFailure, RetryLater } from '../../jobs/types.js';
 import type { ChannelAccountDoc } from '../../channelAccounts/service.js';
@@ -73,7 +73,10 @@ export class WhatsAppAdapter implements ChannelAdapter {
     // A customer known only by their business-scoped id is addressed by `recipient`, not `to`.
     const envelope = { messaging_product: 'whatsapp', recipient_type: 'individual', ...(isWhatsAppUserId(to) ? { recipient: to } : { to }) };
     let body: Record<string, unknown>;
-    if (message.kind === 'template') {
+    const ratingKey = message.payload?.[RATING_REQUEST_PAYLOAD];
+    if (typeof ratingKey === 'string' && !attachment && message.kind !== 'template') {
+      body = { ...envelope, type: 'interactive', interactive: ratingList(message.text, ratingKey) };
+    } else if (message.kind === 'template') {
       const headerImage = attachment?.kind === 'image' ? await this.uploadAttachment(request, attachment) : undefined;
       body = { ...envelope, type: 'template', template: templateOf(message.payload, headerImage) };
     } else if (attachment) {
@@ -194,6 +197,24 @@ export class WhatsAppAdapter implements ChannelAdapter {
       label: 'WhatsApp', fetcher: this.fetcher,
     });
   }
+}
+
+/** The list's button, which opens the rows (Cloud API: at most 20 characters). */
+export const RATING_LIST_BUTTON = 'Avaliar';
+
+/**
+ * The rating question as an interactive list (issue 18): one section, a row per score whose id
+ * names the conversation's rating key — the customer's pick comes back as `list_reply` with it.
+ */
+export function ratingList(question: string, key: string): Record<string, unknown> {
+  return {
+    type: 'list',
+    body: { text: question },
+    action: {
+      button: RATING_LIST_BUTTON,
+      sections: [{ title: 'Nota', rows: RATING_SCORES.map((n) => ({ id: formatRatingAnswer(key, n), title: RATING_LABELS[n] ?? String(n) })) }],
+    },
+  };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { DomainError, MESSAGE_TEXT_MAX, type MessageDoc, type MessageKind, type MessageStatus } from '@atende/protocol';
+import { DomainError, MESSAGE_TEXT_MAX, parseRatingAnswer, type MessageDoc, type MessageKind, type MessageStatus } from '@atende/protocol';
 import type { InboundEvent, InboundMessage } from '../adapter.js';
 
 /**
@@ -144,7 +144,9 @@ function messageOf(m: WaMessage, contacts: WaContact[]): InboundMessage | undefi
     const reply = m.interactive?.button_reply ?? m.interactive?.list_reply;
     if (reply?.id) payload.replyId = reply.id;
     payload.interactive = m.interactive?.type ?? null;
-    return make('text', reply?.title ?? '');
+    // A pick from our rating list (issue 18): the ratings service decides whether it counts.
+    const ratingAnswer = parseRatingAnswer(reply?.id);
+    return { ...make('text', reply?.title ?? ''), ...(ratingAnswer ? { ratingAnswer } : {}) };
   }
   if (type === 'button') {
     if (m.button?.payload) payload.replyId = m.button.payload;

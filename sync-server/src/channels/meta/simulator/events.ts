@@ -41,6 +41,10 @@ export const messengerText = (pageId: string, psid: string, text: string, option
 export const instagramText = (igUserId: string, igsid: string, text: string, options: MetaEventOptions = {}) =>
   customerMessage('instagram', igUserId, igsid, { text }, options);
 
+/** The customer tapped one of our quick replies: its title as the text, its payload under `quick_reply`. */
+export const quickReplyTap = (object: MetaObject, entryId: string, customerId: string, reply: { title: string; payload: string }, options: MetaEventOptions = {}) =>
+  customerMessage(object, entryId, customerId, { text: reply.title, quick_reply: { payload: reply.payload } }, options);
+
 /** Files (with an optional text, which Messenger sends beside them in the same message). */
 export const messengerAttachment = (pageId: string, psid: string, attachments: MetaAttachment[], options: MetaEventOptions & { text?: string } = {}) =>
   customerMessage('page', pageId, psid, { ...(options.text ? { text: options.text } : {}), attachments: attachmentsOf(attachments) }, options);

@@ -30,6 +30,8 @@ export interface MetaSent {
   text?: string;
   /** `filename`: what the link's Content-Disposition names (Atende's public media links do). */
   attachment?: { type: string; url: string; bytes: Buffer; mimeType: string; filename?: string };
+  /** Text quick replies offered with the message (tapped, their payload comes back). */
+  quickReplies?: Array<{ title: string; payload: string }>;
   at: number;
 }
 
@@ -243,6 +245,7 @@ export class FakeMetaGraph extends LoopbackServer {
     const sent: MetaSent = {
       recipientId: checked.recipientId, mid, platform: checked.platform, messagingType: checked.messagingType, at: this.now(),
       ...(checked.tag ? { tag: checked.tag } : {}), ...(checked.text !== undefined ? { text: checked.text } : {}), ...(attachment ? { attachment } : {}),
+      ...(checked.quickReplies ? { quickReplies: checked.quickReplies } : {}),
     };
     this.sent.push(sent);
     answer(200, { recipient_id: checked.recipientId, message_id: mid });

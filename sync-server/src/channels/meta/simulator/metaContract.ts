@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { GraphFailure } from '../../whatsapp/simulator/graphContract.js';
+import { checkQuickReplies, type QuickReply } from './metaQuickReplies.js';
 
 /**
  * What the fake Send API accepts and how it refuses (CHANNELS.md, Meta's Send API reference),
@@ -65,7 +66,10 @@ export interface MetaCustomer { platform: MetaPlatform; lastWroteAt: number | nu
 /** An accepted send body, before the fake fetches its attachment. */
 export type CheckedSend =
   | { kind: 'action'; recipientId: string; action: 'typing_on' | 'typing_off' | 'mark_seen' }
-  | { kind: 'message'; recipientId: string; platform: MetaPlatform; messagingType: string; tag?: string; text?: string; attachment?: { type: string; url: string } };
+  | {
+    kind: 'message'; recipientId: string; platform: MetaPlatform; messagingType: string; tag?: string; text?: string;
+    attachment?: { type: string; url: string }; quickReplies?: QuickReply[];
+  };
 
 /**
  * The send contract: the recipient must be a customer of this page, a sender action goes alone,
@@ -91,10 +95,15 @@ export function checkSend(body: unknown, customerOf: (id: string) => MetaCustome
   if (type !== 'MESSAGE_TAG' && b.tag !== undefined) return invalid('param tag is only allowed with messaging_type MESSAGE_TAG');
   const problem = windowProblem(customer, type, b.tag, now);
   if (problem) return problem;
-  const message = b.message as { text?: unknown; attachment?: { type?: unknown; payload?: { url?: unknown } } } | undefined;
+  const message = b.message as { text?: unknown; attachment?: { type?: unknown; payload?: { url?: unknown } }; quick_replies?: unknown } | undefined;
   if (typeof message !== 'object' || message === null) return invalid('param message must be non-empty.');
   if ((message.text === undefined) === (message.attachment === undefined)) return invalid('message must have exactly one of text or attachment');
-  const base = { kind: 'message' as const, recipientId, platform: customer.platform, messagingType: type, ...(typeof b.tag === 'string' ? { tag: b.tag } : {}) };
+  const quickReplies = checkQuickReplies(message.quick_replies, customer.platform);
+  if (quickReplies && 'code' in quickReplies) return quickReplies;
+  const base = {
+    kind: 'message' as const, recipientId, platform: customer.platform, messagingType: type,
+    ...(typeof b.tag === 'string' ? { tag: b.tag } : {}), ...(quickReplies?.length ? { quickReplies } : {}),
+  };
   if (message.text !== undefined) {
     const max = TEXT_MAX[customer.platform];
     if (typeof message.text !== 'string' || !message.text) return invalid('param message[text] must be non-empty.');

@@ -18,6 +18,7 @@ import type { MetaSimulator } from './simulator.js';
  *   POST /customer/api/images?platform=…&id=…&name=…&caption=…  (raw JPEG/PNG/GIF/WebP body)
  *   POST /customer/api/story                       {id, name, kind: mention|reply, text?} (Instagram)
  *   POST /customer/api/read                        {platform, id, ids}: the page showed these business messages
+ *   POST /customer/api/quick-reply                 {platform, id, name, messageId, payload}: the customer taps a quick reply
  *   GET  /customer/media/:mid                      a file the business sent
  */
 const serveAsset = pageAssets(path.join(path.dirname(fileURLToPath(import.meta.url)), 'page'), {
@@ -36,6 +37,7 @@ const Write = z.strictObject({ platform: Platform, id: CustomerId, name: Name, t
 const Story = z.strictObject({ id: CustomerId, name: Name, kind: z.enum(['mention', 'reply']), text: Text.optional() })
   .refine((s) => s.kind === 'mention' || s.text !== undefined, { message: 'a reply to a story needs text', path: ['text'] });
 const Read = z.strictObject({ platform: Platform, id: CustomerId, ids: z.array(z.string().max(200)).max(200) });
+const QuickReplyTap = z.strictObject({ platform: Platform, id: CustomerId, name: Name, messageId: z.string().min(1).max(200), payload: z.string().min(1).max(1000) });
 const ImageQuery = z.object({ platform: Platform, id: CustomerId, name: Name, caption: z.string().max(1000).default('') });
 
 /** What a customer's app lets them send as a photo (protocol MEDIA_LIMITS: Instagram 8 MB, Messenger 25 MB). */
@@ -101,6 +103,15 @@ export function customerPage(simulator: MetaSimulator) {
           ? await simulator.customerMentionsInStory(customer)
           : await simulator.customerRepliesToStory(customer, input.text ?? '');
         json(res, 200, { message });
+      }
+      return true;
+    }
+    if (route === '/customer/api/quick-reply') {
+      const input = readJson(req, res, body, QuickReplyTap);
+      if (input) {
+        const tapped = simulator.customerTapsQuickReply(input.platform, { id: input.id, name: input.name }, input.messageId, input.payload);
+        if (!tapped) json(res, 404, { error: 'this customer has no such message or quick reply' });
+        else json(res, 200, { message: await tapped });
       }
       return true;
     }

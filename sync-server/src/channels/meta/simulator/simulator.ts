@@ -5,7 +5,7 @@ import { CustomerThreads, type ThreadMedia, type ThreadMessage, type ThreadView 
 import { WebhookSender } from '../../whatsapp/simulator/webhookSender.js';
 import {
   instagramAttachment, instagramRead, instagramText, messengerAttachment, messengerDelivery, messengerRead, messengerText,
-  storyMention, storyReply,
+  quickReplyTap, storyMention, storyReply,
 } from './events.js';
 import { FakeMetaGraph, type MetaPlatform, type MetaSenderAction, type MetaSent } from './fakeMetaGraph.js';
 import { customerPage } from './page.js';
@@ -131,6 +131,20 @@ export class MetaSimulator extends LoopbackSimulator<FakeMetaGraph> {
     return this.customerSends('instagram', customer, event, { text, media: { kind: 'image', url: this.storyUrl }, label: 'Respondeu ao story da empresa' });
   }
 
+  /**
+   * The customer taps a quick reply (`payload`) of the business's message `messageId`: our server
+   * gets the message Meta sends for it (the title as text, `quick_reply.payload`). Undefined when
+   * the thread holds no such message or reply.
+   */
+  customerTapsQuickReply(platform: MetaPlatform, customer: MetaCustomer, messageId: string, payload: string): Promise<ThreadMessage> | undefined {
+    const offered = this.threads[platform].find(customer.id, messageId);
+    const choice = offered?.from === 'business' ? offered.choices?.find((c) => c.id === payload) : undefined;
+    if (!choice) return undefined;
+    const entryId = platform === 'messenger' ? this.options.pageId : this.options.igUserId;
+    const event = quickReplyTap(platform === 'messenger' ? 'page' : 'instagram', entryId, customer.id, { title: choice.title, payload });
+    return this.customerSends(platform, customer, event, { text: choice.title, label: 'Resposta rápida' });
+  }
+
   /** The page showed these business messages: reported read as Meta does (Messenger: a watermark; Instagram: the last mid). */
   customerRead(platform: MetaPlatform, id: string, ids: readonly string[]): void {
     const unread = ids.map((mid) => this.threads[platform].find(id, mid)).filter((m): m is ThreadMessage => m?.from === 'business' && m.status !== 'read');
@@ -175,8 +189,10 @@ export class MetaSimulator extends LoopbackSimulator<FakeMetaGraph> {
       media = { kind: MEDIA_KINDS[attachment.type] ?? 'document', url: businessMediaUrl(sent.mid), filename: attachment.filename ?? 'arquivo' };
     }
     const label = sent.tag ? `Enviada com a etiqueta ${sent.tag}` : undefined;
+    const choices = sent.quickReplies?.map((q) => ({ id: q.payload, title: q.title }));
     this.threads[sent.platform].add(sent.recipientId, {
       id: sent.mid, from: 'business', at: sent.at, text: sent.text ?? '', status: 'sent', ...(media ? { media } : {}), ...(label ? { label } : {}),
+      ...(choices?.length ? { choices } : {}),
     });
     // Messenger reports deliveries; Instagram only reads.
     if (sent.platform !== 'messenger') return;

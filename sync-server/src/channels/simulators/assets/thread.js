@@ -7,7 +7,8 @@
 
 /**
  * One message as the simulators' `…/api/thread` routes return it (simulators/threads.ts).
- * @typedef {{id: string, from: string, at: number, text: string, media?: {kind: string, url: string, filename?: string}, status: string, label?: string}} ThreadMessage
+ * @typedef {{id: string, from: string, at: number, text: string, media?: {kind: string, url: string, filename?: string}, status: string, label?: string,
+ *   choices?: Array<{id: string, title: string}>}} ThreadMessage
  * @typedef {{id: string, name: string, typing: boolean, messages: ThreadMessage[]}} Thread
  */
 
@@ -84,8 +85,11 @@ function time(/** @type {number} */ at) {
   return new Date(at).toLocaleTimeString('pt-BR', { hour: '2-digit', minute: '2-digit' });
 }
 
-/** @param {ThreadMessage} m @param {string} statusClass */
-function render(m, statusClass) {
+/**
+ * @param {ThreadMessage} m @param {string} statusClass
+ * @param {((messageId: string, choiceId: string) => void) | undefined} onPick
+ */
+function render(m, statusClass, onPick) {
   const item = document.createElement('li');
   item.className = `message ${m.from}`;
   item.dataset.messageId = m.id;
@@ -119,6 +123,23 @@ function render(m, statusClass) {
   const text = document.createElement('div');
   text.className = 'text';
   item.append(text);
+  // The answers a business message offers (list rows, inline buttons, quick replies): the customer taps one.
+  if (m.from === 'business' && m.choices?.length && onPick) {
+    const choices = document.createElement('div');
+    choices.className = 'choices';
+    choices.setAttribute('role', 'group');
+    choices.setAttribute('aria-label', 'Respostas');
+    for (const choice of m.choices) {
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'choice';
+      button.dataset.choiceId = choice.id;
+      button.textContent = choice.title;
+      button.addEventListener('click', () => onPick(m.id, choice.id));
+      choices.append(button);
+    }
+    item.append(choices);
+  }
   const meta = document.createElement('div');
   meta.className = 'meta';
   const when = document.createElement('time');
@@ -165,11 +186,11 @@ function update(view, m, statuses) {
  * The thread on screen. `show(thread)` draws what is new or changed and answers the business
  * messages not yet read (for pages whose channel reports reads). The hooks for what differs per
  * channel: `statuses` (marks and words per status, over the defaults, e.g. WhatsApp's ticks) and
- * `statusClass` (the status element's class).
+ * `statusClass` (the status element's class), `onPick` (the customer tapped one of a message's choices).
  * @param {{list: HTMLElement, scroller: HTMLElement, empty: HTMLElement, typing: HTMLElement, typingText: string,
- *   statuses?: Record<string, string[]>, statusClass?: string}} parts
+ *   statuses?: Record<string, string[]>, statusClass?: string, onPick?: (messageId: string, choiceId: string) => void}} parts
  */
-export function threadView({ list, scroller, empty, typing, typingText, statuses = {}, statusClass = 'status' }) {
+export function threadView({ list, scroller, empty, typing, typingText, statuses = {}, statusClass = 'status', onPick }) {
   /** @type {Record<string, string[]>} */
   const shownStatuses = { ...STATUS, ...statuses };
   /** @type {Map<string, ReturnType<typeof render>>} */
@@ -189,7 +210,7 @@ export function threadView({ list, scroller, empty, typing, typingText, statuses
       for (const m of thread.messages) {
         let view = shown.get(m.id);
         if (!view) {
-          view = render(m, statusClass);
+          view = render(m, statusClass, onPick);
           shown.set(m.id, view);
           list.append(view.item);
         }

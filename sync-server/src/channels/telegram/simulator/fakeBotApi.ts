@@ -6,13 +6,15 @@ import {
   type BotFailure, type BotParams, type WebhookSettings,
 } from './botApiContract.js';
 import { BotFiles, type TgFile } from './botFiles.js';
+import { callbackButtons, checkCallbackAnswer, checkReplyMarkup, type InlineKeyboard } from './botKeyboards.js';
 import { BotWebhook } from './botWebhook.js';
 
 /**
  * A fake of Telegram's Bot API on loopback (CHANNELS.md): methods at `/bot<token>/<method>`, files
  * at `/file/bot<token>/<file_path>`, the webhook registered by setWebhook and updates delivered to
  * it with the secret header, retried a bounded number of times as Telegram does (botWebhook.ts).
- * Parameter parsing and refusals are in botApiContract.ts; Update builders in updates.ts.
+ * Parameter parsing and refusals are in botApiContract.ts, inline keyboards in botKeyboards.ts;
+ * Update builders in updates.ts.
  */
 
 export type { BotError, BotFailure, WebhookSettings } from './botApiContract.js';
@@ -28,6 +30,8 @@ export interface BotSent {
   text?: string;
   caption?: string;
   file?: { file_id: string; mimeType: string; name: string; size: number };
+  /** The inline keyboard under a sendMessage's text. */
+  replyMarkup?: InlineKeyboard;
   at: number;
 }
 
@@ -46,6 +50,11 @@ export class FakeBotApi extends LoopbackServer {
   readonly calls: BotCall[] = [];
   readonly sent: BotSent[] = [];
   readonly chatActions: BotChatAction[] = [];
+  /** answerCallbackQuery calls accepted, by query id, in order. */
+  readonly callbackAnswers: Array<{ id: string; text?: string }> = [];
+  /** Callback queries delivered and not answered yet (answerCallbackQuery takes each once). */
+  private readonly pendingQueries = new Set<string>();
+  private querySequence = 0;
   webhook: WebhookSettings | null = null;
   private readonly files = new BotFiles();
   private readonly script: Array<{ method: string; failure: BotFailure }> = [];
@@ -97,6 +106,7 @@ export class FakeBotApi extends LoopbackServer {
     this.calls.length = 0;
     this.sent.length = 0;
     this.chatActions.length = 0;
+    this.callbackAnswers.length = 0;
     this.script.length = 0;
   }
 
@@ -128,6 +138,29 @@ export class FakeBotApi extends LoopbackServer {
    */
   deliver(update: object): Promise<boolean> {
     return this.webhookSide.deliver(update);
+  }
+
+  /**
+   * The user presses the button with `data` under the bot's message `messageId` in their chat: the
+   * callback_query update Telegram sends (the message as sent, keyboard included, and who pressed).
+   * Undefined when the bot sent no such message or button; else the update and whether our server took it.
+   */
+  async pressButton(from: { id: number; first_name: string; last_name?: string }, messageId: number, data: string): Promise<{ update: object; delivered: boolean } | undefined> {
+    const sent = this.sent.find((s) => s.chatId === String(from.id) && s.messageId === messageId);
+    if (!sent || !callbackButtons(sent.replyMarkup).some((b) => b.data === data)) return undefined;
+    const id = `${this.botUser().id}${String(++this.querySequence).padStart(9, '0')}`;
+    // Bounded: a query never answered expires upstream too.
+    if (this.pendingQueries.size >= CALLS_KEPT) this.pendingQueries.delete(this.pendingQueries.values().next().value ?? '');
+    this.pendingQueries.add(id);
+    const message = {
+      message_id: messageId, from: this.botUser(), chat: { id: from.id, type: 'private', first_name: from.first_name },
+      date: Math.floor(sent.at / 1000), text: sent.text ?? '', ...(sent.replyMarkup ? { reply_markup: sent.replyMarkup } : {}),
+    };
+    const update = {
+      update_id: 900_000_000 + this.querySequence,
+      callback_query: { id, from: { is_bot: false, language_code: 'pt-br', ...from }, message, chat_instance: `-${from.id}7`, data },
+    };
+    return { update, delivered: await this.deliver(update) };
   }
 
   /** One POST of an update to the webhook with the given secret header (null: none), for tests of refusals. */
@@ -187,6 +220,14 @@ export class FakeBotApi extends LoopbackServer {
           },
         };
       case 'sendmessage': case 'sendphoto': case 'senddocument': return this.send(method, params);
+      case 'answercallbackquery': {
+        const id = checkCallbackAnswer(params, this.pendingQueries);
+        if (typeof id !== 'string') return id;
+        this.pendingQueries.delete(id);
+        const text = stringParam(params, 'text');
+        this.callbackAnswers.push({ id, ...(text ? { text } : {}) });
+        return { result: true };
+      }
       case 'sendchataction': {
         const chatId = this.chatOf(params);
         if (typeof chatId !== 'string') return chatId;
@@ -217,7 +258,10 @@ export class FakeBotApi extends LoopbackServer {
       const text = stringParam(params, 'text');
       const problem = checkText(text);
       if (problem) return problem;
-      return this.accept({ method: 'sendMessage', chatId, messageId, text: text ?? '', at: Date.now() }, { ...base, text });
+      const markup = checkReplyMarkup(params);
+      if (markup && 'status' in markup) return markup;
+      const keyboard = markup ? { reply_markup: markup } : {};
+      return this.accept({ method: 'sendMessage', chatId, messageId, text: text ?? '', ...(markup ? { replyMarkup: markup } : {}), at: Date.now() }, { ...base, text, ...keyboard });
     }
     const field = method === 'sendphoto' ? 'photo' : 'document';
     const caption = stringParam(params, 'caption');

@@ -15,6 +15,7 @@ import type { CustomerSent, TelegramSimulator } from './simulator.js';
  *   POST /chat/api/messages             {user, name, text}: the customer writes
  *   POST /chat/api/start                {user, name, parameter}: "/start <parameter>" (a deep link)
  *   POST /chat/api/edit                 {user, name, text}: the customer edits their last message
+ *   POST /chat/api/press                {user, name, messageId, data}: the customer presses an inline button (callback_query)
  *   POST /chat/api/files?user=…&name=…&kind=photo|document&filename=…&caption=…  (raw body)
  *   GET  /chat/files/:fileId            a file the chat shows
  */
@@ -37,6 +38,7 @@ const User = z.string().trim().regex(/^[1-9]\d{0,14}$/, 'user must be the Telegr
 const Name = z.string().trim().min(1).max(80);
 const Write = z.strictObject({ user: User, name: Name, text: z.string().trim().min(1).max(4096) });
 const Start = z.strictObject({ user: User, name: Name, parameter: z.string().trim().regex(/^[A-Za-z0-9_-]{0,64}$/, 'a deep-link parameter is 0–64 of A-Z a-z 0-9 _ -').default('') });
+const Press = z.strictObject({ user: User, name: Name, messageId: z.string().regex(/^\d{1,12}$/), data: z.string().min(1).max(64) });
 const FileQuery = z.object({
   user: User, name: Name, kind: z.enum(['photo', 'document']), filename: z.string().trim().min(1).max(200).default('arquivo'), caption: z.string().max(1024).default(''),
 });
@@ -79,6 +81,15 @@ export function customerPage(simulator: TelegramSimulator) {
         const edited = await simulator.customerEdits(customer(input), input.text);
         if (!edited) json(res, 409, { error: 'this user has sent no message to edit yet' });
         else answer(res, edited);
+      }
+      return true;
+    }
+    if (route === '/chat/api/press') {
+      const input = readJson(req, res, body, Press);
+      if (input) {
+        const pressed = await simulator.customerPresses(customer(input), input.messageId, input.data);
+        if (!pressed) json(res, 404, { error: 'this chat has no such message or button' });
+        else answer(res, pressed);
       }
       return true;
     }

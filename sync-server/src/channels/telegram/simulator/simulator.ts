@@ -1,6 +1,7 @@
 import { keepLast } from '../../simulators/http.js';
 import { LoopbackSimulator } from '../../simulators/simulator.js';
 import { CustomerThreads, type ThreadMessage, type ThreadView } from '../../simulators/threads.js';
+import { callbackButtons } from './botKeyboards.js';
 import { FakeBotApi, type BotChatAction, type BotSent } from './fakeBotApi.js';
 import { customerPage } from './page.js';
 import { tgDocumentUpdate, tgEditUpdate, tgPhotoUpdate, tgStartUpdate, tgTextUpdate, type TgUser } from './updates.js';
@@ -91,6 +92,22 @@ export class TelegramSimulator extends LoopbackSimulator<FakeBotApi> {
     return this.deliver(customer, update, { id: String(id), text: caption, media });
   }
 
+  /**
+   * The customer presses an inline button (`data`) under the bot's message `messageId`: our server
+   * gets the callback_query update. Undefined when the chat holds no such message or button.
+   */
+  async customerPresses(customer: TelegramCustomer, messageId: string, data: string): Promise<CustomerSent | undefined> {
+    const offered = this.chats.find(customer.id, messageId);
+    const choice = offered?.from === 'business' ? offered.choices?.find((c) => c.id === data) : undefined;
+    if (!choice) return undefined;
+    const webhookSet = this.bot.webhook !== null;
+    // Shown as the customer's tap; Telegram itself shows nothing in the chat for it.
+    const message = this.chats.add(customer.id, { id: `press-${this.nextId()}`, from: 'customer', at: Date.now(), text: choice.title, label: 'Botão', status: 'sending' }, customer.name);
+    const pressed = await this.bot.pressButton(userOf(customer), Number(messageId), data);
+    message.status = pressed?.delivered ? 'received' : 'failed';
+    return { message: { ...message }, webhookSet };
+  }
+
   /** The customer edits their last message (its text, or a file's caption). Undefined when they wrote none. */
   async customerEdits(customer: TelegramCustomer, text: string): Promise<CustomerSent | undefined> {
     const last = this.chats.lastFromCustomer(customer.id);
@@ -128,8 +145,10 @@ export class TelegramSimulator extends LoopbackSimulator<FakeBotApi> {
     const media = file
       ? { kind: sent.method === 'sendPhoto' ? 'image' as const : 'document' as const, url: chatFileUrl(file.file_id), filename: file.name }
       : undefined;
+    const choices = callbackButtons(sent.replyMarkup).map((b) => ({ id: b.data, title: b.text }));
     this.chats.add(sent.chatId, {
-      id: String(sent.messageId), from: 'business', at: sent.at, text: sent.text ?? sent.caption ?? '', status: 'sent', ...(media ? { media } : {}),
+      id: String(sent.messageId), from: 'business', at: sent.at, text: sent.text ?? sent.caption ?? '', status: 'sent',
+      ...(media ? { media } : {}), ...(choices.length ? { choices } : {}),
     });
   }
 

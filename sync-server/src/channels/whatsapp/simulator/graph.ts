@@ -31,7 +31,7 @@ export interface SentMessage { id: string; to: string; type: string; body: Recor
 export type { FakeTemplate, FakeTemplateComponent } from './graphTemplates.js';
 export { waTemplateStatus } from './graphTemplates.js';
 export { SERVER_ERROR, THROTTLED_NUMBER, THROTTLED_PAIR, TOO_MANY, type GraphFailure } from './graphContract.js';
-export { waEnvelope, waInbound, waStatuses } from './graphWebhooks.js';
+export { waEnvelope, waInbound, waInteractiveReply, waStatuses } from './graphWebhooks.js';
 
 /**
  * `pages` (LoopbackServer): requests outside the Graph API (the simulator's customer page),

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { checkInteractive } from './graphInteractive.js';
 import { checkTemplateSend, type FakeTemplate } from './graphTemplates.js';
 
 /**
  * What the fake Graph server accepts and how it refuses (CHANNELS.md), apart from its HTTP
  * plumbing: the body shapes of `POST /{phone-number-id}/messages` (text, media by id or link,
- * templates, read receipts with the typing indicator) and Graph's error body
+ * templates, interactive lists and reply buttons (graphInteractive.ts), read receipts with the typing indicator) and Graph's error body
  * `{error: {message, type, code, error_subcode, fbtrace_id}}`. The adapter must meet these.
  */
 
@@ -89,6 +90,10 @@ export function checkMessage(body: unknown, templates: readonly FakeTemplate[], 
     return undefined;
   }
   if (type === 'template') return checkTemplateSend(templates, m.template, mediaExists);
+  if (type === 'interactive') {
+    const interactive = checkInteractive(m.interactive);
+    return 'code' in interactive ? interactive : undefined;
+  }
   return invalid(`Unsupported message type ${String(type)}`);
 }
 

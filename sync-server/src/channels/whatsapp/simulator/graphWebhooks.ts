@@ -35,6 +35,21 @@ export function waInbound(phoneNumberId: string, from: string, type: string, ext
   };
 }
 
+/**
+ * The customer picked a row of an interactive list (`list_reply`) or a reply button
+ * (`button_reply`) of our message `contextId`: Meta's `interactive` message, with the row's id and title.
+ */
+export function waInteractiveReply(
+  phoneNumberId: string, from: string, contextId: string, choice: { id: string; title: string; description?: string },
+  options: { id?: string; name?: string; timestampS?: number; kind?: 'list_reply' | 'button_reply' } = {},
+) {
+  const kind = options.kind ?? 'list_reply';
+  return waInbound(phoneNumberId, from, 'interactive', {
+    context: { from: '5511912345678', id: contextId },
+    interactive: { type: kind, [kind]: kind === 'list_reply' ? choice : { id: choice.id, title: choice.title } },
+  }, options);
+}
+
 /** Delivery reports for our messages. */
 export function waStatuses(phoneNumberId: string, statuses: Array<{ id: string; status: string; recipient?: string; errors?: Array<{ code: number; title: string }> }>) {
   const timestamp = String(Math.floor(Date.now() / 1000));

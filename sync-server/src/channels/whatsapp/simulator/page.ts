@@ -14,6 +14,7 @@ import type { WhatsAppSimulator } from './simulator.js';
  *   POST /phone/api/messages         {phone, name, text}: the customer writes
  *   POST /phone/api/images?phone=…&name=…&caption=…  (raw JPEG/PNG body): the customer sends a photo
  *   POST /phone/api/read             {phone, ids}: the page has shown these business messages
+ *   POST /phone/api/pick             {phone, name, messageId, choiceId}: the customer picks a list row / reply button
  *   GET  /phone/media/:id            a file the phone holds
  */
 // The page's own files only; images may also come from the business's https links.
@@ -39,6 +40,7 @@ const Phone = z.string().trim().refine(isE164Digits, 'phone must be the number w
 const Name = z.string().trim().min(1).max(80);
 const Write = z.strictObject({ phone: Phone, name: Name, text: z.string().trim().min(1).max(4096) });
 const Read = z.strictObject({ phone: Phone, ids: z.array(z.string().max(200)).max(200) });
+const Pick = z.strictObject({ phone: Phone, name: Name, messageId: z.string().min(1).max(200), choiceId: z.string().min(1).max(256) });
 const ImageQuery = z.object({ phone: Phone, name: Name, caption: z.string().max(1024).default('') });
 
 export function customerPage(simulator: WhatsAppSimulator) {
@@ -71,6 +73,14 @@ export function customerPage(simulator: WhatsAppSimulator) {
       else if (body.length === 0) json(res, 400, { error: 'the image is empty' });
       else if (body.length > IMAGE_MAX_BYTES) json(res, 413, { error: 'WhatsApp images are at most 5 MB' });
       else json(res, 200, { message: await simulator.customerSendsImage(query.data.phone, query.data.name, body, type, query.data.caption) });
+      return true;
+    }
+    if (req.method === 'POST' && route === '/phone/api/pick') {
+      const input = readJson(req, res, body, Pick);
+      if (!input) return true;
+      const message = await simulator.customerPicks(input.phone, input.name, input.messageId, input.choiceId);
+      if (message) json(res, 200, { message });
+      else json(res, 404, { error: 'this number has no such message or choice' });
       return true;
     }
     if (req.method === 'POST' && route === '/phone/api/read') {

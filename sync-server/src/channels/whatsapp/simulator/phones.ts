@@ -1,5 +1,6 @@
 import { CustomerThreads, type ThreadMedia, type ThreadMessage, type ThreadMessageStatus, type ThreadView } from '../../simulators/threads.js';
 import { renderSentTemplate } from './demoTemplates.js';
+import { checkInteractive } from './graphInteractive.js';
 import type { FakeTemplate, SentMessage } from './graph.js';
 
 /**
@@ -33,7 +34,7 @@ function mediaUrl(media: { id?: unknown; link?: unknown }): string | undefined {
 }
 
 /** A business message's Graph body as the phone shows it. */
-export function phoneView(sent: SentMessage, templates: readonly FakeTemplate[]): Pick<PhoneMessage, 'text' | 'media' | 'template'> {
+export function phoneView(sent: SentMessage, templates: readonly FakeTemplate[]): Pick<PhoneMessage, 'text' | 'media' | 'template' | 'choices' | 'label'> {
   const body = sent.body;
   if (sent.type === 'text') return { text: String((body.text as { body?: unknown } | undefined)?.body ?? '') };
   if (MEDIA_KINDS.has(sent.type)) {
@@ -51,6 +52,13 @@ export function phoneView(sent: SentMessage, templates: readonly FakeTemplate[])
     const shown = renderSentTemplate(template, request);
     const url = shown.image ? mediaUrl(shown.image) : undefined;
     return { text: shown.text, template: request.name ?? '', ...(url ? { media: { kind: 'image', url } } : {}) };
+  }
+  if (sent.type === 'interactive') {
+    // Accepted by the fake, so well formed: the body, and the rows (or buttons) to pick from.
+    const interactive = checkInteractive(body.interactive);
+    if ('code' in interactive) return { text: '[interactive]' };
+    const choices = interactive.choices.map(({ id, title }) => ({ id, title }));
+    return { text: interactive.body, choices, ...(interactive.button ? { label: `Lista: ${interactive.button}` } : {}) };
   }
   return { text: `[${sent.type}]` };
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { LoopbackSimulator } from '../../simulators/simulator.js';
-import { FakeGraph, waInbound, waStatuses, type FakeTemplate, type SentMessage } from './graph.js';
+import { FakeGraph, waInbound, waInteractiveReply, waStatuses, type FakeTemplate, type SentMessage } from './graph.js';
 import { CustomerPhones, phoneMediaUrl, phoneView, type PhoneMessage, type PhoneThread } from './phones.js';
 import { customerPage } from './page.js';
 import { WebhookSender } from './webhookSender.js';
@@ -79,6 +79,21 @@ export class WhatsAppSimulator extends LoopbackSimulator<FakeGraph> {
     return this.customerSends(phone, name, 'image', { image }, { text: caption, media: { kind: 'image', url: phoneMediaUrl(id) } });
   }
 
+  /**
+   * The customer picks a row (or reply button) of the business's interactive message `messageId`:
+   * our server gets Meta's `interactive` message with `list_reply` (`button_reply`) naming it.
+   * Undefined when this number holds no such message or choice.
+   */
+  async customerPicks(phone: string, name: string, messageId: string, choiceId: string): Promise<PhoneMessage | undefined> {
+    const offered = this.phones.find(phone, messageId);
+    const choice = offered?.from === 'business' ? offered.choices?.find((c) => c.id === choiceId) : undefined;
+    if (!offered || !choice) return undefined;
+    const sent = this.graph.sent.find((s) => s.id === messageId);
+    const kind = (sent?.body.interactive as { type?: unknown } | undefined)?.type === 'button' ? 'button_reply' : 'list_reply';
+    const inbound = waInteractiveReply(this.options.phoneNumberId, phone, messageId, choice, { name, kind });
+    return this.deliverCustomer(phone, name, inbound, { text: choice.title, label: 'Resposta' });
+  }
+
   /** The page has shown these business messages: reported read (once each). */
   customerRead(phone: string, ids: readonly string[]): void {
     for (const id of ids) {
@@ -90,7 +105,12 @@ export class WhatsAppSimulator extends LoopbackSimulator<FakeGraph> {
   private async customerSends(
     phone: string, name: string, type: string, extra: Record<string, unknown>, shown: Pick<PhoneMessage, 'text' | 'media'>,
   ): Promise<PhoneMessage> {
-    const inbound = waInbound(this.options.phoneNumberId, phone, type, extra, { name });
+    return this.deliverCustomer(phone, name, waInbound(this.options.phoneNumberId, phone, type, extra, { name }), shown);
+  }
+
+  private async deliverCustomer(
+    phone: string, name: string, inbound: { id: string; body: unknown }, shown: Pick<PhoneMessage, 'text' | 'media' | 'label'>,
+  ): Promise<PhoneMessage> {
     const message = this.phones.add(phone, { id: inbound.id, from: 'customer', at: Date.now(), status: 'sending', ...shown }, name);
     const accepted = await this.webhooks.deliver(inbound.body);
     // A read receipt may have come while the webhook was answered.

@@ -102,7 +102,11 @@ for (const p of PLATFORMS) main.append(buildPanel(p, config.textMax[p]));
     const part = (/** @type {string} */ name) => $(`${platform}-${name}`);
     const textInput = /** @type {HTMLTextAreaElement} */ (part('text'));
     const say = notice(part('notice'));
-    const view = threadView({ list: part('messages'), scroller: part('log'), empty: part('empty'), typing: part('typing'), typingText: 'Empresa digitando…' });
+    const view = threadView({
+      list: part('messages'), scroller: part('log'), empty: part('empty'), typing: part('typing'), typingText: 'Empresa digitando…',
+      // A quick reply under the business's message: tapped, it goes back with its payload.
+      onPick: (messageId, payload) => act('Resposta rápida', () => post('/customer/api/quick-reply', { platform, id: who.id(), name: who.name(), messageId, payload })),
+    });
     const who = customerFields({
       idInput: /** @type {HTMLInputElement} */ (part('id')), idError: part('id-error'),
       nameInput: /** @type {HTMLInputElement} */ (part('name')), nameError: part('name-error'),

@@ -13,7 +13,11 @@ import { customerFields } from '/simulators/who.js';
   const textInput = /** @type {HTMLTextAreaElement} */ ($('text'));
   const parameterInput = /** @type {HTMLInputElement} */ ($('parameter'));
   const say = notice($('notice'));
-  const view = threadView({ list: $('messages'), scroller: $('log'), empty: $('empty'), typing: $('typing'), typingText: 'Bot digitando…' });
+  const view = threadView({
+    list: $('messages'), scroller: $('log'), empty: $('empty'), typing: $('typing'), typingText: 'Bot digitando…',
+    // An inline button under the bot's message: pressed as Telegram does (a callback_query to the bot).
+    onPick: (messageId, data) => act('Botão', () => post('/chat/api/press', { user: who.id(), name: who.name(), messageId, data })),
+  });
 
   /** @type {{now: () => void} | undefined} */
   let poller;

@@ -20,6 +20,16 @@ import { customerFields } from '/simulators/who.js';
     // WhatsApp's ticks: the business's messages sent ✓, delivered ✓✓, read ✓✓ (blue); the customer's read by the business.
     statuses: { seen: ['✓✓', 'Lida'], sent: ['✓', 'Enviada'], delivered: ['✓✓', 'Entregue'], read: ['✓✓', 'Lida'] },
     statusClass: 'status ticks',
+    // A row of the business's list (or a reply button): sent back as WhatsApp's list_reply.
+    onPick: (messageId, choiceId) => {
+      const problem = who.problem();
+      if (problem) return say(problem, true);
+      say('Enviando resposta…');
+      post('/phone/api/pick', { phone: who.id(), name: who.name(), messageId, choiceId })
+        .then((answer) => say(accepted(answer) ? 'Resposta entregue ao Atende.' : 'O Atende não aceitou a resposta.', !accepted(answer)))
+        .catch((/** @type {Error} */ error) => say(`Resposta não enviada: ${error.message}`, true))
+        .finally(() => poller?.now());
+    },
   });
 
   /** The page's rule for a number, with the server's (E.164 digits, 8–15, no leading 0). */
