@@ -54,6 +54,8 @@ export const SERVER_LAYERS = {
   outgoingWebhooks: 6,
   // Issue 16: reports (R-RT-06) keep rollups from the change feed and resolve names of teams (5), users and channels.
   reports: 6,
+  // Issue 18: customer ratings after finish ask and record through conversations (outgoing messages, the outbox write); channels' inbound and the edges call them.
+  ratings: 6,
   // Issue 15: the demo seed creates its organisation through the admin services, flows (6) included.
   demo: 7,
   // Issue 15: the administration's wiring (users, settings, teams, content, routing, flows, API tokens, outgoing webhooks) for server.ts.

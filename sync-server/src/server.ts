@@ -60,6 +60,9 @@ import { openJobRunner, type JobRunner } from './jobs/index.js';
 import { mediaRoutes, visitorMediaRoutes } from './media/routes.js';
 import { MediaService } from './media/service.js';
 import { profileRoutes } from './profile/routes.js';
+import { RatingRequests } from './ratings/requests.js';
+import { webchatRatingRoutes } from './ratings/routes.js';
+import { RatingService } from './ratings/service.js';
 import { ProfileService } from './profile/service.js';
 import { AgentHub } from './realtime/hub.js';
 import { MAX_FRAME_BYTES } from './realtime/socket.js';
@@ -316,7 +319,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   admin.routing.attachPresence((userId) => hub.statusOf(userId));
   // Supervisor actions on agents (issue 16, R-SV-04).
   const supervision = setupSupervision({ store, auth, pauses: pauses.service, hub, log });
-  const channelInbound = new ChannelInbound(directory, inbound, messages, templates);
+  // Customer ratings after finish (issue 18): asked by the finish route, answered by the widget or a channel's buttons.
+  const ratings = new RatingService(store);
+  const channelInbound = new ChannelInbound(directory, inbound, messages, templates, ratings);
 
   const app = buildApp({
     trustProxy: config.trustProxy,
@@ -324,7 +329,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     api: [
       ['/api/auth', authRoutes(auth, limiter)],
       ['/api/sync', syncRoutes(store, auth, { replicaDays: config.replicaDays, identity })],
-      ['/api/conversations', conversationRoutes(store, conversations, messages, auth, starter)],
+      ['/api/conversations', conversationRoutes(store, conversations, messages, auth, starter, new RatingRequests(store))],
       ['/api/contacts', contactRoutes(store, auth)],
       ['/api/search', searchRoutes(store, auth)],
       ['/api/media', mediaRoutes({ media, auth })],
@@ -349,6 +354,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       ...reports.routes,
       ['/api/webchat/media', visitorMediaRoutes({ media, visitors, limit: limiter.middleware('webchat-media') })],
       ['/api/webchat', webchatRoutes(visitors, inbound, media, limiter)],
+      ['/api/webchat', webchatRatingRoutes(visitors, ratings, limiter)],
     ],
     raw: [
       ['/channels', webhookRoutes({ accounts, registry, inbound: channelInbound, limiter })],

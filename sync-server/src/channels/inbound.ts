@@ -5,6 +5,7 @@ import type { ContactDirectory } from '../contacts/directory.js';
 import type { InboundService } from '../conversations/inbound.js';
 import type { MessageService } from '../conversations/messages.js';
 import { newJob, type JobDoc } from '../jobs/types.js';
+import type { ChannelAnswer } from '../ratings/service.js';
 import type { ChannelAdapter, InboundEdit, InboundEvent, InboundMessage, TemplateStatusReport } from './adapter.js';
 
 /** Where template review updates go (the WhatsApp template service). */
@@ -45,6 +46,11 @@ function profileJobs(adapter: InboundAdapter | undefined, account: ChannelAccoun
   return [newJob(CONTACT_PROFILE_JOB, `profile-${contact.id.slice('contact:'.length)}`, { ...payload })];
 }
 
+/** Where rating answers go first (ratings/service.ts): true when taken as the rating. */
+export interface RatingAnswers {
+  answer(answer: ChannelAnswer): Promise<boolean>;
+}
+
 /**
  * Hands an adapter's parsed webhook events to the domain: messages are stored (with their media
  * downloads and the contact's profile fetch as outbox jobs) before the webhook is acknowledged;
@@ -56,6 +62,7 @@ export class ChannelInbound {
     private readonly inbound: InboundService,
     private readonly messages: MessageService,
     private readonly templates?: TemplateStatusSink,
+    private readonly ratings?: RatingAnswers,
   ) {}
 
   async handle(account: ChannelAccountDoc, events: InboundEvent[], adapter?: InboundAdapter): Promise<void> {
@@ -97,6 +104,12 @@ export class ChannelInbound {
     const contact = await this.contacts.contactFor(account.kind, m.address, { name: m.authorName, unnamed: Boolean(adapter?.fetchProfile) });
     for (const alias of m.aliases ?? []) await this.contacts.alias(account.kind, alias, contact.id);
     const messageKey = upstreamMessageKey(account._id, m.externalId);
+    // Issue 18: a rating button's answer is recorded on the conversation it names and stored as no
+    // message; one that does not count (late, rated, unknown) goes on as the customer's message.
+    if (m.ratingAnswer && this.ratings) {
+      const answer: ChannelAnswer = { ...m.ratingAnswer, accountId: account._id, contactId: contact.id, channel: account.kind, messageKey };
+      if (await this.ratings.answer(answer)) return;
+    }
     await this.inbound.receive({
       account, contact, messageKey, authorName: m.authorName || contact.name, kind: m.kind, text: m.text,
       payload: m.payload, externalId: m.externalId,

@@ -4,6 +4,7 @@ import { principalOf, requireUser } from '../auth/middleware.js';
 import type { AuthService } from '../auth/service.js';
 import { created, implement } from '../http/contract.js';
 import { parse } from '../http/errors.js';
+import type { RatingRequests } from '../ratings/requests.js';
 import type { DocStore } from '../store/index.js';
 import { ConversationContext } from './context.js';
 import type { MessageService } from './messages.js';
@@ -17,6 +18,7 @@ const MOUNT = '/api/conversations';
 /** Commands (ARCHITECTURE §1): each carries a client id so a retry is idempotent. */
 export function conversationRoutes(
   store: DocStore, conversations: ConversationService, messages: MessageService, auth: AuthService, starter: ConversationStarter,
+  ratings: RatingRequests,
 ): Router {
   const router = Router();
   router.use(requireUser(auth));
@@ -54,9 +56,13 @@ export function conversationRoutes(
   implement(router, MOUNT, API.leave, async ({ params, body, req }) => ({
     conversation: await conversations.leave(principalOf(req).user, idParam(params.id), body),
   }));
-  implement(router, MOUNT, API.finish, async ({ params, body, req }) => ({
-    conversation: await conversations.finish(principalOf(req).user, idParam(params.id), body),
-  }));
+  // Issue 18: a finish by an agent or supervisor asks the customer to rate it (when the team asks);
+  // its repeat finds the conversation asked already.
+  implement(router, MOUNT, API.finish, async ({ params, body, req }) => {
+    const user = principalOf(req).user;
+    const finished = await conversations.finish(user, idParam(params.id), body);
+    return { conversation: await ratings.afterFinish(user, finished, body.requestRating) };
+  });
   const context = new ConversationContext(store);
   implement(router, MOUNT, API.markConversation, async ({ params, body, req }) => ({
     conversation: await context.mark(principalOf(req).user, idParam(params.id), body),

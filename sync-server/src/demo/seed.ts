@@ -1,6 +1,6 @@
 import {
   CreateArticleBody, CreateChannelBody, CreateDispositionBody, CreatePredefinedBody, CreateTagBody, CreateTeamBody, CreateUserBody,
-  FlowBody, RECLAME_AQUI_POLL, UpdateProfileBody, type ContactDoc, type UserDoc,
+  FlowBody, RATING_WINDOW_HOURS_DEFAULT, RECLAME_AQUI_POLL, UpdateProfileBody, type ContactDoc, type TeamRatings, type UserDoc,
 } from '@atende/protocol';
 import type { AuthService } from '../auth/service.js';
 import { randomToken } from '../auth/tokens.js';
@@ -21,6 +21,9 @@ import {
 import { seedDemoHistory } from './history.js';
 
 export { DEMO_ACCOUNTS, DEMO_WEBCHAT_ACCOUNT } from './catalogue.js';
+
+/** The demo's teams ask customers to rate finished conversations (issue 18), answers taken for 24 h. */
+const DEMO_RATINGS: TeamRatings = { enabled: true, windowHours: RATING_WINDOW_HOURS_DEFAULT };
 
 /** Demo users get the demo password at once (below): no invitation is made, mailed or logged. */
 const NO_INVITATIONS: PasswordLinkSender = { send: async () => {} };
@@ -50,7 +53,7 @@ async function seedOrganisation(store: DocStore, auth: AuthService, password: st
 
   const teams = new TeamService(store, accounts);
   for (const [id, body] of DEMO_TEAMS) {
-    const team = await teams.create(CreateTeamBody.parse(body));
+    const team = await teams.create(CreateTeamBody.parse({ ratings: DEMO_RATINGS, ...body }));
     if (team.id !== id) throw new Error(`demo team ${body.name} seeded as ${team.id}, not ${id}`);
   }
 

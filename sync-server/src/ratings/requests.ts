@@ -1,0 +1,68 @@
+import {
+  conversationReplyWindow, mayReplyFreely, RATING_QUESTION, RATING_REQUEST_PAYLOAD, replyPolicyOf,
+  type ConversationDoc, type MessageDoc, type TeamDoc, type UserDoc,
+} from '@atende/protocol';
+import { writeWithOutbox } from '../conversations/outbox.js';
+import { outgoingMessage, sendJobOf } from '../conversations/outgoing.js';
+import { summarise } from '../conversations/summary.js';
+import type { DocStore } from '../store/index.js';
+import { getWire, toStored } from '../store/wire.js';
+import { ratingKeyOf, ratingRequestMessageId } from './keys.js';
+
+/** The part of a channel account the question needs: the name it is signed with, the reply rules' settings. */
+export interface SpeakingAccount {
+  name?: unknown;
+  settings?: Record<string, string | undefined>;
+}
+
+/** The channel account a conversation goes through, as far as the organisation's own messages need it. */
+export async function speakingAccount(store: DocStore, c: Pick<ConversationDoc, 'channelAccountId'>): Promise<SpeakingAccount | undefined> {
+  const account = await store.get(c.channelAccountId);
+  return account && !account._deleted ? (account as SpeakingAccount) : undefined;
+}
+
+/** The organisation speaks as the account's name, as the session-timeout and off-hours messages do. */
+export const signatureOf = (account: SpeakingAccount | undefined): string => (typeof account?.name === 'string' ? account.name : '');
+
+/**
+ * Whether finishing `c` by `user` may ask: an agent's or supervisor's own finish (never the
+ * session timeout's, `finishedBy` null), not Reclame Aqui (its consumer evaluates on its own page),
+ * asked once per conversation.
+ */
+function mayAsk(user: UserDoc, c: ConversationDoc): boolean {
+  return c.status === 'finished' && c.finishedBy === user.id && c.channel !== 'reclameaqui' && c.ratingRequestedAt == null;
+}
+
+/**
+ * Asks the customer to rate a conversation just finished (issue 18, R-RT-06): when the team asks
+ * and the channel's reply window is open, one outgoing message with no agent author, whose
+ * payload carries the rating key (adapters render it as their channel's buttons, the widget as
+ * stars), queued with its send job; `ratingRequestedAt` marks the conversation in the same write.
+ * A repeat of the finish finds it marked and asks nothing more.
+ */
+export class RatingRequests {
+  constructor(
+    private readonly store: DocStore,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Answers the conversation as it is afterwards (marked when asked). */
+  async afterFinish(user: UserDoc, c: ConversationDoc, requestRating: boolean | undefined): Promise<ConversationDoc> {
+    if (requestRating === false || !mayAsk(user, c)) return c;
+    const [team, account] = await Promise.all([getWire<TeamDoc>(this.store, c.teamId), speakingAccount(this.store, c)]);
+    if (!team?.ratings?.enabled) return c;
+    const at = this.now();
+    // WhatsApp's, Messenger's and Instagram's 24 h: a message the upstream would refuse is not written.
+    if (!mayReplyFreely(conversationReplyWindow(c, at, replyPolicyOf(account?.settings)))) return c;
+    const question: MessageDoc = outgoingMessage(c, {
+      id: ratingRequestMessageId(c.id), at, authorName: signatureOf(account), text: RATING_QUESTION,
+      payload: { [RATING_REQUEST_PAYLOAD]: ratingKeyOf(c.id) },
+    });
+    return writeWithOutbox<ConversationDoc>(this.store, c.id, (current) => {
+      // Finished again meanwhile (never, today) or asked by a racing repeat: nothing more.
+      if (!current || current.status !== 'finished' || current.finishedAt !== c.finishedAt || current.ratingRequestedAt != null) return undefined;
+      const message = { ...question, teamId: current.teamId };
+      return { doc: { ...summarise(current, message), ratingRequestedAt: at }, jobs: [sendJobOf(message, at)], with: [toStored(message)] };
+    });
+  }
+}
