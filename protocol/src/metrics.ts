@@ -15,7 +15,10 @@ import { localTimeOf } from './hours.js';
  * - waiting: from first entering the queue (`queuedAt`) to the first agent taking it (`firstTakenAt`),
  *   or to its finish when nobody took it;
  * - handle: from the first agent taking it to its finish;
- * - rating: the customer's 1–5 score (`rating`, R-WS-20).
+ * - rating: the customer's 1–5 score (`rating`, R-WS-20);
+ * - rating requested: the server asked the customer to rate (`ratingRequestedAt`, issue 18) — or the
+ *   conversation has a rating anyway (one answers a request, also one made before requests were
+ *   recorded), so the response rate (rated / requested) never passes 100 %.
  * A conversation counts in the period, team, agent, channel, disposition and tags it has; reopening
  * is a new conversation (lifecycle.ts), so it counts again.
  */
@@ -24,7 +27,7 @@ import { localTimeOf } from './hours.js';
 export type Measured = Pick<
   ConversationDoc,
   'status' | 'startedBy' | 'createdAt' | 'finishedAt' | 'transfers' | 'teamId' | 'agentId' | 'channel' | 'disposition' | 'tags'
-> & Partial<Pick<ConversationDoc, 'firstResponseAt' | 'queuedAt' | 'firstTakenAt' | 'rating'>>;
+> & Partial<Pick<ConversationDoc, 'firstResponseAt' | 'queuedAt' | 'firstTakenAt' | 'rating' | 'ratingRequestedAt'>>;
 
 export interface ConversationFigures {
   received: boolean;
@@ -37,6 +40,8 @@ export interface ConversationFigures {
   waitMs: number | null;
   handleMs: number | null;
   rating: number | null;
+  /** Absent in facts stored before issue 18 (read as false). */
+  ratingRequested?: boolean;
 }
 
 const span = (from: number | null | undefined, to: number | null | undefined): number | null =>
@@ -58,6 +63,7 @@ export function figuresOf(c: Measured): ConversationFigures {
     waitMs: span(c.queuedAt, takenOrEnded),
     handleMs: finished ? span(c.firstTakenAt, c.finishedAt) : null,
     rating: c.rating?.score ?? null,
+    ratingRequested: c.ratingRequestedAt != null || c.rating != null,
   };
 }
 
@@ -87,7 +93,8 @@ export interface Totals {
   firstResponse: { count: number; sumMs: number; histogram: number[] };
   wait: { count: number; sumMs: number };
   handle: { count: number; sumMs: number };
-  rating: { count: number; sum: number; distribution: number[] };
+  /** distribution[i]: ratings of score i + 1; requested: conversations the customer was asked to rate. */
+  rating: { count: number; sum: number; distribution: number[]; requested: number };
 }
 
 export function emptyTotals(): Totals {
@@ -96,7 +103,7 @@ export function emptyTotals(): Totals {
     firstResponse: { count: 0, sumMs: 0, histogram: new Array<number>(FIRST_RESPONSE_BUCKET_COUNT).fill(0) },
     wait: { count: 0, sumMs: 0 },
     handle: { count: 0, sumMs: 0 },
-    rating: { count: 0, sum: 0, distribution: [0, 0, 0, 0, 0] },
+    rating: { count: 0, sum: 0, distribution: [0, 0, 0, 0, 0], requested: 0 },
   };
 }
 
@@ -130,6 +137,8 @@ export function addFigures(t: Totals, f: ConversationFigures, sign: 1 | -1 = 1):
     t.rating.sum += sign * f.rating;
     t.rating.distribution[f.rating - 1] = (t.rating.distribution[f.rating - 1] ?? 0) + sign;
   }
+  // A fact stored before issue 18 has no ratingRequested: its rating was its request (see the definitions).
+  if (f.ratingRequested ?? f.rating !== null) t.rating.requested += sign;
   return t;
 }
 
@@ -146,6 +155,7 @@ export function mergeTotals(into: Totals, from: Totals): Totals {
   into.rating.count += from.rating.count;
   into.rating.sum += from.rating.sum;
   from.rating.distribution.forEach((n, i) => { into.rating.distribution[i] = (into.rating.distribution[i] ?? 0) + n; });
+  into.rating.requested += from.rating.requested;
   return into;
 }
 
@@ -189,6 +199,11 @@ export interface Summary {
   handleAvgMs: number | null;
   ratingAvg: number | null;
   ratingCount: number;
+  /** Ratings of each score, 1 to 5. */
+  ratingDistribution: number[];
+  ratingRequested: number;
+  /** Rated / requested, 0–1; null when nobody was asked. */
+  ratingResponseRate: number | null;
 }
 
 export function summarise(t: Totals, exactP90Ms?: number | null): Summary {
@@ -206,6 +221,9 @@ export function summarise(t: Totals, exactP90Ms?: number | null): Summary {
     handleAvgMs: mean(t.handle.sumMs, t.handle.count),
     ratingAvg: mean(t.rating.sum, t.rating.count),
     ratingCount: t.rating.count,
+    ratingDistribution: [...t.rating.distribution],
+    ratingRequested: t.rating.requested,
+    ratingResponseRate: t.rating.requested > 0 ? t.rating.count / t.rating.requested : null,
   };
 }
 

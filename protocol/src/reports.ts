@@ -54,6 +54,12 @@ export const ReportFigures = z.object({
   handleAvgMs: Ms,
   ratingAvg: z.number().nullable(),
   ratingCount: z.number().int(),
+  /** Ratings of each score 1–5 (issue 18). */
+  ratingDistribution: z.array(z.number().int()).length(5),
+  /** Conversations whose customer was asked to rate (metrics.ts). */
+  ratingRequested: z.number().int(),
+  /** Rated / requested (0–1); null when nobody was asked. */
+  ratingResponseRate: z.number().min(0).max(1).nullable(),
 });
 export type ReportFigures = z.infer<typeof ReportFigures>;
 

@@ -19,7 +19,7 @@ describe('R-SV-06 / R-RT-06: one definition of the service figures (metrics.ts)'
   it('R-SV-06: an answered conversation — first response from the customer’s first message, waiting from the queue, handle from the take', () => {
     expect(figuresOf(conversation())).toEqual({
       received: true, started: false, answered: true, abandoned: false, finished: true, transferred: false,
-      firstResponseMs: 4 * MIN, waitMs: 2 * MIN, handleMs: 27 * MIN, rating: null,
+      firstResponseMs: 4 * MIN, waitMs: 2 * MIN, handleMs: 27 * MIN, rating: null, ratingRequested: false,
     });
   });
 
@@ -49,7 +49,7 @@ describe('R-SV-06 / R-RT-06: one definition of the service figures (metrics.ts)'
     addFigures(t, figuresOf(conversation()));
     const before = structuredClone(t);
     addFigures(t, rated);
-    expect(t.rating).toEqual({ count: 1, sum: 4, distribution: [0, 0, 0, 1, 0] });
+    expect(t.rating).toEqual({ count: 1, sum: 4, distribution: [0, 0, 0, 1, 0], requested: 1 });
     addFigures(t, rated, -1);
     expect(t).toEqual(before);
   });
@@ -77,6 +77,47 @@ describe('R-SV-06 / R-RT-06: one definition of the service figures (metrics.ts)'
     expect(firstResponseBucket(20_000)).toBe(0);
     expect(histogramP90(t.firstResponse.histogram)).toBe(30_000);
     expect(summarise(emptyTotals()).firstResponseP90Ms).toBeNull();
+  });
+});
+
+const rated = (score: number, over: Partial<Measured> = {}): Measured =>
+  conversation({ ratingRequestedAt: T0 + 31 * MIN, rating: { score, comment: '', at: T0 + 40 * MIN, channel: 'whatsapp' }, ...over });
+
+describe('issue 18 R-RT-06: ratings — average, distribution and response rate', () => {
+  it('issue 18 R-RT-06: the distribution counts each score; the response rate is rated / asked', () => {
+    const s = summariseConversations([
+      rated(5), rated(5), rated(4), rated(1),
+      conversation({ ratingRequestedAt: T0 + 31 * MIN }), conversation({ ratingRequestedAt: T0 + 31 * MIN }),
+      conversation(),
+    ]);
+    expect(s).toMatchObject({
+      ratingCount: 4, ratingAvg: 15 / 4, ratingDistribution: [1, 0, 0, 1, 2], ratingRequested: 6, ratingResponseRate: 4 / 6,
+    });
+  });
+
+  it('issue 18 R-RT-06: nobody asked — no response rate, no average, an empty distribution', () => {
+    expect(summariseConversations([conversation(), conversation()])).toMatchObject({
+      ratingAvg: null, ratingCount: 0, ratingDistribution: [0, 0, 0, 0, 0], ratingRequested: 0, ratingResponseRate: null,
+    });
+  });
+
+  it('issue 18 R-RT-06: a rating without a recorded request (before issue 18) counts as asked, so the rate never passes 100 %', () => {
+    const s = summariseConversations([rated(3, { ratingRequestedAt: undefined }), rated(4)]);
+    expect(s).toMatchObject({ ratingCount: 2, ratingRequested: 2, ratingResponseRate: 1 });
+  });
+
+  it('issue 18 R-RT-06: figures stored before issue 18 (no ratingRequested) come out of the totals as they went in', () => {
+    const { ratingRequested: _r, ...legacy } = figuresOf(rated(2, { ratingRequestedAt: undefined }));
+    const t = addFigures(emptyTotals(), legacy);
+    expect(t.rating).toEqual({ count: 1, sum: 2, distribution: [0, 1, 0, 0, 0], requested: 1 });
+    addFigures(t, legacy, -1);
+    expect(t).toEqual(emptyTotals());
+  });
+
+  it('issue 18 R-RT-06: merged totals carry the requested count', () => {
+    const a = addFigures(emptyTotals(), figuresOf(conversation({ ratingRequestedAt: T0 })));
+    const b = addFigures(emptyTotals(), figuresOf(rated(5)));
+    expect(summarise(mergeTotals(a, b))).toMatchObject({ ratingRequested: 2, ratingCount: 1, ratingResponseRate: 0.5 });
   });
 });
 

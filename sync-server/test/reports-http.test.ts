@@ -96,16 +96,18 @@ describe('report routes', () => {
     const lines = bytes.subarray(3).toString('utf8').trimEnd().split('\r\n');
     expect(lines).toEqual([
       'Equipe;Conversas;Recebidas;Iniciadas pelo agente;Atendidas;Abandonadas;Finalizadas;Transferidas;Primeira resposta média (s);'
-        + 'Primeira resposta p90 (s);Espera média (s);Atendimento médio (s);Avaliação média;Avaliações',
-      'Suporte;4;4;0;3;1;3;0;157;300;135;540;5,00;1',
-      'Comercial;3;2;1;1;0;1;1;90;120;30;1170;3,00;1',
-      'Total;7;6;1;4;1;4;1;140;300;109;855;4,00;2',
+        + 'Primeira resposta p90 (s);Espera média (s);Atendimento médio (s);Avaliação média;Avaliações;'
+        + 'Avaliações nota 1;Avaliações nota 2;Avaliações nota 3;Avaliações nota 4;Avaliações nota 5;Avaliações pedidas;Taxa de resposta (%)',
+      'Suporte;4;4;0;3;1;3;0;157;300;135;540;5,00;1;0;0;0;0;1;1;100,0',
+      'Comercial;3;2;1;1;0;1;1;90;120;30;1170;3,00;1;0;0;1;0;0;1;100,0',
+      'Total;7;6;1;4;1;4;1;140;300;109;855;4,00;2;0;0;1;0;1;2;100,0',
     ]);
     const english = await fetch(`${server.url}/api/reports/conversations.csv?${day}&groupBy=tag&lang=en`, { headers: { authorization: `Bearer ${admin}` } });
     const text = (await english.text()).replace(/^\uFEFF/, '');
     expect(text.split('\r\n').slice(0, 2)).toEqual([
-      'Tag,Conversations,Received,Started by agent,Answered,Abandoned,Finished,Transferred,Average first response (s),First response p90 (s),Average wait (s),Average handling (s),Average rating,Ratings',
-      'No tag,5,5,0,3,1,3,1,147,300,125,1170,3.00,1',
+      'Tag,Conversations,Received,Started by agent,Answered,Abandoned,Finished,Transferred,Average first response (s),First response p90 (s),Average wait (s),Average handling (s),Average rating,Ratings,'
+        + 'Ratings of 1,Ratings of 2,Ratings of 3,Ratings of 4,Ratings of 5,Ratings requested,Response rate (%)',
+      'No tag,5,5,0,3,1,3,1,147,300,125,1170,3.00,1,0,0,1,0,0,1,100.0',
     ]);
   });
 

@@ -28,6 +28,7 @@ afterEach(async () => {
 const none: ReportFigures = {
   conversations: 0, received: 0, started: 0, answered: 0, abandoned: 0, finished: 0, transferred: 0,
   firstResponseAvgMs: null, firstResponseP90Ms: null, waitAvgMs: null, handleAvgMs: null, ratingAvg: null, ratingCount: 0,
+  ratingDistribution: [0, 0, 0, 0, 0], ratingRequested: 0, ratingResponseRate: null,
 };
 const figures = (f: Partial<ReportFigures>): ReportFigures => ({ ...none, ...f });
 const report = (groupBy: ReportGroup, options: { from?: string; to?: string; teamIds?: string[]; timeZone?: string; on?: DocStore } = {}) =>
@@ -41,14 +42,17 @@ const countsOf = (r: ReportResponse) => Object.fromEntries(r.rows.map((row) => [
 const DAY_TOTAL = figures({
   conversations: 7, received: 6, started: 1, answered: 4, abandoned: 1, finished: 4, transferred: 1,
   firstResponseAvgMs: 140_000, firstResponseP90Ms: 300_000, waitAvgMs: 108_750, handleAvgMs: 855_000, ratingAvg: 4, ratingCount: 2,
+  ratingDistribution: [0, 0, 1, 0, 1], ratingRequested: 2, ratingResponseRate: 1,
 });
 const SUPORTE = figures({
   conversations: 4, received: 4, answered: 3, abandoned: 1, finished: 3,
   firstResponseAvgMs: 470_000 / 3, firstResponseP90Ms: 300_000, waitAvgMs: 135_000, handleAvgMs: 540_000, ratingAvg: 5, ratingCount: 1,
+  ratingDistribution: [0, 0, 0, 0, 1], ratingRequested: 1, ratingResponseRate: 1,
 });
 const COMERCIAL = figures({
   conversations: 3, received: 2, started: 1, answered: 1, finished: 1, transferred: 1,
   firstResponseAvgMs: 90_000, firstResponseP90Ms: 120_000, waitAvgMs: 30_000, handleAvgMs: 1_170_000, ratingAvg: 3, ratingCount: 1,
+  ratingDistribution: [0, 0, 1, 0, 0], ratingRequested: 1, ratingResponseRate: 1,
 });
 
 describe('report rollups with known answers', () => {

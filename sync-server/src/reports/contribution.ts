@@ -44,8 +44,20 @@ export function pack(t: Totals): Packed {
     t.conversations, t.received, t.started, t.answered, t.abandoned, t.finished, t.transferred,
     t.firstResponse.count, t.firstResponse.sumMs, t.wait.count, t.wait.sumMs, t.handle.count, t.handle.sumMs,
     t.rating.count, t.rating.sum, ...t.rating.distribution, ...t.firstResponse.histogram,
+    // Issue 18, appended: see REQUESTED_AT.
+    t.rating.requested,
   ];
 }
+
+/**
+ * Where the requested count sits. Rollups and day summaries stored before issue 18 end before it;
+ * then every rating was its own request (metrics.ts: a rated conversation counts as requested), so
+ * their requested count is their rating count — read so, and written in the new shape by the next move.
+ */
+const REQUESTED_AT = 20 + FIRST_RESPONSE_BUCKET_COUNT;
+
+/** A packed array in the current shape (one stored before issue 18 gains its requested count). */
+export const currentPacked = (p: Packed): Packed => (p.length > REQUESTED_AT ? p : pack(unpack(p)));
 
 export function unpack(p: Packed): Totals {
   const n = (i: number) => p[i] ?? 0;
@@ -59,6 +71,7 @@ export function unpack(p: Packed): Totals {
   t.rating.sum = n(14);
   t.rating.distribution = [n(15), n(16), n(17), n(18), n(19)];
   t.firstResponse.histogram = Array.from({ length: FIRST_RESPONSE_BUCKET_COUNT }, (_, i) => n(20 + i));
+  t.rating.requested = p.length > REQUESTED_AT ? n(REQUESTED_AT) : t.rating.count;
   return t;
 }
 

@@ -2,10 +2,14 @@ import { stringify } from 'csv-stringify/sync';
 import type { ReportFigures, ReportResponse } from '@atende/protocol';
 import type { Language } from './labels.js';
 
-type Column = keyof ReportFigures;
+/** The figures, and each score's count of ratings (`rating1`…`rating5`, from `ratingDistribution`). */
+type Score = 'rating1' | 'rating2' | 'rating3' | 'rating4' | 'rating5';
+type Column = Exclude<keyof ReportFigures, 'ratingDistribution'> | Score;
+const SCORES: readonly Score[] = ['rating1', 'rating2', 'rating3', 'rating4', 'rating5'];
 const COLUMNS: readonly Column[] = [
   'conversations', 'received', 'started', 'answered', 'abandoned', 'finished', 'transferred',
   'firstResponseAvgMs', 'firstResponseP90Ms', 'waitAvgMs', 'handleAvgMs', 'ratingAvg', 'ratingCount',
+  ...SCORES, 'ratingRequested', 'ratingResponseRate',
 ];
 const DURATIONS: ReadonlySet<Column> = new Set(['firstResponseAvgMs', 'firstResponseP90Ms', 'waitAvgMs', 'handleAvgMs']);
 
@@ -16,6 +20,8 @@ const HEADERS: Record<Language, Record<ReportResponse['groupBy'], string> & Reco
     abandoned: 'Abandonadas', finished: 'Finalizadas', transferred: 'Transferidas',
     firstResponseAvgMs: 'Primeira resposta média (s)', firstResponseP90Ms: 'Primeira resposta p90 (s)',
     waitAvgMs: 'Espera média (s)', handleAvgMs: 'Atendimento médio (s)', ratingAvg: 'Avaliação média', ratingCount: 'Avaliações',
+    rating1: 'Avaliações nota 1', rating2: 'Avaliações nota 2', rating3: 'Avaliações nota 3', rating4: 'Avaliações nota 4',
+    rating5: 'Avaliações nota 5', ratingRequested: 'Avaliações pedidas', ratingResponseRate: 'Taxa de resposta (%)',
     total: 'Total',
   },
   en: {
@@ -24,6 +30,8 @@ const HEADERS: Record<Language, Record<ReportResponse['groupBy'], string> & Reco
     abandoned: 'Abandoned', finished: 'Finished', transferred: 'Transferred',
     firstResponseAvgMs: 'Average first response (s)', firstResponseP90Ms: 'First response p90 (s)',
     waitAvgMs: 'Average wait (s)', handleAvgMs: 'Average handling (s)', ratingAvg: 'Average rating', ratingCount: 'Ratings',
+    rating1: 'Ratings of 1', rating2: 'Ratings of 2', rating3: 'Ratings of 3', rating4: 'Ratings of 4',
+    rating5: 'Ratings of 5', ratingRequested: 'Ratings requested', ratingResponseRate: 'Response rate (%)',
     total: 'Total',
   },
   es: {
@@ -32,6 +40,8 @@ const HEADERS: Record<Language, Record<ReportResponse['groupBy'], string> & Reco
     abandoned: 'Abandonadas', finished: 'Finalizadas', transferred: 'Transferidas',
     firstResponseAvgMs: 'Primera respuesta media (s)', firstResponseP90Ms: 'Primera respuesta p90 (s)',
     waitAvgMs: 'Espera media (s)', handleAvgMs: 'Atención media (s)', ratingAvg: 'Valoración media', ratingCount: 'Valoraciones',
+    rating1: 'Valoraciones de 1', rating2: 'Valoraciones de 2', rating3: 'Valoraciones de 3', rating4: 'Valoraciones de 4',
+    rating5: 'Valoraciones de 5', ratingRequested: 'Valoraciones pedidas', ratingResponseRate: 'Tasa de respuesta (%)',
     total: 'Total',
   },
 };
@@ -55,15 +65,20 @@ export interface CsvOptions {
 /**
  * A report as CSV (R-RT-06): UTF-8 with a BOM (so spreadsheets read the accents), a header row in
  * the chosen language, one row per group and the total last; times in whole seconds, the rating
- * average with two decimals, empty where nothing was measured.
+ * average with two decimals, the count of each score, the response rate as a percentage with one
+ * decimal, empty where nothing was measured.
  */
 export function reportCsv(report: ReportResponse, options: CsvOptions): string {
   const headers = HEADERS[options.language];
+  const decimal = (value: number, digits: number) => (options.semicolon ? value.toFixed(digits).replace('.', ',') : value.toFixed(digits));
   const cell = (figures: ReportFigures, column: Column): string => {
-    const value = figures[column];
+    const score = SCORES.indexOf(column as Score);
+    if (score >= 0) return String(figures.ratingDistribution[score] ?? 0);
+    const value = figures[column as Exclude<Column, Score>];
     if (value === null) return '';
     if (DURATIONS.has(column)) return String(Math.round(value / 1000));
-    if (column === 'ratingAvg') return options.semicolon ? value.toFixed(2).replace('.', ',') : value.toFixed(2);
+    if (column === 'ratingAvg') return decimal(value, 2);
+    if (column === 'ratingResponseRate') return decimal(value * 100, 1);
     return String(value);
   };
   const line = (label: string, figures: ReportFigures) => [safeText(label), ...COLUMNS.map((c) => cell(figures, c))];

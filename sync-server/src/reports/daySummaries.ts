@@ -1,5 +1,5 @@
 import type { DocStore, StoredDoc } from '../store/index.js';
-import { BUCKET_MS, DIMENSIONS, rollupId, type Packed, type RollupDoc, type TeamRollup } from './contribution.js';
+import { BUCKET_MS, currentPacked, DIMENSIONS, rollupId, type Packed, type RollupDoc, type TeamRollup } from './contribution.js';
 
 /**
  * Day summaries (R-RT-06): a `reportday:<UTC date>` document caches the sum of that UTC day's 96
@@ -120,7 +120,8 @@ async function sumDays(store: DocStore, days: readonly number[]): Promise<Array<
 }
 
 /** Every figure is a count or a sum (contribution.ts `pack`), so packed arrays add element by element. */
-function addPacked(into: Packed, from: Packed): Packed {
+function addPacked(into: Packed, stored: Packed): Packed {
+  const from = currentPacked(stored);
   for (let i = 0; i < from.length; i++) into[i] = (into[i] ?? 0) + (from[i] ?? 0);
   return into;
 }

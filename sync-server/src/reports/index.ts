@@ -2,6 +2,7 @@ import type { Router } from 'express';
 import type { AuthService } from '../auth/service.js';
 import type { JobRunner } from '../jobs/index.js';
 import type { DocStore } from '../store/index.js';
+import { myRatingRoutes } from './myRatingRoutes.js';
 import { publicReportRoutes, type PublicReportsDeps } from './publicRoutes.js';
 import { ReportQueries } from './queries.js';
 import { ReportRollups } from './rollups.js';
@@ -43,6 +44,8 @@ export async function setupReports(deps: ReportsDeps): Promise<ReportsSetup> {
   return {
     routes: [
       ['/api/reports', reportRoutes(queries, deps.auth, deps.timeZone)],
+      // The signed-in agent's own average (issue 18, seed 002), from the same rollups.
+      ['/api/me', myRatingRoutes(deps.store, deps.auth)],
       ...(deps.publicApi ? [['/api/v1/reports', publicReportRoutes(queries, deps.publicApi)] as [string, Router]] : []),
     ],
     start: () => rollups.start(),
