@@ -1,6 +1,6 @@
 import { ref } from 'vue';
 import {
-  API, isPhotoType, PHOTO_MAX_BYTES, ProfileResponse, type ErrorBody, type ProfileLanguage, type UserDoc,
+  ALIAS_MAX, API, isPhotoType, PHOTO_MAX_BYTES, ProfileResponse, type ErrorBody, type ProfileLanguage, type UserDoc,
 } from '@atende/protocol';
 import { accessToken, ApiError, serverUrl } from '../../net/api';
 import { call } from '../../net/client';
@@ -30,7 +30,21 @@ export function photoProblem(file: { type: string; size: number }): 'photo_type'
   return undefined;
 }
 
-export async function saveProfile(body: { extension?: string | null; language?: ProfileLanguage }): Promise<UserDoc> {
+/**
+ * The alias ("Codinome", issue 18) as the server keeps it: spaces around it dropped, and nothing
+ * left clears it (null), so customers see the name again.
+ */
+export function normalizeAlias(value: string): string | null {
+  const trimmed = value.trim();
+  return trimmed === '' ? null : trimmed;
+}
+
+/** An alias the server would refuse, told before it is sent (counted as the server's schema counts it). */
+export function aliasProblem(value: string): 'tooLong' | undefined {
+  return value.trim().length > ALIAS_MAX ? 'tooLong' : undefined;
+}
+
+export async function saveProfile(body: { extension?: string | null; language?: ProfileLanguage; alias?: string | null }): Promise<UserDoc> {
   return (await call(API.updateProfile, { body })).user;
 }
 
