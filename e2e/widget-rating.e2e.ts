@@ -65,14 +65,14 @@ test('R-RT-06 issue 18 seed "avaliar os atendentes": after the agent finishes, t
   const score = visitor.getByRole('group', { name: 'Sua nota' });
   await expect(score.getByRole('radio')).toHaveCount(5);
   for (const n of [1, 2, 3, 4, 5]) await expect(score.getByRole('radio', { name: `${n} de 5` })).not.toBeChecked();
-  await expect(widgetLog(visitor).getByText('Nova conversa')).toHaveCount(0);
+  await expect(widgetLog(visitor).getByText('Nova conversa', { exact: true })).toHaveCount(0);
   await expectNoAxeViolations(visitor, 'website chat, rating form');
 
   // Sending without a score says what is missing and leaves the form as it is.
   const send = visitor.getByRole('button', { name: 'Enviar avaliação' });
   await send.focus();
   await visitor.keyboard.press('Enter');
-  await expect(widgetLog(visitor).getByText('Escolha uma nota de 1 a 5.')).toBeVisible();
+  await expect(widgetLog(visitor).getByText('Escolha de 1 a 5 estrelas antes de enviar.')).toBeVisible();
   await expect(score.getByRole('radio', { name: '1 de 5' })).toBeFocused();
 
   // Keyboard only: the arrows move along the stars and choose; Tab to the comment and the button.
@@ -126,7 +126,7 @@ test('R-RT-06 issue 18 seed "avaliar os atendentes": after the agent finishes, t
 
   // A later conversation opens below the question without offering the form again.
   await visitorSends(visitor, 'Outra dúvida');
-  await expect(widgetLog(visitor).getByText('Nova conversa')).toBeVisible();
+  await expect(widgetLog(visitor).getByText('Nova conversa', { exact: true })).toBeVisible();
   await expect(visitor.getByRole('radio')).toHaveCount(0);
 });
 
