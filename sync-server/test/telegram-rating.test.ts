@@ -61,6 +61,24 @@ describe('R-RT-06 issue 18 Telegram rating question (adapter ↔ fake Bot API)',
     expect(bot.sent[0]?.replyMarkup).toBeUndefined();
   });
 
+  it('R-RT-06 a bot registered before rating buttons (allowed_updates without callback_query) gets it added, same URL and secret, once', async () => {
+    const account = { _id: 'channel:tg-old', kind: 'telegram', settings: { apiBaseUrl: bot.baseUrl, botToken: BOT_TOKEN, secretToken: 'old_secret' } } as unknown as ChannelAccountDoc;
+    const old = new TelegramAdapter(account, { webhookUrl: () => null });
+    bot.webhook = { url: 'https://atende.example/channels/telegram/x/webhook', secretToken: 'old_secret', allowedUpdates: ['message', 'edited_message'], maxConnections: 40 };
+    try {
+      await old.send(request('Olá', {}));
+      expect(bot.calls.map((c) => c.method)).toEqual(['sendMessage']);
+      await old.send(request(RATING_QUESTION, { ratingRequest: KEY }));
+      await old.send(request(RATING_QUESTION, { ratingRequest: KEY }));
+      expect(bot.calls.map((c) => c.method)).toEqual(['sendMessage', 'getWebhookInfo', 'setWebhook', 'sendMessage', 'sendMessage']);
+      expect(bot.webhook).toEqual({
+        url: 'https://atende.example/channels/telegram/x/webhook', secretToken: 'old_secret', allowedUpdates: ['message', 'edited_message', 'callback_query'], maxConnections: 40,
+      });
+    } finally {
+      bot.webhook = null;
+    }
+  });
+
   it('issue 18 the fake refuses keyboards Telegram refuses: callback_data over 64 bytes (UTF-8) or empty, a text-only button, two actions, rows not arrays', async () => {
     const refusals: Array<[unknown, RegExp]> = [
       [keyboard({ text: 'A', callback_data: 'x'.repeat(65) }), /BUTTON_DATA_INVALID/],

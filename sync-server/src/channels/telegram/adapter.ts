@@ -57,6 +57,8 @@ export class TelegramAdapter implements ChannelAdapter {
    * a retry after the text failed sends only the text. Per node, as a retry usually runs where it failed.
    */
   private readonly fileSentFor = new BoundedMap<string, number | undefined>();
+  /** Whether this bot's webhook was checked to deliver callback queries (once per adapter, i.e. per account version and node). */
+  private callbackUpdatesChecked = false;
 
   constructor(account: ChannelAccountDoc, private readonly options: TelegramAdapterOptions) {
     this.settings = account.settings ?? {};
@@ -109,6 +111,7 @@ export class TelegramAdapter implements ChannelAdapter {
       // `?.`: messages built before payloads existed carry none.
       const ratingKey = message.payload?.[RATING_REQUEST_PAYLOAD];
       const keyboard = typeof ratingKey === 'string' ? { reply_markup: ratingKeyboard(ratingKey) } : {};
+      if (typeof ratingKey === 'string') await this.ensureCallbackUpdates();
       sent = (await this.call('sendMessage', { chat_id: chatId, text: message.text, ...keyboard })) as { message_id?: number };
     }
     this.typingThrottle.forget(request.conversation.id);
@@ -192,6 +195,28 @@ export class TelegramAdapter implements ChannelAdapter {
       return { ok: false, message: `Conectado: ${who}, mas ${why.charAt(0).toLowerCase()}${why.slice(1)}` };
     }
     return { ok: true, message: `Conectado: ${who}; webhook registrado em ${url}.` };
+  }
+
+  /**
+   * Telegram keeps a webhook's allowed_updates until setWebhook changes them: a bot registered
+   * before rating buttons existed would never deliver their presses. Before the first rating
+   * question, the registered webhook (getWebhookInfo) gets callback_query added, same URL and
+   * secret. Best effort: the question goes either way, and "Testar conexão" registers it too.
+   */
+  private async ensureCallbackUpdates(): Promise<void> {
+    if (this.callbackUpdatesChecked) return;
+    try {
+      const info = (await this.call('getWebhookInfo', {})) as { url?: string; allowed_updates?: string[] };
+      // No list means Telegram's default, which includes callback queries.
+      if (info.url && info.allowed_updates && !info.allowed_updates.includes('callback_query') && this.settings.secretToken) {
+        await this.call('setWebhook', {
+          url: info.url, secret_token: this.settings.secretToken, allowed_updates: [...TELEGRAM_ALLOWED_UPDATES], max_connections: 40,
+        });
+      }
+      this.callbackUpdatesChecked = true;
+    } catch {
+      // Tried again before the next question.
+    }
   }
 
   private get token(): string {
