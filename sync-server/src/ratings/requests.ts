@@ -51,7 +51,8 @@ export class RatingRequests {
     if (requestRating === false || !mayAsk(user, c)) return c;
     const [team, account] = await Promise.all([getWire<TeamDoc>(this.store, c.teamId), speakingAccount(this.store, c)]);
     if (!team?.ratings?.enabled) return c;
-    const at = this.now();
+    // After the "finished" line (dated finishedAt), so every reader lists the question after it.
+    const at = Math.max(this.now(), (c.finishedAt ?? 0) + 1);
     // WhatsApp's, Messenger's and Instagram's 24 h: a message the upstream would refuse is not written.
     if (!mayReplyFreely(conversationReplyWindow(c, at, replyPolicyOf(account?.settings)))) return c;
     const question: MessageDoc = outgoingMessage(c, {

@@ -5,7 +5,7 @@ import {
 import { writeWithOutbox } from '../conversations/outbox.js';
 import { outgoingMessage, storeOutgoing } from '../conversations/outgoing.js';
 import type { DocStore, StoredDoc } from '../store/index.js';
-import { getWire, toWire } from '../store/wire.js';
+import { getWire } from '../store/wire.js';
 import { ratingAnswerRecordId, ratingKeyOf, ratingThanksMessageId } from './keys.js';
 import { signatureOf, speakingAccount } from './requests.js';
 
@@ -95,9 +95,15 @@ export class RatingService {
     return true;
   }
 
+  /**
+   * The customer's conversations on the account, each read again: a query may answer a document
+   * as it was a moment ago (a finish just written), a read answers it as it is.
+   */
   private async conversationsOf(rater: Rater): Promise<ConversationDoc[]> {
-    const found = await this.store.find({ selector: { type: 'conversation', contactId: rater.contactId }, limit: CONVERSATIONS_MAX });
-    return found.filter((d) => !d._deleted && d.channelAccountId === rater.accountId).map((d) => toWire<ConversationDoc>(d));
+    const found = await this.store.find({ selector: { type: 'conversation', contactId: rater.contactId }, limit: CONVERSATIONS_MAX, fields: ['_id', 'channelAccountId'] });
+    const ids = found.filter((d) => d.channelAccountId === rater.accountId).map((d) => d._id);
+    const current = await Promise.all(ids.map((id) => getWire<ConversationDoc>(this.store, id)));
+    return current.filter((c): c is ConversationDoc => c !== undefined);
   }
 
   /** Judged again on every revision the write sees: the first answer written wins. */
