@@ -6,7 +6,7 @@ import { figureFormat, figureText, REPORT_COLUMNS, reportDate, reportMoment, sor
 const figures: ReportFigures = {
   conversations: 1234, received: 1200, started: 34, answered: 1100, abandoned: 12, finished: 1190, transferred: 7,
   firstResponseAvgMs: 96_000, firstResponseP90Ms: 3_600_000, waitAvgMs: 12_400, handleAvgMs: null,
-  ratingAvg: 4.25, ratingCount: 1002,
+  ratingAvg: 4.25, ratingCount: 1002, ratingDistribution: [2, 0, 100, 300, 600], ratingRequested: 2004, ratingResponseRate: 0.5,
 };
 const column = (id: (typeof REPORT_COLUMNS)[number]['id']) => REPORT_COLUMNS.find((c) => c.id === id)!;
 
@@ -14,8 +14,14 @@ describe('R-RT-06: the report table’s figures', () => {
   it('R-RT-06: the columns are the report’s figures, in the order the requirement lists them', () => {
     expect(REPORT_COLUMNS.map((c) => c.id)).toEqual([
       'conversations', 'received', 'answered', 'abandoned', 'transferred',
-      'firstResponseAvgMs', 'firstResponseP90Ms', 'waitAvgMs', 'handleAvgMs', 'ratingAvg',
+      'firstResponseAvgMs', 'firstResponseP90Ms', 'waitAvgMs', 'handleAvgMs', 'ratingAvg', 'ratingResponseRate',
     ]);
+  });
+
+  it('issue 18 R-RT-06: the response rate reads as a percentage; nobody asked reads "—"', () => {
+    expect(figureText(figureFormat('pt-BR'), column('ratingResponseRate'), figures)).toMatch(/^50\s?%$/);
+    expect(figureText(figureFormat('en'), column('ratingResponseRate'), { ...figures, ratingResponseRate: 2 / 3 })).toBe('67%');
+    expect(figureText(figureFormat('en'), column('ratingResponseRate'), { ...figures, ratingResponseRate: null })).toBe('—');
   });
 
   it('R-RT-06: counts are grouped the language’s way; times read as durations; no data reads "—"', () => {

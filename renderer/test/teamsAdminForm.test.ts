@@ -31,4 +31,21 @@ describe('R-RT-01 team form', () => {
     expect(bySupervisor).toMatchObject({ update: { tagsAllowed: false } });
     expect('update' in bySupervisor && ('name' in bySupervisor.update || 'channelAccountIds' in bySupervisor.update)).toBe(false);
   });
+
+  it('issue 18 "Pedir avaliação ao finalizar": the toggle and the time to answer travel in the body; a team reads its setting back', () => {
+    const asked = { ...team, ratings: { enabled: true, windowHours: 48 } };
+    expect(teamFormOf(asked)).toMatchObject({ ratingsEnabled: true, ratingsWindowHours: '48' });
+    expect(teamBodyOf({ ...teamFormOf(team), ratingsEnabled: true, ratingsWindowHours: ' 72 ' }, team, false))
+      .toMatchObject({ update: { ratings: { enabled: true, windowHours: 72 } } });
+    const created = teamBodyOf({ ...emptyTeamForm(), name: 'Financeiro' }, undefined, true);
+    expect(created).toMatchObject({ create: { ratings: { enabled: false, windowHours: 24 } } });
+  });
+
+  it('issue 18: the time to answer is whole hours from 1 to 720, refused in its field otherwise', () => {
+    for (const hours of ['0', '721', '1,5', '2h', '', '-3']) {
+      expect(teamBodyOf({ ...teamFormOf(team), ratingsWindowHours: hours }, team, true)).toEqual({ problems: ['ratingsWindowHours'] });
+    }
+    expect(teamBodyOf({ ...teamFormOf(team), ratingsWindowHours: '720' }, team, true)).toMatchObject({ update: { ratings: { windowHours: 720 } } });
+    expect(teamBodyOf({ ...teamFormOf(team), ratingsWindowHours: '1' }, team, true)).toMatchObject({ update: { ratings: { windowHours: 1 } } });
+  });
 });

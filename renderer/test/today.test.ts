@@ -87,6 +87,8 @@ describe('R-SV-06: today\'s counters per team and overall', () => {
       // 18, 30, 10 and 29 minutes; the abandoned one was never taken.
       handleAvgMs: ((18 + 30 + 10 + 29) * MIN) / 4,
       ratingAvg: 4, ratingCount: 2,
+      // Issue 18: both ratings counted as asked (neither conversation recorded a request).
+      ratingDistribution: expect.any(Array), ratingRequested: 2, ratingResponseRate: 1,
     });
   });
 

@@ -1,4 +1,4 @@
-import { CreateTeamBody, UpdateTeamBody, type TeamView } from '@atende/protocol';
+import { CreateTeamBody, RATINGS_OFF, UpdateTeamBody, type TeamView } from '@atende/protocol';
 
 /**
  * The team form (R-RT-01/02) as typed, and the body the server accepts, checked with the
@@ -20,13 +20,18 @@ export interface TeamForm {
   queueAgentIds: string[];
   autoDistribute: boolean;
   internalChat: boolean;
+  /** Issue 18: ask the customer to rate the conversation after its finish. */
+  ratingsEnabled: boolean;
+  /** Whole hours the answer is accepted for, as typed (1–720). */
+  ratingsWindowHours: string;
 }
 
-export type TeamProblem = 'name' | 'timeoutMinutes' | 'timeoutMessage' | 'queueAgents' | 'channels';
+export type TeamProblem = 'name' | 'timeoutMinutes' | 'timeoutMessage' | 'queueAgents' | 'channels' | 'ratingsWindowHours';
 
 export const emptyTeamForm = (): TeamForm => ({
   name: '', channelAccountIds: [], memberIds: [], timeoutMinutes: '', timeoutMessage: '', dispositionRequired: false, tagsAllowed: true,
   queue: 'team', queueAgentIds: [], autoDistribute: false, internalChat: true,
+  ratingsEnabled: RATINGS_OFF.enabled, ratingsWindowHours: String(RATINGS_OFF.windowHours),
 });
 
 export function teamFormOf(team: TeamView): TeamForm {
@@ -42,6 +47,8 @@ export function teamFormOf(team: TeamView): TeamForm {
     queueAgentIds: team.queueAgentIds ?? [],
     autoDistribute: team.autoDistribute,
     internalChat: team.internalChat,
+    ratingsEnabled: team.ratings.enabled,
+    ratingsWindowHours: String(team.ratings.windowHours),
   };
 }
 
@@ -63,6 +70,9 @@ export function teamBodyOf(
   const queueAgentIds = form.queue === 'agents' ? form.queueAgentIds.filter((id) => form.memberIds.includes(id)) : null;
   if (queueAgentIds && queueAgentIds.length === 0) problems.add('queueAgents');
   if (team && asAdmin && team.channels.some((c) => !form.channelAccountIds.includes(c.id))) problems.add('channels');
+  // Whole hours only ("1,5" or "2h" are refused, not read as 1 or 2); the range is the schema's.
+  const hours = form.ratingsWindowHours.trim();
+  if (!/^\d+$/.test(hours)) problems.add('ratingsWindowHours');
   const fields = {
     dispositionRequired: form.dispositionRequired,
     internalChat: form.internalChat,
@@ -71,6 +81,7 @@ export function teamBodyOf(
     queueAgentIds,
     autoDistribute: form.autoDistribute,
     memberIds: form.memberIds,
+    ratings: { enabled: form.ratingsEnabled, windowHours: Number(hours) },
     ...(asAdmin ? { name: form.name, channelAccountIds: form.channelAccountIds } : {}),
   };
   const parsed = team ? UpdateTeamBody.safeParse(fields) : CreateTeamBody.safeParse(fields);
@@ -78,6 +89,7 @@ export function teamBodyOf(
     for (const issue of parsed.error.issues) {
       const [field, sub] = issue.path;
       if (field === 'sessionTimeout') problems.add(sub === 'message' ? 'timeoutMessage' : 'timeoutMinutes');
+      else if (field === 'ratings') problems.add('ratingsWindowHours');
       else problems.add(PROBLEM_OF[String(field)] ?? 'name');
     }
   }

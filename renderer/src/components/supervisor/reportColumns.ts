@@ -4,11 +4,12 @@ import { formatDuration } from './durations';
 /**
  * The report table's figure columns (R-RT-06), in the order shown, and how each value reads:
  * counts as numbers of the language, times as durations ("1 min 36 s", never "01:36"), the
- * rating as an average with how many ratings it stands on. A figure without data reads "—".
+ * rating as an average with how many ratings it stands on, the rating's response rate (issue 18)
+ * as a percentage. A figure without data reads "—".
  * The p90 is not exact: the server sums first responses into FIRST_RESPONSE_BUCKETS_MS and
  * answers the upper bound of the bucket the 90th percentile falls in, so it reads "≤ 5 min".
  */
-export type FigureKind = 'count' | 'duration' | 'bucketBound' | 'rating';
+export type FigureKind = 'count' | 'duration' | 'bucketBound' | 'rating' | 'share';
 
 export const REPORT_COLUMNS = [
   { id: 'conversations', kind: 'count' },
@@ -21,6 +22,7 @@ export const REPORT_COLUMNS = [
   { id: 'waitAvgMs', kind: 'duration' },
   { id: 'handleAvgMs', kind: 'duration' },
   { id: 'ratingAvg', kind: 'rating' },
+  { id: 'ratingResponseRate', kind: 'share' },
 ] as const satisfies ReadonlyArray<{ id: keyof ReportFigures; kind: FigureKind }>;
 
 export type FigureColumn = (typeof REPORT_COLUMNS)[number];
@@ -34,17 +36,21 @@ export interface FigureFormat {
   /** At most this long: the upper bound of a histogram bucket. */
   bucketBound(ms: number | null): string;
   rating(average: number | null, count: number): string;
+  /** A fraction 0–1 as a percentage. */
+  share(fraction: number | null): string;
 }
 
 /** The formats of one language. */
 export function figureFormat(locale: string): FigureFormat {
   const integer = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 });
   const score = new Intl.NumberFormat(locale, { minimumFractionDigits: 1, maximumFractionDigits: 2 });
+  const percent = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0 });
   return {
     count: (value) => integer.format(value),
     duration: (ms) => (ms === null ? NO_VALUE : formatDuration(ms, locale)),
     bucketBound: (ms) => (ms === null ? NO_VALUE : `≤ ${formatDuration(ms, locale)}`),
     rating: (average, count) => (average === null ? NO_VALUE : `${score.format(average)} (${integer.format(count)})`),
+    share: (fraction) => (fraction === null ? NO_VALUE : percent.format(fraction)),
   };
 }
 
@@ -59,6 +65,8 @@ export function figureText(format: FigureFormat, column: FigureColumn, figures: 
       return format.bucketBound(figures[column.id]);
     case 'rating':
       return format.rating(figures.ratingAvg, figures.ratingCount);
+    case 'share':
+      return format.share(figures[column.id]);
   }
 }
 
