@@ -128,6 +128,18 @@ test('R-RT-06 issue 18 seed "avaliar os atendentes": after the agent finishes, t
   await visitorSends(visitor, 'Outra dúvida');
   await expect(widgetLog(visitor).getByText('Nova conversa', { exact: true })).toBeVisible();
   await expect(visitor.getByRole('radio')).toHaveCount(0);
+
+  // The desk: Ana takes it and reads the earlier conversation's rating in the contact's history.
+  await agent.bringToFront();
+  await agent.getByRole('tab', { name: /Em espera/ }).click();
+  await card(agent, 'Outra dúvida').click();
+  await expect(messageLog(agent)).toContainText('Outra dúvida');
+  const panel = agent.getByRole('complementary', { name: 'Contato' });
+  await panel.getByRole('tab', { name: 'Histórico' }).click();
+  const rated = panel.getByTestId('conversation-rating');
+  await expect(rated).toHaveAttribute('data-score', '4');
+  await expect(rated).toContainText('Avaliação do cliente: 4 de 5 · por Chat do site');
+  await expect(rated).toContainText('Resolveram rápido, obrigada.');
 });
 
 test('R-WS-11 seed "Codinome": the visitor reads the agent\'s alias, never the real name; the desk keeps the real name', async ({ server, newContext, request }) => {
