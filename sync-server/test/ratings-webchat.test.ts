@@ -16,7 +16,8 @@ let admin: string;
 
 beforeAll(async () => {
   server = await startTestServer();
-  [ana, carla, admin] = await Promise.all(['ana', 'carla', 'admin'].map(async (who) => (await login(server, `${who}@demo.local`)).accessToken));
+  const token = async (who: string) => (await login(server, `${who}@demo.local`)).accessToken;
+  [ana, carla, admin] = await Promise.all([token('ana'), token('carla'), token('admin')]);
 });
 afterAll(() => server.close());
 
@@ -171,5 +172,20 @@ describe('issue 18 R-RT-06 website chat rating ("avaliar os atendentes")', () =>
     }
     const teams = await call<{ teams: Array<{ id: string; ratings: unknown }> }>(server, 'GET', '/api/admin/teams', { token: admin });
     expect(teams.body.teams.find((t) => t.id === 'team:suporte')?.ratings).toEqual({ enabled: true, windowHours: 24 });
+  });
+
+  it('R-RT-06 issue 18: the demo teams ask (24 h); a new team keeps the setting it is created with, or none', async () => {
+    const read = async () => (await call<{ teams: Array<{ id: string; name: string; ratings: unknown }> }>(server, 'GET', '/api/admin/teams', { token: admin })).body.teams;
+    expect((await read()).find((t) => t.id === 'team:comercial')?.ratings).toEqual({ enabled: true, windowHours: 24 });
+    const made = await call<{ id: string }>(server, 'POST', '/api/admin/teams', { token: admin, body: { name: 'Pós-venda', ratings: { enabled: true, windowHours: 48 } } });
+    expect(made.status).toBe(201);
+    const plain = await call<{ id: string }>(server, 'POST', '/api/admin/teams', { token: admin, body: { name: 'Cobrança' } });
+    expect(plain.status).toBe(201);
+    const teams = await read();
+    expect(teams.find((t) => t.id === made.body.id)?.ratings).toEqual({ enabled: true, windowHours: 48 });
+    expect(teams.find((t) => t.id === plain.body.id)?.ratings).toEqual({ enabled: false, windowHours: 24 });
+    expect((await getWire<{ ratings?: unknown }>(server.store, made.body.id))?.ratings).toEqual({ enabled: true, windowHours: 48 });
+    const refused = await call(server, 'PATCH', `/api/admin/teams/${made.body.id}`, { token: admin, body: { ratings: { enabled: true, windowHours: 0 } } });
+    expect(refused.status).toBe(400);
   });
 });

@@ -74,6 +74,14 @@ async function webchatAccount(ctx: MatrixContext): Promise<string> {
   return reply.body.id;
 }
 
+/** A new visitor whose conversation agentOwn took and finished, so the team asked it for a rating (issue 18): its token. */
+async function askedVisitor(ctx: MatrixContext): Promise<string> {
+  const { conversationId, visitor } = await ctx.held();
+  const done = await call<{ conversation: { ratingRequestedAt?: number | null } }>(ctx.server, 'POST', conv(conversationId, '/finish'), { token: ctx.token('agentOwn'), body: {} });
+  if (done.status !== 200 || !done.body.conversation.ratingRequestedAt) throw new Error(`finish without a rating request: ${done.status} ${JSON.stringify(done.body)}`);
+  return visitor.token;
+}
+
 /** The backup route's folder token (backup/token.ts), when this server wrote one. */
 function backupDoor(ctx: MatrixContext): Record<string, string> {
   const file = path.join(ctx.server.dataDir, 'backup.token');
@@ -244,6 +252,12 @@ export const ROUTES: readonly RouteRow[] = [
   { route: 'POST /api/webchat/messages', ids: 'R-CH-02', expect: visitorOnly(201),
     request: () => ({ path: '/api/webchat/messages', body: { id: clientId('v'), text: 'mais uma dúvida' } }) },
   { route: 'GET /api/webchat/messages', ids: 'R-CH-02', expect: visitorOnly(200), hidden: [{ from: ['visitorOther'], text: () => 'segue o arquivo' }] },
+  // Issue 18 (R-RT-06): the visitor rates its own last finished conversation (a fresh one per cell: a rating is
+  // given once); another visitor's token reaches none of it and finds nothing of its own to rate (409).
+  { route: 'POST /api/webchat/rating', ids: 'R-RT-06', expect: { ...visitorOnly(200), visitorOther: 409 },
+    request: async (ctx, caller) => ({
+      path: '/api/webchat/rating', body: { score: 5, comment: 'ótimo' }, ...(caller === 'visitor' ? { token: await askedVisitor(ctx) } : {}),
+    }) },
 
   // Files (R-WS-03, R-WS-04): agents' uploads and reads; the visitor's own; signed links for upstreams.
   { route: 'POST /api/media', ids: 'R-WS-04', expect: signedIn(201), request: (ctx) => ({ path: '/api/media', form: ctx.form() }) },
