@@ -110,7 +110,9 @@ export class TelegramSimulator extends LoopbackSimulator<FakeBotApi> {
 
   /** The customer edits their last message (its text, or a file's caption). Undefined when they wrote none. */
   async customerEdits(customer: TelegramCustomer, text: string): Promise<CustomerSent | undefined> {
-    const last = this.chats.lastFromCustomer(customer.id);
+    // A button press is no message of theirs: the last one they wrote (ids are Telegram's, digits).
+    const lastId = this.chats.view(customer.id).messages.findLast((m) => m.from === 'customer' && /^\d+$/.test(m.id))?.id;
+    const last = lastId === undefined ? undefined : this.chats.find(customer.id, lastId);
     if (!last) return undefined;
     const update = tgEditUpdate(userOf(customer), Number(last.id), text, { originalDate: Math.floor(last.at / 1000), field: last.media ? 'caption' : 'text' });
     last.text = text;
