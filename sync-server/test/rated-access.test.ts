@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConversationDoc, type ConversationRating, type HistoryEntry } from '@atende/protocol';
-import { updateWire } from '../src/store/wire.js';
+import { ConversationDoc, type ConversationRating, type HistoryEntry, type UserDoc } from '@atende/protocol';
+import { conversationFor } from '../src/access/ratings.js';
+import { getWire, updateWire } from '../src/store/wire.js';
 import { call, clientId, FrameClient, login, newVisitor, pullAll, startTestServer, visitorSays, type TestServer } from './helpers.js';
 
 /**
@@ -19,7 +20,9 @@ const rating: ConversationRating = { score: 2, comment: 'Demorou', at: Date.now(
 
 beforeAll(async () => {
   server = await startTestServer();
-  [ana, bruno, carla] = await Promise.all(['ana', 'bruno', 'carla'].map(async (who) => (await login(server, `${who}@demo.local`)).accessToken));
+  ana = (await login(server, 'ana@demo.local')).accessToken;
+  bruno = (await login(server, 'bruno@demo.local')).accessToken;
+  carla = (await login(server, 'carla@demo.local')).accessToken;
   const visitor = await newVisitor(server, 'demo-site', 'Paulo');
   ({ conversationId } = await visitorSays(server, visitor, 'Quero reclamar do prazo'));
   contactId = String((await server.store.get(conversationId))?.contactId);
@@ -95,5 +98,16 @@ describe('R-RT-06 who sees a conversation’s rating', () => {
     expect(push.status).toBeGreaterThanOrEqual(400);
     expect(push.status).toBeLessThan(500);
     expect((await server.store.get(conversationId))?.rating).toEqual(rating);
+  });
+
+  it('R-RT-06 a REST answer (conversationFor) gives the rating to its agent and a supervisor, not to a colleague', async () => {
+    const stored = await getWire<ConversationDoc>(server.store, conversationId);
+    const [anaUser, brunoUser, carlaUser] = await Promise.all(['user:ana', 'user:bruno', 'user:carla'].map((id) => getWire<UserDoc>(server.store, id)));
+    if (!stored || !anaUser || !brunoUser || !carlaUser) throw new Error('seed missing');
+    expect(conversationFor(anaUser, stored).rating).toEqual(rating);
+    expect(conversationFor(carlaUser, stored).rating).toEqual(rating);
+    expect(conversationFor(brunoUser, stored)).not.toHaveProperty('rating');
+    // The stored document itself is left as it was.
+    expect(stored.rating).toEqual(rating);
   });
 });

@@ -1,4 +1,4 @@
-import { seesAllTeams, type Viewer } from '@atende/protocol';
+import { seesAllTeams, viewerOf, type ConversationDoc, type UserDoc, type Viewer } from '@atende/protocol';
 
 /**
  * Who sees a customer's rating (issue 18, R-RT-06): supervisors and admins every one; an agent only
@@ -24,3 +24,9 @@ export function withRatingFor<T extends { readonly [field: string]: unknown }>(v
 /** Whether the form of a conversation differs by viewer of the same rights: it carries a rating. */
 export const hasRating = (doc: { readonly [field: string]: unknown }): boolean =>
   doc.type === 'conversation' && doc.rating !== undefined && doc.rating !== null;
+
+/**
+ * A conversation as a REST answer gives it to this user (a command's result, a repeat's answer):
+ * for the routes, so no answer hands an agent a colleague's rating.
+ */
+export const conversationFor = (user: UserDoc, conversation: ConversationDoc): ConversationDoc => withRatingFor(viewerOf(user), conversation);
