@@ -95,7 +95,8 @@ describe('outgoing webhooks', () => {
     await until(events, (e) => e.includes('conversation.taken'));
     expect((await act(ana, conversationId, 'transfer', { toAgentId: 'user:bruno' })).status).toBe(200);
     await until(events, (e) => e.includes('conversation.transferred'));
-    expect((await act(bruno, conversationId, 'finish', { disposition: 'disposition:duvida' })).status).toBe(200);
+    // No rating question (issue 18): its message.created would be one more event than this loop's.
+    expect((await act(bruno, conversationId, 'finish', { disposition: 'disposition:duvida', requestRating: false })).status).toBe(200);
     await until(events, (e) => e.includes('conversation.finished'));
     await server.jobs.idle();
 
