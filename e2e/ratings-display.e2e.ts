@@ -1,0 +1,101 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import type { Page } from '@playwright/test';
+import { expectNoAxeViolations, useTheme } from './axe';
+import { expect, root, ServerProcess, signIn, test } from './fixtures';
+
+/**
+ * Where ratings show (issue 18 point 2, seed 002 "Nome e média das avaliações (⭐)"): rated
+ * conversations written into the server's store before it starts (seed-ratings.ts: Ana 5 and 4
+ * and one unanswered, Bruno 1), then read in Chromium — Ana's own average in her profile menu,
+ * and the supervisor's Today counters and report (average, distribution 1–5, response rate).
+ */
+const withRatings = test.extend<{ server: ServerProcess }>({
+  // eslint-disable-next-line no-empty-pattern -- Playwright requires the destructuring form
+  server: async ({}, use) => {
+    const server = await ServerProcess.launch({}, async (dataDir) => {
+      const seeded = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'e2e/seed-ratings.ts'), dataDir], { cwd: root, encoding: 'utf8' });
+      if (seeded.status !== 0) throw new Error(`seeding failed: ${seeded.stderr}`);
+    });
+    await use(server);
+    await server.dispose();
+  },
+});
+
+async function openMenu(page: Page): Promise<void> {
+  await page.getByTestId('agent-name').click();
+  await expect(page.getByRole('menu')).toBeVisible();
+}
+
+withRatings('issue 18 seed 002 "Nome e média das avaliações": the agent sees their own average with the Star in the profile menu, not the team’s; nobody rated reads "Ainda sem avaliações"', async ({ server, newContext }) => {
+  test.setTimeout(90_000);
+  const ana = await (await newContext()).newPage();
+  await signIn(ana, server, 'ana@demo.local');
+  // The rollups read the seeded conversations in batches: the menu asks again each time it opens.
+  await expect(async () => {
+    await openMenu(ana);
+    await expect(ana.getByTestId('my-rating')).toHaveText('Sua média: 4,5 · 2 avaliações', { timeout: 1_000 });
+    await ana.keyboard.press('Escape');
+  }).toPass({ timeout: 30_000 });
+  await openMenu(ana);
+  await expect(ana.getByTestId('my-rating').locator('svg')).toHaveCount(1);
+  await ana.keyboard.press('Escape');
+  for (const theme of ['light', 'dark'] as const) {
+    await useTheme(ana, theme);
+    await openMenu(ana);
+    await expectNoAxeViolations(ana, `profile menu with the rating (${theme})`);
+    await ana.keyboard.press('Escape');
+  }
+
+  const carla = await (await newContext()).newPage();
+  await signIn(carla, server, 'carla@demo.local');
+  await openMenu(carla);
+  await expect(carla.getByTestId('my-rating')).toHaveText('Ainda sem avaliações');
+});
+
+withRatings('issue 18 R-SV-06 R-RT-06: the supervisor reads the average, the distribution 1–5 and the response rate in Today and in the report', async ({ server, newContext }) => {
+  test.setTimeout(150_000);
+  const carla = await (await newContext()).newPage();
+  await carla.setViewportSize({ width: 1440, height: 900 });
+  await signIn(carla, server, 'carla@demo.local');
+
+  // Today, from the replica: three ratings (5, 4, 1) of four asked.
+  await carla.goto(`${server.url}/#/supervisor/today`);
+  const counters = carla.getByRole('table', { name: 'Contadores de hoje por equipe' });
+  const overall = counters.locator('tr[data-team-id="all"]');
+  await expect(overall.getByTestId('today-rating')).toHaveText('3,3 (3)');
+  await expect(overall.getByTestId('today-rating-response-rate')).toHaveText(/^75\s?%$/);
+  const today = carla.getByTestId('rating-figures');
+  await expect(today.getByTestId('rating-average')).toContainText('3,3 de 5');
+  await expect(today.getByTestId('rating-response-rate')).toContainText(/75\s?% \(3 de 4\)/);
+  const chart = today.getByRole('img', { name: /Avaliações por nota/ });
+  await expect(chart).toBeVisible();
+  await today.getByText('Ver os dados em tabela').click();
+  await expect(today.locator('tbody tr')).toHaveText([/^1\s*1$/, /^2\s*0$/, /^3\s*0$/, /^4\s*1$/, /^5\s*1$/]);
+  for (const theme of ['light', 'dark'] as const) {
+    await useTheme(carla, theme);
+    await expectNoAxeViolations(carla, `today with ratings (${theme})`);
+  }
+
+  // The report, from the server's rollups: the same figures, and per agent Ana's alone.
+  await carla.goto(`${server.url}/#/supervisor/reports`);
+  const filters = carla.getByRole('form', { name: 'Filtros do relatório' });
+  await filters.getByLabel('Agrupar por', { exact: true }).selectOption({ label: 'Agente' });
+  const figure = (key: string, column: string) => carla.locator(`[data-report-key="${key}"] [data-figure="${column}"]`);
+  await expect(async () => {
+    await carla.getByRole('button', { name: 'Gerar relatório' }).click();
+    await expect(figure('user:ana', 'ratingAvg')).toHaveText('4,5 (2)', { timeout: 1_000 });
+    await expect(carla.getByTestId('report-not-up-to-date')).toHaveCount(0, { timeout: 1_000 });
+  }).toPass({ timeout: 30_000 });
+  await expect(figure('user:ana', 'ratingResponseRate')).toHaveText(/^67\s?%$/);
+  await expect(figure('user:bruno', 'ratingAvg')).toHaveText('1,0 (1)');
+  await expect(figure('total', 'ratingResponseRate')).toHaveText(/^75\s?%$/);
+  await expect(carla.getByRole('columnheader', { name: 'Taxa de resposta' })).toBeVisible();
+  const report = carla.locator('.report-sheet').getByTestId('rating-figures');
+  await expect(report.getByTestId('rating-average')).toContainText('3,3 de 5');
+  await expect(report.getByRole('img', { name: /Avaliações por nota/ })).toBeVisible();
+  for (const theme of ['light', 'dark'] as const) {
+    await useTheme(carla, theme);
+    await expectNoAxeViolations(carla, `report with ratings (${theme})`);
+  }
+});
