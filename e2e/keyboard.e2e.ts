@@ -177,6 +177,7 @@ test('issue 18 R-DT-03 in a pop-out conversation window Alt+R, Alt+T, Alt+X and 
   await expect(composerField(popout)).toBeFocused();
   await popout.keyboard.type('/sauda');
   await expect(popout.getByRole('listbox', { name: 'Mensagens predefinidas' }).getByRole('option')).toHaveText([/Saudação/]);
+  await expectNoAxeViolations(popout, 'the composer with its "/" list open');
   // Esc closes the list first, then leaves the composer.
   await popout.keyboard.press('Escape');
   await expect(popout.getByRole('listbox')).toHaveCount(0);
