@@ -1,8 +1,10 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
 import type { APIRequestContext, Page } from '@playwright/test';
 import { RATING_QUESTION, type HistoryEntry } from '@atende/protocol';
 import { expectNoAxeViolations } from './axe';
 import { finishOpenConversation } from './day-of-work';
-import { card, expect, fillPrechat, messageLog, signIn, test, visitorSends, type ServerProcess } from './fixtures';
+import { card, expect, fillPrechat, messageLog, root, signIn, test, visitorSends, type ServerProcess } from './fixtures';
 
 /**
  * Issue 18 in the website chat: after the agent finishes, the widget asks for 1–5 stars and a
@@ -140,6 +142,39 @@ test('R-RT-06 issue 18 seed "avaliar os atendentes": after the agent finishes, t
   await expect(rated).toHaveAttribute('data-score', '4');
   await expect(rated).toContainText('Avaliação do cliente: 4 de 5 · por Chat do site');
   await expect(rated).toContainText('Resolveram rápido, obrigada.');
+});
+
+test('R-RT-06 issue 18 bad input: a rating after the window is refused — the widget says the time to rate has passed and the conversation stays unrated', async ({ server, newContext, request }) => {
+  test.setTimeout(150_000); // a server restart on top of a whole conversation
+  const agent = await (await newContext()).newPage();
+  const visitor = await (await newContext()).newPage();
+  await signIn(agent, server, 'ana@demo.local');
+  const who = { name: 'Tito Atrasado', email: 'tito@example.com' };
+  const conversationId = await conversationAnswered(agent, visitor, server, who, { ask: 'Pergunta de ontem', reply: 'Respondido.' });
+  await finishOpenConversation(agent);
+  await expect(visitor.getByRole('radio')).toHaveCount(5);
+
+  // The finish moves 25 hours back (the demo teams accept answers for 24 h), with the server stopped.
+  await agent.close();
+  await server.kill();
+  const aged = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'e2e/age-finished.ts'), server.dataDir, conversationId, '25'], { cwd: root, encoding: 'utf8' });
+  expect(aged.status, aged.stderr).toBe(0);
+  await server.start();
+
+  await visitor.reload();
+  await visitor.getByRole('button', { name: 'Fale conosco' }).click();
+  await visitor.getByRole('radio', { name: '5 de 5' }).check();
+  await visitor.getByRole('textbox', { name: 'Comentário (opcional)' }).fill('Ótimo');
+  await visitor.getByRole('button', { name: 'Enviar avaliação' }).click();
+  const late = widgetLog(visitor).getByText('O prazo para avaliar este atendimento terminou.');
+  await expect(late).toBeVisible();
+  await expect(visitor.getByRole('radio')).toHaveCount(0);
+  const ana = await agentHeaders(request, server, 'ana@demo.local');
+  expect((await historyEntry(request, server, ana, who.name, conversationId))?.rating ?? null).toBeNull();
+  await visitor.reload();
+  await visitor.getByRole('button', { name: 'Fale conosco' }).click();
+  await expect(late).toBeVisible();
+  await expect(visitor.getByRole('radio')).toHaveCount(0);
 });
 
 test('R-WS-11 seed "Codinome": the visitor reads the agent\'s alias, never the real name; the desk keeps the real name', async ({ server, newContext, request }) => {
