@@ -123,6 +123,31 @@ describe('R-WS-11 the alias on WhatsApp', () => {
   });
 });
 
+describe('R-WS-11 the alias and the channel’s length limit', () => {
+  it('R-WS-11 a reply that fits WhatsApp with the name in front but not with a long alias is refused (422) before it is queued', async () => {
+    const customer = `55119${++phones}`;
+    const inbound = waInbound(PHONE_NUMBER_ID, customer, 'text', { text: { body: 'Mensagem longa?' } });
+    expect((await graph.deliver(webhook, inbound.body)).status).toBe(200);
+    const [first] = await messagesWith(server, inbound.id);
+    const conversationId = String(first?.conversationId);
+    expect((await call(server, 'POST', `/api/conversations/${conversationId}/claim`, { token: ana, body: {} })).status).toBe(200);
+    expect((await invite(conversationId, 'user:bruno')).status).toBe(200);
+    const text = 'x'.repeat(4096 - '*Bruno Lima*: '.length);
+
+    expect((await setAlias(bruno, 'B'.repeat(ALIAS_MAX))).status).toBe(200);
+    const refused = await write(bruno, conversationId, text);
+    expect(refused.status).toBe(422);
+    expect((refused.body as unknown as { error: string }).error).toBe('text_too_long');
+    expect(await server.store.find({ selector: { type: 'message', conversationId, direction: 'out' }, limit: 10 })).toEqual([]);
+
+    expect((await setAlias(bruno, null)).status).toBe(200);
+    expect((await write(bruno, conversationId, text)).status).toBe(201);
+    await server.jobs.idle();
+    const sent = graph.sent.filter((m) => (m.body as { to?: string }).to === customer).map((m) => (m.body as { text?: { body: string } }).text?.body);
+    expect(sent).toEqual([`*Bruno Lima*: ${text}`]);
+  });
+});
+
 describe('R-WS-11 the alias in the website chat', () => {
   it('R-WS-11 the widget’s live frames and transcript name agents by alias (messages and notices); the stored ones keep the names', async () => {
     expect((await setAlias(ana, 'Aninha')).status).toBe(200);

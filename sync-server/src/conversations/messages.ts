@@ -1,6 +1,6 @@
 import {
   advanceStatus, agentMessageId, answerRefusal, applyUpstreamReport, assertAccepted, assertMay, canResend, defaultVisibility, DomainError, docId,
-  notFound, upstreamText, whatsappRefusal, type AnswerVisibility, type Attachment, type ConversationDoc, type MessageDoc, type MessageKind, type MessageStatus, type UserDoc,
+  customerFacingName, notFound, upstreamText, whatsappRefusal, type AnswerVisibility, type Attachment, type ConversationDoc, type MessageDoc, type MessageKind, type MessageStatus, type UserDoc,
 } from '@atende/protocol';
 import { visibleConversation } from '../access/conversations.js';
 import { attachmentOf, type MediaService } from '../media/service.js';
@@ -117,8 +117,8 @@ export class MessageService {
     assertMay(user, 'reply', current);
     const now = this.now();
     if (!outgoing.outsideWindow) assertReplyWindowOpen(current, await this.accountOf(current), now);
-    // What leaves must fit: with the author's name in front while colleagues are invited (R-WS-05).
-    assertTextFits(current.channel, upstreamText(current, { direction: 'out', authorId: user.id, authorName: user.name, kind: outgoing.kind, text: outgoing.text }));
+    // What leaves must fit: with the name customers see (the alias, issue 18) in front while colleagues are invited (R-WS-05).
+    assertTextFits(current.channel, upstreamText(current, { direction: 'out', authorId: user.id, authorName: customerFacingName(user), kind: outgoing.kind, text: outgoing.text }));
     assertFileCount(current.channel, outgoing.attachments);
     const message = outgoingMessage(current, {
       id, at: now, authorId: user.id, authorName: user.name, kind: outgoing.kind, text: outgoing.text,
