@@ -8,6 +8,7 @@ import { expect, root, ServerProcess, signIn, test } from './fixtures';
  * Where ratings show (issue 18 point 2, seed 002 "Nome e média das avaliações (⭐)"): rated
  * conversations written into the server's store before it starts (seed-ratings.ts: Ana 5 and 4
  * and one unanswered, Bruno 1), then read in Chromium — Ana's own average in her profile menu,
+ * and her own conversations' ratings in the contact's history and transcript (not Bruno's),
  * and the supervisor's Today counters and report (average, distribution 1–5, response rate).
  */
 const withRatings = test.extend<{ server: ServerProcess }>({
@@ -27,7 +28,7 @@ async function openMenu(page: Page): Promise<void> {
   await expect(page.getByRole('menu')).toBeVisible();
 }
 
-withRatings('issue 18 seed 002 "Nome e média das avaliações": the agent sees their own average with the Star in the profile menu, not the team’s; nobody rated reads "Ainda sem avaliações"', async ({ server, newContext }) => {
+withRatings('issue 18 seed 002 "Nome e média das avaliações": the agent sees their own average with the Star in the profile menu, not the team’s, and their own conversations’ ratings (not a colleague’s) in the contact history and transcript; nobody rated reads "Ainda sem avaliações"', async ({ server, newContext }) => {
   test.setTimeout(90_000);
   const ana = await (await newContext()).newPage();
   await signIn(ana, server, 'ana@demo.local');
@@ -46,6 +47,25 @@ withRatings('issue 18 seed 002 "Nome e média das avaliações": the agent sees 
     await expectNoAxeViolations(ana, `profile menu with the rating (${theme})`);
     await ana.keyboard.press('Escape');
   }
+
+  // The contact's history: her own conversation's rating (stars, comment, channel); a colleague's is not hers to see.
+  await ana.getByRole('navigation', { name: 'Canais' }).getByRole('button', { name: 'WhatsApp' }).click();
+  await ana.locator('[data-contact-id]', { hasText: 'Maria Oliveira' }).getByRole('button', { name: /Histórico/ }).click();
+  const history = ana.getByRole('dialog', { name: 'Histórico de Maria Oliveira' });
+  const entry = (n: number) => history.locator(`[data-protocol="20261129-97000${n}"]`);
+  await expect(entry(1).getByTestId('conversation-rating')).toContainText('Avaliação do cliente: 5 de 5 · por Chat do site');
+  await expect(entry(1).getByTestId('conversation-rating')).toContainText('Atendimento excelente');
+  await expect(entry(2).getByTestId('conversation-rating')).toHaveAttribute('data-score', '4');
+  await expect(entry(4)).toContainText('Bruno Lima');
+  await expect(entry(4).getByTestId('conversation-rating')).toHaveCount(0);
+  await expectNoAxeViolations(ana, 'history with ratings');
+  // The transcript of the one asked and not answered says so.
+  await entry(3).getByRole('button').click();
+  const transcript = ana.getByRole('dialog', { name: 'Protocolo 20261129-970003' });
+  await expect(transcript.getByTestId('conversation-rating-requested')).toHaveText('Avaliação pedida, sem resposta ainda');
+  await expect(transcript.getByRole('list', { name: 'Conversa' })).toContainText('Como você avalia este atendimento?');
+  await expectNoAxeViolations(ana, 'transcript asked for a rating');
+  await ana.keyboard.press('Escape');
 
   const carla = await (await newContext()).newPage();
   await signIn(carla, server, 'carla@demo.local');

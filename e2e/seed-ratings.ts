@@ -27,9 +27,21 @@ const rated = (n: number, agentId: string, score: number | null, comment = '') =
   };
 };
 
+/** The question the server sent on finish (issue 18: `payload.ratingRequest` holds the rating key). */
+const request = (n: number) => {
+  const at = now - (30 - n) * MIN + 5 * MIN;
+  return {
+    _id: `message:rated-${n}-request`, type: 'message', createdAt: at, updatedAt: at, conversationId: `conversation:rated-${n}`,
+    teamId: 'team:suporte', formerTeamIds: [], direction: 'out', authorId: null, authorName: 'Atende Demo', kind: 'text',
+    text: 'Como você avalia este atendimento?', attachments: [], visibility: 'public', status: 'delivered', error: null, externalId: null,
+    payload: { ratingRequest: `e2eratingkey000${n}` },
+  };
+};
+
 const store = new EmbeddedStore(dataDir);
 const results = await store.bulkWrite([
   rated(1, 'user:ana', 5, 'Atendimento excelente'), rated(2, 'user:ana', 4), rated(3, 'user:ana', null), rated(4, 'user:bruno', 1),
+  request(3),
 ]);
 if (results.some((r) => !r.ok)) throw new Error('seed failed');
 await store.close();
