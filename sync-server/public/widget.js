@@ -9,6 +9,8 @@
  * Before chatting: the account's articles and pre-chat form (GET /api/webchat/:id/config).
  * Lifecycle events show as centred notices in the page's language (<html lang> en, es; else
  * pt-BR). The visitor's token stays in localStorage: a reload keeps the conversation.
+ * After a finish the team may ask for a rating (issue 18): 1–5 stars and a comment under the
+ * question, posted to POST /api/webchat/rating; what became of it is kept in localStorage too.
  */
 (function () {
   'use strict';
