@@ -102,14 +102,20 @@ describe('issue 18 R-RT-06: report figures of ratings, from the rollups', () => 
       return doc as StoredDoc;
     }));
     expect((await report('team')).total).toMatchObject({ ratingCount: 5, ratingRequested: 5, ratingResponseRate: 1 });
-    // A new request on an old rollup: counted on top of the old ratings, the response rate stays right.
-    await writeAll(store, [rated('new1', 'user:ana', null)]);
+    // A new request in another bucket of the same UTC day: a day summary adds an old-shaped bucket to a new one.
+    await writeAll(store, [rated('new1', 'user:ana', null, { createdAt: T0 + 12 * H })]);
     await new ReportRollups(store).catchUp();
-    expect((await report('agent')).total).toMatchObject({ ratingCount: 5, ratingRequested: 6, ratingResponseRate: 5 / 6 });
+    const days = await new ReportQueries(store, TZ).conversations({ from: '2025-03-09', to: '2025-03-11', groupBy: 'team' }, { teamIds: 'all' });
+    expect(days.total).toMatchObject({ ratingCount: 5, ratingRequested: 6, ratingResponseRate: 5 / 6 });
+    expect(await store.get('reportday:2025-03-10')).toMatchObject({ stale: false });
+    // A new request on an old rollup: counted on top of the old ratings, the response rate stays right.
+    await writeAll(store, [rated('new2', 'user:ana', null)]);
+    await new ReportRollups(store).catchUp();
+    expect((await report('agent')).total).toMatchObject({ ratingCount: 5, ratingRequested: 7, ratingResponseRate: 5 / 7 });
     // A legacy conversation changing later leaves its old contribution exactly.
     await change(store, 'conversation:r1', { tags: ['tag:rt-vip'] });
     await new ReportRollups(store).catchUp();
-    expect((await report('team')).total).toMatchObject({ ratingCount: 5, ratingRequested: 6, ratingDistribution: [1, 1, 0, 1, 2] });
+    expect((await report('team')).total).toMatchObject({ ratingCount: 5, ratingRequested: 7, ratingDistribution: [1, 1, 0, 1, 2] });
   });
 });
 
