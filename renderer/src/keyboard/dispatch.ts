@@ -62,7 +62,7 @@ export function typingIn(target: EventTarget | null): boolean {
   return tag === 'input' && !NOT_TYPED.has((el.type ?? 'text').toLowerCase());
 }
 
-/** An open dialog or menu owns the keys (its own arrows, letters, Esc): nothing fires under it. */
+/** An open dialog, menu or listbox owns the keys (its own arrows, letters, Esc): nothing fires there. */
 export function insideOverlay(target: EventTarget | null): boolean {
   const el = target as TargetLike | null;
   return typeof el?.closest === 'function' && el.closest('[role="dialog"], [role="alertdialog"], [role="menu"], [role="listbox"]') != null;

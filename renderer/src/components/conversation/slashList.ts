@@ -42,5 +42,10 @@ export function useSlashList(text: Ref<string>, list: () => readonly PredefinedD
     return true;
   }
 
-  return { open, matches, active, onKeydown, pick };
+  /** The field's side of the pattern: it controls the list and points at the highlighted option. */
+  const fieldAria = (listId: string) => (open.value && matches.value.length
+    ? { 'aria-controls': listId, 'aria-activedescendant': `${listId}-${active.value}` }
+    : {});
+
+  return { open, matches, active, onKeydown, pick, fieldAria };
 }
