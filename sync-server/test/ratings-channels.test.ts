@@ -73,6 +73,15 @@ describe('issue 18 R-RT-06 rating answers from a channel ("avaliar os atendentes
     expect((await stored(conversationId))?.rating?.score).toBe(5);
   });
 
+  it('R-RT-06 issue 18: the same answer delivered twice at once records one rating and stores no message', async () => {
+    const { address, conversationId } = await finishedConversation();
+    const key = ratingKeyOf(conversationId);
+    const replies = await Promise.all([answer(address, key, 3), answer(address, key, 3)]);
+    expect(replies.map((r) => r.status)).toEqual([200, 200]);
+    expect((await stored(conversationId))?.rating?.score).toBe(3);
+    expect(await storedMessage('messenger', `ans.${address}.${key}.3`)).toBeUndefined();
+  });
+
   it('R-RT-06 issue 18: a second, different answer does not change the rating and goes on as an ordinary message', async () => {
     const { address, conversationId } = await finishedConversation();
     const key = ratingKeyOf(conversationId);

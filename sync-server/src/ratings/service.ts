@@ -58,6 +58,12 @@ const SENTENCES: Record<RatingRefusal, string> = {
 /** The 409 the widget reads (RATING_REFUSALS). */
 export const refusalError = (refusal: RatingRefusal): DomainError => new DomainError('conflict', refusal, SENTENCES[refusal]);
 
+class RatingRefused extends Error {
+  constructor(readonly refusal: RatingRefusal) {
+    super(refusal);
+  }
+}
+
 /**
  * Records customers' ratings (issue 18, R-RT-06, seed "avaliar os atendentes"): one per
  * conversation, arbitrated by the store — the rating is written over the revision it was judged
@@ -90,7 +96,8 @@ export class RatingService {
     if (!named) return false;
     const marker: StoredDoc = { _id: record, type: 'ratinganswer', conversationId: named.id, at: this.now() };
     const outcome = await this.write(named, { score: a.score, comment: '', channel: a.channel }, [marker]);
-    if (!('rated' in outcome)) return false;
+    // The same answer delivered twice at once: the copy that lost finds the winner's record.
+    if (!('rated' in outcome)) return (await this.store.get(record, { fresh: true })) !== undefined;
     await this.thank(outcome.rated);
     return true;
   }
@@ -113,11 +120,17 @@ export class RatingService {
     const now = this.now();
     const judged: { refusal: RatingRefusal | null } = { refusal: null };
     const doc = await writeWithOutbox<ConversationDoc>(this.store, c.id, (current) => {
-      judged.refusal = current ? refusalOf(current, windowHours, now) : 'nothing_to_rate';
-      if (!current || judged.refusal) return undefined;
+      // Removed meanwhile (its contact was deleted): nothing to rate any more.
+      if (!current) throw new RatingRefused('nothing_to_rate');
+      judged.refusal = refusalOf(current, windowHours, now);
+      if (judged.refusal) return undefined;
       const rating: ConversationRating = { score: given.score, comment: given.comment, at: now, channel: given.channel };
       return { doc: { ...current, rating, updatedAt: Math.max(now, current.updatedAt + 1) }, jobs: [], with: records };
+    }).catch((error: unknown) => {
+      if (error instanceof RatingRefused) return error;
+      throw error;
     });
+    if (doc instanceof RatingRefused) return { refused: doc.refusal };
     return judged.refusal ? { refused: judged.refusal } : { rated: doc };
   }
 
