@@ -7,6 +7,8 @@ import { defineConfig } from '@playwright/test';
 export default defineConfig({
   testDir: '.',
   testMatch: '**/*.e2e.ts',
+  // Builds the sync server once; each test's server then starts from that bundle (fixtures.ts).
+  globalSetup: './global-setup.ts',
   // Each test starts its own server process; two workers fit the 2-core machines.
   workers: 2,
   fullyParallel: false,
