@@ -119,3 +119,30 @@ withRatings('issue 18 R-SV-06 R-RT-06: the supervisor reads the average, the dis
     await expectNoAxeViolations(carla, `report with ratings (${theme})`);
   }
 });
+
+test('issue 18 "Pedir avaliação ao finalizar": the admin sets the rating and its time to answer on a team; 0 or 1,5 hours are refused in the field; the setting reads back', async ({ server, newContext }) => {
+  test.setTimeout(90_000);
+  const admin = await (await newContext()).newPage();
+  await signIn(admin, server, 'admin@demo.local');
+  await admin.goto(`${server.url}/#/admin/teams`);
+  const list = admin.getByRole('table', { name: 'Equipes' });
+  await list.getByRole('button', { name: 'Editar Comercial' }).click();
+  const edit = admin.getByRole('dialog', { name: 'Editar equipe' });
+  const ratings = edit.getByRole('group', { name: 'Avaliação do atendimento' });
+  const hours = ratings.getByLabel('Prazo para responder (horas)');
+  await ratings.getByLabel('Pedir avaliação ao finalizar').setChecked(true);
+  for (const typed of ['0', '1,5']) {
+    await hours.fill(typed);
+    await edit.getByRole('button', { name: 'Salvar' }).click();
+    await expect(hours).toHaveAttribute('aria-invalid', 'true');
+    await expect(hours).toHaveAccessibleDescription(/Use um número inteiro de horas, de 1 a 720/);
+  }
+  await expectNoAxeViolations(admin, 'team form with the rating setting refused');
+  await hours.fill('48');
+  await edit.getByRole('button', { name: 'Salvar' }).click();
+  await expect(edit).toBeHidden();
+
+  await list.getByRole('button', { name: 'Editar Comercial' }).click();
+  await expect(ratings.getByLabel('Pedir avaliação ao finalizar')).toBeChecked();
+  await expect(hours).toHaveValue('48');
+});
