@@ -69,6 +69,15 @@ test('issue 18 R-WS-04 keyboard only: sign in, take the next waiting conversatio
   await expect(agent.getByRole('tab', { name: /Em atendimento/ })).toContainText('0');
   await expect(visitor.getByText('Conversa encerrada.')).toBeVisible();
   await expect(visitor.getByText('Um momento, por favor, estou verificando.')).toBeVisible();
+
+  // The finished conversation is still found from the replica with Ctrl+K, and opens read-only.
+  await agent.keyboard.press('Control+k');
+  await agent.keyboard.type('visitante');
+  const found = agent.getByRole('dialog', { name: 'Paleta de comandos' }).getByRole('group', { name: 'Conversas' }).getByRole('option');
+  await expect(found).toHaveText([/Visitante.*Finalizada/]);
+  await agent.keyboard.press('Enter');
+  await expect(agent.getByText('Somente leitura')).toBeVisible();
+  await expect(messageLog(agent)).toContainText('Um momento, por favor, estou verificando.');
 });
 
 test('issue 18 Ctrl+K: the palette finds conversations by contact name and by protocol and opens them; its actions run; axe clean', async ({ server, newContext }) => {
