@@ -1,5 +1,6 @@
-import { Router } from 'express';
-import { API, Id } from '@atende/protocol';
+import { Router, type Request } from 'express';
+import { API, Id, type ConversationDoc } from '@atende/protocol';
+import { conversationFor } from '../access/ratings.js';
 import { principalOf, requireUser } from '../auth/middleware.js';
 import type { AuthService } from '../auth/service.js';
 import { created, implement } from '../http/contract.js';
@@ -23,17 +24,19 @@ export function conversationRoutes(
   const router = Router();
   router.use(requireUser(auth));
   const idParam = (value: string) => parse(Id, value, 'conversation id');
+  // Issue 18: a command's answer never hands an agent a colleague's rating (access/ratings.ts).
+  const shown = (req: Request, conversation: ConversationDoc) => conversationFor(principalOf(req).user, conversation);
 
   // "Nova conversa" (R-WA-01): a repeat of the command id answers the conversation it opened.
   implement(router, MOUNT, API.startConversation, async ({ body, req }) => ({
-    conversation: await starter.start(principalOf(req).user, body),
+    conversation: shown(req, await starter.start(principalOf(req).user, body)),
   }));
 
   implement(router, MOUNT, API.conversationMessages, async ({ params, req }) => ({
     messages: await conversationMessages(store, principalOf(req).user, idParam(params.id)),
   }));
   implement(router, MOUNT, API.claim, async ({ params, req }) => ({
-    conversation: await conversations.claim(principalOf(req).user, idParam(params.id)),
+    conversation: shown(req, await conversations.claim(principalOf(req).user, idParam(params.id))),
   }));
   implement(router, MOUNT, API.sendMessage, async ({ params, body, req }) => {
     const { message, created: isNew } = await messages.send(principalOf(req).user, idParam(params.id), body);
@@ -44,31 +47,31 @@ export function conversationRoutes(
     message: await messages.resend(principalOf(req).user, idParam(params.id), parse(Id, params.messageId, 'message id')),
   }));
   implement(router, MOUNT, API.transfer, async ({ params, body, req }) => ({
-    conversation: await conversations.transfer(principalOf(req).user, idParam(params.id), body),
+    conversation: shown(req, await conversations.transfer(principalOf(req).user, idParam(params.id), body)),
   }));
   implement(router, MOUNT, API.returnToQueue, async ({ params, body, req }) => ({
-    conversation: await conversations.returnToQueue(principalOf(req).user, idParam(params.id), body),
+    conversation: shown(req, await conversations.returnToQueue(principalOf(req).user, idParam(params.id), body)),
   }));
   // Invited collaborators (R-WS-05).
   implement(router, MOUNT, API.invite, async ({ params, body, req }) => ({
-    conversation: await conversations.invite(principalOf(req).user, idParam(params.id), body),
+    conversation: shown(req, await conversations.invite(principalOf(req).user, idParam(params.id), body)),
   }));
   implement(router, MOUNT, API.leave, async ({ params, body, req }) => ({
-    conversation: await conversations.leave(principalOf(req).user, idParam(params.id), body),
+    conversation: shown(req, await conversations.leave(principalOf(req).user, idParam(params.id), body)),
   }));
   // Issue 18: a finish by an agent or supervisor asks the customer to rate it (when the team asks);
   // its repeat finds the conversation asked already.
   implement(router, MOUNT, API.finish, async ({ params, body, req }) => {
     const user = principalOf(req).user;
     const finished = await conversations.finish(user, idParam(params.id), body);
-    return { conversation: await ratings.afterFinish(user, finished, body.requestRating) };
+    return { conversation: conversationFor(user, await ratings.afterFinish(user, finished, body.requestRating)) };
   });
   const context = new ConversationContext(store);
   implement(router, MOUNT, API.markConversation, async ({ params, body, req }) => ({
-    conversation: await context.mark(principalOf(req).user, idParam(params.id), body),
+    conversation: shown(req, await context.mark(principalOf(req).user, idParam(params.id), body)),
   }));
   implement(router, MOUNT, API.tagConversation, async ({ params, body, req }) => ({
-    conversation: await context.tag(principalOf(req).user, idParam(params.id), body),
+    conversation: shown(req, await context.tag(principalOf(req).user, idParam(params.id), body)),
   }));
   return router;
 }
