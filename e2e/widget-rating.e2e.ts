@@ -144,6 +144,27 @@ test('R-RT-06 issue 18 seed "avaliar os atendentes": after the agent finishes, t
   await expect(rated).toContainText('Resolveram rápido, obrigada.');
 });
 
+test('R-RT-06 issue 18: "Pedir ao cliente que avalie" unticked in the finish dialog (requestRating: false) — the customer is not asked for that conversation', async ({ server, newContext }) => {
+  test.setTimeout(120_000); // two browsers and a whole conversation on a shared CI machine
+  const agent = await (await newContext()).newPage();
+  const visitor = await (await newContext()).newPage();
+  await signIn(agent, server, 'ana@demo.local');
+  await conversationAnswered(agent, visitor, server, { name: 'Nina Sem Nota', email: 'nina@example.com' }, { ask: 'Só uma dúvida rápida', reply: 'Respondida!' });
+
+  await agent.getByRole('button', { name: 'Finalizar atendimento' }).click();
+  const dialog = agent.getByRole('dialog', { name: 'Finalizar atendimento' });
+  const ask = dialog.getByRole('checkbox', { name: 'Pedir ao cliente que avalie o atendimento' });
+  await expect(ask).toBeChecked(); // the team's setting (the demo teams ask)
+  await ask.uncheck();
+  await dialog.getByRole('button', { name: 'Finalizar', exact: true }).click();
+  await expect(dialog).toHaveCount(0);
+
+  await visitor.bringToFront();
+  await expect(widgetLog(visitor).getByText('Conversa encerrada.')).toBeVisible();
+  await expect(widgetLog(visitor).getByText(RATING_QUESTION)).toHaveCount(0);
+  await expect(visitor.getByRole('radio')).toHaveCount(0);
+});
+
 test('R-RT-06 issue 18 bad input: a rating after the window is refused — the widget says the time to rate has passed and the conversation stays unrated', async ({ server, newContext, request }) => {
   test.setTimeout(150_000); // a server restart on top of a whole conversation
   const agent = await (await newContext()).newPage();

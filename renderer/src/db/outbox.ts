@@ -18,7 +18,7 @@ export type Command =
   | { kind: 'reply'; conversationId: string; body: { text: string; mediaIds?: string[]; visibility?: AnswerVisibility } }
   // `note`: for the receiver (R-WS-19).
   | { kind: 'transfer'; conversationId: string; body: ({ toAgentId: string } | { toTeamId: string }) & { note?: string } }
-  | { kind: 'finish'; conversationId: string; body: { disposition: string | null; note: string } }
+  | { kind: 'finish'; conversationId: string; body: { disposition: string | null; note: string; requestRating?: false } }
   | { kind: 'mark'; conversationId: string; body: { mark: ConversationMark } }
   | { kind: 'tags'; conversationId: string; body: { tags: string[] } }
   // "Adicionar contato"/edit (R-CT-01): `conversationId` holds the contact's id; a create is

@@ -217,8 +217,9 @@ export const useWorkspaceStore = defineStore('workspace', () => {
     return act({ kind: 'leave', conversationId, body: {} }, commandId);
   }
 
-  function finish(conversationId: string, disposition: string | null, note: string, commandId = ulid()): Promise<void> {
-    return act({ kind: 'finish', conversationId, body: { disposition, note } }, commandId);
+  /** `requestRating: false` skips the customer's rating question for this conversation (issue 18). */
+  function finish(conversationId: string, disposition: string | null, note: string, commandId = ulid(), requestRating = true): Promise<void> {
+    return act({ kind: 'finish', conversationId, body: { disposition, note, ...(requestRating ? {} : { requestRating: false as const }) } }, commandId);
   }
 
   /**

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { API, Id } from '@atende/protocol';
+import { conversationFor } from '../access/ratings.js';
 import { principalOf, requireUser } from '../auth/middleware.js';
 import type { AuthService } from '../auth/service.js';
 import { created, implement } from '../http/contract.js';
@@ -12,7 +13,10 @@ const MOUNT = '/api/conversations';
 export function ticketRoutes(tickets: TicketService, auth: AuthService): Router {
   const router = Router();
   implement(router, MOUNT, API.linkTicket, async ({ params, body, req }) => {
-    const { conversation, created: isNew } = await tickets.link(principalOf(req).user, parse(Id, params.id, 'conversation id'), body);
+    const { user } = principalOf(req);
+    const { conversation: linked, created: isNew } = await tickets.link(user, parse(Id, params.id, 'conversation id'), body);
+    // An invited colleague links tickets too: the answer never hands them the agent's rating (issue 18).
+    const conversation = conversationFor(user, linked);
     return isNew ? created({ conversation }) : { conversation };
   }, [requireUser(auth)]);
   return router;

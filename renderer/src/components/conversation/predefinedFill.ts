@@ -1,4 +1,4 @@
-import { fillPredefined, type ConversationDoc } from '@atende/protocol';
+import { customerFacingName, fillPredefined, type ConversationDoc } from '@atende/protocol';
 import { useWorkspaceStore } from '../../stores/workspace';
 
 /** The variables filled for this agent and conversation (protocol `fillPredefined`: what has no value stays as typed). */
@@ -7,7 +7,8 @@ export function usePredefinedFill(conversation: () => ConversationDoc | undefine
   return (text) => {
     const c = conversation();
     return fillPredefined(text, {
-      agente: workspace.me?.name,
+      // The text goes to the customer: the agent's alias when they chose one (R-WS-11, issue 18).
+      agente: workspace.me ? customerFacingName(workspace.me) : undefined,
       cliente: c ? workspace.contacts.get(c.contactId)?.name : undefined,
       protocolo: c?.protocol,
     });
