@@ -1,4 +1,7 @@
-import { keyOf, type AnswerVisibility, type Attachment, type ConversationDoc, type MessageDoc, type MessageKind } from '@atende/protocol';
+import {
+  conversationReplyWindow, keyOf, mayReplyFreely, replyPolicyOf,
+  type AnswerVisibility, type Attachment, type ConversationDoc, type MessageDoc, type MessageKind,
+} from '@atende/protocol';
 import { newJob, type JobDoc } from '../jobs/types.js';
 import type { DocStore } from '../store/index.js';
 import { toStored, updateWire } from '../store/wire.js';
@@ -34,6 +37,25 @@ export function outgoingMessage(c: Pick<ConversationDoc, 'id' | 'teamId'>, m: Ou
     status: 'queued', error: null, externalId: null, payload: m.payload ?? {},
   };
 }
+
+/** The part of a channel account the organisation's own messages need: the name they are signed with, the reply rules' settings. */
+export interface SpeakingAccount {
+  name?: unknown;
+  settings?: Record<string, string | undefined>;
+}
+
+/** The channel account a conversation goes through, for the messages the organisation sends with no agent. */
+export async function speakingAccount(store: DocStore, c: Pick<ConversationDoc, 'channelAccountId'>): Promise<SpeakingAccount | undefined> {
+  const account = await store.get(c.channelAccountId);
+  return account && !account._deleted ? (account as SpeakingAccount) : undefined;
+}
+
+/** The organisation signs as the channel account's name: who the customer knows it as there. */
+export const signatureOf = (account: SpeakingAccount | undefined): string => (typeof account?.name === 'string' ? account.name : '');
+
+/** Whether the channel takes a message now (WhatsApp's and Messenger's windows): a job that can only fail is not written. */
+export const mayReachCustomer = (c: ConversationDoc, account: SpeakingAccount | undefined, at: number): boolean =>
+  mayReplyFreely(conversationReplyWindow(c, at, replyPolicyOf(account?.settings)));
 
 /** The message's first send job: its id comes from the message's, so a repeat writes it once. */
 export const sendJobOf = (message: Pick<MessageDoc, 'id'>, now?: number): JobDoc =>

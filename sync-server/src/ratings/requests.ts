@@ -1,28 +1,10 @@
-import {
-  conversationReplyWindow, mayReplyFreely, RATING_QUESTION, RATING_REQUEST_PAYLOAD, replyPolicyOf,
-  type ConversationDoc, type MessageDoc, type TeamDoc, type UserDoc,
-} from '@atende/protocol';
+import { RATING_QUESTION, RATING_REQUEST_PAYLOAD, type ConversationDoc, type MessageDoc, type TeamDoc, type UserDoc } from '@atende/protocol';
 import { writeWithOutbox } from '../conversations/outbox.js';
-import { outgoingMessage, sendJobOf } from '../conversations/outgoing.js';
+import { mayReachCustomer, outgoingMessage, sendJobOf, signatureOf, speakingAccount } from '../conversations/outgoing.js';
 import { summarise } from '../conversations/summary.js';
 import type { DocStore } from '../store/index.js';
 import { getWire, toStored } from '../store/wire.js';
 import { ratingKeyOf, ratingRequestMessageId } from './keys.js';
-
-/** The part of a channel account the question needs: the name it is signed with, the reply rules' settings. */
-export interface SpeakingAccount {
-  name?: unknown;
-  settings?: Record<string, string | undefined>;
-}
-
-/** The channel account a conversation goes through, as far as the organisation's own messages need it. */
-export async function speakingAccount(store: DocStore, c: Pick<ConversationDoc, 'channelAccountId'>): Promise<SpeakingAccount | undefined> {
-  const account = await store.get(c.channelAccountId);
-  return account && !account._deleted ? (account as SpeakingAccount) : undefined;
-}
-
-/** The organisation speaks as the account's name, as the session-timeout and off-hours messages do. */
-export const signatureOf = (account: SpeakingAccount | undefined): string => (typeof account?.name === 'string' ? account.name : '');
 
 /**
  * Whether finishing `c` by `user` may ask: an agent's or supervisor's own finish (never the
@@ -54,7 +36,7 @@ export class RatingRequests {
     // After the "finished" line (dated finishedAt), so every reader lists the question after it.
     const at = Math.max(this.now(), (c.finishedAt ?? 0) + 1);
     // WhatsApp's, Messenger's and Instagram's 24 h: a message the upstream would refuse is not written.
-    if (!mayReplyFreely(conversationReplyWindow(c, at, replyPolicyOf(account?.settings)))) return c;
+    if (!mayReachCustomer(c, account, at)) return c;
     const question: MessageDoc = outgoingMessage(c, {
       id: ratingRequestMessageId(c.id), at, authorName: signatureOf(account), text: RATING_QUESTION,
       payload: { [RATING_REQUEST_PAYLOAD]: ratingKeyOf(c.id) },

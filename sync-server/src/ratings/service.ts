@@ -3,11 +3,10 @@ import {
   type ChannelKind, type RATING_REFUSALS, type ConversationDoc, type ConversationRating, type TeamDoc,
 } from '@atende/protocol';
 import { writeWithOutbox } from '../conversations/outbox.js';
-import { outgoingMessage, storeOutgoing } from '../conversations/outgoing.js';
+import { outgoingMessage, signatureOf, speakingAccount, storeOutgoing } from '../conversations/outgoing.js';
 import type { DocStore, StoredDoc } from '../store/index.js';
 import { getWire } from '../store/wire.js';
 import { ratingAnswerRecordId, ratingKeyOf, ratingThanksMessageId } from './keys.js';
-import { signatureOf, speakingAccount } from './requests.js';
 
 export type RatingRefusal = (typeof RATING_REFUSALS)[number];
 export type RatingOutcome = { rated: ConversationDoc } | { refused: RatingRefusal };

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { conversationReplyWindow, keyOf, mayReplyFreely, replyPolicyOf, type ConversationDoc, type MessageDoc } from '@atende/protocol';
-import { outgoingMessage, storeOutgoing } from '../conversations/outgoing.js';
+import { keyOf, type ConversationDoc, type MessageDoc } from '@atende/protocol';
+import { mayReachCustomer, outgoingMessage, signatureOf, speakingAccount, storeOutgoing } from '../conversations/outgoing.js';
 import type { DocStore } from '../store/index.js';
 
 /**
@@ -14,27 +14,15 @@ export function systemMessageId(conversationId: string, reason: string): string 
   return id.length <= 100 ? id : `message:sys.${createHash('sha256').update(id).digest('base64url').slice(0, 32)}`;
 }
 
-/** The account a conversation goes through, as far as these messages need it. */
-interface AccountFacts {
-  name?: unknown;
-  settings?: Record<string, string | undefined>;
-}
-
-async function accountOf(store: DocStore, c: ConversationDoc): Promise<AccountFacts | undefined> {
-  const account = await store.get(c.channelAccountId);
-  return account && !account._deleted ? (account as AccountFacts) : undefined;
-}
-
 /**
  * The message, or undefined when the channel would refuse it now (WhatsApp's and Messenger's
  * windows closed since the customer last wrote): a job that can only fail is not written.
  * Signed with the channel account's name: the organisation as the customer knows it there.
  */
 export async function systemMessage(store: DocStore, c: ConversationDoc, reason: string, text: string, at: number): Promise<MessageDoc | undefined> {
-  const account = await accountOf(store, c);
-  if (!mayReplyFreely(conversationReplyWindow(c, at, replyPolicyOf(account?.settings)))) return undefined;
-  const authorName = typeof account?.name === 'string' ? account.name : '';
-  return outgoingMessage(c, { id: systemMessageId(c.id, reason), at, authorName, text: text.trim() });
+  const account = await speakingAccount(store, c);
+  if (!mayReachCustomer(c, account, at)) return undefined;
+  return outgoingMessage(c, { id: systemMessageId(c.id, reason), at, authorName: signatureOf(account), text: text.trim() });
 }
 
 /**
