@@ -34,10 +34,10 @@ test('R-AUTH-05 "Sair" returns to the login page and wipes the user’s local da
   const mine = (await databases()).filter((name) => name.includes('atende-user-ana'));
   for (const name of mine) expect(name).toMatch(/^rxdb-dexie-atende-user-ana--\d+--/);
   expect(mine).toEqual(expect.arrayContaining([
-    // Schemas generated from the protocol (issue 8); conversations at 5 (issue 9 added `mark`, issue 13 made
-    // ticket links objects, issue 16 the report fields and `rating`, issue 18 `ratingRequestedAt`), messages at 3 (1 added `payload`, issue 13
+    // Schemas generated from the protocol (issue 8); conversations at 6 (issue 9 added `mark`, issue 13 made
+    // ticket links objects, issue 16 the report fields and `rating`, issue 18 `ratingRequestedAt`, issue 19 `legalHold`), messages at 3 (1 added `payload`, issue 13
     // `recipientId` and the direction index).
-    'rxdb-dexie-atende-user-ana--5--conversations',
+    'rxdb-dexie-atende-user-ana--6--conversations',
     'rxdb-dexie-atende-user-ana--3--messages',
     'rxdb-dexie-atende-user-ana--0--drafts',
   ]));

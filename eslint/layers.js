@@ -16,6 +16,8 @@ export const SERVER_LAYERS = {
   // Issue 15: the one rule for connections to addresses others chose (SSRF): channels' downloads, outgoing webhooks.
   egress: 1,
   jobs: 2,
+  // Issue 19: the access audit (LGPD) is appended to from every layer above (users, privacy, edges); it imports only the store.
+  audit: 2,
   // Issue 15: outgoing e-mail (password links, R-AUTH-02) over nodemailer; it imports only config.
   mail: 2,
   // Issue 14: logs, metrics and readiness (R-OPS-05) read the store, the bus and job documents; the HTTP edge mounts them.
@@ -60,6 +62,8 @@ export const SERVER_LAYERS = {
   demo: 7,
   // Issue 15: the administration's wiring (users, settings, teams, content, routing, flows, API tokens, outgoing webhooks) for server.ts.
   administration: 7,
+  // Issue 19: privacy (LGPD) — erasure, export, retention — reads contacts, conversations, media and freezes report facts (6); its jobs and routes are edges.
+  privacy: 7,
   sync: 7,
   realtime: 7,
   http: 8,

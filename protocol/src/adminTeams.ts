@@ -4,6 +4,7 @@ import { DomainError } from './errors.js';
 import { endpoint } from './endpoint.js';
 import { nameKey } from './names.js';
 import { RATINGS_OFF, TeamRatings } from './ratings.js';
+import { TeamRetention } from './privacy.js';
 
 /**
  * Teams (R-RT-01/02): channels, members, session timeout, dispositions rule, tags permission,
@@ -40,10 +41,12 @@ const settings = {
   autoDistribute: z.boolean(),
   /** Ask customers to rate finished conversations (issue 18). */
   ratings: TeamRatings,
+  /** Purge finished conversations older than N months (issue 19, LGPD); null: keep them. Admins only. */
+  retention: TeamRetention.nullable(),
 };
 
 /** Fields only an admin changes (the rest a supervisor of the team may change too). */
-export const ADMIN_ONLY_TEAM_FIELDS = ['name', 'channelAccountIds'] as const;
+export const ADMIN_ONLY_TEAM_FIELDS = ['name', 'channelAccountIds', 'retention'] as const;
 
 export const CreateTeamBody = z.strictObject({
   name: TeamName,
@@ -56,6 +59,8 @@ export const CreateTeamBody = z.strictObject({
   autoDistribute: settings.autoDistribute.default(false),
   // Off unless the team chooses it (the demo's teams ask).
   ratings: settings.ratings.default(RATINGS_OFF),
+  // Off by default (issue 19): nothing is removed until an admin sets a limit.
+  retention: settings.retention.default(null),
   memberIds: Ids.default([]),
   channelAccountIds: Ids.default([]),
 });
@@ -106,6 +111,7 @@ export function teamSettingsOf(team: TeamDoc): Omit<TeamView, 'id' | 'name' | 'm
     queueAgentIds: team.queueAgentIds && team.queueAgentIds.length > 0 ? [...team.queueAgentIds] : null,
     autoDistribute: team.autoDistribute === true,
     ratings: team.ratings ?? RATINGS_OFF,
+    retention: team.retention ?? null,
   };
 }
 

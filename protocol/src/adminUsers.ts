@@ -14,6 +14,8 @@ export const UserPermissions = z.strictObject({
   internalChat: z.boolean(),
   startConversations: z.boolean(),
   tags: z.boolean(),
+  /** "Ver dados pessoais" (issue 19): absent or false, an agent reads personal data in messages masked. */
+  personalData: z.boolean(),
 }).partial();
 export type UserPermissions = z.infer<typeof UserPermissions>;
 

@@ -8,6 +8,8 @@ import type { Actor } from './permissions.js';
  */
 export const ADMIN_SECTIONS = [
   'users', 'teams', 'channels', 'hours', 'flows', 'predefined', 'dispositions', 'tags', 'articles', 'pauses', 'tokens', 'webhooks', 'settings',
+  // Issue 19 (LGPD): the access audit and the retention runs; admins only.
+  'privacy',
 ] as const;
 export type AdminSection = (typeof ADMIN_SECTIONS)[number];
 

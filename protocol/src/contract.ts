@@ -12,6 +12,7 @@ import { WEBHOOKS_API } from './outgoingWebhooks.js';
 import { REPORTS_API } from './reports.js';
 import { SUPERVISION_API } from './supervision.js';
 import { RATINGS_API } from './ratings.js';
+import { PRIVACY_API } from './privacy.js';
 import { ChannelAccountView, ChannelTestResponse, CreateChannelBody, UpdateChannelBody, WebchatConfig } from './channels.js';
 import { ConversationDoc, MessageDoc, UserDoc } from './documents.js';
 import {
@@ -153,6 +154,7 @@ export const API = {
   ...PASSWORD_API,
   ...SETTINGS_API,
   ...RATINGS_API,
+  ...PRIVACY_API,
   ...USERS_API,
   ...TEAMS_API,
   ...ROUTING_API,

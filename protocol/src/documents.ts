@@ -125,6 +125,8 @@ export const ConversationDoc = z.object({
   rating: ConversationRating.nullable().optional(),
   /** When the customer was asked to rate it (issue 18; server-owned): the response rate's denominator. */
   ratingRequestedAt: Millis.nullable().optional(),
+  /** Legal hold (issue 19, LGPD; server-owned): retention and erasure leave this conversation alone. */
+  legalHold: z.boolean().optional(),
 });
 export type ConversationDoc = z.infer<typeof ConversationDoc>;
 
@@ -205,6 +207,8 @@ export const ContactDoc = z.object({
   createdBy: Id.optional(),
   /** The profile picture an upstream gave (Messenger/Instagram profile), stored as media (server-owned). */
   pictureMediaId: z.string().max(100).optional(),
+  /** Legal hold (issue 19, LGPD; server-owned): retention and erasure leave the contact and its conversations alone. */
+  legalHold: z.boolean().optional(),
 });
 export type ContactDoc = z.infer<typeof ContactDoc>;
 
@@ -232,6 +236,8 @@ export const TeamDoc = z.object({
   archived: z.boolean().optional(),
   /** Ratings after finish (issue 18): whether the team asks and for how long an answer counts; absent: it does not ask. */
   ratings: z.object({ enabled: z.boolean(), windowHours: z.number().int().min(1).max(720) }).nullable().optional(),
+  /** Retention (issue 19, LGPD): finished conversations older than this many months are purged; null or absent: kept. */
+  retention: z.object({ months: z.number().int().min(1).max(120) }).nullable().optional(),
 });
 export type TeamDoc = z.infer<typeof TeamDoc>;
 
@@ -269,6 +275,8 @@ export const UserDoc = z.object({
     internalChat: z.boolean().optional(),
     /** Start conversations with customers (R-AUTH-01, R-WA-01); absent: allowed. */
     startConversations: z.boolean().optional(),
+    /** "Ver dados pessoais" (issue 19): CPF, card numbers, e-mails and phones in message text unmasked; absent: masked for agents. */
+    personalData: z.boolean().optional(),
   }).optional(),
   /** Disabled by an admin (R-AUTH-01): cannot sign in, sessions revoked; kept for history. */
   disabled: z.boolean().optional(),

@@ -51,3 +51,4 @@ export * from './reports.js';
 export * from './supervision.js';
 export * from './ratings.js';
 export * from './contract.js';
+export * from './privacy.js';

@@ -5,7 +5,7 @@ import { emptyTeamForm, teamBodyOf, teamFormOf } from '../src/components/admin/t
 /** R-RT-01/02 (issue 15): the team form refuses what the server would, and says which field. */
 const team: TeamView = {
   id: 'team:suporte', name: 'Suporte', dispositionRequired: false, internalChat: true, sessionTimeout: null, tagsAllowed: true,
-  queueAgentIds: null, autoDistribute: false, ratings: { enabled: false, windowHours: 24 }, members: [{ id: 'user:ana', name: 'Ana Souza', role: 'agent' }],
+  queueAgentIds: null, autoDistribute: false, ratings: { enabled: false, windowHours: 24 }, retention: null, members: [{ id: 'user:ana', name: 'Ana Souza', role: 'agent' }],
   channels: [{ id: 'channel:demo-site', name: 'Site', kind: 'webchat' }], createdAt: 1, updatedAt: 1,
 };
 

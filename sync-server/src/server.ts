@@ -63,6 +63,7 @@ import { profileRoutes } from './profile/routes.js';
 import { RatingRequests } from './ratings/requests.js';
 import { webchatRatingRoutes } from './ratings/routes.js';
 import { RatingService } from './ratings/service.js';
+import { setupPrivacy } from './privacy/setup.js';
 import { ProfileService } from './profile/service.js';
 import { AgentHub } from './realtime/hub.js';
 import { MAX_FRAME_BYTES } from './realtime/socket.js';
@@ -292,18 +293,23 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   jobs.register(QUEUED_EVENT_JOB, admin.routing.onQueued(new ConversationEvents(store).queuedJobHandler()));
   // Reports (issue 16, R-RT-06): rollups kept from the change feed, read by the report routes.
   const reports = await setupReports({ store, auth, jobs, timeZone: config.timeZone, log, publicApi: { tokens: new ApiTokens(store, Date.now, log), limiter } });
+  // One identity for pulls and streamed frames, so both hand out checkpoints of the same store.
+  const identity = new StoreIdentity(store);
+  // Privacy under the LGPD (issue 19): erasure, export, retention, the access audit.
+  const privacy = setupPrivacy({
+    store, auth, jobs, media, bus, privacyDir: config.privacyDir, identityChanged: () => identity.forget(), log, now: Date.now,
+  });
   await jobs.start();
   if (options.webhookEvents !== false) admin.start();
   // Like the webhooks' feed, the rollups write by themselves after each conversation change: off where the change feed witnesses "nothing written" (fuzz).
   if (options.reportRollups !== false) reports.start();
+  privacy.start();
   // Not awaited: a large backlog must not hold the port closed. Kept so tests (and readiness) can wait on it.
   const recovered = messages.requeueOrphans().catch((e: unknown) => {
     log(`requeue of queued messages failed: ${String(e)}`);
     return 0;
   });
 
-  // One identity for pulls and streamed frames, so both hand out checkpoints of the same store.
-  const identity = new StoreIdentity(store);
   const hub = new AgentHub(store, auth, {
     pingIntervalMs,
     replicaDays: config.replicaDays,
@@ -352,6 +358,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       ...admin.routes,
       ...supervision.routes,
       ...reports.routes,
+      ...privacy.routes,
       ['/api/webchat/media', visitorMediaRoutes({ media, visitors, limit: limiter.middleware('webchat-media') })],
       ['/api/webchat', webchatRoutes(visitors, inbound, media, limiter)],
       ['/api/webchat', webchatRatingRoutes(visitors, ratings, limiter)],
@@ -391,6 +398,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       await indexWarmer.stop();
       await admin.stop();
       await reports.stop();
+      await privacy.stop();
       await store.close();
       releaseFolder?.();
     },

@@ -23,10 +23,10 @@ const keep = <T>(doc: T): T => doc;
  * made `ticketLinks` objects (issue 13, R-WS-14): a bare number becomes a link to no message.
  * Version 4 added the optional service figures `firstResponseAt`, `queuedAt`, `firstTakenAt` and
  * the customer's `rating` (issue 16, R-SV-06/R-RT-06): earlier documents have none. Version 5 added
- * the optional `ratingRequestedAt` (issue 18).
+ * the optional `ratingRequestedAt` (issue 18); version 6 the optional `legalHold` (issue 19).
  */
 export const conversationSchema = rxSchemaOf<ConversationDoc>(ConversationDoc, {
-  title: 'conversation', version: 5, indexes: [['status', 'updatedAt']],
+  title: 'conversation', version: 6, indexes: [['status', 'updatedAt']],
 });
 type OldLinks = Omit<ConversationDoc, 'ticketLinks'> & { ticketLinks?: unknown[] };
 export const conversationMigrations = {
@@ -40,6 +40,7 @@ export const conversationMigrations = {
   }),
   4: keep,
   5: keep,
+  6: keep,
 };
 
 /**
@@ -57,26 +58,27 @@ export const messageMigrations = {
 
 /**
  * Version 1 added `teamIds` and `createdBy` (issue 8: contacts replicate by team or creator); 2 is
- * generated; 3 added the optional `pictureMediaId` (issue 11: Messenger/Instagram profile pictures).
+ * generated; 3 added the optional `pictureMediaId` (issue 11: Messenger/Instagram profile pictures);
+ * 4 the optional `legalHold` (issue 19).
  */
-export const contactSchema = rxSchemaOf<ContactDoc>(ContactDoc, { title: 'contact', version: 3, indexes: [['name']] });
-export const contactMigrations = { 1: keep, 2: keep, 3: keep };
+export const contactSchema = rxSchemaOf<ContactDoc>(ContactDoc, { title: 'contact', version: 4, indexes: [['name']] });
+export const contactMigrations = { 1: keep, 2: keep, 3: keep, 4: keep };
 
 /**
  * Version 2 added the optional `internalChat` (issue 13, R-WS-12); version 3 the optional session
  * timeout, tags permission, queue agents, distribution, business hours and archive mark (issue 15);
- * version 4 the optional ratings setting (issue 18).
+ * version 4 the optional ratings setting (issue 18); version 5 the optional retention (issue 19).
  */
-export const teamSchema = rxSchemaOf<TeamDoc>(TeamDoc, { title: 'team', version: 4 });
-export const teamMigrations = { 1: keep, 2: keep, 3: keep, 4: keep };
+export const teamSchema = rxSchemaOf<TeamDoc>(TeamDoc, { title: 'team', version: 5 });
+export const teamMigrations = { 1: keep, 2: keep, 3: keep, 4: keep, 5: keep };
 /**
  * Version 2 added the optional `permissions` (issue 9: history of other teams, tags); version 3 the
  * optional pause, photo, extension and language (issue 13: R-WS-09, R-WS-11); version 4 the optional
  * disabled mark, working hours and the start-conversations permission (issue 15, R-AUTH-01); version 5
- * the optional alias (issue 18, R-WS-11).
+ * the optional alias (issue 18, R-WS-11); version 6 the optional personal-data permission (issue 19).
  */
-export const userSchema = rxSchemaOf<UserDoc>(UserDoc, { title: 'user', version: 5 });
-export const userMigrations = { 1: keep, 2: keep, 3: keep, 4: keep, 5: keep };
+export const userSchema = rxSchemaOf<UserDoc>(UserDoc, { title: 'user', version: 6 });
+export const userMigrations = { 1: keep, 2: keep, 3: keep, 4: keep, 5: keep, 6: keep };
 /** Version 2 added the optional `attachments` (issue 9, R-WS-04: predefined messages with files). */
 export const predefinedSchema = rxSchemaOf<PredefinedDoc>(PredefinedDoc, { title: 'predefined', version: 2 });
 export const predefinedMigrations = { 1: keep, 2: keep };

@@ -90,4 +90,9 @@ export class StoreIdentity {
     }
     return this.cached.value;
   }
+
+  /** The next `get` reads the store again (the identity's epoch was just raised, issue 19). */
+  forget(): void {
+    this.cached = undefined;
+  }
 }

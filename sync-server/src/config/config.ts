@@ -55,6 +55,11 @@ export interface Config {
   nodeId: string;
   /** Finished conversations (and their messages) stay in replicas this many days (ARCHITECTURE §4). */
   replicaDays: number;
+  /**
+   * Files that must outlive the store (issue 19: the erasure ledger's copy, applied when a backup
+   * is restored): ATENDE_PRIVACY_DIR, else `privacy` inside the embedded data folder, else `.atende-privacy`.
+   */
+  privacyDir: string;
   /** A Reclame Aqui account's first poll imports complaints changed in this many past days, not the whole history. */
   reclameAquiFirstPollDays: number;
   /** The outgoing ticket integration (issue 13, R-WS-14). */
@@ -184,6 +189,7 @@ export function loadConfig(env: Env = process.env): Config {
     redisUrl: trimmedUrl(env, 'REDIS_URL', ['redis:', 'rediss:']),
     nodeId: nodeId(str(env, 'ATENDE_NODE_ID')),
     replicaDays: int(env, 'ATENDE_REPLICA_DAYS', REPLICA_DAYS_DEFAULT, 1, 3650),
+    privacyDir: path.resolve(str(env, 'ATENDE_PRIVACY_DIR') ?? (store.driver === 'embedded' ? path.join(store.dataDir, 'privacy') : '.atende-privacy')),
     reclameAquiFirstPollDays: int(env, 'RECLAME_AQUI_FIRST_POLL_DAYS', RECLAME_AQUI_FIRST_POLL_DAYS_DEFAULT, 0, 3650),
     tickets: loadTicketConfig(env),
     telephony: loadTelephonyConfig(env),

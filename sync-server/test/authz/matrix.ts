@@ -16,6 +16,7 @@ import { ROWS as APITOKENS_ROWS } from './rows/apiTokens.js';
 import { ROWS as WEBHOOKS_ROWS } from './rows/webhooks.js';
 import { ROWS as SUPERVISION_ROWS } from './rows/supervision.js';
 import { ROWS as REPORTS_ROWS } from './rows/reports.js';
+import { ROWS as PRIVACY_ROWS } from './rows/privacy.js';
 import { APP_SECRET, MATRIX_PASSWORD, MATRIX_SECRET, TEAM_OTHER, TEAM_OWN, type MatrixContext } from './context.js';
 
 /**
@@ -301,6 +302,7 @@ export const ROUTES: readonly RouteRow[] = [
   ...WEBHOOKS_ROWS,
   ...SUPERVISION_ROWS,
   ...REPORTS_ROWS,
+  ...PRIVACY_ROWS,
 ];
 
 /** Mounted middleware that answers no request of its own (it passes everything on), with why. */

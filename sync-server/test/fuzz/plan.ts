@@ -203,6 +203,19 @@ export const PLANS: Record<EndpointName, Plan> = {
   visitorSend: { req: 'R-CH-02', token: 'visitor', body: () => ({ id: cmd(), text: 'mais uma coisa', mediaIds: [] }) },
   visitorMessages: { req: 'R-CH-02', token: 'visitor' },
   webchatRating: { req: 'R-RT-06', token: 'visitor', body: () => ({ score: 5, comment: 'ótimo' }) },
+
+  // Issue 19 (LGPD): only the bodies and queries are fuzzed; none of these runs as a valid request here.
+  privacyExport: { req: 'issue 19', token: 'admin', params: (fx) => ({ id: fx.contactId }) },
+  privacyExportStatus: { req: 'issue 19', token: 'admin', params: () => ({ jobId: 'privacyexport:none' }) },
+  privacyExportDownload: { req: 'issue 19', token: 'none', params: () => ({ jobId: 'privacyexport:none' }), query: () => ({ token: 'x'.repeat(43) }) },
+  privacyErase: { req: 'issue 19', token: 'admin', params: (fx) => ({ id: fx.contactId }) },
+  privacyContactHold: { req: 'issue 19', token: 'admin', params: (fx) => ({ id: fx.contactId }), body: () => ({ legalHold: false }) },
+  privacyConversationHold: { req: 'issue 19', token: 'admin', params: (fx) => ({ id: fx.conversationId }), body: () => ({ legalHold: false }) },
+  privacyRunRetention: { req: 'issue 19', token: 'admin' },
+  privacyRetentionRuns: { req: 'issue 19', token: 'admin' },
+  privacyAudit: { req: 'issue 19', token: 'admin', query: () => ({ limit: '10' }) },
+  privacyAuditCsv: { req: 'issue 19', token: 'admin', query: () => ({ limit: '10' }) },
+  privacyOpened: { req: 'issue 19', token: 'agent', body: (fx) => ({ conversationId: fx.conversationId }) },
   webchatConfig: { req: 'R-CH-02', token: 'none', params: (fx) => ({ accountId: fx.account }) },
 
   // An address nobody has: no link is made, so nothing is written after the 202 that a later case could be blamed for.
