@@ -46,9 +46,18 @@ export const SYSTEM_ORIGIN: AuditOrigin = { ip: '', userAgent: 'atende-server' }
 /** Appends one entry; throws when the store refuses it (an audited action must not pass unrecorded). */
 export async function recordAudit(store: DocStore, record: AuditRecord): Promise<AuditEntry> {
   const at = record.at ?? Date.now();
+  const doc = auditDocOf({ ...record, at }, `${AUDIT_PREFIX}${ulid(at)}`);
+  const [result] = await store.bulkWrite([doc]);
+  if (!result?.ok) throw new Error(`audit entry not written: ${result ? result.reason : 'no result'}`);
+  return entryOf(doc);
+}
+
+/** The document of one entry under the given id (audit/once.ts derives ids that make a repeat conflict). */
+export function auditDocOf(record: AuditRecord, id: string): AuditDoc {
+  const at = record.at ?? Date.now();
   const origin = record.origin ?? SYSTEM_ORIGIN;
-  const doc: AuditDoc = {
-    _id: `${AUDIT_PREFIX}${ulid(at)}`,
+  return {
+    _id: id,
     type: 'audit',
     at,
     action: record.action,
@@ -59,9 +68,6 @@ export async function recordAudit(store: DocStore, record: AuditRecord): Promise
     userAgent: origin.userAgent.slice(0, 300),
     detail: (record.detail ?? '').slice(0, 500),
   };
-  const [result] = await store.bulkWrite([doc]);
-  if (!result?.ok) throw new Error(`audit entry not written: ${result ? result.reason : 'no result'}`);
-  return entryOf(doc);
 }
 
 export function entryOf(doc: StoredDoc): AuditEntry {

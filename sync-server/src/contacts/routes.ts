@@ -4,6 +4,7 @@ import { principalOf, requireUser } from '../auth/middleware.js';
 import type { AuthService } from '../auth/service.js';
 import { created, implement } from '../http/contract.js';
 import { parse } from '../http/errors.js';
+import { auditOriginOf, recordOtherTeamReads } from '../privacy/auditReads.js';
 import { searchContacts } from '../search/contacts.js';
 import type { DocStore } from '../store/index.js';
 import { ContactCommands } from './commands.js';
@@ -30,10 +31,18 @@ export function contactRoutes(store: DocStore, auth: AuthService, commands = new
   implement(router, MOUNT, API.mergeContacts, async ({ params, body, req }) => ({
     contact: await mergeContacts(store, principalOf(req).user, idParam(params.id), body.sourceId),
   }));
-  implement(router, MOUNT, API.contactHistory, async ({ params, req }) => ({
-    conversations: await contactHistory(store, principalOf(req).user, idParam(params.id)),
-  }));
-  implement(router, MOUNT, API.contactMedia, async ({ params, query, req }) =>
-    contactMedia(store, principalOf(req).user, idParam(params.id), query));
+  // Issue 19 (R-PRIV-05): a history or gallery holding another team's conversations is audited, once per conversation and hour.
+  implement(router, MOUNT, API.contactHistory, async ({ params, req }) => {
+    const user = principalOf(req).user;
+    const conversations = await contactHistory(store, user, idParam(params.id));
+    await recordOtherTeamReads(store, user, conversations.map((c) => c.id), auditOriginOf(req), 'history');
+    return { conversations };
+  });
+  implement(router, MOUNT, API.contactMedia, async ({ params, query, req }) => {
+    const user = principalOf(req).user;
+    const page = await contactMedia(store, user, idParam(params.id), query);
+    await recordOtherTeamReads(store, user, page.items.map((i) => i.conversationId), auditOriginOf(req), 'media');
+    return page;
+  });
   return router;
 }
