@@ -5,6 +5,7 @@ import {
   applyContribution, bucketOf, contributionOf, emptyRollup, factId, FACT_TYPE, rollupId, sameContribution,
   type Contribution, type RollupDoc,
 } from './contribution.js';
+import { markDaysStale } from './daySummaries.js';
 import { firstAgentMessageAt, isLegacy } from './legacy.js';
 
 /** A move of one conversation's contribution: number `n` of its fact, from `old` to `new`. */
@@ -32,6 +33,12 @@ export interface FactDoc extends StoredDoc {
   delta: Delta | null;
   /** legacy.ts: the first agent message's time of a conversation stored before issue 16, once found. */
   legacyFirstResponseAt?: number | null;
+  /**
+   * The conversation was purged (issue 19: erasure, retention): this fact is its anonymised record —
+   * its contribution (team, agent, channel, figures; no text, no contact) stays in the rollups, and
+   * no later version or absence of the conversation moves it again.
+   */
+  anonymised?: true;
 }
 
 /** The latest version of a conversation a page holds; doc null: deleted. */
@@ -50,7 +57,7 @@ export function versionOf(stored: StoredDoc | undefined, id: string, deletedGen:
 
 /** The fact a version calls for, or undefined when the fact already says so. */
 export async function nextFact(store: DocStore, v: Version, fact: FactDoc | undefined): Promise<FactDoc | undefined> {
-  if (fact && fact.gen > v.gen) return undefined;
+  if (fact?.anonymised || (fact && fact.gen > v.gen)) return undefined;
   const bucket = v.doc ? bucketOf(v.doc.createdAt) : fact?.bucket;
   if (bucket === undefined) return undefined;
   let legacy = fact?.legacyFirstResponseAt;
@@ -140,4 +147,44 @@ export async function readFacts(store: DocStore, ids: readonly string[]): Promis
     if (doc && !doc._deleted && id) facts.set(id, doc as FactDoc);
   });
   return facts;
+}
+
+/**
+ * Freezes the facts of conversations about to be purged (issue 19 model point 3a): each is first
+ * brought up to the conversation's latest version (its move applied to the rollups), then marked
+ * `anonymised`, so the purge — which a reading of the change feed may see as a deletion — leaves
+ * the reports as they were. Written against the revision read; a conflict is read again.
+ */
+export async function freezeFacts(store: DocStore, conversationIds: readonly string[]): Promise<FactDoc[]> {
+  let work = [...new Set(conversationIds)];
+  const frozen: FactDoc[] = [];
+  for (let round = 0; work.length > 0; round++) {
+    if (round >= MAX_ROUNDS) throw new Error('report facts: too much contention while freezing');
+    const facts = await readFacts(store, work);
+    await applyMoves(store, facts.values());
+    const claims: FactDoc[] = [];
+    for (const id of work) {
+      const fact = facts.get(id);
+      if (fact?.anonymised) continue;
+      const v = versionOf(await store.get(id, { fresh: true }), id, fact ? fact.gen : 0);
+      const next = (await nextFact(store, v, fact)) ?? fact;
+      if (next) claims.push({ ...next, anonymised: true });
+    }
+    const results = claims.length > 0 ? await store.bulkWrite(claims) : [];
+    const again: string[] = [];
+    const claimed: FactDoc[] = [];
+    results.forEach((result, i) => {
+      const claim = claims[i];
+      if (!claim) return;
+      if (result.ok) claimed.push({ ...claim, _rev: result.rev });
+      else if (result.error === 'conflict') again.push(claim.conversationId);
+      else throw new Error(`write ${result.id}: ${result.reason}`);
+    });
+    await applyMoves(store, claimed);
+    // A move applied here changes its days' figures, as a reading of the feed would (rollups.ts).
+    await markDaysStale(store, claimed.flatMap((f) => (f.delta ? [f.bucket, ...(f.delta.oldBucket === undefined ? [] : [f.delta.oldBucket])] : [])));
+    frozen.push(...claimed);
+    work = again;
+  }
+  return frozen;
 }
