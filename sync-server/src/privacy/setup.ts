@@ -2,6 +2,7 @@ import type { Router } from 'express';
 import type { PrivacyContext } from './context.js';
 import { auditRoutes } from './auditRoutes.js';
 import { erasureRoutes } from './erasureRoutes.js';
+import { registerExportJobs } from './exportJob.js';
 import { exportRoutes } from './exportRoutes.js';
 import { retentionRoutes } from './retentionRoutes.js';
 
@@ -16,6 +17,7 @@ export interface Privacy {
 }
 
 export function setupPrivacy(ctx: PrivacyContext): Privacy {
+  registerExportJobs(ctx);
   return {
     routes: [
       ['/api', erasureRoutes(ctx)],
