@@ -52,3 +52,4 @@ export * from './supervision.js';
 export * from './ratings.js';
 export * from './contract.js';
 export * from './privacy.js';
+export * from './masking.js';

@@ -1,5 +1,6 @@
 import type { Role } from './documents.js';
 import { isDirectChat } from './internalChat.js';
+import { mayViewPersonalData } from './masking.js';
 
 /**
  * Who may hold which replicated document (ARCHITECTURE §4), shared by the server (pull, stream,
@@ -15,10 +16,17 @@ export interface Viewer {
   userId: string;
   role: Role;
   teamIds: ReadonlySet<string>;
+  /**
+   * "Ver dados pessoais" (issue 19, R-PRIV-04): message text reaches this viewer unmasked. Absent:
+   * as the role says (`mayViewPersonalData`: agents masked).
+   */
+  personalData?: boolean;
 }
 
-export function viewerOf(user: { id: string; role: Role; teamIds: readonly string[] }): Viewer {
-  return { userId: user.id, role: user.role, teamIds: new Set(user.teamIds) };
+export function viewerOf(user: {
+  id: string; role: Role; teamIds: readonly string[]; permissions?: { personalData?: boolean | undefined } | undefined;
+}): Viewer {
+  return { userId: user.id, role: user.role, teamIds: new Set(user.teamIds), personalData: mayViewPersonalData(user) };
 }
 
 export const seesAllTeams = (viewer: Viewer): boolean => viewer.role !== 'agent';

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { replicaWindowStart, seesAllTeams, type ReplicaInfo, type Viewer } from '@atende/protocol';
+import { seesPersonalData } from './masking.js';
 
 export { type Viewer, type Visibility, viewerOf, visibilityOf } from '@atende/protocol';
 
@@ -38,15 +39,19 @@ export function syncKeys(viewer: Viewer, type: string): string[] {
 }
 
 /**
- * Changes whenever the rights or the replica window change, so checkpoints taken under other
- * ones restart from scratch, and sockets with equal keys may share one streamed frame. Not the
+ * Changes whenever the rights (role, teams, "ver dados pessoais") or the replica window change,
+ * so checkpoints taken under other ones restart from scratch, and sockets with equal keys may share one streamed frame. Not the
  * user id: it would make every agent a group of one. The per-user rights (contacts an agent
  * created, notes they wrote, their favourites, their one-to-one chat messages: `personalViewersOf`) never change for a user, so
  * they need no restart; streaming must decide such documents per user, not per group.
  */
 export function scopeKey(viewer: Viewer, replicaDays: number): string {
   const teams = seesAllTeams(viewer) ? '*' : [...viewer.teamIds].sort().join(',');
-  return createHash('sha256').update(`${viewer.role}|${teams}|${replicaDays}`).digest('base64url').slice(0, 16);
+  // Issue 19 (R-PRIV-04): masked text is another form of the same documents, so granting or
+  // revoking "ver dados pessoais" restarts the replica. Only masked viewers' keys gain the mark:
+  // those who see personal data keep the keys (and checkpoints) they had.
+  const masked = seesPersonalData(viewer) ? '' : '|masked';
+  return createHash('sha256').update(`${viewer.role}|${teams}|${replicaDays}${masked}`).digest('base64url').slice(0, 16);
 }
 
 export function replicaOf(viewer: Viewer, store: string, replicaDays: number): ReplicaInfo {

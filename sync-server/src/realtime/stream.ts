@@ -3,6 +3,7 @@ import {
   SLOW_READER_CLOSE, type CollectionName, type ReplicaInfo, type SyncCheckpoint, type Viewer, type Visibility,
 } from '@atende/protocol';
 import type { WebSocket } from 'ws';
+import { maskedDoc, seesPersonalData } from '../access/masking.js';
 import { hasRating, seesRatingOf, withRatingFor } from '../access/ratings.js';
 import { inReplica, replicaOf, scopeKey } from '../access/scope.js';
 import type { ChangeRow, StoredDoc } from '../store/index.js';
@@ -91,8 +92,8 @@ function add(batches: Map<CollectionName, Batch>, collection: CollectionName, id
 
 /**
  * Live changes to the agents' sockets (issue 8 C, ARCHITECTURE §4, §6): sockets are grouped by
- * scope (role + teams + replica window); for each change row every group's visibility and the
- * document's wire form are computed once, and every flush serialises one `sync.docs` frame per
+ * scope (role + teams + replica window + whether they see personal data, issue 19); for each
+ * change row every group's visibility and the document's wire form are computed once, and every flush serialises one `sync.docs` frame per
  * group and collection that all the group's sockets share. The cost of a change follows the
  * number of groups, not of sockets, and no socket ever pulls because of it.
  */
@@ -118,7 +119,10 @@ export class ChangeStream {
     const scope = scopeKey(member.viewer, this.options.replicaDays);
     let group = this.groups.get(scope);
     if (!group) {
-      const viewer: Viewer = { userId: '', role: member.viewer.role, teamIds: member.viewer.teamIds };
+      // Equal scopes see personal data alike (scopeKey), so the first member's right is the group's.
+      const viewer: Viewer = {
+        userId: '', role: member.viewer.role, teamIds: member.viewer.teamIds, personalData: seesPersonalData(member.viewer),
+      };
       group = { scope, viewer, members: new Set(), pending: new Map() };
       this.groups.set(scope, group);
     }
@@ -164,13 +168,24 @@ export class ChangeStream {
     // belongs to history, not to replicas.
     const replicated = inReplica(doc, this.options.replicaDays);
     let wire: Record<string, unknown> | undefined;
-    let withheld: Record<string, unknown> | undefined;
     let tombstone: Record<string, unknown> | undefined;
+    /** The visible forms built so far, by what they withhold: each is built once per change. */
+    const forms = new Map<string, Record<string, unknown>>();
     const formOf = (viewer: Viewer, visibility: 'visible' | 'tombstone') => {
       if (visibility === 'tombstone') return (tombstone ??= tombstoneOf(toWire<Record<string, unknown>>(doc)));
-      wire ??= { ...toWire<Record<string, unknown>>(doc), _deleted: false };
-      // A conversation's rating: supervisors' groups and its own agent only (issue 18, access/ratings.ts).
-      return seesRatingOf(viewer, doc) ? wire : (withheld ??= withRatingFor(viewer, wire));
+      const full = (wire ??= { ...toWire<Record<string, unknown>>(doc), _deleted: false });
+      // A conversation's rating: supervisors' groups and its own agent only (issue 18, access/ratings.ts);
+      // personal data in message text: masked for groups without "ver dados pessoais" (issue 19, access/masking.ts).
+      const rated = seesRatingOf(viewer, doc);
+      const unmasked = seesPersonalData(viewer);
+      const key = `${rated}|${unmasked}`;
+      let form = forms.get(key);
+      if (!form) {
+        const shown = rated ? full : withRatingFor(viewer, full);
+        form = unmasked ? shown : maskedDoc(shown);
+        forms.set(key, form);
+      }
+      return form;
     };
     const wanted = (visibility: Visibility): visibility is 'visible' | 'tombstone' =>
       visibility === 'tombstone' || (visibility === 'visible' && replicated);

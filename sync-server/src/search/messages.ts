@@ -1,8 +1,9 @@
 import {
   maySeeOtherTeamsHistory, matchesAllWords, MESSAGE_SEARCH_LIMIT, overseesAll, searchWords, type ConversationDoc,
-  type MessageDoc, type MessageSearchHit, type UserDoc,
+  type MessageDoc, type MessageSearchHit, type UserDoc, viewerOf,
 } from '@atende/protocol';
 import { mayReadConversation } from '../access/conversations.js';
+import { maskedFor } from '../access/masking.js';
 import type { DocStore, StoredDoc } from '../store/index.js';
 import { toWire } from '../store/wire.js';
 import { prefixEnd, SEARCH_DESIGN, WORDS_SCOPE_ALL } from './views.js';
@@ -31,9 +32,13 @@ export async function searchMessages(store: DocStore, user: UserDoc, q: string):
     });
     for (const row of rows) if (!candidates.has(row.id)) candidates.set(row.id, row.doc);
   }
+  // Issue 19 (R-PRIV-04): what a user reads masked is searched masked, or a search for a CPF would
+  // tell them whose message holds it.
+  const viewer = viewerOf(user);
   const matching = [...candidates.values()]
-    .filter((doc) => doc.removed !== true && doc.direction !== 'internal' && typeof doc.text === 'string' && matchesAllWords(searchWords(doc.text), words))
-    .map((doc) => toWire<MessageDoc>(doc))
+    .filter((doc) => doc.removed !== true && doc.direction !== 'internal' && typeof doc.text === 'string')
+    .map((doc) => maskedFor(viewer, toWire<MessageDoc>(doc)))
+    .filter((message) => matchesAllWords(searchWords(message.text), words))
     .sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1));
   const hits: MessageSearchHit[] = [];
   const conversations = new Map<string, ConversationDoc | null>();

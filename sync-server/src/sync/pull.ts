@@ -3,6 +3,7 @@ import {
 } from '@atende/protocol';
 import type { DocStore, StoredDoc } from '../store/index.js';
 import { toWire } from '../store/wire.js';
+import { maskedFor } from '../access/masking.js';
 import { withRatingFor } from '../access/ratings.js';
 import { inReplica, scopeKey, syncKeys, type Viewer, visibilityOf, windowStart } from '../access/scope.js';
 import { openConversationsBefore } from './openPhase.js';
@@ -48,6 +49,14 @@ export const inOpenPhase = (checkpoint: SyncCheckpoint): boolean => typeof check
 export const replicaReset = () =>
   new DomainError('conflict', 'replica_reset', 'This replica was taken from another or a reset store: start it again from scratch');
 
+/**
+ * A visible document as the viewer receives it: a colleague's rating stays with them and the
+ * supervisors (issue 18); personal data in message text is masked for those without "ver dados
+ * pessoais" (issue 19, R-PRIV-04).
+ */
+const shownTo = (viewer: Viewer, wire: Record<string, unknown>): Record<string, unknown> =>
+  ({ ...maskedFor(viewer, withRatingFor(viewer, wire)), _deleted: false });
+
 /** The wire form a viewer receives of a stored document, or undefined when it is not theirs. */
 export function wireFor(viewer: Viewer, doc: StoredDoc, replicaDays: number, now: number): Record<string, unknown> | undefined {
   const visibility = visibilityOf(viewer, doc);
@@ -55,9 +64,9 @@ export function wireFor(viewer: Viewer, doc: StoredDoc, replicaDays: number, now
   const wire = toWire<Record<string, unknown>>(doc);
   if (visibility === 'tombstone') return tombstoneOf(wire);
   if (!inReplica(doc, replicaDays, now)) return undefined;
-  // A colleague's rating stays with them and the supervisors (issue 18).
-  return { ...withRatingFor(viewer, wire), _deleted: false };
+  return shownTo(viewer, wire);
 }
+
 
 /**
  * One page of a collection for one viewer, read from the viewer's ranges of the sync index
@@ -93,7 +102,7 @@ export async function pullCollection(
     const since = usable ? usable.t : windowStart(type, replicaDays, now);
     const phase = await openConversationsBefore(store, viewer, since, usable?.phase ?? '', limit);
     read += phase.read;
-    documents.push(...phase.documents.map((doc) => ({ ...withRatingFor(viewer, toWire<Record<string, unknown>>(doc)), _deleted: false })));
+    documents.push(...phase.documents.map((doc) => shownTo(viewer, toWire<Record<string, unknown>>(doc))));
     if (phase.next !== undefined) {
       options.onCost?.({ read, returned: documents.length });
       return { documents, checkpoint: stamp({ t: since, id: '' }, false, phase.next) };

@@ -3,6 +3,7 @@ import {
   type AdminUser, type CreateUser, type UpdateUserBody, type UserDoc,
 } from '@atende/protocol';
 import { liveTeam } from '../access/teams.js';
+import { recordAudit, type AuditOrigin } from '../audit/log.js';
 import { isLiveUser, liveUser, liveUsers } from '../access/users.js';
 import { credentialIdFor, type AuthService } from '../auth/service.js';
 import type { NameClaims } from '../store/claims.js';
@@ -10,6 +11,12 @@ import { updateDoc, type DocStore, type StoredDoc } from '../store/index.js';
 import { toStored, toWire } from '../store/wire.js';
 import { AdminRoster } from './adminRoster.js';
 import { emailClaims } from './emailClaims.js';
+
+/** The admin making a change and where from, for the access audit (issue 19). */
+export interface AdminAct {
+  actor: { id: string; name: string };
+  origin: AuditOrigin;
+}
 
 /** What the users' administration needs of the password links (H1's auth/passwordLinks.ts). */
 export interface PasswordLinkSender {
@@ -84,7 +91,7 @@ export class UsersAdmin {
    * follows; when it cannot be sent the user stays and the admin sends another link.
    * `key`: the demo seeds its users as `user:<local part>`.
    */
-  async create(body: CreateUser, key: string = ulid()): Promise<{ user: UserDoc; invitationSent: boolean }> {
+  async create(body: CreateUser, key: string = ulid(), by?: AdminAct): Promise<{ user: UserDoc; invitationSent: boolean }> {
     await this.assertTeams(body.teamIds, []);
     const now = Date.now();
     const user: UserDoc = {
@@ -103,10 +110,11 @@ export class UsersAdmin {
       throw error;
     }
     if (isEnabledAdmin(user)) await this.roster.add(user.id);
+    await this.auditPersonalData(undefined, user, by);
     return { user, invitationSent: await this.sendLink(user, 'invite') };
   }
 
-  async update(id: string, body: UpdateUserBody): Promise<UserDoc> {
+  async update(id: string, body: UpdateUserBody, by?: AdminAct): Promise<UserDoc> {
     const before = await this.find(id);
     if (!before) throw notFound('user');
     if (body.teamIds) await this.assertTeams(body.teamIds, before.teamIds);
@@ -128,7 +136,22 @@ export class UsersAdmin {
     if (isEnabledAdmin(written)) await this.roster.add(id);
     // Disabled: every open session ends now (refresh tokens refused, sockets closed on every node).
     if (written.disabled === true && before.disabled !== true) await this.auth.revokeAll(written);
+    await this.auditPersonalData(before, written, by);
     return written;
+  }
+
+  /**
+   * "Ver dados pessoais" granted or revoked (issue 19, R-PRIV-05): one `unmask` entry about the
+   * user, recorded after the change was written. The user's replica restarts under its new scope
+   * by itself (access/scope.ts scopeKey), on the next pull or at once on an open socket.
+   */
+  private async auditPersonalData(before: UserDoc | undefined, after: UserDoc, by: AdminAct | undefined): Promise<void> {
+    const had = before?.permissions?.personalData === true;
+    const has = after.permissions?.personalData === true;
+    if (had === has) return;
+    await recordAudit(this.store, {
+      action: 'unmask', actor: by?.actor ?? null, subjectId: after.id, origin: by?.origin ?? null, detail: has ? 'granted' : 'revoked',
+    });
   }
 
   async unlock(id: string): Promise<void> {
