@@ -7,6 +7,7 @@ import { createGunzip } from 'node:zlib';
 import { ConfigError, loadConfig, type StoreConfig } from '../config/config.js';
 import type { Env } from '../config/env.js';
 import { writeBackup } from './dump.js';
+import { erasedIn, ledgerPath, readLedgerFile } from './erasureLedger.js';
 import { BackupError, backupHeader } from './format.js';
 import { checkBackup, PartialRestoreError, restoreBackup, type BackupSummary } from './load.js';
 import { openReplica, StoreInUseError } from './replica.js';
@@ -35,8 +36,12 @@ function throttled(say: Say): (line: string, last?: boolean) => void {
 }
 
 export function storeOf(env: Env): StoreConfig {
+  return configOf(env).store;
+}
+
+function configOf(env: Env): ReturnType<typeof loadConfig> {
   try {
-    return loadConfig(env).store;
+    return loadConfig(env);
   } catch (error) {
     if (error instanceof ConfigError) throw new UsageError(error.message);
     throw error;
@@ -179,10 +184,13 @@ async function signIn(base: string, env: Env): Promise<string> {
 /** Restores `file` into the configured store, which must be empty unless `force`. */
 export async function runRestore(env: Env, file: string, force: boolean, say: Say): Promise<string> {
   if (!existsSync(file)) throw new UsageError(`${file} does not exist`);
-  const store = storeOf(env);
+  const { store, privacyDir } = configOf(env);
   say(`restore: checking ${file}`);
   const checked = await checkBackup(file);
   say(`restore: the file holds ${describe(checked)}, copied from the ${checked.header.driver} store at ${checked.header.createdAt}`);
+  // Erased people stay erased (R-PRIV-03): the ledger beside the store lists what the backup may still hold.
+  const ledger = await readLedgerFile(ledgerPath(privacyDir));
+  say(`restore: the erasure ledger ${ledgerPath(privacyDir)} lists ${ledger.size} removed document(s); they are left out`);
   let opened;
   try {
     opened = await openReplica(store, { create: true });
@@ -196,10 +204,12 @@ export async function runRestore(env: Env, file: string, force: boolean, say: Sa
     const result = await restoreBackup(file, opened.db, {
       force,
       checked,
+      erased: erasedIn(ledger),
       onProgress: (done, total) => progress(`restore: ${done} of ${total} documents`, done === total),
     });
     const counted = force ? '' : `; the store counts ${result.live} live documents, as the backup does`;
-    return `restore: ${describe(result)} restored into ${opened.where}${counted}`;
+    const left = result.skipped > 0 ? `; ${result.skipped} erased document(s) left out` : '';
+    return `restore: ${describe(result)} restored into ${opened.where}${counted}${left}`;
   } finally {
     await opened.db.close();
   }

@@ -104,10 +104,17 @@ export interface RestoreOptions {
   checked?: BackupSummary;
   /** Attachment bytes per `_bulk_docs` (tests make it small); ATTACHMENT_BYTES_PER_READ by default. */
   attachmentBudget?: number;
+  /**
+   * Ids erased or removed by retention since the backup was taken (the erasure ledger, issue 19:
+   * `erasedIn(readLedgerFile(…))`): their documents are left out, so a restore never brings a person back.
+   */
+  erased?: (id: string) => boolean;
 }
 
 export interface RestoreResult extends BackupSummary {
   written: number;
+  /** Documents of the file left out because the erasure ledger lists them. */
+  skipped: number;
 }
 
 /**
@@ -146,6 +153,8 @@ export async function restoreBackup(file: string, db: ReplicaDb, options: Restor
   const total = summary.trailer.lines;
   const budget = options.attachmentBudget ?? ATTACHMENT_BYTES_PER_READ;
   let written = 0;
+  let skipped = 0;
+  let skippedLive = 0;
   let batch: DocumentLine[] = [];
   let batchBytes = 0;
   const flush = async () => {
@@ -173,11 +182,16 @@ export async function restoreBackup(file: string, db: ReplicaDb, options: Restor
     written += batch.length;
     batch = [];
     batchBytes = 0;
-    options.onProgress?.(written, total);
+    options.onProgress?.(written + skipped, total);
   };
   try {
     for await (const item of readBackup(file)) {
       if (item.kind !== 'document') continue;
+      if (options.erased?.(item.line.id)) {
+        skipped += 1;
+        if (isLive(item.line)) skippedLive += 1;
+        continue;
+      }
       // Bounded by attachment bytes too (a batch of media documents could take gigabytes): a line
       // that would pass the budget starts a new batch, and one larger than it is written alone.
       const bytes = attachmentBytes(item.line);
@@ -191,8 +205,9 @@ export async function restoreBackup(file: string, db: ReplicaDb, options: Restor
     throw new PartialRestoreError(written, total, error);
   }
   const info = await db.info();
-  if (!options.force && info.doc_count !== summary.live) {
-    throw new BackupError(`restored ${written} documents but the store counts ${info.doc_count} live ones, not ${summary.live}`);
+  const expected = summary.live - skippedLive;
+  if (!options.force && info.doc_count !== expected) {
+    throw new BackupError(`restored ${written} documents but the store counts ${info.doc_count} live ones, not ${expected}`);
   }
-  return { ...summary, written };
+  return { ...summary, live: expected, written, skipped };
 }

@@ -5,6 +5,7 @@ import type { StoredDoc } from '../store/index.js';
 import { collectRecords, type Holdings, type RecordIds } from './collect.js';
 import type { PrivacyContext } from './context.js';
 import { appendLedger } from './ledger.js';
+import { BY_CONVERSATION, findAll } from './pages.js';
 import { purgingStore } from './purging.js';
 
 export type { RecordIds } from './collect.js';
@@ -62,7 +63,13 @@ export async function purgeHoldings(ctx: PrivacyContext, held: Holdings, reason:
   await freezeFacts(ctx.store, held.conversations.map((c) => c._id));
   await appendLedger(ctx, ids, reason);
   await store.purge(ids);
+  // A customer's message stored while this ran (collected before it arrived) goes too.
+  const late = (await Promise.all(held.conversations.map((c) => findAll(ctx.store, { type: 'message', conversationId: c._id }, BY_CONVERSATION)))).flat();
+  if (late.length > 0) {
+    await appendLedger(ctx, late.map((m) => m._id), reason);
+    await store.purge(late.map((m) => m._id));
+  }
   await store.bumpEpoch();
   ctx.identityChanged();
-  return countsOf(held);
+  return countsOf({ ...held, messages: [...held.messages, ...late] });
 }

@@ -1,6 +1,7 @@
 import { keyOf, type ChannelKind } from '@atende/protocol';
 import { addressId } from '../contacts/directory.js';
 import type { DocStore, StoredDoc } from '../store/index.js';
+import { EXPORT_PREFIX, exportFileId } from './export.js';
 import { BY_CONTACT, BY_CONVERSATION, eachInRange, findAll, idRange } from './pages.js';
 
 /**
@@ -11,8 +12,8 @@ import { BY_CONTACT, BY_CONVERSATION, eachInRange, findAll, idRange } from './pa
  * anonymised record (reports/facts.ts `freezeFacts`).
  */
 
-/** Server-only types keyed by the contact: address claims (ids hold the phone), website-chat visitors. */
-const BY_CONTACT_TYPES = ['address', 'visitor', 'privacyExport'] as const;
+/** Server-only types keyed by the contact: address claims (ids hold the phone), website-chat visitors, exports of their data. */
+const BY_CONTACT_TYPES = ['address', 'visitor', 'privacyexport'] as const;
 /** Types keyed by a conversation: favourites, command receipts (a copy of the conversation), starts, invitations, rating answers. */
 const BY_CONVERSATION_TYPES = ['favourite', 'receipt', 'start', 'invitation', 'ratinganswer'] as const;
 
@@ -25,7 +26,13 @@ export interface Mentioned {
 export async function mentionsOf(store: DocStore, of: Mentioned): Promise<string[]> {
   const ids = new Set<string>();
   for (const contact of of.contacts) {
-    for (const type of BY_CONTACT_TYPES) for (const d of await findAll(store, { type, contactId: contact._id }, BY_CONTACT)) ids.add(d._id);
+    for (const type of BY_CONTACT_TYPES) {
+      for (const d of await findAll(store, { type, contactId: contact._id }, BY_CONTACT)) {
+        ids.add(d._id);
+        // An export's ZIP (export.ts) is its own document.
+        if (type === 'privacyexport') ids.add(exportFileId(d._id.slice(EXPORT_PREFIX.length)));
+      }
+    }
     // Claims and visitors by the addresses themselves too (a claim whose contact id was never written back).
     const addresses = (contact.addresses ?? {}) as Partial<Record<ChannelKind, string>>;
     for (const [kind, address] of Object.entries(addresses) as Array<[ChannelKind, string]>) {

@@ -8,6 +8,7 @@ import { updateDoc, type DocStore, type StoredDoc } from '../store/index.js';
 import { toStored, toWire } from '../store/wire.js';
 import { type Viewer, visibilityOf } from '../access/scope.js';
 import { inUseByCustomer, isGone } from '../contacts/live.js';
+import { erasedIdsOf, type ErasedIds } from '../backup/erasureLedger.js';
 
 type Pushed = { id: string; updatedAt: number; createdAt: number; type: string };
 type Store = DocStore;
@@ -74,11 +75,12 @@ const PUSHABLE: Record<PushedCollection, Pushable> = {
   contacts: {
     schema: ContactDoc,
     mayWrite: () => true,
-    ownedFields: ['teamIds', 'createdBy', 'addresses', 'pictureMediaId'],
+    ownedFields: ['teamIds', 'createdBy', 'addresses', 'pictureMediaId', 'legalHold'],
     // Who may see a contact follows its conversations' teams and its creator (design B.5). An
     // address belongs to one contact, which only the commands arbitrate (contacts/addresses.ts):
     // a push keeps the stored ones. The picture is the upstream profile's (channels/jobs.ts): a
-    // client naming another file there would show it to everyone who sees the contact.
+    // client naming another file there would show it to everyone who sees the contact. A legal hold
+    // (issue 19) is set through its route, by admins and supervisors, audited (privacy/holds.ts).
     owned: (viewer, current) => {
       const createdBy = current ? current.createdBy : viewer.userId;
       return {
@@ -86,6 +88,7 @@ const PUSHABLE: Record<PushedCollection, Pushable> = {
         addresses: current && typeof current.addresses === 'object' && current.addresses !== null ? current.addresses : {},
         ...(typeof createdBy === 'string' ? { createdBy } : {}),
         ...(typeof current?.pictureMediaId === 'string' ? { pictureMediaId: current.pictureMediaId } : {}),
+        ...(typeof current?.legalHold === 'boolean' ? { legalHold: current.legalHold } : {}),
       };
     },
     // Anyone edits a contact they see; removal is a supervisor's, and never of a contact a
@@ -183,6 +186,14 @@ function basedOnMaster(pushable: Pushable, assumed: Record<string, unknown> | nu
   return assumedPart !== undefined && isDeepStrictEqual(assumedPart, editedPartOf(pushable, master));
 }
 
+async function namesErased(erased: ErasedIds, doc: Record<string, unknown>): Promise<boolean> {
+  for (const field of ['id', 'contactId', 'conversationId'] as const) {
+    const value = doc[field];
+    if (typeof value === 'string' && (await erased.has(value))) return true;
+  }
+  return false;
+}
+
 /** Returns the master state of every row that conflicted, as RxDB's push handler expects. */
 export async function pushCollection(
   store: Store,
@@ -204,7 +215,11 @@ export async function pushCollection(
     return { doc, deleted: _deleted === true, assumed: row.assumedMasterState ?? null };
   });
   const conflicts: Array<Record<string, unknown>> = [];
+  const erased = erasedIdsOf(store);
   for (const { doc, deleted, assumed } of incoming) {
+    // Erased or removed by retention (issue 19, the ledger): an old replica's copy — or a note or
+    // favourite on an erased contact or conversation — is ignored; that replica is reset at its next pull.
+    if (await namesErased(erased, doc)) continue;
     const current = await store.get(doc.id);
     const gone = current !== undefined && (current._deleted === true || isRemoved(current));
     if (current && !gone && visibilityOf(viewer, current) !== 'visible') throw forbidden();
