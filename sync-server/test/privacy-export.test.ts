@@ -3,14 +3,15 @@ import express from 'express';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromBuffer, type Entry } from 'yauzl';
-import { EXPORT_JSON_NAME, EXPORT_LINK_HOURS, keyOf, type ExportStatusResponse } from '@atende/protocol';
+import { EXPORT_JSON_NAME, EXPORT_LINK_HOURS, keyOf, ulid, type ExportStatusResponse, type UserDoc } from '@atende/protocol';
 import { errorHandler } from '../src/http/errors.js';
 import { MediaService } from '../src/media/service.js';
 import type { PrivacyContext } from '../src/privacy/context.js';
-import { exportFileId, EXPORT_ZIP } from '../src/privacy/export.js';
+import { exportFileId, EXPORT_ZIP, startExport } from '../src/privacy/export.js';
 import { expireExport } from '../src/privacy/exportJob.js';
 import { exportRoutes } from '../src/privacy/exportRoutes.js';
-import { toStored } from '../src/store/wire.js';
+import { safeFileName } from '../src/privacy/exportZip.js';
+import { getWire, toStored } from '../src/store/wire.js';
 import { addUser, call, clientId, login, newVisitor, startTestServer, visitorSays, type TestServer } from './helpers.js';
 
 /**
@@ -39,6 +40,12 @@ let maria: Seeded;
 let jose: Seeded;
 
 const USER_AGENT = 'privacy-export-test/1.0';
+
+/** The export routes and jobs' context over the test server's own store, on a clock of the test's choosing. */
+const contextAt = (now: () => number): PrivacyContext => ({
+  store: server.store, auth: server.auth, jobs: server.jobs, media: new MediaService(server.store), bus: server.bus,
+  privacyDir: server.dataDir, identityChanged: () => {}, log: () => {}, now,
+});
 
 async function picture(colour: string): Promise<Buffer> {
   return sharp({ create: { width: 16, height: 12, channels: 3, background: colour } }).png().toBuffer();
@@ -248,10 +255,7 @@ describe('R-PRIV-02 issue 19 export of a contact\'s data', () => {
     const { jobId, downloadUrl } = await readyExport(maria.contactId, carla);
     const expiresAt = Number((await statusOf(jobId, carla)).body.expiresAt);
     // The same routes over the same store, on a clock one minute past the expiry.
-    const ctx: PrivacyContext = {
-      store: server.store, auth: server.auth, jobs: server.jobs, media: new MediaService(server.store), bus: server.bus,
-      privacyDir: server.dataDir, identityChanged: () => {}, log: () => {}, now: () => expiresAt + 60_000,
-    };
+    const ctx = contextAt(() => expiresAt + 60_000);
     const app = express();
     app.use('/api', exportRoutes(ctx));
     app.use(errorHandler(() => {}));
@@ -274,5 +278,21 @@ describe('R-PRIV-02 issue 19 export of a contact\'s data', () => {
     expect((await statusOf(jobId, carla)).body).toMatchObject({ status: 'expired' });
     const after = await download(downloadUrl);
     expect(after.status).toBe(410);
+  });
+
+  it('R-PRIV-02 an export whose contact is gone by the time the job runs ends failed, with the reason, and no ZIP', async () => {
+    const carlaDoc = await getWire<UserDoc>(server.store, 'user:carla');
+    const jobId = ulid();
+    await startExport(contextAt(Date.now), jobId, 'contact:01JZZZZZZZZZZZZZZZZZZZZZZZ', carlaDoc!);
+    expect(await settled(jobId, carla)).toEqual({ status: 'failed', error: 'The contact no longer exists' });
+    expect(await server.store.getAttachment(exportFileId(jobId), EXPORT_ZIP)).toBeUndefined();
+  });
+
+  it('R-PRIV-02 file names inside the ZIP cannot leave its folder or break an unzip tool', () => {
+    expect(safeFileName('../../etc/passwd')).toBe('_.._etc_passwd');
+    expect(safeFileName('C:\\boot.ini')).toBe('C__boot.ini');
+    expect(safeFileName('...')).toBe('arquivo');
+    expect(safeFileName('nota\u0000fiscal?.pdf')).toBe('nota_fiscal_.pdf');
+    expect([...safeFileName('ç'.repeat(500))]).toHaveLength(120);
   });
 });

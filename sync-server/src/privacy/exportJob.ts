@@ -1,4 +1,5 @@
 import { newJob, PermanentFailure, RetryLater, type JobContext } from '../jobs/index.js';
+import { dropSettledJob } from '../jobs/queries.js';
 import { updateDoc } from '../store/index.js';
 import { collectContact } from './collect.js';
 import type { PrivacyContext } from './context.js';
@@ -88,4 +89,6 @@ export async function expireExport(ctx: PrivacyContext, jobId: string): Promise<
   }
   await setStatus(ctx, jobId, (current) => (current.status === 'ready' ? { ...current, status: 'expired', updatedAt: now } : undefined));
   await dropExportZip(ctx.store, jobId);
+  // The build job is settled for good: it need not stay (the status document tells the story).
+  await dropSettledJob(ctx.store, EXPORT_JOB, jobId);
 }
