@@ -109,6 +109,16 @@ class ReadCacheStore extends DelegatingStore {
     }
   }
 
+  /** Purged documents leave the cache before and after: a read meanwhile must not keep one. */
+  override async purge(ids: readonly string[]): Promise<number> {
+    for (const id of ids) this.forget(id);
+    try {
+      return await this.inner.purge(ids);
+    } finally {
+      for (const id of ids) this.forget(id);
+    }
+  }
+
   /**
    * The feed's document is the winner when the row was read, so it replaces the entry — unless
    * the entry is newer (a late row after our own write), when it is unclear which is current.

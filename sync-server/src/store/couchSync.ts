@@ -1,5 +1,5 @@
 import type Nano from 'nano';
-import { IDENTITY_DOC_ID, memoUntilDone, readOrCreateIdentity } from './identity.js';
+import { bumpIdentity, IDENTITY_DOC_ID, memoFor, readOrCreateIdentity, type IdentityAccess } from './identity.js';
 import { onceUntilDone } from './revisions.js';
 import { compareSyncPositions, hasSyncView, SYNC_DDOC, SYNC_VIEW, syncDesignDoc, type SyncPosition } from './syncView.js';
 import type { StoredDoc, SyncRangeQuery, SyncRow } from './types.js';
@@ -109,20 +109,38 @@ export class CouchSyncIndex {
     return sameTime + Number(later.rows[0]?.value ?? 0);
   }
 
-  readonly identity = memoUntilDone(() =>
-    readOrCreateIdentity({
-      read: () => this.read(IDENTITY_DOC_ID),
-      create: async (doc) => {
-        try {
-          await this.request({ method: 'PUT', path: IDENTITY_DOC_ID, body: doc });
-          return true;
-        } catch (error) {
-          if (statusOf(error) === 409) return false;
-          throw error;
-        }
-      },
-    }),
-  );
+  /** Local documents: never replicated; between a cluster's shard copies, last write wins. */
+  private readonly identityAccess: IdentityAccess = {
+    read: () => this.read(IDENTITY_DOC_ID),
+    write: async (doc) => {
+      try {
+        await this.request({ method: 'PUT', path: IDENTITY_DOC_ID, body: doc });
+        return true;
+      } catch (error) {
+        if (statusOf(error) === 409) return false;
+        throw error;
+      }
+    },
+  };
+
+  /**
+   * Memoised for a few seconds (store/identity.ts IDENTITY_TTL_MS): another node's bump (its
+   * purge) reaches this node's answers within that time; a bump through this node, at once.
+   */
+  private readonly identityMemo = memoFor(() => readOrCreateIdentity(this.identityAccess));
+
+  identity(): Promise<string> {
+    return this.identityMemo.get();
+  }
+
+  async bumpEpoch(): Promise<string> {
+    this.identityMemo.forget();
+    try {
+      return await bumpIdentity(this.identityAccess);
+    } finally {
+      this.identityMemo.forget();
+    }
+  }
 
   /**
    * A view query brings the design document's index up to date before it answers (CouchDB's

@@ -1,4 +1,5 @@
 import Nano from 'nano';
+import { couchPurge } from './couchPurge.js';
 import { CouchSyncIndex } from './couchSync.js';
 import { couchViews } from './domainViews.js';
 import {
@@ -264,6 +265,16 @@ export class CouchStore implements DocStore {
 
   identity(): Promise<string> {
     return this.sync.identity();
+  }
+
+  bumpEpoch(): Promise<string> {
+    return this.sync.bumpEpoch();
+  }
+
+  /** `_purge` of every leaf, then compaction of the database and its indexes (store/couchPurge.ts). */
+  purge(ids: readonly string[]): Promise<number> {
+    if (ids.length === 0) return Promise.resolve(0);
+    return couchPurge(<T>(options: Nano.RequestOptions) => this.request<T>(options), ids, () => this.warmIndexes());
   }
 
   warmIndexes(): Promise<void> {

@@ -66,6 +66,14 @@ export class DelegatingStore implements DocStore {
     return this.inner.identity();
   }
 
+  bumpEpoch(): Promise<string> {
+    return this.inner.bumpEpoch();
+  }
+
+  purge(ids: readonly string[]): Promise<number> {
+    return this.inner.purge(ids);
+  }
+
   warmIndexes(): Promise<void> {
     return this.inner.warmIndexes();
   }

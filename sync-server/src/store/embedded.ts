@@ -2,7 +2,11 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import PouchDB from 'pouchdb-node';
 import PouchFind from 'pouchdb-find';
+import { LiveFollows, toRow } from './embeddedFeed.js';
+import { deleteEveryLeaf, eraseFromDisk } from './embeddedPurge.js';
 import { PouchSyncIndex } from './embeddedSync.js';
+import { Gate } from './gate.js';
+import { trackedLeveldown } from './leveldb.js';
 import { compiledViews } from './views.js';
 import {
   conflictsDesignDoc, CONFLICTS_DDOC, CONFLICTS_VIEW, hasConflictsView, onceUntilDone, pageAfter, readWithConflicts,
@@ -10,7 +14,7 @@ import {
   type ReplicatedWriteError,
 } from './revisions.js';
 import type {
-  Attachment, ChangeRow, ChangesPage, ChangesQuery, ConflictedDoc, ConflictedIdsQuery, DocStore, Feed,
+  Attachment, ChangesPage, ChangesQuery, ConflictedDoc, ConflictedIdsQuery, DocStore, Feed,
   FindQuery, FollowOptions, SyncRangeQuery, SyncRow, Selector, StoredDoc, ViewDesign, ViewRangeQuery, ViewRow, WriteOptions, WriteResult,
 } from './types.js';
 import { pouchViews, type DomainViews } from './domainViews.js';
@@ -18,58 +22,49 @@ import { StoreError } from './types.js';
 
 PouchDB.plugin(PouchFind);
 
-interface PouchChange {
-  id: string;
-  seq: number | string;
-  deleted?: boolean;
-  doc?: StoredDoc;
-}
-type LiveFeed = { cancel(): void };
-
 function statusOf(error: unknown): number | undefined {
   return typeof error === 'object' && error !== null && 'status' in error
     ? Number((error as { status: unknown }).status)
     : undefined;
 }
 
-function toRow(change: PouchChange): ChangeRow {
-  return {
-    id: change.id,
-    seq: String(change.seq),
-    deleted: change.deleted === true,
-    doc: (change.doc ?? { _id: change.id, _deleted: true }) as StoredDoc,
-  };
-}
-
 /** PouchDB on LevelDB in a folder: the zero-setup store. Its sequences are integers in strings. */
 export class EmbeddedStore implements DocStore {
   readonly kind = 'embedded';
   private readonly db: PouchDB;
-  private readonly feeds = new Set<LiveFeed>();
+  private readonly folder: string;
+  private readonly follows: LiveFollows;
+  /** Every call shares the LevelDBs; a purge's last phase has them alone (store/gate.ts). */
+  private readonly gate = new Gate();
 
   constructor(dataDir: string, name = 'atende') {
     mkdirSync(dataDir, { recursive: true });
+    this.folder = path.join(dataDir, name);
     // Hot documents (counters, busy conversations) collect revisions; we never replicate
     // store-to-store, so a short revision history keeps their writes fast (bench/README.md).
     // Indexes read the changes in larger batches than PouchDB's 50: about 20% faster builds.
-    this.db = new PouchDB(path.join(dataDir, name), { auto_compaction: true, revs_limit: 50, view_update_changes_batch_size: 500 });
+    // Our own leveldown handles (store/leveldb.ts): a purge compacts and reopens every LevelDB.
+    this.db = new PouchDB(this.folder, {
+      auto_compaction: true, revs_limit: 50, view_update_changes_batch_size: 500, db: trackedLeveldown,
+    });
     this.sync = new PouchSyncIndex(this.db);
     this.views = pouchViews(this.db);
+    this.follows = new LiveFollows(this.db);
   }
 
   private readonly views: DomainViews;
 
   ensureView(design: ViewDesign): Promise<void> {
-    return this.views.ensureView(design);
+    return this.gate.shared(() => this.views.ensureView(design));
   }
 
   queryView(design: ViewDesign, query: ViewRangeQuery): Promise<ViewRow[]> {
-    return this.views.queryView(design, query);
+    return this.gate.shared(() => this.views.queryView(design, query));
   }
 
   /** No cache here, so every read is fresh. */
-  async get(id: string): Promise<StoredDoc | undefined> {
-    return this.read(id);
+  get(id: string): Promise<StoredDoc | undefined> {
+    return this.gate.shared(() => this.read(id));
   }
 
   private async read(id: string, options: { conflicts?: boolean; rev?: string } = {}): Promise<StoredDoc | undefined> {
@@ -81,7 +76,11 @@ export class EmbeddedStore implements DocStore {
     }
   }
 
-  async bulkWrite(docs: StoredDoc[], options: WriteOptions = {}): Promise<WriteResult[]> {
+  bulkWrite(docs: StoredDoc[], options: WriteOptions = {}): Promise<WriteResult[]> {
+    return this.gate.shared(() => this.write(docs, options));
+  }
+
+  private async write(docs: StoredDoc[], options: WriteOptions): Promise<WriteResult[]> {
     if (options.newEdits === false) {
       // A copy: PouchDB sorts the array it is given.
       const errors = await this.db.bulkDocs([...docs], { new_edits: false });
@@ -102,13 +101,17 @@ export class EmbeddedStore implements DocStore {
     });
   }
 
-  async getWithConflicts(id: string): Promise<ConflictedDoc | undefined> {
-    return readWithConflicts((query) => this.read(id, query));
+  getWithConflicts(id: string): Promise<ConflictedDoc | undefined> {
+    return this.gate.shared(() => readWithConflicts((query) => this.read(id, query)));
   }
 
   private readonly conflictsView = onceUntilDone(() => this.ensureConflictsView());
 
-  async conflictedIds(query: ConflictedIdsQuery): Promise<string[]> {
+  conflictedIds(query: ConflictedIdsQuery): Promise<string[]> {
+    return this.gate.shared(() => this.readConflictedIds(query));
+  }
+
+  private async readConflictedIds(query: ConflictedIdsQuery): Promise<string[]> {
     await this.conflictsView();
     // Through the compiled-once engine, as every view of ours: one engine per view, or two
     // would update the same index at once.
@@ -122,12 +125,16 @@ export class EmbeddedStore implements DocStore {
   private async ensureConflictsView(): Promise<void> {
     const current = await this.read(`_design/${CONFLICTS_DDOC}`);
     if (hasConflictsView(current)) return;
-    const [written] = await this.bulkWrite([conflictsDesignDoc(current?._rev)]);
+    const [written] = await this.write([conflictsDesignDoc(current?._rev)], {});
     // A conflict means someone else wrote it at the same moment: the same definition.
     if (written && !written.ok && written.error !== 'conflict') throw new StoreError(written.reason, 500);
   }
 
-  async find(query: FindQuery): Promise<StoredDoc[]> {
+  find(query: FindQuery): Promise<StoredDoc[]> {
+    return this.gate.shared(() => this.findNow(query));
+  }
+
+  private async findNow(query: FindQuery): Promise<StoredDoc[]> {
     const request: Parameters<PouchDB['find']>[0] = { selector: query.selector, limit: query.limit };
     if (query.sort) request.sort = query.sort;
     if (query.skip) request.skip = query.skip;
@@ -137,11 +144,17 @@ export class EmbeddedStore implements DocStore {
     return result.docs as StoredDoc[];
   }
 
-  async ensureIndex(name: string, fields: string[]): Promise<void> {
-    await this.db.createIndex({ index: { fields, name, ddoc: name } });
+  ensureIndex(name: string, fields: string[]): Promise<void> {
+    return this.gate.shared(async () => {
+      await this.db.createIndex({ index: { fields, name, ddoc: name } });
+    });
   }
 
-  async changes(query: ChangesQuery): Promise<ChangesPage> {
+  changes(query: ChangesQuery): Promise<ChangesPage> {
+    return this.gate.shared(() => this.readChanges(query));
+  }
+
+  private async readChanges(query: ChangesQuery): Promise<ChangesPage> {
     const options: { since: number; limit: number; include_docs: true; selector?: Selector } = {
       since: Number(query.since) || 0,
       limit: query.limit,
@@ -150,50 +163,64 @@ export class EmbeddedStore implements DocStore {
     if (query.selector) options.selector = query.selector;
     const result = await this.db.changes(options);
     return {
-      results: (result.results as PouchChange[]).map(toRow),
+      results: result.results.map(toRow),
       lastSeq: String(result.last_seq),
     };
   }
 
   follow(options: FollowOptions): Feed {
-    const feedOptions: { live: true; include_docs: true; since: number | 'now'; selector?: Selector; conflicts?: boolean } = {
-      live: true,
-      include_docs: true,
-      since: options.since === 'now' ? 'now' : Number(options.since) || 0,
-    };
-    if (options.selector) feedOptions.selector = options.selector;
-    if (options.conflicts) feedOptions.conflicts = true;
-    const feed = this.db.changes(feedOptions);
-    feed.on('change', (change) => options.onChange(toRow(change)));
-    feed.on('error', (error) => options.onError?.(error instanceof Error ? error : new Error(String(error))));
-    this.feeds.add(feed);
-    return {
-      stop: () => {
-        feed.cancel();
-        this.feeds.delete(feed);
-      },
-    };
+    return this.follows.follow(options);
   }
 
   private readonly sync: PouchSyncIndex;
 
   syncRange(query: SyncRangeQuery): Promise<SyncRow[]> {
-    return this.sync.syncRange(query);
+    return this.gate.shared(() => this.sync.syncRange(query));
   }
 
   countRange(query: Omit<SyncRangeQuery, 'limit'>): Promise<number> {
-    return this.sync.countRange(query);
+    return this.gate.shared(() => this.sync.countRange(query));
   }
 
   identity(): Promise<string> {
-    return this.sync.identity();
+    return this.gate.shared(() => this.sync.identity());
+  }
+
+  bumpEpoch(): Promise<string> {
+    return this.gate.shared(() => this.sync.bumpEpoch());
   }
 
   warmIndexes(): Promise<void> {
-    return this.sync.warmIndexes();
+    return this.gate.shared(() => this.sync.warmIndexes());
   }
 
-  async putAttachment(id: string, rev: string, name: string, attachment: Attachment): Promise<string> {
+  /**
+   * Deletes every live revision through PouchDB and brings every index up to date (the feeds,
+   * views and the sync index drop the documents), then, with the LevelDBs to itself, erases what
+   * is left of them on disk (store/embeddedPurge.ts). Live follows pause meanwhile and resume
+   * from where they were.
+   */
+  async purge(ids: readonly string[]): Promise<number> {
+    if (ids.length === 0) return 0;
+    await this.gate.shared(async () => {
+      await deleteEveryLeaf(this.db, ids);
+      await this.sync.warmIndexes();
+    });
+    return this.gate.exclusive(async () => {
+      this.follows.pause();
+      try {
+        return await eraseFromDisk(this.folder, ids);
+      } finally {
+        this.follows.resume();
+      }
+    });
+  }
+
+  putAttachment(id: string, rev: string, name: string, attachment: Attachment): Promise<string> {
+    return this.gate.shared(() => this.attach(id, rev, name, attachment));
+  }
+
+  private async attach(id: string, rev: string, name: string, attachment: Attachment): Promise<string> {
     try {
       const r = await this.db.putAttachment(id, name, rev, attachment.data, attachment.contentType);
       return r.rev;
@@ -202,7 +229,11 @@ export class EmbeddedStore implements DocStore {
     }
   }
 
-  async getAttachment(id: string, name: string): Promise<Attachment | undefined> {
+  getAttachment(id: string, name: string): Promise<Attachment | undefined> {
+    return this.gate.shared(() => this.readAttachment(id, name));
+  }
+
+  private async readAttachment(id: string, name: string): Promise<Attachment | undefined> {
     try {
       const doc = await this.db.get(id, { attachments: false });
       const meta = (doc as { _attachments?: Record<string, { content_type?: string }> })._attachments?.[name];
@@ -219,11 +250,11 @@ export class EmbeddedStore implements DocStore {
 
   /** Idempotent, like the CouchDB driver's: PouchDB throws "database is closed" on a second close. */
   close(): Promise<void> {
-    this.closing ??= (async () => {
-      for (const feed of this.feeds) feed.cancel();
-      this.feeds.clear();
+    // Shared: a purge in its last phase finishes first.
+    this.closing ??= this.gate.shared(async () => {
+      this.follows.stopAll();
       await this.db.close();
-    })();
+    });
     return this.closing;
   }
 }

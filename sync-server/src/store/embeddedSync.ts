@@ -1,6 +1,6 @@
 import type PouchDB from 'pouchdb-node';
 import type { ViewQuery, ViewRow } from 'pouchdb-node';
-import { IDENTITY_DOC_ID, memoUntilDone, readOrCreateIdentity } from './identity.js';
+import { bumpIdentity, IDENTITY_DOC_ID, memoFor, readOrCreateIdentity, type IdentityAccess } from './identity.js';
 import { onceUntilDone } from './revisions.js';
 import { compareSyncPositions, hasSyncView, SYNC_DDOC, SYNC_VIEW, syncDesignDoc, type SyncPosition } from './syncView.js';
 import type { StoredDoc, SyncRangeQuery, SyncRow } from './types.js';
@@ -130,20 +130,34 @@ export class PouchSyncIndex {
     return group.rows.map((row) => row.id).filter((id) => id > after.id);
   }
 
-  readonly identity = memoUntilDone(() =>
-    readOrCreateIdentity({
-      read: () => this.read(IDENTITY_DOC_ID),
-      create: async (doc) => {
-        try {
-          await this.db.put(doc);
-          return true;
-        } catch (error) {
-          if (statusOf(error) === 409) return false;
-          throw new StoreError(`${IDENTITY_DOC_ID}: ${String(error)}`, statusOf(error) ?? 500);
-        }
-      },
-    }),
-  );
+  private readonly identityAccess: IdentityAccess = {
+    read: () => this.read(IDENTITY_DOC_ID),
+    write: async (doc) => {
+      try {
+        await this.db.put(doc);
+        return true;
+      } catch (error) {
+        if (statusOf(error) === 409) return false;
+        throw new StoreError(`${IDENTITY_DOC_ID}: ${String(error)}`, statusOf(error) ?? 500);
+      }
+    },
+  };
+
+  /** Memoised for a few seconds (store/identity.ts IDENTITY_TTL_MS), forgotten by a bump here. */
+  private readonly identityMemo = memoFor(() => readOrCreateIdentity(this.identityAccess));
+
+  identity(): Promise<string> {
+    return this.identityMemo.get();
+  }
+
+  async bumpEpoch(): Promise<string> {
+    this.identityMemo.forget();
+    try {
+      return await bumpIdentity(this.identityAccess);
+    } finally {
+      this.identityMemo.forget();
+    }
+  }
 
   /**
    * PouchDB builds a view when it is queried; a query with limit 0 brings it up to date. Mango

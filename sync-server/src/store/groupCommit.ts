@@ -106,12 +106,23 @@ class GroupCommitStore extends DelegatingStore {
     }
   }
 
-  /** Lets queued and running commits finish before the store closes under them. */
-  override async close(): Promise<void> {
+  /** Waits for the queued and running commits. */
+  private async settle(): Promise<void> {
     while (this.flushScheduled || this.commits.size > 0) {
       if (this.flushScheduled) await new Promise<void>((resolve) => setImmediate(resolve));
       else await Promise.all(this.commits);
     }
+  }
+
+  /** Writes queued before a purge land first, so the purge removes them too. */
+  override async purge(ids: readonly string[]): Promise<number> {
+    await this.settle();
+    return this.inner.purge(ids);
+  }
+
+  /** Lets queued and running commits finish before the store closes under them. */
+  override async close(): Promise<void> {
+    await this.settle();
     await this.inner.close();
   }
 }

@@ -37,8 +37,10 @@ declare module 'pouchdb-node' {
   export interface ViewRow { id: string; key: unknown; value: unknown; doc?: Doc }
   interface AllDocsQuery { keys?: string[]; startkey?: string; endkey?: string; include_docs?: boolean }
   class PouchDB {
-    constructor(name: string, options?: { auto_compaction?: boolean; revs_limit?: number; view_update_changes_batch_size?: number });
+    constructor(name: string, options?: { auto_compaction?: boolean; revs_limit?: number; view_update_changes_batch_size?: number; db?: unknown });
     static plugin(plugin: unknown): typeof PouchDB;
+    /** Every leaf revision, deleted ones included (`missing` for a revision asked that is not there). */
+    get(id: string, options: { open_revs: 'all' }): Promise<Array<{ ok?: Doc; missing?: string }>>;
     get(id: string, options?: { attachments?: boolean; conflicts?: boolean; rev?: string }): Promise<Doc>;
     bulkDocs(docs: Doc[], options?: { new_edits?: boolean }): Promise<Array<BulkOk | PouchError>>;
     /** A persistent view: `ddoc/view` of a design document in this database. */
@@ -61,6 +63,7 @@ declare module 'pouchdb-node' {
     changes(options: ChangesOptions): Promise<{ results: Change[]; last_seq: number }>;
     putAttachment(id: string, name: string, rev: string, data: Buffer, type: string): Promise<{ rev: string }>;
     getAttachment(id: string, name: string): Promise<Buffer>;
+    info(): Promise<{ update_seq: number | string; doc_count: number }>;
     close(): Promise<void>;
     destroy(): Promise<void>;
   }

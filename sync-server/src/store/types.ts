@@ -160,6 +160,21 @@ export interface DocStore {
    * so a checkpoint from another or a recreated store is recognised. The epoch starts at "1".
    */
   identity(): Promise<string>;
+  /**
+   * Raises the identity's epoch by one and answers the new identity (issue 19: a purge is
+   * followed by a bump, so every replica's checkpoint of the old identity resets it). This node's
+   * `identity()` answers the new one at once; other nodes' within a few seconds (IDENTITY_TTL_MS).
+   */
+  bumpEpoch(): Promise<string>;
+  /**
+   * Removes these documents for good (issue 19, R-PRIV-03): every revision, conflict and
+   * tombstone, their attachments, their rows in the change feed, Mango indexes, domain views and
+   * the sync index; the embedded store leaves no byte of them in its files. Answers how many of
+   * the ids the store held; unknown ids are ignored. Live followers of the embedded store see a
+   * deletion row first; on CouchDB the documents just leave the feed. The caller keeps other
+   * writers off these ids meanwhile, and bumps the epoch afterwards.
+   */
+  purge(ids: readonly string[]): Promise<number>;
   /** Builds every view and Mango index now, so no user query waits for an index build. */
   warmIndexes(): Promise<void>;
   /** Writes a domain view's design document when missing or changed (then the warmer builds it). */
