@@ -48,4 +48,29 @@ describe('R-RT-01 team form', () => {
     expect(teamBodyOf({ ...teamFormOf(team), ratingsWindowHours: '720' }, team, true)).toMatchObject({ update: { ratings: { windowHours: 720 } } });
     expect(teamBodyOf({ ...teamFormOf(team), ratingsWindowHours: '1' }, team, true)).toMatchObject({ update: { ratings: { windowHours: 1 } } });
   });
+
+  it('R-PRIV-01 "Retenção de dados": off by default (null), on with whole months 1–120 sent by an admin, read back from the team', () => {
+    const created = teamBodyOf({ ...emptyTeamForm(), name: 'Financeiro' }, undefined, true);
+    expect(created).toMatchObject({ create: { retention: null } });
+    expect(teamFormOf({ ...team, retention: { months: 18 } })).toMatchObject({ retentionOn: true, retentionMonths: '18' });
+    expect(teamFormOf(team)).toMatchObject({ retentionOn: false });
+    const on = { ...teamFormOf(team), retentionOn: true };
+    expect(teamBodyOf({ ...on, retentionMonths: ' 6 ' }, team, true)).toMatchObject({ update: { retention: { months: 6 } } });
+    expect(teamBodyOf({ ...on, retentionMonths: '120' }, team, true)).toMatchObject({ update: { retention: { months: 120 } } });
+    expect(teamBodyOf({ ...on, retentionOn: false, retentionMonths: 'x' }, team, true)).toMatchObject({ update: { retention: null } });
+  });
+
+  it('R-PRIV-01 retention below 1 month (or over 120, or not whole months) is refused in its field, as the server refuses it', () => {
+    const on = { ...teamFormOf(team), retentionOn: true };
+    for (const months of ['0', '-1', '1,5', '121', '', 'doze']) {
+      expect(teamBodyOf({ ...on, retentionMonths: months }, team, true), months).toEqual({ problems: ['retentionMonths'] });
+    }
+    expect(teamBodyOf({ ...on, retentionMonths: '1' }, team, true)).toMatchObject({ update: { retention: { months: 1 } } });
+  });
+
+  it('R-PRIV-01 a supervisor\'s body never carries the retention (an admin\'s setting: the server answers 403)', () => {
+    const bySupervisor = teamBodyOf({ ...teamFormOf({ ...team, retention: { months: 6 } }), retentionMonths: '0' }, team, false);
+    expect(bySupervisor).toMatchObject({ update: { tagsAllowed: true } });
+    expect('update' in bySupervisor && 'retention' in bySupervisor.update).toBe(false);
+  });
 });

@@ -5,6 +5,7 @@ import { erasureRoutes } from './erasureRoutes.js';
 import { registerExportJobs } from './exportJob.js';
 import { exportRoutes } from './exportRoutes.js';
 import { retentionRoutes } from './retentionRoutes.js';
+import { retentionSchedule } from './retentionSchedule.js';
 
 /**
  * Privacy under the LGPD (issue 19), wired for server.ts: erasure and legal holds, the export job,
@@ -18,6 +19,7 @@ export interface Privacy {
 
 export function setupPrivacy(ctx: PrivacyContext): Privacy {
   registerExportJobs(ctx);
+  const retention = retentionSchedule(ctx);
   return {
     routes: [
       ['/api', erasureRoutes(ctx)],
@@ -25,7 +27,7 @@ export function setupPrivacy(ctx: PrivacyContext): Privacy {
       ['/api', retentionRoutes(ctx)],
       ['/api', auditRoutes(ctx)],
     ],
-    start() {},
-    async stop() {},
+    start() { retention.start(); },
+    async stop() { retention.stop(); },
   };
 }

@@ -1,5 +1,8 @@
 import { CreateTeamBody, RATINGS_OFF, UpdateTeamBody, type TeamView } from '@atende/protocol';
 
+/** Issue 19 "Retenção de dados": the months offered when an admin turns it on (a year, a common choice). */
+export const RETENTION_DEFAULT_MONTHS = 12;
+
 /**
  * The team form (R-RT-01/02) as typed, and the body the server accepts, checked with the
  * protocol's own schemas so the screen refuses what the server would (and says where). Rules the
@@ -24,14 +27,19 @@ export interface TeamForm {
   ratingsEnabled: boolean;
   /** Whole hours the answer is accepted for, as typed (1–720). */
   ratingsWindowHours: string;
+  /** Issue 19 (LGPD): purge finished conversations older than `retentionMonths`; off keeps them. Admins only. */
+  retentionOn: boolean;
+  /** Whole months as typed (1–120). */
+  retentionMonths: string;
 }
 
-export type TeamProblem = 'name' | 'timeoutMinutes' | 'timeoutMessage' | 'queueAgents' | 'channels' | 'ratingsWindowHours';
+export type TeamProblem = 'name' | 'timeoutMinutes' | 'timeoutMessage' | 'queueAgents' | 'channels' | 'ratingsWindowHours' | 'retentionMonths';
 
 export const emptyTeamForm = (): TeamForm => ({
   name: '', channelAccountIds: [], memberIds: [], timeoutMinutes: '', timeoutMessage: '', dispositionRequired: false, tagsAllowed: true,
   queue: 'team', queueAgentIds: [], autoDistribute: false, internalChat: true,
   ratingsEnabled: RATINGS_OFF.enabled, ratingsWindowHours: String(RATINGS_OFF.windowHours),
+  retentionOn: false, retentionMonths: String(RETENTION_DEFAULT_MONTHS),
 });
 
 export function teamFormOf(team: TeamView): TeamForm {
@@ -49,6 +57,8 @@ export function teamFormOf(team: TeamView): TeamForm {
     internalChat: team.internalChat,
     ratingsEnabled: team.ratings.enabled,
     ratingsWindowHours: String(team.ratings.windowHours),
+    retentionOn: team.retention !== null,
+    retentionMonths: String(team.retention?.months ?? RETENTION_DEFAULT_MONTHS),
   };
 }
 
@@ -58,7 +68,7 @@ const PROBLEM_OF: Record<string, TeamProblem> = {
 
 /**
  * The body to send, or the fields to fix. `team`: the team edited (undefined: a new one);
- * `asAdmin`: false for a supervisor, whose body leaves out the name and channels (admin-only).
+ * `asAdmin`: false for a supervisor, whose body leaves out the name, channels and retention (admin-only).
  */
 export function teamBodyOf(
   form: TeamForm, team: TeamView | undefined, asAdmin: boolean,
@@ -73,6 +83,10 @@ export function teamBodyOf(
   // Whole hours only ("1,5" or "2h" are refused, not read as 1 or 2); the range is the schema's.
   const hours = form.ratingsWindowHours.trim();
   if (!/^\d+$/.test(hours)) problems.add('ratingsWindowHours');
+  // Issue 19: whole months ("1,5" is refused, not read as 1); the range (1–120) is the schema's.
+  const months = form.retentionMonths.trim();
+  if (asAdmin && form.retentionOn && !/^\d+$/.test(months)) problems.add('retentionMonths');
+  const retention = form.retentionOn ? { months: Number(months) } : null;
   const fields = {
     dispositionRequired: form.dispositionRequired,
     internalChat: form.internalChat,
@@ -82,7 +96,7 @@ export function teamBodyOf(
     autoDistribute: form.autoDistribute,
     memberIds: form.memberIds,
     ratings: { enabled: form.ratingsEnabled, windowHours: Number(hours) },
-    ...(asAdmin ? { name: form.name, channelAccountIds: form.channelAccountIds } : {}),
+    ...(asAdmin ? { name: form.name, channelAccountIds: form.channelAccountIds, retention } : {}),
   };
   const parsed = team ? UpdateTeamBody.safeParse(fields) : CreateTeamBody.safeParse(fields);
   if (!parsed.success) {
@@ -90,6 +104,7 @@ export function teamBodyOf(
       const [field, sub] = issue.path;
       if (field === 'sessionTimeout') problems.add(sub === 'message' ? 'timeoutMessage' : 'timeoutMinutes');
       else if (field === 'ratings') problems.add('ratingsWindowHours');
+      else if (field === 'retention') problems.add('retentionMonths');
       else problems.add(PROBLEM_OF[String(field)] ?? 'name');
     }
   }
