@@ -16,6 +16,11 @@ export interface UserForm {
   /** As typed. */
   maxConcurrent: string;
   permissions: Record<PermissionName, boolean>;
+  /**
+   * "Ver dados pessoais" (issue 19, R-PRIV-04): off by default, so an agent reads CPF, card
+   * numbers, e-mails and phones in messages masked; supervisors and admins read them regardless.
+   */
+  personalData: boolean;
   /** Off: any time (no working hours). */
   hoursOn: boolean;
   timeZone: string;
@@ -30,7 +35,7 @@ const allowedByDefault = (): Record<PermissionName, boolean> => ({ historyOtherT
 const closedWeek = () => WEEKDAYS.map(() => ({ from: '', to: '' }));
 
 export const emptyUserForm = (): UserForm => ({
-  name: '', email: '', role: 'agent', teamIds: [], maxConcurrent: '5', permissions: allowedByDefault(),
+  name: '', email: '', role: 'agent', teamIds: [], maxConcurrent: '5', permissions: allowedByDefault(), personalData: false,
   hoursOn: false, timeZone: localTimeZone(), days: closedWeek(),
 });
 
@@ -42,6 +47,8 @@ export function userFormOf(user: AdminUser): UserForm {
     name: user.name, email: user.email, role: user.role, teamIds: [...user.teamIds], maxConcurrent: String(user.maxConcurrent),
     // Absent means the default: history of other teams withheld, the rest allowed.
     permissions: Object.fromEntries(PERMISSIONS.map((p) => [p, granted[p] ?? defaults[p]])) as Record<PermissionName, boolean>,
+    // Absent means withheld: masking is on by default for agents.
+    personalData: granted.personalData === true,
     hoursOn: hours !== null,
     timeZone: hours?.timeZone ?? localTimeZone(),
     days: WEEKDAYS.map((d) => ({ from: hours?.days[d]?.[0]?.from ?? '', to: hours?.days[d]?.[0]?.to ?? '' })),
@@ -56,7 +63,7 @@ function fieldsOf(form: UserForm) {
     role: form.role,
     teamIds: form.teamIds,
     maxConcurrent: /^\d+$/.test(max) ? Number(max) : Number.NaN,
-    permissions: { ...form.permissions },
+    permissions: { ...form.permissions, personalData: form.personalData },
     workingHours: form.hoursOn
       ? { timeZone: form.timeZone.trim(), days: form.days.map((d) => (d.from === '' && d.to === '' ? [] : [{ from: d.from, to: d.to }])) }
       : null,
