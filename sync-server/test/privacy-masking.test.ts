@@ -238,17 +238,25 @@ describe('R-PRIV-04 R-PRIV-05 granting and revoking "ver dados pessoais"', () =>
     for (const original of ORIGINALS) expect(JSON.stringify(audit)).not.toContain(original);
   });
 
-  it('R-PRIV-04 an open socket moves with the grant: its next frames carry the originals', async () => {
-    const socket = await FrameClient.agent(server, bruno);
+  it('R-PRIV-04 an open socket moves with the grant: its next frames carry the originals, a teammate\'s socket still gets them masked', async () => {
+    const [socket, teammate] = await Promise.all([FrameClient.agent(server, bruno), FrameClient.agent(server, ana)]);
     try {
+      const welcome = await socket.next((f) => f.type === 'welcome');
+      const teammateWelcome = await teammate.next((f) => f.type === 'welcome');
+      // Same role and teams: one scope, one shared frame, until the grant.
+      expect((welcome.replica as { scope: string }).scope).toBe((teammateWelcome.replica as { scope: string }).scope);
       const moved = socket.next((f) => f.type === 'session.user' && (f.user as AdminUser).permissions?.personalData === true);
       await setPersonalData('user:bruno', true);
-      await moved;
+      const session = await moved;
+      expect((session.replica as { scope: string }).scope).not.toBe((welcome.replica as { scope: string }).scope);
       const { messageId } = await customerWrites();
-      const frame = await socket.next((f) => f.type === 'sync.docs' && (f.documents as Array<{ id: string }>).some((d) => d.id === messageId));
+      const carries = (f: Record<string, unknown>) => f.type === 'sync.docs' && (f.documents as Array<{ id: string }>).some((d) => d.id === messageId);
+      const [frame, teammateFrame] = await Promise.all([socket.next(carries), teammate.next(carries)]);
       expectOriginal(JSON.stringify(frame));
+      expectMasked(JSON.stringify(teammateFrame));
     } finally {
       socket.close();
+      teammate.close();
       await setPersonalData('user:bruno', false);
     }
   });

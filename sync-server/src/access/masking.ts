@@ -59,14 +59,3 @@ export function conversationShownTo(user: UserDoc, conversation: ConversationDoc
   const viewer = viewerOf(user);
   return maskedFor(viewer, withRatingFor(viewer, conversation));
 }
-
-/**
- * Whether a pushed text would write masked text over what the store holds (R-PRIV-04): the
- * incoming text differs from the stored one exactly where the stored one is masked for viewers
- * without the permission. Messages and conversations are read-only to replication today
- * (`sync/push.ts` PUSHABLE); this is the check any future path that takes a text back from a
- * client must apply before writing.
- */
-export function isMaskedCopyOf(incoming: string, stored: string): boolean {
-  return incoming !== stored && maskPersonalData(stored) === incoming;
-}
