@@ -84,3 +84,20 @@ export async function sweepErased(ctx: PrivacyContext, options: { force?: boolea
   ctx.log(`privacy: the start-up sweep purged ${purged} erased document(s) found in the store again`);
   return purged;
 }
+
+/**
+ * The sweep as setup.ts starts it: in the background at start (a failure is logged, retried at the
+ * next start), waited for at stop so no purge runs into a closing store.
+ */
+export function erasureSweep(ctx: PrivacyContext): { start(): void; stop(): Promise<void> } {
+  let running: Promise<unknown> = Promise.resolve();
+  return {
+    start() {
+      running = sweepErased(ctx).catch((error: unknown) =>
+        ctx.log(`privacy: the erasure ledger's start-up sweep failed: ${error instanceof Error ? error.message : String(error)}`));
+    },
+    async stop() {
+      await running;
+    },
+  };
+}
