@@ -261,6 +261,17 @@ describe('R-PRIV-04 R-PRIV-05 granting and revoking "ver dados pessoais"', () =>
     }
   });
 
+  it('R-PRIV-05 an agent created with the permission is audited as granted, with the admin\'s address and browser', async () => {
+    const reply = await call<AdminUser>(server, 'POST', '/api/admin/users', {
+      token: admin, headers: { 'user-agent': 'masking-test/1.0' },
+      body: { name: 'Dora Dias', email: 'dora.masking@demo.local', role: 'agent', teamIds: ['team:suporte'], permissions: { personalData: true } },
+    });
+    expect(reply.status).toBe(201);
+    expect(reply.body.permissions).toMatchObject({ personalData: true });
+    const [entry] = await server.store.find({ selector: { type: 'audit', action: 'unmask', subjectId: reply.body.id }, limit: 10 });
+    expect(entry).toMatchObject({ actorId: 'user:admin', detail: 'granted', userAgent: 'masking-test/1.0', ip: expect.stringMatching(/\S/) });
+  });
+
   it('R-PRIV-05 a change that leaves the permission as it was writes no audit entry', async () => {
     const before = await server.store.find({ selector: { type: 'audit', action: 'unmask', subjectId: 'user:ana' }, limit: 10 });
     await setPersonalData('user:ana', false);
