@@ -54,8 +54,8 @@ describe('issue 19: an export’s status as shown (R-PRIV-02)', () => {
   });
 
   it('R-PRIV-02 a 410 means the link was used (or expired); a network error or 5xx retries; another 4xx shows the server’s words', () => {
-    expect(exportViewOfError(new FakeApiError(410, 'gone', 'Este link já foi usado'))).toEqual({ kind: 'downloaded' });
-    expect(exportViewOfError(new FakeApiError(410, 'expired', 'O link expirou'))).toEqual({ kind: 'expired' });
+    expect(exportViewOfError(new FakeApiError(410, 'already_downloaded', 'Este link já foi usado'))).toEqual({ kind: 'downloaded' });
+    expect(exportViewOfError(new FakeApiError(410, 'link_expired', 'O link expirou'))).toEqual({ kind: 'expired' });
     expect(exportViewOfError(new FakeApiError(0, 'network', 'Sem conexão'))).toEqual({ kind: 'retrying' });
     expect(exportViewOfError(new FakeApiError(503, 'unavailable', 'x'))).toEqual({ kind: 'retrying' });
     expect(exportViewOfError(new FakeApiError(403, 'forbidden', 'Só supervisores e administradores exportam'))).toEqual({ kind: 'refused', message: 'Só supervisores e administradores exportam' });

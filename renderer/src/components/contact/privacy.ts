@@ -77,7 +77,7 @@ function absoluteUrl(link: string, server: string): string {
 export function exportViewOfError(error: unknown): ExportView {
   const failure = failedCall(error);
   if (failure.kind !== 'refused') return { kind: 'retrying' };
-  if (statusOf(error) === 410) return failure.code === 'expired' ? { kind: 'expired' } : { kind: 'downloaded' };
+  if (statusOf(error) === 410) return failure.code === 'link_expired' ? { kind: 'expired' } : { kind: 'downloaded' };
   return { kind: 'refused', message: failure.message };
 }
 
