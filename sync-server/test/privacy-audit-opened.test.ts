@@ -24,9 +24,11 @@ beforeAll(async () => {
   const token = async (email: string) => (await login(server, email)).accessToken;
   await addUser(server, { key: 'sofia', name: 'Sofia Comercial', email: 'sofia@audit.local', role: 'supervisor', teamIds: ['team:comercial'] });
   await addUser(server, { key: 'caio', name: 'Caio Comercial', email: 'caio@audit.local', role: 'agent', teamIds: ['team:comercial'] });
-  [admin, carla, ana, sofia, caio] = await Promise.all(
-    ['admin@demo.local', 'carla@demo.local', 'ana@demo.local', 'sofia@audit.local', 'caio@audit.local'].map(token),
-  );
+  admin = await token('admin@demo.local');
+  carla = await token('carla@demo.local');
+  ana = await token('ana@demo.local');
+  sofia = await token('sofia@audit.local');
+  caio = await token('caio@audit.local');
 }, 60_000);
 afterAll(() => server.close());
 

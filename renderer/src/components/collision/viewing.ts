@@ -1,6 +1,7 @@
 import { onScopeDispose, watch } from 'vue';
 import { VIEWING_RENEW_MS } from '@atende/protocol';
 import { realtime } from '../../net/socket';
+import { reportOpened } from '../audit/openedBeacon';
 
 /**
  * Tells the server this window shows the conversation (R-WS-17): while it is on screen and the
@@ -21,6 +22,8 @@ export function useViewing(conversationId: () => string | undefined): void {
   }
 
   watch(conversationId, announce, { immediate: true });
+  // Issue 19 (R-PRIV-05): another team's conversation on screen is told to the access audit.
+  watch(conversationId, (id) => void reportOpened(id), { immediate: true });
   document.addEventListener('visibilitychange', announce);
   const renew = setInterval(announce, VIEWING_RENEW_MS);
   // A new socket knows nothing of the old one's views.
