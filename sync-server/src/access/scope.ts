@@ -74,14 +74,19 @@ export function inReplica(doc: { readonly [field: string]: unknown }, replicaDay
 
 /**
  * The store's identity ("<uuid>.<epoch>", ARCHITECTURE §4) read once in a while rather than on
- * every pull or socket: it only changes when the store is replaced or reset.
+ * every pull or socket: it only changes when the store is replaced or reset, or a purge raised
+ * its epoch (issue 19). A bump on this node calls `forget()`; another node's bump reaches this
+ * cache within the drivers' own memo (store/identity.ts IDENTITY_TTL_MS, 2 s) plus this TTL:
+ * at most 5 s in which a replica's pull may still be answered under the old identity.
  */
+export const STORE_IDENTITY_TTL_MS = 3_000;
+
 export class StoreIdentity {
   private cached: { value: Promise<string>; at: number } | undefined;
 
   constructor(
     private readonly store: { identity(): Promise<string> },
-    private readonly ttlMs = 10_000,
+    private readonly ttlMs = STORE_IDENTITY_TTL_MS,
   ) {}
 
   get(now = Date.now()): Promise<string> {
