@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntry, ConversationDoc, UserDoc } from '@atende/protocol';
 import { recordOtherTeamReads } from '../src/privacy/auditReads.js';
-import { getWire } from '../src/store/wire.js';
-import { addUser, call, login, newVisitor, startTestServer, visitorSays, type TestServer } from './helpers.js';
+import { getWire, toStored } from '../src/store/wire.js';
+import { addUser, call, clientId, login, newVisitor, startTestServer, visitorSays, type TestServer } from './helpers.js';
 
 /**
  * "Opened a conversation of another team" (issue 19 point 8, R-PRIV-05): the desk's beacon
@@ -139,4 +139,24 @@ describe('R-PRIV-05 audit of another team\'s conversation opened', () => {
     expect(caios.status === 404 || (caios.status === 200 && caios.body.conversations.length === 0)).toBe(true);
     expect((await openedOf(conversation.id)).filter((e) => e.actorId === 'user:caio')).toEqual([]);
   });
+  it('R-PRIV-05: a contact\'s gallery showing files of another team\'s conversation records that conversation once', async () => {
+    const conversation = await supportConversation(true);
+    const at = Date.now();
+    const message = {
+      id: `message:${clientId('f')}`, type: 'message', createdAt: at, updatedAt: at, conversationId: conversation.id, teamId: conversation.teamId,
+      formerTeamIds: [], direction: 'in', authorId: conversation.contactId, authorName: 'Cliente', kind: 'image', text: 'segue a foto',
+      attachments: [{ mediaId: 'media:audit-photo', name: 'foto.jpg', mimeType: 'image/jpeg', size: 10, kind: 'image', thumbnail: false }],
+      visibility: 'public', status: 'delivered', error: null, externalId: null, payload: {},
+    };
+    expect((await server.store.bulkWrite([toStored(message)]))[0]?.ok).toBe(true);
+    const gallery = (token: string) => call<{ items: Array<{ conversationId: string }> }>(server, 'GET', `/api/contacts/${conversation.contactId}/media`, { token });
+    expect((await gallery(carla)).body.items.map((i) => i.conversationId)).toEqual([conversation.id]);
+    expect(await openedOf(conversation.id)).toEqual([]);
+    expect((await gallery(sofia)).body.items.map((i) => i.conversationId)).toEqual([conversation.id]);
+    await gallery(sofia);
+    const entries = await openedOf(conversation.id);
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ actorId: 'user:sofia', detail: 'media' });
+  });
 });
+
