@@ -51,8 +51,11 @@ describe('R-PRIV-03 erasure of a contact (embedded store)', () => {
     expect(wa?.media).toHaveLength(1);
     // The address claim's id holds the number; the send and download jobs name the messages.
     const phone = person.needles[2] ?? '';
-    expect(wa?.other).toEqual(expect.arrayContaining([addressId('whatsapp', phone), expect.stringMatching(/^job:/)]));
-    expect(held[1]?.other).toEqual(expect.arrayContaining([expect.stringMatching(/^visitor:/)]));
+    expect(wa?.other).toEqual(expect.arrayContaining([
+      addressId('whatsapp', phone), expect.stringMatching(/^job:channel-send\./), expect.stringMatching(/^job:media-download\./),
+      expect.stringMatching(/^sendlog:/), expect.stringMatching(/^thread:/),
+    ]));
+    expect(held[1]?.other).toEqual(expect.arrayContaining([expect.stringMatching(/^visitor:/), expect.stringMatching(/^job:visitor-notice\./)]));
   });
 
   it('R-PRIV-03 an admin erases both contacts: 200 with the counts; no document of theirs is left; the audit and ledger hold ids only', async () => {

@@ -1,14 +1,20 @@
 import { keyOf, type ChannelKind } from '@atende/protocol';
 import { addressId } from '../contacts/directory.js';
 import type { DocStore, StoredDoc } from '../store/index.js';
-import { EXPORT_PREFIX, exportFileId } from './export.js';
+import { CALL_JOB } from '../telephony/service.js';
+import { TICKET_JOB } from '../tickets/service.js';
+import { FLOW_JOB } from '../flows/bot.js';
+import { WEBHOOK_DELIVERY_JOB } from '../outgoingWebhooks/types.js';
+import { SEND_JOB } from '../conversations/outgoing.js';
+import { QUEUED_EVENT_JOB, VISITOR_NOTICE_JOB } from '../conversations/events.js';
+import { RETAG_JOB } from '../conversations/service.js';
+import { EXPORT_EXPIRY_JOB, EXPORT_JOB, EXPORT_PREFIX, exportFileId } from './export.js';
 import { BY_CONTACT, BY_CONVERSATION, eachInRange, findAll, idRange } from './pages.js';
 
 /**
  * The other documents that name a person or their conversations (R-PRIV-03), found without
  * reading the whole store: by the (type, contactId) and (type, conversationId) indexes, by ids
- * derived from theirs, and — for jobs, whose payloads carry message ids, texts and numbers — by
- * one paged pass over the job documents. Report facts are not among them: they stay as the
+ * derived from theirs — jobs too, whose payloads carry message ids, texts and numbers. Report facts are not among them: they stay as the
  * anonymised record (reports/facts.ts `freezeFacts`).
  */
 
@@ -58,10 +64,18 @@ export async function mentionsOf(store: DocStore, of: Mentioned): Promise<string
   return present.filter((id): id is string => id !== undefined);
 }
 
+/** Jobs keyed by one message (`job:<kind>.<message key>`; sends add `.q<n>`/`.r<n>` on a retry). channels/ kinds by name: that folder is above this one. */
+const MESSAGE_JOBS = [SEND_JOB, VISITOR_NOTICE_JOB, FLOW_JOB, 'media-download'] as const;
+/** Jobs keyed by one conversation (`job:<kind>.<conversation key>.<n>`). */
+const CONVERSATION_JOBS = [RETAG_JOB, QUEUED_EVENT_JOB, TICKET_JOB] as const;
+/** Kinds whose key names neither (a webhook's event, the agent placing a call…): read whole, by kind, in pages. */
+const SCANNED_JOBS = [WEBHOOK_DELIVERY_JOB, CALL_JOB, EXPORT_JOB, EXPORT_EXPIRY_JOB, 'reclameaqui-command'] as const;
+
 /**
- * Jobs whose payload names one of the ids or addresses (send, media download, bot, rating,
- * webhook delivery with the message's data, the call to the customer's number…), with the
- * records derived from them (a send's log, a Reclame Aqui call's log).
+ * Jobs whose payload names one of the ids or addresses (a send, a media download, the bot's
+ * reply, a webhook delivery carrying the message, the call to the customer's number…), with the
+ * records derived from them (a send's log, a Reclame Aqui call's log). Found by the ids the
+ * outbox derives from messages and conversations, and by a paged read of the few kinds it cannot.
  */
 async function jobsNaming(store: DocStore, of: Mentioned): Promise<string[]> {
   const needles = new Set<string>([...of.contacts, ...of.conversations, ...of.messages].map((d) => d._id));
@@ -78,13 +92,17 @@ async function jobsNaming(store: DocStore, of: Mentioned): Promise<string[]> {
     return false;
   };
   const ids: string[] = [];
-  await eachInRange(store, 'job:', (page) => {
+  const take = (page: StoredDoc[]) => {
     for (const job of page) {
-      if (!names(job.payload)) continue;
+      if (job.type !== 'job' || !names(job.payload)) continue;
       const payload = (job.payload ?? {}) as Record<string, unknown>;
       const key = String(job.key);
       ids.push(job._id, `sendlog:${typeof payload.sendKey === 'string' ? payload.sendKey : key}`, `racall:${key}`);
     }
-  });
+  };
+  for (const m of of.messages) for (const kind of MESSAGE_JOBS) take(await idRange(store, `job:${kind}.${keyOf(m._id)}`));
+  for (const c of of.conversations) for (const kind of CONVERSATION_JOBS) take(await idRange(store, `job:${kind}.${keyOf(c._id)}.`));
+  for (const contact of of.contacts) take(await idRange(store, `job:contact-profile.profile-${keyOf(contact._id)}`));
+  for (const kind of SCANNED_JOBS) await eachInRange(store, `job:${kind}.`, take);
   return ids;
 }

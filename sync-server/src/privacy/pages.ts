@@ -26,9 +26,11 @@ export async function findAll(store: DocStore, selector: Selector, index: string
 
 /** Each page of the documents whose id starts with `prefix`, in id order. */
 export async function eachInRange(store: DocStore, prefix: string, visit: (page: StoredDoc[]) => void | Promise<void>): Promise<void> {
-  let after = prefix;
+  let after: string | undefined;
   for (;;) {
-    const page = await store.find({ selector: { _id: { $gt: after, $lt: `${prefix}\uffff` } }, limit: PAGE });
+    // The first page from the prefix itself: a document whose id is exactly the prefix belongs to the range.
+    const from = after === undefined ? { $gte: prefix } : { $gt: after };
+    const page = await store.find({ selector: { _id: { ...from, $lt: `${prefix}\uffff` } }, limit: PAGE });
     await visit(page);
     const last = page.at(-1);
     if (page.length < PAGE || !last) return;
