@@ -126,6 +126,10 @@ test('R-PRIV-02 a supervisor exports a contact from the contact panel: progress,
   await expect(privacy.getByRole('status')).toHaveText('Arquivo pronto.');
   await expect(privacy.getByText(/O link funciona uma única vez, até/)).toBeVisible();
   await expect(link).toHaveAttribute('href', new RegExp(`^${server.url}/api/privacy/exports/[^/]+/download\\?token=`));
+  for (const theme of ['light', 'dark'] as const) {
+    await useTheme(carla, theme);
+    await expectNoAxeViolations(carla, `the contact panel with the export's link (${theme})`);
+  }
 
   const [download] = await Promise.all([carla.waitForEvent('download'), link.click()]);
   const file = await download.path();

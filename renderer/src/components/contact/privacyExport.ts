@@ -20,28 +20,34 @@ const realPoll: ExportPoll = {
   now: () => Date.now(),
 };
 
-/** The latest export of each contact, as shown; `generation` tells a replaced run to stop. */
-const exports = reactive(new Map<string, { view: ExportView; generation: number }>());
+/**
+ * The latest export of each contact, as shown, with who started it: a link is a capability, so on
+ * a shared workstation the next user to sign in never sees the previous one's (nor its progress).
+ * `generation` tells a replaced run to stop.
+ */
+const exports = reactive(new Map<string, { owner: string; view: ExportView; generation: number }>());
 let generations = 0;
 
-export function exportOf(contactId: string): ExportView | undefined {
-  return exports.get(contactId)?.view;
+export function exportOf(contactId: string, userId: string | undefined): ExportView | undefined {
+  const current = exports.get(contactId);
+  return current && current.owner === userId ? current.view : undefined;
 }
 
-export function startExport(contactId: string): Promise<void> {
+export function startExport(contactId: string, userId: string): Promise<void> {
   const generation = ++generations;
   const mine = () => exports.get(contactId)?.generation === generation;
-  exports.set(contactId, { view: { kind: 'starting' }, generation });
-  return runExport(contactId, realPoll, (view) => mine() && exports.set(contactId, { view, generation }), () => !mine());
+  const show = (view: ExportView) => exports.set(contactId, { owner: userId, view, generation });
+  show({ kind: 'starting' });
+  return runExport(contactId, realPoll, (view) => mine() && show(view), () => !mine());
 }
 
 /** The one-time link was followed: it will not work again, so it is not offered again. */
 export function exportDownloaded(contactId: string): void {
   const current = exports.get(contactId);
-  if (current) exports.set(contactId, { view: { kind: 'downloaded' }, generation: current.generation });
+  if (current) exports.set(contactId, { ...current, view: { kind: 'downloaded' } });
 }
 
-/** Sign-out or erasure: nothing of the contact's export stays on screen. */
+/** Erasure: nothing of the contact's export stays on screen (a running poll stops). */
 export function forgetExport(contactId: string): void {
   exports.delete(contactId);
 }
