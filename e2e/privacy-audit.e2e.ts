@@ -1,7 +1,5 @@
 import { readFileSync } from 'node:fs';
-import AxeBuilder from '@axe-core/playwright';
-import type { Page } from '@playwright/test';
-import { useTheme } from './axe';
+import { expectNoAxeViolations, useTheme } from './axe';
 import { expect, signIn, test, type ServerProcess } from './fixtures';
 
 /**
@@ -18,16 +16,6 @@ async function api<T>(server: ServerProcess, method: string, path: string, token
   });
   if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
   return (response.status === 204 ? undefined : await response.json()) as T;
-}
-
-/**
- * axe on the whole page (as e2e/axe.ts), but for one rule: the section's container
- * (PrivacyAdmin.vue, not this slice's) has no level-one heading yet, which is reported to its
- * owner; every rule on the audit's own table, filters and buttons is checked.
- */
-async function axeClean(page: Page, label: string): Promise<void> {
-  const { violations } = await new AxeBuilder({ page }).disableRules(['page-has-heading-one']).analyze();
-  expect(violations.map((v) => `${v.id}: ${v.nodes.slice(0, 5).map((n) => n.target.join(' ')).join(', ')}`), `axe violations on ${label}`).toEqual([]);
 }
 
 /** The id of the conversation whose last message is `text`, as the admin's replica would receive it. */
@@ -78,7 +66,7 @@ test('R-PRIV-05 an admin sees in Privacidade (LGPD) that a supervisor opened ano
 
   for (const theme of ['light', 'dark'] as const) {
     await useTheme(page, theme);
-    await axeClean(page, `access audit (${theme})`);
+    await expectNoAxeViolations(page, `access audit (${theme})`);
   }
 
   // Another action: the entry is not among its rows; back to every action, it is.
