@@ -10,8 +10,9 @@ import type { PrivacyContext } from '../src/privacy/context.js';
 import { exportFileId, EXPORT_ZIP, startExport } from '../src/privacy/export.js';
 import { expireExport } from '../src/privacy/exportJob.js';
 import { exportRoutes } from '../src/privacy/exportRoutes.js';
-import { safeFileName } from '../src/privacy/exportZip.js';
-import { getWire, toStored } from '../src/store/wire.js';
+import { filePathOf, safeFileName } from '../src/privacy/exportZip.js';
+import { getWire } from '../src/store/wire.js';
+import { findBytes } from './storeBytes.js';
 import { addUser, call, clientId, login, newVisitor, startTestServer, visitorSays, type TestServer } from './helpers.js';
 
 /**
@@ -77,10 +78,10 @@ async function seed(name: string, colour: string, words: string): Promise<Seeded
   const contactId = String((await server.store.get(conversationId))?.contactId);
   const note = `Anotação sobre ${name}: ${words} prefere e-mail`;
   const now = Date.now();
-  const [written] = await server.store.bulkWrite([toStored({
-    id: `note:${clientId('n')}`, type: 'note', createdAt: now, updatedAt: now, contactId, authorId: 'user:ana', authorName: 'Ana Souza',
+  const [written] = await server.store.bulkWrite([{
+    _id: `note:${clientId('n')}`, type: 'note', createdAt: now, updatedAt: now, contactId, authorId: 'user:ana', authorName: 'Ana Souza',
     text: note, teamIds: ['team:suporte'],
-  })]);
+  }]);
   expect(written?.ok).toBe(true);
   return { contactId, conversationId, name, texts: [...texts, answer], note, comment, picture: bytes, mediaId };
 }
@@ -158,6 +159,9 @@ describe('R-PRIV-02 issue 19 export of a contact\'s data', () => {
   it('R-PRIV-02 the ZIP holds exactly this contact\'s data and files, downloads once (410 after) and the ZIP is purged', async () => {
     const { jobId, downloadUrl } = await readyExport(maria.contactId, carla);
     expect(downloadUrl).toMatch(new RegExp(`^/api/privacy/exports/${jobId}/download\\?token=`));
+    // The ZIP names its file `arquivos/<key>-<name>`: in the store's files while the ZIP is kept (this is Maria's first export).
+    const zipOnly = filePathOf({ _id: maria.mediaId, name: `foto ${maria.name}.png` });
+    expect(await findBytes(server.dataDir, [zipOnly])).not.toEqual([]);
 
     const reply = await download(downloadUrl);
     expect(reply.status).toBe(200);
@@ -191,7 +195,9 @@ describe('R-PRIV-02 issue 19 export of a contact\'s data', () => {
     expect(again.status).toBe(410);
     expect(await again.json()).toMatchObject({ error: 'already_downloaded', message: expect.stringMatching(/downloaded already/) });
     expect((await statusOf(jobId, carla)).body).toEqual({ status: 'downloaded', size: zip.length, expiresAt: expect.any(Number) });
-    await expect.poll(() => server.store.getAttachment(exportFileId(jobId), EXPORT_ZIP)).toBeUndefined();
+    await expect.poll(() => server.store.getAttachment(exportFileId(jobId), EXPORT_ZIP), { timeout: 10_000 }).toBeUndefined();
+    // Purged after the download, not deleted: no byte of it is left in the store's files.
+    await expect.poll(() => findBytes(server.dataDir, [zipOnly]), { timeout: 10_000 }).toEqual([]);
   });
 
   it('R-PRIV-02 R-PRIV-05 starting and downloading are audited with who, the subject and where from', async () => {
@@ -252,7 +258,9 @@ describe('R-PRIV-02 issue 19 export of a contact\'s data', () => {
   });
 
   it(`R-PRIV-02 a link past its ${EXPORT_LINK_HOURS} hours is 410, reads as expired, and the expiry purges the ZIP`, async () => {
-    const { jobId, downloadUrl } = await readyExport(maria.contactId, carla);
+    // A customer of its own, exported once: the ZIP's file path below is in no other export.
+    const rita = await seed('Rita Expira', '#3c6', 'caju');
+    const { jobId, downloadUrl } = await readyExport(rita.contactId, carla);
     const expiresAt = Number((await statusOf(jobId, carla)).body.expiresAt);
     // The same routes over the same store, on a clock one minute past the expiry.
     const ctx = contextAt(() => expiresAt + 60_000);
@@ -272,9 +280,14 @@ describe('R-PRIV-02 issue 19 export of a contact\'s data', () => {
       later.closeAllConnections();
       await new Promise((resolve) => later.close(resolve));
     }
+    // The ZIP names its file `arquivos/<key>-<name>`, a string nothing else in the store holds.
+    const zipOnly = filePathOf({ _id: rita.mediaId, name: `foto ${rita.name}.png` });
     expect(await server.store.getAttachment(exportFileId(jobId), EXPORT_ZIP)).toBeDefined();
+    expect(await findBytes(server.dataDir, [zipOnly])).not.toEqual([]);
     await expireExport(ctx, jobId);
     expect(await server.store.getAttachment(exportFileId(jobId), EXPORT_ZIP)).toBeUndefined();
+    // Purged, not deleted: no byte of it is left in the store's files.
+    expect(await findBytes(server.dataDir, [zipOnly])).toEqual([]);
     expect((await statusOf(jobId, carla)).body).toMatchObject({ status: 'expired' });
     const after = await download(downloadUrl);
     expect(after.status).toBe(410);

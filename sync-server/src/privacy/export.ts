@@ -169,12 +169,5 @@ export async function storeExportZip(store: DocStore, jobId: string, zip: Buffer
  */
 export async function dropExportZip(store: DocStore, jobId: string): Promise<void> {
   const id = exportFileId(jobId);
-  const doc = await store.get(id, { fresh: true });
-  if (!doc) return;
-  const purge = (store as { purge?: (ids: readonly string[]) => Promise<number> }).purge;
-  if (typeof purge === 'function') {
-    await purge.call(store, [id]);
-    return;
-  }
-  if (!doc._deleted && doc._rev) await store.bulkWrite([{ _id: id, _rev: doc._rev, _deleted: true }]);
+  if (await store.get(id, { fresh: true })) await store.purge([id]);
 }
