@@ -250,7 +250,12 @@ test('R-PRIV-01 R-PRIV-03 legal holds from the contact and the conversation; era
   await privacy.getByRole('button', { name: 'Excluir dados do cliente' }).click();
   let erase = admin.getByRole('dialog', { name: `Excluir dados de ${name}` });
   await expect(erase).toBeVisible();
-  // Keyboard: Esc closes it, nothing done.
+  // Keyboard: focus stays inside while it is open (Tab goes round its controls)…
+  for (let step = 0; step < 6; step++) {
+    await admin.keyboard.press('Tab');
+    expect(await erase.evaluate((element) => element.contains(document.activeElement))).toBe(true);
+  }
+  // …and Esc closes it, nothing done.
   await admin.keyboard.press('Escape');
   await expect(erase).toHaveCount(0);
   await privacy.getByRole('button', { name: 'Excluir dados do cliente' }).click();
