@@ -3,7 +3,7 @@ import path from 'node:path';
 import PouchDB from 'pouchdb-node';
 import PouchFind from 'pouchdb-find';
 import { LiveFollows, toRow } from './embeddedFeed.js';
-import { deleteEveryLeaf, eraseFromDisk } from './embeddedPurge.js';
+import { compactEntries, deleteEveryLeaf, eraseEntries, sealEntries } from './embeddedPurge.js';
 import { PouchSyncIndex } from './embeddedSync.js';
 import { Gate } from './gate.js';
 import { trackedLeveldown } from './leveldb.js';
@@ -196,20 +196,34 @@ export class EmbeddedStore implements DocStore {
 
   /**
    * Deletes every live revision through PouchDB and brings every index up to date (the feeds,
-   * views and the sync index drop the documents), then, with the LevelDBs to itself, erases what
-   * is left of them on disk (store/embeddedPurge.ts). Live follows pause meanwhile and resume
-   * from where they were.
+   * views and the sync index drop the documents), then erases what is left of them on disk
+   * (store/embeddedPurge.ts): the erasure and the reopens with the LevelDBs to themselves (calls
+   * wait, live follows pause and resume where they were; milliseconds), the compactions while
+   * the store serves. One purge at a time.
    */
-  async purge(ids: readonly string[]): Promise<number> {
-    if (ids.length === 0) return 0;
-    await this.gate.shared(async () => {
-      await deleteEveryLeaf(this.db, ids);
-      await this.sync.warmIndexes();
+  purge(ids: readonly string[]): Promise<number> {
+    if (ids.length === 0) return Promise.resolve(0);
+    const run = this.purging.then(async () => {
+      await this.gate.shared(async () => {
+        await deleteEveryLeaf(this.db, ids);
+        await this.sync.warmIndexes();
+      });
+      const erased = await this.alone(() => eraseEntries(this.folder, ids));
+      await this.gate.shared(() => compactEntries(erased));
+      await this.alone(() => sealEntries(erased));
+      return erased.purged;
     });
+    this.purging = run.catch(() => undefined);
+    return run;
+  }
+
+  private purging: Promise<unknown> = Promise.resolve();
+
+  private alone<T>(run: () => Promise<T>): Promise<T> {
     return this.gate.exclusive(async () => {
       this.follows.pause();
       try {
-        return await eraseFromDisk(this.folder, ids);
+        return await run();
       } finally {
         this.follows.resume();
       }
@@ -250,11 +264,13 @@ export class EmbeddedStore implements DocStore {
 
   /** Idempotent, like the CouchDB driver's: PouchDB throws "database is closed" on a second close. */
   close(): Promise<void> {
-    // Shared: a purge in its last phase finishes first.
-    this.closing ??= this.gate.shared(async () => {
-      this.follows.stopAll();
-      await this.db.close();
-    });
+    // A purge under way finishes first: its compactions run on PouchDB's LevelDB handles.
+    this.closing ??= this.purging.then(() =>
+      this.gate.shared(async () => {
+        this.follows.stopAll();
+        await this.db.close();
+      }),
+    );
     return this.closing;
   }
 }

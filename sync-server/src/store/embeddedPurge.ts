@@ -1,6 +1,7 @@
 import type PouchDB from 'pouchdb-node';
 import {
-  closeOwn, deleteRaw, getRaw, levelDbFolders, openInstance, openOwn, putRaw, scrub, sublevelKey, type LevelDown,
+  closeOwn, compactAll, deleteRaw, getRaw, levelDbFolders, openInstance, openOwn, putRaw, reopen, scrub, sublevelKey,
+  type LevelDown,
 } from './leveldb.js';
 import type { StoredDoc } from './types.js';
 
@@ -11,10 +12,12 @@ import type { StoredDoc } from './types.js';
  *    live leaf revision, conflicts included, so the views, Mango indexes, the sync index and the
  *    live change feeds drop the documents the ordinary way; the caller then brings every view up
  *    to date.
- * 2. `eraseFromDisk` (with nothing else touching the LevelDBs): removes what PouchDB keeps of a
- *    deleted document — its metadata (id, revision tree), every stored revision body, its
- *    attachments, and in each view's LevelDB its rows and its `_local/doc_<id>` entry (which lists
- *    the keys it ever emitted) — then scrubs every LevelDB of the store (store/leveldb.ts).
+ * 2. `eraseEntries`, `compactEntries`, `sealEntries`: removes what PouchDB keeps of a deleted
+ *    document — its metadata (id, revision tree), every stored revision body, its attachments,
+ *    and in each view's LevelDB its rows and its `_local/doc_<id>` entry (which lists the keys it
+ *    ever emitted) — then compacts and reopens every LevelDB of the store (store/leveldb.ts). Only
+ *    the erasure and the reopens need the LevelDBs alone; the long part, compaction, runs while
+ *    the store serves.
  */
 
 const DOC_STORE = 'document-store';
@@ -137,22 +140,47 @@ async function eraseViewRows(level: LevelDown, ids: readonly string[]): Promise<
   }
 }
 
+/** What phase 2 left to do: compact the LevelDBs in use, then reopen them (store/leveldb.ts). */
+export interface ErasedEntries {
+  purged: number;
+  /** The LevelDBs PouchDB has open, their entries erased and reopened once. */
+  inUse: LevelDown[];
+}
+
 /**
- * Phase 2, for the LevelDBs under `mainFolder` (the main one and every `-mrview-` one). The
- * caller guarantees that nothing reads or writes them until it resolves.
+ * Phase 2a, with nothing else touching the LevelDBs under `mainFolder` (the main one and every
+ * `-mrview-` one): erases the entries and reopens each LevelDB in use (no iterator from before
+ * the erasure survives to keep the values alive through the compaction). LevelDBs nobody has
+ * open (stale views) are scrubbed to the end here. Fast: no compaction of a LevelDB in use.
  */
-export async function eraseFromDisk(mainFolder: string, ids: readonly string[]): Promise<number> {
+export async function eraseEntries(mainFolder: string, ids: readonly string[]): Promise<ErasedEntries> {
   let purged = 0;
+  const inUse: LevelDown[] = [];
   for (const folder of await levelDbFolders(mainFolder)) {
     const shared = openInstance(folder);
     const level = shared ?? (await openOwn(folder));
     try {
       if (folder === mainFolder) purged = await eraseDocuments(level, ids);
       else await eraseViewRows(level, ids);
-      await scrub(level);
+      if (shared) {
+        await reopen(level);
+        inUse.push(level);
+      } else {
+        await scrub(level);
+      }
     } finally {
       if (!shared) await closeOwn(level);
     }
   }
-  return purged;
+  return { purged, inUse };
+}
+
+/** Phase 2b, while the store serves: the compactions that drop the erased values from the files. */
+export async function compactEntries(erased: ErasedEntries): Promise<void> {
+  for (const level of erased.inUse) await compactAll(level);
+}
+
+/** Phase 2c, with nothing else touching them: the reopen that rewrites each MANIFEST and info log. */
+export async function sealEntries(erased: ErasedEntries): Promise<void> {
+  for (const level of erased.inUse) await reopen(level);
 }

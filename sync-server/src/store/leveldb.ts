@@ -102,35 +102,36 @@ const HIGH = Buffer.from([0xff, 0xff, 0xff, 0xfe]);
 const RANGE_START = Buffer.from([0x00]);
 const RANGE_END = Buffer.from([0xff, 0xff, 0xff, 0xff, 0xff]);
 
-async function compactAll(db: LevelDown): Promise<void> {
+/**
+ * Compacts the whole key space so every level merges into the bottom one, dropping deleted
+ * values and their deletion markers from the write-ahead log (`*.log`) and tables (`*.ldb`).
+ * After a `reopen`: LevelDB writes the log it recovers into a level-0 table, and a manual
+ * compaction always merges level 0 down, so the deletions meet the values they delete (a
+ * memory table flushed by the compaction itself could land on the bottom level, which a
+ * manual compaction never rewrites). Reads and writes may go on meanwhile: a snapshot taken
+ * after the deletions does not keep the deleted values; the reopen ended every older one.
+ */
+export async function compactAll(db: LevelDown): Promise<void> {
   await call((done) => db.batch([{ type: 'put', key: LOW, value: '' }, { type: 'put', key: HIGH, value: '' }], done));
   await call((done) => db.compactRange(RANGE_START, RANGE_END, done));
 }
 
-/** Closes and reopens the same handle (PouchDB keeps using it), forgetting LevelDB's info log. */
-async function reopen(db: LevelDown): Promise<void> {
+/**
+ * Closes and reopens the same handle (PouchDB keeps using it; nothing may use it meanwhile).
+ * Ends every iterator and snapshot, rewrites the MANIFEST — a log of every table's smallest and
+ * largest key, rewritten with the live tables only when the database opens — and forgets the
+ * info log `LOG`/`LOG.old`, diagnostic text into which a manual compaction writes key ranges.
+ */
+export async function reopen(db: LevelDown): Promise<void> {
   await call((done) => db.close(done));
-  // `LOG`/`LOG.old` is LevelDB's diagnostic text; a manual compaction writes key ranges into it.
   await rm(path.join(db.location, 'LOG'), { force: true });
   await rm(path.join(db.location, 'LOG.old'), { force: true });
   await call((done) => db.open({ createIfMissing: false }, done));
 }
 
-/**
- * Leaves no byte of deleted entries in any file of this LevelDB. The caller guarantees nothing
- * else uses it meanwhile. Where deleted bytes hide, and what clears each:
- * - the write-ahead log (`*.log`) and tables (`*.ldb`): a compaction of the whole key space merges
- *   every level into the bottom one, dropping deleted values and their deletion markers. It runs
- *   twice: the first may flush the memory table straight to the bottom level, which a manual
- *   compaction never rewrites; the second's fresh sentinels overlap that level, so it is merged.
- *   A reopen first ends every iterator: a snapshot held open would keep deleted values alive.
- * - the MANIFEST: a log of every table's smallest and largest key, rewritten (live tables only)
- *   when the database opens — hence the last reopen.
- * - the info log `LOG`: deleted while closed (see reopen).
- */
+/** All three steps on a LevelDB nobody else uses: no byte of deleted entries left in its files. */
 export async function scrub(db: LevelDown): Promise<void> {
   await reopen(db);
-  await compactAll(db);
   await compactAll(db);
   await reopen(db);
 }
