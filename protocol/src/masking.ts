@@ -6,9 +6,12 @@
  * (protocols, order numbers, amounts) by their check digits, not by their look alone.
  */
 
-/** Letters, digits or a mask mark before or after a match: it is part of a longer word or number. */
-const NOT_BEFORE = String.raw`(?<![\p{L}\p{N}_*@.+-]|[\p{N}*][ .-])`;
-const NOT_AFTER = String.raw`(?![\p{L}\p{N}_*]|[ .-][\p{N}*])`;
+/**
+ * A letter, digit or mask mark right against a match: it is part of a longer word, id or number
+ * (`message:01J9X12345678909AB`). A number after a space is not: "parcela 2 529.982.247-25".
+ */
+const NOT_BEFORE = String.raw`(?<![\p{L}\p{N}_*@+])`;
+const NOT_AFTER = String.raw`(?![\p{L}\p{N}_*])`;
 
 const digitsOf = (text: string): number[] => [...text.replace(/\D/g, '')].map(Number);
 
@@ -60,13 +63,72 @@ function cardLengthsOf(digits: string): readonly number[] {
   return [];
 }
 
-/** 13–19 digits, bare or in groups (4-4-4-4, Amex's 4-6-5), passing Luhn, of an issuer's prefix and length. */
+/**
+ * Groups as cards are printed: one kind of separator, four digits first, then groups of four (or
+ * six, Amex and Diners: 4-6-5, 4-6-4), the last one shorter or not.
+ */
+function groupedAsCard(text: string): boolean {
+  const separators = new Set(text.match(/[ -]/g) ?? []);
+  if (separators.size === 0) return true;
+  if (separators.size > 1) return false;
+  const groups = text.split(/[ -]/).map((g) => g.length);
+  const middle = groups.slice(1, -1);
+  return groups[0] === 4 && middle.every((n) => n === 4 || n === 6) && (groups.at(-1) ?? 0) <= 6;
+}
+
+/** 13–19 digits, bare or grouped as printed, of an issuer's prefix and length, passing Luhn. */
 export function isCardNumber(text: string): boolean {
   const digits = text.replace(/\D/g, '');
-  if (digits.length < 13 || digits.length > 19) return false;
-  const groups = text.split(/[ -]/);
-  if (groups.length > 1 && groups.slice(0, -1).some((g) => g.length < 4 || g.length > 6)) return false;
+  if (digits.length < 13 || digits.length > 19 || !groupedAsCard(text)) return false;
   return cardLengthsOf(digits).includes(digits.length) && passesLuhn(digits);
+}
+
+interface Group {
+  start: number;
+  end: number;
+  digits: number;
+}
+
+/** The widest run of whole groups from `first` on (at most 19 digits) that is a card, as group indexes. */
+function widestCardFrom(run: string, groups: readonly Group[], first: number): number | undefined {
+  let found: number | undefined;
+  let digits = 0;
+  for (let last = first; last < groups.length; last++) {
+    digits += groups[last]?.digits ?? 0;
+    // Too long, or a group before the last that no card has (groupedAsCard): no wider window is one either.
+    const inner = groups[last - 1]?.digits ?? 0;
+    if (digits > 19 || (last > first && inner !== 4 && inner !== 6)) break;
+    if (digits >= 13 && isCardNumber(run.slice(groups[first]?.start ?? 0, groups[last]?.end ?? 0))) found = last;
+  }
+  return found;
+}
+
+/**
+ * The card numbers within a run of digit groups ("em 2 4111 1111 1111 1111 3 vezes" holds one):
+ * from each group on, the widest card. A window whose last group goes on with another separator
+ * into a card ("… 0006 4637-0000-0000-0003") leaves that group to it. A run without separators is
+ * a card whole or not at all.
+ */
+function maskCardsIn(run: string): string | undefined {
+  const groups: Group[] = [...run.matchAll(/\d+/g)].map((m) => ({ start: m.index, end: m.index + m[0].length, digits: m[0].length }));
+  let masked = '';
+  let copied = 0;
+  for (let first = 0; first < groups.length; first++) {
+    let last = widestCardFrom(run, groups, first);
+    const end = last === undefined ? undefined : groups[last];
+    const own = run[(groups[first]?.end ?? 0)];
+    const next = end ? run[end.end] : undefined;
+    if (last !== undefined && last > first && next !== undefined && next !== own && widestCardFrom(run, groups, last) !== undefined) {
+      last = undefined;
+    }
+    if (last === undefined) continue;
+    const start = groups[first]?.start ?? 0;
+    const stop = groups[last]?.end ?? 0;
+    masked += run.slice(copied, start) + maskDigits(run.slice(start, stop), 4);
+    copied = stop;
+    first = last;
+  }
+  return copied === 0 ? undefined : masked + run.slice(copied);
 }
 
 interface Detector {
@@ -76,7 +138,7 @@ interface Detector {
 
 const EMAIL = new RegExp(String.raw`(?<![\p{L}\p{N}._%+-])(?<local>[\p{L}\p{N}._%+-]+)@(?<domain>[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,})`, 'gu');
 const CPF = new RegExp(String.raw`${NOT_BEFORE}\d{3}\.?\d{3}\.?\d{3}-?\d{2}${NOT_AFTER}`, 'gu');
-const CARD = new RegExp(String.raw`${NOT_BEFORE}\d(?:[ -]?\d){12,18}${NOT_AFTER}`, 'gu');
+const CARD = new RegExp(String.raw`${NOT_BEFORE}\d(?:[ -]?\d){12,}${NOT_AFTER}`, 'gu');
 /** E.164 (`+<country><number>`, digits alone or in groups): the plus sign says it is a phone. */
 const E164 = new RegExp(String.raw`(?<![\p{L}\p{N}_*+])\+[1-9](?:[ .-]?\(?\d\)?){7,14}${NOT_AFTER}`, 'gu');
 /** Brazilian without the country code: a DDD (11–99) and 8 or 9 digits, written as a phone is written. */
@@ -97,15 +159,15 @@ const DETECTORS: readonly Detector[] = [
     pattern: EMAIL,
     mask: (_match, { local = '', domain = '' }) => `${[...local][0] ?? ''}***@${domain}`,
   },
-  // Before the card and CPF checks: `+55 11 98765-4321` is a phone whatever its digits add up to.
+  // Phones before the card check when their writing says so — `+55 11 98765-4321`, `(11) 98765-4321`,
+  // `11 3456-7890`: no card is grouped so. Spaces alone (`11 3456 7890`) could be a card's groups
+  // after a number: those phones are looked for once the cards are masked.
   { pattern: E164, mask: (match) => maskPhone(match, /^\+\D*5\D*5/.test(match) ? 4 : 0) },
-  { pattern: CARD, mask: (match) => (isCardNumber(match) ? maskDigits(match, 4) : undefined) },
+  { pattern: BR_PHONE, mask: (match) => (/[()-]/.test(match) ? maskPhone(match, 2) : undefined) },
+  { pattern: CARD, mask: maskCardsIn },
+  // Eleven bare digits are a CPF or nothing: a phone is written with its DDD apart or in parentheses.
+  { pattern: BR_PHONE, mask: (match) => (/[ .]/.test(match) ? maskPhone(match, 2) : undefined) },
   { pattern: CPF, mask: (match) => (isValidCpf(match) ? maskDigits(match, 2) : undefined) },
-  {
-    pattern: BR_PHONE,
-    // Eleven bare digits are a CPF or nothing: a phone is written with its DDD apart or in parentheses.
-    mask: (match) => (/[ .()-]/.test(match) ? maskPhone(match, 2) : undefined),
-  },
 ];
 
 /**
@@ -132,9 +194,6 @@ export function maskPersonalData(text: string): string {
   }
   return maskCutTail(masked);
 }
-
-/** Whether the text holds anything `maskPersonalData` masks. */
-export const holdsPersonalData = (text: string): boolean => maskPersonalData(text) !== text;
 
 /**
  * "Ver dados pessoais" (issue 19): supervisors and admins read personal data in messages as

@@ -59,6 +59,12 @@ describe('masking of personal data in message text (R-PRIV-04)', () => {
     expect(maskPersonalData('amex 3782 822463 10005')).toBe('amex **** ****** *0005');
   });
 
+  it('R-PRIV-04 a card or CPF written next to other numbers is still found', () => {
+    expect(maskPersonalData('parcelas: 2 4111 1111 1111 1111 3 vezes')).toBe('parcelas: 2 **** **** **** 1111 3 vezes');
+    expect(maskPersonalData('item 1 529.982.247-25 ok')).toBe('item 1 ***.***.***-25 ok');
+    expect(maskPersonalData('opção 2 (11) 98765-4321')).toBe('opção 2 (11) *****-4321');
+  });
+
   it('R-PRIV-04 numbers failing Luhn, protocols and Brazilian numbers without a plus are not cards', () => {
     for (const text of ['cartão 4111 1111 1111 1112', 'protocolo 20261129-000123', 'pedido 4111111111111112', 'valor R$ 1.234,56 em 29/11/2026']) {
       expect(maskPersonalData(text)).toBe(text);
@@ -102,6 +108,28 @@ describe('masking of personal data in message text (R-PRIV-04)', () => {
     expect(maskPersonalData('meu cpf 529.982.2…')).toBe('meu cpf ***.***.*…');
     expect(maskPersonalData('email maria@exem…')).toBe('email m****@****…');
     expect(maskPersonalData('até amanhã…')).toBe('até amanhã…');
+  });
+
+  it('R-PRIV-04 no valid CPF, card, phone or e-mail survives among other numbers and words, however they are mixed (property)', () => {
+    const cpf = fc.tuple(nineDigits, fc.boolean()).map(([nine, formatted]) => (formatted ? formatCpf(cpfOf(nine)) : cpfOf(nine)));
+    const visa = fc.tuple(fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 14, maxLength: 14 }), fc.constantFrom('', ' ', '-'))
+      .map(([d, sep]) => luhnComplete(`4${d.join('')}`).match(/.{4}/g)!.join(sep));
+    const four = fc.integer({ min: 0, max: 9999 }).map((n) => String(n).padStart(4, '0'));
+    const phone = fc.tuple(fc.integer({ min: 11, max: 99 }).filter((d) => d % 10 !== 0), four, four, fc.constantFrom('(D) 9A-B', 'D 9A-B', '+55 D 9A-B', 'D A-B'))
+      .map(([ddd, a, b, shape]) => shape.replace('D', String(ddd)).replace('A', a).replace('B', b));
+    const email = fc.constantFrom('maria.silva@exemplo.com.br', 'joao@x.io', 'ana+loja@empresa.com');
+    const filler = fc.oneof(fc.integer({ min: 0, max: 99_999 }).map(String), fc.constantFrom('em', 'vezes', 'R$', 'CPF:', 'ok.', '-'));
+    const piece = fc.oneof(
+      cpf.map((value) => ({ value, secret: true })),
+      visa.map((value) => ({ value, secret: true })),
+      phone.map((value) => ({ value, secret: true })),
+      email.map((value) => ({ value, secret: true })),
+      filler.map((value) => ({ value, secret: false })),
+    );
+    fc.assert(fc.property(fc.array(piece, { minLength: 1, maxLength: 8 }), (pieces) => {
+      const masked = maskPersonalData(pieces.map((p) => p.value).join(' '));
+      for (const { value, secret } of pieces) if (secret) expect(masked).not.toContain(value);
+    }), { numRuns: 1000 });
   });
 
   it('R-PRIV-04 masking is idempotent: masked text masked again is unchanged (property)', () => {
