@@ -54,8 +54,7 @@ describe('R-PRIV-03 legal holds', () => {
     expect(pulled?.legalHold).toBe(true);
     const conversations = await pullAll(server, ana, 'conversations');
     expect(conversations.documents.find((d) => d.id === conversationId)?.legalHold).toBe(true);
-    const edited = { ...pulled, name: 'Nome Editado', legalHold: false };
-    delete edited._deleted;
+    const { _deleted: _, ...edited }: Record<string, unknown> = { ...pulled, name: 'Nome Editado', legalHold: false };
     const pushed = await call<unknown[]>(server, 'POST', '/api/sync/contacts/push', { token: ana, body: [{ newDocumentState: edited, assumedMasterState: pulled }] });
     expect(pushed.status).toBe(200);
     const stored = await server.store.get(contactId, { fresh: true });

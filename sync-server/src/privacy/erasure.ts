@@ -6,7 +6,6 @@ import { collectRecords, type Holdings, type RecordIds } from './collect.js';
 import type { PrivacyContext } from './context.js';
 import { appendLedger } from './ledger.js';
 import { BY_CONVERSATION, findAll } from './pages.js';
-import { purgingStore } from './purging.js';
 
 export type { RecordIds } from './collect.js';
 
@@ -59,7 +58,7 @@ export async function removeRecords(ctx: PrivacyContext, records: RecordIds, rea
 export async function purgeHoldings(ctx: PrivacyContext, held: Holdings, reason: RemovalReason): Promise<RemovedCounts> {
   const ids = idsOf(held);
   if (ids.length === 0) return { ...NO_REMOVALS };
-  const store = purgingStore(ctx.store);
+  const store = ctx.store;
   await freezeFacts(ctx.store, held.conversations.map((c) => c._id));
   await appendLedger(ctx, ids, reason);
   await store.purge(ids);

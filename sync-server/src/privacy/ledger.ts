@@ -5,7 +5,6 @@ import {
 import type { DocStore, StoredDoc } from '../store/index.js';
 import type { PrivacyContext } from './context.js';
 import { eachInRange, PAGE } from './pages.js';
-import { purgingStore } from './purging.js';
 
 /**
  * The erasure ledger's writes and its start-up sweep (R-PRIV-03; the hashing, the file and the
@@ -77,7 +76,7 @@ export async function sweepErased(ctx: PrivacyContext, options: { force?: boolea
   if (missing.length > 0) await writeLedgerDocs(ctx.store, missing, ctx.now(), 'erasure');
   erasedIdsOf(ctx.store).add(listed);
   if (found.length === 0) return 0;
-  const store = purgingStore(ctx.store);
+  const store = ctx.store;
   const purged = await store.purge(found);
   await store.bumpEpoch();
   ctx.identityChanged();
