@@ -28,6 +28,8 @@ export interface Rig {
   carla: string;
 }
 
+export { PHONE_NUMBER_ID };
+
 export async function startRig(env: Record<string, string> = {}): Promise<Rig> {
   const graph = await new FakeGraph({ phoneNumberId: PHONE_NUMBER_ID, accessToken: ACCESS_TOKEN, appSecret: APP_SECRET }).start();
   const dataDir = env.ATENDE_DATA_DIR ?? mkdtempSync(path.join(tmpdir(), 'atende-erasure-'));
@@ -50,6 +52,7 @@ export interface Person {
   whatsappContactId: string;
   webchatContactId: string;
   conversationIds: string[];
+  phone: string;
   /** Their name, number, texts, note and the bytes of their picture: none may be left after erasure. */
   needles: string[];
 }
@@ -108,6 +111,7 @@ export async function seedPerson(rig: Rig, tag: string, options: { finish?: bool
     whatsappContactId: contactId,
     webchatContactId,
     conversationIds: [conversationId, said.conversationId],
+    phone,
     needles: [name, webName, phone, marker, ...Object.values(texts)],
   };
 }

@@ -31,6 +31,7 @@ export interface Mentioned {
 
 export async function mentionsOf(store: DocStore, of: Mentioned): Promise<string[]> {
   const ids = new Set<string>();
+  const erasedContacts = new Set(of.contacts.map((c) => c._id));
   for (const contact of of.contacts) {
     for (const type of BY_CONTACT_TYPES) {
       for (const d of await findAll(store, { type, contactId: contact._id }, BY_CONTACT)) {
@@ -49,11 +50,16 @@ export async function mentionsOf(store: DocStore, of: Mentioned): Promise<string
   for (const c of of.conversations) {
     for (const type of BY_CONVERSATION_TYPES) for (const d of await findAll(store, { type, conversationId: c._id }, BY_CONVERSATION)) ids.add(d._id);
     ids.add(`botstate:${keyOf(c._id)}`);
-    if (typeof c.channelAccountId === 'string' && typeof c.contactId === 'string') ids.add(`thread:${keyOf(c.channelAccountId)}.${keyOf(c.contactId)}`);
+    // A thread goes only with its contact: it numbers the contact's conversations (inbound.ts
+    // conversationIdOf), and one removed while the contact stays would give a next conversation
+    // the id of a removed one — which the ledger then treats as erased.
+    if (typeof c.channelAccountId === 'string' && typeof c.contactId === 'string' && erasedContacts.has(c.contactId)) {
+      ids.add(`thread:${keyOf(c.channelAccountId)}.${keyOf(c.contactId)}`);
+    }
     for (const d of await idRange(store, `raslot:${c._id}.`)) ids.add(d._id);
   }
   // Reclame Aqui threads are keyed by complaint, not by contact: found by the conversation they point at.
-  const raAccounts = new Set(of.conversations.filter((c) => c.channel === 'reclameaqui').map((c) => String(c.channelAccountId)));
+  const raAccounts = new Set(of.conversations.filter((c) => c.channel === 'reclameaqui' && erasedContacts.has(String(c.contactId))).map((c) => String(c.channelAccountId)));
   const convIds = new Set(of.conversations.map((c) => c._id));
   for (const account of raAccounts) {
     for (const t of await idRange(store, `thread:${keyOf(account)}.`)) if (convIds.has(String(t.openConversationId))) ids.add(t._id);

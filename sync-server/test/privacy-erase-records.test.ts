@@ -1,0 +1,60 @@
+import { rm } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { erasedIdsOf } from '../src/backup/erasureLedger.js';
+import { waInbound } from '../src/channels/whatsapp/simulator/graph.js';
+import type { PrivacyContext } from '../src/privacy/context.js';
+import { removeRecords } from '../src/privacy/erasure.js';
+import { PHONE_NUMBER_ID, seedPerson, settled, startRig, type Person, type Rig } from './erasureRig.js';
+import { until } from './until.js';
+
+/**
+ * removeRecords, the one removal primitive (issue 19 model point 3), as the retention calls it:
+ * conversations alone. Their messages, files and jobs go; the contact, its note and the thread
+ * numbering its conversations stay — so the customer's next message opens a conversation with a
+ * new id, never the id of one removed (which the ledger lists as erased).
+ */
+let rig: Rig;
+let person: Person;
+let ctx: PrivacyContext;
+
+beforeAll(async () => {
+  rig = await startRig();
+  person = await seedPerson(rig, 'Rt6Vb2');
+  ctx = {
+    store: rig.server.store, privacyDir: rig.server.config.privacyDir, identityChanged: () => undefined, log: () => undefined, now: Date.now,
+  } as unknown as PrivacyContext;
+}, 120_000);
+
+afterAll(async () => {
+  await rig.server.close();
+  await rig.graph.stop();
+  await rm(rig.dataDir, { recursive: true, force: true });
+});
+
+describe('R-PRIV-03 removeRecords (the primitive retention shares)', () => {
+  it('R-PRIV-03 removing a conversation keeps its contact, note and thread; the next message opens a conversation with a new id', async () => {
+    const [removed] = person.conversationIds as [string];
+    const messages = await rig.server.store.find({ selector: { type: 'message', conversationId: removed }, limit: 100 });
+    const counts = await removeRecords(ctx, { contactIds: [], conversationIds: [removed], noteIds: [] }, 'retention');
+    expect(counts).toMatchObject({ contacts: 0, conversations: 1, messages: messages.length, notes: 0, media: 1 });
+    expect(await rig.server.store.get(removed)).toBeUndefined();
+    for (const m of messages) expect(await rig.server.store.get(m._id)).toBeUndefined();
+    expect(await rig.server.store.get(person.whatsappContactId)).toBeDefined();
+    expect(await rig.server.store.find({ selector: { type: 'note', contactId: person.whatsappContactId }, limit: 5 })).toHaveLength(1);
+    const again = waInbound(PHONE_NUMBER_ID, person.phone, 'text', { text: { body: 'voltei' } }, { name: 'ZacariasRt6Vb2Quixaba' });
+    expect((await rig.graph.deliver(rig.webhook, again.body)).status).toBe(200);
+    const [stored] = await until(() => rig.server.store.find({ selector: { type: 'message', externalId: again.id }, limit: 1 }), (d) => d.length === 1);
+    const next = String(stored?.conversationId);
+    expect(next).not.toBe(removed);
+    expect(await erasedIdsOf(rig.server.store).has(next)).toBe(false);
+    expect((await rig.server.store.get(next))?.contactId).toBe(person.whatsappContactId);
+    await settled(rig.server);
+  }, 60_000);
+
+  it('R-PRIV-03 nothing to remove removes nothing and leaves the store identity alone', async () => {
+    const before = await rig.server.store.identity();
+    expect(await removeRecords(ctx, { contactIds: ['contact:none'], conversationIds: ['conversation:none'], noteIds: ['note:none'] }, 'retention'))
+      .toEqual({ contacts: 0, conversations: 0, messages: 0, notes: 0, media: 0, other: 0 });
+    expect(await rig.server.store.identity()).toBe(before);
+  });
+});
