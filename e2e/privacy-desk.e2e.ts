@@ -188,17 +188,21 @@ async function eraseFinishedCustomer(server: ServerProcess, newContext: () => Pr
   }
   await erase.getByLabel('Confirmação').fill('helena apagada');
   await confirm.click();
-  const counts = erase.getByTestId('privacy-erase-counts');
-  await expect(counts).toBeVisible({ timeout: 30_000 });
+  // Done: the erase dialog and the contact close at once; the contact panel says what went.
+  const receipt = admin.getByRole('dialog', { name: 'Dados do cliente excluídos' });
+  await expect(receipt).toBeVisible({ timeout: 30_000 });
+  await expect(erase).toHaveCount(0);
+  await expect(dialog).toHaveCount(0);
+  await expect(admin.getByTestId('peek')).toHaveCount(0);
+  await expect(receipt.getByRole('status')).toHaveText(`Os dados de ${ERASED.name} foram excluídos.`);
+  const counts = receipt.getByTestId('privacy-erase-counts');
   const count = (label: string) => counts.locator('div', { has: admin.getByText(label, { exact: true }) }).locator('dd');
   await expect(count('Cadastros')).toHaveText('1');
   await expect(count('Conversas')).toHaveText('1');
   await expect(count('Mensagens')).toHaveText(/^[1-9]\d*$/);
-  await expect(erase.getByRole('status')).toHaveText(`Os dados de ${ERASED.name} foram excluídos.`);
-  await erase.locator('footer').getByRole('button', { name: 'Fechar' }).click();
-  await expect(erase).toHaveCount(0);
-  await expect(dialog).toHaveCount(0);
-  await expect(admin.getByTestId('peek')).toHaveCount(0);
+  await expectNoAxeViolations(admin, 'the erasure receipt (dark)');
+  await receipt.locator('footer').getByRole('button', { name: 'Fechar' }).click();
+  await expect(receipt).toHaveCount(0);
   return { ana, admin };
 }
 
