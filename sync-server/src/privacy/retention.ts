@@ -3,6 +3,7 @@ import {
 } from '@atende/protocol';
 import { recordAudit, type AuditOrigin } from '../audit/log.js';
 import type { StoredDoc } from '../store/index.js';
+import { toWire } from '../store/wire.js';
 import type { RecordIds } from './collect.js';
 import type { PrivacyContext } from './context.js';
 import { removeRecords } from './erasure.js';
@@ -34,7 +35,7 @@ export interface RunRequest {
 /** The teams with a retention limit, archived ones included: their history ages like any other. */
 async function teamsWithRetention(ctx: PrivacyContext): Promise<TeamDoc[]> {
   const docs = await ctx.store.find({ selector: { type: 'team' }, limit: 10_000 });
-  return docs.filter((d) => !d._deleted && (d as unknown as TeamDoc).retention?.months).map((d) => ({ ...d, id: d._id }) as unknown as TeamDoc);
+  return docs.filter((d) => !d._deleted).map((d) => toWire<TeamDoc>(d)).filter((team) => (team.retention?.months ?? 0) > 0);
 }
 
 export async function anyRetention(ctx: PrivacyContext): Promise<boolean> {
@@ -104,48 +105,43 @@ async function oldNotes(ctx: PrivacyContext, contacts: Contacts, cutoff: number)
   return ids;
 }
 
-async function removeInBatches(ctx: PrivacyContext, remove: RemoveRecords, conversationIds: string[]): Promise<RemovedCounts> {
-  let removed = { ...NO_REMOVALS };
-  for (let i = 0; i < conversationIds.length; i += REMOVE_BATCH) {
-    const batch = conversationIds.slice(i, i + REMOVE_BATCH);
-    removed = addCounts(removed, await remove(ctx, { contactIds: [], conversationIds: batch, noteIds: [] }, 'retention'));
-  }
-  return removed;
-}
-
 const describe = (run: RetentionRun): string => {
   const r = run.removed;
   return `conversations=${r.conversations} messages=${r.messages} notes=${r.notes} media=${r.media} other=${r.other} held=${run.held}`;
 };
 
-/** The run itself, between the lock and the record. */
-async function work(ctx: PrivacyContext, remove: RemoveRecords, run: RetentionRun, now: number): Promise<RetentionRun> {
+/**
+ * The run itself, between the lock and the record. It fills `run` as it goes, so a run that fails
+ * midway is recorded with what it had already removed.
+ */
+async function work(ctx: PrivacyContext, remove: RemoveRecords, run: RetentionRun, now: number): Promise<void> {
   const contacts = new Contacts(ctx);
   const teams = await teamsWithRetention(ctx);
-  let held = 0;
-  let removed = { ...NO_REMOVALS };
-  const perTeam: RetentionRun['teams'] = [];
   for (const team of teams) {
     const months = team.retention?.months ?? 0;
     const cutoff = retentionCutoff(months, now);
     const old = await oldConversations(ctx, contacts, team.id, cutoff);
-    held += old.held;
-    const teamRemoved = await removeInBatches(ctx, remove, old.ids);
-    perTeam.push({ teamId: team.id, months, cutoff, removed: teamRemoved });
-    removed = addCounts(removed, teamRemoved);
+    run.held += old.held;
+    const entry = { teamId: team.id, months, cutoff, removed: { ...NO_REMOVALS } };
+    run.teams.push(entry);
+    for (let i = 0; i < old.ids.length; i += REMOVE_BATCH) {
+      const counts = await remove(ctx, { contactIds: [], conversationIds: old.ids.slice(i, i + REMOVE_BATCH), noteIds: [] }, 'retention');
+      entry.removed = addCounts(entry.removed, counts);
+      run.removed = addCounts(run.removed, counts);
+    }
   }
-  if (teams.length > 0) {
-    const lenient = Math.min(...perTeam.map((t) => t.cutoff));
-    const noteIds = await oldNotes(ctx, new Contacts(ctx), lenient);
-    if (noteIds.length > 0) removed = addCounts(removed, await remove(ctx, { contactIds: [], conversationIds: [], noteIds }, 'retention'));
-  }
-  return { ...run, teams: perTeam, held, removed, status: 'done', finishedAt: ctx.now(), error: null };
+  if (teams.length === 0) return;
+  const lenient = Math.min(...run.teams.map((t) => t.cutoff));
+  // Read after the conversations went: a contact whose last conversation this run removed counts as having none.
+  const noteIds = await oldNotes(ctx, new Contacts(ctx), lenient);
+  if (noteIds.length > 0) run.removed = addCounts(run.removed, await remove(ctx, { contactIds: [], conversationIds: [], noteIds }, 'retention'));
 }
 
 /**
  * Runs the retention once: 409 while another run (on any node) holds the lock. Recorded as a
  * `retentionrun:` document and an audit entry `retention_run` with the counts; a failure settles
- * the record `failed` with its message and is thrown on. A refused run writes nothing.
+ * the record `failed` with its message and what it removed before (audited too) and is thrown on.
+ * A refused run writes nothing.
  */
 export async function runRetention(ctx: PrivacyContext, remove: RemoveRecords, request: RunRequest): Promise<RetentionRun> {
   const startedAt = ctx.now();
@@ -154,14 +150,19 @@ export async function runRetention(ctx: PrivacyContext, remove: RemoveRecords, r
   let run: RetentionRun | undefined;
   try {
     run = await startRun(ctx.store, id, startedAt, request.trigger);
-    run = await settleRun(ctx.store, await work(ctx, remove, run, startedAt));
+    await work(ctx, remove, run, startedAt);
+    run = await settleRun(ctx.store, { ...run, status: 'done', finishedAt: ctx.now(), error: null });
     await recordAudit(ctx.store, { action: 'retention_run', actor: request.actor, subjectId: run.id, origin: request.origin, detail: describe(run), at: ctx.now() });
     ctx.log(`retention: run ${run.id} removed ${describe(run)}`);
     return run;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    if (run) await settleRun(ctx.store, { ...run, status: 'failed', finishedAt: ctx.now(), error: message.slice(0, 500) });
     ctx.log(`retention: run ${id} failed: ${message}`);
+    if (run) {
+      run = await settleRun(ctx.store, { ...run, status: 'failed', finishedAt: ctx.now(), error: message.slice(0, 500) });
+      // What it removed before failing is gone all the same: the audit says so.
+      await recordAudit(ctx.store, { action: 'retention_run', actor: request.actor, subjectId: run.id, origin: request.origin, detail: `failed; ${describe(run)}`, at: ctx.now() });
+    }
     throw error;
   } finally {
     await releaseLock(ctx.store, id);
