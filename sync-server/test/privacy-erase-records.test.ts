@@ -51,6 +51,40 @@ describe('R-PRIV-03 removeRecords (the primitive retention shares)', () => {
     await settled(rig.server);
   }, 60_000);
 
+  it('R-PRIV-03 a message stored while the removal runs (after it was collected) is removed too and counted', async () => {
+    const [, web] = person.conversationIds as [string, string];
+    const store = rig.server.store;
+    const before = await store.find({ selector: { type: 'message', conversationId: web }, limit: 100 });
+    const now = Date.now();
+    const late = {
+      _id: 'message:late-arrival-0001', type: 'message', conversationId: web, teamId: 'team:suporte', formerTeamIds: [], direction: 'in',
+      authorId: person.webchatContactId, authorName: 'x', kind: 'text', text: 'chegou-durante-Rt6Vb2', attachments: [], visibility: 'public',
+      status: 'delivered', error: null, externalId: null, payload: {}, createdAt: now, updatedAt: now,
+    };
+    let arrived = false;
+    // The customer's message lands just as the purge starts: collected before, written before the purge.
+    const racing = new Proxy(store, {
+      get(target, name) {
+        if (name === 'purge') {
+          return async (ids: readonly string[]) => {
+            if (!arrived) {
+              arrived = true;
+              expect((await target.bulkWrite([late]))[0]?.ok).toBe(true);
+            }
+            return target.purge(ids);
+          };
+        }
+        const value: unknown = Reflect.get(target, name);
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const counts = await removeRecords({ ...ctx, store: racing }, { contactIds: [], conversationIds: [web], noteIds: [] }, 'retention');
+    expect(arrived).toBe(true);
+    expect(counts).toMatchObject({ conversations: 1, messages: before.length + 1 });
+    expect(await store.get(late._id, { fresh: true })).toBeUndefined();
+    expect(await erasedIdsOf(store).has(late._id)).toBe(true);
+  });
+
   it('R-PRIV-03 nothing to remove removes nothing and leaves the store identity alone', async () => {
     const before = await rig.server.store.identity();
     expect(await removeRecords(ctx, { contactIds: ['contact:none'], conversationIds: ['conversation:none'], noteIds: ['note:none'] }, 'retention'))

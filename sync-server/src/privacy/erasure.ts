@@ -2,10 +2,10 @@ import { NO_REMOVALS, type RemovedCounts } from '@atende/protocol';
 import type { RemovalReason } from '../backup/erasureLedger.js';
 import { freezeFacts } from '../reports/facts.js';
 import type { StoredDoc } from '../store/index.js';
-import { collectRecords, type Holdings, type RecordIds } from './collect.js';
+import { collectRecords, contactConversations, mediaIdsOf, type Holdings, type RecordIds } from './collect.js';
 import type { PrivacyContext } from './context.js';
 import { appendLedger } from './ledger.js';
-import { BY_CONVERSATION, findAll } from './pages.js';
+import { BY_CONTACT, BY_CONVERSATION, findAll, getAll } from './pages.js';
 
 export type { RecordIds } from './collect.js';
 
@@ -56,19 +56,49 @@ export async function removeRecords(ctx: PrivacyContext, records: RecordIds, rea
 
 /** Steps (a)–(d) of removeRecords for holdings already collected (the erasure route collects first to check them). */
 export async function purgeHoldings(ctx: PrivacyContext, held: Holdings, reason: RemovalReason): Promise<RemovedCounts> {
-  const ids = idsOf(held);
-  if (ids.length === 0) return { ...NO_REMOVALS };
-  const store = ctx.store;
-  await freezeFacts(ctx.store, held.conversations.map((c) => c._id));
-  await appendLedger(ctx, ids, reason);
-  await store.purge(ids);
-  // A customer's message stored while this ran (collected before it arrived) goes too.
-  const late = (await Promise.all(held.conversations.map((c) => findAll(ctx.store, { type: 'message', conversationId: c._id }, BY_CONVERSATION)))).flat();
-  if (late.length > 0) {
-    await appendLedger(ctx, late.map((m) => m._id), reason);
-    await store.purge(late.map((m) => m._id));
+  if (idsOf(held).length === 0) return { ...NO_REMOVALS };
+  let removed = held;
+  let round: Holdings = held;
+  // Rarely more than one round: what a customer wrote while this ran (a message in a removed
+  // conversation, a new conversation of an erased contact) was not collected, and goes too.
+  for (let n = 0; n < LATE_ROUNDS && idsOf(round).length > 0; n++) {
+    const ids = idsOf(round);
+    await freezeFacts(ctx.store, round.conversations.map((c) => c._id));
+    await appendLedger(ctx, ids, reason);
+    await ctx.store.purge(ids);
+    if (n > 0) removed = merged(removed, round);
+    round = await lateArrivals(ctx, removed);
   }
-  await store.bumpEpoch();
+  await ctx.store.bumpEpoch();
   ctx.identityChanged();
-  return countsOf({ ...held, messages: [...held.messages, ...late] });
+  return countsOf(removed);
+}
+
+const LATE_ROUNDS = 3;
+
+const merged = (a: Holdings, b: Holdings): Holdings => ({
+  contacts: [...a.contacts, ...b.contacts],
+  conversations: [...a.conversations, ...b.conversations],
+  messages: [...a.messages, ...b.messages],
+  notes: [...a.notes, ...b.notes],
+  media: [...a.media, ...b.media],
+  other: [...a.other, ...b.other],
+});
+
+/** Records written for what was removed after it was collected: conversations and notes of an erased contact, messages of a removed conversation. */
+async function lateArrivals(ctx: PrivacyContext, removed: Holdings): Promise<Holdings> {
+  const conversations: StoredDoc[] = [];
+  const notes: StoredDoc[] = [];
+  for (const contact of removed.contacts) {
+    conversations.push(...(await contactConversations(ctx.store, contact._id)));
+    notes.push(...(await findAll(ctx.store, { type: 'note', contactId: contact._id }, BY_CONTACT)));
+  }
+  const messages: StoredDoc[] = [];
+  for (const c of [...removed.conversations, ...conversations]) messages.push(...(await findAll(ctx.store, { type: 'message', conversationId: c._id }, BY_CONVERSATION)));
+  const everyConversation = new Set([...removed.conversations, ...conversations].map((c) => c._id));
+  const contacts = new Set(removed.contacts.map((c) => c._id));
+  const gone = new Set(removed.media.map((m) => m._id));
+  const media = (await getAll(ctx.store, messages.flatMap(mediaIdsOf)))
+    .filter((d) => d.type === 'media' && !gone.has(d._id) && removable(d, everyConversation, contacts));
+  return { contacts: [], conversations, messages, notes, media, other: [] };
 }
