@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RetentionRun, TeamDoc, TeamView } from '@atende/protocol';
 import { MediaService } from '../src/media/service.js';
 import type { PrivacyContext } from '../src/privacy/context.js';
-import { releaseLock, takeLock } from '../src/privacy/retentionRuns.js';
+import { keepLock, LOCK_STALE_MS, releaseLock, takeLock } from '../src/privacy/retentionRuns.js';
 import { localDay, retentionTick } from '../src/privacy/retentionSchedule.js';
 import { getWire } from '../src/store/wire.js';
 import { call, login, startTestServer, type TestServer } from './helpers.js';
@@ -123,6 +123,18 @@ describe('R-PRIV-01 the daily retention schedule', () => {
     const ran = await call<RetentionRun>(server, 'POST', '/api/privacy/retention/run', { token: admin });
     expect(ran.status).toBe(200);
     expect((await runs())[0]?.id).toBe(ran.body.id);
+  });
+
+  it('R-PRIV-01 a lock its run stopped renewing (a node that died mid-run) is taken over after LOCK_STALE_MS, not before', async () => {
+    const now = Date.now();
+    expect(await takeLock(server.store, now - LOCK_STALE_MS + 60_000, 'died-recently')).toBe(true);
+    expect(await takeLock(server.store, now, 'next')).toBe(false);
+    expect(await takeLock(server.store, now + 60_000 + 1, 'next')).toBe(true);
+    await keepLock(server.store, now + 120_000, 'died-recently');
+    expect(await takeLock(server.store, now + 120_000, 'third')).toBe(false);
+    await releaseLock(server.store, 'next');
+    expect(await takeLock(server.store, now + 120_000, 'third')).toBe(true);
+    await releaseLock(server.store, 'third');
   });
 
   it('R-PRIV-01 runs are for admins: a supervisor may neither run nor list them (403)', async () => {

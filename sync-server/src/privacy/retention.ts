@@ -8,7 +8,7 @@ import type { RecordIds } from './collect.js';
 import type { PrivacyContext } from './context.js';
 import { removeRecords } from './erasure.js';
 import { finishedBefore, hasConversation, notesBefore } from './retentionQueries.js';
-import { releaseLock, retentionBusy, runId, settleRun, startRun, takeLock } from './retentionRuns.js';
+import { keepLock, releaseLock, retentionBusy, runId, settleRun, startRun, takeLock } from './retentionRuns.js';
 
 /**
  * Retention (issue 19 point 1, R-PRIV-01): for every team with a limit, its finished conversations
@@ -125,6 +125,7 @@ async function work(ctx: PrivacyContext, remove: RemoveRecords, run: RetentionRu
     const entry = { teamId: team.id, months, cutoff, removed: { ...NO_REMOVALS } };
     run.teams.push(entry);
     for (let i = 0; i < old.ids.length; i += REMOVE_BATCH) {
+      await keepLock(ctx.store, ctx.now(), run.id);
       const counts = await remove(ctx, { contactIds: [], conversationIds: old.ids.slice(i, i + REMOVE_BATCH), noteIds: [] }, 'retention');
       entry.removed = addCounts(entry.removed, counts);
       run.removed = addCounts(run.removed, counts);
@@ -132,6 +133,7 @@ async function work(ctx: PrivacyContext, remove: RemoveRecords, run: RetentionRu
   }
   if (teams.length === 0) return;
   const lenient = Math.min(...run.teams.map((t) => t.cutoff));
+  await keepLock(ctx.store, ctx.now(), run.id);
   // Read after the conversations went: a contact whose last conversation this run removed counts as having none.
   const noteIds = await oldNotes(ctx, new Contacts(ctx), lenient);
   if (noteIds.length > 0) run.removed = addCounts(run.removed, await remove(ctx, { contactIds: [], conversationIds: [], noteIds }, 'retention'));

@@ -56,10 +56,11 @@ export async function listRuns(store: DocStore): Promise<RetentionRun[]> {
 /**
  * One run at a time across every node: a lock document taken with a revision-checked write
  * (created without a revision, or over a released or stale one with its revision), so of two
- * takers one meets a conflict. A lock older than LOCK_STALE_MS is a node that died mid-run.
+ * takers one meets a conflict. The run renews it between steps (keepLock); one not renewed for
+ * LOCK_STALE_MS is a node that died mid-run, and the next run may take it over.
  */
 const LOCK_ID = 'retentionlock:run';
-const LOCK_STALE_MS = 6 * 3_600_000;
+export const LOCK_STALE_MS = 30 * 60_000;
 
 export const retentionBusy = () =>
   new DomainError('conflict', 'retention_running', 'Uma execução da retenção já está em andamento; aguarde o resultado dela.');
@@ -73,6 +74,12 @@ export async function takeLock(store: DocStore, now: number, runKey: string): Pr
   if (current?._rev && !current._deleted) lock._rev = current._rev;
   const [written] = await store.bulkWrite([lock]);
   return written?.ok === true;
+}
+
+/** Renews the lock `runKey` holds (a run's heartbeat between its steps). */
+export async function keepLock(store: DocStore, now: number, runKey: string): Promise<void> {
+  await updateDoc(store, LOCK_ID, (current) =>
+    current && current.runKey === runKey && current.released !== true ? { ...current, takenAt: now } : undefined);
 }
 
 /** Releases the lock if `runKey` still holds it (a stale takeover is left alone). */
