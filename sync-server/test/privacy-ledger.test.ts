@@ -10,6 +10,7 @@ import type { PrivacyContext } from '../src/privacy/context.js';
 import { sweepErased } from '../src/privacy/ledger.js';
 import { restoreHere } from './backupRig.js';
 import { call, pullAll, startTestServer } from './helpers.js';
+import { until } from './until.js';
 import { erase, seedPerson, startRig, type Person, type Rig } from './erasureRig.js';
 import { storeNeedles } from './storeNeedles.js';
 
@@ -119,5 +120,19 @@ describe('R-PRIV-03 the erasure ledger', () => {
       await server.stop();
     }
     expect(await storeNeedles(dir, person.needles)).toEqual([]);
+  }, 120_000);
+
+  it('R-PRIV-03 a server started on such a store with the ledger purges them by itself (the start-up sweep)', async () => {
+    const dir = path.join(work, 'swept-at-start');
+    expect((await restoreHere(backupFile, { ATENDE_DATA_DIR: dir, ATENDE_PRIVACY_DIR: path.join(work, 'no-ledger-2') })).code).toBe(0);
+    const server = await startTestServer({ ATENDE_DATA_DIR: dir, ATENDE_PRIVACY_DIR: rig.server.config.privacyDir });
+    try {
+      const left = await until(() => server.store.get(person.whatsappContactId, { fresh: true }), (doc) => doc === undefined, 20_000);
+      expect(left).toBeUndefined();
+      for (const id of held.flatMap(ids)) expect(await server.store.get(id, { fresh: true }), id).toBeUndefined();
+      expect(await collectContact(server.store, other.whatsappContactId)).toBeDefined();
+    } finally {
+      await server.stop();
+    }
   }, 120_000);
 });

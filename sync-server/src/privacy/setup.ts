@@ -3,6 +3,7 @@ import type { PrivacyContext } from './context.js';
 import { auditRoutes } from './auditRoutes.js';
 import { erasureRoutes } from './erasureRoutes.js';
 import { registerExportJobs } from './exportJob.js';
+import { erasureSweep } from './ledger.js';
 import { exportRoutes } from './exportRoutes.js';
 import { retentionRoutes } from './retentionRoutes.js';
 import { retentionSchedule } from './retentionSchedule.js';
@@ -20,6 +21,8 @@ export interface Privacy {
 export function setupPrivacy(ctx: PrivacyContext): Privacy {
   registerExportJobs(ctx);
   const retention = retentionSchedule(ctx);
+  // The erasure ledger's start-up sweep (ledger.ts): erased ids found in a store put back by other means are purged again.
+  const sweep = erasureSweep(ctx);
   return {
     routes: [
       ['/api', erasureRoutes(ctx)],
@@ -27,7 +30,7 @@ export function setupPrivacy(ctx: PrivacyContext): Privacy {
       ['/api', retentionRoutes(ctx)],
       ['/api', auditRoutes(ctx)],
     ],
-    start() { retention.start(); },
-    async stop() { retention.stop(); },
+    start() { retention.start(); sweep.start(); },
+    async stop() { retention.stop(); await sweep.stop(); },
   };
 }
