@@ -3,7 +3,9 @@ import path from 'node:path';
 import PouchDB from 'pouchdb-node';
 import PouchFind from 'pouchdb-find';
 import { LiveFollows, toRow } from './embeddedFeed.js';
-import { compactEntries, deleteEveryLeaf, eraseEntries, sealEntries } from './embeddedPurge.js';
+import {
+  applyErasure, compactErasure, deleteEveryLeaf, planErasure, releaseErasure, sealErasure,
+} from './embeddedPurge.js';
 import { PouchSyncIndex } from './embeddedSync.js';
 import { Gate } from './gate.js';
 import { trackedLeveldown } from './leveldb.js';
@@ -197,21 +199,26 @@ export class EmbeddedStore implements DocStore {
   /**
    * Deletes every live revision through PouchDB and brings every index up to date (the feeds,
    * views and the sync index drop the documents), then erases what is left of them on disk
-   * (store/embeddedPurge.ts): the erasure and the reopens with the LevelDBs to themselves (calls
-   * wait, live follows pause and resume where they were; milliseconds), the compactions while
-   * the store serves. One purge at a time.
+   * (store/embeddedPurge.ts): the deletions and the reopens with the LevelDBs to themselves
+   * (calls wait, live follows pause and resume where they were; one batch write and a reopen per
+   * LevelDB), reading what to erase and the compactions while the store serves. One at a time.
    */
   purge(ids: readonly string[]): Promise<number> {
     if (ids.length === 0) return Promise.resolve(0);
     const run = this.purging.then(async () => {
-      await this.gate.shared(async () => {
+      const plan = await this.gate.shared(async () => {
         await deleteEveryLeaf(this.db, ids);
         await this.sync.warmIndexes();
+        return planErasure(this.folder, ids);
       });
-      const erased = await this.alone(() => eraseEntries(this.folder, ids));
-      await this.gate.shared(() => compactEntries(erased));
-      await this.alone(() => sealEntries(erased));
-      return erased.purged;
+      try {
+        await this.alone(() => applyErasure(plan));
+        await this.gate.shared(() => compactErasure(plan));
+        await this.alone(() => sealErasure(plan));
+      } finally {
+        await releaseErasure(plan);
+      }
+      return plan.purged;
     });
     this.purging = run.catch(() => undefined);
     return run;

@@ -17,6 +17,7 @@ export interface LevelDown {
   open(options: { createIfMissing?: boolean }, callback: Callback): void;
   close(callback: Callback): void;
   get(key: string | Buffer, options: { asBuffer: boolean }, callback: Callback<string>): void;
+  getMany(keys: string[], options: { asBuffer: boolean }, callback: Callback<Array<string | undefined>>): void;
   batch(operations: Array<{ type: 'put' | 'del'; key: string | Buffer; value?: string | Buffer }>, callback: Callback): void;
   compactRange(start: Buffer, end: Buffer, callback: Callback): void;
 }
@@ -43,23 +44,18 @@ function call(run: (done: Callback) => void): Promise<void> {
   return new Promise((resolve, reject) => run((error) => (error ? reject(error) : resolve())));
 }
 
-export function getRaw(db: LevelDown, key: string): Promise<string | undefined> {
+/** Many values at once (undefined where a key is missing). */
+export function getManyRaw(db: LevelDown, keys: string[]): Promise<Array<string | undefined>> {
+  if (keys.length === 0) return Promise.resolve([]);
   return new Promise((resolve, reject) =>
-    db.get(key, { asBuffer: false }, (error, value) => {
-      if (!error) resolve(value);
-      else if (/notfound/i.test(error.message) || (error as { code?: string }).code === 'LEVEL_NOT_FOUND') resolve(undefined);
-      else reject(error);
-    }),
+    db.getMany(keys, { asBuffer: false }, (error, values) => (error ? reject(error) : resolve(values ?? []))),
   );
 }
 
-export function deleteRaw(db: LevelDown, keys: string[]): Promise<void> {
-  if (keys.length === 0) return Promise.resolve();
-  return call((done) => db.batch(keys.map((key) => ({ type: 'del' as const, key })), done));
-}
-
-export function putRaw(db: LevelDown, key: string, value: string): Promise<void> {
-  return call((done) => db.batch([{ type: 'put', key, value }], done));
+/** One atomic batch of deletions and writes (nothing when empty). */
+export function writeRaw(db: LevelDown, operations: Array<{ type: 'put' | 'del'; key: string; value?: string }>): Promise<void> {
+  if (operations.length === 0) return Promise.resolve();
+  return call((done) => db.batch(operations, done));
 }
 
 /** PouchDB's sublevel keys: `ÿ<store>ÿ<key>` (sublevel-pouchdb's precodec), as UTF-8. */

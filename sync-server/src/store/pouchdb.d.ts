@@ -35,7 +35,7 @@ declare module 'pouchdb-node' {
   }
   /** A map row, or (reduce) one row whose value is the reduction. */
   export interface ViewRow { id: string; key: unknown; value: unknown; doc?: Doc }
-  interface AllDocsQuery { keys?: string[]; startkey?: string; endkey?: string; include_docs?: boolean }
+  interface AllDocsQuery { keys?: string[]; startkey?: string; endkey?: string; include_docs?: boolean; conflicts?: boolean }
   class PouchDB {
     constructor(name: string, options?: { auto_compaction?: boolean; revs_limit?: number; view_update_changes_batch_size?: number; db?: unknown });
     static plugin(plugin: unknown): typeof PouchDB;
