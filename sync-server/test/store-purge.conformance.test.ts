@@ -108,6 +108,18 @@ function purgeConformance(driver: Driver): void {
       expect(await store.purge([])).toBe(0);
     });
 
+    it('R-PRIV-03 issue 19: an attachment with the same bytes on a kept document stays readable after the other is purged', async () => {
+      const [goneRev, keptRev] = await writeAll(store, [contact('contact:gone', 'Gone'), contact('contact:kept', 'Kept')]);
+      const photo = { data: Buffer.from('the same photo bytes'), contentType: 'image/jpeg' };
+      await store.putAttachment('contact:gone', goneRev ?? '', 'photo.jpg', photo);
+      await store.putAttachment('contact:kept', keptRev ?? '', 'photo.jpg', photo);
+
+      expect(await store.purge(['contact:gone'])).toBe(1);
+
+      expect(await store.getAttachment('contact:gone', 'photo.jpg')).toBeUndefined();
+      expect((await store.getAttachment('contact:kept', 'photo.jpg'))?.data.equals(photo.data)).toBe(true);
+    });
+
     it('R-PRIV-03 issue 19: live follows keep delivering after a purge, and the read cache forgets purged documents', async () => {
       const cached = withReadCache(withGroupCommit(store), { prefixes: ['contact:'], max: 100 });
       await writeAll(cached, [contact('contact:gone', 'Gone'), contact('contact:kept', 'Kept')]);

@@ -112,6 +112,8 @@ async function planMain(plan: ErasurePlan, level: LevelDown, ids: string[]): Pro
   plan.purged = found.length;
   for (const doc of found) for (const rev of doc.revs) plan.refs.add(`${doc.id}@${rev}`);
   // Attachments are stored once per digest, with the `<id>@<rev>` references that use them.
+  // Auto-compaction has usually dropped the purged revisions' references already (the tombstones
+  // made them non-leaf); this covers any revision body still stored.
   for (const raw of await getManyRaw(level, found.flatMap((doc) => doc.seqKeys))) {
     const attachments = parse<StoredDoc>(raw)?._attachments as Record<string, { digest?: string }> | undefined;
     for (const att of Object.values(attachments ?? {})) if (att.digest) plan.digests.add(att.digest);
