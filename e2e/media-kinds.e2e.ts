@@ -65,7 +65,8 @@ withMedia('R-CH-03 R-WS-02 every WhatsApp message kind renders; the picture view
   await expect(map).toHaveAttribute('rel', 'noopener noreferrer');
 
   await expect(row(log, 8).getByTestId('contacts-card')).toContainText('1 contato compartilhado');
-  await expect(row(log, 8).getByTestId('contacts-card')).toContainText('Joana Prado +55 11 91234-5678');
+  // Ana is an agent without "ver dados pessoais" (issue 19, R-PRIV-04): the shared number reaches her masked.
+  await expect(row(log, 8).getByTestId('contacts-card')).toContainText('Joana Prado +55 11 *****-5678');
   // The reaction quotes the agent's message it answers, found by its WhatsApp id.
   await expect(row(log, 9).getByTestId('reaction-line')).toHaveText('reagiu com 👍 a “Bom dia! Posso ajudar?”');
   await expect(row(log, 9).locator('.text')).toHaveCount(0);

@@ -3,6 +3,7 @@ import {
 } from '@atende/protocol';
 import { call } from '../net/client';
 import { REPLICATED, type AtendeDatabase } from './database';
+import { forgetUnmaskedText } from './maskedReplica';
 import { purgeExpired, purgeInvisible, wipeReplicated } from './purge';
 import {
   forgetReplications, legacyIdentifier, replicationIdentifier, startReplicaSync, type PushRows, type ReplicaSync,
@@ -104,6 +105,8 @@ export function createReplicaController(db: AtendeDatabase, options: ReplicaCont
     if (applied && applied.store !== replica.store) await wipeReplicated(db);
     // Also on first start: a replica filled before issue 8 was not scoped.
     else if (!applied || applied.scope !== replica.scope) await purgeInvisible(db, viewerOf(user));
+    // Issue 19 (R-PRIV-04): a replica turning masked forgets text it received as written, older ones included.
+    if (!applied || !sameReplica(applied, replica)) await forgetUnmaskedText(db, user);
     // A profile the app filled before issue 8 (a fresh one has no users yet: nothing to forget).
     if (!applied) {
       if ((await db.users.count().exec()) > 0) await forgetReplications(db, legacyIdentifier);

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { API, Id } from '@atende/protocol';
+import { conversationShownTo } from '../access/masking.js';
 import { principalOf, requireUser } from '../auth/middleware.js';
 import type { AuthService } from '../auth/service.js';
 import { parse } from '../http/errors.js';
@@ -25,7 +26,10 @@ export function flowAdminRoutes(flows: FlowService, auth: AuthService): Router {
 /** `POST /api/conversations/:id/release`: a supervisor or admin frees a contact stuck in a bot (R-RT-04). */
 export function releaseRoutes(flows: FlowService, auth: AuthService): Router {
   const router = Router();
-  implement(router, CONVERSATIONS_MOUNT, API.releaseFromBot, ({ params, body, req }) =>
-    flows.release(principalOf(req).user, parse(Id, params.id, 'conversation id'), body), [requireUser(auth)]);
+  implement(router, CONVERSATIONS_MOUNT, API.releaseFromBot, async ({ params, body, req }) => {
+    const { user } = principalOf(req);
+    // The preview as this user may read it (issue 19: masked without "ver dados pessoais").
+    return conversationShownTo(user, await flows.release(user, parse(Id, params.id, 'conversation id'), body));
+  }, [requireUser(auth)]);
   return router;
 }

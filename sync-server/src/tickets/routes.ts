@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { API, Id } from '@atende/protocol';
-import { conversationFor } from '../access/ratings.js';
+import { conversationShownTo } from '../access/masking.js';
 import { principalOf, requireUser } from '../auth/middleware.js';
 import type { AuthService } from '../auth/service.js';
 import { created, implement } from '../http/contract.js';
@@ -15,8 +15,9 @@ export function ticketRoutes(tickets: TicketService, auth: AuthService): Router 
   implement(router, MOUNT, API.linkTicket, async ({ params, body, req }) => {
     const { user } = principalOf(req);
     const { conversation: linked, created: isNew } = await tickets.link(user, parse(Id, params.id, 'conversation id'), body);
-    // An invited colleague links tickets too: the answer never hands them the agent's rating (issue 18).
-    const conversation = conversationFor(user, linked);
+    // An invited colleague links tickets too: the answer never hands them the agent's rating (issue 18)
+    // nor, without "ver dados pessoais", the preview unmasked (issue 19).
+    const conversation = conversationShownTo(user, linked);
     return isNew ? created({ conversation }) : { conversation };
   }, [requireUser(auth)]);
   return router;

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { API, Id } from '@atende/protocol';
+import { messageFor } from '../../access/masking.js';
 import { principalOf, requireUser } from '../../auth/middleware.js';
 import type { AuthService } from '../../auth/service.js';
 import { created, implement } from '../../http/contract.js';
@@ -18,11 +19,16 @@ export function reclameAquiCommandRoutes(commands: ReclameAquiCommands, auth: Au
   const user = [requireUser(auth)];
   const idParam = (value: string) => parse(Id, value, 'conversation id');
   implement(router, MOUNT, API.raModeration, async ({ params, body, req }) => {
-    const { message, created: isNew } = await commands.requestModeration(principalOf(req).user, idParam(params.id), body);
+    const { user } = principalOf(req);
+    const { message: written, created: isNew } = await commands.requestModeration(user, idParam(params.id), body);
+    // Masked for an agent without "ver dados pessoais" (issue 19), like every message a route answers.
+    const message = messageFor(user, written);
     return isNew ? created({ message }) : { message };
   }, user);
   implement(router, MOUNT, API.raEvaluation, async ({ params, body, req }) => {
-    const { message, created: isNew } = await commands.requestEvaluation(principalOf(req).user, idParam(params.id), body);
+    const { user } = principalOf(req);
+    const { message: written, created: isNew } = await commands.requestEvaluation(user, idParam(params.id), body);
+    const message = messageFor(user, written);
     return isNew ? created({ message }) : { message };
   }, user);
   return router;
