@@ -218,11 +218,9 @@ test('R-PRIV-03 an admin erases a contact whose conversations are finished: the 
   await expect.poll(() => replicaText(ana, 'ana'), { timeout: 30_000 }).toContain('Maria Oliveira');
 });
 
-// Written reason: the server tells no open socket that the store's identity changed (server.ts
-// identityChanged only forgets the cached identity; realtime/hub.ts sends no `sync.changed`), so an
-// app left open keeps its replica until it reconnects. Reported to the lead (H7 report); remove
-// `fixme` once the purge signal reaches live sockets.
-test.fixme('R-PRIV-03 an agent’s app left open loses the erased contact from its replica without reconnecting (the live purge signal)', async ({ server, newContext }) => {
+// The purge signal reaches live sockets (realtime/hub.ts `store.identity`): the open app pulls, is told
+// replica_reset and wipes its replica, without a reload.
+test('R-PRIV-03 an agent’s app left open loses the erased contact from its replica without reconnecting (the live purge signal)', async ({ server, newContext }) => {
   test.setTimeout(120_000);
   const { ana } = await eraseFinishedCustomer(server, newContext);
   await expect.poll(() => erasedLeft(ana, 'ana'), { timeout: 45_000, message: 'Ana’s replica still holds the erased contact' }).toEqual([]);

@@ -64,6 +64,7 @@ import { RatingRequests } from './ratings/requests.js';
 import { webchatRatingRoutes } from './ratings/routes.js';
 import { RatingService } from './ratings/service.js';
 import { setupPrivacy } from './privacy/setup.js';
+import { announceIdentity } from './realtime/storeIdentity.js';
 import { ProfileService } from './profile/service.js';
 import { AgentHub } from './realtime/hub.js';
 import { MAX_FRAME_BYTES } from './realtime/socket.js';
@@ -297,7 +298,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const identity = new StoreIdentity(store);
   // Privacy under the LGPD (issue 19): erasure, export, retention, the access audit.
   const privacy = setupPrivacy({
-    store, auth, jobs, media, bus, privacyDir: config.privacyDir, identityChanged: () => identity.forget(), log, now: Date.now,
+    store, auth, jobs, media, bus, privacyDir: config.privacyDir, identityChanged: () => announceIdentity(store, bus, identity, log), log, now: Date.now,
   });
   await jobs.start();
   if (options.webhookEvents !== false) admin.start();

@@ -105,4 +105,9 @@ export class StoreIdentity {
   forget(): void {
     this.cached = undefined;
   }
+
+  /** The identity as another node announced it after raising the epoch (bus `store.identity`). */
+  learn(identity: string, now = Date.now()): void {
+    this.cached = { value: Promise.resolve(identity), at: now };
+  }
 }

@@ -36,6 +36,12 @@ export const BusTopics = {
   'presence.changed': z.object({ userId: Id, status: PresenceStatus, seq: z.number().int().nonnegative() }),
   /** A notice for every signed-in user of these roles (R-WS-09: a pause past its maximum, to supervisors). */
   'notify.roles': z.object({ roles: z.array(Role).min(1), title: z.string().min(1).max(200), body: z.string().max(1000) }),
+  /**
+   * The store's identity changed (issue 19: a purge raised its epoch, the replicas' purge signal):
+   * every node hands out checkpoints of the new one at once and tells its sockets to pull, so open
+   * desks meet 409 replica_reset and wipe their replicas now rather than at their next reconnect.
+   */
+  'store.identity': z.object({ identity: z.string().min(3).max(200) }),
 } as const;
 
 export type TopicName = keyof typeof BusTopics;

@@ -82,6 +82,7 @@ export class AgentHub {
       subscribeTopic(options.bus, 'session.revoked', (m) => this.loggedOut(m), options.log),
       subscribeTopic(options.bus, 'typing', (m) => this.relayTyping(m), options.log),
       subscribeTopic(options.bus, 'notify.roles', (m) => this.notifyRoles(m), options.log),
+      subscribeTopic(options.bus, 'store.identity', (m) => this.storeIdentityChanged(m.identity), options.log),
       subscribeUserNotices(options.bus, (m) => this.noticeUser(m), options.log),
     ];
     this.collisions = new Collisions({ store, bus: options.bus, log: options.log, sockets: () => this.connections });
@@ -102,6 +103,17 @@ export class AgentHub {
   private async storeIdentity(): Promise<string> {
     this.storeId = await this.identity.get();
     return this.storeId;
+  }
+
+  /**
+   * The store's epoch was raised (issue 19: data was purged for good): frames carry the new identity
+   * from now on, and every socket is told to pull — its checkpoint of the old identity is answered
+   * 409 replica_reset, so the desk wipes its replica and fills it again without the purged documents.
+   */
+  private storeIdentityChanged(identity: string): void {
+    this.identity.learn(identity);
+    this.storeId = identity;
+    this.stream.hintCatchUp();
   }
 
   start(): void {
