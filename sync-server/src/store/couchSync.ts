@@ -1,5 +1,5 @@
 import type Nano from 'nano';
-import { bumpIdentity, IDENTITY_DOC_ID, memoFor, readOrCreateIdentity, type IdentityAccess } from './identity.js';
+import { IDENTITY_DOC_ID, identityKeeper, type IdentityAccess } from './identity.js';
 import { onceUntilDone } from './revisions.js';
 import { compareSyncPositions, hasSyncView, SYNC_DDOC, SYNC_VIEW, syncDesignDoc, type SyncPosition } from './syncView.js';
 import type { StoredDoc, SyncRangeQuery, SyncRow } from './types.js';
@@ -127,19 +127,14 @@ export class CouchSyncIndex {
    * Memoised for a few seconds (store/identity.ts IDENTITY_TTL_MS): another node's bump (its
    * purge) reaches this node's answers within that time; a bump through this node, at once.
    */
-  private readonly identityMemo = memoFor(() => readOrCreateIdentity(this.identityAccess));
+  private readonly keeper = identityKeeper(this.identityAccess);
 
   identity(): Promise<string> {
-    return this.identityMemo.get();
+    return this.keeper.get();
   }
 
-  async bumpEpoch(): Promise<string> {
-    this.identityMemo.forget();
-    try {
-      return await bumpIdentity(this.identityAccess);
-    } finally {
-      this.identityMemo.forget();
-    }
+  bumpEpoch(): Promise<string> {
+    return this.keeper.bump();
   }
 
   /**

@@ -1,6 +1,6 @@
 import type PouchDB from 'pouchdb-node';
 import type { ViewQuery, ViewRow } from 'pouchdb-node';
-import { bumpIdentity, IDENTITY_DOC_ID, memoFor, readOrCreateIdentity, type IdentityAccess } from './identity.js';
+import { IDENTITY_DOC_ID, identityKeeper, type IdentityAccess } from './identity.js';
 import { onceUntilDone } from './revisions.js';
 import { compareSyncPositions, hasSyncView, SYNC_DDOC, SYNC_VIEW, syncDesignDoc, type SyncPosition } from './syncView.js';
 import type { StoredDoc, SyncRangeQuery, SyncRow } from './types.js';
@@ -144,19 +144,14 @@ export class PouchSyncIndex {
   };
 
   /** Memoised for a few seconds (store/identity.ts IDENTITY_TTL_MS), forgotten by a bump here. */
-  private readonly identityMemo = memoFor(() => readOrCreateIdentity(this.identityAccess));
+  private readonly keeper = identityKeeper(this.identityAccess);
 
   identity(): Promise<string> {
-    return this.identityMemo.get();
+    return this.keeper.get();
   }
 
-  async bumpEpoch(): Promise<string> {
-    this.identityMemo.forget();
-    try {
-      return await bumpIdentity(this.identityAccess);
-    } finally {
-      this.identityMemo.forget();
-    }
+  bumpEpoch(): Promise<string> {
+    return this.keeper.bump();
   }
 
   /**

@@ -97,3 +97,19 @@ export function memoFor(load: () => Promise<string>, ttlMs = IDENTITY_TTL_MS, no
     },
   };
 }
+
+/** A driver's identity: read through a memo, raised with the memo forgotten on both sides of the write. */
+export function identityKeeper(access: IdentityAccess): { get(): Promise<string>; bump(): Promise<string> } {
+  const memo = memoFor(() => readOrCreateIdentity(access));
+  return {
+    get: () => memo.get(),
+    async bump() {
+      memo.forget();
+      try {
+        return await bumpIdentity(access);
+      } finally {
+        memo.forget();
+      }
+    },
+  };
+}
