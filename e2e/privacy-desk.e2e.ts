@@ -3,6 +3,7 @@ import type { BrowserContext, Locator, Page } from '@playwright/test';
 import yauzl from 'yauzl';
 import { expectNoAxeViolations, useTheme } from './axe';
 import { card, customerWrites, expect, messageLog, openPhone, openWidget, signIn, test, visitorSends, type ServerProcess } from './fixtures';
+import { replicaText } from './replicaText';
 
 /**
  * Issue 19 on the desk (R-PRIV-01/02/03): a supervisor exports a customer's data and the ZIP
@@ -51,35 +52,6 @@ async function privacyDialog(page: Page, scope: Locator, name: string): Promise<
   const dialog = page.getByRole('dialog', { name: `Privacidade (LGPD) — ${name}` });
   await expect(dialog).toBeVisible();
   return dialog;
-}
-
-/**
- * Every document of every RxDB collection of the signed-in user's replica, as JSON: RxDB's Dexie
- * storage keeps one IndexedDB database per collection (`rxdb-dexie-atende-<user>--<v>--<name>`);
- * all their object stores are read, deleted documents and metadata included.
- */
-async function replicaText(page: Page, user: string): Promise<string> {
-  return page.evaluate(async (prefix) => {
-    const texts: string[] = [];
-    for (const info of await indexedDB.databases()) {
-      if (!info.name?.startsWith(prefix)) continue;
-      const db = await new Promise<IDBDatabase>((resolve, reject) => {
-        const request = indexedDB.open(info.name as string);
-        request.onsuccess = () => resolve(request.result);
-        request.onerror = () => reject(request.error);
-      });
-      for (const store of Array.from(db.objectStoreNames)) {
-        const rows = await new Promise<unknown[]>((resolve, reject) => {
-          const request = db.transaction(store, 'readonly').objectStore(store).getAll();
-          request.onsuccess = () => resolve(request.result);
-          request.onerror = () => reject(request.error);
-        });
-        texts.push(JSON.stringify(rows));
-      }
-      db.close();
-    }
-    return texts.join('\n');
-  }, `rxdb-dexie-atende-user-${user}`);
 }
 
 /** The names of a ZIP's entries and the text of one of them. */

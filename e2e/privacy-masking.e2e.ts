@@ -1,6 +1,6 @@
-import type { Page } from '@playwright/test';
 import { expectNoAxeViolations, useTheme } from './axe';
 import { card, expect, signIn, test, type ServerProcess } from './fixtures';
+import { replicaText } from './replicaText';
 
 /**
  * R-PRIV-04 (issue 19 point 4) in Chromium: a website visitor writes a CPF and a card number; Ana
@@ -21,31 +21,6 @@ async function api<T>(server: ServerProcess, method: string, path: string, token
   });
   if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
   return (await response.json()) as T;
-}
-
-/** Every row of every IndexedDB database of the user's RxDB replica, as JSON (documents, metadata, checkpoints). */
-async function replicaText(page: Page, user: string): Promise<string> {
-  return page.evaluate(async (prefix) => {
-    const texts: string[] = [];
-    for (const info of await indexedDB.databases()) {
-      if (!info.name?.startsWith(prefix)) continue;
-      const db = await new Promise<IDBDatabase>((resolve, reject) => {
-        const request = indexedDB.open(info.name as string);
-        request.onsuccess = () => resolve(request.result);
-        request.onerror = () => reject(request.error);
-      });
-      for (const store of Array.from(db.objectStoreNames)) {
-        const rows = await new Promise<unknown[]>((resolve, reject) => {
-          const request = db.transaction(store, 'readonly').objectStore(store).getAll();
-          request.onsuccess = () => resolve(request.result);
-          request.onerror = () => reject(request.error);
-        });
-        texts.push(JSON.stringify(rows));
-      }
-      db.close();
-    }
-    return texts.join('\n');
-  }, `rxdb-dexie-atende-user-${user}`);
 }
 
 test('R-PRIV-04 an agent without "Ver dados pessoais" sees CPF and card masked and her replica never holds them; granted on the user form, she reads them; withdrawn, they leave her replica', async ({ server, newContext }) => {

@@ -1,32 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import type { Page } from '@playwright/test';
 import { card, expect, openWidget, root, signIn, test, visitorSends, type ServerProcess } from './fixtures';
-
-/** Every string stored in the user's IndexedDB databases (the replica, its metadata, everything). */
-async function storedText(page: Page): Promise<string> {
-  return page.evaluate(async () => {
-    const texts: string[] = [];
-    for (const info of await indexedDB.databases()) {
-      if (!info.name?.startsWith('rxdb-dexie-atende-user-ana')) continue;
-      const db = await new Promise<IDBDatabase>((resolve, reject) => {
-        const request = indexedDB.open(info.name as string);
-        request.onsuccess = () => resolve(request.result);
-        request.onerror = () => reject(request.error);
-      });
-      for (const store of Array.from(db.objectStoreNames)) {
-        const rows = await new Promise<unknown[]>((resolve, reject) => {
-          const request = db.transaction(store, 'readonly').objectStore(store).getAll();
-          request.onsuccess = () => resolve(request.result);
-          request.onerror = () => reject(request.error);
-        });
-        texts.push(JSON.stringify(rows));
-      }
-      db.close();
-    }
-    return texts.join('\n');
-  });
-}
+import { replicaText } from './replicaText';
 
 function setTeams(server: ServerProcess, userId: string, teamIds: string[]): void {
   const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'e2e/set-user-teams.ts'), server.dataDir, userId, ...teamIds], {
@@ -42,7 +17,7 @@ test('R-NET-05 ARCHITECTURE §4: a user removed from a team sees its conversatio
   await openWidget(visitor, server);
   await visitorSends(visitor, 'Preciso de ajuda com a fatura');
   await expect(card(agent, 'Preciso de ajuda com a fatura')).toBeVisible();
-  expect(await storedText(agent)).toContain('Preciso de ajuda com a fatura');
+  expect(await replicaText(agent, 'ana')).toContain('Preciso de ajuda com a fatura');
 
   // An administrator takes Ana out of Suporte while her app stays open (the server restarts to apply it).
   await server.kill();
@@ -52,5 +27,5 @@ test('R-NET-05 ARCHITECTURE §4: a user removed from a team sees its conversatio
   await expect(card(agent, 'Preciso de ajuda com a fatura')).toHaveCount(0, { timeout: 20_000 });
   await expect(agent.getByRole('tab', { name: /Em espera/ })).toContainText('0');
   // Purged, not kept as a tombstone with content (RxDB's deleted revisions included).
-  await expect.poll(() => storedText(agent), { timeout: 20_000 }).not.toContain('Preciso de ajuda com a fatura');
+  await expect.poll(() => replicaText(agent, 'ana'), { timeout: 20_000 }).not.toContain('Preciso de ajuda com a fatura');
 });

@@ -1,7 +1,6 @@
-import { API, pathOf, type AuditAction, type AuditEntry, type ErrorBody } from '@atende/protocol';
-import { accessToken, ApiError, serverUrl } from '../../net/api';
+import { API, pathOf, type AuditAction, type AuditEntry } from '@atende/protocol';
 import { call } from '../../net/client';
-import { forgetAccessToken } from '../../net/tokens';
+import { fetchAuthorised, saveAs } from '../../net/fileDownload';
 
 /** What the admin filters the access audit by (R-PRIV-05): an action, a period of whole local days. */
 export interface AuditFilters {
@@ -49,37 +48,8 @@ export function loadAuditPage(filters: AuditFilters, after: string | null): Prom
   });
 }
 
-/**
- * The CSV saved as a file: the route wants the bearer token, which a plain link cannot send, so
- * the bytes are fetched and handed to the browser through a blob: URL under the server's file
- * name (as the reports' CSV, supervisor/reportDownload.ts). Resolves with that name.
- */
-export async function downloadAuditCsv(filters: AuditFilters, retried = false): Promise<string> {
-  const token = await accessToken();
-  if (!token) throw new ApiError(401, 'unauthenticated', 'Sessão encerrada');
-  let response: Response;
-  try {
-    response = await fetch(`${serverUrl()}${pathOf(API.privacyAuditCsv.path)}?${auditQuery(filters)}`, { headers: { Authorization: `Bearer ${token}` } });
-  } catch {
-    throw new ApiError(0, 'network', 'Sem conexão com o servidor');
-  }
-  if (response.status === 401 && !retried) {
-    forgetAccessToken();
-    return downloadAuditCsv(filters, true);
-  }
-  if (!response.ok) {
-    const error = (await response.json().catch(() => ({}))) as Partial<ErrorBody>;
-    throw new ApiError(response.status, error.error ?? 'http_error', error.message ?? `HTTP ${response.status}`);
-  }
-  const name = /filename="([^"]+)"/.exec(response.headers.get('Content-Disposition') ?? '')?.[1] ?? 'atende-auditoria.csv';
-  const url = URL.createObjectURL(await response.blob());
-  try {
-    const link = document.createElement('a');
-    link.href = url;
-    link.download = name;
-    link.click();
-  } finally {
-    setTimeout(() => URL.revokeObjectURL(url), 60_000);
-  }
-  return name;
+/** The CSV saved as a file under the server's name (net/fileDownload.ts, as the reports' CSV); resolves with that name. */
+export async function downloadAuditCsv(filters: AuditFilters): Promise<string> {
+  const response = await fetchAuthorised(`${pathOf(API.privacyAuditCsv.path)}?${auditQuery(filters)}`);
+  return saveAs(response, /filename="([^"]+)"/.exec(response.headers.get('Content-Disposition') ?? '')?.[1] ?? 'atende-auditoria.csv');
 }
