@@ -181,6 +181,9 @@ test('issue 18 R-DT-03 in a pop-out conversation window Alt+R, Alt+T, Alt+X and 
   const popout = await context.newPage();
   await popout.goto(`${server.url}/#/conversation/${encodeURIComponent(id ?? '')}`);
   await expect(messageLog(popout)).toContainText('Abro numa janela');
+  // Two pages of one browser: the pop-out must be the focused window, as the user's would be, or
+  // focus inside it reads "inactive" (a CI run with three workers once saw that).
+  await popout.bringToFront();
 
   await popout.locator('body').press('Alt+r');
   await expect(composerField(popout)).toBeFocused();
