@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { expectNoAxeViolations, useTheme } from './axe';
 import { expect, signIn, test, type ServerProcess } from './fixtures';
+import { api } from './api';
 
 /**
  * R-PRIV-05 (issue 19 point 8), the access audit end to end: Carla supervises Comercial only and
@@ -8,16 +9,6 @@ import { expect, signIn, test, type ServerProcess } from './fixtures';
  * audit. The admin opens "Privacidade (LGPD)", sees who opened it, when and from where, filters
  * by action and downloads the CSV (BOM, ";", pt-BR headers). Axe, light and dark.
  */
-async function api<T>(server: ServerProcess, method: string, path: string, token?: string, body?: unknown): Promise<T> {
-  const response = await fetch(server.url + path, {
-    method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-  return (response.status === 204 ? undefined : await response.json()) as T;
-}
-
 /** The id of the conversation whose last message is `text`, as the admin's replica would receive it. */
 async function conversationSaying(server: ServerProcess, token: string, text: string): Promise<string> {
   let checkpoint: unknown = null;

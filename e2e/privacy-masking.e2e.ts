@@ -1,5 +1,6 @@
 import { expectNoAxeViolations, useTheme } from './axe';
-import { card, expect, signIn, test, type ServerProcess } from './fixtures';
+import { card, expect, signIn, test } from './fixtures';
+import { api } from './api';
 import { replicaText } from './replicaText';
 
 /**
@@ -12,16 +13,6 @@ const CPF = '529.982.247-25';
 const CARD = '4111 1111 1111 1111';
 const TEXT = `Meu CPF é ${CPF} e o cartão ${CARD}`;
 const MASKED = 'Meu CPF é ***.***.***-25 e o cartão **** **** **** 1111';
-
-async function api<T>(server: ServerProcess, method: string, path: string, token?: string, body?: unknown): Promise<T> {
-  const response = await fetch(server.url + path, {
-    method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
-}
 
 test('R-PRIV-04 an agent without "Ver dados pessoais" sees CPF and card masked and her replica never holds them; granted on the user form, she reads them; withdrawn, they leave her replica', async ({ server, newContext }) => {
   test.setTimeout(120_000);

@@ -7,9 +7,19 @@ export interface ByteHit {
 }
 
 /** Every regular file under `dir`, subfolders included (LevelDB keeps a store in several folders). */
-async function filesUnder(dir: string): Promise<string[]> {
+export async function filesUnder(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true });
   return entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
+}
+
+/** A file's bytes, or undefined when it is gone: a LevelDB may delete an obsolete table between the listing and the read, and gone is as good as clean. */
+export async function readIfPresent(file: string): Promise<Buffer | undefined> {
+  try {
+    return await readFile(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
 }
 
 /**
@@ -25,14 +35,8 @@ export async function findBytes(dir: string, needles: string[]): Promise<ByteHit
   }));
   const hits: ByteHit[] = [];
   for (const file of await filesUnder(dir)) {
-    let bytes: Buffer;
-    try {
-      bytes = await readFile(file);
-    } catch (error) {
-      // A LevelDB may delete an obsolete table between the listing and the read: gone is as good as clean.
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
-      throw error;
-    }
+    const bytes = await readIfPresent(file);
+    if (!bytes) continue;
     for (const { needle, encodings } of patterns) {
       if (encodings.some((encoded) => bytes.includes(encoded))) hits.push({ file, needle });
     }

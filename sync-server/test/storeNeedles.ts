@@ -1,6 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { findBytes, type ByteHit } from './storeBytes.js';
+import { filesUnder, findBytes, readIfPresent, type ByteHit } from './storeBytes.js';
 
 /**
  * "No byte left" (issue 19, R-PRIV-03) over an embedded store's folder. LevelDB compresses its
@@ -11,17 +9,10 @@ import { findBytes, type ByteHit } from './storeBytes.js';
  */
 export async function storeNeedles(dir: string, needles: string[]): Promise<ByteHit[]> {
   const hits = await findBytes(dir, needles);
-  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
-  for (const entry of entries) {
-    if (!entry.isFile() || !/\.(ldb|sst)$/.test(entry.name)) continue;
-    const file = join(entry.parentPath, entry.name);
-    let bytes: Buffer;
-    try {
-      bytes = await readFile(file);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
-      throw error;
-    }
+  for (const file of await filesUnder(dir)) {
+    if (!/\.(ldb|sst)$/.test(file)) continue;
+    const bytes = await readIfPresent(file);
+    if (!bytes) continue;
     const decoded = Buffer.concat(tableEntries(bytes));
     for (const needle of needles) {
       if (decoded.includes(Buffer.from(needle, 'utf8')) && !hits.some((h) => h.file === file && h.needle === needle)) hits.push({ file, needle });

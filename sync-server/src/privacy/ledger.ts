@@ -39,10 +39,10 @@ async function writeLedgerDocs(store: DocStore, hashes: readonly string[], at: n
   if (failed && !failed.ok) throw new Error(`erasure ledger not written: ${failed.reason}`);
 }
 
-/** Every hash the ledger holds: the file's and the store's. */
-export async function ledgerHashes(ctx: Pick<PrivacyContext, 'store' | 'privacyDir'>): Promise<Set<string>> {
-  const hashes = await readLedgerFile(ledgerPath(ctx.privacyDir));
-  await eachInRange(ctx.store, LEDGER_PREFIX, (page) => {
+/** Every hash the store's side of the ledger holds (`erasure:` documents, paged). */
+async function storeLedgerHashes(store: DocStore): Promise<Set<string>> {
+  const hashes = new Set<string>();
+  await eachInRange(store, LEDGER_PREFIX, (page) => {
     for (const doc of page) if (Array.isArray(doc.hashes)) for (const h of doc.hashes) if (typeof h === 'string') hashes.add(h);
   });
   return hashes;
@@ -57,10 +57,7 @@ export async function ledgerHashes(ctx: Pick<PrivacyContext, 'store' | 'privacyD
  */
 export async function sweepErased(ctx: PrivacyContext, options: { force?: boolean } = {}): Promise<number> {
   const fromFile = await readLedgerFile(ledgerPath(ctx.privacyDir));
-  const inStore = new Set<string>();
-  await eachInRange(ctx.store, LEDGER_PREFIX, (page) => {
-    for (const doc of page) if (Array.isArray(doc.hashes)) for (const h of doc.hashes) if (typeof h === 'string') inStore.add(h);
-  });
+  const inStore = await storeLedgerHashes(ctx.store);
   const missing = [...fromFile].filter((h) => !inStore.has(h));
   if (missing.length === 0 && !options.force) return 0;
   const listed = new Set([...fromFile, ...inStore]);
