@@ -201,13 +201,17 @@
   /** @type {{prechat: Prechat, articles: {id: string, title: string, body: string}[], online?: boolean, hours?: WeeklyHours | null, nextOpening?: number | null}} */
   let config = { prechat: { enabled: false, fields: [], required: [] }, articles: [] };
 
+  /** Opened before the settings came, no field could take the focus yet: the settings give it. */
+  let focusPending = false;
   /** Open or closed; Esc and the close button give focus back to the button that opened it. */
   function setOpen(/** @type {boolean} */ open) {
     panel.classList.toggle('open', open);
     toggle.setAttribute('aria-expanded', String(open));
+    focusPending = false;
     if (!open) return toggle.focus();
     const field = !intro.hidden && !prechat.hidden ? $('#atende-' + (config.prechat.fields[0] || 'name')) : input;
     field.focus();
+    focusPending = root.activeElement !== field;
   }
   toggle.addEventListener('click', () => setOpen(!panel.classList.contains('open')));
   $('.close').addEventListener('click', () => setOpen(false));
@@ -285,8 +289,8 @@
     renderArticles();
     renderAvailability();
     showIntro();
-    // Opened before the settings came: the first field takes the focus the hidden one could not.
-    if (panel.classList.contains('open') && !root.activeElement) setOpen(true);
+    // The clicked button kept the focus a hidden field could not take; the visitor may have moved on.
+    if (focusPending && panel.classList.contains('open') && !panel.contains(root.activeElement)) setOpen(true);
   }
 
   const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
