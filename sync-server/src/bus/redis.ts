@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Redis, type RedisOptions } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
 import { type Bus, type BusOptions, Subscriptions } from './types.js';
 
 export interface RedisBusOptions extends BusOptions {
@@ -34,7 +34,7 @@ export class RedisBus implements Bus {
   private closed = false;
   private reading?: Promise<void>;
 
-  private constructor(url: string, options: RedisBusOptions) {
+  private constructor(RedisClient: typeof Redis, url: string, options: RedisBusOptions) {
     this.nodeId = options.nodeId ?? randomUUID();
     this.log = options.log ?? (() => {});
     this.subscriptions = new Subscriptions(this.log);
@@ -42,14 +42,14 @@ export class RedisBus implements Bus {
     this.streamKey = `${this.keyPrefix}:bus`;
     this.maxLength = options.maxLength ?? 10_000;
     const common: RedisOptions = { lazyConnect: true, keepAlive: 10_000 };
-    this.redis = new Redis(url, {
+    this.redis = new RedisClient(url, {
       ...common,
       connectionName: `atende:${this.nodeId}:commands`,
       enableOfflineQueue: false,
       // In-flight commands fail when the connection drops instead of waiting for the next one.
       maxRetriesPerRequest: 0,
     });
-    this.reader = new Redis(url, {
+    this.reader = new RedisClient(url, {
       ...common,
       connectionName: `atende:${this.nodeId}:reader`,
       // The blocking read waits for the reconnection and is then sent again from the same id.
@@ -61,7 +61,9 @@ export class RedisBus implements Bus {
 
   /** Connects both connections (failing start-up when Redis is unreachable) and starts reading. */
   static async open(url: string, options: RedisBusOptions = {}): Promise<RedisBus> {
-    const bus = new RedisBus(url, options);
+    // Loaded only with Redis configured: a single node never pays for ioredis at start.
+    const { Redis: RedisClient } = await import('ioredis');
+    const bus = new RedisBus(RedisClient, url, options);
     try {
       await Promise.all([bus.redis.connect(), bus.reader.connect()]);
       // Read from the current end: what was published before this node started is not for it.

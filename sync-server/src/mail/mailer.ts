@@ -1,4 +1,4 @@
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 
 /** One e-mail the server sends (invitations and password links, R-AUTH-02): plain text, one recipient. */
 export interface MailMessage {
@@ -23,17 +23,17 @@ export interface MailConfig {
 /** Over SMTP through nodemailer; a refusal by the mail server is thrown to the caller. */
 class SmtpMailer implements Mailer {
   readonly delivers = true;
-  private readonly transport: Transporter;
+  /** Made on the first message: nodemailer is loaded then, not in every server's start. */
+  private transport: Promise<Transporter> | undefined;
 
   constructor(
-    smtpUrl: string,
+    private readonly smtpUrl: string,
     private readonly from: string,
-  ) {
-    this.transport = nodemailer.createTransport(smtpUrl);
-  }
+  ) {}
 
   async send(message: MailMessage): Promise<void> {
-    await this.transport.sendMail({ from: this.from, to: message.to, subject: message.subject, text: message.text });
+    this.transport ??= import('nodemailer').then(({ default: nodemailer }) => nodemailer.createTransport(this.smtpUrl));
+    await (await this.transport).sendMail({ from: this.from, to: message.to, subject: message.subject, text: message.text });
   }
 }
 

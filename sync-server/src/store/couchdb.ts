@@ -1,4 +1,4 @@
-import Nano from 'nano';
+import type Nano from 'nano';
 import { couchPurge } from './couchPurge.js';
 import { CouchSyncIndex } from './couchSync.js';
 import { couchViews } from './domainViews.js';
@@ -65,14 +65,16 @@ export class CouchStore implements DocStore {
   private readonly feeds = new Set<AbortController>();
 
   private constructor(
-    url: string,
+    server: Nano.ServerScope,
     private readonly dbName: string,
   ) {
-    this.server = Nano({ url });
+    this.server = server;
   }
 
   static async open(url: string, dbName: string): Promise<CouchStore> {
-    const store = new CouchStore(url, dbName);
+    // Loaded only for the CouchDB driver: the embedded store's start never pays for nano and its cookie jar.
+    const { default: nano } = await import('nano');
+    const store = new CouchStore(nano({ url }), dbName);
     await store.ensureDatabase();
     return store;
   }
