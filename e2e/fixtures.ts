@@ -276,6 +276,35 @@ export async function recordNotifications(context: BrowserContext): Promise<void
   });
 }
 
+/**
+ * Records the alert sounds (R-WS-10) on every page of `context` opened after this call: each
+ * AudioContext's state and how many tones were started; read it with `soundsPlayed`.
+ */
+export async function recordSounds(context: BrowserContext): Promise<void> {
+  await context.addInitScript(() => {
+    const Native = window.AudioContext;
+    const contexts: AudioContext[] = [];
+    let tones = 0;
+    class RecordingAudioContext extends Native {
+      constructor(options?: AudioContextOptions) {
+        super(options);
+        contexts.push(this);
+      }
+
+      override createOscillator(): OscillatorNode {
+        tones += 1;
+        return super.createOscillator();
+      }
+    }
+    Object.assign(window, { AudioContext: RecordingAudioContext, soundsPlayed: () => ({ states: contexts.map((c) => c.state), tones }) });
+  });
+}
+
+/** What `recordSounds` recorded on `page` so far. */
+export function soundsPlayed(page: Page): Promise<{ states: string[]; tones: number }> {
+  return page.evaluate(() => (window as unknown as { soundsPlayed: () => { states: string[]; tones: number } }).soundsPlayed());
+}
+
 /** What `recordNotifications` recorded on `page` so far. */
 export function shownNotifications(page: Page): Promise<string[]> {
   return page.evaluate(() => (window as unknown as { shownNotifications: string[] }).shownNotifications);

@@ -1,5 +1,5 @@
 import {
-  card, expect, messageLog, openWidget, recordNotifications, shownNotifications, signIn, takeNewConversation, test, visitorSends, visitorSent,
+  card, expect, messageLog, openWidget, recordNotifications, recordSounds, shownNotifications, signIn, soundsPlayed, takeNewConversation, test, visitorSends, visitorSent,
 } from './fixtures';
 
 test('R-WS-04 R-WS-06 predefined messages by title or text; finishing with a disposition and note ends the conversation', async ({ server, newContext }) => {
@@ -92,10 +92,13 @@ test('R-WS-05 R-NET-04 transfer to a colleague; drafts are kept per conversation
 test('R-WS-10 R-WS-11 notifications for new conversations, switchable; toggles persist across reload; English and Spanish in the menu', async ({ server, newContext }) => {
   const context = await newContext();
   await recordNotifications(context);
+  await recordSounds(context);
   const agent = await context.newPage();
   const visitor = await (await newContext()).newPage();
   const shown = () => shownNotifications(agent);
   await signIn(agent, server, 'ana@demo.local');
+  // Armed by the first click, silent until an alert: a running context would keep the audio service busy.
+  await expect.poll(() => soundsPlayed(agent)).toEqual({ states: ['suspended'], tones: 0 });
   const sound = agent.getByRole('checkbox', { name: 'Alertas sonoros' });
   const notifications = agent.getByRole('checkbox', { name: 'Notificações' });
   await expect(sound).toBeChecked();
@@ -105,6 +108,8 @@ test('R-WS-10 R-WS-11 notifications for new conversations, switchable; toggles p
   await visitorSends(visitor, 'Alguém aí?');
   await expect(card(agent, 'Alguém aí?')).toBeVisible();
   await expect.poll(shown).toEqual(['Novo atendimento em espera: Visitante: Alguém aí?']);
+  // The alert's tone played, then the context went quiet again.
+  await expect.poll(() => soundsPlayed(agent)).toEqual({ states: ['suspended'], tones: 1 });
 
   await sound.uncheck();
   await notifications.uncheck();

@@ -12,25 +12,37 @@ import { useWorkspaceStore } from '../../stores/workspace';
 import { useMyPause } from '../pause/myPause';
 
 let audio: AudioContext | undefined;
-// Browsers only let audio start after a user gesture; arm it on the first one.
+let quiet: ReturnType<typeof setTimeout> | undefined;
+const TONE_S = 0.3;
+// Browsers only let audio start after a user gesture; arm it on the first one. Suspended at once and
+// between tones: a running context keeps the audio service busy in silence (~3 % of a core per window).
 function armAudio(): void {
-  if (!audio && typeof AudioContext !== 'undefined') audio = new AudioContext();
+  if (audio || typeof AudioContext === 'undefined') return;
+  audio = new AudioContext();
+  void audio.suspend();
 }
 if (typeof window !== 'undefined') {
   window.addEventListener('pointerdown', armAudio, { once: true });
   window.addEventListener('keydown', armAudio, { once: true });
 }
 
-function beep(): void {
-  if (!audio || audio.state !== 'running') return;
-  const osc = audio.createOscillator();
-  const gain = audio.createGain();
+async function beep(): Promise<void> {
+  const context = audio;
+  if (!context || context.state === 'closed') return;
+  clearTimeout(quiet);
+  await context.resume().catch(() => undefined);
+  if (context.state !== 'running') return;
+  const osc = context.createOscillator();
+  const gain = context.createGain();
   osc.frequency.value = 880;
-  gain.gain.setValueAtTime(0.15, audio.currentTime);
-  gain.gain.exponentialRampToValueAtTime(0.001, audio.currentTime + 0.3);
-  osc.connect(gain).connect(audio.destination);
+  gain.gain.setValueAtTime(0.15, context.currentTime);
+  gain.gain.exponentialRampToValueAtTime(0.001, context.currentTime + TONE_S);
+  osc.connect(gain).connect(context.destination);
   osc.start();
-  osc.stop(audio.currentTime + 0.3);
+  osc.stop(context.currentTime + TONE_S);
+  // The last tone's end suspends it (a tone that comes meanwhile moves this on).
+  clearTimeout(quiet);
+  quiet = setTimeout(() => void context.suspend(), TONE_S * 1000 + 200);
 }
 
 const CONTACT_WAIT_MS = 2_000;
@@ -62,7 +74,7 @@ export function useAlerts(): void {
   const myPause = useMyPause();
 
   function raise(alert: Alert): void {
-    if (preferences.sound) beep();
+    if (preferences.sound) void beep();
     // A native notification in the desktop, a web one (when permitted) in a browser; a click
     // focuses the window and selects the conversation (desktop/workstation.ts).
     if (preferences.notifications) desktop.notify(alert);
