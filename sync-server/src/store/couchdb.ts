@@ -61,15 +61,12 @@ function toRow(change: CouchChange): ChangeRow {
  */
 export class CouchStore implements DocStore {
   readonly kind = 'couchdb';
-  private readonly server: Nano.ServerScope;
   private readonly feeds = new Set<AbortController>();
 
   private constructor(
-    server: Nano.ServerScope,
+    private readonly server: Nano.ServerScope,
     private readonly dbName: string,
-  ) {
-    this.server = server;
-  }
+  ) {}
 
   static async open(url: string, dbName: string): Promise<CouchStore> {
     // Loaded only for the CouchDB driver: the embedded store's start never pays for nano and its cookie jar.
